@@ -1,0 +1,48 @@
+// Time is injected (DESIGN.md section 2): production code reads a Clock, tests use FakeClock.
+#ifndef LOKET_COMMON_CLOCK_H_
+#define LOKET_COMMON_CLOCK_H_
+
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+
+namespace loket {
+
+// Thread-safe source of the current time.
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  virtual absl::Time Now() const = 0;
+};
+
+// The wall clock.
+class SystemClock final : public Clock {
+ public:
+  absl::Time Now() const override { return absl::Now(); }
+  static SystemClock* Get();
+};
+
+// A clock that moves only when told; thread-safe.
+class FakeClock final : public Clock {
+ public:
+  explicit FakeClock(absl::Time start) : now_(start) {}
+  absl::Time Now() const override {
+    absl::MutexLock lock(&mu_);
+    return now_;
+  }
+  void Set(absl::Time t) {
+    absl::MutexLock lock(&mu_);
+    now_ = t;
+  }
+  void Advance(absl::Duration d) {
+    absl::MutexLock lock(&mu_);
+    now_ += d;
+  }
+
+ private:
+  mutable absl::Mutex mu_;
+  absl::Time now_;
+};
+
+}  // namespace loket
+
+#endif  // LOKET_COMMON_CLOCK_H_

@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# Starts the Loket demo on this machine and returns:
+#   installs missing apt packages, builds ./build, starts PostgreSQL 15 in ./var/pg (127.0.0.1:5433,
+#   created on the first run and reused after), creates database "loket", applies the migrations, loads
+#   deploy/seed/*.sql, creates the demo principals with one fresh token per role (revoking the previous
+#   demo tokens) in ./var/demo.env, and (re)starts loketd in the background on 127.0.0.1:7400.
+# Safe to run again: it restarts loketd and issues new demo tokens; data in ./var/pg stays.
+# Stop everything with deploy/down.sh.
+#
+# Overrides (environment): LOKET_PG_PORT (5433), LOKET_LISTEN (127.0.0.1:7400),
+# LOKET_BUILD_JOBS (ninja's default),
+# LOKET_BIN_DIR (use the loketd and loket already built there; skips the build).
+set -euo pipefail
+if [[ -n "${LOKET_BIN_DIR:-}" ]]; then
+  LOKET_BIN_DIR=$(cd "$LOKET_BIN_DIR" && pwd)
+fi
+cd "$(dirname "$0")/.."
+
+# shellcheck source=deploy/pg.sh
+source deploy/pg.sh
+# shellcheck source=deploy/lib-common.sh
+source deploy/lib-common.sh
+# shellcheck source=deploy/lib-tokens.sh
+source deploy/lib-tokens.sh
+
+PG_PORT=${LOKET_PG_PORT:-5433}
+LISTEN=${LOKET_LISTEN:-127.0.0.1:7400}
+OFFICE=bpp
+DEMO_CLINIC=pkm-klandasan-ilir  # Puskesmas Klandasan Ilir, from deploy/seed/0001_balikpapan.sql
+DEMO_ROLES=(admin officer approver counter clinic courier worker)
+DB="host=127.0.0.1 port=$PG_PORT user=postgres dbname=loket"
+PID_FILE=var/run/loketd.pid
+LOG=var/log/loketd.log
+
+die() {
+  echo "up.sh: $*" >&2
+  exit 1
+}
+
+mkdir -p var/log var/run
+
+echo "Checking packages ..."
+bash deploy/install-deps.sh
+
+if [[ -n "${LOKET_BIN_DIR:-}" ]]; then
+  BIN=$LOKET_BIN_DIR
+  echo "Using the binaries in $BIN (no build)"
+else
+  BIN=build/bin
+  loket_build var/log/build.log
+fi
+for b in loketd loket; do
+  [[ -x "$BIN/$b" ]] || die "$BIN/$b not found"
+done
+
+echo "Starting PostgreSQL in var/pg on 127.0.0.1:$PG_PORT ..."
+pg_start var/pg "$PG_PORT"
+
+# The old server goes first, so that it never runs against a newer schema.
+if [[ -f "$PID_FILE" ]]; then
+  echo "Stopping the running loketd ..."
+  loket_stop_pidfile "$PID_FILE"
+fi
+if loket_port_in_use "${LISTEN##*:}"; then
+  die "something already listens on $LISTEN (a loketd not started by up.sh?); stop it first"
+fi
+
+PG_ADMIN="host=127.0.0.1 port=$PG_PORT user=postgres dbname=postgres"
+if [[ -z "$(psql -X -At -d "$PG_ADMIN" -c "SELECT 1 FROM pg_database WHERE datname = 'loket'")" ]]; then
+  psql -X -q -v ON_ERROR_STOP=1 -d "$PG_ADMIN" -c "CREATE DATABASE loket"
+fi
+
+echo "Applying migrations ..."
+if ! "$BIN/loketd" --migrate_only --db="$DB" >>"$LOG" 2>&1; then
+  tail -n 20 "$LOG" >&2
+  die "loketd --migrate_only failed (log: $LOG)"
+fi
+
+echo "Loading seed data ..."
+for f in deploy/seed/*.sql; do
+  psql -X -q -v ON_ERROR_STOP=1 -d "$DB" -f "$f" >/dev/null
+done
+
+echo "Creating demo tokens ..."
+loket_write_demo_env "$DB" "$OFFICE" "$DEMO_CLINIC" "$LISTEN" var/demo.env "${DEMO_ROLES[@]}"
+
+echo "Starting loketd on $LISTEN ..."
+{
+  echo
+  echo "=== $(date -u +%Y-%m-%dT%H:%M:%SZ) deploy/up.sh starts loketd"
+} >>"$LOG"
+# setsid: its own session, so that closing this terminal or Ctrl-C here leaves it running.
+nohup setsid "$BIN/loketd" --listen="$LISTEN" --db="$DB" --pool_size=8 >>"$LOG" 2>&1 </dev/null &
+pid=$!
+echo "$pid" >"$PID_FILE"
+
+for ((i = 0; ; i++)); do
+  if ! loket_pid_alive "$pid"; then
+    rm -f "$PID_FILE"
+    tail -n 30 "$LOG" >&2
+    die "loketd exited during start-up (log: $LOG)"
+  fi
+  if LOKET_ADDR=$LISTEN "$BIN/loket" health >/dev/null 2>&1; then
+    break
+  fi
+  if ((i >= 150)); then
+    tail -n 30 "$LOG" >&2
+    die "loketd (pid $pid) is not SERVING after 30 s (log: $LOG); stop it with deploy/down.sh"
+  fi
+  sleep 0.2
+done
+
+cat <<EOF
+
+Loket is up.
+  loketd      pid $pid on $LISTEN, log $LOG
+  PostgreSQL  127.0.0.1:$PG_PORT, database loket, data in var/pg (log var/pg/log)
+  tokens      var/demo.env: LOKET_ADDR and LOKET_TOKEN_{$(IFS=,; tr '[:lower:]' '[:upper:]' <<<"${DEMO_ROLES[*]}")}
+              (re-running deploy/up.sh revokes them and writes new ones)
+
+Try it (the full walkthrough is in README.md):
+  source var/demo.env
+  export LOKET_TOKEN=\$LOKET_TOKEN_CLINIC     # staff of Puskesmas Klandasan Ilir
+  $BIN/loket whoami
+  $BIN/loket catalog
+  $BIN/loket clinic submit --permit-type SIP_PERAWAT --nik 6471065708900001 --name "Siti Rahmawati" \\
+      --phone 081234567890 --email siti@example.com --str-number STR-123 \\
+      --practice-place "Puskesmas Klandasan Ilir" --priority HEALTH_WORKER
+
+Stop everything with: deploy/down.sh
+EOF

@@ -1,0 +1,50 @@
+// Authentication and the one policy table of which role may call which RPC (DESIGN.md section 6).
+// Row scope (which case) is the domain's job, not this table's. Thread-safe.
+#ifndef LOKET_SERVER_API_AUTH_H_
+#define LOKET_SERVER_API_AUTH_H_
+
+#include <string>
+#include <string_view>
+
+#include <grpcpp/server_context.h>
+
+#include "absl/status/statusor.h"
+#include "common/grpc_status.h"
+#include "server/domain/principal.h"
+#include "server/store/auth_repository.h"
+
+namespace loket::api {
+
+// Methods are named "Service.Method", e.g. "CaseService.Approve".
+// True when the method needs no token (health, reflection and VerifyPermit are public).
+bool IsPublicMethod(std::string_view method);
+// True when `role` may call `method`; false for unknown methods (deny by default).
+bool RoleMayCall(domain::Role role, std::string_view method);
+
+class Authorizer {
+ public:
+  explicit Authorizer(store::AuthRepository& auth) : auth_(auth) {}
+
+  // The caller of `method`. UNAUTHENTICATED without a valid "authorization: Bearer <token>";
+  // PERMISSION_DENIED when the principal's role may not call `method`; UNAVAILABLE when the
+  // database is down.
+  absl::StatusOr<domain::Principal> Authorize(const grpc::ServerContext& ctx,
+                                              std::string_view method) const;
+
+ private:
+  store::AuthRepository& auth_;
+};
+
+// Where a call came from, for the audit log: the x-loket-terminal header, else the peer address.
+std::string TerminalOf(const grpc::ServerContext& ctx);
+
+}  // namespace loket::api
+
+// In a service handler with an `auth_` member: authorises the call as `method` and binds the
+// caller to `principal`, or returns the error from the handler.
+#define LOKET_AUTHORIZE(principal, ctx, method)                                    \
+  auto principal##_or = auth_.Authorize(*(ctx), method);                          \
+  if (!principal##_or.ok()) return ::loket::ToGrpcStatus(principal##_or.status()); \
+  const ::loket::domain::Principal& principal = *principal##_or
+
+#endif  // LOKET_SERVER_API_AUTH_H_

@@ -1,0 +1,275 @@
+#include "server/api/case_service.h"
+
+#include <optional>
+#include <string>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/grpc_status.h"
+#include "server/api/convert.h"
+#include "server/domain/validation.h"
+
+namespace loket::api {
+namespace {
+
+using domain::Transition;
+
+store::CaseEncoder EncodeCase() {
+  return [](const store::CaseView& v) { return ToProto(v).SerializeAsString(); };
+}
+
+grpc::Status DecodeInto(const absl::StatusOr<std::string>& bytes, google::protobuf::Message* out) {
+  if (!bytes.ok()) return ToGrpcStatus(bytes.status());
+  if (!out->ParseFromString(*bytes)) return grpc::Status(grpc::INTERNAL, "stored response unreadable");
+  return grpc::Status::OK;
+}
+
+store::Mutation MakeMutation(const grpc::ServerContext& ctx, const std::string& request_id,
+                             const char* method, const domain::Principal& p) {
+  return store::Mutation{request_id, method, p, TerminalOf(ctx)};
+}
+
+grpc::Status CheckCaseId(int64_t id) {
+  if (id <= 0) return grpc::Status(grpc::INVALID_ARGUMENT, "case_id: required (a positive number)");
+  return grpc::Status::OK;
+}
+
+std::string PageToken(int64_t last_id) {
+  return absl::WebSafeBase64Escape(absl::StrCat("after:", last_id));
+}
+
+std::optional<int64_t> ParsePageToken(const std::string& token) {
+  std::string raw;
+  if (!absl::WebSafeBase64Unescape(token, &raw) || raw.rfind("after:", 0) != 0) return std::nullopt;
+  int64_t id;
+  if (!absl::SimpleAtoi(raw.substr(6), &id) || id < 0) return std::nullopt;
+  return id;
+}
+
+}  // namespace
+
+grpc::Status CaseServiceImpl::SubmitApplication(grpc::ServerContext* ctx,
+                                                const v1::SubmitApplicationRequest* req,
+                                                v1::Case* resp) {
+  LOKET_AUTHORIZE(p, ctx, "CaseService.SubmitApplication");
+  absl::StatusOr<domain::Applicant> applicant = FromProto(req->applicant());
+  if (!applicant.ok()) return ToGrpcStatus(applicant.status());
+  store::NewApplication app;
+  app.permit_type = req->permit_type();
+  app.applicant = *std::move(applicant);
+  if (req->channel() != v1::CHANNEL_UNSPECIFIED) {
+    if (!v1::Channel_IsValid(req->channel())) {
+      return grpc::Status(grpc::INVALID_ARGUMENT, "channel: unknown value");
+    }
+    app.channel = static_cast<domain::Channel>(req->channel());
+  }
+  app.practice_place = req->practice_place();
+  app.str_number = req->str_number();
+  app.draft = req->draft();
+  return DecodeInto(cases_.Submit(MakeMutation(*ctx, req->request_id(),
+                                               "CaseService.SubmitApplication", p),
+                                  std::move(app), EncodeCase()),
+                    resp);
+}
+
+grpc::Status CaseServiceImpl::GetCase(grpc::ServerContext* ctx, const v1::GetCaseRequest* req,
+                                      v1::Case* resp) {
+  LOKET_AUTHORIZE(p, ctx, "CaseService.GetCase");
+  if (auto s = CheckCaseId(req->case_id()); !s.ok()) return s;
+  absl::StatusOr<store::CaseView> v = cases_.Get(p, req->case_id());
+  if (!v.ok()) return ToGrpcStatus(v.status());
+  *resp = ToProto(*v);
+  return grpc::Status::OK;
+}
+
+grpc::Status CaseServiceImpl::ListCases(grpc::ServerContext* ctx, const v1::ListCasesRequest* req,
+                                        v1::ListCasesResponse* resp) {
+  LOKET_AUTHORIZE(p, ctx, "CaseService.ListCases");
+  store::CaseFilter f;
+  if (req->page_size() < 0 || req->page_size() > 500) {
+    return grpc::Status(grpc::INVALID_ARGUMENT, "page_size: 0 (default 50) to 500");
+  }
+  f.page_size = req->page_size() == 0 ? 50 : req->page_size();
+  if (!req->page_token().empty()) {
+    std::optional<int64_t> after = ParsePageToken(req->page_token());
+    if (!after) return grpc::Status(grpc::INVALID_ARGUMENT, "page_token: not one this server gave");
+    f.after_id = *after;
+  }
+  if (req->state() != v1::CASE_STATE_UNSPECIFIED) {
+    if (!v1::CaseState_IsValid(req->state())) {
+      return grpc::Status(grpc::INVALID_ARGUMENT, "state: unknown value");
+    }
+    f.state = static_cast<domain::CaseState>(req->state());
+  }
+  if (req->channel() != v1::CHANNEL_UNSPECIFIED) {
+    if (!v1::Channel_IsValid(req->channel())) {
+      return grpc::Status(grpc::INVALID_ARGUMENT, "channel: unknown value");
+    }
+    f.channel = static_cast<domain::Channel>(req->channel());
+  }
+  if (req->permit_type().size() > 32 || req->clinic_id().size() > 64) {
+    return grpc::Status(grpc::INVALID_ARGUMENT, "permit_type/clinic_id: too long");
+  }
+  f.permit_type = req->permit_type();
+  f.clinic_id = req->clinic_id();
+  f.overdue_only = req->overdue_only();
+  // One more than asked tells whether there is a next page.
+  int asked = f.page_size;
+  f.page_size = asked + 1;
+  absl::StatusOr<std::vector<store::CaseView>> list = cases_.List(p, f);
+  if (!list.ok()) return ToGrpcStatus(list.status());
+  for (int i = 0; i < static_cast<int>(list->size()) && i < asked; ++i) {
+    *resp->add_cases() = ToProto((*list)[i]);
+  }
+  if (static_cast<int>(list->size()) > asked) {
+    resp->set_next_page_token(PageToken((*list)[asked - 1].c.id));
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status CaseServiceImpl::AttachDocument(grpc::ServerContext* ctx,
+                                             const v1::AttachDocumentRequest* req,
+                                             v1::Case* resp) {
+  LOKET_AUTHORIZE(p, ctx, "CaseService.AttachDocument");
+  if (auto s = CheckCaseId(req->case_id()); !s.ok()) return s;
+  if (req->code().empty() || req->code().size() > 40) {
+    return grpc::Status(grpc::INVALID_ARGUMENT, "code: required, at most 40 characters");
+  }
+  absl::Status valid = domain::ValidateDocument(req->file_name(), req->media_type(),
+                                                req->content(), req->sha256_hex());
+  if (!valid.ok()) return ToGrpcStatus(valid);
+  store::NewDocument doc{req->code(), req->file_name(), req->media_type(), req->content(),
+                         req->sha256_hex()};
+  return DecodeInto(
+      cases_.AttachDocument(MakeMutation(*ctx, req->request_id(), "CaseService.AttachDocument", p),
+                            req->case_id(), std::move(doc), EncodeCase()),
+      resp);
+}
+
+grpc::Status CaseServiceImpl::DoTransition(grpc::ServerContext* ctx, const char* method,
+                                           Transition t, const v1::TransitionRequest* req,
+                                           v1::Case* resp) {
+  LOKET_AUTHORIZE(p, ctx, method);
+  if (auto s = CheckCaseId(req->case_id()); !s.ok()) return s;
+  std::optional<int64_t> expected;
+  if (!req->etag().empty()) {
+    int64_t v;
+    if (!absl::SimpleAtoi(req->etag(), &v)) {
+      return grpc::Status(grpc::INVALID_ARGUMENT, "etag: not one this server gave");
+    }
+    expected = v;
+  }
+  return DecodeInto(cases_.Transition(MakeMutation(*ctx, req->request_id(), method, p),
+                                      req->case_id(), expected, t, req->note(), EncodeCase()),
+                    resp);
+}
+
+grpc::Status CaseServiceImpl::SubmitDraft(grpc::ServerContext* ctx,
+                                          const v1::TransitionRequest* req, v1::Case* resp) {
+  return DoTransition(ctx, "CaseService.SubmitDraft", Transition::kSubmit, req, resp);
+}
+grpc::Status CaseServiceImpl::StartVerification(grpc::ServerContext* ctx,
+                                                const v1::TransitionRequest* req, v1::Case* resp) {
+  return DoTransition(ctx, "CaseService.StartVerification", Transition::kStartVerification, req,
+                      resp);
+}
+grpc::Status CaseServiceImpl::RequestRevision(grpc::ServerContext* ctx,
+                                              const v1::TransitionRequest* req, v1::Case* resp) {
+  return DoTransition(ctx, "CaseService.RequestRevision", Transition::kRequestRevision, req, resp);
+}
+grpc::Status CaseServiceImpl::SubmitRevision(grpc::ServerContext* ctx,
+                                             const v1::TransitionRequest* req, v1::Case* resp) {
+  return DoTransition(ctx, "CaseService.SubmitRevision", Transition::kSubmitRevision, req, resp);
+}
+grpc::Status CaseServiceImpl::Approve(grpc::ServerContext* ctx, const v1::TransitionRequest* req,
+                                      v1::Case* resp) {
+  return DoTransition(ctx, "CaseService.Approve", Transition::kApprove, req, resp);
+}
+grpc::Status CaseServiceImpl::Reject(grpc::ServerContext* ctx, const v1::TransitionRequest* req,
+                                     v1::Case* resp) {
+  return DoTransition(ctx, "CaseService.Reject", Transition::kReject, req, resp);
+}
+grpc::Status CaseServiceImpl::Issue(grpc::ServerContext* ctx, const v1::TransitionRequest* req,
+                                    v1::Case* resp) {
+  return DoTransition(ctx, "CaseService.Issue", Transition::kIssue, req, resp);
+}
+grpc::Status CaseServiceImpl::Withdraw(grpc::ServerContext* ctx, const v1::TransitionRequest* req,
+                                       v1::Case* resp) {
+  return DoTransition(ctx, "CaseService.Withdraw", Transition::kWithdraw, req, resp);
+}
+grpc::Status CaseServiceImpl::MarkCollected(grpc::ServerContext* ctx,
+                                            const v1::TransitionRequest* req, v1::Case* resp) {
+  return DoTransition(ctx, "CaseService.MarkCollected", Transition::kMarkCollected, req, resp);
+}
+grpc::Status CaseServiceImpl::MarkDelivered(grpc::ServerContext* ctx,
+                                            const v1::TransitionRequest* req, v1::Case* resp) {
+  return DoTransition(ctx, "CaseService.MarkDelivered", Transition::kMarkDelivered, req, resp);
+}
+
+grpc::Status CaseServiceImpl::GetCaseHistory(grpc::ServerContext* ctx,
+                                             const v1::GetCaseHistoryRequest* req,
+                                             v1::GetCaseHistoryResponse* resp) {
+  LOKET_AUTHORIZE(p, ctx, "CaseService.GetCaseHistory");
+  if (auto s = CheckCaseId(req->case_id()); !s.ok()) return s;
+  absl::StatusOr<std::vector<store::CaseEventRecord>> events = cases_.History(p, req->case_id(), 0);
+  if (!events.ok()) return ToGrpcStatus(events.status());
+  for (const auto& e : *events) *resp->add_events() = ToProto(e);
+  return grpc::Status::OK;
+}
+
+grpc::Status CaseServiceImpl::WatchCase(grpc::ServerContext* ctx, const v1::WatchCaseRequest* req,
+                                        grpc::ServerWriter<v1::CaseEvent>* writer) {
+  LOKET_AUTHORIZE(p, ctx, "CaseService.WatchCase");
+  if (auto s = CheckCaseId(req->case_id()); !s.ok()) return s;
+  // Polling the append-only event log keeps replicas stateless: any replica can serve any watcher.
+  int64_t after = req->after_event_id();
+  while (!ctx->IsCancelled()) {
+    absl::StatusOr<std::vector<store::CaseEventRecord>> events = cases_.History(p, req->case_id(),
+                                                                              after);
+    if (!events.ok()) {
+      if (absl::IsUnavailable(events.status())) {
+        absl::SleepFor(watch_poll_ * 4);  // the database comes back by itself; keep watching
+        continue;
+      }
+      return ToGrpcStatus(events.status());
+    }
+    for (const auto& e : *events) {
+      if (!writer->Write(ToProto(e))) return grpc::Status(grpc::CANCELLED, "watcher went away");
+      after = e.id;
+      if (e.to_state == domain::CaseState::kRejected ||
+          e.to_state == domain::CaseState::kWithdrawn ||
+          e.to_state == domain::CaseState::kCollected ||
+          e.to_state == domain::CaseState::kDelivered) {
+        return grpc::Status::OK;  // nothing more will happen to this case
+      }
+    }
+    absl::SleepFor(watch_poll_);
+  }
+  return grpc::Status(grpc::CANCELLED, "watch cancelled");
+}
+
+grpc::Status CaseServiceImpl::VerifyPermit(grpc::ServerContext* ctx,
+                                           const v1::VerifyPermitRequest* req,
+                                           v1::VerifyPermitResponse* resp) {
+  if (req->permit_number().empty() || req->permit_number().size() > 64) {
+    return grpc::Status(grpc::INVALID_ARGUMENT, "permit_number: required, at most 64 characters");
+  }
+  if (req->verification_code().empty() || req->verification_code().size() > 32) {
+    return grpc::Status(grpc::INVALID_ARGUMENT,
+                        "verification_code: required, at most 32 characters");
+  }
+  absl::StatusOr<store::PermitVerification> v =
+      cases_.VerifyPermit(req->permit_number(), req->verification_code());
+  if (!v.ok()) return ToGrpcStatus(v.status());
+  resp->set_valid(v->valid);
+  if (v->valid) {
+    resp->set_permit_type(v->permit_type_name);
+    resp->set_holder_name(domain::MaskName(v->holder_name));
+    if (v->issued_on) resp->set_issued_on(absl::FormatCivilTime(*v->issued_on));
+    resp->set_office_name(v->office_name);
+  }
+  return grpc::Status::OK;
+}
+
+}  // namespace loket::api

@@ -1,0 +1,65 @@
+// loket.v1.CaseService: decode, authorise, call the store, encode. Thread-safe (stateless).
+#ifndef LOKET_SERVER_API_CASE_SERVICE_H_
+#define LOKET_SERVER_API_CASE_SERVICE_H_
+
+#include "absl/time/time.h"
+#include "loket/v1/case.grpc.pb.h"
+#include "server/api/auth.h"
+#include "server/store/case_repository.h"
+
+namespace loket::api {
+
+class CaseServiceImpl final : public v1::CaseService::Service {
+ public:
+  CaseServiceImpl(store::CaseRepository& cases, const Authorizer& auth,
+                  absl::Duration watch_poll = absl::Milliseconds(250))
+      : cases_(cases), auth_(auth), watch_poll_(watch_poll) {}
+
+  grpc::Status SubmitApplication(grpc::ServerContext* ctx, const v1::SubmitApplicationRequest* req,
+                                 v1::Case* resp) override;
+  grpc::Status GetCase(grpc::ServerContext* ctx, const v1::GetCaseRequest* req,
+                       v1::Case* resp) override;
+  grpc::Status ListCases(grpc::ServerContext* ctx, const v1::ListCasesRequest* req,
+                         v1::ListCasesResponse* resp) override;
+  grpc::Status AttachDocument(grpc::ServerContext* ctx, const v1::AttachDocumentRequest* req,
+                              v1::Case* resp) override;
+  grpc::Status SubmitDraft(grpc::ServerContext* ctx, const v1::TransitionRequest* req,
+                           v1::Case* resp) override;
+  grpc::Status StartVerification(grpc::ServerContext* ctx, const v1::TransitionRequest* req,
+                                 v1::Case* resp) override;
+  grpc::Status RequestRevision(grpc::ServerContext* ctx, const v1::TransitionRequest* req,
+                               v1::Case* resp) override;
+  grpc::Status SubmitRevision(grpc::ServerContext* ctx, const v1::TransitionRequest* req,
+                              v1::Case* resp) override;
+  grpc::Status Approve(grpc::ServerContext* ctx, const v1::TransitionRequest* req,
+                       v1::Case* resp) override;
+  grpc::Status Reject(grpc::ServerContext* ctx, const v1::TransitionRequest* req,
+                      v1::Case* resp) override;
+  grpc::Status Issue(grpc::ServerContext* ctx, const v1::TransitionRequest* req,
+                     v1::Case* resp) override;
+  grpc::Status Withdraw(grpc::ServerContext* ctx, const v1::TransitionRequest* req,
+                        v1::Case* resp) override;
+  grpc::Status MarkCollected(grpc::ServerContext* ctx, const v1::TransitionRequest* req,
+                             v1::Case* resp) override;
+  grpc::Status MarkDelivered(grpc::ServerContext* ctx, const v1::TransitionRequest* req,
+                             v1::Case* resp) override;
+  grpc::Status GetCaseHistory(grpc::ServerContext* ctx, const v1::GetCaseHistoryRequest* req,
+                              v1::GetCaseHistoryResponse* resp) override;
+  grpc::Status WatchCase(grpc::ServerContext* ctx, const v1::WatchCaseRequest* req,
+                         grpc::ServerWriter<v1::CaseEvent>* writer) override;
+  grpc::Status VerifyPermit(grpc::ServerContext* ctx, const v1::VerifyPermitRequest* req,
+                            v1::VerifyPermitResponse* resp) override;
+
+ private:
+  grpc::Status DoTransition(grpc::ServerContext* ctx, const char* method,
+                            domain::Transition t, const v1::TransitionRequest* req,
+                            v1::Case* resp);
+
+  store::CaseRepository& cases_;
+  const Authorizer& auth_;
+  absl::Duration watch_poll_;
+};
+
+}  // namespace loket::api
+
+#endif  // LOKET_SERVER_API_CASE_SERVICE_H_

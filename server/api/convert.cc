@@ -1,0 +1,139 @@
+#include "server/api/convert.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace loket::api {
+
+std::string FormatUtc(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", t, absl::UTCTimeZone());
+}
+
+v1::Case ToProto(const store::CaseView& v) {
+  const domain::Case& c = v.c;
+  v1::Case out;
+  out.set_id(c.id);
+  out.set_office_id(c.office_id);
+  out.set_permit_type(c.permit_type);
+  out.set_channel(static_cast<v1::Channel>(c.channel));
+  out.set_state(static_cast<v1::CaseState>(c.state));
+  v1::Applicant* a = out.mutable_applicant();
+  a->set_nik(c.applicant.nik);
+  a->set_name(c.applicant.name);
+  a->set_phone(c.applicant.phone);
+  a->set_email(c.applicant.email);
+  a->set_priority_class(static_cast<v1::PriorityClass>(c.applicant.priority));
+  for (auto n : c.applicant.needs) a->add_accessibility_needs(static_cast<v1::AccessibilityNeed>(n));
+  out.set_clinic_id(c.clinic_id);
+  out.set_etag(absl::StrCat(c.version));
+  v1::Sla* sla = out.mutable_sla();
+  sla->set_service_level_days(c.sla.service_level_days);
+  if (v.sla.due) sla->set_due_date(absl::FormatCivilTime(*v.sla.due));
+  sla->set_paused(v.sla.paused);
+  sla->set_paused_working_days(c.sla.paused_working_days);
+  sla->set_overdue(v.sla.overdue);
+  sla->set_working_days_left(v.sla.working_days_left);
+  for (const auto& d : v.documents) {
+    v1::Document* pd = out.add_documents();
+    pd->set_id(d.id);
+    pd->set_code(d.code);
+    pd->set_file_name(d.file_name);
+    pd->set_media_type(d.media_type);
+    pd->set_size_bytes(d.size_bytes);
+    pd->set_sha256_hex(d.sha256_hex);
+    pd->set_uploaded_at(FormatUtc(d.uploaded_at));
+  }
+  out.set_permit_number(c.permit_number);
+  out.set_verification_code(c.verification_code);
+  out.set_created_at(FormatUtc(v.created_at));
+  out.set_updated_at(FormatUtc(v.updated_at));
+  out.set_revision_reason(c.revision_reason);
+  out.set_decision_note(c.decision_note);
+  out.set_practice_place(c.practice_place);
+  out.set_str_number(c.str_number);
+  return out;
+}
+
+v1::CaseEvent ToProto(const store::CaseEventRecord& e) {
+  v1::CaseEvent out;
+  out.set_id(e.id);
+  out.set_case_id(e.case_id);
+  out.set_at(FormatUtc(e.at));
+  out.set_actor(e.actor);
+  out.set_actor_role(e.actor_role);
+  out.set_terminal(e.terminal);
+  out.set_action(e.action);
+  if (e.from_state) out.set_from_state(static_cast<v1::CaseState>(*e.from_state));
+  out.set_to_state(static_cast<v1::CaseState>(e.to_state));
+  out.set_note(e.note);
+  return out;
+}
+
+v1::PermitType ToProto(const domain::PermitType& p) {
+  v1::PermitType out;
+  out.set_code(p.code);
+  out.set_name(p.name);
+  out.set_fee_idr(p.fee_idr);
+  out.set_service_level_days(p.service_level_days);
+  out.set_health_worker(p.health_worker);
+  for (const auto& d : p.required_documents) {
+    v1::RequiredDocument* rd = out.add_required_documents();
+    rd->set_code(d.code);
+    rd->set_name(d.name);
+    rd->set_mandatory(d.mandatory);
+  }
+  return out;
+}
+
+v1::Principal ToProto(const store::PrincipalRecord& p) {
+  v1::Principal out;
+  out.set_id(p.principal.id);
+  out.set_office_id(p.principal.office_id);
+  out.set_name(p.principal.name);
+  out.set_role(static_cast<v1::Role>(p.principal.role));
+  out.set_clinic_id(p.principal.clinic_id);
+  out.set_courier_id(p.principal.courier_id);
+  out.set_created_at(FormatUtc(p.created_at));
+  out.set_disabled(p.disabled);
+  return out;
+}
+
+absl::StatusOr<domain::Applicant> FromProto(const v1::Applicant& a) {
+  domain::Applicant out;
+  out.nik = a.nik();
+  out.name = a.name();
+  out.phone = a.phone();
+  out.email = a.email();
+  switch (a.priority_class()) {
+    case v1::PRIORITY_CLASS_UNSPECIFIED:
+    case v1::PRIORITY_CLASS_NONE:
+      out.priority = domain::PriorityClass::kNone;
+      break;
+    case v1::PRIORITY_CLASS_ELDERLY:
+    case v1::PRIORITY_CLASS_DISABILITY:
+    case v1::PRIORITY_CLASS_HEALTH_WORKER:
+      out.priority = static_cast<domain::PriorityClass>(a.priority_class());
+      break;
+    default:
+      return absl::InvalidArgumentError("applicant.priority_class: unknown value");
+  }
+  if (a.accessibility_needs_size() > 3) {
+    return absl::InvalidArgumentError("applicant.accessibility_needs: at most 3");
+  }
+  for (int n : a.accessibility_needs()) {
+    if (n < v1::ACCESSIBILITY_NEED_WHEELCHAIR || n > v1::ACCESSIBILITY_NEED_SEATED_SERVICE) {
+      return absl::InvalidArgumentError("applicant.accessibility_needs: unknown value");
+    }
+    out.needs.push_back(static_cast<domain::AccessibilityNeed>(n));
+  }
+  return out;
+}
+
+absl::StatusOr<domain::Role> RoleFromProto(v1::Role r) {
+  if (r < v1::ROLE_ADMIN || r > v1::ROLE_WORKER) {
+    return absl::InvalidArgumentError("role: one of admin, officer, approver, counter, clinic, "
+                                      "courier, worker");
+  }
+  return static_cast<domain::Role>(r);
+}
+
+}  // namespace loket::api

@@ -1,0 +1,31 @@
+// Protobuf <-> domain, in one place (DESIGN.md section 2: only api/ converts).
+#ifndef LOKET_SERVER_API_CONVERT_H_
+#define LOKET_SERVER_API_CONVERT_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "loket/v1/admin.pb.h"
+#include "loket/v1/case.pb.h"
+#include "loket/v1/catalog.pb.h"
+#include "server/domain/case.h"
+#include "server/store/auth_repository.h"
+#include "server/store/case_repository.h"
+
+namespace loket::api {
+
+std::string FormatUtc(absl::Time t);  // RFC 3339 UTC, milliseconds
+
+v1::Case ToProto(const store::CaseView& v);
+v1::CaseEvent ToProto(const store::CaseEventRecord& e);
+v1::PermitType ToProto(const domain::PermitType& p);
+v1::Principal ToProto(const store::PrincipalRecord& p);
+
+// INVALID_ARGUMENT naming the field for an unknown enum value.
+absl::StatusOr<domain::Applicant> FromProto(const v1::Applicant& a);
+absl::StatusOr<domain::Role> RoleFromProto(v1::Role r);
+
+}  // namespace loket::api
+
+#endif  // LOKET_SERVER_API_CONVERT_H_

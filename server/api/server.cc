@@ -1,0 +1,185 @@
+#include "server/api/server.h"
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/support/server_interceptor.h>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "server/api/admin_service.h"
+#include "server/api/auth.h"
+#include "server/api/case_service.h"
+#include "server/api/catalog_service.h"
+#include "server/store/auth_repository.h"
+#include "server/store/case_repository.h"
+#include "server/store/catalog_repository.h"
+#include "server/store/database.h"
+
+namespace loket::api {
+namespace {
+
+// One structured line per RPC: method, code, latency. No payloads, so no personal data.
+class LogInterceptor final : public grpc::experimental::Interceptor {
+ public:
+  explicit LogInterceptor(grpc::experimental::ServerRpcInfo* info)
+      : method_(info->method()), start_(absl::Now()) {}
+
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    using grpc::experimental::InterceptionHookPoints;
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
+      grpc::Status s = methods->GetSendStatus();
+      static absl::Mutex mu;
+      absl::MutexLock lock(&mu);
+      std::fprintf(stderr, "%s rpc method=%s code=%d ms=%.2f\n",
+                   absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone()).c_str(),
+                   method_.c_str(), static_cast<int>(s.error_code()),
+                   absl::ToDoubleMilliseconds(absl::Now() - start_));
+    }
+    methods->Proceed();
+  }
+
+ private:
+  std::string method_;
+  absl::Time start_;
+};
+
+class LogInterceptorFactory final : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  grpc::experimental::Interceptor* CreateServerInterceptor(
+      grpc::experimental::ServerRpcInfo* info) override {
+    return new LogInterceptor(info);
+  }
+};
+
+absl::StatusOr<std::string> ReadFile(const std::string& path, const char* flag) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::InvalidArgumentError(absl::StrCat(flag, ": cannot read ", path));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+bool IsLoopback(const std::string& listen) {
+  return absl::StartsWith(listen, "127.") || absl::StartsWith(listen, "localhost:") ||
+         absl::StartsWith(listen, "[::1]:");
+}
+
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(const ServerOptions& o) {
+  if (o.tls_cert.empty() != o.tls_key.empty()) {
+    return absl::InvalidArgumentError("--tls_cert and --tls_key go together");
+  }
+  if (o.tls_cert.empty()) {
+    if (!o.tls_client_ca.empty()) {
+      return absl::InvalidArgumentError("--tls_client_ca needs --tls_cert and --tls_key");
+    }
+    if (!IsLoopback(o.listen) && !o.allow_plaintext_remote) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--listen=", o.listen, " is not loopback: give --tls_cert/--tls_key, or "
+          "--allow_plaintext_remote when a TLS proxy sits in front"));
+    }
+    return grpc::InsecureServerCredentials();
+  }
+  grpc::SslServerCredentialsOptions ssl;
+  auto cert = ReadFile(o.tls_cert, "--tls_cert");
+  if (!cert.ok()) return cert.status();
+  auto key = ReadFile(o.tls_key, "--tls_key");
+  if (!key.ok()) return key.status();
+  ssl.pem_key_cert_pairs.push_back({*key, *cert});
+  if (!o.tls_client_ca.empty()) {
+    auto ca = ReadFile(o.tls_client_ca, "--tls_client_ca");
+    if (!ca.ok()) return ca.status();
+    ssl.pem_root_certs = *ca;
+    ssl.client_certificate_request = GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+  }
+  return grpc::SslServerCredentials(ssl);
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOptions& o,
+                                                                const Clock& clock) {
+  if (o.db_conninfo.empty()) return absl::InvalidArgumentError("--db: required");
+  if (o.pool_size < 1 || o.pool_size > 256) {
+    return absl::InvalidArgumentError("--pool_size: 1..256");
+  }
+  auto creds = Credentials(o);
+  if (!creds.ok()) return creds.status();
+
+  std::unique_ptr<LoketServer> s(new LoketServer());
+  s->db_ = std::make_unique<store::Database>(store::DatabaseOptions{o.db_conninfo, o.pool_size});
+  absl::Time deadline = absl::Now() + o.startup_timeout;
+  for (;;) {
+    absl::Status m = s->db_->Migrate();
+    if (m.ok()) break;
+    if (!absl::IsUnavailable(m) || absl::Now() > deadline) return m;
+    std::fprintf(stderr, "waiting for the database: %s\n", std::string(m.message()).c_str());
+    absl::SleepFor(absl::Seconds(1));
+  }
+  s->auth_repo_ = std::make_unique<store::AuthRepository>(*s->db_);
+  s->catalog_repo_ = std::make_unique<store::CatalogRepository>(*s->db_);
+  s->case_repo_ = std::make_unique<store::CaseRepository>(*s->db_, clock);
+  s->authorizer_ = std::make_unique<Authorizer>(*s->auth_repo_);
+  s->case_service_ = std::make_unique<CaseServiceImpl>(*s->case_repo_, *s->authorizer_);
+  s->catalog_service_ = std::make_unique<CatalogServiceImpl>(*s->catalog_repo_, *s->authorizer_);
+  s->admin_service_ =
+      std::make_unique<AdminServiceImpl>(*s->auth_repo_, *s->catalog_repo_, *s->authorizer_);
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(o.listen, *creds, &s->port_);
+  builder.RegisterService(s->case_service_.get());
+  builder.RegisterService(s->catalog_service_.get());
+  builder.RegisterService(s->admin_service_.get());
+  builder.SetMaxReceiveMessageSize(8 * 1024 * 1024);  // a 5 MiB document plus its envelope
+  if (o.log_requests) {
+    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> f;
+    f.push_back(std::make_unique<LogInterceptorFactory>());
+    builder.experimental().SetInterceptorCreators(std::move(f));
+  }
+  s->server_ = builder.BuildAndStart();
+  if (!s->server_ || s->port_ == 0) {
+    return absl::InternalError(absl::StrCat("cannot listen on ", o.listen));
+  }
+  s->server_->GetHealthCheckService()->SetServingStatus(true);
+  s->db_watcher_ = std::thread([p = s.get()] { p->WatchDatabase(); });
+  return s;
+}
+
+void LoketServer::WatchDatabase() {
+  // Health follows the database: a load balancer stops sending to a replica that cannot serve.
+  bool serving = true;
+  while (!stop_watch_.WaitForNotificationWithTimeout(absl::Seconds(1))) {
+    bool ok = db_->Ping().ok();
+    if (ok != serving && !stopping_) {
+      serving = ok;
+      server_->GetHealthCheckService()->SetServingStatus(ok);
+      std::fprintf(stderr, "database %s\n", ok ? "reachable again: SERVING" : "unreachable: NOT_SERVING");
+    }
+  }
+}
+
+void LoketServer::Shutdown(absl::Duration grace) {
+  if (stopping_.exchange(true)) return;
+  server_->GetHealthCheckService()->SetServingStatus(false);
+  server_->Shutdown(std::chrono::system_clock::now() + absl::ToChronoSeconds(grace));
+}
+
+void LoketServer::Wait() { server_->Wait(); }
+
+LoketServer::~LoketServer() {
+  if (server_) {
+    Shutdown(absl::Seconds(1));
+    server_->Wait();
+  }
+  stop_watch_.Notify();
+  if (db_watcher_.joinable()) db_watcher_.join();
+}
+
+}  // namespace loket::api

@@ -1,0 +1,83 @@
+// loketd's gRPC server, wired: database, repositories, services, health, reflection, logging.
+// main.cc and the integration tests both start it through here, so the tests run what ships.
+//
+// Thread-safe: Shutdown may be called from any thread (e.g. a signal watcher).
+#ifndef LOKET_SERVER_API_SERVER_H_
+#define LOKET_SERVER_API_SERVER_H_
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/time.h"
+#include "common/clock.h"
+
+namespace grpc {
+class Server;
+}
+
+namespace loket::store {
+class Database;
+class AuthRepository;
+class CatalogRepository;
+class CaseRepository;
+}  // namespace loket::store
+
+namespace loket::api {
+
+class Authorizer;
+class CaseServiceImpl;
+class CatalogServiceImpl;
+class AdminServiceImpl;
+
+struct ServerOptions {
+  std::string listen = "127.0.0.1:7400";  // "host:port"; port 0 picks a free one
+  std::string db_conninfo;
+  int pool_size = 8;
+  std::string tls_cert;       // PEM files; TLS when both cert and key are set
+  std::string tls_key;
+  std::string tls_client_ca;  // mTLS: clients must present a certificate signed by this CA
+  bool allow_plaintext_remote = false;  // plaintext off loopback only when asked for
+  absl::Duration startup_timeout = absl::Seconds(60);  // waiting for the database at start
+  bool log_requests = true;
+};
+
+class LoketServer {
+ public:
+  // Connects, migrates (waiting up to startup_timeout for the database), and starts serving.
+  // INVALID_ARGUMENT for bad options, UNAVAILABLE when the database never came, INTERNAL otherwise.
+  static absl::StatusOr<std::unique_ptr<LoketServer>> Start(const ServerOptions& options,
+                                                            const Clock& clock);
+  ~LoketServer();
+
+  int port() const { return port_; }
+  // Reports NOT_SERVING, stops accepting, lets in-flight calls finish for up to `grace`.
+  void Shutdown(absl::Duration grace);
+  // Blocks until the server has shut down.
+  void Wait();
+
+ private:
+  LoketServer() = default;
+  void WatchDatabase();
+
+  std::unique_ptr<store::Database> db_;
+  std::unique_ptr<store::AuthRepository> auth_repo_;
+  std::unique_ptr<store::CatalogRepository> catalog_repo_;
+  std::unique_ptr<store::CaseRepository> case_repo_;
+  std::unique_ptr<Authorizer> authorizer_;
+  std::unique_ptr<CaseServiceImpl> case_service_;
+  std::unique_ptr<CatalogServiceImpl> catalog_service_;
+  std::unique_ptr<AdminServiceImpl> admin_service_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+  std::atomic<bool> stopping_{false};
+  absl::Notification stop_watch_;
+  std::thread db_watcher_;
+};
+
+}  // namespace loket::api
+
+#endif  // LOKET_SERVER_API_SERVER_H_

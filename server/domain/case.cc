@@ -1,0 +1,367 @@
+#include "server/domain/case.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/civil_time.h"
+#include "server/domain/principal.h"
+#include "server/domain/sla.h"
+#include "server/domain/validation.h"
+
+namespace loket::domain {
+namespace {
+
+// Longest note or reason, in bytes: a few paragraphs, and what the database column is sized for.
+constexpr size_t kMaxNoteBytes = 1000;
+
+constexpr CaseState kAllStates[] = {
+    CaseState::kDraft,     CaseState::kSubmitted,
+    CaseState::kVerifying, CaseState::kRevisionRequested,
+    CaseState::kApproved,  CaseState::kRejected,
+    CaseState::kIssued,    CaseState::kDelivered,
+    CaseState::kCollected, CaseState::kWithdrawn,
+};
+constexpr Channel kAllChannels[] = {Channel::kOnline, Channel::kClinic, Channel::kCounter,
+                                    Channel::kAppointment};
+constexpr PriorityClass kAllPriorityClasses[] = {PriorityClass::kNone, PriorityClass::kElderly,
+                                                 PriorityClass::kDisability,
+                                                 PriorityClass::kHealthWorker};
+constexpr AccessibilityNeed kAllNeeds[] = {AccessibilityNeed::kWheelchair,
+                                           AccessibilityNeed::kSignLanguage,
+                                           AccessibilityNeed::kSeatedService};
+
+// Reverse lookup over a small closed set; linear is fine and keeps one source of truth (the Name
+// function).
+template <typename Enum, size_t N, typename NameFn>
+std::optional<Enum> FromName(const Enum (&all)[N], NameFn name_of, std::string_view name) {
+  for (Enum e : all) {
+    if (name_of(e) == name) return e;
+  }
+  return std::nullopt;
+}
+
+// "VERIFYING", "VERIFYING or REVISION_REQUESTED", "DRAFT, SUBMITTED or VERIFYING".
+std::string JoinStates(const std::vector<CaseState>& states) {
+  std::string out;
+  size_t i = 0;
+  for (CaseState s : states) {
+    if (i > 0) out.append(i + 1 == states.size() ? " or " : ", ");
+    out.append(CaseStateName(s));
+    ++i;
+  }
+  return out;
+}
+
+absl::Status RequireState(const Case& c, Transition t, const std::vector<CaseState>& from) {
+  if (std::find(from.begin(), from.end(), c.state) != from.end()) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrFormat("case %d is %s; %s needs %s", c.id,
+                                                       CaseStateName(c.state), TransitionName(t),
+                                                       JoinStates(from)));
+}
+
+// Debian's abseil keeps absl::string_view distinct from std::string_view, so its strip helpers and
+// StrCat do not take std::string_view; this file trims by hand and formats with StrFormat.
+std::string_view TrimSpaces(std::string_view s) {
+  while (!s.empty() && absl::ascii_isspace(static_cast<unsigned char>(s.front())))
+    s.remove_prefix(1);
+  while (!s.empty() && absl::ascii_isspace(static_cast<unsigned char>(s.back())))
+    s.remove_suffix(1);
+  return s;
+}
+
+// Trims the note and checks it; the trimmed form is what gets stored.
+absl::Status CheckNote(std::string_view note, bool required, std::string& out) {
+  const std::string_view trimmed = TrimSpaces(note);
+  if (absl::Status s = ValidateText(trimmed, "note", kMaxNoteBytes, required); !s.ok()) return s;
+  out = std::string(trimmed);
+  return absl::OkStatus();
+}
+
+// The states each transition may start from; the state checked before any input, so a caller who
+// is simply too late learns that first.
+std::vector<CaseState> LegalSources(Transition t) {
+  switch (t) {
+    case Transition::kSubmit:
+      return {CaseState::kDraft};
+    case Transition::kStartVerification:
+      return {CaseState::kSubmitted};
+    case Transition::kRequestRevision:
+      return {CaseState::kVerifying};
+    case Transition::kSubmitRevision:
+      return {CaseState::kRevisionRequested};
+    case Transition::kApprove:
+      return {CaseState::kVerifying};
+    case Transition::kReject:
+      return {CaseState::kVerifying, CaseState::kRevisionRequested};
+    case Transition::kIssue:
+      return {CaseState::kApproved};
+    case Transition::kWithdraw:
+      return {CaseState::kDraft, CaseState::kSubmitted, CaseState::kVerifying,
+              CaseState::kRevisionRequested};
+    case Transition::kMarkCollected:
+    case Transition::kMarkDelivered:
+      return {CaseState::kIssued};
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string_view CaseStateName(CaseState s) {
+  switch (s) {
+    case CaseState::kDraft:
+      return "DRAFT";
+    case CaseState::kSubmitted:
+      return "SUBMITTED";
+    case CaseState::kVerifying:
+      return "VERIFYING";
+    case CaseState::kRevisionRequested:
+      return "REVISION_REQUESTED";
+    case CaseState::kApproved:
+      return "APPROVED";
+    case CaseState::kRejected:
+      return "REJECTED";
+    case CaseState::kIssued:
+      return "ISSUED";
+    case CaseState::kDelivered:
+      return "DELIVERED";
+    case CaseState::kCollected:
+      return "COLLECTED";
+    case CaseState::kWithdrawn:
+      return "WITHDRAWN";
+  }
+  // Out-of-range values cast from the wire; the *FromName functions never return them.
+  return "UNKNOWN";
+}
+
+std::optional<CaseState> CaseStateFromName(std::string_view name) {
+  return FromName(kAllStates, CaseStateName, name);
+}
+
+std::string_view ChannelName(Channel c) {
+  switch (c) {
+    case Channel::kOnline:
+      return "ONLINE";
+    case Channel::kClinic:
+      return "CLINIC";
+    case Channel::kCounter:
+      return "COUNTER";
+    case Channel::kAppointment:
+      return "APPOINTMENT";
+  }
+  return "UNKNOWN";
+}
+
+std::optional<Channel> ChannelFromName(std::string_view name) {
+  return FromName(kAllChannels, ChannelName, name);
+}
+
+std::string_view PriorityClassName(PriorityClass p) {
+  switch (p) {
+    case PriorityClass::kNone:
+      return "NONE";
+    case PriorityClass::kElderly:
+      return "ELDERLY";
+    case PriorityClass::kDisability:
+      return "DISABILITY";
+    case PriorityClass::kHealthWorker:
+      return "HEALTH_WORKER";
+  }
+  return "UNKNOWN";
+}
+
+std::optional<PriorityClass> PriorityClassFromName(std::string_view name) {
+  return FromName(kAllPriorityClasses, PriorityClassName, name);
+}
+
+std::string_view AccessibilityNeedName(AccessibilityNeed n) {
+  switch (n) {
+    case AccessibilityNeed::kWheelchair:
+      return "WHEELCHAIR";
+    case AccessibilityNeed::kSignLanguage:
+      return "SIGN_LANGUAGE";
+    case AccessibilityNeed::kSeatedService:
+      return "SEATED_SERVICE";
+  }
+  return "UNKNOWN";
+}
+
+std::optional<AccessibilityNeed> AccessibilityNeedFromName(std::string_view name) {
+  return FromName(kAllNeeds, AccessibilityNeedName, name);
+}
+
+std::string_view TransitionName(Transition t) {
+  switch (t) {
+    case Transition::kSubmit:
+      return "Submit";
+    case Transition::kStartVerification:
+      return "StartVerification";
+    case Transition::kRequestRevision:
+      return "RequestRevision";
+    case Transition::kSubmitRevision:
+      return "SubmitRevision";
+    case Transition::kApprove:
+      return "Approve";
+    case Transition::kReject:
+      return "Reject";
+    case Transition::kIssue:
+      return "Issue";
+    case Transition::kWithdraw:
+      return "Withdraw";
+    case Transition::kMarkCollected:
+      return "MarkCollected";
+    case Transition::kMarkDelivered:
+      return "MarkDelivered";
+  }
+  return "Unknown";
+}
+
+absl::Status ApplyTransition(Case& c, Transition t, const TransitionInput& in) {
+  if (absl::Status s = RequireState(c, t, LegalSources(t)); !s.ok()) return s;
+  if (in.calendar == nullptr) return absl::InternalError("TransitionInput.calendar is null");
+
+  // Every change goes to a copy, assigned back only on success, so no error path leaves `c` half
+  // changed.
+  Case next = c;
+  switch (t) {
+    case Transition::kSubmit:
+      next.state = CaseState::kSubmitted;
+      if (!next.sla.started_on.has_value()) next.sla.started_on = in.today;
+      break;
+
+    case Transition::kStartVerification:
+      next.state = CaseState::kVerifying;
+      break;
+
+    case Transition::kRequestRevision:
+      if (absl::Status s = CheckNote(in.note, /*required=*/true, next.revision_reason); !s.ok()) {
+        return s;
+      }
+      next.state = CaseState::kRevisionRequested;
+      PauseSla(next.sla, in.today);
+      break;
+
+    case Transition::kSubmitRevision:
+      next.state = CaseState::kVerifying;
+      ResumeSla(next.sla, *in.calendar, in.today);
+      break;
+
+    case Transition::kApprove: {
+      if (in.permit_type == nullptr) {
+        return absl::InternalError("TransitionInput.permit_type is null for Approve");
+      }
+      if (in.permit_type->code != c.permit_type) {
+        return absl::InternalError(absl::StrCat("permit type ", in.permit_type->code,
+                                                " passed for case ", c.id, " of type ",
+                                                c.permit_type));
+      }
+      std::vector<std::string> missing;
+      for (const RequiredDocument& doc : in.permit_type->required_documents) {
+        if (!doc.mandatory) continue;
+        if (std::find(c.attached_document_codes.begin(), c.attached_document_codes.end(),
+                      doc.code) == c.attached_document_codes.end()) {
+          missing.push_back(doc.code);
+        }
+      }
+      if (!missing.empty()) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("missing mandatory documents: ", absl::StrJoin(missing, ", ")));
+      }
+      if (absl::Status s = CheckNote(in.note, /*required=*/false, next.decision_note); !s.ok()) {
+        return s;
+      }
+      next.state = CaseState::kApproved;
+      break;
+    }
+
+    case Transition::kReject:
+      if (absl::Status s = CheckNote(in.note, /*required=*/true, next.decision_note); !s.ok()) {
+        return s;
+      }
+      next.state = CaseState::kRejected;
+      // Close an open pause so the stored clock says how long the office itself held the case.
+      ResumeSla(next.sla, *in.calendar, in.today);
+      break;
+
+    case Transition::kIssue:
+      if (in.permit_number.empty()) return absl::InvalidArgumentError("permit_number: required");
+      if (in.verification_code.empty()) {
+        return absl::InvalidArgumentError("verification_code: required");
+      }
+      next.state = CaseState::kIssued;
+      next.permit_number = in.permit_number;
+      next.verification_code = in.verification_code;
+      next.issued_on = in.today;
+      break;
+
+    case Transition::kWithdraw:
+      // The applicant may say why; nothing requires it.
+      if (absl::Status s = CheckNote(in.note, /*required=*/false, next.decision_note); !s.ok()) {
+        return s;
+      }
+      next.state = CaseState::kWithdrawn;
+      ResumeSla(next.sla, *in.calendar, in.today);
+      break;
+
+    case Transition::kMarkCollected:
+      next.state = CaseState::kCollected;
+      break;
+
+    case Transition::kMarkDelivered:
+      next.state = CaseState::kDelivered;
+      break;
+  }
+  c = std::move(next);
+  return absl::OkStatus();
+}
+
+bool AcceptsDocuments(CaseState s) {
+  return s == CaseState::kDraft || s == CaseState::kSubmitted || s == CaseState::kVerifying ||
+         s == CaseState::kRevisionRequested;
+}
+
+bool SlaApplies(CaseState s) {
+  return s == CaseState::kSubmitted || s == CaseState::kVerifying ||
+         s == CaseState::kRevisionRequested || s == CaseState::kApproved;
+}
+
+absl::Status CheckCaseVisible(const Principal& p, const Case& c) {
+  // One message for "not yours" and "not there", so probing ids tells a caller nothing.
+  const absl::Status not_found = absl::NotFoundError(absl::StrFormat("case %d not found", c.id));
+  if (p.office_id != c.office_id) return not_found;
+  if (p.role == Role::kClinic && (p.clinic_id.empty() || p.clinic_id != c.clinic_id)) {
+    return not_found;
+  }
+  return absl::OkStatus();
+}
+
+std::string FormatPermitNumber(int64_t sequence, std::string_view permit_type,
+                               std::string_view office_id, int year) {
+  return absl::StrFormat("%04d/%s/DPMPTSP-%s/%d", sequence, permit_type,
+                         absl::AsciiStrToUpper(std::string(office_id)), year);
+}
+
+std::string MaskName(std::string_view name) {
+  std::vector<std::string> words;
+  for (std::string_view rest = TrimSpaces(name); !rest.empty(); rest = TrimSpaces(rest)) {
+    // First character of the word: its lead byte plus any UTF-8 continuation bytes.
+    size_t len = 1;
+    while (len < rest.size() && (static_cast<unsigned char>(rest[len]) & 0xc0) == 0x80) ++len;
+    words.push_back(absl::StrFormat("%s***", rest.substr(0, len)));
+    const size_t end = rest.find_first_of(" \t\r\n");
+    rest.remove_prefix(end == std::string_view::npos ? rest.size() : end);
+  }
+  return absl::StrJoin(words, " ");
+}
+
+}  // namespace loket::domain

@@ -1,0 +1,155 @@
+// The licensing case: its states, the applicant, and the named transitions between states.
+//
+// Everything here is plain data and pure functions: no I/O, no clock (the caller passes `today`), no
+// threads. A Case is a value; callers copy it, change the copy with a transition, and let the store write
+// it back under optimistic concurrency (`version`).
+#ifndef LOKET_SERVER_DOMAIN_CASE_H_
+#define LOKET_SERVER_DOMAIN_CASE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "server/domain/principal.h"
+#include "server/domain/sla.h"
+
+namespace loket::domain {
+
+// Numbering matches loket.v1.CaseState so conversion is a cast.
+enum class CaseState {
+  kDraft = 1,
+  kSubmitted = 2,
+  kVerifying = 3,
+  kRevisionRequested = 4,
+  kApproved = 5,
+  kRejected = 6,
+  kIssued = 7,
+  kDelivered = 8,
+  kCollected = 9,
+  kWithdrawn = 10,
+};
+
+// "SUBMITTED", "REVISION_REQUESTED", ...; also the spelling stored in the database.
+std::string_view CaseStateName(CaseState s);
+// Inverse of CaseStateName; nullopt for an unknown name.
+std::optional<CaseState> CaseStateFromName(std::string_view name);
+
+// Numbering matches loket.v1.Channel.
+enum class Channel { kOnline = 1, kClinic = 2, kCounter = 3, kAppointment = 4 };
+std::string_view ChannelName(Channel c);  // "ONLINE", "CLINIC", ...
+std::optional<Channel> ChannelFromName(std::string_view name);
+
+// Numbering matches loket.v1.PriorityClass.
+enum class PriorityClass { kNone = 1, kElderly = 2, kDisability = 3, kHealthWorker = 4 };
+std::string_view PriorityClassName(PriorityClass p);  // "NONE", "ELDERLY", ...
+std::optional<PriorityClass> PriorityClassFromName(std::string_view name);
+
+// Numbering matches loket.v1.AccessibilityNeed.
+enum class AccessibilityNeed { kWheelchair = 1, kSignLanguage = 2, kSeatedService = 3 };
+std::string_view AccessibilityNeedName(AccessibilityNeed n);  // "WHEELCHAIR", ...
+std::optional<AccessibilityNeed> AccessibilityNeedFromName(std::string_view name);
+
+struct Applicant {
+  std::string nik;
+  std::string name;
+  std::string phone;  // normalised E.164, "+628..."
+  std::string email;  // may be empty
+  PriorityClass priority = PriorityClass::kNone;
+  std::vector<AccessibilityNeed> needs;
+};
+
+struct RequiredDocument {
+  std::string code;
+  std::string name;
+  bool mandatory = true;
+};
+
+// One entry of the office's permit catalog.
+struct PermitType {
+  std::string code;  // "SIP_PERAWAT"
+  std::string name;
+  int64_t fee_idr = 0;
+  int service_level_days = 5;
+  bool health_worker = false;
+  std::vector<RequiredDocument> required_documents;
+};
+
+struct Case {
+  int64_t id = 0;
+  std::string office_id;
+  std::string permit_type;
+  Channel channel = Channel::kOnline;
+  CaseState state = CaseState::kDraft;
+  Applicant applicant;
+  std::string clinic_id;  // empty unless submitted by a clinic
+  int64_t version = 0;    // bumped by the store on every write
+
+  SlaClock sla;
+
+  std::string practice_place;
+  std::string str_number;
+  std::string revision_reason;
+  std::string decision_note;
+  std::string permit_number;      // set when issued
+  std::string verification_code;  // set when issued
+  std::optional<absl::CivilDay> issued_on;
+
+  std::vector<std::string> attached_document_codes;  // codes of documents on file
+};
+
+// The named transitions of DESIGN.md section 5.
+enum class Transition {
+  kSubmit,             // DRAFT -> SUBMITTED; starts the SLA clock
+  kStartVerification,  // SUBMITTED -> VERIFYING
+  kRequestRevision,    // VERIFYING -> REVISION_REQUESTED; pauses the clock; needs a reason
+  kSubmitRevision,     // REVISION_REQUESTED -> VERIFYING; resumes the clock
+  kApprove,            // VERIFYING -> APPROVED; every mandatory document must be on file
+  kReject,             // VERIFYING | REVISION_REQUESTED -> REJECTED; needs a reason
+  kIssue,              // APPROVED -> ISSUED; needs permit number and verification code
+  kWithdraw,           // DRAFT | SUBMITTED | VERIFYING | REVISION_REQUESTED -> WITHDRAWN
+  kMarkCollected,      // ISSUED -> COLLECTED
+  kMarkDelivered,      // ISSUED -> DELIVERED
+};
+std::string_view TransitionName(Transition t);  // "Approve", "RequestRevision", ...
+
+struct TransitionInput {
+  absl::CivilDay today;             // in the office's calendar
+  const WorkingCalendar* calendar;  // required; not owned
+  const PermitType* permit_type;    // required for kApprove; not owned
+  std::string note;                 // reason or note
+  std::string permit_number;        // kIssue
+  std::string verification_code;    // kIssue
+};
+
+// Applies `t` to `c`. Returns FailedPreconditionError naming the current state when `t` is not legal
+// from it ("case 12 is APPROVED; RequestRevision needs VERIFYING"), InvalidArgumentError when a required
+// note is missing or too long (field "note"), FailedPreconditionError listing the missing mandatory
+// documents for kApprove. On error `c` is unchanged.
+absl::Status ApplyTransition(Case& c, Transition t, const TransitionInput& in);
+
+// True for states in which the applicant can still change the case (attach documents).
+bool AcceptsDocuments(CaseState s);
+
+// True when the SLA clock runs or is paused in this state (the case is still being worked on).
+bool SlaApplies(CaseState s);
+
+// Row scope (DESIGN.md section 6): returns OK when `p` may see `c`; NotFoundError ("case N not found",
+// the same text as for a missing case, so nothing leaks) for another office's case, or for a clinic
+// principal and a case its clinic did not submit.
+absl::Status CheckCaseVisible(const Principal& p, const Case& c);
+
+// "0007/SIP_PERAWAT/DPMPTSP-BPP/2026": sequence, permit type, office, year.
+std::string FormatPermitNumber(int64_t sequence, std::string_view permit_type,
+                               std::string_view office_id, int year);
+
+// "Siti Rahmawati" -> "S*** R***": enough for a holder to recognise, useless to a stranger.
+std::string MaskName(std::string_view name);
+
+}  // namespace loket::domain
+
+#endif  // LOKET_SERVER_DOMAIN_CASE_H_

@@ -1,0 +1,42 @@
+#include "server/domain/principal.h"
+
+#include <optional>
+#include <string_view>
+
+namespace loket::domain {
+namespace {
+
+constexpr Role kAllRoles[] = {Role::kAdmin,  Role::kOfficer, Role::kApprover, Role::kCounter,
+                              Role::kClinic, Role::kCourier, Role::kWorker};
+
+}  // namespace
+
+std::string_view RoleName(Role r) {
+  switch (r) {
+    case Role::kAdmin:
+      return "admin";
+    case Role::kOfficer:
+      return "officer";
+    case Role::kApprover:
+      return "approver";
+    case Role::kCounter:
+      return "counter";
+    case Role::kClinic:
+      return "clinic";
+    case Role::kCourier:
+      return "courier";
+    case Role::kWorker:
+      return "worker";
+  }
+  // An out-of-range value cast from a wire integer; never a name the database accepts.
+  return "unknown";
+}
+
+std::optional<Role> RoleFromName(std::string_view name) {
+  for (Role r : kAllRoles) {
+    if (RoleName(r) == name) return r;
+  }
+  return std::nullopt;
+}
+
+}  // namespace loket::domain

@@ -1,0 +1,36 @@
+// Who is calling: a principal with a role and a scope (DESIGN.md section 6). Plain data.
+#ifndef LOKET_SERVER_DOMAIN_PRINCIPAL_H_
+#define LOKET_SERVER_DOMAIN_PRINCIPAL_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace loket::domain {
+
+// Numbering matches loket.v1.Role.
+enum class Role {
+  kAdmin = 1,
+  kOfficer = 2,
+  kApprover = 3,
+  kCounter = 4,
+  kClinic = 5,
+  kCourier = 6,
+  kWorker = 7,
+};
+std::string_view RoleName(Role r);  // "admin", "officer", ... (lower case, as stored)
+std::optional<Role> RoleFromName(std::string_view name);
+
+struct Principal {
+  int64_t id = 0;
+  std::string office_id;
+  std::string name;
+  Role role = Role::kOfficer;
+  std::string clinic_id;   // kClinic only
+  std::string courier_id;  // kCourier only
+};
+
+}  // namespace loket::domain
+
+#endif  // LOKET_SERVER_DOMAIN_PRINCIPAL_H_

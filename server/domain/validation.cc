@@ -1,0 +1,377 @@
+#include "server/domain/validation.h"
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/civil_time.h"
+#include "common/sha256.h"
+#include "server/domain/case.h"
+
+namespace loket::domain {
+namespace {
+
+// Debian's abseil keeps absl::string_view distinct from std::string_view, so StrCat and the strip
+// helpers do not take our std::string_view arguments; StrFormat does.
+absl::Status FieldError(std::string_view field, std::string_view problem) {
+  return absl::InvalidArgumentError(absl::StrFormat("%s: %s", field, problem));
+}
+
+bool AllDigits(std::string_view s) {
+  return !s.empty() &&
+         std::all_of(s.begin(), s.end(), [](char c) { return absl::ascii_isdigit(c); });
+}
+
+int TwoDigits(std::string_view s, size_t pos) { return (s[pos] - '0') * 10 + (s[pos + 1] - '0'); }
+
+// Kemendagri province codes (Kepmendagri 2025: 38 provinces). NIKs carry these, not the BPS codes,
+// which differ for Papua (BPS 94 is Papua; Kemendagri 94 is Papua Tengah).
+bool IsKnownProvince(int code) {
+  return (code >= 11 && code <= 19) || code == 21 || (code >= 31 && code <= 36) ||
+         (code >= 51 && code <= 53) || (code >= 61 && code <= 65) || (code >= 71 && code <= 76) ||
+         code == 81 || code == 82 || (code >= 91 && code <= 96);
+}
+
+// Decodes one UTF-8 sequence at `s[i]`, advancing `i`. Rejects overlong forms, surrogates and
+// code points above U+10FFFF, so "valid UTF-8" means what PostgreSQL will also accept.
+bool DecodeUtf8(std::string_view s, size_t& i, char32_t& cp) {
+  const auto lead = static_cast<unsigned char>(s[i]);
+  int extra;
+  char32_t min;
+  if (lead < 0x80) {
+    cp = lead;
+    ++i;
+    return true;
+  } else if ((lead & 0xe0) == 0xc0) {
+    extra = 1;
+    cp = lead & 0x1f;
+    min = 0x80;
+  } else if ((lead & 0xf0) == 0xe0) {
+    extra = 2;
+    cp = lead & 0x0f;
+    min = 0x800;
+  } else if ((lead & 0xf8) == 0xf0) {
+    extra = 3;
+    cp = lead & 0x07;
+    min = 0x10000;
+  } else {
+    return false;
+  }
+  if (i + extra >= s.size()) return false;  // truncated sequence
+  for (int k = 1; k <= extra; ++k) {
+    const auto cont = static_cast<unsigned char>(s[i + k]);
+    if ((cont & 0xc0) != 0x80) return false;
+    cp = (cp << 6) | (cont & 0x3f);
+  }
+  if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
+  i += extra + 1;
+  return true;
+}
+
+bool IsValidUtf8(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    char32_t cp;
+    if (!DecodeUtf8(s, i, cp)) return false;
+  }
+  return true;
+}
+
+// C0 and C1 controls and DEL. Tab and line breaks are allowed: notes come from multi-line text
+// boxes.
+bool IsForbiddenControl(char32_t cp) {
+  if (cp == '\t' || cp == '\n' || cp == '\r') return false;
+  return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f);
+}
+
+// Without ICU we cannot ask "is this a letter", so non-ASCII code points count as letters unless
+// they fall in a block that holds only punctuation, symbols, or invisible characters. Good enough
+// to stop digits, emoji and stray symbols while letting "Ñ", "é" or Arabic-script names through.
+bool IsNonAsciiNonLetter(char32_t cp) {
+  return (cp >= 0x80 && cp <= 0xbf) || cp == 0xd7 || cp == 0xf7 ||  // Latin-1 symbols, x, /
+         (cp >= 0x2000 && cp <= 0x2bff) ||    // punctuation, symbols, arrows, math, shapes
+         (cp >= 0x3000 && cp <= 0x303f) ||    // CJK punctuation
+         (cp >= 0xe000 && cp <= 0xf8ff) ||    // private use
+         (cp >= 0xfe00 && cp <= 0xfe0f) ||    // variation selectors
+         (cp >= 0xff00 && cp <= 0xff20) ||    // full-width digits and punctuation
+         (cp >= 0xfff0 && cp <= 0xffff) ||    // specials
+         (cp >= 0x1f000 && cp <= 0x1faff) ||  // emoji and pictographs
+         cp >= 0xf0000;                       // supplementary private use
+}
+
+std::string_view TrimSpaces(std::string_view s) {
+  while (!s.empty() && absl::ascii_isspace(static_cast<unsigned char>(s.front())))
+    s.remove_prefix(1);
+  while (!s.empty() && absl::ascii_isspace(static_cast<unsigned char>(s.back())))
+    s.remove_suffix(1);
+  return s;
+}
+
+bool IsHexDigits(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return absl::ascii_isxdigit(c); });
+}
+
+bool IsValidEmailLocalChar(char c) {
+  static constexpr std::string_view kSpecials = "!#$%&'*+/=?^_`{|}~.-";
+  return absl::ascii_isalnum(c) || kSpecials.find(c) != std::string_view::npos;
+}
+
+bool IsValidDomain(std::string_view domain) {
+  if (domain.empty() || domain.size() > 253) return false;
+  int labels = 0;
+  std::string_view last;
+  for (std::string_view rest = domain;;) {
+    const size_t dot = rest.find('.');
+    const std::string_view label = rest.substr(0, dot);
+    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') {
+      return false;
+    }
+    for (char c : label) {
+      if (!absl::ascii_isalnum(c) && c != '-') return false;
+    }
+    ++labels;
+    last = label;
+    if (dot == std::string_view::npos) break;
+    rest.remove_prefix(dot + 1);
+  }
+  return labels >= 2 && last.size() >= 2 &&
+         std::all_of(last.begin(), last.end(), [](char c) { return absl::ascii_isalpha(c); });
+}
+
+}  // namespace
+
+absl::Status ValidateNik(std::string_view nik, std::string_view field, absl::CivilDay today) {
+  if (nik.size() != 16 || !AllDigits(nik)) return FieldError(field, "must be 16 digits");
+  const int province = TwoDigits(nik, 0);
+  if (!IsKnownProvince(province)) {
+    return FieldError(field, absl::StrFormat("province code %02d is unknown", province));
+  }
+  if (TwoDigits(nik, 2) == 0) return FieldError(field, "kabupaten/kota code 00 is invalid");
+  if (TwoDigits(nik, 4) == 0) return FieldError(field, "kecamatan code 00 is invalid");
+
+  const std::string_view birth = nik.substr(6, 6);
+  int day = TwoDigits(nik, 6);
+  if (day > 40) day -= 40;  // women's NIKs carry day + 40
+  const int month = TwoDigits(nik, 8);
+  const int yy = TwoDigits(nik, 10);
+  // CivilDay normalises (31 April becomes 1 May), so a date is real when its fields survive.
+  auto is_date = [&](int y) {
+    const absl::CivilDay d(y, month, day);
+    return d.year() == y && d.month() == month && d.day() == day;
+  };
+  // The NIK does not say the century: take 20YY unless that date lies after today. The fallback
+  // 19YY is always in the past, so "not after today" holds by construction.
+  int year = 2000 + yy;
+  if (!is_date(year) || absl::CivilDay(year, month, day) > today) year = 1900 + yy;
+  if (!is_date(year)) {
+    return FieldError(field, absl::StrFormat("birth date %s is not a date", birth));
+  }
+  if (nik.substr(12) == "0000") return FieldError(field, "serial 0000 is invalid");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> NormalizePhone(std::string_view phone, std::string_view field) {
+  std::string compact;
+  for (char c : phone) {
+    if (c != ' ' && c != '-') compact.push_back(c);
+  }
+  if (compact.empty()) return FieldError(field, "required");
+  std::string_view subscriber = compact;
+  if (subscriber.starts_with("+62")) {
+    subscriber.remove_prefix(3);
+  } else if (subscriber.starts_with("62")) {
+    subscriber.remove_prefix(2);
+  } else if (subscriber.starts_with("0")) {
+    subscriber.remove_prefix(1);
+  } else {
+    return FieldError(field, "must start with +62, 62 or 0");
+  }
+  if (!AllDigits(subscriber)) return FieldError(field, "must contain only digits after the prefix");
+  if (subscriber.size() < 8 || subscriber.size() > 12) {
+    return FieldError(field, "must have 8 to 12 digits after +62");
+  }
+  if (subscriber.front() == '0') return FieldError(field, "must not have 0 right after +62");
+  return absl::StrFormat("+62%s", subscriber);
+}
+
+absl::Status ValidateEmail(std::string_view email, std::string_view field, bool required) {
+  if (email.empty()) return required ? FieldError(field, "required") : absl::OkStatus();
+  if (email.size() > 254) return FieldError(field, "longer than 254 characters");
+  const size_t at = email.find('@');
+  if (at == std::string_view::npos || email.find('@', at + 1) != std::string_view::npos) {
+    return FieldError(field, "not an e-mail address (local@domain.tld)");
+  }
+  const std::string_view local = email.substr(0, at);
+  const std::string_view domain = email.substr(at + 1);
+  const bool local_ok = !local.empty() && local.size() <= 64 && local.front() != '.' &&
+                        local.back() != '.' && local.find("..") == std::string_view::npos &&
+                        std::all_of(local.begin(), local.end(), IsValidEmailLocalChar);
+  if (!local_ok || !IsValidDomain(domain)) {
+    return FieldError(field, "not an e-mail address (local@domain.tld)");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> NormalizePersonName(std::string_view name, std::string_view field) {
+  const std::string_view trimmed = TrimSpaces(name);
+  if (!IsValidUtf8(trimmed)) return FieldError(field, "not valid UTF-8");
+  std::string out;
+  size_t characters = 0;
+  bool has_letter = false;
+  bool pending_space = false;
+  for (size_t i = 0; i < trimmed.size();) {
+    const size_t start = i;
+    char32_t cp;
+    DecodeUtf8(trimmed, i, cp);
+    if (cp == ' ' || cp == '\t') {
+      pending_space = true;  // runs of blanks inside the name collapse to one space
+      continue;
+    }
+    if (pending_space) {
+      out.push_back(' ');
+      ++characters;
+      pending_space = false;
+    }
+    if (cp == 0x2019) {
+      // Phone keyboards turn ' into a typographic apostrophe; both mean the same name.
+      out.push_back('\'');
+    } else if (cp < 0x80) {
+      const char c = static_cast<char>(cp);
+      if (absl::ascii_isalpha(c)) {
+        has_letter = true;
+      } else if (c != '.' && c != ',' && c != '\'' && c != '-') {
+        return FieldError(field, "may contain only letters, spaces and . , ' -");
+      }
+      out.push_back(c);
+    } else {
+      if (IsForbiddenControl(cp) || IsNonAsciiNonLetter(cp)) {
+        return FieldError(field, "may contain only letters, spaces and . , ' -");
+      }
+      has_letter = true;
+      out.append(trimmed.substr(start, i - start));
+    }
+    ++characters;
+  }
+  if (characters < 2 || characters > 100) return FieldError(field, "must be 2 to 100 characters");
+  if (!has_letter) return FieldError(field, "must contain a letter");
+  return out;
+}
+
+absl::Status ValidateText(std::string_view text, std::string_view field, size_t max_len,
+                          bool required) {
+  if (required && TrimSpaces(text).empty()) return FieldError(field, "required");
+  if (text.size() > max_len) {
+    return FieldError(field,
+                      absl::StrFormat("%d bytes is over the %d-byte limit", text.size(), max_len));
+  }
+  for (size_t i = 0; i < text.size();) {
+    char32_t cp;
+    if (!DecodeUtf8(text, i, cp)) return FieldError(field, "not valid UTF-8");
+    if (IsForbiddenControl(cp)) return FieldError(field, "contains a control character");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateApplicant(Applicant& a, absl::CivilDay today) {
+  // Work on a copy so that a failure leaves the caller's applicant as it was.
+  Applicant out = a;
+  out.nik = std::string(TrimSpaces(out.nik));
+  if (absl::Status s = ValidateNik(out.nik, "applicant.nik", today); !s.ok()) return s;
+
+  absl::StatusOr<std::string> name = NormalizePersonName(out.name, "applicant.name");
+  if (!name.ok()) return name.status();
+  out.name = *std::move(name);
+
+  absl::StatusOr<std::string> phone = NormalizePhone(out.phone, "applicant.phone");
+  if (!phone.ok()) return phone.status();
+  out.phone = *std::move(phone);
+
+  out.email = std::string(TrimSpaces(out.email));
+  if (absl::Status s = ValidateEmail(out.email, "applicant.email", /*required=*/false); !s.ok()) {
+    return s;
+  }
+  // Domains are case-insensitive; the local part, strictly speaking, is not.
+  if (const size_t at = out.email.find('@'); at != std::string::npos) {
+    const std::string domain = absl::AsciiStrToLower(out.email.substr(at + 1));
+    out.email.replace(at + 1, std::string::npos, domain);
+  }
+
+  // Enums arrive as integers from the wire; an out-of-range value must not reach the database.
+  if (!PriorityClassFromName(PriorityClassName(out.priority)).has_value()) {
+    return FieldError("applicant.priority",
+                      absl::StrCat("unknown value ", static_cast<int>(out.priority)));
+  }
+  for (AccessibilityNeed n : out.needs) {
+    if (!AccessibilityNeedFromName(AccessibilityNeedName(n)).has_value()) {
+      return FieldError("applicant.needs", absl::StrCat("unknown value ", static_cast<int>(n)));
+    }
+  }
+  std::sort(out.needs.begin(), out.needs.end());
+  out.needs.erase(std::unique(out.needs.begin(), out.needs.end()), out.needs.end());
+
+  a = std::move(out);
+  return absl::OkStatus();
+}
+
+absl::Status ValidateDocument(std::string_view file_name, std::string_view media_type,
+                              std::string_view content, std::string_view sha256_hex) {
+  if (absl::Status s = ValidateText(file_name, "document.file_name", 255, /*required=*/true);
+      !s.ok()) {
+    return s;
+  }
+  // The name is shown and offered on download; a path in it would be trouble in either place.
+  if (file_name.find_first_of("/\\") != std::string_view::npos || file_name == "." ||
+      file_name == ".." || file_name.find_first_of("\t\r\n") != std::string_view::npos) {
+    return FieldError("document.file_name", "must be a plain file name");
+  }
+  if (media_type != "application/pdf" && media_type != "image/jpeg" && media_type != "image/png") {
+    return FieldError(
+        "document.media_type",
+        absl::StrFormat("must be application/pdf, image/jpeg or image/png (got %s)", media_type));
+  }
+  if (content.empty()) return FieldError("document.content", "empty");
+  if (static_cast<int64_t>(content.size()) > kMaxDocumentBytes) {
+    return FieldError("document.content", absl::StrFormat("%d bytes is over the %d-byte limit",
+                                                          content.size(), kMaxDocumentBytes));
+  }
+  if (sha256_hex.size() != 64 || !IsHexDigits(sha256_hex)) {
+    return FieldError("document.sha256_hex", "must be 64 hex digits");
+  }
+  const std::string got = absl::AsciiStrToLower(std::string(sha256_hex));
+  const std::string computed = Sha256Hex(content);
+  if (got != computed) {
+    return FieldError(
+        "document.sha256_hex",
+        absl::StrFormat("does not match the content (got %s, computed %s)", got, computed));
+  }
+  return absl::OkStatus();
+}
+
+std::string MaskNik(std::string_view nik) {
+  // Keeps the kabupaten/kota (where the NIK was issued) and the last two digits: enough to tell two
+  // applicants apart in a log, not enough to use the number.
+  if (nik.size() < 8) return std::string(nik.size(), '*');
+  return absl::StrFormat("%s%s%s", nik.substr(0, 4), std::string(nik.size() - 6, '*'),
+                         nik.substr(nik.size() - 2));
+}
+
+std::string MaskPhone(std::string_view phone) {
+  if (phone.size() < 10) return std::string(phone.size(), '*');
+  return absl::StrFormat("%s%s%s", phone.substr(0, 6), std::string(phone.size() - 9, '*'),
+                         phone.substr(phone.size() - 3));
+}
+
+std::string MaskEmail(std::string_view email) {
+  const size_t at = email.find('@');
+  if (at == std::string_view::npos || at == 0) return email.empty() ? "" : "***";
+  return absl::StrFormat("%s***%s", email.substr(0, 1), email.substr(at));
+}
+
+}  // namespace loket::domain

@@ -1,0 +1,70 @@
+// loketd: flags -> LoketServer -> serve until SIGTERM/SIGINT, then drain.
+#include <csignal>
+#include <cstdio>
+#include <string>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "common/clock.h"
+#include "server/api/server.h"
+#include "server/store/database.h"
+
+ABSL_FLAG(std::string, listen, "127.0.0.1:7400", "gRPC listen address host:port");
+ABSL_FLAG(std::string, db, "", "PostgreSQL connection string (libpq), e.g. 'host=127.0.0.1 "
+                               "port=5433 user=postgres dbname=loket'");
+ABSL_FLAG(int, pool_size, 8, "database connections in the pool");
+ABSL_FLAG(std::string, tls_cert, "", "server certificate (PEM); enables TLS with --tls_key");
+ABSL_FLAG(std::string, tls_key, "", "server private key (PEM)");
+ABSL_FLAG(std::string, tls_client_ca, "", "CA (PEM) that client certificates must chain to (mTLS)");
+ABSL_FLAG(bool, allow_plaintext_remote, false, "allow plaintext on a non-loopback address");
+ABSL_FLAG(bool, migrate_only, false, "apply database migrations and exit");
+ABSL_FLAG(int, drain_seconds, 10, "on SIGTERM, how long in-flight calls may take to finish");
+ABSL_FLAG(bool, log_requests, true, "one log line per RPC on stderr");
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage("loketd: the Loket back-office gRPC server");
+  absl::ParseCommandLine(argc, argv);
+
+  if (absl::GetFlag(FLAGS_migrate_only)) {
+    loket::store::Database db({absl::GetFlag(FLAGS_db), 1});
+    absl::Status s = db.Migrate();
+    if (!s.ok()) {
+      std::fprintf(stderr, "loketd: %s\n", s.ToString().c_str());
+      return 1;
+    }
+    std::fprintf(stderr, "loketd: migrations applied\n");
+    return 0;
+  }
+
+  // Block the stop signals before any thread starts, so only the waiter below receives them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  loket::api::ServerOptions o;
+  o.listen = absl::GetFlag(FLAGS_listen);
+  o.db_conninfo = absl::GetFlag(FLAGS_db);
+  o.pool_size = absl::GetFlag(FLAGS_pool_size);
+  o.tls_cert = absl::GetFlag(FLAGS_tls_cert);
+  o.tls_key = absl::GetFlag(FLAGS_tls_key);
+  o.tls_client_ca = absl::GetFlag(FLAGS_tls_client_ca);
+  o.allow_plaintext_remote = absl::GetFlag(FLAGS_allow_plaintext_remote);
+  o.log_requests = absl::GetFlag(FLAGS_log_requests);
+  auto server = loket::api::LoketServer::Start(o, *loket::SystemClock::Get());
+  if (!server.ok()) {
+    std::fprintf(stderr, "loketd: %s\n", server.status().ToString().c_str());
+    return 1;
+  }
+  std::fprintf(stderr, "loketd: serving on port %d\n", (*server)->port());
+
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  std::fprintf(stderr, "loketd: signal %d, draining\n", sig);
+  (*server)->Shutdown(absl::Seconds(absl::GetFlag(FLAGS_drain_seconds)));
+  (*server)->Wait();
+  std::fprintf(stderr, "loketd: stopped\n");
+  return 0;
+}

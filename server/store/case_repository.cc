@@ -1,0 +1,462 @@
+#include "server/store/case_repository.h"
+
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "common/ids.h"
+#include "common/sha256.h"
+#include "server/domain/validation.h"
+#include "server/store/idempotency.h"
+#include "server/store/pg.h"
+
+namespace loket::store {
+namespace {
+
+using domain::CaseState;
+
+constexpr Statement kOffice{"case_office",
+                            "SELECT utc_offset_minutes, name FROM offices WHERE id = $1"};
+constexpr Statement kHolidays{"case_holidays", "SELECT day::text FROM holidays WHERE office_id = $1"};
+constexpr Statement kPermitType{
+    "case_permit_type",
+    "SELECT name, fee_idr, service_level_days, health_worker FROM permit_types"
+    " WHERE office_id = $1 AND code = $2"};
+constexpr Statement kPermitDocs{
+    "case_permit_docs",
+    "SELECT code, name, mandatory FROM permit_type_documents WHERE office_id = $1"
+    " AND permit_type = $2 ORDER BY position, code"};
+
+#define LOKET_CASE_COLUMNS                                                                         \
+  "id, office_id, permit_type, channel, state, version, applicant_nik, applicant_name,"           \
+  " applicant_phone, applicant_email, priority_class, array_to_string(accessibility_needs, ','),"  \
+  " coalesce(clinic_id, ''), practice_place, str_number, sla_days, sla_started_on::text,"          \
+  " sla_paused_days, sla_paused_since::text, revision_reason, decision_note,"                      \
+  " coalesce(permit_number, ''), coalesce(verification_code, ''), issued_on::text,"                \
+  " created_at::text, updated_at::text"
+
+constexpr Statement kLoadCase{"case_load",
+                              "SELECT " LOKET_CASE_COLUMNS " FROM cases WHERE id = $1"};
+constexpr Statement kListCases{
+    "case_list",
+    "SELECT " LOKET_CASE_COLUMNS
+    " FROM cases WHERE office_id = $1 AND id > $2 AND ($3 = '' OR state = $3)"
+    " AND ($4 = '' OR channel = $4) AND ($5 = '' OR permit_type = $5)"
+    " AND ($6 = '' OR clinic_id = $6) AND (NOT $7::boolean OR due_date < $8::date)"
+    " ORDER BY id LIMIT $9"};
+constexpr Statement kDocCodes{"case_doc_codes",
+                              "SELECT DISTINCT code FROM documents WHERE case_id = $1"};
+constexpr Statement kDocuments{
+    "case_documents",
+    "SELECT id, code, file_name, media_type, size_bytes, encode(sha256, 'hex'), uploaded_at::text"
+    " FROM documents WHERE case_id = $1 ORDER BY id"};
+constexpr Statement kInsertCase{
+    "case_insert",
+    "INSERT INTO cases (office_id, permit_type, channel, state, applicant_nik, applicant_name,"
+    " applicant_phone, applicant_email, priority_class, accessibility_needs, clinic_id,"
+    " practice_place, str_number, sla_days, sla_started_on, due_date, created_by)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, string_to_array($10, ',')::text[], $11, $12, $13,"
+    " $14, $15::date, $16::date, $17)"
+    " RETURNING id, version, created_at::text, updated_at::text"};
+constexpr Statement kUpdateCase{
+    "case_update",
+    "UPDATE cases SET state = $3, version = version + 1, sla_started_on = $4::date,"
+    " sla_paused_days = $5, sla_paused_since = $6::date, due_date = $7::date,"
+    " revision_reason = $8, decision_note = $9, permit_number = $10, verification_code = $11,"
+    " issued_on = $12::date, updated_at = now()"
+    " WHERE id = $1 AND version = $2 RETURNING version, updated_at::text"};
+constexpr Statement kTouchCase{
+    "case_touch",
+    "UPDATE cases SET version = version + 1, updated_at = now() WHERE id = $1 AND version = $2"
+    " RETURNING version, updated_at::text"};
+constexpr Statement kInsertEvent{
+    "case_insert_event",
+    "INSERT INTO case_events (office_id, case_id, actor_id, actor_name, actor_role, terminal,"
+    " action, from_state, to_state, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"};
+constexpr Statement kEvents{
+    "case_events",
+    "SELECT id, case_id, at::text, actor_name, actor_role, terminal, action,"
+    " coalesce(from_state, ''), to_state, note FROM case_events WHERE case_id = $1 AND id > $2"
+    " ORDER BY id LIMIT 1000"};
+constexpr Statement kInsertDocument{
+    "case_insert_document",
+    "INSERT INTO documents (office_id, case_id, code, file_name, media_type, size_bytes, sha256,"
+    " content, uploaded_by) VALUES ($1, $2, $3, $4, $5, $6, decode($7, 'hex'), $8, $9)"};
+constexpr Statement kNextPermitNumber{
+    "case_next_permit_number",
+    "INSERT INTO permit_counters (office_id, permit_type, year, last_number) VALUES ($1, $2, $3, 1)"
+    " ON CONFLICT (office_id, permit_type, year)"
+    " DO UPDATE SET last_number = permit_counters.last_number + 1 RETURNING last_number"};
+constexpr Statement kVerifyPermit{
+    "case_verify_permit",
+    "SELECT pt.name, c.applicant_name, c.issued_on::text, o.name, c.verification_code, c.state"
+    " FROM cases c JOIN permit_types pt ON pt.office_id = c.office_id AND pt.code = c.permit_type"
+    " JOIN offices o ON o.id = c.office_id WHERE c.permit_number = $1"};
+
+std::string CaseNotFound(int64_t id) { return absl::StrCat("case ", id, " not found"); }
+
+// The office's calendar and today's date in its time zone.
+struct OfficeContext {
+  std::string name;
+  domain::WorkingCalendar calendar;
+  absl::CivilDay today;
+};
+
+absl::StatusOr<OfficeContext> LoadOffice(Tx& tx, const std::string& office_id, absl::Time now) {
+  pqxx::result o = tx.Exec(kOffice, office_id);
+  if (o.empty()) return absl::FailedPreconditionError("office " + office_id + " is not set up");
+  std::set<absl::CivilDay> holidays;
+  for (const auto& row : tx.Exec(kHolidays, office_id)) {
+    holidays.insert(ParseDay(row[0].as<std::string>()));
+  }
+  return OfficeContext{o[0][1].as<std::string>(), domain::WorkingCalendar(std::move(holidays)),
+                       LocalDay(now, o[0][0].as<int>())};
+}
+
+std::optional<domain::PermitType> LoadPermitType(Tx& tx, const std::string& office_id,
+                                                 const std::string& code) {
+  pqxx::result r = tx.Exec(kPermitType, office_id, code);
+  if (r.empty()) return std::nullopt;
+  domain::PermitType pt;
+  pt.code = code;
+  pt.name = r[0][0].as<std::string>();
+  pt.fee_idr = r[0][1].as<int64_t>();
+  pt.service_level_days = r[0][2].as<int>();
+  pt.health_worker = r[0][3].as<bool>();
+  for (const auto& row : tx.Exec(kPermitDocs, office_id, code)) {
+    pt.required_documents.push_back(
+        {row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<bool>()});
+  }
+  return pt;
+}
+
+std::string Text(const pqxx::field& f) { return f.is_null() ? std::string() : f.as<std::string>(); }
+
+CaseView CaseFromRow(const pqxx::row& row) {
+  CaseView v;
+  domain::Case& c = v.c;
+  c.id = row[0].as<int64_t>();
+  c.office_id = row[1].as<std::string>();
+  c.permit_type = row[2].as<std::string>();
+  c.channel = domain::ChannelFromName(row[3].as<std::string>()).value_or(domain::Channel::kOnline);
+  c.state = domain::CaseStateFromName(row[4].as<std::string>()).value_or(CaseState::kDraft);
+  c.version = row[5].as<int64_t>();
+  c.applicant.nik = row[6].as<std::string>();
+  c.applicant.name = row[7].as<std::string>();
+  c.applicant.phone = row[8].as<std::string>();
+  c.applicant.email = row[9].as<std::string>();
+  c.applicant.priority =
+      domain::PriorityClassFromName(row[10].as<std::string>()).value_or(domain::PriorityClass::kNone);
+  for (absl::string_view n : absl::StrSplit(row[11].as<std::string>(), ',', absl::SkipEmpty())) {
+    if (auto need = domain::AccessibilityNeedFromName(std::string(n))) {
+      c.applicant.needs.push_back(*need);
+    }
+  }
+  c.clinic_id = row[12].as<std::string>();
+  c.practice_place = row[13].as<std::string>();
+  c.str_number = row[14].as<std::string>();
+  c.sla.service_level_days = row[15].as<int>();
+  c.sla.started_on = OptionalDay(row[16]);
+  c.sla.paused_working_days = row[17].as<int>();
+  c.sla.paused_since = OptionalDay(row[18]);
+  c.revision_reason = row[19].as<std::string>();
+  c.decision_note = row[20].as<std::string>();
+  c.permit_number = row[21].as<std::string>();
+  c.verification_code = row[22].as<std::string>();
+  c.issued_on = OptionalDay(row[23]);
+  v.created_at = ParseTimestamp(row[24].as<std::string>());
+  v.updated_at = ParseTimestamp(row[25].as<std::string>());
+  return v;
+}
+
+std::vector<DocumentInfo> LoadDocuments(Tx& tx, int64_t case_id) {
+  std::vector<DocumentInfo> out;
+  for (const auto& row : tx.Exec(kDocuments, case_id)) {
+    out.push_back({row[0].as<int64_t>(), row[1].as<std::string>(), row[2].as<std::string>(),
+                   row[3].as<std::string>(), row[4].as<int64_t>(), row[5].as<std::string>(),
+                   ParseTimestamp(row[6].as<std::string>())});
+  }
+  return out;
+}
+
+// Loads a case the actor may see; the same NOT_FOUND for a missing and a hidden case.
+absl::StatusOr<CaseView> LoadVisibleCase(Tx& tx, const domain::Principal& viewer, int64_t case_id) {
+  pqxx::result r = tx.Exec(kLoadCase, case_id);
+  if (r.empty()) return absl::NotFoundError(CaseNotFound(case_id));
+  CaseView v = CaseFromRow(r[0]);
+  absl::Status visible = domain::CheckCaseVisible(viewer, v.c);
+  if (!visible.ok()) return visible;
+  return v;
+}
+
+std::optional<std::string> NullIfEmpty(const std::string& s) {
+  if (s.empty()) return std::nullopt;
+  return s;
+}
+
+std::string NeedsCsv(const std::vector<domain::AccessibilityNeed>& needs) {
+  std::vector<std::string> names;
+  for (auto n : needs) names.emplace_back(domain::AccessibilityNeedName(n));
+  return absl::StrJoin(names, ",");
+}
+
+void AppendEvent(Tx& tx, const Mutation& m, int64_t case_id, std::string_view action,
+                 std::optional<CaseState> from, CaseState to, const std::string& note) {
+  std::optional<std::string> from_name;
+  if (from) from_name = std::string(domain::CaseStateName(*from));
+  tx.Exec(kInsertEvent, m.actor.office_id, case_id, m.actor.id, m.actor.name,
+          std::string(domain::RoleName(m.actor.role)), m.terminal, std::string(action), from_name,
+          std::string(domain::CaseStateName(to)), note);
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> CaseRepository::Submit(const Mutation& m, NewApplication app,
+                                                   const CaseEncoder& encode) {
+  return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
+    absl::StatusOr<OfficeContext> office = LoadOffice(tx, m.actor.office_id, clock_.Now());
+    if (!office.ok()) return office.status();
+    if (app.permit_type.empty()) return absl::InvalidArgumentError("permit_type: required");
+    std::optional<domain::PermitType> pt = LoadPermitType(tx, m.actor.office_id, app.permit_type);
+    if (!pt) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("permit_type: unknown permit type \"", app.permit_type, "\""));
+    }
+    absl::Status s = domain::ValidateApplicant(app.applicant, office->today);
+    if (!s.ok()) return s;
+    s = domain::ValidateText(app.practice_place, "practice_place", 200, pt->health_worker);
+    if (!s.ok()) return s;
+    s = domain::ValidateText(app.str_number, "str_number", 64, pt->health_worker);
+    if (!s.ok()) return s;
+
+    domain::Case c;
+    c.office_id = m.actor.office_id;
+    c.permit_type = pt->code;
+    if (m.actor.role == domain::Role::kClinic) {
+      c.channel = domain::Channel::kClinic;
+      c.clinic_id = m.actor.clinic_id;
+    } else if (app.channel == domain::Channel::kClinic) {
+      return absl::InvalidArgumentError("channel: CLINIC is for partner clinic staff");
+    } else {
+      c.channel = app.channel.value_or(domain::Channel::kOnline);
+    }
+    c.applicant = std::move(app.applicant);
+    c.practice_place = std::move(app.practice_place);
+    c.str_number = std::move(app.str_number);
+    c.sla.service_level_days = pt->service_level_days;
+    if (!app.draft) {
+      domain::TransitionInput in{office->today, &office->calendar, &*pt, "", "", ""};
+      s = domain::ApplyTransition(c, domain::Transition::kSubmit, in);
+      if (!s.ok()) return s;
+    }
+    CaseView v;
+    v.sla = domain::ComputeSla(c.sla, office->calendar, office->today, domain::SlaApplies(c.state));
+    pqxx::result r = tx.Exec(
+        kInsertCase, c.office_id, c.permit_type, std::string(domain::ChannelName(c.channel)),
+        std::string(domain::CaseStateName(c.state)), c.applicant.nik, c.applicant.name,
+        c.applicant.phone, c.applicant.email,
+        std::string(domain::PriorityClassName(c.applicant.priority)), NeedsCsv(c.applicant.needs),
+        NullIfEmpty(c.clinic_id), c.practice_place, c.str_number, c.sla.service_level_days,
+        DayOrNull(c.sla.started_on), DayOrNull(v.sla.due), m.actor.id);
+    c.id = r[0][0].as<int64_t>();
+    c.version = r[0][1].as<int64_t>();
+    v.created_at = ParseTimestamp(r[0][2].as<std::string>());
+    v.updated_at = ParseTimestamp(r[0][3].as<std::string>());
+    AppendEvent(tx, m, c.id, app.draft ? "CreateDraft" : "Submit", std::nullopt, c.state, "");
+    v.c = std::move(c);
+    return encode(v);
+  });
+}
+
+absl::StatusOr<CaseView> CaseRepository::Get(const domain::Principal& viewer, int64_t case_id) {
+  CaseView out;
+  absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
+    absl::StatusOr<CaseView> v = LoadVisibleCase(tx, viewer, case_id);
+    if (!v.ok()) return v.status();
+    absl::StatusOr<OfficeContext> office = LoadOffice(tx, v->c.office_id, clock_.Now());
+    if (!office.ok()) return office.status();
+    out = *std::move(v);
+    out.sla = domain::ComputeSla(out.c.sla, office->calendar, office->today,
+                                 domain::SlaApplies(out.c.state));
+    out.documents = LoadDocuments(tx, case_id);
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+absl::StatusOr<std::vector<CaseView>> CaseRepository::List(const domain::Principal& viewer,
+                                                           const CaseFilter& f) {
+  std::vector<CaseView> out;
+  absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
+    absl::StatusOr<OfficeContext> office = LoadOffice(tx, viewer.office_id, clock_.Now());
+    if (!office.ok()) return office.status();
+    std::string clinic = f.clinic_id;
+    if (viewer.role == domain::Role::kClinic) {
+      // A clinic sees only what it submitted, whatever filter it asks for.
+      if (!clinic.empty() && clinic != viewer.clinic_id) return absl::OkStatus();
+      clinic = viewer.clinic_id;
+    }
+    pqxx::result r = tx.Exec(
+        kListCases, viewer.office_id, f.after_id,
+        f.state ? std::string(domain::CaseStateName(*f.state)) : std::string(),
+        f.channel ? std::string(domain::ChannelName(*f.channel)) : std::string(), f.permit_type,
+        clinic, f.overdue_only, FormatDay(office->today), f.page_size);
+    for (const auto& row : r) {
+      CaseView v = CaseFromRow(row);
+      v.sla = domain::ComputeSla(v.c.sla, office->calendar, office->today,
+                                 domain::SlaApplies(v.c.state));
+      out.push_back(std::move(v));
+    }
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+absl::StatusOr<std::string> CaseRepository::AttachDocument(const Mutation& m, int64_t case_id,
+                                                           NewDocument doc,
+                                                           const CaseEncoder& encode) {
+  return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
+    absl::StatusOr<CaseView> v = LoadVisibleCase(tx, m.actor, case_id);
+    if (!v.ok()) return v.status();
+    if (!domain::AcceptsDocuments(v->c.state)) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("case ", case_id, " is ", std::string(domain::CaseStateName(v->c.state)),
+                       "; documents can be attached while DRAFT, SUBMITTED, VERIFYING or "
+                       "REVISION_REQUESTED"));
+    }
+    std::optional<domain::PermitType> pt = LoadPermitType(tx, v->c.office_id, v->c.permit_type);
+    if (!pt) return absl::InternalError("permit type of the case vanished");
+    std::vector<std::string> codes;
+    bool known = false;
+    for (const auto& d : pt->required_documents) {
+      codes.push_back(d.code);
+      known = known || d.code == doc.code;
+    }
+    if (!known) {
+      return absl::InvalidArgumentError(absl::StrCat("code: ", pt->code, " has no document \"",
+                                                     doc.code, "\"; expected one of ",
+                                                     absl::StrJoin(codes, ", ")));
+    }
+    tx.Exec(kInsertDocument, v->c.office_id, case_id, doc.code, doc.file_name, doc.media_type,
+            static_cast<int64_t>(doc.content.size()), Sha256Hex(doc.content),
+            pqxx::binarystring(doc.content), m.actor.id);
+    // Bumping the version makes a concurrent decision on the old document set lose with ABORTED.
+    pqxx::result r = tx.Exec(kTouchCase, case_id, v->c.version);
+    if (r.empty()) return absl::AbortedError(absl::StrCat("case ", case_id, " changed; retry"));
+    v->c.version = r[0][0].as<int64_t>();
+    v->updated_at = ParseTimestamp(r[0][1].as<std::string>());
+    AppendEvent(tx, m, case_id, "AttachDocument", v->c.state, v->c.state,
+                absl::StrCat(doc.code, ": ", doc.file_name, " (", doc.content.size(), " bytes)"));
+    absl::StatusOr<OfficeContext> office = LoadOffice(tx, v->c.office_id, clock_.Now());
+    if (!office.ok()) return office.status();
+    v->sla = domain::ComputeSla(v->c.sla, office->calendar, office->today,
+                                domain::SlaApplies(v->c.state));
+    v->documents = LoadDocuments(tx, case_id);
+    return encode(*v);
+  });
+}
+
+absl::StatusOr<std::string> CaseRepository::Transition(const Mutation& m, int64_t case_id,
+                                                       std::optional<int64_t> expected_version,
+                                                       domain::Transition t, std::string note,
+                                                       const CaseEncoder& encode) {
+  return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
+    absl::StatusOr<CaseView> v = LoadVisibleCase(tx, m.actor, case_id);
+    if (!v.ok()) return v.status();
+    domain::Case& c = v->c;
+    if (expected_version && *expected_version != c.version) {
+      return absl::AbortedError(absl::StrCat("case ", case_id, " has changed (etag ",
+                                             *expected_version, ", now ", c.version,
+                                             "); re-read and retry"));
+    }
+    absl::StatusOr<OfficeContext> office = LoadOffice(tx, c.office_id, clock_.Now());
+    if (!office.ok()) return office.status();
+    std::optional<domain::PermitType> pt = LoadPermitType(tx, c.office_id, c.permit_type);
+    if (!pt) return absl::InternalError("permit type of the case vanished");
+    for (const auto& row : tx.Exec(kDocCodes, case_id)) {
+      c.attached_document_codes.push_back(row[0].as<std::string>());
+    }
+    domain::TransitionInput in{office->today, &office->calendar, &*pt, note, "", ""};
+    if (t == domain::Transition::kIssue && c.state == CaseState::kApproved) {
+      // The counter row stays locked until commit, so numbers are gapless: a rolled-back issue
+      // gives its number back.
+      int year = static_cast<int>(office->today.year());
+      int64_t seq = tx.Exec(kNextPermitNumber, c.office_id, c.permit_type, year)[0][0].as<int64_t>();
+      in.permit_number = domain::FormatPermitNumber(seq, c.permit_type, c.office_id, year);
+      in.verification_code = NewReadableCode(10);
+    }
+    CaseState from = c.state;
+    absl::Status s = domain::ApplyTransition(c, t, in);
+    if (!s.ok()) return s;
+    v->sla = domain::ComputeSla(c.sla, office->calendar, office->today, domain::SlaApplies(c.state));
+    pqxx::result r = tx.Exec(
+        kUpdateCase, case_id, c.version, std::string(domain::CaseStateName(c.state)),
+        DayOrNull(c.sla.started_on), c.sla.paused_working_days, DayOrNull(c.sla.paused_since),
+        DayOrNull(v->sla.due), c.revision_reason, c.decision_note, NullIfEmpty(c.permit_number),
+        NullIfEmpty(c.verification_code), DayOrNull(c.issued_on));
+    if (r.empty()) {
+      return absl::AbortedError(
+          absl::StrCat("case ", case_id, " was changed by someone else; re-read and retry"));
+    }
+    c.version = r[0][0].as<int64_t>();
+    v->updated_at = ParseTimestamp(r[0][1].as<std::string>());
+    std::string event_note = note;
+    if (t == domain::Transition::kIssue) event_note = "permit " + c.permit_number;
+    AppendEvent(tx, m, case_id, domain::TransitionName(t), from, c.state, event_note);
+    v->documents = LoadDocuments(tx, case_id);
+    return encode(*v);
+  });
+}
+
+absl::StatusOr<std::vector<CaseEventRecord>> CaseRepository::History(
+    const domain::Principal& viewer, int64_t case_id, int64_t after_event_id) {
+  std::vector<CaseEventRecord> out;
+  absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
+    absl::StatusOr<CaseView> v = LoadVisibleCase(tx, viewer, case_id);
+    if (!v.ok()) return v.status();
+    for (const auto& row : tx.Exec(kEvents, case_id, after_event_id)) {
+      CaseEventRecord e;
+      e.id = row[0].as<int64_t>();
+      e.case_id = row[1].as<int64_t>();
+      e.at = ParseTimestamp(row[2].as<std::string>());
+      e.actor = row[3].as<std::string>();
+      e.actor_role = row[4].as<std::string>();
+      e.terminal = row[5].as<std::string>();
+      e.action = row[6].as<std::string>();
+      e.from_state = domain::CaseStateFromName(row[7].as<std::string>());
+      e.to_state = domain::CaseStateFromName(row[8].as<std::string>()).value_or(CaseState::kDraft);
+      e.note = row[9].as<std::string>();
+      out.push_back(std::move(e));
+    }
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+absl::StatusOr<PermitVerification> CaseRepository::VerifyPermit(const std::string& permit_number,
+                                                                const std::string& code) {
+  PermitVerification out;
+  absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
+    pqxx::result r = tx.Exec(kVerifyPermit, permit_number);
+    if (r.empty()) return absl::OkStatus();
+    CaseState state =
+        domain::CaseStateFromName(r[0][5].as<std::string>()).value_or(CaseState::kDraft);
+    bool issued = state == CaseState::kIssued || state == CaseState::kDelivered ||
+                  state == CaseState::kCollected;
+    if (!issued || Text(r[0][4]) != code) return absl::OkStatus();
+    out.valid = true;
+    out.permit_type_name = r[0][0].as<std::string>();
+    out.holder_name = r[0][1].as<std::string>();
+    out.issued_on = OptionalDay(r[0][2]);
+    out.office_name = r[0][3].as<std::string>();
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+}  // namespace loket::store

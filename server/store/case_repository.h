@@ -1,0 +1,139 @@
+// Cases, their documents and their audit trail (DESIGN.md sections 4 and 5).
+//
+// Every mutation is one transaction: load the case, apply the domain transition, write it back with
+// `UPDATE ... WHERE version = $old`, append a case_events row, and record the response under the
+// request_id. A concurrent writer makes the loser fail with ABORTED; nothing is read-checked-written
+// outside the transaction. Thread-safe (holds only references).
+#ifndef LOKET_SERVER_STORE_CASE_REPOSITORY_H_
+#define LOKET_SERVER_STORE_CASE_REPOSITORY_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/clock.h"
+#include "server/domain/case.h"
+#include "server/domain/principal.h"
+#include "server/domain/sla.h"
+#include "server/store/database.h"
+#include "server/store/mutation.h"
+
+namespace loket::store {
+
+struct DocumentInfo {
+  int64_t id = 0;
+  std::string code;
+  std::string file_name;
+  std::string media_type;
+  int64_t size_bytes = 0;
+  std::string sha256_hex;
+  absl::Time uploaded_at;
+};
+
+// A case as a screen shows it: the domain case plus its clock on today's date and its documents.
+struct CaseView {
+  domain::Case c;
+  domain::SlaStatus sla;
+  std::vector<DocumentInfo> documents;  // empty in list results
+  absl::Time created_at;
+  absl::Time updated_at;
+};
+
+struct CaseEventRecord {
+  int64_t id = 0;
+  int64_t case_id = 0;
+  absl::Time at;
+  std::string actor;
+  std::string actor_role;
+  std::string terminal;
+  std::string action;
+  std::optional<domain::CaseState> from_state;
+  domain::CaseState to_state = domain::CaseState::kDraft;
+  std::string note;
+};
+
+struct NewApplication {
+  std::string permit_type;
+  domain::Applicant applicant;
+  std::optional<domain::Channel> channel;  // default ONLINE; forced to CLINIC for clinic staff
+  std::string practice_place;
+  std::string str_number;
+  bool draft = false;
+};
+
+struct NewDocument {
+  std::string code;
+  std::string file_name;
+  std::string media_type;
+  std::string content;  // validated by the caller (domain::ValidateDocument)
+  std::string sha256_hex;
+};
+
+struct CaseFilter {
+  std::optional<domain::CaseState> state;
+  std::optional<domain::Channel> channel;
+  std::string permit_type;
+  std::string clinic_id;
+  bool overdue_only = false;
+  int page_size = 50;
+  int64_t after_id = 0;  // keyset pagination: cases with a larger id
+};
+
+struct PermitVerification {
+  bool valid = false;
+  std::string permit_type_name;
+  std::string holder_name;  // unmasked; the API masks it
+  std::string office_name;
+  std::optional<absl::CivilDay> issued_on;
+};
+
+using CaseEncoder = std::function<std::string(const CaseView&)>;
+
+class CaseRepository {
+ public:
+  CaseRepository(Database& db, const Clock& clock) : db_(db), clock_(clock) {}
+
+  // Creates a case (DRAFT, or SUBMITTED with its SLA clock started). INVALID_ARGUMENT names the bad
+  // field, including an unknown permit_type. Returns the encoded response (replayed on a repeat).
+  absl::StatusOr<std::string> Submit(const Mutation& m, NewApplication app,
+                                     const CaseEncoder& encode);
+
+  // NOT_FOUND when the case does not exist or `viewer` may not see it (same message either way).
+  absl::StatusOr<CaseView> Get(const domain::Principal& viewer, int64_t case_id);
+
+  // The viewer's cases matching `f`, by id; a clinic sees only its own.
+  absl::StatusOr<std::vector<CaseView>> List(const domain::Principal& viewer, const CaseFilter& f);
+
+  // Files a document on the case. FAILED_PRECONDITION once the case is decided; INVALID_ARGUMENT for
+  // a document code the permit type does not list.
+  absl::StatusOr<std::string> AttachDocument(const Mutation& m, int64_t case_id, NewDocument doc,
+                                             const CaseEncoder& encode);
+
+  // Applies a named transition. ABORTED when `expected_version` is stale or a concurrent writer won;
+  // FAILED_PRECONDITION (naming the current state) when illegal; NOT_FOUND as for Get.
+  absl::StatusOr<std::string> Transition(const Mutation& m, int64_t case_id,
+                                         std::optional<int64_t> expected_version,
+                                         domain::Transition t, std::string note,
+                                         const CaseEncoder& encode);
+
+  // Events of a visible case with id > after_event_id, oldest first.
+  absl::StatusOr<std::vector<CaseEventRecord>> History(const domain::Principal& viewer,
+                                                       int64_t case_id, int64_t after_event_id);
+
+  // Public check of a permit by number and verification code. Never an error for a wrong pair:
+  // `valid` is false then.
+  absl::StatusOr<PermitVerification> VerifyPermit(const std::string& permit_number,
+                                                  const std::string& code);
+
+ private:
+  Database& db_;
+  const Clock& clock_;
+};
+
+}  // namespace loket::store
+
+#endif  // LOKET_SERVER_STORE_CASE_REPOSITORY_H_

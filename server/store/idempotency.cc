@@ -1,0 +1,50 @@
+#include "server/store/idempotency.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/ids.h"
+
+namespace loket::store {
+namespace {
+
+constexpr Statement kFind{
+    "idem_find", "SELECT method, response FROM idempotency WHERE office_id = $1 AND request_id = $2"};
+constexpr Statement kRecord{
+    "idem_record",
+    "INSERT INTO idempotency (office_id, request_id, method, principal_id, response)"
+    " VALUES ($1, $2, $3, $4, $5)"};
+
+}  // namespace
+
+absl::StatusOr<std::string> RunIdempotent(
+    Database::Impl& db, const Mutation& m,
+    const std::function<absl::StatusOr<std::string>(Tx&)>& fn) {
+  if (m.request_id.empty()) return absl::InvalidArgumentError("request_id: required");
+  if (!IsUuid(m.request_id)) return absl::InvalidArgumentError("request_id: must be a UUID");
+  // Two attempts: if a concurrent call with the same request_id commits first, our insert of the
+  // record fails with a unique violation and the second attempt replays its response.
+  for (int attempt = 0;; ++attempt) {
+    std::string response;
+    absl::Status s = db.RunTx([&](Tx& tx) -> absl::Status {
+      pqxx::result found = tx.Exec(kFind, m.actor.office_id, m.request_id);
+      if (!found.empty()) {
+        if (found[0][0].as<std::string>() != m.method) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "request_id: already used for ", found[0][0].as<std::string>(), "; use a new one"));
+        }
+        response = BytesOf(found[0][1]);
+        return absl::OkStatus();
+      }
+      absl::StatusOr<std::string> r = fn(tx);
+      if (!r.ok()) return r.status();
+      response = *std::move(r);
+      tx.Exec(kRecord, m.actor.office_id, m.request_id, m.method, m.actor.id,
+              pqxx::binarystring(response));
+      return absl::OkStatus();
+    });
+    if (s.ok()) return response;
+    if (absl::IsAlreadyExists(s) && attempt == 0) continue;
+    return s;
+  }
+}
+
+}  // namespace loket::store

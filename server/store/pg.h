@@ -1,0 +1,82 @@
+// Private to store/: the pqxx side of Database. Only store/*.cc include this header.
+//
+// A Tx is one transaction on one pooled connection. Statements are named and prepared once per
+// connection on first use.
+#ifndef LOKET_SERVER_STORE_PG_H_
+#define LOKET_SERVER_STORE_PG_H_
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <pqxx/pqxx>
+
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "server/store/database.h"
+
+namespace loket::store {
+
+// A named SQL statement, prepared per connection on first use.
+struct Statement {
+  const char* name;
+  const char* sql;
+};
+
+struct PooledConnection {
+  std::unique_ptr<pqxx::connection> conn;
+  std::set<std::string> prepared;
+};
+
+class Tx {
+ public:
+  Tx(pqxx::work& work, PooledConnection& pc) : work_(work), pc_(pc) {}
+
+  template <typename... Args>
+  pqxx::result Exec(const Statement& st, const Args&... args) {
+    if (pc_.prepared.insert(st.name).second) pc_.conn->prepare(st.name, st.sql);
+    return work_.exec_prepared(st.name, args...);
+  }
+  pqxx::result ExecRaw(const std::string& sql) { return work_.exec(sql); }
+  pqxx::work& work() { return work_; }
+
+ private:
+  pqxx::work& work_;
+  PooledConnection& pc_;
+};
+
+struct Database::Impl {
+  explicit Impl(DatabaseOptions o);
+
+  // Runs `fn` in one transaction and commits when it returns OK; rolls back otherwise.
+  // pqxx exceptions become statuses here (the only place they are caught): a lost connection gives
+  // UNAVAILABLE, a serialization failure or deadlock ABORTED, a unique violation ALREADY_EXISTS,
+  // a check violation INVALID_ARGUMENT, anything else INTERNAL.
+  absl::Status RunTx(const std::function<absl::Status(Tx&)>& fn);
+
+  DatabaseOptions options;
+  absl::Mutex mu;
+  std::vector<std::unique_ptr<PooledConnection>> free ABSL_GUARDED_BY(mu);
+  int open_or_lent ABSL_GUARDED_BY(mu) = 0;
+};
+
+// Conversions used by every repository.
+std::string FormatDay(absl::CivilDay d);
+absl::CivilDay ParseDay(const std::string& s);  // "YYYY-MM-DD"; the database always sends this form
+std::optional<absl::CivilDay> OptionalDay(const pqxx::field& f);
+std::optional<std::string> DayOrNull(const std::optional<absl::CivilDay>& d);
+// timestamptz arrives as text in the session time zone, which the pool pins to UTC.
+absl::Time ParseTimestamp(const std::string& s);
+std::string FormatTimestamp(absl::Time t);  // RFC 3339 UTC
+std::string BytesOf(const pqxx::field& f);  // bytea -> raw bytes
+// The office's local day at `now`.
+absl::CivilDay LocalDay(absl::Time now, int utc_offset_minutes);
+
+}  // namespace loket::store
+
+#endif  // LOKET_SERVER_STORE_PG_H_

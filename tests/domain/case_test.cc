@@ -1,0 +1,531 @@
+#include "server/domain/case.h"
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/civil_time.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "server/domain/principal.h"
+#include "server/domain/sla.h"
+
+namespace loket::domain {
+namespace {
+
+using absl::CivilDay;
+using ::testing::HasSubstr;
+
+constexpr CaseState kAllStates[] = {
+    CaseState::kDraft,     CaseState::kSubmitted,
+    CaseState::kVerifying, CaseState::kRevisionRequested,
+    CaseState::kApproved,  CaseState::kRejected,
+    CaseState::kIssued,    CaseState::kDelivered,
+    CaseState::kCollected, CaseState::kWithdrawn,
+};
+
+constexpr Transition kAllTransitions[] = {
+    Transition::kSubmit,         Transition::kStartVerification, Transition::kRequestRevision,
+    Transition::kSubmitRevision, Transition::kApprove,           Transition::kReject,
+    Transition::kIssue,          Transition::kWithdraw,          Transition::kMarkCollected,
+    Transition::kMarkDelivered,
+};
+
+// Holidays from ../shared/data/balikpapan/holidays_2026.csv around Nyepi and Idul Fitri.
+const WorkingCalendar& Calendar() {
+  static const WorkingCalendar* cal = new WorkingCalendar(
+      {CivilDay(2026, 3, 18), CivilDay(2026, 3, 19), CivilDay(2026, 3, 20), CivilDay(2026, 3, 21),
+       CivilDay(2026, 3, 22), CivilDay(2026, 3, 23), CivilDay(2026, 3, 24)});
+  return *cal;
+}
+
+const PermitType& SipPerawat() {
+  static const PermitType* type = new PermitType{
+      .code = "SIP_PERAWAT",
+      .name = "Surat Izin Praktik Perawat",
+      .fee_idr = 0,
+      .service_level_days = 5,
+      .health_worker = true,
+      .required_documents =
+          {
+              {.code = "STR", .name = "Surat Tanda Registrasi", .mandatory = true},
+              {.code = "SURAT_TEMPAT_PRAKTIK",
+               .name = "Surat keterangan tempat praktik",
+               .mandatory = true},
+              {.code = "PAS_FOTO", .name = "Pas foto", .mandatory = false},
+          },
+  };
+  return *type;
+}
+
+Case MakeCase(CaseState state) {
+  Case c;
+  c.id = 12;
+  c.office_id = "bpp";
+  c.permit_type = "SIP_PERAWAT";
+  c.state = state;
+  c.sla.service_level_days = 5;
+  if (state != CaseState::kDraft) c.sla.started_on = CivilDay(2026, 3, 2);
+  if (state == CaseState::kRevisionRequested) {
+    c.sla.paused_since = CivilDay(2026, 3, 4);
+    c.revision_reason = "STR tidak terbaca";
+  }
+  c.attached_document_codes = {"STR", "SURAT_TEMPAT_PRAKTIK"};
+  return c;
+}
+
+TransitionInput Input(CivilDay today, std::string note = "") {
+  TransitionInput in{};
+  in.today = today;
+  in.calendar = &Calendar();
+  in.permit_type = &SipPerawat();
+  in.note = std::move(note);
+  return in;
+}
+
+// Case has no operator== (it is a plain record); compare every field a transition may touch.
+void ExpectSameCase(const Case& a, const Case& b) {
+  EXPECT_EQ(a.state, b.state);
+  EXPECT_EQ(a.version, b.version);
+  EXPECT_EQ(a.sla.service_level_days, b.sla.service_level_days);
+  EXPECT_EQ(a.sla.started_on, b.sla.started_on);
+  EXPECT_EQ(a.sla.paused_working_days, b.sla.paused_working_days);
+  EXPECT_EQ(a.sla.paused_since, b.sla.paused_since);
+  EXPECT_EQ(a.revision_reason, b.revision_reason);
+  EXPECT_EQ(a.decision_note, b.decision_note);
+  EXPECT_EQ(a.permit_number, b.permit_number);
+  EXPECT_EQ(a.verification_code, b.verification_code);
+  EXPECT_EQ(a.issued_on, b.issued_on);
+  EXPECT_EQ(a.attached_document_codes, b.attached_document_codes);
+}
+
+// --- Names -------------------------------------------------------------------------------------
+
+TEST(CaseStateTest, NamesAreUpperSnakeCaseAndRoundTrip) {
+  EXPECT_EQ(CaseStateName(CaseState::kRevisionRequested), "REVISION_REQUESTED");
+  EXPECT_EQ(CaseStateName(CaseState::kDraft), "DRAFT");
+  EXPECT_EQ(CaseStateName(CaseState::kWithdrawn), "WITHDRAWN");
+  for (CaseState s : kAllStates) {
+    EXPECT_EQ(CaseStateFromName(CaseStateName(s)), s) << CaseStateName(s);
+  }
+  EXPECT_EQ(CaseStateFromName("revision_requested"), std::nullopt);
+  EXPECT_EQ(CaseStateFromName(""), std::nullopt);
+  EXPECT_EQ(CaseStateFromName("UNKNOWN"), std::nullopt);
+}
+
+TEST(CaseStateTest, EnumNamesMatchTheDatabaseSpelling) {
+  EXPECT_EQ(ChannelName(Channel::kClinic), "CLINIC");
+  EXPECT_EQ(ChannelName(Channel::kAppointment), "APPOINTMENT");
+  EXPECT_EQ(ChannelFromName("COUNTER"), Channel::kCounter);
+  EXPECT_EQ(ChannelFromName("clinic"), std::nullopt);
+  EXPECT_EQ(PriorityClassName(PriorityClass::kHealthWorker), "HEALTH_WORKER");
+  EXPECT_EQ(PriorityClassFromName("ELDERLY"), PriorityClass::kElderly);
+  EXPECT_EQ(PriorityClassFromName("NONE"), PriorityClass::kNone);
+  EXPECT_EQ(AccessibilityNeedName(AccessibilityNeed::kSeatedService), "SEATED_SERVICE");
+  EXPECT_EQ(AccessibilityNeedFromName("SIGN_LANGUAGE"), AccessibilityNeed::kSignLanguage);
+  EXPECT_EQ(AccessibilityNeedFromName("BLIND"), std::nullopt);
+  EXPECT_EQ(RoleName(Role::kApprover), "approver");
+  EXPECT_EQ(RoleFromName("clinic"), Role::kClinic);
+  EXPECT_EQ(RoleFromName("worker"), Role::kWorker);
+  EXPECT_EQ(RoleFromName("Admin"), std::nullopt);
+  EXPECT_EQ(TransitionName(Transition::kRequestRevision), "RequestRevision");
+  EXPECT_EQ(TransitionName(Transition::kMarkDelivered), "MarkDelivered");
+}
+
+TEST(CaseStateTest, OutOfRangeEnumHasNoValidName) {
+  // A value cast from a bad wire integer must not map back to a real state.
+  const auto bogus = static_cast<CaseState>(99);
+  EXPECT_EQ(CaseStateFromName(CaseStateName(bogus)), std::nullopt);
+}
+
+// --- Legal transitions -------------------------------------------------------------------------
+
+TEST(CaseStateTest, SubmitStartsSlaClock) {
+  Case c = MakeCase(CaseState::kDraft);
+  ASSERT_TRUE(ApplyTransition(c, Transition::kSubmit, Input(CivilDay(2026, 3, 17))).ok());
+  EXPECT_EQ(c.state, CaseState::kSubmitted);
+  EXPECT_EQ(c.sla.started_on, CivilDay(2026, 3, 17));
+  const SlaStatus s = ComputeSla(c.sla, Calendar(), CivilDay(2026, 3, 17), SlaApplies(c.state));
+  EXPECT_EQ(s.due, CivilDay(2026, 3, 31));  // five working days after Nyepi and Lebaran
+}
+
+TEST(CaseStateTest, SubmitKeepsAnEarlierStartDate) {
+  Case c = MakeCase(CaseState::kDraft);
+  c.sla.started_on = CivilDay(2026, 3, 2);
+  ASSERT_TRUE(ApplyTransition(c, Transition::kSubmit, Input(CivilDay(2026, 3, 17))).ok());
+  EXPECT_EQ(c.sla.started_on, CivilDay(2026, 3, 2));
+}
+
+TEST(CaseStateTest, StartVerification) {
+  Case c = MakeCase(CaseState::kSubmitted);
+  ASSERT_TRUE(ApplyTransition(c, Transition::kStartVerification, Input(CivilDay(2026, 3, 3))).ok());
+  EXPECT_EQ(c.state, CaseState::kVerifying);
+}
+
+TEST(CaseStateTest, RevisionPausesSlaClock) {
+  Case c = MakeCase(CaseState::kVerifying);
+  ASSERT_TRUE(ApplyTransition(c, Transition::kRequestRevision,
+                              Input(CivilDay(2026, 3, 4), "  STR sudah kedaluwarsa \n"))
+                  .ok());
+  EXPECT_EQ(c.state, CaseState::kRevisionRequested);
+  EXPECT_EQ(c.revision_reason, "STR sudah kedaluwarsa");
+  EXPECT_EQ(c.sla.paused_since, CivilDay(2026, 3, 4));
+  const SlaStatus s = ComputeSla(c.sla, Calendar(), CivilDay(2026, 3, 20), SlaApplies(c.state));
+  EXPECT_TRUE(s.paused);
+  EXPECT_FALSE(s.overdue);
+}
+
+TEST(CaseStateTest, SubmitRevisionResumesClockAndShiftsDueDate) {
+  Case c = MakeCase(CaseState::kRevisionRequested);  // started 2 March, paused 4 March
+  ASSERT_TRUE(ApplyTransition(c, Transition::kSubmitRevision, Input(CivilDay(2026, 3, 6))).ok());
+  EXPECT_EQ(c.state, CaseState::kVerifying);
+  EXPECT_FALSE(c.sla.paused_since.has_value());
+  EXPECT_EQ(c.sla.paused_working_days, 2);
+  const SlaStatus s = ComputeSla(c.sla, Calendar(), CivilDay(2026, 3, 6), SlaApplies(c.state));
+  EXPECT_EQ(s.due, CivilDay(2026, 3, 11));  // 9 March plus the two paused days
+}
+
+TEST(CaseStateTest, RequestRevisionNeedsAReason) {
+  for (const char* note : {"", "   ", "\n\t"}) {
+    Case c = MakeCase(CaseState::kVerifying);
+    const absl::Status s =
+        ApplyTransition(c, Transition::kRequestRevision, Input(CivilDay(2026, 3, 4), note));
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_EQ(s.message(), "note: required");
+    EXPECT_EQ(c.state, CaseState::kVerifying);
+  }
+}
+
+TEST(CaseStateTest, RequestRevisionRejectsOverlongReason) {
+  Case c = MakeCase(CaseState::kVerifying);
+  const absl::Status s = ApplyTransition(c, Transition::kRequestRevision,
+                                         Input(CivilDay(2026, 3, 4), std::string(1001, 'x')));
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.message(), "note: 1001 bytes is over the 1000-byte limit");
+  Case ok = MakeCase(CaseState::kVerifying);
+  EXPECT_TRUE(ApplyTransition(ok, Transition::kRequestRevision,
+                              Input(CivilDay(2026, 3, 4), std::string(1000, 'x')))
+                  .ok());
+}
+
+TEST(CaseStateTest, ApproveWithMandatoryDocumentsOnFile) {
+  Case c = MakeCase(CaseState::kVerifying);  // PAS_FOTO (optional) is missing
+  ASSERT_TRUE(
+      ApplyTransition(c, Transition::kApprove, Input(CivilDay(2026, 3, 5), " Lengkap ")).ok());
+  EXPECT_EQ(c.state, CaseState::kApproved);
+  EXPECT_EQ(c.decision_note, "Lengkap");
+}
+
+TEST(CaseStateTest, ApproveWithoutNote) {
+  Case c = MakeCase(CaseState::kVerifying);
+  ASSERT_TRUE(ApplyTransition(c, Transition::kApprove, Input(CivilDay(2026, 3, 5))).ok());
+  EXPECT_EQ(c.state, CaseState::kApproved);
+  EXPECT_EQ(c.decision_note, "");
+}
+
+TEST(CaseStateTest, ApproveListsMissingMandatoryDocuments) {
+  Case c = MakeCase(CaseState::kVerifying);
+  c.attached_document_codes = {"PAS_FOTO"};
+  const Case before = c;
+  const absl::Status s =
+      ApplyTransition(c, Transition::kApprove, Input(CivilDay(2026, 3, 5), "ok"));
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(s.message(), "missing mandatory documents: STR, SURAT_TEMPAT_PRAKTIK");
+  ExpectSameCase(c, before);
+
+  c.attached_document_codes = {"STR"};
+  EXPECT_EQ(ApplyTransition(c, Transition::kApprove, Input(CivilDay(2026, 3, 5))).message(),
+            "missing mandatory documents: SURAT_TEMPAT_PRAKTIK");
+}
+
+TEST(CaseStateTest, ApproveNeedsThePermitTypeOfTheCase) {
+  Case c = MakeCase(CaseState::kVerifying);
+  TransitionInput in = Input(CivilDay(2026, 3, 5));
+  in.permit_type = nullptr;
+  EXPECT_EQ(ApplyTransition(c, Transition::kApprove, in).code(), absl::StatusCode::kInternal);
+
+  PermitType other = SipPerawat();
+  other.code = "SIP_BIDAN";
+  in.permit_type = &other;
+  EXPECT_EQ(ApplyTransition(c, Transition::kApprove, in).code(), absl::StatusCode::kInternal);
+  EXPECT_EQ(c.state, CaseState::kVerifying);
+}
+
+TEST(CaseStateTest, RejectFromVerifying) {
+  Case c = MakeCase(CaseState::kVerifying);
+  ASSERT_TRUE(
+      ApplyTransition(c, Transition::kReject, Input(CivilDay(2026, 3, 5), "STR palsu")).ok());
+  EXPECT_EQ(c.state, CaseState::kRejected);
+  EXPECT_EQ(c.decision_note, "STR palsu");
+  EXPECT_FALSE(SlaApplies(c.state));
+}
+
+TEST(CaseStateTest, RejectFromRevisionRequestedClosesThePause) {
+  Case c = MakeCase(CaseState::kRevisionRequested);  // paused since 4 March
+  ASSERT_TRUE(
+      ApplyTransition(c, Transition::kReject, Input(CivilDay(2026, 3, 9), "Tidak ada tanggapan"))
+          .ok());
+  EXPECT_EQ(c.state, CaseState::kRejected);
+  EXPECT_FALSE(c.sla.paused_since.has_value());
+  EXPECT_EQ(c.sla.paused_working_days, 3);  // 4, 5, 6 March
+  EXPECT_FALSE(ComputeSla(c.sla, Calendar(), CivilDay(2026, 6, 1), SlaApplies(c.state)).overdue);
+}
+
+TEST(CaseStateTest, RejectNeedsAReason) {
+  Case c = MakeCase(CaseState::kVerifying);
+  const absl::Status s = ApplyTransition(c, Transition::kReject, Input(CivilDay(2026, 3, 5)));
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.message(), "note: required");
+}
+
+TEST(CaseStateTest, IssueSetsPermitNumberCodeAndDate) {
+  Case c = MakeCase(CaseState::kApproved);
+  TransitionInput in = Input(CivilDay(2026, 3, 6));
+  in.permit_number = "0007/SIP_PERAWAT/DPMPTSP-BPP/2026";
+  in.verification_code = "K7QF-2M9X";
+  ASSERT_TRUE(ApplyTransition(c, Transition::kIssue, in).ok());
+  EXPECT_EQ(c.state, CaseState::kIssued);
+  EXPECT_EQ(c.permit_number, "0007/SIP_PERAWAT/DPMPTSP-BPP/2026");
+  EXPECT_EQ(c.verification_code, "K7QF-2M9X");
+  EXPECT_EQ(c.issued_on, CivilDay(2026, 3, 6));
+}
+
+TEST(CaseStateTest, IssueNeedsPermitNumberAndVerificationCode) {
+  Case c = MakeCase(CaseState::kApproved);
+  const Case before = c;
+  TransitionInput in = Input(CivilDay(2026, 3, 6));
+  in.verification_code = "K7QF-2M9X";
+  absl::Status s = ApplyTransition(c, Transition::kIssue, in);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(s.message()), HasSubstr("permit_number"));
+  ExpectSameCase(c, before);
+
+  in.permit_number = "0007/SIP_PERAWAT/DPMPTSP-BPP/2026";
+  in.verification_code.clear();
+  s = ApplyTransition(c, Transition::kIssue, in);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(s.message()), HasSubstr("verification_code"));
+  ExpectSameCase(c, before);
+}
+
+TEST(CaseStateTest, WithdrawFromEveryOpenState) {
+  for (CaseState from : {CaseState::kDraft, CaseState::kSubmitted, CaseState::kVerifying,
+                         CaseState::kRevisionRequested}) {
+    Case c = MakeCase(from);
+    ASSERT_TRUE(ApplyTransition(c, Transition::kWithdraw, Input(CivilDay(2026, 3, 9))).ok())
+        << CaseStateName(from);
+    EXPECT_EQ(c.state, CaseState::kWithdrawn);
+    EXPECT_FALSE(c.sla.paused_since.has_value());
+  }
+}
+
+TEST(CaseStateTest, MarkCollectedAndDeliveredFromIssued) {
+  Case collected = MakeCase(CaseState::kIssued);
+  ASSERT_TRUE(
+      ApplyTransition(collected, Transition::kMarkCollected, Input(CivilDay(2026, 3, 10))).ok());
+  EXPECT_EQ(collected.state, CaseState::kCollected);
+
+  Case delivered = MakeCase(CaseState::kIssued);
+  ASSERT_TRUE(
+      ApplyTransition(delivered, Transition::kMarkDelivered, Input(CivilDay(2026, 3, 10))).ok());
+  EXPECT_EQ(delivered.state, CaseState::kDelivered);
+}
+
+TEST(CaseStateTest, FullLifecycleWithRevision) {
+  Case c = MakeCase(CaseState::kDraft);
+  ASSERT_TRUE(ApplyTransition(c, Transition::kSubmit, Input(CivilDay(2026, 3, 2))).ok());
+  ASSERT_TRUE(ApplyTransition(c, Transition::kStartVerification, Input(CivilDay(2026, 3, 3))).ok());
+  ASSERT_TRUE(
+      ApplyTransition(c, Transition::kRequestRevision, Input(CivilDay(2026, 3, 4), "Foto buram"))
+          .ok());
+  ASSERT_TRUE(ApplyTransition(c, Transition::kSubmitRevision, Input(CivilDay(2026, 3, 6))).ok());
+  EXPECT_EQ(ComputeSla(c.sla, Calendar(), CivilDay(2026, 3, 6), SlaApplies(c.state)).due,
+            CivilDay(2026, 3, 11));
+  ASSERT_TRUE(ApplyTransition(c, Transition::kApprove, Input(CivilDay(2026, 3, 10))).ok());
+  TransitionInput issue = Input(CivilDay(2026, 3, 10));
+  issue.permit_number = FormatPermitNumber(1, c.permit_type, c.office_id, 2026);
+  issue.verification_code = "ABCD-1234";
+  ASSERT_TRUE(ApplyTransition(c, Transition::kIssue, issue).ok());
+  ASSERT_TRUE(ApplyTransition(c, Transition::kMarkCollected, Input(CivilDay(2026, 3, 12))).ok());
+  EXPECT_EQ(c.state, CaseState::kCollected);
+  EXPECT_EQ(c.permit_number, "0001/SIP_PERAWAT/DPMPTSP-BPP/2026");
+  EXPECT_FALSE(SlaApplies(c.state));
+}
+
+// --- Illegal transitions -----------------------------------------------------------------------
+
+TEST(CaseStateTest, IllegalTransitionNamesCurrentAndNeededStates) {
+  Case c = MakeCase(CaseState::kApproved);
+  absl::Status s =
+      ApplyTransition(c, Transition::kRequestRevision, Input(CivilDay(2026, 3, 5), "x"));
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(s.message(), "case 12 is APPROVED; RequestRevision needs VERIFYING");
+
+  c = MakeCase(CaseState::kIssued);
+  EXPECT_EQ(ApplyTransition(c, Transition::kReject, Input(CivilDay(2026, 3, 5), "x")).message(),
+            "case 12 is ISSUED; Reject needs VERIFYING or REVISION_REQUESTED");
+  EXPECT_EQ(ApplyTransition(c, Transition::kWithdraw, Input(CivilDay(2026, 3, 5))).message(),
+            "case 12 is ISSUED; Withdraw needs DRAFT, SUBMITTED, VERIFYING or REVISION_REQUESTED");
+}
+
+TEST(CaseStateTest, StateIsCheckedBeforeInputs) {
+  // A missing note from the wrong state reports the state: the caller cannot fix it with a note.
+  Case c = MakeCase(CaseState::kSubmitted);
+  const absl::Status s =
+      ApplyTransition(c, Transition::kRequestRevision, Input(CivilDay(2026, 3, 5)));
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(s.message(), "case 12 is SUBMITTED; RequestRevision needs VERIFYING");
+}
+
+// Every (state, transition) pair outside the diagram fails with FailedPrecondition naming the
+// current state, and leaves the case as it was.
+TEST(CaseStateTest, EveryIllegalPairFailsAndLeavesCaseUnchanged) {
+  auto legal = [](CaseState s, Transition t) {
+    switch (t) {
+      case Transition::kSubmit:
+        return s == CaseState::kDraft;
+      case Transition::kStartVerification:
+        return s == CaseState::kSubmitted;
+      case Transition::kRequestRevision:
+      case Transition::kApprove:
+        return s == CaseState::kVerifying;
+      case Transition::kSubmitRevision:
+        return s == CaseState::kRevisionRequested;
+      case Transition::kReject:
+        return s == CaseState::kVerifying || s == CaseState::kRevisionRequested;
+      case Transition::kIssue:
+        return s == CaseState::kApproved;
+      case Transition::kWithdraw:
+        return AcceptsDocuments(s);
+      case Transition::kMarkCollected:
+      case Transition::kMarkDelivered:
+        return s == CaseState::kIssued;
+    }
+    return false;
+  };
+  int illegal = 0;
+  for (CaseState from : kAllStates) {
+    for (Transition t : kAllTransitions) {
+      if (legal(from, t)) continue;
+      ++illegal;
+      Case c = MakeCase(from);
+      const Case before = c;
+      TransitionInput in = Input(CivilDay(2026, 3, 9), "alasan");
+      in.permit_number = "0001/SIP_PERAWAT/DPMPTSP-BPP/2026";
+      in.verification_code = "ABCD-1234";
+      const absl::Status s = ApplyTransition(c, t, in);
+      EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition)
+          << CaseStateName(from) << " " << TransitionName(t);
+      EXPECT_THAT(
+          std::string(s.message()),
+          ::testing::StartsWith(std::string("case 12 is ") + std::string(CaseStateName(from)) +
+                                "; " + std::string(TransitionName(t)) + " needs "));
+      ExpectSameCase(c, before);
+    }
+  }
+  EXPECT_EQ(illegal, 10 * 10 - 14);  // fourteen legal (state, transition) pairs in the diagram
+}
+
+TEST(CaseStateTest, UnchangedOnInputError) {
+  Case c = MakeCase(CaseState::kRevisionRequested);
+  const Case before = c;
+  // Reject without a reason from a paused case must not close the pause either.
+  EXPECT_FALSE(ApplyTransition(c, Transition::kReject, Input(CivilDay(2026, 3, 9))).ok());
+  ExpectSameCase(c, before);
+
+  Case v = MakeCase(CaseState::kVerifying);
+  const Case v_before = v;
+  EXPECT_FALSE(
+      ApplyTransition(v, Transition::kApprove, Input(CivilDay(2026, 3, 9), std::string(2000, 'n')))
+          .ok());
+  ExpectSameCase(v, v_before);
+}
+
+TEST(CaseStateTest, MissingCalendarIsInternal) {
+  Case c = MakeCase(CaseState::kRevisionRequested);
+  TransitionInput in = Input(CivilDay(2026, 3, 9));
+  in.calendar = nullptr;
+  EXPECT_EQ(ApplyTransition(c, Transition::kSubmitRevision, in).code(),
+            absl::StatusCode::kInternal);
+  EXPECT_EQ(c.state, CaseState::kRevisionRequested);
+}
+
+// --- State predicates --------------------------------------------------------------------------
+
+TEST(CaseStateTest, AcceptsDocumentsOnlyWhileOpen) {
+  for (CaseState s : kAllStates) {
+    const bool expected = s == CaseState::kDraft || s == CaseState::kSubmitted ||
+                          s == CaseState::kVerifying || s == CaseState::kRevisionRequested;
+    EXPECT_EQ(AcceptsDocuments(s), expected) << CaseStateName(s);
+  }
+}
+
+TEST(CaseStateTest, SlaAppliesFromSubmissionToApproval) {
+  for (CaseState s : kAllStates) {
+    const bool expected = s == CaseState::kSubmitted || s == CaseState::kVerifying ||
+                          s == CaseState::kRevisionRequested || s == CaseState::kApproved;
+    EXPECT_EQ(SlaApplies(s), expected) << CaseStateName(s);
+  }
+}
+
+// --- Row scope ---------------------------------------------------------------------------------
+
+Principal MakePrincipal(Role role, std::string office_id, std::string clinic_id = "") {
+  Principal p;
+  p.id = 1;
+  p.role = role;
+  p.office_id = std::move(office_id);
+  p.clinic_id = std::move(clinic_id);
+  return p;
+}
+
+TEST(CaseVisibilityTest, OfficerOfSameOfficeSeesCase) {
+  const Case c = MakeCase(CaseState::kVerifying);
+  EXPECT_TRUE(CheckCaseVisible(MakePrincipal(Role::kOfficer, "bpp"), c).ok());
+  EXPECT_TRUE(CheckCaseVisible(MakePrincipal(Role::kApprover, "bpp"), c).ok());
+}
+
+TEST(CaseVisibilityTest, OtherOfficeGetsNotFound) {
+  const Case c = MakeCase(CaseState::kVerifying);
+  const absl::Status s = CheckCaseVisible(MakePrincipal(Role::kOfficer, "smd"), c);
+  EXPECT_EQ(s.code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(s.message(), "case 12 not found");
+}
+
+TEST(CaseVisibilityTest, ClinicSeesOnlyItsOwnCases) {
+  Case c = MakeCase(CaseState::kSubmitted);
+  c.channel = Channel::kClinic;
+  c.clinic_id = "klinik-sepinggan";
+  EXPECT_TRUE(CheckCaseVisible(MakePrincipal(Role::kClinic, "bpp", "klinik-sepinggan"), c).ok());
+
+  const absl::Status other =
+      CheckCaseVisible(MakePrincipal(Role::kClinic, "bpp", "klinik-damai"), c);
+  EXPECT_EQ(other.code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(other.message(), "case 12 not found");
+
+  // A clinic principal must never match a walk-in case (empty clinic_id) by having none itself.
+  Case walk_in = MakeCase(CaseState::kSubmitted);
+  EXPECT_EQ(CheckCaseVisible(MakePrincipal(Role::kClinic, "bpp", ""), walk_in).code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(CheckCaseVisible(MakePrincipal(Role::kClinic, "bpp", "klinik-damai"), walk_in).code(),
+            absl::StatusCode::kNotFound);
+}
+
+// --- Formatting --------------------------------------------------------------------------------
+
+TEST(PermitNumberTest, FormatsSequenceTypeOfficeAndYear) {
+  EXPECT_EQ(FormatPermitNumber(7, "SIP_PERAWAT", "bpp", 2026), "0007/SIP_PERAWAT/DPMPTSP-BPP/2026");
+  EXPECT_EQ(FormatPermitNumber(1234, "SIP_BIDAN", "BPP", 2027), "1234/SIP_BIDAN/DPMPTSP-BPP/2027");
+  EXPECT_EQ(FormatPermitNumber(12345, "SIK", "bpp", 2026), "12345/SIK/DPMPTSP-BPP/2026");
+}
+
+TEST(MaskNameTest, KeepsFirstLetterOfEachWord) {
+  EXPECT_EQ(MaskName("Siti Rahmawati"), "S*** R***");
+  EXPECT_EQ(MaskName("  Siti   Rahmawati  "), "S*** R***");
+  EXPECT_EQ(MaskName("Budi"), "B***");
+  EXPECT_EQ(MaskName(""), "");
+  EXPECT_EQ(MaskName("Ñoman Éka"), "Ñ*** É***");  // whole UTF-8 character, not half of it
+}
+
+}  // namespace
+}  // namespace loket::domain

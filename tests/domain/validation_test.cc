@@ -1,0 +1,404 @@
+#include "server/domain/validation.h"
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "common/sha256.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "server/domain/case.h"
+
+namespace loket::domain {
+namespace {
+
+using absl::CivilDay;
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+const CivilDay kToday(2026, 3, 17);
+
+std::string NikMessage(std::string_view nik) {
+  return std::string(ValidateNik(nik, "applicant.nik", kToday).message());
+}
+
+// --- NIK ---------------------------------------------------------------------------------------
+
+TEST(NikTest, AcceptsSyntheticBalikpapanNikOfAWoman) {
+  // 64.71.06 Balikpapan Kota; 57 = 17 + 40 (female); born 17-08-1990; serial 0001.
+  EXPECT_TRUE(ValidateNik("6471065708900001", "applicant.nik", kToday).ok());
+}
+
+TEST(NikTest, AcceptsStdnumExampleFrom1945) {
+  // 2045-08-17 lies after today, so the century is 19.
+  EXPECT_TRUE(ValidateNik("3171015708450001", "applicant.nik", kToday).ok());
+}
+
+TEST(NikTest, AcceptsAManAndEveryProvinceOfKalimantan) {
+  EXPECT_TRUE(ValidateNik("6471061708900001", "applicant.nik", kToday).ok());
+  for (const char* nik : {"6101011708900001", "6201011708900001", "6301011708900001",
+                          "6401011708900001", "6501011708900001", "9601011708900001"}) {
+    EXPECT_TRUE(ValidateNik(nik, "applicant.nik", kToday).ok()) << nik;
+  }
+}
+
+TEST(NikTest, RejectsWrongLength) {
+  EXPECT_EQ(NikMessage("647106570890001"), "applicant.nik: must be 16 digits");    // 15
+  EXPECT_EQ(NikMessage("64710657089000011"), "applicant.nik: must be 16 digits");  // 17
+  EXPECT_EQ(NikMessage(""), "applicant.nik: must be 16 digits");
+}
+
+TEST(NikTest, RejectsLetters) {
+  EXPECT_EQ(NikMessage("64710657089O0001"), "applicant.nik: must be 16 digits");
+  EXPECT_EQ(NikMessage("6471 0657 0890 01"), "applicant.nik: must be 16 digits");
+}
+
+TEST(NikTest, RejectsUnknownProvince) {
+  EXPECT_EQ(NikMessage("9971065708900001"), "applicant.nik: province code 99 is unknown");
+  EXPECT_EQ(NikMessage("2071065708900001"), "applicant.nik: province code 20 is unknown");
+  // 97 is a BPS code (Papua Pegunungan), not a Kemendagri one; NIKs use Kemendagri codes.
+  EXPECT_EQ(NikMessage("9771065708900001"), "applicant.nik: province code 97 is unknown");
+  EXPECT_EQ(NikMessage("0071065708900001"), "applicant.nik: province code 00 is unknown");
+}
+
+TEST(NikTest, RejectsZeroRegionCodes) {
+  EXPECT_EQ(NikMessage("6400065708900001"), "applicant.nik: kabupaten/kota code 00 is invalid");
+  EXPECT_EQ(NikMessage("6471005708900001"), "applicant.nik: kecamatan code 00 is invalid");
+}
+
+TEST(NikTest, RejectsImpossibleBirthDates) {
+  EXPECT_EQ(NikMessage("6471063102900001"), "applicant.nik: birth date 310290 is not a date");
+  EXPECT_EQ(NikMessage("6471061713900001"), "applicant.nik: birth date 171390 is not a date");
+  EXPECT_EQ(NikMessage("6471061700900001"), "applicant.nik: birth date 170090 is not a date");
+  EXPECT_EQ(NikMessage("6471063208900001"), "applicant.nik: birth date 320890 is not a date");
+  EXPECT_EQ(NikMessage("6471060008900001"), "applicant.nik: birth date 000890 is not a date");
+  EXPECT_EQ(NikMessage("6471064008900001"), "applicant.nik: birth date 400890 is not a date");
+}
+
+TEST(NikTest, RejectsWomansDayOver71) {
+  // 72 - 40 = 32: no month has it.
+  EXPECT_EQ(NikMessage("6471067208900001"), "applicant.nik: birth date 720890 is not a date");
+  // 71 - 40 = 31 is fine in August, not in April.
+  EXPECT_TRUE(ValidateNik("6471067108900001", "applicant.nik", kToday).ok());
+  EXPECT_EQ(NikMessage("6471067104900001"), "applicant.nik: birth date 710490 is not a date");
+}
+
+TEST(NikTest, LeapDaysDependOnTheCentury) {
+  EXPECT_TRUE(ValidateNik("6471062902000001", "applicant.nik", kToday).ok());  // 2000-02-29
+  EXPECT_TRUE(ValidateNik("6471062902960001", "applicant.nik", kToday).ok());  // 1996-02-29
+  EXPECT_EQ(NikMessage("6471062902010001"), "applicant.nik: birth date 290201 is not a date");
+}
+
+TEST(NikTest, FutureDateIsReadAsPreviousCentury) {
+  // 1 April 2026 is after today, so YY=26 means 1926: a birth date can never lie in the future
+  // under the century rule, and this NIK is accepted as a centenarian's.
+  EXPECT_TRUE(ValidateNik("6471060104260001", "applicant.nik", kToday).ok());
+  // A baby born today keeps the current century.
+  EXPECT_TRUE(ValidateNik("6471061703260001", "applicant.nik", kToday).ok());
+  // 29 Feb 2028 is in the future; 1928 was a leap year too, so it is still a date.
+  EXPECT_TRUE(ValidateNik("6471062902280001", "applicant.nik", kToday).ok());
+}
+
+TEST(NikTest, RejectsSerialZero) {
+  EXPECT_EQ(NikMessage("6471065708900000"), "applicant.nik: serial 0000 is invalid");
+}
+
+TEST(NikTest, MessageUsesTheCallersFieldName) {
+  EXPECT_EQ(ValidateNik("123", "holder.nik", kToday).message(), "holder.nik: must be 16 digits");
+  EXPECT_EQ(ValidateNik("123", "holder.nik", kToday).code(), absl::StatusCode::kInvalidArgument);
+}
+
+// --- Phone -------------------------------------------------------------------------------------
+
+TEST(PhoneTest, NormalisesToE164) {
+  for (const char* input : {"08123456789", "628123456789", "+628123456789", "+62 812-3456-789",
+                            "0812 3456 789", " 0812-3456-789 "}) {
+    const absl::StatusOr<std::string> phone = NormalizePhone(input, "applicant.phone");
+    ASSERT_TRUE(phone.ok()) << input << ": " << phone.status();
+    EXPECT_EQ(*phone, "+628123456789") << input;
+  }
+}
+
+TEST(PhoneTest, AcceptsEightToTwelveDigitsAfterCountryCode) {
+  EXPECT_EQ(*NormalizePhone("054212345", "f"), "+6254212345");          // 8 digits, landline
+  EXPECT_EQ(*NormalizePhone("0812345678901", "f"), "+62812345678901");  // 12 digits
+}
+
+TEST(PhoneTest, RejectsBadNumbers) {
+  auto message = [](std::string_view phone) {
+    return std::string(NormalizePhone(phone, "applicant.phone").status().message());
+  };
+  EXPECT_EQ(message(""), "applicant.phone: required");
+  EXPECT_EQ(message(" - "), "applicant.phone: required");
+  EXPECT_EQ(message("+1 555 123 4567"), "applicant.phone: must start with +62, 62 or 0");
+  EXPECT_EQ(message("8123456789"), "applicant.phone: must start with +62, 62 or 0");
+  EXPECT_EQ(message("0812abc45678"), "applicant.phone: must contain only digits after the prefix");
+  EXPECT_EQ(message("+62(812)3456789"),
+            "applicant.phone: must contain only digits after the prefix");
+  EXPECT_EQ(message("0812345"), "applicant.phone: must have 8 to 12 digits after +62");
+  EXPECT_EQ(message("08123456789012"), "applicant.phone: must have 8 to 12 digits after +62");
+  EXPECT_EQ(message("+6208123456789"), "applicant.phone: must not have 0 right after +62");
+}
+
+// --- E-mail ------------------------------------------------------------------------------------
+
+TEST(EmailTest, AcceptsPlainAddresses) {
+  for (const char* email : {"siti@example.com", "siti.rahma+loket@dinkes.balikpapan.go.id",
+                            "a_b-c@sub-domain.example.co.id", "X@EXAMPLE.COM"}) {
+    EXPECT_TRUE(ValidateEmail(email, "applicant.email", true).ok()) << email;
+  }
+}
+
+TEST(EmailTest, EmptyOnlyWhenOptional) {
+  EXPECT_TRUE(ValidateEmail("", "applicant.email", false).ok());
+  EXPECT_EQ(ValidateEmail("", "applicant.email", true).message(), "applicant.email: required");
+}
+
+TEST(EmailTest, RejectsMalformedAddresses) {
+  for (const char* email :
+       {"siti", "siti@", "@example.com", "siti@example", "siti@@example.com", "siti@exa mple.com",
+        "si..ti@example.com", ".siti@example.com", "siti.@example.com", "siti@-example.com",
+        "siti@example-.com", "siti@example..com", "siti@example.c0m", "siti@example.c",
+        "si ti@example.com", "siti@example.com.", "siti(at)example.com"}) {
+    const absl::Status s = ValidateEmail(email, "applicant.email", false);
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << email;
+    EXPECT_THAT(std::string(s.message()), StartsWith("applicant.email: ")) << email;
+  }
+}
+
+TEST(EmailTest, RejectsOverlongAddress) {
+  const std::string email = std::string(60, 'a') + "@" + std::string(190, 'b') + ".com";  // 255
+  EXPECT_EQ(ValidateEmail(email, "applicant.email", true).message(),
+            "applicant.email: longer than 254 characters");
+}
+
+// --- Person names ------------------------------------------------------------------------------
+
+TEST(PersonNameTest, TrimsAndCollapsesSpaces) {
+  EXPECT_EQ(*NormalizePersonName("  Siti   Rahmawati ", "applicant.name"), "Siti Rahmawati");
+}
+
+TEST(PersonNameTest, AcceptsPunctuationUsedInNames) {
+  EXPECT_EQ(*NormalizePersonName("Muh. Ma'ruf, S.Kep", "n"), "Muh. Ma'ruf, S.Kep");
+  EXPECT_EQ(*NormalizePersonName("Anak Agung Ngurah-Putra", "n"), "Anak Agung Ngurah-Putra");
+  EXPECT_EQ(*NormalizePersonName("Ma\u2019ruf", "n"), "Ma'ruf");  // typographic apostrophe
+}
+
+TEST(PersonNameTest, AcceptsNonAsciiLetters) {
+  EXPECT_EQ(*NormalizePersonName("Zo\u00eb \u00d1\u00fa\u00f1ez", "n"),
+            "Zo\u00eb \u00d1\u00fa\u00f1ez");
+  EXPECT_TRUE(NormalizePersonName("\u0645\u062d\u0645\u062f", "n").ok());  // Arabic script
+}
+
+TEST(PersonNameTest, RejectsDigitsAndSymbols) {
+  for (const char* name :
+       {"Siti2", "Siti@Rahma", "Siti_Rahma", "Siti (Rahma)", "Siti \xf0\x9f\x98\x80", "Siti\u00a9",
+        "Siti\nRahma", "Siti\u2022Rahma"}) {
+    EXPECT_EQ(NormalizePersonName(name, "applicant.name").status().message(),
+              "applicant.name: may contain only letters, spaces and . , ' -")
+        << name;
+  }
+}
+
+TEST(PersonNameTest, RejectsBadLengthAndNoLetters) {
+  EXPECT_EQ(NormalizePersonName("A", "applicant.name").status().message(),
+            "applicant.name: must be 2 to 100 characters");
+  EXPECT_EQ(NormalizePersonName("   ", "applicant.name").status().message(),
+            "applicant.name: must be 2 to 100 characters");
+  EXPECT_EQ(NormalizePersonName(std::string(101, 'a'), "applicant.name").status().message(),
+            "applicant.name: must be 2 to 100 characters");
+  EXPECT_TRUE(NormalizePersonName(std::string(100, 'a'), "applicant.name").ok());
+  // Length is in characters: 100 two-byte letters are fine.
+  std::string long_utf8;
+  for (int i = 0; i < 100; ++i) long_utf8 += "\u00e9";
+  EXPECT_TRUE(NormalizePersonName(long_utf8, "applicant.name").ok());
+  EXPECT_EQ(NormalizePersonName("--", "applicant.name").status().message(),
+            "applicant.name: must contain a letter");
+}
+
+TEST(PersonNameTest, RejectsInvalidUtf8) {
+  EXPECT_EQ(NormalizePersonName("Siti \xff", "applicant.name").status().message(),
+            "applicant.name: not valid UTF-8");
+  EXPECT_EQ(NormalizePersonName("Siti \xc3", "applicant.name").status().message(),
+            "applicant.name: not valid UTF-8");  // truncated sequence
+  EXPECT_EQ(NormalizePersonName("Siti \xc0\xaf", "applicant.name").status().message(),
+            "applicant.name: not valid UTF-8");  // overlong '/'
+}
+
+// --- Free text ---------------------------------------------------------------------------------
+
+TEST(TextTest, AcceptsMultiLineUtf8WithinLimit) {
+  EXPECT_TRUE(ValidateText("Baris satu\nBaris dua\tdan \u00e9", "note", 100, true).ok());
+  EXPECT_TRUE(ValidateText("", "note", 100, false).ok());
+  EXPECT_TRUE(ValidateText(std::string(100, 'x'), "note", 100, true).ok());
+}
+
+TEST(TextTest, RejectsMissingOverlongInvalidAndControl) {
+  EXPECT_EQ(ValidateText(" ", "note", 100, true).message(), "note: required");
+  EXPECT_EQ(ValidateText(std::string(101, 'x'), "note", 100, true).message(),
+            "note: 101 bytes is over the 100-byte limit");
+  EXPECT_EQ(ValidateText("abc\xfe", "note", 100, true).message(), "note: not valid UTF-8");
+  EXPECT_EQ(ValidateText("\xed\xa0\x80", "note", 100, true).message(),
+            "note: not valid UTF-8");  // a UTF-16 surrogate
+  EXPECT_EQ(ValidateText("bell\x07", "note", 100, true).message(),
+            "note: contains a control character");
+  EXPECT_EQ(ValidateText("del\x7f", "note", 100, true).message(),
+            "note: contains a control character");
+  EXPECT_EQ(ValidateText("nel\u0085", "note", 100, true).message(),
+            "note: contains a control character");
+  EXPECT_EQ(ValidateText(std::string("nul\0x", 5), "note", 100, true).message(),
+            "note: contains a control character");
+}
+
+// --- Applicant ---------------------------------------------------------------------------------
+
+Applicant GoodApplicant() {
+  Applicant a;
+  a.nik = " 6471065708900001 ";
+  a.name = "  Siti  Rahmawati ";
+  a.phone = "0812-3456-789";
+  a.email = " Siti@Example.COM ";
+  a.priority = PriorityClass::kHealthWorker;
+  a.needs = {AccessibilityNeed::kSeatedService, AccessibilityNeed::kWheelchair,
+             AccessibilityNeed::kSeatedService};
+  return a;
+}
+
+TEST(ApplicantTest, NormalisesEveryField) {
+  Applicant a = GoodApplicant();
+  ASSERT_TRUE(ValidateApplicant(a, kToday).ok());
+  EXPECT_EQ(a.nik, "6471065708900001");
+  EXPECT_EQ(a.name, "Siti Rahmawati");
+  EXPECT_EQ(a.phone, "+628123456789");
+  EXPECT_EQ(a.email, "Siti@example.com");
+  EXPECT_EQ(a.priority, PriorityClass::kHealthWorker);
+  EXPECT_EQ(a.needs, (std::vector<AccessibilityNeed>{AccessibilityNeed::kWheelchair,
+                                                     AccessibilityNeed::kSeatedService}));
+}
+
+TEST(ApplicantTest, EmailIsOptional) {
+  Applicant a = GoodApplicant();
+  a.email = "";
+  EXPECT_TRUE(ValidateApplicant(a, kToday).ok());
+}
+
+TEST(ApplicantTest, ErrorsNameTheApplicantField) {
+  auto message = [](void (*spoil)(Applicant&)) {
+    Applicant a = GoodApplicant();
+    spoil(a);
+    return std::string(ValidateApplicant(a, kToday).message());
+  };
+  EXPECT_EQ(message([](Applicant& a) { a.nik = "123"; }), "applicant.nik: must be 16 digits");
+  EXPECT_EQ(message([](Applicant& a) { a.name = "R2D2"; }),
+            "applicant.name: may contain only letters, spaces and . , ' -");
+  EXPECT_EQ(message([](Applicant& a) { a.phone = "12345"; }),
+            "applicant.phone: must start with +62, 62 or 0");
+  EXPECT_THAT(message([](Applicant& a) { a.email = "siti@"; }), StartsWith("applicant.email: "));
+  EXPECT_THAT(message([](Applicant& a) { a.priority = static_cast<PriorityClass>(9); }),
+              StartsWith("applicant.priority: "));
+  EXPECT_THAT(message([](Applicant& a) { a.needs = {static_cast<AccessibilityNeed>(0)}; }),
+              StartsWith("applicant.needs: "));
+}
+
+TEST(ApplicantTest, UnchangedOnError) {
+  Applicant a = GoodApplicant();
+  a.email = "not-an-address";
+  const Applicant before = a;
+  EXPECT_EQ(ValidateApplicant(a, kToday).code(), absl::StatusCode::kInvalidArgument);
+  // The name and phone before the bad e-mail were valid, but nothing is half-normalised.
+  EXPECT_EQ(a.nik, before.nik);
+  EXPECT_EQ(a.name, before.name);
+  EXPECT_EQ(a.phone, before.phone);
+  EXPECT_EQ(a.email, before.email);
+  EXPECT_EQ(a.needs, before.needs);
+}
+
+// --- Documents ---------------------------------------------------------------------------------
+
+const std::string kPdf = "%PDF-1.7 surat tempat praktik";
+const std::string kPdfSha = "2642a32723736f26f66cbee48bb1ce899f775112d08abf1bba55241e7d251fb3";
+
+TEST(DocumentTest, AcceptsMatchingChecksum) {
+  EXPECT_EQ(Sha256Hex(kPdf), kPdfSha);
+  EXPECT_TRUE(ValidateDocument("str.pdf", "application/pdf", kPdf, kPdfSha).ok());
+  EXPECT_TRUE(ValidateDocument("foto.jpg", "image/jpeg", kPdf, kPdfSha).ok());
+  EXPECT_TRUE(ValidateDocument("scan.png", "image/png", kPdf, kPdfSha).ok());
+}
+
+TEST(DocumentTest, ChecksumIsCaseInsensitive) {
+  std::string upper = kPdfSha;
+  for (char& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  EXPECT_TRUE(ValidateDocument("str.pdf", "application/pdf", kPdf, upper).ok());
+}
+
+TEST(DocumentTest, RejectsChecksumMismatch) {
+  const std::string wrong = Sha256Hex("something else");
+  const absl::Status s = ValidateDocument("str.pdf", "application/pdf", kPdf, wrong);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.message(), "document.sha256_hex: does not match the content (got " + wrong +
+                             ", computed " + kPdfSha + ")");
+}
+
+TEST(DocumentTest, RejectsMalformedChecksum) {
+  EXPECT_EQ(ValidateDocument("str.pdf", "application/pdf", kPdf, "abc").message(),
+            "document.sha256_hex: must be 64 hex digits");
+  EXPECT_EQ(ValidateDocument("str.pdf", "application/pdf", kPdf, std::string(64, 'g')).message(),
+            "document.sha256_hex: must be 64 hex digits");
+}
+
+TEST(DocumentTest, RejectsOversizeAndEmptyContent) {
+  const std::string big(6291456, 'x');
+  EXPECT_EQ(ValidateDocument("big.pdf", "application/pdf", big, kPdfSha).message(),
+            "document.content: 6291456 bytes is over the 5242880-byte limit");
+  EXPECT_EQ(ValidateDocument("empty.pdf", "application/pdf", "", kPdfSha).message(),
+            "document.content: empty");
+  const std::string at_limit(kMaxDocumentBytes, 'x');
+  EXPECT_TRUE(ValidateDocument("max.pdf", "application/pdf", at_limit, Sha256Hex(at_limit)).ok());
+}
+
+TEST(DocumentTest, RejectsOtherMediaTypes) {
+  for (const char* type : {"text/html", "application/PDF", "image/gif", ""}) {
+    EXPECT_EQ(ValidateDocument("x.pdf", type, kPdf, kPdfSha).message(),
+              std::string("document.media_type: must be application/pdf, image/jpeg or image/png "
+                          "(got ") +
+                  type + ")");
+  }
+}
+
+TEST(DocumentTest, RejectsBadFileNames) {
+  EXPECT_EQ(ValidateDocument("", "application/pdf", kPdf, kPdfSha).message(),
+            "document.file_name: required");
+  EXPECT_EQ(ValidateDocument("../etc/passwd", "application/pdf", kPdf, kPdfSha).message(),
+            "document.file_name: must be a plain file name");
+  EXPECT_EQ(ValidateDocument("c:\\str.pdf", "application/pdf", kPdf, kPdfSha).message(),
+            "document.file_name: must be a plain file name");
+  EXPECT_EQ(ValidateDocument(std::string(256, 'a'), "application/pdf", kPdf, kPdfSha).message(),
+            "document.file_name: 256 bytes is over the 255-byte limit");
+  EXPECT_THAT(std::string(ValidateDocument("a\nb.pdf", "application/pdf", kPdf, kPdfSha).message()),
+              StartsWith("document.file_name: "));
+}
+
+// --- Masks -------------------------------------------------------------------------------------
+
+TEST(MaskTest, Nik) {
+  EXPECT_EQ(MaskNik("6471065708900001"), "6471**********01");
+  EXPECT_EQ(MaskNik("123"), "***");
+  EXPECT_EQ(MaskNik(""), "");
+}
+
+TEST(MaskTest, Phone) {
+  EXPECT_EQ(MaskPhone("+628123456789"), "+62812****789");
+  EXPECT_EQ(MaskPhone("+6281234567890"), "+62812*****890");
+  EXPECT_EQ(MaskPhone("12345"), "*****");
+}
+
+TEST(MaskTest, Email) {
+  EXPECT_EQ(MaskEmail("siti@example.com"), "s***@example.com");
+  EXPECT_EQ(MaskEmail("s@example.com"), "s***@example.com");
+  EXPECT_EQ(MaskEmail("no-at-sign"), "***");
+  EXPECT_EQ(MaskEmail(""), "");
+}
+
+}  // namespace
+}  // namespace loket::domain

@@ -1,0 +1,152 @@
+// Authentication, the role policy and row scope, over real gRPC.
+#include "absl/strings/str_cat.h"
+#include "common/ids.h"
+#include "gmock/gmock.h"
+#include "tests/integration/fixture.h"
+
+namespace loket::itest {
+namespace {
+
+using ::testing::HasSubstr;
+using Stub = v1::CaseService::Stub;
+
+class AuthTest : public ServerTest {};
+
+TEST_F(AuthTest, MissingMalformedOrUnknownTokenIsUnauthenticated) {
+  v1::GetCaseRequest req;
+  req.set_case_id(1);
+  v1::Case c;
+  EXPECT_EQ(cases().GetCase(Ctx("").get(), req, &c).error_code(), grpc::UNAUTHENTICATED);
+  EXPECT_EQ(cases().GetCase(Ctx(NewToken()).get(), req, &c).error_code(), grpc::UNAUTHENTICATED);
+  EXPECT_EQ(cases().GetCase(Ctx("short").get(), req, &c).error_code(), grpc::UNAUTHENTICATED);
+  grpc::ClientContext basic;
+  basic.AddMetadata("authorization", "Basic dXNlcjpwYXNz");
+  EXPECT_EQ(cases().GetCase(&basic, req, &c).error_code(), grpc::UNAUTHENTICATED);
+}
+
+TEST_F(AuthTest, RolesOutsideThePolicyArePermissionDenied) {
+  v1::Case c = SubmitAsClinicA();
+  v1::Case out;
+  grpc::Status s = Do(&Stub::Approve, clinic_a_, c.id());
+  EXPECT_EQ(s.error_code(), grpc::PERMISSION_DENIED);
+  EXPECT_THAT(s.error_message(), HasSubstr("CaseService.Approve"));
+  EXPECT_EQ(Do(&Stub::StartVerification, approver_, c.id()).error_code(), grpc::PERMISSION_DENIED);
+  EXPECT_EQ(Do(&Stub::Approve, officer_, c.id()).error_code(), grpc::PERMISSION_DENIED);
+  EXPECT_EQ(cases().SubmitApplication(Ctx(admin_).get(), NurseApplication(), &out).error_code(),
+            grpc::PERMISSION_DENIED);
+  v1::CreatePrincipalRequest cp;
+  cp.set_request_id(NewUuid());
+  cp.set_name("x");
+  cp.set_role(v1::ROLE_ADMIN);
+  v1::Principal p;
+  EXPECT_EQ(server_->admin().CreatePrincipal(Ctx(officer_).get(), cp, &p).error_code(),
+            grpc::PERMISSION_DENIED);
+}
+
+TEST_F(AuthTest, ClinicSeesOnlyItsOwnCasesAndLearnsNothingOfOthers) {
+  v1::Case mine = SubmitAsClinicA();
+  v1::GetCaseRequest get;
+  get.set_case_id(mine.id());
+  v1::Case out;
+  grpc::Status s = cases().GetCase(Ctx(clinic_b_).get(), get, &out);
+  EXPECT_EQ(s.error_code(), grpc::NOT_FOUND);
+  // The same answer as for a case that does not exist at all.
+  v1::GetCaseRequest missing;
+  missing.set_case_id(999999999);
+  grpc::Status s2 = cases().GetCase(Ctx(clinic_b_).get(), missing, &out);
+  EXPECT_EQ(s2.error_code(), grpc::NOT_FOUND);
+  EXPECT_EQ(s.error_message(), absl::StrCat("case ", mine.id(), " not found"));
+  EXPECT_EQ(s2.error_message(), "case 999999999 not found");
+  // It cannot change it either, nor read its history.
+  EXPECT_EQ(Do(&Stub::Withdraw, clinic_b_, mine.id(), "x").error_code(), grpc::NOT_FOUND);
+  v1::Case doc;
+  EXPECT_EQ(cases().AttachDocument(Ctx(clinic_b_).get(), Document(mine.id(), "STR"), &doc)
+                .error_code(),
+            grpc::NOT_FOUND);
+  v1::GetCaseHistoryRequest hr;
+  hr.set_case_id(mine.id());
+  v1::GetCaseHistoryResponse h;
+  EXPECT_EQ(cases().GetCaseHistory(Ctx(clinic_b_).get(), hr, &h).error_code(), grpc::NOT_FOUND);
+  // Its list holds only its own cases, even when it asks for another clinic's.
+  v1::ListCasesRequest lr;
+  lr.set_clinic_id("pkm-a");
+  v1::ListCasesResponse list;
+  ASSERT_TRUE(cases().ListCases(Ctx(clinic_b_).get(), lr, &list).ok());
+  EXPECT_EQ(list.cases_size(), 0);
+  ASSERT_TRUE(cases().ListCases(Ctx(clinic_a_).get(), v1::ListCasesRequest(), &list).ok());
+  for (const auto& c : list.cases()) EXPECT_EQ(c.clinic_id(), "pkm-a");
+  EXPECT_GE(list.cases_size(), 1);
+}
+
+TEST_F(AuthTest, AnotherOfficeSeesNothing) {
+  v1::Case mine = SubmitAsClinicA();
+  v1::GetCaseRequest get;
+  get.set_case_id(mine.id());
+  v1::Case out;
+  EXPECT_EQ(cases().GetCase(Ctx(other_office_officer_).get(), get, &out).error_code(),
+            grpc::NOT_FOUND);
+  EXPECT_EQ(Do(&Stub::StartVerification, other_office_officer_, mine.id()).error_code(),
+            grpc::NOT_FOUND);
+  v1::ListCasesResponse list;
+  ASSERT_TRUE(
+      cases().ListCases(Ctx(other_office_officer_).get(), v1::ListCasesRequest(), &list).ok());
+  EXPECT_EQ(list.cases_size(), 0);
+}
+
+TEST_F(AuthTest, AdminCreatesPrincipalAndTokenShownOnce) {
+  v1::CreatePrincipalRequest cp;
+  cp.set_request_id(NewUuid());
+  cp.set_name("Petugas Loket 2");
+  cp.set_role(v1::ROLE_COUNTER);
+  v1::Principal p;
+  ASSERT_TRUE(server_->admin().CreatePrincipal(Ctx(admin_).get(), cp, &p).ok());
+  EXPECT_EQ(p.role(), v1::ROLE_COUNTER);
+  EXPECT_EQ(p.office_id(), "bpp");
+
+  v1::CreateTokenRequest ct;
+  ct.set_request_id(NewUuid());
+  ct.set_principal_id(p.id());
+  v1::CreateTokenResponse t;
+  ASSERT_TRUE(server_->admin().CreateToken(Ctx(admin_).get(), ct, &t).ok());
+  EXPECT_EQ(t.token().size(), 64u);
+  // Only the digest is stored.
+  EXPECT_EQ(server_->Query(absl::StrCat("SELECT count(*) FROM tokens WHERE token_sha256::text LIKE '%",
+                                        t.token(), "%'")),
+            "0");
+  v1::Principal who;
+  ASSERT_TRUE(server_->admin().WhoAmI(Ctx(t.token()).get(), v1::WhoAmIRequest(), &who).ok());
+  EXPECT_EQ(who.name(), "Petugas Loket 2");
+  // A retry of the same request does not reveal the secret again.
+  v1::CreateTokenResponse again;
+  grpc::Status s = server_->admin().CreateToken(Ctx(admin_).get(), ct, &again);
+  EXPECT_EQ(s.error_code(), grpc::ALREADY_EXISTS);
+  EXPECT_TRUE(again.token().empty());
+  // Revoked tokens stop working at once.
+  v1::RevokeTokenRequest rt;
+  rt.set_request_id(NewUuid());
+  rt.set_token_id(t.token_id());
+  v1::RevokeTokenResponse rr;
+  ASSERT_TRUE(server_->admin().RevokeToken(Ctx(admin_).get(), rt, &rr).ok());
+  EXPECT_EQ(server_->admin().WhoAmI(Ctx(t.token()).get(), v1::WhoAmIRequest(), &who).error_code(),
+            grpc::UNAUTHENTICATED);
+}
+
+TEST_F(AuthTest, ClinicPrincipalNeedsAKnownClinic) {
+  v1::CreatePrincipalRequest cp;
+  cp.set_request_id(NewUuid());
+  cp.set_name("Klinik X");
+  cp.set_role(v1::ROLE_CLINIC);
+  cp.set_clinic_id("no-such-clinic");
+  v1::Principal p;
+  grpc::Status s = server_->admin().CreatePrincipal(Ctx(admin_).get(), cp, &p);
+  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("clinic_id"));
+  // A clinic of another office is unknown here too.
+  cp.set_request_id(NewUuid());
+  cp.set_clinic_id("pkm-s");
+  EXPECT_EQ(server_->admin().CreatePrincipal(Ctx(admin_).get(), cp, &p).error_code(),
+            grpc::INVALID_ARGUMENT);
+}
+
+}  // namespace
+}  // namespace loket::itest
