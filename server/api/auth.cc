@@ -47,6 +47,14 @@ const std::map<std::string_view, std::set<Role>>& Policy() {
       {"AdminService.RevokeToken", {kAdmin}},
       {"AdminService.WhoAmI", {kAdmin, kOfficer, kApprover, kCounter, kClinic, kCourier, kWorker}},
       {"AdminService.ListClinics", {kAdmin, kOfficer, kApprover, kCounter, kClinic, kCourier}},
+      {"TaskService.PollTask", {kWorker}},
+      {"TaskService.Heartbeat", {kWorker}},
+      {"TaskService.CompleteTask", {kWorker}},
+      {"TaskService.FailTask", {kWorker}},
+      {"TaskAdminService.ListTasks", {kAdmin}},
+      {"TaskAdminService.GetTask", {kAdmin}},
+      {"TaskAdminService.RetryTask", {kAdmin}},
+      {"TaskAdminService.DropTask", {kAdmin}},
   };
   return *policy;
 }

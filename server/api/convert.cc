@@ -23,6 +23,7 @@ v1::Case ToProto(const store::CaseView& v) {
   a->set_email(c.applicant.email);
   a->set_priority_class(static_cast<v1::PriorityClass>(c.applicant.priority));
   for (auto n : c.applicant.needs) a->add_accessibility_needs(static_cast<v1::AccessibilityNeed>(n));
+  a->set_language(c.applicant.language);
   out.set_clinic_id(c.clinic_id);
   out.set_etag(absl::StrCat(c.version));
   v1::Sla* sla = out.mutable_sla();
@@ -50,6 +51,19 @@ v1::Case ToProto(const store::CaseView& v) {
   out.set_decision_note(c.decision_note);
   out.set_practice_place(c.practice_place);
   out.set_str_number(c.str_number);
+  for (const auto& n : v.notifications) {
+    v1::NotificationStatus* pn = out.add_notifications();
+    pn->set_id(n.id);
+    pn->set_channel(n.channel);
+    pn->set_address(n.address);
+    pn->set_template_id(n.template_id);
+    pn->set_status(n.status);
+    pn->set_attempts(n.attempts);
+    pn->set_provider_message_id(n.provider_message_id);
+    pn->set_detail(n.detail);
+    pn->set_scheduled_for(FormatUtc(n.scheduled_for));
+    if (n.sent_at) pn->set_sent_at(FormatUtc(*n.sent_at));
+  }
   return out;
 }
 
@@ -103,6 +117,7 @@ absl::StatusOr<domain::Applicant> FromProto(const v1::Applicant& a) {
   out.name = a.name();
   out.phone = a.phone();
   out.email = a.email();
+  out.language = a.language();
   switch (a.priority_class()) {
     case v1::PRIORITY_CLASS_UNSPECIFIED:
     case v1::PRIORITY_CLASS_NONE:
@@ -134,6 +149,45 @@ absl::StatusOr<domain::Role> RoleFromProto(v1::Role r) {
                                       "courier, worker");
   }
   return static_cast<domain::Role>(r);
+}
+
+}  // namespace loket::api
+
+namespace loket::api {
+
+std::string EncodeNotifySend(const domain::Notification& n) {
+  v1::NotifySend m;
+  m.set_notification_id(n.id);
+  m.set_case_id(n.case_id);
+  m.set_channel(std::string(domain::NotificationChannelName(n.channel)));
+  m.set_address(n.address);
+  m.set_recipient_name(n.recipient_name);
+  m.set_language(n.language);
+  m.set_template_id(n.template_id);
+  for (const auto& [k, v] : n.params) (*m.mutable_params())[k] = v;
+  m.set_urgent(n.urgent);
+  return m.SerializeAsString();
+}
+
+v1::Task ToProto(const store::TaskRecord& t) {
+  v1::Task out;
+  out.set_id(t.id);
+  out.set_office_id(t.office_id);
+  out.set_queue(t.queue);
+  out.set_dedupe_key(t.dedupe_key);
+  out.set_attempt(t.attempt);
+  out.set_max_attempts(t.max_attempts);
+  if (t.state == "ready") out.set_state(v1::TASK_STATE_READY);
+  if (t.state == "leased") out.set_state(v1::TASK_STATE_LEASED);
+  if (t.state == "done") out.set_state(v1::TASK_STATE_DONE);
+  if (t.state == "dead") out.set_state(v1::TASK_STATE_DEAD);
+  out.set_lease_owner(t.lease_owner);
+  if (t.lease_expires_at) out.set_lease_expires_at(FormatUtc(*t.lease_expires_at));
+  out.set_run_after(FormatUtc(t.run_after));
+  out.set_created_at(FormatUtc(t.created_at));
+  out.set_last_error(t.last_error);
+  out.set_payload(t.payload);
+  return out;
 }
 
 }  // namespace loket::api

@@ -9,6 +9,9 @@
 #include "loket/v1/admin.pb.h"
 #include "loket/v1/case.pb.h"
 #include "loket/v1/catalog.pb.h"
+#include "loket/v1/task.pb.h"
+#include "server/domain/notification.h"
+#include "server/store/task_queue.h"
 #include "server/domain/case.h"
 #include "server/store/auth_repository.h"
 #include "server/store/case_repository.h"
@@ -25,6 +28,10 @@ v1::Principal ToProto(const store::PrincipalRecord& p);
 // INVALID_ARGUMENT naming the field for an unknown enum value.
 absl::StatusOr<domain::Applicant> FromProto(const v1::Applicant& a);
 absl::StatusOr<domain::Role> RoleFromProto(v1::Role r);
+
+// The notify.send payload for a stored notification.
+std::string EncodeNotifySend(const domain::Notification& n);
+v1::Task ToProto(const store::TaskRecord& t);
 
 }  // namespace loket::api
 

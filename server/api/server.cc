@@ -16,10 +16,13 @@
 #include "server/api/auth.h"
 #include "server/api/case_service.h"
 #include "server/api/catalog_service.h"
+#include "server/api/convert.h"
+#include "server/api/task_service.h"
 #include "server/store/auth_repository.h"
 #include "server/store/case_repository.h"
 #include "server/store/catalog_repository.h"
 #include "server/store/database.h"
+#include "server/store/task_queue.h"
 
 namespace loket::api {
 namespace {
@@ -123,12 +126,18 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
   }
   s->auth_repo_ = std::make_unique<store::AuthRepository>(*s->db_);
   s->catalog_repo_ = std::make_unique<store::CatalogRepository>(*s->db_);
-  s->case_repo_ = std::make_unique<store::CaseRepository>(*s->db_, clock);
+  s->case_repo_ = std::make_unique<store::CaseRepository>(*s->db_, clock, EncodeNotifySend);
+  s->task_queue_ = std::make_unique<store::TaskQueue>(
+      *s->db_, store::RetryPolicy{o.task_retry_base, o.task_retry_cap, 0.2});
+  s->wakeups_ = std::make_unique<store::TaskWakeups>(o.db_conninfo);
   s->authorizer_ = std::make_unique<Authorizer>(*s->auth_repo_);
   s->case_service_ = std::make_unique<CaseServiceImpl>(*s->case_repo_, *s->authorizer_);
   s->catalog_service_ = std::make_unique<CatalogServiceImpl>(*s->catalog_repo_, *s->authorizer_);
   s->admin_service_ =
       std::make_unique<AdminServiceImpl>(*s->auth_repo_, *s->catalog_repo_, *s->authorizer_);
+  s->task_service_ =
+      std::make_unique<TaskServiceImpl>(*s->task_queue_, *s->wakeups_, *s->authorizer_);
+  s->task_admin_service_ = std::make_unique<TaskAdminServiceImpl>(*s->task_queue_, *s->authorizer_);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -137,6 +146,8 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
   builder.RegisterService(s->case_service_.get());
   builder.RegisterService(s->catalog_service_.get());
   builder.RegisterService(s->admin_service_.get());
+  builder.RegisterService(s->task_service_.get());
+  builder.RegisterService(s->task_admin_service_.get());
   builder.SetMaxReceiveMessageSize(8 * 1024 * 1024);  // a 5 MiB document plus its envelope
   if (o.log_requests) {
     std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> f;

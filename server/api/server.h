@@ -24,6 +24,8 @@ class Database;
 class AuthRepository;
 class CatalogRepository;
 class CaseRepository;
+class TaskQueue;
+class TaskWakeups;
 }  // namespace loket::store
 
 namespace loket::api {
@@ -32,6 +34,8 @@ class Authorizer;
 class CaseServiceImpl;
 class CatalogServiceImpl;
 class AdminServiceImpl;
+class TaskServiceImpl;
+class TaskAdminServiceImpl;
 
 struct ServerOptions {
   std::string listen = "127.0.0.1:7400";  // "host:port"; port 0 picks a free one
@@ -43,6 +47,9 @@ struct ServerOptions {
   bool allow_plaintext_remote = false;  // plaintext off loopback only when asked for
   absl::Duration startup_timeout = absl::Seconds(60);  // waiting for the database at start
   bool log_requests = true;
+  // Retry back-off of failed tasks; tests shorten it.
+  absl::Duration task_retry_base = absl::Seconds(2);
+  absl::Duration task_retry_cap = absl::Minutes(10);
 };
 
 class LoketServer {
@@ -67,10 +74,14 @@ class LoketServer {
   std::unique_ptr<store::AuthRepository> auth_repo_;
   std::unique_ptr<store::CatalogRepository> catalog_repo_;
   std::unique_ptr<store::CaseRepository> case_repo_;
+  std::unique_ptr<store::TaskQueue> task_queue_;
+  std::unique_ptr<store::TaskWakeups> wakeups_;
   std::unique_ptr<Authorizer> authorizer_;
   std::unique_ptr<CaseServiceImpl> case_service_;
   std::unique_ptr<CatalogServiceImpl> catalog_service_;
   std::unique_ptr<AdminServiceImpl> admin_service_;
+  std::unique_ptr<TaskServiceImpl> task_service_;
+  std::unique_ptr<TaskAdminServiceImpl> task_admin_service_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   std::atomic<bool> stopping_{false};

@@ -61,6 +61,7 @@ struct Applicant {
   std::string email;  // may be empty
   PriorityClass priority = PriorityClass::kNone;
   std::vector<AccessibilityNeed> needs;
+  std::string language = "id";  // messages in "id" (Bahasa Indonesia) or "en"
 };
 
 struct RequiredDocument {

@@ -10,6 +10,7 @@
 #include "server/domain/validation.h"
 #include "server/store/idempotency.h"
 #include "server/store/pg.h"
+#include "server/store/task_enqueue.h"
 
 namespace loket::store {
 namespace {
@@ -34,7 +35,7 @@ constexpr Statement kPermitDocs{
   " coalesce(clinic_id, ''), practice_place, str_number, sla_days, sla_started_on::text,"          \
   " sla_paused_days, sla_paused_since::text, revision_reason, decision_note,"                      \
   " coalesce(permit_number, ''), coalesce(verification_code, ''), issued_on::text,"                \
-  " created_at::text, updated_at::text"
+  " created_at::text, updated_at::text, applicant_language"
 
 constexpr Statement kLoadCase{"case_load",
                               "SELECT " LOKET_CASE_COLUMNS " FROM cases WHERE id = $1"};
@@ -55,9 +56,9 @@ constexpr Statement kInsertCase{
     "case_insert",
     "INSERT INTO cases (office_id, permit_type, channel, state, applicant_nik, applicant_name,"
     " applicant_phone, applicant_email, priority_class, accessibility_needs, clinic_id,"
-    " practice_place, str_number, sla_days, sla_started_on, due_date, created_by)"
+    " practice_place, str_number, sla_days, sla_started_on, due_date, created_by, applicant_language)"
     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, string_to_array($10, ',')::text[], $11, $12, $13,"
-    " $14, $15::date, $16::date, $17)"
+    " $14, $15::date, $16::date, $17, $18)"
     " RETURNING id, version, created_at::text, updated_at::text"};
 constexpr Statement kUpdateCase{
     "case_update",
@@ -94,11 +95,27 @@ constexpr Statement kVerifyPermit{
     " FROM cases c JOIN permit_types pt ON pt.office_id = c.office_id AND pt.code = c.permit_type"
     " JOIN offices o ON o.id = c.office_id WHERE c.permit_number = $1"};
 
+constexpr Statement kRecentToAddress{
+    "case_recent_to_address",
+    "SELECT scheduled_for::text FROM notifications WHERE office_id = $1 AND address = $2"
+    " AND scheduled_for > $3::timestamptz - interval '1 day'"};
+constexpr Statement kInsertNotification{
+    "case_insert_notification",
+    "INSERT INTO notifications (office_id, case_id, channel, address, template_id, language, urgent,"
+    " scheduled_for) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::timestamptz) RETURNING id"};
+constexpr Statement kLinkNotificationTask{
+    "case_link_notification_task", "UPDATE notifications SET task_id = $2 WHERE id = $1"};
+constexpr Statement kNotifications{
+    "case_notifications",
+    "SELECT id, channel, address, template_id, status, attempts, provider_message_id, detail,"
+    " scheduled_for::text, sent_at::text FROM notifications WHERE case_id = $1 ORDER BY id"};
+
 std::string CaseNotFound(int64_t id) { return absl::StrCat("case ", id, " not found"); }
 
 // The office's calendar and today's date in its time zone.
 struct OfficeContext {
   std::string name;
+  int utc_offset_minutes = 480;
   domain::WorkingCalendar calendar;
   absl::CivilDay today;
 };
@@ -110,8 +127,9 @@ absl::StatusOr<OfficeContext> LoadOffice(Tx& tx, const std::string& office_id, a
   for (const auto& row : tx.Exec(kHolidays, office_id)) {
     holidays.insert(ParseDay(row[0].as<std::string>()));
   }
-  return OfficeContext{o[0][1].as<std::string>(), domain::WorkingCalendar(std::move(holidays)),
-                       LocalDay(now, o[0][0].as<int>())};
+  int offset = o[0][0].as<int>();
+  return OfficeContext{o[0][1].as<std::string>(), offset,
+                       domain::WorkingCalendar(std::move(holidays)), LocalDay(now, offset)};
 }
 
 std::optional<domain::PermitType> LoadPermitType(Tx& tx, const std::string& office_id,
@@ -167,6 +185,7 @@ CaseView CaseFromRow(const pqxx::row& row) {
   c.issued_on = OptionalDay(row[23]);
   v.created_at = ParseTimestamp(row[24].as<std::string>());
   v.updated_at = ParseTimestamp(row[25].as<std::string>());
+  c.applicant.language = row[26].as<std::string>();
   return v;
 }
 
@@ -210,6 +229,57 @@ void AppendEvent(Tx& tx, const Mutation& m, int64_t case_id, std::string_view ac
           std::string(domain::CaseStateName(to)), note);
 }
 
+std::string TimestampParam(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%E6S+00:00", t, absl::UTCTimeZone());
+}
+
+// Stores the messages this transition sends and enqueues one notify.send task for each, in `tx`:
+// they go out only if the transition commits, and always if it does (the transactional outbox).
+void EnqueueNotifications(Tx& tx, const NotificationEncoder& encode, const Clock& clock,
+                          const domain::NotificationPolicy& policy, const OfficeContext& office,
+                          const domain::Case& c, std::string_view action,
+                          const std::string& permit_name, std::optional<absl::CivilDay> due) {
+  if (!encode) return;
+  absl::Time now = clock.Now();
+  for (domain::Notification& n :
+       domain::NotificationsForTransition(c, action, permit_name, due)) {
+    std::vector<absl::Time> recent;
+    for (const auto& row : tx.Exec(kRecentToAddress, c.office_id, n.address, TimestampParam(now))) {
+      recent.push_back(ParseTimestamp(row[0].as<std::string>()));
+    }
+    absl::Time when =
+        domain::ScheduleNotification(now, office.utc_offset_minutes, n.urgent, recent, policy);
+    n.params["office_name"] = office.name;
+    n.id = tx.Exec(kInsertNotification, c.office_id, c.id,
+                   std::string(domain::NotificationChannelName(n.channel)), n.address,
+                   n.template_id, n.language, n.urgent, TimestampParam(when))[0][0]
+               .as<int64_t>();
+    int64_t task_id = EnqueueInTx(tx, NewTask{c.office_id, "notify.send",
+                                              absl::StrCat("notification:", n.id), encode(n), when,
+                                              8});
+    tx.Exec(kLinkNotificationTask, n.id, task_id);
+  }
+}
+
+std::vector<NotificationInfo> LoadNotifications(Tx& tx, int64_t case_id) {
+  std::vector<NotificationInfo> out;
+  for (const auto& row : tx.Exec(kNotifications, case_id)) {
+    NotificationInfo n;
+    n.id = row[0].as<int64_t>();
+    n.channel = row[1].as<std::string>();
+    n.address = row[2].as<std::string>();
+    n.template_id = row[3].as<std::string>();
+    n.status = row[4].as<std::string>();
+    n.attempts = row[5].as<int>();
+    n.provider_message_id = row[6].as<std::string>();
+    n.detail = row[7].as<std::string>();
+    n.scheduled_for = ParseTimestamp(row[8].as<std::string>());
+    if (!row[9].is_null()) n.sent_at = ParseTimestamp(row[9].as<std::string>());
+    out.push_back(std::move(n));
+  }
+  return out;
+}
+
 }  // namespace
 
 absl::StatusOr<std::string> CaseRepository::Submit(const Mutation& m, NewApplication app,
@@ -225,6 +295,10 @@ absl::StatusOr<std::string> CaseRepository::Submit(const Mutation& m, NewApplica
     }
     absl::Status s = domain::ValidateApplicant(app.applicant, office->today);
     if (!s.ok()) return s;
+    if (app.applicant.language.empty()) app.applicant.language = "id";
+    if (app.applicant.language != "id" && app.applicant.language != "en") {
+      return absl::InvalidArgumentError("applicant.language: \"id\" or \"en\"");
+    }
     s = domain::ValidateText(app.practice_place, "practice_place", 200, pt->health_worker);
     if (!s.ok()) return s;
     s = domain::ValidateText(app.str_number, "str_number", 64, pt->health_worker);
@@ -258,12 +332,16 @@ absl::StatusOr<std::string> CaseRepository::Submit(const Mutation& m, NewApplica
         c.applicant.phone, c.applicant.email,
         std::string(domain::PriorityClassName(c.applicant.priority)), NeedsCsv(c.applicant.needs),
         NullIfEmpty(c.clinic_id), c.practice_place, c.str_number, c.sla.service_level_days,
-        DayOrNull(c.sla.started_on), DayOrNull(v.sla.due), m.actor.id);
+        DayOrNull(c.sla.started_on), DayOrNull(v.sla.due), m.actor.id, c.applicant.language);
     c.id = r[0][0].as<int64_t>();
     c.version = r[0][1].as<int64_t>();
     v.created_at = ParseTimestamp(r[0][2].as<std::string>());
     v.updated_at = ParseTimestamp(r[0][3].as<std::string>());
     AppendEvent(tx, m, c.id, app.draft ? "CreateDraft" : "Submit", std::nullopt, c.state, "");
+    if (!app.draft) {
+      EnqueueNotifications(tx, encode_notification_, clock_, policy_, *office, c, "Submit",
+                           pt->name, v.sla.due);
+    }
     v.c = std::move(c);
     return encode(v);
   });
@@ -280,6 +358,7 @@ absl::StatusOr<CaseView> CaseRepository::Get(const domain::Principal& viewer, in
     out.sla = domain::ComputeSla(out.c.sla, office->calendar, office->today,
                                  domain::SlaApplies(out.c.state));
     out.documents = LoadDocuments(tx, case_id);
+    out.notifications = LoadNotifications(tx, case_id);
     return absl::OkStatus();
   });
   if (!s.ok()) return s;
@@ -406,6 +485,8 @@ absl::StatusOr<std::string> CaseRepository::Transition(const Mutation& m, int64_
     std::string event_note = note;
     if (t == domain::Transition::kIssue) event_note = "permit " + c.permit_number;
     AppendEvent(tx, m, case_id, domain::TransitionName(t), from, c.state, event_note);
+    EnqueueNotifications(tx, encode_notification_, clock_, policy_, *office, c,
+                         domain::TransitionName(t), pt->name, v->sla.due);
     v->documents = LoadDocuments(tx, case_id);
     return encode(*v);
   });

@@ -17,6 +17,7 @@
 #include "absl/time/time.h"
 #include "common/clock.h"
 #include "server/domain/case.h"
+#include "server/domain/notification.h"
 #include "server/domain/principal.h"
 #include "server/domain/sla.h"
 #include "server/store/database.h"
@@ -34,11 +35,26 @@ struct DocumentInfo {
   absl::Time uploaded_at;
 };
 
+// A message sent (or to be sent) about a case, and how its delivery went.
+struct NotificationInfo {
+  int64_t id = 0;
+  std::string channel;
+  std::string address;
+  std::string template_id;
+  std::string status;  // pending | sent | failed
+  int attempts = 0;
+  std::string provider_message_id;
+  std::string detail;
+  absl::Time scheduled_for;
+  std::optional<absl::Time> sent_at;
+};
+
 // A case as a screen shows it: the domain case plus its clock on today's date and its documents.
 struct CaseView {
   domain::Case c;
   domain::SlaStatus sla;
   std::vector<DocumentInfo> documents;  // empty in list results
+  std::vector<NotificationInfo> notifications;  // filled by Get only
   absl::Time created_at;
   absl::Time updated_at;
 };
@@ -92,10 +108,19 @@ struct PermitVerification {
 };
 
 using CaseEncoder = std::function<std::string(const CaseView&)>;
+// Encodes a notify.send task payload (the api layer owns the wire format).
+using NotificationEncoder = std::function<std::string(const domain::Notification&)>;
 
 class CaseRepository {
  public:
-  CaseRepository(Database& db, const Clock& clock) : db_(db), clock_(clock) {}
+  // Transitions that concern the applicant enqueue notify.send tasks in their own transaction,
+  // encoded by `encode_notification`; without one, nothing is sent.
+  CaseRepository(Database& db, const Clock& clock, NotificationEncoder encode_notification = nullptr,
+                 domain::NotificationPolicy policy = {})
+      : db_(db),
+        clock_(clock),
+        encode_notification_(std::move(encode_notification)),
+        policy_(policy) {}
 
   // Creates a case (DRAFT, or SUBMITTED with its SLA clock started). INVALID_ARGUMENT names the bad
   // field, including an unknown permit_type. Returns the encoded response (replayed on a repeat).
@@ -132,6 +157,8 @@ class CaseRepository {
  private:
   Database& db_;
   const Clock& clock_;
+  NotificationEncoder encode_notification_;
+  domain::NotificationPolicy policy_;
 };
 
 }  // namespace loket::store

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Submission benchmark (DESIGN.md section 8): CaseService.SubmitApplication through gRPC into
+# PostgreSQL, beside pgbench's one-INSERT-per-transaction rate on the same database in the same run.
+#
+#   bench/run_submit_bench.sh [CONCURRENCY...]     default: 1 8 16; DURATION=10 seconds each
+#
+# It starts its own PostgreSQL (fsync on, as in production) and loketd, and stops both at exit.
+# Build first (cmake --build build). Results go to stdout; copy them into docs/benchmarks.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source deploy/pg.sh
+source deploy/lib-common.sh
+source deploy/lib-tokens.sh
+
+BIN=${LOKET_BIN_DIR:-$PWD/build/bin}
+DURATION=${DURATION:-10}
+CONCURRENCY=("$@")
+((${#CONCURRENCY[@]})) || CONCURRENCY=(1 8 16)
+
+WORK=$(mktemp -d /tmp/loket-bench.XXXXXX)
+PG_PORT=$(pg_free_port)
+LOKETD_PID=""
+cleanup() {
+  [[ -n "$LOKETD_PID" ]] && kill "$LOKETD_PID" 2>/dev/null && wait "$LOKETD_PID" 2>/dev/null || true
+  pg_stop "$WORK/pg" >/dev/null 2>&1 || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+pg_start "$WORK/pg" "$PG_PORT" >/dev/null
+pg_wait "$PG_PORT"
+ADMIN="host=127.0.0.1 port=$PG_PORT user=postgres dbname=postgres"
+DB="host=127.0.0.1 port=$PG_PORT user=postgres dbname=loket"
+psql -X -q -d "$ADMIN" -c "CREATE DATABASE loket"
+"$BIN/loketd" --migrate_only --db="$DB" 2>/dev/null
+for f in deploy/seed/*.sql; do psql -X -q -v ON_ERROR_STOP=1 -d "$DB" -f "$f" >/dev/null; done
+clinic_id=$(loket_ensure_principal "$DB" bpp bench-clinic clinic pkm-klandasan-ilir)
+read -r _ TOKEN <<<"$(loket_new_token "$DB" bpp "$clinic_id")"
+
+# pgbench's baseline: one INSERT per transaction into a table as wide as a case's hot columns.
+psql -X -q -d "$DB" <<'SQL'
+CREATE TABLE bench_insert (id bigserial PRIMARY KEY, office_id text NOT NULL, nik text NOT NULL,
+  name text NOT NULL, phone text NOT NULL, state text NOT NULL, created_at timestamptz DEFAULT now());
+SQL
+cat >"$WORK/insert.sql" <<'SQL'
+INSERT INTO bench_insert (office_id, nik, name, phone, state)
+VALUES ('bpp', '6471065708900001', 'Siti Rahmawati', '+6281234567890', 'SUBMITTED');
+SQL
+
+API_PORT=$(pg_free_port)
+"$BIN/loketd" --listen="127.0.0.1:$API_PORT" --db="$DB" --pool_size=16 --log_requests=false \
+  2>"$WORK/loketd.log" &
+LOKETD_PID=$!
+for ((i = 0; i < 100; i++)); do
+  "$BIN/loket" --addr "127.0.0.1:$API_PORT" health >/dev/null 2>&1 && break
+  sleep 0.1
+done
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo),"\
+  "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'); PostgreSQL $(psql -X -At -d "$DB" -c 'SHOW server_version')," \
+  "fsync $(psql -X -At -d "$DB" -c 'SHOW fsync'), synchronous_commit $(psql -X -At -d "$DB" -c 'SHOW synchronous_commit')"
+printf '%-12s %14s %14s %10s %10s %8s\n' concurrency pgbench_tps loket_per_s ratio p50_ms p99_ms
+for c in "${CONCURRENCY[@]}"; do
+  tps=$(pgbench -n -h 127.0.0.1 -p "$PG_PORT" -U postgres -c "$c" -j "$c" -T "$DURATION" \
+    -f "$WORK/insert.sql" loket 2>/dev/null | awk '/^tps/ {print $3; exit}')
+  out=$("$BIN/submit_load" --addr="127.0.0.1:$API_PORT" --token="$TOKEN" --concurrency="$c" \
+    --duration="$DURATION" --json | tail -n 1)
+  per_s=$(sed -E 's/.*"per_second": ([0-9.]+).*/\1/' <<<"$out")
+  p50=$(sed -E 's/.*"p50_ms": ([0-9.]+).*/\1/' <<<"$out")
+  p99=$(sed -E 's/.*"p99_ms": ([0-9.]+).*/\1/' <<<"$out")
+  ratio=$(awk -v a="$per_s" -v b="$tps" 'BEGIN {printf "%.2f", a / b}')
+  printf '%-12s %14.1f %14.1f %10s %10.2f %8.2f\n' "$c" "$tps" "$per_s" "$ratio" "$p50" "$p99"
+done

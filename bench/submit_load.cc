@@ -1,0 +1,143 @@
+// submit_load: a gRPC load generator for CaseService.SubmitApplication.
+//
+// N client threads (--concurrency) submit nurse applications for --duration seconds, optionally
+// paced to --rate submissions per second in total, and report throughput and latency percentiles.
+// Every call is a real submission (its own request_id, a distinct NIK serial) that loketd commits to
+// PostgreSQL. Output: one human line and, with --json, one JSON object for scripts.
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "common/ids.h"
+#include "loket/v1/case.grpc.pb.h"
+
+ABSL_FLAG(std::string, addr, "127.0.0.1:7400", "loketd address");
+ABSL_FLAG(std::string, token, "", "bearer token of a clinic (or officer) principal");
+ABSL_FLAG(int, concurrency, 8, "client threads, each with one call in flight");
+ABSL_FLAG(double, duration, 10, "seconds of load");
+ABSL_FLAG(double, rate, 0, "total submissions per second (0 = as fast as possible)");
+ABSL_FLAG(double, warmup, 1, "seconds of load before measuring");
+ABSL_FLAG(bool, json, false, "also print one JSON line with the results");
+
+namespace {
+
+double Percentile(std::vector<double>& v, double p) {
+  if (v.empty()) return 0;
+  size_t i = std::min(v.size() - 1, static_cast<size_t>(p * (v.size() - 1) + 0.5));
+  std::nth_element(v.begin(), v.begin() + i, v.end());
+  return v[i];
+}
+
+// A synthetic NIK that passes validation: Balikpapan Kota, born 17-08-1990, serial from `n`.
+std::string Nik(int64_t n) { return absl::StrFormat("64710657089%05d", n % 100000); }
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::ParseCommandLine(argc, argv);
+  const int concurrency = absl::GetFlag(FLAGS_concurrency);
+  const double rate = absl::GetFlag(FLAGS_rate);
+  const std::string token = absl::GetFlag(FLAGS_token);
+  if (token.empty() || concurrency < 1) {
+    std::fprintf(stderr, "submit_load: --token and --concurrency >= 1 are required\n");
+    return 2;
+  }
+  auto channel_args = grpc::ChannelArguments();
+  // One connection per thread, as separate terminals would have.
+  std::vector<std::unique_ptr<loket::v1::CaseService::Stub>> stubs;
+  for (int i = 0; i < concurrency; ++i) {
+    grpc::ChannelArguments args;
+    args.SetInt("loket_bench_channel", i);  // distinct args: distinct subchannels
+    stubs.push_back(loket::v1::CaseService::NewStub(grpc::CreateCustomChannel(
+        absl::GetFlag(FLAGS_addr), grpc::InsecureChannelCredentials(), args)));
+  }
+
+  const absl::Time start = absl::Now();
+  const absl::Time measure_from = start + absl::Seconds(absl::GetFlag(FLAGS_warmup));
+  const absl::Time end = measure_from + absl::Seconds(absl::GetFlag(FLAGS_duration));
+  std::atomic<int64_t> serial{1};
+  std::mutex mu;
+  std::vector<double> latencies_ms;
+  std::map<int, int64_t> errors;
+
+  std::vector<std::thread> threads;
+  for (int t = 0; t < concurrency; ++t) {
+    threads.emplace_back([&, t] {
+      std::vector<double> mine;
+      std::map<int, int64_t> my_errors;
+      // Paced mode: thread t sends at start + (t + k*concurrency) / rate.
+      int64_t k = 0;
+      for (;;) {
+        absl::Time now = absl::Now();
+        if (rate > 0) {
+          absl::Time due = start + absl::Seconds((t + k * concurrency) / rate);
+          ++k;
+          if (due > end) break;
+          if (due > now) absl::SleepFor(due - now);
+        } else if (now >= end) {
+          break;
+        }
+        loket::v1::SubmitApplicationRequest req;
+        req.set_request_id(loket::NewUuid());
+        req.set_permit_type("SIP_PERAWAT");
+        auto* a = req.mutable_applicant();
+        a->set_nik(Nik(serial.fetch_add(1)));
+        a->set_name("Siti Rahmawati");
+        a->set_phone("081234567890");
+        a->set_priority_class(loket::v1::PRIORITY_CLASS_HEALTH_WORKER);
+        req.set_practice_place("Puskesmas Klandasan Ilir");
+        req.set_str_number("STR-BENCH");
+        grpc::ClientContext ctx;
+        ctx.AddMetadata("authorization", "Bearer " + token);
+        ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+        loket::v1::Case resp;
+        absl::Time sent = absl::Now();
+        grpc::Status s = stubs[t]->SubmitApplication(&ctx, req, &resp);
+        absl::Time done = absl::Now();
+        if (sent < measure_from || done > end) continue;
+        if (s.ok()) {
+          mine.push_back(absl::ToDoubleMilliseconds(done - sent));
+        } else {
+          ++my_errors[s.error_code()];
+        }
+      }
+      std::lock_guard<std::mutex> lock(mu);
+      latencies_ms.insert(latencies_ms.end(), mine.begin(), mine.end());
+      for (auto [code, n] : my_errors) errors[code] += n;
+    });
+  }
+  for (auto& th : threads) th.join();
+
+  double seconds = absl::GetFlag(FLAGS_duration);
+  int64_t ok = latencies_ms.size();
+  int64_t failed = 0;
+  for (auto [code, n] : errors) failed += n;
+  double p50 = Percentile(latencies_ms, 0.50), p99 = Percentile(latencies_ms, 0.99);
+  double max = latencies_ms.empty() ? 0 : *std::max_element(latencies_ms.begin(), latencies_ms.end());
+  std::printf("submit_load: concurrency %d, %.0f s: %lld ok, %lld failed, %.1f submissions/s, "
+              "p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
+              concurrency, seconds, static_cast<long long>(ok), static_cast<long long>(failed),
+              ok / seconds, p50, p99, max);
+  for (auto [code, n] : errors) {
+    std::printf("  error code %d: %lld\n", code, static_cast<long long>(n));
+  }
+  if (absl::GetFlag(FLAGS_json)) {
+    std::printf("{\"concurrency\": %d, \"seconds\": %.1f, \"ok\": %lld, \"failed\": %lld, "
+                "\"per_second\": %.1f, \"p50_ms\": %.3f, \"p99_ms\": %.3f, \"max_ms\": %.3f}\n",
+                concurrency, seconds, static_cast<long long>(ok), static_cast<long long>(failed),
+                ok / seconds, p50, p99, max);
+  }
+  return failed == 0 ? 0 : 1;
+}

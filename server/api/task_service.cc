@@ -1,0 +1,168 @@
+#include "server/api/task_service.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "server/api/convert.h"
+
+namespace loket::api {
+namespace {
+
+constexpr int kDefaultLeaseSeconds = 30;
+constexpr int kMaxLeaseSeconds = 600;
+
+grpc::Status CheckQueueName(const std::string& q) {
+  if (q.empty() || q.size() > 40) {
+    return grpc::Status(grpc::INVALID_ARGUMENT, "queue: required, e.g. notify.send");
+  }
+  return grpc::Status::OK;
+}
+
+absl::StatusOr<absl::Duration> LeaseOf(int seconds) {
+  if (seconds == 0) return absl::Seconds(kDefaultLeaseSeconds);
+  if (seconds < 1 || seconds > kMaxLeaseSeconds) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("lease_seconds: 1..", kMaxLeaseSeconds, " (0 for the default)"));
+  }
+  return absl::Seconds(seconds);
+}
+
+grpc::Status CheckTaskRef(int64_t id, int attempt) {
+  if (id <= 0) return grpc::Status(grpc::INVALID_ARGUMENT, "task_id: required");
+  if (attempt <= 0) return grpc::Status(grpc::INVALID_ARGUMENT, "attempt: required");
+  return grpc::Status::OK;
+}
+
+}  // namespace
+
+grpc::Status TaskServiceImpl::PollTask(grpc::ServerContext* ctx, const v1::PollTaskRequest* req,
+                                       v1::PollTaskResponse* resp) {
+  LOKET_AUTHORIZE(p, ctx, "TaskService.PollTask");
+  if (auto s = CheckQueueName(req->queue()); !s.ok()) return s;
+  auto lease = LeaseOf(req->lease_seconds());
+  if (!lease.ok()) return ToGrpcStatus(lease.status());
+  if (req->wait_seconds() < 0 || req->wait_seconds() > 60) {
+    return grpc::Status(grpc::INVALID_ARGUMENT, "wait_seconds: 0..60");
+  }
+  std::string worker = req->worker_id().empty() ? ctx->peer() : req->worker_id().substr(0, 100);
+  absl::Time deadline = absl::Now() + absl::Seconds(req->wait_seconds());
+  // Answer a little before the caller's deadline so an empty answer is not a DEADLINE_EXCEEDED.
+  absl::Time call_deadline = absl::FromChrono(ctx->deadline()) - absl::Milliseconds(500);
+  deadline = std::min(deadline, call_deadline);
+  for (;;) {
+    uint64_t generation = wakeups_.Generation();
+    auto task = queue_.Lease(p.office_id, req->queue(), worker, *lease);
+    if (!task.ok()) return ToGrpcStatus(task.status());
+    if (task->has_value()) {
+      *resp->mutable_task() = ToProto(**task);
+      return grpc::Status::OK;
+    }
+    absl::Time now = absl::Now();
+    if (now >= deadline || ctx->IsCancelled()) return grpc::Status::OK;
+    // Woken by NOTIFY after an enqueue commits; the one-second cap is the polling fallback
+    // (and picks up delayed tasks and expired leases).
+    wakeups_.Wait(generation, std::min(deadline, now + absl::Seconds(1)));
+  }
+}
+
+grpc::Status TaskServiceImpl::Heartbeat(grpc::ServerContext* ctx, const v1::HeartbeatRequest* req,
+                                        v1::HeartbeatResponse* resp) {
+  LOKET_AUTHORIZE(p, ctx, "TaskService.Heartbeat");
+  if (auto s = CheckTaskRef(req->task_id(), req->attempt()); !s.ok()) return s;
+  auto lease = LeaseOf(req->lease_seconds());
+  if (!lease.ok()) return ToGrpcStatus(lease.status());
+  auto expires = queue_.Heartbeat(p.office_id, req->task_id(), req->attempt(), *lease);
+  if (!expires.ok()) return ToGrpcStatus(expires.status());
+  resp->set_lease_expires_at(FormatUtc(*expires));
+  return grpc::Status::OK;
+}
+
+grpc::Status TaskServiceImpl::CompleteTask(grpc::ServerContext* ctx,
+                                           const v1::CompleteTaskRequest* req,
+                                           v1::CompleteTaskResponse* resp) {
+  LOKET_AUTHORIZE(p, ctx, "TaskService.CompleteTask");
+  if (auto s = CheckTaskRef(req->task_id(), req->attempt()); !s.ok()) return s;
+  switch (req->result_case()) {
+    case v1::CompleteTaskRequest::kNotify: {
+      const v1::NotifyResult& r = req->notify();
+      store::NotifyOutcome o{r.delivered(), r.channel(), r.provider_message_id().substr(0, 200),
+                             r.detail()};
+      return ToGrpcStatus(queue_.CompleteNotify(p.office_id, req->task_id(), req->attempt(), o));
+    }
+    default:
+      return grpc::Status(grpc::INVALID_ARGUMENT, "result: required (e.g. notify)");
+  }
+}
+
+grpc::Status TaskServiceImpl::FailTask(grpc::ServerContext* ctx, const v1::FailTaskRequest* req,
+                                       v1::FailTaskResponse* resp) {
+  LOKET_AUTHORIZE(p, ctx, "TaskService.FailTask");
+  if (auto s = CheckTaskRef(req->task_id(), req->attempt()); !s.ok()) return s;
+  auto t = queue_.Fail(p.office_id, req->task_id(), req->attempt(),
+                       req->error().empty() ? "failed without a reason" : req->error(),
+                       req->permanent());
+  if (!t.ok()) return ToGrpcStatus(t.status());
+  v1::Task pt = ToProto(*t);
+  resp->set_state(pt.state());
+  resp->set_run_after(pt.run_after());
+  return grpc::Status::OK;
+}
+
+grpc::Status TaskAdminServiceImpl::ListTasks(grpc::ServerContext* ctx,
+                                             const v1::ListTasksRequest* req,
+                                             v1::ListTasksResponse* resp) {
+  LOKET_AUTHORIZE(p, ctx, "TaskAdminService.ListTasks");
+  if (req->page_size() < 0 || req->page_size() > 1000) {
+    return grpc::Status(grpc::INVALID_ARGUMENT, "page_size: 0 (default 100) to 1000");
+  }
+  std::string state;
+  switch (req->state()) {
+    case v1::TASK_STATE_READY: state = "ready"; break;
+    case v1::TASK_STATE_LEASED: state = "leased"; break;
+    case v1::TASK_STATE_DONE: state = "done"; break;
+    case v1::TASK_STATE_DEAD: state = "dead"; break;
+    default: break;
+  }
+  auto list = queue_.List(p.office_id, req->queue().substr(0, 40), state,
+                          req->page_size() == 0 ? 100 : req->page_size());
+  if (!list.ok()) return ToGrpcStatus(list.status());
+  for (const auto& t : *list) {
+    v1::Task* out = resp->add_tasks();
+    *out = ToProto(t);
+    out->clear_payload();  // lists stay small; GetTask shows the payload
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status TaskAdminServiceImpl::GetTask(grpc::ServerContext* ctx, const v1::GetTaskRequest* req,
+                                           v1::Task* resp) {
+  LOKET_AUTHORIZE(p, ctx, "TaskAdminService.GetTask");
+  auto t = queue_.Get(p.office_id, req->task_id());
+  if (!t.ok()) return ToGrpcStatus(t.status());
+  *resp = ToProto(*t);
+  return grpc::Status::OK;
+}
+
+grpc::Status TaskAdminServiceImpl::RetryTask(grpc::ServerContext* ctx,
+                                             const v1::RetryTaskRequest* req, v1::Task* resp) {
+  LOKET_AUTHORIZE(p, ctx, "TaskAdminService.RetryTask");
+  auto bytes = queue_.Retry({req->request_id(), "TaskAdminService.RetryTask", p, TerminalOf(*ctx)},
+                            req->task_id(),
+                            [](const store::TaskRecord& t) { return ToProto(t).SerializeAsString(); });
+  if (!bytes.ok()) return ToGrpcStatus(bytes.status());
+  resp->ParseFromString(*bytes);
+  return grpc::Status::OK;
+}
+
+grpc::Status TaskAdminServiceImpl::DropTask(grpc::ServerContext* ctx,
+                                            const v1::DropTaskRequest* req, v1::Task* resp) {
+  LOKET_AUTHORIZE(p, ctx, "TaskAdminService.DropTask");
+  auto bytes = queue_.Drop({req->request_id(), "TaskAdminService.DropTask", p, TerminalOf(*ctx)},
+                           req->task_id(),
+                           [](const store::TaskRecord& t) { return ToProto(t).SerializeAsString(); });
+  if (!bytes.ok()) return ToGrpcStatus(bytes.status());
+  resp->ParseFromString(*bytes);
+  return grpc::Status::OK;
+}
+
+}  // namespace loket::api

@@ -1,0 +1,124 @@
+#include "server/domain/notification.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "absl/strings/str_cat.h"
+
+namespace loket::domain {
+namespace {
+
+struct TemplateChoice {
+  const char* action;
+  const char* template_id;
+  bool urgent;
+};
+
+// Which transitions the applicant hears about. Verification start and revision receipt are quiet
+// steps inside the office; everything that asks or tells the applicant something is sent.
+constexpr TemplateChoice kTemplates[] = {
+    {"Submit", "case.submitted", false},
+    {"SubmitDraft", "case.submitted", false},
+    {"RequestRevision", "case.revision_requested", false},
+    {"SubmitRevision", "case.revision_received", false},
+    {"Approve", "case.approved", false},
+    {"Reject", "case.rejected", false},
+    {"Issue", "case.issued", false},
+    {"MarkCollected", "case.collected", false},
+    {"MarkDelivered", "case.delivered", false},
+    {"Withdraw", "case.withdrawn", false},
+};
+
+}  // namespace
+
+std::string_view NotificationChannelName(NotificationChannel c) {
+  return c == NotificationChannel::kEmail ? "email" : "webhook";
+}
+
+std::vector<Notification> NotificationsForTransition(const Case& c, std::string_view action,
+                                                     std::string_view permit_name,
+                                                     std::optional<absl::CivilDay> due) {
+  const TemplateChoice* choice = nullptr;
+  for (const auto& t : kTemplates) {
+    if (action == t.action) choice = &t;
+  }
+  if (choice == nullptr) return {};
+  Notification n;
+  n.case_id = c.id;
+  n.recipient_name = c.applicant.name;
+  n.language = c.applicant.language.empty() ? "id" : c.applicant.language;
+  n.template_id = choice->template_id;
+  n.urgent = choice->urgent;
+  n.params["name"] = c.applicant.name;
+  n.params["case_id"] = absl::StrCat(c.id);
+  n.params["permit_name"] = std::string(permit_name);
+  n.params["permit_type"] = c.permit_type;
+  n.params["date"] = c.sla.started_on ? absl::FormatCivilTime(*c.sla.started_on) : "";
+  n.params["due_date"] = due ? absl::FormatCivilTime(*due) : "-";
+  n.params["reason"] = c.state == CaseState::kRejected || c.state == CaseState::kWithdrawn
+                           ? c.decision_note
+                           : c.revision_reason;
+  if (n.params["reason"].empty()) n.params["reason"] = "-";
+  n.params["permit_number"] = c.permit_number;
+  n.params["verification_code"] = c.verification_code;
+
+  std::vector<Notification> out;
+  if (!c.applicant.phone.empty()) {
+    n.channel = NotificationChannel::kWebhook;
+    n.address = c.applicant.phone;
+    out.push_back(n);
+  }
+  if (!c.applicant.email.empty()) {
+    n.channel = NotificationChannel::kEmail;
+    n.address = c.applicant.email;
+    out.push_back(n);
+  }
+  return out;
+}
+
+absl::Time ScheduleNotification(absl::Time now, int utc_offset_minutes, bool urgent,
+                                std::vector<absl::Time> scheduled, const NotificationPolicy& p) {
+  absl::TimeZone tz = absl::FixedTimeZone(utc_offset_minutes * 60);
+  absl::Time t = now;
+  auto out_of_quiet_hours = [&](absl::Time at) {
+    if (urgent) return at;
+    absl::CivilHour h = absl::ToCivilHour(at, tz);
+    int hour = h.hour();
+    bool quiet = p.quiet_start_hour > p.quiet_end_hour
+                     ? (hour >= p.quiet_start_hour || hour < p.quiet_end_hour)
+                     : (hour >= p.quiet_start_hour && hour < p.quiet_end_hour);
+    if (!quiet) return at;
+    absl::CivilDay day = absl::ToCivilDay(at, tz);
+    if (hour >= p.quiet_end_hour) day += 1;  // evening: the quiet hours end tomorrow morning
+    return absl::FromCivil(absl::CivilHour(day.year(), day.month(), day.day(), p.quiet_end_hour),
+                           tz);
+  };
+  std::sort(scheduled.begin(), scheduled.end());
+  // At most max_per_window messages in any trailing window (t - window, t]. Each step moves t past
+  // one blocking message (or out of quiet hours), so the loop ends.
+  for (int guard = 0; guard < 10000; ++guard) {
+    t = out_of_quiet_hours(t);
+    if (urgent || p.max_per_window <= 0) return t;
+    std::vector<absl::Time> in_window;
+    for (absl::Time s : scheduled) {
+      if (s > t - p.window && s <= t) in_window.push_back(s);
+    }
+    if (static_cast<int>(in_window.size()) < p.max_per_window) return t;
+    // Wait until enough of the oldest leave the window.
+    size_t leave = in_window.size() - p.max_per_window;
+    t = in_window[leave] + p.window;
+  }
+  return t;
+}
+
+absl::Duration BackoffDelay(int attempt, absl::Duration base, absl::Duration cap, double jitter,
+                            double unit_random) {
+  if (attempt < 1) attempt = 1;
+  absl::Duration d = base;
+  for (int i = 1; i < attempt && d < cap; ++i) d *= 2;
+  d = std::min(d, cap);
+  double factor = 1.0 + jitter * (2.0 * unit_random - 1.0);
+  return d * factor;
+}
+
+}  // namespace loket::domain

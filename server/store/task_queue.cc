@@ -1,0 +1,354 @@
+#include "server/store/task_queue.h"
+
+#include <atomic>
+#include <random>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "server/domain/notification.h"
+#include "server/store/idempotency.h"
+#include "server/store/pg.h"
+#include "server/store/task_enqueue.h"
+
+namespace loket::store {
+namespace {
+
+#define LOKET_TASK_COLUMNS                                                                  \
+  "id, office_id, queue, coalesce(dedupe_key, ''), payload, state, attempt, max_attempts,"  \
+  " run_after::text, coalesce(lease_owner, ''), lease_expires_at::text, last_error,"        \
+  " created_at::text"
+
+constexpr Statement kEnqueue{
+    "task_enqueue",
+    "INSERT INTO tasks (office_id, queue, dedupe_key, payload, run_after, max_attempts)"
+    " VALUES ($1, $2, $3, $4, coalesce($5::timestamptz, now()), $6)"
+    " ON CONFLICT (queue, dedupe_key) WHERE dedupe_key IS NOT NULL AND state IN ('ready', 'leased')"
+    " DO NOTHING RETURNING id"};
+constexpr Statement kFindLive{
+    "task_find_live",
+    "SELECT id FROM tasks WHERE queue = $1 AND dedupe_key = $2 AND state IN ('ready', 'leased')"};
+constexpr Statement kNotify{"task_notify", "SELECT pg_notify('loket_tasks', $1)"};
+constexpr Statement kBury{
+    "task_bury",
+    "UPDATE tasks SET state = 'dead', lease_owner = NULL, lease_expires_at = NULL,"
+    " last_error = 'lease expired on the last attempt; ' || last_error, updated_at = now()"
+    " WHERE office_id = $1 AND queue = $2 AND state = 'leased' AND lease_expires_at < now()"
+    " AND attempt >= max_attempts RETURNING id, queue"};
+// One statement: pick with SKIP LOCKED so concurrent workers never wait on or share a task.
+constexpr Statement kLease{
+    "task_lease",
+    "UPDATE tasks SET state = 'leased', attempt = attempt + 1, lease_owner = $3,"
+    " lease_expires_at = now() + make_interval(secs => $4), updated_at = now()"
+    " WHERE id = (SELECT id FROM tasks WHERE office_id = $1 AND queue = $2 AND"
+    "   ((state = 'ready' AND run_after <= now()) OR (state = 'leased' AND lease_expires_at < now()))"
+    "   ORDER BY run_after, id LIMIT 1 FOR UPDATE SKIP LOCKED)"
+    " RETURNING " LOKET_TASK_COLUMNS};
+constexpr Statement kHeartbeat{
+    "task_heartbeat",
+    "UPDATE tasks SET lease_expires_at = now() + make_interval(secs => $4), updated_at = now()"
+    " WHERE office_id = $1 AND id = $2 AND attempt = $3 AND state = 'leased'"
+    " RETURNING lease_expires_at::text"};
+constexpr Statement kLockLeased{
+    "task_lock_leased",
+    "SELECT queue FROM tasks WHERE office_id = $1 AND id = $2 AND attempt = $3 AND state = 'leased'"
+    " FOR UPDATE"};
+constexpr Statement kMarkDone{
+    "task_mark_done",
+    "UPDATE tasks SET state = 'done', lease_owner = NULL, lease_expires_at = NULL,"
+    " updated_at = now() WHERE id = $1"};
+constexpr Statement kNotificationOutcome{
+    "task_notification_outcome",
+    "UPDATE notifications SET status = CASE WHEN $2 THEN 'sent' ELSE 'failed' END,"
+    " attempts = $3, provider_message_id = $4, detail = $5,"
+    " sent_at = CASE WHEN $2 THEN now() ELSE NULL END WHERE task_id = $1"};
+constexpr Statement kNotificationAttempt{
+    "task_notification_attempt",
+    "UPDATE notifications SET attempts = $2, detail = $3,"
+    " status = CASE WHEN $4 THEN 'failed' ELSE status END WHERE task_id = $1"};
+constexpr Statement kFail{
+    "task_fail",
+    "UPDATE tasks SET state = CASE WHEN $4 OR attempt >= max_attempts THEN 'dead' ELSE 'ready' END,"
+    " run_after = now() + make_interval(secs => $5), lease_owner = NULL, lease_expires_at = NULL,"
+    " last_error = $6, updated_at = now()"
+    " WHERE office_id = $1 AND id = $2 AND attempt = $3 AND state = 'leased'"
+    " RETURNING " LOKET_TASK_COLUMNS};
+constexpr Statement kGet{"task_get",
+                         "SELECT " LOKET_TASK_COLUMNS " FROM tasks WHERE office_id = $1 AND id = $2"};
+constexpr Statement kList{
+    "task_list",
+    "SELECT " LOKET_TASK_COLUMNS " FROM tasks WHERE office_id = $1 AND ($2 = '' OR queue = $2)"
+    " AND ($3 = '' OR state = $3) ORDER BY id DESC LIMIT $4"};
+constexpr Statement kRetry{
+    "task_retry",
+    "UPDATE tasks SET state = 'ready', run_after = now(), max_attempts = attempt + $3,"
+    " updated_at = now() WHERE office_id = $1 AND id = $2 AND state = 'dead'"
+    " RETURNING " LOKET_TASK_COLUMNS};
+constexpr Statement kDrop{
+    "task_drop",
+    "UPDATE tasks SET state = 'done', last_error = 'dropped by ' || $3 || '; ' || last_error,"
+    " updated_at = now() WHERE office_id = $1 AND id = $2 AND state IN ('ready', 'dead')"
+    " RETURNING " LOKET_TASK_COLUMNS};
+constexpr Statement kStats{
+    "task_stats",
+    "SELECT queue, state, count(*),"
+    " coalesce(extract(epoch FROM now() - min(run_after)) FILTER (WHERE state = 'ready'"
+    "   AND run_after <= now()), 0)::float8"
+    " FROM tasks WHERE state IN ('ready', 'leased', 'dead') GROUP BY queue, state"};
+
+std::optional<absl::Time> OptionalTime(const pqxx::field& f) {
+  if (f.is_null()) return std::nullopt;
+  return ParseTimestamp(f.as<std::string>());
+}
+
+TaskRecord TaskFromRow(const pqxx::row& row) {
+  TaskRecord t;
+  t.id = row[0].as<int64_t>();
+  t.office_id = row[1].as<std::string>();
+  t.queue = row[2].as<std::string>();
+  t.dedupe_key = row[3].as<std::string>();
+  t.payload = BytesOf(row[4]);
+  t.state = row[5].as<std::string>();
+  t.attempt = row[6].as<int>();
+  t.max_attempts = row[7].as<int>();
+  t.run_after = ParseTimestamp(row[8].as<std::string>());
+  t.lease_owner = row[9].as<std::string>();
+  t.lease_expires_at = OptionalTime(row[10]);
+  t.last_error = row[11].as<std::string>();
+  t.created_at = ParseTimestamp(row[12].as<std::string>());
+  return t;
+}
+
+absl::Status Stale(int64_t task_id, int attempt) {
+  return absl::FailedPreconditionError(absl::StrCat(
+      "task ", task_id, " attempt ", attempt,
+      " is no longer leased to you (lease expired and was taken over, or the task finished)"));
+}
+
+double UnitRandom() {
+  thread_local std::mt19937_64 rng(std::random_device{}());
+  return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
+}
+
+}  // namespace
+
+int64_t EnqueueInTx(Tx& tx, const NewTask& t) {
+  std::optional<std::string> dedupe;
+  if (!t.dedupe_key.empty()) dedupe = t.dedupe_key;
+  std::optional<std::string> run_after;
+  if (t.run_after != absl::InfinitePast()) {
+    run_after = absl::FormatTime("%Y-%m-%dT%H:%M:%E6S+00:00", t.run_after, absl::UTCTimeZone());
+  }
+  pqxx::result r = tx.Exec(kEnqueue, t.office_id, t.queue, dedupe, pqxx::binarystring(t.payload),
+                           run_after, t.max_attempts);
+  tx.Exec(kNotify, t.queue);
+  if (!r.empty()) return r[0][0].as<int64_t>();
+  pqxx::result live = tx.Exec(kFindLive, t.queue, t.dedupe_key);
+  return live.empty() ? 0 : live[0][0].as<int64_t>();
+}
+
+absl::StatusOr<std::optional<TaskRecord>> TaskQueue::Lease(const std::string& office_id,
+                                                           const std::string& queue,
+                                                           const std::string& worker_id,
+                                                           absl::Duration lease) {
+  std::optional<TaskRecord> out;
+  absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
+    for (const auto& row : tx.Exec(kBury, office_id, queue)) {
+      if (row[1].as<std::string>() == "notify.send") {
+        tx.Exec(kNotificationAttempt, row[0].as<int64_t>(), 0, std::string("lease expired"), true);
+      }
+    }
+    pqxx::result r = tx.Exec(kLease, office_id, queue, worker_id, absl::ToDoubleSeconds(lease));
+    if (!r.empty()) out = TaskFromRow(r[0]);
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+absl::StatusOr<absl::Time> TaskQueue::Heartbeat(const std::string& office_id, int64_t task_id,
+                                                int attempt, absl::Duration lease) {
+  absl::Time expires;
+  absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
+    pqxx::result r =
+        tx.Exec(kHeartbeat, office_id, task_id, attempt, absl::ToDoubleSeconds(lease));
+    if (r.empty()) return Stale(task_id, attempt);
+    expires = ParseTimestamp(r[0][0].as<std::string>());
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return expires;
+}
+
+absl::Status TaskQueue::CompleteNotify(const std::string& office_id, int64_t task_id, int attempt,
+                                       const NotifyOutcome& o) {
+  return db_.impl().RunTx([&](Tx& tx) -> absl::Status {
+    pqxx::result r = tx.Exec(kLockLeased, office_id, task_id, attempt);
+    if (r.empty()) return Stale(task_id, attempt);
+    if (r[0][0].as<std::string>() != "notify.send") {
+      return absl::InvalidArgumentError(
+          absl::StrCat("result: task ", task_id, " is a ", r[0][0].as<std::string>(),
+                       " task, not notify.send"));
+    }
+    tx.Exec(kNotificationOutcome, task_id, o.delivered, attempt, o.provider_message_id,
+            o.detail.substr(0, 500));
+    tx.Exec(kMarkDone, task_id);
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<TaskRecord> TaskQueue::Fail(const std::string& office_id, int64_t task_id,
+                                           int attempt, const std::string& error, bool permanent) {
+  TaskRecord out;
+  absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
+    double delay = absl::ToDoubleSeconds(
+        domain::BackoffDelay(attempt, retry_.base, retry_.cap, retry_.jitter, UnitRandom()));
+    pqxx::result r = tx.Exec(kFail, office_id, task_id, attempt, permanent, delay,
+                             error.substr(0, 1000));
+    if (r.empty()) return Stale(task_id, attempt);
+    out = TaskFromRow(r[0]);
+    if (out.queue == "notify.send") {
+      tx.Exec(kNotificationAttempt, task_id, attempt, error.substr(0, 500), out.state == "dead");
+    }
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+absl::StatusOr<std::vector<TaskRecord>> TaskQueue::List(const std::string& office_id,
+                                                        const std::string& queue,
+                                                        const std::string& state, int limit) {
+  std::vector<TaskRecord> out;
+  absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
+    for (const auto& row : tx.Exec(kList, office_id, queue, state, limit)) {
+      out.push_back(TaskFromRow(row));
+    }
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+absl::StatusOr<TaskRecord> TaskQueue::Get(const std::string& office_id, int64_t task_id) {
+  std::optional<TaskRecord> out;
+  absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
+    pqxx::result r = tx.Exec(kGet, office_id, task_id);
+    if (!r.empty()) out = TaskFromRow(r[0]);
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  if (!out) return absl::NotFoundError(absl::StrCat("task ", task_id, " not found"));
+  return *out;
+}
+
+absl::StatusOr<std::string> TaskQueue::Retry(
+    const Mutation& m, int64_t task_id,
+    const std::function<std::string(const TaskRecord&)>& encode) {
+  return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
+    pqxx::result r = tx.Exec(kRetry, m.actor.office_id, task_id, 3);
+    if (r.empty()) {
+      pqxx::result cur = tx.Exec(kGet, m.actor.office_id, task_id);
+      if (cur.empty()) return absl::NotFoundError(absl::StrCat("task ", task_id, " not found"));
+      return absl::FailedPreconditionError(absl::StrCat(
+          "task ", task_id, " is ", cur[0][5].as<std::string>(), "; only dead tasks are retried"));
+    }
+    TaskRecord t = TaskFromRow(r[0]);
+    tx.Exec(kNotify, t.queue);
+    return encode(t);
+  });
+}
+
+absl::StatusOr<std::string> TaskQueue::Drop(
+    const Mutation& m, int64_t task_id,
+    const std::function<std::string(const TaskRecord&)>& encode) {
+  return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
+    pqxx::result r = tx.Exec(kDrop, m.actor.office_id, task_id, m.actor.name);
+    if (r.empty()) {
+      pqxx::result cur = tx.Exec(kGet, m.actor.office_id, task_id);
+      if (cur.empty()) return absl::NotFoundError(absl::StrCat("task ", task_id, " not found"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("task ", task_id, " is ", cur[0][5].as<std::string>(),
+                       "; only ready or dead tasks can be dropped"));
+    }
+    return encode(TaskFromRow(r[0]));
+  });
+}
+
+absl::StatusOr<std::vector<QueueStats>> TaskQueue::Stats() {
+  std::vector<QueueStats> out;
+  absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
+    for (const auto& row : tx.Exec(kStats)) {
+      out.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<int64_t>(),
+                     row[3].as<double>()});
+    }
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+// ---- TaskWakeups ----
+
+struct TaskWakeups::Impl {
+  explicit Impl(std::string c) : conninfo(std::move(c)) {}
+
+  class Receiver final : public pqxx::notification_receiver {
+   public:
+    Receiver(pqxx::connection_base& c, Impl& impl)
+        : pqxx::notification_receiver(c, "loket_tasks"), impl_(impl) {}
+    void operator()(const std::string&, int) override { impl_.Bump(); }
+
+   private:
+    Impl& impl_;
+  };
+
+  void Bump() {
+    absl::MutexLock lock(&mu);
+    ++generation;
+  }
+
+  void Run() {
+    while (!stop.load()) {
+      try {
+        pqxx::connection conn(conninfo);
+        Receiver receiver(conn, *this);
+        Bump();  // after a reconnect, waiters re-poll: wake-ups may have been missed meanwhile
+        while (!stop.load()) conn.await_notification(0, 200000);
+      } catch (const std::exception&) {
+        // The database is away; waiters fall back to polling until it returns.
+        for (int i = 0; i < 10 && !stop.load(); ++i) absl::SleepFor(absl::Milliseconds(100));
+      }
+    }
+  }
+
+  std::string conninfo;
+  mutable absl::Mutex mu;
+  uint64_t generation ABSL_GUARDED_BY(mu) = 0;
+  std::atomic<bool> stop{false};
+  std::thread thread;
+};
+
+TaskWakeups::TaskWakeups(std::string conninfo) : impl_(std::make_unique<Impl>(std::move(conninfo))) {
+  impl_->thread = std::thread([this] { impl_->Run(); });
+}
+
+TaskWakeups::~TaskWakeups() {
+  impl_->stop = true;
+  impl_->thread.join();
+}
+
+uint64_t TaskWakeups::Generation() const {
+  absl::MutexLock lock(&impl_->mu);
+  return impl_->generation;
+}
+
+void TaskWakeups::Wait(uint64_t generation, absl::Time deadline) const {
+  absl::MutexLock lock(&impl_->mu);
+  auto changed = [this, generation]() ABSL_SHARED_LOCKS_REQUIRED(impl_->mu) {
+    return impl_->generation != generation;
+  };
+  impl_->mu.AwaitWithDeadline(absl::Condition(&changed), deadline);
+}
+
+}  // namespace loket::store

@@ -1,0 +1,126 @@
+// The durable task queue (DESIGN.md section 4): lease with SKIP LOCKED, fencing by (id, attempt),
+// back-off with jitter, dead-lettering, and the operators' view. Thread-safe (holds references).
+//
+// Time for leases and retries is the database's now(), so every replica agrees on it.
+#ifndef LOKET_SERVER_STORE_TASK_QUEUE_H_
+#define LOKET_SERVER_STORE_TASK_QUEUE_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "server/store/database.h"
+#include "server/store/mutation.h"
+
+namespace loket::store {
+
+struct TaskRecord {
+  int64_t id = 0;
+  std::string office_id;
+  std::string queue;
+  std::string dedupe_key;
+  std::string payload;
+  std::string state;  // ready | leased | done | dead
+  int attempt = 0;
+  int max_attempts = 0;
+  absl::Time run_after;
+  std::string lease_owner;
+  std::optional<absl::Time> lease_expires_at;
+  std::string last_error;
+  absl::Time created_at;
+};
+
+// What a worker reports when it completes a notify.send task.
+struct NotifyOutcome {
+  bool delivered = false;
+  std::string channel;
+  std::string provider_message_id;
+  std::string detail;
+};
+
+struct RetryPolicy {
+  absl::Duration base = absl::Seconds(2);
+  absl::Duration cap = absl::Minutes(10);
+  double jitter = 0.2;
+};
+
+struct QueueStats {
+  std::string queue;
+  std::string state;
+  int64_t count = 0;
+  double oldest_age_seconds = 0;  // of the ready ones whose time has come
+};
+
+class TaskQueue {
+ public:
+  TaskQueue(Database& db, RetryPolicy retry = {}) : db_(db), retry_(retry) {}
+
+  // Leases the next due task of `queue` in `office_id` (ready and due, or leased with an expired
+  // lease) for `lease`, bumping its attempt. nullopt when none. Tasks whose last attempt's lease
+  // expired are moved to dead first.
+  absl::StatusOr<std::optional<TaskRecord>> Lease(const std::string& office_id,
+                                                  const std::string& queue,
+                                                  const std::string& worker_id,
+                                                  absl::Duration lease);
+
+  // Extends the lease of (task_id, attempt). FAILED_PRECONDITION when the task is no longer leased
+  // at that attempt (the lease was lost to another worker, or the task finished).
+  absl::StatusOr<absl::Time> Heartbeat(const std::string& office_id, int64_t task_id, int attempt,
+                                       absl::Duration lease);
+
+  // Completes a notify.send task: records the outcome on its notification and marks the task done,
+  // in one transaction. FAILED_PRECONDITION (nothing changes) for a stale (task_id, attempt).
+  absl::Status CompleteNotify(const std::string& office_id, int64_t task_id, int attempt,
+                              const NotifyOutcome& outcome);
+
+  // Records a failed attempt: back to ready after the back-off, or dead when `permanent` or out of
+  // attempts. Returns the new state and run_after. FAILED_PRECONDITION for a stale attempt.
+  absl::StatusOr<TaskRecord> Fail(const std::string& office_id, int64_t task_id, int attempt,
+                                  const std::string& error, bool permanent);
+
+  // Operators' view, newest first.
+  absl::StatusOr<std::vector<TaskRecord>> List(const std::string& office_id,
+                                               const std::string& queue, const std::string& state,
+                                               int limit);
+  absl::StatusOr<TaskRecord> Get(const std::string& office_id, int64_t task_id);
+  // A dead task back to ready now, with a fresh set of attempts. FAILED_PRECONDITION unless dead.
+  absl::StatusOr<std::string> Retry(const Mutation& m, int64_t task_id,
+                                    const std::function<std::string(const TaskRecord&)>& encode);
+  // Drops a ready or dead task (marks it done with a note). FAILED_PRECONDITION while leased.
+  absl::StatusOr<std::string> Drop(const Mutation& m, int64_t task_id,
+                                   const std::function<std::string(const TaskRecord&)>& encode);
+
+  // Depth and age per queue and state, for metrics.
+  absl::StatusOr<std::vector<QueueStats>> Stats();
+
+ private:
+  Database& db_;
+  RetryPolicy retry_;
+};
+
+// Blocks a long-poll until a task may be ready: LISTEN loket_tasks on its own connection wakes
+// waiters after the enqueueing transaction commits; waiters also time out and poll (the fallback
+// that keeps working behind PgBouncer in transaction mode). Thread-safe.
+class TaskWakeups {
+ public:
+  explicit TaskWakeups(std::string conninfo);
+  ~TaskWakeups();
+
+  // The current generation; pass it to Wait to not miss a wake-up between a poll and the wait.
+  uint64_t Generation() const;
+  // Returns when a task was enqueued on any queue after `generation`, or at `deadline`.
+  void Wait(uint64_t generation, absl::Time deadline) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace loket::store
+
+#endif  // LOKET_SERVER_STORE_TASK_QUEUE_H_

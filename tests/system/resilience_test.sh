@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# System test: real processes, real failures.
+#  1. loketd is killed with SIGKILL while clinics submit: after a restart every acknowledged case is
+#     there, and client retries (same request_id) created no duplicates.
+#  2. The database goes down: calls fail with UNAVAILABLE and health says NOT_SERVING; when it comes
+#     back loketd serves again by itself, without a restart.
+#  3. SIGTERM drains and exits 0.
+# It runs its own PostgreSQL cluster (it must stop it), in a temporary directory, on free ports.
+# Environment: LOKET_BIN_DIR (loketd, loket), set by ctest.
+set -euo pipefail
+: "${LOKET_BIN_DIR:?set LOKET_BIN_DIR to the directory with loketd and loket}"
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+source "$ROOT/deploy/pg.sh"
+source "$ROOT/deploy/lib-common.sh"
+source "$ROOT/deploy/lib-tokens.sh"
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/loket-resilience.XXXXXX")
+chmod 0711 "$WORK"
+LOKETD_PID=""
+cleanup() {
+  local rc=$?
+  trap - EXIT
+  [[ -n "$LOKETD_PID" ]] && kill -KILL "$LOKETD_PID" 2>/dev/null || true
+  pg_stop "$WORK/pg" >/dev/null 2>&1 || true
+  if ((rc != 0)); then
+    echo "--- loketd log:" >&2
+    tail -n 30 "$WORK/loketd.log" >&2 || true
+  fi
+  rm -rf "$WORK"
+  ((rc == 0)) && echo "PASS: resilience"
+  exit "$rc"
+}
+trap cleanup EXIT
+fail() {
+  echo "FAIL: $*" >&2
+  exit 1
+}
+
+PG_PORT=$(pg_free_port)
+pg_start "$WORK/pg" "$PG_PORT" >/dev/null
+pg_wait "$PG_PORT"
+DB="host=127.0.0.1 port=$PG_PORT user=postgres dbname=loket"
+psql -X -q -d "host=127.0.0.1 port=$PG_PORT user=postgres dbname=postgres" -c "CREATE DATABASE loket"
+"$LOKET_BIN_DIR/loketd" --migrate_only --db="$DB" 2>>"$WORK/loketd.log"
+for f in "$ROOT"/deploy/seed/*.sql; do psql -X -q -v ON_ERROR_STOP=1 -d "$DB" -f "$f" >/dev/null; done
+pid=$(loket_ensure_principal "$DB" bpp resilience-clinic clinic pkm-klandasan-ilir)
+read -r _ TOKEN <<<"$(loket_new_token "$DB" bpp "$pid")"
+export LOKET_TOKEN=$TOKEN
+API_PORT=$(pg_free_port)
+export LOKET_ADDR="127.0.0.1:$API_PORT"
+LOKET="$LOKET_BIN_DIR/loket"
+
+start_loketd() {
+  "$LOKET_BIN_DIR/loketd" --listen="$LOKET_ADDR" --db="$DB" --pool_size=4 >>"$WORK/loketd.log" 2>&1 &
+  LOKETD_PID=$!
+  for ((i = 0; i < 100; i++)); do
+    "$LOKET" --timeout 1 health >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  fail "loketd did not become healthy"
+}
+submit() {  # prints the case id; the CLI retries UNAVAILABLE with the same request_id
+  "$LOKET" --json --timeout 2 clinic submit --permit-type SIP_PERAWAT --nik 6471065708900001 \
+    --name "Siti Rahmawati" --phone 081234567890 --str-number STR-1 \
+    --practice-place "Puskesmas Klandasan Ilir" 2>>"$WORK/client.err" |
+    "$(loket_python)" -c 'import json,sys; print(json.load(sys.stdin)["id"])'
+}
+
+echo "== 1. SIGKILL during submissions"
+start_loketd
+: >"$WORK/acked"
+(
+  for ((n = 0; n < 40; n++)); do
+    if id=$(submit); then echo "$id" >>"$WORK/acked"; fi
+  done
+) &
+CLIENT=$!
+sleep 1
+kill -KILL "$LOKETD_PID"
+wait "$LOKETD_PID" 2>/dev/null || true
+echo "   loketd killed after $(wc -l <"$WORK/acked") acknowledged submissions"
+sleep 0.3
+start_loketd
+wait "$CLIENT" || true
+acked=$(sort -u "$WORK/acked" | wc -l)
+((acked >= 20)) || fail "only $acked of 40 submissions were acknowledged"
+for id in $(cat "$WORK/acked"); do
+  [[ "$(psql -X -At -d "$DB" -c "SELECT state FROM cases WHERE id = $id")" == SUBMITTED ]] ||
+    fail "acknowledged case $id is missing"
+done
+cases=$(psql -X -At -d "$DB" -c "SELECT count(*) FROM cases")
+records=$(psql -X -At -d "$DB" -c "SELECT count(*) FROM idempotency WHERE method = 'CaseService.SubmitApplication'")
+((cases == records)) || fail "$cases cases but $records distinct request_ids: a retry duplicated a case"
+echo "   $acked acknowledged, all stored; $cases cases for $records request_ids"
+
+echo "== 2. database outage"
+pg_stop "$WORK/pg" >/dev/null
+set +e
+out=$("$LOKET" --timeout 2 whoami 2>&1)
+rc=$?
+set -e
+((rc != 0)) || fail "whoami succeeded without a database"
+grep -q UNAVAILABLE <<<"$out" || fail "expected UNAVAILABLE, got: $out"
+for ((i = 0; i < 50; i++)); do
+  "$LOKET" --timeout 1 health >/dev/null 2>&1 || break
+  sleep 0.1
+done
+"$LOKET" --timeout 1 health >/dev/null 2>&1 && fail "health still SERVING without a database"
+echo "   calls give UNAVAILABLE, health NOT_SERVING"
+pg_start "$WORK/pg" "$PG_PORT" >/dev/null
+pg_wait "$PG_PORT"
+for ((i = 0; i < 100; i++)); do
+  "$LOKET" --timeout 1 whoami >/dev/null 2>&1 && break
+  sleep 0.1
+done
+"$LOKET" --timeout 2 whoami >/dev/null || fail "loketd did not recover after the database returned"
+for ((i = 0; i < 50; i++)); do
+  "$LOKET" --timeout 1 health >/dev/null 2>&1 && break
+  sleep 0.1
+done
+"$LOKET" --timeout 1 health >/dev/null || fail "health did not return to SERVING"
+submit >/dev/null || fail "submission after recovery failed"
+echo "   recovered by itself"
+
+echo "== 3. SIGTERM drains"
+kill -TERM "$LOKETD_PID"
+set +e
+wait "$LOKETD_PID"
+rc=$?
+set -e
+LOKETD_PID=""
+((rc == 0)) || fail "loketd exited $rc on SIGTERM"
+grep -q "stopped" "$WORK/loketd.log" || fail "no 'stopped' line in the log"
