@@ -21,6 +21,7 @@ ABSL_FLAG(bool, allow_plaintext_remote, false, "allow plaintext on a non-loopbac
 ABSL_FLAG(bool, migrate_only, false, "apply database migrations and exit");
 ABSL_FLAG(int, drain_seconds, 10, "on SIGTERM, how long in-flight calls may take to finish");
 ABSL_FLAG(bool, log_requests, true, "one log line per RPC on stderr");
+ABSL_FLAG(std::string, admin_listen, "", "serve Prometheus /metrics on host:port (empty: off)");
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("loketd: the Loket back-office gRPC server");
@@ -53,6 +54,7 @@ int main(int argc, char** argv) {
   o.tls_client_ca = absl::GetFlag(FLAGS_tls_client_ca);
   o.allow_plaintext_remote = absl::GetFlag(FLAGS_allow_plaintext_remote);
   o.log_requests = absl::GetFlag(FLAGS_log_requests);
+  o.admin_listen = absl::GetFlag(FLAGS_admin_listen);
   auto server = loket::api::LoketServer::Start(o, *loket::SystemClock::Get());
   if (!server.ok()) {
     std::fprintf(stderr, "loketd: %s\n", server.status().ToString().c_str());

@@ -17,6 +17,7 @@
 #include "server/api/case_service.h"
 #include "server/api/catalog_service.h"
 #include "server/api/convert.h"
+#include "server/api/metrics.h"
 #include "server/api/task_service.h"
 #include "server/store/auth_repository.h"
 #include "server/store/case_repository.h"
@@ -30,19 +31,25 @@ namespace {
 // One structured line per RPC: method, code, latency. No payloads, so no personal data.
 class LogInterceptor final : public grpc::experimental::Interceptor {
  public:
-  explicit LogInterceptor(grpc::experimental::ServerRpcInfo* info)
-      : method_(info->method()), start_(absl::Now()) {}
+  LogInterceptor(grpc::experimental::ServerRpcInfo* info, ServerMetrics* metrics, bool log)
+      : method_(info->method()), start_(absl::Now()), metrics_(metrics), log_(log) {}
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     using grpc::experimental::InterceptionHookPoints;
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
       grpc::Status s = methods->GetSendStatus();
+      double seconds = absl::ToDoubleSeconds(absl::Now() - start_);
+      metrics_->RecordRpc(method_, static_cast<int>(s.error_code()), seconds);
+      if (!log_) {
+        methods->Proceed();
+        return;
+      }
       static absl::Mutex mu;
       absl::MutexLock lock(&mu);
       std::fprintf(stderr, "%s rpc method=%s code=%d ms=%.2f\n",
                    absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone()).c_str(),
                    method_.c_str(), static_cast<int>(s.error_code()),
-                   absl::ToDoubleMilliseconds(absl::Now() - start_));
+                   seconds * 1000);
     }
     methods->Proceed();
   }
@@ -50,14 +57,21 @@ class LogInterceptor final : public grpc::experimental::Interceptor {
  private:
   std::string method_;
   absl::Time start_;
+  ServerMetrics* metrics_;
+  bool log_;
 };
 
 class LogInterceptorFactory final : public grpc::experimental::ServerInterceptorFactoryInterface {
  public:
+  LogInterceptorFactory(ServerMetrics* metrics, bool log) : metrics_(metrics), log_(log) {}
   grpc::experimental::Interceptor* CreateServerInterceptor(
       grpc::experimental::ServerRpcInfo* info) override {
-    return new LogInterceptor(info);
+    return new LogInterceptor(info, metrics_, log_);
   }
+
+ private:
+  ServerMetrics* metrics_;
+  bool log_;
 };
 
 absl::StatusOr<std::string> ReadFile(const std::string& path, const char* flag) {
@@ -115,6 +129,11 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
   if (!creds.ok()) return creds.status();
 
   std::unique_ptr<LoketServer> s(new LoketServer());
+  s->metrics_ = std::make_unique<ServerMetrics>();
+  if (!o.admin_listen.empty()) {
+    absl::Status serving = s->metrics_->Serve(o.admin_listen);
+    if (!serving.ok()) return serving;
+  }
   s->db_ = std::make_unique<store::Database>(store::DatabaseOptions{o.db_conninfo, o.pool_size});
   absl::Time deadline = absl::Now() + o.startup_timeout;
   for (;;) {
@@ -136,7 +155,8 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
   s->admin_service_ =
       std::make_unique<AdminServiceImpl>(*s->auth_repo_, *s->catalog_repo_, *s->authorizer_);
   s->task_service_ =
-      std::make_unique<TaskServiceImpl>(*s->task_queue_, *s->wakeups_, *s->authorizer_);
+      std::make_unique<TaskServiceImpl>(*s->task_queue_, *s->wakeups_, *s->authorizer_,
+                                        s->metrics_.get());
   s->task_admin_service_ = std::make_unique<TaskAdminServiceImpl>(*s->task_queue_, *s->authorizer_);
 
   grpc::EnableDefaultHealthCheckService(true);
@@ -149,9 +169,9 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
   builder.RegisterService(s->task_service_.get());
   builder.RegisterService(s->task_admin_service_.get());
   builder.SetMaxReceiveMessageSize(8 * 1024 * 1024);  // a 5 MiB document plus its envelope
-  if (o.log_requests) {
+  {
     std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> f;
-    f.push_back(std::make_unique<LogInterceptorFactory>());
+    f.push_back(std::make_unique<LogInterceptorFactory>(s->metrics_.get(), o.log_requests));
     builder.experimental().SetInterceptorCreators(std::move(f));
   }
   s->server_ = builder.BuildAndStart();
@@ -166,7 +186,11 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
 void LoketServer::WatchDatabase() {
   // Health follows the database: a load balancer stops sending to a replica that cannot serve.
   bool serving = true;
-  while (!stop_watch_.WaitForNotificationWithTimeout(absl::Seconds(1))) {
+  for (int tick = 0; !stop_watch_.WaitForNotificationWithTimeout(absl::Seconds(1)); ++tick) {
+    if (tick % 5 == 0) {
+      auto stats = task_queue_->Stats();
+      if (stats.ok()) metrics_->SetQueueStats(*stats);
+    }
     bool ok = db_->Ping().ok();
     if (ok != serving && !stopping_) {
       serving = ok;

@@ -35,6 +35,7 @@ class CaseServiceImpl;
 class CatalogServiceImpl;
 class AdminServiceImpl;
 class TaskServiceImpl;
+class ServerMetrics;
 class TaskAdminServiceImpl;
 
 struct ServerOptions {
@@ -47,6 +48,7 @@ struct ServerOptions {
   bool allow_plaintext_remote = false;  // plaintext off loopback only when asked for
   absl::Duration startup_timeout = absl::Seconds(60);  // waiting for the database at start
   bool log_requests = true;
+  std::string admin_listen;  // Prometheus /metrics on this address; empty: not served
   // Retry back-off of failed tasks; tests shorten it.
   absl::Duration task_retry_base = absl::Seconds(2);
   absl::Duration task_retry_cap = absl::Minutes(10);
@@ -70,6 +72,7 @@ class LoketServer {
   LoketServer() = default;
   void WatchDatabase();
 
+  std::unique_ptr<ServerMetrics> metrics_;
   std::unique_ptr<store::Database> db_;
   std::unique_ptr<store::AuthRepository> auth_repo_;
   std::unique_ptr<store::CatalogRepository> catalog_repo_;

@@ -54,6 +54,7 @@ grpc::Status TaskServiceImpl::PollTask(grpc::ServerContext* ctx, const v1::PollT
     auto task = queue_.Lease(p.office_id, req->queue(), worker, *lease);
     if (!task.ok()) return ToGrpcStatus(task.status());
     if (task->has_value()) {
+      if ((*task)->took_over_expired_lease && metrics_) metrics_->RecordLeaseExpiry(req->queue());
       *resp->mutable_task() = ToProto(**task);
       return grpc::Status::OK;
     }
@@ -87,7 +88,9 @@ grpc::Status TaskServiceImpl::CompleteTask(grpc::ServerContext* ctx,
       const v1::NotifyResult& r = req->notify();
       store::NotifyOutcome o{r.delivered(), r.channel(), r.provider_message_id().substr(0, 200),
                              r.detail()};
-      return ToGrpcStatus(queue_.CompleteNotify(p.office_id, req->task_id(), req->attempt(), o));
+      absl::Status s = queue_.CompleteNotify(p.office_id, req->task_id(), req->attempt(), o);
+      if (s.ok() && metrics_) metrics_->RecordNotification(r.channel(), "sent");
+      return ToGrpcStatus(s);
     }
     default:
       return grpc::Status(grpc::INVALID_ARGUMENT, "result: required (e.g. notify)");
@@ -102,6 +105,11 @@ grpc::Status TaskServiceImpl::FailTask(grpc::ServerContext* ctx, const v1::FailT
                        req->error().empty() ? "failed without a reason" : req->error(),
                        req->permanent());
   if (!t.ok()) return ToGrpcStatus(t.status());
+  if (t->queue == "notify.send" && metrics_) {
+    v1::NotifySend n;
+    n.ParseFromString(t->payload);
+    metrics_->RecordNotification(n.channel(), t->state == "dead" ? "dead" : "retry");
+  }
   v1::Task pt = ToProto(*t);
   resp->set_state(pt.state());
   resp->set_run_after(pt.run_after());

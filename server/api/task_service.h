@@ -5,15 +5,17 @@
 
 #include "loket/v1/task.grpc.pb.h"
 #include "server/api/auth.h"
+#include "server/api/metrics.h"
 #include "server/store/task_queue.h"
 
 namespace loket::api {
 
 class TaskServiceImpl final : public v1::TaskService::Service {
  public:
+  // `metrics` may be null.
   TaskServiceImpl(store::TaskQueue& queue, const store::TaskWakeups& wakeups,
-                  const Authorizer& auth)
-      : queue_(queue), wakeups_(wakeups), auth_(auth) {}
+                  const Authorizer& auth, ServerMetrics* metrics = nullptr)
+      : queue_(queue), wakeups_(wakeups), auth_(auth), metrics_(metrics) {}
 
   grpc::Status PollTask(grpc::ServerContext* ctx, const v1::PollTaskRequest* req,
                         v1::PollTaskResponse* resp) override;
@@ -28,6 +30,7 @@ class TaskServiceImpl final : public v1::TaskService::Service {
   store::TaskQueue& queue_;
   const store::TaskWakeups& wakeups_;
   const Authorizer& auth_;
+  ServerMetrics* metrics_;
 };
 
 class TaskAdminServiceImpl final : public v1::TaskAdminService::Service {

@@ -38,12 +38,14 @@ constexpr Statement kBury{
 // One statement: pick with SKIP LOCKED so concurrent workers never wait on or share a task.
 constexpr Statement kLease{
     "task_lease",
-    "UPDATE tasks SET state = 'leased', attempt = attempt + 1, lease_owner = $3,"
-    " lease_expires_at = now() + make_interval(secs => $4), updated_at = now()"
-    " WHERE id = (SELECT id FROM tasks WHERE office_id = $1 AND queue = $2 AND"
-    "   ((state = 'ready' AND run_after <= now()) OR (state = 'leased' AND lease_expires_at < now()))"
+    "WITH picked AS (SELECT id AS picked_id, state AS old_state FROM tasks"
+    "   WHERE office_id = $1 AND queue = $2 AND ((state = 'ready' AND run_after <= now())"
+    "   OR (state = 'leased' AND lease_expires_at < now()))"
     "   ORDER BY run_after, id LIMIT 1 FOR UPDATE SKIP LOCKED)"
-    " RETURNING " LOKET_TASK_COLUMNS};
+    " UPDATE tasks SET state = 'leased', attempt = attempt + 1, lease_owner = $3,"
+    " lease_expires_at = now() + make_interval(secs => $4), updated_at = now()"
+    " FROM picked WHERE id = picked.picked_id"
+    " RETURNING " LOKET_TASK_COLUMNS ", old_state"};
 constexpr Statement kHeartbeat{
     "task_heartbeat",
     "UPDATE tasks SET lease_expires_at = now() + make_interval(secs => $4), updated_at = now()"
@@ -159,7 +161,10 @@ absl::StatusOr<std::optional<TaskRecord>> TaskQueue::Lease(const std::string& of
       }
     }
     pqxx::result r = tx.Exec(kLease, office_id, queue, worker_id, absl::ToDoubleSeconds(lease));
-    if (!r.empty()) out = TaskFromRow(r[0]);
+    if (!r.empty()) {
+      out = TaskFromRow(r[0]);
+      out->took_over_expired_lease = r[0][13].as<std::string>() == "leased";
+    }
     return absl::OkStatus();
   });
   if (!s.ok()) return s;

@@ -33,6 +33,7 @@ struct TaskRecord {
   std::optional<absl::Time> lease_expires_at;
   std::string last_error;
   absl::Time created_at;
+  bool took_over_expired_lease = false;  // set by Lease: the previous holder's lease had expired
 };
 
 // What a worker reports when it completes a notify.send task.

@@ -1,0 +1,72 @@
+#include "server/api/metrics.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace loket::api {
+
+ServerMetrics::ServerMetrics()
+    : registry_(std::make_shared<prometheus::Registry>()),
+      rpcs_(prometheus::BuildCounter()
+                .Name("loket_rpc_total")
+                .Help("RPCs served, by method and status code")
+                .Register(*registry_)),
+      rpc_seconds_(prometheus::BuildHistogram()
+                       .Name("loket_rpc_duration_seconds")
+                       .Help("RPC latency by method")
+                       .Register(*registry_)),
+      lease_expiries_(prometheus::BuildCounter()
+                          .Name("loket_task_lease_expiries_total")
+                          .Help("Tasks leased again after their previous lease expired")
+                          .Register(*registry_)),
+      notifications_(prometheus::BuildCounter()
+                         .Name("loket_notifications_total")
+                         .Help("Notification delivery outcomes by channel (sent, retry, dead)")
+                         .Register(*registry_)),
+      queue_depth_(prometheus::BuildGauge()
+                       .Name("loket_task_queue_depth")
+                       .Help("Tasks by queue and state (ready, leased, dead)")
+                       .Register(*registry_)),
+      queue_oldest_(prometheus::BuildGauge()
+                        .Name("loket_task_oldest_ready_seconds")
+                        .Help("Age of the oldest due ready task, by queue")
+                        .Register(*registry_)) {}
+
+absl::Status ServerMetrics::Serve(const std::string& listen) {
+  try {
+    exposer_ = std::make_unique<prometheus::Exposer>(listen);
+  } catch (const std::exception& e) {
+    return absl::InvalidArgumentError(absl::StrCat("--admin_listen=", listen, ": ", e.what()));
+  }
+  exposer_->RegisterCollectable(registry_);
+  return absl::OkStatus();
+}
+
+void ServerMetrics::RecordRpc(const std::string& method, int code, double seconds) {
+  rpcs_.Add({{"method", method}, {"code", absl::StrCat(code)}}).Increment();
+  static const auto* buckets = new prometheus::Histogram::BucketBoundaries{
+      0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
+  rpc_seconds_.Add({{"method", method}}, *buckets).Observe(seconds);
+}
+
+void ServerMetrics::RecordLeaseExpiry(const std::string& queue) {
+  lease_expiries_.Add({{"queue", queue}}).Increment();
+}
+
+void ServerMetrics::RecordNotification(const std::string& channel, const std::string& outcome) {
+  notifications_.Add({{"channel", channel}, {"outcome", outcome}}).Increment();
+}
+
+void ServerMetrics::SetQueueStats(const std::vector<store::QueueStats>& stats) {
+  absl::MutexLock lock(&mu_);
+  for (const auto& [queue, state] : seen_) {
+    queue_depth_.Add({{"queue", queue}, {"state", state}}).Set(0);
+    queue_oldest_.Add({{"queue", queue}}).Set(0);
+  }
+  for (const auto& s : stats) {
+    seen_.insert({s.queue, s.state});
+    queue_depth_.Add({{"queue", s.queue}, {"state", s.state}}).Set(static_cast<double>(s.count));
+    if (s.state == "ready") queue_oldest_.Add({{"queue", s.queue}}).Set(s.oldest_age_seconds);
+  }
+}
+
+}  // namespace loket::api

@@ -1,0 +1,54 @@
+// Prometheus metrics of loketd (DESIGN.md section 7), served as text on the admin HTTP port:
+// RPC counts and latencies by method and code, task queue depth and age, lease expiries,
+// notification outcomes by channel. Thread-safe (prometheus-cpp metrics are).
+#ifndef LOKET_SERVER_API_METRICS_H_
+#define LOKET_SERVER_API_METRICS_H_
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <prometheus/counter.h>
+#include <prometheus/exposer.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "server/store/task_queue.h"
+
+namespace loket::api {
+
+class ServerMetrics {
+ public:
+  ServerMetrics();
+  // Serves /metrics on `listen` ("127.0.0.1:7401"). INVALID_ARGUMENT when it cannot bind.
+  absl::Status Serve(const std::string& listen);
+
+  void RecordRpc(const std::string& method, int code, double seconds);
+  void RecordLeaseExpiry(const std::string& queue);
+  void RecordNotification(const std::string& channel, const std::string& outcome);
+  // Replaces the queue gauges with `stats`; queues and states not in it read 0.
+  void SetQueueStats(const std::vector<store::QueueStats>& stats);
+
+ private:
+  std::shared_ptr<prometheus::Registry> registry_;
+  std::unique_ptr<prometheus::Exposer> exposer_;
+  prometheus::Family<prometheus::Counter>& rpcs_;
+  prometheus::Family<prometheus::Histogram>& rpc_seconds_;
+  prometheus::Family<prometheus::Counter>& lease_expiries_;
+  prometheus::Family<prometheus::Counter>& notifications_;
+  prometheus::Family<prometheus::Gauge>& queue_depth_;
+  prometheus::Family<prometheus::Gauge>& queue_oldest_;
+  absl::Mutex mu_;
+  std::set<std::pair<std::string, std::string>> seen_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace loket::api
+
+#endif  // LOKET_SERVER_API_METRICS_H_
