@@ -37,14 +37,14 @@ grpc::Status AdminServiceImpl::CreateToken(grpc::ServerContext* ctx,
   if (req->principal_id() <= 0) {
     return grpc::Status(grpc::INVALID_ARGUMENT, "principal_id: required");
   }
-  auto issued = principals_.CreateToken(
-      {req->request_id(), "AdminService.CreateToken", p, TerminalOf(*ctx)}, req->principal_id(),
-      [](const store::IssuedToken& t) {
-        v1::CreateTokenResponse r;
-        r.set_token_id(t.token_id);
-        *r.mutable_principal() = ToProto(t.principal);
-        return r.SerializeAsString();
-      });
+  auto issued =
+      principals_.CreateToken({req->request_id(), "AdminService.CreateToken", p, TerminalOf(*ctx)},
+                              req->principal_id(), [](const store::IssuedToken& t) {
+                                v1::CreateTokenResponse r;
+                                r.set_token_id(t.token_id);
+                                *r.mutable_principal() = ToProto(t.principal);
+                                return r.SerializeAsString();
+                              });
   if (!issued.ok()) return ToGrpcStatus(issued.status());
   if (issued->token.empty()) {
     // A retry of a call that already succeeded: the secret was shown once and is not kept.

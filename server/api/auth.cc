@@ -85,8 +85,8 @@ absl::StatusOr<domain::Principal> Authorizer::Authorize(const grpc::ServerContex
   absl::StatusOr<domain::Principal> p = auth_.Authenticate(Sha256(token));
   if (!p.ok()) return p.status();
   if (!RoleMayCall(p->role, method)) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("role ", std::string(domain::RoleName(p->role)), " may not call ", std::string(method)));
+    return absl::PermissionDeniedError(absl::StrCat("role ", std::string(domain::RoleName(p->role)),
+                                                    " may not call ", std::string(method)));
   }
   return p;
 }

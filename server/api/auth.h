@@ -3,10 +3,10 @@
 #ifndef LOKET_SERVER_API_AUTH_H_
 #define LOKET_SERVER_API_AUTH_H_
 
+#include <grpcpp/server_context.h>
+
 #include <string>
 #include <string_view>
-
-#include <grpcpp/server_context.h>
 
 #include "absl/status/statusor.h"
 #include "common/grpc_status.h"
@@ -43,7 +43,7 @@ std::string TerminalOf(const grpc::ServerContext& ctx);
 // In a service handler with an `auth_` member: authorises the call as `method` and binds the
 // caller to `principal`, or returns the error from the handler.
 #define LOKET_AUTHORIZE(principal, ctx, method)                                    \
-  auto principal##_or = auth_.Authorize(*(ctx), method);                          \
+  auto principal##_or = auth_.Authorize(*(ctx), method);                           \
   if (!principal##_or.ok()) return ::loket::ToGrpcStatus(principal##_or.status()); \
   const ::loket::domain::Principal& principal = *principal##_or
 

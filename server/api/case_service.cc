@@ -21,7 +21,8 @@ store::CaseEncoder EncodeCase() {
 
 grpc::Status DecodeInto(const absl::StatusOr<std::string>& bytes, google::protobuf::Message* out) {
   if (!bytes.ok()) return ToGrpcStatus(bytes.status());
-  if (!out->ParseFromString(*bytes)) return grpc::Status(grpc::INTERNAL, "stored response unreadable");
+  if (!out->ParseFromString(*bytes))
+    return grpc::Status(grpc::INTERNAL, "stored response unreadable");
   return grpc::Status::OK;
 }
 
@@ -67,10 +68,10 @@ grpc::Status CaseServiceImpl::SubmitApplication(grpc::ServerContext* ctx,
   app.practice_place = req->practice_place();
   app.str_number = req->str_number();
   app.draft = req->draft();
-  return DecodeInto(cases_.Submit(MakeMutation(*ctx, req->request_id(),
-                                               "CaseService.SubmitApplication", p),
-                                  std::move(app), EncodeCase()),
-                    resp);
+  return DecodeInto(
+      cases_.Submit(MakeMutation(*ctx, req->request_id(), "CaseService.SubmitApplication", p),
+                    std::move(app), EncodeCase()),
+      resp);
 }
 
 grpc::Status CaseServiceImpl::GetCase(grpc::ServerContext* ctx, const v1::GetCaseRequest* req,
@@ -129,15 +130,14 @@ grpc::Status CaseServiceImpl::ListCases(grpc::ServerContext* ctx, const v1::List
 }
 
 grpc::Status CaseServiceImpl::AttachDocument(grpc::ServerContext* ctx,
-                                             const v1::AttachDocumentRequest* req,
-                                             v1::Case* resp) {
+                                             const v1::AttachDocumentRequest* req, v1::Case* resp) {
   LOKET_AUTHORIZE(p, ctx, "CaseService.AttachDocument");
   if (auto s = CheckCaseId(req->case_id()); !s.ok()) return s;
   if (req->code().empty() || req->code().size() > 40) {
     return grpc::Status(grpc::INVALID_ARGUMENT, "code: required, at most 40 characters");
   }
-  absl::Status valid = domain::ValidateDocument(req->file_name(), req->media_type(),
-                                                req->content(), req->sha256_hex());
+  absl::Status valid = domain::ValidateDocument(req->file_name(), req->media_type(), req->content(),
+                                                req->sha256_hex());
   if (!valid.ok()) return ToGrpcStatus(valid);
   store::NewDocument doc{req->code(), req->file_name(), req->media_type(), req->content(),
                          req->sha256_hex()};
@@ -225,8 +225,8 @@ grpc::Status CaseServiceImpl::WatchCase(grpc::ServerContext* ctx, const v1::Watc
   // Polling the append-only event log keeps replicas stateless: any replica can serve any watcher.
   int64_t after = req->after_event_id();
   while (!ctx->IsCancelled()) {
-    absl::StatusOr<std::vector<store::CaseEventRecord>> events = cases_.History(p, req->case_id(),
-                                                                              after);
+    absl::StatusOr<std::vector<store::CaseEventRecord>> events =
+        cases_.History(p, req->case_id(), after);
     if (!events.ok()) {
       if (absl::IsUnavailable(events.status())) {
         absl::SleepFor(watch_poll_ * 4);  // the database comes back by itself; keep watching

@@ -51,9 +51,8 @@ class CaseServiceImpl final : public v1::CaseService::Service {
                             v1::VerifyPermitResponse* resp) override;
 
  private:
-  grpc::Status DoTransition(grpc::ServerContext* ctx, const char* method,
-                            domain::Transition t, const v1::TransitionRequest* req,
-                            v1::Case* resp);
+  grpc::Status DoTransition(grpc::ServerContext* ctx, const char* method, domain::Transition t,
+                            const v1::TransitionRequest* req, v1::Case* resp);
 
   store::CaseRepository& cases_;
   const Authorizer& auth_;

@@ -22,7 +22,8 @@ v1::Case ToProto(const store::CaseView& v) {
   a->set_phone(c.applicant.phone);
   a->set_email(c.applicant.email);
   a->set_priority_class(static_cast<v1::PriorityClass>(c.applicant.priority));
-  for (auto n : c.applicant.needs) a->add_accessibility_needs(static_cast<v1::AccessibilityNeed>(n));
+  for (auto n : c.applicant.needs)
+    a->add_accessibility_needs(static_cast<v1::AccessibilityNeed>(n));
   a->set_language(c.applicant.language);
   out.set_clinic_id(c.clinic_id);
   out.set_etag(absl::StrCat(c.version));
@@ -145,8 +146,9 @@ absl::StatusOr<domain::Applicant> FromProto(const v1::Applicant& a) {
 
 absl::StatusOr<domain::Role> RoleFromProto(v1::Role r) {
   if (r < v1::ROLE_ADMIN || r > v1::ROLE_WORKER) {
-    return absl::InvalidArgumentError("role: one of admin, officer, approver, counter, clinic, "
-                                      "courier, worker");
+    return absl::InvalidArgumentError(
+        "role: one of admin, officer, approver, counter, clinic, "
+        "courier, worker");
   }
   return static_cast<domain::Role>(r);
 }

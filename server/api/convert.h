@@ -10,11 +10,11 @@
 #include "loket/v1/case.pb.h"
 #include "loket/v1/catalog.pb.h"
 #include "loket/v1/task.pb.h"
-#include "server/domain/notification.h"
-#include "server/store/task_queue.h"
 #include "server/domain/case.h"
+#include "server/domain/notification.h"
 #include "server/store/auth_repository.h"
 #include "server/store/case_repository.h"
+#include "server/store/task_queue.h"
 
 namespace loket::api {
 

@@ -1,13 +1,13 @@
 #include "server/api/server.h"
 
-#include <cstdio>
-#include <fstream>
-#include <sstream>
-
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/support/server_interceptor.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -46,10 +46,10 @@ class LogInterceptor final : public grpc::experimental::Interceptor {
       }
       static absl::Mutex mu;
       absl::MutexLock lock(&mu);
-      std::fprintf(stderr, "%s rpc method=%s code=%d ms=%.2f\n",
-                   absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone()).c_str(),
-                   method_.c_str(), static_cast<int>(s.error_code()),
-                   seconds * 1000);
+      std::fprintf(
+          stderr, "%s rpc method=%s code=%d ms=%.2f\n",
+          absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone()).c_str(),
+          method_.c_str(), static_cast<int>(s.error_code()), seconds * 1000);
     }
     methods->Proceed();
   }
@@ -96,9 +96,10 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(const Serve
       return absl::InvalidArgumentError("--tls_client_ca needs --tls_cert and --tls_key");
     }
     if (!IsLoopback(o.listen) && !o.allow_plaintext_remote) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "--listen=", o.listen, " is not loopback: give --tls_cert/--tls_key, or "
-          "--allow_plaintext_remote when a TLS proxy sits in front"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("--listen=", o.listen,
+                       " is not loopback: give --tls_cert/--tls_key, or "
+                       "--allow_plaintext_remote when a TLS proxy sits in front"));
     }
     return grpc::InsecureServerCredentials();
   }
@@ -154,9 +155,8 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
   s->catalog_service_ = std::make_unique<CatalogServiceImpl>(*s->catalog_repo_, *s->authorizer_);
   s->admin_service_ =
       std::make_unique<AdminServiceImpl>(*s->auth_repo_, *s->catalog_repo_, *s->authorizer_);
-  s->task_service_ =
-      std::make_unique<TaskServiceImpl>(*s->task_queue_, *s->wakeups_, *s->authorizer_,
-                                        s->metrics_.get());
+  s->task_service_ = std::make_unique<TaskServiceImpl>(*s->task_queue_, *s->wakeups_,
+                                                       *s->authorizer_, s->metrics_.get());
   s->task_admin_service_ = std::make_unique<TaskAdminServiceImpl>(*s->task_queue_, *s->authorizer_);
 
   grpc::EnableDefaultHealthCheckService(true);
@@ -195,7 +195,8 @@ void LoketServer::WatchDatabase() {
     if (ok != serving && !stopping_) {
       serving = ok;
       server_->GetHealthCheckService()->SetServingStatus(ok);
-      std::fprintf(stderr, "database %s\n", ok ? "reachable again: SERVING" : "unreachable: NOT_SERVING");
+      std::fprintf(stderr, "database %s\n",
+                   ok ? "reachable again: SERVING" : "unreachable: NOT_SERVING");
     }
   }
 }

@@ -42,10 +42,10 @@ struct ServerOptions {
   std::string listen = "127.0.0.1:7400";  // "host:port"; port 0 picks a free one
   std::string db_conninfo;
   int pool_size = 8;
-  std::string tls_cert;       // PEM files; TLS when both cert and key are set
+  std::string tls_cert;  // PEM files; TLS when both cert and key are set
   std::string tls_key;
   std::string tls_client_ca;  // mTLS: clients must present a certificate signed by this CA
-  bool allow_plaintext_remote = false;  // plaintext off loopback only when asked for
+  bool allow_plaintext_remote = false;                 // plaintext off loopback only when asked for
   absl::Duration startup_timeout = absl::Seconds(60);  // waiting for the database at start
   bool log_requests = true;
   std::string admin_listen;  // Prometheus /metrics on this address; empty: not served

@@ -125,11 +125,20 @@ grpc::Status TaskAdminServiceImpl::ListTasks(grpc::ServerContext* ctx,
   }
   std::string state;
   switch (req->state()) {
-    case v1::TASK_STATE_READY: state = "ready"; break;
-    case v1::TASK_STATE_LEASED: state = "leased"; break;
-    case v1::TASK_STATE_DONE: state = "done"; break;
-    case v1::TASK_STATE_DEAD: state = "dead"; break;
-    default: break;
+    case v1::TASK_STATE_READY:
+      state = "ready";
+      break;
+    case v1::TASK_STATE_LEASED:
+      state = "leased";
+      break;
+    case v1::TASK_STATE_DONE:
+      state = "done";
+      break;
+    case v1::TASK_STATE_DEAD:
+      state = "dead";
+      break;
+    default:
+      break;
   }
   auto list = queue_.List(p.office_id, req->queue().substr(0, 40), state,
                           req->page_size() == 0 ? 100 : req->page_size());
@@ -154,9 +163,9 @@ grpc::Status TaskAdminServiceImpl::GetTask(grpc::ServerContext* ctx, const v1::G
 grpc::Status TaskAdminServiceImpl::RetryTask(grpc::ServerContext* ctx,
                                              const v1::RetryTaskRequest* req, v1::Task* resp) {
   LOKET_AUTHORIZE(p, ctx, "TaskAdminService.RetryTask");
-  auto bytes = queue_.Retry({req->request_id(), "TaskAdminService.RetryTask", p, TerminalOf(*ctx)},
-                            req->task_id(),
-                            [](const store::TaskRecord& t) { return ToProto(t).SerializeAsString(); });
+  auto bytes = queue_.Retry(
+      {req->request_id(), "TaskAdminService.RetryTask", p, TerminalOf(*ctx)}, req->task_id(),
+      [](const store::TaskRecord& t) { return ToProto(t).SerializeAsString(); });
   if (!bytes.ok()) return ToGrpcStatus(bytes.status());
   resp->ParseFromString(*bytes);
   return grpc::Status::OK;
@@ -165,9 +174,9 @@ grpc::Status TaskAdminServiceImpl::RetryTask(grpc::ServerContext* ctx,
 grpc::Status TaskAdminServiceImpl::DropTask(grpc::ServerContext* ctx,
                                             const v1::DropTaskRequest* req, v1::Task* resp) {
   LOKET_AUTHORIZE(p, ctx, "TaskAdminService.DropTask");
-  auto bytes = queue_.Drop({req->request_id(), "TaskAdminService.DropTask", p, TerminalOf(*ctx)},
-                           req->task_id(),
-                           [](const store::TaskRecord& t) { return ToProto(t).SerializeAsString(); });
+  auto bytes = queue_.Drop(
+      {req->request_id(), "TaskAdminService.DropTask", p, TerminalOf(*ctx)}, req->task_id(),
+      [](const store::TaskRecord& t) { return ToProto(t).SerializeAsString(); });
   if (!bytes.ok()) return ToGrpcStatus(bytes.status());
   resp->ParseFromString(*bytes);
   return grpc::Status::OK;

@@ -12,7 +12,8 @@ namespace {
 constexpr Statement kAuthenticate{
     "auth_authenticate",
     "SELECT p.id, p.office_id, p.name, p.role, coalesce(p.clinic_id, ''),"
-    " coalesce(p.courier_id, ''), p.disabled, p.created_at::text FROM tokens t JOIN principals p ON p.id = t.principal_id"
+    " coalesce(p.courier_id, ''), p.disabled, p.created_at::text FROM tokens t JOIN principals p "
+    "ON p.id = t.principal_id"
     " WHERE t.token_sha256 = $1 AND t.revoked_at IS NULL AND NOT p.disabled"};
 constexpr Statement kClinicExists{"auth_clinic_exists",
                                   "SELECT 1 FROM clinics WHERE office_id = $1 AND id = $2"};
@@ -29,7 +30,8 @@ PrincipalRecord PrincipalFromRow(const pqxx::row& row) {
   r.principal.id = row[0].as<int64_t>();
   r.principal.office_id = row[1].as<std::string>();
   r.principal.name = row[2].as<std::string>();
-  r.principal.role = domain::RoleFromName(row[3].as<std::string>()).value_or(domain::Role::kOfficer);
+  r.principal.role =
+      domain::RoleFromName(row[3].as<std::string>()).value_or(domain::Role::kOfficer);
   r.principal.clinic_id = row[4].as<std::string>();
   r.principal.courier_id = row[5].as<std::string>();
   r.disabled = row[6].as<bool>();
@@ -137,21 +139,21 @@ absl::StatusOr<IssuedToken> AuthRepository::CreateToken(
   IssuedToken issued;
   absl::StatusOr<std::string> response =
       RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
-    pqxx::result p = tx.Exec(kGet, m.actor.office_id, principal_id);
-    if (p.empty()) {
-      return absl::NotFoundError(absl::StrCat("principal ", principal_id, " not found"));
-    }
-    IssuedToken t;
-    t.principal = PrincipalFromRow(p[0]);
-    t.token = loket::NewToken();
-    pqxx::result r = tx.Exec(kInsertToken, m.actor.office_id, principal_id,
-                             pqxx::binarystring(Sha256(t.token)));
-    t.token_id = r[0][0].as<int64_t>();
-    issued = t;
-    // The replay record must not hold the secret (only digests of tokens are stored).
-    t.token.clear();
-    return encode(t);
-  });
+        pqxx::result p = tx.Exec(kGet, m.actor.office_id, principal_id);
+        if (p.empty()) {
+          return absl::NotFoundError(absl::StrCat("principal ", principal_id, " not found"));
+        }
+        IssuedToken t;
+        t.principal = PrincipalFromRow(p[0]);
+        t.token = loket::NewToken();
+        pqxx::result r = tx.Exec(kInsertToken, m.actor.office_id, principal_id,
+                                 pqxx::binarystring(Sha256(t.token)));
+        t.token_id = r[0][0].as<int64_t>();
+        issued = t;
+        // The replay record must not hold the secret (only digests of tokens are stored).
+        t.token.clear();
+        return encode(t);
+      });
   if (!response.ok()) return response.status();
   issued.response = *std::move(response);
   return issued;

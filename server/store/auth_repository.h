@@ -1,5 +1,5 @@
-// Principals and their bearer tokens (DESIGN.md section 6). Only SHA-256 digests of tokens are stored.
-// Thread-safe (holds only a Database reference).
+// Principals and their bearer tokens (DESIGN.md section 6). Only SHA-256 digests of tokens are
+// stored. Thread-safe (holds only a Database reference).
 #ifndef LOKET_SERVER_STORE_AUTH_REPOSITORY_H_
 #define LOKET_SERVER_STORE_AUTH_REPOSITORY_H_
 

@@ -19,7 +19,8 @@ using domain::CaseState;
 
 constexpr Statement kOffice{"case_office",
                             "SELECT utc_offset_minutes, name FROM offices WHERE id = $1"};
-constexpr Statement kHolidays{"case_holidays", "SELECT day::text FROM holidays WHERE office_id = $1"};
+constexpr Statement kHolidays{"case_holidays",
+                              "SELECT day::text FROM holidays WHERE office_id = $1"};
 constexpr Statement kPermitType{
     "case_permit_type",
     "SELECT name, fee_idr, service_level_days, health_worker FROM permit_types"
@@ -29,23 +30,22 @@ constexpr Statement kPermitDocs{
     "SELECT code, name, mandatory FROM permit_type_documents WHERE office_id = $1"
     " AND permit_type = $2 ORDER BY position, code"};
 
-#define LOKET_CASE_COLUMNS                                                                         \
+#define LOKET_CASE_COLUMNS                                                                        \
   "id, office_id, permit_type, channel, state, version, applicant_nik, applicant_name,"           \
-  " applicant_phone, applicant_email, priority_class, array_to_string(accessibility_needs, ','),"  \
-  " coalesce(clinic_id, ''), practice_place, str_number, sla_days, sla_started_on::text,"          \
-  " sla_paused_days, sla_paused_since::text, revision_reason, decision_note,"                      \
-  " coalesce(permit_number, ''), coalesce(verification_code, ''), issued_on::text,"                \
+  " applicant_phone, applicant_email, priority_class, array_to_string(accessibility_needs, ',')," \
+  " coalesce(clinic_id, ''), practice_place, str_number, sla_days, sla_started_on::text,"         \
+  " sla_paused_days, sla_paused_since::text, revision_reason, decision_note,"                     \
+  " coalesce(permit_number, ''), coalesce(verification_code, ''), issued_on::text,"               \
   " created_at::text, updated_at::text, applicant_language"
 
 constexpr Statement kLoadCase{"case_load",
                               "SELECT " LOKET_CASE_COLUMNS " FROM cases WHERE id = $1"};
 constexpr Statement kListCases{
-    "case_list",
-    "SELECT " LOKET_CASE_COLUMNS
-    " FROM cases WHERE office_id = $1 AND id > $2 AND ($3 = '' OR state = $3)"
-    " AND ($4 = '' OR channel = $4) AND ($5 = '' OR permit_type = $5)"
-    " AND ($6 = '' OR clinic_id = $6) AND (NOT $7::boolean OR due_date < $8::date)"
-    " ORDER BY id LIMIT $9"};
+    "case_list", "SELECT " LOKET_CASE_COLUMNS
+                 " FROM cases WHERE office_id = $1 AND id > $2 AND ($3 = '' OR state = $3)"
+                 " AND ($4 = '' OR channel = $4) AND ($5 = '' OR permit_type = $5)"
+                 " AND ($6 = '' OR clinic_id = $6) AND (NOT $7::boolean OR due_date < $8::date)"
+                 " ORDER BY id LIMIT $9"};
 constexpr Statement kDocCodes{"case_doc_codes",
                               "SELECT DISTINCT code FROM documents WHERE case_id = $1"};
 constexpr Statement kDocuments{
@@ -56,7 +56,8 @@ constexpr Statement kInsertCase{
     "case_insert",
     "INSERT INTO cases (office_id, permit_type, channel, state, applicant_nik, applicant_name,"
     " applicant_phone, applicant_email, priority_class, accessibility_needs, clinic_id,"
-    " practice_place, str_number, sla_days, sla_started_on, due_date, created_by, applicant_language)"
+    " practice_place, str_number, sla_days, sla_started_on, due_date, created_by, "
+    "applicant_language)"
     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, string_to_array($10, ',')::text[], $11, $12, $13,"
     " $14, $15::date, $16::date, $17, $18)"
     " RETURNING id, version, created_at::text, updated_at::text"};
@@ -101,10 +102,11 @@ constexpr Statement kRecentToAddress{
     " AND scheduled_for > $3::timestamptz - interval '1 day'"};
 constexpr Statement kInsertNotification{
     "case_insert_notification",
-    "INSERT INTO notifications (office_id, case_id, channel, address, template_id, language, urgent,"
+    "INSERT INTO notifications (office_id, case_id, channel, address, template_id, language, "
+    "urgent,"
     " scheduled_for) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::timestamptz) RETURNING id"};
-constexpr Statement kLinkNotificationTask{
-    "case_link_notification_task", "UPDATE notifications SET task_id = $2 WHERE id = $1"};
+constexpr Statement kLinkNotificationTask{"case_link_notification_task",
+                                          "UPDATE notifications SET task_id = $2 WHERE id = $1"};
 constexpr Statement kNotifications{
     "case_notifications",
     "SELECT id, channel, address, template_id, status, attempts, provider_message_id, detail,"
@@ -164,8 +166,8 @@ CaseView CaseFromRow(const pqxx::row& row) {
   c.applicant.name = row[7].as<std::string>();
   c.applicant.phone = row[8].as<std::string>();
   c.applicant.email = row[9].as<std::string>();
-  c.applicant.priority =
-      domain::PriorityClassFromName(row[10].as<std::string>()).value_or(domain::PriorityClass::kNone);
+  c.applicant.priority = domain::PriorityClassFromName(row[10].as<std::string>())
+                             .value_or(domain::PriorityClass::kNone);
   for (absl::string_view n : absl::StrSplit(row[11].as<std::string>(), ',', absl::SkipEmpty())) {
     if (auto need = domain::AccessibilityNeedFromName(std::string(n))) {
       c.applicant.needs.push_back(*need);
@@ -241,8 +243,7 @@ void EnqueueNotifications(Tx& tx, const NotificationEncoder& encode, const Clock
                           const std::string& permit_name, std::optional<absl::CivilDay> due) {
   if (!encode) return;
   absl::Time now = clock.Now();
-  for (domain::Notification& n :
-       domain::NotificationsForTransition(c, action, permit_name, due)) {
+  for (domain::Notification& n : domain::NotificationsForTransition(c, action, permit_name, due)) {
     std::vector<absl::Time> recent;
     for (const auto& row : tx.Exec(kRecentToAddress, c.office_id, n.address, TimestampParam(now))) {
       recent.push_back(ParseTimestamp(row[0].as<std::string>()));
@@ -254,9 +255,9 @@ void EnqueueNotifications(Tx& tx, const NotificationEncoder& encode, const Clock
                    std::string(domain::NotificationChannelName(n.channel)), n.address,
                    n.template_id, n.language, n.urgent, TimestampParam(when))[0][0]
                .as<int64_t>();
-    int64_t task_id = EnqueueInTx(tx, NewTask{c.office_id, "notify.send",
-                                              absl::StrCat("notification:", n.id), encode(n), when,
-                                              8});
+    int64_t task_id =
+        EnqueueInTx(tx, NewTask{c.office_id, "notify.send", absl::StrCat("notification:", n.id),
+                                encode(n), when, 8});
     tx.Exec(kLinkNotificationTask, n.id, task_id);
   }
 }
@@ -377,11 +378,11 @@ absl::StatusOr<std::vector<CaseView>> CaseRepository::List(const domain::Princip
       if (!clinic.empty() && clinic != viewer.clinic_id) return absl::OkStatus();
       clinic = viewer.clinic_id;
     }
-    pqxx::result r = tx.Exec(
-        kListCases, viewer.office_id, f.after_id,
-        f.state ? std::string(domain::CaseStateName(*f.state)) : std::string(),
-        f.channel ? std::string(domain::ChannelName(*f.channel)) : std::string(), f.permit_type,
-        clinic, f.overdue_only, FormatDay(office->today), f.page_size);
+    pqxx::result r =
+        tx.Exec(kListCases, viewer.office_id, f.after_id,
+                f.state ? std::string(domain::CaseStateName(*f.state)) : std::string(),
+                f.channel ? std::string(domain::ChannelName(*f.channel)) : std::string(),
+                f.permit_type, clinic, f.overdue_only, FormatDay(office->today), f.page_size);
     for (const auto& row : r) {
       CaseView v = CaseFromRow(row);
       v.sla = domain::ComputeSla(v.c.sla, office->calendar, office->today,
@@ -463,14 +464,16 @@ absl::StatusOr<std::string> CaseRepository::Transition(const Mutation& m, int64_
       // The counter row stays locked until commit, so numbers are gapless: a rolled-back issue
       // gives its number back.
       int year = static_cast<int>(office->today.year());
-      int64_t seq = tx.Exec(kNextPermitNumber, c.office_id, c.permit_type, year)[0][0].as<int64_t>();
+      int64_t seq =
+          tx.Exec(kNextPermitNumber, c.office_id, c.permit_type, year)[0][0].as<int64_t>();
       in.permit_number = domain::FormatPermitNumber(seq, c.permit_type, c.office_id, year);
       in.verification_code = NewReadableCode(10);
     }
     CaseState from = c.state;
     absl::Status s = domain::ApplyTransition(c, t, in);
     if (!s.ok()) return s;
-    v->sla = domain::ComputeSla(c.sla, office->calendar, office->today, domain::SlaApplies(c.state));
+    v->sla =
+        domain::ComputeSla(c.sla, office->calendar, office->today, domain::SlaApplies(c.state));
     pqxx::result r = tx.Exec(
         kUpdateCase, case_id, c.version, std::string(domain::CaseStateName(c.state)),
         DayOrNull(c.sla.started_on), c.sla.paused_working_days, DayOrNull(c.sla.paused_since),

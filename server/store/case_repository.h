@@ -2,8 +2,8 @@
 //
 // Every mutation is one transaction: load the case, apply the domain transition, write it back with
 // `UPDATE ... WHERE version = $old`, append a case_events row, and record the response under the
-// request_id. A concurrent writer makes the loser fail with ABORTED; nothing is read-checked-written
-// outside the transaction. Thread-safe (holds only references).
+// request_id. A concurrent writer makes the loser fail with ABORTED; nothing is
+// read-checked-written outside the transaction. Thread-safe (holds only references).
 #ifndef LOKET_SERVER_STORE_CASE_REPOSITORY_H_
 #define LOKET_SERVER_STORE_CASE_REPOSITORY_H_
 
@@ -53,7 +53,7 @@ struct NotificationInfo {
 struct CaseView {
   domain::Case c;
   domain::SlaStatus sla;
-  std::vector<DocumentInfo> documents;  // empty in list results
+  std::vector<DocumentInfo> documents;          // empty in list results
   std::vector<NotificationInfo> notifications;  // filled by Get only
   absl::Time created_at;
   absl::Time updated_at;
@@ -115,7 +115,8 @@ class CaseRepository {
  public:
   // Transitions that concern the applicant enqueue notify.send tasks in their own transaction,
   // encoded by `encode_notification`; without one, nothing is sent.
-  CaseRepository(Database& db, const Clock& clock, NotificationEncoder encode_notification = nullptr,
+  CaseRepository(Database& db, const Clock& clock,
+                 NotificationEncoder encode_notification = nullptr,
                  domain::NotificationPolicy policy = {})
       : db_(db),
         clock_(clock),
@@ -133,13 +134,13 @@ class CaseRepository {
   // The viewer's cases matching `f`, by id; a clinic sees only its own.
   absl::StatusOr<std::vector<CaseView>> List(const domain::Principal& viewer, const CaseFilter& f);
 
-  // Files a document on the case. FAILED_PRECONDITION once the case is decided; INVALID_ARGUMENT for
-  // a document code the permit type does not list.
+  // Files a document on the case. FAILED_PRECONDITION once the case is decided; INVALID_ARGUMENT
+  // for a document code the permit type does not list.
   absl::StatusOr<std::string> AttachDocument(const Mutation& m, int64_t case_id, NewDocument doc,
                                              const CaseEncoder& encode);
 
-  // Applies a named transition. ABORTED when `expected_version` is stale or a concurrent writer won;
-  // FAILED_PRECONDITION (naming the current state) when illegal; NOT_FOUND as for Get.
+  // Applies a named transition. ABORTED when `expected_version` is stale or a concurrent writer
+  // won; FAILED_PRECONDITION (naming the current state) when illegal; NOT_FOUND as for Get.
   absl::StatusOr<std::string> Transition(const Mutation& m, int64_t case_id,
                                          std::optional<int64_t> expected_version,
                                          domain::Transition t, std::string note,

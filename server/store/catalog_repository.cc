@@ -15,10 +15,9 @@ constexpr Statement kDocuments{
     "catalog_documents",
     "SELECT permit_type, code, name, mandatory FROM permit_type_documents WHERE office_id = $1"
     " ORDER BY permit_type, position, code"};
-constexpr Statement kHolidays{
-    "catalog_holidays",
-    "SELECT day::text, name FROM holidays WHERE office_id = $1"
-    " AND ($2 = 0 OR extract(year FROM day) = $2) ORDER BY day"};
+constexpr Statement kHolidays{"catalog_holidays",
+                              "SELECT day::text, name FROM holidays WHERE office_id = $1"
+                              " AND ($2 = 0 OR extract(year FROM day) = $2) ORDER BY day"};
 constexpr Statement kClinics{
     "catalog_clinics",
     "SELECT id, name, kind, address, coalesce(latitude, 0), coalesce(longitude, 0) FROM clinics"

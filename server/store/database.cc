@@ -125,14 +125,14 @@ absl::Status Database::Ping() {
 
 absl::Status Database::Migrate() {
   static constexpr Statement kLock{"migrate_lock", "SELECT pg_advisory_xact_lock(7406001)"};
-  static constexpr Statement kCreate{
-      "migrate_create",
-      "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL,"
-      " applied_at timestamptz NOT NULL DEFAULT now())"};
+  static constexpr Statement kCreate{"migrate_create",
+                                     "CREATE TABLE IF NOT EXISTS schema_migrations (version "
+                                     "integer PRIMARY KEY, name text NOT NULL,"
+                                     " applied_at timestamptz NOT NULL DEFAULT now())"};
   static constexpr Statement kApplied{"migrate_applied",
                                       "SELECT 1 FROM schema_migrations WHERE version = $1"};
-  static constexpr Statement kRecord{"migrate_record",
-                                     "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)"};
+  static constexpr Statement kRecord{
+      "migrate_record", "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)"};
   for (const Migration& m : EmbeddedMigrations()) {
     absl::Status s = impl_->RunTx([&](Tx& tx) -> absl::Status {
       tx.Exec(kLock);  // held until this transaction ends; serialises replicas and parallel tests
@@ -144,8 +144,8 @@ absl::Status Database::Migrate() {
     });
     if (!s.ok()) {
       if (absl::IsUnavailable(s)) return s;
-      return absl::InternalError(absl::StrFormat("migration %04d_%s: %s", m.version, m.name,
-                                                 s.message()));
+      return absl::InternalError(
+          absl::StrFormat("migration %04d_%s: %s", m.version, m.name, s.message()));
     }
   }
   return absl::OkStatus();

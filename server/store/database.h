@@ -1,8 +1,9 @@
 // The connection to PostgreSQL: a fixed pool of connections, shared by every repository.
 //
-// Thread-safe. Connections are opened lazily and re-opened after a failure, so loketd starts while the
-// database is down and recovers by itself when it returns: calls in between fail with UNAVAILABLE.
-// pqxx stays behind this header (DESIGN.md section 2): repositories reach it through store/pg.h.
+// Thread-safe. Connections are opened lazily and re-opened after a failure, so loketd starts while
+// the database is down and recovers by itself when it returns: calls in between fail with
+// UNAVAILABLE. pqxx stays behind this header (DESIGN.md section 2): repositories reach it through
+// store/pg.h.
 #ifndef LOKET_SERVER_STORE_DATABASE_H_
 #define LOKET_SERVER_STORE_DATABASE_H_
 
@@ -33,9 +34,9 @@ class Database {
   // Runs `SELECT 1`. Returns UNAVAILABLE when the database cannot be reached.
   absl::Status Ping();
 
-  // Applies the embedded migrations not yet recorded in schema_migrations, in order, each in its own
-  // transaction, under an advisory lock so concurrent replicas and tests do not race.
-  // Returns UNAVAILABLE when the database cannot be reached, INTERNAL when a migration fails.
+  // Applies the embedded migrations not yet recorded in schema_migrations, in order, each in its
+  // own transaction, under an advisory lock so concurrent replicas and tests do not race. Returns
+  // UNAVAILABLE when the database cannot be reached, INTERNAL when a migration fails.
   absl::Status Migrate();
 
   Impl& impl() { return *impl_; }

@@ -7,7 +7,8 @@ namespace loket::store {
 namespace {
 
 constexpr Statement kFind{
-    "idem_find", "SELECT method, response FROM idempotency WHERE office_id = $1 AND request_id = $2"};
+    "idem_find",
+    "SELECT method, response FROM idempotency WHERE office_id = $1 AND request_id = $2"};
 constexpr Statement kRecord{
     "idem_record",
     "INSERT INTO idempotency (office_id, request_id, method, principal_id, response)"

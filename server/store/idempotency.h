@@ -14,9 +14,11 @@ namespace loket::store {
 // Runs `fn` in one transaction and records its response under (office, request_id) in the same
 // transaction. A repeat of a recorded request_id returns the recorded response and runs nothing.
 // Errors are not recorded: a failed call changed nothing, so its retry runs afresh.
-// Returns INVALID_ARGUMENT when request_id is missing or not a UUID, or was used for another method.
-absl::StatusOr<std::string> RunIdempotent(Database::Impl& db, const Mutation& m,
-                                          const std::function<absl::StatusOr<std::string>(Tx&)>& fn);
+// Returns INVALID_ARGUMENT when request_id is missing or not a UUID, or was used for another
+// method.
+absl::StatusOr<std::string> RunIdempotent(
+    Database::Impl& db, const Mutation& m,
+    const std::function<absl::StatusOr<std::string>(Tx&)>& fn);
 
 }  // namespace loket::store
 

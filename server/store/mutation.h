@@ -10,7 +10,7 @@ namespace loket::store {
 
 struct Mutation {
   std::string request_id;  // client-generated UUID; a repeat replays the first response
-  std::string method;      // e.g. "CaseService.Approve"; a request_id reused for another method fails
+  std::string method;  // e.g. "CaseService.Approve"; a request_id reused for another method fails
   domain::Principal actor;
   std::string terminal;  // where the call came from, for the audit log
 };

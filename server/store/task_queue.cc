@@ -14,9 +14,9 @@
 namespace loket::store {
 namespace {
 
-#define LOKET_TASK_COLUMNS                                                                  \
-  "id, office_id, queue, coalesce(dedupe_key, ''), payload, state, attempt, max_attempts,"  \
-  " run_after::text, coalesce(lease_owner, ''), lease_expires_at::text, last_error,"        \
+#define LOKET_TASK_COLUMNS                                                                 \
+  "id, office_id, queue, coalesce(dedupe_key, ''), payload, state, attempt, max_attempts," \
+  " run_after::text, coalesce(lease_owner, ''), lease_expires_at::text, last_error,"       \
   " created_at::text"
 
 constexpr Statement kEnqueue{
@@ -75,12 +75,12 @@ constexpr Statement kFail{
     " last_error = $6, updated_at = now()"
     " WHERE office_id = $1 AND id = $2 AND attempt = $3 AND state = 'leased'"
     " RETURNING " LOKET_TASK_COLUMNS};
-constexpr Statement kGet{"task_get",
-                         "SELECT " LOKET_TASK_COLUMNS " FROM tasks WHERE office_id = $1 AND id = $2"};
-constexpr Statement kList{
-    "task_list",
-    "SELECT " LOKET_TASK_COLUMNS " FROM tasks WHERE office_id = $1 AND ($2 = '' OR queue = $2)"
-    " AND ($3 = '' OR state = $3) ORDER BY id DESC LIMIT $4"};
+constexpr Statement kGet{
+    "task_get", "SELECT " LOKET_TASK_COLUMNS " FROM tasks WHERE office_id = $1 AND id = $2"};
+constexpr Statement kList{"task_list",
+                          "SELECT " LOKET_TASK_COLUMNS
+                          " FROM tasks WHERE office_id = $1 AND ($2 = '' OR queue = $2)"
+                          " AND ($3 = '' OR state = $3) ORDER BY id DESC LIMIT $4"};
 constexpr Statement kRetry{
     "task_retry",
     "UPDATE tasks SET state = 'ready', run_after = now(), max_attempts = attempt + $3,"
@@ -175,8 +175,7 @@ absl::StatusOr<absl::Time> TaskQueue::Heartbeat(const std::string& office_id, in
                                                 int attempt, absl::Duration lease) {
   absl::Time expires;
   absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
-    pqxx::result r =
-        tx.Exec(kHeartbeat, office_id, task_id, attempt, absl::ToDoubleSeconds(lease));
+    pqxx::result r = tx.Exec(kHeartbeat, office_id, task_id, attempt, absl::ToDoubleSeconds(lease));
     if (r.empty()) return Stale(task_id, attempt);
     expires = ParseTimestamp(r[0][0].as<std::string>());
     return absl::OkStatus();
@@ -191,9 +190,8 @@ absl::Status TaskQueue::CompleteNotify(const std::string& office_id, int64_t tas
     pqxx::result r = tx.Exec(kLockLeased, office_id, task_id, attempt);
     if (r.empty()) return Stale(task_id, attempt);
     if (r[0][0].as<std::string>() != "notify.send") {
-      return absl::InvalidArgumentError(
-          absl::StrCat("result: task ", task_id, " is a ", r[0][0].as<std::string>(),
-                       " task, not notify.send"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "result: task ", task_id, " is a ", r[0][0].as<std::string>(), " task, not notify.send"));
     }
     tx.Exec(kNotificationOutcome, task_id, o.delivered, attempt, o.provider_message_id,
             o.detail.substr(0, 500));
@@ -208,8 +206,8 @@ absl::StatusOr<TaskRecord> TaskQueue::Fail(const std::string& office_id, int64_t
   absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
     double delay = absl::ToDoubleSeconds(
         domain::BackoffDelay(attempt, retry_.base, retry_.cap, retry_.jitter, UnitRandom()));
-    pqxx::result r = tx.Exec(kFail, office_id, task_id, attempt, permanent, delay,
-                             error.substr(0, 1000));
+    pqxx::result r =
+        tx.Exec(kFail, office_id, task_id, attempt, permanent, delay, error.substr(0, 1000));
     if (r.empty()) return Stale(task_id, attempt);
     out = TaskFromRow(r[0]);
     if (out.queue == "notify.send") {
@@ -334,7 +332,8 @@ struct TaskWakeups::Impl {
   std::thread thread;
 };
 
-TaskWakeups::TaskWakeups(std::string conninfo) : impl_(std::make_unique<Impl>(std::move(conninfo))) {
+TaskWakeups::TaskWakeups(std::string conninfo)
+    : impl_(std::make_unique<Impl>(std::move(conninfo))) {
   impl_->thread = std::thread([this] { impl_->Run(); });
 }
 

@@ -1,0 +1,175 @@
+// Commands about the server and the office rather than one case: health, who am I, the catalog and
+// calendar, and the admin's principals, tokens and partner clinics.
+#include <iostream>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "clients/cli/command.h"
+#include "clients/cli/enum_names.h"
+#include "clients/cli/output.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "loket/v1/admin.grpc.pb.h"
+#include "loket/v1/catalog.grpc.pb.h"
+
+namespace loket::cli {
+namespace {
+
+using HealthResponse = grpc::health::v1::HealthCheckResponse;
+
+std::unique_ptr<v1::AdminService::Stub> AdminStub(const Invocation& in) {
+  return v1::AdminService::NewStub(in.session().channel());
+}
+
+std::unique_ptr<v1::CatalogService::Stub> CatalogStub(const Invocation& in) {
+  return v1::CatalogService::NewStub(in.session().channel());
+}
+
+int Health(const Invocation& in) {
+  auto stub = grpc::health::v1::Health::NewStub(in.session().channel());
+  grpc::health::v1::HealthCheckRequest req;  // service "": the server as a whole
+  HealthResponse reply;
+  grpc::Status status =
+      in.session().Call([&](grpc::ClientContext& ctx) { return stub->Check(&ctx, req, &reply); });
+  if (!status.ok()) return in.ServerError(status);
+  in.Reply(reply, HealthResponse::ServingStatus_Name(reply.status()) + "\n");
+  return reply.status() == HealthResponse::SERVING ? kExitOk : kExitFailed;
+}
+
+int WhoAmI(const Invocation& in) {
+  auto stub = AdminStub(in);
+  v1::WhoAmIRequest req;
+  v1::Principal reply;
+  grpc::Status status =
+      in.session().Call([&](grpc::ClientContext& ctx) { return stub->WhoAmI(&ctx, req, &reply); });
+  if (!status.ok()) return in.ServerError(status);
+  return in.Reply(reply, FormatPrincipal(reply));
+}
+
+int Catalog(const Invocation& in) {
+  auto stub = CatalogStub(in);
+  v1::ListPermitTypesRequest req;
+  v1::ListPermitTypesResponse reply;
+  grpc::Status status = in.session().Call(
+      [&](grpc::ClientContext& ctx) { return stub->ListPermitTypes(&ctx, req, &reply); });
+  if (!status.ok()) return in.ServerError(status);
+  return in.Reply(reply, FormatPermitTypes(reply));
+}
+
+int Holidays(const Invocation& in) {
+  v1::ListHolidaysRequest req;
+  if (in.args().Has("year")) {
+    int year = 0;
+    if (!absl::SimpleAtoi(in.args().Get("year"), &year) || year < 1900 || year > 9999) {
+      return in.UsageError("--year must be a year, e.g. 2026");
+    }
+    req.set_year(year);
+  }
+  auto stub = CatalogStub(in);
+  v1::ListHolidaysResponse reply;
+  grpc::Status status = in.session().Call(
+      [&](grpc::ClientContext& ctx) { return stub->ListHolidays(&ctx, req, &reply); });
+  if (!status.ok()) return in.ServerError(status);
+  return in.Reply(reply, FormatHolidays(reply));
+}
+
+int CreatePrincipal(const Invocation& in) {
+  absl::StatusOr<std::string> request_id = in.RequestId();
+  if (!request_id.ok()) return in.UsageError(request_id.status().message());
+  v1::CreatePrincipalRequest req;
+  req.set_request_id(*request_id);
+  req.set_name(in.args().Get("name"));
+  v1::Role role;
+  if (absl::Status s = Parse("role", in.args().Get("role"), &role); !s.ok()) {
+    return in.UsageError(s.message());
+  }
+  req.set_role(role);
+  req.set_clinic_id(in.args().Get("clinic"));
+  req.set_courier_id(in.args().Get("courier"));
+  auto stub = AdminStub(in);
+  v1::Principal reply;
+  grpc::Status status = in.session().Call(
+      [&](grpc::ClientContext& ctx) { return stub->CreatePrincipal(&ctx, req, &reply); });
+  if (!status.ok()) return in.ServerError(status);
+  return in.Reply(reply, FormatPrincipal(reply));
+}
+
+int ListPrincipals(const Invocation& in) {
+  auto stub = AdminStub(in);
+  v1::ListPrincipalsRequest req;
+  v1::ListPrincipalsResponse reply;
+  grpc::Status status = in.session().Call(
+      [&](grpc::ClientContext& ctx) { return stub->ListPrincipals(&ctx, req, &reply); });
+  if (!status.ok()) return in.ServerError(status);
+  std::string human;
+  for (const v1::Principal& p : reply.principals()) human += FormatPrincipal(p);
+  return in.Reply(reply, human);
+}
+
+int CreateToken(const Invocation& in) {
+  absl::StatusOr<std::string> request_id = in.RequestId();
+  if (!request_id.ok()) return in.UsageError(request_id.status().message());
+  absl::StatusOr<int64_t> principal = ParsePositive("--principal", in.args().Get("principal"));
+  if (!principal.ok()) return in.UsageError(principal.status().message());
+  v1::CreateTokenRequest req;
+  req.set_request_id(*request_id);
+  req.set_principal_id(*principal);
+  auto stub = AdminStub(in);
+  v1::CreateTokenResponse reply;
+  grpc::Status status = in.session().Call(
+      [&](grpc::ClientContext& ctx) { return stub->CreateToken(&ctx, req, &reply); });
+  if (!status.ok()) return in.ServerError(status);
+  // The token alone on the first line, so that `loket admin token create ... | head -n1` is it.
+  return in.Reply(reply,
+                  absl::StrCat(reply.token(), "\n", "Token ", reply.token_id(), " for ",
+                               reply.principal().name(), " (", Name(reply.principal().role()),
+                               "). It is shown only this once: the server keeps only its "
+                               "SHA-256.\n"));
+}
+
+int RevokeToken(const Invocation& in) {
+  absl::StatusOr<int64_t> id = in.IdArg(0);
+  if (!id.ok()) return in.UsageError(id.status().message());
+  absl::StatusOr<std::string> request_id = in.RequestId();
+  if (!request_id.ok()) return in.UsageError(request_id.status().message());
+  v1::RevokeTokenRequest req;
+  req.set_request_id(*request_id);
+  req.set_token_id(*id);
+  auto stub = AdminStub(in);
+  v1::RevokeTokenResponse reply;
+  grpc::Status status = in.session().Call(
+      [&](grpc::ClientContext& ctx) { return stub->RevokeToken(&ctx, req, &reply); });
+  if (!status.ok()) return in.ServerError(status);
+  return in.Reply(reply, absl::StrCat("Token ", *id, " revoked.\n"));
+}
+
+int Clinics(const Invocation& in) {
+  auto stub = AdminStub(in);
+  v1::ListClinicsRequest req;
+  v1::ListClinicsResponse reply;
+  grpc::Status status = in.session().Call(
+      [&](grpc::ClientContext& ctx) { return stub->ListClinics(&ctx, req, &reply); });
+  if (!status.ok()) return in.ServerError(status);
+  return in.Reply(reply, FormatClinics(reply));
+}
+
+}  // namespace
+
+std::vector<Command> AdminCommands() {
+  return {
+      {"health", "", "is the server serving? (exit 0 if so)", Health},
+      {"whoami", "", "the principal behind the token", WhoAmI},
+      {"catalog", "", "permit types, fees, service levels and documents", Catalog},
+      {"holidays", "[--year Y]", "the office's holidays", Holidays},
+      {"admin principal create",
+       "--name NAME --role officer|approver|counter|clinic|courier|worker|admin [--clinic ID] "
+       "[--courier ID] [--request-id UUID]",
+       "create a principal", CreatePrincipal},
+      {"admin principal list", "", "every principal of the office", ListPrincipals},
+      {"admin token create", "--principal ID [--request-id UUID]",
+       "create a bearer token (shown once)", CreateToken},
+      {"admin token revoke", "ID [--request-id UUID]", "revoke a token", RevokeToken},
+      {"admin clinics", "", "the partner clinics and their ids", Clinics},
+  };
+}
+
+}  // namespace loket::cli

@@ -1,0 +1,362 @@
+// The case commands: `loket clinic ...` for clinic staff, `loket office ...` for officers,
+// approvers and counters, and the public `loket verify-permit`. Both groups call the same
+// CaseService; the server decides what each role may do and see.
+#include <algorithm>
+#include <cstdint>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "clients/cli/command.h"
+#include "clients/cli/enum_names.h"
+#include "clients/cli/output.h"
+#include "common/sha256.h"
+#include "loket/v1/case.grpc.pb.h"
+
+namespace loket::cli {
+namespace {
+
+using CaseStub = v1::CaseService::Stub;
+using TransitionRpc = grpc::Status (CaseStub::*)(grpc::ClientContext*, const v1::TransitionRequest&,
+                                                 v1::Case*);
+
+// Flags every state change accepts.
+constexpr absl::string_view kTransitionFlags = "[--etag E] [--request-id UUID]";
+constexpr absl::string_view kSubmitUsage =
+    "--permit-type CODE --nik NIK --name NAME --phone PHONE [--email E] [--str-number S] "
+    "[--practice-place PLACE] [--priority NONE|ELDERLY|DISABILITY|HEALTH_WORKER] "
+    "[--needs WHEELCHAIR,SIGN_LANGUAGE,SEATED_SERVICE] [--channel ONLINE|COUNTER|APPOINTMENT] "
+    "[--language id|en] [--draft] [--request-id UUID]";
+constexpr absl::string_view kListUsage =
+    "[--state S] [--channel C] [--permit-type T] [--clinic ID] [--overdue] [--page-size N] "
+    "[--page-token T] [--all]";
+
+std::unique_ptr<CaseStub> Stub(const Invocation& in) {
+  return v1::CaseService::NewStub(in.session().channel());
+}
+
+int Submit(const Invocation& in) {
+  const Args& a = in.args();
+  v1::SubmitApplicationRequest req;
+  absl::StatusOr<std::string> request_id = in.RequestId();
+  if (!request_id.ok()) return in.UsageError(request_id.status().message());
+  req.set_request_id(*request_id);
+  req.set_permit_type(absl::AsciiStrToUpper(a.Get("permit-type")));
+  req.set_practice_place(a.Get("practice-place"));
+  req.set_str_number(a.Get("str-number"));
+  req.set_draft(a.Has("draft"));
+  v1::Applicant* applicant = req.mutable_applicant();
+  applicant->set_nik(a.Get("nik"));
+  applicant->set_name(a.Get("name"));
+  applicant->set_phone(a.Get("phone"));
+  applicant->set_email(a.Get("email"));
+  applicant->set_language(a.Get("language"));
+  if (a.Has("priority")) {
+    v1::PriorityClass priority;
+    if (absl::Status s = Parse("priority", a.Get("priority"), &priority); !s.ok()) {
+      return in.UsageError(s.message());
+    }
+    applicant->set_priority_class(priority);
+  }
+  for (absl::string_view word : absl::StrSplit(a.Get("needs"), ',', absl::SkipWhitespace())) {
+    v1::AccessibilityNeed need;
+    if (absl::Status s = Parse("needs", absl::StripAsciiWhitespace(word), &need); !s.ok()) {
+      return in.UsageError(s.message());
+    }
+    applicant->add_accessibility_needs(need);
+  }
+  if (a.Has("channel")) {
+    v1::Channel channel;
+    if (absl::Status s = Parse("channel", a.Get("channel"), &channel); !s.ok()) {
+      return in.UsageError(s.message());
+    }
+    req.set_channel(channel);
+  }
+  v1::Case reply;
+  auto stub = Stub(in);
+  grpc::Status status = in.session().Call(
+      [&](grpc::ClientContext& ctx) { return stub->SubmitApplication(&ctx, req, &reply); });
+  if (!status.ok()) return in.ServerError(status);
+  return in.Reply(reply, FormatCase(reply));
+}
+
+// `list` and `overdue`: one page, or every page with --all. Under --json the pages are merged
+// into one ListCasesResponse so the output stays a single JSON document.
+int ListCases(const Invocation& in, bool overdue_only) {
+  const Args& a = in.args();
+  v1::ListCasesRequest req;
+  if (a.Has("state")) {
+    v1::CaseState state;
+    if (absl::Status s = Parse("state", a.Get("state"), &state); !s.ok()) {
+      return in.UsageError(s.message());
+    }
+    req.set_state(state);
+  }
+  if (a.Has("channel")) {
+    v1::Channel channel;
+    if (absl::Status s = Parse("channel", a.Get("channel"), &channel); !s.ok()) {
+      return in.UsageError(s.message());
+    }
+    req.set_channel(channel);
+  }
+  if (a.Has("page-size")) {
+    absl::StatusOr<int64_t> n = ParsePositive("--page-size", a.Get("page-size"));
+    if (!n.ok()) return in.UsageError(n.status().message());
+    req.set_page_size(static_cast<int32_t>(std::min<int64_t>(*n, INT32_MAX)));
+  }
+  req.set_permit_type(absl::AsciiStrToUpper(a.Get("permit-type")));
+  req.set_clinic_id(a.Get("clinic"));
+  req.set_overdue_only(overdue_only || a.Has("overdue"));
+  req.set_page_token(a.Get("page-token"));
+  const bool all_pages = a.Has("all");
+
+  auto stub = Stub(in);
+  v1::ListCasesResponse merged;
+  int printed = 0;
+  while (true) {
+    v1::ListCasesResponse page;
+    grpc::Status status = in.session().Call(
+        [&](grpc::ClientContext& ctx) { return stub->ListCases(&ctx, req, &page); });
+    if (!status.ok()) return in.ServerError(status);
+    for (const v1::Case& c : page.cases()) {
+      if (in.json()) {
+        *merged.add_cases() = c;
+      } else {
+        std::cout << FormatCaseLine(c);
+        ++printed;
+      }
+    }
+    if (!all_pages || page.next_page_token().empty()) {
+      merged.set_next_page_token(page.next_page_token());
+      break;
+    }
+    req.set_page_token(page.next_page_token());
+  }
+  if (in.json()) return in.Reply(merged, "");
+  if (printed == 0) std::cout << "no cases\n";
+  if (!merged.next_page_token().empty()) {
+    // On stderr, so that stdout stays one line per case.
+    std::cerr << "(more cases: add --all, or --page-token " << merged.next_page_token() << ")\n";
+  }
+  return kExitOk;
+}
+
+int ShowCase(const Invocation& in, bool with_history) {
+  absl::StatusOr<int64_t> id = in.IdArg(0);
+  if (!id.ok()) return in.UsageError(id.status().message());
+  auto stub = Stub(in);
+  v1::GetCaseRequest req;
+  req.set_case_id(*id);
+  v1::Case c;
+  grpc::Status status =
+      in.session().Call([&](grpc::ClientContext& ctx) { return stub->GetCase(&ctx, req, &c); });
+  if (!status.ok()) return in.ServerError(status);
+  if (!with_history) return in.Reply(c, FormatCase(c));
+
+  v1::GetCaseHistoryRequest hreq;
+  hreq.set_case_id(*id);
+  v1::GetCaseHistoryResponse history;
+  status = in.session().Call(
+      [&](grpc::ClientContext& ctx) { return stub->GetCaseHistory(&ctx, hreq, &history); });
+  if (!status.ok()) return in.ServerError(status);
+  if (in.json()) {
+    // Two replies, one JSON document: {"case": Case, "events": [CaseEvent...]}.
+    std::string out = absl::StrCat(R"({"case":)", ToJson(c), R"(,"events":[)");
+    for (int i = 0; i < history.events_size(); ++i) {
+      absl::StrAppend(&out, i == 0 ? "" : ",", ToJson(history.events(i)));
+    }
+    std::cout << out << "]}\n";
+    return kExitOk;
+  }
+  std::cout << FormatCase(c) << "History:\n";
+  for (const v1::CaseEvent& e : history.events()) std::cout << "  " << FormatEvent(e);
+  return kExitOk;
+}
+
+int History(const Invocation& in) {
+  absl::StatusOr<int64_t> id = in.IdArg(0);
+  if (!id.ok()) return in.UsageError(id.status().message());
+  auto stub = Stub(in);
+  v1::GetCaseHistoryRequest req;
+  req.set_case_id(*id);
+  v1::GetCaseHistoryResponse reply;
+  grpc::Status status = in.session().Call(
+      [&](grpc::ClientContext& ctx) { return stub->GetCaseHistory(&ctx, req, &reply); });
+  if (!status.ok()) return in.ServerError(status);
+  std::string human;
+  for (const v1::CaseEvent& e : reply.events()) human += FormatEvent(e);
+  return in.Reply(reply, human);
+}
+
+// Streams events until the server ends the watch (the case reached a final state). A dropped
+// stream is resumed after the last event seen, with the same back-off as a unary call.
+int Watch(const Invocation& in) {
+  absl::StatusOr<int64_t> id = in.IdArg(0);
+  if (!id.ok()) return in.UsageError(id.status().message());
+  v1::WatchCaseRequest req;
+  req.set_case_id(*id);
+  if (in.args().Has("after")) {
+    int64_t after = 0;
+    if (!absl::SimpleAtoi(in.args().Get("after"), &after) || after < 0) {
+      return in.UsageError("--after must be an event id (0 or more)");
+    }
+    req.set_after_event_id(after);
+  }
+  auto stub = Stub(in);
+  for (int retry = 0;;) {
+    grpc::ClientContext ctx;
+    in.session().Prepare(ctx, /*with_deadline=*/false);
+    std::unique_ptr<grpc::ClientReader<v1::CaseEvent>> reader = stub->WatchCase(&ctx, req);
+    v1::CaseEvent e;
+    while (reader->Read(&e)) {
+      std::cout << (in.json() ? ToJson(e) + "\n" : FormatEvent(e)) << std::flush;
+      req.set_after_event_id(e.id());
+      retry = 0;
+    }
+    grpc::Status status = reader->Finish();
+    if (status.ok()) return kExitOk;
+    if (!IsRetryable(status.error_code()) || retry == kMaxRetries) return in.ServerError(status);
+    absl::SleepFor(Backoff(retry++));
+  }
+}
+
+std::string GuessMediaType(absl::string_view path) {
+  std::string lower = absl::AsciiStrToLower(path);
+  if (absl::EndsWith(lower, ".pdf")) return "application/pdf";
+  if (absl::EndsWith(lower, ".jpg") || absl::EndsWith(lower, ".jpeg")) return "image/jpeg";
+  if (absl::EndsWith(lower, ".png")) return "image/png";
+  return "";
+}
+
+int Attach(const Invocation& in) {
+  absl::StatusOr<int64_t> id = in.IdArg(0);
+  if (!id.ok()) return in.UsageError(id.status().message());
+  absl::StatusOr<std::string> request_id = in.RequestId();
+  if (!request_id.ok()) return in.UsageError(request_id.status().message());
+  const std::string path = in.args().Get("file");
+  std::string media_type = in.args().Get("media-type", GuessMediaType(path));
+  if (media_type.empty()) {
+    return in.UsageError(absl::StrCat("cannot tell the media type of ", path,
+                                      " (.pdf, .jpg, .jpeg, .png); give --media-type"));
+  }
+  std::ifstream file(path, std::ios::binary);
+  std::ostringstream content;
+  if (file) content << file.rdbuf();
+  if (!file) return in.UsageError(absl::StrCat("cannot read ", path));
+
+  v1::AttachDocumentRequest req;
+  req.set_request_id(*request_id);
+  req.set_case_id(*id);
+  req.set_code(absl::AsciiStrToUpper(in.args().Get("code")));
+  req.set_file_name(path.substr(path.find_last_of('/') + 1));  // npos + 1 == 0: no directory
+  req.set_media_type(media_type);
+  req.set_content(content.str());
+  req.set_sha256_hex(Sha256Hex(req.content()));
+  auto stub = Stub(in);
+  v1::Case reply;
+  grpc::Status status = in.session().Call(
+      [&](grpc::ClientContext& ctx) { return stub->AttachDocument(&ctx, req, &reply); });
+  if (!status.ok()) return in.ServerError(status);
+  return in.Reply(reply, FormatCase(reply));
+}
+
+int Transition(const Invocation& in, TransitionRpc rpc) {
+  absl::StatusOr<int64_t> id = in.IdArg(0);
+  if (!id.ok()) return in.UsageError(id.status().message());
+  absl::StatusOr<std::string> request_id = in.RequestId();
+  if (!request_id.ok()) return in.UsageError(request_id.status().message());
+  v1::TransitionRequest req;
+  req.set_request_id(*request_id);
+  req.set_case_id(*id);
+  req.set_etag(in.args().Get("etag"));
+  req.set_note(in.args().Get("note"));
+  auto stub = Stub(in);
+  v1::Case reply;
+  grpc::Status status = in.session().Call(
+      [&](grpc::ClientContext& ctx) { return ((*stub).*rpc)(&ctx, req, &reply); });
+  if (!status.ok()) return in.ServerError(status);
+  return in.Reply(reply, FormatCase(reply));
+}
+
+int VerifyPermit(const Invocation& in) {
+  v1::VerifyPermitRequest req;
+  req.set_permit_number(in.args().Get("number"));
+  req.set_verification_code(in.args().Get("code"));
+  auto stub = Stub(in);
+  v1::VerifyPermitResponse reply;
+  grpc::Status status = in.session().Call(
+      [&](grpc::ClientContext& ctx) { return stub->VerifyPermit(&ctx, req, &reply); });
+  if (!status.ok()) return in.ServerError(status);
+  std::string human = "NOT VALID\n";
+  if (reply.valid()) {
+    human = absl::StrCat("VALID: ", reply.permit_type(), ", holder ", reply.holder_name(),
+                         ", issued ", reply.issued_on(), ", ", reply.office_name(), "\n");
+  }
+  in.Reply(reply, human);
+  return reply.valid() ? kExitOk : kExitFailed;
+}
+
+Command TransitionCommand(std::string name, absl::string_view note, std::string help,
+                          TransitionRpc rpc) {
+  std::string usage = absl::StrCat("CASE ", note, note.empty() ? "" : " ", kTransitionFlags);
+  return {std::move(name), std::move(usage), std::move(help),
+          [rpc](const Invocation& in) { return Transition(in, rpc); }};
+}
+
+}  // namespace
+
+std::vector<Command> CaseCommands() {
+  auto list = [](const Invocation& in) { return ListCases(in, /*overdue_only=*/false); };
+  auto show = [](const Invocation& in) { return ShowCase(in, /*with_history=*/false); };
+  auto show_all = [](const Invocation& in) { return ShowCase(in, /*with_history=*/true); };
+  constexpr absl::string_view kOptionalNote = "[--note TEXT]";
+  constexpr absl::string_view kNote = "--note TEXT";
+  return {
+      {"clinic submit", std::string(kSubmitUsage), "file an application for a health worker",
+       Submit},
+      {"clinic list", std::string(kListUsage), "the clinic's cases", list},
+      {"clinic show", "CASE", "one case with its documents", show},
+      {"clinic attach", "CASE --code DOC --file PATH [--media-type T] [--request-id UUID]",
+       "attach a document (PDF, JPEG or PNG, at most 5 MiB)", Attach},
+      TransitionCommand("clinic revise", kOptionalNote, "send a case back after a revision",
+                        &CaseStub::SubmitRevision),
+      TransitionCommand("clinic withdraw", kOptionalNote, "withdraw a case", &CaseStub::Withdraw),
+      TransitionCommand("clinic submit-draft", "", "submit a draft", &CaseStub::SubmitDraft),
+      {"clinic history", "CASE", "who did what to a case, and when", History},
+
+      {"office submit", std::string(kSubmitUsage), "file an application for an applicant", Submit},
+      {"office list", std::string(kListUsage), "cases, filtered", list},
+      {"office overdue", "[--page-size N] [--page-token T] [--all]", "cases past their due date",
+       [](const Invocation& in) { return ListCases(in, /*overdue_only=*/true); }},
+      {"office show", "CASE", "one case with its documents and history", show_all},
+      TransitionCommand("office verify", "", "start verification (SUBMITTED -> VERIFYING)",
+                        &CaseStub::StartVerification),
+      TransitionCommand("office request-revision", kNote, "ask the applicant for a revision",
+                        &CaseStub::RequestRevision),
+      TransitionCommand("office approve", kOptionalNote, "approve (approver)", &CaseStub::Approve),
+      TransitionCommand("office reject", kNote, "reject (approver)", &CaseStub::Reject),
+      TransitionCommand("office issue", "", "issue the permit (APPROVED -> ISSUED)",
+                        &CaseStub::Issue),
+      TransitionCommand("office collected", "", "the applicant collected the permit",
+                        &CaseStub::MarkCollected),
+      TransitionCommand("office delivered", "", "the courier delivered the permit",
+                        &CaseStub::MarkDelivered),
+      TransitionCommand("office withdraw", kNote, "withdraw a case", &CaseStub::Withdraw),
+      // Not only clinics keep drafts: `office submit --draft` makes them at the counter too.
+      TransitionCommand("office submit-draft", "", "submit a draft", &CaseStub::SubmitDraft),
+      {"office history", "CASE", "who did what to a case, and when", History},
+      {"office watch", "CASE [--after EVENT_ID]", "print a case's events as they happen", Watch},
+
+      {"verify-permit", "--number NUMBER --code CODE", "check an issued permit (no token needed)",
+       VerifyPermit},
+  };
+}
+
+}  // namespace loket::cli

@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# System test: notifications are never lost and never sent twice, with real processes and real
+# receivers. Clinics submit cases while the notifier is killed with SIGKILL mid-task and restarted,
+# and while loketd is restarted. Afterwards every notification is marked sent, and the receiving
+# ends (a real HTTP gateway and a real SMTP server) saw each notification id exactly once after
+# dedupe by key and at least once before it. The gateway answers 500 to its first requests.
+# Environment: LOKET_BIN_DIR (loketd, loket-notifier, submit_load), set by ctest.
+set -euo pipefail
+: "${LOKET_BIN_DIR:?set LOKET_BIN_DIR}"
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+source "$ROOT/deploy/pg.sh"
+source "$ROOT/deploy/lib-common.sh"
+source "$ROOT/deploy/lib-tokens.sh"
+PY=$(loket_python)
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/loket-notifier.XXXXXX")
+chmod 0711 "$WORK"
+PIDS=()
+LOKETD_PID="" NOTIFIER_PID=""
+cleanup() {
+  local rc=$?
+  trap - EXIT
+  for p in "$LOKETD_PID" "$NOTIFIER_PID" "${PIDS[@]}"; do
+    [[ -n "$p" ]] && kill -KILL "$p" 2>/dev/null || true
+  done
+  pg_stop "$WORK/pg" >/dev/null 2>&1 || true
+  if ((rc != 0)); then
+    for f in loketd.log notifier.log http.err smtp.err; do
+      echo "--- $f" >&2
+      tail -n 20 "$WORK/$f" >&2 2>/dev/null || true
+    done
+  fi
+  rm -rf "$WORK"
+  ((rc == 0)) && echo "PASS: notifier"
+  exit "$rc"
+}
+trap cleanup EXIT
+fail() {
+  echo "FAIL: $*" >&2
+  exit 1
+}
+wait_file() {
+  for ((i = 0; i < 100; i++)); do
+    [[ -s "$1" ]] && return 0
+    sleep 0.1
+  done
+  fail "$1 never appeared"
+}
+
+PG_PORT=$(pg_free_port)
+pg_start "$WORK/pg" "$PG_PORT" >/dev/null
+pg_wait "$PG_PORT"
+DB="host=127.0.0.1 port=$PG_PORT user=postgres dbname=loket"
+psql -X -q -d "host=127.0.0.1 port=$PG_PORT user=postgres dbname=postgres" -c "CREATE DATABASE loket"
+"$LOKET_BIN_DIR/loketd" --migrate_only --db="$DB" 2>>"$WORK/loketd.log"
+for f in "$ROOT"/deploy/seed/*.sql; do psql -X -q -v ON_ERROR_STOP=1 -d "$DB" -f "$f" >/dev/null; done
+read -r _ CLINIC_TOKEN <<<"$(loket_new_token "$DB" bpp "$(loket_ensure_principal "$DB" bpp t-clinic clinic pkm-klandasan-ilir)")"
+read -r _ WORKER_TOKEN <<<"$(loket_new_token "$DB" bpp "$(loket_ensure_principal "$DB" bpp t-worker worker)")"
+
+"$PY" "$ROOT/tests/support/http_receiver.py" --port-file "$WORK/http.port" --log "$WORK/http.log" \
+  --fail-first 5 --status 500 2>"$WORK/http.err" &
+PIDS+=($!)
+"$PY" "$ROOT/tests/support/smtp_receiver.py" --port-file "$WORK/smtp.port" --log "$WORK/smtp.log" \
+  2>"$WORK/smtp.err" &
+PIDS+=($!)
+wait_file "$WORK/http.port"
+wait_file "$WORK/smtp.port"
+
+API="127.0.0.1:$(pg_free_port)"
+start_loketd() {
+  "$LOKET_BIN_DIR/loketd" --listen="$API" --db="$DB" --pool_size=8 --log_requests=false \
+    >>"$WORK/loketd.log" 2>&1 &
+  LOKETD_PID=$!
+  for ((i = 0; i < 100; i++)); do
+    grep -q "serving on port" "$WORK/loketd.log" 2>/dev/null && [[ $(grep -c "serving on port" "$WORK/loketd.log") -ge $1 ]] && return 0
+    sleep 0.1
+  done
+  fail "loketd did not start"
+}
+start_notifier() {
+  "$LOKET_BIN_DIR/loket-notifier" --addr="$API" --token="$WORKER_TOKEN" --concurrency=4 \
+    --lease_seconds=3 --webhook_url="http://127.0.0.1:$(cat "$WORK/http.port")/send" \
+    --smtp_url="smtp://127.0.0.1:$(cat "$WORK/smtp.port")" >>"$WORK/notifier.log" 2>&1 &
+  NOTIFIER_PID=$!
+}
+
+start_loketd 1
+start_notifier
+# About 100 submissions over 5 seconds; each sends an SMS/WA message and an e-mail.
+"$LOKET_BIN_DIR/submit_load" --addr="$API" --token="$CLINIC_TOKEN" --concurrency=4 --rate=20 \
+  --duration=5 --warmup=0 >"$WORK/load.out" 2>&1 &
+LOAD=$!
+sleep 1.5
+echo "== SIGKILL the notifier mid-stream, restart it"
+kill -KILL "$NOTIFIER_PID"
+wait "$NOTIFIER_PID" 2>/dev/null || true
+sleep 0.5
+start_notifier
+sleep 1
+echo "== restart loketd"
+kill -TERM "$LOKETD_PID"
+wait "$LOKETD_PID" 2>/dev/null || true
+start_loketd 2
+wait "$LOAD" || true  # submissions during the restart fail and are simply not counted
+cat "$WORK/load.out"
+
+cases=$(psql -X -At -d "$DB" -c "SELECT count(*) FROM cases")
+((cases >= 40)) || fail "only $cases cases were submitted"
+expected=$(psql -X -At -d "$DB" -c "SELECT count(*) FROM notifications")
+((expected == 2 * cases)) || fail "$cases cases but $expected notifications"
+echo "== waiting for $expected notifications to be delivered"
+for ((i = 0; i < 600; i++)); do
+  pending=$(psql -X -At -d "$DB" -c "SELECT count(*) FROM notifications WHERE status <> 'sent'")
+  ((pending == 0)) && break
+  sleep 0.1
+done
+((pending == 0)) || fail "$pending notifications not delivered: $(psql -X -At -d "$DB" -c "SELECT status, count(*) FROM notifications GROUP BY 1")"
+
+# What the receivers saw, by notification id.
+"$PY" - "$WORK/http.log" "$WORK/smtp.log" "$DB" <<'PYEOF'
+import json, re, subprocess, sys
+http_log, smtp_log, db = sys.argv[1:4]
+def ids(rows):
+    return [int(r) for r in rows if r]
+webhook = [json.loads(l) for l in open(http_log) if l.strip()]
+smtp = [json.loads(l) for l in open(smtp_log) if l.strip()]
+got_webhook = [int(re.search(r"(\d+)$", w["idempotency_key"]).group(1)) for w in webhook]
+got_smtp = [int(re.search(r"loket-notification-(\d+)@", m["message_id"]).group(1)) for m in smtp]
+q = lambda sql: subprocess.run(["psql", "-X", "-At", "-d", db, "-c", sql], capture_output=True,
+                               text=True, check=True).stdout.split()
+want_webhook = set(ids(q("SELECT id FROM notifications WHERE channel = 'webhook'")))
+want_email = set(ids(q("SELECT id FROM notifications WHERE channel = 'email'")))
+ok = True
+for name, got, want in (("webhook", got_webhook, want_webhook), ("smtp", got_smtp, want_email)):
+    missing = want - set(got)
+    extra = set(got) - want
+    dups = len(got) - len(set(got))
+    print(f"   {name}: {len(want)} expected, {len(set(got))} distinct received "
+          f"({len(got)} deliveries, {dups} duplicates before dedupe)")
+    if missing or extra:
+        print(f"FAIL: {name} missing {sorted(missing)[:10]} unexpected {sorted(extra)[:10]}")
+        ok = False
+sys.exit(0 if ok else 1)
+PYEOF
+echo "   the gateway refused the first requests with 500; all were retried"
