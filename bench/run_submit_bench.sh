@@ -47,6 +47,32 @@ INSERT INTO bench_insert (office_id, nik, name, phone, state)
 VALUES ('bpp', '6471065708900001', 'Siti Rahmawati', '+6281234567890', 'SUBMITTED');
 SQL
 
+# A second baseline: the same SQL a submission runs (replay check, case, event, two notifications
+# with their tasks, NOTIFY, replay record) as one pgbench transaction, without gRPC and C++.
+cat >"$WORK/submission.sql" <<'SQL'
+\set n random(1, 2000000000)
+BEGIN;
+SELECT method, response FROM idempotency WHERE office_id = 'bpp' AND request_id = md5(:n::text)::uuid;
+INSERT INTO cases (office_id, permit_type, channel, state, applicant_nik, applicant_name, applicant_phone,
+  applicant_email, priority_class, clinic_id, practice_place, str_number, sla_days, sla_started_on,
+  due_date, created_by) VALUES ('bpp', 'SIP_PERAWAT', 'CLINIC', 'SUBMITTED', '6471065708900001',
+  'Siti Rahmawati', '+62812' || :n, '', 'HEALTH_WORKER', 'pkm-klandasan-ilir', 'Puskesmas', 'STR-1', 5,
+  current_date, current_date + 7, 1) RETURNING id \gset case_
+INSERT INTO case_events (office_id, case_id, actor_id, actor_name, actor_role, terminal, action, to_state)
+  VALUES ('bpp', :case_id, 1, 'bench', 'clinic', 'pgbench', 'Submit', 'SUBMITTED');
+SELECT nextval(pg_get_serial_sequence('notifications', 'id')) AS nid,
+  coalesce((SELECT string_agg(scheduled_for::text, ';') FROM (SELECT scheduled_for FROM notifications
+  WHERE office_id = 'bpp' AND address = '+62812' || :n ORDER BY scheduled_for DESC LIMIT 5) r), '') \gset
+WITH t AS (INSERT INTO tasks (office_id, queue, dedupe_key, payload, run_after)
+  VALUES ('bpp', 'bench.notify', 'notification:' || :nid, '\x00', now()) RETURNING id)
+  INSERT INTO notifications (id, office_id, case_id, channel, address, template_id, task_id)
+  SELECT :nid, 'bpp', :case_id, 'webhook', '+62812' || :n, 'case.submitted', t.id FROM t;
+SELECT pg_notify('loket_tasks', 'bench.notify');
+INSERT INTO idempotency (office_id, request_id, method, principal_id, response)
+  VALUES ('bpp', md5(:n::text)::uuid, 'bench', 1, '\x00') ON CONFLICT DO NOTHING;
+COMMIT;
+SQL
+
 API_PORT=$(pg_free_port)
 "$BIN/loketd" --listen="127.0.0.1:$API_PORT" --db="$DB" --pool_size=16 --log_requests=false \
   2>"$WORK/loketd.log" &
@@ -59,15 +85,20 @@ done
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo),"\
   "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'); PostgreSQL $(psql -X -At -d "$DB" -c 'SHOW server_version')," \
   "fsync $(psql -X -At -d "$DB" -c 'SHOW fsync'), synchronous_commit $(psql -X -At -d "$DB" -c 'SHOW synchronous_commit')"
-printf '%-12s %14s %14s %10s %10s %8s\n' concurrency pgbench_tps loket_per_s ratio p50_ms p99_ms
+printf '%-12s %12s %12s %12s %8s %8s %8s %8s\n' concurrency insert_tps sqlsubmit_tps loket_per_s vs_ins vs_sql p50_ms p99_ms
 for c in "${CONCURRENCY[@]}"; do
   tps=$(pgbench -n -h 127.0.0.1 -p "$PG_PORT" -U postgres -c "$c" -j "$c" -T "$DURATION" \
     -f "$WORK/insert.sql" loket 2>/dev/null | awk '/^tps/ {print $3; exit}')
+  sql_tps=$(pgbench -n -h 127.0.0.1 -p "$PG_PORT" -U postgres -c "$c" -j "$c" -T "$DURATION" \
+    -f "$WORK/submission.sql" loket 2>/dev/null | awk '/^tps/ {print $3; exit}')
   out=$("$BIN/submit_load" --addr="127.0.0.1:$API_PORT" --token="$TOKEN" --concurrency="$c" \
-    --duration="$DURATION" --json | tail -n 1)
+    --duration="$DURATION" --json | tail -n 1 || true)
   per_s=$(sed -E 's/.*"per_second": ([0-9.]+).*/\1/' <<<"$out")
   p50=$(sed -E 's/.*"p50_ms": ([0-9.]+).*/\1/' <<<"$out")
   p99=$(sed -E 's/.*"p99_ms": ([0-9.]+).*/\1/' <<<"$out")
   ratio=$(awk -v a="$per_s" -v b="$tps" 'BEGIN {printf "%.2f", a / b}')
-  printf '%-12s %14.1f %14.1f %10s %10.2f %8.2f\n' "$c" "$tps" "$per_s" "$ratio" "$p50" "$p99"
+  ratio_sql=$(awk -v a="$per_s" -v b="$sql_tps" 'BEGIN {printf "%.2f", a / b}')
+  printf '%-12s %12.1f %12.1f %12.1f %8s %8s %8.2f %8.2f\n' "$c" "$tps" "$sql_tps" "$per_s" "$ratio" \
+    "$ratio_sql" "$p50" "$p99"
+  grep -q "\"failed\": 0" <<<"$out" || echo "  (failures: $out)"
 done

@@ -93,9 +93,10 @@ int main(int argc, char** argv) {
         req.set_request_id(loket::NewUuid());
         req.set_permit_type("SIP_PERAWAT");
         auto* a = req.mutable_applicant();
-        a->set_nik(Nik(serial.fetch_add(1)));
+        int64_t n = serial.fetch_add(1);
+        a->set_nik(Nik(n));
         a->set_name("Siti Rahmawati");
-        a->set_phone("081234567890");
+        a->set_phone(absl::StrFormat("0812%08d", n % 100000000));  // one applicant each
         a->set_priority_class(loket::v1::PRIORITY_CLASS_HEALTH_WORKER);
         req.set_practice_place("Puskesmas Klandasan Ilir");
         req.set_str_number("STR-BENCH");

@@ -69,6 +69,7 @@ grpc::Status AdminServiceImpl::RevokeToken(grpc::ServerContext* ctx,
   auto r = principals_.RevokeToken(
       {req->request_id(), "AdminService.RevokeToken", p, TerminalOf(*ctx)}, req->token_id());
   if (!r.ok()) return ToGrpcStatus(r.status());
+  auth_.ForgetTokens();
   return grpc::Status::OK;
 }
 

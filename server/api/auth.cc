@@ -82,8 +82,15 @@ absl::StatusOr<domain::Principal> Authorizer::Authorize(const grpc::ServerContex
   }
   std::string token(absl::StripAsciiWhitespace(value.substr(kBearer.size())));
   if (token.size() != 64) return absl::UnauthenticatedError("unknown or revoked token");
-  absl::StatusOr<domain::Principal> p = auth_.Authenticate(Sha256(token));
-  if (!p.ok()) return p.status();
+  std::string digest = Sha256(token);
+  absl::StatusOr<domain::Principal> p;
+  if (auto hit = cache_.Get(digest)) {
+    p = *hit;
+  } else {
+    p = auth_.Authenticate(digest);
+    if (!p.ok()) return p.status();
+    cache_.Put(digest, *p);
+  }
   if (!RoleMayCall(p->role, method)) {
     return absl::PermissionDeniedError(absl::StrCat("role ", std::string(domain::RoleName(p->role)),
                                                     " may not call ", std::string(method)));

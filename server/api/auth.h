@@ -9,7 +9,9 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "common/clock.h"
 #include "common/grpc_status.h"
+#include "common/ttl_cache.h"
 #include "server/domain/principal.h"
 #include "server/store/auth_repository.h"
 
@@ -23,7 +25,10 @@ bool RoleMayCall(domain::Role role, std::string_view method);
 
 class Authorizer {
  public:
-  explicit Authorizer(store::AuthRepository& auth) : auth_(auth) {}
+  // Token lookups are cached for `cache_ttl`: a token revoked on another replica stops working
+  // there within that time (at once on the replica that revoked it, see ForgetTokens).
+  explicit Authorizer(store::AuthRepository& auth, absl::Duration cache_ttl = absl::Seconds(5))
+      : auth_(auth), cache_(*SystemClock::Get(), cache_ttl) {}
 
   // The caller of `method`. UNAUTHENTICATED without a valid "authorization: Bearer <token>";
   // PERMISSION_DENIED when the principal's role may not call `method`; UNAVAILABLE when the
@@ -31,8 +36,12 @@ class Authorizer {
   absl::StatusOr<domain::Principal> Authorize(const grpc::ServerContext& ctx,
                                               std::string_view method) const;
 
+  // Drops every cached lookup (after a revocation here).
+  void ForgetTokens() const { cache_.Clear(); }
+
  private:
   store::AuthRepository& auth_;
+  mutable TtlCache<std::string, domain::Principal> cache_;
 };
 
 // Where a call came from, for the audit log: the x-loket-terminal header, else the peer address.

@@ -96,17 +96,22 @@ constexpr Statement kVerifyPermit{
     " FROM cases c JOIN permit_types pt ON pt.office_id = c.office_id AND pt.code = c.permit_type"
     " JOIN offices o ON o.id = c.office_id WHERE c.permit_number = $1"};
 
-constexpr Statement kRecentToAddress{
-    "case_recent_to_address",
-    "SELECT scheduled_for::text FROM notifications WHERE office_id = $1 AND address = $2"
-    " AND scheduled_for > $3::timestamptz - interval '1 day'"};
-constexpr Statement kInsertNotification{
-    "case_insert_notification",
-    "INSERT INTO notifications (office_id, case_id, channel, address, template_id, language, "
-    "urgent,"
-    " scheduled_for) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::timestamptz) RETURNING id"};
-constexpr Statement kLinkNotificationTask{"case_link_notification_task",
-                                          "UPDATE notifications SET task_id = $2 WHERE id = $1"};
+// One round trip: a notification id, and the latest times already scheduled for the address.
+constexpr Statement kReserveNotification{
+    "case_reserve_notification",
+    "SELECT nextval(pg_get_serial_sequence('notifications', 'id')),"
+    " coalesce((SELECT string_agg(scheduled_for::text, ';') FROM (SELECT scheduled_for"
+    " FROM notifications WHERE office_id = $1 AND address = $2"
+    " ORDER BY scheduled_for DESC LIMIT $3) r), '')"};
+// One round trip: the notify.send task and the notification row that points at it.
+constexpr Statement kInsertNotificationWithTask{
+    "case_insert_notification_with_task",
+    "WITH t AS (INSERT INTO tasks (office_id, queue, dedupe_key, payload, run_after, max_attempts)"
+    " VALUES ($1, 'notify.send', 'notification:' || $9::text, $10, $8::timestamptz, 8)"
+    " RETURNING id)"
+    " INSERT INTO notifications (id, office_id, case_id, channel, address, template_id, language,"
+    " urgent, scheduled_for, task_id)"
+    " SELECT $9::bigint, $1, $2, $3, $4, $5, $6, $7, $8::timestamptz, t.id FROM t"};
 constexpr Statement kNotifications{
     "case_notifications",
     "SELECT id, channel, address, template_id, status, attempts, provider_message_id, detail,"
@@ -122,20 +127,27 @@ struct OfficeContext {
   absl::CivilDay today;
 };
 
-absl::StatusOr<OfficeContext> LoadOffice(Tx& tx, const std::string& office_id, absl::Time now) {
-  pqxx::result o = tx.Exec(kOffice, office_id);
-  if (o.empty()) return absl::FailedPreconditionError("office " + office_id + " is not set up");
-  std::set<absl::CivilDay> holidays;
-  for (const auto& row : tx.Exec(kHolidays, office_id)) {
-    holidays.insert(ParseDay(row[0].as<std::string>()));
+absl::StatusOr<OfficeContext> LoadOffice(Tx& tx, const std::string& office_id, absl::Time now,
+                                         TtlCache<std::string, OfficeSnapshot>& cache) {
+  std::optional<OfficeSnapshot> snap = cache.Get(office_id);
+  if (!snap) {
+    pqxx::result o = tx.Exec(kOffice, office_id);
+    if (o.empty()) return absl::FailedPreconditionError("office " + office_id + " is not set up");
+    snap.emplace();
+    snap->name = o[0][1].as<std::string>();
+    snap->utc_offset_minutes = o[0][0].as<int>();
+    for (const auto& row : tx.Exec(kHolidays, office_id)) {
+      snap->holidays.insert(ParseDay(row[0].as<std::string>()));
+    }
+    cache.Put(office_id, *snap);
   }
-  int offset = o[0][0].as<int>();
-  return OfficeContext{o[0][1].as<std::string>(), offset,
-                       domain::WorkingCalendar(std::move(holidays)), LocalDay(now, offset)};
+  return OfficeContext{snap->name, snap->utc_offset_minutes,
+                       domain::WorkingCalendar(snap->holidays),
+                       LocalDay(now, snap->utc_offset_minutes)};
 }
 
-std::optional<domain::PermitType> LoadPermitType(Tx& tx, const std::string& office_id,
-                                                 const std::string& code) {
+std::optional<domain::PermitType> LoadPermitTypeUncached(Tx& tx, const std::string& office_id,
+                                                         const std::string& code) {
   pqxx::result r = tx.Exec(kPermitType, office_id, code);
   if (r.empty()) return std::nullopt;
   domain::PermitType pt;
@@ -148,6 +160,18 @@ std::optional<domain::PermitType> LoadPermitType(Tx& tx, const std::string& offi
     pt.required_documents.push_back(
         {row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<bool>()});
   }
+  return pt;
+}
+
+using PermitTypeCache =
+    TtlCache<std::pair<std::string, std::string>, std::optional<domain::PermitType>>;
+
+std::optional<domain::PermitType> LoadPermitType(Tx& tx, const std::string& office_id,
+                                                 const std::string& code, PermitTypeCache& cache) {
+  auto key = std::make_pair(office_id, code);
+  if (auto hit = cache.Get(key)) return *hit;
+  std::optional<domain::PermitType> pt = LoadPermitTypeUncached(tx, office_id, code);
+  cache.Put(key, pt);
   return pt;
 }
 
@@ -244,21 +268,21 @@ void EnqueueNotifications(Tx& tx, const NotificationEncoder& encode, const Clock
   if (!encode) return;
   absl::Time now = clock.Now();
   for (domain::Notification& n : domain::NotificationsForTransition(c, action, permit_name, due)) {
+    // The latest max_per_window messages to the address decide: new ones go after them.
+    pqxx::result r =
+        tx.Exec(kReserveNotification, c.office_id, n.address, std::max(policy.max_per_window, 1));
+    n.id = r[0][0].as<int64_t>();
     std::vector<absl::Time> recent;
-    for (const auto& row : tx.Exec(kRecentToAddress, c.office_id, n.address, TimestampParam(now))) {
-      recent.push_back(ParseTimestamp(row[0].as<std::string>()));
+    for (absl::string_view t : absl::StrSplit(r[0][1].as<std::string>(), ';', absl::SkipEmpty())) {
+      recent.push_back(ParseTimestamp(std::string(t)));
     }
     absl::Time when =
         domain::ScheduleNotification(now, office.utc_offset_minutes, n.urgent, recent, policy);
     n.params["office_name"] = office.name;
-    n.id = tx.Exec(kInsertNotification, c.office_id, c.id,
-                   std::string(domain::NotificationChannelName(n.channel)), n.address,
-                   n.template_id, n.language, n.urgent, TimestampParam(when))[0][0]
-               .as<int64_t>();
-    int64_t task_id =
-        EnqueueInTx(tx, NewTask{c.office_id, "notify.send", absl::StrCat("notification:", n.id),
-                                encode(n), when, 8});
-    tx.Exec(kLinkNotificationTask, n.id, task_id);
+    tx.Exec(kInsertNotificationWithTask, c.office_id, c.id,
+            std::string(domain::NotificationChannelName(n.channel)), n.address, n.template_id,
+            n.language, n.urgent, TimestampParam(when), n.id, pqxx::binarystring(encode(n)));
+    tx.NotifyOnce("notify.send");
   }
 }
 
@@ -286,10 +310,12 @@ std::vector<NotificationInfo> LoadNotifications(Tx& tx, int64_t case_id) {
 absl::StatusOr<std::string> CaseRepository::Submit(const Mutation& m, NewApplication app,
                                                    const CaseEncoder& encode) {
   return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
-    absl::StatusOr<OfficeContext> office = LoadOffice(tx, m.actor.office_id, clock_.Now());
+    absl::StatusOr<OfficeContext> office =
+        LoadOffice(tx, m.actor.office_id, clock_.Now(), offices_);
     if (!office.ok()) return office.status();
     if (app.permit_type.empty()) return absl::InvalidArgumentError("permit_type: required");
-    std::optional<domain::PermitType> pt = LoadPermitType(tx, m.actor.office_id, app.permit_type);
+    std::optional<domain::PermitType> pt =
+        LoadPermitType(tx, m.actor.office_id, app.permit_type, permit_types_);
     if (!pt) {
       return absl::InvalidArgumentError(
           absl::StrCat("permit_type: unknown permit type \"", app.permit_type, "\""));
@@ -353,7 +379,7 @@ absl::StatusOr<CaseView> CaseRepository::Get(const domain::Principal& viewer, in
   absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
     absl::StatusOr<CaseView> v = LoadVisibleCase(tx, viewer, case_id);
     if (!v.ok()) return v.status();
-    absl::StatusOr<OfficeContext> office = LoadOffice(tx, v->c.office_id, clock_.Now());
+    absl::StatusOr<OfficeContext> office = LoadOffice(tx, v->c.office_id, clock_.Now(), offices_);
     if (!office.ok()) return office.status();
     out = *std::move(v);
     out.sla = domain::ComputeSla(out.c.sla, office->calendar, office->today,
@@ -370,7 +396,7 @@ absl::StatusOr<std::vector<CaseView>> CaseRepository::List(const domain::Princip
                                                            const CaseFilter& f) {
   std::vector<CaseView> out;
   absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
-    absl::StatusOr<OfficeContext> office = LoadOffice(tx, viewer.office_id, clock_.Now());
+    absl::StatusOr<OfficeContext> office = LoadOffice(tx, viewer.office_id, clock_.Now(), offices_);
     if (!office.ok()) return office.status();
     std::string clinic = f.clinic_id;
     if (viewer.role == domain::Role::kClinic) {
@@ -407,7 +433,8 @@ absl::StatusOr<std::string> CaseRepository::AttachDocument(const Mutation& m, in
                        "; documents can be attached while DRAFT, SUBMITTED, VERIFYING or "
                        "REVISION_REQUESTED"));
     }
-    std::optional<domain::PermitType> pt = LoadPermitType(tx, v->c.office_id, v->c.permit_type);
+    std::optional<domain::PermitType> pt =
+        LoadPermitType(tx, v->c.office_id, v->c.permit_type, permit_types_);
     if (!pt) return absl::InternalError("permit type of the case vanished");
     std::vector<std::string> codes;
     bool known = false;
@@ -430,7 +457,7 @@ absl::StatusOr<std::string> CaseRepository::AttachDocument(const Mutation& m, in
     v->updated_at = ParseTimestamp(r[0][1].as<std::string>());
     AppendEvent(tx, m, case_id, "AttachDocument", v->c.state, v->c.state,
                 absl::StrCat(doc.code, ": ", doc.file_name, " (", doc.content.size(), " bytes)"));
-    absl::StatusOr<OfficeContext> office = LoadOffice(tx, v->c.office_id, clock_.Now());
+    absl::StatusOr<OfficeContext> office = LoadOffice(tx, v->c.office_id, clock_.Now(), offices_);
     if (!office.ok()) return office.status();
     v->sla = domain::ComputeSla(v->c.sla, office->calendar, office->today,
                                 domain::SlaApplies(v->c.state));
@@ -452,9 +479,10 @@ absl::StatusOr<std::string> CaseRepository::Transition(const Mutation& m, int64_
                                              *expected_version, ", now ", c.version,
                                              "); re-read and retry"));
     }
-    absl::StatusOr<OfficeContext> office = LoadOffice(tx, c.office_id, clock_.Now());
+    absl::StatusOr<OfficeContext> office = LoadOffice(tx, c.office_id, clock_.Now(), offices_);
     if (!office.ok()) return office.status();
-    std::optional<domain::PermitType> pt = LoadPermitType(tx, c.office_id, c.permit_type);
+    std::optional<domain::PermitType> pt =
+        LoadPermitType(tx, c.office_id, c.permit_type, permit_types_);
     if (!pt) return absl::InternalError("permit type of the case vanished");
     for (const auto& row : tx.Exec(kDocCodes, case_id)) {
       c.attached_document_codes.push_back(row[0].as<std::string>());

@@ -10,12 +10,15 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <set>
+#include <utility>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
+#include "common/ttl_cache.h"
 #include "server/domain/case.h"
 #include "server/domain/notification.h"
 #include "server/domain/principal.h"
@@ -107,6 +110,13 @@ struct PermitVerification {
   std::optional<absl::CivilDay> issued_on;
 };
 
+// The office's settings as cached for a few seconds (read on every call, changed by hand rarely).
+struct OfficeSnapshot {
+  std::string name;
+  int utc_offset_minutes = 480;
+  std::set<absl::CivilDay> holidays;
+};
+
 using CaseEncoder = std::function<std::string(const CaseView&)>;
 // Encodes a notify.send task payload (the api layer owns the wire format).
 using NotificationEncoder = std::function<std::string(const domain::Notification&)>;
@@ -160,6 +170,10 @@ class CaseRepository {
   const Clock& clock_;
   NotificationEncoder encode_notification_;
   domain::NotificationPolicy policy_;
+  // Calendars and the catalog change rarely; 10 s of staleness saves four queries per call.
+  TtlCache<std::string, OfficeSnapshot> offices_{*SystemClock::Get(), absl::Seconds(10)};
+  TtlCache<std::pair<std::string, std::string>, std::optional<domain::PermitType>> permit_types_{
+      *SystemClock::Get(), absl::Seconds(10)};
 };
 
 }  // namespace loket::store

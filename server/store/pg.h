@@ -42,11 +42,18 @@ class Tx {
     return work_.exec_prepared(st.name, args...);
   }
   pqxx::result ExecRaw(const std::string& sql) { return work_.exec(sql); }
+  // Wakes the workers of `queue` when this transaction commits; once per queue per transaction
+  // (PostgreSQL folds duplicates anyway, this saves the round trips).
+  void NotifyOnce(const std::string& queue) {
+    static constexpr Statement kNotify{"tx_notify", "SELECT pg_notify('loket_tasks', $1)"};
+    if (notified_.insert(queue).second) Exec(kNotify, queue);
+  }
   pqxx::work& work() { return work_; }
 
  private:
   pqxx::work& work_;
   PooledConnection& pc_;
+  std::set<std::string> notified_;
 };
 
 struct Database::Impl {

@@ -28,7 +28,6 @@ constexpr Statement kEnqueue{
 constexpr Statement kFindLive{
     "task_find_live",
     "SELECT id FROM tasks WHERE queue = $1 AND dedupe_key = $2 AND state IN ('ready', 'leased')"};
-constexpr Statement kNotify{"task_notify", "SELECT pg_notify('loket_tasks', $1)"};
 constexpr Statement kBury{
     "task_bury",
     "UPDATE tasks SET state = 'dead', lease_owner = NULL, lease_expires_at = NULL,"
@@ -143,7 +142,7 @@ int64_t EnqueueInTx(Tx& tx, const NewTask& t) {
   }
   pqxx::result r = tx.Exec(kEnqueue, t.office_id, t.queue, dedupe, pqxx::binarystring(t.payload),
                            run_after, t.max_attempts);
-  tx.Exec(kNotify, t.queue);
+  tx.NotifyOnce(t.queue);
   if (!r.empty()) return r[0][0].as<int64_t>();
   pqxx::result live = tx.Exec(kFindLive, t.queue, t.dedupe_key);
   return live.empty() ? 0 : live[0][0].as<int64_t>();
@@ -257,7 +256,7 @@ absl::StatusOr<std::string> TaskQueue::Retry(
           "task ", task_id, " is ", cur[0][5].as<std::string>(), "; only dead tasks are retried"));
     }
     TaskRecord t = TaskFromRow(r[0]);
-    tx.Exec(kNotify, t.queue);
+    tx.NotifyOnce(t.queue);
     return encode(t);
   });
 }
