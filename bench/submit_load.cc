@@ -2,8 +2,10 @@
 //
 // N client threads (--concurrency) submit nurse applications for --duration seconds, optionally
 // paced to --rate submissions per second in total, and report throughput and latency percentiles.
-// Every call is a real submission (its own request_id, a distinct NIK serial) that loketd commits to
-// PostgreSQL. Output: one human line and, with --json, one JSON object for scripts.
+// Every call is a real submission (its own request_id, a distinct NIK serial) that loketd commits
+// to PostgreSQL. Output: one human line and, with --json, one JSON object for scripts.
+#include <grpcpp/grpcpp.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
@@ -12,8 +14,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -126,19 +126,22 @@ int main(int argc, char** argv) {
   int64_t failed = 0;
   for (auto [code, n] : errors) failed += n;
   double p50 = Percentile(latencies_ms, 0.50), p99 = Percentile(latencies_ms, 0.99);
-  double max = latencies_ms.empty() ? 0 : *std::max_element(latencies_ms.begin(), latencies_ms.end());
-  std::printf("submit_load: concurrency %d, %.0f s: %lld ok, %lld failed, %.1f submissions/s, "
-              "p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
-              concurrency, seconds, static_cast<long long>(ok), static_cast<long long>(failed),
-              ok / seconds, p50, p99, max);
+  double max =
+      latencies_ms.empty() ? 0 : *std::max_element(latencies_ms.begin(), latencies_ms.end());
+  std::printf(
+      "submit_load: concurrency %d, %.0f s: %lld ok, %lld failed, %.1f submissions/s, "
+      "p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
+      concurrency, seconds, static_cast<long long>(ok), static_cast<long long>(failed),
+      ok / seconds, p50, p99, max);
   for (auto [code, n] : errors) {
     std::printf("  error code %d: %lld\n", code, static_cast<long long>(n));
   }
   if (absl::GetFlag(FLAGS_json)) {
-    std::printf("{\"concurrency\": %d, \"seconds\": %.1f, \"ok\": %lld, \"failed\": %lld, "
-                "\"per_second\": %.1f, \"p50_ms\": %.3f, \"p99_ms\": %.3f, \"max_ms\": %.3f}\n",
-                concurrency, seconds, static_cast<long long>(ok), static_cast<long long>(failed),
-                ok / seconds, p50, p99, max);
+    std::printf(
+        "{\"concurrency\": %d, \"seconds\": %.1f, \"ok\": %lld, \"failed\": %lld, "
+        "\"per_second\": %.1f, \"p50_ms\": %.3f, \"p99_ms\": %.3f, \"max_ms\": %.3f}\n",
+        concurrency, seconds, static_cast<long long>(ok), static_cast<long long>(failed),
+        ok / seconds, p50, p99, max);
   }
   return failed == 0 ? 0 : 1;
 }

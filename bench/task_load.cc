@@ -20,7 +20,7 @@
 
 ABSL_FLAG(std::string, addr, "127.0.0.1:7400", "loketd address");
 ABSL_FLAG(std::string, token, "", "bearer token of a worker principal");
-ABSL_FLAG(std::string, queue, "bench.task", "queue to drain");
+ABSL_FLAG(std::string, queue, "notify.send", "queue to drain");
 ABSL_FLAG(int, loops, 4, "worker loops, each with one task in hand");
 ABSL_FLAG(double, duration, 10, "seconds");
 

@@ -3,11 +3,14 @@
 #   installs missing apt packages, builds ./build, starts PostgreSQL 15 in ./var/pg (127.0.0.1:5433,
 #   created on the first run and reused after), creates database "loket", applies the migrations, loads
 #   deploy/seed/*.sql, creates the demo principals with one fresh token per role (revoking the previous
-#   demo tokens) in ./var/demo.env, and (re)starts loketd in the background on 127.0.0.1:7400.
+#   demo tokens) in ./var/demo.env, and (re)starts loketd (127.0.0.1:7400) and loket-notifier in the
+#   background.
 # Safe to run again: it restarts loketd and issues new demo tokens; data in ./var/pg stays.
 # Stop everything with deploy/down.sh.
 #
-# Overrides (environment): LOKET_PG_PORT (5433), LOKET_LISTEN (127.0.0.1:7400),
+# Overrides (environment): LOKET_PG_PORT (5433), LOKET_LISTEN (127.0.0.1:7400), LOKET_ADMIN_LISTEN
+# (127.0.0.1:7401, Prometheus metrics), LOKET_WEBHOOK_URL and LOKET_SMTP_URL (the notifier's gateway
+# and SMTP server; default: files in var/outbox),
 # LOKET_BUILD_JOBS (ninja's default),
 # LOKET_BIN_DIR (use the loketd and loket already built there; skips the build).
 set -euo pipefail
@@ -25,6 +28,7 @@ source deploy/lib-tokens.sh
 
 PG_PORT=${LOKET_PG_PORT:-5433}
 LISTEN=${LOKET_LISTEN:-127.0.0.1:7400}
+ADMIN_LISTEN=${LOKET_ADMIN_LISTEN:-127.0.0.1:7401}
 OFFICE=bpp
 DEMO_CLINIC=pkm-klandasan-ilir  # Puskesmas Klandasan Ilir, from deploy/seed/0001_balikpapan.sql
 DEMO_ROLES=(admin officer approver counter clinic courier worker)
@@ -57,6 +61,12 @@ echo "Starting PostgreSQL in var/pg on 127.0.0.1:$PG_PORT ..."
 pg_start var/pg "$PG_PORT"
 
 # The old server goes first, so that it never runs against a newer schema.
+NOTIFIER_PID_FILE=var/run/loket-notifier.pid
+NOTIFIER_LOG=var/log/loket-notifier.log
+if [[ -f "$NOTIFIER_PID_FILE" ]]; then
+  echo "Stopping the running loket-notifier ..."
+  loket_stop_pidfile "$NOTIFIER_PID_FILE"
+fi
 if [[ -f "$PID_FILE" ]]; then
   echo "Stopping the running loketd ..."
   loket_stop_pidfile "$PID_FILE"
@@ -90,7 +100,8 @@ echo "Starting loketd on $LISTEN ..."
   echo "=== $(date -u +%Y-%m-%dT%H:%M:%SZ) deploy/up.sh starts loketd"
 } >>"$LOG"
 # setsid: its own session, so that closing this terminal or Ctrl-C here leaves it running.
-nohup setsid "$BIN/loketd" --listen="$LISTEN" --db="$DB" --pool_size=8 >>"$LOG" 2>&1 </dev/null &
+nohup setsid "$BIN/loketd" --listen="$LISTEN" --db="$DB" --pool_size=8 \
+  --admin_listen="$ADMIN_LISTEN" >>"$LOG" 2>&1 </dev/null &
 pid=$!
 echo "$pid" >"$PID_FILE"
 
@@ -110,10 +121,21 @@ for ((i = 0; ; i++)); do
   sleep 0.2
 done
 
+# The notifier delivers to files in var/outbox/ unless LOKET_WEBHOOK_URL / LOKET_SMTP_URL name a
+# real SMS/WhatsApp gateway and SMTP server.
+echo "Starting loket-notifier ..."
+mkdir -p var/outbox
+worker_token=$(sed -n 's/^export LOKET_TOKEN_WORKER=//p' var/demo.env)
+nohup setsid "$BIN/loket-notifier" --addr="$LISTEN" --token="$worker_token" \
+  --outbox_dir="$PWD/var/outbox" --webhook_url="${LOKET_WEBHOOK_URL:-}" \
+  --smtp_url="${LOKET_SMTP_URL:-}" >>"$NOTIFIER_LOG" 2>&1 </dev/null &
+echo "$!" >"$NOTIFIER_PID_FILE"
+
 cat <<EOF
 
 Loket is up.
-  loketd      pid $pid on $LISTEN, log $LOG
+  loketd      pid $pid on $LISTEN, log $LOG; metrics on http://$ADMIN_LISTEN/metrics
+  notifier    pid $(cat "$NOTIFIER_PID_FILE"), log $NOTIFIER_LOG; messages in var/outbox/ (webhook/, email/)
   PostgreSQL  127.0.0.1:$PG_PORT, database loket, data in var/pg (log var/pg/log)
   tokens      var/demo.env: LOKET_ADDR and LOKET_TOKEN_{$(IFS=,; tr '[:lower:]' '[:upper:]' <<<"${DEMO_ROLES[*]}")}
               (re-running deploy/up.sh revokes them and writes new ones)

@@ -93,6 +93,7 @@ absl::StatusOr<int64_t> ParsePositive(absl::string_view what, absl::string_view 
 // The commands, by area.
 std::vector<Command> CaseCommands();   // clinic, office, verify-permit
 std::vector<Command> AdminCommands();  // health, whoami, catalog, holidays, admin
+std::vector<Command> TaskCommands();   // admin tasks
 
 }  // namespace loket::cli
 

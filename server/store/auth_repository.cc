@@ -62,7 +62,7 @@ constexpr Statement kRevokeToken{
 absl::StatusOr<domain::Principal> AuthRepository::Authenticate(const std::string& token_sha256) {
   domain::Principal p;
   bool found = false;
-  absl::Status s = db_.impl().RunTx([&](Tx& tx) {
+  absl::Status s = db_.impl().RunAutocommit([&](Tx& tx) {
     pqxx::result r = tx.Exec(kAuthenticate, pqxx::binarystring(token_sha256));
     if (r.empty()) return absl::OkStatus();
     found = true;

@@ -73,10 +73,23 @@ absl::StatusOr<std::unique_ptr<Lease>> Acquire(Database::Impl& db) {
 Database::Impl::Impl(DatabaseOptions o) : options(std::move(o)) {}
 
 absl::Status Database::Impl::RunTx(const std::function<absl::Status(Tx&)>& fn) {
+  return Run(fn, /*autocommit=*/false);
+}
+
+absl::Status Database::Impl::RunAutocommit(const std::function<absl::Status(Tx&)>& fn) {
+  return Run(fn, /*autocommit=*/true);
+}
+
+absl::Status Database::Impl::Run(const std::function<absl::Status(Tx&)>& fn, bool autocommit) {
   auto lease_or = Acquire(*this);
   if (!lease_or.ok()) return lease_or.status();
   Lease& lease = **lease_or;
   try {
+    if (autocommit) {
+      pqxx::nontransaction work(*lease.get().conn);
+      Tx tx(work, lease.get());
+      return fn(tx);
+    }
     pqxx::work work(*lease.get().conn);
     Tx tx(work, lease.get());
     absl::Status s = fn(tx);

@@ -34,7 +34,7 @@ struct PooledConnection {
 
 class Tx {
  public:
-  Tx(pqxx::work& work, PooledConnection& pc) : work_(work), pc_(pc) {}
+  Tx(pqxx::transaction_base& work, PooledConnection& pc) : work_(work), pc_(pc) {}
 
   template <typename... Args>
   pqxx::result Exec(const Statement& st, const Args&... args) {
@@ -48,10 +48,9 @@ class Tx {
     static constexpr Statement kNotify{"tx_notify", "SELECT pg_notify('loket_tasks', $1)"};
     if (notified_.insert(queue).second) Exec(kNotify, queue);
   }
-  pqxx::work& work() { return work_; }
 
  private:
-  pqxx::work& work_;
+  pqxx::transaction_base& work_;
   PooledConnection& pc_;
   std::set<std::string> notified_;
 };
@@ -64,6 +63,11 @@ struct Database::Impl {
   // UNAVAILABLE, a serialization failure or deadlock ABORTED, a unique violation ALREADY_EXISTS,
   // a check violation INVALID_ARGUMENT, anything else INTERNAL.
   absl::Status RunTx(const std::function<absl::Status(Tx&)>& fn);
+  // Like RunTx, but every statement commits by itself (no BEGIN/COMMIT round trips): for single
+  // statements, or sequences whose statements are each safe alone.
+  absl::Status RunAutocommit(const std::function<absl::Status(Tx&)>& fn);
+
+  absl::Status Run(const std::function<absl::Status(Tx&)>& fn, bool autocommit);
 
   DatabaseOptions options;
   absl::Mutex mu;

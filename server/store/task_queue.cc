@@ -34,17 +34,21 @@ constexpr Statement kBury{
     " last_error = 'lease expired on the last attempt; ' || last_error, updated_at = now()"
     " WHERE office_id = $1 AND queue = $2 AND state = 'leased' AND lease_expires_at < now()"
     " AND attempt >= max_attempts RETURNING id, queue"};
-// One statement: pick with SKIP LOCKED so concurrent workers never wait on or share a task.
-constexpr Statement kLease{
-    "task_lease",
-    "WITH picked AS (SELECT id AS picked_id, state AS old_state FROM tasks"
-    "   WHERE office_id = $1 AND queue = $2 AND ((state = 'ready' AND run_after <= now())"
-    "   OR (state = 'leased' AND lease_expires_at < now()))"
-    "   ORDER BY run_after, id LIMIT 1 FOR UPDATE SKIP LOCKED)"
-    " UPDATE tasks SET state = 'leased', attempt = attempt + 1, lease_owner = $3,"
-    " lease_expires_at = now() + make_interval(secs => $4), updated_at = now()"
-    " FROM picked WHERE id = picked.picked_id"
-    " RETURNING " LOKET_TASK_COLUMNS ", old_state"};
+// Lease probes, each one statement with an index-ordered pick and SKIP LOCKED, so concurrent
+// workers never wait on or share a task. Expired leases go first: theirs is the oldest work.
+#define LOKET_LEASE_SET                                                          \
+  " UPDATE tasks SET state = 'leased', attempt = attempt + 1, lease_owner = $3," \
+  " lease_expires_at = now() + make_interval(secs => $4), updated_at = now()"
+constexpr Statement kLeaseExpired{
+    "task_lease_expired", LOKET_LEASE_SET
+    " WHERE id = (SELECT id FROM tasks WHERE office_id = $1 AND queue = $2 AND state = 'leased'"
+    "   AND lease_expires_at < now() ORDER BY lease_expires_at LIMIT 1 FOR UPDATE SKIP LOCKED)"
+    " RETURNING " LOKET_TASK_COLUMNS};
+constexpr Statement kLeaseReady{
+    "task_lease_ready", LOKET_LEASE_SET
+    " WHERE id = (SELECT id FROM tasks WHERE office_id = $1 AND queue = $2 AND state = 'ready'"
+    "   AND run_after <= now() ORDER BY run_after, id LIMIT 1 FOR UPDATE SKIP LOCKED)"
+    " RETURNING " LOKET_TASK_COLUMNS};
 constexpr Statement kHeartbeat{
     "task_heartbeat",
     "UPDATE tasks SET lease_expires_at = now() + make_interval(secs => $4), updated_at = now()"
@@ -153,17 +157,23 @@ absl::StatusOr<std::optional<TaskRecord>> TaskQueue::Lease(const std::string& of
                                                            const std::string& worker_id,
                                                            absl::Duration lease) {
   std::optional<TaskRecord> out;
-  absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
+  // Autocommit: each statement stands alone (a buried task is dead whether or not a lease follows),
+  // and a poll saves the BEGIN and COMMIT round trips.
+  absl::Status s = db_.impl().RunAutocommit([&](Tx& tx) -> absl::Status {
     for (const auto& row : tx.Exec(kBury, office_id, queue)) {
       if (row[1].as<std::string>() == "notify.send") {
         tx.Exec(kNotificationAttempt, row[0].as<int64_t>(), 0, std::string("lease expired"), true);
       }
     }
-    pqxx::result r = tx.Exec(kLease, office_id, queue, worker_id, absl::ToDoubleSeconds(lease));
+    double seconds = absl::ToDoubleSeconds(lease);
+    pqxx::result r = tx.Exec(kLeaseExpired, office_id, queue, worker_id, seconds);
     if (!r.empty()) {
       out = TaskFromRow(r[0]);
-      out->took_over_expired_lease = r[0][13].as<std::string>() == "leased";
+      out->took_over_expired_lease = true;
+      return absl::OkStatus();
     }
+    r = tx.Exec(kLeaseReady, office_id, queue, worker_id, seconds);
+    if (!r.empty()) out = TaskFromRow(r[0]);
     return absl::OkStatus();
   });
   if (!s.ok()) return s;
@@ -173,7 +183,7 @@ absl::StatusOr<std::optional<TaskRecord>> TaskQueue::Lease(const std::string& of
 absl::StatusOr<absl::Time> TaskQueue::Heartbeat(const std::string& office_id, int64_t task_id,
                                                 int attempt, absl::Duration lease) {
   absl::Time expires;
-  absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
+  absl::Status s = db_.impl().RunAutocommit([&](Tx& tx) -> absl::Status {
     pqxx::result r = tx.Exec(kHeartbeat, office_id, task_id, attempt, absl::ToDoubleSeconds(lease));
     if (r.empty()) return Stale(task_id, attempt);
     expires = ParseTimestamp(r[0][0].as<std::string>());

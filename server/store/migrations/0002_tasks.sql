@@ -21,7 +21,7 @@ CREATE TABLE tasks (
 CREATE UNIQUE INDEX tasks_dedupe ON tasks (queue, dedupe_key)
   WHERE dedupe_key IS NOT NULL AND state IN ('ready', 'leased');
 -- What a lease scans: ready tasks by due time, and leases that have expired.
-CREATE INDEX tasks_ready ON tasks (office_id, queue, run_after) WHERE state = 'ready';
+CREATE INDEX tasks_ready ON tasks (office_id, queue, run_after, id) WHERE state = 'ready';
 CREATE INDEX tasks_leased ON tasks (office_id, queue, lease_expires_at) WHERE state = 'leased';
 CREATE INDEX tasks_admin ON tasks (office_id, state, queue, id);
 

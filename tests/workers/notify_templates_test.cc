@@ -1,0 +1,174 @@
+#include <map>
+#include <string>
+
+#include "absl/status/status.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "workers/notify/json_text.h"
+#include "workers/notify/templates.h"
+
+namespace loket::notify {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+// Every param any template uses, with realistic lengths: the length check below is only worth
+// something with a long permit name and a long applicant name.
+std::map<std::string, std::string> AllParams() {
+  return {{"name", "Siti Rahmawati Nurhaliza"},
+          {"case_id", "20260317"},
+          {"permit_name", "Persetujuan Bangunan Gedung"},
+          {"permit_type", "PBG"},
+          {"date", "2026-03-17"},
+          {"due_date", "2026-03-31"},
+          {"reason", "fotokopi KTP tidak terbaca"},
+          {"permit_number", "503/PBG/0042/DPMPTSP/III/2026"},
+          {"verification_code", "K7Q2-9XMA"},
+          {"time", "10:30"},
+          {"code", "A-017"},
+          {"window", "17 Maret 2026, 10:00-10:30"}};
+}
+
+size_t Utf8Length(const std::string& s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+TEST(TemplatesTest, SubmittedInIndonesian) {
+  absl::StatusOr<RenderedMessage> m = RenderTemplate("case.submitted", "id", AllParams());
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_EQ(m->body,
+            "Yth. Siti Rahmawati Nurhaliza, permohonan Persetujuan Bangunan Gedung Anda "
+            "(No. 20260317) telah kami terima pada 17 Maret 2026. Perkiraan selesai: "
+            "31 Maret 2026. DPMPTSP Kota Balikpapan");
+  EXPECT_EQ(m->subject, "Permohonan Persetujuan Bangunan Gedung No. 20260317 telah diterima");
+}
+
+TEST(TemplatesTest, SubmittedInEnglish) {
+  absl::StatusOr<RenderedMessage> m = RenderTemplate("case.submitted", "en", AllParams());
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_EQ(m->body,
+            "Dear Siti Rahmawati Nurhaliza, we received your Persetujuan Bangunan Gedung "
+            "application (No. 20260317) on 17 March 2026. Expected completion: 31 March 2026. "
+            "DPMPTSP Kota Balikpapan");
+}
+
+TEST(TemplatesTest, RejectionCarriesTheReason) {
+  absl::StatusOr<RenderedMessage> id = RenderTemplate("case.rejected", "id", AllParams());
+  absl::StatusOr<RenderedMessage> en = RenderTemplate("case.rejected", "en", AllParams());
+  ASSERT_TRUE(id.ok() && en.ok());
+  EXPECT_THAT(id->body, HasSubstr("Alasan: fotokopi KTP tidak terbaca."));
+  EXPECT_THAT(en->body, HasSubstr("Reason: fotokopi KTP tidak terbaca."));
+}
+
+TEST(TemplatesTest, IssuedCarriesPermitNumberAndVerificationCode) {
+  absl::StatusOr<RenderedMessage> m = RenderTemplate("case.issued", "id", AllParams());
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_THAT(m->body, HasSubstr("nomor 503/PBG/0042/DPMPTSP/III/2026"));
+  EXPECT_THAT(m->body, HasSubstr("Kode verifikasi: K7Q2-9XMA"));
+}
+
+TEST(TemplatesTest, UnknownOrMissingLanguageFallsBackToIndonesian) {
+  for (const char* language : {"", "fr", "jv", "english"}) {
+    absl::StatusOr<RenderedMessage> m = RenderTemplate("case.approved", language, AllParams());
+    ASSERT_TRUE(m.ok()) << m.status();
+    EXPECT_THAT(m->body, ::testing::StartsWith("Yth. ")) << language;
+  }
+}
+
+TEST(TemplatesTest, LanguageCaseAndRegionAreIgnored) {
+  for (const char* language : {"EN", "en-US", "en_GB"}) {
+    absl::StatusOr<RenderedMessage> m = RenderTemplate("case.approved", language, AllParams());
+    ASSERT_TRUE(m.ok()) << m.status();
+    EXPECT_THAT(m->body, ::testing::StartsWith("Dear ")) << language;
+  }
+  absl::StatusOr<RenderedMessage> m = RenderTemplate("case.approved", "id-ID", AllParams());
+  ASSERT_TRUE(m.ok());
+  EXPECT_THAT(m->body, ::testing::StartsWith("Yth. "));
+}
+
+TEST(TemplatesTest, MissingParamIsNamed) {
+  std::map<std::string, std::string> params = AllParams();
+  params.erase("reason");
+  absl::StatusOr<RenderedMessage> m = RenderTemplate("case.rejected", "id", params);
+  EXPECT_EQ(m.status(), absl::InvalidArgumentError("params.reason: missing for case.rejected"));
+}
+
+TEST(TemplatesTest, EveryMissingParamIsNamedOnce) {
+  absl::StatusOr<RenderedMessage> m = RenderTemplate("case.issued", "en", {{"name", "Siti"}});
+  EXPECT_EQ(m.status(),
+            absl::InvalidArgumentError("params.permit_name, params.case_id, params.permit_number, "
+                                       "params.verification_code: missing for case.issued"));
+}
+
+TEST(TemplatesTest, UnknownTemplateIsNotFound) {
+  absl::StatusOr<RenderedMessage> m = RenderTemplate("case.teleported", "id", AllParams());
+  EXPECT_EQ(m.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(m.status().message(), HasSubstr("case.teleported"));
+}
+
+TEST(TemplatesTest, ValuesAreInsertedVerbatimAndNotExpandedAgain) {
+  std::map<std::string, std::string> params = AllParams();
+  params["name"] = "{case_id} <b>&amp; \"Ä\"";
+  params["due_date"] = "-";
+  params["date"] = "2026-02-30";  // not a day: left as given
+  absl::StatusOr<RenderedMessage> m = RenderTemplate("case.submitted", "id", params);
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_THAT(m->body, ::testing::StartsWith("Yth. {case_id} <b>&amp; \"Ä\", permohonan"));
+  EXPECT_THAT(m->body, HasSubstr("pada 2026-02-30. Perkiraan selesai: -."));
+}
+
+TEST(TemplatesTest, EveryTemplateRendersShortInBothLanguages) {
+  const std::vector<std::string> ids = TemplateIds();
+  EXPECT_EQ(ids.size(), 16u);
+  for (const std::string& id : ids) {
+    for (const char* language : {"id", "en"}) {
+      SCOPED_TRACE(id + "/" + language);
+      absl::StatusOr<RenderedMessage> m = RenderTemplate(id, language, AllParams());
+      ASSERT_TRUE(m.ok()) << m.status();
+      EXPECT_FALSE(m->subject.empty());
+      EXPECT_LE(Utf8Length(m->body), 300u) << m->body;
+      EXPECT_THAT(m->body, Not(HasSubstr("{")));
+      EXPECT_THAT(m->subject, Not(HasSubstr("{")));
+      EXPECT_THAT(m->body, ::testing::EndsWith("DPMPTSP Kota Balikpapan"));
+      EXPECT_THAT(m->body,
+                  ::testing::StartsWith(std::string(language) == "id" ? "Yth. Siti" : "Dear Siti"));
+    }
+  }
+  for (const char* id : {"case.submitted", "case.verification_started", "case.revision_requested",
+                         "case.revision_received", "case.approved", "case.rejected", "case.issued",
+                         "case.collected", "case.delivered", "case.withdrawn",
+                         "appointment.confirmed", "appointment.reminder", "appointment.cancelled",
+                         "courier.pickup_planned", "courier.near", "courier.delivery_planned"}) {
+    EXPECT_THAT(ids, ::testing::Contains(id));
+  }
+}
+
+TEST(JsonTextTest, QuoteEscapesControlCharactersAndKeepsUtf8) {
+  EXPECT_EQ(JsonQuote("a\"b\\c\nd\te\x01 é"), "\"a\\\"b\\\\c\\nd\\te\\u0001 é\"");
+}
+
+TEST(JsonTextTest, QuoteReplacesInvalidUtf8) {
+  // A lone continuation byte, a truncated sequence, an overlong '/' and a UTF-16 surrogate.
+  EXPECT_EQ(JsonQuote("a\x80z\xC3"), "\"a\xEF\xBF\xBDz\xEF\xBF\xBD\"");
+  EXPECT_EQ(JsonQuote("\xC0\xAF"), "\"\xEF\xBF\xBD\xEF\xBF\xBD\"");
+  EXPECT_EQ(JsonQuote("\xED\xA0\x80"), "\"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"");
+}
+
+TEST(JsonTextTest, FindsTopLevelMembers) {
+  const std::string json = R"({"nested": {"message_id": "inner", "list": [1, "}"]}, "ok": true,)"
+                           R"( "message_id": "gw-\"7\"\u00e9\ud83d\ude00", "count": 42})";
+  EXPECT_EQ(FindJsonMember(json, "message_id"), "gw-\"7\"é\xF0\x9F\x98\x80");
+  EXPECT_EQ(FindJsonMember(json, "count"), "42");
+  EXPECT_EQ(FindJsonMember(json, "ok"), std::nullopt);
+  EXPECT_EQ(FindJsonMember(json, "nested"), std::nullopt);
+  EXPECT_EQ(FindJsonMember(json, "absent"), std::nullopt);
+  EXPECT_EQ(FindJsonMember("not json", "message_id"), std::nullopt);
+  EXPECT_EQ(FindJsonMember("", "message_id"), std::nullopt);
+  EXPECT_EQ(FindJsonMember(R"({"message_id": "unterminated)", "message_id"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace loket::notify

@@ -1,0 +1,24 @@
+// The little JSON the channels speak: quoting strings for requests and files, and reading one
+// member of a gateway's answer. Not a general JSON library. Pure functions; safe from any thread.
+#ifndef LOKET_WORKERS_NOTIFY_JSON_TEXT_H_
+#define LOKET_WORKERS_NOTIFY_JSON_TEXT_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace loket::notify {
+
+// `s` as a JSON string literal, quotes included. Control characters, '"' and '\' are escaped;
+// other UTF-8 passes through, and bytes that are not valid UTF-8 become U+FFFD so the document
+// stays valid JSON whatever the input.
+std::string JsonQuote(std::string_view s);
+
+// The value of member `key` of the top-level object in `json`: a string (unescaped) or a number
+// (its text). nullopt when `json` is not an object, lacks the member, or the value is another
+// kind (object, array, bool, null).
+std::optional<std::string> FindJsonMember(std::string_view json, std::string_view key);
+
+}  // namespace loket::notify
+
+#endif  // LOKET_WORKERS_NOTIFY_JSON_TEXT_H_
