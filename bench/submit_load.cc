@@ -30,6 +30,7 @@ ABSL_FLAG(double, duration, 10, "seconds of load");
 ABSL_FLAG(double, rate, 0, "total submissions per second (0 = as fast as possible)");
 ABSL_FLAG(double, warmup, 1, "seconds of load before measuring");
 ABSL_FLAG(bool, json, false, "also print one JSON line with the results");
+ABSL_FLAG(bool, with_email, false, "give applicants an e-mail address too (a second notification)");
 
 namespace {
 
@@ -98,6 +99,9 @@ int main(int argc, char** argv) {
         a->set_name("Siti Rahmawati");
         a->set_phone(absl::StrFormat("0812%08d", n % 100000000));  // one applicant each
         a->set_priority_class(loket::v1::PRIORITY_CLASS_HEALTH_WORKER);
+        if (absl::GetFlag(FLAGS_with_email)) {
+          a->set_email(absl::StrFormat("perawat%d@example.com", n));
+        }
         req.set_practice_place("Puskesmas Klandasan Ilir");
         req.set_str_number("STR-BENCH");
         grpc::ClientContext ctx;

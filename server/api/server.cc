@@ -204,6 +204,7 @@ void LoketServer::WatchDatabase() {
 void LoketServer::Shutdown(absl::Duration grace) {
   if (stopping_.exchange(true)) return;
   server_->GetHealthCheckService()->SetServingStatus(false);
+  wakeups_->Close();  // long polls answer at once instead of holding the drain up
   server_->Shutdown(std::chrono::system_clock::now() + absl::ToChronoSeconds(grace));
 }
 

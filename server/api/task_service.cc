@@ -59,7 +59,8 @@ grpc::Status TaskServiceImpl::PollTask(grpc::ServerContext* ctx, const v1::PollT
       return grpc::Status::OK;
     }
     absl::Time now = absl::Now();
-    if (now >= deadline || ctx->IsCancelled()) return grpc::Status::OK;
+    // Draining: answer empty now, so the worker reconnects to another replica or to our successor.
+    if (now >= deadline || ctx->IsCancelled() || wakeups_.closed()) return grpc::Status::OK;
     // Woken by NOTIFY after an enqueue commits; the one-second cap is the polling fallback
     // (and picks up delayed tasks and expired leases).
     wakeups_.Wait(generation, std::min(deadline, now + absl::Seconds(1)));

@@ -337,6 +337,7 @@ struct TaskWakeups::Impl {
   std::string conninfo;
   mutable absl::Mutex mu;
   uint64_t generation ABSL_GUARDED_BY(mu) = 0;
+  bool closed ABSL_GUARDED_BY(mu) = false;
   std::atomic<bool> stop{false};
   std::thread thread;
 };
@@ -359,9 +360,23 @@ uint64_t TaskWakeups::Generation() const {
 void TaskWakeups::Wait(uint64_t generation, absl::Time deadline) const {
   absl::MutexLock lock(&impl_->mu);
   auto changed = [this, generation]() ABSL_SHARED_LOCKS_REQUIRED(impl_->mu) {
-    return impl_->generation != generation;
+    return impl_->generation != generation || impl_->closed;
   };
   impl_->mu.AwaitWithDeadline(absl::Condition(&changed), deadline);
+}
+
+}  // namespace loket::store
+
+namespace loket::store {
+
+void TaskWakeups::Close() {
+  absl::MutexLock lock(&impl_->mu);
+  impl_->closed = true;
+}
+
+bool TaskWakeups::closed() const {
+  absl::MutexLock lock(&impl_->mu);
+  return impl_->closed;
 }
 
 }  // namespace loket::store

@@ -114,8 +114,12 @@ class TaskWakeups {
 
   // The current generation; pass it to Wait to not miss a wake-up between a poll and the wait.
   uint64_t Generation() const;
-  // Returns when a task was enqueued on any queue after `generation`, or at `deadline`.
+  // Returns when a task was enqueued on any queue after `generation`, at `deadline`, or at once
+  // after Close().
   void Wait(uint64_t generation, absl::Time deadline) const;
+  // Ends every wait, now and later: the server is draining, long polls should answer empty.
+  void Close();
+  bool closed() const;
 
  private:
   struct Impl;

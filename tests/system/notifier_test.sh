@@ -88,7 +88,7 @@ start_loketd 1
 start_notifier
 # About 100 submissions over 5 seconds; each sends an SMS/WA message and an e-mail.
 "$LOKET_BIN_DIR/submit_load" --addr="$API" --token="$CLINIC_TOKEN" --concurrency=4 --rate=20 \
-  --duration=5 --warmup=0 >"$WORK/load.out" 2>&1 &
+  --duration=5 --warmup=0 --with_email >"$WORK/load.out" 2>&1 &
 LOAD=$!
 sleep 1.5
 echo "== SIGKILL the notifier mid-stream, restart it"

@@ -170,5 +170,12 @@ TEST(JsonTextTest, FindsTopLevelMembers) {
   EXPECT_EQ(FindJsonMember(R"({"message_id": "unterminated)", "message_id"), std::nullopt);
 }
 
+TEST(JsonTextTest, PrintableExcerptIsOneLineOfValidUtf8) {
+  EXPECT_EQ(PrintableExcerpt("line one\r\nline two\x01", 100), "line one  line two ");
+  EXPECT_EQ(PrintableExcerpt("ok\xFF", 100), "ok\xEF\xBF\xBD");
+  EXPECT_EQ(PrintableExcerpt("abc\xC3\xA9", 4), "abc");  // never half a character
+  EXPECT_EQ(PrintableExcerpt("abc\xC3\xA9", 5), "abc\xC3\xA9");
+}
+
 }  // namespace
 }  // namespace loket::notify

@@ -237,6 +237,20 @@ std::string JsonQuote(std::string_view s) {
   return out;
 }
 
+std::string PrintableExcerpt(std::string_view s, size_t max_bytes) {
+  std::string out;
+  for (size_t i = 0; i < s.size();) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t len = c < 0x80 ? 1 : Utf8SequenceLength(s, i);
+    std::string_view piece = len == 0 ? "\xEF\xBF\xBD" : s.substr(i, len);
+    if (c < 0x20 || c == 0x7F) piece = " ";
+    if (out.size() + piece.size() > max_bytes) break;
+    out.append(piece);
+    i += len == 0 ? 1 : len;
+  }
+  return out;
+}
+
 std::optional<std::string> FindJsonMember(std::string_view json, std::string_view key) {
   Scanner scan(json);
   if (!scan.Consume('{')) return std::nullopt;

@@ -1,5 +1,6 @@
-// The little JSON the channels speak: quoting strings for requests and files, and reading one
-// member of a gateway's answer. Not a general JSON library. Pure functions; safe from any thread.
+// The little JSON the channels speak (quoting strings for requests and files, reading one member of
+// a gateway's answer), and making a receiver's words fit for a status message. Not a general JSON
+// library. Pure functions; safe from any thread.
 #ifndef LOKET_WORKERS_NOTIFY_JSON_TEXT_H_
 #define LOKET_WORKERS_NOTIFY_JSON_TEXT_H_
 
@@ -18,6 +19,12 @@ std::string JsonQuote(std::string_view s);
 // (its text). nullopt when `json` is not an object, lacks the member, or the value is another
 // kind (object, array, bool, null).
 std::optional<std::string> FindJsonMember(std::string_view json, std::string_view key);
+
+// At most `max_bytes` of `s` as one line of valid UTF-8: control characters become spaces, bytes
+// that are not UTF-8 become U+FFFD, and the cut falls between characters. For text a receiver sent
+// (error bodies, reply lines, message ids) that ends up in statuses, logs and protobuf strings,
+// which must be valid UTF-8.
+std::string PrintableExcerpt(std::string_view s, size_t max_bytes);
 
 }  // namespace loket::notify
 

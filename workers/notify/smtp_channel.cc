@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
@@ -15,6 +16,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
 #include "workers/notify/curl_handle.h"
+#include "workers/notify/json_text.h"
 
 namespace loket::notify {
 namespace {
@@ -192,7 +194,7 @@ int RecordReply(CURL*, curl_infotype type, char* data, size_t size, void* user) 
   if (type != CURLINFO_HEADER_IN) return 0;
   std::string_view line(data, size);
   while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
-  if (!line.empty()) *static_cast<std::string*>(user) = HeaderSafe(line.substr(0, 200));
+  if (!line.empty()) *static_cast<std::string*>(user) = PrintableExcerpt(line, 200);
   return 0;
 }
 

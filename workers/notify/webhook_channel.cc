@@ -2,6 +2,8 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -39,7 +41,7 @@ bool IsE164(std::string_view address) {
 // The start of an error body, on one line, for the status message (and so for the case's delivery
 // record): enough to see what the gateway complained about.
 std::string Excerpt(std::string_view body) {
-  std::string out = HeaderSafe(body.substr(0, 200));
+  std::string out = PrintableExcerpt(body, 200);
   return out.empty() ? "empty body" : out;
 }
 
@@ -99,7 +101,7 @@ absl::StatusOr<DeliveryReceipt> WebhookChannel::Send(const OutgoingMessage& m) {
   DeliveryReceipt receipt;
   receipt.detail = absl::StrFormat("HTTP %d", status);
   std::optional<std::string> id = FindJsonMember(response, "message_id");
-  receipt.provider_message_id = id && !id->empty() ? HeaderSafe(*id) : receipt.detail;
+  receipt.provider_message_id = id && !id->empty() ? PrintableExcerpt(*id, 200) : receipt.detail;
   return receipt;
 }
 
