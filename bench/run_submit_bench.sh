@@ -11,6 +11,7 @@ cd "$(dirname "$0")/.."
 source deploy/pg.sh
 source deploy/lib-common.sh
 source deploy/lib-tokens.sh
+source deploy/lib-stack.sh
 
 BIN=${LOKET_BIN_DIR:-$PWD/build/bin}
 DURATION=${DURATION:-10}
@@ -18,7 +19,6 @@ CONCURRENCY=("$@")
 ((${#CONCURRENCY[@]})) || CONCURRENCY=(1 8 16)
 
 WORK=$(mktemp -d /tmp/loket-bench.XXXXXX)
-PG_PORT=$(pg_free_port)
 LOKETD_PID=""
 cleanup() {
   [[ -n "$LOKETD_PID" ]] && kill "$LOKETD_PID" 2>/dev/null && wait "$LOKETD_PID" 2>/dev/null || true
@@ -27,15 +27,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-pg_start "$WORK/pg" "$PG_PORT" >/dev/null
-pg_wait "$PG_PORT"
-ADMIN="host=127.0.0.1 port=$PG_PORT user=postgres dbname=postgres"
-DB="host=127.0.0.1 port=$PG_PORT user=postgres dbname=loket"
-psql -X -q -d "$ADMIN" -c "CREATE DATABASE loket"
-"$BIN/loketd" --migrate_only --db="$DB" 2>/dev/null
-for f in deploy/seed/*.sql; do psql -X -q -v ON_ERROR_STOP=1 -d "$DB" -f "$f" >/dev/null; done
-clinic_id=$(loket_ensure_principal "$DB" bpp bench-clinic clinic pkm-klandasan-ilir)
-read -r _ TOKEN <<<"$(loket_new_token "$DB" bpp "$clinic_id")"
+loket_fresh_db "$WORK" "$BIN"
+TOKEN=$(loket_token "$DB" bench-clinic clinic pkm-klandasan-ilir)
 
 # pgbench's baseline: one INSERT per transaction into a table as wide as a case's hot columns.
 psql -X -q -d "$DB" <<'SQL'
@@ -77,10 +70,7 @@ API_PORT=$(pg_free_port)
 "$BIN/loketd" --listen="127.0.0.1:$API_PORT" --db="$DB" --pool_size=16 --log_requests=false \
   2>"$WORK/loketd.log" &
 LOKETD_PID=$!
-for ((i = 0; i < 100; i++)); do
-  "$BIN/loket" --addr "127.0.0.1:$API_PORT" health >/dev/null 2>&1 && break
-  sleep 0.1
-done
+loket_wait_healthy "$BIN" "127.0.0.1:$API_PORT"
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo),"\
   "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'); PostgreSQL $(psql -X -At -d "$DB" -c 'SHOW server_version')," \

@@ -11,6 +11,7 @@ cd "$(dirname "$0")/.."
 source deploy/pg.sh
 source deploy/lib-common.sh
 source deploy/lib-tokens.sh
+source deploy/lib-stack.sh
 
 BIN=${LOKET_BIN_DIR:-$PWD/build/bin}
 DURATION=${DURATION:-10}
@@ -18,7 +19,6 @@ LOOPS=("$@")
 ((${#LOOPS[@]})) || LOOPS=(1 4 16)
 
 WORK=$(mktemp -d /tmp/loket-bench.XXXXXX)
-PG_PORT=$(pg_free_port)
 LOKETD_PID=""
 cleanup() {
   [[ -n "$LOKETD_PID" ]] && kill "$LOKETD_PID" 2>/dev/null && wait "$LOKETD_PID" 2>/dev/null || true
@@ -27,13 +27,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-pg_start "$WORK/pg" "$PG_PORT" >/dev/null
-pg_wait "$PG_PORT"
-DB="host=127.0.0.1 port=$PG_PORT user=postgres dbname=loket"
-psql -X -q -d "host=127.0.0.1 port=$PG_PORT user=postgres dbname=postgres" -c "CREATE DATABASE loket"
-"$BIN/loketd" --migrate_only --db="$DB" 2>/dev/null
-for f in deploy/seed/*.sql; do psql -X -q -v ON_ERROR_STOP=1 -d "$DB" -f "$f" >/dev/null; done
-read -r _ TOKEN <<<"$(loket_new_token "$DB" bpp "$(loket_ensure_principal "$DB" bpp bench-worker worker)")"
+loket_fresh_db "$WORK" "$BIN"
+TOKEN=$(loket_token "$DB" bench-worker worker)
 
 # TaskService's loops drain notify.send (CompleteTask applies a notify result; these tasks have no
 # notification rows, so the update finds none, as for a message already recorded).
@@ -53,10 +48,7 @@ API_PORT=$(pg_free_port)
 "$BIN/loketd" --listen="127.0.0.1:$API_PORT" --db="$DB" --pool_size=16 --log_requests=false \
   2>"$WORK/loketd.log" &
 LOKETD_PID=$!
-for ((i = 0; i < 100; i++)); do
-  "$BIN/loket" --addr "127.0.0.1:$API_PORT" health >/dev/null 2>&1 && break
-  sleep 0.1
-done
+loket_wait_healthy "$BIN" "127.0.0.1:$API_PORT"
 
 fill() {  # enough ready tasks that no loop ever finds the queue empty
   psql -X -q -d "$DB" -c "INSERT INTO tasks (office_id, queue, payload)

@@ -42,7 +42,8 @@ double Percentile(std::vector<double>& v, double p) {
 }
 
 // A synthetic NIK that passes validation: Balikpapan Kota, born 17-08-1990, serial from `n`.
-std::string Nik(int64_t n) { return absl::StrFormat("64710657089%05d", n % 100000); }
+// The serial (last four digits) runs 0001..9999: 0000 is not a valid serial.
+std::string Nik(int64_t n) { return absl::StrFormat("647106570890%04d", 1 + n % 9999); }
 
 }  // namespace
 

@@ -55,7 +55,7 @@ def main():
                 entry = {"idempotency_key": key,
                          "authorization": self.headers.get("Authorization"),
                          "content_type": self.headers.get("Content-Type"),
-                         "status": status, "body": body}
+                         "status": status, "body": body, "received_at": time.time()}
                 log.write(json.dumps(entry, ensure_ascii=False) + "\n")
                 log.flush()
             if args.delay > 0:

@@ -11,6 +11,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 source "$ROOT/deploy/pg.sh"
 source "$ROOT/deploy/lib-common.sh"
 source "$ROOT/deploy/lib-tokens.sh"
+source "$ROOT/deploy/lib-stack.sh"
 PY=$(loket_python)
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/loket-notifier.XXXXXX")
@@ -47,15 +48,9 @@ wait_file() {
   fail "$1 never appeared"
 }
 
-PG_PORT=$(pg_free_port)
-pg_start "$WORK/pg" "$PG_PORT" >/dev/null
-pg_wait "$PG_PORT"
-DB="host=127.0.0.1 port=$PG_PORT user=postgres dbname=loket"
-psql -X -q -d "host=127.0.0.1 port=$PG_PORT user=postgres dbname=postgres" -c "CREATE DATABASE loket"
-"$LOKET_BIN_DIR/loketd" --migrate_only --db="$DB" 2>>"$WORK/loketd.log"
-for f in "$ROOT"/deploy/seed/*.sql; do psql -X -q -v ON_ERROR_STOP=1 -d "$DB" -f "$f" >/dev/null; done
-read -r _ CLINIC_TOKEN <<<"$(loket_new_token "$DB" bpp "$(loket_ensure_principal "$DB" bpp t-clinic clinic pkm-klandasan-ilir)")"
-read -r _ WORKER_TOKEN <<<"$(loket_new_token "$DB" bpp "$(loket_ensure_principal "$DB" bpp t-worker worker)")"
+loket_fresh_db "$WORK" "$LOKET_BIN_DIR"
+CLINIC_TOKEN=$(loket_token "$DB" t-clinic clinic pkm-klandasan-ilir)
+WORKER_TOKEN=$(loket_token "$DB" t-worker worker)
 
 "$PY" "$ROOT/tests/support/http_receiver.py" --port-file "$WORK/http.port" --log "$WORK/http.log" \
   --fail-first 5 --status 500 2>"$WORK/http.err" &

@@ -13,6 +13,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 source "$ROOT/deploy/pg.sh"
 source "$ROOT/deploy/lib-common.sh"
 source "$ROOT/deploy/lib-tokens.sh"
+source "$ROOT/deploy/lib-stack.sh"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/loket-resilience.XXXXXX")
 chmod 0711 "$WORK"
@@ -36,16 +37,8 @@ fail() {
   exit 1
 }
 
-PG_PORT=$(pg_free_port)
-pg_start "$WORK/pg" "$PG_PORT" >/dev/null
-pg_wait "$PG_PORT"
-DB="host=127.0.0.1 port=$PG_PORT user=postgres dbname=loket"
-psql -X -q -d "host=127.0.0.1 port=$PG_PORT user=postgres dbname=postgres" -c "CREATE DATABASE loket"
-"$LOKET_BIN_DIR/loketd" --migrate_only --db="$DB" 2>>"$WORK/loketd.log"
-for f in "$ROOT"/deploy/seed/*.sql; do psql -X -q -v ON_ERROR_STOP=1 -d "$DB" -f "$f" >/dev/null; done
-pid=$(loket_ensure_principal "$DB" bpp resilience-clinic clinic pkm-klandasan-ilir)
-read -r _ TOKEN <<<"$(loket_new_token "$DB" bpp "$pid")"
-export LOKET_TOKEN=$TOKEN
+loket_fresh_db "$WORK" "$LOKET_BIN_DIR"
+export LOKET_TOKEN=$(loket_token "$DB" resilience-clinic clinic pkm-klandasan-ilir)
 API_PORT=$(pg_free_port)
 export LOKET_ADDR="127.0.0.1:$API_PORT"
 LOKET="$LOKET_BIN_DIR/loket"
