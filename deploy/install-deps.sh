@@ -12,7 +12,7 @@ PACKAGES=(
   # database
   postgresql-15
   # scripts and tests: tokens, UUIDs, hex dumps, SMTP sink for the notifier tests
-  openssl uuid-runtime xxd python3 python3-aiosmtpd
+  openssl uuid-runtime xxd python3 python3-aiosmtpd curl
 )
 
 missing=()
