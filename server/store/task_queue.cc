@@ -28,19 +28,22 @@ constexpr Statement kEnqueue{
 constexpr Statement kFindLive{
     "task_find_live",
     "SELECT id FROM tasks WHERE queue = $1 AND dedupe_key = $2 AND state IN ('ready', 'leased')"};
-constexpr Statement kBury{
-    "task_bury",
-    "UPDATE tasks SET state = 'dead', lease_owner = NULL, lease_expires_at = NULL,"
-    " last_error = 'lease expired on the last attempt; ' || last_error, updated_at = now()"
-    " WHERE office_id = $1 AND queue = $2 AND state = 'leased' AND lease_expires_at < now()"
-    " AND attempt >= max_attempts RETURNING id, queue"};
 // Lease probes, each one statement with an index-ordered pick and SKIP LOCKED, so concurrent
 // workers never wait on or share a task. Expired leases go first: theirs is the oldest work.
 #define LOKET_LEASE_SET                                                          \
   " UPDATE tasks SET state = 'leased', attempt = attempt + 1, lease_owner = $3," \
   " lease_expires_at = now() + make_interval(secs => $4), updated_at = now()"
+// An expired lease on its last attempt goes dead instead of out again.
 constexpr Statement kLeaseExpired{
-    "task_lease_expired", LOKET_LEASE_SET
+    "task_lease_expired",
+    "UPDATE tasks SET state = CASE WHEN attempt >= max_attempts THEN 'dead' ELSE 'leased' END,"
+    " attempt = CASE WHEN attempt >= max_attempts THEN attempt ELSE attempt + 1 END,"
+    " lease_owner = CASE WHEN attempt >= max_attempts THEN NULL ELSE $3 END,"
+    " lease_expires_at = CASE WHEN attempt >= max_attempts THEN NULL"
+    "   ELSE now() + make_interval(secs => $4) END,"
+    " last_error = CASE WHEN attempt >= max_attempts"
+    "   THEN 'lease expired on the last attempt; ' || last_error ELSE last_error END,"
+    " updated_at = now()"
     " WHERE id = (SELECT id FROM tasks WHERE office_id = $1 AND queue = $2 AND state = 'leased'"
     "   AND lease_expires_at < now() ORDER BY lease_expires_at LIMIT 1 FOR UPDATE SKIP LOCKED)"
     " RETURNING " LOKET_TASK_COLUMNS};
@@ -54,19 +57,20 @@ constexpr Statement kHeartbeat{
     "UPDATE tasks SET lease_expires_at = now() + make_interval(secs => $4), updated_at = now()"
     " WHERE office_id = $1 AND id = $2 AND attempt = $3 AND state = 'leased'"
     " RETURNING lease_expires_at::text"};
-constexpr Statement kLockLeased{
-    "task_lock_leased",
-    "SELECT queue FROM tasks WHERE office_id = $1 AND id = $2 AND attempt = $3 AND state = 'leased'"
-    " FOR UPDATE"};
-constexpr Statement kMarkDone{
-    "task_mark_done",
-    "UPDATE tasks SET state = 'done', lease_owner = NULL, lease_expires_at = NULL,"
-    " updated_at = now() WHERE id = $1"};
-constexpr Statement kNotificationOutcome{
-    "task_notification_outcome",
-    "UPDATE notifications SET status = CASE WHEN $2 THEN 'sent' ELSE 'failed' END,"
-    " attempts = $3, provider_message_id = $4, detail = $5,"
-    " sent_at = CASE WHEN $2 THEN now() ELSE NULL END WHERE task_id = $1"};
+// Completion in one statement: the fenced task update and the notification's outcome commit
+// together; the count says whether the fence held.
+constexpr Statement kCompleteNotify{
+    "task_complete_notify",
+    "WITH t AS (UPDATE tasks SET state = 'done', lease_owner = NULL, lease_expires_at = NULL,"
+    "   updated_at = now() WHERE office_id = $1 AND id = $2 AND attempt = $3 AND state = 'leased'"
+    "   AND queue = 'notify.send' RETURNING id),"
+    " n AS (UPDATE notifications SET status = CASE WHEN $4 THEN 'sent' ELSE 'failed' END,"
+    "   attempts = $3, provider_message_id = $5, detail = $6,"
+    "   sent_at = CASE WHEN $4 THEN now() ELSE NULL END WHERE task_id IN (SELECT id FROM t)"
+    "   RETURNING 1)"
+    " SELECT (SELECT count(*) FROM t), (SELECT count(*) FROM n)"};
+constexpr Statement kQueueOf{"task_queue_of",
+                             "SELECT queue FROM tasks WHERE office_id = $1 AND id = $2"};
 constexpr Statement kNotificationAttempt{
     "task_notification_attempt",
     "UPDATE notifications SET attempts = $2, detail = $3,"
@@ -157,23 +161,36 @@ absl::StatusOr<std::optional<TaskRecord>> TaskQueue::Lease(const std::string& of
                                                            const std::string& worker_id,
                                                            absl::Duration lease) {
   std::optional<TaskRecord> out;
-  // Autocommit: each statement stands alone (a buried task is dead whether or not a lease follows),
-  // and a poll saves the BEGIN and COMMIT round trips.
+  // Expired leases are probed on every 8th poll and whenever no ready task is due: they come back
+  // within a few polls without costing every poll a statement. Autocommit: each statement stands
+  // alone, and a poll saves the BEGIN and COMMIT round trips.
+  bool probe_expired_first = polls_.fetch_add(1, std::memory_order_relaxed) % 8 == 0;
   absl::Status s = db_.impl().RunAutocommit([&](Tx& tx) -> absl::Status {
-    for (const auto& row : tx.Exec(kBury, office_id, queue)) {
-      if (row[1].as<std::string>() == "notify.send") {
-        tx.Exec(kNotificationAttempt, row[0].as<int64_t>(), 0, std::string("lease expired"), true);
-      }
-    }
     double seconds = absl::ToDoubleSeconds(lease);
-    pqxx::result r = tx.Exec(kLeaseExpired, office_id, queue, worker_id, seconds);
+    auto take_expired = [&]() -> bool {
+      for (int i = 0; i < 16; ++i) {  // skip past the ones that go dead
+        pqxx::result r = tx.Exec(kLeaseExpired, office_id, queue, worker_id, seconds);
+        if (r.empty()) return false;
+        TaskRecord t = TaskFromRow(r[0]);
+        if (t.state == "dead") {
+          if (t.queue == "notify.send") {
+            tx.Exec(kNotificationAttempt, t.id, t.attempt, std::string("lease expired"), true);
+          }
+          continue;
+        }
+        t.took_over_expired_lease = true;
+        out = std::move(t);
+        return true;
+      }
+      return false;
+    };
+    if (probe_expired_first && take_expired()) return absl::OkStatus();
+    pqxx::result r = tx.Exec(kLeaseReady, office_id, queue, worker_id, seconds);
     if (!r.empty()) {
       out = TaskFromRow(r[0]);
-      out->took_over_expired_lease = true;
       return absl::OkStatus();
     }
-    r = tx.Exec(kLeaseReady, office_id, queue, worker_id, seconds);
-    if (!r.empty()) out = TaskFromRow(r[0]);
+    if (!probe_expired_first) take_expired();
     return absl::OkStatus();
   });
   if (!s.ok()) return s;
@@ -195,17 +212,17 @@ absl::StatusOr<absl::Time> TaskQueue::Heartbeat(const std::string& office_id, in
 
 absl::Status TaskQueue::CompleteNotify(const std::string& office_id, int64_t task_id, int attempt,
                                        const NotifyOutcome& o) {
-  return db_.impl().RunTx([&](Tx& tx) -> absl::Status {
-    pqxx::result r = tx.Exec(kLockLeased, office_id, task_id, attempt);
-    if (r.empty()) return Stale(task_id, attempt);
-    if (r[0][0].as<std::string>() != "notify.send") {
+  return db_.impl().RunAutocommit([&](Tx& tx) -> absl::Status {
+    pqxx::result r = tx.Exec(kCompleteNotify, office_id, task_id, attempt, o.delivered,
+                             o.provider_message_id, o.detail.substr(0, 500));
+    if (r[0][0].as<int64_t>() == 1) return absl::OkStatus();
+    // Refused: say why (another queue's task, or a stale attempt); nothing was written.
+    pqxx::result q = tx.Exec(kQueueOf, office_id, task_id);
+    if (!q.empty() && q[0][0].as<std::string>() != "notify.send") {
       return absl::InvalidArgumentError(absl::StrCat(
-          "result: task ", task_id, " is a ", r[0][0].as<std::string>(), " task, not notify.send"));
+          "result: task ", task_id, " is a ", q[0][0].as<std::string>(), " task, not notify.send"));
     }
-    tx.Exec(kNotificationOutcome, task_id, o.delivered, attempt, o.provider_message_id,
-            o.detail.substr(0, 500));
-    tx.Exec(kMarkDone, task_id);
-    return absl::OkStatus();
+    return Stale(task_id, attempt);
   });
 }
 

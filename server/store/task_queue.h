@@ -5,6 +5,7 @@
 #ifndef LOKET_SERVER_STORE_TASK_QUEUE_H_
 #define LOKET_SERVER_STORE_TASK_QUEUE_H_
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -102,6 +103,7 @@ class TaskQueue {
  private:
   Database& db_;
   RetryPolicy retry_;
+  std::atomic<uint64_t> polls_{0};
 };
 
 // Blocks a long-poll until a task may be ready: LISTEN loket_tasks on its own connection wakes

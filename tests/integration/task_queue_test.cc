@@ -147,6 +147,18 @@ TEST_F(TaskQueueTest, StaleCompleteIsRefusedAndChangesNothing) {
   EXPECT_EQ(Complete(*second).error_code(), grpc::FAILED_PRECONDITION);
 }
 
+TEST_F(TaskQueueTest, ALeaseExpiringOnTheLastAttemptDeadLetters) {
+  int64_t id = Enqueue("notify.send", "", /*max_attempts=*/1);
+  auto t = Poll("notify.send", /*lease_seconds=*/1);
+  ASSERT_TRUE(t);
+  absl::SleepFor(absl::Milliseconds(1500));  // the worker died holding it
+  EXPECT_FALSE(Poll("notify.send", 30, 0).has_value());
+  EXPECT_EQ(State(id), "dead");
+  EXPECT_THAT(server_->Query(absl::StrCat("SELECT last_error FROM tasks WHERE id = ", id)),
+              HasSubstr("lease expired"));
+  EXPECT_EQ(Complete(*t).error_code(), grpc::FAILED_PRECONDITION);
+}
+
 TEST_F(TaskQueueTest, HeartbeatKeepsTheLease) {
   int64_t id = Enqueue("notify.send");
   auto t = Poll("notify.send", 1);
