@@ -53,7 +53,11 @@ void ServerMetrics::RecordLeaseExpiry(const std::string& queue) {
 }
 
 void ServerMetrics::RecordNotification(const std::string& channel, const std::string& outcome) {
-  notifications_.Add({{"channel", channel}, {"outcome", outcome}}).Increment();
+  // Workers name the channel; keep the label set closed so they cannot inflate it.
+  const std::string known = channel == "webhook" || channel == "email" || channel == "file"
+                                ? channel
+                                : std::string("other");
+  notifications_.Add({{"channel", known}, {"outcome", outcome}}).Increment();
 }
 
 void ServerMetrics::SetQueueStats(const std::vector<store::QueueStats>& stats) {

@@ -49,7 +49,9 @@ grpc::Status TaskServiceImpl::PollTask(grpc::ServerContext* ctx, const v1::PollT
   // Answer a little before the caller's deadline so an empty answer is not a DEADLINE_EXCEEDED.
   absl::Time call_deadline = absl::FromChrono(ctx->deadline()) - absl::Milliseconds(500);
   deadline = std::min(deadline, call_deadline);
-  for (;;) {
+  for (bool first = true;; first = false) {
+    // Never lease for a caller that has gone, or while draining: the task would sit out a lease.
+    if (!first && (ctx->IsCancelled() || wakeups_.closed())) return grpc::Status::OK;
     uint64_t generation = wakeups_.Generation();
     auto task = queue_.Lease(p.office_id, req->queue(), worker, *lease);
     if (!task.ok()) return ToGrpcStatus(task.status());
@@ -90,7 +92,9 @@ grpc::Status TaskServiceImpl::CompleteTask(grpc::ServerContext* ctx,
       store::NotifyOutcome o{r.delivered(), r.channel(), r.provider_message_id().substr(0, 200),
                              r.detail()};
       absl::Status s = queue_.CompleteNotify(p.office_id, req->task_id(), req->attempt(), o);
-      if (s.ok() && metrics_) metrics_->RecordNotification(r.channel(), "sent");
+      if (s.ok() && metrics_) {
+        metrics_->RecordNotification(r.channel(), r.delivered() ? "sent" : "failed");
+      }
       return ToGrpcStatus(s);
     }
     default:

@@ -114,6 +114,15 @@ absl::Status Database::Impl::Run(const std::function<absl::Status(Tx&)>& fn, boo
   } catch (const pqxx::sql_error& e) {
     // 57P01 admin_shutdown and the 08 class mean the server went away mid-statement.
     const std::string& state = e.sqlstate();
+    // 22001 too long, 22P02 bad text form, 23502 missing value: the caller's input.
+    if (state == "22001" || state == "22P02" || state == "23502") {
+      return absl::InvalidArgumentError(absl::StrCat("invalid value: ", e.what()));
+    }
+    // 57014 statement timeout, 40003 commit outcome unknown: retry (with the same request_id).
+    if (state == "57014" || state == "40003") {
+      lease.MarkBroken();
+      return absl::UnavailableError(absl::StrCat("database did not answer in time: ", e.what()));
+    }
     if (state.rfind("08", 0) == 0 || state == "57P01" || state == "57P02" || state == "57P03") {
       lease.MarkBroken();
       return absl::UnavailableError(absl::StrCat("database unavailable: ", e.what()));

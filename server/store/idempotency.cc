@@ -6,9 +6,13 @@
 namespace loket::store {
 namespace {
 
-constexpr Statement kFind{
-    "idem_find",
-    "SELECT method, response FROM idempotency WHERE office_id = $1 AND request_id = $2"};
+// Serialises calls with one request_id: a retry that arrives while the first call still runs waits
+// for it, and then (a new statement, a new snapshot) sees its record and replays it.
+constexpr Statement kLock{"idem_lock",
+                          "SELECT pg_advisory_xact_lock(hashtextextended($1 || '/' || $2, 7406))"};
+constexpr Statement kFind{"idem_find",
+                          "SELECT method, response, principal_id FROM idempotency"
+                          " WHERE office_id = $1 AND request_id = $2"};
 constexpr Statement kRecord{
     "idem_record",
     "INSERT INTO idempotency (office_id, request_id, method, principal_id, response)"
@@ -26,8 +30,13 @@ absl::StatusOr<std::string> RunIdempotent(
   for (int attempt = 0;; ++attempt) {
     std::string response;
     absl::Status s = db.RunTx([&](Tx& tx) -> absl::Status {
+      tx.Exec(kLock, m.actor.office_id, m.request_id);
       pqxx::result found = tx.Exec(kFind, m.actor.office_id, m.request_id);
       if (!found.empty()) {
+        // Another principal's request_id is not theirs to replay (it may hold personal data).
+        if (found[0][2].as<int64_t>() != m.actor.id) {
+          return absl::InvalidArgumentError("request_id: already used; use a new one");
+        }
         if (found[0][0].as<std::string>() != m.method) {
           return absl::InvalidArgumentError(absl::StrCat(
               "request_id: already used for ", found[0][0].as<std::string>(), "; use a new one"));

@@ -23,11 +23,13 @@ constexpr Statement kEnqueue{
     "task_enqueue",
     "INSERT INTO tasks (office_id, queue, dedupe_key, payload, run_after, max_attempts)"
     " VALUES ($1, $2, $3, $4, coalesce($5::timestamptz, now()), $6)"
-    " ON CONFLICT (queue, dedupe_key) WHERE dedupe_key IS NOT NULL AND state IN ('ready', 'leased')"
+    " ON CONFLICT (office_id, queue, dedupe_key)"
+    " WHERE dedupe_key IS NOT NULL AND state IN ('ready', 'leased')"
     " DO NOTHING RETURNING id"};
 constexpr Statement kFindLive{
     "task_find_live",
-    "SELECT id FROM tasks WHERE queue = $1 AND dedupe_key = $2 AND state IN ('ready', 'leased')"};
+    "SELECT id FROM tasks WHERE office_id = $1 AND queue = $2 AND dedupe_key = $3"
+    " AND state IN ('ready', 'leased')"};
 // Lease probes, each one statement with an index-ordered pick and SKIP LOCKED, so concurrent
 // workers never wait on or share a task. Expired leases go first: theirs is the oldest work.
 #define LOKET_LEASE_SET                                                          \
@@ -152,7 +154,7 @@ int64_t EnqueueInTx(Tx& tx, const NewTask& t) {
                            run_after, t.max_attempts);
   tx.NotifyOnce(t.queue);
   if (!r.empty()) return r[0][0].as<int64_t>();
-  pqxx::result live = tx.Exec(kFindLive, t.queue, t.dedupe_key);
+  pqxx::result live = tx.Exec(kFindLive, t.office_id, t.queue, t.dedupe_key);
   return live.empty() ? 0 : live[0][0].as<int64_t>();
 }
 
@@ -300,7 +302,11 @@ absl::StatusOr<std::string> TaskQueue::Drop(
           absl::StrCat("task ", task_id, " is ", cur[0][5].as<std::string>(),
                        "; only ready or dead tasks can be dropped"));
     }
-    return encode(TaskFromRow(r[0]));
+    TaskRecord t = TaskFromRow(r[0]);
+    if (t.queue == "notify.send") {
+      tx.Exec(kNotificationAttempt, t.id, t.attempt, "dropped by " + m.actor.name, true);
+    }
+    return encode(t);
   });
 }
 

@@ -60,9 +60,9 @@ TEST_F(AuthTest, ClinicSeesOnlyItsOwnCasesAndLearnsNothingOfOthers) {
   // It cannot change it either, nor read its history.
   EXPECT_EQ(Do(&Stub::Withdraw, clinic_b_, mine.id(), "x").error_code(), grpc::NOT_FOUND);
   v1::Case doc;
-  EXPECT_EQ(cases().AttachDocument(Ctx(clinic_b_).get(), Document(mine.id(), "STR"), &doc)
-                .error_code(),
-            grpc::NOT_FOUND);
+  EXPECT_EQ(
+      cases().AttachDocument(Ctx(clinic_b_).get(), Document(mine.id(), "STR"), &doc).error_code(),
+      grpc::NOT_FOUND);
   v1::GetCaseHistoryRequest hr;
   hr.set_case_id(mine.id());
   v1::GetCaseHistoryResponse h;
@@ -110,8 +110,8 @@ TEST_F(AuthTest, AdminCreatesPrincipalAndTokenShownOnce) {
   ASSERT_TRUE(server_->admin().CreateToken(Ctx(admin_).get(), ct, &t).ok());
   EXPECT_EQ(t.token().size(), 64u);
   // Only the digest is stored.
-  EXPECT_EQ(server_->Query(absl::StrCat("SELECT count(*) FROM tokens WHERE token_sha256::text LIKE '%",
-                                        t.token(), "%'")),
+  EXPECT_EQ(server_->Query(absl::StrCat(
+                "SELECT count(*) FROM tokens WHERE token_sha256::text LIKE '%", t.token(), "%'")),
             "0");
   v1::Principal who;
   ASSERT_TRUE(server_->admin().WhoAmI(Ctx(t.token()).get(), v1::WhoAmIRequest(), &who).ok());

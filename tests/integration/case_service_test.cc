@@ -66,9 +66,9 @@ TEST_F(CaseLifecycleTest, FullPathToIssuedPermitThatAnyoneCanVerify) {
   ASSERT_TRUE(cases().GetCaseHistory(Ctx(officer_).get(), hr, &h).ok());
   std::vector<std::string> actions;
   for (const auto& e : h.events()) actions.push_back(e.action());
-  EXPECT_THAT(actions, ::testing::ElementsAre("Submit", "AttachDocument", "AttachDocument",
-                                              "AttachDocument", "StartVerification", "Approve",
-                                              "Issue", "MarkCollected"));
+  EXPECT_THAT(actions,
+              ::testing::ElementsAre("Submit", "AttachDocument", "AttachDocument", "AttachDocument",
+                                     "StartVerification", "Approve", "Issue", "MarkCollected"));
   EXPECT_EQ(h.events(5).actor_role(), "approver");
   EXPECT_EQ(h.events(5).from_state(), v1::CASE_STATE_VERIFYING);
   EXPECT_EQ(h.events(5).to_state(), v1::CASE_STATE_APPROVED);
@@ -82,14 +82,11 @@ TEST_F(CaseLifecycleTest, IllegalTransitionsNameTheCurrentState) {
     std::string token;
   };
   // From SUBMITTED only StartVerification and Withdraw are legal.
-  std::vector<Case> illegal = {{&Stub::Approve, approver_},
-                               {&Stub::Reject, approver_},
-                               {&Stub::Issue, officer_},
-                               {&Stub::RequestRevision, officer_},
-                               {&Stub::SubmitRevision, clinic_a_},
-                               {&Stub::MarkCollected, counter_},
-                               {&Stub::MarkDelivered, officer_},
-                               {&Stub::SubmitDraft, clinic_a_}};
+  std::vector<Case> illegal = {
+      {&Stub::Approve, approver_},        {&Stub::Reject, approver_},
+      {&Stub::Issue, officer_},           {&Stub::RequestRevision, officer_},
+      {&Stub::SubmitRevision, clinic_a_}, {&Stub::MarkCollected, counter_},
+      {&Stub::MarkDelivered, officer_},   {&Stub::SubmitDraft, clinic_a_}};
   for (const auto& t : illegal) {
     grpc::Status s = Do(t.fn, t.token, c.id(), "reason");
     EXPECT_EQ(s.error_code(), grpc::FAILED_PRECONDITION) << s.error_message();
@@ -98,8 +95,9 @@ TEST_F(CaseLifecycleTest, IllegalTransitionsNameTheCurrentState) {
   // Nothing changed: still SUBMITTED, no events besides the submission.
   EXPECT_EQ(server_->Query(absl::StrCat("SELECT state FROM cases WHERE id = ", c.id())),
             "SUBMITTED");
-  EXPECT_EQ(server_->Query(absl::StrCat("SELECT count(*) FROM case_events WHERE case_id = ", c.id())),
-            "1");
+  EXPECT_EQ(
+      server_->Query(absl::StrCat("SELECT count(*) FROM case_events WHERE case_id = ", c.id())),
+      "1");
 }
 
 TEST_F(CaseLifecycleTest, RevisionRoundTripAndRejection) {
@@ -115,8 +113,8 @@ TEST_F(CaseLifecycleTest, RevisionRoundTripAndRejection) {
   EXPECT_EQ(out.revision_reason(), "STR sudah kedaluwarsa");
   // The clinic fixes the paper and sends it back.
   v1::Case doc;
-  ASSERT_TRUE(cases().AttachDocument(Ctx(clinic_a_).get(), Document(c.id(), "STR", "%PDF new"), &doc)
-                  .ok());
+  ASSERT_TRUE(
+      cases().AttachDocument(Ctx(clinic_a_).get(), Document(c.id(), "STR", "%PDF new"), &doc).ok());
   ASSERT_TRUE(Do(&Stub::SubmitRevision, clinic_a_, c.id(), "", &out).ok());
   EXPECT_EQ(out.state(), v1::CASE_STATE_VERIFYING);
   EXPECT_FALSE(out.sla().paused());
@@ -171,8 +169,8 @@ TEST_F(CaseLifecycleTest, ConcurrentApprovalsWithOneEtagExactlyOneWins) {
   for (int i = 0; i < kRacers; ++i) {
     threads.emplace_back([&] {
       v1::Case out;
-      grpc::Status s = cases().Approve(Ctx(approver_).get(),
-                                       Transition(c.id(), "", verifying.etag()), &out);
+      grpc::Status s =
+          cases().Approve(Ctx(approver_).get(), Transition(c.id(), "", verifying.etag()), &out);
       if (s.ok()) {
         ++ok;
       } else if (s.error_code() == grpc::ABORTED) {
@@ -187,9 +185,10 @@ TEST_F(CaseLifecycleTest, ConcurrentApprovalsWithOneEtagExactlyOneWins) {
   EXPECT_EQ(ok.load(), 1);
   EXPECT_EQ(aborted.load(), kRacers - 1);
   EXPECT_EQ(other.load(), 0);
-  EXPECT_EQ(server_->Query(absl::StrCat(
-                "SELECT count(*) FROM case_events WHERE action = 'Approve' AND case_id = ", c.id())),
-            "1");
+  EXPECT_EQ(
+      server_->Query(absl::StrCat(
+          "SELECT count(*) FROM case_events WHERE action = 'Approve' AND case_id = ", c.id())),
+      "1");
 }
 
 TEST_F(CaseLifecycleTest, StaleEtagIsAborted) {
@@ -201,8 +200,9 @@ TEST_F(CaseLifecycleTest, StaleEtagIsAborted) {
       cases().StartVerification(Ctx(officer_).get(), Transition(c.id(), "", c.etag()), &out);
   EXPECT_EQ(s.error_code(), grpc::ABORTED);
   EXPECT_THAT(s.error_message(), HasSubstr("re-read"));
-  ASSERT_TRUE(
-      cases().StartVerification(Ctx(officer_).get(), Transition(c.id(), "", doc.etag()), &out).ok());
+  ASSERT_TRUE(cases()
+                  .StartVerification(Ctx(officer_).get(), Transition(c.id(), "", doc.etag()), &out)
+                  .ok());
 }
 
 TEST_F(CaseLifecycleTest, PermitNumbersAreGaplessAndConcurrentIssuesDoNotCollide) {

@@ -45,10 +45,11 @@ TEST_F(IdempotencyTest, RepeatedTransitionReplaysEvenAfterLaterChanges) {
   EXPECT_EQ(again.SerializeAsString(), first.SerializeAsString());
   EXPECT_EQ(server_->Query(absl::StrCat("SELECT state FROM cases WHERE id = ", c.id())),
             "REVISION_REQUESTED");
-  EXPECT_EQ(server_->Query(absl::StrCat(
-                "SELECT count(*) FROM case_events WHERE action = 'StartVerification' AND case_id = ",
-                c.id())),
-            "1");
+  EXPECT_EQ(
+      server_->Query(absl::StrCat(
+          "SELECT count(*) FROM case_events WHERE action = 'StartVerification' AND case_id = ",
+          c.id())),
+      "1");
 }
 
 TEST_F(IdempotencyTest, ConcurrentRetriesOfOneRequestCreateOneCase) {
@@ -77,6 +78,34 @@ TEST_F(IdempotencyTest, ARequestIdBelongsToOneMethod) {
   grpc::Status s = cases().Withdraw(Ctx(officer_).get(), t, &out);
   EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
   EXPECT_THAT(s.error_message(), HasSubstr("request_id"));
+}
+
+TEST_F(IdempotencyTest, AnotherPrincipalCannotReplaySomeoneElsesRequest) {
+  v1::SubmitApplicationRequest req = NurseApplication();
+  v1::Case first, stolen;
+  ASSERT_TRUE(cases().SubmitApplication(Ctx(clinic_a_).get(), req, &first).ok());
+  grpc::Status s = cases().SubmitApplication(Ctx(counter_).get(), req, &stolen);
+  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("request_id"));
+  EXPECT_TRUE(stolen.applicant().nik().empty());  // learned nothing
+}
+
+TEST_F(IdempotencyTest, ConcurrentRetriesOfOneTransitionAllGetTheFirstAnswer) {
+  v1::Case c = SubmitAsClinicA();
+  v1::TransitionRequest verify = Transition(c.id());
+  std::vector<std::thread> threads;
+  std::vector<grpc::Status> results(6);
+  std::vector<v1::Case> answers(6);
+  for (int i = 0; i < 6; ++i) {
+    threads.emplace_back([&, i] {
+      results[i] = cases().StartVerification(Ctx(officer_).get(), verify, &answers[i]);
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (int i = 0; i < 6; ++i) {
+    EXPECT_TRUE(results[i].ok()) << results[i].error_code() << " " << results[i].error_message();
+    EXPECT_EQ(answers[i].SerializeAsString(), answers[0].SerializeAsString());
+  }
 }
 
 TEST_F(IdempotencyTest, FailedCallsAreNotRecordedSoTheirRetryRunsAfresh) {

@@ -34,7 +34,8 @@ TEST_F(SlaTest, DueDateSkipsWeekendsAndHolidays) {
 
 TEST_F(SlaTest, LateEveningUtcIsAlreadyTomorrowInBalikpapan) {
   // 2026-03-16 17:30 UTC is 2026-03-17 01:30 WITA: the office's day decides.
-  server_->clock().Set(absl::FromCivil(absl::CivilSecond(2026, 3, 16, 17, 30, 0), absl::UTCTimeZone()));
+  server_->clock().Set(
+      absl::FromCivil(absl::CivilSecond(2026, 3, 16, 17, 30, 0), absl::UTCTimeZone()));
   EXPECT_EQ(SubmitAsClinicA().sla().due_date(), "2026-03-31");
 }
 

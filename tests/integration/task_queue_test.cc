@@ -1,6 +1,8 @@
 // The task queue: leasing, fencing, expiry and takeover, coalescing, back-off, dead letters.
 // Through TaskService over gRPC where a worker would go; through the store for coalescing, which
 // only loketd's own transactions can do.
+#include "server/store/task_queue.h"
+
 #include <atomic>
 #include <set>
 #include <thread>
@@ -13,7 +15,6 @@
 #include "server/store/database.h"
 #include "server/store/pg.h"
 #include "server/store/task_enqueue.h"
-#include "server/store/task_queue.h"
 #include "tests/integration/fixture.h"
 
 namespace loket::itest {
@@ -28,14 +29,15 @@ class TaskQueueTest : public ServerTest {
     tasks_ = v1::TaskService::NewStub(server_->channel());
     db_ = std::make_unique<store::Database>(store::DatabaseOptions{server_->conninfo(), 2});
     // Each test starts from an empty queue.
-    server_->Query("UPDATE tasks SET state = 'done', lease_expires_at = NULL WHERE state <> 'done'");
+    server_->Query(
+        "UPDATE tasks SET state = 'done', lease_expires_at = NULL WHERE state <> 'done'");
   }
 
   int64_t Enqueue(const std::string& queue, const std::string& dedupe = "", int max_attempts = 8) {
     int64_t id = 0;
     absl::Status s = db_->impl().RunTx([&](store::Tx& tx) {
-      id = store::EnqueueInTx(tx, {"bpp", queue, dedupe, "payload", absl::InfinitePast(),
-                                   max_attempts});
+      id = store::EnqueueInTx(
+          tx, {"bpp", queue, dedupe, "payload", absl::InfinitePast(), max_attempts});
       return absl::OkStatus();
     });
     EXPECT_TRUE(s.ok()) << s;

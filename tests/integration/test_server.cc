@@ -3,9 +3,8 @@
 #include <unistd.h>
 
 #include <cstdlib>
-#include <random>
-
 #include <pqxx/pqxx>
+#include <random>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
@@ -126,7 +125,8 @@ std::string TestServer::TokenFor(const std::string& office, const std::string& r
   std::optional<std::string> courier;
   if (role == "courier") courier = "courier-1";
   pqxx::result r = w.exec_params(
-      "INSERT INTO principals (office_id, name, role, clinic_id, courier_id) VALUES ($1, $2, $3, $4,"
+      "INSERT INTO principals (office_id, name, role, clinic_id, courier_id) VALUES ($1, $2, $3, "
+      "$4,"
       " $5) RETURNING id",
       office, "Test " + role, role, clinic, courier);
   w.exec_params("INSERT INTO tokens (office_id, principal_id, token_sha256) VALUES ($1, $2, $3)",

@@ -150,7 +150,13 @@ void TaskLoop::Handle(const v1::Task& task) {
     }
   });
   v1::CompleteTaskRequest done;
-  absl::Status result = handler_(task, &done);
+  absl::Status result;
+  try {
+    result = handler_(task, &done);
+  } catch (const std::exception& e) {
+    // A handler bug must not take the worker down; the task is retried after back-off.
+    result = absl::InternalError(absl::StrCat("handler threw: ", e.what()));
+  }
   handled.Notify();
   heartbeat.join();
 
@@ -173,8 +179,8 @@ void TaskLoop::Handle(const v1::Task& task) {
       s = stub_->FailTask(NewContext(absl::Seconds(10)).get(), f, &r);
     }
     if (!Retryable(s.error_code())) break;
-    Sleep(absl::Milliseconds(200 << attempt));
-    if (stopping_ && attempt >= 2) break;  // draining: the lease will lapse and another retries
+    // A real pause even while draining: the finished result is worth a few seconds' wait.
+    absl::SleepFor(absl::Milliseconds(200 << attempt));
   }
   if (s.ok()) {
     if (result.ok()) {

@@ -18,7 +18,7 @@ CREATE TABLE tasks (
   CHECK ((state = 'leased') = (lease_expires_at IS NOT NULL))
 );
 -- Bursts coalesce: one live task per (queue, dedupe_key).
-CREATE UNIQUE INDEX tasks_dedupe ON tasks (queue, dedupe_key)
+CREATE UNIQUE INDEX tasks_dedupe ON tasks (office_id, queue, dedupe_key)
   WHERE dedupe_key IS NOT NULL AND state IN ('ready', 'leased');
 -- What a lease scans: ready tasks by due time, and leases that have expired.
 CREATE INDEX tasks_ready ON tasks (office_id, queue, run_after, id) WHERE state = 'ready';
@@ -50,3 +50,6 @@ CREATE INDEX notifications_recipient ON notifications (office_id, address, sched
 -- The language each applicant reads their messages in.
 ALTER TABLE cases ADD COLUMN applicant_language text NOT NULL DEFAULT 'id'
   CHECK (applicant_language IN ('id', 'en'));
+
+-- Public permit verification looks a permit up by number alone.
+CREATE INDEX cases_permit_number ON cases (permit_number) WHERE permit_number IS NOT NULL;

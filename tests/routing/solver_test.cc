@@ -1,0 +1,438 @@
+// Unit tests of the routing solver library: readers, the independent checker (one test per kind of
+// violation), small instances against exhaustive enumeration, and benchmark instances solved under
+// an iteration limit and validated by the checker. No real time: a FakeClock that never moves, so
+// every Solve here stops by its iteration limit and is deterministic for its seed.
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <functional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "common/clock.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "workers/routing/solver/checker.h"
+#include "workers/routing/solver/instance_reader.h"
+#include "workers/routing/solver/problem.h"
+#include "workers/routing/solver/solver.h"
+#include "workers/routing/solver/travel.h"
+
+namespace loket::routing {
+namespace {
+
+using ::testing::HasSubstr;
+
+std::string DataFile(const std::string& name) {
+  return std::string(LOKET_ROUTING_TEST_DATA) + "/" + name;
+}
+
+SolverOptions Iterations(int64_t n, uint64_t seed = 1) {
+  SolverOptions options;
+  options.time_limit = absl::InfiniteDuration();
+  options.max_iterations = n;
+  options.seed = seed;
+  return options;
+}
+
+FakeClock& StillClock() {
+  static FakeClock* clock = new FakeClock(absl::FromUnixSeconds(1700000000));
+  return *clock;
+}
+
+// A depot at the origin and stops with the given coordinates, wide windows, demand 1, no service.
+Problem LineProblem(const std::vector<std::pair<double, double>>& stops, int vehicles,
+                    int capacity) {
+  Problem p;
+  p.nodes.push_back(Node{.id = 0, .x = 0, .y = 0, .ready = 0, .due = 1000, .is_depot = true});
+  for (size_t i = 0; i < stops.size(); ++i) {
+    p.nodes.push_back(Node{.id = static_cast<int>(i) + 1,
+                           .x = stops[i].first,
+                           .y = stops[i].second,
+                           .demand = 1,
+                           .ready = 0,
+                           .due = 1000});
+  }
+  for (int v = 0; v < vehicles; ++v) {
+    p.vehicles.push_back(
+        Vehicle{.capacity = capacity, .start_depot = 0, .end_depot = 0, .shift_end = 1000});
+  }
+  return p;
+}
+
+// Builds a Solution from routes of node indices, with the distance the checker will recompute.
+Solution MakeSolution(const Problem& p, const TravelMatrix& m,
+                      const std::vector<std::vector<int>>& routes) {
+  Solution s;
+  for (size_t r = 0; r < routes.size(); ++r) {
+    Route route;
+    route.vehicle = static_cast<int>(r);
+    route.stops = routes[r];
+    s.routes.push_back(route);
+    if (routes[r].empty()) continue;
+    ++s.vehicles;
+    int at = p.vehicles[r].start_depot;
+    for (int stop : routes[r]) {
+      s.distance += m.Distance(at, stop);
+      at = stop;
+    }
+    s.distance += m.Distance(at, p.vehicles[r].end_depot);
+  }
+  return s;
+}
+
+// --- Readers ---------------------------------------------------------------------------------
+
+TEST(InstanceReaderTest, ReadsSolomonFile) {
+  absl::StatusOr<Problem> p = ReadInstanceFile(DataFile("C101.txt"));
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(p->name, "C101");
+  ASSERT_EQ(p->nodes.size(), 101u);
+  EXPECT_TRUE(p->nodes[0].is_depot);
+  EXPECT_EQ(p->nodes[0].due, 1236);
+  EXPECT_EQ(p->vehicles.size(), 25u);
+  EXPECT_EQ(p->vehicles[0].capacity, 200);
+  EXPECT_EQ(p->vehicles[0].shift_end, 1236);
+  const Node& first = p->nodes[1];
+  EXPECT_EQ(first.id, 1);
+  EXPECT_EQ(first.x, 45);
+  EXPECT_EQ(first.y, 68);
+  EXPECT_EQ(first.demand, 10);
+  EXPECT_EQ(first.ready, 912);
+  EXPECT_EQ(first.due, 967);
+  EXPECT_EQ(first.service, 90);
+  EXPECT_TRUE(p->pairs.empty());
+  EXPECT_TRUE(ValidateProblem(*p).ok());
+}
+
+TEST(InstanceReaderTest, ReadsLiLimFileWithPairs) {
+  absl::StatusOr<Problem> p = ReadInstanceFile(DataFile("lc101.txt"));
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(p->nodes.size(), 107u);
+  EXPECT_EQ(p->pairs.size(), 53u);
+  // Row 3 is a pickup (demand 10) whose delivery is row 75.
+  const auto it = std::find_if(p->pairs.begin(), p->pairs.end(),
+                               [](const PickupDelivery& pd) { return pd.pickup == 3; });
+  ASSERT_NE(it, p->pairs.end());
+  EXPECT_EQ(it->delivery, 75);
+  EXPECT_EQ(p->nodes[75].demand, -10);
+  EXPECT_TRUE(ValidateProblem(*p).ok());
+}
+
+TEST(InstanceReaderTest, RejectsMalformedText) {
+  EXPECT_EQ(ParseLiLim("25 200 1\n0 40 50 0 0 1236 0 0 0\n1 45 68 -10 912 967 90 11\n", "x")
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+  // A pickup naming a delivery that does not name it back.
+  EXPECT_EQ(ParseLiLim("25 200 1\n0 0 0 0 0 100 0 0 0\n1 1 0 5 0 100 0 0 2\n2 2 0 -5 0 100 0 0 0\n",
+                       "x")
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ReadInstanceFile(DataFile("no-such-file.txt")).status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST(TravelTest, HaversineKnowsADegreeOfLatitude) {
+  Problem p;
+  p.nodes.push_back(Node{.x = 116.83, .y = -1.27});
+  p.nodes.push_back(Node{.x = 116.83, .y = -0.27});
+  const HaversineMatrix m(p, /*speed_kmh=*/36);
+  EXPECT_NEAR(m.Distance(0, 1), 111195, 10);  // metres
+  EXPECT_NEAR(m.Time(0, 1), 11119.5, 1);      // seconds at 10 m/s
+  EXPECT_NEAR(HaversineMatrix(p, 36, 1.3).Distance(0, 1), 1.3 * 111195, 15);
+}
+
+// --- Checker ---------------------------------------------------------------------------------
+
+// Depot at the origin; stops 1 (10,0) window [0,15], 2 (20,0) window [0,100], 3 (0,10) window
+// [0,100]; pair 4 (pickup at (0,-10)) -> 5 (delivery at (0,-20)), demand 2; capacity 3.
+class CheckerTest : public ::testing::Test {
+ protected:
+  CheckerTest() {
+    p_.nodes = {
+        Node{.id = 0, .ready = 0, .due = 200, .is_depot = true},
+        Node{.id = 1, .x = 10, .demand = 1, .ready = 0, .due = 15},
+        Node{.id = 2, .x = 20, .demand = 1, .ready = 0, .due = 100},
+        Node{.id = 3, .y = 10, .demand = 1, .ready = 0, .due = 100},
+        Node{.id = 4, .y = -10, .demand = 2, .ready = 0, .due = 100},
+        Node{.id = 5, .y = -20, .demand = -2, .ready = 0, .due = 100},
+    };
+    p_.pairs = {PickupDelivery{.pickup = 4, .delivery = 5}};
+    for (int v = 0; v < 3; ++v) {
+      p_.vehicles.push_back(
+          Vehicle{.capacity = 3, .start_depot = 0, .end_depot = 0, .shift_end = 200});
+    }
+  }
+  absl::Status Check(const std::vector<std::vector<int>>& routes) {
+    return CheckSolution(p_, EuclideanMatrix(p_), MakeSolution(p_, EuclideanMatrix(p_), routes));
+  }
+  Problem p_;
+};
+
+TEST_F(CheckerTest, AcceptsFeasibleRoutes) {
+  EXPECT_TRUE(Check({{1, 2, 3}, {4, 5}}).ok()) << Check({{1, 2, 3}, {4, 5}});
+}
+
+TEST_F(CheckerTest, RejectsLateArrival) {
+  const absl::Status s = Check({{2, 1, 3}, {4, 5}});  // stop 1 reached at 30 > 15
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(s.message(), HasSubstr("time window"));
+}
+
+TEST_F(CheckerTest, RejectsOverCapacity) {
+  const absl::Status s = Check({{1, 4, 2, 5, 3}});  // carries 1 + 2 + 1 = 4 > 3 after stop 2
+  EXPECT_THAT(s.message(), HasSubstr("capacity"));
+}
+
+TEST_F(CheckerTest, RejectsDeliveryBeforePickup) {
+  EXPECT_THAT(Check({{1, 2, 3}, {5, 4}}).message(), HasSubstr("precedence"));
+}
+
+TEST_F(CheckerTest, RejectsPairSplitAcrossRoutes) {
+  EXPECT_THAT(Check({{1, 4}, {2, 3, 5}}).message(), HasSubstr("precedence"));
+  EXPECT_THAT(Check({{1, 2, 3, 4}, {5}}).message(), HasSubstr("capacity"));  // 1+1+1+2 > 3
+}
+
+TEST_F(CheckerTest, RejectsLateReturn) {
+  p_.vehicles[1].shift_end = 40;  // 0 -> 4 -> 5 -> 0 takes 40; a detour makes it late
+  EXPECT_TRUE(Check({{1, 2, 3}, {4, 5}}).ok());
+  EXPECT_THAT(Check({{1, 2}, {3, 4, 5}}).message(), HasSubstr("shift end"));
+}
+
+TEST_F(CheckerTest, RejectsUnservedStop) {
+  EXPECT_THAT(Check({{1, 2}, {4, 5}}).message(), HasSubstr("unserved"));
+}
+
+TEST_F(CheckerTest, RejectsDuplicatedStop) {
+  EXPECT_THAT(Check({{1, 2, 3}, {3, 4, 5}}).message(), HasSubstr("duplicated"));
+}
+
+TEST_F(CheckerTest, RejectsDepotAsStop) {
+  EXPECT_THAT(Check({{1, 2, 0, 3}, {4, 5}}).message(), HasSubstr("depot"));
+}
+
+TEST_F(CheckerTest, RejectsWrongTotals) {
+  const EuclideanMatrix m(p_);
+  Solution s = MakeSolution(p_, m, {{1, 2, 3}, {4, 5}});
+  s.distance -= 1;
+  EXPECT_THAT(CheckSolution(p_, m, s).message(), HasSubstr("distance"));
+  s = MakeSolution(p_, m, {{1, 2, 3}, {4, 5}});
+  s.vehicles = 1;
+  EXPECT_THAT(CheckSolution(p_, m, s).message(), HasSubstr("vehicles"));
+}
+
+TEST_F(CheckerTest, RejectsVehicleUsedTwice) {
+  const EuclideanMatrix m(p_);
+  Solution s = MakeSolution(p_, m, {{1, 2, 3}, {4, 5}});
+  s.routes[1].vehicle = 0;
+  EXPECT_THAT(CheckSolution(p_, m, s).message(), HasSubstr("vehicle"));
+}
+
+// --- Small instances with known optima ---------------------------------------------------------
+
+// The cheapest feasible solution by exhaustive enumeration: every order of the stops, cut into at
+// most `vehicles` routes, judged by the checker alone. Fine for up to 7 stops.
+double EnumeratedOptimum(const Problem& p, const TravelMatrix& m) {
+  std::vector<int> stops;
+  for (int i = 0; i < static_cast<int>(p.nodes.size()); ++i) {
+    if (!p.nodes[i].is_depot) stops.push_back(i);
+  }
+  const int n = static_cast<int>(stops.size());
+  const int vehicles = static_cast<int>(p.vehicles.size());
+  double best = INFINITY;
+  std::sort(stops.begin(), stops.end());
+  do {
+    // Each of the n - 1 gaps between consecutive stops is a cut or not.
+    for (int cuts = 0; cuts < (1 << (n - 1)); ++cuts) {
+      if (__builtin_popcount(cuts) + 1 > vehicles) continue;
+      std::vector<std::vector<int>> routes(1);
+      for (int k = 0; k < n; ++k) {
+        if (k > 0 && (cuts >> (k - 1) & 1)) routes.emplace_back();
+        routes.back().push_back(stops[k]);
+      }
+      const Solution s = MakeSolution(p, m, routes);
+      const double cost = p.objective.vehicle_cost * s.vehicles + s.distance;
+      if (cost < best && CheckSolution(p, m, s).ok()) best = cost;
+    }
+  } while (std::next_permutation(stops.begin(), stops.end()));
+  return best;
+}
+
+void ExpectSolvedOptimally(const Problem& p, double optimum) {
+  const EuclideanMatrix m(p);
+  absl::StatusOr<Solution> s = Solve(p, m, Iterations(3000), StillClock());
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_TRUE(CheckSolution(p, m, *s).ok()) << CheckSolution(p, m, *s);
+  EXPECT_NEAR(s->cost, optimum, 1e-6);
+}
+
+TEST(SolverTest, LineIsOneTripOutAndBack) {
+  Problem p = LineProblem({{1, 0}, {2, 0}, {3, 0}, {4, 0}}, 2, 10);
+  ExpectSolvedOptimally(p, 8);
+}
+
+TEST(SolverTest, CapacityForcesTwoRoutes) {
+  // Four stops at distance 10 in a square around the depot, capacity 2: two round trips of
+  // 10 + sqrt(200) + 10 each.
+  Problem p = LineProblem({{10, 0}, {0, 10}, {-10, 0}, {0, -10}}, 3, 2);
+  ExpectSolvedOptimally(p, 2 * (20 + std::sqrt(200.0)));
+  EXPECT_NEAR(EnumeratedOptimum(p, EuclideanMatrix(p)), 2 * (20 + std::sqrt(200.0)), 1e-9);
+}
+
+TEST(SolverTest, TimeWindowsForceAZigZag) {
+  // Stops at x = 1, 2, 3 but windows ask for 3 first, then 1, then 2 (one vehicle): 3+2+1+2 = 8.
+  Problem p = LineProblem({{1, 0}, {2, 0}, {3, 0}}, 1, 10);
+  p.nodes[3].due = 3;
+  p.nodes[1].ready = 5;
+  p.nodes[1].due = 5;
+  p.nodes[2].ready = 6;
+  ExpectSolvedOptimally(p, 8);
+}
+
+TEST(SolverTest, PickupAndDeliveryPair) {
+  // Pickup at (10, 0) to be delivered at (-10, 0); a plain stop at (0, 5). One vehicle of
+  // capacity 1: the plain stop's unit cannot ride with the parcel, so it is served first or last.
+  Problem p = LineProblem({{10, 0}, {-10, 0}, {0, 5}}, 1, 1);
+  p.nodes[1].demand = 1;
+  p.nodes[2].demand = -1;
+  p.nodes[3].demand = 0;
+  p.pairs = {PickupDelivery{.pickup = 1, .delivery = 2}};
+  // 0 -> 1 -> 2 -> 0 is 40; the plain stop (no load) fits on the way: 0->3->1->2->0 or
+  // 0->1->3->2->0 = 5 + sqrt(125) + 20 + 10 or 10 + 2 * sqrt(125) + 10.
+  const double optimum = EnumeratedOptimum(p, EuclideanMatrix(p));
+  EXPECT_NEAR(optimum, 20 + 2 * std::sqrt(125.0), 1e-9);
+  ExpectSolvedOptimally(p, optimum);
+  // With a load at the plain stop (dropped from the depot), it cannot ride along the pair.
+  p.nodes[3].demand = -1;
+  const double loaded = EnumeratedOptimum(p, EuclideanMatrix(p));
+  EXPECT_NEAR(loaded, 5 + std::sqrt(125.0) + 20 + 10, 1e-9);
+  ExpectSolvedOptimally(p, loaded);
+}
+
+TEST(SolverTest, ShiftEndSplitsTheWork) {
+  // Two stops 10 away in opposite directions; a shift of 30 allows only one per vehicle.
+  Problem p = LineProblem({{10, 0}, {-10, 0}}, 2, 10);
+  for (Vehicle& v : p.vehicles) v.shift_end = 30;
+  ExpectSolvedOptimally(p, 40);
+  p.objective.vehicle_cost = 1000;  // still two: one vehicle cannot do both
+  ExpectSolvedOptimally(p, 2040);
+}
+
+TEST(SolverTest, MatchesEnumerationOnRandomSmallInstances) {
+  std::mt19937 gen(7);  // fixed seed; mt19937's raw output is the same everywhere
+  auto coin = [&](int n) { return static_cast<int>(gen() % n); };
+  for (int round = 0; round < 12; ++round) {
+    std::vector<std::pair<double, double>> stops;
+    for (int i = 0; i < 6; ++i) stops.emplace_back(coin(41) - 20, coin(41) - 20);
+    Problem p = LineProblem(stops, 3, 3);
+    for (int i = 1; i <= 6; ++i) {
+      p.nodes[i].service = 5;
+      p.nodes[i].ready = coin(60);
+      p.nodes[i].due = p.nodes[i].ready + 20 + coin(60);
+      p.nodes[i].demand = 1 + coin(2);
+    }
+    if (round % 2 == 0) {  // half of them with a pickup-and-delivery pair
+      p.nodes[2].demand = -p.nodes[1].demand;
+      p.pairs = {PickupDelivery{.pickup = 1, .delivery = 2}};
+    }
+    if (round % 3 == 0) p.objective.vehicle_cost = 50;
+    const EuclideanMatrix m(p);
+    const double optimum = EnumeratedOptimum(p, m);
+    absl::StatusOr<Solution> s = Solve(p, m, Iterations(2000, round + 1), StillClock());
+    ASSERT_TRUE(s.ok()) << s.status();
+    if (std::isinf(optimum)) {
+      EXPECT_FALSE(s->unassigned.empty()) << "round " << round;
+      CheckOptions lenient;
+      lenient.allow_unassigned = true;
+      EXPECT_TRUE(CheckSolution(p, m, *s, lenient).ok()) << "round " << round;
+      continue;
+    }
+    EXPECT_TRUE(CheckSolution(p, m, *s).ok()) << "round " << round << ": "
+                                               << CheckSolution(p, m, *s);
+    EXPECT_NEAR(s->cost, optimum, 1e-6) << "round " << round;
+  }
+}
+
+TEST(SolverTest, ReportsUnreachableStopAsUnassigned) {
+  Problem p = LineProblem({{1, 0}, {50, 0}}, 2, 10);
+  p.nodes[2].due = 10;  // 50 away: cannot be reached by 10
+  const EuclideanMatrix m(p);
+  absl::StatusOr<Solution> s = Solve(p, m, Iterations(100), StillClock());
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->unassigned, std::vector<int>{2});
+  CheckOptions lenient;
+  lenient.allow_unassigned = true;
+  EXPECT_TRUE(CheckSolution(p, m, *s, lenient).ok());
+  EXPECT_THAT(CheckSolution(p, m, *s).message(), HasSubstr("unserved"));
+}
+
+TEST(SolverTest, RejectsInconsistentInput) {
+  Problem p = LineProblem({{1, 0}}, 1, 10);
+  Problem fewer = LineProblem({}, 1, 10);
+  EXPECT_EQ(Solve(p, EuclideanMatrix(fewer), Iterations(10), StillClock()).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  p.pairs = {PickupDelivery{.pickup = 1, .delivery = 0}};
+  EXPECT_EQ(Solve(p, EuclideanMatrix(p), Iterations(10), StillClock()).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  SolverOptions unbounded = Iterations(0);
+  EXPECT_EQ(Solve(LineProblem({{1, 0}}, 1, 10), EuclideanMatrix(p), unbounded, StillClock())
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+// --- Benchmark instances under an iteration limit ---------------------------------------------
+
+TEST(SolverTest, SolvesSolomonC101ToItsOptimum) {
+  absl::StatusOr<Problem> p = ReadInstanceFile(DataFile("C101.txt"));
+  ASSERT_TRUE(p.ok()) << p.status();
+  const EuclideanMatrix m(*p);
+  absl::StatusOr<Solution> s = Solve(*p, m, Iterations(3000), StillClock());
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_TRUE(CheckSolution(*p, m, *s).ok()) << CheckSolution(*p, m, *s);
+  EXPECT_EQ(s->vehicles, 10);
+  EXPECT_NEAR(s->distance, 828.94, 0.01);  // proven optimal
+}
+
+TEST(SolverTest, SolvesSolomonR101Feasibly) {
+  absl::StatusOr<Problem> p = ReadInstanceFile(DataFile("R101.txt"));
+  ASSERT_TRUE(p.ok()) << p.status();
+  const EuclideanMatrix m(*p);
+  absl::StatusOr<Solution> s = Solve(*p, m, Iterations(2000), StillClock());
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_TRUE(CheckSolution(*p, m, *s).ok()) << CheckSolution(*p, m, *s);
+  EXPECT_LT(s->distance, 1642.88 * 1.05);  // distance-only best-known
+}
+
+TEST(SolverTest, SolvesLiLimFeasibly) {
+  for (const char* name : {"lc101.txt", "lr101.txt"}) {
+    absl::StatusOr<Problem> p = ReadInstanceFile(DataFile(name));
+    ASSERT_TRUE(p.ok()) << p.status();
+    p->objective.vehicle_cost = 100;
+    const EuclideanMatrix m(*p);
+    absl::StatusOr<Solution> s = Solve(*p, m, Iterations(2000), StillClock());
+    ASSERT_TRUE(s.ok()) << s.status();
+    EXPECT_TRUE(CheckSolution(*p, m, *s).ok()) << name << ": " << CheckSolution(*p, m, *s);
+    EXPECT_TRUE(s->unassigned.empty()) << name;
+  }
+}
+
+TEST(SolverTest, SameSeedSameRoutes) {
+  absl::StatusOr<Problem> p = ReadInstanceFile(DataFile("lr101.txt"));
+  ASSERT_TRUE(p.ok()) << p.status();
+  const EuclideanMatrix m(*p);
+  absl::StatusOr<Solution> a = Solve(*p, m, Iterations(300, 42), StillClock());
+  absl::StatusOr<Solution> b = Solve(*p, m, Iterations(300, 42), StillClock());
+  ASSERT_TRUE(a.ok() && b.ok());
+  ASSERT_EQ(a->routes.size(), b->routes.size());
+  for (size_t r = 0; r < a->routes.size(); ++r) EXPECT_EQ(a->routes[r].stops, b->routes[r].stops);
+  EXPECT_EQ(a->distance, b->distance);
+}
+
+}  // namespace
+}  // namespace loket::routing
