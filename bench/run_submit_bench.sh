@@ -40,11 +40,12 @@ INSERT INTO bench_insert (office_id, nik, name, phone, state)
 VALUES ('bpp', '6471065708900001', 'Siti Rahmawati', '+6281234567890', 'SUBMITTED');
 SQL
 
-# A second baseline: the same SQL a submission runs (replay check, case, event, two notifications
+# A second baseline: the same SQL a submission runs (request_id lock, replay check, case, event, a notification
 # with their tasks, NOTIFY, replay record) as one pgbench transaction, without gRPC and C++.
 cat >"$WORK/submission.sql" <<'SQL'
 \set n random(1, 2000000000)
 BEGIN;
+SELECT pg_advisory_xact_lock(hashtextextended('bpp/' || md5(:n::text), 7406));
 SELECT method, response FROM idempotency WHERE office_id = 'bpp' AND request_id = md5(:n::text)::uuid;
 INSERT INTO cases (office_id, permit_type, channel, state, applicant_nik, applicant_name, applicant_phone,
   applicant_email, priority_class, clinic_id, practice_place, str_number, sla_days, sla_started_on,
