@@ -18,6 +18,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
@@ -28,6 +29,10 @@ ABSL_FLAG(int, capacity, 10, "people per 30-minute slot (distancing)");
 ABSL_FLAG(int, reserved, 2, "seats per slot reserved for priority classes");
 ABSL_FLAG(double, priority_share, 0.10, "share of requests with a priority class");
 ABSL_FLAG(uint64_t, seed, 1, "seed of the generated input and of the allocator's tie-breaks");
+ABSL_FLAG(int64_t, priority_bonus, loket::scheduling::AllocatorOptions().priority_bonus,
+          "AllocatorOptions::priority_bonus");
+ABSL_FLAG(int64_t, serve_cost_limit, -1000000,
+          "AllocatorOptions::serve_cost_limit; -1000000 leaves it unset (serve the most)");
 ABSL_FLAG(int, repeat, 5, "timed runs per allocator; the median is reported");
 
 namespace loket::scheduling {
@@ -70,10 +75,10 @@ Week MakeWeek(int num_requests, int capacity, int reserved, double priority_shar
     request.id = 1'000'000 + r;
     const double p = unit(rng);
     // Of the priority share: 40% elderly, 20% disability, 40% health workers.
-    request.priority_class = p >= priority_share            ? kPriorityNone
-                             : p < priority_share * 0.4     ? kPriorityElderly
-                             : p < priority_share * 0.6     ? kPriorityDisability
-                                                            : kPriorityHealthWorker;
+    request.priority_class = p >= priority_share        ? kPriorityNone
+                             : p < priority_share * 0.4 ? kPriorityElderly
+                             : p < priority_share * 0.6 ? kPriorityDisability
+                                                        : kPriorityHealthWorker;
     request.submitted_at = week.now - absl::Hours(7 * 24) + absl::Minutes(submitted_minute(rng));
     int day = pick_day(rng);
     int time = pick_time(rng);
@@ -110,8 +115,8 @@ struct Result {
 };
 
 template <typename AllocateFn>
-Result Run(const char* name, AllocateFn allocate, const Week& week,
-           const AllocatorOptions& options, int repeat) {
+Result Run(const char* name, AllocateFn allocate, const Week& week, const AllocatorOptions& options,
+           int repeat) {
   Result result;
   result.name = name;
   std::vector<double> times;
@@ -142,22 +147,30 @@ double Share(int part, int whole) { return whole == 0 ? 0.0 : static_cast<double
 
 int Main() {
   const int num_requests = absl::GetFlag(FLAGS_requests);
-  const Week week = MakeWeek(num_requests, absl::GetFlag(FLAGS_capacity),
-                             absl::GetFlag(FLAGS_reserved), absl::GetFlag(FLAGS_priority_share),
-                             absl::GetFlag(FLAGS_seed));
+  const Week week =
+      MakeWeek(num_requests, absl::GetFlag(FLAGS_capacity), absl::GetFlag(FLAGS_reserved),
+               absl::GetFlag(FLAGS_priority_share), absl::GetFlag(FLAGS_seed));
   AllocatorOptions options;
   options.seed = absl::GetFlag(FLAGS_seed);
   options.now = week.now;
+  options.priority_bonus = absl::GetFlag(FLAGS_priority_bonus);
+  if (absl::GetFlag(FLAGS_serve_cost_limit) != -1000000) {
+    options.serve_cost_limit = absl::GetFlag(FLAGS_serve_cost_limit);
+  }
   int64_t seats = 0;
   for (const Slot& s : week.slots) seats += s.capacity - s.booked;
   const int repeat = absl::GetFlag(FLAGS_repeat);
   const Result results[] = {Run("min_cost", Allocate, week, options, repeat),
                             Run("greedy_first_come", GreedyFirstCome, week, options, repeat)};
 
+  const std::string limit = options.serve_cost_limit.has_value()
+                                ? absl::StrCat(*options.serve_cost_limit)
+                                : std::string("null");
   std::string json = absl::StrFormat(
-      R"({"requests":%d,"slots":%d,"seats":%d,"capacity":%d,"reserved":%d,"seed":%d,"results":[)",
+      R"({"requests":%d,"slots":%d,"seats":%d,"capacity":%d,"reserved":%d,"priority_bonus":%d,)"
+      R"("serve_cost_limit":%s,"seed":%d,"results":[)",
       num_requests, week.slots.size(), seats, absl::GetFlag(FLAGS_capacity),
-      absl::GetFlag(FLAGS_reserved), absl::GetFlag(FLAGS_seed));
+      absl::GetFlag(FLAGS_reserved), options.priority_bonus, limit, absl::GetFlag(FLAGS_seed));
   for (const Result& r : results) {
     const AllocationSummary& s = r.summary;
     absl::StrAppendFormat(
@@ -172,12 +185,15 @@ int Main() {
   }
   json += "]}";
   std::printf("%s\n\n", json.c_str());
-  std::printf("%d requests, %zu slots, %lld seats (capacity %d, %d reserved), seed %llu\n\n",
-              num_requests, week.slots.size(), static_cast<long long>(seats),
-              absl::GetFlag(FLAGS_capacity), absl::GetFlag(FLAGS_reserved),
-              static_cast<unsigned long long>(absl::GetFlag(FLAGS_seed)));
-  std::printf("| allocator | time ms | served | first choice (of requests) | first choice (of served) "
-              "| priority served |\n|---|---:|---:|---:|---:|---:|\n");
+  std::printf(
+      "%d requests, %zu slots, %lld seats (capacity %d, %d reserved), priority_bonus %lld, "
+      "serve_cost_limit %s, seed %llu\n\n",
+      num_requests, week.slots.size(), static_cast<long long>(seats), absl::GetFlag(FLAGS_capacity),
+      absl::GetFlag(FLAGS_reserved), static_cast<long long>(options.priority_bonus), limit.c_str(),
+      static_cast<unsigned long long>(absl::GetFlag(FLAGS_seed)));
+  std::printf(
+      "| allocator | time ms | served | first choice (of requests) | first choice (of served) "
+      "| priority served |\n|---|---:|---:|---:|---:|---:|\n");
   for (const Result& r : results) {
     const AllocationSummary& s = r.summary;
     std::printf("| %s | %.1f | %d | %d (%.1f%%) | %.1f%% | %d / %d (%.1f%%) |\n", r.name.c_str(),

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <random>
 #include <utility>
 #include <vector>
@@ -98,12 +99,17 @@ TEST(AllocatorTest, NeverExceedsCapacityAndServesAtLeastAsManyAsGreedy) {
 }
 
 // Exhaustive search over every assignment of a small instance: Allocate must reach the same
-// (most served, then least weighted cost) optimum.
+// optimum: most served, then least weighted cost; or, with serve_cost_limit, least weighted cost
+// minus the limit per served request, then most served.
 TEST(AllocatorTest, MatchesExhaustiveSearchOnSmallInstances) {
   std::mt19937_64 rng(11);
-  for (int round = 0; round < 300; ++round) {
+  const std::optional<int64_t> limits[] = {std::nullopt, 0, 10, 12, -50};
+  for (int round = 0; round < 400; ++round) {
     const Instance in = RandomInstance(rng, 1 + round % 5, 1 + round % 7, 2);
-    const AllocatorOptions options = Options(round);
+    AllocatorOptions options = Options(round);
+    options.serve_cost_limit = limits[round % 5];
+    // Unset: a limit so high that serving always wins, which is what "most served first" means.
+    const int64_t limit = options.serve_cost_limit.value_or(int64_t{1} << 40);
     absl::StatusOr<Allocation> best = Allocate(in.slots, in.requests, options);
     ASSERT_TRUE(best.ok()) << best.status();
     const AllocationSummary got = Summarize(in.requests, *best, options);
@@ -123,7 +129,10 @@ TEST(AllocatorTest, MatchesExhaustiveSearchOnSmallInstances) {
         }
         if (!CheckAllocation(in.slots, in.requests, a, options).ok()) return;
         const AllocationSummary s = Summarize(in.requests, a, options);
-        if (s.served > best_served || (s.served == best_served && s.weighted_cost < best_cost)) {
+        const int64_t score = s.weighted_cost - limit * s.served;
+        const int64_t best_score = best_cost - limit * best_served;
+        if (best_served < 0 || score < best_score ||
+            (score == best_score && s.served > best_served)) {
           best_served = s.served;
           best_cost = s.weighted_cost;
         }
@@ -207,7 +216,8 @@ TEST(AllocatorTest, PriorityWinsAContestedSeatEvenWithItsLastChoice) {
 }
 
 TEST(AllocatorTest, StartedSlotsAreClosed) {
-  const std::vector<Slot> slots = {MakeSlot(1, 5, 0, kNow), MakeSlot(2, 5, 0, kNow + absl::Hours(1))};
+  const std::vector<Slot> slots = {MakeSlot(1, 5, 0, kNow),
+                                   MakeSlot(2, 5, 0, kNow + absl::Hours(1))};
   const std::vector<Request> requests = {MakeRequest(10, {1, 2}), MakeRequest(11, {1})};
   absl::StatusOr<Allocation> a = Allocate(slots, requests, Options());
   ASSERT_TRUE(a.ok()) << a.status();
@@ -241,6 +251,49 @@ TEST(AllocatorTest, MeetsMoreFirstChoicesThanGreedy) {
   EXPECT_EQ(Summarize(requests, *greedy, Options()).first_choice, 1);
   EXPECT_EQ(Summarize(requests, *best, Options()).first_choice, 2);
   EXPECT_EQ(SlotOf(*best).at(12), 2);
+}
+
+TEST(AllocatorTest, ServeCostLimitTradesServedForFirstChoices) {
+  // Serving 12 means pushing 10 (or 11) off its first choice: a weighted cost of 10.
+  const std::vector<Slot> slots = {MakeSlot(1, 1), MakeSlot(2, 1)};
+  const std::vector<Request> requests = {MakeRequest(10, {1, 2}), MakeRequest(11, {2, 1}),
+                                         MakeRequest(12, {1}), MakeRequest(13, {2})};
+  AllocatorOptions options = Options();
+  absl::StatusOr<Allocation> most = Allocate(slots, requests, options);
+  ASSERT_TRUE(most.ok());
+  EXPECT_EQ(Summarize(requests, *most, options).first_choice, 2);
+  // A first-choice request always fits at cost 0.
+  options.serve_cost_limit = 0;
+  absl::StatusOr<Allocation> limited = Allocate(slots, requests, options);
+  ASSERT_TRUE(limited.ok());
+  EXPECT_EQ(Summarize(requests, *limited, options).served, 2);
+  EXPECT_EQ(Summarize(requests, *limited, options).first_choice, 2);
+  // Below 0 only priority requests are worth serving.
+  options.serve_cost_limit = -1;
+  absl::StatusOr<Allocation> none = Allocate(slots, requests, options);
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->assigned.empty());
+  EXPECT_EQ(none->waitlisted.size(), 4u);
+}
+
+TEST(AllocatorTest, ServeCostLimitKeepsFirstChoicesOverServingMore) {
+  // Serving 11 (second choice, slot 1) pushes 10 off its first choice to its second: +20.
+  const std::vector<Slot> slots = {MakeSlot(1, 1), MakeSlot(2, 1), MakeSlot(3, 0)};
+  const std::vector<Request> requests = {MakeRequest(10, {1, 2}), MakeRequest(11, {3, 1})};
+  AllocatorOptions options = Options();
+  absl::StatusOr<Allocation> most = Allocate(slots, requests, options);
+  ASSERT_TRUE(most.ok());
+  EXPECT_EQ(SlotOf(*most), (std::map<int64_t, int64_t>({{10, 2}, {11, 1}})));
+  options.serve_cost_limit = 19;
+  absl::StatusOr<Allocation> firsts = Allocate(slots, requests, options);
+  ASSERT_TRUE(firsts.ok());
+  EXPECT_EQ(SlotOf(*firsts), (std::map<int64_t, int64_t>{{10, 1}}));
+  EXPECT_EQ(firsts->waitlisted, std::vector<int64_t>{11});
+  EXPECT_TRUE(CheckAllocation(slots, requests, *firsts, options).ok());
+  options.serve_cost_limit = 20;
+  absl::StatusOr<Allocation> both = Allocate(slots, requests, options);
+  ASSERT_TRUE(both.ok());
+  EXPECT_EQ(both->assigned.size(), 2u);
 }
 
 TEST(AllocatorTest, IsDeterministicBySeedAndIndependentOfInputOrder) {
@@ -345,7 +398,7 @@ TEST(CheckAllocationTest, RejectsEachViolation) {
     Allocation allocation;
     const char* violation;
   } cases[] = {
-      {{{{10, 1}, {12, 1}}, {11}}, ""},  // the valid baseline
+      {{{{10, 1}, {12, 1}}, {11}}, ""},         // the valid baseline
       {{{{10, 2}, {11, 1}, {12, 1}}, {}}, ""},  // 11 the general seat, 12 the reserved one
       {{{{10, 1}, {11, 1}}, {12}}, "reserved seat"},
       {{{{10, 2}, {12, 2}}, {11}}, "over capacity"},

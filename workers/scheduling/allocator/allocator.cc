@@ -148,16 +148,19 @@ class PoolFlow {
     BuildEdges(num_requests);
   }
 
-  // Augments along shortest paths until no request can be added. Returns the assignment: for each
-  // request (by position in the seeded order) its option index, or -1.
-  const std::vector<int>& Solve() {
+  // Augments along shortest paths until no request can be added or `accept` refuses the cost of
+  // the next path (path costs never decrease, so every later path would be refused too). Returns
+  // the assignment: for each request (by position in the seeded order) its option index, or -1.
+  const std::vector<int>& Solve(const std::function<bool(int64_t path_cost)>& accept) {
     const int num_nodes = num_pools_ + 2;
     potential_.assign(num_nodes, 0);
     dist_.resize(num_nodes);
     done_.resize(num_nodes);
     parent_node_.resize(num_nodes);
     parent_.resize(num_nodes);
-    while (ShortestPath()) Augment();
+    // With the source's potential pinned at 0, the sink's potential after Dijkstra is the path's
+    // cost in original (unreduced) costs.
+    while (ShortestPath() && accept(potential_[sink_])) Augment();
     return assigned_;
   }
 
@@ -178,8 +181,7 @@ class PoolFlow {
       const int begin = option_begin_[r];
       const int m = option_begin_[r + 1] - begin;
       for (int a = 0; a < m; ++a) {
-        unassigned_[option_pool_[begin + a]].push_back(
-            {option_cost_[begin + a], r, begin + a, 0});
+        unassigned_[option_pool_[begin + a]].push_back({option_cost_[begin + a], r, begin + a, 0});
         for (int b = 0; b < m; ++b) {
           if (a == b) continue;
           const int from = option_pool_[begin + a];
@@ -289,8 +291,8 @@ class PoolFlow {
     for (int b = 0; b < m; ++b) {
       if (b == a) continue;
       const int edge = option_edges_[option_edges_begin_[r] + a * m + b];
-      PushCandidate(moves_[edge], {option_cost_[begin + b] - option_cost_[option], r, begin + b,
-                                   epoch});
+      PushCandidate(moves_[edge],
+                    {option_cost_[begin + b] - option_cost_[option], r, begin + b, epoch});
     }
   }
 
@@ -368,21 +370,22 @@ absl::StatusOr<Allocation> Allocate(const std::vector<Slot>& slots,
   // stride * pos + rank * (n - pos): for one rank it grows with pos (earlier requests are cheaper
   // to serve), and the step to a worse rank shrinks with pos (earlier requests keep the better
   // rank). `scale` exceeds any difference of tie_break sums between two flows of equal size, so
-  // tie_break never overrides the primary cost.
+  // tie_break never overrides the primary cost, and twice the tie_break part of any one path (a
+  // new request plus at most one move per pool), so rounding recovers a path's primary cost.
   size_t longest = 1;
   for (const Request& r : requests) longest = std::max(longest, r.preferred_slots.size());
   const __int128 stride = static_cast<__int128>(longest) + 1;
   const __int128 max_tie_break = stride * n + static_cast<__int128>(longest) * n;
   const __int128 max_flow = std::min<int64_t>(n, open_seats);
-  const __int128 scale = max_flow * max_tie_break + 1;
+  const __int128 num_nodes = static_cast<__int128>(pool_capacity.size()) + 2;
+  const __int128 scale = 2 * (max_flow + num_nodes) * max_tie_break + 1;
   const __int128 max_primary = options.priority_bonus + options.rank_costs.back();
   const __int128 max_edge = (max_primary + 1) * scale + max_tie_break;
   // A shortest path has at most one edge per pool plus two; potentials stay below the longest.
-  const __int128 num_nodes = static_cast<__int128>(pool_capacity.size()) + 2;
   if (max_edge * num_nodes * 4 > std::numeric_limits<int64_t>::max()) {
-    return absl::ResourceExhaustedError(
-        absl::StrCat("allocation too large for 64-bit costs: ", n, " requests, ",
-                     pool_capacity.size(), " seat pools"));
+    return absl::ResourceExhaustedError(absl::StrCat("allocation too large for 64-bit costs: ", n,
+                                                     " requests, ", pool_capacity.size(),
+                                                     " seat pools"));
   }
 
   std::vector<int> option_begin(n + 1, 0);
@@ -414,7 +417,13 @@ absl::StatusOr<Allocation> Allocate(const std::vector<Slot>& slots,
   }
 
   PoolFlow flow(std::move(pool_capacity), n, option_begin, option_pool, std::move(option_cost));
-  const std::vector<int>& assigned = flow.Solve();
+  const int64_t scale64 = static_cast<int64_t>(scale);
+  const std::vector<int>& assigned = flow.Solve([&](int64_t path_cost) {
+    if (!options.serve_cost_limit.has_value()) return true;
+    // Path costs are never negative (each is the increase of a minimum total cost).
+    const int64_t primary = (path_cost + scale64 / 2) / scale64;
+    return primary - options.priority_bonus <= *options.serve_cost_limit;
+  });
 
   Allocation allocation;
   std::vector<int64_t> waitlisted_others;

@@ -14,6 +14,7 @@
 #define LOKET_WORKERS_SCHEDULING_ALLOCATOR_ALLOCATOR_H_
 
 #include <cstdint>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -47,7 +48,7 @@ struct Slot {
 // One applicant's booking request.
 struct Request {
   int64_t id = 0;
-  int priority_class = kPriorityNone;   // kPriority*; any class but kPriorityNone is "priority"
+  int priority_class = kPriorityNone;    // kPriority*; any class but kPriorityNone is "priority"
   std::vector<int64_t> preferred_slots;  // in order of preference, first = first choice
   absl::Time submitted_at;               // used by GreedyFirstCome only
 };
@@ -68,6 +69,14 @@ struct AllocatorOptions {
   // Subtracted from the cost of serving a priority request. Above the largest rank cost, a
   // priority request wins a contested seat even with its last choice against a first choice.
   int64_t priority_bonus = 100;
+  // Unset (the default): serve as many requests as capacity allows, whatever it costs in ranks.
+  // Set: serve a further request only if that raises the weighted cost (the sum minimised by
+  // Allocate, counting the moves it forces on requests already placed) by at most this much.
+  // With the default weights, 0 serves a non-priority request only at no net cost (a first
+  // choice, nobody pushed to a worse rank overall); 19 (just under two steps of rank_costs[1])
+  // never pushes one request off its first choice to seat another at a second choice. The knob
+  // trades requests served for first choices met (docs/benchmarks-allocate.md).
+  std::optional<int64_t> serve_cost_limit;
 };
 
 struct Allocation {
@@ -80,7 +89,8 @@ struct Allocation {
 // Assigns `requests` to `slots`: each request gets at most one of its preferred slots, no slot
 // gets more than the seats open to this round (see Slot), and reserved seats go only to priority
 // requests before the cut-off. Among valid allocations it returns one that
-//   1. serves the most requests, then
+//   1. serves the most requests (with serve_cost_limit set: minimises the sum in 2 minus
+//      serve_cost_limit per served request, then serves the most), then
 //   2. minimises the sum of rank_costs[rank] - (priority ? priority_bonus : 0), then
 //   3. breaks remaining ties by a seeded random order of the requests (a hash of seed and request
 //      id, independent of input order and of submission time): earlier requests in that order are
@@ -97,7 +107,7 @@ struct Allocation {
 // capacity, booked or reserved count, reserved_priority > capacity, an unknown priority class, a
 // preferred slot that is not in `slots` or is listed twice, or invalid rank_costs/priority_bonus;
 // ResourceExhaustedError if the instance is too large for exact 64-bit tie-breaking costs (far
-// beyond one office's round: about a million requests with the default weights).
+// beyond one office's round: about a million requests over a week's slots with default weights).
 absl::StatusOr<Allocation> Allocate(const std::vector<Slot>& slots,
                                     const std::vector<Request>& requests,
                                     const AllocatorOptions& options);
