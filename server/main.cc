@@ -11,8 +11,9 @@
 #include "server/store/database.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:7400", "gRPC listen address host:port");
-ABSL_FLAG(std::string, db, "", "PostgreSQL connection string (libpq), e.g. 'host=127.0.0.1 "
-                               "port=5433 user=postgres dbname=loket'");
+ABSL_FLAG(std::string, db, "",
+          "PostgreSQL connection string (libpq), e.g. 'host=127.0.0.1 "
+          "port=5433 user=postgres dbname=loket'");
 ABSL_FLAG(int, pool_size, 8, "database connections in the pool");
 ABSL_FLAG(std::string, tls_cert, "", "server certificate (PEM); enables TLS with --tls_key");
 ABSL_FLAG(std::string, tls_key, "", "server private key (PEM)");

@@ -1,8 +1,8 @@
 // The licensing case: its states, the applicant, and the named transitions between states.
 //
-// Everything here is plain data and pure functions: no I/O, no clock (the caller passes `today`), no
-// threads. A Case is a value; callers copy it, change the copy with a transition, and let the store write
-// it back under optimistic concurrency (`version`).
+// Everything here is plain data and pure functions: no I/O, no clock (the caller passes `today`),
+// no threads. A Case is a value; callers copy it, change the copy with a transition, and let the
+// store write it back under optimistic concurrency (`version`).
 #ifndef LOKET_SERVER_DOMAIN_CASE_H_
 #define LOKET_SERVER_DOMAIN_CASE_H_
 
@@ -127,10 +127,10 @@ struct TransitionInput {
   std::string verification_code;    // kIssue
 };
 
-// Applies `t` to `c`. Returns FailedPreconditionError naming the current state when `t` is not legal
-// from it ("case 12 is APPROVED; RequestRevision needs VERIFYING"), InvalidArgumentError when a required
-// note is missing or too long (field "note"), FailedPreconditionError listing the missing mandatory
-// documents for kApprove. On error `c` is unchanged.
+// Applies `t` to `c`. Returns FailedPreconditionError naming the current state when `t` is not
+// legal from it ("case 12 is APPROVED; RequestRevision needs VERIFYING"), InvalidArgumentError when
+// a required note is missing or too long (field "note"), FailedPreconditionError listing the
+// missing mandatory documents for kApprove. On error `c` is unchanged.
 absl::Status ApplyTransition(Case& c, Transition t, const TransitionInput& in);
 
 // True for states in which the applicant can still change the case (attach documents).
@@ -139,9 +139,9 @@ bool AcceptsDocuments(CaseState s);
 // True when the SLA clock runs or is paused in this state (the case is still being worked on).
 bool SlaApplies(CaseState s);
 
-// Row scope (DESIGN.md section 6): returns OK when `p` may see `c`; NotFoundError ("case N not found",
-// the same text as for a missing case, so nothing leaks) for another office's case, or for a clinic
-// principal and a case its clinic did not submit.
+// Row scope (DESIGN.md section 6): returns OK when `p` may see `c`; NotFoundError ("case N not
+// found", the same text as for a missing case, so nothing leaks) for another office's case, or for
+// a clinic principal and a case its clinic did not submit.
 absl::Status CheckCaseVisible(const Principal& p, const Case& c);
 
 // "0007/SIP_PERAWAT/DPMPTSP-BPP/2026": sequence, permit type, office, year.

@@ -1,5 +1,5 @@
-// Which messages a case transition sends, to whom, and when (quiet hours, per-recipient rate limit).
-// Pure functions; safe from any thread.
+// Which messages a case transition sends, to whom, and when (quiet hours, per-recipient rate
+// limit). Pure functions; safe from any thread.
 #ifndef LOKET_SERVER_DOMAIN_NOTIFICATION_H_
 #define LOKET_SERVER_DOMAIN_NOTIFICATION_H_
 
@@ -31,8 +31,8 @@ struct Notification {
 };
 
 // The messages that entering `c.state` by transition `action` sends to the applicant: one by the
-// gateway (every applicant has a phone) and one by e-mail when an address is on file. Empty when the
-// transition sends nothing. `permit_name` and `office_name` fill the templates.
+// gateway (every applicant has a phone) and one by e-mail when an address is on file. Empty when
+// the transition sends nothing. `permit_name` and `office_name` fill the templates.
 std::vector<Notification> NotificationsForTransition(const Case& c, std::string_view action,
                                                      std::string_view permit_name,
                                                      std::optional<absl::CivilDay> due);
@@ -44,8 +44,8 @@ struct NotificationPolicy {
   absl::Duration window = absl::Hours(1);
 };
 
-// When a message to one address may go out: `now`, moved out of quiet hours (unless urgent) and past
-// the rate limit given the times already scheduled for that address (`scheduled`, any order).
+// When a message to one address may go out: `now`, moved out of quiet hours (unless urgent) and
+// past the rate limit given the times already scheduled for that address (`scheduled`, any order).
 absl::Time ScheduleNotification(absl::Time now, int utc_offset_minutes, bool urgent,
                                 std::vector<absl::Time> scheduled, const NotificationPolicy& p);
 

@@ -43,7 +43,8 @@ struct SlaStatus {
 };
 
 // Due date: the (service_level_days + paused_working_days)-th working day after started_on.
-// `running` is false once the case is decided (issued, rejected, withdrawn, ...): then nothing is overdue.
+// `running` is false once the case is decided (issued, rejected, withdrawn, ...): then nothing is
+// overdue.
 SlaStatus ComputeSla(const SlaClock& clock, const WorkingCalendar& cal, absl::CivilDay today,
                      bool running);
 

@@ -1,6 +1,6 @@
-// Field validation for everything a caller can type. Each function returns InvalidArgumentError whose
-// message starts with the field name given by the caller ("applicant.nik: must be 16 digits"), so the
-// person at the terminal knows what to fix. Pure functions, safe from any thread.
+// Field validation for everything a caller can type. Each function returns InvalidArgumentError
+// whose message starts with the field name given by the caller ("applicant.nik: must be 16
+// digits"), so the person at the terminal knows what to fix. Pure functions, safe from any thread.
 #ifndef LOKET_SERVER_DOMAIN_VALIDATION_H_
 #define LOKET_SERVER_DOMAIN_VALIDATION_H_
 
@@ -15,15 +15,16 @@
 
 namespace loket::domain {
 
-// NIK: 16 digits; a known province code (digits 1-2) and non-zero kabupaten/kota and kecamatan codes;
-// digits 7-12 a real birth date (women: day + 40) not after `today`; serial not 0000.
+// NIK: 16 digits; a known province code (digits 1-2) and non-zero kabupaten/kota and kecamatan
+// codes; digits 7-12 a real birth date (women: day + 40) not after `today`; serial not 0000.
 absl::Status ValidateNik(std::string_view nik, std::string_view field, absl::CivilDay today);
 
 // Accepts "+628123456789", "628123456789" or "08123456789" (spaces and dashes ignored) and returns
 // the E.164 form "+628123456789": +62 then 8 to 12 digits, the first not 0.
 absl::StatusOr<std::string> NormalizePhone(std::string_view phone, std::string_view field);
 
-// A plain address check (local@domain.tld, at most 254 characters); empty is allowed when !required.
+// A plain address check (local@domain.tld, at most 254 characters); empty is allowed when
+// !required.
 absl::Status ValidateEmail(std::string_view email, std::string_view field, bool required);
 
 // Trims surrounding spaces; 2..100 characters; letters, spaces and . , ' - only.
@@ -36,8 +37,9 @@ absl::Status ValidateText(std::string_view text, std::string_view field, size_t 
 // Validates and normalises every field of `a` in place; field names are prefixed "applicant.".
 absl::Status ValidateApplicant(Applicant& a, absl::CivilDay today);
 
-// Document upload: media type one of application/pdf, image/jpeg, image/png; size 1..kMaxDocumentBytes;
-// `sha256_hex` (64 hex digits, any case) must equal the SHA-256 of `content`.
+// Document upload: media type one of application/pdf, image/jpeg, image/png;
+// size 1..kMaxDocumentBytes; `sha256_hex` (64 hex digits, any case) must equal the SHA-256 of
+// `content`.
 inline constexpr int64_t kMaxDocumentBytes = 5 * 1024 * 1024;
 absl::Status ValidateDocument(std::string_view file_name, std::string_view media_type,
                               std::string_view content, std::string_view sha256_hex);

@@ -20,9 +20,9 @@ TEST(IdsTest, UuidsAreCanonicalAndDistinct) {
 TEST(IdsTest, IsUuidRejectsMalformed) {
   EXPECT_FALSE(IsUuid(""));
   EXPECT_FALSE(IsUuid("not-a-uuid"));
-  EXPECT_FALSE(IsUuid("123e4567-e89b-12d3-a456-42661417400"));    // one short
-  EXPECT_FALSE(IsUuid("123e4567-e89b-12d3-a456-42661417400g"));   // not hex
-  EXPECT_FALSE(IsUuid("123e4567ae89b-12d3-a456-426614174000"));   // dash missing
+  EXPECT_FALSE(IsUuid("123e4567-e89b-12d3-a456-42661417400"));   // one short
+  EXPECT_FALSE(IsUuid("123e4567-e89b-12d3-a456-42661417400g"));  // not hex
+  EXPECT_FALSE(IsUuid("123e4567ae89b-12d3-a456-426614174000"));  // dash missing
   EXPECT_TRUE(IsUuid("123E4567-E89B-12D3-A456-426614174000"));
 }
 

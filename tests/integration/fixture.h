@@ -45,8 +45,9 @@ class ServerTest : public ::testing::Test {
   }
 
   // Calls one named transition; returns its status and fills `out`.
-  using TransitionFn = grpc::Status (v1::CaseService::Stub::*)(
-      grpc::ClientContext*, const v1::TransitionRequest&, v1::Case*);
+  using TransitionFn = grpc::Status (v1::CaseService::Stub::*)(grpc::ClientContext*,
+                                                               const v1::TransitionRequest&,
+                                                               v1::Case*);
   grpc::Status Do(TransitionFn fn, const std::string& token, int64_t id,
                   const std::string& note = "", v1::Case* out = nullptr) {
     v1::Case tmp;

@@ -4,10 +4,10 @@
 #ifndef LOKET_TESTS_INTEGRATION_TEST_SERVER_H_
 #define LOKET_TESTS_INTEGRATION_TEST_SERVER_H_
 
+#include <grpcpp/grpcpp.h>
+
 #include <memory>
 #include <string>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/time/time.h"
 #include "common/clock.h"

@@ -1,19 +1,20 @@
 // The loop every worker shares (DESIGN.md section 4): long-poll TaskService for a queue, heartbeat
-// while a task is in hand, complete or fail it, reconnect with back-off while loketd is away, and on
-// Stop() finish the task in hand (never complete it twice; an unfinished one's lease just lapses).
+// while a task is in hand, complete or fail it, reconnect with back-off while loketd is away, and
+// on Stop() finish the task in hand (never complete it twice; an unfinished one's lease just
+// lapses).
 //
 // Thread-safe: Run() blocks on the calling thread and runs `concurrency` loops; Stop() may be
 // called from any thread, e.g. a signal watcher.
 #ifndef LOKET_WORKERS_RUNTIME_TASK_LOOP_H_
 #define LOKET_WORKERS_RUNTIME_TASK_LOOP_H_
 
+#include <grpcpp/grpcpp.h>
+
 #include <atomic>
 #include <functional>
 #include <memory>
 #include <set>
 #include <string>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
@@ -37,10 +38,11 @@ struct WorkerOptions {
   absl::Duration max_backoff = absl::Seconds(10);
 };
 
-// Handles one task. Fills `done`'s result and returns OK to complete it. An error fails the attempt:
-// INVALID_ARGUMENT, FAILED_PRECONDITION, NOT_FOUND and PERMISSION_DENIED are permanent (the task goes
-// dead at once), anything else is retried after loketd's back-off.
-using TaskHandler = std::function<absl::Status(const v1::Task& task, v1::CompleteTaskRequest* done)>;
+// Handles one task. Fills `done`'s result and returns OK to complete it. An error fails the
+// attempt: INVALID_ARGUMENT, FAILED_PRECONDITION, NOT_FOUND and PERMISSION_DENIED are permanent
+// (the task goes dead at once), anything else is retried after loketd's back-off.
+using TaskHandler =
+    std::function<absl::Status(const v1::Task& task, v1::CompleteTaskRequest* done)>;
 
 // Counters a worker exposes (metrics, tests). Monotonic.
 struct TaskLoopCounters {
