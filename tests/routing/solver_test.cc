@@ -2,6 +2,8 @@
 // violation), small instances against exhaustive enumeration, and benchmark instances solved under
 // an iteration limit and validated by the checker. No real time: a FakeClock that never moves, so
 // every Solve here stops by its iteration limit and is deterministic for its seed.
+#include "workers/routing/solver/solver.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -18,7 +20,6 @@
 #include "workers/routing/solver/checker.h"
 #include "workers/routing/solver/instance_reader.h"
 #include "workers/routing/solver/problem.h"
-#include "workers/routing/solver/solver.h"
 #include "workers/routing/solver/travel.h"
 
 namespace loket::routing {
@@ -128,11 +129,11 @@ TEST(InstanceReaderTest, RejectsMalformedText) {
                 .code(),
             absl::StatusCode::kInvalidArgument);
   // A pickup naming a delivery that does not name it back.
-  EXPECT_EQ(ParseLiLim("25 200 1\n0 0 0 0 0 100 0 0 0\n1 1 0 5 0 100 0 0 2\n2 2 0 -5 0 100 0 0 0\n",
-                       "x")
-                .status()
-                .code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      ParseLiLim("25 200 1\n0 0 0 0 0 100 0 0 0\n1 1 0 5 0 100 0 0 2\n2 2 0 -5 0 100 0 0 0\n", "x")
+          .status()
+          .code(),
+      absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(ReadInstanceFile(DataFile("no-such-file.txt")).status().code(),
             absl::StatusCode::kNotFound);
 }
@@ -352,8 +353,8 @@ TEST(SolverTest, MatchesEnumerationOnRandomSmallInstances) {
       EXPECT_TRUE(CheckSolution(p, m, *s, lenient).ok()) << "round " << round;
       continue;
     }
-    EXPECT_TRUE(CheckSolution(p, m, *s).ok()) << "round " << round << ": "
-                                               << CheckSolution(p, m, *s);
+    EXPECT_TRUE(CheckSolution(p, m, *s).ok())
+        << "round " << round << ": " << CheckSolution(p, m, *s);
     EXPECT_NEAR(s->cost, optimum, 1e-6) << "round " << round;
   }
 }
