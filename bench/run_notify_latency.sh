@@ -8,24 +8,13 @@
 #   RATE=50 DURATION=10 bench/run_notify_latency.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source deploy/pg.sh
-source deploy/lib-common.sh
-source deploy/lib-tokens.sh
 source deploy/lib-stack.sh
 BIN=${LOKET_BIN_DIR:-$PWD/build/bin}
 RATE=${RATE:-50}
 DURATION=${DURATION:-10}
 PY=$(loket_python)
 
-WORK=$(mktemp -d /tmp/loket-bench.XXXXXX)
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  pg_stop "$WORK/pg" >/dev/null 2>&1 || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+loket_stack_begin loket-bench
 
 loket_fresh_db "$WORK" "$BIN"
 CLINIC=$(loket_token "$DB" b-clinic clinic pkm-klandasan-ilir)
@@ -33,15 +22,15 @@ WORKER=$(loket_token "$DB" b-worker worker)
 
 "$PY" tests/support/http_receiver.py --port-file "$WORK/http.port" --log "$WORK/http.log" \
   --fail-first 0 2>/dev/null &
-PIDS+=($!)
+STACK_PIDS+=($!)
 for ((i = 0; i < 100; i++)); do [[ -s "$WORK/http.port" ]] && break; sleep 0.1; done
 API="127.0.0.1:$(pg_free_port)"
 "$BIN/loketd" --listen="$API" --db="$DB" --log_requests=false 2>"$WORK/loketd.log" &
-PIDS+=($!)
+STACK_PIDS+=($!)
 loket_wait_healthy "$BIN" "$API"
 "$BIN/loket-notifier" --addr="$API" --token="$WORKER" --concurrency=4 \
   --webhook_url="http://127.0.0.1:$(cat "$WORK/http.port")/send" 2>"$WORK/notifier.log" &
-PIDS+=($!)
+STACK_PIDS+=($!)
 
 "$BIN/submit_load" --addr="$API" --token="$CLINIC" --concurrency=4 --rate="$RATE" \
   --duration="$DURATION" --warmup=0

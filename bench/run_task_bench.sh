@@ -8,9 +8,6 @@
 # Starts its own PostgreSQL (fsync on) and loketd, stops both at exit. Build first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source deploy/pg.sh
-source deploy/lib-common.sh
-source deploy/lib-tokens.sh
 source deploy/lib-stack.sh
 
 BIN=${LOKET_BIN_DIR:-$PWD/build/bin}
@@ -18,14 +15,7 @@ DURATION=${DURATION:-10}
 LOOPS=("$@")
 ((${#LOOPS[@]})) || LOOPS=(1 4 16)
 
-WORK=$(mktemp -d /tmp/loket-bench.XXXXXX)
-LOKETD_PID=""
-cleanup() {
-  [[ -n "$LOKETD_PID" ]] && kill "$LOKETD_PID" 2>/dev/null && wait "$LOKETD_PID" 2>/dev/null || true
-  pg_stop "$WORK/pg" >/dev/null 2>&1 || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+loket_stack_begin loket-bench
 
 loket_fresh_db "$WORK" "$BIN"
 TOKEN=$(loket_token "$DB" bench-worker worker)
@@ -47,7 +37,7 @@ SQL
 API_PORT=$(pg_free_port)
 "$BIN/loketd" --listen="127.0.0.1:$API_PORT" --db="$DB" --pool_size=16 --log_requests=false \
   2>"$WORK/loketd.log" &
-LOKETD_PID=$!
+STACK_PIDS+=($!)
 loket_wait_healthy "$BIN" "127.0.0.1:$API_PORT"
 
 fill() {  # enough ready tasks that no loop ever finds the queue empty

@@ -1,6 +1,8 @@
-# Throwaway Loket stacks for system tests and benchmarks. Source after pg.sh, lib-common.sh and
-# lib-tokens.sh; it defines functions only.
+# Throwaway Loket stacks for system tests and benchmarks. Sourcing it also sources pg.sh,
+# lib-common.sh and lib-tokens.sh; it defines functions only.
 #
+#   loket_stack_begin NAME      makes WORK (a temp dir named NAME.XXXXXX) and an EXIT trap that kills
+#                               every pid in STACK_PIDS, stops the PostgreSQL in WORK/pg, removes WORK
 #   loket_fresh_db DIR BIN      starts PostgreSQL in DIR/pg on a free port (fsync as configured),
 #                               creates database loket, applies the migrations with BIN/loketd and
 #                               loads deploy/seed; sets PG_PORT and DB (a conninfo)
@@ -8,7 +10,30 @@
 #                               prints a fresh token of principal NAME (office bpp), creating it
 #   loket_wait_healthy BIN ADDR waits up to 10 s for BIN/loket health at ADDR; non-zero if never
 
-_loket_stack_root() { cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd; }
+_loket_stack_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=deploy/pg.sh
+source "$_loket_stack_dir/pg.sh"
+# shellcheck source=deploy/lib-common.sh
+source "$_loket_stack_dir/lib-common.sh"
+# shellcheck source=deploy/lib-tokens.sh
+source "$_loket_stack_dir/lib-tokens.sh"
+
+_loket_stack_root() { cd "$_loket_stack_dir/.." && pwd; }
+
+loket_stack_begin() {
+  WORK=$(mktemp -d "${TMPDIR:-/tmp}/${1:?usage: loket_stack_begin NAME}.XXXXXX")
+  chmod 0711 "$WORK"  # the postgres user must reach WORK/pg
+  STACK_PIDS=()
+  trap _loket_stack_end EXIT
+}
+
+_loket_stack_end() {
+  local p
+  for p in "${STACK_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  pg_stop "$WORK/pg" >/dev/null 2>&1 || true
+  rm -rf "$WORK"
+}
 
 loket_fresh_db() {
   local dir=${1:?usage: loket_fresh_db DIR BIN} bin=${2:?usage: loket_fresh_db DIR BIN} root f

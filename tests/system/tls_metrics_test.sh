@@ -8,9 +8,6 @@
 set -euo pipefail
 : "${LOKET_BIN_DIR:?set LOKET_BIN_DIR}"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-source "$ROOT/deploy/pg.sh"
-source "$ROOT/deploy/lib-common.sh"
-source "$ROOT/deploy/lib-tokens.sh"
 source "$ROOT/deploy/lib-stack.sh"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/loket-tls.XXXXXX")
