@@ -2,11 +2,11 @@
 
 #include <set>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/ids.h"
-#include "common/sha256.h"
 #include "server/domain/validation.h"
 #include "server/store/idempotency.h"
 #include "server/store/pg.h"
@@ -448,7 +448,8 @@ absl::StatusOr<std::string> CaseRepository::AttachDocument(const Mutation& m, in
                                                      absl::StrJoin(codes, ", ")));
     }
     tx.Exec(kInsertDocument, v->c.office_id, case_id, doc.code, doc.file_name, doc.media_type,
-            static_cast<int64_t>(doc.content.size()), Sha256Hex(doc.content),
+            // Checked against the content by domain::ValidateDocument; not hashed a second time.
+            static_cast<int64_t>(doc.content.size()), absl::AsciiStrToLower(doc.sha256_hex),
             pqxx::binarystring(doc.content), m.actor.id);
     // Bumping the version makes a concurrent decision on the old document set lose with ABORTED.
     pqxx::result r = tx.Exec(kTouchCase, case_id, v->c.version);

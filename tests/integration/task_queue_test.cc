@@ -265,18 +265,25 @@ TEST_F(TaskQueueTest, ConcurrentWorkersNeverHoldTheSameTask) {
   EXPECT_EQ(distinct.size(), static_cast<size_t>(kTasks));
 }
 
-TEST_F(TaskQueueTest, LongPollWakesWhenATaskIsEnqueued) {
+TEST_F(TaskQueueTest, LongPollReceivesATaskEnqueuedWhileItWaits) {
   std::optional<v1::Task> got;
   std::thread poller([&] { got = Poll("notify.send", 30, /*wait_seconds=*/20); });
   absl::SleepFor(absl::Milliseconds(300));
-  absl::Time enqueued = absl::Now();
   int64_t id = Enqueue("notify.send");
   poller.join();
   ASSERT_TRUE(got);
   EXPECT_EQ(got->id(), id);
-  // Woken by NOTIFY, not by the 20-second wait running out (a bound, not a timing assertion:
-  // even the one-second polling fallback would be well inside it).
-  EXPECT_LT(absl::Now() - enqueued, absl::Seconds(10));
+}
+
+TEST_F(TaskQueueTest, CommittedEnqueueWakesListeners) {
+  store::TaskWakeups wakeups(server_->conninfo());
+  // The listener bumps the generation once connected; wait for that first.
+  while (wakeups.Generation() == 0) wakeups.Wait(0, absl::Now() + absl::Seconds(1));
+  uint64_t before = wakeups.Generation();
+  Enqueue("notify.send");
+  // Only a NOTIFY (or a reconnect) changes the generation; the deadline only bounds a failure.
+  wakeups.Wait(before, absl::Now() + absl::Seconds(30));
+  EXPECT_NE(wakeups.Generation(), before);
 }
 
 }  // namespace
