@@ -58,6 +58,12 @@ grpc::Status TaskServiceImpl::PollTask(grpc::ServerContext* ctx, const v1::PollT
     if (task->has_value()) {
       if ((*task)->took_over_expired_lease && metrics_) metrics_->RecordLeaseExpiry(req->queue());
       *resp->mutable_task() = ToProto(**task);
+      if (auto planner = planners_by_queue_.find(req->queue());
+          planner != planners_by_queue_.end()) {
+        // On failure the lease runs out and the task is leased again: nothing is lost.
+        absl::Status attached = planner->second->AttachInput(p, *resp->mutable_task());
+        if (!attached.ok()) return ToGrpcStatus(attached);
+      }
       return grpc::Status::OK;
     }
     absl::Time now = absl::Now();
@@ -97,8 +103,15 @@ grpc::Status TaskServiceImpl::CompleteTask(grpc::ServerContext* ctx,
       }
       return ToGrpcStatus(s);
     }
-    default:
+    case v1::CompleteTaskRequest::RESULT_NOT_SET:
       return grpc::Status(grpc::INVALID_ARGUMENT, "result: required (e.g. notify)");
+    default: {
+      auto planner = planners_by_result_.find(static_cast<int>(req->result_case()));
+      if (planner == planners_by_result_.end()) {
+        return grpc::Status(grpc::INVALID_ARGUMENT, "result: this server does not apply it");
+      }
+      return ToGrpcStatus(planner->second->ApplyResult(p, *req));
+    }
   }
 }
 

@@ -3,6 +3,9 @@
 #ifndef LOKET_SERVER_API_TASK_SERVICE_H_
 #define LOKET_SERVER_API_TASK_SERVICE_H_
 
+#include <map>
+#include <string>
+
 #include "loket/v1/task.grpc.pb.h"
 #include "server/api/auth.h"
 #include "server/api/metrics.h"
@@ -10,12 +13,34 @@
 
 namespace loket::api {
 
+// A planning queue (route.plan, slots.allocate; DESIGN.md "The task queue"): its task carries only
+// a scope (office, day). loketd attaches the current input when the task is leased, stamped with
+// the input's version, and applies the worker's result on CompleteTask in one transaction with
+// finishing the task (store's FinishLeasedInTx); when the input moved on meanwhile it applies
+// what is still valid and enqueues a fresh plan. Implementations are thread-safe.
+class PlanningQueue {
+ public:
+  virtual ~PlanningQueue() = default;
+  // Replaces task->payload with the input for the task's scope.
+  virtual absl::Status AttachInput(const domain::Principal& worker, v1::Task& task) = 0;
+  // Applies req's result (the oneof member this queue was registered with).
+  virtual absl::Status ApplyResult(const domain::Principal& worker,
+                                   const v1::CompleteTaskRequest& req) = 0;
+};
+
 class TaskServiceImpl final : public v1::TaskService::Service {
  public:
   // `metrics` may be null.
   TaskServiceImpl(store::TaskQueue& queue, const store::TaskWakeups& wakeups,
                   const Authorizer& auth, ServerMetrics* metrics = nullptr)
       : queue_(queue), wakeups_(wakeups), auth_(auth), metrics_(metrics) {}
+
+  // Registers a planning queue: tasks leased from `queue` get their input attached by `planner`,
+  // and CompleteTask results whose oneof field number is `result_field` go to `planner`.
+  void AddPlanningQueue(const std::string& queue, int result_field, PlanningQueue* planner) {
+    planners_by_queue_[queue] = planner;
+    planners_by_result_[result_field] = planner;
+  }
 
   grpc::Status PollTask(grpc::ServerContext* ctx, const v1::PollTaskRequest* req,
                         v1::PollTaskResponse* resp) override;
@@ -31,6 +56,8 @@ class TaskServiceImpl final : public v1::TaskService::Service {
   const store::TaskWakeups& wakeups_;
   const Authorizer& auth_;
   ServerMetrics* metrics_;
+  std::map<std::string, PlanningQueue*> planners_by_queue_;
+  std::map<int, PlanningQueue*> planners_by_result_;
 };
 
 class TaskAdminServiceImpl final : public v1::TaskAdminService::Service {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+#include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "server/store/pg.h"
 
@@ -22,6 +23,12 @@ struct NewTask {
 // Inserts the task in `tx`; when a live task with the same (queue, dedupe_key) exists, inserts
 // nothing and returns that task's id. Workers are woken (NOTIFY) when `tx` commits.
 int64_t EnqueueInTx(Tx& tx, const NewTask& t);
+
+// Marks leased task (task_id, attempt) of `queue` done inside `tx`, so a planning result is applied
+// and its task finished in one transaction. FAILED_PRECONDITION (write nothing, roll back) when
+// the attempt is stale; INVALID_ARGUMENT when the task belongs to another queue.
+absl::Status FinishLeasedInTx(Tx& tx, const std::string& office_id, int64_t task_id, int attempt,
+                              const std::string& queue);
 
 }  // namespace loket::store
 

@@ -71,6 +71,11 @@ constexpr Statement kCompleteNotify{
     "   sent_at = CASE WHEN $4 THEN now() ELSE NULL END WHERE task_id IN (SELECT id FROM t)"
     "   RETURNING 1)"
     " SELECT (SELECT count(*) FROM t), (SELECT count(*) FROM n)"};
+constexpr Statement kFinishLeased{
+    "task_finish_leased",
+    "UPDATE tasks SET state = 'done', lease_owner = NULL, lease_expires_at = NULL,"
+    " updated_at = now() WHERE office_id = $1 AND id = $2 AND attempt = $3 AND state = 'leased'"
+    " AND queue = $4 RETURNING id"};
 constexpr Statement kQueueOf{"task_queue_of",
                              "SELECT queue FROM tasks WHERE office_id = $1 AND id = $2"};
 constexpr Statement kNotificationAttempt{
@@ -156,6 +161,19 @@ int64_t EnqueueInTx(Tx& tx, const NewTask& t) {
   if (!r.empty()) return r[0][0].as<int64_t>();
   pqxx::result live = tx.Exec(kFindLive, t.office_id, t.queue, t.dedupe_key);
   return live.empty() ? 0 : live[0][0].as<int64_t>();
+}
+
+absl::Status FinishLeasedInTx(Tx& tx, const std::string& office_id, int64_t task_id, int attempt,
+                              const std::string& queue) {
+  if (!tx.Exec(kFinishLeased, office_id, task_id, attempt, queue).empty()) {
+    return absl::OkStatus();
+  }
+  pqxx::result q = tx.Exec(kQueueOf, office_id, task_id);
+  if (!q.empty() && q[0][0].as<std::string>() != queue) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "result: task ", task_id, " is a ", q[0][0].as<std::string>(), " task, not ", queue));
+  }
+  return Stale(task_id, attempt);
 }
 
 absl::StatusOr<std::optional<TaskRecord>> TaskQueue::Lease(const std::string& office_id,
