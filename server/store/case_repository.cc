@@ -9,6 +9,7 @@
 #include "common/ids.h"
 #include "server/domain/validation.h"
 #include "server/store/idempotency.h"
+#include "server/store/notification_outbox.h"
 #include "server/store/pg.h"
 #include "server/store/task_enqueue.h"
 
@@ -96,22 +97,6 @@ constexpr Statement kVerifyPermit{
     " FROM cases c JOIN permit_types pt ON pt.office_id = c.office_id AND pt.code = c.permit_type"
     " JOIN offices o ON o.id = c.office_id WHERE c.permit_number = $1"};
 
-// One round trip: a notification id, and the latest times already scheduled for the address.
-constexpr Statement kReserveNotification{
-    "case_reserve_notification",
-    "SELECT nextval(pg_get_serial_sequence('notifications', 'id')),"
-    " coalesce((SELECT string_agg(scheduled_for::text, ';') FROM (SELECT scheduled_for"
-    " FROM notifications WHERE office_id = $1 AND address = $2"
-    " ORDER BY scheduled_for DESC LIMIT $3) r), '')"};
-// One round trip: the notify.send task and the notification row that points at it.
-constexpr Statement kInsertNotificationWithTask{
-    "case_insert_notification_with_task",
-    "WITH t AS (INSERT INTO tasks (office_id, queue, dedupe_key, payload, run_after, max_attempts)"
-    " VALUES ($1, 'notify.send', 'notification:' || $9::text, $10, $8::timestamptz, 8)"
-    " RETURNING id)"
-    " INSERT INTO notifications (id, office_id, case_id, channel, address, template_id, language,"
-    " urgent, scheduled_for, task_id)"
-    " SELECT $9::bigint, $1, $2, $3, $4, $5, $6, $7, $8::timestamptz, t.id FROM t"};
 constexpr Statement kNotifications{
     "case_notifications",
     "SELECT id, channel, address, template_id, status, attempts, provider_message_id, detail,"
@@ -255,10 +240,6 @@ void AppendEvent(Tx& tx, const Mutation& m, int64_t case_id, std::string_view ac
           std::string(domain::CaseStateName(to)), note);
 }
 
-std::string TimestampParam(absl::Time t) {
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%E6S+00:00", t, absl::UTCTimeZone());
-}
-
 // Stores the messages this transition sends and enqueues one notify.send task for each, in `tx`:
 // they go out only if the transition commits, and always if it does (the transactional outbox).
 void EnqueueNotifications(Tx& tx, const NotificationEncoder& encode, const Clock& clock,
@@ -266,23 +247,9 @@ void EnqueueNotifications(Tx& tx, const NotificationEncoder& encode, const Clock
                           const domain::Case& c, std::string_view action,
                           const std::string& permit_name, std::optional<absl::CivilDay> due) {
   if (!encode) return;
-  absl::Time now = clock.Now();
+  OutboxOffice outbox{c.office_id, office.name, office.utc_offset_minutes};
   for (domain::Notification& n : domain::NotificationsForTransition(c, action, permit_name, due)) {
-    // The latest max_per_window messages to the address decide: new ones go after them.
-    pqxx::result r =
-        tx.Exec(kReserveNotification, c.office_id, n.address, std::max(policy.max_per_window, 1));
-    n.id = r[0][0].as<int64_t>();
-    std::vector<absl::Time> recent;
-    for (absl::string_view t : absl::StrSplit(r[0][1].as<std::string>(), ';', absl::SkipEmpty())) {
-      recent.push_back(ParseTimestamp(std::string(t)));
-    }
-    absl::Time when =
-        domain::ScheduleNotification(now, office.utc_offset_minutes, n.urgent, recent, policy);
-    n.params["office_name"] = office.name;
-    tx.Exec(kInsertNotificationWithTask, c.office_id, c.id,
-            std::string(domain::NotificationChannelName(n.channel)), n.address, n.template_id,
-            n.language, n.urgent, TimestampParam(when), n.id, pqxx::binarystring(encode(n)));
-    tx.NotifyOnce("notify.send");
+    EnqueueNotificationInTx(tx, encode, policy, outbox, clock.Now(), std::move(n));
   }
 }
 

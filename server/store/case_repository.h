@@ -25,6 +25,7 @@
 #include "server/domain/sla.h"
 #include "server/store/database.h"
 #include "server/store/mutation.h"
+#include "server/store/notification_outbox.h"
 
 namespace loket::store {
 
@@ -118,8 +119,6 @@ struct OfficeSnapshot {
 };
 
 using CaseEncoder = std::function<std::string(const CaseView&)>;
-// Encodes a notify.send task payload (the api layer owns the wire format).
-using NotificationEncoder = std::function<std::string(const domain::Notification&)>;
 
 class CaseRepository {
  public:
