@@ -10,6 +10,7 @@
 #include "server/domain/validation.h"
 #include "server/store/idempotency.h"
 #include "server/store/notification_outbox.h"
+#include "server/store/office_context.h"
 #include "server/store/pg.h"
 #include "server/store/task_enqueue.h"
 
@@ -18,10 +19,6 @@ namespace {
 
 using domain::CaseState;
 
-constexpr Statement kOffice{"case_office",
-                            "SELECT utc_offset_minutes, name FROM offices WHERE id = $1"};
-constexpr Statement kHolidays{"case_holidays",
-                              "SELECT day::text FROM holidays WHERE office_id = $1"};
 constexpr Statement kPermitType{
     "case_permit_type",
     "SELECT name, fee_idr, service_level_days, health_worker FROM permit_types"
@@ -105,32 +102,6 @@ constexpr Statement kNotifications{
 std::string CaseNotFound(int64_t id) { return absl::StrCat("case ", id, " not found"); }
 
 // The office's calendar and today's date in its time zone.
-struct OfficeContext {
-  std::string name;
-  int utc_offset_minutes = 480;
-  domain::WorkingCalendar calendar;
-  absl::CivilDay today;
-};
-
-absl::StatusOr<OfficeContext> LoadOffice(Tx& tx, const std::string& office_id, absl::Time now,
-                                         TtlCache<std::string, OfficeSnapshot>& cache) {
-  std::optional<OfficeSnapshot> snap = cache.Get(office_id);
-  if (!snap) {
-    pqxx::result o = tx.Exec(kOffice, office_id);
-    if (o.empty()) return absl::FailedPreconditionError("office " + office_id + " is not set up");
-    snap.emplace();
-    snap->name = o[0][1].as<std::string>();
-    snap->utc_offset_minutes = o[0][0].as<int>();
-    for (const auto& row : tx.Exec(kHolidays, office_id)) {
-      snap->holidays.insert(ParseDay(row[0].as<std::string>()));
-    }
-    cache.Put(office_id, *snap);
-  }
-  return OfficeContext{snap->name, snap->utc_offset_minutes,
-                       domain::WorkingCalendar(snap->holidays),
-                       LocalDay(now, snap->utc_offset_minutes)};
-}
-
 std::optional<domain::PermitType> LoadPermitTypeUncached(Tx& tx, const std::string& office_id,
                                                          const std::string& code) {
   pqxx::result r = tx.Exec(kPermitType, office_id, code);

@@ -26,6 +26,7 @@
 #include "server/store/database.h"
 #include "server/store/mutation.h"
 #include "server/store/notification_outbox.h"
+#include "server/store/office_context.h"
 
 namespace loket::store {
 
@@ -109,13 +110,6 @@ struct PermitVerification {
   std::string holder_name;  // unmasked; the API masks it
   std::string office_name;
   std::optional<absl::CivilDay> issued_on;
-};
-
-// The office's settings as cached for a few seconds (read on every call, changed by hand rarely).
-struct OfficeSnapshot {
-  std::string name;
-  int utc_offset_minutes = 480;
-  std::set<absl::CivilDay> holidays;
 };
 
 using CaseEncoder = std::function<std::string(const CaseView&)>;
