@@ -12,6 +12,7 @@
 #include "server/store/notification_outbox.h"
 #include "server/store/office_context.h"
 #include "server/store/pg.h"
+#include "server/store/siber_stops.h"
 #include "server/store/task_enqueue.h"
 
 namespace loket::store {
@@ -224,6 +225,31 @@ void EnqueueNotifications(Tx& tx, const NotificationEncoder& encode, const Clock
   }
 }
 
+// SIBER follows a clinic's case: a submission sends a courier for the paper originals, an issued
+// permit goes back by courier, and a withdrawn or rejected case cancels what was not begun.
+absl::Status OnClinicCaseChange(Tx& tx, absl::Time now, const OfficeContext& office,
+                                const domain::Case& c, CaseState from,
+                                const domain::VisitPreference& pickup) {
+  if (c.state == from) return absl::OkStatus();
+  switch (c.state) {
+    case CaseState::kSubmitted: {
+      PickupRequest r;
+      r.office_id = c.office_id;
+      r.case_id = c.id;
+      r.clinic_id = c.clinic_id;
+      r.preference = pickup;
+      return RequestPickupInTx(tx, now, office, r).status();
+    }
+    case CaseState::kIssued:
+      return RequestDeliveryInTx(tx, now, office, c.office_id, c.id, c.clinic_id).status();
+    case CaseState::kWithdrawn:
+    case CaseState::kRejected:
+      return CancelOpenStopsInTx(tx, c.office_id, c.id);
+    default:
+      return absl::OkStatus();
+  }
+}
+
 std::vector<NotificationInfo> LoadNotifications(Tx& tx, int64_t case_id) {
   std::vector<NotificationInfo> out;
   for (const auto& row : tx.Exec(kNotifications, case_id)) {
@@ -303,6 +329,10 @@ absl::StatusOr<std::string> CaseRepository::Submit(const Mutation& m, NewApplica
     v.created_at = ParseTimestamp(r[0][2].as<std::string>());
     v.updated_at = ParseTimestamp(r[0][3].as<std::string>());
     AppendEvent(tx, m, c.id, app.draft ? "CreateDraft" : "Submit", std::nullopt, c.state, "");
+    if (c.channel == domain::Channel::kClinic) {
+      s = OnClinicCaseChange(tx, clock_.Now(), *office, c, CaseState::kDraft, app.pickup);
+      if (!s.ok()) return s;
+    }
     if (!app.draft) {
       EnqueueNotifications(tx, encode_notification_, clock_, policy_, *office, c, "Submit",
                            pt->name, v.sla.due);
@@ -410,56 +440,67 @@ absl::StatusOr<std::string> CaseRepository::Transition(const Mutation& m, int64_
                                                        domain::Transition t, std::string note,
                                                        const CaseEncoder& encode) {
   return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
-    absl::StatusOr<CaseView> v = LoadVisibleCase(tx, m.actor, case_id);
+    absl::StatusOr<CaseView> v = TransitionInTx(tx, m, case_id, expected_version, t, note);
     if (!v.ok()) return v.status();
-    domain::Case& c = v->c;
-    if (expected_version && *expected_version != c.version) {
-      return absl::AbortedError(absl::StrCat("case ", case_id, " has changed (etag ",
-                                             *expected_version, ", now ", c.version,
-                                             "); re-read and retry"));
-    }
-    absl::StatusOr<OfficeContext> office = LoadOffice(tx, c.office_id, clock_.Now(), offices_);
-    if (!office.ok()) return office.status();
-    std::optional<domain::PermitType> pt =
-        LoadPermitType(tx, c.office_id, c.permit_type, permit_types_);
-    if (!pt) return absl::InternalError("permit type of the case vanished");
-    for (const auto& row : tx.Exec(kDocCodes, case_id)) {
-      c.attached_document_codes.push_back(row[0].as<std::string>());
-    }
-    domain::TransitionInput in{office->today, &office->calendar, &*pt, note, "", ""};
-    if (t == domain::Transition::kIssue && c.state == CaseState::kApproved) {
-      // The counter row stays locked until commit, so numbers are gapless: a rolled-back issue
-      // gives its number back.
-      int year = static_cast<int>(office->today.year());
-      int64_t seq =
-          tx.Exec(kNextPermitNumber, c.office_id, c.permit_type, year)[0][0].as<int64_t>();
-      in.permit_number = domain::FormatPermitNumber(seq, c.permit_type, c.office_id, year);
-      in.verification_code = NewReadableCode(10);
-    }
-    CaseState from = c.state;
-    absl::Status s = domain::ApplyTransition(c, t, in);
-    if (!s.ok()) return s;
-    v->sla =
-        domain::ComputeSla(c.sla, office->calendar, office->today, domain::SlaApplies(c.state));
-    pqxx::result r = tx.Exec(
-        kUpdateCase, case_id, c.version, std::string(domain::CaseStateName(c.state)),
-        DayOrNull(c.sla.started_on), c.sla.paused_working_days, DayOrNull(c.sla.paused_since),
-        DayOrNull(v->sla.due), c.revision_reason, c.decision_note, NullIfEmpty(c.permit_number),
-        NullIfEmpty(c.verification_code), DayOrNull(c.issued_on));
-    if (r.empty()) {
-      return absl::AbortedError(
-          absl::StrCat("case ", case_id, " was changed by someone else; re-read and retry"));
-    }
-    c.version = r[0][0].as<int64_t>();
-    v->updated_at = ParseTimestamp(r[0][1].as<std::string>());
-    std::string event_note = note;
-    if (t == domain::Transition::kIssue) event_note = "permit " + c.permit_number;
-    AppendEvent(tx, m, case_id, domain::TransitionName(t), from, c.state, event_note);
-    EnqueueNotifications(tx, encode_notification_, clock_, policy_, *office, c,
-                         domain::TransitionName(t), pt->name, v->sla.due);
-    v->documents = LoadDocuments(tx, case_id);
     return encode(*v);
   });
+}
+
+absl::StatusOr<CaseView> CaseRepository::TransitionInTx(Tx& tx, const Mutation& m, int64_t case_id,
+                                                        std::optional<int64_t> expected_version,
+                                                        domain::Transition t,
+                                                        const std::string& note) {
+  absl::StatusOr<CaseView> v = LoadVisibleCase(tx, m.actor, case_id);
+  if (!v.ok()) return v.status();
+  domain::Case& c = v->c;
+  if (expected_version && *expected_version != c.version) {
+    return absl::AbortedError(absl::StrCat("case ", case_id, " has changed (etag ",
+                                           *expected_version, ", now ", c.version,
+                                           "); re-read and retry"));
+  }
+  absl::StatusOr<OfficeContext> office = LoadOffice(tx, c.office_id, clock_.Now(), offices_);
+  if (!office.ok()) return office.status();
+  std::optional<domain::PermitType> pt =
+      LoadPermitType(tx, c.office_id, c.permit_type, permit_types_);
+  if (!pt) return absl::InternalError("permit type of the case vanished");
+  for (const auto& row : tx.Exec(kDocCodes, case_id)) {
+    c.attached_document_codes.push_back(row[0].as<std::string>());
+  }
+  domain::TransitionInput in{office->today, &office->calendar, &*pt, note, "", ""};
+  if (t == domain::Transition::kIssue && c.state == CaseState::kApproved) {
+    // The counter row stays locked until commit, so numbers are gapless: a rolled-back issue
+    // gives its number back.
+    int year = static_cast<int>(office->today.year());
+    int64_t seq = tx.Exec(kNextPermitNumber, c.office_id, c.permit_type, year)[0][0].as<int64_t>();
+    in.permit_number = domain::FormatPermitNumber(seq, c.permit_type, c.office_id, year);
+    in.verification_code = NewReadableCode(10);
+  }
+  CaseState from = c.state;
+  absl::Status s = domain::ApplyTransition(c, t, in);
+  if (!s.ok()) return s;
+  v->sla = domain::ComputeSla(c.sla, office->calendar, office->today, domain::SlaApplies(c.state));
+  pqxx::result r = tx.Exec(
+      kUpdateCase, case_id, c.version, std::string(domain::CaseStateName(c.state)),
+      DayOrNull(c.sla.started_on), c.sla.paused_working_days, DayOrNull(c.sla.paused_since),
+      DayOrNull(v->sla.due), c.revision_reason, c.decision_note, NullIfEmpty(c.permit_number),
+      NullIfEmpty(c.verification_code), DayOrNull(c.issued_on));
+  if (r.empty()) {
+    return absl::AbortedError(
+        absl::StrCat("case ", case_id, " was changed by someone else; re-read and retry"));
+  }
+  c.version = r[0][0].as<int64_t>();
+  v->updated_at = ParseTimestamp(r[0][1].as<std::string>());
+  std::string event_note = note;
+  if (t == domain::Transition::kIssue) event_note = "permit " + c.permit_number;
+  AppendEvent(tx, m, case_id, domain::TransitionName(t), from, c.state, event_note);
+  EnqueueNotifications(tx, encode_notification_, clock_, policy_, *office, c,
+                       domain::TransitionName(t), pt->name, v->sla.due);
+  if (c.channel == domain::Channel::kClinic) {
+    absl::Status siber = OnClinicCaseChange(tx, clock_.Now(), *office, c, from, {});
+    if (!siber.ok()) return siber;
+  }
+  v->documents = LoadDocuments(tx, case_id);
+  return *v;
 }
 
 absl::StatusOr<std::vector<CaseEventRecord>> CaseRepository::History(

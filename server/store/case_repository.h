@@ -22,6 +22,7 @@
 #include "server/domain/case.h"
 #include "server/domain/notification.h"
 #include "server/domain/principal.h"
+#include "server/domain/siber.h"
 #include "server/domain/sla.h"
 #include "server/store/database.h"
 #include "server/store/mutation.h"
@@ -84,6 +85,9 @@ struct NewApplication {
   std::string practice_place;
   std::string str_number;
   bool draft = false;
+  // SIBER: when the clinic's courier pickup may come (empty: the first window in the clinic's
+  // hours).
+  domain::VisitPreference pickup;
 };
 
 struct NewDocument {
@@ -148,6 +152,12 @@ class CaseRepository {
                                          std::optional<int64_t> expected_version,
                                          domain::Transition t, std::string note,
                                          const CaseEncoder& encode);
+
+  // Transition inside another repository's transaction (a courier's delivery marks the case
+  // DELIVERED). No request_id replay of its own: the caller's mutation has it.
+  absl::StatusOr<CaseView> TransitionInTx(Tx& tx, const Mutation& m, int64_t case_id,
+                                          std::optional<int64_t> expected_version,
+                                          domain::Transition t, const std::string& note);
 
   // Events of a visible case with id > after_event_id, oldest first.
   absl::StatusOr<std::vector<CaseEventRecord>> History(const domain::Principal& viewer,
