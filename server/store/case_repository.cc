@@ -342,6 +342,11 @@ absl::StatusOr<std::string> CaseRepository::Submit(const Mutation& m, NewApplica
   });
 }
 
+absl::StatusOr<CaseView> CaseRepository::GetInTx(Tx& tx, const domain::Principal& viewer,
+                                                 int64_t case_id) {
+  return LoadVisibleCase(tx, viewer, case_id);
+}
+
 absl::StatusOr<CaseView> CaseRepository::Get(const domain::Principal& viewer, int64_t case_id) {
   CaseView out;
   absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {

@@ -153,6 +153,9 @@ class CaseRepository {
                                          domain::Transition t, std::string note,
                                          const CaseEncoder& encode);
 
+  // Get inside another repository's transaction (without documents and notifications).
+  absl::StatusOr<CaseView> GetInTx(Tx& tx, const domain::Principal& viewer, int64_t case_id);
+
   // Transition inside another repository's transaction (a courier's delivery marks the case
   // DELIVERED). No request_id replay of its own: the caller's mutation has it.
   absl::StatusOr<CaseView> TransitionInTx(Tx& tx, const Mutation& m, int64_t case_id,

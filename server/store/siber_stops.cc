@@ -154,7 +154,8 @@ absl::StatusOr<int64_t> RequestPickupInTx(Tx& tx, absl::Time now, const OfficeCo
 
 absl::StatusOr<int64_t> RequestDeliveryInTx(Tx& tx, absl::Time now, const OfficeContext& office,
                                             const std::string& office_id, int64_t case_id,
-                                            const std::string& clinic_id) {
+                                            const std::string& clinic_id,
+                                            const domain::VisitPreference& pref) {
   absl::StatusOr<OfficePlace> op = LoadOfficePlace(tx, office_id);
   if (!op.ok()) return op.status();
   absl::StatusOr<Place> to = LoadClinic(tx, office_id, clinic_id);

@@ -39,7 +39,8 @@ absl::StatusOr<int64_t> RequestPickupInTx(Tx& tx, absl::Time now, const OfficeCo
 // Adds the collection of an issued permit at the office and its delivery to the case's clinic.
 absl::StatusOr<int64_t> RequestDeliveryInTx(Tx& tx, absl::Time now, const OfficeContext& office,
                                             const std::string& office_id, int64_t case_id,
-                                            const std::string& clinic_id);
+                                            const std::string& clinic_id,
+                                            const domain::VisitPreference& pref = {});
 
 // Cancels the case's stops that no courier has begun (a withdrawn or rejected case).
 absl::Status CancelOpenStopsInTx(Tx& tx, const std::string& office_id, int64_t case_id);
