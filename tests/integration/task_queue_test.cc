@@ -182,17 +182,17 @@ TEST_F(TaskQueueTest, HeartbeatKeepsTheLease) {
 }
 
 TEST_F(TaskQueueTest, DedupeKeyCoalescesLiveTasks) {
-  int64_t a = Enqueue("route.plan", "bpp:2026-03-18");
-  int64_t b = Enqueue("route.plan", "bpp:2026-03-18");
+  int64_t a = Enqueue("test.coalesce", "bpp:2026-03-18");
+  int64_t b = Enqueue("test.coalesce", "bpp:2026-03-18");
   EXPECT_EQ(a, b);
-  EXPECT_NE(Enqueue("route.plan", "bpp:2026-03-19"), a);
+  EXPECT_NE(Enqueue("test.coalesce", "bpp:2026-03-19"), a);
   // A leased one still coalesces; once done, a new burst makes a new task.
-  auto t = Poll("route.plan");
+  auto t = Poll("test.coalesce");
   ASSERT_TRUE(t);
-  EXPECT_EQ(Enqueue("route.plan", t->dedupe_key()), t->id());
+  EXPECT_EQ(Enqueue("test.coalesce", t->dedupe_key()), t->id());
   v1::FailTaskResponse fr;
   ASSERT_TRUE(Fail(*t, /*permanent=*/true, &fr).ok());
-  EXPECT_NE(Enqueue("route.plan", t->dedupe_key()), t->id());
+  EXPECT_NE(Enqueue("test.coalesce", t->dedupe_key()), t->id());
 }
 
 TEST_F(TaskQueueTest, FailureBacksOffThenDeadLettersAndAdminRetries) {
