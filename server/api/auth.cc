@@ -40,7 +40,7 @@ const std::map<std::string_view, std::set<Role>>& Policy() {
       {"CaseService.Issue", {kOfficer}},
       {"CaseService.Withdraw", {kOfficer, kCounter, kClinic}},
       {"CaseService.MarkCollected", {kOfficer, kCounter}},
-      // Couriers join when their route scope exists (SIBER); until then an officer records it.
+      // Couriers mark deliveries through their stops (CourierService.ConfirmStop).
       {"CaseService.MarkDelivered", {kOfficer}},
       {"AdminService.CreatePrincipal", {kAdmin}},
       {"AdminService.ListPrincipals", {kAdmin}},
@@ -48,6 +48,18 @@ const std::map<std::string_view, std::set<Role>>& Policy() {
       {"AdminService.RevokeToken", {kAdmin}},
       {"AdminService.WhoAmI", {kAdmin, kOfficer, kApprover, kCounter, kClinic, kCourier, kWorker}},
       {"AdminService.ListClinics", {kAdmin, kOfficer, kApprover, kCounter, kClinic, kCourier}},
+      // SIBER: couriers work their own stops (row scope in the store); the office plans and
+      // watches.
+      {"CourierService.GetRoute", {kCourier, kAdmin, kOfficer}},
+      {"CourierService.ArriveAtStop", {kCourier}},
+      {"CourierService.ConfirmStop", {kCourier}},
+      {"CourierService.FailStop", {kCourier}},
+      {"CourierService.ListStops", {kAdmin, kOfficer, kCounter}},
+      {"CourierService.PlanDay", {kAdmin, kOfficer}},
+      {"CourierService.GetCustody", {kAdmin, kOfficer, kApprover, kCounter, kClinic}},
+      {"CourierService.CreateCourier", {kAdmin}},
+      {"CourierService.SetShift", {kAdmin}},
+      {"CourierService.ListCouriers", {kAdmin, kOfficer}},
       {"TaskService.PollTask", {kWorker}},
       {"TaskService.Heartbeat", {kWorker}},
       {"TaskService.CompleteTask", {kWorker}},

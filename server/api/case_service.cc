@@ -19,18 +19,6 @@ store::CaseEncoder EncodeCase() {
   return [](const store::CaseView& v) { return ToProto(v).SerializeAsString(); };
 }
 
-grpc::Status DecodeInto(const absl::StatusOr<std::string>& bytes, google::protobuf::Message* out) {
-  if (!bytes.ok()) return ToGrpcStatus(bytes.status());
-  if (!out->ParseFromString(*bytes))
-    return grpc::Status(grpc::INTERNAL, "stored response unreadable");
-  return grpc::Status::OK;
-}
-
-store::Mutation MakeMutation(const grpc::ServerContext& ctx, const std::string& request_id,
-                             const char* method, const domain::Principal& p) {
-  return store::Mutation{request_id, method, p, TerminalOf(ctx)};
-}
-
 grpc::Status CheckCaseId(int64_t id) {
   if (id <= 0) return grpc::Status(grpc::INVALID_ARGUMENT, "case_id: required (a positive number)");
   return grpc::Status::OK;
@@ -68,6 +56,9 @@ grpc::Status CaseServiceImpl::SubmitApplication(grpc::ServerContext* ctx,
   app.practice_place = req->practice_place();
   app.str_number = req->str_number();
   app.draft = req->draft();
+  absl::StatusOr<domain::VisitPreference> pickup = FromProto(req->pickup());
+  if (!pickup.ok()) return ToGrpcStatus(pickup.status());
+  app.pickup = *pickup;
   return DecodeInto(
       cases_.Submit(MakeMutation(*ctx, req->request_id(), "CaseService.SubmitApplication", p),
                     std::move(app), EncodeCase()),

@@ -1,6 +1,8 @@
 #include "server/api/convert.h"
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/grpc_status.h"
 
 namespace loket::api {
 
@@ -189,6 +191,54 @@ v1::Task ToProto(const store::TaskRecord& t) {
   out.set_created_at(FormatUtc(t.created_at));
   out.set_last_error(t.last_error);
   out.set_payload(t.payload);
+  return out;
+}
+
+grpc::Status DecodeInto(const absl::StatusOr<std::string>& bytes, google::protobuf::Message* out) {
+  if (!bytes.ok()) return ToGrpcStatus(bytes.status());
+  if (!out->ParseFromString(*bytes)) {
+    return grpc::Status(grpc::INTERNAL, "stored response unreadable");
+  }
+  return grpc::Status::OK;
+}
+
+store::Mutation MakeMutation(const grpc::ServerContext& ctx, const std::string& request_id,
+                             const char* method, const domain::Principal& p) {
+  return store::Mutation{request_id, method, p, TerminalOf(ctx)};
+}
+
+absl::StatusOr<std::optional<absl::CivilDay>> DayFromProto(const std::string& s,
+                                                           std::string_view field) {
+  if (s.empty()) return std::optional<absl::CivilDay>();
+  absl::CivilDay d;
+  if (s.size() != 10 || !absl::ParseCivilTime(s, &d) || absl::FormatCivilTime(d) != s) {
+    return absl::InvalidArgumentError(absl::StrCat(std::string(field), ": YYYY-MM-DD"));
+  }
+  return std::optional<absl::CivilDay>(d);
+}
+
+absl::StatusOr<std::optional<int>> ClockFromProto(const std::string& s, std::string_view field) {
+  if (s.empty()) return std::optional<int>();
+  int h = 0, m = 0;
+  if (s.size() != 5 || s[2] != ':' || !absl::SimpleAtoi(s.substr(0, 2), &h) ||
+      !absl::SimpleAtoi(s.substr(3, 2), &m) || h < 0 || m < 0 || m > 59 || h > 24 ||
+      (h == 24 && m != 0)) {
+    return absl::InvalidArgumentError(absl::StrCat(std::string(field), ": HH:MM, e.g. 09:30"));
+  }
+  return std::optional<int>(h * 60 + m);
+}
+
+absl::StatusOr<domain::VisitPreference> FromProto(const v1::PickupPreference& p) {
+  domain::VisitPreference out;
+  auto day = DayFromProto(p.day(), "pickup.day");
+  if (!day.ok()) return day.status();
+  out.day = *day;
+  auto after = ClockFromProto(p.after(), "pickup.after");
+  if (!after.ok()) return after.status();
+  out.after = *after;
+  auto before = ClockFromProto(p.before(), "pickup.before");
+  if (!before.ok()) return before.status();
+  out.before = *before;
   return out;
 }
 

@@ -10,15 +10,29 @@
 #include "loket/v1/case.pb.h"
 #include "loket/v1/catalog.pb.h"
 #include "loket/v1/task.pb.h"
+#include "server/api/auth.h"
 #include "server/domain/case.h"
 #include "server/domain/notification.h"
+#include "server/domain/siber.h"
 #include "server/store/auth_repository.h"
 #include "server/store/case_repository.h"
+#include "server/store/mutation.h"
 #include "server/store/task_queue.h"
 
 namespace loket::api {
 
 std::string FormatUtc(absl::Time t);  // RFC 3339 UTC, milliseconds
+
+// A stored (or replayed) encoded response into `out`, or the error.
+grpc::Status DecodeInto(const absl::StatusOr<std::string>& bytes, google::protobuf::Message* out);
+store::Mutation MakeMutation(const grpc::ServerContext& ctx, const std::string& request_id,
+                             const char* method, const domain::Principal& p);
+// "YYYY-MM-DD" into a day; empty is nullopt. INVALID_ARGUMENT naming `field` otherwise.
+absl::StatusOr<std::optional<absl::CivilDay>> DayFromProto(const std::string& s,
+                                                           std::string_view field);
+// "HH:MM" into minutes after midnight ("24:00" allowed); empty is nullopt.
+absl::StatusOr<std::optional<int>> ClockFromProto(const std::string& s, std::string_view field);
+absl::StatusOr<domain::VisitPreference> FromProto(const v1::PickupPreference& p);
 
 v1::Case ToProto(const store::CaseView& v);
 v1::CaseEvent ToProto(const store::CaseEventRecord& e);

@@ -17,12 +17,14 @@
 #include "server/api/case_service.h"
 #include "server/api/catalog_service.h"
 #include "server/api/convert.h"
+#include "server/api/courier_service.h"
 #include "server/api/metrics.h"
 #include "server/api/task_service.h"
 #include "server/store/auth_repository.h"
 #include "server/store/case_repository.h"
 #include "server/store/catalog_repository.h"
 #include "server/store/database.h"
+#include "server/store/siber_repository.h"
 #include "server/store/task_queue.h"
 
 namespace loket::api {
@@ -158,6 +160,12 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
   s->task_service_ = std::make_unique<TaskServiceImpl>(*s->task_queue_, *s->wakeups_,
                                                        *s->authorizer_, s->metrics_.get());
   s->task_admin_service_ = std::make_unique<TaskAdminServiceImpl>(*s->task_queue_, *s->authorizer_);
+  s->siber_repo_ =
+      std::make_unique<store::SiberRepository>(*s->db_, clock, *s->case_repo_, EncodeNotifySend);
+  s->courier_service_ = std::make_unique<CourierServiceImpl>(*s->siber_repo_, *s->authorizer_);
+  s->route_plan_queue_ = std::make_unique<RoutePlanQueue>(*s->siber_repo_);
+  s->task_service_->AddPlanningQueue("route.plan", v1::CompleteTaskRequest::kRoutePlan,
+                                     s->route_plan_queue_.get());
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -168,6 +176,7 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
   builder.RegisterService(s->admin_service_.get());
   builder.RegisterService(s->task_service_.get());
   builder.RegisterService(s->task_admin_service_.get());
+  builder.RegisterService(s->courier_service_.get());
   builder.SetMaxReceiveMessageSize(8 * 1024 * 1024);  // a 5 MiB document plus its envelope
   {
     std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> f;

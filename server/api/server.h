@@ -26,6 +26,7 @@ class CatalogRepository;
 class CaseRepository;
 class TaskQueue;
 class TaskWakeups;
+class SiberRepository;
 }  // namespace loket::store
 
 namespace loket::api {
@@ -37,6 +38,8 @@ class AdminServiceImpl;
 class TaskServiceImpl;
 class ServerMetrics;
 class TaskAdminServiceImpl;
+class CourierServiceImpl;
+class RoutePlanQueue;
 
 struct ServerOptions {
   std::string listen = "127.0.0.1:7400";  // "host:port"; port 0 picks a free one
@@ -85,6 +88,9 @@ class LoketServer {
   std::unique_ptr<AdminServiceImpl> admin_service_;
   std::unique_ptr<TaskServiceImpl> task_service_;
   std::unique_ptr<TaskAdminServiceImpl> task_admin_service_;
+  std::unique_ptr<store::SiberRepository> siber_repo_;
+  std::unique_ptr<CourierServiceImpl> courier_service_;
+  std::unique_ptr<RoutePlanQueue> route_plan_queue_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   std::atomic<bool> stopping_{false};

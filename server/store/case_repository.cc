@@ -9,7 +9,10 @@
 #include "common/ids.h"
 #include "server/domain/validation.h"
 #include "server/store/idempotency.h"
+#include "server/store/notification_outbox.h"
+#include "server/store/office_context.h"
 #include "server/store/pg.h"
+#include "server/store/siber_stops.h"
 #include "server/store/task_enqueue.h"
 
 namespace loket::store {
@@ -17,10 +20,6 @@ namespace {
 
 using domain::CaseState;
 
-constexpr Statement kOffice{"case_office",
-                            "SELECT utc_offset_minutes, name FROM offices WHERE id = $1"};
-constexpr Statement kHolidays{"case_holidays",
-                              "SELECT day::text FROM holidays WHERE office_id = $1"};
 constexpr Statement kPermitType{
     "case_permit_type",
     "SELECT name, fee_idr, service_level_days, health_worker FROM permit_types"
@@ -96,22 +95,6 @@ constexpr Statement kVerifyPermit{
     " FROM cases c JOIN permit_types pt ON pt.office_id = c.office_id AND pt.code = c.permit_type"
     " JOIN offices o ON o.id = c.office_id WHERE c.permit_number = $1"};
 
-// One round trip: a notification id, and the latest times already scheduled for the address.
-constexpr Statement kReserveNotification{
-    "case_reserve_notification",
-    "SELECT nextval(pg_get_serial_sequence('notifications', 'id')),"
-    " coalesce((SELECT string_agg(scheduled_for::text, ';') FROM (SELECT scheduled_for"
-    " FROM notifications WHERE office_id = $1 AND address = $2"
-    " ORDER BY scheduled_for DESC LIMIT $3) r), '')"};
-// One round trip: the notify.send task and the notification row that points at it.
-constexpr Statement kInsertNotificationWithTask{
-    "case_insert_notification_with_task",
-    "WITH t AS (INSERT INTO tasks (office_id, queue, dedupe_key, payload, run_after, max_attempts)"
-    " VALUES ($1, 'notify.send', 'notification:' || $9::text, $10, $8::timestamptz, 8)"
-    " RETURNING id)"
-    " INSERT INTO notifications (id, office_id, case_id, channel, address, template_id, language,"
-    " urgent, scheduled_for, task_id)"
-    " SELECT $9::bigint, $1, $2, $3, $4, $5, $6, $7, $8::timestamptz, t.id FROM t"};
 constexpr Statement kNotifications{
     "case_notifications",
     "SELECT id, channel, address, template_id, status, attempts, provider_message_id, detail,"
@@ -120,32 +103,6 @@ constexpr Statement kNotifications{
 std::string CaseNotFound(int64_t id) { return absl::StrCat("case ", id, " not found"); }
 
 // The office's calendar and today's date in its time zone.
-struct OfficeContext {
-  std::string name;
-  int utc_offset_minutes = 480;
-  domain::WorkingCalendar calendar;
-  absl::CivilDay today;
-};
-
-absl::StatusOr<OfficeContext> LoadOffice(Tx& tx, const std::string& office_id, absl::Time now,
-                                         TtlCache<std::string, OfficeSnapshot>& cache) {
-  std::optional<OfficeSnapshot> snap = cache.Get(office_id);
-  if (!snap) {
-    pqxx::result o = tx.Exec(kOffice, office_id);
-    if (o.empty()) return absl::FailedPreconditionError("office " + office_id + " is not set up");
-    snap.emplace();
-    snap->name = o[0][1].as<std::string>();
-    snap->utc_offset_minutes = o[0][0].as<int>();
-    for (const auto& row : tx.Exec(kHolidays, office_id)) {
-      snap->holidays.insert(ParseDay(row[0].as<std::string>()));
-    }
-    cache.Put(office_id, *snap);
-  }
-  return OfficeContext{snap->name, snap->utc_offset_minutes,
-                       domain::WorkingCalendar(snap->holidays),
-                       LocalDay(now, snap->utc_offset_minutes)};
-}
-
 std::optional<domain::PermitType> LoadPermitTypeUncached(Tx& tx, const std::string& office_id,
                                                          const std::string& code) {
   pqxx::result r = tx.Exec(kPermitType, office_id, code);
@@ -255,10 +212,6 @@ void AppendEvent(Tx& tx, const Mutation& m, int64_t case_id, std::string_view ac
           std::string(domain::CaseStateName(to)), note);
 }
 
-std::string TimestampParam(absl::Time t) {
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%E6S+00:00", t, absl::UTCTimeZone());
-}
-
 // Stores the messages this transition sends and enqueues one notify.send task for each, in `tx`:
 // they go out only if the transition commits, and always if it does (the transactional outbox).
 void EnqueueNotifications(Tx& tx, const NotificationEncoder& encode, const Clock& clock,
@@ -266,23 +219,34 @@ void EnqueueNotifications(Tx& tx, const NotificationEncoder& encode, const Clock
                           const domain::Case& c, std::string_view action,
                           const std::string& permit_name, std::optional<absl::CivilDay> due) {
   if (!encode) return;
-  absl::Time now = clock.Now();
+  OutboxOffice outbox{c.office_id, office.name, office.utc_offset_minutes};
   for (domain::Notification& n : domain::NotificationsForTransition(c, action, permit_name, due)) {
-    // The latest max_per_window messages to the address decide: new ones go after them.
-    pqxx::result r =
-        tx.Exec(kReserveNotification, c.office_id, n.address, std::max(policy.max_per_window, 1));
-    n.id = r[0][0].as<int64_t>();
-    std::vector<absl::Time> recent;
-    for (absl::string_view t : absl::StrSplit(r[0][1].as<std::string>(), ';', absl::SkipEmpty())) {
-      recent.push_back(ParseTimestamp(std::string(t)));
+    EnqueueNotificationInTx(tx, encode, policy, outbox, clock.Now(), std::move(n));
+  }
+}
+
+// SIBER follows a clinic's case: a submission sends a courier for the paper originals, an issued
+// permit goes back by courier, and a withdrawn or rejected case cancels what was not begun.
+absl::Status OnClinicCaseChange(Tx& tx, absl::Time now, const OfficeContext& office,
+                                const domain::Case& c, CaseState from,
+                                const domain::VisitPreference& pickup) {
+  if (c.state == from) return absl::OkStatus();
+  switch (c.state) {
+    case CaseState::kSubmitted: {
+      PickupRequest r;
+      r.office_id = c.office_id;
+      r.case_id = c.id;
+      r.clinic_id = c.clinic_id;
+      r.preference = pickup;
+      return RequestPickupInTx(tx, now, office, r).status();
     }
-    absl::Time when =
-        domain::ScheduleNotification(now, office.utc_offset_minutes, n.urgent, recent, policy);
-    n.params["office_name"] = office.name;
-    tx.Exec(kInsertNotificationWithTask, c.office_id, c.id,
-            std::string(domain::NotificationChannelName(n.channel)), n.address, n.template_id,
-            n.language, n.urgent, TimestampParam(when), n.id, pqxx::binarystring(encode(n)));
-    tx.NotifyOnce("notify.send");
+    case CaseState::kIssued:
+      return RequestDeliveryInTx(tx, now, office, c.office_id, c.id, c.clinic_id).status();
+    case CaseState::kWithdrawn:
+    case CaseState::kRejected:
+      return CancelOpenStopsInTx(tx, c.office_id, c.id);
+    default:
+      return absl::OkStatus();
   }
 }
 
@@ -365,6 +329,10 @@ absl::StatusOr<std::string> CaseRepository::Submit(const Mutation& m, NewApplica
     v.created_at = ParseTimestamp(r[0][2].as<std::string>());
     v.updated_at = ParseTimestamp(r[0][3].as<std::string>());
     AppendEvent(tx, m, c.id, app.draft ? "CreateDraft" : "Submit", std::nullopt, c.state, "");
+    if (c.channel == domain::Channel::kClinic) {
+      s = OnClinicCaseChange(tx, clock_.Now(), *office, c, CaseState::kDraft, app.pickup);
+      if (!s.ok()) return s;
+    }
     if (!app.draft) {
       EnqueueNotifications(tx, encode_notification_, clock_, policy_, *office, c, "Submit",
                            pt->name, v.sla.due);
@@ -372,6 +340,11 @@ absl::StatusOr<std::string> CaseRepository::Submit(const Mutation& m, NewApplica
     v.c = std::move(c);
     return encode(v);
   });
+}
+
+absl::StatusOr<CaseView> CaseRepository::GetInTx(Tx& tx, const domain::Principal& viewer,
+                                                 int64_t case_id) {
+  return LoadVisibleCase(tx, viewer, case_id);
 }
 
 absl::StatusOr<CaseView> CaseRepository::Get(const domain::Principal& viewer, int64_t case_id) {
@@ -472,56 +445,67 @@ absl::StatusOr<std::string> CaseRepository::Transition(const Mutation& m, int64_
                                                        domain::Transition t, std::string note,
                                                        const CaseEncoder& encode) {
   return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
-    absl::StatusOr<CaseView> v = LoadVisibleCase(tx, m.actor, case_id);
+    absl::StatusOr<CaseView> v = TransitionInTx(tx, m, case_id, expected_version, t, note);
     if (!v.ok()) return v.status();
-    domain::Case& c = v->c;
-    if (expected_version && *expected_version != c.version) {
-      return absl::AbortedError(absl::StrCat("case ", case_id, " has changed (etag ",
-                                             *expected_version, ", now ", c.version,
-                                             "); re-read and retry"));
-    }
-    absl::StatusOr<OfficeContext> office = LoadOffice(tx, c.office_id, clock_.Now(), offices_);
-    if (!office.ok()) return office.status();
-    std::optional<domain::PermitType> pt =
-        LoadPermitType(tx, c.office_id, c.permit_type, permit_types_);
-    if (!pt) return absl::InternalError("permit type of the case vanished");
-    for (const auto& row : tx.Exec(kDocCodes, case_id)) {
-      c.attached_document_codes.push_back(row[0].as<std::string>());
-    }
-    domain::TransitionInput in{office->today, &office->calendar, &*pt, note, "", ""};
-    if (t == domain::Transition::kIssue && c.state == CaseState::kApproved) {
-      // The counter row stays locked until commit, so numbers are gapless: a rolled-back issue
-      // gives its number back.
-      int year = static_cast<int>(office->today.year());
-      int64_t seq =
-          tx.Exec(kNextPermitNumber, c.office_id, c.permit_type, year)[0][0].as<int64_t>();
-      in.permit_number = domain::FormatPermitNumber(seq, c.permit_type, c.office_id, year);
-      in.verification_code = NewReadableCode(10);
-    }
-    CaseState from = c.state;
-    absl::Status s = domain::ApplyTransition(c, t, in);
-    if (!s.ok()) return s;
-    v->sla =
-        domain::ComputeSla(c.sla, office->calendar, office->today, domain::SlaApplies(c.state));
-    pqxx::result r = tx.Exec(
-        kUpdateCase, case_id, c.version, std::string(domain::CaseStateName(c.state)),
-        DayOrNull(c.sla.started_on), c.sla.paused_working_days, DayOrNull(c.sla.paused_since),
-        DayOrNull(v->sla.due), c.revision_reason, c.decision_note, NullIfEmpty(c.permit_number),
-        NullIfEmpty(c.verification_code), DayOrNull(c.issued_on));
-    if (r.empty()) {
-      return absl::AbortedError(
-          absl::StrCat("case ", case_id, " was changed by someone else; re-read and retry"));
-    }
-    c.version = r[0][0].as<int64_t>();
-    v->updated_at = ParseTimestamp(r[0][1].as<std::string>());
-    std::string event_note = note;
-    if (t == domain::Transition::kIssue) event_note = "permit " + c.permit_number;
-    AppendEvent(tx, m, case_id, domain::TransitionName(t), from, c.state, event_note);
-    EnqueueNotifications(tx, encode_notification_, clock_, policy_, *office, c,
-                         domain::TransitionName(t), pt->name, v->sla.due);
-    v->documents = LoadDocuments(tx, case_id);
     return encode(*v);
   });
+}
+
+absl::StatusOr<CaseView> CaseRepository::TransitionInTx(Tx& tx, const Mutation& m, int64_t case_id,
+                                                        std::optional<int64_t> expected_version,
+                                                        domain::Transition t,
+                                                        const std::string& note) {
+  absl::StatusOr<CaseView> v = LoadVisibleCase(tx, m.actor, case_id);
+  if (!v.ok()) return v.status();
+  domain::Case& c = v->c;
+  if (expected_version && *expected_version != c.version) {
+    return absl::AbortedError(absl::StrCat("case ", case_id, " has changed (etag ",
+                                           *expected_version, ", now ", c.version,
+                                           "); re-read and retry"));
+  }
+  absl::StatusOr<OfficeContext> office = LoadOffice(tx, c.office_id, clock_.Now(), offices_);
+  if (!office.ok()) return office.status();
+  std::optional<domain::PermitType> pt =
+      LoadPermitType(tx, c.office_id, c.permit_type, permit_types_);
+  if (!pt) return absl::InternalError("permit type of the case vanished");
+  for (const auto& row : tx.Exec(kDocCodes, case_id)) {
+    c.attached_document_codes.push_back(row[0].as<std::string>());
+  }
+  domain::TransitionInput in{office->today, &office->calendar, &*pt, note, "", ""};
+  if (t == domain::Transition::kIssue && c.state == CaseState::kApproved) {
+    // The counter row stays locked until commit, so numbers are gapless: a rolled-back issue
+    // gives its number back.
+    int year = static_cast<int>(office->today.year());
+    int64_t seq = tx.Exec(kNextPermitNumber, c.office_id, c.permit_type, year)[0][0].as<int64_t>();
+    in.permit_number = domain::FormatPermitNumber(seq, c.permit_type, c.office_id, year);
+    in.verification_code = NewReadableCode(10);
+  }
+  CaseState from = c.state;
+  absl::Status s = domain::ApplyTransition(c, t, in);
+  if (!s.ok()) return s;
+  v->sla = domain::ComputeSla(c.sla, office->calendar, office->today, domain::SlaApplies(c.state));
+  pqxx::result r = tx.Exec(
+      kUpdateCase, case_id, c.version, std::string(domain::CaseStateName(c.state)),
+      DayOrNull(c.sla.started_on), c.sla.paused_working_days, DayOrNull(c.sla.paused_since),
+      DayOrNull(v->sla.due), c.revision_reason, c.decision_note, NullIfEmpty(c.permit_number),
+      NullIfEmpty(c.verification_code), DayOrNull(c.issued_on));
+  if (r.empty()) {
+    return absl::AbortedError(
+        absl::StrCat("case ", case_id, " was changed by someone else; re-read and retry"));
+  }
+  c.version = r[0][0].as<int64_t>();
+  v->updated_at = ParseTimestamp(r[0][1].as<std::string>());
+  std::string event_note = note;
+  if (t == domain::Transition::kIssue) event_note = "permit " + c.permit_number;
+  AppendEvent(tx, m, case_id, domain::TransitionName(t), from, c.state, event_note);
+  EnqueueNotifications(tx, encode_notification_, clock_, policy_, *office, c,
+                       domain::TransitionName(t), pt->name, v->sla.due);
+  if (c.channel == domain::Channel::kClinic) {
+    absl::Status siber = OnClinicCaseChange(tx, clock_.Now(), *office, c, from, {});
+    if (!siber.ok()) return siber;
+  }
+  v->documents = LoadDocuments(tx, case_id);
+  return *v;
 }
 
 absl::StatusOr<std::vector<CaseEventRecord>> CaseRepository::History(

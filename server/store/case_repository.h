@@ -22,9 +22,12 @@
 #include "server/domain/case.h"
 #include "server/domain/notification.h"
 #include "server/domain/principal.h"
+#include "server/domain/siber.h"
 #include "server/domain/sla.h"
 #include "server/store/database.h"
 #include "server/store/mutation.h"
+#include "server/store/notification_outbox.h"
+#include "server/store/office_context.h"
 
 namespace loket::store {
 
@@ -82,6 +85,9 @@ struct NewApplication {
   std::string practice_place;
   std::string str_number;
   bool draft = false;
+  // SIBER: when the clinic's courier pickup may come (empty: the first window in the clinic's
+  // hours).
+  domain::VisitPreference pickup;
 };
 
 struct NewDocument {
@@ -110,16 +116,7 @@ struct PermitVerification {
   std::optional<absl::CivilDay> issued_on;
 };
 
-// The office's settings as cached for a few seconds (read on every call, changed by hand rarely).
-struct OfficeSnapshot {
-  std::string name;
-  int utc_offset_minutes = 480;
-  std::set<absl::CivilDay> holidays;
-};
-
 using CaseEncoder = std::function<std::string(const CaseView&)>;
-// Encodes a notify.send task payload (the api layer owns the wire format).
-using NotificationEncoder = std::function<std::string(const domain::Notification&)>;
 
 class CaseRepository {
  public:
@@ -155,6 +152,15 @@ class CaseRepository {
                                          std::optional<int64_t> expected_version,
                                          domain::Transition t, std::string note,
                                          const CaseEncoder& encode);
+
+  // Get inside another repository's transaction (without documents and notifications).
+  absl::StatusOr<CaseView> GetInTx(Tx& tx, const domain::Principal& viewer, int64_t case_id);
+
+  // Transition inside another repository's transaction (a courier's delivery marks the case
+  // DELIVERED). No request_id replay of its own: the caller's mutation has it.
+  absl::StatusOr<CaseView> TransitionInTx(Tx& tx, const Mutation& m, int64_t case_id,
+                                          std::optional<int64_t> expected_version,
+                                          domain::Transition t, const std::string& note);
 
   // Events of a visible case with id > after_event_id, oldest first.
   absl::StatusOr<std::vector<CaseEventRecord>> History(const domain::Principal& viewer,

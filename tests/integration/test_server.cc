@@ -16,8 +16,9 @@ namespace loket::itest {
 namespace {
 
 constexpr char kSeed[] = R"sql(
-INSERT INTO offices (id, name, utc_offset_minutes) VALUES
-  ('bpp', 'DPMPTSP Kota Balikpapan', 480), ('smd', 'DPMPTSP Kota Samarinda', 480);
+INSERT INTO offices (id, name, utc_offset_minutes, latitude, longitude) VALUES
+  ('bpp', 'DPMPTSP Kota Balikpapan', 480, -1.24293, 116.89444),
+  ('smd', 'DPMPTSP Kota Samarinda', 480, -0.50220, 117.15360);
 INSERT INTO holidays (office_id, day, name) VALUES
   ('bpp', '2026-03-18', 'Cuti Bersama Nyepi'), ('bpp', '2026-03-19', 'Hari Suci Nyepi'),
   ('bpp', '2026-03-20', 'Cuti Bersama Idul Fitri'), ('bpp', '2026-03-21', 'Idul Fitri'),
@@ -34,9 +35,10 @@ INSERT INTO permit_type_documents (office_id, permit_type, code, name, mandatory
   ('bpp', 'SIP_PERAWAT', 'PAS_FOTO', 'Pas foto 4x6', false, 4),
   ('bpp', 'REKLAME', 'KTP', 'KTP', true, 1),
   ('smd', 'SIP_PERAWAT', 'STR', 'Surat Tanda Registrasi', true, 1);
-INSERT INTO clinics (office_id, id, name, kind) VALUES
-  ('bpp', 'pkm-a', 'Puskesmas A', 'puskesmas'), ('bpp', 'pkm-b', 'Puskesmas B', 'puskesmas'),
-  ('smd', 'pkm-s', 'Puskesmas S', 'puskesmas');
+INSERT INTO clinics (office_id, id, name, kind, latitude, longitude, phone) VALUES
+  ('bpp', 'pkm-a', 'Puskesmas A', 'puskesmas', -1.27629, 116.84396, '+6281200000001'),
+  ('bpp', 'pkm-b', 'Puskesmas B', 'puskesmas', -1.23710, 116.85880, '+6281200000002'),
+  ('smd', 'pkm-s', 'Puskesmas S', 'puskesmas', -0.49500, 117.14300, '');
 )sql";
 
 std::string RequireEnv(const char* name) {

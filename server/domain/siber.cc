@@ -1,0 +1,223 @@
+#include "server/domain/siber.h"
+
+#include <algorithm>
+#include <map>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+namespace loket::domain {
+namespace {
+
+constexpr std::string_view kKindNames[] = {"pickup", "handin", "collect", "delivery"};
+constexpr std::string_view kStateNames[] = {"pending", "planned", "arrived",
+                                            "done",    "failed",  "cancelled"};
+
+std::string Clock(int minutes) { return absl::StrFormat("%02d:%02d", minutes / 60, minutes % 60); }
+
+bool Live(StopState s) {
+  return s == StopState::kPending || s == StopState::kPlanned || s == StopState::kArrived;
+}
+
+}  // namespace
+
+std::string_view StopKindName(StopKind k) { return kKindNames[static_cast<int>(k)]; }
+std::optional<StopKind> StopKindFromName(std::string_view s) {
+  for (int i = 0; i < 4; ++i) {
+    if (kKindNames[i] == s) return static_cast<StopKind>(i);
+  }
+  return std::nullopt;
+}
+std::string_view StopStateName(StopState s) { return kStateNames[static_cast<int>(s)]; }
+std::optional<StopState> StopStateFromName(std::string_view s) {
+  for (int i = 0; i < 6; ++i) {
+    if (kStateNames[i] == s) return static_cast<StopState>(i);
+  }
+  return std::nullopt;
+}
+bool CourierTakes(StopKind k) { return k == StopKind::kPickup || k == StopKind::kCollect; }
+
+absl::StatusOr<StopWindow> NextStopWindow(absl::Time now, int utc_offset_minutes,
+                                          const WorkingCalendar& calendar, DailyHours hours,
+                                          const VisitPreference& pref, absl::Duration lead,
+                                          absl::Duration min_length) {
+  const absl::TimeZone tz = absl::FixedTimeZone(utc_offset_minutes * 60);
+  const int min_minutes = static_cast<int>(absl::ToInt64Minutes(min_length));
+  if (pref.after && (*pref.after < 0 || *pref.after >= 24 * 60)) {
+    return absl::InvalidArgumentError("pickup.after: HH:MM between 00:00 and 23:59");
+  }
+  if (pref.before && (*pref.before <= 0 || *pref.before > 24 * 60)) {
+    return absl::InvalidArgumentError("pickup.before: HH:MM between 00:01 and 24:00");
+  }
+  if (pref.after && pref.before && *pref.after >= *pref.before) {
+    return absl::InvalidArgumentError("pickup.after: must be earlier than pickup.before");
+  }
+  const int lo = std::max(hours.opens, pref.after.value_or(hours.opens));
+  const int hi = std::min(hours.closes, pref.before.value_or(hours.closes));
+  if (hi - lo < min_minutes) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "pickup.after/before: the clinic is open ", Clock(hours.opens), "-", Clock(hours.closes),
+        "; ask for at least ", min_minutes, " minutes within that"));
+  }
+  const absl::CivilDay today = absl::ToCivilDay(now, tz);
+  const absl::Time earliest = now + lead;
+  auto window_on = [&](absl::CivilDay d) -> std::optional<StopWindow> {
+    absl::Time start = absl::FromCivil(absl::CivilMinute(d) + lo, tz);
+    absl::Time end = absl::FromCivil(absl::CivilMinute(d) + hi, tz);
+    start = std::max(start, earliest);
+    if (end - start < min_length) return std::nullopt;
+    return StopWindow{d, start, end};
+  };
+  if (pref.day) {
+    if (*pref.day < today) return absl::InvalidArgumentError("pickup.day: in the past");
+    if (!calendar.IsWorkingDay(*pref.day)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("pickup.day: ", absl::FormatCivilTime(*pref.day), " is not a working day"));
+    }
+    if (auto w = window_on(*pref.day)) return *w;
+    return absl::InvalidArgumentError(absl::StrCat(
+        "pickup.day: too late on ", absl::FormatCivilTime(*pref.day), "; choose a later day"));
+  }
+  absl::CivilDay d = today;
+  for (int tried = 0; tried < 30; d += 1) {
+    if (!calendar.IsWorkingDay(d)) continue;
+    ++tried;
+    if (auto w = window_on(d)) return *w;
+  }
+  return absl::FailedPreconditionError("no working day in the next 30 for a visit");
+}
+
+RouterInput BuildRouterInput(const std::string& day, int64_t version, absl::Time now,
+                             int utc_offset_minutes, double office_latitude,
+                             double office_longitude, const std::vector<PlanStop>& stops,
+                             const std::vector<PlanCourier>& couriers) {
+  RouterInput in;
+  in.day = day;
+  in.version = version;
+  in.office_latitude = office_latitude;
+  in.office_longitude = office_longitude;
+  const absl::TimeZone tz = absl::FixedTimeZone(utc_offset_minutes * 60);
+  absl::CivilDay civil;
+  absl::ParseCivilTime(day, &civil);
+  const absl::Time midnight = absl::FromCivil(civil, tz);
+  auto sec = [&](absl::Time t) { return absl::ToDoubleSeconds(t - midnight); };
+
+  std::map<int64_t, const PlanStop*> by_id;
+  for (const PlanStop& s : stops) by_id[s.id] = &s;
+
+  struct Where {
+    double lat, lon;
+    absl::Time since = absl::InfinitePast();
+    absl::Time free_at = absl::InfinitePast();
+  };
+  std::map<int64_t, Where> position;   // courier -> where the last thing they did happened
+  std::map<int64_t, int> office_load;  // courier -> bundles on board for the office
+  std::map<int64_t, bool> on_route;
+  for (const PlanCourier& c : couriers) on_route[c.id] = true;
+
+  // The bundle a courier holds (taken, or being taken) and where it goes next.
+  auto carry = [&](const PlanStop& taken) {
+    const PlanStop* to = taken.partner_id ? by_id[taken.partner_id] : nullptr;
+    if (!to || !Live(to->state)) return;
+    if (to->kind == StopKind::kHandin) {
+      office_load[taken.courier_id] += to->bundles;
+      in.at_route_end.emplace_back(taken.courier_id, to->id);
+    } else {
+      RouterNode n{to->id,
+                   to->latitude,
+                   to->longitude,
+                   sec(to->window_start),
+                   sec(to->window_end),
+                   absl::ToDoubleSeconds(to->service),
+                   -to->bundles,
+                   0,
+                   taken.courier_id};
+      in.nodes.push_back(n);
+    }
+  };
+  for (const PlanStop& s : stops) {
+    if (s.courier_id == 0) continue;
+    bool begun = s.state == StopState::kArrived || s.state == StopState::kDone ||
+                 (s.state == StopState::kFailed && s.arrived_at.has_value());
+    if (begun) {
+      absl::Time t = s.completed_at.value_or(s.arrived_at.value_or(absl::InfinitePast()));
+      Where& w = position.try_emplace(s.courier_id, Where{office_latitude, office_longitude})
+                     .first->second;
+      if (t >= w.since) {
+        w = {s.latitude, s.longitude, t,
+             s.state == StopState::kArrived ? t + s.service : absl::InfinitePast()};
+      }
+    }
+    if (CourierTakes(s.kind) && (s.state == StopState::kDone || s.state == StopState::kArrived)) {
+      carry(s);
+    }
+    // A handin without a partner is a bundle already on board (a permit brought back).
+    if (s.kind == StopKind::kHandin && s.partner_id == 0 && Live(s.state) &&
+        s.state != StopState::kArrived) {
+      office_load[s.courier_id] += s.bundles;
+      in.at_route_end.emplace_back(s.courier_id, s.id);
+    }
+  }
+  // Pairs not begun are planned freely.
+  for (const PlanStop& s : stops) {
+    if (!CourierTakes(s.kind)) continue;
+    if (s.state != StopState::kPending && s.state != StopState::kPlanned) continue;
+    const PlanStop* to = s.partner_id ? by_id[s.partner_id] : nullptr;
+    if (!to || (to->state != StopState::kPending && to->state != StopState::kPlanned)) continue;
+    in.nodes.push_back({s.id, s.latitude, s.longitude, sec(s.window_start), sec(s.window_end),
+                        absl::ToDoubleSeconds(s.service), s.bundles, to->id, 0});
+    in.nodes.push_back({to->id, to->latitude, to->longitude, sec(to->window_start),
+                        sec(to->window_end), absl::ToDoubleSeconds(to->service), -to->bundles, s.id,
+                        0});
+  }
+  for (const PlanCourier& c : couriers) {
+    RouterVehicle v;
+    v.courier_id = c.id;
+    v.capacity = std::max(0, c.capacity - office_load[c.id]);
+    v.start_latitude = office_latitude;
+    v.start_longitude = office_longitude;
+    absl::Time start = std::max(c.shift_start, now);
+    if (auto it = position.find(c.id); it != position.end()) {
+      v.start_latitude = it->second.lat;
+      v.start_longitude = it->second.lon;
+      start = std::max(start, it->second.free_at);
+    }
+    v.start = sec(start);
+    v.end = sec(c.shift_end);
+    if (v.start >= v.end) continue;  // the shift is over: what they hold waits for tomorrow
+    in.vehicles.push_back(v);
+  }
+  std::sort(in.nodes.begin(), in.nodes.end(),
+            [](const RouterNode& a, const RouterNode& b) { return a.stop_id < b.stop_id; });
+  return in;
+}
+
+CustodyChain BuildCustodyChain(const std::vector<CustodyEvent>& events) {
+  CustodyChain chain;
+  std::vector<std::string> items;
+  std::map<std::string, std::vector<CustodyPeriod>> by_item;
+  for (const CustodyEvent& e : events) {
+    auto [it, fresh] = by_item.try_emplace(e.item);
+    if (fresh) items.push_back(e.item);
+    std::vector<CustodyPeriod>& periods = it->second;
+    if (periods.empty()) {
+      periods.push_back({e.item, e.from_holder, std::nullopt, e.at, ""});
+    } else {
+      CustodyPeriod& current = periods.back();
+      if (current.holder != e.from_holder) {
+        chain.complete = false;
+        current.until = e.at;
+        periods.push_back({e.item, e.from_holder, std::nullopt, e.at, ""});
+      } else {
+        current.until = e.at;
+      }
+    }
+    periods.push_back({e.item, e.to_holder, e.at, std::nullopt, e.receiver_name});
+  }
+  for (const std::string& item : items) {
+    for (CustodyPeriod& p : by_item[item]) chain.periods.push_back(std::move(p));
+  }
+  return chain;
+}
+
+}  // namespace loket::domain

@@ -1,0 +1,158 @@
+// SIBER in pure C++: when a clinic can be visited, what the router is asked to plan given what
+// couriers have already done today, and the chain of custody of a paper bundle. No gRPC or pqxx.
+#ifndef LOKET_SERVER_DOMAIN_SIBER_H_
+#define LOKET_SERVER_DOMAIN_SIBER_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "server/domain/sla.h"
+
+namespace loket::domain {
+
+// pickup (clinic) -> handin (office) carries the paper originals; collect (office) -> delivery
+// (clinic) carries the issued permit.
+enum class StopKind { kPickup, kHandin, kCollect, kDelivery };
+enum class StopState { kPending, kPlanned, kArrived, kDone, kFailed, kCancelled };
+std::string_view StopKindName(StopKind k);  // "pickup", ...
+std::optional<StopKind> StopKindFromName(std::string_view s);
+std::string_view StopStateName(StopState s);  // "pending", ...
+std::optional<StopState> StopStateFromName(std::string_view s);
+// True for pickup and collect: the courier takes the bundle; false: the courier hands it over.
+bool CourierTakes(StopKind k);
+
+// Opening hours of a place on its working days, in minutes after local midnight.
+struct DailyHours {
+  int opens = 8 * 60;
+  int closes = 16 * 60;
+};
+
+// A requested visit: an optional day and an optional part of the day (minutes after midnight).
+struct VisitPreference {
+  std::optional<absl::CivilDay> day;
+  std::optional<int> after;
+  std::optional<int> before;
+};
+
+struct StopWindow {
+  absl::CivilDay day;
+  absl::Time start;
+  absl::Time end;
+};
+
+// The first window on a working day of `calendar`, within `hours` and the preference, starting no
+// sooner than `now` + `lead` and at least `min_length` long. INVALID_ARGUMENT naming the field when
+// the preference cannot be met (a day in the past or not a working day, after >= before, a part of
+// the day outside the hours); without a day it looks up to 30 working days ahead.
+absl::StatusOr<StopWindow> NextStopWindow(absl::Time now, int utc_offset_minutes,
+                                          const WorkingCalendar& calendar, DailyHours hours,
+                                          const VisitPreference& pref,
+                                          absl::Duration lead = absl::Hours(1),
+                                          absl::Duration min_length = absl::Minutes(30));
+
+// A stop as the planner sees it.
+struct PlanStop {
+  int64_t id = 0;
+  int64_t version = 0;
+  StopKind kind = StopKind::kPickup;
+  StopState state = StopState::kPending;
+  int64_t partner_id = 0;  // 0: none
+  double latitude = 0;
+  double longitude = 0;
+  absl::Time window_start;
+  absl::Time window_end;
+  absl::Duration service;
+  int bundles = 1;
+  int64_t courier_id = 0;  // 0: none
+  int sequence = 0;
+  std::optional<absl::Time> arrived_at;
+  std::optional<absl::Time> completed_at;
+};
+
+struct PlanCourier {
+  int64_t id = 0;
+  std::string name;
+  int capacity = 0;
+  absl::Time shift_start;
+  absl::Time shift_end;
+};
+
+// What the router is asked: times in seconds after local midnight of the day. A vehicle starts
+// where its courier is now (the office, or the last stop confirmed) and ends at the office.
+struct RouterNode {
+  int64_t stop_id = 0;
+  double latitude = 0;
+  double longitude = 0;
+  double ready = 0;
+  double due = 0;
+  double service = 0;
+  int demand = 0;               // pairs: +q at the taking end, -q at the other; on board: -q
+  int64_t partner_stop_id = 0;  // the other end of a pair (set on both ends), 0: none
+  int64_t only_courier = 0;     // a permit on board can only be delivered by who carries it
+};
+struct RouterVehicle {
+  int64_t courier_id = 0;
+  int capacity = 0;  // free places, after what is on board for the office
+  double start_latitude = 0;
+  double start_longitude = 0;
+  double start = 0;
+  double end = 0;
+};
+struct RouterInput {
+  std::string day;  // YYYY-MM-DD
+  int64_t version = 0;
+  double office_latitude = 0;
+  double office_longitude = 0;
+  std::vector<RouterVehicle> vehicles;
+  std::vector<RouterNode> nodes;
+  // Stops already decided that the courier finishes where the route ends (bundles on board for
+  // the office): they are listed last on the courier's route.
+  std::vector<std::pair<int64_t, int64_t>> at_route_end;  // (courier, stop)
+};
+
+// Builds the router's question for one office and day from all of the day's stops (any state) and
+// the couriers on shift. Rules: stops done, failed or cancelled are history; a stop a courier has
+// arrived at is as good as done (its courier starts from there); a bundle on board for the office
+// takes a place until the route ends there; a permit on board for a clinic must be delivered by
+// the same courier; everything else pending or planned is replanned freely.
+RouterInput BuildRouterInput(const std::string& day, int64_t version, absl::Time now,
+                             int utc_offset_minutes, double office_latitude,
+                             double office_longitude, const std::vector<PlanStop>& stops,
+                             const std::vector<PlanCourier>& couriers);
+
+// One hand-over in a custody chain.
+struct CustodyEvent {
+  std::string item;  // documents | permit
+  std::string from_holder;
+  std::string to_holder;
+  absl::Time at;
+  std::string receiver_name;
+};
+
+// Who held an item from when to when; `until` is unset for the current holder.
+struct CustodyPeriod {
+  std::string item;
+  std::string holder;
+  std::optional<absl::Time> from;  // unset: since before the first recorded hand-over
+  std::optional<absl::Time> until;
+  std::string received_by;
+};
+
+// The periods of each item, in order, from the hand-overs (sorted by time). A hand-over from
+// someone who did not hold the item is still shown (the record is what happened), but starts a
+// new chain: `complete` says whether every hand-over came from the previous holder.
+struct CustodyChain {
+  std::vector<CustodyPeriod> periods;
+  bool complete = true;
+};
+CustodyChain BuildCustodyChain(const std::vector<CustodyEvent>& events);
+
+}  // namespace loket::domain
+
+#endif  // LOKET_SERVER_DOMAIN_SIBER_H_

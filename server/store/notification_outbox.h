@@ -1,0 +1,38 @@
+// Storing a message and enqueueing its notify.send task inside a caller's
+// transaction (the transactional outbox); EnqueueNotificationInTx is for store/ only. Case
+// transitions, appointments and courier stops all send through this one function, so quiet hours
+// and the per-recipient limit apply to every message.
+#ifndef LOKET_SERVER_STORE_NOTIFICATION_OUTBOX_H_
+#define LOKET_SERVER_STORE_NOTIFICATION_OUTBOX_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "absl/time/time.h"
+#include "server/domain/notification.h"
+
+namespace loket::store {
+
+class Tx;  // pg.h; this header stays free of pqxx because the api layer includes it
+
+// Encodes a notify.send task payload (the api layer owns the wire format).
+using NotificationEncoder = std::function<std::string(const domain::Notification&)>;
+
+struct OutboxOffice {
+  std::string id;
+  std::string name;  // fills {office_name}
+  int utc_offset_minutes = 480;
+};
+
+// Stores `n` (n.case_id 0: not about a case) and enqueues its task in `tx`, to go out at
+// `not_before` or now, whichever is later, moved past quiet hours (unless urgent) and the
+// per-recipient limit. Returns the notification id. Does nothing (returns 0) without an encoder.
+int64_t EnqueueNotificationInTx(Tx& tx, const NotificationEncoder& encode,
+                                const domain::NotificationPolicy& policy,
+                                const OutboxOffice& office, absl::Time now, domain::Notification n,
+                                absl::Time not_before = absl::InfinitePast());
+
+}  // namespace loket::store
+
+#endif  // LOKET_SERVER_STORE_NOTIFICATION_OUTBOX_H_

@@ -1,0 +1,798 @@
+#include "server/store/siber_repository.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "server/domain/validation.h"
+#include "server/store/idempotency.h"
+#include "server/store/pg.h"
+#include "server/store/siber_stops.h"
+#include "server/store/task_enqueue.h"
+
+namespace loket::store {
+namespace {
+
+using domain::StopKind;
+using domain::StopState;
+
+#define LOKET_STOP_COLUMNS                                                                  \
+  "s.id, s.case_id, s.day::text, s.kind, s.item, coalesce(s.partner_id, 0),"                \
+  " coalesce(s.clinic_id, ''), s.place, s.address, s.latitude, s.longitude,"                \
+  " s.window_start::text, s.window_end::text, s.service_minutes, s.bundles, s.state,"       \
+  " coalesce(s.courier_id, 0), coalesce(co.name, ''), coalesce(s.sequence, 0),"             \
+  " s.planned_at::text, s.arrived_at::text, s.completed_at::text, s.receiver_name,"         \
+  " s.proof_sha256, s.failure_reason, s.version, c.permit_type, pt.name, c.applicant_name," \
+  " coalesce(c.permit_number, ''), s.office_id, coalesce(s.announced_start::text, ''),"     \
+  " c.applicant_phone, c.applicant_language, coalesce(cl.phone, ''), s.near_sent"
+#define LOKET_STOP_FROM                                                             \
+  " FROM stops s JOIN cases c ON c.id = s.case_id"                                  \
+  " JOIN permit_types pt ON pt.office_id = c.office_id AND pt.code = c.permit_type" \
+  " LEFT JOIN couriers co ON co.principal_id = s.courier_id"                        \
+  " LEFT JOIN clinics cl ON cl.office_id = s.office_id AND cl.id = s.clinic_id"
+
+constexpr Statement kStopForUpdate{"siber_stop_for_update",
+                                   "SELECT " LOKET_STOP_COLUMNS LOKET_STOP_FROM
+                                   " WHERE s.id = $1 AND s.office_id = $2"
+                                   " FOR UPDATE OF s"};
+constexpr Statement kStopsOfDay{
+    "siber_stops_of_day",
+    "SELECT " LOKET_STOP_COLUMNS LOKET_STOP_FROM
+    " WHERE s.office_id = $1 AND s.day = $2::date AND ($3 = '' OR s.state = $3)"
+    " AND ($4 = 0 OR s.case_id = $4)"
+    " ORDER BY s.courier_id NULLS LAST, s.sequence NULLS LAST, s.id"};
+constexpr Statement kStopsOfCase{
+    "siber_stops_of_case",
+    "SELECT " LOKET_STOP_COLUMNS LOKET_STOP_FROM
+    " WHERE s.office_id = $1 AND s.case_id = $2 AND ($3 = '' OR s.state = $3) ORDER BY s.id"};
+constexpr Statement kRouteOf{"siber_route_of",
+                             "SELECT " LOKET_STOP_COLUMNS LOKET_STOP_FROM
+                             " WHERE s.office_id = $1 AND s.day = $2::date AND s.courier_id = $3"
+                             " AND s.state <> 'cancelled' ORDER BY s.sequence NULLS LAST, s.id"};
+constexpr Statement kNextOnRoute{
+    "siber_next_on_route",
+    "SELECT " LOKET_STOP_COLUMNS LOKET_STOP_FROM
+    " WHERE s.office_id = $1 AND s.day = $2::date AND s.courier_id = $3 AND s.state = 'planned'"
+    " ORDER BY s.sequence NULLS LAST, s.id LIMIT 1 FOR UPDATE OF s"};
+constexpr Statement kArrive{
+    "siber_arrive",
+    "UPDATE stops SET state = 'arrived', arrived_at = $2::timestamptz, version = version + 1,"
+    " updated_at = now() WHERE id = $1"};
+constexpr Statement kComplete{
+    "siber_complete",
+    "UPDATE stops SET state = 'done', arrived_at = coalesce(arrived_at, $2::timestamptz),"
+    " completed_at = $2::timestamptz, receiver_name = $3, proof_sha256 = $4,"
+    " version = version + 1, updated_at = now() WHERE id = $1"};
+constexpr Statement kFail{
+    "siber_fail",
+    "UPDATE stops SET state = 'failed', completed_at = $2::timestamptz, failure_reason = $3,"
+    " version = version + 1, updated_at = now() WHERE id = $1"};
+constexpr Statement kCancelStop{
+    "siber_cancel_stop",
+    "UPDATE stops SET state = 'cancelled', version = version + 1, updated_at = now()"
+    " WHERE id = $1 AND state IN ('pending', 'planned')"};
+constexpr Statement kReturnToOffice{
+    "siber_return_to_office",
+    "INSERT INTO stops (office_id, case_id, day, kind, item, place, address, latitude, longitude,"
+    " window_start, window_end, service_minutes, bundles, state, courier_id, sequence)"
+    " SELECT s.office_id, s.case_id, s.day, 'handin', s.item, 'office', o.address, o.latitude,"
+    " o.longitude, $2::timestamptz, $3::timestamptz, 5, s.bundles, 'planned', s.courier_id, 9999"
+    " FROM stops s JOIN offices o ON o.id = s.office_id WHERE s.id = $1"};
+constexpr Statement kMarkNear{"siber_mark_near", "UPDATE stops SET near_sent = true WHERE id = $1"};
+constexpr Statement kCustodyInsert{
+    "siber_custody_insert",
+    "INSERT INTO custody_events (office_id, case_id, stop_id, item, from_holder, to_holder,"
+    " receiver_name, proof_sha256, actor_id, at)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::timestamptz)"};
+constexpr Statement kCustodyOfCase{
+    "siber_custody_of_case",
+    "SELECT e.id, coalesce(e.stop_id, 0), e.item, e.from_holder, e.to_holder, e.receiver_name,"
+    " e.proof_sha256, p.name, e.at::text FROM custody_events e"
+    " JOIN principals p ON p.id = e.actor_id WHERE e.office_id = $1 AND e.case_id = $2"
+    " ORDER BY e.at, e.id"};
+constexpr Statement kCaseState{"siber_case_state",
+                               "SELECT state, coalesce(clinic_id, ''), applicant_name FROM cases"
+                               " WHERE id = $1 AND office_id = $2"};
+constexpr Statement kDayPlan{
+    "siber_day_plan",
+    "SELECT day::text, input_version, planned_version, planned_at::text, distance_m, unassigned"
+    " FROM siber_days WHERE office_id = $1 AND day = $2::date"};
+constexpr Statement kDayForUpdate{
+    "siber_day_for_update",
+    "SELECT input_version FROM siber_days WHERE office_id = $1 AND day = $2::date FOR UPDATE"};
+constexpr Statement kDayPlanned{
+    "siber_day_planned",
+    "UPDATE siber_days SET planned_version = $3, planned_at = now(), distance_m = $4,"
+    " unassigned = $5 WHERE office_id = $1 AND day = $2::date"};
+constexpr Statement kPlanStop{
+    "siber_plan_stop",
+    "UPDATE stops SET state = 'planned', courier_id = $2, sequence = $3,"
+    " planned_at = $4::timestamptz, version = version + 1, updated_at = now()"
+    " WHERE id = $1 AND state IN ('pending', 'planned')"};
+constexpr Statement kUnplanStop{
+    "siber_unplan_stop",
+    "UPDATE stops SET state = 'pending', sequence = NULL, planned_at = NULL,"
+    " courier_id = CASE WHEN $2 THEN courier_id ELSE NULL END, version = version + 1,"
+    " updated_at = now() WHERE id = $1 AND state IN ('pending', 'planned')"};
+constexpr Statement kAnnounce{"siber_announce",
+                              "UPDATE stops SET announced_start = $2::timestamptz WHERE id = $1"};
+constexpr Statement kOfficeLocation{"siber_office_location",
+                                    "SELECT latitude, longitude FROM offices WHERE id = $1"};
+// Couriers on shift on a day: their own row for the day, else their usual hours on a working day.
+constexpr Statement kCouriersOnShift{
+    "siber_couriers_on_shift",
+    "SELECT c.principal_id, c.name, c.capacity,"
+    " coalesce(sh.starts, c.shift_starts)::text, coalesce(sh.ends, c.shift_ends)::text,"
+    " sh.day IS NOT NULL"
+    " FROM couriers c LEFT JOIN courier_shifts sh ON sh.courier_id = c.principal_id"
+    "   AND sh.day = $2::date"
+    " WHERE c.office_id = $1 AND c.active AND NOT coalesce(sh.off, false) ORDER BY c.principal_id"};
+constexpr Statement kCourier{
+    "siber_courier",
+    "SELECT principal_id, name, phone, capacity, to_char(shift_starts, 'HH24:MI'),"
+    " to_char(shift_ends, 'HH24:MI'), active FROM couriers WHERE office_id = $1"
+    " AND ($2 = 0 OR principal_id = $2) ORDER BY principal_id"};
+constexpr Statement kPrincipalRole{"siber_principal_role",
+                                   "SELECT role FROM principals WHERE id = $1 AND office_id = $2"};
+constexpr Statement kInsertCourier{
+    "siber_insert_courier",
+    "INSERT INTO couriers (principal_id, office_id, name, phone, capacity, shift_starts,"
+    " shift_ends) VALUES ($1, $2, $3, $4, $5, $6::time, $7::time)"
+    " ON CONFLICT (principal_id) DO NOTHING RETURNING principal_id"};
+constexpr Statement kUpsertShift{
+    "siber_upsert_shift",
+    "INSERT INTO courier_shifts (office_id, courier_id, day, off, starts, ends)"
+    " VALUES ($1, $2, $3::date, $4, $5::time, $6::time) ON CONFLICT (courier_id, day)"
+    " DO UPDATE SET off = EXCLUDED.off, starts = EXCLUDED.starts, ends = EXCLUDED.ends"};
+
+std::string Ts(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%E6S+00:00", t, absl::UTCTimeZone());
+}
+
+std::optional<absl::Time> OptionalTs(const pqxx::field& f) {
+  if (f.is_null()) return std::nullopt;
+  return ParseTimestamp(f.as<std::string>());
+}
+
+// Row extras not in StopRecord that confirmations need.
+struct StopRow {
+  StopRecord r;
+  std::string office_id;
+  std::optional<absl::Time> announced_start;
+  std::string applicant_phone;
+  std::string applicant_language;
+  std::string clinic_phone;
+  bool near_sent = false;
+};
+
+StopRow StopFromRow(const pqxx::row& row) {
+  StopRow out;
+  StopRecord& s = out.r;
+  s.id = row[0].as<int64_t>();
+  s.case_id = row[1].as<int64_t>();
+  s.day = row[2].as<std::string>();
+  s.kind = domain::StopKindFromName(row[3].as<std::string>()).value_or(StopKind::kPickup);
+  s.item = row[4].as<std::string>();
+  s.partner_id = row[5].as<int64_t>();
+  s.clinic_id = row[6].as<std::string>();
+  s.place = row[7].as<std::string>();
+  s.address = row[8].as<std::string>();
+  s.latitude = row[9].as<double>();
+  s.longitude = row[10].as<double>();
+  s.window_start = ParseTimestamp(row[11].as<std::string>());
+  s.window_end = ParseTimestamp(row[12].as<std::string>());
+  s.service_minutes = row[13].as<int>();
+  s.bundles = row[14].as<int>();
+  s.state = domain::StopStateFromName(row[15].as<std::string>()).value_or(StopState::kPending);
+  s.courier_id = row[16].as<int64_t>();
+  s.courier_name = row[17].as<std::string>();
+  s.sequence = row[18].as<int>();
+  s.planned_at = OptionalTs(row[19]);
+  s.arrived_at = OptionalTs(row[20]);
+  s.completed_at = OptionalTs(row[21]);
+  s.receiver_name = row[22].as<std::string>();
+  s.proof_sha256 = row[23].as<std::string>();
+  s.failure_reason = row[24].as<std::string>();
+  s.version = row[25].as<int64_t>();
+  s.permit_type = row[26].as<std::string>();
+  s.permit_name = row[27].as<std::string>();
+  s.applicant_name = row[28].as<std::string>();
+  s.permit_number = row[29].as<std::string>();
+  out.office_id = row[30].as<std::string>();
+  std::string announced = row[31].as<std::string>();
+  if (!announced.empty()) out.announced_start = ParseTimestamp(announced);
+  out.applicant_phone = row[32].as<std::string>();
+  out.applicant_language = row[33].as<std::string>();
+  out.clinic_phone = row[34].as<std::string>();
+  out.near_sent = row[35].as<bool>();
+  return out;
+}
+
+// What a viewer may read of a stop: couriers see applicants' names masked.
+StopRecord ForViewer(const domain::Principal& viewer, StopRecord s) {
+  if (viewer.role == domain::Role::kCourier) s.applicant_name = domain::MaskName(s.applicant_name);
+  return s;
+}
+
+std::string StopNotFound(int64_t id) { return absl::StrCat("stop ", id, " not found"); }
+
+// Loads a stop for a courier's confirmation, locked; another courier's stop is NOT_FOUND.
+absl::StatusOr<StopRow> LoadOwnStop(Tx& tx, const domain::Principal& actor, int64_t stop_id) {
+  if (stop_id <= 0) return absl::InvalidArgumentError("stop_id: required (a positive number)");
+  pqxx::result r = tx.Exec(kStopForUpdate, stop_id, actor.office_id);
+  if (r.empty()) return absl::NotFoundError(StopNotFound(stop_id));
+  StopRow s = StopFromRow(r[0]);
+  if (actor.role == domain::Role::kCourier && s.r.courier_id != actor.id) {
+    return absl::NotFoundError(StopNotFound(stop_id));
+  }
+  return s;
+}
+
+absl::Status NeedState(const StopRecord& s, std::initializer_list<StopState> allowed,
+                       std::string_view doing) {
+  for (StopState a : allowed) {
+    if (s.state == a) return absl::OkStatus();
+  }
+  return absl::FailedPreconditionError(absl::StrCat("cannot ", std::string(doing), " stop ", s.id, ": it is ",
+                                                    std::string(domain::StopStateName(s.state))));
+}
+
+std::string HolderAtPlace(const StopRecord& s) {
+  if (s.kind == StopKind::kHandin || s.kind == StopKind::kCollect) return "office";
+  return s.clinic_id.empty() ? "applicant" : "clinic:" + s.clinic_id;
+}
+
+std::string HolderCourier(int64_t id) { return absl::StrCat("courier:", id); }
+
+std::string LocalClock(absl::Time t, int offset_minutes) {
+  return absl::FormatTime("%H:%M", t, absl::FixedTimeZone(offset_minutes * 60));
+}
+
+// The window told to a clinic: the planned start rounded down to a quarter hour, an hour long,
+// kept inside the stop's own window.
+std::pair<absl::Time, absl::Time> AnnouncedWindow(const StopRecord& s, absl::Time planned) {
+  absl::Time start = absl::FromUnixSeconds((absl::ToUnixSeconds(planned) / 900) * 900);
+  start = std::max(start, s.window_start);
+  absl::Time end = std::min(start + absl::Hours(1), s.window_end);
+  return {start, end};
+}
+
+absl::StatusOr<int> ParseClock(const std::string& s, std::string_view field) {
+  int h = 0, m = 0;
+  if (s.size() != 5 || s[2] != ':' || !absl::ascii_isdigit(s[0]) || !absl::ascii_isdigit(s[1]) ||
+      !absl::ascii_isdigit(s[3]) || !absl::ascii_isdigit(s[4])) {
+    return absl::InvalidArgumentError(absl::StrCat(std::string(field), ": HH:MM, e.g. 08:00"));
+  }
+  h = (s[0] - '0') * 10 + (s[1] - '0');
+  m = (s[3] - '0') * 10 + (s[4] - '0');
+  if (h > 23 || m > 59)
+    return absl::InvalidArgumentError(absl::StrCat(std::string(field), ": HH:MM, e.g. 08:00"));
+  return h * 60 + m;
+}
+
+DayPlanRecord LoadDayPlan(Tx& tx, const std::string& office_id, absl::CivilDay day) {
+  DayPlanRecord p;
+  p.day = absl::FormatCivilTime(day);
+  pqxx::result r = tx.Exec(kDayPlan, office_id, p.day);
+  if (r.empty()) return p;
+  p.input_version = r[0][1].as<int64_t>();
+  p.planned_version = r[0][2].as<int64_t>();
+  p.planned_at = OptionalTs(r[0][3]);
+  p.distance_m = r[0][4].as<double>();
+  p.unassigned = r[0][5].as<int>();
+  return p;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Notifications to the clinic (or, for a place that is not a clinic, the applicant).
+
+namespace {
+
+void NotifyPlace(Tx& tx, const NotificationEncoder& encode,
+                 const domain::NotificationPolicy& policy, const OfficeContext& office,
+                 absl::Time now, const StopRow& s, const std::string& template_id,
+                 std::map<std::string, std::string> params) {
+  domain::Notification n;
+  n.case_id = s.r.case_id;
+  n.channel = domain::NotificationChannel::kWebhook;
+  bool to_clinic = !s.clinic_phone.empty();
+  n.address = to_clinic ? s.clinic_phone : s.applicant_phone;
+  n.recipient_name = to_clinic ? s.r.place : s.r.applicant_name;
+  n.language = to_clinic ? "id" : s.applicant_language;
+  n.template_id = template_id;
+  params["name"] = n.recipient_name;
+  params["case_id"] = absl::StrCat(s.r.case_id);
+  params["permit_name"] = s.r.permit_name;
+  n.params = std::move(params);
+  EnqueueNotificationInTx(tx, encode, policy, {s.office_id, office.name, office.utc_offset_minutes},
+                          now, std::move(n));
+}
+
+// After a courier finishes a stop: the next clinic on the route hears that the courier is near.
+void NotifyNextStop(Tx& tx, const NotificationEncoder& encode,
+                    const domain::NotificationPolicy& policy, const OfficeContext& office,
+                    absl::Time now, const StopRow& done) {
+  pqxx::result r = tx.Exec(kNextOnRoute, done.office_id, done.r.day, done.r.courier_id);
+  if (r.empty()) return;
+  StopRow next = StopFromRow(r[0]);
+  if (next.near_sent || next.r.kind == StopKind::kHandin || next.r.kind == StopKind::kCollect) {
+    return;
+  }
+  NotifyPlace(tx, encode, policy, office, now, next, "courier.near", {});
+  tx.Exec(kMarkNear, next.r.id);
+}
+
+}  // namespace
+
+absl::StatusOr<RouteRecord> SiberRepository::GetRoute(const domain::Principal& viewer,
+                                                      std::optional<absl::CivilDay> day,
+                                                      int64_t courier_id) {
+  RouteRecord out;
+  absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
+    absl::StatusOr<OfficeContext> office = LoadOffice(tx, viewer.office_id, clock_.Now(), offices_);
+    if (!office.ok()) return office.status();
+    absl::CivilDay d = day.value_or(office->today);
+    if (viewer.role == domain::Role::kCourier) courier_id = viewer.id;
+    if (courier_id <= 0) return absl::InvalidArgumentError("courier_id: required");
+    pqxx::result c = tx.Exec(kCourier, viewer.office_id, courier_id);
+    if (c.empty()) return absl::NotFoundError(absl::StrCat("courier ", courier_id, " not found"));
+    out.courier = {c[0][0].as<int64_t>(), c[0][1].as<std::string>(), c[0][2].as<std::string>(),
+                   c[0][3].as<int>(),     c[0][4].as<std::string>(), c[0][5].as<std::string>(),
+                   c[0][6].as<bool>()};
+    for (const auto& row :
+         tx.Exec(kRouteOf, viewer.office_id, absl::FormatCivilTime(d), courier_id)) {
+      out.stops.push_back(ForViewer(viewer, StopFromRow(row).r));
+    }
+    out.plan = LoadDayPlan(tx, viewer.office_id, d);
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+absl::StatusOr<std::string> SiberRepository::Arrive(const Mutation& m, int64_t stop_id,
+                                                    const StopEncoder& encode) {
+  return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
+    absl::StatusOr<StopRow> s = LoadOwnStop(tx, m.actor, stop_id);
+    if (!s.ok()) return s.status();
+    absl::Status ok = NeedState(s->r, {StopState::kPlanned}, "arrive at");
+    if (!ok.ok()) return ok;
+    absl::Time now = clock_.Now();
+    tx.Exec(kArrive, stop_id, Ts(now));
+    pqxx::result r = tx.Exec(kStopForUpdate, stop_id, m.actor.office_id);
+    return encode(ForViewer(m.actor, StopFromRow(r[0]).r));
+  });
+}
+
+absl::StatusOr<std::string> SiberRepository::Confirm(const Mutation& m, int64_t stop_id,
+                                                     bool taking, const std::string& receiver_name,
+                                                     const std::string& proof_sha256,
+                                                     const StopEncoder& encode) {
+  absl::StatusOr<std::string> receiver =
+      domain::NormalizePersonName(receiver_name, "receiver_name");
+  if (!receiver.ok()) return receiver.status();
+  std::string proof = absl::AsciiStrToLower(proof_sha256);
+  if (proof.size() != 64 || proof.find_first_not_of("0123456789abcdef") != std::string::npos) {
+    return absl::InvalidArgumentError(
+        "proof_sha256: the SHA-256 of the signature or photo, 64 hex digits");
+  }
+  return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
+    absl::StatusOr<StopRow> s = LoadOwnStop(tx, m.actor, stop_id);
+    if (!s.ok()) return s.status();
+    const StopRecord& stop = s->r;
+    if (domain::CourierTakes(stop.kind) != taking) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "stop ", stop_id, " is a ", std::string(domain::StopKindName(stop.kind)), ": ",
+          domain::CourierTakes(stop.kind) ? "take the bundle with `loket courier pickup`"
+                                          : "hand the bundle over with `loket courier deliver`"));
+    }
+    absl::Status ok = NeedState(stop, {StopState::kPlanned, StopState::kArrived}, "confirm");
+    if (!ok.ok()) return ok;
+    absl::StatusOr<OfficeContext> office =
+        LoadOffice(tx, m.actor.office_id, clock_.Now(), offices_);
+    if (!office.ok()) return office.status();
+    absl::Time now = clock_.Now();
+    tx.Exec(kComplete, stop_id, Ts(now), *receiver, proof);
+    std::string courier = HolderCourier(stop.courier_id);
+    std::string place = HolderAtPlace(stop);
+    tx.Exec(kCustodyInsert, m.actor.office_id, stop.case_id, stop_id, stop.item,
+            taking ? place : courier, taking ? courier : place, *receiver, proof, m.actor.id,
+            Ts(now));
+    if (stop.kind == StopKind::kDelivery && stop.item == "permit") {
+      pqxx::result c = tx.Exec(kCaseState, stop.case_id, m.actor.office_id);
+      if (!c.empty() && c[0][0].as<std::string>() == "ISSUED") {
+        absl::StatusOr<CaseView> v = cases_.TransitionInTx(
+            tx, m, stop.case_id, std::nullopt, domain::Transition::kMarkDelivered,
+            absl::StrCat("by courier to ", *receiver));
+        if (!v.ok()) return v.status();
+      }
+    }
+    if (stop.kind == StopKind::kCollect && stop.partner_id != 0) {
+      // The permit is on its way: tell the clinic when it comes.
+      pqxx::result p = tx.Exec(kStopForUpdate, stop.partner_id, m.actor.office_id);
+      if (!p.empty()) {
+        StopRow delivery = StopFromRow(p[0]);
+        absl::Time at = delivery.r.planned_at.value_or(delivery.r.window_start);
+        auto [from, until] = AnnouncedWindow(delivery.r, at);
+        NotifyPlace(tx, encode_notification_, policy_, *office, now, delivery,
+                    "courier.delivery_planned",
+                    {{"window", absl::StrCat(LocalClock(from, office->utc_offset_minutes), "-",
+                                             LocalClock(until, office->utc_offset_minutes))}});
+      }
+    }
+    NotifyNextStop(tx, encode_notification_, policy_, *office, now, *s);
+    pqxx::result r = tx.Exec(kStopForUpdate, stop_id, m.actor.office_id);
+    return encode(ForViewer(m.actor, StopFromRow(r[0]).r));
+  });
+}
+
+absl::StatusOr<std::string> SiberRepository::Fail(const Mutation& m, int64_t stop_id,
+                                                  const std::string& reason,
+                                                  const std::string& note,
+                                                  const StopEncoder& encode) {
+  static const std::set<std::string> kReasons = {"clinic_closed", "documents_not_ready",
+                                                 "nobody_to_receive", "address_not_found", "other"};
+  if (!kReasons.count(reason)) {
+    return absl::InvalidArgumentError(
+        "reason: one of clinic_closed, documents_not_ready, nobody_to_receive, "
+        "address_not_found, other");
+  }
+  absl::Status text = domain::ValidateText(note, "note", 500, reason == "other");
+  if (!text.ok()) return text;
+  return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
+    absl::StatusOr<StopRow> s = LoadOwnStop(tx, m.actor, stop_id);
+    if (!s.ok()) return s.status();
+    const StopRecord& stop = s->r;
+    if (stop.kind == StopKind::kHandin) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "stop ", stop_id, " is a hand-in at the office: give the bundle to the duty officer"));
+    }
+    absl::Status ok = NeedState(stop, {StopState::kPlanned, StopState::kArrived}, "fail");
+    if (!ok.ok()) return ok;
+    absl::StatusOr<OfficeContext> office =
+        LoadOffice(tx, m.actor.office_id, clock_.Now(), offices_);
+    if (!office.ok()) return office.status();
+    absl::Time now = clock_.Now();
+    tx.Exec(kFail, stop_id, Ts(now), note.empty() ? reason : absl::StrCat(reason, ": ", note));
+    // Try again on the next working day, with a fresh pair.
+    domain::VisitPreference next;
+    next.day = office->calendar.AddWorkingDays(office->today, 1);
+    absl::TimeZone tz = absl::FixedTimeZone(office->utc_offset_minutes * 60);
+    absl::StatusOr<int64_t> again;
+    pqxx::result c = tx.Exec(kCaseState, stop.case_id, m.actor.office_id);
+    std::string clinic = c.empty() ? "" : c[0][1].as<std::string>();
+    switch (stop.kind) {
+      case StopKind::kPickup: {
+        if (stop.partner_id) tx.Exec(kCancelStop, stop.partner_id);
+        PickupRequest r;
+        r.office_id = m.actor.office_id;
+        r.case_id = stop.case_id;
+        r.clinic_id = stop.clinic_id;
+        r.place = stop.place;
+        r.address = stop.address;
+        r.latitude = stop.latitude;
+        r.longitude = stop.longitude;
+        r.preference = next;
+        again = RequestPickupInTx(tx, now, *office, r);
+        break;
+      }
+      case StopKind::kDelivery:
+        // The permit rides back to the office today, then out again.
+        tx.Exec(kReturnToOffice, stop_id, Ts(now), Ts(absl::FromCivil(office->today + 1, tz)));
+        again =
+            RequestDeliveryInTx(tx, now, *office, m.actor.office_id, stop.case_id, clinic, next);
+        break;
+      case StopKind::kCollect:
+        if (stop.partner_id) tx.Exec(kCancelStop, stop.partner_id);
+        again =
+            RequestDeliveryInTx(tx, now, *office, m.actor.office_id, stop.case_id, clinic, next);
+        break;
+      case StopKind::kHandin:
+        break;
+    }
+    if (!again.ok()) return again.status();
+    ReplanDayInTx(tx, m.actor.office_id, ParseDay(stop.day));
+    NotifyNextStop(tx, encode_notification_, policy_, *office, now, *s);
+    pqxx::result r = tx.Exec(kStopForUpdate, stop_id, m.actor.office_id);
+    return encode(ForViewer(m.actor, StopFromRow(r[0]).r));
+  });
+}
+
+absl::StatusOr<std::pair<std::vector<StopRecord>, DayPlanRecord>> SiberRepository::ListStops(
+    const domain::Principal& viewer, std::optional<absl::CivilDay> day,
+    std::optional<domain::StopState> state, int64_t case_id) {
+  std::pair<std::vector<StopRecord>, DayPlanRecord> out;
+  absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
+    absl::StatusOr<OfficeContext> office = LoadOffice(tx, viewer.office_id, clock_.Now(), offices_);
+    if (!office.ok()) return office.status();
+    std::string st = state ? std::string(domain::StopStateName(*state)) : "";
+    pqxx::result r;
+    if (case_id > 0 && !day) {
+      r = tx.Exec(kStopsOfCase, viewer.office_id, case_id, st);
+    } else {
+      r = tx.Exec(kStopsOfDay, viewer.office_id, absl::FormatCivilTime(day.value_or(office->today)),
+                  st, case_id);
+    }
+    for (const auto& row : r) out.first.push_back(ForViewer(viewer, StopFromRow(row).r));
+    out.second = LoadDayPlan(tx, viewer.office_id, day.value_or(office->today));
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+absl::StatusOr<std::string> SiberRepository::PlanDay(const Mutation& m,
+                                                     std::optional<absl::CivilDay> day,
+                                                     const DayPlanEncoder& encode) {
+  return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
+    absl::StatusOr<OfficeContext> office =
+        LoadOffice(tx, m.actor.office_id, clock_.Now(), offices_);
+    if (!office.ok()) return office.status();
+    absl::CivilDay d = day.value_or(office->today);
+    if (d < office->today) return absl::InvalidArgumentError("day: in the past");
+    ReplanDayInTx(tx, m.actor.office_id, d);
+    return encode(LoadDayPlan(tx, m.actor.office_id, d));
+  });
+}
+
+absl::StatusOr<CustodyView> SiberRepository::Custody(const domain::Principal& viewer,
+                                                     int64_t case_id) {
+  CustodyView out;
+  absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
+    absl::StatusOr<CaseView> c = cases_.GetInTx(tx, viewer, case_id);
+    if (!c.ok()) return c.status();
+    std::vector<domain::CustodyEvent> events;
+    for (const auto& row : tx.Exec(kCustodyOfCase, viewer.office_id, case_id)) {
+      CustodyRecord e{row[0].as<int64_t>(),
+                      row[1].as<int64_t>(),
+                      row[2].as<std::string>(),
+                      row[3].as<std::string>(),
+                      row[4].as<std::string>(),
+                      row[5].as<std::string>(),
+                      row[6].as<std::string>(),
+                      row[7].as<std::string>(),
+                      ParseTimestamp(row[8].as<std::string>())};
+      events.push_back({e.item, e.from_holder, e.to_holder, e.at, e.receiver_name});
+      out.events.push_back(std::move(e));
+    }
+    out.chain = domain::BuildCustodyChain(events);
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+absl::StatusOr<std::string> SiberRepository::CreateCourier(const Mutation& m, int64_t principal_id,
+                                                           CourierRecord c,
+                                                           const CourierEncoder& encode) {
+  if (principal_id <= 0) return absl::InvalidArgumentError("principal_id: required");
+  absl::StatusOr<std::string> name = domain::NormalizePersonName(c.name, "name");
+  if (!name.ok()) return name.status();
+  c.name = *name;
+  if (!c.phone.empty()) {
+    absl::StatusOr<std::string> phone = domain::NormalizePhone(c.phone, "phone");
+    if (!phone.ok()) return phone.status();
+    c.phone = *phone;
+  }
+  if (c.capacity < 1 || c.capacity > 200) {
+    return absl::InvalidArgumentError("capacity: 1..200 document bundles");
+  }
+  if (c.shift_starts.empty()) c.shift_starts = "08:00";
+  if (c.shift_ends.empty()) c.shift_ends = "16:00";
+  absl::StatusOr<int> starts = ParseClock(c.shift_starts, "shift_starts");
+  if (!starts.ok()) return starts.status();
+  absl::StatusOr<int> ends = ParseClock(c.shift_ends, "shift_ends");
+  if (!ends.ok()) return ends.status();
+  if (*starts >= *ends) return absl::InvalidArgumentError("shift_ends: after shift_starts");
+  return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
+    pqxx::result p = tx.Exec(kPrincipalRole, principal_id, m.actor.office_id);
+    if (p.empty() || p[0][0].as<std::string>() != "courier") {
+      return absl::InvalidArgumentError(
+          absl::StrCat("principal_id: ", principal_id, " is not a courier of this office"));
+    }
+    if (tx.Exec(kInsertCourier, principal_id, m.actor.office_id, c.name, c.phone, c.capacity,
+                c.shift_starts, c.shift_ends)
+            .empty()) {
+      return absl::AlreadyExistsError(absl::StrCat("courier ", principal_id, " already exists"));
+    }
+    c.id = principal_id;
+    c.active = true;
+    absl::StatusOr<OfficeContext> office = LoadOffice(tx, m.actor.office_id, clock_.Now(), offices_);
+    if (!office.ok()) return office.status();
+    ReplanDayInTx(tx, m.actor.office_id, office->today);
+    return encode(c);
+  });
+}
+
+absl::StatusOr<std::string> SiberRepository::SetShift(const Mutation& m, const ShiftChange& sc,
+                                                      const CourierEncoder& encode) {
+  int starts = 0, ends = 0;
+  if (!sc.off) {
+    absl::StatusOr<int> a = ParseClock(sc.starts, "starts");
+    if (!a.ok()) return a.status();
+    absl::StatusOr<int> b = ParseClock(sc.ends, "ends");
+    if (!b.ok()) return b.status();
+    if (*a >= *b) return absl::InvalidArgumentError("ends: after starts");
+    starts = *a;
+    ends = *b;
+  } else {
+    ends = 1;
+  }
+  return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
+    pqxx::result c = tx.Exec(kCourier, m.actor.office_id, sc.courier_id);
+    if (sc.courier_id <= 0 || c.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("courier_id: unknown courier ", sc.courier_id));
+    }
+    tx.Exec(kUpsertShift, m.actor.office_id, sc.courier_id, absl::FormatCivilTime(sc.day), sc.off,
+            absl::StrFormat("%02d:%02d", starts / 60, starts % 60),
+            absl::StrFormat("%02d:%02d", ends / 60, ends % 60));
+    ReplanDayInTx(tx, m.actor.office_id, sc.day);
+    return encode({c[0][0].as<int64_t>(), c[0][1].as<std::string>(), c[0][2].as<std::string>(),
+                   c[0][3].as<int>(), c[0][4].as<std::string>(), c[0][5].as<std::string>(),
+                   c[0][6].as<bool>()});
+  });
+}
+
+absl::StatusOr<std::vector<CourierRecord>> SiberRepository::ListCouriers(
+    const domain::Principal& viewer) {
+  std::vector<CourierRecord> out;
+  absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
+    for (const auto& c : tx.Exec(kCourier, viewer.office_id, 0)) {
+      out.push_back({c[0].as<int64_t>(), c[1].as<std::string>(), c[2].as<std::string>(),
+                     c[3].as<int>(), c[4].as<std::string>(), c[5].as<std::string>(),
+                     c[6].as<bool>()});
+    }
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+absl::StatusOr<domain::RouterInput> SiberRepository::LoadRouterInput(const std::string& office_id,
+                                                                     const std::string& day) {
+  domain::RouterInput out;
+  absl::CivilDay d;
+  if (!absl::ParseCivilTime(day, &d)) {
+    return absl::InvalidArgumentError("route.plan task: dedupe_key is not a day: " + day);
+  }
+  absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
+    absl::Time now = clock_.Now();
+    absl::StatusOr<OfficeContext> office = LoadOffice(tx, office_id, now, offices_);
+    if (!office.ok()) return office.status();
+    DayPlanRecord plan = LoadDayPlan(tx, office_id, d);
+    pqxx::result o = tx.Exec(kOfficeLocation, office_id);
+    if (o.empty() || o[0][0].is_null()) {
+      return absl::FailedPreconditionError("office " + office_id + " has no location");
+    }
+    std::vector<domain::PlanStop> stops;
+    for (const auto& row : tx.Exec(kStopsOfDay, office_id, day, std::string(), 0)) {
+      StopRecord r = StopFromRow(row).r;
+      domain::PlanStop p;
+      p.id = r.id;
+      p.version = r.version;
+      p.kind = r.kind;
+      p.state = r.state;
+      p.partner_id = r.partner_id;
+      p.latitude = r.latitude;
+      p.longitude = r.longitude;
+      p.window_start = r.window_start;
+      p.window_end = r.window_end;
+      p.service = absl::Minutes(r.service_minutes);
+      p.bundles = r.bundles;
+      p.courier_id = r.courier_id;
+      p.sequence = r.sequence;
+      p.arrived_at = r.arrived_at;
+      p.completed_at = r.completed_at;
+      stops.push_back(p);
+    }
+    absl::TimeZone tz = absl::FixedTimeZone(office->utc_offset_minutes * 60);
+    std::vector<domain::PlanCourier> couriers;
+    for (const auto& row : tx.Exec(kCouriersOnShift, office_id, day)) {
+      bool own_row = row[5].as<bool>();
+      if (!own_row && !office->calendar.IsWorkingDay(d)) continue;  // usual hours: working days
+      absl::StatusOr<int> a = ParseClock(row[3].as<std::string>().substr(0, 5), "shift");
+      absl::StatusOr<int> b = ParseClock(row[4].as<std::string>().substr(0, 5), "shift");
+      if (!a.ok() || !b.ok()) continue;
+      couriers.push_back({row[0].as<int64_t>(), row[1].as<std::string>(), row[2].as<int>(),
+                          absl::FromCivil(absl::CivilMinute(d) + *a, tz),
+                          absl::FromCivil(absl::CivilMinute(d) + *b, tz)});
+    }
+    out = domain::BuildRouterInput(day, plan.input_version, now, office->utc_offset_minutes,
+                                   o[0][0].as<double>(), o[0][1].as<double>(), stops, couriers);
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+absl::Status SiberRepository::ApplyRoutePlan(const std::string& office_id, int64_t task_id,
+                                             int attempt, const RoutePlanOutcome& plan) {
+  absl::CivilDay d;
+  if (!absl::ParseCivilTime(plan.day, &d)) {
+    return absl::InvalidArgumentError("route_plan.day: YYYY-MM-DD");
+  }
+  return db_.impl().RunTx([&](Tx& tx) -> absl::Status {
+    absl::Status finished = FinishLeasedInTx(tx, office_id, task_id, attempt, "route.plan");
+    if (!finished.ok()) return finished;
+    absl::Time now = clock_.Now();
+    absl::StatusOr<OfficeContext> office = LoadOffice(tx, office_id, now, offices_);
+    if (!office.ok()) return office.status();
+    pqxx::result v = tx.Exec(kDayForUpdate, office_id, plan.day);
+    if (v.empty() || v[0][0].as<int64_t>() != plan.version) {
+      // The day changed while the router worked: plan again from what is there now.
+      ReplanDayInTx(tx, office_id, d);
+      return absl::OkStatus();
+    }
+    absl::TimeZone tz = absl::FixedTimeZone(office->utc_offset_minutes * 60);
+    absl::Time midnight = absl::FromCivil(d, tz);
+    std::map<int64_t, StopRow> stops;
+    for (const auto& row : tx.Exec(kStopsOfDay, office_id, plan.day, std::string(), 0)) {
+      StopRow s = StopFromRow(row);
+      stops.emplace(s.r.id, std::move(s));
+    }
+    std::set<int64_t> visited;
+    for (const RoutePlanOutcome::Route& route : plan.routes) {
+      int seq = 0;
+      for (const RoutePlanOutcome::Visit& visit : route.visits) {
+        auto it = stops.find(visit.stop_id);
+        if (it == stops.end()) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("route_plan: stop ", visit.stop_id, " is not in ", plan.day));
+        }
+        visited.insert(visit.stop_id);
+        absl::Time at = midnight + absl::Seconds(visit.start);
+        tx.Exec(kPlanStop, visit.stop_id, route.courier_id, ++seq, Ts(at));
+        StopRow& s = it->second;
+        bool at_clinic = s.r.kind == StopKind::kPickup || s.r.kind == StopKind::kDelivery;
+        auto [from, until] = AnnouncedWindow(s.r, at);
+        bool moved =
+            !s.announced_start || absl::AbsDuration(*s.announced_start - from) >= absl::Minutes(30);
+        // Deliveries are announced when the permit leaves the office (ConfirmStop of the collect).
+        if (at_clinic && s.r.kind == StopKind::kPickup && moved) {
+          NotifyPlace(tx, encode_notification_, policy_, *office, now, s, "courier.pickup_planned",
+                      {{"window", absl::StrCat(LocalClock(from, office->utc_offset_minutes), "-",
+                                               LocalClock(until, office->utc_offset_minutes))}});
+          tx.Exec(kAnnounce, s.r.id, Ts(from));
+        }
+      }
+    }
+    // Bundles on board for the office end their courier's route; everything else live that no
+    // route took waits unplanned.
+    for (auto& [id, s] : stops) {
+      if (visited.count(id)) continue;
+      if (s.r.state != StopState::kPending && s.r.state != StopState::kPlanned) continue;
+      bool on_board = false;
+      if (s.r.partner_id == 0) {
+        on_board = s.r.courier_id != 0;
+      } else if (auto p = stops.find(s.r.partner_id); p != stops.end()) {
+        on_board = !domain::CourierTakes(s.r.kind) && (p->second.r.state == StopState::kDone ||
+                                                       p->second.r.state == StopState::kArrived);
+      }
+      if (on_board && s.r.kind == StopKind::kHandin) {
+        double end = 0;
+        int seq = 0;
+        for (const auto& route : plan.routes) {
+          if (route.courier_id == s.r.courier_id) {
+            end = route.end;
+            seq = static_cast<int>(route.visits.size());
+          }
+        }
+        tx.Exec(kPlanStop, id, s.r.courier_id, seq + 1,
+                Ts(end > 0 ? midnight + absl::Seconds(end) : s.r.window_start));
+        continue;
+      }
+      tx.Exec(kUnplanStop, id, on_board);
+    }
+    tx.Exec(kDayPlanned, office_id, plan.day, plan.version, plan.distance_m,
+            static_cast<int>(plan.unassigned.size()));
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace loket::store

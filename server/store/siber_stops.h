@@ -1,0 +1,53 @@
+// Private to store/: SIBER stops created, cancelled and re-planned inside another change's
+// transaction (a clinic submission, an issued permit, a failed screening at the door, a courier's
+// report). Each change bumps the day's plan input and enqueues one coalesced route.plan task.
+#ifndef LOKET_SERVER_STORE_SIBER_STOPS_H_
+#define LOKET_SERVER_STORE_SIBER_STOPS_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "server/domain/siber.h"
+#include "server/store/office_context.h"
+#include "server/store/pg.h"
+
+namespace loket::store {
+
+struct PickupRequest {
+  std::string office_id;
+  int64_t case_id = 0;
+  // A partner clinic (its location and hours), or, when empty, the place below (an applicant's
+  // home after a failed health screening), visited within office hours.
+  std::string clinic_id;
+  std::string place;  // who or what is there, e.g. the applicant's name
+  std::string address;
+  double latitude = 0;
+  double longitude = 0;
+  domain::VisitPreference preference;
+};
+
+// Adds a pickup of the case's paper originals and their hand-in at the office, on the first
+// window that fits. Returns the pickup stop's id; a case that already has a live pickup gets that
+// one back (so a retried hook adds nothing). INVALID_ARGUMENT names a bad field of the request;
+// FAILED_PRECONDITION when the office or the clinic has no location.
+absl::StatusOr<int64_t> RequestPickupInTx(Tx& tx, absl::Time now, const OfficeContext& office,
+                                          const PickupRequest& r);
+
+// Adds the collection of an issued permit at the office and its delivery to the case's clinic.
+absl::StatusOr<int64_t> RequestDeliveryInTx(Tx& tx, absl::Time now, const OfficeContext& office,
+                                            const std::string& office_id, int64_t case_id,
+                                            const std::string& clinic_id,
+                                            const domain::VisitPreference& pref = {});
+
+// Cancels the case's stops that no courier has begun (a withdrawn or rejected case).
+absl::Status CancelOpenStopsInTx(Tx& tx, const std::string& office_id, int64_t case_id);
+
+// Bumps the day's plan input version and enqueues a coalesced route.plan task for it.
+void ReplanDayInTx(Tx& tx, const std::string& office_id, absl::CivilDay day);
+
+}  // namespace loket::store
+
+#endif  // LOKET_SERVER_STORE_SIBER_STOPS_H_
