@@ -1,0 +1,756 @@
+#include "server/store/queue_repository.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "common/status_macros.h"
+#include "server/domain/validation.h"
+#include "server/store/idempotency.h"
+#include "server/store/pg.h"
+#include "server/store/siber_stops.h"
+
+namespace loket::store {
+namespace {
+
+using domain::Lane;
+
+// Locks the office's feed row for the rest of the transaction (see the header).
+constexpr Statement kLockFeed{
+    "queue_lock_feed",
+    "INSERT INTO queue_feeds (office_id) VALUES ($1)"
+    " ON CONFLICT (office_id) DO UPDATE SET seq = queue_feeds.seq RETURNING seq"};
+constexpr Statement kNextSeq{
+    "queue_next_seq", "UPDATE queue_feeds SET seq = seq + 1 WHERE office_id = $1 RETURNING seq"};
+constexpr Statement kInsertEvent{
+    "queue_insert_event",
+    "INSERT INTO queue_events (office_id, seq, day, kind, ticket_id, label, counter_id, at)"
+    " VALUES ($1, $2, $3::date, $4, $5, $6, nullif($7, ''), $8::timestamptz)"};
+// Share lock: no queue change can start while a board is read, so the board matches its seq.
+constexpr Statement kFeedSeqShared{"queue_feed_seq_shared",
+                                   "SELECT seq FROM queue_feeds WHERE office_id = $1 FOR SHARE"};
+constexpr Statement kEventsAfter{
+    "queue_events_after",
+    "SELECT seq, kind, ticket_id, label, coalesce(counter_id, ''), at::text FROM queue_events"
+    " WHERE office_id = $1 AND seq > $2 ORDER BY seq LIMIT $3"};
+
+constexpr Statement kEnsureDay{
+    "queue_ensure_day",
+    "INSERT INTO queue_days (office_id, day) VALUES ($1, $2::date) ON CONFLICT DO NOTHING"};
+constexpr Statement kDayState{
+    "queue_day_state",
+    "SELECT credits[1], credits[2], credits[3] FROM queue_days WHERE office_id = $1"
+    " AND day = $2::date"};
+constexpr Statement kSetCredits{
+    "queue_set_credits",
+    "UPDATE queue_days SET credits = ARRAY[$3::bigint, $4::bigint, $5::bigint]"
+    " WHERE office_id = $1 AND day = $2::date"};
+constexpr Statement kNextNumber{
+    "queue_next_number",
+    "UPDATE queue_days SET last_numbers[$3] = last_numbers[$3] + 1"
+    " WHERE office_id = $1 AND day = $2::date RETURNING last_numbers[$3]"};
+
+constexpr Statement kAppointmentByCode{
+    "queue_appointment_by_code",
+    "SELECT a.id, a.state, s.starts_at::text, r.name, r.phone, r.language, r.service,"
+    " r.priority_class, 'SEATED_SERVICE' = ANY(r.accessibility_needs), coalesce(r.case_id, 0)"
+    " FROM appointments a JOIN appointment_requests r ON r.id = a.request_id"
+    " JOIN slots s ON s.id = a.slot_id"
+    " WHERE a.office_id = $1 AND a.code = $2 FOR UPDATE OF a"};
+constexpr Statement kAppointmentCheckedIn{
+    "queue_appointment_checked_in",
+    "UPDATE appointments SET state = 'checked_in', version = version + 1, updated_at = now()"
+    " WHERE id = $1 AND state = 'booked'"};
+constexpr Statement kAppointmentTo{
+    "queue_appointment_to",
+    "UPDATE appointments SET state = $2, version = version + 1, updated_at = now()"
+    " WHERE id = $1 AND state = $3"};
+constexpr Statement kPermitType{"queue_permit_type",
+                                "SELECT 1 FROM permit_types WHERE office_id = $1 AND code = $2"};
+constexpr Statement kCaseOfOffice{"queue_case_of_office",
+                                  "SELECT 1 FROM cases WHERE id = $1 AND office_id = $2"};
+
+constexpr Statement kInsertVisit{
+    "queue_insert_visit",
+    "INSERT INTO visits (office_id, day, appointment_id, case_id, name, phone, language, service,"
+    " priority_class, seated, temperature_c, mask, screening_passed, screening_note, arrival,"
+    " outcome, created_by, created_at)"
+    " VALUES ($1, $2::date, nullif($3::bigint, 0), nullif($4::bigint, 0), $5, $6, $7, $8, $9, $10, "
+    "$11, $12,"
+    " $13, $14, $15, $16, $17, $18::timestamptz) RETURNING id"};
+#define LOKET_VISIT_COLUMNS                                                            \
+  "v.id, v.day::text, coalesce(v.appointment_id, 0), coalesce(a.code, ''),"            \
+  " coalesce(v.case_id, 0), v.name, v.service, v.priority_class, v.seated,"            \
+  " v.temperature_c::float8, v.mask, v.screening_passed, v.screening_note, v.arrival," \
+  " v.outcome, coalesce(v.pickup_stop_id, 0), v.created_at::text, v.phone, v.language"
+constexpr Statement kVisit{"queue_visit",
+                           "SELECT " LOKET_VISIT_COLUMNS
+                           " FROM visits v LEFT JOIN appointments a ON a.id = v.appointment_id"
+                           " WHERE v.id = $1 AND v.office_id = $2 FOR UPDATE OF v"};
+constexpr Statement kVisitOutcome{
+    "queue_visit_outcome",
+    "UPDATE visits SET outcome = $2, pickup_stop_id = nullif($3::bigint, 0), updated_at = now()"
+    " WHERE id = $1 AND outcome = 'redirect_pending'"};
+
+constexpr Statement kInsertTicket{
+    "queue_insert_ticket",
+    "INSERT INTO tickets (office_id, day, visit_id, lane, number, label, service, seated,"
+    " slot_starts_at, queued_at, created_at)"
+    " VALUES ($1, $2::date, $3, $4, $5, $6, $7, $8, nullif($9, '')::timestamptz,"
+    " $10::timestamptz, $10::timestamptz) RETURNING id"};
+
+#define LOKET_TICKET_COLUMNS                                                                  \
+  "t.id, t.day::text, t.lane, t.number, t.label, t.service, v.name, t.seated, t.state,"       \
+  " coalesce(t.counter_id, ''), coalesce(c.name, ''), t.calls, t.skips, t.visit_id,"          \
+  " coalesce(v.appointment_id, 0), t.queued_at::text, t.created_at::text, t.called_at::text," \
+  " t.finished_at::text, t.version"
+#define LOKET_TICKET_FROM                              \
+  " FROM tickets t JOIN visits v ON v.id = t.visit_id" \
+  " LEFT JOIN counters c ON c.office_id = t.office_id AND c.id = t.counter_id"
+constexpr Statement kTicket{"queue_ticket", "SELECT " LOKET_TICKET_COLUMNS LOKET_TICKET_FROM
+                                            " WHERE t.id = $1 AND t.office_id = $2"};
+constexpr Statement kTicketForUpdate{"queue_ticket_for_update",
+                                     "SELECT " LOKET_TICKET_COLUMNS LOKET_TICKET_FROM
+                                     " WHERE t.id = $1 AND t.office_id = $2 FOR UPDATE OF t"};
+constexpr Statement kTicketsOfDay{
+    "queue_tickets_of_day",
+    "SELECT " LOKET_TICKET_COLUMNS LOKET_TICKET_FROM
+    " WHERE t.office_id = $1 AND t.day = $2::date AND ($3 = '' OR t.state = $3) ORDER BY t.id"};
+// Waiting tickets in each lane's own order: appointments by slot, everyone by when they queued.
+constexpr Statement kWaiting{"queue_waiting",
+                             "SELECT " LOKET_TICKET_COLUMNS LOKET_TICKET_FROM
+                             " WHERE t.office_id = $1 AND t.day = $2::date AND t.state = 'waiting'"
+                             " ORDER BY t.lane, t.slot_starts_at NULLS LAST, t.queued_at, t.id"};
+constexpr Statement kCalledAt{"queue_called_at", "SELECT " LOKET_TICKET_COLUMNS LOKET_TICKET_FROM
+                                                 " WHERE t.office_id = $1 AND t.counter_id = $2"
+                                                 " AND t.state = 'called'"};
+
+constexpr Statement kCounter{
+    "queue_counter",
+    "SELECT c.name, c.seated, c.open AND NOT EXISTS (SELECT 1 FROM counter_closures x"
+    "   WHERE x.office_id = c.office_id AND x.counter_id = c.id AND x.day = $3::date)"
+    " FROM counters c WHERE c.office_id = $1 AND c.id = $2"};
+constexpr Statement kCounters{
+    "queue_counters",
+    "SELECT c.id, c.name, c.seated, c.open AND NOT EXISTS (SELECT 1 FROM counter_closures x"
+    "   WHERE x.office_id = c.office_id AND x.counter_id = c.id AND x.day = $2::date)"
+    " FROM counters c WHERE c.office_id = $1 ORDER BY c.id"};
+// Who this counter may serve: its services (none listed: all), and seated tickets only at a
+// seated counter while one is open.
+#define LOKET_ELIGIBLE                                                                      \
+  " t.office_id = $1 AND t.day = $2::date AND t.state = 'waiting' AND t.counter_id IS NULL" \
+  " AND (cardinality(k.services) = 0 OR t.service = ANY(k.services))"                       \
+  " AND (NOT t.seated OR k.seated OR NOT EXISTS (SELECT 1 FROM counters s"                  \
+  "   WHERE s.office_id = t.office_id AND s.seated AND s.open AND NOT EXISTS ("             \
+  "     SELECT 1 FROM counter_closures x WHERE x.office_id = s.office_id"                   \
+  "       AND x.counter_id = s.id AND x.day = t.day)))"
+constexpr Statement kEligibleLanes{
+    "queue_eligible_lanes",
+    "SELECT DISTINCT t.lane FROM tickets t JOIN counters k ON k.office_id = t.office_id"
+    " AND k.id = $3 WHERE" LOKET_ELIGIBLE};
+// The claim: one statement; SKIP LOCKED and the state guard keep two callers off one ticket.
+constexpr Statement kClaimInLane{
+    "queue_claim_in_lane",
+    "UPDATE tickets SET state = 'called', counter_id = $3, calls = calls + 1,"
+    " called_at = $5::timestamptz, version = version + 1"
+    " WHERE state = 'waiting' AND id = (SELECT t.id FROM tickets t JOIN counters k"
+    "   ON k.office_id = t.office_id AND k.id = $3 WHERE" LOKET_ELIGIBLE
+    "   AND t.lane = $4 ORDER BY t.slot_starts_at NULLS LAST, t.queued_at, t.id"
+    "   LIMIT 1 FOR UPDATE OF t SKIP LOCKED) RETURNING id, label"};
+constexpr Statement kClaimTransferred{
+    "queue_claim_transferred",
+    "UPDATE tickets SET state = 'called', calls = calls + 1, called_at = $4::timestamptz,"
+    " version = version + 1"
+    " WHERE state = 'waiting' AND id = (SELECT id FROM tickets WHERE office_id = $1"
+    "   AND day = $2::date AND state = 'waiting' AND counter_id = $3"
+    "   ORDER BY queued_at, id LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING id, label"};
+
+constexpr Statement kRecall{"queue_recall",
+                            "UPDATE tickets SET calls = calls + 1, called_at = $2::timestamptz,"
+                            " version = version + 1 WHERE id = $1 AND state = 'called'"};
+constexpr Statement kSkip{
+    "queue_skip",
+    "UPDATE tickets SET state = 'waiting', counter_id = NULL, skips = skips + 1,"
+    " queued_at = $2::timestamptz, version = version + 1 WHERE id = $1 AND state = 'called'"};
+constexpr Statement kFinishAs{
+    "queue_finish_as",
+    "UPDATE tickets SET state = $3, finished_at = $2::timestamptz, version = version + 1"
+    " WHERE id = $1 AND state = 'called'"};
+constexpr Statement kTransfer{
+    "queue_transfer",
+    "UPDATE tickets SET state = 'waiting', counter_id = $2, version = version + 1"
+    " WHERE id = $1 AND state = 'called'"};
+// Mean time at a counter over the day's last 20 finished tickets.
+constexpr Statement kMeanService{
+    "queue_mean_service",
+    "SELECT coalesce(extract(epoch FROM avg(finished_at - called_at)), 0)::float8 FROM ("
+    " SELECT finished_at, called_at FROM tickets WHERE office_id = $1 AND day = $2::date"
+    " AND state = 'done' AND called_at IS NOT NULL ORDER BY finished_at DESC LIMIT 20) d"};
+
+constexpr absl::Duration kDefaultService = absl::Minutes(8);
+
+std::string Ts(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%E6S+00:00", t, absl::UTCTimeZone());
+}
+
+std::optional<absl::Time> OptionalTs(const pqxx::field& f) {
+  if (f.is_null()) return std::nullopt;
+  return ParseTimestamp(f.as<std::string>());
+}
+
+TicketRecord TicketFromRow(const pqxx::row& r) {
+  TicketRecord t;
+  t.id = r[0].as<int64_t>();
+  t.day = r[1].as<std::string>();
+  t.lane = domain::LaneFromName(r[2].as<std::string>()).value_or(Lane::kWalkIn);
+  t.number = r[3].as<int>();
+  t.label = r[4].as<std::string>();
+  t.service = r[5].as<std::string>();
+  t.name = domain::MaskName(r[6].as<std::string>());
+  t.seated = r[7].as<bool>();
+  t.state = r[8].as<std::string>();
+  t.counter_id = r[9].as<std::string>();
+  t.counter_name = r[10].as<std::string>();
+  t.calls = r[11].as<int>();
+  t.skips = r[12].as<int>();
+  t.visit_id = r[13].as<int64_t>();
+  t.appointment_id = r[14].as<int64_t>();
+  t.queued_at = ParseTimestamp(r[15].as<std::string>());
+  t.created_at = ParseTimestamp(r[16].as<std::string>());
+  t.called_at = OptionalTs(r[17]);
+  t.finished_at = OptionalTs(r[18]);
+  t.version = r[19].as<int64_t>();
+  return t;
+}
+
+struct VisitRow {
+  VisitRecord v;
+  std::string phone;
+  std::string language;
+};
+
+VisitRow VisitFromRow(const pqxx::row& r) {
+  VisitRow out;
+  VisitRecord& v = out.v;
+  v.id = r[0].as<int64_t>();
+  v.day = r[1].as<std::string>();
+  v.appointment_id = r[2].as<int64_t>();
+  v.appointment_code = r[3].as<std::string>();
+  v.case_id = r[4].as<int64_t>();
+  v.name = r[5].as<std::string>();
+  v.service = r[6].as<std::string>();
+  v.priority =
+      domain::PriorityClassFromName(r[7].as<std::string>()).value_or(domain::PriorityClass::kNone);
+  v.seated = r[8].as<bool>();
+  v.screening.temperature_c = r[9].as<double>();
+  v.screening.mask = r[10].as<bool>();
+  v.screening_passed = r[11].as<bool>();
+  v.screening_note = r[12].as<std::string>();
+  v.arrival = r[13].as<std::string>();
+  v.outcome = r[14].as<std::string>();
+  v.pickup_stop_id = r[15].as<int64_t>();
+  v.created_at = ParseTimestamp(r[16].as<std::string>());
+  out.phone = r[17].as<std::string>();
+  out.language = r[18].as<std::string>();
+  return out;
+}
+
+void LockFeed(Tx& tx, const std::string& office_id) { tx.Exec(kLockFeed, office_id); }
+
+void AppendEvent(Tx& tx, const std::string& office_id, const std::string& day,
+                 const std::string& kind, int64_t ticket_id, const std::string& label,
+                 const std::string& counter_id, absl::Time now) {
+  int64_t seq = tx.Exec(kNextSeq, office_id)[0][0].as<int64_t>();
+  tx.Exec(kInsertEvent, office_id, seq, day, kind, ticket_id, label, counter_id, Ts(now));
+}
+
+domain::LaneCredits LoadCredits(Tx& tx, const std::string& office_id, const std::string& day) {
+  tx.Exec(kEnsureDay, office_id, day);
+  pqxx::result r = tx.Exec(kDayState, office_id, day);
+  domain::LaneCredits c;
+  for (int i = 0; i < domain::kLaneCount; ++i) c.c[i] = r[0][i].as<int64_t>();
+  return c;
+}
+
+absl::Status NeedCalled(const TicketRecord& t, std::string_view doing) {
+  if (t.state == "called") return absl::OkStatus();
+  return absl::FailedPreconditionError(
+      absl::StrCat("cannot ", std::string(doing), " ticket ", t.label, ": it is ", t.state));
+}
+
+absl::StatusOr<TicketRecord> LoadTicketForUpdate(Tx& tx, const std::string& office_id,
+                                                 int64_t ticket_id) {
+  if (ticket_id <= 0) return absl::InvalidArgumentError("ticket_id: required (a positive number)");
+  pqxx::result r = tx.Exec(kTicketForUpdate, ticket_id, office_id);
+  if (r.empty()) return absl::NotFoundError(absl::StrCat("ticket ", ticket_id, " not found"));
+  return TicketFromRow(r[0]);
+}
+
+TicketRecord ReloadTicket(Tx& tx, const std::string& office_id, int64_t id) {
+  return TicketFromRow(tx.Exec(kTicket, id, office_id)[0]);
+}
+
+absl::Status ValidateCounterId(const std::string& id, std::string_view field) {
+  if (id.empty() || id.size() > 16) {
+    return absl::InvalidArgumentError(absl::StrCat(std::string(field), ": required, e.g. C1"));
+  }
+  return absl::OkStatus();
+}
+
+struct CounterRow {
+  std::string name;
+  bool seated = false;
+  bool open = false;
+};
+
+absl::StatusOr<CounterRow> LoadCounter(Tx& tx, const std::string& office_id, const std::string& id,
+                                       const std::string& day) {
+  pqxx::result r = tx.Exec(kCounter, office_id, id, day);
+  if (r.empty()) return absl::NotFoundError(absl::StrCat("counter ", id, " not found"));
+  return CounterRow{r[0][0].as<std::string>(), r[0][1].as<bool>(), r[0][2].as<bool>()};
+}
+
+// Waiting tickets in the order they are expected to be called, with calls ahead and wait filled,
+// and the open counters' count; shared by the board, GetTicket and ListTickets.
+struct Forecast {
+  std::vector<TicketRecord> order;
+  std::array<int, domain::kLaneCount> waiting = {0, 0, 0};
+  absl::Duration mean_service = kDefaultService;
+  int open_counters = 0;
+};
+
+Forecast LoadForecast(Tx& tx, const std::string& office_id, const std::string& day,
+                      const domain::LaneWeights& weights) {
+  Forecast f;
+  std::array<std::vector<TicketRecord>, domain::kLaneCount> lanes;
+  for (const auto& row : tx.Exec(kWaiting, office_id, day)) {
+    TicketRecord t = TicketFromRow(row);
+    lanes[static_cast<int>(t.lane)].push_back(std::move(t));
+  }
+  for (int i = 0; i < domain::kLaneCount; ++i) f.waiting[i] = static_cast<int>(lanes[i].size());
+  pqxx::result c = tx.Exec(kDayState, office_id, day);
+  domain::LaneCredits credits;
+  if (!c.empty()) {
+    for (int i = 0; i < domain::kLaneCount; ++i) credits.c[i] = c[0][i].as<int64_t>();
+  }
+  double mean = tx.Exec(kMeanService, office_id, day)[0][0].as<double>();
+  if (mean > 0) f.mean_service = absl::Seconds(mean);
+  for (const auto& row : tx.Exec(kCounters, office_id, day)) f.open_counters += row[3].as<bool>();
+  std::array<size_t, domain::kLaneCount> next = {0, 0, 0};
+  for (Lane l : domain::InterleaveOrder(credits, weights, f.waiting)) {
+    TicketRecord t = lanes[static_cast<int>(l)][next[static_cast<int>(l)]++];
+    t.calls_ahead = static_cast<int>(f.order.size());
+    t.estimated_wait = domain::EstimateWait(t.calls_ahead, f.open_counters, f.mean_service);
+    f.order.push_back(std::move(t));
+  }
+  return f;
+}
+
+void FillEstimate(const Forecast& f, TicketRecord& t) {
+  for (const auto& w : f.order) {
+    if (w.id == t.id) {
+      t.calls_ahead = w.calls_ahead;
+      t.estimated_wait = w.estimated_wait;
+      return;
+    }
+  }
+}
+
+std::string RedirectName(Redirect r) { return r == Redirect::kOnline ? "online" : "siber_pickup"; }
+
+}  // namespace
+
+absl::StatusOr<std::string> QueueRepository::CheckIn(const Mutation& m, const CheckInInput& in,
+                                                     const CheckInEncoder& encode) {
+  const bool by_code = !in.appointment_code.empty();
+  if (by_code == in.walk_in.has_value()) {
+    return absl::InvalidArgumentError(
+        "appointment_code: give either an appointment code or walk_in details, not both");
+  }
+  LOKET_RETURN_IF_ERROR(domain::ValidateScreening(in.screening));
+  std::string code = absl::AsciiStrToUpper(in.appointment_code);
+  if (by_code &&
+      (code.size() > 16 ||
+       code.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") != std::string::npos)) {
+    return absl::InvalidArgumentError("appointment_code: letters, digits and '-', e.g. K7M-4QX");
+  }
+  WalkInDetails walk;
+  if (!by_code) {
+    walk = *in.walk_in;
+    absl::StatusOr<std::string> name = domain::NormalizePersonName(walk.name, "walk_in.name");
+    if (!name.ok()) return name.status();
+    walk.name = *name;
+    if (!walk.phone.empty()) {
+      absl::StatusOr<std::string> phone = domain::NormalizePhone(walk.phone, "walk_in.phone");
+      if (!phone.ok()) return phone.status();
+      walk.phone = *phone;
+    }
+    if (walk.language != "id" && walk.language != "en") {
+      return absl::InvalidArgumentError("walk_in.language: id or en");
+    }
+    if (walk.service.empty() || walk.service.size() > 40) {
+      return absl::InvalidArgumentError("walk_in.service: required, a permit type code");
+    }
+    if (walk.case_id < 0) return absl::InvalidArgumentError("walk_in.case_id: a positive number");
+  }
+  return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
+    const std::string& office_id = m.actor.office_id;
+    absl::Time now = clock_.Now();
+    LOKET_ASSIGN_OR_RETURN(OfficeContext office, LoadOffice(tx, office_id, now, offices_));
+    const std::string day = absl::FormatCivilTime(office.today);
+    LockFeed(tx, office_id);
+
+    int64_t appointment_id = 0;
+    int64_t case_id = 0;
+    std::string name, phone, language = "id", service, arrival = "walk_in", slot_start;
+    domain::PriorityClass priority = domain::PriorityClass::kNone;
+    bool seated = in.seated;
+    domain::Arrival arrived = domain::Arrival::kOnTime;
+    if (by_code) {
+      pqxx::result a = tx.Exec(kAppointmentByCode, office_id, code);
+      if (a.empty()) return absl::NotFoundError(absl::StrCat("appointment ", code, " not found"));
+      appointment_id = a[0][0].as<int64_t>();
+      std::string state = a[0][1].as<std::string>();
+      if (state != "booked") {
+        return absl::FailedPreconditionError(
+            absl::StrCat("appointment ", code, " is ", state,
+                         state == "checked_in" ? ": its ticket was issued already" : ""));
+      }
+      absl::Time starts = ParseTimestamp(a[0][2].as<std::string>());
+      arrived = domain::ClassifyArrival(now, starts, office.utc_offset_minutes, arrival_);
+      absl::TimeZone tz = absl::FixedTimeZone(office.utc_offset_minutes * 60);
+      if (arrived == domain::Arrival::kOtherDay) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("appointment ", code, " is for ",
+                         absl::FormatTime("%Y-%m-%d %H:%M", starts, tz), ", not today"));
+      }
+      if (arrived == domain::Arrival::kTooEarly) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "appointment ", code, " is at ", absl::FormatTime("%H:%M", starts, tz),
+            ": check-in opens at ", absl::FormatTime("%H:%M", starts - arrival_.early, tz)));
+      }
+      arrival = std::string(domain::ArrivalName(arrived));
+      slot_start = Ts(starts);
+      name = a[0][3].as<std::string>();
+      phone = a[0][4].as<std::string>();
+      language = a[0][5].as<std::string>();
+      service = a[0][6].as<std::string>();
+      priority = domain::PriorityClassFromName(a[0][7].as<std::string>())
+                     .value_or(domain::PriorityClass::kNone);
+      seated = seated || a[0][8].as<bool>();
+      case_id = a[0][9].as<int64_t>();
+    } else {
+      if (tx.Exec(kPermitType, office_id, walk.service).empty()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("walk_in.service: unknown permit type ", walk.service));
+      }
+      if (walk.case_id > 0 && tx.Exec(kCaseOfOffice, walk.case_id, office_id).empty()) {
+        return absl::NotFoundError(absl::StrCat("case ", walk.case_id, " not found"));
+      }
+      name = walk.name;
+      phone = walk.phone;
+      language = walk.language;
+      service = walk.service;
+      priority = walk.priority;
+      case_id = walk.case_id;
+    }
+    std::string note;
+    const bool passed = domain::ScreeningPassed(in.screening, &note);
+    int64_t visit_id =
+        tx.Exec(kInsertVisit, office_id, day, appointment_id, case_id, name, phone, language,
+                service, std::string(domain::PriorityClassName(priority)), seated,
+                in.screening.temperature_c, in.screening.mask, passed, note, arrival,
+                passed ? "queued" : "redirect_pending", m.actor.id, Ts(now))[0][0]
+            .as<int64_t>();
+    CheckInOutcome out;
+    if (passed) {
+      if (appointment_id != 0 &&
+          tx.Exec(kAppointmentCheckedIn, appointment_id).affected_rows() != 1) {
+        return absl::AbortedError("the appointment changed meanwhile; retry");
+      }
+      Lane lane = domain::LaneFor(priority, appointment_id != 0, arrived);
+      tx.Exec(kEnsureDay, office_id, day);
+      int number = tx.Exec(kNextNumber, office_id, day, static_cast<int>(lane) + 1)[0][0].as<int>();
+      std::string label = domain::TicketLabel(lane, number);
+      // Only on-time appointments keep their slot's place in the appointment lane.
+      int64_t ticket_id =
+          tx.Exec(kInsertTicket, office_id, day, visit_id, std::string(domain::LaneName(lane)),
+                  number, label, service, seated,
+                  lane == Lane::kAppointment ? slot_start : std::string(), Ts(now))[0][0]
+              .as<int64_t>();
+      AppendEvent(tx, office_id, day, "issued", ticket_id, label, "", now);
+      TicketRecord t = ReloadTicket(tx, office_id, ticket_id);
+      FillEstimate(LoadForecast(tx, office_id, day, weights_), t);
+      out.ticket = std::move(t);
+    } else {
+      out.alternatives.push_back(Redirect::kOnline);
+      if (case_id != 0) out.alternatives.push_back(Redirect::kSiberPickup);
+    }
+    out.visit = VisitFromRow(tx.Exec(kVisit, visit_id, office_id)[0]).v;
+    return encode(out);
+  });
+}
+
+absl::StatusOr<std::string> QueueRepository::RedirectVisit(const Mutation& m,
+                                                           const RedirectInput& in,
+                                                           const VisitEncoder& encode) {
+  if (in.visit_id <= 0) return absl::InvalidArgumentError("visit_id: required (a positive number)");
+  if (in.handling == Redirect::kSiberPickup) {
+    if (in.address.empty() || in.address.size() > 300) {
+      return absl::InvalidArgumentError(
+          "address: required for a SIBER pickup, where the courier collects the documents");
+    }
+    if (in.latitude < -90 || in.latitude > 90 || in.longitude < -180 || in.longitude > 180 ||
+        (in.latitude == 0 && in.longitude == 0)) {
+      return absl::InvalidArgumentError("latitude: the pickup place's coordinates are required");
+    }
+  }
+  return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
+    const std::string& office_id = m.actor.office_id;
+    absl::Time now = clock_.Now();
+    pqxx::result r = tx.Exec(kVisit, in.visit_id, office_id);
+    if (r.empty()) return absl::NotFoundError(absl::StrCat("visit ", in.visit_id, " not found"));
+    VisitRow visit = VisitFromRow(r[0]);
+    if (visit.v.outcome != "redirect_pending") {
+      return absl::FailedPreconditionError(
+          absl::StrCat("visit ", in.visit_id, " is ", visit.v.outcome,
+                       ": only a visit that failed its screening is redirected, once"));
+    }
+    LOKET_ASSIGN_OR_RETURN(OfficeContext office, LoadOffice(tx, office_id, now, offices_));
+    int64_t stop_id = 0;
+    if (in.handling == Redirect::kSiberPickup) {
+      if (visit.v.case_id == 0) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("visit ", in.visit_id,
+                         " has no case: a SIBER pickup carries a case's documents; use ONLINE"));
+      }
+      PickupRequest p;
+      p.office_id = office_id;
+      p.case_id = visit.v.case_id;
+      p.place = visit.v.name;
+      p.address = in.address;
+      p.latitude = in.latitude;
+      p.longitude = in.longitude;
+      LOKET_ASSIGN_OR_RETURN(stop_id, RequestPickupInTx(tx, now, office, p));
+    }
+    if (visit.v.appointment_id != 0) {
+      // Booked (a failed screening does not check in); nothing else to undo.
+      tx.Exec(kAppointmentTo, visit.v.appointment_id, "redirected", "booked");
+    }
+    if (tx.Exec(kVisitOutcome, in.visit_id, RedirectName(in.handling), stop_id).affected_rows() !=
+        1) {
+      return absl::AbortedError("the visit changed meanwhile; retry");
+    }
+    if (in.handling == Redirect::kOnline && !visit.phone.empty()) {
+      domain::Notification n;
+      n.case_id = visit.v.case_id;
+      n.channel = domain::NotificationChannel::kWebhook;
+      n.address = visit.phone;
+      n.recipient_name = visit.v.name;
+      n.language = visit.language;
+      n.template_id = "visit.online";
+      n.params = {{"name", visit.v.name},
+                  {"case_id", visit.v.case_id != 0 ? absl::StrCat(visit.v.case_id) : "-"}};
+      EnqueueNotificationInTx(tx, encode_notification_, policy_,
+                              {office_id, office.name, office.utc_offset_minutes}, now,
+                              std::move(n));
+    }
+    return encode(VisitFromRow(tx.Exec(kVisit, in.visit_id, office_id)[0]).v);
+  });
+}
+
+absl::StatusOr<std::string> QueueRepository::CallNext(const Mutation& m,
+                                                      const std::string& counter_id,
+                                                      const CallEncoder& encode) {
+  LOKET_RETURN_IF_ERROR(ValidateCounterId(counter_id, "counter_id"));
+  return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
+    const std::string& office_id = m.actor.office_id;
+    absl::Time now = clock_.Now();
+    LOKET_ASSIGN_OR_RETURN(OfficeContext office, LoadOffice(tx, office_id, now, offices_));
+    const std::string day = absl::FormatCivilTime(office.today);
+    LockFeed(tx, office_id);
+    LOKET_ASSIGN_OR_RETURN(CounterRow counter, LoadCounter(tx, office_id, counter_id, day));
+    if (!counter.open) {
+      return absl::FailedPreconditionError(absl::StrCat("counter ", counter_id, " is closed"));
+    }
+    pqxx::result current = tx.Exec(kCalledAt, office_id, counter_id);
+    if (!current.empty()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("counter ", counter_id, " has ", current[0][4].as<std::string>(),
+                       " called: finish it (done), skip it, transfer it or mark a no-show first"));
+    }
+    pqxx::result claimed = tx.Exec(kClaimTransferred, office_id, day, counter_id, Ts(now));
+    if (claimed.empty()) {
+      std::array<bool, domain::kLaneCount> waiting = {false, false, false};
+      for (const auto& row : tx.Exec(kEligibleLanes, office_id, day, counter_id)) {
+        if (auto l = domain::LaneFromName(row[0].as<std::string>())) {
+          waiting[static_cast<int>(*l)] = true;
+        }
+      }
+      domain::LaneCredits credits = LoadCredits(tx, office_id, day);
+      std::optional<Lane> lane = domain::PickLane(credits, weights_, waiting);
+      if (!lane) return encode(std::nullopt);
+      tx.Exec(kSetCredits, office_id, day, credits.c[0], credits.c[1], credits.c[2]);
+      claimed = tx.Exec(kClaimInLane, office_id, day, counter_id,
+                        std::string(domain::LaneName(*lane)), Ts(now));
+      if (claimed.empty()) return absl::AbortedError("the queue changed meanwhile; retry");
+    }
+    int64_t id = claimed[0][0].as<int64_t>();
+    AppendEvent(tx, office_id, day, "called", id, claimed[0][1].as<std::string>(), counter_id, now);
+    return encode(ReloadTicket(tx, office_id, id));
+  });
+}
+
+absl::StatusOr<std::string> QueueRepository::Act(const Mutation& m, int64_t ticket_id,
+                                                 TicketAction action, const TicketEncoder& encode) {
+  static const std::map<TicketAction, std::pair<const char*, const char*>> kNames = {
+      {TicketAction::kRecall, {"recall", "recalled"}},
+      {TicketAction::kSkip, {"skip", "skipped"}},
+      {TicketAction::kNoShow, {"mark a no-show of", "no_show"}},
+      {TicketAction::kFinish, {"finish", "done"}}};
+  const std::string doing = kNames.at(action).first;
+  const std::string kind = kNames.at(action).second;
+  return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
+    const std::string& office_id = m.actor.office_id;
+    absl::Time now = clock_.Now();
+    LockFeed(tx, office_id);
+    LOKET_ASSIGN_OR_RETURN(TicketRecord t, LoadTicketForUpdate(tx, office_id, ticket_id));
+    LOKET_RETURN_IF_ERROR(NeedCalled(t, doing));
+    switch (action) {
+      case TicketAction::kRecall:
+        tx.Exec(kRecall, t.id, Ts(now));
+        break;
+      case TicketAction::kSkip:
+        tx.Exec(kSkip, t.id, Ts(now));
+        break;
+      case TicketAction::kNoShow:
+        tx.Exec(kFinishAs, t.id, Ts(now), "no_show");
+        if (t.appointment_id != 0) {
+          tx.Exec(kAppointmentTo, t.appointment_id, "no_show", "checked_in");
+        }
+        break;
+      case TicketAction::kFinish:
+        tx.Exec(kFinishAs, t.id, Ts(now), "done");
+        if (t.appointment_id != 0) {
+          tx.Exec(kAppointmentTo, t.appointment_id, "served", "checked_in");
+        }
+        break;
+    }
+    AppendEvent(tx, office_id, t.day, kind, t.id, t.label, t.counter_id, now);
+    return encode(ReloadTicket(tx, office_id, t.id));
+  });
+}
+
+absl::StatusOr<std::string> QueueRepository::Transfer(const Mutation& m, int64_t ticket_id,
+                                                      const std::string& to_counter,
+                                                      const TicketEncoder& encode) {
+  LOKET_RETURN_IF_ERROR(ValidateCounterId(to_counter, "to_counter_id"));
+  return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
+    const std::string& office_id = m.actor.office_id;
+    absl::Time now = clock_.Now();
+    LockFeed(tx, office_id);
+    LOKET_ASSIGN_OR_RETURN(TicketRecord t, LoadTicketForUpdate(tx, office_id, ticket_id));
+    LOKET_RETURN_IF_ERROR(NeedCalled(t, "transfer"));
+    if (t.counter_id == to_counter) {
+      return absl::InvalidArgumentError(absl::StrCat("to_counter_id: ticket ", t.label,
+                                                     " is at counter ", to_counter, " already"));
+    }
+    absl::StatusOr<CounterRow> to = LoadCounter(tx, office_id, to_counter, t.day);
+    if (!to.ok()) return to.status();
+    if (!to->open) {
+      return absl::FailedPreconditionError(absl::StrCat("counter ", to_counter, " is closed"));
+    }
+    tx.Exec(kTransfer, t.id, to_counter);
+    AppendEvent(tx, office_id, t.day, "transferred", t.id, t.label, to_counter, now);
+    return encode(ReloadTicket(tx, office_id, t.id));
+  });
+}
+
+absl::StatusOr<TicketRecord> QueueRepository::GetTicket(const domain::Principal& viewer,
+                                                        int64_t ticket_id) {
+  if (ticket_id <= 0) return absl::InvalidArgumentError("ticket_id: required (a positive number)");
+  TicketRecord out;
+  absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
+    pqxx::result r = tx.Exec(kTicket, ticket_id, viewer.office_id);
+    if (r.empty()) return absl::NotFoundError(absl::StrCat("ticket ", ticket_id, " not found"));
+    out = TicketFromRow(r[0]);
+    if (out.state == "waiting") {
+      FillEstimate(LoadForecast(tx, viewer.office_id, out.day, weights_), out);
+    }
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+absl::StatusOr<std::vector<TicketRecord>> QueueRepository::ListTickets(
+    const domain::Principal& viewer, std::optional<absl::CivilDay> day, const std::string& state) {
+  static const std::set<std::string> kStates = {"", "waiting", "called", "done", "no_show"};
+  if (kStates.count(state) == 0) {
+    return absl::InvalidArgumentError("state: waiting, called, done or no_show");
+  }
+  std::vector<TicketRecord> out;
+  absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
+    absl::StatusOr<OfficeContext> office = LoadOffice(tx, viewer.office_id, clock_.Now(), offices_);
+    if (!office.ok()) return office.status();
+    std::string d = absl::FormatCivilTime(day.value_or(office->today));
+    Forecast f = LoadForecast(tx, viewer.office_id, d, weights_);
+    for (const auto& row : tx.Exec(kTicketsOfDay, viewer.office_id, d, state)) {
+      TicketRecord t = TicketFromRow(row);
+      if (t.state == "waiting") FillEstimate(f, t);
+      out.push_back(std::move(t));
+    }
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+absl::StatusOr<BoardRecord> QueueRepository::Board(const std::string& office_id) {
+  BoardRecord b;
+  absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
+    absl::StatusOr<OfficeContext> office = LoadOffice(tx, office_id, clock_.Now(), offices_);
+    if (!office.ok()) return office.status();
+    b.day = absl::FormatCivilTime(office->today);
+    pqxx::result seq = tx.Exec(kFeedSeqShared, office_id);
+    b.seq = seq.empty() ? 0 : seq[0][0].as<int64_t>();
+    Forecast f = LoadForecast(tx, office_id, b.day, weights_);
+    b.waiting = f.waiting;
+    b.mean_service = f.mean_service;
+    constexpr size_t kNextShown = 10;
+    b.next.assign(f.order.begin(), f.order.begin() + std::min(f.order.size(), kNextShown));
+    for (const auto& row : tx.Exec(kCounters, office_id, b.day)) {
+      CounterBoard c;
+      c.id = row[0].as<std::string>();
+      c.name = row[1].as<std::string>();
+      c.seated = row[2].as<bool>();
+      c.open = row[3].as<bool>();
+      pqxx::result called = tx.Exec(kCalledAt, office_id, c.id);
+      if (!called.empty()) c.serving = TicketFromRow(called[0]);
+      b.counters.push_back(std::move(c));
+    }
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return b;
+}
+
+absl::StatusOr<std::vector<QueueEventRecord>> QueueRepository::EventsAfter(
+    const std::string& office_id, int64_t after_seq, int limit) {
+  std::vector<QueueEventRecord> out;
+  absl::Status s = db_.impl().RunAutocommit([&](Tx& tx) -> absl::Status {
+    for (const auto& row : tx.Exec(kEventsAfter, office_id, after_seq, limit)) {
+      out.push_back({row[0].as<int64_t>(), row[1].as<std::string>(), row[2].as<int64_t>(),
+                     row[3].as<std::string>(), row[4].as<std::string>(),
+                     ParseTimestamp(row[5].as<std::string>())});
+    }
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+}  // namespace loket::store

@@ -1,0 +1,139 @@
+#include "server/domain/queue.h"
+
+#include <random>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+
+namespace loket::domain {
+namespace {
+
+TEST(QueueLaneTest, LabelsCarryLaneLetterAndThreeDigits) {
+  EXPECT_EQ(TicketLabel(Lane::kAppointment, 12), "A-012");
+  EXPECT_EQ(TicketLabel(Lane::kPriority, 1), "P-001");
+  EXPECT_EQ(TicketLabel(Lane::kWalkIn, 1234), "W-1234");
+  EXPECT_EQ(LaneFromName("walk_in"), Lane::kWalkIn);
+  EXPECT_FALSE(LaneFromName("vip").has_value());
+}
+
+TEST(QueueLaneTest, NothingWaitingPicksNothingAndKeepsCredits) {
+  LaneCredits c;
+  c.c = {1, -1, 0};
+  EXPECT_FALSE(PickLane(c, {}, {false, false, false}).has_value());
+  EXPECT_EQ(c.c, (std::array<int64_t, 3>{1, -1, 0}));
+}
+
+TEST(QueueLaneTest, AllLanesBusyFollowsTheWeightsInEachRound) {
+  LaneCredits c;
+  std::vector<Lane> picks;
+  for (int i = 0; i < 12; ++i) picks.push_back(*PickLane(c, {}, {true, true, true}));
+  // Every round of 6 calls: 3 priority, 2 appointment, 1 walk-in, spread out.
+  for (int round = 0; round < 2; ++round) {
+    int n[3] = {0, 0, 0};
+    for (int i = 0; i < 6; ++i) ++n[static_cast<int>(picks[round * 6 + i])];
+    EXPECT_EQ(n[0], 3);
+    EXPECT_EQ(n[1], 2);
+    EXPECT_EQ(n[2], 1);
+  }
+  EXPECT_EQ(picks[0], Lane::kPriority);
+  EXPECT_EQ(picks[1], Lane::kAppointment);  // an on-time appointment goes ahead of walk-ins
+  EXPECT_EQ(c.c, (std::array<int64_t, 3>{0, 0, 0}));
+}
+
+TEST(QueueLaneTest, OnTimeAppointmentGoesAheadOfAnEarlierWalkIn) {
+  LaneCredits c;
+  EXPECT_EQ(PickLane(c, {}, {false, true, true}), Lane::kAppointment);
+}
+
+TEST(QueueLaneTest, StarvationBoundsOfTheDefaultWeightsOverEveryArrivalPattern) {
+  EXPECT_EQ(*MaxPasses({}, Lane::kPriority), 2);
+  EXPECT_EQ(*MaxPasses({}, Lane::kAppointment), 3);
+  EXPECT_EQ(*MaxPasses({}, Lane::kWalkIn), 6);
+  EXPECT_EQ(MaxPasses({{0, 1, 1}}, Lane::kWalkIn).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+// A seeded random day of arrivals, checked against the bound: the exhaustive search above says
+// what may happen, this says it is what does happen with the queue as it is used.
+TEST(QueueLaneTest, RandomDaysNeverPassOverAWaitingLaneBeyondItsBound) {
+  const LaneWeights w;
+  const int bound[3] = {*MaxPasses(w, Lane::kPriority), *MaxPasses(w, Lane::kAppointment),
+                        *MaxPasses(w, Lane::kWalkIn)};
+  std::mt19937 rng(20260317);
+  int walk_ins_served = 0;
+  for (int day = 0; day < 2000; ++day) {
+    LaneCredits c;
+    std::array<int, 3> queue = {0, 0, 0};
+    std::array<int, 3> passes = {0, 0, 0};
+    std::bernoulli_distribution arrive(std::uniform_real_distribution<double>(0.1, 0.9)(rng));
+    for (int call = 0; call < 60; ++call) {
+      for (int i = 0; i < 3; ++i) queue[i] += arrive(rng) ? 1 : 0;
+      const std::array<bool, 3> waiting = {queue[0] > 0, queue[1] > 0, queue[2] > 0};
+      auto lane = PickLane(c, w, waiting);
+      if (!lane) continue;
+      const int b = static_cast<int>(*lane);
+      --queue[b];
+      if (b == 2) ++walk_ins_served;
+      for (int i = 0; i < 3; ++i) {
+        passes[i] = (i != b && waiting[i]) ? passes[i] + 1 : 0;
+        ASSERT_LE(passes[i], bound[i]) << "day " << day << " call " << call << " lane " << i;
+      }
+      EXPECT_EQ(c.c[0] + c.c[1] + c.c[2], 0);
+    }
+  }
+  EXPECT_GT(walk_ins_served, 0);
+}
+
+TEST(QueueArrivalTest, TheLateRuleAsStated) {
+  // Slot 10:00 WITA on 2026-03-17 = 02:00 UTC.
+  absl::Time slot = absl::FromCivil(absl::CivilSecond(2026, 3, 17, 2, 0, 0), absl::UTCTimeZone());
+  EXPECT_EQ(ClassifyArrival(slot - absl::Minutes(31), slot, 480), Arrival::kTooEarly);
+  EXPECT_EQ(ClassifyArrival(slot - absl::Minutes(30), slot, 480), Arrival::kOnTime);
+  EXPECT_EQ(ClassifyArrival(slot + absl::Minutes(15), slot, 480), Arrival::kOnTime);
+  EXPECT_EQ(ClassifyArrival(slot + absl::Minutes(16), slot, 480), Arrival::kLate);
+  EXPECT_EQ(ClassifyArrival(slot + absl::Hours(6), slot, 480), Arrival::kLate);
+  // 00:30 WITA the next day.
+  EXPECT_EQ(ClassifyArrival(slot + absl::Hours(14) + absl::Minutes(30), slot, 480),
+            Arrival::kOtherDay);
+  EXPECT_EQ(ClassifyArrival(slot - absl::Hours(24), slot, 480), Arrival::kOtherDay);
+}
+
+TEST(QueueArrivalTest, LanesFollowPriorityThenPunctuality) {
+  EXPECT_EQ(LaneFor(PriorityClass::kElderly, false, Arrival::kLate), Lane::kPriority);
+  EXPECT_EQ(LaneFor(PriorityClass::kDisability, true, Arrival::kOnTime), Lane::kPriority);
+  EXPECT_EQ(LaneFor(PriorityClass::kHealthWorker, true, Arrival::kOnTime), Lane::kAppointment);
+  EXPECT_EQ(LaneFor(PriorityClass::kNone, true, Arrival::kLate), Lane::kWalkIn);
+  EXPECT_EQ(LaneFor(PriorityClass::kNone, false, Arrival::kOnTime), Lane::kWalkIn);
+}
+
+TEST(QueueScreeningTest, FeverOrNoMaskFails) {
+  std::string why;
+  EXPECT_TRUE(ScreeningPassed({36.8, true}, &why));
+  EXPECT_EQ(why, "");
+  EXPECT_FALSE(ScreeningPassed({37.5, true}, &why));
+  EXPECT_NE(why.find("37.5"), std::string::npos);
+  EXPECT_FALSE(ScreeningPassed({36.5, false}, &why));
+  EXPECT_EQ(why, "no mask");
+  EXPECT_TRUE(ValidateScreening({36.5, true}).ok());
+  EXPECT_EQ(ValidateScreening({0, true}).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(ValidateScreening({99, true}).message().find("screening.temperature_c"),
+            std::string::npos);
+}
+
+TEST(QueueWaitTest, CallsAheadFollowTheInterleaving) {
+  // Fresh credits, everyone waiting: P A P W A P ... (3:2:1).
+  EXPECT_EQ(CallsAhead({}, {}, {2, 2, 2}, Lane::kPriority, 0), 0);
+  EXPECT_EQ(CallsAhead({}, {}, {2, 2, 2}, Lane::kAppointment, 0), 1);
+  EXPECT_EQ(CallsAhead({}, {}, {2, 2, 2}, Lane::kWalkIn, 0), 3);
+  EXPECT_EQ(InterleaveOrder({}, {}, {1, 1, 1}),
+            (std::vector<Lane>{Lane::kPriority, Lane::kAppointment, Lane::kWalkIn}));
+  // Only walk-ins: straight order.
+  EXPECT_EQ(CallsAhead({}, {}, {0, 0, 5}, Lane::kWalkIn, 4), 4);
+  EXPECT_EQ(EstimateWait(0, 2, absl::Minutes(8)), absl::ZeroDuration());
+  EXPECT_EQ(EstimateWait(3, 2, absl::Minutes(8)), absl::Minutes(16));
+  EXPECT_EQ(EstimateWait(3, 0, absl::Minutes(8)), absl::Minutes(24));
+}
+
+}  // namespace
+}  // namespace loket::domain
