@@ -19,11 +19,13 @@
 #include "server/api/convert.h"
 #include "server/api/courier_service.h"
 #include "server/api/metrics.h"
+#include "server/api/queue_service.h"
 #include "server/api/task_service.h"
 #include "server/store/auth_repository.h"
 #include "server/store/case_repository.h"
 #include "server/store/catalog_repository.h"
 #include "server/store/database.h"
+#include "server/store/queue_repository.h"
 #include "server/store/siber_repository.h"
 #include "server/store/task_queue.h"
 
@@ -166,6 +168,9 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
   s->route_plan_queue_ = std::make_unique<RoutePlanQueue>(*s->siber_repo_);
   s->task_service_->AddPlanningQueue("route.plan", v1::CompleteTaskRequest::kRoutePlan,
                                      s->route_plan_queue_.get());
+  // The live office queue.
+  s->queue_repo_ = std::make_unique<store::QueueRepository>(*s->db_, clock, EncodeNotifySend);
+  s->queue_service_ = std::make_unique<QueueServiceImpl>(*s->queue_repo_, *s->authorizer_);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -177,6 +182,7 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
   builder.RegisterService(s->task_service_.get());
   builder.RegisterService(s->task_admin_service_.get());
   builder.RegisterService(s->courier_service_.get());
+  builder.RegisterService(s->queue_service_.get());
   builder.SetMaxReceiveMessageSize(8 * 1024 * 1024);  // a 5 MiB document plus its envelope
   {
     std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> f;

@@ -27,6 +27,7 @@ class CaseRepository;
 class TaskQueue;
 class TaskWakeups;
 class SiberRepository;
+class QueueRepository;
 }  // namespace loket::store
 
 namespace loket::api {
@@ -40,6 +41,7 @@ class ServerMetrics;
 class TaskAdminServiceImpl;
 class CourierServiceImpl;
 class RoutePlanQueue;
+class QueueServiceImpl;
 
 struct ServerOptions {
   std::string listen = "127.0.0.1:7400";  // "host:port"; port 0 picks a free one
@@ -91,6 +93,9 @@ class LoketServer {
   std::unique_ptr<store::SiberRepository> siber_repo_;
   std::unique_ptr<CourierServiceImpl> courier_service_;
   std::unique_ptr<RoutePlanQueue> route_plan_queue_;
+  // The live office queue.
+  std::unique_ptr<store::QueueRepository> queue_repo_;
+  std::unique_ptr<QueueServiceImpl> queue_service_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   std::atomic<bool> stopping_{false};

@@ -123,7 +123,7 @@ constexpr Statement kTicketsOfDay{
 constexpr Statement kWaiting{"queue_waiting",
                              "SELECT " LOKET_TICKET_COLUMNS LOKET_TICKET_FROM
                              " WHERE t.office_id = $1 AND t.day = $2::date AND t.state = 'waiting'"
-                             " ORDER BY t.lane, t.slot_starts_at NULLS LAST, t.queued_at, t.id"};
+                             " ORDER BY t.lane, t.slot_starts_at NULLS LAST, t.position"};
 constexpr Statement kCalledAt{"queue_called_at", "SELECT " LOKET_TICKET_COLUMNS LOKET_TICKET_FROM
                                                  " WHERE t.office_id = $1 AND t.counter_id = $2"
                                                  " AND t.state = 'called'"};
@@ -158,7 +158,7 @@ constexpr Statement kClaimInLane{
     " called_at = $5::timestamptz, version = version + 1"
     " WHERE state = 'waiting' AND id = (SELECT t.id FROM tickets t JOIN counters k"
     "   ON k.office_id = t.office_id AND k.id = $3 WHERE" LOKET_ELIGIBLE
-    "   AND t.lane = $4 ORDER BY t.slot_starts_at NULLS LAST, t.queued_at, t.id"
+    "   AND t.lane = $4 ORDER BY t.slot_starts_at NULLS LAST, t.position"
     "   LIMIT 1 FOR UPDATE OF t SKIP LOCKED) RETURNING id, label"};
 constexpr Statement kClaimTransferred{
     "queue_claim_transferred",
@@ -166,7 +166,7 @@ constexpr Statement kClaimTransferred{
     " version = version + 1"
     " WHERE state = 'waiting' AND id = (SELECT id FROM tickets WHERE office_id = $1"
     "   AND day = $2::date AND state = 'waiting' AND counter_id = $3"
-    "   ORDER BY queued_at, id LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING id, label"};
+    "   ORDER BY position LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING id, label"};
 
 constexpr Statement kRecall{"queue_recall",
                             "UPDATE tickets SET calls = calls + 1, called_at = $2::timestamptz,"
@@ -174,7 +174,8 @@ constexpr Statement kRecall{"queue_recall",
 constexpr Statement kSkip{
     "queue_skip",
     "UPDATE tickets SET state = 'waiting', counter_id = NULL, skips = skips + 1,"
-    " queued_at = $2::timestamptz, version = version + 1 WHERE id = $1 AND state = 'called'"};
+    " queued_at = $2::timestamptz, position = nextval('ticket_positions'), version = version + 1"
+    " WHERE id = $1 AND state = 'called'"};
 constexpr Statement kFinishAs{
     "queue_finish_as",
     "UPDATE tickets SET state = $3, finished_at = $2::timestamptz, version = version + 1"

@@ -152,6 +152,16 @@ constexpr Template kTemplates[] = {
       "Dear {name}, our courier will deliver the permit document for your {permit_name} "
       "application (No. {case_id}). Delivery time: {window}. Please make sure someone is there "
       "to receive it. DPMPTSP Kota Balikpapan"}},
+    // The live queue: a visitor who failed the health screening at the door is served online.
+    {"visit.online",
+     {"Permohonan Anda dilanjutkan secara daring",
+      "Yth. {name}, demi kesehatan bersama kunjungan Anda hari ini tidak dapat dilayani di "
+      "loket. Permohonan Anda (No. {case_id}) kami lanjutkan secara daring; petugas akan "
+      "menghubungi Anda. DPMPTSP Kota Balikpapan"},
+     {"Your application continues online",
+      "Dear {name}, for everyone's health your visit today could not be served at the counter. "
+      "We continue your application (No. {case_id}) online; an officer will contact you. "
+      "DPMPTSP Kota Balikpapan"}},
 };
 
 constexpr const char* kMonthsId[] = {"Januari",   "Februari", "Maret",    "April",

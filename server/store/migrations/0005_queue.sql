@@ -53,6 +53,9 @@ CREATE UNIQUE INDEX visits_appointment_queued ON visits (appointment_id)
   WHERE appointment_id IS NOT NULL AND outcome = 'queued';
 CREATE INDEX visits_office_day ON visits (office_id, day, id);
 
+-- A ticket's place in its lane: taken at check-in, taken again when skipped (to the back).
+CREATE SEQUENCE ticket_positions;
+
 CREATE TABLE tickets (
   id              bigserial PRIMARY KEY,
   office_id       text NOT NULL REFERENCES offices(id),
@@ -69,7 +72,8 @@ CREATE TABLE tickets (
   -- first), or NULL for any counter that handles its service.
   counter_id      text,
   slot_starts_at  timestamptz,  -- appointment lane: earlier slots first
-  queued_at       timestamptz NOT NULL,  -- order in the lane: check-in, or when skipped
+  queued_at       timestamptz NOT NULL,  -- check-in, or when skipped
+  position        bigint NOT NULL DEFAULT nextval('ticket_positions'),  -- order in the lane
   calls           integer NOT NULL DEFAULT 0,
   skips           integer NOT NULL DEFAULT 0,
   called_at       timestamptz,
@@ -85,7 +89,7 @@ CREATE TABLE tickets (
 -- claim, no ticket is ever served twice.
 CREATE UNIQUE INDEX tickets_one_called_per_counter ON tickets (office_id, counter_id)
   WHERE state = 'called';
-CREATE INDEX tickets_waiting ON tickets (office_id, day, lane, queued_at, id)
+CREATE INDEX tickets_waiting ON tickets (office_id, day, lane, position)
   WHERE state = 'waiting';
 
 -- Append-only: what the display boards replay, in seq order.

@@ -1,0 +1,57 @@
+// loket.v1.QueueService: check-in at the door, counters calling tickets, and the display board's
+// stream. Decode -> QueueRepository -> encode. Thread-safe (stateless but for references).
+#ifndef LOKET_SERVER_API_QUEUE_SERVICE_H_
+#define LOKET_SERVER_API_QUEUE_SERVICE_H_
+
+#include "absl/time/time.h"
+#include "loket/v1/queue.grpc.pb.h"
+#include "server/api/auth.h"
+#include "server/store/queue_repository.h"
+
+namespace loket::api {
+
+class QueueServiceImpl final : public v1::QueueService::Service {
+ public:
+  // `watch_poll`: how often WatchQueue looks for new events in the database (every replica reads
+  // the same feed, so a board may watch through any of them).
+  QueueServiceImpl(store::QueueRepository& queue, const Authorizer& auth,
+                   absl::Duration watch_poll = absl::Milliseconds(200))
+      : queue_(queue), auth_(auth), watch_poll_(watch_poll) {}
+
+  grpc::Status CheckIn(grpc::ServerContext* ctx, const v1::CheckInRequest* req,
+                       v1::CheckInResponse* resp) override;
+  grpc::Status RedirectVisit(grpc::ServerContext* ctx, const v1::RedirectVisitRequest* req,
+                             v1::Visit* resp) override;
+  grpc::Status CallNext(grpc::ServerContext* ctx, const v1::CallNextRequest* req,
+                        v1::CallNextResponse* resp) override;
+  grpc::Status Recall(grpc::ServerContext* ctx, const v1::TicketActionRequest* req,
+                      v1::Ticket* resp) override;
+  grpc::Status Skip(grpc::ServerContext* ctx, const v1::TicketActionRequest* req,
+                    v1::Ticket* resp) override;
+  grpc::Status MarkNoShow(grpc::ServerContext* ctx, const v1::TicketActionRequest* req,
+                          v1::Ticket* resp) override;
+  grpc::Status Transfer(grpc::ServerContext* ctx, const v1::TransferTicketRequest* req,
+                        v1::Ticket* resp) override;
+  grpc::Status Finish(grpc::ServerContext* ctx, const v1::TicketActionRequest* req,
+                      v1::Ticket* resp) override;
+  grpc::Status GetTicket(grpc::ServerContext* ctx, const v1::GetTicketRequest* req,
+                         v1::Ticket* resp) override;
+  grpc::Status ListTickets(grpc::ServerContext* ctx, const v1::ListTicketsRequest* req,
+                           v1::ListTicketsResponse* resp) override;
+  // An initial board, then every event of the office's queue in seq order (read from the
+  // database's feed), the last of each batch with a fresh board.
+  grpc::Status WatchQueue(grpc::ServerContext* ctx, const v1::WatchQueueRequest* req,
+                          grpc::ServerWriter<v1::QueueUpdate>* writer) override;
+
+ private:
+  grpc::Status Act(grpc::ServerContext* ctx, const v1::TicketActionRequest* req, const char* method,
+                   store::TicketAction action, v1::Ticket* resp);
+
+  store::QueueRepository& queue_;
+  const Authorizer& auth_;
+  absl::Duration watch_poll_;
+};
+
+}  // namespace loket::api
+
+#endif  // LOKET_SERVER_API_QUEUE_SERVICE_H_

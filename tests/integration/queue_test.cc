@@ -1,0 +1,513 @@
+// The live office queue through QueueService over gRPC: check-in and screening, lanes and the
+// late rule, counters calling, transfer and no-show, concurrent counters, the display stream.
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/synchronization/notification.h"
+#include "common/ids.h"
+#include "gmock/gmock.h"
+#include "loket/v1/queue.grpc.pb.h"
+#include "tests/integration/fixture.h"
+
+namespace loket::itest {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+class QueueTest : public ServerTest {
+ protected:
+  void SetUp() override {
+    server_->clock().Set(DefaultTestNow());  // 09:00 WITA
+    queue_ = v1::QueueService::NewStub(server_->channel());
+    server_->Query(
+        "DELETE FROM queue_events; DELETE FROM tickets; DELETE FROM visits;"
+        " DELETE FROM queue_days; DELETE FROM queue_feeds; DELETE FROM appointments;"
+        " DELETE FROM appointment_windows; DELETE FROM appointment_requests; DELETE FROM slots;"
+        " DELETE FROM counter_closures; DELETE FROM counters;"
+        " INSERT INTO counters (office_id, id, name) VALUES ('bpp', 'C1', 'Loket 1'),"
+        " ('bpp', 'C2', 'Loket 2'), ('bpp', 'C3', 'Loket 3'), ('bpp', 'C4', 'Loket 4')");
+  }
+
+  // A booked appointment with `code` for a slot starting at local `hour`:`minute` today.
+  void Book(const std::string& code, int hour, int minute, const std::string& priority = "NONE",
+            int64_t case_id = 0) {
+    std::string starts = absl::StrFormat("2026-03-17 %02d:%02d:00+08", hour, minute);
+    server_->Query(absl::StrCat(
+        "WITH s AS (INSERT INTO slots (office_id, day, starts_at, ends_at, capacity)"
+        " VALUES ('bpp', '2026-03-17', '",
+        starts, "', timestamptz '", starts,
+        "' + interval '30 minutes', 4) ON CONFLICT (office_id, starts_at)"
+        " DO UPDATE SET capacity = slots.capacity RETURNING id),"
+        " r AS (INSERT INTO appointment_requests (office_id, nik, name, phone, service,"
+        " priority_class, case_id, day, state, created_by) SELECT 'bpp', '",
+        kNik, "', 'Budi Santoso', '+6281234567890', 'SIP_PERAWAT', '", priority, "', ",
+        case_id == 0 ? std::string("NULL") : absl::StrCat(case_id),
+        ", '2026-03-17', 'allocated', min(id) FROM principals WHERE office_id = 'bpp'"
+        " RETURNING id)"
+        " INSERT INTO appointments (office_id, request_id, slot_id, code, priority_class)"
+        " SELECT 'bpp', r.id, s.id, '",
+        code, "', '", priority, "' FROM r, s"));
+  }
+
+  static v1::CheckInRequest ByCode(const std::string& code, double temp = 36.6, bool mask = true) {
+    v1::CheckInRequest r;
+    r.set_request_id(NewUuid());
+    r.set_appointment_code(code);
+    r.mutable_screening()->set_temperature_c(temp);
+    r.mutable_screening()->set_mask(mask);
+    return r;
+  }
+
+  static v1::CheckInRequest WalkIn(const std::string& name,
+                                   v1::PriorityClass p = v1::PRIORITY_CLASS_NONE,
+                                   double temp = 36.6, bool mask = true, int64_t case_id = 0) {
+    v1::CheckInRequest r;
+    r.set_request_id(NewUuid());
+    r.mutable_walk_in()->set_name(name);
+    r.mutable_walk_in()->set_service("SIP_PERAWAT");
+    r.mutable_walk_in()->set_priority_class(p);
+    r.mutable_walk_in()->set_phone("081298765432");
+    r.mutable_walk_in()->set_case_id(case_id);
+    r.mutable_screening()->set_temperature_c(temp);
+    r.mutable_screening()->set_mask(mask);
+    return r;
+  }
+
+  v1::CheckInResponse CheckIn(const v1::CheckInRequest& r) {
+    v1::CheckInResponse resp;
+    grpc::Status s = queue_->CheckIn(Ctx(counter_).get(), r, &resp);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return resp;
+  }
+
+  // Calls the next ticket at `counter`; id 0 when nobody waits.
+  v1::Ticket Call(const std::string& counter, grpc::Status* status = nullptr) {
+    v1::CallNextRequest r;
+    r.set_request_id(NewUuid());
+    r.set_counter_id(counter);
+    v1::CallNextResponse resp;
+    grpc::Status s = queue_->CallNext(Ctx(counter_).get(), r, &resp);
+    if (status != nullptr) {
+      *status = s;
+    } else {
+      EXPECT_TRUE(s.ok()) << s.error_message();
+    }
+    return resp.ticket();
+  }
+
+  using ActFn = grpc::Status (v1::QueueService::Stub::*)(grpc::ClientContext*,
+                                                         const v1::TicketActionRequest&,
+                                                         v1::Ticket*);
+  grpc::Status Act(ActFn fn, int64_t ticket_id, v1::Ticket* out = nullptr) {
+    v1::TicketActionRequest r;
+    r.set_request_id(NewUuid());
+    r.set_ticket_id(ticket_id);
+    v1::Ticket tmp;
+    return (queue_.get()->*fn)(Ctx(counter_).get(), r, out ? out : &tmp);
+  }
+
+  void Finish(int64_t ticket_id) {
+    grpc::Status s = Act(&v1::QueueService::Stub::Finish, ticket_id);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+  }
+
+  std::unique_ptr<v1::QueueService::Stub> queue_;
+};
+
+TEST_F(QueueTest, OnTimeAppointmentGoesAheadOfAnEarlierWalkIn) {
+  v1::CheckInResponse walk = CheckIn(WalkIn("Andi Wijaya"));
+  ASSERT_TRUE(walk.has_ticket());
+  EXPECT_EQ(walk.ticket().label(), "W-001");
+  EXPECT_EQ(walk.visit().arrival(), "walk_in");
+  Book("ONT-001", 9, 0);
+  v1::CheckInResponse appt = CheckIn(ByCode("ont-001"));  // codes are case-insensitive
+  ASSERT_TRUE(appt.has_ticket());
+  EXPECT_EQ(appt.ticket().label(), "A-001");
+  EXPECT_EQ(appt.ticket().lane(), v1::LANE_APPOINTMENT);
+  EXPECT_EQ(appt.visit().arrival(), "on_time");
+  EXPECT_EQ(server_->Query("SELECT state FROM appointments WHERE code = 'ONT-001'"), "checked_in");
+
+  v1::Ticket first = Call("C1");
+  EXPECT_EQ(first.label(), "A-001");
+  EXPECT_EQ(first.state(), v1::TICKET_STATE_CALLED);
+  EXPECT_EQ(first.counter_id(), "C1");
+  EXPECT_EQ(Call("C2").label(), "W-001");
+  EXPECT_EQ(Call("C3").id(), 0);  // nobody waits: an empty answer, not an error
+}
+
+TEST_F(QueueTest, LateRuleAsStated) {
+  // 09:00 now. 08:40 is within the 15 minutes' grace... no: 20 minutes late.
+  Book("LATE-01", 8, 40);
+  Book("GRACE-01", 8, 45);
+  Book("EARLY-01", 10, 0);
+  Book("SOON-01", 9, 30);
+  v1::CheckInResponse late = CheckIn(ByCode("LATE-01"));
+  EXPECT_EQ(late.visit().arrival(), "late");
+  EXPECT_EQ(late.ticket().lane(), v1::LANE_WALK_IN);
+  EXPECT_EQ(late.ticket().label(), "W-001");
+  v1::CheckInResponse grace = CheckIn(ByCode("GRACE-01"));
+  EXPECT_EQ(grace.visit().arrival(), "on_time");
+  EXPECT_EQ(grace.ticket().lane(), v1::LANE_APPOINTMENT);
+  v1::CheckInResponse soon = CheckIn(ByCode("SOON-01"));  // 30 minutes early: window open
+  EXPECT_EQ(soon.ticket().lane(), v1::LANE_APPOINTMENT);
+
+  v1::CheckInResponse resp;
+  grpc::Status s = queue_->CheckIn(Ctx(counter_).get(), ByCode("EARLY-01"), &resp);
+  EXPECT_EQ(s.error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_THAT(s.error_message(), HasSubstr("check-in opens at 09:30"));
+  EXPECT_EQ(server_->Query("SELECT state FROM appointments WHERE code = 'EARLY-01'"), "booked");
+  // A second check-in of the same appointment is refused, naming why.
+  s = queue_->CheckIn(Ctx(counter_).get(), ByCode("GRACE-01"), &resp);
+  EXPECT_EQ(s.error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_THAT(s.error_message(), HasSubstr("checked_in"));
+  // The appointment lane goes by slot: 08:45 before 09:30.
+  EXPECT_EQ(Call("C1").label(), grace.ticket().label());
+}
+
+TEST_F(QueueTest, PriorityServedWithinItsBoundWhileWalkInsStillProgress) {
+  for (int i = 0; i < 8; ++i)
+    CheckIn(WalkIn(absl::StrCat("Walk In ", std::string(1, char('A' + i)))));
+  for (int i = 0; i < 8; ++i) {
+    CheckIn(
+        WalkIn(absl::StrCat("Lansia ", std::string(1, char('A' + i))), v1::PRIORITY_CLASS_ELDERLY));
+  }
+  std::vector<std::string> lanes;
+  for (int i = 0; i < 16; ++i) {
+    v1::Ticket t = Call("C1");
+    ASSERT_NE(t.id(), 0) << i;
+    lanes.push_back(t.label().substr(0, 1));
+    Finish(t.id());
+  }
+  // While both lanes wait: priority is passed over at most twice in a row, walk-ins at most six
+  // times (the bounds of the 3:2:1 weights); both progress.
+  int p_run = 0, w_run = 0, p_served = 0, w_served = 0;
+  for (const auto& l : lanes) {
+    bool p_waiting = p_served < 8, w_waiting = w_served < 8;
+    if (l == "P") {
+      ++p_served;
+      p_run = 0;
+      if (w_waiting) ++w_run;
+    } else {
+      ++w_served;
+      w_run = 0;
+      if (p_waiting) ++p_run;
+    }
+    EXPECT_LE(p_run, 2);
+    EXPECT_LE(w_run, 6);
+  }
+  EXPECT_EQ(lanes[0], "P");  // checked in last, called first
+  EXPECT_EQ(p_served, 8);
+  EXPECT_EQ(w_served, 8);
+  // Walk-ins were served before the priority lane ran dry.
+  auto last_p = std::find(lanes.rbegin(), lanes.rend(), "P");
+  EXPECT_GT(std::count(last_p, lanes.rend(), "W"), 0);
+}
+
+TEST_F(QueueTest, EstimatedWaitFollowsTheInterleavingAndOpenCounters) {
+  for (int i = 0; i < 3; ++i)
+    CheckIn(WalkIn(absl::StrCat("Walk In ", std::string(1, char('A' + i)))));
+  v1::CheckInResponse p = CheckIn(WalkIn("Lansia Satu", v1::PRIORITY_CLASS_ELDERLY));
+  EXPECT_EQ(p.ticket().calls_ahead(), 0);
+  EXPECT_EQ(p.ticket().estimated_wait_minutes(), 0);
+  v1::ListTicketsRequest req;
+  req.set_state(v1::TICKET_STATE_WAITING);
+  v1::ListTicketsResponse list;
+  ASSERT_TRUE(queue_->ListTickets(Ctx(counter_).get(), req, &list).ok());
+  ASSERT_EQ(list.tickets_size(), 4);
+  std::map<std::string, int> ahead;
+  for (const auto& t : list.tickets()) ahead[t.label()] = t.calls_ahead();
+  EXPECT_EQ(ahead["P-001"], 0);
+  EXPECT_EQ(ahead["W-001"], 1);
+  EXPECT_EQ(ahead["W-003"], 3);
+  v1::GetTicketRequest g;
+  g.set_ticket_id(list.tickets(2).id());  // W-003
+  v1::Ticket w3;
+  ASSERT_TRUE(queue_->GetTicket(Ctx(counter_).get(), g, &w3).ok());
+  EXPECT_EQ(w3.label(), "W-003");
+  // 3 calls ahead, 4 open counters, 8 minutes each (no finished ticket yet): one round.
+  EXPECT_EQ(w3.estimated_wait_minutes(), 8);
+  server_->Query("UPDATE counters SET open = false WHERE id IN ('C2', 'C3', 'C4')");
+  ASSERT_TRUE(queue_->GetTicket(Ctx(counter_).get(), g, &w3).ok());
+  EXPECT_EQ(w3.estimated_wait_minutes(), 24);
+}
+
+TEST_F(QueueTest, FailedScreeningRecordsTheVisitAndOffersSiberOrOnline) {
+  v1::Case c = SubmitAsClinicA();
+  Book("FEVER-01", 9, 0, "HEALTH_WORKER", c.id());
+  v1::CheckInResponse fever = CheckIn(ByCode("FEVER-01", 38.2, true));
+  EXPECT_FALSE(fever.has_ticket());
+  EXPECT_FALSE(fever.visit().screening_passed());
+  EXPECT_THAT(fever.visit().screening_note(), HasSubstr("38.2"));
+  EXPECT_EQ(fever.visit().outcome(), "redirect_pending");
+  EXPECT_THAT(fever.alternatives(),
+              ElementsAre(v1::REDIRECT_HANDLING_ONLINE, v1::REDIRECT_HANDLING_SIBER_PICKUP));
+  EXPECT_EQ(server_->Query("SELECT count(*) FROM visits"), "1");
+  EXPECT_EQ(server_->Query("SELECT count(*) FROM tickets"), "0");
+
+  v1::RedirectVisitRequest r;
+  r.set_request_id(NewUuid());
+  r.set_visit_id(fever.visit().id());
+  r.set_handling(v1::REDIRECT_HANDLING_SIBER_PICKUP);
+  v1::Visit v;
+  grpc::Status s = queue_->RedirectVisit(Ctx(counter_).get(), r, &v);
+  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("address"));
+  r.set_address("Jl. Jend. Sudirman No. 1, Balikpapan");
+  r.set_latitude(-1.2654);
+  r.set_longitude(116.8312);
+  s = queue_->RedirectVisit(Ctx(counter_).get(), r, &v);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(v.outcome(), "siber_pickup");
+  EXPECT_GT(v.pickup_stop_id(), 0);
+  EXPECT_EQ(server_->Query(absl::StrCat("SELECT case_id FROM stops WHERE id = ", v.pickup_stop_id(),
+                                        " AND kind = 'pickup'")),
+            absl::StrCat(c.id()));
+  EXPECT_EQ(server_->Query("SELECT state FROM appointments WHERE code = 'FEVER-01'"), "redirected");
+  r.set_request_id(NewUuid());
+  s = queue_->RedirectVisit(Ctx(counter_).get(), r, &v);
+  EXPECT_EQ(s.error_code(), grpc::FAILED_PRECONDITION);
+
+  // A walk-in without a mask and without a case: online handling only, and a message.
+  v1::CheckInResponse bare = CheckIn(WalkIn("Rudi Hartono", v1::PRIORITY_CLASS_NONE, 36.5, false));
+  EXPECT_FALSE(bare.has_ticket());
+  EXPECT_EQ(bare.visit().screening_note(), "no mask");
+  EXPECT_THAT(bare.alternatives(), ElementsAre(v1::REDIRECT_HANDLING_ONLINE));
+  r.set_request_id(NewUuid());
+  r.set_visit_id(bare.visit().id());
+  s = queue_->RedirectVisit(Ctx(counter_).get(), r, &v);
+  EXPECT_EQ(s.error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_THAT(s.error_message(), HasSubstr("no case"));
+  r.set_request_id(NewUuid());
+  r.set_handling(v1::REDIRECT_HANDLING_ONLINE);
+  s = queue_->RedirectVisit(Ctx(counter_).get(), r, &v);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(v.outcome(), "online");
+  EXPECT_EQ(server_->Query("SELECT count(*) FROM notifications WHERE template_id = 'visit.online'"
+                           " AND address = '+6281298765432'"),
+            "1");
+}
+
+TEST_F(QueueTest, NoShowMarksTheAppointmentAndEndsTheTicket) {
+  Book("GONE-01", 9, 0);
+  v1::CheckInResponse a = CheckIn(ByCode("GONE-01"));
+  v1::Ticket t = Call("C1");
+  ASSERT_EQ(t.id(), a.ticket().id());
+  v1::Ticket recalled;
+  ASSERT_TRUE(Act(&v1::QueueService::Stub::Recall, t.id(), &recalled).ok());
+  EXPECT_EQ(recalled.calls(), 2);
+  v1::Ticket gone;
+  ASSERT_TRUE(Act(&v1::QueueService::Stub::MarkNoShow, t.id(), &gone).ok());
+  EXPECT_EQ(gone.state(), v1::TICKET_STATE_NO_SHOW);
+  EXPECT_EQ(server_->Query("SELECT state FROM appointments WHERE code = 'GONE-01'"), "no_show");
+  grpc::Status s = Act(&v1::QueueService::Stub::Finish, t.id());
+  EXPECT_EQ(s.error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_THAT(s.error_message(), HasSubstr("it is no_show"));
+  // The counter is free again.
+  EXPECT_EQ(Call("C1").id(), 0);
+}
+
+TEST_F(QueueTest, TransferGoesFirstAtTheTargetCounterAndSkipGoesToTheBack) {
+  v1::CheckInResponse w1 = CheckIn(WalkIn("Satu Orang"));
+  v1::CheckInResponse w2 = CheckIn(WalkIn("Dua Orang"));
+  v1::CheckInResponse w3 = CheckIn(WalkIn("Tiga Orang"));
+  v1::Ticket t = Call("C1");
+  ASSERT_EQ(t.id(), w1.ticket().id());
+  grpc::Status busy;
+  Call("C1", &busy);
+  EXPECT_EQ(busy.error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_THAT(busy.error_message(), HasSubstr("W-001"));
+
+  v1::TransferTicketRequest tr;
+  tr.set_request_id(NewUuid());
+  tr.set_ticket_id(t.id());
+  tr.set_to_counter_id("C9");
+  v1::Ticket moved;
+  EXPECT_EQ(queue_->Transfer(Ctx(counter_).get(), tr, &moved).error_code(), grpc::NOT_FOUND);
+  tr.set_to_counter_id("C2");
+  ASSERT_TRUE(queue_->Transfer(Ctx(counter_).get(), tr, &moved).ok());
+  EXPECT_EQ(moved.state(), v1::TICKET_STATE_WAITING);
+  EXPECT_EQ(moved.counter_id(), "C2");
+  EXPECT_EQ(Call("C3").id(), w2.ticket().id());  // not someone else's transfer
+  EXPECT_EQ(Call("C2").id(), w1.ticket().id());  // the transfer, ahead of W-003
+
+  v1::Ticket skipped;
+  ASSERT_TRUE(Act(&v1::QueueService::Stub::Skip, w2.ticket().id(), &skipped).ok());
+  EXPECT_EQ(skipped.state(), v1::TICKET_STATE_WAITING);
+  EXPECT_EQ(skipped.skips(), 1);
+  EXPECT_EQ(Call("C3").id(), w3.ticket().id());  // the skipped one queues behind W-003
+  Finish(w3.ticket().id());
+  EXPECT_EQ(Call("C3").id(), w2.ticket().id());
+}
+
+TEST_F(QueueTest, SeatedTicketsGoToASeatedCounterWhileOneIsOpen) {
+  server_->Query("UPDATE counters SET seated = true WHERE id = 'C4'");
+  v1::CheckInRequest r = WalkIn("Kursi Roda", v1::PRIORITY_CLASS_DISABILITY);
+  r.set_seated(true);
+  v1::CheckInResponse seated = CheckIn(r);
+  EXPECT_TRUE(seated.ticket().seated());
+  v1::CheckInResponse plain = CheckIn(WalkIn("Berdiri Saja"));
+  EXPECT_EQ(Call("C1").id(), plain.ticket().id());
+  EXPECT_EQ(Call("C4").id(), seated.ticket().id());
+}
+
+TEST_F(QueueTest, TwoCountersCallingAtOnceNeverGetTheSameTicket) {
+  constexpr int kTickets = 40;
+  for (int i = 0; i < kTickets; ++i)
+    CheckIn(WalkIn(absl::StrCat("Pengunjung ", std::string(1, char('A' + i % 26)))));
+  std::mutex mu;
+  std::vector<int64_t> served;
+  std::atomic<int> errors{0};
+  auto counter = [&](const std::string& id) {
+    auto stub = v1::QueueService::NewStub(server_->channel());
+    for (;;) {
+      v1::CallNextRequest r;
+      r.set_request_id(NewUuid());
+      r.set_counter_id(id);
+      v1::CallNextResponse resp;
+      grpc::Status s = stub->CallNext(Ctx(counter_).get(), r, &resp);
+      if (!s.ok()) {
+        ++errors;
+        return;
+      }
+      if (!resp.has_ticket()) return;
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        served.push_back(resp.ticket().id());
+      }
+      v1::TicketActionRequest f;
+      f.set_request_id(NewUuid());
+      f.set_ticket_id(resp.ticket().id());
+      v1::Ticket done;
+      if (!stub->Finish(Ctx(counter_).get(), f, &done).ok()) ++errors;
+    }
+  };
+  std::thread a(counter, "C1"), b(counter, "C2");
+  a.join();
+  b.join();
+  EXPECT_EQ(errors.load(), 0);
+  EXPECT_EQ(served.size(), static_cast<size_t>(kTickets));
+  EXPECT_EQ(std::set<int64_t>(served.begin(), served.end()).size(), static_cast<size_t>(kTickets));
+  EXPECT_EQ(server_->Query("SELECT count(*) FROM tickets WHERE state = 'done'"), "40");
+  EXPECT_EQ(server_->Query("SELECT count(*) FROM queue_events WHERE kind = 'called'"), "40");
+}
+
+TEST_F(QueueTest, WatchQueueDeliversEveryCallInOrderToTwoWatchers) {
+  struct Watcher {
+    std::unique_ptr<grpc::ClientContext> ctx;
+    std::unique_ptr<v1::QueueService::Stub> stub;
+    std::vector<v1::QueueEvent> events;
+    int64_t snapshot_seq = -1;
+    absl::Notification ready;
+    std::thread thread;
+  };
+  constexpr size_t kEvents = 12;  // 4 issued, 4 called, 4 done
+  auto run = [&](Watcher& w) {
+    auto reader = w.stub->WatchQueue(w.ctx.get(), v1::WatchQueueRequest());
+    v1::QueueUpdate u;
+    if (reader->Read(&u)) w.snapshot_seq = u.board().seq();
+    w.ready.Notify();
+    while (reader->Read(&u)) {
+      w.events.push_back(u.event());
+      if (w.events.size() == kEvents) break;
+    }
+    w.ctx->TryCancel();
+  };
+  Watcher w[2];
+  for (auto& x : w) {
+    x.ctx = Ctx(counter_);
+    x.stub = v1::QueueService::NewStub(server_->channel());
+  }
+  for (auto& x : w) x.thread = std::thread(run, std::ref(x));
+  for (auto& x : w) x.ready.WaitForNotification();
+
+  std::vector<std::string> expected;
+  for (int i = 0; i < 4; ++i) {
+    v1::CheckInResponse c = CheckIn(WalkIn(absl::StrCat("Tamu ", std::string(1, char('A' + i)))));
+    expected.push_back("issued " + c.ticket().label());
+  }
+  for (int i = 0; i < 4; ++i) {
+    std::string counter = i % 2 == 0 ? "C1" : "C2";
+    v1::Ticket t = Call(counter);
+    expected.push_back("called " + t.label() + " " + counter);
+    Finish(t.id());
+    expected.push_back("done " + t.label() + " " + counter);
+  }
+  EXPECT_EQ(expected.size(), kEvents);
+  for (auto& x : w) x.thread.join();
+
+  for (auto& x : w) {
+    EXPECT_EQ(x.snapshot_seq, 0);
+    std::vector<std::string> got;
+    int64_t seq = x.snapshot_seq;
+    for (const auto& e : x.events) {
+      EXPECT_EQ(e.seq(), seq + 1);  // no gap, no repeat
+      seq = e.seq();
+      got.push_back(e.kind() + " " + e.label() +
+                    (e.counter_id().empty() ? "" : " " + e.counter_id()));
+    }
+    EXPECT_EQ(got, expected);
+  }
+}
+
+TEST_F(QueueTest, RequestIdReplayDuplicatesNothing) {
+  v1::CheckInRequest r = WalkIn("Ulang Lagi");
+  v1::CheckInResponse first = CheckIn(r);
+  v1::CheckInResponse again = CheckIn(r);
+  EXPECT_EQ(first.ticket().id(), again.ticket().id());
+  EXPECT_EQ(server_->Query("SELECT count(*) FROM visits"), "1");
+  EXPECT_EQ(server_->Query("SELECT count(*) FROM tickets"), "1");
+
+  v1::CallNextRequest call;
+  call.set_request_id(NewUuid());
+  call.set_counter_id("C1");
+  v1::CallNextResponse c1, c2;
+  ASSERT_TRUE(queue_->CallNext(Ctx(counter_).get(), call, &c1).ok());
+  ASSERT_TRUE(queue_->CallNext(Ctx(counter_).get(), call, &c2).ok());
+  EXPECT_EQ(c1.ticket().id(), c2.ticket().id());
+  EXPECT_EQ(server_->Query("SELECT count(*) FROM queue_events WHERE kind = 'called'"), "1");
+}
+
+TEST_F(QueueTest, FieldsAndRolesAreChecked) {
+  v1::CheckInRequest r = WalkIn("Tanpa Skrining");
+  r.clear_screening();
+  v1::CheckInResponse resp;
+  grpc::Status s = queue_->CheckIn(Ctx(counter_).get(), r, &resp);
+  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("screening"));
+  r = WalkIn("Salah Ukur", v1::PRIORITY_CLASS_NONE, 99);
+  s = queue_->CheckIn(Ctx(counter_).get(), r, &resp);
+  EXPECT_THAT(s.error_message(), HasSubstr("screening.temperature_c"));
+  r = WalkIn("Layanan Aneh");
+  r.mutable_walk_in()->set_service("NOPE");
+  s = queue_->CheckIn(Ctx(counter_).get(), r, &resp);
+  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("walk_in.service"));
+  s = queue_->CheckIn(Ctx(counter_).get(), ByCode("NOPE-00"), &resp);
+  EXPECT_EQ(s.error_code(), grpc::NOT_FOUND);
+  grpc::Status call;
+  Call("", &call);
+  EXPECT_EQ(call.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(call.error_message(), HasSubstr("counter_id"));
+
+  v1::CallNextRequest c;
+  c.set_request_id(NewUuid());
+  c.set_counter_id("C1");
+  v1::CallNextResponse cr;
+  EXPECT_EQ(queue_->CallNext(Ctx(clinic_a_).get(), c, &cr).error_code(), grpc::PERMISSION_DENIED);
+  // Another office's counter staff do not see this office's tickets.
+  CheckIn(WalkIn("Kantor Ini"));
+  v1::ListTicketsResponse list;
+  ASSERT_TRUE(
+      queue_->ListTickets(Ctx(other_office_officer_).get(), v1::ListTicketsRequest(), &list).ok());
+  EXPECT_EQ(list.tickets_size(), 0);
+}
+
+}  // namespace
+}  // namespace loket::itest
