@@ -8,8 +8,9 @@
 namespace loket::cli {
 
 bool IsBooleanFlag(absl::string_view name) {
-  static constexpr std::array<absl::string_view, 5> kBooleans = {"json", "help", "draft", "overdue",
-                                                                 "all"};
+  static constexpr std::array<absl::string_view, 7> kBooleans = {
+      "json", "help", "draft", "overdue",
+      "all",  "once", "seated"};  // the live queue: `display --once`, `office checkin --seated`
   for (absl::string_view b : kBooleans) {
     if (name == b) return true;
   }

@@ -1,0 +1,347 @@
+// The live office queue (QueueService): `loket office checkin|walk-in|redirect|tickets|ticket`,
+// `loket counter next|recall|skip|no-show|transfer|done`, and `loket display`, the board.
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "clients/cli/command.h"
+#include "clients/cli/output.h"
+#include "loket/v1/queue.grpc.pb.h"
+
+namespace loket::cli {
+namespace {
+
+using QueueStub = v1::QueueService::Stub;
+
+std::unique_ptr<QueueStub> Stub(const Invocation& in) {
+  return v1::QueueService::NewStub(in.session().channel());
+}
+
+std::string StateName(v1::TicketState s) {
+  std::string n = v1::TicketState_Name(s);
+  return absl::AsciiStrToLower(n.substr(std::string("TICKET_STATE_").size()));
+}
+
+std::string LaneName(v1::Lane l) {
+  std::string n = v1::Lane_Name(l);
+  return absl::AsciiStrToLower(n.substr(std::string("LANE_").size()));
+}
+
+std::string FormatTicket(const v1::Ticket& t) {
+  std::string line =
+      absl::StrFormat("%-6s #%-5d %-11s %-8s %-12s %s", t.label(), t.id(), LaneName(t.lane()),
+                      StateName(t.state()), t.service(), t.name());
+  if (t.seated()) absl::StrAppend(&line, "  [seated]");
+  if (!t.counter_id().empty()) {
+    absl::StrAppend(&line, t.state() == v1::TICKET_STATE_WAITING ? "  sent to " : "  at ",
+                    t.counter_id());
+  }
+  if (t.state() == v1::TICKET_STATE_WAITING) {
+    absl::StrAppend(&line, "  ", t.calls_ahead(), " ahead, ~", t.estimated_wait_minutes(), " min");
+  }
+  return line + "\n";
+}
+
+std::string FormatVisit(const v1::Visit& v) {
+  std::string s = absl::StrFormat("Visit %d: %s, %s, %.1f °C, %s, %s\n", v.id(), v.name(),
+                                  v.service(), v.screening().temperature_c(),
+                                  v.screening().mask() ? "masked" : "no mask", v.outcome());
+  if (!v.appointment_code().empty()) {
+    absl::StrAppend(&s, "  appointment ", v.appointment_code(), " (", v.arrival(), ")\n");
+  }
+  if (!v.screening_passed()) absl::StrAppend(&s, "  screening failed: ", v.screening_note(), "\n");
+  if (v.pickup_stop_id() != 0) {
+    absl::StrAppend(&s, "  SIBER pickup stop ", v.pickup_stop_id(), " for case ", v.case_id(),
+                    "\n");
+  }
+  return s;
+}
+
+absl::StatusOr<v1::Screening> ScreeningFlags(const Invocation& in) {
+  v1::Screening s;
+  double temp = 0;
+  if (!absl::SimpleAtod(in.args().Get("temp"), &temp)) {
+    return absl::InvalidArgumentError("--temp: the measured temperature in °C, e.g. 36.6");
+  }
+  s.set_temperature_c(temp);
+  std::string mask = absl::AsciiStrToLower(in.args().Get("mask"));
+  if (mask != "yes" && mask != "no") return absl::InvalidArgumentError("--mask: yes or no");
+  s.set_mask(mask == "yes");
+  return s;
+}
+
+int CheckIn(const Invocation& in, v1::CheckInRequest req) {
+  absl::StatusOr<v1::Screening> screening = ScreeningFlags(in);
+  if (!screening.ok()) return in.UsageError(screening.status().message());
+  absl::StatusOr<std::string> request_id = in.RequestId();
+  if (!request_id.ok()) return in.UsageError(request_id.status().message());
+  req.set_request_id(*request_id);
+  *req.mutable_screening() = *screening;
+  req.set_seated(in.args().Has("seated"));
+  auto stub = Stub(in);
+  v1::CheckInResponse reply;
+  grpc::Status status =
+      in.session().Call([&](grpc::ClientContext& ctx) { return stub->CheckIn(&ctx, req, &reply); });
+  if (!status.ok()) return in.ServerError(status);
+  std::string human = FormatVisit(reply.visit());
+  if (reply.has_ticket()) {
+    absl::StrAppend(&human, "Ticket ", reply.ticket().label(), " (#", reply.ticket().id(),
+                    "), about ", reply.ticket().estimated_wait_minutes(), " min.\n");
+  } else {
+    std::vector<std::string> alt;
+    for (int a : reply.alternatives()) {
+      alt.push_back(a == v1::REDIRECT_HANDLING_ONLINE ? "online" : "siber");
+    }
+    absl::StrAppend(&human, "No ticket. Offer: ", absl::StrJoin(alt, " or "),
+                    " (loket office redirect ", reply.visit().id(), " --handling ...)\n");
+  }
+  return in.Reply(reply, human);
+}
+
+int CheckInByCode(const Invocation& in) {
+  v1::CheckInRequest req;
+  req.set_appointment_code(in.arg(0));
+  return CheckIn(in, std::move(req));
+}
+
+int WalkIn(const Invocation& in) {
+  v1::CheckInRequest req;
+  v1::WalkIn* w = req.mutable_walk_in();
+  w->set_name(in.args().Get("name"));
+  w->set_service(in.args().Get("service"));
+  w->set_phone(in.args().Get("phone"));
+  w->set_language(in.args().Get("language"));
+  std::string priority = absl::AsciiStrToUpper(in.args().Get("priority", "none"));
+  v1::PriorityClass p;
+  if (!v1::PriorityClass_Parse("PRIORITY_CLASS_" + priority, &p)) {
+    return in.UsageError("--priority: none, elderly, disability or health_worker");
+  }
+  w->set_priority_class(p);
+  if (in.args().Has("case")) {
+    absl::StatusOr<int64_t> id = ParsePositive("--case", in.args().Get("case"));
+    if (!id.ok()) return in.UsageError(id.status().message());
+    w->set_case_id(*id);
+  }
+  return CheckIn(in, std::move(req));
+}
+
+int Redirect(const Invocation& in) {
+  absl::StatusOr<int64_t> id = in.IdArg(0);
+  if (!id.ok()) return in.UsageError(id.status().message());
+  v1::RedirectVisitRequest req;
+  req.set_visit_id(*id);
+  std::string h = absl::AsciiStrToLower(in.args().Get("handling"));
+  if (h == "online") {
+    req.set_handling(v1::REDIRECT_HANDLING_ONLINE);
+  } else if (h == "siber") {
+    req.set_handling(v1::REDIRECT_HANDLING_SIBER_PICKUP);
+  } else {
+    return in.UsageError("--handling: online or siber");
+  }
+  req.set_address(in.args().Get("address"));
+  double lat = 0, lon = 0;
+  if ((in.args().Has("lat") && !absl::SimpleAtod(in.args().Get("lat"), &lat)) ||
+      (in.args().Has("lon") && !absl::SimpleAtod(in.args().Get("lon"), &lon))) {
+    return in.UsageError("--lat/--lon: decimal degrees, e.g. -1.2654 116.8312");
+  }
+  req.set_latitude(lat);
+  req.set_longitude(lon);
+  absl::StatusOr<std::string> request_id = in.RequestId();
+  if (!request_id.ok()) return in.UsageError(request_id.status().message());
+  req.set_request_id(*request_id);
+  auto stub = Stub(in);
+  v1::Visit reply;
+  grpc::Status status = in.session().Call(
+      [&](grpc::ClientContext& ctx) { return stub->RedirectVisit(&ctx, req, &reply); });
+  if (!status.ok()) return in.ServerError(status);
+  return in.Reply(reply, FormatVisit(reply));
+}
+
+int ListTickets(const Invocation& in) {
+  v1::ListTicketsRequest req;
+  req.set_day(in.args().Get("day"));
+  std::string state = absl::AsciiStrToUpper(in.args().Get("state"));
+  if (!state.empty()) {
+    v1::TicketState s;
+    if (!v1::TicketState_Parse("TICKET_STATE_" + state, &s)) {
+      return in.UsageError("--state: waiting, called, done or no_show");
+    }
+    req.set_state(s);
+  }
+  auto stub = Stub(in);
+  v1::ListTicketsResponse reply;
+  grpc::Status status = in.session().Call(
+      [&](grpc::ClientContext& ctx) { return stub->ListTickets(&ctx, req, &reply); });
+  if (!status.ok()) return in.ServerError(status);
+  std::string human;
+  for (const auto& t : reply.tickets()) human += FormatTicket(t);
+  if (human.empty()) human = "No tickets.\n";
+  return in.Reply(reply, human);
+}
+
+int ShowTicket(const Invocation& in) {
+  absl::StatusOr<int64_t> id = in.IdArg(0);
+  if (!id.ok()) return in.UsageError(id.status().message());
+  v1::GetTicketRequest req;
+  req.set_ticket_id(*id);
+  auto stub = Stub(in);
+  v1::Ticket reply;
+  grpc::Status status = in.session().Call(
+      [&](grpc::ClientContext& ctx) { return stub->GetTicket(&ctx, req, &reply); });
+  if (!status.ok()) return in.ServerError(status);
+  return in.Reply(reply, FormatTicket(reply));
+}
+
+int Next(const Invocation& in) {
+  absl::StatusOr<std::string> request_id = in.RequestId();
+  if (!request_id.ok()) return in.UsageError(request_id.status().message());
+  v1::CallNextRequest req;
+  req.set_request_id(*request_id);
+  req.set_counter_id(in.args().Get("counter"));
+  auto stub = Stub(in);
+  v1::CallNextResponse reply;
+  grpc::Status status = in.session().Call(
+      [&](grpc::ClientContext& ctx) { return stub->CallNext(&ctx, req, &reply); });
+  if (!status.ok()) return in.ServerError(status);
+  if (!reply.has_ticket()) return in.Reply(reply, "Nobody is waiting for this counter.\n");
+  return in.Reply(reply, absl::StrCat("Calling ", reply.ticket().label(), " to ", req.counter_id(),
+                                      ".\n", FormatTicket(reply.ticket())));
+}
+
+using ActRpc = grpc::Status (QueueStub::*)(grpc::ClientContext*, const v1::TicketActionRequest&,
+                                           v1::Ticket*);
+
+Command ActCommand(const char* name, const char* help, ActRpc rpc) {
+  return {name, "TICKET [--request-id UUID]", help, [rpc](const Invocation& in) {
+            absl::StatusOr<int64_t> id = in.IdArg(0);
+            if (!id.ok()) return in.UsageError(id.status().message());
+            absl::StatusOr<std::string> request_id = in.RequestId();
+            if (!request_id.ok()) return in.UsageError(request_id.status().message());
+            v1::TicketActionRequest req;
+            req.set_request_id(*request_id);
+            req.set_ticket_id(*id);
+            auto stub = Stub(in);
+            v1::Ticket reply;
+            grpc::Status status = in.session().Call(
+                [&](grpc::ClientContext& ctx) { return ((*stub).*rpc)(&ctx, req, &reply); });
+            if (!status.ok()) return in.ServerError(status);
+            return in.Reply(reply, FormatTicket(reply));
+          }};
+}
+
+int Transfer(const Invocation& in) {
+  absl::StatusOr<int64_t> id = in.IdArg(0);
+  if (!id.ok()) return in.UsageError(id.status().message());
+  absl::StatusOr<std::string> request_id = in.RequestId();
+  if (!request_id.ok()) return in.UsageError(request_id.status().message());
+  v1::TransferTicketRequest req;
+  req.set_request_id(*request_id);
+  req.set_ticket_id(*id);
+  req.set_to_counter_id(in.args().Get("to"));
+  auto stub = Stub(in);
+  v1::Ticket reply;
+  grpc::Status status = in.session().Call(
+      [&](grpc::ClientContext& ctx) { return stub->Transfer(&ctx, req, &reply); });
+  if (!status.ok()) return in.ServerError(status);
+  return in.Reply(reply, FormatTicket(reply));
+}
+
+std::string FormatBoard(const v1::QueueBoard& b) {
+  std::string s =
+      absl::StrFormat("DPMPTSP  antrean %s                     (#%d)\n", b.day(), b.seq());
+  absl::StrAppend(&s, "\nSEKARANG DILAYANI / NOW SERVING\n");
+  for (const auto& c : b.counters()) {
+    std::string serving = !c.open()         ? "(tutup / closed)"
+                          : c.has_serving() ? c.serving().label()
+                                            : "-";
+    absl::StrAppend(&s,
+                    absl::StrFormat("  %-5s %-28s %-8s%s\n", c.id(), c.name(), serving,
+                                    c.has_serving() && c.serving().seated() ? "  [duduk]" : ""));
+  }
+  absl::StrAppend(&s, "\nBERIKUTNYA / NEXT\n");
+  if (b.next().empty()) absl::StrAppend(&s, "  -\n");
+  for (const auto& t : b.next()) {
+    absl::StrAppend(&s, absl::StrFormat("  %-6s ~%d min%s%s\n", t.label(),
+                                        t.estimated_wait_minutes(), t.seated() ? "  [duduk]" : "",
+                                        t.counter_id().empty() ? "" : "  -> " + t.counter_id()));
+  }
+  absl::StrAppend(
+      &s, absl::StrFormat("\nMenunggu / waiting: prioritas %d, janji %d, langsung %d\n",
+                          b.waiting_priority(), b.waiting_appointment(), b.waiting_walk_in()));
+  return s;
+}
+
+// The board: one frame with --once, else redrawn on every change until interrupted. A dropped
+// stream reconnects (a fresh snapshot comes first, so nothing is stale).
+int Display(const Invocation& in) {
+  auto stub = Stub(in);
+  const bool once = in.args().Has("once");
+  for (int retry = 0;;) {
+    grpc::ClientContext ctx;
+    in.session().Prepare(ctx, /*with_deadline=*/once);
+    std::unique_ptr<grpc::ClientReader<v1::QueueUpdate>> reader =
+        stub->WatchQueue(&ctx, v1::WatchQueueRequest());
+    v1::QueueUpdate u;
+    std::string last_call;
+    while (reader->Read(&u)) {
+      retry = 0;
+      if (u.has_event() && (u.event().kind() == "called" || u.event().kind() == "recalled")) {
+        last_call =
+            absl::StrCat(">>> ", u.event().label(), " ke / to ", u.event().counter_id(), " <<<\n");
+      }
+      if (!u.has_board()) continue;
+      if (in.json()) {
+        std::cout << ToJson(u) << "\n" << std::flush;
+      } else {
+        // Clear the terminal and draw from the top, unless printing one frame for a script.
+        if (!once) std::cout << "\033[H\033[2J";
+        std::cout << FormatBoard(u.board()) << (last_call.empty() ? "" : "\n" + last_call)
+                  << std::flush;
+      }
+      if (once) {
+        ctx.TryCancel();
+        return kExitOk;
+      }
+    }
+    grpc::Status status = reader->Finish();
+    if (!IsRetryable(status.error_code()) || retry == kMaxRetries) return in.ServerError(status);
+    absl::SleepFor(Backoff(retry++));
+  }
+}
+
+}  // namespace
+
+std::vector<Command> QueueCommands() {
+  return {
+      {"office checkin", "CODE --temp C --mask yes|no [--seated] [--request-id UUID]",
+       "check an appointment in at the door with its screening; issues a ticket", CheckInByCode},
+      {"office walk-in",
+       "--name NAME --service CODE --temp C --mask yes|no [--priority P] [--phone P] "
+       "[--language L] [--case ID] [--seated] [--request-id UUID]",
+       "check a walk-in in with the screening; issues a ticket", WalkIn},
+      {"office redirect",
+       "VISIT --handling online|siber [--address A] [--lat X] [--lon Y] [--request-id UUID]",
+       "after a failed screening: continue online, or a SIBER pickup of the documents", Redirect},
+      {"office tickets", "[--state S] [--day YYYY-MM-DD]", "the day's tickets with waits",
+       ListTickets},
+      {"office ticket", "TICKET", "one ticket with its estimated wait", ShowTicket},
+      {"counter next", "--counter C [--request-id UUID]", "call the next ticket to a counter",
+       Next},
+      ActCommand("counter recall", "call a ticket again", &QueueStub::Recall),
+      ActCommand("counter skip", "not here yet: back to the end of its lane", &QueueStub::Skip),
+      ActCommand("counter no-show", "the visitor did not come", &QueueStub::MarkNoShow),
+      ActCommand("counter done", "the visitor has been served", &QueueStub::Finish),
+      {"counter transfer", "TICKET --to C [--request-id UUID]",
+       "send a called ticket to another counter, served there first", Transfer},
+      {"display", "[--once]", "the display board: now serving, next, per counter (live)", Display},
+  };
+}
+
+}  // namespace loket::cli

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# System test: the live queue through the loket command against two real loketd replicas on one
+# database. Walk-ins check in through replica A, a board (`loket display`) watches through replica
+# B and follows every call made on A: the stream is fed from the database, not one replica's memory.
+#  - `office walk-in` issues tickets; an elderly visitor gets a priority ticket, called first;
+#  - `display --once` prints one frame: now serving per counter, next, waiting per lane;
+#  - a failed screening issues no ticket and `office redirect --handling online` records it.
+# Environment: LOKET_BIN_DIR.
+set -euo pipefail
+: "${LOKET_BIN_DIR:?set LOKET_BIN_DIR}"
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+source "$ROOT/deploy/lib-stack.sh"
+
+loket_stack_begin loket-queue
+fail() {
+  echo "FAIL: $*" >&2
+  tail -n 20 "$WORK"/loketd-*.log >&2 2>/dev/null || true
+  exit 1
+}
+loket_fresh_db "$WORK" "$LOKET_BIN_DIR"
+export LOKET_TOKEN=$(loket_token "$DB" queue-counter counter)
+LOKET="$LOKET_BIN_DIR/loket"
+
+start_loketd() {  # NAME ADDR
+  "$LOKET_BIN_DIR/loketd" --listen="$2" --db="$DB" --pool_size=4 --log_requests=false \
+    >>"$WORK/loketd-$1.log" 2>&1 &
+  STACK_PIDS+=($!)
+  loket_wait_healthy "$LOKET_BIN_DIR" "$2" || fail "loketd $1 did not start"
+}
+A="127.0.0.1:$(pg_free_port)"
+start_loketd a "$A"
+B="127.0.0.1:$(pg_free_port)"
+start_loketd b "$B"
+
+# Waits up to 15 s for FILE to contain TEXT (a condition, not a timing assertion).
+wait_for() {
+  local i
+  for ((i = 0; i < 150; i++)); do
+    grep -q -- "$2" "$1" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  fail "never saw '$2' in $1: $(tail -n 30 "$1" 2>/dev/null)"
+}
+
+echo "== check-in"
+"$LOKET" --addr "$A" office walk-in --name "Andi Wijaya" --service SIP_PERAWAT --temp 36.6 \
+  --mask yes | tee "$WORK/w1.out"
+grep -q "Ticket W-001" "$WORK/w1.out" || fail "first walk-in got no W-001"
+"$LOKET" --addr "$A" office walk-in --name "Budi Santoso" --service SIP_PERAWAT --temp 36.4 \
+  --mask yes >/dev/null
+"$LOKET" --addr "$A" office walk-in --name "Oma Lestari" --service SIP_PERAWAT --temp 36.8 \
+  --mask yes --priority elderly --seated | tee "$WORK/p1.out"
+grep -q "Ticket P-001" "$WORK/p1.out" || fail "the elderly visitor got no P-001"
+
+echo "== a failed screening issues no ticket; the clerk redirects the visit online"
+set +e
+"$LOKET" --addr "$A" office walk-in --name "Rudi Hartono" --service SIP_PERAWAT --temp 38.4 \
+  --mask yes --phone 081298765432 >"$WORK/fever.out"
+set -e
+cat "$WORK/fever.out"
+grep -q "No ticket. Offer: online" "$WORK/fever.out" || fail "no alternatives offered"
+visit=$(sed -n 's/^Visit \([0-9]*\):.*/\1/p' "$WORK/fever.out")
+"$LOKET" --addr "$A" office redirect "$visit" --handling online | grep -q "online" ||
+  fail "redirect online"
+
+echo "== one frame of the board through replica B"
+"$LOKET" --addr "$B" display --once | tee "$WORK/frame.out"
+grep -q "BERIKUTNYA / NEXT" "$WORK/frame.out" || fail "no next list"
+first_next=$(sed -n '/BERIKUTNYA/{n;p}' "$WORK/frame.out" | awk '{print $1}')
+[[ "$first_next" == "P-001" ]] || fail "expected P-001 first in line, got $first_next"
+grep -q "prioritas 1, janji 0, langsung 2" "$WORK/frame.out" || fail "waiting counts"
+
+echo "== a live board on replica B follows calls made on replica A"
+"$LOKET" --addr "$B" display >"$WORK/live.out" 2>&1 &
+STACK_PIDS+=($!)
+wait_for "$WORK/live.out" "NOW SERVING"
+# C4 is the seated counter (deploy/seed): the seated priority ticket goes there.
+"$LOKET" --addr "$A" counter next --counter C4 | tee "$WORK/call1.out"
+grep -q "Calling P-001 to C4" "$WORK/call1.out" || fail "C4 did not call P-001"
+wait_for "$WORK/live.out" ">>> P-001 ke / to C4 <<<"
+"$LOKET" --addr "$A" counter next --counter C1 | grep -q "Calling W-001 to C1" || fail "C1 next"
+wait_for "$WORK/live.out" ">>> W-001 ke / to C1 <<<"
+ticket=$("$LOKET" --addr "$A" --json office tickets --state called | tr ',' '\n' |
+  sed -n 's/.*"id":"\{0,1\}\([0-9]*\)"\{0,1\}.*/\1/p' | head -n 1)
+[[ -n "$ticket" ]] || fail "no called ticket listed"
+"$LOKET" --addr "$A" counter done "$ticket" | grep -q "done" || fail "counter done"
+
+echo "== the frame after the calls"
+"$LOKET" --addr "$B" display --once | tee "$WORK/frame2.out"
+grep -Eq "^  C1 .*W-001" "$WORK/frame2.out" || grep -Eq "^  C4 .*P-001" "$WORK/frame2.out" ||
+  fail "the board shows nobody being served"
+echo "PASS: queue display"
