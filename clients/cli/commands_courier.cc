@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -40,8 +41,9 @@ std::string FormatStopLine(const v1::Stop& s, int offset) {
     absl::StrAppend(&what, " ", s.permit_number());
   std::string line = absl::StrFormat(
       "%3s  %-6d %-8s %5s-%-5s %5s  %-9s %s: %s", s.sequence() ? absl::StrCat(s.sequence()) : "-",
-      s.id(), EnumName(s.kind()), Clock(s.window_start(), offset), Clock(s.window_end(), offset),
-      Clock(s.planned_at(), offset), EnumName(s.state()), s.place(), what);
+      s.id(), absl::AsciiStrToLower(EnumName(s.kind())), Clock(s.window_start(), offset),
+      Clock(s.window_end(), offset), Clock(s.planned_at(), offset), EnumName(s.state()), s.place(),
+      what);
   if (!s.address().empty())
     absl::StrAppend(&line, "\n                                              ", s.address());
   if (!s.failure_reason().empty()) absl::StrAppend(&line, "  [", s.failure_reason(), "]");
