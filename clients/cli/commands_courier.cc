@@ -241,7 +241,7 @@ int Custody(const Invocation& in) {
                   "  %-9s %-26s %-24s -> %-24s%s\n", p.item(), p.holder(),
                   p.from().empty() ? "(before)" : p.from(),
                   p.until().empty() ? "(holds it now)" : p.until(),
-                  p.received_by().empty() ? "" : absl::StrCat("  received by ", p.received_by())));
+                  p.received_by().empty() ? "" : absl::StrCat("  signed: ", p.received_by())));
   }
   return in.Reply(reply, out);
 }
