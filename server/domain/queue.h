@@ -57,7 +57,9 @@ absl::StatusOr<int> MaxPasses(const LaneWeights& weights, Lane lane);
 
 // The late-arrival rule, stated: check-in opens `early` before the slot starts; up to `grace`
 // after the start the visitor is on time (appointment lane); later on the slot's day they are
-// late and queue as a walk-in; before the window opens or on another day they are turned away.
+// late and queue as a walk-in (also when Spontan's no-show sweep, which runs at the same grace,
+// has released their seat already); before the window opens or on another day they are turned
+// away.
 struct ArrivalRule {
   absl::Duration early = absl::Minutes(30);
   absl::Duration grace = absl::Minutes(15);

@@ -68,6 +68,9 @@ constexpr Statement kAppointmentTo{
     "queue_appointment_to",
     "UPDATE appointments SET state = $2, version = version + 1, updated_at = now()"
     " WHERE id = $1 AND state = $3"};
+constexpr Statement kQueuedVisitOf{
+    "queue_queued_visit_of",
+    "SELECT 1 FROM visits WHERE appointment_id = $1 AND outcome = 'queued'"};
 constexpr Statement kPermitType{"queue_permit_type",
                                 "SELECT 1 FROM permit_types WHERE office_id = $1 AND code = $2"};
 constexpr Statement kCaseOfOffice{"queue_case_of_office",
@@ -410,18 +413,25 @@ absl::StatusOr<std::string> QueueRepository::CheckIn(const Mutation& m, const Ch
     domain::PriorityClass priority = domain::PriorityClass::kNone;
     bool seated = in.seated;
     domain::Arrival arrived = domain::Arrival::kOnTime;
+    bool released = false;  // a late appointment whose seat the no-show sweep gave away
     if (by_code) {
       pqxx::result a = tx.Exec(kAppointmentByCode, office_id, code);
       if (a.empty()) return absl::NotFoundError(absl::StrCat("appointment ", code, " not found"));
       appointment_id = a[0][0].as<int64_t>();
       std::string state = a[0][1].as<std::string>();
-      if (state != "booked") {
-        return absl::FailedPreconditionError(
-            absl::StrCat("appointment ", code, " is ", state,
-                         state == "checked_in" ? ": its ticket was issued already" : ""));
-      }
       absl::Time starts = ParseTimestamp(a[0][2].as<std::string>());
       arrived = domain::ClassifyArrival(now, starts, office.utc_offset_minutes, arrival_);
+      // Past the grace, Spontan's no-show sweep may have released the seat already (no_show):
+      // the late rule holds all the same, the visitor queues as a walk-in that day.
+      released = state == "no_show" && arrived == domain::Arrival::kLate &&
+                 tx.Exec(kQueuedVisitOf, appointment_id).empty();
+      if (state != "booked" && !released) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("appointment ", code, " is ", state,
+                         state == "checked_in" ? ": its ticket was issued already"
+                         : state == "no_show"  ? ": check the visitor in as a walk-in"
+                                               : ""));
+      }
       absl::TimeZone tz = absl::FixedTimeZone(office.utc_offset_minutes * 60);
       if (arrived == domain::Arrival::kOtherDay) {
         return absl::FailedPreconditionError(
@@ -468,7 +478,7 @@ absl::StatusOr<std::string> QueueRepository::CheckIn(const Mutation& m, const Ch
             .as<int64_t>();
     CheckInOutcome out;
     if (passed) {
-      if (appointment_id != 0 &&
+      if (appointment_id != 0 && !released &&
           tx.Exec(kAppointmentCheckedIn, appointment_id).affected_rows() != 1) {
         return absl::AbortedError("the appointment changed meanwhile; retry");
       }

@@ -143,7 +143,7 @@ TEST_F(QueueTest, OnTimeAppointmentGoesAheadOfAnEarlierWalkIn) {
 }
 
 TEST_F(QueueTest, LateRuleAsStated) {
-  // 09:00 now. 08:40 is within the 15 minutes' grace... no: 20 minutes late.
+  // 09:00 now: 08:40 is 20 minutes late (past the 15 minutes' grace), 08:45 just in it.
   Book("LATE-01", 8, 40);
   Book("GRACE-01", 8, 45);
   Book("EARLY-01", 10, 0);
@@ -167,6 +167,15 @@ TEST_F(QueueTest, LateRuleAsStated) {
   s = queue_->CheckIn(Ctx(counter_).get(), ByCode("GRACE-01"), &resp);
   EXPECT_EQ(s.error_code(), grpc::FAILED_PRECONDITION);
   EXPECT_THAT(s.error_message(), HasSubstr("checked_in"));
+  // Spontan's no-show sweep released a late visitor's seat already: they still queue, as a walk-in.
+  Book("SWEPT-01", 8, 30);
+  server_->Query("UPDATE appointments SET state = 'no_show' WHERE code = 'SWEPT-01'");
+  v1::CheckInResponse swept = CheckIn(ByCode("SWEPT-01"));
+  EXPECT_EQ(swept.visit().arrival(), "late");
+  EXPECT_EQ(swept.ticket().lane(), v1::LANE_WALK_IN);
+  EXPECT_EQ(server_->Query("SELECT state FROM appointments WHERE code = 'SWEPT-01'"), "no_show");
+  s = queue_->CheckIn(Ctx(counter_).get(), ByCode("SWEPT-01"), &resp);
+  EXPECT_EQ(s.error_code(), grpc::FAILED_PRECONDITION);
   // The appointment lane goes by slot: 08:45 before 09:30.
   EXPECT_EQ(Call("C1").label(), grace.ticket().label());
 }
