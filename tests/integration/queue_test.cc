@@ -407,6 +407,18 @@ TEST_F(QueueTest, TwoCountersCallingAtOnceNeverGetTheSameTicket) {
   EXPECT_EQ(server_->Query("SELECT count(*) FROM queue_events WHERE kind = 'called'"), "40");
 }
 
+// Beside the claim's own guard: the database itself refuses a second called ticket at a counter.
+TEST_F(QueueTest, TheDatabaseAllowsOneCalledTicketPerCounter) {
+  v1::CheckInResponse a = CheckIn(WalkIn("Satu Orang"));
+  v1::CheckInResponse b = CheckIn(WalkIn("Dua Orang"));
+  ASSERT_EQ(Call("C1").id(), a.ticket().id());
+  EXPECT_THROW(server_->Query(absl::StrCat("UPDATE tickets SET state = 'called', counter_id = 'C1'"
+                                           " WHERE id = ",
+                                           b.ticket().id())),
+               std::exception);
+  EXPECT_EQ(server_->Query("SELECT count(*) FROM tickets WHERE state = 'called'"), "1");
+}
+
 TEST_F(QueueTest, WatchQueueDeliversEveryCallInOrderToTwoWatchers) {
   struct Watcher {
     std::unique_ptr<grpc::ClientContext> ctx;
