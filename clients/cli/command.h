@@ -94,6 +94,7 @@ absl::StatusOr<int64_t> ParsePositive(absl::string_view what, absl::string_view 
 std::vector<Command> CaseCommands();   // clinic, office, verify-permit
 std::vector<Command> AdminCommands();  // health, whoami, catalog, holidays, admin
 std::vector<Command> TaskCommands();   // admin tasks
+std::vector<Command> AppointmentCommands();  // office appointments, clinic book, admin calendar
 
 }  // namespace loket::cli
 

@@ -62,7 +62,7 @@ CREATE TABLE appointment_requests (
   day                  date NOT NULL,  -- office-local day of the first window: the allocation batch
   state                text NOT NULL DEFAULT 'pending'
                          CHECK (state IN ('pending', 'allocated', 'waitlisted', 'cancelled')),
-  seed                 bigint NOT NULL DEFAULT 0,  -- tie-break order, fixed at creation
+  flexible             boolean NOT NULL DEFAULT false,  -- displaced by a closure: any slot of the day
   created_by           bigint NOT NULL REFERENCES principals(id),
   created_at           timestamptz NOT NULL DEFAULT now(),
   updated_at           timestamptz NOT NULL DEFAULT now(),
