@@ -203,7 +203,7 @@ constexpr Statement kRepend{
     " updated_at = now() WHERE id = $1"};
 constexpr Statement kShrinkSlot{
     "appt_shrink_slot",
-    "UPDATE slots SET capacity = $2, reserved_priority = least(reserved_priority, $2),"
+    "UPDATE slots SET capacity = $2::int, reserved_priority = least($5::int, $2::int),"
     " booked = booked - $3, booked_priority = booked_priority - $4 WHERE id = $1"};
 constexpr Statement kCloseSlot{
     "appt_close_slot",
@@ -416,6 +416,10 @@ absl::StatusOr<std::string> AppointmentRepository::Create(const Mutation& m,
     }
     absl::Status valid = domain::ValidateApplicant(r.applicant, office->today);
     if (!valid.ok()) return valid;
+    if (r.applicant.language.empty()) r.applicant.language = "id";
+    if (r.applicant.language != "id" && r.applicant.language != "en") {
+      return absl::InvalidArgumentError("applicant.language: id or en");
+    }
     if (r.service.empty()) return absl::InvalidArgumentError("service: required (permit type)");
     if (tx.Exec(kPermitType, m.actor.office_id, r.service).empty()) {
       return absl::InvalidArgumentError(absl::StrCat("service: unknown permit type ", r.service));
@@ -711,7 +715,9 @@ absl::StatusOr<std::string> AppointmentRepository::CloseCounter(const Mutation& 
       int moved = excess > 0 ? Displace(tx, slot, excess, &priority_moved, nullptr) : 0;
       // Checked-in visitors stay: the slot keeps room for them.
       new_capacity = std::max(new_capacity, booked - moved);
-      tx.Exec(kShrinkSlot, slot, new_capacity, moved, priority_moved);
+      // The reserved seats shrink in proportion, so the day keeps general seats to re-allocate.
+      tx.Exec(kShrinkSlot, slot, new_capacity, moved, priority_moved,
+              row[2].as<int>() * after / before);
       out.displaced += moved;
     }
     EnqueueAllocation(tx, m.actor.office_id, d);
