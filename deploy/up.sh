@@ -67,6 +67,13 @@ if [[ -f "$NOTIFIER_PID_FILE" ]]; then
   echo "Stopping the running loket-notifier ..."
   loket_stop_pidfile "$NOTIFIER_PID_FILE"
 fi
+# Spontan: loket-scheduler (slots.allocate).
+SCHEDULER_PID_FILE=var/run/loket-scheduler.pid
+SCHEDULER_LOG=var/log/loket-scheduler.log
+if [[ -f "$SCHEDULER_PID_FILE" ]]; then
+  echo "Stopping the running loket-scheduler ..."
+  loket_stop_pidfile "$SCHEDULER_PID_FILE"
+fi
 if [[ -f "$PID_FILE" ]]; then
   echo "Stopping the running loketd ..."
   loket_stop_pidfile "$PID_FILE"
@@ -130,12 +137,18 @@ nohup setsid "$BIN/loket-notifier" --addr="$LISTEN" --token="$worker_token" \
   --outbox_dir="$PWD/var/outbox" --webhook_url="${LOKET_WEBHOOK_URL:-}" \
   --smtp_url="${LOKET_SMTP_URL:-}" >>"$NOTIFIER_LOG" 2>&1 </dev/null &
 echo "$!" >"$NOTIFIER_PID_FILE"
+# Spontan: the scheduler allocates appointment slots (deploy/seed/0002_spontan_calendar.sql).
+echo "Starting loket-scheduler ..."
+nohup setsid "$BIN/loket-scheduler" --addr="$LISTEN" --token="$worker_token" \
+  >>"$SCHEDULER_LOG" 2>&1 </dev/null &
+echo "$!" >"$SCHEDULER_PID_FILE"
 
 cat <<EOF
 
 Loket is up.
   loketd      pid $pid on $LISTEN, log $LOG; metrics on http://$ADMIN_LISTEN/metrics
   notifier    pid $(cat "$NOTIFIER_PID_FILE"), log $NOTIFIER_LOG; messages in var/outbox/ (webhook/, email/)
+  scheduler   pid $(cat "$SCHEDULER_PID_FILE"), log $SCHEDULER_LOG (appointment slots)
   PostgreSQL  127.0.0.1:$PG_PORT, database loket, data in var/pg (log var/pg/log)
   tokens      var/demo.env: LOKET_ADDR and LOKET_TOKEN_{$(IFS=,; tr '[:lower:]' '[:upper:]' <<<"${DEMO_ROLES[*]}")}
               (re-running deploy/up.sh revokes them and writes new ones)
