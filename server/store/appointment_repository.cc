@@ -89,10 +89,23 @@ constexpr Statement kDeleteWindows{"appt_delete_windows",
 constexpr Statement kReleaseBooked{
     "appt_release_booked",
     "WITH a AS (UPDATE appointments SET state = $2, updated_at = now(), version = version + 1"
-    "   WHERE request_id = $1 AND state = 'booked' RETURNING slot_id, priority_class)"
+    "   WHERE request_id = $1 AND state = 'booked' RETURNING id, slot_id, priority_class)"
     " UPDATE slots s SET booked = s.booked - 1,"
     "   booked_priority = s.booked_priority - (a.priority_class <> 'NONE')::int"
-    " FROM a WHERE s.id = a.slot_id RETURNING s.day::text, s.starts_at::text"};
+    " FROM a WHERE s.id = a.slot_id RETURNING s.day::text, s.starts_at::text, a.id"};
+constexpr Statement kAddReminder{
+    "appt_add_reminder",
+    "INSERT INTO appointment_reminders (office_id, appointment_id, notification_id)"
+    " VALUES ($1, $2, $3)"};
+// Reminders not yet handed to the notifier are withdrawn (their tasks end unsent).
+constexpr Statement kDropReminders{
+    "appt_drop_reminders",
+    "WITH t AS (UPDATE tasks SET state = 'done', last_error = 'withdrawn: appointment not booked',"
+    "   updated_at = now() WHERE state = 'ready' AND id IN (SELECT n.task_id FROM notifications n"
+    "   JOIN appointment_reminders r ON r.notification_id = n.id WHERE r.appointment_id = $1)"
+    "   RETURNING id)"
+    " UPDATE notifications SET status = 'failed', detail = 'withdrawn: appointment not booked'"
+    " WHERE task_id IN (SELECT id FROM t)"};
 constexpr Statement kLiveNotBooked{
     "appt_live_not_booked",
     "SELECT 1 FROM appointments WHERE request_id = $1 AND state IN ('checked_in', 'served')"};
@@ -318,7 +331,7 @@ struct Recipient {
 void NotifyAllocated(Tx& tx, const NotificationEncoder& encode,
                      const domain::NotificationPolicy& policy, const OutboxOffice& office,
                      absl::Time now, const Recipient& to, absl::Time starts_at,
-                     const std::string& code) {
+                     const std::string& code, int64_t appointment_id) {
   auto send = [&](const char* template_id, absl::Time at) {
     for (int email = 0; email < 2; ++email) {
       if (email && to.email.empty()) continue;
@@ -333,7 +346,8 @@ void NotifyAllocated(Tx& tx, const NotificationEncoder& encode,
                   {"date", Local(starts_at, office.utc_offset_minutes, "%Y-%m-%d")},
                   {"time", Local(starts_at, office.utc_offset_minutes, "%H:%M")},
                   {"code", code}};
-      EnqueueNotificationInTx(tx, encode, policy, office, now, std::move(n), at);
+      int64_t id = EnqueueNotificationInTx(tx, encode, policy, office, now, std::move(n), at);
+      if (id > 0 && at > now) tx.Exec(kAddReminder, office.id, appointment_id, id);
     }
   };
   send("appointment.confirmed", now);
@@ -379,6 +393,7 @@ int Displace(Tx& tx, int64_t slot_id, int how_many, int* priority_moved,
   int moved = 0;
   for (const auto& row : tx.Exec(kDisplaceable, slot_id, how_many)) {
     tx.Exec(kCancelAppointment, row[0].as<int64_t>());
+    tx.Exec(kDropReminders, row[0].as<int64_t>());
     tx.Exec(kRepend, row[1].as<int64_t>());
     if (row[2].as<std::string>() != "NONE") ++*priority_moved;
     if (requests) requests->push_back(row[1].as<int64_t>());
@@ -529,6 +544,7 @@ absl::StatusOr<std::string> AppointmentRepository::Cancel(const Mutation& m, int
     absl::StatusOr<AppointmentRequestRecord> before = LoadRequest(tx, m.actor, id, "");
     if (!before.ok()) return before.status();
     pqxx::result freed = tx.Exec(kReleaseBooked, id, std::string("cancelled"));
+    if (!freed.empty()) tx.Exec(kDropReminders, freed[0][2].as<int64_t>());
     tx.Exec(kSetRequestState, id, std::string("cancelled"));
     absl::StatusOr<OfficeContext> office = LoadOffice(tx, m.actor.office_id, now, offices_);
     if (!office.ok()) return office.status();
@@ -574,6 +590,7 @@ absl::StatusOr<std::string> AppointmentRepository::Reschedule(
           absl::StrCat("appointment request ", id, ": the visitor has already checked in"));
     }
     pqxx::result freed = tx.Exec(kReleaseBooked, id, std::string("cancelled"));
+    if (!freed.empty()) tx.Exec(kDropReminders, freed[0][2].as<int64_t>());
     if (!freed.empty()) EnqueueAllocation(tx, m.actor.office_id, freed[0][0].as<std::string>());
     tx.Exec(kDeleteWindows, id);
     for (size_t i = 0; i < windows.size(); ++i) {
@@ -858,20 +875,22 @@ absl::Status AppointmentRepository::ApplyAllocation(const std::string& office_id
       if (took.empty()) continue;  // the seat went meanwhile: stays pending for the next round
       absl::Time starts_at = ParseTimestamp(took[0][0].as<std::string>());
       std::string code;
+      int64_t appointment_id = 0;
       for (int tries = 0; code.empty(); ++tries) {
         if (tries == 8) return absl::InternalError("no free appointment code after 8 tries");
         std::string candidate = domain::AppointmentCode(rng());
-        if (!tx.Exec(kInsertAppointment, office_id, request_id, slot_id, candidate,
-                     req[0][0].as<std::string>(), rank)
-                 .empty()) {
+        pqxx::result ins = tx.Exec(kInsertAppointment, office_id, request_id, slot_id, candidate,
+                                   req[0][0].as<std::string>(), rank);
+        if (!ins.empty()) {
           code = candidate;
+          appointment_id = ins[0][0].as<int64_t>();
         }
       }
       tx.Exec(kSetRequestState, request_id, std::string("allocated"));
       NotifyAllocated(tx, encode_notification_, policy_, outbox, now,
                       {req[0][2].as<std::string>(), req[0][3].as<std::string>(),
                        req[0][4].as<std::string>(), req[0][5].as<std::string>()},
-                      starts_at, code);
+                      starts_at, code, appointment_id);
       // A sweep at the slot's grace time releases the seats of those who do not come.
       EnqueueInTx(tx, NewTask{office_id, kSlotsAllocateQueue,
                               absl::StrCat(outcome.day, "T",

@@ -108,6 +108,14 @@ CREATE UNIQUE INDEX appointments_live_request ON appointments (request_id)
 CREATE INDEX appointments_slot ON appointments (slot_id, state);
 CREATE INDEX appointments_office_state ON appointments (office_id, state, id);
 
+-- The reminders queued for an appointment, withdrawn when it stops being booked.
+CREATE TABLE appointment_reminders (
+  office_id        text NOT NULL,
+  appointment_id   bigint NOT NULL REFERENCES appointments(id),
+  notification_id  bigint NOT NULL REFERENCES notifications(id),
+  PRIMARY KEY (appointment_id, notification_id)
+);
+
 -- A counter closed for one day (CloseCounter): that day's slots lose its share of the capacity.
 CREATE TABLE counter_closures (
   office_id   text NOT NULL,
