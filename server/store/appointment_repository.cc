@@ -408,12 +408,34 @@ uint64_t DaySeed(const std::string& office_id, const std::string& day) {
   return h;
 }
 
+// Seats, requests and the day's coalesced task are locked in different orders by bookings,
+// cancellations and concurrent allocation rounds; PostgreSQL breaks the rare deadlock by aborting
+// one transaction, which is then simply run again (it rolled back, and request_id replay still
+// holds).
+constexpr int kTxAttempts = 4;
+
+absl::StatusOr<std::string> RunIdempotentRetrying(
+    Database::Impl& db, const Mutation& m,
+    const std::function<absl::StatusOr<std::string>(Tx&)>& fn) {
+  for (int attempt = 1;; ++attempt) {
+    absl::StatusOr<std::string> r = RunIdempotent(db, m, fn);
+    if (attempt == kTxAttempts || !absl::IsAborted(r.status())) return r;
+  }
+}
+
+absl::Status RunTxRetrying(Database::Impl& db, const std::function<absl::Status(Tx&)>& fn) {
+  for (int attempt = 1;; ++attempt) {
+    absl::Status s = db.RunTx(fn);
+    if (attempt == kTxAttempts || !absl::IsAborted(s)) return s;
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<std::string> AppointmentRepository::Create(const Mutation& m,
                                                           NewAppointmentRequest r,
                                                           const RequestEncoder& encode) {
-  return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
+  return RunIdempotentRetrying(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     absl::Time now = clock_.Now();
     absl::StatusOr<OfficeContext> office = LoadOffice(tx, m.actor.office_id, now, offices_);
     if (!office.ok()) return office.status();
@@ -526,7 +548,7 @@ absl::StatusOr<std::string> AppointmentRepository::Cancel(const Mutation& m, int
                                                           std::optional<int64_t> expected_version,
                                                           const RequestEncoder& encode) {
   if (id <= 0) return absl::InvalidArgumentError("id: required (a positive number)");
-  return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
+  return RunIdempotentRetrying(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     absl::Time now = clock_.Now();
     pqxx::result lock = tx.Exec(kLockRequest, id, m.actor.office_id, ScopeOf(m.actor));
     if (lock.empty())
@@ -564,7 +586,7 @@ absl::StatusOr<std::string> AppointmentRepository::Reschedule(
     const Mutation& m, int64_t id, std::vector<domain::TimeWindow> windows,
     std::optional<int64_t> expected_version, const RequestEncoder& encode) {
   if (id <= 0) return absl::InvalidArgumentError("id: required (a positive number)");
-  return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
+  return RunIdempotentRetrying(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     absl::Time now = clock_.Now();
     absl::StatusOr<OfficeContext> office = LoadOffice(tx, m.actor.office_id, now, offices_);
     if (!office.ok()) return office.status();
@@ -608,7 +630,7 @@ absl::StatusOr<std::string> AppointmentRepository::Reschedule(
 absl::StatusOr<std::string> AppointmentRepository::ReleaseNoShows(const Mutation& m,
                                                                   absl::CivilDay day,
                                                                   const CountEncoder& encode) {
-  return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
+  return RunIdempotentRetrying(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     std::string d = FormatDay(day);
     int n = CountOf(
         tx.Exec(kReleaseNoShows, m.actor.office_id, d, Ts(clock_.Now() - options_.no_show_grace)));
@@ -670,7 +692,7 @@ absl::StatusOr<std::string> AppointmentRepository::SetOfficeHours(
   }
   std::sort(hours.begin(), hours.end(),
             [](const auto& a, const auto& b) { return a.weekday < b.weekday; });
-  return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
+  return RunIdempotentRetrying(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     tx.Exec(kDeleteHours, m.actor.office_id);
     for (const auto& h : hours) {
       tx.Exec(kInsertHours, m.actor.office_id, h.weekday, h.opens_minute, h.closes_minute,
@@ -686,7 +708,7 @@ absl::StatusOr<std::string> AppointmentRepository::GenerateSlots(const Mutation&
                                                                  const CountEncoder& encode) {
   if (to < from) return absl::InvalidArgumentError("to: before from");
   if (to - from > 92) return absl::InvalidArgumentError("to: at most 92 days after from");
-  return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
+  return RunIdempotentRetrying(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     pqxx::result r = tx.Exec(kGenerateSlots, m.actor.office_id, FormatDay(from), FormatDay(to));
     return encode(r[0][0].as<int>());
   });
@@ -700,7 +722,7 @@ absl::StatusOr<std::string> AppointmentRepository::CloseCounter(const Mutation& 
   if (counter_id.empty()) return absl::InvalidArgumentError("counter_id: required");
   absl::Status r = domain::ValidateText(reason, "reason", 500, false);
   if (!r.ok()) return r;
-  return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
+  return RunIdempotentRetrying(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     std::string d = FormatDay(day);
     absl::Time now = clock_.Now();
     pqxx::result c = tx.Exec(kLockCounter, m.actor.office_id, counter_id);
@@ -747,7 +769,7 @@ absl::StatusOr<std::string> AppointmentRepository::CloseDay(const Mutation& m, a
                                                             const ClosureEncoder& encode) {
   absl::Status r = domain::ValidateText(reason, "reason", 500, false);
   if (!r.ok()) return r;
-  return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
+  return RunIdempotentRetrying(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     std::string d = FormatDay(day);
     pqxx::result slots = tx.Exec(kLockSlotsOfDay, m.actor.office_id, d);
     if (slots.empty()) return absl::FailedPreconditionError(absl::StrCat("day: no slots on ", d));
@@ -796,7 +818,9 @@ absl::StatusOr<AllocationInput> AppointmentRepository::LoadAllocationInput(
   in.day = d;
   in.priority_release_before = options_.priority_release_before;
   in.seed = DaySeed(office_id, d);
-  absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
+  absl::Status s = RunTxRetrying(db_.impl(), [&](Tx& tx) -> absl::Status {
+    in.slots.clear();
+    in.requests.clear();
     in.now = clock_.Now();
     // Seats of visitors who never came go back before the day is allocated again.
     tx.Exec(kReleaseNoShows, office_id, d, Ts(in.now - options_.no_show_grace));
@@ -839,7 +863,7 @@ absl::Status AppointmentRepository::ApplyAllocation(const std::string& office_id
   if (!absl::ParseCivilTime(outcome.day, &parsed)) {
     return absl::InvalidArgumentError("allocation.day: YYYY-MM-DD");
   }
-  return db_.impl().RunTx([&](Tx& tx) -> absl::Status {
+  return RunTxRetrying(db_.impl(), [&](Tx& tx) -> absl::Status {
     absl::Status finished = FinishLeasedInTx(tx, office_id, task_id, attempt, kSlotsAllocateQueue);
     if (!finished.ok()) return finished;
     absl::Time now = clock_.Now();
