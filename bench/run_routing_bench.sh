@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Routing benchmark (DESIGN.md section 8): loket-router-bench on every Solomon (56) and Li & Lim
+# Routing benchmark (DESIGN.md section 8): loket-router --instance on every Solomon (56) and Li & Lim
 # (29) instance, one at a time (the solver is single-threaded), each solution validated by
 # loket-router-check (the independent checker, reading the printed JSON). Prints one row per
 # instance and averages per class, and writes the rows to a CSV.
@@ -35,7 +35,7 @@ run_one() {  # family file class bks_vehicles bks_distance
   local name start end secs json check feasible vehicles distance gap
   name=$(basename "$file" .txt)
   start=$(date +%s.%N)
-  if ! "$BIN/loket-router-bench" --instance "$file" --time-limit "$LIMIT" --seed "$SEED" \
+  if ! "$BIN/loket-router" --instance "$file" --time-limit "$LIMIT" --seed "$SEED" \
       --vehicle_cost "$VEHICLE_COST" >"$WORK/$name.json" 2>"$WORK/$name.log"; then
     echo "$family,$name,$class,,,$bks_v,$bks_d,,,solver-error" >>"$CSV"
     printf '%-8s %-6s solver error: %s\n' "$name" "$class" "$(tail -1 "$WORK/$name.log")"

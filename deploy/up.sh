@@ -63,17 +63,17 @@ pg_start var/pg "$PG_PORT"
 # The old server goes first, so that it never runs against a newer schema.
 NOTIFIER_PID_FILE=var/run/loket-notifier.pid
 NOTIFIER_LOG=var/log/loket-notifier.log
-if [[ -f "$NOTIFIER_PID_FILE" ]]; then
-  echo "Stopping the running loket-notifier ..."
-  loket_stop_pidfile "$NOTIFIER_PID_FILE"
-fi
+ROUTER_PID_FILE=var/run/loket-router.pid
+ROUTER_LOG=var/log/loket-router.log
 # Spontan: loket-scheduler (slots.allocate).
 SCHEDULER_PID_FILE=var/run/loket-scheduler.pid
 SCHEDULER_LOG=var/log/loket-scheduler.log
-if [[ -f "$SCHEDULER_PID_FILE" ]]; then
-  echo "Stopping the running loket-scheduler ..."
-  loket_stop_pidfile "$SCHEDULER_PID_FILE"
-fi
+for f in "$NOTIFIER_PID_FILE" "$ROUTER_PID_FILE" "$SCHEDULER_PID_FILE"; do
+  if [[ -f "$f" ]]; then
+    echo "Stopping the running $(basename "$f" .pid) ..."
+    loket_stop_pidfile "$f"
+  fi
+done
 if [[ -f "$PID_FILE" ]]; then
   echo "Stopping the running loketd ..."
   loket_stop_pidfile "$PID_FILE"
@@ -100,6 +100,17 @@ done
 
 echo "Creating demo tokens ..."
 loket_write_demo_env "$DB" "$OFFICE" "$DEMO_CLINIC" "$LISTEN" var/demo.env "${DEMO_ROLES[@]}"
+
+# SIBER: the demo courier (who has a token) and a second one, both on the usual 08:00-16:00 shift.
+echo "Registering the demo couriers ..."
+courier1=$(loket_ensure_principal "$DB" "$OFFICE" demo-courier courier "" demo-courier-1)
+courier2=$(loket_ensure_principal "$DB" "$OFFICE" demo-courier-2 courier "" demo-courier-2)
+loket_sql "$DB" -v c1="$courier1" -v c2="$courier2" -v office="$OFFICE" <<'SQL'
+INSERT INTO couriers (principal_id, office_id, name, phone, capacity) VALUES
+  (:c1, :'office', 'Budi Santoso', '+6281350000001', 8),
+  (:c2, :'office', 'Rina Wulandari', '+6281350000002', 8)
+ON CONFLICT (principal_id) DO NOTHING;
+SQL
 
 echo "Starting loketd on $LISTEN ..."
 {
@@ -143,11 +154,18 @@ nohup setsid "$BIN/loket-scheduler" --addr="$LISTEN" --token="$worker_token" \
   >>"$SCHEDULER_LOG" 2>&1 </dev/null &
 echo "$!" >"$SCHEDULER_PID_FILE"
 
+# The router plans the couriers' routes whenever SIBER stops change (route.plan tasks).
+echo "Starting loket-router ..."
+nohup setsid "$BIN/loket-router" --addr="$LISTEN" --token="$worker_token" --plan_seconds=3 \
+  >>"$ROUTER_LOG" 2>&1 </dev/null &
+echo "$!" >"$ROUTER_PID_FILE"
+
 cat <<EOF
 
 Loket is up.
   loketd      pid $pid on $LISTEN, log $LOG; metrics on http://$ADMIN_LISTEN/metrics
   notifier    pid $(cat "$NOTIFIER_PID_FILE"), log $NOTIFIER_LOG; messages in var/outbox/ (webhook/, email/)
+  router      pid $(cat "$ROUTER_PID_FILE"), log $ROUTER_LOG; couriers Budi Santoso and Rina Wulandari
   scheduler   pid $(cat "$SCHEDULER_PID_FILE"), log $SCHEDULER_LOG (appointment slots)
   PostgreSQL  127.0.0.1:$PG_PORT, database loket, data in var/pg (log var/pg/log)
   tokens      var/demo.env: LOKET_ADDR and LOKET_TOKEN_{$(IFS=,; tr '[:lower:]' '[:upper:]' <<<"${DEMO_ROLES[*]}")}

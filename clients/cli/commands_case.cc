@@ -33,7 +33,8 @@ constexpr absl::string_view kSubmitUsage =
     "--permit-type CODE --nik NIK --name NAME --phone PHONE [--email E] [--str-number S] "
     "[--practice-place PLACE] [--priority NONE|ELDERLY|DISABILITY|HEALTH_WORKER] "
     "[--needs WHEELCHAIR,SIGN_LANGUAGE,SEATED_SERVICE] [--channel ONLINE|COUNTER|APPOINTMENT] "
-    "[--language id|en] [--draft] [--request-id UUID]";
+    "[--language id|en] [--pickup-day YYYY-MM-DD] [--pickup-after HH:MM] [--pickup-before HH:MM] "
+    "[--draft] [--request-id UUID]";
 constexpr absl::string_view kListUsage =
     "[--state S] [--channel C] [--permit-type T] [--clinic ID] [--overdue] [--page-size N] "
     "[--page-token T] [--all]";
@@ -52,6 +53,10 @@ int Submit(const Invocation& in) {
   req.set_practice_place(a.Get("practice-place"));
   req.set_str_number(a.Get("str-number"));
   req.set_draft(a.Has("draft"));
+  // SIBER: when the courier may come for the originals (clinic submissions).
+  req.mutable_pickup()->set_day(a.Get("pickup-day"));
+  req.mutable_pickup()->set_after(a.Get("pickup-after"));
+  req.mutable_pickup()->set_before(a.Get("pickup-before"));
   v1::Applicant* applicant = req.mutable_applicant();
   applicant->set_nik(a.Get("nik"));
   applicant->set_name(a.Get("name"));

@@ -1,5 +1,6 @@
 #include "clients/cli/enum_names.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -21,45 +22,49 @@ std::string PrefixOf(const EnumDescriptor* d) {
   return unspecified.substr(0, unspecified.size() - absl::string_view("UNSPECIFIED").size());
 }
 
-std::string ShortName(const EnumDescriptor* d, int number) {
+}  // namespace
+
+std::string ShortEnumName(const EnumDescriptor* d, int number) {
   const EnumValueDescriptor* v = d->FindValueByNumber(number);
   if (v == nullptr) return absl::StrCat("?", number);
   if (v->number() == 0) return "-";
   return v->name().substr(PrefixOf(d).size());
 }
 
-absl::StatusOr<int> ParseValue(const EnumDescriptor* d, absl::string_view flag,
-                               absl::string_view text) {
+absl::StatusOr<int> ParseEnumValue(const EnumDescriptor* d, absl::string_view flag,
+                                   absl::string_view text) {
   const std::string prefix = PrefixOf(d);
   std::string upper = absl::AsciiStrToUpper(text);
+  std::replace(upper.begin(), upper.end(), '-', '_');
   if (!absl::StartsWith(upper, prefix)) upper = prefix + upper;
   const EnumValueDescriptor* v = d->FindValueByName(upper);
   if (v != nullptr && v->number() != 0) return v->number();
   std::vector<std::string> names;
   for (int i = 0; i < d->value_count(); ++i) {
-    if (d->value(i)->number() != 0) names.push_back(ShortName(d, d->value(i)->number()));
+    if (d->value(i)->number() != 0) names.push_back(ShortEnumName(d, d->value(i)->number()));
   }
   return absl::InvalidArgumentError(absl::StrCat("--", flag, ": unknown value '", text,
                                                  "' (one of ", absl::StrJoin(names, ", "), ")"));
 }
 
+namespace {
+
 template <typename E>
 absl::Status ParseInto(absl::string_view flag, absl::string_view text, E* out) {
-  absl::StatusOr<int> n = ParseValue(google::protobuf::GetEnumDescriptor<E>(), flag, text);
-  if (!n.ok()) return n.status();
-  *out = static_cast<E>(*n);
-  return absl::OkStatus();
+  return ParseEnum(flag, text, out);
 }
 
 }  // namespace
 
-std::string Name(v1::CaseState v) { return ShortName(v1::CaseState_descriptor(), v); }
-std::string Name(v1::Channel v) { return ShortName(v1::Channel_descriptor(), v); }
-std::string Name(v1::PriorityClass v) { return ShortName(v1::PriorityClass_descriptor(), v); }
+std::string Name(v1::CaseState v) { return ShortEnumName(v1::CaseState_descriptor(), v); }
+std::string Name(v1::Channel v) { return ShortEnumName(v1::Channel_descriptor(), v); }
+std::string Name(v1::PriorityClass v) { return ShortEnumName(v1::PriorityClass_descriptor(), v); }
 std::string Name(v1::AccessibilityNeed v) {
-  return ShortName(v1::AccessibilityNeed_descriptor(), v);
+  return ShortEnumName(v1::AccessibilityNeed_descriptor(), v);
 }
-std::string Name(v1::Role v) { return absl::AsciiStrToLower(ShortName(v1::Role_descriptor(), v)); }
+std::string Name(v1::Role v) {
+  return absl::AsciiStrToLower(ShortEnumName(v1::Role_descriptor(), v));
+}
 
 absl::Status Parse(absl::string_view flag, absl::string_view text, v1::CaseState* out) {
   return ParseInto(flag, text, out);

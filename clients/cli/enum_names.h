@@ -6,7 +6,9 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "google/protobuf/generated_enum_reflection.h"
 #include "loket/v1/admin.pb.h"
 #include "loket/v1/case.pb.h"
 #include "loket/v1/common.pb.h"
@@ -29,6 +31,23 @@ absl::Status Parse(absl::string_view flag, absl::string_view text, v1::Channel* 
 absl::Status Parse(absl::string_view flag, absl::string_view text, v1::PriorityClass* out);
 absl::Status Parse(absl::string_view flag, absl::string_view text, v1::AccessibilityNeed* out);
 absl::Status Parse(absl::string_view flag, absl::string_view text, v1::Role* out);
+
+// The same for any other loket.v1 enum (new enums need no overload of their own). Dashes in
+// `text` read as underscores: --reason clinic-closed.
+std::string ShortEnumName(const google::protobuf::EnumDescriptor* d, int number);
+absl::StatusOr<int> ParseEnumValue(const google::protobuf::EnumDescriptor* d,
+                                   absl::string_view flag, absl::string_view text);
+template <typename E>
+std::string EnumName(E v) {
+  return ShortEnumName(google::protobuf::GetEnumDescriptor<E>(), v);
+}
+template <typename E>
+absl::Status ParseEnum(absl::string_view flag, absl::string_view text, E* out) {
+  absl::StatusOr<int> n = ParseEnumValue(google::protobuf::GetEnumDescriptor<E>(), flag, text);
+  if (!n.ok()) return n.status();
+  *out = static_cast<E>(*n);
+  return absl::OkStatus();
+}
 
 }  // namespace loket::cli
 

@@ -179,6 +179,7 @@ int Run(int argc, char** argv) {
   std::vector<Command> table = CaseCommands();
   for (Command& c : AdminCommands()) table.push_back(std::move(c));
   for (Command& c : TaskCommands()) table.push_back(std::move(c));
+  for (Command& c : CourierCommands()) table.push_back(std::move(c));
   for (Command& c : AppointmentCommands()) table.push_back(std::move(c));
 
   if (args.Has("help")) {

@@ -75,6 +75,7 @@ v1::DayPlan ToProto(const store::DayPlanRecord& d) {
   p.set_planned_at(OptionalUtc(d.planned_at));
   p.set_distance_m(d.distance_m);
   p.set_unassigned(d.unassigned);
+  p.set_utc_offset_minutes(d.utc_offset_minutes);
   return p;
 }
 

@@ -242,8 +242,12 @@ absl::Status OnClinicCaseChange(Tx& tx, absl::Time now, const OfficeContext& off
     }
     case CaseState::kIssued:
       return RequestDeliveryInTx(tx, now, office, c.office_id, c.id, c.clinic_id).status();
+    // Collected at the counter, delivered by hand, withdrawn or rejected: what no courier has
+    // begun is not needed any more.
     case CaseState::kWithdrawn:
     case CaseState::kRejected:
+    case CaseState::kCollected:
+    case CaseState::kDelivered:
       return CancelOpenStopsInTx(tx, c.office_id, c.id);
     default:
       return absl::OkStatus();

@@ -273,8 +273,10 @@ absl::StatusOr<int> ParseClock(const std::string& s, std::string_view field) {
   return h * 60 + m;
 }
 
-DayPlanRecord LoadDayPlan(Tx& tx, const std::string& office_id, absl::CivilDay day) {
+DayPlanRecord LoadDayPlan(Tx& tx, const std::string& office_id, absl::CivilDay day,
+                          int utc_offset_minutes) {
   DayPlanRecord p;
+  p.utc_offset_minutes = utc_offset_minutes;
   p.day = absl::FormatCivilTime(day);
   pqxx::result r = tx.Exec(kDayPlan, office_id, p.day);
   if (r.empty()) return p;
@@ -348,7 +350,7 @@ absl::StatusOr<RouteRecord> SiberRepository::GetRoute(const domain::Principal& v
          tx.Exec(kRouteOf, viewer.office_id, absl::FormatCivilTime(d), courier_id)) {
       out.stops.push_back(ForViewer(viewer, StopFromRow(row).r));
     }
-    out.plan = LoadDayPlan(tx, viewer.office_id, d);
+    out.plan = LoadDayPlan(tx, viewer.office_id, d, office->utc_offset_minutes);
     return absl::OkStatus();
   });
   if (!s.ok()) return s;
@@ -519,7 +521,8 @@ absl::StatusOr<std::pair<std::vector<StopRecord>, DayPlanRecord>> SiberRepositor
                   st, case_id);
     }
     for (const auto& row : r) out.first.push_back(ForViewer(viewer, StopFromRow(row).r));
-    out.second = LoadDayPlan(tx, viewer.office_id, day.value_or(office->today));
+    out.second = LoadDayPlan(tx, viewer.office_id, day.value_or(office->today),
+                             office->utc_offset_minutes);
     return absl::OkStatus();
   });
   if (!s.ok()) return s;
@@ -536,7 +539,7 @@ absl::StatusOr<std::string> SiberRepository::PlanDay(const Mutation& m,
     absl::CivilDay d = day.value_or(office->today);
     if (d < office->today) return absl::InvalidArgumentError("day: in the past");
     ReplanDayInTx(tx, m.actor.office_id, d);
-    return encode(LoadDayPlan(tx, m.actor.office_id, d));
+    return encode(LoadDayPlan(tx, m.actor.office_id, d, office->utc_offset_minutes));
   });
 }
 
@@ -665,7 +668,7 @@ absl::StatusOr<domain::RouterInput> SiberRepository::LoadRouterInput(const std::
     absl::Time now = clock_.Now();
     absl::StatusOr<OfficeContext> office = LoadOffice(tx, office_id, now, offices_);
     if (!office.ok()) return office.status();
-    DayPlanRecord plan = LoadDayPlan(tx, office_id, d);
+    DayPlanRecord plan = LoadDayPlan(tx, office_id, d, office->utc_offset_minutes);
     pqxx::result o = tx.Exec(kOfficeLocation, office_id);
     if (o.empty() || o[0][0].is_null()) {
       return absl::FailedPreconditionError("office " + office_id + " has no location");

@@ -75,6 +75,7 @@ struct DayPlanRecord {
   std::optional<absl::Time> planned_at;
   double distance_m = 0;
   int unassigned = 0;
+  int utc_offset_minutes = 480;
 };
 
 struct RouteRecord {

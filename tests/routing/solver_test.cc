@@ -295,6 +295,28 @@ TEST(SolverTest, TimeWindowsForceAZigZag) {
   ExpectSolvedOptimally(p, 8);
 }
 
+TEST(SolverTest, AStopBoundToAVehicleRidesWithIt) {
+  // Two vehicles, one starting far away: the stop next to the depot would go to vehicle 0, but it
+  // is bound to vehicle 1 (a courier carrying the permit it delivers).
+  Problem p = LineProblem({{1, 0}}, 2, 10);
+  p.nodes.push_back(Node{.id = 9, .x = 50, .y = 0, .ready = 0, .due = 1000, .is_depot = true});
+  p.vehicles[1].start_depot = 2;
+  p.nodes[1].only_vehicle = 1;
+  EuclideanMatrix m(p);
+  absl::StatusOr<Solution> s = Solve(p, m, Iterations(200), StillClock());
+  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_EQ(s->routes.size(), 1u);
+  EXPECT_EQ(s->routes[0].vehicle, 1);
+  EXPECT_TRUE(CheckSolution(p, m, *s).ok());
+  // The checker refuses the same stop on the other vehicle.
+  Solution wrong = MakeSolution(p, m, {{1}, {}});
+  absl::Status refused = CheckSolution(p, m, wrong);
+  EXPECT_THAT(refused.message(), HasSubstr("bound to vehicle 1"));
+  // And an out-of-range binding is an input error.
+  p.nodes[1].only_vehicle = 5;
+  EXPECT_EQ(ValidateProblem(p).code(), absl::StatusCode::kInvalidArgument);
+}
+
 TEST(SolverTest, PickupAndDeliveryPair) {
   // Pickup at (10, 0) to be delivered at (-10, 0); a plain stop at (0, 5). One vehicle of
   // capacity 1: the plain stop's unit cannot ride with the parcel, so it is served first or last.

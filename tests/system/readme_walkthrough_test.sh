@@ -32,7 +32,6 @@ DB="$LOKET_TEST_PG dbname=$DBNAME"  # a repeated keyword: the last one wins
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/loket-walk.XXXXXX")
 LOKETD_PID=""
 DB_CREATED=0
-STEP=""
 
 cleanup() {
   local rc=$? i
@@ -62,85 +61,8 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-fail() {
-  echo "FAIL [$STEP]: $*" >&2
-  exit 1
-}
-
-step() {
-  STEP=$1
-  echo
-  echo "== $STEP"
-}
-
-loket() { "$LOKET_BIN_DIR/loket" "$@"; }
-
-# show_cmd CMD...: echoes CMD, quoted so that it can be pasted into a shell, with the role it runs as.
-show_cmd() {
-  local line
-  printf -v line ' %q' "$@"
-  echo "[${ROLE:-no token}] \$${line}"
-}
-
-# run CMD...: runs CMD, keeps its stdout in $WORK/out and stderr in $WORK/err, shows both; fails the
-# test when CMD fails.
-run() {
-  show_cmd "$@"
-  local rc=0
-  "$@" >"$WORK/out" 2>"$WORK/err" || rc=$?
-  sed 's/^/    /' "$WORK/out" "$WORK/err"
-  ((rc == 0)) || fail "'$*' exited with $rc"
-}
-
-# run_fails CODE CMD...: like run, but CMD must exit with status CODE ("nonzero": any but 0).
-run_fails() {
-  local want=$1 rc=0
-  shift
-  show_cmd "$@"
-  echo "    (must fail)"
-  "$@" >"$WORK/out" 2>"$WORK/err" || rc=$?
-  sed 's/^/    /' "$WORK/out" "$WORK/err"
-  if [[ "$want" == nonzero ]]; then
-    ((rc != 0)) || fail "'$*' succeeded; it must fail"
-  else
-    ((rc == want)) || fail "'$*' exited with $rc; want $want"
-  fi
-}
-
-# expect PATTERN [WHAT]: the last command's output (stdout and stderr) matches the extended regex.
-expect() {
-  cat "$WORK/out" "$WORK/err" | grep -Eq -- "$1" ||
-    fail "expected /$1/ in the output of the last command${2:+ ($2)}"
-}
-
-expect_not() {
-  if cat "$WORK/out" "$WORK/err" | grep -Eq -- "$1"; then
-    fail "did not expect /$1/ in the output of the last command${2:+ ($2)}"
-  fi
-}
-
-# jget PATH...: from the JSON on the last command's stdout, prints the first PATH that exists
-# (dotted; proto3 JSON may name a field permitNumber or permit_number); empty when none does.
-jget() {
-  "$PY" - "$WORK/out" "$@" <<'PY'
-import json, sys
-try:
-    doc = json.load(open(sys.argv[1]))
-except ValueError as e:
-    sys.exit("not JSON: %s" % e)
-for path in sys.argv[2:]:
-    cur = doc
-    for key in path.split("."):
-        if isinstance(cur, dict) and key in cur:
-            cur = cur[key]
-        else:
-            break
-    else:
-        print(json.dumps(cur) if isinstance(cur, (dict, list)) else cur)
-        sys.exit(0)
-print("")
-PY
-}
+# shellcheck source=tests/system/lib-walk.sh
+source "$ROOT/tests/system/lib-walk.sh"
 
 # expect_listed: the JSON on the last command's stdout holds an object with "id" equal to $CASE
 # (ListCasesResponse.cases[].id).
@@ -167,12 +89,6 @@ expect_state() {
   ROLE=officer LOKET_TOKEN=$LOKET_TOKEN_OFFICER run loket --json office show "$CASE"
   got=$(jget state case.state) || fail "office show --json printed no JSON"
   [[ "$got" == "$want" || "$got" == "CASE_STATE_$want" ]] || fail "case $CASE is '$got'; want $want"
-}
-
-as() {
-  ROLE=$1
-  local var="LOKET_TOKEN_$(tr '[:lower:]' '[:upper:]' <<<"$1")"
-  export LOKET_TOKEN=${!var}
 }
 
 # --- Set-up: database, schema, seed, tokens, server ----------------------------------------------

@@ -1,11 +1,9 @@
 // loket-notifier: leases notify.send tasks, renders the message, sends it by its channel and
 // reports the outcome. Flags -> channels -> TaskLoop; SIGTERM drains.
-#include <csignal>
 #include <cstdio>
 #include <map>
 #include <memory>
 #include <string>
-#include <thread>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -18,14 +16,8 @@
 #include "workers/notify/templates.h"
 #include "workers/notify/webhook_channel.h"
 #include "workers/runtime/task_loop.h"
+#include "workers/runtime/worker_main.h"
 
-ABSL_FLAG(std::string, addr, "127.0.0.1:7400", "loketd address");
-ABSL_FLAG(std::string, token, "", "bearer token of a worker principal (or env LOKET_TOKEN)");
-ABSL_FLAG(std::string, tls_ca, "", "CA of loketd's certificate (PEM); TLS when set");
-ABSL_FLAG(std::string, tls_cert, "", "client certificate (PEM) for mTLS");
-ABSL_FLAG(std::string, tls_key, "", "client key (PEM) for mTLS");
-ABSL_FLAG(int, concurrency, 4, "tasks handled at once");
-ABSL_FLAG(int, lease_seconds, 30, "lease per task; heartbeats renew it");
 ABSL_FLAG(std::string, webhook_url, "",
           "SMS/WhatsApp gateway endpoint (HTTP POST JSON); empty: write to --outbox_dir");
 ABSL_FLAG(std::string, webhook_token, "", "bearer token for the gateway");
@@ -71,27 +63,13 @@ absl::Status HandleNotify(const std::map<std::string, std::unique_ptr<Channel>>&
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("loket-notifier: delivers Loket notifications (notify.send tasks)");
   absl::ParseCommandLine(argc, argv);
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-
-  loket::workers::WorkerOptions o;
-  o.addr = absl::GetFlag(FLAGS_addr);
-  o.token = absl::GetFlag(FLAGS_token);
-  if (o.token.empty() && std::getenv("LOKET_TOKEN") != nullptr)
-    o.token = std::getenv("LOKET_TOKEN");
-  if (o.token.empty()) {
-    std::fprintf(stderr, "loket-notifier: --token (or LOKET_TOKEN) is required\n");
+  loket::workers::BlockStopSignals();
+  absl::StatusOr<loket::workers::WorkerOptions> o =
+      loket::workers::WorkerOptionsFromFlags("notify.send", /*default_concurrency=*/4);
+  if (!o.ok()) {
+    std::fprintf(stderr, "loket-notifier: %s\n", std::string(o.status().message()).c_str());
     return 2;
   }
-  o.tls_ca = absl::GetFlag(FLAGS_tls_ca);
-  o.tls_cert = absl::GetFlag(FLAGS_tls_cert);
-  o.tls_key = absl::GetFlag(FLAGS_tls_key);
-  o.queue = "notify.send";
-  o.concurrency = absl::GetFlag(FLAGS_concurrency);
-  o.lease_seconds = absl::GetFlag(FLAGS_lease_seconds);
 
   absl::Duration timeout = absl::Seconds(absl::GetFlag(FLAGS_channel_timeout_seconds));
   std::map<std::string, std::unique_ptr<Channel>> channels;
@@ -110,21 +88,10 @@ int main(int argc, char** argv) {
   }
 
   loket::workers::TaskLoop loop(
-      o, [&channels](const loket::v1::Task& t, loket::v1::CompleteTaskRequest* done) {
+      *o, [&channels](const loket::v1::Task& t, loket::v1::CompleteTaskRequest* done) {
         return HandleNotify(channels, t, done);
       });
-  std::thread signals([&] {
-    int sig = 0;
-    sigwait(&stop_signals, &sig);
-    std::fprintf(stderr, "loket-notifier: signal %d, finishing the tasks in hand\n", sig);
-    loop.Stop();
-  });
-  std::fprintf(stderr, "loket-notifier: polling %s on %s\n", o.queue.c_str(), o.addr.c_str());
-  loop.Run();
-  std::fprintf(stderr, "loket-notifier: stopped (%lld delivered, %lld failed)\n",
-               static_cast<long long>(loop.counters().completed.load()),
-               static_cast<long long>(loop.counters().failed.load()));
-  // The signal thread is still waiting if Run() ended by itself; it never does without Stop().
-  signals.join();
+  std::fprintf(stderr, "loket-notifier: polling %s on %s\n", o->queue.c_str(), o->addr.c_str());
+  loket::workers::RunUntilStopSignal(loop, "loket-notifier");
   return 0;
 }

@@ -76,6 +76,10 @@ absl::Status CheckSolution(const Problem& problem, const TravelMatrix& matrix,
       if (route_of[stop] >= 0) {
         return Violation("duplicated", absl::StrCat("node ", node.id, " is visited twice"));
       }
+      if (node.only_vehicle >= 0 && node.only_vehicle != route.vehicle) {
+        return Violation("vehicle", absl::StrCat("node ", node.id, " is bound to vehicle ",
+                                                 node.only_vehicle, " but served by ", where));
+      }
       route_of[stop] = static_cast<int>(r);
       position[stop] = static_cast<int>(k);
       total_distance += matrix.Distance(at, stop);

@@ -17,6 +17,10 @@ absl::Status ValidateProblem(const Problem& problem) {
     if (node.service < 0) {
       return absl::InvalidArgumentError(absl::StrCat("node ", node.id, ": negative service"));
     }
+    if (node.only_vehicle >= static_cast<int>(problem.vehicles.size())) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("node ", node.id, ": only_vehicle ", node.only_vehicle, " out of range"));
+    }
   }
   for (size_t v = 0; v < problem.vehicles.size(); ++v) {
     const Vehicle& vehicle = problem.vehicles[v];

@@ -29,6 +29,9 @@ struct Node {
   double service = 0;
   // Depots are never visited as stops; vehicles start and end at them.
   bool is_depot = false;
+  // >= 0: only this vehicle (index into Problem::vehicles) may serve the stop, e.g. a courier
+  // already carrying the permit it delivers. For a pair, set on either end binds both.
+  int only_vehicle = -1;
 };
 
 // A pickup whose load must be delivered by the same vehicle, later on the same route.

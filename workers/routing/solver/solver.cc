@@ -60,10 +60,11 @@ struct Model {
   std::vector<double> time;  // n * n
   std::vector<double> ready, due, service;
   std::vector<int> demand;
-  std::vector<int> partner;     // the other node of a pair, or -1
-  std::vector<bool> is_pickup;  // the pickup of a pair
-  std::vector<int> items;       // what is inserted as one: unpaired stops and pickups of pairs
-  std::vector<int> item_size;   // per node: 2 for a pair's pickup, else 1
+  std::vector<int> partner;       // the other node of a pair, or -1
+  std::vector<int> only_vehicle;  // per item: the one vehicle allowed, or -1
+  std::vector<bool> is_pickup;    // the pickup of a pair
+  std::vector<int> items;         // what is inserted as one: unpaired stops and pickups of pairs
+  std::vector<int> item_size;     // per node: 2 for a pair's pickup, else 1
   std::vector<int> capacity, start_depot, end_depot, vehicle_class;
   std::vector<double> open, close;
   std::vector<std::vector<int>> neighbours;  // per stop: the other stops by distance
@@ -175,6 +176,7 @@ Insertion BestInsertion(const Model& m, const RouteState& r, int item, double bl
   const int cap = m.capacity[r.vehicle];
   const int u = item;
   const int d = m.partner[u];
+  if (m.only_vehicle[u] >= 0 && m.only_vehicle[u] != r.vehicle) return best;
   if (d < 0) {
     const int q = m.demand[u];
     for (int a = 0; a + 1 < len; ++a) {
@@ -561,6 +563,16 @@ absl::StatusOr<Model> BuildModel(const Problem& problem, const TravelMatrix& mat
     m.is_pickup[pair.pickup] = true;
   }
   m.item_size.assign(m.n, 1);
+  m.only_vehicle.assign(m.n, -1);
+  std::vector<bool> bound(problem.vehicles.size(), false);
+  for (int i = 0; i < m.n; ++i) {
+    const int v = problem.nodes[i].only_vehicle;
+    if (v < 0) continue;
+    // A pair is inserted as its pickup: the binding of either end goes on both.
+    m.only_vehicle[i] = v;
+    if (m.partner[i] >= 0) m.only_vehicle[m.partner[i]] = v;
+    bound[v] = true;
+  }
   std::vector<int> stops;
   for (int i = 0; i < m.n; ++i) {
     const Node& node = problem.nodes[i];
@@ -580,10 +592,12 @@ absl::StatusOr<Model> BuildModel(const Problem& problem, const TravelMatrix& mat
     m.open.push_back(std::max(v.shift_start, problem.nodes[v.start_depot].ready));
     m.close.push_back(std::min(v.shift_end, problem.nodes[v.end_depot].due));
   }
-  // Vehicles that differ in nothing form a class; recreate tries one empty route per class.
+  // Vehicles that differ in nothing form a class; recreate tries one empty route per class. A
+  // vehicle some stop is bound to is a class of its own.
   for (size_t v = 0; v < problem.vehicles.size(); ++v) {
     int cls = static_cast<int>(v);
-    for (size_t w = 0; w < v; ++w) {
+    for (size_t w = 0; w < v && !bound[v]; ++w) {
+      if (bound[w]) continue;
       if (m.capacity[w] == m.capacity[v] && m.start_depot[w] == m.start_depot[v] &&
           m.end_depot[w] == m.end_depot[v] && m.open[w] == m.open[v] && m.close[w] == m.close[v]) {
         cls = m.vehicle_class[w];

@@ -1,9 +1,14 @@
-// loket-router-bench: solves one Solomon or Li & Lim benchmark file with the worker's solver and
-// prints the solution as one JSON object on standard output:
-//   {"vehicles": n, "distance": d, "routes": [[node ids in visiting order, depot excluded], ...]}
-// The lead folds this mode into loket-router; bench/run_routing_bench.sh drives it.
+// loket-router: the courier routing worker. Two modes, one solver:
 //
-//   loket-router-bench --instance FILE --time-limit SECONDS --seed N [--vehicle_cost C] [--check]
+//   loket-router --addr HOST:PORT --token T [--plan_seconds S] [--speed_kmh K] [--seed N]
+//     leases route.plan tasks from loketd, plans the day's courier routes (plan_adapter.h) and
+//     completes the task with them; SIGTERM finishes the plan in hand.
+//
+//   loket-router --instance FILE --time-limit SECONDS --seed N [--vehicle_cost C] [--check]
+//     solves one Solomon or Li & Lim benchmark file and prints the solution as one JSON object:
+//     {"vehicles": n, "distance": d, "routes": [[node ids in visiting order, depot excluded], ...]}
+//     (bench/run_routing_bench.sh drives it; loket-router-check re-checks what it printed).
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -11,16 +16,23 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
+#include "loket/v1/task.pb.h"
+#include "workers/routing/plan_adapter.h"
 #include "workers/routing/solver/checker.h"
 #include "workers/routing/solver/instance_reader.h"
 #include "workers/routing/solver/solver.h"
 #include "workers/routing/solver/travel.h"
+#include "workers/runtime/worker_main.h"
 
-ABSL_FLAG(std::string, instance, "", "Solomon or Li & Lim instance file");
+ABSL_FLAG(std::string, instance, "", "benchmark mode: a Solomon or Li & Lim instance file");
+ABSL_FLAG(double, plan_seconds, 5, "worker mode: search time per day plan");
+ABSL_FLAG(double, speed_kmh, 25, "worker mode: courier speed for haversine travel times");
+ABSL_FLAG(double, detour_factor, 1.3, "worker mode: road distance over straight-line distance");
 ABSL_FLAG(double, time_limit, 10, "seconds of search (also accepted as --time-limit)");
 ABSL_FLAG(uint64_t, seed, 1, "random seed");
 ABSL_FLAG(int64_t, max_iterations, 0, "stop after this many iterations too (0: time only)");
@@ -51,10 +63,53 @@ std::vector<char*> Respell(int argc, char** argv, std::vector<std::string>& stor
 
 }  // namespace
 
+int RunWorker() {
+  using namespace loket;
+  workers::BlockStopSignals();
+  absl::StatusOr<workers::WorkerOptions> o =
+      workers::WorkerOptionsFromFlags("route.plan", /*default_concurrency=*/1);
+  if (!o.ok()) {
+    std::fprintf(stderr, "loket-router: %s\n", std::string(o.status().message()).c_str());
+    return 2;
+  }
+  // A plan may take the whole search time: the lease must outlast it (heartbeats renew it too).
+  o->lease_seconds = std::max<int>(o->lease_seconds, 2 * absl::GetFlag(FLAGS_plan_seconds) + 10);
+  routing::PlanOptions options;
+  options.speed_kmh = absl::GetFlag(FLAGS_speed_kmh);
+  options.detour_factor = absl::GetFlag(FLAGS_detour_factor);
+  options.solver.time_limit = absl::Seconds(absl::GetFlag(FLAGS_plan_seconds));
+  options.solver.max_iterations = absl::GetFlag(FLAGS_max_iterations);
+  options.solver.seed = absl::GetFlag(FLAGS_seed);
+  workers::TaskLoop loop(*o, [&](const v1::Task& task, v1::CompleteTaskRequest* done) {
+    v1::RoutePlanInput in;
+    if (!in.ParseFromString(task.payload())) {
+      return absl::InvalidArgumentError("payload: not a RoutePlanInput");
+    }
+    absl::StatusOr<v1::RoutePlanResult> plan =
+        routing::PlanRoutes(in, options, *SystemClock::Get());
+    if (!plan.ok()) return plan.status();
+    std::fprintf(stderr,
+                 "loket-router: %s v%lld: %d stops, %d couriers -> %d routes, %.0f m, %d "
+                 "unassigned\n",
+                 in.day().c_str(), static_cast<long long>(in.version()), in.nodes_size(),
+                 in.vehicles_size(), plan->routes_size(), plan->distance_m(),
+                 plan->unassigned_stop_ids_size());
+    *done->mutable_route_plan() = *std::move(plan);
+    return absl::OkStatus();
+  });
+  std::fprintf(stderr, "loket-router: polling route.plan on %s\n", o->addr.c_str());
+  workers::RunUntilStopSignal(loop, "loket-router");
+  return 0;
+}
+
 int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "loket-router: plans courier routes (route.plan tasks), or solves "
+      "one benchmark file with --instance");
   std::vector<std::string> storage;
   std::vector<char*> args = Respell(argc, argv, storage);
   absl::ParseCommandLine(static_cast<int>(args.size()), args.data());
+  if (absl::GetFlag(FLAGS_instance).empty()) return RunWorker();
   using namespace loket::routing;
 
   absl::StatusOr<Problem> problem = ReadInstanceFile(absl::GetFlag(FLAGS_instance));

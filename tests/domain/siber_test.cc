@@ -1,0 +1,170 @@
+// SIBER's pure rules: visit windows on working days within hours, what the router is asked given
+// what couriers have begun, and custody chains.
+#include "server/domain/siber.h"
+
+#include "gtest/gtest.h"
+
+namespace loket::domain {
+namespace {
+
+const absl::TimeZone kWita = absl::FixedTimeZone(8 * 3600);
+
+absl::Time Wita(int y, int mo, int d, int h, int mi = 0) {
+  return absl::FromCivil(absl::CivilSecond(y, mo, d, h, mi, 0), kWita);
+}
+
+// Nyepi and Idul Fitri 2026 (18-24 March) are office holidays here.
+WorkingCalendar Calendar() {
+  std::set<absl::CivilDay> h;
+  for (int d = 18; d <= 24; ++d) h.insert(absl::CivilDay(2026, 3, d));
+  return WorkingCalendar(h);
+}
+
+TEST(StopWindowTest, TodayFromAnHourAheadUntilClosing) {
+  auto w = NextStopWindow(Wita(2026, 3, 17, 9, 10), 480, Calendar(), {8 * 60, 15 * 60}, {});
+  ASSERT_TRUE(w.ok()) << w.status();
+  EXPECT_EQ(w->day, absl::CivilDay(2026, 3, 17));
+  EXPECT_EQ(w->start, Wita(2026, 3, 17, 10, 10));
+  EXPECT_EQ(w->end, Wita(2026, 3, 17, 15));
+}
+
+TEST(StopWindowTest, LateInTheDayMovesPastHolidaysAndTheWeekend) {
+  // Tuesday 17 March at 14:45: too late; 18-24 are holidays; the next working day is the 25th.
+  auto w = NextStopWindow(Wita(2026, 3, 17, 14, 45), 480, Calendar(), {8 * 60, 15 * 60}, {});
+  ASSERT_TRUE(w.ok());
+  EXPECT_EQ(w->day, absl::CivilDay(2026, 3, 25));
+  EXPECT_EQ(w->start, Wita(2026, 3, 25, 8));
+  // Friday afternoon goes to Monday.
+  w = NextStopWindow(Wita(2026, 3, 27, 15), 480, Calendar(), {8 * 60, 15 * 60}, {});
+  ASSERT_TRUE(w.ok());
+  EXPECT_EQ(w->day, absl::CivilDay(2026, 3, 30));
+}
+
+TEST(StopWindowTest, APreferenceNarrowsTheWindowOrIsRefusedByName) {
+  VisitPreference pref;
+  pref.day = absl::CivilDay(2026, 3, 26);
+  pref.after = 13 * 60;
+  auto w = NextStopWindow(Wita(2026, 3, 17, 9), 480, Calendar(), {8 * 60, 15 * 60}, pref);
+  ASSERT_TRUE(w.ok());
+  EXPECT_EQ(w->start, Wita(2026, 3, 26, 13));
+  EXPECT_EQ(w->end, Wita(2026, 3, 26, 15));
+
+  pref.day = absl::CivilDay(2026, 3, 19);  // Nyepi
+  EXPECT_NE(NextStopWindow(Wita(2026, 3, 17, 9), 480, Calendar(), {}, pref)
+                .status()
+                .message()
+                .find("pickup.day"),
+            std::string::npos);
+  pref.day = absl::CivilDay(2026, 3, 16);
+  EXPECT_EQ(NextStopWindow(Wita(2026, 3, 17, 9), 480, Calendar(), {}, pref).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  pref.day.reset();
+  pref.after = 17 * 60;  // after closing
+  EXPECT_NE(NextStopWindow(Wita(2026, 3, 17, 9), 480, Calendar(), {8 * 60, 15 * 60}, pref)
+                .status()
+                .message()
+                .find("08:00-15:00"),
+            std::string::npos);
+  pref.after = 12 * 60;
+  pref.before = 11 * 60;
+  EXPECT_NE(NextStopWindow(Wita(2026, 3, 17, 9), 480, Calendar(), {}, pref)
+                .status()
+                .message()
+                .find("pickup.after"),
+            std::string::npos);
+}
+
+PlanStop Stop(int64_t id, StopKind kind, int64_t partner, StopState state = StopState::kPending,
+              int64_t courier = 0) {
+  PlanStop s;
+  s.id = id;
+  s.kind = kind;
+  s.partner_id = partner;
+  s.state = state;
+  s.courier_id = courier;
+  s.latitude = -1.2 - id * 0.01;
+  s.longitude = 116.8;
+  s.window_start = Wita(2026, 3, 17, 8);
+  s.window_end = Wita(2026, 3, 17, 15);
+  s.service = absl::Minutes(5);
+  return s;
+}
+
+TEST(RouterInputTest, FreePairsArePlannedAndBegunWorkIsKept) {
+  std::vector<PlanStop> stops = {Stop(1, StopKind::kPickup, 2),
+                                 Stop(2, StopKind::kHandin, 1),  // free pair
+                                 // Courier 7 picked documents up (on board for the office) ...
+                                 Stop(3, StopKind::kPickup, 4, StopState::kDone, 7),
+                                 Stop(4, StopKind::kHandin, 3, StopState::kPlanned, 7),
+                                 // ... and carries a permit for a clinic.
+                                 Stop(5, StopKind::kCollect, 6, StopState::kDone, 7),
+                                 Stop(6, StopKind::kDelivery, 5, StopState::kPlanned, 7),
+                                 // Cancelled work is history.
+                                 Stop(8, StopKind::kPickup, 9, StopState::kCancelled),
+                                 Stop(9, StopKind::kHandin, 8, StopState::kCancelled)};
+  stops[2].completed_at = Wita(2026, 3, 17, 9, 30);
+  stops[4].completed_at = Wita(2026, 3, 17, 9, 0);
+  std::vector<PlanCourier> couriers = {{7, "Budi", 3, Wita(2026, 3, 17, 8), Wita(2026, 3, 17, 16)},
+                                       {8, "Rina", 3, Wita(2026, 3, 17, 8), Wita(2026, 3, 17, 16)}};
+  RouterInput in =
+      BuildRouterInput("2026-03-17", 5, Wita(2026, 3, 17, 10), 480, -1.24, 116.89, stops, couriers);
+  EXPECT_EQ(in.version, 5);
+  ASSERT_EQ(in.nodes.size(), 3u);  // 1, 2 (pair), 6 (bound)
+  EXPECT_EQ(in.nodes[0].stop_id, 1);
+  EXPECT_EQ(in.nodes[0].demand, 1);
+  EXPECT_EQ(in.nodes[0].partner_stop_id, 2);
+  EXPECT_EQ(in.nodes[1].demand, -1);
+  EXPECT_EQ(in.nodes[2].stop_id, 6);
+  EXPECT_EQ(in.nodes[2].only_courier, 7);
+  EXPECT_EQ(in.nodes[2].partner_stop_id, 0);
+  EXPECT_DOUBLE_EQ(in.nodes[0].ready, 8 * 3600);
+  ASSERT_EQ(in.vehicles.size(), 2u);
+  // Courier 7: one place taken by the documents for the office, starting where they last were.
+  EXPECT_EQ(in.vehicles[0].courier_id, 7);
+  EXPECT_EQ(in.vehicles[0].capacity, 2);
+  EXPECT_DOUBLE_EQ(in.vehicles[0].start_latitude, stops[2].latitude);
+  EXPECT_DOUBLE_EQ(in.vehicles[0].start, 10 * 3600);  // now
+  EXPECT_EQ(in.vehicles[1].capacity, 3);
+  EXPECT_DOUBLE_EQ(in.vehicles[1].start_latitude, -1.24);
+  ASSERT_EQ(in.at_route_end.size(), 1u);
+  EXPECT_EQ(in.at_route_end[0], std::make_pair(int64_t{7}, int64_t{4}));
+}
+
+TEST(RouterInputTest, ACourierAtAStopStartsThereAfterItAndShiftsOverDropOut) {
+  std::vector<PlanStop> stops = {Stop(1, StopKind::kPickup, 2, StopState::kArrived, 7),
+                                 Stop(2, StopKind::kHandin, 1, StopState::kPlanned, 7)};
+  stops[0].arrived_at = Wita(2026, 3, 17, 10);
+  std::vector<PlanCourier> couriers = {
+      {7, "Budi", 3, Wita(2026, 3, 17, 8), Wita(2026, 3, 17, 16)},
+      {8, "Rina", 3, Wita(2026, 3, 17, 8), Wita(2026, 3, 17, 9)}};  // already off
+  RouterInput in =
+      BuildRouterInput("2026-03-17", 1, Wita(2026, 3, 17, 10), 480, -1.24, 116.89, stops, couriers);
+  EXPECT_TRUE(in.nodes.empty());
+  ASSERT_EQ(in.vehicles.size(), 1u);
+  EXPECT_DOUBLE_EQ(in.vehicles[0].start, 10 * 3600 + 300);  // after the stop's service
+  EXPECT_EQ(in.vehicles[0].capacity, 2);
+}
+
+TEST(CustodyTest, PeriodsFollowTheHandOvers) {
+  std::vector<CustodyEvent> events = {
+      {"documents", "clinic:a", "courier:7", Wita(2026, 3, 17, 10), "Dewi"},
+      {"documents", "courier:7", "office", Wita(2026, 3, 17, 11), "Andi"},
+      {"permit", "office", "courier:7", Wita(2026, 3, 25, 9), "Budi"}};
+  CustodyChain chain = BuildCustodyChain(events);
+  EXPECT_TRUE(chain.complete);
+  ASSERT_EQ(chain.periods.size(), 5u);
+  EXPECT_EQ(chain.periods[0].holder, "clinic:a");
+  EXPECT_FALSE(chain.periods[0].from.has_value());
+  EXPECT_EQ(chain.periods[1].holder, "courier:7");
+  EXPECT_EQ(*chain.periods[1].from, Wita(2026, 3, 17, 10));
+  EXPECT_EQ(*chain.periods[1].until, Wita(2026, 3, 17, 11));
+  EXPECT_EQ(chain.periods[2].received_by, "Andi");
+  EXPECT_FALSE(chain.periods[2].until.has_value());
+  EXPECT_EQ(chain.periods[4].holder, "courier:7");
+  // A hand-over by someone who did not hold the bundle shows as a gap.
+  events.push_back({"documents", "courier:9", "office", Wita(2026, 3, 17, 12), ""});
+  EXPECT_FALSE(BuildCustodyChain(events).complete);
+}
+
+}  // namespace
+}  // namespace loket::domain

@@ -1,0 +1,442 @@
+// SIBER end to end against a real PostgreSQL: a clinic's submission plans a pickup, the router's
+// code (plan_adapter + solver, run here in place of the loket-router process) plans the day through
+// TaskService, couriers confirm their own stops with proof, each hand-over is a custody event, a
+// courier's delivery marks the case DELIVERED, a failed pickup is planned again, and re-planning
+// keeps what a courier has already begun. Each test runs on a working day of its own.
+#include <functional>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "common/ids.h"
+#include "gtest/gtest.h"
+#include "loket/v1/courier.grpc.pb.h"
+#include "loket/v1/task.grpc.pb.h"
+#include "tests/integration/fixture.h"
+#include "workers/routing/plan_adapter.h"
+
+namespace loket::itest {
+namespace {
+
+constexpr char kProof[] = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+
+absl::Time At(absl::CivilDay day, int hour) {
+  return absl::FromCivil(absl::CivilHour(day) + hour, absl::FixedTimeZone(8 * 3600));
+}
+
+struct CourierLogin {
+  int64_t id = 0;
+  std::string token;
+};
+
+class SiberTest : public ServerTest {
+ protected:
+  void SetUp() override {
+    if (!tasks_) {
+      worker_ = server_->TokenFor("bpp", "worker");
+      tasks_ = v1::TaskService::NewStub(server_->channel());
+      couriers_ = v1::CourierService::NewStub(server_->channel());
+    }
+  }
+
+  // A working day of the test's own, at 09:00 WITA, with no courier on shift yet but `n` new ones.
+  std::vector<CourierLogin> StartDay(absl::CivilDay day, int n, int capacity = 4) {
+    server_->clock().Set(At(day, 9));
+    // Couriers of earlier tests take the day off.
+    server_->Query(
+        absl::StrCat("INSERT INTO courier_shifts (office_id, courier_id, day, off, starts,"
+                     " ends) SELECT office_id, principal_id, '",
+                     absl::FormatCivilTime(day),
+                     "', true, '08:00', '16:00' FROM couriers ON CONFLICT DO NOTHING"));
+    std::vector<CourierLogin> out;
+    for (int i = 0; i < n; ++i) {
+      CourierLogin c;
+      c.token = server_->TokenFor("bpp", "courier");
+      c.id = std::stoll(server_->Query("SELECT max(id) FROM principals WHERE role = 'courier'"));
+      v1::CreateCourierRequest req;
+      req.set_request_id(NewUuid());
+      req.set_principal_id(c.id);
+      req.set_name(i == 0 ? "Budi Santoso" : "Rina Wulandari");
+      req.set_capacity(capacity);
+      v1::Courier out_courier;
+      grpc::Status s = couriers_->CreateCourier(Ctx(admin_).get(), req, &out_courier);
+      EXPECT_TRUE(s.ok()) << s.error_message();
+      out.push_back(c);
+    }
+    return out;
+  }
+
+  // What loket-router does, in-process: lease every due route.plan task, plan, complete.
+  int RunRouter(const std::function<void(const v1::RoutePlanInput&)>& inspect = nullptr) {
+    int planned = 0;
+    for (;;) {
+      v1::PollTaskRequest req;
+      req.set_queue("route.plan");
+      req.set_worker_id("test-router");
+      v1::PollTaskResponse resp;
+      grpc::Status s = tasks_->PollTask(Ctx(worker_).get(), req, &resp);
+      EXPECT_TRUE(s.ok()) << s.error_message();
+      if (!s.ok() || !resp.has_task()) return planned;
+      v1::RoutePlanInput in;
+      EXPECT_TRUE(in.ParseFromString(resp.task().payload()));
+      if (inspect) inspect(in);
+      routing::PlanOptions options;
+      options.solver.time_limit = absl::InfiniteDuration();
+      options.solver.max_iterations = 300;
+      FakeClock still(absl::UnixEpoch());
+      absl::StatusOr<v1::RoutePlanResult> plan = routing::PlanRoutes(in, options, still);
+      EXPECT_TRUE(plan.ok()) << plan.status();
+      if (!plan.ok()) return planned;
+      v1::CompleteTaskRequest done;
+      done.set_task_id(resp.task().id());
+      done.set_attempt(resp.task().attempt());
+      *done.mutable_route_plan() = *plan;
+      v1::CompleteTaskResponse ok;
+      s = tasks_->CompleteTask(Ctx(worker_).get(), done, &ok);
+      EXPECT_TRUE(s.ok()) << s.error_message();
+      ++planned;
+    }
+  }
+
+  v1::GetRouteResponse Route(const CourierLogin& c) {
+    v1::GetRouteRequest req;
+    v1::GetRouteResponse resp;
+    grpc::Status s = couriers_->GetRoute(Ctx(c.token).get(), req, &resp);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return resp;
+  }
+
+  std::vector<v1::Stop> StopsOf(int64_t case_id) {
+    v1::ListStopsRequest req;
+    req.set_case_id(case_id);
+    v1::ListStopsResponse resp;
+    grpc::Status s = couriers_->ListStops(Ctx(officer_).get(), req, &resp);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return {resp.stops().begin(), resp.stops().end()};
+  }
+
+  v1::Stop StopOf(int64_t case_id, v1::StopKind kind) {
+    v1::Stop found;
+    for (const v1::Stop& s : StopsOf(case_id)) {
+      if (s.kind() == kind && s.state() != v1::STOP_STATE_CANCELLED &&
+          s.state() != v1::STOP_STATE_FAILED && (found.id() == 0 || s.id() > found.id())) {
+        found = s;
+      }
+    }
+    return found;
+  }
+
+  grpc::Status Confirm(const CourierLogin& c, int64_t stop, bool taking,
+                       const std::string& request_id = NewUuid(), v1::Stop* out = nullptr) {
+    v1::ConfirmStopRequest req;
+    req.set_request_id(request_id);
+    req.set_stop_id(stop);
+    req.set_receiver_name(taking ? "Ns. Dewi Lestari" : "Andi Pratama");
+    req.set_proof_sha256(kProof);
+    req.set_taking(taking);
+    v1::Stop tmp;
+    return couriers_->ConfirmStop(Ctx(c.token).get(), req, out ? out : &tmp);
+  }
+
+  // Takes a clinic case from submission to ISSUED (the pickup happened or not, it does not matter).
+  int64_t IssuedCase() {
+    v1::Case c = SubmitAsClinicA();
+    AttachAll(c.id(), clinic_a_);
+    EXPECT_TRUE(Do(&v1::CaseService::Stub::StartVerification, officer_, c.id()).ok());
+    EXPECT_TRUE(Do(&v1::CaseService::Stub::Approve, approver_, c.id()).ok());
+    EXPECT_TRUE(Do(&v1::CaseService::Stub::Issue, officer_, c.id()).ok());
+    return c.id();
+  }
+
+  std::string worker_;
+  std::unique_ptr<v1::TaskService::Stub> tasks_;
+  std::unique_ptr<v1::CourierService::Stub> couriers_;
+};
+
+TEST_F(SiberTest, PickupToDeliveryWithACompleteCustodyChain) {
+  std::vector<CourierLogin> fleet = StartDay(absl::CivilDay(2026, 3, 17), 1);
+  v1::Case c = SubmitAsClinicA();
+  v1::Stop pickup = StopOf(c.id(), v1::STOP_KIND_PICKUP);
+  ASSERT_GT(pickup.id(), 0) << "a clinic submission plans a pickup";
+  EXPECT_EQ(pickup.state(), v1::STOP_STATE_PENDING);
+  EXPECT_EQ(pickup.clinic_id(), "pkm-a");
+  EXPECT_EQ(pickup.day(), "2026-03-17");
+  EXPECT_GT(pickup.partner_stop_id(), 0);
+  EXPECT_GE(RunRouter(), 1);
+
+  v1::GetRouteResponse route = Route(fleet[0]);
+  ASSERT_EQ(route.stops_size(), 2);  // the clinic, then the office
+  EXPECT_EQ(route.stops(0).id(), pickup.id());
+  EXPECT_EQ(route.stops(0).state(), v1::STOP_STATE_PLANNED);
+  EXPECT_EQ(route.stops(1).kind(), v1::STOP_KIND_HANDIN);
+  EXPECT_EQ(route.plan().planned_version(), route.plan().input_version());
+  EXPECT_EQ(route.stops(0).applicant_name().find("Rahmawati"), std::string::npos)
+      << "couriers see applicants' names masked";
+  // The clinic hears when the courier comes.
+  EXPECT_EQ(server_->Query(absl::StrCat("SELECT count(*) FROM notifications WHERE case_id = ",
+                                        c.id(), " AND template_id = 'courier.pickup_planned'")),
+            "1");
+
+  v1::ArriveAtStopRequest arrive;
+  arrive.set_request_id(NewUuid());
+  arrive.set_stop_id(pickup.id());
+  v1::Stop arrived;
+  ASSERT_TRUE(couriers_->ArriveAtStop(Ctx(fleet[0].token).get(), arrive, &arrived).ok());
+  EXPECT_EQ(arrived.state(), v1::STOP_STATE_ARRIVED);
+  // The wrong verb, missing proof: refused, nothing written.
+  grpc::Status wrong = Confirm(fleet[0], pickup.id(), /*taking=*/false);
+  EXPECT_EQ(wrong.error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_NE(wrong.error_message().find("loket courier pickup"), std::string::npos);
+  v1::ConfirmStopRequest no_proof;
+  no_proof.set_request_id(NewUuid());
+  no_proof.set_stop_id(pickup.id());
+  no_proof.set_receiver_name("Ns. Dewi Lestari");
+  no_proof.set_taking(true);
+  v1::Stop tmp;
+  grpc::Status refused = couriers_->ConfirmStop(Ctx(fleet[0].token).get(), no_proof, &tmp);
+  EXPECT_EQ(refused.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_NE(refused.error_message().find("proof_sha256"), std::string::npos);
+
+  // Taken at the clinic; a retry with the same request_id records nothing twice.
+  std::string rid = NewUuid();
+  ASSERT_TRUE(Confirm(fleet[0], pickup.id(), true, rid).ok());
+  ASSERT_TRUE(Confirm(fleet[0], pickup.id(), true, rid).ok());
+  server_->clock().Advance(absl::Minutes(40));
+  ASSERT_TRUE(Confirm(fleet[0], route.stops(1).id(), false).ok());  // handed in at the office
+
+  // Issued: the permit goes back to the clinic by courier.
+  AttachAll(c.id(), clinic_a_);
+  ASSERT_TRUE(Do(&v1::CaseService::Stub::StartVerification, officer_, c.id()).ok());
+  ASSERT_TRUE(Do(&v1::CaseService::Stub::Approve, approver_, c.id()).ok());
+  ASSERT_TRUE(Do(&v1::CaseService::Stub::Issue, officer_, c.id()).ok());
+  v1::Stop collect = StopOf(c.id(), v1::STOP_KIND_COLLECT);
+  v1::Stop delivery = StopOf(c.id(), v1::STOP_KIND_DELIVERY);
+  ASSERT_GT(collect.id(), 0);
+  ASSERT_GT(delivery.id(), 0);
+  EXPECT_GE(RunRouter(), 1);
+  server_->clock().Advance(absl::Minutes(20));
+  ASSERT_TRUE(Confirm(fleet[0], collect.id(), true).ok());
+  server_->clock().Advance(absl::Minutes(30));
+  v1::Stop delivered;
+  ASSERT_TRUE(Confirm(fleet[0], delivery.id(), false, NewUuid(), &delivered).ok());
+  EXPECT_EQ(delivered.state(), v1::STOP_STATE_DONE);
+
+  v1::Case after;
+  v1::GetCaseRequest get;
+  get.set_case_id(c.id());
+  ASSERT_TRUE(cases().GetCase(Ctx(officer_).get(), get, &after).ok());
+  EXPECT_EQ(after.state(), v1::CASE_STATE_DELIVERED) << "the courier's delivery marks the case";
+  EXPECT_EQ(server_->Query(absl::StrCat("SELECT actor_role FROM case_events WHERE case_id = ",
+                                        c.id(), " ORDER BY id DESC LIMIT 1")),
+            "courier");
+
+  v1::GetCustodyRequest creq;
+  creq.set_case_id(c.id());
+  v1::GetCustodyResponse custody;
+  ASSERT_TRUE(couriers_->GetCustody(Ctx(clinic_a_).get(), creq, &custody).ok());
+  ASSERT_EQ(custody.events_size(), 4);
+  EXPECT_TRUE(custody.complete());
+  const std::string courier = absl::StrCat("courier:", fleet[0].id);
+  EXPECT_EQ(custody.events(0).from_holder(), "clinic:pkm-a");
+  EXPECT_EQ(custody.events(0).to_holder(), courier);
+  EXPECT_EQ(custody.events(1).to_holder(), "office");
+  EXPECT_EQ(custody.events(2).item(), "permit");
+  EXPECT_EQ(custody.events(2).from_holder(), "office");
+  EXPECT_EQ(custody.events(3).to_holder(), "clinic:pkm-a");
+  // documents: clinic, courier, office; permit: office, courier, clinic.
+  ASSERT_EQ(custody.periods_size(), 6);
+  EXPECT_EQ(custody.periods(1).holder(), courier);
+  EXPECT_FALSE(custody.periods(1).from().empty());
+  EXPECT_FALSE(custody.periods(1).until().empty());
+  EXPECT_TRUE(custody.periods(5).until().empty()) << "the clinic holds the permit now";
+  // Another clinic does not see this case's custody.
+  v1::GetCustodyResponse none;
+  EXPECT_EQ(couriers_->GetCustody(Ctx(clinic_b_).get(), creq, &none).error_code(), grpc::NOT_FOUND);
+}
+
+TEST_F(SiberTest, ACourierCannotSeeOrConfirmAnotherCouriersStops) {
+  std::vector<CourierLogin> fleet = StartDay(absl::CivilDay(2026, 3, 25), 2, /*capacity=*/1);
+  v1::Case a = SubmitAsClinicA();
+  v1::SubmitApplicationRequest req = NurseApplication();
+  v1::Case b;
+  ASSERT_TRUE(cases().SubmitApplication(Ctx(clinic_b_).get(), req, &b).ok());
+  RunRouter();
+  // Capacity 1 each: one pickup per courier at a time, so both couriers have work.
+  v1::Stop pa = StopOf(a.id(), v1::STOP_KIND_PICKUP);
+  v1::Stop pb = StopOf(b.id(), v1::STOP_KIND_PICKUP);
+  ASSERT_EQ(pa.state(), v1::STOP_STATE_PLANNED);
+  ASSERT_EQ(pb.state(), v1::STOP_STATE_PLANNED);
+  const CourierLogin& owner = pa.courier_id() == fleet[0].id ? fleet[0] : fleet[1];
+  const CourierLogin& other = pa.courier_id() == fleet[0].id ? fleet[1] : fleet[0];
+  for (const v1::Stop& s : Route(other).stops()) EXPECT_NE(s.case_id(), a.id());
+  grpc::Status s = Confirm(other, pa.id(), true);
+  EXPECT_EQ(s.error_code(), grpc::NOT_FOUND);
+  EXPECT_EQ(s.error_message(), absl::StrCat("stop ", pa.id(), " not found"));
+  v1::FailStopRequest fail;
+  fail.set_request_id(NewUuid());
+  fail.set_stop_id(pa.id());
+  fail.set_reason(v1::STOP_FAILURE_REASON_CLINIC_CLOSED);
+  v1::Stop out;
+  EXPECT_EQ(couriers_->FailStop(Ctx(other.token).get(), fail, &out).error_code(), grpc::NOT_FOUND);
+  EXPECT_TRUE(Confirm(owner, pa.id(), true).ok());
+  // Clinics and counters may not call courier confirmations at all.
+  v1::ConfirmStopRequest creq;
+  EXPECT_EQ(couriers_->ConfirmStop(Ctx(clinic_a_).get(), creq, &out).error_code(),
+            grpc::PERMISSION_DENIED);
+}
+
+TEST_F(SiberTest, AFailedPickupIsPlannedAgainOnTheNextWorkingDay) {
+  std::vector<CourierLogin> fleet = StartDay(absl::CivilDay(2026, 3, 26), 1);
+  v1::Case c = SubmitAsClinicA();
+  RunRouter();
+  v1::Stop pickup = StopOf(c.id(), v1::STOP_KIND_PICKUP);
+  ASSERT_EQ(pickup.courier_id(), fleet[0].id);
+  v1::FailStopRequest fail;
+  fail.set_request_id(NewUuid());
+  fail.set_stop_id(pickup.id());
+  fail.set_reason(v1::STOP_FAILURE_REASON_DOCUMENTS_NOT_READY);
+  fail.set_note("STR belum dilegalisir");
+  v1::Stop failed;
+  grpc::Status s = couriers_->FailStop(Ctx(fleet[0].token).get(), fail, &failed);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(failed.state(), v1::STOP_STATE_FAILED);
+  EXPECT_EQ(failed.failure_reason(), "documents_not_ready: STR belum dilegalisir");
+  // The hand-in of the failed pickup is cancelled; a fresh pair waits on Friday 27 March.
+  EXPECT_EQ(
+      server_->Query(absl::StrCat("SELECT state FROM stops WHERE id = ", pickup.partner_stop_id())),
+      "cancelled");
+  v1::Stop again = StopOf(c.id(), v1::STOP_KIND_PICKUP);
+  EXPECT_NE(again.id(), pickup.id());
+  EXPECT_EQ(again.day(), "2026-03-27");
+  // The change re-plans: a route.plan task is due for the failed day.
+  EXPECT_EQ(server_->Query("SELECT count(*) FROM tasks WHERE queue = 'route.plan'"
+                           " AND state = 'ready' AND dedupe_key = '2026-03-26'"),
+            "1");
+  // Unknown reason and missing note for "other": errors naming the field.
+  fail.set_request_id(NewUuid());
+  fail.set_reason(v1::STOP_FAILURE_REASON_OTHER);
+  fail.set_note("");
+  v1::Stop out;
+  s = couriers_->FailStop(Ctx(fleet[0].token).get(), fail, &out);
+  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("note"), std::string::npos);
+  RunRouter();
+}
+
+TEST_F(SiberTest, ReplanningKeepsWhatACourierHasBegun) {
+  std::vector<CourierLogin> fleet = StartDay(absl::CivilDay(2026, 3, 30), 2);
+  // Courier 0 takes a permit out for clinic A.
+  int64_t issued = IssuedCase();
+  RunRouter();
+  v1::Stop collect = StopOf(issued, v1::STOP_KIND_COLLECT);
+  v1::Stop delivery = StopOf(issued, v1::STOP_KIND_DELIVERY);
+  ASSERT_EQ(collect.state(), v1::STOP_STATE_PLANNED);
+  const CourierLogin& carrier = collect.courier_id() == fleet[0].id ? fleet[0] : fleet[1];
+  ASSERT_TRUE(Confirm(carrier, collect.id(), true).ok());
+  // New work arrives and the day is planned again: the permit on board stays with its carrier,
+  // whatever is closer for the other courier.
+  for (int i = 0; i < 3; ++i) {
+    v1::SubmitApplicationRequest req = NurseApplication();
+    v1::Case other;
+    ASSERT_TRUE(
+        cases().SubmitApplication(Ctx(i % 2 ? clinic_a_ : clinic_b_).get(), req, &other).ok());
+  }
+  bool bound = false;
+  EXPECT_GE(RunRouter([&](const v1::RoutePlanInput& in) {
+              for (const auto& n : in.nodes()) {
+                EXPECT_NE(n.stop_id(), collect.id()) << "a done stop is not planned again";
+                if (n.stop_id() != delivery.id()) continue;
+                bound = true;
+                EXPECT_EQ(n.only_courier(), carrier.id);
+                EXPECT_EQ(n.demand(), -1) << "on board: dropped at the clinic";
+                EXPECT_EQ(n.partner_stop_id(), 0);
+              }
+            }),
+            1);
+  EXPECT_TRUE(bound);
+  v1::Stop after = StopOf(issued, v1::STOP_KIND_DELIVERY);
+  EXPECT_EQ(after.id(), delivery.id());
+  EXPECT_EQ(after.state(), v1::STOP_STATE_PLANNED);
+  EXPECT_EQ(after.courier_id(), carrier.id);
+  EXPECT_EQ(server_->Query(absl::StrCat("SELECT state FROM stops WHERE id = ", collect.id())),
+            "done");
+}
+
+TEST_F(SiberTest, APlanForAWorldThatMovedOnIsNotApplied) {
+  std::vector<CourierLogin> fleet = StartDay(absl::CivilDay(2026, 3, 31), 1);
+  v1::Case c = SubmitAsClinicA();
+  v1::PollTaskRequest req;
+  req.set_queue("route.plan");
+  v1::PollTaskResponse leased;
+  ASSERT_TRUE(tasks_->PollTask(Ctx(worker_).get(), req, &leased).ok());
+  ASSERT_TRUE(leased.has_task());
+  v1::RoutePlanInput in;
+  ASSERT_TRUE(in.ParseFromString(leased.task().payload()));
+  EXPECT_EQ(in.day(), "2026-03-31");
+  EXPECT_EQ(in.vehicles_size(), 1);
+  // While the router works, the clinic withdraws: the day's input moves on.
+  ASSERT_TRUE(Do(&v1::CaseService::Stub::Withdraw, clinic_a_, c.id(), "sudah tidak perlu").ok());
+  routing::PlanOptions options;
+  options.solver.time_limit = absl::InfiniteDuration();
+  options.solver.max_iterations = 100;
+  FakeClock still(absl::UnixEpoch());
+  absl::StatusOr<v1::RoutePlanResult> plan = routing::PlanRoutes(in, options, still);
+  ASSERT_TRUE(plan.ok());
+  ASSERT_EQ(plan->routes_size(), 1);
+  v1::CompleteTaskRequest done;
+  done.set_task_id(leased.task().id());
+  done.set_attempt(leased.task().attempt());
+  *done.mutable_route_plan() = *plan;
+  v1::CompleteTaskResponse ok;
+  ASSERT_TRUE(tasks_->CompleteTask(Ctx(worker_).get(), done, &ok).ok());
+  // Not applied: the withdrawn case's stops stay cancelled, and a fresh plan is due.
+  for (const v1::Stop& s : StopsOf(c.id())) EXPECT_EQ(s.state(), v1::STOP_STATE_CANCELLED);
+  EXPECT_EQ(server_->Query("SELECT count(*) FROM tasks WHERE queue = 'route.plan'"
+                           " AND state = 'ready' AND dedupe_key = '2026-03-31'"),
+            "1");
+  // A late second answer for the same lease is refused (fencing).
+  EXPECT_EQ(tasks_->CompleteTask(Ctx(worker_).get(), done, &ok).error_code(),
+            grpc::FAILED_PRECONDITION);
+  RunRouter();
+}
+
+TEST_F(SiberTest, BadInputNamesTheField) {
+  StartDay(absl::CivilDay(2026, 4, 1), 0);
+  v1::SubmitApplicationRequest req = NurseApplication();
+  req.mutable_pickup()->set_after("13:00");
+  req.mutable_pickup()->set_before("12:00");
+  v1::Case c;
+  grpc::Status s = cases().SubmitApplication(Ctx(clinic_a_).get(), req, &c);
+  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("pickup.after"), std::string::npos) << s.error_message();
+  req.set_request_id(NewUuid());
+  req.mutable_pickup()->set_after("");
+  req.mutable_pickup()->set_before("");
+  req.mutable_pickup()->set_day("2026-04-03");  // Good Friday
+  s = cases().SubmitApplication(Ctx(clinic_a_).get(), req, &c);
+  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("pickup.day"), std::string::npos) << s.error_message();
+  // A requested afternoon is kept.
+  req.set_request_id(NewUuid());
+  req.mutable_pickup()->set_day("2026-04-02");
+  req.mutable_pickup()->set_after("13:00");
+  ASSERT_TRUE(cases().SubmitApplication(Ctx(clinic_a_).get(), req, &c).ok());
+  v1::Stop pickup = StopOf(c.id(), v1::STOP_KIND_PICKUP);
+  EXPECT_EQ(pickup.day(), "2026-04-02");
+  EXPECT_EQ(pickup.window_start(), "2026-04-02T05:00:00.000Z");  // 13:00 WITA
+
+  v1::CreateCourierRequest creq;
+  creq.set_request_id(NewUuid());
+  creq.set_principal_id(1);  // not a courier
+  creq.set_name("Budi");
+  creq.set_capacity(4);
+  v1::Courier out;
+  s = couriers_->CreateCourier(Ctx(admin_).get(), creq, &out);
+  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("principal_id"), std::string::npos);
+  creq.set_capacity(0);
+  s = couriers_->CreateCourier(Ctx(admin_).get(), creq, &out);
+  EXPECT_NE(s.error_message().find("capacity"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace loket::itest

@@ -1,0 +1,70 @@
+#include "workers/runtime/worker_main.h"
+
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <thread>
+
+#include "absl/flags/flag.h"
+
+ABSL_FLAG(std::string, addr, "127.0.0.1:7400", "loketd address");
+ABSL_FLAG(std::string, token, "", "bearer token of a worker principal (or env LOKET_TOKEN)");
+ABSL_FLAG(std::string, tls_ca, "", "CA of loketd's certificate (PEM); TLS when set");
+ABSL_FLAG(std::string, tls_cert, "", "client certificate (PEM) for mTLS");
+ABSL_FLAG(std::string, tls_key, "", "client key (PEM) for mTLS");
+ABSL_FLAG(int, concurrency, 0, "tasks handled at once (0: the worker's default)");
+ABSL_FLAG(int, lease_seconds, 30, "lease per task; heartbeats renew it");
+
+namespace loket::workers {
+namespace {
+
+sigset_t StopSignals() {
+  sigset_t s;
+  sigemptyset(&s);
+  sigaddset(&s, SIGTERM);
+  sigaddset(&s, SIGINT);
+  return s;
+}
+
+}  // namespace
+
+void BlockStopSignals() {
+  sigset_t s = StopSignals();
+  pthread_sigmask(SIG_BLOCK, &s, nullptr);
+}
+
+absl::StatusOr<WorkerOptions> WorkerOptionsFromFlags(const std::string& queue,
+                                                     int default_concurrency) {
+  WorkerOptions o;
+  o.addr = absl::GetFlag(FLAGS_addr);
+  o.token = absl::GetFlag(FLAGS_token);
+  if (o.token.empty() && std::getenv("LOKET_TOKEN") != nullptr)
+    o.token = std::getenv("LOKET_TOKEN");
+  if (o.token.empty()) return absl::InvalidArgumentError("--token (or LOKET_TOKEN) is required");
+  o.tls_ca = absl::GetFlag(FLAGS_tls_ca);
+  o.tls_cert = absl::GetFlag(FLAGS_tls_cert);
+  o.tls_key = absl::GetFlag(FLAGS_tls_key);
+  o.queue = queue;
+  int concurrency = absl::GetFlag(FLAGS_concurrency);
+  o.concurrency = concurrency > 0 ? concurrency : default_concurrency;
+  o.lease_seconds = absl::GetFlag(FLAGS_lease_seconds);
+  return o;
+}
+
+void RunUntilStopSignal(TaskLoop& loop, const std::string& name) {
+  sigset_t stop_signals = StopSignals();
+  std::thread signals([&] {
+    int sig = 0;
+    sigwait(&stop_signals, &sig);
+    std::fprintf(stderr, "%s: signal %d, finishing the tasks in hand\n", name.c_str(), sig);
+    loop.Stop();
+  });
+  loop.Run();
+  std::fprintf(stderr, "%s: stopped (%lld completed, %lld failed)\n", name.c_str(),
+               static_cast<long long>(loop.counters().completed.load()),
+               static_cast<long long>(loop.counters().failed.load()));
+  // Run() ends only after Stop(), which only the signal thread calls: it has finished.
+  signals.join();
+}
+
+}  // namespace loket::workers
