@@ -28,6 +28,7 @@ class TaskQueue;
 class TaskWakeups;
 class SiberRepository;
 class QueueRepository;
+class AppointmentRepository;
 }  // namespace loket::store
 
 namespace loket::api {
@@ -42,6 +43,8 @@ class TaskAdminServiceImpl;
 class CourierServiceImpl;
 class RoutePlanQueue;
 class QueueServiceImpl;
+class AppointmentServiceImpl;
+class SlotsAllocateQueue;
 
 struct ServerOptions {
   std::string listen = "127.0.0.1:7400";  // "host:port"; port 0 picks a free one
@@ -96,6 +99,10 @@ class LoketServer {
   // The live office queue.
   std::unique_ptr<store::QueueRepository> queue_repo_;
   std::unique_ptr<QueueServiceImpl> queue_service_;
+  // Spontan appointments.
+  std::unique_ptr<store::AppointmentRepository> appointment_repo_;
+  std::unique_ptr<AppointmentServiceImpl> appointment_service_;
+  std::unique_ptr<SlotsAllocateQueue> slots_allocate_queue_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   std::atomic<bool> stopping_{false};

@@ -62,7 +62,7 @@ CREATE TABLE appointment_requests (
   day                  date NOT NULL,  -- office-local day of the first window: the allocation batch
   state                text NOT NULL DEFAULT 'pending'
                          CHECK (state IN ('pending', 'allocated', 'waitlisted', 'cancelled')),
-  seed                 bigint NOT NULL DEFAULT 0,  -- tie-break order, fixed at creation
+  flexible             boolean NOT NULL DEFAULT false,  -- displaced by a closure: any slot of the day
   created_by           bigint NOT NULL REFERENCES principals(id),
   created_at           timestamptz NOT NULL DEFAULT now(),
   updated_at           timestamptz NOT NULL DEFAULT now(),
@@ -107,6 +107,14 @@ CREATE UNIQUE INDEX appointments_live_request ON appointments (request_id)
   WHERE state IN ('booked', 'checked_in');
 CREATE INDEX appointments_slot ON appointments (slot_id, state);
 CREATE INDEX appointments_office_state ON appointments (office_id, state, id);
+
+-- The reminders queued for an appointment, withdrawn when it stops being booked.
+CREATE TABLE appointment_reminders (
+  office_id        text NOT NULL,
+  appointment_id   bigint NOT NULL REFERENCES appointments(id),
+  notification_id  bigint NOT NULL REFERENCES notifications(id),
+  PRIMARY KEY (appointment_id, notification_id)
+);
 
 -- A counter closed for one day (CloseCounter): that day's slots lose its share of the capacity.
 CREATE TABLE counter_closures (
