@@ -236,7 +236,8 @@ absl::Status NeedState(const StopRecord& s, std::initializer_list<StopState> all
   for (StopState a : allowed) {
     if (s.state == a) return absl::OkStatus();
   }
-  return absl::FailedPreconditionError(absl::StrCat("cannot ", std::string(doing), " stop ", s.id, ": it is ",
+  return absl::FailedPreconditionError(absl::StrCat("cannot ", std::string(doing), " stop ", s.id,
+                                                    ": it is ",
                                                     std::string(domain::StopStateName(s.state))));
 }
 
@@ -486,13 +487,13 @@ absl::StatusOr<std::string> SiberRepository::Fail(const Mutation& m, int64_t sto
       case StopKind::kDelivery:
         // The permit rides back to the office today, then out again.
         tx.Exec(kReturnToOffice, stop_id, Ts(now), Ts(absl::FromCivil(office->today + 1, tz)));
-        again =
-            RequestDeliveryInTx(tx, now, *office, m.actor.office_id, stop.case_id, clinic, next);
+        again = RequestDeliveryInTx(tx, now, *office, m.actor.office_id, stop.case_id, clinic, next,
+                                    stop.item);
         break;
       case StopKind::kCollect:
         if (stop.partner_id) tx.Exec(kCancelStop, stop.partner_id);
-        again =
-            RequestDeliveryInTx(tx, now, *office, m.actor.office_id, stop.case_id, clinic, next);
+        again = RequestDeliveryInTx(tx, now, *office, m.actor.office_id, stop.case_id, clinic, next,
+                                    stop.item);
         break;
       case StopKind::kHandin:
         break;
@@ -521,8 +522,8 @@ absl::StatusOr<std::pair<std::vector<StopRecord>, DayPlanRecord>> SiberRepositor
                   st, case_id);
     }
     for (const auto& row : r) out.first.push_back(ForViewer(viewer, StopFromRow(row).r));
-    out.second = LoadDayPlan(tx, viewer.office_id, day.value_or(office->today),
-                             office->utc_offset_minutes);
+    out.second =
+        LoadDayPlan(tx, viewer.office_id, day.value_or(office->today), office->utc_offset_minutes);
     return absl::OkStatus();
   });
   if (!s.ok()) return s;
@@ -605,7 +606,8 @@ absl::StatusOr<std::string> SiberRepository::CreateCourier(const Mutation& m, in
     }
     c.id = principal_id;
     c.active = true;
-    absl::StatusOr<OfficeContext> office = LoadOffice(tx, m.actor.office_id, clock_.Now(), offices_);
+    absl::StatusOr<OfficeContext> office =
+        LoadOffice(tx, m.actor.office_id, clock_.Now(), offices_);
     if (!office.ok()) return office.status();
     ReplanDayInTx(tx, m.actor.office_id, office->today);
     return encode(c);

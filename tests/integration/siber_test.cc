@@ -267,7 +267,8 @@ TEST_F(SiberTest, ACourierCannotSeeOrConfirmAnotherCouriersStops) {
   ASSERT_EQ(pb.state(), v1::STOP_STATE_PLANNED);
   const CourierLogin& owner = pa.courier_id() == fleet[0].id ? fleet[0] : fleet[1];
   const CourierLogin& other = pa.courier_id() == fleet[0].id ? fleet[1] : fleet[0];
-  for (const v1::Stop& s : Route(other).stops()) EXPECT_NE(s.case_id(), a.id());
+  v1::GetRouteResponse others = Route(other);
+  for (const v1::Stop& s : others.stops()) EXPECT_NE(s.case_id(), a.id());
   grpc::Status s = Confirm(other, pa.id(), true);
   EXPECT_EQ(s.error_code(), grpc::NOT_FOUND);
   EXPECT_EQ(s.error_message(), absl::StrCat("stop ", pa.id(), " not found"));
@@ -396,6 +397,37 @@ TEST_F(SiberTest, APlanForAWorldThatMovedOnIsNotApplied) {
   // A late second answer for the same lease is refused (fencing).
   EXPECT_EQ(tasks_->CompleteTask(Ctx(worker_).get(), done, &ok).error_code(),
             grpc::FAILED_PRECONDITION);
+  RunRouter();
+}
+
+TEST_F(SiberTest, ARevisionThatNeedsNewPaperReturnsTheOriginalsAndFetchesNewOnes) {
+  StartDay(absl::CivilDay(2026, 4, 6), 1);
+  v1::Case c = SubmitAsClinicA();
+  AttachAll(c.id(), clinic_a_);
+  ASSERT_TRUE(Do(&v1::CaseService::Stub::StartVerification, officer_, c.id()).ok());
+  v1::TransitionRequest req = Transition(c.id(), "STR perlu dilegalisir ulang");
+  req.set_new_paper(true);
+  v1::Case out;
+  grpc::Status s = cases().RequestRevision(Ctx(officer_).get(), req, &out);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  // The first pickup is still live (never done); the originals' way back and a second pickup are
+  // not created twice for one kind and item: one live pickup, plus the documents' collect and
+  // delivery.
+  int pickups = 0, returns = 0;
+  for (const v1::Stop& stop : StopsOf(c.id())) {
+    if (stop.kind() == v1::STOP_KIND_PICKUP) ++pickups;
+    if (stop.kind() == v1::STOP_KIND_DELIVERY && stop.item() == "documents") {
+      ++returns;
+      EXPECT_EQ(stop.clinic_id(), "pkm-a");
+    }
+  }
+  EXPECT_EQ(pickups, 1);
+  EXPECT_EQ(returns, 1);
+  // Only a revision may ask for new paper.
+  v1::TransitionRequest approve = Transition(c.id(), "");
+  approve.set_new_paper(true);
+  EXPECT_EQ(cases().Approve(Ctx(approver_).get(), approve, &out).error_code(),
+            grpc::INVALID_ARGUMENT);
   RunRouter();
 }
 
