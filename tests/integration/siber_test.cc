@@ -431,6 +431,29 @@ TEST_F(SiberTest, ARevisionThatNeedsNewPaperReturnsTheOriginalsAndFetchesNewOnes
   RunRouter();
 }
 
+TEST_F(SiberTest, WorkNobodyBeganMovesToTheNextDayPlanned) {
+  std::vector<CourierLogin> fleet = StartDay(absl::CivilDay(2026, 4, 7), 0);  // nobody on shift
+  v1::Case c = SubmitAsClinicA();
+  RunRouter();
+  v1::Stop pickup = StopOf(c.id(), v1::STOP_KIND_PICKUP);
+  ASSERT_EQ(pickup.day(), "2026-04-07");
+  EXPECT_EQ(pickup.state(), v1::STOP_STATE_PENDING);
+  // The next morning a courier is on shift and the office asks for a plan.
+  fleet = StartDay(absl::CivilDay(2026, 4, 8), 1);
+  v1::PlanDayRequest plan;
+  plan.set_request_id(NewUuid());
+  v1::DayPlan day;
+  ASSERT_TRUE(couriers_->PlanDay(Ctx(officer_).get(), plan, &day).ok());
+  EXPECT_EQ(day.day(), "2026-04-08");
+  RunRouter();
+  v1::Stop moved = StopOf(c.id(), v1::STOP_KIND_PICKUP);
+  EXPECT_EQ(moved.id(), pickup.id());
+  EXPECT_EQ(moved.day(), "2026-04-08");
+  EXPECT_EQ(moved.state(), v1::STOP_STATE_PLANNED);
+  EXPECT_EQ(moved.courier_id(), fleet[0].id);
+  EXPECT_EQ(StopOf(c.id(), v1::STOP_KIND_HANDIN).day(), "2026-04-08");
+}
+
 TEST_F(SiberTest, BadInputNamesTheField) {
   StartDay(absl::CivilDay(2026, 4, 1), 0);
   v1::SubmitApplicationRequest req = NurseApplication();
