@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "server/domain/validation.h"
+#include "server/store/appointment_seats.h"
 #include "server/store/idempotency.h"
 #include "server/store/pg.h"
 #include "server/store/task_enqueue.h"
@@ -85,14 +86,17 @@ constexpr Statement kInsertWindow{
     " VALUES ($1, $2, $3, $4::timestamptz, $5::timestamptz)"};
 constexpr Statement kDeleteWindows{"appt_delete_windows",
                                    "DELETE FROM appointment_windows WHERE request_id = $1"};
-// Frees the seat of a request's booked appointment, if it has one; returns the slot's day.
-constexpr Statement kReleaseBooked{
-    "appt_release_booked",
-    "WITH a AS (UPDATE appointments SET state = $2, updated_at = now(), version = version + 1"
-    "   WHERE request_id = $1 AND state = 'booked' RETURNING id, slot_id, priority_class)"
+constexpr Statement kBookedOfRequest{
+    "appt_booked_of_request",
+    "SELECT id FROM appointments WHERE request_id = $1 AND state = 'booked'"};
+// Frees the seat of a booked appointment; returns the slot's day.
+constexpr Statement kEndBooked{
+    "appt_end_booked",
+    "WITH a AS (UPDATE appointments SET state = $3, updated_at = now(), version = version + 1"
+    "   WHERE id = $1 AND office_id = $2 AND state = 'booked' RETURNING slot_id, priority_class)"
     " UPDATE slots s SET booked = s.booked - 1,"
     "   booked_priority = s.booked_priority - (a.priority_class <> 'NONE')::int"
-    " FROM a WHERE s.id = a.slot_id RETURNING s.day::text, s.starts_at::text, a.id"};
+    " FROM a WHERE s.id = a.slot_id RETURNING s.day::text"};
 constexpr Statement kAddReminder{
     "appt_add_reminder",
     "INSERT INTO appointment_reminders (office_id, appointment_id, notification_id)"
@@ -408,6 +412,13 @@ uint64_t DaySeed(const std::string& office_id, const std::string& day) {
   return h;
 }
 
+// Ends the booked appointment of request `request_id`, if it has one.
+std::optional<std::string> EndBookingOf(Tx& tx, const std::string& office_id, int64_t request_id) {
+  pqxx::result r = tx.Exec(kBookedOfRequest, request_id);
+  if (r.empty()) return std::nullopt;
+  return EndBookedAppointmentInTx(tx, office_id, r[0][0].as<int64_t>(), "cancelled");
+}
+
 // Seats, requests and the day's coalesced task are locked in different orders by bookings,
 // cancellations and concurrent allocation rounds; PostgreSQL breaks the rare deadlock by aborting
 // one transaction, which is then simply run again (it rolled back, and request_id replay still
@@ -565,14 +576,11 @@ absl::StatusOr<std::string> AppointmentRepository::Cancel(const Mutation& m, int
     }
     absl::StatusOr<AppointmentRequestRecord> before = LoadRequest(tx, m.actor, id, "");
     if (!before.ok()) return before.status();
-    pqxx::result freed = tx.Exec(kReleaseBooked, id, std::string("cancelled"));
-    if (!freed.empty()) tx.Exec(kDropReminders, freed[0][2].as<int64_t>());
+    std::optional<std::string> freed = EndBookingOf(tx, m.actor.office_id, id);
     tx.Exec(kSetRequestState, id, std::string("cancelled"));
     absl::StatusOr<OfficeContext> office = LoadOffice(tx, m.actor.office_id, now, offices_);
     if (!office.ok()) return office.status();
-    if (!freed.empty()) {
-      // The freed seat is offered to the day's waitlist.
-      EnqueueAllocation(tx, m.actor.office_id, freed[0][0].as<std::string>());
+    if (freed) {
       NotifyCancelled(tx, encode_notification_, policy_,
                       {m.actor.office_id, office->name, office->utc_offset_minutes}, now, *before);
     }
@@ -611,9 +619,7 @@ absl::StatusOr<std::string> AppointmentRepository::Reschedule(
       return absl::FailedPreconditionError(
           absl::StrCat("appointment request ", id, ": the visitor has already checked in"));
     }
-    pqxx::result freed = tx.Exec(kReleaseBooked, id, std::string("cancelled"));
-    if (!freed.empty()) tx.Exec(kDropReminders, freed[0][2].as<int64_t>());
-    if (!freed.empty()) EnqueueAllocation(tx, m.actor.office_id, freed[0][0].as<std::string>());
+    EndBookingOf(tx, m.actor.office_id, id);
     tx.Exec(kDeleteWindows, id);
     for (size_t i = 0; i < windows.size(); ++i) {
       tx.Exec(kInsertWindow, m.actor.office_id, id, static_cast<int>(i), Ts(windows[i].starts_at),
@@ -945,6 +951,17 @@ absl::Status AppointmentRepository::ApplyAllocation(const std::string& office_id
     }
     return absl::OkStatus();
   });
+}
+
+std::optional<std::string> EndBookedAppointmentInTx(Tx& tx, const std::string& office_id,
+                                                    int64_t appointment_id,
+                                                    const std::string& new_state) {
+  pqxx::result r = tx.Exec(kEndBooked, appointment_id, office_id, new_state);
+  if (r.empty()) return std::nullopt;
+  tx.Exec(kDropReminders, appointment_id);
+  std::string day = r[0][0].as<std::string>();
+  EnqueueAllocation(tx, office_id, day);  // the freed seat goes to the day's waitlist
+  return day;
 }
 
 }  // namespace loket::store
