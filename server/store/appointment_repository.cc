@@ -67,7 +67,8 @@ constexpr Statement kOpenSlotsOfDay{
 constexpr Statement kNikLock{
     "appt_nik_lock", "SELECT pg_advisory_xact_lock(hashtextextended($1 || '/nik/' || $2, 7406))"};
 // The per-NIK limit is decided by this one statement under the NIK's lock: live requests are
-// pending or waitlisted ones, and allocated ones whose booked slot has not ended.
+// pending or waitlisted ones for today or later, and allocated ones whose booked slot has not
+// ended.
 constexpr Statement kInsertRequest{
     "appt_insert_request",
     "INSERT INTO appointment_requests (office_id, nik, name, phone, email, language, service,"
@@ -76,7 +77,8 @@ constexpr Statement kInsertRequest{
     " SELECT $1, $2, $3, $4, $5, $6, $7, $8, string_to_array($9, ',')::text[], $10, $11,"
     " $12::date, $13, $14::timestamptz, $14::timestamptz"
     " WHERE (SELECT count(*) FROM appointment_requests q WHERE q.office_id = $1 AND q.nik = $2"
-    "   AND (q.state IN ('pending', 'waitlisted') OR (q.state = 'allocated' AND EXISTS ("
+    "   AND ((q.state IN ('pending', 'waitlisted') AND q.day >= $16::date)"
+    "     OR (q.state = 'allocated' AND EXISTS ("
     "     SELECT 1 FROM appointments a JOIN slots s ON s.id = a.slot_id WHERE a.request_id = q.id"
     "     AND a.state = 'booked' AND s.ends_at > $14::timestamptz)))) < $15"
     " RETURNING id"};
@@ -492,7 +494,7 @@ absl::StatusOr<std::string> AppointmentRepository::Create(const Mutation& m,
         r.applicant.email, r.applicant.language, r.service, PriorityName(r.applicant.priority),
         absl::StrJoin(needs, ","), r.case_id > 0 ? std::optional<int64_t>(r.case_id) : std::nullopt,
         clinic_id.empty() ? std::nullopt : std::optional<std::string>(clinic_id), day_text,
-        m.actor.id, Ts(now), options_.max_live_per_nik);
+        m.actor.id, Ts(now), options_.max_live_per_nik, FormatDay(office->today));
     if (ins.empty()) {
       return absl::ResourceExhaustedError(
           absl::StrCat("applicant.nik: already holds ", options_.max_live_per_nik,

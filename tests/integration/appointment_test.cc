@@ -278,6 +278,23 @@ TEST_F(AppointmentTest, AtMostTwoLiveRequestsPerNik) {
   EXPECT_TRUE(s.ok()) << s.error_message();
 }
 
+TEST_F(AppointmentTest, RequestsOfAPastDayNoLongerCountAgainstTheNik) {
+  Create(NewRequest(800, "2026-03-26", {{"08:00", "10:00"}}));
+  Create(NewRequest(800, "2026-03-26", {{"08:00", "10:00"}}));
+  v1::AppointmentRequest r;
+  EXPECT_EQ(appts_
+                ->CreateAppointmentRequest(Ctx(officer_).get(),
+                                           NewRequest(800, "2026-03-30", {{"08:00", "10:00"}}), &r)
+                .error_code(),
+            grpc::RESOURCE_EXHAUSTED);
+  server_->clock().Set(
+      absl::FromCivil(absl::CivilMinute(2026, 3, 27, 9, 0), absl::FixedTimeZone(8 * 3600)));
+  EXPECT_TRUE(appts_
+                  ->CreateAppointmentRequest(
+                      Ctx(officer_).get(), NewRequest(800, "2026-03-30", {{"08:00", "10:00"}}), &r)
+                  .ok());
+}
+
 TEST_F(AppointmentTest, ReservedSeatsGoToPriorityFirstAndOpenAtTheCutoff) {
   // Five ordinary requests and one elderly visitor want the 08:00 slot of Friday 03-27
   // (capacity 4, 2 reserved): before the cut-off only 2 ordinary ones get in.
