@@ -394,10 +394,12 @@ absl::Status CheckVersion(int64_t id, std::optional<int64_t> expected, int64_t n
 
 // Takes displaced appointments off their slots: their requests go back to pending, free to take
 // any slot of the day. Returns how many were moved.
+// `told` hears of each request before its appointment goes (to tell the applicant).
 int Displace(Tx& tx, int64_t slot_id, int how_many, int* priority_moved,
-             std::vector<int64_t>* requests) {
+             std::vector<int64_t>* requests, const std::function<void(int64_t)>& told) {
   int moved = 0;
   for (const auto& row : tx.Exec(kDisplaceable, slot_id, how_many)) {
+    told(row[1].as<int64_t>());
     tx.Exec(kCancelAppointment, row[0].as<int64_t>());
     tx.Exec(kDropReminders, row[0].as<int64_t>());
     tx.Exec(kRepend, row[1].as<int64_t>());
@@ -722,6 +724,20 @@ absl::StatusOr<std::string> AppointmentRepository::GenerateSlots(const Mutation&
   });
 }
 
+// The applicant of a displaced appointment is told it is off; the new time follows as a
+// confirmation when the next round places them.
+std::function<void(int64_t)> AppointmentRepository::TellDisplaced(Tx& tx,
+                                                                  const domain::Principal& actor,
+                                                                  absl::Time now) {
+  return [this, &tx, actor, now](int64_t request_id) {
+    absl::StatusOr<OfficeContext> office = LoadOffice(tx, actor.office_id, now, offices_);
+    absl::StatusOr<AppointmentRequestRecord> r = LoadRequest(tx, actor, request_id, "");
+    if (!office.ok() || !r.ok()) return;
+    NotifyCancelled(tx, encode_notification_, policy_,
+                    {actor.office_id, office->name, office->utc_offset_minutes}, now, *r);
+  };
+}
+
 absl::StatusOr<std::string> AppointmentRepository::CloseCounter(const Mutation& m,
                                                                 const std::string& counter_id,
                                                                 absl::CivilDay day,
@@ -751,6 +767,7 @@ absl::StatusOr<std::string> AppointmentRepository::CloseCounter(const Mutation& 
                                                         "; close the day instead"));
     }
     ClosureOutcome out{0, d};
+    auto tell = TellDisplaced(tx, m.actor, now);
     for (const auto& row : tx.Exec(kLockSlotsOfDay, m.actor.office_id, d)) {
       if (row[5].as<bool>() || ParseTimestamp(row[6].as<std::string>()) <= now) continue;
       int64_t slot = row[0].as<int64_t>();
@@ -759,7 +776,7 @@ absl::StatusOr<std::string> AppointmentRepository::CloseCounter(const Mutation& 
       int new_capacity = capacity * after / before;
       int excess = std::max(0, booked - new_capacity);
       int priority_moved = 0;
-      int moved = excess > 0 ? Displace(tx, slot, excess, &priority_moved, nullptr) : 0;
+      int moved = excess > 0 ? Displace(tx, slot, excess, &priority_moved, nullptr, tell) : 0;
       // Checked-in visitors stay: the slot keeps room for them.
       new_capacity = std::max(new_capacity, booked - moved);
       // The reserved seats shrink in proportion, so the day keeps general seats to re-allocate.
@@ -783,11 +800,12 @@ absl::StatusOr<std::string> AppointmentRepository::CloseDay(const Mutation& m, a
     if (slots.empty()) return absl::FailedPreconditionError(absl::StrCat("day: no slots on ", d));
     std::vector<int64_t> moved_requests;
     ClosureOutcome out;
+    auto tell = TellDisplaced(tx, m.actor, clock_.Now());
     for (const auto& row : slots) {
       if (row[5].as<bool>()) continue;
       int priority_moved = 0;
-      int moved =
-          Displace(tx, row[0].as<int64_t>(), row[3].as<int>(), &priority_moved, &moved_requests);
+      int moved = Displace(tx, row[0].as<int64_t>(), row[3].as<int>(), &priority_moved,
+                           &moved_requests, tell);
       tx.Exec(kCloseSlot, row[0].as<int64_t>(), moved, priority_moved);
       out.displaced += moved;
     }

@@ -439,6 +439,9 @@ TEST_F(AppointmentTest, ClosingACounterReallocatesItsShareOfTheDay) {
     v1::AppointmentRequest r = Get(ids[i]);
     EXPECT_EQ(r.state(), v1::APPOINTMENT_REQUEST_STATE_PENDING);
     EXPECT_TRUE(r.flexible());
+    EXPECT_EQ(server_->Query("SELECT count(*) FROM notifications WHERE address = '" +
+                             r.applicant().phone() + "' AND template_id = 'appointment.cancelled'"),
+              "1");
   }
   RunScheduler();
   // Both get another slot of the same day (not their window: choice -1), and are told so.
