@@ -282,6 +282,7 @@ int Transition(const Invocation& in, TransitionRpc rpc) {
   req.set_case_id(*id);
   req.set_etag(in.args().Get("etag"));
   req.set_note(in.args().Get("note"));
+  req.set_new_paper(in.args().Has("new-paper"));
   auto stub = Stub(in);
   v1::Case reply;
   grpc::Status status = in.session().Call(
@@ -343,7 +344,9 @@ std::vector<Command> CaseCommands() {
       {"office show", "CASE", "one case with its documents and history", show_all},
       TransitionCommand("office verify", "", "start verification (SUBMITTED -> VERIFYING)",
                         &CaseStub::StartVerification),
-      TransitionCommand("office request-revision", kNote, "ask the applicant for a revision",
+      TransitionCommand("office request-revision", "--note TEXT [--new-paper]",
+                        "ask the applicant for a revision (--new-paper: SIBER returns the "
+                        "originals and fetches new ones)",
                         &CaseStub::RequestRevision),
       TransitionCommand("office approve", kOptionalNote, "approve (approver)", &CaseStub::Approve),
       TransitionCommand("office reject", kNote, "reject (approver)", &CaseStub::Reject),

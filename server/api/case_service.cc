@@ -151,9 +151,13 @@ grpc::Status CaseServiceImpl::DoTransition(grpc::ServerContext* ctx, const char*
     }
     expected = v;
   }
-  return DecodeInto(cases_.Transition(MakeMutation(*ctx, req->request_id(), method, p),
-                                      req->case_id(), expected, t, req->note(), EncodeCase()),
-                    resp);
+  if (req->new_paper() && t != Transition::kRequestRevision) {
+    return grpc::Status(grpc::INVALID_ARGUMENT, "new_paper: only when requesting a revision");
+  }
+  return DecodeInto(
+      cases_.Transition(MakeMutation(*ctx, req->request_id(), method, p), req->case_id(), expected,
+                        t, req->note(), EncodeCase(), req->new_paper()),
+      resp);
 }
 
 grpc::Status CaseServiceImpl::SubmitDraft(grpc::ServerContext* ctx,

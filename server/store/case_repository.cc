@@ -229,9 +229,23 @@ void EnqueueNotifications(Tx& tx, const NotificationEncoder& encode, const Clock
 // permit goes back by courier, and a withdrawn or rejected case cancels what was not begun.
 absl::Status OnClinicCaseChange(Tx& tx, absl::Time now, const OfficeContext& office,
                                 const domain::Case& c, CaseState from,
-                                const domain::VisitPreference& pickup) {
+                                const domain::VisitPreference& pickup, bool new_paper) {
   if (c.state == from) return absl::OkStatus();
   switch (c.state) {
+    case CaseState::kRevisionRequested: {
+      if (!new_paper) return absl::OkStatus();
+      // The originals go back for correction; the new paper is fetched from the next working day.
+      absl::Status back =
+          RequestDeliveryInTx(tx, now, office, c.office_id, c.id, c.clinic_id, {}, "documents")
+              .status();
+      if (!back.ok()) return back;
+      PickupRequest r;
+      r.office_id = c.office_id;
+      r.case_id = c.id;
+      r.clinic_id = c.clinic_id;
+      r.preference.day = office.calendar.AddWorkingDays(office.today, 1);
+      return RequestPickupInTx(tx, now, office, r).status();
+    }
     case CaseState::kSubmitted: {
       PickupRequest r;
       r.office_id = c.office_id;
@@ -334,7 +348,7 @@ absl::StatusOr<std::string> CaseRepository::Submit(const Mutation& m, NewApplica
     v.updated_at = ParseTimestamp(r[0][3].as<std::string>());
     AppendEvent(tx, m, c.id, app.draft ? "CreateDraft" : "Submit", std::nullopt, c.state, "");
     if (c.channel == domain::Channel::kClinic) {
-      s = OnClinicCaseChange(tx, clock_.Now(), *office, c, CaseState::kDraft, app.pickup);
+      s = OnClinicCaseChange(tx, clock_.Now(), *office, c, CaseState::kDraft, app.pickup, false);
       if (!s.ok()) return s;
     }
     if (!app.draft) {
@@ -447,9 +461,10 @@ absl::StatusOr<std::string> CaseRepository::AttachDocument(const Mutation& m, in
 absl::StatusOr<std::string> CaseRepository::Transition(const Mutation& m, int64_t case_id,
                                                        std::optional<int64_t> expected_version,
                                                        domain::Transition t, std::string note,
-                                                       const CaseEncoder& encode) {
+                                                       const CaseEncoder& encode, bool new_paper) {
   return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
-    absl::StatusOr<CaseView> v = TransitionInTx(tx, m, case_id, expected_version, t, note);
+    absl::StatusOr<CaseView> v =
+        TransitionInTx(tx, m, case_id, expected_version, t, note, new_paper);
     if (!v.ok()) return v.status();
     return encode(*v);
   });
@@ -458,7 +473,7 @@ absl::StatusOr<std::string> CaseRepository::Transition(const Mutation& m, int64_
 absl::StatusOr<CaseView> CaseRepository::TransitionInTx(Tx& tx, const Mutation& m, int64_t case_id,
                                                         std::optional<int64_t> expected_version,
                                                         domain::Transition t,
-                                                        const std::string& note) {
+                                                        const std::string& note, bool new_paper) {
   absl::StatusOr<CaseView> v = LoadVisibleCase(tx, m.actor, case_id);
   if (!v.ok()) return v.status();
   domain::Case& c = v->c;
@@ -505,7 +520,7 @@ absl::StatusOr<CaseView> CaseRepository::TransitionInTx(Tx& tx, const Mutation& 
   EnqueueNotifications(tx, encode_notification_, clock_, policy_, *office, c,
                        domain::TransitionName(t), pt->name, v->sla.due);
   if (c.channel == domain::Channel::kClinic) {
-    absl::Status siber = OnClinicCaseChange(tx, clock_.Now(), *office, c, from, {});
+    absl::Status siber = OnClinicCaseChange(tx, clock_.Now(), *office, c, from, {}, new_paper);
     if (!siber.ok()) return siber;
   }
   v->documents = LoadDocuments(tx, case_id);

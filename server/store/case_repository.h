@@ -151,7 +151,7 @@ class CaseRepository {
   absl::StatusOr<std::string> Transition(const Mutation& m, int64_t case_id,
                                          std::optional<int64_t> expected_version,
                                          domain::Transition t, std::string note,
-                                         const CaseEncoder& encode);
+                                         const CaseEncoder& encode, bool new_paper = false);
 
   // Get inside another repository's transaction (without documents and notifications).
   absl::StatusOr<CaseView> GetInTx(Tx& tx, const domain::Principal& viewer, int64_t case_id);
@@ -160,7 +160,8 @@ class CaseRepository {
   // DELIVERED). No request_id replay of its own: the caller's mutation has it.
   absl::StatusOr<CaseView> TransitionInTx(Tx& tx, const Mutation& m, int64_t case_id,
                                           std::optional<int64_t> expected_version,
-                                          domain::Transition t, const std::string& note);
+                                          domain::Transition t, const std::string& note,
+                                          bool new_paper = false);
 
   // Events of a visible case with id > after_event_id, oldest first.
   absl::StatusOr<std::vector<CaseEventRecord>> History(const domain::Principal& viewer,

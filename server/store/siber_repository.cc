@@ -119,6 +119,22 @@ constexpr Statement kUnplanStop{
     " updated_at = now() WHERE id = $1 AND state IN ('pending', 'planned')"};
 constexpr Statement kAnnounce{"siber_announce",
                               "UPDATE stops SET announced_start = $2::timestamptz WHERE id = $1"};
+// Work of earlier days that nobody began moves to the day being planned, at the same clock times:
+// both ends of a pair move together, and a pair with either end begun stays where it was.
+constexpr Statement kCarryOver{
+    "siber_carry_over",
+    "UPDATE stops s SET day = $2::date,"
+    " window_start = s.window_start + ($2::date - s.day) * interval '1 day',"
+    " window_end = s.window_end + ($2::date - s.day) * interval '1 day',"
+    " state = 'pending', courier_id = NULL, sequence = NULL, planned_at = NULL,"
+    " version = s.version + 1, updated_at = now()"
+    " WHERE s.office_id = $1 AND s.day < $2::date AND s.state IN ('pending', 'planned')"
+    " AND NOT EXISTS (SELECT 1 FROM stops p WHERE (p.id = s.partner_id OR p.partner_id = s.id)"
+    "   AND p.state NOT IN ('pending', 'planned'))"
+    " RETURNING s.id"};
+constexpr Statement kBumpInput{"siber_bump_input",
+                               "UPDATE siber_days SET input_version = input_version + 1 WHERE "
+                               "office_id = $1 AND day = $2::date"};
 constexpr Statement kOfficeLocation{"siber_office_location",
                                     "SELECT latitude, longitude FROM offices WHERE id = $1"};
 // Couriers on shift on a day: their own row for the day, else their usual hours on a working day.
@@ -236,7 +252,8 @@ absl::Status NeedState(const StopRecord& s, std::initializer_list<StopState> all
   for (StopState a : allowed) {
     if (s.state == a) return absl::OkStatus();
   }
-  return absl::FailedPreconditionError(absl::StrCat("cannot ", std::string(doing), " stop ", s.id, ": it is ",
+  return absl::FailedPreconditionError(absl::StrCat("cannot ", std::string(doing), " stop ", s.id,
+                                                    ": it is ",
                                                     std::string(domain::StopStateName(s.state))));
 }
 
@@ -486,13 +503,13 @@ absl::StatusOr<std::string> SiberRepository::Fail(const Mutation& m, int64_t sto
       case StopKind::kDelivery:
         // The permit rides back to the office today, then out again.
         tx.Exec(kReturnToOffice, stop_id, Ts(now), Ts(absl::FromCivil(office->today + 1, tz)));
-        again =
-            RequestDeliveryInTx(tx, now, *office, m.actor.office_id, stop.case_id, clinic, next);
+        again = RequestDeliveryInTx(tx, now, *office, m.actor.office_id, stop.case_id, clinic, next,
+                                    stop.item);
         break;
       case StopKind::kCollect:
         if (stop.partner_id) tx.Exec(kCancelStop, stop.partner_id);
-        again =
-            RequestDeliveryInTx(tx, now, *office, m.actor.office_id, stop.case_id, clinic, next);
+        again = RequestDeliveryInTx(tx, now, *office, m.actor.office_id, stop.case_id, clinic, next,
+                                    stop.item);
         break;
       case StopKind::kHandin:
         break;
@@ -521,8 +538,8 @@ absl::StatusOr<std::pair<std::vector<StopRecord>, DayPlanRecord>> SiberRepositor
                   st, case_id);
     }
     for (const auto& row : r) out.first.push_back(ForViewer(viewer, StopFromRow(row).r));
-    out.second = LoadDayPlan(tx, viewer.office_id, day.value_or(office->today),
-                             office->utc_offset_minutes);
+    out.second =
+        LoadDayPlan(tx, viewer.office_id, day.value_or(office->today), office->utc_offset_minutes);
     return absl::OkStatus();
   });
   if (!s.ok()) return s;
@@ -605,7 +622,8 @@ absl::StatusOr<std::string> SiberRepository::CreateCourier(const Mutation& m, in
     }
     c.id = principal_id;
     c.active = true;
-    absl::StatusOr<OfficeContext> office = LoadOffice(tx, m.actor.office_id, clock_.Now(), offices_);
+    absl::StatusOr<OfficeContext> office =
+        LoadOffice(tx, m.actor.office_id, clock_.Now(), offices_);
     if (!office.ok()) return office.status();
     ReplanDayInTx(tx, m.actor.office_id, office->today);
     return encode(c);
@@ -668,6 +686,9 @@ absl::StatusOr<domain::RouterInput> SiberRepository::LoadRouterInput(const std::
     absl::Time now = clock_.Now();
     absl::StatusOr<OfficeContext> office = LoadOffice(tx, office_id, now, offices_);
     if (!office.ok()) return office.status();
+    if (d == office->today && !tx.Exec(kCarryOver, office_id, day).empty()) {
+      tx.Exec(kBumpInput, office_id, day);
+    }
     DayPlanRecord plan = LoadDayPlan(tx, office_id, d, office->utc_offset_minutes);
     pqxx::result o = tx.Exec(kOfficeLocation, office_id);
     if (o.empty() || o[0][0].is_null()) {

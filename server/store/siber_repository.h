@@ -177,7 +177,8 @@ class SiberRepository {
   absl::StatusOr<std::vector<CourierRecord>> ListCouriers(const domain::Principal& viewer);
 
   // route.plan: the current input for an office and day ("YYYY-MM-DD"), and the result applied
-  // with the task's fenced finish in one transaction (DESIGN.md, planning tasks).
+  // with the task's fenced finish in one transaction (DESIGN.md, planning tasks). Planning today
+  // first carries over earlier days' work that nobody began.
   absl::StatusOr<domain::RouterInput> LoadRouterInput(const std::string& office_id,
                                                       const std::string& day);
   absl::Status ApplyRoutePlan(const std::string& office_id, int64_t task_id, int attempt,

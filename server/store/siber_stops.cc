@@ -26,10 +26,11 @@ constexpr Statement kInsertStop{
     " latitude, longitude, window_start, window_end, service_minutes, bundles)"
     " VALUES ($1, $2, $3::date, $4, $5, $6, $7, $8, $9, $10, $11, $12::timestamptz,"
     " $13::timestamptz, $14, 1)"
-    " ON CONFLICT (case_id, kind) WHERE state IN ('pending', 'planned', 'arrived') DO NOTHING"
+    " ON CONFLICT (case_id, kind, item) WHERE state IN ('pending', 'planned', 'arrived')"
+    " DO NOTHING"
     " RETURNING id"};
 constexpr Statement kLiveStop{"siber_live_stop",
-                              "SELECT id FROM stops WHERE case_id = $1 AND kind = $2"
+                              "SELECT id FROM stops WHERE case_id = $1 AND kind = $2 AND item = $3"
                               " AND state IN ('pending', 'planned', 'arrived')"};
 constexpr Statement kLinkPartner{"siber_link_partner",
                                  "UPDATE stops SET partner_id = $2 WHERE id = $1"};
@@ -103,7 +104,7 @@ int64_t InsertPair(Tx& tx, const std::string& office_id, int64_t case_id,
   ReplanDayInTx(tx, office_id, w.day);  // creates the day first: stops refer to it
   std::optional<int64_t> first = insert(take, from, std::nullopt, w.start, w.end);
   if (!first) {
-    pqxx::result live = tx.Exec(kLiveStop, case_id, std::string(domain::StopKindName(take)));
+    pqxx::result live = tx.Exec(kLiveStop, case_id, std::string(domain::StopKindName(take)), item);
     return live.empty() ? 0 : live[0][0].as<int64_t>();
   }
   std::optional<int64_t> second = insert(give, to, *first, give_start, give_end);
@@ -155,7 +156,8 @@ absl::StatusOr<int64_t> RequestPickupInTx(Tx& tx, absl::Time now, const OfficeCo
 absl::StatusOr<int64_t> RequestDeliveryInTx(Tx& tx, absl::Time now, const OfficeContext& office,
                                             const std::string& office_id, int64_t case_id,
                                             const std::string& clinic_id,
-                                            const domain::VisitPreference& pref) {
+                                            const domain::VisitPreference& pref,
+                                            const std::string& item) {
   absl::StatusOr<OfficePlace> op = LoadOfficePlace(tx, office_id);
   if (!op.ok()) return op.status();
   absl::StatusOr<Place> to = LoadClinic(tx, office_id, clinic_id);
@@ -169,7 +171,7 @@ absl::StatusOr<int64_t> RequestDeliveryInTx(Tx& tx, absl::Time now, const Office
   domain::StopWindow collect{w->day, day_start, w->end};
   absl::StatusOr<int64_t> first =
       InsertPair(tx, office_id, case_id, collect, domain::StopKind::kCollect,
-                 domain::StopKind::kDelivery, "permit", OfficeAsPlace(*op), *to, w->start, w->end);
+                 domain::StopKind::kDelivery, item, OfficeAsPlace(*op), *to, w->start, w->end);
   return first;
 }
 

@@ -36,11 +36,13 @@ struct PickupRequest {
 absl::StatusOr<int64_t> RequestPickupInTx(Tx& tx, absl::Time now, const OfficeContext& office,
                                           const PickupRequest& r);
 
-// Adds the collection of an issued permit at the office and its delivery to the case's clinic.
+// Adds the collection of an issued permit (or the paper originals, `item` "documents", going back
+// for a revision) at the office and its delivery to the case's clinic.
 absl::StatusOr<int64_t> RequestDeliveryInTx(Tx& tx, absl::Time now, const OfficeContext& office,
                                             const std::string& office_id, int64_t case_id,
                                             const std::string& clinic_id,
-                                            const domain::VisitPreference& pref = {});
+                                            const domain::VisitPreference& pref = {},
+                                            const std::string& item = "permit");
 
 // Cancels the case's stops that no courier has begun (a withdrawn or rejected case).
 absl::Status CancelOpenStopsInTx(Tx& tx, const std::string& office_id, int64_t case_id);

@@ -267,7 +267,8 @@ TEST_F(SiberTest, ACourierCannotSeeOrConfirmAnotherCouriersStops) {
   ASSERT_EQ(pb.state(), v1::STOP_STATE_PLANNED);
   const CourierLogin& owner = pa.courier_id() == fleet[0].id ? fleet[0] : fleet[1];
   const CourierLogin& other = pa.courier_id() == fleet[0].id ? fleet[1] : fleet[0];
-  for (const v1::Stop& s : Route(other).stops()) EXPECT_NE(s.case_id(), a.id());
+  v1::GetRouteResponse others = Route(other);
+  for (const v1::Stop& s : others.stops()) EXPECT_NE(s.case_id(), a.id());
   grpc::Status s = Confirm(other, pa.id(), true);
   EXPECT_EQ(s.error_code(), grpc::NOT_FOUND);
   EXPECT_EQ(s.error_message(), absl::StrCat("stop ", pa.id(), " not found"));
@@ -397,6 +398,60 @@ TEST_F(SiberTest, APlanForAWorldThatMovedOnIsNotApplied) {
   EXPECT_EQ(tasks_->CompleteTask(Ctx(worker_).get(), done, &ok).error_code(),
             grpc::FAILED_PRECONDITION);
   RunRouter();
+}
+
+TEST_F(SiberTest, ARevisionThatNeedsNewPaperReturnsTheOriginalsAndFetchesNewOnes) {
+  StartDay(absl::CivilDay(2026, 4, 6), 1);
+  v1::Case c = SubmitAsClinicA();
+  AttachAll(c.id(), clinic_a_);
+  ASSERT_TRUE(Do(&v1::CaseService::Stub::StartVerification, officer_, c.id()).ok());
+  v1::TransitionRequest req = Transition(c.id(), "STR perlu dilegalisir ulang");
+  req.set_new_paper(true);
+  v1::Case out;
+  grpc::Status s = cases().RequestRevision(Ctx(officer_).get(), req, &out);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  // The first pickup is still live (never done); the originals' way back and a second pickup are
+  // not created twice for one kind and item: one live pickup, plus the documents' collect and
+  // delivery.
+  int pickups = 0, returns = 0;
+  for (const v1::Stop& stop : StopsOf(c.id())) {
+    if (stop.kind() == v1::STOP_KIND_PICKUP) ++pickups;
+    if (stop.kind() == v1::STOP_KIND_DELIVERY && stop.item() == "documents") {
+      ++returns;
+      EXPECT_EQ(stop.clinic_id(), "pkm-a");
+    }
+  }
+  EXPECT_EQ(pickups, 1);
+  EXPECT_EQ(returns, 1);
+  // Only a revision may ask for new paper.
+  v1::TransitionRequest approve = Transition(c.id(), "");
+  approve.set_new_paper(true);
+  EXPECT_EQ(cases().Approve(Ctx(approver_).get(), approve, &out).error_code(),
+            grpc::INVALID_ARGUMENT);
+  RunRouter();
+}
+
+TEST_F(SiberTest, WorkNobodyBeganMovesToTheNextDayPlanned) {
+  std::vector<CourierLogin> fleet = StartDay(absl::CivilDay(2026, 4, 7), 0);  // nobody on shift
+  v1::Case c = SubmitAsClinicA();
+  RunRouter();
+  v1::Stop pickup = StopOf(c.id(), v1::STOP_KIND_PICKUP);
+  ASSERT_EQ(pickup.day(), "2026-04-07");
+  EXPECT_EQ(pickup.state(), v1::STOP_STATE_PENDING);
+  // The next morning a courier is on shift and the office asks for a plan.
+  fleet = StartDay(absl::CivilDay(2026, 4, 8), 1);
+  v1::PlanDayRequest plan;
+  plan.set_request_id(NewUuid());
+  v1::DayPlan day;
+  ASSERT_TRUE(couriers_->PlanDay(Ctx(officer_).get(), plan, &day).ok());
+  EXPECT_EQ(day.day(), "2026-04-08");
+  RunRouter();
+  v1::Stop moved = StopOf(c.id(), v1::STOP_KIND_PICKUP);
+  EXPECT_EQ(moved.id(), pickup.id());
+  EXPECT_EQ(moved.day(), "2026-04-08");
+  EXPECT_EQ(moved.state(), v1::STOP_STATE_PLANNED);
+  EXPECT_EQ(moved.courier_id(), fleet[0].id);
+  EXPECT_EQ(StopOf(c.id(), v1::STOP_KIND_HANDIN).day(), "2026-04-08");
 }
 
 TEST_F(SiberTest, BadInputNamesTheField) {

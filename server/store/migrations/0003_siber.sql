@@ -94,8 +94,8 @@ CREATE TABLE stops (
 CREATE INDEX stops_day ON stops (office_id, day, id);
 CREATE INDEX stops_courier ON stops (courier_id, day) WHERE courier_id IS NOT NULL;
 CREATE INDEX stops_case ON stops (case_id, id);
--- One live movement of each kind per case: a retried hook can never plan a pickup twice.
-CREATE UNIQUE INDEX stops_one_live ON stops (case_id, kind)
+-- One live movement of each kind and item per case: a retried hook can never plan a pickup twice.
+CREATE UNIQUE INDEX stops_one_live ON stops (case_id, kind, item)
   WHERE state IN ('pending', 'planned', 'arrived');
 
 -- Every hand-over of a bundle: who gave it to whom, when, with what proof. Append-only.
