@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "server/domain/validation.h"
+#include "server/store/appointment_seats.h"
 #include "server/store/idempotency.h"
 #include "server/store/pg.h"
 #include "server/store/task_enqueue.h"
@@ -66,7 +67,8 @@ constexpr Statement kOpenSlotsOfDay{
 constexpr Statement kNikLock{
     "appt_nik_lock", "SELECT pg_advisory_xact_lock(hashtextextended($1 || '/nik/' || $2, 7406))"};
 // The per-NIK limit is decided by this one statement under the NIK's lock: live requests are
-// pending or waitlisted ones, and allocated ones whose booked slot has not ended.
+// pending or waitlisted ones for today or later, and allocated ones whose booked slot has not
+// ended.
 constexpr Statement kInsertRequest{
     "appt_insert_request",
     "INSERT INTO appointment_requests (office_id, nik, name, phone, email, language, service,"
@@ -75,7 +77,8 @@ constexpr Statement kInsertRequest{
     " SELECT $1, $2, $3, $4, $5, $6, $7, $8, string_to_array($9, ',')::text[], $10, $11,"
     " $12::date, $13, $14::timestamptz, $14::timestamptz"
     " WHERE (SELECT count(*) FROM appointment_requests q WHERE q.office_id = $1 AND q.nik = $2"
-    "   AND (q.state IN ('pending', 'waitlisted') OR (q.state = 'allocated' AND EXISTS ("
+    "   AND ((q.state IN ('pending', 'waitlisted') AND q.day >= $16::date)"
+    "     OR (q.state = 'allocated' AND EXISTS ("
     "     SELECT 1 FROM appointments a JOIN slots s ON s.id = a.slot_id WHERE a.request_id = q.id"
     "     AND a.state = 'booked' AND s.ends_at > $14::timestamptz)))) < $15"
     " RETURNING id"};
@@ -85,14 +88,17 @@ constexpr Statement kInsertWindow{
     " VALUES ($1, $2, $3, $4::timestamptz, $5::timestamptz)"};
 constexpr Statement kDeleteWindows{"appt_delete_windows",
                                    "DELETE FROM appointment_windows WHERE request_id = $1"};
-// Frees the seat of a request's booked appointment, if it has one; returns the slot's day.
-constexpr Statement kReleaseBooked{
-    "appt_release_booked",
-    "WITH a AS (UPDATE appointments SET state = $2, updated_at = now(), version = version + 1"
-    "   WHERE request_id = $1 AND state = 'booked' RETURNING id, slot_id, priority_class)"
+constexpr Statement kBookedOfRequest{
+    "appt_booked_of_request",
+    "SELECT id FROM appointments WHERE request_id = $1 AND state = 'booked'"};
+// Frees the seat of a booked appointment; returns the slot's day.
+constexpr Statement kEndBooked{
+    "appt_end_booked",
+    "WITH a AS (UPDATE appointments SET state = $3, updated_at = now(), version = version + 1"
+    "   WHERE id = $1 AND office_id = $2 AND state = 'booked' RETURNING slot_id, priority_class)"
     " UPDATE slots s SET booked = s.booked - 1,"
     "   booked_priority = s.booked_priority - (a.priority_class <> 'NONE')::int"
-    " FROM a WHERE s.id = a.slot_id RETURNING s.day::text, s.starts_at::text, a.id"};
+    " FROM a WHERE s.id = a.slot_id RETURNING s.day::text"};
 constexpr Statement kAddReminder{
     "appt_add_reminder",
     "INSERT INTO appointment_reminders (office_id, appointment_id, notification_id)"
@@ -388,10 +394,12 @@ absl::Status CheckVersion(int64_t id, std::optional<int64_t> expected, int64_t n
 
 // Takes displaced appointments off their slots: their requests go back to pending, free to take
 // any slot of the day. Returns how many were moved.
+// `told` hears of each request before its appointment goes (to tell the applicant).
 int Displace(Tx& tx, int64_t slot_id, int how_many, int* priority_moved,
-             std::vector<int64_t>* requests) {
+             std::vector<int64_t>* requests, const std::function<void(int64_t)>& told) {
   int moved = 0;
   for (const auto& row : tx.Exec(kDisplaceable, slot_id, how_many)) {
+    told(row[1].as<int64_t>());
     tx.Exec(kCancelAppointment, row[0].as<int64_t>());
     tx.Exec(kDropReminders, row[0].as<int64_t>());
     tx.Exec(kRepend, row[1].as<int64_t>());
@@ -406,6 +414,13 @@ uint64_t DaySeed(const std::string& office_id, const std::string& day) {
   uint64_t h = 1469598103934665603ull;  // FNV-1a: stable across builds and replicas
   for (char c : office_id + "/" + day) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
   return h;
+}
+
+// Ends the booked appointment of request `request_id`, if it has one.
+std::optional<std::string> EndBookingOf(Tx& tx, const std::string& office_id, int64_t request_id) {
+  pqxx::result r = tx.Exec(kBookedOfRequest, request_id);
+  if (r.empty()) return std::nullopt;
+  return EndBookedAppointmentInTx(tx, office_id, r[0][0].as<int64_t>(), "cancelled");
 }
 
 // Seats, requests and the day's coalesced task are locked in different orders by bookings,
@@ -481,7 +496,7 @@ absl::StatusOr<std::string> AppointmentRepository::Create(const Mutation& m,
         r.applicant.email, r.applicant.language, r.service, PriorityName(r.applicant.priority),
         absl::StrJoin(needs, ","), r.case_id > 0 ? std::optional<int64_t>(r.case_id) : std::nullopt,
         clinic_id.empty() ? std::nullopt : std::optional<std::string>(clinic_id), day_text,
-        m.actor.id, Ts(now), options_.max_live_per_nik);
+        m.actor.id, Ts(now), options_.max_live_per_nik, FormatDay(office->today));
     if (ins.empty()) {
       return absl::ResourceExhaustedError(
           absl::StrCat("applicant.nik: already holds ", options_.max_live_per_nik,
@@ -565,14 +580,11 @@ absl::StatusOr<std::string> AppointmentRepository::Cancel(const Mutation& m, int
     }
     absl::StatusOr<AppointmentRequestRecord> before = LoadRequest(tx, m.actor, id, "");
     if (!before.ok()) return before.status();
-    pqxx::result freed = tx.Exec(kReleaseBooked, id, std::string("cancelled"));
-    if (!freed.empty()) tx.Exec(kDropReminders, freed[0][2].as<int64_t>());
+    std::optional<std::string> freed = EndBookingOf(tx, m.actor.office_id, id);
     tx.Exec(kSetRequestState, id, std::string("cancelled"));
     absl::StatusOr<OfficeContext> office = LoadOffice(tx, m.actor.office_id, now, offices_);
     if (!office.ok()) return office.status();
-    if (!freed.empty()) {
-      // The freed seat is offered to the day's waitlist.
-      EnqueueAllocation(tx, m.actor.office_id, freed[0][0].as<std::string>());
+    if (freed) {
       NotifyCancelled(tx, encode_notification_, policy_,
                       {m.actor.office_id, office->name, office->utc_offset_minutes}, now, *before);
     }
@@ -611,9 +623,7 @@ absl::StatusOr<std::string> AppointmentRepository::Reschedule(
       return absl::FailedPreconditionError(
           absl::StrCat("appointment request ", id, ": the visitor has already checked in"));
     }
-    pqxx::result freed = tx.Exec(kReleaseBooked, id, std::string("cancelled"));
-    if (!freed.empty()) tx.Exec(kDropReminders, freed[0][2].as<int64_t>());
-    if (!freed.empty()) EnqueueAllocation(tx, m.actor.office_id, freed[0][0].as<std::string>());
+    EndBookingOf(tx, m.actor.office_id, id);
     tx.Exec(kDeleteWindows, id);
     for (size_t i = 0; i < windows.size(); ++i) {
       tx.Exec(kInsertWindow, m.actor.office_id, id, static_cast<int>(i), Ts(windows[i].starts_at),
@@ -714,6 +724,20 @@ absl::StatusOr<std::string> AppointmentRepository::GenerateSlots(const Mutation&
   });
 }
 
+// The applicant of a displaced appointment is told it is off; the new time follows as a
+// confirmation when the next round places them.
+std::function<void(int64_t)> AppointmentRepository::TellDisplaced(Tx& tx,
+                                                                  const domain::Principal& actor,
+                                                                  absl::Time now) {
+  return [this, &tx, actor, now](int64_t request_id) {
+    absl::StatusOr<OfficeContext> office = LoadOffice(tx, actor.office_id, now, offices_);
+    absl::StatusOr<AppointmentRequestRecord> r = LoadRequest(tx, actor, request_id, "");
+    if (!office.ok() || !r.ok()) return;
+    NotifyCancelled(tx, encode_notification_, policy_,
+                    {actor.office_id, office->name, office->utc_offset_minutes}, now, *r);
+  };
+}
+
 absl::StatusOr<std::string> AppointmentRepository::CloseCounter(const Mutation& m,
                                                                 const std::string& counter_id,
                                                                 absl::CivilDay day,
@@ -743,6 +767,7 @@ absl::StatusOr<std::string> AppointmentRepository::CloseCounter(const Mutation& 
                                                         "; close the day instead"));
     }
     ClosureOutcome out{0, d};
+    auto tell = TellDisplaced(tx, m.actor, now);
     for (const auto& row : tx.Exec(kLockSlotsOfDay, m.actor.office_id, d)) {
       if (row[5].as<bool>() || ParseTimestamp(row[6].as<std::string>()) <= now) continue;
       int64_t slot = row[0].as<int64_t>();
@@ -751,7 +776,7 @@ absl::StatusOr<std::string> AppointmentRepository::CloseCounter(const Mutation& 
       int new_capacity = capacity * after / before;
       int excess = std::max(0, booked - new_capacity);
       int priority_moved = 0;
-      int moved = excess > 0 ? Displace(tx, slot, excess, &priority_moved, nullptr) : 0;
+      int moved = excess > 0 ? Displace(tx, slot, excess, &priority_moved, nullptr, tell) : 0;
       // Checked-in visitors stay: the slot keeps room for them.
       new_capacity = std::max(new_capacity, booked - moved);
       // The reserved seats shrink in proportion, so the day keeps general seats to re-allocate.
@@ -775,11 +800,12 @@ absl::StatusOr<std::string> AppointmentRepository::CloseDay(const Mutation& m, a
     if (slots.empty()) return absl::FailedPreconditionError(absl::StrCat("day: no slots on ", d));
     std::vector<int64_t> moved_requests;
     ClosureOutcome out;
+    auto tell = TellDisplaced(tx, m.actor, clock_.Now());
     for (const auto& row : slots) {
       if (row[5].as<bool>()) continue;
       int priority_moved = 0;
-      int moved =
-          Displace(tx, row[0].as<int64_t>(), row[3].as<int>(), &priority_moved, &moved_requests);
+      int moved = Displace(tx, row[0].as<int64_t>(), row[3].as<int>(), &priority_moved,
+                           &moved_requests, tell);
       tx.Exec(kCloseSlot, row[0].as<int64_t>(), moved, priority_moved);
       out.displaced += moved;
     }
@@ -945,6 +971,17 @@ absl::Status AppointmentRepository::ApplyAllocation(const std::string& office_id
     }
     return absl::OkStatus();
   });
+}
+
+std::optional<std::string> EndBookedAppointmentInTx(Tx& tx, const std::string& office_id,
+                                                    int64_t appointment_id,
+                                                    const std::string& new_state) {
+  pqxx::result r = tx.Exec(kEndBooked, appointment_id, office_id, new_state);
+  if (r.empty()) return std::nullopt;
+  tx.Exec(kDropReminders, appointment_id);
+  std::string day = r[0][0].as<std::string>();
+  EnqueueAllocation(tx, office_id, day);  // the freed seat goes to the day's waitlist
+  return day;
 }
 
 }  // namespace loket::store

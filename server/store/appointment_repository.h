@@ -28,6 +28,8 @@
 
 namespace loket::store {
 
+class Tx;  // pg.h; this header stays free of pqxx because the api layer includes it
+
 inline constexpr char kSlotsAllocateQueue[] = "slots.allocate";
 
 struct AppointmentRecord {
@@ -192,6 +194,9 @@ class AppointmentRepository {
                                const AllocationOutcome& outcome);
 
  private:
+  std::function<void(int64_t)> TellDisplaced(Tx& tx, const domain::Principal& actor,
+                                             absl::Time now);
+
   Database& db_;
   const Clock& clock_;
   NotificationEncoder encode_notification_;

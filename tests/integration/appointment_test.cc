@@ -278,6 +278,23 @@ TEST_F(AppointmentTest, AtMostTwoLiveRequestsPerNik) {
   EXPECT_TRUE(s.ok()) << s.error_message();
 }
 
+TEST_F(AppointmentTest, RequestsOfAPastDayNoLongerCountAgainstTheNik) {
+  Create(NewRequest(800, "2026-03-26", {{"08:00", "10:00"}}));
+  Create(NewRequest(800, "2026-03-26", {{"08:00", "10:00"}}));
+  v1::AppointmentRequest r;
+  EXPECT_EQ(appts_
+                ->CreateAppointmentRequest(Ctx(officer_).get(),
+                                           NewRequest(800, "2026-03-30", {{"08:00", "10:00"}}), &r)
+                .error_code(),
+            grpc::RESOURCE_EXHAUSTED);
+  server_->clock().Set(
+      absl::FromCivil(absl::CivilMinute(2026, 3, 27, 9, 0), absl::FixedTimeZone(8 * 3600)));
+  EXPECT_TRUE(appts_
+                  ->CreateAppointmentRequest(
+                      Ctx(officer_).get(), NewRequest(800, "2026-03-30", {{"08:00", "10:00"}}), &r)
+                  .ok());
+}
+
 TEST_F(AppointmentTest, ReservedSeatsGoToPriorityFirstAndOpenAtTheCutoff) {
   // Five ordinary requests and one elderly visitor want the 08:00 slot of Friday 03-27
   // (capacity 4, 2 reserved): before the cut-off only 2 ordinary ones get in.
@@ -318,6 +335,55 @@ TEST_F(AppointmentTest, ReservedSeatsGoToPriorityFirstAndOpenAtTheCutoff) {
   EXPECT_EQ(server_->Query("SELECT booked FROM slots WHERE starts_at = '" +
                            At("2026-03-27", "08:00") + "'"),
             "4");
+  ExpectSeatsConsistent();
+}
+
+TEST_F(AppointmentTest, TwoRoundsFromTheSameInputCannotOverbook) {
+  // Two schedulers allocate 04-09 from the same snapshot (the day's task and a no-show sweep
+  // leased before either finishes): each assigns the same 2 general seats of the 08:00 slot.
+  RunScheduler();  // nothing else of earlier tests is ready
+  std::vector<int64_t> ids;
+  for (int i = 0; i < 4; ++i) {
+    ids.push_back(Create(NewRequest(700 + i, "2026-04-09", {{"08:00", "08:30"}})).id());
+  }
+  server_->Query(
+      "INSERT INTO tasks (office_id, queue, dedupe_key) VALUES ('bpp', 'slots.allocate',"
+      " '2026-04-09T08:00')");
+  std::vector<v1::Task> leased;
+  for (int i = 0; i < 2; ++i) {
+    v1::PollTaskRequest poll;
+    poll.set_queue("slots.allocate");
+    poll.set_worker_id(absl::StrCat("scheduler-", i));
+    poll.set_wait_seconds(0);
+    v1::PollTaskResponse resp;
+    ASSERT_TRUE(tasks_->PollTask(Ctx(worker_).get(), poll, &resp).ok());
+    ASSERT_TRUE(resp.has_task());
+    leased.push_back(resp.task());
+  }
+  std::vector<v1::CompleteTaskRequest> results(2);
+  for (int i = 0; i < 2; ++i) {
+    results[i].set_task_id(leased[i].id());
+    results[i].set_attempt(leased[i].attempt());
+    ASSERT_TRUE(scheduling::HandleAllocateTask(leased[i], &results[i]).ok());
+    EXPECT_EQ(results[i].allocation().assigned_size(), 2);
+  }
+  for (int i = 0; i < 2; ++i) {
+    v1::CompleteTaskResponse cr;
+    grpc::Status s = tasks_->CompleteTask(Ctx(worker_).get(), results[i], &cr);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+  }
+  EXPECT_EQ(server_->Query("SELECT booked FROM slots WHERE starts_at = '" +
+                           At("2026-04-09", "08:00") + "'"),
+            "2");
+  RunScheduler();  // whatever the second round could not place gets a fresh round
+  int allocated = 0, waitlisted = 0;
+  for (int64_t id : ids) {
+    auto st = Get(id).state();
+    allocated += st == v1::APPOINTMENT_REQUEST_STATE_ALLOCATED;
+    waitlisted += st == v1::APPOINTMENT_REQUEST_STATE_WAITLISTED;
+  }
+  EXPECT_EQ(allocated, 2);
+  EXPECT_EQ(waitlisted, 2);
   ExpectSeatsConsistent();
 }
 
@@ -373,6 +439,9 @@ TEST_F(AppointmentTest, ClosingACounterReallocatesItsShareOfTheDay) {
     v1::AppointmentRequest r = Get(ids[i]);
     EXPECT_EQ(r.state(), v1::APPOINTMENT_REQUEST_STATE_PENDING);
     EXPECT_TRUE(r.flexible());
+    EXPECT_EQ(server_->Query("SELECT count(*) FROM notifications WHERE address = '" +
+                             r.applicant().phone() + "' AND template_id = 'appointment.cancelled'"),
+              "1");
   }
   RunScheduler();
   // Both get another slot of the same day (not their window: choice -1), and are told so.
