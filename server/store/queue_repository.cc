@@ -9,6 +9,7 @@
 #include "absl/strings/str_format.h"
 #include "common/status_macros.h"
 #include "server/domain/validation.h"
+#include "server/store/appointment_seats.h"
 #include "server/store/idempotency.h"
 #include "server/store/pg.h"
 #include "server/store/siber_stops.h"
@@ -548,8 +549,10 @@ absl::StatusOr<std::string> QueueRepository::RedirectVisit(const Mutation& m,
       LOKET_ASSIGN_OR_RETURN(stop_id, RequestPickupInTx(tx, now, office, p));
     }
     if (visit.v.appointment_id != 0) {
-      // Booked (a failed screening does not check in); nothing else to undo.
-      tx.Exec(kAppointmentTo, visit.v.appointment_id, "redirected", "booked");
+      // Still booked (a failed screening does not check in): Spontan frees the seat, withdraws
+      // unsent reminders and offers the seat to the day's waitlist. A seat the no-show sweep
+      // released already stays as it is.
+      EndBookedAppointmentInTx(tx, office_id, visit.v.appointment_id, "redirected");
     }
     if (tx.Exec(kVisitOutcome, in.visit_id, RedirectName(in.handling), stop_id).affected_rows() !=
         1) {

@@ -30,6 +30,7 @@ class QueueTest : public ServerTest {
         "DELETE FROM queue_events; DELETE FROM tickets; DELETE FROM visits;"
         " DELETE FROM queue_days; DELETE FROM queue_feeds; DELETE FROM appointments;"
         " DELETE FROM appointment_windows; DELETE FROM appointment_requests; DELETE FROM slots;"
+        " UPDATE tasks SET state = 'done', lease_expires_at = NULL WHERE state <> 'done';"
         " DELETE FROM counter_closures; DELETE FROM counters;"
         " INSERT INTO counters (office_id, id, name) VALUES ('bpp', 'C1', 'Loket 1'),"
         " ('bpp', 'C2', 'Loket 2'), ('bpp', 'C3', 'Loket 3'), ('bpp', 'C4', 'Loket 4')");
@@ -40,11 +41,13 @@ class QueueTest : public ServerTest {
             int64_t case_id = 0) {
     std::string starts = absl::StrFormat("2026-03-17 %02d:%02d:00+08", hour, minute);
     server_->Query(absl::StrCat(
-        "WITH s AS (INSERT INTO slots (office_id, day, starts_at, ends_at, capacity)"
-        " VALUES ('bpp', '2026-03-17', '",
-        starts, "', timestamptz '", starts,
-        "' + interval '30 minutes', 4) ON CONFLICT (office_id, starts_at)"
-        " DO UPDATE SET capacity = slots.capacity RETURNING id),"
+        // The seat taken as the allocator would: booked, and booked_priority for a priority class.
+        "WITH s AS (INSERT INTO slots (office_id, day, starts_at, ends_at, capacity, booked,"
+        " booked_priority) VALUES ('bpp', '2026-03-17', '",
+        starts, "', timestamptz '", starts, "' + interval '30 minutes', 4, 1, ",
+        priority == "NONE" ? 0 : 1,
+        ") ON CONFLICT (office_id, starts_at) DO UPDATE SET booked = slots.booked + 1,"
+        " booked_priority = slots.booked_priority + EXCLUDED.booked_priority RETURNING id),"
         " r AS (INSERT INTO appointment_requests (office_id, nik, name, phone, service,"
         " priority_class, case_id, day, state, created_by) SELECT 'bpp', '",
         kNik, "', 'Budi Santoso', '+6281234567890', 'SIP_PERAWAT', '", priority, "', ",
@@ -272,13 +275,20 @@ TEST_F(QueueTest, FailedScreeningRecordsTheVisitAndOffersSiberOrOnline) {
   r.set_latitude(-1.2654);
   r.set_longitude(116.8312);
   s = queue_->RedirectVisit(Ctx(counter_).get(), r, &v);
-  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_TRUE(s.ok()) << s.error_code() << ": " << s.error_message();
   EXPECT_EQ(v.outcome(), "siber_pickup");
   EXPECT_GT(v.pickup_stop_id(), 0);
   EXPECT_EQ(server_->Query(absl::StrCat("SELECT case_id FROM stops WHERE id = ", v.pickup_stop_id(),
                                         " AND kind = 'pickup'")),
             absl::StrCat(c.id()));
   EXPECT_EQ(server_->Query("SELECT state FROM appointments WHERE code = 'FEVER-01'"), "redirected");
+  // Its seat is free again and offered to the day's waitlist.
+  EXPECT_EQ(server_->Query("SELECT s.booked FROM slots s JOIN appointments a ON a.slot_id = s.id"
+                           " WHERE a.code = 'FEVER-01'"),
+            "0");
+  EXPECT_EQ(server_->Query("SELECT count(*) FROM tasks WHERE queue = 'slots.allocate'"
+                           " AND state = 'ready'"),
+            "1");
   r.set_request_id(NewUuid());
   s = queue_->RedirectVisit(Ctx(counter_).get(), r, &v);
   EXPECT_EQ(s.error_code(), grpc::FAILED_PRECONDITION);
