@@ -65,7 +65,10 @@ NOTIFIER_PID_FILE=var/run/loket-notifier.pid
 NOTIFIER_LOG=var/log/loket-notifier.log
 ROUTER_PID_FILE=var/run/loket-router.pid
 ROUTER_LOG=var/log/loket-router.log
-for f in "$NOTIFIER_PID_FILE" "$ROUTER_PID_FILE"; do
+# Spontan: loket-scheduler (slots.allocate).
+SCHEDULER_PID_FILE=var/run/loket-scheduler.pid
+SCHEDULER_LOG=var/log/loket-scheduler.log
+for f in "$NOTIFIER_PID_FILE" "$ROUTER_PID_FILE" "$SCHEDULER_PID_FILE"; do
   if [[ -f "$f" ]]; then
     echo "Stopping the running $(basename "$f" .pid) ..."
     loket_stop_pidfile "$f"
@@ -145,6 +148,11 @@ nohup setsid "$BIN/loket-notifier" --addr="$LISTEN" --token="$worker_token" \
   --outbox_dir="$PWD/var/outbox" --webhook_url="${LOKET_WEBHOOK_URL:-}" \
   --smtp_url="${LOKET_SMTP_URL:-}" >>"$NOTIFIER_LOG" 2>&1 </dev/null &
 echo "$!" >"$NOTIFIER_PID_FILE"
+# Spontan: the scheduler allocates appointment slots (deploy/seed/0002_spontan_calendar.sql).
+echo "Starting loket-scheduler ..."
+nohup setsid "$BIN/loket-scheduler" --addr="$LISTEN" --token="$worker_token" \
+  >>"$SCHEDULER_LOG" 2>&1 </dev/null &
+echo "$!" >"$SCHEDULER_PID_FILE"
 
 # The router plans the couriers' routes whenever SIBER stops change (route.plan tasks).
 echo "Starting loket-router ..."
@@ -158,6 +166,7 @@ Loket is up.
   loketd      pid $pid on $LISTEN, log $LOG; metrics on http://$ADMIN_LISTEN/metrics
   notifier    pid $(cat "$NOTIFIER_PID_FILE"), log $NOTIFIER_LOG; messages in var/outbox/ (webhook/, email/)
   router      pid $(cat "$ROUTER_PID_FILE"), log $ROUTER_LOG; couriers Budi Santoso and Rina Wulandari
+  scheduler   pid $(cat "$SCHEDULER_PID_FILE"), log $SCHEDULER_LOG (appointment slots)
   PostgreSQL  127.0.0.1:$PG_PORT, database loket, data in var/pg (log var/pg/log)
   tokens      var/demo.env: LOKET_ADDR and LOKET_TOKEN_{$(IFS=,; tr '[:lower:]' '[:upper:]' <<<"${DEMO_ROLES[*]}")}
               (re-running deploy/up.sh revokes them and writes new ones)

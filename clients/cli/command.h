@@ -95,6 +95,7 @@ std::vector<Command> CaseCommands();     // clinic, office, verify-permit
 std::vector<Command> AdminCommands();    // health, whoami, catalog, holidays, admin
 std::vector<Command> TaskCommands();     // admin tasks
 std::vector<Command> CourierCommands();  // courier, office stops|plan|custody, admin courier
+std::vector<Command> AppointmentCommands();  // office appointments, clinic book, admin calendar
 
 }  // namespace loket::cli
 

@@ -180,6 +180,7 @@ int Run(int argc, char** argv) {
   for (Command& c : AdminCommands()) table.push_back(std::move(c));
   for (Command& c : TaskCommands()) table.push_back(std::move(c));
   for (Command& c : CourierCommands()) table.push_back(std::move(c));
+  for (Command& c : AppointmentCommands()) table.push_back(std::move(c));
 
   if (args.Has("help")) {
     std::vector<const Command*> shown = CommandsUnder(table, args.words());

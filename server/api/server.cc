@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "server/api/admin_service.h"
+#include "server/api/appointment_service.h"
 #include "server/api/auth.h"
 #include "server/api/case_service.h"
 #include "server/api/catalog_service.h"
@@ -20,6 +21,7 @@
 #include "server/api/courier_service.h"
 #include "server/api/metrics.h"
 #include "server/api/task_service.h"
+#include "server/store/appointment_repository.h"
 #include "server/store/auth_repository.h"
 #include "server/store/case_repository.h"
 #include "server/store/catalog_repository.h"
@@ -167,6 +169,14 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
   s->route_plan_queue_ = std::make_unique<RoutePlanQueue>(*s->siber_repo_);
   s->task_service_->AddPlanningQueue("route.plan", v1::CompleteTaskRequest::kRoutePlan,
                                      s->route_plan_queue_.get());
+  // Spontan appointments and the slots.allocate planning queue.
+  s->appointment_repo_ =
+      std::make_unique<store::AppointmentRepository>(*s->db_, clock, EncodeNotifySend);
+  s->appointment_service_ =
+      std::make_unique<AppointmentServiceImpl>(*s->appointment_repo_, *s->authorizer_);
+  s->slots_allocate_queue_ = std::make_unique<SlotsAllocateQueue>(*s->appointment_repo_);
+  s->task_service_->AddPlanningQueue("slots.allocate", v1::CompleteTaskRequest::kAllocation,
+                                     s->slots_allocate_queue_.get());
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -178,6 +188,7 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
   builder.RegisterService(s->task_service_.get());
   builder.RegisterService(s->task_admin_service_.get());
   builder.RegisterService(s->courier_service_.get());
+  builder.RegisterService(s->appointment_service_.get());
   builder.SetMaxReceiveMessageSize(8 * 1024 * 1024);  // a 5 MiB document plus its envelope
   {
     std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> f;

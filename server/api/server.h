@@ -28,6 +28,7 @@ class CaseRepository;
 class TaskQueue;
 class TaskWakeups;
 class SiberRepository;
+class AppointmentRepository;
 }  // namespace loket::store
 
 namespace loket::api {
@@ -41,6 +42,8 @@ class ServerMetrics;
 class TaskAdminServiceImpl;
 class CourierServiceImpl;
 class RoutePlanQueue;
+class AppointmentServiceImpl;
+class SlotsAllocateQueue;
 
 struct ServerOptions {
   std::string listen = "127.0.0.1:7400";  // "host:port"; port 0 picks a free one
@@ -94,6 +97,10 @@ class LoketServer {
   std::unique_ptr<store::SiberRepository> siber_repo_;
   std::unique_ptr<CourierServiceImpl> courier_service_;
   std::unique_ptr<RoutePlanQueue> route_plan_queue_;
+  // Spontan appointments.
+  std::unique_ptr<store::AppointmentRepository> appointment_repo_;
+  std::unique_ptr<AppointmentServiceImpl> appointment_service_;
+  std::unique_ptr<SlotsAllocateQueue> slots_allocate_queue_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   std::atomic<bool> stopping_{false};

@@ -1,0 +1,368 @@
+#include "server/api/appointment_service.h"
+
+#include <string>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "common/grpc_status.h"
+#include "server/api/convert.h"
+
+namespace loket::api {
+namespace {
+
+using store::AppointmentRequestRecord;
+
+v1::AppointmentRequestState StateToProto(const std::string& s) {
+  if (s == "pending") return v1::APPOINTMENT_REQUEST_STATE_PENDING;
+  if (s == "allocated") return v1::APPOINTMENT_REQUEST_STATE_ALLOCATED;
+  if (s == "waitlisted") return v1::APPOINTMENT_REQUEST_STATE_WAITLISTED;
+  if (s == "cancelled") return v1::APPOINTMENT_REQUEST_STATE_CANCELLED;
+  return v1::APPOINTMENT_REQUEST_STATE_UNSPECIFIED;
+}
+
+v1::AppointmentRequest ToProto(const AppointmentRequestRecord& r) {
+  v1::AppointmentRequest p;
+  p.set_id(r.id);
+  v1::Applicant* a = p.mutable_applicant();
+  a->set_nik(r.applicant.nik);
+  a->set_name(r.applicant.name);
+  a->set_phone(r.applicant.phone);
+  a->set_email(r.applicant.email);
+  a->set_language(r.applicant.language);
+  a->set_priority_class(static_cast<v1::PriorityClass>(static_cast<int>(r.applicant.priority)));
+  for (auto n : r.applicant.needs) {
+    a->add_accessibility_needs(static_cast<v1::AccessibilityNeed>(static_cast<int>(n)));
+  }
+  p.set_service(r.service);
+  for (const auto& w : r.windows) {
+    v1::TimeWindow* out = p.add_windows();
+    out->set_starts_at(FormatUtc(w.starts_at));
+    out->set_ends_at(FormatUtc(w.ends_at));
+  }
+  p.set_case_id(r.case_id);
+  p.set_clinic_id(r.clinic_id);
+  p.set_state(StateToProto(r.state));
+  p.set_day(r.day);
+  p.set_flexible(r.flexible);
+  if (r.appointment && r.state == "allocated") {
+    v1::Appointment* out = p.mutable_appointment();
+    out->set_id(r.appointment->id);
+    out->set_slot_id(r.appointment->slot_id);
+    out->set_code(r.appointment->code);
+    out->set_state(r.appointment->state);
+    out->set_starts_at(FormatUtc(r.appointment->starts_at));
+    out->set_ends_at(FormatUtc(r.appointment->ends_at));
+    out->set_choice_rank(r.appointment->choice_rank);
+  }
+  p.set_created_at(FormatUtc(r.created_at));
+  p.set_etag(absl::StrCat(r.version));
+  return p;
+}
+
+store::RequestEncoder EncodeRequest() {
+  return [](const AppointmentRequestRecord& r) { return ToProto(r).SerializeAsString(); };
+}
+
+absl::StatusOr<absl::Time> TimeFromProto(const std::string& s, const std::string& field) {
+  absl::Time t;
+  std::string err;
+  if (s.empty() || !absl::ParseTime(absl::RFC3339_full, s, &t, &err)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ": RFC 3339 time required, e.g. 2026-03-18T01:00:00Z"));
+  }
+  return t;
+}
+
+absl::StatusOr<std::vector<domain::TimeWindow>> WindowsFromProto(
+    const google::protobuf::RepeatedPtrField<v1::TimeWindow>& ws) {
+  std::vector<domain::TimeWindow> out;
+  for (int i = 0; i < ws.size(); ++i) {
+    std::string f = absl::StrCat("windows[", i, "]");
+    auto from = TimeFromProto(ws[i].starts_at(), f + ".starts_at");
+    if (!from.ok()) return from.status();
+    auto to = TimeFromProto(ws[i].ends_at(), f + ".ends_at");
+    if (!to.ok()) return to.status();
+    out.push_back({*from, *to});
+  }
+  return out;
+}
+
+absl::StatusOr<std::optional<int64_t>> EtagFromProto(const std::string& etag) {
+  if (etag.empty()) return std::optional<int64_t>();
+  int64_t v;
+  if (!absl::SimpleAtoi(etag, &v)) return absl::InvalidArgumentError("etag: not one we gave");
+  return std::optional<int64_t>(v);
+}
+
+absl::StatusOr<absl::CivilDay> RequiredDay(const std::string& s, const char* field) {
+  auto day = DayFromProto(s, field);
+  if (!day.ok()) return day.status();
+  if (!day->has_value()) {
+    return absl::InvalidArgumentError(absl::StrCat(field, ": required (YYYY-MM-DD)"));
+  }
+  return **day;
+}
+
+std::string FormatClock(int minutes) {
+  return absl::StrFormat("%02d:%02d", minutes / 60, minutes % 60);
+}
+
+store::ClosureEncoder EncodeClosure() {
+  return [](const store::ClosureOutcome& c) {
+    v1::ClosureResponse p;
+    p.set_displaced(c.displaced);
+    p.set_realloc_day(c.realloc_day);
+    return p.SerializeAsString();
+  };
+}
+
+}  // namespace
+
+grpc::Status AppointmentServiceImpl::CreateAppointmentRequest(
+    grpc::ServerContext* ctx, const v1::CreateAppointmentRequestRequest* req,
+    v1::AppointmentRequest* resp) {
+  LOKET_AUTHORIZE(p, ctx, "AppointmentService.CreateAppointmentRequest");
+  store::NewAppointmentRequest r;
+  auto applicant = FromProto(req->applicant());
+  if (!applicant.ok()) return ToGrpcStatus(applicant.status());
+  r.applicant = std::move(*applicant);
+  r.service = req->service();
+  auto windows = WindowsFromProto(req->windows());
+  if (!windows.ok()) return ToGrpcStatus(windows.status());
+  r.windows = std::move(*windows);
+  r.case_id = req->case_id();
+  return DecodeInto(repo_.Create(MakeMutation(*ctx, req->request_id(),
+                                              "AppointmentService.CreateAppointmentRequest", p),
+                                 std::move(r), EncodeRequest()),
+                    resp);
+}
+
+grpc::Status AppointmentServiceImpl::GetAppointmentRequest(
+    grpc::ServerContext* ctx, const v1::GetAppointmentRequestRequest* req,
+    v1::AppointmentRequest* resp) {
+  LOKET_AUTHORIZE(p, ctx, "AppointmentService.GetAppointmentRequest");
+  auto r = repo_.Get(p, req->id(), req->code());
+  if (!r.ok()) return ToGrpcStatus(r.status());
+  *resp = ToProto(*r);
+  return grpc::Status::OK;
+}
+
+grpc::Status AppointmentServiceImpl::ListAppointmentRequests(
+    grpc::ServerContext* ctx, const v1::ListAppointmentRequestsRequest* req,
+    v1::ListAppointmentRequestsResponse* resp) {
+  LOKET_AUTHORIZE(p, ctx, "AppointmentService.ListAppointmentRequests");
+  auto day = RequiredDay(req->day(), "day");
+  if (!day.ok()) return ToGrpcStatus(day.status());
+  std::string state;
+  switch (req->state()) {
+    case v1::APPOINTMENT_REQUEST_STATE_UNSPECIFIED:
+      break;
+    case v1::APPOINTMENT_REQUEST_STATE_PENDING:
+      state = "pending";
+      break;
+    case v1::APPOINTMENT_REQUEST_STATE_ALLOCATED:
+      state = "allocated";
+      break;
+    case v1::APPOINTMENT_REQUEST_STATE_WAITLISTED:
+      state = "waitlisted";
+      break;
+    case v1::APPOINTMENT_REQUEST_STATE_CANCELLED:
+      state = "cancelled";
+      break;
+    default:
+      return grpc::Status(grpc::INVALID_ARGUMENT, "state: unknown value");
+  }
+  auto list = repo_.List(p, *day, state, req->page_size(), req->page_token());
+  if (!list.ok()) return ToGrpcStatus(list.status());
+  for (const auto& r : list->first) *resp->add_requests() = ToProto(r);
+  resp->set_next_page_token(list->second);
+  return grpc::Status::OK;
+}
+
+grpc::Status AppointmentServiceImpl::CancelAppointmentRequest(
+    grpc::ServerContext* ctx, const v1::CancelAppointmentRequestRequest* req,
+    v1::AppointmentRequest* resp) {
+  LOKET_AUTHORIZE(p, ctx, "AppointmentService.CancelAppointmentRequest");
+  auto etag = EtagFromProto(req->etag());
+  if (!etag.ok()) return ToGrpcStatus(etag.status());
+  return DecodeInto(repo_.Cancel(MakeMutation(*ctx, req->request_id(),
+                                              "AppointmentService.CancelAppointmentRequest", p),
+                                 req->id(), *etag, EncodeRequest()),
+                    resp);
+}
+
+grpc::Status AppointmentServiceImpl::RescheduleAppointmentRequest(
+    grpc::ServerContext* ctx, const v1::RescheduleAppointmentRequestRequest* req,
+    v1::AppointmentRequest* resp) {
+  LOKET_AUTHORIZE(p, ctx, "AppointmentService.RescheduleAppointmentRequest");
+  auto etag = EtagFromProto(req->etag());
+  if (!etag.ok()) return ToGrpcStatus(etag.status());
+  auto windows = WindowsFromProto(req->windows());
+  if (!windows.ok()) return ToGrpcStatus(windows.status());
+  return DecodeInto(
+      repo_.Reschedule(MakeMutation(*ctx, req->request_id(),
+                                    "AppointmentService.RescheduleAppointmentRequest", p),
+                       req->id(), std::move(*windows), *etag, EncodeRequest()),
+      resp);
+}
+
+grpc::Status AppointmentServiceImpl::ReleaseNoShows(grpc::ServerContext* ctx,
+                                                    const v1::ReleaseNoShowsRequest* req,
+                                                    v1::ReleaseNoShowsResponse* resp) {
+  LOKET_AUTHORIZE(p, ctx, "AppointmentService.ReleaseNoShows");
+  auto day = RequiredDay(req->day(), "day");
+  if (!day.ok()) return ToGrpcStatus(day.status());
+  return DecodeInto(
+      repo_.ReleaseNoShows(
+          MakeMutation(*ctx, req->request_id(), "AppointmentService.ReleaseNoShows", p), *day,
+          [](int n) {
+            v1::ReleaseNoShowsResponse r;
+            r.set_released(n);
+            return r.SerializeAsString();
+          }),
+      resp);
+}
+
+grpc::Status AppointmentServiceImpl::ListSlots(grpc::ServerContext* ctx,
+                                               const v1::ListSlotsRequest* req,
+                                               v1::ListSlotsResponse* resp) {
+  LOKET_AUTHORIZE(p, ctx, "AppointmentService.ListSlots");
+  auto day = RequiredDay(req->day(), "day");
+  if (!day.ok()) return ToGrpcStatus(day.status());
+  auto slots = repo_.ListSlots(p, *day);
+  if (!slots.ok()) return ToGrpcStatus(slots.status());
+  for (const auto& s : *slots) {
+    v1::Slot* out = resp->add_slots();
+    out->set_id(s.id);
+    out->set_day(s.day);
+    out->set_starts_at(FormatUtc(s.starts_at));
+    out->set_ends_at(FormatUtc(s.ends_at));
+    out->set_capacity(s.capacity);
+    out->set_reserved_priority(s.reserved_priority);
+    out->set_booked(s.booked);
+    out->set_booked_priority(s.booked_priority);
+    out->set_closed(s.closed);
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status AppointmentServiceImpl::SetOfficeHours(grpc::ServerContext* ctx,
+                                                    const v1::SetOfficeHoursRequest* req,
+                                                    v1::SetOfficeHoursResponse* resp) {
+  LOKET_AUTHORIZE(p, ctx, "AppointmentService.SetOfficeHours");
+  std::vector<store::OfficeHoursRecord> hours;
+  for (int i = 0; i < req->hours_size(); ++i) {
+    const v1::OfficeHours& h = req->hours(i);
+    std::string f = absl::StrCat("hours[", i, "]");
+    auto opens = ClockFromProto(h.opens(), f + ".opens");
+    if (!opens.ok()) return ToGrpcStatus(opens.status());
+    auto closes = ClockFromProto(h.closes(), f + ".closes");
+    if (!closes.ok()) return ToGrpcStatus(closes.status());
+    if (!opens->has_value() || !closes->has_value()) {
+      return grpc::Status(grpc::INVALID_ARGUMENT, f + ".opens/closes: required (HH:MM)");
+    }
+    hours.push_back(
+        {h.weekday(), **opens, **closes, h.slot_minutes(), h.capacity(), h.reserved_priority()});
+  }
+  return DecodeInto(repo_.SetOfficeHours(MakeMutation(*ctx, req->request_id(),
+                                                      "AppointmentService.SetOfficeHours", p),
+                                         std::move(hours),
+                                         [](const std::vector<store::OfficeHoursRecord>& hs) {
+                                           v1::SetOfficeHoursResponse r;
+                                           for (const auto& h : hs) {
+                                             v1::OfficeHours* out = r.add_hours();
+                                             out->set_weekday(h.weekday);
+                                             out->set_opens(FormatClock(h.opens_minute));
+                                             out->set_closes(FormatClock(h.closes_minute));
+                                             out->set_slot_minutes(h.slot_minutes);
+                                             out->set_capacity(h.capacity);
+                                             out->set_reserved_priority(h.reserved_priority);
+                                           }
+                                           return r.SerializeAsString();
+                                         }),
+                    resp);
+}
+
+grpc::Status AppointmentServiceImpl::GenerateSlots(grpc::ServerContext* ctx,
+                                                   const v1::GenerateSlotsRequest* req,
+                                                   v1::GenerateSlotsResponse* resp) {
+  LOKET_AUTHORIZE(p, ctx, "AppointmentService.GenerateSlots");
+  auto from = RequiredDay(req->from(), "from");
+  if (!from.ok()) return ToGrpcStatus(from.status());
+  auto to = RequiredDay(req->to(), "to");
+  if (!to.ok()) return ToGrpcStatus(to.status());
+  return DecodeInto(
+      repo_.GenerateSlots(
+          MakeMutation(*ctx, req->request_id(), "AppointmentService.GenerateSlots", p), *from, *to,
+          [](int n) {
+            v1::GenerateSlotsResponse r;
+            r.set_created(n);
+            return r.SerializeAsString();
+          }),
+      resp);
+}
+
+grpc::Status AppointmentServiceImpl::CloseCounter(grpc::ServerContext* ctx,
+                                                  const v1::CloseCounterRequest* req,
+                                                  v1::ClosureResponse* resp) {
+  LOKET_AUTHORIZE(p, ctx, "AppointmentService.CloseCounter");
+  auto day = RequiredDay(req->day(), "day");
+  if (!day.ok()) return ToGrpcStatus(day.status());
+  return DecodeInto(repo_.CloseCounter(
+                        MakeMutation(*ctx, req->request_id(), "AppointmentService.CloseCounter", p),
+                        req->counter_id(), *day, req->reason(), EncodeClosure()),
+                    resp);
+}
+
+grpc::Status AppointmentServiceImpl::CloseDay(grpc::ServerContext* ctx,
+                                              const v1::CloseDayRequest* req,
+                                              v1::ClosureResponse* resp) {
+  LOKET_AUTHORIZE(p, ctx, "AppointmentService.CloseDay");
+  auto day = RequiredDay(req->day(), "day");
+  if (!day.ok()) return ToGrpcStatus(day.status());
+  return DecodeInto(
+      repo_.CloseDay(MakeMutation(*ctx, req->request_id(), "AppointmentService.CloseDay", p), *day,
+                     req->reason(), EncodeClosure()),
+      resp);
+}
+
+absl::Status SlotsAllocateQueue::AttachInput(const domain::Principal& worker, v1::Task& task) {
+  auto in = repo_.LoadAllocationInput(worker.office_id, task.dedupe_key());
+  if (!in.ok()) return in.status();
+  v1::SlotsAllocateInput p;
+  p.set_day(in->day);
+  p.set_now(FormatUtc(in->now));
+  p.set_priority_release_minutes(
+      static_cast<int32_t>(absl::ToInt64Minutes(in->priority_release_before)));
+  p.set_seed(in->seed);
+  for (const auto& s : in->slots) {
+    auto* out = p.add_slots();
+    out->set_id(s.id);
+    out->set_starts_at(FormatUtc(s.starts_at));
+    out->set_capacity(s.capacity);
+    out->set_booked(s.booked);
+    out->set_reserved_priority(s.reserved_priority);
+  }
+  for (const auto& r : in->requests) {
+    auto* out = p.add_requests();
+    out->set_id(r.id);
+    out->set_priority_class(static_cast<v1::PriorityClass>(static_cast<int>(r.priority)));
+    for (int64_t id : r.preferred) out->add_preferred_slot_ids(id);
+    out->set_submitted_at(FormatUtc(r.submitted_at));
+  }
+  task.set_payload(p.SerializeAsString());
+  return absl::OkStatus();
+}
+
+absl::Status SlotsAllocateQueue::ApplyResult(const domain::Principal& worker,
+                                             const v1::CompleteTaskRequest& req) {
+  const v1::AllocationResult& r = req.allocation();
+  store::AllocationOutcome out;
+  out.day = r.day();
+  for (const auto& a : r.assigned()) out.assigned.emplace_back(a.request_id(), a.slot_id());
+  out.waitlisted.assign(r.waitlisted().begin(), r.waitlisted().end());
+  return repo_.ApplyAllocation(worker.office_id, req.task_id(), req.attempt(), out);
+}
+
+}  // namespace loket::api

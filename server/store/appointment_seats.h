@@ -1,0 +1,25 @@
+// Private to store/: ending a booked appointment inside another change's transaction (a
+// cancellation here; for the queue side, a redirect or a no-show called at the counter). Keeps
+// slots.booked equal to the slot's live appointments, withdraws the reminders not yet sent, and
+// offers the freed seat to the day's waitlist.
+#ifndef LOKET_SERVER_STORE_APPOINTMENT_SEATS_H_
+#define LOKET_SERVER_STORE_APPOINTMENT_SEATS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace loket::store {
+
+class Tx;
+
+// Moves appointment `appointment_id` of `office_id` from booked to `new_state` (cancelled,
+// no_show or redirected) and frees its seat. Returns the slot's day ("YYYY-MM-DD"), or nullopt
+// when the appointment is not booked (nothing changes).
+std::optional<std::string> EndBookedAppointmentInTx(Tx& tx, const std::string& office_id,
+                                                    int64_t appointment_id,
+                                                    const std::string& new_state);
+
+}  // namespace loket::store
+
+#endif  // LOKET_SERVER_STORE_APPOINTMENT_SEATS_H_

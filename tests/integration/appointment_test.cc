@@ -1,0 +1,545 @@
+// Spontan appointments end to end in one process: AppointmentService, the slots.allocate planning
+// queue, and the scheduler's own task handler (workers/scheduling/allocate_task) doing the work a
+// loket-scheduler process does, against real PostgreSQL.
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "loket/v1/appointment.grpc.pb.h"
+#include "loket/v1/task.grpc.pb.h"
+#include "tests/integration/fixture.h"
+#include "workers/scheduling/allocate_task.h"
+
+namespace loket::itest {
+namespace {
+
+std::string Uuid() {
+  static int n = 0;
+  return absl::StrFormat("7b1f3c2e-0000-4000-8000-%012d", ++n);
+}
+
+// A valid synthetic NIK with serial `i` (1..9999).
+std::string Nik(int i) { return absl::StrFormat("647106570890%04d", i); }
+
+// "2026-03-25", "08:00" in WITA as RFC 3339 UTC.
+std::string At(const std::string& day, const std::string& hhmm) {
+  absl::CivilMinute m;
+  EXPECT_TRUE(absl::ParseCivilTime(day + "T" + hhmm, &m)) << day << " " << hhmm;
+  return absl::FormatTime(absl::RFC3339_sec, absl::FromCivil(m, absl::FixedTimeZone(8 * 3600)),
+                          absl::UTCTimeZone());
+}
+
+class AppointmentTest : public ServerTest {
+ protected:
+  static void SetUpTestSuite() {
+    ServerTest::SetUpTestSuite();
+    worker_ = server_->TokenFor("bpp", "worker");
+    appts_ = v1::AppointmentService::NewStub(server_->channel()).release();
+    tasks_ = v1::TaskService::NewStub(server_->channel()).release();
+    // Mon-Fri 08:00-10:00: four 30-minute slots a day, 4 inside at once, 2 of them reserved.
+    v1::SetOfficeHoursRequest hours;
+    hours.set_request_id(Uuid());
+    for (int d = 1; d <= 5; ++d) {
+      v1::OfficeHours* h = hours.add_hours();
+      h->set_weekday(d);
+      h->set_opens("08:00");
+      h->set_closes("10:00");
+      h->set_slot_minutes(30);
+      h->set_capacity(4);
+      h->set_reserved_priority(2);
+    }
+    v1::SetOfficeHoursResponse hr;
+    grpc::Status s = appts_->SetOfficeHours(Ctx(admin_).get(), hours, &hr);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+    v1::GenerateSlotsRequest gen;
+    gen.set_request_id(Uuid());
+    gen.set_from("2026-03-25");
+    gen.set_to("2026-04-10");
+    v1::GenerateSlotsResponse gr;
+    s = appts_->GenerateSlots(Ctx(admin_).get(), gen, &gr);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+    // 12 working days (04-03 is a holiday) x 4 slots.
+    ASSERT_EQ(gr.created(), 48);
+    server_->Query(
+        "INSERT INTO counters (office_id, id, name) VALUES ('bpp', 'C1', 'Loket 1'),"
+        " ('bpp', 'C2', 'Loket 2')");
+  }
+  static void TearDownTestSuite() {
+    delete appts_;
+    delete tasks_;
+    ServerTest::TearDownTestSuite();
+  }
+  void TearDown() override { server_->clock().Set(DefaultTestNow()); }
+
+  v1::CreateAppointmentRequestRequest NewRequest(
+      int nik, const std::string& day, std::vector<std::pair<std::string, std::string>> windows,
+      v1::PriorityClass priority = v1::PRIORITY_CLASS_NONE) {
+    v1::CreateAppointmentRequestRequest req;
+    req.set_request_id(Uuid());
+    req.set_service("SIP_PERAWAT");
+    v1::Applicant* a = req.mutable_applicant();
+    a->set_nik(Nik(nik));
+    a->set_name("Siti Rahmawati");
+    a->set_phone("+6281234567" + absl::StrFormat("%03d", nik % 1000));
+    a->set_priority_class(priority);
+    for (const auto& [from, to] : windows) {
+      v1::TimeWindow* w = req.add_windows();
+      w->set_starts_at(At(day, from));
+      w->set_ends_at(At(day, to));
+    }
+    return req;
+  }
+
+  v1::AppointmentRequest Create(const v1::CreateAppointmentRequestRequest& req,
+                                const std::string& token = "") {
+    v1::AppointmentRequest r;
+    grpc::Status s =
+        appts_->CreateAppointmentRequest(Ctx(token.empty() ? officer_ : token).get(), req, &r);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return r;
+  }
+
+  v1::AppointmentRequest Get(int64_t id, const std::string& token = "") {
+    v1::GetAppointmentRequestRequest req;
+    req.set_id(id);
+    v1::AppointmentRequest r;
+    grpc::Status s =
+        appts_->GetAppointmentRequest(Ctx(token.empty() ? officer_ : token).get(), req, &r);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return r;
+  }
+
+  grpc::Status Cancel(int64_t id, v1::AppointmentRequest* out = nullptr) {
+    v1::CancelAppointmentRequestRequest req;
+    req.set_request_id(Uuid());
+    req.set_id(id);
+    v1::AppointmentRequest tmp;
+    return appts_->CancelAppointmentRequest(Ctx(officer_).get(), req, out ? out : &tmp);
+  }
+
+  // Leases slots.allocate tasks and completes them through the scheduler's handler until none
+  // is ready. Returns how many rounds ran.
+  int RunScheduler() {
+    int rounds = 0;
+    for (;;) {
+      v1::PollTaskRequest poll;
+      poll.set_queue("slots.allocate");
+      poll.set_worker_id("appointment-test");
+      poll.set_lease_seconds(30);
+      poll.set_wait_seconds(0);
+      v1::PollTaskResponse leased;
+      grpc::Status s = tasks_->PollTask(Ctx(worker_).get(), poll, &leased);
+      EXPECT_TRUE(s.ok()) << s.error_message();
+      if (!s.ok() || !leased.has_task()) return rounds;
+      v1::CompleteTaskRequest done;
+      done.set_task_id(leased.task().id());
+      done.set_attempt(leased.task().attempt());
+      absl::Status handled = scheduling::HandleAllocateTask(leased.task(), &done);
+      EXPECT_TRUE(handled.ok()) << handled;
+      v1::CompleteTaskResponse cr;
+      s = tasks_->CompleteTask(Ctx(worker_).get(), done, &cr);
+      EXPECT_TRUE(s.ok()) << s.error_message();
+      if (++rounds > 50) {
+        ADD_FAILURE() << "slots.allocate keeps re-enqueueing itself";
+        return rounds;
+      }
+    }
+  }
+
+  // Every slot within capacity, and its counters equal to the live appointments it holds.
+  void ExpectSeatsConsistent() {
+    EXPECT_EQ(server_->Query("SELECT count(*) FROM slots WHERE booked > capacity"), "0");
+    EXPECT_EQ(server_->Query(
+                  "SELECT count(*) FROM slots s WHERE booked <> (SELECT count(*) FROM appointments"
+                  " a WHERE a.slot_id = s.id AND a.state IN ('booked', 'checked_in', 'served'))"),
+              "0");
+  }
+
+  static std::string worker_;
+  static v1::AppointmentService::Stub* appts_;
+  static v1::TaskService::Stub* tasks_;
+};
+
+std::string AppointmentTest::worker_;
+v1::AppointmentService::Stub* AppointmentTest::appts_ = nullptr;
+v1::TaskService::Stub* AppointmentTest::tasks_ = nullptr;
+
+TEST_F(AppointmentTest, AnsweredPendingThenAllocatedWithConfirmationAndReminders) {
+  v1::AppointmentRequest r = Create(NewRequest(1, "2026-03-25", {{"09:00", "10:00"}}));
+  EXPECT_GT(r.id(), 0);
+  EXPECT_EQ(r.state(), v1::APPOINTMENT_REQUEST_STATE_PENDING);
+  EXPECT_EQ(r.day(), "2026-03-25");
+  EXPECT_GE(RunScheduler(), 1);
+  v1::AppointmentRequest got = Get(r.id());
+  ASSERT_EQ(got.state(), v1::APPOINTMENT_REQUEST_STATE_ALLOCATED);
+  EXPECT_EQ(got.appointment().code().size(), 6u);
+  EXPECT_EQ(got.appointment().state(), "booked");
+  EXPECT_EQ(got.appointment().choice_rank(), 0);
+  EXPECT_EQ(got.appointment().starts_at(), "2026-03-25T01:00:00.000Z");  // 09:00 WITA
+  // By the code too.
+  v1::GetAppointmentRequestRequest by_code;
+  by_code.set_code(got.appointment().code());
+  v1::AppointmentRequest again;
+  ASSERT_TRUE(appts_->GetAppointmentRequest(Ctx(counter_).get(), by_code, &again).ok());
+  EXPECT_EQ(again.id(), r.id());
+  // Confirmation now, reminders the day before and an hour before the slot.
+  std::string phone = r.applicant().phone();
+  EXPECT_EQ(server_->Query("SELECT count(*) FROM notifications WHERE address = '" + phone +
+                           "' AND template_id = 'appointment.confirmed'"),
+            "1");
+  EXPECT_EQ(server_->Query("SELECT string_agg(to_char(scheduled_for AT TIME ZONE 'UTC',"
+                           " 'YYYY-MM-DD HH24:MI'), ',' ORDER BY scheduled_for) FROM notifications"
+                           " WHERE address = '" +
+                           phone + "' AND template_id = 'appointment.reminder'"),
+            "2026-03-24 01:00,2026-03-25 00:00");
+  ExpectSeatsConsistent();
+}
+
+TEST_F(AppointmentTest, ReplayOfRequestIdCreatesNothingTwice) {
+  v1::CreateAppointmentRequestRequest req = NewRequest(2, "2026-03-25", {{"08:00", "09:00"}});
+  v1::AppointmentRequest first = Create(req);
+  v1::AppointmentRequest second = Create(req);
+  EXPECT_EQ(first.id(), second.id());
+  EXPECT_EQ(
+      server_->Query("SELECT count(*) FROM appointment_requests WHERE nik = '" + Nik(2) + "'"),
+      "1");
+  RunScheduler();
+  v1::CancelAppointmentRequestRequest cancel;
+  cancel.set_request_id(Uuid());
+  cancel.set_id(first.id());
+  v1::AppointmentRequest c1, c2;
+  ASSERT_TRUE(appts_->CancelAppointmentRequest(Ctx(officer_).get(), cancel, &c1).ok());
+  ASSERT_TRUE(appts_->CancelAppointmentRequest(Ctx(officer_).get(), cancel, &c2).ok());
+  EXPECT_EQ(c2.state(), v1::APPOINTMENT_REQUEST_STATE_CANCELLED);
+  EXPECT_EQ(c1.etag(), c2.etag());
+  // Its two reminders are withdrawn before they go out.
+  EXPECT_EQ(
+      server_->Query("SELECT string_agg(n.status || '/' || t.state, ',') FROM notifications n"
+                     " JOIN tasks t ON t.id = n.task_id WHERE n.address = '" +
+                     first.applicant().phone() + "' AND n.template_id = 'appointment.reminder'"),
+      "failed/done,failed/done");
+  EXPECT_EQ(
+      server_->Query("SELECT count(*) FROM notifications WHERE address = '" +
+                     first.applicant().phone() + "' AND template_id = 'appointment.cancelled'"),
+      "1");
+  ExpectSeatsConsistent();
+}
+
+TEST_F(AppointmentTest, FieldsAreValidatedByName) {
+  v1::AppointmentRequest r;
+  auto bad = NewRequest(3, "2026-03-25", {{"09:00", "08:00"}});
+  grpc::Status s = appts_->CreateAppointmentRequest(Ctx(officer_).get(), bad, &r);
+  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("windows[0]"), std::string::npos) << s.error_message();
+  auto two_days = NewRequest(3, "2026-03-25", {{"09:00", "10:00"}});
+  *two_days.add_windows() = NewRequest(3, "2026-03-26", {{"09:00", "10:00"}}).windows(0);
+  s = appts_->CreateAppointmentRequest(Ctx(officer_).get(), two_days, &r);
+  EXPECT_NE(s.error_message().find("windows[1]"), std::string::npos) << s.error_message();
+  auto service = NewRequest(3, "2026-03-25", {{"09:00", "10:00"}});
+  service.set_service("NOPE");
+  s = appts_->CreateAppointmentRequest(Ctx(officer_).get(), service, &r);
+  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("service"), std::string::npos) << s.error_message();
+  auto nik = NewRequest(3, "2026-03-25", {{"09:00", "10:00"}});
+  nik.mutable_applicant()->set_nik("123");
+  s = appts_->CreateAppointmentRequest(Ctx(officer_).get(), nik, &r);
+  EXPECT_NE(s.error_message().find("applicant.nik"), std::string::npos) << s.error_message();
+  auto holiday = NewRequest(3, "2026-04-03", {{"09:00", "10:00"}});
+  s = appts_->CreateAppointmentRequest(Ctx(officer_).get(), holiday, &r);
+  EXPECT_NE(s.error_message().find("no open slots"), std::string::npos) << s.error_message();
+  EXPECT_EQ(
+      server_->Query("SELECT count(*) FROM appointment_requests WHERE nik = '" + Nik(3) + "'"),
+      "0");
+}
+
+TEST_F(AppointmentTest, AtMostTwoLiveRequestsPerNik) {
+  v1::AppointmentRequest a = Create(NewRequest(4, "2026-03-26", {{"08:00", "10:00"}}));
+  Create(NewRequest(4, "2026-03-26", {{"08:00", "10:00"}}));
+  v1::AppointmentRequest r;
+  grpc::Status s = appts_->CreateAppointmentRequest(
+      Ctx(officer_).get(), NewRequest(4, "2026-03-30", {{"08:00", "10:00"}}), &r);
+  EXPECT_EQ(s.error_code(), grpc::RESOURCE_EXHAUSTED);
+  EXPECT_NE(s.error_message().find("applicant.nik"), std::string::npos) << s.error_message();
+  // Allocation does not free a place (a booked visit is live); cancelling does.
+  RunScheduler();
+  s = appts_->CreateAppointmentRequest(Ctx(officer_).get(),
+                                       NewRequest(4, "2026-03-30", {{"08:00", "10:00"}}), &r);
+  EXPECT_EQ(s.error_code(), grpc::RESOURCE_EXHAUSTED);
+  ASSERT_TRUE(Cancel(a.id()).ok());
+  s = appts_->CreateAppointmentRequest(Ctx(officer_).get(),
+                                       NewRequest(4, "2026-03-30", {{"08:00", "10:00"}}), &r);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+}
+
+TEST_F(AppointmentTest, RequestsOfAPastDayNoLongerCountAgainstTheNik) {
+  Create(NewRequest(800, "2026-03-26", {{"08:00", "10:00"}}));
+  Create(NewRequest(800, "2026-03-26", {{"08:00", "10:00"}}));
+  v1::AppointmentRequest r;
+  EXPECT_EQ(appts_
+                ->CreateAppointmentRequest(Ctx(officer_).get(),
+                                           NewRequest(800, "2026-03-30", {{"08:00", "10:00"}}), &r)
+                .error_code(),
+            grpc::RESOURCE_EXHAUSTED);
+  server_->clock().Set(
+      absl::FromCivil(absl::CivilMinute(2026, 3, 27, 9, 0), absl::FixedTimeZone(8 * 3600)));
+  EXPECT_TRUE(appts_
+                  ->CreateAppointmentRequest(
+                      Ctx(officer_).get(), NewRequest(800, "2026-03-30", {{"08:00", "10:00"}}), &r)
+                  .ok());
+}
+
+TEST_F(AppointmentTest, ReservedSeatsGoToPriorityFirstAndOpenAtTheCutoff) {
+  // Five ordinary requests and one elderly visitor want the 08:00 slot of Friday 03-27
+  // (capacity 4, 2 reserved): before the cut-off only 2 ordinary ones get in.
+  std::vector<int64_t> ordinary;
+  for (int i = 0; i < 5; ++i) {
+    ordinary.push_back(Create(NewRequest(100 + i, "2026-03-27", {{"08:00", "08:30"}})).id());
+  }
+  int64_t elderly =
+      Create(NewRequest(110, "2026-03-27", {{"08:00", "08:30"}}, v1::PRIORITY_CLASS_ELDERLY)).id();
+  RunScheduler();
+  EXPECT_EQ(Get(elderly).state(), v1::APPOINTMENT_REQUEST_STATE_ALLOCATED);
+  int allocated = 0, waitlisted = 0;
+  for (int64_t id : ordinary) {
+    auto st = Get(id).state();
+    allocated += st == v1::APPOINTMENT_REQUEST_STATE_ALLOCATED;
+    waitlisted += st == v1::APPOINTMENT_REQUEST_STATE_WAITLISTED;
+  }
+  EXPECT_EQ(allocated, 2);
+  EXPECT_EQ(waitlisted, 3);
+  EXPECT_EQ(server_->Query("SELECT booked || '/' || booked_priority FROM slots"
+                           " WHERE starts_at = '" +
+                           At("2026-03-27", "08:00") + "'"),
+            "3/1");
+  // 24 hours before the slot the reserved seat nobody with priority took opens to the waitlist:
+  // the round enqueued for that cut-off gives it to one ordinary request (the slot is then full).
+  // Here that round already ran once, at once (the queue runs on the database's clock, months past
+  // the fake one) and changed nothing; it is run again with the fake clock at the cut-off.
+  server_->clock().Set(
+      absl::FromCivil(absl::CivilMinute(2026, 3, 26, 8, 30), absl::FixedTimeZone(8 * 3600)));
+  server_->Query(
+      "UPDATE tasks SET state = 'ready', run_after = now(), attempt = 0"
+      " WHERE queue = 'slots.allocate' AND dedupe_key = '2026-03-27T08:00/release'");
+  RunScheduler();
+  allocated = 0;
+  for (int64_t id : ordinary)
+    allocated += Get(id).state() == v1::APPOINTMENT_REQUEST_STATE_ALLOCATED;
+  EXPECT_EQ(allocated, 3);
+  EXPECT_EQ(server_->Query("SELECT booked FROM slots WHERE starts_at = '" +
+                           At("2026-03-27", "08:00") + "'"),
+            "4");
+  ExpectSeatsConsistent();
+}
+
+TEST_F(AppointmentTest, TwoRoundsFromTheSameInputCannotOverbook) {
+  // Two schedulers allocate 04-09 from the same snapshot (the day's task and a no-show sweep
+  // leased before either finishes): each assigns the same 2 general seats of the 08:00 slot.
+  RunScheduler();  // nothing else of earlier tests is ready
+  std::vector<int64_t> ids;
+  for (int i = 0; i < 4; ++i) {
+    ids.push_back(Create(NewRequest(700 + i, "2026-04-09", {{"08:00", "08:30"}})).id());
+  }
+  server_->Query(
+      "INSERT INTO tasks (office_id, queue, dedupe_key) VALUES ('bpp', 'slots.allocate',"
+      " '2026-04-09T08:00')");
+  std::vector<v1::Task> leased;
+  for (int i = 0; i < 2; ++i) {
+    v1::PollTaskRequest poll;
+    poll.set_queue("slots.allocate");
+    poll.set_worker_id(absl::StrCat("scheduler-", i));
+    poll.set_wait_seconds(0);
+    v1::PollTaskResponse resp;
+    ASSERT_TRUE(tasks_->PollTask(Ctx(worker_).get(), poll, &resp).ok());
+    ASSERT_TRUE(resp.has_task());
+    leased.push_back(resp.task());
+  }
+  std::vector<v1::CompleteTaskRequest> results(2);
+  for (int i = 0; i < 2; ++i) {
+    results[i].set_task_id(leased[i].id());
+    results[i].set_attempt(leased[i].attempt());
+    ASSERT_TRUE(scheduling::HandleAllocateTask(leased[i], &results[i]).ok());
+    EXPECT_EQ(results[i].allocation().assigned_size(), 2);
+  }
+  for (int i = 0; i < 2; ++i) {
+    v1::CompleteTaskResponse cr;
+    grpc::Status s = tasks_->CompleteTask(Ctx(worker_).get(), results[i], &cr);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+  }
+  EXPECT_EQ(server_->Query("SELECT booked FROM slots WHERE starts_at = '" +
+                           At("2026-04-09", "08:00") + "'"),
+            "2");
+  RunScheduler();  // whatever the second round could not place gets a fresh round
+  int allocated = 0, waitlisted = 0;
+  for (int64_t id : ids) {
+    auto st = Get(id).state();
+    allocated += st == v1::APPOINTMENT_REQUEST_STATE_ALLOCATED;
+    waitlisted += st == v1::APPOINTMENT_REQUEST_STATE_WAITLISTED;
+  }
+  EXPECT_EQ(allocated, 2);
+  EXPECT_EQ(waitlisted, 2);
+  ExpectSeatsConsistent();
+}
+
+TEST_F(AppointmentTest, CancelPromotesTheWaitlist) {
+  std::vector<int64_t> ids;
+  for (int i = 0; i < 3; ++i) {
+    ids.push_back(Create(NewRequest(200 + i, "2026-03-30", {{"08:30", "09:00"}})).id());
+  }
+  RunScheduler();  // two general seats: one request waits
+  int64_t waiting = 0, booked = 0;
+  for (int64_t id : ids) {
+    auto st = Get(id).state();
+    if (st == v1::APPOINTMENT_REQUEST_STATE_WAITLISTED) waiting = id;
+    if (st == v1::APPOINTMENT_REQUEST_STATE_ALLOCATED) booked = id;
+  }
+  ASSERT_NE(waiting, 0);
+  ASSERT_NE(booked, 0);
+  ASSERT_TRUE(Cancel(booked).ok());
+  RunScheduler();
+  v1::AppointmentRequest promoted = Get(waiting);
+  EXPECT_EQ(promoted.state(), v1::APPOINTMENT_REQUEST_STATE_ALLOCATED);
+  EXPECT_EQ(promoted.appointment().starts_at(), "2026-03-30T00:30:00.000Z");
+  ExpectSeatsConsistent();
+}
+
+TEST_F(AppointmentTest, ClosingACounterReallocatesItsShareOfTheDay) {
+  // Fill the 08:00 slot of 03-31 (2 general + 2 priority), then close one of the two counters:
+  // the slot keeps half its seats, and the ordinary bookings move first.
+  std::vector<int64_t> ids;
+  for (int i = 0; i < 2; ++i) {
+    ids.push_back(Create(NewRequest(300 + i, "2026-03-31", {{"08:00", "08:30"}})).id());
+  }
+  for (int i = 0; i < 2; ++i) {
+    ids.push_back(Create(NewRequest(310 + i, "2026-03-31", {{"08:00", "08:30"}},
+                                    v1::PRIORITY_CLASS_DISABILITY))
+                      .id());
+  }
+  RunScheduler();
+  for (int64_t id : ids) ASSERT_EQ(Get(id).state(), v1::APPOINTMENT_REQUEST_STATE_ALLOCATED);
+  v1::CloseCounterRequest close;
+  close.set_request_id(Uuid());
+  close.set_counter_id("C2");
+  close.set_day("2026-03-31");
+  close.set_reason("printer broken");
+  v1::ClosureResponse cr;
+  grpc::Status s = appts_->CloseCounter(Ctx(admin_).get(), close, &cr);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(cr.displaced(), 2);
+  EXPECT_EQ(server_->Query("SELECT capacity || '/' || booked FROM slots WHERE starts_at = '" +
+                           At("2026-03-31", "08:00") + "'"),
+            "2/2");
+  for (int i = 0; i < 2; ++i) {
+    v1::AppointmentRequest r = Get(ids[i]);
+    EXPECT_EQ(r.state(), v1::APPOINTMENT_REQUEST_STATE_PENDING);
+    EXPECT_TRUE(r.flexible());
+    EXPECT_EQ(server_->Query("SELECT count(*) FROM notifications WHERE address = '" +
+                             r.applicant().phone() + "' AND template_id = 'appointment.cancelled'"),
+              "1");
+  }
+  RunScheduler();
+  // Both get another slot of the same day (not their window: choice -1), and are told so.
+  for (int i = 0; i < 2; ++i) {
+    v1::AppointmentRequest r = Get(ids[i]);
+    EXPECT_EQ(r.state(), v1::APPOINTMENT_REQUEST_STATE_ALLOCATED);
+    EXPECT_EQ(r.appointment().choice_rank(), -1);
+    EXPECT_EQ(server_->Query("SELECT count(*) FROM notifications WHERE address = '" +
+                             r.applicant().phone() + "' AND template_id = 'appointment.confirmed'"),
+              "2");
+  }
+  for (int i = 2; i < 4; ++i) {
+    EXPECT_EQ(Get(ids[i]).appointment().choice_rank(), 0);  // priority kept their seats
+  }
+  // Closing the same counter again is refused; replaying the same request is not.
+  v1::ClosureResponse replay;
+  EXPECT_TRUE(appts_->CloseCounter(Ctx(admin_).get(), close, &replay).ok());
+  EXPECT_EQ(replay.displaced(), 2);
+  close.set_request_id(Uuid());
+  EXPECT_EQ(appts_->CloseCounter(Ctx(admin_).get(), close, &replay).error_code(),
+            grpc::FAILED_PRECONDITION);
+  ExpectSeatsConsistent();
+}
+
+TEST_F(AppointmentTest, ClosingADayMovesItsAppointmentsToTheNextOpenDay) {
+  int64_t id = Create(NewRequest(400, "2026-04-01", {{"09:00", "09:30"}})).id();
+  RunScheduler();
+  ASSERT_EQ(Get(id).state(), v1::APPOINTMENT_REQUEST_STATE_ALLOCATED);
+  v1::CloseDayRequest close;
+  close.set_request_id(Uuid());
+  close.set_day("2026-04-01");
+  v1::ClosureResponse cr;
+  grpc::Status s = appts_->CloseDay(Ctx(admin_).get(), close, &cr);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(cr.displaced(), 1);
+  EXPECT_EQ(cr.realloc_day(), "2026-04-02");
+  RunScheduler();
+  v1::AppointmentRequest r = Get(id);
+  EXPECT_EQ(r.state(), v1::APPOINTMENT_REQUEST_STATE_ALLOCATED);
+  EXPECT_EQ(r.day(), "2026-04-02");
+  EXPECT_EQ(r.appointment().starts_at(), "2026-04-02T01:00:00.000Z");  // same time, next day
+  EXPECT_EQ(server_->Query("SELECT count(*) FROM slots WHERE day = '2026-04-01' AND NOT closed"),
+            "0");
+  ExpectSeatsConsistent();
+}
+
+TEST_F(AppointmentTest, NoShowsReleaseTheirSeatsAfterTheGracePeriod) {
+  int64_t id = Create(NewRequest(500, "2026-04-06", {{"08:00", "08:30"}})).id();
+  RunScheduler();
+  ASSERT_EQ(Get(id).state(), v1::APPOINTMENT_REQUEST_STATE_ALLOCATED);
+  auto release = [&] {
+    v1::ReleaseNoShowsRequest req;
+    req.set_request_id(Uuid());
+    req.set_day("2026-04-06");
+    v1::ReleaseNoShowsResponse resp;
+    EXPECT_TRUE(appts_->ReleaseNoShows(Ctx(counter_).get(), req, &resp).ok());
+    return resp.released();
+  };
+  absl::TimeZone wita = absl::FixedTimeZone(8 * 3600);
+  server_->clock().Set(absl::FromCivil(absl::CivilMinute(2026, 4, 6, 8, 10), wita));
+  EXPECT_EQ(release(), 0);  // within the grace period
+  server_->clock().Set(absl::FromCivil(absl::CivilMinute(2026, 4, 6, 8, 16), wita));
+  EXPECT_EQ(release(), 1);
+  EXPECT_EQ(Get(id).appointment().state(), "no_show");
+  EXPECT_EQ(server_->Query("SELECT booked FROM slots WHERE starts_at = '" +
+                           At("2026-04-06", "08:00") + "'"),
+            "0");
+  // A no-show no longer counts against the NIK's limit.
+  Create(NewRequest(500, "2026-04-07", {{"08:00", "10:00"}}));
+  Create(NewRequest(500, "2026-04-07", {{"08:00", "10:00"}}));
+  ExpectSeatsConsistent();
+}
+
+TEST_F(AppointmentTest, ClinicsBookHealthWorkersAndSeeOnlyTheirOwn) {
+  v1::AppointmentRequest r = Create(NewRequest(600, "2026-04-08", {{"08:00", "10:00"}}), clinic_a_);
+  EXPECT_EQ(r.applicant().priority_class(), v1::PRIORITY_CLASS_HEALTH_WORKER);
+  EXPECT_EQ(r.clinic_id(), "pkm-a");
+  v1::GetAppointmentRequestRequest get;
+  get.set_id(r.id());
+  v1::AppointmentRequest out;
+  EXPECT_TRUE(appts_->GetAppointmentRequest(Ctx(clinic_a_).get(), get, &out).ok());
+  EXPECT_EQ(appts_->GetAppointmentRequest(Ctx(clinic_b_).get(), get, &out).error_code(),
+            grpc::NOT_FOUND);
+  v1::ListAppointmentRequestsRequest list;
+  list.set_day("2026-04-08");
+  v1::ListAppointmentRequestsResponse lr;
+  ASSERT_TRUE(appts_->ListAppointmentRequests(Ctx(clinic_b_).get(), list, &lr).ok());
+  EXPECT_EQ(lr.requests_size(), 0);
+  ASSERT_TRUE(appts_->ListAppointmentRequests(Ctx(clinic_a_).get(), list, &lr).ok());
+  EXPECT_EQ(lr.requests_size(), 1);
+  // Calendar administration is the admin's.
+  v1::CloseDayRequest close;
+  close.set_request_id(Uuid());
+  close.set_day("2026-04-08");
+  v1::ClosureResponse cr;
+  EXPECT_EQ(appts_->CloseDay(Ctx(officer_).get(), close, &cr).error_code(),
+            grpc::PERMISSION_DENIED);
+}
+
+}  // namespace
+}  // namespace loket::itest
