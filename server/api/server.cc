@@ -170,8 +170,8 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
   s->task_service_->AddPlanningQueue("route.plan", v1::CompleteTaskRequest::kRoutePlan,
                                      s->route_plan_queue_.get());
   // Spontan appointments and the slots.allocate planning queue.
-  s->appointment_repo_ =
-      std::make_unique<store::AppointmentRepository>(*s->db_, clock, EncodeNotifySend);
+  s->appointment_repo_ = std::make_unique<store::AppointmentRepository>(
+      *s->db_, clock, EncodeNotifySend, o.notification_policy);
   s->appointment_service_ =
       std::make_unique<AppointmentServiceImpl>(*s->appointment_repo_, *s->authorizer_);
   s->slots_allocate_queue_ = std::make_unique<SlotsAllocateQueue>(*s->appointment_repo_);
