@@ -25,7 +25,7 @@ WORKER=$(loket_token "$DB" b-worker worker)
 STACK_PIDS+=($!)
 for ((i = 0; i < 100; i++)); do [[ -s "$WORK/http.port" ]] && break; sleep 0.1; done
 API="127.0.0.1:$(pg_free_port)"
-"$BIN/loketd" --listen="$API" --db="$DB" --log_requests=false 2>"$WORK/loketd.log" &
+"$BIN/loketd" --listen="$API" --db="$DB" --log_requests=false --quiet_hours=off 2>"$WORK/loketd.log" &
 STACK_PIDS+=($!)
 loket_wait_healthy "$BIN" "$API"
 "$BIN/loket-notifier" --addr="$API" --token="$WORKER" --concurrency=4 \

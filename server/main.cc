@@ -2,10 +2,13 @@
 #include <csignal>
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_split.h"
 #include "common/clock.h"
 #include "server/api/server.h"
 #include "server/store/database.h"
@@ -23,6 +26,9 @@ ABSL_FLAG(bool, migrate_only, false, "apply database migrations and exit");
 ABSL_FLAG(int, drain_seconds, 10, "on SIGTERM, how long in-flight calls may take to finish");
 ABSL_FLAG(bool, log_requests, true, "one log line per RPC on stderr");
 ABSL_FLAG(std::string, admin_listen, "", "serve Prometheus /metrics on host:port (empty: off)");
+ABSL_FLAG(std::string, quiet_hours, "21-7",
+          "local hours START-END when non-urgent messages wait (office time), or off");
+ABSL_FLAG(int, notify_per_hour, 5, "messages to one address per hour at most; the rest wait");
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("loketd: the Loket back-office gRPC server");
@@ -56,6 +62,25 @@ int main(int argc, char** argv) {
   o.allow_plaintext_remote = absl::GetFlag(FLAGS_allow_plaintext_remote);
   o.log_requests = absl::GetFlag(FLAGS_log_requests);
   o.admin_listen = absl::GetFlag(FLAGS_admin_listen);
+  std::string quiet = absl::GetFlag(FLAGS_quiet_hours);
+  if (quiet == "off") {
+    o.notification_policy.quiet_start_hour = o.notification_policy.quiet_end_hour = 0;
+  } else {
+    std::vector<std::string> hours = absl::StrSplit(quiet, '-');
+    int start = -1, end = -1;
+    if (hours.size() != 2 || !absl::SimpleAtoi(hours[0], &start) ||
+        !absl::SimpleAtoi(hours[1], &end) || start < 0 || start > 23 || end < 0 || end > 23) {
+      std::fprintf(stderr, "loketd: --quiet_hours: START-END in hours 0-23 (e.g. 21-7), or off\n");
+      return 2;
+    }
+    o.notification_policy.quiet_start_hour = start;
+    o.notification_policy.quiet_end_hour = end;
+  }
+  if (absl::GetFlag(FLAGS_notify_per_hour) < 1) {
+    std::fprintf(stderr, "loketd: --notify_per_hour: at least 1\n");
+    return 2;
+  }
+  o.notification_policy.max_per_window = absl::GetFlag(FLAGS_notify_per_hour);
   auto server = loket::api::LoketServer::Start(o, *loket::SystemClock::Get());
   if (!server.ok()) {
     std::fprintf(stderr, "loketd: %s\n", server.status().ToString().c_str());

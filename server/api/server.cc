@@ -152,7 +152,8 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
   }
   s->auth_repo_ = std::make_unique<store::AuthRepository>(*s->db_);
   s->catalog_repo_ = std::make_unique<store::CatalogRepository>(*s->db_);
-  s->case_repo_ = std::make_unique<store::CaseRepository>(*s->db_, clock, EncodeNotifySend);
+  s->case_repo_ = std::make_unique<store::CaseRepository>(*s->db_, clock, EncodeNotifySend,
+                                                          o.notification_policy);
   s->task_queue_ = std::make_unique<store::TaskQueue>(
       *s->db_, store::RetryPolicy{o.task_retry_base, o.task_retry_cap, 0.2});
   s->wakeups_ = std::make_unique<store::TaskWakeups>(o.db_conninfo);
@@ -164,8 +165,8 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
   s->task_service_ = std::make_unique<TaskServiceImpl>(*s->task_queue_, *s->wakeups_,
                                                        *s->authorizer_, s->metrics_.get());
   s->task_admin_service_ = std::make_unique<TaskAdminServiceImpl>(*s->task_queue_, *s->authorizer_);
-  s->siber_repo_ =
-      std::make_unique<store::SiberRepository>(*s->db_, clock, *s->case_repo_, EncodeNotifySend);
+  s->siber_repo_ = std::make_unique<store::SiberRepository>(
+      *s->db_, clock, *s->case_repo_, EncodeNotifySend, o.notification_policy);
   s->courier_service_ = std::make_unique<CourierServiceImpl>(*s->siber_repo_, *s->authorizer_);
   s->route_plan_queue_ = std::make_unique<RoutePlanQueue>(*s->siber_repo_);
   s->task_service_->AddPlanningQueue("route.plan", v1::CompleteTaskRequest::kRoutePlan,
@@ -174,8 +175,8 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
   s->queue_repo_ = std::make_unique<store::QueueRepository>(*s->db_, clock, EncodeNotifySend);
   s->queue_service_ = std::make_unique<QueueServiceImpl>(*s->queue_repo_, *s->authorizer_);
   // Spontan appointments and the slots.allocate planning queue.
-  s->appointment_repo_ =
-      std::make_unique<store::AppointmentRepository>(*s->db_, clock, EncodeNotifySend);
+  s->appointment_repo_ = std::make_unique<store::AppointmentRepository>(
+      *s->db_, clock, EncodeNotifySend, o.notification_policy);
   s->appointment_service_ =
       std::make_unique<AppointmentServiceImpl>(*s->appointment_repo_, *s->authorizer_);
   s->slots_allocate_queue_ = std::make_unique<SlotsAllocateQueue>(*s->appointment_repo_);

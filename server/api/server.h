@@ -14,6 +14,7 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
+#include "server/domain/notification.h"
 
 namespace grpc {
 class Server;
@@ -60,6 +61,8 @@ struct ServerOptions {
   // Retry back-off of failed tasks; tests shorten it.
   absl::Duration task_retry_base = absl::Seconds(2);
   absl::Duration task_retry_cap = absl::Minutes(10);
+  // Quiet hours and the per-recipient limit of every message loketd enqueues.
+  domain::NotificationPolicy notification_policy;
 };
 
 class LoketServer {

@@ -63,7 +63,7 @@ wait_file "$WORK/smtp.port"
 
 API="127.0.0.1:$(pg_free_port)"
 start_loketd() {
-  "$LOKET_BIN_DIR/loketd" --listen="$API" --db="$DB" --pool_size=8 --log_requests=false \
+  "$LOKET_BIN_DIR/loketd" --listen="$API" --db="$DB" --pool_size=8 --log_requests=false --quiet_hours=off \
     >>"$WORK/loketd.log" 2>&1 &
   LOKETD_PID=$!
   for ((i = 0; i < 100; i++)); do
