@@ -172,7 +172,8 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
   s->task_service_->AddPlanningQueue("route.plan", v1::CompleteTaskRequest::kRoutePlan,
                                      s->route_plan_queue_.get());
   // The live office queue.
-  s->queue_repo_ = std::make_unique<store::QueueRepository>(*s->db_, clock, EncodeNotifySend);
+  s->queue_repo_ = std::make_unique<store::QueueRepository>(*s->db_, clock, EncodeNotifySend,
+                                                            o.notification_policy);
   s->queue_service_ = std::make_unique<QueueServiceImpl>(*s->queue_repo_, *s->authorizer_);
   // Spontan appointments and the slots.allocate planning queue.
   s->appointment_repo_ = std::make_unique<store::AppointmentRepository>(
