@@ -22,13 +22,15 @@ absl::StatusOr<absl::Time> ParseUtc(const std::string& s, const std::string& fie
 
 }  // namespace
 
-absl::Status HandleAllocateTask(const v1::Task& task, v1::CompleteTaskRequest* done) {
+absl::Status HandleAllocateTask(const v1::Task& task, v1::CompleteTaskRequest* done,
+                                std::optional<int64_t> serve_cost_limit) {
   v1::SlotsAllocateInput in;
   if (!in.ParseFromString(task.payload())) {
     return absl::InvalidArgumentError("payload: not a SlotsAllocateInput message");
   }
   AllocatorOptions o;
   o.seed = in.seed();
+  o.serve_cost_limit = serve_cost_limit;
   auto now = ParseUtc(in.now(), "now");
   if (!now.ok()) return now.status();
   o.now = *now;
