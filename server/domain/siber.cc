@@ -118,7 +118,8 @@ RouterInput BuildRouterInput(const std::string& day, int64_t version, absl::Time
   // The bundle a courier holds (taken, or being taken) and where it goes next.
   auto carry = [&](const PlanStop& taken) {
     const PlanStop* to = taken.partner_id ? by_id[taken.partner_id] : nullptr;
-    if (!to || !Live(to->state)) return;
+    // Arrived at the other end is as good as done: nothing left to plan for this bundle.
+    if (!to || (to->state != StopState::kPending && to->state != StopState::kPlanned)) return;
     if (to->kind == StopKind::kHandin) {
       office_load[taken.courier_id] += to->bundles;
       in.at_route_end.emplace_back(taken.courier_id, to->id);

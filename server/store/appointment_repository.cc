@@ -41,7 +41,8 @@ constexpr Statement kRequestByCode{
     "appt_request_by_code",
     "SELECT " LOKET_REQUEST_COLUMNS LOKET_REQUEST_FROM
     " WHERE r.office_id = $2 AND ($3 = '' OR r.clinic_id = $3) AND r.id = (SELECT request_id"
-    " FROM appointments WHERE office_id = $2 AND code = upper($1))"};
+    " FROM appointments WHERE office_id = $2"
+    " AND translate(code, '- ', '') = upper(translate($1, '- ', '')))"};
 constexpr Statement kRequestsOfDay{
     "appt_requests_of_day",
     "SELECT " LOKET_REQUEST_COLUMNS LOKET_REQUEST_FROM
@@ -57,8 +58,10 @@ constexpr Statement kWindowsOf{
     " WHERE request_id = ANY($1::bigint[]) ORDER BY request_id, rank"};
 constexpr Statement kPermitType{"appt_permit_type",
                                 "SELECT 1 FROM permit_types WHERE office_id = $1 AND code = $2"};
-constexpr Statement kCaseExists{"appt_case_exists",
-                                "SELECT 1 FROM cases WHERE id = $1 AND office_id = $2"};
+// A clinic may link only its own cases (a probe for other ids learns nothing).
+constexpr Statement kCaseExists{
+    "appt_case_exists",
+    "SELECT 1 FROM cases WHERE id = $1 AND office_id = $2 AND ($3 = '' OR clinic_id = $3)"};
 constexpr Statement kOpenSlotsOfDay{
     "appt_open_slots_of_day",
     "SELECT id, starts_at::text, ends_at::text, capacity, booked,"
@@ -82,6 +85,16 @@ constexpr Statement kInsertRequest{
     "     SELECT 1 FROM appointments a JOIN slots s ON s.id = a.slot_id WHERE a.request_id = q.id"
     "     AND a.state = 'booked' AND s.ends_at > $14::timestamptz)))) < $15"
     " RETURNING id"};
+// The same count for a reschedule: the NIK's other live requests.
+constexpr Statement kOtherLiveOfNik{
+    "appt_other_live_of_nik",
+    "SELECT count(*) FROM appointment_requests q WHERE q.office_id = $1"
+    " AND q.nik = (SELECT nik FROM appointment_requests WHERE id = $2) AND q.id <> $2"
+    "   AND ((q.state IN ('pending', 'waitlisted') AND q.day >= $3::date)"
+    "     OR (q.state = 'allocated' AND EXISTS ("
+    "     SELECT 1 FROM appointments a JOIN slots s ON s.id = a.slot_id WHERE a.request_id = q.id"
+    "     AND a.state = 'booked' AND s.ends_at > $4::timestamptz)))"};
+constexpr Statement kNikOf{"appt_nik_of", "SELECT nik FROM appointment_requests WHERE id = $1"};
 constexpr Statement kInsertWindow{
     "appt_insert_window",
     "INSERT INTO appointment_windows (office_id, request_id, rank, starts_at, ends_at)"
@@ -150,7 +163,7 @@ constexpr Statement kTakeSeat{
     "UPDATE slots SET booked = booked + 1, booked_priority = booked_priority + $3"
     " WHERE id = $1 AND office_id = $2 AND day = $4::date AND NOT closed"
     " AND starts_at > $5::timestamptz AND booked < capacity"
-    " AND ($3 = 1 OR starts_at <= $6::timestamptz"
+    " AND ($3 = 1 OR starts_at < $6::timestamptz"
     "      OR capacity - booked > greatest(reserved_priority - booked_priority, 0))"
     " RETURNING starts_at::text, ends_at::text"};
 constexpr Statement kInsertAppointment{
@@ -477,7 +490,10 @@ absl::StatusOr<std::string> AppointmentRepository::Create(const Mutation& m,
       return absl::InvalidArgumentError(absl::StrCat("service: unknown permit type ", r.service));
     }
     if (r.case_id < 0 ||
-        (r.case_id > 0 && tx.Exec(kCaseExists, r.case_id, m.actor.office_id).empty())) {
+        (r.case_id > 0 &&
+         tx.Exec(kCaseExists, r.case_id, m.actor.office_id,
+                 m.actor.role == domain::Role::kClinic ? m.actor.clinic_id : std::string())
+             .empty())) {
       return absl::InvalidArgumentError(absl::StrCat("case_id: no case ", r.case_id));
     }
     absl::StatusOr<absl::CivilDay> day =
@@ -622,6 +638,14 @@ absl::StatusOr<std::string> AppointmentRepository::Reschedule(
     if (!tx.Exec(kLiveNotBooked, id).empty()) {
       return absl::FailedPreconditionError(
           absl::StrCat("appointment request ", id, ": the visitor has already checked in"));
+    }
+    // A reschedule revives a request: it must fit the per-NIK limit like a new one.
+    tx.Exec(kNikLock, m.actor.office_id, tx.Exec(kNikOf, id)[0][0].as<std::string>());
+    if (tx.Exec(kOtherLiveOfNik, m.actor.office_id, id, FormatDay(office->today), Ts(now))[0][0]
+            .as<int64_t>() >= options_.max_live_per_nik) {
+      return absl::ResourceExhaustedError(
+          absl::StrCat("applicant.nik: already holds ", options_.max_live_per_nik,
+                       " other live appointment requests (the limit per NIK); cancel one first"));
     }
     EndBookingOf(tx, m.actor.office_id, id);
     tx.Exec(kDeleteWindows, id);
@@ -962,7 +986,9 @@ absl::Status AppointmentRepository::ApplyAllocation(const std::string& office_id
             outcome.day, "T", Local(start, office->utc_offset_minutes, "%H:%M"), "/release");
         if (!tx.Exec(kTaskEver, office_id, std::string(kSlotsAllocateQueue), key).empty()) continue;
         EnqueueInTx(tx, NewTask{office_id, kSlotsAllocateQueue, key, "",
-                                start - options_.priority_release_before, 8});
+                                // just past the cut-off, where the allocator and the seat
+                                // update both see the reserved seats open
+                                start - options_.priority_release_before + absl::Seconds(1), 8});
       }
     }
     // Requests that came in meanwhile, or lost their seat to a concurrent round, get a round.

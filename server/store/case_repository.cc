@@ -247,6 +247,7 @@ absl::Status OnClinicCaseChange(Tx& tx, absl::Time now, const OfficeContext& off
       return RequestPickupInTx(tx, now, office, r).status();
     }
     case CaseState::kSubmitted: {
+      if (from != CaseState::kDraft) return absl::OkStatus();  // only a first submission
       PickupRequest r;
       r.office_id = c.office_id;
       r.case_id = c.id;

@@ -60,7 +60,7 @@ constexpr Statement kAppointmentByCode{
     " r.priority_class, 'SEATED_SERVICE' = ANY(r.accessibility_needs), coalesce(r.case_id, 0)"
     " FROM appointments a JOIN appointment_requests r ON r.id = a.request_id"
     " JOIN slots s ON s.id = a.slot_id"
-    " WHERE a.office_id = $1 AND a.code = $2 FOR UPDATE OF a"};
+    " WHERE a.office_id = $1 AND translate(a.code, '- ', '') = $2 FOR UPDATE OF a"};
 constexpr Statement kAppointmentCheckedIn{
     "queue_appointment_checked_in",
     "UPDATE appointments SET state = 'checked_in', version = version + 1, updated_at = now()"
@@ -144,13 +144,21 @@ constexpr Statement kCounters{
     " FROM counters c WHERE c.office_id = $1 ORDER BY c.id"};
 // Who this counter may serve: its services (none listed: all), and seated tickets only at a
 // seated counter while one is open.
-#define LOKET_ELIGIBLE                                                                      \
-  " t.office_id = $1 AND t.day = $2::date AND t.state = 'waiting' AND t.counter_id IS NULL" \
-  " AND (cardinality(k.services) = 0 OR t.service = ANY(k.services))"                       \
-  " AND (NOT t.seated OR k.seated OR NOT EXISTS (SELECT 1 FROM counters s"                  \
-  "   WHERE s.office_id = t.office_id AND s.seated AND s.open AND NOT EXISTS ("             \
-  "     SELECT 1 FROM counter_closures x WHERE x.office_id = s.office_id"                   \
-  "       AND x.counter_id = s.id AND x.day = t.day)))"
+// A ticket transferred to a counter that has since closed is anyone's again; a seated ticket
+// waits for a seated counter only while one that serves its service is open.
+#define LOKET_COUNTER_OPEN(c, d)                           \
+  " " c                                                    \
+  ".open AND NOT EXISTS (SELECT 1 FROM counter_closures x" \
+  "   WHERE x.office_id = " c ".office_id AND x.counter_id = " c ".id AND x.day = " d ")"
+#define LOKET_ELIGIBLE \
+  " t.office_id = $1 AND t.day = $2::date AND t.state = 'waiting'"                             \
+  " AND (t.counter_id IS NULL OR NOT EXISTS (SELECT 1 FROM counters d"                         \
+  "   WHERE d.office_id = t.office_id AND d.id = t.counter_id AND" LOKET_COUNTER_OPEN("d", "t.day") "))" \
+  " AND (cardinality(k.services) = 0 OR t.service = ANY(k.services))"                          \
+  " AND (NOT t.seated OR k.seated OR NOT EXISTS (SELECT 1 FROM counters s"                     \
+  "   WHERE s.office_id = t.office_id AND s.seated"                                            \
+  "   AND (cardinality(s.services) = 0 OR t.service = ANY(s.services))"                        \
+  "   AND" LOKET_COUNTER_OPEN("s", "t.day") "))"
 constexpr Statement kEligibleLanes{
     "queue_eligible_lanes",
     "SELECT DISTINCT t.lane FROM tickets t JOIN counters k ON k.office_id = t.office_id"
@@ -178,6 +186,7 @@ constexpr Statement kRecall{"queue_recall",
 constexpr Statement kSkip{
     "queue_skip",
     "UPDATE tickets SET state = 'waiting', counter_id = NULL, skips = skips + 1,"
+    " slot_starts_at = NULL,"  // to the back of its lane, also in the slot-ordered one
     " queued_at = $2::timestamptz, position = nextval('ticket_positions'), version = version + 1"
     " WHERE id = $1 AND state = 'called'"};
 constexpr Statement kFinishAs{
@@ -377,6 +386,10 @@ absl::StatusOr<std::string> QueueRepository::CheckIn(const Mutation& m, const Ch
   }
   LOKET_RETURN_IF_ERROR(domain::ValidateScreening(in.screening));
   std::string code = absl::AsciiStrToUpper(in.appointment_code);
+  // Codes are printed as K7M-4QX for reading and stored without the dash.
+  code.erase(
+      std::remove_if(code.begin(), code.end(), [](char ch) { return ch == '-' || ch == ' '; }),
+      code.end());
   if (by_code &&
       (code.size() > 16 ||
        code.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") != std::string::npos)) {

@@ -80,7 +80,8 @@ constexpr Statement kReturnToOffice{
     " window_start, window_end, service_minutes, bundles, state, courier_id, sequence)"
     " SELECT s.office_id, s.case_id, s.day, 'handin', s.item, 'office', o.address, o.latitude,"
     " o.longitude, $2::timestamptz, $3::timestamptz, 5, s.bundles, 'planned', s.courier_id, 9999"
-    " FROM stops s JOIN offices o ON o.id = s.office_id WHERE s.id = $1"};
+    " FROM stops s JOIN offices o ON o.id = s.office_id WHERE s.id = $1"
+    " ON CONFLICT DO NOTHING"};
 constexpr Statement kMarkNear{"siber_mark_near", "UPDATE stops SET near_sent = true WHERE id = $1"};
 constexpr Statement kCustodyInsert{
     "siber_custody_insert",
@@ -257,6 +258,19 @@ absl::Status NeedState(const StopRecord& s, std::initializer_list<StopState> all
                                                     std::string(domain::StopStateName(s.state))));
 }
 
+// A bundle is handed over (or fails to be) only by the courier who took it.
+absl::Status NeedTaken(Tx& tx, const StopRecord& stop, const std::string& office_id) {
+  if (stop.partner_id == 0) return absl::OkStatus();  // on board since an earlier stop
+  pqxx::result p = tx.Exec(kStopForUpdate, stop.partner_id, office_id);
+  if (p.empty() || StopFromRow(p[0]).r.state != StopState::kDone ||
+      StopFromRow(p[0]).r.courier_id != stop.courier_id) {
+    return absl::FailedPreconditionError(absl::StrCat("stop ", stop.id,
+                                                      ": the bundle was not taken yet (stop ",
+                                                      stop.partner_id, " comes first)"));
+  }
+  return absl::OkStatus();
+}
+
 std::string HolderAtPlace(const StopRecord& s) {
   if (s.kind == StopKind::kHandin || s.kind == StopKind::kCollect) return "office";
   return s.clinic_id.empty() ? "applicant" : "clinic:" + s.clinic_id;
@@ -383,6 +397,8 @@ absl::StatusOr<std::string> SiberRepository::Arrive(const Mutation& m, int64_t s
     if (!ok.ok()) return ok;
     absl::Time now = clock_.Now();
     tx.Exec(kArrive, stop_id, Ts(now));
+    // Where the courier is changed: a plan computed before this is not applied.
+    ReplanDayInTx(tx, m.actor.office_id, ParseDay(s->r.day));
     pqxx::result r = tx.Exec(kStopForUpdate, stop_id, m.actor.office_id);
     return encode(ForViewer(m.actor, StopFromRow(r[0]).r));
   });
@@ -412,6 +428,10 @@ absl::StatusOr<std::string> SiberRepository::Confirm(const Mutation& m, int64_t 
     }
     absl::Status ok = NeedState(stop, {StopState::kPlanned, StopState::kArrived}, "confirm");
     if (!ok.ok()) return ok;
+    if (!taking) {
+      absl::Status taken = NeedTaken(tx, stop, m.actor.office_id);
+      if (!taken.ok()) return taken;
+    }
     absl::StatusOr<OfficeContext> office =
         LoadOffice(tx, m.actor.office_id, clock_.Now(), offices_);
     if (!office.ok()) return office.status();
@@ -445,6 +465,7 @@ absl::StatusOr<std::string> SiberRepository::Confirm(const Mutation& m, int64_t 
       }
     }
     NotifyNextStop(tx, encode_notification_, policy_, *office, now, *s);
+    ReplanDayInTx(tx, m.actor.office_id, ParseDay(stop.day));
     pqxx::result r = tx.Exec(kStopForUpdate, stop_id, m.actor.office_id);
     return encode(ForViewer(m.actor, StopFromRow(r[0]).r));
   });
@@ -473,6 +494,10 @@ absl::StatusOr<std::string> SiberRepository::Fail(const Mutation& m, int64_t sto
     }
     absl::Status ok = NeedState(stop, {StopState::kPlanned, StopState::kArrived}, "fail");
     if (!ok.ok()) return ok;
+    if (stop.kind == StopKind::kDelivery) {
+      absl::Status taken = NeedTaken(tx, stop, m.actor.office_id);
+      if (!taken.ok()) return taken;
+    }
     absl::StatusOr<OfficeContext> office =
         LoadOffice(tx, m.actor.office_id, clock_.Now(), offices_);
     if (!office.ok()) return office.status();
@@ -792,22 +817,24 @@ absl::Status SiberRepository::ApplyRoutePlan(const std::string& office_id, int64
       if (visited.count(id)) continue;
       if (s.r.state != StopState::kPending && s.r.state != StopState::kPlanned) continue;
       bool on_board = false;
+      int64_t holder = s.r.courier_id;
       if (s.r.partner_id == 0) {
         on_board = s.r.courier_id != 0;
       } else if (auto p = stops.find(s.r.partner_id); p != stops.end()) {
         on_board = !domain::CourierTakes(s.r.kind) && (p->second.r.state == StopState::kDone ||
                                                        p->second.r.state == StopState::kArrived);
+        if (on_board) holder = p->second.r.courier_id;  // who took it, whatever the plan said
       }
       if (on_board && s.r.kind == StopKind::kHandin) {
         double end = 0;
         int seq = 0;
         for (const auto& route : plan.routes) {
-          if (route.courier_id == s.r.courier_id) {
+          if (route.courier_id == holder) {
             end = route.end;
             seq = static_cast<int>(route.visits.size());
           }
         }
-        tx.Exec(kPlanStop, id, s.r.courier_id, seq + 1,
+        tx.Exec(kPlanStop, id, holder, seq + 1,
                 Ts(end > 0 ? midnight + absl::Seconds(end) : s.r.window_start));
         continue;
       }

@@ -38,6 +38,7 @@ constexpr Statement kCancelOpen{
     "siber_cancel_open",
     "UPDATE stops SET state = 'cancelled', version = version + 1, updated_at = now()"
     " WHERE office_id = $1 AND case_id = $2 AND state IN ('pending', 'planned')"
+    " AND NOT (kind = 'handin' AND partner_id IS NULL AND courier_id IS NOT NULL)"
     " AND NOT EXISTS (SELECT 1 FROM stops p WHERE p.id = stops.partner_id"
     "   AND p.state IN ('arrived', 'done'))"
     " RETURNING day::text"};
@@ -163,7 +164,7 @@ absl::StatusOr<int64_t> RequestDeliveryInTx(Tx& tx, absl::Time now, const Office
   absl::StatusOr<Place> to = LoadClinic(tx, office_id, clinic_id);
   if (!to.ok()) return to.status();
   absl::StatusOr<domain::StopWindow> w =
-      domain::NextStopWindow(now, office.utc_offset_minutes, office.calendar, to->hours, {});
+      domain::NextStopWindow(now, office.utc_offset_minutes, office.calendar, to->hours, pref);
   if (!w.ok()) return w.status();
   absl::TimeZone tz = absl::FixedTimeZone(office.utc_offset_minutes * 60);
   absl::Time day_start = absl::FromCivil(w->day, tz);

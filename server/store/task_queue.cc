@@ -25,7 +25,8 @@ constexpr Statement kEnqueue{
     " VALUES ($1, $2, $3, $4, coalesce($5::timestamptz, now()), $6)"
     " ON CONFLICT (office_id, queue, dedupe_key)"
     " WHERE dedupe_key IS NOT NULL AND state IN ('ready', 'leased')"
-    " DO NOTHING RETURNING id"};
+    // A ready task will see the change; a leased one may not have: run it again after.
+    " DO UPDATE SET rerun = true WHERE tasks.state = 'leased' RETURNING id"};
 constexpr Statement kFindLive{
     "task_find_live",
     "SELECT id FROM tasks WHERE office_id = $1 AND queue = $2 AND dedupe_key = $3"
@@ -75,7 +76,7 @@ constexpr Statement kFinishLeased{
     "task_finish_leased",
     "UPDATE tasks SET state = 'done', lease_owner = NULL, lease_expires_at = NULL,"
     " updated_at = now() WHERE office_id = $1 AND id = $2 AND attempt = $3 AND state = 'leased'"
-    " AND queue = $4 RETURNING id"};
+    " AND queue = $4 RETURNING id, rerun, coalesce(dedupe_key, ''), payload, max_attempts"};
 constexpr Statement kQueueOf{"task_queue_of",
                              "SELECT queue FROM tasks WHERE office_id = $1 AND id = $2"};
 constexpr Statement kNotificationAttempt{
@@ -165,7 +166,13 @@ int64_t EnqueueInTx(Tx& tx, const NewTask& t) {
 
 absl::Status FinishLeasedInTx(Tx& tx, const std::string& office_id, int64_t task_id, int attempt,
                               const std::string& queue) {
-  if (!tx.Exec(kFinishLeased, office_id, task_id, attempt, queue).empty()) {
+  pqxx::result done = tx.Exec(kFinishLeased, office_id, task_id, attempt, queue);
+  if (!done.empty()) {
+    if (done[0][1].as<bool>()) {  // something changed while it ran: once more
+      EnqueueInTx(tx, NewTask{office_id, queue, done[0][2].as<std::string>(),
+                              pqxx::binarystring(done[0][3]).str(), absl::InfinitePast(),
+                              done[0][4].as<int>()});
+    }
     return absl::OkStatus();
   }
   pqxx::result q = tx.Exec(kQueueOf, office_id, task_id);

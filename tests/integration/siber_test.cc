@@ -454,6 +454,48 @@ TEST_F(SiberTest, WorkNobodyBeganMovesToTheNextDayPlanned) {
   EXPECT_EQ(StopOf(c.id(), v1::STOP_KIND_HANDIN).day(), "2026-04-08");
 }
 
+TEST_F(SiberTest, AConfirmationWhileTheRouterWorksKeepsTheBundleWithItsTaker) {
+  std::vector<CourierLogin> fleet = StartDay(absl::CivilDay(2026, 4, 9), 1);
+  v1::Case c = SubmitAsClinicA();
+  RunRouter();
+  v1::Stop pickup = StopOf(c.id(), v1::STOP_KIND_PICKUP);
+  v1::Stop handin = StopOf(c.id(), v1::STOP_KIND_HANDIN);
+  ASSERT_EQ(pickup.courier_id(), fleet[0].id);
+  // Handing in before taking is refused.
+  EXPECT_EQ(Confirm(fleet[0], handin.id(), false).error_code(), grpc::FAILED_PRECONDITION);
+  // A second courier arrives and a plan is leased; meanwhile the first takes the documents.
+  std::vector<CourierLogin> more = StartDay(absl::CivilDay(2026, 4, 9), 1);
+  server_->Query(absl::StrCat("DELETE FROM courier_shifts WHERE courier_id = ", fleet[0].id,
+                              " AND day = '2026-04-09'"));
+  v1::PlanDayRequest plan;
+  plan.set_request_id(NewUuid());
+  v1::DayPlan day;
+  ASSERT_TRUE(couriers_->PlanDay(Ctx(officer_).get(), plan, &day).ok());
+  v1::PollTaskRequest req;
+  req.set_queue("route.plan");
+  v1::PollTaskResponse leased;
+  ASSERT_TRUE(tasks_->PollTask(Ctx(worker_).get(), req, &leased).ok());
+  ASSERT_TRUE(leased.has_task());
+  ASSERT_TRUE(Confirm(fleet[0], pickup.id(), true).ok());
+  v1::RoutePlanInput in;
+  ASSERT_TRUE(in.ParseFromString(leased.task().payload()));
+  routing::PlanOptions options;
+  options.solver.time_limit = absl::InfiniteDuration();
+  options.solver.max_iterations = 100;
+  FakeClock still(absl::UnixEpoch());
+  absl::StatusOr<v1::RoutePlanResult> result = routing::PlanRoutes(in, options, still);
+  ASSERT_TRUE(result.ok());
+  v1::CompleteTaskRequest done;
+  done.set_task_id(leased.task().id());
+  done.set_attempt(leased.task().attempt());
+  *done.mutable_route_plan() = *result;
+  v1::CompleteTaskResponse ok;
+  ASSERT_TRUE(tasks_->CompleteTask(Ctx(worker_).get(), done, &ok).ok());
+  RunRouter();  // the fresh plan, from the world as it is
+  EXPECT_EQ(StopOf(c.id(), v1::STOP_KIND_HANDIN).courier_id(), fleet[0].id);
+  EXPECT_TRUE(Confirm(fleet[0], handin.id(), false).ok());
+}
+
 TEST_F(SiberTest, BadInputNamesTheField) {
   StartDay(absl::CivilDay(2026, 4, 1), 0);
   v1::SubmitApplicationRequest req = NurseApplication();
