@@ -91,11 +91,11 @@ int ReportServerError(const grpc::Status& status);
 absl::StatusOr<int64_t> ParsePositive(absl::string_view what, absl::string_view text);
 
 // The commands, by area.
-std::vector<Command> CaseCommands();     // clinic, office, verify-permit
-std::vector<Command> AdminCommands();    // health, whoami, catalog, holidays, admin
-std::vector<Command> TaskCommands();     // admin tasks
-std::vector<Command> CourierCommands();  // courier, office stops|plan|custody, admin courier
-std::vector<Command> QueueCommands();    // office checkin|walk-in, counter ..., display
+std::vector<Command> CaseCommands();         // clinic, office, verify-permit
+std::vector<Command> AdminCommands();        // health, whoami, catalog, holidays, admin
+std::vector<Command> TaskCommands();         // admin tasks
+std::vector<Command> CourierCommands();      // courier, office stops|plan|custody, admin courier
+std::vector<Command> QueueCommands();        // office checkin|walk-in, counter ..., display
 std::vector<Command> AppointmentCommands();  // office appointments, clinic book, admin calendar
 
 }  // namespace loket::cli

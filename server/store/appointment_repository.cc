@@ -67,6 +67,14 @@ constexpr Statement kOpenSlotsOfDay{
     "SELECT id, starts_at::text, ends_at::text, capacity, booked,"
     " greatest(reserved_priority - booked_priority, 0) FROM slots"
     " WHERE office_id = $1 AND day = $2::date AND NOT closed ORDER BY starts_at"};
+// A live request, for the per-NIK limit: pending or waitlisted for today (TODAY, a date
+// parameter) or later, or allocated with a booked slot that has not ended by NOW (a timestamp).
+#define LOKET_LIVE_REQUEST(TODAY, NOW)                                                           \
+  "   AND ((q.state IN ('pending', 'waitlisted') AND q.day >= " TODAY                            \
+  "::date)"                                                                                      \
+  "     OR (q.state = 'allocated' AND EXISTS ("                                                  \
+  "     SELECT 1 FROM appointments a JOIN slots s ON s.id = a.slot_id WHERE a.request_id = q.id" \
+  "     AND a.state = 'booked' AND s.ends_at > " NOW "::timestamptz)))"
 constexpr Statement kNikLock{
     "appt_nik_lock", "SELECT pg_advisory_xact_lock(hashtextextended($1 || '/nik/' || $2, 7406))"};
 // The per-NIK limit is decided by this one statement under the NIK's lock: live requests are
@@ -80,20 +88,14 @@ constexpr Statement kInsertRequest{
     " SELECT $1, $2, $3, $4, $5, $6, $7, $8, string_to_array($9, ',')::text[], $10, $11,"
     " $12::date, $13, $14::timestamptz, $14::timestamptz"
     " WHERE (SELECT count(*) FROM appointment_requests q WHERE q.office_id = $1 AND q.nik = $2"
-    "   AND ((q.state IN ('pending', 'waitlisted') AND q.day >= $16::date)"
-    "     OR (q.state = 'allocated' AND EXISTS ("
-    "     SELECT 1 FROM appointments a JOIN slots s ON s.id = a.slot_id WHERE a.request_id = q.id"
-    "     AND a.state = 'booked' AND s.ends_at > $14::timestamptz)))) < $15"
+    LOKET_LIVE_REQUEST("$16", "$14") ") < $15"
     " RETURNING id"};
 // The same count for a reschedule: the NIK's other live requests.
 constexpr Statement kOtherLiveOfNik{
     "appt_other_live_of_nik",
     "SELECT count(*) FROM appointment_requests q WHERE q.office_id = $1"
-    " AND q.nik = (SELECT nik FROM appointment_requests WHERE id = $2) AND q.id <> $2"
-    "   AND ((q.state IN ('pending', 'waitlisted') AND q.day >= $3::date)"
-    "     OR (q.state = 'allocated' AND EXISTS ("
-    "     SELECT 1 FROM appointments a JOIN slots s ON s.id = a.slot_id WHERE a.request_id = q.id"
-    "     AND a.state = 'booked' AND s.ends_at > $4::timestamptz)))"};
+    " AND q.nik = (SELECT nik FROM appointment_requests WHERE id = $2) AND q.id <> "
+    "$2" LOKET_LIVE_REQUEST("$3", "$4")};
 constexpr Statement kNikOf{"appt_nik_of", "SELECT nik FROM appointment_requests WHERE id = $1"};
 constexpr Statement kInsertWindow{
     "appt_insert_window",
@@ -575,25 +577,39 @@ AppointmentRepository::List(const domain::Principal& viewer, absl::CivilDay day,
   return std::make_pair(std::move(out), next);
 }
 
+namespace {
+
+// Locks a request that a cancel or reschedule may still change: in the caller's scope, at the
+// expected version, not cancelled, the visitor not checked in.
+absl::Status LockChangeableRequest(Tx& tx, const domain::Principal& actor, int64_t id,
+                                   std::optional<int64_t> expected_version) {
+  pqxx::result lock = tx.Exec(kLockRequest, id, actor.office_id, ScopeOf(actor));
+  if (lock.empty()) {
+    return absl::NotFoundError(absl::StrCat("appointment request ", id, " not found"));
+  }
+  absl::Status v = CheckVersion(id, expected_version, lock[0][1].as<int64_t>());
+  if (!v.ok()) return v;
+  if (lock[0][0].as<std::string>() == "cancelled") {
+    return absl::FailedPreconditionError(
+        absl::StrCat("appointment request ", id, " is already cancelled"));
+  }
+  if (!tx.Exec(kLiveNotBooked, id).empty()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("appointment request ", id, ": the visitor has already checked in"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::StatusOr<std::string> AppointmentRepository::Cancel(const Mutation& m, int64_t id,
                                                           std::optional<int64_t> expected_version,
                                                           const RequestEncoder& encode) {
   if (id <= 0) return absl::InvalidArgumentError("id: required (a positive number)");
   return RunIdempotentRetrying(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     absl::Time now = clock_.Now();
-    pqxx::result lock = tx.Exec(kLockRequest, id, m.actor.office_id, ScopeOf(m.actor));
-    if (lock.empty())
-      return absl::NotFoundError(absl::StrCat("appointment request ", id, " not found"));
-    absl::Status v = CheckVersion(id, expected_version, lock[0][1].as<int64_t>());
-    if (!v.ok()) return v;
-    if (lock[0][0].as<std::string>() == "cancelled") {
-      return absl::FailedPreconditionError(
-          absl::StrCat("appointment request ", id, " is already cancelled"));
-    }
-    if (!tx.Exec(kLiveNotBooked, id).empty()) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("appointment request ", id, ": the visitor has already checked in"));
-    }
+    absl::Status changeable = LockChangeableRequest(tx, m.actor, id, expected_version);
+    if (!changeable.ok()) return changeable;
     absl::StatusOr<AppointmentRequestRecord> before = LoadRequest(tx, m.actor, id, "");
     if (!before.ok()) return before.status();
     std::optional<std::string> freed = EndBookingOf(tx, m.actor.office_id, id);
@@ -626,19 +642,8 @@ absl::StatusOr<std::string> AppointmentRepository::Reschedule(
       return absl::InvalidArgumentError(
           absl::StrCat("windows: the office has no open slots on ", day_text));
     }
-    pqxx::result lock = tx.Exec(kLockRequest, id, m.actor.office_id, ScopeOf(m.actor));
-    if (lock.empty())
-      return absl::NotFoundError(absl::StrCat("appointment request ", id, " not found"));
-    absl::Status v = CheckVersion(id, expected_version, lock[0][1].as<int64_t>());
-    if (!v.ok()) return v;
-    if (lock[0][0].as<std::string>() == "cancelled") {
-      return absl::FailedPreconditionError(
-          absl::StrCat("appointment request ", id, " is cancelled"));
-    }
-    if (!tx.Exec(kLiveNotBooked, id).empty()) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("appointment request ", id, ": the visitor has already checked in"));
-    }
+    absl::Status changeable = LockChangeableRequest(tx, m.actor, id, expected_version);
+    if (!changeable.ok()) return changeable;
     // A reschedule revives a request: it must fit the per-NIK limit like a new one.
     tx.Exec(kNikLock, m.actor.office_id, tx.Exec(kNikOf, id)[0][0].as<std::string>());
     if (tx.Exec(kOtherLiveOfNik, m.actor.office_id, id, FormatDay(office->today), Ts(now))[0][0]

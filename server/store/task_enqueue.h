@@ -22,7 +22,8 @@ struct NewTask {
 
 // Inserts the task in `tx`; when a live task with the same (queue, dedupe_key) exists, inserts
 // nothing and returns that task's id, and if that task is leased (its worker may be computing from
-// older input) marks it to be enqueued again when it finishes (FinishLeasedInTx). Workers are woken (NOTIFY) when `tx` commits.
+// older input) marks it to be enqueued again when it finishes (FinishLeasedInTx). Workers are woken
+// (NOTIFY) when `tx` commits.
 int64_t EnqueueInTx(Tx& tx, const NewTask& t);
 
 // Marks leased task (task_id, attempt) of `queue` done inside `tx`, so a planning result is applied
