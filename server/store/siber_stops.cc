@@ -14,6 +14,9 @@ constexpr Statement kClinicPlace{
     " extract(hour FROM opens)::int * 60 + extract(minute FROM opens)::int,"
     " extract(hour FROM closes)::int * 60 + extract(minute FROM closes)::int"
     " FROM clinics WHERE office_id = $1 AND id = $2"};
+constexpr Statement kEnsureDay{
+    "siber_ensure_day",
+    "INSERT INTO siber_days (office_id, day) VALUES ($1, $2::date) ON CONFLICT DO NOTHING"};
 constexpr Statement kBumpDay{
     "siber_bump_day",
     "INSERT INTO siber_days (office_id, day) VALUES ($1, $2::date) ON CONFLICT (office_id, day)"
@@ -102,7 +105,9 @@ int64_t InsertPair(Tx& tx, const std::string& office_id, int64_t case_id,
     if (r.empty()) return std::nullopt;
     return r[0][0].as<int64_t>();
   };
-  ReplanDayInTx(tx, office_id, w.day);  // creates the day first: stops refer to it
+  // Creates the day first (stops refer to it). A plan leased meanwhile either sees these stops or,
+  // coalesced, runs again: a new stop needs no version bump.
+  ReplanDayInTx(tx, office_id, w.day, /*bump=*/false);
   std::optional<int64_t> first = insert(take, from, std::nullopt, w.start, w.end);
   if (!first) {
     pqxx::result live = tx.Exec(kLiveStop, case_id, std::string(domain::StopKindName(take)), item);
@@ -120,8 +125,8 @@ Place OfficeAsPlace(const OfficePlace& o) {
 
 }  // namespace
 
-void ReplanDayInTx(Tx& tx, const std::string& office_id, absl::CivilDay day) {
-  tx.Exec(kBumpDay, office_id, absl::FormatCivilTime(day));
+void ReplanDayInTx(Tx& tx, const std::string& office_id, absl::CivilDay day, bool bump) {
+  tx.Exec(bump ? kBumpDay : kEnsureDay, office_id, absl::FormatCivilTime(day));
   EnqueueInTx(tx, NewTask{office_id, "route.plan", absl::FormatCivilTime(day), "",
                           absl::InfinitePast(), 8});
 }

@@ -47,8 +47,11 @@ absl::StatusOr<int64_t> RequestDeliveryInTx(Tx& tx, absl::Time now, const Office
 // Cancels the case's stops that no courier has begun (a withdrawn or rejected case).
 absl::Status CancelOpenStopsInTx(Tx& tx, const std::string& office_id, int64_t case_id);
 
-// Bumps the day's plan input version and enqueues a coalesced route.plan task for it.
-void ReplanDayInTx(Tx& tx, const std::string& office_id, absl::CivilDay day);
+// Enqueues a coalesced route.plan task for the day (a plan running now runs again after it, see
+// EnqueueInTx). With `bump` (a change a running plan must not be applied over: a courier's report,
+// a cancellation, a shift), also bumps the day's input version, which locks the day's row until
+// commit; new stops need no bump, so clinic submissions never queue on that row.
+void ReplanDayInTx(Tx& tx, const std::string& office_id, absl::CivilDay day, bool bump = true);
 
 }  // namespace loket::store
 
