@@ -1,0 +1,223 @@
+// Strings a person sees: Bahasa Indonesia by default, English on the switch (kept in
+// localStorage "loket.lang"). Each page keeps its own Catalog in <page>.i18n.ts.
+import { useEffect, useState } from "preact/hooks";
+
+export type Lang = "id" | "en";
+export type Catalog = { id: Record<string, string>; en: Record<string, string> };
+
+const KEY = "loket.lang";
+const EVENT = "loket-lang";
+
+function readLang(): Lang {
+  try {
+    return localStorage.getItem(KEY) === "en" ? "en" : "id";
+  } catch {
+    return "id";
+  }
+}
+
+let current: Lang = readLang();
+if (typeof document !== "undefined") document.documentElement.lang = current;
+
+export function getLang(): Lang {
+  return current;
+}
+
+export function setLang(lang: Lang): void {
+  current = lang;
+  try {
+    localStorage.setItem(KEY, lang);
+  } catch {
+    /* private mode: the choice lasts for this page */
+  }
+  document.documentElement.lang = lang;
+  window.dispatchEvent(new Event(EVENT));
+}
+
+function fill(s: string, vars?: Record<string, string | number>): string {
+  if (!vars) return s;
+  return s.replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m));
+}
+
+export function translate(lang: Lang, catalogs: Catalog[], key: string, vars?: Record<string, string | number>): string {
+  for (const c of catalogs) {
+    const s = c[lang][key];
+    if (s !== undefined) return fill(s, vars);
+  }
+  for (const c of catalogs) {
+    const s = c.id[key];
+    if (s !== undefined) return fill(s, vars);
+  }
+  return key;
+}
+
+/** A translator over the given catalogs (then `common`); re-renders on a language switch. */
+export function useT(...catalogs: Catalog[]): (key: string, vars?: Record<string, string | number>) => string {
+  const [lang, setL] = useState<Lang>(current);
+  useEffect(() => {
+    const h = () => setL(current);
+    window.addEventListener(EVENT, h);
+    return () => window.removeEventListener(EVENT, h);
+  }, []);
+  const all = [...catalogs, common];
+  return (key, vars) => translate(lang, all, key, vars);
+}
+
+export function useLang(): Lang {
+  const [lang, setL] = useState<Lang>(current);
+  useEffect(() => {
+    const h = () => setL(current);
+    window.addEventListener(EVENT, h);
+    return () => window.removeEventListener(EVENT, h);
+  }, []);
+  return lang;
+}
+
+/** Dates and times in the user's language (office time is WITA, Asia/Makassar). */
+export function formatDateTime(rfc3339: string, lang: Lang = current): string {
+  if (!rfc3339) return "";
+  const d = new Date(rfc3339);
+  if (isNaN(d.getTime())) return rfc3339;
+  return d.toLocaleString(lang === "en" ? "en-GB" : "id-ID", {
+    timeZone: "Asia/Makassar",
+    dateStyle: "medium",
+    timeStyle: "short",
+  });
+}
+
+export function formatDate(ymd: string, lang: Lang = current): string {
+  if (!ymd) return "";
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(ymd);
+  if (!m) return ymd;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), 12));
+  return d.toLocaleDateString(lang === "en" ? "en-GB" : "id-ID", { timeZone: "UTC", dateStyle: "medium" });
+}
+
+export const common: Catalog = {
+  id: {
+    "app.office": "DPMPTSP Kota Balikpapan",
+    "app.name": "Loket",
+    "layout.skip": "Langsung ke isi utama",
+    "layout.signedInAs": "Masuk sebagai {name} ({role})",
+    "layout.signOut": "Keluar",
+    "layout.language": "Bahasa",
+    "layout.switchTo": "English",
+    "layout.switchLabel": "Switch to English",
+    "layout.nav": "Navigasi utama",
+    "common.loading": "Memuat…",
+    "common.save": "Simpan",
+    "common.cancel": "Batal",
+    "common.back": "Kembali",
+    "common.retry": "Coba lagi",
+    "common.refresh": "Muat ulang",
+    "common.close": "Tutup",
+    "common.yes": "Ya",
+    "common.no": "Tidak",
+    "common.none": "—",
+    "common.required": "wajib",
+    "common.optional": "opsional",
+    "common.notFound": "Halaman tidak ditemukan.",
+    "common.home": "Ke beranda",
+    "common.placeholder": "Halaman ini sedang disiapkan.",
+    "common.offline": "Tidak ada koneksi internet.",
+    "role.ADMIN": "admin",
+    "role.OFFICER": "petugas",
+    "role.APPROVER": "pejabat penyetuju",
+    "role.COUNTER": "petugas loket",
+    "role.CLINIC": "klinik",
+    "role.COURIER": "kurir",
+    "role.WORKER": "worker",
+    "role.DISPLAY": "layar antrean",
+    "state.DRAFT": "Draf",
+    "state.SUBMITTED": "Diajukan",
+    "state.VERIFYING": "Diverifikasi",
+    "state.REVISION_REQUESTED": "Perlu perbaikan",
+    "state.APPROVED": "Disetujui",
+    "state.REJECTED": "Ditolak",
+    "state.ISSUED": "Izin terbit",
+    "state.DELIVERED": "Diantar",
+    "state.COLLECTED": "Diambil",
+    "state.WITHDRAWN": "Dibatalkan",
+    "state.UNSPECIFIED": "—",
+    "channel.ONLINE": "Daring",
+    "channel.CLINIC": "Klinik (SIBER)",
+    "channel.COUNTER": "Loket",
+    "channel.APPOINTMENT": "Janji temu",
+    "channel.UNSPECIFIED": "—",
+    "err.offline": "Tidak ada koneksi. Periksa jaringan lalu coba lagi.",
+    "err.unauthenticated": "Sesi Anda berakhir. Silakan masuk lagi.",
+    "err.permission": "Anda tidak berwenang melakukan ini.",
+    "err.notFound": "Tidak ditemukan.",
+    "err.conflict": "Kasus ini telah diubah oleh orang lain.",
+    "err.precondition": "Tidak dapat dilakukan sekarang: {msg}",
+    "err.invalid": "Data tidak valid: {msg}",
+    "err.exists": "Sudah ada: {msg}",
+    "err.throttled": "Terlalu banyak percobaan. Tunggu sebentar lalu coba lagi.",
+    "err.throttledFor": "Terlalu banyak percobaan. Coba lagi dalam {seconds} detik.",
+    "err.unavailable": "Layanan sedang tidak dapat dihubungi. Coba lagi sebentar lagi.",
+    "err.unknown": "Terjadi kesalahan: {msg}",
+  },
+  en: {
+    "app.office": "DPMPTSP Balikpapan City",
+    "app.name": "Loket",
+    "layout.skip": "Skip to main content",
+    "layout.signedInAs": "Signed in as {name} ({role})",
+    "layout.signOut": "Sign out",
+    "layout.language": "Language",
+    "layout.switchTo": "Bahasa Indonesia",
+    "layout.switchLabel": "Ganti ke Bahasa Indonesia",
+    "layout.nav": "Main navigation",
+    "common.loading": "Loading…",
+    "common.save": "Save",
+    "common.cancel": "Cancel",
+    "common.back": "Back",
+    "common.retry": "Try again",
+    "common.refresh": "Reload",
+    "common.close": "Close",
+    "common.yes": "Yes",
+    "common.no": "No",
+    "common.none": "—",
+    "common.required": "required",
+    "common.optional": "optional",
+    "common.notFound": "Page not found.",
+    "common.home": "Go home",
+    "common.placeholder": "This page is being prepared.",
+    "common.offline": "No internet connection.",
+    "role.ADMIN": "admin",
+    "role.OFFICER": "officer",
+    "role.APPROVER": "approver",
+    "role.COUNTER": "counter clerk",
+    "role.CLINIC": "clinic",
+    "role.COURIER": "courier",
+    "role.WORKER": "worker",
+    "role.DISPLAY": "queue display",
+    "state.DRAFT": "Draft",
+    "state.SUBMITTED": "Submitted",
+    "state.VERIFYING": "Verifying",
+    "state.REVISION_REQUESTED": "Revision requested",
+    "state.APPROVED": "Approved",
+    "state.REJECTED": "Rejected",
+    "state.ISSUED": "Issued",
+    "state.DELIVERED": "Delivered",
+    "state.COLLECTED": "Collected",
+    "state.WITHDRAWN": "Withdrawn",
+    "state.UNSPECIFIED": "—",
+    "channel.ONLINE": "Online",
+    "channel.CLINIC": "Clinic (SIBER)",
+    "channel.COUNTER": "Counter",
+    "channel.APPOINTMENT": "Appointment",
+    "channel.UNSPECIFIED": "—",
+    "err.offline": "No connection. Check the network and try again.",
+    "err.unauthenticated": "Your session has ended. Please sign in again.",
+    "err.permission": "You are not allowed to do this.",
+    "err.notFound": "Not found.",
+    "err.conflict": "This case was changed by someone else.",
+    "err.precondition": "Not possible now: {msg}",
+    "err.invalid": "Invalid data: {msg}",
+    "err.exists": "Already exists: {msg}",
+    "err.throttled": "Too many attempts. Wait a moment and try again.",
+    "err.throttledFor": "Too many attempts. Try again in {seconds} seconds.",
+    "err.unavailable": "The service cannot be reached right now. Try again shortly.",
+    "err.unknown": "Something went wrong: {msg}",
+  },
+};

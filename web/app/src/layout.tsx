@@ -1,0 +1,83 @@
+// The frame of every signed-in page: skip link, header (office, who, language, sign-out), <main>.
+import type { ComponentChildren } from "preact";
+import { useEffect } from "preact/hooks";
+import { useT, setLang, getLang, useLang } from "./i18n";
+import { useSession, Role } from "./session";
+
+export type PageProps = {
+  title: string;
+  children?: ComponentChildren;
+  /** Extra class on <main>, e.g. "wide" for the desk, "bare" for print pages. */
+  class?: string;
+  /** Hide the header (kiosk, board, print). */
+  bare?: boolean;
+  /** Links shown in the header's navigation. */
+  nav?: { href: string; label: string }[];
+};
+
+export function LangSwitch() {
+  const t = useT();
+  useLang();
+  return (
+    <button
+      type="button"
+      class="link-button lang-switch"
+      lang={getLang() === "id" ? "en" : "id"}
+      aria-label={t("layout.switchLabel")}
+      onClick={() => setLang(getLang() === "id" ? "en" : "id")}
+    >
+      {t("layout.switchTo")}
+    </button>
+  );
+}
+
+export function Page({ title, children, class: cls, bare, nav }: PageProps) {
+  const t = useT();
+  const { principal, signOut } = useSession();
+  useEffect(() => {
+    document.title = `${title} — ${t("app.name")}`;
+  }, [title, t("app.name")]);
+  return (
+    <>
+      <a class="skip-link" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById("main")?.focus(); }}>
+        {t("layout.skip")}
+      </a>
+      {!bare && (
+        <header class="site-header">
+          <div class="brand">
+            <span class="brand-name">{t("app.name")}</span>
+            <span class="brand-office">{t("app.office")}</span>
+          </div>
+          <div class="header-tools">
+            {principal && (
+              <span class="who">
+                {t("layout.signedInAs", { name: principal.name, role: t("role." + (Role[principal.role] ?? "UNSPECIFIED")) })}
+              </span>
+            )}
+            <LangSwitch />
+            {principal && (
+              <button type="button" class="secondary small" onClick={() => void signOut()}>
+                {t("layout.signOut")}
+              </button>
+            )}
+          </div>
+          {nav && nav.length > 0 && (
+            <nav aria-label={t("layout.nav")} class="site-nav">
+              <ul>
+                {nav.map((n) => (
+                  <li key={n.href}>
+                    <a href={n.href}>{n.label}</a>
+                  </li>
+                ))}
+              </ul>
+            </nav>
+          )}
+        </header>
+      )}
+      <main id="main" tabIndex={-1} class={cls}>
+        <h1>{title}</h1>
+        {children}
+      </main>
+    </>
+  );
+}

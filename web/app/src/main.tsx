@@ -1,0 +1,6 @@
+import { render } from "preact";
+import "./styles.css";
+import { Router } from "./router";
+
+const root = document.getElementById("app");
+if (root) render(<Router />, root);

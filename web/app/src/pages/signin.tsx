@@ -1,0 +1,125 @@
+// Sign-in: user name + password -> SessionService.SignIn (loket-web turns the token into an
+// HttpOnly cookie), then the role's home page.
+import { useState, useEffect, useRef } from "preact/hooks";
+import { Page } from "../layout";
+import { useT } from "../i18n";
+import { clients, errorText, retryAfterSeconds, Code, ConnectError } from "../api";
+import { signedIn, homeOf, useSession } from "../session";
+import { navigate, type RouteProps } from "../router";
+import { signinStrings } from "./signin.i18n";
+
+function safeNext(next: string | null): string | null {
+  // Only our own hash routes: "/clinic/case/12", never "//evil" or "javascript:".
+  if (!next || !/^\/[A-Za-z0-9/_\-?=&.%]*$/.test(next) || next.startsWith("//") || next.startsWith("/signin")) return null;
+  return next;
+}
+
+export default function SignIn({ query }: RouteProps) {
+  const t = useT(signinStrings);
+  const { principal, loading } = useSession();
+  const [username, setUsername] = useState("");
+  const [password, setPassword] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState("");
+  const [lockedUntil, setLockedUntil] = useState<number | null>(null);
+  const [now, setNow] = useState(Date.now());
+  const userRef = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    if (!loading && principal) navigate(safeNext(query.get("next")) ?? homeOf(principal.role), true);
+  }, [loading, principal]);
+
+  useEffect(() => {
+    if (lockedUntil === null) return;
+    const id = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(id);
+  }, [lockedUntil]);
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    if (!username.trim() || !password) {
+      setError(t("signin.missing"));
+      return;
+    }
+    setBusy(true);
+    setError("");
+    setLockedUntil(null);
+    try {
+      const res = await clients.session.signIn({ username: username.trim(), password });
+      setPassword("");
+      await signedIn(res.principal);
+      navigate(safeNext(query.get("next")) ?? homeOf(res.principal?.role), true);
+    } catch (err) {
+      const ce = ConnectError.from(err);
+      if (ce.code === Code.Unauthenticated) {
+        setError(t("signin.wrong"));
+      } else if (ce.code === Code.ResourceExhausted) {
+        const s = retryAfterSeconds(ce);
+        if (s !== undefined) {
+          setLockedUntil(Date.now() + s * 1000);
+          setNow(Date.now());
+          setError("locked");
+        } else {
+          setError(t("signin.lockedNoTime"));
+        }
+      } else {
+        setError(errorText(err, t));
+      }
+      setPassword("");
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  let message = error;
+  if (error === "locked" && lockedUntil !== null) {
+    const left = Math.max(0, Math.ceil((lockedUntil - now) / 1000));
+    message = t("signin.locked", { minutes: Math.floor(left / 60), seconds: left % 60 });
+  }
+
+  return (
+    <Page title={t("signin.title")} class="signin">
+      <p>{t("signin.intro")}</p>
+      <form onSubmit={submit} noValidate>
+        <label for="username">{t("signin.username")}</label>
+        <input
+          id="username"
+          ref={userRef}
+          type="text"
+          name="username"
+          autoComplete="username"
+          autoCapitalize="none"
+          spellcheck={false}
+          value={username}
+          onInput={(e) => setUsername(e.currentTarget.value)}
+          aria-invalid={error ? "true" : undefined}
+          aria-describedby="signin-status"
+          required
+        />
+        <label for="password">{t("signin.password")}</label>
+        <input
+          id="password"
+          type="password"
+          name="password"
+          autoComplete="current-password"
+          value={password}
+          onInput={(e) => setPassword(e.currentTarget.value)}
+          aria-invalid={error ? "true" : undefined}
+          aria-describedby="signin-status"
+          required
+        />
+        <div id="signin-status" role="alert" aria-live="assertive">
+          {message && <p class="notice bad">{message}</p>}
+        </div>
+        <div class="form-actions">
+          <button type="submit" disabled={busy}>
+            {busy ? t("signin.busy") : t("signin.submit")}
+          </button>
+        </div>
+      </form>
+      <p>
+        <a href="#/verify">{t("signin.verifyLink")}</a>
+      </p>
+    </Page>
+  );
+}

@@ -1,0 +1,162 @@
+// Hash routes inside one SPA at "/". PAGES-B's pages are default exports of
+// pages/{counter,kiosk,courier,board,admin}.tsx.
+import type { ComponentType } from "preact";
+import { useEffect, useState } from "preact/hooks";
+import { useSession, homeOf, Role } from "./session";
+import { useT, type Catalog } from "./i18n";
+import { Page } from "./layout";
+import SignIn from "./pages/signin";
+import Verify from "./pages/verify";
+import Clinic from "./pages/clinic";
+import ClinicNew from "./pages/clinic-new";
+import ClinicCase from "./pages/clinic-case";
+import Desk from "./pages/desk";
+import DeskCase from "./pages/desk-case";
+import Permit from "./pages/permit";
+import Counter from "./pages/counter";
+import Kiosk from "./pages/kiosk";
+import Courier from "./pages/courier";
+import Board from "./pages/board";
+import Admin from "./pages/admin";
+
+export type RouteProps = { params: Record<string, string>; query: URLSearchParams };
+
+type Route = {
+  pattern: string;
+  component: ComponentType<RouteProps>;
+  public?: boolean;
+  roles?: Role[];
+};
+
+const routes: Route[] = [
+  { pattern: "/signin", component: SignIn, public: true },
+  { pattern: "/verify", component: Verify, public: true },
+  { pattern: "/clinic", component: Clinic, roles: [Role.CLINIC] },
+  { pattern: "/clinic/new", component: ClinicNew, roles: [Role.CLINIC] },
+  { pattern: "/clinic/case/:id", component: ClinicCase, roles: [Role.CLINIC] },
+  { pattern: "/desk", component: Desk, roles: [Role.OFFICER, Role.APPROVER, Role.ADMIN] },
+  { pattern: "/desk/case/:id", component: DeskCase, roles: [Role.OFFICER, Role.APPROVER, Role.ADMIN] },
+  { pattern: "/permit/:id", component: Permit, roles: [Role.OFFICER, Role.APPROVER, Role.ADMIN, Role.COUNTER, Role.CLINIC] },
+  { pattern: "/counter", component: Counter },
+  { pattern: "/kiosk", component: Kiosk },
+  { pattern: "/courier", component: Courier },
+  { pattern: "/board", component: Board },
+  { pattern: "/admin", component: Admin },
+];
+
+export type Location = { path: string; query: URLSearchParams };
+
+export function parseHash(hash: string = location.hash): Location {
+  let h = hash.startsWith("#") ? hash.slice(1) : hash;
+  if (!h.startsWith("/")) h = "/" + h;
+  const q = h.indexOf("?");
+  const path = (q >= 0 ? h.slice(0, q) : h).replace(/\/+$/, "") || "/";
+  const query = new URLSearchParams(q >= 0 ? h.slice(q + 1) : "");
+  return { path, query };
+}
+
+function match(pattern: string, path: string): Record<string, string> | null {
+  const a = pattern.split("/");
+  const b = path.split("/");
+  if (a.length !== b.length) return null;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < a.length; i++) {
+    if (a[i].startsWith(":")) {
+      if (!b[i]) return null;
+      params[a[i].slice(1)] = decodeURIComponent(b[i]);
+    } else if (a[i] !== b[i]) {
+      return null;
+    }
+  }
+  return params;
+}
+
+export function navigate(to: string, replace = false): void {
+  const h = "#" + (to.startsWith("/") ? to : "/" + to);
+  if (replace) {
+    history.replaceState(null, "", h);
+    window.dispatchEvent(new HashChangeEvent("hashchange"));
+  } else {
+    location.hash = h;
+  }
+}
+
+export function useLocation(): Location {
+  const [loc, setLoc] = useState<Location>(parseHash());
+  useEffect(() => {
+    const h = () => setLoc(parseHash());
+    window.addEventListener("hashchange", h);
+    return () => window.removeEventListener("hashchange", h);
+  }, []);
+  return loc;
+}
+
+const strings: Catalog = {
+  id: {
+    "router.noAccess": "Halaman ini bukan untuk peran Anda.",
+  },
+  en: {
+    "router.noAccess": "This page is not for your role.",
+  },
+};
+
+function NotFound() {
+  const t = useT(strings);
+  return (
+    <Page title={t("common.notFound")}>
+      <p>{t("common.notFound")}</p>
+      <p>
+        <a href="#/">{t("common.home")}</a>
+      </p>
+    </Page>
+  );
+}
+
+function NoAccess({ home }: { home: string }) {
+  const t = useT(strings);
+  return (
+    <Page title={t("router.noAccess")}>
+      <p role="alert">{t("router.noAccess")}</p>
+      <p>
+        <a href={"#" + home}>{t("common.home")}</a>
+      </p>
+    </Page>
+  );
+}
+
+function Loading() {
+  const t = useT();
+  return (
+    <div class="loading" role="status" aria-live="polite">
+      {t("common.loading")}
+    </div>
+  );
+}
+
+export function Router() {
+  const loc = useLocation();
+  const { principal, loading } = useSession();
+
+  if (loc.path === "/") {
+    if (loading) return <Loading />;
+    const home = principal ? homeOf(principal.role) : "/signin";
+    queueMicrotask(() => navigate(home, true));
+    return <Loading />;
+  }
+  for (const r of routes) {
+    const params = match(r.pattern, loc.path);
+    if (!params) continue;
+    const C = r.component;
+    if (!r.public) {
+      if (loading) return <Loading />;
+      if (!principal) {
+        const next = encodeURIComponent(loc.path + (loc.query.toString() ? "?" + loc.query.toString() : ""));
+        queueMicrotask(() => navigate(`/signin?next=${next}`, true));
+        return <Loading />;
+      }
+      if (r.roles && !r.roles.includes(principal.role)) return <NoAccess home={homeOf(principal.role)} />;
+    }
+    return <C key={loc.path} params={params} query={loc.query} />;
+  }
+  return <NotFound />;
+}
