@@ -1,0 +1,246 @@
+// loket-web: the browser's door to Loket. Flags, wiring, the request log, shutdown.
+//
+//   node dist/server/main.js --listen 127.0.0.1:7480 --loketd 127.0.0.1:7400 --static dist/app
+//       --edge-key-file FILE [--secure-cookies] [--tls-cert FILE --tls-key FILE] [--origin URL]...
+//
+// One HTTP server: RPCs (Connect and gRPC-Web, POST /loket.v1.CaseService/GetCase) are checked
+// (session.ts) and forwarded to loketd over gRPC (proxy.ts); GET /healthz asks loketd's health
+// service; everything else is the built pages (static.ts). It keeps no state of its own.
+import { readFileSync } from "node:fs";
+import * as http from "node:http";
+import * as http2 from "node:http2";
+import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
+import { Code, ConnectError, createContextValues, type Transport } from "@connectrpc/connect";
+import { connectNodeAdapter, createGrpcTransport } from "@connectrpc/connect-node";
+import { Health, HealthCheckResponse_ServingStatus } from "../gen/grpc/health/v1/health_pb.js";
+import { forwardedServices, loketServices, registerForwarding, requestInfo, type RequestInfo } from "./proxy.js";
+import { ownOrigins, refuseRpc } from "./session.js";
+import { StaticFiles } from "./static.js";
+
+const MAX_MESSAGE_BYTES = 8 * 1024 * 1024; // a 5 MiB document (base64 in JSON: 6.7 MiB) and its fields
+const MAX_BODY_BYTES = 12 * 1024 * 1024; // the same as gRPC-Web text (base64 of the binary form)
+const UNARY_TIMEOUT_MS = 30_000;
+const SHUTDOWN_GRACE_MS = 10_000;
+
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "media-src 'self' blob: data:",
+  "connect-src 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "object-src 'none'",
+].join("; ");
+const SECURITY_HEADERS: [string, string][] = [
+  ["content-security-policy", CSP],
+  ["x-content-type-options", "nosniff"],
+  ["referrer-policy", "no-referrer"],
+];
+
+// "/package.Service/Method": the shape of every Connect and gRPC-Web call.
+const RPC_PATH = /^\/[A-Za-z_]\w*(\.[A-Za-z_]\w*)+\/[A-Za-z_]\w*$/;
+
+interface Flags {
+  listen: string;
+  loketd: string;
+  static: string;
+  edgeKeyFile: string;
+  secureCookies: boolean;
+  tlsCert: string;
+  tlsKey: string;
+  origins: string[];
+}
+
+function usage(msg: string): never {
+  process.stderr.write(
+    `loket-web: ${msg}\nusage: node dist/server/main.js [--listen HOST:PORT] [--loketd HOST:PORT|URL] ` +
+      `[--static DIR] [--edge-key-file FILE] [--secure-cookies] [--tls-cert FILE --tls-key FILE] [--origin URL]...\n`,
+  );
+  process.exit(2);
+}
+
+function parseFlags(argv: string[]): Flags {
+  const f: Flags = {
+    listen: "127.0.0.1:7480",
+    loketd: "127.0.0.1:7400",
+    static: fileURLToPath(new URL("../app", import.meta.url)),
+    edgeKeyFile: "",
+    secureCookies: false,
+    tlsCert: "",
+    tlsKey: "",
+    origins: [],
+  };
+  for (let i = 0; i < argv.length; i++) {
+    let [name, value] = argv[i].split(/=(.*)/s, 2) as [string, string | undefined];
+    const take = () => value ?? argv[++i] ?? usage(`${name} needs a value`);
+    switch (name) {
+      case "--listen": f.listen = take(); break;
+      case "--loketd": f.loketd = take(); break;
+      case "--static": f.static = take(); break;
+      case "--edge-key-file": f.edgeKeyFile = take(); break;
+      case "--secure-cookies": f.secureCookies = true; break;
+      case "--tls-cert": f.tlsCert = take(); break;
+      case "--tls-key": f.tlsKey = take(); break;
+      case "--origin": f.origins.push(take().replace(/\/+$/, "")); break;
+      case "--help": case "-h": usage("the browser edge of Loket");
+      default: usage(`unknown flag ${name}`);
+    }
+  }
+  if (!!f.tlsCert !== !!f.tlsKey) usage("--tls-cert and --tls-key go together");
+  return f;
+}
+
+function hostPort(s: string): { host: string; port: number } {
+  const m = /^\[?([^\]]*?)\]?:(\d+)$/.exec(s);
+  if (!m) usage(`not HOST:PORT: ${s}`);
+  return { host: m[1], port: Number(m[2]) };
+}
+
+function clientAddr(req: http.IncomingMessage | http2.Http2ServerRequest): string {
+  let a = req.socket?.remoteAddress ?? "";
+  if (a.startsWith("::ffff:") && a.includes(".")) a = a.slice(7);
+  return a.replace(/%.*$/, ""); // no IPv6 zone
+}
+
+function log(line: string) {
+  process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+}
+
+async function healthy(upstream: Transport): Promise<boolean> {
+  try {
+    const res = await upstream.unary(Health.method.check, undefined, 2000, undefined, { service: "" });
+    return res.message.status === HealthCheckResponse_ServingStatus.SERVING;
+  } catch {
+    return false;
+  }
+}
+
+async function main() {
+  const flags = parseFlags(process.argv.slice(2));
+  const tls = !!flags.tlsCert;
+  const secure = tls || flags.secureCookies;
+  const edgeKey = flags.edgeKeyFile ? readFileSync(flags.edgeKeyFile, "utf8").trim() : "";
+  if (flags.edgeKeyFile && !edgeKey) usage(`${flags.edgeKeyFile} is empty`);
+  if (!edgeKey) log("warning: no --edge-key-file: loketd will not know the browsers' addresses");
+
+  const baseUrl = /^https?:\/\//.test(flags.loketd) ? flags.loketd : `http://${flags.loketd}`;
+  const upstream = createGrpcTransport({
+    baseUrl,
+    readMaxBytes: MAX_MESSAGE_BYTES,
+    writeMaxBytes: MAX_MESSAGE_BYTES,
+    pingIntervalMs: 30_000,
+  });
+  const services = forwardedServices(await loketServices());
+  const files = await StaticFiles.load(flags.static);
+  if (files.size === 0) log(`warning: no pages in ${flags.static} (run npm run build)`);
+
+  const shutdown = new AbortController();
+  const infos = new WeakMap<object, RequestInfo>();
+  const rpc = connectNodeAdapter({
+    routes: (router) =>
+      registerForwarding(router, services, {
+        upstream,
+        edgeKey,
+        secureCookies: secure,
+        unaryTimeoutMs: UNARY_TIMEOUT_MS,
+      }),
+    connect: true,
+    grpcWeb: true,
+    grpc: false,
+    readMaxBytes: MAX_MESSAGE_BYTES,
+    shutdownSignal: shutdown.signal,
+    contextValues: (req) =>
+      createContextValues().set(requestInfo, infos.get(req) ?? { clientAddr: clientAddr(req) }),
+  });
+
+  const handle = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const started = process.hrtime.bigint();
+    const url = new URL(req.url ?? "/", "http://loket-web");
+    const info: RequestInfo = { clientAddr: clientAddr(req) };
+    // One line per request: no address, no query, no body (they may carry personal data).
+    res.on("close", () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const path = url.pathname.length > 120 ? url.pathname.slice(0, 120) + "..." : url.pathname;
+      log(`${req.method} ${path} ${res.statusCode}${info.code ? " " + info.code : ""} ${ms.toFixed(1)}ms`);
+    });
+    for (const [k, v] of SECURITY_HEADERS) res.setHeader(k, v);
+
+    if (url.pathname === "/healthz") {
+      res.setHeader("cache-control", "no-store");
+      healthy(upstream).then((ok) => {
+        res.writeHead(ok ? 200 : 503, { "content-type": "text/plain; charset=utf-8" });
+        res.end(ok ? "ok\n" : "loketd not serving\n");
+      });
+      return;
+    }
+    if (RPC_PATH.test(url.pathname)) {
+      res.setHeader("cache-control", "no-store");
+      const host = req.headers[":authority"] ?? req.headers.host;
+      const refusal =
+        refuseRpc(req.method ?? "", req.headers, url.search.slice(1), ownOrigins(String(host ?? ""), secure, flags.origins)) ??
+        (Number(req.headers["content-length"] ?? 0) > MAX_BODY_BYTES
+          ? { status: 413, reason: "request too large" }
+          : undefined);
+      if (refusal) {
+        info.code = refusal.reason.replace(/ /g, "_");
+        res.writeHead(refusal.status, { "content-type": "text/plain; charset=utf-8", connection: "close" });
+        res.end(refusal.reason + "\n");
+        req.resume();
+        return;
+      }
+      infos.set(req, info);
+      rpc(req, res);
+      return;
+    }
+    files.serve(req, res, url.pathname);
+  };
+
+  const server: http.Server | http2.Http2SecureServer = tls
+    ? http2.createSecureServer(
+        { cert: readFileSync(flags.tlsCert), key: readFileSync(flags.tlsKey), allowHTTP1: true },
+        handle as never,
+      )
+    : http.createServer({ requestTimeout: 0 }, handle);
+
+  const { host, port } = hostPort(flags.listen);
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => resolve());
+  });
+  const addr = server.address() as AddressInfo;
+  const shown = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
+  log(
+    `loket-web listening on ${tls ? "https" : "http"}://${shown}:${addr.port}, forwarding ` +
+      `${services.length} services to ${baseUrl}, ${files.size} static files from ${flags.static}`,
+  );
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: stopping (no new connections; streams end; calls in flight finish)`);
+    server.close(() => {
+      log("stopped");
+      process.exit(0);
+    });
+    // Ends WatchQueue / WatchCase streams with UNAVAILABLE: the pages reconnect (to this address,
+    // served by another loket-web or by this one restarted).
+    shutdown.abort(new ConnectError("loket-web is restarting; reconnect", Code.Unavailable));
+    if ("closeIdleConnections" in server) server.closeIdleConnections();
+    setTimeout(() => {
+      log(`still busy after ${SHUTDOWN_GRACE_MS} ms; exiting`);
+      process.exit(0);
+    }, SHUTDOWN_GRACE_MS).unref();
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+}
+
+main().catch((err) => {
+  process.stderr.write(`loket-web: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.exit(1);
+});
