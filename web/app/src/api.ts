@@ -129,8 +129,14 @@ export function errorText(err: unknown, t: T): string {
 /** The field an INVALID_ARGUMENT answer names: "applicant.nik: must be 16 digits" -> "applicant.nik". */
 export function fieldOf(err: unknown): string | undefined {
   if (!(err instanceof ConnectError) || err.code !== Code.InvalidArgument) return undefined;
-  const m = /^\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*|\[\d+\])*)\s*:/.exec(err.rawMessage);
-  return m ? m[1] : undefined;
+  // "pickup.after/before: ..." names two fields; the first one gets the message.
+  const m = /^\s*([A-Za-z_][A-Za-z0-9_]*(?:[./][A-Za-z_][A-Za-z0-9_]*|\[\d+\])*)\s*:/.exec(err.rawMessage);
+  if (!m) return undefined;
+  const path = m[1];
+  const slash = path.indexOf("/");
+  if (slash < 0) return path;
+  const first = path.slice(0, slash);
+  return first;
 }
 
 /** True when the failure is the network, not the server's answer: worth queueing and retrying. */

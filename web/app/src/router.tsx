@@ -10,6 +10,7 @@ import Verify from "./pages/verify";
 import Clinic from "./pages/clinic";
 import ClinicNew from "./pages/clinic-new";
 import ClinicCase from "./pages/clinic-case";
+import ClinicBook from "./pages/clinic-book";
 import Desk from "./pages/desk";
 import DeskCase from "./pages/desk-case";
 import Permit from "./pages/permit";
@@ -34,6 +35,7 @@ const routes: Route[] = [
   { pattern: "/clinic", component: Clinic, roles: [Role.CLINIC] },
   { pattern: "/clinic/new", component: ClinicNew, roles: [Role.CLINIC] },
   { pattern: "/clinic/case/:id", component: ClinicCase, roles: [Role.CLINIC] },
+  { pattern: "/clinic/book", component: ClinicBook, roles: [Role.CLINIC] },
   { pattern: "/desk", component: Desk, roles: [Role.OFFICER, Role.APPROVER, Role.ADMIN] },
   { pattern: "/desk/case/:id", component: DeskCase, roles: [Role.OFFICER, Role.APPROVER, Role.ADMIN] },
   { pattern: "/permit/:id", component: Permit, roles: [Role.OFFICER, Role.APPROVER, Role.ADMIN, Role.COUNTER, Role.CLINIC] },

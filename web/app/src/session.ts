@@ -138,3 +138,14 @@ export function homeOf(role: Role | undefined): string {
 }
 
 export { Role };
+
+/** The principal as last known, outside components (the outbox sends only its own entries). */
+export function currentPrincipal(): Principal | null {
+  return state.principal;
+}
+
+export function onSessionChange(l: (p: Principal | null) => void): () => void {
+  const f = (s: State) => l(s.principal);
+  listeners.add(f);
+  return () => listeners.delete(f);
+}

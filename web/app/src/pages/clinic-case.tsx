@@ -1,13 +1,329 @@
-// Placeholder: replaced by the page's owner.
+// A clinic's case: state, due date, documents, the revision to answer, history and custody chain,
+// kept live with WatchCase. Attachments and the revision answer go through the outbox.
+import { useEffect, useState } from "preact/hooks";
+import { CaseState } from "@gen/loket/v1/case_pb.js";
 import { Page } from "../layout";
-import { useT } from "../i18n";
+import { useT, formatDateTime } from "../i18n";
+import { clients, errorText, newRequestId, ConnectError, Code } from "../api";
+import { enqueue, sendNow, startOutbox, removeEntry } from "../outbox";
 import type { RouteProps } from "../router";
+import { sha256Hex } from "../sha256";
+import { clinicStrings } from "./clinic.i18n";
+import { caseStrings, StateBadge, dueText, permitName, usePermitTypes, useLiveCase, LiveStatus, DocumentTable, History, Custody, missingMandatory, channelText } from "./case-parts";
+import { clinicNav, checkFile, OutboxPanel } from "./clinic-common";
 
-export default function Placeholder(_props: RouteProps) {
-  const t = useT();
+const OPEN = new Set([CaseState.DRAFT, CaseState.SUBMITTED, CaseState.VERIFYING, CaseState.REVISION_REQUESTED]);
+
+export default function ClinicCase({ params }: RouteProps) {
+  const t = useT(clinicStrings, caseStrings);
+  const idOk = /^\d{1,18}$/.test(params.id ?? "");
+  const caseId = idOk ? BigInt(params.id) : 0n;
+  const types = usePermitTypes();
+  const live = useLiveCase(caseId);
+  const c = live.c;
+  const [code, setCode] = useState("");
+  const [file, setFile] = useState<{ name: string; bytes: Uint8Array; mediaType: string } | null>(null);
+  const [fileError, setFileError] = useState("");
+  const [note, setNote] = useState("");
+  const [withdrawNote, setWithdrawNote] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [msg, setMsg] = useState<{ kind: "ok" | "warn" | "bad"; text: string } | null>(null);
+
+  useEffect(() => startOutbox(), []);
+
+  if (!idOk || live.notFound) {
+    return (
+      <Page title={t("case.notFound")} nav={clinicNav(t)}>
+        <p class="notice bad" role="alert" data-testid="not-found">
+          {t("case.notFound")}
+        </p>
+        <p>
+          <a href="#/clinic">{t("case.backToList")}</a>
+        </p>
+      </Page>
+    );
+  }
+
+  const title = t("case.title", { id: params.id });
+  if (!c) {
+    return (
+      <Page title={title} nav={clinicNav(t)}>
+        <div role="status" aria-live="polite">
+          {live.error ? <p class="notice bad">{errorText(live.error, t)}</p> : <p class="loading">{t("common.loading")}</p>}
+        </div>
+      </Page>
+    );
+  }
+
+  const pt = types.find((p) => p.code === c.permitType);
+  const missing = missingMandatory(c, types);
+  const canAttach = OPEN.has(c.state);
+
+  async function attach(e: Event) {
+    e.preventDefault();
+    if (!code || !file) {
+      setFileError(t("v.required"));
+      return;
+    }
+    setBusy(true);
+    setMsg(null);
+    try {
+      const rid = newRequestId();
+      const entry = await enqueue({
+        id: rid,
+        kind: "documents",
+        label: `#${params.id} · ${code}`,
+        caseId: params.id,
+        docs: [{ requestId: rid, code, fileName: file.name, mediaType: file.mediaType, bytes: file.bytes, sha256: await sha256Hex(file.bytes), done: false }],
+      });
+      const after = await sendNow(entry.id);
+      if (after?.status === "sent") {
+        setMsg({ kind: "ok", text: t("case.attached", { code }) });
+        await removeEntry(after.id);
+        await live.reload();
+      } else if (after?.status === "failed") {
+        await removeEntry(after.id);
+        const err = new ConnectError(after.errorMessage ?? "", (after.errorCode ?? Code.Unknown) as Code);
+        setFileError(errorText(err, t));
+      } else {
+        setMsg({ kind: "warn", text: t("case.queuedAttach") });
+      }
+      setFile(null);
+      setCode("");
+      const input = document.getElementById("attach-file") as HTMLInputElement | null;
+      if (input) input.value = "";
+    } catch (err) {
+      setMsg({ kind: "bad", text: errorText(err, t) });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function sendRevision() {
+    setBusy(true);
+    setMsg(null);
+    try {
+      const rid = newRequestId();
+      const entry = await enqueue({ id: rid, kind: "revision", label: `#${params.id}`, caseId: params.id, docs: [], revise: { requestId: rid, note: note.trim() } });
+      const after = await sendNow(entry.id);
+      if (after?.status === "sent") {
+        await removeEntry(after.id);
+        setMsg({ kind: "ok", text: t("case.revisionSent") });
+        setNote("");
+        await live.reload();
+      } else if (after?.status === "failed") {
+        await removeEntry(after.id);
+        setMsg({ kind: "bad", text: errorText(new ConnectError(after.errorMessage ?? "", (after.errorCode ?? Code.Unknown) as Code), t) });
+        await live.reload();
+      } else {
+        setMsg({ kind: "warn", text: t("case.queuedAttach") });
+      }
+    } catch (err) {
+      setMsg({ kind: "bad", text: errorText(err, t) });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function transition(kind: "submitDraft" | "withdraw") {
+    if (!c) return;
+    setBusy(true);
+    setMsg(null);
+    try {
+      const req = { requestId: newRequestId(), caseId, etag: c.etag, note: kind === "withdraw" ? withdrawNote.trim() : "" };
+      const next = kind === "submitDraft" ? await clients.case.submitDraft(req) : await clients.case.withdraw(req);
+      live.setCase(next);
+      setMsg({ kind: "ok", text: kind === "submitDraft" ? t("case.draftSubmitted") : t("case.withdrawn") });
+      await live.reload();
+    } catch (err) {
+      setMsg({ kind: "bad", text: errorText(err, t) });
+      await live.reload();
+    } finally {
+      setBusy(false);
+    }
+  }
+
   return (
-    <Page title={t("app.name")}>
-      <p>{t("common.placeholder")}</p>
+    <Page title={title} nav={clinicNav(t)}>
+      <p>
+        <a href="#/clinic">{t("case.backToList")}</a>
+      </p>
+      <div class="spread">
+        <StateBadge state={c.state} t={t} />
+        <LiveStatus live={live.live} t={t} />
+      </div>
+      <dl class="facts" data-testid="case-facts">
+        <dt>{t("case.applicant")}</dt>
+        <dd data-testid="applicant-name">{c.applicant?.name}</dd>
+        <dt>{t("case.nik")}</dt>
+        <dd>{c.applicant?.nik}</dd>
+        <dt>{t("case.phone")}</dt>
+        <dd>{c.applicant?.phone}</dd>
+        <dt>{t("case.permitType")}</dt>
+        <dd>{permitName(c.permitType, types)}</dd>
+        <dt>{t("case.channel")}</dt>
+        <dd>{channelText(c.channel, t)}</dd>
+        <dt>{t("case.due")}</dt>
+        <dd>{dueText(c, t)}</dd>
+        {c.practicePlace && (
+          <>
+            <dt>{t("case.practicePlace")}</dt>
+            <dd>{c.practicePlace}</dd>
+          </>
+        )}
+        {c.strNumber && (
+          <>
+            <dt>{t("case.strNumber")}</dt>
+            <dd>{c.strNumber}</dd>
+          </>
+        )}
+        <dt>{t("case.created")}</dt>
+        <dd>{formatDateTime(c.createdAt)}</dd>
+        {c.decisionNote && (
+          <>
+            <dt>{t("case.decisionNote")}</dt>
+            <dd>{c.decisionNote}</dd>
+          </>
+        )}
+        {c.permitNumber && (
+          <>
+            <dt>{t("case.permitNumber")}</dt>
+            <dd>
+              {c.permitNumber} · <a href={`#/permit/${params.id}`}>{t("case.permitLink")}</a>
+            </dd>
+          </>
+        )}
+      </dl>
+      <div role="status" aria-live="polite" data-testid="case-status">
+        {msg && <p class={`notice ${msg.kind}`}>{msg.text}</p>}
+      </div>
+
+      {c.state === CaseState.REVISION_REQUESTED && (
+        <section aria-labelledby="revision-title" class="notice warn">
+          <h2 id="revision-title">{t("case.answerRevision")}</h2>
+          <p>
+            <strong>{t("case.revisionReason")}:</strong> {c.revisionReason}
+          </p>
+          <p>{t("case.answerIntro")}</p>
+        </section>
+      )}
+
+      {canAttach && pt && (
+        <section aria-labelledby="attach-title">
+          <h2 id="attach-title">{t("case.attach")}</h2>
+          <form onSubmit={attach} noValidate>
+            <label for="attach-code">{t("case.attachCode")}</label>
+            <select id="attach-code" value={code} onChange={(e) => setCode(e.currentTarget.value)}>
+              <option value="">{t("new.choose")}</option>
+              {pt.requiredDocuments.map((r) => (
+                <option key={r.code} value={r.code}>
+                  {r.name} ({r.mandatory ? t("new.mandatory") : t("new.optional")})
+                </option>
+              ))}
+            </select>
+            <label for="attach-file">
+              {t("case.attachFile")}
+              <span class="hint">{t("new.documentsHint")}</span>
+            </label>
+            <input
+              id="attach-file"
+              type="file"
+              accept="application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"
+              aria-invalid={fileError ? "true" : undefined}
+              aria-describedby={fileError ? "attach-file-error" : undefined}
+              onChange={async (e) => {
+                const input = e.currentTarget;
+                const f = input.files?.[0];
+                setFileError("");
+                if (!f) return setFile(null);
+                const r = await checkFile(f, t);
+                if ("error" in r) {
+                  setFileError(r.error);
+                  input.value = "";
+                  setFile(null);
+                } else {
+                  setFile({ name: f.name, bytes: r.bytes, mediaType: r.mediaType });
+                }
+              }}
+            />
+            {fileError && (
+              <p class="field-error" id="attach-file-error">
+                {fileError}
+              </p>
+            )}
+            <div class="form-actions">
+              <button type="submit" disabled={busy}>
+                {t("case.attachButton")}
+              </button>
+            </div>
+          </form>
+        </section>
+      )}
+
+      {c.state === CaseState.REVISION_REQUESTED && (
+        <section aria-labelledby="send-revision-title">
+          <h2 id="send-revision-title">{t("case.sendRevision")}</h2>
+          <label for="revision-note">{t("case.revisionNote")}</label>
+          <textarea id="revision-note" value={note} onInput={(e) => setNote(e.currentTarget.value)} />
+          <div class="form-actions">
+            <button type="button" disabled={busy} onClick={() => void sendRevision()}>
+              {t("case.sendRevision")}
+            </button>
+          </div>
+        </section>
+      )}
+
+      {c.state === CaseState.DRAFT && (
+        <div class="form-actions">
+          <button type="button" disabled={busy} onClick={() => void transition("submitDraft")}>
+            {t("case.submitDraft")}
+          </button>
+        </div>
+      )}
+
+      <h2>{t("case.documents")}</h2>
+      {missing.length > 0 ? (
+        <p class="notice warn" data-testid="missing-docs">
+          {t("case.missingDocs", { list: missing.map((m) => m.name).join(", ") })}
+        </p>
+      ) : (
+        pt && <p class="notice ok">{t("case.allDocs")}</p>
+      )}
+      <DocumentTable c={c} types={types} t={t} />
+
+      <h2>{t("case.history")}</h2>
+      <History events={live.events} t={t} />
+
+      <h2>{t("case.custody")}</h2>
+      <Custody custody={live.custody} t={t} />
+
+      {c.notifications.length > 0 && (
+        <>
+          <h2>{t("case.notifications")}</h2>
+          <ul>
+            {c.notifications.map((n) => (
+              <li key={String(n.id)}>
+                {n.templateId} · {n.channel} · {n.status}
+                {n.sentAt ? ` · ${formatDateTime(n.sentAt)}` : n.scheduledFor ? ` · ${formatDateTime(n.scheduledFor)}` : ""}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+
+      {OPEN.has(c.state) && (
+        <details class="no-print">
+          <summary>{t("case.withdraw")}</summary>
+          <label for="withdraw-note">{t("case.withdrawNote")}</label>
+          <textarea id="withdraw-note" value={withdrawNote} onInput={(e) => setWithdrawNote(e.currentTarget.value)} />
+          <div class="form-actions">
+            <button type="button" class="danger" disabled={busy || !withdrawNote.trim()} onClick={() => void transition("withdraw")}>
+              {t("case.withdraw")}
+            </button>
+          </div>
+        </details>
+      )}
+      <OutboxPanel t={t} showSent={false} />
     </Page>
   );
 }

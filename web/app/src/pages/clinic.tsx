@@ -1,13 +1,135 @@
-// Placeholder: replaced by the page's owner.
+// The clinic portal's home: the clinic's cases (state, due date, revision asked), and the outbox
+// of what waits on this device.
+import { useEffect, useState } from "preact/hooks";
+import { CaseState, type Case } from "@gen/loket/v1/case_pb.js";
 import { Page } from "../layout";
 import { useT } from "../i18n";
+import { clients, errorText, isNetworkError } from "../api";
+import { useSession } from "../session";
+import { startOutbox, useOutbox } from "../outbox";
 import type { RouteProps } from "../router";
+import { clinicStrings } from "./clinic.i18n";
+import { caseStrings, StateBadge, dueText, permitName, usePermitTypes, stateName } from "./case-parts";
+import { clinicNav, OutboxPanel } from "./clinic-common";
 
-export default function Placeholder(_props: RouteProps) {
-  const t = useT();
+const STATES = [
+  CaseState.DRAFT,
+  CaseState.SUBMITTED,
+  CaseState.VERIFYING,
+  CaseState.REVISION_REQUESTED,
+  CaseState.APPROVED,
+  CaseState.REJECTED,
+  CaseState.ISSUED,
+  CaseState.DELIVERED,
+  CaseState.COLLECTED,
+  CaseState.WITHDRAWN,
+];
+
+export default function Clinic({ query }: RouteProps) {
+  const t = useT(clinicStrings, caseStrings);
+  const { principal } = useSession();
+  const types = usePermitTypes();
+  const stateParam = query.get("state") ?? "";
+  const [cases, setCases] = useState<Case[] | null>(null);
+  const [next, setNext] = useState("");
+  const [error, setError] = useState("");
+  const [busy, setBusy] = useState(false);
+  const entries = useOutbox();
+  const sentCount = entries.filter((e) => e.status === "sent").length;
+
+  useEffect(() => startOutbox(), []);
+
+  async function load(pageToken = "") {
+    setBusy(true);
+    try {
+      const state = stateParam ? (CaseState[stateParam as keyof typeof CaseState] as CaseState) : CaseState.UNSPECIFIED;
+      const r = await clients.case.listCases({ pageSize: 50, pageToken, state });
+      setCases((prev) => (pageToken && prev ? [...prev, ...r.cases] : r.cases));
+      setNext(r.nextPageToken);
+      setError("");
+    } catch (err) {
+      setError(isNetworkError(err) ? t("err.offline") : t("clinic.listFailed", { msg: errorText(err, t) }));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  // Reload when the filter changes, when something from the outbox went out, and when back online.
+  useEffect(() => {
+    void load();
+  }, [stateParam, sentCount]);
+  useEffect(() => {
+    const h = () => void load();
+    window.addEventListener("online", h);
+    return () => window.removeEventListener("online", h);
+  }, [stateParam]);
+
   return (
-    <Page title={t("app.name")}>
-      <p>{t("common.placeholder")}</p>
+    <Page title={t("clinic.title")} nav={clinicNav(t)}>
+      <p>{t("clinic.intro", { clinic: principal?.clinicId ?? "" })}</p>
+      <p>
+        <a class="button" href="#/clinic/new">
+          {t("clinic.nav.new")}
+        </a>
+      </p>
+      <OutboxPanel t={t} />
+      <h2>{t("clinic.nav.cases")}</h2>
+      <label for="state-filter">{t("clinic.filterState")}</label>
+      <select
+        id="state-filter"
+        value={stateParam}
+        onChange={(e) => {
+          const v = e.currentTarget.value;
+          location.hash = v ? `#/clinic?state=${v}` : "#/clinic";
+        }}
+      >
+        <option value="">{t("clinic.allStates")}</option>
+        {STATES.map((s) => (
+          <option key={s} value={stateName(s)}>
+            {t("state." + stateName(s))}
+          </option>
+        ))}
+      </select>
+      <p class="muted">{t("clinic.pickupNote")}</p>
+      <div role="status" aria-live="polite">
+        {error && <p class="notice bad">{error}</p>}
+        {cases === null && !error && <p class="loading">{t("common.loading")}</p>}
+      </div>
+      {cases && cases.length === 0 && <p>{t("clinic.noCases")}</p>}
+      {cases && cases.length > 0 && (
+        <ul class="cards grid2" data-testid="case-list">
+          {cases.map((c) => (
+            <li class="card" key={String(c.id)} data-case-id={String(c.id)}>
+              <div class="spread">
+                <h3>
+                  <a href={`#/clinic/case/${c.id}`} aria-label={t("clinic.open", { id: String(c.id) })}>
+                    #{String(c.id)} · {c.applicant?.name}
+                  </a>
+                </h3>
+                <StateBadge state={c.state} t={t} />
+              </div>
+              <dl class="facts">
+                <dt>{t("case.permitType")}</dt>
+                <dd>{permitName(c.permitType, types)}</dd>
+                <dt>{t("case.due")}</dt>
+                <dd>
+                  {dueText(c, t)} {c.sla?.overdue && <span class="badge overdue">{t("case.overdue")}</span>}
+                </dd>
+              </dl>
+              {c.state === CaseState.REVISION_REQUESTED && c.revisionReason && (
+                <p class="notice warn">{t("clinic.revisionAsk", { note: c.revisionReason })}</p>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      {next && (
+        <p>
+          <button type="button" class="secondary" disabled={busy} onClick={() => void load(next)}>
+            {t("clinic.loadMore")}
+          </button>
+        </p>
+      )}
     </Page>
   );
 }
