@@ -1,13 +1,308 @@
-// Placeholder: replaced by the page's owner.
-import { Page } from "../layout";
+// The courier's phone (/#/courier, 360 px first): today's route in order with a map link per
+// stop; arrive, pick up / hand over with a proof (a camera photo or a signature drawn on the
+// screen, hashed with SHA-256 in the browser and sent as ConfirmStop.proof_sha256), or fail
+// with a reason and a note.
+import { useEffect, useRef, useState } from "preact/hooks";
+import { StopKind, StopState, StopFailureReason, type GetRouteResponse, type Stop } from "@gen/loket/v1/courier_pb.js";
+import { clients } from "../api";
 import { useT } from "../i18n";
-import type { RouteProps } from "../router";
+import { Page } from "../layout";
+import { sha256Hex } from "../sha256";
+import { useActions, officeTime, type Actions } from "./counter-actions";
+import { StatusLine } from "./counter-ui";
+import { SignaturePad, type SignatureHandle } from "./courier-signature";
+import { courierCatalog } from "./courier.i18n";
+import "./counter.css";
+import "./courier.css";
 
-export default function Placeholder(_props: RouteProps) {
-  const t = useT();
+type T = (key: string, vars?: Record<string, string | number>) => string;
+
+const REASONS: StopFailureReason[] = [
+  StopFailureReason.CLINIC_CLOSED,
+  StopFailureReason.DOCUMENTS_NOT_READY,
+  StopFailureReason.NOBODY_TO_RECEIVE,
+  StopFailureReason.ADDRESS_NOT_FOUND,
+  StopFailureReason.OTHER,
+];
+
+function mapUrl(s: Stop): string {
+  const lat = s.latitude.toFixed(6);
+  const lon = s.longitude.toFixed(6);
+  return `https://www.openstreetmap.org/?mlat=${lat}&mlon=${lon}#map=17/${lat}/${lon}`;
+}
+
+const taking = (s: Stop) => s.kind === StopKind.PICKUP || s.kind === StopKind.COLLECT;
+
+export default function CourierPage() {
+  const t = useT(courierCatalog);
+  const act = useActions(t);
+  const [route, setRoute] = useState<GetRouteResponse | undefined>(undefined);
+  const [loadedAt, setLoadedAt] = useState<Date | undefined>(undefined);
+  const [loading, setLoading] = useState(true);
+
+  const load = async () => {
+    setLoading(true);
+    try {
+      const r = await clients.courier.getRoute({});
+      setRoute(r);
+      setLoadedAt(new Date());
+      if (act.status?.kind === "error") act.setStatus(null);
+    } catch (e) {
+      // Keep the last route on screen; say why it is not fresh.
+      await act.run("route", () => Promise.reject(e));
+    } finally {
+      setLoading(false);
+    }
+  };
+
+  useEffect(() => {
+    void load();
+    const id = setInterval(() => {
+      if (document.visibilityState === "visible") void load();
+    }, 60000);
+    const vis = () => {
+      if (document.visibilityState === "visible") void load();
+    };
+    document.addEventListener("visibilitychange", vis);
+    window.addEventListener("online", vis);
+    return () => {
+      clearInterval(id);
+      document.removeEventListener("visibilitychange", vis);
+      window.removeEventListener("online", vis);
+    };
+  }, []);
+
+  const c = route?.courier;
+  const plan = route?.plan;
+  const stops = route?.stops ?? [];
+  const activeIdx = stops.findIndex((s) => s.state === StopState.PLANNED || s.state === StopState.ARRIVED);
+
   return (
-    <Page title={t("app.name")}>
-      <p>{t("common.placeholder")}</p>
+    <Page title={t("courier.title")} class="courier">
+      {c ? <p class="courier-who">{t("courier.who", { name: c.name, capacity: c.capacity, from: c.shiftStarts, to: c.shiftEnds })}</p> : null}
+      {plan ? (
+        <p class="courier-plan muted">
+          {plan.plannedVersion !== plan.inputVersion ? <strong class="courier-stale">{t("courier.planStale")} </strong> : null}
+          {plan.plannedAt ? t("courier.planned", { time: officeTime(plan.plannedAt), km: (plan.distanceM / 1000).toFixed(1) }) : null}
+        </p>
+      ) : null}
+      <div class="courier-bar">
+        <button type="button" class="secondary small" onClick={() => void load()} disabled={loading}>
+          {t("courier.refresh")}
+        </button>
+        {loadedAt ? <span class="muted">{t("courier.updated", { time: officeTime(loadedAt.toISOString()) })}</span> : null}
+      </div>
+      <StatusLine status={act.status} />
+      {route && stops.length === 0 ? <p>{t("courier.none")}</p> : null}
+      {!route && loading ? (
+        <p class="loading" role="status">
+          {t("common.loading")}
+        </p>
+      ) : null}
+      <ol class="courier-stops">
+        {stops.map((s, i) => (
+          <StopCard key={String(s.id)} t={t} stop={s} n={i + 1} active={i === activeIdx} onChanged={load} />
+        ))}
+      </ol>
     </Page>
+  );
+}
+
+function StopCard({ t, stop: s, n, active, onChanged }: { t: T; stop: Stop; n: number; active: boolean; onChanged: () => Promise<void> }) {
+  const act = useActions(t);
+  const [failOpen, setFailOpen] = useState(false);
+  const [reason, setReason] = useState<StopFailureReason>(StopFailureReason.CLINIC_CLOSED);
+  const [note, setNote] = useState("");
+  const place = s.place || s.address;
+  const kind = StopKind[s.kind] ?? "UNSPECIFIED";
+  const state = StopState[s.state] ?? "UNSPECIFIED";
+  const open = s.state === StopState.PLANNED || s.state === StopState.ARRIVED;
+
+  const arrive = async () => {
+    const r = await act.run(`arrive:${s.id}`, (rid) => clients.courier.arriveAtStop({ requestId: rid, stopId: s.id }), () => t("courier.arrived", { place }));
+    if (r) await onChanged();
+  };
+  const fail = async (e: Event) => {
+    e.preventDefault();
+    const r = await act.run(`fail:${s.id}:${reason}:${note}`, (rid) => clients.courier.failStop({ requestId: rid, stopId: s.id, reason, note: note.trim() }), () =>
+      t("courier.failed", { place }),
+    );
+    if (r) {
+      setFailOpen(false);
+      await onChanged();
+    }
+  };
+
+  return (
+    <li class={`courier-stop courier-stop--${state.toLowerCase()}${active ? " courier-stop--active" : ""}`} data-stop-id={String(s.id)} data-stop-state={state}>
+      <article aria-labelledby={`stop-${s.id}-h`}>
+        <h2 id={`stop-${s.id}-h`} class="courier-stop__h">
+          <span class="courier-stop__n">{n}</span> {t(`kind.${kind}`)}
+        </h2>
+        <p class="courier-stop__state">
+          <span class={`badge courier-badge--${state.toLowerCase()}`}>{t(`stop.${state}`)}</span>
+        </p>
+        <p class="courier-stop__place">{s.place}</p>
+        {s.address && s.address !== s.place ? <p class="courier-stop__addr">{s.address}</p> : null}
+        <p>
+          <a href={mapUrl(s)} target="_blank" rel="noopener noreferrer" aria-label={t("courier.mapLabel", { place })}>
+            {t("courier.map")}
+          </a>
+        </p>
+        <p class="courier-stop__time">
+          {s.windowStart && s.windowEnd ? t("courier.window", { from: officeTime(s.windowStart), to: officeTime(s.windowEnd) }) : null}
+          {s.plannedAt && open ? ` · ${t("courier.plannedAt", { time: officeTime(s.plannedAt) })}` : null}
+        </p>
+        {s.permitName || s.applicantName ? <p class="courier-stop__about">{t("courier.about", { permit: s.permitName || s.permitType, applicant: s.applicantName })}</p> : null}
+        {s.permitNumber ? <p class="courier-stop__about">{t("courier.permitNo", { n: s.permitNumber })}</p> : null}
+        {s.bundles > 0 ? <p class="courier-stop__about">{t("courier.bundles", { n: s.bundles })}</p> : null}
+        {s.state === StopState.DONE ? (
+          <p class="courier-stop__done">
+            {t("courier.doneInfo", { time: officeTime(s.completedAt), name: s.receiverName })}
+            {s.proofSha256 ? (
+              <>
+                <br />
+                <code class="courier-hash">{t("courier.hash", { hash: s.proofSha256 })}</code>
+              </>
+            ) : null}
+          </p>
+        ) : null}
+        {s.state === StopState.FAILED ? <p class="courier-stop__failed">{t("courier.failInfo", { reason: s.failureReason })}</p> : null}
+
+        {s.state === StopState.PLANNED ? (
+          <div class="courier-actions">
+            <button type="button" class="courier-main" disabled={act.busy !== null} onClick={arrive}>
+              {t("courier.arrive")}
+            </button>
+          </div>
+        ) : null}
+        {s.state === StopState.ARRIVED ? <ConfirmForm t={t} stop={s} act={act} onDone={onChanged} /> : null}
+        {open ? (
+          <div class="courier-fail">
+            <button type="button" class="secondary small" aria-expanded={failOpen} onClick={() => setFailOpen(!failOpen)}>
+              {t("courier.fail")}
+            </button>
+            {failOpen ? (
+              <form onSubmit={fail} class="pb-form" aria-label={t("courier.failTitle")}>
+                <label class="pb-field">
+                  <span>{t("courier.reason")}</span>
+                  <select value={String(reason)} onChange={(e) => setReason(Number((e.target as HTMLSelectElement).value) as StopFailureReason)}>
+                    {REASONS.map((r) => (
+                      <option value={String(r)} key={r}>
+                        {t(`reason.${StopFailureReason[r]}`)}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+                <label class="pb-field">
+                  <span>{t("courier.note")}</span>
+                  <textarea value={note} maxLength={500} onInput={(e) => setNote((e.target as HTMLTextAreaElement).value)} />
+                </label>
+                <button type="submit" class="danger" disabled={act.busy !== null}>
+                  {t("courier.failGo")}
+                </button>
+              </form>
+            ) : null}
+          </div>
+        ) : null}
+        <StatusLine status={act.status} />
+      </article>
+    </li>
+  );
+}
+
+function ConfirmForm({ t, stop: s, act, onDone }: { t: T; stop: Stop; act: Actions; onDone: () => Promise<void> }) {
+  const [receiver, setReceiver] = useState(s.receiverName);
+  const [mode, setMode] = useState<"photo" | "sign">("photo");
+  const [photoHash, setPhotoHash] = useState("");
+  const [preview, setPreview] = useState("");
+  const [hashing, setHashing] = useState(false);
+  const [signHash, setSignHash] = useState("");
+  const sig = useRef<SignatureHandle | null>(null);
+  const place = s.place || s.address;
+
+  useEffect(() => () => {
+    if (preview) URL.revokeObjectURL(preview);
+  }, [preview]);
+
+  const onFile = async (e: Event) => {
+    const input = e.target as HTMLInputElement;
+    const f = input.files?.[0];
+    setPhotoHash("");
+    if (preview) URL.revokeObjectURL(preview);
+    setPreview("");
+    if (!f) return;
+    setHashing(true);
+    try {
+      const bytes = new Uint8Array(await f.arrayBuffer());
+      setPhotoHash(await sha256Hex(bytes));
+      setPreview(URL.createObjectURL(f));
+    } finally {
+      setHashing(false);
+    }
+  };
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    if (!receiver.trim()) {
+      act.setStatus({ kind: "error", text: t("courier.needReceiver") });
+      return;
+    }
+    let hash = mode === "photo" ? photoHash : "";
+    if (mode === "sign") {
+      if (!sig.current || sig.current.empty()) {
+        act.setStatus({ kind: "error", text: t("courier.signEmpty") });
+        return;
+      }
+      const png = await sig.current.png();
+      if (png) hash = await sha256Hex(new Uint8Array(await png.arrayBuffer()));
+      setSignHash(hash);
+    }
+    if (!hash) {
+      act.setStatus({ kind: "error", text: t("courier.needProof") });
+      return;
+    }
+    const r = await act.run(`confirm:${s.id}:${receiver.trim()}:${hash}`, (rid) =>
+      clients.courier.confirmStop({ requestId: rid, stopId: s.id, receiverName: receiver.trim(), proofSha256: hash, taking: taking(s) }),
+      () => t("courier.confirmed", { place }),
+    );
+    if (r) await onDone();
+  };
+
+  const shown = mode === "photo" ? photoHash : signHash;
+  return (
+    <form class="courier-confirm pb-form" onSubmit={submit} aria-labelledby={`confirm-${s.id}-h`}>
+      <h3 id={`confirm-${s.id}-h`}>{t("courier.confirmTitle")}</h3>
+      <label class="pb-field">
+        <span>{t("courier.receiver")}</span>
+        <input name="receiver" required autocomplete="name" value={receiver} aria-invalid={act.field === "receiver_name" ? true : undefined} onInput={(e) => setReceiver((e.target as HTMLInputElement).value)} />
+      </label>
+      <fieldset class="pb-radios">
+        <legend>{t("courier.proof")}</legend>
+        <label>
+          <input type="radio" name={`proof-${s.id}`} checked={mode === "photo"} onChange={() => setMode("photo")} /> {t("courier.proofPhoto")}
+        </label>
+        <label>
+          <input type="radio" name={`proof-${s.id}`} checked={mode === "sign"} onChange={() => setMode("sign")} /> {t("courier.proofSign")}
+        </label>
+      </fieldset>
+      {mode === "photo" ? (
+        <div class="courier-photo">
+          <label class="pb-field">
+            <span>{t("courier.photo")}</span>
+            <input name="proof_photo" type="file" accept="image/*" capture="environment" onChange={onFile} />
+          </label>
+          {preview ? <img src={preview} alt={t("courier.photoPreview")} class="courier-preview" /> : null}
+        </div>
+      ) : (
+        <SignaturePad t={t} handle={sig} onChange={() => setSignHash("")} />
+      )}
+      <p class="courier-hashline" aria-live="polite">
+        {hashing ? t("courier.hashing") : shown ? <code class="courier-hash" data-proof-sha256={shown}>{t("courier.hash", { hash: shown })}</code> : null}
+      </p>
+      <button type="submit" class="courier-main" disabled={act.busy !== null || hashing}>
+        {taking(s) ? t("courier.take") : t("courier.give")}
+      </button>
+    </form>
   );
 }

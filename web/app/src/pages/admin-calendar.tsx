@@ -1,0 +1,247 @@
+// Admin: the office calendar (AppointmentService SetOfficeHours / GenerateSlots / CloseCounter /
+// CloseDay). There is no read call for the week's hours, so the form starts from the demo seed.
+import { useEffect, useState } from "preact/hooks";
+import type { CounterStatus } from "@gen/loket/v1/queue_pb.js";
+import { clients } from "../api";
+import { useActions, officeToday } from "./counter-actions";
+import { StatusLine } from "./counter-ui";
+import type { T } from "./admin";
+
+type DayRow = { weekday: number; open: boolean; opens: string; closes: string };
+
+const SEED: DayRow[] = [1, 2, 3, 4, 5, 6, 7].map((d) => ({
+  weekday: d,
+  open: d <= 5,
+  opens: "08:00",
+  closes: d === 5 ? "11:30" : "15:00",
+}));
+
+function addDays(ymd: string, n: number): string {
+  const d = new Date(`${ymd}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+
+/** The office's counters, from one WatchQueue snapshot (there is no list call). */
+async function loadCounters(): Promise<CounterStatus[]> {
+  const ctl = new AbortController();
+  const timer = setTimeout(() => ctl.abort(), 10000);
+  try {
+    for await (const u of clients.queue.watchQueue({}, { signal: ctl.signal })) {
+      if (u.board) return u.board.counters;
+    }
+    return [];
+  } finally {
+    clearTimeout(timer);
+    ctl.abort();
+  }
+}
+
+export function CalendarSection({ t }: { t: T }) {
+  const [counters, setCounters] = useState<CounterStatus[]>([]);
+  useEffect(() => {
+    loadCounters()
+      .then(setCounters)
+      .catch(() => undefined);
+  }, []);
+  return (
+    <section aria-labelledby="admin-cal-h">
+      <h2 id="admin-cal-h">{t("admin.tab.calendar")}</h2>
+      <OfficeHours t={t} />
+      <div class="admin-grid">
+        <Generate t={t} />
+        <CloseCounter t={t} counters={counters} />
+        <CloseDay t={t} />
+      </div>
+    </section>
+  );
+}
+
+function OfficeHours({ t }: { t: T }) {
+  const act = useActions(t);
+  const [rows, setRows] = useState<DayRow[]>(SEED);
+  const [slot, setSlot] = useState("30");
+  const [cap, setCap] = useState("12");
+  const [reserved, setReserved] = useState("3");
+  const update = (i: number, patch: Partial<DayRow>) => setRows(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    const hours = rows
+      .filter((r) => r.open)
+      .map((r) => ({ weekday: r.weekday, opens: r.opens, closes: r.closes, slotMinutes: Number(slot), capacity: Number(cap), reservedPriority: Number(reserved) }));
+    const r = await act.run(`hours:${JSON.stringify(hours)}`, (rid) => clients.appointment.setOfficeHours({ requestId: rid, hours }), (r) =>
+      t("admin.hoursSet", { n: r.hours.length }),
+    );
+    if (r) {
+      setRows(
+        SEED.map((s) => {
+          const h = r.hours.find((x) => x.weekday === s.weekday);
+          return h ? { weekday: s.weekday, open: true, opens: h.opens, closes: h.closes } : { ...s, open: false };
+        }),
+      );
+    }
+  };
+  return (
+    <form class="admin-card" onSubmit={submit} aria-labelledby="admin-hours-h">
+      <h3 id="admin-hours-h">{t("admin.hours")}</h3>
+      <p class="hint" id="admin-hours-hint">
+        {t("admin.hoursHint")}
+      </p>
+      <div class="pb-table-wrap">
+        <table class="pb-table admin-hours" aria-describedby="admin-hours-hint">
+          <thead>
+            <tr>
+              <th scope="col">{t("admin.weekday")}</th>
+              <th scope="col">{t("admin.open")}</th>
+              <th scope="col">{t("admin.opens")}</th>
+              <th scope="col">{t("admin.closes")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r, i) => (
+              <tr key={r.weekday}>
+                <th scope="row">{t(`weekday.${r.weekday}`)}</th>
+                <td>
+                  <input type="checkbox" aria-label={`${t("admin.open")}: ${t(`weekday.${r.weekday}`)}`} checked={r.open} onChange={(e) => update(i, { open: (e.target as HTMLInputElement).checked })} />
+                </td>
+                <td>
+                  <input type="time" aria-label={`${t("admin.opens")}: ${t(`weekday.${r.weekday}`)}`} disabled={!r.open} value={r.opens} onInput={(e) => update(i, { opens: (e.target as HTMLInputElement).value })} />
+                </td>
+                <td>
+                  <input type="time" aria-label={`${t("admin.closes")}: ${t(`weekday.${r.weekday}`)}`} disabled={!r.open} value={r.closes} onInput={(e) => update(i, { closes: (e.target as HTMLInputElement).value })} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <div class="pb-row">
+        <label class="pb-field">
+          <span>{t("admin.slotMinutes")}</span>
+          <input type="number" min="5" max="240" required value={slot} onInput={(e) => setSlot((e.target as HTMLInputElement).value)} />
+        </label>
+        <label class="pb-field">
+          <span>{t("admin.slotCapacity")}</span>
+          <input type="number" min="1" max="500" required value={cap} onInput={(e) => setCap((e.target as HTMLInputElement).value)} />
+        </label>
+        <label class="pb-field">
+          <span>{t("admin.reserved")}</span>
+          <input type="number" min="0" max="500" required value={reserved} onInput={(e) => setReserved((e.target as HTMLInputElement).value)} />
+        </label>
+      </div>
+      <button type="submit" disabled={act.busy !== null}>
+        {t("admin.hoursGo")}
+      </button>
+      <StatusLine status={act.status} />
+    </form>
+  );
+}
+
+function Generate({ t }: { t: T }) {
+  const act = useActions(t);
+  const [from, setFrom] = useState(officeToday());
+  const [to, setTo] = useState(addDays(officeToday(), 28));
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    await act.run(`gen:${from}:${to}`, (rid) => clients.appointment.generateSlots({ requestId: rid, from, to }), (r) => t("admin.generated", { n: r.created }));
+  };
+  return (
+    <form class="pb-form admin-card" onSubmit={submit} aria-labelledby="admin-gen-h">
+      <h3 id="admin-gen-h">{t("admin.generate")}</h3>
+      <label class="pb-field">
+        <span>{t("admin.from")}</span>
+        <input type="date" required value={from} onInput={(e) => setFrom((e.target as HTMLInputElement).value)} />
+      </label>
+      <label class="pb-field">
+        <span>{t("admin.to")}</span>
+        <input type="date" required value={to} onInput={(e) => setTo((e.target as HTMLInputElement).value)} />
+      </label>
+      <button type="submit" disabled={act.busy !== null}>
+        {t("admin.generateGo")}
+      </button>
+      <StatusLine status={act.status} />
+    </form>
+  );
+}
+
+function CloseCounter({ t, counters }: { t: T; counters: CounterStatus[] }) {
+  const act = useActions(t);
+  const [counter, setCounter] = useState("");
+  const [day, setDay] = useState(officeToday());
+  const [reason, setReason] = useState("");
+  const [sure, setSure] = useState(false);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    if (!sure) return;
+    const r = await act.run(`closecounter:${counter}:${day}:${reason}`, (rid) => clients.appointment.closeCounter({ requestId: rid, counterId: counter, day, reason: reason.trim() }), (r) =>
+      t("admin.closed", { n: r.displaced, day: r.reallocDay || day }),
+    );
+    if (r) setSure(false);
+  };
+  return (
+    <form class="pb-form admin-card" onSubmit={submit} aria-labelledby="admin-cc-h">
+      <h3 id="admin-cc-h">{t("admin.closeCounter")}</h3>
+      <label class="pb-field">
+        <span>{t("admin.counter")}</span>
+        <select required value={counter} onChange={(e) => setCounter((e.target as HTMLSelectElement).value)}>
+          <option value="">{t("admin.counterPick")}</option>
+          {counters.map((c) => (
+            <option value={c.id} key={c.id}>
+              {c.name} ({c.id})
+            </option>
+          ))}
+        </select>
+      </label>
+      <label class="pb-field">
+        <span>{t("admin.day")}</span>
+        <input type="date" required value={day} onInput={(e) => setDay((e.target as HTMLInputElement).value)} />
+      </label>
+      <label class="pb-field">
+        <span>{t("admin.reason")}</span>
+        <input required value={reason} onInput={(e) => setReason((e.target as HTMLInputElement).value)} />
+      </label>
+      <label class="check">
+        <input type="checkbox" required checked={sure} onChange={(e) => setSure((e.target as HTMLInputElement).checked)} /> {t("admin.sure")}
+      </label>
+      <button type="submit" class="danger" disabled={act.busy !== null}>
+        {t("admin.closeCounterGo")}
+      </button>
+      <StatusLine status={act.status} />
+    </form>
+  );
+}
+
+function CloseDay({ t }: { t: T }) {
+  const act = useActions(t);
+  const [day, setDay] = useState(officeToday());
+  const [reason, setReason] = useState("");
+  const [sure, setSure] = useState(false);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    if (!sure) return;
+    const r = await act.run(`closeday:${day}:${reason}`, (rid) => clients.appointment.closeDay({ requestId: rid, day, reason: reason.trim() }), (r) =>
+      t("admin.closed", { n: r.displaced, day: r.reallocDay || day }),
+    );
+    if (r) setSure(false);
+  };
+  return (
+    <form class="pb-form admin-card" onSubmit={submit} aria-labelledby="admin-cd-h">
+      <h3 id="admin-cd-h">{t("admin.closeDay")}</h3>
+      <label class="pb-field">
+        <span>{t("admin.day")}</span>
+        <input type="date" required value={day} onInput={(e) => setDay((e.target as HTMLInputElement).value)} />
+      </label>
+      <label class="pb-field">
+        <span>{t("admin.reason")}</span>
+        <input required value={reason} onInput={(e) => setReason((e.target as HTMLInputElement).value)} />
+      </label>
+      <label class="check">
+        <input type="checkbox" required checked={sure} onChange={(e) => setSure((e.target as HTMLInputElement).checked)} /> {t("admin.sure")}
+      </label>
+      <button type="submit" class="danger" disabled={act.busy !== null}>
+        {t("admin.closeDayGo")}
+      </button>
+      <StatusLine status={act.status} />
+    </form>
+  );
+}
