@@ -187,7 +187,13 @@ async function main() {
           : undefined);
       if (refusal) {
         info.code = refusal.reason.replace(/ /g, "_");
-        res.writeHead(refusal.status, { "content-type": "text/plain; charset=utf-8", connection: "close" });
+        // The client gets the answer; a modest body is read and dropped so that it does too (a
+        // client still writing to a closed socket sees a reset instead), a huge one ends the connection.
+        const drain = Number(req.headers["content-length"] ?? 0) <= 8 * MAX_BODY_BYTES;
+        res.writeHead(refusal.status, {
+          "content-type": "text/plain; charset=utf-8",
+          ...(drain ? {} : { connection: "close" }),
+        });
         res.end(refusal.reason + "\n");
         req.resume();
         return;
