@@ -1,13 +1,372 @@
-// Placeholder: replaced by the page's owner.
+// The desk's case page: facts, documents (metadata and SHA-256), history, custody, live; the
+// actions the signed-in role may take in the case's state (auth.cc: officers verify, ask for
+// revisions and issue; approvers approve, reject and ask for revisions). Every action carries the
+// etag of the case as the user saw it: ABORTED (changed meanwhile) or a state that moved on shows
+// "this case was changed by someone else" with the re-read state, never a silent overwrite.
+import { useState } from "preact/hooks";
+import { CaseState, Channel, type Case } from "@gen/loket/v1/case_pb.js";
 import { Page } from "../layout";
-import { useT } from "../i18n";
+import { useT, formatDateTime } from "../i18n";
+import { clients, errorText, newRequestId, Code, ConnectError } from "../api";
+import { useSession, Role } from "../session";
 import type { RouteProps } from "../router";
+import { deskStrings } from "./desk.i18n";
+import { deskNav } from "./desk";
+import { caseStrings, StateBadge, dueText, permitName, usePermitTypes, useLiveCase, LiveStatus, DocumentTable, History, Custody, missingMandatory, channelText, stateName } from "./case-parts";
 
-export default function Placeholder(_props: RouteProps) {
-  const t = useT();
+type Action = "StartVerification" | "RequestRevision" | "Approve" | "Reject" | "Issue" | "MarkCollected" | "MarkDelivered";
+type Decision = "RequestRevision" | "Approve" | "Reject";
+
+/** What the role may do in this state (the server decides; this only hides what would fail). */
+function actionsFor(role: Role | undefined, s: CaseState): Action[] {
+  const out: Action[] = [];
+  if (role === Role.OFFICER) {
+    if (s === CaseState.SUBMITTED) out.push("StartVerification");
+    if (s === CaseState.VERIFYING) out.push("RequestRevision");
+    if (s === CaseState.APPROVED) out.push("Issue");
+    if (s === CaseState.ISSUED) out.push("MarkCollected", "MarkDelivered");
+  }
+  if (role === Role.APPROVER) {
+    if (s === CaseState.VERIFYING) out.push("Approve", "RequestRevision", "Reject");
+    if (s === CaseState.REVISION_REQUESTED) out.push("Reject");
+  }
+  return out;
+}
+
+const LABEL: Record<Action, string> = {
+  StartVerification: "dcase.verify",
+  RequestRevision: "dcase.requestRevision",
+  Approve: "dcase.approve",
+  Reject: "dcase.reject",
+  Issue: "dcase.issue",
+  MarkCollected: "dcase.collected",
+  MarkDelivered: "dcase.delivered",
+};
+
+type Msg = { kind: "ok" | "warn" | "bad"; lines: string[]; conflict?: boolean };
+
+export default function DeskCase({ params }: RouteProps) {
+  const t = useT(deskStrings, caseStrings);
+  const { principal } = useSession();
+  const idOk = /^\d{1,18}$/.test(params.id ?? "");
+  const caseId = idOk ? BigInt(params.id) : 0n;
+  const types = usePermitTypes();
+  const live = useLiveCase(caseId);
+  const c = live.c;
+  const [busy, setBusy] = useState(false);
+  const [msg, setMsg] = useState<Msg | null>(null);
+  // An open decision keeps the case version (etag) the user reviewed.
+  const [decision, setDecision] = useState<{ kind: Decision; etag: string; openedAt: string } | null>(null);
+  const [note, setNote] = useState("");
+  const [noteError, setNoteError] = useState("");
+  const [newPaper, setNewPaper] = useState(false);
+
+  if (!idOk || live.notFound) {
+    return (
+      <Page title={t("case.notFound")} nav={deskNav(t)}>
+        <p class="notice bad" role="alert" data-testid="not-found">
+          {t("case.notFound")}
+        </p>
+        <p>
+          <a href="#/desk">{t("dcase.back")}</a>
+        </p>
+      </Page>
+    );
+  }
+  const title = t("dcase.title", { id: params.id });
+  if (!c) {
+    return (
+      <Page title={title} nav={deskNav(t)}>
+        <div role="status" aria-live="polite">
+          {live.error ? <p class="notice bad">{errorText(live.error, t)}</p> : <p class="loading">{t("common.loading")}</p>}
+        </div>
+      </Page>
+    );
+  }
+
+  async function act(action: Action, etag: string, withNote: string) {
+    setBusy(true);
+    setMsg(null);
+    const req = { requestId: newRequestId(), caseId, etag, note: withNote, newPaper: action === "RequestRevision" ? newPaper : false };
+    try {
+      let next: Case;
+      switch (action) {
+        case "StartVerification":
+          next = await clients.case.startVerification(req);
+          break;
+        case "RequestRevision":
+          next = await clients.case.requestRevision(req);
+          break;
+        case "Approve":
+          next = await clients.case.approve(req);
+          break;
+        case "Reject":
+          next = await clients.case.reject(req);
+          break;
+        case "Issue":
+          next = await clients.case.issue(req);
+          break;
+        case "MarkCollected":
+          next = await clients.case.markCollected(req);
+          break;
+        case "MarkDelivered":
+          next = await clients.case.markDelivered(req);
+          break;
+      }
+      live.setCase(next);
+      setDecision(null);
+      setNote("");
+      setNewPaper(false);
+      setMsg({
+        kind: "ok",
+        lines: [action === "Issue" ? t("dcase.done.Issue", { number: next.permitNumber, code: next.verificationCode }) : t("dcase.done." + action)],
+      });
+      void live.reload();
+    } catch (err) {
+      const ce = ConnectError.from(err);
+      // Re-read: the answer must show where the case is now.
+      const now = await live.reload();
+      const changed = ce.code === Code.Aborted || (ce.code === Code.FailedPrecondition && now !== null && now.etag !== etag);
+      if (changed && now) {
+        setDecision(null);
+        const hist = await clients.case.getCaseHistory({ caseId }).catch(() => null);
+        const last = hist?.events[hist.events.length - 1];
+        const lines = [t("dcase.conflict"), t("dcase.conflictNow", { state: t("state." + stateName(now.state)) })];
+        if (last) lines.push(t("dcase.conflictLast", { action: last.action, actor: last.actor, time: formatDateTime(last.at) }));
+        setMsg({ kind: "bad", lines, conflict: true });
+      } else {
+        setMsg({ kind: "bad", lines: [ce.code === Code.FailedPrecondition ? t("dcase.refused", { msg: ce.rawMessage }) : errorText(err, t)] });
+      }
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function confirmDecision(e: Event) {
+    e.preventDefault();
+    if (!decision) return;
+    if ((decision.kind === "RequestRevision" || decision.kind === "Reject") && !note.trim()) {
+      setNoteError(t("dcase.noteRequired"));
+      document.getElementById("decision-note")?.focus();
+      return;
+    }
+    setNoteError("");
+    void act(decision.kind, decision.etag, note.trim());
+  }
+
+  const actions = actionsFor(principal?.role, c.state);
+  const missing = missingMandatory(c, types);
+
   return (
-    <Page title={t("app.name")}>
-      <p>{t("common.placeholder")}</p>
+    <Page title={title} class="wide" nav={deskNav(t)}>
+      <p>
+        <a href="#/desk">{t("dcase.back")}</a>
+      </p>
+      <div class="spread">
+        <span>
+          <StateBadge state={c.state} t={t} /> {c.sla?.overdue && <span class="badge overdue">{t("case.overdue")}</span>}
+        </span>
+        <LiveStatus live={live.live} t={t} />
+      </div>
+      <div role="alert" aria-live="assertive" data-testid="action-status">
+        {msg && (
+          <div class={`notice ${msg.kind}`} data-conflict={msg.conflict ? "1" : undefined}>
+            {msg.lines.map((l, i) => (
+              <p key={i}>{l}</p>
+            ))}
+          </div>
+        )}
+      </div>
+      <div class="desk-grid">
+        <section aria-labelledby="facts-title">
+          <h2 id="facts-title" class="visually-hidden">
+            {t("case.applicant")}
+          </h2>
+          <dl class="facts" data-testid="case-facts">
+            <dt>{t("case.applicant")}</dt>
+            <dd data-testid="applicant-name">{c.applicant?.name}</dd>
+            <dt>{t("case.nik")}</dt>
+            <dd>{c.applicant?.nik}</dd>
+            <dt>{t("case.phone")}</dt>
+            <dd>{c.applicant?.phone}</dd>
+            {c.applicant?.email && (
+              <>
+                <dt>{t("case.email")}</dt>
+                <dd>{c.applicant.email}</dd>
+              </>
+            )}
+            <dt>{t("case.permitType")}</dt>
+            <dd>{permitName(c.permitType, types)}</dd>
+            <dt>{t("case.channel")}</dt>
+            <dd>{channelText(c.channel, t)}</dd>
+            {c.clinicId && (
+              <>
+                <dt>{t("case.clinic")}</dt>
+                <dd>{c.clinicId}</dd>
+              </>
+            )}
+            {c.practicePlace && (
+              <>
+                <dt>{t("case.practicePlace")}</dt>
+                <dd>{c.practicePlace}</dd>
+              </>
+            )}
+            {c.strNumber && (
+              <>
+                <dt>{t("case.strNumber")}</dt>
+                <dd>{c.strNumber}</dd>
+              </>
+            )}
+            <dt>{t("case.due")}</dt>
+            <dd>{dueText(c, t)}</dd>
+            <dt>{t("case.created")}</dt>
+            <dd>{formatDateTime(c.createdAt)}</dd>
+            <dt>{t("case.updated")}</dt>
+            <dd>{formatDateTime(c.updatedAt)}</dd>
+            {c.revisionReason && (
+              <>
+                <dt>{t("case.revisionReason")}</dt>
+                <dd>{c.revisionReason}</dd>
+              </>
+            )}
+            {c.decisionNote && (
+              <>
+                <dt>{t("case.decisionNote")}</dt>
+                <dd>{c.decisionNote}</dd>
+              </>
+            )}
+            {c.permitNumber && (
+              <>
+                <dt>{t("case.permitNumber")}</dt>
+                <dd data-testid="permit-number">{c.permitNumber}</dd>
+                <dt>{t("case.verificationCode")}</dt>
+                <dd class="mono">{c.verificationCode}</dd>
+              </>
+            )}
+          </dl>
+          {c.permitNumber && (
+            <p>
+              <a class="button secondary" href={`#/permit/${params.id}`}>
+                {t("dcase.permitPage")}
+              </a>
+            </p>
+          )}
+        </section>
+
+        <section aria-labelledby="actions-title" class="actions no-print">
+          <h2 id="actions-title">{t("dcase.actions")}</h2>
+          {actions.length === 0 && !decision && <p class="muted">{t("dcase.noActions")}</p>}
+          <div class="row">
+            {actions.map((a) => {
+              const isDecision = a === "RequestRevision" || a === "Approve" || a === "Reject";
+              return (
+                <button
+                  key={a}
+                  type="button"
+                  class={a === "Reject" ? "danger" : a === "RequestRevision" ? "secondary" : "ok"}
+                  disabled={busy}
+                  aria-expanded={isDecision ? decision?.kind === a : undefined}
+                  onClick={() => {
+                    if (isDecision) {
+                      setDecision({ kind: a as Decision, etag: c.etag, openedAt: new Date().toISOString() });
+                      setNoteError("");
+                      setTimeout(() => document.getElementById("decision-note")?.focus(), 0);
+                    } else {
+                      void act(a, c.etag, "");
+                    }
+                  }}
+                >
+                  {t(LABEL[a])}
+                </button>
+              );
+            })}
+          </div>
+          {decision && (
+            <form class="decision" onSubmit={confirmDecision} noValidate data-testid="decision">
+              <p class="muted">{t("dcase.reviewing", { time: formatDateTime(decision.openedAt) })}</p>
+              <label for="decision-note">
+                {decision.kind === "RequestRevision" ? t("dcase.noteRevision") : decision.kind === "Reject" ? t("dcase.noteReject") : t("dcase.noteApprove")}
+              </label>
+              <textarea
+                id="decision-note"
+                value={note}
+                aria-invalid={noteError ? "true" : undefined}
+                aria-describedby={noteError ? "decision-note-error" : undefined}
+                onInput={(e) => setNote(e.currentTarget.value)}
+              />
+              {noteError && (
+                <p class="field-error" id="decision-note-error">
+                  {noteError}
+                </p>
+              )}
+              {decision.kind === "RequestRevision" && c.channel === Channel.CLINIC && (
+                <label class="check">
+                  <input type="checkbox" checked={newPaper} onChange={(e) => setNewPaper(e.currentTarget.checked)} />
+                  {t("dcase.newPaper")}
+                </label>
+              )}
+              <div class="form-actions">
+                <button type="submit" disabled={busy} class={decision.kind === "Reject" ? "danger" : ""}>
+                  {decision.kind === "Approve" ? t("dcase.confirm.approve") : decision.kind === "Reject" ? t("dcase.confirm.reject") : t("dcase.confirm.revision")}
+                </button>
+                <button type="button" class="secondary" onClick={() => setDecision(null)}>
+                  {t("common.cancel")}
+                </button>
+              </div>
+            </form>
+          )}
+        </section>
+      </div>
+
+      <h2>{t("case.documents")}</h2>
+      {missing.length > 0 ? (
+        <p class="notice warn" data-testid="missing-docs">
+          {t("case.missingDocs", { list: missing.map((m) => m.name).join(", ") })}
+        </p>
+      ) : (
+        types.length > 0 && <p class="notice ok">{t("case.allDocs")}</p>
+      )}
+      <DocumentTable c={c} types={types} t={t} />
+      {c.documents.length > 0 && <p class="muted">{t("dcase.docNoBytes")}</p>}
+
+      <h2>{t("case.history")}</h2>
+      <History events={live.events} t={t} />
+
+      <h2>{t("case.custody")}</h2>
+      <Custody custody={live.custody} t={t} />
+
+      {c.notifications.length > 0 && (
+        <>
+          <h2>{t("case.notifications")}</h2>
+          <div class="table-wrap">
+            <table class="stack">
+              <thead>
+                <tr>
+                  <th scope="col">{t("case.docCode")}</th>
+                  <th scope="col">{t("desk.channel")}</th>
+                  <th scope="col">{t("case.state")}</th>
+                  <th scope="col">{t("case.updated")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {c.notifications.map((n) => (
+                  <tr key={String(n.id)}>
+                    <td data-label={t("case.docCode")}>{n.templateId}</td>
+                    <td data-label={t("desk.channel")}>
+                      {n.channel} · {n.address}
+                    </td>
+                    <td data-label={t("case.state")}>
+                      {n.status}
+                      {n.detail ? ` (${n.detail})` : ""}
+                    </td>
+                    <td data-label={t("case.updated")}>{formatDateTime(n.sentAt || n.scheduledFor)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      )}
     </Page>
   );
 }
