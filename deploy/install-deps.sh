@@ -13,7 +13,16 @@ PACKAGES=(
   postgresql-15
   # scripts and tests: tokens, UUIDs, hex dumps, SMTP sink for the notifier tests
   openssl uuid-runtime xxd python3 python3-aiosmtpd curl
+  # the browser tier (web/): Debian's Chromium drives the browser tests (nothing downloads a
+  # browser); Liberation Sans, named in the pages' CSS, gives their screenshots clean Latin glyphs
+  chromium fonts-liberation2
 )
+# Node.js 20 and npm build and run web/. A machine that has node already keeps it (NodeSource's
+# nodejs brings its own npm); only a machine without node gets Debian's (bookworm ships Node 18:
+# web/ wants 20, see README).
+if ! command -v node >/dev/null 2>&1; then
+  PACKAGES+=(nodejs npm)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

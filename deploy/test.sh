@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds Loket and runs every test (ctest) against a throwaway PostgreSQL 15 in a temporary directory on
-# a free port. Independent of ./var and of a running demo. Exits with ctest's status.
+# Builds Loket (C++ and web/) and runs every test (ctest, the browser tests in Chromium too) against a
+# throwaway PostgreSQL 15 in a temporary directory on a free port. Independent of ./var and of a
+# running demo. Exits with ctest's status.
 #
 # The tests get LOKET_TEST_PG (conninfo of the throwaway server; tests create their own databases) and
 # LOKET_BIN_DIR (build/bin). On exit, also on Ctrl-C, everything started here is stopped and the
@@ -12,9 +13,13 @@ cd "$(dirname "$0")/.."
 source deploy/pg.sh
 # shellcheck source=deploy/lib-common.sh
 source deploy/lib-common.sh
+# shellcheck source=deploy/lib-web.sh
+source deploy/lib-web.sh
 
 bash deploy/install-deps.sh
 loket_build build/loket-build.log
+# The browser tests (ctest web_browser) run the built pages and loket-web.
+loket_web_build build/web-build.log
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/loket-test.XXXXXX")
 chmod 0711 "$TMP"  # the postgres user needs to reach $TMP/pg

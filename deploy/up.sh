@@ -4,14 +4,16 @@
 #   created on the first run and reused after), creates database "loket", applies the migrations, loads
 #   deploy/seed/*.sql, creates the demo principals with one fresh token per role (revoking the previous
 #   demo tokens) in ./var/demo.env, and (re)starts loketd (127.0.0.1:7400) and loket-notifier in the
-#   background.
+#   background. The browser tier: installs web/'s packages (npm ci, when package-lock.json changed),
+#   builds the pages and loket-web, and starts loket-web (127.0.0.1:7480) with the key in
+#   var/edge.key that lets loketd believe the browsers' addresses it reports.
 # Safe to run again: it restarts loketd and issues new demo tokens; data in ./var/pg stays.
 # Stop everything with deploy/down.sh.
 #
 # Overrides (environment): LOKET_PG_PORT (5433), LOKET_LISTEN (127.0.0.1:7400), LOKET_ADMIN_LISTEN
 # (127.0.0.1:7401, Prometheus metrics), LOKET_WEBHOOK_URL and LOKET_SMTP_URL (the notifier's gateway
 # and SMTP server; default: files in var/outbox),
-# LOKET_BUILD_JOBS (ninja's default),
+# LOKET_BUILD_JOBS (ninja's default), LOKET_WEB_LISTEN (127.0.0.1:7480, loket-web),
 # LOKET_BIN_DIR (use the loketd and loket already built there; skips the build).
 set -euo pipefail
 if [[ -n "${LOKET_BIN_DIR:-}" ]]; then
@@ -25,9 +27,12 @@ source deploy/pg.sh
 source deploy/lib-common.sh
 # shellcheck source=deploy/lib-tokens.sh
 source deploy/lib-tokens.sh
+# shellcheck source=deploy/lib-web.sh
+source deploy/lib-web.sh
 
 PG_PORT=${LOKET_PG_PORT:-5433}
 LISTEN=${LOKET_LISTEN:-127.0.0.1:7400}
+WEB_LISTEN=${LOKET_WEB_LISTEN:-127.0.0.1:7480}
 ADMIN_LISTEN=${LOKET_ADMIN_LISTEN:-127.0.0.1:7401}
 OFFICE=bpp
 DEMO_CLINIC=pkm-klandasan-ilir  # Puskesmas Klandasan Ilir, from deploy/seed/0001_balikpapan.sql
@@ -56,6 +61,7 @@ fi
 for b in loketd loket; do
   [[ -x "$BIN/$b" ]] || die "$BIN/$b not found"
 done
+loket_web_build var/log/web-build.log || die "building web/ failed (log: var/log/web-build.log)"
 
 echo "Starting PostgreSQL in var/pg on 127.0.0.1:$PG_PORT ..."
 pg_start var/pg "$PG_PORT"
@@ -68,7 +74,10 @@ ROUTER_LOG=var/log/loket-router.log
 # Spontan: loket-scheduler (slots.allocate).
 SCHEDULER_PID_FILE=var/run/loket-scheduler.pid
 SCHEDULER_LOG=var/log/loket-scheduler.log
-for f in "$NOTIFIER_PID_FILE" "$ROUTER_PID_FILE" "$SCHEDULER_PID_FILE"; do
+# The browser's door: loket-web.
+WEB_PID_FILE=var/run/loket-web.pid
+WEB_LOG=var/log/loket-web.log
+for f in "$WEB_PID_FILE" "$NOTIFIER_PID_FILE" "$ROUTER_PID_FILE" "$SCHEDULER_PID_FILE"; do
   if [[ -f "$f" ]]; then
     echo "Stopping the running $(basename "$f" .pid) ..."
     loket_stop_pidfile "$f"
@@ -80,6 +89,22 @@ if [[ -f "$PID_FILE" ]]; then
 fi
 if loket_port_in_use "${LISTEN##*:}"; then
   die "something already listens on $LISTEN (a loketd not started by up.sh?); stop it first"
+fi
+if loket_port_in_use "${WEB_LISTEN##*:}"; then
+  die "something already listens on $WEB_LISTEN (a loket-web not started by up.sh?); stop it first"
+fi
+
+# loket-web's key: with it, loketd believes the browser address loket-web reports (sign-in throttling
+# per address). Made once; only loketd and loket-web read it.
+EDGE_KEY_FILE=var/edge.key
+if [[ ! -s "$EDGE_KEY_FILE" ]]; then
+  (umask 077 && openssl rand -hex 32 >"$EDGE_KEY_FILE.tmp" && mv -f "$EDGE_KEY_FILE.tmp" "$EDGE_KEY_FILE")
+fi
+chmod 0600 "$EDGE_KEY_FILE"
+EDGE_FLAGS=()
+loketd_flags=$("$BIN/loketd" --helpfull 2>&1 || true)
+if [[ "$loketd_flags" == *edge_key_file* ]]; then
+  EDGE_FLAGS=(--edge_key_file="$PWD/$EDGE_KEY_FILE")
 fi
 
 PG_ADMIN="host=127.0.0.1 port=$PG_PORT user=postgres dbname=postgres"
@@ -119,7 +144,7 @@ echo "Starting loketd on $LISTEN ..."
 } >>"$LOG"
 # setsid: its own session, so that closing this terminal or Ctrl-C here leaves it running.
 nohup setsid "$BIN/loketd" --listen="$LISTEN" --db="$DB" --pool_size=8 \
-  --admin_listen="$ADMIN_LISTEN" >>"$LOG" 2>&1 </dev/null &
+  --admin_listen="$ADMIN_LISTEN" "${EDGE_FLAGS[@]}" >>"$LOG" 2>&1 </dev/null &
 pid=$!
 echo "$pid" >"$PID_FILE"
 
@@ -160,6 +185,32 @@ nohup setsid "$BIN/loket-router" --addr="$LISTEN" --token="$worker_token" --plan
   >>"$ROUTER_LOG" 2>&1 </dev/null &
 echo "$!" >"$ROUTER_PID_FILE"
 
+# The browser tier: the pages and Connect/gRPC-Web, forwarded to loketd. Stateless: the session is
+# loketd's token in an HttpOnly cookie.
+echo "Starting loket-web on $WEB_LISTEN ..."
+{
+  echo
+  echo "=== $(date -u +%Y-%m-%dT%H:%M:%SZ) deploy/up.sh starts loket-web"
+} >>"$WEB_LOG"
+nohup setsid node web/dist/server/main.js --listen "$WEB_LISTEN" --loketd "$LISTEN" \
+  --static "$PWD/web/dist/app" --edge-key-file "$PWD/$EDGE_KEY_FILE" >>"$WEB_LOG" 2>&1 </dev/null &
+echo "$!" >"$WEB_PID_FILE"
+if ! loket_web_healthy "http://$WEB_LISTEN"; then
+  tail -n 20 "$WEB_LOG" >&2
+  die "loket-web is not healthy after 20 s (log: $WEB_LOG); stop everything with deploy/down.sh"
+fi
+
+# The demo sign-ins for the pages (LOKET_WEB_USER_<ROLE>, LOKET_WEB_PASSWORD_<ROLE> in var/demo.env).
+signins=""
+unquote() { local v=${1#[\"\']}; echo "${v%[\"\']}"; }
+while IFS='=' read -r var user; do
+  role=${var#export LOKET_WEB_USER_}
+  user=$(unquote "$user")
+  password=$(unquote "$(sed -n "s/^export LOKET_WEB_PASSWORD_${role}=//p" var/demo.env)")
+  signins+=$(printf '\n    %-10s %-24s %s' "$(tr '[:upper:]' '[:lower:]' <<<"$role")" "$user" "$password")
+done < <(grep '^export LOKET_WEB_USER_' var/demo.env || true)
+[[ -n "$signins" ]] || signins=$'\n    (none in var/demo.env)'
+
 cat <<EOF
 
 Loket is up.
@@ -167,11 +218,14 @@ Loket is up.
   notifier    pid $(cat "$NOTIFIER_PID_FILE"), log $NOTIFIER_LOG; messages in var/outbox/ (webhook/, email/)
   router      pid $(cat "$ROUTER_PID_FILE"), log $ROUTER_LOG; couriers Budi Santoso and Rina Wulandari
   scheduler   pid $(cat "$SCHEDULER_PID_FILE"), log $SCHEDULER_LOG (appointment slots)
+  loket-web   pid $(cat "$WEB_PID_FILE") on $WEB_LISTEN, log $WEB_LOG
   PostgreSQL  127.0.0.1:$PG_PORT, database loket, data in var/pg (log var/pg/log)
   tokens      var/demo.env: LOKET_ADDR and LOKET_TOKEN_{$(IFS=,; tr '[:lower:]' '[:upper:]' <<<"${DEMO_ROLES[*]}")}
               (re-running deploy/up.sh revokes them and writes new ones)
 
-Try it (the full walkthrough is in README.md):
+In the browser: http://$WEB_LISTEN/ with a demo sign-in (role, user name, password; kept in var/demo.env):$signins
+
+Try it in a shell (the full walkthrough is in README.md):
   source var/demo.env
   export LOKET_TOKEN=\$LOKET_TOKEN_CLINIC     # staff of Puskesmas Klandasan Ilir
   $BIN/loket whoami
