@@ -2,6 +2,10 @@
 //
 //   node dist/server/main.js --listen 127.0.0.1:7480 --loketd 127.0.0.1:7400 --static dist/app
 //       --edge-key-file FILE [--secure-cookies] [--tls-cert FILE --tls-key FILE] [--origin URL]...
+//       [--log-requests=false]
+//
+// --origin: another origin the pages are served under (a proxy in front that rewrites Host);
+// --secure-cookies: TLS ends in front of loket-web; --log-requests=false: no line per request.
 //
 // One HTTP server: RPCs (Connect and gRPC-Web, POST /loket.v1.CaseService/GetCase) are checked
 // (session.ts) and forwarded to loketd over gRPC (proxy.ts); GET /healthz asks loketd's health
@@ -53,12 +57,14 @@ interface Flags {
   tlsCert: string;
   tlsKey: string;
   origins: string[];
+  logRequests: boolean;
 }
 
 function usage(msg: string): never {
   process.stderr.write(
     `loket-web: ${msg}\nusage: node dist/server/main.js [--listen HOST:PORT] [--loketd HOST:PORT|URL] ` +
-      `[--static DIR] [--edge-key-file FILE] [--secure-cookies] [--tls-cert FILE --tls-key FILE] [--origin URL]...\n`,
+      `[--static DIR] [--edge-key-file FILE] [--secure-cookies] [--tls-cert FILE --tls-key FILE] [--origin URL]... ` +
+      `[--log-requests=false]\n`,
   );
   process.exit(2);
 }
@@ -73,6 +79,7 @@ function parseFlags(argv: string[]): Flags {
     tlsCert: "",
     tlsKey: "",
     origins: [],
+    logRequests: true,
   };
   for (let i = 0; i < argv.length; i++) {
     let [name, value] = argv[i].split(/=(.*)/s, 2) as [string, string | undefined];
@@ -86,6 +93,7 @@ function parseFlags(argv: string[]): Flags {
       case "--tls-cert": f.tlsCert = take(); break;
       case "--tls-key": f.tlsKey = take(); break;
       case "--origin": f.origins.push(take().replace(/\/+$/, "")); break;
+      case "--log-requests": f.logRequests = (value ?? "true") !== "false"; break;
       case "--help": case "-h": usage("the browser edge of Loket");
       default: usage(`unknown flag ${name}`);
     }
@@ -162,7 +170,7 @@ async function main() {
     const url = new URL(req.url ?? "/", "http://loket-web");
     const info: RequestInfo = { clientAddr: clientAddr(req) };
     // One line per request: no address, no query, no body (they may carry personal data).
-    res.on("close", () => {
+    if (flags.logRequests) res.on("close", () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const path = url.pathname.length > 120 ? url.pathname.slice(0, 120) + "..." : url.pathname;
       log(`${req.method} ${path} ${res.statusCode}${info.code ? " " + info.code : ""} ${ms.toFixed(1)}ms`);
