@@ -218,7 +218,7 @@ async function main() {
         { cert: readFileSync(flags.tlsCert), key: readFileSync(flags.tlsKey), allowHTTP1: true },
         handle as never,
       )
-    : http.createServer({ requestTimeout: 0 }, handle);
+    : http.createServer(handle);
 
   const { host, port } = hostPort(flags.listen);
   await new Promise<void>((resolve, reject) => {
