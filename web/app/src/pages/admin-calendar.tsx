@@ -198,7 +198,7 @@ function CloseCounter({ t, counters }: { t: T; counters: CounterStatus[] }) {
       </label>
       <label class="pb-field">
         <span>{t("admin.reason")}</span>
-        <input required value={reason} onInput={(e) => setReason((e.target as HTMLInputElement).value)} />
+        <input type="text" required value={reason} onInput={(e) => setReason((e.target as HTMLInputElement).value)} />
       </label>
       <label class="check">
         <input type="checkbox" required checked={sure} onChange={(e) => setSure((e.target as HTMLInputElement).checked)} /> {t("admin.sure")}
@@ -233,7 +233,7 @@ function CloseDay({ t }: { t: T }) {
       </label>
       <label class="pb-field">
         <span>{t("admin.reason")}</span>
-        <input required value={reason} onInput={(e) => setReason((e.target as HTMLInputElement).value)} />
+        <input type="text" required value={reason} onInput={(e) => setReason((e.target as HTMLInputElement).value)} />
       </label>
       <label class="check">
         <input type="checkbox" required checked={sure} onChange={(e) => setSure((e.target as HTMLInputElement).checked)} /> {t("admin.sure")}

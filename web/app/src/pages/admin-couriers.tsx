@@ -112,7 +112,7 @@ function AddCourier({ t, free, onDone }: { t: T; free: Principal[]; onDone: () =
       </label>
       <label class="pb-field">
         <span>{t("admin.name")}</span>
-        <input required autocomplete="off" value={name} aria-invalid={act.field === "name" ? true : undefined} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
+        <input type="text" required autocomplete="off" value={name} aria-invalid={act.field === "name" ? true : undefined} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
       </label>
       <label class="pb-field">
         <span>{t("admin.phone")}</span>

@@ -184,7 +184,7 @@ function TokenOnce({ t, token, onClose }: { t: T; token: CreateTokenResponse; on
       </p>
       <label class="pb-field">
         <span>{t("admin.tokenLabel")}</span>
-        <input ref={input} readOnly value={token.token} class="mono admin-token__value" onFocus={(e) => (e.target as HTMLInputElement).select()} />
+        <input type="text" ref={input} readOnly value={token.token} class="mono admin-token__value" onFocus={(e) => (e.target as HTMLInputElement).select()} />
       </label>
       <div class="row">
         <button type="button" onClick={copy}>
@@ -236,7 +236,7 @@ function PasswordForm({ t, p, headingRef, onDone, onClose }: { t: T; p: Principa
       </h3>
       <label class="pb-field">
         <span>{t("admin.username")}</span>
-        <input name="username" required autocomplete="off" minLength={3} maxLength={64} pattern="[A-Za-z0-9._\-]{3,64}" aria-describedby="admin-un-hint" aria-invalid={act.field === "username" ? true : undefined} value={username} onInput={(e) => setUsername((e.target as HTMLInputElement).value)} />
+        <input type="text" name="username" required autocomplete="off" minLength={3} maxLength={64} pattern="[A-Za-z0-9._\-]{3,64}" aria-describedby="admin-un-hint" aria-invalid={act.field === "username" ? true : undefined} value={username} onInput={(e) => setUsername((e.target as HTMLInputElement).value)} />
         <small id="admin-un-hint">{t("admin.usernameHint")}</small>
       </label>
       <label class="pb-field">
@@ -283,7 +283,7 @@ function CreatePrincipal({ t, clinics, onCreated }: { t: T; clinics: Clinic[]; o
       <h3 id="admin-create-h">{t("admin.create")}</h3>
       <label class="pb-field">
         <span>{t("admin.name")}</span>
-        <input name="name" required autocomplete="off" aria-invalid={act.field === "name" ? true : undefined} value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
+        <input type="text" name="name" required autocomplete="off" aria-invalid={act.field === "name" ? true : undefined} value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
       </label>
       <label class="pb-field">
         <span>{t("admin.role")}</span>
@@ -311,7 +311,7 @@ function CreatePrincipal({ t, clinics, onCreated }: { t: T; clinics: Clinic[]; o
       {role === Role.COURIER ? (
         <label class="pb-field">
           <span>{t("admin.courierId")}</span>
-          <input name="courier_id" autocomplete="off" value={courierId} onInput={(e) => setCourierId((e.target as HTMLInputElement).value)} />
+          <input type="text" name="courier_id" autocomplete="off" value={courierId} onInput={(e) => setCourierId((e.target as HTMLInputElement).value)} />
         </label>
       ) : null}
       <button type="submit" disabled={act.busy !== null}>
@@ -337,7 +337,7 @@ function RevokeToken({ t }: { t: T }) {
       <h3 id="admin-revoke-h">{t("admin.revoke")}</h3>
       <label class="pb-field">
         <span>{t("admin.tokenId")}</span>
-        <input name="token_id" required inputMode="numeric" pattern="[0-9]+" autocomplete="off" value={id} onInput={(e) => setId((e.target as HTMLInputElement).value)} />
+        <input type="text" name="token_id" required inputMode="numeric" pattern="[0-9]+" autocomplete="off" value={id} onInput={(e) => setId((e.target as HTMLInputElement).value)} />
       </label>
       <button type="submit" class="danger" disabled={act.busy !== null}>
         {t("admin.revokeGo")}

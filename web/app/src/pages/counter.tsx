@@ -92,6 +92,7 @@ export default function CounterPage() {
   const counters = board?.counters ?? [];
   const mine = counters.find((c) => c.id === counterId);
   const current: Ticket | undefined = local === undefined ? mine?.serving : local ?? undefined;
+  const svc = (code: string) => permitTypes.find((p) => p.code === code)?.name ?? code;
   const counterName = (id: string) => {
     const c = counters.find((x) => x.id === id);
     return c ? c.name : id;
@@ -186,11 +187,10 @@ export default function CounterPage() {
   return (
     <Page title={t("counter.title")}>
       <div class="counter-page">
-        <section class="counter-head" aria-labelledby="counter-pick-h">
-          <h2 id="counter-pick-h" class="visually-hidden">{t("counter.pick")}</h2>
+        <div class="counter-head">
           <label class="pb-field counter-pick">
             <span>{t("counter.pick")}</span>
-            <select value={counterId} onChange={(e) => pickCounter((e.target as HTMLSelectElement).value)}>
+            <select name="counter" value={counterId} onChange={(e) => pickCounter((e.target as HTMLSelectElement).value)}>
               <option value="">{t("counter.pickNone")}</option>
               {counters.map((c) => (
                 <option value={c.id} key={c.id}>
@@ -204,7 +204,7 @@ export default function CounterPage() {
           <p class={`counter-conn counter-conn--${watch.state === "live" ? "live" : "down"}`} role="status">
             {watch.state === "live" ? t("counter.live") : t("counter.reconnecting")}
           </p>
-        </section>
+        </div>
 
         <section class="counter-current" aria-labelledby="counter-current-h">
           <h2 id="counter-current-h">
@@ -215,7 +215,7 @@ export default function CounterPage() {
             <div class="counter-ticket" data-current-ticket={current.label}>
               <p class="counter-ticket__label">{current.label}</p>
               <p class="counter-ticket__meta">
-                {current.service} · {current.name} · {t(laneKey(current.lane))}
+                {svc(current.service)} · {current.name} · {t(laneKey(current.lane))}
                 {current.seated ? ` · ${t("counter.seated")}` : ""}
               </p>
               <p class="counter-ticket__meta">{t("counter.calledAt", { time: officeTime(current.calledAt), calls: current.calls })}</p>
@@ -301,7 +301,7 @@ export default function CounterPage() {
                   {waiting.map((w) => (
                     <tr key={String(w.id)} data-ticket={w.label}>
                       <th scope="row">{w.label}</th>
-                      <td>{w.service}</td>
+                      <td>{svc(w.service)}</td>
                       <td>{w.name}</td>
                       <td>
                         {t(laneKey(w.lane))}
@@ -388,7 +388,7 @@ function CheckInPanel({ t, permitTypes, onIssued }: { t: T; permitTypes: PermitT
         {mode === "appt" ? (
           <label class="pb-field">
             <span>{t("counter.code")}</span>
-            <input
+            <input type="text"
               name="appointment_code"
               required
               autocomplete="off"
@@ -404,7 +404,7 @@ function CheckInPanel({ t, permitTypes, onIssued }: { t: T; permitTypes: PermitT
           <>
             <label class="pb-field">
               <span>{t("counter.name")}</span>
-              <input name="name" required autocomplete="off" aria-invalid={invalid("name")} value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
+              <input type="text" name="name" required autocomplete="off" aria-invalid={invalid("name")} value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
             </label>
             <label class="pb-field">
               <span>{t("counter.phone")}</span>
@@ -433,7 +433,7 @@ function CheckInPanel({ t, permitTypes, onIssued }: { t: T; permitTypes: PermitT
             </label>
             <label class="pb-field">
               <span>{t("counter.caseId")}</span>
-              <input name="case_id" inputMode="numeric" pattern="[0-9]*" autocomplete="off" aria-invalid={invalid("case_id")} value={caseId} onInput={(e) => setCaseId((e.target as HTMLInputElement).value)} />
+              <input type="text" name="case_id" inputMode="numeric" pattern="[0-9]*" autocomplete="off" aria-invalid={invalid("case_id")} value={caseId} onInput={(e) => setCaseId((e.target as HTMLInputElement).value)} />
             </label>
           </>
         )}
@@ -551,16 +551,16 @@ function RedirectPanel({ t, visit, alternatives, onDone }: { t: T; visit: Visit;
           </label>
           <label class="pb-field">
             <span>{t("counter.address")}</span>
-            <input required value={address} aria-invalid={act.field === "address" ? true : undefined} onInput={(e) => setAddress((e.target as HTMLInputElement).value)} />
+            <input type="text" required value={address} aria-invalid={act.field === "address" ? true : undefined} onInput={(e) => setAddress((e.target as HTMLInputElement).value)} />
           </label>
           <div class="pb-row">
             <label class="pb-field">
               <span>{t("counter.lat")}</span>
-              <input inputMode="decimal" value={lat} onInput={(e) => setLat((e.target as HTMLInputElement).value)} />
+              <input type="text" inputMode="decimal" value={lat} onInput={(e) => setLat((e.target as HTMLInputElement).value)} />
             </label>
             <label class="pb-field">
               <span>{t("counter.lon")}</span>
-              <input inputMode="decimal" value={lon} onInput={(e) => setLon((e.target as HTMLInputElement).value)} />
+              <input type="text" inputMode="decimal" value={lon} onInput={(e) => setLon((e.target as HTMLInputElement).value)} />
             </label>
           </div>
           <button type="submit" disabled={act.busy !== null}>

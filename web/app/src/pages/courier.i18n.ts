@@ -3,6 +3,8 @@ import type { Catalog } from "../i18n";
 export const courierCatalog: Catalog = {
   id: {
     "courier.title": "Rute hari ini",
+    "courier.day": "Tanggal rute",
+    "courier.titleDay": "Rute {day}",
     "courier.who": "{name} · kapasitas {capacity} berkas · shift {from}–{to}",
     "courier.planStale": "Rute sedang direncanakan ulang; urutan bisa berubah.",
     "courier.planned": "Direncanakan {time} · {km} km",
@@ -65,6 +67,8 @@ export const courierCatalog: Catalog = {
   },
   en: {
     "courier.title": "Today's route",
+    "courier.day": "Route date",
+    "courier.titleDay": "Route for {day}",
     "courier.who": "{name} · capacity {capacity} bundles · shift {from}–{to}",
     "courier.planStale": "The route is being planned again; the order may change.",
     "courier.planned": "Planned {time} · {km} km",

@@ -5,10 +5,11 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { StopKind, StopState, StopFailureReason, type GetRouteResponse, type Stop } from "@gen/loket/v1/courier_pb.js";
 import { clients } from "../api";
-import { useT } from "../i18n";
+import { useT, formatDate } from "../i18n";
 import { Page } from "../layout";
 import { sha256Hex } from "../sha256";
-import { useActions, officeTime, type Actions } from "./counter-actions";
+import { useActions, officeTime, officeToday, type Actions } from "./counter-actions";
+import type { RouteProps } from "../router";
 import { StatusLine } from "./counter-ui";
 import { SignaturePad, type SignatureHandle } from "./courier-signature";
 import { courierCatalog } from "./courier.i18n";
@@ -33,9 +34,16 @@ function mapUrl(s: Stop): string {
 
 const taking = (s: Stop) => s.kind === StopKind.PICKUP || s.kind === StopKind.COLLECT;
 
-export default function CourierPage() {
+export default function CourierPage({ query }: RouteProps) {
   const t = useT(courierCatalog);
   const act = useActions(t);
+  const [day, setDay] = useState(query?.get("day") || officeToday());
+  const dayRef = useRef(day);
+  dayRef.current = day;
+  const askedDay = query?.get("day") || "";
+  useEffect(() => {
+    if (askedDay) setDay(askedDay);
+  }, [askedDay]);
   const [route, setRoute] = useState<GetRouteResponse | undefined>(undefined);
   const [loadedAt, setLoadedAt] = useState<Date | undefined>(undefined);
   const [loading, setLoading] = useState(true);
@@ -43,7 +51,7 @@ export default function CourierPage() {
   const load = async () => {
     setLoading(true);
     try {
-      const r = await clients.courier.getRoute({});
+      const r = await clients.courier.getRoute({ day: dayRef.current });
       setRoute(r);
       setLoadedAt(new Date());
       if (act.status?.kind === "error") act.setStatus(null);
@@ -57,6 +65,8 @@ export default function CourierPage() {
 
   useEffect(() => {
     void load();
+  }, [day]);
+  useEffect(() => {
     const id = setInterval(() => {
       if (document.visibilityState === "visible") void load();
     }, 60000);
@@ -78,7 +88,7 @@ export default function CourierPage() {
   const activeIdx = stops.findIndex((s) => s.state === StopState.PLANNED || s.state === StopState.ARRIVED);
 
   return (
-    <Page title={t("courier.title")} class="courier">
+    <Page title={day === officeToday() ? t("courier.title") : t("courier.titleDay", { day: formatDate(day) })} class="courier">
       {c ? <p class="courier-who">{t("courier.who", { name: c.name, capacity: c.capacity, from: c.shiftStarts, to: c.shiftEnds })}</p> : null}
       {plan ? (
         <p class="courier-plan muted">
@@ -87,6 +97,10 @@ export default function CourierPage() {
         </p>
       ) : null}
       <div class="courier-bar">
+        <label class="pb-field courier-day">
+          <span>{t("courier.day")}</span>
+          <input type="date" value={day} onChange={(e) => setDay((e.target as HTMLInputElement).value || officeToday())} />
+        </label>
         <button type="button" class="secondary small" onClick={() => void load()} disabled={loading}>
           {t("courier.refresh")}
         </button>
@@ -275,7 +289,7 @@ function ConfirmForm({ t, stop: s, act, onDone }: { t: T; stop: Stop; act: Actio
       <h3 id={`confirm-${s.id}-h`}>{t("courier.confirmTitle")}</h3>
       <label class="pb-field">
         <span>{t("courier.receiver")}</span>
-        <input name="receiver" required autocomplete="name" value={receiver} aria-invalid={act.field === "receiver_name" ? true : undefined} onInput={(e) => setReceiver((e.target as HTMLInputElement).value)} />
+        <input type="text" name="receiver" required autocomplete="name" value={receiver} aria-invalid={act.field === "receiver_name" ? true : undefined} onInput={(e) => setReceiver((e.target as HTMLInputElement).value)} />
       </label>
       <fieldset class="pb-radios">
         <legend>{t("courier.proof")}</legend>

@@ -112,13 +112,13 @@ export default function KioskPage() {
           {step === "appt" ? (
             <label class="pb-field">
               <span>{t("kiosk.code")}</span>
-              <input name="appointment_code" required autocomplete="off" autocapitalize="characters" value={code} aria-invalid={act.field ? true : undefined} onInput={(e) => setCode((e.target as HTMLInputElement).value)} />
+              <input type="text" name="appointment_code" required autocomplete="off" autocapitalize="characters" value={code} aria-invalid={act.field ? true : undefined} onInput={(e) => setCode((e.target as HTMLInputElement).value)} />
             </label>
           ) : (
             <>
               <label class="pb-field">
                 <span>{t("kiosk.name")}</span>
-                <input name="name" required autocomplete="off" value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
+                <input type="text" name="name" required autocomplete="off" value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
               </label>
               <label class="pb-field">
                 <span>{t("kiosk.service")}</span>

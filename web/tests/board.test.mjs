@@ -1,0 +1,125 @@
+// The waiting-room board: a counter calls the next ticket in one browser context and the board,
+// open in a second context signed in as the display, shows and announces it within two seconds;
+// loket-web restarted under the board: it says it is reconnecting, then recovers by itself.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startStack, openBrowser, signIn, axeCheck, screenshot } from "./harness.mjs";
+
+let stack;
+let browser;
+
+// speechSynthesis recorded instead of spoken (CSP does not apply to init scripts).
+function recordSpeech() {
+  window.__spoken = [];
+  const fake = {
+    speaking: false,
+    pending: false,
+    paused: false,
+    speak(u) {
+      window.__spoken.push({ text: u.text, lang: u.lang });
+    },
+    cancel() {},
+    pause() {},
+    resume() {},
+    getVoices() {
+      return [];
+    },
+    addEventListener() {},
+    removeEventListener() {},
+  };
+  Object.defineProperty(window, "speechSynthesis", { value: fake, configurable: true });
+}
+
+before(async () => {
+  stack = await startStack();
+  browser = await openBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+async function walkIn(page, name) {
+  await page.getByLabel(/Tanpa janji|No appointment/).check();
+  await page.fill('input[name="name"]', name);
+  await page.selectOption('select[name="service"]', "SIP_PERAWAT");
+  await page.fill('input[name="temperature"]', "36.6");
+  await page.click('.counter-checkin button[type="submit"]');
+  const slip = page.locator(".counter-checkin .ticket-slip");
+  await slip.waitFor({ timeout: 10_000 });
+  return slip.getAttribute("data-ticket");
+}
+
+test("a call at the counter is shown and announced on the board; the board survives a loket-web restart", async () => {
+  const counterCtx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const boardCtx = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+  await boardCtx.addInitScript(recordSpeech);
+  const counter = await counterCtx.newPage();
+  const board = await boardCtx.newPage();
+  try {
+    await signIn(counter, stack.webUrl, stack.users.counter);
+    await counter.waitForURL(/#\/counter/);
+    await signIn(board, stack.webUrl, stack.users.display);
+    await board.waitForURL(/#\/board/);
+    await board.waitForSelector('#board[data-state="live"]', { timeout: 15_000 });
+
+    // The clerk sits at counter C1 and issues two walk-in tickets.
+    await counter.waitForSelector('select option[value="C1"]', { state: "attached", timeout: 15_000 });
+    await counter.selectOption('select[name="counter"]', "C1");
+    const first = await walkIn(counter, "Rudi Hartono");
+    const second = await walkIn(counter, "Siti Aminah");
+    assert.match(first, /^W-\d+/);
+    assert.notEqual(first, second);
+    await counter.waitForSelector(`tr[data-ticket="${second}"]`, { timeout: 10_000 });
+
+    // N (not while typing in a field) calls the next ticket to C1.
+    await counter.locator("h1").click();
+    const t0 = Date.now();
+    await counter.keyboard.press("n");
+    await counter.waitForSelector(`[data-current-ticket="${first}"]`, { timeout: 10_000 });
+    await board.waitForSelector(`#board[data-last-call="${first}|C1"]`, { timeout: 2_000 + 3_000 });
+    await board.waitForFunction((label) => window.__spoken.some((s) => s.text.includes(label)), first, { timeout: 4_000 });
+    const elapsed = Date.now() - t0;
+    assert.ok(elapsed < 5_000, `board announced after ${elapsed} ms`);
+    const spoken = await board.evaluate(() => window.__spoken);
+    const said = spoken.find((s) => s.text.includes(first));
+    assert.equal(said.text, `Nomor antrean ${first}, silakan ke loket 1`);
+    assert.equal(said.lang, "id-ID");
+    assert.equal(await board.locator(".board-last__text").textContent(), said.text);
+    assert.equal(await board.locator('[data-counter="C1"] .board-counter__ticket').getAttribute("data-ticket"), first);
+    // Typing the shortcut letters into a field does nothing.
+    await counter.focus('input[name="name"]');
+    await counter.keyboard.type("nsxd");
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(await counter.inputValue('input[name="name"]'), "nsxd");
+    assert.equal(await counter.locator("[data-current-ticket]").getAttribute("data-current-ticket"), first);
+    assert.equal(await board.evaluate(() => window.__spoken.length), spoken.length);
+    await counter.fill('input[name="name"]', "");
+    assert.deepEqual(await axeCheck(counter), []);
+    await screenshot(counter, "counter");
+
+    assert.deepEqual(await axeCheck(board), []);
+    await screenshot(board, "board");
+
+    // loket-web goes away under the board: it says so and hides the numbers, then recovers.
+    const restart = stack.restartWeb();
+    await board.waitForSelector('#board[data-state="reconnecting"]', { timeout: 15_000 });
+    assert.equal(await board.locator(".board-counter__ticket").count(), 0);
+    assert.match(await board.locator(".board-down__big").textContent(), /Menyambung ulang/);
+    await screenshot(board, "board-reconnecting");
+    await restart;
+    await board.waitForSelector('#board[data-state="live"]', { timeout: 30_000 });
+    assert.equal(await board.locator('[data-counter="C1"] .board-counter__ticket').getAttribute("data-ticket"), first);
+
+    // And it still follows the counter: the next call is announced.
+    await counter.locator("h1").click();
+    await counter.keyboard.press("d");
+    await counter.waitForSelector(".counter-ticket--none", { timeout: 10_000 });
+    await counter.keyboard.press("n");
+    await board.waitForSelector(`#board[data-last-call="${second}|C1"]`, { timeout: 5_000 });
+    await board.waitForFunction((label) => window.__spoken.some((s) => s.text.includes(label)), second, { timeout: 4_000 });
+  } finally {
+    await counterCtx.close();
+    await boardCtx.close();
+  }
+});
