@@ -36,7 +36,9 @@ WEB_LISTEN=${LOKET_WEB_LISTEN:-127.0.0.1:7480}
 ADMIN_LISTEN=${LOKET_ADMIN_LISTEN:-127.0.0.1:7401}
 OFFICE=bpp
 DEMO_CLINIC=pkm-klandasan-ilir  # Puskesmas Klandasan Ilir, from deploy/seed/0001_balikpapan.sql
-DEMO_ROLES=(admin officer approver counter clinic courier worker)
+DEMO_ROLES=(admin officer approver counter clinic courier worker display)
+# People sign in to the pages with a password; the worker is a machine and keeps only its token.
+DEMO_PEOPLE=(admin officer approver counter clinic courier display)
 DB="host=127.0.0.1 port=$PG_PORT user=postgres dbname=loket"
 PID_FILE=var/run/loketd.pid
 LOG=var/log/loketd.log
@@ -164,6 +166,10 @@ for ((i = 0; ; i++)); do
   sleep 0.2
 done
 
+echo "Setting the demo sign-ins for the pages ..."
+loket_write_demo_passwords "$BIN" "$LISTEN" "$DB" "$OFFICE" var/demo.env "${DEMO_PEOPLE[@]}" ||
+  die "setting the demo passwords failed"
+
 # The notifier delivers to files in var/outbox/ unless LOKET_WEBHOOK_URL / LOKET_SMTP_URL name a
 # real SMS/WhatsApp gateway and SMTP server.
 echo "Starting loket-notifier ..."
@@ -204,11 +210,12 @@ fi
 signins=""
 unquote() { local v=${1#[\"\']}; echo "${v%[\"\']}"; }
 while IFS='=' read -r var user; do
-  role=${var#export LOKET_WEB_USER_}
+  role=${var#export }
+  role=${role#LOKET_WEB_USER_}
   user=$(unquote "$user")
-  password=$(unquote "$(sed -n "s/^export LOKET_WEB_PASSWORD_${role}=//p" var/demo.env)")
+  password=$(unquote "$(sed -En "s/^(export )?LOKET_WEB_PASSWORD_${role}=//p" var/demo.env)")
   signins+=$(printf '\n    %-10s %-24s %s' "$(tr '[:upper:]' '[:lower:]' <<<"$role")" "$user" "$password")
-done < <(grep '^export LOKET_WEB_USER_' var/demo.env || true)
+done < <(grep -E '^(export )?LOKET_WEB_USER_' var/demo.env || true)
 [[ -n "$signins" ]] || signins=$'\n    (none in var/demo.env)'
 
 cat <<EOF
