@@ -2,7 +2,7 @@
 # The edge's cost (issue 9): GetCase and SubmitApplication through loket-web (Connect, binary and
 # JSON) beside direct gRPC to loketd, same run, 8 clients (bench/web_edge_bench.mjs).
 #
-#   bench/run_web_edge_bench.sh [CALLS]      default 3000 calls per mode; CLIENTS=8
+#   bench/run_web_edge_bench.sh [CALLS]      default 3000 calls per mode; CLIENTS=8, ROUNDS=3
 #
 # Starts its own PostgreSQL (fsync on, as in production), loketd and loket-web (neither logs a line
 # per request), stops them at exit. Needs build/bin (or LOKET_BIN_DIR) and a built web/
@@ -14,6 +14,7 @@ source deploy/lib-stack.sh
 BIN=${LOKET_BIN_DIR:-$PWD/build/bin}
 CALLS=${1:-3000}
 CLIENTS=${CLIENTS:-8}
+ROUNDS=${ROUNDS:-3}
 [[ -f web/dist/server/main.js ]] || { echo "run_web_edge_bench: build web/ first (npm run build)" >&2; exit 1; }
 
 loket_stack_begin loket-edge-bench
@@ -37,4 +38,4 @@ done
 echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), Node $(node --version)," \
   "PostgreSQL $(psql -X -At -d "$DB" -c 'SHOW server_version'), fsync $(psql -X -At -d "$DB" -c 'SHOW fsync')"
 node bench/web_edge_bench.mjs --web "http://$WEB" --grpc "$API" --token "$TOKEN" \
-  --clients "$CLIENTS" --calls "$CALLS"
+  --clients "$CLIENTS" --calls "$CALLS" --rounds "$ROUNDS"

@@ -4,7 +4,10 @@
 // calls per mode. Prints one line per (RPC, mode): calls/s, ratio to direct gRPC, p50 and p99.
 //
 //   node bench/web_edge_bench.mjs --web http://127.0.0.1:7480 --grpc 127.0.0.1:7400 --token TOKEN
-//       [--clients 8] [--calls 3000] [--warmup 200] [--json]
+//       [--clients 8] [--calls 3000] [--rounds 3] [--warmup 200] [--json]
+//
+// The modes take turns: each of --rounds rounds runs calls/rounds calls of every mode, so a change
+// in the machine's load during the run falls on all modes alike.
 //
 // TOKEN: a clinic's API token (SubmitApplication files a clinic submission; GetCase reads the
 // clinic's own case). Through loket-web it rides in the session cookie, as a browser's would.
@@ -34,6 +37,7 @@ const TOKEN = flag("token", process.env.LOKET_TOKEN ?? "");
 const CLIENTS = Number(flag("clients", "8"));
 const CALLS = Number(flag("calls", "3000"));
 const WARMUP = Number(flag("warmup", "200"));
+const ROUNDS = Number(flag("rounds", "3"));
 const JSON_OUT = process.argv.includes("--json");
 if (!TOKEN) {
   console.error("web_edge_bench: --token (a clinic's API token) is required");
@@ -120,7 +124,8 @@ const rpcs = [
 
 const results = [];
 console.log(
-  `web_edge_bench: ${CLIENTS} clients, ${CALLS} calls per mode (after ${WARMUP} warm-up calls), ` +
+  `web_edge_bench: ${CLIENTS} clients, ${CALLS} calls per mode in ${ROUNDS} alternating rounds ` +
+    `(after ${WARMUP} warm-up calls), ` +
     `loket-web ${WEB} (Connect over HTTP/1.1), loketd ${GRPC} (gRPC over HTTP/2)`,
 );
 console.log(
@@ -128,10 +133,21 @@ console.log(
     `${"p50_ms".padStart(7)} ${"p99_ms".padStart(7)} ${"errors".padStart(6)}`,
 );
 for (const rpc of rpcs) {
+  for (const m of modes) await drive(WARMUP, () => rpc.call(m));
+  const acc = new Map(modes.map((m) => [m.name, { lat: [], seconds: 0, errors: 0, firstError: undefined }]));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const m of modes) {
+      const r = await drive(Math.ceil(CALLS / ROUNDS), () => rpc.call(m));
+      const a = acc.get(m.name);
+      a.lat.push(...r.lat);
+      a.seconds += r.seconds;
+      a.errors += r.errors;
+      a.firstError ??= r.firstError;
+    }
+  }
   let direct;
   for (const m of modes) {
-    await drive(WARMUP, () => rpc.call(m));
-    const r = await drive(CALLS, () => rpc.call(m));
+    const r = acc.get(m.name);
     const sorted = r.lat.sort((a, b) => a - b);
     const perS = r.lat.length / r.seconds;
     direct ??= perS;
