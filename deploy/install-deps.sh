@@ -8,7 +8,7 @@ PACKAGES=(
   g++ cmake ninja-build ccache pkg-config
   # libraries (DESIGN.md section 10)
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libabsl-dev
-  libpqxx-dev libgtest-dev libgmock-dev libcurl4-openssl-dev prometheus-cpp-dev
+  libpqxx-dev libgtest-dev libgmock-dev libcurl4-openssl-dev prometheus-cpp-dev libsodium-dev
   # database
   postgresql-15
   # scripts and tests: tokens, UUIDs, hex dumps, SMTP sink for the notifier tests

@@ -13,6 +13,11 @@
 #                                   the courier one with courier id demo-courier-1) and a fresh token;
 #                                   writes FILE (mode 0600): export LOKET_ADDR=ADDR and
 #                                   export LOKET_TOKEN_<ROLE>=<token>, each with a comment line
+#   loket_write_demo_passwords BIN ADDR DB OFFICE FILE ROLE...
+#                                   for each ROLE: a fresh random password for principal "demo-ROLE",
+#                                   set through SessionService.SetPassword with FILE's admin token
+#                                   (user name demo-ROLE); appends LOKET_WEB_USER_<ROLE> and
+#                                   LOKET_WEB_PASSWORD_<ROLE> to FILE. Needs a running loketd.
 #
 # Tokens are 256 random bits shown as 64 lower-case hex characters; the table keeps only
 # sha256(the ASCII hex string), never the token (DESIGN.md section 6). The same rule is implemented by
@@ -122,4 +127,40 @@ SQL
     } >>"$tmp"
   done
   mv -f "$tmp" "$file"
+}
+
+loket_write_demo_passwords() {
+  if (($# < 6)); then
+    echo "usage: loket_write_demo_passwords BIN ADDR DB OFFICE FILE ROLE..." >&2
+    return 2
+  fi
+  local bin=$1 addr=$2 db=$3 office=$4 file=$5 role id password var admin
+  shift 5
+  admin=$(sed -n 's/^export LOKET_TOKEN_ADMIN=//p' "$file")
+  [[ -n "$admin" ]] || {
+    echo "lib-tokens: no LOKET_TOKEN_ADMIN in $file" >&2
+    return 1
+  }
+  for role in "$@"; do
+    id=$(loket_sql "$db" -v office="$office" -v name="demo-$role" -v role="$role" <<'SQL'
+SELECT id FROM principals WHERE office_id = :'office' AND name = :'name' AND role = :'role'
+ ORDER BY id LIMIT 1;
+SQL
+    ) || return 1
+    [[ -n "$id" ]] || {
+      echo "lib-tokens: no principal demo-$role" >&2
+      return 1
+    }
+    # 12 random bytes in base64url: 16 characters, easy to type from the screen.
+    password=$(openssl rand -base64 12 | tr '+/' '-_')
+    printf '%s\n' "$password" | LOKET_ADDR=$addr LOKET_TOKEN=$admin "$bin/loket" \
+      admin principal set-password "$id" --username "demo-$role" --password-file - >/dev/null ||
+      return 1
+    var=$(tr '[:lower:]' '[:upper:]' <<<"$role")
+    {
+      echo "# $role: sign in to the pages as demo-$role"
+      echo "export LOKET_WEB_USER_$var=demo-$role"
+      echo "export LOKET_WEB_PASSWORD_$var=$password"
+    } >>"$file"
+  done
 }

@@ -1,6 +1,7 @@
 // loketd: flags -> LoketServer -> serve until SIGTERM/SIGINT, then drain.
 #include <csignal>
 #include <cstdio>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,11 @@ ABSL_FLAG(std::string, admin_listen, "", "serve Prometheus /metrics on host:port
 ABSL_FLAG(std::string, quiet_hours, "21-7",
           "local hours START-END when non-urgent messages wait (office time), or off");
 ABSL_FLAG(int, notify_per_hour, 5, "messages to one address per hour at most; the rest wait");
+ABSL_FLAG(std::string, edge_key_file, "",
+          "file holding loket-web's key: calls that carry it may name the browser's address "
+          "(x-loket-client-addr) for sign-in throttling");
+ABSL_FLAG(int, session_hours, 12, "a signed-in session ends this many hours after sign-in");
+ABSL_FLAG(int, session_idle_minutes, 30, "a signed-in session ends after this long unused");
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("loketd: the Loket back-office gRPC server");
@@ -81,6 +87,23 @@ int main(int argc, char** argv) {
     return 2;
   }
   o.notification_policy.max_per_window = absl::GetFlag(FLAGS_notify_per_hour);
+  if (absl::GetFlag(FLAGS_session_hours) < 1 || absl::GetFlag(FLAGS_session_idle_minutes) < 1) {
+    std::fprintf(stderr, "loketd: --session_hours and --session_idle_minutes: at least 1\n");
+    return 2;
+  }
+  o.session_limits.absolute = absl::Hours(absl::GetFlag(FLAGS_session_hours));
+  o.session_limits.idle = absl::Minutes(absl::GetFlag(FLAGS_session_idle_minutes));
+  if (std::string path = absl::GetFlag(FLAGS_edge_key_file); !path.empty()) {
+    std::ifstream in(path);
+    std::string key;
+    std::getline(in, key);
+    if (key.size() < 32) {
+      std::fprintf(stderr, "loketd: --edge_key_file: %s must hold a key of 32+ characters\n",
+                   path.c_str());
+      return 2;
+    }
+    o.edge_key = key;
+  }
   auto server = loket::api::LoketServer::Start(o, *loket::SystemClock::Get());
   if (!server.ok()) {
     std::fprintf(stderr, "loketd: %s\n", server.status().ToString().c_str());

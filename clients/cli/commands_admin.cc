@@ -1,6 +1,8 @@
 // Commands about the server and the office rather than one case: health, who am I, the catalog and
 // calendar, and the admin's principals, tokens and partner clinics.
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -10,6 +12,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "loket/v1/admin.grpc.pb.h"
 #include "loket/v1/catalog.grpc.pb.h"
+#include "loket/v1/session.grpc.pb.h"
 
 namespace loket::cli {
 namespace {
@@ -142,6 +145,49 @@ int RevokeToken(const Invocation& in) {
   return in.Reply(reply, absl::StrCat("Token ", *id, " revoked.\n"));
 }
 
+// The password comes from a file or standard input, never from the command line (which other
+// users of the machine can read in the process list). One trailing newline is dropped.
+absl::StatusOr<std::string> ReadPassword(const std::string& path) {
+  std::stringstream ss;
+  if (path == "-") {
+    ss << std::cin.rdbuf();
+  } else {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return absl::InvalidArgumentError(absl::StrCat("--password-file: cannot read ", path));
+    ss << in.rdbuf();
+  }
+  std::string password = ss.str();
+  if (!password.empty() && password.back() == '\n') password.pop_back();
+  if (!password.empty() && password.back() == '\r') password.pop_back();
+  return password;
+}
+
+int SetPassword(const Invocation& in) {
+  absl::StatusOr<int64_t> id = in.IdArg(0);
+  if (!id.ok()) return in.UsageError(id.status().message());
+  absl::StatusOr<std::string> request_id = in.RequestId();
+  if (!request_id.ok()) return in.UsageError(request_id.status().message());
+  if (!in.args().Has("username")) return in.UsageError("--username is required");
+  if (!in.args().Has("password-file")) {
+    return in.UsageError("--password-file FILE is required ('-' reads standard input)");
+  }
+  absl::StatusOr<std::string> password = ReadPassword(in.args().Get("password-file"));
+  if (!password.ok()) return in.UsageError(password.status().message());
+  v1::SetPasswordRequest req;
+  req.set_request_id(*request_id);
+  req.set_principal_id(*id);
+  req.set_username(in.args().Get("username"));
+  req.set_password(*password);
+  auto stub = v1::SessionService::NewStub(in.session().channel());
+  v1::SetPasswordResponse reply;
+  grpc::Status status = in.session().Call(
+      [&](grpc::ClientContext& ctx) { return stub->SetPassword(&ctx, req, &reply); });
+  if (!status.ok()) return in.ServerError(status);
+  return in.Reply(reply, absl::StrCat("Principal ", reply.principal().id(), " signs in as ",
+                                      reply.principal().username(),
+                                      "; its earlier sessions have ended.\n"));
+}
+
 int Clinics(const Invocation& in) {
   auto stub = AdminStub(in);
   v1::ListClinicsRequest req;
@@ -161,10 +207,15 @@ std::vector<Command> AdminCommands() {
       {"catalog", "", "permit types, fees, service levels and documents", Catalog},
       {"holidays", "[--year Y]", "the office's holidays", Holidays},
       {"admin principal create",
-       "--name NAME --role officer|approver|counter|clinic|courier|worker|admin [--clinic ID] "
+       "--name NAME --role officer|approver|counter|clinic|courier|worker|display|admin "
+       "[--clinic ID] "
        "[--courier ID] [--request-id UUID]",
        "create a principal", CreatePrincipal},
       {"admin principal list", "", "every principal of the office", ListPrincipals},
+      {"admin principal set-password",
+       "ID --username NAME --password-file FILE|- [--request-id UUID]",
+       "set or reset the user name and password a person signs in with (browser pages)",
+       SetPassword},
       {"admin token create", "--principal ID [--request-id UUID]",
        "create a bearer token (shown once)", CreateToken},
       {"admin token revoke", "ID [--request-id UUID]", "revoke a token", RevokeToken},

@@ -134,6 +134,7 @@ std::string FormatPrincipal(const v1::Principal& p) {
                                  "  office ", p.office_id());
   if (!p.clinic_id().empty()) absl::StrAppend(&out, "  clinic ", p.clinic_id());
   if (!p.courier_id().empty()) absl::StrAppend(&out, "  courier ", p.courier_id());
+  if (!p.username().empty()) absl::StrAppend(&out, "  signs in as ", p.username());
   if (!p.created_at().empty()) absl::StrAppend(&out, "  created ", p.created_at());
   if (p.disabled()) out += "  DISABLED";
   return out + "\n";

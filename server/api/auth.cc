@@ -2,6 +2,7 @@
 
 #include <initializer_list>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "absl/strings/ascii.h"
@@ -15,14 +16,14 @@ namespace {
 using domain::Role;
 constexpr Role kAdmin = Role::kAdmin, kOfficer = Role::kOfficer, kApprover = Role::kApprover,
                kCounter = Role::kCounter, kClinic = Role::kClinic, kCourier = Role::kCourier,
-               kWorker = Role::kWorker;
+               kWorker = Role::kWorker, kDisplay = Role::kDisplay;
 
 // The policy table: every RPC and the roles that may call it. Anything absent is denied.
 // Staff who decide (approver) are not the staff who verify and issue (officer): four eyes.
 const std::map<std::string_view, std::set<Role>>& Policy() {
   static const auto* policy = new std::map<std::string_view, std::set<Role>>{
       {"CatalogService.ListPermitTypes",
-       {kAdmin, kOfficer, kApprover, kCounter, kClinic, kCourier, kWorker}},
+       {kAdmin, kOfficer, kApprover, kCounter, kClinic, kCourier, kWorker, kDisplay}},
       {"CatalogService.ListHolidays",
        {kAdmin, kOfficer, kApprover, kCounter, kClinic, kCourier, kWorker}},
       {"CaseService.SubmitApplication", {kOfficer, kCounter, kClinic}},
@@ -46,7 +47,12 @@ const std::map<std::string_view, std::set<Role>>& Policy() {
       {"AdminService.ListPrincipals", {kAdmin}},
       {"AdminService.CreateToken", {kAdmin}},
       {"AdminService.RevokeToken", {kAdmin}},
-      {"AdminService.WhoAmI", {kAdmin, kOfficer, kApprover, kCounter, kClinic, kCourier, kWorker}},
+      {"AdminService.WhoAmI",
+       {kAdmin, kOfficer, kApprover, kCounter, kClinic, kCourier, kWorker, kDisplay}},
+      // Sessions: SignIn is public (below); anyone signed in may sign out.
+      {"SessionService.SignOut",
+       {kAdmin, kOfficer, kApprover, kCounter, kClinic, kCourier, kWorker, kDisplay}},
+      {"SessionService.SetPassword", {kAdmin}},
       {"AdminService.ListClinics", {kAdmin, kOfficer, kApprover, kCounter, kClinic, kCourier}},
       // SIBER: couriers work their own stops (row scope in the store); the office plans and
       // watches.
@@ -71,8 +77,8 @@ const std::map<std::string_view, std::set<Role>>& Policy() {
       {"QueueService.Transfer", {kOfficer, kCounter}},
       {"QueueService.Finish", {kOfficer, kCounter}},
       {"QueueService.GetTicket", {kAdmin, kOfficer, kCounter}},
-      {"QueueService.ListTickets", {kAdmin, kOfficer, kCounter}},
-      {"QueueService.WatchQueue", {kAdmin, kOfficer, kCounter}},
+      {"QueueService.ListTickets", {kAdmin, kOfficer, kCounter, kDisplay}},
+      {"QueueService.WatchQueue", {kAdmin, kOfficer, kCounter, kDisplay}},
       // Spontan appointments (AppointmentService); clinics see only their own requests.
       {"AppointmentService.CreateAppointmentRequest", {kAdmin, kOfficer, kCounter, kClinic}},
       {"AppointmentService.GetAppointmentRequest", {kAdmin, kOfficer, kCounter, kClinic}},
@@ -99,7 +105,9 @@ const std::map<std::string_view, std::set<Role>>& Policy() {
 
 }  // namespace
 
-bool IsPublicMethod(std::string_view method) { return method == "CaseService.VerifyPermit"; }
+bool IsPublicMethod(std::string_view method) {
+  return method == "CaseService.VerifyPermit" || method == "SessionService.SignIn";
+}
 
 bool RoleMayCall(Role role, std::string_view method) {
   auto it = Policy().find(method);
@@ -134,6 +142,61 @@ absl::StatusOr<domain::Principal> Authorizer::Authorize(const grpc::ServerContex
                                                     " may not call ", std::string(method)));
   }
   return p;
+}
+
+namespace {
+
+std::optional<std::string> Header(const grpc::ServerContext& ctx, std::string_view name) {
+  const auto& md = ctx.client_metadata();
+  auto it = md.find(grpc::string_ref(name.data(), name.size()));
+  if (it == md.end()) return std::nullopt;
+  return std::string(it->second.data(), it->second.size());
+}
+
+bool ConstantTimeEquals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  unsigned char diff = 0;
+  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  return diff == 0;
+}
+
+// "ipv4:127.0.0.1:5000" -> "127.0.0.1", "ipv6:[::1]:5000" -> "::1".
+std::string PeerIp(const std::string& peer) {
+  std::string_view p = peer;
+  size_t colon = p.find(':');
+  if (colon != std::string_view::npos) p.remove_prefix(colon + 1);
+  if (p.starts_with("%5B") || p.starts_with("[")) {
+    size_t open = p[0] == '[' ? 1 : 3;
+    size_t close = p.find(p[0] == '[' ? "]" : "%5D");
+    return std::string(p.substr(open, close == std::string_view::npos ? p.npos : close - open));
+  }
+  size_t last = p.rfind(':');
+  return std::string(last == std::string_view::npos ? p : p.substr(0, last));
+}
+
+}  // namespace
+
+std::string Authorizer::ClientAddress(const grpc::ServerContext& ctx) const {
+  if (!edge_key_.empty()) {
+    auto key = Header(ctx, "x-loket-edge-key");
+    auto addr = Header(ctx, "x-loket-client-addr");
+    if (key && addr && ConstantTimeEquals(*key, edge_key_) && !addr->empty() &&
+        addr->size() <= 64) {
+      bool clean = true;  // an IPv4 or IPv6 address: hex digits, '.', ':'
+      for (char c : *addr) clean &= absl::ascii_isxdigit(static_cast<unsigned char>(c)) ||
+                                    c == '.' || c == ':';
+      if (clean) return *addr;
+    }
+  }
+  return PeerIp(ctx.peer());
+}
+
+std::string BearerDigest(const grpc::ServerContext& ctx) {
+  auto value = Header(ctx, "authorization");
+  constexpr absl::string_view kBearer = "Bearer ";
+  if (!value || !absl::StartsWithIgnoreCase(*value, kBearer)) return "";
+  std::string token(absl::StripAsciiWhitespace(absl::string_view(*value).substr(kBearer.size())));
+  return token.empty() ? "" : Sha256(token);
 }
 
 std::string TerminalOf(const grpc::ServerContext& ctx) {

@@ -18,7 +18,7 @@
 namespace loket::api {
 
 // Methods are named "Service.Method", e.g. "CaseService.Approve".
-// True when the method needs no token (health, reflection and VerifyPermit are public).
+// True when the method needs no token (health, reflection, VerifyPermit and SignIn are public).
 bool IsPublicMethod(std::string_view method);
 // True when `role` may call `method`; false for unknown methods (deny by default).
 bool RoleMayCall(domain::Role role, std::string_view method);
@@ -39,10 +39,21 @@ class Authorizer {
   // Drops every cached lookup (after a revocation here).
   void ForgetTokens() const { cache_.Clear(); }
 
+  // The browser's address as loket-web reports it ("x-loket-client-addr"), believed only when the
+  // call also carries loket-web's key ("x-loket-edge-key", compared in constant time with the
+  // one given to SetEdgeKey); otherwise the peer's IP address. For throttling, never for audit.
+  std::string ClientAddress(const grpc::ServerContext& ctx) const;
+  // The secret loket-web presents; empty (the default) trusts no forwarded address.
+  void SetEdgeKey(std::string key) { edge_key_ = std::move(key); }
+
  private:
   store::AuthRepository& auth_;
   mutable TtlCache<std::string, domain::Principal> cache_;
+  std::string edge_key_;
 };
+
+// SHA-256 of the bearer token of the call, or empty when there is none.
+std::string BearerDigest(const grpc::ServerContext& ctx);
 
 // Where a call came from, for the audit log: the x-loket-terminal header, else the peer address.
 std::string TerminalOf(const grpc::ServerContext& ctx);

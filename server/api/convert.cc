@@ -111,6 +111,7 @@ v1::Principal ToProto(const store::PrincipalRecord& p) {
   out.set_courier_id(p.principal.courier_id);
   out.set_created_at(FormatUtc(p.created_at));
   out.set_disabled(p.disabled);
+  out.set_username(p.username);
   return out;
 }
 
@@ -147,10 +148,10 @@ absl::StatusOr<domain::Applicant> FromProto(const v1::Applicant& a) {
 }
 
 absl::StatusOr<domain::Role> RoleFromProto(v1::Role r) {
-  if (r < v1::ROLE_ADMIN || r > v1::ROLE_WORKER) {
+  if (r < v1::ROLE_ADMIN || r > v1::ROLE_DISPLAY) {
     return absl::InvalidArgumentError(
         "role: one of admin, officer, approver, counter, clinic, "
-        "courier, worker");
+        "courier, worker, display");
   }
   return static_cast<domain::Role>(r);
 }

@@ -21,6 +21,7 @@
 #include "server/api/courier_service.h"
 #include "server/api/metrics.h"
 #include "server/api/queue_service.h"
+#include "server/api/session_service.h"
 #include "server/api/task_service.h"
 #include "server/store/appointment_repository.h"
 #include "server/store/auth_repository.h"
@@ -158,6 +159,9 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
       *s->db_, store::RetryPolicy{o.task_retry_base, o.task_retry_cap, 0.2});
   s->wakeups_ = std::make_unique<store::TaskWakeups>(o.db_conninfo);
   s->authorizer_ = std::make_unique<Authorizer>(*s->auth_repo_);
+  s->authorizer_->SetEdgeKey(o.edge_key);
+  s->session_service_ =
+      std::make_unique<SessionServiceImpl>(*s->auth_repo_, *s->authorizer_, o.session_limits);
   s->case_service_ = std::make_unique<CaseServiceImpl>(*s->case_repo_, *s->authorizer_);
   s->catalog_service_ = std::make_unique<CatalogServiceImpl>(*s->catalog_repo_, *s->authorizer_);
   s->admin_service_ =
@@ -191,6 +195,7 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
   builder.RegisterService(s->case_service_.get());
   builder.RegisterService(s->catalog_service_.get());
   builder.RegisterService(s->admin_service_.get());
+  builder.RegisterService(s->session_service_.get());
   builder.RegisterService(s->task_service_.get());
   builder.RegisterService(s->task_admin_service_.get());
   builder.RegisterService(s->courier_service_.get());

@@ -15,6 +15,7 @@
 #include "absl/time/time.h"
 #include "common/clock.h"
 #include "server/domain/notification.h"
+#include "server/domain/signin.h"
 
 namespace grpc {
 class Server;
@@ -46,6 +47,7 @@ class RoutePlanQueue;
 class QueueServiceImpl;
 class AppointmentServiceImpl;
 class SlotsAllocateQueue;
+class SessionServiceImpl;
 
 struct ServerOptions {
   std::string listen = "127.0.0.1:7400";  // "host:port"; port 0 picks a free one
@@ -63,6 +65,10 @@ struct ServerOptions {
   absl::Duration task_retry_cap = absl::Minutes(10);
   // Quiet hours and the per-recipient limit of every message loketd enqueues.
   domain::NotificationPolicy notification_policy;
+  // Password sign-in sessions: absolute and idle expiry.
+  domain::SessionLimits session_limits;
+  // loket-web's secret (DESIGN.md section 6): with it, the browser address it forwards is believed.
+  std::string edge_key;
 };
 
 class LoketServer {
@@ -94,6 +100,7 @@ class LoketServer {
   std::unique_ptr<CaseServiceImpl> case_service_;
   std::unique_ptr<CatalogServiceImpl> catalog_service_;
   std::unique_ptr<AdminServiceImpl> admin_service_;
+  std::unique_ptr<SessionServiceImpl> session_service_;
   std::unique_ptr<TaskServiceImpl> task_service_;
   std::unique_ptr<TaskAdminServiceImpl> task_admin_service_;
   std::unique_ptr<store::SiberRepository> siber_repo_;

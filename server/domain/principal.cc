@@ -7,7 +7,8 @@ namespace loket::domain {
 namespace {
 
 constexpr Role kAllRoles[] = {Role::kAdmin,  Role::kOfficer, Role::kApprover, Role::kCounter,
-                              Role::kClinic, Role::kCourier, Role::kWorker};
+                              Role::kClinic, Role::kCourier, Role::kWorker,
+                              Role::kDisplay};
 
 }  // namespace
 
@@ -27,6 +28,8 @@ std::string_view RoleName(Role r) {
       return "courier";
     case Role::kWorker:
       return "worker";
+    case Role::kDisplay:
+      return "display";
   }
   // An out-of-range value cast from a wire integer; never a name the database accepts.
   return "unknown";

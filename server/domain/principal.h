@@ -18,6 +18,7 @@ enum class Role {
   kClinic = 5,
   kCourier = 6,
   kWorker = 7,
+  kDisplay = 8,  // a waiting-room board: reads the live queue only
 };
 std::string_view RoleName(Role r);  // "admin", "officer", ... (lower case, as stored)
 std::optional<Role> RoleFromName(std::string_view name);

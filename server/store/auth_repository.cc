@@ -9,12 +9,23 @@
 namespace loket::store {
 namespace {
 
+// A session also needs to be within its absolute and idle expiry; using it moves the idle clock
+// (at most every 30 s, so that a busy session does not write on every cache miss).
 constexpr Statement kAuthenticate{
     "auth_authenticate",
-    "SELECT p.id, p.office_id, p.name, p.role, coalesce(p.clinic_id, ''),"
-    " coalesce(p.courier_id, ''), p.disabled, p.created_at::text FROM tokens t JOIN principals p "
-    "ON p.id = t.principal_id"
-    " WHERE t.token_sha256 = $1 AND t.revoked_at IS NULL AND NOT p.disabled"};
+    "WITH hit AS ("
+    " SELECT t.id AS token_id, t.kind, p.id, p.office_id, p.name, p.role,"
+    " coalesce(p.clinic_id, '') AS clinic_id, coalesce(p.courier_id, '') AS courier_id,"
+    " p.disabled, p.created_at::text AS created_at, coalesce(p.username, '') AS username"
+    " FROM tokens t JOIN principals p ON p.id = t.principal_id"
+    " WHERE t.token_sha256 = $1 AND t.revoked_at IS NULL AND NOT p.disabled"
+    " AND (t.kind = 'api' OR (t.expires_at > now()"
+    " AND t.last_used_at + make_interval(secs => t.idle_seconds) > now()))),"
+    " touched AS (UPDATE tokens SET last_used_at = now() FROM hit"
+    " WHERE tokens.id = hit.token_id AND hit.kind = 'session'"
+    " AND tokens.last_used_at < now() - interval '30 seconds')"
+    " SELECT id, office_id, name, role, clinic_id, courier_id, disabled, created_at, username"
+    " FROM hit"};
 constexpr Statement kClinicExists{"auth_clinic_exists",
                                   "SELECT 1 FROM clinics WHERE office_id = $1 AND id = $2"};
 constexpr Statement kInsertPrincipal{
@@ -23,7 +34,7 @@ constexpr Statement kInsertPrincipal{
     " VALUES ($1, $2, $3, $4, $5) RETURNING id, created_at::text"};
 constexpr char kPrincipalColumns[] =
     "SELECT id, office_id, name, role, coalesce(clinic_id, ''), coalesce(courier_id, ''),"
-    " disabled, created_at::text FROM principals";
+    " disabled, created_at::text, coalesce(username, '') FROM principals";
 
 PrincipalRecord PrincipalFromRow(const pqxx::row& row) {
   PrincipalRecord r;
@@ -36,6 +47,7 @@ PrincipalRecord PrincipalFromRow(const pqxx::row& row) {
   r.principal.courier_id = row[5].as<std::string>();
   r.disabled = row[6].as<bool>();
   r.created_at = ParseTimestamp(row[7].as<std::string>());
+  r.username = row[8].as<std::string>();
   return r;
 }
 
@@ -56,6 +68,50 @@ constexpr Statement kInsertToken{
 constexpr Statement kRevokeToken{
     "auth_revoke_token",
     "UPDATE tokens SET revoked_at = coalesce(revoked_at, now()) WHERE office_id = $1 AND id = $2"};
+
+constexpr Statement kFindLogin{
+    "auth_find_login",
+    "SELECT id, office_id, name, role, coalesce(clinic_id, ''), coalesce(courier_id, ''),"
+    " disabled, created_at::text, coalesce(username, ''), password_hash FROM principals"
+    " WHERE lower(username) = lower($1) AND NOT disabled"};
+constexpr Statement kBlockedFor{
+    "auth_signin_blocked_for",
+    "SELECT coalesce(ceil(extract(epoch FROM max(blocked_until) - now())), 0)::bigint"
+    " FROM signin_failures WHERE key = ANY($1::text[]) AND blocked_until > now()"};
+// The count restarts when the last failure is older than $2 seconds; $3.. are the block lengths
+// in seconds for counts 1..N (the last one repeats).
+constexpr Statement kRecordFailure{
+    "auth_signin_failure",
+    "INSERT INTO signin_failures AS f (key, failures, last_failure_at, blocked_until)"
+    " VALUES ($1, 1, now(), now())"
+    " ON CONFLICT (key) DO UPDATE SET"
+    " failures = CASE WHEN f.last_failure_at < now() - make_interval(secs => $2)"
+    " THEN 1 ELSE f.failures + 1 END, last_failure_at = now()"
+    " RETURNING failures"};
+constexpr Statement kBlock{
+    "auth_signin_block",
+    "UPDATE signin_failures SET blocked_until = now() + make_interval(secs => $2) WHERE key = $1"};
+constexpr Statement kClearFailures{"auth_signin_clear",
+                                   "DELETE FROM signin_failures WHERE key = $1"};
+constexpr Statement kInsertSession{
+    "auth_insert_session",
+    "INSERT INTO tokens (office_id, principal_id, token_sha256, kind, expires_at, idle_seconds,"
+    " last_used_at) VALUES ($1, $2, $3, 'session', now() + make_interval(secs => $4), $5, now())"
+    " RETURNING expires_at::text"};
+constexpr Statement kEndSession{
+    "auth_end_session",
+    "UPDATE tokens SET revoked_at = coalesce(revoked_at, now())"
+    " WHERE token_sha256 = $1 AND kind = 'session'"};
+constexpr Statement kSetPassword{
+    "auth_set_password",
+    "UPDATE principals SET username = $3, password_hash = $4 WHERE office_id = $1 AND id = $2"};
+constexpr Statement kUsernameTaken{
+    "auth_username_taken",
+    "SELECT 1 FROM principals WHERE lower(username) = lower($1) AND id <> $2"};
+constexpr Statement kEndPrincipalSessions{
+    "auth_end_principal_sessions",
+    "UPDATE tokens SET revoked_at = now()"
+    " WHERE principal_id = $1 AND kind = 'session' AND revoked_at IS NULL"};
 
 }  // namespace
 
@@ -165,6 +221,103 @@ absl::StatusOr<std::string> AuthRepository::RevokeToken(const Mutation& m, int64
       return absl::NotFoundError(absl::StrCat("token ", token_id, " not found"));
     }
     return std::string();
+  });
+}
+
+absl::Status AuthRepository::CheckSignInAllowed(const std::vector<std::string>& keys) {
+  int64_t wait = 0;
+  absl::Status s = db_.impl().RunAutocommit([&](Tx& tx) {
+    std::string array = "{";
+    for (size_t i = 0; i < keys.size(); ++i) {
+      // Keys are "account:<validated user name>" or "address:<ip>": no quotes or braces.
+      absl::StrAppend(&array, i ? "," : "", "\"", keys[i], "\"");
+    }
+    array += "}";
+    wait = tx.Exec(kBlockedFor, array)[0][0].as<int64_t>();
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  if (wait > 0) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("sign-in: too many failed attempts; try again in ", wait, " s"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<LoginRecord> AuthRepository::FindLogin(const std::string& username) {
+  std::optional<LoginRecord> out;
+  absl::Status s = db_.impl().RunAutocommit([&](Tx& tx) {
+    pqxx::result r = tx.Exec(kFindLogin, username);
+    if (r.empty()) return absl::OkStatus();
+    out = LoginRecord{PrincipalFromRow(r[0]), r[0][9].as<std::string>()};
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  if (!out) return absl::NotFoundError("no such user");
+  return *out;
+}
+
+absl::StatusOr<int> AuthRepository::RecordSignInFailure(
+    const std::string& key, absl::Duration forget_after,
+    const std::function<absl::Duration(int)>& block) {
+  int failures = 0;
+  absl::Status s = db_.impl().RunTx([&](Tx& tx) {
+    failures = tx.Exec(kRecordFailure, key, absl::ToDoubleSeconds(forget_after))[0][0].as<int>();
+    tx.Exec(kBlock, key, absl::ToDoubleSeconds(block(failures)));
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return failures;
+}
+
+absl::Status AuthRepository::ClearSignInFailures(const std::string& key) {
+  return db_.impl().RunAutocommit([&](Tx& tx) {
+    tx.Exec(kClearFailures, key);
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<Session> AuthRepository::CreateSession(const domain::Principal& p,
+                                                      absl::Duration absolute,
+                                                      absl::Duration idle) {
+  Session session;
+  session.token = loket::NewToken();
+  session.idle = idle;
+  absl::Status s = db_.impl().RunAutocommit([&](Tx& tx) {
+    pqxx::result r = tx.Exec(kInsertSession, p.office_id, p.id,
+                             pqxx::binarystring(Sha256(session.token)),
+                             absl::ToDoubleSeconds(absolute),
+                             static_cast<int>(absl::ToInt64Seconds(idle)));
+    session.expires_at = ParseTimestamp(r[0][0].as<std::string>());
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return session;
+}
+
+absl::Status AuthRepository::EndSession(const std::string& token_sha256) {
+  return db_.impl().RunAutocommit([&](Tx& tx) {
+    tx.Exec(kEndSession, pqxx::binarystring(token_sha256));
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<std::string> AuthRepository::SetPassword(
+    const Mutation& m, int64_t principal_id, const std::string& username,
+    const std::string& password_hash,
+    const std::function<std::string(const PrincipalRecord&)>& encode) {
+  static const Statement kGet{"auth_get_principal", GetSql().c_str()};
+  return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
+    if (!tx.Exec(kUsernameTaken, username, principal_id).empty()) {
+      return absl::AlreadyExistsError(
+          absl::StrCat("username: ", username, " belongs to another principal"));
+    }
+    if (tx.Exec(kSetPassword, m.actor.office_id, principal_id, username, password_hash)
+            .affected_rows() == 0) {
+      return absl::NotFoundError(absl::StrCat("principal ", principal_id, " not found"));
+    }
+    tx.Exec(kEndPrincipalSessions, principal_id);
+    return encode(PrincipalFromRow(tx.Exec(kGet, m.actor.office_id, principal_id)[0]));
   });
 }
 

@@ -20,6 +20,19 @@ struct PrincipalRecord {
   domain::Principal principal;
   bool disabled = false;
   absl::Time created_at;
+  std::string username;  // empty: the principal cannot sign in with a password
+};
+
+// What sign-in needs of an account: the principal and its Argon2id hash.
+struct LoginRecord {
+  PrincipalRecord principal;
+  std::string password_hash;
+};
+
+struct Session {
+  std::string token;  // the secret, shown once
+  absl::Time expires_at;
+  absl::Duration idle;
 };
 
 struct IssuedToken {
@@ -56,6 +69,31 @@ class AuthRepository {
   absl::StatusOr<std::string> RevokeToken(const Mutation& m, int64_t token_id);
 
   absl::StatusOr<PrincipalRecord> GetPrincipal(const std::string& office_id, int64_t id);
+
+  // --- Password sign-in (the rules are in domain/signin.h) ---
+
+  // OK when none of `keys` ("account:<name>", "address:<ip>") is blocked; else RESOURCE_EXHAUSTED
+  // saying how many seconds to wait.
+  absl::Status CheckSignInAllowed(const std::vector<std::string>& keys);
+  // The enabled principal with this user name (any case), or NOT_FOUND.
+  absl::StatusOr<LoginRecord> FindLogin(const std::string& username);
+  // Counts a failure against `key` and blocks it for `block(failures)`; failures older than
+  // `forget_after` are forgotten first. Returns the new count.
+  absl::StatusOr<int> RecordSignInFailure(const std::string& key, absl::Duration forget_after,
+                                          const std::function<absl::Duration(int)>& block);
+  absl::Status ClearSignInFailures(const std::string& key);
+  // A fresh session token for the principal, valid until `absolute` from now and ended by `idle`
+  // without a call.
+  absl::StatusOr<Session> CreateSession(const domain::Principal& p, absl::Duration absolute,
+                                        absl::Duration idle);
+  // Revokes the session whose token has this SHA-256 (an API token is left alone).
+  absl::Status EndSession(const std::string& token_sha256);
+  // Sets a principal's user name and Argon2id hash and ends its sessions. NOT_FOUND for a
+  // principal of another office; ALREADY_EXISTS naming "username" when another principal has it.
+  absl::StatusOr<std::string> SetPassword(
+      const Mutation& m, int64_t principal_id, const std::string& username,
+      const std::string& password_hash,
+      const std::function<std::string(const PrincipalRecord&)>& encode);
 
  private:
   Database& db_;

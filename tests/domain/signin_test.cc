@@ -1,0 +1,37 @@
+#include "server/domain/signin.h"
+
+#include "gtest/gtest.h"
+
+namespace loket::domain {
+namespace {
+
+TEST(SignInTest, AccountSlowsDownAfterThreeAndLocksAtFive) {
+  EXPECT_EQ(BlockAfterFailure(SignInKey::kAccount, 1), absl::ZeroDuration());
+  EXPECT_EQ(BlockAfterFailure(SignInKey::kAccount, 2), absl::ZeroDuration());
+  EXPECT_EQ(BlockAfterFailure(SignInKey::kAccount, 3), absl::Seconds(1));
+  EXPECT_EQ(BlockAfterFailure(SignInKey::kAccount, 4), absl::Seconds(2));
+  EXPECT_EQ(BlockAfterFailure(SignInKey::kAccount, 5), absl::Minutes(15));
+  EXPECT_EQ(BlockAfterFailure(SignInKey::kAccount, 50), absl::Minutes(15));
+}
+
+TEST(SignInTest, AnAddressSharedByAnOfficeGetsMoreRoom) {
+  EXPECT_EQ(BlockAfterFailure(SignInKey::kAddress, 9), absl::ZeroDuration());
+  EXPECT_EQ(BlockAfterFailure(SignInKey::kAddress, 10), absl::Seconds(1));
+  EXPECT_EQ(BlockAfterFailure(SignInKey::kAddress, 13), absl::Seconds(8));
+  EXPECT_EQ(BlockAfterFailure(SignInKey::kAddress, 20), absl::Minutes(15));
+}
+
+TEST(SignInTest, UsernamesAndPasswordsAreValidatedNamingTheField) {
+  EXPECT_TRUE(ValidateUsername("dewi.s-2_x").ok());
+  EXPECT_EQ(ValidateUsername("ab").message(), "username: 3 to 64 characters");
+  EXPECT_FALSE(ValidateUsername("dewi s").ok());
+  EXPECT_FALSE(ValidateUsername("dewi\"},{").ok());
+  EXPECT_FALSE(ValidateUsername(std::string(65, 'a')).ok());
+  EXPECT_TRUE(ValidateNewPassword("sepuluh-karakter").ok());
+  EXPECT_EQ(ValidateNewPassword("pendek").message(), "password: at least 10 characters");
+  EXPECT_FALSE(ValidateNewPassword(std::string("sepuluh\nkarakter")).ok());
+  EXPECT_FALSE(ValidateNewPassword(std::string(257, 'a')).ok());
+}
+
+}  // namespace
+}  // namespace loket::domain
