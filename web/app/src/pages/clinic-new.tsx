@@ -164,6 +164,11 @@ export default function ClinicNew(_props: RouteProps) {
   async function choose(code: string, input: HTMLInputElement) {
     const f = input.files?.[0];
     if (!f) {
+      setDocErrors((e) => {
+        const n = { ...e };
+        delete n[code];
+        return n;
+      });
       setDocs((d) => {
         const n = { ...d };
         delete n[code];

@@ -102,7 +102,7 @@ export default function Clinic({ query }: RouteProps) {
             <li class="card" key={String(c.id)} data-case-id={String(c.id)}>
               <div class="spread">
                 <h3>
-                  <a href={`#/clinic/case/${c.id}`} aria-label={t("clinic.open", { id: String(c.id) })}>
+                  <a href={`#/clinic/case/${c.id}`}>
                     #{String(c.id)} · {c.applicant?.name}
                   </a>
                 </h3>

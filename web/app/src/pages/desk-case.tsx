@@ -43,7 +43,9 @@ const LABEL: Record<Action, string> = {
   MarkDelivered: "dcase.delivered",
 };
 
-type Msg = { kind: "ok" | "warn" | "bad"; lines: string[]; conflict?: boolean };
+type T = (key: string, vars?: Record<string, string | number>) => string;
+// Messages are kept as functions of the translator, so a language switch re-words them.
+type Msg = { kind: "ok" | "warn" | "bad"; lines: (t: T) => string[]; conflict?: boolean };
 
 export default function DeskCase({ params }: RouteProps) {
   const t = useT(deskStrings, caseStrings);
@@ -119,7 +121,7 @@ export default function DeskCase({ params }: RouteProps) {
       setNewPaper(false);
       setMsg({
         kind: "ok",
-        lines: [action === "Issue" ? t("dcase.done.Issue", { number: next.permitNumber, code: next.verificationCode }) : t("dcase.done." + action)],
+        lines: (tt) => [action === "Issue" ? tt("dcase.done.Issue", { number: next.permitNumber, code: next.verificationCode }) : tt("dcase.done." + action)],
       });
       void live.reload();
     } catch (err) {
@@ -131,11 +133,14 @@ export default function DeskCase({ params }: RouteProps) {
         setDecision(null);
         const hist = await clients.case.getCaseHistory({ caseId }).catch(() => null);
         const last = hist?.events[hist.events.length - 1];
-        const lines = [t("dcase.conflict"), t("dcase.conflictNow", { state: t("state." + stateName(now.state)) })];
-        if (last) lines.push(t("dcase.conflictLast", { action: last.action, actor: last.actor, time: formatDateTime(last.at) }));
+        const lines = (tt: T) => {
+          const l = [tt("dcase.conflict"), tt("dcase.conflictNow", { state: tt("state." + stateName(now.state)) })];
+          if (last) l.push(tt("dcase.conflictLast", { action: last.action, actor: last.actor, time: formatDateTime(last.at) }));
+          return l;
+        };
         setMsg({ kind: "bad", lines, conflict: true });
       } else {
-        setMsg({ kind: "bad", lines: [ce.code === Code.FailedPrecondition ? t("dcase.refused", { msg: ce.rawMessage }) : errorText(err, t)] });
+        setMsg({ kind: "bad", lines: (tt) => [ce.code === Code.FailedPrecondition ? tt("dcase.refused", { msg: ce.rawMessage }) : errorText(err, tt)] });
       }
     } finally {
       setBusy(false);
@@ -171,7 +176,7 @@ export default function DeskCase({ params }: RouteProps) {
       <div role="alert" aria-live="assertive" data-testid="action-status">
         {msg && (
           <div class={`notice ${msg.kind}`} data-conflict={msg.conflict ? "1" : undefined}>
-            {msg.lines.map((l, i) => (
+            {msg.lines(t).map((l, i) => (
               <p key={i}>{l}</p>
             ))}
           </div>

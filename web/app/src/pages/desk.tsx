@@ -196,7 +196,7 @@ export default function Desk({ query }: RouteProps) {
               {cases.map((c) => (
                 <tr key={String(c.id)} data-case-id={String(c.id)}>
                   <td data-label={t("desk.col.id")}>
-                    <a href={`#/desk/case/${c.id}`} aria-label={t("desk.open", { id: String(c.id) })}>
+                    <a href={`#/desk/case/${c.id}`}>
                       #{String(c.id)}
                     </a>
                   </td>

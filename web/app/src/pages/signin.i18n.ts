@@ -12,6 +12,7 @@ export const signinStrings: Catalog = {
     "signin.locked": "Terlalu banyak percobaan gagal. Masuk dikunci sementara; coba lagi dalam {minutes} menit {seconds} detik.",
     "signin.lockedNoTime": "Terlalu banyak percobaan gagal. Masuk dikunci sementara; coba lagi nanti.",
     "signin.missing": "Isi nama pengguna dan kata sandi.",
+    "signin.slow": "Terlalu banyak percobaan. Tunggu {seconds} detik lalu coba lagi.",
     "signin.verifyLink": "Periksa keaslian izin",
   },
   en: {
@@ -25,6 +26,7 @@ export const signinStrings: Catalog = {
     "signin.locked": "Too many failed attempts. Sign-in is locked for a while; try again in {minutes} min {seconds} s.",
     "signin.lockedNoTime": "Too many failed attempts. Sign-in is locked for a while; try again later.",
     "signin.missing": "Enter your user name and password.",
+    "signin.slow": "Too many attempts. Wait {seconds} seconds, then try again.",
     "signin.verifyLink": "Check a permit",
   },
 };

@@ -23,6 +23,7 @@ export default function SignIn({ query }: RouteProps) {
   const [error, setError] = useState("");
   const [lockedUntil, setLockedUntil] = useState<number | null>(null);
   const [now, setNow] = useState(Date.now());
+  const [lockSeconds, setLockSeconds] = useState(0);
   const userRef = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
@@ -47,8 +48,8 @@ export default function SignIn({ query }: RouteProps) {
     try {
       const res = await clients.session.signIn({ username: username.trim(), password });
       setPassword("");
+      // The principal is set at once; the effect above then leaves for the role's home.
       await signedIn(res.principal);
-      navigate(safeNext(query.get("next")) ?? homeOf(res.principal?.role), true);
     } catch (err) {
       const ce = ConnectError.from(err);
       if (ce.code === Code.Unauthenticated) {
@@ -57,6 +58,7 @@ export default function SignIn({ query }: RouteProps) {
         const s = retryAfterSeconds(ce);
         if (s !== undefined) {
           setLockedUntil(Date.now() + s * 1000);
+          setLockSeconds(s);
           setNow(Date.now());
           setError("locked");
         } else {
@@ -71,10 +73,11 @@ export default function SignIn({ query }: RouteProps) {
     }
   }
 
+  // Short waits (the growing delay after a few failures) and the lock (minutes) read differently.
   let message = error;
   if (error === "locked" && lockedUntil !== null) {
     const left = Math.max(0, Math.ceil((lockedUntil - now) / 1000));
-    message = t("signin.locked", { minutes: Math.floor(left / 60), seconds: left % 60 });
+    message = lockSeconds >= 60 ? t("signin.locked", { minutes: Math.floor(left / 60), seconds: left % 60 }) : t("signin.slow", { seconds: left });
   }
 
   return (

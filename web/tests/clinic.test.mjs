@@ -1,0 +1,288 @@
+// The clinic portal in Chromium against a real stack: the README walkthrough through the pages
+// (clinic submits with uploads, officer verifies and asks for the KTP, clinic attaches it and
+// revises, approver approves, officer issues, the permit's QR address verifies), uploads checked
+// in the browser, field-named server errors, offline submissions sent exactly once, axe, screenshots.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { axeCheck, openBrowser, screenshot, startStack } from "./harness.mjs";
+import { PDF, assertNoAxe, fillApplication, hashGo, nextNik, session, waitState } from "./pages-helpers.mjs";
+
+let stack;
+let browser;
+before(async () => {
+  stack = await startStack();
+  browser = await openBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+describe("clinic portal", () => {
+  test("README walkthrough through the pages, ending with the QR address showing VALID", async () => {
+    const errors = [];
+    const clinic = await session(browser, stack.webUrl, stack.users.clinic, { errors });
+    const officer = await session(browser, stack.webUrl, stack.users.officer, { errors });
+    const approver = await session(browser, stack.webUrl, stack.users.approver, { errors });
+    try {
+      // 1-3. The clinic submits with two documents; the KTP is missing.
+      const cp = clinic.page;
+      assert.match(cp.url(), /#\/clinic$/);
+      await screenshot(cp, "clinic-list-empty");
+      await hashGo(cp, "#/clinic/new");
+      await fillApplication(cp, {
+        nik: "6471065708900001",
+        name: "Siti Rahmawati",
+        email: "siti@example.com",
+        docs: [
+          { code: "STR", name: "str.pdf", buffer: PDF("str") },
+          { code: "SURAT_TEMPAT_PRAKTIK", name: "tempat-praktik.pdf", buffer: PDF("tempat") },
+        ],
+      });
+      const required = await cp.locator("[data-testid=required-docs] li").allTextContents();
+      assert.ok(required.some((r) => /KTP/.test(r) && /wajib/.test(r)), `required docs listed: ${required}`);
+      await screenshot(cp, "clinic-new");
+      assertNoAxe(await axeCheck(cp), "clinic/new");
+      await cp.click("form button[type=submit]");
+      await cp.waitForFunction(() => /#\/clinic\/case\/\d+$/.test(location.hash), null, { timeout: 20_000 });
+      const caseId = /case\/(\d+)/.exec(cp.url())[1];
+      await waitState(cp, "SUBMITTED");
+      await cp.waitForSelector("[data-doc-code=STR]");
+      await cp.waitForSelector("[data-doc-code=SURAT_TEMPAT_PRAKTIK]");
+      assert.match(await cp.locator("[data-testid=missing-docs]").textContent(), /KTP/);
+      assert.equal(await stack.sql(`select count(*) from cases where id=${caseId} and clinic_id='${stack.clinics.clinic}'`), "1");
+      await cp.waitForSelector("[data-live=live]", { timeout: 10_000 });
+
+      // 4. The officer finds it in the worklist (SUBMITTED, CLINIC), verifies, asks for the KTP.
+      const op = officer.page;
+      assert.match(op.url(), /#\/desk$/);
+      await op.selectOption("#f-state", "SUBMITTED");
+      await op.selectOption("#f-channel", "CLINIC");
+      await op.click("form[aria-label] button[type=submit]");
+      await op.waitForSelector(`tr[data-case-id="${caseId}"]`, { timeout: 10_000 });
+      await screenshot(op, "desk-worklist");
+      await op.click(`tr[data-case-id="${caseId}"] a`);
+      await waitState(op, "SUBMITTED");
+      await op.getByRole("button", { name: "Mulai verifikasi" }).click();
+      await waitState(op, "VERIFYING");
+      await op.getByRole("button", { name: "Minta perbaikan" }).click();
+      await op.fill("#decision-note", "Mohon lampirkan KTP");
+      await op.getByRole("button", { name: "Kirim permintaan perbaikan" }).click();
+      await waitState(op, "REVISION_REQUESTED");
+
+      // 5. The clinic's open case page follows live (WatchCase), then it attaches the KTP and revises.
+      await waitState(cp, "REVISION_REQUESTED", 15_000);
+      assert.match(await cp.locator("#revision-title").locator("..").textContent(), /Mohon lampirkan KTP/);
+      await screenshot(cp, "clinic-case-revision");
+      assertNoAxe(await axeCheck(cp), "clinic/case (revision)");
+      await cp.selectOption("#attach-code", "KTP");
+      await cp.setInputFiles("#attach-file", { name: "ktp.pdf", mimeType: "application/pdf", buffer: PDF("ktp") });
+      await cp.getByRole("button", { name: "Unggah" }).click();
+      await cp.waitForSelector("[data-doc-code=KTP]", { timeout: 15_000 });
+      await cp.getByRole("button", { name: "Kirim perbaikan" }).first().click();
+      await waitState(cp, "VERIFYING");
+
+      // 6. The approver approves.
+      const ap = approver.page;
+      await hashGo(ap, `#/desk/case/${caseId}`);
+      await waitState(ap, "VERIFYING");
+      await ap.getByRole("button", { name: "Setujui" }).click();
+      await ap.fill("#decision-note", "Dokumen lengkap");
+      await ap.getByRole("button", { name: "Konfirmasi persetujuan" }).click();
+      await waitState(ap, "APPROVED");
+
+      // 7. The officer issues (its page is live too) and opens the printable permit.
+      await waitState(op, "APPROVED");
+      await op.getByRole("button", { name: "Terbitkan izin" }).click();
+      await waitState(op, "ISSUED");
+      const number = (await op.locator("[data-testid=permit-number]").textContent()).trim();
+      assert.match(number, /SIP_PERAWAT/);
+      await screenshot(op, "desk-case-issued");
+      await op.click(`a[href="#/permit/${caseId}"]`);
+      await op.waitForSelector("[data-testid=permit-sheet] svg[role=img]");
+      const href = await op.locator("[data-testid=verify-link]").getAttribute("href");
+      const qrText = await op.locator("[data-testid=permit-sheet] svg[data-qr-text]").getAttribute("data-qr-text");
+      assert.equal(qrText, href);
+      assert.ok(href.startsWith(`${stack.webUrl}/#/verify?number=`), href);
+      assert.equal(new URL(href.replace("/#/verify", "/verify")).searchParams.get("number"), number);
+      await screenshot(op, "permit");
+      assertNoAxe(await axeCheck(op), "permit");
+
+      // 8. Anyone (no session) opens the QR address: VALID.
+      const anon = await browser.newContext();
+      const vp = await anon.newPage();
+      await vp.goto(href);
+      await vp.waitForSelector("[data-testid=verify-result]", { timeout: 15_000 });
+      assert.equal((await vp.locator("[data-testid=verify-result]").textContent()).trim(), "SAH");
+      await vp.getByRole("button", { name: "English" }).click();
+      assert.equal((await vp.locator("[data-testid=verify-result]").textContent()).trim(), "VALID");
+      await screenshot(vp, "verify-valid");
+      assertNoAxe(await axeCheck(vp), "verify");
+      await vp.goto(href.replace(/code=[^&]+/, "code=WRONG123"));
+      await vp.reload();
+      await vp.waitForSelector("[data-testid=verify-result]");
+      assert.equal((await vp.locator("[data-testid=verify-result]").textContent()).trim(), "NOT VALID");
+      await anon.close();
+
+      // The clinic sees the history, with every step.
+      await waitState(cp, "ISSUED");
+      const history = await cp.locator("[data-testid=history]").textContent();
+      for (const a of ["StartVerification", "RequestRevision", "SubmitRevision", "Approve", "Issue"]) assert.match(history, new RegExp(a));
+      await screenshot(cp, "clinic-case-issued");
+      await hashGo(cp, "#/clinic");
+      await cp.waitForSelector(`[data-case-id="${caseId}"]`);
+      await screenshot(cp, "clinic-list");
+      assertNoAxe(await axeCheck(cp), "clinic list");
+      assert.deepEqual(errors, []);
+    } finally {
+      await clinic.context.close();
+      await officer.context.close();
+      await approver.context.close();
+    }
+  });
+
+  test("files are checked in the browser; the server's field-named error lands beside its field", async () => {
+    const { context, page } = await session(browser, stack.webUrl, stack.users.clinic);
+    try {
+      await hashGo(page, "#/clinic/new");
+      let calls = 0;
+      page.on("request", (r) => {
+        if (r.url().includes("/loket.v1.CaseService/")) calls++;
+      });
+      await fillApplication(page, { nik: nextNik(), name: "Rina Wati" });
+      // Too big (6 MiB), and not a PDF/JPEG/PNG: refused before anything is sent.
+      await page.setInputFiles("#doc-STR", { name: "big.pdf", mimeType: "application/pdf", buffer: Buffer.concat([PDF("big"), Buffer.alloc(6 * 1024 * 1024)]) });
+      await page.waitForSelector("#doc-STR-error");
+      assert.match(await page.locator("#doc-STR-error").textContent(), /5 MiB/);
+      await page.setInputFiles("#doc-KTP", { name: "ktp.gif", mimeType: "image/gif", buffer: Buffer.from("GIF89a....") });
+      await page.waitForSelector("#doc-KTP-error");
+      assert.match(await page.locator("#doc-KTP-error").textContent(), /PDF, JPEG/);
+      assert.equal(calls, 0);
+      await page.setInputFiles("#doc-STR", []);
+      await page.setInputFiles("#doc-KTP", []);
+
+      // A NIK of 16 digits with an unknown province passes the browser, not loketd.
+      await page.fill("#nik", "9971065708900001");
+      await page.click("form button[type=submit]");
+      await page.waitForSelector("#nik-error", { timeout: 15_000 });
+      assert.match(await page.locator("#nik-error").textContent(), /province/);
+      assert.equal(await page.locator("#nik").getAttribute("aria-invalid"), "true");
+      assert.equal(await page.evaluate(() => document.activeElement?.id), "nik");
+      await screenshot(page, "clinic-new-field-error");
+      assertNoAxe(await axeCheck(page), "clinic/new with errors");
+      // Nothing was kept in the outbox for a refused submission.
+      assert.equal(await page.locator("[data-testid=outbox-waiting-count]").getAttribute("data-count"), "0");
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("offline: two applications wait in IndexedDB and are filed exactly once when the line returns", async () => {
+    const { context, page } = await session(browser, stack.webUrl, stack.users.clinic);
+    try {
+      await hashGo(page, "#/clinic/new");
+      await page.waitForSelector("#permitType option[value='SIP_PERAWAT']", { state: "attached" });
+      await context.setOffline(true);
+      const names = ["Dewi Lestari", "Andi Pratama"];
+      for (const name of names) {
+        await fillApplication(page, { nik: nextNik(), name, docs: [{ code: "STR", name: "str.pdf", buffer: PDF(name) }] });
+        await page.click("form button[type=submit]");
+        await page.waitForFunction((n) => document.querySelector("[data-testid=form-status]")?.textContent?.includes(n), name, { timeout: 10_000 });
+      }
+      await hashGo(page, "#/clinic");
+      await page.waitForSelector('[data-testid=outbox-waiting-count][data-count="2"]', { timeout: 10_000 });
+      const waiting = await page.locator("[data-outbox-status=waiting]").allTextContents();
+      assert.equal(waiting.length, 2);
+      assert.ok(names.every((n) => waiting.some((w) => w.includes(n))), String(waiting));
+      await screenshot(page, "clinic-offline-waiting");
+      assertNoAxe(await axeCheck(page), "clinic list offline");
+      for (const name of names) {
+        assert.equal(await stack.sql(`select count(*) from cases where applicant_name='${name}'`), "0");
+      }
+
+      await context.setOffline(false);
+      await page.waitForSelector('[data-testid=outbox-waiting-count][data-count="0"]', { timeout: 30_000 });
+      await page.waitForSelector('[data-testid=outbox-sent-count][data-count="2"]', { timeout: 10_000 });
+      for (const name of names) {
+        assert.equal(await stack.sql(`select count(*) from cases where applicant_name='${name}'`), "1", name);
+        assert.equal(await stack.sql(`select count(*) from documents d join cases c on c.id=d.case_id where c.applicant_name='${name}'`), "1", `${name}'s STR`);
+      }
+      // The list shows them (reloaded once they went out).
+      for (const name of names) await page.waitForSelector(`[data-testid=case-list] >> text=${name}`, { timeout: 10_000 });
+      await screenshot(page, "clinic-offline-sent");
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("a lost answer is retried with the same request_id: one case, not two", async () => {
+    const { context, page } = await session(browser, stack.webUrl, stack.users.clinic);
+    try {
+      await hashGo(page, "#/clinic/new");
+      let first = true;
+      // The first SubmitApplication reaches loketd, but its answer never reaches the page.
+      await page.route("**/loket.v1.CaseService/SubmitApplication", async (route) => {
+        if (first) {
+          first = false;
+          await route.fetch();
+          await route.abort("connectionreset");
+        } else {
+          await route.continue();
+        }
+      });
+      const name = "Yusuf Hamdani";
+      await fillApplication(page, { nik: nextNik(), name });
+      await page.click("form button[type=submit]");
+      await page.waitForFunction((n) => document.querySelector("[data-testid=form-status]")?.textContent?.includes(n), name, { timeout: 10_000 });
+      assert.equal(await stack.sql(`select count(*) from cases where applicant_name='${name}'`), "1");
+      await hashGo(page, "#/clinic");
+      await page.waitForSelector('[data-testid=outbox-waiting-count][data-count="1"]');
+      await page.getByRole("button", { name: "Kirim sekarang" }).click();
+      await page.waitForSelector('[data-testid=outbox-waiting-count][data-count="0"]', { timeout: 15_000 });
+      assert.equal(await stack.sql(`select count(*) from cases where applicant_name='${name}'`), "1");
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("booking an appointment for a health worker", async () => {
+    const { context, page } = await session(browser, stack.webUrl, stack.users.clinic);
+    try {
+      await hashGo(page, "#/clinic/book");
+      await page.waitForSelector("#service option[value='SIP_PERAWAT']", { state: "attached", timeout: 15_000 });
+      await page.selectOption("#service", "SIP_PERAWAT");
+      await page.fill("#nik", nextNik());
+      await page.fill("#name", "Rina Wati");
+      await page.fill("#phone", "081234567891");
+      const day = await stack.sql("select min(day)::text from slots where day > current_date and not closed");
+      await page.fill("#day", day);
+      await page.fill("#w0-from", "09:00");
+      await page.fill("#w0-to", "10:00");
+      await page.getByRole("button", { name: "Pesan janji temu" }).click();
+      await page.waitForSelector("main .notice.ok", { timeout: 15_000 });
+      await page.waitForSelector("[data-testid=appointments] >> text=Rina Wati", { timeout: 15_000 });
+      await screenshot(page, "clinic-book");
+      assertNoAxe(await axeCheck(page), "clinic/book");
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("on a 360 px phone the pages fit the width", async () => {
+    const { context, page } = await session(browser, stack.webUrl, stack.users.clinic, { viewport: { width: 360, height: 740 } });
+    try {
+      for (const [route, name] of [
+        ["#/clinic", "clinic-list-360"],
+        ["#/clinic/new", "clinic-new-360"],
+      ]) {
+        await hashGo(page, route);
+        await page.waitForTimeout(800);
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert.ok(overflow <= 0, `${route} is ${overflow}px wider than the phone`);
+        await screenshot(page, name);
+      }
+    } finally {
+      await context.close();
+    }
+  });
+});
