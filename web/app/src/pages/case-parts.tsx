@@ -306,3 +306,16 @@ export function usePermitTypes(): PermitType[] {
   }, []);
   return types;
 }
+
+/** A message sent to the applicant, in words: "Perbaikan diminta · webhook · terkirim". */
+export function notificationWhat(templateId: string, t: T): string {
+  const k = "notif." + templateId;
+  return t(k) === k ? templateId : t(k);
+}
+
+export function notificationText(n: { templateId: string; channel: string; status: string }, t: T): string {
+  const what = notificationWhat(n.templateId, t);
+  const sk = "notif.status." + n.status;
+  const status = t(sk) === sk ? n.status : t(sk);
+  return t("notif.line", { what, channel: n.channel, status });
+}

@@ -9,7 +9,7 @@ import { enqueue, sendNow, startOutbox, removeEntry } from "../outbox";
 import type { RouteProps } from "../router";
 import { sha256Hex } from "../sha256";
 import { clinicStrings } from "./clinic.i18n";
-import { caseStrings, StateBadge, dueText, permitName, usePermitTypes, useLiveCase, LiveStatus, DocumentTable, History, Custody, missingMandatory, channelText } from "./case-parts";
+import { caseStrings, StateBadge, dueText, permitName, usePermitTypes, useLiveCase, LiveStatus, DocumentTable, History, Custody, missingMandatory, channelText, notificationText } from "./case-parts";
 import { clinicNav, checkFile, OutboxPanel } from "./clinic-common";
 
 const OPEN = new Set([CaseState.DRAFT, CaseState.SUBMITTED, CaseState.VERIFYING, CaseState.REVISION_REQUESTED]);
@@ -303,7 +303,7 @@ export default function ClinicCase({ params }: RouteProps) {
           <ul>
             {c.notifications.map((n) => (
               <li key={String(n.id)}>
-                {n.templateId} · {n.channel} · {n.status}
+                {notificationText(n, t)}
                 {n.sentAt ? ` · ${formatDateTime(n.sentAt)}` : n.scheduledFor ? ` · ${formatDateTime(n.scheduledFor)}` : ""}
               </li>
             ))}

@@ -12,7 +12,7 @@ import { useSession, Role } from "../session";
 import type { RouteProps } from "../router";
 import { deskStrings } from "./desk.i18n";
 import { deskNav } from "./desk";
-import { caseStrings, StateBadge, dueText, permitName, usePermitTypes, useLiveCase, LiveStatus, DocumentTable, History, Custody, missingMandatory, channelText, stateName } from "./case-parts";
+import { caseStrings, StateBadge, dueText, permitName, usePermitTypes, useLiveCase, LiveStatus, DocumentTable, History, Custody, missingMandatory, channelText, stateName, notificationWhat } from "./case-parts";
 
 type Action = "StartVerification" | "RequestRevision" | "Approve" | "Reject" | "Issue" | "MarkCollected" | "MarkDelivered";
 type Decision = "RequestRevision" | "Approve" | "Reject";
@@ -356,7 +356,7 @@ export default function DeskCase({ params }: RouteProps) {
               <tbody>
                 {c.notifications.map((n) => (
                   <tr key={String(n.id)}>
-                    <td data-label={t("case.docCode")}>{n.templateId}</td>
+                    <td data-label={t("case.docCode")}>{notificationWhat(n.templateId, t)}</td>
                     <td data-label={t("desk.channel")}>
                       {n.channel} · {n.address}
                     </td>

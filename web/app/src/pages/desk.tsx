@@ -210,7 +210,9 @@ export default function Desk({ query }: RouteProps) {
                     <StateBadge state={c.state} t={t} />
                   </td>
                   <td data-label={t("desk.col.due")}>
-                    {dueText(c, t)} {c.sla?.overdue && <span class="badge overdue">{t("case.overdue")}</span>}
+                    <span>
+                      {dueText(c, t)} {c.sla?.overdue && <span class="badge overdue">{t("case.overdue")}</span>}
+                    </span>
                   </td>
                 </tr>
               ))}
