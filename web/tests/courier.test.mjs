@@ -59,6 +59,18 @@ function png() {
   ]);
 }
 
+// Usable at 360 px: nothing wider than the screen.
+async function noSideScroll(page) {
+  const wide = await page.evaluate(() => {
+    const w = document.documentElement.clientWidth;
+    return [...document.querySelectorAll("body *")]
+      .filter((e) => e.getBoundingClientRect().right > w + 1 && ![...e.children].some((c) => c.getBoundingClientRect().right > w + 1))
+      .map((e) => `${e.tagName.toLowerCase()}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`)
+      .slice(0, 10);
+  });
+  assert.deepEqual(wide, [], `wider than the screen: ${wide.join(", ")}`);
+}
+
 async function waitFor(what, seconds, fn) {
   const end = Date.now() + seconds * 1000;
   for (;;) {
@@ -113,6 +125,7 @@ test("the courier confirms a pickup with a photo; the custody chain shows its SH
     await file.setInputFiles({ name: "bukti.png", mimeType: "image/png", buffer: photo });
     await card.locator(`[data-proof-sha256="${sha}"]`).waitFor({ timeout: 10_000 });
     assert.deepEqual(await axeCheck(page), []);
+    await noSideScroll(page);
     await screenshot(page, "courier-proof");
     await card.getByRole("button", { name: /Konfirmasi ambil|Confirm pickup/ }).click();
     await page.waitForSelector(`[data-stop-id="${stopId}"][data-stop-state="DONE"]`, { timeout: 10_000 });

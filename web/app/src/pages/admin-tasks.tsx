@@ -94,7 +94,8 @@ export function TasksSection({ t }: { t: T }) {
                   </td>
                   <td class="admin-error">{task.lastError || "—"}</td>
                   <td>{formatDateTime(task.createdAt)}</td>
-                  <td class="admin-row-actions">
+                  <td>
+                  <div class="admin-row-actions">
                     {task.state === TaskState.DEAD ? (
                       <>
                         <button type="button" class="small" aria-label={`${t("admin.retry")} ${String(task.id)}`} disabled={act.busy !== null} onClick={() => retry(task)}>
@@ -105,6 +106,7 @@ export function TasksSection({ t }: { t: T }) {
                     ) : (
                       "—"
                     )}
+                    </div>
                   </td>
                 </tr>
               ))}

@@ -135,7 +135,8 @@ function PrincipalsSection({ t, principals, reload }: { t: T; principals: Princi
                 <td>{p.clinicId ? clinicName(p.clinicId) : p.courierId || "—"}</td>
                 <td>{p.username || <span class="muted">{t("admin.noUsername")}</span>}</td>
                 <td>{p.disabled ? t("admin.disabled") : t("admin.active")}</td>
-                <td class="admin-row-actions">
+                <td>
+                  <div class="admin-row-actions">
                   <button
                     type="button"
                     class="secondary small"
@@ -150,7 +151,8 @@ function PrincipalsSection({ t, principals, reload }: { t: T; principals: Princi
                   <button type="button" class="secondary small" aria-label={`${t("admin.newToken")}: ${p.name}`} disabled={act.busy !== null} onClick={() => newToken(p)}>
                     {t("admin.newToken")}
                   </button>
-                </td>
+                  </div>
+                  </td>
               </tr>
             ))}
           </tbody>

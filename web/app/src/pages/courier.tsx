@@ -48,18 +48,21 @@ export default function CourierPage({ query }: RouteProps) {
   const [loadedAt, setLoadedAt] = useState<Date | undefined>(undefined);
   const [loading, setLoading] = useState(true);
 
+  const loads = useRef(0);
   const load = async () => {
+    const mine = ++loads.current;
     setLoading(true);
     try {
       const r = await clients.courier.getRoute({ day: dayRef.current });
+      if (mine !== loads.current) return; // a newer load (another day) answers for the screen
       setRoute(r);
       setLoadedAt(new Date());
       if (act.status?.kind === "error") act.setStatus(null);
     } catch (e) {
       // Keep the last route on screen; say why it is not fresh.
-      await act.run("route", () => Promise.reject(e));
+      if (mine === loads.current) await act.run("route", () => Promise.reject(e));
     } finally {
-      setLoading(false);
+      if (mine === loads.current) setLoading(false);
     }
   };
 

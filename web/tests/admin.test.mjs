@@ -1,0 +1,113 @@
+// The admin page: a new principal gets a password on the page and can then sign in with it; a
+// token is shown once and revoked; couriers and a shift; the calendar; dead tasks retried and
+// dropped. axe finds no serious or critical violation on any of its tabs.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startStack, openBrowser, signIn, axeCheck, screenshot } from "./harness.mjs";
+
+let stack;
+let browser;
+
+before(async () => {
+  stack = await startStack({ workers: false });
+  browser = await openBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+test("admin creates a user, sets a password and that user signs in; tokens, couriers, calendar, dead tasks", async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, permissions: ["clipboard-read", "clipboard-write"] });
+  const page = await ctx.newPage();
+  try {
+    await signIn(page, stack.webUrl, stack.users.admin);
+    await page.waitForURL(/#\/admin/);
+    await page.waitForSelector(`tr[data-principal-id="${stack.users.officer.id}"]`, { timeout: 15_000 });
+    assert.deepEqual(await axeCheck(page), []);
+
+    // A new officer, then a password for them.
+    const form = page.locator("form", { has: page.locator("#admin-create-h") });
+    await form.locator('input[name="name"]').fill("Petugas Baru");
+    await form.locator('select[name="role"]').selectOption("2"); // Role.OFFICER
+    await form.locator('button[type="submit"]').click();
+    const row = page.locator("tr", { hasText: "Petugas Baru" });
+    await row.waitFor({ timeout: 10_000 });
+    const id = await row.getAttribute("data-principal-id");
+    await row.getByRole("button", { name: /Kata sandi/ }).click();
+    const pw = page.locator("form", { has: page.locator("#admin-pw-h") });
+    await pw.locator('input[name="username"]').fill("petugas.baru");
+    await pw.locator('input[name="password"]').fill("rahasia-sekali-123");
+    await pw.locator('input[name="password2"]').fill("rahasia-sekali-123");
+    await pw.locator('button[type="submit"]').click();
+    await pw.getByText(/petugas\.baru disimpan/).waitFor({ timeout: 10_000 });
+    await row.getByText("petugas.baru").waitFor();
+    await screenshot(page, "admin");
+
+    const other = await browser.newContext();
+    const p2 = await other.newPage();
+    await signIn(p2, stack.webUrl, { username: "petugas.baru", password: "rahasia-sekali-123" });
+    await p2.waitForURL(/#\/desk/);
+    await other.close();
+
+    // A token: shown once with a copy button, then revoked by its id.
+    await row.getByRole("button", { name: /Token baru/ }).click();
+    const shown = page.locator(".admin-token__value");
+    await shown.waitFor({ timeout: 10_000 });
+    const token = await shown.inputValue();
+    assert.match(token, /^[0-9a-f]{64}$/);
+    await page.getByRole("button", { name: "Salin" }).click();
+    await page.getByText(/Token disalin|Tidak dapat menyalin/).waitFor();
+    const tokenId = /ID token (\d+)/.exec(await page.locator("#admin-token-h").textContent())[1];
+    await page.getByRole("button", { name: "Sudah saya simpan" }).click();
+    assert.equal(await shown.count(), 0);
+    const revoke = page.locator("form", { has: page.locator("#admin-revoke-h") });
+    await revoke.locator('input[name="token_id"]').fill(tokenId);
+    await revoke.locator('button[type="submit"]').click();
+    await revoke.getByText(`Token ${tokenId} dicabut.`).waitFor({ timeout: 10_000 });
+    const revoked = await stack.sql(`SELECT revoked_at IS NOT NULL FROM tokens WHERE id = ${tokenId}`);
+    assert.equal(revoked, "t");
+
+    // Couriers and a shift.
+    await page.getByRole("button", { name: "Kurir & shift" }).click();
+    await page.getByRole("rowheader", { name: "Budi Santoso" }).waitFor({ timeout: 10_000 });
+    const shift = page.locator("form", { has: page.locator("#admin-shift-h") });
+    await shift.locator("select").selectOption({ label: "Budi Santoso" });
+    await shift.locator('input[type="date"]').fill("2026-12-01");
+    await shift.getByLabel("Libur hari itu").check();
+    await shift.locator('button[type="submit"]').click();
+    await shift.getByText(/Shift Budi Santoso tanggal 2026-12-01 disimpan/).waitFor({ timeout: 10_000 });
+    assert.deepEqual(await axeCheck(page), []);
+    await screenshot(page, "admin-couriers");
+
+    // The calendar: generate slots.
+    await page.getByRole("button", { name: "Kalender" }).click();
+    const gen = page.locator("form", { has: page.locator("#admin-gen-h") });
+    await gen.locator('button[type="submit"]').click();
+    await gen.getByText(/slot baru dibuat/).waitFor({ timeout: 10_000 });
+    assert.deepEqual(await axeCheck(page), []);
+    await screenshot(page, "admin-calendar");
+
+    // Dead tasks: one retried, one dropped.
+    const dead = (await stack.sql(
+      `INSERT INTO tasks (office_id, queue, state, attempt, max_attempts, last_error)
+       VALUES ('bpp', 'demo.export', 'dead', 8, 8, 'gateway answered 503'),
+              ('bpp', 'demo.export', 'dead', 8, 8, 'address refused')
+       RETURNING id`,
+    )).split("\n");
+    await page.getByRole("button", { name: "Tugas gagal" }).click();
+    await page.locator(`tr[data-task-id="${dead[0]}"]`).waitFor({ timeout: 10_000 });
+    assert.deepEqual(await axeCheck(page), []);
+    await screenshot(page, "admin-tasks");
+    await page.locator(`tr[data-task-id="${dead[0]}"]`).getByRole("button", { name: /Coba lagi/ }).click();
+    await page.getByText(`Tugas ${dead[0]} dijadwalkan ulang.`).waitFor({ timeout: 10_000 });
+    assert.equal(await stack.sql(`SELECT state FROM tasks WHERE id = ${dead[0]}`), "ready");
+    const drop = page.locator(`tr[data-task-id="${dead[1]}"]`).getByRole("button", { name: "Buang" });
+    await drop.click();
+    await page.locator(`tr[data-task-id="${dead[1]}"]`).getByRole("button", { name: "Klik lagi untuk memastikan" }).click();
+    await page.getByText(`Tugas ${dead[1]} dibuang.`).waitFor({ timeout: 10_000 });
+    assert.notEqual(await stack.sql(`SELECT coalesce((SELECT state FROM tasks WHERE id = ${dead[1]}), 'gone')`), "dead");
+  } finally {
+    await ctx.close();
+  }
+});

@@ -1,0 +1,171 @@
+// The counter clerk's page and the kiosk: walk-in tickets, a failed screening redirected online,
+// call next / skip / no-show / transfer / done by keyboard and buttons, and the kiosk issuing and
+// printing a ticket (window.print recorded) on the 80 mm layout.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startStack, openBrowser, signIn, axeCheck, screenshot } from "./harness.mjs";
+
+let stack;
+let browser;
+
+before(async () => {
+  stack = await startStack({ workers: false });
+  browser = await openBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+function recordPrint() {
+  window.__prints = [];
+  window.print = () => {
+    const copy = document.getElementById("ticket-print");
+    window.__prints.push({ printing: document.documentElement.classList.contains("printing-ticket"), ticket: copy ? copy.getAttribute("data-ticket") : null });
+  };
+}
+
+async function walkIn(page, { name, priority, temp = "36.6", caseId = "" }) {
+  await page.getByLabel(/Tanpa janji/).check();
+  await page.fill('input[name="name"]', name);
+  await page.selectOption('select[name="service"]', "SIP_PERAWAT");
+  if (priority) await page.selectOption('select[name="priority"]', { label: priority });
+  await page.fill('input[name="case_id"]', caseId);
+  await page.fill('input[name="temperature"]', temp);
+  await page.click('.counter-checkin button[type="submit"]');
+}
+
+async function current(page) {
+  return page.locator("[data-current-ticket]").getAttribute("data-current-ticket");
+}
+
+test("counter: walk-ins, a failed screening redirected online, call / skip / no-show / transfer / done", async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await ctx.newPage();
+  try {
+    await signIn(page, stack.webUrl, stack.users.counter);
+    await page.waitForURL(/#\/counter/);
+    await page.waitForSelector('select[name="counter"] option[value="C2"]', { state: "attached", timeout: 15_000 });
+    await page.selectOption('select[name="counter"]', "C2");
+
+    // Fever: no ticket; the clerk sends the case on online.
+    const sub = JSON.parse(await stack.cli("clinic", [
+      "--json", "clinic", "submit", "--permit-type", "SIP_PERAWAT", "--nik", "6471065708900002",
+      "--name", "Rudi Hartono", "--phone", "081234567891", "--str-number", "STR-9",
+      "--practice-place", "Puskesmas Klandasan Ilir", "--priority", "HEALTH_WORKER",
+    ]));
+    const caseId = String(sub.case?.id ?? sub.id);
+    await walkIn(page, { name: "Rudi Hartono", temp: "38.4", caseId });
+    await page.locator(".counter-redirect").waitFor({ timeout: 10_000 });
+    assert.match(await page.locator(".counter-checkin [role=status]").first().textContent(), /Skrining tidak lolos/);
+    assert.deepEqual(await axeCheck(page), []);
+    await screenshot(page, "counter-redirect");
+    await page.getByRole("button", { name: "Lanjut daring" }).click();
+    await page.getByText(/Kunjungan dialihkan: daring/).waitFor({ timeout: 10_000 });
+    assert.equal(await stack.sql(`SELECT outcome FROM visits WHERE case_id = ${caseId}`), "online");
+
+    // Three walk-ins, one of them elderly (priority lane).
+    await walkIn(page, { name: "Oma Lestari", priority: "Lansia" });
+    await page.locator(".counter-checkin .ticket-slip").waitFor({ timeout: 10_000 });
+    const p1 = await page.locator(".counter-checkin .ticket-slip").getAttribute("data-ticket");
+    assert.match(p1, /^P-/);
+    for (const name of ["Andi Pratama", "Budi Hartono"]) {
+      await walkIn(page, { name });
+      await page.getByText(/Tiket W-\d+ diterbitkan/).waitFor({ timeout: 10_000 });
+    }
+    await page.waitForSelector("tr[data-ticket]", { timeout: 10_000 });
+    assert.equal(await page.locator("tbody tr[data-ticket]").count(), 3);
+
+    // The call button, then keyboard shortcuts (focus outside the fields).
+    await page.getByRole("button", { name: /Panggil berikutnya/ }).click();
+    await page.waitForSelector(`[data-current-ticket="${p1}"]`, { timeout: 10_000 });
+    await page.locator("h1").click();
+    await page.keyboard.press("s"); // skip: back to the end of its lane
+    await page.getByText(`Nomor ${p1} dilewati`, { exact: false }).waitFor({ timeout: 10_000 });
+    await page.keyboard.press("n");
+    await page.waitForFunction(() => document.querySelector("[data-current-ticket]"), null, { timeout: 10_000 });
+    const second = await current(page);
+    await page.keyboard.press("x"); // no-show
+    await page.getByText(`Nomor ${second} dicatat tidak hadir`).waitFor({ timeout: 10_000 });
+    assert.equal(await stack.sql(`SELECT state FROM tickets WHERE label = '${second}'`), "no_show");
+    await page.keyboard.press("n");
+    await page.waitForFunction(() => document.querySelector("[data-current-ticket]"), null, { timeout: 10_000 });
+    const third = await current(page);
+    await page.keyboard.press("t"); // transfer: the counter list gets the focus
+    await page.keyboard.press("Escape");
+    await page.selectOption(".counter-transfer select", "C3");
+    await page.getByRole("button", { name: "Alihkan sekarang" }).click();
+    await page.getByText(new RegExp(`Nomor ${third} dialihkan ke Loket 3`)).waitFor({ timeout: 10_000 });
+    assert.equal(await stack.sql(`SELECT counter_id FROM tickets WHERE label = '${third}'`), "C3");
+    await page.locator("h1").click();
+    await page.keyboard.press("n");
+    await page.waitForFunction(() => document.querySelector("[data-current-ticket]"), null, { timeout: 10_000 });
+    const fourth = await current(page);
+    await page.keyboard.press("d");
+    await page.getByText(`Layanan nomor ${fourth} selesai.`).waitFor({ timeout: 10_000 });
+    assert.equal(await stack.sql(`SELECT state FROM tickets WHERE label = '${fourth}'`), "done");
+    for (const b of ["N", "R", "S", "X", "D", "T"]) {
+      assert.equal(await page.locator(`button[aria-keyshortcuts="${b}"]`).count(), 1, `button for ${b}`);
+    }
+    assert.deepEqual(await axeCheck(page), []);
+
+    // English on the switch.
+    await page.getByRole("button", { name: "Switch to English" }).click();
+    await page.getByRole("heading", { name: "Service counter" }).waitFor();
+    await page.getByRole("button", { name: "Ganti ke Bahasa Indonesia" }).click();
+  } finally {
+    await ctx.close();
+  }
+});
+
+test("kiosk: a walk-in takes a number and the ticket is printed on the 80 mm slip", async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1080, height: 1920 } });
+  await ctx.addInitScript(recordPrint);
+  const page = await ctx.newPage();
+  try {
+    await signIn(page, stack.webUrl, stack.users.counter);
+    await page.goto(`${stack.webUrl}/#/kiosk`);
+    await page.getByRole("button", { name: "Saya datang tanpa janji" }).click();
+    await page.fill('input[name="name"]', "Ibu Sumarni");
+    await page.selectOption('select[name="service"]', "SIP_BIDAN");
+    await page.getByLabel("Penyandang disabilitas").check();
+    await page.getByLabel("Saya perlu dilayani sambil duduk").check();
+    assert.deepEqual(await axeCheck(page), []);
+    await screenshot(page, "kiosk-form");
+    await page.getByRole("button", { name: "Ambil nomor" }).click();
+    const slip = page.locator(".kiosk-result .ticket-slip");
+    await slip.waitFor({ timeout: 10_000 });
+    const label = await slip.getAttribute("data-ticket");
+    assert.match(label, /^P-/);
+    await page.waitForFunction(() => window.__prints.length > 0, null, { timeout: 5_000 });
+    const prints = await page.evaluate(() => window.__prints);
+    assert.deepEqual(prints[0], { printing: true, ticket: label });
+    assert.deepEqual(await axeCheck(page), []);
+    await screenshot(page, "kiosk");
+
+    // A wrong appointment code says so.
+    await page.getByRole("button", { name: "Selesai" }).click();
+    await page.getByRole("button", { name: "Saya punya kode janji temu" }).click();
+    await page.fill('input[name="appointment_code"]', "ZZZ-999");
+    await page.getByRole("button", { name: "Ambil nomor" }).click();
+    await page.locator(".kiosk [role=alert]").filter({ hasText: /\S/ }).waitFor({ timeout: 10_000 });
+
+    // The print layout: only the slip, 80 mm wide.
+    await page.getByRole("button", { name: "Kembali" }).click();
+    await page.setViewportSize({ width: 302, height: 420 });
+    await page.emulateMedia({ media: "print" });
+    await page.evaluate((l) => {
+      const d = document.createElement("div");
+      d.id = "ticket-print";
+      d.className = "ticket-slip";
+      d.innerHTML = `<p class="ticket-slip__office">DPMPTSP Kota Balikpapan</p><p class="ticket-slip__caption">Nomor antrean</p><p class="ticket-slip__label"></p><p class="ticket-slip__note">Harap menunggu sampai nomor Anda dipanggil.</p>`;
+      d.querySelector(".ticket-slip__label").textContent = l;
+      document.body.appendChild(d);
+      document.documentElement.classList.add("printing-ticket");
+    }, label);
+    assert.equal(await page.locator("#app").isVisible(), false);
+    await screenshot(page, "kiosk-ticket-print");
+  } finally {
+    await ctx.close();
+  }
+});
