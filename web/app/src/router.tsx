@@ -11,16 +11,54 @@ import Clinic from "./pages/clinic";
 import ClinicNew from "./pages/clinic-new";
 import ClinicCase from "./pages/clinic-case";
 import ClinicBook from "./pages/clinic-book";
-import Desk from "./pages/desk";
-import DeskCase from "./pages/desk-case";
-import Permit from "./pages/permit";
-import Counter from "./pages/counter";
-import Kiosk from "./pages/kiosk";
-import Courier from "./pages/courier";
-import Board from "./pages/board";
-import Admin from "./pages/admin";
 
 export type RouteProps = { params: Record<string, string>; query: URLSearchParams };
+
+type PageModule = { default: ComponentType<RouteProps> };
+
+/** A page loaded on first use, so the clinic portal's first load carries no desk, counter,
+ * courier, board or admin code. The clinic pages (and sign-in, verification) stay in the main
+ * bundle: a clinic that loses its line can still move between its pages. */
+function lazyPage(load: () => Promise<PageModule>): ComponentType<RouteProps> {
+  let loaded: ComponentType<RouteProps> | null = null;
+  let pending: Promise<PageModule> | null = null;
+  return function LazyPage(props: RouteProps) {
+    const [, setTick] = useState(0);
+    const [failed, setFailed] = useState(false);
+    useEffect(() => {
+      if (loaded) return;
+      if (!pending) pending = load();
+      let alive = true;
+      pending.then(
+        (m) => {
+          loaded = m.default;
+          if (alive) setTick((n) => n + 1);
+        },
+        () => {
+          pending = null;
+          if (alive) setFailed(true);
+        },
+      );
+      return () => {
+        alive = false;
+      };
+    }, [failed]);
+    if (loaded) {
+      const C = loaded;
+      return <C {...props} />;
+    }
+    return failed ? <LoadFailed retry={() => setFailed(false)} /> : <Loading />;
+  };
+}
+
+const Desk = lazyPage(() => import("./pages/desk"));
+const DeskCase = lazyPage(() => import("./pages/desk-case"));
+const Permit = lazyPage(() => import("./pages/permit"));
+const Counter = lazyPage(() => import("./pages/counter"));
+const Kiosk = lazyPage(() => import("./pages/kiosk"));
+const Courier = lazyPage(() => import("./pages/courier"));
+const Board = lazyPage(() => import("./pages/board"));
+const Admin = lazyPage(() => import("./pages/admin"));
 
 type Route = {
   pattern: string;
@@ -123,6 +161,18 @@ function NoAccess({ home }: { home: string }) {
         <a href={"#" + home}>{t("common.home")}</a>
       </p>
     </Page>
+  );
+}
+
+function LoadFailed({ retry }: { retry: () => void }) {
+  const t = useT();
+  return (
+    <div class="loading" role="alert">
+      <p>{t("err.offline")}</p>
+      <button type="button" onClick={retry}>
+        {t("common.retry")}
+      </button>
+    </div>
   );
 }
 

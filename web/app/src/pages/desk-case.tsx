@@ -361,7 +361,7 @@ export default function DeskCase({ params }: RouteProps) {
                       {n.channel} · {n.address}
                     </td>
                     <td data-label={t("case.state")}>
-                      {n.status}
+                      {t("notif.status." + n.status) === "notif.status." + n.status ? n.status : t("notif.status." + n.status)}
                       {n.detail ? ` (${n.detail})` : ""}
                     </td>
                     <td data-label={t("case.updated")}>{formatDateTime(n.sentAt || n.scheduledFor)}</td>

@@ -24,6 +24,7 @@ export default function SignIn({ query }: RouteProps) {
   const [lockedUntil, setLockedUntil] = useState<number | null>(null);
   const [now, setNow] = useState(Date.now());
   const [lockSeconds, setLockSeconds] = useState(0);
+  const [failure, setFailure] = useState<unknown>(null);
   const userRef = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
@@ -39,7 +40,7 @@ export default function SignIn({ query }: RouteProps) {
   async function submit(e: Event) {
     e.preventDefault();
     if (!username.trim() || !password) {
-      setError(t("signin.missing"));
+      setError("signin.missing");
       return;
     }
     setBusy(true);
@@ -53,7 +54,7 @@ export default function SignIn({ query }: RouteProps) {
     } catch (err) {
       const ce = ConnectError.from(err);
       if (ce.code === Code.Unauthenticated) {
-        setError(t("signin.wrong"));
+        setError("signin.wrong");
       } else if (ce.code === Code.ResourceExhausted) {
         const s = retryAfterSeconds(ce);
         if (s !== undefined) {
@@ -62,10 +63,11 @@ export default function SignIn({ query }: RouteProps) {
           setNow(Date.now());
           setError("locked");
         } else {
-          setError(t("signin.lockedNoTime"));
+          setError("signin.lockedNoTime");
         }
       } else {
-        setError(errorText(err, t));
+        setFailure(err);
+        setError("failure");
       }
       setPassword("");
     } finally {
@@ -74,7 +76,8 @@ export default function SignIn({ query }: RouteProps) {
   }
 
   // Short waits (the growing delay after a few failures) and the lock (minutes) read differently.
-  let message = error;
+  // Kept as keys, worded at render: the language switch re-words a message already shown.
+  let message = error === "failure" ? errorText(failure, t) : error && error !== "locked" ? t(error) : "";
   if (error === "locked" && lockedUntil !== null) {
     const left = Math.max(0, Math.ceil((lockedUntil - now) / 1000));
     message = lockSeconds >= 60 ? t("signin.locked", { minutes: Math.floor(left / 60), seconds: left % 60 }) : t("signin.slow", { seconds: left });
