@@ -73,8 +73,7 @@ test("counter: walk-ins, a failed screening redirected online, call / skip / no-
       await walkIn(page, { name });
       await page.getByText(/Tiket W-\d+ diterbitkan/).waitFor({ timeout: 10_000 });
     }
-    await page.waitForSelector("tr[data-ticket]", { timeout: 10_000 });
-    assert.equal(await page.locator("tbody tr[data-ticket]").count(), 3);
+    await page.waitForFunction(() => document.querySelectorAll("tbody tr[data-ticket]").length === 3, null, { timeout: 10_000 });
 
     // The call button, then keyboard shortcuts (focus outside the fields).
     await page.getByRole("button", { name: /Panggil berikutnya/ }).click();

@@ -185,7 +185,7 @@ export default function CounterPage() {
   const busy = act.busy !== null;
   const noTicket = !current || busy;
   return (
-    <Page title={t("counter.title")}>
+    <Page title={t("counter.title")} class="wide">
       <div class="counter-page">
         <div class="counter-head">
           <label class="pb-field counter-pick">
@@ -358,6 +358,7 @@ function CheckInPanel({ t, permitTypes, onIssued }: { t: T; permitTypes: PermitT
     );
     if (r) {
       setResult(r);
+      if (!r.ticket) act.setStatus({ kind: "info", text: t("counter.screenFailed", { note: r.visit?.screeningNote ?? "" }) });
       if (r.ticket) {
         onIssued();
         setCode("");
@@ -365,6 +366,7 @@ function CheckInPanel({ t, permitTypes, onIssued }: { t: T; permitTypes: PermitT
         setPhone("");
         setCaseId("");
         setSeated(false);
+        setPriority(PriorityClass.NONE);
       }
     }
   };

@@ -5,7 +5,7 @@ import type { CheckInResponse } from "@gen/loket/v1/queue_pb.js";
 import { PriorityClass } from "@gen/loket/v1/common_pb.js";
 import { clients } from "../api";
 import { useT } from "../i18n";
-import { Page } from "../layout";
+import { Page, LangSwitch } from "../layout";
 import { useActions } from "./counter-actions";
 import { StatusLine } from "./counter-ui";
 import { TicketSlip, printTicket } from "./kiosk-ticket";
@@ -88,7 +88,11 @@ export default function KioskPage() {
   const serviceName = (c: string) => permitTypes.find((p) => p.code === c)?.name ?? c;
 
   return (
-    <Page title={t("kiosk.title")} class="kiosk">
+    <Page title={t("kiosk.title")} class="kiosk" bare>
+      <div class="kiosk-top">
+        <span class="kiosk-office">{t("app.office")}</span>
+        <LangSwitch />
+      </div>
       {step === "start" ? (
         <section aria-labelledby="kiosk-h">
           <h2 id="kiosk-h" ref={heading} tabIndex={-1}>
