@@ -15,6 +15,7 @@ BIN=${LOKET_BIN_DIR:-$PWD/build/bin}
 CALLS=${1:-3000}
 CLIENTS=${CLIENTS:-8}
 ROUNDS=${ROUNDS:-3}
+WEB_WORKERS=${WEB_WORKERS:-1}  # loket-web --workers
 [[ -f web/dist/server/main.js ]] || { echo "run_web_edge_bench: build web/ first (npm run build)" >&2; exit 1; }
 
 loket_stack_begin loket-edge-bench
@@ -23,19 +24,24 @@ TOKEN=$(loket_token "$DB" bench-clinic clinic pkm-klandasan-ilir)
 
 API="127.0.0.1:$(pg_free_port)"
 "$BIN/loketd" --listen="$API" --db="$DB" --pool_size=16 --log_requests=false 2>"$WORK/loketd.log" &
-STACK_PIDS+=($!)
+LOKETD_PID=$!
+STACK_PIDS+=($LOKETD_PID)
 loket_wait_healthy "$BIN" "$API" || { echo "loketd did not start" >&2; exit 1; }
 
 WEB="127.0.0.1:$(pg_free_port)"
-node web/dist/server/main.js --listen "$WEB" --loketd "$API" --log-requests=false \
+node web/dist/server/main.js --listen "$WEB" --loketd "$API" --log-requests=false --workers "$WEB_WORKERS" \
   >"$WORK/loket-web.log" 2>&1 &
-STACK_PIDS+=($!)
+WEB_PID=$!
+STACK_PIDS+=($WEB_PID)
 for ((i = 0; i < 100; i++)); do
   curl -fsS -o /dev/null "http://$WEB/healthz" 2>/dev/null && break
   sleep 0.1
 done
 
-echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), Node $(node --version)," \
+echo "machine: $(nproc) cores, $(lscpu | sed -n "s/^Model name: *//p"), load average $(cut -d" " -f1-3 /proc/loadavg), Node $(node --version)," \
   "PostgreSQL $(psql -X -At -d "$DB" -c 'SHOW server_version'), fsync $(psql -X -At -d "$DB" -c 'SHOW fsync')"
+# CPU per call of loket-web (with --workers, its workers too) and of loketd; ms of CPU time.
+edge_pids=$( (ps -o pid= --ppid "$WEB_PID" || true) | tr -d " " | tr "\n" ",")$WEB_PID
+echo "loket-web --workers $WEB_WORKERS; edge_cpu and lkd_cpu: CPU ms per call of loket-web and loketd"
 node bench/web_edge_bench.mjs --web "http://$WEB" --grpc "$API" --token "$TOKEN" \
-  --clients "$CLIENTS" --calls "$CALLS" --rounds "$ROUNDS"
+  --clients "$CLIENTS" --calls "$CALLS" --rounds "$ROUNDS" --edge-pids "$edge_pids" --loketd-pids "$LOKETD_PID"

@@ -5,6 +5,11 @@
 //
 //   node bench/web_edge_bench.mjs --web http://127.0.0.1:7480 --grpc 127.0.0.1:7400 --token TOKEN
 //       [--clients 8] [--calls 3000] [--rounds 3] [--warmup 200] [--json]
+//       [--edge-pids PID,...] [--loketd-pids PID,...]
+//
+// With the pids (Linux), it also reports the CPU time loket-web and loketd spent per call
+// (/proc/PID/stat utime+stime): on a small machine where the load generator, loket-web, loketd and
+// PostgreSQL share the cores, the throughput ratio is mostly a ratio of CPU per call.
 //
 // The modes take turns: each of --rounds rounds runs calls/rounds calls of every mode, so a change
 // in the machine's load during the run falls on all modes alike.
@@ -13,6 +18,7 @@
 // clinic's own case). Through loket-web it rides in the session cookie, as a browser's would.
 // bench/run_web_edge_bench.sh starts a stack and runs this. Never a timed test.
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 
 // bench/ is outside web/: load the packages (and the generated descriptors) from web/ by path.
@@ -38,6 +44,21 @@ const CLIENTS = Number(flag("clients", "8"));
 const CALLS = Number(flag("calls", "3000"));
 const WARMUP = Number(flag("warmup", "200"));
 const ROUNDS = Number(flag("rounds", "3"));
+const pidList = (s) => (s ? s.split(",").filter(Boolean).map(Number) : []);
+const EDGE_PIDS = pidList(flag("edge-pids", ""));
+const LOKETD_PIDS = pidList(flag("loketd-pids", ""));
+const TICK_MS = 10; // USER_HZ 100 on Linux
+function cpuMs(pids) {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const f = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const rest = f.slice(f.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(rest[11]) + Number(rest[12]); // utime, stime (fields 14, 15)
+    } catch {}
+  }
+  return ticks * TICK_MS;
+}
 const JSON_OUT = process.argv.includes("--json");
 if (!TOKEN) {
   console.error("web_edge_bench: --token (a clinic's API token) is required");
@@ -130,15 +151,22 @@ console.log(
 );
 console.log(
   `${"rpc".padEnd(18)} ${"mode".padEnd(20)} ${"calls/s".padStart(9)} ${"ratio".padStart(6)} ` +
-    `${"p50_ms".padStart(7)} ${"p99_ms".padStart(7)} ${"errors".padStart(6)}`,
+    `${"p50_ms".padStart(7)} ${"p99_ms".padStart(7)} ${"errors".padStart(6)}` +
+    (EDGE_PIDS.length || LOKETD_PIDS.length ? ` ${"edge_cpu".padStart(9)} ${"lkd_cpu".padStart(9)}` : ""),
 );
 for (const rpc of rpcs) {
   for (const m of modes) await drive(WARMUP, () => rpc.call(m));
-  const acc = new Map(modes.map((m) => [m.name, { lat: [], seconds: 0, errors: 0, firstError: undefined }]));
+  const acc = new Map(
+    modes.map((m) => [m.name, { lat: [], seconds: 0, errors: 0, firstError: undefined, edgeMs: 0, loketdMs: 0 }]),
+  );
   for (let round = 0; round < ROUNDS; round++) {
     for (const m of modes) {
+      const e0 = cpuMs(EDGE_PIDS);
+      const l0 = cpuMs(LOKETD_PIDS);
       const r = await drive(Math.ceil(CALLS / ROUNDS), () => rpc.call(m));
       const a = acc.get(m.name);
+      a.edgeMs += cpuMs(EDGE_PIDS) - e0;
+      a.loketdMs += cpuMs(LOKETD_PIDS) - l0;
       a.lat.push(...r.lat);
       a.seconds += r.seconds;
       a.errors += r.errors;
@@ -159,12 +187,17 @@ for (const rpc of rpcs) {
       p50_ms: +pct(sorted, 50).toFixed(2),
       p99_ms: +pct(sorted, 99).toFixed(2),
       errors: r.errors,
+      edge_cpu_ms_per_call: +(r.edgeMs / r.lat.length).toFixed(3),
+      loketd_cpu_ms_per_call: +(r.loketdMs / r.lat.length).toFixed(3),
     };
     results.push(row);
     console.log(
       `${row.rpc.padEnd(18)} ${row.mode.padEnd(20)} ${row.per_second.toFixed(1).padStart(9)} ` +
         `${row.ratio.toFixed(2).padStart(6)} ${row.p50_ms.toFixed(2).padStart(7)} ` +
-        `${row.p99_ms.toFixed(2).padStart(7)} ${String(row.errors).padStart(6)}`,
+        `${row.p99_ms.toFixed(2).padStart(7)} ${String(row.errors).padStart(6)}` +
+        (EDGE_PIDS.length || LOKETD_PIDS.length
+          ? ` ${row.edge_cpu_ms_per_call.toFixed(2).padStart(9)} ${row.loketd_cpu_ms_per_call.toFixed(2).padStart(9)}`
+          : ""),
     );
     if (r.firstError) console.log(`  first error: ${r.firstError.message}`);
   }

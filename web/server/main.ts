@@ -2,14 +2,17 @@
 //
 //   node dist/server/main.js --listen 127.0.0.1:7480 --loketd 127.0.0.1:7400 --static dist/app
 //       --edge-key-file FILE [--secure-cookies] [--tls-cert FILE --tls-key FILE] [--origin URL]...
-//       [--log-requests=false]
+//       [--log-requests=false] [--workers N]
 //
 // --origin: another origin the pages are served under (a proxy in front that rewrites Host);
-// --secure-cookies: TLS ends in front of loket-web; --log-requests=false: no line per request.
+// --secure-cookies: TLS ends in front of loket-web; --log-requests=false: no line per request;
+// --workers N: N processes share the port (node:cluster; they share nothing else, as two loket-web
+// behind one address would not).
 //
 // One HTTP server: RPCs (Connect and gRPC-Web, POST /loket.v1.CaseService/GetCase) are checked
 // (session.ts) and forwarded to loketd over gRPC (proxy.ts); GET /healthz asks loketd's health
 // service; everything else is the built pages (static.ts). It keeps no state of its own.
+import cluster from "node:cluster";
 import { readFileSync } from "node:fs";
 import * as http from "node:http";
 import * as http2 from "node:http2";
@@ -58,13 +61,14 @@ interface Flags {
   tlsKey: string;
   origins: string[];
   logRequests: boolean;
+  workers: number;
 }
 
 function usage(msg: string): never {
   process.stderr.write(
     `loket-web: ${msg}\nusage: node dist/server/main.js [--listen HOST:PORT] [--loketd HOST:PORT|URL] ` +
       `[--static DIR] [--edge-key-file FILE] [--secure-cookies] [--tls-cert FILE --tls-key FILE] [--origin URL]... ` +
-      `[--log-requests=false]\n`,
+      `[--log-requests=false] [--workers N]\n`,
   );
   process.exit(2);
 }
@@ -80,6 +84,7 @@ function parseFlags(argv: string[]): Flags {
     tlsKey: "",
     origins: [],
     logRequests: true,
+    workers: 1,
   };
   for (let i = 0; i < argv.length; i++) {
     let [name, value] = argv[i].split(/=(.*)/s, 2) as [string, string | undefined];
@@ -94,11 +99,13 @@ function parseFlags(argv: string[]): Flags {
       case "--tls-key": f.tlsKey = take(); break;
       case "--origin": f.origins.push(take().replace(/\/+$/, "")); break;
       case "--log-requests": f.logRequests = (value ?? "true") !== "false"; break;
+      case "--workers": f.workers = Number(take()); break;
       case "--help": case "-h": usage("the browser edge of Loket");
       default: usage(`unknown flag ${name}`);
     }
   }
   if (!!f.tlsCert !== !!f.tlsKey) usage("--tls-cert and --tls-key go together");
+  if (!Number.isInteger(f.workers) || f.workers < 1 || f.workers > 64) usage("--workers is 1..64");
   return f;
 }
 
@@ -127,8 +134,29 @@ async function healthy(upstream: Transport): Promise<boolean> {
   }
 }
 
+// --workers N > 1: this process only starts N workers, replaces one that dies, and passes SIGTERM on.
+function primary(n: number) {
+  let stopping = false;
+  for (let i = 0; i < n; i++) cluster.fork();
+  cluster.on("exit", (worker, code, signal) => {
+    if (!stopping) {
+      log(`worker ${worker.process.pid} exited (${signal ?? code}); starting another`);
+      cluster.fork();
+    } else if (Object.keys(cluster.workers ?? {}).length === 0) {
+      process.exit(0);
+    }
+  });
+  const stop = (signal: NodeJS.Signals) => {
+    stopping = true;
+    for (const w of Object.values(cluster.workers ?? {})) w?.process.kill(signal);
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGTERM"));
+}
+
 async function main() {
   const flags = parseFlags(process.argv.slice(2));
+  if (flags.workers > 1 && cluster.isPrimary) return primary(flags.workers);
   const tls = !!flags.tlsCert;
   const secure = tls || flags.secureCookies;
   const edgeKey = flags.edgeKeyFile ? readFileSync(flags.edgeKeyFile, "utf8").trim() : "";
