@@ -3,6 +3,8 @@
 // loket-web restarted under the board: it says it is reconnecting, then recovers by itself.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { startStack, openBrowser, signIn, axeCheck, screenshot } from "./harness.mjs";
 
 let stack;
@@ -121,5 +123,47 @@ test("a call at the counter is shown and announced on the board; the board survi
   } finally {
     await counterCtx.close();
     await boardCtx.close();
+  }
+});
+
+// loketd restarted under the board (the harness has no call for it: this stack's loketd, found by
+// its --listen address, is stopped and started again with the same arguments).
+test("the board recovers by itself after loketd restarts", async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+  await ctx.addInitScript(recordSpeech);
+  const board = await ctx.newPage();
+  let again;
+  try {
+    await signIn(board, stack.webUrl, stack.users.display);
+    await board.waitForSelector('#board[data-state="live"]', { timeout: 15_000 });
+    const pid = Number(execFileSync("pgrep", ["-f", `loketd --listen=${stack.grpcAddr}`], { encoding: "utf8" }).trim().split("\n")[0]);
+    assert.ok(pid > 0);
+    const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter(Boolean);
+    const cwd = execFileSync("readlink", [`/proc/${pid}/cwd`], { encoding: "utf8" }).trim();
+    process.kill(pid, "SIGTERM");
+    await board.waitForSelector('#board[data-state="reconnecting"]', { timeout: 20_000 });
+    for (let i = 0; i < 100; i++) {
+      try {
+        process.kill(pid, 0);
+        await new Promise((r) => setTimeout(r, 100));
+      } catch {
+        break;
+      }
+    }
+    again = spawn(argv[0], argv.slice(1), { cwd, stdio: "ignore" });
+    await board.waitForSelector('#board[data-state="live"]', { timeout: 40_000 });
+    // Live again for real: a new ticket called now reaches the board.
+    await stack.cli("counter", ["office", "walk-in", "--name", "Dewi Lestari", "--service", "SIP_BIDAN", "--temp", "36.5", "--mask", "yes"]);
+    const called = await stack.cli("counter", ["--json", "counter", "next", "--counter", "C2"]);
+    const label = JSON.parse(called).ticket?.label ?? JSON.parse(called).label;
+    await board.waitForSelector(`#board[data-last-call="${label}|C2"]`, { timeout: 5_000 });
+    await board.waitForFunction((l) => window.__spoken.some((s) => s.text === `Nomor antrean ${l}, silakan ke loket 2`), label, { timeout: 4_000 });
+  } finally {
+    await ctx.close();
+    if (again && again.exitCode === null) {
+      const gone = new Promise((r) => again.once("exit", r));
+      again.kill("SIGTERM");
+      await gone;
+    }
   }
 });
