@@ -28,6 +28,7 @@ const std::map<std::string_view, std::set<Role>>& Policy() {
        {kAdmin, kOfficer, kApprover, kCounter, kClinic, kCourier, kWorker}},
       {"CaseService.SubmitApplication", {kOfficer, kCounter, kClinic}},
       {"CaseService.GetCase", {kAdmin, kOfficer, kApprover, kCounter, kClinic}},
+      {"CaseService.GetDocument", {kAdmin, kOfficer, kApprover, kCounter, kClinic}},
       {"CaseService.ListCases", {kAdmin, kOfficer, kApprover, kCounter, kClinic}},
       {"CaseService.GetCaseHistory", {kAdmin, kOfficer, kApprover, kCounter, kClinic}},
       {"CaseService.WatchCase", {kAdmin, kOfficer, kApprover, kCounter, kClinic}},

@@ -202,6 +202,21 @@ grpc::Status CaseServiceImpl::MarkDelivered(grpc::ServerContext* ctx,
   return DoTransition(ctx, "CaseService.MarkDelivered", Transition::kMarkDelivered, req, resp);
 }
 
+grpc::Status CaseServiceImpl::GetDocument(grpc::ServerContext* ctx,
+                                          const v1::GetDocumentRequest* req,
+                                          v1::DocumentContent* resp) {
+  LOKET_AUTHORIZE(p, ctx, "CaseService.GetDocument");
+  if (auto s = CheckCaseId(req->case_id()); !s.ok()) return s;
+  if (req->document_id() <= 0) {
+    return grpc::Status(grpc::INVALID_ARGUMENT, "document_id: a positive number");
+  }
+  auto doc = cases_.GetDocument(p, req->case_id(), req->document_id());
+  if (!doc.ok()) return ToGrpcStatus(doc.status());
+  *resp->mutable_document() = ToProto(doc->info);
+  resp->set_content(std::move(doc->content));
+  return grpc::Status::OK;
+}
+
 grpc::Status CaseServiceImpl::GetCaseHistory(grpc::ServerContext* ctx,
                                              const v1::GetCaseHistoryRequest* req,
                                              v1::GetCaseHistoryResponse* resp) {

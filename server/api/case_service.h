@@ -43,6 +43,8 @@ class CaseServiceImpl final : public v1::CaseService::Service {
                              v1::Case* resp) override;
   grpc::Status MarkDelivered(grpc::ServerContext* ctx, const v1::TransitionRequest* req,
                              v1::Case* resp) override;
+  grpc::Status GetDocument(grpc::ServerContext* ctx, const v1::GetDocumentRequest* req,
+                           v1::DocumentContent* resp) override;
   grpc::Status GetCaseHistory(grpc::ServerContext* ctx, const v1::GetCaseHistoryRequest* req,
                               v1::GetCaseHistoryResponse* resp) override;
   grpc::Status WatchCase(grpc::ServerContext* ctx, const v1::WatchCaseRequest* req,

@@ -36,16 +36,7 @@ v1::Case ToProto(const store::CaseView& v) {
   sla->set_paused_working_days(c.sla.paused_working_days);
   sla->set_overdue(v.sla.overdue);
   sla->set_working_days_left(v.sla.working_days_left);
-  for (const auto& d : v.documents) {
-    v1::Document* pd = out.add_documents();
-    pd->set_id(d.id);
-    pd->set_code(d.code);
-    pd->set_file_name(d.file_name);
-    pd->set_media_type(d.media_type);
-    pd->set_size_bytes(d.size_bytes);
-    pd->set_sha256_hex(d.sha256_hex);
-    pd->set_uploaded_at(FormatUtc(d.uploaded_at));
-  }
+  for (const auto& d : v.documents) *out.add_documents() = ToProto(d);
   out.set_permit_number(c.permit_number);
   out.set_verification_code(c.verification_code);
   out.set_created_at(FormatUtc(v.created_at));
@@ -99,6 +90,18 @@ v1::PermitType ToProto(const domain::PermitType& p) {
     rd->set_mandatory(d.mandatory);
   }
   return out;
+}
+
+v1::Document ToProto(const store::DocumentInfo& d) {
+  v1::Document pd;
+  pd.set_id(d.id);
+  pd.set_code(d.code);
+  pd.set_file_name(d.file_name);
+  pd.set_media_type(d.media_type);
+  pd.set_size_bytes(d.size_bytes);
+  pd.set_sha256_hex(d.sha256_hex);
+  pd.set_uploaded_at(FormatUtc(d.uploaded_at));
+  return pd;
 }
 
 v1::Principal ToProto(const store::PrincipalRecord& p) {

@@ -37,6 +37,7 @@ absl::StatusOr<domain::VisitPreference> FromProto(const v1::PickupPreference& p)
 v1::Case ToProto(const store::CaseView& v);
 v1::CaseEvent ToProto(const store::CaseEventRecord& e);
 v1::PermitType ToProto(const domain::PermitType& p);
+v1::Document ToProto(const store::DocumentInfo& d);
 v1::Principal ToProto(const store::PrincipalRecord& p);
 
 // INVALID_ARGUMENT naming the field for an unknown enum value.

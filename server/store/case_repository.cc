@@ -51,6 +51,10 @@ constexpr Statement kDocuments{
     "case_documents",
     "SELECT id, code, file_name, media_type, size_bytes, encode(sha256, 'hex'), uploaded_at::text"
     " FROM documents WHERE case_id = $1 ORDER BY id"};
+constexpr Statement kDocumentContent{
+    "case_document_content",
+    "SELECT id, code, file_name, media_type, size_bytes, encode(sha256, 'hex'), uploaded_at::text,"
+    " content FROM documents WHERE case_id = $1 AND id = $2"};
 constexpr Statement kInsertCase{
     "case_insert",
     "INSERT INTO cases (office_id, permit_type, channel, state, applicant_nik, applicant_name,"
@@ -364,6 +368,29 @@ absl::StatusOr<std::string> CaseRepository::Submit(const Mutation& m, NewApplica
 absl::StatusOr<CaseView> CaseRepository::GetInTx(Tx& tx, const domain::Principal& viewer,
                                                  int64_t case_id) {
   return LoadVisibleCase(tx, viewer, case_id);
+}
+
+absl::StatusOr<DocumentContent> CaseRepository::GetDocument(const domain::Principal& viewer,
+                                                             int64_t case_id, int64_t document_id) {
+  std::optional<DocumentContent> out;
+  absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
+    absl::StatusOr<CaseView> v = LoadVisibleCase(tx, viewer, case_id);
+    if (!v.ok()) return v.status();
+    pqxx::result r = tx.Exec(kDocumentContent, case_id, document_id);
+    if (r.empty()) return absl::OkStatus();
+    const auto& row = r[0];
+    out = DocumentContent{{row[0].as<int64_t>(), row[1].as<std::string>(), row[2].as<std::string>(),
+                           row[3].as<std::string>(), row[4].as<int64_t>(), row[5].as<std::string>(),
+                           ParseTimestamp(row[6].as<std::string>())},
+                          pqxx::binarystring(row[7]).str()};
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  if (!out) {
+    return absl::NotFoundError(
+        absl::StrCat("document ", document_id, " of case ", case_id, " not found"));
+  }
+  return *std::move(out);
 }
 
 absl::StatusOr<CaseView> CaseRepository::Get(const domain::Principal& viewer, int64_t case_id) {

@@ -41,6 +41,11 @@ struct DocumentInfo {
   absl::Time uploaded_at;
 };
 
+struct DocumentContent {
+  DocumentInfo info;
+  std::string content;
+};
+
 // A message sent (or to be sent) about a case, and how its delivery went.
 struct NotificationInfo {
   int64_t id = 0;
@@ -137,6 +142,10 @@ class CaseRepository {
 
   // NOT_FOUND when the case does not exist or `viewer` may not see it (same message either way).
   absl::StatusOr<CaseView> Get(const domain::Principal& viewer, int64_t case_id);
+  // One document of a case the viewer may see, with its bytes. NOT_FOUND for a hidden case or a
+  // document that is not that case's.
+  absl::StatusOr<DocumentContent> GetDocument(const domain::Principal& viewer, int64_t case_id,
+                                              int64_t document_id);
 
   // The viewer's cases matching `f`, by id; a clinic sees only its own.
   absl::StatusOr<std::vector<CaseView>> List(const domain::Principal& viewer, const CaseFilter& f);

@@ -148,5 +148,30 @@ TEST_F(AuthTest, ClinicPrincipalNeedsAKnownClinic) {
             grpc::INVALID_ARGUMENT);
 }
 
+TEST_F(AuthTest, DocumentBytesFollowTheCasesRowScope) {
+  v1::Case c = SubmitAsClinicA();
+  v1::Case with_doc;
+  ASSERT_TRUE(cases()
+                  .AttachDocument(Ctx(clinic_a_).get(), Document(c.id(), "STR", "%PDF-1.4 str"),
+                                  &with_doc)
+                  .ok());
+  ASSERT_EQ(with_doc.documents_size(), 1);
+  v1::GetDocumentRequest req;
+  req.set_case_id(c.id());
+  req.set_document_id(with_doc.documents(0).id());
+  v1::DocumentContent out;
+  ASSERT_TRUE(cases().GetDocument(Ctx(officer_).get(), req, &out).ok());
+  EXPECT_EQ(out.content(), "%PDF-1.4 str");
+  EXPECT_EQ(out.document().code(), "STR");
+  ASSERT_TRUE(cases().GetDocument(Ctx(clinic_a_).get(), req, &out).ok());
+  EXPECT_EQ(cases().GetDocument(Ctx(clinic_b_).get(), req, &out).error_code(), grpc::NOT_FOUND);
+  EXPECT_EQ(cases().GetDocument(Ctx(other_office_officer_).get(), req, &out).error_code(),
+            grpc::NOT_FOUND);
+  // A document id of another case is not found through this one.
+  v1::Case other = SubmitAsClinicA();
+  req.set_case_id(other.id());
+  EXPECT_EQ(cases().GetDocument(Ctx(officer_).get(), req, &out).error_code(), grpc::NOT_FOUND);
+}
+
 }  // namespace
 }  // namespace loket::itest
