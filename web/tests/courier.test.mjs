@@ -164,3 +164,37 @@ test("the courier confirms a pickup with a photo; the custody chain shows its SH
     await ctx.close();
   }
 });
+
+test("the courier records a failed pickup with a reason and a note", async () => {
+  const sub = JSON.parse(await stack.cli("clinic2", [
+    "--json", "clinic", "submit", "--permit-type", "SIP_BIDAN", "--nik", "6471065708900003",
+    "--name", "Wulan Sari", "--phone", "081234567892", "--str-number", "STR-77",
+    "--practice-place", "Puskesmas Damai", "--priority", "HEALTH_WORKER",
+  ]));
+  const caseId = String(sub.case?.id ?? sub.id);
+  await stack.cli("officer", ["office", "plan"]).catch(() => "");
+  const [stopId, courierId, day] = await waitFor("the pickup to be planned", 90, async () => {
+    const r = await stack.sql(`SELECT id, courier_id, day FROM stops WHERE case_id = ${caseId} AND kind = 'pickup' AND state = 'planned' AND courier_id IS NOT NULL`);
+    return r ? r.split("|") : undefined;
+  });
+  const user = String(stack.users.courier.id) === courierId ? stack.users.courier : stack.users.courier2;
+  const ctx = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+  const page = await ctx.newPage();
+  try {
+    await signIn(page, stack.webUrl, user);
+    await page.goto(`${stack.webUrl}/#/courier?day=${day}`);
+    const card = page.locator(`[data-stop-id="${stopId}"]`);
+    await card.waitFor({ timeout: 15_000 });
+    await card.getByRole("button", { name: /Tidak berhasil/ }).click();
+    await card.getByLabel("Alasan").selectOption({ label: "Klinik tutup" });
+    await card.getByLabel("Catatan").fill("Puskesmas tutup karena pelatihan");
+    assert.deepEqual(await axeCheck(page), []);
+    await card.getByRole("button", { name: "Catat gagal" }).click();
+    await page.getByText(/Kegagalan di .* tercatat/).waitFor({ timeout: 10_000 });
+    const [state, reason] = (await stack.sql(`SELECT state, failure_reason FROM stops WHERE id = ${stopId}`)).split("|");
+    assert.equal(state, "failed");
+    assert.match(reason, /clinic.closed|CLINIC_CLOSED/i);
+  } finally {
+    await ctx.close();
+  }
+});

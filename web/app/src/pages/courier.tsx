@@ -26,6 +26,13 @@ const REASONS: StopFailureReason[] = [
   StopFailureReason.OTHER,
 ];
 
+/** "documents_not_ready" (the stored reason) in the person's words, else as stored. */
+function reasonText(t: T, reason: string): string {
+  const key = `reason.${reason.toUpperCase().replace(/[^A-Z]+/g, "_")}`;
+  const s = t(key);
+  return s === key ? reason : s;
+}
+
 function mapUrl(s: Stop): string {
   const lat = s.latitude.toFixed(6);
   const lon = s.longitude.toFixed(6);
@@ -184,7 +191,7 @@ function StopCard({ t, stop: s, n, active, onChanged }: { t: T; stop: Stop; n: n
             ) : null}
           </p>
         ) : null}
-        {s.state === StopState.FAILED ? <p class="courier-stop__failed">{t("courier.failInfo", { reason: s.failureReason })}</p> : null}
+        {s.state === StopState.FAILED ? <p class="courier-stop__failed">{t("courier.failInfo", { reason: reasonText(t, s.failureReason) })}</p> : null}
 
         {s.state === StopState.PLANNED ? (
           <div class="courier-actions">
