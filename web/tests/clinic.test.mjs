@@ -107,6 +107,12 @@ describe("clinic portal", () => {
       assert.equal(new URL(href.replace("/#/verify", "/verify")).searchParams.get("number"), number);
       await screenshot(op, "permit");
       assertNoAxe(await axeCheck(op), "permit");
+      // What the printer gets: the sheet alone, no header, buttons or page title.
+      await op.emulateMedia({ media: "print" });
+      assert.equal(await op.locator("header.site-header").isVisible(), false);
+      assert.equal(await op.getByRole("button", { name: "Cetak" }).isVisible(), false);
+      await screenshot(op, "permit-print");
+      await op.emulateMedia({ media: "screen" });
 
       // 8. Anyone (no session) opens the QR address: VALID.
       const anon = await browser.newContext();

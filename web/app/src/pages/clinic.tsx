@@ -61,7 +61,14 @@ export default function Clinic({ query }: RouteProps) {
   useEffect(() => {
     const h = () => void load();
     window.addEventListener("online", h);
-    return () => window.removeEventListener("online", h);
+    // Cases move at the office meanwhile: a quiet refresh each minute while the page is seen.
+    const id = setInterval(() => {
+      if (document.visibilityState === "visible" && navigator.onLine !== false) void load();
+    }, 60000);
+    return () => {
+      window.removeEventListener("online", h);
+      clearInterval(id);
+    };
   }, [stateParam]);
 
   return (

@@ -98,6 +98,11 @@ export default function Desk({ query }: RouteProps) {
   useEffect(() => {
     setF(applied);
     void load();
+    // The worklist changes under the desk: refresh it every 30 s while the page is seen.
+    const id = setInterval(() => {
+      if (document.visibilityState === "visible") void load();
+    }, 30000);
+    return () => clearInterval(id);
   }, [key]);
 
   const clinicName = (id: string) => clinics.find((c) => c.id === id)?.name ?? id;

@@ -101,7 +101,7 @@ export default function Permit({ params }: RouteProps) {
   // The office day of issue (WITA): the ISSUED event's instant + 8 h.
   const day = issuedOn ? new Date(Date.parse(issuedOn) + 8 * 3600000).toISOString().slice(0, 10) : "";
   return (
-    <Page title={`${t("permit.title")} ${c.permitNumber}`}>
+    <Page title={`${t("permit.title")} ${c.permitNumber}`} class="permit-page">
       <div class="row no-print">
         <button type="button" onClick={() => window.print()}>
           {t("permit.print")}
