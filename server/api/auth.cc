@@ -61,7 +61,8 @@ const std::map<std::string_view, std::set<Role>>& Policy() {
       {"CourierService.ArriveAtStop", {kCourier}},
       {"CourierService.ConfirmStop", {kCourier}},
       {"CourierService.FailStop", {kCourier}},
-      {"CourierService.ListStops", {kAdmin, kOfficer, kCounter}},
+      // A clinic lists only the stops at its own door (row scope in the store).
+      {"CourierService.ListStops", {kAdmin, kOfficer, kCounter, kClinic}},
       {"CourierService.PlanDay", {kAdmin, kOfficer}},
       {"CourierService.GetCustody", {kAdmin, kOfficer, kApprover, kCounter, kClinic}},
       {"CourierService.CreateCourier", {kAdmin}},

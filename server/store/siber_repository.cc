@@ -562,7 +562,12 @@ absl::StatusOr<std::pair<std::vector<StopRecord>, DayPlanRecord>> SiberRepositor
       r = tx.Exec(kStopsOfDay, viewer.office_id, absl::FormatCivilTime(day.value_or(office->today)),
                   st, case_id);
     }
-    for (const auto& row : r) out.first.push_back(ForViewer(viewer, StopFromRow(row).r));
+    for (const auto& row : r) {
+      StopRecord stop = StopFromRow(row).r;
+      // A clinic sees only the stops at its own door (its pickups and deliveries).
+      if (viewer.role == domain::Role::kClinic && stop.clinic_id != viewer.clinic_id) continue;
+      out.first.push_back(ForViewer(viewer, std::move(stop)));
+    }
     out.second =
         LoadDayPlan(tx, viewer.office_id, day.value_or(office->today), office->utc_offset_minutes);
     return absl::OkStatus();

@@ -279,6 +279,16 @@ TEST_F(SiberTest, ACourierCannotSeeOrConfirmAnotherCouriersStops) {
   v1::Stop out;
   EXPECT_EQ(couriers_->FailStop(Ctx(other.token).get(), fail, &out).error_code(), grpc::NOT_FOUND);
   EXPECT_TRUE(Confirm(owner, pa.id(), true).ok());
+  // A clinic lists only the stops at its own door, with their planned window.
+  v1::ListStopsRequest lreq;
+  lreq.set_day("2026-03-25");
+  v1::ListStopsResponse mine;
+  ASSERT_TRUE(couriers_->ListStops(Ctx(clinic_a_).get(), lreq, &mine).ok());
+  ASSERT_GE(mine.stops_size(), 1);
+  for (const v1::Stop& st : mine.stops()) EXPECT_NE(st.case_id(), b.id());
+  lreq.set_case_id(b.id());
+  ASSERT_TRUE(couriers_->ListStops(Ctx(clinic_a_).get(), lreq, &mine).ok());
+  EXPECT_EQ(mine.stops_size(), 0);
   // Clinics and counters may not call courier confirmations at all.
   v1::ConfirmStopRequest creq;
   EXPECT_EQ(couriers_->ConfirmStop(Ctx(clinic_a_).get(), creq, &out).error_code(),
