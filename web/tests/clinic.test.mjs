@@ -164,6 +164,10 @@ describe("clinic portal", () => {
       await page.waitForSelector("#doc-KTP-error");
       assert.match(await page.locator("#doc-KTP-error").textContent(), /PDF, JPEG/);
       assert.equal(calls, 0);
+      // Exactly 5 MiB is allowed: the error goes away.
+      await page.setInputFiles("#doc-STR", { name: "max.pdf", mimeType: "application/pdf", buffer: Buffer.concat([PDF("max"), Buffer.alloc(5 * 1024 * 1024 - PDF("max").length)]) });
+      await page.waitForSelector("#doc-STR-error", { state: "detached" });
+      await page.waitForSelector("#doc-STR-chosen");
       await page.setInputFiles("#doc-STR", []);
       await page.setInputFiles("#doc-KTP", []);
 
