@@ -4,6 +4,7 @@ import type { Catalog } from "../i18n";
 export const counterCatalog: Catalog = {
   id: {
     "counter.title": "Loket layanan",
+    "counter.kioskLink": "Buka mode kios (layar ambil nomor)",
     "counter.pick": "Loket tempat Anda bertugas",
     "counter.pickNone": "— pilih loket —",
     "counter.pickFirst": "Pilih loket Anda dulu.",
@@ -92,6 +93,7 @@ export const counterCatalog: Catalog = {
   },
   en: {
     "counter.title": "Service counter",
+    "counter.kioskLink": "Open kiosk mode (take-a-number screen)",
     "counter.pick": "The counter you sit at",
     "counter.pickNone": "— choose a counter —",
     "counter.pickFirst": "Choose your counter first.",

@@ -185,7 +185,7 @@ export default function CounterPage() {
   const busy = act.busy !== null;
   const noTicket = !current || busy;
   return (
-    <Page title={t("counter.title")} class="wide">
+    <Page title={t("counter.title")} class="wide" nav={[{ href: "#/kiosk", label: t("counter.kioskLink") }]}>
       <div class="counter-page">
         <div class="counter-head">
           <label class="pb-field counter-pick">
