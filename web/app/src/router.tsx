@@ -59,6 +59,12 @@ const Kiosk = lazyPage(() => import("./pages/kiosk"));
 const Courier = lazyPage(() => import("./pages/courier"));
 const Board = lazyPage(() => import("./pages/board"));
 const Admin = lazyPage(() => import("./pages/admin"));
+// Public self-service (issue 10): no sign-in.
+const PublicHome = lazyPage(() => import("./pages/public-home"));
+const PublicBook = lazyPage(() => import("./pages/public-book"));
+const PublicVisit = lazyPage(() => import("./pages/public-visit"));
+const PublicTrack = lazyPage(() => import("./pages/public-track"));
+const PublicQueue = lazyPage(() => import("./pages/public-queue"));
 
 type Route = {
   pattern: string;
@@ -70,6 +76,11 @@ type Route = {
 const routes: Route[] = [
   { pattern: "/signin", component: SignIn, public: true },
   { pattern: "/verify", component: Verify, public: true },
+  { pattern: "/public", component: PublicHome, public: true },
+  { pattern: "/book", component: PublicBook, public: true },
+  { pattern: "/visit", component: PublicVisit, public: true },
+  { pattern: "/track", component: PublicTrack, public: true },
+  { pattern: "/queue", component: PublicQueue, public: true },
   { pattern: "/clinic", component: Clinic, roles: [Role.CLINIC] },
   { pattern: "/clinic/new", component: ClinicNew, roles: [Role.CLINIC] },
   { pattern: "/clinic/case/:id", component: ClinicCase, roles: [Role.CLINIC] },
@@ -191,7 +202,9 @@ export function Router() {
 
   if (loc.path === "/") {
     if (loading) return <Loading />;
-    const home = principal ? homeOf(principal.role) : "/signin";
+    // Nobody signed in: the public home (with its staff sign-in link).
+    if (!principal) return <PublicHome params={{}} query={loc.query} />;
+    const home = homeOf(principal.role);
     queueMicrotask(() => navigate(home, true));
     return <Loading />;
   }
