@@ -27,17 +27,15 @@
 // LOKET_BIN_DIR (loketd, loket, workers; default ../../build/bin), LOKET_CHROMIUM (/usr/bin/chromium).
 // Nothing is built here: `npm run build` (pages, server, generated code) comes first.
 import { spawn, execFileSync } from "node:child_process";
-import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { chromium } from "playwright-core";
 import { Health, HealthCheckResponse_ServingStatus } from "../dist/gen/grpc/health/v1/health_pb.js";
-import { SessionService } from "../dist/gen/loket/v1/session_pb.js";
 
 const WEB = join(dirname(fileURLToPath(import.meta.url)), "..");
 const ROOT = join(WEB, "..");
@@ -256,17 +254,19 @@ export async function startStack(opts = {}) {
       return r.message.status === HealthCheckResponse_ServingStatus.SERVING;
     }, loketd.child);
 
-    // A user name and password per person (not for the worker): SessionService.SetPassword as admin.
+    // A user name and password per person (not for the worker), set by the admin through the CLI:
+    // `loket admin principal set-password ID --username NAME --password-file -`.
     const users = {};
-    const sessions = createClient(SessionService, grpc);
     for (const key of Object.keys(roles)) {
       if (key === "worker") continue;
       const username = key;
       const password = `${key}-${randomBytes(9).toString("base64url")}`;
-      await sessions.setPassword(
-        { requestId: randomUUID(), principalId: BigInt(ids[key]), username, password },
-        { headers: { authorization: `Bearer ${tokens.admin}` }, timeoutMs: 10_000 },
+      const r = await run(
+        join(BIN, "loket"),
+        ["admin", "principal", "set-password", ids[key], "--username", username, "--password-file", "-"],
+        { input: password, env: { LOKET_ADDR: grpcAddr, LOKET_TOKEN: tokens.admin } },
       );
+      if (r.code !== 0) throw new Error(`loket admin principal set-password ${ids[key]}: ${r.stderr.trim()}`);
       users[key] = { username, password, id: ids[key] };
     }
 
