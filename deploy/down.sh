@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Stops the demo started by deploy/up.sh: the workers and loketd named by var/run/*.pid (SIGTERM, then
-# waits for them to drain), then the PostgreSQL cluster in var/pg. Keeps the data; safe to run twice.
+# Stops the demo started by deploy/up.sh: loket-web, the workers and loketd named by var/run/*.pid
+# (SIGTERM, then waits for them to drain), then the PostgreSQL cluster in var/pg. Keeps the data; safe
+# to run twice.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
