@@ -64,6 +64,22 @@ test("counter: walk-ins, a failed screening redirected online, call / skip / no-
     await page.getByText(/Kunjungan dialihkan: daring/).waitFor({ timeout: 10_000 });
     assert.equal(await stack.sql(`SELECT outcome FROM visits WHERE case_id = ${caseId}`), "online");
 
+    // Another fever: a SIBER courier fetches the documents from the clinic instead.
+    const sub2 = JSON.parse(await stack.cli("clinic", [
+      "--json", "clinic", "submit", "--permit-type", "SIP_PERAWAT", "--nik", "6471065708900004",
+      "--name", "Nur Aini", "--phone", "081234567893", "--str-number", "STR-10",
+      "--practice-place", "Puskesmas Klandasan Ilir", "--priority", "HEALTH_WORKER",
+    ]));
+    const case2 = String(sub2.case?.id ?? sub2.id);
+    await walkIn(page, { name: "Nur Aini", temp: "38.9", caseId: case2 });
+    await page.getByRole("button", { name: "Jemput berkas (SIBER)" }).click();
+    await page.getByLabel("Isi alamat dari klinik").selectOption({ label: "Puskesmas Klandasan Ilir" });
+    assert.match(await page.getByLabel("Alamat penjemputan").inputValue(), /Klandasan Ilir/);
+    await page.locator(".counter-redirect form button[type=submit]").click();
+    await page.getByText(/Kunjungan dialihkan: jemput berkas/).waitFor({ timeout: 10_000 });
+    assert.equal(await stack.sql(`SELECT outcome FROM visits WHERE case_id = ${case2}`), "siber_pickup");
+    assert.equal(await stack.sql(`SELECT pickup_stop_id IS NOT NULL FROM visits WHERE case_id = ${case2}`), "t");
+
     // Three walk-ins, one of them elderly (priority lane).
     await walkIn(page, { name: "Oma Lestari", priority: "Lansia" });
     await page.locator(".counter-checkin .ticket-slip").waitFor({ timeout: 10_000 });
@@ -164,6 +180,45 @@ test("kiosk: a walk-in takes a number and the ticket is printed on the 80 mm sli
     }, label);
     assert.equal(await page.locator("#app").isVisible(), false);
     await screenshot(page, "kiosk-ticket-print");
+  } finally {
+    await ctx.close();
+  }
+});
+
+test("a walk-in whose answer was lost on the way is retried with the same request_id and filed once", async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await ctx.newPage();
+  const ids = [];
+  let dropNext = true;
+  try {
+    await signIn(page, stack.webUrl, stack.users.counter);
+    await page.waitForURL(/#\/counter/);
+    await page.route("**/loket.v1.QueueService/CheckIn", async (route) => {
+      const body = route.request().postDataBuffer() ?? Buffer.alloc(0);
+      ids.push(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/.exec(body.toString("latin1"))?.[0]);
+      if (dropNext) {
+        dropNext = false;
+        await route.fetch(); // loketd files it ...
+        await route.abort("connectionreset"); // ... but the answer never arrives
+        return;
+      }
+      await route.continue();
+    });
+    await walkIn(page, { name: "Yusuf Retry" });
+    await page.locator(".counter-checkin [role=alert]").filter({ hasText: /\S/ }).waitFor({ timeout: 10_000 });
+    await page.click('.counter-checkin button[type="submit"]'); // the same press again
+    await page.locator(".counter-checkin .ticket-slip").waitFor({ timeout: 10_000 });
+    assert.equal(ids.length, 2);
+    assert.ok(ids[0]);
+    assert.equal(ids[1], ids[0], "the retry carries the first press's request_id");
+    assert.equal(await stack.sql(`SELECT count(*) FROM visits WHERE name LIKE 'Yusuf%'`), "1");
+
+    // A new press for another visitor gets a new request_id.
+    const firstLabel = await page.locator(".counter-checkin .ticket-slip").getAttribute("data-ticket");
+    await walkIn(page, { name: "Zainal Baru" });
+    await page.waitForFunction((l) => { const s = document.querySelector(".counter-checkin .ticket-slip"); return s && s.getAttribute("data-ticket") !== l; }, firstLabel, { timeout: 10_000 });
+    assert.equal(ids.length, 3);
+    assert.notEqual(ids[2], ids[0]);
   } finally {
     await ctx.close();
   }
