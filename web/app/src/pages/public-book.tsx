@@ -269,8 +269,9 @@ export default function PublicBook({ query }: RouteProps) {
     else if (/expire/i.test(raw)) text = t("pub.book.codeExpired");
     else if (left !== undefined) text = t("pub.book.wrongCodeLeft", { n: left });
     else text = t("pub.book.wrongCode");
+    // The message stays beside the field (read with it when the field takes the focus).
     setErrors({ code: text });
-    setMsg({ kind: "bad", text });
+    setMsg(null);
     focusSoon("code");
   }
 
@@ -458,7 +459,7 @@ export default function PublicBook({ query }: RouteProps) {
           <p>
             {t("pub.book.bookingCode")} <strong class="mono" data-testid="booking-code">{booking.bookingCode}</strong>
           </p>
-          <Field id="code" label={t("pub.book.code")} hint={t("pub.book.codeHint")} error={errors.code}>
+          <Field id="code" label={t("pub.book.code")} hint={t("pub.book.codeHint")} error={errors.code} liveError>
             {(a) => (
               <input
                 {...a}

@@ -104,7 +104,7 @@ export function PublicPage(props: { title: string; office: string; children?: Co
 export type FieldAttrs = { id: string; "aria-invalid"?: "true"; "aria-describedby"?: string };
 
 /** A labelled control with its hint and error, both read by screen readers with the control. */
-export function Field(props: { id: string; label: string; hint?: string; error?: string; children: (a: FieldAttrs) => ComponentChildren }) {
+export function Field(props: { id: string; label: string; hint?: string; error?: string; liveError?: boolean; children: (a: FieldAttrs) => ComponentChildren }) {
   const describedBy = [props.hint ? `${props.id}-hint` : "", props.error ? `${props.id}-error` : ""].filter(Boolean).join(" ") || undefined;
   return (
     <div class="field" data-field={props.id}>
@@ -116,7 +116,7 @@ export function Field(props: { id: string; label: string; hint?: string; error?:
       )}
       {props.children({ id: props.id, "aria-invalid": props.error ? "true" : undefined, "aria-describedby": describedBy })}
       {props.error && (
-        <p class="field-error" id={`${props.id}-error`}>
+        <p class="field-error" id={`${props.id}-error`} role={props.liveError ? "alert" : undefined}>
           {props.error}
         </p>
       )}

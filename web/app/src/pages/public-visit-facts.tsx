@@ -8,12 +8,13 @@ export function visitStateWord(s: PublicVisitState, t: T): string {
   return t(`pub.vstate.${PublicVisitState[s] ?? "UNSPECIFIED"}`);
 }
 
-export function VisitFacts(props: { visit: PublicVisit; t: T; announce?: boolean }) {
+export function VisitFacts(props: { visit: PublicVisit; t: T; announce?: boolean; level?: 2 | 3 }) {
+  const H = props.level === 2 ? "h2" : "h3";
   const { visit: v, t } = props;
   const booked = v.state === PublicVisitState.BOOKED;
   return (
     <section class="visit-facts" aria-labelledby="visit-facts-title" data-state={PublicVisitState[v.state]}>
-      <h3 id="visit-facts-title" tabIndex={-1}>{t("pub.visit.yourVisit")}</h3>
+      <H id="visit-facts-title" tabIndex={-1}>{t("pub.visit.yourVisit")}</H>
       <p class={`notice ${booked ? "ok" : v.state === PublicVisitState.WAITLISTED ? "warn" : v.state === PublicVisitState.CANCELLED || v.state === PublicVisitState.EXPIRED ? "bad" : ""}`} role={props.announce ? "status" : undefined}>
         <strong data-testid="visit-state">{visitStateWord(v.state, t)}</strong>
         {" — "}

@@ -168,7 +168,7 @@ export default function PublicVisitPage({ query }: RouteProps) {
 
       {visit && (
         <div class="visit-manage">
-          <VisitFacts visit={visit} t={t} />
+          <VisitFacts visit={visit} t={t} level={2} />
           {active && mode === "view" && (
             <div class="form-actions">
               <button type="button" class="secondary" onClick={() => { setMode("move"); setMsg(null); setDay(""); setChosen([]); focusSoon("move-title"); }}>
@@ -218,7 +218,7 @@ export default function PublicVisitPage({ query }: RouteProps) {
                   {t("pub.visit.moveSubmit")}
                 </button>
                 <button type="button" class="secondary" onClick={() => { setMode("view"); setErrors({}); focusSoon("visit-facts-title"); }}>
-                  {t("common.cancel")}
+                  {t("pub.visit.moveAbort")}
                 </button>
               </div>
             </form>
