@@ -4,6 +4,7 @@
 // hides the numbers rather than show stale ones.
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { QueueBoard, QueueEvent } from "@gen/loket/v1/queue_pb.js";
+import { clients } from "../api";
 import { useT, translate } from "../i18n";
 import { Page } from "../layout";
 import { useQueueWatch, shortCounterName } from "./board-stream";
@@ -33,6 +34,15 @@ export default function BoardPage() {
   const watch = useQueueWatch(announce);
   const live = watch.state === "live" && watch.board !== undefined;
   const board = watch.board;
+
+  // A stream open all night is not "use": a cheap call every 10 minutes keeps the display's
+  // session inside its idle limit, so a reconnect in the morning is still signed in.
+  useEffect(() => {
+    const id = setInterval(() => {
+      clients.admin.whoAmI({}).catch(() => undefined);
+    }, 10 * 60 * 1000);
+    return () => clearInterval(id);
+  }, []);
 
   useEffect(() => {
     const id = setInterval(() => {
