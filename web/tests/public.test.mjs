@@ -8,6 +8,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import { createServer, connect } from "node:net";
 import { gzipSync } from "node:zlib";
 import { startStack, openBrowser, screenshot } from "./harness.mjs";
 
@@ -24,8 +25,36 @@ before(async () => {
 });
 after(async () => {
   await browser?.close();
+  for (const p of proxies) p.close();
+  for (const s of sockets) s.destroy();
   await stack?.stop();
 });
+
+// Each browser context comes in from its own loopback address (127.0.0.N) through a small TCP
+// relay, as different people's phones would: loket-web passes that address to loketd, whose
+// per-address limits (10 guesses a minute) then apply to each person, not to the whole test file.
+const proxies = [];
+const sockets = new Set();
+let nextHost = 10;
+async function personUrl() {
+  const localAddress = `127.0.0.${nextHost++}`;
+  const port = Number(new URL(stack.webUrl).port);
+  const server = createServer((sock) => {
+    const up = connect({ host: "127.0.0.1", port, localAddress });
+    for (const x of [sock, up]) {
+      sockets.add(x);
+      x.on("close", () => sockets.delete(x));
+      x.on("error", () => {
+        sock.destroy();
+        up.destroy();
+      });
+    }
+    sock.pipe(up).pipe(sock);
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  proxies.push(server);
+  return `http://127.0.0.1:${server.address().port}`;
+}
 
 // --- helpers -------------------------------------------------------------------------------
 
@@ -89,6 +118,7 @@ async function phoneCode(phone, seconds = 30) {
 }
 
 async function newPage({ width = 1100, height = 900, lang } = {}) {
+  const base = await personUrl();
   const context = await browser.newContext({ viewport: { width, height } });
   const page = await context.newPage();
   const errors = [];
@@ -96,12 +126,12 @@ async function newPage({ width = 1100, height = 900, lang } = {}) {
   if (lang) {
     await context.addInitScript((l) => localStorage.setItem("loket.lang", l), lang);
   }
-  return { context, page, errors };
+  return { context, page, errors, base };
 }
 
 /** Steps 1-3 of the booking wizard with the mouse; returns the chosen slot's start. */
-async function bookUntilCode(page, who, { shots = "" } = {}) {
-  await page.goto(`${stack.webUrl}/#/book`);
+async function bookUntilCode(page, base, who, { shots = "" } = {}) {
+  await page.goto(`${base}/#/book`);
   await page.waitForSelector('input[name="service"]', { timeout: 15_000 });
   if (shots) {
     await assertAxe(page, "book: service");
@@ -139,9 +169,9 @@ async function bookUntilCode(page, who, { shots = "" } = {}) {
 
 test("public home when nobody is signed in, with the staff sign-in link", async () => {
   for (const width of [1100, 360]) {
-    const { context, page, errors } = await newPage({ width });
+    const { context, page, errors, base } = await newPage({ width });
     try {
-      await page.goto(`${stack.webUrl}/#/`);
+      await page.goto(`${base}/#/`);
       await page.waitForSelector(".home-links", { timeout: 15_000 });
       for (const name of ["Buat janji kunjungan", "Kelola janji saya", "Lacak permohonan", "Giliran antrean saya", "Periksa keaslian izin", "Masuk petugas / Staff sign-in"]) {
         assert.equal(await page.getByRole("link", { name, exact: false }).first().isVisible(), true, name);
@@ -164,9 +194,9 @@ test("public home when nobody is signed in, with the staff sign-in link", async 
 
 test("book through the pages with the phone code; the scheduler seats it; move and cancel via /#/visit", async () => {
   const who = person();
-  const { context, page, errors } = await newPage();
+  const { context, page, errors, base } = await newPage();
   try {
-    const first = await bookUntilCode(page, who, { shots: "public-book" });
+    const first = await bookUntilCode(page, base, who, { shots: "public-book" });
     assert.match(await page.locator("main").textContent(), /\+62\d*\*+\d{4}/, "where the code went");
     assert.match(await page.locator("main").textContent(), /berlaku sampai .*WITA/);
     await assertAxe(page, "book: code");
@@ -196,7 +226,7 @@ test("book through the pages with the phone code; the scheduler seats it; move a
     await screenshot(page, "public-book-5-result");
 
     // Manage it: by the visit code and the phone's last four digits.
-    await page.goto(`${stack.webUrl}/#/visit?code=${encodeURIComponent(visitCode)}`);
+    await page.goto(`${base}/#/visit?code=${encodeURIComponent(visitCode)}`);
     await page.waitForSelector("#visit-last4");
     assert.equal(await page.inputValue("#visit-code"), visitCode);
     await page.fill("#visit-last4", who.phone.slice(-4));
@@ -238,9 +268,9 @@ test("book through the pages with the phone code; the scheduler seats it; move a
 
 test("a wrong code five times ends the request, and the page says so", async () => {
   const who = person();
-  const { context, page } = await newPage({ width: 360, height: 800 });
+  const { context, page, base } = await newPage({ width: 360, height: 800 });
   try {
-    await bookUntilCode(page, who);
+    await bookUntilCode(page, base, who);
     const { code } = await phoneCode(who.phone);
     const wrong = code === "000000" ? "111111" : "000000";
     for (let i = 1; i <= 5; i++) {
@@ -272,7 +302,7 @@ test("a wrong code five times ends the request, and the page says so", async () 
 
 test("the whole booking by keyboard alone (Tab, Space, Enter, typing)", async () => {
   const who = person("170856"); // born 1956: 70 on the visit day, priority without asking
-  const { context, page, errors } = await newPage();
+  const { context, page, errors, base } = await newPage();
   const kb = page.keyboard;
   /** Presses Tab until the focused element matches `selector` (reading the focus is not input). */
   async function tabTo(selector, max = 80) {
@@ -283,7 +313,7 @@ test("the whole booking by keyboard alone (Tab, Space, Enter, typing)", async ()
     throw new Error(`Tab never reached ${selector}`);
   }
   try {
-    await page.goto(`${stack.webUrl}/#/book`);
+    await page.goto(`${base}/#/book`);
     await page.waitForSelector('input[name="service"]', { timeout: 15_000 });
     await tabTo('input[name="service"]');
     await kb.press("Space");
@@ -338,9 +368,9 @@ test("follow a case by its tracking code; a wrong code shows nothing", async () 
     (await stack.sql(`SELECT tracking_code FROM cases WHERE id = ${caseId}`));
   assert.ok(tracking, "the case has a tracking code");
   for (const width of [1100, 360]) {
-    const { context, page, errors } = await newPage({ width });
+    const { context, page, errors, base } = await newPage({ width });
     try {
-      await page.goto(`${stack.webUrl}/#/track`);
+      await page.goto(`${base}/#/track`);
       await page.waitForSelector("#tracking-code");
       await assertAxe(page, `track empty ${width}`);
       await page.fill("#tracking-code", tracking.toLowerCase());
@@ -368,13 +398,37 @@ test("follow a case by its tracking code; a wrong code shows nothing", async () 
   }
 });
 
+test("guessing tracking codes from one address is throttled, and the page says how long to wait", async () => {
+  const { context, page } = await newPage();
+  try {
+    await page.goto(`${base}/#/track`);
+    await page.waitForSelector("#tracking-code");
+    let throttled = false;
+    for (let i = 0; i < 15 && !throttled; i++) {
+      await page.fill("#tracking-code", `TRK-${String(1000 + i)}-ZZZZ`);
+      const answered = page.waitForResponse((r) => r.url().endsWith("/TrackCase"), { timeout: 10_000 });
+      await page.getByRole("button", { name: "Lacak" }).click();
+      await answered;
+      await page.waitForFunction(() => !document.querySelector('main form button[type="submit"]').disabled && !/Mencari/.test(document.querySelector("main").textContent), null, { timeout: 10_000 });
+      throttled = /Terlalu banyak percobaan/.test(await page.textContent("main"));
+      assert.equal(await page.locator("[data-testid=case-status]").count(), 0);
+    }
+    assert.ok(throttled, "15 guesses in a row were never refused");
+    assert.match(await page.textContent("main"), /Coba lagi dalam \d+ detik/);
+    await assertAxe(page, "track throttled");
+    await screenshot(page, "public-track-throttled");
+  } finally {
+    await context.close();
+  }
+});
+
 test("my place in the queue: live, and the call announced with its counter", async () => {
   const out = await stack.cli("counter", ["--json", "office", "walk-in", "--name", "Ani Lestari", "--service", "SIP_BIDAN", "--temp", "36.5", "--mask", "yes"]);
   const label = /"label"\s*:\s*"([A-Z]+-\d+)"/.exec(out)?.[1];
   assert.ok(label, `a ticket label in ${out}`);
-  const { context, page, errors } = await newPage();
+  const { context, page, errors, base } = await newPage();
   try {
-    await page.goto(`${stack.webUrl}/#/queue`);
+    await page.goto(`${base}/#/queue`);
     await page.waitForSelector("#ticket");
     await assertAxe(page, "queue empty");
     await page.fill("#ticket", label.toLowerCase());
@@ -404,7 +458,7 @@ test("my place in the queue: live, and the call announced with its counter", asy
 
 test("every public page at 360 px and at 200 % zoom: no axe violation, no sideways scrolling", async () => {
   for (const [width, height, tag] of [[360, 740, "360"], [640, 450, "zoom200"]]) {
-    const { context, page } = await newPage({ width, height });
+    const { context, page, base } = await newPage({ width, height });
     try {
       for (const [route, ready, name] of [
         ["/#/public", ".home-links", "public-home"],
@@ -414,7 +468,7 @@ test("every public page at 360 px and at 200 % zoom: no axe violation, no sidewa
         ["/#/queue", "#ticket", "public-queue"],
         ["/#/verify", "#permit-number", "public-verify"],
       ]) {
-        await page.goto(`${stack.webUrl}${route}`);
+        await page.goto(`${base}${route}`);
         await page.waitForSelector(ready, { timeout: 15_000 });
         await assertAxe(page, `${route} ${tag}`);
         await noSideScroll(page, `${route} ${tag}`);
@@ -422,7 +476,7 @@ test("every public page at 360 px and at 200 % zoom: no axe violation, no sidewa
       }
       // The booking's later steps at this width too.
       const who = person();
-      await bookUntilCode(page, who);
+      await bookUntilCode(page, base, who);
       await assertAxe(page, `book code ${tag}`);
       await noSideScroll(page, `book code ${tag}`);
       if (tag === "360") await screenshot(page, "public-book-code-360");
@@ -434,14 +488,14 @@ test("every public page at 360 px and at 200 % zoom: no axe violation, no sidewa
 
 test("the public pages' first load is under 100 kB of JS and CSS, gzipped", async () => {
   for (const route of ["/#/", "/#/book", "/#/queue"]) {
-    const { context, page } = await newPage();
+    const { context, page, base } = await newPage();
     const bodies = [];
     page.on("response", async (r) => {
       const url = r.url();
       if (/\.(js|css)(\?|$)/.test(url)) bodies.push(r.body().then((b) => ({ url, gz: gzipSync(b).length })));
     });
     try {
-      await page.goto(`${stack.webUrl}${route}`);
+      await page.goto(`${base}${route}`);
       await page.waitForSelector("main h1", { timeout: 15_000 });
       await page.waitForLoadState("networkidle");
       const files = await Promise.all(bodies);

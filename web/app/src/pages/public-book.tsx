@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { AccessibilityNeed, PriorityClass } from "@gen/loket/v1/common_pb.js";
 import { PublicVisitState, type BookVisitResponse, type PublicOffice, type PublicSlot, type PublicVisit } from "@gen/loket/v1/public_pb.js";
 import { getLang } from "../i18n";
-import { codeOf, rawMessage, Code } from "../api";
+import { codeOf, rawMessage, retryAfterSeconds, Code } from "../api";
 import type { RouteProps } from "../router";
 import {
   Field,
@@ -23,6 +23,7 @@ import {
   useOpenDays,
   usePublicT,
   useRequestId,
+  POLL_MS,
   type Msg,
   type T,
 } from "./public-common";
@@ -109,18 +110,32 @@ export default function PublicBook({ query }: RouteProps) {
     focusSoon("step-heading");
   }, [step]);
 
-  // After the code: the scheduler chooses a seat within seconds; ask until it has.
+  // After the code: the scheduler chooses a seat within seconds; ask until it has, less and less
+  // often (every look counts against this address's limit of guesses).
   useEffect(() => {
     if (step !== "result" || !booking || settled(visit)) return;
-    const timer = setInterval(async () => {
+    let alive = true;
+    let round = 0;
+    let timer: ReturnType<typeof setTimeout>;
+    const look = async () => {
+      let wait = POLL_MS[Math.min(round++, POLL_MS.length - 1)];
       try {
-        setVisit(await publicApi.getVisit({ code: booking.bookingCode, phoneLast4: phoneLast4(phone) }));
-      } catch {
-        /* the next round tries again */
+        const v = await publicApi.getVisit({ code: booking.bookingCode, phoneLast4: phoneLast4(phone) });
+        if (!alive) return;
+        setVisit(v);
+        if (settled(v)) return;
+      } catch (err) {
+        const s = retryAfterSeconds(err);
+        if (s !== undefined) wait = Math.max(wait, s * 1000);
       }
-    }, 2500);
-    return () => clearInterval(timer);
-  }, [step, booking, visit]);
+      if (alive) timer = setTimeout(look, wait);
+    };
+    timer = setTimeout(look, POLL_MS[0]);
+    return () => {
+      alive = false;
+      clearTimeout(timer);
+    };
+  }, [step, booking]);
 
   function go(s: Step) {
     setMsg(null);
@@ -231,45 +246,33 @@ export default function PublicBook({ query }: RouteProps) {
       setVisit(v);
       go("result");
     } catch (err) {
-      await wrongCode(err);
+      wrongCode(err);
     } finally {
       setBusy(false);
     }
   }
 
-  async function wrongCode(err: unknown) {
+  function wrongCode(err: unknown) {
     if (!booking) return;
     const raw = rawMessage(err);
     const c = codeOf(err);
-    // Has the request ended (fifth wrong try, or too late)? The visit itself says.
-    let state: PublicVisitState | undefined;
-    if (c !== Code.ResourceExhausted && c !== Code.Unavailable) {
-      try {
-        state = (await publicApi.getVisit({ code: booking.bookingCode, phoneLast4: phoneLast4(phone) })).state;
-      } catch {
-        /* keep what the answer said */
-      }
-    }
-    if (state === PublicVisitState.EXPIRED || (state === undefined && /expired|no tries|ended|kedaluwarsa|berakhir/i.test(raw))) {
+    // loketd: INVALID_ARGUMENT "code: wrong code; N tries left"; FAILED_PRECONDITION "...this
+    // booking has ended, please book again" (the fifth wrong try) or "code: expired ...; ask for
+    // a new code" (ResendCode helps).
+    if (c === Code.FailedPrecondition && /ended|book again|berakhir/i.test(raw)) {
       setEnded(true);
       setCode("");
       setMsg({ kind: "bad", text: t("pub.book.ended") });
       focusSoon("ended-heading");
       return;
     }
-    if (state !== undefined && state !== PublicVisitState.AWAITING_CODE) {
-      // Confirmed after all (an answer lost on the way): show the result.
-      setVisit(await publicApi.getVisit({ code: booking.bookingCode, phoneLast4: phoneLast4(phone) }).catch(() => null));
-      go("result");
-      return;
-    }
     const left = triesLeft(raw);
     let text: string;
-    if (c === Code.ResourceExhausted || c === Code.Unavailable || c === undefined) text = publicErrorText(err, t);
-    else if (/expire/i.test(raw)) text = t("pub.book.codeExpired");
-    else if (left !== undefined) text = t("pub.book.wrongCodeLeft", { n: left });
-    else text = t("pub.book.wrongCode");
-    // The message stays beside the field (read with it when the field takes the focus).
+    if (c === Code.InvalidArgument && left !== undefined) text = t("pub.book.wrongCodeLeft", { n: left });
+    else if (c === Code.FailedPrecondition && /expire/i.test(raw)) text = t("pub.book.codeExpired");
+    else if (c === Code.InvalidArgument && /^\s*code\s*:/.test(raw)) text = t("pub.book.wrongCode");
+    else text = publicErrorText(err, t);
+    // The message stays beside the field (read out at once: role=alert on it).
     setErrors({ code: text });
     setMsg(null);
     focusSoon("code");

@@ -224,6 +224,10 @@ export function useOpenDays(office: string, service: string) {
 
 export const MAX_WINDOWS = 3;
 
+/** Waits between looks at a visit until the scheduler has seated it: less and less often, since
+ * every look counts against this address's limit of guesses (10 a minute). */
+export const POLL_MS = [1500, 2500, 4000, 6000, 10000, 15000];
+
 /** Choose a day, then 1..3 slots of it in order of preference (checkboxes; the order is the
  * order they were ticked). Full slots cannot be chosen; counts are never shown. */
 export function SlotPicker(props: {

@@ -16,9 +16,11 @@ import {
   useOpenDays,
   usePublicT,
   useRequestId,
+  POLL_MS,
   type Msg,
 } from "./public-common";
 import { VisitFacts } from "./public-visit-facts";
+import { retryAfterSeconds } from "../api";
 
 type Mode = "view" | "cancel" | "move";
 
@@ -47,18 +49,31 @@ export default function PublicVisitPage({ query }: RouteProps) {
   const moveId = useRequestId();
   const { days, error: daysError, reload } = useOpenDays(office, mode === "move" && visit ? visit.service : "");
 
-  // While the scheduler is still choosing (after a move), look again every few seconds.
+  // While the scheduler is still choosing (after a move), look again, less and less often.
   useEffect(() => {
     if (!key || !visit || visit.state !== PublicVisitState.PENDING) return;
-    const timer = setInterval(async () => {
+    let alive = true;
+    let round = 0;
+    let timer: ReturnType<typeof setTimeout>;
+    const look = async () => {
+      let wait = POLL_MS[Math.min(round++, POLL_MS.length - 1)];
       try {
-        setVisit(await publicApi.getVisit(key));
-      } catch {
-        /* next round */
+        const v = await publicApi.getVisit(key);
+        if (!alive) return;
+        setVisit(v);
+        if (v.state !== PublicVisitState.PENDING) return;
+      } catch (err) {
+        const s = retryAfterSeconds(err);
+        if (s !== undefined) wait = Math.max(wait, s * 1000);
       }
-    }, 2500);
-    return () => clearInterval(timer);
-  }, [key, visit]);
+      if (alive) timer = setTimeout(look, wait);
+    };
+    timer = setTimeout(look, POLL_MS[0]);
+    return () => {
+      alive = false;
+      clearTimeout(timer);
+    };
+  }, [key, visit?.state]);
 
   async function find(e: Event) {
     e.preventDefault();
