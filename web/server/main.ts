@@ -36,6 +36,7 @@ const CSP = [
   "style-src 'self'",
   "img-src 'self' data: blob:",
   "media-src 'self' blob: data:",
+  "frame-src 'self' blob:", // the desk shows a case's PDF from a blob: URL in a frame
   "connect-src 'self'",
   "frame-ancestors 'none'",
   "base-uri 'none'",
