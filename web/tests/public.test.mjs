@@ -300,6 +300,32 @@ test("a wrong code five times ends the request, and the page says so", async () 
   }
 });
 
+test("a new code replaces the old one", async () => {
+  const who = person();
+  const { context, page, base, errors } = await newPage();
+  try {
+    await bookUntilCode(page, base, who);
+    const old = await phoneCode(who.phone);
+    await page.getByRole("button", { name: "Kirim kode baru" }).click();
+    await page.getByText(/Kode baru dikirim ke/).waitFor({ timeout: 10_000 });
+    const fresh = await phoneCode(who.phone);
+    assert.ok(fresh.id > old.id, "a second message");
+    if (old.code !== fresh.code) {
+      await page.fill("#code", old.code);
+      await page.getByRole("button", { name: "Konfirmasi" }).click();
+      await page.waitForSelector("#code-error", { timeout: 10_000 });
+      assert.match(await page.textContent("#code-error"), /Kode salah/);
+    }
+    await page.fill("#code", fresh.code);
+    await page.getByRole("button", { name: "Konfirmasi" }).click();
+    await page.waitForSelector("[data-testid=booking-result]", { timeout: 15_000 });
+    await page.waitForSelector("[data-testid=visit-code], .visit-facts[data-state=WAITLISTED]", { timeout: 30_000 });
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test("the whole booking by keyboard alone (Tab, Space, Enter, typing)", async () => {
   const who = person("170856"); // born 1956: 70 on the visit day, priority without asking
   const { context, page, errors, base } = await newPage();
