@@ -76,13 +76,14 @@ test("a call at the counter is shown and announced on the board; the board survi
 
     // N (not while typing in a field) calls the next ticket to C1.
     await counter.locator("h1").click();
-    const t0 = Date.now();
     await counter.keyboard.press("n");
+    const pressed = Date.now();
+    // Shown on the board within two seconds of the key press, and spoken after its chime.
+    await board.waitForSelector(`#board[data-last-call="${first}|C1"]`, { timeout: 2_000 });
+    const shown = Date.now();
+    await board.waitForFunction((label) => window.__spoken.some((s) => s.text.includes(label)), first, { timeout: 2_000 });
+    process.stderr.write(`board: shown ${shown - pressed} ms and spoken ${Date.now() - pressed} ms after the key press\n`);
     await counter.waitForSelector(`[data-current-ticket="${first}"]`, { timeout: 10_000 });
-    await board.waitForSelector(`#board[data-last-call="${first}|C1"]`, { timeout: 2_000 + 3_000 });
-    await board.waitForFunction((label) => window.__spoken.some((s) => s.text.includes(label)), first, { timeout: 4_000 });
-    const elapsed = Date.now() - t0;
-    assert.ok(elapsed < 5_000, `board announced after ${elapsed} ms`);
     const spoken = await board.evaluate(() => window.__spoken);
     const said = spoken.find((s) => s.text.includes(first));
     assert.equal(said.text, `Nomor antrean ${first}, silakan ke loket 1`);
