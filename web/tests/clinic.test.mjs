@@ -1,11 +1,12 @@
 // The clinic portal in Chromium against a real stack: the README walkthrough through the pages
 // (clinic submits with uploads, officer verifies and asks for the KTP, clinic attaches it and
 // revises, approver approves, officer issues, the permit's QR address verifies), uploads checked
-// in the browser, field-named server errors, offline submissions sent exactly once, axe, screenshots.
+// in the browser, field-named server errors, offline submissions sent exactly once, documents shown
+// in the desk's and the clinic's pages, the tracking code, the courier's pickup window, axe, screenshots.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { axeCheck, openBrowser, screenshot, startStack } from "./harness.mjs";
-import { PDF, assertNoAxe, fillApplication, hashGo, nextNik, session, waitState } from "./pages-helpers.mjs";
+import { PDF, assertNoAxe, closeDocument, fillApplication, hashGo, nextNik, png, realPdf, session, viewDocument, waitState } from "./pages-helpers.mjs";
 
 let stack;
 let browser;
@@ -35,7 +36,7 @@ describe("clinic portal", () => {
         name: "Siti Rahmawati",
         email: "siti@example.com",
         docs: [
-          { code: "STR", name: "str.pdf", buffer: PDF("str") },
+          { code: "STR", name: "str.pdf", buffer: realPdf("STR Siti Rahmawati") },
           { code: "SURAT_TEMPAT_PRAKTIK", name: "tempat-praktik.pdf", buffer: PDF("tempat") },
         ],
       });
@@ -44,9 +45,18 @@ describe("clinic portal", () => {
       await screenshot(cp, "clinic-new");
       assertNoAxe(await axeCheck(cp), "clinic/new");
       await cp.click("form button[type=submit]");
-      await cp.waitForFunction(() => /#\/clinic\/case\/\d+$/.test(location.hash), null, { timeout: 20_000 });
+      await cp.waitForFunction(() => /#\/clinic\/case\/\d+\?sent=1$/.test(location.hash), null, { timeout: 20_000 });
       const caseId = /case\/(\d+)/.exec(cp.url())[1];
       await waitState(cp, "SUBMITTED");
+      // The confirmation gives the tracking code for the applicant, with where to use it.
+      const code = await stack.sql(`select tracking_code from cases where id=${caseId}`);
+      assert.ok(code, "the case has a tracking code");
+      const confirmation = cp.locator("[data-testid=sent-confirmation]");
+      await confirmation.waitFor();
+      assert.match(await confirmation.textContent(), new RegExp(`Kode lacak ${code}.*mengikuti permohonan`));
+      assert.equal(await confirmation.locator("a").getAttribute("href"), `#/track?code=${encodeURIComponent(code)}`);
+      assert.match(await cp.locator("[data-testid=tracking-code]").textContent(), new RegExp(code));
+      await screenshot(cp, "clinic-case-sent");
       await cp.waitForSelector("[data-doc-code=STR]");
       await cp.waitForSelector("[data-doc-code=SURAT_TEMPAT_PRAKTIK]");
       assert.match(await cp.locator("[data-testid=missing-docs]").textContent(), /KTP/);
@@ -63,6 +73,13 @@ describe("clinic portal", () => {
       await screenshot(op, "desk-worklist");
       await op.click(`tr[data-case-id="${caseId}"] a`);
       await waitState(op, "SUBMITTED");
+      assert.match(await op.locator("[data-testid=tracking-code]").textContent(), new RegExp(`${code}.*Lacak permohonan`));
+      // The officer reads the STR itself in the page (a PDF from GetDocument in a frame).
+      const strShown = await viewDocument(op, "STR");
+      assert.equal(strShown.type, "application/pdf");
+      await screenshot(op, "desk-case-document-pdf");
+      assertNoAxe(await axeCheck(op, { iframes: false }), "desk case with a PDF open");
+      await closeDocument(op, "STR", strShown);
       await op.getByRole("button", { name: "Mulai verifikasi" }).click();
       await waitState(op, "VERIFYING");
       await op.getByRole("button", { name: "Minta perbaikan" }).click();
@@ -76,7 +93,7 @@ describe("clinic portal", () => {
       await screenshot(cp, "clinic-case-revision");
       assertNoAxe(await axeCheck(cp), "clinic/case (revision)");
       await cp.selectOption("#attach-code", "KTP");
-      await cp.setInputFiles("#attach-file", { name: "ktp.pdf", mimeType: "application/pdf", buffer: PDF("ktp") });
+      await cp.setInputFiles("#attach-file", { name: "ktp.png", mimeType: "image/png", buffer: png(64, 40) });
       await cp.getByRole("button", { name: "Unggah" }).click();
       await cp.waitForSelector("[data-doc-code=KTP]", { timeout: 15_000 });
       await cp.getByRole("button", { name: "Kirim perbaikan" }).first().click();
@@ -86,6 +103,13 @@ describe("clinic portal", () => {
       const ap = approver.page;
       await hashGo(ap, `#/desk/case/${caseId}`);
       await waitState(ap, "VERIFYING");
+      // The approver looks at the KTP photo before deciding: the PNG decodes from its blob: URL.
+      await ap.waitForSelector("[data-doc-code=KTP]");
+      const ktpShown = await viewDocument(ap, "KTP");
+      assert.deepEqual([ktpShown.type, ktpShown.width, ktpShown.height], ["image/png", 64, 40]);
+      await screenshot(ap, "desk-case-document-image");
+      assertNoAxe(await axeCheck(ap), "desk case with an image open");
+      await closeDocument(ap, "KTP", ktpShown);
       await ap.getByRole("button", { name: "Setujui" }).click();
       await ap.fill("#decision-note", "Dokumen lengkap");
       await ap.getByRole("button", { name: "Konfirmasi persetujuan" }).click();
@@ -135,6 +159,10 @@ describe("clinic portal", () => {
       const history = await cp.locator("[data-testid=history]").textContent();
       for (const a of ["StartVerification", "RequestRevision", "SubmitRevision", "Approve", "Issue"]) assert.match(history, new RegExp(a));
       await screenshot(cp, "clinic-case-issued");
+      // The clinic's own page shows its documents too.
+      const ownKtp = await viewDocument(cp, "KTP");
+      assert.equal(ownKtp.width, 64);
+      await closeDocument(cp, "KTP", ownKtp);
       await hashGo(cp, "#/clinic");
       await cp.waitForSelector(`[data-case-id="${caseId}"]`);
       await screenshot(cp, "clinic-list");
@@ -273,6 +301,69 @@ describe("clinic portal", () => {
       await page.waitForSelector("[data-testid=appointments] >> text=Rina Wati", { timeout: 15_000 });
       await screenshot(page, "clinic-book");
       assertNoAxe(await axeCheck(page), "clinic/book");
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("the clinic sees the courier's pickup window and its state, on the list and the case page", async () => {
+    const out = await stack.cli("clinic", [
+      "clinic", "submit", "--permit-type", "SIP_PERAWAT", "--nik", nextNik(), "--name", "Fajar Nugroho",
+      "--phone", "081234567890", "--str-number", "STR-88", "--practice-place", "Puskesmas Klandasan Ilir",
+    ]);
+    const id = /Case (\d+)/.exec(out)[1];
+    const [day, from, to] = (await stack.sql(
+      `select day::text, to_char(window_start at time zone 'Asia/Makassar', 'HH24:MI'), to_char(window_end at time zone 'Asia/Makassar', 'HH24:MI') from stops where case_id=${id} and kind='pickup'`,
+    )).split("|");
+    assert.ok(day, "the submission asked for a pickup");
+    // An officer asks the router for the plan of that day now.
+    await stack.cli("officer", ["office", "plan", "--day", day]);
+    const { context, page } = await session(browser, stack.webUrl, stack.users.clinic);
+    try {
+      // The page shows the state the stop has (pending until the router's plan lands, then planned).
+      const deadline = Date.now() + 30_000;
+      let shown;
+      let db;
+      for (;;) {
+        await hashGo(page, "#/clinic/new");
+        await hashGo(page, "#/clinic");
+        const line = page.locator(`[data-case-id="${id}"] [data-testid=case-stop]`);
+        await line.waitFor({ timeout: 15_000 });
+        shown = await line.getAttribute("data-stop-state");
+        db = (await stack.sql(`select state from stops where case_id=${id} and kind='pickup'`)).toUpperCase();
+        if ((shown === db && db === "PLANNED") || Date.now() > deadline) break;
+        await page.waitForTimeout(1000);
+      }
+      assert.ok(["PENDING", "PLANNED"].includes(shown), shown);
+      assert.equal(shown, db);
+      const text = await page.locator(`[data-case-id="${id}"] [data-testid=case-stop]`).textContent();
+      assert.match(text, new RegExp(`Penjemputan berkas asli: .*${from}–${to} WITA`));
+      if (shown === "PLANNED") assert.match(text, /terjadwal, perkiraan kurir tiba \d\d:\d\d WITA/);
+      await screenshot(page, "clinic-list-pickup");
+      assertNoAxe(await axeCheck(page), "clinic list with pickups");
+      await page.click(`[data-case-id="${id}"] h3 a`);
+      await waitState(page, "SUBMITTED");
+      const stop = page.locator("[data-testid=courier-stops] li[data-stop-kind=PICKUP]");
+      await stop.waitFor({ timeout: 10_000 });
+      assert.equal(await stop.getAttribute("data-stop-state"), shown);
+      assert.match(await stop.textContent(), new RegExp(`${from}–${to} WITA`));
+      assert.ok(await page.locator("[data-testid=tracking-code]").isVisible());
+      await screenshot(page, "clinic-case-pickup");
+      // Another clinic never sees it.
+      const other = await session(browser, stack.webUrl, stack.users.clinic2);
+      try {
+        const seen = await other.page.evaluate(async (caseId) => {
+          const r = await fetch("/loket.v1.CourierService/ListStops", {
+            method: "POST",
+            headers: { "content-type": "application/json", "connect-protocol-version": "1" },
+            body: JSON.stringify({ caseId }),
+          });
+          return { status: r.status, body: await r.text() };
+        }, id);
+        assert.doesNotMatch(seen.body, /"kind"/, seen.body);
+      } finally {
+        await other.context.close();
+      }
     } finally {
       await context.close();
     }

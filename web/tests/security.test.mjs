@@ -1,8 +1,11 @@
 // What the pages must refuse or neutralise, in Chromium against a real stack: another clinic's case
-// by address, a role's session calling another role's RPC, an applicant name that is markup,
+// by address (its page, its document's bytes, its courier stops), a role's session calling another role's RPC, an applicant name that is markup,
 // the sign-in page's wrong-password and lockout messages (last: it locks this address).
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { axeCheck, openBrowser, screenshot, startStack } from "./harness.mjs";
 import { assertNoAxe, fillApplication, hashGo, nextNik, session, waitState } from "./pages-helpers.mjs";
 
@@ -31,6 +34,10 @@ describe("security in the pages", () => {
   test("a clinic that edits the address to another clinic's case gets not found", async () => {
     const theirs = await submitAs("clinic2", "Budi Santoso");
     const mine = await submitAs("clinic", "Ani Suryani");
+    const dir = mkdtempSync(join(tmpdir(), "loket-sec-"));
+    writeFileSync(join(dir, "str.pdf"), "%PDF-1.4 rahasia klinik lain\n");
+    await stack.cli("clinic2", ["clinic", "attach", theirs, "--code", "STR", "--file", join(dir, "str.pdf")]);
+    const theirDoc = await stack.sql(`select id from documents where case_id=${theirs}`);
     const { context, page } = await session(browser, stack.webUrl, stack.users.clinic);
     try {
       await hashGo(page, `#/clinic/case/${mine}`);
@@ -39,6 +46,24 @@ describe("security in the pages", () => {
       await page.waitForSelector("[data-testid=not-found]", { timeout: 15_000 });
       assert.match(await page.locator("[data-testid=not-found]").textContent(), /tidak ditemukan/);
       assert.equal(await page.locator("text=Budi Santoso").count(), 0);
+      // Asking the API directly for their document's bytes, or their courier stops: nothing.
+      const call = (path, body) =>
+        page.evaluate(
+          async ([p, b]) => {
+            const res = await fetch(p, {
+              method: "POST",
+              headers: { "content-type": "application/json", "connect-protocol-version": "1" },
+              body: JSON.stringify(b),
+            });
+            return { status: res.status, body: await res.text() };
+          },
+          [path, body],
+        );
+      const doc = await call("/loket.v1.CaseService/GetDocument", { caseId: theirs, documentId: theirDoc });
+      assert.equal(doc.status, 404, doc.body);
+      assert.doesNotMatch(doc.body, /rahasia|content/);
+      const stops = await call("/loket.v1.CourierService/ListStops", { caseId: theirs });
+      assert.doesNotMatch(stops.body, /"kind"|Budi Santoso/, stops.body);
       await screenshot(page, "clinic-case-not-found");
       assertNoAxe(await axeCheck(page), "clinic not found");
       // The printable permit page of their case: not found either.

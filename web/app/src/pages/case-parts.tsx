@@ -2,12 +2,14 @@
 // documents, history, custody chain, and the live case (GetCase + GetCaseHistory + WatchCase).
 import { useEffect, useRef, useState } from "preact/hooks";
 import { CaseState, Channel, type Case, type CaseEvent, type Document } from "@gen/loket/v1/case_pb.js";
-import type { GetCustodyResponse } from "@gen/loket/v1/courier_pb.js";
+import { StopKind, StopState, type GetCustodyResponse, type Stop } from "@gen/loket/v1/courier_pb.js";
 import { ListPermitTypesResponseSchema, type PermitType } from "@gen/loket/v1/catalog_pb.js";
 import { toJsonString, fromJsonString } from "@bufbuild/protobuf";
-import { clients, Code, ConnectError } from "../api";
+import { clients, Code, ConnectError, errorText } from "../api";
 import { formatDate, formatDateTime } from "../i18n";
+import { sha256Hex } from "../sha256";
 import { caseStrings } from "./case.i18n";
+import "./case-parts.css";
 
 type T = (key: string, vars?: Record<string, string | number>) => string;
 export { caseStrings };
@@ -318,4 +320,191 @@ export function notificationText(n: { templateId: string; channel: string; statu
   const sk = "notif.status." + n.status;
   const status = t(sk) === sk ? n.status : t(sk);
   return t("notif.line", { what, channel: n.channel, status });
+}
+
+/** The time of day of an RFC 3339 instant in office time (WITA), "09:30". */
+export function officeClock(rfc3339: string): string {
+  const d = new Date(rfc3339);
+  if (isNaN(d.getTime())) return rfc3339;
+  return d.toLocaleTimeString("en-GB", { timeZone: "Asia/Makassar", hour: "2-digit", minute: "2-digit", hour12: false });
+}
+
+/** A document's contents in the page (CaseService.GetDocument): a PDF in a frame, an image as an
+ * image, anything else as a download; the bytes are checked against the recorded SHA-256. The
+ * blob: URL lives while the viewer is open and is revoked on close and when the page goes away. */
+export function DocViewer({ caseId, d, name, t }: { caseId: bigint; d: Document; name: string; t: T }) {
+  const [view, setView] = useState<{ url: string; type: string; hashOk: boolean; got: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [err, setErr] = useState("");
+  const urlRef = useRef<string | null>(null);
+  const alive = useRef(true);
+  const boxId = `doc-view-${d.id}`;
+
+  function revoke() {
+    if (urlRef.current) URL.revokeObjectURL(urlRef.current);
+    urlRef.current = null;
+  }
+  useEffect(() => {
+    alive.current = true;
+    return () => {
+      alive.current = false;
+      revoke();
+    };
+  }, []);
+
+  async function open() {
+    setBusy(true);
+    setErr("");
+    try {
+      const r = await clients.case.getDocument({ caseId, documentId: d.id });
+      const type = (r.document?.mediaType || d.mediaType || "application/octet-stream").toLowerCase();
+      const got = await sha256Hex(r.content);
+      if (!alive.current) return;
+      revoke();
+      const url = URL.createObjectURL(new Blob([r.content as BlobPart], { type }));
+      urlRef.current = url;
+      setView({ url, type, hashOk: !d.sha256Hex || got === d.sha256Hex.toLowerCase(), got });
+    } catch (e) {
+      if (alive.current) setErr(t("doc.failed", { msg: errorText(e, t) }));
+    } finally {
+      if (alive.current) setBusy(false);
+    }
+  }
+
+  function close() {
+    revoke();
+    setView(null);
+  }
+
+  const isPdf = view?.type === "application/pdf";
+  const isImage = view ? /^image\/(png|jpeg|gif|webp)$/.test(view.type) : false;
+  return (
+    <div class="doc-viewer no-print">
+      <button
+        type="button"
+        class="secondary"
+        disabled={busy}
+        aria-expanded={view ? "true" : "false"}
+        aria-controls={boxId}
+        aria-label={view ? t("doc.closeLabel", { name }) : t("doc.viewLabel", { name })}
+        data-testid="doc-view"
+        onClick={() => (view ? close() : void open())}
+      >
+        {view ? t("doc.close") : t("doc.view")}
+      </button>
+      <div id={boxId} role="status" aria-live="polite">
+        {busy && <p class="loading">{t("doc.loading")}</p>}
+        {err && <p class="notice bad">{err}</p>}
+        {view && (
+          <p class={view.hashOk ? "muted" : "notice bad"} data-testid="doc-hash">
+            {view.hashOk ? t("doc.hashOk") : t("doc.hashBad", { got: view.got })}
+          </p>
+        )}
+      </div>
+      {view && (
+        <div class="doc-shown" data-testid="doc-content" data-type={view.type}>
+          {isPdf && <iframe class="doc-frame" src={view.url} title={t("doc.frameTitle", { file: d.fileName })} />}
+          {isImage && <img class="doc-image" src={view.url} alt={t("doc.imageAlt", { file: d.fileName })} />}
+          {!isPdf && !isImage && <p>{t("doc.noPreview", { type: view.type })}</p>}
+          <p>
+            <a href={view.url} download={d.fileName || `document-${d.id}`}>
+              {t("doc.download", { file: d.fileName || String(d.id) })}
+            </a>
+          </p>
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** The tracking code as a facts row, with the sentence that tells what it is for. */
+export function TrackingFacts({ code, t }: { code: string; t: T }) {
+  if (!code) return null;
+  return (
+    <>
+      <dt>{t("track.code")}</dt>
+      <dd data-testid="tracking-code">
+        <strong class="mono">{code}</strong>
+        <br />
+        <span class="muted">
+          {t("track.sentence")} <a href={trackHref(code)}>{t("track.link")}</a>.
+        </span>
+      </dd>
+    </>
+  );
+}
+
+export function trackHref(code: string): string {
+  return `#/track?code=${encodeURIComponent(code)}`;
+}
+
+/** The courier stops at the clinic's door for one case (pickup of the originals, delivery of the
+ * permit), from CourierService.ListStops with the case id (any day). */
+export function stopsAtDoor(stops: Stop[]): Stop[] {
+  return stops
+    .filter((s) => s.kind === StopKind.PICKUP || s.kind === StopKind.DELIVERY)
+    .sort((a, b) => (a.day === b.day ? Number(a.id - b.id) : a.day < b.day ? -1 : 1));
+}
+
+/** The stop that matters now: the first one not finished, else the last one. */
+export function currentStop(stops: Stop[]): Stop | undefined {
+  const door = stopsAtDoor(stops);
+  return door.find((s) => s.state === StopState.PENDING || s.state === StopState.PLANNED || s.state === StopState.ARRIVED) ?? door[door.length - 1];
+}
+
+export function stopText(s: Stop, t: T): string {
+  const kind = t("stops.kind." + (StopKind[s.kind] ?? "PICKUP"));
+  const window = s.windowStart && s.windowEnd ? t("stops.window", { day: formatDate(s.day), from: officeClock(s.windowStart), to: officeClock(s.windowEnd) }) : formatDate(s.day);
+  const parts = [t("stops.state." + (StopState[s.state] ?? "PENDING"))];
+  if (s.state === StopState.PLANNED && s.plannedAt) parts.push(t("stops.plannedAt", { time: officeClock(s.plannedAt) }));
+  if ((s.state === StopState.PLANNED || s.state === StopState.ARRIVED) && s.courierName) parts.push(t("stops.courier", { name: s.courierName }));
+  if (s.state === StopState.DONE && s.completedAt) parts.push(formatDateTime(s.completedAt));
+  if (s.state === StopState.FAILED && s.failureReason) parts.push(t("stops.failed", { reason: s.failureReason }));
+  return t("stops.line", { kind, window, state: parts.join(", ") });
+}
+
+/** A case's stops, re-read when `version` changes and each minute while the page is seen. */
+export function useCaseStops(caseId: bigint, version: unknown, enabled = true): { stops: Stop[] | null; error: unknown } {
+  const [stops, setStops] = useState<Stop[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    if (!enabled || caseId <= 0n) return;
+    let alive = true;
+    const load = () =>
+      clients.courier
+        .listStops({ caseId })
+        .then((r) => {
+          if (!alive) return;
+          setStops(stopsAtDoor(r.stops));
+          setError(null);
+        })
+        .catch((e) => alive && setError(e));
+    void load();
+    const id = setInterval(() => {
+      if (document.visibilityState === "visible") void load();
+    }, 60000);
+    return () => {
+      alive = false;
+      clearInterval(id);
+    };
+  }, [String(caseId), version, enabled]);
+  return { stops, error };
+}
+
+export function CourierStops({ stops, error, t }: { stops: Stop[] | null; error: unknown; t: T }) {
+  return (
+    <div data-testid="courier-stops">
+      {error ? <p class="notice warn">{t("stops.loadFailed", { msg: errorText(error, t) })}</p> : null}
+      {stops && stops.length === 0 && <p>{t("stops.none")}</p>}
+      {stops && stops.length > 0 && (
+        <ul>
+          {stops.map((s) => (
+            <li key={String(s.id)} data-stop-state={StopState[s.state]} data-stop-kind={StopKind[s.kind]}>
+              {stopText(s, t)}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
 }

@@ -1,4 +1,4 @@
-// A clinic's case: state, due date, documents, the revision to answer, history and custody chain,
+// A clinic's case: state, due date, tracking code, documents (viewable), the courier's stops, the revision to answer, history and custody chain,
 // kept live with WatchCase. Attachments and the revision answer go through the outbox.
 import { useEffect, useState } from "preact/hooks";
 import { CaseState } from "@gen/loket/v1/case_pb.js";
@@ -9,18 +9,21 @@ import { enqueue, sendNow, startOutbox, removeEntry } from "../outbox";
 import type { RouteProps } from "../router";
 import { sha256Hex } from "../sha256";
 import { clinicStrings } from "./clinic.i18n";
-import { caseStrings, StateBadge, dueText, permitName, usePermitTypes, useLiveCase, LiveStatus, DocumentTable, History, Custody, missingMandatory, channelText, notificationText } from "./case-parts";
+import { caseStrings, StateBadge, dueText, permitName, usePermitTypes, useLiveCase, LiveStatus, DocumentTable, History, Custody, missingMandatory, channelText, notificationText, DocViewer, docName, TrackingFacts, trackHref, useCaseStops, CourierStops } from "./case-parts";
 import { clinicNav, checkFile, OutboxPanel } from "./clinic-common";
 
 const OPEN = new Set([CaseState.DRAFT, CaseState.SUBMITTED, CaseState.VERIFYING, CaseState.REVISION_REQUESTED]);
 
-export default function ClinicCase({ params }: RouteProps) {
+export default function ClinicCase({ params, query }: RouteProps) {
   const t = useT(clinicStrings, caseStrings);
   const idOk = /^\d{1,18}$/.test(params.id ?? "");
   const caseId = idOk ? BigInt(params.id) : 0n;
   const types = usePermitTypes();
   const live = useLiveCase(caseId);
   const c = live.c;
+  // The courier's stops at the clinic's door, re-read whenever the case moves.
+  const stops = useCaseStops(caseId, live.events.length, idOk && !live.notFound);
+  const justSent = query.get("sent") === "1";
   const [code, setCode] = useState("");
   const [file, setFile] = useState<{ name: string; bytes: Uint8Array; mediaType: string } | null>(null);
   const [fileError, setFileError] = useState("");
@@ -152,6 +155,19 @@ export default function ClinicCase({ params }: RouteProps) {
         <StateBadge state={c.state} t={t} />
         <LiveStatus live={live.live} t={t} />
       </div>
+      <div role="status" aria-live="polite" data-testid="case-status">
+        {msg && <p class={`notice ${msg.kind}`}>{msg.text}</p>}
+        {justSent && !msg && (
+          <div class="notice ok" data-testid="sent-confirmation">
+            <p>{t("case.sentConfirm", { id: params.id })}</p>
+            {c.trackingCode && (
+              <p>
+                {t("case.sentTracking", { code: c.trackingCode })} <a href={trackHref(c.trackingCode)}>{t("track.link")}</a>.
+              </p>
+            )}
+          </div>
+        )}
+      </div>
       <dl class="facts" data-testid="case-facts">
         <dt>{t("case.applicant")}</dt>
         <dd data-testid="applicant-name">{c.applicant?.name}</dd>
@@ -165,6 +181,7 @@ export default function ClinicCase({ params }: RouteProps) {
         <dd>{channelText(c.channel, t)}</dd>
         <dt>{t("case.due")}</dt>
         <dd>{dueText(c, t)}</dd>
+        <TrackingFacts code={c.trackingCode} t={t} />
         {c.practicePlace && (
           <>
             <dt>{t("case.practicePlace")}</dt>
@@ -194,9 +211,6 @@ export default function ClinicCase({ params }: RouteProps) {
           </>
         )}
       </dl>
-      <div role="status" aria-live="polite" data-testid="case-status">
-        {msg && <p class={`notice ${msg.kind}`}>{msg.text}</p>}
-      </div>
 
       {c.state === CaseState.REVISION_REQUESTED && (
         <section aria-labelledby="revision-title" class="notice warn">
@@ -289,7 +303,10 @@ export default function ClinicCase({ params }: RouteProps) {
       ) : (
         pt && <p class="notice ok">{t("case.allDocs")}</p>
       )}
-      <DocumentTable c={c} types={types} t={t} />
+      <DocumentTable c={c} types={types} t={t} actions={(d) => <DocViewer caseId={caseId} d={d} name={docName(d.code, c.permitType, types)} t={t} />} />
+
+      <h2>{t("stops.title")}</h2>
+      <CourierStops stops={stops.stops} error={stops.error} t={t} />
 
       <h2>{t("case.history")}</h2>
       <History events={live.events} t={t} />

@@ -256,7 +256,8 @@ export default function ClinicNew(_props: RouteProps) {
       if (after.status === "sent") {
         clearForm();
         setStatus({ kind: "ok", text: t("new.sent", { id: after.caseId ?? "" }), caseId: after.caseId });
-        navigate(`/clinic/case/${after.caseId}`);
+        // The case page shows the confirmation with the tracking code for the applicant.
+        navigate(`/clinic/case/${after.caseId}?sent=1`);
         return;
       }
       // Refused by loketd.

@@ -1,4 +1,5 @@
-// The desk's case page: facts, documents (metadata and SHA-256), history, custody, live; the
+// The desk's case page: facts, the tracking code, documents (metadata, SHA-256, the contents
+// shown in the page through GetDocument), history, custody, live; the
 // actions the signed-in role may take in the case's state (auth.cc: officers verify, ask for
 // revisions and issue; approvers approve, reject and ask for revisions). Every action carries the
 // etag of the case as the user saw it: ABORTED (changed meanwhile) or a state that moved on shows
@@ -12,7 +13,7 @@ import { useSession, Role } from "../session";
 import type { RouteProps } from "../router";
 import { deskStrings } from "./desk.i18n";
 import { deskNav } from "./desk";
-import { caseStrings, StateBadge, dueText, permitName, usePermitTypes, useLiveCase, LiveStatus, DocumentTable, History, Custody, missingMandatory, channelText, stateName, notificationWhat } from "./case-parts";
+import { caseStrings, StateBadge, dueText, permitName, usePermitTypes, useLiveCase, LiveStatus, DocumentTable, History, Custody, missingMandatory, channelText, stateName, notificationWhat, DocViewer, docName, TrackingFacts } from "./case-parts";
 
 type Action = "StartVerification" | "RequestRevision" | "Approve" | "Reject" | "Issue" | "MarkCollected" | "MarkDelivered";
 type Decision = "RequestRevision" | "Approve" | "Reject";
@@ -224,6 +225,7 @@ export default function DeskCase({ params }: RouteProps) {
             )}
             <dt>{t("case.due")}</dt>
             <dd>{dueText(c, t)}</dd>
+            <TrackingFacts code={c.trackingCode} t={t} />
             <dt>{t("case.created")}</dt>
             <dd>{formatDateTime(c.createdAt)}</dd>
             <dt>{t("case.updated")}</dt>
@@ -331,8 +333,7 @@ export default function DeskCase({ params }: RouteProps) {
       ) : (
         types.length > 0 && <p class="notice ok">{t("case.allDocs")}</p>
       )}
-      <DocumentTable c={c} types={types} t={t} />
-      {c.documents.length > 0 && <p class="muted">{t("dcase.docNoBytes")}</p>}
+      <DocumentTable c={c} types={types} t={t} actions={(d) => <DocViewer caseId={caseId} d={d} name={docName(d.code, c.permitType, types)} t={t} />} />
 
       <h2>{t("case.history")}</h2>
       <History events={live.events} t={t} />
