@@ -96,6 +96,10 @@ std::string FormatCase(const v1::Case& c) {
   if (!c.permit_number().empty()) {
     absl::StrAppend(&out, "Permit  ", c.permit_number(), "  code ", c.verification_code(), "\n");
   }
+  if (!c.tracking_code().empty()) {
+    absl::StrAppend(&out, "Tracking code  ", c.tracking_code(),
+                    "  (the applicant follows the case with it on the public pages)\n");
+  }
   if (c.documents().empty()) {
     out += "Documents: none\n";
   } else {

@@ -108,7 +108,8 @@ const std::map<std::string_view, std::set<Role>>& Policy() {
 }  // namespace
 
 bool IsPublicMethod(std::string_view method) {
-  return method == "CaseService.VerifyPermit" || method == "SessionService.SignIn";
+  return method == "CaseService.VerifyPermit" || method == "SessionService.SignIn" ||
+         method.starts_with("PublicService.");
 }
 
 bool RoleMayCall(Role role, std::string_view method) {

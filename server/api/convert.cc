@@ -2,6 +2,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "common/grpc_status.h"
 
 namespace loket::api {
@@ -39,6 +40,7 @@ v1::Case ToProto(const store::CaseView& v) {
   for (const auto& d : v.documents) *out.add_documents() = ToProto(d);
   out.set_permit_number(c.permit_number);
   out.set_verification_code(c.verification_code);
+  out.set_tracking_code(c.tracking_code);
   out.set_created_at(FormatUtc(v.created_at));
   out.set_updated_at(FormatUtc(v.updated_at));
   out.set_revision_reason(c.revision_reason);
@@ -157,6 +159,79 @@ absl::StatusOr<domain::Role> RoleFromProto(v1::Role r) {
         "courier, worker, display");
   }
   return static_cast<domain::Role>(r);
+}
+
+// --- Spontan appointments (AppointmentService and PublicService) ---
+
+v1::AppointmentRequestState StateToProto(const std::string& s) {
+  if (s == "pending") return v1::APPOINTMENT_REQUEST_STATE_PENDING;
+  if (s == "allocated") return v1::APPOINTMENT_REQUEST_STATE_ALLOCATED;
+  if (s == "waitlisted") return v1::APPOINTMENT_REQUEST_STATE_WAITLISTED;
+  if (s == "cancelled") return v1::APPOINTMENT_REQUEST_STATE_CANCELLED;
+  return v1::APPOINTMENT_REQUEST_STATE_UNSPECIFIED;
+}
+
+v1::AppointmentRequest ToProto(const store::AppointmentRequestRecord& r) {
+  v1::AppointmentRequest p;
+  p.set_id(r.id);
+  v1::Applicant* a = p.mutable_applicant();
+  a->set_nik(r.applicant.nik);
+  a->set_name(r.applicant.name);
+  a->set_phone(r.applicant.phone);
+  a->set_email(r.applicant.email);
+  a->set_language(r.applicant.language);
+  a->set_priority_class(static_cast<v1::PriorityClass>(static_cast<int>(r.applicant.priority)));
+  for (auto n : r.applicant.needs) {
+    a->add_accessibility_needs(static_cast<v1::AccessibilityNeed>(static_cast<int>(n)));
+  }
+  p.set_service(r.service);
+  for (const auto& w : r.windows) {
+    v1::TimeWindow* out = p.add_windows();
+    out->set_starts_at(FormatUtc(w.starts_at));
+    out->set_ends_at(FormatUtc(w.ends_at));
+  }
+  p.set_case_id(r.case_id);
+  p.set_clinic_id(r.clinic_id);
+  p.set_state(StateToProto(r.state));
+  p.set_day(r.day);
+  p.set_flexible(r.flexible);
+  if (r.appointment && r.state == "allocated") {
+    v1::Appointment* out = p.mutable_appointment();
+    out->set_id(r.appointment->id);
+    out->set_slot_id(r.appointment->slot_id);
+    out->set_code(r.appointment->code);
+    out->set_state(r.appointment->state);
+    out->set_starts_at(FormatUtc(r.appointment->starts_at));
+    out->set_ends_at(FormatUtc(r.appointment->ends_at));
+    out->set_choice_rank(r.appointment->choice_rank);
+  }
+  p.set_created_at(FormatUtc(r.created_at));
+  p.set_etag(absl::StrCat(r.version));
+  return p;
+}
+
+absl::StatusOr<absl::Time> TimeFromProto(const std::string& s, const std::string& field) {
+  absl::Time t;
+  std::string err;
+  if (s.empty() || !absl::ParseTime(absl::RFC3339_full, s, &t, &err)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ": RFC 3339 time required, e.g. 2026-03-18T01:00:00Z"));
+  }
+  return t;
+}
+
+absl::StatusOr<std::vector<domain::TimeWindow>> WindowsFromProto(
+    const google::protobuf::RepeatedPtrField<v1::TimeWindow>& ws) {
+  std::vector<domain::TimeWindow> out;
+  for (int i = 0; i < ws.size(); ++i) {
+    std::string f = absl::StrCat("windows[", i, "]");
+    auto from = TimeFromProto(ws[i].starts_at(), f + ".starts_at");
+    if (!from.ok()) return from.status();
+    auto to = TimeFromProto(ws[i].ends_at(), f + ".ends_at");
+    if (!to.ok()) return to.status();
+    out.push_back({*from, *to});
+  }
+  return out;
 }
 
 }  // namespace loket::api

@@ -7,6 +7,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "loket/v1/admin.pb.h"
+#include "loket/v1/appointment.pb.h"
 #include "loket/v1/case.pb.h"
 #include "loket/v1/catalog.pb.h"
 #include "loket/v1/task.pb.h"
@@ -14,6 +15,7 @@
 #include "server/domain/case.h"
 #include "server/domain/notification.h"
 #include "server/domain/siber.h"
+#include "server/store/appointment_repository.h"
 #include "server/store/auth_repository.h"
 #include "server/store/case_repository.h"
 #include "server/store/mutation.h"
@@ -39,6 +41,14 @@ v1::CaseEvent ToProto(const store::CaseEventRecord& e);
 v1::PermitType ToProto(const domain::PermitType& p);
 v1::Document ToProto(const store::DocumentInfo& d);
 v1::Principal ToProto(const store::PrincipalRecord& p);
+
+v1::AppointmentRequestState StateToProto(const std::string& s);  // "pending" ... "cancelled"
+v1::AppointmentRequest ToProto(const store::AppointmentRequestRecord& r);
+// INVALID_ARGUMENT naming the field unless `s` is an RFC 3339 time.
+absl::StatusOr<absl::Time> TimeFromProto(const std::string& s, const std::string& field);
+// INVALID_ARGUMENT naming windows[i].starts_at/ends_at for a bad time.
+absl::StatusOr<std::vector<domain::TimeWindow>> WindowsFromProto(
+    const google::protobuf::RepeatedPtrField<v1::TimeWindow>& ws);
 
 // INVALID_ARGUMENT naming the field for an unknown enum value.
 absl::StatusOr<domain::Applicant> FromProto(const v1::Applicant& a);

@@ -22,6 +22,10 @@ ServerMetrics::ServerMetrics()
                          .Name("loket_notifications_total")
                          .Help("Notification delivery outcomes by channel (sent, retry, dead)")
                          .Register(*registry_)),
+      public_refusals_(prometheus::BuildCounter()
+                           .Name("loket_public_throttled_total")
+                           .Help("Public calls refused by the per-address limit, by method")
+                           .Register(*registry_)),
       queue_depth_(prometheus::BuildGauge()
                        .Name("loket_task_queue_depth")
                        .Help("Tasks by queue and state (ready, leased, dead)")
@@ -58,6 +62,10 @@ void ServerMetrics::RecordNotification(const std::string& channel, const std::st
                                 ? channel
                                 : std::string("other");
   notifications_.Add({{"channel", known}, {"outcome", outcome}}).Increment();
+}
+
+void ServerMetrics::RecordPublicRefusal(const std::string& method) {
+  public_refusals_.Add({{"method", method}}).Increment();
 }
 
 void ServerMetrics::SetQueueStats(const std::vector<store::QueueStats>& stats) {

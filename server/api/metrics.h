@@ -33,6 +33,8 @@ class ServerMetrics {
   void RecordRpc(const std::string& method, int code, double seconds);
   void RecordLeaseExpiry(const std::string& queue);
   void RecordNotification(const std::string& channel, const std::string& outcome);
+  // A public call refused by the per-address limit (`method` is a PublicService method name).
+  void RecordPublicRefusal(const std::string& method);
   // Replaces the queue gauges with `stats`; queues and states not in it read 0.
   void SetQueueStats(const std::vector<store::QueueStats>& stats);
 
@@ -43,6 +45,7 @@ class ServerMetrics {
   prometheus::Family<prometheus::Histogram>& rpc_seconds_;
   prometheus::Family<prometheus::Counter>& lease_expiries_;
   prometheus::Family<prometheus::Counter>& notifications_;
+  prometheus::Family<prometheus::Counter>& public_refusals_;
   prometheus::Family<prometheus::Gauge>& queue_depth_;
   prometheus::Family<prometheus::Gauge>& queue_oldest_;
   absl::Mutex mu_;

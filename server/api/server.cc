@@ -20,6 +20,7 @@
 #include "server/api/convert.h"
 #include "server/api/courier_service.h"
 #include "server/api/metrics.h"
+#include "server/api/public_service.h"
 #include "server/api/queue_service.h"
 #include "server/api/session_service.h"
 #include "server/api/task_service.h"
@@ -185,6 +186,13 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
   s->appointment_service_ =
       std::make_unique<AppointmentServiceImpl>(*s->appointment_repo_, *s->authorizer_);
   s->slots_allocate_queue_ = std::make_unique<SlotsAllocateQueue>(*s->appointment_repo_);
+  // Applicants' self-service (no token; limited per client address).
+  s->public_repo_ = std::make_unique<store::PublicRepository>(*s->db_, clock, EncodeNotifySend,
+                                                              o.notification_policy);
+  s->public_throttle_ = std::make_unique<PublicThrottle>(clock);
+  s->public_service_ = std::make_unique<PublicServiceImpl>(PublicServiceDeps{
+      *s->public_repo_, *s->appointment_repo_, *s->case_repo_, *s->catalog_repo_, *s->siber_repo_,
+      *s->queue_repo_, *s->authorizer_, *s->public_throttle_, *s->metrics_, clock});
   s->task_service_->AddPlanningQueue("slots.allocate", v1::CompleteTaskRequest::kAllocation,
                                      s->slots_allocate_queue_.get());
 
@@ -196,6 +204,7 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
   builder.RegisterService(s->catalog_service_.get());
   builder.RegisterService(s->admin_service_.get());
   builder.RegisterService(s->session_service_.get());
+  builder.RegisterService(s->public_service_.get());
   builder.RegisterService(s->task_service_.get());
   builder.RegisterService(s->task_admin_service_.get());
   builder.RegisterService(s->courier_service_.get());

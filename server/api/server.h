@@ -31,6 +31,7 @@ class TaskWakeups;
 class SiberRepository;
 class QueueRepository;
 class AppointmentRepository;
+class PublicRepository;
 }  // namespace loket::store
 
 namespace loket::api {
@@ -48,6 +49,8 @@ class QueueServiceImpl;
 class AppointmentServiceImpl;
 class SlotsAllocateQueue;
 class SessionServiceImpl;
+class PublicServiceImpl;
+class PublicThrottle;
 
 struct ServerOptions {
   std::string listen = "127.0.0.1:7400";  // "host:port"; port 0 picks a free one
@@ -113,6 +116,10 @@ class LoketServer {
   std::unique_ptr<store::AppointmentRepository> appointment_repo_;
   std::unique_ptr<AppointmentServiceImpl> appointment_service_;
   std::unique_ptr<SlotsAllocateQueue> slots_allocate_queue_;
+  // Public self-service.
+  std::unique_ptr<store::PublicRepository> public_repo_;
+  std::unique_ptr<PublicThrottle> public_throttle_;
+  std::unique_ptr<PublicServiceImpl> public_service_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   std::atomic<bool> stopping_{false};

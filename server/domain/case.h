@@ -101,6 +101,8 @@ struct Case {
   std::optional<absl::CivilDay> issued_on;
 
   std::vector<std::string> attached_document_codes;  // codes of documents on file
+  // Anyone holding it may follow the case's state (PublicService.TrackCase); set at creation.
+  std::string tracking_code;
 };
 
 // The named transitions of DESIGN.md section 5.

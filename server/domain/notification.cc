@@ -51,6 +51,7 @@ std::vector<Notification> NotificationsForTransition(const Case& c, std::string_
   n.urgent = choice->urgent;
   n.params["name"] = c.applicant.name;
   n.params["case_id"] = absl::StrCat(c.id);
+  n.params["tracking_code"] = c.tracking_code;
   n.params["permit_name"] = std::string(permit_name);
   n.params["permit_type"] = c.permit_type;
   n.params["date"] = c.sla.started_on ? absl::FormatCivilTime(*c.sla.started_on) : "";

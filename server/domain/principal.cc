@@ -8,7 +8,7 @@ namespace {
 
 constexpr Role kAllRoles[] = {Role::kAdmin,  Role::kOfficer, Role::kApprover, Role::kCounter,
                               Role::kClinic, Role::kCourier, Role::kWorker,
-                              Role::kDisplay};
+                              Role::kDisplay, Role::kPublic};
 
 }  // namespace
 
@@ -30,6 +30,8 @@ std::string_view RoleName(Role r) {
       return "worker";
     case Role::kDisplay:
       return "display";
+    case Role::kPublic:
+      return "public";
   }
   // An out-of-range value cast from a wire integer; never a name the database accepts.
   return "unknown";

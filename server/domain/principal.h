@@ -19,6 +19,7 @@ enum class Role {
   kCourier = 6,
   kWorker = 7,
   kDisplay = 8,  // a waiting-room board: reads the live queue only
+  kPublic = 9,   // the applicant through public self-service; never holds a token
 };
 std::string_view RoleName(Role r);  // "admin", "officer", ... (lower case, as stored)
 std::optional<Role> RoleFromName(std::string_view name);

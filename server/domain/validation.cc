@@ -156,7 +156,15 @@ absl::Status ValidateNik(std::string_view nik, std::string_view field, absl::Civ
   if (TwoDigits(nik, 2) == 0) return FieldError(field, "kabupaten/kota code 00 is invalid");
   if (TwoDigits(nik, 4) == 0) return FieldError(field, "kecamatan code 00 is invalid");
 
-  const std::string_view birth = nik.substr(6, 6);
+  if (!BirthDateFromNik(nik, today)) {
+    return FieldError(field, absl::StrFormat("birth date %s is not a date", nik.substr(6, 6)));
+  }
+  if (nik.substr(12) == "0000") return FieldError(field, "serial 0000 is invalid");
+  return absl::OkStatus();
+}
+
+std::optional<absl::CivilDay> BirthDateFromNik(std::string_view nik, absl::CivilDay today) {
+  if (nik.size() != 16 || !AllDigits(nik)) return std::nullopt;
   int day = TwoDigits(nik, 6);
   if (day > 40) day -= 40;  // women's NIKs carry day + 40
   const int month = TwoDigits(nik, 8);
@@ -170,11 +178,8 @@ absl::Status ValidateNik(std::string_view nik, std::string_view field, absl::Civ
   // 19YY is always in the past, so "not after today" holds by construction.
   int year = 2000 + yy;
   if (!is_date(year) || absl::CivilDay(year, month, day) > today) year = 1900 + yy;
-  if (!is_date(year)) {
-    return FieldError(field, absl::StrFormat("birth date %s is not a date", birth));
-  }
-  if (nik.substr(12) == "0000") return FieldError(field, "serial 0000 is invalid");
-  return absl::OkStatus();
+  if (!is_date(year)) return std::nullopt;
+  return absl::CivilDay(year, month, day);
 }
 
 absl::StatusOr<std::string> NormalizePhone(std::string_view phone, std::string_view field) {

@@ -5,6 +5,7 @@
 #define LOKET_SERVER_DOMAIN_VALIDATION_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -18,6 +19,9 @@ namespace loket::domain {
 // NIK: 16 digits; a known province code (digits 1-2) and non-zero kabupaten/kota and kecamatan
 // codes; digits 7-12 a real birth date (women: day + 40) not after `today`; serial not 0000.
 absl::Status ValidateNik(std::string_view nik, std::string_view field, absl::CivilDay today);
+// The birth date digits 7-12 encode (20YY unless that lies after `today`, else 19YY); nullopt for
+// a NIK that is not 16 digits or whose date is not a date.
+std::optional<absl::CivilDay> BirthDateFromNik(std::string_view nik, absl::CivilDay today);
 
 // Accepts "+628123456789", "628123456789" or "08123456789" (spaces and dashes ignored) and returns
 // the E.164 form "+628123456789": +62 then 8 to 12 digits, the first not 0.

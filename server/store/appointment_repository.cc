@@ -96,6 +96,16 @@ constexpr Statement kOtherLiveOfNik{
     "SELECT count(*) FROM appointment_requests q WHERE q.office_id = $1"
     " AND q.nik = (SELECT nik FROM appointment_requests WHERE id = $2) AND q.id <> "
     "$2" LOKET_LIVE_REQUEST("$3", "$4")};
+// The per-phone limit of public bookings, decided under the phone's lock like the NIK's.
+constexpr Statement kPhoneLock{
+    "appt_phone_lock",
+    "SELECT pg_advisory_xact_lock(hashtextextended($1 || '/phone/' || $2, 7406))"};
+constexpr Statement kLiveOfPhone{
+    "appt_live_of_phone",
+    "SELECT count(*) FROM appointment_requests q WHERE q.office_id = $1 AND q.phone = $2"
+    " AND q.id <> $5" LOKET_LIVE_REQUEST("$3", "$4")};
+constexpr Statement kPhoneOf{"appt_phone_of",
+                             "SELECT phone FROM appointment_requests WHERE id = $1"};
 constexpr Statement kNikOf{"appt_nik_of", "SELECT nik FROM appointment_requests WHERE id = $1"};
 constexpr Statement kInsertWindow{
     "appt_insert_window",
@@ -340,6 +350,21 @@ std::string ScopeOf(const domain::Principal& p) {
   return p.role == domain::Role::kClinic ? p.clinic_id : "";
 }
 
+// A public booking (actor role public) must also fit the per-phone limit: one phone cannot hold
+// seats for many NIKs. `except` is the request being rescheduled (0 for a new one).
+absl::Status CheckPhoneLimit(Tx& tx, const domain::Principal& actor, const std::string& phone,
+                             int64_t except, int limit, const std::string& today, absl::Time now) {
+  if (actor.role != domain::Role::kPublic) return absl::OkStatus();
+  tx.Exec(kPhoneLock, actor.office_id, phone);
+  if (tx.Exec(kLiveOfPhone, actor.office_id, phone, today, Ts(now), except)[0][0].as<int64_t>() >=
+      limit) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("applicant.phone: already holds ", limit,
+                     " live bookings (the limit per phone); cancel one first"));
+  }
+  return absl::OkStatus();
+}
+
 void EnqueueAllocation(Tx& tx, const std::string& office_id, const std::string& day) {
   EnqueueInTx(tx, NewTask{office_id, kSlotsAllocateQueue, day, "", absl::InfinitePast(), 8});
 }
@@ -508,6 +533,12 @@ absl::StatusOr<std::string> AppointmentRepository::Create(const Mutation& m,
     }
     std::vector<std::string> needs;
     for (auto n : r.applicant.needs) needs.emplace_back(domain::AccessibilityNeedName(n));
+    if (absl::Status phone = CheckPhoneLimit(tx, m.actor, r.applicant.phone, 0,
+                                             options_.max_live_per_phone,
+                                             FormatDay(office->today), now);
+        !phone.ok()) {
+      return phone;
+    }
     tx.Exec(kNikLock, m.actor.office_id, r.applicant.nik);
     pqxx::result ins = tx.Exec(
         kInsertRequest, m.actor.office_id, r.applicant.nik, r.applicant.name, r.applicant.phone,
@@ -651,6 +682,12 @@ absl::StatusOr<std::string> AppointmentRepository::Reschedule(
       return absl::ResourceExhaustedError(
           absl::StrCat("applicant.nik: already holds ", options_.max_live_per_nik,
                        " other live appointment requests (the limit per NIK); cancel one first"));
+    }
+    if (absl::Status phone = CheckPhoneLimit(tx, m.actor, tx.Exec(kPhoneOf, id)[0][0].as<std::string>(),
+                                             id, options_.max_live_per_phone,
+                                             FormatDay(office->today), now);
+        !phone.ok()) {
+      return phone;
     }
     EndBookingOf(tx, m.actor.office_id, id);
     tx.Exec(kDeleteWindows, id);

@@ -35,7 +35,7 @@ constexpr Statement kPermitDocs{
   " coalesce(clinic_id, ''), practice_place, str_number, sla_days, sla_started_on::text,"         \
   " sla_paused_days, sla_paused_since::text, revision_reason, decision_note,"                     \
   " coalesce(permit_number, ''), coalesce(verification_code, ''), issued_on::text,"               \
-  " created_at::text, updated_at::text, applicant_language"
+  " created_at::text, updated_at::text, applicant_language, tracking_code"
 
 constexpr Statement kLoadCase{"case_load",
                               "SELECT " LOKET_CASE_COLUMNS " FROM cases WHERE id = $1"};
@@ -60,9 +60,9 @@ constexpr Statement kInsertCase{
     "INSERT INTO cases (office_id, permit_type, channel, state, applicant_nik, applicant_name,"
     " applicant_phone, applicant_email, priority_class, accessibility_needs, clinic_id,"
     " practice_place, str_number, sla_days, sla_started_on, due_date, created_by, "
-    "applicant_language)"
+    "applicant_language, tracking_code)"
     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, string_to_array($10, ',')::text[], $11, $12, $13,"
-    " $14, $15::date, $16::date, $17, $18)"
+    " $14, $15::date, $16::date, $17, $18, $19)"
     " RETURNING id, version, created_at::text, updated_at::text"};
 constexpr Statement kUpdateCase{
     "case_update",
@@ -173,6 +173,7 @@ CaseView CaseFromRow(const pqxx::row& row) {
   v.created_at = ParseTimestamp(row[24].as<std::string>());
   v.updated_at = ParseTimestamp(row[25].as<std::string>());
   c.applicant.language = row[26].as<std::string>();
+  c.tracking_code = row[27].as<std::string>();
   return v;
 }
 
@@ -340,13 +341,16 @@ absl::StatusOr<std::string> CaseRepository::Submit(const Mutation& m, NewApplica
     }
     CaseView v;
     v.sla = domain::ComputeSla(c.sla, office->calendar, office->today, domain::SlaApplies(c.state));
+    // 10 characters of a 31-letter alphabet: 49 bits, and every guess is throttled per address.
+    c.tracking_code = loket::NewReadableCode(10);
     pqxx::result r = tx.Exec(
         kInsertCase, c.office_id, c.permit_type, std::string(domain::ChannelName(c.channel)),
         std::string(domain::CaseStateName(c.state)), c.applicant.nik, c.applicant.name,
         c.applicant.phone, c.applicant.email,
         std::string(domain::PriorityClassName(c.applicant.priority)), NeedsCsv(c.applicant.needs),
         NullIfEmpty(c.clinic_id), c.practice_place, c.str_number, c.sla.service_level_days,
-        DayOrNull(c.sla.started_on), DayOrNull(v.sla.due), m.actor.id, c.applicant.language);
+        DayOrNull(c.sla.started_on), DayOrNull(v.sla.due), m.actor.id, c.applicant.language,
+        c.tracking_code);
     c.id = r[0][0].as<int64_t>();
     c.version = r[0][1].as<int64_t>();
     v.created_at = ParseTimestamp(r[0][2].as<std::string>());

@@ -83,6 +83,7 @@ std::unique_ptr<TestServer> TestServer::Start() {
   o.db_conninfo = conninfo;
   o.pool_size = 8;
   o.log_requests = false;
+  o.edge_key = kTestEdgeKey;
   auto server = api::LoketServer::Start(o, t->clock_);
   if (!server.ok()) {
     ADD_FAILURE() << "server did not start: " << server.status();

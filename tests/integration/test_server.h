@@ -25,6 +25,9 @@ absl::Time DefaultTestNow();
 // A valid synthetic NIK (Balikpapan Kota, female, born 1990-08-17) and variations of it.
 inline constexpr char kNik[] = "6471065708900001";
 
+// The test server's loket-web key: calls carrying it may name the browser's address.
+inline constexpr char kTestEdgeKey[] = "test-edge-key-0123456789abcdef0123456789";
+
 class TestServer {
  public:
   // Creates the database, starts the server, seeds offices "bpp" and "smd", permit types, holidays,

@@ -31,10 +31,12 @@ constexpr Template kTemplates[] = {
     {"case.submitted",
      {"Permohonan {permit_name} No. {case_id} telah diterima",
       "Yth. {name}, permohonan {permit_name} Anda (No. {case_id}) telah kami terima pada {date}. "
-      "Perkiraan selesai: {due_date}. DPMPTSP Kota Balikpapan"},
+      "Perkiraan selesai: {due_date}. Kode lacak: {tracking_code} (lihat status di laman kami). "
+      "DPMPTSP Kota Balikpapan"},
      {"Your {permit_name} application No. {case_id} has been received",
       "Dear {name}, we received your {permit_name} application (No. {case_id}) on {date}. "
-      "Expected completion: {due_date}. DPMPTSP Kota Balikpapan"}},
+      "Expected completion: {due_date}. Tracking code: {tracking_code} (follow it on our web "
+      "pages). DPMPTSP Kota Balikpapan"}},
     {"case.verification_started",
      {"Permohonan No. {case_id} sedang diverifikasi",
       "Yth. {name}, berkas permohonan {permit_name} Anda (No. {case_id}) sedang kami verifikasi. "
@@ -107,6 +109,13 @@ constexpr Template kTemplates[] = {
      {"Application No. {case_id} has been withdrawn",
       "Dear {name}, your {permit_name} application (No. {case_id}) has been withdrawn. You are "
       "welcome to submit a new application at any time. DPMPTSP Kota Balikpapan"}},
+    {"booking.code",
+     {"Kode verifikasi {code}",
+      "Kode verifikasi kunjungan Anda: {code}. Berlaku {minutes} menit. Jangan berikan kode ini "
+      "kepada siapa pun. DPMPTSP Kota Balikpapan"},
+     {"Verification code {code}",
+      "Your visit verification code: {code}. Valid for {minutes} minutes. Do not share this code "
+      "with anyone. DPMPTSP Kota Balikpapan"}},
     {"appointment.confirmed",
      {"Jadwal kunjungan {date} pukul {time} telah dikonfirmasi",
       "Yth. {name}, jadwal kunjungan Anda ke kantor kami pada {date} pukul {time} telah "

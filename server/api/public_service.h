@@ -1,0 +1,77 @@
+// loket.v1.PublicService: applicants' self-service without a token (issue 10): book a Spontan
+// visit confirmed by a phone code, manage it, follow a case by its tracking code, see one's place
+// in the queue. Every call is limited per client address (PublicThrottle). Reads go through the
+// repositories as the office's 'public' principal with an officer's view, and this class decides
+// what of it leaves: masked names, never NIK or phone. Thread-safe (stateless but the throttle).
+#ifndef LOKET_SERVER_API_PUBLIC_SERVICE_H_
+#define LOKET_SERVER_API_PUBLIC_SERVICE_H_
+
+#include "common/clock.h"
+#include "loket/v1/public.grpc.pb.h"
+#include "server/api/auth.h"
+#include "server/api/metrics.h"
+#include "server/api/public_throttle.h"
+#include "server/store/appointment_repository.h"
+#include "server/store/case_repository.h"
+#include "server/store/catalog_repository.h"
+#include "server/store/public_repository.h"
+#include "server/store/queue_repository.h"
+#include "server/store/siber_repository.h"
+
+namespace loket::api {
+
+struct PublicServiceDeps {
+  store::PublicRepository& repo;
+  store::AppointmentRepository& appointments;
+  store::CaseRepository& cases;
+  store::CatalogRepository& catalog;
+  store::SiberRepository& siber;
+  store::QueueRepository& queue;
+  const Authorizer& auth;  // for the client address
+  PublicThrottle& throttle;
+  ServerMetrics& metrics;
+  const Clock& clock;
+};
+
+class PublicServiceImpl final : public v1::PublicService::Service {
+ public:
+  explicit PublicServiceImpl(PublicServiceDeps deps) : d_(deps) {}
+
+  grpc::Status GetPublicOffice(grpc::ServerContext* ctx, const v1::GetPublicOfficeRequest* req,
+                               v1::PublicOffice* resp) override;
+  grpc::Status ListOpenDays(grpc::ServerContext* ctx, const v1::ListOpenDaysRequest* req,
+                            v1::ListOpenDaysResponse* resp) override;
+  grpc::Status BookVisit(grpc::ServerContext* ctx, const v1::BookVisitRequest* req,
+                         v1::BookVisitResponse* resp) override;
+  grpc::Status ConfirmVisit(grpc::ServerContext* ctx, const v1::ConfirmVisitRequest* req,
+                            v1::PublicVisit* resp) override;
+  grpc::Status ResendCode(grpc::ServerContext* ctx, const v1::ResendCodeRequest* req,
+                          v1::BookVisitResponse* resp) override;
+  grpc::Status GetVisit(grpc::ServerContext* ctx, const v1::VisitKey* req,
+                        v1::PublicVisit* resp) override;
+  grpc::Status CancelVisit(grpc::ServerContext* ctx, const v1::CancelVisitRequest* req,
+                           v1::PublicVisit* resp) override;
+  grpc::Status MoveVisit(grpc::ServerContext* ctx, const v1::MoveVisitRequest* req,
+                         v1::PublicVisit* resp) override;
+  grpc::Status TrackCase(grpc::ServerContext* ctx, const v1::TrackCaseRequest* req,
+                         v1::PublicCaseStatus* resp) override;
+  grpc::Status GetQueuePosition(grpc::ServerContext* ctx, const v1::QueuePositionRequest* req,
+                                v1::QueuePosition* resp) override;
+  grpc::Status WatchQueuePosition(grpc::ServerContext* ctx, const v1::QueuePositionRequest* req,
+                                  grpc::ServerWriter<v1::QueuePosition>* writer) override;
+
+ private:
+  // RESOURCE_EXHAUSTED (counted in /metrics) when the caller's address is over its limit.
+  absl::Status Admit(const grpc::ServerContext& ctx, const char* method,
+                     domain::PublicCallKind kind);
+  absl::StatusOr<v1::PublicVisit> VisitOf(const std::string& office_id, int64_t request_id);
+  absl::StatusOr<v1::QueuePosition> PositionOf(const v1::QueuePositionRequest& req);
+  // The request named by `key` (booking or visit code and the phone's last four digits).
+  absl::StatusOr<std::pair<domain::Principal, int64_t>> Resolve(const v1::VisitKey& key);
+
+  PublicServiceDeps d_;
+};
+
+}  // namespace loket::api
+
+#endif  // LOKET_SERVER_API_PUBLIC_SERVICE_H_

@@ -1,0 +1,75 @@
+#include "server/domain/public_booking.h"
+
+#include "absl/strings/ascii.h"
+#include "server/domain/validation.h"
+
+namespace loket::domain {
+
+int AgeOn(absl::CivilDay born, absl::CivilDay on) {
+  int age = static_cast<int>(on.year() - born.year());
+  if (on.month() < born.month() || (on.month() == born.month() && on.day() < born.day())) --age;
+  return age;
+}
+
+PriorityClass PublicPriority(std::string_view nik, absl::CivilDay visit_day, bool disability) {
+  if (disability) return PriorityClass::kDisability;
+  std::optional<absl::CivilDay> born = BirthDateFromNik(nik, visit_day);
+  if (born && AgeOn(*born, visit_day) >= 60) return PriorityClass::kElderly;
+  return PriorityClass::kNone;
+}
+
+Availability AvailabilityOf(int capacity, int booked) {
+  int left = capacity - booked;
+  if (left <= 0) return Availability::kFull;
+  if (left * 4 <= capacity) return Availability::kFewLeft;
+  return Availability::kOpen;
+}
+
+namespace {
+
+bool AllDigitsOfLength(std::string_view s, size_t n) {
+  if (s.size() != n) return false;
+  for (char c : s) {
+    if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+absl::Status ValidatePhoneCode(std::string_view code) {
+  if (!AllDigitsOfLength(code, 6)) return absl::InvalidArgumentError("code: 6 digits");
+  return absl::OkStatus();
+}
+
+absl::Status ValidatePhoneLast4(std::string_view last4) {
+  if (!AllDigitsOfLength(last4, 4)) {
+    return absl::InvalidArgumentError("phone_last4: the last 4 digits of the phone number");
+  }
+  return absl::OkStatus();
+}
+
+std::string NormalizePublicCode(std::string_view code, size_t max_len) {
+  std::string out;
+  for (char c : code) {
+    if (c == '-' || c == ' ') continue;
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c))) return "";
+    out.push_back(absl::ascii_toupper(static_cast<unsigned char>(c)));
+    if (out.size() > max_len) return "";
+  }
+  return out;
+}
+
+PublicLimit LimitFor(PublicCallKind kind) {
+  switch (kind) {
+    case PublicCallKind::kRead:
+      return {120, 60};
+    case PublicCallKind::kGuess:
+      return {10, 10};
+    case PublicCallKind::kWrite:
+      return {6, 6};
+  }
+  return {10, 10};
+}
+
+}  // namespace loket::domain

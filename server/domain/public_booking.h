@@ -1,0 +1,53 @@
+// The rules of applicants' self-service (issue 10): the priority a public booking gets, how full a
+// slot looks to the public, the phone code's life, and the per-address limits of public calls.
+// Pure functions; thread-safe.
+#ifndef LOKET_SERVER_DOMAIN_PUBLIC_BOOKING_H_
+#define LOKET_SERVER_DOMAIN_PUBLIC_BOOKING_H_
+
+#include <string>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "server/domain/case.h"
+
+namespace loket::domain {
+
+inline constexpr absl::Duration kPhoneCodeLifetime = absl::Minutes(10);
+inline constexpr int kPhoneCodeTries = 5;
+
+// Disability is declared (and checked at the door); elderly follows from the NIK: 60 or older on
+// the visit day. Otherwise none. Health-worker priority is for clinics' bookings only.
+PriorityClass PublicPriority(std::string_view nik, absl::CivilDay visit_day, bool disability);
+
+// The age in whole years on `on` of someone born on `born`.
+int AgeOn(absl::CivilDay born, absl::CivilDay on);
+
+// How full a slot looks to the public: words, never counts (counts help seat brokers).
+enum class Availability { kOpen, kFewLeft, kFull };
+Availability AvailabilityOf(int capacity, int booked);
+
+// OK for exactly 6 digits; INVALID_ARGUMENT naming "code".
+absl::Status ValidatePhoneCode(std::string_view code);
+// OK for exactly 4 digits; INVALID_ARGUMENT naming "phone_last4".
+absl::Status ValidatePhoneLast4(std::string_view last4);
+// Upper case without spaces and dashes: "k7m-4qx" -> "K7M4QX". Empty when anything else than
+// letters and digits remains or it is longer than `max_len`.
+std::string NormalizePublicCode(std::string_view code, size_t max_len);
+
+// The per-address limits of public calls: a burst of `burst` calls, refilled at `per_minute`.
+struct PublicLimit {
+  double per_minute = 60;
+  double burst = 30;
+};
+enum class PublicCallKind {
+  kRead,   // office, open days, queue position
+  kGuess,  // anything that tries a secret: a phone code, a tracking code, a visit code, a permit
+  kWrite,  // a booking (sends an SMS)
+};
+PublicLimit LimitFor(PublicCallKind kind);
+
+}  // namespace loket::domain
+
+#endif  // LOKET_SERVER_DOMAIN_PUBLIC_BOOKING_H_

@@ -1,0 +1,273 @@
+#include "server/store/public_repository.h"
+
+#include "absl/strings/str_cat.h"
+#include "server/domain/public_booking.h"
+#include "server/store/idempotency.h"
+#include "server/store/pg.h"
+
+namespace loket::store {
+namespace {
+
+constexpr Statement kPublicPrincipal{
+    "pub_principal", "SELECT id FROM principals WHERE office_id = $1 AND role = 'public'"};
+constexpr Statement kMakePublicPrincipal{
+    "pub_make_principal",
+    "INSERT INTO principals (office_id, name, role) SELECT id, 'Layanan publik', 'public'"
+    " FROM offices WHERE id = $1 ON CONFLICT DO NOTHING"};
+constexpr Statement kServices{
+    "pub_services",
+    "SELECT code, name FROM permit_types WHERE office_id = $1 ORDER BY name, code"};
+// Seats open to everyone: the reserved priority seats not yet taken are left out.
+constexpr Statement kOpenSlots{
+    "pub_open_slots",
+    "SELECT day::text, starts_at::text, ends_at::text,"
+    " capacity - greatest(reserved_priority - booked_priority, 0), booked - booked_priority"
+    " FROM slots WHERE office_id = $1 AND day BETWEEN $2::date AND $3::date AND NOT closed"
+    " AND starts_at > $4::timestamptz ORDER BY starts_at"};
+constexpr Statement kInsertHold{
+    "pub_insert_hold",
+    "INSERT INTO public_bookings (booking_code, office_id, request, create_request_id, phone,"
+    " code_sha256, code_expires_at, tries_left)"
+    " VALUES ($1, $2, $3, $4::uuid, $5, $6, $7::timestamptz, $8)"};
+constexpr Statement kFindHold{
+    "pub_find_hold",
+    "SELECT booking_code, office_id, request, create_request_id::text, phone,"
+    " code_expires_at::text, tries_left, state, coalesce(appointment_request_id, 0),"
+    " code_sha256 FROM public_bookings WHERE booking_code = $1"};
+constexpr Statement kLockHold{
+    "pub_lock_hold",
+    "SELECT booking_code, office_id, request, create_request_id::text, phone,"
+    " code_expires_at::text, tries_left, state, coalesce(appointment_request_id, 0),"
+    " code_sha256 FROM public_bookings WHERE booking_code = $1 FOR UPDATE"};
+constexpr Statement kReplaceCode{
+    "pub_replace_code",
+    "UPDATE public_bookings SET code_sha256 = $2, code_expires_at = $3::timestamptz,"
+    " tries_left = $4 WHERE booking_code = $1 AND state = 'awaiting_code'"};
+constexpr Statement kUseTry{
+    "pub_use_try",
+    "UPDATE public_bookings SET tries_left = tries_left - 1,"
+    " state = CASE WHEN tries_left <= 1 THEN 'expired' ELSE state END WHERE booking_code = $1"};
+constexpr Statement kConfirm{
+    "pub_confirm",
+    "UPDATE public_bookings SET state = 'confirmed', appointment_request_id = $2"
+    " WHERE booking_code = $1"};
+// By booking code, else by visit code; the phone must end in the given four digits.
+constexpr Statement kRequestByBooking{
+    "pub_request_by_booking",
+    "SELECT r.office_id, r.id FROM public_bookings b JOIN appointment_requests r"
+    " ON r.id = b.appointment_request_id WHERE b.booking_code = $1 AND right(r.phone, 4) = $2"};
+constexpr Statement kRequestByVisitCode{
+    "pub_request_by_visit",
+    "SELECT r.office_id, r.id FROM appointments a JOIN appointment_requests r ON r.id = a.request_id"
+    " WHERE translate(a.code, '- ', '') = $1 AND right(r.phone, 4) = $2 ORDER BY a.id DESC LIMIT 1"};
+constexpr Statement kBookingCodeOf{
+    "pub_booking_code_of",
+    "SELECT booking_code FROM public_bookings WHERE appointment_request_id = $1"};
+constexpr Statement kCaseByTracking{
+    "pub_case_by_tracking", "SELECT office_id, id FROM cases WHERE tracking_code = $1"};
+
+HeldBooking HoldFromRow(const pqxx::row& row) {
+  HeldBooking b;
+  b.booking_code = row[0].as<std::string>();
+  b.office_id = row[1].as<std::string>();
+  b.request = BytesOf(row[2]);
+  b.create_request_id = row[3].as<std::string>();
+  b.phone = row[4].as<std::string>();
+  b.code_expires_at = ParseTimestamp(row[5].as<std::string>());
+  b.tries_left = row[6].as<int>();
+  b.state = row[7].as<std::string>();
+  b.appointment_request_id = row[8].as<int64_t>();
+  return b;
+}
+
+}  // namespace
+
+absl::StatusOr<domain::Principal> PublicRepository::PublicPrincipal(const std::string& office_id) {
+  if (auto hit = principals_.Get(office_id)) return *hit;
+  domain::Principal p;
+  bool found = false;
+  absl::Status s = db_.impl().RunAutocommit([&](Tx& tx) {
+    pqxx::result r = tx.Exec(kPublicPrincipal, office_id);
+    if (r.empty()) {
+      tx.Exec(kMakePublicPrincipal, office_id);
+      r = tx.Exec(kPublicPrincipal, office_id);
+    }
+    if (r.empty()) return absl::OkStatus();
+    found = true;
+    p.id = r[0][0].as<int64_t>();
+    p.office_id = office_id;
+    p.name = "Layanan publik";
+    p.role = domain::Role::kPublic;
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  if (!found) return absl::NotFoundError(absl::StrCat("office_id: no office ", office_id));
+  principals_.Put(office_id, p);
+  return p;
+}
+
+absl::StatusOr<PublicOfficeRecord> PublicRepository::Office(const std::string& office_id) {
+  PublicOfficeRecord out;
+  absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
+    absl::StatusOr<OfficeContext> office = LoadOffice(tx, office_id, clock_.Now(), offices_);
+    if (!office.ok()) return absl::NotFoundError(absl::StrCat("office_id: no office ", office_id));
+    out.id = office_id;
+    out.name = office->name;
+    out.utc_offset_minutes = office->utc_offset_minutes;
+    out.today = office->today;
+    for (const auto& row : tx.Exec(kServices, office_id)) {
+      out.services.emplace_back(row[0].as<std::string>(), row[1].as<std::string>());
+    }
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+absl::StatusOr<std::vector<PublicSlotRecord>> PublicRepository::OpenSlots(
+    const std::string& office_id, absl::CivilDay from, absl::CivilDay to) {
+  std::vector<PublicSlotRecord> out;
+  absl::Status s = db_.impl().RunAutocommit([&](Tx& tx) {
+    for (const auto& row : tx.Exec(kOpenSlots, office_id, FormatDay(from), FormatDay(to),
+                                   FormatTimestamp(clock_.Now()))) {
+      out.push_back({ParseDay(row[0].as<std::string>()), ParseTimestamp(row[1].as<std::string>()),
+                     ParseTimestamp(row[2].as<std::string>()), row[3].as<int>(),
+                     row[4].as<int>()});
+    }
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+absl::StatusOr<OutboxOffice> PublicRepository::LoadOutboxOffice(const std::string& office_id) {
+  absl::StatusOr<PublicOfficeRecord> office = Office(office_id);
+  if (!office.ok()) return office.status();
+  return OutboxOffice{office->id, office->name, office->utc_offset_minutes};
+}
+
+absl::StatusOr<std::string> PublicRepository::Hold(const Mutation& m, const HeldBooking& b,
+                                                   const std::string& code_sha256,
+                                                   domain::Notification code_message,
+                                                   const std::function<std::string()>& encode) {
+  absl::StatusOr<OutboxOffice> office = LoadOutboxOffice(b.office_id);
+  if (!office.ok()) return office.status();
+  return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
+    tx.Exec(kInsertHold, b.booking_code, b.office_id, pqxx::binarystring(b.request),
+            b.create_request_id, b.phone, pqxx::binarystring(code_sha256),
+            FormatTimestamp(b.code_expires_at), b.tries_left);
+    code_message.urgent = true;
+    EnqueueNotificationInTx(tx, encode_notification_, policy_, *office, clock_.Now(),
+                            std::move(code_message));
+    return encode();
+  });
+}
+
+absl::StatusOr<HeldBooking> PublicRepository::Find(const std::string& booking_code) {
+  std::optional<HeldBooking> out;
+  absl::Status s = db_.impl().RunAutocommit([&](Tx& tx) {
+    pqxx::result r = tx.Exec(kFindHold, booking_code);
+    if (!r.empty()) out = HoldFromRow(r[0]);
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  if (!out) return absl::NotFoundError("booking_code: no such booking");
+  return *out;
+}
+
+absl::Status PublicRepository::ReplaceCode(const std::string& booking_code,
+                                           const std::string& code_sha256, absl::Time expires_at,
+                                           domain::Notification code_message) {
+  absl::StatusOr<HeldBooking> held = Find(booking_code);
+  if (!held.ok()) return held.status();
+  absl::StatusOr<OutboxOffice> office = LoadOutboxOffice(held->office_id);
+  if (!office.ok()) return office.status();
+  return db_.impl().RunTx([&](Tx& tx) -> absl::Status {
+    if (tx.Exec(kReplaceCode, booking_code, pqxx::binarystring(code_sha256),
+                FormatTimestamp(expires_at), domain::kPhoneCodeTries)
+            .affected_rows() == 0) {
+      return absl::FailedPreconditionError(
+          "booking_code: this booking no longer waits for a code; book again");
+    }
+    code_message.urgent = true;
+    EnqueueNotificationInTx(tx, encode_notification_, policy_, *office, clock_.Now(),
+                            std::move(code_message));
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<std::pair<CodeCheck, HeldBooking>> PublicRepository::CheckCode(
+    const std::string& booking_code, const std::string& code_sha256) {
+  std::optional<std::pair<CodeCheck, HeldBooking>> out;
+  absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
+    pqxx::result r = tx.Exec(kLockHold, booking_code);
+    if (r.empty()) return absl::OkStatus();
+    HeldBooking b = HoldFromRow(r[0]);
+    CodeCheck check;
+    if (b.state != "awaiting_code") {
+      check = CodeCheck::kNotAwaiting;
+    } else if (b.code_expires_at <= clock_.Now()) {
+      check = CodeCheck::kExpired;  // ResendCode gives a new one; only the tries end a booking
+    } else if (BytesOf(r[0][9]) != code_sha256) {
+      tx.Exec(kUseTry, booking_code);
+      b.tries_left -= 1;
+      if (b.tries_left <= 0) b.state = "expired";
+      check = b.tries_left <= 0 ? CodeCheck::kNoTriesLeft : CodeCheck::kWrong;
+    } else {
+      check = CodeCheck::kMatch;
+    }
+    out = std::make_pair(check, std::move(b));
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  if (!out) return absl::NotFoundError("booking_code: no such booking");
+  return *out;
+}
+
+absl::Status PublicRepository::MarkConfirmed(const std::string& booking_code,
+                                             int64_t appointment_request_id) {
+  return db_.impl().RunAutocommit([&](Tx& tx) {
+    tx.Exec(kConfirm, booking_code, appointment_request_id);
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<std::pair<std::string, int64_t>> PublicRepository::FindRequest(
+    const std::string& code, const std::string& last4) {
+  std::optional<std::pair<std::string, int64_t>> out;
+  absl::Status s = db_.impl().RunAutocommit([&](Tx& tx) {
+    pqxx::result r = tx.Exec(kRequestByBooking, code, last4);
+    if (r.empty()) r = tx.Exec(kRequestByVisitCode, code, last4);
+    if (!r.empty()) out = std::make_pair(r[0][0].as<std::string>(), r[0][1].as<int64_t>());
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  if (!out) return absl::NotFoundError("no booking with this code and phone number");
+  return *out;
+}
+
+absl::StatusOr<std::string> PublicRepository::BookingCodeOf(int64_t appointment_request_id) {
+  std::string out;
+  absl::Status s = db_.impl().RunAutocommit([&](Tx& tx) {
+    pqxx::result r = tx.Exec(kBookingCodeOf, appointment_request_id);
+    if (!r.empty()) out = r[0][0].as<std::string>();
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+absl::StatusOr<std::pair<std::string, int64_t>> PublicRepository::CaseByTrackingCode(
+    const std::string& code) {
+  std::optional<std::pair<std::string, int64_t>> out;
+  absl::Status s = db_.impl().RunAutocommit([&](Tx& tx) {
+    pqxx::result r = tx.Exec(kCaseByTracking, code);
+    if (!r.empty()) out = std::make_pair(r[0][0].as<std::string>(), r[0][1].as<int64_t>());
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  if (!out) return absl::NotFoundError("tracking_code: no case with this code");
+  return *out;
+}
+
+}  // namespace loket::store
