@@ -1,13 +1,14 @@
 // The office desk in Chromium against a real stack: the worklist's filters, actions shown by role
 // and state, a refused approval explained, two approvers deciding one case (the second is refused
-// and told who changed it and its new state), the desk on a phone, axe, screenshots.
+// and told who changed it and its new state), the desk on a phone (a document open too), axe,
+// screenshots.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { axeCheck, openBrowser, screenshot, startStack } from "./harness.mjs";
-import { assertNoAxe, hashGo, nextNik, session, waitState } from "./pages-helpers.mjs";
+import { assertNoAxe, closeDocument, hashGo, nextNik, realPdf, session, viewDocument, waitState } from "./pages-helpers.mjs";
 
 let stack;
 let browser;
@@ -16,7 +17,7 @@ before(async () => {
   stack = await startStack();
   browser = await openBrowser();
   files = mkdtempSync(join(tmpdir(), "loket-desk-"));
-  for (const f of ["str", "tempat", "ktp"]) writeFileSync(join(files, `${f}.pdf`), `%PDF-1.4 ${f}\n`);
+  for (const f of ["str", "tempat", "ktp"]) writeFileSync(join(files, `${f}.pdf`), realPdf(`${f} dokumen`));
 });
 after(async () => {
   await browser?.close();
@@ -176,6 +177,12 @@ describe("office desk", () => {
       await waitState(page, "SUBMITTED");
       overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert.ok(overflow <= 0, `case page ${overflow}px too wide`);
+      // A document opened on the phone stays within the width.
+      const shown = await viewDocument(page, "KTP");
+      overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `case page with a PDF open ${overflow}px too wide`);
+      await screenshot(page, "desk-case-document-360");
+      await closeDocument(page, "KTP", shown);
       await screenshot(page, "desk-case-360");
       assertNoAxe(await axeCheck(page), "desk case 360");
     } finally {

@@ -150,7 +150,8 @@ export async function viewDocument(page, code) {
   // Chromium's PDF viewer draws in a frame of its own, a moment later (for the screenshots).
   const viewerBy = Date.now() + 5_000;
   while (!page.frames().some((f) => f.url().startsWith("chrome-extension:")) && Date.now() < viewerBy) await page.waitForTimeout(100);
-  await page.waitForTimeout(1500);
+  await frame.scrollIntoViewIfNeeded();
+  await page.waitForTimeout(3000);
   return { type, src };
 }
 
