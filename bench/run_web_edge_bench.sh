@@ -42,6 +42,6 @@ echo "machine: $(nproc) cores, $(lscpu | sed -n "s/^Model name: *//p"), load ave
   "PostgreSQL $(psql -X -At -d "$DB" -c 'SHOW server_version'), fsync $(psql -X -At -d "$DB" -c 'SHOW fsync')"
 # CPU per call of loket-web (with --workers, its workers too) and of loketd; ms of CPU time.
 edge_pids=$( (ps -o pid= --ppid "$WEB_PID" || true) | tr -d " " | tr "\n" ",")$WEB_PID
-echo "loket-web --workers $WEB_WORKERS; edge_cpu and lkd_cpu: CPU ms per call of loket-web and loketd"
+echo "loket-web --workers $WEB_WORKERS; edge_cpu, lkd_cpu, cli_cpu: CPU ms per call of loket-web, loketd and this load generator"
 node bench/web_edge_bench.mjs --web "http://$WEB" --grpc "$API" --token "$TOKEN" \
   --clients "$CLIENTS" --calls "$CALLS" --rounds "$ROUNDS" --edge-pids "$edge_pids" --loketd-pids "$LOKETD_PID"

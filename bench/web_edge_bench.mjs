@@ -152,21 +152,26 @@ console.log(
 console.log(
   `${"rpc".padEnd(18)} ${"mode".padEnd(20)} ${"calls/s".padStart(9)} ${"ratio".padStart(6)} ` +
     `${"p50_ms".padStart(7)} ${"p99_ms".padStart(7)} ${"errors".padStart(6)}` +
-    (EDGE_PIDS.length || LOKETD_PIDS.length ? ` ${"edge_cpu".padStart(9)} ${"lkd_cpu".padStart(9)}` : ""),
+    (EDGE_PIDS.length || LOKETD_PIDS.length
+      ? ` ${"edge_cpu".padStart(9)} ${"lkd_cpu".padStart(9)} ${"cli_cpu".padStart(9)}`
+      : ""),
 );
 for (const rpc of rpcs) {
   for (const m of modes) await drive(WARMUP, () => rpc.call(m));
   const acc = new Map(
-    modes.map((m) => [m.name, { lat: [], seconds: 0, errors: 0, firstError: undefined, edgeMs: 0, loketdMs: 0 }]),
+    modes.map((m) => [m.name, { lat: [], seconds: 0, errors: 0, firstError: undefined, edgeMs: 0, loketdMs: 0, clientMs: 0 }]),
   );
   for (let round = 0; round < ROUNDS; round++) {
     for (const m of modes) {
       const e0 = cpuMs(EDGE_PIDS);
       const l0 = cpuMs(LOKETD_PIDS);
+      const c0 = process.cpuUsage();
       const r = await drive(Math.ceil(CALLS / ROUNDS), () => rpc.call(m));
       const a = acc.get(m.name);
       a.edgeMs += cpuMs(EDGE_PIDS) - e0;
       a.loketdMs += cpuMs(LOKETD_PIDS) - l0;
+      const c = process.cpuUsage(c0);
+      a.clientMs += (c.user + c.system) / 1000;
       a.lat.push(...r.lat);
       a.seconds += r.seconds;
       a.errors += r.errors;
@@ -189,6 +194,7 @@ for (const rpc of rpcs) {
       errors: r.errors,
       edge_cpu_ms_per_call: +(r.edgeMs / r.lat.length).toFixed(3),
       loketd_cpu_ms_per_call: +(r.loketdMs / r.lat.length).toFixed(3),
+      client_cpu_ms_per_call: +(r.clientMs / r.lat.length).toFixed(3),
     };
     results.push(row);
     console.log(
@@ -196,7 +202,8 @@ for (const rpc of rpcs) {
         `${row.ratio.toFixed(2).padStart(6)} ${row.p50_ms.toFixed(2).padStart(7)} ` +
         `${row.p99_ms.toFixed(2).padStart(7)} ${String(row.errors).padStart(6)}` +
         (EDGE_PIDS.length || LOKETD_PIDS.length
-          ? ` ${row.edge_cpu_ms_per_call.toFixed(2).padStart(9)} ${row.loketd_cpu_ms_per_call.toFixed(2).padStart(9)}`
+          ? ` ${row.edge_cpu_ms_per_call.toFixed(2).padStart(9)} ${row.loketd_cpu_ms_per_call.toFixed(2).padStart(9)}` +
+            ` ${row.client_cpu_ms_per_call.toFixed(2).padStart(9)}`
           : ""),
     );
     if (r.firstError) console.log(`  first error: ${r.firstError.message}`);
