@@ -27,6 +27,7 @@ import {
   type Msg,
   type T,
 } from "./public-common";
+import { publicBookStrings } from "./public-book.i18n";
 import { VisitFacts } from "./public-visit-facts";
 
 type Step = "service" | "when" | "details" | "code" | "result";
@@ -60,7 +61,7 @@ function settled(v: PublicVisit | null): boolean {
 }
 
 export default function PublicBook({ query }: RouteProps) {
-  const t = usePublicT();
+  const t = usePublicT(publicBookStrings);
   const office = officeOf(query);
   const [step, setStep] = useState<Step>("service");
   const [officeInfo, setOfficeInfo] = useState<PublicOffice | null>(null);

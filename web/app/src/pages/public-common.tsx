@@ -6,7 +6,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { createClient } from "@connectrpc/connect";
 import { PublicService, SlotAvailability, type PublicDay, type PublicSlot } from "@gen/loket/v1/public_pb.js";
 import { transport, errorText, fieldOf, codeOf, rawMessage, newRequestId, Code, ConnectError } from "../api";
-import { useT, getLang, type Lang } from "../i18n";
+import { useT, getLang, type Catalog, type Lang } from "../i18n";
 import { Page } from "../layout";
 import { publicStrings } from "./public-common.i18n";
 import "./public-common.css";
@@ -18,8 +18,9 @@ const OFFICE_OFFSET_MIN = 8 * 60; // WITA, UTC+8, no daylight saving
 
 export type T = (key: string, vars?: Record<string, string | number>) => string;
 
-export function usePublicT(): T {
-  return useT(publicStrings);
+/** A translator over a page's own catalog, then the shared public words, then `common`. */
+export function usePublicT(...page: Catalog[]): T {
+  return useT(...page, publicStrings);
 }
 
 /** The office of these pages: `?office=` in the hash query, else "bpp". */

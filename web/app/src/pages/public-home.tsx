@@ -2,9 +2,10 @@
 // without an account, and the way in for staff.
 import type { RouteProps } from "../router";
 import { PublicPage, officeOf, publicHref, usePublicT } from "./public-common";
+import { publicHomeStrings } from "./public-home.i18n";
 
 export default function PublicHome({ query }: RouteProps) {
-  const t = usePublicT();
+  const t = usePublicT(publicHomeStrings);
   const office = officeOf(query);
   const links = [
     { href: publicHref("/book", office), title: t("pub.home.book"), text: t("pub.home.bookText") },

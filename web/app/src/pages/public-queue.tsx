@@ -12,13 +12,13 @@ import {
   focusSoon,
   officeClock,
   officeOf,
-  officeToday,
   publicApi,
   publicErrorText,
   publicHref,
   usePublicT,
   type Msg,
 } from "./public-common";
+import { publicQueueStrings } from "./public-queue.i18n";
 
 type Conn = "idle" | "connecting" | "live" | "reconnecting" | "stopped";
 
@@ -36,7 +36,7 @@ function normalTicket(s: string): string {
 }
 
 export default function PublicQueue({ query }: RouteProps) {
-  const t = usePublicT();
+  const t = usePublicT(publicQueueStrings);
   const office = officeOf(query);
   const [input, setInput] = useState(query.get("ticket") ?? "");
   const [ticket, setTicket] = useState(query.get("ticket") ? normalTicket(query.get("ticket")!) : "");
@@ -45,7 +45,7 @@ export default function PublicQueue({ query }: RouteProps) {
   const [pos, setPos] = useState<QueuePosition | null>(null);
   const [conn, setConn] = useState<Conn>("idle");
   const [run, setRun] = useState(0);
-  const day = query.get("day") ?? officeToday();
+  const day = query.get("day") ?? ""; // empty: loketd takes its own today
 
   useEffect(() => {
     if (!ticket) return;

@@ -21,9 +21,10 @@ import {
   visitTime,
   type Msg,
 } from "./public-common";
+import { publicTrackStrings } from "./public-track.i18n";
 
 export default function PublicTrack({ query }: RouteProps) {
-  const t = usePublicT();
+  const t = usePublicT(publicTrackStrings);
   const office = officeOf(query);
   const [code, setCode] = useState(query.get("code") ?? "");
   const [error, setError] = useState("");

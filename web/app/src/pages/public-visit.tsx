@@ -19,6 +19,7 @@ import {
   POLL_MS,
   type Msg,
 } from "./public-common";
+import { publicVisitStrings } from "./public-visit.i18n";
 import { VisitFacts } from "./public-visit-facts";
 import { retryAfterSeconds } from "../api";
 
@@ -33,7 +34,7 @@ const KEY_MAP: Record<string, string> = {
 };
 
 export default function PublicVisitPage({ query }: RouteProps) {
-  const t = usePublicT();
+  const t = usePublicT(publicVisitStrings);
   const office = officeOf(query);
   const [code, setCode] = useState(query.get("code") ?? "");
   const [last4, setLast4] = useState("");
