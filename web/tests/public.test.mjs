@@ -489,8 +489,8 @@ test("my place in the queue: live, and the call announced with its counter", asy
 });
 
 test("every public page at 360 px and at 200 % zoom: no axe violation, no sideways scrolling", async () => {
-  for (const [width, height, tag] of [[360, 740, "360"], [640, 450, "zoom200"]]) {
-    const { context, page, base } = await newPage({ width, height });
+  for (const [width, height, tag, lang] of [[360, 740, "360"], [640, 450, "zoom200"], [1100, 900, "en", "en"]]) {
+    const { context, page, base } = await newPage({ width, height, lang });
     try {
       for (const [route, ready, name] of [
         ["/#/public", ".home-links", "public-home"],
@@ -502,9 +502,14 @@ test("every public page at 360 px and at 200 % zoom: no axe violation, no sidewa
       ]) {
         await page.goto(`${base}${route}`);
         await page.waitForSelector(ready, { timeout: 15_000 });
+        if (lang === "en") assert.equal(await page.evaluate(() => document.documentElement.lang), "en");
         await assertAxe(page, `${route} ${tag}`);
         await noSideScroll(page, `${route} ${tag}`);
         if (tag === "360" && name !== "public-home" && name !== "public-track") await screenshot(page, `${name}-360`);
+      }
+      if (lang === "en") {
+        assert.match(await page.textContent("main"), /Verify a permit|Check a permit/);
+        continue;
       }
       // The booking's later steps at this width too.
       const who = person();

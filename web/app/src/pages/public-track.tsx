@@ -127,7 +127,7 @@ export default function PublicTrack({ query }: RouteProps) {
           </dl>
           {(s.revisionReason || s.missingDocuments.length > 0) && (
             <div class="notice warn">
-              <h3>{t("pub.track.toFix")}</h3>
+              <h3>{s.state === CaseState.REVISION_REQUESTED ? t("pub.track.toFix") : t("pub.track.incomplete")}</h3>
               {s.revisionReason && <p>{s.revisionReason}</p>}
               {s.missingDocuments.length > 0 && (
                 <>
