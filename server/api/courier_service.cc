@@ -5,6 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/grpc_status.h"
+#include "common/sha256.h"
 #include "server/api/convert.h"
 
 namespace loket::api {
@@ -113,10 +114,29 @@ grpc::Status CourierServiceImpl::ArriveAtStop(grpc::ServerContext* ctx,
 grpc::Status CourierServiceImpl::ConfirmStop(grpc::ServerContext* ctx,
                                              const v1::ConfirmStopRequest* req, v1::Stop* resp) {
   LOKET_AUTHORIZE(p, ctx, "CourierService.ConfirmStop");
+  std::string media_type;
+  if (!req->proof_content().empty()) {
+    const std::string& bytes = req->proof_content();
+    if (bytes.size() > 5 * 1024 * 1024) {
+      return grpc::Status(grpc::INVALID_ARGUMENT, "proof_content: at most 5 MiB");
+    }
+    // The type is read from the bytes, not taken from the client.
+    if (bytes.rfind("\x89PNG\r\n\x1a\n", 0) == 0) {
+      media_type = "image/png";
+    } else if (bytes.rfind("\xff\xd8\xff", 0) == 0) {
+      media_type = "image/jpeg";
+    } else {
+      return grpc::Status(grpc::INVALID_ARGUMENT, "proof_content: a PNG or JPEG image");
+    }
+    if (Sha256Hex(bytes) != absl::AsciiStrToLower(req->proof_sha256())) {
+      return grpc::Status(grpc::INVALID_ARGUMENT,
+                          "proof_sha256: does not match the SHA-256 of proof_content");
+    }
+  }
   return DecodeInto(
       siber_.Confirm(MakeMutation(*ctx, req->request_id(), "CourierService.ConfirmStop", p),
                      req->stop_id(), req->taking(), req->receiver_name(), req->proof_sha256(),
-                     EncodeStop()),
+                     EncodeStop(), media_type, req->proof_content()),
       resp);
 }
 

@@ -44,6 +44,10 @@ constexpr Statement kStopsOfDay{
     " WHERE s.office_id = $1 AND s.day = $2::date AND ($3 = '' OR s.state = $3)"
     " AND ($4 = 0 OR s.case_id = $4)"
     " ORDER BY s.courier_id NULLS LAST, s.sequence NULLS LAST, s.id"};
+constexpr Statement kInsertProof{
+    "siber_insert_proof",
+    "INSERT INTO stop_proofs (stop_id, office_id, sha256, media_type, content)"
+    " VALUES ($1, $2, decode($3, 'hex'), $4, $5)"};
 constexpr Statement kStopsOfCase{
     "siber_stops_of_case",
     "SELECT " LOKET_STOP_COLUMNS LOKET_STOP_FROM
@@ -407,7 +411,9 @@ absl::StatusOr<std::string> SiberRepository::Arrive(const Mutation& m, int64_t s
 absl::StatusOr<std::string> SiberRepository::Confirm(const Mutation& m, int64_t stop_id,
                                                      bool taking, const std::string& receiver_name,
                                                      const std::string& proof_sha256,
-                                                     const StopEncoder& encode) {
+                                                     const StopEncoder& encode,
+                                                     const std::string& proof_media_type,
+                                                     const std::string& proof_content) {
   absl::StatusOr<std::string> receiver =
       domain::NormalizePersonName(receiver_name, "receiver_name");
   if (!receiver.ok()) return receiver.status();
@@ -437,6 +443,10 @@ absl::StatusOr<std::string> SiberRepository::Confirm(const Mutation& m, int64_t 
     if (!office.ok()) return office.status();
     absl::Time now = clock_.Now();
     tx.Exec(kComplete, stop_id, Ts(now), *receiver, proof);
+    if (!proof_content.empty()) {
+      tx.Exec(kInsertProof, stop_id, m.actor.office_id, proof, proof_media_type,
+              pqxx::binarystring(proof_content));
+    }
     std::string courier = HolderCourier(stop.courier_id);
     std::string place = HolderAtPlace(stop);
     tx.Exec(kCustodyInsert, m.actor.office_id, stop.case_id, stop_id, stop.item,

@@ -152,9 +152,13 @@ class SiberRepository {
   absl::StatusOr<std::string> Arrive(const Mutation& m, int64_t stop_id, const StopEncoder& encode);
   // Hand-over with proof: `taking` for pickup and collect stops, else handin and delivery. Writes
   // the custody event; a delivered permit marks the case DELIVERED in the same transaction.
+  // `proof_media_type`/`proof_content`: the image itself, when the courier uploaded it (the caller
+  // checked its type and that it hashes to `proof_sha256`); empty otherwise.
   absl::StatusOr<std::string> Confirm(const Mutation& m, int64_t stop_id, bool taking,
                                       const std::string& receiver_name,
-                                      const std::string& proof_sha256, const StopEncoder& encode);
+                                      const std::string& proof_sha256, const StopEncoder& encode,
+                                      const std::string& proof_media_type = "",
+                                      const std::string& proof_content = "");
   // Records why a stop failed and re-plans: a failed pickup is tried again on the next working day;
   // a failed delivery's permit goes back to the office today and out again the next working day.
   absl::StatusOr<std::string> Fail(const Mutation& m, int64_t stop_id, const std::string& reason,

@@ -8,6 +8,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/ids.h"
+#include "common/sha256.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "loket/v1/courier.grpc.pb.h"
 #include "loket/v1/task.grpc.pb.h"
@@ -293,6 +295,38 @@ TEST_F(SiberTest, ACourierCannotSeeOrConfirmAnotherCouriersStops) {
   v1::ConfirmStopRequest creq;
   EXPECT_EQ(couriers_->ConfirmStop(Ctx(clinic_a_).get(), creq, &out).error_code(),
             grpc::PERMISSION_DENIED);
+}
+
+TEST_F(SiberTest, TheProofPhotoIsKeptWhenItMatchesItsHashAndIsAnImage) {
+  std::vector<CourierLogin> fleet = StartDay(absl::CivilDay(2026, 4, 13), 1, /*capacity=*/4);
+  v1::Case a = SubmitAsClinicA();
+  RunRouter();
+  v1::Stop pickup = StopOf(a.id(), v1::STOP_KIND_PICKUP);
+  ASSERT_EQ(pickup.state(), v1::STOP_STATE_PLANNED);
+  const std::string png = std::string("\x89PNG\r\n\x1a\n", 8) + "not really pixels";
+  v1::ConfirmStopRequest req;
+  req.set_request_id(NewUuid());
+  req.set_stop_id(pickup.id());
+  req.set_receiver_name("Ns. Herlina");
+  req.set_taking(true);
+  req.set_proof_content(png);
+  req.set_proof_sha256(std::string(64, 'a'));
+  v1::Stop out;
+  grpc::Status s = couriers_->ConfirmStop(Ctx(fleet[0].token).get(), req, &out);
+  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), ::testing::HasSubstr("proof_sha256"));
+  req.set_proof_content("MZ\x90\x00 an executable");
+  req.set_proof_sha256(Sha256Hex(req.proof_content()));
+  s = couriers_->ConfirmStop(Ctx(fleet[0].token).get(), req, &out);
+  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), ::testing::HasSubstr("proof_content"));
+  req.set_proof_content(png);
+  req.set_proof_sha256(Sha256Hex(png));
+  s = couriers_->ConfirmStop(Ctx(fleet[0].token).get(), req, &out);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(server_->Query(absl::StrCat("SELECT media_type || ' ' || length(content) FROM stop_proofs "
+                                        "WHERE stop_id = ", pickup.id())),
+            absl::StrCat("image/png ", png.size()));
 }
 
 TEST_F(SiberTest, AFailedPickupIsPlannedAgainOnTheNextWorkingDay) {
