@@ -131,7 +131,7 @@ async function newPage({ width = 1100, height = 900, lang } = {}) {
 }
 
 /** Steps 1-3 of the booking wizard with the mouse; returns the chosen slot's start. */
-async function bookUntilCode(page, base, who, { shots = "" } = {}) {
+async function bookUntilCode(page, base, who, { shots = "", refusal = null } = {}) {
   await page.goto(`${base}/#/book`);
   await page.waitForSelector('input[name="service"]', { timeout: 15_000 });
   if (shots) {
@@ -162,6 +162,11 @@ async function bookUntilCode(page, base, who, { shots = "" } = {}) {
     await screenshot(page, `${shots}-3-details`);
   }
   await page.getByRole("button", { name: "Kirim kode ke HP saya" }).click();
+  if (refusal) {
+    // Either the code step, or already refused here: null then.
+    await page.waitForFunction((re) => document.querySelector("#code") || new RegExp(re).test(document.querySelector("main").textContent), refusal.source, { timeout: 15_000 });
+    if (!(await page.locator("#code").count())) return null;
+  }
   try {
     await page.waitForSelector("#code", { timeout: 15_000 });
   } catch (err) {
@@ -327,6 +332,37 @@ test("a new code replaces the old one", async () => {
     await page.waitForSelector("[data-testid=booking-result]", { timeout: 15_000 });
     await page.waitForSelector("[data-testid=visit-code], .visit-facts[data-state=WAITLISTED]", { timeout: 30_000 });
     assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("one phone cannot hold more bookings than the limit (2), whatever the NIKs", async () => {
+  const phone = person().phone;
+  const { context, base } = await newPage();
+  try {
+    for (let i = 0; i < 3; i++) {
+      const page = await context.newPage();
+      const who = { ...person(), phone };
+      const limitText = /sudah dipakai untuk 2 janji/;
+      const reached = await bookUntilCode(page, base, who, { refusal: limitText });
+      if (reached !== null) {
+        const { code } = await phoneCode(phone);
+        await page.fill("#code", code);
+        await page.getByRole("button", { name: "Konfirmasi" }).click();
+      }
+      if (i < 2) {
+        assert.notEqual(reached, null, `booking ${i + 1} refused`);
+        await page.waitForSelector("[data-testid=booking-result]", { timeout: 15_000 });
+      } else {
+        await page.getByText(limitText).waitFor({ timeout: 15_000 });
+        assert.equal(await page.locator("[data-testid=booking-result]").count(), 0);
+        assert.match(await page.textContent("main"), /Batalkan salah satu/);
+        await assertAxe(page, "book: phone limit");
+        await screenshot(page, "public-book-phone-limit");
+      }
+      await page.close();
+    }
   } finally {
     await context.close();
   }

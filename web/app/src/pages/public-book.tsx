@@ -13,6 +13,7 @@ import {
   Status,
   fieldError,
   focusSoon,
+  limitOf,
   longDay,
   officeClock,
   officeDateTime,
@@ -265,6 +266,12 @@ export default function PublicBook({ query }: RouteProps) {
       setCode("");
       setMsg({ kind: "bad", text: t("pub.book.ended") });
       focusSoon("ended-heading");
+      return;
+    }
+    if (limitOf(err)) {
+      // Not the code's fault: this NIK or phone already holds its bookings.
+      setErrors({});
+      setMsg({ kind: "bad", text: publicErrorText(err, t) });
       return;
     }
     const left = triesLeft(raw);

@@ -152,7 +152,7 @@ export function fieldError(err: unknown, map: Record<string, string>): { id: str
   const f = fieldOf(err);
   if (!f) return undefined;
   const base = f.replace(/\[\d+\]/g, "");
-  const id = map[f] ?? map[base] ?? map[base.split(".").pop() ?? ""];
+  const id = map[f] ?? map[base] ?? map[base.split(".").pop() ?? ""] ?? map[base.split(".")[0]];
   if (!id) return undefined;
   return { id, text: messageAfterField(err) };
 }
@@ -185,8 +185,18 @@ export function focusSoon(id: string) {
   setTimeout(() => document.getElementById(id)?.focus(), 0);
 }
 
-/** Error text for a person: throttling with its wait, else the shared wording. */
+/** loketd's per-NIK / per-phone limit ("applicant.phone: already holds 2 live bookings ..."),
+ * which comes as RESOURCE_EXHAUSTED like a throttle but is not one: waiting does not help. */
+export function limitOf(err: unknown): { what: "phone" | "nik"; n: number } | undefined {
+  const m = /^\s*(?:applicant\.)?(phone|nik)\s*:\s*already holds (\d+)/.exec(rawMessage(err));
+  return m ? { what: m[1] as "phone" | "nik", n: Number(m[2]) } : undefined;
+}
+
+/** Error text for a person: the booking limits and "not found" in the page's words, throttling
+ * with its wait, else the shared wording. */
 export function publicErrorText(err: unknown, t: T): string {
+  const limit = limitOf(err);
+  if (limit) return t(limit.what === "phone" ? "pub.limit.phone" : "pub.limit.nik", { n: limit.n });
   if (err instanceof ConnectError && err.code === Code.NotFound) return t("pub.err.notFound");
   return errorText(err, t);
 }
