@@ -2,12 +2,13 @@
 //
 //   node dist/server/main.js --listen 127.0.0.1:7480 --loketd 127.0.0.1:7400 --static dist/app
 //       --edge-key-file FILE [--secure-cookies] [--tls-cert FILE --tls-key FILE] [--origin URL]...
-//       [--log-requests=false] [--workers N]
+//       [--log-requests=false] [--workers N] [--trusted-proxy ADDR[,ADDR...]]
 //
 // --origin: another origin the pages are served under (a proxy in front that rewrites Host);
 // --secure-cookies: TLS ends in front of loket-web; --log-requests=false: no line per request;
 // --workers N: N processes share the port (node:cluster; they share nothing else, as two loket-web
-// behind one address would not).
+// behind one address would not); --trusted-proxy: reverse proxies whose X-Forwarded-For is believed
+// (clientAddr below).
 //
 // One HTTP server: RPCs (Connect and gRPC-Web, POST /loket.v1.CaseService/GetCase) are checked
 // (session.ts) and forwarded to loketd over gRPC (proxy.ts); GET /healthz asks loketd's health
@@ -16,7 +17,7 @@ import cluster from "node:cluster";
 import { readFileSync } from "node:fs";
 import * as http from "node:http";
 import * as http2 from "node:http2";
-import type { AddressInfo } from "node:net";
+import { BlockList, isIP, type AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { Code, ConnectError, createContextValues, type Transport } from "@connectrpc/connect";
 import { connectNodeAdapter, createGrpcTransport } from "@connectrpc/connect-node";
@@ -63,13 +64,14 @@ interface Flags {
   origins: string[];
   logRequests: boolean;
   workers: number;
+  trustedProxies: string[];
 }
 
 function usage(msg: string): never {
   process.stderr.write(
     `loket-web: ${msg}\nusage: node dist/server/main.js [--listen HOST:PORT] [--loketd HOST:PORT|URL] ` +
       `[--static DIR] [--edge-key-file FILE] [--secure-cookies] [--tls-cert FILE --tls-key FILE] [--origin URL]... ` +
-      `[--log-requests=false] [--workers N]\n`,
+      `[--log-requests=false] [--workers N] [--trusted-proxy ADDR[,ADDR...]]\n`,
   );
   process.exit(2);
 }
@@ -86,6 +88,7 @@ function parseFlags(argv: string[]): Flags {
     origins: [],
     logRequests: true,
     workers: 1,
+    trustedProxies: [],
   };
   for (let i = 0; i < argv.length; i++) {
     let [name, value] = argv[i].split(/=(.*)/s, 2) as [string, string | undefined];
@@ -101,6 +104,12 @@ function parseFlags(argv: string[]): Flags {
       case "--origin": f.origins.push(take().replace(/\/+$/, "")); break;
       case "--log-requests": f.logRequests = (value ?? "true") !== "false"; break;
       case "--workers": f.workers = Number(take()); break;
+      case "--trusted-proxy":
+        for (const a of take().split(",").map((x) => x.trim()).filter(Boolean)) {
+          if (!isIP(a)) usage(`--trusted-proxy: not an IPv4 or IPv6 address: ${a}`);
+          f.trustedProxies.push(a);
+        }
+        break;
       case "--help": case "-h": usage("the browser edge of Loket");
       default: usage(`unknown flag ${name}`);
     }
@@ -116,10 +125,40 @@ function hostPort(s: string): { host: string; port: number } {
   return { host: m[1], port: Number(m[2]) };
 }
 
-function clientAddr(req: http.IncomingMessage | http2.Http2ServerRequest): string {
-  let a = req.socket?.remoteAddress ?? "";
+function plainAddr(a: string): string {
   if (a.startsWith("::ffff:") && a.includes(".")) a = a.slice(7);
-  return a.replace(/%.*$/, ""); // no IPv6 zone
+  return a.replace(/%.*$/, "").toLowerCase(); // no IPv6 zone
+}
+
+// Addresses named by --trusted-proxy (IPv6 spellings and IPv4-mapped forms match alike).
+class TrustedProxies {
+  private readonly list = new BlockList();
+  readonly size: number;
+  constructor(addrs: string[]) {
+    for (const a of addrs) this.list.addAddress(plainAddr(a), isIP(plainAddr(a)) === 6 ? "ipv6" : "ipv4");
+    this.size = addrs.length;
+  }
+  has(a: string): boolean {
+    const v = isIP(a);
+    return v !== 0 && this.list.check(a, v === 6 ? "ipv6" : "ipv4");
+  }
+}
+
+// The browser's address: the socket's peer, unless that peer is a trusted reverse proxy; then the
+// right-most X-Forwarded-For entry that is not itself a trusted proxy (each proxy appends the
+// address it saw, so entries left of it are only what the client claimed). An entry there that is
+// not a bare IPv4/IPv6 address, or a header made only of trusted proxies, leaves the peer's address.
+function clientAddr(req: http.IncomingMessage | http2.Http2ServerRequest, trusted: TrustedProxies): string {
+  const peer = plainAddr(req.socket?.remoteAddress ?? "");
+  if (trusted.size === 0 || !trusted.has(peer)) return peer;
+  const raw = req.headers["x-forwarded-for"];
+  const hops = (Array.isArray(raw) ? raw.join(",") : raw ?? "").split(",").map((h) => h.trim()).filter(Boolean);
+  for (let i = hops.length - 1; i >= 0; i--) {
+    const hop = plainAddr(hops[i]);
+    if (!isIP(hop)) return peer;
+    if (!trusted.has(hop)) return hop;
+  }
+  return peer;
 }
 
 function log(line: string) {
@@ -175,6 +214,7 @@ async function main() {
   const files = await StaticFiles.load(flags.static);
   if (files.size === 0) log(`warning: no pages in ${flags.static} (run npm run build)`);
 
+  const trusted = new TrustedProxies(flags.trustedProxies);
   const shutdown = new AbortController();
   const infos = new WeakMap<object, RequestInfo>();
   const rpc = connectNodeAdapter({
@@ -191,13 +231,13 @@ async function main() {
     readMaxBytes: MAX_MESSAGE_BYTES,
     shutdownSignal: shutdown.signal,
     contextValues: (req) =>
-      createContextValues().set(requestInfo, infos.get(req) ?? { clientAddr: clientAddr(req) }),
+      createContextValues().set(requestInfo, infos.get(req) ?? { clientAddr: clientAddr(req, trusted) }),
   });
 
   const handle = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const started = process.hrtime.bigint();
     const url = new URL(req.url ?? "/", "http://loket-web");
-    const info: RequestInfo = { clientAddr: clientAddr(req) };
+    const info: RequestInfo = { clientAddr: clientAddr(req, trusted) };
     // One line per request: no address, no query, no body (they may carry personal data).
     if (flags.logRequests) res.on("close", () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;

@@ -192,6 +192,36 @@ describe("loket-web", () => {
     assert.ok(r.status === 413 || r.json?.code === "resource_exhausted", `${r.status} ${r.text.slice(0, 200)}`);
   });
 
+  test("X-Forwarded-For counts only from a --trusted-proxy: otherwise one address keeps one limit", async () => {
+    // TrackCase is limited like code guessing (10 at once per address): 12 guesses trip it.
+    const guesses = async (url, xff) => {
+      const codes = [];
+      for (let i = 0; i < 12; i++) {
+        const r = await fetch(`${url}/loket.v1.PublicService/TrackCase`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "connect-protocol-version": "1", "x-forwarded-for": xff(i) },
+          body: JSON.stringify({ trackingCode: "ZZZZZZZZZZ" }),
+        });
+        codes.push(r.status === 200 ? "ok" : (await r.json()).code);
+      }
+      return codes;
+    };
+    // Without the flag: every claimed address is the socket's own (127.0.0.1), so the limit trips.
+    const plain = await guesses(stack.webUrl, (i) => `203.0.113.${i + 1}`);
+    assert.ok(plain.includes("resource_exhausted"), plain.join(","));
+    // With it (the peer 127.0.0.1 is the proxy): two forwarded addresses, two separate limits.
+    const proxied = await startStack({ workers: false, webArgs: ["--trusted-proxy", "127.0.0.1,::1"] });
+    try {
+      const a = await guesses(proxied.webUrl, () => "198.51.100.7, 127.0.0.1");
+      assert.ok(a.includes("resource_exhausted"), a.join(","));
+      const b = await guesses(proxied.webUrl, (i) => (i < 10 ? "spoofed-by-client, 198.51.100.8" : "2001:db8::8"));
+      assert.deepEqual(b.slice(0, 10), Array(10).fill("not_found"), b.join(","));
+      assert.equal(b[10], "not_found", "a third address (IPv6) has a limit of its own");
+    } finally {
+      await proxied.stop();
+    }
+  });
+
   test("in Chromium: the session cookie is invisible to script, and the app knows who signed in", async () => {
     const browser = await openBrowser();
     try {
