@@ -1,6 +1,8 @@
 // The courier's phone: a clinic's submission asks for a SIBER pickup, the router plans it, and
-// the courier (360x740) arrives and confirms the pickup with a photo file; the custody chain
-// shows the photo's SHA-256. The hand-in at the office is confirmed with a drawn signature.
+// the courier (360x740) arrives and confirms the pickup with a photo file, uploaded with the
+// confirmation (stop_proofs keeps it; the custody chain shows its SHA-256). The hand-in at the
+// office is confirmed with a drawn signature, stored as PNG. A photo that is not PNG/JPEG (a BMP
+// here; HEIC on some phones) is redrawn as JPEG in the browser and that JPEG is what is hashed.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
@@ -57,6 +59,43 @@ function png() {
     chunk("IDAT", deflateSync(Buffer.concat(rows))),
     chunk("IEND", Buffer.alloc(0)),
   ]);
+}
+
+// A 24-bit BMP of w x h (a gradient): neither PNG nor JPEG, and large.
+function bmp(w, h) {
+  const row = Math.ceil((w * 3) / 4) * 4;
+  const buf = Buffer.alloc(54 + row * h);
+  buf.write("BM", 0, "ascii");
+  buf.writeUInt32LE(buf.length, 2);
+  buf.writeUInt32LE(54, 10);
+  buf.writeUInt32LE(40, 14);
+  buf.writeInt32LE(w, 18);
+  buf.writeInt32LE(h, 22);
+  buf.writeUInt16LE(1, 26);
+  buf.writeUInt16LE(24, 28);
+  buf.writeUInt32LE(row * h, 34);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const o = 54 + y * row + x * 3;
+      buf[o] = (x * 255) / w;
+      buf[o + 1] = (y * 255) / h;
+      buf[o + 2] = 120;
+    }
+  }
+  return buf;
+}
+
+// A clinic's submission whose pickup the router has planned: [caseId, stopId, courierId, day].
+async function plannedPickup(role, args) {
+  const sub = JSON.parse(await stack.cli(role, ["--json", "clinic", "submit", ...args]));
+  const caseId = String(sub.case?.id ?? sub.id);
+  assert.match(caseId, /^\d+$/);
+  await stack.cli("officer", ["office", "plan"]).catch(() => "");
+  const [stopId, courierId, day] = await waitFor("the pickup to be planned", 90, async () => {
+    const r = await stack.sql(`SELECT id, courier_id, day FROM stops WHERE case_id = ${caseId} AND kind = 'pickup' AND state = 'planned' AND courier_id IS NOT NULL`);
+    return r ? r.split("|") : undefined;
+  });
+  return [caseId, stopId, courierId, day];
 }
 
 // Usable at 360 px: nothing wider than the screen.
@@ -122,8 +161,14 @@ test("the courier confirms a pickup with a photo; the custody chain shows its SH
     const file = card.locator('input[type="file"][name="proof_photo"]');
     assert.equal(await file.getAttribute("capture"), "environment");
     assert.equal(await file.getAttribute("accept"), "image/*");
+    // A file this device cannot read (HEIC on a desktop browser): said beside the field.
+    await file.setInputFiles({ name: "IMG_0001.heic", mimeType: "image/heic", buffer: Buffer.from("not really an image, only bytes") });
+    await card.locator('[data-proof-phase="failed"] [role="alert"]').waitFor({ timeout: 10_000 });
+    assert.match(await card.locator('[data-proof-phase="failed"]').textContent(), /tidak dapat dibaca|cannot be read/);
+    assert.equal(await file.getAttribute("aria-invalid"), "true");
     await file.setInputFiles({ name: "bukti.png", mimeType: "image/png", buffer: photo });
     await card.locator(`[data-proof-sha256="${sha}"]`).waitFor({ timeout: 10_000 });
+    assert.equal(await card.locator("[data-proof-media]").getAttribute("data-proof-media"), "image/png");
     assert.deepEqual(await axeCheck(page), []);
     await noSideScroll(page);
     await screenshot(page, "courier-proof");
@@ -133,6 +178,11 @@ test("the courier confirms a pickup with a photo; the custody chain shows its SH
 
     const stored = await stack.sql(`SELECT proof_sha256, receiver_name FROM stops WHERE id = ${stopId}`);
     assert.equal(stored, `${sha}|Ns. Dewi Lestari`);
+    // The photo itself is kept: the very bytes chosen, their SHA-256, PNG.
+    const kept = await stack.sql(
+      `SELECT encode(sha256, 'hex'), media_type, encode(sha256(content), 'hex'), encode(content, 'hex') FROM stop_proofs WHERE stop_id = ${stopId}`,
+    );
+    assert.equal(kept, `${sha}|image/png|${sha}|${photo.toString("hex")}`);
     const custody = await stack.cli("officer", ["--json", "office", "custody", caseId]);
     assert.ok(custody.includes(sha), `custody chain without the photo's SHA-256: ${custody}`);
 
@@ -158,6 +208,11 @@ test("the courier confirms a pickup with a photo; the custody chain shows its SH
         const signed = await stack.sql(`SELECT proof_sha256 FROM stops WHERE id = ${handinId}`);
         assert.match(signed, /^[0-9a-f]{64}$/);
         assert.notEqual(signed, sha);
+        // The drawn signature is stored as a PNG whose SHA-256 is the one on the stop.
+        const sigKept = await stack.sql(
+          `SELECT encode(sha256, 'hex'), media_type, encode(sha256(content), 'hex'), encode(substr(content, 1, 8), 'hex') FROM stop_proofs WHERE stop_id = ${handinId}`,
+        );
+        assert.equal(sigKept, `${signed}|image/png|${signed}|89504e470d0a1a0a`);
       }
     }
   } finally {
@@ -194,6 +249,52 @@ test("the courier records a failed pickup with a reason and a note", async () =>
     const [state, reason] = (await stack.sql(`SELECT state, failure_reason FROM stops WHERE id = ${stopId}`)).split("|");
     assert.equal(state, "failed");
     assert.match(reason, /clinic.closed|CLINIC_CLOSED/i);
+  } finally {
+    await ctx.close();
+  }
+});
+
+test("a photo that is not PNG or JPEG (or too large) is sent as a JPEG of at most 1600 px, hashed as sent", async () => {
+  const [, stopId, courierId, day] = await plannedPickup("clinic", [
+    "--permit-type", "SIP_PERAWAT", "--nik", "6471065708900005", "--name", "Rina Kartika", "--phone", "081234567895",
+    "--str-number", "STR-555", "--practice-place", "Puskesmas Klandasan Ulu", "--priority", "HEALTH_WORKER",
+  ]);
+  const user = String(stack.users.courier.id) === courierId ? stack.users.courier : stack.users.courier2;
+  const ctx = await browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true });
+  const page = await ctx.newPage();
+  try {
+    await signIn(page, stack.webUrl, user);
+    await page.goto(`${stack.webUrl}/#/courier?day=${day}`);
+    const card = page.locator(`[data-stop-id="${stopId}"]`);
+    await card.waitFor({ timeout: 15_000 });
+    await card.getByRole("button", { name: /Saya sudah tiba|I have arrived/ }).click();
+    await page.waitForSelector(`[data-stop-id="${stopId}"][data-stop-state="ARRIVED"]`, { timeout: 10_000 });
+    await card.locator('input[name="receiver"]').fill("dr. Hendra");
+    const big = bmp(2000, 1000); // 6 MB, and a BMP
+    assert.ok(big.length > 5 * 1024 * 1024);
+    await card.locator('input[type="file"][name="proof_photo"]').setInputFiles({ name: "bukti.bmp", mimeType: "image/bmp", buffer: big });
+    const hashEl = card.locator("[data-proof-sha256]");
+    await hashEl.waitFor({ timeout: 15_000 });
+    const sha = await hashEl.getAttribute("data-proof-sha256");
+    assert.match(sha, /^[0-9a-f]{64}$/);
+    assert.equal(await card.locator("[data-proof-media]").getAttribute("data-proof-media"), "image/jpeg");
+    assert.match(await card.locator("[data-proof-media]").textContent(), /BMP.*JPEG 1600×800/);
+    assert.deepEqual(await axeCheck(page), []);
+    await noSideScroll(page);
+    await screenshot(page, "courier-proof-converted");
+    await card.getByRole("button", { name: /Konfirmasi ambil|Confirm pickup/ }).click();
+    await page.waitForSelector(`[data-stop-id="${stopId}"][data-stop-state="DONE"]`, { timeout: 15_000 });
+    const [storedSha, media, contentSha, len, magic] = (
+      await stack.sql(
+        `SELECT encode(sha256, 'hex'), media_type, encode(sha256(content), 'hex'), length(content), encode(substr(content, 1, 3), 'hex') FROM stop_proofs WHERE stop_id = ${stopId}`,
+      )
+    ).split("|");
+    assert.equal(storedSha, sha);
+    assert.equal(contentSha, sha);
+    assert.equal(media, "image/jpeg");
+    assert.equal(magic, "ffd8ff");
+    assert.ok(Number(len) > 0 && Number(len) <= 5 * 1024 * 1024, `stored ${len} bytes`);
+    assert.equal(await stack.sql(`SELECT proof_sha256 FROM stops WHERE id = ${stopId}`), sha);
   } finally {
     await ctx.close();
   }

@@ -1,10 +1,11 @@
 // The courier's phone (/#/courier, 360 px first): today's route in order with a map link per
 // stop; arrive, pick up / hand over with a proof (a camera photo or a signature drawn on the
-// screen, hashed with SHA-256 in the browser and sent as ConfirmStop.proof_sha256), or fail
+// screen, sent as ConfirmStop.proof_content with its SHA-256 as proof_sha256; see
+// courier-proof.ts for what is redrawn as JPEG and how the upload's progress is shown), or fail
 // with a reason and a note.
 import { useEffect, useRef, useState } from "preact/hooks";
 import { StopKind, StopState, StopFailureReason, type GetRouteResponse, type Stop } from "@gen/loket/v1/courier_pb.js";
-import { clients } from "../api";
+import { clients, codeOf, Code } from "../api";
 import { useT, formatDate } from "../i18n";
 import { Page } from "../layout";
 import { sha256Hex } from "../sha256";
@@ -12,6 +13,7 @@ import { useActions, officeTime, officeToday, type Actions } from "./counter-act
 import type { RouteProps } from "../router";
 import { StatusLine } from "./counter-ui";
 import { SignaturePad, type SignatureHandle } from "./courier-signature";
+import { ProofError, confirmWithProof, photoProof, signatureProof, sizeText, type Proof } from "./courier-proof";
 import { courierCatalog } from "./courier.i18n";
 import "./counter.css";
 import "./courier.css";
@@ -235,34 +237,53 @@ function StopCard({ t, stop: s, n, active, onChanged }: { t: T; stop: Stop; n: n
   );
 }
 
+type Phase =
+  | { kind: "idle" }
+  | { kind: "preparing" }
+  | { kind: "ready" }
+  | { kind: "sending"; sent: number; total: number }
+  | { kind: "saved" }
+  | { kind: "failed"; text: string };
+
+const PROOF_FIELDS = new Set(["proof_content", "proof_sha256"]);
+
 function ConfirmForm({ t, stop: s, act, onDone }: { t: T; stop: Stop; act: Actions; onDone: () => Promise<void> }) {
   const [receiver, setReceiver] = useState(s.receiverName);
   const [mode, setMode] = useState<"photo" | "sign">("photo");
-  const [photoHash, setPhotoHash] = useState("");
+  const [photo, setPhoto] = useState<{ proof: Proof; hash: string } | undefined>(undefined);
   const [preview, setPreview] = useState("");
-  const [hashing, setHashing] = useState(false);
-  const [signHash, setSignHash] = useState("");
+  const [phase, setPhase] = useState<Phase>({ kind: "idle" });
+  const [signed, setSigned] = useState<{ proof: Proof; hash: string } | undefined>(undefined);
   const sig = useRef<SignatureHandle | null>(null);
   const place = s.place || s.address;
+  const proofId = `proof-${s.id}-state`;
 
   useEffect(() => () => {
     if (preview) URL.revokeObjectURL(preview);
   }, [preview]);
 
+  const problem = (e: unknown) =>
+    e instanceof ProofError ? t(e.reason === "tooLarge" ? "courier.proofTooLarge" : "courier.proofUnreadable") : t("courier.proofUnreadable");
+
   const onFile = async (e: Event) => {
     const input = e.target as HTMLInputElement;
     const f = input.files?.[0];
-    setPhotoHash("");
+    setPhoto(undefined);
     if (preview) URL.revokeObjectURL(preview);
     setPreview("");
-    if (!f) return;
-    setHashing(true);
+    if (!f) {
+      setPhase({ kind: "idle" });
+      return;
+    }
+    setPhase({ kind: "preparing" });
     try {
-      const bytes = new Uint8Array(await f.arrayBuffer());
-      setPhotoHash(await sha256Hex(bytes));
-      setPreview(URL.createObjectURL(f));
-    } finally {
-      setHashing(false);
+      const proof = await photoProof(f);
+      const hash = await sha256Hex(proof.bytes);
+      setPhoto({ proof, hash });
+      setPreview(URL.createObjectURL(new Blob([proof.bytes as Uint8Array<ArrayBuffer>], { type: proof.media })));
+      setPhase({ kind: "ready" });
+    } catch (err) {
+      setPhase({ kind: "failed", text: problem(err) });
     }
   };
 
@@ -272,28 +293,57 @@ function ConfirmForm({ t, stop: s, act, onDone }: { t: T; stop: Stop; act: Actio
       act.setStatus({ kind: "error", text: t("courier.needReceiver") });
       return;
     }
-    let hash = mode === "photo" ? photoHash : "";
+    let chosen = mode === "photo" ? photo : undefined;
     if (mode === "sign") {
       if (!sig.current || sig.current.empty()) {
         act.setStatus({ kind: "error", text: t("courier.signEmpty") });
         return;
       }
-      const png = await sig.current.png();
-      if (png) hash = await sha256Hex(new Uint8Array(await png.arrayBuffer()));
-      setSignHash(hash);
+      setPhase({ kind: "preparing" });
+      try {
+        const png = await sig.current.png();
+        if (png) {
+          const proof = await signatureProof(png);
+          chosen = { proof, hash: await sha256Hex(proof.bytes) };
+        }
+      } catch (err) {
+        setPhase({ kind: "failed", text: problem(err) });
+        return;
+      }
+      setSigned(chosen);
     }
-    if (!hash) {
+    if (!chosen) {
+      setPhase({ kind: "idle" });
       act.setStatus({ kind: "error", text: t("courier.needProof") });
       return;
     }
-    const r = await act.run(`confirm:${s.id}:${receiver.trim()}:${hash}`, (rid) =>
-      clients.courier.confirmStop({ requestId: rid, stopId: s.id, receiverName: receiver.trim(), proofSha256: hash, taking: taking(s) }),
+    const { proof, hash } = chosen;
+    setPhase({ kind: "sending", sent: 0, total: proof.bytes.length });
+    // Same stop, receiver and proof bytes = the same confirmation: its request_id is reused.
+    const r = await act.run(
+      `confirm:${s.id}:${receiver.trim()}:${hash}`,
+      (rid) =>
+        confirmWithProof({ requestId: rid, stopId: s.id, receiverName: receiver.trim(), taking: taking(s), proof, sha256: hash }, (p) =>
+          setPhase({ kind: "sending", sent: p.sent, total: p.total }),
+        ).catch((err) => {
+          // The upload has its own transport: an ended session is noticed by reloading the
+          // route through the shared one, which sends the person back to sign-in.
+          if (codeOf(err) === Code.Unauthenticated) void onDone();
+          throw err;
+        }),
       () => t("courier.confirmed", { place }),
     );
-    if (r) await onDone();
+    if (r) {
+      setPhase({ kind: "saved" });
+      await onDone();
+    } else {
+      setPhase({ kind: "failed", text: t("courier.proofNotSent") });
+    }
   };
 
-  const shown = mode === "photo" ? photoHash : signHash;
+  const shown = mode === "photo" ? photo : signed;
+  const proofErr = act.field && PROOF_FIELDS.has(act.field) && act.status?.kind === "error" ? act.status.text : "";
+  const pct = phase.kind === "sending" && phase.total > 0 ? Math.min(100, Math.round((phase.sent / phase.total) * 100)) : 0;
   return (
     <form class="courier-confirm pb-form" onSubmit={submit} aria-labelledby={`confirm-${s.id}-h`}>
       <h3 id={`confirm-${s.id}-h`}>{t("courier.confirmTitle")}</h3>
@@ -304,27 +354,66 @@ function ConfirmForm({ t, stop: s, act, onDone }: { t: T; stop: Stop; act: Actio
       <fieldset class="pb-radios">
         <legend>{t("courier.proof")}</legend>
         <label>
-          <input type="radio" name={`proof-${s.id}`} checked={mode === "photo"} onChange={() => setMode("photo")} /> {t("courier.proofPhoto")}
+          <input type="radio" name={`proof-${s.id}`} checked={mode === "photo"} onChange={() => { setMode("photo"); setPhase({ kind: photo ? "ready" : "idle" }); }} /> {t("courier.proofPhoto")}
         </label>
         <label>
-          <input type="radio" name={`proof-${s.id}`} checked={mode === "sign"} onChange={() => setMode("sign")} /> {t("courier.proofSign")}
+          <input type="radio" name={`proof-${s.id}`} checked={mode === "sign"} onChange={() => { setMode("sign"); setPhase({ kind: "idle" }); }} /> {t("courier.proofSign")}
         </label>
       </fieldset>
       {mode === "photo" ? (
         <div class="courier-photo">
           <label class="pb-field">
             <span>{t("courier.photo")}</span>
-            <input name="proof_photo" type="file" accept="image/*" capture="environment" onChange={onFile} />
+            <input
+              name="proof_photo"
+              type="file"
+              accept="image/*"
+              capture="environment"
+              onChange={onFile}
+              aria-describedby={proofId}
+              aria-invalid={proofErr || phase.kind === "failed" ? true : undefined}
+            />
           </label>
           {preview ? <img src={preview} alt={t("courier.photoPreview")} class="courier-preview" /> : null}
         </div>
       ) : (
-        <SignaturePad t={t} handle={sig} onChange={() => setSignHash("")} />
+        <SignaturePad t={t} handle={sig} onChange={() => { setSigned(undefined); setPhase({ kind: "idle" }); }} />
       )}
-      <p class="courier-hashline" aria-live="polite">
-        {hashing ? t("courier.hashing") : shown ? <code class="courier-hash" data-proof-sha256={shown}>{t("courier.hash", { hash: shown })}</code> : null}
-      </p>
-      <button type="submit" class="courier-main" disabled={act.busy !== null || hashing}>
+      <div id={proofId} class="courier-proofstate" data-proof-phase={phase.kind}>
+        <p class="courier-hashline" aria-live="polite">
+          {phase.kind === "preparing" ? t("courier.hashing") : null}
+          {shown && phase.kind !== "preparing" ? (
+            <>
+              <span class="courier-proofinfo" data-proof-media={shown.proof.media}>
+                {shown.proof.converted
+                  ? t("courier.proofConverted", { size: sizeText(shown.proof.bytes.length), type: shown.proof.media === "image/png" ? "PNG" : "JPEG", from: shown.proof.converted.from, w: shown.proof.converted.width, h: shown.proof.converted.height })
+                  : t("courier.proofReady", { size: sizeText(shown.proof.bytes.length), type: shown.proof.media === "image/png" ? "PNG" : "JPEG" })}
+              </span>
+              <br />
+              <code class="courier-hash" data-proof-sha256={shown.hash}>{t("courier.hash", { hash: shown.hash })}</code>
+            </>
+          ) : null}
+        </p>
+        {phase.kind === "sending" ? (
+          <div class="courier-upload">
+            <label for={`proof-${s.id}-progress`}>{t("courier.sending", { pct, sent: sizeText(phase.sent), total: sizeText(phase.total) })}</label>
+            <progress id={`proof-${s.id}-progress`} max={100} value={pct}>
+              {pct}%
+            </progress>
+          </div>
+        ) : null}
+        {phase.kind === "saved" ? (
+          <p class="courier-proofok" role="status">
+            {t("courier.proofSaved")}
+          </p>
+        ) : null}
+        {proofErr || phase.kind === "failed" ? (
+          <p class="courier-prooferr" role="alert">
+            {proofErr || (phase.kind === "failed" ? phase.text : "")}
+          </p>
+        ) : null}
+      </div>
+      <button type="submit" class="courier-main" disabled={act.busy !== null || phase.kind === "preparing"}>
         {taking(s) ? t("courier.take") : t("courier.give")}
       </button>
     </form>
