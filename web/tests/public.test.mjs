@@ -490,7 +490,7 @@ test("guessing tracking codes from one address is throttled, and the page says h
   }
 });
 
-test("my place in the queue: live, and the call announced with its counter", async () => {
+test("my place in the queue: live, reconnecting by itself, and the call announced with its counter", async () => {
   const out = await stack.cli("counter", ["--json", "office", "walk-in", "--name", "Ani Lestari", "--service", "SIP_BIDAN", "--temp", "36.5", "--mask", "yes"]);
   const label = /"label"\s*:\s*"([A-Z]+-\d+)"/.exec(out)?.[1];
   assert.ok(label, `a ticket label in ${out}`);
@@ -505,6 +505,17 @@ test("my place in the queue: live, and the call announced with its counter", asy
     assert.match(await page.textContent("[data-testid=queue-ahead]"), /Anda berikutnya|panggilan lagi/);
     await assertAxe(page, "queue waiting");
     await screenshot(page, "public-queue");
+
+    // loket-web restarts (a deploy): the page reconnects by itself and stays live.
+    await page.evaluate(() => {
+      window.__conn = [];
+      new MutationObserver(() => {
+        const c = document.querySelector(".conn");
+        if (c) window.__conn.push(c.className);
+      }).observe(document.querySelector("main"), { subtree: true, attributes: true, childList: true, characterData: true });
+    });
+    await stack.restartWeb();
+    await page.waitForFunction(() => window.__conn.some((c) => /reconnecting|connecting/.test(c)) && /conn-live/.test(document.querySelector(".conn").className), null, { timeout: 30_000 });
 
     await stack.cli("counter", ["counter", "next", "--counter", "C2"]);
     await page.waitForSelector('[data-testid=queue-position][data-state="called"]', { timeout: 15_000 });
