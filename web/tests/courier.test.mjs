@@ -172,6 +172,24 @@ test("the courier confirms a pickup with a photo; the custody chain shows its SH
     assert.deepEqual(await axeCheck(page), []);
     await noSideScroll(page);
     await screenshot(page, "courier-proof");
+    // One bad upload first (a byte of the file changed on the way): loketd's complaint about the
+    // proof is shown beside the proof field, and nothing is stored.
+    const confirmUrl = "**/loket.v1.CourierService/ConfirmStop";
+    await page.route(confirmUrl, (route) => {
+      const body = Buffer.from(route.request().postDataBuffer());
+      body[body.length - 1] ^= 0xff; // the last byte of proof_content (field 6 comes last)
+      return route.continue({ postData: body });
+    });
+    await card.getByRole("button", { name: /Konfirmasi ambil|Confirm pickup/ }).click();
+    const proofErr = card.locator(".courier-proofstate .courier-prooferr[role='alert']");
+    await proofErr.waitFor({ timeout: 10_000 });
+    assert.match(await proofErr.textContent(), /proof_sha256/);
+    assert.equal(await card.getByText(/proof_sha256/).count(), 1, "the proof error is said once, beside the field");
+    assert.equal(await file.getAttribute("aria-invalid"), "true");
+    assert.equal(await card.getAttribute("data-stop-state"), "ARRIVED");
+    assert.equal(await stack.sql(`SELECT count(*) FROM stop_proofs WHERE stop_id = ${stopId}`), "0");
+    await screenshot(page, "courier-proof-error");
+    await page.unroute(confirmUrl);
     await card.getByRole("button", { name: /Konfirmasi ambil|Confirm pickup/ }).click();
     await page.waitForSelector(`[data-stop-id="${stopId}"][data-stop-state="DONE"]`, { timeout: 10_000 });
     assert.match(await page.locator(`[data-stop-id="${stopId}"]`).textContent(), new RegExp(sha));
@@ -282,8 +300,17 @@ test("a photo that is not PNG or JPEG (or too large) is sent as a JPEG of at mos
     assert.deepEqual(await axeCheck(page), []);
     await noSideScroll(page);
     await screenshot(page, "courier-proof-converted");
+    // On a slow line the upload's progress is on screen while it goes.
+    const cdp = await ctx.newCDPSession(page);
+    await cdp.send("Network.enable");
+    await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 300, downloadThroughput: 64 * 1024, uploadThroughput: 32 * 1024 });
     await card.getByRole("button", { name: /Konfirmasi ambil|Confirm pickup/ }).click();
-    await page.waitForSelector(`[data-stop-id="${stopId}"][data-stop-state="DONE"]`, { timeout: 15_000 });
+    const sending = card.locator('[data-proof-phase="sending"] progress');
+    await sending.waitFor({ timeout: 10_000 });
+    assert.match(await card.locator(".courier-upload label").textContent(), /Mengirim bukti: \d+% \(.* dari .*\)|Sending the proof/);
+    await screenshot(page, "courier-proof-sending");
+    await page.waitForSelector(`[data-stop-id="${stopId}"][data-stop-state="DONE"]`, { timeout: 60_000 });
+    await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
     const [storedSha, media, contentSha, len, magic] = (
       await stack.sql(
         `SELECT encode(sha256, 'hex'), media_type, encode(sha256(content), 'hex'), length(content), encode(substr(content, 1, 3), 'hex') FROM stop_proofs WHERE stop_id = ${stopId}`,

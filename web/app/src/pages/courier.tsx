@@ -231,7 +231,8 @@ function StopCard({ t, stop: s, n, active, onChanged }: { t: T; stop: Stop; n: n
             ) : null}
           </div>
         ) : null}
-        <StatusLine status={act.status} />
+        {/* loketd's word about the proof file is shown beside the proof field instead */}
+        <StatusLine status={act.field && PROOF_FIELDS.has(act.field) ? null : act.status} />
       </article>
     </li>
   );
