@@ -277,6 +277,24 @@ test("book through the pages with the phone code; the scheduler seats it; move a
   }
 });
 
+test("loketd's field error shows beside its field, in the page's words, read with the field", async () => {
+  const who = { ...person(), nik: "6471063213900001" }; // day 32: no birth date (women add 40 to the day)
+  const { context, page, base } = await newPage({ width: 360, height: 800 });
+  try {
+    const reached = await bookUntilCode(page, base, who, { refusal: /Tanggal lahir pada NIK/ });
+    assert.equal(reached, null, "loketd accepted a NIK without a birth date");
+    await page.waitForSelector("#nik-error");
+    assert.match(await page.textContent("#nik-error"), /Tanggal lahir pada NIK/);
+    assert.equal(await page.getAttribute("#nik", "aria-invalid"), "true");
+    assert.match(await page.getAttribute("#nik", "aria-describedby"), /nik-error/);
+    assert.equal(await page.evaluate(() => document.activeElement?.id), "nik");
+    await assertAxe(page, "book: server field error");
+    await screenshot(page, "public-book-field-error-360");
+  } finally {
+    await context.close();
+  }
+});
+
 test("a wrong code five times ends the request, and the page says so", async () => {
   const who = person();
   const { context, page, base } = await newPage({ width: 360, height: 800 });

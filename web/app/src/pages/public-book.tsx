@@ -57,6 +57,22 @@ export function triesLeft(msg: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
+/** loketd's field messages (English) in the page's words, where we know them. */
+const SERVER_TEXT: [RegExp, string][] = [
+  [/must be 16 digits/, "pub.book.v.nik"],
+  [/province code/, "pub.book.s.nikProvince"],
+  [/kabupaten\/kota code/, "pub.book.s.nikKabKota"],
+  [/kecamatan code/, "pub.book.s.nikKecamatan"],
+  [/birth date/, "pub.book.s.nikBirth"],
+  [/serial 0000/, "pub.book.s.nikSerial"],
+  [/must start with|digits after|0 right after/, "pub.book.v.phone"],
+  [/not an e-mail address/, "pub.book.v.email"],
+];
+function serverFieldText(text: string, t: T): string {
+  for (const [re, key] of SERVER_TEXT) if (re.test(text)) return t(key);
+  return text;
+}
+
 function settled(v: PublicVisit | null): boolean {
   return !!v && v.state !== PublicVisitState.PENDING && v.state !== PublicVisitState.AWAITING_CODE;
 }
@@ -214,14 +230,14 @@ export default function PublicBook({ query }: RouteProps) {
       if (fe && fe.id === "when") {
         setStep("when");
         setErrors({ when: fe.text });
-        setMsg({ kind: "bad", text: publicErrorText(err, t) });
+        setMsg({ kind: "bad", text: t("pub.fix", { n: 1 }) });
       } else if (fe && fe.id === "service-0") {
         setStep("service");
         setErrors({ "service-0": fe.text });
-        setMsg({ kind: "bad", text: publicErrorText(err, t) });
+        setMsg({ kind: "bad", text: t("pub.fix", { n: 1 }) });
       } else if (fe) {
-        setErrors({ [fe.id]: fe.text });
-        setMsg({ kind: "bad", text: publicErrorText(err, t) });
+        setErrors({ [fe.id]: serverFieldText(fe.text, t) });
+        setMsg({ kind: "bad", text: t("pub.fix", { n: 1 }) });
         focusSoon(fe.id);
       } else {
         setMsg({ kind: "bad", text: publicErrorText(err, t) });

@@ -64,7 +64,7 @@ export const publicStrings: Catalog = {
     "pub.nav.queue": "My queue place",
     "pub.nav.verify": "Verify a permit",
     "pub.next": "Next",
-    "pub.fix": "{n} field(s) need fixing. See the message next to each.",
+    "pub.fix": "Fields to fix: {n}. See the message next to each.",
     "pub.timeRange": "{day}, {from}–{to} WITA",
     "pub.err.notFound": "Not found. Check the code you typed.",
     "pub.avail.open": "open",
