@@ -27,7 +27,9 @@ std::map<std::string, std::string> AllParams() {
           {"verification_code", "K7Q2-9XMA"},
           {"time", "10:30"},
           {"code", "A-017"},
-          {"window", "17 Maret 2026, 10:00-10:30"}};
+          {"window", "17 Maret 2026, 10:00-10:30"},
+          {"tracking_code", "K7M4QX9D2P"},
+          {"minutes", "10"}};
 }
 
 size_t Utf8Length(const std::string& s) {
@@ -42,7 +44,8 @@ TEST(TemplatesTest, SubmittedInIndonesian) {
   EXPECT_EQ(m->body,
             "Yth. Siti Rahmawati Nurhaliza, permohonan Persetujuan Bangunan Gedung Anda "
             "(No. 20260317) telah kami terima pada 17 Maret 2026. Perkiraan selesai: "
-            "31 Maret 2026. DPMPTSP Kota Balikpapan");
+            "31 Maret 2026. Kode lacak: K7M4QX9D2P (lihat status di laman kami). "
+            "DPMPTSP Kota Balikpapan");
   EXPECT_EQ(m->subject, "Permohonan Persetujuan Bangunan Gedung No. 20260317 telah diterima");
 }
 
@@ -52,7 +55,7 @@ TEST(TemplatesTest, SubmittedInEnglish) {
   EXPECT_EQ(m->body,
             "Dear Siti Rahmawati Nurhaliza, we received your Persetujuan Bangunan Gedung "
             "application (No. 20260317) on 17 March 2026. Expected completion: 31 March 2026. "
-            "DPMPTSP Kota Balikpapan");
+            "Tracking code: K7M4QX9D2P (follow it on our web pages). DPMPTSP Kota Balikpapan");
 }
 
 TEST(TemplatesTest, RejectionCarriesTheReason) {
@@ -122,7 +125,7 @@ TEST(TemplatesTest, ValuesAreInsertedVerbatimAndNotExpandedAgain) {
 
 TEST(TemplatesTest, EveryTemplateRendersShortInBothLanguages) {
   const std::vector<std::string> ids = TemplateIds();
-  EXPECT_EQ(ids.size(), 17u);  // 16 + visit.online (the live queue)
+  EXPECT_EQ(ids.size(), 18u);  // 16 + visit.online (the live queue) + booking.code (public)
   for (const std::string& id : ids) {
     for (const char* language : {"id", "en"}) {
       SCOPED_TRACE(id + "/" + language);

@@ -111,11 +111,11 @@ constexpr Template kTemplates[] = {
       "welcome to submit a new application at any time. DPMPTSP Kota Balikpapan"}},
     {"booking.code",
      {"Kode verifikasi {code}",
-      "Kode verifikasi kunjungan Anda: {code}. Berlaku {minutes} menit. Jangan berikan kode ini "
-      "kepada siapa pun. DPMPTSP Kota Balikpapan"},
+      "Yth. {name}, kode verifikasi kunjungan Anda: {code}. Berlaku {minutes} menit. Jangan "
+      "berikan kode ini kepada siapa pun. DPMPTSP Kota Balikpapan"},
      {"Verification code {code}",
-      "Your visit verification code: {code}. Valid for {minutes} minutes. Do not share this code "
-      "with anyone. DPMPTSP Kota Balikpapan"}},
+      "Dear {name}, your visit verification code: {code}. Valid for {minutes} minutes. Do not "
+      "share this code with anyone. DPMPTSP Kota Balikpapan"}},
     {"appointment.confirmed",
      {"Jadwal kunjungan {date} pukul {time} telah dikonfirmasi",
       "Yth. {name}, jadwal kunjungan Anda ke kantor kami pada {date} pukul {time} telah "
