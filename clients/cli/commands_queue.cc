@@ -1,5 +1,6 @@
 // The live office queue (QueueService): `loket office checkin|walk-in|redirect|tickets|ticket`,
 // `loket counter next|recall|skip|no-show|transfer|done`, and `loket display`, the board.
+#include <algorithm>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -311,8 +312,11 @@ int Display(const Invocation& in) {
       }
     }
     grpc::Status status = reader->Finish();
-    if (!IsRetryable(status.error_code()) || retry == kMaxRetries) return in.ServerError(status);
-    absl::SleepFor(Backoff(retry++));
+    // A live board on a TV keeps trying (loketd restarts, a busy replica); one frame gives up.
+    if (!IsRetryable(status.error_code()) || (once && retry == kMaxRetries)) {
+      return in.ServerError(status);
+    }
+    absl::SleepFor(Backoff(std::min(retry++, kMaxRetries)));
   }
 }
 
