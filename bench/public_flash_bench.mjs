@@ -111,24 +111,27 @@ function person(i) {
   };
 }
 
-// The codes "sent to the phones": one SQL poll for all new booking.code notifications, shared by
-// everyone waiting (one psql every 250 ms rather than one per person).
+// The codes "sent to the phones": one SQL poll every 250 ms for the booking.code notifications of
+// every phone still waiting (by address, not by a growing id: concurrent transactions commit their
+// ids out of order), shared by everyone waiting rather than one psql per person.
 const codes = new Map(); // e164 -> code
 const waiters = new Map(); // e164 -> resolve
-let lastNotification = 0;
 let polling = true;
 const poller = (async () => {
   while (polling) {
-    const out = await psql(
-      `SELECT n.id, n.address, encode(t.payload, 'hex') FROM notifications n JOIN tasks t ON t.id = n.task_id
-        WHERE n.template_id = 'booking.code' AND n.id > ${lastNotification} ORDER BY n.id`,
-    );
-    for (const [id, address, hex] of rows(out)) {
-      lastNotification = Math.max(lastNotification, Number(id));
-      const code = fromBinary(NotifySendSchema, Buffer.from(hex, "hex")).params.code;
-      codes.set(address, code);
-      waiters.get(address)?.(code);
-      waiters.delete(address);
+    if (waiters.size > 0) {
+      const phones = [...waiters.keys()].map((a) => `'${a.replace(/[^+0-9]/g, "")}'`).join(",");
+      const out = await psql(
+        `SELECT DISTINCT ON (n.address) n.address, encode(t.payload, 'hex')
+           FROM notifications n JOIN tasks t ON t.id = n.task_id
+          WHERE n.template_id = 'booking.code' AND n.address IN (${phones}) ORDER BY n.address, n.id DESC`,
+      );
+      for (const [address, hex] of rows(out)) {
+        const code = fromBinary(NotifySendSchema, Buffer.from(hex, "hex")).params.code;
+        codes.set(address, code);
+        waiters.get(address)?.(code);
+        waiters.delete(address);
+      }
     }
     await sleep(250);
   }
@@ -137,6 +140,7 @@ const codeFor = (e164) => (codes.has(e164) ? Promise.resolve(codes.get(e164)) : 
 
 const stats = { book: { lat: [], codes: new Map() }, confirm: { lat: [], codes: new Map() } };
 const firstErrors = new Map();
+const errorReasons = { book: {}, confirm: {} }; // reason -> count, when the calls started, how long they took
 async function timed(kind, fn) {
   const t = performance.now();
   let code = "OK";
@@ -147,19 +151,26 @@ async function timed(kind, fn) {
     const ce = ConnectError.from(e);
     code = Code[ce.code];
     if (!firstErrors.has(`${kind} ${code}`)) firstErrors.set(`${kind} ${code}`, ce.message);
+    const reason = `${code}: ${ce.rawMessage.replace(/\d+(\.\d+)?/g, "N").slice(0, 80)}`;
+    const er = (errorReasons[kind][reason] ??= { n: 0, first_s: Infinity, last_s: 0, ms: [] });
+    er.n++;
+    er.first_s = Math.min(er.first_s, +((t - t0) / 1000).toFixed(1));
+    er.last_s = Math.max(er.last_s, +((t - t0) / 1000).toFixed(1));
+    er.ms.push(Math.round(performance.now() - t));
   }
   stats[kind].lat.push(performance.now() - t);
   stats[kind].codes.set(code, (stats[kind].codes.get(code) ?? 0) + 1);
   return res;
 }
 
+const t0 = performance.now();
 const people = Array.from({ length: PEOPLE }, (_, i) => person(i));
 const confirmedStates = new Map();
+const confirmTimes = new Map(); // booking code -> { sent, answered } (ms since the start), OK answers only
 console.log(
   `public_flash_bench: ${PEOPLE} people book ${DAY} 08:00-12:00 (WITA) within ${SPREAD_S} s through ${WEB} ` +
     `(Connect, binary, HTTP/1.1; one X-Forwarded-For address each)`,
 );
-const t0 = performance.now();
 let lastBookStart = 0;
 await Promise.all(
   people.map(async (p) => {
@@ -189,9 +200,11 @@ await Promise.all(
       stats.confirm.codes.set("NO_CODE_SEEN", (stats.confirm.codes.get("NO_CODE_SEEN") ?? 0) + 1);
       return;
     }
+    const sent = performance.now() - t0;
     const v = await timed("confirm", () =>
       pub.confirmVisit({ bookingCode: held.bookingCode, code }, { headers, timeoutMs: 60_000 }),
     );
+    if (v) confirmTimes.set(held.bookingCode, { sent, answered: performance.now() - t0 });
     if (v) confirmedStates.set(PublicVisitState[v.state], (confirmedStates.get(PublicVisitState[v.state]) ?? 0) + 1);
   }),
 );
@@ -265,6 +278,37 @@ const inversions1s = await q(
    SELECT count(*) FROM r w JOIN r a ON a.priority_class = w.priority_class AND a.w = w.w
     WHERE w.state = 'waitlisted' AND a.state = 'allocated' AND a.created_at >= w.created_at + interval '1 second'`,
 );
+// The same question without trusting created_at (the transaction's start, which can be seconds
+// before its commit when the transaction waits): pairs where the waitlisted one's ConfirmVisit had
+// been answered OK (so its request was committed) before the allocated one's ConfirmVisit was sent.
+const reqs = await q(
+  `${sameWindows}
+   SELECT b.booking_code, r.state, r.priority_class, r.w FROM r JOIN public_bookings b ON b.appointment_request_id = r.id
+    WHERE r.state IN ('allocated', 'waitlisted')`,
+);
+let certainInversions = 0;
+const certainExamples = [];
+{
+  const groups = new Map();
+  for (const [bc, state, cls, w] of reqs) {
+    const t = confirmTimes.get(bc);
+    if (!t) continue;
+    const g = groups.get(`${cls}|${w}`) ?? { waitlisted: [], allocated: [] };
+    g[state].push({ bc, cls, ...t });
+    groups.set(`${cls}|${w}`, g);
+  }
+  for (const g of groups.values()) {
+    for (const w of g.waitlisted) {
+      for (const a of g.allocated) {
+        if (w.answered < a.sent) {
+          certainInversions++;
+          if (certainExamples.length < 3) certainExamples.push({ waitlisted: w, allocated: a });
+        }
+      }
+    }
+  }
+}
+const bookingStates = await q(`SELECT state, count(*) FROM public_bookings GROUP BY 1 ORDER BY 1`);
 const rounds = await q(
   `SELECT count(*), count(*) FILTER (WHERE state = 'done'), count(*) FILTER (WHERE state = 'dead')
      FROM tasks WHERE queue = 'slots.allocate'`,
@@ -294,6 +338,7 @@ const result = {
   all_calls_done_s: +callsDone.toFixed(2),
   book,
   confirm,
+  errors: errorReasons,
   confirm_answered_state: Object.fromEntries(confirmedStates),
   scheduler_settled: settled,
   settle_s_after_last_call: +settleSeconds.toFixed(2),
@@ -311,6 +356,8 @@ const result = {
     max_gap_s: Number(gap),
   })),
   waitlist_inversions_1s_apart: Number(inversions1s[0][0]),
+  waitlist_inversions_confirmed_before_sent: certainInversions,
+  public_bookings_by_state: Object.fromEntries(bookingStates.map(([st, n]) => [st, Number(n)])),
 };
 
 console.log(`day ${DAY}; last BookVisit started at ${result.last_book_started_s} s; every call answered after ${result.all_calls_done_s} s`);
@@ -319,7 +366,13 @@ for (const [name, s] of [["BookVisit", book], ["ConfirmVisit", confirm]]) {
     `${name.padEnd(13)} ${String(s.calls).padStart(5)} calls  ${JSON.stringify(s.by_code)}  p50 ${s.p50_ms} ms  p99 ${s.p99_ms} ms  max ${s.max_ms} ms`,
   );
 }
-for (const [k, m] of firstErrors) console.log(`  first ${k}: ${m}`);
+for (const kind of ["book", "confirm"]) {
+  for (const [reason, e] of Object.entries(errorReasons[kind])) {
+    const ms = e.ms.sort((a, b) => a - b);
+    console.log(`  ${kind} ${reason}: ${e.n} (started ${e.first_s}-${e.last_s} s into the run; took ${ms[0]}-${ms.at(-1)} ms, median ${pct(ms, 50)})`);
+    delete e.ms;
+  }
+}
 console.log(`ConfirmVisit answered states: ${JSON.stringify(result.confirm_answered_state)}`);
 console.log(
   `scheduler: ${settled ? "settled" : "NOT settled"} ${result.settle_s_after_last_call} s after the last call; ` +
@@ -338,6 +391,14 @@ console.log(
   `waitlist order (waitlisted created before an allocated one, same class and windows): ` +
     (inversions.length ? JSON.stringify(result.waitlist_inversions) : "none") +
     `; pairs at least 1 s apart: ${result.waitlist_inversions_1s_apart}`,
+);
+console.log(
+  `waitlist order by the client's clock (waitlisted one's ConfirmVisit answered before the allocated one's was sent): ` +
+    `${certainInversions} pairs` + (certainExamples.length ? ` e.g. ${JSON.stringify(certainExamples)}` : ""),
+);
+console.log(
+  `public_bookings by state: ${JSON.stringify(result.public_bookings_by_state)} ` +
+    `(ConfirmVisit answered OK ${stats.confirm.codes.get("OK") ?? 0} times)`,
 );
 if (JSON_OUT) console.log(JSON.stringify(result));
 const answered = book.calls === PEOPLE && !stats.confirm.codes.has("NO_CODE_SEEN");

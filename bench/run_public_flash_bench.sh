@@ -18,7 +18,7 @@ BIN=${LOKET_BIN_DIR:-$PWD/build/bin}
 PEOPLE=${1:-2000}
 SPREAD=${2:-10}
 [[ -f web/dist/server/main.js ]] || { echo "run_public_flash_bench: build web/ first (npm run build)" >&2; exit 1; }
-grep -q trusted-proxy web/dist/server/main.js || { echo "run_public_flash_bench: web/dist is older than --trusted-proxy (npm run build)" >&2; exit 1; }
+grep -q trusted-proxy "${WEB_MAIN:-web/dist/server/main.js}" || { echo "run_public_flash_bench: web/dist is older than --trusted-proxy (npm run build)" >&2; exit 1; }
 
 loket_stack_begin loket-flash-bench
 loket_fresh_db "$WORK" "$BIN"
@@ -36,7 +36,7 @@ loket_wait_healthy "$BIN" "$API" || { echo "loketd did not start" >&2; cat "$WOR
 STACK_PIDS+=($!)
 
 WEB="127.0.0.1:$(pg_free_port)"
-node web/dist/server/main.js --listen "$WEB" --loketd "$API" --edge-key-file "$WORK/edge.key" \
+node "${WEB_MAIN:-web/dist/server/main.js}" --listen "$WEB" --loketd "$API" --edge-key-file "$WORK/edge.key" \
   --trusted-proxy 127.0.0.1 --log-requests=false >"$WORK/loket-web.log" 2>&1 &
 STACK_PIDS+=($!)
 for ((i = 0; i < 100; i++)); do
@@ -46,8 +46,12 @@ done
 
 echo "machine: $(nproc) cores, $(lscpu | sed -n "s/^Model name: *//p"), load average $(cut -d" " -f1-3 /proc/loadavg), Node $(node --version)," \
   "PostgreSQL $(psql -X -At -d "$DB" -c 'SHOW server_version'), fsync $(psql -X -At -d "$DB" -c 'SHOW fsync')"
+# Connections the kernel dropped because a listener's accept queue was full (the whole machine).
+listen_overflows() { awk '/^TcpExt:/ { if (!h) { for (i = 1; i <= NF; i++) k[i] = $i; h = 1 } else for (i = 1; i <= NF; i++) if (k[i] == "ListenOverflows") print $i }' /proc/net/netstat; }
+lo0=$(listen_overflows)
 rc=0
 node bench/public_flash_bench.mjs --web "http://$WEB" --db "$DB" --people "$PEOPLE" --spread "$SPREAD" || rc=$?
+echo "listen queue overflows during the run (TcpExt ListenOverflows): $(($(listen_overflows) - lo0))"
 echo "load average after: $(cut -d" " -f1-3 /proc/loadavg)"
 if [[ -n "${KEEP_LOGS:-}" ]]; then cp "$WORK"/*.log "$KEEP_LOGS"/ 2>/dev/null || true; fi
 exit $rc
