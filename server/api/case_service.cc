@@ -262,6 +262,11 @@ grpc::Status CaseServiceImpl::WatchCase(grpc::ServerContext* ctx, const v1::Watc
 grpc::Status CaseServiceImpl::VerifyPermit(grpc::ServerContext* ctx,
                                            const v1::VerifyPermitRequest* req,
                                            v1::VerifyPermitResponse* resp) {
+  if (public_throttle_ != nullptr) {
+    absl::Status admitted =
+        public_throttle_->AdmitCall(*ctx, "VerifyPermit", domain::PublicCallKind::kGuess);
+    if (!admitted.ok()) return ToGrpcStatus(admitted);
+  }
   if (req->permit_number().empty() || req->permit_number().size() > 64) {
     return grpc::Status(grpc::INVALID_ARGUMENT, "permit_number: required, at most 64 characters");
   }

@@ -5,6 +5,7 @@
 #include "absl/time/time.h"
 #include "loket/v1/case.grpc.pb.h"
 #include "server/api/auth.h"
+#include "server/api/public_throttle.h"
 #include "server/store/case_repository.h"
 
 namespace loket::api {
@@ -14,6 +15,8 @@ class CaseServiceImpl final : public v1::CaseService::Service {
   CaseServiceImpl(store::CaseRepository& cases, const Authorizer& auth,
                   absl::Duration watch_poll = absl::Milliseconds(250))
       : cases_(cases), auth_(auth), watch_poll_(watch_poll) {}
+  // Limits VerifyPermit per client address (guessing a permit's code); none when unset.
+  void SetPublicThrottle(PublicThrottle* throttle) { public_throttle_ = throttle; }
 
   grpc::Status SubmitApplication(grpc::ServerContext* ctx, const v1::SubmitApplicationRequest* req,
                                  v1::Case* resp) override;
@@ -59,6 +62,7 @@ class CaseServiceImpl final : public v1::CaseService::Service {
   store::CaseRepository& cases_;
   const Authorizer& auth_;
   absl::Duration watch_poll_;
+  PublicThrottle* public_throttle_ = nullptr;
 };
 
 }  // namespace loket::api

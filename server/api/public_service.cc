@@ -121,9 +121,7 @@ store::Mutation PublicMutation(const std::string& request_id, const char* method
 
 absl::Status PublicServiceImpl::Admit(const grpc::ServerContext& ctx, const char* method,
                                       PublicCallKind kind) {
-  absl::Status s = d_.throttle.Admit(d_.auth.ClientAddress(ctx), kind);
-  if (!s.ok()) d_.metrics.RecordPublicRefusal(method);
-  return s;
+  return d_.throttle.AdmitCall(ctx, method, kind);
 }
 
 grpc::Status PublicServiceImpl::GetPublicOffice(grpc::ServerContext* ctx,

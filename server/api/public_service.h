@@ -29,7 +29,6 @@ struct PublicServiceDeps {
   store::QueueRepository& queue;
   const Authorizer& auth;  // for the client address
   PublicThrottle& throttle;
-  ServerMetrics& metrics;
   const Clock& clock;
 };
 

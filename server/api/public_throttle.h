@@ -9,20 +9,29 @@
 #include <string>
 #include <utility>
 
+#include <grpcpp/server_context.h>
+
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
+#include "server/api/auth.h"
+#include "server/api/metrics.h"
 #include "server/domain/public_booking.h"
 
 namespace loket::api {
 
 class PublicThrottle {
  public:
-  explicit PublicThrottle(const Clock& clock) : clock_(clock) {}
+  PublicThrottle(const Clock& clock, const Authorizer& auth, ServerMetrics& metrics)
+      : clock_(clock), auth_(auth), metrics_(metrics) {}
 
   // OK, or RESOURCE_EXHAUSTED saying when to try again, for one call of `kind` from `address`.
   absl::Status Admit(const std::string& address, domain::PublicCallKind kind);
+  // The same for a call from the client of `ctx` (its address as Authorizer::ClientAddress
+  // tells); a refusal is counted in /metrics under `method`.
+  absl::Status AdmitCall(const grpc::ServerContext& ctx, const char* method,
+                         domain::PublicCallKind kind);
 
  private:
   struct Bucket {
@@ -32,6 +41,8 @@ class PublicThrottle {
   static constexpr size_t kMaxBuckets = 100000;
 
   const Clock& clock_;
+  const Authorizer& auth_;
+  ServerMetrics& metrics_;
   absl::Mutex mu_;
   std::map<std::pair<std::string, int>, Bucket> buckets_ ABSL_GUARDED_BY(mu_);
 };

@@ -163,7 +163,10 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
   s->authorizer_->SetEdgeKey(o.edge_key);
   s->session_service_ =
       std::make_unique<SessionServiceImpl>(*s->auth_repo_, *s->authorizer_, o.session_limits);
+  // Public calls (VerifyPermit here, PublicService below) share one per-address limiter.
+  s->public_throttle_ = std::make_unique<PublicThrottle>(clock, *s->authorizer_, *s->metrics_);
   s->case_service_ = std::make_unique<CaseServiceImpl>(*s->case_repo_, *s->authorizer_);
+  s->case_service_->SetPublicThrottle(s->public_throttle_.get());
   s->catalog_service_ = std::make_unique<CatalogServiceImpl>(*s->catalog_repo_, *s->authorizer_);
   s->admin_service_ =
       std::make_unique<AdminServiceImpl>(*s->auth_repo_, *s->catalog_repo_, *s->authorizer_);
@@ -189,10 +192,9 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
   // Applicants' self-service (no token; limited per client address).
   s->public_repo_ = std::make_unique<store::PublicRepository>(*s->db_, clock, EncodeNotifySend,
                                                               o.notification_policy);
-  s->public_throttle_ = std::make_unique<PublicThrottle>(clock);
   s->public_service_ = std::make_unique<PublicServiceImpl>(PublicServiceDeps{
       *s->public_repo_, *s->appointment_repo_, *s->case_repo_, *s->catalog_repo_, *s->siber_repo_,
-      *s->queue_repo_, *s->authorizer_, *s->public_throttle_, *s->metrics_, clock});
+      *s->queue_repo_, *s->authorizer_, *s->public_throttle_, clock});
   s->task_service_->AddPlanningQueue("slots.allocate", v1::CompleteTaskRequest::kAllocation,
                                      s->slots_allocate_queue_.get());
 

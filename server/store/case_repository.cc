@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/ids.h"
+#include "server/domain/public_booking.h"
 #include "server/domain/validation.h"
 #include "server/store/idempotency.h"
 #include "server/store/notification_outbox.h"
@@ -595,7 +596,11 @@ absl::StatusOr<PermitVerification> CaseRepository::VerifyPermit(const std::strin
         domain::CaseStateFromName(r[0][5].as<std::string>()).value_or(CaseState::kDraft);
     bool issued = state == CaseState::kIssued || state == CaseState::kDelivered ||
                   state == CaseState::kCollected;
-    if (!issued || Text(r[0][4]) != code) return absl::OkStatus();
+    // Codes compare as people type them: any case, dashes and spaces ignored (as visit codes do).
+    std::string want = domain::NormalizePublicCode(Text(r[0][4]), 32);
+    if (!issued || want.empty() || domain::NormalizePublicCode(code, 32) != want) {
+      return absl::OkStatus();
+    }
     out.valid = true;
     out.permit_type_name = r[0][0].as<std::string>();
     out.holder_name = r[0][1].as<std::string>();

@@ -3,6 +3,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/ids.h"
 #include "gmock/gmock.h"
@@ -52,6 +53,12 @@ TEST_F(CaseLifecycleTest, FullPathToIssuedPermitThatAnyoneCanVerify) {
   EXPECT_TRUE(vresp.valid());
   EXPECT_EQ(vresp.holder_name(), "S*** R***");
   EXPECT_EQ(vresp.issued_on(), "2026-03-17");
+  // As people type it: lower case, with a dash in the middle.
+  std::string typed = absl::AsciiStrToLower(out.verification_code());
+  typed.insert(typed.size() / 2, "-");
+  vr.set_verification_code(typed);
+  ASSERT_TRUE(cases().VerifyPermit(Ctx("").get(), vr, &vresp).ok());
+  EXPECT_TRUE(vresp.valid());
   vr.set_verification_code("WRONGCODE2");
   ASSERT_TRUE(cases().VerifyPermit(Ctx("").get(), vr, &vresp).ok());
   EXPECT_FALSE(vresp.valid());

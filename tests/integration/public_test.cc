@@ -303,6 +303,20 @@ TEST_F(PublicTest, GuessingIsLimitedPerAddress) {
     forged_refused += pub_->TrackCase(c.get(), req, &st).error_code() == grpc::RESOURCE_EXHAUSTED;
   }
   EXPECT_GE(forged_refused, 4);  // all counted against the real peer, 127.0.0.1
+
+  // Guessing a permit's code is limited the same way.
+  address_ = "10.9.2.1";
+  v1::VerifyPermitRequest vr;
+  vr.set_permit_number("0001/SIP_PERAWAT/DPMPTSP-BPP/2026");
+  vr.set_verification_code("GUESS12345");
+  v1::VerifyPermitResponse vresp;
+  int permit_refused = 0;
+  auto cases_stub = v1::CaseService::NewStub(server_->channel());
+  for (int i = 0; i < 20; ++i) {
+    permit_refused +=
+        cases_stub->VerifyPermit(Anon().get(), vr, &vresp).error_code() == grpc::RESOURCE_EXHAUSTED;
+  }
+  EXPECT_GE(permit_refused, 9);
 }
 
 }  // namespace
