@@ -89,7 +89,7 @@ async function measure(browser, stack, name, cond) {
     let lastActivity = Date.now();
     cdp.on("Network.requestWillBeSent", (e) => {
       if (!reqs.has(e.requestId)) inflight++;
-      reqs.set(e.requestId, { url: e.request.url, method: e.request.method, type: e.type, done: false, bytes: 0, body: 0 });
+      reqs.set(e.requestId, { url: e.request.url, method: e.request.method, type: e.type, done: false, bytes: 0, body: 0, t0: e.timestamp });
       lastActivity = Date.now();
     });
     cdp.on("Network.responseReceived", (e) => {
@@ -109,6 +109,7 @@ async function measure(browser, stack, name, cond) {
       if (!r || r.done) return;
       r.done = true;
       r.failed = failed;
+      r.t1 = e.timestamp;
       if (!failed) r.bytes = e.encodedDataLength;
       inflight--;
       lastActivity = Date.now();
@@ -137,6 +138,12 @@ async function measure(browser, stack, name, cond) {
     while (Date.now() < end && Date.now() - lastActivity < 1000) await new Promise((r) => setTimeout(r, 100));
     const list = [...reqs.values()].filter((r) => r.status !== undefined || r.done);
     for (const r of list) r.kind = kindOf(r);
+    // The waterfall: each response's start and end in ms after the first request (CDP's monotonic clock).
+    const first = Math.min(...list.map((r) => r.t0));
+    for (const r of list) {
+      r.startMs = (r.t0 - first) * 1000;
+      r.endMs = r.t1 ? (r.t1 - first) * 1000 : NaN;
+    }
     return { usableMs, reqs: list };
   } finally {
     await context.close();
@@ -175,9 +182,11 @@ try {
     results[name] = { route: PAGE_DEFS[name].route, times: {}, bytes: null, files: null };
     for (const cond of CONDS) {
       const times = [];
+      let lastReqs = [];
       for (let i = 0; i < RUNS; i++) {
         const m = await measure(browser, stack, name, cond);
         times.push(m.usableMs);
+        lastReqs = m.reqs;
         if (!results[name].bytes) {
           results[name].bytes = bytesOf(m.reqs);
           results[name].files = m.reqs
@@ -186,6 +195,10 @@ try {
         }
       }
       results[name].times[cond] = { runs: times, median: median(times) };
+      results[name].waterfall ??= {};
+      results[name].waterfall[cond] = lastReqs
+        .map((r) => ({ url: new URL(r.url).pathname, startMs: r.startMs, endMs: r.endMs, bytes: r.bytes }))
+        .sort((a, b) => a.startMs - b.startMs);
       process.stderr.write(`${name} ${cond}: ${times.map((t) => t.toFixed(0)).join(", ")} ms\n`);
     }
   }
@@ -209,6 +222,12 @@ for (const [name, r] of Object.entries(results)) {
   for (const f of r.files) {
     out.push(`  ${String(f.bytes).padStart(7)} / ${String(f.hdr).padStart(5)} / ${String(f.body).padStart(7)}  ${f.kind.padEnd(5)} ${f.status ?? "-"} ${(f.encoding || "identity").padEnd(8)} ${f.url}${f.failed ? " (failed/cancelled)" : ""}`);
   }
+}
+for (const [name, r] of Object.entries(results)) {
+  const w = r.waterfall?.slow3g;
+  if (!w) continue;
+  out.push(`${name} (${r.route}) on Slow 3G, last run (usable at ${r.times.slow3g.runs.at(-1).toFixed(0)} ms after navigation start): request start -> end, ms after the first request`);
+  for (const f of w) out.push(`  ${f.startMs.toFixed(0).padStart(6)} -> ${f.endMs.toFixed(0).padStart(6)}  ${String(f.bytes).padStart(6)} B  ${f.url}`);
 }
 process.stdout.write(out.join("\n") + "\n");
 if (JSON_OUT) writeFileSync(JSON_OUT, JSON.stringify(results, null, 2));
