@@ -308,6 +308,28 @@ const certainExamples = [];
     }
   }
 }
+// Evidence for the first such pair: both requests (with the seat's time and when it was taken) and
+// the allocation rounds (slots.allocate tasks) around them.
+let inversionEvidence = [];
+if (certainExamples.length) {
+  const { waitlisted: w, allocated: a } = certainExamples[0];
+  inversionEvidence = (
+    await q(
+      `SELECT 'request', r.id, b.booking_code, r.priority_class, r.state,
+              to_char(r.created_at, 'HH24:MI:SS.MS'), to_char(r.updated_at, 'HH24:MI:SS.MS'),
+              coalesce(to_char(ap.created_at, 'HH24:MI:SS.MS'), ''),
+              coalesce(to_char(s.starts_at AT TIME ZONE 'Asia/Makassar', 'HH24:MI'), '')
+         FROM public_bookings b JOIN appointment_requests r ON r.id = b.appointment_request_id
+         LEFT JOIN appointments ap ON ap.request_id = r.id LEFT JOIN slots s ON s.id = ap.slot_id
+        WHERE b.booking_code IN ('${w.bc}', '${a.bc}')
+       UNION ALL
+       SELECT 'task', t.id, t.dedupe_key, t.state, '', to_char(t.created_at, 'HH24:MI:SS.MS'),
+              to_char(t.updated_at, 'HH24:MI:SS.MS'), t.attempt::text, ''
+         FROM tasks t WHERE t.queue = 'slots.allocate'
+        ORDER BY 1, 2`,
+    )
+  ).map((r) => r.join("|"));
+}
 const bookingStates = await q(`SELECT state, count(*) FROM public_bookings GROUP BY 1 ORDER BY 1`);
 const rounds = await q(
   `SELECT count(*), count(*) FILTER (WHERE state = 'done'), count(*) FILTER (WHERE state = 'dead')
@@ -357,6 +379,7 @@ const result = {
   })),
   waitlist_inversions_1s_apart: Number(inversions1s[0][0]),
   waitlist_inversions_confirmed_before_sent: certainInversions,
+  waitlist_inversion_evidence: inversionEvidence,
   public_bookings_by_state: Object.fromEntries(bookingStates.map(([st, n]) => [st, Number(n)])),
 };
 
@@ -396,6 +419,10 @@ console.log(
   `waitlist order by the client's clock (waitlisted one's ConfirmVisit answered before the allocated one's was sent): ` +
     `${certainInversions} pairs` + (certainExamples.length ? ` e.g. ${JSON.stringify(certainExamples)}` : ""),
 );
+if (inversionEvidence.length) {
+  console.log("  the first pair (kind|id|code or key|class or state||created|updated|appointment created or attempt|seat):");
+  for (const line of inversionEvidence) console.log(`    ${line}`);
+}
 console.log(
   `public_bookings by state: ${JSON.stringify(result.public_bookings_by_state)} ` +
     `(ConfirmVisit answered OK ${stats.confirm.codes.get("OK") ?? 0} times)`,
