@@ -4,7 +4,7 @@ import { useEffect, useState } from "preact/hooks";
 import type { CounterStatus } from "@gen/loket/v1/queue_pb.js";
 import { clients } from "../api";
 import { useActions, officeToday } from "./counter-actions";
-import { StatusLine } from "./counter-ui";
+import { InputField, SubmitWithStatus, SureCheck } from "./admin-form";
 import type { T } from "./admin";
 
 type DayRow = { weekday: number; open: boolean; opens: string; closes: string };
@@ -116,23 +116,11 @@ function OfficeHours({ t }: { t: T }) {
         </table>
       </div>
       <div class="pb-row">
-        <label class="pb-field">
-          <span>{t("admin.slotMinutes")}</span>
-          <input type="number" min="5" max="240" required value={slot} onInput={(e) => setSlot((e.target as HTMLInputElement).value)} />
-        </label>
-        <label class="pb-field">
-          <span>{t("admin.slotCapacity")}</span>
-          <input type="number" min="1" max="500" required value={cap} onInput={(e) => setCap((e.target as HTMLInputElement).value)} />
-        </label>
-        <label class="pb-field">
-          <span>{t("admin.reserved")}</span>
-          <input type="number" min="0" max="500" required value={reserved} onInput={(e) => setReserved((e.target as HTMLInputElement).value)} />
-        </label>
+        <InputField label={t("admin.slotMinutes")} type="number" min="5" max="240" required value={slot} onValue={setSlot} />
+        <InputField label={t("admin.slotCapacity")} type="number" min="1" max="500" required value={cap} onValue={setCap} />
+        <InputField label={t("admin.reserved")} type="number" min="0" max="500" required value={reserved} onValue={setReserved} />
       </div>
-      <button type="submit" disabled={act.busy !== null}>
-        {t("admin.hoursGo")}
-      </button>
-      <StatusLine status={act.status} />
+      <SubmitWithStatus act={act} label={t("admin.hoursGo")} />
     </form>
   );
 }
@@ -148,18 +136,9 @@ function Generate({ t }: { t: T }) {
   return (
     <form class="pb-form admin-card" onSubmit={submit} aria-labelledby="admin-gen-h">
       <h3 id="admin-gen-h">{t("admin.generate")}</h3>
-      <label class="pb-field">
-        <span>{t("admin.from")}</span>
-        <input type="date" required value={from} onInput={(e) => setFrom((e.target as HTMLInputElement).value)} />
-      </label>
-      <label class="pb-field">
-        <span>{t("admin.to")}</span>
-        <input type="date" required value={to} onInput={(e) => setTo((e.target as HTMLInputElement).value)} />
-      </label>
-      <button type="submit" disabled={act.busy !== null}>
-        {t("admin.generateGo")}
-      </button>
-      <StatusLine status={act.status} />
+      <InputField label={t("admin.from")} type="date" required value={from} onValue={setFrom} />
+      <InputField label={t("admin.to")} type="date" required value={to} onValue={setTo} />
+      <SubmitWithStatus act={act} label={t("admin.generateGo")} />
     </form>
   );
 }
@@ -192,21 +171,10 @@ function CloseCounter({ t, counters }: { t: T; counters: CounterStatus[] }) {
           ))}
         </select>
       </label>
-      <label class="pb-field">
-        <span>{t("admin.day")}</span>
-        <input type="date" required value={day} onInput={(e) => setDay((e.target as HTMLInputElement).value)} />
-      </label>
-      <label class="pb-field">
-        <span>{t("admin.reason")}</span>
-        <input type="text" required value={reason} onInput={(e) => setReason((e.target as HTMLInputElement).value)} />
-      </label>
-      <label class="check">
-        <input type="checkbox" required checked={sure} onChange={(e) => setSure((e.target as HTMLInputElement).checked)} /> {t("admin.sure")}
-      </label>
-      <button type="submit" class="danger" disabled={act.busy !== null}>
-        {t("admin.closeCounterGo")}
-      </button>
-      <StatusLine status={act.status} />
+      <InputField label={t("admin.day")} type="date" required value={day} onValue={setDay} />
+      <InputField label={t("admin.reason")} required value={reason} onValue={setReason} />
+      <SureCheck t={t} sure={sure} onSure={setSure} />
+      <SubmitWithStatus act={act} label={t("admin.closeCounterGo")} danger />
     </form>
   );
 }
@@ -227,21 +195,10 @@ function CloseDay({ t }: { t: T }) {
   return (
     <form class="pb-form admin-card" onSubmit={submit} aria-labelledby="admin-cd-h">
       <h3 id="admin-cd-h">{t("admin.closeDay")}</h3>
-      <label class="pb-field">
-        <span>{t("admin.day")}</span>
-        <input type="date" required value={day} onInput={(e) => setDay((e.target as HTMLInputElement).value)} />
-      </label>
-      <label class="pb-field">
-        <span>{t("admin.reason")}</span>
-        <input type="text" required value={reason} onInput={(e) => setReason((e.target as HTMLInputElement).value)} />
-      </label>
-      <label class="check">
-        <input type="checkbox" required checked={sure} onChange={(e) => setSure((e.target as HTMLInputElement).checked)} /> {t("admin.sure")}
-      </label>
-      <button type="submit" class="danger" disabled={act.busy !== null}>
-        {t("admin.closeDayGo")}
-      </button>
-      <StatusLine status={act.status} />
+      <InputField label={t("admin.day")} type="date" required value={day} onValue={setDay} />
+      <InputField label={t("admin.reason")} required value={reason} onValue={setReason} />
+      <SureCheck t={t} sure={sure} onSure={setSure} />
+      <SubmitWithStatus act={act} label={t("admin.closeDayGo")} danger />
     </form>
   );
 }

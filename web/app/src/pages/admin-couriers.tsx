@@ -5,6 +5,7 @@ import type { Courier } from "@gen/loket/v1/courier_pb.js";
 import { clients } from "../api";
 import { useActions, officeToday } from "./counter-actions";
 import { StatusLine } from "./counter-ui";
+import { InputField, SectionHead, SubmitWithStatus } from "./admin-form";
 import type { T } from "./admin";
 
 export function CouriersSection({ t, principals }: { t: T; principals: Principal[] }) {
@@ -22,12 +23,7 @@ export function CouriersSection({ t, principals }: { t: T; principals: Principal
 
   return (
     <section aria-labelledby="admin-couriers-h">
-      <div class="spread">
-        <h2 id="admin-couriers-h">{t("admin.couriers")}</h2>
-        <button type="button" class="secondary small" onClick={() => void load()}>
-          {t("admin.reload")}
-        </button>
-      </div>
+      <SectionHead t={t} id="admin-couriers-h" title={t("admin.couriers")} onReload={load} />
       <StatusLine status={act.status} />
       {couriers.length === 0 ? (
         <p>{t("admin.couriersNone")}</p>
@@ -118,24 +114,9 @@ function AddCourier({ t, free, onDone }: { t: T; free: Principal[]; onDone: () =
         <span>{t("admin.phone")}</span>
         <input type="tel" autocomplete="off" placeholder="+62" value={phone} aria-invalid={act.field === "phone" ? true : undefined} onInput={(e) => setPhone((e.target as HTMLInputElement).value)} />
       </label>
-      <label class="pb-field">
-        <span>{t("admin.capacity")}</span>
-        <input type="number" min="1" max="100" required value={capacity} onInput={(e) => setCapacity((e.target as HTMLInputElement).value)} />
-      </label>
-      <div class="pb-row">
-        <label class="pb-field">
-          <span>{t("admin.shiftStarts")}</span>
-          <input type="time" required value={from} onInput={(e) => setFrom((e.target as HTMLInputElement).value)} />
-        </label>
-        <label class="pb-field">
-          <span>{t("admin.shiftEnds")}</span>
-          <input type="time" required value={to} onInput={(e) => setTo((e.target as HTMLInputElement).value)} />
-        </label>
-      </div>
-      <button type="submit" disabled={act.busy !== null}>
-        {t("admin.courierAdd")}
-      </button>
-      <StatusLine status={act.status} />
+      <InputField label={t("admin.capacity")} type="number" min="1" max="100" required value={capacity} onValue={setCapacity} />
+      <ShiftTimes t={t} from={from} to={to} onFrom={setFrom} onTo={setTo} />
+      <SubmitWithStatus act={act} label={t("admin.courierAdd")} />
     </form>
   );
 }
@@ -171,29 +152,22 @@ function SetShift({ t, couriers, onDone }: { t: T; couriers: Courier[]; onDone: 
           ))}
         </select>
       </label>
-      <label class="pb-field">
-        <span>{t("admin.day")}</span>
-        <input type="date" required value={day} onInput={(e) => setDay((e.target as HTMLInputElement).value)} />
-      </label>
+      <InputField label={t("admin.day")} type="date" required value={day} onValue={setDay} />
       <label class="check">
         <input type="checkbox" checked={off} onChange={(e) => setOff((e.target as HTMLInputElement).checked)} /> {t("admin.off")}
       </label>
-      {!off ? (
-        <div class="pb-row">
-          <label class="pb-field">
-            <span>{t("admin.shiftStarts")}</span>
-            <input type="time" required value={from} onInput={(e) => setFrom((e.target as HTMLInputElement).value)} />
-          </label>
-          <label class="pb-field">
-            <span>{t("admin.shiftEnds")}</span>
-            <input type="time" required value={to} onInput={(e) => setTo((e.target as HTMLInputElement).value)} />
-          </label>
-        </div>
-      ) : null}
-      <button type="submit" disabled={act.busy !== null}>
-        {t("admin.shiftGo")}
-      </button>
-      <StatusLine status={act.status} />
+      {!off ? <ShiftTimes t={t} from={from} to={to} onFrom={setFrom} onTo={setTo} /> : null}
+      <SubmitWithStatus act={act} label={t("admin.shiftGo")} />
     </form>
+  );
+}
+
+/** A shift's start and end times, side by side. */
+function ShiftTimes({ t, from, to, onFrom, onTo }: { t: T; from: string; to: string; onFrom: (v: string) => void; onTo: (v: string) => void }) {
+  return (
+    <div class="pb-row">
+      <InputField label={t("admin.shiftStarts")} type="time" required value={from} onValue={onFrom} />
+      <InputField label={t("admin.shiftEnds")} type="time" required value={to} onValue={onTo} />
+    </div>
   );
 }

@@ -5,6 +5,7 @@ import { clients } from "../api";
 import { formatDateTime } from "../i18n";
 import { useActions } from "./counter-actions";
 import { StatusLine } from "./counter-ui";
+import { SectionHead } from "./admin-form";
 import { ConfirmButton, type T } from "./admin";
 
 const STATES = [TaskState.DEAD, TaskState.READY, TaskState.LEASED, TaskState.DONE];
@@ -37,12 +38,7 @@ export function TasksSection({ t }: { t: T }) {
 
   return (
     <section aria-labelledby="admin-tasks-h">
-      <div class="spread">
-        <h2 id="admin-tasks-h">{t("admin.tasks")}</h2>
-        <button type="button" class="secondary small" onClick={() => void load()}>
-          {t("admin.reload")}
-        </button>
-      </div>
+      <SectionHead t={t} id="admin-tasks-h" title={t("admin.tasks")} onReload={load} />
       <div class="pb-row">
         <label class="pb-field">
           <span>{t("admin.taskState")}</span>

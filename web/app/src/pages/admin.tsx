@@ -7,6 +7,7 @@ import { useT } from "../i18n";
 import { Page } from "../layout";
 import { useActions, type Actions } from "./counter-actions";
 import { StatusLine } from "./counter-ui";
+import { InputField, SectionHead, SubmitWithStatus } from "./admin-form";
 import { CouriersSection } from "./admin-couriers";
 import { CalendarSection } from "./admin-calendar";
 import { TasksSection } from "./admin-tasks";
@@ -105,12 +106,7 @@ function PrincipalsSection({ t, principals, reload }: { t: T; principals: Princi
 
   return (
     <section aria-labelledby="admin-principals-h">
-      <div class="spread">
-        <h2 id="admin-principals-h">{t("admin.principals")}</h2>
-        <button type="button" class="secondary small" onClick={() => void reload()}>
-          {t("admin.reload")}
-        </button>
-      </div>
+      <SectionHead t={t} id="admin-principals-h" title={t("admin.principals")} onReload={reload} />
       <StatusLine status={act.status} />
       {token ? <TokenOnce t={t} token={token} onClose={() => setToken(undefined)} /> : null}
       <div class="pb-table-wrap">
@@ -283,10 +279,7 @@ function CreatePrincipal({ t, clinics, onCreated }: { t: T; clinics: Clinic[]; o
   return (
     <form class="pb-form admin-card" onSubmit={submit} aria-labelledby="admin-create-h">
       <h3 id="admin-create-h">{t("admin.create")}</h3>
-      <label class="pb-field">
-        <span>{t("admin.name")}</span>
-        <input type="text" name="name" required autocomplete="off" aria-invalid={act.field === "name" ? true : undefined} value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
-      </label>
+      <InputField label={t("admin.name")} name="name" required autocomplete="off" aria-invalid={act.field === "name" ? true : undefined} value={name} onValue={setName} />
       <label class="pb-field">
         <span>{t("admin.role")}</span>
         <select name="role" value={String(role)} onChange={(e) => setRole(Number((e.target as HTMLSelectElement).value) as Role)}>
@@ -311,15 +304,9 @@ function CreatePrincipal({ t, clinics, onCreated }: { t: T; clinics: Clinic[]; o
         </label>
       ) : null}
       {role === Role.COURIER ? (
-        <label class="pb-field">
-          <span>{t("admin.courierId")}</span>
-          <input type="text" name="courier_id" autocomplete="off" value={courierId} onInput={(e) => setCourierId((e.target as HTMLInputElement).value)} />
-        </label>
+        <InputField label={t("admin.courierId")} name="courier_id" autocomplete="off" value={courierId} onValue={setCourierId} />
       ) : null}
-      <button type="submit" disabled={act.busy !== null}>
-        {t("admin.createGo")}
-      </button>
-      <StatusLine status={act.status} />
+      <SubmitWithStatus act={act} label={t("admin.createGo")} />
     </form>
   );
 }
@@ -337,14 +324,8 @@ function RevokeToken({ t }: { t: T }) {
   return (
     <form class="pb-form admin-card" onSubmit={submit} aria-labelledby="admin-revoke-h">
       <h3 id="admin-revoke-h">{t("admin.revoke")}</h3>
-      <label class="pb-field">
-        <span>{t("admin.tokenId")}</span>
-        <input type="text" name="token_id" required inputMode="numeric" pattern="[0-9]+" autocomplete="off" value={id} onInput={(e) => setId((e.target as HTMLInputElement).value)} />
-      </label>
-      <button type="submit" class="danger" disabled={act.busy !== null}>
-        {t("admin.revokeGo")}
-      </button>
-      <StatusLine status={act.status} />
+      <InputField label={t("admin.tokenId")} name="token_id" required inputMode="numeric" pattern="[0-9]+" autocomplete="off" value={id} onValue={setId} />
+      <SubmitWithStatus act={act} label={t("admin.revokeGo")} danger />
     </form>
   );
 }
