@@ -28,14 +28,6 @@ std::string Uuid() {
 // A valid synthetic NIK with serial `i` (1..9999).
 std::string Nik(int i) { return absl::StrFormat("647106570890%04d", i); }
 
-// "2026-03-25", "08:00" in WITA as RFC 3339 UTC.
-std::string At(const std::string& day, const std::string& hhmm) {
-  absl::CivilMinute m;
-  EXPECT_TRUE(absl::ParseCivilTime(day + "T" + hhmm, &m)) << day << " " << hhmm;
-  return absl::FormatTime(absl::RFC3339_sec, absl::FromCivil(m, absl::FixedTimeZone(8 * 3600)),
-                          absl::UTCTimeZone());
-}
-
 class AppointmentTest : public ServerTest {
  protected:
   static void SetUpTestSuite() {

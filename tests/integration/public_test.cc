@@ -20,14 +20,6 @@ namespace {
 
 using ::testing::HasSubstr;
 
-// "2026-03-25", "08:00" in WITA as RFC 3339 UTC.
-std::string At(const std::string& day, const std::string& hhmm) {
-  absl::CivilMinute m;
-  EXPECT_TRUE(absl::ParseCivilTime(day + "T" + hhmm, &m));
-  return absl::FormatTime(absl::RFC3339_sec, absl::FromCivil(m, absl::FixedTimeZone(8 * 3600)),
-                          absl::UTCTimeZone());
-}
-
 class PublicTest : public ServerTest {
  protected:
   static void SetUpTestSuite() {

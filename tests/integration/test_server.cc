@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "absl/time/civil_time.h"
 #include "common/ids.h"
 #include "common/sha256.h"
 #include "gtest/gtest.h"
@@ -144,6 +145,13 @@ std::string TestServer::Query(const std::string& sql) {
   pqxx::result r = w.exec(sql);
   if (r.empty() || r[0][0].is_null()) return "";
   return r[0][0].as<std::string>();
+}
+
+std::string At(const std::string& day, const std::string& hhmm) {
+  absl::CivilMinute m;
+  EXPECT_TRUE(absl::ParseCivilTime(day + "T" + hhmm, &m)) << day << " " << hhmm;
+  return absl::FormatTime(absl::RFC3339_sec, absl::FromCivil(m, absl::FixedTimeZone(8 * 3600)),
+                          absl::UTCTimeZone());
 }
 
 std::unique_ptr<grpc::ClientContext> Ctx(const std::string& token) {

@@ -63,6 +63,9 @@ class TestServer {
   std::unique_ptr<v1::CatalogService::Stub> catalog_;
 };
 
+// Office time as the API wants it: At("2026-03-25", "08:00") is 08:00 WITA in RFC 3339 UTC.
+std::string At(const std::string& day, const std::string& hhmm);
+
 // A client context with the bearer token, a deadline, and a terminal name.
 std::unique_ptr<grpc::ClientContext> Ctx(const std::string& token);
 

@@ -292,7 +292,10 @@ async function main() {
   const { host, port } = hostPort(flags.listen);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(port, host, () => resolve());
+    // A crowd opening the booking page at once (2,000 in 10 s in bench/run_public_flash_bench.sh)
+    // overflowed Node's default backlog of 511: connections were reset unanswered. The kernel
+    // still caps it at net.core.somaxconn.
+    server.listen({ port, host, backlog: 4096 }, () => resolve());
   });
   const addr = server.address() as AddressInfo;
   const shown = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
