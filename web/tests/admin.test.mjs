@@ -1,21 +1,15 @@
 // The admin page: a new principal gets a password on the page and can then sign in with it; a
 // token is shown once and revoked; couriers and a shift; the calendar; dead tasks retried and
 // dropped. axe finds no serious or critical violation on any of its tabs.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startStack, openBrowser, signIn, axeCheck, screenshot } from "./harness.mjs";
+import { signIn, axeCheck, screenshot } from "./harness.mjs";
+import { stackAndBrowserForFile } from "./pages-helpers.mjs";
 
 let stack;
 let browser;
 
-before(async () => {
-  stack = await startStack({ workers: false });
-  browser = await openBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+stackAndBrowserForFile({ workers: false }, (s, b) => ([stack, browser] = [s, b]));
 
 test("admin creates a user, sets a password and that user signs in; tokens, couriers, calendar, dead tasks", async () => {
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, permissions: ["clipboard-read", "clipboard-write"] });

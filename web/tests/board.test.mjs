@@ -1,11 +1,12 @@
 // The waiting-room board: a counter calls the next ticket in one browser context and the board,
 // open in a second context signed in as the display, shows and announces it within two seconds;
 // loket-web restarted under the board: it says it is reconnecting, then recovers by itself.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { startStack, openBrowser, signIn, axeCheck, screenshot } from "./harness.mjs";
+import { signIn, axeCheck, screenshot } from "./harness.mjs";
+import { stackAndBrowserForFile } from "./pages-helpers.mjs";
 
 let stack;
 let browser;
@@ -32,14 +33,7 @@ function recordSpeech() {
   Object.defineProperty(window, "speechSynthesis", { value: fake, configurable: true });
 }
 
-before(async () => {
-  stack = await startStack();
-  browser = await openBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+stackAndBrowserForFile({}, (s, b) => ([stack, browser] = [s, b]));
 
 async function walkIn(page, name) {
   await page.getByLabel(/Tanpa janji|No appointment/).check();

@@ -3,21 +3,14 @@
 // revises, approver approves, officer issues, the permit's QR address verifies), uploads checked
 // in the browser, field-named server errors, offline submissions sent exactly once, documents shown
 // in the desk's and the clinic's pages, the tracking code, the courier's pickup window, axe, screenshots.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { axeCheck, openBrowser, screenshot, startStack } from "./harness.mjs";
-import { PDF, assertNoAxe, closeDocument, fillApplication, hashGo, nextNik, png, realPdf, session, viewDocument, waitState } from "./pages-helpers.mjs";
+import { axeCheck, screenshot } from "./harness.mjs";
+import { assertNoAxe, closeDocument, fillApplication, hashGo, nextNik, PDF, png, realPdf, session, stackAndBrowserForFile, viewDocument, waitState } from "./pages-helpers.mjs";
 
 let stack;
 let browser;
-before(async () => {
-  stack = await startStack();
-  browser = await openBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+stackAndBrowserForFile({}, (s, b) => ([stack, browser] = [s, b]));
 
 describe("clinic portal", () => {
   test("README walkthrough through the pages, ending with the QR address showing VALID", async () => {

@@ -1,21 +1,15 @@
 // The counter clerk's page and the kiosk: walk-in tickets, a failed screening redirected online,
 // call next / skip / no-show / transfer / done by keyboard and buttons, and the kiosk issuing and
 // printing a ticket (window.print recorded) on the 80 mm layout.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startStack, openBrowser, signIn, axeCheck, screenshot } from "./harness.mjs";
+import { signIn, axeCheck, screenshot } from "./harness.mjs";
+import { stackAndBrowserForFile } from "./pages-helpers.mjs";
 
 let stack;
 let browser;
 
-before(async () => {
-  stack = await startStack({ workers: false });
-  browser = await openBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+stackAndBrowserForFile({ workers: false }, (s, b) => ([stack, browser] = [s, b]));
 
 function recordPrint() {
   window.__prints = [];

@@ -3,23 +3,17 @@
 // confirmation (stop_proofs keeps it; the custody chain shows its SHA-256). The hand-in at the
 // office is confirmed with a drawn signature, stored as PNG. A photo that is not PNG/JPEG (a BMP
 // here; HEIC on some phones) is redrawn as JPEG in the browser and that JPEG is what is hashed.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { deflateSync } from "node:zlib";
-import { startStack, openBrowser, signIn, axeCheck, screenshot } from "./harness.mjs";
+import { signIn, axeCheck, screenshot } from "./harness.mjs";
+import { stackAndBrowserForFile } from "./pages-helpers.mjs";
 
 let stack;
 let browser;
 
-before(async () => {
-  stack = await startStack();
-  browser = await openBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+stackAndBrowserForFile({}, (s, b) => ([stack, browser] = [s, b]));
 
 // A small valid PNG (16x16, a coloured square), made here.
 function png() {

@@ -2,26 +2,21 @@
 // and state, a refused approval explained, two approvers deciding one case (the second is refused
 // and told who changed it and its new state), the desk on a phone (a document open too), axe,
 // screenshots.
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { axeCheck, openBrowser, screenshot, startStack } from "./harness.mjs";
-import { assertNoAxe, closeDocument, hashGo, nextNik, realPdf, session, viewDocument, waitState } from "./pages-helpers.mjs";
+import { axeCheck, screenshot } from "./harness.mjs";
+import { assertNoAxe, closeDocument, hashGo, nextNik, realPdf, session, stackAndBrowserForFile, viewDocument, waitState } from "./pages-helpers.mjs";
 
 let stack;
 let browser;
 let files;
-before(async () => {
-  stack = await startStack();
-  browser = await openBrowser();
+stackAndBrowserForFile({}, (s, b) => ([stack, browser] = [s, b]));
+before(() => {
   files = mkdtempSync(join(tmpdir(), "loket-desk-"));
   for (const f of ["str", "tempat", "ktp"]) writeFileSync(join(files, `${f}.pdf`), realPdf(`${f} dokumen`));
-});
-after(async () => {
-  await browser?.close();
-  await stack?.stop();
 });
 
 /** A clinic case through the CLI; `docs` "all" attaches the three mandatory documents. */

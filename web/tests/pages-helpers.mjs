@@ -1,7 +1,27 @@
-// Helpers for the clinic-portal and office-desk browser tests (clinic, desk, security).
+// Helpers for the browser tests: the stack and Chromium a test file shares, and (for the clinic,
+// desk and security tests) sessions, forms and documents.
 import assert from "node:assert/strict";
+import { after, before } from "node:test";
 import { deflateSync } from "node:zlib";
-import { signIn } from "./harness.mjs";
+import { openBrowser, signIn, startStack } from "./harness.mjs";
+
+/**
+ * One Loket stack (startStack(opts)) and one Chromium for all the tests of a file: started in a
+ * `before` hook, which hands them to `ready(stack, browser)`, and closed in an `after` hook.
+ */
+export function stackAndBrowserForFile(opts, ready) {
+  let stack;
+  let browser;
+  before(async () => {
+    stack = await startStack(opts);
+    browser = await openBrowser();
+    ready(stack, browser);
+  });
+  after(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+}
 
 export const PDF = (label) => Buffer.from(`%PDF-1.4 ${label}\n%%EOF\n`);
 

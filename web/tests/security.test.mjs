@@ -1,24 +1,17 @@
 // What the pages must refuse or neutralise, in Chromium against a real stack: another clinic's case
 // by address (its page, its document's bytes, its courier stops), a role's session calling another role's RPC, an applicant name that is markup,
 // the sign-in page's wrong-password and lockout messages (last: it locks this address).
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { axeCheck, openBrowser, screenshot, startStack } from "./harness.mjs";
-import { assertNoAxe, fillApplication, hashGo, nextNik, session, waitState } from "./pages-helpers.mjs";
+import { axeCheck, screenshot } from "./harness.mjs";
+import { assertNoAxe, fillApplication, hashGo, nextNik, session, stackAndBrowserForFile, waitState } from "./pages-helpers.mjs";
 
 let stack;
 let browser;
-before(async () => {
-  stack = await startStack({ workers: false });
-  browser = await openBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+stackAndBrowserForFile({ workers: false }, (s, b) => ([stack, browser] = [s, b]));
 
 async function submitAs(role, name) {
   const out = await stack.cli(role, [
