@@ -4,7 +4,7 @@ import { Role, type Principal } from "@gen/loket/v1/admin_pb.js";
 import type { Courier } from "@gen/loket/v1/courier_pb.js";
 import { clients } from "../api";
 import { useActions, officeToday } from "./counter-actions";
-import { StatusLine } from "./counter-ui";
+import { ColumnHeads, StatusLine } from "./counter-ui";
 import { InputField, SectionHead, SubmitWithStatus } from "./admin-form";
 import type { T } from "./admin";
 
@@ -30,16 +30,7 @@ export function CouriersSection({ t, principals }: { t: T; principals: Principal
       ) : (
         <div class="pb-table-wrap">
           <table class="pb-table">
-            <thead>
-              <tr>
-                <th scope="col">{t("admin.col.id")}</th>
-                <th scope="col">{t("admin.col.name")}</th>
-                <th scope="col">{t("admin.col.phone")}</th>
-                <th scope="col">{t("admin.col.capacity")}</th>
-                <th scope="col">{t("admin.col.shift")}</th>
-                <th scope="col">{t("admin.col.status")}</th>
-              </tr>
-            </thead>
+            <ColumnHeads labels={[t("admin.col.id"), t("admin.col.name"), t("admin.col.phone"), t("admin.col.capacity"), t("admin.col.shift"), t("admin.col.status")]} />
             <tbody>
               {couriers.map((c) => (
                 <tr key={String(c.id)}>

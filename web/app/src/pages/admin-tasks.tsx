@@ -4,7 +4,7 @@ import { TaskState, type Task } from "@gen/loket/v1/task_pb.js";
 import { clients } from "../api";
 import { formatDateTime } from "../i18n";
 import { useActions } from "./counter-actions";
-import { StatusLine } from "./counter-ui";
+import { ColumnHeads, StatusLine } from "./counter-ui";
 import { SectionHead } from "./admin-form";
 import { ConfirmButton, type T } from "./admin";
 
@@ -67,16 +67,7 @@ export function TasksSection({ t }: { t: T }) {
       ) : (
         <div class="pb-table-wrap">
           <table class="pb-table">
-            <thead>
-              <tr>
-                <th scope="col">{t("admin.col.id")}</th>
-                <th scope="col">{t("admin.col.queue")}</th>
-                <th scope="col">{t("admin.col.attempts")}</th>
-                <th scope="col">{t("admin.col.error")}</th>
-                <th scope="col">{t("admin.col.created")}</th>
-                <th scope="col">{t("admin.col.actions")}</th>
-              </tr>
-            </thead>
+            <ColumnHeads labels={[t("admin.col.id"), t("admin.col.queue"), t("admin.col.attempts"), t("admin.col.error"), t("admin.col.created"), t("admin.col.actions")]} />
             <tbody>
               {tasks.map((task) => (
                 <tr key={String(task.id)} data-task-id={String(task.id)}>

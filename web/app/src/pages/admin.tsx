@@ -6,7 +6,7 @@ import { clients } from "../api";
 import { useT } from "../i18n";
 import { Page } from "../layout";
 import { useActions, type Actions } from "./counter-actions";
-import { StatusLine } from "./counter-ui";
+import { ColumnHeads, StatusLine } from "./counter-ui";
 import { InputField, SectionHead, SubmitWithStatus } from "./admin-form";
 import { CouriersSection } from "./admin-couriers";
 import { CalendarSection } from "./admin-calendar";
@@ -111,17 +111,7 @@ function PrincipalsSection({ t, principals, reload }: { t: T; principals: Princi
       {token ? <TokenOnce t={t} token={token} onClose={() => setToken(undefined)} /> : null}
       <div class="pb-table-wrap">
         <table class="pb-table admin-principals">
-          <thead>
-            <tr>
-              <th scope="col">{t("admin.col.id")}</th>
-              <th scope="col">{t("admin.col.name")}</th>
-              <th scope="col">{t("admin.col.role")}</th>
-              <th scope="col">{t("admin.col.scope")}</th>
-              <th scope="col">{t("admin.col.username")}</th>
-              <th scope="col">{t("admin.col.status")}</th>
-              <th scope="col">{t("admin.col.actions")}</th>
-            </tr>
-          </thead>
+          <ColumnHeads labels={[t("admin.col.id"), t("admin.col.name"), t("admin.col.role"), t("admin.col.scope"), t("admin.col.username"), t("admin.col.status"), t("admin.col.actions")]} />
           <tbody>
             {principals.map((p) => (
               <tr key={String(p.id)} data-principal-id={String(p.id)}>

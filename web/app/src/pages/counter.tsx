@@ -10,8 +10,8 @@ import { clients } from "../api";
 import { useT } from "../i18n";
 import { Page } from "../layout";
 import { useActions, officeTime, typingTarget } from "./counter-actions";
-import { StatusLine } from "./counter-ui";
-import { useQueueWatch, shortCounterName } from "./board-stream";
+import { ColumnHeads, ServiceSelect, StatusLine } from "./counter-ui";
+import { useQueueWatch } from "./board-stream";
 import { TicketSlip, printTicket } from "./kiosk-ticket";
 import { counterCatalog } from "./counter.i18n";
 import "./counter.css";
@@ -286,17 +286,7 @@ export default function CounterPage() {
           ) : (
             <div class="pb-table-wrap">
               <table class="pb-table">
-                <thead>
-                  <tr>
-                    <th scope="col">{t("counter.col.label")}</th>
-                    <th scope="col">{t("counter.col.service")}</th>
-                    <th scope="col">{t("counter.col.name")}</th>
-                    <th scope="col">{t("counter.col.lane")}</th>
-                    <th scope="col">{t("counter.col.ahead")}</th>
-                    <th scope="col">{t("counter.col.wait")}</th>
-                    <th scope="col">{t("counter.col.counter")}</th>
-                  </tr>
-                </thead>
+                <ColumnHeads labels={[t("counter.col.label"), t("counter.col.service"), t("counter.col.name"), t("counter.col.lane"), t("counter.col.ahead"), t("counter.col.wait"), t("counter.col.counter")]} />
                 <tbody>
                   {waiting.map((w) => (
                     <tr key={String(w.id)} data-ticket={w.label}>
@@ -412,17 +402,7 @@ function CheckInPanel({ t, permitTypes, onIssued }: { t: T; permitTypes: PermitT
               <span>{t("counter.phone")}</span>
               <input name="phone" type="tel" autocomplete="off" aria-invalid={invalid("phone")} placeholder="+62" value={phone} onInput={(e) => setPhone((e.target as HTMLInputElement).value)} />
             </label>
-            <label class="pb-field">
-              <span>{t("counter.service")}</span>
-              <select name="service" required aria-invalid={invalid("service")} value={service} onChange={(e) => setService((e.target as HTMLSelectElement).value)}>
-                <option value="">{t("counter.servicePick")}</option>
-                {permitTypes.map((p) => (
-                  <option value={p.code} key={p.code}>
-                    {p.name}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <ServiceSelect label={t("counter.service")} pick={t("counter.servicePick")} value={service} onValue={setService} permitTypes={permitTypes} invalid={invalid("service")} />
             <label class="pb-field">
               <span>{t("counter.priority")}</span>
               <select name="priority" value={String(priority)} onChange={(e) => setPriority(Number((e.target as HTMLSelectElement).value) as PriorityClass)}>

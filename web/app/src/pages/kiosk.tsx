@@ -7,7 +7,7 @@ import { clients } from "../api";
 import { useT } from "../i18n";
 import { Page, LangSwitch } from "../layout";
 import { useActions } from "./counter-actions";
-import { StatusLine } from "./counter-ui";
+import { ServiceSelect, StatusLine } from "./counter-ui";
 import { TicketSlip, printTicket } from "./kiosk-ticket";
 import { PRIORITIES, usePermitTypes } from "./counter";
 import { counterCatalog } from "./counter.i18n";
@@ -124,17 +124,7 @@ export default function KioskPage() {
                 <span>{t("kiosk.name")}</span>
                 <input type="text" name="name" required autocomplete="off" value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
               </label>
-              <label class="pb-field">
-                <span>{t("kiosk.service")}</span>
-                <select name="service" required value={service} onChange={(e) => setService((e.target as HTMLSelectElement).value)}>
-                  <option value="">{t("counter.servicePick")}</option>
-                  {permitTypes.map((p) => (
-                    <option value={p.code} key={p.code}>
-                      {p.name}
-                    </option>
-                  ))}
-                </select>
-              </label>
+              <ServiceSelect label={t("kiosk.service")} pick={t("counter.servicePick")} value={service} onValue={setService} permitTypes={permitTypes} />
               <fieldset>
                 <legend>{t("kiosk.priority")}</legend>
                 <div class="kiosk-options">
