@@ -10,6 +10,7 @@ import { AdminService } from "@gen/loket/v1/admin_pb.js";
 import { CatalogService } from "@gen/loket/v1/catalog_pb.js";
 import { SessionService } from "@gen/loket/v1/session_pb.js";
 import { TaskAdminService } from "@gen/loket/v1/task_pb.js";
+import { PublicService } from "@gen/loket/v1/public_pb.js";
 
 type UnauthHandler = (method: string) => void;
 let onUnauthenticated: UnauthHandler | undefined;
@@ -46,6 +47,8 @@ export const clients = {
   catalog: createClient(CatalogService, transport),
   session: createClient(SessionService, transport),
   taskAdmin: createClient(TaskAdminService, transport),
+  /** The public self-service pages (no sign-in): booking, visits, tracking, the queue. */
+  public: createClient(PublicService, transport),
 };
 
 /** A fresh idempotency key: made when the user presses the button, reused on every retry. */

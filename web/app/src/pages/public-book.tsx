@@ -4,30 +4,9 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { AccessibilityNeed, PriorityClass } from "@gen/loket/v1/common_pb.js";
 import { PublicVisitState, type BookVisitResponse, type PublicOffice, type PublicSlot, type PublicVisit } from "@gen/loket/v1/public_pb.js";
 import { getLang } from "../i18n";
-import { codeOf, rawMessage, retryAfterSeconds, Code } from "../api";
+import { clients, codeOf, rawMessage, Code } from "../api";
 import type { RouteProps } from "../router";
-import {
-  Field,
-  PublicPage,
-  SlotPicker,
-  Status,
-  fieldError,
-  focusSoon,
-  limitOf,
-  longDay,
-  officeClock,
-  officeDateTime,
-  officeOf,
-  publicApi,
-  publicErrorText,
-  publicHref,
-  useOpenDays,
-  usePublicT,
-  useRequestId,
-  POLL_MS,
-  type Msg,
-  type T,
-} from "./public-common";
+import { Field, OpenDaysPicker, PublicPage, Status, fieldError, focusSoon, limitOf, longDay, officeClock, officeDateTime, officeOf, pollVisit, publicErrorText, publicHref, useOpenDays, usePublicT, useRequestId, type Msg, type T } from "./public-common";
 import { publicBookStrings } from "./public-book.i18n";
 import { VisitFacts } from "./public-visit-facts";
 
@@ -101,12 +80,12 @@ export default function PublicBook({ query }: RouteProps) {
   const [ended, setEnded] = useState(false);
   const [visit, setVisit] = useState<PublicVisit | null>(null);
   const bookId = useRequestId();
-  const { days, error: daysError, reload: reloadDays } = useOpenDays(office, step === "when" || step === "details" ? service : "");
+  const openDays = useOpenDays(office, step === "when" || step === "details" ? service : "");
   const firstRender = useRef(true);
 
   useEffect(() => {
     let alive = true;
-    publicApi.getPublicOffice({ officeId: office }).then(
+    clients.public.getPublicOffice({ officeId: office }).then(
       (o) => {
         if (!alive) return;
         setOfficeInfo(o);
@@ -132,27 +111,7 @@ export default function PublicBook({ query }: RouteProps) {
   // often (every look counts against this address's limit of guesses).
   useEffect(() => {
     if (step !== "result" || !booking || settled(visit)) return;
-    let alive = true;
-    let round = 0;
-    let timer: ReturnType<typeof setTimeout>;
-    const look = async () => {
-      let wait = POLL_MS[Math.min(round++, POLL_MS.length - 1)];
-      try {
-        const v = await publicApi.getVisit({ code: booking.bookingCode, phoneLast4: phoneLast4(phone) });
-        if (!alive) return;
-        setVisit(v);
-        if (settled(v)) return;
-      } catch (err) {
-        const s = retryAfterSeconds(err);
-        if (s !== undefined) wait = Math.max(wait, s * 1000);
-      }
-      if (alive) timer = setTimeout(look, wait);
-    };
-    timer = setTimeout(look, POLL_MS[0]);
-    return () => {
-      alive = false;
-      clearTimeout(timer);
-    };
+    return pollVisit(() => clients.public.getVisit({ code: booking.bookingCode, phoneLast4: phoneLast4(phone) }), setVisit, settled);
   }, [step, booking]);
 
   function go(s: Step) {
@@ -206,7 +165,7 @@ export default function PublicBook({ query }: RouteProps) {
     setBusy(true);
     const requestId = bookId.take();
     try {
-      const r = await publicApi.bookVisit({
+      const r = await clients.public.bookVisit({
         requestId,
         officeId: office,
         service,
@@ -255,7 +214,7 @@ export default function PublicBook({ query }: RouteProps) {
     setErrors({});
     setMsg({ kind: "info", text: t("pub.book.confirming") });
     try {
-      const v = await publicApi.confirmVisit({ bookingCode: booking.bookingCode, code: code.trim() });
+      const v = await clients.public.confirmVisit({ bookingCode: booking.bookingCode, code: code.trim() });
       if (v.state === PublicVisitState.EXPIRED) {
         setEnded(true);
         setMsg({ kind: "bad", text: t("pub.book.ended") });
@@ -306,7 +265,7 @@ export default function PublicBook({ query }: RouteProps) {
     if (!booking) return;
     setBusy(true);
     try {
-      const r = await publicApi.resendCode({ bookingCode: booking.bookingCode });
+      const r = await clients.public.resendCode({ bookingCode: booking.bookingCode });
       setBooking(r);
       setCode("");
       setErrors({});
@@ -377,21 +336,7 @@ export default function PublicBook({ query }: RouteProps) {
       {step === "when" && (
         <form onSubmit={nextFromWhen} noValidate>
           <p>{t("pub.book.serviceChosen", { name: serviceName })}</p>
-          {!days && !daysError && <p role="status">{t("common.loading")}</p>}
-          {!!daysError && (
-            <div>
-              <p class="notice bad" role="alert">
-                {publicErrorText(daysError, t)}
-              </p>
-              <button type="button" class="secondary" onClick={reloadDays}>
-                {t("common.retry")}
-              </button>
-            </div>
-          )}
-          {days && days.length === 0 && <p class="notice warn">{t("pub.book.noDays")}</p>}
-          {days && days.length > 0 && (
-            <SlotPicker idPrefix="when" days={days} day={day} onDay={setDay} chosen={chosen} onChosen={setChosen} dayError={errors.day} slotError={errors.when} />
-          )}
+          <OpenDaysPicker t={t} open={openDays} idPrefix="when" day={day} onDay={setDay} chosen={chosen} onChosen={setChosen} dayError={errors.day} slotError={errors.when} />
           <Status msg={msg} />
           <div class="form-actions">
             <button type="button" class="secondary" onClick={() => go("service")}>

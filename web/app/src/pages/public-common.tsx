@@ -1,17 +1,14 @@
-// Shared parts of the public self-service pages (issue 10): the PublicService client, the office
+// Shared parts of the public self-service pages (issue 10): the office
 // chosen by `?office=` (default "bpp"), office time (WITA, UTC+8), the page frame with the public
 // links, form fields that a screen reader reads, and the slot picker used to book and to move.
 import type { ComponentChildren } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
-import { createClient } from "@connectrpc/connect";
-import { PublicService, SlotAvailability, type PublicDay, type PublicSlot } from "@gen/loket/v1/public_pb.js";
-import { transport, errorText, fieldOf, codeOf, rawMessage, newRequestId, Code, ConnectError } from "../api";
+import { SlotAvailability, type PublicDay, type PublicSlot, type PublicVisit } from "@gen/loket/v1/public_pb.js";
+import { clients, retryAfterSeconds, errorText, fieldOf, codeOf, rawMessage, newRequestId, Code, ConnectError } from "../api";
 import { useT, getLang, type Catalog, type Lang } from "../i18n";
 import { Page } from "../layout";
 import { publicStrings } from "./public-common.i18n";
 import "./public-common.css";
-
-export const publicApi = createClient(PublicService, transport);
 
 export const DEFAULT_OFFICE = "bpp";
 const OFFICE_OFFSET_MIN = 8 * 60; // WITA, UTC+8, no daylight saving
@@ -222,7 +219,7 @@ export function useOpenDays(office: string, service: string) {
     let alive = true;
     setDays(null);
     setError(null);
-    publicApi.listOpenDays({ officeId: office, from: officeToday(), days: 14 }).then(
+    clients.public.listOpenDays({ officeId: office, from: officeToday(), days: 14 }).then(
       (r) => alive && setDays(r.days),
       (e) => alive && setError(e),
     );
@@ -239,9 +236,59 @@ export const MAX_WINDOWS = 3;
  * every look counts against this address's limit of guesses (10 a minute). */
 export const POLL_MS = [1500, 2500, 4000, 6000, 10000, 15000];
 
+/** Looks at a visit (`get`) until `settled` says the scheduler is done with it, POLL_MS apart (or
+ * as long as loketd asks when it says to slow down); each look goes to `onVisit`. Returns the stop
+ * function, for a useEffect to return. */
+export function pollVisit(get: () => Promise<PublicVisit>, onVisit: (v: PublicVisit) => void, settled: (v: PublicVisit) => boolean): () => void {
+  let alive = true;
+  let round = 0;
+  let timer: ReturnType<typeof setTimeout>;
+  const look = async () => {
+    let wait = POLL_MS[Math.min(round++, POLL_MS.length - 1)];
+    try {
+      const v = await get();
+      if (!alive) return;
+      onVisit(v);
+      if (settled(v)) return;
+    } catch (err) {
+      const s = retryAfterSeconds(err);
+      if (s !== undefined) wait = Math.max(wait, s * 1000);
+    }
+    if (alive) timer = setTimeout(look, wait);
+  };
+  timer = setTimeout(look, POLL_MS[0]);
+  return () => {
+    alive = false;
+    clearTimeout(timer);
+  };
+}
+
+/** The open days of useOpenDays as a SlotPicker, or what stands in its place: loading, the error
+ * with a retry, or "no open days". */
+export function OpenDaysPicker({ t, open, ...picker }: Omit<SlotPickerProps, "days"> & { t: T; open: ReturnType<typeof useOpenDays> }) {
+  const { days, error, reload } = open;
+  return (
+    <>
+      {!days && !error && <p role="status">{t("common.loading")}</p>}
+      {!!error && (
+        <div>
+          <p class="notice bad" role="alert">
+            {publicErrorText(error, t)}
+          </p>
+          <button type="button" class="secondary" onClick={reload}>
+            {t("common.retry")}
+          </button>
+        </div>
+      )}
+      {days && days.length === 0 && <p class="notice warn">{t("pub.book.noDays")}</p>}
+      {days && days.length > 0 && <SlotPicker {...picker} days={days} />}
+    </>
+  );
+}
+
 /** Choose a day, then 1..3 slots of it in order of preference (checkboxes; the order is the
  * order they were ticked). Full slots cannot be chosen; counts are never shown. */
-export function SlotPicker(props: {
+type SlotPickerProps = {
   idPrefix: string;
   days: PublicDay[];
   day: string;
@@ -250,7 +297,9 @@ export function SlotPicker(props: {
   onChosen: (s: PublicSlot[]) => void;
   dayError?: string;
   slotError?: string;
-}) {
+};
+
+export function SlotPicker(props: SlotPickerProps) {
   const t = usePublicT();
   const { idPrefix: p, days, day, chosen } = props;
   const current = days.find((d) => d.day === day);

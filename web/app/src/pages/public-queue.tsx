@@ -3,21 +3,9 @@
 // the counter is announced (aria-live).
 import { useEffect, useState } from "preact/hooks";
 import type { QueuePosition } from "@gen/loket/v1/public_pb.js";
-import { codeOf, Code } from "../api";
+import { clients, codeOf, Code } from "../api";
 import type { RouteProps } from "../router";
-import {
-  Field,
-  PublicPage,
-  Status,
-  focusSoon,
-  officeClock,
-  officeOf,
-  publicApi,
-  publicErrorText,
-  publicHref,
-  usePublicT,
-  type Msg,
-} from "./public-common";
+import { Field, PublicPage, Status, focusSoon, officeClock, officeOf, publicErrorText, publicHref, usePublicT, type Msg } from "./public-common";
 import { publicQueueStrings } from "./public-queue.i18n";
 
 type Conn = "idle" | "connecting" | "live" | "reconnecting" | "stopped";
@@ -55,7 +43,7 @@ export default function PublicQueue({ query }: RouteProps) {
       while (!ac.signal.aborted) {
         setConn(failures === 0 ? "connecting" : "reconnecting");
         try {
-          for await (const p of publicApi.watchQueuePosition({ officeId: office, ticket, day }, { signal: ac.signal })) {
+          for await (const p of clients.public.watchQueuePosition({ officeId: office, ticket, day }, { signal: ac.signal })) {
             failures = 0;
             setConn("live");
             setMsg(null);

@@ -6,21 +6,8 @@ import { CaseState } from "@gen/loket/v1/case_pb.js";
 import type { PublicCaseStatus } from "@gen/loket/v1/public_pb.js";
 import { formatDate } from "../i18n";
 import type { RouteProps } from "../router";
-import {
-  Field,
-  PublicPage,
-  Status,
-  fieldError,
-  focusSoon,
-  officeDateTime,
-  officeOf,
-  publicApi,
-  publicErrorText,
-  publicHref,
-  usePublicT,
-  visitTime,
-  type Msg,
-} from "./public-common";
+import { clients } from "../api";
+import { Field, PublicPage, Status, fieldError, focusSoon, officeDateTime, officeOf, publicErrorText, publicHref, usePublicT, visitTime, type Msg } from "./public-common";
 import { publicTrackStrings } from "./public-track.i18n";
 
 export default function PublicTrack({ query }: RouteProps) {
@@ -45,7 +32,7 @@ export default function PublicTrack({ query }: RouteProps) {
     setError("");
     setMsg({ kind: "info", text: t("pub.track.looking") });
     try {
-      const s = await publicApi.trackCase({ trackingCode: clean });
+      const s = await clients.public.trackCase({ trackingCode: clean });
       setStatus(s);
       setMsg(null);
       focusSoon("case-title");

@@ -3,25 +3,10 @@
 import { useEffect, useState } from "preact/hooks";
 import { PublicVisitState, type PublicSlot, type PublicVisit } from "@gen/loket/v1/public_pb.js";
 import type { RouteProps } from "../router";
-import {
-  Field,
-  PublicPage,
-  SlotPicker,
-  Status,
-  fieldError,
-  focusSoon,
-  officeOf,
-  publicApi,
-  publicErrorText,
-  useOpenDays,
-  usePublicT,
-  useRequestId,
-  POLL_MS,
-  type Msg,
-} from "./public-common";
+import { Field, OpenDaysPicker, PublicPage, Status, fieldError, focusSoon, officeOf, pollVisit, publicErrorText, useOpenDays, usePublicT, useRequestId, type Msg } from "./public-common";
 import { publicVisitStrings } from "./public-visit.i18n";
 import { VisitFacts } from "./public-visit-facts";
-import { retryAfterSeconds } from "../api";
+import { clients } from "../api";
 
 type Mode = "view" | "cancel" | "move";
 
@@ -48,32 +33,12 @@ export default function PublicVisitPage({ query }: RouteProps) {
   const [chosen, setChosen] = useState<PublicSlot[]>([]);
   const cancelId = useRequestId();
   const moveId = useRequestId();
-  const { days, error: daysError, reload } = useOpenDays(office, mode === "move" && visit ? visit.service : "");
+  const openDays = useOpenDays(office, mode === "move" && visit ? visit.service : "");
 
   // While the scheduler is still choosing (after a move), look again, less and less often.
   useEffect(() => {
     if (!key || !visit || visit.state !== PublicVisitState.PENDING) return;
-    let alive = true;
-    let round = 0;
-    let timer: ReturnType<typeof setTimeout>;
-    const look = async () => {
-      let wait = POLL_MS[Math.min(round++, POLL_MS.length - 1)];
-      try {
-        const v = await publicApi.getVisit(key);
-        if (!alive) return;
-        setVisit(v);
-        if (v.state !== PublicVisitState.PENDING) return;
-      } catch (err) {
-        const s = retryAfterSeconds(err);
-        if (s !== undefined) wait = Math.max(wait, s * 1000);
-      }
-      if (alive) timer = setTimeout(look, wait);
-    };
-    timer = setTimeout(look, POLL_MS[0]);
-    return () => {
-      alive = false;
-      clearTimeout(timer);
-    };
+    return pollVisit(() => clients.public.getVisit(key), setVisit, (v) => v.state !== PublicVisitState.PENDING);
   }, [key, visit?.state]);
 
   async function find(e: Event) {
@@ -91,7 +56,7 @@ export default function PublicVisitPage({ query }: RouteProps) {
     setBusy(true);
     setMsg(null);
     try {
-      const v = await publicApi.getVisit(k);
+      const v = await clients.public.getVisit(k);
       setVisit(v);
       setKey(k);
       setMode("view");
@@ -112,7 +77,7 @@ export default function PublicVisitPage({ query }: RouteProps) {
     setBusy(true);
     const requestId = cancelId.take();
     try {
-      const v = await publicApi.cancelVisit({ requestId, key });
+      const v = await clients.public.cancelVisit({ requestId, key });
       cancelId.settle();
       setVisit(v);
       setMode("view");
@@ -139,7 +104,7 @@ export default function PublicVisitPage({ query }: RouteProps) {
     setErrors({});
     const requestId = moveId.take();
     try {
-      const v = await publicApi.moveVisit({ requestId, key, windows: chosen.map((s) => ({ startsAt: s.startsAt, endsAt: s.endsAt })) });
+      const v = await clients.public.moveVisit({ requestId, key, windows: chosen.map((s) => ({ startsAt: s.startsAt, endsAt: s.endsAt })) });
       moveId.settle();
       setVisit(v);
       // A move by the visit code: the visit code changes with the seat; the booking code stays.
@@ -216,19 +181,7 @@ export default function PublicVisitPage({ query }: RouteProps) {
               <h3 id="move-title" tabIndex={-1}>
                 {t("pub.visit.moveTitle")}
               </h3>
-              {!days && !daysError && <p role="status">{t("common.loading")}</p>}
-              {!!daysError && (
-                <div>
-                  <p class="notice bad" role="alert">
-                    {publicErrorText(daysError, t)}
-                  </p>
-                  <button type="button" class="secondary" onClick={reload}>
-                    {t("common.retry")}
-                  </button>
-                </div>
-              )}
-              {days && days.length === 0 && <p class="notice warn">{t("pub.book.noDays")}</p>}
-              {days && days.length > 0 && <SlotPicker idPrefix="move" days={days} day={day} onDay={setDay} chosen={chosen} onChosen={setChosen} slotError={errors.move} />}
+              <OpenDaysPicker t={t} open={openDays} idPrefix="move" day={day} onDay={setDay} chosen={chosen} onChosen={setChosen} slotError={errors.move} />
               <div class="form-actions">
                 <button type="submit" disabled={busy}>
                   {t("pub.visit.moveSubmit")}
