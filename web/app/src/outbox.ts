@@ -134,6 +134,11 @@ async function putEntry(e: OutEntry): Promise<void> {
   changed();
 }
 
+/** loketd's refusal of a failed entry as the error it was (Unknown when it gave no code). */
+export function refusalOf(e: OutEntry): ConnectError {
+  return new ConnectError(e.errorMessage ?? "", (e.errorCode ?? Code.Unknown) as Code);
+}
+
 export async function removeEntry(id: string): Promise<void> {
   const s = await store(OUTBOX, "readwrite");
   await req(s.delete(id));

@@ -8,11 +8,76 @@ import { toJsonString, fromJsonString } from "@bufbuild/protobuf";
 import { clients, Code, ConnectError, errorText } from "../api";
 import { formatDate, formatDateTime } from "../i18n";
 import { sha256Hex } from "../sha256";
+import { Page } from "../layout";
 import { caseStrings } from "./case.i18n";
 import "./case-parts.css";
 
 type T = (key: string, vars?: Record<string, string | number>) => string;
 export { caseStrings };
+
+/** Every state a case list can filter by, in the order a case moves through them. */
+export const CASE_STATES = [
+  CaseState.DRAFT,
+  CaseState.SUBMITTED,
+  CaseState.VERIFYING,
+  CaseState.REVISION_REQUESTED,
+  CaseState.APPROVED,
+  CaseState.REJECTED,
+  CaseState.ISSUED,
+  CaseState.DELIVERED,
+  CaseState.COLLECTED,
+  CaseState.WITHDRAWN,
+];
+
+type Nav = { href: string; label: string }[];
+
+/** A case page for an id that is not a case (or not this clinic's): says so, links back. */
+export function CaseNotFound({ t, nav, back, backLabel }: { t: T; nav: Nav; back: string; backLabel: string }) {
+  return (
+    <Page title={t("case.notFound")} nav={nav}>
+      <p class="notice bad" role="alert" data-testid="not-found">
+        {t("case.notFound")}
+      </p>
+      <p>
+        <a href={back}>{backLabel}</a>
+      </p>
+    </Page>
+  );
+}
+
+/** A case page while the case loads, or the error that stopped it loading. */
+export function CaseLoading({ t, title, nav, error }: { t: T; title: string; nav: Nav; error: unknown }) {
+  return (
+    <Page title={title} nav={nav}>
+      <div role="status" aria-live="polite">
+        {error ? <p class="notice bad">{errorText(error, t)}</p> : <p class="loading">{t("common.loading")}</p>}
+      </div>
+    </Page>
+  );
+}
+
+/** One fact of a case's <dl>, left out when the case has no value for it. */
+export function OptionalFact({ term, value }: { term: string; value: string }) {
+  if (!value) return null;
+  return (
+    <>
+      <dt>{term}</dt>
+      <dd>{value}</dd>
+    </>
+  );
+}
+
+/** Which mandatory documents a case still lacks, or (once the permit types are known) that it has them all. */
+export function MissingDocsNotice({ missing, known, t }: { missing: { name: string }[]; known: boolean; t: T }) {
+  if (missing.length > 0) {
+    return (
+      <p class="notice warn" data-testid="missing-docs">
+        {t("case.missingDocs", { list: missing.map((m) => m.name).join(", ") })}
+      </p>
+    );
+  }
+  return known ? <p class="notice ok">{t("case.allDocs")}</p> : null;
+}
 
 export function stateName(s: CaseState): string {
   return CaseState[s] ?? "UNSPECIFIED";

@@ -5,13 +5,13 @@ import { AppointmentRequestState, type AppointmentRequest } from "@gen/loket/v1/
 import { PriorityClass } from "@gen/loket/v1/common_pb.js";
 import { Page } from "../layout";
 import { useT, formatDate } from "../i18n";
-import { clients, errorText, fieldOf, newRequestId, ConnectError, Code } from "../api";
-import { enqueue, sendNow, startOutbox, removeEntry, useOutbox } from "../outbox";
+import { clients, errorText, fieldOf, newRequestId } from "../api";
+import { enqueue, refusalOf, sendNow, startOutbox, removeEntry, useOutbox } from "../outbox";
 import type { RouteProps } from "../router";
 import { clinicStrings } from "./clinic.i18n";
 import { caseStrings, usePermitTypes } from "./case-parts";
 import { clinicNav, OutboxPanel } from "./clinic-common";
-import { Field } from "./clinic-new";
+import { Field, PermitTypeField } from "./clinic-new";
 
 const OFFICE_OFFSET_MIN = 8 * 60; // WITA, UTC+8, no daylight saving
 
@@ -131,7 +131,7 @@ export default function ClinicBook(_props: RouteProps) {
         void loadList();
       } else if (after?.status === "failed") {
         await removeEntry(after.id);
-        const err = new ConnectError(after.errorMessage ?? "", (after.errorCode ?? Code.Unknown) as Code);
+        const err = refusalOf(after);
         const f = fieldOf(err);
         const mapped = f ? FIELD_MAP[f] ?? (f.startsWith("windows") ? "w0-from" : undefined) : undefined;
         if (mapped) setErrors({ [mapped]: err.rawMessage.replace(/^[^:]*:\s*/, "") });
@@ -160,18 +160,7 @@ export default function ClinicBook(_props: RouteProps) {
     <Page title={t("book.title")} nav={clinicNav(t)}>
       <p>{t("book.intro")}</p>
       <form onSubmit={submit} noValidate>
-        <Field id="service" label={t("book.service")} error={errors.service}>
-          {(a) => (
-            <select {...a} value={service} onChange={(e) => setService(e.currentTarget.value)}>
-              <option value="">{t("new.choose")}</option>
-              {types.map((p) => (
-                <option key={p.code} value={p.code}>
-                  {p.name}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <PermitTypeField id="service" label={t("book.service")} choose={t("new.choose")} error={errors.service} value={service} onValue={setService} types={types} />
         <Field id="nik" label={t("new.nik")} hint={t("new.nikHint")} error={errors.nik}>
           {(a) => <input {...a} type="text" inputMode="numeric" maxLength={16} autoComplete="off" value={nik} onInput={(e) => setNik(e.currentTarget.value)} />}
         </Field>

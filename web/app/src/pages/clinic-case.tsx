@@ -4,12 +4,12 @@ import { useEffect, useState } from "preact/hooks";
 import { CaseState } from "@gen/loket/v1/case_pb.js";
 import { Page } from "../layout";
 import { useT, formatDateTime } from "../i18n";
-import { clients, errorText, newRequestId, ConnectError, Code } from "../api";
-import { enqueue, sendNow, startOutbox, removeEntry } from "../outbox";
+import { clients, errorText, newRequestId } from "../api";
+import { enqueue, refusalOf, sendNow, startOutbox, removeEntry } from "../outbox";
 import type { RouteProps } from "../router";
 import { sha256Hex } from "../sha256";
 import { clinicStrings } from "./clinic.i18n";
-import { caseStrings, StateBadge, dueText, permitName, usePermitTypes, useLiveCase, LiveStatus, DocumentTable, History, Custody, missingMandatory, channelText, notificationText, DocViewer, docName, TrackingFacts, trackHref, useCaseStops, CourierStops } from "./case-parts";
+import { CaseLoading, CaseNotFound, MissingDocsNotice, OptionalFact, caseStrings, StateBadge, dueText, permitName, usePermitTypes, useLiveCase, LiveStatus, DocumentTable, History, Custody, missingMandatory, channelText, notificationText, DocViewer, docName, TrackingFacts, trackHref, useCaseStops, CourierStops } from "./case-parts";
 import { clinicNav, checkFile, OutboxPanel } from "./clinic-common";
 
 const OPEN = new Set([CaseState.DRAFT, CaseState.SUBMITTED, CaseState.VERIFYING, CaseState.REVISION_REQUESTED]);
@@ -35,27 +35,12 @@ export default function ClinicCase({ params, query }: RouteProps) {
   useEffect(() => startOutbox(), []);
 
   if (!idOk || live.notFound) {
-    return (
-      <Page title={t("case.notFound")} nav={clinicNav(t)}>
-        <p class="notice bad" role="alert" data-testid="not-found">
-          {t("case.notFound")}
-        </p>
-        <p>
-          <a href="#/clinic">{t("case.backToList")}</a>
-        </p>
-      </Page>
-    );
+    return <CaseNotFound t={t} nav={clinicNav(t)} back="#/clinic" backLabel={t("case.backToList")} />;
   }
 
   const title = t("case.title", { id: params.id });
   if (!c) {
-    return (
-      <Page title={title} nav={clinicNav(t)}>
-        <div role="status" aria-live="polite">
-          {live.error ? <p class="notice bad">{errorText(live.error, t)}</p> : <p class="loading">{t("common.loading")}</p>}
-        </div>
-      </Page>
-    );
+    return <CaseLoading t={t} title={title} nav={clinicNav(t)} error={live.error} />;
   }
 
   const pt = types.find((p) => p.code === c.permitType);
@@ -86,7 +71,7 @@ export default function ClinicCase({ params, query }: RouteProps) {
         await live.reload();
       } else if (after?.status === "failed") {
         await removeEntry(after.id);
-        const err = new ConnectError(after.errorMessage ?? "", (after.errorCode ?? Code.Unknown) as Code);
+        const err = refusalOf(after);
         setFileError(errorText(err, t));
       } else {
         setMsg({ kind: "warn", text: t("case.queuedAttach") });
@@ -116,7 +101,7 @@ export default function ClinicCase({ params, query }: RouteProps) {
         await live.reload();
       } else if (after?.status === "failed") {
         await removeEntry(after.id);
-        setMsg({ kind: "bad", text: errorText(new ConnectError(after.errorMessage ?? "", (after.errorCode ?? Code.Unknown) as Code), t) });
+        setMsg({ kind: "bad", text: errorText(refusalOf(after), t) });
         await live.reload();
       } else {
         setMsg({ kind: "warn", text: t("case.queuedAttach") });
@@ -182,26 +167,11 @@ export default function ClinicCase({ params, query }: RouteProps) {
         <dt>{t("case.due")}</dt>
         <dd>{dueText(c, t)}</dd>
         <TrackingFacts code={c.trackingCode} t={t} />
-        {c.practicePlace && (
-          <>
-            <dt>{t("case.practicePlace")}</dt>
-            <dd>{c.practicePlace}</dd>
-          </>
-        )}
-        {c.strNumber && (
-          <>
-            <dt>{t("case.strNumber")}</dt>
-            <dd>{c.strNumber}</dd>
-          </>
-        )}
+        <OptionalFact term={t("case.practicePlace")} value={c.practicePlace} />
+        <OptionalFact term={t("case.strNumber")} value={c.strNumber} />
         <dt>{t("case.created")}</dt>
         <dd>{formatDateTime(c.createdAt)}</dd>
-        {c.decisionNote && (
-          <>
-            <dt>{t("case.decisionNote")}</dt>
-            <dd>{c.decisionNote}</dd>
-          </>
-        )}
+        <OptionalFact term={t("case.decisionNote")} value={c.decisionNote} />
         {c.permitNumber && (
           <>
             <dt>{t("case.permitNumber")}</dt>
@@ -296,13 +266,7 @@ export default function ClinicCase({ params, query }: RouteProps) {
       )}
 
       <h2>{t("case.documents")}</h2>
-      {missing.length > 0 ? (
-        <p class="notice warn" data-testid="missing-docs">
-          {t("case.missingDocs", { list: missing.map((m) => m.name).join(", ") })}
-        </p>
-      ) : (
-        pt && <p class="notice ok">{t("case.allDocs")}</p>
-      )}
+      <MissingDocsNotice missing={missing} known={!!pt} t={t} />
       <DocumentTable c={c} types={types} t={t} actions={(d) => <DocViewer caseId={caseId} d={d} name={docName(d.code, c.permitType, types)} t={t} />} />
 
       <h2>{t("stops.title")}</h2>

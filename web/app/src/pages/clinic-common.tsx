@@ -1,7 +1,7 @@
 // Shared by the clinic pages: navigation, the outbox panel, file checks.
 import { formatDateTime } from "../i18n";
-import { errorText, ConnectError, Code } from "../api";
-import { flush, removeEntry, useOnline, useOutbox, type OutEntry } from "../outbox";
+import { errorText } from "../api";
+import { flush, refusalOf, removeEntry, useOnline, useOutbox, type OutEntry } from "../outbox";
 
 type T = (key: string, vars?: Record<string, string | number>) => string;
 
@@ -44,7 +44,7 @@ export async function checkFile(f: File, t: T): Promise<{ bytes: Uint8Array; med
 
 function entryError(e: OutEntry, t: T): string {
   if (e.errorCode === undefined) return "";
-  return errorText(new ConnectError(e.errorMessage ?? "", e.errorCode as Code), t);
+  return errorText(refusalOf(e), t);
 }
 
 function EntryLine({ e, t }: { e: OutEntry; t: T }) {

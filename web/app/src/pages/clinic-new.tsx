@@ -4,10 +4,11 @@
 // the outbox (IndexedDB) with its request ids, so a dropped line loses nothing.
 import { useEffect, useRef, useState } from "preact/hooks";
 import { PriorityClass, AccessibilityNeed } from "@gen/loket/v1/common_pb.js";
+import type { PermitType } from "@gen/loket/v1/catalog_pb.js";
 import { Page } from "../layout";
 import { useT, formatDateTime, getLang } from "../i18n";
-import { errorText, fieldOf, newRequestId, ConnectError, Code } from "../api";
-import { enqueue, sendNow, startOutbox, removeEntry, saveDraft, loadDraft, deleteDraft, type OutDoc, type Progress } from "../outbox";
+import { errorText, fieldOf, newRequestId } from "../api";
+import { enqueue, refusalOf, sendNow, startOutbox, removeEntry, saveDraft, loadDraft, deleteDraft, type OutDoc, type Progress } from "../outbox";
 import { navigate, type RouteProps } from "../router";
 import { sha256Hex } from "../sha256";
 import { clinicStrings } from "./clinic.i18n";
@@ -114,6 +115,24 @@ export function Field(props: {
         </p>
       )}
     </div>
+  );
+}
+
+/** A Field with the permit types to choose from ("choose…" first). */
+export function PermitTypeField({ id, label, choose, error, value, onValue, types }: { id: string; label: string; choose: string; error?: string; value: string; onValue: (v: string) => void; types: PermitType[] }) {
+  return (
+    <Field id={id} label={label} error={error}>
+      {(a) => (
+        <select {...a} value={value} onChange={(e) => onValue(e.currentTarget.value)}>
+          <option value="">{choose}</option>
+          {types.map((p) => (
+            <option key={p.code} value={p.code}>
+              {p.name}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
   );
 }
 
@@ -261,7 +280,7 @@ export default function ClinicNew(_props: RouteProps) {
         return;
       }
       // Refused by loketd.
-      const err = new ConnectError(after.errorMessage ?? "", (after.errorCode ?? Code.Unknown) as Code);
+      const err = refusalOf(after);
       if (after.failedAt === "submit") {
         await removeEntry(after.id);
         const f = fieldOf(err);
@@ -308,18 +327,7 @@ export default function ClinicNew(_props: RouteProps) {
     <Page title={t("new.title")} nav={clinicNav(t)}>
       <p>{t("new.intro")}</p>
       <form ref={formRef} noValidate onSubmit={(e) => { e.preventDefault(); void submit(false); }}>
-        <Field id="permitType" label={t("new.permitType")} error={errors.permitType}>
-          {(a) => (
-            <select {...a} value={form.permitType} onChange={(e) => set("permitType", e.currentTarget.value)}>
-              <option value="">{t("new.choose")}</option>
-              {types.map((p) => (
-                <option key={p.code} value={p.code}>
-                  {p.name}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <PermitTypeField id="permitType" label={t("new.permitType")} choose={t("new.choose")} error={errors.permitType} value={form.permitType} onValue={(v) => set("permitType", v)} types={types} />
         {pt && (
           <div class="notice">
             <p>{t("new.fee", { fee: Number(pt.feeIdr).toLocaleString(getLang() === "en" ? "en-GB" : "id-ID"), days: pt.serviceLevelDays })}</p>

@@ -11,21 +11,9 @@ import { useSession } from "../session";
 import { startOutbox, useOutbox } from "../outbox";
 import type { RouteProps } from "../router";
 import { clinicStrings } from "./clinic.i18n";
-import { caseStrings, StateBadge, dueText, permitName, usePermitTypes, stateName, currentStop, stopText } from "./case-parts";
+import { CASE_STATES, caseStrings, StateBadge, dueText, permitName, usePermitTypes, stateName, currentStop, stopText } from "./case-parts";
 import { clinicNav, OutboxPanel } from "./clinic-common";
 
-const STATES = [
-  CaseState.DRAFT,
-  CaseState.SUBMITTED,
-  CaseState.VERIFYING,
-  CaseState.REVISION_REQUESTED,
-  CaseState.APPROVED,
-  CaseState.REJECTED,
-  CaseState.ISSUED,
-  CaseState.DELIVERED,
-  CaseState.COLLECTED,
-  CaseState.WITHDRAWN,
-];
 
 // Cases whose courier stops are worth a look (the originals may still travel, or the permit).
 const NO_STOPS = new Set([CaseState.DRAFT, CaseState.WITHDRAWN]);
@@ -127,7 +115,7 @@ export default function Clinic({ query }: RouteProps) {
         }}
       >
         <option value="">{t("clinic.allStates")}</option>
-        {STATES.map((s) => (
+        {CASE_STATES.map((s) => (
           <option key={s} value={stateName(s)}>
             {t("state." + stateName(s))}
           </option>

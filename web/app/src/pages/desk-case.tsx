@@ -13,7 +13,7 @@ import { useSession, Role } from "../session";
 import type { RouteProps } from "../router";
 import { deskStrings } from "./desk.i18n";
 import { deskNav } from "./desk";
-import { caseStrings, StateBadge, dueText, permitName, usePermitTypes, useLiveCase, LiveStatus, DocumentTable, History, Custody, missingMandatory, channelText, stateName, notificationWhat, DocViewer, docName, TrackingFacts } from "./case-parts";
+import { CaseLoading, CaseNotFound, MissingDocsNotice, OptionalFact, caseStrings, StateBadge, dueText, permitName, usePermitTypes, useLiveCase, LiveStatus, DocumentTable, History, Custody, missingMandatory, channelText, stateName, notificationWhat, DocViewer, docName, TrackingFacts } from "./case-parts";
 
 type Action = "StartVerification" | "RequestRevision" | "Approve" | "Reject" | "Issue" | "MarkCollected" | "MarkDelivered";
 type Decision = "RequestRevision" | "Approve" | "Reject";
@@ -65,26 +65,11 @@ export default function DeskCase({ params }: RouteProps) {
   const [newPaper, setNewPaper] = useState(false);
 
   if (!idOk || live.notFound) {
-    return (
-      <Page title={t("case.notFound")} nav={deskNav(t)}>
-        <p class="notice bad" role="alert" data-testid="not-found">
-          {t("case.notFound")}
-        </p>
-        <p>
-          <a href="#/desk">{t("dcase.back")}</a>
-        </p>
-      </Page>
-    );
+    return <CaseNotFound t={t} nav={deskNav(t)} back="#/desk" backLabel={t("dcase.back")} />;
   }
   const title = t("dcase.title", { id: params.id });
   if (!c) {
-    return (
-      <Page title={title} nav={deskNav(t)}>
-        <div role="status" aria-live="polite">
-          {live.error ? <p class="notice bad">{errorText(live.error, t)}</p> : <p class="loading">{t("common.loading")}</p>}
-        </div>
-      </Page>
-    );
+    return <CaseLoading t={t} title={title} nav={deskNav(t)} error={live.error} />;
   }
 
   async function act(action: Action, etag: string, withNote: string) {
@@ -205,24 +190,9 @@ export default function DeskCase({ params }: RouteProps) {
             <dd>{permitName(c.permitType, types)}</dd>
             <dt>{t("case.channel")}</dt>
             <dd>{channelText(c.channel, t)}</dd>
-            {c.clinicId && (
-              <>
-                <dt>{t("case.clinic")}</dt>
-                <dd>{c.clinicId}</dd>
-              </>
-            )}
-            {c.practicePlace && (
-              <>
-                <dt>{t("case.practicePlace")}</dt>
-                <dd>{c.practicePlace}</dd>
-              </>
-            )}
-            {c.strNumber && (
-              <>
-                <dt>{t("case.strNumber")}</dt>
-                <dd>{c.strNumber}</dd>
-              </>
-            )}
+            <OptionalFact term={t("case.clinic")} value={c.clinicId} />
+            <OptionalFact term={t("case.practicePlace")} value={c.practicePlace} />
+            <OptionalFact term={t("case.strNumber")} value={c.strNumber} />
             <dt>{t("case.due")}</dt>
             <dd>{dueText(c, t)}</dd>
             <TrackingFacts code={c.trackingCode} t={t} />
@@ -230,18 +200,8 @@ export default function DeskCase({ params }: RouteProps) {
             <dd>{formatDateTime(c.createdAt)}</dd>
             <dt>{t("case.updated")}</dt>
             <dd>{formatDateTime(c.updatedAt)}</dd>
-            {c.revisionReason && (
-              <>
-                <dt>{t("case.revisionReason")}</dt>
-                <dd>{c.revisionReason}</dd>
-              </>
-            )}
-            {c.decisionNote && (
-              <>
-                <dt>{t("case.decisionNote")}</dt>
-                <dd>{c.decisionNote}</dd>
-              </>
-            )}
+            <OptionalFact term={t("case.revisionReason")} value={c.revisionReason} />
+            <OptionalFact term={t("case.decisionNote")} value={c.decisionNote} />
             {c.permitNumber && (
               <>
                 <dt>{t("case.permitNumber")}</dt>
@@ -326,13 +286,7 @@ export default function DeskCase({ params }: RouteProps) {
       </div>
 
       <h2>{t("case.documents")}</h2>
-      {missing.length > 0 ? (
-        <p class="notice warn" data-testid="missing-docs">
-          {t("case.missingDocs", { list: missing.map((m) => m.name).join(", ") })}
-        </p>
-      ) : (
-        types.length > 0 && <p class="notice ok">{t("case.allDocs")}</p>
-      )}
+      <MissingDocsNotice missing={missing} known={types.length > 0} t={t} />
       <DocumentTable c={c} types={types} t={t} actions={(d) => <DocViewer caseId={caseId} d={d} name={docName(d.code, c.permitType, types)} t={t} />} />
 
       <h2>{t("case.history")}</h2>

@@ -8,20 +8,8 @@ import { useT } from "../i18n";
 import { clients, errorText } from "../api";
 import { navigate, type RouteProps } from "../router";
 import { deskStrings } from "./desk.i18n";
-import { caseStrings, StateBadge, dueText, permitName, usePermitTypes, stateName, channelText } from "./case-parts";
+import { CASE_STATES, caseStrings, StateBadge, dueText, permitName, usePermitTypes, stateName, channelText } from "./case-parts";
 
-const STATES = [
-  CaseState.DRAFT,
-  CaseState.SUBMITTED,
-  CaseState.VERIFYING,
-  CaseState.REVISION_REQUESTED,
-  CaseState.APPROVED,
-  CaseState.REJECTED,
-  CaseState.ISSUED,
-  CaseState.DELIVERED,
-  CaseState.COLLECTED,
-  CaseState.WITHDRAWN,
-];
 const CHANNELS = [Channel.ONLINE, Channel.CLINIC, Channel.COUNTER, Channel.APPOINTMENT];
 
 export function deskNav(t: (k: string) => string) {
@@ -123,7 +111,7 @@ export default function Desk({ query }: RouteProps) {
             <label for="f-state">{t("desk.state")}</label>
             <select id="f-state" value={f.state} onChange={(e) => setF({ ...f, state: e.currentTarget.value })}>
               <option value="">{t("desk.any")}</option>
-              {STATES.map((s) => (
+              {CASE_STATES.map((s) => (
                 <option key={s} value={stateName(s)}>
                   {t("state." + stateName(s))}
                 </option>
