@@ -82,6 +82,23 @@ test("admin creates a user, sets a password and that user signs in; tokens, cour
     assert.deepEqual(await axeCheck(page), []);
     await screenshot(page, "admin-calendar");
 
+    // Closing: one counter on a day, then the whole office on another (nothing booked there yet).
+    const inDays = (n) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+    const closeCounter = page.locator("form", { has: page.locator("#admin-cc-h") });
+    await closeCounter.locator("select option:nth-child(2)").waitFor({ state: "attached", timeout: 15_000 });
+    await closeCounter.locator("select").selectOption({ index: 1 });
+    await closeCounter.getByLabel("Tanggal").fill(inDays(20));
+    await closeCounter.getByLabel("Alasan").fill("pelatihan petugas");
+    await closeCounter.getByRole("checkbox").check();
+    await closeCounter.locator('button[type="submit"]').click();
+    await closeCounter.getByText(/janji temu dipindahkan/).waitFor({ timeout: 10_000 });
+    const closeDay = page.locator("form", { has: page.locator("#admin-cd-h") });
+    await closeDay.getByLabel("Tanggal").fill(inDays(21));
+    await closeDay.getByLabel("Alasan").fill("hari libur daerah");
+    await closeDay.getByRole("checkbox").check();
+    await closeDay.locator('button[type="submit"]').click();
+    await closeDay.getByText(/janji temu dipindahkan/).waitFor({ timeout: 10_000 });
+
     // Dead tasks: one retried, one dropped.
     const dead = (await stack.sql(
       `INSERT INTO tasks (office_id, queue, state, attempt, max_attempts, last_error)

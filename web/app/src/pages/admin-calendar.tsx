@@ -50,8 +50,8 @@ export function CalendarSection({ t }: { t: T }) {
       <OfficeHours t={t} />
       <div class="admin-grid">
         <Generate t={t} />
-        <CloseCounter t={t} counters={counters} />
-        <CloseDay t={t} />
+        <Closing t={t} counters={counters} />
+        <Closing t={t} />
       </div>
     </section>
   );
@@ -143,62 +143,47 @@ function Generate({ t }: { t: T }) {
   );
 }
 
-function CloseCounter({ t, counters }: { t: T; counters: CounterStatus[] }) {
+/** Closes a day for the whole office or, given the counters, for one counter; loketd moves the
+ * bookings it displaces and the status line says how many and to which day. */
+function Closing({ t, counters }: { t: T; counters?: CounterStatus[] }) {
   const act = useActions(t);
   const [counter, setCounter] = useState("");
   const [day, setDay] = useState(officeToday());
   const [reason, setReason] = useState("");
   const [sure, setSure] = useState(false);
+  const oneCounter = counters !== undefined;
   const submit = async (e: Event) => {
     e.preventDefault();
     if (!sure) return;
-    const r = await act.run(`closecounter:${counter}:${day}:${reason}`, (rid) => clients.appointment.closeCounter({ requestId: rid, counterId: counter, day, reason: reason.trim() }), (r) =>
-      t("admin.closed", { n: r.displaced, day: r.reallocDay || day }),
-    );
+    const close = (rid: string) =>
+      oneCounter
+        ? clients.appointment.closeCounter({ requestId: rid, counterId: counter, day, reason: reason.trim() })
+        : clients.appointment.closeDay({ requestId: rid, day, reason: reason.trim() });
+    const key = oneCounter ? `closecounter:${counter}:${day}:${reason}` : `closeday:${day}:${reason}`;
+    const r = await act.run(key, close, (r) => t("admin.closed", { n: r.displaced, day: r.reallocDay || day }));
     if (r) setSure(false);
   };
+  const h = oneCounter ? "admin-cc-h" : "admin-cd-h";
   return (
-    <form class="pb-form admin-card" onSubmit={submit} aria-labelledby="admin-cc-h">
-      <h3 id="admin-cc-h">{t("admin.closeCounter")}</h3>
-      <label class="pb-field">
-        <span>{t("admin.counter")}</span>
-        <select required value={counter} onChange={(e) => setCounter((e.target as HTMLSelectElement).value)}>
-          <option value="">{t("admin.counterPick")}</option>
-          {counters.map((c) => (
-            <option value={c.id} key={c.id}>
-              {c.name} ({c.id})
-            </option>
-          ))}
-        </select>
-      </label>
+    <form class="pb-form admin-card" onSubmit={submit} aria-labelledby={h}>
+      <h3 id={h}>{oneCounter ? t("admin.closeCounter") : t("admin.closeDay")}</h3>
+      {oneCounter ? (
+        <label class="pb-field">
+          <span>{t("admin.counter")}</span>
+          <select required value={counter} onChange={(e) => setCounter((e.target as HTMLSelectElement).value)}>
+            <option value="">{t("admin.counterPick")}</option>
+            {counters.map((c) => (
+              <option value={c.id} key={c.id}>
+                {c.name} ({c.id})
+              </option>
+            ))}
+          </select>
+        </label>
+      ) : null}
       <InputField label={t("admin.day")} type="date" required value={day} onValue={setDay} />
       <InputField label={t("admin.reason")} required value={reason} onValue={setReason} />
       <SureCheck t={t} sure={sure} onSure={setSure} />
-      <SubmitWithStatus act={act} label={t("admin.closeCounterGo")} danger />
-    </form>
-  );
-}
-
-function CloseDay({ t }: { t: T }) {
-  const act = useActions(t);
-  const [day, setDay] = useState(officeToday());
-  const [reason, setReason] = useState("");
-  const [sure, setSure] = useState(false);
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    if (!sure) return;
-    const r = await act.run(`closeday:${day}:${reason}`, (rid) => clients.appointment.closeDay({ requestId: rid, day, reason: reason.trim() }), (r) =>
-      t("admin.closed", { n: r.displaced, day: r.reallocDay || day }),
-    );
-    if (r) setSure(false);
-  };
-  return (
-    <form class="pb-form admin-card" onSubmit={submit} aria-labelledby="admin-cd-h">
-      <h3 id="admin-cd-h">{t("admin.closeDay")}</h3>
-      <InputField label={t("admin.day")} type="date" required value={day} onValue={setDay} />
-      <InputField label={t("admin.reason")} required value={reason} onValue={setReason} />
-      <SureCheck t={t} sure={sure} onSure={setSure} />
-      <SubmitWithStatus act={act} label={t("admin.closeDayGo")} danger />
+      <SubmitWithStatus act={act} label={oneCounter ? t("admin.closeCounterGo") : t("admin.closeDayGo")} danger />
     </form>
   );
 }
