@@ -39,8 +39,7 @@ bool VerifyPassword(std::string_view password, const std::string& stored) {
   InitSodium();
   const std::string& hash =
       stored.empty() || stored.size() >= crypto_pwhash_STRBYTES ? DummyHash() : stored;
-  bool match =
-      crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
+  bool match = crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
   return match && &hash == &stored;
 }
 

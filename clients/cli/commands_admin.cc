@@ -183,9 +183,9 @@ int SetPassword(const Invocation& in) {
   grpc::Status status = in.session().Call(
       [&](grpc::ClientContext& ctx) { return stub->SetPassword(&ctx, req, &reply); });
   if (!status.ok()) return in.ServerError(status);
-  return in.Reply(reply, absl::StrCat("Principal ", reply.principal().id(), " signs in as ",
-                                      reply.principal().username(),
-                                      "; its earlier sessions have ended.\n"));
+  return in.Reply(
+      reply, absl::StrCat("Principal ", reply.principal().id(), " signs in as ",
+                          reply.principal().username(), "; its earlier sessions have ended.\n"));
 }
 
 int Clinics(const Invocation& in) {

@@ -186,8 +186,8 @@ std::string Authorizer::ClientAddress(const grpc::ServerContext& ctx) const {
     if (key && addr && ConstantTimeEquals(*key, edge_key_) && !addr->empty() &&
         addr->size() <= 64) {
       bool clean = true;  // an IPv4 or IPv6 address: hex digits, '.', ':'
-      for (char c : *addr) clean &= absl::ascii_isxdigit(static_cast<unsigned char>(c)) ||
-                                    c == '.' || c == ':';
+      for (char c : *addr)
+        clean &= absl::ascii_isxdigit(static_cast<unsigned char>(c)) || c == '.' || c == ':';
       if (clean) return *addr;
     }
   }

@@ -35,6 +35,21 @@ std::string CodeDigest(const std::string& booking_code, const std::string& code)
   return Sha256(absl::StrCat(booking_code, ":", code));
 }
 
+// The SMS that carries a booking's phone code (the gateway channel: a code goes to the phone).
+domain::Notification CodeMessage(const std::string& phone, const std::string& name,
+                                 const std::string& language, const std::string& code) {
+  domain::Notification n;
+  n.channel = domain::NotificationChannel::kWebhook;
+  n.address = phone;
+  n.recipient_name = name;
+  n.language = language;
+  n.template_id = "booking.code";
+  n.params = {{"code", code},
+              {"name", name},
+              {"minutes", absl::StrCat(absl::ToInt64Minutes(domain::kPhoneCodeLifetime))}};
+  return n;
+}
+
 v1::SlotAvailability AvailabilityToProto(domain::Availability a) {
   switch (a) {
     case domain::Availability::kOpen:
@@ -172,19 +187,16 @@ grpc::Status PublicServiceImpl::ListOpenDays(grpc::ServerContext* ctx,
   return grpc::Status::OK;
 }
 
-grpc::Status PublicServiceImpl::BookVisit(grpc::ServerContext* ctx,
-                                          const v1::BookVisitRequest* req,
+grpc::Status PublicServiceImpl::BookVisit(grpc::ServerContext* ctx, const v1::BookVisitRequest* req,
                                           v1::BookVisitResponse* resp) {
   if (auto s = Admit(*ctx, "BookVisit", PublicCallKind::kWrite); !s.ok()) return ToGrpcStatus(s);
   auto office = d_.repo.Office(req->office_id());
   if (!office.ok()) return ToGrpcStatus(office.status());
   auto principal = d_.repo.PublicPrincipal(office->id);
   if (!principal.ok()) return ToGrpcStatus(principal.status());
-  if (ServiceName(*office, req->service()) == req->service() || req->service().empty()) {
-    bool known = false;
-    for (const auto& s : office->services) known |= s.first == req->service();
-    if (!known) return grpc::Status(grpc::INVALID_ARGUMENT, "service: choose one of the office's");
-  }
+  bool known = false;
+  for (const auto& s : office->services) known |= s.first == req->service();
+  if (!known) return grpc::Status(grpc::INVALID_ARGUMENT, "service: choose one of the office's");
   auto windows = WindowsFromProto(req->windows());
   if (!windows.ok()) return ToGrpcStatus(windows.status());
   auto day = domain::ValidateWindows(*windows, d_.clock.Now(), office->utc_offset_minutes);
@@ -223,23 +235,17 @@ grpc::Status PublicServiceImpl::BookVisit(grpc::ServerContext* ctx,
   b.code_expires_at = d_.clock.Now() + domain::kPhoneCodeLifetime;
   b.tries_left = domain::kPhoneCodeTries;
   std::string code = NewPhoneCode();
-  domain::Notification n;
-  n.channel = domain::NotificationChannel::kWebhook;
-  n.address = applicant->phone;
-  n.recipient_name = applicant->name;
-  n.language = applicant->language;
-  n.template_id = "booking.code";
-  n.params = {{"code", code}, {"name", applicant->name}, {"minutes", "10"}};
+  domain::Notification n =
+      CodeMessage(applicant->phone, applicant->name, applicant->language, code);
   v1::BookVisitResponse out;
   out.set_booking_code(b.booking_code);
   out.set_phone_masked(domain::MaskPhone(applicant->phone));
   out.set_code_expires_at(FormatUtc(b.code_expires_at));
   out.set_priority_class(a->priority_class());
-  auto bytes = d_.repo.Hold(
-      PublicMutation(req->request_id(), "PublicService.BookVisit", *principal,
-                     d_.auth.ClientAddress(*ctx)),
-      b, CodeDigest(b.booking_code, code), std::move(n),
-      [&] { return out.SerializeAsString(); });
+  auto bytes = d_.repo.Hold(PublicMutation(req->request_id(), "PublicService.BookVisit", *principal,
+                                           d_.auth.ClientAddress(*ctx)),
+                            b, CodeDigest(b.booking_code, code), std::move(n),
+                            [&] { return out.SerializeAsString(); });
   if (!bytes.ok()) return ToGrpcStatus(bytes.status());
   if (!resp->ParseFromString(*bytes)) return grpc::Status(grpc::INTERNAL, "bad stored response");
   return grpc::Status::OK;
@@ -256,14 +262,9 @@ grpc::Status PublicServiceImpl::ResendCode(grpc::ServerContext* ctx,
   r.ParseFromString(held->request);
   std::string code = NewPhoneCode();
   absl::Time expires = d_.clock.Now() + domain::kPhoneCodeLifetime;
-  domain::Notification n;
-  n.channel = domain::NotificationChannel::kWebhook;
-  n.address = held->phone;
-  n.recipient_name = r.applicant().name();
-  n.language = r.applicant().language();
-  n.template_id = "booking.code";
-  n.params = {{"code", code}, {"name", r.applicant().name()}, {"minutes", "10"}};
-  if (absl::Status s = d_.repo.ReplaceCode(booking, CodeDigest(booking, code), expires, std::move(n));
+  domain::Notification n =
+      CodeMessage(held->phone, r.applicant().name(), r.applicant().language(), code);
+  if (absl::Status s = d_.repo.ReplaceCode(*held, CodeDigest(booking, code), expires, std::move(n));
       !s.ok()) {
     return ToGrpcStatus(s);
   }
@@ -326,9 +327,8 @@ grpc::Status PublicServiceImpl::ConfirmVisit(grpc::ServerContext* ctx,
   auto bytes = d_.appointments.Create(
       PublicMutation(held.create_request_id, "PublicService.ConfirmVisit", *principal,
                      d_.auth.ClientAddress(*ctx)),
-      std::move(nr), [](const store::AppointmentRequestRecord& rec) {
-        return ToProto(rec).SerializeAsString();
-      });
+      std::move(nr),
+      [](const store::AppointmentRequestRecord& rec) { return ToProto(rec).SerializeAsString(); });
   if (!bytes.ok()) return ToGrpcStatus(bytes.status());
   v1::AppointmentRequest made;
   if (!made.ParseFromString(*bytes)) return grpc::Status(grpc::INTERNAL, "bad stored response");
@@ -372,8 +372,7 @@ grpc::Status PublicServiceImpl::GetVisit(grpc::ServerContext* ctx, const v1::Vis
   auto resolved = Resolve(*req);
   if (absl::IsNotFound(resolved.status())) {
     // Still waiting for its code (or ended so): the held booking, if the phone matches.
-    auto held =
-        d_.repo.Find(domain::NormalizePublicCode(req->code(), kBookingCodeLength));
+    auto held = d_.repo.Find(domain::NormalizePublicCode(req->code(), kBookingCodeLength));
     if (held.ok() && held->state != "confirmed" && held->phone.size() >= 4 &&
         held->phone.substr(held->phone.size() - 4) == req->phone_last4()) {
       auto office = d_.repo.Office(held->office_id);
@@ -407,8 +406,7 @@ grpc::Status PublicServiceImpl::CancelVisit(grpc::ServerContext* ctx,
   return grpc::Status::OK;
 }
 
-grpc::Status PublicServiceImpl::MoveVisit(grpc::ServerContext* ctx,
-                                          const v1::MoveVisitRequest* req,
+grpc::Status PublicServiceImpl::MoveVisit(grpc::ServerContext* ctx, const v1::MoveVisitRequest* req,
                                           v1::PublicVisit* resp) {
   if (auto s = Admit(*ctx, "MoveVisit", PublicCallKind::kGuess); !s.ok()) return ToGrpcStatus(s);
   auto resolved = Resolve(req->key());
@@ -427,12 +425,12 @@ grpc::Status PublicServiceImpl::MoveVisit(grpc::ServerContext* ctx,
   return grpc::Status::OK;
 }
 
-grpc::Status PublicServiceImpl::TrackCase(grpc::ServerContext* ctx,
-                                          const v1::TrackCaseRequest* req,
+grpc::Status PublicServiceImpl::TrackCase(grpc::ServerContext* ctx, const v1::TrackCaseRequest* req,
                                           v1::PublicCaseStatus* resp) {
   if (auto s = Admit(*ctx, "TrackCase", PublicCallKind::kGuess); !s.ok()) return ToGrpcStatus(s);
   std::string code = domain::NormalizePublicCode(req->tracking_code(), kMaxTrackingCodeLength);
-  if (code.empty()) return grpc::Status(grpc::INVALID_ARGUMENT, "tracking_code: letters and digits");
+  if (code.empty())
+    return grpc::Status(grpc::INVALID_ARGUMENT, "tracking_code: letters and digits");
   auto found = d_.repo.CaseByTrackingCode(code);
   if (!found.ok()) return ToGrpcStatus(found.status());
   auto principal = d_.repo.PublicPrincipal(found->first);
@@ -497,10 +495,9 @@ absl::StatusOr<v1::QueuePosition> PublicServiceImpl::PositionOf(
     p.set_ticket(t.label);
     p.set_state(t.state);
     p.set_calls_ahead(t.state == "waiting" ? std::max(t.calls_ahead, 0) : 0);
-    p.set_estimated_wait_minutes(
-        t.state == "waiting" && t.calls_ahead >= 0
-            ? static_cast<int32_t>(absl::ToInt64Minutes(t.estimated_wait))
-            : -1);
+    p.set_estimated_wait_minutes(t.state == "waiting" && t.calls_ahead >= 0
+                                     ? static_cast<int32_t>(absl::ToInt64Minutes(t.estimated_wait))
+                                     : -1);
     if (t.state == "called") p.set_counter(t.counter_name.empty() ? t.counter_id : t.counter_name);
     p.set_updated_at(FormatUtc(d_.clock.Now()));
     return p;

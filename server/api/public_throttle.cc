@@ -31,7 +31,7 @@ absl::Status PublicThrottle::Admit(const std::string& address, domain::PublicCal
 }
 
 absl::Status PublicThrottle::AdmitCall(const grpc::ServerContext& ctx, const char* method,
-                                      domain::PublicCallKind kind) {
+                                       domain::PublicCallKind kind) {
   absl::Status s = Admit(auth_.ClientAddress(ctx), kind);
   if (!s.ok()) metrics_.RecordPublicRefusal(method);
   return s;

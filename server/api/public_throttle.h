@@ -5,11 +5,11 @@
 #ifndef LOKET_SERVER_API_PUBLIC_THROTTLE_H_
 #define LOKET_SERVER_API_PUBLIC_THROTTLE_H_
 
+#include <grpcpp/server_context.h>
+
 #include <map>
 #include <string>
 #include <utility>
-
-#include <grpcpp/server_context.h>
 
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"

@@ -6,9 +6,9 @@
 namespace loket::domain {
 namespace {
 
-constexpr Role kAllRoles[] = {Role::kAdmin,  Role::kOfficer, Role::kApprover, Role::kCounter,
-                              Role::kClinic, Role::kCourier, Role::kWorker,
-                              Role::kDisplay, Role::kPublic};
+constexpr Role kAllRoles[] = {Role::kAdmin,   Role::kOfficer, Role::kApprover,
+                              Role::kCounter, Role::kClinic,  Role::kCourier,
+                              Role::kWorker,  Role::kDisplay, Role::kPublic};
 
 }  // namespace
 

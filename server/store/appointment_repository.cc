@@ -533,9 +533,9 @@ absl::StatusOr<std::string> AppointmentRepository::Create(const Mutation& m,
     }
     std::vector<std::string> needs;
     for (auto n : r.applicant.needs) needs.emplace_back(domain::AccessibilityNeedName(n));
-    if (absl::Status phone = CheckPhoneLimit(tx, m.actor, r.applicant.phone, 0,
-                                             options_.max_live_per_phone,
-                                             FormatDay(office->today), now);
+    if (absl::Status phone =
+            CheckPhoneLimit(tx, m.actor, r.applicant.phone, 0, options_.max_live_per_phone,
+                            FormatDay(office->today), now);
         !phone.ok()) {
       return phone;
     }
@@ -683,9 +683,9 @@ absl::StatusOr<std::string> AppointmentRepository::Reschedule(
           absl::StrCat("applicant.nik: already holds ", options_.max_live_per_nik,
                        " other live appointment requests (the limit per NIK); cancel one first"));
     }
-    if (absl::Status phone = CheckPhoneLimit(tx, m.actor, tx.Exec(kPhoneOf, id)[0][0].as<std::string>(),
-                                             id, options_.max_live_per_phone,
-                                             FormatDay(office->today), now);
+    if (absl::Status phone =
+            CheckPhoneLimit(tx, m.actor, tx.Exec(kPhoneOf, id)[0][0].as<std::string>(), id,
+                            options_.max_live_per_phone, FormatDay(office->today), now);
         !phone.ok()) {
       return phone;
     }

@@ -120,7 +120,7 @@ struct AllocationOutcome {
 };
 
 struct AppointmentOptions {
-  int max_live_per_nik = 2;  // pending, waitlisted or booked ahead: against slot hoarding
+  int max_live_per_nik = 2;    // pending, waitlisted or booked ahead: against slot hoarding
   int max_live_per_phone = 2;  // the same, per phone, for public bookings only
   // Reserved seats are released to everyone this long before the slot starts.
   absl::Duration priority_release_before = absl::Hours(24);

@@ -98,10 +98,9 @@ constexpr Statement kInsertSession{
     "INSERT INTO tokens (office_id, principal_id, token_sha256, kind, expires_at, idle_seconds,"
     " last_used_at) VALUES ($1, $2, $3, 'session', now() + make_interval(secs => $4), $5, now())"
     " RETURNING expires_at::text"};
-constexpr Statement kEndSession{
-    "auth_end_session",
-    "UPDATE tokens SET revoked_at = coalesce(revoked_at, now())"
-    " WHERE token_sha256 = $1 AND kind = 'session'"};
+constexpr Statement kEndSession{"auth_end_session",
+                                "UPDATE tokens SET revoked_at = coalesce(revoked_at, now())"
+                                " WHERE token_sha256 = $1 AND kind = 'session'"};
 constexpr Statement kSetPassword{
     "auth_set_password",
     "UPDATE principals SET username = $3, password_hash = $4 WHERE office_id = $1 AND id = $2"};
@@ -284,10 +283,9 @@ absl::StatusOr<Session> AuthRepository::CreateSession(const domain::Principal& p
   session.token = loket::NewToken();
   session.idle = idle;
   absl::Status s = db_.impl().RunAutocommit([&](Tx& tx) {
-    pqxx::result r = tx.Exec(kInsertSession, p.office_id, p.id,
-                             pqxx::binarystring(Sha256(session.token)),
-                             absl::ToDoubleSeconds(absolute),
-                             static_cast<int>(absl::ToInt64Seconds(idle)));
+    pqxx::result r =
+        tx.Exec(kInsertSession, p.office_id, p.id, pqxx::binarystring(Sha256(session.token)),
+                absl::ToDoubleSeconds(absolute), static_cast<int>(absl::ToInt64Seconds(idle)));
     session.expires_at = ParseTimestamp(r[0][0].as<std::string>());
     return absl::OkStatus();
   });

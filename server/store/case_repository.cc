@@ -376,7 +376,7 @@ absl::StatusOr<CaseView> CaseRepository::GetInTx(Tx& tx, const domain::Principal
 }
 
 absl::StatusOr<DocumentContent> CaseRepository::GetDocument(const domain::Principal& viewer,
-                                                             int64_t case_id, int64_t document_id) {
+                                                            int64_t case_id, int64_t document_id) {
   std::optional<DocumentContent> out;
   absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
     absl::StatusOr<CaseView> v = LoadVisibleCase(tx, viewer, case_id);

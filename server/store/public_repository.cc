@@ -15,8 +15,7 @@ constexpr Statement kMakePublicPrincipal{
     "INSERT INTO principals (office_id, name, role) SELECT id, 'Layanan publik', 'public'"
     " FROM offices WHERE id = $1 ON CONFLICT DO NOTHING"};
 constexpr Statement kServices{
-    "pub_services",
-    "SELECT code, name FROM permit_types WHERE office_id = $1 ORDER BY name, code"};
+    "pub_services", "SELECT code, name FROM permit_types WHERE office_id = $1 ORDER BY name, code"};
 // Seats open to everyone: the reserved priority seats not yet taken are left out.
 constexpr Statement kOpenSlots{
     "pub_open_slots",
@@ -56,15 +55,16 @@ constexpr Statement kRequestByBooking{
     "pub_request_by_booking",
     "SELECT r.office_id, r.id FROM public_bookings b JOIN appointment_requests r"
     " ON r.id = b.appointment_request_id WHERE b.booking_code = $1 AND right(r.phone, 4) = $2"};
-constexpr Statement kRequestByVisitCode{
-    "pub_request_by_visit",
-    "SELECT r.office_id, r.id FROM appointments a JOIN appointment_requests r ON r.id = a.request_id"
-    " WHERE translate(a.code, '- ', '') = $1 AND right(r.phone, 4) = $2 ORDER BY a.id DESC LIMIT 1"};
+constexpr Statement kRequestByVisitCode{"pub_request_by_visit",
+                                        "SELECT r.office_id, r.id FROM appointments a JOIN "
+                                        "appointment_requests r ON r.id = a.request_id"
+                                        " WHERE translate(a.code, '- ', '') = $1 AND "
+                                        "right(r.phone, 4) = $2 ORDER BY a.id DESC LIMIT 1"};
 constexpr Statement kBookingCodeOf{
     "pub_booking_code_of",
     "SELECT booking_code FROM public_bookings WHERE appointment_request_id = $1"};
-constexpr Statement kCaseByTracking{
-    "pub_case_by_tracking", "SELECT office_id, id FROM cases WHERE tracking_code = $1"};
+constexpr Statement kCaseByTracking{"pub_case_by_tracking",
+                                    "SELECT office_id, id FROM cases WHERE tracking_code = $1"};
 
 HeldBooking HoldFromRow(const pqxx::row& row) {
   HeldBooking b;
@@ -131,8 +131,7 @@ absl::StatusOr<std::vector<PublicSlotRecord>> PublicRepository::OpenSlots(
     for (const auto& row : tx.Exec(kOpenSlots, office_id, FormatDay(from), FormatDay(to),
                                    FormatTimestamp(clock_.Now()))) {
       out.push_back({ParseDay(row[0].as<std::string>()), ParseTimestamp(row[1].as<std::string>()),
-                     ParseTimestamp(row[2].as<std::string>()), row[3].as<int>(),
-                     row[4].as<int>()});
+                     ParseTimestamp(row[2].as<std::string>()), row[3].as<int>(), row[4].as<int>()});
     }
     return absl::OkStatus();
   });
@@ -175,15 +174,13 @@ absl::StatusOr<HeldBooking> PublicRepository::Find(const std::string& booking_co
   return *out;
 }
 
-absl::Status PublicRepository::ReplaceCode(const std::string& booking_code,
-                                           const std::string& code_sha256, absl::Time expires_at,
+absl::Status PublicRepository::ReplaceCode(const HeldBooking& held, const std::string& code_sha256,
+                                           absl::Time expires_at,
                                            domain::Notification code_message) {
-  absl::StatusOr<HeldBooking> held = Find(booking_code);
-  if (!held.ok()) return held.status();
-  absl::StatusOr<OutboxOffice> office = LoadOutboxOffice(held->office_id);
+  absl::StatusOr<OutboxOffice> office = LoadOutboxOffice(held.office_id);
   if (!office.ok()) return office.status();
   return db_.impl().RunTx([&](Tx& tx) -> absl::Status {
-    if (tx.Exec(kReplaceCode, booking_code, pqxx::binarystring(code_sha256),
+    if (tx.Exec(kReplaceCode, held.booking_code, pqxx::binarystring(code_sha256),
                 FormatTimestamp(expires_at), domain::kPhoneCodeTries)
             .affected_rows() == 0) {
       return absl::FailedPreconditionError(

@@ -75,13 +75,14 @@ class PublicRepository {
   // Stores `b` with the SHA-256 of its code and sends `code_message` (urgent: a code does not wait
   // for quiet hours), idempotently by m.request_id. Returns `encode()`'s bytes (replayed).
   absl::StatusOr<std::string> Hold(const Mutation& m, const HeldBooking& b,
-                                   const std::string& code_sha256, domain::Notification code_message,
+                                   const std::string& code_sha256,
+                                   domain::Notification code_message,
                                    const std::function<std::string()>& encode);
   // NOT_FOUND when there is no such booking.
   absl::StatusOr<HeldBooking> Find(const std::string& booking_code);
   // A fresh code for a booking still awaiting one: the old code stops working, tries start again.
   // FAILED_PRECONDITION when it is no longer awaiting a code.
-  absl::Status ReplaceCode(const std::string& booking_code, const std::string& code_sha256,
+  absl::Status ReplaceCode(const HeldBooking& held, const std::string& code_sha256,
                            absl::Time expires_at, domain::Notification code_message);
   // Compares a typed code: a wrong one uses up a try, and the last try ends the booking (state
   // expired); an expired code is refused without a try used. Returns the outcome and the booking
@@ -93,7 +94,7 @@ class PublicRepository {
   // The appointment request named by a booking code or a visit (appointment) code whose phone
   // ends in `last4`, and its office. NOT_FOUND otherwise (the same answer for a wrong phone).
   absl::StatusOr<std::pair<std::string, int64_t>> FindRequest(const std::string& code,
-                                                             const std::string& last4);
+                                                              const std::string& last4);
   // The booking code of an appointment request, "" when it was not booked publicly.
   absl::StatusOr<std::string> BookingCodeOf(int64_t appointment_request_id);
   // The case with this tracking code: (office, case id). NOT_FOUND otherwise.

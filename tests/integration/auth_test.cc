@@ -151,10 +151,10 @@ TEST_F(AuthTest, ClinicPrincipalNeedsAKnownClinic) {
 TEST_F(AuthTest, DocumentBytesFollowTheCasesRowScope) {
   v1::Case c = SubmitAsClinicA();
   v1::Case with_doc;
-  ASSERT_TRUE(cases()
-                  .AttachDocument(Ctx(clinic_a_).get(), Document(c.id(), "STR", "%PDF-1.4 str"),
-                                  &with_doc)
-                  .ok());
+  ASSERT_TRUE(
+      cases()
+          .AttachDocument(Ctx(clinic_a_).get(), Document(c.id(), "STR", "%PDF-1.4 str"), &with_doc)
+          .ok());
   ASSERT_EQ(with_doc.documents_size(), 1);
   v1::GetDocumentRequest req;
   req.set_case_id(c.id());

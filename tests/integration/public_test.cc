@@ -83,8 +83,8 @@ class PublicTest : public ServerTest {
   std::string CodeSentFor(const std::string& phone_e164) {
     std::string hex = server_->Query(absl::StrCat(
         "SELECT encode(t.payload, 'hex') FROM notifications n JOIN tasks t ON t.id = n.task_id "
-        "WHERE n.template_id = 'booking.code' AND n.address = '", phone_e164,
-        "' ORDER BY n.id DESC LIMIT 1"));
+        "WHERE n.template_id = 'booking.code' AND n.address = '",
+        phone_e164, "' ORDER BY n.id DESC LIMIT 1"));
     v1::NotifySend m;
     EXPECT_TRUE(m.ParseFromString(absl::HexStringToBytes(hex)));
     EXPECT_TRUE(m.urgent());
@@ -131,8 +131,9 @@ TEST_F(PublicTest, BookConfirmWithThePhoneCodeThenManageByBookingCode) {
   EXPECT_EQ(v.service_name().empty(), false);
   // Confirming again answers the same, and makes nothing new.
   ASSERT_TRUE(pub_->ConfirmVisit(Anon().get(), confirm, &v).ok());
-  EXPECT_EQ(server_->Query("SELECT count(*) FROM appointment_requests WHERE nik = '6471065708900011'"),
-            "1");
+  EXPECT_EQ(
+      server_->Query("SELECT count(*) FROM appointment_requests WHERE nik = '6471065708900011'"),
+      "1");
 
   // A wrong phone says nothing; the right one sees, moves and cancels it.
   key.set_phone_last4("0000");
@@ -157,7 +158,8 @@ TEST_F(PublicTest, BookConfirmWithThePhoneCodeThenManageByBookingCode) {
 
 TEST_F(PublicTest, FiveWrongCodesEndTheBookingAndAnExpiredCodeIsRefused) {
   v1::BookVisitResponse held;
-  ASSERT_TRUE(pub_->BookVisit(Anon().get(), Booking("6471065708900012", "081234567012"), &held).ok());
+  ASSERT_TRUE(
+      pub_->BookVisit(Anon().get(), Booking("6471065708900012", "081234567012"), &held).ok());
   std::string code = CodeSentFor("+6281234567012");
   v1::ConfirmVisitRequest confirm;
   confirm.set_booking_code(held.booking_code());
@@ -173,7 +175,8 @@ TEST_F(PublicTest, FiveWrongCodesEndTheBookingAndAnExpiredCodeIsRefused) {
   EXPECT_EQ(pub_->ConfirmVisit(Anon().get(), confirm, &v).error_code(), grpc::FAILED_PRECONDITION);
 
   // A code lives 10 minutes; a new one replaces it.
-  ASSERT_TRUE(pub_->BookVisit(Anon().get(), Booking("6471065708900013", "081234567013"), &held).ok());
+  ASSERT_TRUE(
+      pub_->BookVisit(Anon().get(), Booking("6471065708900013", "081234567013"), &held).ok());
   std::string first = CodeSentFor("+6281234567013");
   server_->clock().Advance(absl::Minutes(11));
   confirm.set_booking_code(held.booking_code());
@@ -197,7 +200,8 @@ TEST_F(PublicTest, FiveWrongCodesEndTheBookingAndAnExpiredCodeIsRefused) {
 TEST_F(PublicTest, ElderlyPriorityFromTheNikAndOnePhoneCannotHoardSeats) {
   // Born 1956-03-01 (a woman: day + 40): 70 on the visit day.
   v1::BookVisitResponse held;
-  ASSERT_TRUE(pub_->BookVisit(Anon().get(), Booking("6471064103560001", "081234567020"), &held).ok());
+  ASSERT_TRUE(
+      pub_->BookVisit(Anon().get(), Booking("6471064103560001", "081234567020"), &held).ok());
   EXPECT_EQ(held.priority_class(), v1::PRIORITY_CLASS_ELDERLY);
   v1::BookVisitRequest young = Booking("6471065708900021", "081234567021");
   young.set_disability(true);
@@ -242,7 +246,8 @@ TEST_F(PublicTest, BadFieldsAreNamedAndOpenDaysShowWordsNotCounts) {
   ASSERT_TRUE(pub_->ListOpenDays(Anon().get(), days, &open).ok());
   ASSERT_GE(open.days_size(), 4);
   for (const auto& d : open.days()) {
-    for (const auto& slot : d.slots()) EXPECT_NE(slot.availability(), v1::SLOT_AVAILABILITY_UNSPECIFIED);
+    for (const auto& slot : d.slots())
+      EXPECT_NE(slot.availability(), v1::SLOT_AVAILABILITY_UNSPECIFIED);
   }
   v1::PublicOffice office;
   v1::GetPublicOfficeRequest oreq;

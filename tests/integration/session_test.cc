@@ -78,7 +78,8 @@ TEST_F(SessionTest, SignInGivesASessionTokenThatActsAsThePrincipalUntilSignOut) 
   EXPECT_FALSE(r.expires_at().empty());
   // Only the digest is stored, and the password only as Argon2id.
   EXPECT_EQ(server_->Query(absl::StrCat("SELECT count(*) FROM tokens WHERE kind = 'session' AND "
-                                        "principal_id = ", id)),
+                                        "principal_id = ",
+                                        id)),
             "1");
   EXPECT_THAT(server_->Query(absl::StrCat("SELECT password_hash FROM principals WHERE id = ", id)),
               HasSubstr("$argon2id$"));
@@ -127,10 +128,12 @@ TEST_F(SessionTest, RepeatedFailuresSlowDownThenLockTheAccount) {
   OfficerWithPassword("rina.officer", "rahasia-panjang-4");
   EXPECT_TRUE(SignIn("rina.officer", "rahasia-panjang-4", &r).ok());
   // An admin reset does not lift the lock by itself; the lock runs out. Shorten it to see that.
-  server_->Query("UPDATE signin_failures SET blocked_until = now() WHERE key = 'account:budi.officer'");
+  server_->Query(
+      "UPDATE signin_failures SET blocked_until = now() WHERE key = 'account:budi.officer'");
   EXPECT_TRUE(SignIn("budi.officer", "rahasia-panjang-3", &r).ok());
-  EXPECT_EQ(server_->Query("SELECT count(*) FROM signin_failures WHERE key = 'account:budi.officer'"),
-            "0");
+  EXPECT_EQ(
+      server_->Query("SELECT count(*) FROM signin_failures WHERE key = 'account:budi.officer'"),
+      "0");
 }
 
 TEST_F(SessionTest, SessionsEndAtTheirIdleAndAbsoluteExpiry) {
@@ -142,9 +145,10 @@ TEST_F(SessionTest, SessionsEndAtTheirIdleAndAbsoluteExpiry) {
   server_->Query(absl::StrCat(
       "UPDATE tokens SET last_used_at = now() - interval '31 minutes' WHERE principal_id = ", id,
       " AND token_sha256 = sha256('", idle.session_token(), "')"));
-  server_->Query(absl::StrCat("UPDATE tokens SET expires_at = now() - interval '1 second' "
-                              "WHERE principal_id = ", id, " AND token_sha256 = sha256('",
-                              absolute.session_token(), "')"));
+  server_->Query(
+      absl::StrCat("UPDATE tokens SET expires_at = now() - interval '1 second' "
+                   "WHERE principal_id = ",
+                   id, " AND token_sha256 = sha256('", absolute.session_token(), "')"));
   v1::Principal me;
   EXPECT_EQ(WhoAmI(idle.session_token(), &me).error_code(), grpc::UNAUTHENTICATED);
   EXPECT_EQ(WhoAmI(absolute.session_token(), &me).error_code(), grpc::UNAUTHENTICATED);
@@ -155,24 +159,29 @@ TEST_F(SessionTest, SetPasswordValidatesEndsSessionsAndIsAdminOnly) {
   v1::SignInResponse r;
   ASSERT_TRUE(SignIn("tono.officer", "rahasia-panjang-6", &r).ok());
   v1::SetPasswordResponse out;
-  grpc::Status s = sessions_->SetPassword(Ctx(admin_).get(), SetPw(id, "tono.officer", "pendek"), &out);
+  grpc::Status s =
+      sessions_->SetPassword(Ctx(admin_).get(), SetPw(id, "tono.officer", "pendek"), &out);
   EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
   EXPECT_THAT(s.error_message(), HasSubstr("password:"));
-  s = sessions_->SetPassword(Ctx(admin_).get(), SetPw(id, "tono officer", "rahasia-panjang-7"), &out);
+  s = sessions_->SetPassword(Ctx(admin_).get(), SetPw(id, "tono officer", "rahasia-panjang-7"),
+                             &out);
   EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
   EXPECT_THAT(s.error_message(), HasSubstr("username:"));
   // User names are unique whatever their case.
   OfficerWithPassword("wati.officer", "rahasia-panjang-9");
-  s = sessions_->SetPassword(Ctx(admin_).get(), SetPw(id, "WATI.OFFICER", "rahasia-panjang-7"), &out);
+  s = sessions_->SetPassword(Ctx(admin_).get(), SetPw(id, "WATI.OFFICER", "rahasia-panjang-7"),
+                             &out);
   EXPECT_EQ(s.error_code(), grpc::ALREADY_EXISTS);
   EXPECT_THAT(s.error_message(), HasSubstr("username:"));
   EXPECT_EQ(
-      sessions_->SetPassword(Ctx(officer_).get(), SetPw(id, "tono.officer", "rahasia-panjang-7"), &out)
+      sessions_
+          ->SetPassword(Ctx(officer_).get(), SetPw(id, "tono.officer", "rahasia-panjang-7"), &out)
           .error_code(),
       grpc::PERMISSION_DENIED);
   // A reset ends the sessions of that principal at once.
   ASSERT_TRUE(
-      sessions_->SetPassword(Ctx(admin_).get(), SetPw(id, "tono.officer", "rahasia-panjang-8"), &out)
+      sessions_
+          ->SetPassword(Ctx(admin_).get(), SetPw(id, "tono.officer", "rahasia-panjang-8"), &out)
           .ok());
   v1::Principal me;
   EXPECT_EQ(WhoAmI(r.session_token(), &me).error_code(), grpc::UNAUTHENTICATED);

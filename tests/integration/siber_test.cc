@@ -324,9 +324,11 @@ TEST_F(SiberTest, TheProofPhotoIsKeptWhenItMatchesItsHashAndIsAnImage) {
   req.set_proof_sha256(Sha256Hex(png));
   s = couriers_->ConfirmStop(Ctx(fleet[0].token).get(), req, &out);
   ASSERT_TRUE(s.ok()) << s.error_message();
-  EXPECT_EQ(server_->Query(absl::StrCat("SELECT media_type || ' ' || length(content) FROM stop_proofs "
-                                        "WHERE stop_id = ", pickup.id())),
-            absl::StrCat("image/png ", png.size()));
+  EXPECT_EQ(
+      server_->Query(absl::StrCat("SELECT media_type || ' ' || length(content) FROM stop_proofs "
+                                  "WHERE stop_id = ",
+                                  pickup.id())),
+      absl::StrCat("image/png ", png.size()));
 }
 
 TEST_F(SiberTest, AFailedPickupIsPlannedAgainOnTheNextWorkingDay) {
