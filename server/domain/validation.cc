@@ -147,6 +147,23 @@ bool IsValidDomain(std::string_view domain) {
 
 }  // namespace
 
+bool ContentMatchesMediaType(std::string_view media_type, std::string_view content) {
+  if (media_type == "application/pdf") return content.starts_with("%PDF-");
+  if (media_type == "image/jpeg") return content.starts_with("\xff\xd8\xff");
+  if (media_type == "image/png") return content.starts_with("\x89PNG\r\n\x1a\n");
+  return false;
+}
+
+namespace {
+
+std::string_view MediaTypeLabel(std::string_view media_type) {
+  if (media_type == "application/pdf") return "PDF";
+  if (media_type == "image/jpeg") return "JPEG";
+  return "PNG";
+}
+
+}  // namespace
+
 absl::Status ValidateNik(std::string_view nik, std::string_view field, absl::CivilDay today) {
   if (nik.size() != 16 || !AllDigits(nik)) return FieldError(field, "must be 16 digits");
   const int province = TwoDigits(nik, 0);
@@ -345,6 +362,15 @@ absl::Status ValidateDocument(std::string_view file_name, std::string_view media
   if (static_cast<int64_t>(content.size()) > kMaxDocumentBytes) {
     return FieldError("document.content", absl::StrFormat("%d bytes is over the %d-byte limit",
                                                           content.size(), kMaxDocumentBytes));
+  }
+  // The bytes must be what the media type says: the desk opens a "PNG" in the browser, so an
+  // executable renamed image/png must never be stored as one.
+  if (!ContentMatchesMediaType(media_type, content)) {
+    return FieldError(
+        "document.content",
+        absl::StrFormat("is not a %s file: its first bytes are not the %s signature "
+                        "that document.media_type %s requires",
+                        MediaTypeLabel(media_type), MediaTypeLabel(media_type), media_type));
   }
   if (sha256_hex.size() != 64 || !IsHexDigits(sha256_hex)) {
     return FieldError("document.sha256_hex", "must be 64 hex digits");

@@ -41,9 +41,13 @@ absl::Status ValidateText(std::string_view text, std::string_view field, size_t 
 // Validates and normalises every field of `a` in place; field names are prefixed "applicant.".
 absl::Status ValidateApplicant(Applicant& a, absl::CivilDay today);
 
+// Whether `content` starts with the signature of `media_type`: PDF "%PDF-", JPEG FF D8 FF, PNG
+// 89 50 4E 47 0D 0A 1A 0A; false for any other media type.
+bool ContentMatchesMediaType(std::string_view media_type, std::string_view content);
+
 // Document upload: media type one of application/pdf, image/jpeg, image/png;
-// size 1..kMaxDocumentBytes; `sha256_hex` (64 hex digits, any case) must equal the SHA-256 of
-// `content`.
+// size 1..kMaxDocumentBytes; the content starts with that type's signature; `sha256_hex` (64 hex
+// digits, any case) must equal the SHA-256 of `content`.
 inline constexpr int64_t kMaxDocumentBytes = 5 * 1024 * 1024;
 absl::Status ValidateDocument(std::string_view file_name, std::string_view media_type,
                               std::string_view content, std::string_view sha256_hex);

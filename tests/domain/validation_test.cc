@@ -322,8 +322,34 @@ const std::string kPdfSha = "2642a32723736f26f66cbee48bb1ce899f775112d08abf1bba5
 TEST(DocumentTest, AcceptsMatchingChecksum) {
   EXPECT_EQ(Sha256Hex(kPdf), kPdfSha);
   EXPECT_TRUE(ValidateDocument("str.pdf", "application/pdf", kPdf, kPdfSha).ok());
-  EXPECT_TRUE(ValidateDocument("foto.jpg", "image/jpeg", kPdf, kPdfSha).ok());
-  EXPECT_TRUE(ValidateDocument("scan.png", "image/png", kPdf, kPdfSha).ok());
+}
+
+const std::string kJpeg = "\xff\xd8\xff\xe0 JFIF foto";
+const std::string kPng = std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16);
+
+TEST(DocumentTest, AcceptsEachTypeWithItsSignature) {
+  EXPECT_TRUE(ValidateDocument("foto.jpg", "image/jpeg", kJpeg, Sha256Hex(kJpeg)).ok());
+  EXPECT_TRUE(ValidateDocument("scan.png", "image/png", kPng, Sha256Hex(kPng)).ok());
+  EXPECT_TRUE(ContentMatchesMediaType("application/pdf", "%PDF-1.4"));
+  EXPECT_FALSE(ContentMatchesMediaType("application/pdf", "%PDF"));  // too short to be a PDF
+  EXPECT_FALSE(ContentMatchesMediaType("image/png", "\x89PNG\r\n"));
+  EXPECT_FALSE(ContentMatchesMediaType("image/gif", "GIF89a"));
+}
+
+TEST(DocumentTest, RejectsContentThatIsNotItsDeclaredType) {
+  // A Windows executable ("MZ") uploaded as a PNG, a PDF called a JPEG, a PNG called a PDF.
+  const std::string exe = std::string("MZ\x90\0\x03\0\0\0", 8) + "This program cannot be run";
+  EXPECT_EQ(ValidateDocument("scan.png", "image/png", exe, Sha256Hex(exe)).message(),
+            "document.content: is not a PNG file: its first bytes are not the PNG signature that "
+            "document.media_type image/png requires");
+  EXPECT_THAT(std::string(ValidateDocument("foto.jpg", "image/jpeg", kPdf, kPdfSha).message()),
+              StartsWith("document.content: is not a JPEG file"));
+  EXPECT_THAT(
+      std::string(ValidateDocument("str.pdf", "application/pdf", kPng, Sha256Hex(kPng)).message()),
+      StartsWith("document.content: is not a PDF file"));
+  // The signature is checked before the checksum, so a wrong type is named even with a bad sum.
+  EXPECT_THAT(std::string(ValidateDocument("x.png", "image/png", exe, kPdfSha).message()),
+              StartsWith("document.content: "));
 }
 
 TEST(DocumentTest, ChecksumIsCaseInsensitive) {
@@ -353,7 +379,7 @@ TEST(DocumentTest, RejectsOversizeAndEmptyContent) {
             "document.content: 6291456 bytes is over the 5242880-byte limit");
   EXPECT_EQ(ValidateDocument("empty.pdf", "application/pdf", "", kPdfSha).message(),
             "document.content: empty");
-  const std::string at_limit(kMaxDocumentBytes, 'x');
+  const std::string at_limit = kPdf + std::string(kMaxDocumentBytes - kPdf.size(), 'x');
   EXPECT_TRUE(ValidateDocument("max.pdf", "application/pdf", at_limit, Sha256Hex(at_limit)).ok());
 }
 
