@@ -1,7 +1,11 @@
 #include "server/api/admin_service.h"
 
+#include <string_view>
+#include <tuple>
+
 #include "absl/strings/str_cat.h"
 #include "server/api/convert.h"
+#include "server/domain/validation.h"
 
 namespace loket::api {
 
@@ -9,6 +13,13 @@ grpc::Status AdminServiceImpl::CreatePrincipal(grpc::ServerContext* ctx,
                                                const v1::CreatePrincipalRequest* req,
                                                v1::Principal* resp) {
   LOKET_AUTHORIZE(p, ctx, "AdminService.CreatePrincipal");
+  // The name is shown in audit lines and sign-in pages: one line, no control characters.
+  for (const auto& [value, field, max] :
+       {std::tuple(&req->name(), "name", 100), std::tuple(&req->clinic_id(), "clinic_id", 64),
+        std::tuple(&req->courier_id(), "courier_id", 64)}) {
+    absl::Status line = domain::ValidateLine(*value, field, max, field == std::string_view("name"));
+    if (!line.ok()) return ToGrpcStatus(line);
+  }
   absl::StatusOr<domain::Role> role = RoleFromProto(req->role());
   if (!role.ok()) return ToGrpcStatus(role.status());
   auto bytes = principals_.CreatePrincipal(

@@ -81,6 +81,9 @@ grpc::Status AppointmentServiceImpl::ListAppointmentRequests(
     grpc::ServerContext* ctx, const v1::ListAppointmentRequestsRequest* req,
     v1::ListAppointmentRequestsResponse* resp) {
   LOKET_AUTHORIZE(p, ctx, "AppointmentService.ListAppointmentRequests");
+  if (req->page_size() < 0 || req->page_size() > 500) {
+    return grpc::Status(grpc::INVALID_ARGUMENT, "page_size: 0 (default 50) to 500");
+  }
   auto day = RequiredDay(req->day(), "day");
   if (!day.ok()) return ToGrpcStatus(day.status());
   std::string state;

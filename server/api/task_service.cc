@@ -155,8 +155,13 @@ grpc::Status TaskAdminServiceImpl::ListTasks(grpc::ServerContext* ctx,
     case v1::TASK_STATE_DEAD:
       state = "dead";
       break;
+    case v1::TASK_STATE_UNSPECIFIED:
+      break;  // every state
     default:
-      break;
+      // An enum from a newer client or a hand-made request: listing everything instead would
+      // answer a question that was not asked.
+      return grpc::Status(grpc::INVALID_ARGUMENT,
+                          absl::StrCat("state: unknown value ", static_cast<int>(req->state())));
   }
   auto list = queue_.List(p.office_id, req->queue().substr(0, 40), state,
                           req->page_size() == 0 ? 100 : req->page_size());

@@ -63,7 +63,21 @@ std::optional<Lane> PickLane(LaneCredits& credits, const LaneWeights& weights,
   return static_cast<Lane>(best);
 }
 
-absl::StatusOr<int> MaxPasses(const LaneWeights& weights, Lane lane) {
+std::optional<Lane> PickLaneFirst(LaneCredits& credits, const LaneWeights& weights,
+                                  const std::array<bool, kLaneCount>& waiting,
+                                  const std::array<bool, kLaneCount>& first) {
+  for (bool f : first) {
+    if (f) return PickLane(credits, weights, first);
+  }
+  return PickLane(credits, weights, waiting);
+}
+
+namespace {
+
+// MaxPasses' exploration; with `seated_calls`, between two ordinary calls any number of seated
+// calls may pick among any non-empty subset of the waiting lanes; only ordinary calls count as
+// passes (a seated call resets the count of the lane it serves and leaves the others).
+absl::StatusOr<int> ExplorePasses(const LaneWeights& weights, Lane lane, bool seated_calls) {
   for (int i = 0; i < kLaneCount; ++i) {
     if (weights.w[i] < 1 || weights.w[i] > 20) {
       return absl::InvalidArgumentError(
@@ -106,10 +120,48 @@ absl::StatusOr<int> MaxPasses(const LaneWeights& weights, Lane lane) {
           if (seen.insert(s).second) next.push_back(s);
         }
       }
+      if (!seated_calls) continue;
+      // A seated call: it serves a lane of some subset of those waiting; passes stay as they are.
+      for (int arrivals = 0; arrivals < (1 << kLaneCount); ++arrivals) {
+        std::array<bool, kLaneCount> waiting;
+        for (int i = 0; i < kLaneCount; ++i) waiting[i] = active[i] || (arrivals >> i & 1);
+        for (int subset = 1; subset < (1 << kLaneCount); ++subset) {
+          std::array<bool, kLaneCount> first;
+          bool ok = true;
+          for (int i = 0; i < kLaneCount; ++i) {
+            first[i] = subset >> i & 1;
+            if (first[i] && !waiting[i]) ok = false;
+          }
+          if (!ok) continue;
+          LaneCredits c{credits};
+          const int b = static_cast<int>(*PickLane(c, weights, first));
+          if (seen.size() > 2000000) {
+            return absl::FailedPreconditionError("the interleaving can starve this lane");
+          }
+          std::array<int, kLaneCount> p = passes;
+          p[b] = 0;
+          for (bool keep : {false, true}) {
+            std::array<bool, kLaneCount> after = waiting;
+            after[b] = keep;
+            State s{c.c, after, p};
+            if (seen.insert(s).second) next.push_back(s);
+          }
+        }
+      }
     }
     frontier = std::move(next);
   }
   return worst;
+}
+
+}  // namespace
+
+absl::StatusOr<int> MaxPasses(const LaneWeights& weights, Lane lane) {
+  return ExplorePasses(weights, lane, /*seated_calls=*/false);
+}
+
+absl::StatusOr<int> MaxPassesWithSeatedCalls(const LaneWeights& weights, Lane lane) {
+  return ExplorePasses(weights, lane, /*seated_calls=*/true);
 }
 
 std::string_view ArrivalName(Arrival a) {

@@ -55,6 +55,21 @@ std::optional<Lane> PickLane(LaneCredits& credits, const LaneWeights& weights,
 // INVALID_ARGUMENT unless every weight is in [1, 20].
 absl::StatusOr<int> MaxPasses(const LaneWeights& weights, Lane lane);
 
+// The seated rule (Temankubela): a seated counter calls a waiting seated or priority ticket
+// before any walk-in, whatever the rotation says. `first` marks the lanes holding such tickets
+// that this counter may serve; when any is set, the rotation picks among those lanes only (and
+// the caller claims only a seated or priority ticket in it); otherwise it is PickLane over
+// `waiting`. Ordinary counters pass `first` all false.
+std::optional<Lane> PickLaneFirst(LaneCredits& credits, const LaneWeights& weights,
+                                  const std::array<bool, kLaneCount>& waiting,
+                                  const std::array<bool, kLaneCount>& first);
+
+// The bound for the rest under the seated rule: the most calls of ordinary counters that pass
+// over `lane` while it has someone waiting before any counter serves it, whatever seated counters
+// call in between (any number of calls restricted to any subset of the waiting lanes, sharing the
+// same credits). Finite: a seated call never lowers the credit of a lane it does not serve.
+absl::StatusOr<int> MaxPassesWithSeatedCalls(const LaneWeights& weights, Lane lane);
+
 // The late-arrival rule, stated: check-in opens `early` before the slot starts; up to `grace`
 // after the start the visitor is on time (appointment lane); later on the slot's day they are
 // late and queue as a walk-in (also when Spontan's no-show sweep, which runs at the same grace,

@@ -301,6 +301,20 @@ absl::Status ValidateText(std::string_view text, std::string_view field, size_t 
   return absl::OkStatus();
 }
 
+absl::Status ValidateLine(std::string_view text, std::string_view field, size_t max_len,
+                          bool required) {
+  if (absl::Status s = ValidateText(text, field, max_len, required); !s.ok()) return s;
+  for (size_t i = 0; i < text.size();) {
+    char32_t cp;
+    DecodeUtf8(text, i, cp);  // ValidateText saw valid UTF-8
+    if (cp == '\n' || cp == '\r' || cp == 0x2028 || cp == 0x2029) {
+      return FieldError(field, "must be one line (no line break)");
+    }
+    if (cp == '\t') return FieldError(field, "contains a control character");
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ValidateApplicant(Applicant& a, absl::CivilDay today) {
   // Work on a copy so that a failure leaves the caller's applicant as it was.
   Applicant out = a;

@@ -38,6 +38,12 @@ absl::StatusOr<std::string> NormalizePersonName(std::string_view name, std::stri
 absl::Status ValidateText(std::string_view text, std::string_view field, size_t max_len,
                           bool required);
 
+// A one-line field (a principal's name, an STR number, a place): like ValidateText, but no control
+// character at all: no tab, no line break (CR, LF, U+2028, U+2029). Such values end up in logs,
+// CSV exports and single-line labels, where a line break forges a new line.
+absl::Status ValidateLine(std::string_view text, std::string_view field, size_t max_len,
+                          bool required);
+
 // Validates and normalises every field of `a` in place; field names are prefixed "applicant.".
 absl::Status ValidateApplicant(Applicant& a, absl::CivilDay today);
 

@@ -315,9 +315,9 @@ absl::StatusOr<std::string> CaseRepository::Submit(const Mutation& m, NewApplica
     if (app.applicant.language != "id" && app.applicant.language != "en") {
       return absl::InvalidArgumentError("applicant.language: \"id\" or \"en\"");
     }
-    s = domain::ValidateText(app.practice_place, "practice_place", 200, pt->health_worker);
+    s = domain::ValidateLine(app.practice_place, "practice_place", 200, pt->health_worker);
     if (!s.ok()) return s;
-    s = domain::ValidateText(app.str_number, "str_number", 64, pt->health_worker);
+    s = domain::ValidateLine(app.str_number, "str_number", 64, pt->health_worker);
     if (!s.ok()) return s;
 
     domain::Case c;

@@ -159,10 +159,14 @@ constexpr Statement kCounters{
   "   WHERE s.office_id = t.office_id AND s.seated"                                            \
   "   AND (cardinality(s.services) = 0 OR t.service = ANY(s.services))"                        \
   "   AND" LOKET_COUNTER_OPEN("s", "t.day") "))"
+// The seated rule: a seated counter takes a seated or priority ticket before anyone else.
+#define LOKET_FIRST_AT_SEATED " (k.seated AND (t.seated OR t.lane = 'priority'))"
+// Per lane with a ticket this counter may serve: whether one of them comes first here.
 constexpr Statement kEligibleLanes{
     "queue_eligible_lanes",
-    "SELECT DISTINCT t.lane FROM tickets t JOIN counters k ON k.office_id = t.office_id"
-    " AND k.id = $3 WHERE" LOKET_ELIGIBLE};
+    "SELECT t.lane, bool_or(" LOKET_FIRST_AT_SEATED
+    ") FROM tickets t JOIN counters k"
+    " ON k.office_id = t.office_id AND k.id = $3 WHERE" LOKET_ELIGIBLE " GROUP BY t.lane"};
 // The claim: one statement; SKIP LOCKED and the state guard keep two callers off one ticket.
 constexpr Statement kClaimInLane{
     "queue_claim_in_lane",
@@ -170,7 +174,9 @@ constexpr Statement kClaimInLane{
     " called_at = $5::timestamptz, version = version + 1"
     " WHERE state = 'waiting' AND id = (SELECT t.id FROM tickets t JOIN counters k"
     "   ON k.office_id = t.office_id AND k.id = $3 WHERE" LOKET_ELIGIBLE
-    "   AND t.lane = $4 ORDER BY t.slot_starts_at NULLS LAST, t.position"
+    "   AND t.lane = $4 AND (NOT $6::bool OR" LOKET_FIRST_AT_SEATED
+    ")"
+    "   ORDER BY t.slot_starts_at NULLS LAST, t.position"
     "   LIMIT 1 FOR UPDATE OF t SKIP LOCKED) RETURNING id, label"};
 constexpr Statement kClaimTransferred{
     "queue_claim_transferred",
@@ -612,17 +618,20 @@ absl::StatusOr<std::string> QueueRepository::CallNext(const Mutation& m,
     pqxx::result claimed = tx.Exec(kClaimTransferred, office_id, day, counter_id, Ts(now));
     if (claimed.empty()) {
       std::array<bool, domain::kLaneCount> waiting = {false, false, false};
+      std::array<bool, domain::kLaneCount> first = {false, false, false};
       for (const auto& row : tx.Exec(kEligibleLanes, office_id, day, counter_id)) {
         if (auto l = domain::LaneFromName(row[0].as<std::string>())) {
           waiting[static_cast<int>(*l)] = true;
+          first[static_cast<int>(*l)] = row[1].as<bool>();
         }
       }
+      const bool first_only = std::find(first.begin(), first.end(), true) != first.end();
       domain::LaneCredits credits = LoadCredits(tx, office_id, day);
-      std::optional<Lane> lane = domain::PickLane(credits, weights_, waiting);
+      std::optional<Lane> lane = domain::PickLaneFirst(credits, weights_, waiting, first);
       if (!lane) return encode(std::nullopt);
       tx.Exec(kSetCredits, office_id, day, credits.c[0], credits.c[1], credits.c[2]);
       claimed = tx.Exec(kClaimInLane, office_id, day, counter_id,
-                        std::string(domain::LaneName(*lane)), Ts(now));
+                        std::string(domain::LaneName(*lane)), Ts(now), first_only);
       if (claimed.empty()) return absl::AbortedError("the queue changed meanwhile; retry");
     }
     int64_t id = claimed[0][0].as<int64_t>();

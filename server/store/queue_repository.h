@@ -171,8 +171,9 @@ class QueueRepository {
 
   // The next ticket for `counter_id`: a ticket transferred to it first, else the lane the
   // interleaving picks among tickets this counter may serve (its services; seated tickets go to a
-  // seated counter while one is open). FAILED_PRECONDITION while the counter has a ticket called
-  // or is closed; NOT_FOUND for an unknown counter.
+  // seated counter while one is open). A seated counter takes a seated or priority ticket before
+  // anyone else, whatever the rotation says (domain::PickLaneFirst). FAILED_PRECONDITION while the
+  // counter has a ticket called or is closed; NOT_FOUND for an unknown counter.
   absl::StatusOr<std::string> CallNext(const Mutation& m, const std::string& counter_id,
                                        const CallEncoder& encode);
   // Recall: announce again. Skip: back to waiting at the end of its lane. No-show: gone (its

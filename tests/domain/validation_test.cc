@@ -251,6 +251,21 @@ TEST(TextTest, RejectsMissingOverlongInvalidAndControl) {
             "note: contains a control character");
 }
 
+TEST(LineTest, OneLineFieldsRefuseLineBreaksTabsAndControls) {
+  EXPECT_TRUE(ValidateLine("STR 1234/KTKI/2026 \u00e9", "str_number", 64, true).ok());
+  EXPECT_TRUE(ValidateLine("", "str_number", 64, false).ok());
+  for (const char* bad : {"STR-1\nforged line", "STR-1\r", "a\u2028b", "a\u2029b"}) {
+    EXPECT_EQ(ValidateLine(bad, "str_number", 64, true).message(),
+              "str_number: must be one line (no line break)")
+        << bad;
+  }
+  EXPECT_EQ(ValidateLine("a\tb", "name", 64, true).message(), "name: contains a control character");
+  EXPECT_EQ(ValidateLine("esc\x1b[2J", "name", 64, true).message(),
+            "name: contains a control character");
+  EXPECT_EQ(ValidateLine("abc\xfe", "name", 64, true).message(), "name: not valid UTF-8");
+  EXPECT_EQ(ValidateLine(" ", "name", 64, true).message(), "name: required");
+}
+
 // --- Applicant ---------------------------------------------------------------------------------
 
 Applicant GoodApplicant() {

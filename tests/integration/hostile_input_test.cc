@@ -4,9 +4,12 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "common/ids.h"
 #include "common/sha256.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "loket/v1/appointment.grpc.pb.h"
+#include "loket/v1/task.grpc.pb.h"
 #include "tests/integration/fixture.h"
 
 namespace loket::itest {
@@ -48,6 +51,72 @@ TEST_F(HostileInputTest, AnExecutableCalledImagePngIsRefusedNamingTheField) {
   EXPECT_EQ(
       server_->Query(absl::StrCat("SELECT media_type FROM documents WHERE case_id = ", c.id())),
       "image/png");
+}
+
+TEST_F(HostileInputTest, UnknownTaskStateAndNegativePageSizesAreInvalidArguments) {
+  auto tasks = v1::TaskAdminService::NewStub(server_->channel());
+  v1::ListTasksRequest lt;
+  v1::ListTasksResponse lts;
+  lt.set_state(static_cast<v1::TaskState>(42));
+  grpc::Status s = tasks->ListTasks(Ctx(admin_).get(), lt, &lts);
+  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT) << s.error_message();
+  EXPECT_THAT(s.error_message(), HasSubstr("state: unknown value 42"));
+  lt.set_state(v1::TASK_STATE_UNSPECIFIED);
+  EXPECT_TRUE(tasks->ListTasks(Ctx(admin_).get(), lt, &lts).ok());
+  lt.set_page_size(-1);
+  s = tasks->ListTasks(Ctx(admin_).get(), lt, &lts);
+  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("page_size"));
+
+  v1::ListCasesRequest lc;
+  v1::ListCasesResponse lcs;
+  lc.set_page_size(-5);
+  s = cases().ListCases(Ctx(officer_).get(), lc, &lcs);
+  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("page_size"));
+
+  auto appointments = v1::AppointmentService::NewStub(server_->channel());
+  v1::ListAppointmentRequestsRequest la;
+  v1::ListAppointmentRequestsResponse las;
+  la.set_day("2026-03-25");
+  EXPECT_TRUE(appointments->ListAppointmentRequests(Ctx(officer_).get(), la, &las).ok());
+  la.set_page_size(-1);
+  s = appointments->ListAppointmentRequests(Ctx(officer_).get(), la, &las);
+  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT) << s.error_message();
+  EXPECT_THAT(s.error_message(), HasSubstr("page_size"));
+}
+
+TEST_F(HostileInputTest, PrincipalNamesAndOneLineFieldsRefuseLineBreaksAndControls) {
+  for (const char* name : {"Andi\nroot granted admin", "Andi\r", "Andi\tK", "Andi\x1b[31m"}) {
+    v1::CreatePrincipalRequest r;
+    r.set_request_id(NewUuid());
+    r.set_name(name);
+    r.set_role(v1::ROLE_OFFICER);
+    v1::Principal out;
+    grpc::Status s = server_->admin().CreatePrincipal(Ctx(admin_).get(), r, &out);
+    EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT) << name << ": " << s.error_message();
+    EXPECT_THAT(s.error_message(), HasSubstr("name: "));
+  }
+  EXPECT_EQ(server_->Query("SELECT count(*) FROM principals WHERE name LIKE 'Andi%'"), "0");
+  v1::CreatePrincipalRequest ok;
+  ok.set_request_id(NewUuid());
+  ok.set_name("Andi Kurniawan, S.Kom");
+  ok.set_role(v1::ROLE_OFFICER);
+  v1::Principal out;
+  EXPECT_TRUE(server_->admin().CreatePrincipal(Ctx(admin_).get(), ok, &out).ok());
+
+  for (auto edit : {+[](v1::SubmitApplicationRequest& r) { r.set_str_number("STR-1\nSTR-2"); },
+                    +[](v1::SubmitApplicationRequest& r) { r.set_str_number("STR-1\x07"); },
+                    +[](v1::SubmitApplicationRequest& r) { r.set_practice_place("A\r\nB"); }}) {
+    v1::SubmitApplicationRequest r = NurseApplication();
+    edit(r);
+    v1::Case c;
+    grpc::Status s = cases().SubmitApplication(Ctx(clinic_a_).get(), r, &c);
+    EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT) << s.error_message();
+    EXPECT_THAT(s.error_message(),
+                ::testing::AnyOf(HasSubstr("str_number: "), HasSubstr("practice_place: ")));
+  }
+  EXPECT_EQ(server_->Query("SELECT count(*) FROM cases WHERE str_number LIKE 'STR-1%'"), "0");
 }
 
 }  // namespace

@@ -376,6 +376,27 @@ TEST_F(QueueTest, SeatedTicketsGoToASeatedCounterWhileOneIsOpen) {
   EXPECT_EQ(Call("C4").id(), seated.ticket().id());
 }
 
+TEST_F(QueueTest, SeatedCounterCallsSeatedOrPriorityBeforeAnyWalkInWhateverTheRotation) {
+  server_->Query("UPDATE counters SET seated = true WHERE id = 'C4'");
+  v1::CheckInResponse walk = CheckIn(WalkIn("Andi Wijaya"));
+  v1::CheckInResponse elder = CheckIn(WalkIn("Lansia Satu", v1::PRIORITY_CLASS_ELDERLY));
+  // The rotation is due to call a walk-in (the walk-in lane holds the credit) ...
+  server_->Query("UPDATE queue_days SET credits = ARRAY[-6, 0, 6]::bigint[]");
+  // ... yet the seated counter calls the priority ticket.
+  EXPECT_EQ(Call("C4").id(), elder.ticket().id());
+  Finish(elder.ticket().id());
+  // A walk-in seated at the door comes before the walk-in who queued earlier, at a seated counter.
+  v1::CheckInRequest r = WalkIn("Ibu Hamil");
+  r.set_seated(true);
+  v1::CheckInResponse seated_walk = CheckIn(r);
+  v1::CheckInResponse walk2 = CheckIn(WalkIn("Budi Walk"));
+  EXPECT_EQ(Call("C4").id(), seated_walk.ticket().id());
+  EXPECT_EQ(Call("C3").id(), walk.ticket().id());  // an ordinary counter: the lane's order
+  Finish(seated_walk.ticket().id());
+  // Nobody seated or priority left: the seated counter serves walk-ins too.
+  EXPECT_EQ(Call("C4").id(), walk2.ticket().id());
+}
+
 TEST_F(QueueTest, TwoCountersCallingAtOnceNeverGetTheSameTicket) {
   constexpr int kTickets = 40;
   for (int i = 0; i < kTickets; ++i)
