@@ -36,6 +36,15 @@
 namespace loket::api {
 namespace {
 
+constexpr size_t kMaxStatusMessageBytes = 1024;
+
+// The first kMaxStatusMessageBytes of `m` (cut before a UTF-8 continuation byte) and a note.
+std::string CutStatusMessage(const std::string& m) {
+  size_t end = kMaxStatusMessageBytes;
+  while (end > 0 && (static_cast<unsigned char>(m[end]) & 0xc0) == 0x80) --end;
+  return absl::StrCat(m.substr(0, end), "… (message cut at ", end, " of ", m.size(), " bytes)");
+}
+
 // One structured line per RPC: method, code, latency. No payloads, so no personal data.
 class LogInterceptor final : public grpc::experimental::Interceptor {
  public:
@@ -46,6 +55,13 @@ class LogInterceptor final : public grpc::experimental::Interceptor {
     using grpc::experimental::InterceptionHookPoints;
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
       grpc::Status s = methods->GetSendStatus();
+      if (s.error_message().size() > kMaxStatusMessageBytes) {
+        // Values are quoted short (domain::QuoteValue); this is the net under any message that
+        // still grew, so the client reads the field's name and never "metadata size exceeds
+        // limit" (grpc-message travels in a header).
+        s = grpc::Status(s.error_code(), CutStatusMessage(s.error_message()), s.error_details());
+        methods->ModifySendStatus(s);
+      }
       double seconds = absl::ToDoubleSeconds(absl::Now() - start_);
       metrics_->RecordRpc(method_, static_cast<int>(s.error_code()), seconds);
       if (!log_) {

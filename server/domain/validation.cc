@@ -368,9 +368,9 @@ absl::Status ValidateDocument(std::string_view file_name, std::string_view media
     return FieldError("document.file_name", "must be a plain file name");
   }
   if (media_type != "application/pdf" && media_type != "image/jpeg" && media_type != "image/png") {
-    return FieldError(
-        "document.media_type",
-        absl::StrFormat("must be application/pdf, image/jpeg or image/png (got %s)", media_type));
+    return FieldError("document.media_type",
+                      absl::StrFormat("must be application/pdf, image/jpeg or image/png (got %s)",
+                                      QuoteValue(media_type)));
   }
   if (content.empty()) return FieldError("document.content", "empty");
   if (static_cast<int64_t>(content.size()) > kMaxDocumentBytes) {
@@ -397,6 +397,34 @@ absl::Status ValidateDocument(std::string_view file_name, std::string_view media
         absl::StrFormat("does not match the content (got %s, computed %s)", got, computed));
   }
   return absl::OkStatus();
+}
+
+std::string QuoteValue(std::string_view value) {
+  std::string out = "\"";
+  size_t characters = 0;
+  size_t i = 0;
+  while (i < value.size() && characters < kQuoteChars) {
+    const size_t start = i;
+    char32_t cp;
+    if (!DecodeUtf8(value, i, cp)) {
+      out += absl::StrFormat("\\x%02X", static_cast<unsigned char>(value[start]));
+      i = start + 1;
+    } else if (cp < 0x20 || cp == 0x7f || cp == '"' || cp == '\\') {
+      out += cp == '"' || cp == '\\' ? absl::StrFormat("\\%c", static_cast<char>(cp))
+                                     : absl::StrFormat("\\x%02X", static_cast<unsigned>(cp));
+    } else if (cp >= 0x80 && cp <= 0x9f) {
+      out += absl::StrFormat("\\u%04X", static_cast<unsigned>(cp));
+    } else {
+      out.append(value.substr(start, i - start));
+    }
+    ++characters;
+  }
+  out += "\"";
+  if (i < value.size()) {
+    out.insert(out.size() - 1, "\u2026");
+    out += absl::StrFormat(" (%d bytes)", value.size());
+  }
+  return out;
 }
 
 std::string MaskNik(std::string_view nik) {

@@ -58,6 +58,14 @@ inline constexpr int64_t kMaxDocumentBytes = 5 * 1024 * 1024;
 absl::Status ValidateDocument(std::string_view file_name, std::string_view media_type,
                               std::string_view content, std::string_view sha256_hex);
 
+// A caller's value as an error message may quote it: in double quotes, at most kQuoteChars
+// characters (cut on a character boundary), then "…" and the whole length in bytes; control
+// characters and bytes that are not UTF-8 are shown as \xNN. `"image/gif"`,
+// `"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA…" (7168 bytes)`. Every message that echoes a value goes
+// through here, so a 9 kB value cannot make the message itself too big for gRPC's headers.
+inline constexpr size_t kQuoteChars = 32;
+std::string QuoteValue(std::string_view value);
+
 // Log-safe forms: "6471**********01", "+62812*****789", "s***@example.com".
 std::string MaskNik(std::string_view nik);
 std::string MaskPhone(std::string_view phone);

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/ids.h"
 #include "common/sha256.h"
+#include "server/domain/validation.h"
 #include "server/store/idempotency.h"
 #include "server/store/pg.h"
 
@@ -147,7 +148,7 @@ absl::StatusOr<std::string> AuthRepository::CreatePrincipal(
   }
   return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     if (!clinic_id.empty() && tx.Exec(kClinicExists, m.actor.office_id, clinic_id).empty()) {
-      return absl::InvalidArgumentError(absl::StrCat("clinic_id: unknown clinic ", clinic_id));
+      return absl::InvalidArgumentError(absl::StrCat("clinic_id: unknown clinic ", domain::QuoteValue(clinic_id)));
     }
     std::optional<std::string> clinic, courier;
     if (!clinic_id.empty()) clinic = clinic_id;

@@ -307,7 +307,7 @@ absl::StatusOr<std::string> CaseRepository::Submit(const Mutation& m, NewApplica
         LoadPermitType(tx, m.actor.office_id, app.permit_type, permit_types_);
     if (!pt) {
       return absl::InvalidArgumentError(
-          absl::StrCat("permit_type: unknown permit type \"", app.permit_type, "\""));
+          absl::StrCat("permit_type: unknown permit type ", domain::QuoteValue(app.permit_type)));
     }
     absl::Status s = domain::ValidateApplicant(app.applicant, office->today);
     if (!s.ok()) return s;

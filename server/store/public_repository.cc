@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "server/domain/public_booking.h"
+#include "server/domain/validation.h"
 #include "server/store/idempotency.h"
 #include "server/store/pg.h"
 
@@ -101,7 +102,9 @@ absl::StatusOr<domain::Principal> PublicRepository::PublicPrincipal(const std::s
     return absl::OkStatus();
   });
   if (!s.ok()) return s;
-  if (!found) return absl::NotFoundError(absl::StrCat("office_id: no office ", office_id));
+  if (!found) {
+    return absl::NotFoundError(absl::StrCat("office_id: no office ", domain::QuoteValue(office_id)));
+  }
   principals_.Put(office_id, p);
   return p;
 }
@@ -110,7 +113,10 @@ absl::StatusOr<PublicOfficeRecord> PublicRepository::Office(const std::string& o
   PublicOfficeRecord out;
   absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
     absl::StatusOr<OfficeContext> office = LoadOffice(tx, office_id, clock_.Now(), offices_);
-    if (!office.ok()) return absl::NotFoundError(absl::StrCat("office_id: no office ", office_id));
+    if (!office.ok()) {
+      return absl::NotFoundError(
+          absl::StrCat("office_id: no office ", domain::QuoteValue(office_id)));
+    }
     out.id = office_id;
     out.name = office->name;
     out.utc_offset_minutes = office->utc_offset_minutes;

@@ -1,6 +1,7 @@
 #include "server/store/siber_stops.h"
 
 #include "absl/strings/str_cat.h"
+#include "server/domain/validation.h"
 #include "server/store/task_enqueue.h"
 
 namespace loket::store {
@@ -78,7 +79,7 @@ absl::StatusOr<OfficePlace> LoadOfficePlace(Tx& tx, const std::string& office_id
 absl::StatusOr<Place> LoadClinic(Tx& tx, const std::string& office_id,
                                  const std::string& clinic_id) {
   pqxx::result r = tx.Exec(kClinicPlace, office_id, clinic_id);
-  if (r.empty()) return absl::InvalidArgumentError("clinic_id: unknown clinic " + clinic_id);
+  if (r.empty()) return absl::InvalidArgumentError("clinic_id: unknown clinic " + domain::QuoteValue(clinic_id));
   if (r[0][2].is_null() || r[0][3].is_null()) {
     return absl::FailedPreconditionError(
         absl::StrCat("clinic ", clinic_id, " has no location; an administrator must set it"));

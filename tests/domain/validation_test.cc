@@ -402,8 +402,8 @@ TEST(DocumentTest, RejectsOtherMediaTypes) {
   for (const char* type : {"text/html", "application/PDF", "image/gif", ""}) {
     EXPECT_EQ(ValidateDocument("x.pdf", type, kPdf, kPdfSha).message(),
               std::string("document.media_type: must be application/pdf, image/jpeg or image/png "
-                          "(got ") +
-                  type + ")");
+                          "(got \"") +
+                  type + "\")");
   }
 }
 
@@ -418,6 +418,39 @@ TEST(DocumentTest, RejectsBadFileNames) {
             "document.file_name: 256 bytes is over the 255-byte limit");
   EXPECT_THAT(std::string(ValidateDocument("a\nb.pdf", "application/pdf", kPdf, kPdfSha).message()),
               StartsWith("document.file_name: "));
+}
+
+// --- Quoting values in messages ------------------------------------------------------------
+
+TEST(QuoteTest, ShortValuesAreQuotedWhole) {
+  EXPECT_EQ(QuoteValue("image/gif"), "\"image/gif\"");
+  EXPECT_EQ(QuoteValue(""), "\"\"");
+  EXPECT_EQ(QuoteValue(std::string(32, 'a')), "\"" + std::string(32, 'a') + "\"");
+}
+
+TEST(QuoteTest, LongValuesKeep32CharactersAndTheLength) {
+  EXPECT_EQ(QuoteValue(std::string(7168, 'A')),
+            "\"" + std::string(32, 'A') + "\u2026\" (7168 bytes)");
+  // Cut on a character boundary: 40 two-byte characters keep 32 of them (64 bytes).
+  std::string e;
+  for (int i = 0; i < 40; ++i) e += "\u00e9";
+  std::string kept;
+  for (int i = 0; i < 32; ++i) kept += "\u00e9";
+  EXPECT_EQ(QuoteValue(e), "\"" + kept + "\u2026\" (80 bytes)");
+}
+
+TEST(QuoteTest, ControlsQuotesAndBadBytesAreEscaped) {
+  EXPECT_EQ(QuoteValue("a\nb\"c\\"), "\"a\\x0Ab\\\"c\\\\\"");
+  EXPECT_EQ(QuoteValue("x\xff\xfe"), "\"x\\xFF\\xFE\"");
+  EXPECT_EQ(QuoteValue("nel\u0085"), "\"nel\\u0085\"");
+}
+
+TEST(QuoteTest, TheMediaTypeMessageQuotesAPrefixOfA7kBValue) {
+  const std::string huge = "image/" + std::string(7 * 1024, 'x');
+  const std::string m(ValidateDocument("x.pdf", huge, kPdf, kPdfSha).message());
+  EXPECT_EQ(m,
+            "document.media_type: must be application/pdf, image/jpeg or image/png (got \"image/" +
+                std::string(26, 'x') + "\u2026\" (7174 bytes))");
 }
 
 // --- Masks -------------------------------------------------------------------------------------

@@ -119,5 +119,42 @@ TEST_F(HostileInputTest, PrincipalNamesAndOneLineFieldsRefuseLineBreaksAndContro
   EXPECT_EQ(server_->Query("SELECT count(*) FROM cases WHERE str_number LIKE 'STR-1%'"), "0");
 }
 
+// A 9 kB bad value: the message names the field and quotes 32 characters of the value and its
+// length. Before, the whole value came back and from about 9 kB the client saw "metadata size
+// exceeds limit" (INTERNAL) instead.
+TEST_F(HostileInputTest, ANineKilobyteBadValueComesBackAsAShortQuoteNamingTheField) {
+  const std::string huge = "image/" + std::string(9 * 1024, 'x');
+  const std::string quoted = "\"image/" + std::string(26, 'x') + "\u2026\" (9222 bytes)";
+  v1::Case c = SubmitAsClinicA();
+  v1::AttachDocumentRequest r = Document(c.id(), "KTP");
+  r.set_media_type(huge);
+  v1::Case out;
+  grpc::Status s = cases().AttachDocument(Ctx(clinic_a_).get(), r, &out);
+  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT) << s.error_message().substr(0, 200);
+  EXPECT_THAT(s.error_message(), HasSubstr("document.media_type: "));
+  EXPECT_THAT(s.error_message(), HasSubstr(quoted));
+  EXPECT_LT(s.error_message().size(), 200u);
+
+  // A permit type nobody has: the store's message quotes it the same way.
+  v1::SubmitApplicationRequest app = NurseApplication();
+  app.set_permit_type(huge);
+  s = cases().SubmitApplication(Ctx(clinic_a_).get(), app, &out);
+  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT) << s.error_message().substr(0, 200);
+  EXPECT_THAT(s.error_message(), HasSubstr("permit_type: unknown permit type " + quoted));
+  EXPECT_LT(s.error_message().size(), 200u);
+
+  // A principal for an unknown clinic.
+  v1::CreatePrincipalRequest pr;
+  pr.set_request_id(NewUuid());
+  pr.set_name("Klinik Palsu");
+  pr.set_role(v1::ROLE_CLINIC);
+  pr.set_clinic_id("pkm-" + std::string(40, 'z'));
+  v1::Principal made;
+  s = server_->admin().CreatePrincipal(Ctx(admin_).get(), pr, &made);
+  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_EQ(s.error_message(),
+            "clinic_id: unknown clinic \"pkm-" + std::string(28, 'z') + "\u2026\" (44 bytes)");
+}
+
 }  // namespace
 }  // namespace loket::itest
