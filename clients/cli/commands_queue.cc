@@ -35,6 +35,12 @@ std::string LaneName(v1::Lane l) {
   return absl::AsciiStrToLower(n.substr(std::string("LANE_").size()));
 }
 
+// "~12 min", or "wait unknown" while no counter has a measured service time.
+std::string WaitText(const v1::Ticket& t) {
+  if (!t.has_estimated_wait_minutes()) return "wait unknown";
+  return absl::StrCat("~", t.estimated_wait_minutes(), " min");
+}
+
 std::string FormatTicket(const v1::Ticket& t) {
   std::string line =
       absl::StrFormat("%-6s #%-5d %-11s %-8s %-12s %s", t.label(), t.id(), LaneName(t.lane()),
@@ -45,7 +51,7 @@ std::string FormatTicket(const v1::Ticket& t) {
                     t.counter_id());
   }
   if (t.state() == v1::TICKET_STATE_WAITING) {
-    absl::StrAppend(&line, "  ", t.calls_ahead(), " ahead, ~", t.estimated_wait_minutes(), " min");
+    absl::StrAppend(&line, "  ", t.calls_ahead(), " ahead, ", WaitText(t));
   }
   return line + "\n";
 }
@@ -93,8 +99,8 @@ int CheckIn(const Invocation& in, v1::CheckInRequest req) {
   if (!status.ok()) return in.ServerError(status);
   std::string human = FormatVisit(reply.visit());
   if (reply.has_ticket()) {
-    absl::StrAppend(&human, "Ticket ", reply.ticket().label(), " (#", reply.ticket().id(),
-                    "), about ", reply.ticket().estimated_wait_minutes(), " min.\n");
+    absl::StrAppend(&human, "Ticket ", reply.ticket().label(), " (#", reply.ticket().id(), "), ",
+                    reply.ticket().calls_ahead(), " ahead, ", WaitText(reply.ticket()), ".\n");
   } else {
     std::vector<std::string> alt;
     for (int a : reply.alternatives()) {
@@ -269,8 +275,11 @@ std::string FormatBoard(const v1::QueueBoard& b) {
   absl::StrAppend(&s, "\nBERIKUTNYA / NEXT\n");
   if (b.next().empty()) absl::StrAppend(&s, "  -\n");
   for (const auto& t : b.next()) {
-    absl::StrAppend(&s, absl::StrFormat("  %-6s ~%d min%s%s\n", t.label(),
-                                        t.estimated_wait_minutes(), t.seated() ? "  [duduk]" : "",
+    absl::StrAppend(&s, absl::StrFormat("  %-6s %s%s%s\n", t.label(),
+                                        t.has_estimated_wait_minutes()
+                                            ? absl::StrCat("~", t.estimated_wait_minutes(), " min")
+                                            : "?",
+                                        t.seated() ? "  [duduk]" : "",
                                         t.counter_id().empty() ? "" : "  -> " + t.counter_id()));
   }
   absl::StrAppend(

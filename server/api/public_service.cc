@@ -495,8 +495,8 @@ absl::StatusOr<v1::QueuePosition> PublicServiceImpl::PositionOf(
     p.set_ticket(t.label);
     p.set_state(t.state);
     p.set_calls_ahead(t.state == "waiting" ? std::max(t.calls_ahead, 0) : 0);
-    p.set_estimated_wait_minutes(t.state == "waiting" && t.calls_ahead >= 0
-                                     ? static_cast<int32_t>(absl::ToInt64Minutes(t.estimated_wait))
+    p.set_estimated_wait_minutes(t.state == "waiting" && t.calls_ahead >= 0 && t.estimated_wait
+                                     ? domain::WaitMinutes(*t.estimated_wait)
                                      : -1);
     if (t.state == "called") p.set_counter(t.counter_name.empty() ? t.counter_id : t.counter_name);
     p.set_updated_at(FormatUtc(d_.clock.Now()));

@@ -47,7 +47,9 @@ v1::Ticket ToProto(const store::TicketRecord& t) {
   if (t.finished_at) p.set_finished_at(FormatUtc(*t.finished_at));
   p.set_etag(absl::StrCat(t.version));
   p.set_calls_ahead(t.calls_ahead);
-  p.set_estimated_wait_minutes(t.calls_ahead < 0 ? 0 : Minutes(t.estimated_wait));
+  if (t.calls_ahead >= 0 && t.estimated_wait) {
+    p.set_estimated_wait_minutes(domain::WaitMinutes(*t.estimated_wait));
+  }
   return p;
 }
 

@@ -254,4 +254,35 @@ absl::Duration EstimateWait(int calls_ahead, int open_counters, absl::Duration m
   return mean_service * ((calls_ahead + counters - 1) / counters);
 }
 
+std::optional<absl::Duration> MedianService(std::vector<absl::Duration> samples) {
+  samples.erase(std::remove_if(samples.begin(), samples.end(),
+                               [](absl::Duration d) { return d < kMinServiceSample; }),
+                samples.end());
+  if (samples.empty()) return std::nullopt;
+  std::sort(samples.begin(), samples.end());
+  const size_t n = samples.size();
+  if (n % 2 == 1) return samples[n / 2];
+  return (samples[n / 2 - 1] + samples[n / 2]) / 2;
+}
+
+std::optional<absl::Duration> EstimateWaitMeasured(
+    int calls_ahead, const std::vector<std::optional<absl::Duration>>& counter_medians) {
+  double rate = 0;  // tickets per second, over the counters with a history
+  int known = 0;
+  for (const auto& m : counter_medians) {
+    if (!m || *m <= absl::ZeroDuration()) continue;
+    rate += 1 / absl::ToDoubleSeconds(*m);
+    ++known;
+  }
+  if (calls_ahead <= 0) return absl::ZeroDuration();  // next: no wait for others
+  if (known == 0) return std::nullopt;
+  const absl::Duration round = absl::Seconds(known / rate);  // the harmonic mean
+  return EstimateWait(calls_ahead, static_cast<int>(counter_medians.size()), round);
+}
+
+int WaitMinutes(absl::Duration wait) {
+  if (wait <= absl::ZeroDuration()) return 0;
+  return static_cast<int>(absl::ToInt64Minutes(absl::Ceil(wait, absl::Minutes(1))));
+}
+
 }  // namespace loket::domain

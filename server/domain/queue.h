@@ -111,6 +111,31 @@ std::vector<Lane> InterleaveOrder(LaneCredits credits, const LaneWeights& weight
 // Estimated wait: the calls ahead shared by the open counters, each taking `mean_service`.
 absl::Duration EstimateWait(int calls_ahead, int open_counters, absl::Duration mean_service);
 
+// How many recent finished tickets make a service time's rolling median, and how far back they
+// may go.
+inline constexpr int kServiceSamples = 20;
+inline constexpr int kServiceHistoryDays = 14;
+
+// A ticket finished sooner than this after its call was no service (a mis-click, a visitor who
+// only asked the way): it is left out of the measured times.
+inline constexpr absl::Duration kMinServiceSample = absl::Minutes(1);
+
+// The median of `samples` (a counter's recent finished tickets of one service, called to
+// finished), leaving out those shorter than kMinServiceSample; nullopt when none is left.
+std::optional<absl::Duration> MedianService(std::vector<absl::Duration> samples);
+
+// The wait from measured service times: `calls_ahead` calls shared by the open counters that may
+// serve the ticket, one entry per counter with its median service time for the ticket's service
+// (nullopt: no history there). The counters are served in rounds (ceil(calls / counters)), each
+// round lasting the harmonic mean of the known medians. Nullopt (unknown) when no counter has a
+// history or none is open; zero when nobody is ahead (also without history). Never negative.
+std::optional<absl::Duration> EstimateWaitMeasured(
+    int calls_ahead, const std::vector<std::optional<absl::Duration>>& counter_medians);
+
+// Whole minutes to show for a wait, rounded up (a wait of 20 s is "1 min", never "0 min" with
+// people ahead); 0 for zero or a negative duration.
+int WaitMinutes(absl::Duration wait);
+
 }  // namespace loket::domain
 
 #endif  // LOKET_SERVER_DOMAIN_QUEUE_H_

@@ -7,6 +7,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "common/status_macros.h"
 #include "server/domain/validation.h"
 #include "server/store/appointment_seats.h"
@@ -203,14 +204,21 @@ constexpr Statement kTransfer{
     "queue_transfer",
     "UPDATE tickets SET state = 'waiting', counter_id = $2, version = version + 1"
     " WHERE id = $1 AND state = 'called'"};
-// Mean time at a counter over the day's last 20 finished tickets.
-constexpr Statement kMeanService{
-    "queue_mean_service",
-    "SELECT coalesce(extract(epoch FROM avg(finished_at - called_at)), 0)::float8 FROM ("
-    " SELECT finished_at, called_at FROM tickets WHERE office_id = $1 AND day = $2::date"
-    " AND state = 'done' AND called_at IS NOT NULL ORDER BY finished_at DESC LIMIT 20) d"};
-
-constexpr absl::Duration kDefaultService = absl::Minutes(8);
+// Measured service times: each counter's last $3 finished tickets per service over the last $4
+// days up to $2 (called to finished, in seconds); domain::MedianService makes them medians.
+constexpr Statement kServiceSamples{
+    "queue_service_samples",
+    "SELECT counter_id, service, secs FROM ("
+    " SELECT counter_id, service, extract(epoch FROM finished_at - called_at)::float8 AS secs,"
+    "  row_number() OVER (PARTITION BY counter_id, service ORDER BY finished_at DESC) AS n"
+    " FROM tickets WHERE office_id = $1 AND state = 'done' AND counter_id IS NOT NULL"
+    " AND called_at IS NOT NULL AND finished_at > called_at"
+    " AND day > $2::date - $4::int AND day <= $2::date) d WHERE n <= $3"};
+// The counters open on the day and the services each serves (empty: all).
+constexpr Statement kOpenCounterServices{
+    "queue_open_counter_services",
+    "SELECT c.id, array_to_string(c.services, ',') FROM counters c WHERE c.office_id = $1"
+    " AND" LOKET_COUNTER_OPEN("c", "$2::date") " ORDER BY c.id"};
 
 std::string Ts(absl::Time t) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%E6S+00:00", t, absl::UTCTimeZone());
@@ -338,9 +346,32 @@ absl::StatusOr<CounterRow> LoadCounter(Tx& tx, const std::string& office_id, con
 struct Forecast {
   std::vector<TicketRecord> order;
   std::array<int, domain::kLaneCount> waiting = {0, 0, 0};
-  absl::Duration mean_service = kDefaultService;
+  absl::Duration mean_service = absl::ZeroDuration();  // the office's median; zero: no history
   int open_counters = 0;
 };
+
+// Measured service times per open counter: the median for each service it served recently and
+// over all its services (the fallback for a service it has no history of).
+struct CounterPace {
+  std::vector<std::string> services;  // empty: all
+  std::map<std::string, absl::Duration> by_service;
+  std::optional<absl::Duration> overall;
+};
+
+// The medians of each open counter for `service`, as EstimateWaitMeasured takes them.
+std::vector<std::optional<absl::Duration>> MediansFor(const std::vector<CounterPace>& counters,
+                                                      const std::string& service) {
+  std::vector<std::optional<absl::Duration>> out;
+  for (const auto& c : counters) {
+    if (!c.services.empty() &&
+        std::find(c.services.begin(), c.services.end(), service) == c.services.end()) {
+      continue;
+    }
+    auto it = c.by_service.find(service);
+    out.push_back(it != c.by_service.end() ? std::optional(it->second) : c.overall);
+  }
+  return out;
+}
 
 Forecast LoadForecast(Tx& tx, const std::string& office_id, const std::string& day,
                       const domain::LaneWeights& weights) {
@@ -356,14 +387,35 @@ Forecast LoadForecast(Tx& tx, const std::string& office_id, const std::string& d
   if (!c.empty()) {
     for (int i = 0; i < domain::kLaneCount; ++i) credits.c[i] = c[0][i].as<int64_t>();
   }
-  double mean = tx.Exec(kMeanService, office_id, day)[0][0].as<double>();
-  if (mean > 0) f.mean_service = absl::Seconds(mean);
-  for (const auto& row : tx.Exec(kCounters, office_id, day)) f.open_counters += row[3].as<bool>();
+  std::map<std::string, std::map<std::string, std::vector<absl::Duration>>> samples;
+  std::map<std::string, std::vector<absl::Duration>> all_of_counter;
+  std::vector<absl::Duration> all;
+  for (const auto& row : tx.Exec(kServiceSamples, office_id, day, domain::kServiceSamples,
+                                 domain::kServiceHistoryDays)) {
+    absl::Duration d = absl::Seconds(row[2].as<double>());
+    samples[row[0].as<std::string>()][row[1].as<std::string>()].push_back(d);
+    all_of_counter[row[0].as<std::string>()].push_back(d);
+    all.push_back(d);
+  }
+  f.mean_service = domain::MedianService(all).value_or(absl::ZeroDuration());
+  std::vector<CounterPace> counters;
+  for (const auto& row : tx.Exec(kOpenCounterServices, office_id, day)) {
+    CounterPace c;
+    const std::string id = row[0].as<std::string>();
+    const std::string services = row[1].as<std::string>();
+    if (!services.empty()) c.services = absl::StrSplit(services, ',');
+    for (const auto& [service, ds] : samples[id]) {
+      if (auto m = domain::MedianService(ds)) c.by_service[service] = *m;
+    }
+    c.overall = domain::MedianService(all_of_counter[id]);
+    counters.push_back(std::move(c));
+  }
+  f.open_counters = static_cast<int>(counters.size());
   std::array<size_t, domain::kLaneCount> next = {0, 0, 0};
   for (Lane l : domain::InterleaveOrder(credits, weights, f.waiting)) {
     TicketRecord t = lanes[static_cast<int>(l)][next[static_cast<int>(l)]++];
     t.calls_ahead = static_cast<int>(f.order.size());
-    t.estimated_wait = domain::EstimateWait(t.calls_ahead, f.open_counters, f.mean_service);
+    t.estimated_wait = domain::EstimateWaitMeasured(t.calls_ahead, MediansFor(counters, t.service));
     f.order.push_back(std::move(t));
   }
   return f;

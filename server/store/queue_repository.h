@@ -51,9 +51,11 @@ struct TicketRecord {
   std::optional<absl::Time> called_at;
   std::optional<absl::Time> finished_at;
   int64_t version = 0;
-  // Waiting tickets: calls before this one and the wait they mean; -1 otherwise.
+  // Waiting tickets: calls before this one; -1 otherwise. The wait they mean, from measured
+  // service times per counter and service (domain::EstimateWaitMeasured); nullopt: unknown (no
+  // history yet, or not waiting).
   int calls_ahead = -1;
-  absl::Duration estimated_wait = absl::ZeroDuration();
+  std::optional<absl::Duration> estimated_wait;
 };
 
 struct VisitRecord {
@@ -132,7 +134,7 @@ struct BoardRecord {
   std::vector<CounterBoard> counters;
   std::vector<TicketRecord> next;  // waiting tickets in the order they are expected to be called
   std::array<int, domain::kLaneCount> waiting = {0, 0, 0};
-  absl::Duration mean_service = absl::ZeroDuration();
+  absl::Duration mean_service = absl::ZeroDuration();  // recent median; zero: no history
 };
 
 using CheckInEncoder = std::function<std::string(const CheckInOutcome&)>;

@@ -217,5 +217,39 @@ TEST(QueueWaitTest, CallsAheadFollowTheInterleaving) {
   EXPECT_EQ(EstimateWait(3, 0, absl::Minutes(8)), absl::Minutes(24));
 }
 
+TEST(QueueWaitTest, MedianServiceIgnoresNonsenseAndOutliers) {
+  EXPECT_FALSE(MedianService({}).has_value());
+  EXPECT_FALSE(MedianService({absl::ZeroDuration(), absl::Seconds(-30)}).has_value());
+  // Tickets finished within seconds (mis-clicks) are no service: left out, and alone, unknown.
+  EXPECT_FALSE(MedianService({absl::Seconds(5), absl::Seconds(20)}).has_value());
+  EXPECT_EQ(MedianService({absl::Seconds(2), absl::Minutes(7), absl::Minutes(9), absl::Minutes(8)}),
+            absl::Minutes(8));
+  EXPECT_EQ(
+      MedianService({absl::Minutes(4), absl::Minutes(6), absl::Minutes(10), absl::Minutes(40)}),
+      absl::Minutes(8));
+  // One long case does not make the counter look slow.
+  EXPECT_EQ(MedianService({absl::Minutes(5), absl::Minutes(6), absl::Minutes(90)}),
+            absl::Minutes(6));
+}
+
+TEST(QueueWaitTest, MeasuredEstimateIsUnknownWithoutHistoryAndNeverImplausible) {
+  // No counter has served this service yet: unknown, not "0 minutes".
+  EXPECT_FALSE(EstimateWaitMeasured(12, {std::nullopt, std::nullopt}).has_value());
+  EXPECT_FALSE(EstimateWaitMeasured(3, {}).has_value());
+  // Nobody ahead: no wait.
+  EXPECT_EQ(EstimateWaitMeasured(0, {absl::Minutes(8)}), absl::ZeroDuration());
+  EXPECT_EQ(EstimateWaitMeasured(-1, {absl::Minutes(8)}), absl::ZeroDuration());
+  EXPECT_EQ(EstimateWaitMeasured(0, {std::nullopt}), absl::ZeroDuration());
+  // 12 ahead at two counters of 6 minutes each: 6 rounds of 6 minutes, not "about 1 minute".
+  EXPECT_EQ(EstimateWaitMeasured(12, {absl::Minutes(6), absl::Minutes(6)}), absl::Minutes(36));
+  // A counter without history still serves; it counts at the others' pace.
+  EXPECT_EQ(EstimateWaitMeasured(12, {absl::Minutes(6), std::nullopt}), absl::Minutes(36));
+  // Counters of 4 and 12 minutes: harmonic mean 6.
+  EXPECT_EQ(EstimateWaitMeasured(4, {absl::Minutes(4), absl::Minutes(12)}), absl::Minutes(12));
+  EXPECT_EQ(WaitMinutes(absl::Seconds(20)), 1);
+  EXPECT_EQ(WaitMinutes(absl::Minutes(8)), 8);
+  EXPECT_EQ(WaitMinutes(absl::Seconds(-90)), 0);
+}
+
 }  // namespace
 }  // namespace loket::domain

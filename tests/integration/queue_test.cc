@@ -222,32 +222,59 @@ TEST_F(QueueTest, PriorityServedWithinItsBoundWhileWalkInsStillProgress) {
   EXPECT_GT(std::count(last_p, lanes.rend(), "W"), 0);
 }
 
-TEST_F(QueueTest, EstimatedWaitFollowsTheInterleavingAndOpenCounters) {
-  for (int i = 0; i < 3; ++i)
+TEST_F(QueueTest, EstimatedWaitFollowsTheInterleavingAndMeasuredServiceTimes) {
+  for (int i = 0; i < 4; ++i)
     CheckIn(WalkIn(absl::StrCat("Walk In ", std::string(1, char('A' + i)))));
   v1::CheckInResponse p = CheckIn(WalkIn("Lansia Satu", v1::PRIORITY_CLASS_ELDERLY));
   EXPECT_EQ(p.ticket().calls_ahead(), 0);
+  EXPECT_TRUE(p.ticket().has_estimated_wait_minutes());  // next: no wait, history or not
   EXPECT_EQ(p.ticket().estimated_wait_minutes(), 0);
-  v1::ListTicketsRequest req;
-  req.set_state(v1::TICKET_STATE_WAITING);
-  v1::ListTicketsResponse list;
-  ASSERT_TRUE(queue_->ListTickets(Ctx(counter_).get(), req, &list).ok());
-  ASSERT_EQ(list.tickets_size(), 4);
-  std::map<std::string, int> ahead;
-  for (const auto& t : list.tickets()) ahead[t.label()] = t.calls_ahead();
-  EXPECT_EQ(ahead["P-001"], 0);
-  EXPECT_EQ(ahead["W-001"], 1);
-  EXPECT_EQ(ahead["W-003"], 3);
+  auto waiting = [&] {
+    v1::ListTicketsRequest req;
+    req.set_state(v1::TICKET_STATE_WAITING);
+    v1::ListTicketsResponse list;
+    EXPECT_TRUE(queue_->ListTickets(Ctx(counter_).get(), req, &list).ok());
+    std::map<std::string, v1::Ticket> out;
+    for (const auto& t : list.tickets()) out[t.label()] = t;
+    return out;
+  };
+  std::map<std::string, v1::Ticket> w = waiting();
+  ASSERT_EQ(w.size(), 5u);
+  EXPECT_EQ(w["P-001"].calls_ahead(), 0);
+  EXPECT_EQ(w["W-001"].calls_ahead(), 1);
+  EXPECT_EQ(w["W-004"].calls_ahead(), 4);
+  // Nobody has been served yet: the wait is unknown, not "about 0 minutes".
+  EXPECT_FALSE(w["W-004"].has_estimated_wait_minutes());
+  EXPECT_EQ(w["P-001"].estimated_wait_minutes(), 0);
+  // A mis-click (finished within seconds) measures nothing.
+  v1::Ticket first = Call("C1");
+  server_->clock().Advance(absl::Seconds(5));
+  Finish(first.id());
+  EXPECT_FALSE(waiting()["W-004"].has_estimated_wait_minutes());
+  // C1 serves a visitor in 6 minutes; C2 one in 12. Harmonic mean 8 minutes a call.
+  v1::Ticket a = Call("C1");
+  v1::Ticket b = Call("C2");
+  server_->clock().Advance(absl::Minutes(6));
+  Finish(a.id());
+  server_->clock().Advance(absl::Minutes(6));
+  Finish(b.id());
   v1::GetTicketRequest g;
-  g.set_ticket_id(list.tickets(2).id());  // W-003
-  v1::Ticket w3;
-  ASSERT_TRUE(queue_->GetTicket(Ctx(counter_).get(), g, &w3).ok());
-  EXPECT_EQ(w3.label(), "W-003");
-  // 3 calls ahead, 4 open counters, 8 minutes each (no finished ticket yet): one round.
-  EXPECT_EQ(w3.estimated_wait_minutes(), 8);
+  g.set_ticket_id(w["W-004"].id());
+  v1::Ticket w4;
+  ASSERT_TRUE(queue_->GetTicket(Ctx(counter_).get(), g, &w4).ok());
+  // W-003 and W-004 wait, W-004 one call ahead; 4 open counters (C3, C4 without history count
+  // at the others' pace): one round of 8 minutes.
+  EXPECT_EQ(w4.calls_ahead(), 1);
+  ASSERT_TRUE(w4.has_estimated_wait_minutes());
+  EXPECT_EQ(w4.estimated_wait_minutes(), 8);
+  // Only C1 open: one call ahead at C1's own 6 minutes, never less than a call takes.
   server_->Query("UPDATE counters SET open = false WHERE id IN ('C2', 'C3', 'C4')");
-  ASSERT_TRUE(queue_->GetTicket(Ctx(counter_).get(), g, &w3).ok());
-  EXPECT_EQ(w3.estimated_wait_minutes(), 24);
+  ASSERT_TRUE(queue_->GetTicket(Ctx(counter_).get(), g, &w4).ok());
+  EXPECT_EQ(w4.estimated_wait_minutes(), 6);
+  // A counter that only serves another permit type does not shorten this wait.
+  server_->Query("UPDATE counters SET open = true, services = '{SIUP}' WHERE id = 'C2'");
+  ASSERT_TRUE(queue_->GetTicket(Ctx(counter_).get(), g, &w4).ok());
+  EXPECT_EQ(w4.estimated_wait_minutes(), 6);
 }
 
 TEST_F(QueueTest, FailedScreeningRecordsTheVisitAndOffersSiberOrOnline) {

@@ -89,6 +89,7 @@ export const counterCatalog: Catalog = {
     "lane.UNSPECIFIED": "—",
     "ticket.number": "Nomor antrean",
     "ticket.ahead": "{n} panggilan sebelum Anda (± {min} menit)",
+    "ticket.aheadNoWait": "{n} panggilan sebelum Anda",
     "ticket.note": "Harap menunggu sampai nomor Anda dipanggil.",
   },
   en: {
@@ -178,6 +179,7 @@ export const counterCatalog: Catalog = {
     "lane.UNSPECIFIED": "—",
     "ticket.number": "Queue number",
     "ticket.ahead": "{n} calls before you (about {min} min)",
+    "ticket.aheadNoWait": "{n} calls before you",
     "ticket.note": "Please wait until your number is called.",
   },
 };

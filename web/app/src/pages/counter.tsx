@@ -298,7 +298,7 @@ export default function CounterPage() {
                         {w.seated ? ` · ${t("counter.seated")}` : ""}
                       </td>
                       <td>{w.callsAhead >= 0 ? w.callsAhead : "—"}</td>
-                      <td>{w.callsAhead >= 0 ? t("counter.minutes", { n: w.estimatedWaitMinutes }) : "—"}</td>
+                      <td>{w.callsAhead >= 0 && w.estimatedWaitMinutes !== undefined ? t("counter.minutes", { n: w.estimatedWaitMinutes }) : "—"}</td>
                       <td>{w.counterId ? counterName(w.counterId) : "—"}</td>
                     </tr>
                   ))}

@@ -16,7 +16,9 @@ export function TicketSlip({ ticket, t, serviceName }: { ticket: Ticket; t: T; s
       <p class="ticket-slip__service">{serviceName || ticket.service}</p>
       {ticket.state === TicketState.WAITING && ticket.callsAhead >= 0 ? (
         <p class="ticket-slip__wait">
-          {t("ticket.ahead", { n: ticket.callsAhead, min: ticket.estimatedWaitMinutes })}
+          {ticket.estimatedWaitMinutes === undefined
+            ? t("ticket.aheadNoWait", { n: ticket.callsAhead })
+            : t("ticket.ahead", { n: ticket.callsAhead, min: ticket.estimatedWaitMinutes })}
         </p>
       ) : null}
       <p class="ticket-slip__time">
