@@ -170,6 +170,22 @@ int Fail(const Invocation& in) {
   return StopReply(in, status, reply, "failed; it is planned again");
 }
 
+int CancelStop(const Invocation& in) {
+  absl::StatusOr<int64_t> id = in.IdArg(0);
+  if (!id.ok()) return in.UsageError(id.status().message());
+  absl::StatusOr<std::string> rid = in.RequestId();
+  if (!rid.ok()) return in.UsageError(rid.status().message());
+  v1::CancelStopRequest req;
+  req.set_request_id(*rid);
+  req.set_stop_id(*id);
+  req.set_reason(in.args().Get("reason"));
+  v1::Stop reply;
+  auto stub = NewStub(in);
+  grpc::Status status = in.session().Call(
+      [&](grpc::ClientContext& ctx) { return stub->CancelStop(&ctx, req, &reply); });
+  return StopReply(in, status, reply, "cancelled; the case's history keeps the reason");
+}
+
 int Stops(const Invocation& in) {
   v1::ListStopsRequest req;
   req.set_day(in.args().Get("day"));
@@ -191,6 +207,19 @@ int Stops(const Invocation& in) {
       [&](grpc::ClientContext& ctx) { return stub->ListStops(&ctx, req, &reply); });
   if (!status.ok()) return in.ServerError(status);
   int offset = reply.plan().utc_offset_minutes();
+  if (req.case_id() != 0 && req.day().empty()) {
+    // A case's stops may be on several days: name each stop's day.
+    std::string out = absl::StrCat("Stops of case ", req.case_id(), ":\n");
+    for (const auto& s : reply.stops()) {
+      absl::StrAppend(
+          &out, s.day(), " ", FormatStopLine(s, offset),
+          s.courier_name().empty() ? "" : absl::StrCat("  [courier ", s.courier_name(), "]"),
+          s.cancel_reason().empty() ? "" : absl::StrCat("  [cancelled: ", s.cancel_reason(), "]"),
+          "\n");
+    }
+    if (reply.stops().empty()) absl::StrAppend(&out, "No stops.\n");
+    return in.Reply(reply, out);
+  }
   std::string out = FormatPlan(reply.plan());
   int64_t courier = -1;
   for (const auto& s : reply.stops()) {
@@ -343,6 +372,9 @@ std::vector<Command> CourierCommands() {
        "the stop could not be done; it is planned again", Fail},
       {"office stops", "[--day YYYY-MM-DD] [--state S] [--case ID]",
        "SIBER stops of a day by courier, with the plan's state", Stops},
+      {"office cancel-stop", "STOP --reason TEXT [--request-id UUID]",
+       "take a courier's stop (and the other end of its bundle) off the list, with a reason",
+       CancelStop},
       {"office plan", "[--day YYYY-MM-DD] [--request-id UUID]",
        "ask the router for a fresh plan of the day now", Plan},
       {"office custody", "CASE", "who held a case's paper originals and permit, and when", Custody},

@@ -154,9 +154,15 @@ grpc::Status CaseServiceImpl::DoTransition(grpc::ServerContext* ctx, const char*
   if (req->new_paper() && t != Transition::kRequestRevision) {
     return grpc::Status(grpc::INVALID_ARGUMENT, "new_paper: only when requesting a revision");
   }
+  if (req->has_collector() && t != Transition::kMarkCollected) {
+    return grpc::Status(grpc::INVALID_ARGUMENT, "collector: only when marking a permit collected");
+  }
+  domain::Collector collector{req->collector().name(), req->collector().id_document_type(),
+                              req->collector().id_document_number()};
   return DecodeInto(
       cases_.Transition(MakeMutation(*ctx, req->request_id(), method, p), req->case_id(), expected,
-                        t, req->note(), EncodeCase(), req->new_paper()),
+                        t, req->note(), EncodeCase(), req->new_paper(),
+                        req->has_collector() ? &collector : nullptr),
       resp);
 }
 
@@ -235,6 +241,12 @@ grpc::Status CaseServiceImpl::WatchCase(grpc::ServerContext* ctx, const v1::Watc
   // Polling the append-only event log keeps replicas stateless: any replica can serve any watcher.
   int64_t after = req->after_event_id();
   while (!ctx->IsCancelled()) {
+    // A revoked token, or a principal whose role or scope changed, ends the stream within the
+    // token cache period, as a new call would be refused.
+    if (absl::Status still = auth_.Recheck(*ctx, "CaseService.WatchCase", p);
+        !still.ok() && !absl::IsUnavailable(still)) {
+      return ToGrpcStatus(still);
+    }
     absl::StatusOr<std::vector<store::CaseEventRecord>> events =
         cases_.History(p, req->case_id(), after);
     if (!events.ok()) {

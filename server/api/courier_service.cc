@@ -48,6 +48,7 @@ v1::Stop ToProto(const store::StopRecord& s) {
   p.set_receiver_name(s.receiver_name);
   p.set_proof_sha256(s.proof_sha256);
   p.set_failure_reason(s.failure_reason);
+  p.set_cancel_reason(s.cancel_reason);
   p.set_etag(absl::StrCat(s.version));
   p.set_permit_type(s.permit_type);
   p.set_permit_name(s.permit_name);
@@ -154,6 +155,15 @@ grpc::Status CourierServiceImpl::FailStop(grpc::ServerContext* ctx, const v1::Fa
   return DecodeInto(siber_.Fail(MakeMutation(*ctx, req->request_id(), "CourierService.FailStop", p),
                                 req->stop_id(), reason, req->note(), EncodeStop()),
                     resp);
+}
+
+grpc::Status CourierServiceImpl::CancelStop(grpc::ServerContext* ctx,
+                                            const v1::CancelStopRequest* req, v1::Stop* resp) {
+  LOKET_AUTHORIZE(p, ctx, "CourierService.CancelStop");
+  return DecodeInto(
+      siber_.Cancel(MakeMutation(*ctx, req->request_id(), "CourierService.CancelStop", p),
+                    req->stop_id(), req->reason(), EncodeStop()),
+      resp);
 }
 
 grpc::Status CourierServiceImpl::ListStops(grpc::ServerContext* ctx,

@@ -23,6 +23,8 @@ class CourierServiceImpl final : public v1::CourierService::Service {
                            v1::Stop* resp) override;
   grpc::Status FailStop(grpc::ServerContext* ctx, const v1::FailStopRequest* req,
                         v1::Stop* resp) override;
+  grpc::Status CancelStop(grpc::ServerContext* ctx, const v1::CancelStopRequest* req,
+                          v1::Stop* resp) override;
   grpc::Status ListStops(grpc::ServerContext* ctx, const v1::ListStopsRequest* req,
                          v1::ListStopsResponse* resp) override;
   grpc::Status PlanDay(grpc::ServerContext* ctx, const v1::PlanDayRequest* req,

@@ -314,7 +314,12 @@ absl::Status ApplyTransition(Case& c, Transition t, const TransitionInput& in) {
       break;
 
     case Transition::kMarkCollected:
+      if (in.collector == nullptr || in.collector->name.empty()) {
+        return absl::InvalidArgumentError(
+            "collector: who collects the permit and the identity document they show");
+      }
       next.state = CaseState::kCollected;
+      next.collected_by = *in.collector;
       break;
 
     case Transition::kMarkDelivered:
@@ -362,6 +367,75 @@ std::string MaskName(std::string_view name) {
     rest.remove_prefix(end == std::string_view::npos ? rest.size() : end);
   }
   return absl::StrJoin(words, " ");
+}
+
+absl::StatusOr<std::string> NormalizeHandoverName(std::string_view name, std::string_view field) {
+  auto error = [&](std::string_view what) {
+    return absl::InvalidArgumentError(std::string(field) + ": " + std::string(what));
+  };
+  const std::string_view trimmed = TrimSpaces(name);
+  if (trimmed.empty()) return error("required");
+  if (trimmed.size() > 400) return error("at most 100 characters");
+  if (absl::Status s = ValidateText(trimmed, field, 400, true); !s.ok()) return s;
+  std::string out;
+  size_t characters = 0;
+  bool letter = false;
+  bool blank = false;
+  for (size_t i = 0; i < trimmed.size(); ++i) {
+    const unsigned char b = static_cast<unsigned char>(trimmed[i]);
+    if (b == '\n' || b == '\r' || b == '\v' || b == '\f') return error("one line, no line breaks");
+    if (b == ' ' || b == '\t') {
+      blank = true;
+      continue;
+    }
+    if (blank) {
+      out.push_back(' ');
+      ++characters;
+      blank = false;
+    }
+    out.push_back(static_cast<char>(b));
+    if ((b & 0xC0) != 0x80) ++characters;  // count code points, not bytes
+    if (b >= 0x80 || absl::ascii_isalpha(b)) letter = true;
+  }
+  if (!letter) return error("needs a name");
+  if (characters > 100) return error("at most 100 characters");
+  return out;
+}
+
+absl::StatusOr<Collector> NormalizeCollector(const Collector& c) {
+  Collector out;
+  absl::StatusOr<std::string> name = NormalizeHandoverName(c.name, "collector.name");
+  if (!name.ok()) return name.status();
+  out.name = *std::move(name);
+  out.id_document_type = absl::AsciiStrToUpper(std::string(TrimSpaces(c.id_document_type)));
+  static constexpr std::string_view kTypes[] = {"KTP", "SIM", "PASPOR", "KITAS"};
+  if (std::find(std::begin(kTypes), std::end(kTypes), out.id_document_type) == std::end(kTypes)) {
+    return absl::InvalidArgumentError("collector.id_document_type: one of KTP, SIM, PASPOR, KITAS");
+  }
+  std::string number;
+  for (char ch : TrimSpaces(c.id_document_number)) {
+    if (ch == ' ') continue;
+    number.push_back(absl::ascii_toupper(static_cast<unsigned char>(ch)));
+  }
+  if (out.id_document_type == "KTP") {
+    if (number.size() != 16 || number.find_first_not_of("0123456789") != std::string::npos) {
+      return absl::InvalidArgumentError("collector.id_document_number: a KTP number is 16 digits");
+    }
+  } else if (number.size() < 5 || number.size() > 20 ||
+             number.find_first_not_of("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-") !=
+                 std::string::npos) {
+    return absl::InvalidArgumentError(
+        "collector.id_document_number: 5 to 20 letters, digits or dashes");
+  }
+  out.id_document_number = std::move(number);
+  return out;
+}
+
+std::string DescribeCollector(const Collector& c) {
+  if (c.name.empty()) return "";
+  std::string_view n = c.id_document_number;
+  std::string tail(n.size() > 4 ? n.substr(n.size() - 4) : n);
+  return c.name + ", " + c.id_document_type + " \u2022\u2022\u2022\u2022" + tail;
 }
 
 }  // namespace loket::domain

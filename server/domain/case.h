@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "server/domain/principal.h"
@@ -80,6 +81,27 @@ struct PermitType {
   std::vector<RequiredDocument> required_documents;
 };
 
+// Who took an issued permit at the counter, and the identity document they showed.
+struct Collector {
+  std::string name;
+  std::string id_document_type;  // KTP, SIM, PASPOR or KITAS
+  std::string id_document_number;
+};
+
+// The name of a person who hands over or receives a bundle or a permit, as people write it at a
+// hospital desk: "Ns. Herlina (TU RSUD)", "dr. A'an Setiawan, Sp.PD". Trims and collapses blanks;
+// refuses only what cannot be a name: invalid UTF-8, control characters and line breaks, no letter
+// at all, more than 100 characters. INVALID_ARGUMENT names `field`.
+absl::StatusOr<std::string> NormalizeHandoverName(std::string_view name, std::string_view field);
+
+// Validates and normalises a collector (field names "collector.name", ...): the document type is
+// upper-cased and must be one of KTP, SIM, PASPOR, KITAS; a KTP number is the 16-digit NIK, the
+// others 5 to 20 letters, digits or dashes.
+absl::StatusOr<Collector> NormalizeCollector(const Collector& c);
+
+// "Ns. Herlina (TU RSUD), KTP ••••0001": for the history and for every reader, the number masked.
+std::string DescribeCollector(const Collector& c);
+
 struct Case {
   int64_t id = 0;
   std::string office_id;
@@ -103,6 +125,7 @@ struct Case {
   std::vector<std::string> attached_document_codes;  // codes of documents on file
   // Anyone holding it may follow the case's state (PublicService.TrackCase); set at creation.
   std::string tracking_code;
+  Collector collected_by;  // set by kMarkCollected
 };
 
 // The named transitions of DESIGN.md section 5.
@@ -121,12 +144,13 @@ enum class Transition {
 std::string_view TransitionName(Transition t);  // "Approve", "RequestRevision", ...
 
 struct TransitionInput {
-  absl::CivilDay today;             // in the office's calendar
-  const WorkingCalendar* calendar;  // required; not owned
-  const PermitType* permit_type;    // required for kApprove; not owned
-  std::string note;                 // reason or note
-  std::string permit_number;        // kIssue
-  std::string verification_code;    // kIssue
+  absl::CivilDay today;                  // in the office's calendar
+  const WorkingCalendar* calendar;       // required; not owned
+  const PermitType* permit_type;         // required for kApprove; not owned
+  std::string note;                      // reason or note
+  std::string permit_number;             // kIssue
+  std::string verification_code;         // kIssue
+  const Collector* collector = nullptr;  // kMarkCollected: required, normalised; not owned
 };
 
 // Applies `t` to `c`. Returns FailedPreconditionError naming the current state when `t` is not

@@ -35,6 +35,34 @@ std::optional<StopState> StopStateFromName(std::string_view s) {
   }
   return std::nullopt;
 }
+absl::Status CheckPaperPickup(int64_t case_id, std::string_view state) {
+  if (state == "SUBMITTED" || state == "VERIFYING" || state == "REVISION_REQUESTED") {
+    return absl::OkStatus();
+  }
+  std::string why =
+      (state == "ISSUED" || state == "COLLECTED" || state == "DELIVERED" || state == "APPROVED")
+          ? "its papers are at the office already; no courier is sent for them"
+          : "it needs no papers any more";
+  return absl::FailedPreconditionError(
+      absl::StrCat("case ", case_id, " is ", std::string(state), ": ", why));
+}
+
+absl::Status CheckCourierReport(int64_t stop_id, StopKind kind, StopState state,
+                                absl::CivilDay stop_day, absl::CivilDay today, bool confirming) {
+  if (stop_day > today) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("stop ", stop_id, " is on ", absl::FormatCivilTime(stop_day), ", not today (",
+                     absl::FormatCivilTime(today), "); report it on its day"));
+  }
+  if (confirming && (kind == StopKind::kPickup || kind == StopKind::kDelivery) &&
+      state != StopState::kArrived) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "stop ", stop_id, " is ", std::string(StopStateName(state)),
+        ": say you are there first (`loket courier arrive ", stop_id, "`), then confirm"));
+  }
+  return absl::OkStatus();
+}
+
 bool CourierTakes(StopKind k) { return k == StopKind::kPickup || k == StopKind::kCollect; }
 
 absl::StatusOr<StopWindow> NextStopWindow(absl::Time now, int utc_offset_minutes,

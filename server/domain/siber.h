@@ -27,6 +27,18 @@ std::optional<StopState> StopStateFromName(std::string_view s);
 // True for pickup and collect: the courier takes the bundle; false: the courier hands it over.
 bool CourierTakes(StopKind k);
 
+// Whether a courier may be sent for a case's paper originals (a failed screening at the door
+// redirected to SIBER): only while the office is still examining them (SUBMITTED, VERIFYING,
+// REVISION_REQUESTED). An issued or collected case's papers are at the office already; a closed
+// case needs none. FAILED_PRECONDITION names the state. `state` is CaseStateName's text.
+absl::Status CheckPaperPickup(int64_t case_id, std::string_view state);
+
+// A courier's report at a stop (`confirming`: the hand-over; else arriving) is refused with
+// FAILED_PRECONDITION before the stop's day, and a pickup or delivery (at a clinic's door) is
+// confirmed only after the courier said they arrived there, so the office knows they were there.
+absl::Status CheckCourierReport(int64_t stop_id, StopKind kind, StopState state,
+                                absl::CivilDay stop_day, absl::CivilDay today, bool confirming);
+
 // Opening hours of a place on its working days, in minutes after local midnight.
 struct DailyHours {
   int opens = 8 * 60;

@@ -36,7 +36,8 @@ constexpr Statement kPermitDocs{
   " coalesce(clinic_id, ''), practice_place, str_number, sla_days, sla_started_on::text,"         \
   " sla_paused_days, sla_paused_since::text, revision_reason, decision_note,"                     \
   " coalesce(permit_number, ''), coalesce(verification_code, ''), issued_on::text,"               \
-  " created_at::text, updated_at::text, applicant_language, tracking_code"
+  " created_at::text, updated_at::text, applicant_language, tracking_code, collected_by,"         \
+  " collected_id_type, collected_id_number"
 
 constexpr Statement kLoadCase{"case_load",
                               "SELECT " LOKET_CASE_COLUMNS " FROM cases WHERE id = $1"};
@@ -72,6 +73,10 @@ constexpr Statement kUpdateCase{
     " revision_reason = $8, decision_note = $9, permit_number = $10, verification_code = $11,"
     " issued_on = $12::date, updated_at = now()"
     " WHERE id = $1 AND version = $2 RETURNING version, updated_at::text"};
+constexpr Statement kSetCollector{
+    "case_set_collector",
+    "UPDATE cases SET collected_by = $2, collected_id_type = $3, collected_id_number = $4"
+    " WHERE id = $1"};
 constexpr Statement kTouchCase{
     "case_touch",
     "UPDATE cases SET version = version + 1, updated_at = now() WHERE id = $1 AND version = $2"
@@ -175,6 +180,8 @@ CaseView CaseFromRow(const pqxx::row& row) {
   v.updated_at = ParseTimestamp(row[25].as<std::string>());
   c.applicant.language = row[26].as<std::string>();
   c.tracking_code = row[27].as<std::string>();
+  c.collected_by = {row[28].as<std::string>(), row[29].as<std::string>(),
+                    row[30].as<std::string>()};
   return v;
 }
 
@@ -324,6 +331,14 @@ absl::StatusOr<std::string> CaseRepository::Submit(const Mutation& m, NewApplica
     c.office_id = m.actor.office_id;
     c.permit_type = pt->code;
     if (m.actor.role == domain::Role::kClinic) {
+      // Partner clinics file their health workers' permits, which SIBER's couriers carry; any
+      // other permit is applied for online like everyone else's.
+      if (!pt->health_worker) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "permit_type: ", pt->code, " (", pt->name,
+            ") is not a health worker's permit; partner clinics file only those (SIBER), "
+            "others are applied for online or at the counter"));
+      }
       c.channel = domain::Channel::kClinic;
       c.clinic_id = m.actor.clinic_id;
     } else if (app.channel == domain::Channel::kClinic) {
@@ -494,10 +509,18 @@ absl::StatusOr<std::string> CaseRepository::AttachDocument(const Mutation& m, in
 absl::StatusOr<std::string> CaseRepository::Transition(const Mutation& m, int64_t case_id,
                                                        std::optional<int64_t> expected_version,
                                                        domain::Transition t, std::string note,
-                                                       const CaseEncoder& encode, bool new_paper) {
+                                                       const CaseEncoder& encode, bool new_paper,
+                                                       const domain::Collector* collector) {
+  // A missing collector is the domain's to refuse, after it checked the state.
+  std::optional<domain::Collector> who;
+  if (t == domain::Transition::kMarkCollected && collector != nullptr) {
+    absl::StatusOr<domain::Collector> normal = domain::NormalizeCollector(*collector);
+    if (!normal.ok()) return normal.status();
+    who = *std::move(normal);
+  }
   return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     absl::StatusOr<CaseView> v =
-        TransitionInTx(tx, m, case_id, expected_version, t, note, new_paper);
+        TransitionInTx(tx, m, case_id, expected_version, t, note, new_paper, who ? &*who : nullptr);
     if (!v.ok()) return v.status();
     return encode(*v);
   });
@@ -506,7 +529,8 @@ absl::StatusOr<std::string> CaseRepository::Transition(const Mutation& m, int64_
 absl::StatusOr<CaseView> CaseRepository::TransitionInTx(Tx& tx, const Mutation& m, int64_t case_id,
                                                         std::optional<int64_t> expected_version,
                                                         domain::Transition t,
-                                                        const std::string& note, bool new_paper) {
+                                                        const std::string& note, bool new_paper,
+                                                        const domain::Collector* collector) {
   absl::StatusOr<CaseView> v = LoadVisibleCase(tx, m.actor, case_id);
   if (!v.ok()) return v.status();
   domain::Case& c = v->c;
@@ -524,6 +548,7 @@ absl::StatusOr<CaseView> CaseRepository::TransitionInTx(Tx& tx, const Mutation& 
     c.attached_document_codes.push_back(row[0].as<std::string>());
   }
   domain::TransitionInput in{office->today, &office->calendar, &*pt, note, "", ""};
+  in.collector = collector;
   if (t == domain::Transition::kIssue && c.state == CaseState::kApproved) {
     // The counter row stays locked until commit, so numbers are gapless: a rolled-back issue
     // gives its number back.
@@ -549,15 +574,29 @@ absl::StatusOr<CaseView> CaseRepository::TransitionInTx(Tx& tx, const Mutation& 
   v->updated_at = ParseTimestamp(r[0][1].as<std::string>());
   std::string event_note = note;
   if (t == domain::Transition::kIssue) event_note = "permit " + c.permit_number;
+  if (t == domain::Transition::kMarkCollected) {
+    tx.Exec(kSetCollector, case_id, c.collected_by.name, c.collected_by.id_document_type,
+            c.collected_by.id_document_number);
+    event_note = absl::StrCat("collected by ", domain::DescribeCollector(c.collected_by),
+                              note.empty() ? "" : "; ", note);
+  }
   AppendEvent(tx, m, case_id, domain::TransitionName(t), from, c.state, event_note);
   EnqueueNotifications(tx, encode_notification_, clock_, policy_, *office, c,
                        domain::TransitionName(t), pt->name, v->sla.due);
-  if (c.channel == domain::Channel::kClinic) {
+  if (c.channel == domain::Channel::kClinic && pt->health_worker) {  // SIBER carries its paper
     absl::Status siber = OnClinicCaseChange(tx, clock_.Now(), *office, c, from, {}, new_paper);
     if (!siber.ok()) return siber;
   }
   v->documents = LoadDocuments(tx, case_id);
   return *v;
+}
+
+void CaseRepository::RecordEventInTx(Tx& tx, const Mutation& m, int64_t case_id,
+                                     std::string_view action, const std::string& note) {
+  pqxx::result r = tx.Exec(kLoadCase, case_id);
+  if (r.empty()) return;
+  CaseState state = CaseFromRow(r[0]).c.state;
+  AppendEvent(tx, m, case_id, action, state, state, note);
 }
 
 absl::StatusOr<std::vector<CaseEventRecord>> CaseRepository::History(

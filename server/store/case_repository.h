@@ -160,7 +160,8 @@ class CaseRepository {
   absl::StatusOr<std::string> Transition(const Mutation& m, int64_t case_id,
                                          std::optional<int64_t> expected_version,
                                          domain::Transition t, std::string note,
-                                         const CaseEncoder& encode, bool new_paper = false);
+                                         const CaseEncoder& encode, bool new_paper = false,
+                                         const domain::Collector* collector = nullptr);
 
   // Get inside another repository's transaction (without documents and notifications).
   absl::StatusOr<CaseView> GetInTx(Tx& tx, const domain::Principal& viewer, int64_t case_id);
@@ -170,7 +171,13 @@ class CaseRepository {
   absl::StatusOr<CaseView> TransitionInTx(Tx& tx, const Mutation& m, int64_t case_id,
                                           std::optional<int64_t> expected_version,
                                           domain::Transition t, const std::string& note,
-                                          bool new_paper = false);
+                                          bool new_paper = false,
+                                          const domain::Collector* collector = nullptr);
+
+  // Writes an event that changes no state (e.g. "CancelStop") into the case's history, inside
+  // another repository's transaction.
+  void RecordEventInTx(Tx& tx, const Mutation& m, int64_t case_id, std::string_view action,
+                       const std::string& note);
 
   // Events of a visible case with id > after_event_id, oldest first.
   absl::StatusOr<std::vector<CaseEventRecord>> History(const domain::Principal& viewer,

@@ -27,7 +27,8 @@ using domain::StopState;
   " s.planned_at::text, s.arrived_at::text, s.completed_at::text, s.receiver_name,"         \
   " s.proof_sha256, s.failure_reason, s.version, c.permit_type, pt.name, c.applicant_name," \
   " coalesce(c.permit_number, ''), s.office_id, coalesce(s.announced_start::text, ''),"     \
-  " c.applicant_phone, c.applicant_language, coalesce(cl.phone, ''), s.near_sent"
+  " c.applicant_phone, c.applicant_language, coalesce(cl.phone, ''), s.near_sent,"          \
+  " s.cancel_reason"
 #define LOKET_STOP_FROM                                                             \
   " FROM stops s JOIN cases c ON c.id = s.case_id"                                  \
   " JOIN permit_types pt ON pt.office_id = c.office_id AND pt.code = c.permit_type" \
@@ -78,6 +79,10 @@ constexpr Statement kCancelStop{
     "siber_cancel_stop",
     "UPDATE stops SET state = 'cancelled', version = version + 1, updated_at = now()"
     " WHERE id = $1 AND state IN ('pending', 'planned')"};
+constexpr Statement kCancelByOfficer{
+    "siber_cancel_by_officer",
+    "UPDATE stops SET state = 'cancelled', cancel_reason = $2, version = version + 1,"
+    " updated_at = now() WHERE id = $1 AND state IN ('pending', 'planned', 'arrived')"};
 constexpr Statement kReturnToOffice{
     "siber_return_to_office",
     "INSERT INTO stops (office_id, case_id, day, kind, item, place, address, latitude, longitude,"
@@ -122,8 +127,6 @@ constexpr Statement kUnplanStop{
     "UPDATE stops SET state = 'pending', sequence = NULL, planned_at = NULL,"
     " courier_id = CASE WHEN $2 THEN courier_id ELSE NULL END, version = version + 1,"
     " updated_at = now() WHERE id = $1 AND state IN ('pending', 'planned')"};
-constexpr Statement kAnnounce{"siber_announce",
-                              "UPDATE stops SET announced_start = $2::timestamptz WHERE id = $1"};
 // Work of earlier days that nobody began moves to the day being planned, at the same clock times:
 // both ends of a pair move together, and a pair with either end begun stays where it was.
 constexpr Statement kCarryOver{
@@ -229,6 +232,7 @@ StopRow StopFromRow(const pqxx::row& row) {
   out.applicant_language = row[33].as<std::string>();
   out.clinic_phone = row[34].as<std::string>();
   out.near_sent = row[35].as<bool>();
+  s.cancel_reason = row[36].as<std::string>();
   return out;
 }
 
@@ -330,24 +334,97 @@ DayPlanRecord LoadDayPlan(Tx& tx, const std::string& office_id, absl::CivilDay d
 
 namespace {
 
+// Who is told about a visit and what they were told last: the clinic's contacts, the courier's
+// name and phone (the courier who will come: `courier_id`), the window last announced.
+constexpr Statement kVisitContacts{
+    "siber_visit_contacts",
+    "SELECT coalesce(cl.name, s.place), coalesce(cl.phone, ''), coalesce(cl.email, ''),"
+    " coalesce(co.name, ''), coalesce(co.phone, ''), coalesce(s.announced_end::text, '')"
+    " FROM stops s LEFT JOIN clinics cl ON cl.office_id = s.office_id AND cl.id = s.clinic_id"
+    " LEFT JOIN couriers co ON co.principal_id = $2 WHERE s.id = $1"};
+constexpr Statement kAnnounceVisit{
+    "siber_announce_visit",
+    "UPDATE stops SET announced_start = $2::timestamptz, announced_end = $3::timestamptz"
+    " WHERE id = $1"};
+
+struct VisitFacts {
+  domain::VisitContacts to;
+  std::string courier_name;
+  std::string courier_phone;
+  std::optional<absl::Time> announced_end;
+};
+
+VisitFacts LoadVisitFacts(Tx& tx, const StopRow& s, int64_t courier_id) {
+  VisitFacts f;
+  f.to.clinic_id = s.r.clinic_id;
+  f.to.applicant_name = s.r.applicant_name;
+  f.to.applicant_phone = s.applicant_phone;
+  f.to.applicant_language = s.applicant_language;
+  pqxx::result r = tx.Exec(kVisitContacts, s.r.id, courier_id);
+  if (r.empty()) return f;
+  f.to.clinic_name = r[0][0].as<std::string>();
+  f.to.clinic_phone = r[0][1].as<std::string>();
+  f.to.clinic_email = r[0][2].as<std::string>();
+  f.courier_name = r[0][3].as<std::string>();
+  f.courier_phone = r[0][4].as<std::string>();
+  std::string end = r[0][5].as<std::string>();
+  if (!end.empty()) f.announced_end = ParseTimestamp(end);
+  return f;
+}
+
+// The day, the window in office time and the courier of a visit, as the templates want them.
+std::map<std::string, std::string> VisitParams(const StopRow& s, const VisitFacts& f,
+                                               absl::Time from, absl::Time until,
+                                               int utc_offset_minutes) {
+  return {{"date", s.r.day},
+          {"window", absl::StrCat(LocalClock(from, utc_offset_minutes), "-",
+                                  LocalClock(until, utc_offset_minutes), " ",
+                                  domain::OfficeZoneName(utc_offset_minutes))},
+          {"courier", f.courier_name.empty() ? "-" : f.courier_name},
+          {"courier_phone", f.courier_phone.empty() ? "-" : f.courier_phone}};
+}
+
+void SendVisitMessages(Tx& tx, const NotificationEncoder& encode,
+                       const domain::NotificationPolicy& policy, const OfficeContext& office,
+                       absl::Time now, const StopRow& s, const domain::VisitContacts& to,
+                       const std::string& template_id, std::map<std::string, std::string> params) {
+  params["case_id"] = absl::StrCat(s.r.case_id);
+  params["permit_name"] = s.r.permit_name;
+  for (domain::Notification& n :
+       domain::CourierVisitNotifications(to, s.r.case_id, template_id, std::move(params))) {
+    EnqueueNotificationInTx(tx, encode, policy,
+                            {s.office_id, office.name, office.utc_offset_minutes}, now,
+                            std::move(n));
+  }
+}
+
+// Messages about a stop to the clinic at it (never the health worker whose papers they are) or,
+// for a place that is not a clinic, the applicant.
 void NotifyPlace(Tx& tx, const NotificationEncoder& encode,
                  const domain::NotificationPolicy& policy, const OfficeContext& office,
                  absl::Time now, const StopRow& s, const std::string& template_id,
                  std::map<std::string, std::string> params) {
-  domain::Notification n;
-  n.case_id = s.r.case_id;
-  n.channel = domain::NotificationChannel::kWebhook;
-  bool to_clinic = !s.clinic_phone.empty();
-  n.address = to_clinic ? s.clinic_phone : s.applicant_phone;
-  n.recipient_name = to_clinic ? s.r.place : s.r.applicant_name;
-  n.language = to_clinic ? "id" : s.applicant_language;
-  n.template_id = template_id;
-  params["name"] = n.recipient_name;
-  params["case_id"] = absl::StrCat(s.r.case_id);
-  params["permit_name"] = s.r.permit_name;
-  n.params = std::move(params);
-  EnqueueNotificationInTx(tx, encode, policy, {s.office_id, office.name, office.utc_offset_minutes},
-                          now, std::move(n));
+  VisitFacts f = LoadVisitFacts(tx, s, s.r.courier_id);
+  SendVisitMessages(tx, encode, policy, office, now, s, f.to, template_id, std::move(params));
+}
+
+// A planned visit (pickup or delivery) at `from`-`until` by `courier_id`: the clinic hears the
+// day, the window and the courier once, and again only when the window moved by more than the
+// margin (domain::ShouldAnnounceVisit); what it was told is kept on the stop.
+void AnnounceVisit(Tx& tx, const NotificationEncoder& encode,
+                   const domain::NotificationPolicy& policy, const OfficeContext& office,
+                   absl::Time now, const StopRow& s, int64_t courier_id, absl::Time from,
+                   absl::Time until, const std::string& template_id) {
+  VisitFacts f = LoadVisitFacts(tx, s, courier_id);
+  std::optional<domain::VisitWindow> told;
+  if (s.announced_start) {
+    told = domain::VisitWindow{*s.announced_start,
+                               f.announced_end.value_or(*s.announced_start + absl::Hours(1))};
+  }
+  if (!domain::ShouldAnnounceVisit(told, {from, until})) return;
+  SendVisitMessages(tx, encode, policy, office, now, s, f.to, template_id,
+                    VisitParams(s, f, from, until, office.utc_offset_minutes));
+  tx.Exec(kAnnounceVisit, s.r.id, Ts(from), Ts(until));
 }
 
 // After a courier finishes a stop: the next clinic on the route hears that the courier is near.
@@ -399,6 +476,12 @@ absl::StatusOr<std::string> SiberRepository::Arrive(const Mutation& m, int64_t s
     if (!s.ok()) return s.status();
     absl::Status ok = NeedState(s->r, {StopState::kPlanned}, "arrive at");
     if (!ok.ok()) return ok;
+    absl::StatusOr<OfficeContext> office =
+        LoadOffice(tx, m.actor.office_id, clock_.Now(), offices_);
+    if (!office.ok()) return office.status();
+    ok = domain::CheckCourierReport(stop_id, s->r.kind, s->r.state, ParseDay(s->r.day),
+                                    office->today, /*confirming=*/false);
+    if (!ok.ok()) return ok;
     absl::Time now = clock_.Now();
     tx.Exec(kArrive, stop_id, Ts(now));
     // Where the courier is changed: a plan computed before this is not applied.
@@ -415,7 +498,7 @@ absl::StatusOr<std::string> SiberRepository::Confirm(const Mutation& m, int64_t 
                                                      const std::string& proof_media_type,
                                                      const std::string& proof_content) {
   absl::StatusOr<std::string> receiver =
-      domain::NormalizePersonName(receiver_name, "receiver_name");
+      domain::NormalizeHandoverName(receiver_name, "receiver_name");
   if (!receiver.ok()) return receiver.status();
   std::string proof = absl::AsciiStrToLower(proof_sha256);
   if (proof.size() != 64 || proof.find_first_not_of("0123456789abcdef") != std::string::npos) {
@@ -434,13 +517,16 @@ absl::StatusOr<std::string> SiberRepository::Confirm(const Mutation& m, int64_t 
     }
     absl::Status ok = NeedState(stop, {StopState::kPlanned, StopState::kArrived}, "confirm");
     if (!ok.ok()) return ok;
+    absl::StatusOr<OfficeContext> office =
+        LoadOffice(tx, m.actor.office_id, clock_.Now(), offices_);
+    if (!office.ok()) return office.status();
+    ok = domain::CheckCourierReport(stop_id, stop.kind, stop.state, ParseDay(stop.day),
+                                    office->today, /*confirming=*/true);
+    if (!ok.ok()) return ok;
     if (!taking) {
       absl::Status taken = NeedTaken(tx, stop, m.actor.office_id);
       if (!taken.ok()) return taken;
     }
-    absl::StatusOr<OfficeContext> office =
-        LoadOffice(tx, m.actor.office_id, clock_.Now(), offices_);
-    if (!office.ok()) return office.status();
     absl::Time now = clock_.Now();
     tx.Exec(kComplete, stop_id, Ts(now), *receiver, proof);
     if (!proof_content.empty()) {
@@ -468,10 +554,9 @@ absl::StatusOr<std::string> SiberRepository::Confirm(const Mutation& m, int64_t 
         StopRow delivery = StopFromRow(p[0]);
         absl::Time at = delivery.r.planned_at.value_or(delivery.r.window_start);
         auto [from, until] = AnnouncedWindow(delivery.r, at);
-        NotifyPlace(tx, encode_notification_, policy_, *office, now, delivery,
-                    "courier.delivery_planned",
-                    {{"window", absl::StrCat(LocalClock(from, office->utc_offset_minutes), "-",
-                                             LocalClock(until, office->utc_offset_minutes))}});
+        AnnounceVisit(tx, encode_notification_, policy_, *office, now, delivery,
+                      delivery.r.courier_id != 0 ? delivery.r.courier_id : stop.courier_id, from,
+                      until, "courier.delivery_planned");
       }
     }
     NotifyNextStop(tx, encode_notification_, policy_, *office, now, *s);
@@ -504,13 +589,16 @@ absl::StatusOr<std::string> SiberRepository::Fail(const Mutation& m, int64_t sto
     }
     absl::Status ok = NeedState(stop, {StopState::kPlanned, StopState::kArrived}, "fail");
     if (!ok.ok()) return ok;
+    absl::StatusOr<OfficeContext> office =
+        LoadOffice(tx, m.actor.office_id, clock_.Now(), offices_);
+    if (!office.ok()) return office.status();
+    ok = domain::CheckCourierReport(stop_id, stop.kind, stop.state, ParseDay(stop.day),
+                                    office->today, /*confirming=*/false);
+    if (!ok.ok()) return ok;
     if (stop.kind == StopKind::kDelivery) {
       absl::Status taken = NeedTaken(tx, stop, m.actor.office_id);
       if (!taken.ok()) return taken;
     }
-    absl::StatusOr<OfficeContext> office =
-        LoadOffice(tx, m.actor.office_id, clock_.Now(), offices_);
-    if (!office.ok()) return office.status();
     absl::Time now = clock_.Now();
     tx.Exec(kFail, stop_id, Ts(now), note.empty() ? reason : absl::StrCat(reason, ": ", note));
     // Try again on the next working day, with a fresh pair.
@@ -552,6 +640,53 @@ absl::StatusOr<std::string> SiberRepository::Fail(const Mutation& m, int64_t sto
     if (!again.ok()) return again.status();
     ReplanDayInTx(tx, m.actor.office_id, ParseDay(stop.day));
     NotifyNextStop(tx, encode_notification_, policy_, *office, now, *s);
+    pqxx::result r = tx.Exec(kStopForUpdate, stop_id, m.actor.office_id);
+    return encode(ForViewer(m.actor, StopFromRow(r[0]).r));
+  });
+}
+
+absl::StatusOr<std::string> SiberRepository::Cancel(const Mutation& m, int64_t stop_id,
+                                                    const std::string& reason,
+                                                    const StopEncoder& encode) {
+  const std::string why(absl::StripAsciiWhitespace(reason));
+  if (why.empty()) return absl::InvalidArgumentError("reason: required (why the stop is cancelled)");
+  if (why.find_first_of("\r\n") != std::string::npos) {
+    return absl::InvalidArgumentError("reason: one line, no line breaks");
+  }
+  if (absl::Status text = domain::ValidateText(why, "reason", 500, true); !text.ok()) return text;
+  return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
+    absl::StatusOr<StopRow> s = LoadOwnStop(tx, m.actor, stop_id);
+    if (!s.ok()) return s.status();
+    const StopRecord& stop = s->r;
+    absl::Status ok =
+        NeedState(stop, {StopState::kPending, StopState::kPlanned, StopState::kArrived}, "cancel");
+    if (!ok.ok()) return ok;
+    std::optional<StopRow> partner;
+    if (stop.partner_id != 0) {
+      pqxx::result p = tx.Exec(kStopForUpdate, stop.partner_id, m.actor.office_id);
+      if (!p.empty()) partner = StopFromRow(p[0]);
+    }
+    // The handing end of a bundle a courier already took (or one on board since an earlier day):
+    // cancelling it would strand the bundle with the courier.
+    bool on_board = !domain::CourierTakes(stop.kind) &&
+                    (stop.partner_id == 0 || (partner && partner->r.state == StopState::kDone));
+    if (on_board) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "stop ", stop_id, ": courier ", stop.courier_name.empty() ? "-" : stop.courier_name,
+          " holds the ", stop.item,
+          "; it is handed over or reported failed, not cancelled"));
+    }
+    tx.Exec(kCancelByOfficer, stop_id, why);
+    std::set<std::string> days = {stop.day};
+    if (partner) {
+      tx.Exec(kCancelByOfficer, partner->r.id, why);
+      days.insert(partner->r.day);
+    }
+    cases_.RecordEventInTx(
+        tx, m, stop.case_id, "CancelStop",
+        absl::StrCat("stop ", stop_id, " (", std::string(domain::StopKindName(stop.kind)), " of ",
+                     stop.item, ", ", stop.day, "): ", why));
+    for (const std::string& d : days) ReplanDayInTx(tx, m.actor.office_id, ParseDay(d));
     pqxx::result r = tx.Exec(kStopForUpdate, stop_id, m.actor.office_id);
     return encode(ForViewer(m.actor, StopFromRow(r[0]).r));
   });
@@ -815,14 +950,10 @@ absl::Status SiberRepository::ApplyRoutePlan(const std::string& office_id, int64
         StopRow& s = it->second;
         bool at_clinic = s.r.kind == StopKind::kPickup || s.r.kind == StopKind::kDelivery;
         auto [from, until] = AnnouncedWindow(s.r, at);
-        bool moved =
-            !s.announced_start || absl::AbsDuration(*s.announced_start - from) >= absl::Minutes(30);
         // Deliveries are announced when the permit leaves the office (ConfirmStop of the collect).
-        if (at_clinic && s.r.kind == StopKind::kPickup && moved) {
-          NotifyPlace(tx, encode_notification_, policy_, *office, now, s, "courier.pickup_planned",
-                      {{"window", absl::StrCat(LocalClock(from, office->utc_offset_minutes), "-",
-                                               LocalClock(until, office->utc_offset_minutes))}});
-          tx.Exec(kAnnounce, s.r.id, Ts(from));
+        if (at_clinic && s.r.kind == StopKind::kPickup) {
+          AnnounceVisit(tx, encode_notification_, policy_, *office, now, s, route.courier_id, from,
+                        until, "courier.pickup_planned");
         }
       }
     }

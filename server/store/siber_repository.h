@@ -51,6 +51,7 @@ struct StopRecord {
   std::string receiver_name;
   std::string proof_sha256;
   std::string failure_reason;
+  std::string cancel_reason;  // an officer's, when cancelled by hand
   int64_t version = 0;
   std::string permit_type;
   std::string permit_name;
@@ -163,6 +164,12 @@ class SiberRepository {
   // a failed delivery's permit goes back to the office today and out again the next working day.
   absl::StatusOr<std::string> Fail(const Mutation& m, int64_t stop_id, const std::string& reason,
                                    const std::string& note, const StopEncoder& encode);
+
+  // Office staff take a live stop off the list with a reason, written to the case's history; the
+  // other end of its bundle goes too. FAILED_PRECONDITION when a courier holds the bundle (it must
+  // be handed over or reported failed) or the stop is no longer live.
+  absl::StatusOr<std::string> Cancel(const Mutation& m, int64_t stop_id, const std::string& reason,
+                                     const StopEncoder& encode);
 
   // The office's view of a day.
   absl::StatusOr<std::pair<std::vector<StopRecord>, DayPlanRecord>> ListStops(

@@ -80,6 +80,8 @@ TransitionInput Input(CivilDay today, std::string note = "") {
   in.calendar = &Calendar();
   in.permit_type = &SipPerawat();
   in.note = std::move(note);
+  static const Collector kCollector{"Siti Rahmawati", "KTP", "6471065708900001"};
+  in.collector = &kCollector;
   return in;
 }
 
@@ -321,6 +323,11 @@ TEST(CaseStateTest, WithdrawFromEveryOpenState) {
 
 TEST(CaseStateTest, MarkCollectedAndDeliveredFromIssued) {
   Case collected = MakeCase(CaseState::kIssued);
+  TransitionInput nobody = Input(CivilDay(2026, 3, 10));
+  nobody.collector = nullptr;
+  EXPECT_EQ(ApplyTransition(collected, Transition::kMarkCollected, nobody).code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(collected.state, CaseState::kIssued);
   ASSERT_TRUE(
       ApplyTransition(collected, Transition::kMarkCollected, Input(CivilDay(2026, 3, 10))).ok());
   EXPECT_EQ(collected.state, CaseState::kCollected);
@@ -525,6 +532,37 @@ TEST(MaskNameTest, KeepsFirstLetterOfEachWord) {
   EXPECT_EQ(MaskName("Budi"), "B***");
   EXPECT_EQ(MaskName(""), "");
   EXPECT_EQ(MaskName("Ñoman Éka"), "Ñ*** É***");  // whole UTF-8 character, not half of it
+}
+
+TEST(HandoverNameTest, TakesNamesAsADeskWritesThemAndRefusesOnlyWhatCannotBeOne) {
+  for (const char* ok : {"Ns. Herlina (TU RSUD)", "dr. A'an Setiawan, Sp.PD", "Andi-Pratama",
+                         "Ni Luh Putu Éka", "Bp. Rudi / Satpam"}) {
+    EXPECT_TRUE(NormalizeHandoverName(ok, "receiver_name").ok()) << ok;
+  }
+  EXPECT_EQ(*NormalizeHandoverName("  Ns.   Herlina\t(TU) ", "receiver_name"), "Ns. Herlina (TU)");
+  for (const std::string bad :
+       {std::string(""), std::string("   "), std::string("12345"), std::string("Ns. Herlina\nTU"),
+        std::string("Ns.\x01Herlina"), std::string("\xff\xfe"), std::string(101, 'a')}) {
+    absl::StatusOr<std::string> r = NormalizeHandoverName(bad, "receiver_name");
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument) << bad;
+    EXPECT_EQ(r.status().message().rfind("receiver_name", 0), 0u) << r.status();
+  }
+}
+
+TEST(CollectorTest, NeedsAKnownIdentityDocumentAndMasksItsNumber) {
+  absl::StatusOr<Collector> c =
+      NormalizeCollector({"Ns. Herlina (TU RSUD)", " ktp ", "6471 0657 0890 0001"});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->id_document_type, "KTP");
+  EXPECT_EQ(c->id_document_number, "6471065708900001");
+  EXPECT_EQ(DescribeCollector(*c), "Ns. Herlina (TU RSUD), KTP \u2022\u2022\u2022\u20220001");
+  EXPECT_TRUE(NormalizeCollector({"Budi", "PASPOR", "c1234567"}).ok());
+  EXPECT_EQ(NormalizeCollector({"Budi", "KTP", "12345"}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(NormalizeCollector({"Budi", "KARTU PERPUSTAKAAN", "12345"}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(NormalizeCollector({"", "KTP", "6471065708900001"}).status().code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 }  // namespace

@@ -166,5 +166,25 @@ TEST(CustodyTest, PeriodsFollowTheHandOvers) {
   EXPECT_FALSE(BuildCustodyChain(events).complete);
 }
 
+TEST(CourierReportTest, NotBeforeTheDayAndAClinicDoorNeedsArrivalFirst) {
+  const absl::CivilDay today(2026, 4, 14);
+  EXPECT_EQ(
+      CheckCourierReport(7, StopKind::kPickup, StopState::kPlanned, today + 1, today, false).code(),
+      absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(
+      CheckCourierReport(7, StopKind::kPickup, StopState::kPlanned, today, today, false).ok());
+  for (StopKind clinic_door : {StopKind::kPickup, StopKind::kDelivery}) {
+    EXPECT_EQ(CheckCourierReport(7, clinic_door, StopState::kPlanned, today, today, true).code(),
+              absl::StatusCode::kFailedPrecondition);
+    EXPECT_TRUE(CheckCourierReport(7, clinic_door, StopState::kArrived, today, today, true).ok());
+  }
+  // At the office the duty officer is the witness: no arrival needed.
+  EXPECT_TRUE(
+      CheckCourierReport(7, StopKind::kHandin, StopState::kPlanned, today, today, true).ok());
+  // Work left from yesterday may still be reported.
+  EXPECT_TRUE(
+      CheckCourierReport(7, StopKind::kCollect, StopState::kPlanned, today - 1, today, true).ok());
+}
+
 }  // namespace
 }  // namespace loket::domain

@@ -64,8 +64,26 @@ TEST_F(CaseLifecycleTest, FullPathToIssuedPermitThatAnyoneCanVerify) {
   EXPECT_FALSE(vresp.valid());
   EXPECT_TRUE(vresp.holder_name().empty());
 
-  ASSERT_TRUE(Do(&Stub::MarkCollected, counter_, c.id(), "", &out).ok());
+  // Collection at the counter records who took the permit and on which identity document.
+  v1::TransitionRequest collect = Transition(c.id(), "");
+  grpc::Status missing = cases().MarkCollected(Ctx(counter_).get(), collect, &out);
+  EXPECT_EQ(missing.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(missing.error_message(), HasSubstr("collector"));
+  collect.mutable_collector()->set_name("Ns. Herlina (TU RSUD)");
+  collect.mutable_collector()->set_id_document_type("ktp");
+  collect.mutable_collector()->set_id_document_number("12345");
+  grpc::Status short_ktp = cases().MarkCollected(Ctx(counter_).get(), collect, &out);
+  EXPECT_EQ(short_ktp.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(short_ktp.error_message(), HasSubstr("collector.id_document_number"));
+  collect.mutable_collector()->set_id_document_number("6471 0657 0890 0001");
+  ASSERT_TRUE(cases().MarkCollected(Ctx(counter_).get(), collect, &out).ok());
   EXPECT_EQ(out.state(), v1::CASE_STATE_COLLECTED);
+  EXPECT_EQ(out.collected_by().name(), "Ns. Herlina (TU RSUD)");
+  EXPECT_EQ(out.collected_by().id_document_type(), "KTP");
+  EXPECT_EQ(out.collected_by().id_document_number(), "\u2022\u2022\u2022\u20220001");
+  EXPECT_EQ(
+      server_->Query(absl::StrCat("SELECT collected_id_number FROM cases WHERE id = ", c.id())),
+      "6471065708900001");
 
   v1::GetCaseHistoryRequest hr;
   hr.set_case_id(c.id());
@@ -80,6 +98,8 @@ TEST_F(CaseLifecycleTest, FullPathToIssuedPermitThatAnyoneCanVerify) {
   EXPECT_EQ(h.events(5).from_state(), v1::CASE_STATE_VERIFYING);
   EXPECT_EQ(h.events(5).to_state(), v1::CASE_STATE_APPROVED);
   EXPECT_EQ(h.events(5).terminal(), "test-terminal");
+  EXPECT_EQ(h.events(7).note(),
+            "collected by Ns. Herlina (TU RSUD), KTP \u2022\u2022\u2022\u20220001");
 }
 
 TEST_F(CaseLifecycleTest, IllegalTransitionsNameTheCurrentState) {

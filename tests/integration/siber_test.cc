@@ -7,17 +7,21 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "common/ids.h"
 #include "common/sha256.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "loket/v1/courier.grpc.pb.h"
+#include "loket/v1/queue.grpc.pb.h"
 #include "loket/v1/task.grpc.pb.h"
 #include "tests/integration/fixture.h"
 #include "workers/routing/plan_adapter.h"
 
 namespace loket::itest {
 namespace {
+
+using ::testing::HasSubstr;
 
 constexpr char kProof[] = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
 
@@ -127,8 +131,19 @@ class SiberTest : public ServerTest {
     return found;
   }
 
+  // Arrives first (a pickup or delivery is confirmed only after arriving; a repeat or someone
+  // else's stop fails harmlessly), then confirms.
   grpc::Status Confirm(const CourierLogin& c, int64_t stop, bool taking,
                        const std::string& request_id = NewUuid(), v1::Stop* out = nullptr) {
+    v1::ArriveAtStopRequest arrive;
+    arrive.set_request_id(NewUuid());
+    arrive.set_stop_id(stop);
+    v1::Stop arrived;
+    couriers_->ArriveAtStop(Ctx(c.token).get(), arrive, &arrived).ok();
+    return ConfirmOnly(c, stop, taking, request_id, out);
+  }
+  grpc::Status ConfirmOnly(const CourierLogin& c, int64_t stop, bool taking,
+                           const std::string& request_id = NewUuid(), v1::Stop* out = nullptr) {
     v1::ConfirmStopRequest req;
     req.set_request_id(request_id);
     req.set_stop_id(stop);
@@ -303,6 +318,11 @@ TEST_F(SiberTest, TheProofPhotoIsKeptWhenItMatchesItsHashAndIsAnImage) {
   RunRouter();
   v1::Stop pickup = StopOf(a.id(), v1::STOP_KIND_PICKUP);
   ASSERT_EQ(pickup.state(), v1::STOP_STATE_PLANNED);
+  v1::ArriveAtStopRequest arrive;
+  arrive.set_request_id(NewUuid());
+  arrive.set_stop_id(pickup.id());
+  v1::Stop here;
+  ASSERT_TRUE(couriers_->ArriveAtStop(Ctx(fleet[0].token).get(), arrive, &here).ok());
   const std::string png = std::string("\x89PNG\r\n\x1a\n", 8) + "not really pixels";
   v1::ConfirmStopRequest req;
   req.set_request_id(NewUuid());
@@ -579,6 +599,292 @@ TEST_F(SiberTest, BadInputNamesTheField) {
   creq.set_capacity(0);
   s = couriers_->CreateCourier(Ctx(admin_).get(), creq, &out);
   EXPECT_NE(s.error_message().find("capacity"), std::string::npos);
+}
+
+// ---- Issue 11 (the office day): courier reports, names as people write them, officers' cancels.
+
+TEST_F(SiberTest, ACourierReportsOnlyOnTheStopsDayAndConfirmsOnlyAfterArriving) {
+  const absl::CivilDay tomorrow(2026, 4, 14);
+  std::vector<CourierLogin> fleet = StartDay(absl::CivilDay(2026, 4, 13), 1);
+  server_->Query(absl::StrCat(
+      "INSERT INTO courier_shifts (office_id, courier_id, day, off, starts, ends)"
+      " SELECT office_id, principal_id, '2026-04-14', true, '08:00', '16:00' FROM couriers"
+      " WHERE principal_id <> ",
+      fleet[0].id, " ON CONFLICT DO NOTHING"));
+  v1::SubmitApplicationRequest req = NurseApplication();
+  req.mutable_pickup()->set_day("2026-04-14");
+  v1::Case c;
+  ASSERT_TRUE(cases().SubmitApplication(Ctx(clinic_a_).get(), req, &c).ok());
+  RunRouter();
+  v1::Stop pickup = StopOf(c.id(), v1::STOP_KIND_PICKUP);
+  ASSERT_EQ(pickup.state(), v1::STOP_STATE_PLANNED);
+  ASSERT_EQ(pickup.courier_id(), fleet[0].id);
+
+  // The day before: neither arriving nor confirming.
+  v1::ArriveAtStopRequest arrive;
+  arrive.set_request_id(NewUuid());
+  arrive.set_stop_id(pickup.id());
+  v1::Stop out;
+  grpc::Status early = couriers_->ArriveAtStop(Ctx(fleet[0].token).get(), arrive, &out);
+  EXPECT_EQ(early.error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_THAT(early.error_message(), HasSubstr("2026-04-14"));
+  EXPECT_EQ(ConfirmOnly(fleet[0], pickup.id(), true).error_code(), grpc::FAILED_PRECONDITION);
+
+  // On the day, a confirmation without arriving first is refused and says what to do.
+  server_->clock().Set(At(tomorrow, 9));
+  grpc::Status skipped = ConfirmOnly(fleet[0], pickup.id(), true);
+  EXPECT_EQ(skipped.error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_THAT(skipped.error_message(), HasSubstr("loket courier arrive"));
+  EXPECT_EQ(StopOf(c.id(), v1::STOP_KIND_PICKUP).state(), v1::STOP_STATE_PLANNED);
+
+  // Names as a hospital desk writes them are taken; a line break is not.
+  arrive.set_request_id(NewUuid());
+  ASSERT_TRUE(couriers_->ArriveAtStop(Ctx(fleet[0].token).get(), arrive, &out).ok());
+  v1::ConfirmStopRequest confirm;
+  confirm.set_request_id(NewUuid());
+  confirm.set_stop_id(pickup.id());
+  confirm.set_proof_sha256(kProof);
+  confirm.set_taking(true);
+  confirm.set_receiver_name("Ns. Herlina\nTU RSUD");
+  grpc::Status two_lines = couriers_->ConfirmStop(Ctx(fleet[0].token).get(), confirm, &out);
+  EXPECT_EQ(two_lines.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(two_lines.error_message(), HasSubstr("receiver_name"));
+  confirm.set_receiver_name(std::string(101, 'a'));
+  EXPECT_EQ(couriers_->ConfirmStop(Ctx(fleet[0].token).get(), confirm, &out).error_code(),
+            grpc::INVALID_ARGUMENT);
+  confirm.set_receiver_name("  Ns.  Herlina (TU RSUD) ");
+  grpc::Status taken = couriers_->ConfirmStop(Ctx(fleet[0].token).get(), confirm, &out);
+  ASSERT_TRUE(taken.ok()) << taken.error_message();
+  EXPECT_EQ(out.state(), v1::STOP_STATE_DONE);
+  EXPECT_EQ(out.receiver_name(), "Ns. Herlina (TU RSUD)");
+}
+
+TEST_F(SiberTest, ClinicsFileOnlyHealthWorkersPermits) {
+  StartDay(absl::CivilDay(2026, 4, 15), 0);
+  v1::SubmitApplicationRequest req = NurseApplication();
+  req.set_permit_type("REKLAME");  // an advertising permit: no courier carries it
+  v1::Case c;
+  grpc::Status s = cases().SubmitApplication(Ctx(clinic_a_).get(), req, &c);
+  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("permit_type: REKLAME"));
+  EXPECT_EQ(server_->Query("SELECT count(*) FROM cases WHERE permit_type = 'REKLAME'"
+                           " AND channel = 'CLINIC'"),
+            "0");
+}
+
+TEST_F(SiberTest, AnOfficerCancelsAStopWithAReasonKeptInTheHistory) {
+  std::vector<CourierLogin> fleet = StartDay(absl::CivilDay(2026, 4, 16), 1);
+  v1::Case c = SubmitAsClinicA();
+  v1::Stop pickup = StopOf(c.id(), v1::STOP_KIND_PICKUP);
+  ASSERT_GT(pickup.id(), 0);
+  v1::CancelStopRequest req;
+  req.set_request_id(NewUuid());
+  req.set_stop_id(pickup.id());
+  v1::Stop out;
+  // Couriers cannot; a reason is required and is one line.
+  req.set_reason("klinik membatalkan");
+  EXPECT_EQ(couriers_->CancelStop(Ctx(fleet[0].token).get(), req, &out).error_code(),
+            grpc::PERMISSION_DENIED);
+  req.set_reason("  ");
+  grpc::Status s = couriers_->CancelStop(Ctx(officer_).get(), req, &out);
+  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("reason"));
+  req.set_reason("berkas diantar sendiri\noleh klinik");
+  EXPECT_EQ(couriers_->CancelStop(Ctx(officer_).get(), req, &out).error_code(),
+            grpc::INVALID_ARGUMENT);
+  req.set_request_id(NewUuid());
+  req.set_reason("Berkas diantar sendiri oleh klinik");
+  s = couriers_->CancelStop(Ctx(officer_).get(), req, &out);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(out.state(), v1::STOP_STATE_CANCELLED);
+  EXPECT_EQ(out.cancel_reason(), "Berkas diantar sendiri oleh klinik");
+  // Its other end (the hand-in) goes too; a retry answers the same; a second cancel is refused.
+  EXPECT_EQ(
+      server_->Query(absl::StrCat("SELECT state || ' ' || cancel_reason FROM stops WHERE id = ",
+                                  pickup.partner_stop_id())),
+      "cancelled Berkas diantar sendiri oleh klinik");
+  v1::Stop again;
+  ASSERT_TRUE(couriers_->CancelStop(Ctx(officer_).get(), req, &again).ok());
+  EXPECT_EQ(again.etag(), out.etag());
+  req.set_request_id(NewUuid());
+  EXPECT_EQ(couriers_->CancelStop(Ctx(officer_).get(), req, &again).error_code(),
+            grpc::FAILED_PRECONDITION);
+  // The case's history says who cancelled what, and why.
+  v1::GetCaseHistoryRequest hr;
+  hr.set_case_id(c.id());
+  v1::GetCaseHistoryResponse h;
+  ASSERT_TRUE(cases().GetCaseHistory(Ctx(officer_).get(), hr, &h).ok());
+  ASSERT_GE(h.events_size(), 2);
+  const v1::CaseEvent& e = h.events(h.events_size() - 1);
+  EXPECT_EQ(e.action(), "CancelStop");
+  EXPECT_EQ(e.actor_role(), "officer");
+  EXPECT_THAT(e.note(), HasSubstr("Berkas diantar sendiri oleh klinik"));
+  EXPECT_THAT(e.note(), HasSubstr(absl::StrCat("stop ", pickup.id(), " (pickup")));
+
+  // A permit a courier already carries is not cancelled out of their hands.
+  int64_t issued = IssuedCase();
+  RunRouter();
+  v1::Stop collect = StopOf(issued, v1::STOP_KIND_COLLECT);
+  v1::Stop delivery = StopOf(issued, v1::STOP_KIND_DELIVERY);
+  ASSERT_EQ(collect.courier_id(), fleet[0].id);
+  ASSERT_TRUE(Confirm(fleet[0], collect.id(), true).ok());
+  req.set_request_id(NewUuid());
+  req.set_stop_id(delivery.id());
+  s = couriers_->CancelStop(Ctx(officer_).get(), req, &out);
+  EXPECT_EQ(s.error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_THAT(s.error_message(), HasSubstr("holds the permit"));
+}
+
+// ---- NOTIFY helper (issue 11): the clinic hears of a courier's visit once, with the day, the
+// window and the courier, and again only when the window moves by more than the margin.
+
+// The notify.send payloads of a case's messages of one template, in the order they were stored.
+std::vector<v1::NotifySend> Messages(TestServer& server, int64_t case_id,
+                                     const std::string& template_id) {
+  std::string hex = server.Query(absl::StrCat(
+      "SELECT string_agg(encode(t.payload, 'hex'), ',' ORDER BY n.id) FROM notifications n"
+      " JOIN tasks t ON t.id = n.task_id WHERE n.case_id = ",
+      case_id, " AND n.template_id = '", template_id, "'"));
+  std::vector<v1::NotifySend> out;
+  for (absl::string_view h : absl::StrSplit(hex, ',', absl::SkipEmpty())) {
+    std::string bytes;
+    for (size_t i = 0; i + 1 < h.size(); i += 2) {
+      bytes.push_back(static_cast<char>(std::stoi(std::string(h.substr(i, 2)), nullptr, 16)));
+    }
+    v1::NotifySend n;
+    EXPECT_TRUE(n.ParseFromString(bytes));
+    out.push_back(n);
+  }
+  return out;
+}
+
+TEST_F(SiberTest, ReplanningTellsTheClinicOnceAndAgainOnlyWhenTheWindowMoves) {
+  std::vector<CourierLogin> fleet = StartDay(absl::CivilDay(2026, 5, 12), 1);
+  server_->Query(absl::StrCat("UPDATE couriers SET phone = '081350000001' WHERE principal_id = ",
+                              fleet[0].id));
+  v1::Case c = SubmitAsClinicA();
+  ASSERT_GE(RunRouter(), 1);
+  std::vector<v1::NotifySend> told = Messages(*server_, c.id(), "courier.pickup_planned");
+  ASSERT_EQ(told.size(), 1u);
+  EXPECT_EQ(told[0].address(), "+6281200000001") << "the clinic, not the health worker";
+  EXPECT_EQ(told[0].recipient_name(), "Puskesmas A");
+  EXPECT_EQ(told[0].params().at("date"), "2026-05-12");
+  EXPECT_THAT(told[0].params().at("window"), ::testing::MatchesRegex("[0-9:]{5}-[0-9:]{5} WITA"));
+  EXPECT_EQ(told[0].params().at("courier"), "Budi Santoso");
+  EXPECT_EQ(told[0].params().at("courier_phone"), "081350000001");
+  v1::Stop pickup = StopOf(c.id(), v1::STOP_KIND_PICKUP);
+  const std::string where = absl::StrCat(" WHERE id = ", pickup.id());
+  EXPECT_NE(server_->Query("SELECT announced_end" + std::string(" FROM stops") + where), "");
+
+  // The clinic sees its own stop, with its planned window.
+  v1::ListStopsRequest lreq;
+  lreq.set_case_id(c.id());
+  v1::ListStopsResponse mine;
+  ASSERT_TRUE(couriers_->ListStops(Ctx(clinic_a_).get(), lreq, &mine).ok());
+  ASSERT_GE(mine.stops_size(), 1);
+  EXPECT_EQ(mine.stops(0).id(), pickup.id());
+  EXPECT_EQ(mine.stops(0).day(), "2026-05-12");
+  ASSERT_TRUE(couriers_->ListStops(Ctx(clinic_b_).get(), lreq, &mine).ok());
+  EXPECT_EQ(mine.stops_size(), 0) << "another clinic does not see it";
+
+  auto replan = [&] {
+    v1::PlanDayRequest req;
+    req.set_request_id(NewUuid());
+    req.set_day("2026-05-12");
+    v1::DayPlan plan;
+    grpc::Status s = couriers_->PlanDay(Ctx(officer_).get(), req, &plan);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+    ASSERT_GE(RunRouter(), 1);
+  };
+  // What the clinic was told is 20 minutes off what the router plans now: nothing new.
+  server_->Query(
+      "UPDATE stops SET announced_start = announced_start - interval '20 minutes',"
+      " announced_end = announced_end - interval '20 minutes'" +
+      where);
+  replan();
+  replan();
+  EXPECT_EQ(Messages(*server_, c.id(), "courier.pickup_planned").size(), 1u);
+  // 45 minutes off: the clinic hears the new window, once.
+  server_->Query(
+      "UPDATE stops SET announced_start = announced_start - interval '45 minutes',"
+      " announced_end = announced_end - interval '45 minutes'" +
+      where);
+  replan();
+  replan();
+  told = Messages(*server_, c.id(), "courier.pickup_planned");
+  ASSERT_EQ(told.size(), 2u);
+  EXPECT_EQ(told[1].params().at("window"), told[0].params().at("window"));
+  EXPECT_EQ(told[1].address(), "+6281200000001");
+}
+
+TEST_F(SiberTest, AClinicWithOnlyAnEmailIsToldByEmailAndTheHealthWorkerIsNot) {
+  StartDay(absl::CivilDay(2026, 5, 13), 1);
+  server_->Query(
+      "INSERT INTO clinics (office_id, id, name, kind, latitude, longitude, phone, email) VALUES"
+      " ('bpp', 'pkm-mail', 'Puskesmas Surel', 'puskesmas', -1.25, 116.86, '',"
+      " 'tu@pkm-mail.example') ON CONFLICT DO NOTHING");
+  std::string clinic = server_->TokenFor("bpp", "clinic", "pkm-mail");
+  v1::Case c;
+  grpc::Status s = cases().SubmitApplication(Ctx(clinic).get(), NurseApplication(), &c);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_GE(RunRouter(), 1);
+  std::vector<v1::NotifySend> told = Messages(*server_, c.id(), "courier.pickup_planned");
+  ASSERT_EQ(told.size(), 1u);
+  EXPECT_EQ(told[0].channel(), "email");
+  EXPECT_EQ(told[0].address(), "tu@pkm-mail.example");
+  EXPECT_EQ(told[0].recipient_name(), "Puskesmas Surel");
+  EXPECT_EQ(server_->Query(absl::StrCat(
+                "SELECT count(*) FROM notifications WHERE case_id = ", c.id(),
+                " AND template_id LIKE 'courier.%' AND address = (SELECT applicant_phone FROM"
+                " cases WHERE id = ",
+                c.id(), ")")),
+            "0");
+}
+
+TEST_F(SiberTest, ARedirectedVisitorMustBeTheApplicantAndAnIssuedCaseGetsNoCourier) {
+  StartDay(absl::CivilDay(2026, 4, 17), 1);
+  int64_t issued = IssuedCase();
+  auto queue = v1::QueueService::NewStub(server_->channel());
+  v1::CheckInRequest r;
+  r.set_request_id(NewUuid());
+  r.mutable_walk_in()->set_name("Siti Rahmawati");
+  r.mutable_walk_in()->set_service("SIP_PERAWAT");
+  r.mutable_walk_in()->set_case_id(issued);
+  r.mutable_screening()->set_temperature_c(38.4);  // fever: the visit is to be redirected
+  r.mutable_screening()->set_mask(true);
+  v1::CheckInResponse in;
+  grpc::Status s = queue->CheckIn(Ctx(counter_).get(), r, &in);
+  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("walk_in.nik"));
+  r.mutable_walk_in()->set_nik("6471010101900001");  // someone else's
+  s = queue->CheckIn(Ctx(counter_).get(), r, &in);
+  EXPECT_EQ(s.error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_THAT(s.error_message(), HasSubstr("walk_in.nik"));
+  EXPECT_EQ(server_->Query(absl::StrCat("SELECT count(*) FROM visits WHERE case_id = ", issued)),
+            "0");
+  r.mutable_walk_in()->set_nik(NurseApplication().applicant().nik());
+  s = queue->CheckIn(Ctx(counter_).get(), r, &in);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(in.visit().outcome(), "redirect_pending");
+  // The permit is issued: its papers are at the office, so no courier is offered or sent.
+  ASSERT_EQ(in.alternatives_size(), 1);
+  EXPECT_EQ(in.alternatives(0), v1::REDIRECT_HANDLING_ONLINE);
+  const std::string pickups_before = server_->Query(
+      absl::StrCat("SELECT count(*) FROM stops WHERE kind = 'pickup' AND case_id = ", issued));
+  v1::RedirectVisitRequest redirect;
+  redirect.set_request_id(NewUuid());
+  redirect.set_visit_id(in.visit().id());
+  redirect.set_handling(v1::REDIRECT_HANDLING_SIBER_PICKUP);
+  redirect.set_address("Jl. Jend. Sudirman No. 1, Balikpapan");
+  redirect.set_latitude(-1.2654);
+  redirect.set_longitude(116.8312);
+  v1::Visit v;
+  s = queue->RedirectVisit(Ctx(counter_).get(), redirect, &v);
+  EXPECT_EQ(s.error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_THAT(s.error_message(), HasSubstr("is ISSUED"));
+  EXPECT_EQ(server_->Query(absl::StrCat(
+                "SELECT count(*) FROM stops WHERE kind = 'pickup' AND case_id = ", issued)),
+            pickups_before);
 }
 
 }  // namespace

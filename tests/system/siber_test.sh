@@ -171,7 +171,10 @@ CARRIER=$(stop_field "$CASE" collect courier_id)
 step "the courier takes the permit and hands it to the clinic"
 ROLE=courier LOKET_TOKEN=$(token_of "$CARRIER")
 run loket courier pickup "$COLLECT" --receiver "Andi Pratama" --proof-file "$WORK/signature.png"
-run loket courier deliver "$DELIVERY" --receiver "Ns. Dewi Lestari" --proof-file "$WORK/signature.png"
+run_fails 1 loket courier deliver "$DELIVERY" --receiver "Ns. Dewi Lestari" --proof-file "$WORK/signature.png"
+expect "loket courier arrive"
+run loket courier arrive "$DELIVERY"
+run loket courier deliver "$DELIVERY" --receiver "Ns. Dewi Lestari (TU Puskesmas)" --proof-file "$WORK/signature.png"
 as officer
 run loket --json office show "$CASE"
 state=$(jget state case.state)

@@ -327,7 +327,7 @@ export default function ClinicNew(_props: RouteProps) {
     <Page title={t("new.title")} nav={clinicNav(t)}>
       <p>{t("new.intro")}</p>
       <form ref={formRef} noValidate onSubmit={(e) => { e.preventDefault(); void submit(false); }}>
-        <PermitTypeField id="permitType" label={t("new.permitType")} choose={t("new.choose")} error={errors.permitType} value={form.permitType} onValue={(v) => set("permitType", v)} types={types} />
+        <PermitTypeField id="permitType" label={t("new.permitType")} choose={t("new.choose")} error={errors.permitType} value={form.permitType} onValue={(v) => set("permitType", v)} types={types.filter((p) => p.healthWorker)} />
         {pt && (
           <div class="notice">
             <p>{t("new.fee", { fee: Number(pt.feeIdr).toLocaleString(getLang() === "en" ? "en-GB" : "id-ID"), days: pt.serviceLevelDays })}</p>

@@ -1,0 +1,8 @@
+-- Issue 11 (the office day): who collected a permit at the counter, with the identity document
+-- they showed, and why an officer took a courier's stop off the list.
+ALTER TABLE cases
+  ADD COLUMN collected_by text NOT NULL DEFAULT '',
+  ADD COLUMN collected_id_type text NOT NULL DEFAULT '',
+  ADD COLUMN collected_id_number text NOT NULL DEFAULT '';
+
+ALTER TABLE stops ADD COLUMN cancel_reason text NOT NULL DEFAULT '';
