@@ -11,3 +11,9 @@ WHERE id = 'bpp';
 -- Puskesmas serve from 08:00; documents are handed over until 15:00 (a demo assumption: no stored
 -- source gives each clinic's hours).
 UPDATE clinics SET opens = '08:00', closes = '15:00' WHERE office_id = 'bpp' AND kind = 'puskesmas';
+
+-- Courier visits are told to the clinic's desk, never the health worker (issue 11), so each demo
+-- clinic has a desk phone. Made-up demo numbers: no stored source gives them. Idempotent.
+UPDATE clinics c SET phone = '+62811000' || lpad(r.n::text, 4, '0')
+FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM clinics WHERE office_id = 'bpp') r
+WHERE c.office_id = 'bpp' AND c.id = r.id AND c.phone = '';

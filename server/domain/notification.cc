@@ -112,6 +112,97 @@ absl::Time ScheduleNotification(absl::Time now, int utc_offset_minutes, bool urg
   return t;
 }
 
+NotificationWeight WeightOfTemplate(std::string_view template_id) {
+  static constexpr std::string_view kImportant[] = {
+      "case.revision_requested",  "case.rejected",  "case.issued",
+      "case.collected",           "case.delivered", "appointment.confirmed",
+      "appointment.cancelled",    "booking.code",   "courier.pickup_planned",
+      "courier.delivery_planned", "courier.near",
+  };
+  for (std::string_view id : kImportant) {
+    if (template_id == id) return NotificationWeight::kImportant;
+  }
+  return NotificationWeight::kChatter;
+}
+
+DeliverySlot PlanDelivery(absl::Time event, int utc_offset_minutes, bool urgent,
+                          NotificationWeight weight, std::vector<absl::Time> recent,
+                          std::optional<absl::Time> latest_earlier, const NotificationPolicy& p) {
+  DeliverySlot slot;
+  if (urgent || weight == NotificationWeight::kImportant) {
+    NotificationPolicy uncapped = p;
+    uncapped.max_per_window = 0;
+    slot.at = ScheduleNotification(event, utc_offset_minutes, urgent, {}, uncapped);
+    // An urgent message inside quiet hours (a code at 23:00) goes alone: the chatter it would
+    // overtake keeps its morning slot rather than wake the recipient.
+    bool quiet_now =
+        urgent && ScheduleNotification(event, utc_offset_minutes, false, {}, uncapped) != slot.at;
+    slot.pull_earlier = !quiet_now && latest_earlier.has_value() && *latest_earlier > slot.at;
+    return slot;
+  }
+  absl::Time from = latest_earlier ? std::max(event, *latest_earlier) : event;
+  slot.at = ScheduleNotification(from, utc_offset_minutes, urgent, std::move(recent), p);
+  return slot;
+}
+
+bool ShouldAnnounceVisit(const std::optional<VisitWindow>& told, const VisitWindow& planned,
+                         absl::Duration margin) {
+  if (!told) return true;
+  return absl::AbsDuration(planned.start - told->start) > margin ||
+         absl::AbsDuration(planned.end - told->end) > margin;
+}
+
+std::vector<Notification> CourierVisitNotifications(const VisitContacts& to, int64_t case_id,
+                                                    std::string_view template_id,
+                                                    std::map<std::string, std::string> params) {
+  Notification n;
+  n.case_id = case_id;
+  n.template_id = std::string(template_id);
+  std::vector<Notification> out;
+  if (!to.clinic_id.empty()) {
+    n.recipient_name = to.clinic_name;
+    n.language = "id";
+    params["name"] = to.clinic_name;
+    n.params = std::move(params);
+    if (!to.clinic_phone.empty()) {
+      n.channel = NotificationChannel::kWebhook;
+      n.address = to.clinic_phone;
+      out.push_back(n);
+    }
+    if (!to.clinic_email.empty()) {
+      n.channel = NotificationChannel::kEmail;
+      n.address = to.clinic_email;
+      out.push_back(n);
+    }
+    return out;
+  }
+  if (to.applicant_phone.empty()) return out;
+  n.recipient_name = to.applicant_name;
+  n.language = to.applicant_language.empty() ? "id" : to.applicant_language;
+  params["name"] = to.applicant_name;
+  n.params = std::move(params);
+  n.channel = NotificationChannel::kWebhook;
+  n.address = to.applicant_phone;
+  out.push_back(std::move(n));
+  return out;
+}
+
+std::string OfficeZoneName(int utc_offset_minutes) {
+  switch (utc_offset_minutes) {
+    case 420:
+      return "WIB";
+    case 480:
+      return "WITA";
+    case 540:
+      return "WIT";
+    default:
+      break;
+  }
+  int m = utc_offset_minutes < 0 ? -utc_offset_minutes : utc_offset_minutes;
+  return absl::StrCat("UTC", utc_offset_minutes < 0 ? "-" : "+", m / 60 < 10 ? "0" : "", m / 60,
+                      ":", m % 60 < 10 ? "0" : "", m % 60);
+}
+
 absl::Duration BackoffDelay(int attempt, absl::Duration base, absl::Duration cap, double jitter,
                             double unit_random) {
   if (attempt < 1) attempt = 1;

@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/time/time.h"
@@ -48,6 +49,67 @@ struct NotificationPolicy {
 // past the rate limit given the times already scheduled for that address (`scheduled`, any order).
 absl::Time ScheduleNotification(absl::Time now, int utc_offset_minutes, bool urgent,
                                 std::vector<absl::Time> scheduled, const NotificationPolicy& p);
+
+// Important messages tell a person something they must act on or must know now (issued, revision
+// requested, rejected, collected, delivered, appointment confirmed or cancelled, codes, a courier's
+// visit); chatter is receipts and progress (submitted, verifying, approved, reminders, ...). The
+// per-recipient hourly cap holds chatter only. Unknown templates are chatter.
+enum class NotificationWeight { kChatter, kImportant };
+NotificationWeight WeightOfTemplate(std::string_view template_id);
+
+// Where one message goes in its recipient's line (docs/architecture.md, "Order and weight").
+// `event` is when the thing it tells happened (or, for a reminder, when it is due); `recent` the
+// times already scheduled for the address (for the cap); `latest_earlier` the latest time a still
+// pending message to the address about an earlier event is scheduled for.
+//  - chatter goes at `event`, never before `latest_earlier` (one recipient hears things in the
+//    order they happened), out of quiet hours and past the cap;
+//  - important and urgent messages go at `event` (out of quiet hours unless urgent), whatever the
+//    cap says; earlier messages held past that time come forward to it (`pull_earlier`), so the
+//    order holds and the important message is never held behind chatter. An urgent message inside
+//    quiet hours (a code at night) goes alone and pulls nothing.
+struct DeliverySlot {
+  absl::Time at;
+  bool pull_earlier = false;  // move pending earlier messages scheduled after `at` to `at`
+};
+DeliverySlot PlanDelivery(absl::Time event, int utc_offset_minutes, bool urgent,
+                          NotificationWeight weight, std::vector<absl::Time> recent,
+                          std::optional<absl::Time> latest_earlier, const NotificationPolicy& p);
+
+// A courier's visit to a clinic, as told to the clinic: the window on its day.
+struct VisitWindow {
+  absl::Time start;
+  absl::Time end;
+};
+
+// How far a planned visit may move before the clinic is told again.
+inline constexpr absl::Duration kVisitAnnounceMargin = absl::Minutes(30);
+
+// Whether re-planning tells the clinic (again): when it was never told (`told` empty), or when
+// either end of the window moved by more than `margin` from what it was told (a new day always
+// does). Small shifts of the router's plan stay quiet.
+bool ShouldAnnounceVisit(const std::optional<VisitWindow>& told, const VisitWindow& planned,
+                         absl::Duration margin = kVisitAnnounceMargin);
+
+// Who hears about a courier's visit to a stop. A stop at a partner clinic: the clinic, by its
+// phone (gateway) and its e-mail, in Bahasa Indonesia; never the health worker whose papers they
+// are (a clinic with no contact on file gets nothing, and sees its stops in ListStops). A stop
+// that is not at a clinic: the applicant.
+struct VisitContacts {
+  std::string clinic_id;  // empty: the stop is not at a clinic
+  std::string clinic_name;
+  std::string clinic_phone;
+  std::string clinic_email;
+  std::string applicant_name;
+  std::string applicant_phone;
+  std::string applicant_language;
+};
+std::vector<Notification> CourierVisitNotifications(const VisitContacts& to, int64_t case_id,
+                                                    std::string_view template_id,
+                                                    std::map<std::string, std::string> params);
+
+// "WITA" for UTC+8, "WIB" for UTC+7, "WIT" for UTC+9, else "UTC+HH:MM": how a message names the
+// office's clock.
+std::string OfficeZoneName(int utc_offset_minutes);
 
 // Retry delay after `attempt` failed attempts (1-based): base * 2^(attempt-1), capped, then
 // multiplied by a factor in [1 - jitter, 1 + jitter] drawn from `unit_random` (in [0, 1)).

@@ -27,7 +27,9 @@ std::map<std::string, std::string> AllParams() {
           {"verification_code", "K7Q2-9XMA"},
           {"time", "10:30"},
           {"code", "A-017"},
-          {"window", "17 Maret 2026, 10:00-10:30"},
+          {"window", "10:00-11:00 WITA"},
+          {"courier", "Budi Santoso"},
+          {"courier_phone", "081350000001"},
           {"tracking_code", "K7M4QX9D2P"},
           {"minutes", "10"}};
 }
@@ -121,6 +123,34 @@ TEST(TemplatesTest, ValuesAreInsertedVerbatimAndNotExpandedAgain) {
   ASSERT_TRUE(m.ok()) << m.status();
   EXPECT_THAT(m->body, ::testing::StartsWith("Yth. {case_id} <b>&amp; \"Ä\", permohonan"));
   EXPECT_THAT(m->body, HasSubstr("pada 2026-02-30. Perkiraan selesai: -."));
+}
+
+// Issue 11: the clinic's desk hears the day, the window in office time and who comes.
+TEST(TemplatesTest, PickupPlannedNamesTheDayTheWindowAndTheCourier) {
+  absl::StatusOr<RenderedMessage> m = RenderTemplate("courier.pickup_planned", "id", AllParams());
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_EQ(m->body,
+            "Yth. Siti Rahmawati Nurhaliza, kurir kami akan menjemput berkas permohonan "
+            "No. 20260317 pada 17 Maret 2026 pukul 10:00-11:00 WITA. Kurir: Budi Santoso, "
+            "telp. 081350000001. Mohon siapkan berkasnya. DPMPTSP Kota Balikpapan");
+  EXPECT_EQ(m->subject, "Penjemputan berkas No. 20260317: 17 Maret 2026 10:00-11:00 WITA");
+  m = RenderTemplate("courier.pickup_planned", "en", AllParams());
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_EQ(m->body,
+            "Dear Siti Rahmawati Nurhaliza, our courier will pick up the documents for application "
+            "No. 20260317 on 17 March 2026, 10:00-11:00 WITA. Courier: Budi Santoso, phone "
+            "081350000001. Please have them ready. DPMPTSP Kota Balikpapan");
+  for (const char* id : {"courier.pickup_planned", "courier.delivery_planned"}) {
+    std::map<std::string, std::string> params = AllParams();
+    params.erase("courier_phone");
+    absl::StatusOr<RenderedMessage> missing = RenderTemplate(id, "id", params);
+    EXPECT_EQ(missing.status().code(), absl::StatusCode::kInvalidArgument) << id;
+    EXPECT_THAT(std::string(missing.status().message()), HasSubstr("params.courier_phone"));
+  }
+  m = RenderTemplate("courier.delivery_planned", "id", AllParams());
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_THAT(m->body, HasSubstr("pada 17 Maret 2026 pukul 10:00-11:00 WITA. Kurir: Budi Santoso, "
+                                 "telp. 081350000001."));
 }
 
 TEST(TemplatesTest, EveryTemplateRendersShortInBothLanguages) {

@@ -138,13 +138,17 @@ constexpr Template kTemplates[] = {
      {"Your visit on {date} at {time} has been cancelled",
       "Dear {name}, your visit on {date} at {time} (code {code}) has been cancelled. Please book "
       "a new time if you still need one. DPMPTSP Kota Balikpapan"}},
+    // Courier visits go to the clinic's front desk: the day, the window in office time and who
+    // comes, so the desk can call the courier if the papers are not ready.
     {"courier.pickup_planned",
-     {"Penjemputan berkas No. {case_id}: {window}",
-      "Yth. {name}, kurir kami akan menjemput berkas permohonan No. {case_id}. Waktu "
-      "penjemputan: {window}. Mohon siapkan berkasnya. DPMPTSP Kota Balikpapan"},
-     {"Document pickup for application No. {case_id}: {window}",
-      "Dear {name}, our courier will pick up the documents for application No. {case_id}. "
-      "Pickup time: {window}. Please have them ready. DPMPTSP Kota Balikpapan"}},
+     {"Penjemputan berkas No. {case_id}: {date} {window}",
+      "Yth. {name}, kurir kami akan menjemput berkas permohonan No. {case_id} pada {date} pukul "
+      "{window}. Kurir: {courier}, telp. {courier_phone}. Mohon siapkan berkasnya. "
+      "DPMPTSP Kota Balikpapan"},
+     {"Document pickup for application No. {case_id}: {date} {window}",
+      "Dear {name}, our courier will pick up the documents for application No. {case_id} on "
+      "{date}, {window}. Courier: {courier}, phone {courier_phone}. Please have them ready. "
+      "DPMPTSP Kota Balikpapan"}},
     {"courier.near",
      {"Kurir kami segera tiba (No. {case_id})",
       "Yth. {name}, kurir kami akan tiba dalam beberapa menit untuk permohonan No. {case_id}. "
@@ -153,14 +157,14 @@ constexpr Template kTemplates[] = {
       "Dear {name}, our courier will arrive in a few minutes for application No. {case_id}. "
       "Please be ready. DPMPTSP Kota Balikpapan"}},
     {"courier.delivery_planned",
-     {"Pengantaran dokumen izin No. {case_id}: {window}",
-      "Yth. {name}, dokumen izin {permit_name} Anda (No. {case_id}) akan diantar oleh kurir "
-      "kami. Waktu pengantaran: {window}. Mohon pastikan ada yang menerima di alamat tujuan. "
-      "DPMPTSP Kota Balikpapan"},
-     {"Permit document delivery for application No. {case_id}: {window}",
-      "Dear {name}, our courier will deliver the permit document for your {permit_name} "
-      "application (No. {case_id}). Delivery time: {window}. Please make sure someone is there "
-      "to receive it. DPMPTSP Kota Balikpapan"}},
+     {"Pengantaran dokumen izin No. {case_id}: {date} {window}",
+      "Yth. {name}, dokumen izin {permit_name} (No. {case_id}) akan diantar kurir kami pada "
+      "{date} pukul {window}. Kurir: {courier}, telp. {courier_phone}. Mohon pastikan ada yang "
+      "menerima. DPMPTSP Kota Balikpapan"},
+     {"Permit document delivery for application No. {case_id}: {date} {window}",
+      "Dear {name}, our courier will deliver the {permit_name} permit document (No. {case_id}) "
+      "on {date}, {window}. Courier: {courier}, phone {courier_phone}. Please make sure someone "
+      "is there to receive it. DPMPTSP Kota Balikpapan"}},
     // The live queue: a visitor who failed the health screening at the door is served online.
     {"visit.online",
      {"Permohonan Anda dilanjutkan secara daring",
