@@ -17,7 +17,7 @@ bool IsBooleanFlag(absl::string_view name) {
   return false;
 }
 
-absl::StatusOr<Args> Args::Parse(const std::vector<std::string>& argv) {
+absl::StatusOr<Args> Args::Parse(const std::vector<std::string>& argv, const FlagNames& booleans) {
   Args args;
   bool flags_ended = false;
   for (size_t i = 0; i < argv.size(); ++i) {
@@ -47,13 +47,14 @@ absl::StatusOr<Args> Args::Parse(const std::vector<std::string>& argv) {
       has_value = true;
     }
     if (name.empty()) return absl::InvalidArgumentError(absl::StrCat("bad flag ", arg));
-    if (IsBooleanFlag(name)) {
+    if (IsBooleanFlag(name) || booleans.contains(name)) {
       if (!has_value || value == "true") {
         args.flags_[name] = "true";
       } else if (value == "false") {
         args.flags_.erase(name);
       } else {
-        return absl::InvalidArgumentError(absl::StrCat("--", name, " takes no value"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("--", name, " takes no value (or =true / =false)"));
       }
       continue;
     }

@@ -5,6 +5,7 @@
 #define LOKET_CLIENTS_CLI_ARGS_H_
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -13,16 +14,22 @@
 
 namespace loket::cli {
 
-// Flags that take no value: present means true.
+// The global flags that take no value (--json, --help, ...): present means true. The commands'
+// own boolean flags are the "[--x]" words of their usage strings (BooleanFlags in command.h).
 bool IsBooleanFlag(absl::string_view name);
+
+// Names of the flags that take no value.
+using FlagNames = std::set<std::string, std::less<>>;
 
 class Args {
  public:
   // Splits `argv` (without the program name). Accepts "--name value", "--name=value", boolean
-  // flags alone or as "--name=true|false", "-h" for "--help", and "--" to end the flags. A repeated
-  // flag keeps its last value. Returns InvalidArgumentError for a flag without its value, an
-  // unknown short option or a bad boolean value.
-  static absl::StatusOr<Args> Parse(const std::vector<std::string>& argv);
+  // flags (IsBooleanFlag, or named in `booleans`) alone or as "--name=true|false", "-h" for
+  // "--help", and "--" to end the flags. A repeated flag keeps its last value. Returns
+  // InvalidArgumentError for a flag without its value, an unknown short option or a bad boolean
+  // value.
+  static absl::StatusOr<Args> Parse(const std::vector<std::string>& argv,
+                                    const FlagNames& booleans = {});
 
   // The positional words, in order: the command path first, then its arguments.
   const std::vector<std::string>& words() const { return words_; }

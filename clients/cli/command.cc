@@ -4,6 +4,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -17,19 +18,48 @@ namespace loket::cli {
 ArgSpec ParseUsage(absl::string_view usage) {
   ArgSpec spec;
   std::vector<absl::string_view> tokens = absl::StrSplit(usage, ' ', absl::SkipEmpty());
+  // Brackets may group flags that go together: "[--case ID --nik NIK]" makes both optional.
+  int depth = 0;
   for (size_t i = 0; i < tokens.size(); ++i) {
     absl::string_view t = tokens[i];
-    const bool optional = absl::ConsumePrefix(&t, "[");
+    const bool opened = absl::ConsumePrefix(&t, "[");
     const bool closed = absl::ConsumeSuffix(&t, "]");
+    if (opened) ++depth;
+    const bool optional = depth > 0;
+    if (closed && depth > 0) --depth;
     if (!absl::ConsumePrefix(&t, "--")) {
       spec.positionals.emplace_back(t);
       continue;
     }
     (optional ? spec.optional_flags : spec.required_flags).emplace_back(t);
     // "--x V" and "[--x V]" name the value in the next token; "[--x]" has none.
-    if (!(optional && closed) && !IsBooleanFlag(t)) ++i;
+    if (!(opened && closed) && !IsBooleanFlag(t) && i + 1 < tokens.size()) {
+      ++i;
+      if (absl::EndsWith(tokens[i], "]") && depth > 0) --depth;  // "[--x V]" closes here
+    }
   }
   return spec;
+}
+
+FlagNames BooleanFlags(const std::vector<Command>& table) {
+  FlagNames out;
+  for (const Command& c : table) {
+    for (absl::string_view t : absl::StrSplit(c.usage, ' ', absl::SkipEmpty())) {
+      // "[--x]" alone; "[--x V]" opens a bracket that the value word closes.
+      if (absl::ConsumePrefix(&t, "[--") && absl::ConsumeSuffix(&t, "]")) out.emplace(t);
+    }
+  }
+  return out;
+}
+
+std::vector<Command> AllCommands() {
+  std::vector<Command> table = CaseCommands();
+  for (Command& c : AdminCommands()) table.push_back(std::move(c));
+  for (Command& c : TaskCommands()) table.push_back(std::move(c));
+  for (Command& c : CourierCommands()) table.push_back(std::move(c));
+  for (Command& c : QueueCommands()) table.push_back(std::move(c));  // the live queue
+  for (Command& c : AppointmentCommands()) table.push_back(std::move(c));
+  return table;
 }
 
 int Invocation::UsageError(absl::string_view message) const {
@@ -48,6 +78,16 @@ int ReportServerError(const grpc::Status& status) {
 }
 
 int Invocation::Reply(const google::protobuf::Message& m, absl::string_view human) const {
+  replied_ = true;
+  if (args_.Has("get")) {
+    absl::StatusOr<std::string> value = FieldValue(m, args_.Get("get"));
+    if (!value.ok()) {
+      std::cerr << "loket: --get: " << value.status().message() << "\n";
+      return kExitUsage;
+    }
+    std::cout << *value << "\n";
+    return kExitOk;
+  }
   if (json_) {
     std::cout << ToJson(m) << "\n";
   } else {

@@ -46,6 +46,9 @@ struct ArgSpec {
 };
 ArgSpec ParseUsage(absl::string_view usage);
 
+// Every command flag that takes no value: the "[--x]" words of the usage strings.
+FlagNames BooleanFlags(const std::vector<Command>& table);
+
 // One run of a command: its arguments, the server session and the output mode.
 class Invocation {
  public:
@@ -62,13 +65,17 @@ class Invocation {
   // The i-th positional argument after the command's words (CASE, ID); checked to exist.
   const std::string& arg(int i) const { return positionals_.at(i); }
   const Session& session() const { return *session_; }
-  bool json() const { return json_; }
+  // True under --json, and under --get (the reply is wanted whole, as for JSON).
+  bool json() const { return json_ || args_.Has("get"); }
+  // True once Reply has printed the reply (main checks that --get was honoured).
+  bool replied() const { return replied_; }
 
   // Prints "loket: <message>" and the command's usage on stderr; returns kExitUsage.
   int UsageError(absl::string_view message) const;
   // Prints "loket: <CODE>: <message>" on stderr; returns kExitFailed.
   int ServerError(const grpc::Status& status) const;
-  // Prints `m` as JSON under --json, else `human`; returns kExitOk.
+  // Prints `m` as JSON under --json, one field of it under --get PATH (FieldValue in output.h),
+  // else `human`; returns kExitOk (kExitUsage when PATH names no field of the reply).
   int Reply(const google::protobuf::Message& m, absl::string_view human) const;
 
   // The --request-id flag when given (it must be a UUID), else a fresh one. Call once per
@@ -83,12 +90,16 @@ class Invocation {
   std::vector<std::string> positionals_;
   const Session* session_;
   bool json_;
+  mutable bool replied_ = false;
 };
 
 // "loket: <CODE>: <message>" on stderr; returns kExitFailed. For places without an Invocation.
 int ReportServerError(const grpc::Status& status);
 // A positive number for `what`, or InvalidArgumentError.
 absl::StatusOr<int64_t> ParsePositive(absl::string_view what, absl::string_view text);
+
+// Every command of the loket CLI: the tables below, in this order.
+std::vector<Command> AllCommands();
 
 // The commands, by area.
 std::vector<Command> CaseCommands();         // clinic, office, verify-permit

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "clients/cli/command.h"
@@ -88,6 +89,20 @@ int CreatePrincipal(const Invocation& in) {
   req.set_role(role);
   req.set_clinic_id(in.args().Get("clinic"));
   req.set_courier_id(in.args().Get("courier"));
+  if (role == v1::ROLE_COURIER && req.courier_id().empty()) {
+    // The server wants a courier label; an operator expects the name to do: "Joko Susilo" ->
+    // "joko-susilo". The vehicle and shift come with `admin courier add`.
+    std::string label;
+    for (char ch : req.name()) {
+      if (absl::ascii_isalnum(static_cast<unsigned char>(ch))) {
+        label += absl::ascii_tolower(static_cast<unsigned char>(ch));
+      } else if (!label.empty() && label.back() != '-') {
+        label += '-';
+      }
+    }
+    while (!label.empty() && label.back() == '-') label.pop_back();
+    req.set_courier_id(label.empty() ? "courier" : label.substr(0, 64));
+  }
   auto stub = AdminStub(in);
   v1::Principal reply;
   grpc::Status status = in.session().Call(
@@ -210,7 +225,8 @@ std::vector<Command> AdminCommands() {
        "--name NAME --role officer|approver|counter|clinic|courier|worker|display|admin "
        "[--clinic ID] "
        "[--courier ID] [--request-id UUID]",
-       "create a principal", CreatePrincipal},
+       "create a principal (--clinic for a clinic; a courier's label defaults to its name)",
+       CreatePrincipal},
       {"admin principal list", "", "every principal of the office", ListPrincipals},
       {"admin principal set-password",
        "ID --username NAME --password-file FILE|- [--request-id UUID]",

@@ -163,7 +163,8 @@ int ShowCase(const Invocation& in, bool with_history) {
   grpc::Status status =
       in.session().Call([&](grpc::ClientContext& ctx) { return stub->GetCase(&ctx, req, &c); });
   if (!status.ok()) return in.ServerError(status);
-  if (!with_history) return in.Reply(c, FormatCase(c));
+  // --get reads the case alone (e.g. NUMBER=$(loket --get permit_number office show $CASE)).
+  if (!with_history || in.args().Has("get")) return in.Reply(c, FormatCase(c));
 
   v1::GetCaseHistoryRequest hreq;
   hreq.set_case_id(*id);

@@ -8,6 +8,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "clients/cli/command.h"
+#include "clients/cli/output.h"
 #include "loket/v1/task.grpc.pb.h"
 
 namespace loket::cli {
@@ -38,9 +39,11 @@ std::string FormatTask(const v1::Task& t, bool detail) {
       absl::StrFormat("#%-6d %-14s %-7s attempt %d/%d  age %-10s", t.id(), t.queue(),
                       StateName(t.state()), t.attempt(), t.max_attempts(), Age(t.created_at()));
   if (t.state() == v1::TASK_STATE_LEASED) {
-    absl::StrAppend(&line, "  leased by ", t.lease_owner(), " until ", t.lease_expires_at());
+    absl::StrAppend(&line, "  leased by ", t.lease_owner(), " until ",
+                    OfficeTime(t.lease_expires_at()));
   }
-  if (t.state() == v1::TASK_STATE_READY) absl::StrAppend(&line, "  due ", t.run_after());
+  if (t.state() == v1::TASK_STATE_READY)
+    absl::StrAppend(&line, "  due ", OfficeTime(t.run_after()));
   if (!t.last_error().empty()) absl::StrAppend(&line, "\n        last error: ", t.last_error());
   if (detail) {
     absl::StrAppend(&line, "\n        dedupe key: ", t.dedupe_key().empty() ? "-" : t.dedupe_key(),

@@ -27,6 +27,8 @@ constexpr absl::string_view kGlobalFlagsHelp =
   --addr HOST:PORT     server (default $LOKET_ADDR, else 127.0.0.1:7400)
   --token T            bearer token (default $LOKET_TOKEN)
   --json               print the reply as JSON (proto field names)
+  --get PATH           print one field of the reply, e.g. --get id, --get stops.0.id
+                       (for scripts: CASE=$(loket --get id clinic submit ...))
   --terminal NAME      desk or device recorded in the case history (default: host name)
   --timeout SECONDS    deadline per call (default 10)
   --tls-ca FILE        use TLS, trusting this root CA (plaintext otherwise)
@@ -36,7 +38,7 @@ constexpr absl::string_view kGlobalFlagsHelp =
 )";
 
 const std::vector<absl::string_view> kGlobalFlags = {
-    "addr", "token", "json", "terminal", "timeout", "tls-ca", "tls-cert", "tls-key", "help"};
+    "addr", "token", "json", "get", "terminal", "timeout", "tls-ca", "tls-cert", "tls-key", "help"};
 
 bool IsGlobalFlag(absl::string_view name) {
   for (absl::string_view g : kGlobalFlags) {
@@ -169,19 +171,14 @@ std::string HostName() {
 }
 
 int Run(int argc, char** argv) {
-  absl::StatusOr<Args> parsed = Args::Parse(std::vector<std::string>(argv + 1, argv + argc));
+  const std::vector<Command> table = AllCommands();
+  absl::StatusOr<Args> parsed =
+      Args::Parse(std::vector<std::string>(argv + 1, argv + argc), BooleanFlags(table));
   if (!parsed.ok()) {
     std::cerr << "loket: " << parsed.status().message() << "\nusage: loket --help\n";
     return kExitUsage;
   }
   const Args& args = *parsed;
-
-  std::vector<Command> table = CaseCommands();
-  for (Command& c : AdminCommands()) table.push_back(std::move(c));
-  for (Command& c : TaskCommands()) table.push_back(std::move(c));
-  for (Command& c : CourierCommands()) table.push_back(std::move(c));
-  for (Command& c : QueueCommands()) table.push_back(std::move(c));  // the live queue
-  for (Command& c : AppointmentCommands()) table.push_back(std::move(c));
 
   if (args.Has("help")) {
     std::vector<const Command*> shown = CommandsUnder(table, args.words());
@@ -220,7 +217,12 @@ int Run(int argc, char** argv) {
     return kExitUsage;
   }
   Invocation invocation(*command, args, std::move(positionals), session->get(), args.Has("json"));
-  return command->run(invocation);
+  const int rc = command->run(invocation);
+  if (rc == kExitOk && args.Has("get") && !invocation.replied()) {
+    std::cerr << "loket: --get: '" << command->name << "' prints more than one reply; use --json\n";
+    return kExitUsage;
+  }
+  return rc;
 }
 
 }  // namespace

@@ -2,10 +2,14 @@
 
 #include <vector>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/time.h"
 #include "clients/cli/enum_names.h"
+#include "google/protobuf/descriptor.h"
 #include "google/protobuf/util/json_util.h"
 
 namespace loket::cli {
@@ -50,7 +54,134 @@ std::string FormatDocument(const v1::Document& d) {
                       ", sha256 ", d.sha256_hex().substr(0, 8), "\u2026)");
 }
 
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+using google::protobuf::Reflection;
+
+// One value of `f` in `m` (entry `index` when repeated) as text.
+std::string ScalarText(const Message& m, const FieldDescriptor* f, int index) {
+  const Reflection* r = m.GetReflection();
+  const bool rep = f->is_repeated();
+  switch (f->cpp_type()) {
+    case FieldDescriptor::CPPTYPE_INT32:
+      return absl::StrCat(rep ? r->GetRepeatedInt32(m, f, index) : r->GetInt32(m, f));
+    case FieldDescriptor::CPPTYPE_INT64:
+      return absl::StrCat(rep ? r->GetRepeatedInt64(m, f, index) : r->GetInt64(m, f));
+    case FieldDescriptor::CPPTYPE_UINT32:
+      return absl::StrCat(rep ? r->GetRepeatedUInt32(m, f, index) : r->GetUInt32(m, f));
+    case FieldDescriptor::CPPTYPE_UINT64:
+      return absl::StrCat(rep ? r->GetRepeatedUInt64(m, f, index) : r->GetUInt64(m, f));
+    case FieldDescriptor::CPPTYPE_DOUBLE:
+      return absl::StrCat(rep ? r->GetRepeatedDouble(m, f, index) : r->GetDouble(m, f));
+    case FieldDescriptor::CPPTYPE_FLOAT:
+      return absl::StrCat(rep ? r->GetRepeatedFloat(m, f, index) : r->GetFloat(m, f));
+    case FieldDescriptor::CPPTYPE_BOOL:
+      return (rep ? r->GetRepeatedBool(m, f, index) : r->GetBool(m, f)) ? "true" : "false";
+    case FieldDescriptor::CPPTYPE_ENUM:
+      return std::string((rep ? r->GetRepeatedEnum(m, f, index) : r->GetEnum(m, f))->name());
+    case FieldDescriptor::CPPTYPE_STRING:
+      return rep ? r->GetRepeatedString(m, f, index) : r->GetString(m, f);
+    case FieldDescriptor::CPPTYPE_MESSAGE:
+      return ToJson(rep ? r->GetRepeatedMessage(m, f, index) : r->GetMessage(m, f));
+  }
+  return "";
+}
+
+std::string FieldNames(const google::protobuf::Descriptor* d) {
+  std::vector<std::string> names;
+  for (int i = 0; i < d->field_count(); ++i) names.emplace_back(d->field(i)->name());
+  return names.empty() ? "none" : absl::StrJoin(names, ", ");
+}
+
 }  // namespace
+
+absl::StatusOr<std::string> FieldValue(const Message& m, absl::string_view path) {
+  std::vector<std::string> parts = absl::StrSplit(path, '.');
+  const Message* cur = &m;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const google::protobuf::Descriptor* d = cur->GetDescriptor();
+    const FieldDescriptor* f = d->FindFieldByName(parts[i]);
+    if (f == nullptr) f = d->FindFieldByCamelcaseName(parts[i]);
+    if (f == nullptr) {
+      return absl::InvalidArgumentError(absl::StrCat("no field '", parts[i], "' in ", d->name(),
+                                                     " (its fields: ", FieldNames(d), ")"));
+    }
+    const bool last = i + 1 == parts.size();
+    if (f->is_repeated()) {
+      const int n = cur->GetReflection()->FieldSize(*cur, f);
+      if (last) {
+        std::vector<std::string> lines;
+        for (int k = 0; k < n; ++k) lines.push_back(ScalarText(*cur, f, k));
+        return absl::StrJoin(lines, "\n");
+      }
+      int index = -1;
+      if (!absl::SimpleAtoi(parts[i + 1], &index) &&
+          f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+        // "documents.code": the field of every entry, one per line.
+        const std::string rest = absl::StrJoin(parts.begin() + i + 1, parts.end(), ".");
+        std::vector<std::string> lines;
+        for (int k = 0; k < n; ++k) {
+          absl::StatusOr<std::string> v =
+              FieldValue(cur->GetReflection()->GetRepeatedMessage(*cur, f, k), rest);
+          if (!v.ok()) return v.status();
+          lines.push_back(*std::move(v));
+        }
+        if (n == 0) {
+          // Still check the path against the type, so that a typo is not an empty answer.
+          absl::StatusOr<std::string> v =
+              FieldValue(*google::protobuf::MessageFactory::generated_factory()->GetPrototype(
+                             f->message_type()),
+                         rest);
+          if (!v.ok()) return v.status();
+        }
+        return absl::StrJoin(lines, "\n");
+      }
+      ++i;
+      if (index < 0 || index >= n) {
+        return absl::InvalidArgumentError(absl::StrCat("'", parts[i], "': ", f->name(), " has ", n,
+                                                       n == 1 ? " entry" : " entries"));
+      }
+      if (i + 1 == parts.size()) return ScalarText(*cur, f, index);
+      if (f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) {
+        return absl::InvalidArgumentError(absl::StrCat(f->name(), " has no fields"));
+      }
+      cur = &cur->GetReflection()->GetRepeatedMessage(*cur, f, index);
+      continue;
+    }
+    if (last) return ScalarText(*cur, f, 0);
+    if (f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) {
+      return absl::InvalidArgumentError(absl::StrCat(f->name(), " has no fields"));
+    }
+    cur = &cur->GetReflection()->GetMessage(*cur, f);
+  }
+  return ToJson(*cur);
+}
+
+std::string ZoneName(int utc_offset_minutes) {
+  switch (utc_offset_minutes) {
+    case 420:
+      return "WIB";
+    case 480:
+      return "WITA";
+    case 540:
+      return "WIT";
+  }
+  const int a = utc_offset_minutes < 0 ? -utc_offset_minutes : utc_offset_minutes;
+  std::string out = absl::StrCat("UTC", utc_offset_minutes < 0 ? "-" : "+", a / 60);
+  if (a % 60 != 0) absl::StrAppend(&out, absl::StrFormat(":%02d", a % 60));
+  return out;
+}
+
+std::string OfficeTime(absl::string_view rfc3339, int utc_offset_minutes) {
+  if (rfc3339.empty()) return "";
+  absl::Time t;
+  std::string err;
+  if (!absl::ParseTime(absl::RFC3339_full, rfc3339, &t, &err)) return std::string(rfc3339);
+  std::string out =
+      absl::FormatTime("%d %b %Y %H:%M", t, absl::FixedTimeZone(utc_offset_minutes * 60));
+  if (out.starts_with('0')) out.erase(0, 1);  // "1 Dec 2026", as people write it
+  return absl::StrCat(out, " ", ZoneName(utc_offset_minutes));
+}
 
 std::string ToJson(const google::protobuf::Message& m) {
   google::protobuf::util::JsonPrintOptions options;
@@ -96,6 +227,11 @@ std::string FormatCase(const v1::Case& c) {
   if (!c.permit_number().empty()) {
     absl::StrAppend(&out, "Permit  ", c.permit_number(), "  code ", c.verification_code(), "\n");
   }
+  if (c.has_collected_by()) {
+    absl::StrAppend(&out, "Collected by  ", c.collected_by().name(), "  ",
+                    c.collected_by().id_document_type(), " ", c.collected_by().id_document_number(),
+                    "\n");
+  }
   if (!c.tracking_code().empty()) {
     absl::StrAppend(&out, "Tracking code  ", c.tracking_code(),
                     "  (the applicant follows the case with it on the public pages)\n");
@@ -112,7 +248,7 @@ std::string FormatCase(const v1::Case& c) {
   for (const v1::NotificationStatus& n : c.notifications()) {
     absl::StrAppend(&out, "Notification  ", n.template_id(), "  ", n.channel(), " ", n.address(),
                     "  ", n.status(), " (", Plural(n.attempts(), "attempt", "attempts"), ")");
-    if (!n.sent_at().empty()) absl::StrAppend(&out, "  sent ", n.sent_at());
+    if (!n.sent_at().empty()) absl::StrAppend(&out, "  sent ", OfficeTime(n.sent_at()));
     if (!n.detail().empty()) absl::StrAppend(&out, "  ", n.detail());
     out += "\n";
   }
@@ -126,9 +262,9 @@ std::string FormatCaseLine(const v1::Case& c) {
 
 std::string FormatEvent(const v1::CaseEvent& e) {
   std::string out =
-      absl::StrCat("#", e.id(), "  ", e.at(), "  ", e.action(), "  ", Name(e.from_state()), " -> ",
-                   Name(e.to_state()), "  ", e.actor(), " (", e.actor_role(), ")  ",
-                   e.terminal().empty() ? "-" : e.terminal());
+      absl::StrCat("#", e.id(), "  ", OfficeTime(e.at()), "  ", e.action(), "  ",
+                   Name(e.from_state()), " -> ", Name(e.to_state()), "  ", e.actor(), " (",
+                   e.actor_role(), ")  ", e.terminal().empty() ? "-" : e.terminal());
   if (!e.note().empty()) absl::StrAppend(&out, "  \"", e.note(), "\"");
   return out + "\n";
 }
@@ -139,7 +275,7 @@ std::string FormatPrincipal(const v1::Principal& p) {
   if (!p.clinic_id().empty()) absl::StrAppend(&out, "  clinic ", p.clinic_id());
   if (!p.courier_id().empty()) absl::StrAppend(&out, "  courier ", p.courier_id());
   if (!p.username().empty()) absl::StrAppend(&out, "  signs in as ", p.username());
-  if (!p.created_at().empty()) absl::StrAppend(&out, "  created ", p.created_at());
+  if (!p.created_at().empty()) absl::StrAppend(&out, "  created ", OfficeTime(p.created_at()));
   if (p.disabled()) out += "  DISABLED";
   return out + "\n";
 }

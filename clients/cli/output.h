@@ -6,6 +6,8 @@
 
 #include <string>
 
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "google/protobuf/message.h"
 #include "loket/v1/admin.pb.h"
 #include "loket/v1/case.pb.h"
@@ -28,6 +30,23 @@ std::string FormatPrincipal(const v1::Principal& p);
 std::string FormatPermitTypes(const v1::ListPermitTypesResponse& r);
 std::string FormatHolidays(const v1::ListHolidaysResponse& r);
 std::string FormatClinics(const v1::ListClinicsResponse& r);
+
+// The field at `path` in `m`, as text for a shell variable: dotted .proto field names (the JSON
+// names work too), a number picks an entry of a repeated field ("stops.0.id"). A scalar prints
+// as itself (an enum by its value name, a bool as true/false), a message as one line of JSON, a
+// repeated field at the end one entry per line. InvalidArgumentError naming the fields there are
+// when `path` names none, or an index is out of range.
+absl::StatusOr<std::string> FieldValue(const google::protobuf::Message& m, absl::string_view path);
+
+// The office's UTC offset where a reply does not say it: Balikpapan, WITA (UTC+8).
+inline constexpr int kOfficeUtcOffsetMinutes = 480;
+
+// An RFC 3339 instant in office time for people: "30 Nov 2026 14:05 WITA" (WIB, WITA and WIT by
+// their names, other offsets as "UTC+5:30"). "" stays ""; text that is not RFC 3339 is returned as
+// it came.
+std::string OfficeTime(absl::string_view rfc3339, int utc_offset_minutes = kOfficeUtcOffsetMinutes);
+// The name of an offset as people in Indonesia write it: "WIB", "WITA", "WIT", else "UTC+5:30".
+std::string ZoneName(int utc_offset_minutes);
 
 // Rupiah with dots between thousands, as written in Indonesia: "Rp 150.000".
 std::string FormatRupiah(int64_t amount);

@@ -2,6 +2,7 @@
 // specs, enum names and the human output.
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_split.h"
 #include "clients/cli/args.h"
 #include "clients/cli/command.h"
 #include "clients/cli/enum_names.h"
@@ -31,6 +32,50 @@ TEST(ArgsTest, BooleanFlagsTakeNoValue) {
   EXPECT_FALSE(Args::Parse({"--json=yes"}).ok());
 }
 
+// A command's "[--x]" flags take no value: `admin courier shift ID --day D --off` and
+// `office request-revision CASE --note N --new-paper` as the README types them.
+TEST(ArgsTest, CommandBooleanFlagsStandAlone) {
+  const std::vector<Command> table = AllCommands();
+  const FlagNames booleans = BooleanFlags(table);
+  EXPECT_TRUE(booleans.contains("off"));
+  EXPECT_TRUE(booleans.contains("new-paper"));
+  EXPECT_FALSE(booleans.contains("state"));  // "[--state S]" takes a value
+  absl::StatusOr<Args> a =
+      Args::Parse({"admin", "courier", "shift", "7", "--day", "2026-12-01", "--off"}, booleans);
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_TRUE(a->Has("off"));
+  EXPECT_EQ(a->words().back(), "7");
+  a = Args::Parse({"office", "request-revision", "--new-paper", "12", "--note", "x"}, booleans);
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_TRUE(a->Has("new-paper"));
+  EXPECT_EQ(a->words().back(), "12");  // not taken as the value of --new-paper
+  a = Args::Parse({"admin", "courier", "shift", "7", "--off=false"}, booleans);
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_FALSE(a->Has("off"));
+  EXPECT_FALSE(Args::Parse({"--off=maybe"}, booleans).ok());
+  // Without the command table's names it is a valued flag, as before.
+  EXPECT_FALSE(Args::Parse({"admin", "courier", "shift", "7", "--off"}).ok());
+}
+
+// One name is a boolean in every command or in none: the parser decides before it knows which
+// command the words name.
+TEST(ArgsTest, NoFlagIsBooleanInOneCommandAndValuedInAnother) {
+  const std::vector<Command> table = AllCommands();
+  const FlagNames booleans = BooleanFlags(table);
+  for (const Command& c : table) {
+    const ArgSpec spec = ParseUsage(c.usage);
+    for (const std::string& f : spec.required_flags) {
+      EXPECT_FALSE(booleans.contains(f)) << c.name << ": --" << f << " takes a value here";
+    }
+    std::vector<std::string> words = absl::StrSplit(c.usage, ' ', absl::SkipEmpty());
+    for (size_t i = 0; i + 1 < words.size(); ++i) {
+      if (!words[i].starts_with("[--") || words[i].ends_with("]")) continue;
+      const std::string name = words[i].substr(3);
+      EXPECT_FALSE(booleans.contains(name)) << c.name << ": [--" << name << " V] takes a value";
+    }
+  }
+}
+
 TEST(ArgsTest, MissingValueAndShortOptions) {
   EXPECT_FALSE(Args::Parse({"verify-permit", "--code"}).ok());
   EXPECT_FALSE(Args::Parse({"-x"}).ok());
@@ -45,6 +90,14 @@ TEST(ParseUsageTest, PositionalsRequiredAndOptionalFlags) {
   EXPECT_EQ(spec.positionals, (std::vector<std::string>{"CASE"}));
   EXPECT_EQ(spec.required_flags, (std::vector<std::string>{"note"}));
   EXPECT_EQ(spec.optional_flags, (std::vector<std::string>{"etag", "all", "needs"}));
+}
+
+// A bracket may group flags that go together; all of them are optional.
+TEST(ParseUsageTest, GroupedOptionalFlags) {
+  ArgSpec spec = ParseUsage("--name NAME [--case ID --nik NIK] [--seated] --temp C");
+  EXPECT_EQ(spec.required_flags, (std::vector<std::string>{"name", "temp"}));
+  EXPECT_EQ(spec.optional_flags, (std::vector<std::string>{"case", "nik", "seated"}));
+  EXPECT_TRUE(spec.positionals.empty());
 }
 
 TEST(ParseUsageTest, EveryCommandUsageParses) {
@@ -109,6 +162,53 @@ TEST(OutputTest, JsonUsesProtoFieldNames) {
   c.set_id(7);
   c.set_permit_number("0001/X");
   EXPECT_EQ(ToJson(c), R"({"id":"7","permit_number":"0001/X"})");
+}
+
+// Times for people are office time with the zone named, never the UTC the server sends.
+TEST(OutputTest, TimesAreOfficeTimeWita) {
+  EXPECT_EQ(OfficeTime("2026-11-30T06:05:00Z"), "30 Nov 2026 14:05 WITA");
+  EXPECT_EQ(OfficeTime("2026-11-30T22:30:00.123Z"), "1 Dec 2026 06:30 WITA");  // the next day
+  EXPECT_EQ(OfficeTime("2026-11-30T06:05:00Z", 420), "30 Nov 2026 13:05 WIB");
+  EXPECT_EQ(OfficeTime("2026-11-30T06:05:00Z", 330), "30 Nov 2026 11:35 UTC+5:30");
+  EXPECT_EQ(OfficeTime(""), "");
+  EXPECT_EQ(OfficeTime("yesterday"), "yesterday");
+  v1::CaseEvent e;
+  e.set_id(3);
+  e.set_at("2026-11-30T06:05:00Z");
+  e.set_action("approve");
+  const std::string line = FormatEvent(e);
+  EXPECT_NE(line.find("30 Nov 2026 14:05 WITA"), std::string::npos) << line;
+  EXPECT_EQ(line.find("06:05"), std::string::npos) << line;
+  v1::Case c;
+  v1::NotificationStatus* n = c.add_notifications();
+  n->set_template_id("case.issued");
+  n->set_sent_at("2026-11-30T01:00:00Z");
+  EXPECT_NE(FormatCase(c).find("sent 30 Nov 2026 09:00 WITA"), std::string::npos) << FormatCase(c);
+}
+
+// --get PATH: one field of a reply for a shell variable (CASE=$(loket --get id clinic submit ...)).
+TEST(OutputTest, FieldValueForScripts) {
+  v1::Case c;
+  c.set_id(12);
+  c.set_state(v1::CASE_STATE_ISSUED);
+  c.set_permit_number("0001/SIP_PERAWAT/DPMPTSP-BPP/2026");
+  c.mutable_applicant()->set_name("Siti Rahmawati");
+  c.add_documents()->set_code("STR");
+  c.add_documents()->set_code("KTP");
+  EXPECT_EQ(*FieldValue(c, "id"), "12");
+  EXPECT_EQ(*FieldValue(c, "state"), "CASE_STATE_ISSUED");
+  EXPECT_EQ(*FieldValue(c, "permit_number"), "0001/SIP_PERAWAT/DPMPTSP-BPP/2026");
+  EXPECT_EQ(*FieldValue(c, "permitNumber"), "0001/SIP_PERAWAT/DPMPTSP-BPP/2026");
+  EXPECT_EQ(*FieldValue(c, "applicant.name"), "Siti Rahmawati");
+  EXPECT_EQ(*FieldValue(c, "documents.1.code"), "KTP");
+  EXPECT_EQ(*FieldValue(c, "documents.code"), "STR\nKTP");
+  EXPECT_EQ(*FieldValue(c, "applicant"), R"({"name":"Siti Rahmawati"})");
+  absl::StatusOr<std::string> bad = FieldValue(c, "case.id");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("permit_number"), absl::string_view::npos)
+      << bad.status();  // names the fields there are
+  EXPECT_FALSE(FieldValue(c, "documents.2.code").ok());
+  EXPECT_FALSE(FieldValue(c, "id.x").ok());
 }
 
 TEST(SessionTest, BackoffDoubles) {
