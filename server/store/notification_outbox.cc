@@ -1,6 +1,7 @@
 #include "server/store/notification_outbox.h"
 
 #include <algorithm>
+#include <optional>
 #include <vector>
 
 #include "absl/strings/str_split.h"
@@ -9,23 +10,37 @@
 namespace loket::store {
 namespace {
 
-// One round trip: a notification id, and the latest times already scheduled for the address.
+// One round trip: a notification id, the latest times already scheduled for the address (the cap),
+// and the latest time a pending message about an earlier event is scheduled for (the order).
 constexpr Statement kReserveNotification{
     "outbox_reserve_notification",
     "SELECT nextval(pg_get_serial_sequence('notifications', 'id')),"
     " coalesce((SELECT string_agg(scheduled_for::text, ';') FROM (SELECT scheduled_for"
     " FROM notifications WHERE office_id = $1 AND address = $2"
-    " ORDER BY scheduled_for DESC LIMIT $3) r), '')"};
-// One round trip: the notify.send task and the notification row that points at it.
+    " ORDER BY scheduled_for DESC LIMIT $3) r), ''),"
+    " coalesce((SELECT max(scheduled_for)::text FROM notifications WHERE office_id = $1"
+    " AND address = $2 AND status = 'pending' AND event_at <= $4::timestamptz), '')"};
+// One round trip: the notify.send task and the notification row that points at it. The task runs
+// in its address's order (tasks.order_key, order_at: task_queue.cc leases the first only).
 constexpr Statement kInsertNotificationWithTask{
     "outbox_insert_notification_with_task",
-    "WITH t AS (INSERT INTO tasks (office_id, queue, dedupe_key, payload, run_after, max_attempts)"
-    " VALUES ($1, 'notify.send', 'notification:' || $9::text, $10, $8::timestamptz, 8)"
-    " RETURNING id)"
+    "WITH t AS (INSERT INTO tasks (office_id, queue, dedupe_key, payload, run_after, max_attempts,"
+    " order_key, order_at)"
+    " VALUES ($1, 'notify.send', 'notification:' || $9::text, $10, $8::timestamptz, 8, $4,"
+    " $8::timestamptz) RETURNING id)"
     " INSERT INTO notifications (id, office_id, case_id, channel, address, template_id, language,"
-    " urgent, scheduled_for, task_id)"
-    " SELECT $9::bigint, $1, NULLIF($2::bigint, 0), $3, $4, $5, $6, $7, $8::timestamptz, t.id"
-    " FROM t"};
+    " urgent, scheduled_for, task_id, event_at)"
+    " SELECT $9::bigint, $1, NULLIF($2::bigint, 0), $3, $4, $5, $6, $7, $8::timestamptz, t.id,"
+    " $11::timestamptz FROM t"};
+// An important message goes at its own time; the address's earlier messages held past it come
+// forward to the same time and go just before it (domain::PlanDelivery).
+constexpr Statement kPullEarlierForward{
+    "outbox_pull_earlier_forward",
+    "WITH n AS (UPDATE notifications SET scheduled_for = $4::timestamptz WHERE office_id = $1"
+    " AND address = $2 AND status = 'pending' AND event_at <= $3::timestamptz"
+    " AND scheduled_for > $4::timestamptz RETURNING task_id)"
+    " UPDATE tasks SET run_after = least(run_after, $4::timestamptz), order_at = $4::timestamptz,"
+    " updated_at = now() WHERE id IN (SELECT task_id FROM n) AND state IN ('ready', 'leased')"};
 
 std::string TimestampParam(absl::Time t) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%E6S+00:00", t, absl::UTCTimeZone());
@@ -38,20 +53,32 @@ int64_t EnqueueNotificationInTx(Tx& tx, const NotificationEncoder& encode,
                                 const OutboxOffice& office, absl::Time now, domain::Notification n,
                                 absl::Time not_before) {
   if (!encode) return 0;
-  // The latest max_per_window messages to the address decide: new ones go after them.
-  pqxx::result r =
-      tx.Exec(kReserveNotification, office.id, n.address, std::max(policy.max_per_window, 1));
+  // The latest max_per_window messages to the address decide the cap; pending messages about
+  // earlier events decide the order.
+  absl::Time event = std::max(now, not_before);
+  pqxx::result r = tx.Exec(kReserveNotification, office.id, n.address,
+                           std::max(policy.max_per_window, 1), TimestampParam(event));
   n.id = r[0][0].as<int64_t>();
   std::vector<absl::Time> recent;
   for (absl::string_view t : absl::StrSplit(r[0][1].as<std::string>(), ';', absl::SkipEmpty())) {
     recent.push_back(ParseTimestamp(std::string(t)));
   }
-  absl::Time when = domain::ScheduleNotification(
-      std::max(now, not_before), office.utc_offset_minutes, n.urgent, recent, policy);
+  std::optional<absl::Time> latest_earlier;
+  if (std::string latest = r[0][2].as<std::string>(); !latest.empty()) {
+    latest_earlier = ParseTimestamp(latest);
+  }
+  domain::DeliverySlot slot =
+      domain::PlanDelivery(event, office.utc_offset_minutes, n.urgent,
+                           domain::WeightOfTemplate(n.template_id), recent, latest_earlier, policy);
+  absl::Time when = slot.at;
+  if (slot.pull_earlier) {
+    tx.Exec(kPullEarlierForward, office.id, n.address, TimestampParam(event), TimestampParam(when));
+  }
   n.params["office_name"] = office.name;
   tx.Exec(kInsertNotificationWithTask, office.id, n.case_id,
           std::string(domain::NotificationChannelName(n.channel)), n.address, n.template_id,
-          n.language, n.urgent, TimestampParam(when), n.id, pqxx::binarystring(encode(n)));
+          n.language, n.urgent, TimestampParam(when), n.id, pqxx::binarystring(encode(n)),
+          TimestampParam(event));
   tx.NotifyOnce("notify.send");
   return n.id;
 }

@@ -50,10 +50,17 @@ constexpr Statement kLeaseExpired{
     " WHERE id = (SELECT id FROM tasks WHERE office_id = $1 AND queue = $2 AND state = 'leased'"
     "   AND lease_expires_at < now() ORDER BY lease_expires_at LIMIT 1 FOR UPDATE SKIP LOCKED)"
     " RETURNING " LOKET_TASK_COLUMNS};
+// A task with an order_key (notify.send: the address) waits while an earlier one of the same key,
+// by (order_at, id), is still ready or leased: one recipient's messages go out one at a time, in
+// order, however many workers lease and whatever retries do (migration 0013).
 constexpr Statement kLeaseReady{
     "task_lease_ready", LOKET_LEASE_SET
-    " WHERE id = (SELECT id FROM tasks WHERE office_id = $1 AND queue = $2 AND state = 'ready'"
-    "   AND run_after <= now() ORDER BY run_after, id LIMIT 1 FOR UPDATE SKIP LOCKED)"
+    " WHERE id = (SELECT t.id FROM tasks t WHERE t.office_id = $1 AND t.queue = $2"
+    "   AND t.state = 'ready' AND t.run_after <= now()"
+    "   AND (t.order_key IS NULL OR NOT EXISTS (SELECT 1 FROM tasks p WHERE p.office_id = $1"
+    "     AND p.queue = $2 AND p.order_key = t.order_key AND p.state IN ('ready', 'leased')"
+    "     AND (p.order_at, p.id) < (t.order_at, t.id)))"
+    "   ORDER BY t.run_after, t.id LIMIT 1 FOR UPDATE OF t SKIP LOCKED)"
     " RETURNING " LOKET_TASK_COLUMNS};
 constexpr Statement kHeartbeat{
     "task_heartbeat",

@@ -245,6 +245,45 @@ TEST_F(TaskQueueTest, FailureBacksOffThenDeadLettersAndAdminRetries) {
   EXPECT_EQ(State(other), "done");
 }
 
+// Issue 11: one recipient's messages are leased one at a time, in order, whatever concurrent
+// workers and retries do; other recipients are not held.
+TEST_F(TaskQueueTest, OneAddressesMessagesAreLeasedOneAtATimeInOrder) {
+  v1::Case c = SubmitAsClinicA();  // case.submitted to the phone and the e-mail
+  ASSERT_TRUE(Do(&v1::CaseService::Stub::Withdraw, clinic_a_, c.id(), "diajukan ulang").ok());
+  auto template_of = [](const v1::Task& t) {
+    v1::NotifySend n;
+    EXPECT_TRUE(n.ParseFromString(t.payload()));
+    return n.channel() + " " + n.template_id();
+  };
+  auto a = Poll("notify.send", 30, 0);
+  auto b = Poll("notify.send", 30, 0);
+  ASSERT_TRUE(a && b);
+  std::set<std::string> first = {template_of(*a), template_of(*b)};
+  EXPECT_EQ(first, (std::set<std::string>{"webhook case.submitted", "email case.submitted"}));
+  EXPECT_FALSE(Poll("notify.send", 30, 0).has_value())
+      << "case.withdrawn waits while case.submitted to the same address is out";
+  const v1::Task& phone = template_of(*a) == "webhook case.submitted" ? *a : *b;
+  const v1::Task& mail = template_of(*a) == "webhook case.submitted" ? *b : *a;
+  // The gateway fails: the phone's later message still waits through the back-off.
+  v1::FailTaskResponse fr;
+  ASSERT_TRUE(Fail(phone, false, &fr).ok());
+  ASSERT_TRUE(Complete(mail).ok());
+  auto next = Poll("notify.send", 30, 0);
+  ASSERT_TRUE(next);
+  EXPECT_EQ(template_of(*next), "email case.withdrawn") << "the e-mail address is not held";
+  ASSERT_TRUE(Complete(*next).ok());
+  EXPECT_FALSE(Poll("notify.send", 30, 0).has_value());
+  server_->Query(absl::StrCat("UPDATE tasks SET run_after = now() WHERE id = ", phone.id()));
+  auto retry = Poll("notify.send", 30, 0);
+  ASSERT_TRUE(retry);
+  EXPECT_EQ(retry->id(), phone.id());
+  ASSERT_TRUE(Complete(*retry).ok());
+  auto last = Poll("notify.send", 30, 0);
+  ASSERT_TRUE(last);
+  EXPECT_EQ(template_of(*last), "webhook case.withdrawn");
+  ASSERT_TRUE(Complete(*last).ok());
+}
+
 TEST_F(TaskQueueTest, ConcurrentWorkersNeverHoldTheSameTask) {
   constexpr int kTasks = 200;
   for (int i = 0; i < kTasks; ++i) Enqueue("notify.send");

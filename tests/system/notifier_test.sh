@@ -4,7 +4,10 @@
 # and while loketd is restarted. Afterwards every notification is marked sent, and the receiving
 # ends (a real HTTP gateway and a real SMTP server) saw each notification id exactly once after
 # dedupe by key and at least once before it. The gateway answers 500 to its first requests.
-# Environment: LOKET_BIN_DIR (loketd, loket-notifier, submit_load), set by ctest.
+# Then one applicant over the hourly cap (issue 11): the important messages (revision requested,
+# issued, collected) are not held an hour behind the chatter, and the gateway receives that
+# applicant's messages in the order their events happened, with four notifier threads.
+# Environment: LOKET_BIN_DIR (loketd, loket-notifier, submit_load, loket), set by ctest.
 set -euo pipefail
 : "${LOKET_BIN_DIR:?set LOKET_BIN_DIR}"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -28,7 +31,7 @@ cleanup() {
       tail -n 20 "$WORK/$f" >&2 2>/dev/null || true
     done
   fi
-  rm -rf "$WORK"
+  [[ -n "${KEEP_WORK:-}" ]] && echo "kept $WORK" >&2 || rm -rf "$WORK"
   ((rc == 0)) && echo "PASS: notifier"
   exit "$rc"
 }
@@ -64,7 +67,7 @@ wait_file "$WORK/smtp.port"
 API="127.0.0.1:$(pg_free_port)"
 start_loketd() {
   "$LOKET_BIN_DIR/loketd" --listen="$API" --db="$DB" --pool_size=8 --log_requests=false --quiet_hours=off \
-    >>"$WORK/loketd.log" 2>&1 &
+    ${LOKETD_EXTRA:-} >>"$WORK/loketd.log" 2>&1 &
   LOKETD_PID=$!
   for ((i = 0; i < 100; i++)); do
     grep -q "serving on port" "$WORK/loketd.log" 2>/dev/null && [[ $(grep -c "serving on port" "$WORK/loketd.log") -ge $1 ]] && return 0
@@ -151,3 +154,66 @@ for name, got, want in (("webhook", got_webhook, want_webhook), ("smtp", got_smt
 sys.exit(0 if ok else 1)
 PYEOF
 echo "   the gateway refused the first requests with 500; all were retried"
+
+echo "== one applicant over the cap (2 an hour): important messages go at once, all in event order"
+kill -TERM "$LOKETD_PID"
+wait "$LOKETD_PID" 2>/dev/null || true
+LOKETD_EXTRA="--notify_per_hour=2"
+start_loketd 3
+OFFICER_TOKEN=$(loket_token "$DB" t-officer officer)
+APPROVER_TOKEN=$(loket_token "$DB" t-approver approver)
+as_() { local t=$1; shift; "$LOKET_BIN_DIR/loket" --addr "$API" --token "$t" "$@" >>"$WORK/cli.log" 2>&1; }
+CASE=$("$LOKET_BIN_DIR/loket" --addr "$API" --token "$CLINIC_TOKEN" --json clinic submit \
+  --permit-type SIP_PERAWAT --nik 6471065708900009 --name "Siti Rahmawati" --phone 081299990011 \
+  --str-number STR-991 --practice-place "Puskesmas Klandasan Ilir" |
+  "$PY" -c 'import json,sys; d=json.load(sys.stdin); print(d.get("case", d)["id"])')
+[[ "$CASE" =~ ^[0-9]+$ ]] || fail "no case id"
+for doc in KTP STR SURAT_TEMPAT_PRAKTIK; do
+  printf '%%PDF-1.4 demo' >"$WORK/$doc.pdf"
+  as_ "$CLINIC_TOKEN" clinic attach "$CASE" --code "$doc" --file "$WORK/$doc.pdf" || fail "attach $doc"
+done
+as_ "$OFFICER_TOKEN" office verify "$CASE" || fail "verify"
+as_ "$OFFICER_TOKEN" office request-revision "$CASE" --note "STR tidak terbaca" || fail "revision"
+as_ "$CLINIC_TOKEN" clinic revise "$CASE" || fail "revise"                 # chatter: held by the cap
+as_ "$APPROVER_TOKEN" office approve "$CASE" || fail "approve"             # chatter: held after it
+as_ "$OFFICER_TOKEN" office issue "$CASE" || fail "issue"                  # important: goes now
+as_ "$OFFICER_TOKEN" office collected "$CASE" --by "Siti Rahmawati" --id-type KTP \
+  --id-number 6471065708900009 || as_ "$OFFICER_TOKEN" office collected "$CASE" || fail "collected"
+want="case.submitted case.revision_requested case.revision_received case.approved case.issued case.collected"
+got=$(psql -X -At -d "$DB" -c "SELECT string_agg(template_id, ' ' ORDER BY id) FROM notifications
+        WHERE case_id = $CASE AND channel = 'webhook'")
+[[ "$got" == "$want" ]] || fail "messages of case $CASE: '$got'; want '$want'"
+held=$(psql -X -At -d "$DB" -c "SELECT count(*) FROM notifications WHERE case_id = $CASE
+         AND scheduled_for > now() + interval '10 minutes'")
+((held == 0)) || fail "$held messages of case $CASE are still held: $(psql -X -At -d "$DB" -c \
+  "SELECT template_id, scheduled_for - created_at FROM notifications WHERE case_id = $CASE")"
+for ((i = 0; i < 300; i++)); do
+  pending=$(psql -X -At -d "$DB" -c "SELECT count(*) FROM notifications WHERE case_id = $CASE
+              AND status <> 'sent'")
+  ((pending == 0)) && break
+  sleep 0.1
+done
+((pending == 0)) || fail "$pending messages of case $CASE not sent within 30 s"
+"$PY" - "$WORK/http.log" "$DB" "$CASE" <<'PYEOF'
+import json, re, subprocess, sys
+http_log, db, case = sys.argv[1:4]
+rows = subprocess.run(["psql", "-X", "-At", "-F", " ", "-d", db, "-c",
+                       f"SELECT id, template_id FROM notifications WHERE case_id = {case}"
+                       " AND channel = 'webhook' ORDER BY id"],
+                      capture_output=True, text=True, check=True).stdout.split("\n")
+want = [(int(r.split()[0]), r.split()[1]) for r in rows if r.strip()]
+names = dict(want)
+first = []
+for line in open(http_log):
+    if not line.strip():
+        continue
+    w = json.loads(line)
+    n = int(re.search(r"(\d+)$", w["idempotency_key"]).group(1))
+    if n in names and w["status"] == 200 and n not in first:
+        first.append(n)
+arrived = [names[n] for n in first]
+print("   the gateway received, in order: " + ", ".join(arrived))
+if first != [n for n, _ in want]:
+    print("FAIL: arrival order " + ", ".join(arrived) + "; want the order of the events")
+    sys.exit(1)
+PYEOF
