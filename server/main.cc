@@ -34,6 +34,9 @@ ABSL_FLAG(std::string, edge_key_file, "",
           "file holding loket-web's key: calls that carry it may name the browser's address "
           "(x-loket-client-addr) for sign-in throttling");
 ABSL_FLAG(int, session_hours, 12, "a signed-in session ends this many hours after sign-in");
+ABSL_FLAG(bool, walk_in_hours, true,
+          "refuse walk-in tickets outside the office's opening hours (an admin may override); "
+          "false: walk-ins at any hour (demo stacks, tests on the wall clock)");
 ABSL_FLAG(int, session_idle_minutes, 30, "a signed-in session ends after this long unused");
 
 int main(int argc, char** argv) {
@@ -93,6 +96,7 @@ int main(int argc, char** argv) {
   }
   o.session_limits.absolute = absl::Hours(absl::GetFlag(FLAGS_session_hours));
   o.session_limits.idle = absl::Minutes(absl::GetFlag(FLAGS_session_idle_minutes));
+  o.walk_in_hours = absl::GetFlag(FLAGS_walk_in_hours);
   if (std::string path = absl::GetFlag(FLAGS_edge_key_file); !path.empty()) {
     std::ifstream in(path);
     std::string key;

@@ -1,6 +1,7 @@
 // Spontan appointments: `loket office appointments ...`, `loket clinic book` and
 // `loket admin calendar ...` (AppointmentService). Windows and hours are typed in office time
 // (WITA, UTC+8) and sent as UTC.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -186,14 +187,29 @@ int ListAppointments(const Invocation& in) {
   return in.Reply(reply, human);
 }
 
+// An appointment request as people see it: its id, or the appointment code (K7M-4QX) looked up.
+// Sets `id`, or returns the exit code of the error printed.
+std::optional<int> RequestArg(const Invocation& in, int i, int64_t* id) {
+  if (absl::SimpleAtoi(in.arg(i), id) && *id > 0) return std::nullopt;
+  v1::GetAppointmentRequestRequest req;
+  req.set_code(in.arg(i));
+  auto stub = NewStub(in);
+  v1::AppointmentRequest reply;
+  grpc::Status status = in.session().Call(
+      [&](grpc::ClientContext& ctx) { return stub->GetAppointmentRequest(&ctx, req, &reply); });
+  if (!status.ok()) return in.ServerError(status);
+  *id = reply.id();
+  return std::nullopt;
+}
+
 int CancelAppointment(const Invocation& in) {
-  absl::StatusOr<int64_t> id = in.IdArg(0);
-  if (!id.ok()) return in.UsageError(id.status().message());
+  int64_t id = 0;
+  if (std::optional<int> err = RequestArg(in, 0, &id)) return *err;
   absl::StatusOr<std::string> request_id = in.RequestId();
   if (!request_id.ok()) return in.UsageError(request_id.status().message());
   v1::CancelAppointmentRequestRequest req;
   req.set_request_id(*request_id);
-  req.set_id(*id);
+  req.set_id(id);
   req.set_etag(in.args().Get("etag"));
   auto stub = NewStub(in);
   v1::AppointmentRequest reply;
@@ -204,13 +220,13 @@ int CancelAppointment(const Invocation& in) {
 }
 
 int RescheduleAppointment(const Invocation& in) {
-  absl::StatusOr<int64_t> id = in.IdArg(0);
-  if (!id.ok()) return in.UsageError(id.status().message());
+  int64_t id = 0;
+  if (std::optional<int> err = RequestArg(in, 0, &id)) return *err;
   absl::StatusOr<std::string> request_id = in.RequestId();
   if (!request_id.ok()) return in.UsageError(request_id.status().message());
   v1::RescheduleAppointmentRequestRequest req;
   req.set_request_id(*request_id);
-  req.set_id(*id);
+  req.set_id(id);
   req.set_etag(in.args().Get("etag"));
   if (absl::Status s = ParseWindows(in.args(), req.mutable_windows()); !s.ok()) {
     return in.UsageError(s.message());
@@ -370,10 +386,13 @@ std::vector<Command> AppointmentCommands() {
       {"office appointments show", "ID", "one request by id, or by appointment CODE",
        ShowAppointment},
       {"office appointments cancel", "ID [--etag E] [--request-id UUID]",
-       "cancel; the freed seat goes to the waitlist", CancelAppointment},
+       "cancel (ID: the request's id or the appointment CODE); the freed seat goes to the "
+       "waitlist",
+       CancelAppointment},
       {"office appointments reschedule",
        "ID --day D --windows HH:MM-HH:MM[,...] [--etag E] [--request-id UUID]",
-       "new preferred windows; allocated again", RescheduleAppointment},
+       "new preferred windows (ID: the request's id or the appointment CODE); allocated again",
+       RescheduleAppointment},
       {"office appointments slots", "--day D", "the day's slots and seats", ListSlots},
       {"office appointments release-no-shows", "--day D [--request-id UUID]",
        "release the seats of booked visitors who did not come", ReleaseNoShows},

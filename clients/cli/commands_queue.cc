@@ -2,6 +2,7 @@
 // `loket counter next|recall|skip|no-show|transfer|done`, and `loket display`, the board.
 #include <algorithm>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,42 @@ std::string LaneName(v1::Lane l) {
   return absl::AsciiStrToLower(n.substr(std::string("LANE_").size()));
 }
 
+// A ticket as people see it: "P-002" (or p2, P002) is the office's ticket of that lane letter
+// and number today (a ticket number is unique per office and day); digits alone are its id.
+// Sets `id`, or returns the exit code of the error printed.
+std::optional<int> TicketArg(const Invocation& in, int i, int64_t* id) {
+  const std::string text = in.arg(i);
+  if (absl::SimpleAtoi(text, id) && *id > 0) return std::nullopt;
+  auto parse = [](std::string s, char* letter, int* number) {
+    s = absl::AsciiStrToUpper(s);
+    s.erase(std::remove_if(s.begin(), s.end(), [](char c) { return c == '-' || c == ' '; }),
+            s.end());
+    return s.size() >= 2 && absl::ascii_isalpha(s[0]) && (*letter = s[0]) &&
+           absl::SimpleAtoi(s.substr(1), number) && *number > 0;
+  };
+  char letter = 0;
+  int number = 0;
+  if (!parse(text, &letter, &number)) {
+    return in.UsageError(
+        absl::StrCat("TICKET: the number on the ticket, e.g. P-002 (or its id), not '", text, "'"));
+  }
+  auto stub = Stub(in);
+  v1::ListTicketsResponse reply;
+  grpc::Status status = in.session().Call([&](grpc::ClientContext& ctx) {
+    return stub->ListTickets(&ctx, v1::ListTicketsRequest(), &reply);
+  });
+  if (!status.ok()) return in.ServerError(status);
+  for (const auto& t : reply.tickets()) {
+    char l = 0;
+    int n = 0;
+    if (parse(t.label(), &l, &n) && l == letter && n == number) {
+      *id = t.id();
+      return std::nullopt;
+    }
+  }
+  return in.ServerError(grpc::Status(grpc::NOT_FOUND, absl::StrCat("no ticket ", text, " today")));
+}
+
 // "~12 min", or "wait unknown" while no counter has a measured service time.
 std::string WaitText(const v1::Ticket& t) {
   if (!t.has_estimated_wait_minutes()) return "wait unknown";
@@ -64,6 +101,7 @@ std::string FormatVisit(const v1::Visit& v) {
     absl::StrAppend(&s, "  appointment ", v.appointment_code(), " (", v.arrival(), ")\n");
   }
   if (!v.screening_passed()) absl::StrAppend(&s, "  screening failed: ", v.screening_note(), "\n");
+  if (v.outside_hours()) absl::StrAppend(&s, "  let in outside opening hours (admin override)\n");
   if (v.pickup_stop_id() != 0) {
     absl::StrAppend(&s, "  SIBER pickup stop ", v.pickup_stop_id(), " for case ", v.case_id(),
                     "\n");
@@ -92,6 +130,7 @@ int CheckIn(const Invocation& in, v1::CheckInRequest req) {
   req.set_request_id(*request_id);
   *req.mutable_screening() = *screening;
   req.set_seated(in.args().Has("seated"));
+  req.set_outside_hours_override(in.args().Has("outside-hours"));
   auto stub = Stub(in);
   v1::CheckInResponse reply;
   grpc::Status status =
@@ -140,10 +179,14 @@ int WalkIn(const Invocation& in) {
 }
 
 int Redirect(const Invocation& in) {
-  absl::StatusOr<int64_t> id = in.IdArg(0);
-  if (!id.ok()) return in.UsageError(id.status().message());
   v1::RedirectVisitRequest req;
-  req.set_visit_id(*id);
+  // The visit's id ("Visit 12: ..."), or the appointment code the visitor shows.
+  int64_t id = 0;
+  if (absl::SimpleAtoi(in.arg(0), &id) && id > 0) {
+    req.set_visit_id(id);
+  } else {
+    req.set_appointment_code(in.arg(0));
+  }
   std::string h = absl::AsciiStrToLower(in.args().Get("handling"));
   if (h == "online") {
     req.set_handling(v1::REDIRECT_HANDLING_ONLINE);
@@ -194,10 +237,10 @@ int ListTickets(const Invocation& in) {
 }
 
 int ShowTicket(const Invocation& in) {
-  absl::StatusOr<int64_t> id = in.IdArg(0);
-  if (!id.ok()) return in.UsageError(id.status().message());
+  int64_t id = 0;
+  if (std::optional<int> err = TicketArg(in, 0, &id)) return *err;
   v1::GetTicketRequest req;
-  req.set_ticket_id(*id);
+  req.set_ticket_id(id);
   auto stub = Stub(in);
   v1::Ticket reply;
   grpc::Status status = in.session().Call(
@@ -227,13 +270,13 @@ using ActRpc = grpc::Status (QueueStub::*)(grpc::ClientContext*, const v1::Ticke
 
 Command ActCommand(const char* name, const char* help, ActRpc rpc) {
   return {name, "TICKET [--request-id UUID]", help, [rpc](const Invocation& in) {
-            absl::StatusOr<int64_t> id = in.IdArg(0);
-            if (!id.ok()) return in.UsageError(id.status().message());
             absl::StatusOr<std::string> request_id = in.RequestId();
             if (!request_id.ok()) return in.UsageError(request_id.status().message());
             v1::TicketActionRequest req;
+            int64_t id = 0;
+            if (std::optional<int> err = TicketArg(in, 0, &id)) return *err;
             req.set_request_id(*request_id);
-            req.set_ticket_id(*id);
+            req.set_ticket_id(id);
             auto stub = Stub(in);
             v1::Ticket reply;
             grpc::Status status = in.session().Call(
@@ -244,13 +287,13 @@ Command ActCommand(const char* name, const char* help, ActRpc rpc) {
 }
 
 int Transfer(const Invocation& in) {
-  absl::StatusOr<int64_t> id = in.IdArg(0);
-  if (!id.ok()) return in.UsageError(id.status().message());
   absl::StatusOr<std::string> request_id = in.RequestId();
   if (!request_id.ok()) return in.UsageError(request_id.status().message());
   v1::TransferTicketRequest req;
+  int64_t id = 0;
+  if (std::optional<int> err = TicketArg(in, 0, &id)) return *err;
   req.set_request_id(*request_id);
-  req.set_ticket_id(*id);
+  req.set_ticket_id(id);
   req.set_to_counter_id(in.args().Get("to"));
   auto stub = Stub(in);
   v1::Ticket reply;
@@ -337,14 +380,21 @@ std::vector<Command> QueueCommands() {
        "check an appointment in at the door with its screening; issues a ticket", CheckInByCode},
       {"office walk-in",
        "--name NAME --service CODE --temp C --mask yes|no [--priority P] [--phone P] "
-       "[--language L] [--case ID] [--seated] [--request-id UUID]",
-       "check a walk-in in with the screening; issues a ticket", WalkIn},
+       "[--language L] [--case ID] [--seated] [--outside-hours] [--request-id UUID]",
+       "check a walk-in in with the screening; issues a ticket during opening hours "
+       "(--outside-hours: an admin's override, recorded on the visit)",
+       WalkIn},
       {"office redirect",
        "VISIT --handling online|siber [--address A] [--lat X] [--lon Y] [--request-id UUID]",
-       "after a failed screening: continue online, or a SIBER pickup of the documents", Redirect},
+       "after a failed screening: continue online, or a SIBER pickup of the documents (VISIT: "
+       "the visit's id or the appointment code, e.g. K7M-4QX)",
+       Redirect},
       {"office tickets", "[--state S] [--day YYYY-MM-DD]", "the day's tickets with waits",
        ListTickets},
-      {"office ticket", "TICKET", "one ticket with its estimated wait", ShowTicket},
+      {"office ticket", "TICKET",
+       "one ticket with its estimated wait (TICKET: today's number as printed, e.g. P-002, or its "
+       "id; so for every counter command)",
+       ShowTicket},
       {"counter next", "--counter C [--request-id UUID]", "call the next ticket to a counter",
        Next},
       ActCommand("counter recall", "call a ticket again", &QueueStub::Recall),

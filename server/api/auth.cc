@@ -70,7 +70,8 @@ const std::map<std::string_view, std::set<Role>>& Policy() {
       {"CourierService.ListCouriers", {kAdmin, kOfficer}},
       // The live office queue (QueueService): counter staff and officers run it; a display
       // board watches with a counter token.
-      {"QueueService.CheckIn", {kOfficer, kCounter}},
+      // An admin checks a walk-in in only to override the opening hours (outside_hours_override).
+      {"QueueService.CheckIn", {kOfficer, kCounter, kAdmin}},
       {"QueueService.RedirectVisit", {kOfficer, kCounter}},
       {"QueueService.CallNext", {kOfficer, kCounter}},
       {"QueueService.Recall", {kOfficer, kCounter}},

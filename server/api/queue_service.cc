@@ -72,6 +72,7 @@ v1::Visit ToProto(const store::VisitRecord& v) {
   p.set_outcome(v.outcome);
   p.set_pickup_stop_id(v.pickup_stop_id);
   p.set_created_at(FormatUtc(v.created_at));
+  p.set_outside_hours(v.outside_hours);
   return p;
 }
 
@@ -135,6 +136,15 @@ grpc::Status QueueServiceImpl::CheckIn(grpc::ServerContext* ctx, const v1::Check
   store::CheckInInput in;
   in.screening = {req->screening().temperature_c(), req->screening().mask()};
   in.seated = req->seated();
+  if (req->outside_hours_override() != (p.role == domain::Role::kAdmin)) {
+    // An admin may check in only to override the hours; only an admin may override them.
+    return grpc::Status(grpc::PERMISSION_DENIED,
+                        req->outside_hours_override()
+                            ? "outside_hours_override: only an admin may issue a walk-in ticket "
+                              "outside opening hours"
+                            : "an admin checks visitors in only with outside_hours_override");
+  }
+  in.outside_hours_override = req->outside_hours_override();
   if (req->who_case() == v1::CheckInRequest::kAppointmentCode) {
     in.appointment_code = req->appointment_code();
     if (in.appointment_code.empty()) {
@@ -176,6 +186,16 @@ grpc::Status QueueServiceImpl::RedirectVisit(grpc::ServerContext* ctx,
   store::RedirectInput in;
   in.visit_id = req->visit_id();
   switch (req->handling()) {
+  if (!req->appointment_code().empty()) {
+    if (req->visit_id() != 0) {
+      return grpc::Status(grpc::INVALID_ARGUMENT,
+                          "appointment_code: give visit_id or appointment_code, not both");
+    }
+    absl::StatusOr<int64_t> id =
+        queue_.VisitIdByAppointmentCode(p.office_id, req->appointment_code());
+    if (!id.ok()) return ToGrpcStatus(id.status());
+    in.visit_id = *id;
+  }
     case v1::REDIRECT_HANDLING_ONLINE:
       in.handling = store::Redirect::kOnline;
       break;

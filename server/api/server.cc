@@ -198,6 +198,7 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
   // The live office queue.
   s->queue_repo_ = std::make_unique<store::QueueRepository>(*s->db_, clock, EncodeNotifySend,
                                                             o.notification_policy);
+  s->queue_repo_->set_walk_in_hours(o.walk_in_hours);
   s->queue_service_ = std::make_unique<QueueServiceImpl>(*s->queue_repo_, *s->authorizer_);
   // Spontan appointments and the slots.allocate planning queue.
   s->appointment_repo_ = std::make_unique<store::AppointmentRepository>(

@@ -72,6 +72,9 @@ struct ServerOptions {
   domain::SessionLimits session_limits;
   // loket-web's secret (DESIGN.md section 6): with it, the browser address it forwards is believed.
   std::string edge_key;
+  // Walk-in tickets only during the office's opening hours (an admin may override); false lets
+  // walk-ins in at any hour (demo stacks and tests on the wall clock).
+  bool walk_in_hours = true;
 };
 
 class LoketServer {

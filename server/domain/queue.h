@@ -111,6 +111,19 @@ std::vector<Lane> InterleaveOrder(LaneCredits credits, const LaneWeights& weight
 // Estimated wait: the calls ahead shared by the open counters, each taking `mean_service`.
 absl::Duration EstimateWait(int calls_ahead, int open_counters, absl::Duration mean_service);
 
+// The office's opening hours of one day, in minutes after local midnight ([opens, closes)).
+struct OpeningHours {
+  int opens_minute = 0;
+  int closes_minute = 0;
+};
+
+// Walk-ins get tickets while the office is open: on a working day (`working_day`: not a holiday
+// nor a closed day) within its hours (`hours`: nullopt when that weekday has none). Otherwise
+// FAILED_PRECONDITION naming the hours in office time, e.g. "walk-in tickets are issued during
+// opening hours: today 08:00-15:00 WITA; it is 16:05 WITA".
+absl::Status CheckWalkInHours(absl::Time now, int utc_offset_minutes,
+                              const std::optional<OpeningHours>& hours, bool working_day);
+
 // How many recent finished tickets make a service time's rolling median, and how far back they
 // may go.
 inline constexpr int kServiceSamples = 20;

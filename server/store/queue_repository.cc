@@ -82,20 +82,34 @@ constexpr Statement kInsertVisit{
     "queue_insert_visit",
     "INSERT INTO visits (office_id, day, appointment_id, case_id, name, phone, language, service,"
     " priority_class, seated, temperature_c, mask, screening_passed, screening_note, arrival,"
-    " outcome, created_by, created_at)"
+    " outcome, created_by, created_at, outside_hours)"
     " VALUES ($1, $2::date, nullif($3::bigint, 0), nullif($4::bigint, 0), $5, $6, $7, $8, $9, $10, "
     "$11, $12,"
-    " $13, $14, $15, $16, $17, $18::timestamptz) RETURNING id"};
-#define LOKET_VISIT_COLUMNS                                                            \
-  "v.id, v.day::text, coalesce(v.appointment_id, 0), coalesce(a.code, ''),"            \
-  " coalesce(v.case_id, 0), v.name, v.service, v.priority_class, v.seated,"            \
-  " v.temperature_c::float8, v.mask, v.screening_passed, v.screening_note, v.arrival," \
-  " v.outcome, coalesce(v.pickup_stop_id, 0), v.created_at::text, v.phone, v.language"
+    " $13, $14, $15, $16, $17, $18::timestamptz, $19) RETURNING id"};
+// Whether the office has opening hours at all, and today's (weekday $2, ISO) in minutes.
+constexpr Statement kHoursOfWeekday{
+    "queue_hours_of_weekday",
+    "SELECT EXISTS (SELECT 1 FROM office_hours WHERE office_id = $1),"
+    " (SELECT (extract(epoch FROM opens) / 60)::int FROM office_hours"
+    "   WHERE office_id = $1 AND weekday = $2),"
+    " (SELECT (extract(epoch FROM closes) / 60)::int FROM office_hours"
+    "   WHERE office_id = $1 AND weekday = $2)"};
+#define LOKET_VISIT_COLUMNS                                                             \
+  "v.id, v.day::text, coalesce(v.appointment_id, 0), coalesce(a.code, ''),"             \
+  " coalesce(v.case_id, 0), v.name, v.service, v.priority_class, v.seated,"             \
+  " v.temperature_c::float8, v.mask, v.screening_passed, v.screening_note, v.arrival,"  \
+  " v.outcome, coalesce(v.pickup_stop_id, 0), v.created_at::text, v.phone, v.language," \
+  " v.outside_hours"
 constexpr Statement kVisit{"queue_visit",
                            "SELECT " LOKET_VISIT_COLUMNS
                            " FROM visits v LEFT JOIN appointments a ON a.id = v.appointment_id"
                            " WHERE v.id = $1 AND v.office_id = $2 FOR UPDATE OF v"};
 constexpr Statement kVisitOutcome{
+constexpr Statement kVisitOfCode{
+    "queue_visit_of_code",
+    "SELECT v.id FROM visits v JOIN appointments a ON a.id = v.appointment_id"
+    " WHERE v.office_id = $1 AND v.day = $2::date AND translate(upper(a.code), '- ', '') = $3"
+    " ORDER BY v.outcome = 'redirect_pending' DESC, v.id DESC LIMIT 1"};
     "queue_visit_outcome",
     "UPDATE visits SET outcome = $2, pickup_stop_id = nullif($3::bigint, 0), updated_at = now()"
     " WHERE id = $1 AND outcome = 'redirect_pending'"};
@@ -284,6 +298,7 @@ VisitRow VisitFromRow(const pqxx::row& r) {
   out.phone = r[17].as<std::string>();
   out.language = r[18].as<std::string>();
   return out;
+  v.outside_hours = r[19].as<bool>();
 }
 
 void LockFeed(Tx& tx, const std::string& office_id) { tx.Exec(kLockFeed, office_id); }
@@ -485,7 +500,8 @@ absl::StatusOr<std::string> QueueRepository::CheckIn(const Mutation& m, const Ch
     domain::PriorityClass priority = domain::PriorityClass::kNone;
     bool seated = in.seated;
     domain::Arrival arrived = domain::Arrival::kOnTime;
-    bool released = false;  // a late appointment whose seat the no-show sweep gave away
+    bool released = false;       // a late appointment whose seat the no-show sweep gave away
+    bool outside_hours = false;  // a walk-in let in outside opening hours by an override
     if (by_code) {
       pqxx::result a = tx.Exec(kAppointmentByCode, office_id, code);
       if (a.empty()) return absl::NotFoundError(absl::StrCat("appointment ", code, " not found"));
@@ -527,6 +543,20 @@ absl::StatusOr<std::string> QueueRepository::CheckIn(const Mutation& m, const Ch
       case_id = a[0][9].as<int64_t>();
     } else {
       if (tx.Exec(kPermitType, office_id, walk.service).empty()) {
+      if (walk_in_hours_) {
+        pqxx::result h = tx.Exec(kHoursOfWeekday, office_id,
+                                 static_cast<int>(absl::GetWeekday(office.today)) + 1);
+        if (h[0][0].as<bool>()) {
+          std::optional<domain::OpeningHours> hours;
+          if (!h[0][1].is_null()) {
+            hours = domain::OpeningHours{h[0][1].as<int>(), h[0][2].as<int>()};
+          }
+          absl::Status open = domain::CheckWalkInHours(now, office.utc_offset_minutes, hours,
+                                                       office.calendar.IsWorkingDay(office.today));
+          if (!open.ok() && !in.outside_hours_override) return open;
+          outside_hours = !open.ok();
+        }
+      }
         return absl::InvalidArgumentError(
             absl::StrCat("walk_in.service: unknown permit type ", domain::QuoteValue(walk.service)));
       }
@@ -546,7 +576,7 @@ absl::StatusOr<std::string> QueueRepository::CheckIn(const Mutation& m, const Ch
         tx.Exec(kInsertVisit, office_id, day, appointment_id, case_id, name, phone, language,
                 service, std::string(domain::PriorityClassName(priority)), seated,
                 in.screening.temperature_c, in.screening.mask, passed, note, arrival,
-                passed ? "queued" : "redirect_pending", m.actor.id, Ts(now))[0][0]
+                passed ? "queued" : "redirect_pending", m.actor.id, Ts(now), outside_hours)[0][0]
             .as<int64_t>();
     CheckInOutcome out;
     if (passed) {
@@ -778,6 +808,31 @@ absl::StatusOr<std::vector<TicketRecord>> QueueRepository::ListTickets(
     const domain::Principal& viewer, std::optional<absl::CivilDay> day, const std::string& state) {
   static const std::set<std::string> kStates = {"", "waiting", "called", "done", "no_show"};
   if (kStates.count(state) == 0) {
+absl::StatusOr<int64_t> QueueRepository::VisitIdByAppointmentCode(const std::string& office_id,
+                                                                  const std::string& code) {
+  std::string c = absl::AsciiStrToUpper(code);
+  c.erase(std::remove_if(c.begin(), c.end(), [](char ch) { return ch == '-' || ch == ' '; }),
+          c.end());
+  if (c.empty() || c.size() > 16 ||
+      c.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") != std::string::npos) {
+    return absl::InvalidArgumentError("appointment_code: letters, digits and '-', e.g. K7M-4QX");
+  }
+  int64_t id = 0;
+  absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
+    absl::StatusOr<OfficeContext> office = LoadOffice(tx, office_id, clock_.Now(), offices_);
+    if (!office.ok()) return office.status();
+    pqxx::result r = tx.Exec(kVisitOfCode, office_id, absl::FormatCivilTime(office->today), c);
+    if (r.empty()) {
+      return absl::NotFoundError(
+          absl::StrCat("appointment_code: no visit today with appointment ", code));
+    }
+    id = r[0][0].as<int64_t>();
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return id;
+}
+
     return absl::InvalidArgumentError("state: waiting, called, done or no_show");
   }
   std::vector<TicketRecord> out;

@@ -71,8 +71,9 @@ struct VisitRecord {
   domain::Screening screening;
   bool screening_passed = false;
   std::string screening_note;
-  std::string arrival;  // on_time, late, walk_in
-  std::string outcome;  // queued, redirect_pending, online, siber_pickup
+  bool outside_hours = false;  // a walk-in issued outside opening hours by an admin's override
+  std::string arrival;         // on_time, late, walk_in
+  std::string outcome;         // queued, redirect_pending, online, siber_pickup
   int64_t pickup_stop_id = 0;
   absl::Time created_at;
 };
@@ -92,6 +93,9 @@ struct CheckInInput {
   domain::Screening screening;
   bool seated = false;  // seated service asked for at the door (also from accessibility needs)
 };
+  // A walk-in outside the opening hours all the same (the caller checked the role is admin); the
+  // visit records it (visits.outside_hours).
+  bool outside_hours_override = false;
 
 enum class Redirect { kOnline, kSiberPickup };
 
@@ -159,6 +163,11 @@ class QueueRepository {
         arrival_(arrival) {}
 
   // Records the visit and, when the screening passed, issues a ticket in its lane. By code:
+  // Walk-ins are refused outside the office's opening hours (FAILED_PRECONDITION naming them,
+  // domain::CheckWalkInHours) unless overridden; an office without any opening hours set has no
+  // limit. Off: walk-ins at any hour (demo stacks and tests that run on the wall clock).
+  void set_walk_in_hours(bool on) { walk_in_hours_ = on; }
+
   // NOT_FOUND for an unknown code; FAILED_PRECONDITION (naming why) when the appointment is not
   // booked, is for another day, or its check-in window has not opened. INVALID_ARGUMENT names a
   // bad field.
@@ -188,6 +197,10 @@ class QueueRepository {
                                        const std::string& to_counter, const TicketEncoder& encode);
 
   // A ticket of the viewer's office with its estimated wait; NOT_FOUND otherwise.
+  // Today's visit of the appointment with `code` (as printed, K7M-4QX; case, dash and spaces
+  // ignored), the one awaiting a redirect first; NOT_FOUND when none.
+  absl::StatusOr<int64_t> VisitIdByAppointmentCode(const std::string& office_id,
+                                                   const std::string& code);
   absl::StatusOr<TicketRecord> GetTicket(const domain::Principal& viewer, int64_t ticket_id);
   // The day's tickets (default today), optionally of one state, by id.
   absl::StatusOr<std::vector<TicketRecord>> ListTickets(const domain::Principal& viewer,
@@ -207,6 +220,7 @@ class QueueRepository {
   domain::LaneWeights weights_;
   domain::ArrivalRule arrival_;
   OfficeCache offices_{*SystemClock::Get(), absl::Seconds(10)};
+  bool walk_in_hours_ = true;
 };
 
 }  // namespace loket::store

@@ -251,5 +251,32 @@ TEST(QueueWaitTest, MeasuredEstimateIsUnknownWithoutHistoryAndNeverImplausible) 
   EXPECT_EQ(WaitMinutes(absl::Seconds(-90)), 0);
 }
 
+TEST(QueueHoursTest, WalkInsOnlyDuringOpeningHoursNamedInOfficeTime) {
+  // 2026-03-17 (Tuesday), WITA = UTC+8; open 08:00-15:00.
+  auto at = [](int h, int m) {
+    return absl::FromCivil(absl::CivilMinute(2026, 3, 17, h, m), absl::FixedTimeZone(8 * 3600));
+  };
+  const OpeningHours hours{8 * 60, 15 * 60};
+  EXPECT_TRUE(CheckWalkInHours(at(8, 0), 480, hours, true).ok());
+  EXPECT_TRUE(CheckWalkInHours(at(14, 59), 480, hours, true).ok());
+  absl::Status late = CheckWalkInHours(at(15, 0), 480, hours, true);
+  EXPECT_EQ(late.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(late.message(),
+            "walk-in tickets are issued during opening hours: today 08:00-15:00 WITA; it is 15:00 "
+            "WITA (office time)");
+  absl::Status early = CheckWalkInHours(at(7, 45), 480, hours, true);
+  EXPECT_NE(early.message().find("07:45 WITA"), std::string::npos);
+  // 23:30 UTC is 07:30 the next morning in WITA: still before opening.
+  EXPECT_FALSE(CheckWalkInHours(at(7, 30), 480, hours, true).ok());
+  absl::Status holiday = CheckWalkInHours(at(10, 0), 480, hours, false);
+  EXPECT_EQ(holiday.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(holiday.message().find("closed today (2026-03-17)"), std::string::npos);
+  EXPECT_NE(CheckWalkInHours(at(10, 0), 480, std::nullopt, true)
+                .message()
+                .find("no opening hours on this weekday"),
+            std::string::npos);
+  EXPECT_NE(CheckWalkInHours(at(16, 0), 420, hours, true).message().find("WIB"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace loket::domain

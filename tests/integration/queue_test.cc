@@ -31,7 +31,7 @@ class QueueTest : public ServerTest {
         " DELETE FROM queue_days; DELETE FROM queue_feeds; DELETE FROM appointments;"
         " DELETE FROM appointment_windows; DELETE FROM appointment_requests; DELETE FROM slots;"
         " UPDATE tasks SET state = 'done', lease_expires_at = NULL WHERE state <> 'done';"
-        " DELETE FROM counter_closures; DELETE FROM counters;"
+        " DELETE FROM counter_closures; DELETE FROM counters; DELETE FROM office_hours;"
         " INSERT INTO counters (office_id, id, name) VALUES ('bpp', 'C1', 'Loket 1'),"
         " ('bpp', 'C2', 'Loket 2'), ('bpp', 'C3', 'Loket 3'), ('bpp', 'C4', 'Loket 4')");
   }
@@ -338,6 +338,67 @@ TEST_F(QueueTest, FailedScreeningRecordsTheVisitAndOffersSiberOrOnline) {
   EXPECT_EQ(server_->Query("SELECT count(*) FROM notifications WHERE template_id = 'visit.online'"
                            " AND address = '+6281298765432'"),
             "1");
+}
+
+TEST_F(QueueTest, RedirectNamesTheVisitByTheAppointmentCodeTheVisitorShows) {
+  Book("K7M4QX", 9, 0);
+  v1::CheckInResponse fever = CheckIn(ByCode("K7M-4QX", 38.0, true));
+  ASSERT_FALSE(fever.has_ticket());
+  v1::RedirectVisitRequest r;
+  r.set_request_id(NewUuid());
+  r.set_appointment_code("k7m-4qx");
+  r.set_handling(v1::REDIRECT_HANDLING_ONLINE);
+  v1::Visit v;
+  grpc::Status s = queue_->RedirectVisit(Ctx(counter_).get(), r, &v);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(v.id(), fever.visit().id());
+  EXPECT_EQ(v.outcome(), "online");
+  r.set_request_id(NewUuid());
+  r.set_appointment_code("ZZZ-999");
+  s = queue_->RedirectVisit(Ctx(counter_).get(), r, &v);
+  EXPECT_EQ(s.error_code(), grpc::NOT_FOUND);
+  EXPECT_THAT(s.error_message(), HasSubstr("ZZZ-999"));
+  r.set_visit_id(fever.visit().id());
+  s = queue_->RedirectVisit(Ctx(counter_).get(), r, &v);
+  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+}
+
+TEST_F(QueueTest, WalkInsOutsideOpeningHoursAreRefusedUnlessAnAdminOverrides) {
+  // Tuesday 08:00-15:00; no hours on Wednesday.
+  server_->Query(
+      "INSERT INTO office_hours (office_id, weekday, opens, closes, slot_minutes, capacity)"
+      " VALUES ('bpp', 2, '08:00', '15:00', 30, 12)");
+  EXPECT_TRUE(CheckIn(WalkIn("Pagi Hari")).has_ticket());  // 09:00
+  server_->clock().Set(
+      absl::FromCivil(absl::CivilSecond(2026, 3, 17, 15, 30, 0), absl::FixedTimeZone(8 * 3600)));
+  v1::CheckInResponse resp;
+  grpc::Status s = queue_->CheckIn(Ctx(counter_).get(), WalkIn("Sore Hari"), &resp);
+  EXPECT_EQ(s.error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_THAT(s.error_message(), HasSubstr("today 08:00-15:00 WITA; it is 15:30 WITA"));
+  // Only an admin overrides; an admin checks in only to override.
+  v1::CheckInRequest over = WalkIn("Sore Hari");
+  over.set_outside_hours_override(true);
+  s = queue_->CheckIn(Ctx(counter_).get(), over, &resp);
+  EXPECT_EQ(s.error_code(), grpc::PERMISSION_DENIED);
+  EXPECT_THAT(s.error_message(), HasSubstr("outside_hours_override"));
+  s = queue_->CheckIn(Ctx(admin_).get(), WalkIn("Sore Hari"), &resp);
+  EXPECT_EQ(s.error_code(), grpc::PERMISSION_DENIED);
+  s = queue_->CheckIn(Ctx(admin_).get(), over, &resp);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_TRUE(resp.has_ticket());
+  EXPECT_TRUE(resp.visit().outside_hours());
+  // Audited: the visit says it was let in outside the hours, and by whom.
+  EXPECT_EQ(
+      server_->Query(absl::StrCat("SELECT v.outside_hours::text || ' ' || p.role FROM visits v"
+                                  " JOIN principals p ON p.id = v.created_by WHERE v.id = ",
+                                  resp.visit().id())),
+      "true admin");
+  // Wednesday has no opening hours: closed.
+  server_->clock().Set(
+      absl::FromCivil(absl::CivilSecond(2026, 3, 18, 10, 0, 0), absl::FixedTimeZone(8 * 3600)));
+  s = queue_->CheckIn(Ctx(counter_).get(), WalkIn("Rabu Pagi"), &resp);
+  EXPECT_EQ(s.error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_THAT(s.error_message(), HasSubstr("closed today (2026-03-18)"));
 }
 
 TEST_F(QueueTest, NoShowMarksTheAppointmentAndEndsTheTicket) {

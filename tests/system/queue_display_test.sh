@@ -4,7 +4,9 @@
 # B and follows every call made on A: the stream is fed from the database, not one replica's memory.
 #  - `office walk-in` issues tickets; an elderly visitor gets a priority ticket, called first;
 #  - `display --once` prints one frame: now serving per counter, next, waiting per lane;
-#  - a failed screening issues no ticket and `office redirect --handling online` records it.
+#  - a failed screening issues no ticket and `office redirect --handling online` records it;
+#  - counter commands take the ticket number people see (`counter recall W-001`, `office ticket p-1`);
+#  - walk-ins outside opening hours are refused naming them, unless an admin overrides (recorded).
 # Environment: LOKET_BIN_DIR.
 set -euo pipefail
 : "${LOKET_BIN_DIR:?set LOKET_BIN_DIR}"
@@ -19,7 +21,13 @@ fail() {
 }
 loket_fresh_db "$WORK" "$LOKET_BIN_DIR"
 export LOKET_TOKEN=$(loket_token "$DB" queue-counter counter)
+ADMIN_TOKEN=$(loket_token "$DB" queue-admin admin)
 LOKET="$LOKET_BIN_DIR/loket"
+q() { psql -X -At -d "$DB" -c "$1"; }
+# The office open all day, every day, whenever the test runs (walk-ins only during opening hours).
+q "INSERT INTO office_hours (office_id, weekday, opens, closes, slot_minutes, capacity,
+  reserved_priority) SELECT 'bpp', d, '00:00', '24:00', 30, 12, 3 FROM generate_series(1, 7) d
+  ON CONFLICT (office_id, weekday) DO UPDATE SET opens = '00:00', closes = '24:00'" >/dev/null
 
 start_loketd() {  # NAME ADDR
   "$LOKET_BIN_DIR/loketd" --listen="$2" --db="$DB" --pool_size=4 --log_requests=false \
@@ -80,13 +88,42 @@ grep -q "Calling P-001 to C4" "$WORK/call1.out" || fail "C4 did not call P-001"
 wait_for "$WORK/live.out" ">>> P-001 ke / to C4 <<<"
 "$LOKET" --addr "$A" counter next --counter C1 | grep -q "Calling W-001 to C1" || fail "C1 next"
 wait_for "$WORK/live.out" ">>> W-001 ke / to C1 <<<"
-ticket=$("$LOKET" --addr "$A" --json office tickets --state called | tr ',' '\n' |
-  sed -n 's/.*"id":"\{0,1\}\([0-9]*\)"\{0,1\}.*/\1/p' | head -n 1)
-[[ -n "$ticket" ]] || fail "no called ticket listed"
-"$LOKET" --addr "$A" counter done "$ticket" | grep -q "done" || fail "counter done"
+
+echo "== tickets are addressed by the number people see"
+"$LOKET" --addr "$A" counter recall W-001 | tee "$WORK/recall.out"
+grep -Eq "^W-001 .*called" "$WORK/recall.out" || fail "counter recall W-001"
+"$LOKET" --addr "$A" office ticket p-1 | grep -Eq "^P-001 .*called .*at C4" || fail "office ticket p-1"
+set +e
+"$LOKET" --addr "$A" counter done W-099 >"$WORK/missing.out" 2>&1
+rc=$?
+set -e
+[[ $rc -ne 0 ]] && grep -q "no ticket W-099 today" "$WORK/missing.out" ||
+  fail "an unknown ticket number: rc=$rc $(cat "$WORK/missing.out")"
+"$LOKET" --addr "$A" counter done W-001 | grep -q "done" || fail "counter done W-001"
 
 echo "== the frame after the calls"
 "$LOKET" --addr "$B" display --once | tee "$WORK/frame2.out"
 grep -Eq "^  C1 .*W-001" "$WORK/frame2.out" || grep -Eq "^  C4 .*P-001" "$WORK/frame2.out" ||
   fail "the board shows nobody being served"
+echo "== walk-ins outside opening hours: refused with the hours, unless an admin overrides"
+q "DELETE FROM office_hours WHERE weekday = extract(isodow FROM now() AT TIME ZONE 'Asia/Makassar')
+  ::int" >/dev/null
+set +e
+"$LOKET" --addr "$A" office walk-in --name "Tamu Malam" --service SIP_PERAWAT --temp 36.5 \
+  --mask yes >"$WORK/closed.out" 2>&1
+rc=$?
+"$LOKET" --addr "$A" office walk-in --name "Tamu Malam" --service SIP_PERAWAT --temp 36.5 \
+  --mask yes --outside-hours >"$WORK/notadmin.out" 2>&1
+rc2=$?
+set -e
+cat "$WORK/closed.out"
+[[ $rc -ne 0 ]] && grep -q "opening hours" "$WORK/closed.out" && grep -q "WITA" "$WORK/closed.out" ||
+  fail "a walk-in on a closed day was not refused with the hours"
+[[ $rc2 -ne 0 ]] && grep -qi "admin" "$WORK/notadmin.out" || fail "a counter overrode the hours"
+"$LOKET" --addr "$A" --token "$ADMIN_TOKEN" office walk-in --name "Tamu Malam" \
+  --service SIP_PERAWAT --temp 36.5 --mask yes --outside-hours | tee "$WORK/override.out"
+grep -q "outside opening hours" "$WORK/override.out" && grep -q "Ticket W-" "$WORK/override.out" ||
+  fail "the admin's override issued no ticket"
+[[ $(q "SELECT count(*) FROM visits v JOIN principals p ON p.id = v.created_by
+  WHERE v.outside_hours AND p.role = 'admin'") == 1 ]] || fail "the override is not recorded"
 echo "PASS: queue display"

@@ -109,6 +109,13 @@ q "SELECT state, count(*) FROM appointment_requests GROUP BY 1 ORDER BY 1" | sed
 q "SELECT to_char(starts_at AT TIME ZONE 'Asia/Makassar', 'HH24:MI') || '  ' || booked || '/' ||
   capacity || ' (priority ' || booked_priority || ')' FROM slots WHERE day = '$DAY' AND booked > 0
   ORDER BY starts_at" | sed 's/^/   slot /'
+echo "== an appointment is cancelled by the code its holder shows"
+code=$(q "SELECT a.code FROM appointments a WHERE a.state = 'booked' ORDER BY a.id LIMIT 1")
+rid=$(q "SELECT request_id FROM appointments WHERE code = '$code'")
+"${LOKET[@]}" office appointments cancel "$(tr '[:upper:]' '[:lower:]' <<<"$code")" ||
+  fail "cancel by code $code"
+[[ $(q "SELECT state FROM appointment_requests WHERE id = $rid") == cancelled ]] ||
+  fail "request $rid of $code not cancelled"
 rounds=$(q "SELECT count(*) FROM tasks WHERE queue = 'slots.allocate' AND state = 'done'")
 echo "   $rounds slots.allocate rounds; scheduler logs:"
 kill -TERM "${STACK_PIDS[1]}" "${STACK_PIDS[2]}"

@@ -245,6 +245,8 @@ export async function startStack(opts = {}) {
       "--pool_size=8",
       "--quiet_hours=off",
       ...(loketdSupports("edge_key_file") ? [`--edge_key_file=${edgeKeyFile}`] : []),
+      // The pages check visitors in at any hour the tests run (the seed's hours are 08:00-15:00 WITA).
+      ...(loketdSupports("walk_in_hours") ? ["--walk_in_hours=false"] : []),
       ...(opts.loketdArgs ?? []),
     ];
     const loketd = start("loketd", join(BIN, "loketd"), loketdArgs);
