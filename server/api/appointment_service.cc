@@ -33,6 +33,12 @@ absl::StatusOr<absl::CivilDay> RequiredDay(const std::string& s, const char* fie
   return **day;
 }
 
+// The stored response is whole (a retry by staff replays it); the caller sees its own share.
+grpc::Status Shaped(grpc::Status s, v1::AppointmentRequest& resp, const domain::Principal& p) {
+  if (s.ok()) ShapeForViewer(resp, p);
+  return s;
+}
+
 std::string FormatClock(int minutes) {
   return absl::StrFormat("%02d:%02d", minutes / 60, minutes % 60);
 }
@@ -61,10 +67,11 @@ grpc::Status AppointmentServiceImpl::CreateAppointmentRequest(
   if (!windows.ok()) return ToGrpcStatus(windows.status());
   r.windows = std::move(*windows);
   r.case_id = req->case_id();
-  return DecodeInto(repo_.Create(MakeMutation(*ctx, req->request_id(),
-                                              "AppointmentService.CreateAppointmentRequest", p),
-                                 std::move(r), EncodeRequest()),
-                    resp);
+  return Shaped(DecodeInto(repo_.Create(MakeMutation(*ctx, req->request_id(),
+                                                     "AppointmentService.CreateAppointmentRequest", p),
+                                        std::move(r), EncodeRequest()),
+                           resp),
+                *resp, p);
 }
 
 grpc::Status AppointmentServiceImpl::GetAppointmentRequest(
@@ -74,6 +81,7 @@ grpc::Status AppointmentServiceImpl::GetAppointmentRequest(
   auto r = repo_.Get(p, req->id(), req->code());
   if (!r.ok()) return ToGrpcStatus(r.status());
   *resp = ToProto(*r);
+  ShapeForViewer(*resp, p);
   return grpc::Status::OK;
 }
 
@@ -107,7 +115,11 @@ grpc::Status AppointmentServiceImpl::ListAppointmentRequests(
   }
   auto list = repo_.List(p, *day, state, req->page_size(), req->page_token());
   if (!list.ok()) return ToGrpcStatus(list.status());
-  for (const auto& r : list->first) *resp->add_requests() = ToProto(r);
+  for (const auto& r : list->first) {
+    v1::AppointmentRequest* out = resp->add_requests();
+    *out = ToProto(r);
+    ShapeForViewer(*out, p);
+  }
   resp->set_next_page_token(list->second);
   return grpc::Status::OK;
 }
@@ -118,10 +130,11 @@ grpc::Status AppointmentServiceImpl::CancelAppointmentRequest(
   LOKET_AUTHORIZE(p, ctx, "AppointmentService.CancelAppointmentRequest");
   auto etag = EtagFromProto(req->etag());
   if (!etag.ok()) return ToGrpcStatus(etag.status());
-  return DecodeInto(repo_.Cancel(MakeMutation(*ctx, req->request_id(),
-                                              "AppointmentService.CancelAppointmentRequest", p),
-                                 req->id(), *etag, EncodeRequest()),
-                    resp);
+  return Shaped(DecodeInto(repo_.Cancel(MakeMutation(*ctx, req->request_id(),
+                                                     "AppointmentService.CancelAppointmentRequest", p),
+                                        req->id(), *etag, EncodeRequest()),
+                           resp),
+                *resp, p);
 }
 
 grpc::Status AppointmentServiceImpl::RescheduleAppointmentRequest(
@@ -132,11 +145,12 @@ grpc::Status AppointmentServiceImpl::RescheduleAppointmentRequest(
   if (!etag.ok()) return ToGrpcStatus(etag.status());
   auto windows = WindowsFromProto(req->windows());
   if (!windows.ok()) return ToGrpcStatus(windows.status());
-  return DecodeInto(
-      repo_.Reschedule(MakeMutation(*ctx, req->request_id(),
-                                    "AppointmentService.RescheduleAppointmentRequest", p),
-                       req->id(), std::move(*windows), *etag, EncodeRequest()),
-      resp);
+  return Shaped(
+      DecodeInto(repo_.Reschedule(MakeMutation(*ctx, req->request_id(),
+                                               "AppointmentService.RescheduleAppointmentRequest", p),
+                                  req->id(), std::move(*windows), *etag, EncodeRequest()),
+                 resp),
+      *resp, p);
 }
 
 grpc::Status AppointmentServiceImpl::ReleaseNoShows(grpc::ServerContext* ctx,

@@ -148,6 +148,18 @@ absl::StatusOr<domain::Principal> Authorizer::Authorize(const grpc::ServerContex
   return p;
 }
 
+absl::Status Authorizer::Recheck(const grpc::ServerContext& ctx, std::string_view method,
+                                 const domain::Principal& was) const {
+  absl::StatusOr<domain::Principal> now = Authorize(ctx, method);
+  if (!now.ok()) return now.status();
+  if (now->id != was.id || now->office_id != was.office_id || now->role != was.role ||
+      now->clinic_id != was.clinic_id || now->courier_id != was.courier_id) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("principal ", was.id, "'s role or scope changed: sign in again"));
+  }
+  return absl::OkStatus();
+}
+
 namespace {
 
 std::optional<std::string> Header(const grpc::ServerContext& ctx, std::string_view name) {

@@ -36,6 +36,13 @@ class Authorizer {
   absl::StatusOr<domain::Principal> Authorize(const grpc::ServerContext& ctx,
                                               std::string_view method) const;
 
+  // For a long stream authorised as `was`: the caller again (through the same cache, so a revoked
+  // token or a changed role or scope shows within cache_ttl). UNAUTHENTICATED when the token no
+  // longer works, PERMISSION_DENIED when the role may no longer call `method` or the principal's
+  // office, clinic or courier changed; UNAVAILABLE when the database is down (keep streaming).
+  absl::Status Recheck(const grpc::ServerContext& ctx, std::string_view method,
+                       const domain::Principal& was) const;
+
   // Drops every cached lookup (after a revocation here).
   void ForgetTokens() const { cache_.Clear(); }
 

@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/grpc_status.h"
+#include "server/domain/validation.h"
 
 namespace loket::api {
 
@@ -208,6 +209,25 @@ v1::AppointmentRequest ToProto(const store::AppointmentRequestRecord& r) {
   p.set_created_at(FormatUtc(r.created_at));
   p.set_etag(absl::StrCat(r.version));
   return p;
+}
+
+void ShapeForViewer(v1::AppointmentRequest& r, const domain::Principal& viewer) {
+  if (viewer.role != domain::Role::kClinic) return;
+  v1::Applicant* a = r.mutable_applicant();
+  a->set_nik(domain::MaskNik(a->nik()));
+  a->set_phone(domain::MaskPhone(a->phone()));
+  a->set_email(domain::MaskEmail(a->email()));
+}
+
+void ShapeForViewer(v1::Ticket& t, const domain::Principal& viewer) {
+  if (viewer.role == domain::Role::kDisplay) t.clear_name();
+}
+
+void ShapeForViewer(v1::QueueBoard& b, const domain::Principal& viewer) {
+  for (v1::CounterStatus& c : *b.mutable_counters()) {
+    if (c.has_serving()) ShapeForViewer(*c.mutable_serving(), viewer);
+  }
+  for (v1::Ticket& t : *b.mutable_next()) ShapeForViewer(t, viewer);
 }
 
 absl::StatusOr<absl::Time> TimeFromProto(const std::string& s, const std::string& field) {

@@ -10,6 +10,7 @@
 #include "loket/v1/appointment.pb.h"
 #include "loket/v1/case.pb.h"
 #include "loket/v1/catalog.pb.h"
+#include "loket/v1/queue.pb.h"
 #include "loket/v1/task.pb.h"
 #include "server/api/auth.h"
 #include "server/domain/case.h"
@@ -44,6 +45,12 @@ v1::Principal ToProto(const store::PrincipalRecord& p);
 
 v1::AppointmentRequestState StateToProto(const std::string& s);  // "pending" ... "cancelled"
 v1::AppointmentRequest ToProto(const store::AppointmentRequestRecord& r);
+// What `viewer` may see of an appointment request (docs/security.md): clinics get the NIK, phone
+// and e-mail masked (MaskNik/MaskPhone/MaskEmail); staff see them whole.
+void ShapeForViewer(v1::AppointmentRequest& r, const domain::Principal& viewer);
+// A waiting-room board (role display) shows ticket labels, never the visitors' names.
+void ShapeForViewer(v1::Ticket& t, const domain::Principal& viewer);
+void ShapeForViewer(v1::QueueBoard& b, const domain::Principal& viewer);
 // INVALID_ARGUMENT naming the field unless `s` is an RFC 3339 time.
 absl::StatusOr<absl::Time> TimeFromProto(const std::string& s, const std::string& field);
 // INVALID_ARGUMENT naming windows[i].starts_at/ends_at for a bad time.

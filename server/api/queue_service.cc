@@ -299,7 +299,11 @@ grpc::Status QueueServiceImpl::ListTickets(grpc::ServerContext* ctx,
   }
   auto tickets = queue_.ListTickets(p, *day, state);
   if (!tickets.ok()) return ToGrpcStatus(tickets.status());
-  for (const auto& t : *tickets) *resp->add_tickets() = ToProto(t);
+  for (const auto& t : *tickets) {
+    v1::Ticket* out = resp->add_tickets();
+    *out = ToProto(t);
+    ShapeForViewer(*out, p);
+  }
   return grpc::Status::OK;
 }
 
@@ -311,11 +315,17 @@ grpc::Status QueueServiceImpl::WatchQueue(grpc::ServerContext* ctx,
   if (!board.ok()) return ToGrpcStatus(board.status());
   v1::QueueUpdate first;
   *first.mutable_board() = ToProto(*board);
+  ShapeForViewer(*first.mutable_board(), p);
   if (!writer->Write(first)) return grpc::Status(grpc::CANCELLED, "watcher went away");
   // Polling the feed (not in-memory events) keeps replicas stateless: a board may watch through
   // any replica and sees every change, whichever replica made it.
   int64_t after = board->seq;
   while (!ctx->IsCancelled()) {
+    // A revoked token or a changed role or scope ends the stream within the token cache period.
+    if (absl::Status still = auth_.Recheck(*ctx, "QueueService.WatchQueue", p);
+        !still.ok() && !absl::IsUnavailable(still)) {
+      return ToGrpcStatus(still);
+    }
     auto events = queue_.EventsAfter(p.office_id, after, 200);
     if (!events.ok()) {
       if (absl::IsUnavailable(events.status())) {
@@ -333,7 +343,10 @@ grpc::Status QueueServiceImpl::WatchQueue(grpc::ServerContext* ctx,
       *u.mutable_event() = ToProto((*events)[i]);
       if (i + 1 == events->size()) {
         auto fresh = queue_.Board(p.office_id);
-        if (fresh.ok()) *u.mutable_board() = ToProto(*fresh);
+        if (fresh.ok()) {
+          *u.mutable_board() = ToProto(*fresh);
+          ShapeForViewer(*u.mutable_board(), p);
+        }
       }
       if (!writer->Write(u)) return grpc::Status(grpc::CANCELLED, "watcher went away");
       after = (*events)[i].seq;
