@@ -73,16 +73,30 @@ export function useLang(): Lang {
   return lang;
 }
 
-/** Dates and times in the user's language (office time is WITA, Asia/Makassar). */
+/** The office's zone: Balikpapan keeps WITA (UTC+8, no daylight saving). */
+export const OFFICE_TIME_ZONE = "Asia/Makassar";
+export const OFFICE_ZONE_NAME = "WITA";
+
+/**
+ * An instant in office time, the zone named, in the user's language: "30 Nov 2026 14:05 WITA"
+ * ("30 Des 2026 14:05 WITA"). Never the browser's zone, never UTC: the office's clock is the one
+ * people compare with.
+ */
 export function formatDateTime(rfc3339: string, lang: Lang = current): string {
   if (!rfc3339) return "";
   const d = new Date(rfc3339);
   if (isNaN(d.getTime())) return rfc3339;
-  return d.toLocaleString(lang === "en" ? "en-GB" : "id-ID", {
-    timeZone: "Asia/Makassar",
-    dateStyle: "medium",
-    timeStyle: "short",
-  });
+  const parts = new Intl.DateTimeFormat(lang === "en" ? "en-GB" : "id-ID", {
+    timeZone: OFFICE_TIME_ZONE,
+    day: "numeric",
+    month: "short",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).formatToParts(d);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? "";
+  return `${part("day")} ${part("month").replace(/\.$/, "")} ${part("year")} ${part("hour")}:${part("minute")} ${OFFICE_ZONE_NAME}`;
 }
 
 export function formatDate(ymd: string, lang: Lang = current): string {
