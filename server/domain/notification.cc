@@ -117,7 +117,7 @@ NotificationWeight WeightOfTemplate(std::string_view template_id) {
       "case.revision_requested",  "case.rejected",  "case.issued",
       "case.collected",           "case.delivered", "appointment.confirmed",
       "appointment.cancelled",    "booking.code",   "courier.pickup_planned",
-      "courier.delivery_planned", "courier.near",
+      "courier.delivery_planned", "courier.near",   "courier.day_closed",
   };
   for (std::string_view id : kImportant) {
     if (template_id == id) return NotificationWeight::kImportant;

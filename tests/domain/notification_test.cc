@@ -103,10 +103,10 @@ TEST(BackoffTest, DoublesUpToTheCapWithinTheJitter) {
 // Order and weight (issue 11): important messages are never held by the cap nor behind chatter,
 // and one recipient hears things in the order they happened.
 TEST(NotificationWeightTest, TheKindsThatMatterAreImportant) {
-  for (const char* id :
-       {"case.issued", "case.revision_requested", "case.rejected", "case.collected",
-        "case.delivered", "appointment.confirmed", "appointment.cancelled", "booking.code",
-        "courier.pickup_planned", "courier.delivery_planned", "courier.near"}) {
+  for (const char* id : {"case.issued", "case.revision_requested", "case.rejected",
+                         "case.collected", "case.delivered", "appointment.confirmed",
+                         "appointment.cancelled", "booking.code", "courier.pickup_planned",
+                         "courier.delivery_planned", "courier.near", "courier.day_closed"}) {
     EXPECT_EQ(WeightOfTemplate(id), NotificationWeight::kImportant) << id;
   }
   for (const char* id :
