@@ -122,8 +122,10 @@ struct AllocationOutcome {
 struct AppointmentOptions {
   int max_live_per_nik = 2;    // pending, waitlisted or booked ahead: against slot hoarding
   int max_live_per_phone = 2;  // the same, per phone, for public bookings only
-  // Reserved seats are released to everyone this long before the slot starts.
-  absl::Duration priority_release_before = absl::Hours(24);
+  // Reserved seats are released to everyone this long before the slot starts. Short, so that
+  // same-day and next-day priority requests (elderly, disability, health workers) still find
+  // them (issue 11: at 24 hours, a request for tomorrow never did).
+  absl::Duration priority_release_before = absl::Hours(2);
   // A booked appointment not checked in this long after its slot starts is a no-show; its seat
   // is released.
   absl::Duration no_show_grace = absl::Minutes(15);

@@ -310,12 +310,12 @@ TEST_F(AppointmentTest, ReservedSeatsGoToPriorityFirstAndOpenAtTheCutoff) {
                            " WHERE starts_at = '" +
                            At("2026-03-27", "08:00") + "'"),
             "3/1");
-  // 24 hours before the slot the reserved seat nobody with priority took opens to the waitlist:
+  // 2 hours before the slot the reserved seat nobody with priority took opens to the waitlist:
   // the round enqueued for that cut-off gives it to one ordinary request (the slot is then full).
   // Here that round already ran once, at once (the queue runs on the database's clock, months past
   // the fake one) and changed nothing; it is run again with the fake clock at the cut-off.
   server_->clock().Set(
-      absl::FromCivil(absl::CivilMinute(2026, 3, 26, 8, 30), absl::FixedTimeZone(8 * 3600)));
+      absl::FromCivil(absl::CivilMinute(2026, 3, 27, 6, 30), absl::FixedTimeZone(8 * 3600)));
   server_->Query(
       "UPDATE tasks SET state = 'ready', run_after = now(), attempt = 0"
       " WHERE queue = 'slots.allocate' AND dedupe_key = '2026-03-27T08:00/release'");
@@ -327,6 +327,41 @@ TEST_F(AppointmentTest, ReservedSeatsGoToPriorityFirstAndOpenAtTheCutoff) {
   EXPECT_EQ(server_->Query("SELECT booked FROM slots WHERE starts_at = '" +
                            At("2026-03-27", "08:00") + "'"),
             "4");
+  ExpectSeatsConsistent();
+}
+
+TEST_F(AppointmentTest, NextDayAndSameDayPriorityRequestsStillGetTheReservedSeats) {
+  // The day before, at 10:00: four ordinary requests for Wednesday 04-08 09:30 (capacity 4, 2
+  // reserved) take only the 2 general seats: the reserved ones are held until 2 hours before.
+  server_->clock().Set(
+      absl::FromCivil(absl::CivilMinute(2026, 4, 7, 10, 0), absl::FixedTimeZone(8 * 3600)));
+  RunScheduler();
+  std::vector<int64_t> ordinary;
+  for (int i = 0; i < 4; ++i) {
+    ordinary.push_back(Create(NewRequest(900 + i, "2026-04-08", {{"09:30", "10:00"}})).id());
+  }
+  RunScheduler();
+  int allocated = 0;
+  for (int64_t id : ordinary)
+    allocated += Get(id).state() == v1::APPOINTMENT_REQUEST_STATE_ALLOCATED;
+  EXPECT_EQ(allocated, 2);
+  // A next-day request of an elderly visitor gets a reserved seat ...
+  int64_t elderly =
+      Create(NewRequest(910, "2026-04-08", {{"09:30", "10:00"}}, v1::PRIORITY_CLASS_ELDERLY)).id();
+  RunScheduler();
+  EXPECT_EQ(Get(elderly).state(), v1::APPOINTMENT_REQUEST_STATE_ALLOCATED);
+  // ... and so does a health worker's on the day itself, at 07:00.
+  server_->clock().Set(
+      absl::FromCivil(absl::CivilMinute(2026, 4, 8, 7, 0), absl::FixedTimeZone(8 * 3600)));
+  int64_t nurse =
+      Create(NewRequest(911, "2026-04-08", {{"09:30", "10:00"}}, v1::PRIORITY_CLASS_HEALTH_WORKER))
+          .id();
+  RunScheduler();
+  EXPECT_EQ(Get(nurse).state(), v1::APPOINTMENT_REQUEST_STATE_ALLOCATED);
+  EXPECT_EQ(
+      server_->Query("SELECT booked || '/' || booked_priority FROM slots WHERE starts_at = '" +
+                     At("2026-04-08", "09:30") + "'"),
+      "4/2");
   ExpectSeatsConsistent();
 }
 

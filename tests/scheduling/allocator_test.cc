@@ -313,51 +313,51 @@ TEST(AllocatorTest, IsDeterministicBySeedAndIndependentOfInputOrder) {
   EXPECT_EQ(first->waitlisted, shuffled->waitlisted);
 }
 
-TEST(AllocatorTest, TiesAreBrokenFairlyBySeedNotBySubmissionOrder) {
-  // Four equal requests for one seat: each should win about a quarter of the seeds.
+TEST(AllocatorTest, TiesGoToTheEarlierRequestWhateverTheSeed) {
+  // Four equal requests for one seat, listed in any order: the first made gets it, and the
+  // waitlist keeps the order they were made in (it was a seeded shuffle).
   const std::vector<Slot> slots = {MakeSlot(1, 1)};
   std::vector<Request> requests;
-  for (int i = 0; i < 4; ++i) requests.push_back(MakeRequest(10 + i, {1}, kPriorityNone, i));
-  std::map<int64_t, int> wins;
-  for (uint64_t seed = 0; seed < 400; ++seed) {
-    absl::StatusOr<Allocation> a = Allocate(slots, requests, Options(seed));
-    ASSERT_TRUE(a.ok());
-    ASSERT_EQ(a->assigned.size(), 1u);
-    ++wins[a->assigned[0].first];
-  }
-  for (int i = 0; i < 4; ++i) {
-    EXPECT_GT(wins[10 + i], 60) << "request " << 10 + i;
-    EXPECT_LT(wins[10 + i], 140) << "request " << 10 + i;
-  }
-}
-
-TEST(AllocatorTest, SeedOrderAlsoDecidesWhoGetsTheBetterRank) {
-  // Two requests with the same two choices, both served: whichever the seed puts first gets the
-  // first choice, so across seeds both do.
-  const std::vector<Slot> slots = {MakeSlot(1, 1), MakeSlot(2, 1)};
-  const std::vector<Request> requests = {MakeRequest(10, {1, 2}), MakeRequest(11, {1, 2})};
-  std::map<int64_t, int> first_choice;
+  for (int i = 0; i < 4; ++i) requests.push_back(MakeRequest(10 + i, {1}, kPriorityNone, 10 - i));
   for (uint64_t seed = 0; seed < 100; ++seed) {
     absl::StatusOr<Allocation> a = Allocate(slots, requests, Options(seed));
     ASSERT_TRUE(a.ok());
-    for (const auto& [request, slot] : a->assigned) {
-      if (slot == 1) ++first_choice[request];
-    }
+    ASSERT_EQ(a->assigned.size(), 1u);
+    EXPECT_EQ(a->assigned[0].first, 13) << "seed " << seed;  // made at minute 7, the earliest
+    EXPECT_EQ(a->waitlisted, (std::vector<int64_t>{12, 11, 10})) << "seed " << seed;
   }
-  EXPECT_GT(first_choice[10], 25);
-  EXPECT_GT(first_choice[11], 25);
+  // Made at the same moment: the lower id (the database's order) first.
+  for (auto& r : requests) r.submitted_at = kNow - absl::Hours(1);
+  absl::StatusOr<Allocation> a = Allocate(slots, requests, Options(7));
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->assigned[0].first, 10);
 }
 
-TEST(AllocatorTest, WaitlistPutsPriorityRequestsFirst) {
+TEST(AllocatorTest, TheEarlierRequestGetsTheBetterRank) {
+  // Two requests with the same two choices, both served: the earlier one gets the first choice.
+  const std::vector<Slot> slots = {MakeSlot(1, 1), MakeSlot(2, 1)};
+  const std::vector<Request> requests = {MakeRequest(10, {1, 2}, kPriorityNone, 5),
+                                         MakeRequest(11, {1, 2}, kPriorityNone, 3)};
+  for (uint64_t seed = 0; seed < 50; ++seed) {
+    absl::StatusOr<Allocation> a = Allocate(slots, requests, Options(seed));
+    ASSERT_TRUE(a.ok());
+    EXPECT_EQ(SlotOf(*a).at(11), 1) << "seed " << seed;
+    EXPECT_EQ(SlotOf(*a).at(10), 2) << "seed " << seed;
+  }
+}
+
+TEST(AllocatorTest, WaitlistIsFirstComeFirstServedWithinEachClass) {
   const std::vector<Slot> slots = {MakeSlot(1, 0)};
-  const std::vector<Request> requests = {MakeRequest(10, {1}), MakeRequest(11, {1}, 1),
-                                         MakeRequest(12, {1}), MakeRequest(13, {1}, 3)};
-  absl::StatusOr<Allocation> a = Allocate(slots, requests, Options());
-  ASSERT_TRUE(a.ok());
-  ASSERT_EQ(a->waitlisted.size(), 4u);
-  std::vector<int64_t> head(a->waitlisted.begin(), a->waitlisted.begin() + 2);
-  std::sort(head.begin(), head.end());
-  EXPECT_EQ(head, (std::vector<int64_t>{11, 13}));
+  const std::vector<Request> requests = {
+      MakeRequest(10, {1}, kPriorityNone, 4), MakeRequest(11, {1}, kPriorityElderly, 9),
+      MakeRequest(12, {1}, kPriorityNone, 1), MakeRequest(13, {1}, kPriorityHealthWorker, 2),
+      MakeRequest(14, {1}, kPriorityDisability, 5)};
+  for (uint64_t seed = 0; seed < 20; ++seed) {
+    absl::StatusOr<Allocation> a = Allocate(slots, requests, Options(seed));
+    ASSERT_TRUE(a.ok());
+    // Priority requests first, by arrival; then the others, by arrival.
+    EXPECT_EQ(a->waitlisted, (std::vector<int64_t>{13, 14, 11, 12, 10})) << "seed " << seed;
+  }
 }
 
 TEST(AllocatorTest, RejectsInvalidInput) {

@@ -38,15 +38,6 @@ int64_t RankCost(const AllocatorOptions& options, size_t rank) {
   return options.rank_costs[std::min(rank, options.rank_costs.size() - 1)];
 }
 
-// A fixed, platform-independent mixer (std::shuffle's algorithm is implementation-defined, and
-// the order must not depend on the input's order either).
-uint64_t SplitMix64(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
-
 // Validates inputs and indexes slots by id.
 absl::Status Validate(const std::vector<Slot>& slots, const std::vector<Request>& requests,
                       const AllocatorOptions& options,
@@ -332,17 +323,15 @@ absl::StatusOr<Allocation> Allocate(const std::vector<Slot>& slots,
   LOKET_RETURN_IF_ERROR(Validate(slots, requests, options, slot_index));
   const int n = static_cast<int>(requests.size());
 
-  // The seeded order: a hash of (seed, id) rather than a shuffle of the input, so that the result
-  // does not depend on the order loketd happened to list the requests in.
-  std::vector<uint64_t> shuffle_key(n);
+  // First come, first served: requests in the order they were made (submitted_at, then id), not
+  // the order loketd happened to list them in. Ties between equally good allocations go to the
+  // earlier request, and the waitlist keeps that order within each class.
   std::vector<int> order(n);  // order[pos] = index into requests
-  for (int i = 0; i < n; ++i) {
-    shuffle_key[i] = SplitMix64(options.seed ^ SplitMix64(static_cast<uint64_t>(requests[i].id)));
-    order[i] = i;
-  }
+  for (int i = 0; i < n; ++i) order[i] = i;
   std::sort(order.begin(), order.end(), [&](int a, int b) {
-    return shuffle_key[a] != shuffle_key[b] ? shuffle_key[a] < shuffle_key[b]
-                                            : requests[a].id < requests[b].id;
+    return requests[a].submitted_at != requests[b].submitted_at
+               ? requests[a].submitted_at < requests[b].submitted_at
+               : requests[a].id < requests[b].id;
   });
 
   // Seat pools: a slot's reserved seats and its general seats.

@@ -50,11 +50,12 @@ struct Request {
   int64_t id = 0;
   int priority_class = kPriorityNone;    // kPriority*; any class but kPriorityNone is "priority"
   std::vector<int64_t> preferred_slots;  // in order of preference, first = first choice
-  absl::Time submitted_at;               // used by GreedyFirstCome only
+  absl::Time submitted_at;               // the arrival order: ties and the waitlist go by it
 };
 
 struct AllocatorOptions {
-  // Breaks ties between equally good allocations (see Allocate).
+  // Unused by Allocate since ties are broken first come, first served; kept for the task's wire
+  // format and the benchmark's instance generator.
   uint64_t seed = 0;
   // Slots starting at or before `now` are closed.
   absl::Time now;
@@ -92,11 +93,13 @@ struct Allocation {
 //   1. serves the most requests (with serve_cost_limit set: minimises the sum in 2 minus
 //      serve_cost_limit per served request, then serves the most), then
 //   2. minimises the sum of rank_costs[rank] - (priority ? priority_bonus : 0), then
-//   3. breaks remaining ties by a seeded random order of the requests (a hash of seed and request
-//      id, independent of input order and of submission time): earlier requests in that order are
-//      preferred for a seat, then for a better rank.
+//   3. breaks remaining ties first come, first served: requests in the order they were made
+//      (submitted_at, then id) are preferred for a seat, then for a better rank.
 // The result depends only on the contents of the inputs and `options`, not on their order.
-// `waitlisted` lists priority requests first, then the others, each in the seeded order.
+// `waitlisted` lists priority requests first, then the others, each first come, first served
+// (issue 11: the waitlist was a seeded shuffle, so a later request could take a freed seat from
+// an earlier one with the same wishes). Rank still comes before arrival: a later request that
+// gets its first choice may beat an earlier one that would take the seat as its second.
 //
 // Runs successive shortest paths (Dijkstra with potentials) on the flow network
 // source -> request -> (slot, seat pool) -> sink, with requests eliminated: the Dijkstra graph has
