@@ -1,5 +1,7 @@
 #include "server/api/auth.h"
 
+#include <algorithm>
+#include <cmath>
 #include <initializer_list>
 #include <map>
 #include <optional>
@@ -123,21 +125,30 @@ absl::StatusOr<domain::Principal> Authorizer::Authorize(const grpc::ServerContex
   const auto& md = ctx.client_metadata();
   auto it = md.find("authorization");
   if (it == md.end()) {
-    return absl::UnauthenticatedError("missing authorization: Bearer <token>");
+    return BadToken(ctx, absl::UnauthenticatedError("missing authorization: Bearer <token>"));
   }
   absl::string_view value(it->second.data(), it->second.size());
   constexpr absl::string_view kBearer = "Bearer ";
   if (!absl::StartsWithIgnoreCase(value, kBearer)) {
-    return absl::UnauthenticatedError("authorization must be \"Bearer <token>\"");
+    return BadToken(ctx,
+                    absl::UnauthenticatedError("authorization must be \"Bearer <token>\""));
   }
   std::string token(absl::StripAsciiWhitespace(value.substr(kBearer.size())));
-  if (token.size() != 64) return absl::UnauthenticatedError("unknown or revoked token");
+  if (token.size() != 64) {
+    return BadToken(ctx, absl::UnauthenticatedError("unknown or revoked token"));
+  }
   std::string digest = Sha256(token);
   absl::StatusOr<domain::Principal> p;
   if (auto hit = cache_.Get(digest)) {
     p = *hit;
   } else {
+    // An address that has sent nothing but bad tokens lately is not worth a database lookup.
+    double retry = 0;
+    if (!bad_tokens_.HasAny(ClientAddress(ctx), &retry)) {
+      return BadToken(ctx, absl::UnauthenticatedError("unknown or revoked token"));
+    }
     p = auth_.Authenticate(digest);
+    if (absl::IsUnauthenticated(p.status())) return BadToken(ctx, p.status());
     if (!p.ok()) return p.status();
     cache_.Put(digest, *p);
   }
@@ -146,6 +157,57 @@ absl::StatusOr<domain::Principal> Authorizer::Authorize(const grpc::ServerContex
                                                     " may not call ", std::string(method)));
   }
   return p;
+}
+
+Authorizer::AddressBuckets::Bucket& Authorizer::AddressBuckets::Refill(
+    const std::string& address) {
+  const absl::Time now = absl::Now();
+  if (buckets_.size() > 100000) buckets_.clear();  // bounded memory; a flood only resets limits
+  auto [it, fresh] = buckets_.try_emplace(address, Bucket{burst_, now});
+  Bucket& b = it->second;
+  if (!fresh) {
+    const double minutes = std::max(0.0, absl::ToDoubleMinutes(now - b.refilled));
+    b.tokens = std::min(burst_, b.tokens + minutes * per_minute_);
+    b.refilled = now;
+  }
+  return b;
+}
+
+bool Authorizer::AddressBuckets::HasAny(const std::string& address, double* retry_seconds) {
+  absl::MutexLock lock(&mu_);
+  Bucket& b = Refill(address);
+  if (b.tokens >= 1) return true;
+  *retry_seconds = std::ceil((1 - b.tokens) * 60 / per_minute_);
+  return false;
+}
+
+bool Authorizer::AddressBuckets::Take(const std::string& address, double* retry_seconds) {
+  absl::MutexLock lock(&mu_);
+  Bucket& b = Refill(address);
+  if (b.tokens >= 1) {
+    b.tokens -= 1;
+    return true;
+  }
+  *retry_seconds = std::ceil((1 - b.tokens) * 60 / per_minute_);
+  return false;
+}
+
+absl::Status Authorizer::BadToken(const grpc::ServerContext& ctx, absl::Status s) const {
+  if (metrics_ != nullptr) metrics_->RecordUnauthenticated();
+  double retry = 0;
+  if (bad_tokens_.Take(ClientAddress(ctx), &retry)) return s;
+  if (metrics_ != nullptr) metrics_->RecordPublicRefusal("unauthenticated");
+  return absl::ResourceExhaustedError(
+      absl::StrCat("too many calls without a valid token from your address; try again in ",
+                   retry, " s"));
+}
+
+absl::Status Authorizer::AdmitSignIn(const grpc::ServerContext& ctx) const {
+  double retry = 0;
+  if (sign_ins_.Take(ClientAddress(ctx), &retry)) return absl::OkStatus();
+  if (metrics_ != nullptr) metrics_->RecordPublicRefusal("SignIn");
+  return absl::ResourceExhaustedError(
+      absl::StrCat("too many sign-ins from your address; try again in ", retry, " s"));
 }
 
 absl::Status Authorizer::Recheck(const grpc::ServerContext& ctx, std::string_view method,

@@ -5,13 +5,16 @@
 
 #include <grpcpp/server_context.h>
 
+#include <map>
 #include <string>
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "common/clock.h"
 #include "common/grpc_status.h"
 #include "common/ttl_cache.h"
+#include "server/api/metrics.h"
 #include "server/domain/principal.h"
 #include "server/store/auth_repository.h"
 
@@ -43,6 +46,19 @@ class Authorizer {
   absl::Status Recheck(const grpc::ServerContext& ctx, std::string_view method,
                        const domain::Principal& was) const;
 
+  // Callers without a valid token, per client address (ClientAddress): each missing, malformed,
+  // unknown or revoked token costs one of kBadTokenBurst tokens, refilled at kBadTokenPerMinute;
+  // an address without any left gets RESOURCE_EXHAUSTED (with when to retry) before its token is
+  // even looked up, so garbage cannot keep the database busy. Counted in /metrics.
+  static constexpr double kBadTokenBurst = 60, kBadTokenPerMinute = 60;
+  // A public call that runs expensive work (SessionService.SignIn: one Argon2id hash per call),
+  // per client address: kSignInBurst at once (an office signs in behind one NAT address), then
+  // kSignInPerMinute. OK or RESOURCE_EXHAUSTED with when to retry; refusals counted in /metrics.
+  static constexpr double kSignInBurst = 120, kSignInPerMinute = 60;
+  absl::Status AdmitSignIn(const grpc::ServerContext& ctx) const;
+  // Where refusals and unauthenticated calls are counted; none by default (tests).
+  void SetMetrics(ServerMetrics* metrics) { metrics_ = metrics; }
+
   // Drops every cached lookup (after a revocation here).
   void ForgetTokens() const { cache_.Clear(); }
 
@@ -57,6 +73,32 @@ class Authorizer {
   store::AuthRepository& auth_;
   mutable TtlCache<std::string, domain::Principal> cache_;
   std::string edge_key_;
+  ServerMetrics* metrics_ = nullptr;
+
+  // A token bucket per address, for the two limits above. Cleared when it grows past a bound.
+  class AddressBuckets {
+   public:
+    AddressBuckets(double burst, double per_minute) : burst_(burst), per_minute_(per_minute) {}
+    // Takes one token; false (and the seconds until one is back) when none is left.
+    bool Take(const std::string& address, double* retry_seconds);
+    // Whether `address` has a token left, without taking it.
+    bool HasAny(const std::string& address, double* retry_seconds);
+
+   private:
+    struct Bucket {
+      double tokens;
+      absl::Time refilled;
+    };
+    Bucket& Refill(const std::string& address) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+    const double burst_, per_minute_;
+    absl::Mutex mu_;
+    std::map<std::string, Bucket> buckets_ ABSL_GUARDED_BY(mu_);
+  };
+  // A refusal of a call without a valid token: `s` itself, or RESOURCE_EXHAUSTED when the address
+  // has used up its allowance.
+  absl::Status BadToken(const grpc::ServerContext& ctx, absl::Status s) const;
+  mutable AddressBuckets bad_tokens_{kBadTokenBurst, kBadTokenPerMinute};
+  mutable AddressBuckets sign_ins_{kSignInBurst, kSignInPerMinute};
 };
 
 // SHA-256 of the bearer token of the call, or empty when there is none.

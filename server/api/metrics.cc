@@ -26,6 +26,11 @@ ServerMetrics::ServerMetrics()
                            .Name("loket_public_throttled_total")
                            .Help("Public calls refused by the per-address limit, by method")
                            .Register(*registry_)),
+      unauthenticated_(prometheus::BuildCounter()
+                           .Name("loket_unauthenticated_calls_total")
+                           .Help("Calls refused for a missing, malformed, unknown or revoked token")
+                           .Register(*registry_)
+                           .Add({})),
       queue_depth_(prometheus::BuildGauge()
                        .Name("loket_task_queue_depth")
                        .Help("Tasks by queue and state (ready, leased, dead)")
@@ -63,6 +68,8 @@ void ServerMetrics::RecordNotification(const std::string& channel, const std::st
                                 : std::string("other");
   notifications_.Add({{"channel", known}, {"outcome", outcome}}).Increment();
 }
+
+void ServerMetrics::RecordUnauthenticated() { unauthenticated_.Increment(); }
 
 void ServerMetrics::RecordPublicRefusal(const std::string& method) {
   public_refusals_.Add({{"method", method}}).Increment();

@@ -35,6 +35,9 @@ class ServerMetrics {
   void RecordNotification(const std::string& channel, const std::string& outcome);
   // A public call refused by the per-address limit (`method` is a PublicService method name).
   void RecordPublicRefusal(const std::string& method);
+  // A call refused for a missing, malformed, unknown or revoked token. Counted here, never logged
+  // once per call: anyone can send them.
+  void RecordUnauthenticated();
   // Replaces the queue gauges with `stats`; queues and states not in it read 0.
   void SetQueueStats(const std::vector<store::QueueStats>& stats);
 
@@ -46,6 +49,7 @@ class ServerMetrics {
   prometheus::Family<prometheus::Counter>& lease_expiries_;
   prometheus::Family<prometheus::Counter>& notifications_;
   prometheus::Family<prometheus::Counter>& public_refusals_;
+  prometheus::Counter& unauthenticated_;
   prometheus::Family<prometheus::Gauge>& queue_depth_;
   prometheus::Family<prometheus::Gauge>& queue_oldest_;
   absl::Mutex mu_;

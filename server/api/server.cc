@@ -177,6 +177,7 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
   s->wakeups_ = std::make_unique<store::TaskWakeups>(o.db_conninfo);
   s->authorizer_ = std::make_unique<Authorizer>(*s->auth_repo_);
   s->authorizer_->SetEdgeKey(o.edge_key);
+  s->authorizer_->SetMetrics(s->metrics_.get());
   s->session_service_ =
       std::make_unique<SessionServiceImpl>(*s->auth_repo_, *s->authorizer_, o.session_limits);
   // Public calls (VerifyPermit here, PublicService below) share one per-address limiter.

@@ -16,6 +16,10 @@ constexpr char kWrongCredentials[] = "wrong user name or password";
 
 grpc::Status SessionServiceImpl::SignIn(grpc::ServerContext* ctx, const v1::SignInRequest* req,
                                         v1::SignInResponse* resp) {
+  // Per client address before anything else: each sign-in costs an Argon2id hash.
+  if (absl::Status admitted = auth_.AdmitSignIn(*ctx); !admitted.ok()) {
+    return ToGrpcStatus(admitted);
+  }
   // A malformed user name cannot belong to anyone: answer like a wrong password, but do not count
   // it against an account key built from arbitrary bytes.
   bool valid_name = domain::ValidateUsername(req->username()).ok();

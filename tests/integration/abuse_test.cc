@@ -1,0 +1,147 @@
+// Calls anyone can make without a token are limited per client address: SignIn, VerifyPermit,
+// and every call with a missing or bad token. Each refusal is RESOURCE_EXHAUSTED saying when to
+// try again and is counted in /metrics. Runs its own loketd (with /metrics on an admin port) on
+// the test database; addresses come through the loket-web edge key, so each test has its own.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "loket/v1/case.grpc.pb.h"
+#include "loket/v1/session.grpc.pb.h"
+#include "server/api/server.h"
+#include "tests/integration/fixture.h"
+
+namespace loket::itest {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::MatchesRegex;
+
+// GET /metrics from the admin port.
+std::string Metrics(int port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(port);
+  inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0) {
+    close(fd);
+    return "";
+  }
+  const std::string req = "GET /metrics HTTP/1.0\r\nHost: localhost\r\n\r\n";
+  (void)!write(fd, req.data(), req.size());
+  std::string out;
+  char buf[4096];
+  for (ssize_t n; (n = read(fd, buf, sizeof(buf))) > 0;) out.append(buf, n);
+  close(fd);
+  return out;
+}
+
+class AbuseTest : public ServerTest {
+ protected:
+  static void SetUpTestSuite() {
+    ServerTest::SetUpTestSuite();
+    metrics_port_ = 20000 + getpid() % 20000;
+    api::ServerOptions o;
+    o.listen = "127.0.0.1:0";
+    o.db_conninfo = server_->conninfo();
+    o.pool_size = 4;
+    o.log_requests = false;
+    o.edge_key = kTestEdgeKey;
+    o.admin_listen = absl::StrCat("127.0.0.1:", metrics_port_);
+    auto s = api::LoketServer::Start(o, server_->clock());
+    ASSERT_TRUE(s.ok()) << s.status();
+    loketd_ = s->release();
+    channel_ = new std::shared_ptr<grpc::Channel>(grpc::CreateChannel(
+        absl::StrCat("127.0.0.1:", loketd_->port()), grpc::InsecureChannelCredentials()));
+  }
+  static void TearDownTestSuite() {
+    delete channel_;
+    delete loketd_;
+    ServerTest::TearDownTestSuite();
+  }
+
+  // A call context as loket-web sends it for a browser at `address`, with `token` if any.
+  static std::unique_ptr<grpc::ClientContext> From(const std::string& address,
+                                                   const std::string& token = "") {
+    auto ctx = std::make_unique<grpc::ClientContext>();
+    ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    ctx->AddMetadata("x-loket-edge-key", kTestEdgeKey);
+    ctx->AddMetadata("x-loket-client-addr", address);
+    if (!token.empty()) ctx->AddMetadata("authorization", "Bearer " + token);
+    return ctx;
+  }
+
+  static int metrics_port_;
+  static api::LoketServer* loketd_;
+  static std::shared_ptr<grpc::Channel>* channel_;
+};
+int AbuseTest::metrics_port_ = 0;
+api::LoketServer* AbuseTest::loketd_ = nullptr;
+std::shared_ptr<grpc::Channel>* AbuseTest::channel_ = nullptr;
+
+TEST_F(AbuseTest, SignInIsLimitedPerAddressAndCounted) {
+  auto sessions = v1::SessionService::NewStub(*channel_);
+  v1::SignInRequest r;
+  r.set_username("siti");  // no password: refused before any hash, but after the limit
+  v1::SignInResponse resp;
+  for (int i = 0; i < 120; ++i) {
+    grpc::Status s = sessions->SignIn(From("10.77.0.1").get(), r, &resp);
+    ASSERT_EQ(s.error_code(), grpc::INVALID_ARGUMENT) << i << ": " << s.error_message();
+  }
+  grpc::Status s = sessions->SignIn(From("10.77.0.1").get(), r, &resp);
+  EXPECT_EQ(s.error_code(), grpc::RESOURCE_EXHAUSTED) << s.error_message();
+  EXPECT_THAT(s.error_message(), MatchesRegex(".*try again in [0-9]+ s"));
+  // Another address is not held up.
+  EXPECT_EQ(sessions->SignIn(From("10.77.0.9").get(), r, &resp).error_code(),
+            grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(Metrics(metrics_port_),
+              HasSubstr("loket_public_throttled_total{method=\"SignIn\"} 1"));
+}
+
+TEST_F(AbuseTest, CallsWithoutAValidTokenAreLimitedPerAddressAndCounted) {
+  auto cases = v1::CaseService::NewStub(*channel_);
+  v1::GetCaseRequest g;
+  g.set_case_id(1);
+  v1::Case c;
+  const std::string garbage(64, 'g');
+  for (int i = 0; i < 60; ++i) {
+    grpc::Status s = cases->GetCase(From("10.77.0.2", i % 2 ? garbage : "").get(), g, &c);
+    ASSERT_EQ(s.error_code(), grpc::UNAUTHENTICATED) << i << ": " << s.error_message();
+  }
+  grpc::Status s = cases->GetCase(From("10.77.0.2", garbage).get(), g, &c);
+  EXPECT_EQ(s.error_code(), grpc::RESOURCE_EXHAUSTED) << s.error_message();
+  EXPECT_THAT(s.error_message(), MatchesRegex(".*try again in [0-9]+ s"));
+  // A real token from another address works as ever.
+  EXPECT_EQ(cases->GetCase(From("10.77.0.8", officer_).get(), g, &c).error_code(), grpc::NOT_FOUND);
+  const std::string m = Metrics(metrics_port_);
+  EXPECT_THAT(m, HasSubstr("loket_public_throttled_total{method=\"unauthenticated\"} 1"));
+  EXPECT_THAT(m, HasSubstr("loket_unauthenticated_calls_total 61"));
+}
+
+TEST_F(AbuseTest, VerifyPermitIsLimitedPerAddressAndCounted) {
+  auto cases = v1::CaseService::NewStub(*channel_);
+  v1::VerifyPermitRequest v;
+  v.set_permit_number("503/SIP-P/0001/DPMPTSP/2026");
+  v.set_verification_code("AAAA-BBBB");
+  v1::VerifyPermitResponse resp;
+  for (int i = 0; i < 10; ++i) {
+    grpc::Status s = cases->VerifyPermit(From("10.77.0.3").get(), v, &resp);
+    ASSERT_TRUE(s.ok()) << i << ": " << s.error_message();
+    EXPECT_FALSE(resp.valid());
+  }
+  grpc::Status s = cases->VerifyPermit(From("10.77.0.3").get(), v, &resp);
+  EXPECT_EQ(s.error_code(), grpc::RESOURCE_EXHAUSTED) << s.error_message();
+  EXPECT_THAT(s.error_message(), MatchesRegex(".*try again in [0-9]+ s"));
+  EXPECT_THAT(Metrics(metrics_port_),
+              HasSubstr("loket_public_throttled_total{method=\"VerifyPermit\"} 1"));
+}
+
+}  // namespace
+}  // namespace loket::itest
