@@ -48,6 +48,8 @@ store::ClosureEncoder EncodeClosure() {
     v1::ClosureResponse p;
     p.set_displaced(c.displaced);
     p.set_realloc_day(c.realloc_day);
+    p.set_stops_moved(c.stops_moved);
+    p.set_stops_moved_to(c.stops_moved_to);
     return p.SerializeAsString();
   };
 }

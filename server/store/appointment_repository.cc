@@ -10,10 +10,12 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/status_macros.h"
 #include "server/domain/validation.h"
 #include "server/store/appointment_seats.h"
 #include "server/store/idempotency.h"
 #include "server/store/pg.h"
+#include "server/store/siber_stops.h"
 #include "server/store/task_enqueue.h"
 
 namespace loket::store {
@@ -863,9 +865,17 @@ absl::StatusOr<std::string> AppointmentRepository::CloseDay(const Mutation& m, a
   return RunIdempotentRetrying(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     std::string d = FormatDay(day);
     pqxx::result slots = tx.Exec(kLockSlotsOfDay, m.actor.office_id, d);
-    if (slots.empty()) return absl::FailedPreconditionError(absl::StrCat("day: no slots on ", d));
-    std::vector<int64_t> moved_requests;
     ClosureOutcome out;
+    // Couriers stay home too: the day's SIBER stops move to the next working day.
+    LOKET_ASSIGN_OR_RETURN(OfficeContext office,
+                           LoadOffice(tx, m.actor.office_id, clock_.Now(), offices_));
+    CourierDayClosure couriers =
+        CloseCourierDayInTx(tx, clock_.Now(), office, m.actor.office_id, day, reason,
+                            encode_notification_, policy_);
+    out.stops_moved = couriers.stops_moved;
+    out.stops_moved_to = couriers.moved_to;
+    if (slots.empty()) return encode(out);  // no visiting hours that day: only the couriers
+    std::vector<int64_t> moved_requests;
     auto tell = TellDisplaced(tx, m.actor, clock_.Now());
     for (const auto& row : slots) {
       if (row[5].as<bool>()) continue;

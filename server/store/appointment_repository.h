@@ -88,6 +88,8 @@ struct SlotRecord {
 struct ClosureOutcome {
   int displaced = 0;
   std::string realloc_day;
+  int stops_moved = 0;  // SIBER stops of the closed day nobody began
+  std::string stops_moved_to;
 };
 
 // What slots.allocate gets at lease (AppointmentRepository::LoadAllocationInput).

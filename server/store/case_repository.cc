@@ -256,7 +256,7 @@ absl::Status OnClinicCaseChange(Tx& tx, absl::Time now, const OfficeContext& off
       r.office_id = c.office_id;
       r.case_id = c.id;
       r.clinic_id = c.clinic_id;
-      r.preference.day = office.calendar.AddWorkingDays(office.today, 1);
+      r.preference.day = office.courier_calendar.AddWorkingDays(office.today, 1);
       return RequestPickupInTx(tx, now, office, r).status();
     }
     case CaseState::kSubmitted: {

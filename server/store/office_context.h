@@ -3,6 +3,9 @@
 #ifndef LOKET_SERVER_STORE_OFFICE_CONTEXT_H_
 #define LOKET_SERVER_STORE_OFFICE_CONTEXT_H_
 
+#include <map>
+#include <memory>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -16,18 +19,36 @@ namespace loket::store {
 
 class Tx;  // pg.h; this header stays free of pqxx because the api layer includes it
 
+// Where a courier goes: the office itself or a partner clinic, with its hours (minutes after local
+// midnight on working days).
+struct CourierPlace {
+  std::string clinic_id;  // empty for the office
+  std::string name;
+  std::string address;
+  std::optional<double> latitude;  // unset until an administrator sets the location
+  std::optional<double> longitude;
+  int opens = 8 * 60;
+  int closes = 16 * 60;
+};
+
 struct OfficeSnapshot {
   std::string name;
   int utc_offset_minutes = 480;
   std::set<absl::CivilDay> holidays;
+  std::set<absl::CivilDay> courier_closed;  // days the office closed for couriers (a flood)
+  CourierPlace office;
+  std::map<std::string, CourierPlace> clinics;  // by id; a clinic added since is looked up
 };
-using OfficeCache = TtlCache<std::string, OfficeSnapshot>;
+// Shared, immutable snapshots: a request copies a pointer, not the clinics.
+using OfficeCache = TtlCache<std::string, std::shared_ptr<const OfficeSnapshot>>;
 
 struct OfficeContext {
   std::string name;
   int utc_offset_minutes = 480;
   domain::WorkingCalendar calendar;
-  absl::CivilDay today;  // in the office's time zone, at `now`
+  domain::WorkingCalendar courier_calendar;  // also skips days closed for couriers
+  absl::CivilDay today;                      // in the office's time zone, at `now`
+  std::shared_ptr<const OfficeSnapshot> snapshot;
 };
 
 // FAILED_PRECONDITION when the office does not exist.

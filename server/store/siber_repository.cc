@@ -603,7 +603,7 @@ absl::StatusOr<std::string> SiberRepository::Fail(const Mutation& m, int64_t sto
     tx.Exec(kFail, stop_id, Ts(now), note.empty() ? reason : absl::StrCat(reason, ": ", note));
     // Try again on the next working day, with a fresh pair.
     domain::VisitPreference next;
-    next.day = office->calendar.AddWorkingDays(office->today, 1);
+    next.day = office->courier_calendar.AddWorkingDays(office->today, 1);
     absl::TimeZone tz = absl::FixedTimeZone(office->utc_offset_minutes * 60);
     absl::StatusOr<int64_t> again;
     pqxx::result c = tx.Exec(kCaseState, stop.case_id, m.actor.office_id);

@@ -1,5 +1,10 @@
 #include "server/store/siber_stops.h"
 
+#include <functional>
+#include <map>
+#include <set>
+#include <utility>
+
 #include "absl/strings/str_cat.h"
 #include "server/domain/validation.h"
 #include "server/store/task_enqueue.h"
@@ -7,8 +12,6 @@
 namespace loket::store {
 namespace {
 
-constexpr Statement kOfficePlace{"siber_office_place",
-                                 "SELECT latitude, longitude, address FROM offices WHERE id = $1"};
 constexpr Statement kClinicPlace{
     "siber_clinic_place",
     "SELECT name, address, latitude, longitude,"
@@ -22,22 +25,35 @@ constexpr Statement kBumpDay{
     "siber_bump_day",
     "INSERT INTO siber_days (office_id, day) VALUES ($1, $2::date) ON CONFLICT (office_id, day)"
     " DO UPDATE SET input_version = siber_days.input_version + 1"};
-// The taking end first, then its partner; ON CONFLICT on the live-stop index makes a repeat a
-// no-op that returns nothing.
-constexpr Statement kInsertStop{
-    "siber_insert_stop",
-    "INSERT INTO stops (office_id, case_id, day, kind, item, partner_id, clinic_id, place, address,"
-    " latitude, longitude, window_start, window_end, service_minutes, bundles)"
-    " VALUES ($1, $2, $3::date, $4, $5, $6, $7, $8, $9, $10, $11, $12::timestamptz,"
-    " $13::timestamptz, $14, 1)"
-    " ON CONFLICT (case_id, kind, item) WHERE state IN ('pending', 'planned', 'arrived')"
-    " DO NOTHING"
-    " RETURNING id"};
-constexpr Statement kLiveStop{"siber_live_stop",
-                              "SELECT id FROM stops WHERE case_id = $1 AND kind = $2 AND item = $3"
-                              " AND state IN ('pending', 'planned', 'arrived')"};
-constexpr Statement kLinkPartner{"siber_link_partner",
-                                 "UPDATE stops SET partner_id = $2 WHERE id = $1"};
+// The pair and its day in one round trip. Both ids are drawn first, so each end names the other;
+// the foreign keys (partner, day) are checked at the end of the statement. Nothing is inserted on
+// a day closed for couriers, or when the case already has a live taking end (returned instead).
+constexpr Statement kInsertPair{
+    "siber_insert_pair",
+    "WITH d AS (INSERT INTO siber_days (office_id, day) VALUES ($1, $3::date)"
+    "   ON CONFLICT DO NOTHING),"
+    " closed AS (SELECT 1 FROM siber_days WHERE office_id = $1 AND day = $3::date"
+    "   AND closed_reason IS NOT NULL),"
+    " live AS (SELECT id FROM stops WHERE case_id = $2 AND kind = $4 AND item = $5"
+    "   AND state IN ('pending', 'planned', 'arrived')),"
+    " ids AS MATERIALIZED (SELECT nextval(pg_get_serial_sequence('stops', 'id')) AS a,"
+    "   nextval(pg_get_serial_sequence('stops', 'id')) AS b"
+    "   WHERE NOT EXISTS (SELECT 1 FROM closed) AND NOT EXISTS (SELECT 1 FROM live)),"
+    " ins AS (INSERT INTO stops (id, partner_id, office_id, case_id, day, kind, item, clinic_id,"
+    "   place, address, latitude, longitude, window_start, window_end, service_minutes, bundles)"
+    "   SELECT a, b, $1::text, $2::bigint, $3::date, $4::text, $5::text, $6::text, $7::text,"
+    " $8::text, $9::float8, $10::float8, $11::timestamptz,"
+    "   $12::timestamptz, 5, 1 FROM ids"
+    "   UNION ALL SELECT b, a, $1::text, $2::bigint, $3::date, $13::text, $5::text, $14::text,"
+    " $15::text, $16::text, $17::float8, $18::float8,"
+    "   $19::timestamptz, $20::timestamptz, 5, 1 FROM ids RETURNING id)"
+    " SELECT (SELECT a FROM ids WHERE EXISTS (SELECT 1 FROM ins)), (SELECT id FROM live LIMIT 1),"
+    " EXISTS (SELECT 1 FROM closed)"};
+// The day's plan task, when it is ready (not leased), share-locked until commit.
+constexpr Statement kReadyPlan{
+    "siber_ready_plan",
+    "SELECT id FROM tasks WHERE office_id = $1 AND queue = 'route.plan' AND dedupe_key = $2"
+    " AND state = 'ready' FOR SHARE"};
 constexpr Statement kCancelOpen{
     "siber_cancel_open",
     "UPDATE stops SET state = 'cancelled', version = version + 1, updated_at = now()"
@@ -46,6 +62,26 @@ constexpr Statement kCancelOpen{
     " AND NOT EXISTS (SELECT 1 FROM stops p WHERE p.id = stops.partner_id"
     "   AND p.state IN ('arrived', 'done'))"
     " RETURNING day::text"};
+
+constexpr Statement kCloseDay{
+    "siber_close_day",
+    "INSERT INTO siber_days (office_id, day, closed_reason) VALUES ($1, $2::date, $3)"
+    " ON CONFLICT (office_id, day) DO UPDATE SET closed_reason = $3,"
+    " input_version = siber_days.input_version + 1"};
+// Both ends of a bundle nobody took yet move; a handing end whose bundle is on board stays.
+constexpr Statement kMoveOpenStops{
+    "siber_move_open_stops",
+    "UPDATE stops SET day = $3::date, window_start = window_start + make_interval(days => $4),"
+    " window_end = window_end + make_interval(days => $4), state = 'pending', courier_id = NULL,"
+    " sequence = NULL, planned_at = NULL, announced_start = NULL, near_sent = false,"
+    " version = version + 1, updated_at = now()"
+    " WHERE office_id = $1 AND day = $2::date AND state IN ('pending', 'planned')"
+    " AND NOT (kind IN ('handin', 'delivery') AND (partner_id IS NULL OR EXISTS (SELECT 1 FROM"
+    "   stops p WHERE p.id = stops.partner_id AND p.state IN ('arrived', 'done'))))"
+    " RETURNING coalesce(clinic_id, '')"};
+constexpr Statement kClinicContacts{
+    "siber_clinic_contacts",
+    "SELECT name, phone, email FROM clinics WHERE office_id = $1 AND id = $2"};
 
 std::string Ts(absl::Time t) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%E6S+00:00", t, absl::UTCTimeZone());
@@ -60,85 +96,137 @@ struct Place {
   domain::DailyHours hours;
 };
 
-struct OfficePlace {
-  double latitude = 0;
-  double longitude = 0;
-  std::string address;
-};
-
-absl::StatusOr<OfficePlace> LoadOfficePlace(Tx& tx, const std::string& office_id) {
-  pqxx::result r = tx.Exec(kOfficePlace, office_id);
-  if (r.empty() || r[0][0].is_null() || r[0][1].is_null()) {
+// The office as a place on the route (the whole day), from the cached office snapshot.
+absl::StatusOr<Place> OfficePlace(const OfficeContext& office, const std::string& office_id) {
+  const CourierPlace& o = office.snapshot->office;
+  if (!o.latitude || !o.longitude) {
     return absl::FailedPreconditionError(
         absl::StrCat("office ", office_id,
                      " has no location; an administrator must set it before SIBER can plan"));
   }
-  return OfficePlace{r[0][0].as<double>(), r[0][1].as<double>(), r[0][2].as<std::string>()};
+  return Place{"", "office", o.address, *o.latitude, *o.longitude, {}};
 }
 
-absl::StatusOr<Place> LoadClinic(Tx& tx, const std::string& office_id,
+// A clinic from the cached snapshot; one added since the snapshot is read from the database.
+absl::StatusOr<Place> LoadClinic(Tx& tx, const OfficeContext& office, const std::string& office_id,
                                  const std::string& clinic_id) {
-  pqxx::result r = tx.Exec(kClinicPlace, office_id, clinic_id);
-  if (r.empty()) return absl::InvalidArgumentError("clinic_id: unknown clinic " + domain::QuoteValue(clinic_id));
-  if (r[0][2].is_null() || r[0][3].is_null()) {
+  CourierPlace c;
+  if (auto it = office.snapshot->clinics.find(clinic_id); it != office.snapshot->clinics.end()) {
+    c = it->second;
+  } else {
+    pqxx::result r = tx.Exec(kClinicPlace, office_id, clinic_id);
+    if (r.empty()) {
+      return absl::InvalidArgumentError("clinic_id: unknown clinic " +
+                                        domain::QuoteValue(clinic_id));
+    }
+    c = CourierPlace{clinic_id,
+                     r[0][0].as<std::string>(),
+                     r[0][1].as<std::string>(),
+                     r[0][2].is_null() ? std::nullopt : std::optional(r[0][2].as<double>()),
+                     r[0][3].is_null() ? std::nullopt : std::optional(r[0][3].as<double>()),
+                     r[0][4].as<int>(),
+                     r[0][5].as<int>()};
+  }
+  if (!c.latitude || !c.longitude) {
     return absl::FailedPreconditionError(
         absl::StrCat("clinic ", clinic_id, " has no location; an administrator must set it"));
   }
-  return Place{clinic_id,
-               r[0][0].as<std::string>(),
-               r[0][1].as<std::string>(),
-               r[0][2].as<double>(),
-               r[0][3].as<double>(),
-               {r[0][4].as<int>(), r[0][5].as<int>()}};
+  return Place{clinic_id, c.name, c.address, *c.latitude, *c.longitude, {c.opens, c.closes}};
 }
 
-// Inserts the pair (taking end at `from`, handing end at `to`), or returns the live taking end.
-int64_t InsertPair(Tx& tx, const std::string& office_id, int64_t case_id,
-                   const domain::StopWindow& w, domain::StopKind take, domain::StopKind give,
-                   const std::string& item, const Place& from, const Place& to,
-                   absl::Time give_start, absl::Time give_end) {
-  auto insert = [&](domain::StopKind kind, const Place& p, std::optional<int64_t> partner,
-                    absl::Time start, absl::Time end) -> std::optional<int64_t> {
-    pqxx::result r = tx.Exec(kInsertStop, office_id, case_id, absl::FormatCivilTime(w.day),
-                             std::string(domain::StopKindName(kind)), item, partner,
-                             p.clinic_id.empty() ? std::optional<std::string>() : p.clinic_id,
-                             p.name, p.address, p.latitude, p.longitude, Ts(start), Ts(end), 5);
-    if (r.empty()) return std::nullopt;
-    return r[0][0].as<int64_t>();
+struct PairOutcome {
+  int64_t taking_id = 0;  // the new taking end, or the case's live one
+  bool day_closed = false;
+};
+
+// Inserts the pair (taking end at `from` in `take_window`, handing end at `to` in
+// `give_start`-`give_end`) and its day in one statement, unless the day is closed for couriers or
+// the case already has a live taking end (then returned). A plan leased meanwhile either sees the
+// new stops or runs again (ReplanDayInTx): a new stop needs no version bump.
+PairOutcome InsertPair(Tx& tx, const std::string& office_id, int64_t case_id,
+                       const domain::StopWindow& take_window, domain::StopKind take,
+                       domain::StopKind give, const std::string& item, const Place& from,
+                       const Place& to, absl::Time give_start, absl::Time give_end) {
+  auto clinic = [](const Place& p) {
+    return p.clinic_id.empty() ? std::optional<std::string>() : p.clinic_id;
   };
-  // Creates the day first (stops refer to it). A plan leased meanwhile either sees these stops or,
-  // coalesced, runs again: a new stop needs no version bump.
-  ReplanDayInTx(tx, office_id, w.day, /*bump=*/false);
-  std::optional<int64_t> first = insert(take, from, std::nullopt, w.start, w.end);
-  if (!first) {
-    pqxx::result live = tx.Exec(kLiveStop, case_id, std::string(domain::StopKindName(take)), item);
-    return live.empty() ? 0 : live[0][0].as<int64_t>();
+  pqxx::result r =
+      tx.Exec(kInsertPair, office_id, case_id, absl::FormatCivilTime(take_window.day),
+              std::string(domain::StopKindName(take)), item, clinic(from), from.name, from.address,
+              from.latitude, from.longitude, Ts(take_window.start), Ts(take_window.end),
+              std::string(domain::StopKindName(give)), clinic(to), to.name, to.address, to.latitude,
+              to.longitude, Ts(give_start), Ts(give_end));
+  PairOutcome out;
+  if (!r[0][0].is_null()) {
+    out.taking_id = r[0][0].as<int64_t>();
+    EnqueuePlanInTx(tx, office_id, take_window.day);
+  } else if (!r[0][1].is_null()) {
+    out.taking_id = r[0][1].as<int64_t>();
   }
-  std::optional<int64_t> second = insert(give, to, *first, give_start, give_end);
-  if (second) tx.Exec(kLinkPartner, *first, *second);
-  return *first;
+  out.day_closed = r[0][2].as<bool>();
+  return out;
 }
 
-// The office as a place on the route: the whole day, in the office's time zone.
-Place OfficeAsPlace(const OfficePlace& o) {
-  return Place{"", "office", o.address, o.latitude, o.longitude, {}};
+// The courier calendar, also without `more` (days found closed since the office snapshot).
+domain::WorkingCalendar CourierCalendar(const OfficeContext& office,
+                                        const std::set<absl::CivilDay>& more) {
+  if (more.empty()) return office.courier_calendar;
+  std::set<absl::CivilDay> closed = office.snapshot->holidays;
+  closed.insert(office.snapshot->courier_closed.begin(), office.snapshot->courier_closed.end());
+  closed.insert(more.begin(), more.end());
+  return domain::WorkingCalendar(std::move(closed));
+}
+
+// Finds the first open window (`window_for`) and inserts the pair there; a day closed since the
+// office snapshot was taken is skipped, a requested day that is closed refused.
+absl::StatusOr<int64_t> PlacePair(
+    Tx& tx, const OfficeContext& office, const std::string& office_id, int64_t case_id,
+    const domain::VisitPreference& pref,
+    const std::function<absl::StatusOr<int64_t>(const domain::WorkingCalendar&,
+                                                std::optional<absl::CivilDay>*)>& insert) {
+  std::set<absl::CivilDay> closed_since;
+  for (int attempt = 0; attempt < 10; ++attempt) {
+    std::optional<absl::CivilDay> closed_day;
+    absl::StatusOr<int64_t> id = insert(CourierCalendar(office, closed_since), &closed_day);
+    if (!id.ok() || !closed_day) return id;
+    if (pref.day) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "pickup.day: the office is closed for couriers on ", absl::FormatCivilTime(*pref.day)));
+    }
+    closed_since.insert(*closed_day);
+  }
+  return absl::UnavailableError("no open day for couriers found; try again");
 }
 
 }  // namespace
 
 void ReplanDayInTx(Tx& tx, const std::string& office_id, absl::CivilDay day, bool bump) {
   tx.Exec(bump ? kBumpDay : kEnsureDay, office_id, absl::FormatCivilTime(day));
+  if (bump) {
+    EnqueueInTx(tx, NewTask{office_id, "route.plan", absl::FormatCivilTime(day), "",
+                            absl::InfinitePast(), 8});
+  } else {
+    EnqueuePlanInTx(tx, office_id, day);
+  }
+}
+
+void EnqueuePlanInTx(Tx& tx, const std::string& office_id, absl::CivilDay day) {
+  // A ready plan task will read the new stops when it is leased; its share lock (held to commit)
+  // keeps a router from leasing it before they are visible (leases skip locked rows). Only a
+  // missing or leased task needs EnqueueInTx, whose row lock serialises its callers.
+  pqxx::result live = tx.Exec(kReadyPlan, office_id, absl::FormatCivilTime(day));
+  if (!live.empty()) return;
   EnqueueInTx(tx, NewTask{office_id, "route.plan", absl::FormatCivilTime(day), "",
                           absl::InfinitePast(), 8});
 }
 
 absl::StatusOr<int64_t> RequestPickupInTx(Tx& tx, absl::Time now, const OfficeContext& office,
                                           const PickupRequest& r) {
-  absl::StatusOr<OfficePlace> op = LoadOfficePlace(tx, r.office_id);
-  if (!op.ok()) return op.status();
+  absl::StatusOr<Place> office_place = OfficePlace(office, r.office_id);
+  if (!office_place.ok()) return office_place.status();
   Place from;
   if (!r.clinic_id.empty()) {
-    absl::StatusOr<Place> clinic = LoadClinic(tx, r.office_id, r.clinic_id);
+    absl::StatusOr<Place> clinic = LoadClinic(tx, office, r.office_id, r.clinic_id);
     if (!clinic.ok()) return clinic.status();
     from = *clinic;
   } else {
@@ -150,14 +238,20 @@ absl::StatusOr<int64_t> RequestPickupInTx(Tx& tx, absl::Time now, const OfficeCo
     }
     from = Place{"", r.place, r.address, r.latitude, r.longitude, {}};
   }
-  absl::StatusOr<domain::StopWindow> w = domain::NextStopWindow(
-      now, office.utc_offset_minutes, office.calendar, from.hours, r.preference);
-  if (!w.ok()) return w.status();
   absl::TimeZone tz = absl::FixedTimeZone(office.utc_offset_minutes * 60);
-  absl::Time day_end = absl::FromCivil(w->day + 1, tz);
-  return InsertPair(tx, r.office_id, r.case_id, *w, domain::StopKind::kPickup,
-                    domain::StopKind::kHandin, "documents", from, OfficeAsPlace(*op), w->start,
-                    day_end);
+  return PlacePair(tx, office, r.office_id, r.case_id, r.preference,
+                   [&](const domain::WorkingCalendar& calendar,
+                       std::optional<absl::CivilDay>* closed) -> absl::StatusOr<int64_t> {
+                     absl::StatusOr<domain::StopWindow> w = domain::NextStopWindow(
+                         now, office.utc_offset_minutes, calendar, from.hours, r.preference);
+                     if (!w.ok()) return w.status();
+                     PairOutcome p =
+                         InsertPair(tx, r.office_id, r.case_id, *w, domain::StopKind::kPickup,
+                                    domain::StopKind::kHandin, "documents", from, *office_place,
+                                    w->start, absl::FromCivil(w->day + 1, tz));
+                     if (p.day_closed) *closed = w->day;
+                     return p.taking_id;
+                   });
 }
 
 absl::StatusOr<int64_t> RequestDeliveryInTx(Tx& tx, absl::Time now, const OfficeContext& office,
@@ -165,21 +259,76 @@ absl::StatusOr<int64_t> RequestDeliveryInTx(Tx& tx, absl::Time now, const Office
                                             const std::string& clinic_id,
                                             const domain::VisitPreference& pref,
                                             const std::string& item) {
-  absl::StatusOr<OfficePlace> op = LoadOfficePlace(tx, office_id);
-  if (!op.ok()) return op.status();
-  absl::StatusOr<Place> to = LoadClinic(tx, office_id, clinic_id);
+  absl::StatusOr<Place> office_place = OfficePlace(office, office_id);
+  if (!office_place.ok()) return office_place.status();
+  absl::StatusOr<Place> to = LoadClinic(tx, office, office_id, clinic_id);
   if (!to.ok()) return to.status();
-  absl::StatusOr<domain::StopWindow> w =
-      domain::NextStopWindow(now, office.utc_offset_minutes, office.calendar, to->hours, pref);
-  if (!w.ok()) return w.status();
   absl::TimeZone tz = absl::FixedTimeZone(office.utc_offset_minutes * 60);
-  absl::Time day_start = absl::FromCivil(w->day, tz);
-  // The collect end is the taking end: its window is the day up to the delivery window's end.
-  domain::StopWindow collect{w->day, day_start, w->end};
-  absl::StatusOr<int64_t> first =
-      InsertPair(tx, office_id, case_id, collect, domain::StopKind::kCollect,
-                 domain::StopKind::kDelivery, item, OfficeAsPlace(*op), *to, w->start, w->end);
-  return first;
+  return PlacePair(tx, office, office_id, case_id, pref,
+                   [&](const domain::WorkingCalendar& calendar,
+                       std::optional<absl::CivilDay>* closed) -> absl::StatusOr<int64_t> {
+                     absl::StatusOr<domain::StopWindow> w = domain::NextStopWindow(
+                         now, office.utc_offset_minutes, calendar, to->hours, pref);
+                     if (!w.ok()) return w.status();
+                     // The collect end is the taking end: its window is the day up to the
+                     // delivery's end.
+                     domain::StopWindow collect{w->day, absl::FromCivil(w->day, tz), w->end};
+                     PairOutcome p = InsertPair(
+                         tx, office_id, case_id, collect, domain::StopKind::kCollect,
+                         domain::StopKind::kDelivery, item, *office_place, *to, w->start, w->end);
+                     if (p.day_closed) *closed = w->day;
+                     return p.taking_id;
+                   });
+}
+
+CourierDayClosure CloseCourierDayInTx(Tx& tx, absl::Time now, const OfficeContext& office,
+                                      const std::string& office_id, absl::CivilDay day,
+                                      const std::string& reason, const NotificationEncoder& encode,
+                                      const domain::NotificationPolicy& policy) {
+  CourierDayClosure out;
+  tx.Exec(kCloseDay, office_id, absl::FormatCivilTime(day), reason);
+  // The next day couriers work, skipping this one whether or not the office cache saw it yet.
+  absl::CivilDay next = day;
+  do {
+    next = office.courier_calendar.AddWorkingDays(next, 1);
+  } while (next == day);
+  out.moved_to = absl::FormatCivilTime(next);
+  tx.Exec(kEnsureDay, office_id, out.moved_to);
+  std::set<std::string> clinics;
+  for (const auto& row : tx.Exec(kMoveOpenStops, office_id, absl::FormatCivilTime(day),
+                                 out.moved_to, static_cast<int>(next - day))) {
+    ++out.stops_moved;
+    if (!row[0].as<std::string>().empty()) clinics.insert(row[0].as<std::string>());
+  }
+  ReplanDayInTx(tx, office_id, day, /*bump=*/false);  // kCloseDay bumped it
+  if (out.stops_moved > 0) ReplanDayInTx(tx, office_id, next);
+  if (!encode) return out;
+  OutboxOffice outbox{office_id, office.name, office.utc_offset_minutes};
+  for (const std::string& clinic : clinics) {
+    pqxx::result c = tx.Exec(kClinicContacts, office_id, clinic);
+    if (c.empty()) continue;
+    std::map<std::string, std::string> params = {{"clinic", c[0][0].as<std::string>()},
+                                                 {"date", absl::FormatCivilTime(day)},
+                                                 {"new_date", out.moved_to},
+                                                 {"reason", reason.empty() ? "-" : reason}};
+    bool told = false;
+    for (auto [channel, address] :
+         {std::pair{domain::NotificationChannel::kWebhook, c[0][1].as<std::string>()},
+          std::pair{domain::NotificationChannel::kEmail, c[0][2].as<std::string>()}}) {
+      if (address.empty()) continue;
+      domain::Notification n;
+      n.channel = channel;
+      n.address = address;
+      n.recipient_name = c[0][0].as<std::string>();
+      n.template_id = "courier.day_closed";
+      n.params = params;
+      n.urgent = true;  // it changes tomorrow's plans: not held for quiet hours
+      EnqueueNotificationInTx(tx, encode, policy, outbox, now, std::move(n));
+      told = true;
+    }
+    out.clinics_told += told ? 1 : 0;
+  }
+  return out;
 }
 
 absl::Status CancelOpenStopsInTx(Tx& tx, const std::string& office_id, int64_t case_id) {

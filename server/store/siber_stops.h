@@ -11,6 +11,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "server/domain/siber.h"
+#include "server/store/notification_outbox.h"
 #include "server/store/office_context.h"
 #include "server/store/pg.h"
 
@@ -47,11 +48,31 @@ absl::StatusOr<int64_t> RequestDeliveryInTx(Tx& tx, absl::Time now, const Office
 // Cancels the case's stops that no courier has begun (a withdrawn or rejected case).
 absl::Status CancelOpenStopsInTx(Tx& tx, const std::string& office_id, int64_t case_id);
 
+struct CourierDayClosure {
+  int stops_moved = 0;   // stops nobody began, moved to `moved_to`
+  std::string moved_to;  // YYYY-MM-DD, the next working day for couriers
+  int clinics_told = 0;
+};
+
+// Closes `day` for couriers (the office closed: a flood): it is marked closed so no new stop lands
+// on it, every stop of it that no courier began moves with its bundle's other end to the same
+// hours of the next working day (to be planned afresh), both days are re-planned, and each clinic
+// with a moved stop is told once, with the reason and the new day. Repeating it moves nothing.
+// A bundle already on board stays with its courier.
+CourierDayClosure CloseCourierDayInTx(Tx& tx, absl::Time now, const OfficeContext& office,
+                                      const std::string& office_id, absl::CivilDay day,
+                                      const std::string& reason, const NotificationEncoder& encode,
+                                      const domain::NotificationPolicy& policy);
+
 // Enqueues a coalesced route.plan task for the day (a plan running now runs again after it, see
 // EnqueueInTx). With `bump` (a change a running plan must not be applied over: a courier's report,
 // a cancellation, a shift), also bumps the day's input version, which locks the day's row until
 // commit; new stops need no bump, so clinic submissions never queue on that row.
 void ReplanDayInTx(Tx& tx, const std::string& office_id, absl::CivilDay day, bool bump = true);
+
+// Makes sure the day's route.plan task will see this transaction's new stops, without the row
+// lock of EnqueueInTx when a ready task exists (so clinic submissions do not queue on it).
+void EnqueuePlanInTx(Tx& tx, const std::string& office_id, absl::CivilDay day);
 
 }  // namespace loket::store
 

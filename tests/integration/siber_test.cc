@@ -12,6 +12,7 @@
 #include "common/sha256.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "loket/v1/appointment.grpc.pb.h"
 #include "loket/v1/courier.grpc.pb.h"
 #include "loket/v1/queue.grpc.pb.h"
 #include "loket/v1/task.grpc.pb.h"
@@ -885,6 +886,45 @@ TEST_F(SiberTest, ARedirectedVisitorMustBeTheApplicantAndAnIssuedCaseGetsNoCouri
   EXPECT_EQ(server_->Query(absl::StrCat(
                 "SELECT count(*) FROM stops WHERE kind = 'pickup' AND case_id = ", issued)),
             pickups_before);
+}
+
+TEST_F(SiberTest, ADayClosedForAFloodMovesItsCourierStopsAndTellsTheClinics) {
+  const absl::CivilDay flood(2026, 4, 20);  // a Monday
+  std::vector<CourierLogin> fleet = StartDay(flood, 1);
+  v1::Case c = SubmitAsClinicA();
+  RunRouter();
+  v1::Stop pickup = StopOf(c.id(), v1::STOP_KIND_PICKUP);
+  ASSERT_EQ(pickup.day(), "2026-04-20");
+  ASSERT_EQ(pickup.state(), v1::STOP_STATE_PLANNED);
+
+  auto appointments = v1::AppointmentService::NewStub(server_->channel());
+  v1::CloseDayRequest close;
+  close.set_request_id(NewUuid());
+  close.set_day("2026-04-20");
+  close.set_reason("banjir di Jl. MT Haryono");
+  v1::ClosureResponse closed;
+  grpc::Status s = appointments->CloseDay(Ctx(admin_).get(), close, &closed);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  // The pickup and its hand-in, beside work of earlier days carried over to this one.
+  EXPECT_GE(closed.stops_moved(), 2);
+  EXPECT_EQ(closed.stops_moved_to(), "2026-04-21");
+
+  v1::Stop moved = StopOf(c.id(), v1::STOP_KIND_PICKUP);
+  EXPECT_EQ(moved.id(), pickup.id());
+  EXPECT_EQ(moved.day(), "2026-04-21");
+  EXPECT_EQ(moved.state(), v1::STOP_STATE_PENDING);
+  EXPECT_EQ(moved.window_start().substr(10), pickup.window_start().substr(10)) << "same hours";
+  EXPECT_EQ(Route(fleet[0]).stops_size(), 0) << "no route on the closed day";
+  EXPECT_EQ(server_->Query(absl::StrCat(
+                "SELECT count(*) FROM notifications WHERE template_id = 'courier.day_closed'"
+                " AND address = (SELECT phone FROM clinics WHERE id = 'pkm-a')")),
+            "1");
+  // New work does not land on the closed day either; a second closure moves nothing more.
+  v1::Case later = SubmitAsClinicA();
+  EXPECT_EQ(StopOf(later.id(), v1::STOP_KIND_PICKUP).day(), "2026-04-21");
+  close.set_request_id(NewUuid());
+  ASSERT_TRUE(appointments->CloseDay(Ctx(admin_).get(), close, &closed).ok());
+  EXPECT_EQ(closed.stops_moved(), 0);
 }
 
 }  // namespace

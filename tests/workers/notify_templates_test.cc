@@ -31,6 +31,7 @@ std::map<std::string, std::string> AllParams() {
           {"courier", "Budi Santoso"},
           {"courier_phone", "081350000001"},
           {"tracking_code", "K7M4QX9D2P"},
+          {"new_date", "2026-03-18"},
           {"minutes", "10"}};
 }
 
@@ -155,7 +156,8 @@ TEST(TemplatesTest, PickupPlannedNamesTheDayTheWindowAndTheCourier) {
 
 TEST(TemplatesTest, EveryTemplateRendersShortInBothLanguages) {
   const std::vector<std::string> ids = TemplateIds();
-  EXPECT_EQ(ids.size(), 18u);  // 16 + visit.online (the live queue) + booking.code (public)
+  // 16 + visit.online (the live queue) + booking.code (public) + courier.day_closed (a flood)
+  EXPECT_EQ(ids.size(), 19u);
   for (const std::string& id : ids) {
     for (const char* language : {"id", "en"}) {
       SCOPED_TRACE(id + "/" + language);
@@ -174,7 +176,8 @@ TEST(TemplatesTest, EveryTemplateRendersShortInBothLanguages) {
                          "case.revision_received", "case.approved", "case.rejected", "case.issued",
                          "case.collected", "case.delivered", "case.withdrawn",
                          "appointment.confirmed", "appointment.reminder", "appointment.cancelled",
-                         "courier.pickup_planned", "courier.near", "courier.delivery_planned"}) {
+                         "courier.pickup_planned", "courier.near", "courier.delivery_planned",
+                         "courier.day_closed"}) {
     EXPECT_THAT(ids, ::testing::Contains(id));
   }
 }

@@ -165,6 +165,16 @@ constexpr Template kTemplates[] = {
       "Dear {name}, our courier will deliver the {permit_name} permit document (No. {case_id}) "
       "on {date}, {window}. Courier: {courier}, phone {courier_phone}. Please make sure someone "
       "is there to receive it. DPMPTSP Kota Balikpapan"}},
+    // The office closed a day (a flood): no courier comes; the visits move to the next working day.
+    {"courier.day_closed",
+     {"Kurir tidak datang {date}; dijadwalkan ulang {new_date}",
+      "Yth. {name}, kantor kami tutup pada {date} ({reason}), sehingga kurir tidak datang hari "
+      "itu. Penjemputan/pengantaran dijadwalkan ulang pada {new_date}; jam kunjungan menyusul. "
+      "DPMPTSP Kota Balikpapan"},
+     {"No courier on {date}; moved to {new_date}",
+      "Dear {name}, our office is closed on {date} ({reason}), so no courier comes that day. "
+      "Pickups and deliveries move to {new_date}; the visiting time follows. "
+      "DPMPTSP Kota Balikpapan"}},
     // The live queue: a visitor who failed the health screening at the door is served online.
     {"visit.online",
      {"Permohonan Anda dilanjutkan secara daring",

@@ -6,3 +6,6 @@ ALTER TABLE cases
   ADD COLUMN collected_id_number text NOT NULL DEFAULT '';
 
 ALTER TABLE stops ADD COLUMN cancel_reason text NOT NULL DEFAULT '';
+
+-- A day the office closed (a flood): no courier goes out, and no new stop is put on it.
+ALTER TABLE siber_days ADD COLUMN closed_reason text;
