@@ -12,6 +12,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "clients/cli/command.h"
@@ -19,6 +20,7 @@
 #include "clients/cli/output.h"
 #include "common/sha256.h"
 #include "loket/v1/case.grpc.pb.h"
+#include "loket/v1/catalog.grpc.pb.h"
 
 namespace loket::cli {
 namespace {
@@ -153,6 +155,30 @@ int ListCases(const Invocation& in, bool overdue_only) {
   return kExitOk;
 }
 
+// The mandatory documents of the case's permit type that it does not have yet, from the
+// catalog: "Missing mandatory documents: STR (Surat Tanda Registrasi), ..." or that none is.
+std::string MissingDocuments(const Invocation& in, const v1::Case& c) {
+  auto catalog = v1::CatalogService::NewStub(in.session().channel());
+  v1::ListPermitTypesResponse types;
+  grpc::Status status = in.session().Call([&](grpc::ClientContext& ctx) {
+    return catalog->ListPermitTypes(&ctx, v1::ListPermitTypesRequest(), &types);
+  });
+  if (!status.ok()) return "";  // the case is shown all the same
+  std::vector<std::string> missing;
+  for (const v1::PermitType& t : types.permit_types()) {
+    if (t.code() != c.permit_type()) continue;
+    for (const v1::RequiredDocument& d : t.required_documents()) {
+      if (!d.mandatory()) continue;
+      bool attached =
+          std::any_of(c.documents().begin(), c.documents().end(),
+                      [&](const v1::Document& have) { return have.code() == d.code(); });
+      if (!attached) missing.push_back(absl::StrCat(d.code(), " (", d.name(), ")"));
+    }
+  }
+  if (missing.empty()) return "Mandatory documents: all attached.\n";
+  return absl::StrCat("Missing mandatory documents: ", absl::StrJoin(missing, ", "), "\n");
+}
+
 int ShowCase(const Invocation& in, bool with_history) {
   absl::StatusOr<int64_t> id = in.IdArg(0);
   if (!id.ok()) return in.UsageError(id.status().message());
@@ -181,7 +207,7 @@ int ShowCase(const Invocation& in, bool with_history) {
     std::cout << out << "]}\n";
     return kExitOk;
   }
-  std::cout << FormatCase(c) << "History:\n";
+  std::cout << FormatCase(c) << MissingDocuments(in, c) << "History:\n";
   for (const v1::CaseEvent& e : history.events()) std::cout << "  " << FormatEvent(e);
   return kExitOk;
 }

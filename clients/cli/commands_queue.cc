@@ -78,11 +78,24 @@ std::string WaitText(const v1::Ticket& t) {
   return absl::StrCat("~", t.estimated_wait_minutes(), " min");
 }
 
+// "  [needs: wheelchair, sign language]", or "" without any.
+std::string NeedsText(const v1::Ticket& t) {
+  std::vector<std::string> names;
+  for (int n : t.needs()) {
+    std::string name = v1::AccessibilityNeed_Name(static_cast<v1::AccessibilityNeed>(n));
+    name = absl::AsciiStrToLower(name.substr(std::string("ACCESSIBILITY_NEED_").size()));
+    std::replace(name.begin(), name.end(), '_', ' ');
+    names.push_back(name);
+  }
+  return names.empty() ? "" : absl::StrCat("  [needs: ", absl::StrJoin(names, ", "), "]");
+}
+
 std::string FormatTicket(const v1::Ticket& t) {
   std::string line =
       absl::StrFormat("%-6s #%-5d %-11s %-8s %-12s %s", t.label(), t.id(), LaneName(t.lane()),
                       StateName(t.state()), t.service(), t.name());
   if (t.seated()) absl::StrAppend(&line, "  [seated]");
+  absl::StrAppend(&line, NeedsText(t));
   if (!t.counter_id().empty()) {
     absl::StrAppend(&line, t.state() == v1::TICKET_STATE_WAITING ? "  sent to " : "  at ",
                     t.counter_id());
@@ -139,7 +152,8 @@ int CheckIn(const Invocation& in, v1::CheckInRequest req) {
   std::string human = FormatVisit(reply.visit());
   if (reply.has_ticket()) {
     absl::StrAppend(&human, "Ticket ", reply.ticket().label(), " (#", reply.ticket().id(), "), ",
-                    reply.ticket().calls_ahead(), " ahead, ", WaitText(reply.ticket()), ".\n");
+                    reply.ticket().calls_ahead(), " ahead, ", WaitText(reply.ticket()), ".",
+                    NeedsText(reply.ticket()), "\n");
   } else {
     std::vector<std::string> alt;
     for (int a : reply.alternatives()) {
@@ -272,9 +286,9 @@ Command ActCommand(const char* name, const char* help, ActRpc rpc) {
   return {name, "TICKET [--request-id UUID]", help, [rpc](const Invocation& in) {
             absl::StatusOr<std::string> request_id = in.RequestId();
             if (!request_id.ok()) return in.UsageError(request_id.status().message());
-            v1::TicketActionRequest req;
             int64_t id = 0;
             if (std::optional<int> err = TicketArg(in, 0, &id)) return *err;
+            v1::TicketActionRequest req;
             req.set_request_id(*request_id);
             req.set_ticket_id(id);
             auto stub = Stub(in);
@@ -289,9 +303,9 @@ Command ActCommand(const char* name, const char* help, ActRpc rpc) {
 int Transfer(const Invocation& in) {
   absl::StatusOr<std::string> request_id = in.RequestId();
   if (!request_id.ok()) return in.UsageError(request_id.status().message());
-  v1::TransferTicketRequest req;
   int64_t id = 0;
   if (std::optional<int> err = TicketArg(in, 0, &id)) return *err;
+  v1::TransferTicketRequest req;
   req.set_request_id(*request_id);
   req.set_ticket_id(id);
   req.set_to_counter_id(in.args().Get("to"));

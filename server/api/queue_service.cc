@@ -47,6 +47,10 @@ v1::Ticket ToProto(const store::TicketRecord& t) {
   if (t.finished_at) p.set_finished_at(FormatUtc(*t.finished_at));
   p.set_etag(absl::StrCat(t.version));
   p.set_calls_ahead(t.calls_ahead);
+  for (const std::string& n : t.needs) {
+    v1::AccessibilityNeed need;
+    if (v1::AccessibilityNeed_Parse("ACCESSIBILITY_NEED_" + n, &need)) p.add_needs(need);
+  }
   if (t.calls_ahead >= 0 && t.estimated_wait) {
     p.set_estimated_wait_minutes(domain::WaitMinutes(*t.estimated_wait));
   }
@@ -185,7 +189,6 @@ grpc::Status QueueServiceImpl::RedirectVisit(grpc::ServerContext* ctx,
   LOKET_AUTHORIZE(p, ctx, "QueueService.RedirectVisit");
   store::RedirectInput in;
   in.visit_id = req->visit_id();
-  switch (req->handling()) {
   if (!req->appointment_code().empty()) {
     if (req->visit_id() != 0) {
       return grpc::Status(grpc::INVALID_ARGUMENT,
@@ -196,6 +199,7 @@ grpc::Status QueueServiceImpl::RedirectVisit(grpc::ServerContext* ctx,
     if (!id.ok()) return ToGrpcStatus(id.status());
     in.visit_id = *id;
   }
+  switch (req->handling()) {
     case v1::REDIRECT_HANDLING_ONLINE:
       in.handling = store::Redirect::kOnline;
       break;

@@ -104,12 +104,12 @@ constexpr Statement kVisit{"queue_visit",
                            "SELECT " LOKET_VISIT_COLUMNS
                            " FROM visits v LEFT JOIN appointments a ON a.id = v.appointment_id"
                            " WHERE v.id = $1 AND v.office_id = $2 FOR UPDATE OF v"};
-constexpr Statement kVisitOutcome{
 constexpr Statement kVisitOfCode{
     "queue_visit_of_code",
     "SELECT v.id FROM visits v JOIN appointments a ON a.id = v.appointment_id"
     " WHERE v.office_id = $1 AND v.day = $2::date AND translate(upper(a.code), '- ', '') = $3"
     " ORDER BY v.outcome = 'redirect_pending' DESC, v.id DESC LIMIT 1"};
+constexpr Statement kVisitOutcome{
     "queue_visit_outcome",
     "UPDATE visits SET outcome = $2, pickup_stop_id = nullif($3::bigint, 0), updated_at = now()"
     " WHERE id = $1 AND outcome = 'redirect_pending'"};
@@ -121,14 +121,21 @@ constexpr Statement kInsertTicket{
     " VALUES ($1, $2::date, $3, $4, $5, $6, $7, $8, nullif($9, '')::timestamptz,"
     " $10::timestamptz, $10::timestamptz) RETURNING id"};
 
-#define LOKET_TICKET_COLUMNS                                                                  \
-  "t.id, t.day::text, t.lane, t.number, t.label, t.service, v.name, t.seated, t.state,"       \
-  " coalesce(t.counter_id, ''), coalesce(c.name, ''), t.calls, t.skips, t.visit_id,"          \
-  " coalesce(v.appointment_id, 0), t.queued_at::text, t.created_at::text, t.called_at::text," \
-  " t.finished_at::text, t.version"
-#define LOKET_TICKET_FROM                              \
-  " FROM tickets t JOIN visits v ON v.id = t.visit_id" \
-  " LEFT JOIN counters c ON c.office_id = t.office_id AND c.id = t.counter_id"
+#define LOKET_TICKET_COLUMNS                                                                    \
+  "t.id, t.day::text, t.lane, t.number, t.label, t.service, v.name, t.seated, t.state,"         \
+  " coalesce(t.counter_id, ''), coalesce(c.name, ''), t.calls, t.skips, t.visit_id,"            \
+  " coalesce(v.appointment_id, 0), t.queued_at::text, t.created_at::text, t.called_at::text,"   \
+  " t.finished_at::text, t.version,"                                                            \
+  " array_to_string(ARRAY(SELECT DISTINCT n FROM unnest(coalesce(ar.accessibility_needs, '{}')" \
+  "   || coalesce(cs.accessibility_needs, '{}')) n ORDER BY n), ',')"
+// The visitor's needs come from the booking (the appointment request) and the case the visit is
+// about (its applicant's).
+#define LOKET_TICKET_FROM                                                      \
+  " FROM tickets t JOIN visits v ON v.id = t.visit_id"                         \
+  " LEFT JOIN counters c ON c.office_id = t.office_id AND c.id = t.counter_id" \
+  " LEFT JOIN appointments ap ON ap.id = v.appointment_id"                     \
+  " LEFT JOIN appointment_requests ar ON ar.id = ap.request_id"                \
+  " LEFT JOIN cases cs ON cs.id = v.case_id"
 constexpr Statement kTicket{"queue_ticket", "SELECT " LOKET_TICKET_COLUMNS LOKET_TICKET_FROM
                                             " WHERE t.id = $1 AND t.office_id = $2"};
 constexpr Statement kTicketForUpdate{"queue_ticket_for_update",
@@ -265,6 +272,9 @@ TicketRecord TicketFromRow(const pqxx::row& r) {
   t.called_at = OptionalTs(r[17]);
   t.finished_at = OptionalTs(r[18]);
   t.version = r[19].as<int64_t>();
+  if (std::string needs = r[20].as<std::string>(); !needs.empty()) {
+    t.needs = absl::StrSplit(needs, ',');
+  }
   return t;
 }
 
@@ -297,8 +307,8 @@ VisitRow VisitFromRow(const pqxx::row& r) {
   v.created_at = ParseTimestamp(r[16].as<std::string>());
   out.phone = r[17].as<std::string>();
   out.language = r[18].as<std::string>();
-  return out;
   v.outside_hours = r[19].as<bool>();
+  return out;
 }
 
 void LockFeed(Tx& tx, const std::string& office_id) { tx.Exec(kLockFeed, office_id); }
@@ -542,7 +552,6 @@ absl::StatusOr<std::string> QueueRepository::CheckIn(const Mutation& m, const Ch
       seated = seated || a[0][8].as<bool>();
       case_id = a[0][9].as<int64_t>();
     } else {
-      if (tx.Exec(kPermitType, office_id, walk.service).empty()) {
       if (walk_in_hours_) {
         pqxx::result h = tx.Exec(kHoursOfWeekday, office_id,
                                  static_cast<int>(absl::GetWeekday(office.today)) + 1);
@@ -557,6 +566,7 @@ absl::StatusOr<std::string> QueueRepository::CheckIn(const Mutation& m, const Ch
           outside_hours = !open.ok();
         }
       }
+      if (tx.Exec(kPermitType, office_id, walk.service).empty()) {
         return absl::InvalidArgumentError(
             absl::StrCat("walk_in.service: unknown permit type ", domain::QuoteValue(walk.service)));
       }
@@ -787,27 +797,6 @@ absl::StatusOr<std::string> QueueRepository::Transfer(const Mutation& m, int64_t
   });
 }
 
-absl::StatusOr<TicketRecord> QueueRepository::GetTicket(const domain::Principal& viewer,
-                                                        int64_t ticket_id) {
-  if (ticket_id <= 0) return absl::InvalidArgumentError("ticket_id: required (a positive number)");
-  TicketRecord out;
-  absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
-    pqxx::result r = tx.Exec(kTicket, ticket_id, viewer.office_id);
-    if (r.empty()) return absl::NotFoundError(absl::StrCat("ticket ", ticket_id, " not found"));
-    out = TicketFromRow(r[0]);
-    if (out.state == "waiting") {
-      FillEstimate(LoadForecast(tx, viewer.office_id, out.day, weights_), out);
-    }
-    return absl::OkStatus();
-  });
-  if (!s.ok()) return s;
-  return out;
-}
-
-absl::StatusOr<std::vector<TicketRecord>> QueueRepository::ListTickets(
-    const domain::Principal& viewer, std::optional<absl::CivilDay> day, const std::string& state) {
-  static const std::set<std::string> kStates = {"", "waiting", "called", "done", "no_show"};
-  if (kStates.count(state) == 0) {
 absl::StatusOr<int64_t> QueueRepository::VisitIdByAppointmentCode(const std::string& office_id,
                                                                   const std::string& code) {
   std::string c = absl::AsciiStrToUpper(code);
@@ -833,6 +822,27 @@ absl::StatusOr<int64_t> QueueRepository::VisitIdByAppointmentCode(const std::str
   return id;
 }
 
+absl::StatusOr<TicketRecord> QueueRepository::GetTicket(const domain::Principal& viewer,
+                                                        int64_t ticket_id) {
+  if (ticket_id <= 0) return absl::InvalidArgumentError("ticket_id: required (a positive number)");
+  TicketRecord out;
+  absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
+    pqxx::result r = tx.Exec(kTicket, ticket_id, viewer.office_id);
+    if (r.empty()) return absl::NotFoundError(absl::StrCat("ticket ", ticket_id, " not found"));
+    out = TicketFromRow(r[0]);
+    if (out.state == "waiting") {
+      FillEstimate(LoadForecast(tx, viewer.office_id, out.day, weights_), out);
+    }
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+absl::StatusOr<std::vector<TicketRecord>> QueueRepository::ListTickets(
+    const domain::Principal& viewer, std::optional<absl::CivilDay> day, const std::string& state) {
+  static const std::set<std::string> kStates = {"", "waiting", "called", "done", "no_show"};
+  if (kStates.count(state) == 0) {
     return absl::InvalidArgumentError("state: waiting, called, done or no_show");
   }
   std::vector<TicketRecord> out;

@@ -39,6 +39,9 @@ struct TicketRecord {
   std::string service;
   std::string name;  // the visitor's, masked (display boards show labels, clerks the name)
   bool seated = false;
+  // The visitor's accessibility needs ("WHEELCHAIR", "SIGN_LANGUAGE", "SEATED_SERVICE"), from the
+  // booking and the case's applicant, sorted.
+  std::vector<std::string> needs;
   std::string state;  // waiting, called, done, no_show
   std::string counter_id;
   std::string counter_name;
@@ -92,10 +95,10 @@ struct CheckInInput {
   std::optional<WalkInDetails> walk_in;  // ... or this
   domain::Screening screening;
   bool seated = false;  // seated service asked for at the door (also from accessibility needs)
-};
   // A walk-in outside the opening hours all the same (the caller checked the role is admin); the
   // visit records it (visits.outside_hours).
   bool outside_hours_override = false;
+};
 
 enum class Redirect { kOnline, kSiberPickup };
 
@@ -162,12 +165,12 @@ class QueueRepository {
         weights_(weights),
         arrival_(arrival) {}
 
-  // Records the visit and, when the screening passed, issues a ticket in its lane. By code:
   // Walk-ins are refused outside the office's opening hours (FAILED_PRECONDITION naming them,
   // domain::CheckWalkInHours) unless overridden; an office without any opening hours set has no
   // limit. Off: walk-ins at any hour (demo stacks and tests that run on the wall clock).
   void set_walk_in_hours(bool on) { walk_in_hours_ = on; }
 
+  // Records the visit and, when the screening passed, issues a ticket in its lane. By code:
   // NOT_FOUND for an unknown code; FAILED_PRECONDITION (naming why) when the appointment is not
   // booked, is for another day, or its check-in window has not opened. INVALID_ARGUMENT names a
   // bad field.
@@ -196,11 +199,11 @@ class QueueRepository {
   absl::StatusOr<std::string> Transfer(const Mutation& m, int64_t ticket_id,
                                        const std::string& to_counter, const TicketEncoder& encode);
 
-  // A ticket of the viewer's office with its estimated wait; NOT_FOUND otherwise.
   // Today's visit of the appointment with `code` (as printed, K7M-4QX; case, dash and spaces
   // ignored), the one awaiting a redirect first; NOT_FOUND when none.
   absl::StatusOr<int64_t> VisitIdByAppointmentCode(const std::string& office_id,
                                                    const std::string& code);
+  // A ticket of the viewer's office with its estimated wait; NOT_FOUND otherwise.
   absl::StatusOr<TicketRecord> GetTicket(const domain::Principal& viewer, int64_t ticket_id);
   // The day's tickets (default today), optionally of one state, by id.
   absl::StatusOr<std::vector<TicketRecord>> ListTickets(const domain::Principal& viewer,
@@ -219,8 +222,8 @@ class QueueRepository {
   domain::NotificationPolicy policy_;
   domain::LaneWeights weights_;
   domain::ArrivalRule arrival_;
-  OfficeCache offices_{*SystemClock::Get(), absl::Seconds(10)};
   bool walk_in_hours_ = true;
+  OfficeCache offices_{*SystemClock::Get(), absl::Seconds(10)};
 };
 
 }  // namespace loket::store

@@ -401,6 +401,25 @@ TEST_F(QueueTest, WalkInsOutsideOpeningHoursAreRefusedUnlessAnAdminOverrides) {
   EXPECT_THAT(s.error_message(), HasSubstr("closed today (2026-03-18)"));
 }
 
+TEST_F(QueueTest, TheTicketShowsTheVisitorsNeeds) {
+  Book("NEEDS-01", 9, 0);
+  server_->Query(
+      "UPDATE appointment_requests SET accessibility_needs = '{SIGN_LANGUAGE,WHEELCHAIR}'"
+      " WHERE id = (SELECT request_id FROM appointments WHERE code = 'NEEDS-01')");
+  v1::CheckInResponse booked = CheckIn(ByCode("NEEDS-01"));
+  EXPECT_THAT(booked.ticket().needs(),
+              ElementsAre(v1::ACCESSIBILITY_NEED_SIGN_LANGUAGE, v1::ACCESSIBILITY_NEED_WHEELCHAIR));
+  // Listed and read back the same way; a visitor without needs has none.
+  v1::CheckInResponse plain = CheckIn(WalkIn("Tanpa Kebutuhan"));
+  EXPECT_TRUE(plain.ticket().needs().empty());
+  v1::GetTicketRequest g;
+  g.set_ticket_id(booked.ticket().id());
+  v1::Ticket t;
+  ASSERT_TRUE(queue_->GetTicket(Ctx(counter_).get(), g, &t).ok());
+  EXPECT_EQ(t.needs_size(), 2);
+  EXPECT_EQ(Call("C1").needs_size(), 2);  // the called ticket, as the counter sees it
+}
+
 TEST_F(QueueTest, NoShowMarksTheAppointmentAndEndsTheTicket) {
   Book("GONE-01", 9, 0);
   v1::CheckInResponse a = CheckIn(ByCode("GONE-01"));

@@ -6,7 +6,8 @@
 #  - `display --once` prints one frame: now serving per counter, next, waiting per lane;
 #  - a failed screening issues no ticket and `office redirect --handling online` records it;
 #  - counter commands take the ticket number people see (`counter recall W-001`, `office ticket p-1`);
-#  - walk-ins outside opening hours are refused naming them, unless an admin overrides (recorded).
+#  - walk-ins outside opening hours are refused naming them, unless an admin overrides (recorded);
+#  - `office show` lists the mandatory documents a case still misses.
 # Environment: LOKET_BIN_DIR.
 set -euo pipefail
 : "${LOKET_BIN_DIR:?set LOKET_BIN_DIR}"
@@ -126,4 +127,18 @@ grep -q "outside opening hours" "$WORK/override.out" && grep -q "Ticket W-" "$WO
   fail "the admin's override issued no ticket"
 [[ $(q "SELECT count(*) FROM visits v JOIN principals p ON p.id = v.created_by
   WHERE v.outside_hours AND p.role = 'admin'") == 1 ]] || fail "the override is not recorded"
+echo "== office show lists the mandatory documents a case still misses"
+OFFICER_TOKEN=$(loket_token "$DB" queue-officer officer)
+"$LOKET" --addr "$A" --token "$OFFICER_TOKEN" --json office submit --permit-type SIP_PERAWAT \
+  --nik 6471065708900009 --name "Siti Rahmawati" --phone 081234567890 --str-number STR-123 \
+  --practice-place "Puskesmas Klandasan Ilir" --draft >"$WORK/case.json" ||
+  fail "office submit --draft"
+case_id=$(tr ',' '\n' <"$WORK/case.json" | sed -n 's/.*"id": *"\{0,1\}\([0-9]*\)"\{0,1\}.*/\1/p' | head -n 1)
+[[ -n "$case_id" ]] || fail "no case id in $(cat "$WORK/case.json")"
+"$LOKET" --addr "$A" --token "$OFFICER_TOKEN" office show "$case_id" | tee "$WORK/show.out"
+missing=$(grep "^Missing mandatory documents:" "$WORK/show.out") || fail "no missing documents line"
+for code in STR SURAT_TEMPAT_PRAKTIK KTP; do
+  grep -q "$code (" <<<"$missing" || fail "$code not listed as missing: $missing"
+done
+! grep -q "PAS_FOTO" <<<"$missing" || fail "an optional document listed as mandatory: $missing"
 echo "PASS: queue display"

@@ -90,6 +90,9 @@ export const counterCatalog: Catalog = {
     "ticket.number": "Nomor antrean",
     "ticket.ahead": "{n} panggilan sebelum Anda (± {min} menit)",
     "ticket.aheadNoWait": "{n} panggilan sebelum Anda",
+    "ticket.need.WHEELCHAIR": "Kursi roda",
+    "ticket.need.SIGN_LANGUAGE": "Juru bahasa isyarat",
+    "ticket.need.SEATED_SERVICE": "Layanan duduk",
     "ticket.note": "Harap menunggu sampai nomor Anda dipanggil.",
   },
   en: {
@@ -180,6 +183,9 @@ export const counterCatalog: Catalog = {
     "ticket.number": "Queue number",
     "ticket.ahead": "{n} calls before you (about {min} min)",
     "ticket.aheadNoWait": "{n} calls before you",
+    "ticket.need.WHEELCHAIR": "Wheelchair",
+    "ticket.need.SIGN_LANGUAGE": "Sign language interpreter",
+    "ticket.need.SEATED_SERVICE": "Seated service",
     "ticket.note": "Please wait until your number is called.",
   },
 };

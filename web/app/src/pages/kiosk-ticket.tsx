@@ -2,6 +2,7 @@
 // lone element under <body> and prints with the named @page "ticket" (kiosk.css), so the rest of
 // the app and other pages' print layouts are untouched.
 import { TicketState, type Ticket } from "@gen/loket/v1/queue_pb.js";
+import { AccessibilityNeed } from "@gen/loket/v1/common_pb.js";
 import { officeTime } from "./counter-actions";
 import "./kiosk.css";
 
@@ -14,6 +15,11 @@ export function TicketSlip({ ticket, t, serviceName }: { ticket: Ticket; t: T; s
       <p class="ticket-slip__caption">{t("ticket.number")}</p>
       <p class="ticket-slip__label">{ticket.label}</p>
       <p class="ticket-slip__service">{serviceName || ticket.service}</p>
+      {ticket.needs.length > 0 ? (
+        <p class="ticket-slip__needs" data-testid="ticket-needs">
+          {ticket.needs.map((n) => t("ticket.need." + AccessibilityNeed[n])).join(" · ")}
+        </p>
+      ) : null}
       {ticket.state === TicketState.WAITING && ticket.callsAhead >= 0 ? (
         <p class="ticket-slip__wait">
           {ticket.estimatedWaitMinutes === undefined
