@@ -31,6 +31,12 @@ ServerMetrics::ServerMetrics()
                            .Help("Calls refused for a missing, malformed, unknown or revoked token")
                            .Register(*registry_)
                            .Add({})),
+      malformed_(prometheus::BuildCounter()
+                     .Name("loket_malformed_requests_total")
+                     .Help("Requests protobuf could not parse (truncated, garbage, invalid UTF-8, "
+                           "nested too deep)")
+                     .Register(*registry_)
+                     .Add({})),
       queue_depth_(prometheus::BuildGauge()
                        .Name("loket_task_queue_depth")
                        .Help("Tasks by queue and state (ready, leased, dead)")
@@ -70,6 +76,8 @@ void ServerMetrics::RecordNotification(const std::string& channel, const std::st
 }
 
 void ServerMetrics::RecordUnauthenticated() { unauthenticated_.Increment(); }
+
+void ServerMetrics::RecordMalformedRequest() { malformed_.Increment(); }
 
 void ServerMetrics::RecordPublicRefusal(const std::string& method) {
   public_refusals_.Add({{"method", method}}).Increment();

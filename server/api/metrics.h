@@ -38,6 +38,8 @@ class ServerMetrics {
   // A call refused for a missing, malformed, unknown or revoked token. Counted here, never logged
   // once per call: anyone can send them.
   void RecordUnauthenticated();
+  // A request protobuf could not parse (answered INVALID_ARGUMENT, logged at most once a minute).
+  void RecordMalformedRequest();
   // Replaces the queue gauges with `stats`; queues and states not in it read 0.
   void SetQueueStats(const std::vector<store::QueueStats>& stats);
 
@@ -50,6 +52,7 @@ class ServerMetrics {
   prometheus::Family<prometheus::Counter>& notifications_;
   prometheus::Family<prometheus::Counter>& public_refusals_;
   prometheus::Counter& unauthenticated_;
+  prometheus::Counter& malformed_;
   prometheus::Family<prometheus::Gauge>& queue_depth_;
   prometheus::Family<prometheus::Gauge>& queue_oldest_;
   absl::Mutex mu_;

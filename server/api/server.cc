@@ -1,10 +1,12 @@
 #include "server/api/server.h"
 
+#include <google/protobuf/stubs/logging.h>
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/support/server_interceptor.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -36,6 +38,94 @@
 namespace loket::api {
 namespace {
 
+// --- Requests that are not requests -------------------------------------------------------------
+// grpc++ 1.51 parses a request before any of our code runs. When protobuf refuses the bytes
+// (truncated, garbage, a string field that is not UTF-8, nesting past protobuf's limit of 100) the
+// generated handler answers INTERNAL with protobuf's InitializationErrorString(), which is empty
+// for proto3 messages, and protobuf writes one "invalid UTF-8" line to stderr per request. Hooking
+// the parse itself would take a SerializationTraits specialisation per message (or a generic
+// ByteBuffer service per method), so instead: protobuf's log handler notes which field was not
+// UTF-8 (for the calling thread) and writes at most one line a minute, and the interceptor turns
+// exactly that answer (INTERNAL, empty message) into INVALID_ARGUMENT naming the method.
+
+// Prints a line at most once per minute; the others are counted and summed up in the next one.
+class QuietLog {
+ public:
+  explicit QuietLog(const char* what) : what_(what) {}
+  void Line(const std::string& line) {
+    absl::MutexLock lock(&mu_);
+    const absl::Time now = absl::Now();
+    if (now - last_ < absl::Minutes(1)) {
+      ++suppressed_;
+      return;
+    }
+    if (suppressed_ > 0) {
+      std::fprintf(stderr, "%s (and %lld more %s in the last minute; counted in /metrics)\n",
+                   line.c_str(), static_cast<long long>(suppressed_), what_);
+    } else {
+      std::fprintf(stderr, "%s\n", line.c_str());
+    }
+    suppressed_ = 0;
+    last_ = now;
+  }
+
+ private:
+  const char* what_;
+  absl::Mutex mu_;
+  absl::Time last_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
+  int64_t suppressed_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+QuietLog& Utf8Log() {
+  static auto* log = new QuietLog("requests with invalid UTF-8");
+  return *log;
+}
+
+QuietLog& RefusedLog() {
+  static auto* log = new QuietLog("unauthenticated, throttled or malformed calls");
+  return *log;
+}
+
+// The string field protobuf last found not UTF-8 on this thread, and when.
+struct Utf8Complaint {
+  std::string field;
+  absl::Time at;
+};
+thread_local Utf8Complaint t_utf8_complaint;
+
+void ProtobufLog(google::protobuf::LogLevel level, const char* filename, int line,
+                 const std::string& message) {
+  // "String field 'loket.v1.ListCasesRequest.permit_type' contains invalid UTF-8 data when
+  // parsing a protocol buffer. ..."
+  if (message.find("contains invalid UTF-8 data when parsing") != std::string::npos) {
+    const size_t open = message.find('\'');
+    const size_t close = open == std::string::npos ? open : message.find('\'', open + 1);
+    t_utf8_complaint = {
+        close == std::string::npos ? "" : message.substr(open + 1, close - open - 1), absl::Now()};
+    Utf8Log().Line(absl::StrCat("[libprotobuf] ", message));
+    return;
+  }
+  static const char* const kLevels[] = {"INFO", "WARNING", "ERROR", "FATAL"};
+  std::fprintf(stderr, "[libprotobuf %s %s:%d] %s\n", kLevels[std::clamp<int>(level, 0, 3)],
+               filename, line, message.c_str());
+}
+
+// The answer for a request protobuf could not parse.
+grpc::Status MalformedRequest(const std::string& method) {
+  std::string detail =
+      "truncated or malformed protobuf, a string field that is not UTF-8, or nesting deeper "
+      "than 100";
+  if (!t_utf8_complaint.field.empty() && absl::Now() - t_utf8_complaint.at < absl::Seconds(5)) {
+    detail = absl::StrCat("string field ", t_utf8_complaint.field, " is not valid UTF-8");
+  }
+  t_utf8_complaint.field.clear();
+  std::string_view name = method;
+  if (name.starts_with("/")) name.remove_prefix(1);
+  return grpc::Status(
+      grpc::INVALID_ARGUMENT,
+      absl::StrCat("request: not a valid ", std::string(name), " request (", detail, ")"));
+}
+
 constexpr size_t kMaxStatusMessageBytes = 1024;
 
 // The first kMaxStatusMessageBytes of `m` (cut before a UTF-8 continuation byte) and a note.
@@ -55,6 +145,14 @@ class LogInterceptor final : public grpc::experimental::Interceptor {
     using grpc::experimental::InterceptionHookPoints;
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
       grpc::Status s = methods->GetSendStatus();
+      bool malformed = false;
+      if (s.error_code() == grpc::INTERNAL && s.error_message().empty()) {
+        // Only grpc++'s failed parse answers so: every error of ours carries a message.
+        s = MalformedRequest(method_);
+        methods->ModifySendStatus(s);
+        metrics_->RecordMalformedRequest();
+        malformed = true;
+      }
       if (s.error_message().size() > kMaxStatusMessageBytes) {
         // Values are quoted short (domain::QuoteValue); this is the net under any message that
         // still grew, so the client reads the field's name and never "metadata size exceeds
@@ -65,6 +163,16 @@ class LogInterceptor final : public grpc::experimental::Interceptor {
       double seconds = absl::ToDoubleSeconds(absl::Now() - start_);
       metrics_->RecordRpc(method_, static_cast<int>(s.error_code()), seconds);
       if (!log_) {
+        methods->Proceed();
+        return;
+      }
+      if (malformed || s.error_code() == grpc::UNAUTHENTICATED ||
+          s.error_code() == grpc::RESOURCE_EXHAUSTED) {
+        // Anyone can send these, as fast as they like: a line per call would let them fill the
+        // disk. /metrics counts every one (loket_rpc_total by method and code).
+        RefusedLog().Line(absl::StrCat(
+            absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone()),
+            " rpc method=", method_, " code=", static_cast<int>(s.error_code()), " refused"));
         methods->Proceed();
         return;
       }
@@ -216,6 +324,7 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
   s->task_service_->AddPlanningQueue("slots.allocate", v1::CompleteTaskRequest::kAllocation,
                                      s->slots_allocate_queue_.get());
 
+  google::protobuf::SetLogHandler(&ProtobufLog);
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -52,7 +53,7 @@ class AbuseTest : public ServerTest {
     o.listen = "127.0.0.1:0";
     o.db_conninfo = server_->conninfo();
     o.pool_size = 4;
-    o.log_requests = false;
+    o.log_requests = true;  // as loketd runs: one line per call, except for the refused ones
     o.edge_key = kTestEdgeKey;
     o.admin_listen = absl::StrCat("127.0.0.1:", metrics_port_);
     auto s = api::LoketServer::Start(o, server_->clock());
@@ -141,6 +142,23 @@ TEST_F(AbuseTest, VerifyPermitIsLimitedPerAddressAndCounted) {
   EXPECT_THAT(s.error_message(), MatchesRegex(".*try again in [0-9]+ s"));
   EXPECT_THAT(Metrics(metrics_port_),
               HasSubstr("loket_public_throttled_total{method=\"VerifyPermit\"} 1"));
+}
+
+// With --log_requests (loketd's default), calls refused for their token, their rate or their
+// bytes are counted, not written one line each: anyone can send them as fast as they like.
+TEST_F(AbuseTest, RefusedCallsAreNotLoggedOneLineEach) {
+  auto cases = v1::CaseService::NewStub(*channel_);
+  v1::GetCaseRequest g;
+  g.set_case_id(1);
+  v1::Case c;
+  ::testing::internal::CaptureStderr();
+  for (int i = 0; i < 80; ++i) {  // 60 UNAUTHENTICATED, then RESOURCE_EXHAUSTED
+    cases->GetCase(From("10.77.0.5", std::string(64, 'x')).get(), g, &c).IgnoreError();
+  }
+  const std::string log = ::testing::internal::GetCapturedStderr();
+  EXPECT_LE(std::count(log.begin(), log.end(), '\n'), 1) << log.substr(0, 2000);
+  EXPECT_THAT(Metrics(metrics_port_),
+              HasSubstr("loket_rpc_total{code=\"16\",method=\"/loket.v1.CaseService/GetCase\"}"));
 }
 
 }  // namespace

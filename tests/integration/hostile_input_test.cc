@@ -1,9 +1,12 @@
 // What a hostile or careless client sends: files that are not what they claim, huge or broken
 // values, control characters, negative sizes. Each must be refused with INVALID_ARGUMENT naming
 // the field, and nothing may be stored.
+#include <grpcpp/generic/generic_stub.h>
+
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "common/ids.h"
 #include "common/sha256.h"
 #include "gmock/gmock.h"
@@ -154,6 +157,87 @@ TEST_F(HostileInputTest, ANineKilobyteBadValueComesBackAsAShortQuoteNamingTheFie
   EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
   EXPECT_EQ(s.error_message(),
             "clinic_id: unknown clinic \"pkm-" + std::string(28, 'z') + "\u2026\" (44 bytes)");
+}
+
+// --- Bytes that are not a request at all ---------------------------------------------------
+
+// Sends `body` as the request of `method` ("/loket.v1.CaseService/ListCases") without any
+// protobuf in between, as a hostile client would, and returns the status.
+grpc::Status SendRaw(std::shared_ptr<grpc::Channel> channel, const std::string& method,
+                     const std::string& body, const std::string& token) {
+  grpc::GenericStub stub(channel);
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  if (!token.empty()) ctx.AddMetadata("authorization", "Bearer " + token);
+  grpc::Slice slice(body);
+  grpc::ByteBuffer request(&slice, 1);
+  grpc::ByteBuffer response;
+  grpc::Status status;
+  absl::Notification done;
+  stub.UnaryCall(&ctx, method, grpc::StubOptions(), &request, &response, [&](grpc::Status s) {
+    status = std::move(s);
+    done.Notify();
+  });
+  done.WaitForNotification();
+  return status;
+}
+
+// ListCasesRequest.permit_type (field 5, a string) holding bytes that are not UTF-8.
+std::string BadUtf8ListCases() { return std::string("\x2a\x02\xff\xfe", 4); }
+// A length that runs past the end.
+std::string TruncatedListCases() { return std::string("\x2a\x10SIP", 5); }
+// Unknown group fields nested 500 deep (protobuf stops at 100).
+std::string DeeplyNested() {
+  std::string s;
+  for (int i = 0; i < 500; ++i) s += '\x7b';  // field 15, start group
+  for (int i = 0; i < 500; ++i) s += '\x7c';  // field 15, end group
+  return s;
+}
+
+TEST_F(HostileInputTest, GarbageRequestsAnswerInvalidArgumentNamingTheRequest) {
+  struct Case {
+    const char* what;
+    std::string body;
+  };
+  for (const Case& c :
+       {Case{"invalid UTF-8", BadUtf8ListCases()}, Case{"truncated", TruncatedListCases()},
+        Case{"nested 500 deep", DeeplyNested()},
+        Case{"garbage", std::string("\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01", 11)}}) {
+    for (const std::string& token : {officer_, std::string()}) {
+      grpc::Status s =
+          SendRaw(server_->channel(), "/loket.v1.CaseService/ListCases", c.body, token);
+      EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT)
+          << c.what << (token.empty() ? " without a token" : "") << ": " << s.error_code() << " "
+          << s.error_message();
+      EXPECT_THAT(s.error_message(),
+                  HasSubstr("request: not a valid loket.v1.CaseService/ListCases request ("))
+          << c.what;
+      if (std::string(c.what) == "invalid UTF-8") {
+        // protobuf told which field; the answer passes it on.
+        EXPECT_THAT(s.error_message(),
+                    HasSubstr("string field loket.v1.ListCasesRequest.permit_type is not valid "
+                              "UTF-8"));
+      }
+    }
+  }
+  // The same bytes as a real request still work.
+  EXPECT_TRUE(SendRaw(server_->channel(), "/loket.v1.CaseService/ListCases", "", officer_).ok());
+}
+
+TEST_F(HostileInputTest, GarbageFromStrangersIsCountedNotLoggedPerRequest) {
+  ::testing::internal::CaptureStderr();
+  for (int i = 0; i < 40; ++i) {
+    SendRaw(server_->channel(), "/loket.v1.CaseService/ListCases", BadUtf8ListCases(), "")
+        .IgnoreError();
+    // TrackCaseRequest.tracking_code (field 1) with bytes that are not UTF-8.
+    SendRaw(server_->channel(), "/loket.v1.PublicService/TrackCase",
+            std::string("\x0a\x02\xff\xfe", 4), "")
+        .IgnoreError();
+  }
+  const std::string log = ::testing::internal::GetCapturedStderr();
+  int lines = 0;
+  for (char ch : log) lines += ch == '\n';
+  EXPECT_LE(lines, 2) << log.substr(0, 2000);
 }
 
 }  // namespace
