@@ -69,11 +69,9 @@ grpc::Status AppointmentServiceImpl::CreateAppointmentRequest(
   if (!windows.ok()) return ToGrpcStatus(windows.status());
   r.windows = std::move(*windows);
   r.case_id = req->case_id();
-  return Shaped(DecodeInto(repo_.Create(MakeMutation(*ctx, req->request_id(),
-                                                     "AppointmentService.CreateAppointmentRequest", p),
-                                        std::move(r), EncodeRequest()),
-                           resp),
-                *resp, p);
+  store::Mutation m =
+      MakeMutation(*ctx, req->request_id(), "AppointmentService.CreateAppointmentRequest", p);
+  return Shaped(DecodeInto(repo_.Create(m, std::move(r), EncodeRequest()), resp), *resp, p);
 }
 
 grpc::Status AppointmentServiceImpl::GetAppointmentRequest(
@@ -132,11 +130,9 @@ grpc::Status AppointmentServiceImpl::CancelAppointmentRequest(
   LOKET_AUTHORIZE(p, ctx, "AppointmentService.CancelAppointmentRequest");
   auto etag = EtagFromProto(req->etag());
   if (!etag.ok()) return ToGrpcStatus(etag.status());
-  return Shaped(DecodeInto(repo_.Cancel(MakeMutation(*ctx, req->request_id(),
-                                                     "AppointmentService.CancelAppointmentRequest", p),
-                                        req->id(), *etag, EncodeRequest()),
-                           resp),
-                *resp, p);
+  store::Mutation m =
+      MakeMutation(*ctx, req->request_id(), "AppointmentService.CancelAppointmentRequest", p);
+  return Shaped(DecodeInto(repo_.Cancel(m, req->id(), *etag, EncodeRequest()), resp), *resp, p);
 }
 
 grpc::Status AppointmentServiceImpl::RescheduleAppointmentRequest(
@@ -147,10 +143,10 @@ grpc::Status AppointmentServiceImpl::RescheduleAppointmentRequest(
   if (!etag.ok()) return ToGrpcStatus(etag.status());
   auto windows = WindowsFromProto(req->windows());
   if (!windows.ok()) return ToGrpcStatus(windows.status());
+  store::Mutation m =
+      MakeMutation(*ctx, req->request_id(), "AppointmentService.RescheduleAppointmentRequest", p);
   return Shaped(
-      DecodeInto(repo_.Reschedule(MakeMutation(*ctx, req->request_id(),
-                                               "AppointmentService.RescheduleAppointmentRequest", p),
-                                  req->id(), std::move(*windows), *etag, EncodeRequest()),
+      DecodeInto(repo_.Reschedule(m, req->id(), std::move(*windows), *etag, EncodeRequest()),
                  resp),
       *resp, p);
 }

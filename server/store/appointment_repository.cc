@@ -516,7 +516,8 @@ absl::StatusOr<std::string> AppointmentRepository::Create(const Mutation& m,
     }
     if (r.service.empty()) return absl::InvalidArgumentError("service: required (permit type)");
     if (tx.Exec(kPermitType, m.actor.office_id, r.service).empty()) {
-      return absl::InvalidArgumentError(absl::StrCat("service: unknown permit type ", domain::QuoteValue(r.service)));
+      return absl::InvalidArgumentError(
+          absl::StrCat("service: unknown permit type ", domain::QuoteValue(r.service)));
     }
     if (r.case_id < 0 ||
         (r.case_id > 0 &&
@@ -818,7 +819,10 @@ absl::StatusOr<std::string> AppointmentRepository::CloseCounter(const Mutation& 
     std::string d = FormatDay(day);
     absl::Time now = clock_.Now();
     pqxx::result c = tx.Exec(kLockCounter, m.actor.office_id, counter_id);
-    if (c.empty()) return absl::NotFoundError(absl::StrCat("counter_id: no counter ", domain::QuoteValue(counter_id)));
+    if (c.empty()) {
+      return absl::NotFoundError(
+          absl::StrCat("counter_id: no counter ", domain::QuoteValue(counter_id)));
+    }
     if (!c[0][0].as<bool>()) {
       return absl::FailedPreconditionError(
           absl::StrCat("counter_id: ", counter_id, " is out of service"));

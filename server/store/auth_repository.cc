@@ -148,7 +148,8 @@ absl::StatusOr<std::string> AuthRepository::CreatePrincipal(
   }
   return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     if (!clinic_id.empty() && tx.Exec(kClinicExists, m.actor.office_id, clinic_id).empty()) {
-      return absl::InvalidArgumentError(absl::StrCat("clinic_id: unknown clinic ", domain::QuoteValue(clinic_id)));
+      return absl::InvalidArgumentError(
+          absl::StrCat("clinic_id: unknown clinic ", domain::QuoteValue(clinic_id)));
     }
     std::optional<std::string> clinic, courier;
     if (!clinic_id.empty()) clinic = clinic_id;

@@ -103,7 +103,8 @@ absl::StatusOr<domain::Principal> PublicRepository::PublicPrincipal(const std::s
   });
   if (!s.ok()) return s;
   if (!found) {
-    return absl::NotFoundError(absl::StrCat("office_id: no office ", domain::QuoteValue(office_id)));
+    return absl::NotFoundError(
+        absl::StrCat("office_id: no office ", domain::QuoteValue(office_id)));
   }
   principals_.Put(office_id, p);
   return p;

@@ -568,7 +568,8 @@ absl::StatusOr<std::string> QueueRepository::CheckIn(const Mutation& m, const Ch
       }
       if (tx.Exec(kPermitType, office_id, walk.service).empty()) {
         return absl::InvalidArgumentError(
-            absl::StrCat("walk_in.service: unknown permit type ", domain::QuoteValue(walk.service)));
+            absl::StrCat("walk_in.service: unknown permit type ",
+                         domain::QuoteValue(walk.service)));
       }
       if (walk.case_id > 0 && tx.Exec(kCaseOfOffice, walk.case_id, office_id).empty()) {
         return absl::NotFoundError(absl::StrCat("case ", walk.case_id, " not found"));

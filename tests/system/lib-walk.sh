@@ -10,6 +10,9 @@
 #   jget PATH...              the first dotted PATH found in the JSON of the last stdout
 #   as ROLE                   LOKET_TOKEN from $LOKET_TOKEN_<ROLE>; shown as the role
 #   loket ARGS...             $LOKET_BIN_DIR/loket
+#   readme_blocks FILE        prints the ```sh blocks between <!-- walkthrough:start --> and
+#                             <!-- walkthrough:end --> of FILE, in order, each after a comment line
+#                             "# --- README block N (line L)"; fails without markers or blocks
 
 STEP=""
 
@@ -99,3 +102,34 @@ as() {
 }
 
 loket() { "$LOKET_BIN_DIR/loket" "$@"; }
+
+readme_blocks() {
+  "${PY:-python3}" - "$1" <<'PY'
+import re, sys
+lines = open(sys.argv[1], encoding="utf-8").read().split("\n")
+out, inside, block, n = [], False, None, 0
+for i, line in enumerate(lines, 1):
+    s = line.strip()
+    if block is not None:
+        if s == "```":
+            out.append(block)
+            block = None
+        else:
+            block[1].append(line)
+        continue
+    if s == "<!-- walkthrough:start -->":
+        if inside: sys.exit("line %d: walkthrough:start inside a walkthrough" % i)
+        inside = True
+    elif s == "<!-- walkthrough:end -->":
+        if not inside: sys.exit("line %d: walkthrough:end without a start" % i)
+        inside = False
+    elif inside and re.fullmatch(r"```(sh|bash|shell)", s):
+        block = (i, [])
+if block is not None: sys.exit("line %d: a ```sh block is not closed" % block[0])
+if inside: sys.exit("walkthrough:start without an end")
+if not out: sys.exit("no ```sh blocks between walkthrough markers")
+for n, (at, body) in enumerate(out, 1):
+    print("# --- README block %d (line %d)" % (n, at))
+    print("\n".join(body))
+PY
+}

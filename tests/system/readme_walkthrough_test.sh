@@ -1,22 +1,34 @@
 #!/usr/bin/env bash
-# System test: the README walkthrough, command by command, against a real loketd and PostgreSQL.
+# System test: README.md's walkthrough, exactly as written, against a stack started as deploy/up.sh
+# starts it (loketd, loket-notifier, loket-scheduler, loket-router, the demo couriers and
+# var/demo.env), but on free ports in a temporary directory.
 #
-# A clinic submits an SIP_PERAWAT application for a nurse and attaches documents; an officer starts
-# verification and asks for the missing KTP; the clinic attaches it and resubmits; the approver
-# approves; the officer issues the permit; anyone verifies it by number and code; the nurse collects it.
+# The commands are not copied here: every ```sh block between <!-- walkthrough:start --> and
+# <!-- walkthrough:end --> in README.md is extracted, in order, into one script that runs in a clean
+# environment (only HOME, PATH and LANG; the README sources var/demo.env itself) with
+# `set -euo pipefail`, from a directory laid out like the repository root after up.sh: var/demo.env,
+# var/outbox/ and build/bin (a link to LOKET_BIN_DIR). The first command that fails fails the test,
+# so the README and the CLI cannot drift apart. Afterwards the database and the transcript are
+# checked: the permit was verified and collected, the courier's stops are done, times are in WITA...
+#
+# Test-only differences from up.sh, and why: the ports are free ones and the data lives in a
+# temporary directory (the demo may be running); loket-web is not started (the walkthrough uses
+# the CLI only); loketd lets walk-ins in at any hour (--walk_in_hours=false: the seed's opening
+# hours are 08:00-15:00 WITA, and the test runs whenever it is run).
 #
 # Environment (set by deploy/test.sh through ctest):
 #   LOKET_TEST_PG   conninfo of a PostgreSQL server where this test may create and drop a database
-#   LOKET_BIN_DIR   directory holding loketd and loket
-# Creates database walk_<pid>_<random>, starts loketd on a free port, and removes both on exit.
-# Exits non-zero at the first mismatch, saying what was expected and what came.
+#   LOKET_BIN_DIR   directory holding loketd, loket and the workers
+#   LOKET_README    (optional) another copy of the README to try, LOKET_MIN_BLOCKS its fewest blocks
+# Creates database walk_<pid>_<random> and removes it on exit.
 set -euo pipefail
 
 : "${LOKET_TEST_PG:?set LOKET_TEST_PG to a conninfo, e.g. host=127.0.0.1 port=5432 user=postgres dbname=postgres}"
 : "${LOKET_BIN_DIR:?set LOKET_BIN_DIR to the directory with loketd and loket}"
+LOKET_BIN_DIR=$(cd "$LOKET_BIN_DIR" && pwd)
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-SEED_DIR="$(dirname "$0")/../../deploy/seed"
+README=${LOKET_README:-$ROOT/README.md}
 # shellcheck source=deploy/pg.sh
 source "$ROOT/deploy/pg.sh"
 # shellcheck source=deploy/lib-common.sh
@@ -27,27 +39,32 @@ source "$ROOT/deploy/lib-tokens.sh"
 PY=$(loket_python)
 OFFICE=bpp
 CLINIC=pkm-klandasan-ilir
+# As deploy/up.sh: every role gets a demo principal and token.
+DEMO_ROLES=(admin officer approver counter clinic courier worker display)
 DBNAME="walk_$$_$RANDOM"
-DB="$LOKET_TEST_PG dbname=$DBNAME"  # a repeated keyword: the last one wins
+DB="$LOKET_TEST_PG dbname=$DBNAME" # a repeated keyword: the last one wins
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/loket-walk.XXXXXX")
-LOKETD_PID=""
+DEMO=$WORK/repo # what the README calls the repository root
+PIDS=()
 DB_CREATED=0
 
 cleanup() {
-  local rc=$? i
+  local rc=$? p i f
   trap - EXIT INT TERM
-  if [[ -n "$LOKETD_PID" ]]; then
-    kill -TERM "$LOKETD_PID" 2>/dev/null || true
+  # Workers first (they hand their tasks back through loketd), then loketd.
+  for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  for p in "${PIDS[@]}"; do
     for ((i = 0; i < 100; i++)); do
-      loket_pid_alive "$LOKETD_PID" || break
+      loket_pid_alive "$p" || break
       sleep 0.1
     done
-    kill -KILL "$LOKETD_PID" 2>/dev/null || true
-    wait "$LOKETD_PID" 2>/dev/null || true
-  fi
-  if ((rc != 0)) && [[ -s "$WORK/loketd.log" ]]; then
-    echo "--- last lines of the loketd log:" >&2
-    tail -n 40 "$WORK/loketd.log" >&2
+    kill -KILL "$p" 2>/dev/null || true
+  done
+  wait 2>/dev/null || true
+  if ((rc != 0)); then
+    for f in "$DEMO"/var/log/*.log; do
+      [[ -s "$f" ]] && { echo "--- last lines of $(basename "$f"):" >&2; tail -n 25 "$f" >&2; }
+    done
   fi
   if ((DB_CREATED)); then
     psql -X -q -d "$LOKET_TEST_PG" -c "DROP DATABASE IF EXISTS $DBNAME WITH (FORCE)" >/dev/null 2>&1 ||
@@ -64,204 +81,119 @@ trap 'exit 143' TERM
 # shellcheck source=tests/system/lib-walk.sh
 source "$ROOT/tests/system/lib-walk.sh"
 
-# expect_listed: the JSON on the last command's stdout holds an object with "id" equal to $CASE
-# (ListCasesResponse.cases[].id).
-expect_listed() {
-  "$PY" - "$WORK/out" "$CASE" <<'PY' || fail "case $CASE is not in the list"
-import json, sys
-doc = json.load(open(sys.argv[1]))
-def ids(x):
-    if isinstance(x, dict):
-        if "id" in x:
-            yield str(x["id"])
-        for v in x.values():
-            yield from ids(v)
-    elif isinstance(x, list):
-        for v in x:
-            yield from ids(v)
-sys.exit(0 if sys.argv[2] in set(ids(doc)) else 1)
-PY
-}
+sql() { psql -X -At -v ON_ERROR_STOP=1 -d "$DB" -c "$1"; }
 
-# expect_state STATE: `loket --json office show CASE` (as the officer) says the case is in STATE.
-expect_state() {
-  local want=$1 got
-  ROLE=officer LOKET_TOKEN=$LOKET_TOKEN_OFFICER run loket --json office show "$CASE"
-  got=$(jget state case.state) || fail "office show --json printed no JSON"
-  [[ "$got" == "$want" || "$got" == "CASE_STATE_$want" ]] || fail "case $CASE is '$got'; want $want"
-}
+# --- The README's walkthrough blocks ----------------------------------------------------------------
 
-# --- Set-up: database, schema, seed, tokens, server ----------------------------------------------
+step "extract the walkthrough from README.md"
+readme_blocks "$README" >"$WORK/walkthrough.sh" || fail "cannot extract the walkthrough from $README"
+nblocks=$(grep -c '^# --- README block' "$WORK/walkthrough.sh" || true)
+echo "$nblocks sh blocks, $(wc -l <"$WORK/walkthrough.sh") lines"
+((nblocks >= ${LOKET_MIN_BLOCKS:-15})) || fail "only $nblocks sh blocks between the walkthrough markers; the markers moved?"
+grep -q 'source var/demo.env' "$WORK/walkthrough.sh" || fail "the walkthrough does not start from var/demo.env"
 
-step "create database $DBNAME"
+# --- Set-up: as deploy/up.sh, on free ports in $DEMO -----------------------------------------------
+
+step "database $DBNAME: migrations and seed"
 psql -X -q -v ON_ERROR_STOP=1 -d "$LOKET_TEST_PG" -c "CREATE DATABASE $DBNAME" ||
   fail "cannot create a database with LOKET_TEST_PG=$LOKET_TEST_PG"
 DB_CREATED=1
-
-step "migrations (twice: the second run must change nothing)"
-"$LOKET_BIN_DIR/loketd" --migrate_only --db="$DB" >>"$WORK/loketd.log" 2>&1 ||
+mkdir -p "$DEMO/var/log" "$DEMO/var/outbox" "$DEMO/build"
+ln -s "$LOKET_BIN_DIR" "$DEMO/build/bin"
+"$LOKET_BIN_DIR/loketd" --migrate_only --db="$DB" >>"$DEMO/var/log/loketd.log" 2>&1 ||
   fail "loketd --migrate_only failed"
-"$LOKET_BIN_DIR/loketd" --migrate_only --db="$DB" >>"$WORK/loketd.log" 2>&1 ||
-  fail "loketd --migrate_only failed on an up-to-date database"
-
-step "seed (twice: it must be idempotent)"
-seeds=("$SEED_DIR"/*.sql)
-[[ -f "${seeds[0]}" ]] || fail "no seed files in $SEED_DIR"
-for pass in 1 2; do
-  for f in "${seeds[@]}"; do
-    psql -X -q -v ON_ERROR_STOP=1 -d "$DB" -f "$f" >/dev/null || fail "loading $f (pass $pass)"
-  done
+for f in "$ROOT"/deploy/seed/*.sql; do
+  psql -X -q -v ON_ERROR_STOP=1 -d "$DB" -f "$f" >/dev/null || fail "loading $f"
 done
-n=$(psql -X -At -d "$DB" -c "SELECT count(*) FROM clinics WHERE office_id = 'bpp'")
-[[ "$n" == 37 ]] || fail "seed: $n clinics; want 37"
 
-step "demo principals and tokens (deploy/lib-tokens.sh, as deploy/up.sh does)"
+step "demo tokens and couriers (deploy/lib-tokens.sh and the couriers, as up.sh)"
 PORT=$(pg_free_port)
 ADMIN_PORT=$(pg_free_port)
-loket_write_demo_env "$DB" "$OFFICE" "$CLINIC" "127.0.0.1:$PORT" "$WORK/demo.env" \
-  admin officer approver clinic || fail "loket_write_demo_env"
-[[ "$(stat -c %a "$WORK/demo.env")" == 600 ]] || fail "demo.env is not mode 0600"
-# shellcheck disable=SC1091
-source "$WORK/demo.env"
-for v in LOKET_ADDR LOKET_TOKEN_ADMIN LOKET_TOKEN_OFFICER LOKET_TOKEN_APPROVER LOKET_TOKEN_CLINIC; do
-  [[ -n "${!v:-}" ]] || fail "demo.env does not set $v"
-done
-[[ "$LOKET_TOKEN_CLINIC" =~ ^[0-9a-f]{64}$ ]] || fail "token is not 64 lower-case hex characters"
+LISTEN=127.0.0.1:$PORT
+loket_write_demo_env "$DB" "$OFFICE" "$CLINIC" "$LISTEN" "$DEMO/var/demo.env" "${DEMO_ROLES[@]}" ||
+  fail "loket_write_demo_env"
+[[ "$(stat -c %a "$DEMO/var/demo.env")" == 600 ]] || fail "demo.env is not mode 0600"
+courier1=$(loket_ensure_principal "$DB" "$OFFICE" demo-courier courier "" demo-courier-1)
+courier2=$(loket_ensure_principal "$DB" "$OFFICE" demo-courier-2 courier "" demo-courier-2)
+loket_sql "$DB" -v c1="$courier1" -v c2="$courier2" -v office="$OFFICE" <<'SQL'
+INSERT INTO couriers (principal_id, office_id, name, phone, capacity) VALUES
+  (:c1, :'office', 'Budi Santoso', '+6281350000001', 8),
+  (:c2, :'office', 'Rina Wulandari', '+6281350000002', 8)
+ON CONFLICT (principal_id) DO NOTHING;
+SQL
+WORKER_TOKEN=$(sed -n 's/^export LOKET_TOKEN_WORKER=//p' "$DEMO/var/demo.env")
+[[ -n "$WORKER_TOKEN" ]] || fail "demo.env has no worker token"
 
-step "start loketd on 127.0.0.1:$PORT"
-"$LOKET_BIN_DIR/loketd" --listen="127.0.0.1:$PORT" --db="$DB" --pool_size=4 >>"$WORK/loketd.log" 2>&1 </dev/null &
-LOKETD_PID=$!
+step "loketd on $LISTEN, the notifier, the scheduler and the router"
+"$LOKET_BIN_DIR/loketd" --listen="$LISTEN" --db="$DB" --pool_size=8 \
+  --admin_listen="127.0.0.1:$ADMIN_PORT" --walk_in_hours=false >>"$DEMO/var/log/loketd.log" 2>&1 </dev/null &
+PIDS+=($!)
 for ((i = 0; ; i++)); do
-  loket_pid_alive "$LOKETD_PID" || fail "loketd exited during start-up"
-  if loket health >/dev/null 2>&1; then break; fi
+  loket_pid_alive "${PIDS[0]}" || fail "loketd exited during start-up"
+  LOKET_ADDR=$LISTEN "$LOKET_BIN_DIR/loket" health >/dev/null 2>&1 && break
   ((i < 300)) || fail "loketd not SERVING after 60 s"
   sleep 0.2
 done
-ROLE=none run loket health
+"$LOKET_BIN_DIR/loket-notifier" --addr="$LISTEN" --token="$WORKER_TOKEN" \
+  --outbox_dir="$DEMO/var/outbox" >>"$DEMO/var/log/loket-notifier.log" 2>&1 </dev/null &
+PIDS+=($!)
+"$LOKET_BIN_DIR/loket-scheduler" --addr="$LISTEN" --token="$WORKER_TOKEN" \
+  >>"$DEMO/var/log/loket-scheduler.log" 2>&1 </dev/null &
+PIDS+=($!)
+"$LOKET_BIN_DIR/loket-router" --addr="$LISTEN" --token="$WORKER_TOKEN" --plan_seconds=3 \
+  >>"$DEMO/var/log/loket-router.log" 2>&1 </dev/null &
+PIDS+=($!)
 
-# --- The walkthrough (README.md) --------------------------------------------------------------------
+# --- Run it --------------------------------------------------------------------------------------------
 
-step "who am I, what can be applied for"
-as clinic
-run loket whoami
-expect 'demo-clinic' "the principal's name"
-expect "$CLINIC" "the clinic id"
-run loket catalog
-expect 'SIP_PERAWAT'
-expect 'SIP_BIDAN'
-as admin
-run loket admin clinics
-expect "$CLINIC"
-expect 'rsud-beriman'
+step "run the README walkthrough (set -euo pipefail; each line is echoed as it runs)"
+rc=0
+(cd "$DEMO" && env -i HOME="$WORK" PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 \
+  timeout 240 bash -euo pipefail -v "$WORK/walkthrough.sh") >"$WORK/transcript" 2>&1 || rc=$?
+sed 's/^/    /' "$WORK/transcript"
+((rc == 0)) || fail "the README walkthrough stopped with status $rc at the last line shown above"
 
-step "the clinic submits an SIP_PERAWAT application for a nurse"
-as clinic
-run loket --json clinic submit --permit-type SIP_PERAWAT --nik 6471065708900001 --name "Siti Rahmawati" \
-  --phone 081234567890 --email siti@example.com --str-number STR-123 \
-  --practice-place "Puskesmas Klandasan Ilir" --priority HEALTH_WORKER
-CASE=$(jget id case.id) || fail "clinic submit --json printed no JSON"
-[[ "$CASE" =~ ^[0-9]+$ ]] || fail "no case id in the submit reply (got '$CASE')"
-state=$(jget state case.state)
-[[ "$state" == *SUBMITTED ]] || fail "new case is '$state'; want SUBMITTED"
-[[ -n "$(jget sla.dueDate sla.due_date case.sla.dueDate case.sla.due_date)" ]] || fail "the submitted case has no due date"
-run loket clinic show "$CASE"
-expect 'SUBMITTED'
-expect 'SIP_PERAWAT'
-run loket clinic list
-run loket --json clinic list
-expect_listed
+# --- What it did ---------------------------------------------------------------------------------------
 
-step "the clinic attaches the STR and the place-of-practice letter (not yet the KTP)"
-cd "$WORK"
-printf '%%PDF-1.4 demo' >str.pdf
-printf '%%PDF-1.4 demo' >tempat-praktik.pdf
-printf '%%PDF-1.4 demo' >ktp.pdf
-run loket clinic attach "$CASE" --code STR --file str.pdf
-run loket clinic attach "$CASE" --code SURAT_TEMPAT_PRAKTIK --file tempat-praktik.pdf \
-  --media-type application/pdf
-run loket clinic show "$CASE"
-expect 'SURAT_TEMPAT_PRAKTIK'
+cp "$WORK/transcript" "$WORK/out"
+: >"$WORK/err"
 
-step "the officer finds it and starts verification"
-as officer
-run loket office list --state SUBMITTED --channel CLINIC --permit-type SIP_PERAWAT --clinic "$CLINIC"
-run loket --json office list --state SUBMITTED --channel CLINIC --permit-type SIP_PERAWAT --clinic "$CLINIC"
-expect_listed
-run loket --terminal meja-verifikasi-1 office verify "$CASE"
-expect_state VERIFYING
+step "the permit was verified by number and code, a wrong code was refused"
+expect '^VALID' "verify-permit with the issued code"
+expect '^NOT VALID' "verify-permit with a wrong code"
 
-step "approval is refused while a mandatory document (KTP) is missing"
-as approver
-run_fails nonzero loket office approve "$CASE"
-expect 'KTP' "the missing document"
-expect_state VERIFYING
+step "times for people are office time (WITA), not UTC"
+expect '[0-9]{1,2} [A-Z][a-z]{2} 20[0-9]{2} [0-9]{2}:[0-9]{2} WITA' "the history's times"
+expect_not '#[0-9]+  20[0-9]{2}-[0-9]{2}-[0-9]{2}T' "a history line with a UTC timestamp"
 
-step "the officer asks for the KTP"
-as officer
-run loket office request-revision "$CASE" --note "Mohon lampirkan KTP"
-expect_state REVISION_REQUESTED
+step "the first case was collected; its courier trips were cancelled"
+state=$(sql "SELECT state FROM cases WHERE applicant_name = 'Siti Rahmawati' ORDER BY id LIMIT 1")
+[[ "$state" == COLLECTED ]] || fail "Siti Rahmawati's case is '$state'; want COLLECTED"
 
-step "the clinic sees the request, attaches the KTP and resubmits"
-as clinic
-run loket clinic list --state REVISION_REQUESTED
-run loket --json clinic list --state REVISION_REQUESTED
-expect_listed
-run loket clinic show "$CASE"
-expect 'Mohon lampirkan KTP' "the officer's note"
-run loket clinic attach "$CASE" --code KTP --file ktp.pdf
-run loket clinic revise "$CASE"
-expect_state VERIFYING
+step "the courier's stops: done with proof on their day, refused before it"
+DAY=$(sql "SELECT s.day FROM stops s JOIN cases c ON c.id = s.case_id
+            WHERE c.applicant_name = 'Dewi Kartika' AND s.kind = 'pickup' ORDER BY s.id LIMIT 1")
+[[ -n "$DAY" ]] || fail "Dewi Kartika's case has no pickup stop"
+n=$(sql "SELECT count(*) FROM stops s JOIN cases c ON c.id = s.case_id
+          WHERE c.applicant_name = 'Dewi Kartika' AND s.kind IN ('pickup', 'handin') AND s.state = 'done'")
+if [[ "$DAY" == "$(TZ=Asia/Makassar date +%F)" ]]; then
+  [[ "$n" == 2 ]] || fail "$n of Dewi Kartika's pickup and hand-in are done; want 2"
+  expect 'Ns. Herlina \(TU Puskesmas\)' "the receiver's name in the custody"
+else
+  echo "the stops are on $DAY, not today: the README's courier reports wait for that day"
+  [[ "$n" == 0 ]] || fail "$n of Dewi Kartika's stops are done before their day ($DAY)"
+  expect "not today|on its day" "the courier told to report on the stop's day"
+fi
 
-step "a clinic cannot approve"
-as clinic
-run_fails nonzero loket office approve "$CASE"
-expect_state VERIFYING
+step "appointments, the queue and the redirect"
+n=$(sql "SELECT count(*) FROM tickets WHERE office_id = 'bpp'")
+((n >= 2)) || fail "$n tickets; want the two walk-ins'"
+expect 'Calling|called' "counter next called a ticket"
 
-step "the approver approves"
-as approver
-run loket office approve "$CASE" --note "Dokumen lengkap"
-expect_state APPROVED
-
-step "the officer issues the permit"
-as officer
-run loket office issue "$CASE"
-expect_state ISSUED
-NUMBER=$(jget permitNumber permit_number case.permitNumber case.permit_number)
-CODE=$(jget verificationCode verification_code case.verificationCode case.verification_code)
-[[ -n "$NUMBER" && -n "$CODE" ]] || fail "issued case has no permit number or verification code"
-[[ "$NUMBER" == *SIP_PERAWAT* ]] || fail "permit number '$NUMBER' does not name SIP_PERAWAT"
-run loket office show "$CASE"
-expect 'ISSUED'
-expect "$NUMBER"
-run loket --json office list --state ISSUED
-expect_listed
-
-step "anyone verifies the permit, without a token"
-unset LOKET_TOKEN
-ROLE=none
-run loket verify-permit --number "$NUMBER" --code "$CODE"
-expect 'VALID'
-expect_not 'NOT VALID'
-run_fails 1 loket verify-permit --number "$NUMBER" --code "WRONG-${CODE}"
-expect 'NOT VALID'
-
-step "the history shows who did what, from which terminal"
-as officer
-run loket office history "$CASE"
-for s in SUBMITTED VERIFYING REVISION_REQUESTED APPROVED ISSUED; do
-  expect "$s"
-done
-expect 'meja-verifikasi-1' "the terminal of the verification step"
-expect 'demo-approver'
-run loket office overdue
-
-step "the nurse collects the permit at the counter"
-run loket office collected "$CASE"
-expect_state COLLECTED
-
-step "--json output is valid JSON"
-as clinic
-run loket --json clinic show "$CASE"
-"$PY" -m json.tool "$WORK/out" >/dev/null || fail "loket --json clinic show printed invalid JSON"
-run loket --json clinic list
-"$PY" -m json.tool "$WORK/out" >/dev/null || fail "loket --json clinic list printed invalid JSON"
+step "administration: the staff principal, its revoked token, the new courier"
+n=$(sql "SELECT count(*) FROM tokens t JOIN principals p ON p.id = t.principal_id
+          WHERE p.name = 'Staf RSUD Beriman' AND t.revoked_at IS NOT NULL")
+[[ "$n" == 1 ]] || fail "$n revoked tokens of Staf RSUD Beriman; want 1"
+n=$(sql "SELECT count(*) FROM couriers c JOIN principals p ON p.id = c.principal_id
+          WHERE p.name = 'Joko Susilo' AND p.role = 'courier'")
+[[ "$n" == 1 ]] || fail "Joko Susilo is not a courier"
