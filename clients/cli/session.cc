@@ -49,6 +49,12 @@ bool IsRetryable(grpc::StatusCode code) {
   return code == grpc::StatusCode::UNAVAILABLE || code == grpc::StatusCode::DEADLINE_EXCEEDED;
 }
 
+bool IsRetryable(const grpc::Status& status) {
+  return IsRetryable(status.error_code()) ||
+         (status.error_code() == grpc::StatusCode::ABORTED &&
+          status.error_message().starts_with("concurrent update; retry"));
+}
+
 absl::StatusOr<std::unique_ptr<Session>> Session::Open(ConnectionOptions options) {
   absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> creds = Credentials(options);
   if (!creds.ok()) return creds.status();
@@ -73,7 +79,7 @@ grpc::Status Session::Call(absl::FunctionRef<grpc::Status(grpc::ClientContext&)>
     grpc::ClientContext ctx;  // a context serves one call only
     Prepare(ctx, /*with_deadline=*/true);
     grpc::Status status = rpc(ctx);
-    if (!IsRetryable(status.error_code()) || retry == kMaxRetries) return status;
+    if (!IsRetryable(status) || retry == kMaxRetries) return status;
     const absl::Time next = absl::Now() + Backoff(retry);
     if (channel_->GetState(/*try_to_connect=*/false) != GRPC_CHANNEL_READY) {
       // No connection: ask the channel to reconnect (left alone, it keeps failing calls at once

@@ -35,6 +35,10 @@ absl::Duration Backoff(int retry);
 // True for the codes a client may retry: the call may not have run, or ran and can be replayed by
 // request_id.
 bool IsRetryable(grpc::StatusCode code);
+// The same, and also ABORTED "concurrent update; retry": loketd's answer to a serialization failure
+// or a deadlock in PostgreSQL, which the same call (with the same request id) can simply repeat.
+// Other ABORTED answers (a stale --etag) would fail again and are not retried.
+bool IsRetryable(const grpc::Status& status);
 
 class Session {
  public:

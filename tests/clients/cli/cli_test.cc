@@ -216,6 +216,10 @@ TEST(SessionTest, BackoffDoubles) {
   EXPECT_EQ(Backoff(3), absl::Milliseconds(1600));
   EXPECT_TRUE(IsRetryable(grpc::StatusCode::UNAVAILABLE));
   EXPECT_FALSE(IsRetryable(grpc::StatusCode::ABORTED));
+  // A deadlock or serialization failure in loketd's database: the same call again.
+  EXPECT_TRUE(IsRetryable(grpc::Status(grpc::StatusCode::ABORTED,
+                                       "concurrent update; retry: ERROR:  deadlock detected")));
+  EXPECT_FALSE(IsRetryable(grpc::Status(grpc::StatusCode::ABORTED, "case 1 has changed (etag 3)")));
 }
 
 }  // namespace
