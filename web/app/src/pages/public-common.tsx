@@ -5,7 +5,7 @@ import type { ComponentChildren } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { SlotAvailability, type PublicDay, type PublicSlot, type PublicVisit } from "@gen/loket/v1/public_pb.js";
 import { clients, retryAfterSeconds, errorText, fieldOf, codeOf, rawMessage, newRequestId, Code, ConnectError } from "../api";
-import { useT, getLang, type Catalog, type Lang } from "../i18n";
+import { useT, getLang, formatDateTime, type Catalog, type Lang } from "../i18n";
 import { Page } from "../layout";
 import { publicStrings } from "./public-common.i18n";
 import "./public-common.css";
@@ -73,12 +73,9 @@ export function visitTime(startsAt: string, endsAt: string, t: T, lang: Lang = g
   return t("pub.timeRange", { day, from: officeClock(startsAt), to: endsAt ? officeClock(endsAt) : "" });
 }
 
-/** A date and time in office time with the zone named: "1 Des 2026 20.15 WITA". */
+/** A date and time in office time with the zone named: "1 Des 2026 20:15 WITA" (i18n's formatDateTime). */
 export function officeDateTime(rfc3339: string, lang: Lang = getLang()): string {
-  const ms = Date.parse(rfc3339);
-  if (isNaN(ms)) return rfc3339;
-  const s = new Date(ms).toLocaleString(locale(lang), { timeZone: "Asia/Makassar", dateStyle: "medium", timeStyle: "short" });
-  return `${s} WITA`;
+  return formatDateTime(rfc3339, lang);
 }
 
 /** The page frame with the public links in its header. */
