@@ -13,6 +13,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "loket/v1/appointment.grpc.pb.h"
+#include "loket/v1/public.grpc.pb.h"
 #include "loket/v1/queue.grpc.pb.h"
 #include "server/domain/case.h"
 #include "server/domain/validation.h"
@@ -133,6 +134,12 @@ v1::SubmitApplicationRequest SitiApplication() {
 TEST_F(PrivacyTest, CasesShowTheApplicantToStaffAndTheSubmittingClinicOnly) {
   v1::Case c;
   ASSERT_TRUE(cases().SubmitApplication(Ctx(clinic_a_).get(), SitiApplication(), &c).ok());
+  const std::string kKtp = "%PDF-1.4 KTP Siti Rahmawati 6471065708900001";
+  v1::Case with_doc;
+  ASSERT_TRUE(
+      cases().AttachDocument(Ctx(clinic_a_).get(), Document(c.id(), "KTP", kKtp), &with_doc).ok());
+  ASSERT_EQ(with_doc.documents_size(), 1);
+  const int64_t document_id = with_doc.documents(0).id();
   const std::map<std::string, Applicant> want = {
       {"admin", kAll},
       {"officer", kAll},
@@ -161,6 +168,16 @@ TEST_F(PrivacyTest, CasesShowTheApplicantToStaffAndTheSubmittingClinicOnly) {
     }
     Expect("ListCases", role, want.at(role), listed);
 
+    // The documents' bytes (a scanned KTP shows everything) follow GetCase.
+    v1::GetDocumentRequest d;
+    d.set_case_id(c.id());
+    d.set_document_id(document_id);
+    v1::DocumentContent content;
+    s = cases().GetDocument(As(token).get(), d, &content);
+    const Seen bytes =
+        s.ok() ? (content.content() == kKtp ? Seen::kVisible : Seen::kAbsent) : Refusal(s);
+    EXPECT_EQ(Name(bytes), std::string(Name(want.at(role).nik))) << "GetDocument as " << role;
+
     // The history carries no personal field; who may read it follows GetCase.
     v1::GetCaseHistoryRequest h;
     h.set_case_id(c.id());
@@ -168,6 +185,26 @@ TEST_F(PrivacyTest, CasesShowTheApplicantToStaffAndTheSubmittingClinicOnly) {
     s = cases().GetCaseHistory(As(token).get(), h, &hist);
     const Seen history = s.ok() ? Seen::kVisible : Refusal(s);
     EXPECT_EQ(Name(history), std::string(Name(want.at(role).name))) << "GetCaseHistory as " << role;
+  }
+}
+
+// The public with a tracking code: the case and a masked name, never the NIK, phone or e-mail
+// (PublicCaseStatus has no field for them).
+TEST_F(PrivacyTest, ATrackingCodeShowsTheHolderMaskedAndNothingElse) {
+  v1::Case c;
+  ASSERT_TRUE(cases().SubmitApplication(Ctx(clinic_a_).get(), SitiApplication(), &c).ok());
+  ASSERT_FALSE(c.tracking_code().empty());
+  auto pub = v1::PublicService::NewStub(server_->channel());
+  v1::TrackCaseRequest t;
+  t.set_tracking_code(c.tracking_code());
+  v1::PublicCaseStatus st;
+  grpc::Status s = pub->TrackCase(As("").get(), t, &st);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(st.holder_name_masked(), domain::MaskName("Siti Rahmawati"));
+  const std::string all = st.SerializeAsString();
+  for (const std::string& secret :
+       {std::string(kNik), std::string(kPhone), std::string(kEmail), std::string("Rahmawati")}) {
+    EXPECT_EQ(all.find(secret), std::string::npos) << secret;
   }
 }
 
