@@ -92,6 +92,17 @@ echo "$nblocks sh blocks, $(wc -l <"$WORK/walkthrough.sh") lines"
 ((nblocks >= ${LOKET_MIN_BLOCKS:-15})) || fail "only $nblocks sh blocks between the walkthrough markers; the markers moved?"
 grep -q 'source var/demo.env' "$WORK/walkthrough.sh" || fail "the walkthrough does not start from var/demo.env"
 
+step "the port overrides the README names are the ones deploy/up.sh reads"
+# up.sh itself is not run here (it builds, and its demo uses ./var); its variables are checked.
+overrides=$(sed -n '/^When a port is taken, move it/,/needs none of them/p' "$README" |
+  grep -oE 'LOKET_[A-Z_]+=' | tr -d '=' | sort -u)
+[[ -n "$overrides" ]] || fail "README names no port overrides (the paragraph 'When a port is taken' moved?)"
+for v in $overrides; do
+  grep -q "\${$v:-" "$ROOT/deploy/up.sh" || fail "README names $v, which deploy/up.sh does not read"
+  echo "$v: read by deploy/up.sh"
+done
+grep -q 'var/run/\*.pid' "$ROOT/deploy/down.sh" || fail "down.sh no longer stops what var/run/*.pid names"
+
 # --- Set-up: as deploy/up.sh, on free ports in $DEMO -----------------------------------------------
 
 step "database $DBNAME: migrations and seed"
