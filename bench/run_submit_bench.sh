@@ -57,6 +57,66 @@ INSERT INTO idempotency (office_id, request_id, method, principal_id, response)
 COMMIT;
 SQL
 
+# A third baseline: the SQL of a clinic's submission today, SIBER on (the courier pickup and its
+# hand-in with their day in one statement, the day's ready route.plan task share-locked), as one
+# pgbench transaction. The plan task is made ready first, as it is between router runs.
+psql -X -q -d "$DB" <<'SQL'
+INSERT INTO siber_days (office_id, day) VALUES ('bpp', current_date) ON CONFLICT DO NOTHING;
+INSERT INTO tasks (office_id, queue, dedupe_key, payload)
+  VALUES ('bpp', 'route.plan', current_date::text, '') ON CONFLICT DO NOTHING;
+SQL
+cat >"$WORK/siber_submission.sql" <<'SQL'
+\set n random(1, 2000000000)
+BEGIN;
+SELECT pg_advisory_xact_lock(hashtextextended('bpp/' || md5(:n::text), 7406));
+SELECT method, response, principal_id FROM idempotency WHERE office_id = 'bpp' AND request_id = md5(:n::text)::uuid;
+WITH c AS (INSERT INTO cases (office_id, permit_type, channel, state, applicant_nik, applicant_name,
+  applicant_phone, applicant_email, priority_class, clinic_id, practice_place, str_number, sla_days,
+  sla_started_on, due_date, created_by, tracking_code) VALUES ('bpp', 'SIP_PERAWAT', 'CLINIC',
+  'SUBMITTED', '6471065708900001', 'Siti Rahmawati', '+62812' || :n, '', 'HEALTH_WORKER',
+  'pkm-klandasan-ilir', 'Puskesmas', 'STR-1', 5, current_date, current_date + 7, 1, md5(:n::text))
+  RETURNING id, version, created_at, updated_at),
+ e AS (INSERT INTO case_events (office_id, case_id, actor_id, actor_name, actor_role, terminal,
+  action, from_state, to_state, note) SELECT 'bpp', c.id, 1, 'bench', 'clinic', 'pgbench', 'Submit',
+  NULL, 'SUBMITTED', '' FROM c)
+SELECT id AS case_id FROM c \gset
+WITH d AS (INSERT INTO siber_days (office_id, day) VALUES ('bpp', current_date) ON CONFLICT DO NOTHING),
+ closed AS (SELECT 1 FROM siber_days WHERE office_id = 'bpp' AND day = current_date AND closed_reason IS NOT NULL),
+ live AS (SELECT id FROM stops WHERE case_id = :case_id AND kind = 'pickup' AND item = 'documents'
+  AND state IN ('pending', 'planned', 'arrived')),
+ ids AS MATERIALIZED (SELECT nextval(pg_get_serial_sequence('stops', 'id')) AS a,
+  nextval(pg_get_serial_sequence('stops', 'id')) AS b
+  WHERE NOT EXISTS (SELECT 1 FROM closed) AND NOT EXISTS (SELECT 1 FROM live)),
+ ins AS (INSERT INTO stops (id, partner_id, office_id, case_id, day, kind, item, clinic_id, place,
+  address, latitude, longitude, window_start, window_end, service_minutes, bundles)
+  SELECT a, b, 'bpp', :case_id, current_date, 'pickup', 'documents', 'pkm-klandasan-ilir',
+  'Puskesmas Klandasan Ilir', 'Jl. Jend. Sudirman', -1.27, 116.83, now() + interval '1 hour',
+  now() + interval '2 hours', 5, 1 FROM ids
+  UNION ALL SELECT b, a, 'bpp', :case_id, current_date, 'handin', 'documents', NULL, 'office',
+  'Jl. Jend. Sudirman No. 1', -1.26, 116.83, now() + interval '1 hour', now() + interval '9 hours',
+  5, 1 FROM ids RETURNING id)
+SELECT (SELECT a FROM ids WHERE EXISTS (SELECT 1 FROM ins)), (SELECT id FROM live LIMIT 1),
+  EXISTS (SELECT 1 FROM closed);
+SELECT id FROM tasks WHERE office_id = 'bpp' AND queue = 'route.plan' AND dedupe_key = current_date::text
+  AND state = 'ready' FOR SHARE;
+SELECT nextval(pg_get_serial_sequence('notifications', 'id')) AS nid,
+  coalesce((SELECT string_agg(scheduled_for::text, ';') FROM (SELECT scheduled_for FROM notifications
+  WHERE office_id = 'bpp' AND address = '+62812' || :n ORDER BY scheduled_for DESC LIMIT 5) r), ''),
+  coalesce((SELECT max(scheduled_for)::text FROM notifications WHERE office_id = 'bpp'
+  AND address = '+62812' || :n AND status = 'pending' AND event_at <= now()), '') \gset
+WITH t AS (INSERT INTO tasks (office_id, queue, dedupe_key, payload, run_after, max_attempts, order_key,
+  order_at) VALUES ('bpp', 'bench.notify', 'notification:' || :nid, '\x00', now(), 8, '+62812' || :n,
+  now()) RETURNING id)
+  INSERT INTO notifications (id, office_id, case_id, channel, address, template_id, language, urgent,
+  scheduled_for, task_id, event_at)
+  SELECT :nid, 'bpp', :case_id, 'webhook', '+62812' || :n, 'case.submitted', 'id', false, now(), t.id,
+  now() FROM t;
+SELECT pg_notify('loket_tasks', 'bench.notify');
+INSERT INTO idempotency (office_id, request_id, method, principal_id, response)
+  VALUES ('bpp', md5(:n::text)::uuid, 'bench', 1, '\x00') ON CONFLICT DO NOTHING;
+COMMIT;
+SQL
+
 API_PORT=$(pg_free_port)
 "$BIN/loketd" --listen="127.0.0.1:$API_PORT" --db="$DB" --pool_size=16 --log_requests=false \
   2>"$WORK/loketd.log" &
@@ -66,12 +126,15 @@ loket_wait_healthy "$BIN" "127.0.0.1:$API_PORT"
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo),"\
   "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'); PostgreSQL $(psql -X -At -d "$DB" -c 'SHOW server_version')," \
   "fsync $(psql -X -At -d "$DB" -c 'SHOW fsync'), synchronous_commit $(psql -X -At -d "$DB" -c 'SHOW synchronous_commit')"
-printf '%-12s %12s %12s %12s %8s %8s %8s %8s\n' concurrency insert_tps sqlsubmit_tps loket_per_s vs_ins vs_sql p50_ms p99_ms
+printf '%-12s %12s %12s %12s %12s %8s %8s %8s %8s %8s\n' concurrency insert_tps sqlsubmit_tps \
+  sqlsiber_tps loket_per_s vs_ins vs_sql vs_siber p50_ms p99_ms
 for c in "${CONCURRENCY[@]}"; do
   tps=$(pgbench -n -h 127.0.0.1 -p "$PG_PORT" -U postgres -c "$c" -j "$c" -T "$DURATION" \
     -f "$WORK/insert.sql" loket 2>/dev/null | awk '/^tps/ {print $3; exit}')
   sql_tps=$(pgbench -n -h 127.0.0.1 -p "$PG_PORT" -U postgres -c "$c" -j "$c" -T "$DURATION" \
     -f "$WORK/submission.sql" loket 2>/dev/null | awk '/^tps/ {print $3; exit}')
+  siber_tps=$(pgbench -n -h 127.0.0.1 -p "$PG_PORT" -U postgres -c "$c" -j "$c" -T "$DURATION" \
+    -f "$WORK/siber_submission.sql" loket 2>/dev/null | awk '/^tps/ {print $3; exit}')
   out=$("$BIN/submit_load" --addr="127.0.0.1:$API_PORT" --token="$TOKEN" --concurrency="$c" \
     --duration="$DURATION" --json | tail -n 1 || true)
   per_s=$(sed -E 's/.*"per_second": ([0-9.]+).*/\1/' <<<"$out")
@@ -79,7 +142,8 @@ for c in "${CONCURRENCY[@]}"; do
   p99=$(sed -E 's/.*"p99_ms": ([0-9.]+).*/\1/' <<<"$out")
   ratio=$(awk -v a="$per_s" -v b="$tps" 'BEGIN {printf "%.2f", a / b}')
   ratio_sql=$(awk -v a="$per_s" -v b="$sql_tps" 'BEGIN {printf "%.2f", a / b}')
-  printf '%-12s %12.1f %12.1f %12.1f %8s %8s %8.2f %8.2f\n' "$c" "$tps" "$sql_tps" "$per_s" "$ratio" \
-    "$ratio_sql" "$p50" "$p99"
+  ratio_siber=$(awk -v a="$per_s" -v b="$siber_tps" 'BEGIN {printf "%.2f", a / b}')
+  printf '%-12s %12.1f %12.1f %12.1f %12.1f %8s %8s %8s %8.2f %8.2f\n' "$c" "$tps" "$sql_tps" \
+    "$siber_tps" "$per_s" "$ratio" "$ratio_sql" "$ratio_siber" "$p50" "$p99"
   grep -q "\"failed\": 0" <<<"$out" || echo "  (failures: $out)"
 done

@@ -21,6 +21,17 @@ class SystemClock final : public Clock {
   static SystemClock* Get();
 };
 
+// The wall clock moved to start at a chosen instant (loketd --clock_start): system tests and demos
+// live a fixed office day, whatever the hour they run at, while time still passes.
+class ShiftedClock final : public Clock {
+ public:
+  explicit ShiftedClock(absl::Time start) : shift_(start - absl::Now()) {}
+  absl::Time Now() const override { return absl::Now() + shift_; }
+
+ private:
+  const absl::Duration shift_;
+};
+
 // A clock that moves only when told; thread-safe.
 class FakeClock final : public Clock {
  public:

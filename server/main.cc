@@ -2,6 +2,7 @@
 #include <csignal>
 #include <cstdio>
 #include <fstream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,9 @@ ABSL_FLAG(bool, walk_in_hours, true,
           "refuse walk-in tickets outside the office's opening hours (an admin may override); "
           "false: walk-ins at any hour (demo stacks, tests on the wall clock)");
 ABSL_FLAG(int, session_idle_minutes, 30, "a signed-in session ends after this long unused");
+ABSL_FLAG(std::string, clock_start, "",
+          "for tests and demos: office time starts at this RFC 3339 instant and runs on "
+          "(e.g. 2026-03-17T09:00:00+08:00); empty: the wall clock");
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("loketd: the Loket back-office gRPC server");
@@ -108,7 +112,18 @@ int main(int argc, char** argv) {
     }
     o.edge_key = key;
   }
-  auto server = loket::api::LoketServer::Start(o, *loket::SystemClock::Get());
+  std::unique_ptr<loket::Clock> shifted;
+  if (std::string start = absl::GetFlag(FLAGS_clock_start); !start.empty()) {
+    absl::Time t;
+    std::string err;
+    if (!absl::ParseTime(absl::RFC3339_full, start, &t, &err)) {
+      std::fprintf(stderr, "loketd: --clock_start: %s\n", err.c_str());
+      return 2;
+    }
+    shifted = std::make_unique<loket::ShiftedClock>(t);
+  }
+  auto server = loket::api::LoketServer::Start(
+      o, shifted ? *shifted : static_cast<const loket::Clock&>(*loket::SystemClock::Get()));
   if (!server.ok()) {
     std::fprintf(stderr, "loketd: %s\n", server.status().ToString().c_str());
     return 1;

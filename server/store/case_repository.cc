@@ -57,15 +57,20 @@ constexpr Statement kDocumentContent{
     "case_document_content",
     "SELECT id, code, file_name, media_type, size_bytes, encode(sha256, 'hex'), uploaded_at::text,"
     " content FROM documents WHERE case_id = $1 AND id = $2"};
-constexpr Statement kInsertCase{
-    "case_insert",
-    "INSERT INTO cases (office_id, permit_type, channel, state, applicant_nik, applicant_name,"
-    " applicant_phone, applicant_email, priority_class, accessibility_needs, clinic_id,"
-    " practice_place, str_number, sla_days, sla_started_on, due_date, created_by, "
-    "applicant_language, tracking_code)"
+// The case and its first event in one round trip (a submission's hot path).
+constexpr Statement kInsertCaseWithEvent{
+    "case_insert_with_event",
+    "WITH c AS (INSERT INTO cases (office_id, permit_type, channel, state, applicant_nik,"
+    " applicant_name, applicant_phone, applicant_email, priority_class, accessibility_needs,"
+    " clinic_id, practice_place, str_number, sla_days, sla_started_on, due_date, created_by,"
+    " applicant_language, tracking_code)"
     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, string_to_array($10, ',')::text[], $11, $12, $13,"
     " $14, $15::date, $16::date, $17, $18, $19)"
-    " RETURNING id, version, created_at::text, updated_at::text"};
+    " RETURNING id, version, created_at, updated_at),"
+    " e AS (INSERT INTO case_events (office_id, case_id, actor_id, actor_name, actor_role,"
+    " terminal, action, from_state, to_state, note)"
+    " SELECT $1, c.id, $17, $20, $21, $22, $23, NULL, $4, '' FROM c)"
+    " SELECT id, version, created_at::text, updated_at::text FROM c"};
 constexpr Statement kUpdateCase{
     "case_update",
     "UPDATE cases SET state = $3, version = version + 1, sla_started_on = $4::date,"
@@ -360,18 +365,18 @@ absl::StatusOr<std::string> CaseRepository::Submit(const Mutation& m, NewApplica
     // 10 characters of a 31-letter alphabet: 49 bits, and every guess is throttled per address.
     c.tracking_code = loket::NewReadableCode(10);
     pqxx::result r = tx.Exec(
-        kInsertCase, c.office_id, c.permit_type, std::string(domain::ChannelName(c.channel)),
-        std::string(domain::CaseStateName(c.state)), c.applicant.nik, c.applicant.name,
-        c.applicant.phone, c.applicant.email,
+        kInsertCaseWithEvent, c.office_id, c.permit_type,
+        std::string(domain::ChannelName(c.channel)), std::string(domain::CaseStateName(c.state)),
+        c.applicant.nik, c.applicant.name, c.applicant.phone, c.applicant.email,
         std::string(domain::PriorityClassName(c.applicant.priority)), NeedsCsv(c.applicant.needs),
         NullIfEmpty(c.clinic_id), c.practice_place, c.str_number, c.sla.service_level_days,
         DayOrNull(c.sla.started_on), DayOrNull(v.sla.due), m.actor.id, c.applicant.language,
-        c.tracking_code);
+        c.tracking_code, m.actor.name, std::string(domain::RoleName(m.actor.role)), m.terminal,
+        std::string(app.draft ? "CreateDraft" : "Submit"));
     c.id = r[0][0].as<int64_t>();
     c.version = r[0][1].as<int64_t>();
     v.created_at = ParseTimestamp(r[0][2].as<std::string>());
     v.updated_at = ParseTimestamp(r[0][3].as<std::string>());
-    AppendEvent(tx, m, c.id, app.draft ? "CreateDraft" : "Submit", std::nullopt, c.state, "");
     if (c.channel == domain::Channel::kClinic) {
       s = OnClinicCaseChange(tx, clock_.Now(), *office, c, CaseState::kDraft, app.pickup, false);
       if (!s.ok()) return s;

@@ -47,7 +47,10 @@ BUDI=$(psql -X -At -d "$DB" -c "SELECT id FROM principals WHERE name = 'sys-cour
 RINA=$(psql -X -At -d "$DB" -c "SELECT id FROM principals WHERE name = 'sys-courier-rina'")
 PORT=$(pg_free_port)
 export LOKET_ADDR="127.0.0.1:$PORT"
-"$BIN/loketd" --listen="$LOKET_ADDR" --db="$DB" --pool_size=4 >>"$WORK/loketd.log" 2>&1 </dev/null &
+# Office time is a fixed working morning (Tuesday 17 March 2026, 09:00 WITA), so the couriers'
+# stops fall on "today" whatever hour the test runs at: a courier reports only on a stop's day.
+"$BIN/loketd" --listen="$LOKET_ADDR" --db="$DB" --pool_size=4 \
+  --clock_start=2026-03-17T09:00:00+08:00 >>"$WORK/loketd.log" 2>&1 </dev/null &
 STACK_PIDS+=($!)
 loket_wait_healthy "$BIN" "$LOKET_ADDR" || fail "loketd is not SERVING"
 start_router() {

@@ -19,12 +19,14 @@ function recordPrint() {
   };
 }
 
-async function walkIn(page, { name, priority, temp = "36.6", caseId = "" }) {
+async function walkIn(page, { name, priority, temp = "36.6", caseId = "", nik = "" }) {
   await page.getByLabel(/Tanpa janji/).check();
   await page.fill('input[name="name"]', name);
   await page.selectOption('select[name="service"]', "SIP_PERAWAT");
   if (priority) await page.selectOption('select[name="priority"]', { label: priority });
   await page.fill('input[name="case_id"]', caseId);
+  // A visit is linked to a case only for its applicant: the clerk types the NIK from the KTP.
+  if (caseId) await page.fill('input[name="nik"]', nik);
   await page.fill('input[name="temperature"]', temp);
   await page.click('.counter-checkin button[type="submit"]');
 }
@@ -49,7 +51,7 @@ test("counter: walk-ins, a failed screening redirected online, call / skip / no-
       "--practice-place", "Puskesmas Klandasan Ilir", "--priority", "HEALTH_WORKER",
     ]));
     const caseId = String(sub.case?.id ?? sub.id);
-    await walkIn(page, { name: "Rudi Hartono", temp: "38.4", caseId });
+    await walkIn(page, { name: "Rudi Hartono", temp: "38.4", caseId, nik: "6471065708900002" });
     await page.locator(".counter-redirect").waitFor({ timeout: 10_000 });
     assert.match(await page.locator(".counter-checkin [role=status]").first().textContent(), /Skrining tidak lolos/);
     assert.deepEqual(await axeCheck(page), []);
@@ -65,7 +67,7 @@ test("counter: walk-ins, a failed screening redirected online, call / skip / no-
       "--practice-place", "Puskesmas Klandasan Ilir", "--priority", "HEALTH_WORKER",
     ]));
     const case2 = String(sub2.case?.id ?? sub2.id);
-    await walkIn(page, { name: "Nur Aini", temp: "38.9", caseId: case2 });
+    await walkIn(page, { name: "Nur Aini", temp: "38.9", caseId: case2, nik: "6471065708900004" });
     await page.getByRole("button", { name: "Jemput berkas (SIBER)" }).click();
     await page.getByLabel("Isi alamat dari klinik").selectOption({ label: "Puskesmas Klandasan Ilir" });
     assert.match(await page.getByLabel("Alamat penjemputan").inputValue(), /Klandasan Ilir/);

@@ -323,6 +323,7 @@ function CheckInPanel({ t, permitTypes, onIssued }: { t: T; permitTypes: PermitT
   const [service, setService] = useState("");
   const [priority, setPriority] = useState<PriorityClass>(PriorityClass.NONE);
   const [caseId, setCaseId] = useState("");
+  const [nik, setNik] = useState("");
   const [temp, setTemp] = useState("36.5");
   const [mask, setMask] = useState(true);
   const [seated, setSeated] = useState(false);
@@ -340,9 +341,9 @@ function CheckInPanel({ t, permitTypes, onIssued }: { t: T; permitTypes: PermitT
         ? { case: "appointmentCode" as const, value: code.trim() }
         : {
             case: "walkIn" as const,
-            value: { name: name.trim(), phone: phone.trim(), service, priorityClass: priority, caseId: caseId.trim() ? BigInt(caseId.trim()) : 0n, language: "id" },
+            value: { name: name.trim(), phone: phone.trim(), service, priorityClass: priority, caseId: caseId.trim() ? BigInt(caseId.trim()) : 0n, nik: caseId.trim() ? nik.trim() : "", language: "id" },
           };
-    const key = `checkin:${JSON.stringify({ mode, code, name, phone, service, priority, caseId, temp, mask, seated })}`;
+    const key = `checkin:${JSON.stringify({ mode, code, name, phone, service, priority, caseId, nik, temp, mask, seated })}`;
     const r = await act.run(key, (rid) => clients.queue.checkIn({ requestId: rid, who, screening, seated }), (r) =>
       r.ticket ? t("counter.ticketIssued", { label: r.ticket.label }) : t("counter.screenFailed", { note: r.visit?.screeningNote ?? "" }),
     );
@@ -417,6 +418,12 @@ function CheckInPanel({ t, permitTypes, onIssued }: { t: T; permitTypes: PermitT
               <span>{t("counter.caseId")}</span>
               <input type="text" name="case_id" inputMode="numeric" pattern="[0-9]*" autocomplete="off" aria-invalid={invalid("case_id")} value={caseId} onInput={(e) => setCaseId((e.target as HTMLInputElement).value)} />
             </label>
+            {caseId.trim() ? (
+              <label class="pb-field">
+                <span>{t("counter.nik")}</span>
+                <input type="text" name="nik" inputMode="numeric" pattern="[0-9]*" maxLength={16} autocomplete="off" required aria-invalid={invalid("walk_in.nik")} value={nik} onInput={(e) => setNik((e.target as HTMLInputElement).value)} />
+              </label>
+            ) : null}
           </>
         )}
         <fieldset class="pb-group">
