@@ -50,7 +50,7 @@ class Authorizer {
   // unknown or revoked token costs one of kBadTokenBurst tokens, refilled at kBadTokenPerMinute;
   // an address without any left gets RESOURCE_EXHAUSTED (with when to retry) before its token is
   // even looked up, so garbage cannot keep the database busy. Counted in /metrics.
-  static constexpr double kBadTokenBurst = 60, kBadTokenPerMinute = 60;
+  static constexpr double kBadTokenBurst = 120, kBadTokenPerMinute = 120;
   // A public call that runs expensive work (SessionService.SignIn: one Argon2id hash per call),
   // per client address: kSignInBurst at once (an office signs in behind one NAT address), then
   // kSignInPerMinute. OK or RESOURCE_EXHAUSTED with when to retry; refusals counted in /metrics.
