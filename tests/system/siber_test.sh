@@ -113,6 +113,9 @@ DAY=$(stop_field "$CASE" pickup day)
 COURIER=$(stop_field "$CASE" pickup courier_id)
 echo "pickup stop $PICKUP and hand-in $HANDIN on $DAY, courier $COURIER"
 as officer
+run loket office stops --case "$CASE"
+expect "Stops of case $CASE:"
+expect "$DAY "  # each stop of a case names its day
 run loket office stops --day "$DAY"
 expect "Puskesmas Klandasan Ilir"
 expect "Plan for $DAY: current"

@@ -169,6 +169,24 @@ describe("clinic portal", () => {
       await cp.waitForSelector(`[data-case-id="${caseId}"]`);
       await screenshot(cp, "clinic-list");
       assertNoAxe(await axeCheck(cp), "clinic list");
+
+      // 9. The health worker collects the permit at the counter: the officer records who took it
+      // and on which identity document; the page shows the number masked.
+      await hashGo(op, `#/desk/case/${caseId}`);
+      await waitState(op, "ISSUED");
+      await op.getByRole("button", { name: "Tandai sudah diambil" }).click();
+      await op.fill("#collector-name", "Ns. Herlina (TU RSUD)");
+      await op.selectOption("#collector-id-type", "KTP");
+      await op.fill("#collector-id-number", "12345");
+      await op.locator("[data-testid=collect] button[type=submit]").click();
+      await op.locator("[data-testid=action-status] .notice.bad").waitFor({ timeout: 10_000 });
+      assert.match(await op.locator("[data-testid=action-status]").textContent(), /collector\.id_document_number/);
+      await op.fill("#collector-id-number", "6471065708900003");
+      assertNoAxe(await axeCheck(op), "collect form");
+      await op.locator("[data-testid=collect] button[type=submit]").click();
+      await waitState(op, "COLLECTED");
+      assert.equal((await op.locator("[data-testid=collected-by]").textContent()).trim(), "Ns. Herlina (TU RSUD) · KTP \u2022\u2022\u2022\u20220003");
+      await screenshot(op, "desk-case-collected");
       assert.deepEqual(errors, []);
     } finally {
       await clinic.context.close();

@@ -63,6 +63,9 @@ export default function DeskCase({ params }: RouteProps) {
   const [note, setNote] = useState("");
   const [noteError, setNoteError] = useState("");
   const [newPaper, setNewPaper] = useState(false);
+  // Collection at the counter: who takes the permit, on which identity document.
+  const [collect, setCollect] = useState<{ etag: string } | null>(null);
+  const [collector, setCollector] = useState({ name: "", idDocumentType: "KTP", idDocumentNumber: "" });
 
   if (!idOk || live.notFound) {
     return <CaseNotFound t={t} nav={deskNav(t)} back="#/desk" backLabel={t("dcase.back")} />;
@@ -75,7 +78,14 @@ export default function DeskCase({ params }: RouteProps) {
   async function act(action: Action, etag: string, withNote: string) {
     setBusy(true);
     setMsg(null);
-    const req = { requestId: newRequestId(), caseId, etag, note: withNote, newPaper: action === "RequestRevision" ? newPaper : false };
+    const req = {
+      requestId: newRequestId(),
+      caseId,
+      etag,
+      note: withNote,
+      newPaper: action === "RequestRevision" ? newPaper : false,
+      collector: action === "MarkCollected" ? { name: collector.name.trim(), idDocumentType: collector.idDocumentType, idDocumentNumber: collector.idDocumentNumber.trim() } : undefined,
+    };
     try {
       let next: Case;
       switch (action) {
@@ -103,6 +113,7 @@ export default function DeskCase({ params }: RouteProps) {
       }
       live.setCase(next);
       setDecision(null);
+      setCollect(null);
       setNote("");
       setNewPaper(false);
       setMsg({
@@ -202,6 +213,14 @@ export default function DeskCase({ params }: RouteProps) {
             <dd>{formatDateTime(c.updatedAt)}</dd>
             <OptionalFact term={t("case.revisionReason")} value={c.revisionReason} />
             <OptionalFact term={t("case.decisionNote")} value={c.decisionNote} />
+            {c.collectedBy && (
+              <>
+                <dt>{t("dcase.collectedBy")}</dt>
+                <dd data-testid="collected-by">
+                  {c.collectedBy.name} · {c.collectedBy.idDocumentType} {c.collectedBy.idDocumentNumber}
+                </dd>
+              </>
+            )}
             {c.permitNumber && (
               <>
                 <dt>{t("case.permitNumber")}</dt>
@@ -238,6 +257,9 @@ export default function DeskCase({ params }: RouteProps) {
                       setDecision({ kind: a as Decision, etag: c.etag, openedAt: new Date().toISOString() });
                       setNoteError("");
                       setTimeout(() => document.getElementById("decision-note")?.focus(), 0);
+                    } else if (a === "MarkCollected") {
+                      setCollect({ etag: c.etag });
+                      setTimeout(() => document.getElementById("collector-name")?.focus(), 0);
                     } else {
                       void act(a, c.etag, "");
                     }
@@ -248,6 +270,38 @@ export default function DeskCase({ params }: RouteProps) {
               );
             })}
           </div>
+          {collect && (
+            <form
+              class="decision"
+              data-testid="collect"
+              onSubmit={(e) => {
+                e.preventDefault();
+                void act("MarkCollected", collect.etag, "");
+              }}
+            >
+              <p class="muted">{t("dcase.collectWho")}</p>
+              <label for="collector-name">{t("dcase.collectorName")}</label>
+              <input id="collector-name" type="text" required maxLength={100} autocomplete="off" value={collector.name} onInput={(e) => setCollector({ ...collector, name: e.currentTarget.value })} />
+              <label for="collector-id-type">{t("dcase.collectorIdType")}</label>
+              <select id="collector-id-type" value={collector.idDocumentType} onChange={(e) => setCollector({ ...collector, idDocumentType: e.currentTarget.value })}>
+                {["KTP", "SIM", "PASPOR", "KITAS"].map((k) => (
+                  <option key={k} value={k}>
+                    {k}
+                  </option>
+                ))}
+              </select>
+              <label for="collector-id-number">{t("dcase.collectorIdNumber")}</label>
+              <input id="collector-id-number" type="text" required maxLength={24} autocomplete="off" value={collector.idDocumentNumber} onInput={(e) => setCollector({ ...collector, idDocumentNumber: e.currentTarget.value })} />
+              <div class="form-actions">
+                <button type="submit" disabled={busy}>
+                  {t("dcase.collected")}
+                </button>
+                <button type="button" class="secondary" onClick={() => setCollect(null)}>
+                  {t("common.cancel")}
+                </button>
+              </div>
+            </form>
+          )}
           {decision && (
             <form class="decision" onSubmit={confirmDecision} noValidate data-testid="decision">
               <p class="muted">{t("dcase.reviewing", { time: formatDateTime(decision.openedAt) })}</p>
