@@ -268,8 +268,8 @@ int Custody(const Invocation& in) {
     absl::StrAppend(
         &out, absl::StrFormat(
                   "  %-9s %-26s %-24s -> %-24s%s\n", p.item(), p.holder(),
-                  p.from().empty() ? "(before)" : p.from(),
-                  p.until().empty() ? "(holds it now)" : p.until(),
+                  p.from().empty() ? "(before)" : OfficeTime(p.from()),
+                  p.until().empty() ? "(holds it now)" : OfficeTime(p.until()),
                   p.received_by().empty() ? "" : absl::StrCat("  signed: ", p.received_by())));
   }
   return in.Reply(reply, out);

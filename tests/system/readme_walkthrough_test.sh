@@ -136,8 +136,21 @@ WORKER_TOKEN=$(sed -n 's/^export LOKET_TOKEN_WORKER=//p' "$DEMO/var/demo.env")
 [[ -n "$WORKER_TOKEN" ]] || fail "demo.env has no worker token"
 
 step "loketd on $LISTEN, the notifier, the scheduler and the router"
+# On the wall clock, as up.sh: the README copes with any hour, but at night its courier reports and
+# counter walk-ins are refused (and it says so). LOKET_WALK_CLOCK_START runs loketd at another office
+# time (loketd --clock_start, time still runs): an RFC 3339 instant, or "morning" for last Tuesday
+# 09:00 WITA (a working morning at most a week back, within the seeded slots), so that ctest's
+# readme_walkthrough_morning walks the daytime side: the courier's pickup and hand-in with proof,
+# the counter's own walk-ins.
+CLOCK=()
+case "${LOKET_WALK_CLOCK_START:-}" in
+  "") ;;
+  morning) CLOCK=(--clock_start="$(TZ=Asia/Makassar date -d 'last tuesday' +%F)T09:00:00+08:00") ;;
+  *) CLOCK=(--clock_start="$LOKET_WALK_CLOCK_START") ;;
+esac
+((${#CLOCK[@]} == 0)) || echo "loketd ${CLOCK[*]}"
 "$LOKET_BIN_DIR/loketd" --listen="$LISTEN" --db="$DB" --pool_size=8 \
-  --admin_listen="127.0.0.1:$ADMIN_PORT" --walk_in_hours=false >>"$DEMO/var/log/loketd.log" 2>&1 </dev/null &
+  --admin_listen="127.0.0.1:$ADMIN_PORT" "${CLOCK[@]}" >>"$DEMO/var/log/loketd.log" 2>&1 </dev/null &
 PIDS+=($!)
 for ((i = 0; ; i++)); do
   loket_pid_alive "${PIDS[0]}" || fail "loketd exited during start-up"
@@ -176,6 +189,11 @@ expect '^NOT VALID' "verify-permit with a wrong code"
 step "times for people are office time (WITA), not UTC"
 expect '[0-9]{1,2} [A-Z][a-z]{2} 20[0-9]{2} [0-9]{2}:[0-9]{2} WITA' "the history's times"
 expect_not '#[0-9]+  20[0-9]{2}-[0-9]{2}-[0-9]{2}T' "a history line with a UTC timestamp"
+# No command of the walkthrough shows a raw RFC 3339 instant (UTC) to people; comment lines (the
+# README's own, and var/demo.env's as bash -v echoes them) do not count.
+if grep -v '^ *#' "$WORK/transcript" | grep -E '[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}'; then
+  fail "the lines above show a raw timestamp instead of office time"
+fi
 
 step "the first case was collected; its courier trips were cancelled"
 state=$(sql "SELECT state FROM cases WHERE applicant_name = 'Siti Rahmawati' ORDER BY id LIMIT 1")
@@ -187,7 +205,12 @@ DAY=$(sql "SELECT s.day FROM stops s JOIN cases c ON c.id = s.case_id
 [[ -n "$DAY" ]] || fail "Dewi Kartika's case has no pickup stop"
 n=$(sql "SELECT count(*) FROM stops s JOIN cases c ON c.id = s.case_id
           WHERE c.applicant_name = 'Dewi Kartika' AND s.kind IN ('pickup', 'handin') AND s.state = 'done'")
-if [[ "$DAY" == "$(TZ=Asia/Makassar date +%F)" ]]; then
+TODAY=$(LOKET_ADDR=$LISTEN LOKET_TOKEN=$(sed -n 's/^export LOKET_TOKEN_COURIER=//p' "$DEMO/var/demo.env") \
+  "$LOKET_BIN_DIR/loket" --get plan.day courier route) || fail "courier route: no plan day"
+if [[ "${LOKET_WALK_CLOCK_START:-}" == morning && "$DAY" != "$TODAY" ]]; then
+  fail "on a working morning ($TODAY) the pickup is on $DAY; want the same day"
+fi
+if [[ "$DAY" == "$TODAY" ]]; then
   [[ "$n" == 2 ]] || fail "$n of Dewi Kartika's pickup and hand-in are done; want 2"
   expect 'Ns. Herlina \(TU Puskesmas\)' "the receiver's name in the custody"
 else
