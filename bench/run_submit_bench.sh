@@ -57,9 +57,10 @@ INSERT INTO idempotency (office_id, request_id, method, principal_id, response)
 COMMIT;
 SQL
 
-# A third baseline: the SQL of a clinic's submission today, SIBER on (the courier pickup and its
-# hand-in with their day in one statement, the day's ready route.plan task share-locked), as one
-# pgbench transaction. The plan task is made ready first, as it is between router runs.
+# A third baseline: the SQL of a clinic's submission today, SIBER on, statement for statement as
+# loketd sends it (the case with its event; the courier pickup and hand-in with their day and the
+# share lock on the day's ready route.plan task; the outbox rows with their NOTIFY), as one pgbench
+# transaction. The plan task is made ready first, as it is between router runs.
 psql -X -q -d "$DB" <<'SQL'
 INSERT INTO siber_days (office_id, day) VALUES ('bpp', current_date) ON CONFLICT DO NOTHING;
 INSERT INTO tasks (office_id, queue, dedupe_key, payload)
@@ -94,11 +95,11 @@ WITH d AS (INSERT INTO siber_days (office_id, day) VALUES ('bpp', current_date) 
   now() + interval '2 hours', 5, 1 FROM ids
   UNION ALL SELECT b, a, 'bpp', :case_id, current_date, 'handin', 'documents', NULL, 'office',
   'Jl. Jend. Sudirman No. 1', -1.26, 116.83, now() + interval '1 hour', now() + interval '9 hours',
-  5, 1 FROM ids RETURNING id)
+  5, 1 FROM ids RETURNING id),
+ plan AS (SELECT id FROM tasks WHERE office_id = 'bpp' AND queue = 'route.plan'
+  AND dedupe_key = current_date::text AND state = 'ready' FOR SHARE)
 SELECT (SELECT a FROM ids WHERE EXISTS (SELECT 1 FROM ins)), (SELECT id FROM live LIMIT 1),
-  EXISTS (SELECT 1 FROM closed);
-SELECT id FROM tasks WHERE office_id = 'bpp' AND queue = 'route.plan' AND dedupe_key = current_date::text
-  AND state = 'ready' FOR SHARE;
+  EXISTS (SELECT 1 FROM closed), EXISTS (SELECT 1 FROM plan);
 SELECT nextval(pg_get_serial_sequence('notifications', 'id')) AS nid,
   coalesce((SELECT string_agg(scheduled_for::text, ';') FROM (SELECT scheduled_for FROM notifications
   WHERE office_id = 'bpp' AND address = '+62812' || :n ORDER BY scheduled_for DESC LIMIT 5) r), ''),
@@ -107,11 +108,11 @@ SELECT nextval(pg_get_serial_sequence('notifications', 'id')) AS nid,
 WITH t AS (INSERT INTO tasks (office_id, queue, dedupe_key, payload, run_after, max_attempts, order_key,
   order_at) VALUES ('bpp', 'bench.notify', 'notification:' || :nid, '\x00', now(), 8, '+62812' || :n,
   now()) RETURNING id)
-  INSERT INTO notifications (id, office_id, case_id, channel, address, template_id, language, urgent,
-  scheduled_for, task_id, event_at)
+  , n AS (INSERT INTO notifications (id, office_id, case_id, channel, address, template_id, language,
+  urgent, scheduled_for, task_id, event_at)
   SELECT :nid, 'bpp', :case_id, 'webhook', '+62812' || :n, 'case.submitted', 'id', false, now(), t.id,
-  now() FROM t;
-SELECT pg_notify('loket_tasks', 'bench.notify');
+  now() FROM t RETURNING 1)
+  SELECT pg_notify('loket_tasks', 'bench.notify') FROM n;
 INSERT INTO idempotency (office_id, request_id, method, principal_id, response)
   VALUES ('bpp', md5(:n::text)::uuid, 'bench', 1, '\x00') ON CONFLICT DO NOTHING;
 COMMIT;

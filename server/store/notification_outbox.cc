@@ -20,18 +20,20 @@ constexpr Statement kReserveNotification{
     " ORDER BY scheduled_for DESC LIMIT $3) r), ''),"
     " coalesce((SELECT max(scheduled_for)::text FROM notifications WHERE office_id = $1"
     " AND address = $2 AND status = 'pending' AND event_at <= $4::timestamptz), '')"};
-// One round trip: the notify.send task and the notification row that points at it. The task runs
-// in its address's order (tasks.order_key, order_at: task_queue.cc leases the first only).
+// One round trip: the notify.send task, the notification row that points at it, and the NOTIFY
+// that wakes the notifiers at commit. The task runs in its address's order (tasks.order_key,
+// order_at: task_queue.cc leases the first only).
 constexpr Statement kInsertNotificationWithTask{
     "outbox_insert_notification_with_task",
     "WITH t AS (INSERT INTO tasks (office_id, queue, dedupe_key, payload, run_after, max_attempts,"
     " order_key, order_at)"
     " VALUES ($1, 'notify.send', 'notification:' || $9::text, $10, $8::timestamptz, 8, $4,"
     " $8::timestamptz) RETURNING id)"
-    " INSERT INTO notifications (id, office_id, case_id, channel, address, template_id, language,"
-    " urgent, scheduled_for, task_id, event_at)"
+    ", n AS (INSERT INTO notifications (id, office_id, case_id, channel, address, template_id,"
+    " language, urgent, scheduled_for, task_id, event_at)"
     " SELECT $9::bigint, $1, NULLIF($2::bigint, 0), $3, $4, $5, $6, $7, $8::timestamptz, t.id,"
-    " $11::timestamptz FROM t"};
+    " $11::timestamptz FROM t RETURNING 1)"
+    " SELECT pg_notify('loket_tasks', 'notify.send') FROM n"};
 // An important message goes at its own time; the address's earlier messages held past it come
 // forward to the same time and go just before it (domain::PlanDelivery).
 constexpr Statement kPullEarlierForward{
@@ -79,7 +81,7 @@ int64_t EnqueueNotificationInTx(Tx& tx, const NotificationEncoder& encode,
           std::string(domain::NotificationChannelName(n.channel)), n.address, n.template_id,
           n.language, n.urgent, TimestampParam(when), n.id, pqxx::binarystring(encode(n)),
           TimestampParam(event));
-  tx.NotifyOnce("notify.send");
+  tx.MarkNotified("notify.send");  // the statement above sent it
   return n.id;
 }
 

@@ -47,8 +47,11 @@ constexpr Statement kInsertPair{
     "   UNION ALL SELECT b, a, $1::text, $2::bigint, $3::date, $13::text, $5::text, $14::text,"
     " $15::text, $16::text, $17::float8, $18::float8,"
     "   $19::timestamptz, $20::timestamptz, 5, 1 FROM ids RETURNING id)"
+    // The day's plan task when ready, share-locked to commit (EnqueuePlanInTx says why).
+    " , plan AS (SELECT id FROM tasks WHERE office_id = $1 AND queue = 'route.plan'"
+    "   AND dedupe_key = $3::text AND state = 'ready' FOR SHARE)"
     " SELECT (SELECT a FROM ids WHERE EXISTS (SELECT 1 FROM ins)), (SELECT id FROM live LIMIT 1),"
-    " EXISTS (SELECT 1 FROM closed)"};
+    " EXISTS (SELECT 1 FROM closed), EXISTS (SELECT 1 FROM plan)"};
 // The day's plan task, when it is ready (not leased), share-locked until commit.
 constexpr Statement kReadyPlan{
     "siber_ready_plan",
@@ -159,7 +162,11 @@ PairOutcome InsertPair(Tx& tx, const std::string& office_id, int64_t case_id,
   PairOutcome out;
   if (!r[0][0].is_null()) {
     out.taking_id = r[0][0].as<int64_t>();
-    EnqueuePlanInTx(tx, office_id, take_window.day);
+    // A ready plan task, share-locked by the statement, will see the new stops; else enqueue.
+    if (!r[0][3].as<bool>()) {
+      EnqueueInTx(tx, NewTask{office_id, "route.plan", absl::FormatCivilTime(take_window.day), "",
+                              absl::InfinitePast(), 8});
+    }
   } else if (!r[0][1].is_null()) {
     out.taking_id = r[0][1].as<int64_t>();
   }
