@@ -138,14 +138,21 @@ WORKER_TOKEN=$(sed -n 's/^export LOKET_TOKEN_WORKER=//p' "$DEMO/var/demo.env")
 step "loketd on $LISTEN, the notifier, the scheduler and the router"
 # On the wall clock, as up.sh: the README copes with any hour, but at night its courier reports and
 # counter walk-ins are refused (and it says so). LOKET_WALK_CLOCK_START runs loketd at another office
-# time (loketd --clock_start, time still runs): an RFC 3339 instant, or "morning" for last Tuesday
-# 09:00 WITA (a working morning at most a week back, within the seeded slots), so that ctest's
+# time (loketd --clock_start, time still runs): an RFC 3339 instant, or "morning" for 09:00 WITA of
+# the latest working day (Mon-Thu, no holiday) of the past two weeks, so that ctest's
 # readme_walkthrough_morning walks the daytime side: the courier's pickup and hand-in with proof,
 # the counter's own walk-ins.
 CLOCK=()
 case "${LOKET_WALK_CLOCK_START:-}" in
   "") ;;
-  morning) CLOCK=(--clock_start="$(TZ=Asia/Makassar date -d 'last tuesday' +%F)T09:00:00+08:00") ;;
+  morning) # The latest Monday-Thursday of the past two weeks that is no holiday.
+    morning=$(sql "SELECT d::date FROM generate_series((now() AT TIME ZONE 'Asia/Makassar')::date - 14,
+                     (now() AT TIME ZONE 'Asia/Makassar')::date - 1, interval '1 day') d
+                    WHERE extract(isodow FROM d) BETWEEN 1 AND 4
+                      AND d::date NOT IN (SELECT day FROM holidays WHERE office_id = 'bpp')
+                    ORDER BY d DESC LIMIT 1")
+    [[ -n "$morning" ]] || fail "no working day in the past two weeks for the morning run"
+    CLOCK=(--clock_start="${morning}T09:00:00+08:00") ;;
   *) CLOCK=(--clock_start="$LOKET_WALK_CLOCK_START") ;;
 esac
 ((${#CLOCK[@]} == 0)) || echo "loketd ${CLOCK[*]}"
