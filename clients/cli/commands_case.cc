@@ -310,6 +310,12 @@ int Transition(const Invocation& in, TransitionRpc rpc) {
   req.set_etag(in.args().Get("etag"));
   req.set_note(in.args().Get("note"));
   req.set_new_paper(in.args().Has("new-paper"));
+  if (rpc == &CaseStub::MarkCollected) {
+    v1::Collector* who = req.mutable_collector();
+    who->set_name(in.args().Get("by"));
+    who->set_id_document_type(in.args().Get("id-type"));
+    who->set_id_document_number(in.args().Get("id-number"));
+  }
   auto stub = Stub(in);
   v1::Case reply;
   grpc::Status status = in.session().Call(
@@ -379,7 +385,10 @@ std::vector<Command> CaseCommands() {
       TransitionCommand("office reject", kNote, "reject (approver)", &CaseStub::Reject),
       TransitionCommand("office issue", "", "issue the permit (APPROVED -> ISSUED)",
                         &CaseStub::Issue),
-      TransitionCommand("office collected", "", "the applicant collected the permit",
+      TransitionCommand("office collected",
+                        "--by NAME --id-type KTP|SIM|PASPOR|KITAS --id-number N",
+                        "the permit was collected at the counter, by whom, on which identity "
+                        "document",
                         &CaseStub::MarkCollected),
       TransitionCommand("office delivered", "", "the courier delivered the permit",
                         &CaseStub::MarkDelivered),

@@ -188,6 +188,7 @@ int WalkIn(const Invocation& in) {
     absl::StatusOr<int64_t> id = ParsePositive("--case", in.args().Get("case"));
     if (!id.ok()) return in.UsageError(id.status().message());
     w->set_case_id(*id);
+    w->set_nik(in.args().Get("nik"));
   }
   return CheckIn(in, std::move(req));
 }
@@ -394,7 +395,7 @@ std::vector<Command> QueueCommands() {
        "check an appointment in at the door with its screening; issues a ticket", CheckInByCode},
       {"office walk-in",
        "--name NAME --service CODE --temp C --mask yes|no [--priority P] [--phone P] "
-       "[--language L] [--case ID] [--seated] [--outside-hours] [--request-id UUID]",
+       "[--language L] [--case ID --nik NIK] [--seated] [--outside-hours] [--request-id UUID]",
        "check a walk-in in with the screening; issues a ticket during opening hours "
        "(--outside-hours: an admin's override, recorded on the visit)",
        WalkIn},

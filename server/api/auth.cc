@@ -63,6 +63,7 @@ const std::map<std::string_view, std::set<Role>>& Policy() {
       {"CourierService.ArriveAtStop", {kCourier}},
       {"CourierService.ConfirmStop", {kCourier}},
       {"CourierService.FailStop", {kCourier}},
+      {"CourierService.CancelStop", {kAdmin, kOfficer}},
       // A clinic lists only the stops at its own door (row scope in the store).
       {"CourierService.ListStops", {kAdmin, kOfficer, kCounter, kClinic}},
       {"CourierService.PlanDay", {kAdmin, kOfficer}},
@@ -130,8 +131,7 @@ absl::StatusOr<domain::Principal> Authorizer::Authorize(const grpc::ServerContex
   absl::string_view value(it->second.data(), it->second.size());
   constexpr absl::string_view kBearer = "Bearer ";
   if (!absl::StartsWithIgnoreCase(value, kBearer)) {
-    return BadToken(ctx,
-                    absl::UnauthenticatedError("authorization must be \"Bearer <token>\""));
+    return BadToken(ctx, absl::UnauthenticatedError("authorization must be \"Bearer <token>\""));
   }
   std::string token(absl::StripAsciiWhitespace(value.substr(kBearer.size())));
   if (token.size() != 64) {
@@ -159,8 +159,7 @@ absl::StatusOr<domain::Principal> Authorizer::Authorize(const grpc::ServerContex
   return p;
 }
 
-Authorizer::AddressBuckets::Bucket& Authorizer::AddressBuckets::Refill(
-    const std::string& address) {
+Authorizer::AddressBuckets::Bucket& Authorizer::AddressBuckets::Refill(const std::string& address) {
   const absl::Time now = absl::Now();
   if (buckets_.size() > 100000) buckets_.clear();  // bounded memory; a flood only resets limits
   auto [it, fresh] = buckets_.try_emplace(address, Bucket{burst_, now});
@@ -197,9 +196,8 @@ absl::Status Authorizer::BadToken(const grpc::ServerContext& ctx, absl::Status s
   double retry = 0;
   if (bad_tokens_.Take(ClientAddress(ctx), &retry)) return s;
   if (metrics_ != nullptr) metrics_->RecordPublicRefusal("unauthenticated");
-  return absl::ResourceExhaustedError(
-      absl::StrCat("too many calls without a valid token from your address; try again in ",
-                   retry, " s"));
+  return absl::ResourceExhaustedError(absl::StrCat(
+      "too many calls without a valid token from your address; try again in ", retry, " s"));
 }
 
 absl::Status Authorizer::AdmitSignIn(const grpc::ServerContext& ctx) const {

@@ -42,6 +42,15 @@ v1::Case ToProto(const store::CaseView& v) {
   out.set_permit_number(c.permit_number);
   out.set_verification_code(c.verification_code);
   out.set_tracking_code(c.tracking_code);
+  if (!c.collected_by.name.empty()) {
+    // The identity number is kept whole in the database for a dispute; readers see its tail.
+    v1::Collector* who = out.mutable_collected_by();
+    who->set_name(c.collected_by.name);
+    who->set_id_document_type(c.collected_by.id_document_type);
+    const std::string& n = c.collected_by.id_document_number;
+    who->set_id_document_number("\u2022\u2022\u2022\u2022" +
+                                (n.size() > 4 ? n.substr(n.size() - 4) : n));
+  }
   out.set_created_at(FormatUtc(v.created_at));
   out.set_updated_at(FormatUtc(v.updated_at));
   out.set_revision_reason(c.revision_reason);

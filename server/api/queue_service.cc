@@ -165,6 +165,7 @@ grpc::Status QueueServiceImpl::CheckIn(grpc::ServerContext* ctx, const v1::Check
     if (!priority.ok()) return ToGrpcStatus(priority.status());
     d.priority = *priority;
     d.case_id = w.case_id();
+    d.nik = w.nik();
     in.walk_in = std::move(d);
   } else {
     return grpc::Status(grpc::INVALID_ARGUMENT,

@@ -75,8 +75,9 @@ constexpr Statement kQueuedVisitOf{
     "SELECT 1 FROM visits WHERE appointment_id = $1 AND outcome = 'queued'"};
 constexpr Statement kPermitType{"queue_permit_type",
                                 "SELECT 1 FROM permit_types WHERE office_id = $1 AND code = $2"};
-constexpr Statement kCaseOfOffice{"queue_case_of_office",
-                                  "SELECT 1 FROM cases WHERE id = $1 AND office_id = $2"};
+constexpr Statement kCaseOfOffice{
+    "queue_case_of_office",
+    "SELECT state, applicant_nik FROM cases WHERE id = $1 AND office_id = $2"};
 
 constexpr Statement kInsertVisit{
     "queue_insert_visit",
@@ -567,12 +568,24 @@ absl::StatusOr<std::string> QueueRepository::CheckIn(const Mutation& m, const Ch
         }
       }
       if (tx.Exec(kPermitType, office_id, walk.service).empty()) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("walk_in.service: unknown permit type ",
-                         domain::QuoteValue(walk.service)));
+        return absl::InvalidArgumentError(absl::StrCat("walk_in.service: unknown permit type ",
+                                                       domain::QuoteValue(walk.service)));
       }
-      if (walk.case_id > 0 && tx.Exec(kCaseOfOffice, walk.case_id, office_id).empty()) {
-        return absl::NotFoundError(absl::StrCat("case ", walk.case_id, " not found"));
+      if (walk.case_id > 0) {
+        // A case is linked (and can be redirected to SIBER) only for its own applicant.
+        pqxx::result k = tx.Exec(kCaseOfOffice, walk.case_id, office_id);
+        if (k.empty())
+          return absl::NotFoundError(absl::StrCat("case ", walk.case_id, " not found"));
+        std::string nik(absl::StripAsciiWhitespace(walk.nik));
+        if (nik.empty()) {
+          return absl::InvalidArgumentError(
+              "walk_in.nik: required with walk_in.case_id (the applicant's NIK, from their KTP)");
+        }
+        if (nik != k[0][1].as<std::string>()) {
+          return absl::FailedPreconditionError(absl::StrCat(
+              "walk_in.nik: not the NIK of case ", walk.case_id,
+              "'s applicant; check the KTP, or check the visitor in without the case"));
+        }
       }
       name = walk.name;
       phone = walk.phone;
@@ -611,7 +624,12 @@ absl::StatusOr<std::string> QueueRepository::CheckIn(const Mutation& m, const Ch
       out.ticket = std::move(t);
     } else {
       out.alternatives.push_back(Redirect::kOnline);
-      if (case_id != 0) out.alternatives.push_back(Redirect::kSiberPickup);
+      if (case_id != 0) {
+        pqxx::result k = tx.Exec(kCaseOfOffice, case_id, office_id);
+        if (!k.empty() && domain::CheckPaperPickup(case_id, k[0][0].as<std::string>()).ok()) {
+          out.alternatives.push_back(Redirect::kSiberPickup);
+        }
+      }
     }
     out.visit = VisitFromRow(tx.Exec(kVisit, visit_id, office_id)[0]).v;
     return encode(out);
@@ -651,6 +669,10 @@ absl::StatusOr<std::string> QueueRepository::RedirectVisit(const Mutation& m,
             absl::StrCat("visit ", in.visit_id,
                          " has no case: a SIBER pickup carries a case's documents; use ONLINE"));
       }
+      pqxx::result k = tx.Exec(kCaseOfOffice, visit.v.case_id, office_id);
+      if (k.empty())
+        return absl::NotFoundError(absl::StrCat("case ", visit.v.case_id, " not found"));
+      LOKET_RETURN_IF_ERROR(domain::CheckPaperPickup(visit.v.case_id, k[0][0].as<std::string>()));
       PickupRequest p;
       p.office_id = office_id;
       p.case_id = visit.v.case_id;

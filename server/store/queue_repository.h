@@ -88,6 +88,7 @@ struct WalkInDetails {
   std::string service;  // permit type code
   domain::PriorityClass priority = domain::PriorityClass::kNone;
   int64_t case_id = 0;  // optional: an existing case the visit is about
+  std::string nik;      // with case_id: must be that case's applicant's
 };
 
 struct CheckInInput {
