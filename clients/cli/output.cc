@@ -9,6 +9,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "clients/cli/enum_names.h"
+#include "common/office_zone.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/util/json_util.h"
 
@@ -157,21 +158,6 @@ absl::StatusOr<std::string> FieldValue(const Message& m, absl::string_view path)
   return ToJson(*cur);
 }
 
-std::string ZoneName(int utc_offset_minutes) {
-  switch (utc_offset_minutes) {
-    case 420:
-      return "WIB";
-    case 480:
-      return "WITA";
-    case 540:
-      return "WIT";
-  }
-  const int a = utc_offset_minutes < 0 ? -utc_offset_minutes : utc_offset_minutes;
-  std::string out = absl::StrCat("UTC", utc_offset_minutes < 0 ? "-" : "+", a / 60);
-  if (a % 60 != 0) absl::StrAppend(&out, absl::StrFormat(":%02d", a % 60));
-  return out;
-}
-
 std::string OfficeTime(absl::string_view rfc3339, int utc_offset_minutes) {
   if (rfc3339.empty()) return "";
   absl::Time t;
@@ -180,7 +166,7 @@ std::string OfficeTime(absl::string_view rfc3339, int utc_offset_minutes) {
   std::string out =
       absl::FormatTime("%d %b %Y %H:%M", t, absl::FixedTimeZone(utc_offset_minutes * 60));
   if (out.starts_with('0')) out.erase(0, 1);  // "1 Dec 2026", as people write it
-  return absl::StrCat(out, " ", ZoneName(utc_offset_minutes));
+  return absl::StrCat(out, " ", OfficeZoneName(utc_offset_minutes));
 }
 
 std::string ToJson(const google::protobuf::Message& m) {

@@ -42,11 +42,9 @@ absl::StatusOr<std::string> FieldValue(const google::protobuf::Message& m, absl:
 inline constexpr int kOfficeUtcOffsetMinutes = 480;
 
 // An RFC 3339 instant in office time for people: "30 Nov 2026 14:05 WITA" (WIB, WITA and WIT by
-// their names, other offsets as "UTC+5:30"). "" stays ""; text that is not RFC 3339 is returned as
+// their names, other offsets as "UTC+05:30"). "" stays ""; text that is not RFC 3339 is returned as
 // it came.
 std::string OfficeTime(absl::string_view rfc3339, int utc_offset_minutes = kOfficeUtcOffsetMinutes);
-// The name of an offset as people in Indonesia write it: "WIB", "WITA", "WIT", else "UTC+5:30".
-std::string ZoneName(int utc_offset_minutes);
 
 // Rupiah with dots between thousands, as written in Indonesia: "Rp 150.000".
 std::string FormatRupiah(int64_t amount);

@@ -146,8 +146,7 @@ grpc::Status AppointmentServiceImpl::RescheduleAppointmentRequest(
   store::Mutation m =
       MakeMutation(*ctx, req->request_id(), "AppointmentService.RescheduleAppointmentRequest", p);
   return Shaped(
-      DecodeInto(repo_.Reschedule(m, req->id(), std::move(*windows), *etag, EncodeRequest()),
-                 resp),
+      DecodeInto(repo_.Reschedule(m, req->id(), std::move(*windows), *etag, EncodeRequest()), resp),
       *resp, p);
 }
 

@@ -187,22 +187,6 @@ std::vector<Notification> CourierVisitNotifications(const VisitContacts& to, int
   return out;
 }
 
-std::string OfficeZoneName(int utc_offset_minutes) {
-  switch (utc_offset_minutes) {
-    case 420:
-      return "WIB";
-    case 480:
-      return "WITA";
-    case 540:
-      return "WIT";
-    default:
-      break;
-  }
-  int m = utc_offset_minutes < 0 ? -utc_offset_minutes : utc_offset_minutes;
-  return absl::StrCat("UTC", utc_offset_minutes < 0 ? "-" : "+", m / 60 < 10 ? "0" : "", m / 60,
-                      ":", m % 60 < 10 ? "0" : "", m % 60);
-}
-
 absl::Duration BackoffDelay(int attempt, absl::Duration base, absl::Duration cap, double jitter,
                             double unit_random) {
   if (attempt < 1) attempt = 1;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "common/office_zone.h"
 #include "server/domain/case.h"
 
 namespace loket::domain {
@@ -107,9 +108,8 @@ std::vector<Notification> CourierVisitNotifications(const VisitContacts& to, int
                                                     std::string_view template_id,
                                                     std::map<std::string, std::string> params);
 
-// "WITA" for UTC+8, "WIB" for UTC+7, "WIT" for UTC+9, else "UTC+HH:MM": how a message names the
-// office's clock.
-std::string OfficeZoneName(int utc_offset_minutes);
+// How a message names the office's clock ("WITA", ...): the one definition in common/.
+using ::loket::OfficeZoneName;
 
 // Retry delay after `attempt` failed attempts (1-based): base * 2^(attempt-1), capped, then
 // multiplied by a factor in [1 - jitter, 1 + jitter] drawn from `unit_random` (in [0, 1)).

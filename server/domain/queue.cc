@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/office_zone.h"
 
 namespace loket::domain {
 
@@ -256,18 +257,6 @@ absl::Duration EstimateWait(int calls_ahead, int open_counters, absl::Duration m
 
 namespace {
 
-std::string ZoneName(int utc_offset_minutes) {
-  switch (utc_offset_minutes) {
-    case 420:
-      return "WIB";
-    case 480:
-      return "WITA";
-    case 540:
-      return "WIT";
-  }
-  return absl::StrFormat("UTC%+d:%02d", utc_offset_minutes / 60, std::abs(utc_offset_minutes % 60));
-}
-
 std::string ClockText(int minute) { return absl::StrFormat("%02d:%02d", minute / 60, minute % 60); }
 
 }  // namespace
@@ -277,7 +266,7 @@ absl::Status CheckWalkInHours(absl::Time now, int utc_offset_minutes,
   const absl::TimeZone tz = absl::FixedTimeZone(utc_offset_minutes * 60);
   const absl::CivilMinute local = absl::ToCivilMinute(now, tz);
   const int minute = local.hour() * 60 + local.minute();
-  const std::string zone = ZoneName(utc_offset_minutes);
+  const std::string zone = OfficeZoneName(utc_offset_minutes);
   const std::string it_is = absl::StrCat("it is ", ClockText(minute), " ", zone, " (office time)");
   if (!working_day || !hours) {
     return absl::FailedPreconditionError(absl::StrCat(

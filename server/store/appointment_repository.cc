@@ -873,9 +873,8 @@ absl::StatusOr<std::string> AppointmentRepository::CloseDay(const Mutation& m, a
     // Couriers stay home too: the day's SIBER stops move to the next working day.
     LOKET_ASSIGN_OR_RETURN(OfficeContext office,
                            LoadOffice(tx, m.actor.office_id, clock_.Now(), offices_));
-    CourierDayClosure couriers =
-        CloseCourierDayInTx(tx, clock_.Now(), office, m.actor.office_id, day, reason,
-                            encode_notification_, policy_);
+    CourierDayClosure couriers = CloseCourierDayInTx(tx, clock_.Now(), office, m.actor.office_id,
+                                                     day, reason, encode_notification_, policy_);
     out.stops_moved = couriers.stops_moved;
     out.stops_moved_to = couriers.moved_to;
     if (slots.empty()) return encode(out);  // no visiting hours that day: only the couriers

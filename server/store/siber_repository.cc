@@ -649,7 +649,8 @@ absl::StatusOr<std::string> SiberRepository::Cancel(const Mutation& m, int64_t s
                                                     const std::string& reason,
                                                     const StopEncoder& encode) {
   const std::string why(absl::StripAsciiWhitespace(reason));
-  if (why.empty()) return absl::InvalidArgumentError("reason: required (why the stop is cancelled)");
+  if (why.empty())
+    return absl::InvalidArgumentError("reason: required (why the stop is cancelled)");
   if (why.find_first_of("\r\n") != std::string::npos) {
     return absl::InvalidArgumentError("reason: one line, no line breaks");
   }
@@ -673,8 +674,7 @@ absl::StatusOr<std::string> SiberRepository::Cancel(const Mutation& m, int64_t s
     if (on_board) {
       return absl::FailedPreconditionError(absl::StrCat(
           "stop ", stop_id, ": courier ", stop.courier_name.empty() ? "-" : stop.courier_name,
-          " holds the ", stop.item,
-          "; it is handed over or reported failed, not cancelled"));
+          " holds the ", stop.item, "; it is handed over or reported failed, not cancelled"));
     }
     tx.Exec(kCancelByOfficer, stop_id, why);
     std::set<std::string> days = {stop.day};

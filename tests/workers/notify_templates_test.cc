@@ -172,12 +172,12 @@ TEST(TemplatesTest, EveryTemplateRendersShortInBothLanguages) {
                   ::testing::StartsWith(std::string(language) == "id" ? "Yth. Siti" : "Dear Siti"));
     }
   }
-  for (const char* id : {"case.submitted", "case.verification_started", "case.revision_requested",
-                         "case.revision_received", "case.approved", "case.rejected", "case.issued",
-                         "case.collected", "case.delivered", "case.withdrawn",
-                         "appointment.confirmed", "appointment.reminder", "appointment.cancelled",
-                         "courier.pickup_planned", "courier.near", "courier.delivery_planned",
-                         "courier.day_closed"}) {
+  for (const char* id :
+       {"case.submitted", "case.verification_started", "case.revision_requested",
+        "case.revision_received", "case.approved", "case.rejected", "case.issued", "case.collected",
+        "case.delivered", "case.withdrawn", "appointment.confirmed", "appointment.reminder",
+        "appointment.cancelled", "courier.pickup_planned", "courier.near",
+        "courier.delivery_planned", "courier.day_closed"}) {
     EXPECT_THAT(ids, ::testing::Contains(id));
   }
 }

@@ -169,7 +169,7 @@ TEST(OutputTest, TimesAreOfficeTimeWita) {
   EXPECT_EQ(OfficeTime("2026-11-30T06:05:00Z"), "30 Nov 2026 14:05 WITA");
   EXPECT_EQ(OfficeTime("2026-11-30T22:30:00.123Z"), "1 Dec 2026 06:30 WITA");  // the next day
   EXPECT_EQ(OfficeTime("2026-11-30T06:05:00Z", 420), "30 Nov 2026 13:05 WIB");
-  EXPECT_EQ(OfficeTime("2026-11-30T06:05:00Z", 330), "30 Nov 2026 11:35 UTC+5:30");
+  EXPECT_EQ(OfficeTime("2026-11-30T06:05:00Z", 330), "30 Nov 2026 11:35 UTC+05:30");
   EXPECT_EQ(OfficeTime(""), "");
   EXPECT_EQ(OfficeTime("yesterday"), "yesterday");
   v1::CaseEvent e;
