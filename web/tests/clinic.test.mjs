@@ -312,7 +312,7 @@ describe("clinic portal", () => {
       await page.fill("#nik", nextNik());
       await page.fill("#name", "Rina Wati");
       await page.fill("#phone", "081234567891");
-      const day = await stack.sql("select min(day)::text from slots where day > current_date and not closed");
+      const day = await stack.sql("select min(day)::text from slots where day > (now() at time zone 'Asia/Makassar')::date and not closed");
       await page.fill("#day", day);
       await page.fill("#w0-from", "09:00");
       await page.fill("#w0-to", "10:00");

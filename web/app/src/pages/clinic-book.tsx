@@ -1,6 +1,6 @@
 // Appointments for the clinic's health workers (Spontan): a request with up to five preferred
 // time ranges on one day (office time, WITA), allocated by loket-scheduler; the day's list.
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { AppointmentRequestState, type AppointmentRequest } from "@gen/loket/v1/appointment_pb.js";
 import { PriorityClass } from "@gen/loket/v1/common_pb.js";
 import { Page } from "../layout";
@@ -71,12 +71,18 @@ export default function ClinicBook(_props: RouteProps) {
 
   useEffect(() => startOutbox(), []);
 
-  async function loadList() {
+  // Loads overlap (a booking switches the day while the outbox's count changes): only the answer to
+  // the newest load may replace the list, or an older day's answer could land last.
+  const loadSeq = useRef(0);
+  async function loadList(forDay = listDay) {
+    const seq = ++loadSeq.current;
     try {
-      const r = await clients.appointment.listAppointmentRequests({ day: listDay, pageSize: 200 });
+      const r = await clients.appointment.listAppointmentRequests({ day: forDay, pageSize: 200 });
+      if (seq !== loadSeq.current) return;
       setList(r.requests);
       setListError("");
     } catch (err) {
+      if (seq !== loadSeq.current) return;
       setListError(errorText(err, t));
     }
   }
@@ -128,7 +134,7 @@ export default function ClinicBook(_props: RouteProps) {
         setName("");
         setPhone("");
         setListDay(day);
-        void loadList();
+        void loadList(day);
       } else if (after?.status === "failed") {
         await removeEntry(after.id);
         const err = refusalOf(after);
