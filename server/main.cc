@@ -11,6 +11,7 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/time.h"
 #include "common/clock.h"
 #include "server/api/server.h"
 #include "server/store/database.h"
@@ -39,6 +40,16 @@ ABSL_FLAG(bool, walk_in_hours, true,
           "refuse walk-in tickets outside the office's opening hours (an admin may override); "
           "false: walk-ins at any hour (demo stacks, tests on the wall clock)");
 ABSL_FLAG(int, session_idle_minutes, 30, "a signed-in session ends after this long unused");
+ABSL_FLAG(absl::Duration, retention_sweep_interval, absl::Minutes(10),
+          "how often finished tasks and idempotency records past their retention are deleted "
+          "(one replica at a time); 0: never");
+ABSL_FLAG(absl::Duration, task_retention, absl::Hours(7 * 24),
+          "a done task is deleted this long after it finished (at least 1h)");
+ABSL_FLAG(absl::Duration, dead_task_retention, absl::ZeroDuration(),
+          "a dead task is deleted this long after it died; 0: kept until an admin retries or "
+          "drops it");
+ABSL_FLAG(absl::Duration, idempotency_retention, absl::Hours(48),
+          "a request_id's recorded answer is kept this long (at least 24h, the API's promise)");
 ABSL_FLAG(std::string, clock_start, "",
           "for tests and demos: office time starts at this RFC 3339 instant and runs on "
           "(e.g. 2026-03-17T09:00:00+08:00); empty: the wall clock");
@@ -101,6 +112,10 @@ int main(int argc, char** argv) {
   o.session_limits.absolute = absl::Hours(absl::GetFlag(FLAGS_session_hours));
   o.session_limits.idle = absl::Minutes(absl::GetFlag(FLAGS_session_idle_minutes));
   o.walk_in_hours = absl::GetFlag(FLAGS_walk_in_hours);
+  o.retention_sweep_interval = absl::GetFlag(FLAGS_retention_sweep_interval);
+  o.retention.done_tasks = absl::GetFlag(FLAGS_task_retention);
+  o.retention.dead_tasks = absl::GetFlag(FLAGS_dead_task_retention);
+  o.retention.idempotency = absl::GetFlag(FLAGS_idempotency_retention);
   if (std::string path = absl::GetFlag(FLAGS_edge_key_file); !path.empty()) {
     std::ifstream in(path);
     std::string key;

@@ -260,6 +260,7 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
   }
   auto creds = Credentials(o);
   if (!creds.ok()) return creds.status();
+  if (absl::Status r = store::ValidateRetention(o.retention); !r.ok()) return r;
 
   std::unique_ptr<LoketServer> s(new LoketServer());
   s->metrics_ = std::make_unique<ServerMetrics>();
@@ -351,7 +352,33 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
   }
   s->server_->GetHealthCheckService()->SetServingStatus(true);
   s->db_watcher_ = std::thread([p = s.get()] { p->WatchDatabase(); });
+  if (o.retention_sweep_interval > absl::ZeroDuration()) {
+    s->retention_ = std::make_unique<store::Retention>(*s->db_, o.retention);
+    s->sweeper_ = std::thread(
+        [p = s.get(), every = o.retention_sweep_interval] { p->SweepRetention(every); });
+  }
   return s;
+}
+
+void LoketServer::SweepRetention(absl::Duration interval) {
+  // The first round soon after start (a replica restarted often still sweeps), then every interval.
+  absl::Duration wait = std::min(interval, absl::Minutes(1));
+  while (!stop_watch_.WaitForNotificationWithTimeout(wait)) {
+    wait = interval;
+    if (stopping_) continue;
+    absl::Time start = absl::Now();
+    auto n = retention_->SweepOnce([this] { return stopping_.load(); });
+    if (!n.ok()) {
+      std::fprintf(stderr, "retention sweep: %s\n", n.status().ToString().c_str());
+    } else if (n->done_tasks + n->dead_tasks + n->idempotency > 0) {
+      std::fprintf(stderr,
+                   "retention sweep: %lld done tasks, %lld dead tasks, %lld idempotency records "
+                   "deleted in %s\n",
+                   static_cast<long long>(n->done_tasks), static_cast<long long>(n->dead_tasks),
+                   static_cast<long long>(n->idempotency),
+                   absl::FormatDuration(absl::Now() - start).c_str());
+    }
+  }
 }
 
 void LoketServer::WatchDatabase() {
@@ -388,6 +415,7 @@ LoketServer::~LoketServer() {
   }
   stop_watch_.Notify();
   if (db_watcher_.joinable()) db_watcher_.join();
+  if (sweeper_.joinable()) sweeper_.join();
 }
 
 }  // namespace loket::api

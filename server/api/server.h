@@ -16,6 +16,7 @@
 #include "common/clock.h"
 #include "server/domain/notification.h"
 #include "server/domain/signin.h"
+#include "server/store/retention.h"
 
 namespace grpc {
 class Server;
@@ -75,6 +76,10 @@ struct ServerOptions {
   // Walk-in tickets only during the office's opening hours (an admin may override); false lets
   // walk-ins in at any hour (demo stacks and tests on the wall clock).
   bool walk_in_hours = true;
+  // Retention (docs/operations.md): finished tasks and idempotency records past their periods are
+  // swept every retention_sweep_interval (zero: never, e.g. when another replica or cron does it).
+  store::RetentionPolicy retention;
+  absl::Duration retention_sweep_interval = absl::Minutes(10);
 };
 
 class LoketServer {
@@ -94,6 +99,7 @@ class LoketServer {
  private:
   LoketServer() = default;
   void WatchDatabase();
+  void SweepRetention(absl::Duration interval);
 
   std::unique_ptr<ServerMetrics> metrics_;
   std::unique_ptr<store::Database> db_;
@@ -128,6 +134,8 @@ class LoketServer {
   std::atomic<bool> stopping_{false};
   absl::Notification stop_watch_;
   std::thread db_watcher_;
+  std::unique_ptr<store::Retention> retention_;
+  std::thread sweeper_;  // SweepRetention; stops with stop_watch_
 };
 
 }  // namespace loket::api

@@ -1,0 +1,91 @@
+#include "server/store/retention.h"
+
+#include <optional>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "server/store/database.h"
+#include "server/store/pg.h"
+
+namespace loket::store {
+namespace {
+
+// One sweeper at a time across replicas (two-key form: its own key space, apart from the
+// request_id locks of idempotency.cc). Transaction-level: a pooled connection never keeps it.
+constexpr Statement kSweepLock{"retention_lock", "SELECT pg_try_advisory_xact_lock(7406, 14)"};
+// Oldest first by the finish time (index tasks_finished, migration 0014). Only done and dead
+// tasks: coalescing (dedupe_key) and per-recipient order (order_key) read live tasks only.
+// Notifications keep their history: the foreign key clears their task_id (ON DELETE SET NULL).
+constexpr Statement kSweepTasks{
+    "retention_tasks",
+    "DELETE FROM tasks WHERE id IN (SELECT id FROM tasks WHERE state = $1"
+    " AND updated_at < now() - make_interval(secs => $2::float8)"
+    " ORDER BY updated_at LIMIT $3::int FOR UPDATE SKIP LOCKED)"};
+// Oldest first by created_at (index idempotency_created, migration 0001).
+constexpr Statement kSweepIdempotency{
+    "retention_idempotency",
+    "DELETE FROM idempotency WHERE (office_id, request_id) IN (SELECT office_id, request_id"
+    " FROM idempotency WHERE created_at < now() - make_interval(secs => $1::float8)"
+    " ORDER BY created_at LIMIT $2::int FOR UPDATE SKIP LOCKED)"};
+
+}  // namespace
+
+absl::Status ValidateRetention(const RetentionPolicy& p) {
+  if (p.idempotency < kReplayPromise) {
+    return absl::InvalidArgumentError(absl::StrCat("--idempotency_retention: at least ",
+                                                   absl::FormatDuration(kReplayPromise),
+                                                   " (the API replays a request_id for 24 hours)"));
+  }
+  if (p.done_tasks < absl::Hours(1)) {
+    return absl::InvalidArgumentError("--task_retention: at least 1h");
+  }
+  if (p.dead_tasks < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("--dead_task_retention: 0 (never) or a positive period");
+  }
+  if (p.batch < 1 || p.batch > 100000) {
+    return absl::InvalidArgumentError("retention batch: 1..100000");
+  }
+  if (p.max_batches < 1) return absl::InvalidArgumentError("retention max_batches: at least 1");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<SweepCounts> Retention::SweepOnce(const std::function<bool()>& stop) {
+  absl::Status valid = ValidateRetention(policy_);
+  if (!valid.ok()) return valid;
+  SweepCounts counts;
+  // Deletes batches of one kind until one comes back short or another replica holds the lock.
+  auto sweep = [&](const std::optional<std::string>& task_state, absl::Duration age,
+                   int64_t& total) -> absl::Status {
+    double seconds = absl::ToDoubleSeconds(age);
+    for (int i = 0; i < policy_.max_batches; ++i) {
+      if (stop && stop()) return absl::OkStatus();
+      int64_t deleted = 0;
+      bool locked = false;
+      absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
+        locked = tx.Exec(kSweepLock)[0][0].as<bool>();
+        if (!locked) return absl::OkStatus();
+        pqxx::result r = task_state ? tx.Exec(kSweepTasks, *task_state, seconds, policy_.batch)
+                                    : tx.Exec(kSweepIdempotency, seconds, policy_.batch);
+        deleted = r.affected_rows();
+        return absl::OkStatus();
+      });
+      if (!s.ok()) return s;
+      if (!locked) {
+        counts.yielded = true;
+        return absl::OkStatus();
+      }
+      total += deleted;
+      if (deleted < policy_.batch) return absl::OkStatus();
+    }
+    return absl::OkStatus();
+  };
+  absl::Status s = sweep(std::string("done"), policy_.done_tasks, counts.done_tasks);
+  if (s.ok() && !counts.yielded && policy_.dead_tasks > absl::ZeroDuration()) {
+    s = sweep(std::string("dead"), policy_.dead_tasks, counts.dead_tasks);
+  }
+  if (s.ok() && !counts.yielded) s = sweep(std::nullopt, policy_.idempotency, counts.idempotency);
+  if (!s.ok()) return s;
+  return counts;
+}
+
+}  // namespace loket::store

@@ -1,0 +1,173 @@
+// Retention (issue 12): the sweep deletes finished tasks and idempotency records past their
+// periods, keeps everything younger and every live task, keeps a request_id's replay for 24 hours,
+// and runs safely on two replicas at once. Rows are backdated; the sweep uses the database's now().
+#include "server/store/retention.h"
+
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "server/store/database.h"
+#include "server/store/pg.h"
+#include "server/store/task_enqueue.h"
+#include "tests/integration/fixture.h"
+
+namespace loket::itest {
+namespace {
+
+class RetentionTest : public ServerTest {
+ protected:
+  void SetUp() override {
+    db_ = std::make_unique<store::Database>(store::DatabaseOptions{server_->conninfo(), 4});
+  }
+  // Other suites in this binary count tasks: leave none of ours behind.
+  void TearDown() override { server_->Query("DELETE FROM tasks WHERE queue LIKE 'retention.%'"); }
+
+  // A task of queue `queue` in `state`, finished `age` ago (an SQL interval).
+  int64_t Task(const std::string& queue, const std::string& state, const std::string& age) {
+    int64_t id = 0;
+    absl::Status s = db_->impl().RunTx([&](store::Tx& tx) {
+      id = store::EnqueueInTx(tx, {"bpp", queue, "", "payload", absl::InfinitePast(), 8});
+      return absl::OkStatus();
+    });
+    EXPECT_TRUE(s.ok()) << s;
+    server_->Query(absl::StrCat("UPDATE tasks SET state = '", state,
+                                "', updated_at = now() - interval '", age, "' WHERE id = ", id));
+    return id;
+  }
+  bool TaskExists(int64_t id) {
+    return server_->Query(absl::StrCat("SELECT count(*) FROM tasks WHERE id = ", id)) == "1";
+  }
+  std::string Count(const std::string& table) {
+    return server_->Query("SELECT count(*) FROM " + table);
+  }
+  // Backdates the idempotency record of `request_id` by `age`.
+  void Backdate(const std::string& request_id, const std::string& age) {
+    server_->Query(absl::StrCat("UPDATE idempotency SET created_at = now() - interval '", age,
+                                "' WHERE request_id = '", request_id, "'"));
+  }
+  absl::StatusOr<store::SweepCounts> Sweep(store::RetentionPolicy p = {}) {
+    return store::Retention(*db_, p).SweepOnce();
+  }
+
+  std::unique_ptr<store::Database> db_;
+};
+
+TEST_F(RetentionTest, OldFinishedTasksGoAndLiveYoungAndDeadOnesStay) {
+  int64_t old_done = Task("retention.a", "done", "8 days");
+  int64_t young_done = Task("retention.a", "done", "6 days");
+  int64_t old_dead = Task("retention.a", "dead", "90 days");
+  int64_t old_ready = Task("retention.b", "ready", "30 days");  // waiting for a worker: live
+  // A notification keeps its history when its task is swept (the link is cleared).
+  v1::Case c = SubmitAsClinicA();
+  server_->Query(absl::StrCat(
+      "INSERT INTO notifications (office_id, case_id, channel, address, template_id, task_id)"
+      " VALUES ('bpp', ",
+      c.id(), ", 'email', 'retention@example.org', 'case.submitted', ", old_done, ")"));
+
+  auto n = Sweep();  // the defaults: done tasks 7 days, dead tasks never
+  ASSERT_TRUE(n.ok()) << n.status();
+  EXPECT_GE(n->done_tasks, 1);
+  EXPECT_EQ(n->dead_tasks, 0);
+  EXPECT_FALSE(TaskExists(old_done));
+  EXPECT_TRUE(TaskExists(young_done));
+  EXPECT_TRUE(TaskExists(old_dead));
+  EXPECT_TRUE(TaskExists(old_ready));
+  EXPECT_EQ(server_->Query("SELECT coalesce(task_id::text, 'null') FROM notifications"
+                           " WHERE address = 'retention@example.org'"),
+            "null");
+
+  // With a dead-task retention, old dead tasks go too.
+  store::RetentionPolicy p;
+  p.dead_tasks = absl::Hours(30 * 24);
+  n = Sweep(p);
+  ASSERT_TRUE(n.ok()) << n.status();
+  EXPECT_EQ(n->dead_tasks, 1);
+  EXPECT_FALSE(TaskExists(old_dead));
+  EXPECT_TRUE(TaskExists(young_done));
+  EXPECT_TRUE(TaskExists(old_ready));
+}
+
+TEST_F(RetentionTest, ReplayHoldsWithinRetentionAndOldRecordsGo) {
+  v1::SubmitApplicationRequest young = NurseApplication(), old = NurseApplication();
+  v1::Case young_first, old_first;
+  ASSERT_TRUE(cases().SubmitApplication(Ctx(clinic_a_).get(), young, &young_first).ok());
+  ASSERT_TRUE(cases().SubmitApplication(Ctx(clinic_a_).get(), old, &old_first).ok());
+  Backdate(young.request_id(), "23 hours 50 minutes");  // still inside the API's 24 hours
+  Backdate(old.request_id(), "49 hours");               // past the default 48 hours
+
+  auto n = Sweep();
+  ASSERT_TRUE(n.ok()) << n.status();
+  EXPECT_GE(n->idempotency, 1);
+  EXPECT_EQ(server_->Query(absl::StrCat("SELECT count(*) FROM idempotency WHERE request_id = '",
+                                        old.request_id(), "'")),
+            "0");
+
+  // A retry of the young request_id still gets the original answer and creates nothing.
+  std::string before = Count("cases");
+  v1::Case again;
+  ASSERT_TRUE(cases().SubmitApplication(Ctx(clinic_a_).get(), young, &again).ok());
+  EXPECT_EQ(again.SerializeAsString(), young_first.SerializeAsString());
+  EXPECT_EQ(Count("cases"), before);
+
+  // Even the shortest retention allowed keeps a request_id for the 24 hours the API promises.
+  store::RetentionPolicy shortest;
+  shortest.idempotency = store::kReplayPromise;
+  n = Sweep(shortest);
+  ASSERT_TRUE(n.ok()) << n.status();
+  ASSERT_TRUE(cases().SubmitApplication(Ctx(clinic_a_).get(), young, &again).ok());
+  EXPECT_EQ(again.SerializeAsString(), young_first.SerializeAsString());
+  EXPECT_EQ(Count("cases"), before);
+
+  // Shorter than the promise is refused, naming the flag.
+  shortest.idempotency = absl::Hours(23);
+  EXPECT_EQ(Sweep(shortest).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(std::string(Sweep(shortest).status().message()).find("--idempotency_retention"),
+            std::string::npos);
+}
+
+TEST_F(RetentionTest, TwoReplicasSweepingAtOnceDeleteEachOldRowOnce) {
+  // 2,500 old done tasks in batches of 100: many batches, two sweepers racing for them.
+  server_->Query(
+      "INSERT INTO tasks (office_id, queue, state, updated_at)"
+      " SELECT 'bpp', 'retention.c', 'done', now() - interval '10 days' FROM generate_series(1, "
+      "2500)");
+  int64_t young = Task("retention.c", "done", "1 day");
+  store::RetentionPolicy p;
+  p.batch = 100;
+  std::vector<absl::StatusOr<store::SweepCounts>> results(2, absl::UnknownError("not run"));
+  std::vector<std::thread> replicas;
+  for (int i = 0; i < 2; ++i) {
+    replicas.emplace_back([&, i] {
+      store::Database own({server_->conninfo(), 2});  // a replica has its own pool
+      store::Retention r(own, p);
+      // A replica that yielded to the other goes again, as the next interval would.
+      int64_t total = 0;
+      for (int round = 0; round < 100; ++round) {
+        results[i] = r.SweepOnce();
+        if (!results[i].ok()) return;
+        total += results[i]->done_tasks;
+        if (!results[i]->yielded) break;
+      }
+      results[i]->done_tasks = total;
+    });
+  }
+  for (auto& t : replicas) t.join();
+  ASSERT_TRUE(results[0].ok()) << results[0].status();
+  ASSERT_TRUE(results[1].ok()) << results[1].status();
+  EXPECT_EQ(results[0]->done_tasks + results[1]->done_tasks, 2500);
+  EXPECT_EQ(server_->Query("SELECT count(*) FROM tasks WHERE queue = 'retention.c'"), "1");
+  EXPECT_TRUE(TaskExists(young));
+}
+
+TEST_F(RetentionTest, LoketdRefusesARetentionShorterThanTheReplayPromise) {
+  api::ServerOptions o;
+  o.db_conninfo = server_->conninfo();
+  o.listen = "127.0.0.1:0";
+  o.retention.idempotency = absl::Hours(12);
+  auto s = api::LoketServer::Start(o, server_->clock());
+  EXPECT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace loket::itest
