@@ -108,5 +108,90 @@ TEST(PlanAdapterTest, APartnerMissingFromTheInputIsAnInputError) {
   EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
 }
 
+TEST(PlanAdapterTest, ADayAboveTheAreaLimitGetsTheFallbackPlanWithEveryStopPlacedOrReported) {
+  // 3,000 stops (1,000 clinic pickups with their hand-ins at the office, 900 deliveries, 100
+  // permits on board a courier), 120 couriers: above max_area_stops, so planned by area and
+  // reported as such; every stop is on exactly one route or reported unassigned, pairs ride
+  // together in order, bound stops stay with their courier.
+  v1::RoutePlanInput in = Day();
+  in.clear_vehicles();
+  for (int64_t id = 1; id <= 120; ++id) {
+    auto* v = in.add_vehicles();
+    v->set_courier_id(id);
+    v->set_capacity(30);
+    v->set_start_latitude(kOfficeLat + 0.001 * (id % 7));
+    v->set_start_longitude(kOfficeLon - 0.001 * (id % 5));
+    v->set_start(8 * 3600);
+    v->set_end(18 * 3600);
+  }
+  uint64_t x = 11;
+  auto next = [&x] {
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<double>(x >> 11) * 0x1.0p-53;
+  };
+  int64_t id = 1;
+  std::map<int64_t, int64_t> bound;  // stop -> courier
+  for (int i = 0; i < 1000; ++i, id += 2) {
+    AddNode(in, id, kOfficeLat + 0.1 * (next() - 0.5), kOfficeLon + 0.1 * (next() - 0.5), 1, id + 1,
+            8 * 3600, 18 * 3600);
+    AddNode(in, id + 1, kOfficeLat, kOfficeLon, -1, id, 8 * 3600, 18 * 3600);
+  }
+  for (int i = 0; i < 1000; ++i, ++id) {
+    const int64_t only = i % 10 == 0 ? 1 + i % 120 : 0;
+    AddNode(in, id, kOfficeLat + 0.1 * (next() - 0.5), kOfficeLon + 0.1 * (next() - 0.5), -1, 0,
+            8 * 3600, 18 * 3600, only);
+    if (only != 0) bound[id] = only;
+  }
+  PlanOptions options = Options();
+  options.solver.max_area_stops = 500;
+  FakeClock still(absl::UnixEpoch());
+  absl::StatusOr<v1::RoutePlanResult> r = PlanRoutes(in, options, still);
+  ASSERT_TRUE(r.ok()) << r.status();  // and so it passed the checker
+  EXPECT_EQ(r->areas(), 6);
+  std::map<int64_t, std::pair<int64_t, int>> where;  // stop -> (courier, position)
+  std::map<int64_t, int> seen;
+  for (const auto& route : r->routes()) {
+    for (int k = 0; k < route.visits_size(); ++k) {
+      where[route.visits(k).stop_id()] = {route.courier_id(), k};
+      ++seen[route.visits(k).stop_id()];
+    }
+  }
+  for (int64_t stop : r->unassigned_stop_ids()) ++seen[stop];
+  ASSERT_EQ(seen.size(), 3000u);
+  for (const auto& [stop, times] : seen) EXPECT_EQ(times, 1) << "stop " << stop;
+  EXPECT_GT(where.size(), 2900u);  // the fleet has room: almost everything is routed
+  for (int64_t p = 1; p < 2001; p += 2) {
+    if (!where.contains(p)) continue;
+    ASSERT_TRUE(where.contains(p + 1)) << p;
+    EXPECT_EQ(where[p].first, where[p + 1].first);
+    EXPECT_LT(where[p].second, where[p + 1].second);
+  }
+  for (const auto& [stop, courier] : bound) {
+    if (where.contains(stop)) EXPECT_EQ(where[stop].first, courier) << "stop " << stop;
+  }
+}
+
+TEST(PlanAdapterTest, AnUnusedCourierStartingAwayAddsNoDistance) {
+  // Courier 12 starts 5 km away and has nothing to do: the plan's distance is courier 11's route
+  // alone (it used to include 12's empty leg home, and the checker refused the plan).
+  v1::RoutePlanInput in = Day();
+  in.mutable_vehicles(1)->set_start_latitude(kOfficeLat - 0.045);
+  AddNode(in, 1, kOfficeLat + 0.001, kOfficeLon, -1, 0, 9 * 3600, 16 * 3600, /*only=*/11);
+  FakeClock still(absl::UnixEpoch());
+  absl::StatusOr<v1::RoutePlanResult> r = PlanRoutes(in, Options(), still);
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->routes_size(), 1);
+  EXPECT_LT(r->distance_m(), 1000);
+}
+
+TEST(PlanAdapterTest, ANormalDayIsPlannedAsOne) {
+  v1::RoutePlanInput in = Day();
+  AddNode(in, 1, -1.27629, 116.84396, -1, 0);
+  FakeClock still(absl::UnixEpoch());
+  absl::StatusOr<v1::RoutePlanResult> r = PlanRoutes(in, Options(), still);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->areas(), 1);
+}
+
 }  // namespace
 }  // namespace loket::routing

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
 #include "gmock/gmock.h"
@@ -455,6 +456,173 @@ TEST(SolverTest, SameSeedSameRoutes) {
   ASSERT_EQ(a->routes.size(), b->routes.size());
   for (size_t r = 0; r < a->routes.size(); ++r) EXPECT_EQ(a->routes[r].stops, b->routes[r].stops);
   EXPECT_EQ(a->distance, b->distance);
+}
+
+// --- Memory bounds (issue 12) -----------------------------------------------------------------
+
+// `stops` stops spread over a 1000 x 1000 square around a central depot, wide windows, demand 1,
+// and one vehicle of capacity 25 per 20 stops (so that every stop fits).
+Problem Scattered(int stops, uint64_t seed = 7) {
+  Problem p;
+  p.name = absl::StrCat("scattered ", stops);
+  p.nodes.push_back(Node{.id = 0, .x = 500, .y = 500, .ready = 0, .due = 1e6, .is_depot = true});
+  uint64_t x = seed;
+  auto next = [&x] {  // a small LCG: the test's instance is the same everywhere
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<double>(x >> 11) * 0x1.0p-53;
+  };
+  for (int i = 0; i < stops; ++i) {
+    p.nodes.push_back(Node{.id = i + 1,
+                           .x = 1000 * next(),
+                           .y = 1000 * next(),
+                           .demand = 1,
+                           .ready = 0,
+                           .due = 1e6,
+                           .service = 1});
+  }
+  for (int v = 0; v < (stops + 19) / 20; ++v) {
+    p.vehicles.push_back(
+        Vehicle{.capacity = 25, .start_depot = 0, .end_depot = 0, .shift_end = 1e6});
+  }
+  return p;
+}
+
+// Every stop exactly once: on a route or reported unassigned.
+void ExpectEveryStopOnce(const Problem& p, const Solution& s) {
+  std::vector<int> seen(p.nodes.size(), 0);
+  for (const Route& r : s.routes) {
+    for (int stop : r.stops) ++seen[stop];
+  }
+  for (int stop : s.unassigned) ++seen[stop];
+  for (size_t i = 0; i < p.nodes.size(); ++i) {
+    EXPECT_EQ(seen[i], p.nodes[i].is_depot ? 0 : 1) << "node " << i;
+  }
+}
+
+TEST(SolverMemoryTest, DenseTablesUpToDenseNodesOnly) {
+  // Below the stated size the solver is what it was: dense n x n tables, full neighbour lists.
+  const Problem p = Scattered(300);
+  const EuclideanMatrix m(p);
+  absl::StatusOr<Solution> s = Solve(p, m, Iterations(20), StillClock());
+  ASSERT_TRUE(s.ok()) << s.status();
+  const int64_t n = static_cast<int64_t>(p.nodes.size());
+  EXPECT_EQ(s->footprint.travel_entries, 2 * n * n);
+  EXPECT_EQ(s->footprint.neighbour_entries, 300 * 299);
+  EXPECT_EQ(s->areas, 1);
+}
+
+TEST(SolverMemoryTest, AboveDenseNodesTheStructuresGrowLinearly) {
+  // Forced above dense_nodes (and never split): no n x n table, at most `neighbours` entries per
+  // stop, so four times the stops hold (at most) four times the entries.
+  SolverOptions options = Iterations(20);
+  options.dense_nodes = 100;
+  options.max_area_stops = 0;
+  std::vector<int64_t> entries;
+  for (int stops : {400, 1600}) {
+    const Problem p = Scattered(stops);
+    const EuclideanMatrix m(p);
+    absl::StatusOr<Solution> s = Solve(p, m, options, StillClock());
+    ASSERT_TRUE(s.ok()) << s.status();
+    EXPECT_EQ(s->areas, 1);
+    EXPECT_EQ(s->footprint.travel_entries, 0) << stops;
+    EXPECT_LE(s->footprint.neighbour_entries, int64_t{options.neighbours} * stops) << stops;
+    EXPECT_TRUE(CheckSolution(p, m, *s).ok()) << CheckSolution(p, m, *s);
+    entries.push_back(s->footprint.neighbour_entries + s->footprint.travel_entries);
+  }
+  // Linear: four times the stops, four times the entries (a quadratic structure would be 16x).
+  EXPECT_LE(entries[1], 4 * entries[0] + 64);
+}
+
+TEST(SolverMemoryTest, ALargeProblemIsSplitByAreaWithEveryStopPlacedOrReported) {
+  // 6,000 stops with the default options: above max_area_stops, so planned as areas; no one
+  // solve holds more than an area's tables, and every stop is routed or reported.
+  const Problem p = Scattered(6000);
+  const EuclideanMatrix m(p);
+  SolverOptions options = Iterations(60);
+  absl::StatusOr<Solution> s = Solve(p, m, options, StillClock());
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->areas, 6);
+  EXPECT_LE(s->footprint.nodes, options.max_area_stops + 10);
+  const int64_t area_nodes = options.max_area_stops + 10;
+  EXPECT_LE(s->footprint.travel_entries, 2 * area_nodes * area_nodes);  // not 2 x 6001^2
+  CheckOptions lenient;
+  lenient.allow_unassigned = true;
+  EXPECT_TRUE(CheckSolution(p, m, *s, lenient).ok()) << CheckSolution(p, m, *s, lenient);
+  ExpectEveryStopOnce(p, *s);
+  EXPECT_TRUE(s->unassigned.empty());  // the fleet is large enough in every area
+}
+
+TEST(SolverMemoryTest, SplitKeepsPairsAndBoundStopsWhole) {
+  // Li & Lim lr101 (pairs) with a tiny area limit: pairs stay on one route in one area, a stop
+  // bound to a vehicle rides with it, and the checker accepts the whole.
+  absl::StatusOr<Problem> p = ReadInstanceFile(DataFile("lr101.txt"));
+  ASSERT_TRUE(p.ok()) << p.status();
+  int bound = -1;
+  for (int i = 0; i < static_cast<int>(p->nodes.size()) && bound < 0; ++i) {
+    if (!p->nodes[i].is_depot && p->nodes[i].demand > 0) bound = i;
+  }
+  ASSERT_GE(bound, 0);
+  p->nodes[bound].only_vehicle = 3;
+  const EuclideanMatrix m(*p);
+  SolverOptions options = Iterations(400);
+  options.max_area_stops = 30;
+  absl::StatusOr<Solution> s = Solve(*p, m, options, StillClock());
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_GT(s->areas, 1);
+  CheckOptions lenient;
+  lenient.allow_unassigned = true;
+  EXPECT_TRUE(CheckSolution(*p, m, *s, lenient).ok()) << CheckSolution(*p, m, *s, lenient);
+  ExpectEveryStopOnce(*p, *s);
+  for (const Route& r : s->routes) {
+    if (std::find(r.stops.begin(), r.stops.end(), bound) != r.stops.end()) {
+      EXPECT_EQ(r.vehicle, 3);
+    }
+  }
+}
+
+// Quality with the on-demand travel and short neighbour lists: the same bounds as the dense
+// solver's tests above (C101 to its optimum, R101 within 5% of the best-known, Li & Lim feasible
+// with every stop served).
+SolverOptions SparseIterations(int64_t n) {
+  SolverOptions options = Iterations(n);
+  options.dense_nodes = 0;
+  options.neighbours = 20;
+  return options;
+}
+
+TEST(SolverMemoryTest, SparseSolvesSolomonC101ToItsOptimum) {
+  absl::StatusOr<Problem> p = ReadInstanceFile(DataFile("C101.txt"));
+  ASSERT_TRUE(p.ok()) << p.status();
+  const EuclideanMatrix m(*p);
+  absl::StatusOr<Solution> s = Solve(*p, m, SparseIterations(3000), StillClock());
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->footprint.travel_entries, 0);
+  EXPECT_TRUE(CheckSolution(*p, m, *s).ok()) << CheckSolution(*p, m, *s);
+  EXPECT_EQ(s->vehicles, 10);
+  EXPECT_NEAR(s->distance, 828.94, 0.01);
+}
+
+TEST(SolverMemoryTest, SparseSolvesSolomonR101Feasibly) {
+  absl::StatusOr<Problem> p = ReadInstanceFile(DataFile("R101.txt"));
+  ASSERT_TRUE(p.ok()) << p.status();
+  const EuclideanMatrix m(*p);
+  absl::StatusOr<Solution> s = Solve(*p, m, SparseIterations(2000), StillClock());
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_TRUE(CheckSolution(*p, m, *s).ok()) << CheckSolution(*p, m, *s);
+  EXPECT_LT(s->distance, 1642.88 * 1.05);
+}
+
+TEST(SolverMemoryTest, SparseSolvesLiLimFeasibly) {
+  for (const char* name : {"lc101.txt", "lr101.txt"}) {
+    absl::StatusOr<Problem> p = ReadInstanceFile(DataFile(name));
+    ASSERT_TRUE(p.ok()) << p.status();
+    p->objective.vehicle_cost = 100;
+    const EuclideanMatrix m(*p);
+    absl::StatusOr<Solution> s = Solve(*p, m, SparseIterations(2000), StillClock());
+    ASSERT_TRUE(s.ok()) << s.status();
+    EXPECT_TRUE(CheckSolution(*p, m, *s).ok()) << name << ": " << CheckSolution(*p, m, *s);
+    EXPECT_TRUE(s->unassigned.empty()) << name;
+  }
 }
 
 }  // namespace

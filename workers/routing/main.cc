@@ -44,6 +44,14 @@ ABSL_FLAG(double, start_temperature, loket::routing::SolverOptions().start_tempe
           "annealing start temperature, as a fraction of the mean arc length");
 ABSL_FLAG(double, end_temperature, loket::routing::SolverOptions().end_temperature,
           "annealing end temperature, as a fraction of the mean arc length");
+ABSL_FLAG(int, max_area_stops, loket::routing::SolverOptions().max_area_stops,
+          "a day (or instance) of more stops is split by area and each area planned by itself "
+          "(a fallback plan, reported as such); 0: never split");
+ABSL_FLAG(int, dense_nodes, loket::routing::SolverOptions().dense_nodes,
+          "up to this many nodes one plan keeps dense n x n travel tables; above, distances are "
+          "computed on demand and only the nearest --neighbours stops are kept per stop");
+ABSL_FLAG(int, neighbours, loket::routing::SolverOptions().neighbours,
+          "nearest stops kept per stop above --dense_nodes");
 ABSL_FLAG(bool, check, false, "validate the solution with the independent checker; exit 2 if not");
 
 namespace {
@@ -80,6 +88,9 @@ int RunWorker() {
   options.solver.time_limit = absl::Seconds(absl::GetFlag(FLAGS_plan_seconds));
   options.solver.max_iterations = absl::GetFlag(FLAGS_max_iterations);
   options.solver.seed = absl::GetFlag(FLAGS_seed);
+  options.solver.max_area_stops = absl::GetFlag(FLAGS_max_area_stops);
+  options.solver.dense_nodes = absl::GetFlag(FLAGS_dense_nodes);
+  options.solver.neighbours = absl::GetFlag(FLAGS_neighbours);
   workers::TaskLoop loop(*o, [&](const v1::Task& task, v1::CompleteTaskRequest* done) {
     v1::RoutePlanInput in;
     if (!in.ParseFromString(task.payload())) {
@@ -88,6 +99,14 @@ int RunWorker() {
     absl::StatusOr<v1::RoutePlanResult> plan =
         routing::PlanRoutes(in, options, *SystemClock::Get());
     if (!plan.ok()) return plan.status();
+    if (plan->areas() > 1) {
+      std::fprintf(stderr,
+                   "loket-router: %s v%lld: %d stops is above --max_area_stops %d: not planned "
+                   "as one day; fallback plan by area (%d areas, routes do not cross their "
+                   "borders)\n",
+                   in.day().c_str(), static_cast<long long>(in.version()), in.nodes_size(),
+                   options.solver.max_area_stops, plan->areas());
+    }
     std::fprintf(stderr,
                  "loket-router: %s v%lld: %d stops, %d couriers -> %d routes, %.0f m, %d "
                  "unassigned\n",
@@ -127,6 +146,9 @@ int main(int argc, char** argv) {
   options.seed = absl::GetFlag(FLAGS_seed);
   options.start_temperature = absl::GetFlag(FLAGS_start_temperature);
   options.end_temperature = absl::GetFlag(FLAGS_end_temperature);
+  options.max_area_stops = absl::GetFlag(FLAGS_max_area_stops);
+  options.dense_nodes = absl::GetFlag(FLAGS_dense_nodes);
+  options.neighbours = absl::GetFlag(FLAGS_neighbours);
   absl::StatusOr<Solution> solution = Solve(*problem, matrix, options, *loket::SystemClock::Get());
   if (!solution.ok()) {
     std::fprintf(stderr, "%s\n", solution.status().ToString().c_str());
@@ -144,9 +166,9 @@ int main(int argc, char** argv) {
   }
   absl::StrAppend(&json, "]}");
   std::printf("%s\n", json.c_str());
-  std::fprintf(stderr, "%s: %lld iterations, %d unassigned\n", problem->name.c_str(),
+  std::fprintf(stderr, "%s: %lld iterations, %d unassigned, %d areas\n", problem->name.c_str(),
                static_cast<long long>(solution->iterations),
-               static_cast<int>(solution->unassigned.size()));
+               static_cast<int>(solution->unassigned.size()), solution->areas);
   if (absl::GetFlag(FLAGS_check)) {
     if (absl::Status status = CheckSolution(*problem, matrix, *solution); !status.ok()) {
       std::fprintf(stderr, "infeasible: %s\n", status.ToString().c_str());

@@ -105,6 +105,7 @@ absl::StatusOr<v1::RoutePlanResult> PlanRoutes(const v1::RoutePlanInput& in,
   // Both ends of a pair are listed.
   for (int node : solution->unassigned) out.add_unassigned_stop_ids(stop_of_node[node]);
   out.set_distance_m(solution->distance);
+  out.set_areas(solution->areas);
   return out;
 }
 

@@ -19,7 +19,9 @@ struct PlanOptions {
 };
 
 // Plans one office day. Every route it returns passed the independent checker; INTERNAL if the
-// solver's answer did not (a bug: the task fails rather than sending couriers on it).
+// solver's answer did not (a bug: the task fails rather than sending couriers on it). A day of
+// more than options.solver.max_area_stops stops is planned by area (solver.h, SolveByArea), and
+// the result's `areas` says so; every stop is then still either on a route or unassigned.
 absl::StatusOr<v1::RoutePlanResult> PlanRoutes(const v1::RoutePlanInput& in,
                                                const PlanOptions& options, const Clock& clock);
 

@@ -56,8 +56,11 @@ class Random {
 // The problem in the dense form the search reads in its inner loops.
 struct Model {
   int n = 0;
-  std::vector<double> dist;  // n * n
-  std::vector<double> time;  // n * n
+  // Dense tables up to SolverOptions::dense_nodes nodes; above, `matrix` answers each query.
+  bool dense = true;
+  const TravelMatrix* matrix = nullptr;
+  std::vector<double> dist;  // n * n when dense, else empty
+  std::vector<double> time;  // n * n when dense, else empty
   std::vector<double> ready, due, service;
   std::vector<int> demand;
   std::vector<int> partner;       // the other node of a pair, or -1
@@ -67,15 +70,23 @@ struct Model {
   std::vector<int> item_size;     // per node: 2 for a pair's pickup, else 1
   std::vector<int> capacity, start_depot, end_depot, vehicle_class;
   std::vector<double> open, close;
-  std::vector<std::vector<int>> neighbours;  // per stop: the other stops by distance
-  std::vector<double> depot_distance;        // per node, from the first vehicle's depot
+  // Per stop: the other stops by distance; all of them when dense, else the nearest
+  // SolverOptions::neighbours.
+  std::vector<std::vector<int>> neighbours;
+  std::vector<double> depot_distance;  // per node, from the first vehicle's depot
   double vehicle_cost = 0;
   double distance_cost = 1;
   double unassigned_penalty = 0;  // per node left out; above any saving a route could bring
   int max_routes = 0;
 
-  double D(int i, int j) const { return dist[static_cast<size_t>(i) * n + j]; }
-  double T(int i, int j) const { return time[static_cast<size_t>(i) * n + j]; }
+  double D(int i, int j) const {
+    if (dense) return dist[static_cast<size_t>(i) * n + j];
+    return i == j ? 0 : matrix->Distance(i, j);
+  }
+  double T(int i, int j) const {
+    if (dense) return time[static_cast<size_t>(i) * n + j];
+    return i == j ? 0 : matrix->Time(i, j);
+  }
   int Item(int node) const { return partner[node] >= 0 && !is_pickup[node] ? partner[node] : node; }
 };
 
@@ -538,21 +549,42 @@ absl::StatusOr<Model> BuildModel(const Problem& problem, const TravelMatrix& mat
     return absl::InvalidArgumentError(
         absl::StrCat("matrix covers ", matrix.size(), " nodes, the problem has ", m.n));
   }
-  const size_t nn = static_cast<size_t>(m.n) * m.n;
-  m.dist.resize(nn);
-  m.time.resize(nn);
+  m.matrix = &matrix;
+  m.dense = m.n <= options.dense_nodes;
   double max_distance = 0;
-  for (int i = 0; i < m.n; ++i) {
-    for (int j = 0; j < m.n; ++j) {
-      const double d = i == j ? 0 : matrix.Distance(i, j);
-      const double t = i == j ? 0 : matrix.Time(i, j);
-      if (!(d >= 0) || !(t >= 0) || std::isinf(d) || std::isinf(t)) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("matrix entry ", i, "->", j, " is negative or not finite"));
+  auto bad_entry = [](int i, int j) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("matrix entry ", i, "->", j, " is negative or not finite"));
+  };
+  auto finite = [](double v) { return v >= 0 && !std::isinf(v); };
+  if (m.dense) {
+    const size_t nn = static_cast<size_t>(m.n) * m.n;
+    m.dist.resize(nn);
+    m.time.resize(nn);
+    for (int i = 0; i < m.n; ++i) {
+      for (int j = 0; j < m.n; ++j) {
+        const double d = i == j ? 0 : matrix.Distance(i, j);
+        const double t = i == j ? 0 : matrix.Time(i, j);
+        if (!finite(d) || !finite(t)) return bad_entry(i, j);
+        m.dist[static_cast<size_t>(i) * m.n + j] = d;
+        m.time[static_cast<size_t>(i) * m.n + j] = t;
+        max_distance = std::max(max_distance, d);
       }
-      m.dist[static_cast<size_t>(i) * m.n + j] = d;
-      m.time[static_cast<size_t>(i) * m.n + j] = t;
-      max_distance = std::max(max_distance, d);
+    }
+  } else {
+    // Computed on demand: check the legs from and to the depots here, and every distance between
+    // stops as the neighbour lists are built below.
+    for (int i = 0; i < m.n; ++i) {
+      if (!problem.nodes[i].is_depot) continue;
+      for (int j = 0; j < m.n; ++j) {
+        if (i == j) continue;
+        const double values[] = {matrix.Distance(i, j), matrix.Time(i, j), matrix.Distance(j, i),
+                                 matrix.Time(j, i)};
+        for (double v : values) {
+          if (!finite(v)) return bad_entry(i, j);
+        }
+        max_distance = std::max({max_distance, values[0], values[2]});
+      }
     }
   }
   m.partner.assign(m.n, -1);
@@ -607,13 +639,37 @@ absl::StatusOr<Model> BuildModel(const Problem& problem, const TravelMatrix& mat
     m.vehicle_class.push_back(cls);
   }
   m.neighbours.assign(m.n, {});
-  for (int c : stops) {
-    std::vector<int>& list = m.neighbours[c];
-    for (int o : stops) {
-      if (o != c) list.push_back(o);
+  if (m.dense) {
+    for (int c : stops) {
+      std::vector<int>& list = m.neighbours[c];
+      for (int o : stops) {
+        if (o != c) list.push_back(o);
+      }
+      std::sort(list.begin(), list.end(),
+                [&](int a, int b) { return m.D(c, a) + m.D(a, c) < m.D(c, b) + m.D(b, c); });
     }
-    std::sort(list.begin(), list.end(),
-              [&](int a, int b) { return m.D(c, a) + m.D(a, c) < m.D(c, b) + m.D(b, c); });
+  } else {
+    // The nearest `neighbours` by a scan of every stop: time n^2, memory n * neighbours (one
+    // row of scratch).
+    const size_t keep = static_cast<size_t>(std::max(1, options.neighbours));
+    std::vector<std::pair<double, int>> row;
+    row.reserve(stops.size());
+    for (int c : stops) {
+      row.clear();
+      for (int o : stops) {
+        if (o == c) continue;
+        const double there = matrix.Distance(c, o);
+        const double back = matrix.Distance(o, c);
+        if (!finite(there) || !finite(back)) return bad_entry(c, o);
+        max_distance = std::max({max_distance, there, back});
+        row.emplace_back(there + back, o);
+      }
+      const size_t k = std::min(keep, row.size());
+      std::partial_sort(row.begin(), row.begin() + k, row.end());
+      std::vector<int>& list = m.neighbours[c];
+      list.reserve(k);
+      for (size_t i = 0; i < k; ++i) list.push_back(row[i].second);
+    }
   }
   const int depot = problem.vehicles[0].start_depot;
   for (int i = 0; i < m.n; ++i) m.depot_distance.push_back(m.D(depot, i));
@@ -631,6 +687,9 @@ Solution Export(const Model& m, const State& s, int64_t iterations) {
   Solution out;
   for (const RouteState& r : s.routes) {
     if (r.empty()) continue;
+    // The distance of the routes driven: an unused courier who starts away from the office has
+    // an empty route of one leg in the search's bookkeeping, which is no route of the solution.
+    out.distance += r.distance;
     Route route;
     route.vehicle = r.vehicle;
     for (int k = 1; k + 1 < static_cast<int>(r.seq.size()); ++k) {
@@ -639,9 +698,8 @@ Solution Export(const Model& m, const State& s, int64_t iterations) {
     }
     out.routes.push_back(std::move(route));
   }
-  out.distance = s.distance;
   out.vehicles = s.used;
-  out.cost = m.distance_cost * s.distance + m.vehicle_cost * s.used;
+  out.cost = m.distance_cost * out.distance + m.vehicle_cost * s.used;
   for (int item : s.unassigned) {
     out.unassigned.push_back(item);
     if (m.partner[item] >= 0) out.unassigned.push_back(m.partner[item]);
@@ -651,14 +709,8 @@ Solution Export(const Model& m, const State& s, int64_t iterations) {
   return out;
 }
 
-}  // namespace
-
-absl::StatusOr<Solution> Solve(const Problem& problem, const TravelMatrix& matrix,
-                               const SolverOptions& options, const Clock& clock) {
-  if (absl::Status status = ValidateProblem(problem); !status.ok()) return status;
-  if (options.time_limit == absl::InfiniteDuration() && options.max_iterations <= 0) {
-    return absl::InvalidArgumentError("set a time limit or an iteration limit");
-  }
+absl::StatusOr<Solution> SolveWhole(const Problem& problem, const TravelMatrix& matrix,
+                                    const SolverOptions& options, const Clock& clock) {
   const absl::Time began = clock.Now();
   absl::StatusOr<Model> built = BuildModel(problem, matrix, options);
   if (!built.ok()) return built.status();
@@ -779,7 +831,210 @@ absl::StatusOr<Solution> Solve(const Problem& problem, const TravelMatrix& matri
       if (current.cost < best.cost - 1e-9) best = current;
     }
   }
-  return Export(m, best, iteration);
+  Solution out = Export(m, best, iteration);
+  out.footprint.nodes = m.n;
+  out.footprint.travel_entries = static_cast<int64_t>(m.dist.size() + m.time.size());
+  for (const std::vector<int>& list : m.neighbours) out.footprint.neighbour_entries += list.size();
+  out.footprint.insertion_cache_entries =
+      static_cast<int64_t>(m.items.size()) * static_cast<int64_t>(problem.vehicles.size());
+  return out;
+}
+
+// A TravelMatrix over a sub-problem's nodes: node k of the area is node `original[k]`.
+class AreaMatrix final : public TravelMatrix {
+ public:
+  AreaMatrix(const TravelMatrix& base, std::vector<int> original)
+      : base_(base), original_(std::move(original)) {}
+  int size() const override { return static_cast<int>(original_.size()); }
+  double Time(int from, int to) const override {
+    return base_.Time(original_[from], original_[to]);
+  }
+  double Distance(int from, int to) const override {
+    return base_.Distance(original_[from], original_[to]);
+  }
+
+ private:
+  const TravelMatrix& base_;
+  std::vector<int> original_;
+};
+
+}  // namespace
+
+absl::StatusOr<Solution> SolveByArea(const Problem& problem, const TravelMatrix& matrix,
+                                     const SolverOptions& options, const Clock& clock) {
+  if (absl::Status status = ValidateProblem(problem); !status.ok()) return status;
+  if (options.time_limit == absl::InfiniteDuration() && options.max_iterations <= 0) {
+    return absl::InvalidArgumentError("set a time limit or an iteration limit");
+  }
+  if (matrix.size() != static_cast<int>(problem.nodes.size())) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "matrix covers ", matrix.size(), " nodes, the problem has ", problem.nodes.size()));
+  }
+  const absl::Time began = clock.Now();
+  const int n = static_cast<int>(problem.nodes.size());
+  std::vector<int> partner(n, -1);
+  std::vector<bool> is_pickup(n, false);
+  for (const PickupDelivery& pair : problem.pairs) {
+    partner[pair.pickup] = pair.delivery;
+    partner[pair.delivery] = pair.pickup;
+    is_pickup[pair.pickup] = true;
+  }
+  // The vehicles that may be used: all, or the first max_vehicles.
+  int pool = static_cast<int>(problem.vehicles.size());
+  if (options.max_vehicles > 0) pool = std::min(pool, options.max_vehicles);
+  const Node& centre = problem.nodes[problem.vehicles[0].end_depot];
+  auto angle = [&](int node) {
+    return std::atan2(problem.nodes[node].y - centre.y, problem.nodes[node].x - centre.x);
+  };
+  // Items: unpaired stops and pickups (a pair travels as one). Bound ones follow their vehicle.
+  std::vector<std::pair<double, int>> free_items;
+  std::vector<std::vector<int>> bound_items(problem.vehicles.size());
+  std::vector<int> left_out;  // bound to a vehicle outside the pool
+  int stops = 0;
+  for (int i = 0; i < n; ++i) {
+    if (problem.nodes[i].is_depot) continue;
+    ++stops;
+    if (partner[i] >= 0 && !is_pickup[i]) continue;
+    int only = problem.nodes[i].only_vehicle;
+    if (only < 0 && partner[i] >= 0) only = problem.nodes[partner[i]].only_vehicle;
+    if (only < 0) {
+      free_items.emplace_back(angle(i), i);
+    } else if (only < pool) {
+      bound_items[only].push_back(i);
+    } else {
+      left_out.push_back(i);
+      if (partner[i] >= 0) left_out.push_back(partner[i]);
+    }
+  }
+  std::sort(free_items.begin(), free_items.end());
+  const int limit = std::max(1, options.max_area_stops);
+  const int areas = std::max(1, std::min(pool, (stops + limit - 1) / limit));
+  // Vehicles by the angle of their start, dealt to the areas in even blocks.
+  std::vector<std::pair<double, int>> fleet;
+  for (int v = 0; v < pool; ++v) fleet.emplace_back(angle(problem.vehicles[v].start_depot), v);
+  std::sort(fleet.begin(), fleet.end());
+  std::vector<std::vector<int>> area_vehicles(areas);
+  for (int k = 0; k < pool; ++k) {
+    area_vehicles[static_cast<int64_t>(k) * areas / pool].push_back(fleet[k].second);
+  }
+  // Free items cut so that each area's share of the stops follows its share of the vehicles.
+  std::vector<std::vector<int>> area_items(areas);
+  int free_stops = 0;
+  for (const auto& [a, item] : free_items) free_stops += partner[item] >= 0 ? 2 : 1;
+  {
+    size_t next = 0;
+    int64_t taken = 0;
+    int vehicles_so_far = 0;
+    for (int a = 0; a < areas; ++a) {
+      vehicles_so_far += static_cast<int>(area_vehicles[a].size());
+      const int64_t target =
+          a + 1 == areas ? free_stops : static_cast<int64_t>(free_stops) * vehicles_so_far / pool;
+      while (next < free_items.size() && taken < target) {
+        const int item = free_items[next++].second;
+        area_items[a].push_back(item);
+        taken += partner[item] >= 0 ? 2 : 1;
+      }
+      for (int v : area_vehicles[a]) {
+        area_items[a].insert(area_items[a].end(), bound_items[v].begin(), bound_items[v].end());
+      }
+    }
+  }
+  Solution out;
+  out.areas = areas;
+  out.unassigned = left_out;
+  const absl::Time deadline = options.time_limit == absl::InfiniteDuration()
+                                  ? absl::InfiniteFuture()
+                                  : began + options.time_limit;
+  int stops_left = stops - static_cast<int>(left_out.size());
+  for (int a = 0; a < areas; ++a) {
+    // The area as a problem of its own: its vehicles' depots, then its stops.
+    Problem sub;
+    sub.name = absl::StrCat(problem.name, " area ", a + 1, "/", areas);
+    sub.objective = problem.objective;
+    std::vector<int> original;
+    std::vector<int> local(n, -1);
+    auto add = [&](int node) {
+      if (local[node] >= 0) return local[node];
+      local[node] = static_cast<int>(original.size());
+      original.push_back(node);
+      Node copy = problem.nodes[node];
+      copy.only_vehicle = -1;
+      sub.nodes.push_back(copy);
+      return local[node];
+    };
+    std::vector<int> vehicle_index(problem.vehicles.size(), -1);
+    for (int v : area_vehicles[a]) {
+      Vehicle vehicle = problem.vehicles[v];
+      vehicle.start_depot = add(vehicle.start_depot);
+      vehicle.end_depot = add(vehicle.end_depot);
+      vehicle_index[v] = static_cast<int>(sub.vehicles.size());
+      sub.vehicles.push_back(vehicle);
+    }
+    int area_stops = 0;
+    for (int item : area_items[a]) {
+      const int node = add(item);
+      ++area_stops;
+      int only = problem.nodes[item].only_vehicle;
+      if (partner[item] >= 0) {
+        if (only < 0) only = problem.nodes[partner[item]].only_vehicle;
+        const int d = add(partner[item]);
+        ++area_stops;
+        sub.pairs.push_back({node, d});
+      }
+      if (only >= 0) sub.nodes[node].only_vehicle = vehicle_index[only];
+    }
+    if (area_stops == 0) continue;
+    SolverOptions area_options = options;
+    area_options.max_area_stops = 0;
+    area_options.max_vehicles = 0;
+    const double share = static_cast<double>(area_stops) / std::max(1, stops_left);
+    stops_left -= area_stops;
+    if (deadline != absl::InfiniteFuture()) {
+      area_options.time_limit = std::max(absl::ZeroDuration(), (deadline - clock.Now()) * share);
+    }
+    if (options.max_iterations > 0) {
+      area_options.max_iterations = std::max<int64_t>(
+          1, static_cast<int64_t>(options.max_iterations * static_cast<double>(area_stops) /
+                                  std::max(1, stops)));
+    }
+    const AreaMatrix area_matrix(matrix, original);
+    absl::StatusOr<Solution> solved = SolveWhole(sub, area_matrix, area_options, clock);
+    if (!solved.ok()) return solved.status();
+    for (Route& route : solved->routes) {
+      route.vehicle = area_vehicles[a][route.vehicle];
+      for (int& stop : route.stops) stop = original[stop];
+      out.routes.push_back(std::move(route));
+    }
+    for (int stop : solved->unassigned) out.unassigned.push_back(original[stop]);
+    out.distance += solved->distance;
+    out.vehicles += solved->vehicles;
+    out.iterations += solved->iterations;
+    const SolveFootprint& f = solved->footprint;
+    out.footprint.nodes = std::max(out.footprint.nodes, f.nodes);
+    out.footprint.travel_entries = std::max(out.footprint.travel_entries, f.travel_entries);
+    out.footprint.neighbour_entries =
+        std::max(out.footprint.neighbour_entries, f.neighbour_entries);
+    out.footprint.insertion_cache_entries =
+        std::max(out.footprint.insertion_cache_entries, f.insertion_cache_entries);
+  }
+  out.cost = problem.objective.distance_cost * out.distance +
+             problem.objective.vehicle_cost * out.vehicles;
+  std::sort(out.unassigned.begin(), out.unassigned.end());
+  return out;
+}
+
+absl::StatusOr<Solution> Solve(const Problem& problem, const TravelMatrix& matrix,
+                               const SolverOptions& options, const Clock& clock) {
+  if (absl::Status status = ValidateProblem(problem); !status.ok()) return status;
+  if (options.time_limit == absl::InfiniteDuration() && options.max_iterations <= 0) {
+    return absl::InvalidArgumentError("set a time limit or an iteration limit");
+  }
+  int stops = 0;
+  for (const Node& node : problem.nodes) stops += node.is_depot ? 0 : 1;
+  if (options.max_area_stops > 0 && stops > options.max_area_stops && problem.vehicles.size() > 1) {
+    return SolveByArea(problem, matrix, options, clock);
+  }
+  return SolveWhole(problem, matrix, options, clock);
 }
 
 }  // namespace loket::routing
