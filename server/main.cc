@@ -21,6 +21,16 @@ ABSL_FLAG(std::string, db, "",
           "PostgreSQL connection string (libpq), e.g. 'host=127.0.0.1 "
           "port=5433 user=postgres dbname=loket'");
 ABSL_FLAG(int, pool_size, 8, "database connections in the pool");
+ABSL_FLAG(int, db_max_waiting, 0,
+          "calls that may queue for a database connection when all are in use; the next is "
+          "refused at once with RESOURCE_EXHAUSTED (0: four times --pool_size)");
+ABSL_FLAG(int, db_lock_timeout_ms, 2000,
+          "a statement waiting this long for a row lock gives up (ABORTED, retry); 0: no limit");
+ABSL_FLAG(int, db_statement_timeout_ms, 15000,
+          "a statement running this long is stopped (UNAVAILABLE, retry); 0: no limit");
+ABSL_FLAG(int, health_probe_timeout_ms, 3000,
+          "health's SELECT 1 unanswered this long: NOT_SERVING, and calls fail fast with "
+          "UNAVAILABLE until it answers");
 ABSL_FLAG(std::string, tls_cert, "", "server certificate (PEM); enables TLS with --tls_key");
 ABSL_FLAG(std::string, tls_key, "", "server private key (PEM)");
 ABSL_FLAG(std::string, tls_client_ca, "", "CA (PEM) that client certificates must chain to (mTLS)");
@@ -80,6 +90,10 @@ int main(int argc, char** argv) {
   o.listen = absl::GetFlag(FLAGS_listen);
   o.db_conninfo = absl::GetFlag(FLAGS_db);
   o.pool_size = absl::GetFlag(FLAGS_pool_size);
+  o.db_max_waiting = absl::GetFlag(FLAGS_db_max_waiting);
+  o.db_lock_timeout = absl::Milliseconds(absl::GetFlag(FLAGS_db_lock_timeout_ms));
+  o.db_statement_timeout = absl::Milliseconds(absl::GetFlag(FLAGS_db_statement_timeout_ms));
+  o.health_probe_timeout = absl::Milliseconds(absl::GetFlag(FLAGS_health_probe_timeout_ms));
   o.tls_cert = absl::GetFlag(FLAGS_tls_cert);
   o.tls_key = absl::GetFlag(FLAGS_tls_key);
   o.tls_client_ca = absl::GetFlag(FLAGS_tls_client_ca);

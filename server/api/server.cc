@@ -17,6 +17,7 @@
 #include "server/api/admin_service.h"
 #include "server/api/appointment_service.h"
 #include "server/api/auth.h"
+#include "server/api/call_scope.h"
 #include "server/api/case_service.h"
 #include "server/api/catalog_service.h"
 #include "server/api/convert.h"
@@ -139,14 +140,27 @@ std::string CutStatusMessage(const std::string& m) {
 class LogInterceptor final : public grpc::experimental::Interceptor {
  public:
   LogInterceptor(grpc::experimental::ServerRpcInfo* info, ServerMetrics* metrics, bool log)
-      : method_(info->method()), start_(absl::Now()), metrics_(metrics), log_(log) {}
+      : info_(info), method_(info->method()), start_(absl::Now()), metrics_(metrics), log_(log) {}
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     using grpc::experimental::InterceptionHookPoints;
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
       grpc::Status s = methods->GetSendStatus();
       bool malformed = false;
-      if (s.error_code() == grpc::INTERNAL && s.error_message().empty()) {
+      grpc::ServerContextBase* ctx = info_->server_context();
+      if (s.error_code() != grpc::OK && ctx != nullptr && ctx->IsCancelled()) {
+        // Nobody reads this answer: the caller went away or its deadline passed, and whatever
+        // the handler returned (a failed read is INTERNAL) is counted as that, not as our fault.
+        const bool late = absl::Now() >= DeadlineOf(ctx->raw_deadline());
+        s = grpc::Status(late ? grpc::DEADLINE_EXCEEDED : grpc::CANCELLED,
+                         late ? "deadline passed" : "the caller went away");
+        methods->ModifySendStatus(s);
+      } else if (s.error_code() == grpc::RESOURCE_EXHAUSTED && s.error_message().empty()) {
+        // gRPC's own refusal when its thread quota is spent.
+        s = grpc::Status(grpc::RESOURCE_EXHAUSTED,
+                         "loketd is at its limit of calls in flight; try again in 1 s");
+        methods->ModifySendStatus(s);
+      } else if (s.error_code() == grpc::INTERNAL && s.error_message().empty()) {
         // Only grpc++'s failed parse answers so: every error of ours carries a message.
         s = MalformedRequest(method_);
         methods->ModifySendStatus(s);
@@ -187,6 +201,7 @@ class LogInterceptor final : public grpc::experimental::Interceptor {
   }
 
  private:
+  grpc::experimental::ServerRpcInfo* info_;
   std::string method_;
   absl::Time start_;
   ServerMetrics* metrics_;
@@ -258,6 +273,14 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
   if (o.pool_size < 1 || o.pool_size > 256) {
     return absl::InvalidArgumentError("--pool_size: 1..256");
   }
+  if (o.db_max_waiting < 0) return absl::InvalidArgumentError("--db_max_waiting: 0 or more");
+  if (o.db_lock_timeout < absl::ZeroDuration() || o.db_statement_timeout < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(
+        "--db_lock_timeout_ms and --db_statement_timeout_ms: 0 (no limit) or more");
+  }
+  if (o.health_probe_timeout <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("--health_probe_timeout_ms: more than 0");
+  }
   auto creds = Credentials(o);
   if (!creds.ok()) return creds.status();
   if (absl::Status r = store::ValidateRetention(o.retention); !r.ok()) return r;
@@ -268,7 +291,13 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
     absl::Status serving = s->metrics_->Serve(o.admin_listen);
     if (!serving.ok()) return serving;
   }
-  s->db_ = std::make_unique<store::Database>(store::DatabaseOptions{o.db_conninfo, o.pool_size});
+  store::DatabaseOptions db_options;
+  db_options.conninfo = o.db_conninfo;
+  db_options.pool_size = o.pool_size;
+  db_options.max_waiting = o.db_max_waiting;
+  db_options.lock_timeout = o.db_lock_timeout;
+  db_options.statement_timeout = o.db_statement_timeout;
+  s->db_ = std::make_unique<store::Database>(db_options);
   absl::Time deadline = absl::Now() + o.startup_timeout;
   for (;;) {
     absl::Status m = s->db_->Migrate();
@@ -326,6 +355,7 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
                                      s->slots_allocate_queue_.get());
 
   google::protobuf::SetLogHandler(&ProtobufLog);
+  InstallCallScope();  // before the first grpc::Server of the process is built
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
@@ -351,6 +381,7 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
     return absl::InternalError(absl::StrCat("cannot listen on ", o.listen));
   }
   s->server_->GetHealthCheckService()->SetServingStatus(true);
+  s->health_probe_timeout_ = o.health_probe_timeout;
   s->db_watcher_ = std::thread([p = s.get()] { p->WatchDatabase(); });
   if (o.retention_sweep_interval > absl::ZeroDuration()) {
     s->retention_ = std::make_unique<store::Retention>(*s->db_, o.retention);
@@ -389,7 +420,7 @@ void LoketServer::WatchDatabase() {
       auto stats = task_queue_->Stats();
       if (stats.ok()) metrics_->SetQueueStats(*stats);
     }
-    bool ok = db_->Ping().ok();
+    bool ok = db_->Probe(health_probe_timeout_).ok();
     if (ok != serving && !stopping_) {
       serving = ok;
       server_->GetHealthCheckService()->SetServingStatus(ok);

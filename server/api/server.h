@@ -57,6 +57,12 @@ struct ServerOptions {
   std::string listen = "127.0.0.1:7400";  // "host:port"; port 0 picks a free one
   std::string db_conninfo;
   int pool_size = 8;
+  // Bounds of the database work of one call (store::DatabaseOptions says what each does).
+  absl::Duration db_lock_timeout = absl::Seconds(2);
+  absl::Duration db_statement_timeout = absl::Seconds(15);
+  int db_max_waiting = 0;  // calls queued for a connection; 0: four times pool_size
+  // The health probe's SELECT 1 may take this long before loketd calls the database hung.
+  absl::Duration health_probe_timeout = absl::Seconds(3);
   std::string tls_cert;  // PEM files; TLS when both cert and key are set
   std::string tls_key;
   std::string tls_client_ca;  // mTLS: clients must present a certificate signed by this CA
@@ -131,6 +137,7 @@ class LoketServer {
   std::unique_ptr<PublicServiceImpl> public_service_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
+  absl::Duration health_probe_timeout_ = absl::Seconds(3);
   std::atomic<bool> stopping_{false};
   absl::Notification stop_watch_;
   std::thread db_watcher_;

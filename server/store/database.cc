@@ -1,5 +1,8 @@
 #include "server/store/database.h"
 
+#include <sys/socket.h>
+
+#include <algorithm>
 #include <string>
 #include <utility>
 
@@ -11,6 +14,38 @@
 
 namespace loket::store {
 namespace {
+
+thread_local const CallContext* t_call = nullptr;
+
+// libpq's own clocks, unless the connection string sets them: a connection attempt gives up after
+// 5 s, and TCP keepalives notice a peer that vanished from the network.
+std::string WithClientTimeouts(const std::string& conninfo, int connect_seconds = 5) {
+  if (conninfo.starts_with("postgres://") || conninfo.starts_with("postgresql://")) return conninfo;
+  std::string out = conninfo;
+  const std::string connect = absl::StrCat("connect_timeout=", connect_seconds);
+  for (const std::string& kv :
+       {connect, std::string("keepalives=1"), std::string("keepalives_idle=10"),
+        std::string("keepalives_interval=5"), std::string("keepalives_count=3")}) {
+    const std::string key = kv.substr(0, kv.find('=') + 1);
+    if (out.find(key) == std::string::npos) absl::StrAppend(&out, " ", kv);
+  }
+  return out;
+}
+
+std::string Millis(absl::Duration d) { return absl::StrCat(absl::ToInt64Milliseconds(d), "ms"); }
+
+// The answer for a call that is gone (deadline passed, caller away) at `when`, or OK.
+absl::Status CallGone(const CallContext* call, absl::Time deadline, const char* when) {
+  if (call == nullptr) return absl::OkStatus();
+  if (absl::Now() >= deadline) {
+    return absl::DeadlineExceededError(
+        absl::StrCat("the call's deadline passed ", when, "; nothing was saved"));
+  }
+  if (call->cancelled()) {
+    return absl::CancelledError(absl::StrCat("the caller went away ", when, "; nothing was saved"));
+  }
+  return absl::OkStatus();
+}
 
 // Lends one connection from the pool; gives it back (or drops it when broken) on destruction.
 class Lease {
@@ -33,15 +68,36 @@ class Lease {
   bool broken_ = false;
 };
 
-absl::StatusOr<std::unique_ptr<Lease>> Acquire(Database::Impl& db) {
+absl::StatusOr<std::unique_ptr<Lease>> Acquire(Database::Impl& db, absl::Time deadline) {
   std::unique_ptr<PooledConnection> pc;
   {
     absl::MutexLock lock(&db.mu);
     auto available = [&db]() ABSL_SHARED_LOCKS_REQUIRED(db.mu) {
       return !db.free.empty() || db.open_or_lent < db.options.pool_size;
     };
-    if (!db.mu.AwaitWithTimeout(absl::Condition(&available), db.options.acquire_timeout)) {
-      return absl::UnavailableError("database: no free connection in the pool; retry");
+    if (!available()) {
+      // Admission: a bounded queue waits for a connection; beyond it a call is refused at once,
+      // so a burst costs callers a retry, not a pile of threads that time out anyway.
+      const int limit =
+          db.options.max_waiting > 0 ? db.options.max_waiting : 4 * db.options.pool_size;
+      if (db.waiting >= limit) {
+        return absl::ResourceExhaustedError(absl::StrCat(
+            "loketd is busy: all ", db.options.pool_size, " database connections are in use and ",
+            db.waiting, " calls wait for one; try again in 1 s"));
+      }
+      ++db.waiting;
+      const bool got =
+          db.mu.AwaitWithDeadline(absl::Condition(&available),
+                                  std::min(absl::Now() + db.options.acquire_timeout, deadline));
+      --db.waiting;
+      if (!got) {
+        if (absl::Now() >= deadline) {
+          return absl::DeadlineExceededError(
+              "the call's deadline passed while it waited for a database connection; nothing was "
+              "saved");
+        }
+        return absl::UnavailableError("database: no free connection in the pool; retry");
+      }
     }
     if (!db.free.empty()) {
       pc = std::move(db.free.back());
@@ -55,9 +111,8 @@ absl::StatusOr<std::unique_ptr<Lease>> Acquire(Database::Impl& db) {
   if (!lease->get().conn) {
     // A new slot (or one whose connection broke): connect now, outside the lock.
     try {
-      auto conn = std::make_unique<pqxx::connection>(db.options.conninfo);
-      // Timestamps come back in UTC, so parsing never depends on the server's time zone.
-      pqxx::nontransaction(*conn).exec("SET TIME ZONE 'UTC'");
+      auto conn = std::make_unique<pqxx::connection>(WithClientTimeouts(db.options.conninfo));
+      pqxx::nontransaction(*conn).exec(db.session_settings);
       lease->get().conn = std::move(conn);
       lease->get().prepared.clear();
     } catch (const std::exception& e) {
@@ -68,22 +123,10 @@ absl::StatusOr<std::unique_ptr<Lease>> Acquire(Database::Impl& db) {
   return lease;
 }
 
-}  // namespace
-
-Database::Impl::Impl(DatabaseOptions o) : options(std::move(o)) {}
-
-absl::Status Database::Impl::RunTx(const std::function<absl::Status(Tx&)>& fn) {
-  return Run(fn, /*autocommit=*/false);
-}
-
-absl::Status Database::Impl::RunAutocommit(const std::function<absl::Status(Tx&)>& fn) {
-  return Run(fn, /*autocommit=*/true);
-}
-
-absl::Status Database::Impl::Run(const std::function<absl::Status(Tx&)>& fn, bool autocommit) {
-  auto lease_or = Acquire(*this);
-  if (!lease_or.ok()) return lease_or.status();
-  Lease& lease = **lease_or;
+// One transaction (or autocommit run) of `fn` on a lent connection; pqxx exceptions become
+// statuses here.
+absl::Status RunOn(Database::Impl& db, Lease& lease, const std::function<absl::Status(Tx&)>& fn,
+                   bool autocommit, const CallContext* call, absl::Time deadline) {
   try {
     if (autocommit) {
       pqxx::nontransaction work(*lease.get().conn);
@@ -93,6 +136,8 @@ absl::Status Database::Impl::Run(const std::function<absl::Status(Tx&)>& fn, boo
     pqxx::work work(*lease.get().conn);
     Tx tx(work, lease.get());
     absl::Status s = fn(tx);
+    // A caller who gave up does not get work committed behind its back.
+    if (s.ok()) s = CallGone(call, deadline, "before its transaction committed");
     if (s.ok()) work.commit();
     return s;  // pqxx::work rolls back in its destructor when not committed
   } catch (const pqxx::broken_connection& e) {
@@ -118,6 +163,12 @@ absl::Status Database::Impl::Run(const std::function<absl::Status(Tx&)>& fn, boo
     if (state == "22001" || state == "22P02" || state == "23502") {
       return absl::InvalidArgumentError(absl::StrCat("invalid value: ", e.what()));
     }
+    // 55P03: lock_timeout passed waiting for a row another transaction holds.
+    if (state == "55P03") {
+      return absl::AbortedError(
+          absl::StrCat("a row this call needs is locked by another transaction (waited ",
+                       Millis(db.options.lock_timeout), "); try again in 1 s: ", e.what()));
+    }
     // 57014 statement timeout, 40003 commit outcome unknown: retry (with the same request_id).
     if (state == "57014" || state == "40003") {
       lease.MarkBroken();
@@ -134,8 +185,194 @@ absl::Status Database::Impl::Run(const std::function<absl::Status(Tx&)>& fn, boo
   }
 }
 
+}  // namespace
+
+Database::Impl::Impl(DatabaseOptions o) : options(std::move(o)) {
+  // Timestamps come back in UTC, so parsing never depends on the server's time zone. A backend
+  // checks every second that its client is still there, so a connection the watchdog cut off
+  // ends its transaction (and gives up its locks) even while it waits for a lock.
+  session_settings =
+      absl::StrCat("SET TIME ZONE 'UTC'; SET client_connection_check_interval = '1s'",
+                   "; SET lock_timeout = '", Millis(options.lock_timeout), "'",
+                   "; SET statement_timeout = '", Millis(options.statement_timeout), "'");
+  watchdog = std::thread([this] { Watch(); });
+}
+
+Database::Impl::~Impl() {
+  {
+    absl::MutexLock lock(&mu);
+    stopping = true;
+  }
+  watchdog.join();
+}
+
+void Database::Impl::Watch() {
+  absl::MutexLock lock(&mu);
+  auto stop_or_work = [this]()
+                          ABSL_SHARED_LOCKS_REQUIRED(mu) { return stopping || !in_flight.empty(); };
+  auto stop = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu) { return stopping; };
+  while (!stopping) {
+    if (in_flight.empty()) {
+      mu.Await(absl::Condition(&stop_or_work));
+      continue;
+    }
+    // Statements are checked every 50 ms while any runs: a cut-off lands within that of the
+    // deadline. IsCancelled is cheap and thread-safe.
+    if (mu.AwaitWithTimeout(absl::Condition(&stop), absl::Milliseconds(50))) break;
+    const absl::Time now = absl::Now();
+    const bool database_hung = hung.load();
+    for (InFlight* f : in_flight) {
+      if (f->stopped.load() != InFlight::Stop::kNone) continue;
+      InFlight::Stop why = InFlight::Stop::kNone;
+      if (database_hung) {
+        why = InFlight::Stop::kHung;
+      } else if (now >= f->deadline) {
+        why = InFlight::Stop::kDeadline;
+      } else if (f->call != nullptr && f->call->cancelled()) {
+        why = InFlight::Stop::kCancelled;
+      }
+      if (why == InFlight::Stop::kNone) continue;
+      f->stopped.store(why);
+      ::shutdown(f->sock, SHUT_RDWR);  // the lender's libpq call returns with a broken connection
+    }
+  }
+}
+
+absl::Status Database::Impl::RunTx(const std::function<absl::Status(Tx&)>& fn) {
+  return Run(fn, /*autocommit=*/false);
+}
+
+absl::Status Database::Impl::RunAutocommit(const std::function<absl::Status(Tx&)>& fn) {
+  return Run(fn, /*autocommit=*/true);
+}
+
+absl::Status Database::Impl::Run(const std::function<absl::Status(Tx&)>& fn, bool autocommit) {
+  const CallContext* call = t_call;
+  const absl::Time deadline = call != nullptr ? call->deadline() : absl::InfiniteFuture();
+  if (absl::Status gone = CallGone(call, deadline, "before its database work began"); !gone.ok()) {
+    return gone;
+  }
+  if (hung.load()) {
+    return absl::UnavailableError(
+        "database is not answering (loketd's health probe timed out); try again in a few seconds");
+  }
+  auto lease_or = Acquire(*this, deadline);
+  if (!lease_or.ok()) return lease_or.status();
+  Lease& lease = **lease_or;
+  InFlight watched;
+  watched.sock = lease.get().conn->sock();
+  watched.deadline = deadline;
+  watched.call = call;
+  std::list<InFlight*>::iterator entry;
+  {
+    absl::MutexLock lock(&mu);
+    entry = in_flight.insert(in_flight.end(), &watched);
+  }
+  absl::Status s = RunOn(*this, lease, fn, autocommit, call, deadline);
+  {
+    absl::MutexLock lock(&mu);
+    in_flight.erase(entry);
+  }
+  const InFlight::Stop stopped = watched.stopped.load();
+  if (stopped == InFlight::Stop::kNone) return s;
+  lease.MarkBroken();    // its socket is shut down
+  if (s.ok()) return s;  // it had committed before the cut-off
+  switch (stopped) {
+    case InFlight::Stop::kDeadline:
+      return absl::DeadlineExceededError(
+          "the call's deadline passed while its statement ran; PostgreSQL stopped it and nothing "
+          "was saved unless the commit had already reached it (a retry with the same request_id "
+          "is safe)");
+    case InFlight::Stop::kCancelled:
+      return absl::CancelledError(
+          "the caller went away while its statement ran; PostgreSQL stopped it");
+    default:
+      return absl::UnavailableError(
+          "database is not answering (loketd's health probe timed out); the statement was cut "
+          "off; retry with the same request_id");
+  }
+}
+
+void SetCurrentCall(const CallContext* call) { t_call = call; }
+const CallContext* CurrentCall() { return t_call; }
+
+// The health probe's own thread and connection: a probe that hangs blocks only this thread, and
+// the next Probe waits for it instead of starting another.
+struct Database::Prober {
+  explicit Prober(Database::Impl& db) : db(db), thread([this] { Loop(); }) {}
+  ~Prober() {
+    {
+      absl::MutexLock lock(&mu);
+      stopping = true;
+      if (sock >= 0) ::shutdown(sock, SHUT_RDWR);  // unblocks a probe stuck on a hung server
+    }
+    thread.join();
+  }
+
+  void Loop() {
+    std::unique_ptr<pqxx::connection> conn;
+    mu.Lock();
+    for (;;) {
+      auto wanted = [this]()
+                        ABSL_SHARED_LOCKS_REQUIRED(mu) { return stopping || requested > done; };
+      mu.Await(absl::Condition(&wanted));
+      if (stopping) break;
+      const uint64_t serving = requested;
+      mu.Unlock();
+      absl::Status result = absl::OkStatus();
+      try {
+        if (!conn) {
+          conn = std::make_unique<pqxx::connection>(WithClientTimeouts(db.options.conninfo, 2));
+          absl::MutexLock l(&mu);
+          sock = conn->sock();
+        }
+        pqxx::nontransaction(*conn).exec("SELECT 1");
+      } catch (const std::exception& e) {
+        result = absl::UnavailableError(absl::StrCat("database unreachable: ", e.what()));
+        conn.reset();
+        absl::MutexLock l(&mu);
+        sock = -1;
+      }
+      mu.Lock();
+      done = serving;
+      last = result;
+    }
+    mu.Unlock();
+  }
+
+  Database::Impl& db;
+  absl::Mutex mu;
+  uint64_t requested ABSL_GUARDED_BY(mu) = 0;
+  uint64_t done ABSL_GUARDED_BY(mu) = 0;
+  absl::Status last ABSL_GUARDED_BY(mu);
+  int sock ABSL_GUARDED_BY(mu) = -1;
+  bool stopping ABSL_GUARDED_BY(mu) = false;
+  std::thread thread;  // last: starts once the fields above exist
+};
+
 Database::Database(DatabaseOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
-Database::~Database() = default;
+Database::~Database() { prober_.reset(); }
+
+absl::Status Database::Probe(absl::Duration timeout) {
+  if (!prober_) prober_ = std::make_unique<Prober>(*impl_);  // one caller: the health watcher
+  Prober& p = *prober_;
+  absl::Status result;
+  {
+    absl::MutexLock lock(&p.mu);
+    if (p.done == p.requested) ++p.requested;  // else the last probe still runs: wait for it
+    const uint64_t want = p.requested;
+    auto answered = [&p, want]() ABSL_SHARED_LOCKS_REQUIRED(p.mu) { return p.done >= want; };
+    if (p.mu.AwaitWithTimeout(absl::Condition(&answered), timeout)) {
+      result = p.last;
+    } else {
+      result = absl::DeadlineExceededError(
+          absl::StrCat("database did not answer SELECT 1 within ", absl::FormatDuration(timeout)));
+    }
+  }
+  // Only silence is a hang; a refused connection fails fast by itself.
+  impl_->hung.store(absl::IsDeadlineExceeded(result));
+  return result;
+}
 
 absl::Status Database::Ping() {
   static constexpr Statement kPing{"ping", "SELECT 1"};
@@ -157,6 +394,8 @@ absl::Status Database::Migrate() {
       "migrate_record", "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)"};
   for (const Migration& m : EmbeddedMigrations()) {
     absl::Status s = impl_->RunTx([&](Tx& tx) -> absl::Status {
+      // A migration may take long, and waits for a replica that is migrating: no pool limits.
+      tx.ExecRaw("SET LOCAL lock_timeout = 0; SET LOCAL statement_timeout = 0");
       tx.Exec(kLock);  // held until this transaction ends; serialises replicas and parallel tests
       tx.Exec(kCreate);
       if (!tx.Exec(kApplied, m.version).empty()) return absl::OkStatus();

@@ -20,7 +20,29 @@ struct DatabaseOptions {
   std::string conninfo;  // libpq connection string
   int pool_size = 8;
   absl::Duration acquire_timeout = absl::Seconds(5);
+  // Calls that may wait for a connection when all are lent; the next is refused at once
+  // (RESOURCE_EXHAUSTED) instead of queueing behind them. 0: four times pool_size.
+  int max_waiting = 0;
+  // Every statement of the pool gives up waiting for a row lock after lock_timeout (ABORTED, retry)
+  // and runs at most statement_timeout (UNAVAILABLE, retry): one locked row or one slow query
+  // costs only the calls that need it. Zero: PostgreSQL's default (no limit).
+  absl::Duration lock_timeout = absl::Seconds(2);
+  absl::Duration statement_timeout = absl::Seconds(15);
 };
+
+// The RPC a thread is serving, as far as the store needs to know it: the api layer sets it around
+// every handler (SetCurrentCall), and the pool stops the call's database work, in PostgreSQL too,
+// when its deadline passes or its caller goes away. Implementations are thread-safe.
+class CallContext {
+ public:
+  virtual ~CallContext() = default;
+  virtual absl::Time deadline() const = 0;  // absl::InfiniteFuture() when the caller set none
+  virtual bool cancelled() const = 0;       // the caller went away (or the deadline passed)
+};
+
+// The current thread's call; nullptr (no call: background work) clears it.
+void SetCurrentCall(const CallContext* call);
+const CallContext* CurrentCall();
 
 class Database {
  public:
@@ -34,6 +56,12 @@ class Database {
   // Runs `SELECT 1`. Returns UNAVAILABLE when the database cannot be reached.
   absl::Status Ping();
 
+  // The health probe: `SELECT 1` on a connection of its own, given at most `timeout` (a hung
+  // server, e.g. stopped with SIGSTOP, accepts connections and never answers: only a clock on our
+  // side sees it). While the probe fails, calls fail at once with UNAVAILABLE and the statements
+  // in flight are cut off, instead of every caller hanging until its deadline.
+  absl::Status Probe(absl::Duration timeout);
+
   // Applies the embedded migrations not yet recorded in schema_migrations, in order, each in its
   // own transaction, under an advisory lock so concurrent replicas and tests do not race. Returns
   // UNAVAILABLE when the database cannot be reached, INTERNAL when a migration fails.
@@ -42,6 +70,8 @@ class Database {
   Impl& impl() { return *impl_; }
 
  private:
+  struct Prober;
+  std::unique_ptr<Prober> prober_;
   std::unique_ptr<Impl> impl_;
 };
 

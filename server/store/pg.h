@@ -5,12 +5,15 @@
 #ifndef LOKET_SERVER_STORE_PG_H_
 #define LOKET_SERVER_STORE_PG_H_
 
+#include <atomic>
 #include <functional>
+#include <list>
 #include <memory>
 #include <optional>
 #include <pqxx/pqxx>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -57,8 +60,19 @@ class Tx {
   std::set<std::string> notified_;
 };
 
+// A statement in flight on a lent connection, watched for its call's deadline and cancellation.
+struct InFlight {
+  int sock = -1;
+  absl::Time deadline = absl::InfiniteFuture();
+  const CallContext* call = nullptr;
+  // Why the watchdog cut the connection off (set once, by the watchdog).
+  enum class Stop { kNone, kDeadline, kCancelled, kHung };
+  std::atomic<Stop> stopped{Stop::kNone};
+};
+
 struct Database::Impl {
   explicit Impl(DatabaseOptions o);
+  ~Impl();
 
   // Runs `fn` in one transaction and commits when it returns OK; rolls back otherwise.
   // pqxx exceptions become statuses here (the only place they are caught): a lost connection gives
@@ -71,10 +85,22 @@ struct Database::Impl {
 
   absl::Status Run(const std::function<absl::Status(Tx&)>& fn, bool autocommit);
 
+  // Cuts off (shutdown(2) of its socket) every statement whose call's deadline passed, whose caller
+  // went away, or, while the database hangs, every one. PostgreSQL sees the client gone
+  // (client_connection_check_interval) and ends the backend's transaction; the pool drops the
+  // connection. A socket shutdown never blocks, where a cancel request to a hung server would.
+  void Watch();
+
   DatabaseOptions options;
+  std::string session_settings;  // SET statements run on every new connection
   absl::Mutex mu;
   std::vector<std::unique_ptr<PooledConnection>> free ABSL_GUARDED_BY(mu);
   int open_or_lent ABSL_GUARDED_BY(mu) = 0;
+  int waiting ABSL_GUARDED_BY(mu) = 0;
+  std::list<InFlight*> in_flight ABSL_GUARDED_BY(mu);
+  bool stopping ABSL_GUARDED_BY(mu) = false;
+  std::atomic<bool> hung{false};  // set by the health probe
+  std::thread watchdog;
 };
 
 // Conversions used by every repository.

@@ -1,0 +1,59 @@
+#include "server/api/call_scope.h"
+
+#include <grpc/support/time.h>
+#include <grpcpp/server.h>
+#include <grpcpp/server_context.h>
+
+#include <mutex>
+
+#include "server/store/database.h"
+
+namespace loket::api {
+namespace {
+
+// The call of this handler thread, as the store sees it. IsCancelled is thread-safe for the sync
+// API, so the pool's watchdog may ask it from its own thread.
+class GrpcCall final : public store::CallContext {
+ public:
+  void Begin(grpc::ServerContext* ctx) {
+    ctx_ = ctx;
+    deadline_ = DeadlineOf(ctx->raw_deadline());
+  }
+  absl::Time deadline() const override { return deadline_; }
+  bool cancelled() const override { return ctx_->IsCancelled(); }
+
+ private:
+  grpc::ServerContext* ctx_ = nullptr;
+  absl::Time deadline_ = absl::InfiniteFuture();
+};
+
+thread_local GrpcCall t_call;
+
+class CallScopeCallbacks final : public grpc::Server::GlobalCallbacks {
+ public:
+  void PreSynchronousRequest(grpc::ServerContext* ctx) override {
+    t_call.Begin(ctx);
+    store::SetCurrentCall(&t_call);
+  }
+  void PostSynchronousRequest(grpc::ServerContext* /*ctx*/) override {
+    store::SetCurrentCall(nullptr);
+  }
+};
+
+}  // namespace
+
+void InstallCallScope() {
+  static std::once_flag once;
+  // gRPC owns the callbacks from here on.
+  std::call_once(once, [] { grpc::Server::SetGlobalCallbacks(new CallScopeCallbacks()); });
+}
+
+absl::Time DeadlineOf(const gpr_timespec& deadline) {
+  if (gpr_time_cmp(deadline, gpr_inf_future(deadline.clock_type)) == 0) {
+    return absl::InfiniteFuture();
+  }
+  const gpr_timespec real = gpr_convert_clock_type(deadline, GPR_CLOCK_REALTIME);
+  return absl::FromUnixSeconds(real.tv_sec) + absl::Nanoseconds(real.tv_nsec);
+}
+
+}  // namespace loket::api

@@ -1,0 +1,21 @@
+// Tells the store which gRPC call a handler thread serves (store::SetCurrentCall), so database work
+// stops, in PostgreSQL too, when the call's deadline passes or its caller goes away.
+#ifndef LOKET_SERVER_API_CALL_SCOPE_H_
+#define LOKET_SERVER_API_CALL_SCOPE_H_
+
+#include "absl/time/time.h"
+
+struct gpr_timespec;
+
+namespace loket::api {
+
+// Installs the process-wide gRPC hooks (grpc::Server::SetGlobalCallbacks) around every synchronous
+// handler. Idempotent; must run before the process's first grpc::Server is built.
+void InstallCallScope();
+
+// A gRPC deadline as absl::Time (InfiniteFuture when the caller set none).
+absl::Time DeadlineOf(const gpr_timespec& deadline);
+
+}  // namespace loket::api
+
+#endif  // LOKET_SERVER_API_CALL_SCOPE_H_

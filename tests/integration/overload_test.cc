@@ -1,0 +1,178 @@
+// Bounded under faults (issue 12): a row locked by somebody else, callers who give up, a burst
+// beyond the pool. Real PostgreSQL, the real server, gRPC clients; outcomes only, no timings.
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <pqxx/pqxx>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "tests/integration/fixture.h"
+
+namespace loket::itest {
+namespace {
+
+using Stub = v1::CaseService::Stub;
+
+class OverloadTest : public ServerTest {
+ protected:
+  // A transaction of "a slow report" holding case `id`'s row FOR UPDATE until it is destroyed.
+  struct RowLock {
+    RowLock(const std::string& conninfo, int64_t id) : conn(conninfo), tx(conn) {
+      tx.exec(absl::StrCat("SELECT 1 FROM cases WHERE id = ", id, " FOR UPDATE"));
+    }
+    pqxx::connection conn;
+    pqxx::work tx;
+  };
+
+  std::unique_ptr<grpc::ClientContext> CtxWithin(const std::string& token,
+                                                 std::chrono::milliseconds deadline) {
+    auto ctx = Ctx(token);
+    ctx->set_deadline(std::chrono::system_clock::now() + deadline);
+    return ctx;
+  }
+
+  // Backends of the test database waiting for a lock right now.
+  int LockWaiters() {
+    return std::stoi(
+        server_->Query("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                       "AND datname = current_database()"));
+  }
+
+  // Polls for up to 10 s until no backend waits for a lock; returns the last count.
+  int LockWaitersAfterSettling() {
+    int n = LockWaiters();
+    for (int i = 0; i < 100 && n > 0; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      n = LockWaiters();
+    }
+    return n;
+  }
+};
+
+// A client retries a transition on a row another session holds: each try gives up at its
+// deadline (in PostgreSQL too), so the pool keeps connections for everybody else, nothing queues
+// up in PostgreSQL behind the lock, and nothing of the abandoned tries is saved afterwards.
+TEST_F(OverloadTest, OneLockedRowCostsOnlyTheCallsOnThatRow) {
+  const v1::Case hot = SubmitAsClinicA();
+  const v1::Case cold = SubmitAsClinicA();
+  AttachAll(hot.id(), clinic_a_);
+  const std::string events_before =
+      server_->Query(absl::StrCat("SELECT count(*) FROM case_events WHERE case_id = ", hot.id()));
+
+  std::map<int, int> hot_codes;
+  std::mutex hot_mu;
+  int others_ok = 0, others_failed = 0;
+  std::string other_error;
+  {
+    RowLock lock(server_->conninfo(), hot.id());
+    std::atomic<bool> stop{false};
+    std::vector<std::thread> retriers;
+    // Six impatient clients (1 s deadline) retrying on the locked row, on a pool of eight.
+    for (int t = 0; t < 6; ++t) {
+      retriers.emplace_back([&] {
+        while (!stop) {
+          v1::Case out;
+          grpc::Status s =
+              cases().StartVerification(CtxWithin(officer_, std::chrono::milliseconds(1000)).get(),
+                                        Transition(hot.id()), &out);
+          std::lock_guard<std::mutex> g(hot_mu);
+          ++hot_codes[s.error_code()];
+        }
+      });
+    }
+    // Meanwhile everybody else works as usual.
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (std::chrono::steady_clock::now() < until) {
+      v1::GetCaseRequest get;
+      get.set_case_id(cold.id());
+      v1::Case out;
+      grpc::Status s =
+          cases().GetCase(CtxWithin(officer_, std::chrono::milliseconds(3000)).get(), get, &out);
+      v1::Case submitted;
+      grpc::Status sub =
+          cases().SubmitApplication(CtxWithin(clinic_a_, std::chrono::milliseconds(3000)).get(),
+                                    NurseApplication(), &submitted);
+      for (const grpc::Status& r : {s, sub}) {
+        if (r.ok()) {
+          ++others_ok;
+        } else {
+          ++others_failed;
+          other_error = absl::StrCat(r.error_code(), " ", r.error_message());
+        }
+      }
+    }
+    stop = true;
+    for (std::thread& t : retriers) t.join();
+    // While the lock is still held, nothing of the abandoned tries waits in PostgreSQL.
+    EXPECT_EQ(LockWaitersAfterSettling(), 0);
+  }  // the slow report ends
+
+  EXPECT_EQ(others_failed, 0) << "last error: " << other_error;
+  EXPECT_GT(others_ok, 4);
+  EXPECT_EQ(hot_codes[grpc::OK], 0);
+  int gave_up = 0;
+  for (const auto& [code, n] : hot_codes) {
+    if (n == 0) continue;
+    EXPECT_THAT(code, ::testing::AnyOf(grpc::DEADLINE_EXCEEDED, grpc::ABORTED,
+                                       grpc::RESOURCE_EXHAUSTED, grpc::UNAVAILABLE))
+        << n << " calls ended with code " << code;
+    gave_up += n;
+  }
+  EXPECT_GT(gave_up, 6);
+  // The lock is gone: no abandoned try wakes up and commits behind its caller's back.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  EXPECT_EQ(server_->Query(absl::StrCat("SELECT state FROM cases WHERE id = ", hot.id())),
+            "SUBMITTED");
+  EXPECT_EQ(
+      server_->Query(absl::StrCat("SELECT count(*) FROM case_events WHERE case_id = ", hot.id())),
+      events_before);
+  // And the row serves the next caller at once.
+  EXPECT_TRUE(Do(&Stub::StartVerification, officer_, hot.id()).ok());
+}
+
+// A statement stuck behind a lock past lock_timeout gives up by itself with ABORTED and a hint,
+// even for a caller without a deadline.
+TEST_F(OverloadTest, ALockWaitEndsAtLockTimeoutWithARetryHint) {
+  const v1::Case c = SubmitAsClinicA();
+  RowLock lock(server_->conninfo(), c.id());
+  auto ctx = Ctx(officer_);
+  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+  v1::Case out;
+  grpc::Status s = cases().StartVerification(ctx.get(), Transition(c.id()), &out);
+  EXPECT_EQ(s.error_code(), grpc::ABORTED) << s.error_message();
+  EXPECT_THAT(s.error_message(), ::testing::HasSubstr("locked by another transaction"));
+  EXPECT_THAT(s.error_message(), ::testing::HasSubstr("try again"));
+}
+
+// More callers than the pool and its queue hold: the rest are refused at once with
+// RESOURCE_EXHAUSTED (and a retry hint) instead of piling up until their deadlines.
+TEST_F(OverloadTest, ABurstBeyondThePoolAndItsQueueIsRefusedAtOnce) {
+  const v1::Case c = SubmitAsClinicA();
+  RowLock lock(server_->conninfo(), c.id());
+  // Pool 8, queue 32: 8 calls hold connections (waiting on the lock), 32 wait, the rest refused.
+  std::vector<std::thread> callers;
+  std::map<int, int> codes;
+  std::string refusal;
+  std::mutex mu;
+  for (int t = 0; t < 56; ++t) {
+    callers.emplace_back([&] {
+      v1::Case out;
+      grpc::Status s = cases().StartVerification(
+          CtxWithin(officer_, std::chrono::milliseconds(4000)).get(), Transition(c.id()), &out);
+      std::lock_guard<std::mutex> g(mu);
+      ++codes[s.error_code()];
+      if (s.error_code() == grpc::RESOURCE_EXHAUSTED) refusal = s.error_message();
+    });
+  }
+  for (std::thread& t : callers) t.join();
+  EXPECT_GT(codes[grpc::RESOURCE_EXHAUSTED], 0);
+  EXPECT_THAT(refusal, ::testing::HasSubstr("try again"));
+  EXPECT_EQ(codes[grpc::OK], 0);
+}
+
+}  // namespace
+}  // namespace loket::itest
