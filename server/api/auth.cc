@@ -100,6 +100,7 @@ const std::map<std::string_view, std::set<Role>>& Policy() {
       {"TaskService.PollTask", {kWorker}},
       {"TaskService.Heartbeat", {kWorker}},
       {"TaskService.CompleteTask", {kWorker}},
+      {"TaskService.CompleteTasks", {kWorker}},
       {"TaskService.FailTask", {kWorker}},
       {"TaskAdminService.ListTasks", {kAdmin}},
       {"TaskAdminService.GetTask", {kAdmin}},

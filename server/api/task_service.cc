@@ -10,6 +10,7 @@ namespace {
 
 constexpr int kDefaultLeaseSeconds = 30;
 constexpr int kMaxLeaseSeconds = 600;
+constexpr int kMaxTasksPerCall = 64;  // PollTask.max_tasks and CompleteTasks
 
 grpc::Status CheckQueueName(const std::string& q) {
   if (q.empty() || q.size() > 40) {
@@ -44,6 +45,12 @@ grpc::Status TaskServiceImpl::PollTask(grpc::ServerContext* ctx, const v1::PollT
   if (req->wait_seconds() < 0 || req->wait_seconds() > 60) {
     return grpc::Status(grpc::INVALID_ARGUMENT, "wait_seconds: 0..60");
   }
+  if (req->max_tasks() < 0 || req->max_tasks() > kMaxTasksPerCall) {
+    return grpc::Status(grpc::INVALID_ARGUMENT,
+                        absl::StrCat("max_tasks: 0..", kMaxTasksPerCall, " (0 for one)"));
+  }
+  // Planning queues attach a large input per task: one at a time there.
+  const int max_tasks = planners_by_queue_.count(req->queue()) ? 1 : std::max(1, req->max_tasks());
   std::string worker = req->worker_id().empty() ? ctx->peer() : req->worker_id().substr(0, 100);
   absl::Time deadline = absl::Now() + absl::Seconds(req->wait_seconds());
   // Answer a little before the caller's deadline so an empty answer is not a DEADLINE_EXCEEDED.
@@ -53,9 +60,20 @@ grpc::Status TaskServiceImpl::PollTask(grpc::ServerContext* ctx, const v1::PollT
     // Never lease for a caller that has gone, or while draining: the task would sit out a lease.
     if (!first && (ctx->IsCancelled() || wakeups_.closed())) return grpc::Status::OK;
     uint64_t generation = wakeups_.Generation();
-    auto task = queue_.Lease(p.office_id, req->queue(), worker, *lease);
-    if (!task.ok()) return ToGrpcStatus(task.status());
-    if (task->has_value()) {
+    if (max_tasks > 1) {
+      auto tasks = queue_.LeaseMany(p.office_id, req->queue(), worker, *lease, max_tasks);
+      if (!tasks.ok()) return ToGrpcStatus(tasks.status());
+      if (!tasks->empty()) {
+        for (size_t i = 0; i < tasks->size(); ++i) {
+          const store::TaskRecord& t = (*tasks)[i];
+          if (t.took_over_expired_lease && metrics_) metrics_->RecordLeaseExpiry(req->queue());
+          *(i == 0 ? resp->mutable_task() : resp->add_more_tasks()) = ToProto(t);
+        }
+        return grpc::Status::OK;
+      }
+    } else if (auto task = queue_.Lease(p.office_id, req->queue(), worker, *lease); !task.ok()) {
+      return ToGrpcStatus(task.status());
+    } else if (task->has_value()) {
       if ((*task)->took_over_expired_lease && metrics_) metrics_->RecordLeaseExpiry(req->queue());
       *resp->mutable_task() = ToProto(**task);
       if (auto planner = planners_by_queue_.find(req->queue());
@@ -92,12 +110,17 @@ grpc::Status TaskServiceImpl::CompleteTask(grpc::ServerContext* ctx,
                                            v1::CompleteTaskResponse* resp) {
   LOKET_AUTHORIZE(p, ctx, "TaskService.CompleteTask");
   if (auto s = CheckTaskRef(req->task_id(), req->attempt()); !s.ok()) return s;
-  switch (req->result_case()) {
+  return CompleteOne(p, *req);
+}
+
+grpc::Status TaskServiceImpl::CompleteOne(const domain::Principal& p,
+                                          const v1::CompleteTaskRequest& req) {
+  switch (req.result_case()) {
     case v1::CompleteTaskRequest::kNotify: {
-      const v1::NotifyResult& r = req->notify();
+      const v1::NotifyResult& r = req.notify();
       store::NotifyOutcome o{r.delivered(), r.channel(), r.provider_message_id().substr(0, 200),
                              r.detail()};
-      absl::Status s = queue_.CompleteNotify(p.office_id, req->task_id(), req->attempt(), o);
+      absl::Status s = queue_.CompleteNotify(p.office_id, req.task_id(), req.attempt(), o);
       if (s.ok() && metrics_) {
         metrics_->RecordNotification(r.channel(), r.delivered() ? "sent" : "failed");
       }
@@ -106,13 +129,61 @@ grpc::Status TaskServiceImpl::CompleteTask(grpc::ServerContext* ctx,
     case v1::CompleteTaskRequest::RESULT_NOT_SET:
       return grpc::Status(grpc::INVALID_ARGUMENT, "result: required (e.g. notify)");
     default: {
-      auto planner = planners_by_result_.find(static_cast<int>(req->result_case()));
+      auto planner = planners_by_result_.find(static_cast<int>(req.result_case()));
       if (planner == planners_by_result_.end()) {
         return grpc::Status(grpc::INVALID_ARGUMENT, "result: this server does not apply it");
       }
-      return ToGrpcStatus(planner->second->ApplyResult(p, *req));
+      return ToGrpcStatus(planner->second->ApplyResult(p, req));
     }
   }
+}
+
+grpc::Status TaskServiceImpl::CompleteTasks(grpc::ServerContext* ctx,
+                                            const v1::CompleteTasksRequest* req,
+                                            v1::CompleteTasksResponse* resp) {
+  LOKET_AUTHORIZE(p, ctx, "TaskService.CompleteTasks");
+  if (req->tasks_size() > kMaxTasksPerCall) {
+    return grpc::Status(grpc::INVALID_ARGUMENT,
+                        absl::StrCat("tasks: at most ", kMaxTasksPerCall, " per call"));
+  }
+  for (int i = 0; i < req->tasks_size(); ++i) {
+    const v1::CompleteTaskRequest& t = req->tasks(i);
+    if (auto s = CheckTaskRef(t.task_id(), t.attempt()); !s.ok()) {
+      return grpc::Status(s.error_code(), absl::StrCat("tasks[", i, "].", s.error_message()));
+    }
+  }
+  // The notify results commit together; any other result goes its own way, in order.
+  std::vector<store::TaskQueue::NotifyCompletion> notify;
+  for (const v1::CompleteTaskRequest& t : req->tasks()) {
+    if (t.result_case() != v1::CompleteTaskRequest::kNotify) continue;
+    const v1::NotifyResult& r = t.notify();
+    notify.push_back({t.task_id(), t.attempt(),
+                      store::NotifyOutcome{r.delivered(), r.channel(),
+                                           r.provider_message_id().substr(0, 200), r.detail()}});
+  }
+  std::vector<absl::Status> notified;
+  if (!notify.empty()) {
+    auto done = queue_.CompleteNotifyMany(p.office_id, notify);
+    if (!done.ok()) return ToGrpcStatus(done.status());
+    notified = std::move(*done);
+  }
+  size_t next_notify = 0;
+  for (const v1::CompleteTaskRequest& t : req->tasks()) {
+    grpc::Status s;
+    if (t.result_case() == v1::CompleteTaskRequest::kNotify) {
+      const absl::Status& n = notified[next_notify++];
+      if (n.ok() && metrics_) {
+        metrics_->RecordNotification(t.notify().channel(),
+                                     t.notify().delivered() ? "sent" : "failed");
+      }
+      s = ToGrpcStatus(n);
+    } else {
+      s = CompleteOne(p, t);
+    }
+    resp->add_codes(static_cast<int>(s.error_code()));
+    resp->add_messages(s.error_message());
+  }
+  return grpc::Status::OK;
 }
 
 grpc::Status TaskServiceImpl::FailTask(grpc::ServerContext* ctx, const v1::FailTaskRequest* req,

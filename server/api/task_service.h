@@ -48,8 +48,14 @@ class TaskServiceImpl final : public v1::TaskService::Service {
                          v1::HeartbeatResponse* resp) override;
   grpc::Status CompleteTask(grpc::ServerContext* ctx, const v1::CompleteTaskRequest* req,
                             v1::CompleteTaskResponse* resp) override;
+  grpc::Status CompleteTasks(grpc::ServerContext* ctx, const v1::CompleteTasksRequest* req,
+                             v1::CompleteTasksResponse* resp) override;
   grpc::Status FailTask(grpc::ServerContext* ctx, const v1::FailTaskRequest* req,
                         v1::FailTaskResponse* resp) override;
+
+ private:
+  // One completion, after authorization and the task reference check.
+  grpc::Status CompleteOne(const domain::Principal& p, const v1::CompleteTaskRequest& req);
 
  private:
   store::TaskQueue& queue_;

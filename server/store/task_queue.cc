@@ -62,6 +62,18 @@ constexpr Statement kLeaseReady{
     "     AND (p.order_at, p.id) < (t.order_at, t.id)))"
     "   ORDER BY t.run_after, t.id LIMIT 1 FOR UPDATE OF t SKIP LOCKED)"
     " RETURNING " LOKET_TASK_COLUMNS};
+// The rest of a batch lease: the same pick as kLeaseReady, up to $5 at once. Within the one
+// statement an earlier task of a key is still ready in its snapshot, so a batch never holds two
+// tasks of one order_key.
+constexpr Statement kLeaseReadyMany{
+    "task_lease_ready_many", LOKET_LEASE_SET
+    " WHERE id IN (SELECT t.id FROM tasks t WHERE t.office_id = $1 AND t.queue = $2"
+    "   AND t.state = 'ready' AND t.run_after <= now()"
+    "   AND (t.order_key IS NULL OR NOT EXISTS (SELECT 1 FROM tasks p WHERE p.office_id = $1"
+    "     AND p.queue = $2 AND p.order_key = t.order_key AND p.state IN ('ready', 'leased')"
+    "     AND (p.order_at, p.id) < (t.order_at, t.id)))"
+    "   ORDER BY t.run_after, t.id LIMIT $5 FOR UPDATE OF t SKIP LOCKED)"
+    " RETURNING " LOKET_TASK_COLUMNS};
 constexpr Statement kHeartbeat{
     "task_heartbeat",
     "UPDATE tasks SET lease_expires_at = now() + make_interval(secs => $4), updated_at = now()"
@@ -258,6 +270,56 @@ absl::Status TaskQueue::CompleteNotify(const std::string& office_id, int64_t tas
     }
     return Stale(task_id, attempt);
   });
+}
+
+absl::StatusOr<std::vector<TaskRecord>> TaskQueue::LeaseMany(const std::string& office_id,
+                                                             const std::string& queue,
+                                                             const std::string& worker_id,
+                                                             absl::Duration lease, int max_tasks) {
+  std::vector<TaskRecord> out;
+  absl::StatusOr<std::optional<TaskRecord>> first = Lease(office_id, queue, worker_id, lease);
+  if (!first.ok()) return first.status();
+  if (!first->has_value()) return out;
+  out.push_back(std::move(**first));
+  if (max_tasks <= 1) return out;
+  absl::Status s = db_.impl().RunAutocommit([&](Tx& tx) -> absl::Status {
+    for (const auto& row : tx.Exec(kLeaseReadyMany, office_id, queue, worker_id,
+                                   absl::ToDoubleSeconds(lease), max_tasks - 1)) {
+      out.push_back(TaskFromRow(row));
+    }
+    return absl::OkStatus();
+  });
+  // A failed statement leased nothing; the first task is leased and goes out alone.
+  (void)s;
+  return out;
+}
+
+absl::StatusOr<std::vector<absl::Status>> TaskQueue::CompleteNotifyMany(
+    const std::string& office_id, const std::vector<NotifyCompletion>& items) {
+  std::vector<absl::Status> out;
+  absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
+    out.clear();  // RunTx may run this again after a retryable failure
+    for (const NotifyCompletion& c : items) {
+      const NotifyOutcome& o = c.outcome;
+      pqxx::result r = tx.Exec(kCompleteNotify, office_id, c.task_id, c.attempt, o.delivered,
+                               o.provider_message_id, o.detail.substr(0, 500));
+      if (r[0][0].as<int64_t>() == 1) {
+        out.push_back(absl::OkStatus());
+        continue;
+      }
+      pqxx::result q = tx.Exec(kQueueOf, office_id, c.task_id);
+      if (!q.empty() && q[0][0].as<std::string>() != "notify.send") {
+        out.push_back(absl::InvalidArgumentError(
+            absl::StrCat("result: task ", c.task_id, " is a ", q[0][0].as<std::string>(),
+                         " task, not notify.send")));
+      } else {
+        out.push_back(Stale(c.task_id, c.attempt));
+      }
+    }
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return out;
 }
 
 absl::StatusOr<TaskRecord> TaskQueue::Fail(const std::string& office_id, int64_t task_id,

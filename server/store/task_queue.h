@@ -80,6 +80,25 @@ class TaskQueue {
   absl::Status CompleteNotify(const std::string& office_id, int64_t task_id, int attempt,
                               const NotifyOutcome& outcome);
 
+  // Leases up to `max_tasks` due tasks of `queue` at once (the first as Lease does, the rest ready
+  // ones in one statement), each with its own attempt. Never two live tasks of one order_key: the
+  // later waits for the earlier, as with Lease. Empty when none is due.
+  absl::StatusOr<std::vector<TaskRecord>> LeaseMany(const std::string& office_id,
+                                                    const std::string& queue,
+                                                    const std::string& worker_id,
+                                                    absl::Duration lease, int max_tasks);
+
+  // CompleteNotify for several tasks in one transaction (one commit for all). One status per item,
+  // in order: OK, or FAILED_PRECONDITION / INVALID_ARGUMENT for that item alone (nothing of it
+  // written). An error of the whole call means nothing was written.
+  struct NotifyCompletion {
+    int64_t task_id = 0;
+    int attempt = 0;
+    NotifyOutcome outcome;
+  };
+  absl::StatusOr<std::vector<absl::Status>> CompleteNotifyMany(
+      const std::string& office_id, const std::vector<NotifyCompletion>& items);
+
   // Records a failed attempt: back to ready after the back-off, or dead when `permanent` or out of
   // attempts. Returns the new state and run_after. FAILED_PRECONDITION for a stale attempt.
   absl::StatusOr<TaskRecord> Fail(const std::string& office_id, int64_t task_id, int attempt,

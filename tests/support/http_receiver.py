@@ -70,6 +70,9 @@ def main():
         def log_message(self, fmt, *a):
             pass  # the JSON log is the record; stderr stays for real trouble
 
+    # A gateway takes many connections at once: the default listen backlog of 5 drops the SYNs of
+    # a notifier's concurrent sends, and each dropped one costs the client a second's retransmit.
+    ThreadingHTTPServer.request_queue_size = 256
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
 

@@ -10,6 +10,7 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "loket/v1/task.pb.h"
+#include "workers/notify/bounded_channel.h"
 #include "workers/notify/channel.h"
 #include "workers/notify/file_channel.h"
 #include "workers/notify/smtp_channel.h"
@@ -26,6 +27,8 @@ ABSL_FLAG(std::string, smtp_from, "DPMPTSP Kota Balikpapan <noreply@dpmptsp.bali
           "From: of e-mails");
 ABSL_FLAG(std::string, outbox_dir, "var/outbox", "file channel directory (development)");
 ABSL_FLAG(int, channel_timeout_seconds, 10, "timeout of one delivery attempt");
+ABSL_FLAG(int, channel_concurrency, 16,
+          "deliveries in flight at once per channel (webhook, email), whatever is leased");
 
 namespace {
 
@@ -65,7 +68,8 @@ int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   loket::workers::BlockStopSignals();
   absl::StatusOr<loket::workers::WorkerOptions> o =
-      loket::workers::WorkerOptionsFromFlags("notify.send", /*default_concurrency=*/4);
+      loket::workers::WorkerOptionsFromFlags("notify.send", /*default_concurrency=*/4,
+                                             /*default_lease_batch=*/16);
   if (!o.ok()) {
     std::fprintf(stderr, "loket-notifier: %s\n", std::string(o.status().message()).c_str());
     return 2;
@@ -87,11 +91,20 @@ int main(int argc, char** argv) {
         absl::GetFlag(FLAGS_smtp_url), absl::GetFlag(FLAGS_smtp_from), timeout);
   }
 
+  // Each loop holds up to --lease_batch tasks (distinct recipients) and sends them at once; the
+  // channel bound keeps the gateway, the SMTP server and the disk to a fixed number at a time.
+  const int bound = absl::GetFlag(FLAGS_channel_concurrency);
+  for (auto& [name, channel] : channels) {
+    channel = std::make_unique<loket::notify::BoundedChannel>(std::move(channel), bound);
+  }
+
   loket::workers::TaskLoop loop(
       *o, [&channels](const loket::v1::Task& t, loket::v1::CompleteTaskRequest* done) {
         return HandleNotify(channels, t, done);
       });
-  std::fprintf(stderr, "loket-notifier: polling %s on %s\n", o->queue.c_str(), o->addr.c_str());
+  std::fprintf(stderr,
+               "loket-notifier: polling %s on %s (%d loops x %d tasks, %d sends per channel)\n",
+               o->queue.c_str(), o->addr.c_str(), o->concurrency, o->lease_batch, bound);
   loket::workers::RunUntilStopSignal(loop, "loket-notifier");
   return 0;
 }

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -67,6 +68,7 @@ TaskLoop::TaskLoop(WorkerOptions options, TaskHandler handler)
     options_.worker_id = absl::StrCat(host, ":", getpid());
   }
   if (options_.concurrency < 1) options_.concurrency = 1;
+  options_.lease_batch = std::clamp(options_.lease_batch, 1, 64);
   channel_ = MakeChannel(options_);
   stub_ = v1::TaskService::NewStub(channel_);
 }
@@ -104,7 +106,11 @@ void TaskLoop::Loop(int index) {
     req.set_worker_id(absl::StrCat(options_.worker_id, "/", index));
     req.set_lease_seconds(options_.lease_seconds);
     req.set_wait_seconds(options_.wait_seconds);
+    if (options_.lease_batch > 1) req.set_max_tasks(options_.lease_batch);
     auto ctx = NewContext(absl::Seconds(options_.wait_seconds + 5));
+    // While loketd is away the poll waits for the channel to reconnect instead of failing at once,
+    // so the task is asked for as soon as loketd is back.
+    ctx->set_wait_for_ready(true);
     {
       absl::MutexLock lock(&mu_);
       if (stopping_) break;
@@ -129,49 +135,114 @@ void TaskLoop::Loop(int index) {
       continue;
     }
     backoff = absl::Milliseconds(200);
-    if (resp.has_task()) Handle(resp.task());
+    if (!resp.has_task()) continue;
+    std::vector<v1::Task> batch;
+    batch.reserve(1 + resp.more_tasks_size());
+    batch.push_back(std::move(*resp.mutable_task()));
+    for (v1::Task& t : *resp.mutable_more_tasks()) batch.push_back(std::move(t));
+    HandleBatch(batch);
   }
 }
 
-void TaskLoop::Handle(const v1::Task& task) {
-  // Heartbeats keep the lease while the handler works; they stop as soon as it returns.
+void TaskLoop::HandleBatch(const std::vector<v1::Task>& tasks) {
+  const size_t n = tasks.size();
+  // Heartbeats keep the leases of the tasks still in hand; they stop when the last handler returns.
+  std::unique_ptr<std::atomic<bool>[]> finished(new std::atomic<bool>[n]);
+  std::unique_ptr<std::atomic<bool>[]> lease_lost(new std::atomic<bool>[n]);
+  for (size_t i = 0; i < n; ++i) finished[i] = lease_lost[i] = false;
   absl::Notification handled;
-  std::atomic<bool> lease_lost{false};
   std::thread heartbeat([&] {
     absl::Duration every = absl::Seconds(std::max(1, options_.lease_seconds / 3));
     while (!handled.WaitForNotificationWithTimeout(every)) {
-      v1::HeartbeatRequest hb;
-      hb.set_task_id(task.id());
-      hb.set_attempt(task.attempt());
-      hb.set_lease_seconds(options_.lease_seconds);
-      v1::HeartbeatResponse r;
-      grpc::Status s = stub_->Heartbeat(NewContext(absl::Seconds(5)).get(), hb, &r);
-      if (s.error_code() == grpc::FAILED_PRECONDITION) {
-        lease_lost = true;
-        return;
+      for (size_t i = 0; i < n; ++i) {
+        if (finished[i] || lease_lost[i]) continue;
+        v1::HeartbeatRequest hb;
+        hb.set_task_id(tasks[i].id());
+        hb.set_attempt(tasks[i].attempt());
+        hb.set_lease_seconds(options_.lease_seconds);
+        v1::HeartbeatResponse r;
+        grpc::Status s = stub_->Heartbeat(NewContext(absl::Seconds(5)).get(), hb, &r);
+        if (s.error_code() == grpc::FAILED_PRECONDITION) lease_lost[i] = true;
       }
     }
   });
-  v1::CompleteTaskRequest done;
-  absl::Status result;
-  try {
-    result = handler_(task, &done);
-  } catch (const std::exception& e) {
-    // A handler bug must not take the worker down; the task is retried after back-off.
-    result = absl::InternalError(absl::StrCat("handler threw: ", e.what()));
+  std::vector<v1::CompleteTaskRequest> done(n);
+  std::vector<absl::Status> results(n);
+  auto run = [&](size_t i) {
+    try {
+      results[i] = handler_(tasks[i], &done[i]);
+    } catch (const std::exception& e) {
+      // A handler bug must not take the worker down; the task is retried after back-off.
+      results[i] = absl::InternalError(absl::StrCat("handler threw: ", e.what()));
+    }
+    finished[i] = true;
+  };
+  if (n == 1) {
+    run(0);
+  } else {
+    std::vector<std::thread> handlers;
+    handlers.reserve(n);
+    for (size_t i = 0; i < n; ++i) handlers.emplace_back(run, i);
+    for (auto& t : handlers) t.join();
   }
   handled.Notify();
   heartbeat.join();
 
+  // The successes of a batch in one call (one commit in loketd); each item is fenced on its own.
+  std::vector<size_t> ok;
+  for (size_t i = 0; i < n; ++i) {
+    if (results[i].ok()) ok.push_back(i);
+  }
+  bool batched = false;
+  if (ok.size() > 1) {
+    v1::CompleteTasksRequest req;
+    for (size_t i : ok) {
+      done[i].set_task_id(tasks[i].id());
+      done[i].set_attempt(tasks[i].attempt());
+      *req.add_tasks() = done[i];
+    }
+    grpc::Status s;
+    v1::CompleteTasksResponse r;
+    for (int attempt = 0; attempt < 5; ++attempt) {
+      r.Clear();
+      auto ctx = NewContext(absl::Seconds(10));
+      ctx->set_wait_for_ready(true);
+      s = stub_->CompleteTasks(ctx.get(), req, &r);
+      if (!Retryable(s.error_code())) break;
+      absl::SleepFor(absl::Milliseconds(200 << attempt));
+    }
+    if (s.ok() && r.codes_size() == static_cast<int>(ok.size())) {
+      batched = true;
+      for (size_t k = 0; k < ok.size(); ++k) {
+        grpc::Status item(static_cast<grpc::StatusCode>(r.codes(k)), r.messages(k));
+        Counted(tasks[ok[k]], results[ok[k]], item, lease_lost[ok[k]]);
+      }
+    } else if (s.error_code() != grpc::UNIMPLEMENTED) {
+      // Not reported (loketd away for long): the leases lapse and the tasks come again.
+      batched = true;
+      for (size_t i : ok) Counted(tasks[i], results[i], s, lease_lost[i]);
+    }
+    // UNIMPLEMENTED: an older loketd; report one by one below.
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (batched && results[i].ok()) continue;
+    Report(tasks[i], results[i], done[i], lease_lost[i]);
+  }
+}
+
+void TaskLoop::Report(const v1::Task& task, const absl::Status& result,
+                      v1::CompleteTaskRequest& done, bool lease_lost) {
   // Report the outcome; retry only transport failures, with the same (task, attempt): a repeat
   // after a lost answer is refused by the fence and changes nothing.
   grpc::Status s;
   for (int attempt = 0; attempt < 5; ++attempt) {
+    auto ctx = NewContext(absl::Seconds(10));
+    ctx->set_wait_for_ready(true);
     if (result.ok()) {
       done.set_task_id(task.id());
       done.set_attempt(task.attempt());
       v1::CompleteTaskResponse r;
-      s = stub_->CompleteTask(NewContext(absl::Seconds(10)).get(), done, &r);
+      s = stub_->CompleteTask(ctx.get(), done, &r);
     } else {
       v1::FailTaskRequest f;
       f.set_task_id(task.id());
@@ -179,12 +250,17 @@ void TaskLoop::Handle(const v1::Task& task) {
       f.set_error(std::string(result.message()).substr(0, 900));
       f.set_permanent(Permanent(result.code()));
       v1::FailTaskResponse r;
-      s = stub_->FailTask(NewContext(absl::Seconds(10)).get(), f, &r);
+      s = stub_->FailTask(ctx.get(), f, &r);
     }
     if (!Retryable(s.error_code())) break;
     // A real pause even while draining: the finished result is worth a few seconds' wait.
     absl::SleepFor(absl::Milliseconds(200 << attempt));
   }
+  Counted(task, result, s, lease_lost);
+}
+
+void TaskLoop::Counted(const v1::Task& task, const absl::Status& result, const grpc::Status& s,
+                       bool lease_lost) {
   if (s.ok()) {
     if (result.ok()) {
       ++counters_.completed;

@@ -1,7 +1,11 @@
 // The loop every worker shares (DESIGN.md section 4): long-poll TaskService for a queue, heartbeat
-// while a task is in hand, complete or fail it, reconnect with back-off while loketd is away, and
-// on Stop() finish the task in hand (never complete it twice; an unfinished one's lease just
-// lapses).
+// while tasks are in hand, complete or fail them, reconnect while loketd is away, and on Stop()
+// finish the tasks in hand (never complete one twice; an unfinished one's lease just lapses).
+//
+// Each of the `concurrency` loops leases up to `lease_batch` tasks per poll, runs their handlers
+// concurrently (one thread per task of the batch), reports the successes in one CompleteTasks call
+// and each failure on its own. loketd never puts two tasks of one order_key in a batch, nor leases
+// the next one of a key while an earlier one is in hand, so one recipient's messages stay in order.
 //
 // Thread-safe: Run() blocks on the calling thread and runs `concurrency` loops; Stop() may be
 // called from any thread, e.g. a signal watcher.
@@ -15,6 +19,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
@@ -31,12 +36,23 @@ struct WorkerOptions {
   std::string tls_cert;
   std::string tls_key;
   std::string queue;
-  int concurrency = 1;
+  int concurrency = 1;  // poll loops
+  int lease_batch =
+      1;  // tasks leased per poll (at most 64); up to concurrency * lease_batch in hand
   std::string worker_id;  // default: hostname:pid
   int lease_seconds = 30;
   int wait_seconds = 20;
-  absl::Duration max_backoff = absl::Seconds(10);
+  // Pause after a failed poll, doubling from 200 ms up to this. Transport failures hardly reach it:
+  // polls wait for the channel to be ready, and the channel retries connecting every second.
+  absl::Duration max_backoff = absl::Seconds(2);
 };
+
+// The channel's reconnect back-off (gRPC channel arguments), so a worker is back within about a
+// second of loketd: the first retry after 100 ms, then at most 1 s apart; a connection attempt may
+// take up to 5 s (GRPC_ARG_MIN_RECONNECT_BACKOFF_MS is gRPC's minimum connect timeout).
+inline constexpr int kInitialReconnectBackoffMs = 100;
+inline constexpr int kMaxReconnectBackoffMs = 1000;
+inline constexpr int kMinConnectTimeoutMs = 5000;
 
 // Handles one task. Fills `done`'s result and returns OK to complete it. An error fails the
 // attempt: INVALID_ARGUMENT, FAILED_PRECONDITION, NOT_FOUND and PERMISSION_DENIED are permanent
@@ -67,7 +83,13 @@ class TaskLoop {
 
  private:
   void Loop(int index);
-  void Handle(const v1::Task& task);
+  // Handles a batch leased by one poll and reports every outcome.
+  void HandleBatch(const std::vector<v1::Task>& tasks);
+  // Reports one outcome (Complete or Fail) with retries; logs and counts it.
+  void Report(const v1::Task& task, const absl::Status& result, v1::CompleteTaskRequest& done,
+              bool lease_lost);
+  void Counted(const v1::Task& task, const absl::Status& result, const grpc::Status& s,
+               bool lease_lost);
   // Sleeps for `d` unless Stop() comes first.
   void Sleep(absl::Duration d);
   std::unique_ptr<grpc::ClientContext> NewContext(absl::Duration timeout) const;

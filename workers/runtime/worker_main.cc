@@ -14,6 +14,9 @@ ABSL_FLAG(std::string, tls_cert, "", "client certificate (PEM) for mTLS");
 ABSL_FLAG(std::string, tls_key, "", "client key (PEM) for mTLS");
 ABSL_FLAG(int, concurrency, 0, "tasks handled at once (0: the worker's default)");
 ABSL_FLAG(int, lease_seconds, 30, "lease per task; heartbeats renew it");
+ABSL_FLAG(
+    int, lease_batch, 0,
+    "tasks leased per poll by each of the --concurrency loops, 1..64 (0: the worker's default)");
 
 namespace loket::workers {
 namespace {
@@ -34,7 +37,8 @@ void BlockStopSignals() {
 }
 
 absl::StatusOr<WorkerOptions> WorkerOptionsFromFlags(const std::string& queue,
-                                                     int default_concurrency) {
+                                                     int default_concurrency,
+                                                     int default_lease_batch) {
   WorkerOptions o;
   o.addr = absl::GetFlag(FLAGS_addr);
   o.token = absl::GetFlag(FLAGS_token);
@@ -48,6 +52,11 @@ absl::StatusOr<WorkerOptions> WorkerOptionsFromFlags(const std::string& queue,
   int concurrency = absl::GetFlag(FLAGS_concurrency);
   o.concurrency = concurrency > 0 ? concurrency : default_concurrency;
   o.lease_seconds = absl::GetFlag(FLAGS_lease_seconds);
+  int lease_batch = absl::GetFlag(FLAGS_lease_batch);
+  if (lease_batch < 0 || lease_batch > 64) {
+    return absl::InvalidArgumentError("--lease_batch: 1..64 (0 for the worker's default)");
+  }
+  o.lease_batch = lease_batch > 0 ? lease_batch : default_lease_batch;
   return o;
 }
 

@@ -1,6 +1,7 @@
 // What every worker's main() shares: the connection flags (--addr, --token or $LOKET_TOKEN,
-// --tls_ca/--tls_cert/--tls_key, --concurrency, --lease_seconds) and running a TaskLoop until
-// SIGTERM or SIGINT, letting it finish the task in hand. Link loket::worker_main to get them.
+// --tls_ca/--tls_cert/--tls_key, --concurrency, --lease_seconds, --lease_batch) and running a
+// TaskLoop until SIGTERM or SIGINT, letting it finish the task in hand. Link loket::worker_main to
+// get them.
 #ifndef LOKET_WORKERS_RUNTIME_WORKER_MAIN_H_
 #define LOKET_WORKERS_RUNTIME_WORKER_MAIN_H_
 
@@ -15,9 +16,11 @@ namespace loket::workers {
 // main, before any thread exists), so that RunUntilStopSignal alone receives them.
 void BlockStopSignals();
 
-// The options from the shared flags, for `queue`. INVALID_ARGUMENT without a token.
+// The options from the shared flags, for `queue`. INVALID_ARGUMENT without a token or with a
+// --lease_batch out of range.
 absl::StatusOr<WorkerOptions> WorkerOptionsFromFlags(const std::string& queue,
-                                                     int default_concurrency);
+                                                     int default_concurrency,
+                                                     int default_lease_batch = 1);
 
 // Runs `loop` until SIGTERM or SIGINT, then stops it and returns when the task in hand is done.
 // `name` prefixes the log lines.
