@@ -38,6 +38,7 @@ class TestServer {
   FakeClock& clock() { return clock_; }
   const std::string& conninfo() const { return conninfo_; }
   std::shared_ptr<grpc::Channel> channel() { return channel_; }
+  int port() const { return server_->port(); }
   v1::CaseService::Stub& cases() { return *cases_; }
   v1::AdminService::Stub& admin() { return *admin_; }
   v1::CatalogService::Stub& catalog() { return *catalog_; }
