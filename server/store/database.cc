@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "absl/cleanup/cleanup.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "server/store/migrations.h"
@@ -166,7 +167,8 @@ absl::Status RunOn(Database::Impl& db, Lease& lease, const std::function<absl::S
     // 55P03: lock_timeout passed waiting for a row another transaction holds.
     if (state == "55P03") {
       return absl::AbortedError(
-          absl::StrCat("a row this call needs is locked by another transaction (waited ",
+          absl::StrCat("concurrent update; retry: a row this call needs is locked by another "
+                       "transaction (waited ",
                        Millis(db.options.lock_timeout), "); try again in 1 s: ", e.what()));
     }
     // 57014 statement timeout, 40003 commit outcome unknown: retry (with the same request_id).
@@ -369,8 +371,10 @@ absl::Status Database::Probe(absl::Duration timeout) {
           absl::StrCat("database did not answer SELECT 1 within ", absl::FormatDuration(timeout)));
     }
   }
-  // Only silence is a hang; a refused connection fails fast by itself.
-  impl_->hung.store(absl::IsDeadlineExceeded(result));
+  // Only silence is a hang (no answer, or a connection attempt that timed out); a refused
+  // connection fails fast by itself.
+  impl_->hung.store(absl::IsDeadlineExceeded(result) ||
+                    (!result.ok() && absl::StrContains(result.message(), "timeout expired")));
   return result;
 }
 

@@ -4,7 +4,10 @@
 #     there, and client retries (same request_id) created no duplicates.
 #  2. The database goes down: calls fail with UNAVAILABLE and health says NOT_SERVING; when it comes
 #     back loketd serves again by itself, without a restart.
-#  3. SIGTERM drains and exits 0.
+#  3. The database hangs (SIGSTOP: it accepts connections and never answers): health says
+#     NOT_SERVING and calls fail fast with UNAVAILABLE, not at their deadlines; after SIGCONT it
+#     serves again by itself.
+#  4. SIGTERM drains and exits 0.
 # It runs its own PostgreSQL cluster (it must stop it), in a temporary directory, on free ports.
 # Environment: LOKET_BIN_DIR (loketd, loket), set by ctest.
 set -euo pipefail
@@ -15,9 +18,11 @@ source "$ROOT/deploy/lib-stack.sh"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/loket-resilience.XXXXXX")
 chmod 0711 "$WORK"
 LOKETD_PID=""
+PG_PIDS=""
 cleanup() {
   local rc=$?
   trap - EXIT
+  [[ -n "$PG_PIDS" ]] && kill -CONT $PG_PIDS 2>/dev/null || true
   [[ -n "$LOKETD_PID" ]] && kill -KILL "$LOKETD_PID" 2>/dev/null || true
   pg_stop "$WORK/pg" >/dev/null 2>&1 || true
   if ((rc != 0)); then
@@ -112,7 +117,36 @@ done
 submit >/dev/null || fail "submission after recovery failed"
 echo "   recovered by itself"
 
-echo "== 3. SIGTERM drains"
+echo "== 3. a hung database"
+postmaster=$(head -n 1 "$WORK/pg/data/postmaster.pid")
+PG_PIDS="$postmaster $(pgrep -P "$postmaster" | tr '\n' ' ')"  # with loketd's backends
+kill -STOP $PG_PIDS
+for ((i = 0; i < 100; i++)); do
+  "$LOKET" --timeout 1 health >/dev/null 2>&1 || break
+  sleep 0.1
+done
+"$LOKET" --timeout 1 health >/dev/null 2>&1 && fail "health still SERVING while the database hangs"
+# A call with a long deadline is answered UNAVAILABLE (the CLI says so), not DEADLINE_EXCEEDED.
+set +e
+out=$("$LOKET" --timeout 20 clinic submit --permit-type SIP_PERAWAT \
+  --nik 6471065708900001 --name "Siti Rahmawati" --phone 081234567890 --str-number STR-1 \
+  --practice-place "Puskesmas Klandasan Ilir" 2>&1)
+rc=$?
+set -e
+((rc != 0)) || fail "a submission succeeded while the database hangs"
+grep -q UNAVAILABLE <<<"$out" || fail "expected UNAVAILABLE while the database hangs, got: $out"
+echo "   health NOT_SERVING, a call answered UNAVAILABLE before its deadline"
+kill -CONT $PG_PIDS
+PG_PIDS=""
+for ((i = 0; i < 100; i++)); do
+  "$LOKET" --timeout 1 health >/dev/null 2>&1 && break
+  sleep 0.1
+done
+"$LOKET" --timeout 1 health >/dev/null || fail "health did not return to SERVING after SIGCONT"
+submit >/dev/null || fail "submission after the hang failed"
+echo "   serves again by itself"
+
+echo "== 4. SIGTERM drains"
 kill -TERM "$LOKETD_PID"
 set +e
 wait "$LOKETD_PID"

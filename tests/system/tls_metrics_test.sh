@@ -85,3 +85,17 @@ grep -q 'loket_rpc_total{code="0",method="/loket.v1.AdminService/WhoAmI"} 1' <<<
   fail "WhoAmI not counted: $(grep loket_rpc_total <<<"$metrics")"
 grep -q '^loket_rpc_duration_seconds_bucket' <<<"$metrics" || fail "no latency histogram"
 echo "   /metrics counts RPCs by method and code"
+
+# A display board that goes away (its process killed mid-stream) is counted as CANCELLED (1): the
+# caller left, loketd did nothing wrong; never as INTERNAL (13).
+timeout -s KILL 3 "$LOKET" --addr "$ADDR" --tls-ca "$WORK/ca.pem" --tls-cert "$WORK/client.pem" \
+  --tls-key "$WORK/client.key" display >/dev/null 2>&1 || true
+for ((i = 0; i < 50; i++)); do
+  metrics=$(curl -sf "http://127.0.0.1:$ADMIN_PORT/metrics")
+  grep -q 'loket_rpc_total{code="1",method="/loket.v1.QueueService/WatchQueue"} 1' <<<"$metrics" &&
+    break
+  sleep 0.1
+done
+grep -q 'loket_rpc_total{code="1",method="/loket.v1.QueueService/WatchQueue"} 1' <<<"$metrics" ||
+  fail "an abandoned WatchQueue is not counted CANCELLED: $(grep WatchQueue <<<"$metrics")"
+echo "   a stream its client abandoned is counted CANCELLED"
