@@ -1,9 +1,12 @@
 // loketd: flags -> LoketServer -> serve until SIGTERM/SIGINT, then drain.
+#include <malloc.h>
+
 #include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/flags/flag.h"
@@ -11,6 +14,7 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
 #include "server/api/server.h"
@@ -60,6 +64,23 @@ ABSL_FLAG(absl::Duration, dead_task_retention, absl::ZeroDuration(),
           "drops it");
 ABSL_FLAG(absl::Duration, idempotency_retention, absl::Hours(48),
           "a request_id's recorded answer is kept this long (at least 24h, the API's promise)");
+// gRPC transport limits (docs/operations.md, "Memory and thread limits").
+ABSL_FLAG(int, grpc_memory_mb, 256,
+          "gRPC's resource quota: bytes the transport may buffer (reads, frames, messages not "
+          "yet handed to a service); past it the calls holding the most are cancelled "
+          "(RESOURCE_EXHAUSTED)");
+ABSL_FLAG(int, grpc_max_threads, 512,
+          "gRPC's thread quota: threads serving calls at once, long-lived streams included; "
+          "calls past it are answered RESOURCE_EXHAUSTED");
+ABSL_FLAG(int, max_streams_per_connection, 256,
+          "concurrent calls (HTTP/2 streams) one connection may have open; more wait in the "
+          "client");
+ABSL_FLAG(int, max_receive_kb, 8192,
+          "largest request message, of every method: gRPC C++ has one limit per server, and the "
+          "document uploads (5 MiB of bytes and their fields) need 8 MiB");
+ABSL_FLAG(absl::Duration, memory_trim_interval, absl::Seconds(10),
+          "how often memory freed after a burst is handed back to the system (malloc_trim); "
+          "0: never");
 ABSL_FLAG(std::string, clock_start, "",
           "for tests and demos: office time starts at this RFC 3339 instant and runs on "
           "(e.g. 2026-03-17T09:00:00+08:00); empty: the wall clock");
@@ -130,6 +151,10 @@ int main(int argc, char** argv) {
   o.retention.done_tasks = absl::GetFlag(FLAGS_task_retention);
   o.retention.dead_tasks = absl::GetFlag(FLAGS_dead_task_retention);
   o.retention.idempotency = absl::GetFlag(FLAGS_idempotency_retention);
+  o.grpc_memory_bytes = int64_t{absl::GetFlag(FLAGS_grpc_memory_mb)} * 1024 * 1024;
+  o.grpc_max_threads = absl::GetFlag(FLAGS_grpc_max_threads);
+  o.max_streams_per_connection = absl::GetFlag(FLAGS_max_streams_per_connection);
+  o.max_receive_bytes = absl::GetFlag(FLAGS_max_receive_kb) * 1024;
   if (std::string path = absl::GetFlag(FLAGS_edge_key_file); !path.empty()) {
     std::ifstream in(path);
     std::string key;
@@ -158,12 +183,21 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::fprintf(stderr, "loketd: serving on port %d\n", (*server)->port());
+  // glibc keeps what a burst freed (gRPC's buffers, parsed messages) in its arenas: RSS would
+  // stay at the burst's peak. Trimming hands the free pages back.
+  absl::Notification stop_trim;
+  std::thread trimmer([&stop_trim, every = absl::GetFlag(FLAGS_memory_trim_interval)] {
+    if (every <= absl::ZeroDuration()) return;
+    while (!stop_trim.WaitForNotificationWithTimeout(every)) malloc_trim(0);
+  });
 
   int sig = 0;
   sigwait(&stop_signals, &sig);
   std::fprintf(stderr, "loketd: signal %d, draining\n", sig);
   (*server)->Shutdown(absl::Seconds(absl::GetFlag(FLAGS_drain_seconds)));
   (*server)->Wait();
+  stop_trim.Notify();
+  trimmer.join();
   std::fprintf(stderr, "loketd: stopped\n");
   return 0;
 }

@@ -370,7 +370,23 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
   builder.RegisterService(s->courier_service_.get());
   builder.RegisterService(s->queue_service_.get());
   builder.RegisterService(s->appointment_service_.get());
-  builder.SetMaxReceiveMessageSize(8 * 1024 * 1024);  // a 5 MiB document plus its envelope
+  // What a client, signed in or not, can make loketd hold (docs/operations.md, "Memory and thread
+  // limits"): bytes the transport buffers and threads serving calls are both under one quota, and
+  // a connection has at most max_streams_per_connection calls open.
+  if (o.grpc_memory_bytes < (16 << 20) || o.grpc_max_threads < 16 ||
+      o.max_streams_per_connection < 1 || o.max_receive_bytes < 4096) {
+    return absl::InvalidArgumentError(
+        "--grpc_memory_mb >= 16, --grpc_max_threads >= 16, --max_streams_per_connection >= 1, "
+        "--max_receive_kb >= 4");
+  }
+  grpc::ResourceQuota quota("loketd");
+  quota.Resize(static_cast<size_t>(o.grpc_memory_bytes));
+  quota.SetMaxThreads(o.grpc_max_threads);
+  builder.SetResourceQuota(quota);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, o.max_streams_per_connection);
+  // One limit for every method: gRPC C++ has no per-method one, and it checks this only once
+  // the whole message has arrived, so it bounds no memory (the quota does; docs/operations.md).
+  builder.SetMaxReceiveMessageSize(o.max_receive_bytes);  // a 5 MiB document and its fields
   {
     std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> f;
     f.push_back(std::make_unique<LogInterceptorFactory>(s->metrics_.get(), o.log_requests));

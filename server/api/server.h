@@ -6,6 +6,7 @@
 #define LOKET_SERVER_API_SERVER_H_
 
 #include <atomic>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <thread>
@@ -82,6 +83,12 @@ struct ServerOptions {
   // Walk-in tickets only during the office's opening hours (an admin may override); false lets
   // walk-ins in at any hour (demo stacks and tests on the wall clock).
   bool walk_in_hours = true;
+  // gRPC transport limits: what an unauthenticated client can make loketd hold (docs/operations.md,
+  // "Memory and thread limits").
+  int64_t grpc_memory_bytes = 256 << 20;  // resource quota: bytes the transport may buffer
+  int grpc_max_threads = 512;             // thread quota: calls (long-lived streams too) at once
+  int max_streams_per_connection = 256;   // HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS
+  int max_receive_bytes = 8 << 20;        // request size (one limit for all methods)
   // Retention (docs/operations.md): finished tasks and idempotency records past their periods are
   // swept every retention_sweep_interval (zero: never, e.g. when another replica or cron does it).
   store::RetentionPolicy retention;

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# System test: an unauthenticated client cannot raise loketd's memory past a stated bound
+# (issue 12, "Unauthenticated memory exhaustion"; docs/operations.md, "Memory and thread limits").
+#  1. A connection may have --max_streams_per_connection (256) streams open, not more.
+#  2. 20 connections x 20 streams, each sending 4 MB of a declared 5 MB message and never finishing
+#     (no token: plain HTTP/2 from tests/system/h2_flood.py): loketd's RSS, sampled from /proc every
+#     0.2 s, stays under BOUND_MB (its idle RSS is ~25 MB; the gRPC memory quota is 256 MiB); before
+#     the quota it passed 800 MB in 20 s and kept it.
+#  3. Afterwards loketd answers health and a real call, and its RSS comes back down (under
+#     AFTER_MB) once the attacker has gone.
+# Environment: LOKET_BIN_DIR (loketd, loket), set by ctest.
+set -euo pipefail
+: "${LOKET_BIN_DIR:?set LOKET_BIN_DIR to the directory with loketd and loket}"
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+source "$ROOT/deploy/lib-stack.sh"
+BOUND_MB=${BOUND_MB:-400}
+AFTER_MB=${AFTER_MB:-150}
+FLOOD=$ROOT/tests/system/h2_flood.py
+PY=$(loket_python)
+
+loket_stack_begin loket-membound
+fail() {
+  echo "FAIL: $*" >&2
+  echo "--- loketd log:" >&2
+  tail -n 20 "$WORK/loketd.log" >&2 || true
+  exit 1
+}
+rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$LOKETD_PID/status"; }
+
+loket_fresh_db "$WORK" "$LOKET_BIN_DIR"
+export LOKET_TOKEN=$(loket_token "$DB" membound-clinic clinic pkm-klandasan-ilir)
+API_PORT=$(pg_free_port)
+export LOKET_ADDR="127.0.0.1:$API_PORT"
+# Default limits; only the trim interval is shortened so that step 3 does not wait 10 s.
+"$LOKET_BIN_DIR/loketd" --listen="$LOKET_ADDR" --db="$DB" --pool_size=4 --log_requests=false \
+  --memory_trim_interval=2s >"$WORK/loketd.log" 2>&1 &
+LOKETD_PID=$!
+STACK_PIDS+=("$LOKETD_PID")
+loket_wait_healthy "$LOKET_BIN_DIR" "$LOKET_ADDR" || fail "loketd did not become healthy"
+idle=$(rss_kb)
+echo "idle RSS: $((idle / 1024)) MB"
+
+echo "== 1. streams per connection"
+json_field() { "$PY" -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$1" "$2"; }
+# A client that opens its streams after the server's SETTINGS, as clients do: 256 are served, one
+# more closes the connection (gRPC ends every stream of it). A client that never acknowledges
+# SETTINGS is not held to the limit (HTTP/2 applies it from the acknowledgement on): step 2's flood
+# is such a client, and the memory quota is what bounds it.
+out=$("$PY" "$FLOOD" 127.0.0.1 "$API_PORT" 1 256 5000000 1000 2 /loket.v1.CaseService/AttachDocument 1)
+echo "   256 streams: $out"
+(($(json_field "$out" closed_by_server) == 0 && $(json_field "$out" streams_ended_by_server) == 0)) ||
+  fail "256 streams on one connection were not all left open"
+out=$("$PY" "$FLOOD" 127.0.0.1 "$API_PORT" 1 300 5000000 1000 2 /loket.v1.CaseService/AttachDocument 1)
+echo "   300 streams: $out"
+(($(json_field "$out" closed_by_server) == 1 || $(json_field "$out" streams_ended_by_server) >= 44)) ||
+  fail "300 streams on one connection were all left open (limit 256)"
+
+echo "== 2. 20 connections x 20 streams, 4 MB of a declared 5 MB each, never finished"
+"$PY" "$FLOOD" 127.0.0.1 "$API_PORT" 20 20 5000000 4000000 20 >"$WORK/flood.json" &
+FLOOD_PID=$!
+STACK_PIDS+=("$FLOOD_PID")
+peak=0
+while kill -0 "$FLOOD_PID" 2>/dev/null; do
+  r=$(rss_kb) || fail "loketd died under the flood"
+  ((r > peak)) && peak=$r
+  sleep 0.2
+done
+wait "$FLOOD_PID" || fail "the flood client failed"
+echo "   $(cat "$WORK/flood.json")"
+echo "   peak RSS: $((peak / 1024)) MB (bound $BOUND_MB MB)"
+sent=$(json_field "$(cat "$WORK/flood.json")" bytes_sent)
+# The flood must have offered more than the bound, or the bound proves nothing.
+((sent > BOUND_MB * 1024 * 1024)) || fail "the flood sent only $((sent >> 20)) MB: too slow to test"
+((peak < BOUND_MB * 1024)) || fail "peak RSS $((peak / 1024)) MB is over the $BOUND_MB MB bound"
+
+echo "== 3. still serving, and the memory comes back"
+"$LOKET_BIN_DIR/loket" --timeout 2 health | grep -qx SERVING || fail "health is not SERVING"
+"$LOKET_BIN_DIR/loket" --json --timeout 5 clinic submit --permit-type SIP_PERAWAT \
+  --nik 6471065708900001 --name "Siti Rahmawati" --phone 081234567890 --str-number STR-1 \
+  --practice-place "Puskesmas Klandasan Ilir" >/dev/null || fail "a clinic's submission failed"
+after=0
+for ((i = 0; i < 40; i++)); do
+  after=$(rss_kb)
+  ((after < AFTER_MB * 1024)) && break
+  sleep 0.25
+done
+echo "   RSS after: $((after / 1024)) MB (must fall under $AFTER_MB MB)"
+((after < AFTER_MB * 1024)) || fail "RSS stayed at $((after / 1024)) MB after the flood"
+echo "PASS: memory_bound"
