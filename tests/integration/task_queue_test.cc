@@ -284,6 +284,74 @@ TEST_F(TaskQueueTest, OneAddressesMessagesAreLeasedOneAtATimeInOrder) {
   ASSERT_TRUE(Complete(*last).ok());
 }
 
+// Issue 12: a notifier leases a batch per poll and sends it concurrently. A batch holds at most
+// one live message per address (the next waits for it), and CompleteTasks fences each item alone.
+TEST_F(TaskQueueTest, ABatchLeaseHoldsOneMessagePerAddressAndCompletesInOneCall) {
+  v1::Case c = SubmitAsClinicA();  // case.submitted to the phone and the e-mail
+  ASSERT_TRUE(Do(&v1::CaseService::Stub::Withdraw, clinic_a_, c.id(), "diajukan ulang").ok());
+  for (int i = 0; i < 3; ++i) Enqueue("notify.send");  // no order: all may go at once
+  auto poll_batch = [&](int max_tasks) {
+    v1::PollTaskRequest req;
+    req.set_queue("notify.send");
+    req.set_worker_id("batch-worker");
+    req.set_max_tasks(max_tasks);
+    v1::PollTaskResponse resp;
+    grpc::Status s = tasks_->PollTask(Ctx(worker_).get(), req, &resp);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    std::vector<v1::Task> out;
+    if (resp.has_task()) out.push_back(resp.task());
+    for (const auto& t : resp.more_tasks()) out.push_back(t);
+    return out;
+  };
+  auto template_of = [](const v1::Task& t) {
+    v1::NotifySend n;
+    if (!n.ParseFromString(t.payload()) || n.template_id().empty()) return std::string("plain");
+    return n.channel() + " " + n.template_id();
+  };
+  std::vector<v1::Task> batch = poll_batch(10);
+  std::multiset<std::string> got;
+  for (const auto& t : batch) got.insert(template_of(t));
+  EXPECT_EQ(got, (std::multiset<std::string>{"webhook case.submitted", "email case.submitted",
+                                             "plain", "plain", "plain"}))
+      << "case.withdrawn waits while case.submitted to the same address is out";
+  EXPECT_TRUE(poll_batch(10).empty());
+
+  v1::CompleteTasksRequest req;
+  for (const auto& t : batch) {
+    v1::CompleteTaskRequest* done = req.add_tasks();
+    done->set_task_id(t.id());
+    done->set_attempt(t.attempt());
+    done->mutable_notify()->set_delivered(true);
+    done->mutable_notify()->set_channel("webhook");
+  }
+  v1::CompleteTaskRequest* stale = req.add_tasks();
+  *stale = req.tasks(0);
+  stale->set_attempt(batch[0].attempt() + 1);
+  v1::CompleteTasksResponse resp;
+  grpc::Status s = tasks_->CompleteTasks(Ctx(worker_).get(), req, &resp);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_EQ(resp.codes_size(), 6);
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(resp.codes(i), grpc::OK) << resp.messages(i);
+  EXPECT_EQ(resp.codes(5), grpc::FAILED_PRECONDITION);
+  for (const auto& t : batch) EXPECT_EQ(State(t.id()), "done");
+  EXPECT_EQ(server_->Query(absl::StrCat("SELECT count(*) FROM notifications WHERE case_id = ",
+                                        c.id(), " AND status = 'sent'")),
+            "2");
+
+  std::vector<v1::Task> next = poll_batch(10);
+  got.clear();
+  for (const auto& t : next) got.insert(template_of(t));
+  EXPECT_EQ(got, (std::multiset<std::string>{"webhook case.withdrawn", "email case.withdrawn"}));
+
+  v1::PollTaskRequest too_many;
+  too_many.set_queue("notify.send");
+  too_many.set_max_tasks(65);
+  v1::PollTaskResponse ignored;
+  grpc::Status refused = tasks_->PollTask(Ctx(worker_).get(), too_many, &ignored);
+  EXPECT_EQ(refused.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(refused.error_message(), HasSubstr("max_tasks"));
+}
+
 TEST_F(TaskQueueTest, ConcurrentWorkersNeverHoldTheSameTask) {
   constexpr int kTasks = 200;
   for (int i = 0; i < kTasks; ++i) Enqueue("notify.send");
