@@ -14,7 +14,10 @@ namespace {
 // request_id locks of idempotency.cc). Transaction-level: a pooled connection never keeps it.
 constexpr Statement kSweepLock{"retention_lock", "SELECT pg_try_advisory_xact_lock(7406, 14)"};
 // Oldest first by the finish time (index tasks_finished, migration 0014). Only done and dead
-// tasks: coalescing (dedupe_key) and per-recipient order (order_key) read live tasks only.
+// tasks: coalescing (dedupe_key) and per-recipient order (order_key) read live tasks only. One rule
+// reads finished ones: a slot's reserved-seat release is enqueued once ever (appt_task_ever), asked
+// only while the slot's cut-off, the task's run_after, lies ahead; a task is kept until its
+// run_after is past retention too, so a release an admin dropped early is never enqueued again.
 // Notifications keep their history: the foreign key clears their task_id (ON DELETE SET NULL).
 // `= ANY(ARRAY(...))`, not `IN (...)`: with IN the planner hashed the picked ids against a scan of
 // the whole table (EXPLAIN at 200k rows), a batch's cost growing with the table; this way it
@@ -23,6 +26,7 @@ constexpr Statement kSweepTasks{
     "retention_tasks",
     "DELETE FROM tasks WHERE id = ANY(ARRAY(SELECT id FROM tasks WHERE state = $1"
     " AND updated_at < now() - make_interval(secs => $2::float8)"
+    " AND run_after < now() - make_interval(secs => $2::float8)"
     " ORDER BY updated_at LIMIT $3::int FOR UPDATE SKIP LOCKED))"};
 // Oldest first by created_at (index idempotency_created, migration 0001). By ctid: the rows are
 // locked, so it cannot change before the DELETE, which is then a TID scan.
