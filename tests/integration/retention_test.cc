@@ -167,6 +167,22 @@ TEST_F(RetentionTest, TwoReplicasSweepingAtOnceDeleteEachOldRowOnce) {
   EXPECT_TRUE(TaskExists(young));
 }
 
+TEST_F(RetentionTest, LoketdSweepsByItselfEveryInterval) {
+  int64_t old_done = Task("retention.d", "done", "8 days");
+  int64_t young_done = Task("retention.d", "done", "1 day");
+  api::ServerOptions o;  // a second replica on the same database, sweeping every second
+  o.db_conninfo = server_->conninfo();
+  o.listen = "127.0.0.1:0";
+  o.log_requests = false;
+  o.retention_sweep_interval = absl::Seconds(1);
+  auto replica = api::LoketServer::Start(o, server_->clock());
+  ASSERT_TRUE(replica.ok()) << replica.status();
+  // Outcome, not timing: wait (up to a generous 30 s) for the old task to go.
+  for (int i = 0; i < 300 && TaskExists(old_done); ++i) absl::SleepFor(absl::Milliseconds(100));
+  EXPECT_FALSE(TaskExists(old_done));
+  EXPECT_TRUE(TaskExists(young_done));
+}
+
 TEST_F(RetentionTest, LoketdRefusesARetentionShorterThanTheReplayPromise) {
   api::ServerOptions o;
   o.db_conninfo = server_->conninfo();
