@@ -31,6 +31,10 @@ ABSL_FLAG(double, rate, 0, "total submissions per second (0 = as fast as possibl
 ABSL_FLAG(double, warmup, 1, "seconds of load before measuring");
 ABSL_FLAG(bool, json, false, "also print one JSON line with the results");
 ABSL_FLAG(bool, with_email, false, "give applicants an e-mail address too (a second notification)");
+ABSL_FLAG(int, deadline_ms, 10000, "each call's deadline");
+ABSL_FLAG(int, channels, 0,
+          "connections, shared round-robin by the threads (0: one per thread, as separate "
+          "terminals would have)");
 
 namespace {
 
@@ -57,9 +61,13 @@ int main(int argc, char** argv) {
     return 2;
   }
   auto channel_args = grpc::ChannelArguments();
-  // One connection per thread, as separate terminals would have.
+  // One connection per thread, as separate terminals would have (or --channels shared ones).
+  const int channels = absl::GetFlag(FLAGS_channels) > 0
+                           ? std::min(absl::GetFlag(FLAGS_channels), concurrency)
+                           : concurrency;
+  const int deadline_ms = absl::GetFlag(FLAGS_deadline_ms);
   std::vector<std::unique_ptr<loket::v1::CaseService::Stub>> stubs;
-  for (int i = 0; i < concurrency; ++i) {
+  for (int i = 0; i < channels; ++i) {
     grpc::ChannelArguments args;
     args.SetInt("loket_bench_channel", i);  // distinct args: distinct subchannels
     stubs.push_back(loket::v1::CaseService::NewStub(grpc::CreateCustomChannel(
@@ -73,6 +81,7 @@ int main(int argc, char** argv) {
   std::mutex mu;
   std::vector<double> latencies_ms;
   std::map<int, int64_t> errors;
+  std::atomic<int64_t> acknowledged{0};  // every OK answer, warm-up and edges included
 
   std::vector<std::thread> threads;
   for (int t = 0; t < concurrency; ++t) {
@@ -107,11 +116,13 @@ int main(int argc, char** argv) {
         req.set_str_number("STR-BENCH");
         grpc::ClientContext ctx;
         ctx.AddMetadata("authorization", "Bearer " + token);
-        ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+        ctx.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::milliseconds(deadline_ms));
         loket::v1::Case resp;
         absl::Time sent = absl::Now();
-        grpc::Status s = stubs[t]->SubmitApplication(&ctx, req, &resp);
+        grpc::Status s = stubs[t % channels]->SubmitApplication(&ctx, req, &resp);
         absl::Time done = absl::Now();
+        if (s.ok()) acknowledged.fetch_add(1);
         if (sent < measure_from || done > end) continue;
         if (s.ok()) {
           mine.push_back(absl::ToDoubleMilliseconds(done - sent));
@@ -144,9 +155,19 @@ int main(int argc, char** argv) {
   if (absl::GetFlag(FLAGS_json)) {
     std::printf(
         "{\"concurrency\": %d, \"seconds\": %.1f, \"ok\": %lld, \"failed\": %lld, "
-        "\"per_second\": %.1f, \"p50_ms\": %.3f, \"p99_ms\": %.3f, \"max_ms\": %.3f}\n",
+        "\"per_second\": %.1f, \"p50_ms\": %.3f, \"p99_ms\": %.3f, \"max_ms\": %.3f, "
+        "\"acknowledged\": %lld, \"codes\": {%s}}\n",
         concurrency, seconds, static_cast<long long>(ok), static_cast<long long>(failed),
-        ok / seconds, p50, p99, max);
+        ok / seconds, p50, p99, max, static_cast<long long>(acknowledged.load()),
+        [&] {
+          std::string codes;
+          for (auto [code, n] : errors) {
+            absl::StrAppendFormat(&codes, "%s\"%d\": %lld", codes.empty() ? "" : ", ", code,
+                                  static_cast<long long>(n));
+          }
+          return codes;
+        }()
+            .c_str());
   }
   return failed == 0 ? 0 : 1;
 }

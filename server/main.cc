@@ -27,7 +27,7 @@ ABSL_FLAG(std::string, db, "",
 ABSL_FLAG(int, pool_size, 8, "database connections in the pool");
 ABSL_FLAG(int, db_max_waiting, 0,
           "calls that may queue for a database connection when all are in use; the next is "
-          "refused at once with RESOURCE_EXHAUSTED (0: four times --pool_size)");
+          "refused at once with RESOURCE_EXHAUSTED (0: --pool_size)");
 ABSL_FLAG(int, db_lock_timeout_ms, 2000,
           "a statement waiting this long for a row lock gives up (ABORTED, retry); 0: no limit");
 ABSL_FLAG(int, db_statement_timeout_ms, 15000,

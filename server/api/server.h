@@ -61,7 +61,7 @@ struct ServerOptions {
   // Bounds of the database work of one call (store::DatabaseOptions says what each does).
   absl::Duration db_lock_timeout = absl::Seconds(2);
   absl::Duration db_statement_timeout = absl::Seconds(15);
-  int db_max_waiting = 0;  // calls queued for a connection; 0: four times pool_size
+  int db_max_waiting = 0;  // calls queued for a connection; 0: pool_size
   // The health probe's SELECT 1 may take this long before loketd calls the database hung.
   absl::Duration health_probe_timeout = absl::Seconds(3);
   std::string tls_cert;  // PEM files; TLS when both cert and key are set

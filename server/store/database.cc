@@ -79,23 +79,27 @@ absl::StatusOr<std::unique_ptr<Lease>> Acquire(Database::Impl& db, absl::Time de
     if (!available()) {
       // Admission: a bounded queue waits for a connection; beyond it a call is refused at once,
       // so a burst costs callers a retry, not a pile of threads that time out anyway.
-      const int limit =
-          db.options.max_waiting > 0 ? db.options.max_waiting : 4 * db.options.pool_size;
+      const int limit = db.options.max_waiting > 0 ? db.options.max_waiting : db.options.pool_size;
       if (db.waiting >= limit) {
         return absl::ResourceExhaustedError(absl::StrCat(
             "loketd is busy: all ", db.options.pool_size, " database connections are in use and ",
             db.waiting, " calls wait for one; try again in 1 s"));
       }
+      // A call spends at most half of the time it has left waiting, so the other half remains
+      // for its work: one that got a connection just before its deadline would only be cut off.
+      const absl::Time now = absl::Now();
+      const absl::Time half_way =
+          deadline == absl::InfiniteFuture() ? absl::InfiniteFuture() : now + (deadline - now) / 2;
+      const bool shed = half_way < now + db.options.acquire_timeout;
       ++db.waiting;
-      const bool got =
-          db.mu.AwaitWithDeadline(absl::Condition(&available),
-                                  std::min(absl::Now() + db.options.acquire_timeout, deadline));
+      const bool got = db.mu.AwaitWithDeadline(absl::Condition(&available),
+                                               shed ? half_way : now + db.options.acquire_timeout);
       --db.waiting;
       if (!got) {
-        if (absl::Now() >= deadline) {
-          return absl::DeadlineExceededError(
-              "the call's deadline passed while it waited for a database connection; nothing was "
-              "saved");
+        if (shed) {
+          return absl::ResourceExhaustedError(absl::StrCat(
+              "loketd is busy: no database connection came free within half of the call's "
+              "remaining time; nothing was saved; try again in 1 s"));
         }
         return absl::UnavailableError("database: no free connection in the pool; retry");
       }

@@ -21,7 +21,8 @@ struct DatabaseOptions {
   int pool_size = 8;
   absl::Duration acquire_timeout = absl::Seconds(5);
   // Calls that may wait for a connection when all are lent; the next is refused at once
-  // (RESOURCE_EXHAUSTED) instead of queueing behind them. 0: four times pool_size.
+  // (RESOURCE_EXHAUSTED) instead of queueing behind them. 0: pool_size. A waiting call waits at
+  // most acquire_timeout and at most half of the time to its deadline.
   int max_waiting = 0;
   // Every statement of the pool gives up waiting for a row lock after lock_timeout (ABORTED, retry)
   // and runs at most statement_timeout (UNAVAILABLE, retry): one locked row or one slow query

@@ -153,12 +153,12 @@ TEST_F(OverloadTest, ALockWaitEndsAtLockTimeoutWithARetryHint) {
 TEST_F(OverloadTest, ABurstBeyondThePoolAndItsQueueIsRefusedAtOnce) {
   const v1::Case c = SubmitAsClinicA();
   RowLock lock(server_->conninfo(), c.id());
-  // Pool 8, queue 32: 8 calls hold connections (waiting on the lock), 32 wait, the rest refused.
+  // Pool 8, queue 8: 8 calls hold connections (waiting on the lock), 8 wait, the rest refused.
   std::vector<std::thread> callers;
   std::map<int, int> codes;
   std::string refusal;
   std::mutex mu;
-  for (int t = 0; t < 56; ++t) {
+  for (int t = 0; t < 32; ++t) {
     callers.emplace_back([&] {
       v1::Case out;
       grpc::Status s = cases().StartVerification(

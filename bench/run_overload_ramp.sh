@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Overload ramp (issue 12): clinic submissions from 8 up to 2,048 concurrent callers, each call with
+# a 1 s deadline, against one loketd (pool 16). Per step: goodput (answers the caller got in time),
+# p99 of those, the calls refused at once (RESOURCE_EXHAUSTED) or late (DEADLINE_EXCEEDED), the
+# cases committed for callers who had already given up, loketd's threads and RSS; then RSS after
+# the load stops. The baseline is the first step (8 callers) of the same run.
+#
+#   bench/run_overload_ramp.sh [CALLERS...]     default: 8 64 256 1024 2048; DURATION=10 s each
+#
+# It starts its own PostgreSQL (fsync on) and loketd, and stops both at exit. Build first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source deploy/lib-stack.sh
+
+BIN=${LOKET_BIN_DIR:-$PWD/build/bin}
+DURATION=${DURATION:-10}
+STEPS=("$@")
+((${#STEPS[@]})) || STEPS=(8 64 256 1024 2048)
+
+loket_stack_begin loket-ramp
+loket_fresh_db "$WORK" "$BIN"
+TOKEN=$(loket_token "$DB" ramp-clinic clinic pkm-klandasan-ilir)
+API_PORT=$(pg_free_port)
+"$BIN/loketd" --listen="127.0.0.1:$API_PORT" --db="$DB" --pool_size=16 --log_requests=false \
+  2>"$WORK/loketd.log" &
+LOKETD=$!
+STACK_PIDS+=("$LOKETD")
+loket_wait_healthy "$BIN" "127.0.0.1:$API_PORT"
+
+rss_mb() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$LOKETD/status"; }
+threads() { awk '/Threads/ {print $2}' "/proc/$LOKETD/status"; }
+cases() { psql -X -At -d "$DB" -c "SELECT count(*) FROM cases"; }
+field() { sed -E "s/.*\"$1\": ([0-9.]+).*/\1/" <<<"$2"; }
+code() { grep -oE "\"$1\": [0-9]+" <<<"$2" | awk '{print $2}' | head -n 1; }
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)," \
+  "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'); loketd --pool_size=16," \
+  "deadline 1 s per call, $DURATION s per step"
+idle_rss=$(rss_mb)
+echo "loketd idle: RSS $idle_rss MB, $(threads) threads"
+printf '%-8s %10s %8s %8s %10s %10s %12s %8s %8s\n' callers ok_per_s p50_ms p99_ms refused late \
+  late_commits threads rss_mb
+for c in "${STEPS[@]}"; do
+  before=$(cases)
+  peak_threads=0
+  peak_rss=0
+  (
+    "$BIN/submit_load" --addr="127.0.0.1:$API_PORT" --token="$TOKEN" --concurrency="$c" \
+      --channels=$((c < 256 ? c : 256)) --deadline_ms=1000 --warmup=1 --duration="$DURATION" \
+      --json 2>/dev/null | tail -n 1 >"$WORK/step.json" || true
+  ) &
+  load=$!
+  while kill -0 "$load" 2>/dev/null; do
+    t=$(threads)
+    r=$(rss_mb)
+    ((t > peak_threads)) && peak_threads=$t
+    ((r > peak_rss)) && peak_rss=$r
+    sleep 0.5
+  done
+  wait "$load" || true
+  sleep 2  # calls still running in loketd finish or are cut off
+  out=$(cat "$WORK/step.json")
+  acked=$(field acknowledged "$out")
+  committed=$(($(cases) - before))
+  printf '%-8s %10s %8s %8s %10s %10s %12s %8s %8s\n' "$c" "$(field per_second "$out")" \
+    "$(field p50_ms "$out")" "$(field p99_ms "$out")" "$(code 8 "$out" || true)" \
+    "$(code 4 "$out" || true)" "$((committed - acked))" "$peak_threads" "$peak_rss"
+done
+for wait_s in 15 30; do
+  sleep 15
+  echo "after the load: ${wait_s} s later RSS $(rss_mb) MB, $(threads) threads (idle was $idle_rss MB)"
+done
