@@ -533,6 +533,28 @@ TEST(SolverMemoryTest, AboveDenseNodesTheStructuresGrowLinearly) {
   EXPECT_LE(entries[1], 4 * entries[0] + 64);
 }
 
+TEST(SolverMemoryTest, AVeryLargeAreaWithFewVehiclesStaysLinear) {
+  // 8,000 stops and two vehicles, split off: one whole solve far above dense_nodes, whose
+  // neighbour lists come from the coordinate grid (above 5,000 stops). No n x n structure; most
+  // stops are reported unassigned (two vehicles of 25), none is lost.
+  Problem p = Scattered(8000);
+  p.vehicles.resize(2);
+  const EuclideanMatrix m(p);
+  SolverOptions options = Iterations(20);
+  options.max_area_stops = 0;
+  absl::StatusOr<Solution> s = Solve(p, m, options, StillClock());
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->footprint.travel_entries, 0);
+  EXPECT_LE(s->footprint.neighbour_entries, int64_t{options.neighbours} * 8000);
+  EXPECT_GE(s->footprint.neighbour_entries, int64_t{options.neighbours} * 8000);  // all found
+  EXPECT_EQ(s->footprint.insertion_cache_entries, 8000 * 2);
+  CheckOptions lenient;
+  lenient.allow_unassigned = true;
+  EXPECT_TRUE(CheckSolution(p, m, *s, lenient).ok()) << CheckSolution(p, m, *s, lenient);
+  ExpectEveryStopOnce(p, *s);
+  EXPECT_EQ(s->unassigned.size(), 8000u - 50u);  // both vehicles full
+}
+
 TEST(SolverMemoryTest, ALargeProblemIsSplitByAreaWithEveryStopPlacedOrReported) {
   // 6,000 stops with the default options: above max_area_stops, so planned as areas; no one
   // solve holds more than an area's tables, and every stop is routed or reported.

@@ -649,14 +649,76 @@ absl::StatusOr<Model> BuildModel(const Problem& problem, const TravelMatrix& mat
                 [&](int a, int b) { return m.D(c, a) + m.D(a, c) < m.D(c, b) + m.D(b, c); });
     }
   } else {
-    // The nearest `neighbours` by a scan of every stop: time n^2, memory n * neighbours (one
-    // row of scratch).
+    // The nearest `neighbours` per stop, ranked by the matrix among candidates: every stop up to
+    // kScanAllStops stops (time n^2); above, the stops in the grid cells around it by the nodes'
+    // coordinates (the built-in matrices grow with coordinate distance), ring by ring until more
+    // than `neighbours` are found, and one ring more. Memory n * neighbours plus the grid.
+    constexpr size_t kScanAllStops = 5000;
     const size_t keep = static_cast<size_t>(std::max(1, options.neighbours));
-    std::vector<std::pair<double, int>> row;
-    row.reserve(stops.size());
+    const bool by_grid = stops.size() > kScanAllStops;
+    // The grid: about two stops per cell, cells listed in CSR form.
+    double min_x = kInf, max_x = -kInf, min_y = kInf, max_y = -kInf;
     for (int c : stops) {
+      min_x = std::min(min_x, problem.nodes[c].x);
+      max_x = std::max(max_x, problem.nodes[c].x);
+      min_y = std::min(min_y, problem.nodes[c].y);
+      max_y = std::max(max_y, problem.nodes[c].y);
+    }
+    const int side = by_grid ? std::max(1, static_cast<int>(std::sqrt(stops.size() / 2.0))) : 1;
+    const double cell_w = std::max(max_x - min_x, 1e-9) / side;
+    const double cell_h = std::max(max_y - min_y, 1e-9) / side;
+    auto cell_x = [&](int node) {
+      return std::clamp(static_cast<int>((problem.nodes[node].x - min_x) / cell_w), 0, side - 1);
+    };
+    auto cell_y = [&](int node) {
+      return std::clamp(static_cast<int>((problem.nodes[node].y - min_y) / cell_h), 0, side - 1);
+    };
+    std::vector<int> cell_start;
+    std::vector<int> cell_stops;
+    if (by_grid) {
+      cell_start.assign(static_cast<size_t>(side) * side + 1, 0);
+      for (int c : stops) ++cell_start[cell_y(c) * side + cell_x(c) + 1];
+      for (size_t i = 1; i < cell_start.size(); ++i) cell_start[i] += cell_start[i - 1];
+      cell_stops.resize(stops.size());
+      std::vector<int> fill(cell_start.begin(), cell_start.end() - 1);
+      for (int c : stops) cell_stops[fill[cell_y(c) * side + cell_x(c)]++] = c;
+      // Legs between stops are checked and measured only among candidates; any leg is at most two
+      // legs through the depot, which the loop above measured.
+      max_distance *= 2;
+    }
+    std::vector<int> candidates;
+    std::vector<std::pair<double, int>> row;
+    for (int c : stops) {
+      candidates.clear();
+      if (by_grid) {
+        const int cx = cell_x(c);
+        const int cy = cell_y(c);
+        auto take = [&](int x, int y) {
+          if (x < 0 || y < 0 || x >= side || y >= side) return;
+          const int cell = y * side + x;
+          for (int k = cell_start[cell]; k < cell_start[cell + 1]; ++k) {
+            candidates.push_back(cell_stops[k]);
+          }
+        };
+        int enough_at = -1;
+        for (int r = 0; r <= side && (enough_at < 0 || r <= enough_at + 1); ++r) {
+          if (r == 0) {
+            take(cx, cy);
+          } else {
+            for (int dx = -r; dx <= r; ++dx) {
+              take(cx + dx, cy - r);
+              take(cx + dx, cy + r);
+            }
+            for (int dy = -r + 1; dy <= r - 1; ++dy) {
+              take(cx - r, cy + dy);
+              take(cx + r, cy + dy);
+            }
+          }
+          if (enough_at < 0 && candidates.size() > keep) enough_at = r;
+        }
+      }
       row.clear();
-      for (int o : stops) {
+      for (int o : by_grid ? candidates : stops) {
         if (o == c) continue;
         const double there = matrix.Distance(c, o);
         const double back = matrix.Distance(o, c);
