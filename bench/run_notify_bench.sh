@@ -56,7 +56,7 @@ run_one() {  # CHANNEL FLAGS
     sent() { psql -X -At -d "$DB" -c "SELECT count(*) FILTER (WHERE status = 'sent'), count(*) FROM notifications"; }
     t0=$(date +%s.%N)
     out=$("$BIN/submit_load" --addr="$api" --token="$clinic" --concurrency="$CONCURRENCY" \
-      --duration="$DURATION" --warmup=0 --json | tail -n 1)
+      --duration="$DURATION" --warmup=0 --json | tail -n 1 || true)
     t1=$(date +%s.%N)
     read -r sent_burst total <<<"$(sent | tr '|' ' ')"
     pending=$((total - sent_burst))
@@ -74,6 +74,9 @@ run_one() {  # CHANNEL FLAGS
         drain = (n < tot) ? sprintf(">%.0f", t2 - t1) : sprintf("%.1f", t2 - t1);
         printf "%-8s %-58s %9.1f %9.1f %10d %9s %9.1f\n", c, f, s, sb / (t1 - t0), p, drain,
           n / (t2 - t0) }'
+    # Stop the notifier first, while loketd can still take its last reports.
+    kill "${STACK_PIDS[-1]}" 2>/dev/null || true
+    wait "${STACK_PIDS[-1]}" 2>/dev/null || true
     if [[ "$channel" == webhook ]]; then
       "$PY" - "$WORK/http.log" <<'PYEOF'
 import json, sys

@@ -92,12 +92,35 @@ absl::StatusOr<DeliveryReceipt> FileChannel::Send(const OutgoingMessage& m) {
   if (linked != 0 && link_error == EEXIST) return receipt;
   if (linked != 0) return IoError("link", path, link_error);
   // The new directory entry survives a crash only once the directory itself is synced.
-  if (const int dfd = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
-  }
+  SyncDirectory();
   receipt.detail = "written";
   return receipt;
+}
+
+void FileChannel::SyncDirectory() {
+  sync_mu_.Lock();
+  // Every link made before this point is covered by any sync that starts after it.
+  const uint64_t mine = ++sync_requested_;
+  while (sync_done_ < mine) {
+    if (syncing_) {
+      // Someone else's sync is running; it may have begun before our link: wait, then look again.
+      sync_mu_.Await(absl::Condition(
+          +[](FileChannel* c) ABSL_EXCLUSIVE_LOCKS_REQUIRED(c->sync_mu_) { return !c->syncing_; },
+          this));
+      continue;
+    }
+    syncing_ = true;
+    const uint64_t covers = sync_requested_;
+    sync_mu_.Unlock();
+    if (const int dfd = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
+      ::fsync(dfd);
+      ::close(dfd);
+    }
+    sync_mu_.Lock();
+    sync_done_ = covers;
+    syncing_ = false;
+  }
+  sync_mu_.Unlock();
 }
 
 }  // namespace loket::notify

@@ -4,15 +4,20 @@
 // exists already is a repeat: Send succeeds without rewriting it, which gives the same
 // exactly-once effect as the gateway's dedupe.
 //
-// Holds only the directory and a Clock; Send is safe from several threads (and processes) at once:
-// of two concurrent Sends of one message, exactly one writes the file.
+// Send is safe from several threads (and processes) at once: of two concurrent Sends of one
+// message, exactly one writes the file. Concurrent Sends share the directory's fsync (one sync
+// covers every file linked before it began), so a notifier sending many messages at once pays for
+// one directory sync per group rather than one per message.
 #ifndef LOKET_WORKERS_NOTIFY_FILE_CHANNEL_H_
 #define LOKET_WORKERS_NOTIFY_FILE_CHANNEL_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "common/clock.h"
 #include "workers/notify/channel.h"
 
@@ -32,8 +37,15 @@ class FileChannel final : public Channel {
   absl::StatusOr<DeliveryReceipt> Send(const OutgoingMessage& m) override;
 
  private:
+  // Returns once the directory has been synced after this call began (a group commit).
+  void SyncDirectory();
+
   const std::string dir_;
   const Clock* const clock_;
+  absl::Mutex sync_mu_;
+  uint64_t sync_requested_ ABSL_GUARDED_BY(sync_mu_) = 0;
+  uint64_t sync_done_ ABSL_GUARDED_BY(sync_mu_) = 0;
+  bool syncing_ ABSL_GUARDED_BY(sync_mu_) = false;
 };
 
 }  // namespace loket::notify

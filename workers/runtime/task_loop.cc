@@ -27,6 +27,11 @@ bool Permanent(absl::StatusCode c) {
          c == absl::StatusCode::kNotFound || c == absl::StatusCode::kPermissionDenied;
 }
 
+// How long a finished result is offered to loketd (waiting for it to be reachable, retrying its
+// UNAVAILABLE) before the worker gives up and lets the lease lapse: a draining worker whose loketd
+// is gone stops within this.
+constexpr absl::Duration kReportBudget = absl::Seconds(15);
+
 bool Retryable(grpc::StatusCode c) {
   return c == grpc::UNAVAILABLE || c == grpc::DEADLINE_EXCEEDED;
 }
@@ -203,12 +208,13 @@ void TaskLoop::HandleBatch(const std::vector<v1::Task>& tasks) {
     }
     grpc::Status s;
     v1::CompleteTasksResponse r;
+    const absl::Time give_up = absl::Now() + kReportBudget;
     for (int attempt = 0; attempt < 5; ++attempt) {
       r.Clear();
-      auto ctx = NewContext(absl::Seconds(10));
+      auto ctx = NewContext(std::min(absl::Seconds(10), give_up - absl::Now()));
       ctx->set_wait_for_ready(true);
       s = stub_->CompleteTasks(ctx.get(), req, &r);
-      if (!Retryable(s.error_code())) break;
+      if (!Retryable(s.error_code()) || absl::Now() >= give_up) break;
       absl::SleepFor(absl::Milliseconds(200 << attempt));
     }
     if (s.ok() && r.codes_size() == static_cast<int>(ok.size())) {
@@ -235,8 +241,9 @@ void TaskLoop::Report(const v1::Task& task, const absl::Status& result,
   // Report the outcome; retry only transport failures, with the same (task, attempt): a repeat
   // after a lost answer is refused by the fence and changes nothing.
   grpc::Status s;
+  const absl::Time give_up = absl::Now() + kReportBudget;
   for (int attempt = 0; attempt < 5; ++attempt) {
-    auto ctx = NewContext(absl::Seconds(10));
+    auto ctx = NewContext(std::min(absl::Seconds(10), give_up - absl::Now()));
     ctx->set_wait_for_ready(true);
     if (result.ok()) {
       done.set_task_id(task.id());
@@ -252,7 +259,7 @@ void TaskLoop::Report(const v1::Task& task, const absl::Status& result,
       v1::FailTaskResponse r;
       s = stub_->FailTask(ctx.get(), f, &r);
     }
-    if (!Retryable(s.error_code())) break;
+    if (!Retryable(s.error_code()) || absl::Now() >= give_up) break;
     // A real pause even while draining: the finished result is worth a few seconds' wait.
     absl::SleepFor(absl::Milliseconds(200 << attempt));
   }
