@@ -72,9 +72,10 @@ ABSL_FLAG(int, grpc_memory_mb, 256,
 ABSL_FLAG(int, grpc_max_threads, 512,
           "gRPC's thread quota: threads serving calls at once, long-lived streams included; "
           "calls past it are answered RESOURCE_EXHAUSTED");
-ABSL_FLAG(int, max_streams_per_connection, 256,
-          "concurrent calls (HTTP/2 streams) one connection may have open; more wait in the "
-          "client");
+ABSL_FLAG(int, max_streams_per_connection, 512,
+          "concurrent calls (HTTP/2 streams) one connection may have open; a client opening more "
+          "loses the connection. loket-web sends every browser's calls over one connection: keep "
+          "this at least --grpc_max_threads");
 ABSL_FLAG(int, max_receive_kb, 8192,
           "largest request message, of every method: gRPC C++ has one limit per server, and the "
           "document uploads (5 MiB of bytes and their fields) need 8 MiB");

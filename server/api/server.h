@@ -87,7 +87,7 @@ struct ServerOptions {
   // "Memory and thread limits").
   int64_t grpc_memory_bytes = 256 << 20;  // resource quota: bytes the transport may buffer
   int grpc_max_threads = 512;             // thread quota: calls (long-lived streams too) at once
-  int max_streams_per_connection = 256;   // HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS
+  int max_streams_per_connection = 512;   // HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS
   int max_receive_bytes = 8 << 20;        // request size (one limit for all methods)
   // Retention (docs/operations.md): finished tasks and idempotency records past their periods are
   // swept every retention_sweep_interval (zero: never, e.g. when another replica or cron does it).

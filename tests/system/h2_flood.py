@@ -10,7 +10,9 @@ server reset or ended, connections it closed. Standard library only (raw frames,
 With POLITE=1 it opens its streams only after the server's SETTINGS (acknowledged), as a real
 client does: gRPC enforces SETTINGS_MAX_CONCURRENT_STREAMS only from the acknowledgement on.
 
-usage: h2_flood.py HOST PORT CONNS STREAMS DECLARED SEND HOLD [PATH] [POLITE]
+With ENOUGH (bytes) it stops as soon as it has sent that much in all, HOLD at the latest.
+
+usage: h2_flood.py HOST PORT CONNS STREAMS DECLARED SEND HOLD [PATH] [POLITE] [ENOUGH]
 """
 import json
 import selectors
@@ -157,6 +159,7 @@ def main():
     host, port, conns, streams, declared, send, hold = sys.argv[1:8]
     path = sys.argv[8] if len(sys.argv) > 8 else "/loket.v1.CaseService/AttachDocument"
     polite = len(sys.argv) > 9 and sys.argv[9] == "1"
+    enough = int(sys.argv[10]) if len(sys.argv) > 10 else 0
     port, conns, streams, declared, send, hold = int(port), int(conns), int(streams), int(declared), int(send), float(hold)
     sel = selectors.DefaultSelector()
     cs = []
@@ -186,7 +189,7 @@ def main():
                 sel.unregister(c.sock)
                 c.sock.close()
         cs_open = [c for c in cs if not c.closed]
-        if not cs_open:
+        if not cs_open or (enough and sum(c.sent for c in cs) >= enough):
             break
     result = {
         "connections": conns,
