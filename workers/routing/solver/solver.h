@@ -15,7 +15,8 @@
 // to `dense_nodes` nodes the solver copies the matrix into dense n x n tables and keeps every
 // stop's full neighbour list, as before (about 20 bytes x n^2: 80 MB at 2,000 nodes). Above that it
 // asks the TravelMatrix for each distance and time as it needs it and keeps only the `neighbours`
-// nearest stops per stop: memory linear in n. And a problem of more than `max_area_stops` stops is
+// nearest stops per stop (candidates from a grid on the coordinates above 5,000 stops): memory
+// linear in n. And a problem of more than `max_area_stops` stops is
 // split by area (SolveByArea below) and each area solved by itself, so one area's tables are the
 // largest thing held at any time.
 #ifndef LOKET_WORKERS_ROUTING_SOLVER_SOLVER_H_
