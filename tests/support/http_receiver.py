@@ -34,6 +34,8 @@ def main():
     log = open(args.log, "a", encoding="utf-8")
 
     class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive, as gateways do: every answer has a Content-Length
+
         def do_POST(self):
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length)

@@ -48,6 +48,17 @@ CurlHandle::~CurlHandle() {
   curl_slist_free_all(recipients_);
 }
 
+CURL* CurlHandle::Release() {
+  CURL* out = curl_;
+  if (out != nullptr) curl_easy_reset(out);  // before the lists it points to are freed
+  curl_slist_free_all(headers_);
+  curl_slist_free_all(recipients_);
+  curl_ = nullptr;
+  headers_ = nullptr;
+  recipients_ = nullptr;
+  return out;
+}
+
 void CurlHandle::AddHeader(const std::string& line) {
   headers_ = curl_slist_append(headers_, line.c_str());
 }

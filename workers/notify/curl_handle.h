@@ -22,6 +22,12 @@ class CurlHandle {
  public:
   // Returns InternalError when libcurl cannot initialise (out of memory).
   static absl::StatusOr<CurlHandle> Create();
+  // Wraps a handle given back by Release(): its open connections are reused.
+  static CurlHandle Adopt(CURL* curl) { return CurlHandle(curl); }
+
+  // Resets every option (keeping the handle's connection cache), frees the lists and hands the
+  // easy handle over to the caller, who must Adopt it again or curl_easy_cleanup it.
+  CURL* Release();
 
   CurlHandle(CurlHandle&& other) noexcept;
   CurlHandle& operator=(CurlHandle&&) = delete;

@@ -61,6 +61,11 @@ absl::Status HttpError(long status, std::string_view body) {
 WebhookChannel::WebhookChannel(std::string url, std::string bearer_token, absl::Duration timeout)
     : url_(std::move(url)), bearer_token_(std::move(bearer_token)), timeout_(timeout) {}
 
+WebhookChannel::~WebhookChannel() {
+  absl::MutexLock lock(&mu_);
+  for (CURL* c : idle_) curl_easy_cleanup(c);
+}
+
 absl::StatusOr<DeliveryReceipt> WebhookChannel::Send(const OutgoingMessage& m) {
   if (m.notification_id <= 0) {
     return absl::InvalidArgumentError("notification_id: must be positive");
@@ -74,9 +79,33 @@ absl::StatusOr<DeliveryReceipt> WebhookChannel::Send(const OutgoingMessage& m) {
       JsonQuote(absl::StrFormat("loket-%d", m.notification_id)), JsonQuote(m.address),
       JsonQuote(m.recipient_name), JsonQuote(m.body), m.urgent ? "true" : "false");
 
-  absl::StatusOr<CurlHandle> handle = CurlHandle::Create();
+  CURL* idle = nullptr;
+  {
+    absl::MutexLock lock(&mu_);
+    if (!idle_.empty()) {
+      idle = idle_.back();
+      idle_.pop_back();
+    }
+  }
+  absl::StatusOr<CurlHandle> handle =
+      idle != nullptr ? absl::StatusOr<CurlHandle>(CurlHandle::Adopt(idle)) : CurlHandle::Create();
   if (!handle.ok()) return handle.status();
   CurlHandle& h = *handle;
+  // The handle (and the connection it keeps alive) goes back to the pool however Send ends; a
+  // connection the gateway closed is noticed and replaced by libcurl on the next use.
+  struct GiveBack {
+    WebhookChannel* channel;
+    CurlHandle& handle;
+    ~GiveBack() {
+      CURL* c = handle.Release();
+      absl::MutexLock lock(&channel->mu_);
+      if (channel->idle_.size() < kMaxIdleHandles) {
+        channel->idle_.push_back(c);
+      } else {
+        curl_easy_cleanup(c);
+      }
+    }
+  } give_back{this, h};
   h.SetCommonOptions("http,https", timeout_);
   std::string response;
   curl_easy_setopt(h.get(), CURLOPT_URL, url_.c_str());

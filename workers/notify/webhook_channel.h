@@ -4,15 +4,21 @@
 // with the header `Idempotency-Key: loket-notification-<notification_id>`, on which the gateway
 // dedupes repeats.
 //
-// Holds only its configuration; each Send uses its own libcurl handle (and connection), so Send is
-// safe from several threads at once.
+// Send is safe from several threads at once: each Send uses its own libcurl handle, taken from a
+// pool of idle handles (at most kMaxIdleHandles), so connections to the gateway are kept alive and
+// reused by later Sends instead of opened for every message.
 #ifndef LOKET_WORKERS_NOTIFY_WEBHOOK_CHANNEL_H_
 #define LOKET_WORKERS_NOTIFY_WEBHOOK_CHANNEL_H_
 
+#include <curl/curl.h>
+
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "workers/notify/channel.h"
 
@@ -23,6 +29,11 @@ class WebhookChannel final : public Channel {
   // `url`: http:// or https://; `bearer_token`: sent as `Authorization: Bearer ...` unless empty;
   // `timeout`: for the whole request, connecting included.
   WebhookChannel(std::string url, std::string bearer_token, absl::Duration timeout);
+  ~WebhookChannel() override;
+  WebhookChannel(const WebhookChannel&) = delete;
+  WebhookChannel& operator=(const WebhookChannel&) = delete;
+
+  static constexpr size_t kMaxIdleHandles = 64;
 
   std::string_view name() const override { return "webhook"; }
 
@@ -40,6 +51,8 @@ class WebhookChannel final : public Channel {
   const std::string url_;
   const std::string bearer_token_;
   const absl::Duration timeout_;
+  absl::Mutex mu_;
+  std::vector<CURL*> idle_ ABSL_GUARDED_BY(mu_);  // handles with their kept-alive connections
 };
 
 }  // namespace loket::notify
