@@ -67,8 +67,8 @@ ABSL_FLAG(absl::Duration, idempotency_retention, absl::Hours(48),
 // gRPC transport limits (docs/operations.md, "Memory and thread limits").
 ABSL_FLAG(int, grpc_memory_mb, 256,
           "gRPC's resource quota: bytes the transport may buffer (reads, frames, messages not "
-          "yet handed to a service); past it the calls holding the most are cancelled "
-          "(RESOURCE_EXHAUSTED)");
+          "yet handed to a service); past it streams holding buffers are reset (clients see "
+          "RESOURCE_EXHAUSTED)");
 ABSL_FLAG(int, grpc_max_threads, 512,
           "gRPC's thread quota: threads serving calls at once, long-lived streams included; "
           "calls past it are answered RESOURCE_EXHAUSTED");
