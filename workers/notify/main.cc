@@ -69,7 +69,7 @@ int main(int argc, char** argv) {
   loket::workers::BlockStopSignals();
   absl::StatusOr<loket::workers::WorkerOptions> o =
       loket::workers::WorkerOptionsFromFlags("notify.send", /*default_concurrency=*/4,
-                                             /*default_lease_batch=*/16);
+                                             /*default_lease_batch=*/32);
   if (!o.ok()) {
     std::fprintf(stderr, "loket-notifier: %s\n", std::string(o.status().message()).c_str());
     return 2;
