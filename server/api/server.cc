@@ -148,9 +148,15 @@ class LogInterceptor final : public grpc::experimental::Interceptor {
       grpc::Status s = methods->GetSendStatus();
       bool malformed = false;
       grpc::ServerContextBase* ctx = info_->server_context();
-      if (s.error_code() != grpc::OK && ctx != nullptr && ctx->IsCancelled()) {
+      // grpc++ answers INTERNAL "No payload" or "Couldn't initialize byte buffer reader" when the
+      // request message never arrived whole: the client hung up mid-message (its cancellation
+      // may not be visible to IsCancelled yet).
+      const bool no_payload = s.error_code() == grpc::INTERNAL &&
+                              (s.error_message() == "No payload" ||
+                               s.error_message() == "Couldn't initialize byte buffer reader");
+      if (s.error_code() != grpc::OK && ctx != nullptr && (no_payload || ctx->IsCancelled())) {
         // Nobody reads this answer: the caller went away or its deadline passed, and whatever
-        // the handler returned (a failed read is INTERNAL) is counted as that, not as our fault.
+        // the handler returned is counted as that, not as our fault.
         const bool late = absl::Now() >= DeadlineOf(ctx->raw_deadline());
         s = grpc::Status(late ? grpc::DEADLINE_EXCEEDED : grpc::CANCELLED,
                          late ? "deadline passed" : "the caller went away");
@@ -432,16 +438,18 @@ void LoketServer::WatchDatabase() {
   // Health follows the database: a load balancer stops sending to a replica that cannot serve.
   bool serving = true;
   for (int tick = 0; !stop_watch_.WaitForNotificationWithTimeout(absl::Seconds(1)); ++tick) {
-    if (tick % 5 == 0) {
-      auto stats = task_queue_->Stats();
-      if (stats.ok()) metrics_->SetQueueStats(*stats);
-    }
     bool ok = db_->Probe(health_probe_timeout_).ok();
     if (ok != serving && !stopping_) {
       serving = ok;
       server_->GetHealthCheckService()->SetServingStatus(ok);
       std::fprintf(stderr, "database %s\n",
                    ok ? "reachable again: SERVING" : "unreachable: NOT_SERVING");
+    }
+    if (ok && tick % 5 == 0) {
+      // With a deadline of its own: a database that hangs now must not stop the probe above.
+      store::ScopedDeadline bounded(absl::Now() + health_probe_timeout_);
+      auto stats = task_queue_->Stats();
+      if (stats.ok()) metrics_->SetQueueStats(*stats);
     }
   }
 }

@@ -45,6 +45,24 @@ class CallContext {
 void SetCurrentCall(const CallContext* call);
 const CallContext* CurrentCall();
 
+// Background work with a deadline: the current thread's database work is a call that ends at
+// `deadline` (and is never cancelled) until this goes out of scope.
+class ScopedDeadline final : public CallContext {
+ public:
+  explicit ScopedDeadline(absl::Time deadline) : deadline_(deadline), outer_(CurrentCall()) {
+    SetCurrentCall(this);
+  }
+  ~ScopedDeadline() override { SetCurrentCall(outer_); }
+  ScopedDeadline(const ScopedDeadline&) = delete;
+  ScopedDeadline& operator=(const ScopedDeadline&) = delete;
+  absl::Time deadline() const override { return deadline_; }
+  bool cancelled() const override { return false; }
+
+ private:
+  absl::Time deadline_;
+  const CallContext* outer_;
+};
+
 class Database {
  public:
   struct Impl;

@@ -7,7 +7,8 @@
 #  3. The database hangs (SIGSTOP: it accepts connections and never answers): health says
 #     NOT_SERVING and calls fail fast with UNAVAILABLE, not at their deadlines; after SIGCONT it
 #     serves again by itself.
-#  4. SIGTERM drains and exits 0.
+#  4. Calls whose client went away mid-request are counted CANCELLED, not as malformed requests.
+#  5. SIGTERM drains and exits 0.
 # It runs its own PostgreSQL cluster (it must stop it), in a temporary directory, on free ports.
 # Environment: LOKET_BIN_DIR (loketd, loket), set by ctest.
 set -euo pipefail
@@ -42,11 +43,13 @@ fail() {
 loket_fresh_db "$WORK" "$LOKET_BIN_DIR"
 export LOKET_TOKEN=$(loket_token "$DB" resilience-clinic clinic pkm-klandasan-ilir)
 API_PORT=$(pg_free_port)
+ADMIN_PORT=$(pg_free_port)
 export LOKET_ADDR="127.0.0.1:$API_PORT"
 LOKET="$LOKET_BIN_DIR/loket"
 
 start_loketd() {
-  "$LOKET_BIN_DIR/loketd" --listen="$LOKET_ADDR" --db="$DB" --pool_size=4 >>"$WORK/loketd.log" 2>&1 &
+  "$LOKET_BIN_DIR/loketd" --listen="$LOKET_ADDR" --db="$DB" --pool_size=4 \
+    --admin_listen="127.0.0.1:$ADMIN_PORT" >>"$WORK/loketd.log" 2>&1 &
   LOKETD_PID=$!
   for ((i = 0; i < 100; i++)); do
     "$LOKET" --timeout 1 health >/dev/null 2>&1 && return 0
@@ -146,7 +149,24 @@ done
 submit >/dev/null || fail "submission after the hang failed"
 echo "   serves again by itself"
 
-echo "== 4. SIGTERM drains"
+echo "== 4. clients that leave mid-request"
+# Five calls send half of a declared message and hang up: nobody is there to read an answer, and
+# loketd counts them as CANCELLED (code 1), not as malformed requests (3) or INTERNAL errors (13).
+"$(loket_python)" "$ROOT/tests/system/h2_flood.py" 127.0.0.1 "$API_PORT" 1 5 100000 50000 1 \
+  /loket.v1.CaseService/SubmitApplication 1 >/dev/null
+# (gRPC may drop a call whose message never began before any handler sees it: at least one.)
+cancelled='loket_rpc_total{code="1",method="/loket.v1.CaseService/SubmitApplication"}'
+sleep 1
+metrics=$(curl -sf "http://127.0.0.1:$ADMIN_PORT/metrics")
+grep -qF "$cancelled" <<<"$metrics" ||
+  fail "abandoned calls not counted CANCELLED: $(grep -E 'Submit|malformed' <<<"$metrics")"
+grep -E 'code="(3|13)",method="/loket.v1.CaseService/SubmitApplication"' <<<"$metrics" &&
+  fail "abandoned calls counted as INVALID_ARGUMENT or INTERNAL"
+grep -q '^loket_malformed_requests_total 0' <<<"$metrics" ||
+  fail "abandoned calls counted as malformed: $(grep malformed_requests_total <<<"$metrics")"
+echo "   counted CANCELLED"
+
+echo "== 5. SIGTERM drains"
 kill -TERM "$LOKETD_PID"
 set +e
 wait "$LOKETD_PID"
