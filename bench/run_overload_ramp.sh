@@ -3,7 +3,8 @@
 # a 1 s deadline, against one loketd (pool 16). Per step: goodput (answers the caller got in time),
 # p99 of those, the calls refused at once (RESOURCE_EXHAUSTED) or late (DEADLINE_EXCEEDED), the
 # cases committed for callers who had already given up, loketd's threads and RSS; then RSS after
-# the load stops. The baseline is the first step (8 callers) of the same run.
+# the load stops. The baseline is the first step (8 callers) of the same run. Callers behave as the
+# CLI does: after RESOURCE_EXHAUSTED ("try again in 1 s") they wait about a second.
 #
 #   bench/run_overload_ramp.sh [CALLERS...]     default: 8 64 256 1024 2048; DURATION=10 s each
 #
@@ -35,7 +36,7 @@ code() { grep -oE "\"$1\": [0-9]+" <<<"$2" | awk '{print $2}' | head -n 1; }
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)," \
   "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'); loketd --pool_size=16," \
-  "deadline 1 s per call, $DURATION s per step"
+  "deadline 1 s per call, 1 s back-off after a refusal, $DURATION s per step"
 idle_rss=$(rss_mb)
 echo "loketd idle: RSS $idle_rss MB, $(threads) threads"
 printf '%-8s %10s %8s %8s %10s %10s %12s %8s %8s\n' callers ok_per_s p50_ms p99_ms refused late \
@@ -46,7 +47,7 @@ for c in "${STEPS[@]}"; do
   peak_rss=0
   (
     "$BIN/submit_load" --addr="127.0.0.1:$API_PORT" --token="$TOKEN" --concurrency="$c" \
-      --channels=$((c < 256 ? c : 256)) --deadline_ms=1000 --warmup=1 --duration="$DURATION" \
+      --channels=$((c < 256 ? c : 256)) --deadline_ms=1000 --backoff_ms=1000 --warmup=1 --duration="$DURATION" \
       --json 2>/dev/null | tail -n 1 >"$WORK/step.json" || true
   ) &
   load=$!

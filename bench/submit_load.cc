@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <map>
 #include <mutex>
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -32,6 +33,9 @@ ABSL_FLAG(double, warmup, 1, "seconds of load before measuring");
 ABSL_FLAG(bool, json, false, "also print one JSON line with the results");
 ABSL_FLAG(bool, with_email, false, "give applicants an e-mail address too (a second notification)");
 ABSL_FLAG(int, deadline_ms, 10000, "each call's deadline");
+ABSL_FLAG(int, backoff_ms, 0,
+          "after RESOURCE_EXHAUSTED a thread waits this long (+-50 %, as loketd's 'try again in "
+          "1 s' asks) before its next call; 0: at once");
 ABSL_FLAG(int, channels, 0,
           "connections, shared round-robin by the threads (0: one per thread, as separate "
           "terminals would have)");
@@ -66,6 +70,7 @@ int main(int argc, char** argv) {
                            ? std::min(absl::GetFlag(FLAGS_channels), concurrency)
                            : concurrency;
   const int deadline_ms = absl::GetFlag(FLAGS_deadline_ms);
+  const int backoff_ms = absl::GetFlag(FLAGS_backoff_ms);
   std::vector<std::unique_ptr<loket::v1::CaseService::Stub>> stubs;
   for (int i = 0; i < channels; ++i) {
     grpc::ChannelArguments args;
@@ -88,6 +93,8 @@ int main(int argc, char** argv) {
     threads.emplace_back([&, t] {
       std::vector<double> mine;
       std::map<int, int64_t> my_errors;
+      std::mt19937 rng(t);
+      std::uniform_real_distribution<double> jitter(0.5, 1.5);
       // Paced mode: thread t sends at start + (t + k*concurrency) / rate.
       int64_t k = 0;
       for (;;) {
@@ -123,6 +130,9 @@ int main(int argc, char** argv) {
         grpc::Status s = stubs[t % channels]->SubmitApplication(&ctx, req, &resp);
         absl::Time done = absl::Now();
         if (s.ok()) acknowledged.fetch_add(1);
+        if (s.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED && backoff_ms > 0) {
+          absl::SleepFor(absl::Milliseconds(backoff_ms) * jitter(rng));
+        }
         if (sent < measure_from || done > end) continue;
         if (s.ok()) {
           mine.push_back(absl::ToDoubleMilliseconds(done - sent));
