@@ -123,8 +123,7 @@ int main(int argc, char** argv) {
         req.set_str_number("STR-BENCH");
         grpc::ClientContext ctx;
         ctx.AddMetadata("authorization", "Bearer " + token);
-        ctx.set_deadline(std::chrono::system_clock::now() +
-                         std::chrono::milliseconds(deadline_ms));
+        ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(deadline_ms));
         loket::v1::Case resp;
         absl::Time sent = absl::Now();
         grpc::Status s = stubs[t % channels]->SubmitApplication(&ctx, req, &resp);

@@ -309,9 +309,9 @@ absl::StatusOr<std::vector<absl::Status>> TaskQueue::CompleteNotifyMany(
       }
       pqxx::result q = tx.Exec(kQueueOf, office_id, c.task_id);
       if (!q.empty() && q[0][0].as<std::string>() != "notify.send") {
-        out.push_back(absl::InvalidArgumentError(
-            absl::StrCat("result: task ", c.task_id, " is a ", q[0][0].as<std::string>(),
-                         " task, not notify.send")));
+        out.push_back(absl::InvalidArgumentError(absl::StrCat("result: task ", c.task_id, " is a ",
+                                                              q[0][0].as<std::string>(),
+                                                              " task, not notify.send")));
       } else {
         out.push_back(Stale(c.task_id, c.attempt));
       }
