@@ -47,7 +47,7 @@ for c in "${STEPS[@]}"; do
   peak_rss=0
   (
     ${CLIENT_NICE:+nice -n "$CLIENT_NICE"} "$BIN/submit_load" --addr="127.0.0.1:$API_PORT" --token="$TOKEN" --concurrency="$c" \
-      --channels=$((c < 256 ? c : 256)) --deadline_ms=1000 --backoff_ms=1000 --warmup=1 --duration="$DURATION" \
+      --channels=$((c < 256 ? c : 256)) --deadline_ms=1000 --backoff_ms=1000 --async --warmup=1 --duration="$DURATION" \
       --json 2>/dev/null | tail -n 1 >"$WORK/step.json" || true
   ) &
   load=$!

@@ -4,6 +4,7 @@
 // paced to --rate submissions per second in total, and report throughput and latency percentiles.
 // Every call is a real submission (its own request_id, a distinct NIK serial) that loketd commits
 // to PostgreSQL. Output: one human line and, with --json, one JSON object for scripts.
+#include <grpcpp/alarm.h>
 #include <grpcpp/grpcpp.h>
 
 #include <algorithm>
@@ -36,6 +37,9 @@ ABSL_FLAG(int, deadline_ms, 10000, "each call's deadline");
 ABSL_FLAG(int, backoff_ms, 0,
           "after RESOURCE_EXHAUSTED a thread waits this long (+-50 %, as loketd's 'try again in "
           "1 s' asks) before its next call; 0: at once");
+ABSL_FLAG(bool, async, false,
+          "drive every caller from one completion-queue thread instead of a thread each (many "
+          "callers on a small machine: the generator itself then costs little); not with --rate");
 ABSL_FLAG(int, channels, 0,
           "connections, shared round-robin by the threads (0: one per thread, as separate "
           "terminals would have)");
@@ -52,6 +56,32 @@ double Percentile(std::vector<double>& v, double p) {
 // A synthetic NIK that passes validation: Balikpapan Kota, born 17-08-1990, serial from `n`.
 // The serial (last four digits) runs 0001..9999: 0000 is not a valid serial.
 std::string Nik(int64_t n) { return absl::StrFormat("647106570890%04d", 1 + n % 9999); }
+
+// Submission number `n`: its own request_id, NIK serial and phone.
+loket::v1::SubmitApplicationRequest Request(int64_t n) {
+  loket::v1::SubmitApplicationRequest req;
+  req.set_request_id(loket::NewUuid());
+  req.set_permit_type("SIP_PERAWAT");
+  auto* a = req.mutable_applicant();
+  a->set_nik(Nik(n));
+  a->set_name("Siti Rahmawati");
+  a->set_phone(absl::StrFormat("0812%08d", n % 100000000));  // one applicant each
+  a->set_priority_class(loket::v1::PRIORITY_CLASS_HEALTH_WORKER);
+  if (absl::GetFlag(FLAGS_with_email)) a->set_email(absl::StrFormat("perawat%d@example.com", n));
+  req.set_practice_place("Puskesmas Klandasan Ilir");
+  req.set_str_number("STR-BENCH");
+  return req;
+}
+
+// One caller of the async mode: its call in flight, or its back-off alarm.
+struct AsyncCaller {
+  std::unique_ptr<grpc::ClientContext> ctx;
+  std::unique_ptr<grpc::ClientAsyncResponseReader<loket::v1::Case>> reader;
+  loket::v1::Case resp;
+  grpc::Status status;
+  absl::Time sent;
+  grpc::Alarm alarm;
+};
 
 }  // namespace
 
@@ -88,8 +118,62 @@ int main(int argc, char** argv) {
   std::map<int, int64_t> errors;
   std::atomic<int64_t> acknowledged{0};  // every OK answer, warm-up and edges included
 
+  if (absl::GetFlag(FLAGS_async)) {
+    // Each caller keeps one call in flight; a refusal waits its back-off on an alarm.
+    grpc::CompletionQueue cq;
+    std::vector<AsyncCaller> callers(concurrency);
+    std::mt19937 rng(1);
+    std::uniform_real_distribution<double> jitter(0.5, 1.5);
+    auto tag = [](int i, bool alarm) { return reinterpret_cast<void*>((int64_t{i} << 1) | alarm); };
+    auto start_call = [&](int i) {
+      AsyncCaller& c = callers[i];
+      c.ctx = std::make_unique<grpc::ClientContext>();
+      c.ctx->AddMetadata("authorization", "Bearer " + token);
+      c.ctx->set_deadline(std::chrono::system_clock::now() +
+                          std::chrono::milliseconds(deadline_ms));
+      c.sent = absl::Now();
+      c.reader = stubs[i % channels]->AsyncSubmitApplication(c.ctx.get(),
+                                                             Request(serial.fetch_add(1)), &cq);
+      c.reader->Finish(&c.resp, &c.status, tag(i, false));
+    };
+    for (int i = 0; i < concurrency; ++i) start_call(i);
+    int in_flight = concurrency;
+    void* got = nullptr;
+    bool ok = false;
+    while (in_flight > 0 && cq.Next(&got, &ok)) {
+      const int i = static_cast<int>(reinterpret_cast<int64_t>(got) >> 1);
+      const bool was_alarm = reinterpret_cast<int64_t>(got) & 1;
+      const absl::Time now = absl::Now();
+      if (!was_alarm) {
+        AsyncCaller& c = callers[i];
+        if (c.status.ok()) acknowledged.fetch_add(1);
+        if (c.sent >= measure_from && now <= end) {
+          if (c.status.ok()) {
+            latencies_ms.push_back(absl::ToDoubleMilliseconds(now - c.sent));
+          } else {
+            ++errors[c.status.error_code()];
+          }
+        }
+        if (c.status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED && backoff_ms > 0 &&
+            now < end) {
+          c.alarm.Set(&cq, absl::ToChronoTime(now + absl::Milliseconds(backoff_ms) * jitter(rng)),
+                      tag(i, true));
+          continue;
+        }
+      }
+      if (now < end) {
+        start_call(i);
+      } else {
+        --in_flight;
+      }
+    }
+    cq.Shutdown();
+    while (cq.Next(&got, &ok)) {
+    }
+  }
+
   std::vector<std::thread> threads;
-  for (int t = 0; t < concurrency; ++t) {
+  for (int t = 0; t < (absl::GetFlag(FLAGS_async) ? 0 : concurrency); ++t) {
     threads.emplace_back([&, t] {
       std::vector<double> mine;
       std::map<int, int64_t> my_errors;
@@ -107,20 +191,7 @@ int main(int argc, char** argv) {
         } else if (now >= end) {
           break;
         }
-        loket::v1::SubmitApplicationRequest req;
-        req.set_request_id(loket::NewUuid());
-        req.set_permit_type("SIP_PERAWAT");
-        auto* a = req.mutable_applicant();
-        int64_t n = serial.fetch_add(1);
-        a->set_nik(Nik(n));
-        a->set_name("Siti Rahmawati");
-        a->set_phone(absl::StrFormat("0812%08d", n % 100000000));  // one applicant each
-        a->set_priority_class(loket::v1::PRIORITY_CLASS_HEALTH_WORKER);
-        if (absl::GetFlag(FLAGS_with_email)) {
-          a->set_email(absl::StrFormat("perawat%d@example.com", n));
-        }
-        req.set_practice_place("Puskesmas Klandasan Ilir");
-        req.set_str_number("STR-BENCH");
+        loket::v1::SubmitApplicationRequest req = Request(serial.fetch_add(1));
         grpc::ClientContext ctx;
         ctx.AddMetadata("authorization", "Bearer " + token);
         ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(deadline_ms));
