@@ -382,14 +382,6 @@ absl::Status Database::Probe(absl::Duration timeout) {
   return result;
 }
 
-absl::Status Database::Ping() {
-  static constexpr Statement kPing{"ping", "SELECT 1"};
-  return impl_->RunTx([](Tx& tx) {
-    tx.Exec(kPing);
-    return absl::OkStatus();
-  });
-}
-
 absl::Status Database::Migrate() {
   static constexpr Statement kLock{"migrate_lock", "SELECT pg_advisory_xact_lock(7406001)"};
   static constexpr Statement kCreate{"migrate_create",

@@ -72,9 +72,6 @@ class Database {
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
 
-  // Runs `SELECT 1`. Returns UNAVAILABLE when the database cannot be reached.
-  absl::Status Ping();
-
   // The health probe: `SELECT 1` on a connection of its own, given at most `timeout` (a hung
   // server, e.g. stopped with SIGSTOP, accepts connections and never answers: only a clock on our
   // side sees it). While the probe fails, calls fail at once with UNAVAILABLE and the statements
