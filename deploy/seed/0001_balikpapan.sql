@@ -70,17 +70,22 @@ ON CONFLICT (office_id, day) DO UPDATE SET name = EXCLUDED.name;
 -- assumptions for the demo, NOT sourced Balikpapan values (no Balikpapan list of services with SLAs was
 -- found). Billboard tax (pajak reklame) is a separate levy and not the permit fee.
 -- ---------------------------------------------------------------------------------------------------
-INSERT INTO permit_types (office_id, code, name, fee_idr, service_level_days, health_worker) VALUES
-  ('bpp', 'SIP_DOKTER', 'Surat Izin Praktik Dokter (SIP Dokter)', 0, 5, true),
-  ('bpp', 'SIP_DOKTER_GIGI', 'Surat Izin Praktik Dokter Gigi (SIP Dokter Gigi)', 0, 5, true),
-  ('bpp', 'SIP_PERAWAT', 'Surat Izin Praktik Perawat (SIPP)', 0, 5, true),
-  ('bpp', 'SIP_BIDAN', 'Surat Izin Praktik Bidan (SIPB)', 0, 5, true),
-  ('bpp', 'SIK', 'Surat Izin Kerja Tenaga Teknis Kefarmasian (SIKTTK)', 0, 5, true),
-  ('bpp', 'IZIN_REKLAME', 'Izin Penyelenggaraan Reklame', 0, 7, false),
-  ('bpp', 'TDUP', 'Tanda Daftar Usaha Pariwisata (TDUP)', 0, 5, false)
+--
+-- Validity (issue 13): SIP and SIK are valid five years (PP 28/2024) and end with the STR they rest on
+-- (the domain takes the earlier). IZIN_REKLAME 12 months and TDUP 60 months are DEMO ASSUMPTIONS.
+INSERT INTO permit_types (office_id, code, name, fee_idr, service_level_days, health_worker,
+                          validity_months) VALUES
+  ('bpp', 'SIP_DOKTER', 'Surat Izin Praktik Dokter (SIP Dokter)', 0, 5, true, 60),
+  ('bpp', 'SIP_DOKTER_GIGI', 'Surat Izin Praktik Dokter Gigi (SIP Dokter Gigi)', 0, 5, true, 60),
+  ('bpp', 'SIP_PERAWAT', 'Surat Izin Praktik Perawat (SIPP)', 0, 5, true, 60),
+  ('bpp', 'SIP_BIDAN', 'Surat Izin Praktik Bidan (SIPB)', 0, 5, true, 60),
+  ('bpp', 'SIK', 'Surat Izin Kerja Tenaga Teknis Kefarmasian (SIKTTK)', 0, 5, true, 60),
+  ('bpp', 'IZIN_REKLAME', 'Izin Penyelenggaraan Reklame', 0, 7, false, 12),
+  ('bpp', 'TDUP', 'Tanda Daftar Usaha Pariwisata (TDUP)', 0, 5, false, 60)
 ON CONFLICT (office_id, code) DO UPDATE SET
   name = EXCLUDED.name, fee_idr = EXCLUDED.fee_idr,
-  service_level_days = EXCLUDED.service_level_days, health_worker = EXCLUDED.health_worker;
+  service_level_days = EXCLUDED.service_level_days, health_worker = EXCLUDED.health_worker,
+  validity_months = EXCLUDED.validity_months;
 
 -- Required documents, in the order the checklist shows them. The codes are what `loket clinic attach
 -- --code` takes. SIP: STR, place of practice and KTP are mandatory (sip_requirements.md, section A).

@@ -24,12 +24,16 @@ namespace {
 // Longest note or reason, in bytes: a few paragraphs, and what the database column is sized for.
 constexpr size_t kMaxNoteBytes = 1000;
 
+// UU 17/2023 and PP 28/2024: a health worker's SIP is valid for five years at most.
+constexpr int kHealthWorkerPermitMaxMonths = 60;
+
 constexpr CaseState kAllStates[] = {
     CaseState::kDraft,     CaseState::kSubmitted,
     CaseState::kVerifying, CaseState::kRevisionRequested,
     CaseState::kApproved,  CaseState::kRejected,
     CaseState::kIssued,    CaseState::kDelivered,
     CaseState::kCollected, CaseState::kWithdrawn,
+    CaseState::kRevoked,
 };
 constexpr Channel kAllChannels[] = {Channel::kOnline, Channel::kClinic, Channel::kCounter,
                                     Channel::kAppointment};
@@ -111,6 +115,8 @@ std::vector<CaseState> LegalSources(Transition t) {
     case Transition::kMarkCollected:
     case Transition::kMarkDelivered:
       return {CaseState::kIssued};
+    case Transition::kRevoke:
+      return {CaseState::kIssued, CaseState::kDelivered, CaseState::kCollected};
   }
   return {};
 }
@@ -139,6 +145,8 @@ std::string_view CaseStateName(CaseState s) {
       return "COLLECTED";
     case CaseState::kWithdrawn:
       return "WITHDRAWN";
+    case CaseState::kRevoked:
+      return "REVOKED";
   }
   // Out-of-range values cast from the wire; the *FromName functions never return them.
   return "UNKNOWN";
@@ -222,6 +230,8 @@ std::string_view TransitionName(Transition t) {
       return "MarkCollected";
     case Transition::kMarkDelivered:
       return "MarkDelivered";
+    case Transition::kRevoke:
+      return "Revoke";
   }
   return "Unknown";
 }
@@ -302,6 +312,12 @@ absl::Status ApplyTransition(Case& c, Transition t, const TransitionInput& in) {
       next.permit_number = in.permit_number;
       next.verification_code = in.verification_code;
       next.issued_on = in.today;
+      if (in.permit_type != nullptr) {
+        absl::StatusOr<absl::CivilDay> until =
+            ComputeValidUntil(*in.permit_type, in.today, c.str_valid_until);
+        if (!until.ok()) return until.status();
+        next.valid_until = *until;
+      }
       break;
 
     case Transition::kWithdraw:
@@ -325,9 +341,90 @@ absl::Status ApplyTransition(Case& c, Transition t, const TransitionInput& in) {
     case Transition::kMarkDelivered:
       next.state = CaseState::kDelivered;
       break;
+
+    case Transition::kRevoke:
+      if (absl::Status s = CheckNote(in.note, /*required=*/true, next.revoke_reason); !s.ok()) {
+        return s;
+      }
+      if (in.now == absl::InfinitePast()) {
+        return absl::InternalError("TransitionInput.now is not set for Revoke");
+      }
+      next.state = CaseState::kRevoked;
+      next.revoked_at = in.now;
+      next.revoke_reason_public = in.reason_public;
+      break;
   }
   c = std::move(next);
   return absl::OkStatus();
+}
+
+absl::StatusOr<absl::CivilDay> ComputeValidUntil(const PermitType& type, absl::CivilDay issued_on,
+                                                 std::optional<absl::CivilDay> str_valid_until) {
+  // Same day of the month, `months` later; the 31st of a 30-day month becomes the 30th.
+  auto add_months = [](absl::CivilDay day, int months) {
+    const absl::CivilMonth month = absl::CivilMonth(day) + months;
+    const absl::CivilDay first(month);
+    const int last_day = static_cast<int>(absl::CivilDay(absl::CivilMonth(month + 1)) - first);
+    return first + (std::min(day.day(), last_day) - 1);
+  };
+  absl::CivilDay until = add_months(issued_on, std::max(type.validity_months, 1));
+  if (type.health_worker) {
+    until = std::min(until, add_months(issued_on, kHealthWorkerPermitMaxMonths));
+    if (str_valid_until.has_value()) {
+      if (*str_valid_until < issued_on) {
+        return absl::FailedPreconditionError(absl::StrFormat(
+            "str_valid_until: the STR ended on %s, before the issue day %s; "
+            "a permit cannot rest on it (STR sudah tidak berlaku)",
+            absl::FormatCivilTime(*str_valid_until), absl::FormatCivilTime(issued_on)));
+      }
+      until = std::min(until, *str_valid_until);
+    }
+  }
+  return until;
+}
+
+absl::Status ValidateStrValidUntil(const PermitType& type,
+                                   std::optional<absl::CivilDay> str_valid_until,
+                                   absl::CivilDay today) {
+  if (!str_valid_until.has_value()) return absl::OkStatus();
+  if (!type.health_worker) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "str_valid_until: %s is not a health-worker permit and rests on no STR (hanya untuk "
+        "izin tenaga kesehatan)",
+        type.code));
+  }
+  if (*str_valid_until < today) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("str_valid_until: the STR ended on %s; renew the STR first (STR sudah "
+                        "tidak berlaku)",
+                        absl::FormatCivilTime(*str_valid_until)));
+  }
+  if (*str_valid_until > today + 366 * 100) {
+    return absl::InvalidArgumentError("str_valid_until: not a plausible date");
+  }
+  return absl::OkStatus();
+}
+
+std::string_view PermitStatusName(PermitStatus s) {
+  switch (s) {
+    case PermitStatus::kValid:
+      return "VALID";
+    case PermitStatus::kExpired:
+      return "EXPIRED";
+    case PermitStatus::kRevoked:
+      return "REVOKED";
+  }
+  return "UNKNOWN";
+}
+
+PermitStatus PermitStatusOn(const Case& c, absl::CivilDay today) {
+  if (c.state == CaseState::kRevoked) return PermitStatus::kRevoked;
+  if (c.valid_until.has_value() && today > *c.valid_until) return PermitStatus::kExpired;
+  return PermitStatus::kValid;
+}
+
+bool IsClosedState(CaseState s) {
+  return s == CaseState::kRejected || s == CaseState::kWithdrawn || s == CaseState::kRevoked;
 }
 
 bool AcceptsDocuments(CaseState s) {

@@ -33,6 +33,7 @@ enum class CaseState {
   kDelivered = 8,
   kCollected = 9,
   kWithdrawn = 10,
+  kRevoked = 11,  // the approver took an issued permit back (issue 13)
 };
 
 // "SUBMITTED", "REVISION_REQUESTED", ...; also the spelling stored in the database.
@@ -79,6 +80,9 @@ struct PermitType {
   int service_level_days = 5;
   bool health_worker = false;
   std::vector<RequiredDocument> required_documents;
+  // How long a permit of this type is valid from its issue day (a health-worker permit ends with
+  // its STR too, and after five years at the latest: see ComputeValidUntil).
+  int validity_months = 60;
 };
 
 // Who took an issued permit at the counter, and the identity document they showed.
@@ -126,6 +130,14 @@ struct Case {
   // Anyone holding it may follow the case's state (PublicService.TrackCase); set at creation.
   std::string tracking_code;
   Collector collected_by;  // set by kMarkCollected
+
+  // Validity (issue 13). The STR's end as the application states it: nullopt for an STR valid for
+  // life and for permits that rest on no STR.
+  std::optional<absl::CivilDay> str_valid_until;
+  std::optional<absl::CivilDay> valid_until;  // the permit's last valid day; set by kIssue
+  std::optional<absl::Time> revoked_at;       // set by kRevoke
+  std::string revoke_reason;                  // set by kRevoke
+  bool revoke_reason_public = false;          // whether VerifyPermit shows the reason
 };
 
 // The named transitions of DESIGN.md section 5.
@@ -140,20 +152,24 @@ enum class Transition {
   kWithdraw,           // DRAFT | SUBMITTED | VERIFYING | REVISION_REQUESTED -> WITHDRAWN
   kMarkCollected,      // ISSUED -> COLLECTED
   kMarkDelivered,      // ISSUED -> DELIVERED
+  kRevoke,             // ISSUED | DELIVERED | COLLECTED -> REVOKED; needs a reason
 };
 std::string_view TransitionName(Transition t);  // "Approve", "RequestRevision", ...
 
 struct TransitionInput {
-  absl::CivilDay today;                  // in the office's calendar
-  const WorkingCalendar* calendar;       // required; not owned
-  const PermitType* permit_type;         // required for kApprove; not owned
-  std::string note;                      // reason or note
-  std::string permit_number;             // kIssue
-  std::string verification_code;         // kIssue
-  const Collector* collector = nullptr;  // kMarkCollected: required, normalised; not owned
+  absl::CivilDay today;                   // in the office's calendar
+  const WorkingCalendar* calendar;        // required; not owned
+  const PermitType* permit_type;          // required for kApprove; not owned
+  std::string note;                       // reason or note
+  std::string permit_number;              // kIssue
+  std::string verification_code;          // kIssue
+  const Collector* collector = nullptr;   // kMarkCollected: required, normalised; not owned
+  absl::Time now = absl::InfinitePast();  // kRevoke: the revocation's instant
+  bool reason_public = false;             // kRevoke: VerifyPermit may show the reason
 };
 
-// Applies `t` to `c`. Returns FailedPreconditionError naming the current state when `t` is not
+// Applies `t` to `c`. kIssue sets valid_until when `in.permit_type` is given (see
+// ComputeValidUntil). Returns FailedPreconditionError naming the current state when `t` is not
 // legal from it ("case 12 is APPROVED; RequestRevision needs VERIFYING"), InvalidArgumentError when
 // a required note is missing or too long (field "note"), FailedPreconditionError listing the
 // missing mandatory documents for kApprove. On error `c` is unchanged.
@@ -169,6 +185,31 @@ bool SlaApplies(CaseState s);
 // found", the same text as for a missing case, so nothing leaks) for another office's case, or for
 // a clinic principal and a case its clinic did not submit.
 absl::Status CheckCaseVisible(const Principal& p, const Case& c);
+
+// The last day a permit issued on `issued_on` is valid: issue day + the type's validity (months; a
+// day past the end of a shorter month becomes its last day). A health-worker permit also ends with
+// its STR and after five years at most: the earliest of the three. FailedPreconditionError
+// (field "str_valid_until") when the STR ends before `issued_on`.
+absl::StatusOr<absl::CivilDay> ComputeValidUntil(const PermitType& type, absl::CivilDay issued_on,
+                                                 std::optional<absl::CivilDay> str_valid_until);
+
+// Checks the STR end an application states, on `today`: only health-worker permits rest on an STR
+// (INVALID_ARGUMENT "str_valid_until: ..." otherwise), and an STR already ended cannot carry a
+// permit. nullopt (an STR valid for life) is always accepted.
+absl::Status ValidateStrValidUntil(const PermitType& type,
+                                   std::optional<absl::CivilDay> str_valid_until,
+                                   absl::CivilDay today);
+
+// What the public verification says of a permit on `today`.
+enum class PermitStatus { kValid = 1, kExpired = 2, kRevoked = 3 };
+std::string_view PermitStatusName(PermitStatus s);  // "VALID", "EXPIRED", "REVOKED"
+// kRevoked for a REVOKED case; kExpired once `today` is past valid_until; kValid otherwise. Only
+// meaningful for a case that was issued.
+PermitStatus PermitStatusOn(const Case& c, absl::CivilDay today);
+
+// True for states from which a case will never become or stay a permit: an applicant with such a
+// case may apply again for the same permit type (an expired permit counts as closed too).
+bool IsClosedState(CaseState s);
 
 // "0007/SIP_PERAWAT/DPMPTSP-BPP/2026": sequence, permit type, office, year.
 std::string FormatPermitNumber(int64_t sequence, std::string_view permit_type,
