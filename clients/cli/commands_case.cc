@@ -12,6 +12,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
@@ -150,6 +151,63 @@ int ListCases(const Invocation& in, bool overdue_only) {
   if (printed == 0) std::cout << "no cases\n";
   if (!merged.next_page_token().empty()) {
     // On stderr, so that stdout stays one line per case.
+    std::cerr << "(more cases: add --all, or --page-token " << merged.next_page_token() << ")\n";
+  }
+  return kExitOk;
+}
+
+// `case search` (SearchCases): finding people. One line per case, newest first; --all follows
+// every page, and under --json the pages merge into one SearchCasesResponse.
+constexpr absl::string_view kSearchUsage =
+    "[--nik NIK] [--name PART] [--phone PHONE] [--permit-number N] [--tracking-code CODE] "
+    "[--clinic ID] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--page-size N] [--page-token T] [--all]";
+
+int SearchCases(const Invocation& in) {
+  const Args& a = in.args();
+  v1::SearchCasesRequest req;
+  req.set_nik(a.Get("nik"));
+  req.set_name(a.Get("name"));
+  req.set_phone(a.Get("phone"));
+  req.set_permit_number(a.Get("permit-number"));
+  req.set_tracking_code(a.Get("tracking-code"));
+  req.set_clinic_id(a.Get("clinic"));
+  req.set_submitted_from(a.Get("from"));
+  req.set_submitted_to(a.Get("to"));
+  req.set_page_token(a.Get("page-token"));
+  if (a.Has("page-size")) {
+    absl::StatusOr<int64_t> n = ParsePositive("--page-size", a.Get("page-size"));
+    if (!n.ok()) return in.UsageError(n.status().message());
+    req.set_page_size(static_cast<int32_t>(std::min<int64_t>(*n, INT32_MAX)));
+  }
+  const bool all_pages = a.Has("all");
+  auto stub = Stub(in);
+  v1::SearchCasesResponse merged;
+  int printed = 0;
+  while (true) {
+    v1::SearchCasesResponse page;
+    grpc::Status status = in.session().Call(
+        [&](grpc::ClientContext& ctx) { return stub->SearchCases(&ctx, req, &page); });
+    if (!status.ok()) return in.ServerError(status);
+    for (const v1::Case& c : page.cases()) {
+      if (in.json()) {
+        *merged.add_cases() = c;
+        continue;
+      }
+      std::cout << absl::StrFormat(
+          "%-6d %-18s %-18s %-24s NIK %s  %s  %s\n", c.id(), Name(c.state()), c.permit_type(),
+          c.applicant().name(), c.applicant().nik(), c.applicant().phone(),
+          c.permit_number().empty() ? c.tracking_code() : c.permit_number());
+      ++printed;
+    }
+    if (!all_pages || page.next_page_token().empty()) {
+      merged.set_next_page_token(page.next_page_token());
+      break;
+    }
+    req.set_page_token(page.next_page_token());
+  }
+  if (in.json()) return in.Reply(merged, "");
+  if (printed == 0) std::cout << "tidak ada kasus yang cocok (no matching cases)\n";
+  if (!merged.next_page_token().empty()) {
     std::cerr << "(more cases: add --all, or --page-token " << merged.next_page_token() << ")\n";
   }
   return kExitOk;
@@ -361,6 +419,8 @@ std::vector<Command> CaseCommands() {
       {"clinic submit", std::string(kSubmitUsage), "file an application for a health worker",
        Submit},
       {"clinic list", std::string(kListUsage), "the clinic's cases", list},
+      {"clinic search", std::string(kSearchUsage),
+       "find the clinic's cases by NIK, name (any part), phone, permit number, ...", SearchCases},
       {"clinic show", "CASE", "one case with its documents", show},
       {"clinic attach", "CASE --code DOC --file PATH [--media-type T] [--request-id UUID]",
        "attach a document (PDF, JPEG or PNG, at most 5 MiB)", Attach},
@@ -397,6 +457,11 @@ std::vector<Command> CaseCommands() {
       TransitionCommand("office submit-draft", "", "submit a draft", &CaseStub::SubmitDraft),
       {"office history", "CASE", "who did what to a case, and when", History},
       {"office watch", "CASE [--after EVENT_ID]", "print a case's events as they happen", Watch},
+
+      {"case search", std::string(kSearchUsage),
+       "find cases by NIK, name (any part, accents and case ignored), phone, permit number, "
+       "tracking code, clinic, submission dates",
+       SearchCases},
 
       {"verify-permit", "--number NUMBER --code CODE", "check an issued permit (no token needed)",
        VerifyPermit},

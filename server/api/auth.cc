@@ -32,6 +32,8 @@ const std::map<std::string_view, std::set<Role>>& Policy() {
       {"CaseService.GetCase", {kAdmin, kOfficer, kApprover, kCounter, kClinic}},
       {"CaseService.GetDocument", {kAdmin, kOfficer, kApprover, kCounter, kClinic}},
       {"CaseService.ListCases", {kAdmin, kOfficer, kApprover, kCounter, kClinic}},
+      // Issue 13: finding people, with ListCases' row scope (a clinic finds only its own).
+      {"CaseService.SearchCases", {kAdmin, kOfficer, kApprover, kCounter, kClinic}},
       {"CaseService.GetCaseHistory", {kAdmin, kOfficer, kApprover, kCounter, kClinic}},
       {"CaseService.WatchCase", {kAdmin, kOfficer, kApprover, kCounter, kClinic}},
       {"CaseService.AttachDocument", {kOfficer, kCounter, kClinic}},

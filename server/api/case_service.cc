@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/grpc_status.h"
 #include "server/api/convert.h"
+#include "server/domain/case_search.h"
 #include "server/domain/validation.h"
 
 namespace loket::api {
@@ -110,6 +111,42 @@ grpc::Status CaseServiceImpl::ListCases(grpc::ServerContext* ctx, const v1::List
   int asked = f.page_size;
   f.page_size = asked + 1;
   absl::StatusOr<std::vector<store::CaseView>> list = cases_.List(p, f);
+  if (!list.ok()) return ToGrpcStatus(list.status());
+  for (int i = 0; i < static_cast<int>(list->size()) && i < asked; ++i) {
+    *resp->add_cases() = ToProto((*list)[i]);
+  }
+  if (static_cast<int>(list->size()) > asked) {
+    resp->set_next_page_token(PageToken((*list)[asked - 1].c.id));
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status CaseServiceImpl::SearchCases(grpc::ServerContext* ctx,
+                                          const v1::SearchCasesRequest* req,
+                                          v1::SearchCasesResponse* resp) {
+  LOKET_AUTHORIZE(p, ctx, "CaseService.SearchCases");
+  if (req->page_size() < 0 || req->page_size() > 500) {
+    return grpc::Status(grpc::INVALID_ARGUMENT, "page_size: 0 (default 50) to 500");
+  }
+  store::CaseSearchFilter f;
+  if (!req->page_token().empty()) {
+    // Newest first: the token names the last case shown, the next page has smaller ids.
+    std::optional<int64_t> before = ParsePageToken(req->page_token());
+    if (!before || *before <= 0) {
+      return grpc::Status(grpc::INVALID_ARGUMENT, "page_token: not one this server gave");
+    }
+    f.before_id = *before;
+  }
+  domain::CaseSearchInput in{
+      req->nik(),           req->name(),      req->phone(),          req->permit_number(),
+      req->tracking_code(), req->clinic_id(), req->submitted_from(), req->submitted_to()};
+  absl::StatusOr<domain::CaseSearch> criteria = domain::CheckCaseSearch(in);
+  if (!criteria.ok()) return ToGrpcStatus(criteria.status());
+  f.criteria = *std::move(criteria);
+  // One more than asked tells whether there is a next page.
+  int asked = req->page_size() == 0 ? 50 : req->page_size();
+  f.page_size = asked + 1;
+  absl::StatusOr<std::vector<store::CaseView>> list = cases_.Search(p, f);
   if (!list.ok()) return ToGrpcStatus(list.status());
   for (int i = 0; i < static_cast<int>(list->size()) && i < asked; ++i) {
     *resp->add_cases() = ToProto((*list)[i]);

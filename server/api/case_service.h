@@ -24,6 +24,8 @@ class CaseServiceImpl final : public v1::CaseService::Service {
                        v1::Case* resp) override;
   grpc::Status ListCases(grpc::ServerContext* ctx, const v1::ListCasesRequest* req,
                          v1::ListCasesResponse* resp) override;
+  grpc::Status SearchCases(grpc::ServerContext* ctx, const v1::SearchCasesRequest* req,
+                           v1::SearchCasesResponse* resp) override;
   grpc::Status AttachDocument(grpc::ServerContext* ctx, const v1::AttachDocumentRequest* req,
                               v1::Case* resp) override;
   grpc::Status SubmitDraft(grpc::ServerContext* ctx, const v1::TransitionRequest* req,

@@ -465,6 +465,74 @@ absl::StatusOr<std::vector<CaseView>> CaseRepository::List(const domain::Princip
   return out;
 }
 
+absl::StatusOr<std::vector<CaseView>> CaseRepository::Search(const domain::Principal& viewer,
+                                                             const CaseSearchFilter& f) {
+  const domain::CaseSearch& q = f.criteria;
+  std::vector<std::string> params;
+  auto param = [&params](std::string value) {
+    params.push_back(std::move(value));
+    return absl::StrCat("$", params.size());
+  };
+  // Only the criteria given become conditions, so the planner picks the index that fits them.
+  std::string sql = absl::StrCat("SELECT " LOKET_CASE_COLUMNS " FROM cases WHERE office_id = ",
+                                 param(viewer.office_id));
+  std::string clinic = q.clinic_id;
+  if (viewer.role == domain::Role::kClinic) {
+    // A clinic finds only what it submitted, whatever it asks for.
+    if (!clinic.empty() && clinic != viewer.clinic_id) return std::vector<CaseView>();
+    clinic = viewer.clinic_id;
+  }
+  if (!clinic.empty()) absl::StrAppend(&sql, " AND clinic_id = ", param(clinic));
+  if (!q.nik.empty()) absl::StrAppend(&sql, " AND applicant_nik = ", param(q.nik));
+  if (!q.phone.empty()) absl::StrAppend(&sql, " AND applicant_phone = ", param(q.phone));
+  if (!q.permit_number.empty()) {
+    absl::StrAppend(&sql, " AND permit_number = ", param(q.permit_number));
+  }
+  if (!q.tracking_code.empty()) {
+    absl::StrAppend(&sql, " AND tracking_code = ", param(q.tracking_code));
+  }
+  for (const std::string& word : q.name_words) {
+    // loket_fold_name (migration 0017) also fills applicant_name_fold, so both sides fold alike;
+    // it turns LIKE's % and _ into spaces, so a typed one matches itself, not anything.
+    absl::StrAppend(&sql, " AND applicant_name_fold LIKE '%' || loket_fold_name(", param(word),
+                    ") || '%'");
+  }
+  if (f.before_id > 0) absl::StrAppend(&sql, " AND id < ", param(absl::StrCat(f.before_id)), "::bigint");
+  std::vector<CaseView> out;
+  absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
+    absl::StatusOr<OfficeContext> office = LoadOffice(tx, viewer.office_id, clock_.Now(), offices_);
+    if (!office.ok()) return office.status();
+    std::vector<std::string> p = params;
+    std::string where = sql;
+    // Submission days are the office's days: its midnight, in UTC.
+    const absl::TimeZone tz = absl::FixedTimeZone(office->utc_offset_minutes * 60);
+    auto param_here = [&p](std::string value) {
+      p.push_back(std::move(value));
+      return absl::StrCat("$", p.size());
+    };
+    if (q.submitted_from) {
+      absl::StrAppend(&where, " AND created_at >= ",
+                      param_here(FormatTimestamp(absl::FromCivil(*q.submitted_from, tz))),
+                      "::timestamptz");
+    }
+    if (q.submitted_to) {
+      absl::StrAppend(&where, " AND created_at < ",
+                      param_here(FormatTimestamp(absl::FromCivil(*q.submitted_to + 1, tz))),
+                      "::timestamptz");
+    }
+    absl::StrAppend(&where, " ORDER BY id DESC LIMIT ", f.page_size);
+    for (const auto& row : tx.ExecParams(where, p)) {
+      CaseView v = CaseFromRow(row);
+      v.sla = domain::ComputeSla(v.c.sla, office->calendar, office->today,
+                                 domain::SlaApplies(v.c.state));
+      out.push_back(std::move(v));
+    }
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
 absl::StatusOr<std::string> CaseRepository::AttachDocument(const Mutation& m, int64_t case_id,
                                                            NewDocument doc,
                                                            const CaseEncoder& encode) {

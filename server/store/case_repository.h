@@ -20,6 +20,7 @@
 #include "common/clock.h"
 #include "common/ttl_cache.h"
 #include "server/domain/case.h"
+#include "server/domain/case_search.h"
 #include "server/domain/notification.h"
 #include "server/domain/principal.h"
 #include "server/domain/siber.h"
@@ -113,6 +114,13 @@ struct CaseFilter {
   int64_t after_id = 0;  // keyset pagination: cases with a larger id
 };
 
+// SearchCases: checked criteria (domain::CheckCaseSearch) and keyset paging, newest first.
+struct CaseSearchFilter {
+  domain::CaseSearch criteria;
+  int page_size = 50;
+  int64_t before_id = 0;  // 0: from the newest; else cases with a smaller id
+};
+
 struct PermitVerification {
   bool valid = false;
   std::string permit_type_name;
@@ -149,6 +157,11 @@ class CaseRepository {
 
   // The viewer's cases matching `f`, by id; a clinic sees only its own.
   absl::StatusOr<std::vector<CaseView>> List(const domain::Principal& viewer, const CaseFilter& f);
+
+  // The viewer's cases matching every criterion of `f`, newest first; a clinic finds only its
+  // own (a clinic_id criterion naming another clinic finds nothing).
+  absl::StatusOr<std::vector<CaseView>> Search(const domain::Principal& viewer,
+                                               const CaseSearchFilter& f);
 
   // Files a document on the case. FAILED_PRECONDITION once the case is decided; INVALID_ARGUMENT
   // for a document code the permit type does not list.

@@ -45,6 +45,11 @@ class Tx {
     return work_.exec_prepared(st.name, args...);
   }
   pqxx::result ExecRaw(const std::string& sql) { return work_.exec(sql); }
+  // An unprepared statement with text parameters $1..$n, planned for these values each time (a
+  // search whose criteria vary: a generic plan of a prepared statement would fit none of them).
+  pqxx::result ExecParams(const std::string& sql, const std::vector<std::string>& params) {
+    return work_.exec_params(sql, pqxx::prepare::make_dynamic_params(params));
+  }
   // Wakes the workers of `queue` when this transaction commits; once per queue per transaction
   // (PostgreSQL folds duplicates anyway, this saves the round trips).
   void NotifyOnce(const std::string& queue) {

@@ -1,0 +1,88 @@
+#include "server/domain/case_search.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace loket::domain {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+std::string ErrorOf(const CaseSearchInput& in) {
+  absl::StatusOr<CaseSearch> s = CheckCaseSearch(in);
+  EXPECT_FALSE(s.ok());
+  EXPECT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument);
+  return std::string(s.status().message());
+}
+
+TEST(CaseSearchTest, NothingGivenIsRefusedNamingTheCriteria) {
+  EXPECT_THAT(ErrorOf({}), HasSubstr("criteria:"));
+  CaseSearchInput blank;
+  blank.name = "   ";
+  blank.nik = " ";
+  EXPECT_THAT(ErrorOf(blank), HasSubstr("criteria:"));
+}
+
+TEST(CaseSearchTest, NameSplitsIntoWordsAndNeedsOneOfThreeLetters) {
+  CaseSearchInput in;
+  in.name = "  sri   Ra ";
+  absl::StatusOr<CaseSearch> s = CheckCaseSearch(in);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_THAT(s->name_words, ElementsAre("sri", "Ra"));
+  in.name = "Jo Ed";
+  EXPECT_THAT(ErrorOf(in), HasSubstr("name:"));
+  in.name = "Jé";  // an accented letter counts once
+  EXPECT_THAT(ErrorOf(in), HasSubstr("name:"));
+  in.name = "Joé";
+  EXPECT_TRUE(CheckCaseSearch(in).ok());
+  in.name = "a b c d e f ggg";
+  EXPECT_THAT(ErrorOf(in), HasSubstr("at most 6 words"));
+}
+
+TEST(CaseSearchTest, NormalisesPhoneAndTrackingCode) {
+  CaseSearchInput in;
+  in.phone = " 0812-3456-7890 ";
+  in.tracking_code = "k7m4-qx2p";
+  absl::StatusOr<CaseSearch> s = CheckCaseSearch(in);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->phone, "+6281234567890");
+  EXPECT_EQ(s->tracking_code, "K7M4QX2P");
+  in.phone = "5551234";
+  EXPECT_THAT(ErrorOf(in), HasSubstr("phone:"));
+  in.phone.clear();
+  in.tracking_code = "abc/def";
+  EXPECT_THAT(ErrorOf(in), HasSubstr("tracking_code:"));
+}
+
+TEST(CaseSearchTest, NikMustBeSixteenDigits) {
+  CaseSearchInput in;
+  in.nik = "647106570890000";
+  EXPECT_THAT(ErrorOf(in), HasSubstr("nik:"));
+  in.nik = "64710657089000a1";
+  EXPECT_THAT(ErrorOf(in), HasSubstr("nik:"));
+  in.nik = " 6471065708900001 ";
+  absl::StatusOr<CaseSearch> s = CheckCaseSearch(in);
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->nik, "6471065708900001");
+}
+
+TEST(CaseSearchTest, DateRangeParsesAndMustBeInOrder) {
+  CaseSearchInput in;
+  in.submitted_from = "2026-12-01";
+  in.submitted_to = "2026-12-31";
+  absl::StatusOr<CaseSearch> s = CheckCaseSearch(in);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(*s->submitted_from, absl::CivilDay(2026, 12, 1));
+  EXPECT_EQ(*s->submitted_to, absl::CivilDay(2026, 12, 31));
+  in.submitted_to = "2026-11-30";
+  EXPECT_THAT(ErrorOf(in), HasSubstr("submitted_to:"));
+  in.submitted_to = "31-12-2026";
+  EXPECT_THAT(ErrorOf(in), HasSubstr("submitted_to:"));
+  in.submitted_to.clear();
+  in.submitted_from = "2026-02-30";
+  EXPECT_THAT(ErrorOf(in), HasSubstr("submitted_from:"));
+}
+
+}  // namespace
+}  // namespace loket::domain
