@@ -1,4 +1,5 @@
-// loket.v1.AdminService: principals, tokens, clinics. Thread-safe (stateless).
+// loket.v1.AdminService: principals, tokens, and the office's reference data (holidays, permit
+// types, clinics, counters, the office). Thread-safe (stateless).
 #ifndef LOKET_SERVER_API_ADMIN_SERVICE_H_
 #define LOKET_SERVER_API_ADMIN_SERVICE_H_
 
@@ -27,6 +28,27 @@ class AdminServiceImpl final : public v1::AdminService::Service {
                       v1::Principal* resp) override;
   grpc::Status ListClinics(grpc::ServerContext* ctx, const v1::ListClinicsRequest* req,
                            v1::ListClinicsResponse* resp) override;
+  // Issue 13: the reference data the admin keeps (store/catalog_repository.h).
+  grpc::Status AddHoliday(grpc::ServerContext* ctx, const v1::AddHolidayRequest* req,
+                          v1::Holiday* resp) override;
+  grpc::Status RemoveHoliday(grpc::ServerContext* ctx, const v1::RemoveHolidayRequest* req,
+                             v1::RemoveHolidayResponse* resp) override;
+  grpc::Status ImportHolidays(grpc::ServerContext* ctx, const v1::ImportHolidaysRequest* req,
+                              v1::ImportHolidaysResponse* resp) override;
+  grpc::Status SetPermitType(grpc::ServerContext* ctx, const v1::SetPermitTypeRequest* req,
+                             v1::PermitType* resp) override;
+  grpc::Status SetClinic(grpc::ServerContext* ctx, const v1::SetClinicRequest* req,
+                         v1::Clinic* resp) override;
+  grpc::Status SetCounter(grpc::ServerContext* ctx, const v1::SetCounterRequest* req,
+                          v1::Counter* resp) override;
+  grpc::Status ListCounters(grpc::ServerContext* ctx, const v1::ListCountersRequest* req,
+                            v1::ListCountersResponse* resp) override;
+  grpc::Status GetOffice(grpc::ServerContext* ctx, const v1::GetOfficeRequest* req,
+                         v1::Office* resp) override;
+  grpc::Status UpdateOffice(grpc::ServerContext* ctx, const v1::UpdateOfficeRequest* req,
+                            v1::Office* resp) override;
+  grpc::Status ListAdminAudit(grpc::ServerContext* ctx, const v1::ListAdminAuditRequest* req,
+                              v1::ListAdminAuditResponse* resp) override;
 
  private:
   store::AuthRepository& principals_;

@@ -59,6 +59,17 @@ const std::map<std::string_view, std::set<Role>>& Policy() {
        {kAdmin, kOfficer, kApprover, kCounter, kClinic, kCourier, kWorker, kDisplay}},
       {"SessionService.SetPassword", {kAdmin}},
       {"AdminService.ListClinics", {kAdmin, kOfficer, kApprover, kCounter, kClinic, kCourier}},
+      // Issue 13: the reference data the admin keeps; the office's own record is read by staff.
+      {"AdminService.AddHoliday", {kAdmin}},
+      {"AdminService.RemoveHoliday", {kAdmin}},
+      {"AdminService.ImportHolidays", {kAdmin}},
+      {"AdminService.SetPermitType", {kAdmin}},
+      {"AdminService.SetClinic", {kAdmin}},
+      {"AdminService.SetCounter", {kAdmin}},
+      {"AdminService.ListCounters", {kAdmin, kOfficer, kApprover, kCounter}},
+      {"AdminService.GetOffice", {kAdmin, kOfficer, kApprover, kCounter}},
+      {"AdminService.UpdateOffice", {kAdmin}},
+      {"AdminService.ListAdminAudit", {kAdmin}},
       // SIBER: couriers work their own stops (row scope in the store); the office plans and
       // watches.
       {"CourierService.GetRoute", {kCourier, kAdmin, kOfficer}},

@@ -140,7 +140,9 @@ using PermitTypeCache =
 
 std::optional<domain::PermitType> LoadPermitType(Tx& tx, const std::string& office_id,
                                                  const std::string& code, PermitTypeCache& cache) {
-  auto key = std::make_pair(office_id, code);
+  // Keyed by the office's reference-data version too (issue 13, refdata): a permit type the admin
+  // changed through any replica is read afresh from the next call on.
+  auto key = std::make_pair(office_id, absl::StrCat(code, "@", RefdataVersion(tx, office_id)));
   if (auto hit = cache.Get(key)) return *hit;
   std::optional<domain::PermitType> pt = LoadPermitTypeUncached(tx, office_id, code);
   cache.Put(key, pt);

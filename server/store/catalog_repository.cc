@@ -1,7 +1,14 @@
 #include "server/store/catalog_repository.h"
 
 #include <map>
+#include <optional>
+#include <set>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "server/domain/validation.h"
+#include "server/store/idempotency.h"
 #include "server/store/pg.h"
 
 namespace loket::store {
@@ -9,8 +16,8 @@ namespace {
 
 constexpr Statement kPermitTypes{
     "catalog_permit_types",
-    "SELECT code, name, fee_idr, service_level_days, health_worker FROM permit_types"
-    " WHERE office_id = $1 ORDER BY code"};
+    "SELECT code, name, fee_idr, service_level_days, health_worker, validity_months"
+    " FROM permit_types WHERE office_id = $1 ORDER BY code"};
 constexpr Statement kDocuments{
     "catalog_documents",
     "SELECT permit_type, code, name, mandatory FROM permit_type_documents WHERE office_id = $1"
@@ -22,6 +29,151 @@ constexpr Statement kClinics{
     "catalog_clinics",
     "SELECT id, name, kind, address, coalesce(latitude, 0), coalesce(longitude, 0) FROM clinics"
     " WHERE office_id = $1 ORDER BY name"};
+constexpr Statement kClinicDetails{
+    "catalog_clinic_details",
+    "SELECT id, name, kind, address, latitude, longitude,"
+    " extract(hour FROM opens)::int * 60 + extract(minute FROM opens)::int,"
+    " extract(hour FROM closes)::int * 60 + extract(minute FROM closes)::int, phone"
+    " FROM clinics WHERE office_id = $1 AND ($2 = '' OR id = $2) ORDER BY name, id"};
+constexpr Statement kCounters{
+    "catalog_counters",
+    "SELECT id, name, array_to_string(services, ','), seated, open FROM counters"
+    " WHERE office_id = $1 AND ($2 = '' OR id = $2) ORDER BY id"};
+constexpr Statement kOffice{
+    "catalog_office",
+    "SELECT id, name, address, latitude, longitude, utc_offset_minutes FROM offices WHERE id = $1"};
+constexpr Statement kAudit{
+    "catalog_audit",
+    "SELECT id, at::text, actor_id, actor_name, terminal, action, entity,"
+    " coalesce(before::text, ''), coalesce(after::text, '') FROM admin_audit"
+    " WHERE office_id = $1 AND ($3::bigint = 0 OR id < $3::bigint) ORDER BY id DESC"
+    " LIMIT $2::int"};
+
+// Every change: the audit row, and the version every replica's caches compare against.
+constexpr Statement kInsertAudit{
+    "refdata_audit",
+    "INSERT INTO admin_audit (office_id, actor_id, actor_name, terminal, request_id, action,"
+    " entity, before, after) VALUES ($1, $2, $3, $4, $5::uuid, $6, $7, $8::jsonb, $9::jsonb)"};
+constexpr Statement kBumpVersion{
+    "refdata_bump", "UPDATE offices SET refdata_version = refdata_version + 1 WHERE id = $1"};
+
+constexpr Statement kHolidayJson{
+    "refdata_holiday_json",
+    "SELECT jsonb_build_object('day', day::text, 'name', name)::text FROM holidays"
+    " WHERE office_id = $1 AND day = $2::date"};
+constexpr Statement kUpsertHoliday{
+    "refdata_upsert_holiday",
+    "INSERT INTO holidays (office_id, day, name) VALUES ($1, $2::date, $3)"
+    " ON CONFLICT (office_id, day) DO UPDATE SET name = EXCLUDED.name"};
+constexpr Statement kDeleteHoliday{
+    "refdata_delete_holiday",
+    "DELETE FROM holidays WHERE office_id = $1 AND day = $2::date RETURNING name"};
+constexpr Statement kYearHolidays{
+    "refdata_year_holidays",
+    "SELECT day::text, name FROM holidays WHERE office_id = $1"
+    " AND day >= make_date($2::int, 1, 1) AND day < make_date($2::int + 1, 1, 1) ORDER BY day"};
+
+constexpr Statement kPermitTypeJson{
+    "refdata_permit_type_json",
+    "SELECT (to_jsonb(pt) - 'office_id' || jsonb_build_object('documents',"
+    " (SELECT coalesce(jsonb_agg(jsonb_build_object('code', d.code, 'name', d.name,"
+    " 'mandatory', d.mandatory) ORDER BY d.position, d.code), '[]'::jsonb)"
+    " FROM permit_type_documents d WHERE d.office_id = pt.office_id AND d.permit_type = pt.code)"
+    "))::text FROM permit_types pt WHERE pt.office_id = $1 AND pt.code = $2"};
+constexpr Statement kUpsertPermitType{
+    "refdata_upsert_permit_type",
+    "INSERT INTO permit_types (office_id, code, name, fee_idr, service_level_days, health_worker,"
+    " validity_months) VALUES ($1, $2, $3, $4::bigint, $5::int, $6::boolean, $7::int)"
+    " ON CONFLICT (office_id, code) DO UPDATE SET name = EXCLUDED.name,"
+    " fee_idr = EXCLUDED.fee_idr, service_level_days = EXCLUDED.service_level_days,"
+    " health_worker = EXCLUDED.health_worker, validity_months = EXCLUDED.validity_months"};
+constexpr Statement kDeleteDocuments{
+    "refdata_delete_documents",
+    "DELETE FROM permit_type_documents WHERE office_id = $1 AND permit_type = $2"};
+constexpr Statement kInsertDocument{
+    "refdata_insert_document",
+    "INSERT INTO permit_type_documents (office_id, permit_type, code, name, mandatory, position)"
+    " VALUES ($1, $2, $3, $4, $5::boolean, $6::int)"};
+
+constexpr Statement kClinicJson{
+    "refdata_clinic_json",
+    "SELECT (to_jsonb(c) - 'office_id')::text FROM clinics c WHERE office_id = $1 AND id = $2"};
+constexpr Statement kUpsertClinic{
+    "refdata_upsert_clinic",
+    "INSERT INTO clinics (office_id, id, name, kind, address, latitude, longitude, opens, closes,"
+    " phone) VALUES ($1, $2, $3, $4, $5, $6::float8, $7::float8,"
+    " make_time($8::int / 60, $8::int % 60, 0), make_time($9::int / 60, $9::int % 60, 0), $10)"
+    " ON CONFLICT (office_id, id) DO UPDATE SET name = EXCLUDED.name, kind = EXCLUDED.kind,"
+    " address = EXCLUDED.address, latitude = EXCLUDED.latitude, longitude = EXCLUDED.longitude,"
+    " opens = EXCLUDED.opens, closes = EXCLUDED.closes, phone = EXCLUDED.phone"};
+
+constexpr Statement kCounterJson{
+    "refdata_counter_json",
+    "SELECT (to_jsonb(c) - 'office_id')::text FROM counters c WHERE office_id = $1 AND id = $2"};
+constexpr Statement kPermitTypeExists{
+    "refdata_permit_type_exists", "SELECT 1 FROM permit_types WHERE office_id = $1 AND code = $2"};
+constexpr Statement kUpsertCounter{
+    "refdata_upsert_counter",
+    "INSERT INTO counters (office_id, id, name, services, seated)"
+    " VALUES ($1, $2, $3, string_to_array(nullif($4, ''), ','), $5::boolean)"
+    " ON CONFLICT (office_id, id) DO UPDATE SET name = EXCLUDED.name,"
+    " services = EXCLUDED.services, seated = EXCLUDED.seated"};
+
+constexpr Statement kOfficeJson{
+    "refdata_office_json",
+    "SELECT jsonb_build_object('name', name, 'address', address, 'latitude', latitude,"
+    " 'longitude', longitude, 'utc_offset_minutes', utc_offset_minutes)::text FROM offices"
+    " WHERE id = $1"};
+constexpr Statement kUpdateOffice{
+    "refdata_update_office",
+    "UPDATE offices SET name = $2, address = $3, latitude = $4::float8, longitude = $5::float8,"
+    " utc_offset_minutes = $6::int WHERE id = $1"};
+
+std::optional<std::string> JsonOf(Tx& tx, const Statement& st, const std::string& office,
+                                  const std::string& key) {
+  pqxx::result r = tx.Exec(st, office, key);
+  if (r.empty()) return std::nullopt;
+  return r[0][0].as<std::string>();
+}
+
+// Records one change unless nothing changed (an edit to the same values is not audited).
+void Audit(Tx& tx, const Mutation& m, const std::string& action, const std::string& entity,
+           const std::optional<std::string>& before, const std::optional<std::string>& after) {
+  if (before == after) return;
+  tx.Exec(kInsertAudit, m.actor.office_id, m.actor.id, m.actor.name, m.terminal, m.request_id,
+          action, entity, before, after);
+}
+
+std::optional<double> OptionalDouble(const pqxx::field& f) {
+  if (f.is_null()) return std::nullopt;
+  return f.as<double>();
+}
+
+domain::ClinicInfo ClinicFromRow(const pqxx::row& row) {
+  domain::ClinicInfo c;
+  c.id = row[0].as<std::string>();
+  c.name = row[1].as<std::string>();
+  c.kind = row[2].as<std::string>();
+  c.address = row[3].as<std::string>();
+  c.latitude = OptionalDouble(row[4]);
+  c.longitude = OptionalDouble(row[5]);
+  c.opens = row[6].as<int>();
+  c.closes = row[7].as<int>();
+  c.phone = row[8].as<std::string>();
+  return c;
+}
+
+domain::CounterInfo CounterFromRow(const pqxx::row& row) {
+  domain::CounterInfo c;
+  c.id = row[0].as<std::string>();
+  c.name = row[1].as<std::string>();
+  for (absl::string_view s : absl::StrSplit(row[2].as<std::string>(), ',', absl::SkipEmpty())) {
+    c.services.emplace_back(s);
+  }
+  c.seated = row[3].as<bool>();
+  c.open = row[4].as<bool>();
+  return c;
+}
 
 }  // namespace
 
@@ -37,6 +189,7 @@ absl::StatusOr<std::vector<domain::PermitType>> CatalogRepository::ListPermitTyp
       p.fee_idr = row[2].as<int64_t>();
       p.service_level_days = row[3].as<int>();
       p.health_worker = row[4].as<bool>();
+      p.validity_months = row[5].as<int>();
       index[p.code] = out.size();
       out.push_back(std::move(p));
     }
@@ -76,6 +229,200 @@ absl::StatusOr<std::vector<Clinic>> CatalogRepository::ListClinics(const std::st
   });
   if (!s.ok()) return s;
   return out;
+}
+
+absl::StatusOr<std::vector<domain::ClinicInfo>> CatalogRepository::ListClinicDetails(
+    const std::string& office_id) {
+  std::vector<domain::ClinicInfo> out;
+  absl::Status s = db_.impl().RunTx([&](Tx& tx) {
+    for (const auto& row : tx.Exec(kClinicDetails, office_id, std::string())) {
+      out.push_back(ClinicFromRow(row));
+    }
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+absl::StatusOr<std::vector<domain::CounterInfo>> CatalogRepository::ListCounters(
+    const std::string& office_id) {
+  std::vector<domain::CounterInfo> out;
+  absl::Status s = db_.impl().RunTx([&](Tx& tx) {
+    for (const auto& row : tx.Exec(kCounters, office_id, std::string())) {
+      out.push_back(CounterFromRow(row));
+    }
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+absl::StatusOr<domain::OfficeInfo> CatalogRepository::GetOffice(const std::string& office_id) {
+  domain::OfficeInfo o;
+  absl::Status s = db_.impl().RunTx([&](Tx& tx) {
+    pqxx::result r = tx.Exec(kOffice, office_id);
+    if (r.empty()) return absl::NotFoundError("office " + office_id + " is not set up");
+    o.id = r[0][0].as<std::string>();
+    o.name = r[0][1].as<std::string>();
+    o.address = r[0][2].as<std::string>();
+    o.latitude = OptionalDouble(r[0][3]);
+    o.longitude = OptionalDouble(r[0][4]);
+    o.utc_offset_minutes = r[0][5].as<int>();
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return o;
+}
+
+absl::StatusOr<std::vector<AdminAuditRecord>> CatalogRepository::ListAudit(
+    const std::string& office_id, int limit, int64_t before_id) {
+  std::vector<AdminAuditRecord> out;
+  absl::Status s = db_.impl().RunTx([&](Tx& tx) {
+    for (const auto& row : tx.Exec(kAudit, office_id, limit, before_id)) {
+      out.push_back({row[0].as<int64_t>(), ParseTimestamp(row[1].as<std::string>()),
+                     row[2].as<int64_t>(), row[3].as<std::string>(), row[4].as<std::string>(),
+                     row[5].as<std::string>(), row[6].as<std::string>(), row[7].as<std::string>(),
+                     row[8].as<std::string>()});
+    }
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+absl::StatusOr<std::string> CatalogRepository::AddHoliday(const Mutation& m, const Holiday& h,
+                                                          const Encode<Holiday>& encode) {
+  return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
+    const std::string& office = m.actor.office_id;
+    std::string day = FormatDay(h.day);
+    std::optional<std::string> before = JsonOf(tx, kHolidayJson, office, day);
+    tx.Exec(kUpsertHoliday, office, day, h.name);
+    Audit(tx, m, "holiday.add", day, before, JsonOf(tx, kHolidayJson, office, day));
+    tx.Exec(kBumpVersion, office);
+    return encode(h);
+  });
+}
+
+absl::StatusOr<std::string> CatalogRepository::RemoveHoliday(const Mutation& m, absl::CivilDay day,
+                                                             const Encode<Holiday>& encode) {
+  return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
+    const std::string& office = m.actor.office_id;
+    std::string d = FormatDay(day);
+    std::optional<std::string> before = JsonOf(tx, kHolidayJson, office, d);
+    pqxx::result r = tx.Exec(kDeleteHoliday, office, d);
+    if (r.empty()) return absl::NotFoundError(absl::StrCat("date: no holiday on ", d));
+    Audit(tx, m, "holiday.remove", d, before, std::nullopt);
+    tx.Exec(kBumpVersion, office);
+    return encode(Holiday{day, r[0][0].as<std::string>()});
+  });
+}
+
+absl::StatusOr<std::string> CatalogRepository::ImportHolidays(const Mutation& m, int year,
+                                                              const std::vector<Holiday>& entries,
+                                                              bool replace,
+                                                              const Encode<HolidayImport>& encode) {
+  return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
+    const std::string& office = m.actor.office_id;
+    HolidayImport result;
+    std::map<std::string, std::string> existing;  // day -> name
+    for (const auto& row : tx.Exec(kYearHolidays, office, year)) {
+      existing[row[0].as<std::string>()] = row[1].as<std::string>();
+    }
+    std::set<std::string> in_file;
+    for (const Holiday& h : entries) {
+      std::string d = FormatDay(h.day);
+      in_file.insert(d);
+      std::optional<std::string> before = JsonOf(tx, kHolidayJson, office, d);
+      tx.Exec(kUpsertHoliday, office, d, h.name);
+      Audit(tx, m, "holiday.import", d, before, JsonOf(tx, kHolidayJson, office, d));
+      (existing.count(d) ? result.updated : result.added)++;
+    }
+    if (replace) {
+      for (const auto& [d, name] : existing) {
+        if (in_file.count(d)) continue;
+        std::optional<std::string> before = JsonOf(tx, kHolidayJson, office, d);
+        tx.Exec(kDeleteHoliday, office, d);
+        Audit(tx, m, "holiday.import", d, before, std::nullopt);
+        result.removed++;
+      }
+    }
+    for (const auto& row : tx.Exec(kYearHolidays, office, year)) {
+      result.holidays.push_back({ParseDay(row[0].as<std::string>()), row[1].as<std::string>()});
+    }
+    tx.Exec(kBumpVersion, office);
+    return encode(result);
+  });
+}
+
+absl::StatusOr<std::string> CatalogRepository::SetPermitType(
+    const Mutation& m, const domain::PermitType& p, const Encode<domain::PermitType>& encode) {
+  return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
+    const std::string& office = m.actor.office_id;
+    std::optional<std::string> before = JsonOf(tx, kPermitTypeJson, office, p.code);
+    tx.Exec(kUpsertPermitType, office, p.code, p.name, p.fee_idr, p.service_level_days,
+            p.health_worker, p.validity_months);
+    tx.Exec(kDeleteDocuments, office, p.code);
+    for (size_t i = 0; i < p.required_documents.size(); ++i) {
+      const domain::RequiredDocument& d = p.required_documents[i];
+      tx.Exec(kInsertDocument, office, p.code, d.code, d.name, d.mandatory,
+              static_cast<int>(i + 1));
+    }
+    Audit(tx, m, "permit_type.set", p.code, before, JsonOf(tx, kPermitTypeJson, office, p.code));
+    tx.Exec(kBumpVersion, office);
+    return encode(p);
+  });
+}
+
+absl::StatusOr<std::string> CatalogRepository::SetClinic(const Mutation& m,
+                                                         const domain::ClinicInfo& c,
+                                                         const Encode<domain::ClinicInfo>& encode) {
+  return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
+    const std::string& office = m.actor.office_id;
+    std::optional<std::string> before = JsonOf(tx, kClinicJson, office, c.id);
+    tx.Exec(kUpsertClinic, office, c.id, c.name, c.kind, c.address, c.latitude, c.longitude,
+            c.opens, c.closes, c.phone);
+    Audit(tx, m, "clinic.set", c.id, before, JsonOf(tx, kClinicJson, office, c.id));
+    tx.Exec(kBumpVersion, office);
+    pqxx::result r = tx.Exec(kClinicDetails, office, c.id);
+    return encode(ClinicFromRow(r[0]));
+  });
+}
+
+absl::StatusOr<std::string> CatalogRepository::SetCounter(
+    const Mutation& m, const domain::CounterInfo& c, const Encode<domain::CounterInfo>& encode) {
+  return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
+    const std::string& office = m.actor.office_id;
+    for (size_t i = 0; i < c.services.size(); ++i) {
+      if (tx.Exec(kPermitTypeExists, office, c.services[i]).empty()) {
+        return absl::InvalidArgumentError(absl::StrCat("counter.services[", i, "]: ", c.services[i],
+                                                       " is not a permit type of the office"));
+      }
+    }
+    std::optional<std::string> before = JsonOf(tx, kCounterJson, office, c.id);
+    tx.Exec(kUpsertCounter, office, c.id, c.name, absl::StrJoin(c.services, ","), c.seated);
+    Audit(tx, m, "counter.set", c.id, before, JsonOf(tx, kCounterJson, office, c.id));
+    tx.Exec(kBumpVersion, office);
+    pqxx::result r = tx.Exec(kCounters, office, c.id);
+    return encode(CounterFromRow(r[0]));
+  });
+}
+
+absl::StatusOr<std::string> CatalogRepository::UpdateOffice(
+    const Mutation& m, const domain::OfficeInfo& o, const Encode<domain::OfficeInfo>& encode) {
+  return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
+    const std::string& office = m.actor.office_id;
+    pqxx::result b = tx.Exec(kOfficeJson, office);
+    if (b.empty()) return absl::NotFoundError("office " + office + " is not set up");
+    std::optional<std::string> before = b[0][0].as<std::string>();
+    tx.Exec(kUpdateOffice, office, o.name, o.address, o.latitude, o.longitude,
+            o.utc_offset_minutes);
+    pqxx::result a = tx.Exec(kOfficeJson, office);
+    Audit(tx, m, "office.update", office, before, a[0][0].as<std::string>());
+    tx.Exec(kBumpVersion, office);
+    domain::OfficeInfo out = o;
+    out.id = office;
+    return encode(out);
+  });
 }
 
 }  // namespace loket::store

@@ -7,7 +7,10 @@ namespace {
 
 constexpr Statement kOffice{
     "office_context",
-    "SELECT utc_offset_minutes, name, latitude, longitude, address FROM offices WHERE id = $1"};
+    "SELECT utc_offset_minutes, name, latitude, longitude, address, refdata_version FROM offices"
+    " WHERE id = $1"};
+constexpr Statement kVersion{"office_refdata_version",
+                             "SELECT refdata_version FROM offices WHERE id = $1"};
 constexpr Statement kClinics{
     "office_clinics",
     "SELECT id, name, address, latitude, longitude,"
@@ -37,7 +40,7 @@ absl::StatusOr<OfficeContext> LoadOffice(Tx& tx, const std::string& office_id, a
                                          OfficeCache& cache) {
   std::optional<std::shared_ptr<const OfficeSnapshot>> cached = cache.Get(office_id);
   std::shared_ptr<const OfficeSnapshot> snap;
-  if (cached) {
+  if (cached && (*cached)->refdata_version == RefdataVersion(tx, office_id)) {
     snap = *std::move(cached);
   } else {
     pqxx::result o = tx.Exec(kOffice, office_id);
@@ -45,6 +48,7 @@ absl::StatusOr<OfficeContext> LoadOffice(Tx& tx, const std::string& office_id, a
     auto fresh = std::make_shared<OfficeSnapshot>();
     fresh->name = o[0][1].as<std::string>();
     fresh->utc_offset_minutes = o[0][0].as<int>();
+    fresh->refdata_version = o[0][5].as<int64_t>();
     fresh->office = CourierPlace{"", "office", o[0][4].is_null() ? "" : o[0][4].as<std::string>(),
                                  OptionalDouble(o[0][2]), OptionalDouble(o[0][3])};
     for (const auto& row : tx.Exec(kHolidays, office_id)) {
@@ -68,6 +72,11 @@ absl::StatusOr<OfficeContext> LoadOffice(Tx& tx, const std::string& office_id, a
                        domain::WorkingCalendar(closed),
                        LocalDay(now, snap->utc_offset_minutes),
                        snap};
+}
+
+int64_t RefdataVersion(Tx& tx, const std::string& office_id) {
+  pqxx::result r = tx.Exec(kVersion, office_id);
+  return r.empty() ? 0 : r[0][0].as<int64_t>();
 }
 
 }  // namespace loket::store

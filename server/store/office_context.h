@@ -3,6 +3,7 @@
 #ifndef LOKET_SERVER_STORE_OFFICE_CONTEXT_H_
 #define LOKET_SERVER_STORE_OFFICE_CONTEXT_H_
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -32,6 +33,7 @@ struct CourierPlace {
 };
 
 struct OfficeSnapshot {
+  int64_t refdata_version = 0;  // offices.refdata_version it was read at
   std::string name;
   int utc_offset_minutes = 480;
   std::set<absl::CivilDay> holidays;
@@ -51,9 +53,16 @@ struct OfficeContext {
   std::shared_ptr<const OfficeSnapshot> snapshot;
 };
 
-// FAILED_PRECONDITION when the office does not exist.
+// The office's snapshot from `cache` while it is younger than the cache's TTL and the office's
+// reference data has not changed since (offices.refdata_version, one primary-key read per call:
+// an administrator's change through any replica is used by every replica from its next call on);
+// read afresh otherwise. FAILED_PRECONDITION when the office does not exist.
 absl::StatusOr<OfficeContext> LoadOffice(Tx& tx, const std::string& office_id, absl::Time now,
                                          OfficeCache& cache);
+
+// offices.refdata_version (0 when the office does not exist): bumped by every change of an
+// office's reference data, for caches of it (CatalogRepository's changes bump it).
+int64_t RefdataVersion(Tx& tx, const std::string& office_id);
 
 }  // namespace loket::store
 

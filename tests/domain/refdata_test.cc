@@ -1,0 +1,171 @@
+// The admin's reference data (issue 13): validation names the field, the holiday CSV parser.
+#include "server/domain/refdata.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace loket::domain {
+namespace {
+
+using ::testing::HasSubstr;
+
+TEST(HolidayCsvTest, ReadsTheGovernmentsListWithQuotedSources) {
+  auto rows = ParseHolidayCsv(
+      "date,name,kind,source\n"
+      "2027-01-01,Tahun Baru 2027 Masehi,libur_nasional,\"SKB 3 Menteri, 2026\"\r\n"
+      "\n"
+      "2027-08-17,\"Proklamasi Kemerdekaan RI\",libur_nasional,\"a \"\"quoted\"\" source\"\n",
+      2027);
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_EQ((*rows)[0].day, absl::CivilDay(2027, 1, 1));
+  EXPECT_EQ((*rows)[0].name, "Tahun Baru 2027 Masehi");
+  EXPECT_EQ((*rows)[1].day, absl::CivilDay(2027, 8, 17));
+  EXPECT_EQ((*rows)[1].name, "Proklamasi Kemerdekaan RI");
+}
+
+TEST(HolidayCsvTest, ColumnsInAnyOrder) {
+  auto rows = ParseHolidayCsv("name,date\nNatal,2027-12-25\n", 2027);
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  EXPECT_EQ((*rows)[0].day, absl::CivilDay(2027, 12, 25));
+}
+
+TEST(HolidayCsvTest, ErrorsNameTheLineAndField) {
+  auto bad_date = ParseHolidayCsv("date,name\n2027-01-01,A\n2027-02-30,B\n", 2027);
+  ASSERT_FALSE(bad_date.ok());
+  EXPECT_EQ(bad_date.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(bad_date.status().message()), HasSubstr("csv: line 3: date:"));
+
+  auto other_year = ParseHolidayCsv("date,name\n2026-12-25,Natal\n", 2027);
+  ASSERT_FALSE(other_year.ok());
+  EXPECT_THAT(std::string(other_year.status().message()), HasSubstr("is not in 2027"));
+
+  auto twice = ParseHolidayCsv("date,name\n2027-12-25,Natal\n2027-12-25,Natal lagi\n", 2027);
+  ASSERT_FALSE(twice.ok());
+  EXPECT_THAT(std::string(twice.status().message()),
+              HasSubstr("line 3: date: 2027-12-25 appears twice"));
+
+  auto no_name = ParseHolidayCsv("date,name\n2027-12-25,  \n", 2027);
+  ASSERT_FALSE(no_name.ok());
+  EXPECT_THAT(std::string(no_name.status().message()), HasSubstr("line 2: name: required"));
+
+  auto header = ParseHolidayCsv("tanggal,nama\n2027-12-25,Natal\n", 2027);
+  ASSERT_FALSE(header.ok());
+  EXPECT_THAT(std::string(header.status().message()), HasSubstr("line 1: the header"));
+
+  auto year = ParseHolidayCsv("date,name\n", 1999);
+  ASSERT_FALSE(year.ok());
+  EXPECT_THAT(std::string(year.status().message()), HasSubstr("year:"));
+}
+
+TEST(RefDateTest, OnlyRealDates) {
+  EXPECT_TRUE(ParseRefDate("2027-02-28", "date").ok());
+  EXPECT_FALSE(ParseRefDate("2027-02-29", "date").ok());
+  EXPECT_FALSE(ParseRefDate("2027-2-28", "date").ok());
+  EXPECT_THAT(std::string(ParseRefDate("x", "date").status().message()), HasSubstr("date:"));
+}
+
+TEST(ClockMinutesTest, ParsesAndFormats) {
+  EXPECT_EQ(*ParseClockMinutes("07:30", "clinic.opens"), 450);
+  EXPECT_FALSE(ParseClockMinutes("24:00", "clinic.opens").ok());
+  EXPECT_FALSE(ParseClockMinutes("7:30", "clinic.opens").ok());
+  EXPECT_EQ(FormatClockMinutes(450), "07:30");
+}
+
+PermitType GoodType() {
+  PermitType p;
+  p.code = "SIP_APOTEKER";
+  p.name = " SIP Apoteker ";
+  p.fee_idr = 0;
+  p.service_level_days = 5;
+  p.validity_months = 60;
+  p.required_documents = {{"STR", "Surat Tanda Registrasi", true}, {"KTP", "KTP", true}};
+  return p;
+}
+
+TEST(PermitTypeValidationTest, AcceptsAndTrims) {
+  PermitType p = GoodType();
+  ASSERT_TRUE(ValidatePermitType(p).ok());
+  EXPECT_EQ(p.name, "SIP Apoteker");
+}
+
+TEST(PermitTypeValidationTest, EachBadFieldIsNamed) {
+  auto message = [](auto change) {
+    PermitType p = GoodType();
+    change(p);
+    return std::string(ValidatePermitType(p).message());
+  };
+  EXPECT_THAT(message([](PermitType& p) { p.code = "sip"; }), HasSubstr("permit_type.code:"));
+  EXPECT_THAT(message([](PermitType& p) { p.name = ""; }), HasSubstr("permit_type.name:"));
+  EXPECT_THAT(message([](PermitType& p) { p.fee_idr = -1; }), HasSubstr("permit_type.fee_idr:"));
+  EXPECT_THAT(message([](PermitType& p) { p.service_level_days = 0; }),
+              HasSubstr("permit_type.service_level_days:"));
+  EXPECT_THAT(message([](PermitType& p) { p.validity_months = 601; }),
+              HasSubstr("permit_type.validity_months:"));
+  EXPECT_THAT(message([](PermitType& p) { p.required_documents[1].code = "STR"; }),
+              HasSubstr("permit_type.required_documents[1].code: STR is listed twice"));
+  EXPECT_THAT(message([](PermitType& p) { p.required_documents[0].name = "a\nb"; }),
+              HasSubstr("permit_type.required_documents[0].name:"));
+}
+
+ClinicInfo GoodClinic() {
+  ClinicInfo c;
+  c.id = "klinik-sehat";
+  c.name = "Klinik Sehat";
+  c.kind = "clinic";
+  c.latitude = -1.25;
+  c.longitude = 116.85;
+  c.opens = 7 * 60;
+  c.closes = 14 * 60;
+  c.phone = "0811 2345 678";
+  return c;
+}
+
+TEST(ClinicValidationTest, AcceptsAndNormalisesThePhone) {
+  ClinicInfo c = GoodClinic();
+  ASSERT_TRUE(ValidateClinic(c).ok()) << ValidateClinic(c);
+  EXPECT_EQ(c.phone, "+628112345678");
+}
+
+TEST(ClinicValidationTest, EachBadFieldIsNamed) {
+  auto message = [](auto change) {
+    ClinicInfo c = GoodClinic();
+    change(c);
+    return std::string(ValidateClinic(c).message());
+  };
+  EXPECT_THAT(message([](ClinicInfo& c) { c.id = "Klinik Sehat"; }), HasSubstr("clinic.id:"));
+  EXPECT_THAT(message([](ClinicInfo& c) { c.kind = "apotek"; }), HasSubstr("clinic.kind:"));
+  EXPECT_THAT(message([](ClinicInfo& c) { c.latitude = 91; }), HasSubstr("clinic.latitude:"));
+  EXPECT_THAT(message([](ClinicInfo& c) { c.longitude.reset(); }), HasSubstr("clinic.longitude:"));
+  EXPECT_THAT(message([](ClinicInfo& c) { c.closes = c.opens; }), HasSubstr("clinic.closes:"));
+  EXPECT_THAT(message([](ClinicInfo& c) { c.phone = "12"; }), HasSubstr("clinic.phone:"));
+}
+
+TEST(CounterValidationTest, EachBadFieldIsNamed) {
+  CounterInfo c{"C5", "Loket 5", {"SIP_BIDAN", "SIK"}, true};
+  ASSERT_TRUE(ValidateCounter(c).ok());
+  CounterInfo bad_id = c;
+  bad_id.id = "c5";
+  EXPECT_THAT(std::string(ValidateCounter(bad_id).message()), HasSubstr("counter.id:"));
+  CounterInfo twice = c;
+  twice.services = {"SIK", "SIK"};
+  EXPECT_THAT(std::string(ValidateCounter(twice).message()),
+              HasSubstr("counter.services[1]: SIK is listed twice"));
+  CounterInfo no_name = c;
+  no_name.name = " ";
+  EXPECT_THAT(std::string(ValidateCounter(no_name).message()), HasSubstr("counter.name:"));
+}
+
+TEST(OfficeValidationTest, EachBadFieldIsNamed) {
+  OfficeInfo o{"bpp", "DPMPTSP Kota Balikpapan", "", -1.24, 116.89, 480};
+  ASSERT_TRUE(ValidateOffice(o).ok());
+  OfficeInfo tz = o;
+  tz.utc_offset_minutes = 481;
+  EXPECT_THAT(std::string(ValidateOffice(tz).message()), HasSubstr("office.utc_offset_minutes:"));
+  OfficeInfo name = o;
+  name.name = "";
+  EXPECT_THAT(std::string(ValidateOffice(name).message()), HasSubstr("office.name:"));
+}
+
+}  // namespace
+}  // namespace loket::domain
