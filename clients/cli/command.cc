@@ -59,6 +59,7 @@ std::vector<Command> AllCommands() {
   for (Command& c : CourierCommands()) table.push_back(std::move(c));
   for (Command& c : QueueCommands()) table.push_back(std::move(c));  // the live queue
   for (Command& c : AppointmentCommands()) table.push_back(std::move(c));
+  for (Command& c : ReportCommands()) table.push_back(std::move(c));
   return table;
 }
 

@@ -107,6 +107,7 @@ std::vector<Command> AdminCommands();        // health, whoami, catalog, holiday
 std::vector<Command> TaskCommands();         // admin tasks
 std::vector<Command> CourierCommands();      // courier, office stops|plan|custody, admin courier
 std::vector<Command> QueueCommands();        // office checkin|walk-in, counter ..., display
+std::vector<Command> ReportCommands();       // report monthly
 std::vector<Command> AppointmentCommands();  // office appointments, clinic book, admin calendar
 
 }  // namespace loket::cli

@@ -34,6 +34,8 @@ const std::map<std::string_view, std::set<Role>>& Policy() {
       {"CaseService.ListCases", {kAdmin, kOfficer, kApprover, kCounter, kClinic}},
       // Issue 13: finding people, with ListCases' row scope (a clinic finds only its own).
       {"CaseService.SearchCases", {kAdmin, kOfficer, kApprover, kCounter, kClinic}},
+      // Issue 13: the office's monthly figures, for management (no personal data in them).
+      {"ReportService.GetMonthlyReport", {kAdmin, kOfficer, kApprover}},
       {"CaseService.GetCaseHistory", {kAdmin, kOfficer, kApprover, kCounter, kClinic}},
       {"CaseService.WatchCase", {kAdmin, kOfficer, kApprover, kCounter, kClinic}},
       {"CaseService.AttachDocument", {kOfficer, kCounter, kClinic}},

@@ -25,6 +25,7 @@
 #include "server/api/metrics.h"
 #include "server/api/public_service.h"
 #include "server/api/queue_service.h"
+#include "server/api/report_service.h"
 #include "server/api/session_service.h"
 #include "server/api/task_service.h"
 #include "server/store/appointment_repository.h"
@@ -359,6 +360,9 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
       *s->queue_repo_, *s->authorizer_, *s->public_throttle_, clock});
   s->task_service_->AddPlanningQueue("slots.allocate", v1::CompleteTaskRequest::kAllocation,
                                      s->slots_allocate_queue_.get());
+  // Issue 13: the monthly report.
+  s->report_repo_ = std::make_unique<store::ReportRepository>(*s->db_, clock);
+  s->report_service_ = std::make_unique<ReportServiceImpl>(*s->report_repo_, *s->authorizer_);
 
   google::protobuf::SetLogHandler(&ProtobufLog);
   InstallCallScope();  // before the first grpc::Server of the process is built
@@ -376,6 +380,7 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
   builder.RegisterService(s->courier_service_.get());
   builder.RegisterService(s->queue_service_.get());
   builder.RegisterService(s->appointment_service_.get());
+  builder.RegisterService(s->report_service_.get());
   // What a client, signed in or not, can make loketd hold (docs/operations.md, "Memory and thread
   // limits"): bytes the transport buffers and threads serving calls are both under one quota, and
   // a connection has at most max_streams_per_connection calls open.

@@ -34,6 +34,7 @@ class SiberRepository;
 class QueueRepository;
 class AppointmentRepository;
 class PublicRepository;
+class ReportRepository;
 }  // namespace loket::store
 
 namespace loket::api {
@@ -52,6 +53,7 @@ class AppointmentServiceImpl;
 class SlotsAllocateQueue;
 class SessionServiceImpl;
 class PublicServiceImpl;
+class ReportServiceImpl;
 class PublicThrottle;
 
 struct ServerOptions {
@@ -142,6 +144,8 @@ class LoketServer {
   std::unique_ptr<store::PublicRepository> public_repo_;
   std::unique_ptr<PublicThrottle> public_throttle_;
   std::unique_ptr<PublicServiceImpl> public_service_;
+  std::unique_ptr<store::ReportRepository> report_repo_;
+  std::unique_ptr<ReportServiceImpl> report_service_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   absl::Duration health_probe_timeout_ = absl::Seconds(3);

@@ -1,0 +1,28 @@
+// ReportService (issue 13, "Reports"): the office's monthly figures for management. Decode the
+// month, authorise (admin, officer, approver; always the caller's own office), read the store,
+// encode. Thread-safe (holds only references).
+#ifndef LOKET_SERVER_API_REPORT_SERVICE_H_
+#define LOKET_SERVER_API_REPORT_SERVICE_H_
+
+#include "loket/v1/report.grpc.pb.h"
+#include "server/api/auth.h"
+#include "server/store/report_repository.h"
+
+namespace loket::api {
+
+class ReportServiceImpl final : public v1::ReportService::Service {
+ public:
+  ReportServiceImpl(store::ReportRepository& reports, const Authorizer& auth)
+      : reports_(reports), auth_(auth) {}
+
+  grpc::Status GetMonthlyReport(grpc::ServerContext* ctx, const v1::GetMonthlyReportRequest* req,
+                                v1::MonthlyReport* resp) override;
+
+ private:
+  store::ReportRepository& reports_;
+  const Authorizer& auth_;
+};
+
+}  // namespace loket::api
+
+#endif  // LOKET_SERVER_API_REPORT_SERVICE_H_
