@@ -44,7 +44,7 @@ due_on_b() {  # submits a SIP_PERAWAT case through replica B; prints its SLA due
   echo "$N" >"$WORK/n"
   "$LOKET" --addr "$B" --token "$OFFICER" --get sla.due_date office submit \
     --permit-type SIP_PERAWAT --nik "$(printf '647106570890%04d' "$N")" --name "Siti Rahmawati" \
-    --phone 081234567890 --str-number "STR-$N" --str-valid-until 2031-12-31 \
+    --phone 081234567890 --str-number "STR-$N" \
     --practice-place "Puskesmas Klandasan Ilir"
 }
 admin_a() { "$LOKET" --addr "$A" --token "$ADMIN" "$@"; }
