@@ -54,6 +54,9 @@ ABSL_FLAG(bool, walk_in_hours, true,
           "refuse walk-in tickets outside the office's opening hours (an admin may override); "
           "false: walk-ins at any hour (demo stacks, tests on the wall clock)");
 ABSL_FLAG(int, session_idle_minutes, 30, "a signed-in session ends after this long unused");
+ABSL_FLAG(absl::Duration, expiry_reminder_interval, absl::Hours(1),
+          "how often permits nearing their valid-until date are looked for, to remind their "
+          "holders 90 and 30 days before (0 = never); safe on every replica");
 ABSL_FLAG(absl::Duration, retention_sweep_interval, absl::Minutes(10),
           "how often finished tasks and idempotency records past their retention are deleted "
           "(one replica at a time); 0: never");
@@ -149,6 +152,7 @@ int main(int argc, char** argv) {
   o.session_limits.idle = absl::Minutes(absl::GetFlag(FLAGS_session_idle_minutes));
   o.walk_in_hours = absl::GetFlag(FLAGS_walk_in_hours);
   o.retention_sweep_interval = absl::GetFlag(FLAGS_retention_sweep_interval);
+  o.expiry_reminder_interval = absl::GetFlag(FLAGS_expiry_reminder_interval);
   o.retention.done_tasks = absl::GetFlag(FLAGS_task_retention);
   o.retention.dead_tasks = absl::GetFlag(FLAGS_dead_task_retention);
   o.retention.idempotency = absl::GetFlag(FLAGS_idempotency_retention);

@@ -34,7 +34,8 @@ using TransitionRpc = grpc::Status (CaseStub::*)(grpc::ClientContext*, const v1:
 constexpr absl::string_view kTransitionFlags = "[--etag E] [--request-id UUID]";
 constexpr absl::string_view kSubmitUsage =
     "--permit-type CODE --nik NIK --name NAME --phone PHONE [--email E] [--str-number S] "
-    "[--practice-place PLACE] [--priority NONE|ELDERLY|DISABILITY|HEALTH_WORKER] "
+    "[--str-valid-until YYYY-MM-DD] [--practice-place PLACE] [--priority "
+    "NONE|ELDERLY|DISABILITY|HEALTH_WORKER] "
     "[--needs WHEELCHAIR,SIGN_LANGUAGE,SEATED_SERVICE] [--channel ONLINE|COUNTER|APPOINTMENT] "
     "[--language id|en] [--pickup-day YYYY-MM-DD] [--pickup-after HH:MM] [--pickup-before HH:MM] "
     "[--draft] [--request-id UUID]";
@@ -55,6 +56,7 @@ int Submit(const Invocation& in) {
   req.set_permit_type(absl::AsciiStrToUpper(a.Get("permit-type")));
   req.set_practice_place(a.Get("practice-place"));
   req.set_str_number(a.Get("str-number"));
+  req.set_str_valid_until(a.Get("str-valid-until"));  // empty: an STR valid for life
   req.set_draft(a.Has("draft"));
   // SIBER: when the courier may come for the originals (clinic submissions).
   req.mutable_pickup()->set_day(a.Get("pickup-day"));
@@ -395,9 +397,39 @@ int VerifyPermit(const Invocation& in) {
   if (reply.valid()) {
     human = absl::StrCat("VALID: ", reply.permit_type(), ", holder ", reply.holder_name(),
                          ", issued ", reply.issued_on(), ", ", reply.office_name(), "\n");
+    if (!reply.valid_until().empty())
+      absl::StrAppend(&human, "Valid until ", reply.valid_until(), "\n");
+  } else if (reply.status() == v1::PERMIT_STATUS_EXPIRED) {
+    human = absl::StrCat("EXPIRED on ", reply.valid_until(), ": ", reply.permit_type(), ", holder ",
+                         reply.holder_name(), ", issued ", reply.issued_on(), "\n");
+  } else if (reply.status() == v1::PERMIT_STATUS_REVOKED) {
+    human = absl::StrCat("REVOKED on ", reply.revoked_on(), ": ", reply.permit_type(), ", holder ",
+                         reply.holder_name(), ", issued ", reply.issued_on(), "\n");
+    if (!reply.revoke_reason().empty())
+      absl::StrAppend(&human, "Reason: ", reply.revoke_reason(), "\n");
   }
   in.Reply(reply, human);
   return reply.valid() ? kExitOk : kExitFailed;
+}
+
+// An approver takes back an issued permit (ISSUED, DELIVERED or COLLECTED -> REVOKED).
+int Revoke(const Invocation& in) {
+  absl::StatusOr<int64_t> id = in.IdArg(0);
+  if (!id.ok()) return in.UsageError(id.status().message());
+  absl::StatusOr<std::string> request_id = in.RequestId();
+  if (!request_id.ok()) return in.UsageError(request_id.status().message());
+  v1::RevokePermitRequest req;
+  req.set_request_id(*request_id);
+  req.set_case_id(*id);
+  req.set_etag(in.args().Get("etag"));
+  req.set_reason(in.args().Get("reason"));
+  req.set_publish_reason(in.args().Has("publish-reason"));
+  auto stub = Stub(in);
+  v1::Case reply;
+  grpc::Status status = in.session().Call(
+      [&](grpc::ClientContext& ctx) { return stub->RevokePermit(&ctx, req, &reply); });
+  if (!status.ok()) return in.ServerError(status);
+  return in.Reply(reply, FormatCase(reply));
 }
 
 Command TransitionCommand(std::string name, absl::string_view note, std::string help,
@@ -462,6 +494,11 @@ std::vector<Command> CaseCommands() {
        "find cases by NIK, name (any part, accents and case ignored), phone, permit number, "
        "tracking code, clinic, submission dates",
        SearchCases},
+
+      {"case revoke", "CASE --reason TEXT [--publish-reason] [--etag E] [--request-id UUID]",
+       "revoke an issued permit (approver); --publish-reason shows the reason on the public "
+       "verification (the date is always shown)",
+       Revoke},
 
       {"verify-permit", "--number NUMBER --code CODE", "check an issued permit (no token needed)",
        VerifyPermit},

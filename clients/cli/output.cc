@@ -197,6 +197,9 @@ std::string FormatCase(const v1::Case& c) {
   if (!c.practice_place().empty() || !c.str_number().empty()) {
     absl::StrAppend(&out, "Practice  ", c.practice_place().empty() ? "-" : c.practice_place());
     if (!c.str_number().empty()) absl::StrAppend(&out, "  STR ", c.str_number());
+    if (!c.str_valid_until().empty()) {
+      absl::StrAppend(&out, " (valid until ", c.str_valid_until(), ")");
+    }
     out += "\n";
   }
   absl::StrAppend(&out, "SLA  ",
@@ -211,7 +214,12 @@ std::string FormatCase(const v1::Case& c) {
   }
   if (!c.decision_note().empty()) absl::StrAppend(&out, "Decision note  ", c.decision_note(), "\n");
   if (!c.permit_number().empty()) {
-    absl::StrAppend(&out, "Permit  ", c.permit_number(), "  code ", c.verification_code(), "\n");
+    absl::StrAppend(&out, "Permit  ", c.permit_number(), "  code ", c.verification_code());
+    if (!c.valid_until().empty()) absl::StrAppend(&out, "  valid until ", c.valid_until());
+    out += "\n";
+  }
+  if (!c.revoked_at().empty()) {
+    absl::StrAppend(&out, "Revoked  ", c.revoked_at(), "  reason ", c.revoke_reason(), "\n");
   }
   if (c.has_collected_by()) {
     absl::StrAppend(&out, "Collected by  ", c.collected_by().name(), "  ",

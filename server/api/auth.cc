@@ -50,6 +50,8 @@ const std::map<std::string_view, std::set<Role>>& Policy() {
       {"CaseService.MarkCollected", {kOfficer, kCounter}},
       // Couriers mark deliveries through their stops (CourierService.ConfirmStop).
       {"CaseService.MarkDelivered", {kOfficer}},
+      // Issue 13: the approver who may decide a permit may also take it back.
+      {"CaseService.RevokePermit", {kApprover}},
       {"AdminService.CreatePrincipal", {kAdmin}},
       {"AdminService.ListPrincipals", {kAdmin}},
       {"AdminService.CreateToken", {kAdmin}},

@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -56,6 +57,15 @@ grpc::Status CaseServiceImpl::SubmitApplication(grpc::ServerContext* ctx,
   }
   app.practice_place = req->practice_place();
   app.str_number = req->str_number();
+  if (!req->str_valid_until().empty()) {
+    absl::CivilDay day;
+    if (req->str_valid_until().size() != 10 ||
+        !absl::ParseCivilTime(req->str_valid_until(), &day)) {
+      return grpc::Status(grpc::INVALID_ARGUMENT,
+                          "str_valid_until: a date YYYY-MM-DD (masa berlaku STR)");
+    }
+    app.str_valid_until = day;
+  }
   app.draft = req->draft();
   absl::StatusOr<domain::VisitPreference> pickup = FromProto(req->pickup());
   if (!pickup.ok()) return ToGrpcStatus(pickup.status());
@@ -327,13 +337,48 @@ grpc::Status CaseServiceImpl::VerifyPermit(grpc::ServerContext* ctx,
       cases_.VerifyPermit(req->permit_number(), req->verification_code());
   if (!v.ok()) return ToGrpcStatus(v.status());
   resp->set_valid(v->valid);
-  if (v->valid) {
+  // A permit that matched (valid, expired or revoked) says what it is; a wrong pair says nothing.
+  if (!v->permit_type_name.empty()) {
     resp->set_permit_type(v->permit_type_name);
     resp->set_holder_name(domain::MaskName(v->holder_name));
     if (v->issued_on) resp->set_issued_on(absl::FormatCivilTime(*v->issued_on));
     resp->set_office_name(v->office_name);
+    resp->set_status(static_cast<v1::PermitStatus>(v->status));
+    if (v->valid_until) resp->set_valid_until(absl::FormatCivilTime(*v->valid_until));
+    if (v->status == domain::PermitStatus::kRevoked) {
+      if (v->revoked_on) resp->set_revoked_on(absl::FormatCivilTime(*v->revoked_on));
+      resp->set_revoke_reason(v->revoke_reason);  // empty unless the office published it
+    }
   }
   return grpc::Status::OK;
+}
+
+grpc::Status CaseServiceImpl::RevokePermit(grpc::ServerContext* ctx,
+                                           const v1::RevokePermitRequest* req, v1::Case* resp) {
+  LOKET_AUTHORIZE(p, ctx, "CaseService.RevokePermit");
+  if (auto s = CheckCaseId(req->case_id()); !s.ok()) return s;
+  std::optional<int64_t> expected;
+  if (!req->etag().empty()) {
+    int64_t v;
+    if (!absl::SimpleAtoi(req->etag(), &v)) {
+      return grpc::Status(grpc::INVALID_ARGUMENT, "etag: not one this server gave");
+    }
+    expected = v;
+  }
+  std::string reason(absl::StripAsciiWhitespace(req->reason()));
+  if (reason.empty()) {
+    return grpc::Status(grpc::INVALID_ARGUMENT,
+                        "reason: required; why the permit is revoked (alasan pencabutan wajib "
+                        "diisi)");
+  }
+  if (reason.size() > 1000) {
+    return grpc::Status(grpc::INVALID_ARGUMENT, "reason: at most 1000 bytes");
+  }
+  return DecodeInto(
+      cases_.Revoke(MakeMutation(*ctx, req->request_id(), "CaseService.RevokePermit", p),
+                    req->case_id(), expected, std::move(reason), req->publish_reason(),
+                    EncodeCase()),
+      resp);
 }
 
 }  // namespace loket::api

@@ -56,6 +56,8 @@ class CaseServiceImpl final : public v1::CaseService::Service {
                          grpc::ServerWriter<v1::CaseEvent>* writer) override;
   grpc::Status VerifyPermit(grpc::ServerContext* ctx, const v1::VerifyPermitRequest* req,
                             v1::VerifyPermitResponse* resp) override;
+  grpc::Status RevokePermit(grpc::ServerContext* ctx, const v1::RevokePermitRequest* req,
+                            v1::Case* resp) override;
 
  private:
   grpc::Status DoTransition(grpc::ServerContext* ctx, const char* method, domain::Transition t,

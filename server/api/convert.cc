@@ -57,6 +57,10 @@ v1::Case ToProto(const store::CaseView& v) {
   out.set_decision_note(c.decision_note);
   out.set_practice_place(c.practice_place);
   out.set_str_number(c.str_number);
+  if (c.valid_until) out.set_valid_until(absl::FormatCivilTime(*c.valid_until));
+  if (c.str_valid_until) out.set_str_valid_until(absl::FormatCivilTime(*c.str_valid_until));
+  if (c.revoked_at) out.set_revoked_at(FormatUtc(*c.revoked_at));
+  out.set_revoke_reason(c.revoke_reason);
   for (const auto& n : v.notifications) {
     v1::NotificationStatus* pn = out.add_notifications();
     pn->set_id(n.id);

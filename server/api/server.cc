@@ -415,7 +415,28 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
     s->sweeper_ = std::thread(
         [p = s.get(), every = o.retention_sweep_interval] { p->SweepRetention(every); });
   }
+  if (o.expiry_reminder_interval > absl::ZeroDuration()) {
+    s->expiry_reminders_ = std::make_unique<store::ExpiryReminders>(
+        *s->db_, clock, EncodeNotifySend, o.notification_policy);
+    s->reminder_sweeper_ = std::thread(
+        [p = s.get(), every = o.expiry_reminder_interval] { p->SendExpiryReminders(every); });
+  }
   return s;
+}
+
+void LoketServer::SendExpiryReminders(absl::Duration interval) {
+  // A first round soon after start, then every interval; several replicas may sweep at once.
+  absl::Duration wait = std::min(interval, absl::Seconds(30));
+  while (!stop_watch_.WaitForNotificationWithTimeout(wait)) {
+    wait = interval;
+    if (stopping_) continue;
+    auto n = expiry_reminders_->SweepOnce([this] { return stopping_.load(); });
+    if (!n.ok()) {
+      std::fprintf(stderr, "expiry reminders: %s\n", n.status().ToString().c_str());
+    } else if (*n > 0) {
+      std::fprintf(stderr, "expiry reminders: %lld sent\n", static_cast<long long>(*n));
+    }
+  }
 }
 
 void LoketServer::SweepRetention(absl::Duration interval) {
@@ -476,6 +497,7 @@ LoketServer::~LoketServer() {
   stop_watch_.Notify();
   if (db_watcher_.joinable()) db_watcher_.join();
   if (sweeper_.joinable()) sweeper_.join();
+  if (reminder_sweeper_.joinable()) reminder_sweeper_.join();
 }
 
 }  // namespace loket::api

@@ -17,6 +17,7 @@
 #include "common/clock.h"
 #include "server/domain/notification.h"
 #include "server/domain/signin.h"
+#include "server/store/expiry_reminders.h"
 #include "server/store/retention.h"
 
 namespace grpc {
@@ -95,6 +96,9 @@ struct ServerOptions {
   // swept every retention_sweep_interval (zero: never, e.g. when another replica or cron does it).
   store::RetentionPolicy retention;
   absl::Duration retention_sweep_interval = absl::Minutes(10);
+  // Expiry reminders (issue 13): how often permits nearing valid_until are looked for (zero:
+  // never).
+  absl::Duration expiry_reminder_interval = absl::Hours(1);
 };
 
 class LoketServer {
@@ -115,6 +119,7 @@ class LoketServer {
   LoketServer() = default;
   void WatchDatabase();
   void SweepRetention(absl::Duration interval);
+  void SendExpiryReminders(absl::Duration interval);
 
   std::unique_ptr<ServerMetrics> metrics_;
   std::unique_ptr<store::Database> db_;
@@ -154,6 +159,8 @@ class LoketServer {
   std::thread db_watcher_;
   std::unique_ptr<store::Retention> retention_;
   std::thread sweeper_;  // SweepRetention; stops with stop_watch_
+  std::unique_ptr<store::ExpiryReminders> expiry_reminders_;
+  std::thread reminder_sweeper_;  // SendExpiryReminders; stops with stop_watch_
 };
 
 }  // namespace loket::api

@@ -27,6 +27,7 @@ constexpr TemplateChoice kTemplates[] = {
     {"MarkCollected", "case.collected", false},
     {"MarkDelivered", "case.delivered", false},
     {"Withdraw", "case.withdrawn", false},
+    {"Revoke", "case.revoked", false},
 };
 
 }  // namespace
@@ -58,11 +59,41 @@ std::vector<Notification> NotificationsForTransition(const Case& c, std::string_
   n.params["due_date"] = due ? absl::FormatCivilTime(*due) : "-";
   n.params["reason"] = c.state == CaseState::kRejected || c.state == CaseState::kWithdrawn
                            ? c.decision_note
-                           : c.revision_reason;
+                       : c.state == CaseState::kRevoked ? c.revoke_reason
+                                                        : c.revision_reason;
   if (n.params["reason"].empty()) n.params["reason"] = "-";
   n.params["permit_number"] = c.permit_number;
   n.params["verification_code"] = c.verification_code;
+  n.params["valid_until"] = c.valid_until ? absl::FormatCivilTime(*c.valid_until) : "-";
 
+  std::vector<Notification> out;
+  if (!c.applicant.phone.empty()) {
+    n.channel = NotificationChannel::kWebhook;
+    n.address = c.applicant.phone;
+    out.push_back(n);
+  }
+  if (!c.applicant.email.empty()) {
+    n.channel = NotificationChannel::kEmail;
+    n.address = c.applicant.email;
+    out.push_back(n);
+  }
+  return out;
+}
+
+std::vector<Notification> ExpiryReminderNotifications(const Case& c, std::string_view permit_name,
+                                                      int days_before) {
+  Notification n;
+  n.case_id = c.id;
+  n.recipient_name = c.applicant.name;
+  n.language = c.applicant.language.empty() ? "id" : c.applicant.language;
+  n.template_id = "permit.expiry_reminder";
+  n.params["name"] = c.applicant.name;
+  n.params["case_id"] = absl::StrCat(c.id);
+  n.params["permit_name"] = std::string(permit_name);
+  n.params["permit_type"] = c.permit_type;
+  n.params["permit_number"] = c.permit_number;
+  n.params["valid_until"] = c.valid_until ? absl::FormatCivilTime(*c.valid_until) : "-";
+  n.params["days"] = absl::StrCat(days_before);
   std::vector<Notification> out;
   if (!c.applicant.phone.empty()) {
     n.channel = NotificationChannel::kWebhook;
@@ -114,10 +145,20 @@ absl::Time ScheduleNotification(absl::Time now, int utc_offset_minutes, bool urg
 
 NotificationWeight WeightOfTemplate(std::string_view template_id) {
   static constexpr std::string_view kImportant[] = {
-      "case.revision_requested",  "case.rejected",  "case.issued",
-      "case.collected",           "case.delivered", "appointment.confirmed",
-      "appointment.cancelled",    "booking.code",   "courier.pickup_planned",
-      "courier.delivery_planned", "courier.near",   "courier.day_closed",
+      "case.revision_requested",
+      "case.rejected",
+      "case.issued",
+      "case.revoked",
+      "permit.expiry_reminder",
+      "case.collected",
+      "case.delivered",
+      "appointment.confirmed",
+      "appointment.cancelled",
+      "booking.code",
+      "courier.pickup_planned",
+      "courier.delivery_planned",
+      "courier.near",
+      "courier.day_closed",
   };
   for (std::string_view id : kImportant) {
     if (template_id == id) return NotificationWeight::kImportant;

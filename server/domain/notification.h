@@ -39,6 +39,11 @@ std::vector<Notification> NotificationsForTransition(const Case& c, std::string_
                                                      std::string_view permit_name,
                                                      std::optional<absl::CivilDay> due);
 
+// The reminder to a permit's holder `days_before` (90 or 30) days before valid_until: template
+// "permit.expiry_reminder", by the gateway and by e-mail when an address is on file.
+std::vector<Notification> ExpiryReminderNotifications(const Case& c, std::string_view permit_name,
+                                                      int days_before);
+
 struct NotificationPolicy {
   int quiet_start_hour = 21;  // local time; no non-urgent message from 21:00 ...
   int quiet_end_hour = 7;     // ... to 07:00

@@ -23,7 +23,7 @@ using domain::CaseState;
 
 constexpr Statement kPermitType{
     "case_permit_type",
-    "SELECT name, fee_idr, service_level_days, health_worker FROM permit_types"
+    "SELECT name, fee_idr, service_level_days, health_worker, validity_months FROM permit_types"
     " WHERE office_id = $1 AND code = $2"};
 constexpr Statement kPermitDocs{
     "case_permit_docs",
@@ -37,7 +37,8 @@ constexpr Statement kPermitDocs{
   " sla_paused_days, sla_paused_since::text, revision_reason, decision_note,"                     \
   " coalesce(permit_number, ''), coalesce(verification_code, ''), issued_on::text,"               \
   " created_at::text, updated_at::text, applicant_language, tracking_code, collected_by,"         \
-  " collected_id_type, collected_id_number"
+  " collected_id_type, collected_id_number, str_valid_until::text, valid_until::text,"            \
+  " revoked_at::text, revoke_reason, revoke_reason_public"
 
 constexpr Statement kLoadCase{"case_load",
                               "SELECT " LOKET_CASE_COLUMNS " FROM cases WHERE id = $1"};
@@ -76,12 +77,29 @@ constexpr Statement kUpdateCase{
     "UPDATE cases SET state = $3, version = version + 1, sla_started_on = $4::date,"
     " sla_paused_days = $5, sla_paused_since = $6::date, due_date = $7::date,"
     " revision_reason = $8, decision_note = $9, permit_number = $10, verification_code = $11,"
-    " issued_on = $12::date, updated_at = now()"
+    " issued_on = $12::date, updated_at = now(),"
+    // Issue 13, in the same statement as the state (cases_revoked_at checks them together).
+    " valid_until = $13::date, revoked_at = $14::timestamptz, revoke_reason = $15,"
+    " revoke_reason_public = $16"
     " WHERE id = $1 AND version = $2 RETURNING version, updated_at::text"};
 constexpr Statement kSetCollector{
     "case_set_collector",
     "UPDATE cases SET collected_by = $2, collected_id_type = $3, collected_id_number = $4"
     " WHERE id = $1"};
+constexpr Statement kSetStrValidUntil{"case_set_str_valid_until",
+                                      "UPDATE cases SET str_valid_until = $2::date WHERE id = $1"};
+// One live application per applicant and permit type: the advisory lock serialises submissions of
+// the same (office, NIK, type), so of two concurrent ones the second sees the first's case once the
+// first commits (READ COMMITTED takes a new snapshot per statement). Expired permits are closed.
+constexpr Statement kLockApplicant{
+    "case_lock_applicant",
+    "SELECT pg_advisory_xact_lock(hashtextextended('loket.case.' || $1 || '/' || $2 || '/' || $3,"
+    " 0))"};
+constexpr Statement kLiveApplication{
+    "case_live_application",
+    "SELECT id, state FROM cases WHERE office_id = $1 AND applicant_nik = $2 AND permit_type = $3"
+    " AND state NOT IN ('REJECTED', 'WITHDRAWN', 'REVOKED')"
+    " AND (valid_until IS NULL OR valid_until >= $4::date) ORDER BY id LIMIT 1"};
 constexpr Statement kTouchCase{
     "case_touch",
     "UPDATE cases SET version = version + 1, updated_at = now() WHERE id = $1 AND version = $2"
@@ -106,7 +124,13 @@ constexpr Statement kNextPermitNumber{
     " DO UPDATE SET last_number = permit_counters.last_number + 1 RETURNING last_number"};
 constexpr Statement kVerifyPermit{
     "case_verify_permit",
-    "SELECT pt.name, c.applicant_name, c.issued_on::text, o.name, c.verification_code, c.state"
+    "SELECT pt.name, c.applicant_name, c.issued_on::text, o.name, c.verification_code, c.state,"
+    " c.valid_until::text,"
+    " ((c.revoked_at AT TIME ZONE 'UTC')"
+    " + make_interval(mins => o.utc_offset_minutes))::date::text,"
+    " c.revoke_reason, c.revoke_reason_public,"
+    " (($2::timestamptz AT TIME ZONE 'UTC')"
+    " + make_interval(mins => o.utc_offset_minutes))::date::text"
     " FROM cases c JOIN permit_types pt ON pt.office_id = c.office_id AND pt.code = c.permit_type"
     " JOIN offices o ON o.id = c.office_id WHERE c.permit_number = $1"};
 
@@ -128,6 +152,7 @@ std::optional<domain::PermitType> LoadPermitTypeUncached(Tx& tx, const std::stri
   pt.fee_idr = r[0][1].as<int64_t>();
   pt.service_level_days = r[0][2].as<int>();
   pt.health_worker = r[0][3].as<bool>();
+  pt.validity_months = r[0][4].as<int>();
   for (const auto& row : tx.Exec(kPermitDocs, office_id, code)) {
     pt.required_documents.push_back(
         {row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<bool>()});
@@ -189,6 +214,11 @@ CaseView CaseFromRow(const pqxx::row& row) {
   c.tracking_code = row[27].as<std::string>();
   c.collected_by = {row[28].as<std::string>(), row[29].as<std::string>(),
                     row[30].as<std::string>()};
+  c.str_valid_until = OptionalDay(row[31]);
+  c.valid_until = OptionalDay(row[32]);
+  if (!row[33].is_null()) c.revoked_at = ParseTimestamp(row[33].as<std::string>());
+  c.revoke_reason = row[34].as<std::string>();
+  c.revoke_reason_public = row[35].as<bool>();
   return v;
 }
 
@@ -281,6 +311,7 @@ absl::Status OnClinicCaseChange(Tx& tx, absl::Time now, const OfficeContext& off
     // begun is not needed any more.
     case CaseState::kWithdrawn:
     case CaseState::kRejected:
+    case CaseState::kRevoked:
     case CaseState::kCollected:
     case CaseState::kDelivered:
       return CancelOpenStopsInTx(tx, c.office_id, c.id);
@@ -333,6 +364,19 @@ absl::StatusOr<std::string> CaseRepository::Submit(const Mutation& m, NewApplica
     if (!s.ok()) return s;
     s = domain::ValidateLine(app.str_number, "str_number", 64, pt->health_worker);
     if (!s.ok()) return s;
+    s = domain::ValidateStrValidUntil(*pt, app.str_valid_until, office->today);
+    if (!s.ok()) return s;
+    // A second live application for the same NIK and permit type is refused (issue 13).
+    tx.Exec(kLockApplicant, m.actor.office_id, app.applicant.nik, pt->code);
+    pqxx::result live = tx.Exec(kLiveApplication, m.actor.office_id, app.applicant.nik, pt->code,
+                                absl::FormatCivilTime(office->today));
+    if (!live.empty()) {
+      return absl::AlreadyExistsError(
+          absl::StrCat("applicant.nik: this applicant already has a live application for ",
+                       pt->code, ": case ", live[0][0].as<int64_t>(), " (",
+                       live[0][1].as<std::string>(), "); pemohon ini sudah memiliki permohonan ",
+                       pt->code, " yang masih berjalan (kasus ", live[0][0].as<int64_t>(), ")"));
+    }
 
     domain::Case c;
     c.office_id = m.actor.office_id;
@@ -356,6 +400,7 @@ absl::StatusOr<std::string> CaseRepository::Submit(const Mutation& m, NewApplica
     c.applicant = std::move(app.applicant);
     c.practice_place = std::move(app.practice_place);
     c.str_number = std::move(app.str_number);
+    c.str_valid_until = app.str_valid_until;
     c.sla.service_level_days = pt->service_level_days;
     if (!app.draft) {
       domain::TransitionInput in{office->today, &office->calendar, &*pt, "", "", ""};
@@ -379,6 +424,7 @@ absl::StatusOr<std::string> CaseRepository::Submit(const Mutation& m, NewApplica
     c.version = r[0][1].as<int64_t>();
     v.created_at = ParseTimestamp(r[0][2].as<std::string>());
     v.updated_at = ParseTimestamp(r[0][3].as<std::string>());
+    if (c.str_valid_until) tx.Exec(kSetStrValidUntil, c.id, DayOrNull(c.str_valid_until));
     if (c.channel == domain::Channel::kClinic) {
       s = OnClinicCaseChange(tx, clock_.Now(), *office, c, CaseState::kDraft, app.pickup, false);
       if (!s.ok()) return s;
@@ -601,11 +647,25 @@ absl::StatusOr<std::string> CaseRepository::Transition(const Mutation& m, int64_
   });
 }
 
+absl::StatusOr<std::string> CaseRepository::Revoke(const Mutation& m, int64_t case_id,
+                                                   std::optional<int64_t> expected_version,
+                                                   std::string reason, bool publish_reason,
+                                                   const CaseEncoder& encode) {
+  return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
+    absl::StatusOr<CaseView> v =
+        TransitionInTx(tx, m, case_id, expected_version, domain::Transition::kRevoke, reason, false,
+                       nullptr, publish_reason);
+    if (!v.ok()) return v.status();
+    return encode(*v);
+  });
+}
+
 absl::StatusOr<CaseView> CaseRepository::TransitionInTx(Tx& tx, const Mutation& m, int64_t case_id,
                                                         std::optional<int64_t> expected_version,
                                                         domain::Transition t,
                                                         const std::string& note, bool new_paper,
-                                                        const domain::Collector* collector) {
+                                                        const domain::Collector* collector,
+                                                        bool reason_public) {
   absl::StatusOr<CaseView> v = LoadVisibleCase(tx, m.actor, case_id);
   if (!v.ok()) return v.status();
   domain::Case& c = v->c;
@@ -624,6 +684,8 @@ absl::StatusOr<CaseView> CaseRepository::TransitionInTx(Tx& tx, const Mutation& 
   }
   domain::TransitionInput in{office->today, &office->calendar, &*pt, note, "", ""};
   in.collector = collector;
+  in.now = clock_.Now();
+  in.reason_public = reason_public;
   if (t == domain::Transition::kIssue && c.state == CaseState::kApproved) {
     // The counter row stays locked until commit, so numbers are gapless: a rolled-back issue
     // gives its number back.
@@ -640,7 +702,9 @@ absl::StatusOr<CaseView> CaseRepository::TransitionInTx(Tx& tx, const Mutation& 
       kUpdateCase, case_id, c.version, std::string(domain::CaseStateName(c.state)),
       DayOrNull(c.sla.started_on), c.sla.paused_working_days, DayOrNull(c.sla.paused_since),
       DayOrNull(v->sla.due), c.revision_reason, c.decision_note, NullIfEmpty(c.permit_number),
-      NullIfEmpty(c.verification_code), DayOrNull(c.issued_on));
+      NullIfEmpty(c.verification_code), DayOrNull(c.issued_on), DayOrNull(c.valid_until),
+      c.revoked_at ? std::optional<std::string>(FormatTimestamp(*c.revoked_at)) : std::nullopt,
+      c.revoke_reason, c.revoke_reason_public);
   if (r.empty()) {
     return absl::AbortedError(
         absl::StrCat("case ", case_id, " was changed by someone else; re-read and retry"));
@@ -648,7 +712,15 @@ absl::StatusOr<CaseView> CaseRepository::TransitionInTx(Tx& tx, const Mutation& 
   c.version = r[0][0].as<int64_t>();
   v->updated_at = ParseTimestamp(r[0][1].as<std::string>());
   std::string event_note = note;
-  if (t == domain::Transition::kIssue) event_note = "permit " + c.permit_number;
+  if (t == domain::Transition::kIssue) {
+    event_note = "permit " + c.permit_number;
+    if (c.valid_until) {
+      absl::StrAppend(&event_note, ", valid until ", absl::FormatCivilTime(*c.valid_until));
+    }
+  }
+  if (t == domain::Transition::kRevoke) {
+    event_note = absl::StrCat(note, c.revoke_reason_public ? " (reason published)" : "");
+  }
   if (t == domain::Transition::kMarkCollected) {
     tx.Exec(kSetCollector, case_id, c.collected_by.name, c.collected_by.id_document_type,
             c.collected_by.id_document_number);
@@ -704,18 +776,27 @@ absl::StatusOr<PermitVerification> CaseRepository::VerifyPermit(const std::strin
                                                                 const std::string& code) {
   PermitVerification out;
   absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
-    pqxx::result r = tx.Exec(kVerifyPermit, permit_number);
+    pqxx::result r = tx.Exec(kVerifyPermit, permit_number, FormatTimestamp(clock_.Now()));
     if (r.empty()) return absl::OkStatus();
     CaseState state =
         domain::CaseStateFromName(r[0][5].as<std::string>()).value_or(CaseState::kDraft);
+    // A revoked permit still answers (as revoked): whoever holds the paper must learn that.
     bool issued = state == CaseState::kIssued || state == CaseState::kDelivered ||
-                  state == CaseState::kCollected;
+                  state == CaseState::kCollected || state == CaseState::kRevoked;
     // Codes compare as people type them: any case, dashes and spaces ignored (as visit codes do).
     std::string want = domain::NormalizePublicCode(Text(r[0][4]), 32);
     if (!issued || want.empty() || domain::NormalizePublicCode(code, 32) != want) {
       return absl::OkStatus();
     }
-    out.valid = true;
+    domain::Case c;
+    c.state = state;
+    c.valid_until = OptionalDay(r[0][6]);
+    const std::optional<absl::CivilDay> today = OptionalDay(r[0][10]);
+    out.status = domain::PermitStatusOn(c, today.value_or(absl::CivilDay()));
+    out.valid = out.status == domain::PermitStatus::kValid;
+    out.valid_until = c.valid_until;
+    out.revoked_on = OptionalDay(r[0][7]);
+    if (r[0][9].as<bool>()) out.revoke_reason = r[0][8].as<std::string>();
     out.permit_type_name = r[0][0].as<std::string>();
     out.holder_name = r[0][1].as<std::string>();
     out.issued_on = OptionalDay(r[0][2]);

@@ -90,6 +90,7 @@ struct NewApplication {
   std::optional<domain::Channel> channel;  // default ONLINE; forced to CLINIC for clinic staff
   std::string practice_place;
   std::string str_number;
+  std::optional<absl::CivilDay> str_valid_until;  // health-worker permits; nullopt: STR for life
   bool draft = false;
   // SIBER: when the clinic's courier pickup may come (empty: the first window in the clinic's
   // hours).
@@ -127,6 +128,11 @@ struct PermitVerification {
   std::string holder_name;  // unmasked; the API masks it
   std::string office_name;
   std::optional<absl::CivilDay> issued_on;
+  // Issue 13: valid, expired or revoked; the revocation day always, its reason if published.
+  domain::PermitStatus status = domain::PermitStatus::kValid;
+  std::optional<absl::CivilDay> valid_until;
+  std::optional<absl::CivilDay> revoked_on;
+  std::string revoke_reason;
 };
 
 using CaseEncoder = std::function<std::string(const CaseView&)>;
@@ -176,6 +182,13 @@ class CaseRepository {
                                          const CaseEncoder& encode, bool new_paper = false,
                                          const domain::Collector* collector = nullptr);
 
+  // ISSUED | DELIVERED | COLLECTED -> REVOKED with the approver's reason (the API requires it),
+  // audited and notified; `publish_reason` lets VerifyPermit show the reason. Errors as for
+  // Transition.
+  absl::StatusOr<std::string> Revoke(const Mutation& m, int64_t case_id,
+                                     std::optional<int64_t> expected_version, std::string reason,
+                                     bool publish_reason, const CaseEncoder& encode);
+
   // Get inside another repository's transaction (without documents and notifications).
   absl::StatusOr<CaseView> GetInTx(Tx& tx, const domain::Principal& viewer, int64_t case_id);
 
@@ -185,7 +198,8 @@ class CaseRepository {
                                           std::optional<int64_t> expected_version,
                                           domain::Transition t, const std::string& note,
                                           bool new_paper = false,
-                                          const domain::Collector* collector = nullptr);
+                                          const domain::Collector* collector = nullptr,
+                                          bool reason_public = false);
 
   // Writes an event that changes no state (e.g. "CancelStop") into the case's history, inside
   // another repository's transaction.
@@ -197,7 +211,8 @@ class CaseRepository {
                                                        int64_t case_id, int64_t after_event_id);
 
   // Public check of a permit by number and verification code. Never an error for a wrong pair:
-  // `valid` is false then.
+  // `valid` is false then (and `permit_type_name` empty). A revoked or expired permit answers with
+  // its status, `valid` false.
   absl::StatusOr<PermitVerification> VerifyPermit(const std::string& permit_number,
                                                   const std::string& code);
 

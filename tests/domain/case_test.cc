@@ -22,13 +22,16 @@ constexpr CaseState kAllStates[] = {
     CaseState::kApproved,  CaseState::kRejected,
     CaseState::kIssued,    CaseState::kDelivered,
     CaseState::kCollected, CaseState::kWithdrawn,
+    CaseState::kRevoked,
 };
 
 constexpr Transition kAllTransitions[] = {
-    Transition::kSubmit,         Transition::kStartVerification, Transition::kRequestRevision,
-    Transition::kSubmitRevision, Transition::kApprove,           Transition::kReject,
-    Transition::kIssue,          Transition::kWithdraw,          Transition::kMarkCollected,
-    Transition::kMarkDelivered,
+    Transition::kSubmit,          Transition::kStartVerification,
+    Transition::kRequestRevision, Transition::kSubmitRevision,
+    Transition::kApprove,         Transition::kReject,
+    Transition::kIssue,           Transition::kWithdraw,
+    Transition::kMarkCollected,   Transition::kMarkDelivered,
+    Transition::kRevoke,
 };
 
 // Holidays from ../shared/data/balikpapan/holidays_2026.csv around Nyepi and Idul Fitri.
@@ -407,6 +410,8 @@ TEST(CaseStateTest, EveryIllegalPairFailsAndLeavesCaseUnchanged) {
       case Transition::kMarkCollected:
       case Transition::kMarkDelivered:
         return s == CaseState::kIssued;
+      case Transition::kRevoke:
+        return s == CaseState::kIssued || s == CaseState::kDelivered || s == CaseState::kCollected;
     }
     return false;
   };
@@ -430,7 +435,8 @@ TEST(CaseStateTest, EveryIllegalPairFailsAndLeavesCaseUnchanged) {
       ExpectSameCase(c, before);
     }
   }
-  EXPECT_EQ(illegal, 10 * 10 - 14);  // fourteen legal (state, transition) pairs in the diagram
+  // Seventeen legal (state, transition) pairs in the diagram (three of them Revoke).
+  EXPECT_EQ(illegal, 11 * 11 - 17);
 }
 
 TEST(CaseStateTest, UnchangedOnInputError) {

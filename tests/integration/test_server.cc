@@ -2,11 +2,13 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <pqxx/pqxx>
 #include <random>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_replace.h"
 #include "absl/time/civil_time.h"
 #include "common/ids.h"
@@ -167,7 +169,10 @@ v1::SubmitApplicationRequest NurseApplication() {
   r.set_request_id(NewUuid());
   r.set_permit_type("SIP_PERAWAT");
   v1::Applicant* a = r.mutable_applicant();
-  a->set_nik(kNik);
+  // One live application per NIK and permit type (issue 13): each call is another nurse (kNik,
+  // serial 0001, is left to tests that name it).
+  static std::atomic<int> serial{0};
+  a->set_nik(absl::StrFormat("647106570890%04d", 2 + serial.fetch_add(1) % 9998));
   a->set_name("Siti Rahmawati");
   a->set_phone("081234567890");
   a->set_email("siti@example.com");

@@ -58,7 +58,12 @@ start_loketd() {
   fail "loketd did not become healthy"
 }
 submit() {  # prints the case id; the CLI retries UNAVAILABLE with the same request_id
-  "$LOKET" --json --timeout 2 clinic submit --permit-type SIP_PERAWAT --nik 6471065708900001 \
+  # One live application per NIK and permit type (issue 13): every submission is another nurse.
+  local n
+  n=$(($(cat "$WORK/nik-serial" 2>/dev/null || echo 0) + 1))
+  echo "$n" >"$WORK/nik-serial"
+  "$LOKET" --json --timeout 2 clinic submit --permit-type SIP_PERAWAT \
+    --nik "$(printf '647106570890%04d' "$n")" \
     --name "Siti Rahmawati" --phone 081234567890 --str-number STR-1 \
     --practice-place "Puskesmas Klandasan Ilir" 2>>"$WORK/client.err" |
     "$(loket_python)" -c 'import json,sys; print(json.load(sys.stdin)["id"])'

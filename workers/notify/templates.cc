@@ -109,6 +109,24 @@ constexpr Template kTemplates[] = {
      {"Application No. {case_id} has been withdrawn",
       "Dear {name}, your {permit_name} application (No. {case_id}) has been withdrawn. You are "
       "welcome to submit a new application at any time. DPMPTSP Kota Balikpapan"}},
+    {"case.revoked",
+     {"Izin {permit_name} Anda dicabut",
+      "Yth. {name}, izin {permit_name} Anda nomor {permit_number} (permohonan No. {case_id}) "
+      "telah dicabut dan tidak berlaku lagi. Alasan: {reason}. Silakan hubungi kami untuk "
+      "informasi lebih lanjut. DPMPTSP Kota Balikpapan"},
+     {"Your {permit_name} permit has been revoked",
+      "Dear {name}, your {permit_name} permit No. {permit_number} (application No. {case_id}) "
+      "has been revoked and is no longer valid. Reason: {reason}. Please contact us for further "
+      "information. DPMPTSP Kota Balikpapan"}},
+    {"permit.expiry_reminder",
+     {"Izin {permit_name} Anda berakhir {valid_until}",
+      "Yth. {name}, izin {permit_name} Anda nomor {permit_number} berlaku sampai {valid_until} "
+      "({days} hari lagi). Ajukan perpanjangan sebelum tanggal tersebut agar Anda tetap dapat "
+      "berpraktik. DPMPTSP Kota Balikpapan"},
+     {"Your {permit_name} permit ends on {valid_until}",
+      "Dear {name}, your {permit_name} permit No. {permit_number} is valid until {valid_until} "
+      "({days} days from now). Apply for its renewal before that day to keep practising. "
+      "DPMPTSP Kota Balikpapan"}},
     {"booking.code",
      {"Kode verifikasi {code}",
       "Yth. {name}, kode verifikasi kunjungan Anda: {code}. Berlaku {minutes} menit. Jangan "
