@@ -77,7 +77,8 @@ absl::StatusOr<CaseSearch> CheckCaseSearch(const CaseSearchInput& in) {
     any = true;
   }
 
-  out.permit_number = Trim(in.permit_number);
+  // Permit numbers are issued in upper case (FormatPermitNumber); people type them as they come.
+  out.permit_number = absl::AsciiStrToUpper(Trim(in.permit_number));
   if (out.permit_number.size() > 64) {
     return FieldError("permit_number", "longer than 64 characters");
   }

@@ -29,7 +29,7 @@ struct CaseSearch {
   std::string nik;                      // 16 digits
   std::vector<std::string> name_words;  // each matched as a part of the name, in any order
   std::string phone;                    // E.164
-  std::string permit_number;            // as issued, surrounding spaces trimmed
+  std::string permit_number;            // upper case as issued, surrounding spaces trimmed
   std::string tracking_code;            // upper case
   std::string clinic_id;
   std::optional<absl::CivilDay> submitted_from;  // inclusive

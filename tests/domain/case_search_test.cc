@@ -55,6 +55,14 @@ TEST(CaseSearchTest, NormalisesPhoneAndTrackingCode) {
   EXPECT_THAT(ErrorOf(in), HasSubstr("tracking_code:"));
 }
 
+TEST(CaseSearchTest, PermitNumberAsIssuedWhateverTheCase) {
+  CaseSearchInput in;
+  in.permit_number = " 0007/sip_perawat/dpmptsp-bpp/2026 ";
+  absl::StatusOr<CaseSearch> s = CheckCaseSearch(in);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->permit_number, "0007/SIP_PERAWAT/DPMPTSP-BPP/2026");
+}
+
 TEST(CaseSearchTest, NikMustBeSixteenDigits) {
   CaseSearchInput in;
   in.nik = "647106570890000";

@@ -125,7 +125,7 @@ TEST_F(SearchCasesTest, ByNikPhoneTrackingCodeAndPermitNumber) {
   v1::Case issued;
   ASSERT_TRUE(Do(&Stub::Issue, officer_, c.id(), "", &issued).ok());
   r.Clear();
-  r.set_permit_number(issued.permit_number());
+  r.set_permit_number(absl::AsciiStrToLower(issued.permit_number()));  // as someone types it
   EXPECT_THAT(Ids(approver_, r), UnorderedElementsAre(c.id()));
   // Criteria combine: the right permit number with the wrong NIK finds nothing.
   r.set_nik("6471065708900302");
