@@ -64,7 +64,7 @@ std::vector<Notification> NotificationsForTransition(const Case& c, std::string_
   if (n.params["reason"].empty()) n.params["reason"] = "-";
   n.params["permit_number"] = c.permit_number;
   n.params["verification_code"] = c.verification_code;
-  n.params["valid_until"] = c.valid_until ? absl::FormatCivilTime(*c.valid_until) : "-";
+  n.params["valid_until_date"] = c.valid_until ? absl::FormatCivilTime(*c.valid_until) : "-";
 
   std::vector<Notification> out;
   if (!c.applicant.phone.empty()) {
@@ -92,7 +92,7 @@ std::vector<Notification> ExpiryReminderNotifications(const Case& c, std::string
   n.params["permit_name"] = std::string(permit_name);
   n.params["permit_type"] = c.permit_type;
   n.params["permit_number"] = c.permit_number;
-  n.params["valid_until"] = c.valid_until ? absl::FormatCivilTime(*c.valid_until) : "-";
+  n.params["valid_until_date"] = c.valid_until ? absl::FormatCivilTime(*c.valid_until) : "-";
   n.params["days"] = absl::StrCat(days_before);
   std::vector<Notification> out;
   if (!c.applicant.phone.empty()) {

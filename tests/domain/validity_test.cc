@@ -137,7 +137,7 @@ TEST(ValidityTest, ExpiryReminderNamesThePermitItsEndAndTheDaysLeft) {
   auto sent = ExpiryReminderNotifications(c, "SIP Perawat", 30);
   ASSERT_EQ(sent.size(), 2u);  // gateway and e-mail
   EXPECT_EQ(sent[0].template_id, "permit.expiry_reminder");
-  EXPECT_EQ(sent[0].params.at("valid_until"), "2031-12-01");
+  EXPECT_EQ(sent[0].params.at("valid_until_date"), "2031-12-01");
   EXPECT_EQ(sent[0].params.at("days"), "30");
   EXPECT_EQ(sent[1].channel, NotificationChannel::kEmail);
   EXPECT_EQ(WeightOfTemplate("permit.expiry_reminder"), NotificationWeight::kImportant);

@@ -32,7 +32,9 @@ std::map<std::string, std::string> AllParams() {
           {"courier_phone", "081350000001"},
           {"tracking_code", "K7M4QX9D2P"},
           {"new_date", "2026-03-18"},
-          {"minutes", "10"}};
+          {"minutes", "10"},
+          {"valid_until_date", "2031-03-17"},
+          {"days", "90"}};
 }
 
 size_t Utf8Length(const std::string& s) {
@@ -157,7 +159,8 @@ TEST(TemplatesTest, PickupPlannedNamesTheDayTheWindowAndTheCourier) {
 TEST(TemplatesTest, EveryTemplateRendersShortInBothLanguages) {
   const std::vector<std::string> ids = TemplateIds();
   // 16 + visit.online (the live queue) + booking.code (public) + courier.day_closed (a flood)
-  EXPECT_EQ(ids.size(), 19u);
+  // + case.revoked and permit.expiry_reminder (issue 13)
+  EXPECT_EQ(ids.size(), 21u);
   for (const std::string& id : ids) {
     for (const char* language : {"id", "en"}) {
       SCOPED_TRACE(id + "/" + language);
@@ -172,14 +175,21 @@ TEST(TemplatesTest, EveryTemplateRendersShortInBothLanguages) {
                   ::testing::StartsWith(std::string(language) == "id" ? "Yth. Siti" : "Dear Siti"));
     }
   }
-  for (const char* id :
-       {"case.submitted", "case.verification_started", "case.revision_requested",
-        "case.revision_received", "case.approved", "case.rejected", "case.issued", "case.collected",
-        "case.delivered", "case.withdrawn", "appointment.confirmed", "appointment.reminder",
-        "appointment.cancelled", "courier.pickup_planned", "courier.near",
-        "courier.delivery_planned", "courier.day_closed"}) {
+  for (const char* id : {"case.submitted", "case.verification_started", "case.revision_requested",
+                         "case.revision_received", "case.approved", "case.rejected", "case.issued",
+                         "case.collected", "case.delivered", "case.withdrawn",
+                         "appointment.confirmed", "appointment.reminder", "appointment.cancelled",
+                         "courier.pickup_planned", "courier.near", "courier.delivery_planned",
+                         "courier.day_closed", "case.revoked", "permit.expiry_reminder"}) {
     EXPECT_THAT(ids, ::testing::Contains(id));
   }
+}
+
+TEST(TemplatesTest, ExpiryReminderWritesTheEndDateOutAndTheDaysLeft) {
+  absl::StatusOr<RenderedMessage> m = RenderTemplate("permit.expiry_reminder", "id", AllParams());
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_THAT(m->body, HasSubstr("berlaku sampai 17 Maret 2031 (90 hari lagi)"));
+  EXPECT_EQ(m->subject, "Izin Persetujuan Bangunan Gedung Anda berakhir 17 Maret 2031");
 }
 
 TEST(JsonTextTest, QuoteEscapesControlCharactersAndKeepsUtf8) {

@@ -119,12 +119,14 @@ constexpr Template kTemplates[] = {
       "has been revoked and is no longer valid. Reason: {reason}. Please contact us for further "
       "information. DPMPTSP Kota Balikpapan"}},
     {"permit.expiry_reminder",
-     {"Izin {permit_name} Anda berakhir {valid_until}",
-      "Yth. {name}, izin {permit_name} Anda nomor {permit_number} berlaku sampai {valid_until} "
+     {"Izin {permit_name} Anda berakhir {valid_until_date}",
+      "Yth. {name}, izin {permit_name} Anda nomor {permit_number} berlaku sampai "
+      "{valid_until_date} "
       "({days} hari lagi). Ajukan perpanjangan sebelum tanggal tersebut agar Anda tetap dapat "
       "berpraktik. DPMPTSP Kota Balikpapan"},
-     {"Your {permit_name} permit ends on {valid_until}",
-      "Dear {name}, your {permit_name} permit No. {permit_number} is valid until {valid_until} "
+     {"Your {permit_name} permit ends on {valid_until_date}",
+      "Dear {name}, your {permit_name} permit No. {permit_number} is valid until "
+      "{valid_until_date} "
       "({days} days from now). Apply for its renewal before that day to keep practising. "
       "DPMPTSP Kota Balikpapan"}},
     {"booking.code",
