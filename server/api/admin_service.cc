@@ -138,6 +138,7 @@ v1::Clinic ClinicProto(const domain::ClinicInfo& c) {
   out.set_opens(domain::FormatClockMinutes(c.opens));
   out.set_closes(domain::FormatClockMinutes(c.closes));
   out.set_phone(c.phone);
+  out.set_etag(c.etag);
   return out;
 }
 
@@ -148,6 +149,7 @@ v1::Counter CounterProto(const domain::CounterInfo& c) {
   for (const auto& s : c.services) out.add_services(s);
   out.set_seated(c.seated);
   out.set_open(c.open);
+  out.set_etag(c.etag);
   return out;
 }
 
@@ -159,6 +161,7 @@ v1::Office OfficeProto(const domain::OfficeInfo& o) {
   out.set_latitude(o.latitude.value_or(0));
   out.set_longitude(o.longitude.value_or(0));
   out.set_utc_offset_minutes(o.utc_offset_minutes);
+  out.set_etag(o.etag);
   return out;
 }
 
@@ -240,10 +243,15 @@ grpc::Status AdminServiceImpl::SetPermitType(grpc::ServerContext* ctx,
     t.required_documents.push_back({d.code(), d.name(), d.mandatory()});
   }
   if (absl::Status s = domain::ValidatePermitType(t); !s.ok()) return ToGrpcStatus(s);
-  return Decode(catalog_.SetPermitType(
-                    {req->request_id(), "AdminService.SetPermitType", p, TerminalOf(*ctx)}, t,
-                    [](const domain::PermitType& x) { return ToProto(x).SerializeAsString(); }),
-                resp);
+  return Decode(
+      catalog_.SetPermitType({req->request_id(), "AdminService.SetPermitType", p, TerminalOf(*ctx)},
+                             t, in.etag(),
+                             [](const domain::PermitType& x, const std::string& etag) {
+                               v1::PermitType out = ToProto(x);
+                               out.set_etag(etag);
+                               return out.SerializeAsString();
+                             }),
+      resp);
 }
 
 grpc::Status AdminServiceImpl::SetClinic(grpc::ServerContext* ctx, const v1::SetClinicRequest* req,
@@ -267,6 +275,7 @@ grpc::Status AdminServiceImpl::SetClinic(grpc::ServerContext* ctx, const v1::Set
     c.closes = *m;
   }
   c.phone = in.phone();
+  c.etag = in.etag();
   if (absl::Status s = domain::ValidateClinic(c); !s.ok()) return ToGrpcStatus(s);
   return Decode(catalog_.SetClinic(
                     {req->request_id(), "AdminService.SetClinic", p, TerminalOf(*ctx)}, c,
@@ -283,6 +292,7 @@ grpc::Status AdminServiceImpl::SetCounter(grpc::ServerContext* ctx,
   c.name = in.name();
   c.services.assign(in.services().begin(), in.services().end());
   c.seated = in.seated();
+  c.etag = in.etag();
   if (absl::Status s = domain::ValidateCounter(c); !s.ok()) return ToGrpcStatus(s);
   return Decode(
       catalog_.SetCounter(
@@ -324,6 +334,7 @@ grpc::Status AdminServiceImpl::UpdateOffice(grpc::ServerContext* ctx,
   o.address = in.address();
   LocationFromProto(in.latitude(), in.longitude(), o.latitude, o.longitude);
   o.utc_offset_minutes = in.utc_offset_minutes();
+  o.etag = in.etag();
   if (absl::Status s = domain::ValidateOffice(o); !s.ok()) return ToGrpcStatus(s);
   return Decode(catalog_.UpdateOffice(
                     {req->request_id(), "AdminService.UpdateOffice", p, TerminalOf(*ctx)}, o,

@@ -10,7 +10,13 @@ grpc::Status CatalogServiceImpl::ListPermitTypes(grpc::ServerContext* ctx,
   LOKET_AUTHORIZE(p, ctx, "CatalogService.ListPermitTypes");
   auto types = catalog_.ListPermitTypes(p.office_id);
   if (!types.ok()) return ToGrpcStatus(types.status());
-  for (const auto& t : *types) *resp->add_permit_types() = ToProto(t);
+  auto etags = catalog_.PermitTypeEtags(p.office_id);
+  if (!etags.ok()) return ToGrpcStatus(etags.status());
+  for (const auto& t : *types) {
+    v1::PermitType* out = resp->add_permit_types();
+    *out = ToProto(t);
+    if (auto it = etags->find(t.code); it != etags->end()) out->set_etag(it->second);
+  }
   return grpc::Status::OK;
 }
 

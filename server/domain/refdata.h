@@ -34,6 +34,7 @@ struct ClinicInfo {
   int opens = 8 * 60;
   int closes = 16 * 60;
   std::string phone;  // E.164 after validation; may be empty
+  std::string etag;   // its version as read; given with a change: refused if it moved on since
 };
 
 struct CounterInfo {
@@ -42,6 +43,7 @@ struct CounterInfo {
   std::vector<std::string> services;  // permit type codes; empty = every service
   bool seated = false;
   bool open = true;
+  std::string etag;  // as ClinicInfo::etag
 };
 
 struct OfficeInfo {
@@ -51,6 +53,7 @@ struct OfficeInfo {
   std::optional<double> latitude;
   std::optional<double> longitude;
   int utc_offset_minutes = 480;
+  std::string etag;  // as ClinicInfo::etag
 };
 
 // "YYYY-MM-DD", a real date between 2000 and 2100.

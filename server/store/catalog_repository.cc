@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/status_macros.h"
 #include "server/domain/validation.h"
 #include "server/store/idempotency.h"
 #include "server/store/pg.h"
@@ -33,15 +34,19 @@ constexpr Statement kClinicDetails{
     "catalog_clinic_details",
     "SELECT id, name, kind, address, latitude, longitude,"
     " extract(hour FROM opens)::int * 60 + extract(minute FROM opens)::int,"
-    " extract(hour FROM closes)::int * 60 + extract(minute FROM closes)::int, phone"
-    " FROM clinics WHERE office_id = $1 AND ($2 = '' OR id = $2) ORDER BY name, id"};
-constexpr Statement kCounters{
-    "catalog_counters",
-    "SELECT id, name, array_to_string(services, ','), seated, open FROM counters"
-    " WHERE office_id = $1 AND ($2 = '' OR id = $2) ORDER BY id"};
+    " extract(hour FROM closes)::int * 60 + extract(minute FROM closes)::int, phone,"
+    " md5((to_jsonb(c) - 'office_id')::text)"
+    " FROM clinics c WHERE office_id = $1 AND ($2 = '' OR id = $2) ORDER BY name, id"};
+constexpr Statement kCounters{"catalog_counters",
+                              "SELECT id, name, array_to_string(services, ','), seated, open,"
+                              " md5((to_jsonb(c) - 'office_id')::text) FROM counters c"
+                              " WHERE office_id = $1 AND ($2 = '' OR id = $2) ORDER BY id"};
 constexpr Statement kOffice{
     "catalog_office",
-    "SELECT id, name, address, latitude, longitude, utc_offset_minutes FROM offices WHERE id = $1"};
+    "SELECT id, name, address, latitude, longitude, utc_offset_minutes,"
+    " md5(jsonb_build_object('name', name, 'address', address, 'latitude', latitude,"
+    " 'longitude', longitude, 'utc_offset_minutes', utc_offset_minutes)::text)"
+    " FROM offices WHERE id = $1"};
 constexpr Statement kAudit{
     "catalog_audit",
     "SELECT id, at::text, actor_id, actor_name, terminal, action, entity,"
@@ -73,13 +78,19 @@ constexpr Statement kYearHolidays{
     "SELECT day::text, name FROM holidays WHERE office_id = $1"
     " AND day >= make_date($2::int, 1, 1) AND day < make_date($2::int + 1, 1, 1) ORDER BY day"};
 
+// A permit type with its documents as JSON: what the audit keeps, and (its MD5) its etag.
+#define LOKET_PERMIT_TYPE_JSON                                                                  \
+  "(to_jsonb(pt) - 'office_id' || jsonb_build_object('documents',"                              \
+  " (SELECT coalesce(jsonb_agg(jsonb_build_object('code', d.code, 'name', d.name,"              \
+  " 'mandatory', d.mandatory) ORDER BY d.position, d.code), '[]'::jsonb)"                       \
+  " FROM permit_type_documents d WHERE d.office_id = pt.office_id AND d.permit_type = pt.code)" \
+  "))::text"
 constexpr Statement kPermitTypeJson{
-    "refdata_permit_type_json",
-    "SELECT (to_jsonb(pt) - 'office_id' || jsonb_build_object('documents',"
-    " (SELECT coalesce(jsonb_agg(jsonb_build_object('code', d.code, 'name', d.name,"
-    " 'mandatory', d.mandatory) ORDER BY d.position, d.code), '[]'::jsonb)"
-    " FROM permit_type_documents d WHERE d.office_id = pt.office_id AND d.permit_type = pt.code)"
-    "))::text FROM permit_types pt WHERE pt.office_id = $1 AND pt.code = $2"};
+    "refdata_permit_type_json", "SELECT " LOKET_PERMIT_TYPE_JSON
+                                " FROM permit_types pt WHERE pt.office_id = $1 AND pt.code = $2"};
+constexpr Statement kPermitTypeEtags{"refdata_permit_type_etags",
+                                     "SELECT pt.code, md5(" LOKET_PERMIT_TYPE_JSON
+                                     ") FROM permit_types pt WHERE pt.office_id = $1"};
 constexpr Statement kUpsertPermitType{
     "refdata_upsert_permit_type",
     "INSERT INTO permit_types (office_id, code, name, fee_idr, service_level_days, health_worker,"
@@ -129,6 +140,24 @@ constexpr Statement kUpdateOffice{
     "UPDATE offices SET name = $2, address = $3, latitude = $4::float8, longitude = $5::float8,"
     " utc_offset_minutes = $6::int WHERE id = $1"};
 
+constexpr Statement kMd5{"refdata_md5", "SELECT md5($1::text)"};
+
+// A record's etag: the MD5 of the JSON the audit keeps of it.
+std::string EtagOf(Tx& tx, const std::string& json) {
+  return tx.Exec(kMd5, json)[0][0].as<std::string>();
+}
+
+// ABORTED when the caller read the record at another version than it has now (`expected` empty:
+// no check). `current` is the record's JSON now (nullopt: it does not exist).
+absl::Status CheckEtag(Tx& tx, const std::string& field, const std::string& expected,
+                       const std::optional<std::string>& current) {
+  if (expected.empty()) return absl::OkStatus();
+  if (current && EtagOf(tx, *current) == expected) return absl::OkStatus();
+  return absl::AbortedError(
+      absl::StrCat(field, ": ", current ? "changed" : "removed",
+                   " since you read it (someone else saved it); re-read and retry"));
+}
+
 std::optional<std::string> JsonOf(Tx& tx, const Statement& st, const std::string& office,
                                   const std::string& key) {
   pqxx::result r = tx.Exec(st, office, key);
@@ -160,6 +189,7 @@ domain::ClinicInfo ClinicFromRow(const pqxx::row& row) {
   c.opens = row[6].as<int>();
   c.closes = row[7].as<int>();
   c.phone = row[8].as<std::string>();
+  c.etag = row[9].as<std::string>();
   return c;
 }
 
@@ -172,6 +202,7 @@ domain::CounterInfo CounterFromRow(const pqxx::row& row) {
   }
   c.seated = row[3].as<bool>();
   c.open = row[4].as<bool>();
+  c.etag = row[5].as<std::string>();
   return c;
 }
 
@@ -198,6 +229,19 @@ absl::StatusOr<std::vector<domain::PermitType>> CatalogRepository::ListPermitTyp
       if (it == index.end()) continue;
       out[it->second].required_documents.push_back(
           {row[1].as<std::string>(), row[2].as<std::string>(), row[3].as<bool>()});
+    }
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+absl::StatusOr<std::map<std::string, std::string>> CatalogRepository::PermitTypeEtags(
+    const std::string& office_id) {
+  std::map<std::string, std::string> out;
+  absl::Status s = db_.impl().RunTx([&](Tx& tx) {
+    for (const auto& row : tx.Exec(kPermitTypeEtags, office_id)) {
+      out[row[0].as<std::string>()] = row[1].as<std::string>();
     }
     return absl::OkStatus();
   });
@@ -268,6 +312,7 @@ absl::StatusOr<domain::OfficeInfo> CatalogRepository::GetOffice(const std::strin
     o.latitude = OptionalDouble(r[0][3]);
     o.longitude = OptionalDouble(r[0][4]);
     o.utc_offset_minutes = r[0][5].as<int>();
+    o.etag = r[0][6].as<std::string>();
     return absl::OkStatus();
   });
   if (!s.ok()) return s;
@@ -355,10 +400,12 @@ absl::StatusOr<std::string> CatalogRepository::ImportHolidays(const Mutation& m,
 }
 
 absl::StatusOr<std::string> CatalogRepository::SetPermitType(
-    const Mutation& m, const domain::PermitType& p, const Encode<domain::PermitType>& encode) {
+    const Mutation& m, const domain::PermitType& p, const std::string& etag,
+    const std::function<std::string(const domain::PermitType&, const std::string&)>& encode) {
   return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     const std::string& office = m.actor.office_id;
     std::optional<std::string> before = JsonOf(tx, kPermitTypeJson, office, p.code);
+    LOKET_RETURN_IF_ERROR(CheckEtag(tx, "permit_type.etag", etag, before));
     tx.Exec(kUpsertPermitType, office, p.code, p.name, p.fee_idr, p.service_level_days,
             p.health_worker, p.validity_months);
     tx.Exec(kDeleteDocuments, office, p.code);
@@ -367,9 +414,10 @@ absl::StatusOr<std::string> CatalogRepository::SetPermitType(
       tx.Exec(kInsertDocument, office, p.code, d.code, d.name, d.mandatory,
               static_cast<int>(i + 1));
     }
-    Audit(tx, m, "permit_type.set", p.code, before, JsonOf(tx, kPermitTypeJson, office, p.code));
+    std::optional<std::string> after = JsonOf(tx, kPermitTypeJson, office, p.code);
+    Audit(tx, m, "permit_type.set", p.code, before, after);
     tx.Exec(kBumpVersion, office);
-    return encode(p);
+    return encode(p, EtagOf(tx, *after));
   });
 }
 
@@ -379,6 +427,7 @@ absl::StatusOr<std::string> CatalogRepository::SetClinic(const Mutation& m,
   return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     const std::string& office = m.actor.office_id;
     std::optional<std::string> before = JsonOf(tx, kClinicJson, office, c.id);
+    LOKET_RETURN_IF_ERROR(CheckEtag(tx, "clinic.etag", c.etag, before));
     tx.Exec(kUpsertClinic, office, c.id, c.name, c.kind, c.address, c.latitude, c.longitude,
             c.opens, c.closes, c.phone);
     Audit(tx, m, "clinic.set", c.id, before, JsonOf(tx, kClinicJson, office, c.id));
@@ -399,6 +448,7 @@ absl::StatusOr<std::string> CatalogRepository::SetCounter(
       }
     }
     std::optional<std::string> before = JsonOf(tx, kCounterJson, office, c.id);
+    LOKET_RETURN_IF_ERROR(CheckEtag(tx, "counter.etag", c.etag, before));
     tx.Exec(kUpsertCounter, office, c.id, c.name, absl::StrJoin(c.services, ","), c.seated);
     Audit(tx, m, "counter.set", c.id, before, JsonOf(tx, kCounterJson, office, c.id));
     tx.Exec(kBumpVersion, office);
@@ -414,13 +464,15 @@ absl::StatusOr<std::string> CatalogRepository::UpdateOffice(
     pqxx::result b = tx.Exec(kOfficeJson, office);
     if (b.empty()) return absl::NotFoundError("office " + office + " is not set up");
     std::optional<std::string> before = b[0][0].as<std::string>();
+    LOKET_RETURN_IF_ERROR(CheckEtag(tx, "office.etag", o.etag, before));
     tx.Exec(kUpdateOffice, office, o.name, o.address, o.latitude, o.longitude,
             o.utc_offset_minutes);
-    pqxx::result a = tx.Exec(kOfficeJson, office);
-    Audit(tx, m, "office.update", office, before, a[0][0].as<std::string>());
+    std::string after = tx.Exec(kOfficeJson, office)[0][0].as<std::string>();
+    Audit(tx, m, "office.update", office, before, after);
     tx.Exec(kBumpVersion, office);
     domain::OfficeInfo out = o;
     out.id = office;
+    out.etag = EtagOf(tx, after);
     return encode(out);
   });
 }

@@ -7,6 +7,7 @@
 #define LOKET_SERVER_STORE_CATALOG_REPOSITORY_H_
 
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -58,6 +59,8 @@ class CatalogRepository {
 
   // Every permit type of the office with its required documents, by code.
   absl::StatusOr<std::vector<domain::PermitType>> ListPermitTypes(const std::string& office_id);
+  // Each permit type's etag (its version, for SetPermitType), by code.
+  absl::StatusOr<std::map<std::string, std::string>> PermitTypeEtags(const std::string& office_id);
   // Holidays of `year` (every year when 0), by day.
   absl::StatusOr<std::vector<Holiday>> ListHolidays(const std::string& office_id, int year);
   absl::StatusOr<std::vector<Clinic>> ListClinics(const std::string& office_id);
@@ -71,7 +74,10 @@ class CatalogRepository {
                                                           int64_t before_id);
 
   // The changes below take validated values (domain/refdata.h) and return the encoded first
-  // response (a repeat of the request_id replays it). Errors as RunIdempotent's, and:
+  // response (a repeat of the request_id replays it). A record given with an etag (as read) is
+  // changed only if it is still at that version: ABORTED ("<record>.etag: changed since you read
+  // it ...; re-read and retry") otherwise; an empty etag changes it whatever its version.
+  // Errors as RunIdempotent's, and:
   // Adds the holiday, or renames the one already on that day.
   absl::StatusOr<std::string> AddHoliday(const Mutation& m, const Holiday& h,
                                          const Encode<Holiday>& encode);
@@ -85,8 +91,10 @@ class CatalogRepository {
                                              const Encode<HolidayImport>& encode);
   // Creates or replaces the permit type and its document list. A document code dropped from the
   // list stays on cases that already have it.
-  absl::StatusOr<std::string> SetPermitType(const Mutation& m, const domain::PermitType& p,
-                                            const Encode<domain::PermitType>& encode);
+  // `encode` also gets the type's new etag.
+  absl::StatusOr<std::string> SetPermitType(
+      const Mutation& m, const domain::PermitType& p, const std::string& etag,
+      const std::function<std::string(const domain::PermitType&, const std::string&)>& encode);
   absl::StatusOr<std::string> SetClinic(const Mutation& m, const domain::ClinicInfo& c,
                                         const Encode<domain::ClinicInfo>& encode);
   // INVALID_ARGUMENT (counter.services[i]) when a service is not a permit type of the office.

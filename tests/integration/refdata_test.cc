@@ -314,5 +314,65 @@ TEST_F(RefdataTest, ClinicCounterAndOfficeAreKeptByTheAdminOnly) {
   EXPECT_EQ(AuditRows("office.update"), 1);
 }
 
+TEST_F(RefdataTest, AStaleEtagIsRefusedInsteadOfOverwritingAnotherAdminsChange) {
+  v1::ListClinicsResponse clinics;
+  ASSERT_TRUE(admin().ListClinics(Ctx(admin_).get(), v1::ListClinicsRequest(), &clinics).ok());
+  v1::Clinic read;
+  for (const auto& c : clinics.clinics()) {
+    if (c.id() == "pkm-b") read = c;
+  }
+  ASSERT_EQ(read.id(), "pkm-b");
+  ASSERT_FALSE(read.etag().empty());
+
+  // The first admin saves new hours with the etag they read: accepted, a new etag.
+  v1::SetClinicRequest first;
+  first.set_request_id(NewUuid());
+  *first.mutable_clinic() = read;
+  first.mutable_clinic()->set_opens("07:00");
+  v1::Clinic saved;
+  grpc::Status s = admin().SetClinic(Ctx(admin_).get(), first, &saved);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_NE(saved.etag(), read.etag());
+
+  // The second admin read before that save: refused, nothing overwritten.
+  v1::SetClinicRequest second;
+  second.set_request_id(NewUuid());
+  *second.mutable_clinic() = read;
+  second.mutable_clinic()->set_closes("12:00");
+  s = admin().SetClinic(Ctx(admin_).get(), second, &saved);
+  EXPECT_EQ(s.error_code(), grpc::ABORTED) << s.error_message();
+  EXPECT_THAT(s.error_message(), HasSubstr("clinic.etag:"));
+  EXPECT_EQ(server_->Query("SELECT opens::text || '-' || closes::text FROM clinics"
+                           " WHERE id = 'pkm-b'"),
+            "07:00:00-16:00:00");
+
+  // Permit types: the etag listed is the one SetPermitType checks.
+  v1::ListPermitTypesResponse types;
+  ASSERT_TRUE(server_->catalog()
+                  .ListPermitTypes(Ctx(admin_).get(), v1::ListPermitTypesRequest(), &types)
+                  .ok());
+  v1::PermitType reklame;
+  for (const auto& t : types.permit_types()) {
+    if (t.code() == "REKLAME") reklame = t;
+  }
+  ASSERT_FALSE(reklame.etag().empty());
+  v1::SetPermitTypeRequest preq;
+  preq.set_request_id(NewUuid());
+  *preq.mutable_permit_type() = reklame;
+  preq.mutable_permit_type()->set_fee_idr(200000);
+  v1::PermitType pt;
+  s = admin().SetPermitType(Ctx(admin_).get(), preq, &pt);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_NE(pt.etag(), reklame.etag());
+  preq.set_request_id(NewUuid());
+  preq.mutable_permit_type()->set_fee_idr(300000);
+  s = admin().SetPermitType(Ctx(admin_).get(), preq, &pt);
+  EXPECT_EQ(s.error_code(), grpc::ABORTED) << s.error_message();
+  EXPECT_THAT(s.error_message(), HasSubstr("permit_type.etag:"));
+  EXPECT_EQ(server_->Query("SELECT fee_idr FROM permit_types WHERE office_id = 'bpp'"
+                           " AND code = 'REKLAME'"),
+            "200000");
+}
+
 }  // namespace
 }  // namespace loket::itest
