@@ -26,7 +26,7 @@ constexpr Statement kDueReminders{
     " JOIN permit_types pt ON pt.office_id = c.office_id AND pt.code = c.permit_type"
     " CROSS JOIN (VALUES (90), (30)) AS d(days)"
     " WHERE c.state IN ('ISSUED', 'DELIVERED', 'COLLECTED') AND c.valid_until IS NOT NULL"
-    " AND c.valid_until >= t.today AND c.valid_until - d.days <= t.today"
+    " AND c.valid_until >= t.today AND c.valid_until <= t.today + d.days"
     " AND (d.days = 30 OR c.valid_until - 30 > t.today)"
     " AND NOT EXISTS (SELECT 1 FROM expiry_reminders r WHERE r.case_id = c.id"
     " AND r.days_before = d.days)"
