@@ -12,6 +12,8 @@ PACKAGES=(
   # issued permits: QR (libqrencode), PDF (cairo), PAdES signature (PoDoFo with OpenSSL);
   # the tests check them with poppler's pdftotext/pdfsig and zbar's zbarimg
   libqrencode-dev libcairo2-dev libpodofo-dev libssl-dev poppler-utils zbar-tools
+  # certutil: the NSS database that makes pdfsig trust the demo CA (up.sh, the permit tests)
+  libnss3-tools
   # database
   postgresql-15
   # scripts and tests: tokens, UUIDs, hex dumps, SMTP sink for the notifier tests

@@ -89,6 +89,22 @@ ABSL_FLAG(std::string, clock_start, "",
           "for tests and demos: office time starts at this RFC 3339 instant and runs on "
           "(e.g. 2026-03-17T09:00:00+08:00); empty: the wall clock");
 
+// The signed permit document (issue 13; docs/operations.md, "The permit document").
+ABSL_FLAG(std::string, permit_key, "",
+          "the office's private key (PEM) that signs issued permits; empty: no permit documents");
+ABSL_FLAG(std::string, permit_cert, "", "the office's signing certificate (PEM), for --permit_key");
+ABSL_FLAG(std::string, permit_chain, "",
+          "intermediate certificates (PEM) up to the root, embedded in every signature; optional");
+ABSL_FLAG(std::string, permit_official_name, "Kepala DPMPTSP",
+          "the signing official's name, printed on the permit");
+ABSL_FLAG(std::string, permit_official_position,
+          "Kepala Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu",
+          "the signing official's position, printed on the permit");
+ABSL_FLAG(std::string, permit_office_address, "",
+          "the letterhead's second line (the office's address); empty: none");
+ABSL_FLAG(std::string, permit_verify_url, "http://127.0.0.1:8080/#/verify",
+          "the public verification page; the permit's QR code holds it with ?number=..&code=..");
+
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("loketd: the Loket back-office gRPC server");
   absl::ParseCommandLine(argc, argv);
@@ -153,6 +169,13 @@ int main(int argc, char** argv) {
   o.walk_in_hours = absl::GetFlag(FLAGS_walk_in_hours);
   o.retention_sweep_interval = absl::GetFlag(FLAGS_retention_sweep_interval);
   o.expiry_reminder_interval = absl::GetFlag(FLAGS_expiry_reminder_interval);
+  o.permit_key_file = absl::GetFlag(FLAGS_permit_key);
+  o.permit_cert_file = absl::GetFlag(FLAGS_permit_cert);
+  o.permit_chain_file = absl::GetFlag(FLAGS_permit_chain);
+  o.permit_letter.official_name = absl::GetFlag(FLAGS_permit_official_name);
+  o.permit_letter.official_position = absl::GetFlag(FLAGS_permit_official_position);
+  o.permit_letter.office_address = absl::GetFlag(FLAGS_permit_office_address);
+  o.permit_letter.verify_url = absl::GetFlag(FLAGS_permit_verify_url);
   o.retention.done_tasks = absl::GetFlag(FLAGS_task_retention);
   o.retention.dead_tasks = absl::GetFlag(FLAGS_dead_task_retention);
   o.retention.idempotency = absl::GetFlag(FLAGS_idempotency_retention);

@@ -384,10 +384,45 @@ int Transition(const Invocation& in, TransitionRpc rpc) {
   return in.Reply(reply, FormatCase(reply));
 }
 
+// The signed permit PDF of an issued case (issue 13), written to --out (default: its file name).
+int DownloadPermit(const Invocation& in) {
+  absl::StatusOr<int64_t> id = in.IdArg(0);
+  if (!id.ok()) return in.UsageError(id.status().message());
+  v1::GetPermitDocumentRequest req;
+  req.set_case_id(*id);
+  auto stub = Stub(in);
+  v1::PermitDocument reply;
+  grpc::Status status = in.session().Call(
+      [&](grpc::ClientContext& ctx) { return stub->GetPermitDocument(&ctx, req, &reply); });
+  if (!status.ok()) return in.ServerError(status);
+  if (Sha256Hex(reply.content()) != reply.sha256_hex()) {
+    std::cerr << "loket: the permit arrived damaged (its SHA-256 differs); try again\n";
+    return kExitFailed;
+  }
+  const std::string path = in.args().Get("out", reply.file_name());
+  std::ofstream file(path, std::ios::binary | std::ios::trunc);
+  file.write(reply.content().data(), static_cast<std::streamsize>(reply.content().size()));
+  file.close();
+  if (!file) return in.UsageError(absl::StrCat("--out: cannot write ", path));
+  const size_t size = reply.content().size();
+  reply.clear_content();  // the bytes went to the file, not to the terminal
+  return in.Reply(reply, absl::StrCat("Izin ", reply.permit_number(), " disimpan ke ", path, " (",
+                                      size, " byte, ditandatangani oleh ", reply.signer(),
+                                      ")\nSHA-256 ", reply.sha256_hex(), "\n"));
+}
+
 int VerifyPermit(const Invocation& in) {
   v1::VerifyPermitRequest req;
   req.set_permit_number(in.args().Get("number"));
   req.set_verification_code(in.args().Get("code"));
+  if (in.args().Has("file")) {  // a PDF someone holds: is it the document the office issued?
+    const std::string path = in.args().Get("file");
+    std::ifstream file(path, std::ios::binary);
+    std::ostringstream content;
+    if (file) content << file.rdbuf();
+    if (!file) return in.UsageError(absl::StrCat("--file: cannot read ", path));
+    req.set_document_sha256(Sha256Hex(content.str()));
+  }
   auto stub = Stub(in);
   v1::VerifyPermitResponse reply;
   grpc::Status status = in.session().Call(
@@ -408,7 +443,13 @@ int VerifyPermit(const Invocation& in) {
     if (!reply.revoke_reason().empty())
       absl::StrAppend(&human, "Reason: ", reply.revoke_reason(), "\n");
   }
+  if (!req.document_sha256().empty()) {
+    absl::StrAppend(&human, reply.document_matches()
+                                ? "Document: the one the office issued (SHA-256 matches)\n"
+                                : "Document: NOT the document the office issued\n");
+  }
   in.Reply(reply, human);
+  if (!req.document_sha256().empty() && !reply.document_matches()) return kExitFailed;
   return reply.valid() ? kExitOk : kExitFailed;
 }
 
@@ -461,6 +502,10 @@ std::vector<Command> CaseCommands() {
       TransitionCommand("clinic withdraw", kOptionalNote, "withdraw a case", &CaseStub::Withdraw),
       TransitionCommand("clinic submit-draft", "", "submit a draft", &CaseStub::SubmitDraft),
       {"clinic history", "CASE", "who did what to a case, and when", History},
+      {"clinic permit", "CASE [--out FILE]",
+       "unduh izin yang sudah terbit (PDF bertanda tangan elektronik) / download the signed "
+       "permit PDF",
+       DownloadPermit},
 
       {"office submit", std::string(kSubmitUsage), "file an application for an applicant", Submit},
       {"office list", std::string(kListUsage), "cases, filtered", list},
@@ -489,6 +534,10 @@ std::vector<Command> CaseCommands() {
       TransitionCommand("office submit-draft", "", "submit a draft", &CaseStub::SubmitDraft),
       {"office history", "CASE", "who did what to a case, and when", History},
       {"office watch", "CASE [--after EVENT_ID]", "print a case's events as they happen", Watch},
+      {"office permit", "CASE [--out FILE]",
+       "unduh izin yang sudah terbit (PDF bertanda tangan elektronik) / download the signed "
+       "permit PDF",
+       DownloadPermit},
 
       {"case search", std::string(kSearchUsage),
        "find cases by NIK, name (any part, accents and case ignored), phone, permit number, "
@@ -500,7 +549,8 @@ std::vector<Command> CaseCommands() {
        "verification (the date is always shown)",
        Revoke},
 
-      {"verify-permit", "--number NUMBER --code CODE", "check an issued permit (no token needed)",
+      {"verify-permit", "(--number NUMBER --code CODE | --file PERMIT.pdf) [--number N --file F]",
+       "check an issued permit (no token needed); --file: is this PDF the one the office issued",
        VerifyPermit},
   };
 }

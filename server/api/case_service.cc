@@ -309,7 +309,8 @@ grpc::Status CaseServiceImpl::WatchCase(grpc::ServerContext* ctx, const v1::Watc
       if (e.to_state == domain::CaseState::kRejected ||
           e.to_state == domain::CaseState::kWithdrawn ||
           e.to_state == domain::CaseState::kCollected ||
-          e.to_state == domain::CaseState::kDelivered) {
+          e.to_state == domain::CaseState::kDelivered ||
+          e.to_state == domain::CaseState::kRevoked) {
         return grpc::Status::OK;  // nothing more will happen to this case
       }
     }
@@ -326,17 +327,43 @@ grpc::Status CaseServiceImpl::VerifyPermit(grpc::ServerContext* ctx,
         public_throttle_->AdmitCall(*ctx, "VerifyPermit", domain::PublicCallKind::kGuess);
     if (!admitted.ok()) return ToGrpcStatus(admitted);
   }
-  if (req->permit_number().empty() || req->permit_number().size() > 64) {
+  // Issue 13: a document (its SHA-256) stands for the number and code printed on it.
+  std::string number = req->permit_number();
+  std::string code = req->verification_code();
+  bool document_matches = false;
+  if (!req->document_sha256().empty()) {
+    std::string sha = absl::AsciiStrToLower(req->document_sha256());
+    if (sha.size() != 64 || sha.find_first_not_of("0123456789abcdef") != std::string::npos) {
+      return grpc::Status(grpc::INVALID_ARGUMENT,
+                          "document_sha256: the SHA-256 of the permit PDF, 64 hex digits");
+    }
+    absl::StatusOr<std::optional<store::PermitOfDocument>> of = cases_.PermitByDocument(sha);
+    if (!of.ok()) return ToGrpcStatus(of.status());
+    if (*of && (number.empty() || number == (*of)->permit_number)) {
+      document_matches = true;
+      number = (*of)->permit_number;
+      code = (*of)->verification_code;
+    } else if (number.empty()) {
+      resp->set_valid(false);  // no permit was issued as this document
+      return grpc::Status::OK;
+    }
+  }
+  if (number.empty() || number.size() > 64) {
     return grpc::Status(grpc::INVALID_ARGUMENT, "permit_number: required, at most 64 characters");
   }
-  if (req->verification_code().empty() || req->verification_code().size() > 32) {
+  if (code.empty() || code.size() > 32) {
     return grpc::Status(grpc::INVALID_ARGUMENT,
                         "verification_code: required, at most 32 characters");
   }
-  absl::StatusOr<store::PermitVerification> v =
-      cases_.VerifyPermit(req->permit_number(), req->verification_code());
+  absl::StatusOr<store::PermitVerification> v = cases_.VerifyPermit(number, code);
   if (!v.ok()) return ToGrpcStatus(v.status());
   resp->set_valid(v->valid);
+  if (!v->permit_type_name.empty()) {
+    absl::StatusOr<std::string> issued_sha = cases_.PermitDocumentSha(number);
+    if (!issued_sha.ok()) return ToGrpcStatus(issued_sha.status());
+    resp->set_document_sha256(*issued_sha);
+    resp->set_document_matches(document_matches);
+  }
   // A permit that matched (valid, expired or revoked) says what it is; a wrong pair says nothing.
   if (!v->permit_type_name.empty()) {
     resp->set_permit_type(v->permit_type_name);
@@ -350,6 +377,28 @@ grpc::Status CaseServiceImpl::VerifyPermit(grpc::ServerContext* ctx,
       resp->set_revoke_reason(v->revoke_reason);  // empty unless the office published it
     }
   }
+  return grpc::Status::OK;
+}
+
+grpc::Status CaseServiceImpl::GetPermitDocument(grpc::ServerContext* ctx,
+                                                const v1::GetPermitDocumentRequest* req,
+                                                v1::PermitDocument* resp) {
+  LOKET_AUTHORIZE(p, ctx, "CaseService.GetPermitDocument");
+  if (auto s = CheckCaseId(req->case_id()); !s.ok()) return s;
+  absl::StatusOr<store::PermitDocumentRecord> d = cases_.GetPermitDocument(p, req->case_id());
+  if (!d.ok()) return ToGrpcStatus(d.status());
+  resp->set_case_id(d->case_id);
+  resp->set_permit_number(d->permit_number);
+  std::string name = "izin-" + d->permit_number;
+  for (char& ch : name) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '_') ch = '-';
+  }
+  resp->set_file_name(name + ".pdf");
+  resp->set_media_type("application/pdf");
+  resp->set_sha256_hex(d->sha256_hex);
+  resp->set_signer(d->signer);
+  resp->set_created_at(FormatUtc(d->created_at));
+  resp->set_content(std::move(d->content));
   return grpc::Status::OK;
 }
 

@@ -58,6 +58,8 @@ class CaseServiceImpl final : public v1::CaseService::Service {
                             v1::VerifyPermitResponse* resp) override;
   grpc::Status RevokePermit(grpc::ServerContext* ctx, const v1::RevokePermitRequest* req,
                             v1::Case* resp) override;
+  grpc::Status GetPermitDocument(grpc::ServerContext* ctx, const v1::GetPermitDocumentRequest* req,
+                                 v1::PermitDocument* resp) override;
 
  private:
   grpc::Status DoTransition(grpc::ServerContext* ctx, const char* method, domain::Transition t,

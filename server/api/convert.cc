@@ -61,6 +61,7 @@ v1::Case ToProto(const store::CaseView& v) {
   if (c.str_valid_until) out.set_str_valid_until(absl::FormatCivilTime(*c.str_valid_until));
   if (c.revoked_at) out.set_revoked_at(FormatUtc(*c.revoked_at));
   out.set_revoke_reason(c.revoke_reason);
+  out.set_permit_document_sha256(v.permit_document_sha256);
   for (const auto& n : v.notifications) {
     v1::NotificationStatus* pn = out.add_notifications();
     pn->set_id(n.id);

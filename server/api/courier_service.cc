@@ -218,6 +218,7 @@ grpc::Status CourierServiceImpl::GetCustody(grpc::ServerContext* ctx,
     out->set_proof_sha256(e.proof_sha256);
     out->set_actor(e.actor);
     out->set_at(FormatUtc(e.at));
+    out->set_document_sha256(e.document_sha256);
   }
   for (const auto& period : view->chain.periods) {
     v1::CustodyPeriod* out = resp->add_periods();

@@ -291,6 +291,19 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
   auto creds = Credentials(o);
   if (!creds.ok()) return creds.status();
   if (absl::Status r = store::ValidateRetention(o.retention); !r.ok()) return r;
+  store::PermitDocumentOptions permit_letter = o.permit_letter;
+  if (o.permit_key_file.empty() != o.permit_cert_file.empty()) {
+    return absl::InvalidArgumentError("--permit_key and --permit_cert: both or neither");
+  }
+  if (!o.permit_key_file.empty()) {
+    absl::StatusOr<std::unique_ptr<permit::PermitSigner>> signer =
+        permit::PermitSigner::Load(o.permit_key_file, o.permit_cert_file, o.permit_chain_file);
+    if (!signer.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--permit_key/--permit_cert/--permit_chain: ", signer.status().message()));
+    }
+    permit_letter.signer = std::move(*signer);
+  }
 
   std::unique_ptr<LoketServer> s(new LoketServer());
   s->metrics_ = std::make_unique<ServerMetrics>();
@@ -317,6 +330,7 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
   s->catalog_repo_ = std::make_unique<store::CatalogRepository>(*s->db_);
   s->case_repo_ = std::make_unique<store::CaseRepository>(*s->db_, clock, EncodeNotifySend,
                                                           o.notification_policy);
+  s->case_repo_->SetPermitDocuments(std::move(permit_letter));
   s->task_queue_ = std::make_unique<store::TaskQueue>(
       *s->db_, store::RetryPolicy{o.task_retry_base, o.task_retry_cap, 0.2});
   s->wakeups_ = std::make_unique<store::TaskWakeups>(o.db_conninfo);

@@ -18,6 +18,7 @@
 #include "server/domain/notification.h"
 #include "server/domain/signin.h"
 #include "server/store/expiry_reminders.h"
+#include "server/store/permit_documents.h"
 #include "server/store/retention.h"
 
 namespace grpc {
@@ -99,6 +100,13 @@ struct ServerOptions {
   // Expiry reminders (issue 13): how often permits nearing valid_until are looked for (zero:
   // never).
   absl::Duration expiry_reminder_interval = absl::Hours(1);
+  // The signed permit document (issue 13; docs/operations.md, "The permit document"): the office's
+  // private key, certificate and chain (PEM files). Without key and certificate no document is
+  // made; one without the other is refused at start.
+  std::string permit_key_file;
+  std::string permit_cert_file;
+  std::string permit_chain_file;
+  store::PermitDocumentOptions permit_letter;  // the letter's wording; Start sets its signer
 };
 
 class LoketServer {

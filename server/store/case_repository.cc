@@ -478,6 +478,7 @@ absl::StatusOr<CaseView> CaseRepository::Get(const domain::Principal& viewer, in
                                  domain::SlaApplies(out.c.state));
     out.documents = LoadDocuments(tx, case_id);
     out.notifications = LoadNotifications(tx, case_id);
+    out.permit_document_sha256 = PermitDocumentShaInTx(tx, case_id);
     return absl::OkStatus();
   });
   if (!s.ok()) return s;
@@ -726,6 +727,11 @@ absl::StatusOr<CaseView> CaseRepository::TransitionInTx(Tx& tx, const Mutation& 
             c.collected_by.id_document_number);
     event_note = absl::StrCat("collected by ", domain::DescribeCollector(c.collected_by),
                               note.empty() ? "" : "; ", note);
+  }
+  if (t == domain::Transition::kIssue) {  // issue 13: the signed permit, in the same transaction
+    absl::StatusOr<std::string> sha = StorePermitDocumentInTx(tx, c, office->name, pt->name);
+    if (!sha.ok()) return sha.status();
+    v->permit_document_sha256 = *sha;
   }
   AppendEvent(tx, m, case_id, domain::TransitionName(t), from, c.state, event_note);
   EnqueueNotifications(tx, encode_notification_, clock_, policy_, *office, c,

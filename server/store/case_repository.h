@@ -28,6 +28,7 @@
 #include "server/store/database.h"
 #include "server/store/mutation.h"
 #include "server/store/notification_outbox.h"
+#include "server/store/permit_documents.h"
 #include "server/store/office_context.h"
 
 namespace loket::store {
@@ -69,6 +70,7 @@ struct CaseView {
   std::vector<NotificationInfo> notifications;  // filled by Get only
   absl::Time created_at;
   absl::Time updated_at;
+  std::string permit_document_sha256;  // the signed permit's; filled by Get and on issue
 };
 
 struct CaseEventRecord {
@@ -216,7 +218,27 @@ class CaseRepository {
   absl::StatusOr<PermitVerification> VerifyPermit(const std::string& permit_number,
                                                   const std::string& code);
 
+  // Issue 13, the permit document (server/store/permit_documents.cc). Set before serving: from
+  // then on every issue renders and signs the permit in its transaction.
+  void SetPermitDocuments(PermitDocumentOptions o) { permit_docs_ = std::move(o); }
+  // The signed permit of a case the viewer may see. NOT_FOUND as for Get; FAILED_PRECONDITION
+  // when the case is not issued or has no document.
+  absl::StatusOr<PermitDocumentRecord> GetPermitDocument(const domain::Principal& viewer,
+                                                         int64_t case_id);
+  // The permit whose document has this SHA-256 (lower-case hex), if any.
+  absl::StatusOr<std::optional<PermitOfDocument>> PermitByDocument(const std::string& sha256_hex);
+  // The SHA-256 of the document issued as `permit_number`; empty when it has none.
+  absl::StatusOr<std::string> PermitDocumentSha(const std::string& permit_number);
+
  private:
+  // Renders, signs and stores the document of a case just issued; returns its SHA-256 (empty
+  // without a signer). INTERNAL when rendering or signing fails (the issue rolls back).
+  absl::StatusOr<std::string> StorePermitDocumentInTx(Tx& tx, const domain::Case& c,
+                                                      const std::string& office_name,
+                                                      const std::string& type_name);
+  std::string PermitDocumentShaInTx(Tx& tx, int64_t case_id);
+
+  PermitDocumentOptions permit_docs_;
   Database& db_;
   const Clock& clock_;
   NotificationEncoder encode_notification_;

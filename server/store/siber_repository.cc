@@ -95,12 +95,15 @@ constexpr Statement kMarkNear{"siber_mark_near", "UPDATE stops SET near_sent = t
 constexpr Statement kCustodyInsert{
     "siber_custody_insert",
     "INSERT INTO custody_events (office_id, case_id, stop_id, item, from_holder, to_holder,"
-    " receiver_name, proof_sha256, actor_id, at)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::timestamptz)"};
+    " receiver_name, proof_sha256, actor_id, at, document_sha256)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::timestamptz,"
+    // A permit's hand-over names the signed document handed over (issue 13).
+    "  CASE WHEN $4::text = 'permit' THEN coalesce((SELECT d.sha256_hex FROM permit_documents d"
+    "  WHERE d.case_id = $2::bigint), '') ELSE '' END)"};
 constexpr Statement kCustodyOfCase{
     "siber_custody_of_case",
     "SELECT e.id, coalesce(e.stop_id, 0), e.item, e.from_holder, e.to_holder, e.receiver_name,"
-    " e.proof_sha256, p.name, e.at::text FROM custody_events e"
+    " e.proof_sha256, p.name, e.at::text, e.document_sha256 FROM custody_events e"
     " JOIN principals p ON p.id = e.actor_id WHERE e.office_id = $1 AND e.case_id = $2"
     " ORDER BY e.at, e.id"};
 constexpr Statement kCaseState{"siber_case_state",
@@ -751,7 +754,8 @@ absl::StatusOr<CustodyView> SiberRepository::Custody(const domain::Principal& vi
                       row[5].as<std::string>(),
                       row[6].as<std::string>(),
                       row[7].as<std::string>(),
-                      ParseTimestamp(row[8].as<std::string>())};
+                      ParseTimestamp(row[8].as<std::string>()),
+                      row[9].as<std::string>()};
       events.push_back({e.item, e.from_holder, e.to_holder, e.at, e.receiver_name});
       out.events.push_back(std::move(e));
     }

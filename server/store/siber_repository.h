@@ -95,6 +95,7 @@ struct CustodyRecord {
   std::string proof_sha256;
   std::string actor;
   absl::Time at;
+  std::string document_sha256;  // a permit's hand-over: the signed document's SHA-256
 };
 
 struct CustodyView {

@@ -10,7 +10,7 @@ namespace loket::itest {
 class ServerTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    server_ = TestServer::Start().release();
+    server_ = TestServer::Start(configure_).release();
     ASSERT_NE(server_, nullptr);
     officer_ = server_->TokenFor("bpp", "officer");
     approver_ = server_->TokenFor("bpp", "approver");
@@ -55,6 +55,8 @@ class ServerTest : public ::testing::Test {
   }
 
   static TestServer* server_;
+  // Set by a suite before ServerTest::SetUpTestSuite runs: adjusts the server's options.
+  static inline std::function<void(api::ServerOptions&)> configure_;
   static std::string officer_, approver_, counter_, admin_, clinic_a_, clinic_b_,
       other_office_officer_;
 };

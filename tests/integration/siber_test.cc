@@ -17,6 +17,7 @@
 #include "loket/v1/queue.grpc.pb.h"
 #include "loket/v1/task.grpc.pb.h"
 #include "tests/integration/fixture.h"
+#include "tests/integration/permit_keys.h"
 #include "workers/routing/plan_adapter.h"
 
 namespace loket::itest {
@@ -37,6 +38,20 @@ struct CourierLogin {
 
 class SiberTest : public ServerTest {
  protected:
+  // Issue 13: this loketd signs permits, so a permit's hand-overs name the signed document.
+  static void SetUpTestSuite() {
+    keys_ = MakePermitKeys();
+    ASSERT_TRUE(keys_.ok()) << keys_.log;
+    configure_ = [](api::ServerOptions& o) { UsePermitKeys(o, keys_); };
+    ServerTest::SetUpTestSuite();
+  }
+  static void TearDownTestSuite() {
+    ServerTest::TearDownTestSuite();
+    configure_ = nullptr;
+    keys_.Remove();
+  }
+  static inline PermitKeys keys_;
+
   void SetUp() override {
     if (!tasks_) {
       worker_ = server_->TokenFor("bpp", "worker");
@@ -260,6 +275,11 @@ TEST_F(SiberTest, PickupToDeliveryWithACompleteCustodyChain) {
   EXPECT_EQ(custody.events(2).item(), "permit");
   EXPECT_EQ(custody.events(2).from_holder(), "office");
   EXPECT_EQ(custody.events(3).to_holder(), "clinic:pkm-a");
+  // The permit's hand-overs name the signed document handed over; the paper bundle's do not.
+  ASSERT_EQ(after.permit_document_sha256().size(), 64u);
+  EXPECT_EQ(custody.events(0).document_sha256(), "");
+  EXPECT_EQ(custody.events(2).document_sha256(), after.permit_document_sha256());
+  EXPECT_EQ(custody.events(3).document_sha256(), after.permit_document_sha256());
   // documents: clinic, courier, office; permit: office, courier, clinic.
   ASSERT_EQ(custody.periods_size(), 6);
   EXPECT_EQ(custody.periods(1).holder(), courier);

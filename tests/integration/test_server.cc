@@ -60,7 +60,8 @@ absl::Time DefaultTestNow() {
   return absl::FromCivil(absl::CivilSecond(2026, 3, 17, 9, 0, 0), absl::FixedTimeZone(8 * 3600));
 }
 
-std::unique_ptr<TestServer> TestServer::Start() {
+std::unique_ptr<TestServer> TestServer::Start(
+    const std::function<void(api::ServerOptions&)>& configure) {
   std::unique_ptr<TestServer> t(new TestServer());
   t->admin_conninfo_ = RequireEnv("LOKET_TEST_PG");
   std::random_device rd;
@@ -87,6 +88,7 @@ std::unique_ptr<TestServer> TestServer::Start() {
   o.pool_size = 8;
   o.log_requests = false;
   o.edge_key = kTestEdgeKey;
+  if (configure) configure(o);
   auto server = api::LoketServer::Start(o, t->clock_);
   if (!server.ok()) {
     ADD_FAILURE() << "server did not start: " << server.status();

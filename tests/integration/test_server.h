@@ -6,6 +6,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -32,7 +33,9 @@ class TestServer {
  public:
   // Creates the database, starts the server, seeds offices "bpp" and "smd", permit types, holidays,
   // clinics "pkm-a" and "pkm-b" (office bpp) and "pkm-s" (office smd).
-  static std::unique_ptr<TestServer> Start();
+  // `configure`, when given, adjusts the server's options before it starts (e.g. a signing key).
+  static std::unique_ptr<TestServer> Start(
+      const std::function<void(api::ServerOptions&)>& configure = nullptr);
   ~TestServer();
 
   FakeClock& clock() { return clock_; }

@@ -1,0 +1,147 @@
+// CaseRepository's permit documents (issue 13): see permit_documents.h.
+#include "server/store/permit_documents.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "common/sha256.h"
+#include "server/store/case_repository.h"
+#include "server/store/pg.h"
+
+namespace loket::store {
+namespace {
+
+constexpr Statement kInsertPermitDocument{
+    "permit_document_insert",
+    "INSERT INTO permit_documents (case_id, office_id, sha256_hex, size_bytes, content, signer)"
+    " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (case_id) DO NOTHING"};
+constexpr Statement kLoadPermitDocument{
+    "permit_document_load",
+    "SELECT d.sha256_hex, d.signer, d.created_at::text, d.content, coalesce(c.permit_number, '')"
+    " FROM permit_documents d JOIN cases c ON c.id = d.case_id WHERE d.case_id = $1"};
+constexpr Statement kPermitDocumentSha{
+    "permit_document_sha", "SELECT sha256_hex FROM permit_documents WHERE case_id = $1"};
+constexpr Statement kPermitByDocument{
+    "permit_by_document",
+    "SELECT coalesce(c.permit_number, ''), coalesce(c.verification_code, '')"
+    " FROM permit_documents d JOIN cases c ON c.id = d.case_id WHERE d.sha256_hex = $1"};
+
+std::string UrlEncode(const std::string& s) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char ch : s) {
+    if (absl::ascii_isalnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == '~') {
+      out.push_back(static_cast<char>(ch));
+    } else {
+      out += {'%', kHex[ch >> 4], kHex[ch & 15]};
+    }
+  }
+  return out;
+}
+
+std::string Day(const std::optional<absl::CivilDay>& d) {
+  return d ? absl::FormatCivilTime(*d) : std::string();
+}
+
+}  // namespace
+
+std::string PermitVerifyAddress(const std::string& verify_url, const std::string& permit_number,
+                                const std::string& verification_code) {
+  return absl::StrCat(verify_url, verify_url.find('?') == std::string::npos ? "?" : "&",
+                      "number=", UrlEncode(permit_number), "&code=", UrlEncode(verification_code));
+}
+
+absl::StatusOr<std::string> CaseRepository::StorePermitDocumentInTx(Tx& tx, const domain::Case& c,
+                                                                    const std::string& office_name,
+                                                                    const std::string& type_name) {
+  if (!permit_docs_.signer) return std::string();
+  permit::PermitLetter letter;
+  letter.office_name = office_name;
+  letter.office_address = permit_docs_.office_address;
+  letter.permit_type_code = c.permit_type;
+  letter.permit_type_name = type_name;
+  letter.permit_number = c.permit_number;
+  letter.holder_name = c.applicant.name;
+  letter.holder_nik = c.applicant.nik;
+  letter.practice_place = c.practice_place;
+  letter.str_number = c.str_number;
+  letter.issued_on = Day(c.issued_on);
+  letter.valid_until = Day(c.valid_until);
+  letter.official_name = permit_docs_.official_name;
+  letter.official_position = permit_docs_.official_position;
+  letter.verify_url =
+      PermitVerifyAddress(permit_docs_.verify_url, c.permit_number, c.verification_code);
+  absl::StatusOr<std::string> pdf = permit::RenderSignedPermit(letter, *permit_docs_.signer);
+  if (!pdf.ok()) {
+    return absl::InternalError(
+        absl::StrCat("permit document of case ", c.id, ": ", pdf.status().message()));
+  }
+  std::string sha = Sha256Hex(*pdf);
+  tx.Exec(kInsertPermitDocument, c.id, c.office_id, sha, static_cast<int64_t>(pdf->size()),
+          pqxx::binarystring(*pdf), permit_docs_.signer->SubjectName());
+  return sha;
+}
+
+std::string CaseRepository::PermitDocumentShaInTx(Tx& tx, int64_t case_id) {
+  pqxx::result r = tx.Exec(kPermitDocumentSha, case_id);
+  return r.empty() ? std::string() : r[0][0].as<std::string>();
+}
+
+absl::StatusOr<PermitDocumentRecord> CaseRepository::GetPermitDocument(
+    const domain::Principal& viewer, int64_t case_id) {
+  PermitDocumentRecord out;
+  absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
+    absl::StatusOr<CaseView> v = GetInTx(tx, viewer, case_id);
+    if (!v.ok()) return v.status();
+    pqxx::result r = tx.Exec(kLoadPermitDocument, case_id);
+    if (r.empty()) {
+      if (v->c.permit_number.empty()) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "case_id: case ", case_id, " is ", std::string(domain::CaseStateName(v->c.state)),
+            "; izin belum terbit (the permit is not issued yet)"));
+      }
+      return absl::FailedPreconditionError(absl::StrCat(
+          "case_id: permit ", v->c.permit_number,
+          " has no signed document (issued before documents were made, or loketd has no "
+          "--permit_key); dokumen izin tidak tersedia"));
+    }
+    out.case_id = case_id;
+    out.sha256_hex = r[0][0].as<std::string>();
+    out.signer = r[0][1].as<std::string>();
+    out.created_at = ParseTimestamp(r[0][2].as<std::string>());
+    out.content = pqxx::binarystring(r[0][3]).str();
+    out.permit_number = r[0][4].as<std::string>();
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+absl::StatusOr<std::optional<PermitOfDocument>> CaseRepository::PermitByDocument(
+    const std::string& sha256_hex) {
+  std::optional<PermitOfDocument> out;
+  absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
+    pqxx::result r = tx.Exec(kPermitByDocument, absl::AsciiStrToLower(sha256_hex));
+    if (!r.empty()) out = PermitOfDocument{r[0][0].as<std::string>(), r[0][1].as<std::string>()};
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+absl::StatusOr<std::string> CaseRepository::PermitDocumentSha(const std::string& permit_number) {
+  static constexpr Statement kShaOfPermit{
+      "permit_document_sha_of_permit",
+      "SELECT d.sha256_hex FROM permit_documents d JOIN cases c ON c.id = d.case_id"
+      " WHERE c.permit_number = $1"};
+  std::string out;
+  absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
+    pqxx::result r = tx.Exec(kShaOfPermit, permit_number);
+    if (!r.empty()) out = r[0][0].as<std::string>();
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+}  // namespace loket::store
