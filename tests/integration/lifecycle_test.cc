@@ -143,6 +143,18 @@ TEST_F(ValidityTest, ApproverRevokesWithReasonAuditedNotifiedAndVerifiedAsRevoke
   EXPECT_EQ(v.revoke_reason(), "");
   EXPECT_EQ(v.holder_name(), "S*** R***");
 
+  // Nothing more will happen to it: a watcher's stream ends after the Revoke event.
+  v1::WatchCaseRequest w;
+  w.set_case_id(c.id());
+  auto watch_ctx = Ctx(officer_);
+  auto stream = cases().WatchCase(watch_ctx.get(), w);
+  v1::CaseEvent e;
+  v1::CaseState seen = v1::CASE_STATE_UNSPECIFIED;
+  while (stream->Read(&e)) seen = e.to_state();
+  grpc::Status ended = stream->Finish();
+  EXPECT_TRUE(ended.ok()) << ended.error_code() << ": " << ended.error_message();
+  EXPECT_EQ(seen, v1::CASE_STATE_REVOKED);
+
   // Nothing more to revoke; and a case never issued cannot be revoked.
   s = Revoke(approver_, c.id(), "lagi", false, &out);
   EXPECT_EQ(s.error_code(), grpc::FAILED_PRECONDITION);
