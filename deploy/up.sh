@@ -109,6 +109,36 @@ if [[ "$loketd_flags" == *edge_key_file* ]]; then
   EDGE_FLAGS=(--edge_key_file="$PWD/$EDGE_KEY_FILE")
 fi
 
+# Issue 13: the demo's own small CA and the office's signing certificate, made once in var/pki
+# (a real office installs its own: docs/operations.md, "The permit document"). loketd signs every
+# issued permit with them; var/pki/nss is an NSS database trusting the demo CA, for
+# `pdfsig -nssdir sql:var/pki/nss izin.pdf`.
+PKI=var/pki
+if [[ ! -s "$PKI/office.pem" ]]; then
+  echo "Creating the demo CA and the office's signing certificate in $PKI ..."
+  rm -rf "$PKI" && mkdir -p "$PKI" && chmod 0700 "$PKI"
+  printf 'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,nonRepudiation\n' >"$PKI/office.ext"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$PKI/ca.key" \
+    -out "$PKI/ca.pem" -days 3650 -subj "/CN=Loket Demo CA/O=Loket Demo" 2>/dev/null
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$PKI/office.key" \
+    -out "$PKI/office.csr" -subj "/CN=DPMPTSP Kota Balikpapan/O=Loket Demo" 2>/dev/null
+  openssl x509 -req -in "$PKI/office.csr" -CA "$PKI/ca.pem" -CAkey "$PKI/ca.key" \
+    -CAcreateserial -days 825 -extfile "$PKI/office.ext" -out "$PKI/office.pem" 2>/dev/null
+  chmod 0600 "$PKI"/*.key
+  if command -v certutil >/dev/null; then
+    mkdir -p "$PKI/nss" && certutil -N -d "sql:$PKI/nss" --empty-password &&
+      certutil -A -d "sql:$PKI/nss" -n "Loket Demo CA" -t CT,C,C -i "$PKI/ca.pem"
+  fi
+fi
+PERMIT_FLAGS=()
+if [[ "$loketd_flags" == *permit_key* ]]; then
+  PERMIT_FLAGS=(--permit_key="$PWD/$PKI/office.key" --permit_cert="$PWD/$PKI/office.pem"
+    --permit_official_name="dr. H. Andi Sulaiman, M.Kes"
+    --permit_official_position="Kepala Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu Kota Balikpapan"
+    --permit_office_address="Jl. Jenderal Sudirman No. 1, Balikpapan, Kalimantan Timur"
+    --permit_verify_url="http://$WEB_LISTEN/#/verify")
+fi
+
 PG_ADMIN="host=127.0.0.1 port=$PG_PORT user=postgres dbname=postgres"
 if [[ -z "$(psql -X -At -d "$PG_ADMIN" -c "SELECT 1 FROM pg_database WHERE datname = 'loket'")" ]]; then
   psql -X -q -v ON_ERROR_STOP=1 -d "$PG_ADMIN" -c "CREATE DATABASE loket"
@@ -146,7 +176,7 @@ echo "Starting loketd on $LISTEN ..."
 } >>"$LOG"
 # setsid: its own session, so that closing this terminal or Ctrl-C here leaves it running.
 nohup setsid "$BIN/loketd" --listen="$LISTEN" --db="$DB" --pool_size=8 \
-  --admin_listen="$ADMIN_LISTEN" "${EDGE_FLAGS[@]}" >>"$LOG" 2>&1 </dev/null &
+  --admin_listen="$ADMIN_LISTEN" "${EDGE_FLAGS[@]}" "${PERMIT_FLAGS[@]}" >>"$LOG" 2>&1 </dev/null &
 pid=$!
 echo "$pid" >"$PID_FILE"
 

@@ -300,6 +300,13 @@ std::string PermitSigner::SubjectName() const {
 absl::StatusOr<std::string> PermitSigner::Sign(const std::string& pdf, const std::string& reason,
                                                const std::string& location) const {
   using namespace PoDoFo;
+  // PoDoFo prints debug lines (e.g. every trailer it reads) to stdout unless told not to.
+  static const bool quiet = [] {
+    PdfError::EnableDebug(false);
+    PdfError::EnableLogging(false);
+    return true;
+  }();
+  (void)quiet;
   try {
     PdfMemDocument doc;
     doc.LoadFromBuffer(pdf.data(), static_cast<long>(pdf.size()), true);
