@@ -212,6 +212,11 @@ grpc::Status AdminServiceImpl::ImportHolidays(grpc::ServerContext* ctx,
   absl::StatusOr<std::vector<store::Holiday>> rows =
       domain::ParseHolidayCsv(req->csv(), req->year());
   if (!rows.ok()) return ToGrpcStatus(rows.status());
+  if (rows->empty() && req->replace()) {
+    // A header-only file would silently empty the whole year.
+    return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat(
+        "csv: no holidays in the file; with replace it would remove all of ", req->year(), "'s")));
+  }
   return Decode(catalog_.ImportHolidays(
                     {req->request_id(), "AdminService.ImportHolidays", p, TerminalOf(*ctx)},
                     req->year(), *rows, req->replace(),

@@ -19,12 +19,21 @@ std::string Trim(const std::string& s) {
   return std::string(absl::StripAsciiWhitespace(absl::string_view(s)));
 }
 
-// Letters and digits in a word, counting a multi-byte UTF-8 character (an accented letter) once.
+// Letters and digits in a word that the name fold keeps (loket_fold_name, migration 0017): ASCII
+// letters and digits and the accented Latin letters U+00C0..U+017F, each counted once. Anything
+// else (Greek, symbols, apostrophes) folds away, and a word of only those would match every name.
 int CountLettersAndDigits(std::string_view word) {
   int n = 0;
-  for (unsigned char c : word) {
-    if ((c & 0xc0) == 0x80) continue;  // continuation byte
-    if (c >= 0x80 || absl::ascii_isalnum(c)) ++n;
+  for (size_t i = 0; i < word.size(); ++i) {
+    unsigned char c = word[i];
+    if (c < 0x80) {
+      if (absl::ascii_isalnum(c)) ++n;
+      continue;
+    }
+    if ((c & 0xe0) == 0xc0 && i + 1 < word.size()) {
+      unsigned cp = ((c & 0x1fu) << 6) | (static_cast<unsigned char>(word[i + 1]) & 0x3fu);
+      if (cp >= 0xc0 && cp <= 0x17f && cp != 0xd7 && cp != 0xf7 && cp != 0xdf) ++n;
+    }
   }
   return n;
 }

@@ -263,9 +263,10 @@ absl::Status ValidateOffice(OfficeInfo& o) {
   o.address = Trim(o.address);
   if (absl::Status s = ValidateLine(o.address, "office.address", 300, false); !s.ok()) return s;
   if (absl::Status s = ValidateLocation(o.latitude, o.longitude, "office."); !s.ok()) return s;
-  if (o.utc_offset_minutes < -720 || o.utc_offset_minutes > 840 || o.utc_offset_minutes % 15 != 0) {
-    return FieldError("office.utc_offset_minutes",
-                      "must be between -720 and 840 in steps of 15 (WITA is 480)");
+  // Indonesia's three zones only: 0 is what an omitted field looks like in proto3, and an office
+  // moved to UTC by accident would shift its "today" (SLA days, reminders, reports) by hours.
+  if (o.utc_offset_minutes != 420 && o.utc_offset_minutes != 480 && o.utc_offset_minutes != 540) {
+    return FieldError("office.utc_offset_minutes", "must be 420 (WIB), 480 (WITA) or 540 (WIT)");
   }
   return absl::OkStatus();
 }

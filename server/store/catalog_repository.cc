@@ -339,11 +339,11 @@ absl::StatusOr<std::string> CatalogRepository::AddHoliday(const Mutation& m, con
                                                           const Encode<Holiday>& encode) {
   return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     const std::string& office = m.actor.office_id;
+    tx.Exec(kBumpVersion, office);  // first: locks the office row, so edits read "before" in turn
     std::string day = FormatDay(h.day);
     std::optional<std::string> before = JsonOf(tx, kHolidayJson, office, day);
     tx.Exec(kUpsertHoliday, office, day, h.name);
     Audit(tx, m, "holiday.add", day, before, JsonOf(tx, kHolidayJson, office, day));
-    tx.Exec(kBumpVersion, office);
     return encode(h);
   });
 }
@@ -352,12 +352,12 @@ absl::StatusOr<std::string> CatalogRepository::RemoveHoliday(const Mutation& m, 
                                                              const Encode<Holiday>& encode) {
   return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     const std::string& office = m.actor.office_id;
+    tx.Exec(kBumpVersion, office);  // first: locks the office row, so edits read "before" in turn
     std::string d = FormatDay(day);
     std::optional<std::string> before = JsonOf(tx, kHolidayJson, office, d);
     pqxx::result r = tx.Exec(kDeleteHoliday, office, d);
     if (r.empty()) return absl::NotFoundError(absl::StrCat("date: no holiday on ", d));
     Audit(tx, m, "holiday.remove", d, before, std::nullopt);
-    tx.Exec(kBumpVersion, office);
     return encode(Holiday{day, r[0][0].as<std::string>()});
   });
 }
@@ -368,6 +368,7 @@ absl::StatusOr<std::string> CatalogRepository::ImportHolidays(const Mutation& m,
                                                               const Encode<HolidayImport>& encode) {
   return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     const std::string& office = m.actor.office_id;
+    tx.Exec(kBumpVersion, office);  // first: locks the office row, so edits read "before" in turn
     HolidayImport result;
     std::map<std::string, std::string> existing;  // day -> name
     for (const auto& row : tx.Exec(kYearHolidays, office, year)) {
@@ -394,7 +395,6 @@ absl::StatusOr<std::string> CatalogRepository::ImportHolidays(const Mutation& m,
     for (const auto& row : tx.Exec(kYearHolidays, office, year)) {
       result.holidays.push_back({ParseDay(row[0].as<std::string>()), row[1].as<std::string>()});
     }
-    tx.Exec(kBumpVersion, office);
     return encode(result);
   });
 }
@@ -404,6 +404,7 @@ absl::StatusOr<std::string> CatalogRepository::SetPermitType(
     const std::function<std::string(const domain::PermitType&, const std::string&)>& encode) {
   return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     const std::string& office = m.actor.office_id;
+    tx.Exec(kBumpVersion, office);  // first: locks the office row, so edits read "before" in turn
     std::optional<std::string> before = JsonOf(tx, kPermitTypeJson, office, p.code);
     LOKET_RETURN_IF_ERROR(CheckEtag(tx, "permit_type.etag", etag, before));
     tx.Exec(kUpsertPermitType, office, p.code, p.name, p.fee_idr, p.service_level_days,
@@ -416,7 +417,6 @@ absl::StatusOr<std::string> CatalogRepository::SetPermitType(
     }
     std::optional<std::string> after = JsonOf(tx, kPermitTypeJson, office, p.code);
     Audit(tx, m, "permit_type.set", p.code, before, after);
-    tx.Exec(kBumpVersion, office);
     return encode(p, EtagOf(tx, *after));
   });
 }
@@ -426,12 +426,12 @@ absl::StatusOr<std::string> CatalogRepository::SetClinic(const Mutation& m,
                                                          const Encode<domain::ClinicInfo>& encode) {
   return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     const std::string& office = m.actor.office_id;
+    tx.Exec(kBumpVersion, office);  // first: locks the office row, so edits read "before" in turn
     std::optional<std::string> before = JsonOf(tx, kClinicJson, office, c.id);
     LOKET_RETURN_IF_ERROR(CheckEtag(tx, "clinic.etag", c.etag, before));
     tx.Exec(kUpsertClinic, office, c.id, c.name, c.kind, c.address, c.latitude, c.longitude,
             c.opens, c.closes, c.phone);
     Audit(tx, m, "clinic.set", c.id, before, JsonOf(tx, kClinicJson, office, c.id));
-    tx.Exec(kBumpVersion, office);
     pqxx::result r = tx.Exec(kClinicDetails, office, c.id);
     return encode(ClinicFromRow(r[0]));
   });
@@ -441,6 +441,7 @@ absl::StatusOr<std::string> CatalogRepository::SetCounter(
     const Mutation& m, const domain::CounterInfo& c, const Encode<domain::CounterInfo>& encode) {
   return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     const std::string& office = m.actor.office_id;
+    tx.Exec(kBumpVersion, office);  // first: locks the office row, so edits read "before" in turn
     for (size_t i = 0; i < c.services.size(); ++i) {
       if (tx.Exec(kPermitTypeExists, office, c.services[i]).empty()) {
         return absl::InvalidArgumentError(absl::StrCat("counter.services[", i, "]: ", c.services[i],
@@ -451,7 +452,6 @@ absl::StatusOr<std::string> CatalogRepository::SetCounter(
     LOKET_RETURN_IF_ERROR(CheckEtag(tx, "counter.etag", c.etag, before));
     tx.Exec(kUpsertCounter, office, c.id, c.name, absl::StrJoin(c.services, ","), c.seated);
     Audit(tx, m, "counter.set", c.id, before, JsonOf(tx, kCounterJson, office, c.id));
-    tx.Exec(kBumpVersion, office);
     pqxx::result r = tx.Exec(kCounters, office, c.id);
     return encode(CounterFromRow(r[0]));
   });
@@ -461,6 +461,7 @@ absl::StatusOr<std::string> CatalogRepository::UpdateOffice(
     const Mutation& m, const domain::OfficeInfo& o, const Encode<domain::OfficeInfo>& encode) {
   return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     const std::string& office = m.actor.office_id;
+    tx.Exec(kBumpVersion, office);  // first: locks the office row, so edits read "before" in turn
     pqxx::result b = tx.Exec(kOfficeJson, office);
     if (b.empty()) return absl::NotFoundError("office " + office + " is not set up");
     std::optional<std::string> before = b[0][0].as<std::string>();
@@ -469,7 +470,6 @@ absl::StatusOr<std::string> CatalogRepository::UpdateOffice(
             o.utc_offset_minutes);
     std::string after = tx.Exec(kOfficeJson, office)[0][0].as<std::string>();
     Audit(tx, m, "office.update", office, before, after);
-    tx.Exec(kBumpVersion, office);
     domain::OfficeInfo out = o;
     out.id = office;
     out.etag = EtagOf(tx, after);

@@ -36,6 +36,15 @@ TEST(CaseSearchTest, NameSplitsIntoWordsAndNeedsOneOfThreeLetters) {
   EXPECT_THAT(ErrorOf(in), HasSubstr("name:"));
   in.name = "Joé";
   EXPECT_TRUE(CheckCaseSearch(in).ok());
+  // Words the name fold empties (Greek, sharp s, apostrophes) would match every name: refused.
+  in.name = "Ωμέγα";
+  EXPECT_THAT(ErrorOf(in), HasSubstr("name:"));
+  in.name = "ßßß ’’’";
+  EXPECT_THAT(ErrorOf(in), HasSubstr("name:"));
+  in.name = "Ωμέγα Müller";  // the Latin word is searched, the other dropped
+  absl::StatusOr<CaseSearch> mixed = CheckCaseSearch(in);
+  ASSERT_TRUE(mixed.ok()) << mixed.status();
+  EXPECT_THAT(mixed->name_words, ElementsAre("Müller"));
   in.name = "a b c d e f ggg";
   EXPECT_THAT(ErrorOf(in), HasSubstr("at most 6 words"));
 }

@@ -162,6 +162,11 @@ TEST(OfficeValidationTest, EachBadFieldIsNamed) {
   OfficeInfo tz = o;
   tz.utc_offset_minutes = 481;
   EXPECT_THAT(std::string(ValidateOffice(tz).message()), HasSubstr("office.utc_offset_minutes:"));
+  // 0 is an omitted field in proto3, not a move to UTC.
+  tz.utc_offset_minutes = 0;
+  EXPECT_THAT(std::string(ValidateOffice(tz).message()), HasSubstr("office.utc_offset_minutes:"));
+  tz.utc_offset_minutes = 420;
+  EXPECT_TRUE(ValidateOffice(tz).ok());
   OfficeInfo name = o;
   name.name = "";
   EXPECT_THAT(std::string(ValidateOffice(name).message()), HasSubstr("office.name:"));

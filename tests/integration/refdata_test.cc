@@ -201,6 +201,14 @@ TEST_F(RefdataTest, BadInputNamesTheFieldAndChangesNothing) {
     req.set_csv("date,name\n2027-01-01,A\n2028-01-01,B\n");
     v1::ImportHolidaysResponse out;
     expect_invalid(admin().ImportHolidays(Ctx(admin_).get(), req, &out), "csv: line 3: date:");
+    // A header-only file with replace would empty the year: refused.
+    const char* kYear2027 =
+        "SELECT count(*) FROM holidays WHERE office_id = 'bpp' AND extract(year FROM day) = 2027";
+    std::string holidays_2027 = server_->Query(kYear2027);
+    req.set_csv("date,name\n");
+    req.set_replace(true);
+    expect_invalid(admin().ImportHolidays(Ctx(admin_).get(), req, &out), "csv:");
+    EXPECT_EQ(server_->Query(kYear2027), holidays_2027);
   }
   {
     v1::SetCounterRequest req;
