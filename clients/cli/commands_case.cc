@@ -415,6 +415,9 @@ int VerifyPermit(const Invocation& in) {
   v1::VerifyPermitRequest req;
   req.set_permit_number(in.args().Get("number"));
   req.set_verification_code(in.args().Get("code"));
+  if (!in.args().Has("file") && (!in.args().Has("number") || !in.args().Has("code"))) {
+    return in.UsageError("give --number and --code, or --file (a permit PDF)");
+  }
   if (in.args().Has("file")) {  // a PDF someone holds: is it the document the office issued?
     const std::string path = in.args().Get("file");
     std::ifstream file(path, std::ios::binary);
@@ -549,7 +552,7 @@ std::vector<Command> CaseCommands() {
        "verification (the date is always shown)",
        Revoke},
 
-      {"verify-permit", "(--number NUMBER --code CODE | --file PERMIT.pdf) [--number N --file F]",
+      {"verify-permit", "[--number NUMBER] [--code CODE] [--file PERMIT.pdf]",
        "check an issued permit (no token needed); --file: is this PDF the one the office issued",
        VerifyPermit},
   };
