@@ -122,3 +122,70 @@ test("admin creates a user, sets a password and that user signs in; tokens, cour
     await ctx.close();
   }
 });
+
+test("reference data: a holiday added and a year imported from CSV, a clinic added and edited, the change log names who did it; the monthly report", async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await ctx.newPage();
+  try {
+    await signIn(page, stack.webUrl, stack.users.admin);
+    await page.waitForURL(/#\/admin/);
+
+    // Holidays: one added by hand, then next year's list imported from the government's CSV.
+    await page.getByRole("button", { name: "Hari libur" }).click();
+    const add = page.locator("form", { has: page.locator("#ref-holiday-add-h") });
+    await add.getByLabel("Tanggal").fill("2027-06-10");
+    await add.getByLabel("Nama").fill("Hari jadi kantor");
+    await add.locator('button[type="submit"]').click();
+    await page.locator('tr[data-date="2027-06-10"]').waitFor({ timeout: 10_000 });
+    await page.getByLabel("Tahun").fill("2027");
+    await page.getByLabel("Tahun").press("Tab");
+    const imp = page.locator("form", { has: page.locator("#ref-import-h") });
+    await imp.locator('input[type="file"]').setInputFiles({
+      name: "libur-2027.csv",
+      mimeType: "text/csv",
+      buffer: Buffer.from("date,name,kind\n2027-03-10,Hari Suci Nyepi,national\n2027-03-20,Idulfitri 1448 H,national\n"),
+    });
+    await imp.locator('button[type="submit"]').click();
+    await page.getByText(/Impor selesai: 2 ditambah/).waitFor({ timeout: 10_000 });
+    await page.locator('tr[data-date="2027-03-20"]').waitFor();
+    assert.equal(await stack.sql("SELECT name FROM holidays WHERE day = '2027-03-20'"), "Idulfitri 1448 H");
+    assert.deepEqual(await axeCheck(page), []);
+    await screenshot(page, "admin-holidays");
+
+    // A partner clinic: added, then its hours changed.
+    await page.getByRole("button", { name: "Klinik mitra" }).click();
+    const form = page.locator("form", { has: page.locator("#ref-clinic-form-h") });
+    await form.getByLabel("ID").fill("klinik-sehat-baru");
+    await form.getByLabel("Nama").fill("Klinik Sehat Baru");
+    await form.getByLabel("Alamat").fill("Jl. Jenderal Sudirman No. 1, Balikpapan");
+    await form.getByLabel("Lintang (latitude)").fill("-1.2654");
+    await form.getByLabel("Bujur (longitude)").fill("116.8312");
+    await form.locator('button[type="submit"]').click();
+    const row = page.locator('tr[data-clinic="klinik-sehat-baru"]');
+    await row.waitFor({ timeout: 10_000 });
+    await row.getByRole("button", { name: "Ubah Klinik Sehat Baru" }).click();
+    await form.getByLabel("Tutup").fill("14:00");
+    await form.locator('button[type="submit"]').click();
+    await row.getByText("08:00–14:00").waitFor({ timeout: 10_000 });
+    assert.deepEqual(await axeCheck(page), []);
+    await screenshot(page, "admin-clinics");
+
+    // The change log: who changed what, before and after.
+    await page.getByRole("button", { name: "Jejak perubahan" }).click();
+    const log = page.locator('[data-testid="audit"]');
+    await log.waitFor({ timeout: 10_000 });
+    assert.match(await log.textContent(), /klinik-sehat-baru/);
+    assert.match(await log.textContent(), /2027-03-20/);
+    assert.deepEqual(await axeCheck(page), []);
+
+    // The monthly report for this month: the page and its CSV.
+    await page.goto(`${stack.webUrl}/#/report`);
+    await page.locator('[data-testid="report"]').waitFor({ timeout: 15_000 });
+    assert.deepEqual(await axeCheck(page), []);
+    await screenshot(page, "report");
+    const [dl] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Unduh CSV" }).click()]);
+    assert.match(dl.suggestedFilename(), /^laporan-\d{4}-\d{2}\.csv$/);
+  } finally {
+    await ctx.close();
+  }
+});

@@ -127,6 +127,21 @@ function loketdSupports(flag) {
   return loketdHelp.includes(flag);
 }
 
+/** A throwaway CA and an office signing certificate under it (openssl), for the signed permit
+ * PDFs; returns loketd's flags. */
+function permitSigningFlags(dir) {
+  const ssl = (args) => execFileSync("openssl", args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+  ssl(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "30",
+    "-subj", "/CN=Loket Test CA/O=DPMPTSP Test", "-keyout", "ca.key", "-out", "ca.pem",
+    "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"]);
+  ssl(["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+    "-subj", "/CN=Kepala DPMPTSP Test/O=DPMPTSP Test", "-keyout", "permit.key", "-out", "permit.csr"]);
+  writeFileSync(join(dir, "permit.ext"), "keyUsage=critical,digitalSignature,nonRepudiation\n");
+  ssl(["x509", "-req", "-in", "permit.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+    "-days", "30", "-extfile", "permit.ext", "-out", "permit.pem"]);
+  return [`--permit_key=${join(dir, "permit.key")}`, `--permit_cert=${join(dir, "permit.pem")}`, `--permit_chain=${join(dir, "ca.pem")}`];
+}
+
 export async function startStack(opts = {}) {
   const workers = opts.workers ?? true;
   for (const b of ["loketd", "loket"]) {
@@ -247,6 +262,8 @@ export async function startStack(opts = {}) {
       ...(loketdSupports("edge_key_file") ? [`--edge_key_file=${edgeKeyFile}`] : []),
       // The pages check visitors in at any hour the tests run (the seed's hours are 08:00-15:00 WITA).
       ...(loketdSupports("walk_in_hours") ? ["--walk_in_hours=false"] : []),
+      // Issued permits are signed PDFs, their QR codes pointing at this stack's verify page.
+      ...(loketdSupports("permit_key") ? permitSigningFlags(dir) : []),
       ...(opts.loketdArgs ?? []),
     ];
     const loketd = start("loketd", join(BIN, "loketd"), loketdArgs);

@@ -11,6 +11,7 @@ import { CatalogService } from "@gen/loket/v1/catalog_pb.js";
 import { SessionService } from "@gen/loket/v1/session_pb.js";
 import { TaskAdminService } from "@gen/loket/v1/task_pb.js";
 import { PublicService } from "@gen/loket/v1/public_pb.js";
+import { ReportService } from "@gen/loket/v1/report_pb.js";
 
 type UnauthHandler = (method: string) => void;
 let onUnauthenticated: UnauthHandler | undefined;
@@ -47,6 +48,7 @@ export const clients = {
   catalog: createClient(CatalogService, transport),
   session: createClient(SessionService, transport),
   taskAdmin: createClient(TaskAdminService, transport),
+  report: createClient(ReportService, transport),
   /** The public self-service pages (no sign-in): booking, visits, tracking, the queue. */
   public: createClient(PublicService, transport),
 };

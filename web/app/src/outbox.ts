@@ -36,6 +36,7 @@ export type OutSubmit = {
   applicant: PlainApplicant;
   practicePlace: string;
   strNumber: string;
+  strValidUntil?: string; // entries queued before the field existed have none
   draft: boolean;
   pickup?: { day: string; after: string; before: string };
 };
@@ -194,6 +195,7 @@ async function run(e: OutEntry, onProgress?: ProgressFn): Promise<void> {
         applicant: applicantOf(s.applicant),
         practicePlace: s.practicePlace,
         strNumber: s.strNumber,
+        strValidUntil: s.strValidUntil ?? "",
         draft: s.draft,
         pickup: s.pickup,
       });

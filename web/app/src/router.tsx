@@ -53,6 +53,8 @@ function lazyPage(load: () => Promise<PageModule>): ComponentType<RouteProps> {
 
 const Desk = lazyPage(() => import("./pages/desk"));
 const DeskCase = lazyPage(() => import("./pages/desk-case"));
+const DeskSearch = lazyPage(() => import("./pages/desk-search"));
+const Report = lazyPage(() => import("./pages/report"));
 const Permit = lazyPage(() => import("./pages/permit"));
 const Counter = lazyPage(() => import("./pages/counter"));
 const Kiosk = lazyPage(() => import("./pages/kiosk"));
@@ -86,6 +88,8 @@ const routes: Route[] = [
   { pattern: "/clinic/case/:id", component: ClinicCase, roles: [Role.CLINIC] },
   { pattern: "/clinic/book", component: ClinicBook, roles: [Role.CLINIC] },
   { pattern: "/desk", component: Desk, roles: [Role.OFFICER, Role.APPROVER, Role.ADMIN] },
+  { pattern: "/desk/search", component: DeskSearch, roles: [Role.OFFICER, Role.APPROVER, Role.ADMIN] },
+  { pattern: "/report", component: Report, roles: [Role.OFFICER, Role.APPROVER, Role.ADMIN] },
   { pattern: "/desk/case/:id", component: DeskCase, roles: [Role.OFFICER, Role.APPROVER, Role.ADMIN] },
   { pattern: "/permit/:id", component: Permit, roles: [Role.OFFICER, Role.APPROVER, Role.ADMIN, Role.COUNTER, Role.CLINIC] },
   { pattern: "/counter", component: Counter },

@@ -11,14 +11,15 @@ import { InputField, SectionHead, SubmitWithStatus } from "./admin-form";
 import { CouriersSection } from "./admin-couriers";
 import { CalendarSection } from "./admin-calendar";
 import { TasksSection } from "./admin-tasks";
+import { AuditSection, ClinicsSection, CountersSection, HolidaysSection, OfficeSection, PermitTypesSection } from "./admin-refdata";
 import { adminCatalog } from "./admin.i18n";
 import "./counter.css";
 import "./admin.css";
 
 export type T = (key: string, vars?: Record<string, string | number>) => string;
 
-type Tab = "principals" | "couriers" | "calendar" | "tasks";
-const TABS: Tab[] = ["principals", "couriers", "calendar", "tasks"];
+type Tab = "principals" | "couriers" | "calendar" | "holidays" | "clinics" | "permitTypes" | "counters" | "office" | "audit" | "tasks";
+const TABS: Tab[] = ["principals", "couriers", "calendar", "holidays", "clinics", "permitTypes", "counters", "office", "audit", "tasks"];
 const ROLES: Role[] = [Role.ADMIN, Role.OFFICER, Role.APPROVER, Role.COUNTER, Role.CLINIC, Role.COURIER, Role.WORKER, Role.DISPLAY];
 
 export function roleName(t: T, r: Role): string {
@@ -79,6 +80,12 @@ export default function AdminPage() {
       {tab === "principals" ? <PrincipalsSection t={t} principals={principals} reload={loadPrincipals} /> : null}
       {tab === "couriers" ? <CouriersSection t={t} principals={principals} /> : null}
       {tab === "calendar" ? <CalendarSection t={t} /> : null}
+      {tab === "holidays" ? <HolidaysSection t={t} /> : null}
+      {tab === "clinics" ? <ClinicsSection t={t} /> : null}
+      {tab === "permitTypes" ? <PermitTypesSection t={t} /> : null}
+      {tab === "counters" ? <CountersSection t={t} /> : null}
+      {tab === "office" ? <OfficeSection t={t} /> : null}
+      {tab === "audit" ? <AuditSection t={t} /> : null}
       {tab === "tasks" ? <TasksSection t={t} /> : null}
     </Page>
   );

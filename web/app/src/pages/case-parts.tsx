@@ -27,6 +27,7 @@ export const CASE_STATES = [
   CaseState.DELIVERED,
   CaseState.COLLECTED,
   CaseState.WITHDRAWN,
+  CaseState.REVOKED,
 ];
 
 type Nav = { href: string; label: string }[];
@@ -57,6 +58,76 @@ export function CaseLoading({ t, title, nav, error }: { t: T; title: string; nav
 }
 
 /** One fact of a case's <dl>, left out when the case has no value for it. */
+/** Saves bytes as a file the person can keep (a download, named as the server named it). */
+export function saveFile(name: string, bytes: Uint8Array, type: string): void {
+  const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type }));
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
+/** The signed permit PDF (GetPermitDocument), for a case that has one: a button that downloads
+ * it, and its fingerprint so a printout can be matched to it. */
+export function PermitDownload({ c, t }: { c: Case; t: T }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState("");
+  if (!c.permitDocumentSha256) return null;
+  async function get() {
+    setBusy(true);
+    setError("");
+    try {
+      const d = await clients.case.getPermitDocument({ caseId: c.id });
+      // The bytes are checked against the fingerprint the case carries before they are saved.
+      if ((await sha256Hex(d.content)) !== d.sha256Hex) throw new Error(t("permitdoc.corrupt"));
+      saveFile(d.fileName || `izin-${c.id}.pdf`, d.content, d.mediaType || "application/pdf");
+    } catch (err) {
+      setError(errorText(err, t));
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <div class="permit-download no-print" data-testid="permit-download">
+      <button type="button" disabled={busy} onClick={() => void get()}>
+        {busy ? t("common.loading") : t("permitdoc.download")}
+      </button>
+      <p class="muted small-text">
+        {t("permitdoc.sha")} <span class="mono">{c.permitDocumentSha256}</span>
+      </p>
+      {error && (
+        <p class="notice bad" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** An issued permit's validity: the last valid day, and when and why it was revoked. */
+export function ValidityFacts({ c, t }: { c: Case; t: T }) {
+  return (
+    <>
+      {c.validUntil && (
+        <>
+          <dt>{t("case.validUntil")}</dt>
+          <dd data-testid="valid-until">{formatDate(c.validUntil)}</dd>
+        </>
+      )}
+      {c.state === CaseState.REVOKED && (
+        <>
+          <dt>{t("case.revokedAt")}</dt>
+          <dd data-testid="revoked-at">{formatDateTime(c.revokedAt)}</dd>
+          <OptionalFact term={t("case.revokeReason")} value={c.revokeReason} />
+        </>
+      )}
+    </>
+  );
+}
+
 export function OptionalFact({ term, value }: { term: string; value: string }) {
   if (!value) return null;
   return (

@@ -9,7 +9,7 @@ import { enqueue, refusalOf, sendNow, startOutbox, removeEntry } from "../outbox
 import type { RouteProps } from "../router";
 import { sha256Hex } from "../sha256";
 import { clinicStrings } from "./clinic.i18n";
-import { CaseLoading, CaseNotFound, MissingDocsNotice, OptionalFact, caseStrings, StateBadge, dueText, permitName, usePermitTypes, useLiveCase, LiveStatus, DocumentTable, History, Custody, missingMandatory, channelText, notificationText, DocViewer, docName, TrackingFacts, trackHref, useCaseStops, CourierStops } from "./case-parts";
+import { CaseLoading, CaseNotFound, MissingDocsNotice, OptionalFact, caseStrings, StateBadge, dueText, permitName, usePermitTypes, useLiveCase, LiveStatus, DocumentTable, History, Custody, missingMandatory, channelText, notificationText, DocViewer, docName, TrackingFacts, trackHref, useCaseStops, CourierStops, ValidityFacts, PermitDownload } from "./case-parts";
 import { clinicNav, checkFile, OutboxPanel } from "./clinic-common";
 
 const OPEN = new Set([CaseState.DRAFT, CaseState.SUBMITTED, CaseState.VERIFYING, CaseState.REVISION_REQUESTED]);
@@ -180,7 +180,9 @@ export default function ClinicCase({ params, query }: RouteProps) {
             </dd>
           </>
         )}
+        <ValidityFacts c={c} t={t} />
       </dl>
+      <PermitDownload c={c} t={t} />
 
       {c.state === CaseState.REVISION_REQUESTED && (
         <section aria-labelledby="revision-title" class="notice warn">

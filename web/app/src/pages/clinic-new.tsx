@@ -25,6 +25,7 @@ type Form = {
   priority: number;
   needs: number[];
   strNumber: string;
+  strValidUntil: string;
   practicePlace: string;
   pickupDay: string;
   pickupAfter: string;
@@ -43,6 +44,7 @@ const EMPTY: Form = {
   priority: PriorityClass.HEALTH_WORKER,
   needs: [],
   strNumber: "",
+  strValidUntil: "",
   practicePlace: "",
   pickupDay: "",
   pickupAfter: "",
@@ -64,6 +66,7 @@ const FIELD_MAP: Record<string, string> = {
   "applicant.needs": "needs",
   "applicant.accessibility_needs": "needs",
   str_number: "strNumber",
+  str_valid_until: "strValidUntil",
   practice_place: "practicePlace",
   "pickup.day": "pickupDay",
   "pickup.after": "pickupAfter",
@@ -259,6 +262,7 @@ export default function ClinicNew(_props: RouteProps) {
           },
           practicePlace: form.practicePlace.trim(),
           strNumber: form.strNumber.trim(),
+          strValidUntil: form.strValidUntil,
           draft,
           pickup,
         },
@@ -393,6 +397,9 @@ export default function ClinicNew(_props: RouteProps) {
           <legend>{t("new.practice")}</legend>
           <Field id="strNumber" label={t("new.strNumber")} error={errors.strNumber}>
             {(a) => <input {...a} type="text" autoComplete="off" value={form.strNumber} onInput={(e) => set("strNumber", e.currentTarget.value)} />}
+          </Field>
+          <Field id="strValidUntil" label={t("new.strValidUntil")} error={errors.strValidUntil}>
+            {(a) => <input {...a} type="date" value={form.strValidUntil} onInput={(e) => set("strValidUntil", e.currentTarget.value)} />}
           </Field>
           <Field id="practicePlace" label={t("new.practicePlace")} error={errors.practicePlace}>
             {(a) => <input {...a} type="text" autoComplete="off" value={form.practicePlace} onInput={(e) => set("practicePlace", e.currentTarget.value)} />}

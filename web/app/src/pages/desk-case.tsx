@@ -7,16 +7,16 @@
 import { useState } from "preact/hooks";
 import { CaseState, Channel, type Case } from "@gen/loket/v1/case_pb.js";
 import { Page } from "../layout";
-import { useT, formatDateTime } from "../i18n";
+import { useT, formatDate, formatDateTime } from "../i18n";
 import { clients, errorText, newRequestId, Code, ConnectError } from "../api";
 import { useSession, Role } from "../session";
 import type { RouteProps } from "../router";
 import { deskStrings } from "./desk.i18n";
 import { deskNav } from "./desk";
-import { CaseLoading, CaseNotFound, MissingDocsNotice, OptionalFact, caseStrings, StateBadge, dueText, permitName, usePermitTypes, useLiveCase, LiveStatus, DocumentTable, History, Custody, missingMandatory, channelText, stateName, notificationWhat, DocViewer, docName, TrackingFacts } from "./case-parts";
+import { CaseLoading, CaseNotFound, MissingDocsNotice, OptionalFact, caseStrings, StateBadge, dueText, permitName, usePermitTypes, useLiveCase, LiveStatus, DocumentTable, History, Custody, missingMandatory, channelText, stateName, notificationWhat, DocViewer, docName, TrackingFacts, ValidityFacts, PermitDownload } from "./case-parts";
 
-type Action = "StartVerification" | "RequestRevision" | "Approve" | "Reject" | "Issue" | "MarkCollected" | "MarkDelivered";
-type Decision = "RequestRevision" | "Approve" | "Reject";
+type Action = "StartVerification" | "RequestRevision" | "Approve" | "Reject" | "Issue" | "MarkCollected" | "MarkDelivered" | "RevokePermit";
+type Decision = "RequestRevision" | "Approve" | "Reject" | "RevokePermit";
 
 /** What the role may do in this state (the server decides; this only hides what would fail). */
 function actionsFor(role: Role | undefined, s: CaseState): Action[] {
@@ -30,6 +30,7 @@ function actionsFor(role: Role | undefined, s: CaseState): Action[] {
   if (role === Role.APPROVER) {
     if (s === CaseState.VERIFYING) out.push("Approve", "RequestRevision", "Reject");
     if (s === CaseState.REVISION_REQUESTED) out.push("Reject");
+    if (s === CaseState.ISSUED || s === CaseState.DELIVERED || s === CaseState.COLLECTED) out.push("RevokePermit");
   }
   return out;
 }
@@ -42,6 +43,7 @@ const LABEL: Record<Action, string> = {
   Issue: "dcase.issue",
   MarkCollected: "dcase.collected",
   MarkDelivered: "dcase.delivered",
+  RevokePermit: "dcase.revoke",
 };
 
 type T = (key: string, vars?: Record<string, string | number>) => string;
@@ -63,6 +65,7 @@ export default function DeskCase({ params }: RouteProps) {
   const [note, setNote] = useState("");
   const [noteError, setNoteError] = useState("");
   const [newPaper, setNewPaper] = useState(false);
+  const [publishReason, setPublishReason] = useState(true);
   // Collection at the counter: who takes the permit, on which identity document.
   const [collect, setCollect] = useState<{ etag: string } | null>(null);
   const [collector, setCollector] = useState({ name: "", idDocumentType: "KTP", idDocumentNumber: "" });
@@ -110,6 +113,9 @@ export default function DeskCase({ params }: RouteProps) {
         case "MarkDelivered":
           next = await clients.case.markDelivered(req);
           break;
+        case "RevokePermit":
+          next = await clients.case.revokePermit({ requestId: req.requestId, caseId, etag, reason: withNote, publishReason });
+          break;
       }
       live.setCase(next);
       setDecision(null);
@@ -147,7 +153,7 @@ export default function DeskCase({ params }: RouteProps) {
   function confirmDecision(e: Event) {
     e.preventDefault();
     if (!decision) return;
-    if ((decision.kind === "RequestRevision" || decision.kind === "Reject") && !note.trim()) {
+    if ((decision.kind === "RequestRevision" || decision.kind === "Reject" || decision.kind === "RevokePermit") && !note.trim()) {
       setNoteError(t("dcase.noteRequired"));
       document.getElementById("decision-note")?.focus();
       return;
@@ -204,6 +210,7 @@ export default function DeskCase({ params }: RouteProps) {
             <OptionalFact term={t("case.clinic")} value={c.clinicId} />
             <OptionalFact term={t("case.practicePlace")} value={c.practicePlace} />
             <OptionalFact term={t("case.strNumber")} value={c.strNumber} />
+            <OptionalFact term={t("case.strValidUntil")} value={c.strValidUntil ? formatDate(c.strValidUntil) : ""} />
             <dt>{t("case.due")}</dt>
             <dd>{dueText(c, t)}</dd>
             <TrackingFacts code={c.trackingCode} t={t} />
@@ -229,6 +236,7 @@ export default function DeskCase({ params }: RouteProps) {
                 <dd class="mono">{c.verificationCode}</dd>
               </>
             )}
+            <ValidityFacts c={c} t={t} />
           </dl>
           {c.permitNumber && (
             <p>
@@ -237,6 +245,7 @@ export default function DeskCase({ params }: RouteProps) {
               </a>
             </p>
           )}
+          <PermitDownload c={c} t={t} />
         </section>
 
         <section aria-labelledby="actions-title" class="actions no-print">
@@ -244,12 +253,12 @@ export default function DeskCase({ params }: RouteProps) {
           {actions.length === 0 && !decision && <p class="muted">{t("dcase.noActions")}</p>}
           <div class="row">
             {actions.map((a) => {
-              const isDecision = a === "RequestRevision" || a === "Approve" || a === "Reject";
+              const isDecision = a === "RequestRevision" || a === "Approve" || a === "Reject" || a === "RevokePermit";
               return (
                 <button
                   key={a}
                   type="button"
-                  class={a === "Reject" ? "danger" : a === "RequestRevision" ? "secondary" : "ok"}
+                  class={a === "Reject" || a === "RevokePermit" ? "danger" : a === "RequestRevision" ? "secondary" : "ok"}
                   disabled={busy}
                   aria-expanded={isDecision ? decision?.kind === a : undefined}
                   onClick={() => {
@@ -306,7 +315,7 @@ export default function DeskCase({ params }: RouteProps) {
             <form class="decision" onSubmit={confirmDecision} noValidate data-testid="decision">
               <p class="muted">{t("dcase.reviewing", { time: formatDateTime(decision.openedAt) })}</p>
               <label for="decision-note">
-                {decision.kind === "RequestRevision" ? t("dcase.noteRevision") : decision.kind === "Reject" ? t("dcase.noteReject") : t("dcase.noteApprove")}
+                {decision.kind === "RequestRevision" ? t("dcase.noteRevision") : decision.kind === "Reject" ? t("dcase.noteReject") : decision.kind === "RevokePermit" ? t("dcase.noteRevoke") : t("dcase.noteApprove")}
               </label>
               <textarea
                 id="decision-note"
@@ -320,6 +329,12 @@ export default function DeskCase({ params }: RouteProps) {
                   {noteError}
                 </p>
               )}
+              {decision.kind === "RevokePermit" && (
+                <label class="check">
+                  <input type="checkbox" checked={publishReason} onChange={(e) => setPublishReason(e.currentTarget.checked)} />
+                  {t("dcase.publishReason")}
+                </label>
+              )}
               {decision.kind === "RequestRevision" && c.channel === Channel.CLINIC && (
                 <label class="check">
                   <input type="checkbox" checked={newPaper} onChange={(e) => setNewPaper(e.currentTarget.checked)} />
@@ -327,8 +342,8 @@ export default function DeskCase({ params }: RouteProps) {
                 </label>
               )}
               <div class="form-actions">
-                <button type="submit" disabled={busy} class={decision.kind === "Reject" ? "danger" : ""}>
-                  {decision.kind === "Approve" ? t("dcase.confirm.approve") : decision.kind === "Reject" ? t("dcase.confirm.reject") : t("dcase.confirm.revision")}
+                <button type="submit" disabled={busy} class={decision.kind === "Reject" || decision.kind === "RevokePermit" ? "danger" : ""}>
+                  {decision.kind === "Approve" ? t("dcase.confirm.approve") : decision.kind === "Reject" ? t("dcase.confirm.reject") : decision.kind === "RevokePermit" ? t("dcase.confirm.revoke") : t("dcase.confirm.revision")}
                 </button>
                 <button type="button" class="secondary" onClick={() => setDecision(null)}>
                   {t("common.cancel")}

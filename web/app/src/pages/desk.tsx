@@ -3,6 +3,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { CaseState, Channel, type Case } from "@gen/loket/v1/case_pb.js";
 import type { Clinic } from "@gen/loket/v1/admin_pb.js";
+import type { PermitType } from "@gen/loket/v1/catalog_pb.js";
 import { Page } from "../layout";
 import { useT } from "../i18n";
 import { clients, errorText } from "../api";
@@ -13,7 +14,26 @@ import { CASE_STATES, caseStrings, StateBadge, dueText, permitName, usePermitTyp
 const CHANNELS = [Channel.ONLINE, Channel.CLINIC, Channel.COUNTER, Channel.APPOINTMENT];
 
 export function deskNav(t: (k: string) => string) {
-  return [{ href: "#/desk", label: t("desk.nav.list") }];
+  return [
+    { href: "#/desk", label: t("desk.nav.list") },
+    { href: "#/desk/search", label: t("desk.nav.search") },
+    { href: "#/report", label: t("desk.nav.report") },
+  ];
+}
+
+let clinicsCache: Promise<Clinic[]> | null = null;
+
+/** The office's partner clinics (for filters and names), fetched once per page load. */
+export function useClinics(): Clinic[] {
+  const [clinics, setClinics] = useState<Clinic[]>([]);
+  useEffect(() => {
+    if (!clinicsCache) {
+      clinicsCache = clients.admin.listClinics({}).then((r) => r.clinics);
+      clinicsCache.catch(() => (clinicsCache = null));
+    }
+    clinicsCache.then(setClinics).catch(() => undefined);
+  }, []);
+  return clinics;
 }
 
 type Filters = { state: string; channel: string; permitType: string; clinic: string; overdue: boolean };
@@ -39,27 +59,17 @@ function queryOf(f: Filters): string {
   return s ? `?${s}` : "";
 }
 
-let clinicsCache: Promise<Clinic[]> | null = null;
-
 export default function Desk({ query }: RouteProps) {
   const t = useT(deskStrings, caseStrings);
   const types = usePermitTypes();
   const applied = filtersOf(query);
   const [f, setF] = useState<Filters>(applied);
-  const [clinics, setClinics] = useState<Clinic[]>([]);
+  const clinics = useClinics();
   const [cases, setCases] = useState<Case[] | null>(null);
   const [next, setNext] = useState("");
   const [error, setError] = useState("");
   const [busy, setBusy] = useState(false);
   const key = queryOf(applied);
-
-  useEffect(() => {
-    if (!clinicsCache) {
-      clinicsCache = clients.admin.listClinics({}).then((r) => r.clinics);
-      clinicsCache.catch(() => (clinicsCache = null));
-    }
-    clinicsCache.then(setClinics).catch(() => undefined);
-  }, []);
 
   async function load(pageToken = "") {
     setBusy(true);
@@ -171,48 +181,7 @@ export default function Desk({ query }: RouteProps) {
         {cases && <p class="muted">{t("desk.count", { n: cases.length })}</p>}
       </div>
       {cases && cases.length === 0 && <p>{t("desk.none")}</p>}
-      {cases && cases.length > 0 && (
-        <div class="table-wrap">
-          <table class="stack" data-testid="worklist">
-            <thead>
-              <tr>
-                <th scope="col">{t("desk.col.id")}</th>
-                <th scope="col">{t("desk.col.applicant")}</th>
-                <th scope="col">{t("desk.col.type")}</th>
-                <th scope="col">{t("desk.col.channel")}</th>
-                <th scope="col">{t("desk.col.clinic")}</th>
-                <th scope="col">{t("desk.col.state")}</th>
-                <th scope="col">{t("desk.col.due")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {cases.map((c) => (
-                <tr key={String(c.id)} data-case-id={String(c.id)}>
-                  <td data-label={t("desk.col.id")}>
-                    <a href={`#/desk/case/${c.id}`}>
-                      #{String(c.id)}
-                    </a>
-                  </td>
-                  <td data-label={t("desk.col.applicant")} class="applicant">
-                    {c.applicant?.name}
-                  </td>
-                  <td data-label={t("desk.col.type")}>{permitName(c.permitType, types)}</td>
-                  <td data-label={t("desk.col.channel")}>{channelText(c.channel, t)}</td>
-                  <td data-label={t("desk.col.clinic")}>{c.clinicId ? clinicName(c.clinicId) : t("common.none")}</td>
-                  <td data-label={t("desk.col.state")}>
-                    <StateBadge state={c.state} t={t} />
-                  </td>
-                  <td data-label={t("desk.col.due")}>
-                    <span>
-                      {dueText(c, t)} {c.sla?.overdue && <span class="badge overdue">{t("case.overdue")}</span>}
-                    </span>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      {cases && cases.length > 0 && <CaseTable cases={cases} types={types} clinicName={clinicName} t={t} />}
       {next && (
         <p>
           <button type="button" class="secondary" disabled={busy} onClick={() => void load(next)}>
@@ -221,5 +190,54 @@ export default function Desk({ query }: RouteProps) {
         </p>
       )}
     </Page>
+  );
+}
+
+type T = (key: string, vars?: Record<string, string | number>) => string;
+
+/** Cases as the desk lists them (worklist and search): number, applicant, type, channel, clinic,
+ * state, due date; each opens the case page. */
+export function CaseTable({ cases, types, clinicName, t }: { cases: Case[]; types: PermitType[]; clinicName: (id: string) => string; t: T }) {
+  return (
+    <div class="table-wrap">
+      <table class="stack" data-testid="worklist">
+        <thead>
+          <tr>
+            <th scope="col">{t("desk.col.id")}</th>
+            <th scope="col">{t("desk.col.applicant")}</th>
+            <th scope="col">{t("desk.col.type")}</th>
+            <th scope="col">{t("desk.col.channel")}</th>
+            <th scope="col">{t("desk.col.clinic")}</th>
+            <th scope="col">{t("desk.col.state")}</th>
+            <th scope="col">{t("desk.col.due")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {cases.map((c) => (
+            <tr key={String(c.id)} data-case-id={String(c.id)}>
+              <td data-label={t("desk.col.id")}>
+                <a href={`#/desk/case/${c.id}`}>
+                  #{String(c.id)}
+                </a>
+              </td>
+              <td data-label={t("desk.col.applicant")} class="applicant">
+                {c.applicant?.name}
+              </td>
+              <td data-label={t("desk.col.type")}>{permitName(c.permitType, types)}</td>
+              <td data-label={t("desk.col.channel")}>{channelText(c.channel, t)}</td>
+              <td data-label={t("desk.col.clinic")}>{c.clinicId ? clinicName(c.clinicId) : t("common.none")}</td>
+              <td data-label={t("desk.col.state")}>
+                <StateBadge state={c.state} t={t} />
+              </td>
+              <td data-label={t("desk.col.due")}>
+                <span>
+                  {dueText(c, t)} {c.sla?.overdue && <span class="badge overdue">{t("case.overdue")}</span>}
+                </span>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }

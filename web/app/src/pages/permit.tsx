@@ -10,7 +10,7 @@ import { clients, errorText, Code, ConnectError } from "../api";
 import { useSession, Role } from "../session";
 import type { RouteProps } from "../router";
 import { deskStrings } from "./desk.i18n";
-import { caseStrings, permitName, usePermitTypes } from "./case-parts";
+import { caseStrings, permitName, usePermitTypes, PermitDownload } from "./case-parts";
 
 export function verifyUrl(number: string, code: string): string {
   const q = new URLSearchParams({ number, code });
@@ -89,7 +89,7 @@ export default function Permit({ params }: RouteProps) {
     return (
       <Page title={t("permit.title")}>
         <p class="notice warn" role="alert">
-          {t("permit.notIssued")}
+          {c.state === CaseState.REVOKED ? t("permit.revoked", { number: c.permitNumber }) : t("permit.notIssued")}
         </p>
         <p>
           <a href={back}>{t("permit.back")}</a>
@@ -110,6 +110,7 @@ export default function Permit({ params }: RouteProps) {
           {t("permit.back")}
         </a>
       </div>
+      <PermitDownload c={c} t={t} />
       <article class="permit-sheet" data-testid="permit-sheet">
         <header class="permit-head">
           <p class="permit-gov">{t("permit.heading")}</p>

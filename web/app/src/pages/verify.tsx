@@ -1,10 +1,11 @@
 // Public permit verification: /#/verify?number=..&code=.. (the address in a permit's QR code).
 import { useEffect, useState } from "preact/hooks";
-import type { VerifyPermitResponse } from "@gen/loket/v1/case_pb.js";
+import { PermitStatus, type VerifyPermitResponse } from "@gen/loket/v1/case_pb.js";
 import { Page } from "../layout";
 import { useT, formatDate } from "../i18n";
 import { clients, errorText } from "../api";
 import { navigate, type RouteProps } from "../router";
+import { sha256Hex } from "../sha256";
 import { verifyStrings } from "./verify.i18n";
 
 export default function Verify({ query }: RouteProps) {
@@ -14,8 +15,27 @@ export default function Verify({ query }: RouteProps) {
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<VerifyPermitResponse | null>(null);
   const [error, setError] = useState("");
+  // The PDF someone holds, checked byte for byte against the document the office issued.
+  const [doc, setDoc] = useState<{ name: string; sha: string } | null>(null);
+
+  async function checkDocument(file: File) {
+    setBusy(true);
+    setError("");
+    try {
+      const sha = await sha256Hex(new Uint8Array(await file.arrayBuffer()));
+      setDoc({ name: file.name, sha });
+      const both = number.trim() && code.trim();
+      setResult(await clients.case.verifyPermit({ documentSha256: sha, permitNumber: both ? number.trim() : "", verificationCode: both ? code.trim() : "" }));
+    } catch (err) {
+      setResult(null);
+      setError(errorText(err, t));
+    } finally {
+      setBusy(false);
+    }
+  }
 
   async function check(n: string, c: string) {
+    setDoc(null);
     if (!n.trim() || !c.trim()) {
       setError(t("verify.missing"));
       setResult(null);
@@ -58,15 +78,45 @@ export default function Verify({ query }: RouteProps) {
           <button type="submit" disabled={busy}>{busy ? t("verify.checking") : t("verify.submit")}</button>
         </div>
       </form>
+      <form onSubmit={(e) => e.preventDefault()} class="verify-doc">
+        <label for="permit-file">{t("verify.file")}</label>
+        <input
+          id="permit-file"
+          type="file"
+          accept="application/pdf,.pdf"
+          aria-describedby="permit-file-help"
+          disabled={busy}
+          onChange={(e) => {
+            const f = e.currentTarget.files?.[0];
+            if (f) void checkDocument(f);
+          }}
+        />
+        <p class="muted" id="permit-file-help">
+          {t("verify.fileHelp")}
+        </p>
+      </form>
       <div role="status" aria-live="polite" aria-atomic="true">
         {error && <p class="notice bad">{error}</p>}
         {result && (
           <section aria-label={t("verify.title")}>
-            <p class={result.valid ? "verify-result valid" : "verify-result invalid"} data-testid="verify-result">
-              {result.valid ? t("verify.valid") : t("verify.invalid")}
+            <p class={result.valid ? "verify-result valid" : "verify-result invalid"} data-testid="verify-result" data-status={PermitStatus[result.status]}>
+              {t(`verify.status.${PermitStatus[result.status] ?? "UNSPECIFIED"}`)}
             </p>
-            <p>{result.valid ? t("verify.validText") : t("verify.invalidText")}</p>
-            {result.valid && (
+            {doc && (
+              <p class={result.documentMatches ? "notice ok" : "notice bad"} data-testid="verify-document" data-matches={result.documentMatches ? "1" : "0"}>
+                {result.documentMatches ? t("verify.docMatches", { name: doc.name }) : t("verify.docDiffers", { name: doc.name })}
+              </p>
+            )}
+            <p>
+              {result.status === PermitStatus.REVOKED
+                ? t("verify.revokedText", { date: formatDate(result.revokedOn) })
+                : result.status === PermitStatus.EXPIRED
+                  ? t("verify.expiredText", { date: formatDate(result.validUntil) })
+                  : result.valid
+                    ? t("verify.validText")
+                    : t("verify.invalidText")}
+            </p>
+            {result.status !== PermitStatus.UNSPECIFIED && (
               <dl class="facts">
                 <dt>{t("verify.type")}</dt>
                 <dd>{result.permitType}</dd>
@@ -76,6 +126,24 @@ export default function Verify({ query }: RouteProps) {
                 <dd>{formatDate(result.issuedOn)}</dd>
                 <dt>{t("verify.office")}</dt>
                 <dd>{result.officeName}</dd>
+                {result.validUntil && (
+                  <>
+                    <dt>{t("verify.validUntil")}</dt>
+                    <dd data-testid="verify-valid-until">{formatDate(result.validUntil)}</dd>
+                  </>
+                )}
+                {result.revokedOn && (
+                  <>
+                    <dt>{t("verify.revokedOn")}</dt>
+                    <dd>{formatDate(result.revokedOn)}</dd>
+                  </>
+                )}
+                {result.revokeReason && (
+                  <>
+                    <dt>{t("verify.revokeReason")}</dt>
+                    <dd>{result.revokeReason}</dd>
+                  </>
+                )}
               </dl>
             )}
           </section>
