@@ -530,6 +530,16 @@ absl::StatusOr<std::string> SiberRepository::Confirm(const Mutation& m, int64_t 
       absl::Status taken = NeedTaken(tx, stop, m.actor.office_id);
       if (!taken.ok()) return taken;
     }
+    if (stop.item == "permit") {
+      // A permit revoked while on its way stays with the courier and goes back to the office.
+      pqxx::result c = tx.Exec(kCaseState, stop.case_id, m.actor.office_id);
+      if (!c.empty() && c[0][0].as<std::string>() == "REVOKED") {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "case ", stop.case_id,
+            ": the permit was revoked; do not hand it over: report this stop failed (reason "
+            "other) and bring the permit back to the office"));
+      }
+    }
     absl::Time now = clock_.Now();
     tx.Exec(kComplete, stop_id, Ts(now), *receiver, proof);
     if (!proof_content.empty()) {

@@ -291,6 +291,48 @@ TEST_F(SiberTest, PickupToDeliveryWithACompleteCustodyChain) {
   EXPECT_EQ(couriers_->GetCustody(Ctx(clinic_b_).get(), creq, &none).error_code(), grpc::NOT_FOUND);
 }
 
+TEST_F(SiberTest, APermitRevokedWhileTheCourierCarriesItIsNotHandedOver) {
+  std::vector<CourierLogin> fleet = StartDay(absl::CivilDay(2026, 3, 17), 1);
+  v1::Case c = SubmitAsClinicA();
+  v1::Stop pickup = StopOf(c.id(), v1::STOP_KIND_PICKUP);
+  EXPECT_GE(RunRouter(), 1);
+  v1::GetRouteResponse route = Route(fleet[0]);
+  ASSERT_EQ(route.stops_size(), 2);
+  v1::ArriveAtStopRequest arrive;
+  arrive.set_request_id(NewUuid());
+  arrive.set_stop_id(pickup.id());
+  v1::Stop arrived;
+  ASSERT_TRUE(couriers_->ArriveAtStop(Ctx(fleet[0].token).get(), arrive, &arrived).ok());
+  ASSERT_TRUE(Confirm(fleet[0], pickup.id(), true).ok());
+  server_->clock().Advance(absl::Minutes(40));
+  ASSERT_TRUE(Confirm(fleet[0], route.stops(1).id(), false).ok());
+  AttachAll(c.id(), clinic_a_);
+  ASSERT_TRUE(Do(&v1::CaseService::Stub::StartVerification, officer_, c.id()).ok());
+  ASSERT_TRUE(Do(&v1::CaseService::Stub::Approve, approver_, c.id()).ok());
+  ASSERT_TRUE(Do(&v1::CaseService::Stub::Issue, officer_, c.id()).ok());
+  v1::Stop collect = StopOf(c.id(), v1::STOP_KIND_COLLECT);
+  v1::Stop delivery = StopOf(c.id(), v1::STOP_KIND_DELIVERY);
+  EXPECT_GE(RunRouter(), 1);
+  server_->clock().Advance(absl::Minutes(20));
+  ASSERT_TRUE(Confirm(fleet[0], collect.id(), true).ok());  // the courier carries the permit
+
+  v1::RevokePermitRequest revoke;
+  revoke.set_request_id(NewUuid());
+  revoke.set_case_id(c.id());
+  revoke.set_reason("STR dicabut oleh konsil");
+  v1::Case revoked;
+  ASSERT_TRUE(cases().RevokePermit(Ctx(approver_).get(), revoke, &revoked).ok());
+  server_->clock().Advance(absl::Minutes(30));
+  grpc::Status handed = Confirm(fleet[0], delivery.id(), false);
+  EXPECT_EQ(handed.error_code(), grpc::FAILED_PRECONDITION) << handed.error_message();
+  EXPECT_NE(handed.error_message().find("revoked"), std::string::npos) << handed.error_message();
+  EXPECT_EQ(server_->Query(absl::StrCat("SELECT count(*) FROM custody_events WHERE case_id = ",
+                                        c.id(), " AND to_holder = 'clinic:pkm-a'")),
+            "0")
+      << "a revoked permit never reaches the clinic";
+  EXPECT_EQ(server_->Query(absl::StrCat("SELECT state FROM cases WHERE id = ", c.id())), "REVOKED");
+}
+
 TEST_F(SiberTest, ACourierCannotSeeOrConfirmAnotherCouriersStops) {
   std::vector<CourierLogin> fleet = StartDay(absl::CivilDay(2026, 3, 25), 2, /*capacity=*/1);
   v1::Case a = SubmitAsClinicA();
