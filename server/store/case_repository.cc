@@ -90,16 +90,19 @@ constexpr Statement kSetStrValidUntil{"case_set_str_valid_until",
                                       "UPDATE cases SET str_valid_until = $2::date WHERE id = $1"};
 // One live application per applicant and permit type: the advisory lock serialises submissions of
 // the same (office, NIK, type), so of two concurrent ones the second sees the first's case once the
-// first commits (READ COMMITTED takes a new snapshot per statement). Expired permits are closed.
+// first commits (READ COMMITTED takes a new snapshot per statement). Expired permits are closed,
+// and an issued permit stops blocking when its renewal opens: 90 days before its end, the day the
+// first expiry reminder tells the holder to apply again.
 constexpr Statement kLockApplicant{
     "case_lock_applicant",
     "SELECT pg_advisory_xact_lock(hashtextextended('loket.case.' || $1 || '/' || $2 || '/' || $3,"
     " 0))"};
 constexpr Statement kLiveApplication{
     "case_live_application",
-    "SELECT id, state FROM cases WHERE office_id = $1 AND applicant_nik = $2 AND permit_type = $3"
+    "SELECT id, state, coalesce(clinic_id, '') FROM cases WHERE office_id = $1"
+    " AND applicant_nik = $2 AND permit_type = $3"
     " AND state NOT IN ('REJECTED', 'WITHDRAWN', 'REVOKED')"
-    " AND (valid_until IS NULL OR valid_until >= $4::date) ORDER BY id LIMIT 1"};
+    " AND (valid_until IS NULL OR valid_until - 90 > $4::date) ORDER BY id LIMIT 1"};
 constexpr Statement kTouchCase{
     "case_touch",
     "UPDATE cases SET version = version + 1, updated_at = now() WHERE id = $1 AND version = $2"
@@ -370,6 +373,14 @@ absl::StatusOr<std::string> CaseRepository::Submit(const Mutation& m, NewApplica
     tx.Exec(kLockApplicant, m.actor.office_id, app.applicant.nik, pt->code);
     pqxx::result live = tx.Exec(kLiveApplication, m.actor.office_id, app.applicant.nik, pt->code,
                                 absl::FormatCivilTime(office->today));
+    if (!live.empty() && m.actor.role == domain::Role::kClinic &&
+        live[0][2].as<std::string>() != m.actor.clinic_id) {
+      // Another clinic's case stays unseen (GetCase and SearchCases answer NOT_FOUND for it).
+      return absl::AlreadyExistsError(absl::StrCat(
+          "applicant.nik: this applicant already has a live application for ", pt->code,
+          " at the office; ask the office; pemohon ini sudah memiliki permohonan ", pt->code,
+          " yang masih berjalan di kantor, hubungi kantor"));
+    }
     if (!live.empty()) {
       return absl::AlreadyExistsError(
           absl::StrCat("applicant.nik: this applicant already has a live application for ",

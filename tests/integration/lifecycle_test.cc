@@ -253,13 +253,19 @@ TEST_F(ValidityTest, SecondLiveApplicationForSameNikAndTypeIsRefusedNamingTheFir
   v1::SubmitApplicationRequest r = NurseApplication();
   v1::Case first;
   ASSERT_TRUE(cases().SubmitApplication(Ctx(clinic_a_).get(), r, &first).ok());
-  // Another clinic, another request: refused, naming the first case.
+  // The office, another request: refused, naming the first case.
   r.set_request_id(NewUuid());
   v1::Case out;
-  grpc::Status s = cases().SubmitApplication(Ctx(clinic_b_).get(), r, &out);
+  grpc::Status s = cases().SubmitApplication(Ctx(officer_).get(), r, &out);
   EXPECT_EQ(s.error_code(), grpc::ALREADY_EXISTS);
   EXPECT_THAT(s.error_message(), HasSubstr(absl::StrCat("case ", first.id())));
   EXPECT_THAT(s.error_message(), HasSubstr("applicant.nik"));
+  // Another clinic is refused too, but is not shown the first clinic's case.
+  r.set_request_id(NewUuid());
+  s = cases().SubmitApplication(Ctx(clinic_b_).get(), r, &out);
+  EXPECT_EQ(s.error_code(), grpc::ALREADY_EXISTS);
+  EXPECT_THAT(s.error_message(), HasSubstr("applicant.nik"));
+  EXPECT_THAT(s.error_message(), ::testing::Not(HasSubstr(absl::StrCat("case ", first.id()))));
   // Another permit type for the same person is fine.
   v1::SubmitApplicationRequest billboard = r;
   billboard.set_request_id(NewUuid());
@@ -278,8 +284,14 @@ TEST_F(ValidityTest, SecondLiveApplicationForSameNikAndTypeIsRefusedNamingTheFir
   s = cases().SubmitApplication(Ctx(clinic_a_).get(), again, &out);
   EXPECT_EQ(s.error_code(), grpc::ALREADY_EXISTS);
   EXPECT_THAT(s.error_message(), HasSubstr(absl::StrCat("case ", issued.id())));
+  // Renewal opens 90 days before the end (today is 2026-03-17; the first reminder goes out then).
   server_->Query(
-      absl::StrCat("UPDATE cases SET valid_until = '2026-03-16' WHERE id = ", issued.id()));
+      absl::StrCat("UPDATE cases SET valid_until = '2026-06-16' WHERE id = ", issued.id()));
+  again.set_request_id(NewUuid());
+  EXPECT_EQ(cases().SubmitApplication(Ctx(clinic_a_).get(), again, &out).error_code(),
+            grpc::ALREADY_EXISTS);
+  server_->Query(
+      absl::StrCat("UPDATE cases SET valid_until = '2026-06-15' WHERE id = ", issued.id()));
   again.set_request_id(NewUuid());
   EXPECT_TRUE(cases().SubmitApplication(Ctx(clinic_a_).get(), again, &out).ok());
 }
