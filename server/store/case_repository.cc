@@ -557,7 +557,8 @@ absl::StatusOr<std::vector<CaseView>> CaseRepository::Search(const domain::Princ
     absl::StrAppend(&sql, " AND applicant_name_fold LIKE '%' || loket_fold_name(", param(word),
                     ") || '%'");
   }
-  if (f.before_id > 0) absl::StrAppend(&sql, " AND id < ", param(absl::StrCat(f.before_id)), "::bigint");
+  if (f.before_id > 0)
+    absl::StrAppend(&sql, " AND id < ", param(absl::StrCat(f.before_id)), "::bigint");
   std::vector<CaseView> out;
   absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
     absl::StatusOr<OfficeContext> office = LoadOffice(tx, viewer.office_id, clock_.Now(), offices_);
