@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/status_macros.h"
+#include "server/domain/sla.h"
 #include "server/domain/validation.h"
 #include "server/store/idempotency.h"
 #include "server/store/pg.h"
@@ -61,6 +62,45 @@ constexpr Statement kInsertAudit{
     " entity, before, after) VALUES ($1, $2, $3, $4, $5::uuid, $6, $7, $8::jsonb, $9::jsonb)"};
 constexpr Statement kBumpVersion{
     "refdata_bump", "UPDATE offices SET refdata_version = refdata_version + 1 WHERE id = $1"};
+
+// A holiday change moves the due dates of the cases whose clock runs over it: the stored due_date
+// (what `office overdue` filters on) is computed again from the new calendar. A paused clock has
+// no due date; it gets one from the calendar of the day it resumes.
+constexpr Statement kOfficeHolidays{"refdata_office_holidays",
+                                    "SELECT day::text FROM holidays WHERE office_id = $1"};
+constexpr Statement kRunningDueDates{
+    "refdata_running_due_dates",
+    "SELECT id, sla_days, sla_started_on::text, sla_paused_days, due_date::text FROM cases"
+    " WHERE office_id = $1 AND due_date >= $2::date AND sla_started_on IS NOT NULL"
+    " AND sla_paused_since IS NULL"
+    " AND state IN ('SUBMITTED', 'VERIFYING', 'REVISION_REQUESTED', 'APPROVED')"};
+// Compare-and-set: a transition that wrote its own due date meanwhile keeps it.
+constexpr Statement kMoveDueDate{
+    "refdata_move_due_date",
+    "UPDATE cases SET due_date = $2::date WHERE id = $1 AND due_date = $3::date"};
+
+// Recomputes the due dates on or after `from` with the office's holidays as they are now in `tx`;
+// returns how many moved.
+int RefreshDueDates(Tx& tx, const std::string& office, absl::CivilDay from) {
+  std::set<absl::CivilDay> days;
+  for (const auto& row : tx.Exec(kOfficeHolidays, office)) {
+    days.insert(ParseDay(row[0].as<std::string>()));
+  }
+  const domain::WorkingCalendar calendar(std::move(days));
+  int moved = 0;
+  for (const auto& row : tx.Exec(kRunningDueDates, office, FormatDay(from))) {
+    domain::SlaClock clock;
+    clock.service_level_days = row[1].as<int>();
+    clock.started_on = ParseDay(row[2].as<std::string>());
+    clock.paused_working_days = row[3].as<int>();
+    domain::SlaStatus sla = domain::ComputeSla(clock, calendar, *clock.started_on, true);
+    std::string old_due = row[4].as<std::string>();
+    if (!sla.due || FormatDay(*sla.due) == old_due) continue;
+    moved += static_cast<int>(
+        tx.Exec(kMoveDueDate, row[0].as<int64_t>(), FormatDay(*sla.due), old_due).affected_rows());
+  }
+  return moved;
+}
 
 constexpr Statement kHolidayJson{
     "refdata_holiday_json",
@@ -344,6 +384,7 @@ absl::StatusOr<std::string> CatalogRepository::AddHoliday(const Mutation& m, con
     std::optional<std::string> before = JsonOf(tx, kHolidayJson, office, day);
     tx.Exec(kUpsertHoliday, office, day, h.name);
     Audit(tx, m, "holiday.add", day, before, JsonOf(tx, kHolidayJson, office, day));
+    RefreshDueDates(tx, office, h.day);
     return encode(h);
   });
 }
@@ -358,6 +399,7 @@ absl::StatusOr<std::string> CatalogRepository::RemoveHoliday(const Mutation& m, 
     pqxx::result r = tx.Exec(kDeleteHoliday, office, d);
     if (r.empty()) return absl::NotFoundError(absl::StrCat("date: no holiday on ", d));
     Audit(tx, m, "holiday.remove", d, before, std::nullopt);
+    RefreshDueDates(tx, office, day);
     return encode(Holiday{day, r[0][0].as<std::string>()});
   });
 }
@@ -392,6 +434,7 @@ absl::StatusOr<std::string> CatalogRepository::ImportHolidays(const Mutation& m,
         result.removed++;
       }
     }
+    RefreshDueDates(tx, office, absl::CivilDay(year, 1, 1));
     for (const auto& row : tx.Exec(kYearHolidays, office, year)) {
       result.holidays.push_back({ParseDay(row[0].as<std::string>()), row[1].as<std::string>()});
     }
