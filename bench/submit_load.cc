@@ -53,9 +53,25 @@ double Percentile(std::vector<double>& v, double p) {
   return v[i];
 }
 
-// A synthetic NIK that passes validation: Balikpapan Kota, born 17-08-1990, serial from `n`.
-// The serial (last four digits) runs 0001..9999: 0000 is not a valid serial.
-std::string Nik(int64_t n) { return absl::StrFormat("647106570890%04d", 1 + n % 9999); }
+// A synthetic NIK that passes validation (Balikpapan Kota) and is this process's own: loketd
+// refuses a second live application per NIK and permit type (issue 13), so neither a run past
+// 9,999 submissions nor a second run on the same database may repeat one. Submission `n` of a run
+// starting at a random point of 336 million NIKs: serial 0001..9999, then the birth date (day
+// 01..28, month, two-digit year) counts on.
+std::string Nik(int64_t n) {
+  static const uint64_t start = [] {
+    std::random_device rd;
+    return ((uint64_t{rd()} << 32) | rd()) % (9999ull * 28 * 12 * 100);
+  }();
+  uint64_t k = (start + static_cast<uint64_t>(n)) % (9999ull * 28 * 12 * 100);
+  const int serial = 1 + static_cast<int>(k % 9999);
+  k /= 9999;
+  const int day = 1 + static_cast<int>(k % 28);
+  k /= 28;
+  const int month = 1 + static_cast<int>(k % 12);
+  const int year = static_cast<int>(k / 12);
+  return absl::StrFormat("647106%02d%02d%02d%04d", day, month, year, serial);
+}
 
 // Submission number `n`: its own request_id, NIK serial and phone.
 loket::v1::SubmitApplicationRequest Request(int64_t n) {
