@@ -81,6 +81,7 @@ describe("the issued permit", () => {
       await app.page.getByRole("button", { name: "Konfirmasi pencabutan izin" }).click();
       await waitState(app.page, "REVOKED");
       await app.page.waitForSelector("[data-testid=revoked-at]");
+      assert.equal(await app.page.getByRole("button", { name: /Unduh izin/ }).count(), 0, "a revoked permit is not handed out again");
       assertNoAxe(await axeCheck(app.page), "desk case, revoked");
       await screenshot(app.page, "desk-case-revoked");
 

@@ -75,7 +75,8 @@ export function saveFile(name: string, bytes: Uint8Array, type: string): void {
 export function PermitDownload({ c, t }: { c: Case; t: T }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState("");
-  if (!c.permitDocumentSha256) return null;
+  // A revoked permit is not handed out again (the printable page says so too).
+  if (!c.permitDocumentSha256 || c.state === CaseState.REVOKED) return null;
   async function get() {
     setBusy(true);
     setError("");
