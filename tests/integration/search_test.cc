@@ -149,6 +149,23 @@ TEST_F(SearchCasesTest, SubmissionDateRangeInOfficeTime) {
   EXPECT_TRUE(Ids(officer_, r).empty());
 }
 
+TEST_F(SearchCasesTest, ADayIsTheOfficesDayNotUtcs) {
+  // 2026-03-31T16:30Z is 1 April 00:30 in Balikpapan (UTC+8); 15:59:59Z is still 31 March there.
+  v1::Case april = Submit(clinic_a_, 402, "Markus Tanjung");
+  v1::Case march = Submit(clinic_a_, 403, "Markus Tanjung");
+  server_->Query(absl::StrCat("UPDATE cases SET created_at = '2026-03-31T16:30:00Z' WHERE id = ",
+                              april.id()));
+  server_->Query(absl::StrCat("UPDATE cases SET created_at = '2026-03-31T15:59:59Z' WHERE id = ",
+                              march.id()));
+  v1::SearchCasesRequest r = ByName("markus tanjung");
+  r.set_submitted_from("2026-04-01");
+  r.set_submitted_to("2026-04-01");
+  EXPECT_THAT(Ids(officer_, r), UnorderedElementsAre(april.id()));
+  r.set_submitted_from("2026-03-31");
+  r.set_submitted_to("2026-03-31");
+  EXPECT_THAT(Ids(officer_, r), UnorderedElementsAre(march.id()));
+}
+
 TEST_F(SearchCasesTest, PagesNewestFirstWithoutRepeats) {
   std::vector<int64_t> made;
   for (int i = 0; i < 5; ++i) made.push_back(Submit(clinic_a_, 501 + i, "Kartika Paging").id());
