@@ -153,10 +153,10 @@ TEST_F(SearchCasesTest, ADayIsTheOfficesDayNotUtcs) {
   // 2026-03-31T16:30Z is 1 April 00:30 in Balikpapan (UTC+8); 15:59:59Z is still 31 March there.
   v1::Case april = Submit(clinic_a_, 402, "Markus Tanjung");
   v1::Case march = Submit(clinic_a_, 403, "Markus Tanjung");
-  server_->Query(absl::StrCat("UPDATE cases SET created_at = '2026-03-31T16:30:00Z' WHERE id = ",
-                              april.id()));
-  server_->Query(absl::StrCat("UPDATE cases SET created_at = '2026-03-31T15:59:59Z' WHERE id = ",
-                              march.id()));
+  server_->Query(
+      absl::StrCat("UPDATE cases SET created_at = '2026-03-31T16:30:00Z' WHERE id = ", april.id()));
+  server_->Query(
+      absl::StrCat("UPDATE cases SET created_at = '2026-03-31T15:59:59Z' WHERE id = ", march.id()));
   v1::SearchCasesRequest r = ByName("markus tanjung");
   r.set_submitted_from("2026-04-01");
   r.set_submitted_to("2026-04-01");
