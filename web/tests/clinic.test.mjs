@@ -200,8 +200,10 @@ describe("clinic portal", () => {
     try {
       await hashGo(page, "#/clinic/new");
       let calls = 0;
+      // What "sent" means here: a submission or an upload (the list page the session opened may
+      // still be reading cases in the background, which is not this form sending anything).
       page.on("request", (r) => {
-        if (r.url().includes("/loket.v1.CaseService/")) calls++;
+        if (/\/loket\.v1\.CaseService\/(SubmitApplication|AttachDocument)$/.test(r.url())) calls++;
       });
       await fillApplication(page, { nik: nextNik(), name: "Rina Wati" });
       // Too big (6 MiB), and not a PDF/JPEG/PNG: refused before anything is sent.
