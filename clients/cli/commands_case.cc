@@ -97,6 +97,41 @@ int Submit(const Invocation& in) {
   return in.Reply(reply, FormatCase(reply));
 }
 
+// Case pages printed one line per case (`line`), following every page with `all_pages`; under
+// --json the pages merge into one Response so the output stays a single JSON document. `call`
+// makes one paged request; the more-pages hint goes to stderr so stdout stays a line per case.
+template <typename Response, typename Request, typename Call, typename Line>
+int PrintCasePages(const Invocation& in, Request req, bool all_pages, const char* none, Call call,
+                   Line line) {
+  Response merged;
+  int printed = 0;
+  while (true) {
+    Response page;
+    grpc::Status status =
+        in.session().Call([&](grpc::ClientContext& ctx) { return call(ctx, req, &page); });
+    if (!status.ok()) return in.ServerError(status);
+    for (const v1::Case& c : page.cases()) {
+      if (in.json()) {
+        *merged.add_cases() = c;
+      } else {
+        std::cout << line(c);
+        ++printed;
+      }
+    }
+    if (!all_pages || page.next_page_token().empty()) {
+      merged.set_next_page_token(page.next_page_token());
+      break;
+    }
+    req.set_page_token(page.next_page_token());
+  }
+  if (in.json()) return in.Reply(merged, "");
+  if (printed == 0) std::cout << none << "\n";
+  if (!merged.next_page_token().empty()) {
+    std::cerr << "(more cases: add --all, or --page-token " << merged.next_page_token() << ")\n";
+  }
+  return kExitOk;
+}
+
 // `list` and `overdue`: one page, or every page with --all. Under --json the pages are merged
 // into one ListCasesResponse so the output stays a single JSON document.
 int ListCases(const Invocation& in, bool overdue_only) {
@@ -128,34 +163,12 @@ int ListCases(const Invocation& in, bool overdue_only) {
   const bool all_pages = a.Has("all");
 
   auto stub = Stub(in);
-  v1::ListCasesResponse merged;
-  int printed = 0;
-  while (true) {
-    v1::ListCasesResponse page;
-    grpc::Status status = in.session().Call(
-        [&](grpc::ClientContext& ctx) { return stub->ListCases(&ctx, req, &page); });
-    if (!status.ok()) return in.ServerError(status);
-    for (const v1::Case& c : page.cases()) {
-      if (in.json()) {
-        *merged.add_cases() = c;
-      } else {
-        std::cout << FormatCaseLine(c);
-        ++printed;
-      }
-    }
-    if (!all_pages || page.next_page_token().empty()) {
-      merged.set_next_page_token(page.next_page_token());
-      break;
-    }
-    req.set_page_token(page.next_page_token());
-  }
-  if (in.json()) return in.Reply(merged, "");
-  if (printed == 0) std::cout << "no cases\n";
-  if (!merged.next_page_token().empty()) {
-    // On stderr, so that stdout stays one line per case.
-    std::cerr << "(more cases: add --all, or --page-token " << merged.next_page_token() << ")\n";
-  }
-  return kExitOk;
+  return PrintCasePages<v1::ListCasesResponse>(
+      in, req, all_pages, "no cases",
+      [&](grpc::ClientContext& ctx, const v1::ListCasesRequest& r, v1::ListCasesResponse* page) {
+        return stub->ListCases(&ctx, r, page);
+      },
+      FormatCaseLine);
 }
 
 // `case search` (SearchCases): finding people. One line per case, newest first; --all follows
@@ -183,36 +196,16 @@ int SearchCases(const Invocation& in) {
   }
   const bool all_pages = a.Has("all");
   auto stub = Stub(in);
-  v1::SearchCasesResponse merged;
-  int printed = 0;
-  while (true) {
-    v1::SearchCasesResponse page;
-    grpc::Status status = in.session().Call(
-        [&](grpc::ClientContext& ctx) { return stub->SearchCases(&ctx, req, &page); });
-    if (!status.ok()) return in.ServerError(status);
-    for (const v1::Case& c : page.cases()) {
-      if (in.json()) {
-        *merged.add_cases() = c;
-        continue;
-      }
-      std::cout << absl::StrFormat(
-          "%-6d %-18s %-18s %-24s NIK %s  %s  %s\n", c.id(), Name(c.state()), c.permit_type(),
-          c.applicant().name(), c.applicant().nik(), c.applicant().phone(),
-          c.permit_number().empty() ? c.tracking_code() : c.permit_number());
-      ++printed;
-    }
-    if (!all_pages || page.next_page_token().empty()) {
-      merged.set_next_page_token(page.next_page_token());
-      break;
-    }
-    req.set_page_token(page.next_page_token());
-  }
-  if (in.json()) return in.Reply(merged, "");
-  if (printed == 0) std::cout << "tidak ada kasus yang cocok (no matching cases)\n";
-  if (!merged.next_page_token().empty()) {
-    std::cerr << "(more cases: add --all, or --page-token " << merged.next_page_token() << ")\n";
-  }
-  return kExitOk;
+  return PrintCasePages<v1::SearchCasesResponse>(
+      in, req, all_pages, "tidak ada kasus yang cocok (no matching cases)",
+      [&](grpc::ClientContext& ctx, const v1::SearchCasesRequest& r,
+          v1::SearchCasesResponse* page) { return stub->SearchCases(&ctx, r, page); },
+      [](const v1::Case& c) {
+        return absl::StrFormat("%-6d %-18s %-18s %-24s NIK %s  %s  %s\n", c.id(), Name(c.state()),
+                               c.permit_type(), c.applicant().name(), c.applicant().nik(),
+                               c.applicant().phone(),
+                               c.permit_number().empty() ? c.tracking_code() : c.permit_number());
+      });
 }
 
 // The mandatory documents of the case's permit type that it does not have yet, from the

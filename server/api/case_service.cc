@@ -30,6 +30,18 @@ std::string PageToken(int64_t last_id) {
   return absl::WebSafeBase64Escape(absl::StrCat("after:", last_id));
 }
 
+// A page of `asked` cases from `list`, which the store read one longer than asked: the extra
+// case only tells that a next page exists, starting after the page's last case.
+template <typename Response>
+void FillCasePage(const std::vector<store::CaseView>& list, int asked, Response* resp) {
+  for (int i = 0; i < static_cast<int>(list.size()) && i < asked; ++i) {
+    *resp->add_cases() = ToProto(list[i]);
+  }
+  if (static_cast<int>(list.size()) > asked) {
+    resp->set_next_page_token(PageToken(list[asked - 1].c.id));
+  }
+}
+
 std::optional<int64_t> ParsePageToken(const std::string& token) {
   std::string raw;
   if (!absl::WebSafeBase64Unescape(token, &raw) || raw.rfind("after:", 0) != 0) return std::nullopt;
@@ -122,12 +134,7 @@ grpc::Status CaseServiceImpl::ListCases(grpc::ServerContext* ctx, const v1::List
   f.page_size = asked + 1;
   absl::StatusOr<std::vector<store::CaseView>> list = cases_.List(p, f);
   if (!list.ok()) return ToGrpcStatus(list.status());
-  for (int i = 0; i < static_cast<int>(list->size()) && i < asked; ++i) {
-    *resp->add_cases() = ToProto((*list)[i]);
-  }
-  if (static_cast<int>(list->size()) > asked) {
-    resp->set_next_page_token(PageToken((*list)[asked - 1].c.id));
-  }
+  FillCasePage(*list, asked, resp);
   return grpc::Status::OK;
 }
 
@@ -158,12 +165,7 @@ grpc::Status CaseServiceImpl::SearchCases(grpc::ServerContext* ctx,
   f.page_size = asked + 1;
   absl::StatusOr<std::vector<store::CaseView>> list = cases_.Search(p, f);
   if (!list.ok()) return ToGrpcStatus(list.status());
-  for (int i = 0; i < static_cast<int>(list->size()) && i < asked; ++i) {
-    *resp->add_cases() = ToProto((*list)[i]);
-  }
-  if (static_cast<int>(list->size()) > asked) {
-    resp->set_next_page_token(PageToken((*list)[asked - 1].c.id));
-  }
+  FillCasePage(*list, asked, resp);
   return grpc::Status::OK;
 }
 

@@ -36,6 +36,22 @@ std::string_view NotificationChannelName(NotificationChannel c) {
   return c == NotificationChannel::kEmail ? "email" : "webhook";
 }
 
+// `n` once per way the applicant can be reached: the SMS/WhatsApp gateway for a phone, e-mail.
+static std::vector<Notification> ToApplicant(const Case& c, Notification n) {
+  std::vector<Notification> out;
+  if (!c.applicant.phone.empty()) {
+    n.channel = NotificationChannel::kWebhook;
+    n.address = c.applicant.phone;
+    out.push_back(n);
+  }
+  if (!c.applicant.email.empty()) {
+    n.channel = NotificationChannel::kEmail;
+    n.address = c.applicant.email;
+    out.push_back(n);
+  }
+  return out;
+}
+
 std::vector<Notification> NotificationsForTransition(const Case& c, std::string_view action,
                                                      std::string_view permit_name,
                                                      std::optional<absl::CivilDay> due) {
@@ -66,18 +82,7 @@ std::vector<Notification> NotificationsForTransition(const Case& c, std::string_
   n.params["verification_code"] = c.verification_code;
   n.params["valid_until_date"] = c.valid_until ? absl::FormatCivilTime(*c.valid_until) : "-";
 
-  std::vector<Notification> out;
-  if (!c.applicant.phone.empty()) {
-    n.channel = NotificationChannel::kWebhook;
-    n.address = c.applicant.phone;
-    out.push_back(n);
-  }
-  if (!c.applicant.email.empty()) {
-    n.channel = NotificationChannel::kEmail;
-    n.address = c.applicant.email;
-    out.push_back(n);
-  }
-  return out;
+  return ToApplicant(c, n);
 }
 
 std::vector<Notification> ExpiryReminderNotifications(const Case& c, std::string_view permit_name,
@@ -94,18 +99,7 @@ std::vector<Notification> ExpiryReminderNotifications(const Case& c, std::string
   n.params["permit_number"] = c.permit_number;
   n.params["valid_until_date"] = c.valid_until ? absl::FormatCivilTime(*c.valid_until) : "-";
   n.params["days"] = absl::StrCat(days_before);
-  std::vector<Notification> out;
-  if (!c.applicant.phone.empty()) {
-    n.channel = NotificationChannel::kWebhook;
-    n.address = c.applicant.phone;
-    out.push_back(n);
-  }
-  if (!c.applicant.email.empty()) {
-    n.channel = NotificationChannel::kEmail;
-    n.address = c.applicant.email;
-    out.push_back(n);
-  }
-  return out;
+  return ToApplicant(c, n);
 }
 
 absl::Time ScheduleNotification(absl::Time now, int utc_offset_minutes, bool urgent,

@@ -28,8 +28,8 @@
 #include "server/store/database.h"
 #include "server/store/mutation.h"
 #include "server/store/notification_outbox.h"
-#include "server/store/permit_documents.h"
 #include "server/store/office_context.h"
+#include "server/store/permit_documents.h"
 
 namespace loket::store {
 
