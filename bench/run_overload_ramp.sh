@@ -8,6 +8,9 @@
 #
 #   bench/run_overload_ramp.sh [CALLERS...]     default: 8 64 256 1024 2048; DURATION=10 s each
 #
+# BACKOFF_MS (default 1000) sets the callers' wait after a refusal. The last column counts database
+# sessions opened in the step: a call cut off at its deadline costs loketd its pooled connection.
+#
 # It starts its own PostgreSQL (fsync on) and loketd, and stops both at exit. Build first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,6 +34,8 @@ loket_wait_healthy "$BIN" "127.0.0.1:$API_PORT"
 rss_mb() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$LOKETD/status"; }
 threads() { awk '/Threads/ {print $2}' "/proc/$LOKETD/status"; }
 cases() { psql -X -At -d "$DB" -c "SELECT count(*) FROM cases"; }
+# Database sessions opened so far: a call cut off at its deadline costs its pooled connection.
+sessions() { psql -X -At -d "$DB" -c "SELECT sessions FROM pg_stat_database WHERE datname = current_database()"; }
 field() { sed -E "s/.*\"$1\": ([0-9.]+).*/\1/" <<<"$2"; }
 code() { grep -oE "\"$1\": [0-9]+" <<<"$2" | awk '{print $2}' | head -n 1; }
 
@@ -39,15 +44,16 @@ echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}
   "deadline 1 s per call, 1 s back-off after a refusal, $DURATION s per step"
 idle_rss=$(rss_mb)
 echo "loketd idle: RSS $idle_rss MB, $(threads) threads"
-printf '%-8s %10s %8s %8s %10s %10s %12s %8s %8s\n' callers ok_per_s p50_ms p99_ms refused late \
-  late_commits threads rss_mb
+printf '%-8s %10s %8s %8s %10s %10s %12s %8s %8s %8s\n' callers ok_per_s p50_ms p99_ms refused late \
+  late_commits threads rss_mb sessions
 for c in "${STEPS[@]}"; do
   before=$(cases)
+  sessions_before=$(sessions)
   peak_threads=0
   peak_rss=0
   (
     ${CLIENT_NICE:+nice -n "$CLIENT_NICE"} "$BIN/submit_load" --addr="127.0.0.1:$API_PORT" --token="$TOKEN" --concurrency="$c" \
-      --channels=$((c < 256 ? c : 256)) --deadline_ms=1000 --backoff_ms=1000 --async --warmup=1 --duration="$DURATION" \
+      --channels=$((c < 256 ? c : 256)) --deadline_ms=1000 --backoff_ms=${BACKOFF_MS:-1000} --async --warmup=1 --duration="$DURATION" \
       --json 2>/dev/null | tail -n 1 >"$WORK/step.json" || true
   ) &
   load=$!
@@ -63,9 +69,10 @@ for c in "${STEPS[@]}"; do
   out=$(cat "$WORK/step.json")
   acked=$(field acknowledged "$out")
   committed=$(($(cases) - before))
-  printf '%-8s %10s %8s %8s %10s %10s %12s %8s %8s\n' "$c" "$(field per_second "$out")" \
+  printf '%-8s %10s %8s %8s %10s %10s %12s %8s %8s %8s\n' "$c" "$(field per_second "$out")" \
     "$(field p50_ms "$out")" "$(field p99_ms "$out")" "$(code 8 "$out" || true)" \
-    "$(code 4 "$out" || true)" "$((committed - acked))" "$peak_threads" "$peak_rss"
+    "$(code 4 "$out" || true)" "$((committed - acked))" "$peak_threads" "$peak_rss" \
+    "$(($(sessions) - sessions_before - 2))"
 done
 for wait_s in 15 30; do
   sleep 15
