@@ -98,10 +98,6 @@ constexpr Statement kFinishLeased{
     " AND queue = $4 RETURNING id, rerun, coalesce(dedupe_key, ''), payload, max_attempts"};
 constexpr Statement kQueueOf{"task_queue_of",
                              "SELECT queue FROM tasks WHERE office_id = $1 AND id = $2"};
-constexpr Statement kNotificationAttempt{
-    "task_notification_attempt",
-    "UPDATE notifications SET attempts = $2, detail = $3,"
-    " status = CASE WHEN $4 THEN 'failed' ELSE status END WHERE task_id = $1"};
 constexpr Statement kFail{
     "task_fail",
     "UPDATE tasks SET state = CASE WHEN $4 OR attempt >= max_attempts THEN 'dead' ELSE 'ready' END,"
@@ -219,9 +215,7 @@ absl::StatusOr<std::optional<TaskRecord>> TaskQueue::Lease(const std::string& of
         if (r.empty()) return false;
         TaskRecord t = TaskFromRow(r[0]);
         if (t.state == "dead") {
-          if (t.queue == "notify.send") {
-            tx.Exec(kNotificationAttempt, t.id, t.attempt, std::string("lease expired"), true);
-          }
+          AttemptFailed(tx, t, "lease expired", true);
           continue;
         }
         t.took_over_expired_lease = true;
@@ -332,9 +326,7 @@ absl::StatusOr<TaskRecord> TaskQueue::Fail(const std::string& office_id, int64_t
         tx.Exec(kFail, office_id, task_id, attempt, permanent, delay, error.substr(0, 1000));
     if (r.empty()) return Stale(task_id, attempt);
     out = TaskFromRow(r[0]);
-    if (out.queue == "notify.send") {
-      tx.Exec(kNotificationAttempt, task_id, attempt, error.substr(0, 500), out.state == "dead");
-    }
+    AttemptFailed(tx, out, error, out.state == "dead");
     return absl::OkStatus();
   });
   if (!s.ok()) return s;
@@ -397,11 +389,16 @@ absl::StatusOr<std::string> TaskQueue::Drop(
                        "; only ready or dead tasks can be dropped"));
     }
     TaskRecord t = TaskFromRow(r[0]);
-    if (t.queue == "notify.send") {
-      tx.Exec(kNotificationAttempt, t.id, t.attempt, "dropped by " + m.actor.name, true);
-    }
+    AttemptFailed(tx, t, "dropped by " + m.actor.name, true);
     return encode(t);
   });
+}
+
+void TaskQueue::AttemptFailed(Tx& tx, const TaskRecord& t, const std::string& why,
+                              bool dead) const {
+  for (const TaskKind& k : kinds_) {
+    if (k.queue == t.queue && k.on_attempt_failed) k.on_attempt_failed(tx, t, why, dead);
+  }
 }
 
 absl::StatusOr<std::vector<QueueStats>> TaskQueue::Stats() {

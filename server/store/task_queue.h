@@ -45,6 +45,22 @@ struct NotifyOutcome {
   std::string detail;
 };
 
+class Tx;  // pg.h
+
+// What one kind of task does beyond the queue's own bookkeeping (lease, fence, back-off, dead
+// letter). The queue names no kind: each is described once, in task_kinds.cc, and a new kind whose
+// tasks need nothing beyond the bookkeeping needs no entry at all.
+struct TaskKind {
+  std::string queue;
+  // Runs in the same transaction whenever an attempt of this kind's task ends without success:
+  // it failed, its lease expired on the last attempt, or an operator dropped it. `dead`: no
+  // attempt follows.
+  std::function<void(Tx&, const TaskRecord&, const std::string& why, bool dead)> on_attempt_failed;
+};
+
+// Every kind with behaviour of its own (task_kinds.cc).
+std::vector<TaskKind> BuiltInTaskKinds();
+
 struct RetryPolicy {
   absl::Duration base = absl::Seconds(2);
   absl::Duration cap = absl::Minutes(10);
@@ -60,7 +76,8 @@ struct QueueStats {
 
 class TaskQueue {
  public:
-  TaskQueue(Database& db, RetryPolicy retry = {}) : db_(db), retry_(retry) {}
+  TaskQueue(Database& db, RetryPolicy retry = {}, std::vector<TaskKind> kinds = BuiltInTaskKinds())
+      : db_(db), retry_(retry), kinds_(std::move(kinds)) {}
 
   // Leases the next due task of `queue` in `office_id` (ready and due, or leased with an expired
   // lease) for `lease`, bumping its attempt. nullopt when none. Tasks whose last attempt's lease
@@ -120,8 +137,12 @@ class TaskQueue {
   absl::StatusOr<std::vector<QueueStats>> Stats();
 
  private:
+  // Tells `t`'s kind, if it registered for it, that an attempt ended without success.
+  void AttemptFailed(Tx& tx, const TaskRecord& t, const std::string& why, bool dead) const;
+
   Database& db_;
   RetryPolicy retry_;
+  std::vector<TaskKind> kinds_;
   std::atomic<uint64_t> polls_{0};
 };
 

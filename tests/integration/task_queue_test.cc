@@ -76,6 +76,12 @@ class TaskQueueTest : public ServerTest {
     return tasks_->FailTask(Ctx(worker_).get(), req, resp);
   }
 
+  // A lease's time runs out now: the test moves it into the past instead of sleeping past it.
+  void ExpireLease(int64_t id) {
+    server_->Query(absl::StrCat(
+        "UPDATE tasks SET lease_expires_at = now() - interval '1 second' WHERE id = ", id));
+  }
+
   std::string State(int64_t id) {
     return server_->Query(absl::StrCat("SELECT state FROM tasks WHERE id = ", id));
   }
@@ -132,7 +138,7 @@ TEST_F(TaskQueueTest, StaleCompleteIsRefusedAndChangesNothing) {
   ASSERT_TRUE(first);
   EXPECT_EQ(first->id(), id);
   EXPECT_EQ(first->attempt(), 1);
-  absl::SleepFor(absl::Milliseconds(1500));  // the first worker stalls past its lease
+  ExpireLease(id);  // the first worker stalls past its lease
   auto second = Poll("notify.send");
   ASSERT_TRUE(second);
   EXPECT_EQ(second->id(), id);
@@ -156,7 +162,7 @@ TEST_F(TaskQueueTest, ALeaseExpiringOnTheLastAttemptDeadLetters) {
   int64_t id = Enqueue("notify.send", "", /*max_attempts=*/1);
   auto t = Poll("notify.send", /*lease_seconds=*/1);
   ASSERT_TRUE(t);
-  absl::SleepFor(absl::Milliseconds(1500));  // the worker died holding it
+  ExpireLease(id);  // the worker died holding it
   EXPECT_FALSE(Poll("notify.send", 30, 0).has_value());
   EXPECT_EQ(State(id), "dead");
   EXPECT_THAT(server_->Query(absl::StrCat("SELECT last_error FROM tasks WHERE id = ", id)),
@@ -169,16 +175,54 @@ TEST_F(TaskQueueTest, HeartbeatKeepsTheLease) {
   auto t = Poll("notify.send", 1);
   ASSERT_TRUE(t);
   for (int i = 0; i < 3; ++i) {
-    absl::SleepFor(absl::Milliseconds(500));
+    // The lease is about to run out (moved to 100 ms from now rather than waited for); each
+    // heartbeat gives it its full second again.
+    server_->Query(absl::StrCat(
+        "UPDATE tasks SET lease_expires_at = now() + interval '100 milliseconds' WHERE id = ", id));
     v1::HeartbeatRequest hb;
     hb.set_task_id(id);
     hb.set_attempt(t->attempt());
     hb.set_lease_seconds(1);
     v1::HeartbeatResponse hr;
     ASSERT_TRUE(tasks_->Heartbeat(Ctx(worker_).get(), hb, &hr).ok());
+    EXPECT_EQ(server_->Query(absl::StrCat("SELECT lease_expires_at > now() + interval '800 "
+                                          "milliseconds' FROM tasks WHERE id = ",
+                                          id)),
+              "t");
   }
   EXPECT_FALSE(Poll("notify.send", 30, 0).has_value());  // still ours
   EXPECT_TRUE(Complete(*t).ok());
+}
+
+// Issue 14: the queue names no kind. A kind registered once hears of every attempt that ends
+// without success (a failure, the last lease expiring), in the same transaction; others do not.
+TEST_F(TaskQueueTest, ARegisteredKindHearsOfItsFailedAttemptsAndNoOthers) {
+  std::vector<std::string> heard;
+  store::TaskQueue queue(*db_, {},
+                         {store::TaskKind{"test.kind", [&](store::Tx&, const store::TaskRecord& t,
+                                                           const std::string& why, bool dead) {
+                                            heard.push_back(absl::StrCat(t.id, "/", t.attempt, " ",
+                                                                         why, dead ? " dead" : ""));
+                                          }}});
+  int64_t id = Enqueue("test.kind", "", /*max_attempts=*/2);
+  int64_t other = Enqueue("test.other", "", /*max_attempts=*/1);
+  auto first = queue.Lease("bpp", "test.kind", "w", absl::Seconds(30));
+  ASSERT_TRUE(first.ok() && first->has_value());
+  ASSERT_TRUE(queue.Fail("bpp", id, 1, "gateway said 500", false).ok());
+  // Its second and last attempt's lease runs out (moved into the past rather than waited for).
+  server_->Query(absl::StrCat("UPDATE tasks SET run_after = now() WHERE id = ", id));
+  auto second = queue.Lease("bpp", "test.kind", "w", absl::Seconds(30));
+  ASSERT_TRUE(second.ok() && second->has_value());
+  ExpireLease(id);
+  auto none = queue.Lease("bpp", "test.kind", "w", absl::Seconds(30));
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
+  EXPECT_EQ(State(id), "dead");
+  auto o = queue.Lease("bpp", "test.other", "w", absl::Seconds(30));
+  ASSERT_TRUE(o.ok() && o->has_value());
+  ASSERT_TRUE(queue.Fail("bpp", other, 1, "not heard", true).ok());
+  EXPECT_THAT(heard, ::testing::ElementsAre(absl::StrCat(id, "/1 gateway said 500"),
+                                            absl::StrCat(id, "/2 lease expired dead")));
 }
 
 TEST_F(TaskQueueTest, DedupeKeyCoalescesLiveTasks) {
