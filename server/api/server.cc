@@ -349,12 +349,15 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
   s->task_service_ = std::make_unique<TaskServiceImpl>(*s->task_queue_, *s->wakeups_,
                                                        *s->authorizer_, s->metrics_.get());
   s->task_admin_service_ = std::make_unique<TaskAdminServiceImpl>(*s->task_queue_, *s->authorizer_);
+  s->notify_results_ = std::make_unique<NotifyResults>(*s->task_queue_, s->metrics_.get());
+  s->task_service_->AddTaskKind("notify.send", v1::CompleteTaskRequest::kNotify,
+                                s->notify_results_.get());
   s->siber_repo_ = std::make_unique<store::SiberRepository>(
       *s->db_, clock, *s->case_repo_, EncodeNotifySend, o.notification_policy);
   s->courier_service_ = std::make_unique<CourierServiceImpl>(*s->siber_repo_, *s->authorizer_);
   s->route_plan_queue_ = std::make_unique<RoutePlanQueue>(*s->siber_repo_);
-  s->task_service_->AddPlanningQueue("route.plan", v1::CompleteTaskRequest::kRoutePlan,
-                                     s->route_plan_queue_.get());
+  s->task_service_->AddTaskKind("route.plan", v1::CompleteTaskRequest::kRoutePlan,
+                                s->route_plan_queue_.get());
   // The live office queue.
   s->queue_repo_ = std::make_unique<store::QueueRepository>(*s->db_, clock, EncodeNotifySend,
                                                             o.notification_policy);
@@ -372,8 +375,8 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
   s->public_service_ = std::make_unique<PublicServiceImpl>(PublicServiceDeps{
       *s->public_repo_, *s->appointment_repo_, *s->case_repo_, *s->catalog_repo_, *s->siber_repo_,
       *s->queue_repo_, *s->authorizer_, *s->public_throttle_, clock});
-  s->task_service_->AddPlanningQueue("slots.allocate", v1::CompleteTaskRequest::kAllocation,
-                                     s->slots_allocate_queue_.get());
+  s->task_service_->AddTaskKind("slots.allocate", v1::CompleteTaskRequest::kAllocation,
+                                s->slots_allocate_queue_.get());
   // Issue 13: the monthly report.
   s->report_repo_ = std::make_unique<store::ReportRepository>(*s->db_, clock);
   s->report_service_ = std::make_unique<ReportServiceImpl>(*s->report_repo_, *s->authorizer_);

@@ -50,6 +50,7 @@ class ServerMetrics;
 class TaskAdminServiceImpl;
 class CourierServiceImpl;
 class RoutePlanQueue;
+class NotifyResults;
 class QueueServiceImpl;
 class AppointmentServiceImpl;
 class SlotsAllocateQueue;
@@ -145,6 +146,7 @@ class LoketServer {
   std::unique_ptr<TaskAdminServiceImpl> task_admin_service_;
   std::unique_ptr<store::SiberRepository> siber_repo_;
   std::unique_ptr<CourierServiceImpl> courier_service_;
+  std::unique_ptr<NotifyResults> notify_results_;
   std::unique_ptr<RoutePlanQueue> route_plan_queue_;
   // The live office queue.
   std::unique_ptr<store::QueueRepository> queue_repo_;

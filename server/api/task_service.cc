@@ -36,6 +36,44 @@ grpc::Status CheckTaskRef(int64_t id, int attempt) {
 
 }  // namespace
 
+absl::Status TaskKindHandler::AttachInput(const domain::Principal&, v1::Task&) {
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<absl::Status>> PlanningQueue::ApplyResults(
+    const domain::Principal& worker, const std::vector<const v1::CompleteTaskRequest*>& reqs) {
+  std::vector<absl::Status> out;
+  for (const v1::CompleteTaskRequest* r : reqs) out.push_back(ApplyResult(worker, *r));
+  return out;
+}
+
+absl::StatusOr<std::vector<absl::Status>> NotifyResults::ApplyResults(
+    const domain::Principal& worker, const std::vector<const v1::CompleteTaskRequest*>& reqs) {
+  std::vector<store::TaskQueue::NotifyCompletion> items;
+  for (const v1::CompleteTaskRequest* t : reqs) {
+    const v1::NotifyResult& r = t->notify();
+    items.push_back({t->task_id(), t->attempt(),
+                     store::NotifyOutcome{r.delivered(), r.channel(),
+                                          r.provider_message_id().substr(0, 200), r.detail()}});
+  }
+  auto done = queue_.CompleteNotifyMany(worker.office_id, items);
+  if (!done.ok()) return done.status();  // nothing was written
+  for (size_t i = 0; i < reqs.size(); ++i) {
+    if ((*done)[i].ok() && metrics_) {
+      const v1::NotifyResult& r = reqs[i]->notify();
+      metrics_->RecordNotification(r.channel(), r.delivered() ? "sent" : "failed");
+    }
+  }
+  return *std::move(done);
+}
+
+void NotifyResults::AttemptFailed(const store::TaskRecord& task) {
+  if (!metrics_) return;
+  v1::NotifySend n;
+  n.ParseFromString(task.payload);
+  metrics_->RecordNotification(n.channel(), task.state == "dead" ? "dead" : "retry");
+}
+
 grpc::Status TaskServiceImpl::PollTask(grpc::ServerContext* ctx, const v1::PollTaskRequest* req,
                                        v1::PollTaskResponse* resp) {
   LOKET_AUTHORIZE(p, ctx, "TaskService.PollTask");
@@ -49,8 +87,10 @@ grpc::Status TaskServiceImpl::PollTask(grpc::ServerContext* ctx, const v1::PollT
     return grpc::Status(grpc::INVALID_ARGUMENT,
                         absl::StrCat("max_tasks: 0..", kMaxTasksPerCall, " (0 for one)"));
   }
-  // Planning queues attach a large input per task: one at a time there.
-  const int max_tasks = planners_by_queue_.count(req->queue()) ? 1 : std::max(1, req->max_tasks());
+  auto kind = kinds_by_queue_.find(req->queue());
+  TaskKindHandler* handler = kind == kinds_by_queue_.end() ? nullptr : kind->second;
+  const int max_tasks =
+      handler != nullptr && !handler->LeasesInBatches() ? 1 : std::max(1, req->max_tasks());
   std::string worker = req->worker_id().empty() ? ctx->peer() : req->worker_id().substr(0, 100);
   absl::Time deadline = absl::Now() + absl::Seconds(req->wait_seconds());
   // Answer a little before the caller's deadline so an empty answer is not a DEADLINE_EXCEEDED.
@@ -67,7 +107,13 @@ grpc::Status TaskServiceImpl::PollTask(grpc::ServerContext* ctx, const v1::PollT
         for (size_t i = 0; i < tasks->size(); ++i) {
           const store::TaskRecord& t = (*tasks)[i];
           if (t.took_over_expired_lease && metrics_) metrics_->RecordLeaseExpiry(req->queue());
-          *(i == 0 ? resp->mutable_task() : resp->add_more_tasks()) = ToProto(t);
+          v1::Task* out = i == 0 ? resp->mutable_task() : resp->add_more_tasks();
+          *out = ToProto(t);
+          if (handler != nullptr) {
+            // On failure the leases run out and the tasks are leased again: nothing is lost.
+            absl::Status attached = handler->AttachInput(p, *out);
+            if (!attached.ok()) return ToGrpcStatus(attached);
+          }
         }
         return grpc::Status::OK;
       }
@@ -76,10 +122,9 @@ grpc::Status TaskServiceImpl::PollTask(grpc::ServerContext* ctx, const v1::PollT
     } else if (task->has_value()) {
       if ((*task)->took_over_expired_lease && metrics_) metrics_->RecordLeaseExpiry(req->queue());
       *resp->mutable_task() = ToProto(**task);
-      if (auto planner = planners_by_queue_.find(req->queue());
-          planner != planners_by_queue_.end()) {
+      if (handler != nullptr) {
         // On failure the lease runs out and the task is leased again: nothing is lost.
-        absl::Status attached = planner->second->AttachInput(p, *resp->mutable_task());
+        absl::Status attached = handler->AttachInput(p, *resp->mutable_task());
         if (!attached.ok()) return ToGrpcStatus(attached);
       }
       return grpc::Status::OK;
@@ -110,32 +155,16 @@ grpc::Status TaskServiceImpl::CompleteTask(grpc::ServerContext* ctx,
                                            v1::CompleteTaskResponse* resp) {
   LOKET_AUTHORIZE(p, ctx, "TaskService.CompleteTask");
   if (auto s = CheckTaskRef(req->task_id(), req->attempt()); !s.ok()) return s;
-  return CompleteOne(p, *req);
-}
-
-grpc::Status TaskServiceImpl::CompleteOne(const domain::Principal& p,
-                                          const v1::CompleteTaskRequest& req) {
-  switch (req.result_case()) {
-    case v1::CompleteTaskRequest::kNotify: {
-      const v1::NotifyResult& r = req.notify();
-      store::NotifyOutcome o{r.delivered(), r.channel(), r.provider_message_id().substr(0, 200),
-                             r.detail()};
-      absl::Status s = queue_.CompleteNotify(p.office_id, req.task_id(), req.attempt(), o);
-      if (s.ok() && metrics_) {
-        metrics_->RecordNotification(r.channel(), r.delivered() ? "sent" : "failed");
-      }
-      return ToGrpcStatus(s);
-    }
-    case v1::CompleteTaskRequest::RESULT_NOT_SET:
-      return grpc::Status(grpc::INVALID_ARGUMENT, "result: required (e.g. notify)");
-    default: {
-      auto planner = planners_by_result_.find(static_cast<int>(req.result_case()));
-      if (planner == planners_by_result_.end()) {
-        return grpc::Status(grpc::INVALID_ARGUMENT, "result: this server does not apply it");
-      }
-      return ToGrpcStatus(planner->second->ApplyResult(p, req));
-    }
+  if (req->result_case() == v1::CompleteTaskRequest::RESULT_NOT_SET) {
+    return grpc::Status(grpc::INVALID_ARGUMENT, "result: required (e.g. notify)");
   }
+  auto kind = kinds_by_result_.find(static_cast<int>(req->result_case()));
+  if (kind == kinds_by_result_.end()) {
+    return grpc::Status(grpc::INVALID_ARGUMENT, "result: this server does not apply it");
+  }
+  auto done = kind->second->ApplyResults(p, {req});
+  if (!done.ok()) return ToGrpcStatus(done.status());
+  return ToGrpcStatus(done->at(0));
 }
 
 grpc::Status TaskServiceImpl::CompleteTasks(grpc::ServerContext* ctx,
@@ -152,34 +181,29 @@ grpc::Status TaskServiceImpl::CompleteTasks(grpc::ServerContext* ctx,
       return grpc::Status(s.error_code(), absl::StrCat("tasks[", i, "].", s.error_message()));
     }
   }
-  // The notify results commit together; any other result goes its own way, in order.
-  std::vector<store::TaskQueue::NotifyCompletion> notify;
-  for (const v1::CompleteTaskRequest& t : req->tasks()) {
-    if (t.result_case() != v1::CompleteTaskRequest::kNotify) continue;
-    const v1::NotifyResult& r = t.notify();
-    notify.push_back({t.task_id(), t.attempt(),
-                      store::NotifyOutcome{r.delivered(), r.channel(),
-                                           r.provider_message_id().substr(0, 200), r.detail()}});
-  }
-  std::vector<absl::Status> notified;
-  if (!notify.empty()) {
-    auto done = queue_.CompleteNotifyMany(p.office_id, notify);
-    if (!done.ok()) return ToGrpcStatus(done.status());
-    notified = std::move(*done);
-  }
-  size_t next_notify = 0;
-  for (const v1::CompleteTaskRequest& t : req->tasks()) {
-    grpc::Status s;
-    if (t.result_case() == v1::CompleteTaskRequest::kNotify) {
-      const absl::Status& n = notified[next_notify++];
-      if (n.ok() && metrics_) {
-        metrics_->RecordNotification(t.notify().channel(),
-                                     t.notify().delivered() ? "sent" : "failed");
-      }
-      s = ToGrpcStatus(n);
+  // Each kind gets its results of the call at once (the notifier's commit together), in order.
+  std::vector<absl::Status> statuses(req->tasks_size());
+  std::map<TaskKindHandler*, std::vector<int>> positions;
+  for (int i = 0; i < req->tasks_size(); ++i) {
+    const v1::CompleteTaskRequest& t = req->tasks(i);
+    auto kind = kinds_by_result_.find(static_cast<int>(t.result_case()));
+    if (t.result_case() == v1::CompleteTaskRequest::RESULT_NOT_SET) {
+      statuses[i] = absl::InvalidArgumentError("result: required (e.g. notify)");
+    } else if (kind == kinds_by_result_.end()) {
+      statuses[i] = absl::InvalidArgumentError("result: this server does not apply it");
     } else {
-      s = CompleteOne(p, t);
+      positions[kind->second].push_back(i);
     }
+  }
+  for (const auto& [kind, at] : positions) {
+    std::vector<const v1::CompleteTaskRequest*> reqs;
+    for (int i : at) reqs.push_back(&req->tasks(i));
+    auto done = kind->ApplyResults(p, reqs);
+    if (!done.ok()) return ToGrpcStatus(done.status());
+    for (size_t j = 0; j < at.size(); ++j) statuses[at[j]] = done->at(j);
+  }
+  for (const absl::Status& st : statuses) {
+    grpc::Status s = ToGrpcStatus(st);
     resp->add_codes(static_cast<int>(s.error_code()));
     resp->add_messages(s.error_message());
   }
@@ -194,10 +218,8 @@ grpc::Status TaskServiceImpl::FailTask(grpc::ServerContext* ctx, const v1::FailT
                        req->error().empty() ? "failed without a reason" : req->error(),
                        req->permanent());
   if (!t.ok()) return ToGrpcStatus(t.status());
-  if (t->queue == "notify.send" && metrics_) {
-    v1::NotifySend n;
-    n.ParseFromString(t->payload);
-    metrics_->RecordNotification(n.channel(), t->state == "dead" ? "dead" : "retry");
+  if (auto kind = kinds_by_queue_.find(t->queue); kind != kinds_by_queue_.end()) {
+    kind->second->AttemptFailed(*t);
   }
   v1::Task pt = ToProto(*t);
   resp->set_state(pt.state());

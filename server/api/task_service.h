@@ -5,6 +5,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "loket/v1/task.grpc.pb.h"
 #include "server/api/auth.h"
@@ -13,19 +14,58 @@
 
 namespace loket::api {
 
+// A task kind as TaskService sees it: what goes out with a leased task and how a worker's result
+// comes back. Each kind is registered once (AddTaskKind, in server.cc); the service names none.
+// Implementations are thread-safe.
+class TaskKindHandler {
+ public:
+  virtual ~TaskKindHandler() = default;
+  // Replaces task->payload before it goes out. The default sends the payload as stored.
+  virtual absl::Status AttachInput(const domain::Principal& worker, v1::Task& task);
+  // Whether a poll may lease several tasks of this kind at once (PollTask.max_tasks).
+  virtual bool LeasesInBatches() const { return true; }
+  // Applies the results of one CompleteTask or CompleteTasks call that belong to this kind (the
+  // oneof member it was registered with), one status per item, in order; an error of the whole
+  // call when nothing was applied.
+  virtual absl::StatusOr<std::vector<absl::Status>> ApplyResults(
+      const domain::Principal& worker, const std::vector<const v1::CompleteTaskRequest*>& reqs) = 0;
+  // Hears of a failed attempt after it was recorded (`task` has its new state).
+  virtual void AttemptFailed(const store::TaskRecord& task) {}
+};
+
 // A planning queue (route.plan, slots.allocate; DESIGN.md "The task queue"): its task carries only
 // a scope (office, day). loketd attaches the current input when the task is leased, stamped with
 // the input's version, and applies the worker's result on CompleteTask in one transaction with
 // finishing the task (store's FinishLeasedInTx); when the input moved on meanwhile it applies
-// what is still valid and enqueues a fresh plan. Implementations are thread-safe.
-class PlanningQueue {
+// what is still valid and enqueues a fresh plan. One at a time: each input is large.
+class PlanningQueue : public TaskKindHandler {
  public:
-  virtual ~PlanningQueue() = default;
   // Replaces task->payload with the input for the task's scope.
-  virtual absl::Status AttachInput(const domain::Principal& worker, v1::Task& task) = 0;
-  // Applies req's result (the oneof member this queue was registered with).
+  absl::Status AttachInput(const domain::Principal& worker, v1::Task& task) override = 0;
+  // Applies req's result.
   virtual absl::Status ApplyResult(const domain::Principal& worker,
                                    const v1::CompleteTaskRequest& req) = 0;
+  bool LeasesInBatches() const override { return false; }
+  absl::StatusOr<std::vector<absl::Status>> ApplyResults(
+      const domain::Principal& worker,
+      const std::vector<const v1::CompleteTaskRequest*>& reqs) override;
+};
+
+// notify.send: the notifier reports each message's delivery; the outcomes of one call commit
+// together, and the metrics count sent, failed, retried and dead messages per channel.
+class NotifyResults final : public TaskKindHandler {
+ public:
+  // `metrics` may be null.
+  NotifyResults(store::TaskQueue& queue, ServerMetrics* metrics)
+      : queue_(queue), metrics_(metrics) {}
+  absl::StatusOr<std::vector<absl::Status>> ApplyResults(
+      const domain::Principal& worker,
+      const std::vector<const v1::CompleteTaskRequest*>& reqs) override;
+  void AttemptFailed(const store::TaskRecord& task) override;
+
+ private:
+  store::TaskQueue& queue_;
+  ServerMetrics* metrics_;
 };
 
 class TaskServiceImpl final : public v1::TaskService::Service {
@@ -35,11 +75,11 @@ class TaskServiceImpl final : public v1::TaskService::Service {
                   const Authorizer& auth, ServerMetrics* metrics = nullptr)
       : queue_(queue), wakeups_(wakeups), auth_(auth), metrics_(metrics) {}
 
-  // Registers a planning queue: tasks leased from `queue` get their input attached by `planner`,
-  // and CompleteTask results whose oneof field number is `result_field` go to `planner`.
-  void AddPlanningQueue(const std::string& queue, int result_field, PlanningQueue* planner) {
-    planners_by_queue_[queue] = planner;
-    planners_by_result_[result_field] = planner;
+  // Registers a task kind: tasks leased from `queue` go out through `kind`, and CompleteTask
+  // results whose oneof field number is `result_field` come back to it.
+  void AddTaskKind(const std::string& queue, int result_field, TaskKindHandler* kind) {
+    kinds_by_queue_[queue] = kind;
+    kinds_by_result_[result_field] = kind;
   }
 
   grpc::Status PollTask(grpc::ServerContext* ctx, const v1::PollTaskRequest* req,
@@ -54,16 +94,13 @@ class TaskServiceImpl final : public v1::TaskService::Service {
                         v1::FailTaskResponse* resp) override;
 
  private:
-  // One completion, after authorization and the task reference check.
-  grpc::Status CompleteOne(const domain::Principal& p, const v1::CompleteTaskRequest& req);
-
  private:
   store::TaskQueue& queue_;
   const store::TaskWakeups& wakeups_;
   const Authorizer& auth_;
   ServerMetrics* metrics_;
-  std::map<std::string, PlanningQueue*> planners_by_queue_;
-  std::map<int, PlanningQueue*> planners_by_result_;
+  std::map<std::string, TaskKindHandler*> kinds_by_queue_;
+  std::map<int, TaskKindHandler*> kinds_by_result_;
 };
 
 class TaskAdminServiceImpl final : public v1::TaskAdminService::Service {
