@@ -157,11 +157,6 @@ absl::Status Stale(int64_t task_id, int attempt) {
       " is no longer leased to you (lease expired and was taken over, or the task finished)"));
 }
 
-double UnitRandom() {
-  thread_local std::mt19937_64 rng(std::random_device{}());
-  return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
-}
-
 }  // namespace
 
 int64_t EnqueueInTx(Tx& tx, const NewTask& t) {
@@ -314,6 +309,11 @@ absl::StatusOr<std::vector<absl::Status>> TaskQueue::CompleteNotifyMany(
   });
   if (!s.ok()) return s;
   return out;
+}
+
+double TaskQueue::UnitRandom() {
+  absl::MutexLock lock(&rng_mu_);
+  return std::uniform_real_distribution<double>(0.0, 1.0)(rng_);
 }
 
 absl::StatusOr<TaskRecord> TaskQueue::Fail(const std::string& office_id, int64_t task_id,

@@ -10,10 +10,12 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <random>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "server/store/database.h"
 #include "server/store/mutation.h"
@@ -65,6 +67,8 @@ struct RetryPolicy {
   absl::Duration base = absl::Seconds(2);
   absl::Duration cap = absl::Minutes(10);
   double jitter = 0.2;
+  // Seeds the jitter's random numbers, so a test can know each back-off; 0 seeds from the system.
+  uint64_t seed = 0;
 };
 
 struct QueueStats {
@@ -77,7 +81,10 @@ struct QueueStats {
 class TaskQueue {
  public:
   TaskQueue(Database& db, RetryPolicy retry = {}, std::vector<TaskKind> kinds = BuiltInTaskKinds())
-      : db_(db), retry_(retry), kinds_(std::move(kinds)) {}
+      : db_(db),
+        retry_(retry),
+        kinds_(std::move(kinds)),
+        rng_(retry.seed != 0 ? retry.seed : std::random_device{}()) {}
 
   // Leases the next due task of `queue` in `office_id` (ready and due, or leased with an expired
   // lease) for `lease`, bumping its attempt. nullopt when none. Tasks whose last attempt's lease
@@ -137,6 +144,8 @@ class TaskQueue {
   absl::StatusOr<std::vector<QueueStats>> Stats();
 
  private:
+  // A number in [0, 1) for the back-off's jitter, from the seeded generator.
+  double UnitRandom();
   // Tells `t`'s kind, if it registered for it, that an attempt ended without success.
   void AttemptFailed(Tx& tx, const TaskRecord& t, const std::string& why, bool dead) const;
 
@@ -144,6 +153,8 @@ class TaskQueue {
   RetryPolicy retry_;
   std::vector<TaskKind> kinds_;
   std::atomic<uint64_t> polls_{0};
+  absl::Mutex rng_mu_;
+  std::mt19937_64 rng_ ABSL_GUARDED_BY(rng_mu_);
 };
 
 // Blocks a long-poll until a task may be ready: LISTEN loket_tasks on its own connection wakes

@@ -225,6 +225,24 @@ TEST_F(TaskQueueTest, ARegisteredKindHearsOfItsFailedAttemptsAndNoOthers) {
                                             absl::StrCat(id, "/2 lease expired dead")));
 }
 
+// Issue 14: the back-off's jitter takes a seed, so a test can know each delay.
+TEST_F(TaskQueueTest, TheBackOffsJitterFollowsItsSeed) {
+  auto first_delay = [&](uint64_t seed) {
+    store::TaskQueue queue(*db_,
+                           store::RetryPolicy{absl::Seconds(2), absl::Minutes(10), 0.2, seed});
+    int64_t id = Enqueue("test.seed");
+    auto t = queue.Lease("bpp", "test.seed", "w", absl::Seconds(30));
+    EXPECT_TRUE(t.ok() && t->has_value() && (*t)->id == id);
+    EXPECT_TRUE(queue.Fail("bpp", id, 1, "gateway said 500", false).ok());
+    // run_after and updated_at come from one statement's now(): their difference is the delay.
+    return server_->Query(absl::StrCat(
+        "SELECT extract(epoch FROM run_after - updated_at)::text FROM tasks WHERE id = ", id));
+  };
+  const std::string a = first_delay(42);
+  EXPECT_EQ(first_delay(42), a);
+  EXPECT_NE(first_delay(43), a);
+}
+
 TEST_F(TaskQueueTest, DedupeKeyCoalescesLiveTasks) {
   int64_t a = Enqueue("test.coalesce", "bpp:2026-03-18");
   int64_t b = Enqueue("test.coalesce", "bpp:2026-03-18");
