@@ -1,15 +1,18 @@
 #include "common/password.h"
 
 #include "gtest/gtest.h"
+#include "tests/support/status_matchers.h"
 
 namespace loket {
+
+using ::loket::testing::IsOk;
 namespace {
 
 TEST(PasswordTest, HashIsArgon2idSaltedAndVerifies) {
   auto a = HashPassword("rahasia-panjang");
   auto b = HashPassword("rahasia-panjang");
-  ASSERT_TRUE(a.ok());
-  ASSERT_TRUE(b.ok());
+  ASSERT_THAT(a, IsOk());
+  ASSERT_THAT(b, IsOk());
   EXPECT_EQ(a->rfind("$argon2id$", 0), 0u);
   EXPECT_NE(*a, *b);  // a fresh salt each time
   EXPECT_TRUE(VerifyPassword("rahasia-panjang", *a));

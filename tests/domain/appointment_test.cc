@@ -4,7 +4,11 @@
 
 #include <set>
 
+#include "tests/support/status_matchers.h"
+
 namespace loket::domain {
+
+using ::loket::testing::IsOk;
 namespace {
 
 const absl::TimeZone kWita = absl::FixedTimeZone(8 * 3600);
@@ -43,7 +47,7 @@ TEST(PreferredSlotsTest, FlexibleAddsTheRestNearestFirst) {
 
 TEST(ValidateWindowsTest, ReturnsTheOfficeDay) {
   auto day = ValidateWindows({{At(25, 8, 0), At(25, 9, 0)}}, At(17, 9, 0), 480);
-  ASSERT_TRUE(day.ok()) << day.status();
+  ASSERT_THAT(day, IsOk()) << day.status();
   EXPECT_EQ(*day, absl::CivilDay(2026, 3, 25));
 }
 

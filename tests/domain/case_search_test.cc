@@ -2,8 +2,11 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/status_matchers.h"
 
 namespace loket::domain {
+
+using ::loket::testing::IsOk;
 namespace {
 
 using ::testing::ElementsAre;
@@ -28,14 +31,14 @@ TEST(CaseSearchTest, NameSplitsIntoWordsAndNeedsOneOfThreeLetters) {
   CaseSearchInput in;
   in.name = "  sri   Ra ";
   absl::StatusOr<CaseSearch> s = CheckCaseSearch(in);
-  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_THAT(s, IsOk()) << s.status();
   EXPECT_THAT(s->name_words, ElementsAre("sri", "Ra"));
   in.name = "Jo Ed";
   EXPECT_THAT(ErrorOf(in), HasSubstr("name:"));
   in.name = "Jé";  // an accented letter counts once
   EXPECT_THAT(ErrorOf(in), HasSubstr("name:"));
   in.name = "Joé";
-  EXPECT_TRUE(CheckCaseSearch(in).ok());
+  EXPECT_THAT(CheckCaseSearch(in), IsOk());
   // Words the name fold empties (Greek, sharp s, apostrophes) would match every name: refused.
   in.name = "Ωμέγα";
   EXPECT_THAT(ErrorOf(in), HasSubstr("name:"));
@@ -43,7 +46,7 @@ TEST(CaseSearchTest, NameSplitsIntoWordsAndNeedsOneOfThreeLetters) {
   EXPECT_THAT(ErrorOf(in), HasSubstr("name:"));
   in.name = "Ωμέγα Müller";  // the Latin word is searched, the other dropped
   absl::StatusOr<CaseSearch> mixed = CheckCaseSearch(in);
-  ASSERT_TRUE(mixed.ok()) << mixed.status();
+  ASSERT_THAT(mixed, IsOk()) << mixed.status();
   EXPECT_THAT(mixed->name_words, ElementsAre("Müller"));
   in.name = "a b c d e f ggg";
   EXPECT_THAT(ErrorOf(in), HasSubstr("at most 6 words"));
@@ -54,7 +57,7 @@ TEST(CaseSearchTest, NormalisesPhoneAndTrackingCode) {
   in.phone = " 0812-3456-7890 ";
   in.tracking_code = "k7m4-qx2p";
   absl::StatusOr<CaseSearch> s = CheckCaseSearch(in);
-  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_THAT(s, IsOk()) << s.status();
   EXPECT_EQ(s->phone, "+6281234567890");
   EXPECT_EQ(s->tracking_code, "K7M4QX2P");
   in.phone = "5551234";
@@ -68,7 +71,7 @@ TEST(CaseSearchTest, PermitNumberAsIssuedWhateverTheCase) {
   CaseSearchInput in;
   in.permit_number = " 0007/sip_perawat/dpmptsp-bpp/2026 ";
   absl::StatusOr<CaseSearch> s = CheckCaseSearch(in);
-  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_THAT(s, IsOk()) << s.status();
   EXPECT_EQ(s->permit_number, "0007/SIP_PERAWAT/DPMPTSP-BPP/2026");
 }
 
@@ -80,7 +83,7 @@ TEST(CaseSearchTest, NikMustBeSixteenDigits) {
   EXPECT_THAT(ErrorOf(in), HasSubstr("nik:"));
   in.nik = " 6471065708900001 ";
   absl::StatusOr<CaseSearch> s = CheckCaseSearch(in);
-  ASSERT_TRUE(s.ok());
+  ASSERT_THAT(s, IsOk());
   EXPECT_EQ(s->nik, "6471065708900001");
 }
 
@@ -89,7 +92,7 @@ TEST(CaseSearchTest, DateRangeParsesAndMustBeInOrder) {
   in.submitted_from = "2026-12-01";
   in.submitted_to = "2026-12-31";
   absl::StatusOr<CaseSearch> s = CheckCaseSearch(in);
-  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_THAT(s, IsOk()) << s.status();
   EXPECT_EQ(*s->submitted_from, absl::CivilDay(2026, 12, 1));
   EXPECT_EQ(*s->submitted_to, absl::CivilDay(2026, 12, 31));
   in.submitted_to = "2026-11-30";

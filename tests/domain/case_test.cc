@@ -9,8 +9,11 @@
 #include "gtest/gtest.h"
 #include "server/domain/principal.h"
 #include "server/domain/sla.h"
+#include "tests/support/status_matchers.h"
 
 namespace loket::domain {
+
+using ::loket::testing::IsOk;
 namespace {
 
 using absl::CivilDay;
@@ -147,7 +150,7 @@ TEST(CaseStateTest, OutOfRangeEnumHasNoValidName) {
 
 TEST(CaseStateTest, SubmitStartsSlaClock) {
   Case c = MakeCase(CaseState::kDraft);
-  ASSERT_TRUE(ApplyTransition(c, Transition::kSubmit, Input(CivilDay(2026, 3, 17))).ok());
+  ASSERT_THAT(ApplyTransition(c, Transition::kSubmit, Input(CivilDay(2026, 3, 17))), IsOk());
   EXPECT_EQ(c.state, CaseState::kSubmitted);
   EXPECT_EQ(c.sla.started_on, CivilDay(2026, 3, 17));
   const SlaStatus s = ComputeSla(c.sla, Calendar(), CivilDay(2026, 3, 17), SlaApplies(c.state));
@@ -157,21 +160,22 @@ TEST(CaseStateTest, SubmitStartsSlaClock) {
 TEST(CaseStateTest, SubmitKeepsAnEarlierStartDate) {
   Case c = MakeCase(CaseState::kDraft);
   c.sla.started_on = CivilDay(2026, 3, 2);
-  ASSERT_TRUE(ApplyTransition(c, Transition::kSubmit, Input(CivilDay(2026, 3, 17))).ok());
+  ASSERT_THAT(ApplyTransition(c, Transition::kSubmit, Input(CivilDay(2026, 3, 17))), IsOk());
   EXPECT_EQ(c.sla.started_on, CivilDay(2026, 3, 2));
 }
 
 TEST(CaseStateTest, StartVerification) {
   Case c = MakeCase(CaseState::kSubmitted);
-  ASSERT_TRUE(ApplyTransition(c, Transition::kStartVerification, Input(CivilDay(2026, 3, 3))).ok());
+  ASSERT_THAT(ApplyTransition(c, Transition::kStartVerification, Input(CivilDay(2026, 3, 3))),
+              IsOk());
   EXPECT_EQ(c.state, CaseState::kVerifying);
 }
 
 TEST(CaseStateTest, RevisionPausesSlaClock) {
   Case c = MakeCase(CaseState::kVerifying);
-  ASSERT_TRUE(ApplyTransition(c, Transition::kRequestRevision,
-                              Input(CivilDay(2026, 3, 4), "  STR sudah kedaluwarsa \n"))
-                  .ok());
+  ASSERT_THAT(ApplyTransition(c, Transition::kRequestRevision,
+                              Input(CivilDay(2026, 3, 4), "  STR sudah kedaluwarsa \n")),
+              IsOk());
   EXPECT_EQ(c.state, CaseState::kRevisionRequested);
   EXPECT_EQ(c.revision_reason, "STR sudah kedaluwarsa");
   EXPECT_EQ(c.sla.paused_since, CivilDay(2026, 3, 4));
@@ -182,7 +186,7 @@ TEST(CaseStateTest, RevisionPausesSlaClock) {
 
 TEST(CaseStateTest, SubmitRevisionResumesClockAndShiftsDueDate) {
   Case c = MakeCase(CaseState::kRevisionRequested);  // started 2 March, paused 4 March
-  ASSERT_TRUE(ApplyTransition(c, Transition::kSubmitRevision, Input(CivilDay(2026, 3, 6))).ok());
+  ASSERT_THAT(ApplyTransition(c, Transition::kSubmitRevision, Input(CivilDay(2026, 3, 6))), IsOk());
   EXPECT_EQ(c.state, CaseState::kVerifying);
   EXPECT_FALSE(c.sla.paused_since.has_value());
   EXPECT_EQ(c.sla.paused_working_days, 2);
@@ -208,22 +212,22 @@ TEST(CaseStateTest, RequestRevisionRejectsOverlongReason) {
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(s.message(), "note: 1001 bytes is over the 1000-byte limit");
   Case ok = MakeCase(CaseState::kVerifying);
-  EXPECT_TRUE(ApplyTransition(ok, Transition::kRequestRevision,
-                              Input(CivilDay(2026, 3, 4), std::string(1000, 'x')))
-                  .ok());
+  EXPECT_THAT(ApplyTransition(ok, Transition::kRequestRevision,
+                              Input(CivilDay(2026, 3, 4), std::string(1000, 'x'))),
+              IsOk());
 }
 
 TEST(CaseStateTest, ApproveWithMandatoryDocumentsOnFile) {
   Case c = MakeCase(CaseState::kVerifying);  // PAS_FOTO (optional) is missing
-  ASSERT_TRUE(
-      ApplyTransition(c, Transition::kApprove, Input(CivilDay(2026, 3, 5), " Lengkap ")).ok());
+  ASSERT_THAT(ApplyTransition(c, Transition::kApprove, Input(CivilDay(2026, 3, 5), " Lengkap ")),
+              IsOk());
   EXPECT_EQ(c.state, CaseState::kApproved);
   EXPECT_EQ(c.decision_note, "Lengkap");
 }
 
 TEST(CaseStateTest, ApproveWithoutNote) {
   Case c = MakeCase(CaseState::kVerifying);
-  ASSERT_TRUE(ApplyTransition(c, Transition::kApprove, Input(CivilDay(2026, 3, 5))).ok());
+  ASSERT_THAT(ApplyTransition(c, Transition::kApprove, Input(CivilDay(2026, 3, 5))), IsOk());
   EXPECT_EQ(c.state, CaseState::kApproved);
   EXPECT_EQ(c.decision_note, "");
 }
@@ -258,8 +262,8 @@ TEST(CaseStateTest, ApproveNeedsThePermitTypeOfTheCase) {
 
 TEST(CaseStateTest, RejectFromVerifying) {
   Case c = MakeCase(CaseState::kVerifying);
-  ASSERT_TRUE(
-      ApplyTransition(c, Transition::kReject, Input(CivilDay(2026, 3, 5), "STR palsu")).ok());
+  ASSERT_THAT(ApplyTransition(c, Transition::kReject, Input(CivilDay(2026, 3, 5), "STR palsu")),
+              IsOk());
   EXPECT_EQ(c.state, CaseState::kRejected);
   EXPECT_EQ(c.decision_note, "STR palsu");
   EXPECT_FALSE(SlaApplies(c.state));
@@ -267,9 +271,9 @@ TEST(CaseStateTest, RejectFromVerifying) {
 
 TEST(CaseStateTest, RejectFromRevisionRequestedClosesThePause) {
   Case c = MakeCase(CaseState::kRevisionRequested);  // paused since 4 March
-  ASSERT_TRUE(
-      ApplyTransition(c, Transition::kReject, Input(CivilDay(2026, 3, 9), "Tidak ada tanggapan"))
-          .ok());
+  ASSERT_THAT(
+      ApplyTransition(c, Transition::kReject, Input(CivilDay(2026, 3, 9), "Tidak ada tanggapan")),
+      IsOk());
   EXPECT_EQ(c.state, CaseState::kRejected);
   EXPECT_FALSE(c.sla.paused_since.has_value());
   EXPECT_EQ(c.sla.paused_working_days, 3);  // 4, 5, 6 March
@@ -288,7 +292,7 @@ TEST(CaseStateTest, IssueSetsPermitNumberCodeAndDate) {
   TransitionInput in = Input(CivilDay(2026, 3, 6));
   in.permit_number = "0007/SIP_PERAWAT/DPMPTSP-BPP/2026";
   in.verification_code = "K7QF-2M9X";
-  ASSERT_TRUE(ApplyTransition(c, Transition::kIssue, in).ok());
+  ASSERT_THAT(ApplyTransition(c, Transition::kIssue, in), IsOk());
   EXPECT_EQ(c.state, CaseState::kIssued);
   EXPECT_EQ(c.permit_number, "0007/SIP_PERAWAT/DPMPTSP-BPP/2026");
   EXPECT_EQ(c.verification_code, "K7QF-2M9X");
@@ -317,7 +321,7 @@ TEST(CaseStateTest, WithdrawFromEveryOpenState) {
   for (CaseState from : {CaseState::kDraft, CaseState::kSubmitted, CaseState::kVerifying,
                          CaseState::kRevisionRequested}) {
     Case c = MakeCase(from);
-    ASSERT_TRUE(ApplyTransition(c, Transition::kWithdraw, Input(CivilDay(2026, 3, 9))).ok())
+    ASSERT_THAT(ApplyTransition(c, Transition::kWithdraw, Input(CivilDay(2026, 3, 9))), IsOk())
         << CaseStateName(from);
     EXPECT_EQ(c.state, CaseState::kWithdrawn);
     EXPECT_FALSE(c.sla.paused_since.has_value());
@@ -331,32 +335,33 @@ TEST(CaseStateTest, MarkCollectedAndDeliveredFromIssued) {
   EXPECT_EQ(ApplyTransition(collected, Transition::kMarkCollected, nobody).code(),
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(collected.state, CaseState::kIssued);
-  ASSERT_TRUE(
-      ApplyTransition(collected, Transition::kMarkCollected, Input(CivilDay(2026, 3, 10))).ok());
+  ASSERT_THAT(ApplyTransition(collected, Transition::kMarkCollected, Input(CivilDay(2026, 3, 10))),
+              IsOk());
   EXPECT_EQ(collected.state, CaseState::kCollected);
 
   Case delivered = MakeCase(CaseState::kIssued);
-  ASSERT_TRUE(
-      ApplyTransition(delivered, Transition::kMarkDelivered, Input(CivilDay(2026, 3, 10))).ok());
+  ASSERT_THAT(ApplyTransition(delivered, Transition::kMarkDelivered, Input(CivilDay(2026, 3, 10))),
+              IsOk());
   EXPECT_EQ(delivered.state, CaseState::kDelivered);
 }
 
 TEST(CaseStateTest, FullLifecycleWithRevision) {
   Case c = MakeCase(CaseState::kDraft);
-  ASSERT_TRUE(ApplyTransition(c, Transition::kSubmit, Input(CivilDay(2026, 3, 2))).ok());
-  ASSERT_TRUE(ApplyTransition(c, Transition::kStartVerification, Input(CivilDay(2026, 3, 3))).ok());
-  ASSERT_TRUE(
-      ApplyTransition(c, Transition::kRequestRevision, Input(CivilDay(2026, 3, 4), "Foto buram"))
-          .ok());
-  ASSERT_TRUE(ApplyTransition(c, Transition::kSubmitRevision, Input(CivilDay(2026, 3, 6))).ok());
+  ASSERT_THAT(ApplyTransition(c, Transition::kSubmit, Input(CivilDay(2026, 3, 2))), IsOk());
+  ASSERT_THAT(ApplyTransition(c, Transition::kStartVerification, Input(CivilDay(2026, 3, 3))),
+              IsOk());
+  ASSERT_THAT(
+      ApplyTransition(c, Transition::kRequestRevision, Input(CivilDay(2026, 3, 4), "Foto buram")),
+      IsOk());
+  ASSERT_THAT(ApplyTransition(c, Transition::kSubmitRevision, Input(CivilDay(2026, 3, 6))), IsOk());
   EXPECT_EQ(ComputeSla(c.sla, Calendar(), CivilDay(2026, 3, 6), SlaApplies(c.state)).due,
             CivilDay(2026, 3, 11));
-  ASSERT_TRUE(ApplyTransition(c, Transition::kApprove, Input(CivilDay(2026, 3, 10))).ok());
+  ASSERT_THAT(ApplyTransition(c, Transition::kApprove, Input(CivilDay(2026, 3, 10))), IsOk());
   TransitionInput issue = Input(CivilDay(2026, 3, 10));
   issue.permit_number = FormatPermitNumber(1, c.permit_type, c.office_id, 2026);
   issue.verification_code = "ABCD-1234";
-  ASSERT_TRUE(ApplyTransition(c, Transition::kIssue, issue).ok());
-  ASSERT_TRUE(ApplyTransition(c, Transition::kMarkCollected, Input(CivilDay(2026, 3, 12))).ok());
+  ASSERT_THAT(ApplyTransition(c, Transition::kIssue, issue), IsOk());
+  ASSERT_THAT(ApplyTransition(c, Transition::kMarkCollected, Input(CivilDay(2026, 3, 12))), IsOk());
   EXPECT_EQ(c.state, CaseState::kCollected);
   EXPECT_EQ(c.permit_number, "0001/SIP_PERAWAT/DPMPTSP-BPP/2026");
   EXPECT_FALSE(SlaApplies(c.state));
@@ -494,8 +499,8 @@ Principal MakePrincipal(Role role, std::string office_id, std::string clinic_id 
 
 TEST(CaseVisibilityTest, OfficerOfSameOfficeSeesCase) {
   const Case c = MakeCase(CaseState::kVerifying);
-  EXPECT_TRUE(CheckCaseVisible(MakePrincipal(Role::kOfficer, "bpp"), c).ok());
-  EXPECT_TRUE(CheckCaseVisible(MakePrincipal(Role::kApprover, "bpp"), c).ok());
+  EXPECT_THAT(CheckCaseVisible(MakePrincipal(Role::kOfficer, "bpp"), c), IsOk());
+  EXPECT_THAT(CheckCaseVisible(MakePrincipal(Role::kApprover, "bpp"), c), IsOk());
 }
 
 TEST(CaseVisibilityTest, OtherOfficeGetsNotFound) {
@@ -509,7 +514,7 @@ TEST(CaseVisibilityTest, ClinicSeesOnlyItsOwnCases) {
   Case c = MakeCase(CaseState::kSubmitted);
   c.channel = Channel::kClinic;
   c.clinic_id = "klinik-sepinggan";
-  EXPECT_TRUE(CheckCaseVisible(MakePrincipal(Role::kClinic, "bpp", "klinik-sepinggan"), c).ok());
+  EXPECT_THAT(CheckCaseVisible(MakePrincipal(Role::kClinic, "bpp", "klinik-sepinggan"), c), IsOk());
 
   const absl::Status other =
       CheckCaseVisible(MakePrincipal(Role::kClinic, "bpp", "klinik-damai"), c);
@@ -543,7 +548,7 @@ TEST(MaskNameTest, KeepsFirstLetterOfEachWord) {
 TEST(HandoverNameTest, TakesNamesAsADeskWritesThemAndRefusesOnlyWhatCannotBeOne) {
   for (const char* ok : {"Ns. Herlina (TU RSUD)", "dr. A'an Setiawan, Sp.PD", "Andi-Pratama",
                          "Ni Luh Putu Éka", "Bp. Rudi / Satpam"}) {
-    EXPECT_TRUE(NormalizeHandoverName(ok, "receiver_name").ok()) << ok;
+    EXPECT_THAT(NormalizeHandoverName(ok, "receiver_name"), IsOk()) << ok;
   }
   EXPECT_EQ(*NormalizeHandoverName("  Ns.   Herlina\t(TU) ", "receiver_name"), "Ns. Herlina (TU)");
   for (const std::string bad :
@@ -558,11 +563,11 @@ TEST(HandoverNameTest, TakesNamesAsADeskWritesThemAndRefusesOnlyWhatCannotBeOne)
 TEST(CollectorTest, NeedsAKnownIdentityDocumentAndMasksItsNumber) {
   absl::StatusOr<Collector> c =
       NormalizeCollector({"Ns. Herlina (TU RSUD)", " ktp ", "6471 0657 0890 0001"});
-  ASSERT_TRUE(c.ok()) << c.status();
+  ASSERT_THAT(c, IsOk()) << c.status();
   EXPECT_EQ(c->id_document_type, "KTP");
   EXPECT_EQ(c->id_document_number, "6471065708900001");
   EXPECT_EQ(DescribeCollector(*c), "Ns. Herlina (TU RSUD), KTP \u2022\u2022\u2022\u20220001");
-  EXPECT_TRUE(NormalizeCollector({"Budi", "PASPOR", "c1234567"}).ok());
+  EXPECT_THAT(NormalizeCollector({"Budi", "PASPOR", "c1234567"}), IsOk());
   EXPECT_EQ(NormalizeCollector({"Budi", "KTP", "12345"}).status().code(),
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(NormalizeCollector({"Budi", "KARTU PERPUSTAKAAN", "12345"}).status().code(),

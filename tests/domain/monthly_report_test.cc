@@ -2,15 +2,18 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/status_matchers.h"
 
 namespace loket::domain {
+
+using ::loket::testing::IsOk;
 namespace {
 
 using ::testing::HasSubstr;
 
 TEST(MonthlyReportTest, MonthIsYearDashMonth) {
   absl::StatusOr<absl::CivilMonth> m = ParseReportMonth("2026-12");
-  ASSERT_TRUE(m.ok());
+  ASSERT_THAT(m, IsOk());
   EXPECT_EQ(*m, absl::CivilMonth(2026, 12));
   for (const char* bad : {"", "2026-13", "2026-00", "2026-1", "26-12", "2026/12", "2026-12-01",
                           "abcd-12", "1999-12", "+026-12"}) {

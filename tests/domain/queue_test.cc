@@ -5,8 +5,11 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "tests/support/status_matchers.h"
 
 namespace loket::domain {
+
+using ::loket::testing::IsOk;
 namespace {
 
 TEST(QueueLaneTest, LabelsCarryLaneLetterAndThreeDigits) {
@@ -197,7 +200,7 @@ TEST(QueueScreeningTest, FeverOrNoMaskFails) {
   EXPECT_NE(why.find("37.5"), std::string::npos);
   EXPECT_FALSE(ScreeningPassed({36.5, false}, &why));
   EXPECT_EQ(why, "no mask");
-  EXPECT_TRUE(ValidateScreening({36.5, true}).ok());
+  EXPECT_THAT(ValidateScreening({36.5, true}), IsOk());
   EXPECT_EQ(ValidateScreening({0, true}).code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(ValidateScreening({99, true}).message().find("screening.temperature_c"),
             std::string::npos);
@@ -257,8 +260,8 @@ TEST(QueueHoursTest, WalkInsOnlyDuringOpeningHoursNamedInOfficeTime) {
     return absl::FromCivil(absl::CivilMinute(2026, 3, 17, h, m), absl::FixedTimeZone(8 * 3600));
   };
   const OpeningHours hours{8 * 60, 15 * 60};
-  EXPECT_TRUE(CheckWalkInHours(at(8, 0), 480, hours, true).ok());
-  EXPECT_TRUE(CheckWalkInHours(at(14, 59), 480, hours, true).ok());
+  EXPECT_THAT(CheckWalkInHours(at(8, 0), 480, hours, true), IsOk());
+  EXPECT_THAT(CheckWalkInHours(at(14, 59), 480, hours, true), IsOk());
   absl::Status late = CheckWalkInHours(at(15, 0), 480, hours, true);
   EXPECT_EQ(late.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(late.message(),

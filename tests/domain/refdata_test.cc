@@ -4,7 +4,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "tests/support/status_matchers.h"
+
 namespace loket::domain {
+
+using ::loket::testing::IsOk;
 namespace {
 
 using ::testing::HasSubstr;
@@ -16,7 +20,7 @@ TEST(HolidayCsvTest, ReadsTheGovernmentsListWithQuotedSources) {
       "\n"
       "2027-08-17,\"Proklamasi Kemerdekaan RI\",libur_nasional,\"a \"\"quoted\"\" source\"\n",
       2027);
-  ASSERT_TRUE(rows.ok()) << rows.status();
+  ASSERT_THAT(rows, IsOk()) << rows.status();
   ASSERT_EQ(rows->size(), 2u);
   EXPECT_EQ((*rows)[0].day, absl::CivilDay(2027, 1, 1));
   EXPECT_EQ((*rows)[0].name, "Tahun Baru 2027 Masehi");
@@ -26,7 +30,7 @@ TEST(HolidayCsvTest, ReadsTheGovernmentsListWithQuotedSources) {
 
 TEST(HolidayCsvTest, ColumnsInAnyOrder) {
   auto rows = ParseHolidayCsv("name,date\nNatal,2027-12-25\n", 2027);
-  ASSERT_TRUE(rows.ok()) << rows.status();
+  ASSERT_THAT(rows, IsOk()) << rows.status();
   EXPECT_EQ((*rows)[0].day, absl::CivilDay(2027, 12, 25));
 }
 
@@ -59,7 +63,7 @@ TEST(HolidayCsvTest, ErrorsNameTheLineAndField) {
 }
 
 TEST(RefDateTest, OnlyRealDates) {
-  EXPECT_TRUE(ParseRefDate("2027-02-28", "date").ok());
+  EXPECT_THAT(ParseRefDate("2027-02-28", "date"), IsOk());
   EXPECT_FALSE(ParseRefDate("2027-02-29", "date").ok());
   EXPECT_FALSE(ParseRefDate("2027-2-28", "date").ok());
   EXPECT_THAT(std::string(ParseRefDate("x", "date").status().message()), HasSubstr("date:"));
@@ -85,7 +89,7 @@ PermitType GoodType() {
 
 TEST(PermitTypeValidationTest, AcceptsAndTrims) {
   PermitType p = GoodType();
-  ASSERT_TRUE(ValidatePermitType(p).ok());
+  ASSERT_THAT(ValidatePermitType(p), IsOk());
   EXPECT_EQ(p.name, "SIP Apoteker");
 }
 
@@ -123,7 +127,7 @@ ClinicInfo GoodClinic() {
 
 TEST(ClinicValidationTest, AcceptsAndNormalisesThePhone) {
   ClinicInfo c = GoodClinic();
-  ASSERT_TRUE(ValidateClinic(c).ok()) << ValidateClinic(c);
+  ASSERT_THAT(ValidateClinic(c), IsOk()) << ValidateClinic(c);
   EXPECT_EQ(c.phone, "+628112345678");
 }
 
@@ -143,7 +147,7 @@ TEST(ClinicValidationTest, EachBadFieldIsNamed) {
 
 TEST(CounterValidationTest, EachBadFieldIsNamed) {
   CounterInfo c{"C5", "Loket 5", {"SIP_BIDAN", "SIK"}, true};
-  ASSERT_TRUE(ValidateCounter(c).ok());
+  ASSERT_THAT(ValidateCounter(c), IsOk());
   CounterInfo bad_id = c;
   bad_id.id = "c5";
   EXPECT_THAT(std::string(ValidateCounter(bad_id).message()), HasSubstr("counter.id:"));
@@ -158,7 +162,7 @@ TEST(CounterValidationTest, EachBadFieldIsNamed) {
 
 TEST(OfficeValidationTest, EachBadFieldIsNamed) {
   OfficeInfo o{"bpp", "DPMPTSP Kota Balikpapan", "", -1.24, 116.89, 480};
-  ASSERT_TRUE(ValidateOffice(o).ok());
+  ASSERT_THAT(ValidateOffice(o), IsOk());
   OfficeInfo tz = o;
   tz.utc_offset_minutes = 481;
   EXPECT_THAT(std::string(ValidateOffice(tz).message()), HasSubstr("office.utc_offset_minutes:"));
@@ -166,7 +170,7 @@ TEST(OfficeValidationTest, EachBadFieldIsNamed) {
   tz.utc_offset_minutes = 0;
   EXPECT_THAT(std::string(ValidateOffice(tz).message()), HasSubstr("office.utc_offset_minutes:"));
   tz.utc_offset_minutes = 420;
-  EXPECT_TRUE(ValidateOffice(tz).ok());
+  EXPECT_THAT(ValidateOffice(tz), IsOk());
   OfficeInfo name = o;
   name.name = "";
   EXPECT_THAT(std::string(ValidateOffice(name).message()), HasSubstr("office.name:"));

@@ -3,8 +3,11 @@
 #include "server/domain/siber.h"
 
 #include "gtest/gtest.h"
+#include "tests/support/status_matchers.h"
 
 namespace loket::domain {
+
+using ::loket::testing::IsOk;
 namespace {
 
 const absl::TimeZone kWita = absl::FixedTimeZone(8 * 3600);
@@ -22,7 +25,7 @@ WorkingCalendar Calendar() {
 
 TEST(StopWindowTest, TodayFromAnHourAheadUntilClosing) {
   auto w = NextStopWindow(Wita(2026, 3, 17, 9, 10), 480, Calendar(), {8 * 60, 15 * 60}, {});
-  ASSERT_TRUE(w.ok()) << w.status();
+  ASSERT_THAT(w, IsOk()) << w.status();
   EXPECT_EQ(w->day, absl::CivilDay(2026, 3, 17));
   EXPECT_EQ(w->start, Wita(2026, 3, 17, 10, 10));
   EXPECT_EQ(w->end, Wita(2026, 3, 17, 15));
@@ -31,12 +34,12 @@ TEST(StopWindowTest, TodayFromAnHourAheadUntilClosing) {
 TEST(StopWindowTest, LateInTheDayMovesPastHolidaysAndTheWeekend) {
   // Tuesday 17 March at 14:45: too late; 18-24 are holidays; the next working day is the 25th.
   auto w = NextStopWindow(Wita(2026, 3, 17, 14, 45), 480, Calendar(), {8 * 60, 15 * 60}, {});
-  ASSERT_TRUE(w.ok());
+  ASSERT_THAT(w, IsOk());
   EXPECT_EQ(w->day, absl::CivilDay(2026, 3, 25));
   EXPECT_EQ(w->start, Wita(2026, 3, 25, 8));
   // Friday afternoon goes to Monday.
   w = NextStopWindow(Wita(2026, 3, 27, 15), 480, Calendar(), {8 * 60, 15 * 60}, {});
-  ASSERT_TRUE(w.ok());
+  ASSERT_THAT(w, IsOk());
   EXPECT_EQ(w->day, absl::CivilDay(2026, 3, 30));
 }
 
@@ -45,7 +48,7 @@ TEST(StopWindowTest, APreferenceNarrowsTheWindowOrIsRefusedByName) {
   pref.day = absl::CivilDay(2026, 3, 26);
   pref.after = 13 * 60;
   auto w = NextStopWindow(Wita(2026, 3, 17, 9), 480, Calendar(), {8 * 60, 15 * 60}, pref);
-  ASSERT_TRUE(w.ok());
+  ASSERT_THAT(w, IsOk());
   EXPECT_EQ(w->start, Wita(2026, 3, 26, 13));
   EXPECT_EQ(w->end, Wita(2026, 3, 26, 15));
 
@@ -171,19 +174,21 @@ TEST(CourierReportTest, NotBeforeTheDayAndAClinicDoorNeedsArrivalFirst) {
   EXPECT_EQ(
       CheckCourierReport(7, StopKind::kPickup, StopState::kPlanned, today + 1, today, false).code(),
       absl::StatusCode::kFailedPrecondition);
-  EXPECT_TRUE(
-      CheckCourierReport(7, StopKind::kPickup, StopState::kPlanned, today, today, false).ok());
+  EXPECT_THAT(CheckCourierReport(7, StopKind::kPickup, StopState::kPlanned, today, today, false),
+              IsOk());
   for (StopKind clinic_door : {StopKind::kPickup, StopKind::kDelivery}) {
     EXPECT_EQ(CheckCourierReport(7, clinic_door, StopState::kPlanned, today, today, true).code(),
               absl::StatusCode::kFailedPrecondition);
-    EXPECT_TRUE(CheckCourierReport(7, clinic_door, StopState::kArrived, today, today, true).ok());
+    EXPECT_THAT(CheckCourierReport(7, clinic_door, StopState::kArrived, today, today, true),
+                IsOk());
   }
   // At the office the duty officer is the witness: no arrival needed.
-  EXPECT_TRUE(
-      CheckCourierReport(7, StopKind::kHandin, StopState::kPlanned, today, today, true).ok());
+  EXPECT_THAT(CheckCourierReport(7, StopKind::kHandin, StopState::kPlanned, today, today, true),
+              IsOk());
   // Work left from yesterday may still be reported.
-  EXPECT_TRUE(
-      CheckCourierReport(7, StopKind::kCollect, StopState::kPlanned, today - 1, today, true).ok());
+  EXPECT_THAT(
+      CheckCourierReport(7, StopKind::kCollect, StopState::kPlanned, today - 1, today, true),
+      IsOk());
 }
 
 }  // namespace

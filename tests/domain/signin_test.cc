@@ -1,8 +1,11 @@
 #include "server/domain/signin.h"
 
 #include "gtest/gtest.h"
+#include "tests/support/status_matchers.h"
 
 namespace loket::domain {
+
+using ::loket::testing::IsOk;
 namespace {
 
 TEST(SignInTest, AccountSlowsDownAfterThreeAndLocksAtFive) {
@@ -22,12 +25,12 @@ TEST(SignInTest, AnAddressSharedByAnOfficeGetsMoreRoom) {
 }
 
 TEST(SignInTest, UsernamesAndPasswordsAreValidatedNamingTheField) {
-  EXPECT_TRUE(ValidateUsername("dewi.s-2_x").ok());
+  EXPECT_THAT(ValidateUsername("dewi.s-2_x"), IsOk());
   EXPECT_EQ(ValidateUsername("ab").message(), "username: 3 to 64 characters");
   EXPECT_FALSE(ValidateUsername("dewi s").ok());
   EXPECT_FALSE(ValidateUsername("dewi\"},{").ok());
   EXPECT_FALSE(ValidateUsername(std::string(65, 'a')).ok());
-  EXPECT_TRUE(ValidateNewPassword("sepuluh-karakter").ok());
+  EXPECT_THAT(ValidateNewPassword("sepuluh-karakter"), IsOk());
   EXPECT_EQ(ValidateNewPassword("pendek").message(), "password: at least 10 characters");
   EXPECT_FALSE(ValidateNewPassword(std::string("sepuluh\nkarakter")).ok());
   EXPECT_FALSE(ValidateNewPassword(std::string(257, 'a')).ok());

@@ -9,8 +9,11 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/domain/case.h"
+#include "tests/support/status_matchers.h"
 
 namespace loket::domain {
+
+using ::loket::testing::IsOk;
 namespace {
 
 using absl::CivilDay;
@@ -27,19 +30,19 @@ std::string NikMessage(std::string_view nik) {
 
 TEST(NikTest, AcceptsSyntheticBalikpapanNikOfAWoman) {
   // 64.71.06 Balikpapan Kota; 57 = 17 + 40 (female); born 17-08-1990; serial 0001.
-  EXPECT_TRUE(ValidateNik("6471065708900001", "applicant.nik", kToday).ok());
+  EXPECT_THAT(ValidateNik("6471065708900001", "applicant.nik", kToday), IsOk());
 }
 
 TEST(NikTest, AcceptsStdnumExampleFrom1945) {
   // 2045-08-17 lies after today, so the century is 19.
-  EXPECT_TRUE(ValidateNik("3171015708450001", "applicant.nik", kToday).ok());
+  EXPECT_THAT(ValidateNik("3171015708450001", "applicant.nik", kToday), IsOk());
 }
 
 TEST(NikTest, AcceptsAManAndEveryProvinceOfKalimantan) {
-  EXPECT_TRUE(ValidateNik("6471061708900001", "applicant.nik", kToday).ok());
+  EXPECT_THAT(ValidateNik("6471061708900001", "applicant.nik", kToday), IsOk());
   for (const char* nik : {"6101011708900001", "6201011708900001", "6301011708900001",
                           "6401011708900001", "6501011708900001", "9601011708900001"}) {
-    EXPECT_TRUE(ValidateNik(nik, "applicant.nik", kToday).ok()) << nik;
+    EXPECT_THAT(ValidateNik(nik, "applicant.nik", kToday), IsOk()) << nik;
   }
 }
 
@@ -80,24 +83,24 @@ TEST(NikTest, RejectsWomansDayOver71) {
   // 72 - 40 = 32: no month has it.
   EXPECT_EQ(NikMessage("6471067208900001"), "applicant.nik: birth date 720890 is not a date");
   // 71 - 40 = 31 is fine in August, not in April.
-  EXPECT_TRUE(ValidateNik("6471067108900001", "applicant.nik", kToday).ok());
+  EXPECT_THAT(ValidateNik("6471067108900001", "applicant.nik", kToday), IsOk());
   EXPECT_EQ(NikMessage("6471067104900001"), "applicant.nik: birth date 710490 is not a date");
 }
 
 TEST(NikTest, LeapDaysDependOnTheCentury) {
-  EXPECT_TRUE(ValidateNik("6471062902000001", "applicant.nik", kToday).ok());  // 2000-02-29
-  EXPECT_TRUE(ValidateNik("6471062902960001", "applicant.nik", kToday).ok());  // 1996-02-29
+  EXPECT_THAT(ValidateNik("6471062902000001", "applicant.nik", kToday), IsOk());  // 2000-02-29
+  EXPECT_THAT(ValidateNik("6471062902960001", "applicant.nik", kToday), IsOk());  // 1996-02-29
   EXPECT_EQ(NikMessage("6471062902010001"), "applicant.nik: birth date 290201 is not a date");
 }
 
 TEST(NikTest, FutureDateIsReadAsPreviousCentury) {
   // 1 April 2026 is after today, so YY=26 means 1926: a birth date can never lie in the future
   // under the century rule, and this NIK is accepted as a centenarian's.
-  EXPECT_TRUE(ValidateNik("6471060104260001", "applicant.nik", kToday).ok());
+  EXPECT_THAT(ValidateNik("6471060104260001", "applicant.nik", kToday), IsOk());
   // A baby born today keeps the current century.
-  EXPECT_TRUE(ValidateNik("6471061703260001", "applicant.nik", kToday).ok());
+  EXPECT_THAT(ValidateNik("6471061703260001", "applicant.nik", kToday), IsOk());
   // 29 Feb 2028 is in the future; 1928 was a leap year too, so it is still a date.
-  EXPECT_TRUE(ValidateNik("6471062902280001", "applicant.nik", kToday).ok());
+  EXPECT_THAT(ValidateNik("6471062902280001", "applicant.nik", kToday), IsOk());
 }
 
 TEST(NikTest, RejectsSerialZero) {
@@ -115,7 +118,7 @@ TEST(PhoneTest, NormalisesToE164) {
   for (const char* input : {"08123456789", "628123456789", "+628123456789", "+62 812-3456-789",
                             "0812 3456 789", " 0812-3456-789 "}) {
     const absl::StatusOr<std::string> phone = NormalizePhone(input, "applicant.phone");
-    ASSERT_TRUE(phone.ok()) << input << ": " << phone.status();
+    ASSERT_THAT(phone, IsOk()) << input << ": " << phone.status();
     EXPECT_EQ(*phone, "+628123456789") << input;
   }
 }
@@ -146,12 +149,12 @@ TEST(PhoneTest, RejectsBadNumbers) {
 TEST(EmailTest, AcceptsPlainAddresses) {
   for (const char* email : {"siti@example.com", "siti.rahma+loket@dinkes.balikpapan.go.id",
                             "a_b-c@sub-domain.example.co.id", "X@EXAMPLE.COM"}) {
-    EXPECT_TRUE(ValidateEmail(email, "applicant.email", true).ok()) << email;
+    EXPECT_THAT(ValidateEmail(email, "applicant.email", true), IsOk()) << email;
   }
 }
 
 TEST(EmailTest, EmptyOnlyWhenOptional) {
-  EXPECT_TRUE(ValidateEmail("", "applicant.email", false).ok());
+  EXPECT_THAT(ValidateEmail("", "applicant.email", false), IsOk());
   EXPECT_EQ(ValidateEmail("", "applicant.email", true).message(), "applicant.email: required");
 }
 
@@ -188,7 +191,7 @@ TEST(PersonNameTest, AcceptsPunctuationUsedInNames) {
 TEST(PersonNameTest, AcceptsNonAsciiLetters) {
   EXPECT_EQ(*NormalizePersonName("Zo\u00eb \u00d1\u00fa\u00f1ez", "n"),
             "Zo\u00eb \u00d1\u00fa\u00f1ez");
-  EXPECT_TRUE(NormalizePersonName("\u0645\u062d\u0645\u062f", "n").ok());  // Arabic script
+  EXPECT_THAT(NormalizePersonName("\u0645\u062d\u0645\u062f", "n"), IsOk());  // Arabic script
 }
 
 TEST(PersonNameTest, RejectsDigitsAndSymbols) {
@@ -208,11 +211,11 @@ TEST(PersonNameTest, RejectsBadLengthAndNoLetters) {
             "applicant.name: must be 2 to 100 characters");
   EXPECT_EQ(NormalizePersonName(std::string(101, 'a'), "applicant.name").status().message(),
             "applicant.name: must be 2 to 100 characters");
-  EXPECT_TRUE(NormalizePersonName(std::string(100, 'a'), "applicant.name").ok());
+  EXPECT_THAT(NormalizePersonName(std::string(100, 'a'), "applicant.name"), IsOk());
   // Length is in characters: 100 two-byte letters are fine.
   std::string long_utf8;
   for (int i = 0; i < 100; ++i) long_utf8 += "\u00e9";
-  EXPECT_TRUE(NormalizePersonName(long_utf8, "applicant.name").ok());
+  EXPECT_THAT(NormalizePersonName(long_utf8, "applicant.name"), IsOk());
   EXPECT_EQ(NormalizePersonName("--", "applicant.name").status().message(),
             "applicant.name: must contain a letter");
 }
@@ -229,9 +232,9 @@ TEST(PersonNameTest, RejectsInvalidUtf8) {
 // --- Free text ---------------------------------------------------------------------------------
 
 TEST(TextTest, AcceptsMultiLineUtf8WithinLimit) {
-  EXPECT_TRUE(ValidateText("Baris satu\nBaris dua\tdan \u00e9", "note", 100, true).ok());
-  EXPECT_TRUE(ValidateText("", "note", 100, false).ok());
-  EXPECT_TRUE(ValidateText(std::string(100, 'x'), "note", 100, true).ok());
+  EXPECT_THAT(ValidateText("Baris satu\nBaris dua\tdan \u00e9", "note", 100, true), IsOk());
+  EXPECT_THAT(ValidateText("", "note", 100, false), IsOk());
+  EXPECT_THAT(ValidateText(std::string(100, 'x'), "note", 100, true), IsOk());
 }
 
 TEST(TextTest, RejectsMissingOverlongInvalidAndControl) {
@@ -252,8 +255,8 @@ TEST(TextTest, RejectsMissingOverlongInvalidAndControl) {
 }
 
 TEST(LineTest, OneLineFieldsRefuseLineBreaksTabsAndControls) {
-  EXPECT_TRUE(ValidateLine("STR 1234/KTKI/2026 \u00e9", "str_number", 64, true).ok());
-  EXPECT_TRUE(ValidateLine("", "str_number", 64, false).ok());
+  EXPECT_THAT(ValidateLine("STR 1234/KTKI/2026 \u00e9", "str_number", 64, true), IsOk());
+  EXPECT_THAT(ValidateLine("", "str_number", 64, false), IsOk());
   for (const char* bad : {"STR-1\nforged line", "STR-1\r", "a\u2028b", "a\u2029b"}) {
     EXPECT_EQ(ValidateLine(bad, "str_number", 64, true).message(),
               "str_number: must be one line (no line break)")
@@ -282,7 +285,7 @@ Applicant GoodApplicant() {
 
 TEST(ApplicantTest, NormalisesEveryField) {
   Applicant a = GoodApplicant();
-  ASSERT_TRUE(ValidateApplicant(a, kToday).ok());
+  ASSERT_THAT(ValidateApplicant(a, kToday), IsOk());
   EXPECT_EQ(a.nik, "6471065708900001");
   EXPECT_EQ(a.name, "Siti Rahmawati");
   EXPECT_EQ(a.phone, "+628123456789");
@@ -295,7 +298,7 @@ TEST(ApplicantTest, NormalisesEveryField) {
 TEST(ApplicantTest, EmailIsOptional) {
   Applicant a = GoodApplicant();
   a.email = "";
-  EXPECT_TRUE(ValidateApplicant(a, kToday).ok());
+  EXPECT_THAT(ValidateApplicant(a, kToday), IsOk());
 }
 
 TEST(ApplicantTest, ErrorsNameTheApplicantField) {
@@ -336,15 +339,15 @@ const std::string kPdfSha = "2642a32723736f26f66cbee48bb1ce899f775112d08abf1bba5
 
 TEST(DocumentTest, AcceptsMatchingChecksum) {
   EXPECT_EQ(Sha256Hex(kPdf), kPdfSha);
-  EXPECT_TRUE(ValidateDocument("str.pdf", "application/pdf", kPdf, kPdfSha).ok());
+  EXPECT_THAT(ValidateDocument("str.pdf", "application/pdf", kPdf, kPdfSha), IsOk());
 }
 
 const std::string kJpeg = "\xff\xd8\xff\xe0 JFIF foto";
 const std::string kPng = std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16);
 
 TEST(DocumentTest, AcceptsEachTypeWithItsSignature) {
-  EXPECT_TRUE(ValidateDocument("foto.jpg", "image/jpeg", kJpeg, Sha256Hex(kJpeg)).ok());
-  EXPECT_TRUE(ValidateDocument("scan.png", "image/png", kPng, Sha256Hex(kPng)).ok());
+  EXPECT_THAT(ValidateDocument("foto.jpg", "image/jpeg", kJpeg, Sha256Hex(kJpeg)), IsOk());
+  EXPECT_THAT(ValidateDocument("scan.png", "image/png", kPng, Sha256Hex(kPng)), IsOk());
   EXPECT_TRUE(ContentMatchesMediaType("application/pdf", "%PDF-1.4"));
   EXPECT_FALSE(ContentMatchesMediaType("application/pdf", "%PDF"));  // too short to be a PDF
   EXPECT_FALSE(ContentMatchesMediaType("image/png", "\x89PNG\r\n"));
@@ -370,7 +373,7 @@ TEST(DocumentTest, RejectsContentThatIsNotItsDeclaredType) {
 TEST(DocumentTest, ChecksumIsCaseInsensitive) {
   std::string upper = kPdfSha;
   for (char& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-  EXPECT_TRUE(ValidateDocument("str.pdf", "application/pdf", kPdf, upper).ok());
+  EXPECT_THAT(ValidateDocument("str.pdf", "application/pdf", kPdf, upper), IsOk());
 }
 
 TEST(DocumentTest, RejectsChecksumMismatch) {
@@ -395,7 +398,8 @@ TEST(DocumentTest, RejectsOversizeAndEmptyContent) {
   EXPECT_EQ(ValidateDocument("empty.pdf", "application/pdf", "", kPdfSha).message(),
             "document.content: empty");
   const std::string at_limit = kPdf + std::string(kMaxDocumentBytes - kPdf.size(), 'x');
-  EXPECT_TRUE(ValidateDocument("max.pdf", "application/pdf", at_limit, Sha256Hex(at_limit)).ok());
+  EXPECT_THAT(ValidateDocument("max.pdf", "application/pdf", at_limit, Sha256Hex(at_limit)),
+              IsOk());
 }
 
 TEST(DocumentTest, RejectsOtherMediaTypes) {

@@ -8,8 +8,11 @@
 #include "server/domain/case.h"
 #include "server/domain/notification.h"
 #include "server/domain/sla.h"
+#include "tests/support/status_matchers.h"
 
 namespace loket::domain {
+
+using ::loket::testing::IsOk;
 namespace {
 
 using absl::CivilDay;
@@ -67,9 +70,9 @@ TEST(ValidityTest, HealthWorkerPermitEndsWithItsStrAndAfterFiveYearsAtMost) {
 
 TEST(ValidityTest, StrValidUntilOnlyForHealthWorkersAndNotAlreadyEnded) {
   const CivilDay today(2026, 12, 1);
-  EXPECT_TRUE(ValidateStrValidUntil(Sip(), std::nullopt, today).ok());
-  EXPECT_TRUE(ValidateStrValidUntil(Sip(), today, today).ok());
-  EXPECT_TRUE(ValidateStrValidUntil(Billboard(), std::nullopt, today).ok());
+  EXPECT_THAT(ValidateStrValidUntil(Sip(), std::nullopt, today), IsOk());
+  EXPECT_THAT(ValidateStrValidUntil(Sip(), today, today), IsOk());
+  EXPECT_THAT(ValidateStrValidUntil(Billboard(), std::nullopt, today), IsOk());
   for (const auto& [type, day] :
        {std::pair{Sip(), CivilDay(2026, 11, 30)}, std::pair{Billboard(), CivilDay(2027, 1, 1)},
         std::pair{Sip(), CivilDay(2200, 1, 1)}}) {
@@ -101,7 +104,7 @@ TEST(ValidityTest, IssueSetsValidUntilAndRevokeNeedsAReason) {
   c.str_valid_until = CivilDay(2029, 6, 30);
   c.applicant.phone = "+6281234567890";
   TransitionInput in{CivilDay(2026, 12, 1), &calendar, &sip, "", "0001/SIP_PERAWAT/X/2026", "ABC"};
-  ASSERT_TRUE(ApplyTransition(c, Transition::kIssue, in).ok());
+  ASSERT_THAT(ApplyTransition(c, Transition::kIssue, in), IsOk());
   EXPECT_EQ(c.valid_until, CivilDay(2029, 6, 30));
 
   TransitionInput revoke{CivilDay(2026, 12, 2), &calendar, &sip, "", "", ""};
@@ -111,7 +114,7 @@ TEST(ValidityTest, IssueSetsValidUntilAndRevokeNeedsAReason) {
   EXPECT_EQ(c.state, CaseState::kIssued);
   revoke.note = "Izin diperoleh dengan dokumen palsu";
   revoke.reason_public = true;
-  ASSERT_TRUE(ApplyTransition(c, Transition::kRevoke, revoke).ok());
+  ASSERT_THAT(ApplyTransition(c, Transition::kRevoke, revoke), IsOk());
   EXPECT_EQ(c.state, CaseState::kRevoked);
   EXPECT_EQ(c.revoked_at, absl::FromUnixSeconds(1800000000));
   EXPECT_EQ(c.revoke_reason, "Izin diperoleh dengan dokumen palsu");

@@ -17,8 +17,11 @@
 #include "loket/v1/session.grpc.pb.h"
 #include "server/api/server.h"
 #include "tests/integration/fixture.h"
+#include "tests/support/status_matchers.h"
 
 namespace loket::itest {
+
+using ::loket::testing::IsOk;
 namespace {
 
 using ::testing::HasSubstr;
@@ -57,7 +60,7 @@ class AbuseTest : public ServerTest {
     o.edge_key = kTestEdgeKey;
     o.admin_listen = absl::StrCat("127.0.0.1:", metrics_port_);
     auto s = api::LoketServer::Start(o, server_->clock());
-    ASSERT_TRUE(s.ok()) << s.status();
+    ASSERT_THAT(s, IsOk()) << s.status();
     loketd_ = s->release();
     channel_ = new std::shared_ptr<grpc::Channel>(grpc::CreateChannel(
         absl::StrCat("127.0.0.1:", loketd_->port()), grpc::InsecureChannelCredentials()));
@@ -134,7 +137,7 @@ TEST_F(AbuseTest, VerifyPermitIsLimitedPerAddressAndCounted) {
   v1::VerifyPermitResponse resp;
   for (int i = 0; i < 10; ++i) {
     grpc::Status s = cases->VerifyPermit(From("10.77.0.3").get(), v, &resp);
-    ASSERT_TRUE(s.ok()) << i << ": " << s.error_message();
+    ASSERT_THAT(s, IsOk()) << i << ": " << s.error_message();
     EXPECT_FALSE(resp.valid());
   }
   grpc::Status s = cases->VerifyPermit(From("10.77.0.3").get(), v, &resp);

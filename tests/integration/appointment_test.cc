@@ -15,9 +15,12 @@
 #include "loket/v1/appointment.grpc.pb.h"
 #include "loket/v1/task.grpc.pb.h"
 #include "tests/integration/fixture.h"
+#include "tests/support/status_matchers.h"
 #include "workers/scheduling/allocate_task.h"
 
 namespace loket::itest {
+
+using ::loket::testing::IsOk;
 namespace {
 
 std::string Uuid() {
@@ -49,14 +52,14 @@ class AppointmentTest : public ServerTest {
     }
     v1::SetOfficeHoursResponse hr;
     grpc::Status s = appts_->SetOfficeHours(Ctx(admin_).get(), hours, &hr);
-    ASSERT_TRUE(s.ok()) << s.error_message();
+    ASSERT_THAT(s, IsOk()) << s.error_message();
     v1::GenerateSlotsRequest gen;
     gen.set_request_id(Uuid());
     gen.set_from("2026-03-25");
     gen.set_to("2026-04-10");
     v1::GenerateSlotsResponse gr;
     s = appts_->GenerateSlots(Ctx(admin_).get(), gen, &gr);
-    ASSERT_TRUE(s.ok()) << s.error_message();
+    ASSERT_THAT(s, IsOk()) << s.error_message();
     // 12 working days (04-03 is a holiday) x 4 slots.
     ASSERT_EQ(gr.created(), 48);
     server_->Query(
@@ -94,7 +97,7 @@ class AppointmentTest : public ServerTest {
     v1::AppointmentRequest r;
     grpc::Status s =
         appts_->CreateAppointmentRequest(Ctx(token.empty() ? officer_ : token).get(), req, &r);
-    EXPECT_TRUE(s.ok()) << s.error_message();
+    EXPECT_THAT(s, IsOk()) << s.error_message();
     return r;
   }
 
@@ -104,7 +107,7 @@ class AppointmentTest : public ServerTest {
     v1::AppointmentRequest r;
     grpc::Status s =
         appts_->GetAppointmentRequest(Ctx(token.empty() ? officer_ : token).get(), req, &r);
-    EXPECT_TRUE(s.ok()) << s.error_message();
+    EXPECT_THAT(s, IsOk()) << s.error_message();
     return r;
   }
 
@@ -128,16 +131,16 @@ class AppointmentTest : public ServerTest {
       poll.set_wait_seconds(0);
       v1::PollTaskResponse leased;
       grpc::Status s = tasks_->PollTask(Ctx(worker_).get(), poll, &leased);
-      EXPECT_TRUE(s.ok()) << s.error_message();
+      EXPECT_THAT(s, IsOk()) << s.error_message();
       if (!s.ok() || !leased.has_task()) return rounds;
       v1::CompleteTaskRequest done;
       done.set_task_id(leased.task().id());
       done.set_attempt(leased.task().attempt());
       absl::Status handled = scheduling::HandleAllocateTask(leased.task(), &done);
-      EXPECT_TRUE(handled.ok()) << handled;
+      EXPECT_THAT(handled, IsOk()) << handled;
       v1::CompleteTaskResponse cr;
       s = tasks_->CompleteTask(Ctx(worker_).get(), done, &cr);
-      EXPECT_TRUE(s.ok()) << s.error_message();
+      EXPECT_THAT(s, IsOk()) << s.error_message();
       if (++rounds > 50) {
         ADD_FAILURE() << "slots.allocate keeps re-enqueueing itself";
         return rounds;
@@ -179,7 +182,7 @@ TEST_F(AppointmentTest, AnsweredPendingThenAllocatedWithConfirmationAndReminders
   v1::GetAppointmentRequestRequest by_code;
   by_code.set_code(got.appointment().code());
   v1::AppointmentRequest again;
-  ASSERT_TRUE(appts_->GetAppointmentRequest(Ctx(counter_).get(), by_code, &again).ok());
+  ASSERT_THAT(appts_->GetAppointmentRequest(Ctx(counter_).get(), by_code, &again), IsOk());
   EXPECT_EQ(again.id(), r.id());
   // Confirmation now, reminders the day before and an hour before the slot.
   std::string phone = r.applicant().phone();
@@ -207,8 +210,8 @@ TEST_F(AppointmentTest, ReplayOfRequestIdCreatesNothingTwice) {
   cancel.set_request_id(Uuid());
   cancel.set_id(first.id());
   v1::AppointmentRequest c1, c2;
-  ASSERT_TRUE(appts_->CancelAppointmentRequest(Ctx(officer_).get(), cancel, &c1).ok());
-  ASSERT_TRUE(appts_->CancelAppointmentRequest(Ctx(officer_).get(), cancel, &c2).ok());
+  ASSERT_THAT(appts_->CancelAppointmentRequest(Ctx(officer_).get(), cancel, &c1), IsOk());
+  ASSERT_THAT(appts_->CancelAppointmentRequest(Ctx(officer_).get(), cancel, &c2), IsOk());
   EXPECT_EQ(c2.state(), v1::APPOINTMENT_REQUEST_STATE_CANCELLED);
   EXPECT_EQ(c1.etag(), c2.etag());
   // Its two reminders are withdrawn before they go out.
@@ -264,10 +267,10 @@ TEST_F(AppointmentTest, AtMostTwoLiveRequestsPerNik) {
   s = appts_->CreateAppointmentRequest(Ctx(officer_).get(),
                                        NewRequest(4, "2026-03-30", {{"08:00", "10:00"}}), &r);
   EXPECT_EQ(s.error_code(), grpc::RESOURCE_EXHAUSTED);
-  ASSERT_TRUE(Cancel(a.id()).ok());
+  ASSERT_THAT(Cancel(a.id()), IsOk());
   s = appts_->CreateAppointmentRequest(Ctx(officer_).get(),
                                        NewRequest(4, "2026-03-30", {{"08:00", "10:00"}}), &r);
-  EXPECT_TRUE(s.ok()) << s.error_message();
+  EXPECT_THAT(s, IsOk()) << s.error_message();
 }
 
 TEST_F(AppointmentTest, RequestsOfAPastDayNoLongerCountAgainstTheNik) {
@@ -281,10 +284,9 @@ TEST_F(AppointmentTest, RequestsOfAPastDayNoLongerCountAgainstTheNik) {
             grpc::RESOURCE_EXHAUSTED);
   server_->clock().Set(
       absl::FromCivil(absl::CivilMinute(2026, 3, 27, 9, 0), absl::FixedTimeZone(8 * 3600)));
-  EXPECT_TRUE(appts_
-                  ->CreateAppointmentRequest(
-                      Ctx(officer_).get(), NewRequest(800, "2026-03-30", {{"08:00", "10:00"}}), &r)
-                  .ok());
+  EXPECT_THAT(appts_->CreateAppointmentRequest(
+                  Ctx(officer_).get(), NewRequest(800, "2026-03-30", {{"08:00", "10:00"}}), &r),
+              IsOk());
 }
 
 TEST_F(AppointmentTest, ReservedSeatsGoToPriorityFirstAndOpenAtTheCutoff) {
@@ -383,7 +385,7 @@ TEST_F(AppointmentTest, TwoRoundsFromTheSameInputCannotOverbook) {
     poll.set_worker_id(absl::StrCat("scheduler-", i));
     poll.set_wait_seconds(0);
     v1::PollTaskResponse resp;
-    ASSERT_TRUE(tasks_->PollTask(Ctx(worker_).get(), poll, &resp).ok());
+    ASSERT_THAT(tasks_->PollTask(Ctx(worker_).get(), poll, &resp), IsOk());
     ASSERT_TRUE(resp.has_task());
     leased.push_back(resp.task());
   }
@@ -391,13 +393,13 @@ TEST_F(AppointmentTest, TwoRoundsFromTheSameInputCannotOverbook) {
   for (int i = 0; i < 2; ++i) {
     results[i].set_task_id(leased[i].id());
     results[i].set_attempt(leased[i].attempt());
-    ASSERT_TRUE(scheduling::HandleAllocateTask(leased[i], &results[i]).ok());
+    ASSERT_THAT(scheduling::HandleAllocateTask(leased[i], &results[i]), IsOk());
     EXPECT_EQ(results[i].allocation().assigned_size(), 2);
   }
   for (int i = 0; i < 2; ++i) {
     v1::CompleteTaskResponse cr;
     grpc::Status s = tasks_->CompleteTask(Ctx(worker_).get(), results[i], &cr);
-    EXPECT_TRUE(s.ok()) << s.error_message();
+    EXPECT_THAT(s, IsOk()) << s.error_message();
   }
   EXPECT_EQ(server_->Query("SELECT booked FROM slots WHERE starts_at = '" +
                            At("2026-04-09", "08:00") + "'"),
@@ -428,7 +430,7 @@ TEST_F(AppointmentTest, CancelPromotesTheWaitlist) {
   }
   ASSERT_NE(waiting, 0);
   ASSERT_NE(booked, 0);
-  ASSERT_TRUE(Cancel(booked).ok());
+  ASSERT_THAT(Cancel(booked), IsOk());
   RunScheduler();
   v1::AppointmentRequest promoted = Get(waiting);
   EXPECT_EQ(promoted.state(), v1::APPOINTMENT_REQUEST_STATE_ALLOCATED);
@@ -457,7 +459,7 @@ TEST_F(AppointmentTest, ClosingACounterReallocatesItsShareOfTheDay) {
   close.set_reason("printer broken");
   v1::ClosureResponse cr;
   grpc::Status s = appts_->CloseCounter(Ctx(admin_).get(), close, &cr);
-  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_THAT(s, IsOk()) << s.error_message();
   EXPECT_EQ(cr.displaced(), 2);
   EXPECT_EQ(server_->Query("SELECT capacity || '/' || booked FROM slots WHERE starts_at = '" +
                            At("2026-03-31", "08:00") + "'"),
@@ -485,7 +487,7 @@ TEST_F(AppointmentTest, ClosingACounterReallocatesItsShareOfTheDay) {
   }
   // Closing the same counter again is refused; replaying the same request is not.
   v1::ClosureResponse replay;
-  EXPECT_TRUE(appts_->CloseCounter(Ctx(admin_).get(), close, &replay).ok());
+  EXPECT_THAT(appts_->CloseCounter(Ctx(admin_).get(), close, &replay), IsOk());
   EXPECT_EQ(replay.displaced(), 2);
   close.set_request_id(Uuid());
   EXPECT_EQ(appts_->CloseCounter(Ctx(admin_).get(), close, &replay).error_code(),
@@ -502,7 +504,7 @@ TEST_F(AppointmentTest, ClosingADayMovesItsAppointmentsToTheNextOpenDay) {
   close.set_day("2026-04-01");
   v1::ClosureResponse cr;
   grpc::Status s = appts_->CloseDay(Ctx(admin_).get(), close, &cr);
-  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_THAT(s, IsOk()) << s.error_message();
   EXPECT_EQ(cr.displaced(), 1);
   EXPECT_EQ(cr.realloc_day(), "2026-04-02");
   RunScheduler();
@@ -524,7 +526,7 @@ TEST_F(AppointmentTest, NoShowsReleaseTheirSeatsAfterTheGracePeriod) {
     req.set_request_id(Uuid());
     req.set_day("2026-04-06");
     v1::ReleaseNoShowsResponse resp;
-    EXPECT_TRUE(appts_->ReleaseNoShows(Ctx(counter_).get(), req, &resp).ok());
+    EXPECT_THAT(appts_->ReleaseNoShows(Ctx(counter_).get(), req, &resp), IsOk());
     return resp.released();
   };
   absl::TimeZone wita = absl::FixedTimeZone(8 * 3600);
@@ -549,15 +551,15 @@ TEST_F(AppointmentTest, ClinicsBookHealthWorkersAndSeeOnlyTheirOwn) {
   v1::GetAppointmentRequestRequest get;
   get.set_id(r.id());
   v1::AppointmentRequest out;
-  EXPECT_TRUE(appts_->GetAppointmentRequest(Ctx(clinic_a_).get(), get, &out).ok());
+  EXPECT_THAT(appts_->GetAppointmentRequest(Ctx(clinic_a_).get(), get, &out), IsOk());
   EXPECT_EQ(appts_->GetAppointmentRequest(Ctx(clinic_b_).get(), get, &out).error_code(),
             grpc::NOT_FOUND);
   v1::ListAppointmentRequestsRequest list;
   list.set_day("2026-04-08");
   v1::ListAppointmentRequestsResponse lr;
-  ASSERT_TRUE(appts_->ListAppointmentRequests(Ctx(clinic_b_).get(), list, &lr).ok());
+  ASSERT_THAT(appts_->ListAppointmentRequests(Ctx(clinic_b_).get(), list, &lr), IsOk());
   EXPECT_EQ(lr.requests_size(), 0);
-  ASSERT_TRUE(appts_->ListAppointmentRequests(Ctx(clinic_a_).get(), list, &lr).ok());
+  ASSERT_THAT(appts_->ListAppointmentRequests(Ctx(clinic_a_).get(), list, &lr), IsOk());
   EXPECT_EQ(lr.requests_size(), 1);
   // Calendar administration is the admin's.
   v1::CloseDayRequest close;

@@ -3,8 +3,11 @@
 #include "common/ids.h"
 #include "gmock/gmock.h"
 #include "tests/integration/fixture.h"
+#include "tests/support/status_matchers.h"
 
 namespace loket::itest {
+
+using ::loket::testing::IsOk;
 namespace {
 
 using ::testing::HasSubstr;
@@ -71,9 +74,9 @@ TEST_F(AuthTest, ClinicSeesOnlyItsOwnCasesAndLearnsNothingOfOthers) {
   v1::ListCasesRequest lr;
   lr.set_clinic_id("pkm-a");
   v1::ListCasesResponse list;
-  ASSERT_TRUE(cases().ListCases(Ctx(clinic_b_).get(), lr, &list).ok());
+  ASSERT_THAT(cases().ListCases(Ctx(clinic_b_).get(), lr, &list), IsOk());
   EXPECT_EQ(list.cases_size(), 0);
-  ASSERT_TRUE(cases().ListCases(Ctx(clinic_a_).get(), v1::ListCasesRequest(), &list).ok());
+  ASSERT_THAT(cases().ListCases(Ctx(clinic_a_).get(), v1::ListCasesRequest(), &list), IsOk());
   for (const auto& c : list.cases()) EXPECT_EQ(c.clinic_id(), "pkm-a");
   EXPECT_GE(list.cases_size(), 1);
 }
@@ -88,8 +91,8 @@ TEST_F(AuthTest, AnotherOfficeSeesNothing) {
   EXPECT_EQ(Do(&Stub::StartVerification, other_office_officer_, mine.id()).error_code(),
             grpc::NOT_FOUND);
   v1::ListCasesResponse list;
-  ASSERT_TRUE(
-      cases().ListCases(Ctx(other_office_officer_).get(), v1::ListCasesRequest(), &list).ok());
+  ASSERT_THAT(cases().ListCases(Ctx(other_office_officer_).get(), v1::ListCasesRequest(), &list),
+              IsOk());
   EXPECT_EQ(list.cases_size(), 0);
 }
 
@@ -99,7 +102,7 @@ TEST_F(AuthTest, AdminCreatesPrincipalAndTokenShownOnce) {
   cp.set_name("Petugas Loket 2");
   cp.set_role(v1::ROLE_COUNTER);
   v1::Principal p;
-  ASSERT_TRUE(server_->admin().CreatePrincipal(Ctx(admin_).get(), cp, &p).ok());
+  ASSERT_THAT(server_->admin().CreatePrincipal(Ctx(admin_).get(), cp, &p), IsOk());
   EXPECT_EQ(p.role(), v1::ROLE_COUNTER);
   EXPECT_EQ(p.office_id(), "bpp");
 
@@ -107,14 +110,14 @@ TEST_F(AuthTest, AdminCreatesPrincipalAndTokenShownOnce) {
   ct.set_request_id(NewUuid());
   ct.set_principal_id(p.id());
   v1::CreateTokenResponse t;
-  ASSERT_TRUE(server_->admin().CreateToken(Ctx(admin_).get(), ct, &t).ok());
+  ASSERT_THAT(server_->admin().CreateToken(Ctx(admin_).get(), ct, &t), IsOk());
   EXPECT_EQ(t.token().size(), 64u);
   // Only the digest is stored.
   EXPECT_EQ(server_->Query(absl::StrCat(
                 "SELECT count(*) FROM tokens WHERE token_sha256::text LIKE '%", t.token(), "%'")),
             "0");
   v1::Principal who;
-  ASSERT_TRUE(server_->admin().WhoAmI(Ctx(t.token()).get(), v1::WhoAmIRequest(), &who).ok());
+  ASSERT_THAT(server_->admin().WhoAmI(Ctx(t.token()).get(), v1::WhoAmIRequest(), &who), IsOk());
   EXPECT_EQ(who.name(), "Petugas Loket 2");
   // A retry of the same request does not reveal the secret again.
   v1::CreateTokenResponse again;
@@ -126,7 +129,7 @@ TEST_F(AuthTest, AdminCreatesPrincipalAndTokenShownOnce) {
   rt.set_request_id(NewUuid());
   rt.set_token_id(t.token_id());
   v1::RevokeTokenResponse rr;
-  ASSERT_TRUE(server_->admin().RevokeToken(Ctx(admin_).get(), rt, &rr).ok());
+  ASSERT_THAT(server_->admin().RevokeToken(Ctx(admin_).get(), rt, &rr), IsOk());
   EXPECT_EQ(server_->admin().WhoAmI(Ctx(t.token()).get(), v1::WhoAmIRequest(), &who).error_code(),
             grpc::UNAUTHENTICATED);
 }
@@ -151,19 +154,18 @@ TEST_F(AuthTest, ClinicPrincipalNeedsAKnownClinic) {
 TEST_F(AuthTest, DocumentBytesFollowTheCasesRowScope) {
   v1::Case c = SubmitAsClinicA();
   v1::Case with_doc;
-  ASSERT_TRUE(
-      cases()
-          .AttachDocument(Ctx(clinic_a_).get(), Document(c.id(), "STR", "%PDF-1.4 str"), &with_doc)
-          .ok());
+  ASSERT_THAT(cases().AttachDocument(Ctx(clinic_a_).get(), Document(c.id(), "STR", "%PDF-1.4 str"),
+                                     &with_doc),
+              IsOk());
   ASSERT_EQ(with_doc.documents_size(), 1);
   v1::GetDocumentRequest req;
   req.set_case_id(c.id());
   req.set_document_id(with_doc.documents(0).id());
   v1::DocumentContent out;
-  ASSERT_TRUE(cases().GetDocument(Ctx(officer_).get(), req, &out).ok());
+  ASSERT_THAT(cases().GetDocument(Ctx(officer_).get(), req, &out), IsOk());
   EXPECT_EQ(out.content(), "%PDF-1.4 str");
   EXPECT_EQ(out.document().code(), "STR");
-  ASSERT_TRUE(cases().GetDocument(Ctx(clinic_a_).get(), req, &out).ok());
+  ASSERT_THAT(cases().GetDocument(Ctx(clinic_a_).get(), req, &out), IsOk());
   EXPECT_EQ(cases().GetDocument(Ctx(clinic_b_).get(), req, &out).error_code(), grpc::NOT_FOUND);
   EXPECT_EQ(cases().GetDocument(Ctx(other_office_officer_).get(), req, &out).error_code(),
             grpc::NOT_FOUND);

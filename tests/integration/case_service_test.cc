@@ -8,8 +8,11 @@
 #include "common/ids.h"
 #include "gmock/gmock.h"
 #include "tests/integration/fixture.h"
+#include "tests/support/status_matchers.h"
 
 namespace loket::itest {
+
+using ::loket::testing::IsOk;
 namespace {
 
 using ::testing::HasSubstr;
@@ -34,11 +37,11 @@ TEST_F(CaseLifecycleTest, FullPathToIssuedPermitThatAnyoneCanVerify) {
   v1::Case c = SubmitAsClinicA();
   AttachAll(c.id(), clinic_a_);
   v1::Case out;
-  ASSERT_TRUE(Do(&Stub::StartVerification, officer_, c.id(), "", &out).ok());
+  ASSERT_THAT(Do(&Stub::StartVerification, officer_, c.id(), "", &out), IsOk());
   EXPECT_EQ(out.state(), v1::CASE_STATE_VERIFYING);
-  ASSERT_TRUE(Do(&Stub::Approve, approver_, c.id(), "lengkap", &out).ok());
+  ASSERT_THAT(Do(&Stub::Approve, approver_, c.id(), "lengkap", &out), IsOk());
   EXPECT_EQ(out.state(), v1::CASE_STATE_APPROVED);
-  ASSERT_TRUE(Do(&Stub::Issue, officer_, c.id(), "", &out).ok());
+  ASSERT_THAT(Do(&Stub::Issue, officer_, c.id(), "", &out), IsOk());
   EXPECT_EQ(out.state(), v1::CASE_STATE_ISSUED);
   EXPECT_THAT(out.permit_number(), HasSubstr("/SIP_PERAWAT/DPMPTSP-BPP/2026"));
   EXPECT_EQ(out.verification_code().size(), 10u);
@@ -49,7 +52,7 @@ TEST_F(CaseLifecycleTest, FullPathToIssuedPermitThatAnyoneCanVerify) {
   vr.set_permit_number(out.permit_number());
   vr.set_verification_code(out.verification_code());
   v1::VerifyPermitResponse vresp;
-  ASSERT_TRUE(cases().VerifyPermit(Ctx("").get(), vr, &vresp).ok());
+  ASSERT_THAT(cases().VerifyPermit(Ctx("").get(), vr, &vresp), IsOk());
   EXPECT_TRUE(vresp.valid());
   EXPECT_EQ(vresp.holder_name(), "S*** R***");
   EXPECT_EQ(vresp.issued_on(), "2026-03-17");
@@ -57,10 +60,10 @@ TEST_F(CaseLifecycleTest, FullPathToIssuedPermitThatAnyoneCanVerify) {
   std::string typed = absl::AsciiStrToLower(out.verification_code());
   typed.insert(typed.size() / 2, "-");
   vr.set_verification_code(typed);
-  ASSERT_TRUE(cases().VerifyPermit(Ctx("").get(), vr, &vresp).ok());
+  ASSERT_THAT(cases().VerifyPermit(Ctx("").get(), vr, &vresp), IsOk());
   EXPECT_TRUE(vresp.valid());
   vr.set_verification_code("WRONGCODE2");
-  ASSERT_TRUE(cases().VerifyPermit(Ctx("").get(), vr, &vresp).ok());
+  ASSERT_THAT(cases().VerifyPermit(Ctx("").get(), vr, &vresp), IsOk());
   EXPECT_FALSE(vresp.valid());
   EXPECT_TRUE(vresp.holder_name().empty());
 
@@ -76,7 +79,7 @@ TEST_F(CaseLifecycleTest, FullPathToIssuedPermitThatAnyoneCanVerify) {
   EXPECT_EQ(short_ktp.error_code(), grpc::INVALID_ARGUMENT);
   EXPECT_THAT(short_ktp.error_message(), HasSubstr("collector.id_document_number"));
   collect.mutable_collector()->set_id_document_number("6471 0657 0890 0001");
-  ASSERT_TRUE(cases().MarkCollected(Ctx(counter_).get(), collect, &out).ok());
+  ASSERT_THAT(cases().MarkCollected(Ctx(counter_).get(), collect, &out), IsOk());
   EXPECT_EQ(out.state(), v1::CASE_STATE_COLLECTED);
   EXPECT_EQ(out.collected_by().name(), "Ns. Herlina (TU RSUD)");
   EXPECT_EQ(out.collected_by().id_document_type(), "KTP");
@@ -88,7 +91,7 @@ TEST_F(CaseLifecycleTest, FullPathToIssuedPermitThatAnyoneCanVerify) {
   v1::GetCaseHistoryRequest hr;
   hr.set_case_id(c.id());
   v1::GetCaseHistoryResponse h;
-  ASSERT_TRUE(cases().GetCaseHistory(Ctx(officer_).get(), hr, &h).ok());
+  ASSERT_THAT(cases().GetCaseHistory(Ctx(officer_).get(), hr, &h), IsOk());
   std::vector<std::string> actions;
   for (const auto& e : h.events()) actions.push_back(e.action());
   EXPECT_THAT(actions,
@@ -130,24 +133,25 @@ TEST_F(CaseLifecycleTest, IllegalTransitionsNameTheCurrentState) {
 TEST_F(CaseLifecycleTest, RevisionRoundTripAndRejection) {
   v1::Case c = SubmitAsClinicA();
   v1::Case out;
-  ASSERT_TRUE(Do(&Stub::StartVerification, officer_, c.id()).ok());
+  ASSERT_THAT(Do(&Stub::StartVerification, officer_, c.id()), IsOk());
   grpc::Status s = Do(&Stub::RequestRevision, officer_, c.id(), "");
   EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
   EXPECT_THAT(s.error_message(), HasSubstr("note"));
-  ASSERT_TRUE(Do(&Stub::RequestRevision, officer_, c.id(), "STR sudah kedaluwarsa", &out).ok());
+  ASSERT_THAT(Do(&Stub::RequestRevision, officer_, c.id(), "STR sudah kedaluwarsa", &out), IsOk());
   EXPECT_EQ(out.state(), v1::CASE_STATE_REVISION_REQUESTED);
   EXPECT_TRUE(out.sla().paused());
   EXPECT_EQ(out.revision_reason(), "STR sudah kedaluwarsa");
   // The clinic fixes the paper and sends it back.
   v1::Case doc;
-  ASSERT_TRUE(
-      cases().AttachDocument(Ctx(clinic_a_).get(), Document(c.id(), "STR", "%PDF-new"), &doc).ok());
-  ASSERT_TRUE(Do(&Stub::SubmitRevision, clinic_a_, c.id(), "", &out).ok());
+  ASSERT_THAT(
+      cases().AttachDocument(Ctx(clinic_a_).get(), Document(c.id(), "STR", "%PDF-new"), &doc),
+      IsOk());
+  ASSERT_THAT(Do(&Stub::SubmitRevision, clinic_a_, c.id(), "", &out), IsOk());
   EXPECT_EQ(out.state(), v1::CASE_STATE_VERIFYING);
   EXPECT_FALSE(out.sla().paused());
   // Rejection needs a reason and is final.
   EXPECT_EQ(Do(&Stub::Reject, approver_, c.id(), "").error_code(), grpc::INVALID_ARGUMENT);
-  ASSERT_TRUE(Do(&Stub::Reject, approver_, c.id(), "tempat praktik tidak sesuai", &out).ok());
+  ASSERT_THAT(Do(&Stub::Reject, approver_, c.id(), "tempat praktik tidak sesuai", &out), IsOk());
   EXPECT_EQ(out.state(), v1::CASE_STATE_REJECTED);
   s = Do(&Stub::Approve, approver_, c.id());
   EXPECT_EQ(s.error_code(), grpc::FAILED_PRECONDITION);
@@ -158,14 +162,14 @@ TEST_F(CaseLifecycleTest, DraftSubmitAndWithdraw) {
   v1::SubmitApplicationRequest req = NurseApplication();
   req.set_draft(true);
   v1::Case c;
-  ASSERT_TRUE(cases().SubmitApplication(Ctx(clinic_a_).get(), req, &c).ok());
+  ASSERT_THAT(cases().SubmitApplication(Ctx(clinic_a_).get(), req, &c), IsOk());
   EXPECT_EQ(c.state(), v1::CASE_STATE_DRAFT);
   EXPECT_TRUE(c.sla().due_date().empty());
   v1::Case out;
-  ASSERT_TRUE(Do(&Stub::SubmitDraft, clinic_a_, c.id(), "", &out).ok());
+  ASSERT_THAT(Do(&Stub::SubmitDraft, clinic_a_, c.id(), "", &out), IsOk());
   EXPECT_EQ(out.state(), v1::CASE_STATE_SUBMITTED);
   EXPECT_EQ(out.sla().due_date(), "2026-03-31");
-  ASSERT_TRUE(Do(&Stub::Withdraw, clinic_a_, c.id(), "salah jenis izin", &out).ok());
+  ASSERT_THAT(Do(&Stub::Withdraw, clinic_a_, c.id(), "salah jenis izin", &out), IsOk());
   EXPECT_EQ(out.state(), v1::CASE_STATE_WITHDRAWN);
   // Withdrawn is final; documents can no longer be attached.
   v1::Case doc;
@@ -177,8 +181,8 @@ TEST_F(CaseLifecycleTest, DraftSubmitAndWithdraw) {
 TEST_F(CaseLifecycleTest, ApprovalNeedsEveryMandatoryDocument) {
   v1::Case c = SubmitAsClinicA();
   v1::Case doc;
-  ASSERT_TRUE(cases().AttachDocument(Ctx(clinic_a_).get(), Document(c.id(), "KTP"), &doc).ok());
-  ASSERT_TRUE(Do(&Stub::StartVerification, officer_, c.id()).ok());
+  ASSERT_THAT(cases().AttachDocument(Ctx(clinic_a_).get(), Document(c.id(), "KTP"), &doc), IsOk());
+  ASSERT_THAT(Do(&Stub::StartVerification, officer_, c.id()), IsOk());
   grpc::Status s = Do(&Stub::Approve, approver_, c.id());
   EXPECT_EQ(s.error_code(), grpc::FAILED_PRECONDITION);
   EXPECT_THAT(s.error_message(), HasSubstr("STR"));
@@ -189,7 +193,7 @@ TEST_F(CaseLifecycleTest, ConcurrentApprovalsWithOneEtagExactlyOneWins) {
   v1::Case c = SubmitAsClinicA();
   AttachAll(c.id(), clinic_a_);
   v1::Case verifying;
-  ASSERT_TRUE(Do(&Stub::StartVerification, officer_, c.id(), "", &verifying).ok());
+  ASSERT_THAT(Do(&Stub::StartVerification, officer_, c.id(), "", &verifying), IsOk());
   constexpr int kRacers = 8;
   std::atomic<int> ok{0}, aborted{0}, other{0};
   std::vector<std::thread> threads;
@@ -221,15 +225,15 @@ TEST_F(CaseLifecycleTest, ConcurrentApprovalsWithOneEtagExactlyOneWins) {
 TEST_F(CaseLifecycleTest, StaleEtagIsAborted) {
   v1::Case c = SubmitAsClinicA();
   v1::Case doc;
-  ASSERT_TRUE(cases().AttachDocument(Ctx(clinic_a_).get(), Document(c.id(), "KTP"), &doc).ok());
+  ASSERT_THAT(cases().AttachDocument(Ctx(clinic_a_).get(), Document(c.id(), "KTP"), &doc), IsOk());
   v1::Case out;
   grpc::Status s =
       cases().StartVerification(Ctx(officer_).get(), Transition(c.id(), "", c.etag()), &out);
   EXPECT_EQ(s.error_code(), grpc::ABORTED);
   EXPECT_THAT(s.error_message(), HasSubstr("re-read"));
-  ASSERT_TRUE(cases()
-                  .StartVerification(Ctx(officer_).get(), Transition(c.id(), "", doc.etag()), &out)
-                  .ok());
+  ASSERT_THAT(
+      cases().StartVerification(Ctx(officer_).get(), Transition(c.id(), "", doc.etag()), &out),
+      IsOk());
 }
 
 TEST_F(CaseLifecycleTest, PermitNumbersAreGaplessAndConcurrentIssuesDoNotCollide) {
@@ -238,13 +242,13 @@ TEST_F(CaseLifecycleTest, PermitNumbersAreGaplessAndConcurrentIssuesDoNotCollide
   for (int i = 0; i < kCases; ++i) {
     v1::Case c = SubmitAsClinicA();
     AttachAll(c.id(), clinic_a_);
-    ASSERT_TRUE(Do(&Stub::StartVerification, officer_, c.id()).ok());
-    ASSERT_TRUE(Do(&Stub::Approve, approver_, c.id()).ok());
+    ASSERT_THAT(Do(&Stub::StartVerification, officer_, c.id()), IsOk());
+    ASSERT_THAT(Do(&Stub::Approve, approver_, c.id()), IsOk());
     ids.push_back(c.id());
   }
   std::vector<std::thread> threads;
   for (int64_t id : ids) {
-    threads.emplace_back([&, id] { EXPECT_TRUE(Do(&Stub::Issue, officer_, id).ok()); });
+    threads.emplace_back([&, id] { EXPECT_THAT(Do(&Stub::Issue, officer_, id), IsOk()); });
   }
   for (auto& t : threads) t.join();
   // Every number from 1 to the counter is used exactly once.
@@ -324,7 +328,7 @@ TEST_F(CaseValidationTest, DocumentsAreCheckedForSizeChecksumTypeAndCode) {
   EXPECT_EQ(server_->Query(absl::StrCat("SELECT count(*) FROM documents WHERE case_id = ", c.id())),
             "0");
   // A good one is stored with its checksum.
-  ASSERT_TRUE(cases().AttachDocument(Ctx(clinic_a_).get(), Document(c.id(), "STR"), &out).ok());
+  ASSERT_THAT(cases().AttachDocument(Ctx(clinic_a_).get(), Document(c.id(), "STR"), &out), IsOk());
   ASSERT_EQ(out.documents_size(), 1);
   EXPECT_EQ(out.documents(0).size_bytes(), 22);
 }
@@ -334,9 +338,9 @@ class CaseListTest : public ServerTest {};
 TEST_F(CaseListTest, FiltersAndPagesThroughCases) {
   std::vector<int64_t> ids;
   for (int i = 0; i < 7; ++i) ids.push_back(SubmitAsClinicA().id());
-  ASSERT_TRUE(Do(&Stub::StartVerification, officer_, ids[0]).ok());
+  ASSERT_THAT(Do(&Stub::StartVerification, officer_, ids[0]), IsOk());
   v1::Case other;
-  ASSERT_TRUE(cases().SubmitApplication(Ctx(clinic_b_).get(), NurseApplication(), &other).ok());
+  ASSERT_THAT(cases().SubmitApplication(Ctx(clinic_b_).get(), NurseApplication(), &other), IsOk());
 
   // Page through everything, 3 at a time.
   std::vector<int64_t> seen;
@@ -346,7 +350,7 @@ TEST_F(CaseListTest, FiltersAndPagesThroughCases) {
     req.set_page_size(3);
     req.set_page_token(token);
     v1::ListCasesResponse resp;
-    ASSERT_TRUE(cases().ListCases(Ctx(officer_).get(), req, &resp).ok());
+    ASSERT_THAT(cases().ListCases(Ctx(officer_).get(), req, &resp), IsOk());
     for (const auto& c : resp.cases()) seen.push_back(c.id());
     token = resp.next_page_token();
   } while (!token.empty());
@@ -355,13 +359,13 @@ TEST_F(CaseListTest, FiltersAndPagesThroughCases) {
   v1::ListCasesRequest by_state;
   by_state.set_state(v1::CASE_STATE_VERIFYING);
   v1::ListCasesResponse resp;
-  ASSERT_TRUE(cases().ListCases(Ctx(officer_).get(), by_state, &resp).ok());
+  ASSERT_THAT(cases().ListCases(Ctx(officer_).get(), by_state, &resp), IsOk());
   ASSERT_EQ(resp.cases_size(), 1);
   EXPECT_EQ(resp.cases(0).id(), ids[0]);
 
   v1::ListCasesRequest by_clinic;
   by_clinic.set_clinic_id("pkm-b");
-  ASSERT_TRUE(cases().ListCases(Ctx(officer_).get(), by_clinic, &resp).ok());
+  ASSERT_THAT(cases().ListCases(Ctx(officer_).get(), by_clinic, &resp), IsOk());
   ASSERT_EQ(resp.cases_size(), 1);
   EXPECT_EQ(resp.cases(0).id(), other.id());
 
@@ -380,13 +384,13 @@ TEST_F(CaseListTest, WatchCaseStreamsEveryEventInOrder) {
   v1::CaseEvent e;
   ASSERT_TRUE(reader->Read(&e));
   EXPECT_EQ(e.action(), "Submit");
-  ASSERT_TRUE(Do(&Stub::StartVerification, officer_, c.id()).ok());
-  ASSERT_TRUE(Do(&Stub::RequestRevision, officer_, c.id(), "foto buram").ok());
-  ASSERT_TRUE(Do(&Stub::Withdraw, clinic_a_, c.id(), "batal").ok());
+  ASSERT_THAT(Do(&Stub::StartVerification, officer_, c.id()), IsOk());
+  ASSERT_THAT(Do(&Stub::RequestRevision, officer_, c.id(), "foto buram"), IsOk());
+  ASSERT_THAT(Do(&Stub::Withdraw, clinic_a_, c.id(), "batal"), IsOk());
   std::vector<std::string> actions;
   while (reader->Read(&e)) actions.push_back(e.action());
   EXPECT_THAT(actions, ::testing::ElementsAre("StartVerification", "RequestRevision", "Withdraw"));
-  EXPECT_TRUE(reader->Finish().ok());  // the stream ends by itself at a final state
+  EXPECT_THAT(reader->Finish(), IsOk());  // the stream ends by itself at a final state
 }
 
 }  // namespace

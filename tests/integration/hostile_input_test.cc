@@ -14,8 +14,11 @@
 #include "loket/v1/appointment.grpc.pb.h"
 #include "loket/v1/task.grpc.pb.h"
 #include "tests/integration/fixture.h"
+#include "tests/support/status_matchers.h"
 
 namespace loket::itest {
+
+using ::loket::testing::IsOk;
 namespace {
 
 using ::testing::HasSubstr;
@@ -50,7 +53,7 @@ TEST_F(HostileInputTest, AnExecutableCalledImagePngIsRefusedNamingTheField) {
   good.set_file_name("ktp.png");
   good.set_media_type("image/png");
   s = cases().AttachDocument(Ctx(clinic_a_).get(), good, &out);
-  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_THAT(s, IsOk()) << s.error_message();
   EXPECT_EQ(
       server_->Query(absl::StrCat("SELECT media_type FROM documents WHERE case_id = ", c.id())),
       "image/png");
@@ -65,7 +68,7 @@ TEST_F(HostileInputTest, UnknownTaskStateAndNegativePageSizesAreInvalidArguments
   EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT) << s.error_message();
   EXPECT_THAT(s.error_message(), HasSubstr("state: unknown value 42"));
   lt.set_state(v1::TASK_STATE_UNSPECIFIED);
-  EXPECT_TRUE(tasks->ListTasks(Ctx(admin_).get(), lt, &lts).ok());
+  EXPECT_THAT(tasks->ListTasks(Ctx(admin_).get(), lt, &lts), IsOk());
   lt.set_page_size(-1);
   s = tasks->ListTasks(Ctx(admin_).get(), lt, &lts);
   EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
@@ -82,7 +85,7 @@ TEST_F(HostileInputTest, UnknownTaskStateAndNegativePageSizesAreInvalidArguments
   v1::ListAppointmentRequestsRequest la;
   v1::ListAppointmentRequestsResponse las;
   la.set_day("2026-03-25");
-  EXPECT_TRUE(appointments->ListAppointmentRequests(Ctx(officer_).get(), la, &las).ok());
+  EXPECT_THAT(appointments->ListAppointmentRequests(Ctx(officer_).get(), la, &las), IsOk());
   la.set_page_size(-1);
   s = appointments->ListAppointmentRequests(Ctx(officer_).get(), la, &las);
   EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT) << s.error_message();
@@ -106,7 +109,7 @@ TEST_F(HostileInputTest, PrincipalNamesAndOneLineFieldsRefuseLineBreaksAndContro
   ok.set_name("Andi Kurniawan, S.Kom");
   ok.set_role(v1::ROLE_OFFICER);
   v1::Principal out;
-  EXPECT_TRUE(server_->admin().CreatePrincipal(Ctx(admin_).get(), ok, &out).ok());
+  EXPECT_THAT(server_->admin().CreatePrincipal(Ctx(admin_).get(), ok, &out), IsOk());
 
   for (auto edit : {+[](v1::SubmitApplicationRequest& r) { r.set_str_number("STR-1\nSTR-2"); },
                     +[](v1::SubmitApplicationRequest& r) { r.set_str_number("STR-1\x07"); },
@@ -221,7 +224,7 @@ TEST_F(HostileInputTest, GarbageRequestsAnswerInvalidArgumentNamingTheRequest) {
     }
   }
   // The same bytes as a real request still work.
-  EXPECT_TRUE(SendRaw(server_->channel(), "/loket.v1.CaseService/ListCases", "", officer_).ok());
+  EXPECT_THAT(SendRaw(server_->channel(), "/loket.v1.CaseService/ListCases", "", officer_), IsOk());
 }
 
 TEST_F(HostileInputTest, GarbageFromStrangersIsCountedNotLoggedPerRequest) {

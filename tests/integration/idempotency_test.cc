@@ -6,8 +6,11 @@
 #include "common/ids.h"
 #include "gmock/gmock.h"
 #include "tests/integration/fixture.h"
+#include "tests/support/status_matchers.h"
 
 namespace loket::itest {
+
+using ::loket::testing::IsOk;
 namespace {
 
 using ::testing::HasSubstr;
@@ -22,11 +25,11 @@ class IdempotencyTest : public ServerTest {
 TEST_F(IdempotencyTest, RepeatedSubmitReturnsFirstResponseAndWritesNothing) {
   v1::SubmitApplicationRequest req = NurseApplication();
   v1::Case first;
-  ASSERT_TRUE(cases().SubmitApplication(Ctx(clinic_a_).get(), req, &first).ok());
+  ASSERT_THAT(cases().SubmitApplication(Ctx(clinic_a_).get(), req, &first), IsOk());
   std::string cases_before = Count("cases"), events_before = Count("case_events");
   for (int i = 0; i < 3; ++i) {
     v1::Case again;
-    ASSERT_TRUE(cases().SubmitApplication(Ctx(clinic_a_).get(), req, &again).ok());
+    ASSERT_THAT(cases().SubmitApplication(Ctx(clinic_a_).get(), req, &again), IsOk());
     EXPECT_EQ(again.SerializeAsString(), first.SerializeAsString());
   }
   EXPECT_EQ(Count("cases"), cases_before);
@@ -37,10 +40,10 @@ TEST_F(IdempotencyTest, RepeatedTransitionReplaysEvenAfterLaterChanges) {
   v1::Case c = SubmitAsClinicA();
   v1::TransitionRequest verify = Transition(c.id());
   v1::Case first, again;
-  ASSERT_TRUE(cases().StartVerification(Ctx(officer_).get(), verify, &first).ok());
-  ASSERT_TRUE(Do(&v1::CaseService::Stub::RequestRevision, officer_, c.id(), "foto").ok());
+  ASSERT_THAT(cases().StartVerification(Ctx(officer_).get(), verify, &first), IsOk());
+  ASSERT_THAT(Do(&v1::CaseService::Stub::RequestRevision, officer_, c.id(), "foto"), IsOk());
   // A retry of the old call gets the old answer, not FAILED_PRECONDITION, and changes nothing.
-  ASSERT_TRUE(cases().StartVerification(Ctx(officer_).get(), verify, &again).ok());
+  ASSERT_THAT(cases().StartVerification(Ctx(officer_).get(), verify, &again), IsOk());
   EXPECT_EQ(again.state(), v1::CASE_STATE_VERIFYING);
   EXPECT_EQ(again.SerializeAsString(), first.SerializeAsString());
   EXPECT_EQ(server_->Query(absl::StrCat("SELECT state FROM cases WHERE id = ", c.id())),
@@ -61,7 +64,7 @@ TEST_F(IdempotencyTest, ConcurrentRetriesOfOneRequestCreateOneCase) {
     threads.emplace_back([&, i] {
       v1::Case c;
       grpc::Status s = cases().SubmitApplication(Ctx(clinic_a_).get(), req, &c);
-      EXPECT_TRUE(s.ok()) << s.error_message();
+      EXPECT_THAT(s, IsOk()) << s.error_message();
       ids[i] = c.id();
     });
   }
@@ -74,7 +77,7 @@ TEST_F(IdempotencyTest, ARequestIdBelongsToOneMethod) {
   v1::Case c = SubmitAsClinicA();
   v1::TransitionRequest t = Transition(c.id());
   v1::Case out;
-  ASSERT_TRUE(cases().StartVerification(Ctx(officer_).get(), t, &out).ok());
+  ASSERT_THAT(cases().StartVerification(Ctx(officer_).get(), t, &out), IsOk());
   grpc::Status s = cases().Withdraw(Ctx(officer_).get(), t, &out);
   EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
   EXPECT_THAT(s.error_message(), HasSubstr("request_id"));
@@ -83,7 +86,7 @@ TEST_F(IdempotencyTest, ARequestIdBelongsToOneMethod) {
 TEST_F(IdempotencyTest, AnotherPrincipalCannotReplaySomeoneElsesRequest) {
   v1::SubmitApplicationRequest req = NurseApplication();
   v1::Case first, stolen;
-  ASSERT_TRUE(cases().SubmitApplication(Ctx(clinic_a_).get(), req, &first).ok());
+  ASSERT_THAT(cases().SubmitApplication(Ctx(clinic_a_).get(), req, &first), IsOk());
   grpc::Status s = cases().SubmitApplication(Ctx(counter_).get(), req, &stolen);
   EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
   EXPECT_THAT(s.error_message(), HasSubstr("request_id"));
@@ -103,7 +106,7 @@ TEST_F(IdempotencyTest, ConcurrentRetriesOfOneTransitionAllGetTheFirstAnswer) {
   }
   for (auto& t : threads) t.join();
   for (int i = 0; i < 6; ++i) {
-    EXPECT_TRUE(results[i].ok()) << results[i].error_code() << " " << results[i].error_message();
+    EXPECT_THAT(results[i], IsOk()) << results[i].error_code() << " " << results[i].error_message();
     EXPECT_EQ(answers[i].SerializeAsString(), answers[0].SerializeAsString());
   }
 }
@@ -116,9 +119,9 @@ TEST_F(IdempotencyTest, FailedCallsAreNotRecordedSoTheirRetryRunsAfresh) {
   EXPECT_EQ(cases().Approve(Ctx(approver_).get(), approve, &out).error_code(),
             grpc::FAILED_PRECONDITION);
   AttachAll(c.id(), clinic_a_);
-  ASSERT_TRUE(Do(&v1::CaseService::Stub::StartVerification, officer_, c.id()).ok());
+  ASSERT_THAT(Do(&v1::CaseService::Stub::StartVerification, officer_, c.id()), IsOk());
   // ...and the same request, retried once the case is ready, succeeds.
-  ASSERT_TRUE(cases().Approve(Ctx(approver_).get(), approve, &out).ok());
+  ASSERT_THAT(cases().Approve(Ctx(approver_).get(), approve, &out), IsOk());
   EXPECT_EQ(out.state(), v1::CASE_STATE_APPROVED);
 }
 

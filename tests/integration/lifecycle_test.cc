@@ -15,8 +15,11 @@
 #include "server/store/database.h"
 #include "server/store/expiry_reminders.h"
 #include "tests/integration/fixture.h"
+#include "tests/support/status_matchers.h"
 
 namespace loket::itest {
+
+using ::loket::testing::IsOk;
 namespace {
 
 using ::testing::HasSubstr;
@@ -28,12 +31,12 @@ class ValidityTest : public ServerTest {
   v1::Case Issued(const v1::SubmitApplicationRequest& r) {
     v1::Case c;
     grpc::Status s = cases().SubmitApplication(Ctx(clinic_a_).get(), r, &c);
-    EXPECT_TRUE(s.ok()) << s.error_message();
+    EXPECT_THAT(s, IsOk()) << s.error_message();
     AttachAll(c.id(), clinic_a_);
-    EXPECT_TRUE(Do(&Stub::StartVerification, officer_, c.id()).ok());
-    EXPECT_TRUE(Do(&Stub::Approve, approver_, c.id(), "lengkap").ok());
+    EXPECT_THAT(Do(&Stub::StartVerification, officer_, c.id()), IsOk());
+    EXPECT_THAT(Do(&Stub::Approve, approver_, c.id(), "lengkap"), IsOk());
     grpc::Status issued = Do(&Stub::Issue, officer_, c.id(), "", &c);
-    EXPECT_TRUE(issued.ok()) << issued.error_message();
+    EXPECT_THAT(issued, IsOk()) << issued.error_message();
     return c;
   }
 
@@ -43,7 +46,7 @@ class ValidityTest : public ServerTest {
     vr.set_verification_code(c.verification_code());
     v1::VerifyPermitResponse out;
     grpc::Status s = cases().VerifyPermit(Ctx("").get(), vr, &out);
-    EXPECT_TRUE(s.ok()) << s.error_message();
+    EXPECT_THAT(s, IsOk()) << s.error_message();
     return out;
   }
 
@@ -114,7 +117,7 @@ TEST_F(ValidityTest, ApproverRevokesWithReasonAuditedNotifiedAndVerifiedAsRevoke
   EXPECT_THAT(s.error_message(), HasSubstr("reason"));
 
   s = Revoke(approver_, c.id(), "STR dicabut oleh konsil", false, &out);
-  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_THAT(s, IsOk()) << s.error_message();
   EXPECT_EQ(out.state(), v1::CASE_STATE_REVOKED);
   EXPECT_EQ(out.revoke_reason(), "STR dicabut oleh konsil");
   EXPECT_FALSE(out.revoked_at().empty());
@@ -123,7 +126,7 @@ TEST_F(ValidityTest, ApproverRevokesWithReasonAuditedNotifiedAndVerifiedAsRevoke
   v1::GetCaseHistoryRequest hr;
   hr.set_case_id(c.id());
   v1::GetCaseHistoryResponse history;
-  ASSERT_TRUE(cases().GetCaseHistory(Ctx(officer_).get(), hr, &history).ok());
+  ASSERT_THAT(cases().GetCaseHistory(Ctx(officer_).get(), hr, &history), IsOk());
   const v1::CaseEvent& last = history.events(history.events_size() - 1);
   EXPECT_EQ(last.action(), "Revoke");
   EXPECT_EQ(last.from_state(), v1::CASE_STATE_ISSUED);
@@ -152,7 +155,7 @@ TEST_F(ValidityTest, ApproverRevokesWithReasonAuditedNotifiedAndVerifiedAsRevoke
   v1::CaseState seen = v1::CASE_STATE_UNSPECIFIED;
   while (stream->Read(&e)) seen = e.to_state();
   grpc::Status ended = stream->Finish();
-  EXPECT_TRUE(ended.ok()) << ended.error_code() << ": " << ended.error_message();
+  EXPECT_THAT(ended, IsOk()) << ended.error_code() << ": " << ended.error_message();
   EXPECT_EQ(seen, v1::CASE_STATE_REVOKED);
 
   // Nothing more to revoke; and a case never issued cannot be revoked.
@@ -170,8 +173,8 @@ TEST_F(ValidityTest, ApproverRevokesWithReasonAuditedNotifiedAndVerifiedAsRevoke
   tr.mutable_collector()->set_name("Siti Rahmawati");
   tr.mutable_collector()->set_id_document_type("KTP");
   tr.mutable_collector()->set_id_document_number(collected.applicant().nik());
-  ASSERT_TRUE(cases().MarkCollected(Ctx(counter_).get(), tr, &out).ok());
-  ASSERT_TRUE(Revoke(approver_, collected.id(), "Praktik di luar izin", true, &out).ok());
+  ASSERT_THAT(cases().MarkCollected(Ctx(counter_).get(), tr, &out), IsOk());
+  ASSERT_THAT(Revoke(approver_, collected.id(), "Praktik di luar izin", true, &out), IsOk());
   v = Verify(collected);
   EXPECT_EQ(v.status(), v1::PERMIT_STATUS_REVOKED);
   EXPECT_EQ(v.revoke_reason(), "Praktik di luar izin");
@@ -206,8 +209,8 @@ TEST_F(ValidityTest, RemindersGoOnceEachAt90And30DaysWithTwoSweepersAtOnce) {
   store::ExpiryReminders one(db1, server_->clock(), api::EncodeNotifySend);
   store::ExpiryReminders two(db2, server_->clock(), api::EncodeNotifySend);
   auto sweep_both = [&] {
-    std::thread t([&] { EXPECT_TRUE(one.SweepOnce().ok()); });
-    EXPECT_TRUE(two.SweepOnce().ok());
+    std::thread t([&] { EXPECT_THAT(one.SweepOnce(), IsOk()); });
+    EXPECT_THAT(two.SweepOnce(), IsOk());
     t.join();
   };
 
@@ -238,7 +241,7 @@ TEST_F(ValidityTest, RemindersGoOnceEachAt90And30DaysWithTwoSweepersAtOnce) {
                               late.id(), ", ", revoked.id(), ")"));
   v1::Case out;
   grpc::Status s = Revoke(approver_, revoked.id(), "dicabut", false, &out);
-  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_THAT(s, IsOk()) << s.error_message();
   sweep_both();
   EXPECT_EQ(server_->Query(absl::StrCat(
                 "SELECT string_agg(days_before::text, ',') FROM expiry_reminders WHERE case_id = ",
@@ -252,7 +255,7 @@ TEST_F(ValidityTest, RemindersGoOnceEachAt90And30DaysWithTwoSweepersAtOnce) {
 TEST_F(ValidityTest, SecondLiveApplicationForSameNikAndTypeIsRefusedNamingTheFirst) {
   v1::SubmitApplicationRequest r = NurseApplication();
   v1::Case first;
-  ASSERT_TRUE(cases().SubmitApplication(Ctx(clinic_a_).get(), r, &first).ok());
+  ASSERT_THAT(cases().SubmitApplication(Ctx(clinic_a_).get(), r, &first), IsOk());
   // The office, another request: refused, naming the first case.
   r.set_request_id(NewUuid());
   v1::Case out;
@@ -270,12 +273,12 @@ TEST_F(ValidityTest, SecondLiveApplicationForSameNikAndTypeIsRefusedNamingTheFir
   v1::SubmitApplicationRequest billboard = r;
   billboard.set_request_id(NewUuid());
   billboard.set_permit_type("REKLAME");
-  EXPECT_TRUE(cases().SubmitApplication(Ctx(officer_).get(), billboard, &out).ok());
+  EXPECT_THAT(cases().SubmitApplication(Ctx(officer_).get(), billboard, &out), IsOk());
   // Once the first is closed (withdrawn), a new one may start.
-  ASSERT_TRUE(Do(&Stub::Withdraw, clinic_a_, first.id()).ok());
+  ASSERT_THAT(Do(&Stub::Withdraw, clinic_a_, first.id()), IsOk());
   r.set_request_id(NewUuid());
   v1::Case second;
-  ASSERT_TRUE(cases().SubmitApplication(Ctx(clinic_a_).get(), r, &second).ok());
+  ASSERT_THAT(cases().SubmitApplication(Ctx(clinic_a_).get(), r, &second), IsOk());
 
   // An issued permit is live until it expires or is revoked.
   v1::Case issued = Issued(NurseApplication());
@@ -293,7 +296,7 @@ TEST_F(ValidityTest, SecondLiveApplicationForSameNikAndTypeIsRefusedNamingTheFir
   server_->Query(
       absl::StrCat("UPDATE cases SET valid_until = '2026-06-15' WHERE id = ", issued.id()));
   again.set_request_id(NewUuid());
-  EXPECT_TRUE(cases().SubmitApplication(Ctx(clinic_a_).get(), again, &out).ok());
+  EXPECT_THAT(cases().SubmitApplication(Ctx(clinic_a_).get(), again, &out), IsOk());
 }
 
 TEST_F(ValidityTest, ConcurrentSubmissionsForOneNikAndTypeLetExactlyOneWin) {

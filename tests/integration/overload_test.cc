@@ -11,8 +11,11 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "tests/integration/fixture.h"
+#include "tests/support/status_matchers.h"
 
 namespace loket::itest {
+
+using ::loket::testing::IsOk;
 namespace {
 
 using Stub = v1::CaseService::Stub;
@@ -131,7 +134,7 @@ TEST_F(OverloadTest, OneLockedRowCostsOnlyTheCallsOnThatRow) {
       server_->Query(absl::StrCat("SELECT count(*) FROM case_events WHERE case_id = ", hot.id())),
       events_before);
   // And the row serves the next caller at once.
-  EXPECT_TRUE(Do(&Stub::StartVerification, officer_, hot.id()).ok());
+  EXPECT_THAT(Do(&Stub::StartVerification, officer_, hot.id()), IsOk());
 }
 
 // A statement stuck behind a lock past lock_timeout gives up by itself with ABORTED and a hint,

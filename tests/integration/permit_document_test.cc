@@ -9,8 +9,11 @@
 #include "gmock/gmock.h"
 #include "tests/integration/fixture.h"
 #include "tests/integration/permit_keys.h"
+#include "tests/support/status_matchers.h"
 
 namespace loket::itest {
+
+using ::loket::testing::IsOk;
 namespace {
 
 using ::testing::HasSubstr;
@@ -34,11 +37,11 @@ class PermitDocumentTest : public ServerTest {
   v1::Case Issued() {
     v1::Case c = SubmitAsClinicA();
     AttachAll(c.id(), clinic_a_);
-    EXPECT_TRUE(Do(&Stub::StartVerification, officer_, c.id()).ok());
-    EXPECT_TRUE(Do(&Stub::Approve, approver_, c.id()).ok());
+    EXPECT_THAT(Do(&Stub::StartVerification, officer_, c.id()), IsOk());
+    EXPECT_THAT(Do(&Stub::Approve, approver_, c.id()), IsOk());
     v1::Case out;
     grpc::Status s = Do(&Stub::Issue, officer_, c.id(), "", &out);
-    EXPECT_TRUE(s.ok()) << s.error_message();
+    EXPECT_THAT(s, IsOk()) << s.error_message();
     return out;
   }
 
@@ -59,7 +62,7 @@ class PermitDocumentTest : public ServerTest {
     if (status != nullptr) {
       *status = s;
     } else {
-      EXPECT_TRUE(s.ok()) << s.error_message();
+      EXPECT_THAT(s, IsOk()) << s.error_message();
     }
     return resp;
   }
@@ -77,7 +80,7 @@ TEST_F(PermitDocumentTest, IssueStoresOneSignedDocumentThatClinicAndOfficersDown
 
   v1::PermitDocument mine;
   grpc::Status s = Download(clinic_a_, issued.id(), &mine);
-  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_THAT(s, IsOk()) << s.error_message();
   EXPECT_EQ(mine.sha256_hex(), issued.permit_document_sha256());
   EXPECT_EQ(Sha256Hex(mine.content()), mine.sha256_hex());
   EXPECT_EQ(mine.content().substr(0, 5), "%PDF-");
@@ -87,13 +90,13 @@ TEST_F(PermitDocumentTest, IssueStoresOneSignedDocumentThatClinicAndOfficersDown
   // Officers, the approver and the counter get the same bytes: it was stored once.
   for (const std::string* token : {&officer_, &approver_, &counter_}) {
     v1::PermitDocument theirs;
-    ASSERT_TRUE(Download(*token, issued.id(), &theirs).ok());
+    ASSERT_THAT(Download(*token, issued.id(), &theirs), IsOk());
     EXPECT_EQ(theirs.content(), mine.content());
   }
   v1::Case again;
   v1::GetCaseRequest get;
   get.set_case_id(issued.id());
-  ASSERT_TRUE(cases().GetCase(Ctx(clinic_a_).get(), get, &again).ok());
+  ASSERT_THAT(cases().GetCase(Ctx(clinic_a_).get(), get, &again), IsOk());
   EXPECT_EQ(again.permit_document_sha256(), mine.sha256_hex());
 
   // Another clinic, another office: as if the case did not exist.
@@ -131,7 +134,7 @@ TEST_F(PermitDocumentTest, NoDocumentBeforeIssue) {
 TEST_F(PermitDocumentTest, PublicCheckAnswersForTheDocument) {
   v1::Case issued = Issued();
   v1::PermitDocument doc;
-  ASSERT_TRUE(Download(clinic_a_, issued.id(), &doc).ok());
+  ASSERT_THAT(Download(clinic_a_, issued.id(), &doc), IsOk());
   const std::string sha = Sha256Hex(doc.content());
 
   // The document alone finds its permit.

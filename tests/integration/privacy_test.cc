@@ -18,8 +18,11 @@
 #include "server/domain/case.h"
 #include "server/domain/validation.h"
 #include "tests/integration/fixture.h"
+#include "tests/support/status_matchers.h"
 
 namespace loket::itest {
+
+using ::loket::testing::IsOk;
 namespace {
 
 // What a caller gets of one record: the table's four outcomes for its fields, or a refusal.
@@ -141,11 +144,12 @@ v1::SubmitApplicationRequest SitiApplication() {
 
 TEST_F(PrivacyTest, CasesShowTheApplicantToStaffAndTheSubmittingClinicOnly) {
   v1::Case c;
-  ASSERT_TRUE(cases().SubmitApplication(Ctx(clinic_a_).get(), SitiApplication(), &c).ok());
+  ASSERT_THAT(cases().SubmitApplication(Ctx(clinic_a_).get(), SitiApplication(), &c), IsOk());
   const std::string kKtp = "%PDF-1.4 KTP Siti Rahmawati 6471065708900001";
   v1::Case with_doc;
-  ASSERT_TRUE(
-      cases().AttachDocument(Ctx(clinic_a_).get(), Document(c.id(), "KTP", kKtp), &with_doc).ok());
+  ASSERT_THAT(
+      cases().AttachDocument(Ctx(clinic_a_).get(), Document(c.id(), "KTP", kKtp), &with_doc),
+      IsOk());
   ASSERT_EQ(with_doc.documents_size(), 1);
   const int64_t document_id = with_doc.documents(0).id();
   const std::map<std::string, Applicant> want = {
@@ -200,14 +204,14 @@ TEST_F(PrivacyTest, CasesShowTheApplicantToStaffAndTheSubmittingClinicOnly) {
 // (PublicCaseStatus has no field for them).
 TEST_F(PrivacyTest, ATrackingCodeShowsTheHolderMaskedAndNothingElse) {
   v1::Case c;
-  ASSERT_TRUE(cases().SubmitApplication(Ctx(clinic_a_).get(), SitiApplication(), &c).ok());
+  ASSERT_THAT(cases().SubmitApplication(Ctx(clinic_a_).get(), SitiApplication(), &c), IsOk());
   ASSERT_FALSE(c.tracking_code().empty());
   auto pub = v1::PublicService::NewStub(server_->channel());
   v1::TrackCaseRequest t;
   t.set_tracking_code(c.tracking_code());
   v1::PublicCaseStatus st;
   grpc::Status s = pub->TrackCase(As("").get(), t, &st);
-  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_THAT(s, IsOk()) << s.error_message();
   EXPECT_EQ(st.holder_name_masked(), domain::MaskName("Siti Rahmawati"));
   const std::string all = st.SerializeAsString();
   for (const std::string& secret :
@@ -270,7 +274,7 @@ TEST_F(PrivacyTest, QueueTicketsNameTheVisitorToStaffButNotToTheWaitingRoomBoard
   in.mutable_screening()->set_mask(true);
   v1::CheckInResponse checked;
   grpc::Status s = queue->CheckIn(Ctx(counter_).get(), in, &checked);
-  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_THAT(s, IsOk()) << s.error_message();
   ASSERT_TRUE(checked.has_ticket());
 
   // Tickets carry the name only (no NIK, phone or e-mail), masked even for the clerk who calls it.
@@ -348,7 +352,7 @@ std::unique_ptr<grpc::ClientContext> StreamCtx(const std::string& token) {
 
 TEST_F(PrivacyTest, WatchCaseEndsWhenItsTokenIsRevokedOrItsClinicChanges) {
   v1::Case c;
-  ASSERT_TRUE(cases().SubmitApplication(Ctx(clinic_a_).get(), SitiApplication(), &c).ok());
+  ASSERT_THAT(cases().SubmitApplication(Ctx(clinic_a_).get(), SitiApplication(), &c), IsOk());
   v1::WatchCaseRequest w;
   w.set_case_id(c.id());
   v1::CaseEvent e;

@@ -14,8 +14,11 @@
 #include "loket/v1/public.grpc.pb.h"
 #include "loket/v1/task.pb.h"
 #include "tests/integration/fixture.h"
+#include "tests/support/status_matchers.h"
 
 namespace loket::itest {
+
+using ::loket::testing::IsOk;
 namespace {
 
 using ::testing::HasSubstr;
@@ -38,13 +41,13 @@ class PublicTest : public ServerTest {
       h->set_reserved_priority(1);
     }
     v1::SetOfficeHoursResponse hr;
-    ASSERT_TRUE(appts->SetOfficeHours(Ctx(admin_).get(), hours, &hr).ok());
+    ASSERT_THAT(appts->SetOfficeHours(Ctx(admin_).get(), hours, &hr), IsOk());
     v1::GenerateSlotsRequest gen;
     gen.set_request_id(NewUuid());
     gen.set_from("2026-03-18");
     gen.set_to("2026-03-31");
     v1::GenerateSlotsResponse gr;
-    ASSERT_TRUE(appts->GenerateSlots(Ctx(admin_).get(), gen, &gr).ok());
+    ASSERT_THAT(appts->GenerateSlots(Ctx(admin_).get(), gen, &gr), IsOk());
   }
   static void TearDownTestSuite() {
     delete pub_;
@@ -98,13 +101,13 @@ v1::PublicService::Stub* PublicTest::pub_ = nullptr;
 TEST_F(PublicTest, BookConfirmWithThePhoneCodeThenManageByBookingCode) {
   v1::BookVisitResponse held;
   v1::BookVisitRequest req = Booking("6471065708900011", "0812 3456 7011");
-  ASSERT_TRUE(pub_->BookVisit(Anon().get(), req, &held).ok());
+  ASSERT_THAT(pub_->BookVisit(Anon().get(), req, &held), IsOk());
   EXPECT_EQ(held.booking_code().size(), 8u);
   EXPECT_THAT(held.phone_masked(), ::testing::Not(HasSubstr("3456")));
   EXPECT_EQ(held.priority_class(), v1::PRIORITY_CLASS_NONE);
   // The same request_id again: the same booking, no second code.
   v1::BookVisitResponse again;
-  ASSERT_TRUE(pub_->BookVisit(Anon().get(), req, &again).ok());
+  ASSERT_THAT(pub_->BookVisit(Anon().get(), req, &again), IsOk());
   EXPECT_EQ(again.booking_code(), held.booking_code());
   EXPECT_EQ(server_->Query("SELECT count(*) FROM public_bookings"), "1");
   std::string code = CodeSentFor("+6281234567011");
@@ -115,7 +118,7 @@ TEST_F(PublicTest, BookConfirmWithThePhoneCodeThenManageByBookingCode) {
   key.set_code(held.booking_code());
   key.set_phone_last4("7011");
   v1::PublicVisit v;
-  ASSERT_TRUE(pub_->GetVisit(Anon().get(), key, &v).ok());
+  ASSERT_THAT(pub_->GetVisit(Anon().get(), key, &v), IsOk());
   EXPECT_EQ(v.state(), v1::PUBLIC_VISIT_STATE_AWAITING_CODE);
   EXPECT_EQ(v.name_masked().find("Siti Rahmawati"), std::string::npos);
 
@@ -126,11 +129,11 @@ TEST_F(PublicTest, BookConfirmWithThePhoneCodeThenManageByBookingCode) {
   EXPECT_EQ(wrong.error_code(), grpc::INVALID_ARGUMENT);
   EXPECT_THAT(wrong.error_message(), HasSubstr("4 tries left"));
   confirm.set_code(code);
-  ASSERT_TRUE(pub_->ConfirmVisit(Anon().get(), confirm, &v).ok());
+  ASSERT_THAT(pub_->ConfirmVisit(Anon().get(), confirm, &v), IsOk());
   EXPECT_EQ(v.state(), v1::PUBLIC_VISIT_STATE_PENDING);
   EXPECT_EQ(v.service_name().empty(), false);
   // Confirming again answers the same, and makes nothing new.
-  ASSERT_TRUE(pub_->ConfirmVisit(Anon().get(), confirm, &v).ok());
+  ASSERT_THAT(pub_->ConfirmVisit(Anon().get(), confirm, &v), IsOk());
   EXPECT_EQ(
       server_->Query("SELECT count(*) FROM appointment_requests WHERE nik = '6471065708900011'"),
       "1");
@@ -139,7 +142,7 @@ TEST_F(PublicTest, BookConfirmWithThePhoneCodeThenManageByBookingCode) {
   key.set_phone_last4("0000");
   EXPECT_EQ(pub_->GetVisit(Anon().get(), key, &v).error_code(), grpc::NOT_FOUND);
   key.set_phone_last4("7011");
-  ASSERT_TRUE(pub_->GetVisit(Anon().get(), key, &v).ok());
+  ASSERT_THAT(pub_->GetVisit(Anon().get(), key, &v), IsOk());
   EXPECT_EQ(v.state(), v1::PUBLIC_VISIT_STATE_PENDING);
   v1::MoveVisitRequest move;
   move.set_request_id(NewUuid());
@@ -147,19 +150,19 @@ TEST_F(PublicTest, BookConfirmWithThePhoneCodeThenManageByBookingCode) {
   v1::TimeWindow* w = move.add_windows();
   w->set_starts_at(At("2026-03-26", "09:00"));
   w->set_ends_at(At("2026-03-26", "10:00"));
-  ASSERT_TRUE(pub_->MoveVisit(Anon().get(), move, &v).ok());
+  ASSERT_THAT(pub_->MoveVisit(Anon().get(), move, &v), IsOk());
   EXPECT_EQ(v.day(), "2026-03-26");
   v1::CancelVisitRequest cancel;
   cancel.set_request_id(NewUuid());
   *cancel.mutable_key() = key;
-  ASSERT_TRUE(pub_->CancelVisit(Anon().get(), cancel, &v).ok());
+  ASSERT_THAT(pub_->CancelVisit(Anon().get(), cancel, &v), IsOk());
   EXPECT_EQ(v.state(), v1::PUBLIC_VISIT_STATE_CANCELLED);
 }
 
 TEST_F(PublicTest, FiveWrongCodesEndTheBookingAndAnExpiredCodeIsRefused) {
   v1::BookVisitResponse held;
-  ASSERT_TRUE(
-      pub_->BookVisit(Anon().get(), Booking("6471065708900012", "081234567012"), &held).ok());
+  ASSERT_THAT(pub_->BookVisit(Anon().get(), Booking("6471065708900012", "081234567012"), &held),
+              IsOk());
   std::string code = CodeSentFor("+6281234567012");
   v1::ConfirmVisitRequest confirm;
   confirm.set_booking_code(held.booking_code());
@@ -175,8 +178,8 @@ TEST_F(PublicTest, FiveWrongCodesEndTheBookingAndAnExpiredCodeIsRefused) {
   EXPECT_EQ(pub_->ConfirmVisit(Anon().get(), confirm, &v).error_code(), grpc::FAILED_PRECONDITION);
 
   // A code lives 10 minutes; a new one replaces it.
-  ASSERT_TRUE(
-      pub_->BookVisit(Anon().get(), Booking("6471065708900013", "081234567013"), &held).ok());
+  ASSERT_THAT(pub_->BookVisit(Anon().get(), Booking("6471065708900013", "081234567013"), &held),
+              IsOk());
   std::string first = CodeSentFor("+6281234567013");
   server_->clock().Advance(absl::Minutes(11));
   confirm.set_booking_code(held.booking_code());
@@ -187,39 +190,39 @@ TEST_F(PublicTest, FiveWrongCodesEndTheBookingAndAnExpiredCodeIsRefused) {
   v1::ResendCodeRequest resend;
   resend.set_booking_code(held.booking_code());
   v1::BookVisitResponse fresh;
-  ASSERT_TRUE(pub_->ResendCode(Anon().get(), resend, &fresh).ok());
+  ASSERT_THAT(pub_->ResendCode(Anon().get(), resend, &fresh), IsOk());
   std::string second = CodeSentFor("+6281234567013");
   if (second != first) {
     EXPECT_EQ(pub_->ConfirmVisit(Anon().get(), confirm, &v).error_code(), grpc::INVALID_ARGUMENT);
   }
   confirm.set_code(second);
-  EXPECT_TRUE(pub_->ConfirmVisit(Anon().get(), confirm, &v).ok());
+  EXPECT_THAT(pub_->ConfirmVisit(Anon().get(), confirm, &v), IsOk());
   server_->clock().Set(DefaultTestNow());
 }
 
 TEST_F(PublicTest, ElderlyPriorityFromTheNikAndOnePhoneCannotHoardSeats) {
   // Born 1956-03-01 (a woman: day + 40): 70 on the visit day.
   v1::BookVisitResponse held;
-  ASSERT_TRUE(
-      pub_->BookVisit(Anon().get(), Booking("6471064103560001", "081234567020"), &held).ok());
+  ASSERT_THAT(pub_->BookVisit(Anon().get(), Booking("6471064103560001", "081234567020"), &held),
+              IsOk());
   EXPECT_EQ(held.priority_class(), v1::PRIORITY_CLASS_ELDERLY);
   v1::BookVisitRequest young = Booking("6471065708900021", "081234567021");
   young.set_disability(true);
-  ASSERT_TRUE(pub_->BookVisit(Anon().get(), young, &held).ok());
+  ASSERT_THAT(pub_->BookVisit(Anon().get(), young, &held), IsOk());
   EXPECT_EQ(held.priority_class(), v1::PRIORITY_CLASS_DISABILITY);
 
   // One phone, three NIKs: the third confirmation is refused naming the phone.
   auto book_and_confirm = [&](const std::string& nik) {
     v1::BookVisitResponse h;
-    EXPECT_TRUE(pub_->BookVisit(Anon().get(), Booking(nik, "081234567030"), &h).ok());
+    EXPECT_THAT(pub_->BookVisit(Anon().get(), Booking(nik, "081234567030"), &h), IsOk());
     v1::ConfirmVisitRequest c;
     c.set_booking_code(h.booking_code());
     c.set_code(CodeSentFor("+6281234567030"));
     v1::PublicVisit v;
     return pub_->ConfirmVisit(Anon().get(), c, &v);
   };
-  EXPECT_TRUE(book_and_confirm("6471065708900031").ok());
-  EXPECT_TRUE(book_and_confirm("6471065708900032").ok());
+  EXPECT_THAT(book_and_confirm("6471065708900031"), IsOk());
+  EXPECT_THAT(book_and_confirm("6471065708900032"), IsOk());
   grpc::Status third = book_and_confirm("6471065708900033");
   EXPECT_EQ(third.error_code(), grpc::RESOURCE_EXHAUSTED);
   EXPECT_THAT(third.error_message(), HasSubstr("applicant.phone"));
@@ -243,7 +246,7 @@ TEST_F(PublicTest, BadFieldsAreNamedAndOpenDaysShowWordsNotCounts) {
   days.set_from("2026-03-25");  // the week before is Nyepi and Idul Fitri
   days.set_days(7);
   v1::ListOpenDaysResponse open;
-  ASSERT_TRUE(pub_->ListOpenDays(Anon().get(), days, &open).ok());
+  ASSERT_THAT(pub_->ListOpenDays(Anon().get(), days, &open), IsOk());
   ASSERT_GE(open.days_size(), 4);
   for (const auto& d : open.days()) {
     for (const auto& slot : d.slots())
@@ -252,7 +255,7 @@ TEST_F(PublicTest, BadFieldsAreNamedAndOpenDaysShowWordsNotCounts) {
   v1::PublicOffice office;
   v1::GetPublicOfficeRequest oreq;
   oreq.set_office_id("bpp");
-  ASSERT_TRUE(pub_->GetPublicOffice(Anon().get(), oreq, &office).ok());
+  ASSERT_THAT(pub_->GetPublicOffice(Anon().get(), oreq, &office), IsOk());
   EXPECT_GE(office.services_size(), 1);
 }
 
@@ -263,7 +266,7 @@ TEST_F(PublicTest, TrackingCodeShowsTheCaseAndNothingMore) {
   req.set_tracking_code(absl::StrCat(absl::AsciiStrToLower(c.tracking_code().substr(0, 5)), "-",
                                      c.tracking_code().substr(5)));
   v1::PublicCaseStatus st;
-  ASSERT_TRUE(pub_->TrackCase(Anon().get(), req, &st).ok());
+  ASSERT_THAT(pub_->TrackCase(Anon().get(), req, &st), IsOk());
   EXPECT_EQ(st.state(), v1::CASE_STATE_SUBMITTED);
   EXPECT_EQ(st.permit_type(), "SIP_PERAWAT");
   EXPECT_FALSE(st.due_date().empty());

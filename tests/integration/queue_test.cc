@@ -14,8 +14,11 @@
 #include "gmock/gmock.h"
 #include "loket/v1/queue.grpc.pb.h"
 #include "tests/integration/fixture.h"
+#include "tests/support/status_matchers.h"
 
 namespace loket::itest {
+
+using ::loket::testing::IsOk;
 namespace {
 
 using ::testing::ElementsAre;
@@ -86,7 +89,7 @@ class QueueTest : public ServerTest {
   v1::CheckInResponse CheckIn(const v1::CheckInRequest& r) {
     v1::CheckInResponse resp;
     grpc::Status s = queue_->CheckIn(Ctx(counter_).get(), r, &resp);
-    EXPECT_TRUE(s.ok()) << s.error_message();
+    EXPECT_THAT(s, IsOk()) << s.error_message();
     return resp;
   }
 
@@ -100,7 +103,7 @@ class QueueTest : public ServerTest {
     if (status != nullptr) {
       *status = s;
     } else {
-      EXPECT_TRUE(s.ok()) << s.error_message();
+      EXPECT_THAT(s, IsOk()) << s.error_message();
     }
     return resp.ticket();
   }
@@ -118,7 +121,7 @@ class QueueTest : public ServerTest {
 
   void Finish(int64_t ticket_id) {
     grpc::Status s = Act(&v1::QueueService::Stub::Finish, ticket_id);
-    EXPECT_TRUE(s.ok()) << s.error_message();
+    EXPECT_THAT(s, IsOk()) << s.error_message();
   }
 
   std::unique_ptr<v1::QueueService::Stub> queue_;
@@ -233,7 +236,7 @@ TEST_F(QueueTest, EstimatedWaitFollowsTheInterleavingAndMeasuredServiceTimes) {
     v1::ListTicketsRequest req;
     req.set_state(v1::TICKET_STATE_WAITING);
     v1::ListTicketsResponse list;
-    EXPECT_TRUE(queue_->ListTickets(Ctx(counter_).get(), req, &list).ok());
+    EXPECT_THAT(queue_->ListTickets(Ctx(counter_).get(), req, &list), IsOk());
     std::map<std::string, v1::Ticket> out;
     for (const auto& t : list.tickets()) out[t.label()] = t;
     return out;
@@ -261,7 +264,7 @@ TEST_F(QueueTest, EstimatedWaitFollowsTheInterleavingAndMeasuredServiceTimes) {
   v1::GetTicketRequest g;
   g.set_ticket_id(w["W-004"].id());
   v1::Ticket w4;
-  ASSERT_TRUE(queue_->GetTicket(Ctx(counter_).get(), g, &w4).ok());
+  ASSERT_THAT(queue_->GetTicket(Ctx(counter_).get(), g, &w4), IsOk());
   // W-003 and W-004 wait, W-004 one call ahead; 4 open counters (C3, C4 without history count
   // at the others' pace): one round of 8 minutes.
   EXPECT_EQ(w4.calls_ahead(), 1);
@@ -269,11 +272,11 @@ TEST_F(QueueTest, EstimatedWaitFollowsTheInterleavingAndMeasuredServiceTimes) {
   EXPECT_EQ(w4.estimated_wait_minutes(), 8);
   // Only C1 open: one call ahead at C1's own 6 minutes, never less than a call takes.
   server_->Query("UPDATE counters SET open = false WHERE id IN ('C2', 'C3', 'C4')");
-  ASSERT_TRUE(queue_->GetTicket(Ctx(counter_).get(), g, &w4).ok());
+  ASSERT_THAT(queue_->GetTicket(Ctx(counter_).get(), g, &w4), IsOk());
   EXPECT_EQ(w4.estimated_wait_minutes(), 6);
   // A counter that only serves another permit type does not shorten this wait.
   server_->Query("UPDATE counters SET open = true, services = '{SIUP}' WHERE id = 'C2'");
-  ASSERT_TRUE(queue_->GetTicket(Ctx(counter_).get(), g, &w4).ok());
+  ASSERT_THAT(queue_->GetTicket(Ctx(counter_).get(), g, &w4), IsOk());
   EXPECT_EQ(w4.estimated_wait_minutes(), 6);
 }
 
@@ -302,7 +305,7 @@ TEST_F(QueueTest, FailedScreeningRecordsTheVisitAndOffersSiberOrOnline) {
   r.set_latitude(-1.2654);
   r.set_longitude(116.8312);
   s = queue_->RedirectVisit(Ctx(counter_).get(), r, &v);
-  ASSERT_TRUE(s.ok()) << s.error_code() << ": " << s.error_message();
+  ASSERT_THAT(s, IsOk()) << s.error_code() << ": " << s.error_message();
   EXPECT_EQ(v.outcome(), "siber_pickup");
   EXPECT_GT(v.pickup_stop_id(), 0);
   EXPECT_EQ(server_->Query(absl::StrCat("SELECT case_id FROM stops WHERE id = ", v.pickup_stop_id(),
@@ -333,7 +336,7 @@ TEST_F(QueueTest, FailedScreeningRecordsTheVisitAndOffersSiberOrOnline) {
   r.set_request_id(NewUuid());
   r.set_handling(v1::REDIRECT_HANDLING_ONLINE);
   s = queue_->RedirectVisit(Ctx(counter_).get(), r, &v);
-  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_THAT(s, IsOk()) << s.error_message();
   EXPECT_EQ(v.outcome(), "online");
   EXPECT_EQ(server_->Query("SELECT count(*) FROM notifications WHERE template_id = 'visit.online'"
                            " AND address = '+6281298765432'"),
@@ -350,7 +353,7 @@ TEST_F(QueueTest, RedirectNamesTheVisitByTheAppointmentCodeTheVisitorShows) {
   r.set_handling(v1::REDIRECT_HANDLING_ONLINE);
   v1::Visit v;
   grpc::Status s = queue_->RedirectVisit(Ctx(counter_).get(), r, &v);
-  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_THAT(s, IsOk()) << s.error_message();
   EXPECT_EQ(v.id(), fever.visit().id());
   EXPECT_EQ(v.outcome(), "online");
   r.set_request_id(NewUuid());
@@ -384,7 +387,7 @@ TEST_F(QueueTest, WalkInsOutsideOpeningHoursAreRefusedUnlessAnAdminOverrides) {
   s = queue_->CheckIn(Ctx(admin_).get(), WalkIn("Sore Hari"), &resp);
   EXPECT_EQ(s.error_code(), grpc::PERMISSION_DENIED);
   s = queue_->CheckIn(Ctx(admin_).get(), over, &resp);
-  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_THAT(s, IsOk()) << s.error_message();
   EXPECT_TRUE(resp.has_ticket());
   EXPECT_TRUE(resp.visit().outside_hours());
   // Audited: the visit says it was let in outside the hours, and by whom.
@@ -415,7 +418,7 @@ TEST_F(QueueTest, TheTicketShowsTheVisitorsNeeds) {
   v1::GetTicketRequest g;
   g.set_ticket_id(booked.ticket().id());
   v1::Ticket t;
-  ASSERT_TRUE(queue_->GetTicket(Ctx(counter_).get(), g, &t).ok());
+  ASSERT_THAT(queue_->GetTicket(Ctx(counter_).get(), g, &t), IsOk());
   EXPECT_EQ(t.needs_size(), 2);
   EXPECT_EQ(Call("C1").needs_size(), 2);  // the called ticket, as the counter sees it
 }
@@ -426,10 +429,10 @@ TEST_F(QueueTest, NoShowMarksTheAppointmentAndEndsTheTicket) {
   v1::Ticket t = Call("C1");
   ASSERT_EQ(t.id(), a.ticket().id());
   v1::Ticket recalled;
-  ASSERT_TRUE(Act(&v1::QueueService::Stub::Recall, t.id(), &recalled).ok());
+  ASSERT_THAT(Act(&v1::QueueService::Stub::Recall, t.id(), &recalled), IsOk());
   EXPECT_EQ(recalled.calls(), 2);
   v1::Ticket gone;
-  ASSERT_TRUE(Act(&v1::QueueService::Stub::MarkNoShow, t.id(), &gone).ok());
+  ASSERT_THAT(Act(&v1::QueueService::Stub::MarkNoShow, t.id(), &gone), IsOk());
   EXPECT_EQ(gone.state(), v1::TICKET_STATE_NO_SHOW);
   EXPECT_EQ(server_->Query("SELECT state FROM appointments WHERE code = 'GONE-01'"), "no_show");
   grpc::Status s = Act(&v1::QueueService::Stub::Finish, t.id());
@@ -457,14 +460,14 @@ TEST_F(QueueTest, TransferGoesFirstAtTheTargetCounterAndSkipGoesToTheBack) {
   v1::Ticket moved;
   EXPECT_EQ(queue_->Transfer(Ctx(counter_).get(), tr, &moved).error_code(), grpc::NOT_FOUND);
   tr.set_to_counter_id("C2");
-  ASSERT_TRUE(queue_->Transfer(Ctx(counter_).get(), tr, &moved).ok());
+  ASSERT_THAT(queue_->Transfer(Ctx(counter_).get(), tr, &moved), IsOk());
   EXPECT_EQ(moved.state(), v1::TICKET_STATE_WAITING);
   EXPECT_EQ(moved.counter_id(), "C2");
   EXPECT_EQ(Call("C3").id(), w2.ticket().id());  // not someone else's transfer
   EXPECT_EQ(Call("C2").id(), w1.ticket().id());  // the transfer, ahead of W-003
 
   v1::Ticket skipped;
-  ASSERT_TRUE(Act(&v1::QueueService::Stub::Skip, w2.ticket().id(), &skipped).ok());
+  ASSERT_THAT(Act(&v1::QueueService::Stub::Skip, w2.ticket().id(), &skipped), IsOk());
   EXPECT_EQ(skipped.state(), v1::TICKET_STATE_WAITING);
   EXPECT_EQ(skipped.skips(), 1);
   EXPECT_EQ(Call("C3").id(), w3.ticket().id());  // the skipped one queues behind W-003
@@ -627,8 +630,8 @@ TEST_F(QueueTest, RequestIdReplayDuplicatesNothing) {
   call.set_request_id(NewUuid());
   call.set_counter_id("C1");
   v1::CallNextResponse c1, c2;
-  ASSERT_TRUE(queue_->CallNext(Ctx(counter_).get(), call, &c1).ok());
-  ASSERT_TRUE(queue_->CallNext(Ctx(counter_).get(), call, &c2).ok());
+  ASSERT_THAT(queue_->CallNext(Ctx(counter_).get(), call, &c1), IsOk());
+  ASSERT_THAT(queue_->CallNext(Ctx(counter_).get(), call, &c2), IsOk());
   EXPECT_EQ(c1.ticket().id(), c2.ticket().id());
   EXPECT_EQ(server_->Query("SELECT count(*) FROM queue_events WHERE kind = 'called'"), "1");
 }
@@ -663,8 +666,9 @@ TEST_F(QueueTest, FieldsAndRolesAreChecked) {
   // Another office's counter staff do not see this office's tickets.
   CheckIn(WalkIn("Kantor Ini"));
   v1::ListTicketsResponse list;
-  ASSERT_TRUE(
-      queue_->ListTickets(Ctx(other_office_officer_).get(), v1::ListTicketsRequest(), &list).ok());
+  ASSERT_THAT(
+      queue_->ListTickets(Ctx(other_office_officer_).get(), v1::ListTicketsRequest(), &list),
+      IsOk());
   EXPECT_EQ(list.tickets_size(), 0);
 }
 

@@ -6,8 +6,11 @@
 
 #include "common/ids.h"
 #include "tests/integration/fixture.h"
+#include "tests/support/status_matchers.h"
 
 namespace loket::itest {
+
+using ::loket::testing::IsOk;
 namespace {
 
 using ::testing::HasSubstr;
@@ -21,7 +24,7 @@ class RefdataTest : public ServerTest {
     req.set_permit_type(permit_type);
     v1::Case c;
     grpc::Status s = cases().SubmitApplication(Ctx(clinic_a_).get(), req, &c);
-    EXPECT_TRUE(s.ok()) << s.error_message();
+    EXPECT_THAT(s, IsOk()) << s.error_message();
     return c.sla().due_date();
   }
 
@@ -41,7 +44,7 @@ TEST_F(RefdataTest, AddedHolidayMovesTheNextCasesDueDateAtOnce) {
   req.set_name("Libur daerah (uji)");
   v1::Holiday h;
   grpc::Status s = admin().AddHoliday(Ctx(admin_).get(), req, &h);
-  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_THAT(s, IsOk()) << s.error_message();
   EXPECT_EQ(h.date(), "2026-03-26");
   EXPECT_EQ(DueDateOfNewCase(), "2026-04-01");
 
@@ -50,7 +53,7 @@ TEST_F(RefdataTest, AddedHolidayMovesTheNextCasesDueDateAtOnce) {
   rm.set_date("2026-03-26");
   v1::RemoveHolidayResponse removed;
   s = admin().RemoveHoliday(Ctx(admin_).get(), rm, &removed);
-  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_THAT(s, IsOk()) << s.error_message();
   EXPECT_EQ(removed.removed().name(), "Libur daerah (uji)");
   EXPECT_EQ(DueDateOfNewCase(), "2026-03-31");
 
@@ -64,7 +67,7 @@ TEST_F(RefdataTest, AddedHolidayMovesTheNextCasesDueDateAtOnce) {
 TEST_F(RefdataTest, AHolidayMovesTheStoredDueDateOfRunningCases) {
   // The overdue list filters on cases.due_date: it must follow the calendar the admin changes.
   v1::Case c;
-  ASSERT_TRUE(cases().SubmitApplication(Ctx(clinic_a_).get(), NurseApplication(), &c).ok());
+  ASSERT_THAT(cases().SubmitApplication(Ctx(clinic_a_).get(), NurseApplication(), &c), IsOk());
   auto stored_due = [&] {
     return server_->Query(absl::StrCat("SELECT due_date FROM cases WHERE id = ", c.id()));
   };
@@ -74,24 +77,24 @@ TEST_F(RefdataTest, AHolidayMovesTheStoredDueDateOfRunningCases) {
   add.set_date("2026-03-26");
   add.set_name("Libur daerah (uji)");
   v1::Holiday h;
-  ASSERT_TRUE(admin().AddHoliday(Ctx(admin_).get(), add, &h).ok());
+  ASSERT_THAT(admin().AddHoliday(Ctx(admin_).get(), add, &h), IsOk());
   EXPECT_EQ(stored_due(), "2026-04-01");
   v1::ImportHolidaysRequest imp;
   imp.set_request_id(NewUuid());
   imp.set_year(2026);
   imp.set_csv("date,name\n2026-03-30,Cuti bersama (uji)\n");
   v1::ImportHolidaysResponse out;
-  ASSERT_TRUE(admin().ImportHolidays(Ctx(admin_).get(), imp, &out).ok());
+  ASSERT_THAT(admin().ImportHolidays(Ctx(admin_).get(), imp, &out), IsOk());
   EXPECT_EQ(stored_due(), "2026-04-02");
   v1::RemoveHolidayRequest rm;
   rm.set_request_id(NewUuid());
   rm.set_date("2026-03-26");
   v1::RemoveHolidayResponse removed;
-  ASSERT_TRUE(admin().RemoveHoliday(Ctx(admin_).get(), rm, &removed).ok());
+  ASSERT_THAT(admin().RemoveHoliday(Ctx(admin_).get(), rm, &removed), IsOk());
   EXPECT_EQ(stored_due(), "2026-04-01");
   rm.set_request_id(NewUuid());  // leave the calendar as the other tests expect it
   rm.set_date("2026-03-30");
-  ASSERT_TRUE(admin().RemoveHoliday(Ctx(admin_).get(), rm, &removed).ok());
+  ASSERT_THAT(admin().RemoveHoliday(Ctx(admin_).get(), rm, &removed), IsOk());
   EXPECT_EQ(stored_due(), "2026-03-31");
 }
 
@@ -116,13 +119,13 @@ TEST_F(RefdataTest, ChangedServiceLevelIsUsedByTheNextCase) {
   }
   v1::PermitType out;
   grpc::Status s = admin().SetPermitType(Ctx(admin_).get(), req, &out);
-  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_THAT(s, IsOk()) << s.error_message();
   EXPECT_EQ(out.service_level_days(), 6);
   EXPECT_NE(DueDateOfNewCase(), before);
   // Back as it was, for the other tests.
   req.set_request_id(NewUuid());
   t->set_service_level_days(5);
-  ASSERT_TRUE(admin().SetPermitType(Ctx(admin_).get(), req, &out).ok());
+  ASSERT_THAT(admin().SetPermitType(Ctx(admin_).get(), req, &out), IsOk());
   EXPECT_EQ(DueDateOfNewCase(), before);
 }
 
@@ -141,13 +144,13 @@ TEST_F(RefdataTest, NewPermitTypeWithDocumentsIsListedAndAudited) {
   d->set_mandatory(true);
   v1::PermitType out;
   grpc::Status s = admin().SetPermitType(Ctx(admin_).get(), req, &out);
-  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_THAT(s, IsOk()) << s.error_message();
   EXPECT_EQ(out.name(), "Surat Izin Praktik Apoteker");
 
   v1::ListPermitTypesResponse list;
-  ASSERT_TRUE(server_->catalog()
-                  .ListPermitTypes(Ctx(officer_).get(), v1::ListPermitTypesRequest(), &list)
-                  .ok());
+  ASSERT_THAT(
+      server_->catalog().ListPermitTypes(Ctx(officer_).get(), v1::ListPermitTypesRequest(), &list),
+      IsOk());
   bool found = false;
   for (const auto& p : list.permit_types()) {
     if (p.code() != "SIP_APOTEKER") continue;
@@ -159,7 +162,8 @@ TEST_F(RefdataTest, NewPermitTypeWithDocumentsIsListedAndAudited) {
   EXPECT_TRUE(found);
 
   v1::ListAdminAuditResponse audit;
-  ASSERT_TRUE(admin().ListAdminAudit(Ctx(admin_).get(), v1::ListAdminAuditRequest(), &audit).ok());
+  ASSERT_THAT(admin().ListAdminAudit(Ctx(admin_).get(), v1::ListAdminAuditRequest(), &audit),
+              IsOk());
   bool audited = false;
   for (const auto& e : audit.entries()) {
     if (e.action() != "permit_type.set" || e.entity() != "SIP_APOTEKER") continue;
@@ -183,20 +187,20 @@ TEST_F(RefdataTest, RetriedImportChangesNothingMore) {
   v1::ImportHolidaysResponse first, again;
   const int earlier = AuditRows("holiday.import");  // the suite's database is shared by its tests
   grpc::Status s = admin().ImportHolidays(Ctx(admin_).get(), req, &first);
-  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_THAT(s, IsOk()) << s.error_message();
   EXPECT_EQ(first.added(), 3);
   EXPECT_EQ(first.holidays_size(), 3);
   int rows = AuditRows("holiday.import");
   EXPECT_EQ(rows - earlier, 3);
   s = admin().ImportHolidays(Ctx(admin_).get(), req, &again);
-  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_THAT(s, IsOk()) << s.error_message();
   EXPECT_EQ(again.added(), 3);  // the first answer, replayed
   EXPECT_EQ(AuditRows("holiday.import"), rows);
 
   // The same file under a new request: nothing changes, nothing is audited.
   req.set_request_id(NewUuid());
   s = admin().ImportHolidays(Ctx(admin_).get(), req, &again);
-  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_THAT(s, IsOk()) << s.error_message();
   EXPECT_EQ(again.added(), 0);
   EXPECT_EQ(again.updated(), 3);
   EXPECT_EQ(AuditRows("holiday.import"), rows);
@@ -206,7 +210,7 @@ TEST_F(RefdataTest, RetriedImportChangesNothingMore) {
   req.set_csv("date,name\n2027-01-01,Tahun Baru 2027 Masehi\n");
   req.set_replace(true);
   s = admin().ImportHolidays(Ctx(admin_).get(), req, &again);
-  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_THAT(s, IsOk()) << s.error_message();
   EXPECT_EQ(again.removed(), 2);
   EXPECT_EQ(again.holidays_size(), 1);
   EXPECT_EQ(AuditRows("holiday.import"), rows + 2);
@@ -305,11 +309,11 @@ TEST_F(RefdataTest, ClinicCounterAndOfficeAreKeptByTheAdminOnly) {
   grpc::Status s = admin().SetClinic(Ctx(officer_).get(), creq, &clinic);
   EXPECT_EQ(s.error_code(), grpc::PERMISSION_DENIED);
   s = admin().SetClinic(Ctx(admin_).get(), creq, &clinic);
-  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_THAT(s, IsOk()) << s.error_message();
   EXPECT_EQ(clinic.opens(), "07:30");
   EXPECT_EQ(clinic.phone(), "+628112345678");
   v1::ListClinicsResponse clinics;
-  ASSERT_TRUE(admin().ListClinics(Ctx(officer_).get(), v1::ListClinicsRequest(), &clinics).ok());
+  ASSERT_THAT(admin().ListClinics(Ctx(officer_).get(), v1::ListClinicsRequest(), &clinics), IsOk());
   bool listed = false;
   for (const auto& x : clinics.clinics())
     listed |= x.id() == "klinik-sehat" && x.closes() == "14:00";
@@ -323,10 +327,11 @@ TEST_F(RefdataTest, ClinicCounterAndOfficeAreKeptByTheAdminOnly) {
   kreq.mutable_counter()->set_seated(true);
   v1::Counter counter;
   s = admin().SetCounter(Ctx(admin_).get(), kreq, &counter);
-  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_THAT(s, IsOk()) << s.error_message();
   EXPECT_TRUE(counter.open());
   v1::ListCountersResponse counters;
-  ASSERT_TRUE(admin().ListCounters(Ctx(counter_).get(), v1::ListCountersRequest(), &counters).ok());
+  ASSERT_THAT(admin().ListCounters(Ctx(counter_).get(), v1::ListCountersRequest(), &counters),
+              IsOk());
   bool seen = false;
   for (const auto& x : counters.counters()) {
     if (x.id() != "C9") continue;
@@ -347,9 +352,9 @@ TEST_F(RefdataTest, ClinicCounterAndOfficeAreKeptByTheAdminOnly) {
   o->set_utc_offset_minutes(480);
   v1::Office office;
   s = admin().UpdateOffice(Ctx(admin_).get(), oreq, &office);
-  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_THAT(s, IsOk()) << s.error_message();
   v1::Office read;
-  ASSERT_TRUE(admin().GetOffice(Ctx(officer_).get(), v1::GetOfficeRequest(), &read).ok());
+  ASSERT_THAT(admin().GetOffice(Ctx(officer_).get(), v1::GetOfficeRequest(), &read), IsOk());
   EXPECT_EQ(read.address(), "Jl. Jenderal Sudirman No. 1");
   EXPECT_EQ(read.id(), "bpp");
   // The other office is not touched.
@@ -359,7 +364,7 @@ TEST_F(RefdataTest, ClinicCounterAndOfficeAreKeptByTheAdminOnly) {
 
 TEST_F(RefdataTest, AStaleEtagIsRefusedInsteadOfOverwritingAnotherAdminsChange) {
   v1::ListClinicsResponse clinics;
-  ASSERT_TRUE(admin().ListClinics(Ctx(admin_).get(), v1::ListClinicsRequest(), &clinics).ok());
+  ASSERT_THAT(admin().ListClinics(Ctx(admin_).get(), v1::ListClinicsRequest(), &clinics), IsOk());
   v1::Clinic read;
   for (const auto& c : clinics.clinics()) {
     if (c.id() == "pkm-b") read = c;
@@ -374,7 +379,7 @@ TEST_F(RefdataTest, AStaleEtagIsRefusedInsteadOfOverwritingAnotherAdminsChange) 
   first.mutable_clinic()->set_opens("07:00");
   v1::Clinic saved;
   grpc::Status s = admin().SetClinic(Ctx(admin_).get(), first, &saved);
-  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_THAT(s, IsOk()) << s.error_message();
   EXPECT_NE(saved.etag(), read.etag());
 
   // The second admin read before that save: refused, nothing overwritten.
@@ -391,9 +396,9 @@ TEST_F(RefdataTest, AStaleEtagIsRefusedInsteadOfOverwritingAnotherAdminsChange) 
 
   // Permit types: the etag listed is the one SetPermitType checks.
   v1::ListPermitTypesResponse types;
-  ASSERT_TRUE(server_->catalog()
-                  .ListPermitTypes(Ctx(admin_).get(), v1::ListPermitTypesRequest(), &types)
-                  .ok());
+  ASSERT_THAT(
+      server_->catalog().ListPermitTypes(Ctx(admin_).get(), v1::ListPermitTypesRequest(), &types),
+      IsOk());
   v1::PermitType reklame;
   for (const auto& t : types.permit_types()) {
     if (t.code() == "REKLAME") reklame = t;
@@ -405,7 +410,7 @@ TEST_F(RefdataTest, AStaleEtagIsRefusedInsteadOfOverwritingAnotherAdminsChange) 
   preq.mutable_permit_type()->set_fee_idr(200000);
   v1::PermitType pt;
   s = admin().SetPermitType(Ctx(admin_).get(), preq, &pt);
-  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_THAT(s, IsOk()) << s.error_message();
   EXPECT_NE(pt.etag(), reklame.etag());
   preq.set_request_id(NewUuid());
   preq.mutable_permit_type()->set_fee_idr(300000);

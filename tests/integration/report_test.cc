@@ -9,8 +9,11 @@
 #include "gmock/gmock.h"
 #include "loket/v1/report.grpc.pb.h"
 #include "tests/integration/fixture.h"
+#include "tests/support/status_matchers.h"
 
 namespace loket::itest {
+
+using ::loket::testing::IsOk;
 namespace {
 
 using ::testing::HasSubstr;
@@ -32,7 +35,7 @@ class MonthlyReportTest : public ServerTest {
     r.set_channel(channel);
     v1::Case c;
     grpc::Status s = cases().SubmitApplication(Ctx(token).get(), r, &c);
-    EXPECT_TRUE(s.ok()) << s.error_message();
+    EXPECT_THAT(s, IsOk()) << s.error_message();
     return c;
   }
 
@@ -43,25 +46,25 @@ TEST_F(MonthlyReportTest, EveryFigureOfTheMonth) {
   // A: a clinic's nurse application, one revision, issued the day it came (on time, 0 days).
   v1::Case a = Submit(clinic_a_, 801);
   AttachAll(a.id(), clinic_a_);
-  ASSERT_TRUE(Do(&Stub::StartVerification, officer_, a.id()).ok());
-  ASSERT_TRUE(Do(&Stub::RequestRevision, officer_, a.id(), "foto buram").ok());
-  ASSERT_TRUE(Do(&Stub::SubmitRevision, clinic_a_, a.id()).ok());
-  ASSERT_TRUE(Do(&Stub::Approve, approver_, a.id()).ok());
-  ASSERT_TRUE(Do(&Stub::Issue, officer_, a.id()).ok());
+  ASSERT_THAT(Do(&Stub::StartVerification, officer_, a.id()), IsOk());
+  ASSERT_THAT(Do(&Stub::RequestRevision, officer_, a.id(), "foto buram"), IsOk());
+  ASSERT_THAT(Do(&Stub::SubmitRevision, clinic_a_, a.id()), IsOk());
+  ASSERT_THAT(Do(&Stub::Approve, approver_, a.id()), IsOk());
+  ASSERT_THAT(Do(&Stub::Issue, officer_, a.id()), IsOk());
   // B: at the counter; its clock started on Mon 03-02, issued Tue 03-17: 11 working days, due
   // 03-09, late.
   v1::Case b = Submit(counter_, 802, v1::CHANNEL_COUNTER);
   Sql(absl::StrCat("UPDATE cases SET sla_started_on = '2026-03-02' WHERE id = ", b.id()));
   AttachAll(b.id(), counter_);
-  ASSERT_TRUE(Do(&Stub::StartVerification, officer_, b.id()).ok());
-  ASSERT_TRUE(Do(&Stub::Approve, approver_, b.id()).ok());
-  ASSERT_TRUE(Do(&Stub::Issue, officer_, b.id()).ok());
+  ASSERT_THAT(Do(&Stub::StartVerification, officer_, b.id()), IsOk());
+  ASSERT_THAT(Do(&Stub::Approve, approver_, b.id()), IsOk());
+  ASSERT_THAT(Do(&Stub::Issue, officer_, b.id()), IsOk());
   // C: another online one, still open; D: another office's (never in bpp's report).
   v1::Case c = Submit(officer_, 803, v1::CHANNEL_ONLINE);
   v1::SubmitApplicationRequest other = NurseApplication();
   other.mutable_applicant()->set_nik("6471065708900804");
   v1::Case d;
-  ASSERT_TRUE(cases().SubmitApplication(Ctx(other_office_officer_).get(), other, &d).ok());
+  ASSERT_THAT(cases().SubmitApplication(Ctx(other_office_officer_).get(), other, &d), IsOk());
   // The events carry the database's time; put them on the test's day (past the append-only
   // trigger, as only a test may).
   Sql("SET session_replication_role = replica;"
@@ -141,7 +144,7 @@ TEST_F(MonthlyReportTest, EveryFigureOfTheMonth) {
 
   v1::MonthlyReport r;
   grpc::Status s = Report(approver_, "2026-03", &r);
-  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_THAT(s, IsOk()) << s.error_message();
   EXPECT_EQ(r.office_id(), "bpp");
   EXPECT_EQ(r.month(), "2026-03");
   // Applications: A by the clinic, B at the counter, C online; D is Samarinda's.
@@ -183,11 +186,11 @@ TEST_F(MonthlyReportTest, EveryFigureOfTheMonth) {
   EXPECT_EQ(r.screening().redirected_online(), 1);
 
   // Another month is empty; the other office sees only its own application.
-  ASSERT_TRUE(Report(officer_, "2026-05", &r).ok());
+  ASSERT_THAT(Report(officer_, "2026-05", &r), IsOk());
   EXPECT_EQ(r.applications_total(), 0);
   EXPECT_EQ(r.issued().issued(), 0);
   EXPECT_EQ(r.siber().courier_km(), 0);
-  ASSERT_TRUE(Report(other_office_officer_, "2026-03", &r).ok());
+  ASSERT_THAT(Report(other_office_officer_, "2026-03", &r), IsOk());
   EXPECT_EQ(r.office_id(), "smd");
   EXPECT_EQ(r.applications_total(), 1);
   EXPECT_EQ(r.issued().issued(), 0);

@@ -11,8 +11,11 @@
 #include "server/store/pg.h"
 #include "server/store/task_enqueue.h"
 #include "tests/integration/fixture.h"
+#include "tests/support/status_matchers.h"
 
 namespace loket::itest {
+
+using ::loket::testing::IsOk;
 namespace {
 
 class RetentionTest : public ServerTest {
@@ -30,7 +33,7 @@ class RetentionTest : public ServerTest {
       id = store::EnqueueInTx(tx, {"bpp", queue, "", "payload", absl::InfinitePast(), 8});
       return absl::OkStatus();
     });
-    EXPECT_TRUE(s.ok()) << s;
+    EXPECT_THAT(s, IsOk()) << s;
     server_->Query(absl::StrCat("UPDATE tasks SET state = '", state,
                                 "', updated_at = now() - interval '", age,
                                 "', run_after = now() - interval '", age, "' WHERE id = ", id));
@@ -72,7 +75,7 @@ TEST_F(RetentionTest, OldFinishedTasksGoAndLiveYoungAndDeadOnesStay) {
       c.id(), ", 'email', 'retention@example.org', 'case.submitted', ", old_done, ")"));
 
   auto n = Sweep();  // the defaults: done tasks 7 days, dead tasks never
-  ASSERT_TRUE(n.ok()) << n.status();
+  ASSERT_THAT(n, IsOk()) << n.status();
   EXPECT_GE(n->done_tasks, 1);
   EXPECT_EQ(n->dead_tasks, 0);
   EXPECT_FALSE(TaskExists(old_done));
@@ -88,7 +91,7 @@ TEST_F(RetentionTest, OldFinishedTasksGoAndLiveYoungAndDeadOnesStay) {
   store::RetentionPolicy p;
   p.dead_tasks = absl::Hours(30 * 24);
   n = Sweep(p);
-  ASSERT_TRUE(n.ok()) << n.status();
+  ASSERT_THAT(n, IsOk()) << n.status();
   EXPECT_EQ(n->dead_tasks, 1);
   EXPECT_FALSE(TaskExists(old_dead));
   EXPECT_TRUE(TaskExists(young_done));
@@ -98,13 +101,13 @@ TEST_F(RetentionTest, OldFinishedTasksGoAndLiveYoungAndDeadOnesStay) {
 TEST_F(RetentionTest, ReplayHoldsWithinRetentionAndOldRecordsGo) {
   v1::SubmitApplicationRequest young = NurseApplication(), old = NurseApplication();
   v1::Case young_first, old_first;
-  ASSERT_TRUE(cases().SubmitApplication(Ctx(clinic_a_).get(), young, &young_first).ok());
-  ASSERT_TRUE(cases().SubmitApplication(Ctx(clinic_a_).get(), old, &old_first).ok());
+  ASSERT_THAT(cases().SubmitApplication(Ctx(clinic_a_).get(), young, &young_first), IsOk());
+  ASSERT_THAT(cases().SubmitApplication(Ctx(clinic_a_).get(), old, &old_first), IsOk());
   Backdate(young.request_id(), "23 hours 50 minutes");  // still inside the API's 24 hours
   Backdate(old.request_id(), "49 hours");               // past the default 48 hours
 
   auto n = Sweep();
-  ASSERT_TRUE(n.ok()) << n.status();
+  ASSERT_THAT(n, IsOk()) << n.status();
   EXPECT_GE(n->idempotency, 1);
   EXPECT_EQ(server_->Query(absl::StrCat("SELECT count(*) FROM idempotency WHERE request_id = '",
                                         old.request_id(), "'")),
@@ -113,7 +116,7 @@ TEST_F(RetentionTest, ReplayHoldsWithinRetentionAndOldRecordsGo) {
   // A retry of the young request_id still gets the original answer and creates nothing.
   std::string before = Count("cases");
   v1::Case again;
-  ASSERT_TRUE(cases().SubmitApplication(Ctx(clinic_a_).get(), young, &again).ok());
+  ASSERT_THAT(cases().SubmitApplication(Ctx(clinic_a_).get(), young, &again), IsOk());
   EXPECT_EQ(again.SerializeAsString(), young_first.SerializeAsString());
   EXPECT_EQ(Count("cases"), before);
 
@@ -121,8 +124,8 @@ TEST_F(RetentionTest, ReplayHoldsWithinRetentionAndOldRecordsGo) {
   store::RetentionPolicy shortest;
   shortest.idempotency = store::kReplayPromise;
   n = Sweep(shortest);
-  ASSERT_TRUE(n.ok()) << n.status();
-  ASSERT_TRUE(cases().SubmitApplication(Ctx(clinic_a_).get(), young, &again).ok());
+  ASSERT_THAT(n, IsOk()) << n.status();
+  ASSERT_THAT(cases().SubmitApplication(Ctx(clinic_a_).get(), young, &again), IsOk());
   EXPECT_EQ(again.SerializeAsString(), young_first.SerializeAsString());
   EXPECT_EQ(Count("cases"), before);
 
@@ -160,8 +163,8 @@ TEST_F(RetentionTest, TwoReplicasSweepingAtOnceDeleteEachOldRowOnce) {
     });
   }
   for (auto& t : replicas) t.join();
-  ASSERT_TRUE(results[0].ok()) << results[0].status();
-  ASSERT_TRUE(results[1].ok()) << results[1].status();
+  ASSERT_THAT(results[0], IsOk()) << results[0].status();
+  ASSERT_THAT(results[1], IsOk()) << results[1].status();
   EXPECT_EQ(results[0]->done_tasks + results[1]->done_tasks, 2500);
   EXPECT_EQ(server_->Query("SELECT count(*) FROM tasks WHERE queue = 'retention.c'"), "1");
   EXPECT_TRUE(TaskExists(young));
@@ -176,7 +179,7 @@ TEST_F(RetentionTest, LoketdSweepsByItselfEveryInterval) {
   o.log_requests = false;
   o.retention_sweep_interval = absl::Seconds(1);
   auto replica = api::LoketServer::Start(o, server_->clock());
-  ASSERT_TRUE(replica.ok()) << replica.status();
+  ASSERT_THAT(replica, IsOk()) << replica.status();
   // Outcome, not timing: wait (up to a generous 30 s) for the old task to go.
   for (int i = 0; i < 300 && TaskExists(old_done); ++i) absl::SleepFor(absl::Milliseconds(100));
   EXPECT_FALSE(TaskExists(old_done));

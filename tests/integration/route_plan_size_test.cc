@@ -9,9 +9,12 @@
 #include "loket/v1/courier.pb.h"
 #include "loket/v1/task.grpc.pb.h"
 #include "tests/integration/fixture.h"
+#include "tests/support/status_matchers.h"
 #include "workers/runtime/task_loop.h"
 
 namespace loket::itest {
+
+using ::loket::testing::IsOk;
 namespace {
 
 constexpr int kPayloadBytes = 5 * 1024 * 1024;  // more than a 69,000-stop day's 4.2 MB
@@ -49,7 +52,7 @@ TEST_F(RoutePlanSizeTest, AWorkerChannelReceivesATaskAboveFourMebibytes) {
   auto stub = v1::TaskService::NewStub(workers::TaskLoop::MakeChannel(o));
   v1::PollTaskResponse resp;
   grpc::Status s = Poll(*stub, "size.lease2", &resp);
-  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_THAT(s, IsOk()) << s.error_message();
   ASSERT_TRUE(resp.has_task());
   EXPECT_EQ(resp.task().payload().size(), static_cast<size_t>(kPayloadBytes));
 }
@@ -63,7 +66,7 @@ TEST_F(RoutePlanSizeTest, LoketdReceivesTheCompletionOfA69000StopDay) {
   o.addr = absl::StrCat("127.0.0.1:", server_->port());
   auto stub = v1::TaskService::NewStub(workers::TaskLoop::MakeChannel(o));
   v1::PollTaskResponse leased;
-  ASSERT_TRUE(Poll(*stub, "size.complete", &leased).ok());
+  ASSERT_THAT(Poll(*stub, "size.complete", &leased), IsOk());
   ASSERT_TRUE(leased.has_task());
   v1::CompleteTaskRequest done;
   done.set_task_id(leased.task().id());

@@ -10,8 +10,11 @@
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "tests/integration/fixture.h"
+#include "tests/support/status_matchers.h"
 
 namespace loket::itest {
+
+using ::loket::testing::IsOk;
 namespace {
 
 using ::testing::HasSubstr;
@@ -29,7 +32,7 @@ class SearchCasesTest : public ServerTest {
     r.mutable_applicant()->set_phone(phone);
     v1::Case c;
     grpc::Status s = cases().SubmitApplication(Ctx(token).get(), r, &c);
-    EXPECT_TRUE(s.ok()) << name << ": " << s.error_message();
+    EXPECT_THAT(s, IsOk()) << name << ": " << s.error_message();
     return c;
   }
 
@@ -44,7 +47,7 @@ class SearchCasesTest : public ServerTest {
     while (true) {
       v1::SearchCasesResponse resp;
       grpc::Status s = Search(token, req, &resp);
-      EXPECT_TRUE(s.ok()) << s.error_message();
+      EXPECT_THAT(s, IsOk()) << s.error_message();
       if (!s.ok()) return ids;
       for (const v1::Case& c : resp.cases()) ids.push_back(c.id());
       if (resp.next_page_token().empty()) return ids;
@@ -120,10 +123,10 @@ TEST_F(SearchCasesTest, ByNikPhoneTrackingCodeAndPermitNumber) {
   EXPECT_THAT(Ids(counter_, r), UnorderedElementsAre(c.id()));
 
   AttachAll(c.id(), clinic_a_);
-  ASSERT_TRUE(Do(&Stub::StartVerification, officer_, c.id()).ok());
-  ASSERT_TRUE(Do(&Stub::Approve, approver_, c.id(), "lengkap").ok());
+  ASSERT_THAT(Do(&Stub::StartVerification, officer_, c.id()), IsOk());
+  ASSERT_THAT(Do(&Stub::Approve, approver_, c.id(), "lengkap"), IsOk());
   v1::Case issued;
-  ASSERT_TRUE(Do(&Stub::Issue, officer_, c.id(), "", &issued).ok());
+  ASSERT_THAT(Do(&Stub::Issue, officer_, c.id(), "", &issued), IsOk());
   r.Clear();
   r.set_permit_number(absl::AsciiStrToLower(issued.permit_number()));  // as someone types it
   EXPECT_THAT(Ids(approver_, r), UnorderedElementsAre(c.id()));
@@ -172,7 +175,7 @@ TEST_F(SearchCasesTest, PagesNewestFirstWithoutRepeats) {
   v1::SearchCasesRequest r = ByName("kartika paging");
   r.set_page_size(2);
   v1::SearchCasesResponse first;
-  ASSERT_TRUE(Search(officer_, r, &first).ok());
+  ASSERT_THAT(Search(officer_, r, &first), IsOk());
   ASSERT_EQ(first.cases_size(), 2);
   EXPECT_EQ(first.cases(0).id(), made[4]);  // newest first
   EXPECT_EQ(first.cases(1).id(), made[3]);

@@ -4,8 +4,11 @@
 #include "gmock/gmock.h"
 #include "loket/v1/session.grpc.pb.h"
 #include "tests/integration/fixture.h"
+#include "tests/support/status_matchers.h"
 
 namespace loket::itest {
+
+using ::loket::testing::IsOk;
 namespace {
 
 using ::testing::HasSubstr;
@@ -29,10 +32,10 @@ class SessionTest : public ServerTest {
     cp.set_role(v1::ROLE_OFFICER);
     v1::Principal p;
     grpc::Status s = server_->admin().CreatePrincipal(Ctx(admin_).get(), cp, &p);
-    EXPECT_TRUE(s.ok()) << s.error_message();
+    EXPECT_THAT(s, IsOk()) << s.error_message();
     v1::SetPasswordResponse out;
     s = sessions_->SetPassword(Ctx(admin_).get(), SetPw(p.id(), username, password), &out);
-    EXPECT_TRUE(s.ok()) << s.error_message();
+    EXPECT_THAT(s, IsOk()) << s.error_message();
     EXPECT_EQ(out.principal().username(), username);
     return p.id();
   }
@@ -71,7 +74,7 @@ TEST_F(SessionTest, SignInGivesASessionTokenThatActsAsThePrincipalUntilSignOut) 
   int64_t id = OfficerWithPassword("dewi.officer", "rahasia-panjang-1");
   v1::SignInResponse r;
   // The user name matches in any case.
-  ASSERT_TRUE(SignIn("Dewi.Officer", "rahasia-panjang-1", &r).ok());
+  ASSERT_THAT(SignIn("Dewi.Officer", "rahasia-panjang-1", &r), IsOk());
   EXPECT_EQ(r.session_token().size(), 64u);
   EXPECT_EQ(r.principal().id(), id);
   EXPECT_EQ(r.idle_timeout_seconds(), 30 * 60);
@@ -85,12 +88,12 @@ TEST_F(SessionTest, SignInGivesASessionTokenThatActsAsThePrincipalUntilSignOut) 
               HasSubstr("$argon2id$"));
 
   v1::Principal me;
-  ASSERT_TRUE(WhoAmI(r.session_token(), &me).ok());
+  ASSERT_THAT(WhoAmI(r.session_token(), &me), IsOk());
   EXPECT_EQ(me.id(), id);
   EXPECT_EQ(me.role(), v1::ROLE_OFFICER);
 
   v1::SignOutResponse bye;
-  ASSERT_TRUE(sessions_->SignOut(Ctx(r.session_token()).get(), v1::SignOutRequest(), &bye).ok());
+  ASSERT_THAT(sessions_->SignOut(Ctx(r.session_token()).get(), v1::SignOutRequest(), &bye), IsOk());
   EXPECT_EQ(WhoAmI(r.session_token(), &me).error_code(), grpc::UNAUTHENTICATED);
 }
 
@@ -103,7 +106,7 @@ TEST_F(SessionTest, WrongPasswordAndUnknownUserAnswerAlike) {
   EXPECT_EQ(unknown.error_code(), grpc::UNAUTHENTICATED);
   EXPECT_EQ(wrong.error_message(), unknown.error_message());
   EXPECT_EQ(SignIn("sari.officer", "", &r).error_code(), grpc::INVALID_ARGUMENT);
-  EXPECT_TRUE(SignIn("sari.officer", "rahasia-panjang-2", &r).ok());
+  EXPECT_THAT(SignIn("sari.officer", "rahasia-panjang-2", &r), IsOk());
 }
 
 TEST_F(SessionTest, RepeatedFailuresSlowDownThenLockTheAccount) {
@@ -126,11 +129,11 @@ TEST_F(SessionTest, RepeatedFailuresSlowDownThenLockTheAccount) {
   EXPECT_THAT(locked.error_message(), HasSubstr("try again in 9"));  // 900 s or just under
   // Another account from the same address is not locked (an office shares one address).
   OfficerWithPassword("rina.officer", "rahasia-panjang-4");
-  EXPECT_TRUE(SignIn("rina.officer", "rahasia-panjang-4", &r).ok());
+  EXPECT_THAT(SignIn("rina.officer", "rahasia-panjang-4", &r), IsOk());
   // An admin reset does not lift the lock by itself; the lock runs out. Shorten it to see that.
   server_->Query(
       "UPDATE signin_failures SET blocked_until = now() WHERE key = 'account:budi.officer'");
-  EXPECT_TRUE(SignIn("budi.officer", "rahasia-panjang-3", &r).ok());
+  EXPECT_THAT(SignIn("budi.officer", "rahasia-panjang-3", &r), IsOk());
   EXPECT_EQ(
       server_->Query("SELECT count(*) FROM signin_failures WHERE key = 'account:budi.officer'"),
       "0");
@@ -139,8 +142,8 @@ TEST_F(SessionTest, RepeatedFailuresSlowDownThenLockTheAccount) {
 TEST_F(SessionTest, SessionsEndAtTheirIdleAndAbsoluteExpiry) {
   int64_t id = OfficerWithPassword("andi.officer", "rahasia-panjang-5");
   v1::SignInResponse idle, absolute;
-  ASSERT_TRUE(SignIn("andi.officer", "rahasia-panjang-5", &idle).ok());
-  ASSERT_TRUE(SignIn("andi.officer", "rahasia-panjang-5", &absolute).ok());
+  ASSERT_THAT(SignIn("andi.officer", "rahasia-panjang-5", &idle), IsOk());
+  ASSERT_THAT(SignIn("andi.officer", "rahasia-panjang-5", &absolute), IsOk());
   // Both tokens are unused so far, so no replica has them cached.
   server_->Query(absl::StrCat(
       "UPDATE tokens SET last_used_at = now() - interval '31 minutes' WHERE principal_id = ", id,
@@ -157,7 +160,7 @@ TEST_F(SessionTest, SessionsEndAtTheirIdleAndAbsoluteExpiry) {
 TEST_F(SessionTest, SetPasswordValidatesEndsSessionsAndIsAdminOnly) {
   int64_t id = OfficerWithPassword("tono.officer", "rahasia-panjang-6");
   v1::SignInResponse r;
-  ASSERT_TRUE(SignIn("tono.officer", "rahasia-panjang-6", &r).ok());
+  ASSERT_THAT(SignIn("tono.officer", "rahasia-panjang-6", &r), IsOk());
   v1::SetPasswordResponse out;
   grpc::Status s =
       sessions_->SetPassword(Ctx(admin_).get(), SetPw(id, "tono.officer", "pendek"), &out);
@@ -179,20 +182,19 @@ TEST_F(SessionTest, SetPasswordValidatesEndsSessionsAndIsAdminOnly) {
           .error_code(),
       grpc::PERMISSION_DENIED);
   // A reset ends the sessions of that principal at once.
-  ASSERT_TRUE(
-      sessions_
-          ->SetPassword(Ctx(admin_).get(), SetPw(id, "tono.officer", "rahasia-panjang-8"), &out)
-          .ok());
+  ASSERT_THAT(sessions_->SetPassword(Ctx(admin_).get(),
+                                     SetPw(id, "tono.officer", "rahasia-panjang-8"), &out),
+              IsOk());
   v1::Principal me;
   EXPECT_EQ(WhoAmI(r.session_token(), &me).error_code(), grpc::UNAUTHENTICATED);
   EXPECT_EQ(SignIn("tono.officer", "rahasia-panjang-6", &r).error_code(), grpc::UNAUTHENTICATED);
-  EXPECT_TRUE(SignIn("tono.officer", "rahasia-panjang-8", &r).ok());
+  EXPECT_THAT(SignIn("tono.officer", "rahasia-panjang-8", &r), IsOk());
 }
 
 TEST_F(SessionTest, DisplayRoleReadsTheQueueAndNothingElse) {
   std::string display = server_->TokenFor("bpp", "display");
   v1::Principal me;
-  ASSERT_TRUE(WhoAmI(display, &me).ok());
+  ASSERT_THAT(WhoAmI(display, &me), IsOk());
   EXPECT_EQ(me.role(), v1::ROLE_DISPLAY);
   v1::GetCaseRequest get;
   get.set_case_id(1);

@@ -18,9 +18,12 @@
 #include "loket/v1/task.grpc.pb.h"
 #include "tests/integration/fixture.h"
 #include "tests/integration/permit_keys.h"
+#include "tests/support/status_matchers.h"
 #include "workers/routing/plan_adapter.h"
 
 namespace loket::itest {
+
+using ::loket::testing::IsOk;
 namespace {
 
 using ::testing::HasSubstr;
@@ -81,7 +84,7 @@ class SiberTest : public ServerTest {
       req.set_capacity(capacity);
       v1::Courier out_courier;
       grpc::Status s = couriers_->CreateCourier(Ctx(admin_).get(), req, &out_courier);
-      EXPECT_TRUE(s.ok()) << s.error_message();
+      EXPECT_THAT(s, IsOk()) << s.error_message();
       out.push_back(c);
     }
     return out;
@@ -96,7 +99,7 @@ class SiberTest : public ServerTest {
       req.set_worker_id("test-router");
       v1::PollTaskResponse resp;
       grpc::Status s = tasks_->PollTask(Ctx(worker_).get(), req, &resp);
-      EXPECT_TRUE(s.ok()) << s.error_message();
+      EXPECT_THAT(s, IsOk()) << s.error_message();
       if (!s.ok() || !resp.has_task()) return planned;
       v1::RoutePlanInput in;
       EXPECT_TRUE(in.ParseFromString(resp.task().payload()));
@@ -106,7 +109,7 @@ class SiberTest : public ServerTest {
       options.solver.max_iterations = 300;
       FakeClock still(absl::UnixEpoch());
       absl::StatusOr<v1::RoutePlanResult> plan = routing::PlanRoutes(in, options, still);
-      EXPECT_TRUE(plan.ok()) << plan.status();
+      EXPECT_THAT(plan, IsOk()) << plan.status();
       if (!plan.ok()) return planned;
       v1::CompleteTaskRequest done;
       done.set_task_id(resp.task().id());
@@ -114,7 +117,7 @@ class SiberTest : public ServerTest {
       *done.mutable_route_plan() = *plan;
       v1::CompleteTaskResponse ok;
       s = tasks_->CompleteTask(Ctx(worker_).get(), done, &ok);
-      EXPECT_TRUE(s.ok()) << s.error_message();
+      EXPECT_THAT(s, IsOk()) << s.error_message();
       ++planned;
     }
   }
@@ -123,7 +126,7 @@ class SiberTest : public ServerTest {
     v1::GetRouteRequest req;
     v1::GetRouteResponse resp;
     grpc::Status s = couriers_->GetRoute(Ctx(c.token).get(), req, &resp);
-    EXPECT_TRUE(s.ok()) << s.error_message();
+    EXPECT_THAT(s, IsOk()) << s.error_message();
     return resp;
   }
 
@@ -132,7 +135,7 @@ class SiberTest : public ServerTest {
     req.set_case_id(case_id);
     v1::ListStopsResponse resp;
     grpc::Status s = couriers_->ListStops(Ctx(officer_).get(), req, &resp);
-    EXPECT_TRUE(s.ok()) << s.error_message();
+    EXPECT_THAT(s, IsOk()) << s.error_message();
     return {resp.stops().begin(), resp.stops().end()};
   }
 
@@ -174,9 +177,9 @@ class SiberTest : public ServerTest {
   int64_t IssuedCase() {
     v1::Case c = SubmitAsClinicA();
     AttachAll(c.id(), clinic_a_);
-    EXPECT_TRUE(Do(&v1::CaseService::Stub::StartVerification, officer_, c.id()).ok());
-    EXPECT_TRUE(Do(&v1::CaseService::Stub::Approve, approver_, c.id()).ok());
-    EXPECT_TRUE(Do(&v1::CaseService::Stub::Issue, officer_, c.id()).ok());
+    EXPECT_THAT(Do(&v1::CaseService::Stub::StartVerification, officer_, c.id()), IsOk());
+    EXPECT_THAT(Do(&v1::CaseService::Stub::Approve, approver_, c.id()), IsOk());
+    EXPECT_THAT(Do(&v1::CaseService::Stub::Issue, officer_, c.id()), IsOk());
     return c.id();
   }
 
@@ -213,7 +216,7 @@ TEST_F(SiberTest, PickupToDeliveryWithACompleteCustodyChain) {
   arrive.set_request_id(NewUuid());
   arrive.set_stop_id(pickup.id());
   v1::Stop arrived;
-  ASSERT_TRUE(couriers_->ArriveAtStop(Ctx(fleet[0].token).get(), arrive, &arrived).ok());
+  ASSERT_THAT(couriers_->ArriveAtStop(Ctx(fleet[0].token).get(), arrive, &arrived), IsOk());
   EXPECT_EQ(arrived.state(), v1::STOP_STATE_ARRIVED);
   // The wrong verb, missing proof: refused, nothing written.
   grpc::Status wrong = Confirm(fleet[0], pickup.id(), /*taking=*/false);
@@ -231,32 +234,32 @@ TEST_F(SiberTest, PickupToDeliveryWithACompleteCustodyChain) {
 
   // Taken at the clinic; a retry with the same request_id records nothing twice.
   std::string rid = NewUuid();
-  ASSERT_TRUE(Confirm(fleet[0], pickup.id(), true, rid).ok());
-  ASSERT_TRUE(Confirm(fleet[0], pickup.id(), true, rid).ok());
+  ASSERT_THAT(Confirm(fleet[0], pickup.id(), true, rid), IsOk());
+  ASSERT_THAT(Confirm(fleet[0], pickup.id(), true, rid), IsOk());
   server_->clock().Advance(absl::Minutes(40));
-  ASSERT_TRUE(Confirm(fleet[0], route.stops(1).id(), false).ok());  // handed in at the office
+  ASSERT_THAT(Confirm(fleet[0], route.stops(1).id(), false), IsOk());  // handed in at the office
 
   // Issued: the permit goes back to the clinic by courier.
   AttachAll(c.id(), clinic_a_);
-  ASSERT_TRUE(Do(&v1::CaseService::Stub::StartVerification, officer_, c.id()).ok());
-  ASSERT_TRUE(Do(&v1::CaseService::Stub::Approve, approver_, c.id()).ok());
-  ASSERT_TRUE(Do(&v1::CaseService::Stub::Issue, officer_, c.id()).ok());
+  ASSERT_THAT(Do(&v1::CaseService::Stub::StartVerification, officer_, c.id()), IsOk());
+  ASSERT_THAT(Do(&v1::CaseService::Stub::Approve, approver_, c.id()), IsOk());
+  ASSERT_THAT(Do(&v1::CaseService::Stub::Issue, officer_, c.id()), IsOk());
   v1::Stop collect = StopOf(c.id(), v1::STOP_KIND_COLLECT);
   v1::Stop delivery = StopOf(c.id(), v1::STOP_KIND_DELIVERY);
   ASSERT_GT(collect.id(), 0);
   ASSERT_GT(delivery.id(), 0);
   EXPECT_GE(RunRouter(), 1);
   server_->clock().Advance(absl::Minutes(20));
-  ASSERT_TRUE(Confirm(fleet[0], collect.id(), true).ok());
+  ASSERT_THAT(Confirm(fleet[0], collect.id(), true), IsOk());
   server_->clock().Advance(absl::Minutes(30));
   v1::Stop delivered;
-  ASSERT_TRUE(Confirm(fleet[0], delivery.id(), false, NewUuid(), &delivered).ok());
+  ASSERT_THAT(Confirm(fleet[0], delivery.id(), false, NewUuid(), &delivered), IsOk());
   EXPECT_EQ(delivered.state(), v1::STOP_STATE_DONE);
 
   v1::Case after;
   v1::GetCaseRequest get;
   get.set_case_id(c.id());
-  ASSERT_TRUE(cases().GetCase(Ctx(officer_).get(), get, &after).ok());
+  ASSERT_THAT(cases().GetCase(Ctx(officer_).get(), get, &after), IsOk());
   EXPECT_EQ(after.state(), v1::CASE_STATE_DELIVERED) << "the courier's delivery marks the case";
   EXPECT_EQ(server_->Query(absl::StrCat("SELECT actor_role FROM case_events WHERE case_id = ",
                                         c.id(), " ORDER BY id DESC LIMIT 1")),
@@ -265,7 +268,7 @@ TEST_F(SiberTest, PickupToDeliveryWithACompleteCustodyChain) {
   v1::GetCustodyRequest creq;
   creq.set_case_id(c.id());
   v1::GetCustodyResponse custody;
-  ASSERT_TRUE(couriers_->GetCustody(Ctx(clinic_a_).get(), creq, &custody).ok());
+  ASSERT_THAT(couriers_->GetCustody(Ctx(clinic_a_).get(), creq, &custody), IsOk());
   ASSERT_EQ(custody.events_size(), 4);
   EXPECT_TRUE(custody.complete());
   const std::string courier = absl::StrCat("courier:", fleet[0].id);
@@ -302,26 +305,26 @@ TEST_F(SiberTest, APermitRevokedWhileTheCourierCarriesItIsNotHandedOver) {
   arrive.set_request_id(NewUuid());
   arrive.set_stop_id(pickup.id());
   v1::Stop arrived;
-  ASSERT_TRUE(couriers_->ArriveAtStop(Ctx(fleet[0].token).get(), arrive, &arrived).ok());
-  ASSERT_TRUE(Confirm(fleet[0], pickup.id(), true).ok());
+  ASSERT_THAT(couriers_->ArriveAtStop(Ctx(fleet[0].token).get(), arrive, &arrived), IsOk());
+  ASSERT_THAT(Confirm(fleet[0], pickup.id(), true), IsOk());
   server_->clock().Advance(absl::Minutes(40));
-  ASSERT_TRUE(Confirm(fleet[0], route.stops(1).id(), false).ok());
+  ASSERT_THAT(Confirm(fleet[0], route.stops(1).id(), false), IsOk());
   AttachAll(c.id(), clinic_a_);
-  ASSERT_TRUE(Do(&v1::CaseService::Stub::StartVerification, officer_, c.id()).ok());
-  ASSERT_TRUE(Do(&v1::CaseService::Stub::Approve, approver_, c.id()).ok());
-  ASSERT_TRUE(Do(&v1::CaseService::Stub::Issue, officer_, c.id()).ok());
+  ASSERT_THAT(Do(&v1::CaseService::Stub::StartVerification, officer_, c.id()), IsOk());
+  ASSERT_THAT(Do(&v1::CaseService::Stub::Approve, approver_, c.id()), IsOk());
+  ASSERT_THAT(Do(&v1::CaseService::Stub::Issue, officer_, c.id()), IsOk());
   v1::Stop collect = StopOf(c.id(), v1::STOP_KIND_COLLECT);
   v1::Stop delivery = StopOf(c.id(), v1::STOP_KIND_DELIVERY);
   EXPECT_GE(RunRouter(), 1);
   server_->clock().Advance(absl::Minutes(20));
-  ASSERT_TRUE(Confirm(fleet[0], collect.id(), true).ok());  // the courier carries the permit
+  ASSERT_THAT(Confirm(fleet[0], collect.id(), true), IsOk());  // the courier carries the permit
 
   v1::RevokePermitRequest revoke;
   revoke.set_request_id(NewUuid());
   revoke.set_case_id(c.id());
   revoke.set_reason("STR dicabut oleh konsil");
   v1::Case revoked;
-  ASSERT_TRUE(cases().RevokePermit(Ctx(approver_).get(), revoke, &revoked).ok());
+  ASSERT_THAT(cases().RevokePermit(Ctx(approver_).get(), revoke, &revoked), IsOk());
   server_->clock().Advance(absl::Minutes(30));
   grpc::Status handed = Confirm(fleet[0], delivery.id(), false);
   EXPECT_EQ(handed.error_code(), grpc::FAILED_PRECONDITION) << handed.error_message();
@@ -338,7 +341,7 @@ TEST_F(SiberTest, ACourierCannotSeeOrConfirmAnotherCouriersStops) {
   v1::Case a = SubmitAsClinicA();
   v1::SubmitApplicationRequest req = NurseApplication();
   v1::Case b;
-  ASSERT_TRUE(cases().SubmitApplication(Ctx(clinic_b_).get(), req, &b).ok());
+  ASSERT_THAT(cases().SubmitApplication(Ctx(clinic_b_).get(), req, &b), IsOk());
   RunRouter();
   // Capacity 1 each: one pickup per courier at a time, so both couriers have work.
   v1::Stop pa = StopOf(a.id(), v1::STOP_KIND_PICKUP);
@@ -358,16 +361,16 @@ TEST_F(SiberTest, ACourierCannotSeeOrConfirmAnotherCouriersStops) {
   fail.set_reason(v1::STOP_FAILURE_REASON_CLINIC_CLOSED);
   v1::Stop out;
   EXPECT_EQ(couriers_->FailStop(Ctx(other.token).get(), fail, &out).error_code(), grpc::NOT_FOUND);
-  EXPECT_TRUE(Confirm(owner, pa.id(), true).ok());
+  EXPECT_THAT(Confirm(owner, pa.id(), true), IsOk());
   // A clinic lists only the stops at its own door, with their planned window.
   v1::ListStopsRequest lreq;
   lreq.set_day("2026-03-25");
   v1::ListStopsResponse mine;
-  ASSERT_TRUE(couriers_->ListStops(Ctx(clinic_a_).get(), lreq, &mine).ok());
+  ASSERT_THAT(couriers_->ListStops(Ctx(clinic_a_).get(), lreq, &mine), IsOk());
   ASSERT_GE(mine.stops_size(), 1);
   for (const v1::Stop& st : mine.stops()) EXPECT_NE(st.case_id(), b.id());
   lreq.set_case_id(b.id());
-  ASSERT_TRUE(couriers_->ListStops(Ctx(clinic_a_).get(), lreq, &mine).ok());
+  ASSERT_THAT(couriers_->ListStops(Ctx(clinic_a_).get(), lreq, &mine), IsOk());
   EXPECT_EQ(mine.stops_size(), 0);
   // Clinics and counters may not call courier confirmations at all.
   v1::ConfirmStopRequest creq;
@@ -385,7 +388,7 @@ TEST_F(SiberTest, TheProofPhotoIsKeptWhenItMatchesItsHashAndIsAnImage) {
   arrive.set_request_id(NewUuid());
   arrive.set_stop_id(pickup.id());
   v1::Stop here;
-  ASSERT_TRUE(couriers_->ArriveAtStop(Ctx(fleet[0].token).get(), arrive, &here).ok());
+  ASSERT_THAT(couriers_->ArriveAtStop(Ctx(fleet[0].token).get(), arrive, &here), IsOk());
   const std::string png = std::string("\x89PNG\r\n\x1a\n", 8) + "not really pixels";
   v1::ConfirmStopRequest req;
   req.set_request_id(NewUuid());
@@ -406,7 +409,7 @@ TEST_F(SiberTest, TheProofPhotoIsKeptWhenItMatchesItsHashAndIsAnImage) {
   req.set_proof_content(png);
   req.set_proof_sha256(Sha256Hex(png));
   s = couriers_->ConfirmStop(Ctx(fleet[0].token).get(), req, &out);
-  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_THAT(s, IsOk()) << s.error_message();
   EXPECT_EQ(
       server_->Query(absl::StrCat("SELECT media_type || ' ' || length(content) FROM stop_proofs "
                                   "WHERE stop_id = ",
@@ -427,7 +430,7 @@ TEST_F(SiberTest, AFailedPickupIsPlannedAgainOnTheNextWorkingDay) {
   fail.set_note("STR belum dilegalisir");
   v1::Stop failed;
   grpc::Status s = couriers_->FailStop(Ctx(fleet[0].token).get(), fail, &failed);
-  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_THAT(s, IsOk()) << s.error_message();
   EXPECT_EQ(failed.state(), v1::STOP_STATE_FAILED);
   EXPECT_EQ(failed.failure_reason(), "documents_not_ready: STR belum dilegalisir");
   // The hand-in of the failed pickup is cancelled; a fresh pair waits on Friday 27 March.
@@ -461,14 +464,14 @@ TEST_F(SiberTest, ReplanningKeepsWhatACourierHasBegun) {
   v1::Stop delivery = StopOf(issued, v1::STOP_KIND_DELIVERY);
   ASSERT_EQ(collect.state(), v1::STOP_STATE_PLANNED);
   const CourierLogin& carrier = collect.courier_id() == fleet[0].id ? fleet[0] : fleet[1];
-  ASSERT_TRUE(Confirm(carrier, collect.id(), true).ok());
+  ASSERT_THAT(Confirm(carrier, collect.id(), true), IsOk());
   // New work arrives and the day is planned again: the permit on board stays with its carrier,
   // whatever is closer for the other courier.
   for (int i = 0; i < 3; ++i) {
     v1::SubmitApplicationRequest req = NurseApplication();
     v1::Case other;
-    ASSERT_TRUE(
-        cases().SubmitApplication(Ctx(i % 2 ? clinic_a_ : clinic_b_).get(), req, &other).ok());
+    ASSERT_THAT(cases().SubmitApplication(Ctx(i % 2 ? clinic_a_ : clinic_b_).get(), req, &other),
+                IsOk());
   }
   bool bound = false;
   EXPECT_GE(RunRouter([&](const v1::RoutePlanInput& in) {
@@ -497,27 +500,27 @@ TEST_F(SiberTest, APlanForAWorldThatMovedOnIsNotApplied) {
   v1::PollTaskRequest req;
   req.set_queue("route.plan");
   v1::PollTaskResponse leased;
-  ASSERT_TRUE(tasks_->PollTask(Ctx(worker_).get(), req, &leased).ok());
+  ASSERT_THAT(tasks_->PollTask(Ctx(worker_).get(), req, &leased), IsOk());
   ASSERT_TRUE(leased.has_task());
   v1::RoutePlanInput in;
   ASSERT_TRUE(in.ParseFromString(leased.task().payload()));
   EXPECT_EQ(in.day(), "2026-03-31");
   EXPECT_EQ(in.vehicles_size(), 1);
   // While the router works, the clinic withdraws: the day's input moves on.
-  ASSERT_TRUE(Do(&v1::CaseService::Stub::Withdraw, clinic_a_, c.id(), "sudah tidak perlu").ok());
+  ASSERT_THAT(Do(&v1::CaseService::Stub::Withdraw, clinic_a_, c.id(), "sudah tidak perlu"), IsOk());
   routing::PlanOptions options;
   options.solver.time_limit = absl::InfiniteDuration();
   options.solver.max_iterations = 100;
   FakeClock still(absl::UnixEpoch());
   absl::StatusOr<v1::RoutePlanResult> plan = routing::PlanRoutes(in, options, still);
-  ASSERT_TRUE(plan.ok());
+  ASSERT_THAT(plan, IsOk());
   ASSERT_EQ(plan->routes_size(), 1);
   v1::CompleteTaskRequest done;
   done.set_task_id(leased.task().id());
   done.set_attempt(leased.task().attempt());
   *done.mutable_route_plan() = *plan;
   v1::CompleteTaskResponse ok;
-  ASSERT_TRUE(tasks_->CompleteTask(Ctx(worker_).get(), done, &ok).ok());
+  ASSERT_THAT(tasks_->CompleteTask(Ctx(worker_).get(), done, &ok), IsOk());
   // Not applied: the withdrawn case's stops stay cancelled, and a fresh plan is due.
   for (const v1::Stop& s : StopsOf(c.id())) EXPECT_EQ(s.state(), v1::STOP_STATE_CANCELLED);
   EXPECT_EQ(server_->Query("SELECT count(*) FROM tasks WHERE queue = 'route.plan'"
@@ -533,12 +536,12 @@ TEST_F(SiberTest, ARevisionThatNeedsNewPaperReturnsTheOriginalsAndFetchesNewOnes
   StartDay(absl::CivilDay(2026, 4, 6), 1);
   v1::Case c = SubmitAsClinicA();
   AttachAll(c.id(), clinic_a_);
-  ASSERT_TRUE(Do(&v1::CaseService::Stub::StartVerification, officer_, c.id()).ok());
+  ASSERT_THAT(Do(&v1::CaseService::Stub::StartVerification, officer_, c.id()), IsOk());
   v1::TransitionRequest req = Transition(c.id(), "STR perlu dilegalisir ulang");
   req.set_new_paper(true);
   v1::Case out;
   grpc::Status s = cases().RequestRevision(Ctx(officer_).get(), req, &out);
-  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_THAT(s, IsOk()) << s.error_message();
   // The first pickup is still live (never done); the originals' way back and a second pickup are
   // not created twice for one kind and item: one live pickup, plus the documents' collect and
   // delivery.
@@ -572,7 +575,7 @@ TEST_F(SiberTest, WorkNobodyBeganMovesToTheNextDayPlanned) {
   v1::PlanDayRequest plan;
   plan.set_request_id(NewUuid());
   v1::DayPlan day;
-  ASSERT_TRUE(couriers_->PlanDay(Ctx(officer_).get(), plan, &day).ok());
+  ASSERT_THAT(couriers_->PlanDay(Ctx(officer_).get(), plan, &day), IsOk());
   EXPECT_EQ(day.day(), "2026-04-08");
   RunRouter();
   v1::Stop moved = StopOf(c.id(), v1::STOP_KIND_PICKUP);
@@ -599,13 +602,13 @@ TEST_F(SiberTest, AConfirmationWhileTheRouterWorksKeepsTheBundleWithItsTaker) {
   v1::PlanDayRequest plan;
   plan.set_request_id(NewUuid());
   v1::DayPlan day;
-  ASSERT_TRUE(couriers_->PlanDay(Ctx(officer_).get(), plan, &day).ok());
+  ASSERT_THAT(couriers_->PlanDay(Ctx(officer_).get(), plan, &day), IsOk());
   v1::PollTaskRequest req;
   req.set_queue("route.plan");
   v1::PollTaskResponse leased;
-  ASSERT_TRUE(tasks_->PollTask(Ctx(worker_).get(), req, &leased).ok());
+  ASSERT_THAT(tasks_->PollTask(Ctx(worker_).get(), req, &leased), IsOk());
   ASSERT_TRUE(leased.has_task());
-  ASSERT_TRUE(Confirm(fleet[0], pickup.id(), true).ok());
+  ASSERT_THAT(Confirm(fleet[0], pickup.id(), true), IsOk());
   v1::RoutePlanInput in;
   ASSERT_TRUE(in.ParseFromString(leased.task().payload()));
   routing::PlanOptions options;
@@ -613,16 +616,16 @@ TEST_F(SiberTest, AConfirmationWhileTheRouterWorksKeepsTheBundleWithItsTaker) {
   options.solver.max_iterations = 100;
   FakeClock still(absl::UnixEpoch());
   absl::StatusOr<v1::RoutePlanResult> result = routing::PlanRoutes(in, options, still);
-  ASSERT_TRUE(result.ok());
+  ASSERT_THAT(result, IsOk());
   v1::CompleteTaskRequest done;
   done.set_task_id(leased.task().id());
   done.set_attempt(leased.task().attempt());
   *done.mutable_route_plan() = *result;
   v1::CompleteTaskResponse ok;
-  ASSERT_TRUE(tasks_->CompleteTask(Ctx(worker_).get(), done, &ok).ok());
+  ASSERT_THAT(tasks_->CompleteTask(Ctx(worker_).get(), done, &ok), IsOk());
   RunRouter();  // the fresh plan, from the world as it is
   EXPECT_EQ(StopOf(c.id(), v1::STOP_KIND_HANDIN).courier_id(), fleet[0].id);
-  EXPECT_TRUE(Confirm(fleet[0], handin.id(), false).ok());
+  EXPECT_THAT(Confirm(fleet[0], handin.id(), false), IsOk());
 }
 
 TEST_F(SiberTest, BadInputNamesTheField) {
@@ -645,7 +648,7 @@ TEST_F(SiberTest, BadInputNamesTheField) {
   req.set_request_id(NewUuid());
   req.mutable_pickup()->set_day("2026-04-02");
   req.mutable_pickup()->set_after("13:00");
-  ASSERT_TRUE(cases().SubmitApplication(Ctx(clinic_a_).get(), req, &c).ok());
+  ASSERT_THAT(cases().SubmitApplication(Ctx(clinic_a_).get(), req, &c), IsOk());
   v1::Stop pickup = StopOf(c.id(), v1::STOP_KIND_PICKUP);
   EXPECT_EQ(pickup.day(), "2026-04-02");
   EXPECT_EQ(pickup.window_start(), "2026-04-02T05:00:00.000Z");  // 13:00 WITA
@@ -677,7 +680,7 @@ TEST_F(SiberTest, ACourierReportsOnlyOnTheStopsDayAndConfirmsOnlyAfterArriving) 
   v1::SubmitApplicationRequest req = NurseApplication();
   req.mutable_pickup()->set_day("2026-04-14");
   v1::Case c;
-  ASSERT_TRUE(cases().SubmitApplication(Ctx(clinic_a_).get(), req, &c).ok());
+  ASSERT_THAT(cases().SubmitApplication(Ctx(clinic_a_).get(), req, &c), IsOk());
   RunRouter();
   v1::Stop pickup = StopOf(c.id(), v1::STOP_KIND_PICKUP);
   ASSERT_EQ(pickup.state(), v1::STOP_STATE_PLANNED);
@@ -702,7 +705,7 @@ TEST_F(SiberTest, ACourierReportsOnlyOnTheStopsDayAndConfirmsOnlyAfterArriving) 
 
   // Names as a hospital desk writes them are taken; a line break is not.
   arrive.set_request_id(NewUuid());
-  ASSERT_TRUE(couriers_->ArriveAtStop(Ctx(fleet[0].token).get(), arrive, &out).ok());
+  ASSERT_THAT(couriers_->ArriveAtStop(Ctx(fleet[0].token).get(), arrive, &out), IsOk());
   v1::ConfirmStopRequest confirm;
   confirm.set_request_id(NewUuid());
   confirm.set_stop_id(pickup.id());
@@ -717,7 +720,7 @@ TEST_F(SiberTest, ACourierReportsOnlyOnTheStopsDayAndConfirmsOnlyAfterArriving) 
             grpc::INVALID_ARGUMENT);
   confirm.set_receiver_name("  Ns.  Herlina (TU RSUD) ");
   grpc::Status taken = couriers_->ConfirmStop(Ctx(fleet[0].token).get(), confirm, &out);
-  ASSERT_TRUE(taken.ok()) << taken.error_message();
+  ASSERT_THAT(taken, IsOk()) << taken.error_message();
   EXPECT_EQ(out.state(), v1::STOP_STATE_DONE);
   EXPECT_EQ(out.receiver_name(), "Ns. Herlina (TU RSUD)");
 }
@@ -758,7 +761,7 @@ TEST_F(SiberTest, AnOfficerCancelsAStopWithAReasonKeptInTheHistory) {
   req.set_request_id(NewUuid());
   req.set_reason("Berkas diantar sendiri oleh klinik");
   s = couriers_->CancelStop(Ctx(officer_).get(), req, &out);
-  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_THAT(s, IsOk()) << s.error_message();
   EXPECT_EQ(out.state(), v1::STOP_STATE_CANCELLED);
   EXPECT_EQ(out.cancel_reason(), "Berkas diantar sendiri oleh klinik");
   // Its other end (the hand-in) goes too; a retry answers the same; a second cancel is refused.
@@ -767,7 +770,7 @@ TEST_F(SiberTest, AnOfficerCancelsAStopWithAReasonKeptInTheHistory) {
                                   pickup.partner_stop_id())),
       "cancelled Berkas diantar sendiri oleh klinik");
   v1::Stop again;
-  ASSERT_TRUE(couriers_->CancelStop(Ctx(officer_).get(), req, &again).ok());
+  ASSERT_THAT(couriers_->CancelStop(Ctx(officer_).get(), req, &again), IsOk());
   EXPECT_EQ(again.etag(), out.etag());
   req.set_request_id(NewUuid());
   EXPECT_EQ(couriers_->CancelStop(Ctx(officer_).get(), req, &again).error_code(),
@@ -776,7 +779,7 @@ TEST_F(SiberTest, AnOfficerCancelsAStopWithAReasonKeptInTheHistory) {
   v1::GetCaseHistoryRequest hr;
   hr.set_case_id(c.id());
   v1::GetCaseHistoryResponse h;
-  ASSERT_TRUE(cases().GetCaseHistory(Ctx(officer_).get(), hr, &h).ok());
+  ASSERT_THAT(cases().GetCaseHistory(Ctx(officer_).get(), hr, &h), IsOk());
   ASSERT_GE(h.events_size(), 2);
   const v1::CaseEvent& e = h.events(h.events_size() - 1);
   EXPECT_EQ(e.action(), "CancelStop");
@@ -790,7 +793,7 @@ TEST_F(SiberTest, AnOfficerCancelsAStopWithAReasonKeptInTheHistory) {
   v1::Stop collect = StopOf(issued, v1::STOP_KIND_COLLECT);
   v1::Stop delivery = StopOf(issued, v1::STOP_KIND_DELIVERY);
   ASSERT_EQ(collect.courier_id(), fleet[0].id);
-  ASSERT_TRUE(Confirm(fleet[0], collect.id(), true).ok());
+  ASSERT_THAT(Confirm(fleet[0], collect.id(), true), IsOk());
   req.set_request_id(NewUuid());
   req.set_stop_id(delivery.id());
   s = couriers_->CancelStop(Ctx(officer_).get(), req, &out);
@@ -843,11 +846,11 @@ TEST_F(SiberTest, ReplanningTellsTheClinicOnceAndAgainOnlyWhenTheWindowMoves) {
   v1::ListStopsRequest lreq;
   lreq.set_case_id(c.id());
   v1::ListStopsResponse mine;
-  ASSERT_TRUE(couriers_->ListStops(Ctx(clinic_a_).get(), lreq, &mine).ok());
+  ASSERT_THAT(couriers_->ListStops(Ctx(clinic_a_).get(), lreq, &mine), IsOk());
   ASSERT_GE(mine.stops_size(), 1);
   EXPECT_EQ(mine.stops(0).id(), pickup.id());
   EXPECT_EQ(mine.stops(0).day(), "2026-05-12");
-  ASSERT_TRUE(couriers_->ListStops(Ctx(clinic_b_).get(), lreq, &mine).ok());
+  ASSERT_THAT(couriers_->ListStops(Ctx(clinic_b_).get(), lreq, &mine), IsOk());
   EXPECT_EQ(mine.stops_size(), 0) << "another clinic does not see it";
 
   auto replan = [&] {
@@ -856,7 +859,7 @@ TEST_F(SiberTest, ReplanningTellsTheClinicOnceAndAgainOnlyWhenTheWindowMoves) {
     req.set_day("2026-05-12");
     v1::DayPlan plan;
     grpc::Status s = couriers_->PlanDay(Ctx(officer_).get(), req, &plan);
-    ASSERT_TRUE(s.ok()) << s.error_message();
+    ASSERT_THAT(s, IsOk()) << s.error_message();
     ASSERT_GE(RunRouter(), 1);
   };
   // What the clinic was told is 20 minutes off what the router plans now: nothing new.
@@ -889,7 +892,7 @@ TEST_F(SiberTest, AClinicWithOnlyAnEmailIsToldByEmailAndTheHealthWorkerIsNot) {
   std::string clinic = server_->TokenFor("bpp", "clinic", "pkm-mail");
   v1::Case c;
   grpc::Status s = cases().SubmitApplication(Ctx(clinic).get(), NurseApplication(), &c);
-  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_THAT(s, IsOk()) << s.error_message();
   ASSERT_GE(RunRouter(), 1);
   std::vector<v1::NotifySend> told = Messages(*server_, c.id(), "courier.pickup_planned");
   ASSERT_EQ(told.size(), 1u);
@@ -929,7 +932,7 @@ TEST_F(SiberTest, ARedirectedVisitorMustBeTheApplicantAndAnIssuedCaseGetsNoCouri
   r.mutable_walk_in()->set_nik(
       server_->Query(absl::StrCat("SELECT applicant_nik FROM cases WHERE id = ", issued)));
   s = queue->CheckIn(Ctx(counter_).get(), r, &in);
-  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_THAT(s, IsOk()) << s.error_message();
   EXPECT_EQ(in.visit().outcome(), "redirect_pending");
   // The permit is issued: its papers are at the office, so no courier is offered or sent.
   ASSERT_EQ(in.alternatives_size(), 1);
@@ -968,7 +971,7 @@ TEST_F(SiberTest, ADayClosedForAFloodMovesItsCourierStopsAndTellsTheClinics) {
   close.set_reason("banjir di Jl. MT Haryono");
   v1::ClosureResponse closed;
   grpc::Status s = appointments->CloseDay(Ctx(admin_).get(), close, &closed);
-  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_THAT(s, IsOk()) << s.error_message();
   // The pickup and its hand-in, beside work of earlier days carried over to this one.
   EXPECT_GE(closed.stops_moved(), 2);
   EXPECT_EQ(closed.stops_moved_to(), "2026-04-21");
@@ -987,7 +990,7 @@ TEST_F(SiberTest, ADayClosedForAFloodMovesItsCourierStopsAndTellsTheClinics) {
   v1::Case later = SubmitAsClinicA();
   EXPECT_EQ(StopOf(later.id(), v1::STOP_KIND_PICKUP).day(), "2026-04-21");
   close.set_request_id(NewUuid());
-  ASSERT_TRUE(appointments->CloseDay(Ctx(admin_).get(), close, &closed).ok());
+  ASSERT_THAT(appointments->CloseDay(Ctx(admin_).get(), close, &closed), IsOk());
   EXPECT_EQ(closed.stops_moved(), 0);
 }
 

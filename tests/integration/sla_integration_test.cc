@@ -2,8 +2,11 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "tests/integration/fixture.h"
+#include "tests/support/status_matchers.h"
 
 namespace loket::itest {
+
+using ::loket::testing::IsOk;
 namespace {
 
 using Stub = v1::CaseService::Stub;
@@ -19,7 +22,7 @@ class SlaTest : public ServerTest {
     v1::GetCaseRequest r;
     r.set_case_id(id);
     v1::Case c;
-    EXPECT_TRUE(cases().GetCase(Ctx(officer_).get(), r, &c).ok());
+    EXPECT_THAT(cases().GetCase(Ctx(officer_).get(), r, &c), IsOk());
     return c;
   }
 };
@@ -43,10 +46,10 @@ TEST_F(SlaTest, RevisionPausesTheClockAndShiftsTheDueDate) {
   server_->clock().Set(At(2026, 4, 6));  // Monday
   v1::Case c = SubmitAsClinicA();
   EXPECT_EQ(c.sla().due_date(), "2026-04-13");
-  ASSERT_TRUE(Do(&Stub::StartVerification, officer_, c.id()).ok());
+  ASSERT_THAT(Do(&Stub::StartVerification, officer_, c.id()), IsOk());
   server_->clock().Set(At(2026, 4, 7));  // Tuesday: revision requested
   v1::Case paused;
-  ASSERT_TRUE(Do(&Stub::RequestRevision, officer_, c.id(), "STR buram", &paused).ok());
+  ASSERT_THAT(Do(&Stub::RequestRevision, officer_, c.id(), "STR buram", &paused), IsOk());
   EXPECT_TRUE(paused.sla().paused());
   EXPECT_TRUE(paused.sla().due_date().empty());
   // Not overdue while the applicant holds it, however long that takes.
@@ -54,12 +57,12 @@ TEST_F(SlaTest, RevisionPausesTheClockAndShiftsTheDueDate) {
   v1::ListCasesRequest overdue;
   overdue.set_overdue_only(true);
   v1::ListCasesResponse list;
-  ASSERT_TRUE(cases().ListCases(Ctx(officer_).get(), overdue, &list).ok());
+  ASSERT_THAT(cases().ListCases(Ctx(officer_).get(), overdue, &list), IsOk());
   for (const auto& o : list.cases()) EXPECT_NE(o.id(), c.id());
   // Back on Friday 04-10: Tue, Wed, Thu paused = 3 working days later.
   server_->clock().Set(At(2026, 4, 10));
   v1::Case resumed;
-  ASSERT_TRUE(Do(&Stub::SubmitRevision, clinic_a_, c.id(), "", &resumed).ok());
+  ASSERT_THAT(Do(&Stub::SubmitRevision, clinic_a_, c.id(), "", &resumed), IsOk());
   EXPECT_FALSE(resumed.sla().paused());
   EXPECT_EQ(resumed.sla().paused_working_days(), 3);
   EXPECT_EQ(resumed.sla().due_date(), "2026-04-16");
@@ -76,17 +79,17 @@ TEST_F(SlaTest, OverdueCasesSurfaceInTheOverdueList) {
   v1::ListCasesRequest overdue;
   overdue.set_overdue_only(true);
   v1::ListCasesResponse list;
-  ASSERT_TRUE(cases().ListCases(Ctx(officer_).get(), overdue, &list).ok());
+  ASSERT_THAT(cases().ListCases(Ctx(officer_).get(), overdue, &list), IsOk());
   bool found = false;
   for (const auto& o : list.cases()) found = found || o.id() == c.id();
   EXPECT_TRUE(found);
   // Issued cases are never overdue.
   AttachAll(c.id(), clinic_a_);
-  ASSERT_TRUE(Do(&Stub::StartVerification, officer_, c.id()).ok());
-  ASSERT_TRUE(Do(&Stub::Approve, approver_, c.id()).ok());
-  ASSERT_TRUE(Do(&Stub::Issue, officer_, c.id()).ok());
+  ASSERT_THAT(Do(&Stub::StartVerification, officer_, c.id()), IsOk());
+  ASSERT_THAT(Do(&Stub::Approve, approver_, c.id()), IsOk());
+  ASSERT_THAT(Do(&Stub::Issue, officer_, c.id()), IsOk());
   EXPECT_FALSE(Get(c.id()).sla().overdue());
-  ASSERT_TRUE(cases().ListCases(Ctx(officer_).get(), overdue, &list).ok());
+  ASSERT_THAT(cases().ListCases(Ctx(officer_).get(), overdue, &list), IsOk());
   for (const auto& o : list.cases()) EXPECT_NE(o.id(), c.id());
 }
 

@@ -11,8 +11,11 @@
 #include "server/store/pg.h"
 #include "server/store/task_enqueue.h"
 #include "tests/integration/fixture.h"
+#include "tests/support/status_matchers.h"
 
 namespace loket::itest {
+
+using ::loket::testing::IsOk;
 namespace {
 
 class TaskLoopTest : public ServerTest {
@@ -31,7 +34,7 @@ class TaskLoopTest : public ServerTest {
           tx, {"bpp", "notify.send", "", payload, absl::InfinitePast(), max_attempts});
       return absl::OkStatus();
     });
-    EXPECT_TRUE(s.ok()) << s;
+    EXPECT_THAT(s, IsOk()) << s;
     return id;
   }
 

@@ -16,8 +16,11 @@
 #include "server/store/pg.h"
 #include "server/store/task_enqueue.h"
 #include "tests/integration/fixture.h"
+#include "tests/support/status_matchers.h"
 
 namespace loket::itest {
+
+using ::loket::testing::IsOk;
 namespace {
 
 using ::testing::HasSubstr;
@@ -40,7 +43,7 @@ class TaskQueueTest : public ServerTest {
           tx, {"bpp", queue, dedupe, "payload", absl::InfinitePast(), max_attempts});
       return absl::OkStatus();
     });
-    EXPECT_TRUE(s.ok()) << s;
+    EXPECT_THAT(s, IsOk()) << s;
     return id;
   }
 
@@ -53,7 +56,7 @@ class TaskQueueTest : public ServerTest {
     req.set_wait_seconds(wait_seconds);
     v1::PollTaskResponse resp;
     grpc::Status s = tasks_->PollTask(Ctx(token.empty() ? worker_ : token).get(), req, &resp);
-    EXPECT_TRUE(s.ok()) << s.error_message();
+    EXPECT_THAT(s, IsOk()) << s.error_message();
     if (!resp.has_task()) return std::nullopt;
     return resp.task();
   }
@@ -113,12 +116,12 @@ TEST_F(TaskQueueTest, ACaseTransitionEnqueuesItsNotificationsInTheSameTransactio
   std::set<std::string> channels = {a.channel(), b.channel()};
   EXPECT_EQ(channels, (std::set<std::string>{"webhook", "email"}));
   EXPECT_EQ(a.params().at("due_date"), "2026-03-31");
-  ASSERT_TRUE(Complete(*first).ok());
+  ASSERT_THAT(Complete(*first), IsOk());
   // The outcome shows on the case.
   v1::GetCaseRequest get;
   get.set_case_id(c.id());
   v1::Case shown;
-  ASSERT_TRUE(cases().GetCase(Ctx(officer_).get(), get, &shown).ok());
+  ASSERT_THAT(cases().GetCase(Ctx(officer_).get(), get, &shown), IsOk());
   ASSERT_EQ(shown.notifications_size(), 2);
   int sent = 0;
   for (const auto& n : shown.notifications()) sent += n.status() == "sent";
@@ -152,7 +155,7 @@ TEST_F(TaskQueueTest, StaleCompleteIsRefusedAndChangesNothing) {
   hb.set_attempt(1);
   v1::HeartbeatResponse hr;
   EXPECT_EQ(tasks_->Heartbeat(Ctx(worker_).get(), hb, &hr).error_code(), grpc::FAILED_PRECONDITION);
-  ASSERT_TRUE(Complete(*second).ok());
+  ASSERT_THAT(Complete(*second), IsOk());
   EXPECT_EQ(State(id), "done");
   // And a repeat of the winning answer is refused too: applied exactly once.
   EXPECT_EQ(Complete(*second).error_code(), grpc::FAILED_PRECONDITION);
@@ -184,14 +187,14 @@ TEST_F(TaskQueueTest, HeartbeatKeepsTheLease) {
     hb.set_attempt(t->attempt());
     hb.set_lease_seconds(1);
     v1::HeartbeatResponse hr;
-    ASSERT_TRUE(tasks_->Heartbeat(Ctx(worker_).get(), hb, &hr).ok());
+    ASSERT_THAT(tasks_->Heartbeat(Ctx(worker_).get(), hb, &hr), IsOk());
     EXPECT_EQ(server_->Query(absl::StrCat("SELECT lease_expires_at > now() + interval '800 "
                                           "milliseconds' FROM tasks WHERE id = ",
                                           id)),
               "t");
   }
   EXPECT_FALSE(Poll("notify.send", 30, 0).has_value());  // still ours
-  EXPECT_TRUE(Complete(*t).ok());
+  EXPECT_THAT(Complete(*t), IsOk());
 }
 
 // Issue 14: the queue names no kind. A kind registered once hears of every attempt that ends
@@ -208,19 +211,19 @@ TEST_F(TaskQueueTest, ARegisteredKindHearsOfItsFailedAttemptsAndNoOthers) {
   int64_t other = Enqueue("test.other", "", /*max_attempts=*/1);
   auto first = queue.Lease("bpp", "test.kind", "w", absl::Seconds(30));
   ASSERT_TRUE(first.ok() && first->has_value());
-  ASSERT_TRUE(queue.Fail("bpp", id, 1, "gateway said 500", false).ok());
+  ASSERT_THAT(queue.Fail("bpp", id, 1, "gateway said 500", false), IsOk());
   // Its second and last attempt's lease runs out (moved into the past rather than waited for).
   server_->Query(absl::StrCat("UPDATE tasks SET run_after = now() WHERE id = ", id));
   auto second = queue.Lease("bpp", "test.kind", "w", absl::Seconds(30));
   ASSERT_TRUE(second.ok() && second->has_value());
   ExpireLease(id);
   auto none = queue.Lease("bpp", "test.kind", "w", absl::Seconds(30));
-  ASSERT_TRUE(none.ok());
+  ASSERT_THAT(none, IsOk());
   EXPECT_FALSE(none->has_value());
   EXPECT_EQ(State(id), "dead");
   auto o = queue.Lease("bpp", "test.other", "w", absl::Seconds(30));
   ASSERT_TRUE(o.ok() && o->has_value());
-  ASSERT_TRUE(queue.Fail("bpp", other, 1, "not heard", true).ok());
+  ASSERT_THAT(queue.Fail("bpp", other, 1, "not heard", true), IsOk());
   EXPECT_THAT(heard, ::testing::ElementsAre(absl::StrCat(id, "/1 gateway said 500"),
                                             absl::StrCat(id, "/2 lease expired dead")));
 }
@@ -233,7 +236,7 @@ TEST_F(TaskQueueTest, TheBackOffsJitterFollowsItsSeed) {
     int64_t id = Enqueue("test.seed");
     auto t = queue.Lease("bpp", "test.seed", "w", absl::Seconds(30));
     EXPECT_TRUE(t.ok() && t->has_value() && (*t)->id == id);
-    EXPECT_TRUE(queue.Fail("bpp", id, 1, "gateway said 500", false).ok());
+    EXPECT_THAT(queue.Fail("bpp", id, 1, "gateway said 500", false), IsOk());
     // run_after and updated_at come from one statement's now(): their difference is the delay.
     return server_->Query(absl::StrCat(
         "SELECT extract(epoch FROM run_after - updated_at)::text FROM tasks WHERE id = ", id));
@@ -253,7 +256,7 @@ TEST_F(TaskQueueTest, DedupeKeyCoalescesLiveTasks) {
   ASSERT_TRUE(t);
   EXPECT_EQ(Enqueue("test.coalesce", t->dedupe_key()), t->id());
   v1::FailTaskResponse fr;
-  ASSERT_TRUE(Fail(*t, /*permanent=*/true, &fr).ok());
+  ASSERT_THAT(Fail(*t, /*permanent=*/true, &fr), IsOk());
   EXPECT_NE(Enqueue("test.coalesce", t->dedupe_key()), t->id());
 }
 
@@ -262,7 +265,7 @@ TEST_F(TaskQueueTest, FailureBacksOffThenDeadLettersAndAdminRetries) {
   auto t = Poll("notify.send");
   ASSERT_TRUE(t);
   v1::FailTaskResponse fr;
-  ASSERT_TRUE(Fail(*t, false, &fr).ok());
+  ASSERT_THAT(Fail(*t, false, &fr), IsOk());
   EXPECT_EQ(fr.state(), v1::TASK_STATE_READY);
   // Back-off: not due yet (base 2 s, jitter 20%: at least 1.6 s later).
   EXPECT_EQ(server_->Query(absl::StrCat(
@@ -273,7 +276,7 @@ TEST_F(TaskQueueTest, FailureBacksOffThenDeadLettersAndAdminRetries) {
   auto again = Poll("notify.send");
   ASSERT_TRUE(again);
   EXPECT_EQ(again->attempt(), 2);
-  ASSERT_TRUE(Fail(*again, false, &fr).ok());
+  ASSERT_THAT(Fail(*again, false, &fr), IsOk());
   EXPECT_EQ(fr.state(), v1::TASK_STATE_DEAD);  // out of attempts
   EXPECT_EQ(State(id), "dead");
 
@@ -281,7 +284,7 @@ TEST_F(TaskQueueTest, FailureBacksOffThenDeadLettersAndAdminRetries) {
   v1::ListTasksRequest lr;
   lr.set_state(v1::TASK_STATE_DEAD);
   v1::ListTasksResponse list;
-  ASSERT_TRUE(admin->ListTasks(Ctx(admin_).get(), lr, &list).ok());
+  ASSERT_THAT(admin->ListTasks(Ctx(admin_).get(), lr, &list), IsOk());
   ASSERT_GE(list.tasks_size(), 1);
   EXPECT_EQ(list.tasks(0).id(), id);
   EXPECT_THAT(list.tasks(0).last_error(), HasSubstr("gateway said 500"));
@@ -289,12 +292,12 @@ TEST_F(TaskQueueTest, FailureBacksOffThenDeadLettersAndAdminRetries) {
   rr.set_request_id(NewUuid());
   rr.set_task_id(id);
   v1::Task retried;
-  ASSERT_TRUE(admin->RetryTask(Ctx(admin_).get(), rr, &retried).ok());
+  ASSERT_THAT(admin->RetryTask(Ctx(admin_).get(), rr, &retried), IsOk());
   EXPECT_EQ(retried.state(), v1::TASK_STATE_READY);
   auto third = Poll("notify.send");
   ASSERT_TRUE(third);
   EXPECT_EQ(third->id(), id);
-  EXPECT_TRUE(Complete(*third).ok());
+  EXPECT_THAT(Complete(*third), IsOk());
   // Retrying a done task is refused; dropping a ready one works.
   rr.set_request_id(NewUuid());
   EXPECT_EQ(admin->RetryTask(Ctx(admin_).get(), rr, &retried).error_code(),
@@ -303,7 +306,7 @@ TEST_F(TaskQueueTest, FailureBacksOffThenDeadLettersAndAdminRetries) {
   v1::DropTaskRequest dr;
   dr.set_request_id(NewUuid());
   dr.set_task_id(other);
-  ASSERT_TRUE(admin->DropTask(Ctx(admin_).get(), dr, &retried).ok());
+  ASSERT_THAT(admin->DropTask(Ctx(admin_).get(), dr, &retried), IsOk());
   EXPECT_EQ(State(other), "done");
 }
 
@@ -311,7 +314,7 @@ TEST_F(TaskQueueTest, FailureBacksOffThenDeadLettersAndAdminRetries) {
 // workers and retries do; other recipients are not held.
 TEST_F(TaskQueueTest, OneAddressesMessagesAreLeasedOneAtATimeInOrder) {
   v1::Case c = SubmitAsClinicA();  // case.submitted to the phone and the e-mail
-  ASSERT_TRUE(Do(&v1::CaseService::Stub::Withdraw, clinic_a_, c.id(), "diajukan ulang").ok());
+  ASSERT_THAT(Do(&v1::CaseService::Stub::Withdraw, clinic_a_, c.id(), "diajukan ulang"), IsOk());
   auto template_of = [](const v1::Task& t) {
     v1::NotifySend n;
     EXPECT_TRUE(n.ParseFromString(t.payload()));
@@ -328,29 +331,29 @@ TEST_F(TaskQueueTest, OneAddressesMessagesAreLeasedOneAtATimeInOrder) {
   const v1::Task& mail = template_of(*a) == "webhook case.submitted" ? *b : *a;
   // The gateway fails: the phone's later message still waits through the back-off.
   v1::FailTaskResponse fr;
-  ASSERT_TRUE(Fail(phone, false, &fr).ok());
-  ASSERT_TRUE(Complete(mail).ok());
+  ASSERT_THAT(Fail(phone, false, &fr), IsOk());
+  ASSERT_THAT(Complete(mail), IsOk());
   auto next = Poll("notify.send", 30, 0);
   ASSERT_TRUE(next);
   EXPECT_EQ(template_of(*next), "email case.withdrawn") << "the e-mail address is not held";
-  ASSERT_TRUE(Complete(*next).ok());
+  ASSERT_THAT(Complete(*next), IsOk());
   EXPECT_FALSE(Poll("notify.send", 30, 0).has_value());
   server_->Query(absl::StrCat("UPDATE tasks SET run_after = now() WHERE id = ", phone.id()));
   auto retry = Poll("notify.send", 30, 0);
   ASSERT_TRUE(retry);
   EXPECT_EQ(retry->id(), phone.id());
-  ASSERT_TRUE(Complete(*retry).ok());
+  ASSERT_THAT(Complete(*retry), IsOk());
   auto last = Poll("notify.send", 30, 0);
   ASSERT_TRUE(last);
   EXPECT_EQ(template_of(*last), "webhook case.withdrawn");
-  ASSERT_TRUE(Complete(*last).ok());
+  ASSERT_THAT(Complete(*last), IsOk());
 }
 
 // Issue 12: a notifier leases a batch per poll and sends it concurrently. A batch holds at most
 // one live message per address (the next waits for it), and CompleteTasks fences each item alone.
 TEST_F(TaskQueueTest, ABatchLeaseHoldsOneMessagePerAddressAndCompletesInOneCall) {
   v1::Case c = SubmitAsClinicA();  // case.submitted to the phone and the e-mail
-  ASSERT_TRUE(Do(&v1::CaseService::Stub::Withdraw, clinic_a_, c.id(), "diajukan ulang").ok());
+  ASSERT_THAT(Do(&v1::CaseService::Stub::Withdraw, clinic_a_, c.id(), "diajukan ulang"), IsOk());
   for (int i = 0; i < 3; ++i) Enqueue("notify.send");  // no order: all may go at once
   auto poll_batch = [&](int max_tasks) {
     v1::PollTaskRequest req;
@@ -359,7 +362,7 @@ TEST_F(TaskQueueTest, ABatchLeaseHoldsOneMessagePerAddressAndCompletesInOneCall)
     req.set_max_tasks(max_tasks);
     v1::PollTaskResponse resp;
     grpc::Status s = tasks_->PollTask(Ctx(worker_).get(), req, &resp);
-    EXPECT_TRUE(s.ok()) << s.error_message();
+    EXPECT_THAT(s, IsOk()) << s.error_message();
     std::vector<v1::Task> out;
     if (resp.has_task()) out.push_back(resp.task());
     for (const auto& t : resp.more_tasks()) out.push_back(t);
@@ -391,7 +394,7 @@ TEST_F(TaskQueueTest, ABatchLeaseHoldsOneMessagePerAddressAndCompletesInOneCall)
   stale->set_attempt(batch[0].attempt() + 1);
   v1::CompleteTasksResponse resp;
   grpc::Status s = tasks_->CompleteTasks(Ctx(worker_).get(), req, &resp);
-  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_THAT(s, IsOk()) << s.error_message();
   ASSERT_EQ(resp.codes_size(), 6);
   for (int i = 0; i < 5; ++i) EXPECT_EQ(resp.codes(i), grpc::OK) << resp.messages(i);
   EXPECT_EQ(resp.codes(5), grpc::FAILED_PRECONDITION);
@@ -425,7 +428,7 @@ TEST_F(TaskQueueTest, ConcurrentWorkersNeverHoldTheSameTask) {
       for (;;) {
         auto t = Poll("notify.send", 30, 0);
         if (!t) return;
-        EXPECT_TRUE(Complete(*t).ok());
+        EXPECT_THAT(Complete(*t), IsOk());
         std::lock_guard<std::mutex> lock(mu);
         seen.push_back(t->id());
       }

@@ -13,8 +13,11 @@
 #include <string>
 
 #include "server/permit/permit_letter.h"
+#include "tests/support/status_matchers.h"
 
 namespace loket::permit {
+
+using ::loket::testing::IsOk;
 namespace {
 
 namespace fs = std::filesystem;
@@ -99,10 +102,10 @@ class PermitDocumentTest : public ::testing::Test {
   std::string SignedPermit() {
     absl::StatusOr<std::unique_ptr<PermitSigner>> signer =
         PermitSigner::Load(P("office.key"), P("office.pem"), "");
-    EXPECT_TRUE(signer.ok()) << signer.status();
+    EXPECT_THAT(signer, IsOk()) << signer.status();
     if (!signer.ok()) return "";
     absl::StatusOr<std::string> pdf = RenderSignedPermit(Letter(), **signer);
-    EXPECT_TRUE(pdf.ok()) << pdf.status();
+    EXPECT_THAT(pdf, IsOk()) << pdf.status();
     return pdf.ok() ? *pdf : "";
   }
 
@@ -156,9 +159,9 @@ TEST_F(PermitDocumentTest, ACertificateFromAnotherCaIsNotTrusted) {
   MakeOfficeCert("impostor", "other", "DPMPTSP Kota Uji");
   absl::StatusOr<std::unique_ptr<PermitSigner>> signer =
       PermitSigner::Load(P("impostor.key"), P("impostor.pem"), "");
-  ASSERT_TRUE(signer.ok()) << signer.status();
+  ASSERT_THAT(signer, IsOk()) << signer.status();
   absl::StatusOr<std::string> pdf = RenderSignedPermit(Letter(), **signer);
-  ASSERT_TRUE(pdf.ok()) << pdf.status();
+  ASSERT_THAT(pdf, IsOk()) << pdf.status();
   WriteFile(P("impostor.pdf"), *pdf);
   std::string out = Shell("pdfsig -nssdir sql:" + P("nss") + " " + P("impostor.pdf"));
   EXPECT_NE(out.find("Signature is Valid."), std::string::npos) << out;  // intact, but...

@@ -7,8 +7,11 @@
 #include <set>
 
 #include "gtest/gtest.h"
+#include "tests/support/status_matchers.h"
 
 namespace loket::routing {
+
+using ::loket::testing::IsOk;
 namespace {
 
 constexpr double kOfficeLat = -1.24293, kOfficeLon = 116.89444;
@@ -63,7 +66,7 @@ TEST(PlanAdapterTest, PairsRideTogetherAndBoundStopsStayWithTheirCourier) {
   AddNode(in, 5, -1.26, 116.85, -1, 0, 9 * 3600, 16 * 3600, /*only=*/12);
   FakeClock still(absl::UnixEpoch());
   absl::StatusOr<v1::RoutePlanResult> r = PlanRoutes(in, Options(), still);
-  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_THAT(r, IsOk()) << r.status();
   EXPECT_EQ(r->day(), "2026-03-17");
   EXPECT_EQ(r->version(), 7);
   EXPECT_EQ(r->unassigned_stop_ids_size(), 0);
@@ -94,7 +97,7 @@ TEST(PlanAdapterTest, WhatNobodyCanDoIsReportedUnassigned) {
   AddNode(in, 3, -1.26, 116.85, -1, 0, 9 * 3600, 16 * 3600, /*only=*/99);
   FakeClock still(absl::UnixEpoch());
   absl::StatusOr<v1::RoutePlanResult> r = PlanRoutes(in, Options(), still);
-  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_THAT(r, IsOk()) << r.status();
   std::set<int64_t> unassigned(r->unassigned_stop_ids().begin(), r->unassigned_stop_ids().end());
   EXPECT_EQ(unassigned, (std::set<int64_t>{1, 2, 3}));
   EXPECT_EQ(r->routes_size(), 0);
@@ -146,7 +149,7 @@ TEST(PlanAdapterTest, ADayAboveTheAreaLimitGetsTheFallbackPlanWithEveryStopPlace
   options.solver.max_area_stops = 500;
   FakeClock still(absl::UnixEpoch());
   absl::StatusOr<v1::RoutePlanResult> r = PlanRoutes(in, options, still);
-  ASSERT_TRUE(r.ok()) << r.status();  // and so it passed the checker
+  ASSERT_THAT(r, IsOk()) << r.status();  // and so it passed the checker
   EXPECT_EQ(r->areas(), 6);
   std::map<int64_t, std::pair<int64_t, int>> where;  // stop -> (courier, position)
   std::map<int64_t, int> seen;
@@ -179,7 +182,7 @@ TEST(PlanAdapterTest, AnUnusedCourierStartingAwayAddsNoDistance) {
   AddNode(in, 1, kOfficeLat + 0.001, kOfficeLon, -1, 0, 9 * 3600, 16 * 3600, /*only=*/11);
   FakeClock still(absl::UnixEpoch());
   absl::StatusOr<v1::RoutePlanResult> r = PlanRoutes(in, Options(), still);
-  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_THAT(r, IsOk()) << r.status();
   ASSERT_EQ(r->routes_size(), 1);
   EXPECT_LT(r->distance_m(), 1000);
 }
@@ -189,7 +192,7 @@ TEST(PlanAdapterTest, ANormalDayIsPlannedAsOne) {
   AddNode(in, 1, -1.27629, 116.84396, -1, 0);
   FakeClock still(absl::UnixEpoch());
   absl::StatusOr<v1::RoutePlanResult> r = PlanRoutes(in, Options(), still);
-  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_THAT(r, IsOk()) << r.status();
   EXPECT_EQ(r->areas(), 1);
 }
 

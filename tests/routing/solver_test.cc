@@ -18,12 +18,15 @@
 #include "common/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/status_matchers.h"
 #include "workers/routing/solver/checker.h"
 #include "workers/routing/solver/instance_reader.h"
 #include "workers/routing/solver/problem.h"
 #include "workers/routing/solver/travel.h"
 
 namespace loket::routing {
+
+using ::loket::testing::IsOk;
 namespace {
 
 using ::testing::HasSubstr;
@@ -90,7 +93,7 @@ Solution MakeSolution(const Problem& p, const TravelMatrix& m,
 
 TEST(InstanceReaderTest, ReadsSolomonFile) {
   absl::StatusOr<Problem> p = ReadInstanceFile(DataFile("C101.txt"));
-  ASSERT_TRUE(p.ok()) << p.status();
+  ASSERT_THAT(p, IsOk()) << p.status();
   EXPECT_EQ(p->name, "C101");
   ASSERT_EQ(p->nodes.size(), 101u);
   EXPECT_TRUE(p->nodes[0].is_depot);
@@ -107,12 +110,12 @@ TEST(InstanceReaderTest, ReadsSolomonFile) {
   EXPECT_EQ(first.due, 967);
   EXPECT_EQ(first.service, 90);
   EXPECT_TRUE(p->pairs.empty());
-  EXPECT_TRUE(ValidateProblem(*p).ok());
+  EXPECT_THAT(ValidateProblem(*p), IsOk());
 }
 
 TEST(InstanceReaderTest, ReadsLiLimFileWithPairs) {
   absl::StatusOr<Problem> p = ReadInstanceFile(DataFile("lc101.txt"));
-  ASSERT_TRUE(p.ok()) << p.status();
+  ASSERT_THAT(p, IsOk()) << p.status();
   EXPECT_EQ(p->nodes.size(), 107u);
   EXPECT_EQ(p->pairs.size(), 53u);
   // Row 3 is a pickup (demand 10) whose delivery is row 75.
@@ -121,7 +124,7 @@ TEST(InstanceReaderTest, ReadsLiLimFileWithPairs) {
   ASSERT_NE(it, p->pairs.end());
   EXPECT_EQ(it->delivery, 75);
   EXPECT_EQ(p->nodes[75].demand, -10);
-  EXPECT_TRUE(ValidateProblem(*p).ok());
+  EXPECT_THAT(ValidateProblem(*p), IsOk());
 }
 
 TEST(InstanceReaderTest, RejectsMalformedText) {
@@ -177,7 +180,7 @@ class CheckerTest : public ::testing::Test {
 };
 
 TEST_F(CheckerTest, AcceptsFeasibleRoutes) {
-  EXPECT_TRUE(Check({{1, 2, 3}, {4, 5}}).ok()) << Check({{1, 2, 3}, {4, 5}});
+  EXPECT_THAT(Check({{1, 2, 3}, {4, 5}}), IsOk()) << Check({{1, 2, 3}, {4, 5}});
 }
 
 TEST_F(CheckerTest, RejectsLateArrival) {
@@ -202,7 +205,7 @@ TEST_F(CheckerTest, RejectsPairSplitAcrossRoutes) {
 
 TEST_F(CheckerTest, RejectsLateReturn) {
   p_.vehicles[1].shift_end = 40;  // 0 -> 4 -> 5 -> 0 takes 40; a detour makes it late
-  EXPECT_TRUE(Check({{1, 2, 3}, {4, 5}}).ok());
+  EXPECT_THAT(Check({{1, 2, 3}, {4, 5}}), IsOk());
   EXPECT_THAT(Check({{1, 2}, {3, 4, 5}}).message(), HasSubstr("shift end"));
 }
 
@@ -268,8 +271,8 @@ double EnumeratedOptimum(const Problem& p, const TravelMatrix& m) {
 void ExpectSolvedOptimally(const Problem& p, double optimum) {
   const EuclideanMatrix m(p);
   absl::StatusOr<Solution> s = Solve(p, m, Iterations(3000), StillClock());
-  ASSERT_TRUE(s.ok()) << s.status();
-  EXPECT_TRUE(CheckSolution(p, m, *s).ok()) << CheckSolution(p, m, *s);
+  ASSERT_THAT(s, IsOk()) << s.status();
+  EXPECT_THAT(CheckSolution(p, m, *s), IsOk()) << CheckSolution(p, m, *s);
   EXPECT_NEAR(s->cost, optimum, 1e-6);
 }
 
@@ -305,10 +308,10 @@ TEST(SolverTest, AStopBoundToAVehicleRidesWithIt) {
   p.nodes[1].only_vehicle = 1;
   EuclideanMatrix m(p);
   absl::StatusOr<Solution> s = Solve(p, m, Iterations(200), StillClock());
-  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_THAT(s, IsOk()) << s.status();
   ASSERT_EQ(s->routes.size(), 1u);
   EXPECT_EQ(s->routes[0].vehicle, 1);
-  EXPECT_TRUE(CheckSolution(p, m, *s).ok());
+  EXPECT_THAT(CheckSolution(p, m, *s), IsOk());
   // The checker refuses the same stop on the other vehicle.
   Solution wrong = MakeSolution(p, m, {{1}, {}});
   absl::Status refused = CheckSolution(p, m, wrong);
@@ -368,15 +371,15 @@ TEST(SolverTest, MatchesEnumerationOnRandomSmallInstances) {
     const EuclideanMatrix m(p);
     const double optimum = EnumeratedOptimum(p, m);
     absl::StatusOr<Solution> s = Solve(p, m, Iterations(2000, round + 1), StillClock());
-    ASSERT_TRUE(s.ok()) << s.status();
+    ASSERT_THAT(s, IsOk()) << s.status();
     if (std::isinf(optimum)) {
       EXPECT_FALSE(s->unassigned.empty()) << "round " << round;
       CheckOptions lenient;
       lenient.allow_unassigned = true;
-      EXPECT_TRUE(CheckSolution(p, m, *s, lenient).ok()) << "round " << round;
+      EXPECT_THAT(CheckSolution(p, m, *s, lenient), IsOk()) << "round " << round;
       continue;
     }
-    EXPECT_TRUE(CheckSolution(p, m, *s).ok())
+    EXPECT_THAT(CheckSolution(p, m, *s), IsOk())
         << "round " << round << ": " << CheckSolution(p, m, *s);
     EXPECT_NEAR(s->cost, optimum, 1e-6) << "round " << round;
   }
@@ -387,11 +390,11 @@ TEST(SolverTest, ReportsUnreachableStopAsUnassigned) {
   p.nodes[2].due = 10;  // 50 away: cannot be reached by 10
   const EuclideanMatrix m(p);
   absl::StatusOr<Solution> s = Solve(p, m, Iterations(100), StillClock());
-  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_THAT(s, IsOk()) << s.status();
   EXPECT_EQ(s->unassigned, std::vector<int>{2});
   CheckOptions lenient;
   lenient.allow_unassigned = true;
-  EXPECT_TRUE(CheckSolution(p, m, *s, lenient).ok());
+  EXPECT_THAT(CheckSolution(p, m, *s, lenient), IsOk());
   EXPECT_THAT(CheckSolution(p, m, *s).message(), HasSubstr("unserved"));
 }
 
@@ -414,41 +417,41 @@ TEST(SolverTest, RejectsInconsistentInput) {
 
 TEST(SolverTest, SolvesSolomonC101ToItsOptimum) {
   absl::StatusOr<Problem> p = ReadInstanceFile(DataFile("C101.txt"));
-  ASSERT_TRUE(p.ok()) << p.status();
+  ASSERT_THAT(p, IsOk()) << p.status();
   const EuclideanMatrix m(*p);
   absl::StatusOr<Solution> s = Solve(*p, m, Iterations(3000), StillClock());
-  ASSERT_TRUE(s.ok()) << s.status();
-  EXPECT_TRUE(CheckSolution(*p, m, *s).ok()) << CheckSolution(*p, m, *s);
+  ASSERT_THAT(s, IsOk()) << s.status();
+  EXPECT_THAT(CheckSolution(*p, m, *s), IsOk()) << CheckSolution(*p, m, *s);
   EXPECT_EQ(s->vehicles, 10);
   EXPECT_NEAR(s->distance, 828.94, 0.01);  // proven optimal
 }
 
 TEST(SolverTest, SolvesSolomonR101Feasibly) {
   absl::StatusOr<Problem> p = ReadInstanceFile(DataFile("R101.txt"));
-  ASSERT_TRUE(p.ok()) << p.status();
+  ASSERT_THAT(p, IsOk()) << p.status();
   const EuclideanMatrix m(*p);
   absl::StatusOr<Solution> s = Solve(*p, m, Iterations(2000), StillClock());
-  ASSERT_TRUE(s.ok()) << s.status();
-  EXPECT_TRUE(CheckSolution(*p, m, *s).ok()) << CheckSolution(*p, m, *s);
+  ASSERT_THAT(s, IsOk()) << s.status();
+  EXPECT_THAT(CheckSolution(*p, m, *s), IsOk()) << CheckSolution(*p, m, *s);
   EXPECT_LT(s->distance, 1642.88 * 1.05);  // distance-only best-known
 }
 
 TEST(SolverTest, SolvesLiLimFeasibly) {
   for (const char* name : {"lc101.txt", "lr101.txt"}) {
     absl::StatusOr<Problem> p = ReadInstanceFile(DataFile(name));
-    ASSERT_TRUE(p.ok()) << p.status();
+    ASSERT_THAT(p, IsOk()) << p.status();
     p->objective.vehicle_cost = 100;
     const EuclideanMatrix m(*p);
     absl::StatusOr<Solution> s = Solve(*p, m, Iterations(2000), StillClock());
-    ASSERT_TRUE(s.ok()) << s.status();
-    EXPECT_TRUE(CheckSolution(*p, m, *s).ok()) << name << ": " << CheckSolution(*p, m, *s);
+    ASSERT_THAT(s, IsOk()) << s.status();
+    EXPECT_THAT(CheckSolution(*p, m, *s), IsOk()) << name << ": " << CheckSolution(*p, m, *s);
     EXPECT_TRUE(s->unassigned.empty()) << name;
   }
 }
 
 TEST(SolverTest, SameSeedSameRoutes) {
   absl::StatusOr<Problem> p = ReadInstanceFile(DataFile("lr101.txt"));
-  ASSERT_TRUE(p.ok()) << p.status();
+  ASSERT_THAT(p, IsOk()) << p.status();
   const EuclideanMatrix m(*p);
   absl::StatusOr<Solution> a = Solve(*p, m, Iterations(300, 42), StillClock());
   absl::StatusOr<Solution> b = Solve(*p, m, Iterations(300, 42), StillClock());
@@ -504,7 +507,7 @@ TEST(SolverMemoryTest, DenseTablesUpToDenseNodesOnly) {
   const Problem p = Scattered(300);
   const EuclideanMatrix m(p);
   absl::StatusOr<Solution> s = Solve(p, m, Iterations(20), StillClock());
-  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_THAT(s, IsOk()) << s.status();
   const int64_t n = static_cast<int64_t>(p.nodes.size());
   EXPECT_EQ(s->footprint.travel_entries, 2 * n * n);
   EXPECT_EQ(s->footprint.neighbour_entries, 300 * 299);
@@ -522,11 +525,11 @@ TEST(SolverMemoryTest, AboveDenseNodesTheStructuresGrowLinearly) {
     const Problem p = Scattered(stops);
     const EuclideanMatrix m(p);
     absl::StatusOr<Solution> s = Solve(p, m, options, StillClock());
-    ASSERT_TRUE(s.ok()) << s.status();
+    ASSERT_THAT(s, IsOk()) << s.status();
     EXPECT_EQ(s->areas, 1);
     EXPECT_EQ(s->footprint.travel_entries, 0) << stops;
     EXPECT_LE(s->footprint.neighbour_entries, int64_t{options.neighbours} * stops) << stops;
-    EXPECT_TRUE(CheckSolution(p, m, *s).ok()) << CheckSolution(p, m, *s);
+    EXPECT_THAT(CheckSolution(p, m, *s), IsOk()) << CheckSolution(p, m, *s);
     entries.push_back(s->footprint.neighbour_entries + s->footprint.travel_entries);
   }
   // Linear: four times the stops, four times the entries (a quadratic structure would be 16x).
@@ -543,14 +546,14 @@ TEST(SolverMemoryTest, AVeryLargeAreaWithFewVehiclesStaysLinear) {
   SolverOptions options = Iterations(20);
   options.max_area_stops = 0;
   absl::StatusOr<Solution> s = Solve(p, m, options, StillClock());
-  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_THAT(s, IsOk()) << s.status();
   EXPECT_EQ(s->footprint.travel_entries, 0);
   EXPECT_LE(s->footprint.neighbour_entries, int64_t{options.neighbours} * 8000);
   EXPECT_GE(s->footprint.neighbour_entries, int64_t{options.neighbours} * 8000);  // all found
   EXPECT_EQ(s->footprint.insertion_cache_entries, 8000 * 2);
   CheckOptions lenient;
   lenient.allow_unassigned = true;
-  EXPECT_TRUE(CheckSolution(p, m, *s, lenient).ok()) << CheckSolution(p, m, *s, lenient);
+  EXPECT_THAT(CheckSolution(p, m, *s, lenient), IsOk()) << CheckSolution(p, m, *s, lenient);
   ExpectEveryStopOnce(p, *s);
   EXPECT_EQ(s->unassigned.size(), 8000u - 50u);  // both vehicles full
 }
@@ -562,14 +565,14 @@ TEST(SolverMemoryTest, ALargeProblemIsSplitByAreaWithEveryStopPlacedOrReported) 
   const EuclideanMatrix m(p);
   SolverOptions options = Iterations(60);
   absl::StatusOr<Solution> s = Solve(p, m, options, StillClock());
-  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_THAT(s, IsOk()) << s.status();
   EXPECT_EQ(s->areas, 6);
   EXPECT_LE(s->footprint.nodes, options.max_area_stops + 10);
   const int64_t area_nodes = options.max_area_stops + 10;
   EXPECT_LE(s->footprint.travel_entries, 2 * area_nodes * area_nodes);  // not 2 x 6001^2
   CheckOptions lenient;
   lenient.allow_unassigned = true;
-  EXPECT_TRUE(CheckSolution(p, m, *s, lenient).ok()) << CheckSolution(p, m, *s, lenient);
+  EXPECT_THAT(CheckSolution(p, m, *s, lenient), IsOk()) << CheckSolution(p, m, *s, lenient);
   ExpectEveryStopOnce(p, *s);
   EXPECT_TRUE(s->unassigned.empty());  // the fleet is large enough in every area
 }
@@ -578,7 +581,7 @@ TEST(SolverMemoryTest, SplitKeepsPairsAndBoundStopsWhole) {
   // Li & Lim lr101 (pairs) with a tiny area limit: pairs stay on one route in one area, a stop
   // bound to a vehicle rides with it, and the checker accepts the whole.
   absl::StatusOr<Problem> p = ReadInstanceFile(DataFile("lr101.txt"));
-  ASSERT_TRUE(p.ok()) << p.status();
+  ASSERT_THAT(p, IsOk()) << p.status();
   int bound = -1;
   for (int i = 0; i < static_cast<int>(p->nodes.size()) && bound < 0; ++i) {
     if (!p->nodes[i].is_depot && p->nodes[i].demand > 0) bound = i;
@@ -589,11 +592,11 @@ TEST(SolverMemoryTest, SplitKeepsPairsAndBoundStopsWhole) {
   SolverOptions options = Iterations(400);
   options.max_area_stops = 30;
   absl::StatusOr<Solution> s = Solve(*p, m, options, StillClock());
-  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_THAT(s, IsOk()) << s.status();
   EXPECT_GT(s->areas, 1);
   CheckOptions lenient;
   lenient.allow_unassigned = true;
-  EXPECT_TRUE(CheckSolution(*p, m, *s, lenient).ok()) << CheckSolution(*p, m, *s, lenient);
+  EXPECT_THAT(CheckSolution(*p, m, *s, lenient), IsOk()) << CheckSolution(*p, m, *s, lenient);
   ExpectEveryStopOnce(*p, *s);
   for (const Route& r : s->routes) {
     if (std::find(r.stops.begin(), r.stops.end(), bound) != r.stops.end()) {
@@ -614,35 +617,35 @@ SolverOptions SparseIterations(int64_t n) {
 
 TEST(SolverMemoryTest, SparseSolvesSolomonC101ToItsOptimum) {
   absl::StatusOr<Problem> p = ReadInstanceFile(DataFile("C101.txt"));
-  ASSERT_TRUE(p.ok()) << p.status();
+  ASSERT_THAT(p, IsOk()) << p.status();
   const EuclideanMatrix m(*p);
   absl::StatusOr<Solution> s = Solve(*p, m, SparseIterations(3000), StillClock());
-  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_THAT(s, IsOk()) << s.status();
   EXPECT_EQ(s->footprint.travel_entries, 0);
-  EXPECT_TRUE(CheckSolution(*p, m, *s).ok()) << CheckSolution(*p, m, *s);
+  EXPECT_THAT(CheckSolution(*p, m, *s), IsOk()) << CheckSolution(*p, m, *s);
   EXPECT_EQ(s->vehicles, 10);
   EXPECT_NEAR(s->distance, 828.94, 0.01);
 }
 
 TEST(SolverMemoryTest, SparseSolvesSolomonR101Feasibly) {
   absl::StatusOr<Problem> p = ReadInstanceFile(DataFile("R101.txt"));
-  ASSERT_TRUE(p.ok()) << p.status();
+  ASSERT_THAT(p, IsOk()) << p.status();
   const EuclideanMatrix m(*p);
   absl::StatusOr<Solution> s = Solve(*p, m, SparseIterations(2000), StillClock());
-  ASSERT_TRUE(s.ok()) << s.status();
-  EXPECT_TRUE(CheckSolution(*p, m, *s).ok()) << CheckSolution(*p, m, *s);
+  ASSERT_THAT(s, IsOk()) << s.status();
+  EXPECT_THAT(CheckSolution(*p, m, *s), IsOk()) << CheckSolution(*p, m, *s);
   EXPECT_LT(s->distance, 1642.88 * 1.05);
 }
 
 TEST(SolverMemoryTest, SparseSolvesLiLimFeasibly) {
   for (const char* name : {"lc101.txt", "lr101.txt"}) {
     absl::StatusOr<Problem> p = ReadInstanceFile(DataFile(name));
-    ASSERT_TRUE(p.ok()) << p.status();
+    ASSERT_THAT(p, IsOk()) << p.status();
     p->objective.vehicle_cost = 100;
     const EuclideanMatrix m(*p);
     absl::StatusOr<Solution> s = Solve(*p, m, SparseIterations(2000), StillClock());
-    ASSERT_TRUE(s.ok()) << s.status();
-    EXPECT_TRUE(CheckSolution(*p, m, *s).ok()) << name << ": " << CheckSolution(*p, m, *s);
+    ASSERT_THAT(s, IsOk()) << s.status();
+    EXPECT_THAT(CheckSolution(*p, m, *s), IsOk()) << name << ": " << CheckSolution(*p, m, *s);
     EXPECT_TRUE(s->unassigned.empty()) << name;
   }
 }

@@ -13,8 +13,11 @@
 #include "absl/strings/match.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
+#include "tests/support/status_matchers.h"
 
 namespace loket::scheduling {
+
+using ::loket::testing::IsOk;
 namespace {
 
 const absl::Time kNow = absl::FromUnixSeconds(1'750'000'000);
@@ -83,11 +86,11 @@ TEST(AllocatorTest, NeverExceedsCapacityAndServesAtLeastAsManyAsGreedy) {
     const AllocatorOptions options = Options(round);
     absl::StatusOr<Allocation> best = Allocate(in.slots, in.requests, options);
     absl::StatusOr<Allocation> greedy = GreedyFirstCome(in.slots, in.requests, options);
-    ASSERT_TRUE(best.ok()) << best.status();
-    ASSERT_TRUE(greedy.ok()) << greedy.status();
-    ASSERT_TRUE(CheckAllocation(in.slots, in.requests, *best, options).ok())
+    ASSERT_THAT(best, IsOk()) << best.status();
+    ASSERT_THAT(greedy, IsOk()) << greedy.status();
+    ASSERT_THAT(CheckAllocation(in.slots, in.requests, *best, options), IsOk())
         << "round " << round << ": " << CheckAllocation(in.slots, in.requests, *best, options);
-    ASSERT_TRUE(CheckAllocation(in.slots, in.requests, *greedy, options).ok())
+    ASSERT_THAT(CheckAllocation(in.slots, in.requests, *greedy, options), IsOk())
         << "round " << round << ": " << CheckAllocation(in.slots, in.requests, *greedy, options);
     const AllocationSummary b = Summarize(in.requests, *best, options);
     const AllocationSummary g = Summarize(in.requests, *greedy, options);
@@ -111,7 +114,7 @@ TEST(AllocatorTest, MatchesExhaustiveSearchOnSmallInstances) {
     // Unset: a limit so high that serving always wins, which is what "most served first" means.
     const int64_t limit = options.serve_cost_limit.value_or(int64_t{1} << 40);
     absl::StatusOr<Allocation> best = Allocate(in.slots, in.requests, options);
-    ASSERT_TRUE(best.ok()) << best.status();
+    ASSERT_THAT(best, IsOk()) << best.status();
     const AllocationSummary got = Summarize(in.requests, *best, options);
 
     int best_served = -1;
@@ -158,8 +161,8 @@ TEST(AllocatorTest, ReservedSeatsGoToPriorityRequestsFirst) {
   requests.push_back(MakeRequest(21, {1}, kPriorityHealthWorker, 51));
   for (auto allocate : {Allocate, GreedyFirstCome}) {
     absl::StatusOr<Allocation> a = allocate(slots, requests, Options());
-    ASSERT_TRUE(a.ok()) << a.status();
-    EXPECT_TRUE(CheckAllocation(slots, requests, *a, Options()).ok());
+    ASSERT_THAT(a, IsOk()) << a.status();
+    EXPECT_THAT(CheckAllocation(slots, requests, *a, Options()), IsOk());
     const auto got = SlotOf(*a);
     EXPECT_EQ(got.size(), 3u);
     EXPECT_TRUE(got.contains(20));
@@ -173,7 +176,7 @@ TEST(AllocatorTest, ReservedSeatsAreHeldBeforeTheCutOff) {
   std::vector<Request> requests;
   for (int i = 0; i < 5; ++i) requests.push_back(MakeRequest(10 + i, {1}));
   absl::StatusOr<Allocation> a = Allocate(slots, requests, Options());
-  ASSERT_TRUE(a.ok()) << a.status();
+  ASSERT_THAT(a, IsOk()) << a.status();
   EXPECT_EQ(a->assigned.size(), 1u);
   EXPECT_EQ(a->waitlisted.size(), 4u);
 }
@@ -184,15 +187,15 @@ TEST(AllocatorTest, ReservedSeatsAreOpenToEveryoneAfterTheCutOff) {
   for (int i = 0; i < 5; ++i) requests.push_back(MakeRequest(10 + i, {1}));
   for (auto allocate : {Allocate, GreedyFirstCome}) {
     absl::StatusOr<Allocation> a = allocate(slots, requests, Options());
-    ASSERT_TRUE(a.ok()) << a.status();
+    ASSERT_THAT(a, IsOk()) << a.status();
     EXPECT_EQ(a->assigned.size(), 3u);
-    EXPECT_TRUE(CheckAllocation(slots, requests, *a, Options()).ok());
+    EXPECT_THAT(CheckAllocation(slots, requests, *a, Options()), IsOk());
   }
   // A shorter cut-off holds them again.
   AllocatorOptions options = Options();
   options.priority_release_before = absl::Hours(12);
   absl::StatusOr<Allocation> a = Allocate(slots, requests, options);
-  ASSERT_TRUE(a.ok()) << a.status();
+  ASSERT_THAT(a, IsOk()) << a.status();
   EXPECT_EQ(a->assigned.size(), 1u);
 }
 
@@ -201,7 +204,7 @@ TEST(AllocatorTest, BookedSeatsCountAgainstGeneralSeatsFirst) {
   const std::vector<Slot> slots = {MakeSlot(1, 4, 2, kNow + absl::Hours(72), /*booked=*/2)};
   const std::vector<Request> requests = {MakeRequest(10, {1}), MakeRequest(11, {1}, 2)};
   absl::StatusOr<Allocation> a = Allocate(slots, requests, Options());
-  ASSERT_TRUE(a.ok()) << a.status();
+  ASSERT_THAT(a, IsOk()) << a.status();
   EXPECT_EQ(SlotOf(*a), (std::map<int64_t, int64_t>{{11, 1}}));
 }
 
@@ -210,7 +213,7 @@ TEST(AllocatorTest, PriorityWinsAContestedSeatEvenWithItsLastChoice) {
   const std::vector<Request> requests = {MakeRequest(10, {3}, kPriorityNone, 0),
                                          MakeRequest(11, {1, 2, 3}, kPriorityDisability, 9)};
   absl::StatusOr<Allocation> a = Allocate(slots, requests, Options());
-  ASSERT_TRUE(a.ok()) << a.status();
+  ASSERT_THAT(a, IsOk()) << a.status();
   EXPECT_EQ(SlotOf(*a), (std::map<int64_t, int64_t>{{11, 3}}));
   EXPECT_EQ(a->waitlisted, std::vector<int64_t>{10});
 }
@@ -220,7 +223,7 @@ TEST(AllocatorTest, StartedSlotsAreClosed) {
                                    MakeSlot(2, 5, 0, kNow + absl::Hours(1))};
   const std::vector<Request> requests = {MakeRequest(10, {1, 2}), MakeRequest(11, {1})};
   absl::StatusOr<Allocation> a = Allocate(slots, requests, Options());
-  ASSERT_TRUE(a.ok()) << a.status();
+  ASSERT_THAT(a, IsOk()) << a.status();
   EXPECT_EQ(SlotOf(*a), (std::map<int64_t, int64_t>{{10, 2}}));
   EXPECT_EQ(a->waitlisted, std::vector<int64_t>{11});
 }
@@ -231,11 +234,11 @@ TEST(AllocatorTest, ServesMoreThanGreedyWhenAnEarlyRequestTakesAnotherOnlyChoice
   const std::vector<Request> requests = {MakeRequest(10, {1, 2}, kPriorityNone, 0),
                                          MakeRequest(11, {1}, kPriorityNone, 5)};
   absl::StatusOr<Allocation> greedy = GreedyFirstCome(slots, requests, Options());
-  ASSERT_TRUE(greedy.ok()) << greedy.status();
+  ASSERT_THAT(greedy, IsOk()) << greedy.status();
   EXPECT_EQ(SlotOf(*greedy), (std::map<int64_t, int64_t>{{10, 1}}));
   EXPECT_EQ(greedy->waitlisted, std::vector<int64_t>{11});
   absl::StatusOr<Allocation> best = Allocate(slots, requests, Options());
-  ASSERT_TRUE(best.ok()) << best.status();
+  ASSERT_THAT(best, IsOk()) << best.status();
   EXPECT_EQ(SlotOf(*best), (std::map<int64_t, int64_t>({{10, 2}, {11, 1}})));
   EXPECT_TRUE(best->waitlisted.empty());
 }
@@ -260,18 +263,18 @@ TEST(AllocatorTest, ServeCostLimitTradesServedForFirstChoices) {
                                          MakeRequest(12, {1}), MakeRequest(13, {2})};
   AllocatorOptions options = Options();
   absl::StatusOr<Allocation> most = Allocate(slots, requests, options);
-  ASSERT_TRUE(most.ok());
+  ASSERT_THAT(most, IsOk());
   EXPECT_EQ(Summarize(requests, *most, options).first_choice, 2);
   // A first-choice request always fits at cost 0.
   options.serve_cost_limit = 0;
   absl::StatusOr<Allocation> limited = Allocate(slots, requests, options);
-  ASSERT_TRUE(limited.ok());
+  ASSERT_THAT(limited, IsOk());
   EXPECT_EQ(Summarize(requests, *limited, options).served, 2);
   EXPECT_EQ(Summarize(requests, *limited, options).first_choice, 2);
   // Below 0 only priority requests are worth serving.
   options.serve_cost_limit = -1;
   absl::StatusOr<Allocation> none = Allocate(slots, requests, options);
-  ASSERT_TRUE(none.ok());
+  ASSERT_THAT(none, IsOk());
   EXPECT_TRUE(none->assigned.empty());
   EXPECT_EQ(none->waitlisted.size(), 4u);
 }
@@ -282,17 +285,17 @@ TEST(AllocatorTest, ServeCostLimitKeepsFirstChoicesOverServingMore) {
   const std::vector<Request> requests = {MakeRequest(10, {1, 2}), MakeRequest(11, {3, 1})};
   AllocatorOptions options = Options();
   absl::StatusOr<Allocation> most = Allocate(slots, requests, options);
-  ASSERT_TRUE(most.ok());
+  ASSERT_THAT(most, IsOk());
   EXPECT_EQ(SlotOf(*most), (std::map<int64_t, int64_t>({{10, 2}, {11, 1}})));
   options.serve_cost_limit = 19;
   absl::StatusOr<Allocation> firsts = Allocate(slots, requests, options);
-  ASSERT_TRUE(firsts.ok());
+  ASSERT_THAT(firsts, IsOk());
   EXPECT_EQ(SlotOf(*firsts), (std::map<int64_t, int64_t>{{10, 1}}));
   EXPECT_EQ(firsts->waitlisted, std::vector<int64_t>{11});
-  EXPECT_TRUE(CheckAllocation(slots, requests, *firsts, options).ok());
+  EXPECT_THAT(CheckAllocation(slots, requests, *firsts, options), IsOk());
   options.serve_cost_limit = 20;
   absl::StatusOr<Allocation> both = Allocate(slots, requests, options);
-  ASSERT_TRUE(both.ok());
+  ASSERT_THAT(both, IsOk());
   EXPECT_EQ(both->assigned.size(), 2u);
 }
 
@@ -308,7 +311,7 @@ TEST(AllocatorTest, IsDeterministicBySeedAndIndependentOfInputOrder) {
   std::shuffle(in.requests.begin(), in.requests.end(), rng);
   std::shuffle(in.slots.begin(), in.slots.end(), rng);
   absl::StatusOr<Allocation> shuffled = Allocate(in.slots, in.requests, Options(42));
-  ASSERT_TRUE(shuffled.ok());
+  ASSERT_THAT(shuffled, IsOk());
   EXPECT_EQ(first->assigned, shuffled->assigned);
   EXPECT_EQ(first->waitlisted, shuffled->waitlisted);
 }
@@ -321,7 +324,7 @@ TEST(AllocatorTest, TiesGoToTheEarlierRequestWhateverTheSeed) {
   for (int i = 0; i < 4; ++i) requests.push_back(MakeRequest(10 + i, {1}, kPriorityNone, 10 - i));
   for (uint64_t seed = 0; seed < 100; ++seed) {
     absl::StatusOr<Allocation> a = Allocate(slots, requests, Options(seed));
-    ASSERT_TRUE(a.ok());
+    ASSERT_THAT(a, IsOk());
     ASSERT_EQ(a->assigned.size(), 1u);
     EXPECT_EQ(a->assigned[0].first, 13) << "seed " << seed;  // made at minute 7, the earliest
     EXPECT_EQ(a->waitlisted, (std::vector<int64_t>{12, 11, 10})) << "seed " << seed;
@@ -329,7 +332,7 @@ TEST(AllocatorTest, TiesGoToTheEarlierRequestWhateverTheSeed) {
   // Made at the same moment: the lower id (the database's order) first.
   for (auto& r : requests) r.submitted_at = kNow - absl::Hours(1);
   absl::StatusOr<Allocation> a = Allocate(slots, requests, Options(7));
-  ASSERT_TRUE(a.ok());
+  ASSERT_THAT(a, IsOk());
   EXPECT_EQ(a->assigned[0].first, 10);
 }
 
@@ -340,7 +343,7 @@ TEST(AllocatorTest, TheEarlierRequestGetsTheBetterRank) {
                                          MakeRequest(11, {1, 2}, kPriorityNone, 3)};
   for (uint64_t seed = 0; seed < 50; ++seed) {
     absl::StatusOr<Allocation> a = Allocate(slots, requests, Options(seed));
-    ASSERT_TRUE(a.ok());
+    ASSERT_THAT(a, IsOk());
     EXPECT_EQ(SlotOf(*a).at(11), 1) << "seed " << seed;
     EXPECT_EQ(SlotOf(*a).at(10), 2) << "seed " << seed;
   }
@@ -354,7 +357,7 @@ TEST(AllocatorTest, WaitlistIsFirstComeFirstServedWithinEachClass) {
       MakeRequest(14, {1}, kPriorityDisability, 5)};
   for (uint64_t seed = 0; seed < 20; ++seed) {
     absl::StatusOr<Allocation> a = Allocate(slots, requests, Options(seed));
-    ASSERT_TRUE(a.ok());
+    ASSERT_THAT(a, IsOk());
     // Priority requests first, by arrival; then the others, by arrival.
     EXPECT_EQ(a->waitlisted, (std::vector<int64_t>{13, 14, 11, 12, 10})) << "seed " << seed;
   }
@@ -386,7 +389,7 @@ TEST(CheckAllocationTest, AcceptsAValidAllocation) {
   const std::vector<Request> requests = {MakeRequest(10, {1}), MakeRequest(11, {1}, 1),
                                          MakeRequest(12, {1})};
   const Allocation a{{{10, 1}, {11, 1}}, {12}};
-  EXPECT_TRUE(CheckAllocation(slots, requests, a, Options()).ok());
+  EXPECT_THAT(CheckAllocation(slots, requests, a, Options()), IsOk());
 }
 
 TEST(CheckAllocationTest, RejectsEachViolation) {
@@ -413,7 +416,7 @@ TEST(CheckAllocationTest, RejectsEachViolation) {
   for (const auto& c : cases) {
     const absl::Status status = CheckAllocation(slots, requests, c.allocation, Options());
     if (c.violation[0] == '\0') {
-      EXPECT_TRUE(status.ok()) << status;
+      EXPECT_THAT(status, IsOk()) << status;
     } else {
       EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition) << c.violation;
       EXPECT_TRUE(absl::StrContains(status.message(), c.violation))
@@ -425,7 +428,8 @@ TEST(CheckAllocationTest, RejectsEachViolation) {
 TEST(CheckAllocationTest, ReleasedReservedSeatsMayGoToAnyone) {
   const std::vector<Slot> slots = {MakeSlot(1, 2, 2, kNow + absl::Hours(2))};
   const std::vector<Request> requests = {MakeRequest(10, {1}), MakeRequest(11, {1})};
-  EXPECT_TRUE(CheckAllocation(slots, requests, Allocation{{{10, 1}, {11, 1}}, {}}, Options()).ok());
+  EXPECT_THAT(CheckAllocation(slots, requests, Allocation{{{10, 1}, {11, 1}}, {}}, Options()),
+              IsOk());
 }
 
 }  // namespace

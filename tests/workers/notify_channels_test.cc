@@ -19,6 +19,7 @@
 #include "common/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/status_matchers.h"
 #include "tests/workers/receiver_process.h"
 #include "workers/notify/file_channel.h"
 #include "workers/notify/json_text.h"
@@ -26,6 +27,8 @@
 #include "workers/notify/webhook_channel.h"
 
 namespace loket::notify {
+
+using ::loket::testing::IsOk;
 namespace {
 
 using ::loket::testing::MakeTempDir;
@@ -84,7 +87,7 @@ class WebhookChannelTest : public ::testing::Test {
   void StartGateway(const std::vector<std::string>& args = {}) {
     absl::StatusOr<std::unique_ptr<ReceiverProcess>> r =
         ReceiverProcess::Start("http_receiver.py", args);
-    ASSERT_TRUE(r.ok()) << r.status();
+    ASSERT_THAT(r, IsOk()) << r.status();
     gateway_ = *std::move(r);
   }
   std::string Url() const { return absl::StrFormat("http://127.0.0.1:%d/send", gateway_->port()); }
@@ -101,7 +104,7 @@ TEST_F(WebhookChannelTest, DeliversWithIdempotencyKey) {
   m.body = "Baris satu\nbaris dua: é ✓ \\ \"kutip\"";
   m.urgent = true;
   absl::StatusOr<DeliveryReceipt> receipt = channel.Send(m);
-  ASSERT_TRUE(receipt.ok()) << receipt.status();
+  ASSERT_THAT(receipt, IsOk()) << receipt.status();
   EXPECT_EQ(receipt->provider_message_id, "gw-1");
   EXPECT_EQ(receipt->detail, "HTTP 200");
 
@@ -126,7 +129,7 @@ TEST_F(WebhookChannelTest, ServerErrorIsUnavailableAndTheRetrySucceeds) {
   EXPECT_EQ(first.status().code(), absl::StatusCode::kUnavailable);
   EXPECT_THAT(first.status().message(), HasSubstr("HTTP 500"));
   absl::StatusOr<DeliveryReceipt> retry = channel.Send(m);
-  ASSERT_TRUE(retry.ok()) << retry.status();
+  ASSERT_THAT(retry, IsOk()) << retry.status();
   EXPECT_EQ(retry->provider_message_id, "gw-1");
 
   std::vector<std::string> log = gateway_->LogLines();
@@ -140,10 +143,10 @@ TEST_F(WebhookChannelTest, ServerErrorIsUnavailableAndTheRetrySucceeds) {
 TEST_F(WebhookChannelTest, RepeatOfADeliveredMessageKeepsItsKey) {
   ASSERT_NO_FATAL_FAILURE(StartGateway());
   WebhookChannel channel(Url(), "", kTimeout);
-  ASSERT_TRUE(channel.Send(Message(9, "+6281234567890")).ok());
-  ASSERT_TRUE(channel.Send(Message(10, "+6281234567891")).ok());
+  ASSERT_THAT(channel.Send(Message(9, "+6281234567890")), IsOk());
+  ASSERT_THAT(channel.Send(Message(10, "+6281234567891")), IsOk());
   absl::StatusOr<DeliveryReceipt> repeat = channel.Send(Message(9, "+6281234567890"));
-  ASSERT_TRUE(repeat.ok()) << repeat.status();
+  ASSERT_THAT(repeat, IsOk()) << repeat.status();
   EXPECT_EQ(repeat->provider_message_id, "gw-1");  // the gateway deduped on the key
 }
 
@@ -243,7 +246,7 @@ class SmtpChannelTest : public ::testing::Test {
   void StartServer(const std::vector<std::string>& args = {}) {
     absl::StatusOr<std::unique_ptr<ReceiverProcess>> r =
         ReceiverProcess::Start("smtp_receiver.py", args);
-    ASSERT_TRUE(r.ok()) << r.status();
+    ASSERT_THAT(r, IsOk()) << r.status();
     server_ = *std::move(r);
   }
   std::string Url() const { return absl::StrFormat("smtp://127.0.0.1:%d", server_->port()); }
@@ -263,7 +266,7 @@ TEST_F(SmtpChannelTest, DeliversWithMessageIdSubjectAndUtf8Body) {
   // section if nobody dot-stuffed them: libcurl does.
   m.body = "Yth. Siti,\n.baris dengan titik\n.\n..dua titik\nakhir: é ✓\r\nCRLF juga";
   absl::StatusOr<DeliveryReceipt> receipt = channel.Send(m);
-  ASSERT_TRUE(receipt.ok()) << receipt.status();
+  ASSERT_THAT(receipt, IsOk()) << receipt.status();
   EXPECT_EQ(receipt->provider_message_id, "<loket-notification-21@loket.invalid>");
   EXPECT_THAT(receipt->detail, StartsWith("250 "));
 
@@ -307,7 +310,7 @@ TEST_F(SmtpChannelTest, TemporaryRefusalIsUnavailableAndTheRetrySucceeds) {
   EXPECT_EQ(first.status().code(), absl::StatusCode::kUnavailable) << first.status();
   EXPECT_THAT(first.status().message(), HasSubstr("451"));
   absl::StatusOr<DeliveryReceipt> retry = channel.Send(m);
-  ASSERT_TRUE(retry.ok()) << retry.status();
+  ASSERT_THAT(retry, IsOk()) << retry.status();
   std::vector<std::string> log = server_->LogLines();
   ASSERT_EQ(log.size(), 1u);
   EXPECT_EQ(FindJsonMember(log[0], "message_id"), "<loket-notification-24@loket.invalid>");
@@ -336,7 +339,7 @@ TEST(FormatMailMessageTest, HeadersAreCompleteAndCannotBeInjected) {
   m.subject = "Halo\r\nBcc: evil@example.net";
   m.urgent = true;
   absl::StatusOr<std::string> text = FormatMailMessage(m, "noreply@loket.example", kNow);
-  ASSERT_TRUE(text.ok()) << text.status();
+  ASSERT_THAT(text, IsOk()) << text.status();
   const std::vector<std::string> lines = absl::StrSplit(*text, "\r\n");
   const std::vector<std::string> headers(lines.begin(),
                                          std::find(lines.begin(), lines.end(), std::string()));
@@ -356,7 +359,7 @@ TEST(FormatMailMessageTest, NonAsciiHeadersAreEncodedWordsOfBoundedLength) {
   m.subject = std::string(20, 'x') + " — " + std::string(60, 'y') + " é✓";
   absl::StatusOr<std::string> text =
       FormatMailMessage(m, "Kantor Perizinan <noreply@loket.example>", kNow);
-  ASSERT_TRUE(text.ok()) << text.status();
+  ASSERT_THAT(text, IsOk()) << text.status();
   EXPECT_THAT(*text, HasSubstr("\r\nFrom: Kantor Perizinan <noreply@loket.example>\r\n"));
   EXPECT_THAT(*text, HasSubstr("\r\nTo: =?UTF-8?B?U8OvdGkgUmFobWF3YXRp?= <siti@example.com>\r\n"));
   EXPECT_THAT(*text, HasSubstr("\r\nSubject: =?UTF-8?B?"));
@@ -370,7 +373,7 @@ TEST(FormatMailMessageTest, OverlongLinesGoAsBase64) {
   OutgoingMessage m = Message(33, "siti@example.com");
   m.body = std::string(1200, 'a');
   absl::StatusOr<std::string> text = FormatMailMessage(m, "noreply@loket.example", kNow);
-  ASSERT_TRUE(text.ok()) << text.status();
+  ASSERT_THAT(text, IsOk()) << text.status();
   EXPECT_THAT(*text, HasSubstr("\r\nContent-Transfer-Encoding: base64\r\n"));
   for (absl::string_view line : absl::StrSplit(*text, "\r\n")) EXPECT_LE(line.size(), 78u);
 }
@@ -402,7 +405,7 @@ TEST_F(FileChannelTest, WritesOnceAndARepeatDoesNotRewrite) {
   OutgoingMessage m = Message(41, "+6281234567890");
   m.body = "Baris \"satu\"\nbaris dua é";
   absl::StatusOr<DeliveryReceipt> first = channel.Send(m);
-  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_THAT(first, IsOk()) << first.status();
   EXPECT_EQ(first->provider_message_id, dir + "/41.json");
   EXPECT_EQ(first->detail, "written");
   const std::string written = ReadFile(dir + "/41.json");
@@ -416,7 +419,7 @@ TEST_F(FileChannelTest, WritesOnceAndARepeatDoesNotRewrite) {
   clock_.Advance(absl::Minutes(5));
   m.body = "changed";
   absl::StatusOr<DeliveryReceipt> repeat = channel.Send(m);
-  ASSERT_TRUE(repeat.ok()) << repeat.status();
+  ASSERT_THAT(repeat, IsOk()) << repeat.status();
   EXPECT_EQ(repeat->detail, "already written");
   EXPECT_EQ(ReadFile(dir + "/41.json"), written);
   EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir),

@@ -4,10 +4,13 @@
 #include "absl/status/status.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/status_matchers.h"
 #include "workers/notify/json_text.h"
 #include "workers/notify/templates.h"
 
 namespace loket::notify {
+
+using ::loket::testing::IsOk;
 namespace {
 
 using ::testing::HasSubstr;
@@ -45,7 +48,7 @@ size_t Utf8Length(const std::string& s) {
 
 TEST(TemplatesTest, SubmittedInIndonesian) {
   absl::StatusOr<RenderedMessage> m = RenderTemplate("case.submitted", "id", AllParams());
-  ASSERT_TRUE(m.ok()) << m.status();
+  ASSERT_THAT(m, IsOk()) << m.status();
   EXPECT_EQ(m->body,
             "Yth. Siti Rahmawati Nurhaliza, permohonan Persetujuan Bangunan Gedung Anda "
             "(No. 20260317) telah kami terima pada 17 Maret 2026. Perkiraan selesai: "
@@ -56,7 +59,7 @@ TEST(TemplatesTest, SubmittedInIndonesian) {
 
 TEST(TemplatesTest, SubmittedInEnglish) {
   absl::StatusOr<RenderedMessage> m = RenderTemplate("case.submitted", "en", AllParams());
-  ASSERT_TRUE(m.ok()) << m.status();
+  ASSERT_THAT(m, IsOk()) << m.status();
   EXPECT_EQ(m->body,
             "Dear Siti Rahmawati Nurhaliza, we received your Persetujuan Bangunan Gedung "
             "application (No. 20260317) on 17 March 2026. Expected completion: 31 March 2026. "
@@ -73,7 +76,7 @@ TEST(TemplatesTest, RejectionCarriesTheReason) {
 
 TEST(TemplatesTest, IssuedCarriesPermitNumberAndVerificationCode) {
   absl::StatusOr<RenderedMessage> m = RenderTemplate("case.issued", "id", AllParams());
-  ASSERT_TRUE(m.ok()) << m.status();
+  ASSERT_THAT(m, IsOk()) << m.status();
   EXPECT_THAT(m->body, HasSubstr("nomor 503/PBG/0042/DPMPTSP/III/2026"));
   EXPECT_THAT(m->body, HasSubstr("Kode verifikasi: K7Q2-9XMA"));
 }
@@ -81,7 +84,7 @@ TEST(TemplatesTest, IssuedCarriesPermitNumberAndVerificationCode) {
 TEST(TemplatesTest, UnknownOrMissingLanguageFallsBackToIndonesian) {
   for (const char* language : {"", "fr", "jv", "english"}) {
     absl::StatusOr<RenderedMessage> m = RenderTemplate("case.approved", language, AllParams());
-    ASSERT_TRUE(m.ok()) << m.status();
+    ASSERT_THAT(m, IsOk()) << m.status();
     EXPECT_THAT(m->body, ::testing::StartsWith("Yth. ")) << language;
   }
 }
@@ -89,11 +92,11 @@ TEST(TemplatesTest, UnknownOrMissingLanguageFallsBackToIndonesian) {
 TEST(TemplatesTest, LanguageCaseAndRegionAreIgnored) {
   for (const char* language : {"EN", "en-US", "en_GB"}) {
     absl::StatusOr<RenderedMessage> m = RenderTemplate("case.approved", language, AllParams());
-    ASSERT_TRUE(m.ok()) << m.status();
+    ASSERT_THAT(m, IsOk()) << m.status();
     EXPECT_THAT(m->body, ::testing::StartsWith("Dear ")) << language;
   }
   absl::StatusOr<RenderedMessage> m = RenderTemplate("case.approved", "id-ID", AllParams());
-  ASSERT_TRUE(m.ok());
+  ASSERT_THAT(m, IsOk());
   EXPECT_THAT(m->body, ::testing::StartsWith("Yth. "));
 }
 
@@ -123,7 +126,7 @@ TEST(TemplatesTest, ValuesAreInsertedVerbatimAndNotExpandedAgain) {
   params["due_date"] = "-";
   params["date"] = "2026-02-30";  // not a day: left as given
   absl::StatusOr<RenderedMessage> m = RenderTemplate("case.submitted", "id", params);
-  ASSERT_TRUE(m.ok()) << m.status();
+  ASSERT_THAT(m, IsOk()) << m.status();
   EXPECT_THAT(m->body, ::testing::StartsWith("Yth. {case_id} <b>&amp; \"Ä\", permohonan"));
   EXPECT_THAT(m->body, HasSubstr("pada 2026-02-30. Perkiraan selesai: -."));
 }
@@ -131,14 +134,14 @@ TEST(TemplatesTest, ValuesAreInsertedVerbatimAndNotExpandedAgain) {
 // Issue 11: the clinic's desk hears the day, the window in office time and who comes.
 TEST(TemplatesTest, PickupPlannedNamesTheDayTheWindowAndTheCourier) {
   absl::StatusOr<RenderedMessage> m = RenderTemplate("courier.pickup_planned", "id", AllParams());
-  ASSERT_TRUE(m.ok()) << m.status();
+  ASSERT_THAT(m, IsOk()) << m.status();
   EXPECT_EQ(m->body,
             "Yth. Siti Rahmawati Nurhaliza, kurir kami akan menjemput berkas permohonan "
             "No. 20260317 pada 17 Maret 2026 pukul 10:00-11:00 WITA. Kurir: Budi Santoso, "
             "telp. 081350000001. Mohon siapkan berkasnya. DPMPTSP Kota Balikpapan");
   EXPECT_EQ(m->subject, "Penjemputan berkas No. 20260317: 17 Maret 2026 10:00-11:00 WITA");
   m = RenderTemplate("courier.pickup_planned", "en", AllParams());
-  ASSERT_TRUE(m.ok()) << m.status();
+  ASSERT_THAT(m, IsOk()) << m.status();
   EXPECT_EQ(m->body,
             "Dear Siti Rahmawati Nurhaliza, our courier will pick up the documents for application "
             "No. 20260317 on 17 March 2026, 10:00-11:00 WITA. Courier: Budi Santoso, phone "
@@ -151,7 +154,7 @@ TEST(TemplatesTest, PickupPlannedNamesTheDayTheWindowAndTheCourier) {
     EXPECT_THAT(std::string(missing.status().message()), HasSubstr("params.courier_phone"));
   }
   m = RenderTemplate("courier.delivery_planned", "id", AllParams());
-  ASSERT_TRUE(m.ok()) << m.status();
+  ASSERT_THAT(m, IsOk()) << m.status();
   EXPECT_THAT(m->body, HasSubstr("pada 17 Maret 2026 pukul 10:00-11:00 WITA. Kurir: Budi Santoso, "
                                  "telp. 081350000001."));
 }
@@ -165,7 +168,7 @@ TEST(TemplatesTest, EveryTemplateRendersShortInBothLanguages) {
     for (const char* language : {"id", "en"}) {
       SCOPED_TRACE(id + "/" + language);
       absl::StatusOr<RenderedMessage> m = RenderTemplate(id, language, AllParams());
-      ASSERT_TRUE(m.ok()) << m.status();
+      ASSERT_THAT(m, IsOk()) << m.status();
       EXPECT_FALSE(m->subject.empty());
       EXPECT_LE(Utf8Length(m->body), 300u) << m->body;
       EXPECT_THAT(m->body, Not(HasSubstr("{")));
@@ -187,7 +190,7 @@ TEST(TemplatesTest, EveryTemplateRendersShortInBothLanguages) {
 
 TEST(TemplatesTest, ExpiryReminderWritesTheEndDateOutAndTheDaysLeft) {
   absl::StatusOr<RenderedMessage> m = RenderTemplate("permit.expiry_reminder", "id", AllParams());
-  ASSERT_TRUE(m.ok()) << m.status();
+  ASSERT_THAT(m, IsOk()) << m.status();
   EXPECT_THAT(m->body, HasSubstr("berlaku sampai 17 Maret 2031 (90 hari lagi)"));
   EXPECT_EQ(m->subject, "Izin Persetujuan Bangunan Gedung Anda berakhir 17 Maret 2031");
 }

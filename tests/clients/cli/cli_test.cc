@@ -8,14 +8,17 @@
 #include "clients/cli/enum_names.h"
 #include "clients/cli/output.h"
 #include "clients/cli/session.h"
+#include "tests/support/status_matchers.h"
 
 namespace loket::cli {
+
+using ::loket::testing::IsOk;
 namespace {
 
 TEST(ArgsTest, FlagsAnywhereInBothForms) {
   absl::StatusOr<Args> a =
       Args::Parse({"--json", "office", "approve", "12", "--note=Dokumen lengkap", "--etag", "3"});
-  ASSERT_TRUE(a.ok()) << a.status();
+  ASSERT_THAT(a, IsOk()) << a.status();
   EXPECT_EQ(a->words(), (std::vector<std::string>{"office", "approve", "12"}));
   EXPECT_TRUE(a->Has("json"));
   EXPECT_EQ(a->Get("note"), "Dokumen lengkap");
@@ -25,7 +28,7 @@ TEST(ArgsTest, FlagsAnywhereInBothForms) {
 
 TEST(ArgsTest, BooleanFlagsTakeNoValue) {
   absl::StatusOr<Args> a = Args::Parse({"office", "list", "--all", "12", "--overdue=false"});
-  ASSERT_TRUE(a.ok());
+  ASSERT_THAT(a, IsOk());
   EXPECT_TRUE(a->Has("all"));
   EXPECT_FALSE(a->Has("overdue"));
   EXPECT_EQ(a->words().back(), "12");  // not taken as the value of --all
@@ -42,15 +45,15 @@ TEST(ArgsTest, CommandBooleanFlagsStandAlone) {
   EXPECT_FALSE(booleans.contains("state"));  // "[--state S]" takes a value
   absl::StatusOr<Args> a =
       Args::Parse({"admin", "courier", "shift", "7", "--day", "2026-12-01", "--off"}, booleans);
-  ASSERT_TRUE(a.ok()) << a.status();
+  ASSERT_THAT(a, IsOk()) << a.status();
   EXPECT_TRUE(a->Has("off"));
   EXPECT_EQ(a->words().back(), "7");
   a = Args::Parse({"office", "request-revision", "--new-paper", "12", "--note", "x"}, booleans);
-  ASSERT_TRUE(a.ok()) << a.status();
+  ASSERT_THAT(a, IsOk()) << a.status();
   EXPECT_TRUE(a->Has("new-paper"));
   EXPECT_EQ(a->words().back(), "12");  // not taken as the value of --new-paper
   a = Args::Parse({"admin", "courier", "shift", "7", "--off=false"}, booleans);
-  ASSERT_TRUE(a.ok()) << a.status();
+  ASSERT_THAT(a, IsOk()) << a.status();
   EXPECT_FALSE(a->Has("off"));
   EXPECT_FALSE(Args::Parse({"--off=maybe"}, booleans).ok());
   // Without the command table's names it is a valued flag, as before.
@@ -80,7 +83,7 @@ TEST(ArgsTest, MissingValueAndShortOptions) {
   EXPECT_FALSE(Args::Parse({"verify-permit", "--code"}).ok());
   EXPECT_FALSE(Args::Parse({"-x"}).ok());
   absl::StatusOr<Args> a = Args::Parse({"-h", "--", "--not-a-flag"});
-  ASSERT_TRUE(a.ok());
+  ASSERT_THAT(a, IsOk());
   EXPECT_TRUE(a->Has("help"));
   EXPECT_EQ(a->words(), (std::vector<std::string>{"--not-a-flag"}));
 }
@@ -113,13 +116,13 @@ TEST(ParseUsageTest, EveryCommandUsageParses) {
 
 TEST(EnumNamesTest, ShortNamesBothWays) {
   v1::CaseState state;
-  ASSERT_TRUE(Parse("state", "verifying", &state).ok());
+  ASSERT_THAT(Parse("state", "verifying", &state), IsOk());
   EXPECT_EQ(state, v1::CASE_STATE_VERIFYING);
-  ASSERT_TRUE(Parse("state", "CASE_STATE_REVISION_REQUESTED", &state).ok());
+  ASSERT_THAT(Parse("state", "CASE_STATE_REVISION_REQUESTED", &state), IsOk());
   EXPECT_EQ(Name(state), "REVISION_REQUESTED");
   EXPECT_FALSE(Parse("state", "unspecified", &state).ok());
   v1::Role role;
-  ASSERT_TRUE(Parse("role", "approver", &role).ok());
+  ASSERT_THAT(Parse("role", "approver", &role), IsOk());
   EXPECT_EQ(Name(role), "approver");
   v1::Channel channel;
   absl::Status bad = Parse("channel", "fax", &channel);
