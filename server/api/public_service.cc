@@ -8,6 +8,7 @@
 #include "common/grpc_status.h"
 #include "common/ids.h"
 #include "common/sha256.h"
+#include "common/status_macros.h"
 #include "server/api/convert.h"
 #include "server/domain/appointment.h"
 #include "server/domain/public_booking.h"
@@ -358,7 +359,7 @@ absl::StatusOr<std::pair<domain::Principal, int64_t>> PublicServiceImpl::Resolve
   if (code.empty()) {
     return absl::InvalidArgumentError("code: the booking code or visit code");
   }
-  if (absl::Status s = domain::ValidatePhoneLast4(key.phone_last4()); !s.ok()) return s;
+  LOKET_RETURN_IF_ERROR(domain::ValidatePhoneLast4(key.phone_last4()));
   auto found = d_.repo.FindRequest(code, key.phone_last4());
   if (!found.ok()) return found.status();
   auto principal = d_.repo.PublicPrincipal(found->first);

@@ -14,6 +14,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "common/status_macros.h"
 #include "server/api/admin_service.h"
 #include "server/api/appointment_service.h"
 #include "server/api/auth.h"
@@ -290,7 +291,7 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
   }
   auto creds = Credentials(o);
   if (!creds.ok()) return creds.status();
-  if (absl::Status r = store::ValidateRetention(o.retention); !r.ok()) return r;
+  LOKET_RETURN_IF_ERROR(store::ValidateRetention(o.retention));
   store::PermitDocumentOptions permit_letter = o.permit_letter;
   if (o.permit_key_file.empty() != o.permit_cert_file.empty()) {
     return absl::InvalidArgumentError("--permit_key and --permit_cert: both or neither");

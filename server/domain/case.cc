@@ -14,6 +14,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
+#include "common/status_macros.h"
 #include "server/domain/principal.h"
 #include "server/domain/sla.h"
 #include "server/domain/validation.h"
@@ -86,7 +87,7 @@ std::string_view TrimSpaces(std::string_view s) {
 // Trims the note and checks it; the trimmed form is what gets stored.
 absl::Status CheckNote(std::string_view note, bool required, std::string& out) {
   const std::string_view trimmed = TrimSpaces(note);
-  if (absl::Status s = ValidateText(trimmed, "note", kMaxNoteBytes, required); !s.ok()) return s;
+  LOKET_RETURN_IF_ERROR(ValidateText(trimmed, "note", kMaxNoteBytes, required));
   out = std::string(trimmed);
   return absl::OkStatus();
 }
@@ -237,7 +238,7 @@ std::string_view TransitionName(Transition t) {
 }
 
 absl::Status ApplyTransition(Case& c, Transition t, const TransitionInput& in) {
-  if (absl::Status s = RequireState(c, t, LegalSources(t)); !s.ok()) return s;
+  LOKET_RETURN_IF_ERROR(RequireState(c, t, LegalSources(t)));
   if (in.calendar == nullptr) return absl::InternalError("TransitionInput.calendar is null");
 
   // Every change goes to a copy, assigned back only on success, so no error path leaves `c` half
@@ -473,7 +474,7 @@ absl::StatusOr<std::string> NormalizeHandoverName(std::string_view name, std::st
   const std::string_view trimmed = TrimSpaces(name);
   if (trimmed.empty()) return error("required");
   if (trimmed.size() > 400) return error("at most 100 characters");
-  if (absl::Status s = ValidateText(trimmed, field, 400, true); !s.ok()) return s;
+  LOKET_RETURN_IF_ERROR(ValidateText(trimmed, field, 400, true));
   std::string out;
   size_t characters = 0;
   bool letter = false;

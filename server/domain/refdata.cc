@@ -8,6 +8,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/status_macros.h"
 #include "server/domain/validation.h"
 
 namespace loket::domain {
@@ -173,7 +174,7 @@ absl::Status ValidatePermitType(PermitType& p) {
                                    " must be 2 to 32 of A-Z, 0-9 and _, starting with a letter"));
   }
   p.name = Trim(p.name);
-  if (absl::Status s = ValidateLine(p.name, "permit_type.name", 200, true); !s.ok()) return s;
+  LOKET_RETURN_IF_ERROR(ValidateLine(p.name, "permit_type.name", 200, true));
   if (p.fee_idr < 0 || p.fee_idr > 1'000'000'000'000) {
     return FieldError("permit_type.fee_idr", "must be between 0 and 1000000000000");
   }
@@ -199,7 +200,7 @@ absl::Status ValidatePermitType(PermitType& p) {
       return FieldError(f + "code", absl::StrCat(d.code, " is listed twice"));
     }
     d.name = Trim(d.name);
-    if (absl::Status s = ValidateLine(d.name, f + "name", 200, true); !s.ok()) return s;
+    LOKET_RETURN_IF_ERROR(ValidateLine(d.name, f + "name", 200, true));
   }
   return absl::OkStatus();
 }
@@ -216,14 +217,14 @@ absl::Status ValidateClinic(ClinicInfo& c) {
                                                 "with a letter or digit"));
   }
   c.name = Trim(c.name);
-  if (absl::Status s = ValidateLine(c.name, "clinic.name", 200, true); !s.ok()) return s;
+  LOKET_RETURN_IF_ERROR(ValidateLine(c.name, "clinic.name", 200, true));
   if (c.kind != "hospital" && c.kind != "puskesmas" && c.kind != "clinic") {
     return FieldError("clinic.kind",
                       absl::StrCat(QuoteValue(c.kind), " must be hospital, puskesmas or clinic"));
   }
   c.address = Trim(c.address);
-  if (absl::Status s = ValidateLine(c.address, "clinic.address", 300, false); !s.ok()) return s;
-  if (absl::Status s = ValidateLocation(c.latitude, c.longitude, "clinic."); !s.ok()) return s;
+  LOKET_RETURN_IF_ERROR(ValidateLine(c.address, "clinic.address", 300, false));
+  LOKET_RETURN_IF_ERROR(ValidateLocation(c.latitude, c.longitude, "clinic."));
   if (c.opens < 0 || c.closes > 24 * 60 || c.opens >= c.closes) {
     return FieldError("clinic.closes", "must be after clinic.opens");
   }
@@ -242,7 +243,7 @@ absl::Status ValidateCounter(CounterInfo& c) {
                                                  "with a letter"));
   }
   c.name = Trim(c.name);
-  if (absl::Status s = ValidateLine(c.name, "counter.name", 100, true); !s.ok()) return s;
+  LOKET_RETURN_IF_ERROR(ValidateLine(c.name, "counter.name", 100, true));
   if (c.services.size() > 50) return FieldError("counter.services", "at most 50 services");
   std::set<std::string> seen;
   for (size_t i = 0; i < c.services.size(); ++i) {
@@ -259,10 +260,10 @@ absl::Status ValidateCounter(CounterInfo& c) {
 
 absl::Status ValidateOffice(OfficeInfo& o) {
   o.name = Trim(o.name);
-  if (absl::Status s = ValidateLine(o.name, "office.name", 200, true); !s.ok()) return s;
+  LOKET_RETURN_IF_ERROR(ValidateLine(o.name, "office.name", 200, true));
   o.address = Trim(o.address);
-  if (absl::Status s = ValidateLine(o.address, "office.address", 300, false); !s.ok()) return s;
-  if (absl::Status s = ValidateLocation(o.latitude, o.longitude, "office."); !s.ok()) return s;
+  LOKET_RETURN_IF_ERROR(ValidateLine(o.address, "office.address", 300, false));
+  LOKET_RETURN_IF_ERROR(ValidateLocation(o.latitude, o.longitude, "office."));
   // Indonesia's three zones only: 0 is what an omitted field looks like in proto3, and an office
   // moved to UTC by accident would shift its "today" (SLA days, reminders, reports) by hours.
   if (o.utc_offset_minutes != 420 && o.utc_offset_minutes != 480 && o.utc_offset_minutes != 540) {

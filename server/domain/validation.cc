@@ -14,6 +14,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/civil_time.h"
 #include "common/sha256.h"
+#include "common/status_macros.h"
 #include "server/domain/case.h"
 
 namespace loket::domain {
@@ -303,7 +304,7 @@ absl::Status ValidateText(std::string_view text, std::string_view field, size_t 
 
 absl::Status ValidateLine(std::string_view text, std::string_view field, size_t max_len,
                           bool required) {
-  if (absl::Status s = ValidateText(text, field, max_len, required); !s.ok()) return s;
+  LOKET_RETURN_IF_ERROR(ValidateText(text, field, max_len, required));
   for (size_t i = 0; i < text.size();) {
     char32_t cp;
     DecodeUtf8(text, i, cp);  // ValidateText saw valid UTF-8
@@ -319,7 +320,7 @@ absl::Status ValidateApplicant(Applicant& a, absl::CivilDay today) {
   // Work on a copy so that a failure leaves the caller's applicant as it was.
   Applicant out = a;
   out.nik = std::string(TrimSpaces(out.nik));
-  if (absl::Status s = ValidateNik(out.nik, "applicant.nik", today); !s.ok()) return s;
+  LOKET_RETURN_IF_ERROR(ValidateNik(out.nik, "applicant.nik", today));
 
   absl::StatusOr<std::string> name = NormalizePersonName(out.name, "applicant.name");
   if (!name.ok()) return name.status();

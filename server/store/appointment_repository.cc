@@ -508,8 +508,7 @@ absl::StatusOr<std::string> AppointmentRepository::Create(const Mutation& m,
       }
       clinic_id = m.actor.clinic_id;
     }
-    absl::Status valid = domain::ValidateApplicant(r.applicant, office->today);
-    if (!valid.ok()) return valid;
+    LOKET_RETURN_IF_ERROR(domain::ValidateApplicant(r.applicant, office->today));
     if (r.applicant.language.empty()) r.applicant.language = "id";
     if (r.applicant.language != "id" && r.applicant.language != "en") {
       return absl::InvalidArgumentError("applicant.language: id or en");
@@ -621,8 +620,7 @@ absl::Status LockChangeableRequest(Tx& tx, const domain::Principal& actor, int64
   if (lock.empty()) {
     return absl::NotFoundError(absl::StrCat("appointment request ", id, " not found"));
   }
-  absl::Status v = CheckVersion(id, expected_version, lock[0][1].as<int64_t>());
-  if (!v.ok()) return v;
+  LOKET_RETURN_IF_ERROR(CheckVersion(id, expected_version, lock[0][1].as<int64_t>()));
   if (lock[0][0].as<std::string>() == "cancelled") {
     return absl::FailedPreconditionError(
         absl::StrCat("appointment request ", id, " is already cancelled"));
@@ -642,8 +640,7 @@ absl::StatusOr<std::string> AppointmentRepository::Cancel(const Mutation& m, int
   if (id <= 0) return absl::InvalidArgumentError("id: required (a positive number)");
   return RunIdempotentRetrying(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     absl::Time now = clock_.Now();
-    absl::Status changeable = LockChangeableRequest(tx, m.actor, id, expected_version);
-    if (!changeable.ok()) return changeable;
+    LOKET_RETURN_IF_ERROR(LockChangeableRequest(tx, m.actor, id, expected_version));
     absl::StatusOr<AppointmentRequestRecord> before = LoadRequest(tx, m.actor, id, "");
     if (!before.ok()) return before.status();
     std::optional<std::string> freed = EndBookingOf(tx, m.actor.office_id, id);
@@ -676,8 +673,7 @@ absl::StatusOr<std::string> AppointmentRepository::Reschedule(
       return absl::InvalidArgumentError(
           absl::StrCat("windows: the office has no open slots on ", day_text));
     }
-    absl::Status changeable = LockChangeableRequest(tx, m.actor, id, expected_version);
-    if (!changeable.ok()) return changeable;
+    LOKET_RETURN_IF_ERROR(LockChangeableRequest(tx, m.actor, id, expected_version));
     // A reschedule revives a request: it must fit the per-NIK limit like a new one.
     tx.Exec(kNikLock, m.actor.office_id, tx.Exec(kNikOf, id)[0][0].as<std::string>());
     if (tx.Exec(kOtherLiveOfNik, m.actor.office_id, id, FormatDay(office->today), Ts(now))[0][0]
@@ -813,8 +809,7 @@ absl::StatusOr<std::string> AppointmentRepository::CloseCounter(const Mutation& 
                                                                 const std::string& reason,
                                                                 const ClosureEncoder& encode) {
   if (counter_id.empty()) return absl::InvalidArgumentError("counter_id: required");
-  absl::Status r = domain::ValidateText(reason, "reason", 500, false);
-  if (!r.ok()) return r;
+  LOKET_RETURN_IF_ERROR(domain::ValidateText(reason, "reason", 500, false));
   return RunIdempotentRetrying(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     std::string d = FormatDay(day);
     absl::Time now = clock_.Now();
@@ -969,8 +964,7 @@ absl::Status AppointmentRepository::ApplyAllocation(const std::string& office_id
     return absl::InvalidArgumentError("allocation.day: YYYY-MM-DD");
   }
   return RunTxRetrying(db_.impl(), [&](Tx& tx) -> absl::Status {
-    absl::Status finished = FinishLeasedInTx(tx, office_id, task_id, attempt, kSlotsAllocateQueue);
-    if (!finished.ok()) return finished;
+    LOKET_RETURN_IF_ERROR(FinishLeasedInTx(tx, office_id, task_id, attempt, kSlotsAllocateQueue));
     absl::Time now = clock_.Now();
     absl::StatusOr<OfficeContext> office = LoadOffice(tx, office_id, now, offices_);
     if (!office.ok()) return office.status();

@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/ids.h"
+#include "common/status_macros.h"
 #include "server/domain/public_booking.h"
 #include "server/domain/validation.h"
 #include "server/store/idempotency.h"
@@ -240,8 +241,7 @@ absl::StatusOr<CaseView> LoadVisibleCase(Tx& tx, const domain::Principal& viewer
   pqxx::result r = tx.Exec(kLoadCase, case_id);
   if (r.empty()) return absl::NotFoundError(CaseNotFound(case_id));
   CaseView v = CaseFromRow(r[0]);
-  absl::Status visible = domain::CheckCaseVisible(viewer, v.c);
-  if (!visible.ok()) return visible;
+  LOKET_RETURN_IF_ERROR(domain::CheckCaseVisible(viewer, v.c));
   return v;
 }
 
@@ -708,8 +708,7 @@ absl::StatusOr<CaseView> CaseRepository::TransitionInTx(Tx& tx, const Mutation& 
     in.verification_code = NewReadableCode(10);
   }
   CaseState from = c.state;
-  absl::Status s = domain::ApplyTransition(c, t, in);
-  if (!s.ok()) return s;
+  LOKET_RETURN_IF_ERROR(domain::ApplyTransition(c, t, in));
   v->sla = domain::ComputeSla(c.sla, office->calendar, office->today, domain::SlaApplies(c.state));
   pqxx::result r = tx.Exec(
       kUpdateCase, case_id, c.version, std::string(domain::CaseStateName(c.state)),
@@ -749,8 +748,7 @@ absl::StatusOr<CaseView> CaseRepository::TransitionInTx(Tx& tx, const Mutation& 
   EnqueueNotifications(tx, encode_notification_, clock_, policy_, *office, c,
                        domain::TransitionName(t), pt->name, v->sla.due);
   if (c.channel == domain::Channel::kClinic && pt->health_worker) {  // SIBER carries its paper
-    absl::Status siber = OnClinicCaseChange(tx, clock_.Now(), *office, c, from, {}, new_paper);
-    if (!siber.ok()) return siber;
+    LOKET_RETURN_IF_ERROR(OnClinicCaseChange(tx, clock_.Now(), *office, c, from, {}, new_paper));
   }
   v->documents = LoadDocuments(tx, case_id);
   return *v;

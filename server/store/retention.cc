@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
 #include "server/store/database.h"
 #include "server/store/pg.h"
 
@@ -58,8 +59,7 @@ absl::Status ValidateRetention(const RetentionPolicy& p) {
 }
 
 absl::StatusOr<SweepCounts> Retention::SweepOnce(const std::function<bool()>& stop) {
-  absl::Status valid = ValidateRetention(policy_);
-  if (!valid.ok()) return valid;
+  LOKET_RETURN_IF_ERROR(ValidateRetention(policy_));
   SweepCounts counts;
   // Deletes batches of one kind until one comes back short or another replica holds the lock.
   auto sweep = [&](const std::optional<std::string>& task_state, absl::Duration age,

@@ -7,6 +7,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/status_macros.h"
 #include "server/domain/validation.h"
 #include "server/store/idempotency.h"
 #include "server/store/pg.h"
@@ -527,8 +528,7 @@ absl::StatusOr<std::string> SiberRepository::Confirm(const Mutation& m, int64_t 
                                     office->today, /*confirming=*/true);
     if (!ok.ok()) return ok;
     if (!taking) {
-      absl::Status taken = NeedTaken(tx, stop, m.actor.office_id);
-      if (!taken.ok()) return taken;
+      LOKET_RETURN_IF_ERROR(NeedTaken(tx, stop, m.actor.office_id));
     }
     if (stop.item == "permit") {
       // A permit revoked while on its way stays with the courier and goes back to the office.
@@ -590,8 +590,7 @@ absl::StatusOr<std::string> SiberRepository::Fail(const Mutation& m, int64_t sto
         "reason: one of clinic_closed, documents_not_ready, nobody_to_receive, "
         "address_not_found, other");
   }
-  absl::Status text = domain::ValidateText(note, "note", 500, reason == "other");
-  if (!text.ok()) return text;
+  LOKET_RETURN_IF_ERROR(domain::ValidateText(note, "note", 500, reason == "other"));
   return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     absl::StatusOr<StopRow> s = LoadOwnStop(tx, m.actor, stop_id);
     if (!s.ok()) return s.status();
@@ -609,8 +608,7 @@ absl::StatusOr<std::string> SiberRepository::Fail(const Mutation& m, int64_t sto
                                     office->today, /*confirming=*/false);
     if (!ok.ok()) return ok;
     if (stop.kind == StopKind::kDelivery) {
-      absl::Status taken = NeedTaken(tx, stop, m.actor.office_id);
-      if (!taken.ok()) return taken;
+      LOKET_RETURN_IF_ERROR(NeedTaken(tx, stop, m.actor.office_id));
     }
     absl::Time now = clock_.Now();
     tx.Exec(kFail, stop_id, Ts(now), note.empty() ? reason : absl::StrCat(reason, ": ", note));
@@ -667,7 +665,7 @@ absl::StatusOr<std::string> SiberRepository::Cancel(const Mutation& m, int64_t s
   if (why.find_first_of("\r\n") != std::string::npos) {
     return absl::InvalidArgumentError("reason: one line, no line breaks");
   }
-  if (absl::Status text = domain::ValidateText(why, "reason", 500, true); !text.ok()) return text;
+  LOKET_RETURN_IF_ERROR(domain::ValidateText(why, "reason", 500, true));
   return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     absl::StatusOr<StopRow> s = LoadOwnStop(tx, m.actor, stop_id);
     if (!s.ok()) return s.status();
@@ -931,8 +929,7 @@ absl::Status SiberRepository::ApplyRoutePlan(const std::string& office_id, int64
     return absl::InvalidArgumentError("route_plan.day: YYYY-MM-DD");
   }
   return db_.impl().RunTx([&](Tx& tx) -> absl::Status {
-    absl::Status finished = FinishLeasedInTx(tx, office_id, task_id, attempt, "route.plan");
-    if (!finished.ok()) return finished;
+    LOKET_RETURN_IF_ERROR(FinishLeasedInTx(tx, office_id, task_id, attempt, "route.plan"));
     absl::Time now = clock_.Now();
     absl::StatusOr<OfficeContext> office = LoadOffice(tx, office_id, now, offices_);
     if (!office.ok()) return office.status();

@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "absl/strings/str_format.h"
+#include "common/status_macros.h"
 
 namespace loket::notify {
 namespace {
@@ -25,7 +26,7 @@ absl::Status GlobalInitOnce() {
 }  // namespace
 
 absl::StatusOr<CurlHandle> CurlHandle::Create() {
-  if (absl::Status s = GlobalInitOnce(); !s.ok()) return s;
+  LOKET_RETURN_IF_ERROR(GlobalInitOnce());
   CURL* curl = curl_easy_init();
   if (curl == nullptr) return absl::InternalError("curl_easy_init failed");
   return CurlHandle(curl);

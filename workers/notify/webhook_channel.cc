@@ -10,6 +10,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_format.h"
+#include "common/status_macros.h"
 #include "workers/notify/curl_handle.h"
 #include "workers/notify/json_text.h"
 
@@ -122,7 +123,7 @@ absl::StatusOr<DeliveryReceipt> WebhookChannel::Send(const OutgoingMessage& m) {
   // libcurl would otherwise wait for "100 Continue" before larger bodies, which simple gateways
   // never send.
   h.AddHeader("Expect:");
-  if (absl::Status s = h.Perform("webhook"); !s.ok()) return s;
+  LOKET_RETURN_IF_ERROR(h.Perform("webhook"));
 
   long status = 0;
   curl_easy_getinfo(h.get(), CURLINFO_RESPONSE_CODE, &status);

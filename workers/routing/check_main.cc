@@ -16,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
 #include "workers/routing/solver/checker.h"
 #include "workers/routing/solver/instance_reader.h"
 #include "workers/routing/solver/travel.h"
@@ -45,8 +46,8 @@ absl::StatusOr<Solution> ParseSolutionJson(const std::string& text, const Proble
   };
   Solution solution;
   double vehicles = 0;
-  if (absl::Status s = number_after("vehicles", &vehicles); !s.ok()) return s;
-  if (absl::Status s = number_after("distance", &solution.distance); !s.ok()) return s;
+  LOKET_RETURN_IF_ERROR(number_after("vehicles", &vehicles));
+  LOKET_RETURN_IF_ERROR(number_after("distance", &solution.distance));
   solution.vehicles = static_cast<int>(vehicles);
   std::vector<int> index_of_id;
   for (size_t i = 0; i < problem.nodes.size(); ++i) {
@@ -81,7 +82,7 @@ absl::StatusOr<Solution> ParseSolutionJson(const std::string& text, const Proble
       solution.routes.back().vehicle = static_cast<int>(solution.routes.size()) - 1;
       route = &solution.routes.back();
     } else if (c == ']' || c == ',') {
-      if (absl::Status s = flush(); !s.ok()) return s;
+      LOKET_RETURN_IF_ERROR(flush());
       if (c == ']') --depth;
     } else if (c >= '0' && c <= '9') {
       digits.push_back(c);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
 
 namespace loket::routing {
 namespace {
@@ -924,7 +925,7 @@ class AreaMatrix final : public TravelMatrix {
 
 absl::StatusOr<Solution> SolveByArea(const Problem& problem, const TravelMatrix& matrix,
                                      const SolverOptions& options, const Clock& clock) {
-  if (absl::Status status = ValidateProblem(problem); !status.ok()) return status;
+  LOKET_RETURN_IF_ERROR(ValidateProblem(problem));
   if (options.time_limit == absl::InfiniteDuration() && options.max_iterations <= 0) {
     return absl::InvalidArgumentError("set a time limit or an iteration limit");
   }
@@ -1087,7 +1088,7 @@ absl::StatusOr<Solution> SolveByArea(const Problem& problem, const TravelMatrix&
 
 absl::StatusOr<Solution> Solve(const Problem& problem, const TravelMatrix& matrix,
                                const SolverOptions& options, const Clock& clock) {
-  if (absl::Status status = ValidateProblem(problem); !status.ok()) return status;
+  LOKET_RETURN_IF_ERROR(ValidateProblem(problem));
   if (options.time_limit == absl::InfiniteDuration() && options.max_iterations <= 0) {
     return absl::InvalidArgumentError("set a time limit or an iteration limit");
   }
