@@ -76,4 +76,27 @@ std::string AppointmentCode(uint64_t random) {
   return code;
 }
 
+AllocationApply DecideAllocation(const std::vector<std::pair<int64_t, int64_t>>& assigned,
+                                 const std::vector<int64_t>& waitlisted,
+                                 const std::map<int64_t, OpenRequest>& open,
+                                 const std::vector<SlotTimes>& slots) {
+  AllocationApply out;
+  std::set<int64_t> handled;
+  for (const auto& [request_id, slot_id] : assigned) {
+    if (!handled.insert(request_id).second) continue;
+    auto req = open.find(request_id);
+    if (req == open.end()) continue;  // cancelled or moved while the scheduler worked
+    std::vector<int> ranks;
+    std::vector<int64_t> preferred =
+        PreferredSlots(req->second.windows, slots, req->second.flexible, &ranks);
+    auto it = std::find(preferred.begin(), preferred.end(), slot_id);
+    if (it == preferred.end()) continue;  // not one it asked for: stays pending
+    out.seats.push_back({request_id, slot_id, ranks[it - preferred.begin()], req->second.priority});
+  }
+  for (int64_t id : waitlisted) {
+    if (!handled.count(id)) out.waitlist.push_back(id);
+  }
+  return out;
+}
+
 }  // namespace loket::domain

@@ -4,7 +4,9 @@
 #define LOKET_SERVER_DOMAIN_APPOINTMENT_H_
 
 #include <cstdint>
+#include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -38,6 +40,32 @@ absl::StatusOr<absl::CivilDay> ValidateWindows(const std::vector<TimeWindow>& wi
 std::vector<int64_t> PreferredSlots(const std::vector<TimeWindow>& windows,
                                     const std::vector<SlotTimes>& slots, bool flexible,
                                     std::vector<int>* rank_of = nullptr);
+
+// Applying a round of the allocator (issue 14: the rule, apart from the store that locks and
+// writes). The store locks each request the round assigned, in order, and hands over the open ones;
+// the answer is the seats to try to take, in order, and the requests to waitlist.
+struct OpenRequest {
+  bool priority = false;  // a Temankubela class: may take reserved seats before the cut-off
+  bool flexible = false;
+  std::vector<TimeWindow> windows;
+};
+struct SeatToTake {
+  int64_t request_id = 0;
+  int64_t slot_id = 0;
+  int rank = 0;  // which of its windows the slot lies in (-1: the flexible tail)
+  bool priority = false;
+};
+struct AllocationApply {
+  std::vector<SeatToTake> seats;
+  std::vector<int64_t> waitlist;
+};
+// A request is handled once, by its first assignment. It gets a seat only while still open (in
+// `open`) and only in a slot it asked for (PreferredSlots); otherwise it stays pending for the next
+// round. A waitlisted request the round also assigned is not waitlisted.
+AllocationApply DecideAllocation(const std::vector<std::pair<int64_t, int64_t>>& assigned,
+                                 const std::vector<int64_t>& waitlisted,
+                                 const std::map<int64_t, OpenRequest>& open,
+                                 const std::vector<SlotTimes>& slots);
 
 // A six-character visit code from `random` ("K7M4QX"): letters and digits a clerk cannot
 // confuse (no 0/O, 1/I/L, 5/S, 2/Z, 8/B).

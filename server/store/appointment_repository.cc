@@ -970,31 +970,35 @@ absl::Status AppointmentRepository::ApplyAllocation(const std::string& office_id
     if (!office.ok()) return office.status();
     OutboxOffice outbox{office_id, office->name, office->utc_offset_minutes};
     std::mt19937_64 rng(DaySeed(office_id, absl::StrCat(outcome.day, "#", task_id, "#", attempt)));
-    std::set<int64_t> handled;
     std::vector<domain::SlotTimes> times;
     for (const auto& row : tx.Exec(kSlotsOfDay, office_id, outcome.day)) {
       times.push_back({row[0].as<int64_t>(), ParseTimestamp(row[2].as<std::string>()),
                        ParseTimestamp(row[3].as<std::string>())});
     }
+    // Load and lock what the rule needs: each assigned request still open, in the round's order.
     std::vector<AppointmentRequestRecord> windows_of;
     for (const auto& a : outcome.assigned) windows_of.emplace_back().id = a.first;
     LoadWindows(tx, windows_of);
-    std::map<int64_t, const AppointmentRequestRecord*> windows_by_id;
-    for (const auto& r : windows_of) windows_by_id[r.id] = &r;
-    for (const auto& [request_id, slot_id] : outcome.assigned) {
-      if (!handled.insert(request_id).second) continue;
+    std::set<int64_t> locked;
+    std::map<int64_t, domain::OpenRequest> open;
+    std::map<int64_t, std::string> class_of;
+    std::map<int64_t, Recipient> recipient;
+    for (size_t i = 0; i < outcome.assigned.size(); ++i) {
+      const int64_t request_id = outcome.assigned[i].first;
+      if (!locked.insert(request_id).second) continue;
       pqxx::result req = tx.Exec(kLockOpenRequest, request_id, office_id, outcome.day);
       if (req.empty()) continue;  // cancelled or moved while the scheduler worked
-      bool priority = req[0][0].as<std::string>() != "NONE";
-      bool flexible = req[0][1].as<bool>();
-      std::vector<int> ranks;
-      std::vector<int64_t> preferred =
-          domain::PreferredSlots(windows_by_id[request_id]->windows, times, flexible, &ranks);
-      auto it = std::find(preferred.begin(), preferred.end(), slot_id);
-      if (it == preferred.end()) continue;  // not one it asked for: stays pending
-      int rank = ranks[it - preferred.begin()];
-      pqxx::result took = tx.Exec(kTakeSeat, slot_id, office_id, priority ? 1 : 0, outcome.day,
-                                  Ts(now), Ts(now + options_.priority_release_before));
+      class_of[request_id] = req[0][0].as<std::string>();
+      open[request_id] = {class_of[request_id] != "NONE", req[0][1].as<bool>(),
+                          windows_of[i].windows};
+      recipient[request_id] = {req[0][2].as<std::string>(), req[0][3].as<std::string>(),
+                               req[0][4].as<std::string>(), req[0][5].as<std::string>()};
+    }
+    const domain::AllocationApply apply =
+        domain::DecideAllocation(outcome.assigned, outcome.waitlisted, open, times);
+    for (const domain::SeatToTake& seat : apply.seats) {
+      pqxx::result took = tx.Exec(kTakeSeat, seat.slot_id, office_id, seat.priority ? 1 : 0,
+                                  outcome.day, Ts(now), Ts(now + options_.priority_release_before));
       if (took.empty()) continue;  // the seat went meanwhile: stays pending for the next round
       absl::Time starts_at = ParseTimestamp(took[0][0].as<std::string>());
       std::string code;
@@ -1002,17 +1006,15 @@ absl::Status AppointmentRepository::ApplyAllocation(const std::string& office_id
       for (int tries = 0; code.empty(); ++tries) {
         if (tries == 8) return absl::InternalError("no free appointment code after 8 tries");
         std::string candidate = domain::AppointmentCode(rng());
-        pqxx::result ins = tx.Exec(kInsertAppointment, office_id, request_id, slot_id, candidate,
-                                   req[0][0].as<std::string>(), rank);
+        pqxx::result ins = tx.Exec(kInsertAppointment, office_id, seat.request_id, seat.slot_id,
+                                   candidate, class_of[seat.request_id], seat.rank);
         if (!ins.empty()) {
           code = candidate;
           appointment_id = ins[0][0].as<int64_t>();
         }
       }
-      tx.Exec(kSetRequestState, request_id, std::string("allocated"));
-      NotifyAllocated(tx, encode_notification_, policy_, outbox, now,
-                      {req[0][2].as<std::string>(), req[0][3].as<std::string>(),
-                       req[0][4].as<std::string>(), req[0][5].as<std::string>()},
+      tx.Exec(kSetRequestState, seat.request_id, std::string("allocated"));
+      NotifyAllocated(tx, encode_notification_, policy_, outbox, now, recipient[seat.request_id],
                       starts_at, code, appointment_id);
       // A sweep at the slot's grace time releases the seats of those who do not come.
       EnqueueInTx(tx, NewTask{office_id, kSlotsAllocateQueue,
@@ -1021,8 +1023,7 @@ absl::Status AppointmentRepository::ApplyAllocation(const std::string& office_id
                               "", starts_at + options_.no_show_grace, 8});
     }
     bool waitlisted = false;
-    for (int64_t id : outcome.waitlisted) {
-      if (handled.count(id)) continue;
+    for (int64_t id : apply.waitlist) {
       waitlisted |= tx.Exec(kWaitlist, id, office_id).affected_rows() > 0;
     }
     if (waitlisted) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
 
 #include "tests/support/status_matchers.h"
@@ -64,6 +65,37 @@ TEST(ValidateWindowsTest, NamesTheBadWindow) {
   EXPECT_EQ(two_days.status().message().substr(0, 10), "windows[1]");
   std::vector<TimeWindow> six(6, {At(25, 9, 0), At(25, 10, 0)});
   EXPECT_FALSE(ValidateWindows(six, now, 480).ok());
+}
+
+// Issue 14: applying an allocation round, without a database.
+TEST(DecideAllocationTest, EachRequestGetsAtMostItsFirstAssignmentInASlotItAskedFor) {
+  const std::vector<SlotTimes> slots = Morning(25);
+  std::map<int64_t, OpenRequest> open;
+  open[10] = {/*priority=*/true, /*flexible=*/false, {{At(25, 9, 0), At(25, 10, 0)}}};
+  open[11] = {false, false, {{At(25, 8, 0), At(25, 8, 30)}}};
+  open[12] = {false, true, {{At(25, 8, 0), At(25, 8, 30)}}};
+  // 10 twice (the second is ignored), 11 in a slot outside its window, 12 in its flexible tail,
+  // 13 no longer open (cancelled while the scheduler worked).
+  AllocationApply a =
+      DecideAllocation({{10, 4}, {10, 3}, {11, 3}, {12, 2}, {13, 1}}, {}, open, slots);
+  ASSERT_EQ(a.seats.size(), 2u);
+  EXPECT_EQ(a.seats[0].request_id, 10);
+  EXPECT_EQ(a.seats[0].slot_id, 4);
+  EXPECT_EQ(a.seats[0].rank, 0);
+  EXPECT_TRUE(a.seats[0].priority);
+  EXPECT_EQ(a.seats[1].request_id, 12);
+  EXPECT_EQ(a.seats[1].slot_id, 2);
+  EXPECT_EQ(a.seats[1].rank, -1);  // outside its windows, taken only because it is flexible
+  EXPECT_FALSE(a.seats[1].priority);
+}
+
+TEST(DecideAllocationTest, TheWaitlistLeavesOutWhatTheRoundAssigned) {
+  std::map<int64_t, OpenRequest> open;
+  open[20] = {false, false, {{At(25, 8, 0), At(25, 9, 0)}}};
+  // 20 is assigned, 21 was assigned but is gone: neither is waitlisted; 22 and 23 are, in order.
+  AllocationApply a = DecideAllocation({{20, 1}, {21, 2}}, {23, 20, 21, 22}, open, Morning(25));
+  ASSERT_EQ(a.seats.size(), 1u);
+  EXPECT_EQ(a.waitlist, (std::vector<int64_t>{23, 22}));
 }
 
 TEST(AppointmentCodeTest, SixUnambiguousCharacters) {
