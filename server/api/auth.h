@@ -6,6 +6,7 @@
 #include <grpcpp/server_context.h>
 
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -20,10 +21,21 @@
 
 namespace loket::api {
 
-// Methods are named "Service.Method", e.g. "CaseService.Approve".
-// True when the method needs no token (health, reflection, VerifyPermit and SignIn are public).
-bool IsPublicMethod(std::string_view method);
-// True when `role` may call `method`; false for unknown methods (deny by default).
+// Who may call one RPC: anyone without a token (public), or a signed-in principal of one of
+// `roles`. A public method's handler does not call Authorize; its own throttles guard it.
+struct MethodPolicy {
+  bool is_public = false;
+  std::set<domain::Role> roles;  // empty when public
+  std::string_view note;         // why a method is public, where that needs saying
+};
+
+// The one policy table: every RPC of every loket.v1 service, named "Service.Method" (e.g.
+// "CaseService.Approve"), public ones listed explicitly; policy_test fails on an RPC of the protos
+// missing from it. gRPC's own health and reflection services are public and not in it.
+const std::map<std::string_view, MethodPolicy>& PolicyTable();
+// The table's entry for `method`, or nullptr.
+const MethodPolicy* FindPolicy(std::string_view method);
+// True when `role` may call `method`; false for public and unknown methods (deny by default).
 bool RoleMayCall(domain::Role role, std::string_view method);
 
 class Authorizer {
