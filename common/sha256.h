@@ -1,5 +1,5 @@
-// SHA-256 (FIPS 180-4), our own small implementation so no crypto library is needed for document
-// checksums and token hashes. Pure functions, safe from any thread.
+// SHA-256 (FIPS 180-4) for document checksums and token hashes, computed by OpenSSL's EVP
+// (libssl-dev; gRPC links OpenSSL already). Pure functions, safe from any thread.
 #ifndef LOKET_COMMON_SHA256_H_
 #define LOKET_COMMON_SHA256_H_
 
