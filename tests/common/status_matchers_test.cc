@@ -35,7 +35,9 @@ TEST(StatusMatchersTest, IsOkTellsOkFromAnError) {
   EXPECT_THAT(absl::NotFoundError("case 9 not found"), Not(IsOk()));
   EXPECT_THAT(absl::StatusOr<int>(absl::AbortedError("retry")), Not(IsOk()));
   EXPECT_THAT((RpcStatus{9, "stale"}), Not(IsOk()));
-  EXPECT_THAT(Explain(IsOk(), absl::NotFoundError("case 9 not found")),
+  EXPECT_THAT(Explain(IsOk(), absl::StatusOr<int>(absl::NotFoundError("case 9 not found"))),
+              HasSubstr("NOT_FOUND: case 9 not found"));
+  EXPECT_THAT(Explain(IsOk(), RpcStatus{5, "case 9 not found"}),
               HasSubstr("NOT_FOUND: case 9 not found"));
 }
 
@@ -46,7 +48,7 @@ TEST(StatusMatchersTest, StatusIsChecksTheCodeAndTheMessage) {
   EXPECT_THAT(refused, Not(StatusIs(absl::StatusCode::kNotFound)));
   EXPECT_THAT(refused, Not(StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("ready"))));
   EXPECT_THAT((RpcStatus{5, "case 9 not found"}), StatusIs(5, HasSubstr("case 9")));
-  EXPECT_THAT(Explain(StatusIs(absl::StatusCode::kNotFound), refused),
+  EXPECT_THAT(Explain(StatusIs(absl::StatusCode::kNotFound), RpcStatus{9, "task 4 is done"}),
               HasSubstr("FAILED_PRECONDITION: task 4 is done"));
 }
 

@@ -8,6 +8,7 @@
 
 #include <ostream>
 #include <string>
+#include <type_traits>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -30,7 +31,8 @@ class IsOkMatcher {
   template <typename T>
   bool MatchAndExplain(const T& value, ::testing::MatchResultListener* listener) const {
     const absl::Status s = AsStatus(value);
-    if (!s.ok()) *listener << "which is " << s;
+    // An absl::Status prints itself; the others are told here.
+    if (!s.ok() && !std::is_same_v<T, absl::Status>) *listener << "which is " << s;
     return s.ok();
   }
   void DescribeTo(std::ostream* os) const { *os << "is OK"; }
@@ -48,7 +50,7 @@ class StatusIsMatcher {
   template <typename T>
   bool MatchAndExplain(const T& value, ::testing::MatchResultListener* listener) const {
     const absl::Status s = AsStatus(value);
-    *listener << "which is " << s;
+    if (!std::is_same_v<T, absl::Status>) *listener << "which is " << s;
     return static_cast<int>(s.code()) == code_ && message_.Matches(std::string(s.message()));
   }
   void DescribeTo(std::ostream* os) const {

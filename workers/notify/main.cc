@@ -9,12 +9,11 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
-#include "loket/v1/task.pb.h"
 #include "workers/notify/bounded_channel.h"
 #include "workers/notify/channel.h"
 #include "workers/notify/file_channel.h"
+#include "workers/notify/notify_task.h"
 #include "workers/notify/smtp_channel.h"
-#include "workers/notify/templates.h"
 #include "workers/notify/webhook_channel.h"
 #include "workers/runtime/task_loop.h"
 #include "workers/runtime/worker_main.h"
@@ -30,38 +29,7 @@ ABSL_FLAG(int, channel_timeout_seconds, 10, "timeout of one delivery attempt");
 ABSL_FLAG(int, channel_concurrency, 16,
           "deliveries in flight at once per channel (webhook, email), whatever is leased");
 
-namespace {
-
 using loket::notify::Channel;
-
-// Renders and sends one notify.send task. Permanent problems (unknown template, bad address, a
-// gateway that refuses the message) fail the task at once; outages are retried by loketd.
-absl::Status HandleNotify(const std::map<std::string, std::unique_ptr<Channel>>& channels,
-                          const loket::v1::Task& task, loket::v1::CompleteTaskRequest* done) {
-  loket::v1::NotifySend n;
-  if (!n.ParseFromString(task.payload())) {
-    return absl::InvalidArgumentError("payload: not a NotifySend message");
-  }
-  auto it = channels.find(n.channel());
-  if (it == channels.end()) {
-    return absl::InvalidArgumentError(absl::StrCat("channel: unknown channel ", n.channel()));
-  }
-  std::map<std::string, std::string> params(n.params().begin(), n.params().end());
-  auto rendered = loket::notify::RenderTemplate(n.template_id(), n.language(), params);
-  if (!rendered.ok()) return absl::InvalidArgumentError(rendered.status().message());
-  loket::notify::OutgoingMessage m{n.notification_id(), n.address(),    n.recipient_name(),
-                                   rendered->subject,   rendered->body, n.urgent()};
-  auto receipt = it->second->Send(m);
-  if (!receipt.ok()) return receipt.status();
-  loket::v1::NotifyResult* r = done->mutable_notify();
-  r->set_delivered(true);
-  r->set_channel(std::string(it->second->name()));
-  r->set_provider_message_id(receipt->provider_message_id);
-  r->set_detail(receipt->detail);
-  return absl::OkStatus();
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("loket-notifier: delivers Loket notifications (notify.send tasks)");
@@ -100,7 +68,7 @@ int main(int argc, char** argv) {
 
   loket::workers::TaskLoop loop(
       *o, [&channels](const loket::v1::Task& t, loket::v1::CompleteTaskRequest* done) {
-        return HandleNotify(channels, t, done);
+        return loket::notify::HandleNotify(channels, t, done);
       });
   std::fprintf(stderr,
                "loket-notifier: polling %s on %s (%d loops x %d tasks, %d sends per channel)\n",
