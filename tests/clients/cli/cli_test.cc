@@ -5,6 +5,7 @@
 #include "absl/strings/str_split.h"
 #include "clients/cli/args.h"
 #include "clients/cli/command.h"
+#include "clients/cli/dispatch.h"
 #include "clients/cli/enum_names.h"
 #include "clients/cli/output.h"
 #include "clients/cli/session.h"
@@ -223,6 +224,23 @@ TEST(SessionTest, BackoffDoubles) {
   EXPECT_TRUE(IsRetryable(grpc::Status(grpc::StatusCode::ABORTED,
                                        "concurrent update; retry: ERROR:  deadlock detected")));
   EXPECT_FALSE(IsRetryable(grpc::Status(grpc::StatusCode::ABORTED, "case 1 has changed (etag 3)")));
+}
+
+// The dispatcher (dispatch.cc, issue 14: main.cc only calls it) answers the command line before
+// any server is asked: help is 0, an unknown command or a bad --timeout is 2.
+int RunLine(const std::string& line) {
+  std::vector<std::string> words = absl::StrSplit(line, ' ', absl::SkipEmpty());
+  std::vector<char*> argv;
+  for (std::string& w : words) argv.push_back(w.data());
+  return Run(static_cast<int>(argv.size()), argv.data());
+}
+
+TEST(DispatchTest, TheCommandLineIsAnsweredBeforeAnyServerIsAsked) {
+  EXPECT_EQ(RunLine("loket --help"), 0);
+  EXPECT_EQ(RunLine("loket case --help"), 0);
+  EXPECT_EQ(RunLine("loket frobnicate"), 2);
+  EXPECT_EQ(RunLine("loket case show 12 --timeout soon"), 2);
+  EXPECT_EQ(RunLine("loket case show"), 2);  // its case number is missing
 }
 
 }  // namespace
