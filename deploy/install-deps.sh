@@ -9,6 +9,8 @@ PACKAGES=(
   # libraries (DESIGN.md section 10)
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libabsl-dev
   libpqxx-dev libgtest-dev libgmock-dev libcurl4-openssl-dev prometheus-cpp-dev libsodium-dev
+  # the notifier's JSON (quoting, reading a gateway's answer): header-only nlohmann-json
+  nlohmann-json3-dev
   # issued permits: QR (libqrencode), PDF (cairo), PAdES signature (PoDoFo with OpenSSL);
   # the tests check them with poppler's pdftotext/pdfsig and zbar's zbarimg
   libqrencode-dev libcairo2-dev libpodofo-dev libssl-dev poppler-utils zbar-tools

@@ -1,6 +1,6 @@
 // The little JSON the channels speak (quoting strings for requests and files, reading one member of
-// a gateway's answer), and making a receiver's words fit for a status message. Not a general JSON
-// library. Pure functions; safe from any thread.
+// a gateway's answer), done by nlohmann-json, and making a receiver's words fit for a status
+// message. Pure functions; safe from any thread.
 #ifndef LOKET_WORKERS_NOTIFY_JSON_TEXT_H_
 #define LOKET_WORKERS_NOTIFY_JSON_TEXT_H_
 
@@ -16,8 +16,8 @@ namespace loket::notify {
 std::string JsonQuote(std::string_view s);
 
 // The value of member `key` of the top-level object in `json`: a string (unescaped) or a number
-// (its text). nullopt when `json` is not an object, lacks the member, or the value is another
-// kind (object, array, bool, null).
+// (integers as written, others as nlohmann prints them). nullopt when `json` is not valid JSON or
+// not an object, lacks the member, or the value is another kind (object, array, bool, null).
 std::optional<std::string> FindJsonMember(std::string_view json, std::string_view key);
 
 // At most `max_bytes` of `s` as one line of valid UTF-8: control characters become spaces, bytes
