@@ -8,6 +8,54 @@
 
 namespace loket::api {
 
+// The domain enums are numbered like their loket.v1 twins so that the conversions here (and in the
+// services) are plain static_casts. These checks make a renumbering on either side, or a value
+// added to one side only, a compile error instead of a silently wrong state on the wire.
+#define LOKET_SAME_NUMBER(domain_value, proto_value)                       \
+  static_assert(static_cast<int>(domain::domain_value) == v1::proto_value, \
+                #domain_value " and " #proto_value " must have the same number")
+LOKET_SAME_NUMBER(CaseState::kDraft, CASE_STATE_DRAFT);
+LOKET_SAME_NUMBER(CaseState::kSubmitted, CASE_STATE_SUBMITTED);
+LOKET_SAME_NUMBER(CaseState::kVerifying, CASE_STATE_VERIFYING);
+LOKET_SAME_NUMBER(CaseState::kRevisionRequested, CASE_STATE_REVISION_REQUESTED);
+LOKET_SAME_NUMBER(CaseState::kApproved, CASE_STATE_APPROVED);
+LOKET_SAME_NUMBER(CaseState::kRejected, CASE_STATE_REJECTED);
+LOKET_SAME_NUMBER(CaseState::kIssued, CASE_STATE_ISSUED);
+LOKET_SAME_NUMBER(CaseState::kDelivered, CASE_STATE_DELIVERED);
+LOKET_SAME_NUMBER(CaseState::kCollected, CASE_STATE_COLLECTED);
+LOKET_SAME_NUMBER(CaseState::kWithdrawn, CASE_STATE_WITHDRAWN);
+LOKET_SAME_NUMBER(CaseState::kRevoked, CASE_STATE_REVOKED);
+LOKET_SAME_NUMBER(CaseState::kRevoked, CaseState_MAX);
+LOKET_SAME_NUMBER(Channel::kOnline, CHANNEL_ONLINE);
+LOKET_SAME_NUMBER(Channel::kClinic, CHANNEL_CLINIC);
+LOKET_SAME_NUMBER(Channel::kCounter, CHANNEL_COUNTER);
+LOKET_SAME_NUMBER(Channel::kAppointment, CHANNEL_APPOINTMENT);
+LOKET_SAME_NUMBER(Channel::kAppointment, Channel_MAX);
+LOKET_SAME_NUMBER(PriorityClass::kNone, PRIORITY_CLASS_NONE);
+LOKET_SAME_NUMBER(PriorityClass::kElderly, PRIORITY_CLASS_ELDERLY);
+LOKET_SAME_NUMBER(PriorityClass::kDisability, PRIORITY_CLASS_DISABILITY);
+LOKET_SAME_NUMBER(PriorityClass::kHealthWorker, PRIORITY_CLASS_HEALTH_WORKER);
+LOKET_SAME_NUMBER(PriorityClass::kHealthWorker, PriorityClass_MAX);
+LOKET_SAME_NUMBER(AccessibilityNeed::kWheelchair, ACCESSIBILITY_NEED_WHEELCHAIR);
+LOKET_SAME_NUMBER(AccessibilityNeed::kSignLanguage, ACCESSIBILITY_NEED_SIGN_LANGUAGE);
+LOKET_SAME_NUMBER(AccessibilityNeed::kSeatedService, ACCESSIBILITY_NEED_SEATED_SERVICE);
+LOKET_SAME_NUMBER(AccessibilityNeed::kSeatedService, AccessibilityNeed_MAX);
+LOKET_SAME_NUMBER(Role::kAdmin, ROLE_ADMIN);
+LOKET_SAME_NUMBER(Role::kOfficer, ROLE_OFFICER);
+LOKET_SAME_NUMBER(Role::kApprover, ROLE_APPROVER);
+LOKET_SAME_NUMBER(Role::kCounter, ROLE_COUNTER);
+LOKET_SAME_NUMBER(Role::kClinic, ROLE_CLINIC);
+LOKET_SAME_NUMBER(Role::kCourier, ROLE_COURIER);
+LOKET_SAME_NUMBER(Role::kWorker, ROLE_WORKER);
+LOKET_SAME_NUMBER(Role::kDisplay, ROLE_DISPLAY);
+LOKET_SAME_NUMBER(Role::kPublic, ROLE_PUBLIC);
+LOKET_SAME_NUMBER(Role::kPublic, Role_MAX);
+LOKET_SAME_NUMBER(PermitStatus::kValid, PERMIT_STATUS_VALID);
+LOKET_SAME_NUMBER(PermitStatus::kExpired, PERMIT_STATUS_EXPIRED);
+LOKET_SAME_NUMBER(PermitStatus::kRevoked, PERMIT_STATUS_REVOKED);
+LOKET_SAME_NUMBER(PermitStatus::kRevoked, PermitStatus_MAX);
+#undef LOKET_SAME_NUMBER
+
 std::string FormatUtc(absl::Time t) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", t, absl::UTCTimeZone());
 }
