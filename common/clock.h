@@ -1,4 +1,5 @@
-// Time is injected (DESIGN.md section 2): production code reads a Clock, tests use FakeClock.
+// Time is injected (DESIGN.md section 2): production code reads a Clock, tests use FakeClock
+// (common/testing/fake_clock.h, test-only).
 #ifndef LOKET_COMMON_CLOCK_H_
 #define LOKET_COMMON_CLOCK_H_
 
@@ -30,28 +31,6 @@ class ShiftedClock final : public Clock {
 
  private:
   const absl::Duration shift_;
-};
-
-// A clock that moves only when told; thread-safe.
-class FakeClock final : public Clock {
- public:
-  explicit FakeClock(absl::Time start) : now_(start) {}
-  absl::Time Now() const override {
-    absl::MutexLock lock(&mu_);
-    return now_;
-  }
-  void Set(absl::Time t) {
-    absl::MutexLock lock(&mu_);
-    now_ = t;
-  }
-  void Advance(absl::Duration d) {
-    absl::MutexLock lock(&mu_);
-    now_ += d;
-  }
-
- private:
-  mutable absl::Mutex mu_;
-  absl::Time now_;
 };
 
 }  // namespace loket

@@ -10,6 +10,7 @@
 #include "absl/strings/str_split.h"
 #include "common/ids.h"
 #include "common/sha256.h"
+#include "common/testing/fake_clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "loket/v1/appointment.grpc.pb.h"

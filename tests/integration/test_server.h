@@ -12,6 +12,7 @@
 
 #include "absl/time/time.h"
 #include "common/clock.h"
+#include "common/testing/fake_clock.h"
 #include "loket/v1/admin.grpc.pb.h"
 #include "loket/v1/case.grpc.pb.h"
 #include "loket/v1/catalog.grpc.pb.h"

@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "common/testing/fake_clock.h"
 #include "gtest/gtest.h"
 #include "tests/support/status_matchers.h"
 
