@@ -3,6 +3,8 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <map>
+#include <stdexcept>
 #include <string>
 #include <utility>
 
@@ -296,6 +298,20 @@ absl::Status Database::Impl::Run(const std::function<absl::Status(Tx&)>& fn, boo
       return absl::UnavailableError(
           "database is not answering (loketd's health probe timed out); the statement was cut "
           "off; retry with the same request_id");
+  }
+}
+
+void CheckStatementName(const Statement& st) {
+  static absl::Mutex mu(absl::kConstInit);
+  static auto* seen = new std::map<std::string, std::string>();
+  absl::MutexLock lock(&mu);
+  auto [it, inserted] = seen->emplace(st.name, st.sql);
+  if (!inserted && it->second != st.sql) {
+    // RunOn turns this into INTERNAL and drops the connection, whose set holds the name unprepared.
+    throw std::logic_error(absl::StrCat(
+        "two SQL statements are named \"", st.name,
+        "\": a store file must give each its own name (first: ", it->second.substr(0, 80),
+        "; now: ", std::string(st.sql).substr(0, 80), ")"));
   }
 }
 

@@ -6,8 +6,10 @@
 #define LOKET_SERVER_STORE_PG_H_
 
 #include <atomic>
+#include <cstring>
 #include <functional>
 #include <list>
+#include <map>
 #include <memory>
 #include <optional>
 #include <pqxx/pqxx>
@@ -32,8 +34,13 @@ struct Statement {
 
 struct PooledConnection {
   std::unique_ptr<pqxx::connection> conn;
-  std::set<std::string> prepared;
+  std::map<std::string, const char*> prepared;  // name -> the SQL it was prepared with
 };
+
+// Fails (std::logic_error naming both) when `st.name` was first seen with other SQL anywhere in
+// this process: two statements with one name would otherwise run whichever a connection prepared
+// first. Called once per connection and name, when the statement is prepared.
+void CheckStatementName(const Statement& st);
 
 class Tx {
  public:
@@ -41,7 +48,13 @@ class Tx {
 
   template <typename... Args>
   pqxx::result Exec(const Statement& st, const Args&... args) {
-    if (pc_.prepared.insert(st.name).second) pc_.conn->prepare(st.name, st.sql);
+    auto [it, fresh] = pc_.prepared.emplace(st.name, st.sql);
+    if (fresh) {
+      CheckStatementName(st);
+      pc_.conn->prepare(st.name, st.sql);
+    } else if (it->second != st.sql && std::strcmp(it->second, st.sql) != 0) {
+      CheckStatementName(st);  // throws: this connection prepared the name with other SQL
+    }
     return work_.exec_prepared(st.name, args...);
   }
   pqxx::result ExecRaw(const std::string& sql) { return work_.exec(sql); }
