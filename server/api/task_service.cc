@@ -150,19 +150,26 @@ grpc::Status TaskServiceImpl::Heartbeat(grpc::ServerContext* ctx, const v1::Hear
   return grpc::Status::OK;
 }
 
+absl::StatusOr<TaskKindHandler*> TaskServiceImpl::KindOfResult(
+    const v1::CompleteTaskRequest& req) const {
+  if (req.result_case() == v1::CompleteTaskRequest::RESULT_NOT_SET) {
+    return absl::InvalidArgumentError("result: required (e.g. notify)");
+  }
+  auto kind = kinds_by_result_.find(static_cast<int>(req.result_case()));
+  if (kind == kinds_by_result_.end()) {
+    return absl::InvalidArgumentError("result: this server does not apply it");
+  }
+  return kind->second;
+}
+
 grpc::Status TaskServiceImpl::CompleteTask(grpc::ServerContext* ctx,
                                            const v1::CompleteTaskRequest* req,
                                            v1::CompleteTaskResponse* resp) {
   LOKET_AUTHORIZE(p, ctx, "TaskService.CompleteTask");
   if (auto s = CheckTaskRef(req->task_id(), req->attempt()); !s.ok()) return s;
-  if (req->result_case() == v1::CompleteTaskRequest::RESULT_NOT_SET) {
-    return grpc::Status(grpc::INVALID_ARGUMENT, "result: required (e.g. notify)");
-  }
-  auto kind = kinds_by_result_.find(static_cast<int>(req->result_case()));
-  if (kind == kinds_by_result_.end()) {
-    return grpc::Status(grpc::INVALID_ARGUMENT, "result: this server does not apply it");
-  }
-  auto done = kind->second->ApplyResults(p, {req});
+  auto kind = KindOfResult(*req);
+  if (!kind.ok()) return ToGrpcStatus(kind.status());
+  auto done = (*kind)->ApplyResults(p, {req});
   if (!done.ok()) return ToGrpcStatus(done.status());
   return ToGrpcStatus(done->at(0));
 }
@@ -185,14 +192,11 @@ grpc::Status TaskServiceImpl::CompleteTasks(grpc::ServerContext* ctx,
   std::vector<absl::Status> statuses(req->tasks_size());
   std::map<TaskKindHandler*, std::vector<int>> positions;
   for (int i = 0; i < req->tasks_size(); ++i) {
-    const v1::CompleteTaskRequest& t = req->tasks(i);
-    auto kind = kinds_by_result_.find(static_cast<int>(t.result_case()));
-    if (t.result_case() == v1::CompleteTaskRequest::RESULT_NOT_SET) {
-      statuses[i] = absl::InvalidArgumentError("result: required (e.g. notify)");
-    } else if (kind == kinds_by_result_.end()) {
-      statuses[i] = absl::InvalidArgumentError("result: this server does not apply it");
+    auto kind = KindOfResult(req->tasks(i));
+    if (kind.ok()) {
+      positions[*kind].push_back(i);
     } else {
-      positions[kind->second].push_back(i);
+      statuses[i] = kind.status();
     }
   }
   for (const auto& [kind, at] : positions) {

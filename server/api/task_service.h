@@ -95,6 +95,9 @@ class TaskServiceImpl final : public v1::TaskService::Service {
 
  private:
  private:
+  // The kind a result belongs to, or INVALID_ARGUMENT naming `result`.
+  absl::StatusOr<TaskKindHandler*> KindOfResult(const v1::CompleteTaskRequest& req) const;
+
   store::TaskQueue& queue_;
   const store::TaskWakeups& wakeups_;
   const Authorizer& auth_;
