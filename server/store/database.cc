@@ -4,14 +4,18 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/cleanup/cleanup.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/sha256.h"
+#include "common/status_macros.h"
 #include "server/store/migrations.h"
 #include "server/store/pg.h"
 
@@ -398,22 +402,76 @@ absl::Status Database::Probe(absl::Duration timeout) {
   return result;
 }
 
-absl::Status Database::Migrate() {
-  static constexpr Statement kLock{"migrate_lock", "SELECT pg_advisory_xact_lock(7406001)"};
-  static constexpr Statement kCreate{"migrate_create",
-                                     "CREATE TABLE IF NOT EXISTS schema_migrations (version "
-                                     "integer PRIMARY KEY, name text NOT NULL,"
-                                     " applied_at timestamptz NOT NULL DEFAULT now())"};
+namespace {
+
+constexpr Statement kMigrateLock{"migrate_lock", "SELECT pg_advisory_xact_lock(7406001)"};
+constexpr Statement kMigrateCreate{"migrate_create",
+                                   "CREATE TABLE IF NOT EXISTS schema_migrations (version "
+                                   "integer PRIMARY KEY, name text NOT NULL,"
+                                   " applied_at timestamptz NOT NULL DEFAULT now())"};
+
+}  // namespace
+
+std::string MigrationFileName(const Migration& m) {
+  return absl::StrFormat("%04d_%s.sql", m.version, m.name);
+}
+
+absl::Status Database::CheckMigrationChecksums(const std::vector<Migration>& migrations) {
+  // The column comes with migration 0020: before it is applied there is nothing to compare.
+  static constexpr Statement kHasColumn{
+      "migrate_has_checksum",
+      "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema()"
+      " AND table_name = 'schema_migrations' AND column_name = 'checksum'"};
+  static constexpr Statement kRecorded{"migrate_checksums",
+                                       "SELECT version, checksum FROM schema_migrations"};
+  static constexpr Statement kFill{
+      "migrate_fill_checksum",
+      "UPDATE schema_migrations SET checksum = $2 WHERE version = $1 AND checksum IS NULL"};
+  return impl_->RunTx([&](Tx& tx) -> absl::Status {
+    tx.ExecRaw("SET LOCAL lock_timeout = 0; SET LOCAL statement_timeout = 0");
+    tx.Exec(kMigrateLock);
+    tx.Exec(kMigrateCreate);
+    if (tx.Exec(kHasColumn).empty()) return absl::OkStatus();
+    std::map<int, std::optional<std::string>> recorded;
+    for (const auto& row : tx.Exec(kRecorded)) {
+      recorded[row[0].as<int>()] =
+          row[1].is_null() ? std::nullopt : std::optional<std::string>(row[1].c_str());
+    }
+    for (const Migration& m : migrations) {
+      auto it = recorded.find(m.version);
+      if (it == recorded.end()) continue;  // not applied yet
+      const std::string sum = Sha256Hex(m.sql);
+      if (!it->second) {
+        // Applied before checksums were kept: recorded once, trusting the file as it is now.
+        tx.Exec(kFill, m.version, sum);
+      } else if (*it->second != sum) {
+        return absl::FailedPreconditionError(absl::StrFormat(
+            "migration file %s changed after it was applied (schema_migrations has sha256 %s, the "
+            "file now %s): migrations are forward-only, restore the file and put the change in a "
+            "new migration",
+            MigrationFileName(m), *it->second, sum));
+      }
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::Status Database::Migrate() { return Migrate(EmbeddedMigrations()); }
+
+absl::Status Database::Migrate(const std::vector<Migration>& migrations) {
+  // First refuse a changed file, before anything newer is applied on top of it; then apply; then
+  // record the checksums of what was just applied (and of everything, the first time).
+  LOKET_RETURN_IF_ERROR(CheckMigrationChecksums(migrations));
   static constexpr Statement kApplied{"migrate_applied",
                                       "SELECT 1 FROM schema_migrations WHERE version = $1"};
   static constexpr Statement kRecord{
       "migrate_record", "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)"};
-  for (const Migration& m : EmbeddedMigrations()) {
+  for (const Migration& m : migrations) {
     absl::Status s = impl_->RunTx([&](Tx& tx) -> absl::Status {
       // A migration may take long, and waits for a replica that is migrating: no pool limits.
       tx.ExecRaw("SET LOCAL lock_timeout = 0; SET LOCAL statement_timeout = 0");
-      tx.Exec(kLock);  // held until this transaction ends; serialises replicas and parallel tests
-      tx.Exec(kCreate);
+      tx.Exec(kMigrateLock);  // held until this tx ends; serialises replicas and parallel tests
+      tx.Exec(kMigrateCreate);
       if (!tx.Exec(kApplied, m.version).empty()) return absl::OkStatus();
       tx.ExecRaw(m.sql);
       tx.Exec(kRecord, m.version, m.name);
@@ -425,7 +483,7 @@ absl::Status Database::Migrate() {
           absl::StrFormat("migration %04d_%s: %s", m.version, m.name, s.message()));
     }
   }
-  return absl::OkStatus();
+  return CheckMigrationChecksums(migrations);
 }
 
 std::string FormatDay(absl::CivilDay d) { return absl::FormatCivilTime(d); }

@@ -9,12 +9,15 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 
 namespace loket::store {
+
+struct Migration;  // server/store/migrations.h
 
 struct DatabaseOptions {
   std::string conninfo;  // libpq connection string
@@ -80,13 +83,20 @@ class Database {
 
   // Applies the embedded migrations not yet recorded in schema_migrations, in order, each in its
   // own transaction, under an advisory lock so concurrent replicas and tests do not race. Returns
-  // UNAVAILABLE when the database cannot be reached, INTERNAL when a migration fails.
+  // UNAVAILABLE when the database cannot be reached, INTERNAL when a migration fails, and
+  // FAILED_PRECONDITION naming the file (before applying anything) when an applied migration's
+  // file text no longer has the SHA-256 recorded for it. Checksums missing (applied before 0020)
+  // are recorded from the files as they are.
   absl::Status Migrate();
+  // The same with the given migrations instead of the embedded ones (tests: a changed file).
+  absl::Status Migrate(const std::vector<Migration>& migrations);
 
   Impl& impl() { return *impl_; }
 
  private:
   struct Prober;
+  // Records missing checksums of applied migrations; refuses a file whose checksum changed.
+  absl::Status CheckMigrationChecksums(const std::vector<Migration>& migrations);
   std::unique_ptr<Prober> prober_;
   std::unique_ptr<Impl> impl_;
 };

@@ -17,6 +17,9 @@ struct Migration {
 // In ascending version order.
 const std::vector<Migration>& EmbeddedMigrations();
 
+// "NNNN_name.sql": the file under server/store/migrations the migration was embedded from.
+std::string MigrationFileName(const Migration& m);
+
 }  // namespace loket::store
 
 #endif  // LOKET_SERVER_STORE_MIGRATIONS_H_
