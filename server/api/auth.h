@@ -41,9 +41,11 @@ bool RoleMayCall(domain::Role role, std::string_view method);
 class Authorizer {
  public:
   // Token lookups are cached for `cache_ttl`: a token revoked on another replica stops working
-  // there within that time (at once on the replica that revoked it, see ForgetTokens).
-  explicit Authorizer(store::AuthRepository& auth, absl::Duration cache_ttl = absl::Seconds(5))
-      : auth_(auth), cache_(*SystemClock::Get(), cache_ttl) {}
+  // there within that time (at once on the replica that revoked it, see ForgetTokens). `clock`
+  // (not owned) measures that time.
+  Authorizer(store::AuthRepository& auth, const Clock& clock,
+             absl::Duration cache_ttl = absl::Seconds(5))
+      : auth_(auth), cache_(clock, cache_ttl) {}
 
   // The caller of `method`. UNAUTHENTICATED without a valid "authorization: Bearer <token>";
   // PERMISSION_DENIED when the principal's role may not call `method`; UNAVAILABLE when the

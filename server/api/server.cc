@@ -335,7 +335,7 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
   s->task_queue_ = std::make_unique<store::TaskQueue>(
       *s->db_, store::RetryPolicy{o.task_retry_base, o.task_retry_cap, 0.2});
   s->wakeups_ = std::make_unique<store::TaskWakeups>(o.db_conninfo);
-  s->authorizer_ = std::make_unique<Authorizer>(*s->auth_repo_);
+  s->authorizer_ = std::make_unique<Authorizer>(*s->auth_repo_, clock);
   s->authorizer_->SetEdgeKey(o.edge_key);
   s->authorizer_->SetMetrics(s->metrics_.get());
   s->session_service_ =

@@ -207,7 +207,7 @@ class AppointmentRepository {
   NotificationEncoder encode_notification_;
   domain::NotificationPolicy policy_;
   AppointmentOptions options_;
-  OfficeCache offices_{*SystemClock::Get(), absl::Seconds(10)};
+  OfficeCache offices_{clock_, absl::Seconds(10)};
 };
 
 }  // namespace loket::store

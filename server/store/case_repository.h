@@ -244,9 +244,9 @@ class CaseRepository {
   NotificationEncoder encode_notification_;
   domain::NotificationPolicy policy_;
   // Calendars and the catalog change rarely; 10 s of staleness saves four queries per call.
-  OfficeCache offices_{*SystemClock::Get(), absl::Seconds(10)};
+  OfficeCache offices_{clock_, absl::Seconds(10)};
   TtlCache<std::pair<std::string, std::string>, std::optional<domain::PermitType>> permit_types_{
-      *SystemClock::Get(), absl::Seconds(10)};
+      clock_, absl::Seconds(10)};
 };
 
 }  // namespace loket::store

@@ -107,8 +107,8 @@ class PublicRepository {
   const Clock& clock_;
   NotificationEncoder encode_notification_;
   domain::NotificationPolicy policy_;
-  OfficeCache offices_{*SystemClock::Get(), absl::Seconds(10)};
-  TtlCache<std::string, domain::Principal> principals_{*SystemClock::Get(), absl::Minutes(10)};
+  OfficeCache offices_{clock_, absl::Seconds(10)};
+  TtlCache<std::string, domain::Principal> principals_{clock_, absl::Minutes(10)};
 };
 
 }  // namespace loket::store

@@ -224,7 +224,7 @@ class QueueRepository {
   domain::LaneWeights weights_;
   domain::ArrivalRule arrival_;
   bool walk_in_hours_ = true;
-  OfficeCache offices_{*SystemClock::Get(), absl::Seconds(10)};
+  OfficeCache offices_{clock_, absl::Seconds(10)};
 };
 
 }  // namespace loket::store

@@ -57,7 +57,7 @@ class ReportRepository {
  private:
   Database& db_;
   const Clock& clock_;
-  OfficeCache offices_{*SystemClock::Get(), absl::Seconds(10)};
+  OfficeCache offices_{clock_, absl::Seconds(10)};
 };
 
 }  // namespace loket::store

@@ -202,7 +202,7 @@ class SiberRepository {
   CaseRepository& cases_;
   NotificationEncoder encode_notification_;
   domain::NotificationPolicy policy_;
-  OfficeCache offices_{*SystemClock::Get(), absl::Seconds(10)};
+  OfficeCache offices_{clock_, absl::Seconds(10)};
 };
 
 }  // namespace loket::store
