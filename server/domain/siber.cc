@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -247,6 +248,111 @@ CustodyChain BuildCustodyChain(const std::vector<CustodyEvent>& events) {
     for (CustodyPeriod& p : by_item[item]) chain.periods.push_back(std::move(p));
   }
   return chain;
+}
+
+ClinicCaseFollowUp DecideClinicCaseFollowUp(CaseState from, CaseState to, bool new_paper,
+                                            const VisitPreference& requested_pickup,
+                                            const WorkingCalendar& courier_calendar,
+                                            absl::CivilDay today) {
+  ClinicCaseFollowUp out;
+  if (to == from) return out;
+  switch (to) {
+    case CaseState::kRevisionRequested:
+      if (!new_paper) return out;
+      // The originals go back for correction; the new paper is fetched from the next working day.
+      out.return_documents = true;
+      out.pickup = VisitPreference{courier_calendar.AddWorkingDays(today, 1), {}, {}};
+      return out;
+    case CaseState::kSubmitted:
+      if (from == CaseState::kDraft) out.pickup = requested_pickup;  // only a first submission
+      return out;
+    case CaseState::kIssued:
+      out.deliver_permit = true;
+      return out;
+    // Collected at the counter, delivered by hand, withdrawn or rejected: what no courier has
+    // begun is not needed any more.
+    case CaseState::kWithdrawn:
+    case CaseState::kRejected:
+    case CaseState::kRevoked:
+    case CaseState::kCollected:
+    case CaseState::kDelivered:
+      out.cancel_open_stops = true;
+      return out;
+    default:
+      return out;
+  }
+}
+
+std::optional<int64_t> OnBoardWith(const PlanStop& stop, const PlanStop* partner) {
+  if (stop.partner_id == 0) {
+    if (stop.courier_id != 0) return stop.courier_id;
+    return std::nullopt;
+  }
+  if (partner == nullptr || CourierTakes(stop.kind)) return std::nullopt;
+  if (partner->state != StopState::kDone && partner->state != StopState::kArrived) {
+    return std::nullopt;
+  }
+  return partner->courier_id;  // who took it, whatever the plan said
+}
+
+absl::StatusOr<std::vector<StopWrite>> DecideRoutePlan(const std::string& day, absl::Time midnight,
+                                                       const std::vector<PlanStop>& stops,
+                                                       const std::vector<PlannedRoute>& routes) {
+  std::map<int64_t, const PlanStop*> by_id;
+  for (const PlanStop& s : stops) by_id.emplace(s.id, &s);
+  std::vector<StopWrite> out;
+  std::set<int64_t> visited;
+  for (const PlannedRoute& route : routes) {
+    int seq = 0;
+    for (const PlannedVisit& visit : route.visits) {
+      auto it = by_id.find(visit.stop_id);
+      if (it == by_id.end()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("route_plan: stop ", visit.stop_id, " is not in ", day));
+      }
+      visited.insert(visit.stop_id);
+      StopWrite w;
+      w.stop_id = visit.stop_id;
+      w.courier_id = route.courier_id;
+      w.sequence = ++seq;
+      w.at = midnight + absl::Seconds(visit.start);
+      // Deliveries are announced when the permit leaves the office (ConfirmStop of the collect).
+      w.announce = it->second->kind == StopKind::kPickup;
+      out.push_back(w);
+    }
+  }
+  // Bundles on board for the office end their courier's route; everything else live that no
+  // route took waits unplanned.
+  for (const auto& [id, s] : by_id) {
+    if (visited.count(id)) continue;
+    if (s->state != StopState::kPending && s->state != StopState::kPlanned) continue;
+    const PlanStop* partner = nullptr;
+    if (s->partner_id != 0) {
+      if (auto p = by_id.find(s->partner_id); p != by_id.end()) partner = p->second;
+    }
+    std::optional<int64_t> holder = OnBoardWith(*s, partner);
+    StopWrite w;
+    w.stop_id = id;
+    if (holder && s->kind == StopKind::kHandin) {
+      double end = 0;
+      int seq = 0;
+      for (const PlannedRoute& route : routes) {
+        if (route.courier_id == *holder) {
+          end = route.end;
+          seq = static_cast<int>(route.visits.size());
+        }
+      }
+      w.courier_id = *holder;
+      w.sequence = seq + 1;
+      w.at = end > 0 ? midnight + absl::Seconds(end) : s->window_start;
+      out.push_back(w);
+      continue;
+    }
+    w.kind = StopWrite::Kind::kUnplan;
+    w.keep_courier = holder.has_value();
+    out.push_back(w);
+  }
+  return out;
 }
 
 }  // namespace loket::domain

@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "server/domain/case.h"
 #include "server/domain/sla.h"
 
 namespace loket::domain {
@@ -164,6 +165,73 @@ struct CustodyChain {
   bool complete = true;
 };
 CustodyChain BuildCustodyChain(const std::vector<CustodyEvent>& events);
+
+// What a clinic case's change of state asks of SIBER; the store carries it out in the
+// transaction of the change. A first submission sends a courier for the paper originals (at the
+// visit the clinic asked for); a revision needing new paper returns the originals and fetches the
+// new ones from the next courier working day; an issued permit goes back by courier; a case that
+// ends otherwise (withdrawn, rejected, revoked, collected at the counter, delivered by hand)
+// cancels what no courier has begun. Several parts are carried out in this order: return the
+// documents, deliver the permit, send for the paper, cancel.
+struct ClinicCaseFollowUp {
+  bool return_documents = false;          // a delivery of the originals to the clinic
+  bool deliver_permit = false;            // a delivery of the issued permit
+  std::optional<VisitPreference> pickup;  // a courier sent for the paper
+  bool cancel_open_stops = false;
+
+  bool nothing() const {
+    return !return_documents && !deliver_permit && !pickup && !cancel_open_stops;
+  }
+};
+ClinicCaseFollowUp DecideClinicCaseFollowUp(CaseState from, CaseState to, bool new_paper,
+                                            const VisitPreference& requested_pickup,
+                                            const WorkingCalendar& courier_calendar,
+                                            absl::CivilDay today);
+
+// The router's answer for a day, as the planner applies it: each courier's visits in order (start
+// in seconds after local midnight) and when the route ends back at the office (0: unknown).
+struct PlannedVisit {
+  int64_t stop_id = 0;
+  double start = 0;
+};
+struct PlannedRoute {
+  int64_t courier_id = 0;
+  std::vector<PlannedVisit> visits;
+  double end = 0;
+};
+
+// One stop update of an applied plan. kPlan: the stop is the courier's `sequence`th, planned for
+// `at` (only a stop still pending or planned changes; the store's statement checks that), and
+// `announce` says the clinic is told the visit (pickups; a delivery is announced when the permit
+// leaves the office). kUnplan: the stop waits unplanned; `keep_courier` says its courier stays
+// because the bundle is on board with them.
+struct StopWrite {
+  enum class Kind { kPlan, kUnplan };
+  Kind kind = Kind::kPlan;
+  int64_t stop_id = 0;
+  int64_t courier_id = 0;
+  int sequence = 0;
+  absl::Time at;
+  bool announce = false;
+  bool keep_courier = false;
+};
+
+// Whether a live stop (pending or planned) that no route visits is a bundle on board, and with
+// whom: a stop without a partner is on board when a courier is on it (a permit brought back); the
+// giving end of a pair is on board once its taking end is arrived at or done, with whoever took it
+// (whatever an earlier plan said). nullopt: not on board. `partner` is the stop's other end when
+// it is among the day's stops.
+std::optional<int64_t> OnBoardWith(const PlanStop& stop, const PlanStop* partner);
+
+// What applying a router's plan to the day's stops writes, in order: every visit of every route
+// (in the routes' order, numbered from 1 per route), then each stop no route visited that is still
+// pending or planned, by id: a bundle on board for the office (a hand-in) is placed last on its
+// holder's route (after the route's visits, at the route's end, or at its window's start when the
+// holder has no route ending); everything else is unplanned, keeping its courier when on board.
+// INVALID_ARGUMENT when a route visits a stop that is not among the day's (`day` names it).
+absl::StatusOr<std::vector<StopWrite>> DecideRoutePlan(const std::string& day, absl::Time midnight,
+                                                       const std::vector<PlanStop>& stops,
+                                                       const std::vector<PlannedRoute>& routes);
 
 }  // namespace loket::domain
 

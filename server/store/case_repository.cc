@@ -283,44 +283,28 @@ void EnqueueNotifications(Tx& tx, const NotificationEncoder& encode, const Clock
 absl::Status OnClinicCaseChange(Tx& tx, absl::Time now, const OfficeContext& office,
                                 const domain::Case& c, CaseState from,
                                 const domain::VisitPreference& pickup, bool new_paper) {
-  if (c.state == from) return absl::OkStatus();
-  switch (c.state) {
-    case CaseState::kRevisionRequested: {
-      if (!new_paper) return absl::OkStatus();
-      // The originals go back for correction; the new paper is fetched from the next working day.
-      absl::Status back =
-          RequestDeliveryInTx(tx, now, office, c.office_id, c.id, c.clinic_id, {}, "documents")
-              .status();
-      if (!back.ok()) return back;
-      PickupRequest r;
-      r.office_id = c.office_id;
-      r.case_id = c.id;
-      r.clinic_id = c.clinic_id;
-      r.preference.day = office.courier_calendar.AddWorkingDays(office.today, 1);
-      return RequestPickupInTx(tx, now, office, r).status();
-    }
-    case CaseState::kSubmitted: {
-      if (from != CaseState::kDraft) return absl::OkStatus();  // only a first submission
-      PickupRequest r;
-      r.office_id = c.office_id;
-      r.case_id = c.id;
-      r.clinic_id = c.clinic_id;
-      r.preference = pickup;
-      return RequestPickupInTx(tx, now, office, r).status();
-    }
-    case CaseState::kIssued:
-      return RequestDeliveryInTx(tx, now, office, c.office_id, c.id, c.clinic_id).status();
-    // Collected at the counter, delivered by hand, withdrawn or rejected: what no courier has
-    // begun is not needed any more.
-    case CaseState::kWithdrawn:
-    case CaseState::kRejected:
-    case CaseState::kRevoked:
-    case CaseState::kCollected:
-    case CaseState::kDelivered:
-      return CancelOpenStopsInTx(tx, c.office_id, c.id);
-    default:
-      return absl::OkStatus();
+  // What to do is domain::DecideClinicCaseFollowUp's; this carries it out, in its order.
+  const domain::ClinicCaseFollowUp f = domain::DecideClinicCaseFollowUp(
+      from, c.state, new_paper, pickup, office.courier_calendar, office.today);
+  if (f.return_documents) {
+    LOKET_RETURN_IF_ERROR(
+        RequestDeliveryInTx(tx, now, office, c.office_id, c.id, c.clinic_id, {}, "documents")
+            .status());
   }
+  if (f.deliver_permit) {
+    LOKET_RETURN_IF_ERROR(
+        RequestDeliveryInTx(tx, now, office, c.office_id, c.id, c.clinic_id).status());
+  }
+  if (f.pickup) {
+    PickupRequest r;
+    r.office_id = c.office_id;
+    r.case_id = c.id;
+    r.clinic_id = c.clinic_id;
+    r.preference = *f.pickup;
+    LOKET_RETURN_IF_ERROR(RequestPickupInTx(tx, now, office, r).status());
+  }
+  if (f.cancel_open_stops) return CancelOpenStopsInTx(tx, c.office_id, c.id);
+  return absl::OkStatus();
 }
 
 std::vector<NotificationInfo> LoadNotifications(Tx& tx, int64_t case_id) {

@@ -246,6 +246,27 @@ StopRecord ForViewer(const domain::Principal& viewer, StopRecord s) {
   return s;
 }
 
+// A stop as the planner's rules (domain::BuildRouterInput, domain::DecideRoutePlan) see it.
+domain::PlanStop ForPlanner(const StopRecord& r) {
+  domain::PlanStop p;
+  p.id = r.id;
+  p.version = r.version;
+  p.kind = r.kind;
+  p.state = r.state;
+  p.partner_id = r.partner_id;
+  p.latitude = r.latitude;
+  p.longitude = r.longitude;
+  p.window_start = r.window_start;
+  p.window_end = r.window_end;
+  p.service = absl::Minutes(r.service_minutes);
+  p.bundles = r.bundles;
+  p.courier_id = r.courier_id;
+  p.sequence = r.sequence;
+  p.arrived_at = r.arrived_at;
+  p.completed_at = r.completed_at;
+  return p;
+}
+
 std::string StopNotFound(int64_t id) { return absl::StrCat("stop ", id, " not found"); }
 
 // Loads a stop for a courier's confirmation, locked; another courier's stop is NOT_FOUND.
@@ -883,24 +904,7 @@ absl::StatusOr<domain::RouterInput> SiberRepository::LoadRouterInput(const std::
     }
     std::vector<domain::PlanStop> stops;
     for (const auto& row : tx.Exec(kStopsOfDay, office_id, day, std::string(), 0)) {
-      StopRecord r = StopFromRow(row).r;
-      domain::PlanStop p;
-      p.id = r.id;
-      p.version = r.version;
-      p.kind = r.kind;
-      p.state = r.state;
-      p.partner_id = r.partner_id;
-      p.latitude = r.latitude;
-      p.longitude = r.longitude;
-      p.window_start = r.window_start;
-      p.window_end = r.window_end;
-      p.service = absl::Minutes(r.service_minutes);
-      p.bundles = r.bundles;
-      p.courier_id = r.courier_id;
-      p.sequence = r.sequence;
-      p.arrived_at = r.arrived_at;
-      p.completed_at = r.completed_at;
-      stops.push_back(p);
+      stops.push_back(ForPlanner(StopFromRow(row).r));
     }
     absl::TimeZone tz = absl::FixedTimeZone(office->utc_offset_minutes * 60);
     std::vector<domain::PlanCourier> couriers;
@@ -942,60 +946,33 @@ absl::Status SiberRepository::ApplyRoutePlan(const std::string& office_id, int64
     absl::TimeZone tz = absl::FixedTimeZone(office->utc_offset_minutes * 60);
     absl::Time midnight = absl::FromCivil(d, tz);
     std::map<int64_t, StopRow> stops;
+    std::vector<domain::PlanStop> plan_stops;
     for (const auto& row : tx.Exec(kStopsOfDay, office_id, plan.day, std::string(), 0)) {
       StopRow s = StopFromRow(row);
+      plan_stops.push_back(ForPlanner(s.r));
       stops.emplace(s.r.id, std::move(s));
     }
-    std::set<int64_t> visited;
+    std::vector<domain::PlannedRoute> routes;
     for (const RoutePlanOutcome::Route& route : plan.routes) {
-      int seq = 0;
-      for (const RoutePlanOutcome::Visit& visit : route.visits) {
-        auto it = stops.find(visit.stop_id);
-        if (it == stops.end()) {
-          return absl::InvalidArgumentError(
-              absl::StrCat("route_plan: stop ", visit.stop_id, " is not in ", plan.day));
-        }
-        visited.insert(visit.stop_id);
-        absl::Time at = midnight + absl::Seconds(visit.start);
-        tx.Exec(kPlanStop, visit.stop_id, route.courier_id, ++seq, Ts(at));
-        StopRow& s = it->second;
-        bool at_clinic = s.r.kind == StopKind::kPickup || s.r.kind == StopKind::kDelivery;
-        auto [from, until] = AnnouncedWindow(s.r, at);
-        // Deliveries are announced when the permit leaves the office (ConfirmStop of the collect).
-        if (at_clinic && s.r.kind == StopKind::kPickup) {
-          AnnounceVisit(tx, encode_notification_, policy_, *office, now, s, route.courier_id, from,
-                        until, "courier.pickup_planned");
-        }
-      }
+      domain::PlannedRoute r{route.courier_id, {}, route.end};
+      for (const RoutePlanOutcome::Visit& v : route.visits)
+        r.visits.push_back({v.stop_id, v.start});
+      routes.push_back(std::move(r));
     }
-    // Bundles on board for the office end their courier's route; everything else live that no
-    // route took waits unplanned.
-    for (auto& [id, s] : stops) {
-      if (visited.count(id)) continue;
-      if (s.r.state != StopState::kPending && s.r.state != StopState::kPlanned) continue;
-      bool on_board = false;
-      int64_t holder = s.r.courier_id;
-      if (s.r.partner_id == 0) {
-        on_board = s.r.courier_id != 0;
-      } else if (auto p = stops.find(s.r.partner_id); p != stops.end()) {
-        on_board = !domain::CourierTakes(s.r.kind) && (p->second.r.state == StopState::kDone ||
-                                                       p->second.r.state == StopState::kArrived);
-        if (on_board) holder = p->second.r.courier_id;  // who took it, whatever the plan said
-      }
-      if (on_board && s.r.kind == StopKind::kHandin) {
-        double end = 0;
-        int seq = 0;
-        for (const auto& route : plan.routes) {
-          if (route.courier_id == holder) {
-            end = route.end;
-            seq = static_cast<int>(route.visits.size());
-          }
-        }
-        tx.Exec(kPlanStop, id, holder, seq + 1,
-                Ts(end > 0 ? midnight + absl::Seconds(end) : s.r.window_start));
+    LOKET_ASSIGN_OR_RETURN(std::vector<domain::StopWrite> writes,
+                           domain::DecideRoutePlan(plan.day, midnight, plan_stops, routes));
+    for (const domain::StopWrite& w : writes) {
+      if (w.kind == domain::StopWrite::Kind::kUnplan) {
+        tx.Exec(kUnplanStop, w.stop_id, w.keep_courier);
         continue;
       }
-      tx.Exec(kUnplanStop, id, on_board);
+      tx.Exec(kPlanStop, w.stop_id, w.courier_id, w.sequence, Ts(w.at));
+      if (w.announce) {
+        StopRow& s = stops.at(w.stop_id);
+        auto [from, until] = AnnouncedWindow(s.r, w.at);
+        AnnounceVisit(tx, encode_notification_, policy_, *office, now, s, w.courier_id, from, until,
+                      "courier.pickup_planned");
+      }
     }
     tx.Exec(kDayPlanned, office_id, plan.day, plan.version, plan.distance_m,
             static_cast<int>(plan.unassigned.size()));

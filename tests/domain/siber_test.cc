@@ -8,6 +8,8 @@
 namespace loket::domain {
 
 using ::loket::testing::IsOk;
+using ::loket::testing::StatusIs;
+using ::testing::HasSubstr;
 namespace {
 
 const absl::TimeZone kWita = absl::FixedTimeZone(8 * 3600);
@@ -189,6 +191,177 @@ TEST(CourierReportTest, NotBeforeTheDayAndAClinicDoorNeedsArrivalFirst) {
   EXPECT_THAT(
       CheckCourierReport(7, StopKind::kCollect, StopState::kPlanned, today - 1, today, true),
       IsOk());
+}
+
+// --- What a clinic case's change asks of SIBER --------------------------------------------------
+
+ClinicCaseFollowUp FollowUp(CaseState from, CaseState to, bool new_paper = false) {
+  VisitPreference asked{absl::CivilDay(2026, 3, 16), 9 * 60, 11 * 60};
+  // Tuesday 17 March 2026: the next courier working day is the 25th (18-24 are holidays).
+  return DecideClinicCaseFollowUp(from, to, new_paper, asked, Calendar(),
+                                  absl::CivilDay(2026, 3, 17));
+}
+
+TEST(ClinicCaseFollowUpTest, OnlyAFirstSubmissionSendsForThePaperAtTheVisitAskedFor) {
+  ClinicCaseFollowUp f = FollowUp(CaseState::kDraft, CaseState::kSubmitted);
+  ASSERT_TRUE(f.pickup.has_value());
+  EXPECT_EQ(f.pickup->day, absl::CivilDay(2026, 3, 16));
+  EXPECT_EQ(f.pickup->after, 9 * 60);
+  EXPECT_EQ(f.pickup->before, 11 * 60);
+  EXPECT_FALSE(f.return_documents);
+  EXPECT_FALSE(f.deliver_permit);
+  EXPECT_FALSE(f.cancel_open_stops);
+  // A resubmission after a revision: the paper is already where it needs to be.
+  EXPECT_TRUE(FollowUp(CaseState::kRevisionRequested, CaseState::kSubmitted).nothing());
+  // No change of state, no courier.
+  EXPECT_TRUE(FollowUp(CaseState::kSubmitted, CaseState::kSubmitted).nothing());
+  EXPECT_TRUE(FollowUp(CaseState::kIssued, CaseState::kIssued).nothing());
+}
+
+TEST(ClinicCaseFollowUpTest, ARevisionNeedingNewPaperReturnsTheOriginalsAndFetchesNewOnes) {
+  ClinicCaseFollowUp f = FollowUp(CaseState::kVerifying, CaseState::kRevisionRequested, true);
+  EXPECT_TRUE(f.return_documents);
+  ASSERT_TRUE(f.pickup.has_value());
+  // From the next courier working day, at any hour: not the visit asked for at submission.
+  EXPECT_EQ(f.pickup->day, absl::CivilDay(2026, 3, 25));
+  EXPECT_FALSE(f.pickup->after.has_value());
+  EXPECT_FALSE(f.pickup->before.has_value());
+  EXPECT_FALSE(f.deliver_permit);
+  EXPECT_FALSE(f.cancel_open_stops);
+  // A revision the clinic corrects without new paper needs no courier.
+  EXPECT_TRUE(FollowUp(CaseState::kVerifying, CaseState::kRevisionRequested, false).nothing());
+}
+
+TEST(ClinicCaseFollowUpTest, AnIssuedPermitGoesBackByCourierAndAnEndCancelsWhatWasNotBegun) {
+  ClinicCaseFollowUp issued = FollowUp(CaseState::kApproved, CaseState::kIssued);
+  EXPECT_TRUE(issued.deliver_permit);
+  EXPECT_FALSE(issued.return_documents);
+  EXPECT_FALSE(issued.pickup.has_value());
+  EXPECT_FALSE(issued.cancel_open_stops);
+  for (CaseState end : {CaseState::kWithdrawn, CaseState::kRejected, CaseState::kRevoked,
+                        CaseState::kCollected, CaseState::kDelivered}) {
+    ClinicCaseFollowUp f = FollowUp(CaseState::kVerifying, end, true);
+    EXPECT_TRUE(f.cancel_open_stops) << CaseStateName(end);
+    EXPECT_FALSE(f.return_documents) << CaseStateName(end);
+    EXPECT_FALSE(f.deliver_permit) << CaseStateName(end);
+    EXPECT_FALSE(f.pickup.has_value()) << CaseStateName(end);
+  }
+  // The office's own steps in between ask nothing of a courier.
+  EXPECT_TRUE(FollowUp(CaseState::kSubmitted, CaseState::kVerifying).nothing());
+  EXPECT_TRUE(FollowUp(CaseState::kVerifying, CaseState::kApproved, true).nothing());
+}
+
+// --- Applying the router's plan -----------------------------------------------------------------
+
+const absl::Time kMidnight = absl::FromCivil(absl::CivilDay(2026, 3, 17), kWita);
+
+TEST(OnBoardTest, ABundleIsOnBoardWithWhoeverTookIt) {
+  // A permit brought back (a hand-in without a partner) is on board with its courier.
+  EXPECT_EQ(OnBoardWith(Stop(1, StopKind::kHandin, 0, StopState::kPlanned, 7), nullptr), 7);
+  EXPECT_EQ(OnBoardWith(Stop(1, StopKind::kHandin, 0), nullptr), std::nullopt);
+  // The giving end of a pair, once the taking end is arrived at or done: with its taker, even
+  // when an earlier plan gave the giving end to someone else.
+  PlanStop handin = Stop(2, StopKind::kHandin, 1, StopState::kPlanned, 8);
+  PlanStop pickup = Stop(1, StopKind::kPickup, 2, StopState::kDone, 7);
+  EXPECT_EQ(OnBoardWith(handin, &pickup), 7);
+  pickup.state = StopState::kArrived;
+  EXPECT_EQ(OnBoardWith(handin, &pickup), 7);
+  for (StopState not_taken :
+       {StopState::kPending, StopState::kPlanned, StopState::kFailed, StopState::kCancelled}) {
+    pickup.state = not_taken;
+    EXPECT_EQ(OnBoardWith(handin, &pickup), std::nullopt) << StopStateName(not_taken);
+  }
+  // The taking end itself is never on board, nor a giving end whose partner is not in the day.
+  PlanStop collect = Stop(5, StopKind::kCollect, 6, StopState::kPlanned, 7);
+  PlanStop delivery = Stop(6, StopKind::kDelivery, 5, StopState::kDone, 7);
+  EXPECT_EQ(OnBoardWith(collect, &delivery), std::nullopt);
+  EXPECT_EQ(OnBoardWith(delivery, nullptr), std::nullopt);
+}
+
+TEST(RoutePlanTest, VisitsAreNumberedPerRouteAndOnlyPickupsAreAnnounced) {
+  std::vector<PlanStop> stops = {Stop(1, StopKind::kPickup, 2), Stop(2, StopKind::kHandin, 1),
+                                 Stop(3, StopKind::kCollect, 4), Stop(4, StopKind::kDelivery, 3)};
+  std::vector<PlannedRoute> routes = {{8, {{3, 9 * 3600}, {4, 10 * 3600}}, 11 * 3600},
+                                      {7, {{1, 8.5 * 3600}, {2, 12 * 3600}}, 13 * 3600}};
+  auto writes = DecideRoutePlan("2026-03-17", kMidnight, stops, routes);
+  ASSERT_THAT(writes, IsOk());
+  ASSERT_EQ(writes->size(), 4u);
+  const int64_t want_stop[] = {3, 4, 1, 2};
+  const int64_t want_courier[] = {8, 8, 7, 7};
+  const int want_sequence[] = {1, 2, 1, 2};
+  const absl::Time want_at[] = {Wita(2026, 3, 17, 9), Wita(2026, 3, 17, 10),
+                                Wita(2026, 3, 17, 8, 30), Wita(2026, 3, 17, 12)};
+  const bool want_announce[] = {false, false, true, false};
+  for (size_t i = 0; i < 4; ++i) {
+    const StopWrite& w = (*writes)[i];
+    EXPECT_EQ(w.kind, StopWrite::Kind::kPlan) << i;
+    EXPECT_EQ(w.stop_id, want_stop[i]) << i;
+    EXPECT_EQ(w.courier_id, want_courier[i]) << i;
+    EXPECT_EQ(w.sequence, want_sequence[i]) << i;
+    EXPECT_EQ(w.at, want_at[i]) << i;
+    EXPECT_EQ(w.announce, want_announce[i]) << i;
+  }
+}
+
+TEST(RoutePlanTest, AStopThatIsNotInTheDayRefusesThePlan) {
+  std::vector<PlanStop> stops = {Stop(1, StopKind::kPickup, 2), Stop(2, StopKind::kHandin, 1)};
+  std::vector<PlannedRoute> routes = {{7, {{1, 9 * 3600}, {99, 10 * 3600}}, 11 * 3600}};
+  EXPECT_THAT(DecideRoutePlan("2026-03-17", kMidnight, stops, routes),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("route_plan: stop 99 is not in 2026-03-17")));
+}
+
+TEST(RoutePlanTest, WhatNoRouteTookStaysWithItsCourierWhenOnBoardOrWaitsUnplanned) {
+  std::vector<PlanStop> stops = {
+      // Courier 7 took documents; an earlier plan gave their hand-in to courier 8.
+      Stop(1, StopKind::kPickup, 2, StopState::kDone, 7),
+      Stop(2, StopKind::kHandin, 1, StopState::kPlanned, 8),
+      // Courier 9 (no route today) brought a permit back.
+      Stop(3, StopKind::kHandin, 0, StopState::kPlanned, 9),
+      // Courier 7 carries a permit for a clinic that the router left out.
+      Stop(5, StopKind::kCollect, 6, StopState::kDone, 7),
+      Stop(6, StopKind::kDelivery, 5, StopState::kPlanned, 7),
+      // A pair nobody began, which the router could not fit.
+      Stop(10, StopKind::kPickup, 11, StopState::kPlanned, 8),
+      Stop(11, StopKind::kHandin, 10, StopState::kPlanned, 8),
+      // History and the stop being visited now are not touched.
+      Stop(12, StopKind::kPickup, 13, StopState::kCancelled),
+      Stop(13, StopKind::kHandin, 12, StopState::kCancelled),
+      Stop(14, StopKind::kPickup, 0, StopState::kArrived, 8), Stop(20, StopKind::kPickup, 21),
+      Stop(21, StopKind::kHandin, 20)};
+  stops[2].window_start = Wita(2026, 3, 17, 8, 15);
+  std::vector<PlannedRoute> routes = {{7, {{20, 9 * 3600}, {21, 10 * 3600}}, 14.5 * 3600}};
+  auto writes = DecideRoutePlan("2026-03-17", kMidnight, stops, routes);
+  ASSERT_THAT(writes, IsOk());
+  ASSERT_EQ(writes->size(), 7u);
+  // The route's own visits first.
+  EXPECT_EQ((*writes)[0].stop_id, 20);
+  EXPECT_EQ((*writes)[1].stop_id, 21);
+  // Then by id. The documents end courier 7's route, whatever the earlier plan said.
+  const StopWrite& documents = (*writes)[2];
+  EXPECT_EQ(documents.stop_id, 2);
+  EXPECT_EQ(documents.kind, StopWrite::Kind::kPlan);
+  EXPECT_EQ(documents.courier_id, 7);
+  EXPECT_EQ(documents.sequence, 3);
+  EXPECT_EQ(documents.at, Wita(2026, 3, 17, 14, 30));
+  EXPECT_FALSE(documents.announce);
+  // Courier 9 has no route: the permit stays with them, first, at its window's start.
+  const StopWrite& brought_back = (*writes)[3];
+  EXPECT_EQ(brought_back.stop_id, 3);
+  EXPECT_EQ(brought_back.kind, StopWrite::Kind::kPlan);
+  EXPECT_EQ(brought_back.courier_id, 9);
+  EXPECT_EQ(brought_back.sequence, 1);
+  EXPECT_EQ(brought_back.at, Wita(2026, 3, 17, 8, 15));
+  // The permit for a clinic waits unplanned but stays with its courier.
+  EXPECT_EQ((*writes)[4].stop_id, 6);
+  EXPECT_EQ((*writes)[4].kind, StopWrite::Kind::kUnplan);
+  EXPECT_TRUE((*writes)[4].keep_courier);
+  // The pair nobody began waits unplanned, free for anyone.
+  for (size_t i : {5u, 6u}) {
+    EXPECT_EQ((*writes)[i].stop_id, i == 5 ? 10 : 11);
+    EXPECT_EQ((*writes)[i].kind, StopWrite::Kind::kUnplan);
+    EXPECT_FALSE((*writes)[i].keep_courier);
+  }
 }
 
 }  // namespace
