@@ -221,8 +221,8 @@ grpc::Status PublicServiceImpl::BookVisit(grpc::ServerContext* ctx, const v1::Bo
   if (absl::Status valid = domain::ValidateApplicant(*applicant, office->today); !valid.ok()) {
     return ToGrpcStatus(valid);
   }
-  if (applicant->language != "id" && applicant->language != "en") {
-    return grpc::Status(grpc::INVALID_ARGUMENT, "language: id or en");
+  if (auto language = domain::LanguageOrDefault(applicant->language, "language"); !language.ok()) {
+    return ToGrpcStatus(language.status());
   }
   a->set_phone(applicant->phone);  // normalised (+62...)
   a->set_name(applicant->name);

@@ -400,6 +400,12 @@ absl::Status ValidateDocument(std::string_view file_name, std::string_view media
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::string> LanguageOrDefault(std::string_view language, std::string_view field) {
+  if (language.empty()) return std::string("id");
+  if (language == "id" || language == "en") return std::string(language);
+  return absl::InvalidArgumentError(absl::StrCat(std::string(field), ": id or en"));
+}
+
 std::string QuoteValue(std::string_view value) {
   std::string out = "\"";
   size_t characters = 0;

@@ -66,6 +66,10 @@ absl::Status ValidateDocument(std::string_view file_name, std::string_view media
 inline constexpr size_t kQuoteChars = 32;
 std::string QuoteValue(std::string_view value);
 
+// The language a person is written to in: "id" (Bahasa Indonesia) when none is given, or "en".
+// Anything else is INVALID_ARGUMENT naming `field`: "applicant.language: id or en".
+absl::StatusOr<std::string> LanguageOrDefault(std::string_view language, std::string_view field);
+
 // Log-safe forms: "6471**********01", "+62812*****789", "s***@example.com".
 std::string MaskNik(std::string_view nik);
 std::string MaskPhone(std::string_view phone);

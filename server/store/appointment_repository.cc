@@ -509,10 +509,8 @@ absl::StatusOr<std::string> AppointmentRepository::Create(const Mutation& m,
       clinic_id = m.actor.clinic_id;
     }
     LOKET_RETURN_IF_ERROR(domain::ValidateApplicant(r.applicant, office->today));
-    if (r.applicant.language.empty()) r.applicant.language = "id";
-    if (r.applicant.language != "id" && r.applicant.language != "en") {
-      return absl::InvalidArgumentError("applicant.language: id or en");
-    }
+    LOKET_ASSIGN_OR_RETURN(r.applicant.language,
+                           domain::LanguageOrDefault(r.applicant.language, "applicant.language"));
     if (r.service.empty()) return absl::InvalidArgumentError("service: required (permit type)");
     if (tx.Exec(kPermitType, m.actor.office_id, r.service).empty()) {
       return absl::InvalidArgumentError(

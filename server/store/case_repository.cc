@@ -343,10 +343,8 @@ absl::StatusOr<std::string> CaseRepository::Submit(const Mutation& m, NewApplica
     }
     absl::Status s = domain::ValidateApplicant(app.applicant, office->today);
     if (!s.ok()) return s;
-    if (app.applicant.language.empty()) app.applicant.language = "id";
-    if (app.applicant.language != "id" && app.applicant.language != "en") {
-      return absl::InvalidArgumentError("applicant.language: \"id\" or \"en\"");
-    }
+    LOKET_ASSIGN_OR_RETURN(app.applicant.language,
+                           domain::LanguageOrDefault(app.applicant.language, "applicant.language"));
     s = domain::ValidateLine(app.practice_place, "practice_place", 200, pt->health_worker);
     if (!s.ok()) return s;
     s = domain::ValidateLine(app.str_number, "str_number", 64, pt->health_worker);

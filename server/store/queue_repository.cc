@@ -9,6 +9,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "common/status_macros.h"
+#include "server/domain/queue_checkin.h"
 #include "server/domain/validation.h"
 #include "server/store/appointment_seats.h"
 #include "server/store/idempotency.h"
@@ -58,9 +59,11 @@ constexpr Statement kNextNumber{
 constexpr Statement kAppointmentByCode{
     "queue_appointment_by_code",
     "SELECT a.id, a.state, s.starts_at::text, r.name, r.phone, r.language, r.service,"
-    " r.priority_class, 'SEATED_SERVICE' = ANY(r.accessibility_needs), coalesce(r.case_id, 0)"
-    " FROM appointments a JOIN appointment_requests r ON r.id = a.request_id"
+    " r.priority_class, 'SEATED_SERVICE' = ANY(r.accessibility_needs), coalesce(r.case_id, 0),"
+    " EXISTS (SELECT 1 FROM visits v WHERE v.appointment_id = a.id AND v.outcome = 'queued'),"
+    " k.state FROM appointments a JOIN appointment_requests r ON r.id = a.request_id"
     " JOIN slots s ON s.id = a.slot_id"
+    " LEFT JOIN cases k ON k.id = r.case_id AND k.office_id = a.office_id"
     " WHERE a.office_id = $1 AND translate(a.code, '- ', '') = $2 FOR UPDATE OF a"};
 constexpr Statement kAppointmentCheckedIn{
     "queue_appointment_checked_in",
@@ -70,9 +73,6 @@ constexpr Statement kAppointmentTo{
     "queue_appointment_to",
     "UPDATE appointments SET state = $2, version = version + 1, updated_at = now()"
     " WHERE id = $1 AND state = $3"};
-constexpr Statement kQueuedVisitOf{
-    "queue_queued_visit_of",
-    "SELECT 1 FROM visits WHERE appointment_id = $1 AND outcome = 'queued'"};
 constexpr Statement kPermitType{"queue_permit_type",
                                 "SELECT 1 FROM permit_types WHERE office_id = $1 AND code = $2"};
 constexpr Statement kCaseOfOffice{
@@ -490,9 +490,8 @@ absl::StatusOr<std::string> QueueRepository::CheckIn(const Mutation& m, const Ch
       if (!phone.ok()) return phone.status();
       walk.phone = *phone;
     }
-    if (walk.language != "id" && walk.language != "en") {
-      return absl::InvalidArgumentError("walk_in.language: id or en");
-    }
+    LOKET_ASSIGN_OR_RETURN(walk.language,
+                           domain::LanguageOrDefault(walk.language, "walk_in.language"));
     if (walk.service.empty() || walk.service.size() > 40) {
       return absl::InvalidArgumentError("walk_in.service: required, a permit type code");
     }
@@ -505,118 +504,84 @@ absl::StatusOr<std::string> QueueRepository::CheckIn(const Mutation& m, const Ch
     const std::string day = absl::FormatCivilTime(office.today);
     LockFeed(tx, office_id);
 
-    int64_t appointment_id = 0;
-    int64_t case_id = 0;
-    std::string name, phone, language = "id", service, arrival = "walk_in", slot_start;
-    domain::PriorityClass priority = domain::PriorityClass::kNone;
-    bool seated = in.seated;
-    domain::Arrival arrived = domain::Arrival::kOnTime;
-    bool released = false;       // a late appointment whose seat the no-show sweep gave away
-    bool outside_hours = false;  // a walk-in let in outside opening hours by an override
+    // Load what the check-in rule needs (domain::DecideCheckIn), under the office's queue lock.
+    domain::CheckInFacts facts;
+    facts.now = now;
+    facts.utc_offset_minutes = office.utc_offset_minutes;
+    facts.screening = in.screening;
+    facts.seated = in.seated;
     if (by_code) {
-      pqxx::result a = tx.Exec(kAppointmentByCode, office_id, code);
-      if (a.empty()) return absl::NotFoundError(absl::StrCat("appointment ", code, " not found"));
-      appointment_id = a[0][0].as<int64_t>();
-      std::string state = a[0][1].as<std::string>();
-      absl::Time starts = ParseTimestamp(a[0][2].as<std::string>());
-      arrived = domain::ClassifyArrival(now, starts, office.utc_offset_minutes, arrival_);
-      // Past the grace, Spontan's no-show sweep may have released the seat already (no_show):
-      // the late rule holds all the same, the visitor queues as a walk-in that day.
-      released = state == "no_show" && arrived == domain::Arrival::kLate &&
-                 tx.Exec(kQueuedVisitOf, appointment_id).empty();
-      if (state != "booked" && !released) {
-        return absl::FailedPreconditionError(
-            absl::StrCat("appointment ", code, " is ", state,
-                         state == "checked_in" ? ": its ticket was issued already"
-                         : state == "no_show"  ? ": check the visitor in as a walk-in"
-                                               : ""));
-      }
-      absl::TimeZone tz = absl::FixedTimeZone(office.utc_offset_minutes * 60);
-      if (arrived == domain::Arrival::kOtherDay) {
-        return absl::FailedPreconditionError(
-            absl::StrCat("appointment ", code, " is for ",
-                         absl::FormatTime("%Y-%m-%d %H:%M", starts, tz), ", not today"));
-      }
-      if (arrived == domain::Arrival::kTooEarly) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "appointment ", code, " is at ", absl::FormatTime("%H:%M", starts, tz),
-            ": check-in opens at ", absl::FormatTime("%H:%M", starts - arrival_.early, tz)));
-      }
-      arrival = std::string(domain::ArrivalName(arrived));
-      slot_start = Ts(starts);
-      name = a[0][3].as<std::string>();
-      phone = a[0][4].as<std::string>();
-      language = a[0][5].as<std::string>();
-      service = a[0][6].as<std::string>();
-      priority = domain::PriorityClassFromName(a[0][7].as<std::string>())
-                     .value_or(domain::PriorityClass::kNone);
-      seated = seated || a[0][8].as<bool>();
-      case_id = a[0][9].as<int64_t>();
+      pqxx::result r = tx.Exec(kAppointmentByCode, office_id, code);
+      if (r.empty()) return absl::NotFoundError(absl::StrCat("appointment ", code, " not found"));
+      domain::AppointmentAtDoor& a = facts.appointment.emplace();
+      a.code = code;
+      a.id = r[0][0].as<int64_t>();
+      a.state = r[0][1].as<std::string>();
+      a.starts_at = ParseTimestamp(r[0][2].as<std::string>());
+      a.name = r[0][3].as<std::string>();
+      a.phone = r[0][4].as<std::string>();
+      a.language = r[0][5].as<std::string>();
+      a.service = r[0][6].as<std::string>();
+      a.priority = domain::PriorityClassFromName(r[0][7].as<std::string>())
+                       .value_or(domain::PriorityClass::kNone);
+      a.seated = r[0][8].as<bool>();
+      a.case_id = r[0][9].as<int64_t>();
+      a.queued_visit = r[0][10].as<bool>();
+      if (!r[0][11].is_null()) a.case_state = r[0][11].as<std::string>();
     } else {
+      domain::WalkInAtDoor& w = facts.walk_in.emplace();
+      w.name = walk.name;
+      w.phone = walk.phone;
+      w.language = walk.language;
+      w.service = walk.service;
+      w.priority = walk.priority;
+      w.case_id = walk.case_id;
+      w.nik = walk.nik;
+      w.outside_hours_override = in.outside_hours_override;
       if (walk_in_hours_) {
         pqxx::result h = tx.Exec(kHoursOfWeekday, office_id,
                                  static_cast<int>(absl::GetWeekday(office.today)) + 1);
         if (h[0][0].as<bool>()) {
-          std::optional<domain::OpeningHours> hours;
+          domain::WalkInAtDoor::Hours& hours = w.hours.emplace();
           if (!h[0][1].is_null()) {
-            hours = domain::OpeningHours{h[0][1].as<int>(), h[0][2].as<int>()};
+            hours.today = domain::OpeningHours{h[0][1].as<int>(), h[0][2].as<int>()};
           }
-          absl::Status open = domain::CheckWalkInHours(now, office.utc_offset_minutes, hours,
-                                                       office.calendar.IsWorkingDay(office.today));
-          if (!open.ok() && !in.outside_hours_override) return open;
-          outside_hours = !open.ok();
+          hours.working_day = office.calendar.IsWorkingDay(office.today);
         }
       }
-      if (tx.Exec(kPermitType, office_id, walk.service).empty()) {
-        return absl::InvalidArgumentError(absl::StrCat("walk_in.service: unknown permit type ",
-                                                       domain::QuoteValue(walk.service)));
-      }
+      w.service_known = !tx.Exec(kPermitType, office_id, walk.service).empty();
       if (walk.case_id > 0) {
-        // A case is linked (and can be redirected to SIBER) only for its own applicant.
         pqxx::result k = tx.Exec(kCaseOfOffice, walk.case_id, office_id);
-        if (k.empty())
-          return absl::NotFoundError(absl::StrCat("case ", walk.case_id, " not found"));
-        std::string nik(absl::StripAsciiWhitespace(walk.nik));
-        if (nik.empty()) {
-          return absl::InvalidArgumentError(
-              "walk_in.nik: required with walk_in.case_id (the applicant's NIK, from their KTP)");
-        }
-        if (nik != k[0][1].as<std::string>()) {
-          return absl::FailedPreconditionError(absl::StrCat(
-              "walk_in.nik: not the NIK of case ", walk.case_id,
-              "'s applicant; check the KTP, or check the visitor in without the case"));
+        if (!k.empty()) {
+          w.linked_case = {k[0][0].as<std::string>(), k[0][1].as<std::string>()};
         }
       }
-      name = walk.name;
-      phone = walk.phone;
-      language = walk.language;
-      service = walk.service;
-      priority = walk.priority;
-      case_id = walk.case_id;
     }
-    std::string note;
-    const bool passed = domain::ScreeningPassed(in.screening, &note);
+    LOKET_ASSIGN_OR_RETURN(domain::CheckInDecision d, domain::DecideCheckIn(facts, arrival_));
+
+    // Write what it decided.
+    const domain::VisitToRecord& v = d.visit;
     int64_t visit_id =
-        tx.Exec(kInsertVisit, office_id, day, appointment_id, case_id, name, phone, language,
-                service, std::string(domain::PriorityClassName(priority)), seated,
-                in.screening.temperature_c, in.screening.mask, passed, note, arrival,
-                passed ? "queued" : "redirect_pending", m.actor.id, Ts(now), outside_hours)[0][0]
+        tx.Exec(kInsertVisit, office_id, day, v.appointment_id, v.case_id, v.name, v.phone,
+                v.language, v.service, std::string(domain::PriorityClassName(v.priority)), v.seated,
+                in.screening.temperature_c, in.screening.mask, v.screening_passed, v.screening_note,
+                v.arrival, std::string(d.Outcome()), m.actor.id, Ts(now), v.outside_hours)[0][0]
             .as<int64_t>();
     CheckInOutcome out;
-    if (passed) {
-      if (appointment_id != 0 && !released &&
-          tx.Exec(kAppointmentCheckedIn, appointment_id).affected_rows() != 1) {
+    if (d.ticket) {
+      const domain::TicketToIssue& issue = *d.ticket;
+      if (issue.check_in_appointment &&
+          tx.Exec(kAppointmentCheckedIn, v.appointment_id).affected_rows() != 1) {
         return absl::AbortedError("the appointment changed meanwhile; retry");
       }
-      Lane lane = domain::LaneFor(priority, appointment_id != 0, arrived);
       tx.Exec(kEnsureDay, office_id, day);
-      int number = tx.Exec(kNextNumber, office_id, day, static_cast<int>(lane) + 1)[0][0].as<int>();
-      std::string label = domain::TicketLabel(lane, number);
-      // Only on-time appointments keep their slot's place in the appointment lane.
+      int number =
+          tx.Exec(kNextNumber, office_id, day, static_cast<int>(issue.lane) + 1)[0][0].as<int>();
+      std::string label = domain::TicketLabel(issue.lane, number);
       int64_t ticket_id =
-          tx.Exec(kInsertTicket, office_id, day, visit_id, std::string(domain::LaneName(lane)),
-                  number, label, service, seated,
-                  lane == Lane::kAppointment ? slot_start : std::string(), Ts(now))[0][0]
+          tx.Exec(kInsertTicket, office_id, day, visit_id,
+                  std::string(domain::LaneName(issue.lane)), number, label, v.service, v.seated,
+                  issue.slot_start ? Ts(*issue.slot_start) : std::string(), Ts(now))[0][0]
               .as<int64_t>();
       AppendEvent(tx, office_id, day, "issued", ticket_id, label, "", now);
       TicketRecord t = ReloadTicket(tx, office_id, ticket_id);
@@ -624,12 +589,7 @@ absl::StatusOr<std::string> QueueRepository::CheckIn(const Mutation& m, const Ch
       out.ticket = std::move(t);
     } else {
       out.alternatives.push_back(Redirect::kOnline);
-      if (case_id != 0) {
-        pqxx::result k = tx.Exec(kCaseOfOffice, case_id, office_id);
-        if (!k.empty() && domain::CheckPaperPickup(case_id, k[0][0].as<std::string>()).ok()) {
-          out.alternatives.push_back(Redirect::kSiberPickup);
-        }
-      }
+      if (d.offer_siber_pickup) out.alternatives.push_back(Redirect::kSiberPickup);
     }
     out.visit = VisitFromRow(tx.Exec(kVisit, visit_id, office_id)[0]).v;
     return encode(out);

@@ -478,5 +478,20 @@ TEST(MaskTest, Email) {
   EXPECT_EQ(MaskEmail(""), "");
 }
 
+// --- language (one rule for applicants, bookings, walk-ins and the public page) ----------------
+
+TEST(LanguageTest, DefaultsToIndonesianAndAcceptsOnlyIdOrEn) {
+  EXPECT_EQ(LanguageOrDefault("", "applicant.language").value(), "id");
+  EXPECT_EQ(LanguageOrDefault("id", "applicant.language").value(), "id");
+  EXPECT_EQ(LanguageOrDefault("en", "walk_in.language").value(), "en");
+  for (const char* bad : {"EN", "jv", "en-US", " id", "indonesia"}) {
+    absl::StatusOr<std::string> l = LanguageOrDefault(bad, "walk_in.language");
+    EXPECT_EQ(l.status().code(), absl::StatusCode::kInvalidArgument) << bad;
+    EXPECT_EQ(l.status().message(), "walk_in.language: id or en") << bad;
+  }
+  // Each caller's field is the one named.
+  EXPECT_EQ(LanguageOrDefault("fr", "language").status().message(), "language: id or en");
+}
+
 }  // namespace
 }  // namespace loket::domain
