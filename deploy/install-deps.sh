@@ -11,6 +11,8 @@ PACKAGES=(
   libpqxx-dev libgtest-dev libgmock-dev libcurl4-openssl-dev prometheus-cpp-dev libsodium-dev
   # the notifier's JSON (quoting, reading a gateway's answer): header-only nlohmann-json
   nlohmann-json3-dev
+  # the loket command's parser: subcommands, flags anywhere, generated help (header-only CLI11)
+  libcli11-dev
   # issued permits: QR (libqrencode), PDF (cairo), PAdES signature (PoDoFo with OpenSSL);
   # the tests check them with poppler's pdftotext/pdfsig and zbar's zbarimg
   libqrencode-dev libcairo2-dev libpodofo-dev libssl-dev poppler-utils zbar-tools

@@ -32,24 +32,18 @@ ArgSpec ParseUsage(absl::string_view usage) {
       continue;
     }
     (optional ? spec.optional_flags : spec.required_flags).emplace_back(t);
-    // "--x V" and "[--x V]" name the value in the next token; "[--x]" has none.
-    if (!(opened && closed) && !IsBooleanFlag(t) && i + 1 < tokens.size()) {
-      ++i;
-      if (absl::EndsWith(tokens[i], "]") && depth > 0) --depth;  // "[--x V]" closes here
+    if (opened && closed) {  // "[--x]": a boolean flag, no value
+      spec.boolean_flags.emplace_back(t);
+      continue;
+    }
+    // "--x V" and "[--x V]" name the value in the next token.
+    if (i + 1 < tokens.size()) {
+      absl::string_view value = tokens[++i];
+      if (absl::ConsumeSuffix(&value, "]") && depth > 0) --depth;  // "[--x V]" closes here
+      spec.value_names[std::string(t)] = std::string(value);
     }
   }
   return spec;
-}
-
-FlagNames BooleanFlags(const std::vector<Command>& table) {
-  FlagNames out;
-  for (const Command& c : table) {
-    for (absl::string_view t : absl::StrSplit(c.usage, ' ', absl::SkipEmpty())) {
-      // "[--x]" alone; "[--x V]" opens a bracket that the value word closes.
-      if (absl::ConsumePrefix(&t, "[--") && absl::ConsumeSuffix(&t, "]")) out.emplace(t);
-    }
-  }
-  return out;
 }
 
 std::vector<Command> AllCommands() {

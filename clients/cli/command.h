@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -31,7 +32,7 @@ struct Command {
   std::string name;
   // Its arguments as --help shows them: "CASE --note TEXT [--etag E]". Upper-case words are
   // positional arguments; "--x V" is a required flag, "[--x V]" an optional one, "[--x]" a
-  // boolean flag (see IsBooleanFlag).
+  // boolean flag (it takes no value). The parser (args.h) and --help are built from it.
   std::string usage;
   // One line for --help.
   std::string help;
@@ -43,11 +44,12 @@ struct ArgSpec {
   std::vector<std::string> positionals;
   std::vector<std::string> required_flags;
   std::vector<std::string> optional_flags;
+  // The optional flags that take no value ("[--x]").
+  std::vector<std::string> boolean_flags;
+  // What each valued flag's value is called in the usage: "note" -> "TEXT".
+  std::map<std::string, std::string, std::less<>> value_names;
 };
 ArgSpec ParseUsage(absl::string_view usage);
-
-// Every command flag that takes no value: the "[--x]" words of the usage strings.
-FlagNames BooleanFlags(const std::vector<Command>& table);
 
 // One run of a command: its arguments, the server session and the output mode.
 class Invocation {

@@ -1,6 +1,9 @@
-// Unit tests of the loket command's parts that need no server: the argument parser, the usage
-// specs, enum names and the human output.
+// Unit tests of the loket command's parts that need no server: the command line (CLI11 over the
+// command table), the usage specs, enum names and the human output.
 #include <gtest/gtest.h>
+
+#include <algorithm>
+#include <sstream>
 
 #include "absl/strings/str_split.h"
 #include "clients/cli/args.h"
@@ -16,77 +19,229 @@ namespace loket::cli {
 using ::loket::testing::IsOk;
 namespace {
 
-TEST(ArgsTest, FlagsAnywhereInBothForms) {
-  absl::StatusOr<Args> a =
-      Args::Parse({"--json", "office", "approve", "12", "--note=Dokumen lengkap", "--etag", "3"});
-  ASSERT_THAT(a, IsOk()) << a.status();
-  EXPECT_EQ(a->words(), (std::vector<std::string>{"office", "approve", "12"}));
-  EXPECT_TRUE(a->Has("json"));
-  EXPECT_EQ(a->Get("note"), "Dokumen lengkap");
-  EXPECT_EQ(a->Get("etag"), "3");
-  EXPECT_EQ(a->Get("addr", "127.0.0.1:7400"), "127.0.0.1:7400");
+// A command line read against the real command table, with what it printed.
+struct Parsed {
+  CommandLine line;
+  std::string out;
+  std::string err;
+  bool ok() const { return line.command != nullptr; }
+  std::string name() const { return line.command == nullptr ? "" : line.command->name; }
+};
+
+Parsed ParseWords(const std::vector<std::string>& argv) {
+  static const std::vector<Command>* table = new std::vector<Command>(AllCommands());
+  std::ostringstream out, err;
+  Parsed p;
+  p.line = ParseCommandLine(*table, argv, out, err);
+  p.out = out.str();
+  p.err = err.str();
+  return p;
 }
 
-TEST(ArgsTest, BooleanFlagsTakeNoValue) {
-  absl::StatusOr<Args> a = Args::Parse({"office", "list", "--all", "12", "--overdue=false"});
-  ASSERT_THAT(a, IsOk());
-  EXPECT_TRUE(a->Has("all"));
-  EXPECT_FALSE(a->Has("overdue"));
-  EXPECT_EQ(a->words().back(), "12");  // not taken as the value of --all
-  EXPECT_FALSE(Args::Parse({"--json=yes"}).ok());
+Parsed ParseLine(absl::string_view line) {
+  return ParseWords(absl::StrSplit(line, ' ', absl::SkipEmpty()));
+}
+
+TEST(ParseCommandLineTest, FlagsAnywhereInBothForms) {
+  Parsed p = ParseWords(
+      {"--json", "office", "approve", "12", "--note=Dokumen lengkap", "--etag", "3", "--addr=h:1"});
+  ASSERT_TRUE(p.ok()) << p.err;
+  EXPECT_EQ(p.name(), "office approve");
+  EXPECT_EQ(p.line.positionals, (std::vector<std::string>{"12"}));
+  EXPECT_EQ(p.line.args.words(), (std::vector<std::string>{"office", "approve", "12"}));
+  EXPECT_TRUE(p.line.args.Has("json"));
+  EXPECT_EQ(p.line.args.Get("note"), "Dokumen lengkap");
+  EXPECT_EQ(p.line.args.Get("etag"), "3");
+  EXPECT_EQ(p.line.args.Get("addr"), "h:1");
+  EXPECT_EQ(p.line.args.Get("token", "none"), "none");
+  EXPECT_EQ(p.line.exit_code, kExitOk);
+  EXPECT_EQ(p.err, "");
+  // Global flags after the command's words and flags before its argument.
+  p = ParseLine("office approve --note x 12 --get id --timeout 2 --json");
+  ASSERT_TRUE(p.ok()) << p.err;
+  EXPECT_EQ(p.line.positionals, (std::vector<std::string>{"12"}));
+  EXPECT_EQ(p.line.args.Get("get"), "id");
+  EXPECT_EQ(p.line.args.Get("timeout"), "2");
+  EXPECT_TRUE(p.line.args.Has("json"));
+}
+
+TEST(ParseCommandLineTest, RepeatedFlagKeepsItsLastValue) {
+  Parsed p = ParseLine("office reject 12 --note a --note b --addr x:1 --addr y:2");
+  ASSERT_TRUE(p.ok()) << p.err;
+  EXPECT_EQ(p.line.args.Get("note"), "b");
+  EXPECT_EQ(p.line.args.Get("addr"), "y:2");
 }
 
 // A command's "[--x]" flags take no value: `admin courier shift ID --day D --off` and
 // `office request-revision CASE --note N --new-paper` as the README types them.
-TEST(ArgsTest, CommandBooleanFlagsStandAlone) {
-  const std::vector<Command> table = AllCommands();
-  const FlagNames booleans = BooleanFlags(table);
-  EXPECT_TRUE(booleans.contains("off"));
-  EXPECT_TRUE(booleans.contains("new-paper"));
-  EXPECT_FALSE(booleans.contains("state"));  // "[--state S]" takes a value
-  absl::StatusOr<Args> a =
-      Args::Parse({"admin", "courier", "shift", "7", "--day", "2026-12-01", "--off"}, booleans);
-  ASSERT_THAT(a, IsOk()) << a.status();
-  EXPECT_TRUE(a->Has("off"));
-  EXPECT_EQ(a->words().back(), "7");
-  a = Args::Parse({"office", "request-revision", "--new-paper", "12", "--note", "x"}, booleans);
-  ASSERT_THAT(a, IsOk()) << a.status();
-  EXPECT_TRUE(a->Has("new-paper"));
-  EXPECT_EQ(a->words().back(), "12");  // not taken as the value of --new-paper
-  a = Args::Parse({"admin", "courier", "shift", "7", "--off=false"}, booleans);
-  ASSERT_THAT(a, IsOk()) << a.status();
-  EXPECT_FALSE(a->Has("off"));
-  EXPECT_FALSE(Args::Parse({"--off=maybe"}, booleans).ok());
-  // Without the command table's names it is a valued flag, as before.
-  EXPECT_FALSE(Args::Parse({"admin", "courier", "shift", "7", "--off"}).ok());
+TEST(ParseCommandLineTest, BooleanFlagsTakeNoValue) {
+  Parsed p = ParseLine("admin courier shift 7 --day 2026-12-01 --off");
+  ASSERT_TRUE(p.ok()) << p.err;
+  EXPECT_TRUE(p.line.args.Has("off"));
+  EXPECT_EQ(p.line.args.Get("off"), "true");
+  EXPECT_EQ(p.line.positionals, (std::vector<std::string>{"7"}));
+  p = ParseLine("admin courier shift --off 7 --day 2026-12-01");  // not taken as its value
+  ASSERT_TRUE(p.ok()) << p.err;
+  EXPECT_TRUE(p.line.args.Has("off"));
+  EXPECT_EQ(p.line.positionals, (std::vector<std::string>{"7"}));
+  p = ParseLine("office request-revision --new-paper 12 --note x");
+  ASSERT_TRUE(p.ok()) << p.err;
+  EXPECT_TRUE(p.line.args.Has("new-paper"));
+  EXPECT_EQ(p.line.positionals, (std::vector<std::string>{"12"}));
+  p = ParseLine("office list --all --overdue=false --json=true");
+  ASSERT_TRUE(p.ok()) << p.err;
+  EXPECT_TRUE(p.line.args.Has("all"));
+  EXPECT_FALSE(p.line.args.Has("overdue"));
+  EXPECT_TRUE(p.line.args.Has("json"));
+  p = ParseLine("admin courier shift 7 --day 2026-12-01 --off=true");
+  ASSERT_TRUE(p.ok()) << p.err;
+  EXPECT_TRUE(p.line.args.Has("off"));
+  // "--x=" is an empty value, not a flag that takes the next word.
+  p = ParseLine("office approve 12 --etag= --note x");
+  ASSERT_TRUE(p.ok()) << p.err;
+  EXPECT_TRUE(p.line.args.Has("etag"));
+  EXPECT_EQ(p.line.args.Get("etag", "none"), "");
+  EXPECT_EQ(p.line.args.Get("note"), "x");
+  p = ParseLine("admin courier shift 7 --day 2026-12-01 --off --off=false");
+  ASSERT_TRUE(p.ok()) << p.err;
+  EXPECT_FALSE(p.line.args.Has("off"));  // the last one counts
 }
 
-// One name is a boolean in every command or in none: the parser decides before it knows which
-// command the words name.
-TEST(ArgsTest, NoFlagIsBooleanInOneCommandAndValuedInAnother) {
-  const std::vector<Command> table = AllCommands();
-  const FlagNames booleans = BooleanFlags(table);
-  for (const Command& c : table) {
+TEST(ParseCommandLineTest, BooleanFlagGivenAValueIsRefusedNamingIt) {
+  Parsed p = ParseLine("admin courier shift 7 --day 2026-12-01 --off=maybe");
+  EXPECT_FALSE(p.ok());
+  EXPECT_EQ(p.line.exit_code, kExitUsage);
+  EXPECT_NE(p.err.find("--off takes no value"), std::string::npos) << p.err;
+  p = ParseLine("whoami --json=yes");
+  EXPECT_EQ(p.line.exit_code, kExitUsage);
+  EXPECT_NE(p.err.find("--json takes no value"), std::string::npos) << p.err;
+  // "--off true": a boolean flag never takes the next word, so "true" is one argument too many.
+  p = ParseLine("admin courier shift 7 --day 2026-12-01 --off true");
+  EXPECT_EQ(p.line.exit_code, kExitUsage);
+  EXPECT_NE(p.err.find("unexpected argument 'true'"), std::string::npos) << p.err;
+}
+
+// Every problem is one line naming the flag or argument, then the command's usage.
+TEST(ParseCommandLineTest, ErrorsNameTheFlagOrArgument) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"office approve 12 --frob", "loket: office approve: unknown flag --frob\n"},
+      {"office approve 12 --frob=3", "loket: office approve: unknown flag --frob\n"},
+      {"office approve 12 -x", "loket: office approve: unknown flag -x\n"},
+      {"office reject 12", "loket: office reject: missing --note\n"},
+      {"office reject 12 --note=", "loket: office reject: missing --note\n"},
+      {"office show", "loket: office show: missing CASE\n"},
+      {"office show 12 13", "loket: office show: unexpected argument '13'\n"},
+      {"verify-permit --code", "loket: verify-permit: --code needs a value\n"},
+      {"admin courier shift 7 --off", "loket: admin courier shift: missing --day\n"},
+  };
+  for (const auto& [line, first] : cases) {
+    Parsed p = ParseLine(line);
+    EXPECT_FALSE(p.ok()) << line;
+    EXPECT_EQ(p.line.exit_code, kExitUsage) << line;
+    EXPECT_TRUE(p.err.starts_with(first)) << line << " printed:\n" << p.err;
+    EXPECT_NE(p.err.find("\nusage: loket "), std::string::npos) << line << ":\n" << p.err;
+    EXPECT_EQ(p.out, "") << line;
+  }
+  Parsed p = ParseLine("office reject 12");
+  EXPECT_NE(p.err.find("usage: loket office reject CASE --note TEXT [--etag E]"), std::string::npos)
+      << p.err;
+}
+
+TEST(ParseCommandLineTest, UnknownOrMissingCommandWords) {
+  Parsed p = ParseLine("office frob");
+  EXPECT_EQ(p.line.exit_code, kExitUsage);
+  EXPECT_TRUE(p.err.starts_with("loket: unknown command 'office frob'\n")) << p.err;
+  EXPECT_NE(p.err.find("approve"), std::string::npos) << p.err;  // the words that would fit
+  p = ParseLine("office");
+  EXPECT_EQ(p.line.exit_code, kExitUsage);
+  EXPECT_TRUE(p.err.starts_with("loket: office needs a command\n")) << p.err;
+  p = ParseLine("--json");
+  EXPECT_EQ(p.line.exit_code, kExitUsage);
+  EXPECT_TRUE(p.err.starts_with("loket: missing command\n")) << p.err;
+  p = ParseLine("frobnicate 12");
+  EXPECT_EQ(p.line.exit_code, kExitUsage);
+  EXPECT_TRUE(p.err.starts_with("loket: unknown command 'frobnicate'\n")) << p.err;
+}
+
+// Arguments that look like flags or command words are still arguments where one is expected.
+TEST(ParseCommandLineTest, ArgumentsThatLookLikeFlagsOrWords) {
+  Parsed p = ParseLine("office show office");
+  ASSERT_TRUE(p.ok()) << p.err;
+  EXPECT_EQ(p.line.positionals, (std::vector<std::string>{"office"}));
+  p = ParseLine("office show -- --5");
+  ASSERT_TRUE(p.ok()) << p.err;
+  EXPECT_EQ(p.line.positionals, (std::vector<std::string>{"--5"}));
+  p = ParseLine("admin clinic set klinik-sehat --lat -1.26 --lng 116.85");
+  ASSERT_TRUE(p.ok()) << p.err;
+  EXPECT_EQ(p.line.args.Get("lat"), "-1.26");
+  p = ParseLine("admin principal set-password 3 --username u --password-file -");
+  ASSERT_TRUE(p.ok()) << p.err;
+  EXPECT_EQ(p.line.args.Get("password-file"), "-");
+  // "admin office" is a command and a group ("admin office set").
+  EXPECT_EQ(ParseLine("admin office").name(), "admin office");
+  EXPECT_EQ(ParseLine("admin office set --utc-offset 480").name(), "admin office set");
+}
+
+// Every command of the table is reachable with its usage: its words, its arguments and its
+// required flags; then with every optional flag too.
+TEST(ParseCommandLineTest, EveryCommandParsesFromItsUsage) {
+  for (const Command& c : AllCommands()) {
     const ArgSpec spec = ParseUsage(c.usage);
+    std::vector<std::string> argv = absl::StrSplit(c.name, ' ');
+    for (size_t i = 0; i < spec.positionals.size(); ++i) argv.push_back(std::to_string(i + 1));
     for (const std::string& f : spec.required_flags) {
-      EXPECT_FALSE(booleans.contains(f)) << c.name << ": --" << f << " takes a value here";
+      argv.push_back("--" + f);
+      argv.push_back("v");
     }
-    std::vector<std::string> words = absl::StrSplit(c.usage, ' ', absl::SkipEmpty());
-    for (size_t i = 0; i + 1 < words.size(); ++i) {
-      if (!words[i].starts_with("[--") || words[i].ends_with("]")) continue;
-      const std::string name = words[i].substr(3);
-      EXPECT_FALSE(booleans.contains(name)) << c.name << ": [--" << name << " V] takes a value";
+    Parsed p = ParseWords(argv);
+    ASSERT_TRUE(p.ok()) << c.name << ": " << p.err;
+    EXPECT_EQ(p.name(), c.name);
+    EXPECT_EQ(p.line.positionals.size(), spec.positionals.size()) << c.name;
+    for (const std::string& f : spec.optional_flags) {
+      const bool boolean = std::find(spec.boolean_flags.begin(), spec.boolean_flags.end(), f) !=
+                           spec.boolean_flags.end();
+      argv.push_back("--" + f);
+      if (!boolean) argv.push_back("w");
+    }
+    p = ParseWords(argv);
+    ASSERT_TRUE(p.ok()) << c.name << ": " << p.err;
+    for (const std::string& f : spec.optional_flags) {
+      EXPECT_TRUE(p.line.args.Has(f)) << c.name << " --" << f;
     }
   }
 }
 
-TEST(ArgsTest, MissingValueAndShortOptions) {
-  EXPECT_FALSE(Args::Parse({"verify-permit", "--code"}).ok());
-  EXPECT_FALSE(Args::Parse({"-x"}).ok());
-  absl::StatusOr<Args> a = Args::Parse({"-h", "--", "--not-a-flag"});
-  ASSERT_THAT(a, IsOk());
-  EXPECT_TRUE(a->Has("help"));
-  EXPECT_EQ(a->words(), (std::vector<std::string>{"--not-a-flag"}));
+TEST(ParseCommandLineTest, HelpIsGeneratedFromTheTable) {
+  Parsed p = ParseLine("--help");
+  EXPECT_FALSE(p.ok());
+  EXPECT_EQ(p.line.exit_code, kExitOk);
+  EXPECT_NE(p.out.find("Commands:"), std::string::npos) << p.out;
+  EXPECT_NE(p.out.find("office approve CASE [--note TEXT]"), std::string::npos) << p.out;
+  EXPECT_NE(p.out.find("admin token create --principal ID"), std::string::npos) << p.out;
+  EXPECT_NE(p.out.find("--addr HOST:PORT"), std::string::npos) << p.out;  // the global flags
+  EXPECT_EQ(ParseLine("-h").out, p.out);
+  EXPECT_EQ(ParseLine("help").out, p.out);
+  // A group: its commands only.
+  p = ParseLine("office --help");
+  EXPECT_EQ(p.line.exit_code, kExitOk);
+  EXPECT_NE(p.out.find("office approve CASE"), std::string::npos) << p.out;
+  EXPECT_EQ(p.out.find("admin token create"), std::string::npos) << p.out;
+  EXPECT_EQ(ParseLine("help office").out, p.out);
+  // One command: its usage and its flags.
+  p = ParseLine("office approve 12 --help");
+  EXPECT_EQ(p.line.exit_code, kExitOk);
+  EXPECT_NE(p.out.find("usage: loket office approve CASE [--note TEXT] [--etag E]"),
+            std::string::npos)
+      << p.out;
+  EXPECT_NE(p.out.find("--request-id UUID"), std::string::npos) << p.out;
+  EXPECT_EQ(p.out.find("office reject"), std::string::npos) << p.out;
+  EXPECT_EQ(ParseLine("help office approve").out, p.out);
+  EXPECT_EQ(ParseLine("office approve -h").out, p.out);
+  // A help flag wins over what is missing.
+  EXPECT_EQ(ParseLine("office reject --help").line.exit_code, kExitOk);
+  p = ParseLine("help office frob");
+  EXPECT_EQ(p.line.exit_code, kExitUsage);
+  EXPECT_TRUE(p.err.starts_with("loket: unknown command 'office frob'")) << p.err;
 }
 
 TEST(ParseUsageTest, PositionalsRequiredAndOptionalFlags) {
@@ -94,6 +249,10 @@ TEST(ParseUsageTest, PositionalsRequiredAndOptionalFlags) {
   EXPECT_EQ(spec.positionals, (std::vector<std::string>{"CASE"}));
   EXPECT_EQ(spec.required_flags, (std::vector<std::string>{"note"}));
   EXPECT_EQ(spec.optional_flags, (std::vector<std::string>{"etag", "all", "needs"}));
+  EXPECT_EQ(spec.boolean_flags, (std::vector<std::string>{"all"}));
+  EXPECT_EQ(spec.value_names.at("note"), "TEXT");
+  EXPECT_EQ(spec.value_names.at("needs"), "A,B");
+  EXPECT_FALSE(spec.value_names.contains("all"));
 }
 
 // A bracket may group flags that go together; all of them are optional.
@@ -101,6 +260,8 @@ TEST(ParseUsageTest, GroupedOptionalFlags) {
   ArgSpec spec = ParseUsage("--name NAME [--case ID --nik NIK] [--seated] --temp C");
   EXPECT_EQ(spec.required_flags, (std::vector<std::string>{"name", "temp"}));
   EXPECT_EQ(spec.optional_flags, (std::vector<std::string>{"case", "nik", "seated"}));
+  EXPECT_EQ(spec.boolean_flags, (std::vector<std::string>{"seated"}));
+  EXPECT_EQ(spec.value_names.at("nik"), "NIK");
   EXPECT_TRUE(spec.positionals.empty());
 }
 
