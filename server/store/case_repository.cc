@@ -10,6 +10,7 @@
 #include "common/status_macros.h"
 #include "server/domain/public_booking.h"
 #include "server/domain/validation.h"
+#include "server/store/columns.h"
 #include "server/store/idempotency.h"
 #include "server/store/notification_outbox.h"
 #include "server/store/office_context.h"
@@ -22,67 +23,116 @@ namespace {
 
 using domain::CaseState;
 
+// Each record's columns (server/store/columns.h): its statements select them, its reads name them.
+constexpr auto kPermitTypeColumns = MakeColumns(
+    {{"name"}, {"fee_idr"}, {"service_level_days"}, {"health_worker"}, {"validity_months"}});
 constexpr Statement kPermitType{
-    "case_permit_type",
-    "SELECT name, fee_idr, service_level_days, health_worker, validity_months FROM permit_types"
-    " WHERE office_id = $1 AND code = $2"};
-constexpr Statement kPermitDocs{
-    "case_permit_docs",
-    "SELECT code, name, mandatory FROM permit_type_documents WHERE office_id = $1"
-    " AND permit_type = $2 ORDER BY position, code"};
+    "case_permit_type", kSelectSql<"SELECT ", kPermitTypeColumns,
+                                   " FROM permit_types WHERE office_id = $1 AND code = $2">};
+constexpr auto kPermitDocColumns = MakeColumns({{"code"}, {"name"}, {"mandatory"}});
+constexpr Statement kPermitDocs{"case_permit_docs",
+                                kSelectSql<"SELECT ", kPermitDocColumns,
+                                           " FROM permit_type_documents WHERE office_id = $1"
+                                           " AND permit_type = $2 ORDER BY position, code">};
 
-#define LOKET_CASE_COLUMNS                                                                        \
-  "id, office_id, permit_type, channel, state, version, applicant_nik, applicant_name,"           \
-  " applicant_phone, applicant_email, priority_class, array_to_string(accessibility_needs, ',')," \
-  " coalesce(clinic_id, ''), practice_place, str_number, sla_days, sla_started_on::text,"         \
-  " sla_paused_days, sla_paused_since::text, revision_reason, decision_note,"                     \
-  " coalesce(permit_number, ''), coalesce(verification_code, ''), issued_on::text,"               \
-  " created_at::text, updated_at::text, applicant_language, tracking_code, collected_by,"         \
-  " collected_id_type, collected_id_number, str_valid_until::text, valid_until::text,"            \
-  " revoked_at::text, revoke_reason, revoke_reason_public"
+// A case as CaseFromRow reads it.
+constexpr auto kCaseColumns =
+    MakeColumns({{"id"},
+                 {"office_id"},
+                 {"permit_type"},
+                 {"channel"},
+                 {"state"},
+                 {"version"},
+                 {"applicant_nik"},
+                 {"applicant_name"},
+                 {"applicant_phone"},
+                 {"applicant_email"},
+                 {"priority_class"},
+                 {"accessibility_needs", "array_to_string(accessibility_needs, ',')"},
+                 {"clinic_id", "coalesce(clinic_id, '')"},
+                 {"practice_place"},
+                 {"str_number"},
+                 {"sla_days"},
+                 {"sla_started_on", "sla_started_on::text"},
+                 {"sla_paused_days"},
+                 {"sla_paused_since", "sla_paused_since::text"},
+                 {"revision_reason"},
+                 {"decision_note"},
+                 {"permit_number", "coalesce(permit_number, '')"},
+                 {"verification_code", "coalesce(verification_code, '')"},
+                 {"issued_on", "issued_on::text"},
+                 {"created_at", "created_at::text"},
+                 {"updated_at", "updated_at::text"},
+                 {"applicant_language"},
+                 {"tracking_code"},
+                 {"collected_by"},
+                 {"collected_id_type"},
+                 {"collected_id_number"},
+                 {"str_valid_until", "str_valid_until::text"},
+                 {"valid_until", "valid_until::text"},
+                 {"revoked_at", "revoked_at::text"},
+                 {"revoke_reason"},
+                 {"revoke_reason_public"}});
 
 constexpr Statement kLoadCase{"case_load",
-                              "SELECT " LOKET_CASE_COLUMNS " FROM cases WHERE id = $1"};
+                              kSelectSql<"SELECT ", kCaseColumns, " FROM cases WHERE id = $1">};
 constexpr Statement kListCases{
-    "case_list", "SELECT " LOKET_CASE_COLUMNS
-                 " FROM cases WHERE office_id = $1 AND id > $2 AND ($3 = '' OR state = $3)"
-                 " AND ($4 = '' OR channel = $4) AND ($5 = '' OR permit_type = $5)"
-                 " AND ($6 = '' OR clinic_id = $6) AND (NOT $7::boolean OR due_date < $8::date)"
-                 " ORDER BY id LIMIT $9"};
+    "case_list",
+    kSelectSql<"SELECT ", kCaseColumns,
+               " FROM cases WHERE office_id = $1 AND id > $2 AND ($3 = '' OR state = $3)"
+               " AND ($4 = '' OR channel = $4) AND ($5 = '' OR permit_type = $5)"
+               " AND ($6 = '' OR clinic_id = $6) AND (NOT $7::boolean OR due_date < $8::date)"
+               " ORDER BY id LIMIT $9">};
 constexpr Statement kDocCodes{"case_doc_codes",
                               "SELECT DISTINCT code FROM documents WHERE case_id = $1"};
+// A document's description (DocumentFromRow), and the same with its content.
+constexpr auto kDocumentColumns = MakeColumns({{"id"},
+                                               {"code"},
+                                               {"file_name"},
+                                               {"media_type"},
+                                               {"size_bytes"},
+                                               {"sha256_hex", "encode(sha256, 'hex')"},
+                                               {"uploaded_at", "uploaded_at::text"}});
+constexpr auto kDocumentContentColumns = MakeColumns(kDocumentColumns, {{"content"}});
 constexpr Statement kDocuments{
     "case_documents",
-    "SELECT id, code, file_name, media_type, size_bytes, encode(sha256, 'hex'), uploaded_at::text"
-    " FROM documents WHERE case_id = $1 ORDER BY id"};
-constexpr Statement kDocumentContent{
-    "case_document_content",
-    "SELECT id, code, file_name, media_type, size_bytes, encode(sha256, 'hex'), uploaded_at::text,"
-    " content FROM documents WHERE case_id = $1 AND id = $2"};
+    kSelectSql<"SELECT ", kDocumentColumns, " FROM documents WHERE case_id = $1 ORDER BY id">};
+constexpr Statement kDocumentContent{"case_document_content",
+                                     kSelectSql<"SELECT ", kDocumentContentColumns,
+                                                " FROM documents WHERE case_id = $1 AND id = $2">};
+// What writing a case gives back: its id and version, and when.
+constexpr auto kInsertedCaseColumns = MakeColumns(
+    {{"id"}, {"version"}, {"created_at", "created_at::text"}, {"updated_at", "updated_at::text"}});
+constexpr auto kCaseVersionColumns = MakeColumns({{"version"}, {"updated_at", "updated_at::text"}});
 // The case and its first event in one round trip (a submission's hot path).
 constexpr Statement kInsertCaseWithEvent{
     "case_insert_with_event",
-    "WITH c AS (INSERT INTO cases (office_id, permit_type, channel, state, applicant_nik,"
-    " applicant_name, applicant_phone, applicant_email, priority_class, accessibility_needs,"
-    " clinic_id, practice_place, str_number, sla_days, sla_started_on, due_date, created_by,"
-    " applicant_language, tracking_code)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, string_to_array($10, ',')::text[], $11, $12, $13,"
-    " $14, $15::date, $16::date, $17, $18, $19)"
-    " RETURNING id, version, created_at, updated_at),"
-    " e AS (INSERT INTO case_events (office_id, case_id, actor_id, actor_name, actor_role,"
-    " terminal, action, from_state, to_state, note)"
-    " SELECT $1, c.id, $17, $20, $21, $22, $23, NULL, $4, '' FROM c)"
-    " SELECT id, version, created_at::text, updated_at::text FROM c"};
+    kSelectSql<
+        "WITH c AS (INSERT INTO cases (office_id, permit_type, channel, state, applicant_nik,"
+        " applicant_name, applicant_phone, applicant_email, priority_class, accessibility_needs,"
+        " clinic_id, practice_place, str_number, sla_days, sla_started_on, due_date, created_by,"
+        " applicant_language, tracking_code)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, string_to_array($10, ',')::text[], $11, $12, "
+        "$13,"
+        " $14, $15::date, $16::date, $17, $18, $19)"
+        " RETURNING id, version, created_at, updated_at),"
+        " e AS (INSERT INTO case_events (office_id, case_id, actor_id, actor_name, actor_role,"
+        " terminal, action, from_state, to_state, note)"
+        " SELECT $1, c.id, $17, $20, $21, $22, $23, NULL, $4, '' FROM c)"
+        " SELECT ",
+        kInsertedCaseColumns, " FROM c">};
 constexpr Statement kUpdateCase{
     "case_update",
-    "UPDATE cases SET state = $3, version = version + 1, sla_started_on = $4::date,"
-    " sla_paused_days = $5, sla_paused_since = $6::date, due_date = $7::date,"
-    " revision_reason = $8, decision_note = $9, permit_number = $10, verification_code = $11,"
-    " issued_on = $12::date, updated_at = now(),"
-    // Issue 13, in the same statement as the state (cases_revoked_at checks them together).
-    " valid_until = $13::date, revoked_at = $14::timestamptz, revoke_reason = $15,"
-    " revoke_reason_public = $16"
-    " WHERE id = $1 AND version = $2 RETURNING version, updated_at::text"};
+    kSelectSql<
+        "UPDATE cases SET state = $3, version = version + 1, sla_started_on = $4::date,"
+        " sla_paused_days = $5, sla_paused_since = $6::date, due_date = $7::date,"
+        " revision_reason = $8, decision_note = $9, permit_number = $10, verification_code = $11,"
+        " issued_on = $12::date, updated_at = now(),"
+        // Issue 13, in the same statement as the state (cases_revoked_at checks them together).
+        " valid_until = $13::date, revoked_at = $14::timestamptz, revoke_reason = $15,"
+        " revoke_reason_public = $16"
+        " WHERE id = $1 AND version = $2 RETURNING ",
+        kCaseVersionColumns, "">};
 constexpr Statement kSetCollector{
     "case_set_collector",
     "UPDATE cases SET collected_by = $2, collected_id_type = $3, collected_id_number = $4"
@@ -98,25 +148,38 @@ constexpr Statement kLockApplicant{
     "case_lock_applicant",
     "SELECT pg_advisory_xact_lock(hashtextextended('loket.case.' || $1 || '/' || $2 || '/' || $3,"
     " 0))"};
+constexpr auto kLiveApplicationColumns =
+    MakeColumns({{"id"}, {"state"}, {"clinic_id", "coalesce(clinic_id, '')"}});
 constexpr Statement kLiveApplication{
     "case_live_application",
-    "SELECT id, state, coalesce(clinic_id, '') FROM cases WHERE office_id = $1"
-    " AND applicant_nik = $2 AND permit_type = $3"
-    " AND state NOT IN ('REJECTED', 'WITHDRAWN', 'REVOKED')"
-    " AND (valid_until IS NULL OR valid_until - 90 > $4::date) ORDER BY id LIMIT 1"};
+    kSelectSql<"SELECT ", kLiveApplicationColumns,
+               " FROM cases WHERE office_id = $1"
+               " AND applicant_nik = $2 AND permit_type = $3"
+               " AND state NOT IN ('REJECTED', 'WITHDRAWN', 'REVOKED')"
+               " AND (valid_until IS NULL OR valid_until - 90 > $4::date) ORDER BY id LIMIT 1">};
 constexpr Statement kTouchCase{
     "case_touch",
-    "UPDATE cases SET version = version + 1, updated_at = now() WHERE id = $1 AND version = $2"
-    " RETURNING version, updated_at::text"};
+    kSelectSql<"UPDATE cases SET version = version + 1, updated_at = now() WHERE id = $1"
+               " AND version = $2 RETURNING ",
+               kCaseVersionColumns, "">};
 constexpr Statement kInsertEvent{
     "case_insert_event",
     "INSERT INTO case_events (office_id, case_id, actor_id, actor_name, actor_role, terminal,"
     " action, from_state, to_state, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"};
-constexpr Statement kEvents{
-    "case_events",
-    "SELECT id, case_id, at::text, actor_name, actor_role, terminal, action,"
-    " coalesce(from_state, ''), to_state, note FROM case_events WHERE case_id = $1 AND id > $2"
-    " ORDER BY id LIMIT 1000"};
+constexpr auto kEventColumns = MakeColumns({{"id"},
+                                            {"case_id"},
+                                            {"at", "at::text"},
+                                            {"actor_name"},
+                                            {"actor_role"},
+                                            {"terminal"},
+                                            {"action"},
+                                            {"from_state", "coalesce(from_state, '')"},
+                                            {"to_state"},
+                                            {"note"}});
+constexpr Statement kEvents{"case_events",
+                            kSelectSql<"SELECT ", kEventColumns,
+                                       " FROM case_events WHERE case_id = $1 AND id > $2"
+                                       " ORDER BY id LIMIT 1000">};
 constexpr Statement kInsertDocument{
     "case_insert_document",
     "INSERT INTO documents (office_id, case_id, code, file_name, media_type, size_bytes, sha256,"
@@ -126,22 +189,43 @@ constexpr Statement kNextPermitNumber{
     "INSERT INTO permit_counters (office_id, permit_type, year, last_number) VALUES ($1, $2, $3, 1)"
     " ON CONFLICT (office_id, permit_type, year)"
     " DO UPDATE SET last_number = permit_counters.last_number + 1 RETURNING last_number"};
+// An issued permit as the public verification page sees it; days in the office's time zone.
+constexpr auto kVerifyPermitColumns =
+    MakeColumns({{"permit_type_name", "pt.name"},
+                 {"holder_name", "c.applicant_name"},
+                 {"issued_on", "c.issued_on::text"},
+                 {"office_name", "o.name"},
+                 {"verification_code", "c.verification_code"},
+                 {"state", "c.state"},
+                 {"valid_until", "c.valid_until::text"},
+                 {"revoked_on",
+                  "((c.revoked_at AT TIME ZONE 'UTC')"
+                  " + make_interval(mins => o.utc_offset_minutes))::date::text"},
+                 {"revoke_reason", "c.revoke_reason"},
+                 {"revoke_reason_public", "c.revoke_reason_public"},
+                 {"today",
+                  "(($2::timestamptz AT TIME ZONE 'UTC')"
+                  " + make_interval(mins => o.utc_offset_minutes))::date::text"}});
 constexpr Statement kVerifyPermit{
     "case_verify_permit",
-    "SELECT pt.name, c.applicant_name, c.issued_on::text, o.name, c.verification_code, c.state,"
-    " c.valid_until::text,"
-    " ((c.revoked_at AT TIME ZONE 'UTC')"
-    " + make_interval(mins => o.utc_offset_minutes))::date::text,"
-    " c.revoke_reason, c.revoke_reason_public,"
-    " (($2::timestamptz AT TIME ZONE 'UTC')"
-    " + make_interval(mins => o.utc_offset_minutes))::date::text"
-    " FROM cases c JOIN permit_types pt ON pt.office_id = c.office_id AND pt.code = c.permit_type"
-    " JOIN offices o ON o.id = c.office_id WHERE c.permit_number = $1"};
+    kSelectSql<"SELECT ", kVerifyPermitColumns,
+               " FROM cases c JOIN permit_types pt ON pt.office_id = c.office_id AND pt.code = "
+               "c.permit_type"
+               " JOIN offices o ON o.id = c.office_id WHERE c.permit_number = $1">};
 
+constexpr auto kNotificationColumns = MakeColumns({{"id"},
+                                                   {"channel"},
+                                                   {"address"},
+                                                   {"template_id"},
+                                                   {"status"},
+                                                   {"attempts"},
+                                                   {"provider_message_id"},
+                                                   {"detail"},
+                                                   {"scheduled_for", "scheduled_for::text"},
+                                                   {"sent_at", "sent_at::text"}});
 constexpr Statement kNotifications{
-    "case_notifications",
-    "SELECT id, channel, address, template_id, status, attempts, provider_message_id, detail,"
-    " scheduled_for::text, sent_at::text FROM notifications WHERE case_id = $1 ORDER BY id"};
+    "case_notifications", kSelectSql<"SELECT ", kNotificationColumns,
+                                     " FROM notifications WHERE case_id = $1 ORDER BY id">};
 
 std::string CaseNotFound(int64_t id) { return absl::StrCat("case ", id, " not found"); }
 
@@ -152,14 +236,17 @@ std::optional<domain::PermitType> LoadPermitTypeUncached(Tx& tx, const std::stri
   if (r.empty()) return std::nullopt;
   domain::PermitType pt;
   pt.code = code;
-  pt.name = r[0][0].as<std::string>();
-  pt.fee_idr = r[0][1].as<int64_t>();
-  pt.service_level_days = r[0][2].as<int>();
-  pt.health_worker = r[0][3].as<bool>();
-  pt.validity_months = r[0][4].as<int>();
+  constexpr const auto& k = kPermitTypeColumns;
+  pt.name = r[0][k["name"]].as<std::string>();
+  pt.fee_idr = r[0][k["fee_idr"]].as<int64_t>();
+  pt.service_level_days = r[0][k["service_level_days"]].as<int>();
+  pt.health_worker = r[0][k["health_worker"]].as<bool>();
+  pt.validity_months = r[0][k["validity_months"]].as<int>();
+  constexpr const auto& d = kPermitDocColumns;
   for (const auto& row : tx.Exec(kPermitDocs, office_id, code)) {
-    pt.required_documents.push_back(
-        {row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<bool>()});
+    pt.required_documents.push_back({row[d["code"]].as<std::string>(),
+                                     row[d["name"]].as<std::string>(),
+                                     row[d["mandatory"]].as<bool>()});
   }
   return pt;
 }
@@ -180,59 +267,71 @@ std::optional<domain::PermitType> LoadPermitType(Tx& tx, const std::string& offi
 
 std::string Text(const pqxx::field& f) { return f.is_null() ? std::string() : f.as<std::string>(); }
 
+// A row of kCaseColumns.
 CaseView CaseFromRow(const pqxx::row& row) {
+  constexpr const auto& k = kCaseColumns;
+  auto text = [&row](int column) { return row[column].as<std::string>(); };
   CaseView v;
   domain::Case& c = v.c;
-  c.id = row[0].as<int64_t>();
-  c.office_id = row[1].as<std::string>();
-  c.permit_type = row[2].as<std::string>();
-  c.channel = domain::ChannelFromName(row[3].as<std::string>()).value_or(domain::Channel::kOnline);
-  c.state = domain::CaseStateFromName(row[4].as<std::string>()).value_or(CaseState::kDraft);
-  c.version = row[5].as<int64_t>();
-  c.applicant.nik = row[6].as<std::string>();
-  c.applicant.name = row[7].as<std::string>();
-  c.applicant.phone = row[8].as<std::string>();
-  c.applicant.email = row[9].as<std::string>();
-  c.applicant.priority = domain::PriorityClassFromName(row[10].as<std::string>())
+  c.id = row[k["id"]].as<int64_t>();
+  c.office_id = text(k["office_id"]);
+  c.permit_type = text(k["permit_type"]);
+  c.channel = domain::ChannelFromName(text(k["channel"])).value_or(domain::Channel::kOnline);
+  c.state = domain::CaseStateFromName(text(k["state"])).value_or(CaseState::kDraft);
+  c.version = row[k["version"]].as<int64_t>();
+  c.applicant.nik = text(k["applicant_nik"]);
+  c.applicant.name = text(k["applicant_name"]);
+  c.applicant.phone = text(k["applicant_phone"]);
+  c.applicant.email = text(k["applicant_email"]);
+  c.applicant.priority = domain::PriorityClassFromName(text(k["priority_class"]))
                              .value_or(domain::PriorityClass::kNone);
-  for (absl::string_view n : absl::StrSplit(row[11].as<std::string>(), ',', absl::SkipEmpty())) {
+  for (absl::string_view n :
+       absl::StrSplit(text(k["accessibility_needs"]), ',', absl::SkipEmpty())) {
     if (auto need = domain::AccessibilityNeedFromName(std::string(n))) {
       c.applicant.needs.push_back(*need);
     }
   }
-  c.clinic_id = row[12].as<std::string>();
-  c.practice_place = row[13].as<std::string>();
-  c.str_number = row[14].as<std::string>();
-  c.sla.service_level_days = row[15].as<int>();
-  c.sla.started_on = OptionalDay(row[16]);
-  c.sla.paused_working_days = row[17].as<int>();
-  c.sla.paused_since = OptionalDay(row[18]);
-  c.revision_reason = row[19].as<std::string>();
-  c.decision_note = row[20].as<std::string>();
-  c.permit_number = row[21].as<std::string>();
-  c.verification_code = row[22].as<std::string>();
-  c.issued_on = OptionalDay(row[23]);
-  v.created_at = ParseTimestamp(row[24].as<std::string>());
-  v.updated_at = ParseTimestamp(row[25].as<std::string>());
-  c.applicant.language = row[26].as<std::string>();
-  c.tracking_code = row[27].as<std::string>();
-  c.collected_by = {row[28].as<std::string>(), row[29].as<std::string>(),
-                    row[30].as<std::string>()};
-  c.str_valid_until = OptionalDay(row[31]);
-  c.valid_until = OptionalDay(row[32]);
-  if (!row[33].is_null()) c.revoked_at = ParseTimestamp(row[33].as<std::string>());
-  c.revoke_reason = row[34].as<std::string>();
-  c.revoke_reason_public = row[35].as<bool>();
+  c.clinic_id = text(k["clinic_id"]);
+  c.practice_place = text(k["practice_place"]);
+  c.str_number = text(k["str_number"]);
+  c.sla.service_level_days = row[k["sla_days"]].as<int>();
+  c.sla.started_on = OptionalDay(row[k["sla_started_on"]]);
+  c.sla.paused_working_days = row[k["sla_paused_days"]].as<int>();
+  c.sla.paused_since = OptionalDay(row[k["sla_paused_since"]]);
+  c.revision_reason = text(k["revision_reason"]);
+  c.decision_note = text(k["decision_note"]);
+  c.permit_number = text(k["permit_number"]);
+  c.verification_code = text(k["verification_code"]);
+  c.issued_on = OptionalDay(row[k["issued_on"]]);
+  v.created_at = ParseTimestamp(text(k["created_at"]));
+  v.updated_at = ParseTimestamp(text(k["updated_at"]));
+  c.applicant.language = text(k["applicant_language"]);
+  c.tracking_code = text(k["tracking_code"]);
+  c.collected_by = {text(k["collected_by"]), text(k["collected_id_type"]),
+                    text(k["collected_id_number"])};
+  c.str_valid_until = OptionalDay(row[k["str_valid_until"]]);
+  c.valid_until = OptionalDay(row[k["valid_until"]]);
+  if (!row[k["revoked_at"]].is_null()) c.revoked_at = ParseTimestamp(text(k["revoked_at"]));
+  c.revoke_reason = text(k["revoke_reason"]);
+  c.revoke_reason_public = row[k["revoke_reason_public"]].as<bool>();
   return v;
+}
+
+// A row of kDocumentColumns (or of kDocumentContentColumns, which begins with them).
+DocumentInfo DocumentFromRow(const pqxx::row& row) {
+  constexpr const auto& k = kDocumentColumns;
+  return {row[k["id"]].as<int64_t>(),
+          row[k["code"]].as<std::string>(),
+          row[k["file_name"]].as<std::string>(),
+          row[k["media_type"]].as<std::string>(),
+          row[k["size_bytes"]].as<int64_t>(),
+          row[k["sha256_hex"]].as<std::string>(),
+          ParseTimestamp(row[k["uploaded_at"]].as<std::string>())};
 }
 
 std::vector<DocumentInfo> LoadDocuments(Tx& tx, int64_t case_id) {
   std::vector<DocumentInfo> out;
-  for (const auto& row : tx.Exec(kDocuments, case_id)) {
-    out.push_back({row[0].as<int64_t>(), row[1].as<std::string>(), row[2].as<std::string>(),
-                   row[3].as<std::string>(), row[4].as<int64_t>(), row[5].as<std::string>(),
-                   ParseTimestamp(row[6].as<std::string>())});
-  }
+  for (const auto& row : tx.Exec(kDocuments, case_id)) out.push_back(DocumentFromRow(row));
   return out;
 }
 
@@ -310,17 +409,19 @@ absl::Status OnClinicCaseChange(Tx& tx, absl::Time now, const OfficeContext& off
 std::vector<NotificationInfo> LoadNotifications(Tx& tx, int64_t case_id) {
   std::vector<NotificationInfo> out;
   for (const auto& row : tx.Exec(kNotifications, case_id)) {
+    constexpr const auto& k = kNotificationColumns;
     NotificationInfo n;
-    n.id = row[0].as<int64_t>();
-    n.channel = row[1].as<std::string>();
-    n.address = row[2].as<std::string>();
-    n.template_id = row[3].as<std::string>();
-    n.status = row[4].as<std::string>();
-    n.attempts = row[5].as<int>();
-    n.provider_message_id = row[6].as<std::string>();
-    n.detail = row[7].as<std::string>();
-    n.scheduled_for = ParseTimestamp(row[8].as<std::string>());
-    if (!row[9].is_null()) n.sent_at = ParseTimestamp(row[9].as<std::string>());
+    n.id = row[k["id"]].as<int64_t>();
+    n.channel = row[k["channel"]].as<std::string>();
+    n.address = row[k["address"]].as<std::string>();
+    n.template_id = row[k["template_id"]].as<std::string>();
+    n.status = row[k["status"]].as<std::string>();
+    n.attempts = row[k["attempts"]].as<int>();
+    n.provider_message_id = row[k["provider_message_id"]].as<std::string>();
+    n.detail = row[k["detail"]].as<std::string>();
+    n.scheduled_for = ParseTimestamp(row[k["scheduled_for"]].as<std::string>());
+    if (!row[k["sent_at"]].is_null())
+      n.sent_at = ParseTimestamp(row[k["sent_at"]].as<std::string>());
     out.push_back(std::move(n));
   }
   return out;
@@ -355,8 +456,9 @@ absl::StatusOr<std::string> CaseRepository::Submit(const Mutation& m, NewApplica
     tx.Exec(kLockApplicant, m.actor.office_id, app.applicant.nik, pt->code);
     pqxx::result live = tx.Exec(kLiveApplication, m.actor.office_id, app.applicant.nik, pt->code,
                                 absl::FormatCivilTime(office->today));
+    constexpr const auto& l = kLiveApplicationColumns;
     if (!live.empty() && m.actor.role == domain::Role::kClinic &&
-        live[0][2].as<std::string>() != m.actor.clinic_id) {
+        live[0][l["clinic_id"]].as<std::string>() != m.actor.clinic_id) {
       // Another clinic's case stays unseen (GetCase and SearchCases answer NOT_FOUND for it).
       return absl::AlreadyExistsError(absl::StrCat(
           "applicant.nik: this applicant already has a live application for ", pt->code,
@@ -364,11 +466,11 @@ absl::StatusOr<std::string> CaseRepository::Submit(const Mutation& m, NewApplica
           " yang masih berjalan di kantor, hubungi kantor"));
     }
     if (!live.empty()) {
-      return absl::AlreadyExistsError(
-          absl::StrCat("applicant.nik: this applicant already has a live application for ",
-                       pt->code, ": case ", live[0][0].as<int64_t>(), " (",
-                       live[0][1].as<std::string>(), "); pemohon ini sudah memiliki permohonan ",
-                       pt->code, " yang masih berjalan (kasus ", live[0][0].as<int64_t>(), ")"));
+      return absl::AlreadyExistsError(absl::StrCat(
+          "applicant.nik: this applicant already has a live application for ", pt->code, ": case ",
+          live[0][l["id"]].as<int64_t>(), " (", live[0][l["state"]].as<std::string>(),
+          "); pemohon ini sudah memiliki permohonan ", pt->code, " yang masih berjalan (kasus ",
+          live[0][l["id"]].as<int64_t>(), ")"));
     }
 
     domain::Case c;
@@ -413,10 +515,11 @@ absl::StatusOr<std::string> CaseRepository::Submit(const Mutation& m, NewApplica
         DayOrNull(c.sla.started_on), DayOrNull(v.sla.due), m.actor.id, c.applicant.language,
         c.tracking_code, m.actor.name, std::string(domain::RoleName(m.actor.role)), m.terminal,
         std::string(app.draft ? "CreateDraft" : "Submit"));
-    c.id = r[0][0].as<int64_t>();
-    c.version = r[0][1].as<int64_t>();
-    v.created_at = ParseTimestamp(r[0][2].as<std::string>());
-    v.updated_at = ParseTimestamp(r[0][3].as<std::string>());
+    constexpr const auto& k = kInsertedCaseColumns;
+    c.id = r[0][k["id"]].as<int64_t>();
+    c.version = r[0][k["version"]].as<int64_t>();
+    v.created_at = ParseTimestamp(r[0][k["created_at"]].as<std::string>());
+    v.updated_at = ParseTimestamp(r[0][k["updated_at"]].as<std::string>());
     if (c.str_valid_until) tx.Exec(kSetStrValidUntil, c.id, DayOrNull(c.str_valid_until));
     if (c.channel == domain::Channel::kClinic) {
       s = OnClinicCaseChange(tx, clock_.Now(), *office, c, CaseState::kDraft, app.pickup, false);
@@ -444,11 +547,8 @@ absl::StatusOr<DocumentContent> CaseRepository::GetDocument(const domain::Princi
     if (!v.ok()) return v.status();
     pqxx::result r = tx.Exec(kDocumentContent, case_id, document_id);
     if (r.empty()) return absl::OkStatus();
-    const auto& row = r[0];
-    out = DocumentContent{{row[0].as<int64_t>(), row[1].as<std::string>(), row[2].as<std::string>(),
-                           row[3].as<std::string>(), row[4].as<int64_t>(), row[5].as<std::string>(),
-                           ParseTimestamp(row[6].as<std::string>())},
-                          pqxx::binarystring(row[7]).str()};
+    out = DocumentContent{DocumentFromRow(r[0]),
+                          pqxx::binarystring(r[0][kDocumentContentColumns["content"]]).str()};
     return absl::OkStatus();
   });
   if (!s.ok()) return s;
@@ -516,8 +616,8 @@ absl::StatusOr<std::vector<CaseView>> CaseRepository::Search(const domain::Princ
     return absl::StrCat("$", params.size());
   };
   // Only the criteria given become conditions, so the planner picks the index that fits them.
-  std::string sql = absl::StrCat("SELECT " LOKET_CASE_COLUMNS " FROM cases WHERE office_id = ",
-                                 param(viewer.office_id));
+  std::string sql = absl::StrCat("SELECT ", kSelectList<kCaseColumns>,
+                                 " FROM cases WHERE office_id = ", param(viewer.office_id));
   std::string clinic = q.clinic_id;
   if (viewer.role == domain::Role::kClinic) {
     // A clinic finds only what it submitted, whatever it asks for.
@@ -609,8 +709,8 @@ absl::StatusOr<std::string> CaseRepository::AttachDocument(const Mutation& m, in
     // Bumping the version makes a concurrent decision on the old document set lose with ABORTED.
     pqxx::result r = tx.Exec(kTouchCase, case_id, v->c.version);
     if (r.empty()) return absl::AbortedError(absl::StrCat("case ", case_id, " changed; retry"));
-    v->c.version = r[0][0].as<int64_t>();
-    v->updated_at = ParseTimestamp(r[0][1].as<std::string>());
+    v->c.version = r[0][kCaseVersionColumns["version"]].as<int64_t>();
+    v->updated_at = ParseTimestamp(r[0][kCaseVersionColumns["updated_at"]].as<std::string>());
     AppendEvent(tx, m, case_id, "AttachDocument", v->c.state, v->c.state,
                 absl::StrCat(doc.code, ": ", doc.file_name, " (", doc.content.size(), " bytes)"));
     absl::StatusOr<OfficeContext> office = LoadOffice(tx, v->c.office_id, clock_.Now(), offices_);
@@ -703,8 +803,8 @@ absl::StatusOr<CaseView> CaseRepository::TransitionInTx(Tx& tx, const Mutation& 
     return absl::AbortedError(
         absl::StrCat("case ", case_id, " was changed by someone else; re-read and retry"));
   }
-  c.version = r[0][0].as<int64_t>();
-  v->updated_at = ParseTimestamp(r[0][1].as<std::string>());
+  c.version = r[0][kCaseVersionColumns["version"]].as<int64_t>();
+  v->updated_at = ParseTimestamp(r[0][kCaseVersionColumns["updated_at"]].as<std::string>());
   std::string event_note = note;
   if (t == domain::Transition::kIssue) {
     event_note = "permit " + c.permit_number;
@@ -751,17 +851,19 @@ absl::StatusOr<std::vector<CaseEventRecord>> CaseRepository::History(
     absl::StatusOr<CaseView> v = LoadVisibleCase(tx, viewer, case_id);
     if (!v.ok()) return v.status();
     for (const auto& row : tx.Exec(kEvents, case_id, after_event_id)) {
+      constexpr const auto& k = kEventColumns;
       CaseEventRecord e;
-      e.id = row[0].as<int64_t>();
-      e.case_id = row[1].as<int64_t>();
-      e.at = ParseTimestamp(row[2].as<std::string>());
-      e.actor = row[3].as<std::string>();
-      e.actor_role = row[4].as<std::string>();
-      e.terminal = row[5].as<std::string>();
-      e.action = row[6].as<std::string>();
-      e.from_state = domain::CaseStateFromName(row[7].as<std::string>());
-      e.to_state = domain::CaseStateFromName(row[8].as<std::string>()).value_or(CaseState::kDraft);
-      e.note = row[9].as<std::string>();
+      e.id = row[k["id"]].as<int64_t>();
+      e.case_id = row[k["case_id"]].as<int64_t>();
+      e.at = ParseTimestamp(row[k["at"]].as<std::string>());
+      e.actor = row[k["actor_name"]].as<std::string>();
+      e.actor_role = row[k["actor_role"]].as<std::string>();
+      e.terminal = row[k["terminal"]].as<std::string>();
+      e.action = row[k["action"]].as<std::string>();
+      e.from_state = domain::CaseStateFromName(row[k["from_state"]].as<std::string>());
+      e.to_state = domain::CaseStateFromName(row[k["to_state"]].as<std::string>())
+                       .value_or(CaseState::kDraft);
+      e.note = row[k["note"]].as<std::string>();
       out.push_back(std::move(e));
     }
     return absl::OkStatus();
@@ -776,29 +878,33 @@ absl::StatusOr<PermitVerification> CaseRepository::VerifyPermit(const std::strin
   absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
     pqxx::result r = tx.Exec(kVerifyPermit, permit_number, FormatTimestamp(clock_.Now()));
     if (r.empty()) return absl::OkStatus();
+    constexpr const auto& k = kVerifyPermitColumns;
+    const auto& row = r[0];
     CaseState state =
-        domain::CaseStateFromName(r[0][5].as<std::string>()).value_or(CaseState::kDraft);
+        domain::CaseStateFromName(row[k["state"]].as<std::string>()).value_or(CaseState::kDraft);
     // A revoked permit still answers (as revoked): whoever holds the paper must learn that.
     bool issued = state == CaseState::kIssued || state == CaseState::kDelivered ||
                   state == CaseState::kCollected || state == CaseState::kRevoked;
     // Codes compare as people type them: any case, dashes and spaces ignored (as visit codes do).
-    std::string want = domain::NormalizePublicCode(Text(r[0][4]), 32);
+    std::string want = domain::NormalizePublicCode(Text(row[k["verification_code"]]), 32);
     if (!issued || want.empty() || domain::NormalizePublicCode(code, 32) != want) {
       return absl::OkStatus();
     }
     domain::Case c;
     c.state = state;
-    c.valid_until = OptionalDay(r[0][6]);
-    const std::optional<absl::CivilDay> today = OptionalDay(r[0][10]);
+    c.valid_until = OptionalDay(row[k["valid_until"]]);
+    const std::optional<absl::CivilDay> today = OptionalDay(row[k["today"]]);
     out.status = domain::PermitStatusOn(c, today.value_or(absl::CivilDay()));
     out.valid = out.status == domain::PermitStatus::kValid;
     out.valid_until = c.valid_until;
-    out.revoked_on = OptionalDay(r[0][7]);
-    if (r[0][9].as<bool>()) out.revoke_reason = r[0][8].as<std::string>();
-    out.permit_type_name = r[0][0].as<std::string>();
-    out.holder_name = r[0][1].as<std::string>();
-    out.issued_on = OptionalDay(r[0][2]);
-    out.office_name = r[0][3].as<std::string>();
+    out.revoked_on = OptionalDay(row[k["revoked_on"]]);
+    if (row[k["revoke_reason_public"]].as<bool>()) {
+      out.revoke_reason = row[k["revoke_reason"]].as<std::string>();
+    }
+    out.permit_type_name = row[k["permit_type_name"]].as<std::string>();
+    out.holder_name = row[k["holder_name"]].as<std::string>();
+    out.issued_on = OptionalDay(row[k["issued_on"]]);
+    out.office_name = row[k["office_name"]].as<std::string>();
     return absl::OkStatus();
   });
   if (!s.ok()) return s;
