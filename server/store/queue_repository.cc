@@ -10,6 +10,7 @@
 #include "absl/strings/str_split.h"
 #include "common/status_macros.h"
 #include "server/domain/queue_checkin.h"
+#include "server/domain/queue_forecast.h"
 #include "server/domain/validation.h"
 #include "server/store/appointment_seats.h"
 #include "server/store/idempotency.h"
@@ -376,72 +377,45 @@ struct Forecast {
   int open_counters = 0;
 };
 
-// Measured service times per open counter: the median for each service it served recently and
-// over all its services (the fallback for a service it has no history of).
-struct CounterPace {
-  std::vector<std::string> services;  // empty: all
-  std::map<std::string, absl::Duration> by_service;
-  std::optional<absl::Duration> overall;
-};
-
-// The medians of each open counter for `service`, as EstimateWaitMeasured takes them.
-std::vector<std::optional<absl::Duration>> MediansFor(const std::vector<CounterPace>& counters,
-                                                      const std::string& service) {
-  std::vector<std::optional<absl::Duration>> out;
-  for (const auto& c : counters) {
-    if (!c.services.empty() &&
-        std::find(c.services.begin(), c.services.end(), service) == c.services.end()) {
-      continue;
-    }
-    auto it = c.by_service.find(service);
-    out.push_back(it != c.by_service.end() ? std::optional(it->second) : c.overall);
-  }
-  return out;
-}
-
+// Loads the waiting tickets, the lane credits, the recent service times and the open counters;
+// domain::ForecastQueue orders the tickets and estimates each one's wait.
 Forecast LoadForecast(Tx& tx, const std::string& office_id, const std::string& day,
                       const domain::LaneWeights& weights) {
-  Forecast f;
-  std::array<std::vector<TicketRecord>, domain::kLaneCount> lanes;
+  std::vector<TicketRecord> tickets;
+  std::vector<domain::WaitingTicket> waiting;
   for (const auto& row : tx.Exec(kWaiting, office_id, day)) {
     TicketRecord t = TicketFromRow(row);
-    lanes[static_cast<int>(t.lane)].push_back(std::move(t));
+    waiting.push_back({t.lane, t.service});
+    tickets.push_back(std::move(t));
   }
-  for (int i = 0; i < domain::kLaneCount; ++i) f.waiting[i] = static_cast<int>(lanes[i].size());
   pqxx::result c = tx.Exec(kDayState, office_id, day);
   domain::LaneCredits credits;
   if (!c.empty()) {
     for (int i = 0; i < domain::kLaneCount; ++i) credits.c[i] = c[0][i].as<int64_t>();
   }
-  std::map<std::string, std::map<std::string, std::vector<absl::Duration>>> samples;
-  std::map<std::string, std::vector<absl::Duration>> all_of_counter;
-  std::vector<absl::Duration> all;
+  std::vector<domain::ServiceSample> samples;
   for (const auto& row : tx.Exec(kServiceSamples, office_id, day, domain::kServiceSamples,
                                  domain::kServiceHistoryDays)) {
-    absl::Duration d = absl::Seconds(row[2].as<double>());
-    samples[row[0].as<std::string>()][row[1].as<std::string>()].push_back(d);
-    all_of_counter[row[0].as<std::string>()].push_back(d);
-    all.push_back(d);
+    samples.push_back(
+        {row[0].as<std::string>(), row[1].as<std::string>(), absl::Seconds(row[2].as<double>())});
   }
-  f.mean_service = domain::MedianService(all).value_or(absl::ZeroDuration());
-  std::vector<CounterPace> counters;
+  std::vector<domain::OpenCounter> counters;
   for (const auto& row : tx.Exec(kOpenCounterServices, office_id, day)) {
-    CounterPace c;
-    const std::string id = row[0].as<std::string>();
-    const std::string services = row[1].as<std::string>();
-    if (!services.empty()) c.services = absl::StrSplit(services, ',');
-    for (const auto& [service, ds] : samples[id]) {
-      if (auto m = domain::MedianService(ds)) c.by_service[service] = *m;
+    domain::OpenCounter& oc = counters.emplace_back();
+    oc.id = row[0].as<std::string>();
+    if (std::string services = row[1].as<std::string>(); !services.empty()) {
+      oc.services = absl::StrSplit(services, ',');
     }
-    c.overall = domain::MedianService(all_of_counter[id]);
-    counters.push_back(std::move(c));
   }
-  f.open_counters = static_cast<int>(counters.size());
-  std::array<size_t, domain::kLaneCount> next = {0, 0, 0};
-  for (Lane l : domain::InterleaveOrder(credits, weights, f.waiting)) {
-    TicketRecord t = lanes[static_cast<int>(l)][next[static_cast<int>(l)]++];
-    t.calls_ahead = static_cast<int>(f.order.size());
-    t.estimated_wait = domain::EstimateWaitMeasured(t.calls_ahead, MediansFor(counters, t.service));
+  domain::QueueForecast q = domain::ForecastQueue(waiting, credits, weights, samples, counters);
+  Forecast f;
+  f.waiting = q.waiting;
+  f.mean_service = q.mean_service;
+  f.open_counters = q.open_counters;
+  for (const domain::ForecastEntry& e : q.order) {
+    TicketRecord t = tickets[e.ticket];
+    t.calls_ahead = e.calls_ahead;
+    t.estimated_wait = e.wait;
     f.order.push_back(std::move(t));
   }
   return f;
