@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "server/domain/validation.h"
 
 namespace loket::domain {
 namespace {
@@ -351,6 +352,86 @@ absl::StatusOr<std::vector<StopWrite>> DecideRoutePlan(const std::string& day, a
     w.kind = StopWrite::Kind::kUnplan;
     w.keep_courier = holder.has_value();
     out.push_back(w);
+  }
+  return out;
+}
+
+std::pair<absl::Time, absl::Time> AnnouncedWindow(absl::Time window_start, absl::Time window_end,
+                                                  absl::Time planned) {
+  absl::Time start = absl::FromUnixSeconds((absl::ToUnixSeconds(planned) / 900) * 900);
+  start = std::max(start, window_start);
+  absl::Time end = std::min(start + absl::Hours(1), window_end);
+  return {start, end};
+}
+
+absl::Status CheckHandoverDirection(int64_t stop_id, StopKind kind, bool taking) {
+  if (CourierTakes(kind) == taking) return absl::OkStatus();
+  return absl::FailedPreconditionError(
+      absl::StrCat("stop ", stop_id, " is a ", std::string(StopKindName(kind)), ": ",
+                   CourierTakes(kind) ? "take the bundle with `loket courier pickup`"
+                                      : "hand the bundle over with `loket courier deliver`"));
+}
+
+absl::Status CheckBundleTaken(const PlanStop& stop, const PlanStop* partner) {
+  if (stop.partner_id == 0) return absl::OkStatus();  // on board since an earlier stop
+  if (partner == nullptr || partner->state != StopState::kDone ||
+      partner->courier_id != stop.courier_id) {
+    return absl::FailedPreconditionError(absl::StrCat("stop ", stop.id,
+                                                      ": the bundle was not taken yet (stop ",
+                                                      stop.partner_id, " comes first)"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckOfficerCancel(int64_t stop_id, StopKind kind, int64_t partner_id,
+                                std::optional<StopState> partner_state,
+                                const std::string& courier_name, const std::string& item) {
+  bool on_board = !CourierTakes(kind) && (partner_id == 0 || partner_state == StopState::kDone);
+  if (!on_board) return absl::OkStatus();
+  return absl::FailedPreconditionError(
+      absl::StrCat("stop ", stop_id, ": courier ", courier_name.empty() ? "-" : courier_name,
+                   " holds the ", item, "; it is handed over or reported failed, not cancelled"));
+}
+
+absl::Status CheckFailReport(const std::string& reason, std::string_view note) {
+  static const std::set<std::string> kReasons = {"clinic_closed", "documents_not_ready",
+                                                 "nobody_to_receive", "address_not_found", "other"};
+  if (!kReasons.count(reason)) {
+    return absl::InvalidArgumentError(
+        "reason: one of clinic_closed, documents_not_ready, nobody_to_receive, "
+        "address_not_found, other");
+  }
+  return ValidateText(note, "note", 500, reason == "other");
+}
+
+absl::Status CheckCanFail(int64_t stop_id, StopKind kind) {
+  if (kind != StopKind::kHandin) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat(
+      "stop ", stop_id, " is a hand-in at the office: give the bundle to the duty officer"));
+}
+
+FailedStopFollowUp DecideFailedStop(StopKind kind, bool has_partner, const std::string& reason,
+                                    const std::string& note,
+                                    const WorkingCalendar& courier_calendar, absl::CivilDay today) {
+  FailedStopFollowUp out;
+  out.failure_reason = note.empty() ? reason : absl::StrCat(reason, ": ", note);
+  out.retry_on.day = courier_calendar.AddWorkingDays(today, 1);
+  switch (kind) {
+    case StopKind::kPickup:
+      out.cancel_partner = has_partner;
+      out.retry = FailedStopFollowUp::Retry::kPickup;
+      break;
+    case StopKind::kDelivery:
+      // The permit rides back to the office today, then out again.
+      out.return_to_office = true;
+      out.retry = FailedStopFollowUp::Retry::kDelivery;
+      break;
+    case StopKind::kCollect:
+      out.cancel_partner = has_partner;
+      out.retry = FailedStopFollowUp::Retry::kDelivery;
+      break;
+    case StopKind::kHandin:
+      break;
   }
   return out;
 }

@@ -233,6 +233,52 @@ absl::StatusOr<std::vector<StopWrite>> DecideRoutePlan(const std::string& day, a
                                                        const std::vector<PlanStop>& stops,
                                                        const std::vector<PlannedRoute>& routes);
 
+// The window told to a clinic for a visit planned at `planned`: the planned start rounded down to
+// a quarter hour, an hour long, kept inside the stop's own window.
+std::pair<absl::Time, absl::Time> AnnouncedWindow(absl::Time window_start, absl::Time window_end,
+                                                  absl::Time planned);
+
+// A courier's hand-over report must go the stop's way: taking the bundle at a pickup or collect,
+// handing it over at a hand-in or delivery. FAILED_PRECONDITION names the command to use.
+absl::Status CheckHandoverDirection(int64_t stop_id, StopKind kind, bool taking);
+
+// A bundle is handed over (or fails to be) only by the courier who took it: the giving end of a
+// pair needs its taking end (`partner`; nullptr when it is not there) done by the same courier. A
+// stop without a partner has been on board since an earlier stop. FAILED_PRECONDITION otherwise.
+absl::Status CheckBundleTaken(const PlanStop& stop, const PlanStop* partner);
+
+// An officer may cancel a stop (and its bundle's other end) unless it is the giving end of a
+// bundle a courier holds: one without a partner (on board since an earlier day) or whose taking
+// end is done (`partner_state`; nullopt when it is not there). Cancelling it would strand the
+// bundle: FAILED_PRECONDITION names the courier and the item.
+absl::Status CheckOfficerCancel(int64_t stop_id, StopKind kind, int64_t partner_id,
+                                std::optional<StopState> partner_state,
+                                const std::string& courier_name, const std::string& item);
+
+// A courier's report that a stop failed: `reason` is one of clinic_closed, documents_not_ready,
+// nobody_to_receive, address_not_found, other; the note (at most 500 bytes of text, line breaks
+// allowed) is required for "other". INVALID_ARGUMENT names the field.
+absl::Status CheckFailReport(const std::string& reason, std::string_view note);
+// A hand-in at the office does not fail: the duty officer takes the bundle.
+absl::Status CheckCanFail(int64_t stop_id, StopKind kind);
+
+// What a failed stop leads to: the bundle is tried again on the next courier working day with a
+// fresh pair. A failed pickup or collect cancels the pair's other end (nobody began it) and asks
+// again; a failed delivery's item rides back to the office with its courier today, then goes out
+// again. The store carries it out in the report's transaction, in this order: record the failure,
+// cancel the partner, return to the office, ask again.
+struct FailedStopFollowUp {
+  enum class Retry { kNone, kPickup, kDelivery };
+  std::string failure_reason;     // kept on the stop: the reason, then ": note" when there is one
+  bool cancel_partner = false;    // the other end of the pair
+  bool return_to_office = false;  // a hand-in at the office today with the same courier
+  Retry retry = Retry::kNone;     // kPickup: at the same place; kDelivery: to the case's clinic
+  VisitPreference retry_on;       // the next courier working day
+};
+FailedStopFollowUp DecideFailedStop(StopKind kind, bool has_partner, const std::string& reason,
+                                    const std::string& note,
+                                    const WorkingCalendar& courier_calendar, absl::CivilDay today);
+
 }  // namespace loket::domain
 
 #endif  // LOKET_SERVER_DOMAIN_SIBER_H_

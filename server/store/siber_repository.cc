@@ -291,17 +291,15 @@ absl::Status NeedState(const StopRecord& s, std::initializer_list<StopState> all
                                                     std::string(domain::StopStateName(s.state))));
 }
 
-// A bundle is handed over (or fails to be) only by the courier who took it.
+// A bundle is handed over (or fails to be) only by the courier who took it
+// (domain::CheckBundleTaken).
 absl::Status NeedTaken(Tx& tx, const StopRecord& stop, const std::string& office_id) {
-  if (stop.partner_id == 0) return absl::OkStatus();  // on board since an earlier stop
-  pqxx::result p = tx.Exec(kStopForUpdate, stop.partner_id, office_id);
-  if (p.empty() || StopFromRow(p[0]).r.state != StopState::kDone ||
-      StopFromRow(p[0]).r.courier_id != stop.courier_id) {
-    return absl::FailedPreconditionError(absl::StrCat("stop ", stop.id,
-                                                      ": the bundle was not taken yet (stop ",
-                                                      stop.partner_id, " comes first)"));
+  std::optional<domain::PlanStop> partner;
+  if (stop.partner_id != 0) {
+    pqxx::result p = tx.Exec(kStopForUpdate, stop.partner_id, office_id);
+    if (!p.empty()) partner = ForPlanner(StopFromRow(p[0]).r);
   }
-  return absl::OkStatus();
+  return domain::CheckBundleTaken(ForPlanner(stop), partner ? &*partner : nullptr);
 }
 
 std::string HolderAtPlace(const StopRecord& s) {
@@ -315,13 +313,9 @@ std::string LocalClock(absl::Time t, int offset_minutes) {
   return absl::FormatTime("%H:%M", t, absl::FixedTimeZone(offset_minutes * 60));
 }
 
-// The window told to a clinic: the planned start rounded down to a quarter hour, an hour long,
-// kept inside the stop's own window.
+// The window told to a clinic (domain::AnnouncedWindow).
 std::pair<absl::Time, absl::Time> AnnouncedWindow(const StopRecord& s, absl::Time planned) {
-  absl::Time start = absl::FromUnixSeconds((absl::ToUnixSeconds(planned) / 900) * 900);
-  start = std::max(start, s.window_start);
-  absl::Time end = std::min(start + absl::Hours(1), s.window_end);
-  return {start, end};
+  return domain::AnnouncedWindow(s.window_start, s.window_end, planned);
 }
 
 absl::StatusOr<int> ParseClock(const std::string& s, std::string_view field) {
@@ -534,12 +528,7 @@ absl::StatusOr<std::string> SiberRepository::Confirm(const Mutation& m, int64_t 
     absl::StatusOr<StopRow> s = LoadOwnStop(tx, m.actor, stop_id);
     if (!s.ok()) return s.status();
     const StopRecord& stop = s->r;
-    if (domain::CourierTakes(stop.kind) != taking) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "stop ", stop_id, " is a ", std::string(domain::StopKindName(stop.kind)), ": ",
-          domain::CourierTakes(stop.kind) ? "take the bundle with `loket courier pickup`"
-                                          : "hand the bundle over with `loket courier deliver`"));
-    }
+    LOKET_RETURN_IF_ERROR(domain::CheckHandoverDirection(stop_id, stop.kind, taking));
     absl::Status ok = NeedState(stop, {StopState::kPlanned, StopState::kArrived}, "confirm");
     if (!ok.ok()) return ok;
     absl::StatusOr<OfficeContext> office =
@@ -604,22 +593,12 @@ absl::StatusOr<std::string> SiberRepository::Fail(const Mutation& m, int64_t sto
                                                   const std::string& reason,
                                                   const std::string& note,
                                                   const StopEncoder& encode) {
-  static const std::set<std::string> kReasons = {"clinic_closed", "documents_not_ready",
-                                                 "nobody_to_receive", "address_not_found", "other"};
-  if (!kReasons.count(reason)) {
-    return absl::InvalidArgumentError(
-        "reason: one of clinic_closed, documents_not_ready, nobody_to_receive, "
-        "address_not_found, other");
-  }
-  LOKET_RETURN_IF_ERROR(domain::ValidateText(note, "note", 500, reason == "other"));
+  LOKET_RETURN_IF_ERROR(domain::CheckFailReport(reason, note));
   return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     absl::StatusOr<StopRow> s = LoadOwnStop(tx, m.actor, stop_id);
     if (!s.ok()) return s.status();
     const StopRecord& stop = s->r;
-    if (stop.kind == StopKind::kHandin) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "stop ", stop_id, " is a hand-in at the office: give the bundle to the duty officer"));
-    }
+    LOKET_RETURN_IF_ERROR(domain::CheckCanFail(stop_id, stop.kind));
     absl::Status ok = NeedState(stop, {StopState::kPlanned, StopState::kArrived}, "fail");
     if (!ok.ok()) return ok;
     absl::StatusOr<OfficeContext> office =
@@ -632,42 +611,32 @@ absl::StatusOr<std::string> SiberRepository::Fail(const Mutation& m, int64_t sto
       LOKET_RETURN_IF_ERROR(NeedTaken(tx, stop, m.actor.office_id));
     }
     absl::Time now = clock_.Now();
-    tx.Exec(kFail, stop_id, Ts(now), note.empty() ? reason : absl::StrCat(reason, ": ", note));
-    // Try again on the next working day, with a fresh pair.
-    domain::VisitPreference next;
-    next.day = office->courier_calendar.AddWorkingDays(office->today, 1);
+    // What follows is domain::DecideFailedStop's; this carries it out, in its order.
+    const domain::FailedStopFollowUp f = domain::DecideFailedStop(
+        stop.kind, stop.partner_id != 0, reason, note, office->courier_calendar, office->today);
+    tx.Exec(kFail, stop_id, Ts(now), f.failure_reason);
     absl::TimeZone tz = absl::FixedTimeZone(office->utc_offset_minutes * 60);
-    absl::StatusOr<int64_t> again;
     pqxx::result c = tx.Exec(kCaseState, stop.case_id, m.actor.office_id);
     std::string clinic = c.empty() ? "" : c[0][1].as<std::string>();
-    switch (stop.kind) {
-      case StopKind::kPickup: {
-        if (stop.partner_id) tx.Exec(kCancelStop, stop.partner_id);
-        PickupRequest r;
-        r.office_id = m.actor.office_id;
-        r.case_id = stop.case_id;
-        r.clinic_id = stop.clinic_id;
-        r.place = stop.place;
-        r.address = stop.address;
-        r.latitude = stop.latitude;
-        r.longitude = stop.longitude;
-        r.preference = next;
-        again = RequestPickupInTx(tx, now, *office, r);
-        break;
-      }
-      case StopKind::kDelivery:
-        // The permit rides back to the office today, then out again.
-        tx.Exec(kReturnToOffice, stop_id, Ts(now), Ts(absl::FromCivil(office->today + 1, tz)));
-        again = RequestDeliveryInTx(tx, now, *office, m.actor.office_id, stop.case_id, clinic, next,
-                                    stop.item);
-        break;
-      case StopKind::kCollect:
-        if (stop.partner_id) tx.Exec(kCancelStop, stop.partner_id);
-        again = RequestDeliveryInTx(tx, now, *office, m.actor.office_id, stop.case_id, clinic, next,
-                                    stop.item);
-        break;
-      case StopKind::kHandin:
-        break;
+    if (f.cancel_partner) tx.Exec(kCancelStop, stop.partner_id);
+    if (f.return_to_office) {
+      tx.Exec(kReturnToOffice, stop_id, Ts(now), Ts(absl::FromCivil(office->today + 1, tz)));
+    }
+    absl::StatusOr<int64_t> again;
+    if (f.retry == domain::FailedStopFollowUp::Retry::kPickup) {
+      PickupRequest r;
+      r.office_id = m.actor.office_id;
+      r.case_id = stop.case_id;
+      r.clinic_id = stop.clinic_id;
+      r.place = stop.place;
+      r.address = stop.address;
+      r.latitude = stop.latitude;
+      r.longitude = stop.longitude;
+      r.preference = f.retry_on;
+      again = RequestPickupInTx(tx, now, *office, r);
+    } else if (f.retry == domain::FailedStopFollowUp::Retry::kDelivery) {
+      again = RequestDeliveryInTx(tx, now, *office, m.actor.office_id, stop.case_id, clinic,
+                                  f.retry_on, stop.item);
     }
     if (!again.ok()) return again.status();
     ReplanDayInTx(tx, m.actor.office_id, ParseDay(stop.day));
@@ -699,15 +668,11 @@ absl::StatusOr<std::string> SiberRepository::Cancel(const Mutation& m, int64_t s
       pqxx::result p = tx.Exec(kStopForUpdate, stop.partner_id, m.actor.office_id);
       if (!p.empty()) partner = StopFromRow(p[0]);
     }
-    // The handing end of a bundle a courier already took (or one on board since an earlier day):
-    // cancelling it would strand the bundle with the courier.
-    bool on_board = !domain::CourierTakes(stop.kind) &&
-                    (stop.partner_id == 0 || (partner && partner->r.state == StopState::kDone));
-    if (on_board) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "stop ", stop_id, ": courier ", stop.courier_name.empty() ? "-" : stop.courier_name,
-          " holds the ", stop.item, "; it is handed over or reported failed, not cancelled"));
-    }
+    // The handing end of a bundle a courier holds is not cancelled (domain::CheckOfficerCancel).
+    std::optional<StopState> partner_state;
+    if (partner) partner_state = partner->r.state;
+    LOKET_RETURN_IF_ERROR(domain::CheckOfficerCancel(stop_id, stop.kind, stop.partner_id,
+                                                     partner_state, stop.courier_name, stop.item));
     tx.Exec(kCancelByOfficer, stop_id, why);
     std::set<std::string> days = {stop.day};
     if (partner) {

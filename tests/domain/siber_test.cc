@@ -364,5 +364,118 @@ TEST(RoutePlanTest, WhatNoRouteTookStaysWithItsCourierWhenOnBoardOrWaitsUnplanne
   }
 }
 
+// --- A courier's reports and an officer's cancellation -----------------------------------------
+
+TEST(AnnouncedWindowTest, AQuarterHourRoundedHourInsideTheStopsWindow) {
+  const absl::Time opens = Wita(2026, 3, 17, 8), closes = Wita(2026, 3, 17, 15);
+  auto [from, until] = AnnouncedWindow(opens, closes, Wita(2026, 3, 17, 10, 44));
+  EXPECT_EQ(from, Wita(2026, 3, 17, 10, 30));
+  EXPECT_EQ(until, Wita(2026, 3, 17, 11, 30));
+  // Not before the window opens, not after it closes.
+  std::tie(from, until) =
+      AnnouncedWindow(Wita(2026, 3, 17, 8, 10), closes, Wita(2026, 3, 17, 8, 12));
+  EXPECT_EQ(from, Wita(2026, 3, 17, 8, 10));
+  EXPECT_EQ(until, Wita(2026, 3, 17, 9, 10));
+  std::tie(from, until) = AnnouncedWindow(opens, closes, Wita(2026, 3, 17, 14, 20));
+  EXPECT_EQ(from, Wita(2026, 3, 17, 14, 15));
+  EXPECT_EQ(until, closes);
+}
+
+TEST(HandoverTest, TheReportGoesTheStopsWayAndOnlyTheTakerHandsOver) {
+  EXPECT_THAT(CheckHandoverDirection(4, StopKind::kPickup, true), IsOk());
+  EXPECT_THAT(CheckHandoverDirection(4, StopKind::kCollect, true), IsOk());
+  EXPECT_THAT(CheckHandoverDirection(4, StopKind::kHandin, false), IsOk());
+  EXPECT_THAT(CheckHandoverDirection(4, StopKind::kDelivery, false), IsOk());
+  EXPECT_THAT(
+      CheckHandoverDirection(4, StopKind::kPickup, false),
+      StatusIs(absl::StatusCode::kFailedPrecondition,
+               HasSubstr("stop 4 is a pickup: take the bundle with `loket courier pickup`")));
+  EXPECT_THAT(CheckHandoverDirection(4, StopKind::kDelivery, true),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("delivery: hand the bundle over with `loket courier deliver`")));
+
+  PlanStop handin = Stop(2, StopKind::kHandin, 1, StopState::kPlanned, 7);
+  PlanStop pickup = Stop(1, StopKind::kPickup, 2, StopState::kDone, 7);
+  EXPECT_THAT(CheckBundleTaken(handin, &pickup), IsOk());
+  // Taken by someone else, only arrived at, or not there: not yet taken by this courier.
+  pickup.courier_id = 8;
+  EXPECT_THAT(CheckBundleTaken(handin, &pickup),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("stop 2: the bundle was not taken yet (stop 1 comes first)")));
+  pickup.courier_id = 7;
+  pickup.state = StopState::kArrived;
+  EXPECT_EQ(CheckBundleTaken(handin, &pickup).code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(CheckBundleTaken(handin, nullptr).code(), absl::StatusCode::kFailedPrecondition);
+  // On board since an earlier stop.
+  EXPECT_THAT(CheckBundleTaken(Stop(3, StopKind::kHandin, 0, StopState::kPlanned, 7), nullptr),
+              IsOk());
+}
+
+TEST(OfficerCancelTest, NotTheGivingEndOfABundleACourierHolds) {
+  // Nobody took it yet: both ends may go.
+  EXPECT_THAT(CheckOfficerCancel(2, StopKind::kHandin, 1, StopState::kPlanned, "Budi", "documents"),
+              IsOk());
+  EXPECT_THAT(CheckOfficerCancel(1, StopKind::kPickup, 2, StopState::kPlanned, "Budi", "documents"),
+              IsOk());
+  // A taking end is never held, even when its partner is done.
+  EXPECT_THAT(CheckOfficerCancel(5, StopKind::kCollect, 6, StopState::kDone, "Budi", "permit"),
+              IsOk());
+  EXPECT_THAT(CheckOfficerCancel(2, StopKind::kHandin, 1, StopState::kDone, "Budi", "documents"),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("stop 2: courier Budi holds the documents; it is handed over or "
+                                 "reported failed, not cancelled")));
+  EXPECT_THAT(CheckOfficerCancel(6, StopKind::kDelivery, 0, std::nullopt, "", "permit"),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("stop 6: courier - holds the permit")));
+}
+
+TEST(FailReportTest, AKnownReasonAndANoteForOther) {
+  for (const char* reason :
+       {"clinic_closed", "documents_not_ready", "nobody_to_receive", "address_not_found"}) {
+    EXPECT_THAT(CheckFailReport(reason, ""), IsOk()) << reason;
+  }
+  EXPECT_THAT(CheckFailReport("closed", ""),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("reason: one of")));
+  EXPECT_THAT(CheckFailReport("other", ""),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("note")));
+  EXPECT_THAT(CheckFailReport("other", "gate locked"), IsOk());
+  EXPECT_THAT(CheckFailReport("clinic_closed", std::string(501, 'x')),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("note")));
+  EXPECT_THAT(CheckCanFail(2, StopKind::kHandin),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("stop 2 is a hand-in at the office")));
+  for (StopKind k : {StopKind::kPickup, StopKind::kCollect, StopKind::kDelivery}) {
+    EXPECT_THAT(CheckCanFail(2, k), IsOk()) << StopKindName(k);
+  }
+}
+
+TEST(FailedStopTest, TheBundleIsTriedAgainOnTheNextCourierWorkingDay) {
+  const absl::CivilDay today(2026, 3, 17);  // the 18th-24th are holidays
+  FailedStopFollowUp pickup =
+      DecideFailedStop(StopKind::kPickup, true, "clinic_closed", "", Calendar(), today);
+  EXPECT_EQ(pickup.failure_reason, "clinic_closed");
+  EXPECT_TRUE(pickup.cancel_partner);
+  EXPECT_FALSE(pickup.return_to_office);
+  EXPECT_EQ(pickup.retry, FailedStopFollowUp::Retry::kPickup);
+  EXPECT_EQ(pickup.retry_on.day, absl::CivilDay(2026, 3, 25));
+  EXPECT_FALSE(pickup.retry_on.after.has_value());
+
+  FailedStopFollowUp delivery =
+      DecideFailedStop(StopKind::kDelivery, true, "other", "gate locked", Calendar(), today);
+  EXPECT_EQ(delivery.failure_reason, "other: gate locked");
+  EXPECT_FALSE(delivery.cancel_partner);  // its collect is done: the permit rides back instead
+  EXPECT_TRUE(delivery.return_to_office);
+  EXPECT_EQ(delivery.retry, FailedStopFollowUp::Retry::kDelivery);
+  EXPECT_EQ(delivery.retry_on.day, absl::CivilDay(2026, 3, 25));
+
+  FailedStopFollowUp collect =
+      DecideFailedStop(StopKind::kCollect, false, "documents_not_ready", "", Calendar(), today);
+  EXPECT_FALSE(collect.cancel_partner);  // no partner to cancel
+  EXPECT_FALSE(collect.return_to_office);
+  EXPECT_EQ(collect.retry, FailedStopFollowUp::Retry::kDelivery);
+  EXPECT_TRUE(
+      DecideFailedStop(StopKind::kCollect, true, "other", "x", Calendar(), today).cancel_partner);
+}
+
 }  // namespace
 }  // namespace loket::domain
