@@ -13,6 +13,7 @@
 #include "common/status_macros.h"
 #include "server/domain/validation.h"
 #include "server/store/appointment_seats.h"
+#include "server/store/columns.h"
 #include "server/store/idempotency.h"
 #include "server/store/pg.h"
 #include "server/store/siber_stops.h"
@@ -23,52 +24,89 @@ namespace {
 
 using domain::PriorityClass;
 
-#define LOKET_REQUEST_COLUMNS                                                               \
-  "r.id, r.nik, r.name, r.phone, r.email, r.language, r.service, r.priority_class,"         \
-  " array_to_string(r.accessibility_needs, ','), coalesce(r.case_id, 0),"                   \
-  " coalesce(r.clinic_id, ''), r.day::text, r.state, r.flexible, r.created_at::text,"       \
-  " r.version, coalesce(a.id, 0), coalesce(a.slot_id, 0), coalesce(a.code, ''),"            \
-  " coalesce(a.state, ''), coalesce(s.starts_at::text, ''), coalesce(s.ends_at::text, '')," \
-  " coalesce(a.choice_rank, 0)"
+// Each record's columns (server/store/columns.h): its statements select them, its reads name them.
+// A request with its latest appointment (RequestFromRow), from LOKET_REQUEST_FROM.
+constexpr auto kRequestColumns =
+    MakeColumns({{"id", "r.id"},
+                 {"nik", "r.nik"},
+                 {"name", "r.name"},
+                 {"phone", "r.phone"},
+                 {"email", "r.email"},
+                 {"language", "r.language"},
+                 {"service", "r.service"},
+                 {"priority_class", "r.priority_class"},
+                 {"accessibility_needs", "array_to_string(r.accessibility_needs, ',')"},
+                 {"case_id", "coalesce(r.case_id, 0)"},
+                 {"clinic_id", "coalesce(r.clinic_id, '')"},
+                 {"day", "r.day::text"},
+                 {"state", "r.state"},
+                 {"flexible", "r.flexible"},
+                 {"created_at", "r.created_at::text"},
+                 {"version", "r.version"},
+                 {"appointment_id", "coalesce(a.id, 0)"},
+                 {"slot_id", "coalesce(a.slot_id, 0)"},
+                 {"code", "coalesce(a.code, '')"},
+                 {"appointment_state", "coalesce(a.state, '')"},
+                 {"starts_at", "coalesce(s.starts_at::text, '')"},
+                 {"ends_at", "coalesce(s.ends_at::text, '')"},
+                 {"choice_rank", "coalesce(a.choice_rank, 0)"}});
 #define LOKET_REQUEST_FROM                                                       \
   " FROM appointment_requests r LEFT JOIN LATERAL (SELECT * FROM appointments x" \
   " WHERE x.request_id = r.id ORDER BY x.id DESC LIMIT 1) a ON true"             \
   " LEFT JOIN slots s ON s.id = a.slot_id"
 
-constexpr Statement kRequestById{"appt_request_by_id",
-                                 "SELECT " LOKET_REQUEST_COLUMNS LOKET_REQUEST_FROM
-                                 " WHERE r.id = $1 AND r.office_id = $2"
-                                 " AND ($3 = '' OR r.clinic_id = $3)"};
+constexpr Statement kRequestById{
+    "appt_request_by_id", kSelectSql<"SELECT ", kRequestColumns,
+                                     LOKET_REQUEST_FROM " WHERE r.id = $1 AND r.office_id = $2"
+                                                        " AND ($3 = '' OR r.clinic_id = $3)">};
 constexpr Statement kRequestByCode{
     "appt_request_by_code",
-    "SELECT " LOKET_REQUEST_COLUMNS LOKET_REQUEST_FROM
-    " WHERE r.office_id = $2 AND ($3 = '' OR r.clinic_id = $3) AND r.id = (SELECT request_id"
-    " FROM appointments WHERE office_id = $2"
-    " AND translate(code, '- ', '') = upper(translate($1, '- ', '')))"};
+    kSelectSql<"SELECT ", kRequestColumns,
+               LOKET_REQUEST_FROM
+               " WHERE r.office_id = $2 AND ($3 = '' OR r.clinic_id = $3) AND r.id = (SELECT"
+               " request_id FROM appointments WHERE office_id = $2"
+               " AND translate(code, '- ', '') = upper(translate($1, '- ', '')))">};
 constexpr Statement kRequestsOfDay{
     "appt_requests_of_day",
-    "SELECT " LOKET_REQUEST_COLUMNS LOKET_REQUEST_FROM
-    " WHERE r.office_id = $1 AND r.day = $2::date AND ($3 = '' OR r.state = $3)"
-    " AND ($4 = '' OR r.clinic_id = $4) AND r.id > $5 ORDER BY r.id LIMIT $6"};
-constexpr Statement kLockRequest{"appt_lock_request",
-                                 "SELECT state, version, day::text FROM appointment_requests"
-                                 " WHERE id = $1 AND office_id = $2 AND ($3 = '' OR clinic_id = $3)"
-                                 " FOR UPDATE"};
+    kSelectSql<"SELECT ", kRequestColumns,
+               LOKET_REQUEST_FROM
+               " WHERE r.office_id = $1 AND r.day = $2::date AND ($3 = '' OR r.state = $3)"
+               " AND ($4 = '' OR r.clinic_id = $4) AND r.id > $5 ORDER BY r.id LIMIT $6">};
+constexpr auto kLockRequestColumns = MakeColumns({{"state"}, {"version"}, {"day", "day::text"}});
+constexpr Statement kLockRequest{
+    "appt_lock_request",
+    kSelectSql<"SELECT ", kLockRequestColumns,
+               " FROM appointment_requests"
+               " WHERE id = $1 AND office_id = $2 AND ($3 = '' OR clinic_id = $3)"
+               " FOR UPDATE">};
+// A slot's start and end, as text (a request's window, a seat taken).
+constexpr auto kWindowColumns =
+    MakeColumns({{"starts_at", "starts_at::text"}, {"ends_at", "ends_at::text"}});
+constexpr auto kRequestWindowColumns =
+    MakeColumns({{"request_id"}, {"starts_at", "starts_at::text"}, {"ends_at", "ends_at::text"}});
 constexpr Statement kWindowsOf{
     "appt_windows_of",
-    "SELECT request_id, starts_at::text, ends_at::text FROM appointment_windows"
-    " WHERE request_id = ANY($1::bigint[]) ORDER BY request_id, rank"};
+    kSelectSql<"SELECT ", kRequestWindowColumns,
+               " FROM appointment_windows"
+               " WHERE request_id = ANY($1::bigint[]) ORDER BY request_id, rank">};
 constexpr Statement kPermitType{"appt_permit_type",
                                 "SELECT 1 FROM permit_types WHERE office_id = $1 AND code = $2"};
 // A clinic may link only its own cases (a probe for other ids learns nothing).
 constexpr Statement kCaseExists{
     "appt_case_exists",
     "SELECT 1 FROM cases WHERE id = $1 AND office_id = $2 AND ($3 = '' OR clinic_id = $3)"};
+constexpr auto kOpenSlotColumns =
+    MakeColumns({{"id"},
+                 {"starts_at", "starts_at::text"},
+                 {"ends_at", "ends_at::text"},
+                 {"capacity"},
+                 {"booked"},
+                 {"reserved_left", "greatest(reserved_priority - booked_priority, 0)"}});
 constexpr Statement kOpenSlotsOfDay{
     "appt_open_slots_of_day",
-    "SELECT id, starts_at::text, ends_at::text, capacity, booked,"
-    " greatest(reserved_priority - booked_priority, 0) FROM slots"
-    " WHERE office_id = $1 AND day = $2::date AND NOT closed ORDER BY starts_at"};
+    kSelectSql<"SELECT ", kOpenSlotColumns,
+               " FROM slots"
+               " WHERE office_id = $1 AND day = $2::date AND NOT closed ORDER BY starts_at">};
 // A live request, for the per-NIK limit: pending or waitlisted for today (TODAY, a date
 // parameter) or later, or allocated with a booked slot that has not ended by NOW (a timestamp).
 #define LOKET_LIVE_REQUEST(TODAY, NOW)                                                           \
@@ -160,26 +198,36 @@ constexpr Statement kReleaseNoShows{
     "   count(*) FILTER (WHERE priority_class <> 'NONE')::int AS p FROM ns GROUP BY slot_id)"
     " UPDATE slots s SET booked = s.booked - per.n, booked_priority = s.booked_priority - per.p"
     " FROM per WHERE s.id = per.slot_id RETURNING per.n"};
+constexpr auto kOpenRequestColumns =
+    MakeColumns({{"id"}, {"priority_class"}, {"flexible"}, {"created_at", "created_at::text"}});
 constexpr Statement kOpenRequestsOfDay{
     "appt_open_requests_of_day",
-    "SELECT id, priority_class, flexible, created_at::text FROM appointment_requests"
-    " WHERE office_id = $1 AND day = $2::date AND state IN ('pending', 'waitlisted')"
-    " ORDER BY id"};
+    kSelectSql<"SELECT ", kOpenRequestColumns,
+               " FROM appointment_requests"
+               " WHERE office_id = $1 AND day = $2::date AND state IN ('pending', 'waitlisted')"
+               " ORDER BY id">};
+constexpr auto kLockOpenRequestColumns = MakeColumns({{"priority_class", "r.priority_class"},
+                                                      {"flexible", "r.flexible"},
+                                                      {"name", "r.name"},
+                                                      {"phone", "r.phone"},
+                                                      {"email", "r.email"},
+                                                      {"language", "r.language"}});
 constexpr Statement kLockOpenRequest{
     "appt_lock_open_request",
-    "SELECT r.priority_class, r.flexible, r.name, r.phone, r.email, r.language"
-    " FROM appointment_requests r WHERE r.id = $1 AND r.office_id = $2 AND r.day = $3::date"
-    " AND r.state IN ('pending', 'waitlisted') FOR UPDATE"};
+    kSelectSql<"SELECT ", kLockOpenRequestColumns,
+               " FROM appointment_requests r WHERE r.id = $1 AND r.office_id = $2"
+               " AND r.day = $3::date AND r.state IN ('pending', 'waitlisted') FOR UPDATE">};
 // Takes one seat: never past capacity, never a closed or started slot, and before the cut-off a
 // non-priority request only where a general (unreserved) seat is left.
 constexpr Statement kTakeSeat{
     "appt_take_seat",
-    "UPDATE slots SET booked = booked + 1, booked_priority = booked_priority + $3"
-    " WHERE id = $1 AND office_id = $2 AND day = $4::date AND NOT closed"
-    " AND starts_at > $5::timestamptz AND booked < capacity"
-    " AND ($3 = 1 OR starts_at < $6::timestamptz"
-    "      OR capacity - booked > greatest(reserved_priority - booked_priority, 0))"
-    " RETURNING starts_at::text, ends_at::text"};
+    kSelectSql<"UPDATE slots SET booked = booked + 1, booked_priority = booked_priority + $3"
+               " WHERE id = $1 AND office_id = $2 AND day = $4::date AND NOT closed"
+               " AND starts_at > $5::timestamptz AND booked < capacity"
+               " AND ($3 = 1 OR starts_at < $6::timestamptz"
+               "      OR capacity - booked > greatest(reserved_priority - booked_priority, 0))"
+               " RETURNING ",
+               kWindowColumns, "">};
 constexpr Statement kInsertAppointment{
     "appt_insert_appointment",
     "INSERT INTO appointments (office_id, request_id, slot_id, code, priority_class,"
@@ -202,15 +250,30 @@ constexpr Statement kReservedAhead{
     "SELECT starts_at::text FROM slots WHERE office_id = $1 AND day = $2::date AND NOT closed"
     " AND reserved_priority > booked_priority AND booked < capacity"
     " AND starts_at > $3::timestamptz ORDER BY starts_at"};
-constexpr Statement kSlotsOfDay{
-    "appt_slots_of_day",
-    "SELECT id, day::text, starts_at::text, ends_at::text, capacity, reserved_priority, booked,"
-    " booked_priority, closed FROM slots WHERE office_id = $1 AND day = $2::date"
-    " ORDER BY starts_at"};
+constexpr auto kSlotColumns = MakeColumns({{"id"},
+                                           {"day", "day::text"},
+                                           {"starts_at", "starts_at::text"},
+                                           {"ends_at", "ends_at::text"},
+                                           {"capacity"},
+                                           {"reserved_priority"},
+                                           {"booked"},
+                                           {"booked_priority"},
+                                           {"closed"}});
+constexpr Statement kSlotsOfDay{"appt_slots_of_day",
+                                kSelectSql<"SELECT ", kSlotColumns,
+                                           " FROM slots WHERE office_id = $1 AND day = $2::date"
+                                           " ORDER BY starts_at">};
+constexpr auto kLockSlotColumns = MakeColumns({{"id"},
+                                               {"capacity"},
+                                               {"reserved_priority"},
+                                               {"booked"},
+                                               {"booked_priority"},
+                                               {"closed"},
+                                               {"starts_at", "starts_at::text"}});
 constexpr Statement kLockSlotsOfDay{
     "appt_lock_slots_of_day",
-    "SELECT id, capacity, reserved_priority, booked, booked_priority, closed,"
-    " starts_at::text FROM slots WHERE office_id = $1 AND day = $2::date ORDER BY id FOR UPDATE"};
+    kSelectSql<"SELECT ", kLockSlotColumns,
+               " FROM slots WHERE office_id = $1 AND day = $2::date ORDER BY id FOR UPDATE">};
 constexpr Statement kDeleteHours{"appt_delete_hours",
                                  "DELETE FROM office_hours WHERE office_id = $1"};
 constexpr Statement kInsertHours{
@@ -234,11 +297,13 @@ constexpr Statement kOpenCounters{
     " AND x.day = $2::date)"};
 // The booked appointments of a slot to move first: non-priority before priority, the latest
 // booked first.
+constexpr auto kDisplaceableColumns = MakeColumns({{"id"}, {"request_id"}, {"priority_class"}});
 constexpr Statement kDisplaceable{
     "appt_displaceable",
-    "SELECT id, request_id, priority_class FROM appointments WHERE slot_id = $1"
-    " AND state = 'booked' ORDER BY (priority_class <> 'NONE'), created_at DESC, id DESC"
-    " LIMIT $2"};
+    kSelectSql<"SELECT ", kDisplaceableColumns,
+               " FROM appointments WHERE slot_id = $1"
+               " AND state = 'booked' ORDER BY (priority_class <> 'NONE'), created_at DESC, id DESC"
+               " LIMIT $2">};
 constexpr Statement kCancelAppointment{
     "appt_cancel_appointment",
     "UPDATE appointments SET state = 'cancelled', updated_at = now(), version = version + 1"
@@ -279,38 +344,42 @@ std::string Local(absl::Time t, int offset_minutes, const char* fmt) {
 
 std::string PriorityName(PriorityClass p) { return std::string(domain::PriorityClassName(p)); }
 
+// A row of kRequestColumns.
 AppointmentRequestRecord RequestFromRow(const pqxx::row& row) {
+  constexpr const auto& k = kRequestColumns;
+  auto text = [&row](int column) { return row[column].as<std::string>(); };
   AppointmentRequestRecord r;
-  r.id = row[0].as<int64_t>();
-  r.applicant.nik = row[1].as<std::string>();
-  r.applicant.name = row[2].as<std::string>();
-  r.applicant.phone = row[3].as<std::string>();
-  r.applicant.email = row[4].as<std::string>();
-  r.applicant.language = row[5].as<std::string>();
-  r.service = row[6].as<std::string>();
+  r.id = row[k["id"]].as<int64_t>();
+  r.applicant.nik = text(k["nik"]);
+  r.applicant.name = text(k["name"]);
+  r.applicant.phone = text(k["phone"]);
+  r.applicant.email = text(k["email"]);
+  r.applicant.language = text(k["language"]);
+  r.service = text(k["service"]);
   r.applicant.priority =
-      domain::PriorityClassFromName(row[7].as<std::string>()).value_or(PriorityClass::kNone);
-  for (absl::string_view n : absl::StrSplit(row[8].as<std::string>(), ',', absl::SkipEmpty())) {
+      domain::PriorityClassFromName(text(k["priority_class"])).value_or(PriorityClass::kNone);
+  for (absl::string_view n :
+       absl::StrSplit(text(k["accessibility_needs"]), ',', absl::SkipEmpty())) {
     if (auto need = domain::AccessibilityNeedFromName(std::string(n))) {
       r.applicant.needs.push_back(*need);
     }
   }
-  r.case_id = row[9].as<int64_t>();
-  r.clinic_id = row[10].as<std::string>();
-  r.day = row[11].as<std::string>();
-  r.state = row[12].as<std::string>();
-  r.flexible = row[13].as<bool>();
-  r.created_at = ParseTimestamp(row[14].as<std::string>());
-  r.version = row[15].as<int64_t>();
-  if (row[16].as<int64_t>() != 0) {
+  r.case_id = row[k["case_id"]].as<int64_t>();
+  r.clinic_id = text(k["clinic_id"]);
+  r.day = text(k["day"]);
+  r.state = text(k["state"]);
+  r.flexible = row[k["flexible"]].as<bool>();
+  r.created_at = ParseTimestamp(text(k["created_at"]));
+  r.version = row[k["version"]].as<int64_t>();
+  if (row[k["appointment_id"]].as<int64_t>() != 0) {
     AppointmentRecord a;
-    a.id = row[16].as<int64_t>();
-    a.slot_id = row[17].as<int64_t>();
-    a.code = row[18].as<std::string>();
-    a.state = row[19].as<std::string>();
-    a.starts_at = ParseTimestamp(row[20].as<std::string>());
-    a.ends_at = ParseTimestamp(row[21].as<std::string>());
-    a.choice_rank = row[22].as<int>();
+    a.id = row[k["appointment_id"]].as<int64_t>();
+    a.slot_id = row[k["slot_id"]].as<int64_t>();
+    a.code = text(k["code"]);
+    a.state = text(k["appointment_state"]);
+    a.starts_at = ParseTimestamp(text(k["starts_at"]));
+    a.ends_at = ParseTimestamp(text(k["ends_at"]));
+    a.choice_rank = row[k["choice_rank"]].as<int>();
     r.appointment = a;
   }
   return r;
@@ -328,9 +397,11 @@ void LoadWindows(Tx& tx, std::vector<AppointmentRequestRecord>& rs) {
     by_id[r.id] = &r;
     ids.push_back(r.id);
   }
+  constexpr const auto& k = kRequestWindowColumns;
   for (const auto& row : tx.Exec(kWindowsOf, IdArray(ids))) {
-    by_id[row[0].as<int64_t>()]->windows.push_back(
-        {ParseTimestamp(row[1].as<std::string>()), ParseTimestamp(row[2].as<std::string>())});
+    by_id[row[k["request_id"]].as<int64_t>()]->windows.push_back(
+        {ParseTimestamp(row[k["starts_at"]].as<std::string>()),
+         ParseTimestamp(row[k["ends_at"]].as<std::string>())});
   }
 }
 
@@ -440,13 +511,16 @@ absl::Status CheckVersion(int64_t id, std::optional<int64_t> expected, int64_t n
 int Displace(Tx& tx, int64_t slot_id, int how_many, int* priority_moved,
              std::vector<int64_t>* requests, const std::function<void(int64_t)>& told) {
   int moved = 0;
+  constexpr const auto& k = kDisplaceableColumns;
   for (const auto& row : tx.Exec(kDisplaceable, slot_id, how_many)) {
-    told(row[1].as<int64_t>());
-    tx.Exec(kCancelAppointment, row[0].as<int64_t>());
-    tx.Exec(kDropReminders, row[0].as<int64_t>());
-    tx.Exec(kRepend, row[1].as<int64_t>());
-    if (row[2].as<std::string>() != "NONE") ++*priority_moved;
-    if (requests) requests->push_back(row[1].as<int64_t>());
+    const int64_t appointment_id = row[k["id"]].as<int64_t>();
+    const int64_t request_id = row[k["request_id"]].as<int64_t>();
+    told(request_id);
+    tx.Exec(kCancelAppointment, appointment_id);
+    tx.Exec(kDropReminders, appointment_id);
+    tx.Exec(kRepend, request_id);
+    if (row[k["priority_class"]].as<std::string>() != "NONE") ++*priority_moved;
+    if (requests) requests->push_back(request_id);
     ++moved;
   }
   return moved;
@@ -618,8 +692,9 @@ absl::Status LockChangeableRequest(Tx& tx, const domain::Principal& actor, int64
   if (lock.empty()) {
     return absl::NotFoundError(absl::StrCat("appointment request ", id, " not found"));
   }
-  LOKET_RETURN_IF_ERROR(CheckVersion(id, expected_version, lock[0][1].as<int64_t>()));
-  if (lock[0][0].as<std::string>() == "cancelled") {
+  constexpr const auto& k = kLockRequestColumns;
+  LOKET_RETURN_IF_ERROR(CheckVersion(id, expected_version, lock[0][k["version"]].as<int64_t>()));
+  if (lock[0][k["state"]].as<std::string>() == "cancelled") {
     return absl::FailedPreconditionError(
         absl::StrCat("appointment request ", id, " is already cancelled"));
   }
@@ -717,16 +792,17 @@ absl::StatusOr<std::vector<SlotRecord>> AppointmentRepository::ListSlots(
   std::vector<SlotRecord> out;
   absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
     for (const auto& row : tx.Exec(kSlotsOfDay, viewer.office_id, FormatDay(day))) {
+      constexpr const auto& k = kSlotColumns;
       SlotRecord r;
-      r.id = row[0].as<int64_t>();
-      r.day = row[1].as<std::string>();
-      r.starts_at = ParseTimestamp(row[2].as<std::string>());
-      r.ends_at = ParseTimestamp(row[3].as<std::string>());
-      r.capacity = row[4].as<int>();
-      r.reserved_priority = row[5].as<int>();
-      r.booked = row[6].as<int>();
-      r.booked_priority = row[7].as<int>();
-      r.closed = row[8].as<bool>();
+      r.id = row[k["id"]].as<int64_t>();
+      r.day = row[k["day"]].as<std::string>();
+      r.starts_at = ParseTimestamp(row[k["starts_at"]].as<std::string>());
+      r.ends_at = ParseTimestamp(row[k["ends_at"]].as<std::string>());
+      r.capacity = row[k["capacity"]].as<int>();
+      r.reserved_priority = row[k["reserved_priority"]].as<int>();
+      r.booked = row[k["booked"]].as<int>();
+      r.booked_priority = row[k["booked_priority"]].as<int>();
+      r.closed = row[k["closed"]].as<bool>();
       out.push_back(r);
     }
     return absl::OkStatus();
@@ -833,10 +909,14 @@ absl::StatusOr<std::string> AppointmentRepository::CloseCounter(const Mutation& 
     }
     ClosureOutcome out{0, d};
     auto tell = TellDisplaced(tx, m.actor, now);
+    constexpr const auto& k = kLockSlotColumns;
     for (const auto& row : tx.Exec(kLockSlotsOfDay, m.actor.office_id, d)) {
-      if (row[5].as<bool>() || ParseTimestamp(row[6].as<std::string>()) <= now) continue;
-      int64_t slot = row[0].as<int64_t>();
-      int capacity = row[1].as<int>(), booked = row[3].as<int>();
+      if (row[k["closed"]].as<bool>() ||
+          ParseTimestamp(row[k["starts_at"]].as<std::string>()) <= now) {
+        continue;
+      }
+      int64_t slot = row[k["id"]].as<int64_t>();
+      int capacity = row[k["capacity"]].as<int>(), booked = row[k["booked"]].as<int>();
       // The closed counter's share of the people the room may hold.
       int new_capacity = capacity * after / before;
       int excess = std::max(0, booked - new_capacity);
@@ -846,7 +926,7 @@ absl::StatusOr<std::string> AppointmentRepository::CloseCounter(const Mutation& 
       new_capacity = std::max(new_capacity, booked - moved);
       // The reserved seats shrink in proportion, so the day keeps general seats to re-allocate.
       tx.Exec(kShrinkSlot, slot, new_capacity, moved, priority_moved,
-              row[2].as<int>() * after / before);
+              row[k["reserved_priority"]].as<int>() * after / before);
       out.displaced += moved;
     }
     EnqueueAllocation(tx, m.actor.office_id, d);
@@ -873,12 +953,14 @@ absl::StatusOr<std::string> AppointmentRepository::CloseDay(const Mutation& m, a
     if (slots.empty()) return encode(out);  // no visiting hours that day: only the couriers
     std::vector<int64_t> moved_requests;
     auto tell = TellDisplaced(tx, m.actor, clock_.Now());
+    constexpr const auto& k = kLockSlotColumns;
     for (const auto& row : slots) {
-      if (row[5].as<bool>()) continue;
+      if (row[k["closed"]].as<bool>()) continue;
+      const int64_t slot = row[k["id"]].as<int64_t>();
       int priority_moved = 0;
-      int moved = Displace(tx, row[0].as<int64_t>(), row[3].as<int>(), &priority_moved,
-                           &moved_requests, tell);
-      tx.Exec(kCloseSlot, row[0].as<int64_t>(), moved, priority_moved);
+      int moved =
+          Displace(tx, slot, row[k["booked"]].as<int>(), &priority_moved, &moved_requests, tell);
+      tx.Exec(kCloseSlot, slot, moved, priority_moved);
       out.displaced += moved;
     }
     // Requests still waiting for that day move with the displaced ones.
@@ -923,25 +1005,28 @@ absl::StatusOr<AllocationInput> AppointmentRepository::LoadAllocationInput(
     // Seats of visitors who never came go back before the day is allocated again.
     tx.Exec(kReleaseNoShows, office_id, d, Ts(in.now - options_.no_show_grace));
     std::vector<domain::SlotTimes> times;
+    constexpr const auto& k = kOpenSlotColumns;
     for (const auto& row : tx.Exec(kOpenSlotsOfDay, office_id, d)) {
       AllocationInput::Slot sl;
-      sl.id = row[0].as<int64_t>();
-      sl.starts_at = ParseTimestamp(row[1].as<std::string>());
-      sl.capacity = row[3].as<int>();
-      sl.booked = row[4].as<int>();
-      sl.reserved_priority = row[5].as<int>();
+      sl.id = row[k["id"]].as<int64_t>();
+      sl.starts_at = ParseTimestamp(row[k["starts_at"]].as<std::string>());
+      sl.capacity = row[k["capacity"]].as<int>();
+      sl.booked = row[k["booked"]].as<int>();
+      sl.reserved_priority = row[k["reserved_left"]].as<int>();
       in.slots.push_back(sl);
-      times.push_back({sl.id, sl.starts_at, ParseTimestamp(row[2].as<std::string>())});
+      times.push_back({sl.id, sl.starts_at, ParseTimestamp(row[k["ends_at"]].as<std::string>())});
     }
     std::vector<AppointmentRequestRecord> reqs;
     std::vector<bool> flexible;
+    constexpr const auto& q = kOpenRequestColumns;
     for (const auto& row : tx.Exec(kOpenRequestsOfDay, office_id, d)) {
       AppointmentRequestRecord r;
-      r.id = row[0].as<int64_t>();
+      r.id = row[q["id"]].as<int64_t>();
       r.applicant.priority =
-          domain::PriorityClassFromName(row[1].as<std::string>()).value_or(PriorityClass::kNone);
-      r.flexible = row[2].as<bool>();
-      r.created_at = ParseTimestamp(row[3].as<std::string>());
+          domain::PriorityClassFromName(row[q["priority_class"]].as<std::string>())
+              .value_or(PriorityClass::kNone);
+      r.flexible = row[q["flexible"]].as<bool>();
+      r.created_at = ParseTimestamp(row[q["created_at"]].as<std::string>());
       reqs.push_back(std::move(r));
     }
     LoadWindows(tx, reqs);
@@ -970,8 +1055,9 @@ absl::Status AppointmentRepository::ApplyAllocation(const std::string& office_id
     std::mt19937_64 rng(DaySeed(office_id, absl::StrCat(outcome.day, "#", task_id, "#", attempt)));
     std::vector<domain::SlotTimes> times;
     for (const auto& row : tx.Exec(kSlotsOfDay, office_id, outcome.day)) {
-      times.push_back({row[0].as<int64_t>(), ParseTimestamp(row[2].as<std::string>()),
-                       ParseTimestamp(row[3].as<std::string>())});
+      times.push_back({row[kSlotColumns["id"]].as<int64_t>(),
+                       ParseTimestamp(row[kSlotColumns["starts_at"]].as<std::string>()),
+                       ParseTimestamp(row[kSlotColumns["ends_at"]].as<std::string>())});
     }
     // Load and lock what the rule needs: each assigned request still open, in the round's order.
     std::vector<AppointmentRequestRecord> windows_of;
@@ -986,11 +1072,14 @@ absl::Status AppointmentRepository::ApplyAllocation(const std::string& office_id
       if (!locked.insert(request_id).second) continue;
       pqxx::result req = tx.Exec(kLockOpenRequest, request_id, office_id, outcome.day);
       if (req.empty()) continue;  // cancelled or moved while the scheduler worked
-      class_of[request_id] = req[0][0].as<std::string>();
-      open[request_id] = {class_of[request_id] != "NONE", req[0][1].as<bool>(),
+      constexpr const auto& k = kLockOpenRequestColumns;
+      const auto& row = req[0];
+      class_of[request_id] = row[k["priority_class"]].as<std::string>();
+      open[request_id] = {class_of[request_id] != "NONE", row[k["flexible"]].as<bool>(),
                           windows_of[i].windows};
-      recipient[request_id] = {req[0][2].as<std::string>(), req[0][3].as<std::string>(),
-                               req[0][4].as<std::string>(), req[0][5].as<std::string>()};
+      recipient[request_id] = {row[k["name"]].as<std::string>(), row[k["phone"]].as<std::string>(),
+                               row[k["email"]].as<std::string>(),
+                               row[k["language"]].as<std::string>()};
     }
     const domain::AllocationApply apply =
         domain::DecideAllocation(outcome.assigned, outcome.waitlisted, open, times);
@@ -998,7 +1087,7 @@ absl::Status AppointmentRepository::ApplyAllocation(const std::string& office_id
       pqxx::result took = tx.Exec(kTakeSeat, seat.slot_id, office_id, seat.priority ? 1 : 0,
                                   outcome.day, Ts(now), Ts(now + options_.priority_release_before));
       if (took.empty()) continue;  // the seat went meanwhile: stays pending for the next round
-      absl::Time starts_at = ParseTimestamp(took[0][0].as<std::string>());
+      absl::Time starts_at = ParseTimestamp(took[0][kWindowColumns["starts_at"]].as<std::string>());
       std::string code;
       int64_t appointment_id = 0;
       for (int tries = 0; code.empty(); ++tries) {
