@@ -2,8 +2,9 @@
 
 #include <openssl/evp.h>
 
-#include <cstdio>
 #include <cstdlib>
+
+#include "common/log.h"
 
 namespace loket {
 
@@ -14,7 +15,7 @@ std::string Sha256(std::string_view data) {
   // cannot recover from here (the interface returns a digest, not a status).
   if (EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr) != 1 ||
       length != 32) {
-    std::fprintf(stderr, "Sha256: OpenSSL EVP_Digest failed\n");
+    log::Error("Sha256: OpenSSL EVP_Digest failed");
     std::abort();
   }
   return std::string(reinterpret_cast<const char*>(digest), length);

@@ -2,7 +2,6 @@
 #include <malloc.h>
 
 #include <csignal>
-#include <cstdio>
 #include <fstream>
 #include <memory>
 #include <string>
@@ -13,10 +12,12 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
+#include "common/log.h"
 #include "server/api/server.h"
 #include "server/store/database.h"
 
@@ -108,15 +109,16 @@ ABSL_FLAG(std::string, permit_verify_url, "http://127.0.0.1:8080/#/verify",
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("loketd: the Loket back-office gRPC server");
   absl::ParseCommandLine(argc, argv);
+  loket::log::SetProcessName("loketd");
 
   if (absl::GetFlag(FLAGS_migrate_only)) {
     loket::store::Database db({absl::GetFlag(FLAGS_db), 1});
     absl::Status s = db.Migrate();
     if (!s.ok()) {
-      std::fprintf(stderr, "loketd: %s\n", s.ToString().c_str());
+      loket::log::Error(s.ToString());
       return 1;
     }
-    std::fprintf(stderr, "loketd: migrations applied\n");
+    loket::log::Info("migrations applied");
     return 0;
   }
 
@@ -149,19 +151,19 @@ int main(int argc, char** argv) {
     int start = -1, end = -1;
     if (hours.size() != 2 || !absl::SimpleAtoi(hours[0], &start) ||
         !absl::SimpleAtoi(hours[1], &end) || start < 0 || start > 23 || end < 0 || end > 23) {
-      std::fprintf(stderr, "loketd: --quiet_hours: START-END in hours 0-23 (e.g. 21-7), or off\n");
+      loket::log::Error("--quiet_hours: START-END in hours 0-23 (e.g. 21-7), or off");
       return 2;
     }
     o.notification_policy.quiet_start_hour = start;
     o.notification_policy.quiet_end_hour = end;
   }
   if (absl::GetFlag(FLAGS_notify_per_hour) < 1) {
-    std::fprintf(stderr, "loketd: --notify_per_hour: at least 1\n");
+    loket::log::Error("--notify_per_hour: at least 1");
     return 2;
   }
   o.notification_policy.max_per_window = absl::GetFlag(FLAGS_notify_per_hour);
   if (absl::GetFlag(FLAGS_session_hours) < 1 || absl::GetFlag(FLAGS_session_idle_minutes) < 1) {
-    std::fprintf(stderr, "loketd: --session_hours and --session_idle_minutes: at least 1\n");
+    loket::log::Error("--session_hours and --session_idle_minutes: at least 1");
     return 2;
   }
   o.session_limits.absolute = absl::Hours(absl::GetFlag(FLAGS_session_hours));
@@ -188,8 +190,8 @@ int main(int argc, char** argv) {
     std::string key;
     std::getline(in, key);
     if (key.size() < 32) {
-      std::fprintf(stderr, "loketd: --edge_key_file: %s must hold a key of 32+ characters\n",
-                   path.c_str());
+      loket::log::Error(
+          absl::StrCat("--edge_key_file: ", path, " must hold a key of 32+ characters"));
       return 2;
     }
     o.edge_key = key;
@@ -199,7 +201,7 @@ int main(int argc, char** argv) {
     absl::Time t;
     std::string err;
     if (!absl::ParseTime(absl::RFC3339_full, start, &t, &err)) {
-      std::fprintf(stderr, "loketd: --clock_start: %s\n", err.c_str());
+      loket::log::Error(absl::StrCat("--clock_start: ", err));
       return 2;
     }
     shifted = std::make_unique<loket::ShiftedClock>(t);
@@ -207,10 +209,11 @@ int main(int argc, char** argv) {
   auto server = loket::api::LoketServer::Start(
       o, shifted ? *shifted : static_cast<const loket::Clock&>(*loket::SystemClock::Get()));
   if (!server.ok()) {
-    std::fprintf(stderr, "loketd: %s\n", server.status().ToString().c_str());
+    loket::log::Error(server.status().ToString());
     return 1;
   }
-  std::fprintf(stderr, "loketd: serving on port %d\n", (*server)->port());
+  loket::log::Info(absl::StrCat("serving on port ", (*server)->port()),
+                   {{"port", absl::StrCat((*server)->port())}});
   // glibc keeps what a burst freed (gRPC's buffers, parsed messages) in its arenas: RSS would
   // stay at the burst's peak. Trimming hands the free pages back.
   absl::Notification stop_trim;
@@ -221,11 +224,11 @@ int main(int argc, char** argv) {
 
   int sig = 0;
   sigwait(&stop_signals, &sig);
-  std::fprintf(stderr, "loketd: signal %d, draining\n", sig);
+  loket::log::Info(absl::StrCat("signal ", sig, ", draining"), {{"signal", absl::StrCat(sig)}});
   (*server)->Shutdown(absl::Seconds(absl::GetFlag(FLAGS_drain_seconds)));
   (*server)->Wait();
   stop_trim.Notify();
   trimmer.join();
-  std::fprintf(stderr, "loketd: stopped\n");
+  loket::log::Info("stopped");
   return 0;
 }

@@ -7,13 +7,15 @@
 #include <grpcpp/support/server_interceptor.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <fstream>
 #include <sstream>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
+#include "common/clock.h"
+#include "common/log.h"
 #include "common/status_macros.h"
 #include "server/api/admin_service.h"
 #include "server/api/appointment_service.h"
@@ -51,42 +53,18 @@ namespace {
 // UTF-8 (for the calling thread) and writes at most one line a minute, and the interceptor turns
 // exactly that answer (INTERNAL, empty message) into INVALID_ARGUMENT naming the method.
 
-// Prints a line at most once per minute; the others are counted and summed up in the next one.
-class QuietLog {
- public:
-  explicit QuietLog(const char* what) : what_(what) {}
-  void Line(const std::string& line) {
-    absl::MutexLock lock(&mu_);
-    const absl::Time now = absl::Now();
-    if (now - last_ < absl::Minutes(1)) {
-      ++suppressed_;
-      return;
-    }
-    if (suppressed_ > 0) {
-      std::fprintf(stderr, "%s (and %lld more %s in the last minute; counted in /metrics)\n",
-                   line.c_str(), static_cast<long long>(suppressed_), what_);
-    } else {
-      std::fprintf(stderr, "%s\n", line.c_str());
-    }
-    suppressed_ = 0;
-    last_ = now;
-  }
-
- private:
-  const char* what_;
-  absl::Mutex mu_;
-  absl::Time last_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
-  int64_t suppressed_ ABSL_GUARDED_BY(mu_) = 0;
-};
-
-QuietLog& Utf8Log() {
-  static auto* log = new QuietLog("requests with invalid UTF-8");
-  return *log;
+// A line at most once per minute; the others are counted (suppressed=N on the next line written,
+// and every one in /metrics).
+log::Throttle& Utf8Log() {
+  static auto* throttle =
+      new log::Throttle(*SystemClock::Get(), absl::Minutes(1), "requests with invalid UTF-8");
+  return *throttle;
 }
 
-QuietLog& RefusedLog() {
-  static auto* log = new QuietLog("unauthenticated, throttled or malformed calls");
-  return *log;
+log::Throttle& RefusedLog() {
+  static auto* throttle = new log::Throttle(*SystemClock::Get(), absl::Minutes(1),
+                                            "unauthenticated, throttled or malformed calls");
+  return *throttle;
 }
 
 // The string field protobuf last found not UTF-8 on this thread, and when.
@@ -105,12 +83,32 @@ void ProtobufLog(google::protobuf::LogLevel level, const char* filename, int lin
     const size_t close = open == std::string::npos ? open : message.find('\'', open + 1);
     t_utf8_complaint = {
         close == std::string::npos ? "" : message.substr(open + 1, close - open - 1), absl::Now()};
-    Utf8Log().Line(absl::StrCat("[libprotobuf] ", message));
+    Utf8Log().Write({log::Level::kWarn, message, "", "", {{"source", "libprotobuf"}}});
     return;
   }
-  static const char* const kLevels[] = {"INFO", "WARNING", "ERROR", "FATAL"};
-  std::fprintf(stderr, "[libprotobuf %s %s:%d] %s\n", kLevels[std::clamp<int>(level, 0, 3)],
-               filename, line, message.c_str());
+  static const log::Level kLevels[] = {log::Level::kInfo, log::Level::kWarn, log::Level::kError,
+                                       log::Level::kError};
+  log::Write({kLevels[std::clamp<int>(level, 0, 3)],
+              message,
+              "",
+              "",
+              {{"source", "libprotobuf"}, {"file", absl::StrCat(filename, ":", line)}}});
+}
+
+// The request_id of a loket.v1 request (the idempotency key of a mutation), for the rpc line;
+// empty when the request has none. Cut short: it is the caller's text.
+std::string RequestIdOf(const std::string& method, const void* message) {
+  if (message == nullptr || !method.starts_with("/loket.v1.")) return "";
+  // Every loket.v1 method is generated protobuf code: the message is a google::protobuf::Message.
+  const auto* m = static_cast<const google::protobuf::Message*>(message);
+  const google::protobuf::FieldDescriptor* f = m->GetDescriptor()->FindFieldByName("request_id");
+  if (f == nullptr || f->is_repeated() ||
+      f->cpp_type() != google::protobuf::FieldDescriptor::CPPTYPE_STRING) {
+    return "";
+  }
+  std::string id = m->GetReflection()->GetString(*m, f);
+  if (id.size() > 64) id.resize(64);
+  return id;
 }
 
 // The answer for a request protobuf could not parse.
@@ -146,6 +144,10 @@ class LogInterceptor final : public grpc::experimental::Interceptor {
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     using grpc::experimental::InterceptionHookPoints;
+    if (log_ && methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_MESSAGE) &&
+        request_id_.empty()) {
+      request_id_ = RequestIdOf(method_, methods->GetRecvMessage());
+    }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
       grpc::Status s = methods->GetSendStatus();
       bool malformed = false;
@@ -192,18 +194,22 @@ class LogInterceptor final : public grpc::experimental::Interceptor {
           s.error_code() == grpc::RESOURCE_EXHAUSTED) {
         // Anyone can send these, as fast as they like: a line per call would let them fill the
         // disk. /metrics counts every one (loket_rpc_total by method and code).
-        RefusedLog().Line(absl::StrCat(
-            absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone()),
-            " rpc method=", method_, " code=", static_cast<int>(s.error_code()), " refused"));
+        RefusedLog().Write(
+            {log::Level::kWarn,
+             "rpc refused",
+             request_id_,
+             "",
+             {{"method", method_}, {"code", absl::StrCat(static_cast<int>(s.error_code()))}}});
         methods->Proceed();
         return;
       }
-      static absl::Mutex mu;
-      absl::MutexLock lock(&mu);
-      std::fprintf(
-          stderr, "%s rpc method=%s code=%d ms=%.2f\n",
-          absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone()).c_str(),
-          method_.c_str(), static_cast<int>(s.error_code()), seconds * 1000);
+      log::Write({log::Level::kInfo,
+                  "rpc",
+                  request_id_,
+                  "",
+                  {{"method", method_},
+                   {"code", absl::StrCat(static_cast<int>(s.error_code()))},
+                   {"ms", absl::StrFormat("%.2f", seconds * 1000)}}});
     }
     methods->Proceed();
   }
@@ -211,6 +217,7 @@ class LogInterceptor final : public grpc::experimental::Interceptor {
  private:
   grpc::experimental::ServerRpcInfo* info_;
   std::string method_;
+  std::string request_id_;
   absl::Time start_;
   ServerMetrics* metrics_;
   bool log_;
@@ -324,7 +331,7 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
     absl::Status m = s->db_->Migrate();
     if (m.ok()) break;
     if (!absl::IsUnavailable(m) || absl::Now() > deadline) return m;
-    std::fprintf(stderr, "waiting for the database: %s\n", std::string(m.message()).c_str());
+    log::Warn(absl::StrCat("waiting for the database: ", std::string(m.message())));
     absl::SleepFor(absl::Seconds(1));
   }
   s->auth_repo_ = std::make_unique<store::AuthRepository>(*s->db_);
@@ -450,9 +457,9 @@ void LoketServer::SendExpiryReminders(absl::Duration interval) {
     if (stopping_) continue;
     auto n = expiry_reminders_->SweepOnce([this] { return stopping_.load(); });
     if (!n.ok()) {
-      std::fprintf(stderr, "expiry reminders: %s\n", n.status().ToString().c_str());
+      log::Error(absl::StrCat("expiry reminders: ", n.status().ToString()));
     } else if (*n > 0) {
-      std::fprintf(stderr, "expiry reminders: %lld sent\n", static_cast<long long>(*n));
+      log::Info(absl::StrCat("expiry reminders: ", *n, " sent"), {{"sent", absl::StrCat(*n)}});
     }
   }
 }
@@ -466,14 +473,14 @@ void LoketServer::SweepRetention(absl::Duration interval) {
     absl::Time start = absl::Now();
     auto n = retention_->SweepOnce([this] { return stopping_.load(); });
     if (!n.ok()) {
-      std::fprintf(stderr, "retention sweep: %s\n", n.status().ToString().c_str());
+      log::Error(absl::StrCat("retention sweep: ", n.status().ToString()));
     } else if (n->done_tasks + n->dead_tasks + n->idempotency > 0) {
-      std::fprintf(stderr,
-                   "retention sweep: %lld done tasks, %lld dead tasks, %lld idempotency records "
-                   "deleted in %s\n",
-                   static_cast<long long>(n->done_tasks), static_cast<long long>(n->dead_tasks),
-                   static_cast<long long>(n->idempotency),
-                   absl::FormatDuration(absl::Now() - start).c_str());
+      log::Info(absl::StrCat("retention sweep: ", n->done_tasks, " done tasks, ", n->dead_tasks,
+                             " dead tasks, ", n->idempotency, " idempotency records deleted in ",
+                             absl::FormatDuration(absl::Now() - start)),
+                {{"done_tasks", absl::StrCat(n->done_tasks)},
+                 {"dead_tasks", absl::StrCat(n->dead_tasks)},
+                 {"idempotency", absl::StrCat(n->idempotency)}});
     }
   }
 }
@@ -486,8 +493,8 @@ void LoketServer::WatchDatabase() {
     if (ok != serving && !stopping_) {
       serving = ok;
       server_->GetHealthCheckService()->SetServingStatus(ok);
-      std::fprintf(stderr, "database %s\n",
-                   ok ? "reachable again: SERVING" : "unreachable: NOT_SERVING");
+      log::Write({ok ? log::Level::kInfo : log::Level::kError,
+                  ok ? "database reachable again: SERVING" : "database unreachable: NOT_SERVING"});
     }
     if (ok && tick % 5 == 0) {
       // With a deadline of its own: a database that hangs now must not stop the probe above.

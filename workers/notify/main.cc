@@ -1,6 +1,5 @@
 // loket-notifier: leases notify.send tasks, renders the message, sends it by its channel and
 // reports the outcome. Flags -> channels -> TaskLoop; SIGTERM drains.
-#include <cstdio>
 #include <map>
 #include <memory>
 #include <string>
@@ -9,6 +8,7 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
+#include "common/log.h"
 #include "workers/notify/bounded_channel.h"
 #include "workers/notify/channel.h"
 #include "workers/notify/file_channel.h"
@@ -34,12 +34,13 @@ using loket::notify::Channel;
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("loket-notifier: delivers Loket notifications (notify.send tasks)");
   absl::ParseCommandLine(argc, argv);
+  loket::log::SetProcessName("loket-notifier");
   loket::workers::BlockStopSignals();
   absl::StatusOr<loket::workers::WorkerOptions> o =
       loket::workers::WorkerOptionsFromFlags("notify.send", /*default_concurrency=*/4,
                                              /*default_lease_batch=*/32);
   if (!o.ok()) {
-    std::fprintf(stderr, "loket-notifier: %s\n", std::string(o.status().message()).c_str());
+    loket::log::Error(std::string(o.status().message()));
     return 2;
   }
 
@@ -70,9 +71,14 @@ int main(int argc, char** argv) {
       *o, [&channels](const loket::v1::Task& t, loket::v1::CompleteTaskRequest* done) {
         return loket::notify::HandleNotify(channels, t, done);
       });
-  std::fprintf(stderr,
-               "loket-notifier: polling %s on %s (%d loops x %d tasks, %d sends per channel)\n",
-               o->queue.c_str(), o->addr.c_str(), o->concurrency, o->lease_batch, bound);
+  loket::log::Info(
+      absl::StrCat("polling ", o->queue, " on ", o->addr, " (", o->concurrency, " loops x ",
+                   o->lease_batch, " tasks, ", bound, " sends per channel)"),
+      {{"queue", o->queue},
+       {"addr", o->addr},
+       {"loops", absl::StrCat(o->concurrency)},
+       {"lease_batch", absl::StrCat(o->lease_batch)},
+       {"channel_sends", absl::StrCat(bound)}});
   loket::workers::RunUntilStopSignal(loop, "loket-notifier");
   return 0;
 }

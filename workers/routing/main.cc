@@ -21,6 +21,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
+#include "common/log.h"
 #include "loket/v1/task.pb.h"
 #include "workers/routing/plan_adapter.h"
 #include "workers/routing/solver/checker.h"
@@ -77,7 +78,7 @@ int RunWorker() {
   absl::StatusOr<workers::WorkerOptions> o =
       workers::WorkerOptionsFromFlags("route.plan", /*default_concurrency=*/1);
   if (!o.ok()) {
-    std::fprintf(stderr, "loket-router: %s\n", std::string(o.status().message()).c_str());
+    log::Error(std::string(o.status().message()));
     return 2;
   }
   // A plan may take the whole search time: the lease must outlast it (heartbeats renew it too).
@@ -99,24 +100,35 @@ int RunWorker() {
     absl::StatusOr<v1::RoutePlanResult> plan =
         routing::PlanRoutes(in, options, *SystemClock::Get());
     if (!plan.ok()) return plan.status();
+    const std::string task_id = absl::StrCat(task.id());
+    const std::string day = absl::StrCat(in.day(), " v", in.version());
     if (plan->areas() > 1) {
-      std::fprintf(stderr,
-                   "loket-router: %s v%lld: %d stops is above --max_area_stops %d: not planned "
-                   "as one day; fallback plan by area (%d areas, routes do not cross their "
-                   "borders)\n",
-                   in.day().c_str(), static_cast<long long>(in.version()), in.nodes_size(),
-                   options.solver.max_area_stops, plan->areas());
+      log::Write(
+          {log::Level::kWarn,
+           absl::StrFormat("%s: %d stops is above --max_area_stops %d: not planned as one "
+                           "day; fallback plan by area (%d areas, routes do not cross "
+                           "their borders)",
+                           day, in.nodes_size(), options.solver.max_area_stops, plan->areas()),
+           "",
+           task_id,
+           {{"areas", absl::StrCat(plan->areas())}}});
     }
-    std::fprintf(stderr,
-                 "loket-router: %s v%lld: %d stops, %d couriers -> %d routes, %.0f m, %d "
-                 "unassigned\n",
-                 in.day().c_str(), static_cast<long long>(in.version()), in.nodes_size(),
-                 in.vehicles_size(), plan->routes_size(), plan->distance_m(),
-                 plan->unassigned_stop_ids_size());
+    log::Write({log::Level::kInfo,
+                absl::StrFormat("%s: %d stops, %d couriers -> %d routes, %.0f m, %d unassigned",
+                                day, in.nodes_size(), in.vehicles_size(), plan->routes_size(),
+                                plan->distance_m(), plan->unassigned_stop_ids_size()),
+                "",
+                task_id,
+                {{"day", in.day()},
+                 {"version", absl::StrCat(in.version())},
+                 {"stops", absl::StrCat(in.nodes_size())},
+                 {"routes", absl::StrCat(plan->routes_size())},
+                 {"unassigned", absl::StrCat(plan->unassigned_stop_ids_size())}}});
     *done->mutable_route_plan() = *std::move(plan);
     return absl::OkStatus();
   });
-  std::fprintf(stderr, "loket-router: polling route.plan on %s\n", o->addr.c_str());
+  log::Info(absl::StrCat("polling route.plan on ", o->addr),
+            {{"queue", "route.plan"}, {"addr", o->addr}});
   workers::RunUntilStopSignal(loop, "loket-router");
   return 0;
 }
@@ -128,12 +140,13 @@ int main(int argc, char** argv) {
   std::vector<std::string> storage;
   std::vector<char*> args = Respell(argc, argv, storage);
   absl::ParseCommandLine(static_cast<int>(args.size()), args.data());
+  loket::log::SetProcessName("loket-router");
   if (absl::GetFlag(FLAGS_instance).empty()) return RunWorker();
   using namespace loket::routing;
 
   absl::StatusOr<Problem> problem = ReadInstanceFile(absl::GetFlag(FLAGS_instance));
   if (!problem.ok()) {
-    std::fprintf(stderr, "%s\n", problem.status().ToString().c_str());
+    loket::log::Error(problem.status().ToString());
     return 1;
   }
   double vehicle_cost = absl::GetFlag(FLAGS_vehicle_cost);
@@ -151,7 +164,7 @@ int main(int argc, char** argv) {
   options.neighbours = absl::GetFlag(FLAGS_neighbours);
   absl::StatusOr<Solution> solution = Solve(*problem, matrix, options, *loket::SystemClock::Get());
   if (!solution.ok()) {
-    std::fprintf(stderr, "%s\n", solution.status().ToString().c_str());
+    loket::log::Error(solution.status().ToString());
     return 1;
   }
   std::string json = absl::StrFormat(R"({"vehicles": %d, "distance": %.4f, "routes": [)",
@@ -166,12 +179,17 @@ int main(int argc, char** argv) {
   }
   absl::StrAppend(&json, "]}");
   std::printf("%s\n", json.c_str());
-  std::fprintf(stderr, "%s: %lld iterations, %d unassigned, %d areas\n", problem->name.c_str(),
-               static_cast<long long>(solution->iterations),
-               static_cast<int>(solution->unassigned.size()), solution->areas);
+  // "NAME: N iterations, U unassigned, A areas": bench/run_routing_scale_bench.sh and
+  // tests/routing/router_memory_test.sh read U and A from this message.
+  loket::log::Info(
+      absl::StrCat(problem->name, ": ", solution->iterations, " iterations, ",
+                   solution->unassigned.size(), " unassigned, ", solution->areas, " areas"),
+      {{"iterations", absl::StrCat(solution->iterations)},
+       {"unassigned", absl::StrCat(solution->unassigned.size())},
+       {"areas", absl::StrCat(solution->areas)}});
   if (absl::GetFlag(FLAGS_check)) {
     if (absl::Status status = CheckSolution(*problem, matrix, *solution); !status.ok()) {
-      std::fprintf(stderr, "infeasible: %s\n", status.ToString().c_str());
+      loket::log::Error(absl::StrCat("infeasible: ", status.ToString()));
       return 2;
     }
   }

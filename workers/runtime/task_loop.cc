@@ -3,13 +3,13 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/log.h"
 
 namespace loket::workers {
 namespace {
@@ -34,12 +34,6 @@ constexpr absl::Duration kReportBudget = absl::Seconds(15);
 
 bool Retryable(grpc::StatusCode c) {
   return c == grpc::UNAVAILABLE || c == grpc::DEADLINE_EXCEEDED;
-}
-
-void Log(const std::string& line) {
-  std::fprintf(stderr, "%s %s\n",
-               absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone()).c_str(),
-               line.c_str());
 }
 
 }  // namespace
@@ -131,9 +125,11 @@ void TaskLoop::Loop(int index) {
     if (!s.ok()) {
       ++counters_.poll_errors;
       if (s.error_code() == grpc::UNAUTHENTICATED || s.error_code() == grpc::PERMISSION_DENIED) {
-        Log(absl::StrCat("worker: ", s.error_message(), " (check the worker token)"));
+        log::Error(absl::StrCat(s.error_message(), " (check the worker token)"),
+                   {{"code", absl::StrCat(s.error_code())}});
       } else if (!Retryable(s.error_code())) {
-        Log(absl::StrCat("worker: poll failed: ", s.error_code(), " ", s.error_message()));
+        log::Warn(absl::StrCat("poll failed: ", s.error_message()),
+                  {{"code", absl::StrCat(s.error_code())}});
       }
       Sleep(backoff);  // loketd away or refusing: back off, then reconnect
       backoff = std::min(backoff * 2, options_.max_backoff);
@@ -274,16 +270,28 @@ void TaskLoop::Counted(const v1::Task& task, const absl::Status& result, const g
     } else {
       ++counters_.failed;
     }
-    Log(absl::StrCat("task id=", task.id(), " queue=", task.queue(), " attempt=", task.attempt(),
-                     " outcome=", result.ok() ? "done" : "failed",
-                     result.ok() ? "" : absl::StrCat(" error=\"", result.message(), "\"")));
+    log::Event e{result.ok() ? log::Level::kInfo : log::Level::kWarn,
+                 result.ok() ? "task done" : "task failed",
+                 "",
+                 absl::StrCat(task.id()),
+                 {{"queue", task.queue()},
+                  {"attempt", absl::StrCat(task.attempt())},
+                  {"outcome", result.ok() ? "done" : "failed"}}};
+    if (!result.ok()) e.fields.push_back({"error", std::string(result.message())});
+    log::Write(e);
   } else if (s.error_code() == grpc::FAILED_PRECONDITION || lease_lost) {
     ++counters_.lost_leases;
-    Log(absl::StrCat("task id=", task.id(), " attempt=", task.attempt(),
-                     " lease lost; result discarded: ", s.error_message()));
+    log::Write({log::Level::kWarn,
+                absl::StrCat("lease lost; result discarded: ", s.error_message()),
+                "",
+                absl::StrCat(task.id()),
+                {{"queue", task.queue()}, {"attempt", absl::StrCat(task.attempt())}}});
   } else {
-    Log(absl::StrCat("task id=", task.id(), " attempt=", task.attempt(),
-                     " could not report: ", s.error_message(), " (the lease will lapse)"));
+    log::Write({log::Level::kWarn,
+                absl::StrCat("could not report: ", s.error_message(), " (the lease will lapse)"),
+                "",
+                absl::StrCat(task.id()),
+                {{"queue", task.queue()}, {"attempt", absl::StrCat(task.attempt())}}});
   }
 }
 

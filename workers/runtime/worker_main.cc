@@ -1,11 +1,12 @@
 #include "workers/runtime/worker_main.h"
 
 #include <csignal>
-#include <cstdio>
 #include <cstdlib>
 #include <thread>
 
 #include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
+#include "common/log.h"
 
 ABSL_FLAG(std::string, addr, "127.0.0.1:7400", "loketd address");
 ABSL_FLAG(std::string, token, "", "bearer token of a worker principal (or env LOKET_TOKEN)");
@@ -65,13 +66,15 @@ void RunUntilStopSignal(TaskLoop& loop, const std::string& name) {
   std::thread signals([&] {
     int sig = 0;
     sigwait(&stop_signals, &sig);
-    std::fprintf(stderr, "%s: signal %d, finishing the tasks in hand\n", name.c_str(), sig);
+    log::Info(absl::StrCat("signal ", sig, ", finishing the tasks in hand"),
+              {{"signal", absl::StrCat(sig)}});
     loop.Stop();
   });
   loop.Run();
-  std::fprintf(stderr, "%s: stopped (%lld completed, %lld failed)\n", name.c_str(),
-               static_cast<long long>(loop.counters().completed.load()),
-               static_cast<long long>(loop.counters().failed.load()));
+  const int64_t completed = loop.counters().completed.load();
+  const int64_t failed = loop.counters().failed.load();
+  log::Info(absl::StrCat("stopped (", completed, " completed, ", failed, " failed)"),
+            {{"completed", absl::StrCat(completed)}, {"failed", absl::StrCat(failed)}});
   // Run() ends only after Stop(), which only the signal thread calls: it has finished.
   signals.join();
 }

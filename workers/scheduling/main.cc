@@ -1,12 +1,13 @@
 // loket-scheduler: leases slots.allocate tasks (one per office and day, coalesced), runs the
 // allocator on the input loketd attached and returns the assignment; loketd applies it with
 // guarded seat updates, so several schedulers may run at once. SIGTERM drains.
-#include <cstdio>
 #include <string>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "common/log.h"
 #include "workers/runtime/task_loop.h"
 #include "workers/runtime/worker_main.h"
 #include "workers/scheduling/allocate_task.h"
@@ -18,11 +19,12 @@ ABSL_FLAG(int64_t, serve_cost_limit, loket::scheduling::kDefaultServeCostLimit,
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("loket-scheduler: allocates appointment slots (slots.allocate)");
   absl::ParseCommandLine(argc, argv);
+  loket::log::SetProcessName("loket-scheduler");
   loket::workers::BlockStopSignals();
   absl::StatusOr<loket::workers::WorkerOptions> o =
       loket::workers::WorkerOptionsFromFlags("slots.allocate", /*default_concurrency=*/1);
   if (!o.ok()) {
-    std::fprintf(stderr, "loket-scheduler: %s\n", std::string(o.status().message()).c_str());
+    loket::log::Error(std::string(o.status().message()));
     return 2;
   }
   std::optional<int64_t> limit;
@@ -31,7 +33,8 @@ int main(int argc, char** argv) {
       *o, [limit](const loket::v1::Task& task, loket::v1::CompleteTaskRequest* done) {
         return loket::scheduling::HandleAllocateTask(task, done, limit);
       });
-  std::fprintf(stderr, "loket-scheduler: polling %s on %s\n", o->queue.c_str(), o->addr.c_str());
+  loket::log::Info(absl::StrCat("polling ", o->queue, " on ", o->addr),
+                   {{"queue", o->queue}, {"addr", o->addr}});
   loket::workers::RunUntilStopSignal(loop, "loket-scheduler");
   return 0;
 }
