@@ -10,6 +10,7 @@
 #include "absl/strings/str_split.h"
 #include "common/status_macros.h"
 #include "server/domain/queue_checkin.h"
+#include "server/domain/queue_counter.h"
 #include "server/domain/queue_forecast.h"
 #include "server/domain/validation.h"
 #include "server/store/appointment_seats.h"
@@ -328,12 +329,6 @@ domain::LaneCredits LoadCredits(Tx& tx, const std::string& office_id, const std:
   domain::LaneCredits c;
   for (int i = 0; i < domain::kLaneCount; ++i) c.c[i] = r[0][i].as<int64_t>();
   return c;
-}
-
-absl::Status NeedCalled(const TicketRecord& t, std::string_view doing) {
-  if (t.state == "called") return absl::OkStatus();
-  return absl::FailedPreconditionError(
-      absl::StrCat("cannot ", std::string(doing), " ticket ", t.label, ": it is ", t.state));
 }
 
 absl::StatusOr<TicketRecord> LoadTicketForUpdate(Tx& tx, const std::string& office_id,
@@ -655,32 +650,25 @@ absl::StatusOr<std::string> QueueRepository::CallNext(const Mutation& m,
     const std::string day = absl::FormatCivilTime(office.today);
     LockFeed(tx, office_id);
     LOKET_ASSIGN_OR_RETURN(CounterRow counter, LoadCounter(tx, office_id, counter_id, day));
-    if (!counter.open) {
-      return absl::FailedPreconditionError(absl::StrCat("counter ", counter_id, " is closed"));
-    }
     pqxx::result current = tx.Exec(kCalledAt, office_id, counter_id);
-    if (!current.empty()) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("counter ", counter_id, " has ", current[0][4].as<std::string>(),
-                       " called: finish it (done), skip it, transfer it or mark a no-show first"));
-    }
+    std::optional<std::string> called;
+    if (!current.empty()) called = current[0][4].as<std::string>();
+    LOKET_RETURN_IF_ERROR(domain::CheckCounterMayCall(counter_id, counter.open, called));
     pqxx::result claimed = tx.Exec(kClaimTransferred, office_id, day, counter_id, Ts(now));
     if (claimed.empty()) {
-      std::array<bool, domain::kLaneCount> waiting = {false, false, false};
-      std::array<bool, domain::kLaneCount> first = {false, false, false};
+      std::vector<domain::EligibleLane> eligible;
       for (const auto& row : tx.Exec(kEligibleLanes, office_id, day, counter_id)) {
         if (auto l = domain::LaneFromName(row[0].as<std::string>())) {
-          waiting[static_cast<int>(*l)] = true;
-          first[static_cast<int>(*l)] = row[1].as<bool>();
+          eligible.push_back({*l, row[1].as<bool>()});
         }
       }
-      const bool first_only = std::find(first.begin(), first.end(), true) != first.end();
-      domain::LaneCredits credits = LoadCredits(tx, office_id, day);
-      std::optional<Lane> lane = domain::PickLaneFirst(credits, weights_, waiting, first);
-      if (!lane) return encode(std::nullopt);
+      std::optional<domain::CallChoice> choice =
+          domain::ChooseCallLane(LoadCredits(tx, office_id, day), weights_, eligible);
+      if (!choice) return encode(std::nullopt);
+      const domain::LaneCredits& credits = choice->credits;
       tx.Exec(kSetCredits, office_id, day, credits.c[0], credits.c[1], credits.c[2]);
       claimed = tx.Exec(kClaimInLane, office_id, day, counter_id,
-                        std::string(domain::LaneName(*lane)), Ts(now), first_only);
+                        std::string(domain::LaneName(choice->lane)), Ts(now), choice->first_only);
       if (claimed.empty()) return absl::AbortedError("the queue changed meanwhile; retry");
     }
     int64_t id = claimed[0][0].as<int64_t>();
@@ -691,40 +679,29 @@ absl::StatusOr<std::string> QueueRepository::CallNext(const Mutation& m,
 
 absl::StatusOr<std::string> QueueRepository::Act(const Mutation& m, int64_t ticket_id,
                                                  TicketAction action, const TicketEncoder& encode) {
-  static const std::map<TicketAction, std::pair<const char*, const char*>> kNames = {
-      {TicketAction::kRecall, {"recall", "recalled"}},
-      {TicketAction::kSkip, {"skip", "skipped"}},
-      {TicketAction::kNoShow, {"mark a no-show of", "no_show"}},
-      {TicketAction::kFinish, {"finish", "done"}}};
-  const std::string doing = kNames.at(action).first;
-  const std::string kind = kNames.at(action).second;
   return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     const std::string& office_id = m.actor.office_id;
     absl::Time now = clock_.Now();
     LockFeed(tx, office_id);
     LOKET_ASSIGN_OR_RETURN(TicketRecord t, LoadTicketForUpdate(tx, office_id, ticket_id));
-    LOKET_RETURN_IF_ERROR(NeedCalled(t, doing));
-    switch (action) {
-      case TicketAction::kRecall:
+    LOKET_ASSIGN_OR_RETURN(
+        domain::TicketActionEdit edit,
+        domain::DecideTicketAction(action, t.state, t.label, t.appointment_id != 0));
+    switch (edit.write) {
+      case domain::TicketActionEdit::Write::kRecall:
         tx.Exec(kRecall, t.id, Ts(now));
         break;
-      case TicketAction::kSkip:
+      case domain::TicketActionEdit::Write::kSkip:
         tx.Exec(kSkip, t.id, Ts(now));
         break;
-      case TicketAction::kNoShow:
-        tx.Exec(kFinishAs, t.id, Ts(now), "no_show");
-        if (t.appointment_id != 0) {
-          tx.Exec(kAppointmentTo, t.appointment_id, "no_show", "checked_in");
-        }
-        break;
-      case TicketAction::kFinish:
-        tx.Exec(kFinishAs, t.id, Ts(now), "done");
-        if (t.appointment_id != 0) {
-          tx.Exec(kAppointmentTo, t.appointment_id, "served", "checked_in");
-        }
+      case domain::TicketActionEdit::Write::kFinish:
+        tx.Exec(kFinishAs, t.id, Ts(now), edit.finished_as);
         break;
     }
-    AppendEvent(tx, office_id, t.day, kind, t.id, t.label, t.counter_id, now);
+    if (edit.appointment_to) {
+      tx.Exec(kAppointmentTo, t.appointment_id, *edit.appointment_to, "checked_in");
+    }
+    AppendEvent(tx, office_id, t.day, edit.event, t.id, t.label, t.counter_id, now);
     return encode(ReloadTicket(tx, office_id, t.id));
   });
 }
@@ -738,16 +715,10 @@ absl::StatusOr<std::string> QueueRepository::Transfer(const Mutation& m, int64_t
     absl::Time now = clock_.Now();
     LockFeed(tx, office_id);
     LOKET_ASSIGN_OR_RETURN(TicketRecord t, LoadTicketForUpdate(tx, office_id, ticket_id));
-    LOKET_RETURN_IF_ERROR(NeedCalled(t, "transfer"));
-    if (t.counter_id == to_counter) {
-      return absl::InvalidArgumentError(absl::StrCat("to_counter_id: ticket ", t.label,
-                                                     " is at counter ", to_counter, " already"));
-    }
-    absl::StatusOr<CounterRow> to = LoadCounter(tx, office_id, to_counter, t.day);
-    if (!to.ok()) return to.status();
-    if (!to->open) {
-      return absl::FailedPreconditionError(absl::StrCat("counter ", to_counter, " is closed"));
-    }
+    pqxx::result to = tx.Exec(kCounter, office_id, to_counter, t.day);
+    LOKET_RETURN_IF_ERROR(domain::CheckTransfer(
+        t.state, t.label, t.counter_id, to_counter,
+        to.empty() ? std::nullopt : std::optional<bool>(to[0][2].as<bool>())));
     tx.Exec(kTransfer, t.id, to_counter);
     AppendEvent(tx, office_id, t.day, "transferred", t.id, t.label, to_counter, now);
     return encode(ReloadTicket(tx, office_id, t.id));

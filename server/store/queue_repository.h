@@ -23,6 +23,7 @@
 #include "server/domain/notification.h"
 #include "server/domain/principal.h"
 #include "server/domain/queue.h"
+#include "server/domain/queue_counter.h"
 #include "server/store/database.h"
 #include "server/store/mutation.h"
 #include "server/store/notification_outbox.h"
@@ -151,7 +152,7 @@ using TicketEncoder = std::function<std::string(const TicketRecord&)>;
 // CallNext: nullopt when nobody waits for this counter.
 using CallEncoder = std::function<std::string(const std::optional<TicketRecord>&)>;
 
-enum class TicketAction { kRecall, kSkip, kNoShow, kFinish };
+using TicketAction = domain::TicketAction;  // recall, skip, no-show, finish
 
 class QueueRepository {
  public:

@@ -1,0 +1,83 @@
+// What a counter may do and what it does (issue 14: the rules apart from the store that locks and
+// writes): calling the next ticket (which lane the rotation serves), recall, skip, no-show, finish
+// and transfer. The store loads the counter, the ticket or the eligible lanes under the office's
+// queue lock, asks here, and writes the answer in the same transaction. Pure; safe from any thread.
+#ifndef LOKET_SERVER_DOMAIN_QUEUE_COUNTER_H_
+#define LOKET_SERVER_DOMAIN_QUEUE_COUNTER_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "server/domain/queue.h"
+
+namespace loket::domain {
+
+// --- calling
+// ---------------------------------------------------------------------------------------
+
+// A counter calls only while open and with no ticket called (`called_label`: the one it has).
+// FAILED_PRECONDITION naming the counter, and the ticket to deal with first.
+absl::Status CheckCounterMayCall(std::string_view counter_id, bool open,
+                                 const std::optional<std::string>& called_label);
+
+// A lane holding waiting tickets this counter may serve; `first`: one of them comes first here
+// (the seated rule: a seated or priority ticket at a seated counter).
+struct EligibleLane {
+  Lane lane = Lane::kWalkIn;
+  bool first = false;
+};
+
+// The lane the next call serves and the rotation's credits after it.
+struct CallChoice {
+  Lane lane = Lane::kWalkIn;
+  // Claim only a ticket that comes first here (a seated or priority one): some lane has one.
+  bool first_only = false;
+  LaneCredits credits;  // to store for the day
+};
+
+// PickLaneFirst over the eligible lanes. Nullopt when none has anyone (nothing to call; the
+// credits stay as they are).
+std::optional<CallChoice> ChooseCallLane(const LaneCredits& credits, const LaneWeights& weights,
+                                         const std::vector<EligibleLane>& eligible);
+
+// --- what a counter does with the ticket it called
+// -------------------------------------------------
+
+// Recall: announce again. Skip: back to waiting at the end of its lane. No-show: gone (its
+// appointment too). Finish: served.
+enum class TicketAction { kRecall, kSkip, kNoShow, kFinish };
+
+// An action as the change to write.
+struct TicketActionEdit {
+  enum class Write {
+    kRecall,  // one more call, called again now
+    kSkip,    // waiting again, at the back of its lane, at no counter
+    kFinish,  // ended now in `finished_as`
+  };
+  Write write = Write::kRecall;
+  std::string finished_as;  // with kFinish: "no_show" or "done"
+  // The visit's appointment moves from checked_in to this ("no_show", "served"); nullopt: it stays
+  // (or there is none).
+  std::optional<std::string> appointment_to;
+  std::string event;  // the feed's event: recalled, skipped, no_show, done
+};
+
+// Every action needs the ticket called: FAILED_PRECONDITION "cannot skip ticket W-003: it is
+// waiting" otherwise.
+absl::StatusOr<TicketActionEdit> DecideTicketAction(TicketAction action, std::string_view state,
+                                                    std::string_view label, bool has_appointment);
+
+// A transfer sends a called ticket to another counter: FAILED_PRECONDITION unless called;
+// INVALID_ARGUMENT naming to_counter_id when it is the ticket's counter already; NOT_FOUND when
+// the target counter does not exist (`to_open` nullopt); FAILED_PRECONDITION when it is closed.
+absl::Status CheckTransfer(std::string_view state, std::string_view label,
+                           std::string_view from_counter, std::string_view to_counter,
+                           std::optional<bool> to_open);
+
+}  // namespace loket::domain
+
+#endif  // LOKET_SERVER_DOMAIN_QUEUE_COUNTER_H_
