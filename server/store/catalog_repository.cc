@@ -10,50 +10,98 @@
 #include "common/status_macros.h"
 #include "server/domain/sla.h"
 #include "server/domain/validation.h"
+#include "server/store/columns.h"
 #include "server/store/idempotency.h"
 #include "server/store/pg.h"
 
 namespace loket::store {
 namespace {
 
+// Each record's columns (server/store/columns.h): its statements select them, its reads name them.
+constexpr auto kPermitTypeColumns = MakeColumns({{"code"},
+                                                 {"name"},
+                                                 {"fee_idr"},
+                                                 {"service_level_days"},
+                                                 {"health_worker"},
+                                                 {"validity_months"}});
 constexpr Statement kPermitTypes{
-    "catalog_permit_types",
-    "SELECT code, name, fee_idr, service_level_days, health_worker, validity_months"
-    " FROM permit_types WHERE office_id = $1 ORDER BY code"};
-constexpr Statement kDocuments{
-    "catalog_documents",
-    "SELECT permit_type, code, name, mandatory FROM permit_type_documents WHERE office_id = $1"
-    " ORDER BY permit_type, position, code"};
-constexpr Statement kHolidays{"catalog_holidays",
-                              "SELECT day::text, name FROM holidays WHERE office_id = $1"
-                              " AND ($2 = 0 OR extract(year FROM day) = $2) ORDER BY day"};
+    "catalog_permit_types", kSelectSql<"SELECT ", kPermitTypeColumns,
+                                       " FROM permit_types WHERE office_id = $1 ORDER BY code">};
+constexpr auto kDocumentColumns = MakeColumns({{"permit_type"}, {"code"}, {"name"}, {"mandatory"}});
+constexpr Statement kDocuments{"catalog_documents",
+                               kSelectSql<"SELECT ", kDocumentColumns,
+                                          " FROM permit_type_documents WHERE office_id = $1"
+                                          " ORDER BY permit_type, position, code">};
+// A holiday (kHolidays, kYearHolidays).
+constexpr auto kHolidayColumns = MakeColumns({{"day", "day::text"}, {"name"}});
+constexpr Statement kHolidays{
+    "catalog_holidays", kSelectSql<"SELECT ", kHolidayColumns,
+                                   " FROM holidays WHERE office_id = $1"
+                                   " AND ($2 = 0 OR extract(year FROM day) = $2) ORDER BY day">};
+constexpr auto kClinicColumns = MakeColumns({{"id"},
+                                             {"name"},
+                                             {"kind"},
+                                             {"address"},
+                                             {"latitude", "coalesce(latitude, 0)"},
+                                             {"longitude", "coalesce(longitude, 0)"}});
 constexpr Statement kClinics{
     "catalog_clinics",
-    "SELECT id, name, kind, address, coalesce(latitude, 0), coalesce(longitude, 0) FROM clinics"
-    " WHERE office_id = $1 ORDER BY name"};
+    kSelectSql<"SELECT ", kClinicColumns, " FROM clinics WHERE office_id = $1 ORDER BY name">};
+// A clinic as the admin edits it (ClinicFromRow); etag: the MD5 of what the admin may change.
+constexpr auto kClinicDetailColumns = MakeColumns(
+    {{"id"},
+     {"name"},
+     {"kind"},
+     {"address"},
+     {"latitude"},
+     {"longitude"},
+     {"opens", "extract(hour FROM opens)::int * 60 + extract(minute FROM opens)::int"},
+     {"closes", "extract(hour FROM closes)::int * 60 + extract(minute FROM closes)::int"},
+     {"phone"},
+     {"etag", "md5((to_jsonb(c) - 'office_id')::text)"}});
 constexpr Statement kClinicDetails{
     "catalog_clinic_details",
-    "SELECT id, name, kind, address, latitude, longitude,"
-    " extract(hour FROM opens)::int * 60 + extract(minute FROM opens)::int,"
-    " extract(hour FROM closes)::int * 60 + extract(minute FROM closes)::int, phone,"
-    " md5((to_jsonb(c) - 'office_id')::text)"
-    " FROM clinics c WHERE office_id = $1 AND ($2 = '' OR id = $2) ORDER BY name, id"};
-constexpr Statement kCounters{"catalog_counters",
-                              "SELECT id, name, array_to_string(services, ','), seated, open,"
-                              " md5((to_jsonb(c) - 'office_id')::text) FROM counters c"
-                              " WHERE office_id = $1 AND ($2 = '' OR id = $2) ORDER BY id"};
-constexpr Statement kOffice{
-    "catalog_office",
-    "SELECT id, name, address, latitude, longitude, utc_offset_minutes,"
-    " md5(jsonb_build_object('name', name, 'address', address, 'latitude', latitude,"
-    " 'longitude', longitude, 'utc_offset_minutes', utc_offset_minutes)::text)"
-    " FROM offices WHERE id = $1"};
+    kSelectSql<"SELECT ", kClinicDetailColumns,
+               " FROM clinics c WHERE office_id = $1 AND ($2 = '' OR id = $2) ORDER BY name, id">};
+// A counter (CounterFromRow).
+constexpr auto kCounterColumns = MakeColumns({{"id"},
+                                              {"name"},
+                                              {"services", "array_to_string(services, ',')"},
+                                              {"seated"},
+                                              {"open"},
+                                              {"etag", "md5((to_jsonb(c) - 'office_id')::text)"}});
+constexpr Statement kCounters{
+    "catalog_counters",
+    kSelectSql<"SELECT ", kCounterColumns,
+               " FROM counters c WHERE office_id = $1 AND ($2 = '' OR id = $2) ORDER BY id">};
+constexpr auto kOfficeColumns =
+    MakeColumns({{"id"},
+                 {"name"},
+                 {"address"},
+                 {"latitude"},
+                 {"longitude"},
+                 {"utc_offset_minutes"},
+                 {"etag",
+                  "md5(jsonb_build_object('name', name, 'address', address, 'latitude',"
+                  " latitude, 'longitude', longitude, 'utc_offset_minutes',"
+                  " utc_offset_minutes)::text)"}});
+constexpr Statement kOffice{"catalog_office",
+                            kSelectSql<"SELECT ", kOfficeColumns, " FROM offices WHERE id = $1">};
+constexpr auto kAuditColumns = MakeColumns({{"id"},
+                                            {"at", "at::text"},
+                                            {"actor_id"},
+                                            {"actor_name"},
+                                            {"terminal"},
+                                            {"action"},
+                                            {"entity"},
+                                            {"before", "coalesce(before::text, '')"},
+                                            {"after", "coalesce(after::text, '')"}});
 constexpr Statement kAudit{
     "catalog_audit",
-    "SELECT id, at::text, actor_id, actor_name, terminal, action, entity,"
-    " coalesce(before::text, ''), coalesce(after::text, '') FROM admin_audit"
-    " WHERE office_id = $1 AND ($3::bigint = 0 OR id < $3::bigint) ORDER BY id DESC"
-    " LIMIT $2::int"};
+    kSelectSql<"SELECT ", kAuditColumns,
+               " FROM admin_audit"
+               " WHERE office_id = $1 AND ($3::bigint = 0 OR id < $3::bigint) ORDER BY id DESC"
+               " LIMIT $2::int">};
 
 // Every change: the audit row, and the version every replica's caches compare against.
 constexpr Statement kInsertAudit{
@@ -68,12 +116,18 @@ constexpr Statement kBumpVersion{
 // no due date; it gets one from the calendar of the day it resumes.
 constexpr Statement kOfficeHolidays{"refdata_office_holidays",
                                     "SELECT day::text FROM holidays WHERE office_id = $1"};
+constexpr auto kRunningDueDateColumns = MakeColumns({{"id"},
+                                                     {"sla_days"},
+                                                     {"sla_started_on", "sla_started_on::text"},
+                                                     {"sla_paused_days"},
+                                                     {"due_date", "due_date::text"}});
 constexpr Statement kRunningDueDates{
     "refdata_running_due_dates",
-    "SELECT id, sla_days, sla_started_on::text, sla_paused_days, due_date::text FROM cases"
-    " WHERE office_id = $1 AND due_date >= $2::date AND sla_started_on IS NOT NULL"
-    " AND sla_paused_since IS NULL"
-    " AND state IN ('SUBMITTED', 'VERIFYING', 'REVISION_REQUESTED', 'APPROVED')"};
+    kSelectSql<"SELECT ", kRunningDueDateColumns,
+               " FROM cases"
+               " WHERE office_id = $1 AND due_date >= $2::date AND sla_started_on IS NOT NULL"
+               " AND sla_paused_since IS NULL"
+               " AND state IN ('SUBMITTED', 'VERIFYING', 'REVISION_REQUESTED', 'APPROVED')">};
 // Compare-and-set: a transition that wrote its own due date meanwhile keeps it.
 constexpr Statement kMoveDueDate{
     "refdata_move_due_date",
@@ -88,16 +142,18 @@ int RefreshDueDates(Tx& tx, const std::string& office, absl::CivilDay from) {
   }
   const domain::WorkingCalendar calendar(std::move(days));
   int moved = 0;
+  constexpr const auto& k = kRunningDueDateColumns;
   for (const auto& row : tx.Exec(kRunningDueDates, office, FormatDay(from))) {
     domain::SlaClock clock;
-    clock.service_level_days = row[1].as<int>();
-    clock.started_on = ParseDay(row[2].as<std::string>());
-    clock.paused_working_days = row[3].as<int>();
+    clock.service_level_days = row[k["sla_days"]].as<int>();
+    clock.started_on = ParseDay(row[k["sla_started_on"]].as<std::string>());
+    clock.paused_working_days = row[k["sla_paused_days"]].as<int>();
     domain::SlaStatus sla = domain::ComputeSla(clock, calendar, *clock.started_on, true);
-    std::string old_due = row[4].as<std::string>();
+    std::string old_due = row[k["due_date"]].as<std::string>();
     if (!sla.due || FormatDay(*sla.due) == old_due) continue;
     moved += static_cast<int>(
-        tx.Exec(kMoveDueDate, row[0].as<int64_t>(), FormatDay(*sla.due), old_due).affected_rows());
+        tx.Exec(kMoveDueDate, row[k["id"]].as<int64_t>(), FormatDay(*sla.due), old_due)
+            .affected_rows());
   }
   return moved;
 }
@@ -115,8 +171,9 @@ constexpr Statement kDeleteHoliday{
     "DELETE FROM holidays WHERE office_id = $1 AND day = $2::date RETURNING name"};
 constexpr Statement kYearHolidays{
     "refdata_year_holidays",
-    "SELECT day::text, name FROM holidays WHERE office_id = $1"
-    " AND day >= make_date($2::int, 1, 1) AND day < make_date($2::int + 1, 1, 1) ORDER BY day"};
+    kSelectSql<"SELECT ", kHolidayColumns,
+               " FROM holidays WHERE office_id = $1 AND day >= make_date($2::int, 1, 1)"
+               " AND day < make_date($2::int + 1, 1, 1) ORDER BY day">};
 
 // A permit type with its documents as JSON: what the audit keeps, and (its MD5) its etag.
 #define LOKET_PERMIT_TYPE_JSON                                                                  \
@@ -128,9 +185,11 @@ constexpr Statement kYearHolidays{
 constexpr Statement kPermitTypeJson{
     "refdata_permit_type_json", "SELECT " LOKET_PERMIT_TYPE_JSON
                                 " FROM permit_types pt WHERE pt.office_id = $1 AND pt.code = $2"};
-constexpr Statement kPermitTypeEtags{"refdata_permit_type_etags",
-                                     "SELECT pt.code, md5(" LOKET_PERMIT_TYPE_JSON
-                                     ") FROM permit_types pt WHERE pt.office_id = $1"};
+constexpr auto kPermitTypeEtagColumns =
+    MakeColumns({{"code", "pt.code"}, {"etag", "md5(" LOKET_PERMIT_TYPE_JSON ")"}});
+constexpr Statement kPermitTypeEtags{
+    "refdata_permit_type_etags",
+    kSelectSql<"SELECT ", kPermitTypeEtagColumns, " FROM permit_types pt WHERE pt.office_id = $1">};
 constexpr Statement kUpsertPermitType{
     "refdata_upsert_permit_type",
     "INSERT INTO permit_types (office_id, code, name, fee_idr, service_level_days, health_worker,"
@@ -218,31 +277,35 @@ std::optional<double> OptionalDouble(const pqxx::field& f) {
   return f.as<double>();
 }
 
+// A row of kClinicDetailColumns.
 domain::ClinicInfo ClinicFromRow(const pqxx::row& row) {
+  constexpr const auto& k = kClinicDetailColumns;
   domain::ClinicInfo c;
-  c.id = row[0].as<std::string>();
-  c.name = row[1].as<std::string>();
-  c.kind = row[2].as<std::string>();
-  c.address = row[3].as<std::string>();
-  c.latitude = OptionalDouble(row[4]);
-  c.longitude = OptionalDouble(row[5]);
-  c.opens = row[6].as<int>();
-  c.closes = row[7].as<int>();
-  c.phone = row[8].as<std::string>();
-  c.etag = row[9].as<std::string>();
+  c.id = row[k["id"]].as<std::string>();
+  c.name = row[k["name"]].as<std::string>();
+  c.kind = row[k["kind"]].as<std::string>();
+  c.address = row[k["address"]].as<std::string>();
+  c.latitude = OptionalDouble(row[k["latitude"]]);
+  c.longitude = OptionalDouble(row[k["longitude"]]);
+  c.opens = row[k["opens"]].as<int>();
+  c.closes = row[k["closes"]].as<int>();
+  c.phone = row[k["phone"]].as<std::string>();
+  c.etag = row[k["etag"]].as<std::string>();
   return c;
 }
 
 domain::CounterInfo CounterFromRow(const pqxx::row& row) {
   domain::CounterInfo c;
-  c.id = row[0].as<std::string>();
-  c.name = row[1].as<std::string>();
-  for (absl::string_view s : absl::StrSplit(row[2].as<std::string>(), ',', absl::SkipEmpty())) {
+  constexpr const auto& k = kCounterColumns;
+  c.id = row[k["id"]].as<std::string>();
+  c.name = row[k["name"]].as<std::string>();
+  for (absl::string_view s :
+       absl::StrSplit(row[k["services"]].as<std::string>(), ',', absl::SkipEmpty())) {
     c.services.emplace_back(s);
   }
-  c.seated = row[3].as<bool>();
-  c.open = row[4].as<bool>();
-  c.etag = row[5].as<std::string>();
+  c.seated = row[k["seated"]].as<bool>();
+  c.open = row[k["open"]].as<bool>();
+  c.etag = row[k["etag"]].as<std::string>();
   return c;
 }
 
@@ -253,22 +316,25 @@ absl::StatusOr<std::vector<domain::PermitType>> CatalogRepository::ListPermitTyp
   std::vector<domain::PermitType> out;
   absl::Status s = db_.impl().RunTx([&](Tx& tx) {
     std::map<std::string, size_t> index;
+    constexpr const auto& k = kPermitTypeColumns;
     for (const auto& row : tx.Exec(kPermitTypes, office_id)) {
       domain::PermitType p;
-      p.code = row[0].as<std::string>();
-      p.name = row[1].as<std::string>();
-      p.fee_idr = row[2].as<int64_t>();
-      p.service_level_days = row[3].as<int>();
-      p.health_worker = row[4].as<bool>();
-      p.validity_months = row[5].as<int>();
+      p.code = row[k["code"]].as<std::string>();
+      p.name = row[k["name"]].as<std::string>();
+      p.fee_idr = row[k["fee_idr"]].as<int64_t>();
+      p.service_level_days = row[k["service_level_days"]].as<int>();
+      p.health_worker = row[k["health_worker"]].as<bool>();
+      p.validity_months = row[k["validity_months"]].as<int>();
       index[p.code] = out.size();
       out.push_back(std::move(p));
     }
+    constexpr const auto& d = kDocumentColumns;
     for (const auto& row : tx.Exec(kDocuments, office_id)) {
-      auto it = index.find(row[0].as<std::string>());
+      auto it = index.find(row[d["permit_type"]].as<std::string>());
       if (it == index.end()) continue;
-      out[it->second].required_documents.push_back(
-          {row[1].as<std::string>(), row[2].as<std::string>(), row[3].as<bool>()});
+      out[it->second].required_documents.push_back({row[d["code"]].as<std::string>(),
+                                                    row[d["name"]].as<std::string>(),
+                                                    row[d["mandatory"]].as<bool>()});
     }
     return absl::OkStatus();
   });
@@ -281,7 +347,8 @@ absl::StatusOr<std::map<std::string, std::string>> CatalogRepository::PermitType
   std::map<std::string, std::string> out;
   absl::Status s = db_.impl().RunTx([&](Tx& tx) {
     for (const auto& row : tx.Exec(kPermitTypeEtags, office_id)) {
-      out[row[0].as<std::string>()] = row[1].as<std::string>();
+      out[row[kPermitTypeEtagColumns["code"]].as<std::string>()] =
+          row[kPermitTypeEtagColumns["etag"]].as<std::string>();
     }
     return absl::OkStatus();
   });
@@ -293,8 +360,9 @@ absl::StatusOr<std::vector<Holiday>> CatalogRepository::ListHolidays(const std::
                                                                      int year) {
   std::vector<Holiday> out;
   absl::Status s = db_.impl().RunTx([&](Tx& tx) {
+    constexpr const auto& k = kHolidayColumns;
     for (const auto& row : tx.Exec(kHolidays, office_id, year)) {
-      out.push_back({ParseDay(row[0].as<std::string>()), row[1].as<std::string>()});
+      out.push_back({ParseDay(row[k["day"]].as<std::string>()), row[k["name"]].as<std::string>()});
     }
     return absl::OkStatus();
   });
@@ -306,8 +374,10 @@ absl::StatusOr<std::vector<Clinic>> CatalogRepository::ListClinics(const std::st
   std::vector<Clinic> out;
   absl::Status s = db_.impl().RunTx([&](Tx& tx) {
     for (const auto& row : tx.Exec(kClinics, office_id)) {
-      out.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
-                     row[3].as<std::string>(), row[4].as<double>(), row[5].as<double>()});
+      constexpr const auto& k = kClinicColumns;
+      out.push_back({row[k["id"]].as<std::string>(), row[k["name"]].as<std::string>(),
+                     row[k["kind"]].as<std::string>(), row[k["address"]].as<std::string>(),
+                     row[k["latitude"]].as<double>(), row[k["longitude"]].as<double>()});
     }
     return absl::OkStatus();
   });
@@ -346,13 +416,15 @@ absl::StatusOr<domain::OfficeInfo> CatalogRepository::GetOffice(const std::strin
   absl::Status s = db_.impl().RunTx([&](Tx& tx) {
     pqxx::result r = tx.Exec(kOffice, office_id);
     if (r.empty()) return absl::NotFoundError("office " + office_id + " is not set up");
-    o.id = r[0][0].as<std::string>();
-    o.name = r[0][1].as<std::string>();
-    o.address = r[0][2].as<std::string>();
-    o.latitude = OptionalDouble(r[0][3]);
-    o.longitude = OptionalDouble(r[0][4]);
-    o.utc_offset_minutes = r[0][5].as<int>();
-    o.etag = r[0][6].as<std::string>();
+    constexpr const auto& k = kOfficeColumns;
+    const auto& row = r[0];
+    o.id = row[k["id"]].as<std::string>();
+    o.name = row[k["name"]].as<std::string>();
+    o.address = row[k["address"]].as<std::string>();
+    o.latitude = OptionalDouble(row[k["latitude"]]);
+    o.longitude = OptionalDouble(row[k["longitude"]]);
+    o.utc_offset_minutes = row[k["utc_offset_minutes"]].as<int>();
+    o.etag = row[k["etag"]].as<std::string>();
     return absl::OkStatus();
   });
   if (!s.ok()) return s;
@@ -364,10 +436,12 @@ absl::StatusOr<std::vector<AdminAuditRecord>> CatalogRepository::ListAudit(
   std::vector<AdminAuditRecord> out;
   absl::Status s = db_.impl().RunTx([&](Tx& tx) {
     for (const auto& row : tx.Exec(kAudit, office_id, limit, before_id)) {
-      out.push_back({row[0].as<int64_t>(), ParseTimestamp(row[1].as<std::string>()),
-                     row[2].as<int64_t>(), row[3].as<std::string>(), row[4].as<std::string>(),
-                     row[5].as<std::string>(), row[6].as<std::string>(), row[7].as<std::string>(),
-                     row[8].as<std::string>()});
+      constexpr const auto& k = kAuditColumns;
+      out.push_back({row[k["id"]].as<int64_t>(), ParseTimestamp(row[k["at"]].as<std::string>()),
+                     row[k["actor_id"]].as<int64_t>(), row[k["actor_name"]].as<std::string>(),
+                     row[k["terminal"]].as<std::string>(), row[k["action"]].as<std::string>(),
+                     row[k["entity"]].as<std::string>(), row[k["before"]].as<std::string>(),
+                     row[k["after"]].as<std::string>()});
     }
     return absl::OkStatus();
   });
@@ -413,8 +487,9 @@ absl::StatusOr<std::string> CatalogRepository::ImportHolidays(const Mutation& m,
     tx.Exec(kBumpVersion, office);  // first: locks the office row, so edits read "before" in turn
     HolidayImport result;
     std::map<std::string, std::string> existing;  // day -> name
+    constexpr const auto& k = kHolidayColumns;
     for (const auto& row : tx.Exec(kYearHolidays, office, year)) {
-      existing[row[0].as<std::string>()] = row[1].as<std::string>();
+      existing[row[k["day"]].as<std::string>()] = row[k["name"]].as<std::string>();
     }
     std::set<std::string> in_file;
     for (const Holiday& h : entries) {
@@ -436,7 +511,8 @@ absl::StatusOr<std::string> CatalogRepository::ImportHolidays(const Mutation& m,
     }
     RefreshDueDates(tx, office, absl::CivilDay(year, 1, 1));
     for (const auto& row : tx.Exec(kYearHolidays, office, year)) {
-      result.holidays.push_back({ParseDay(row[0].as<std::string>()), row[1].as<std::string>()});
+      result.holidays.push_back(
+          {ParseDay(row[k["day"]].as<std::string>()), row[k["name"]].as<std::string>()});
     }
     return encode(result);
   });
