@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "loket/v1/admin.grpc.pb.h"
 #include "loket/v1/case.grpc.pb.h"
 #include "loket/v1/session.grpc.pb.h"
 #include "server/api/server.h"
@@ -26,6 +27,7 @@ namespace {
 
 using ::testing::HasSubstr;
 using ::testing::MatchesRegex;
+using ::testing::Not;
 
 // GET /metrics from the admin port.
 std::string Metrics(int port) {
@@ -162,6 +164,51 @@ TEST_F(AbuseTest, RefusedCallsAreNotLoggedOneLineEach) {
   EXPECT_LE(std::count(log.begin(), log.end(), '\n'), 1) << log.substr(0, 2000);
   EXPECT_THAT(Metrics(metrics_port_),
               HasSubstr("loket_rpc_total{code=\"16\",method=\"/loket.v1.CaseService/GetCase\"}"));
+}
+
+// The first line of `log` holding `needle`, without its newline; empty when none does.
+std::string LineWith(const std::string& log, const std::string& needle) {
+  const size_t at = log.find(needle);
+  if (at == std::string::npos) return "";
+  const size_t begin = log.rfind('\n', at);
+  const size_t end = log.find('\n', at);
+  return log.substr(begin == std::string::npos ? 0 : begin + 1,
+                    end == std::string::npos ? std::string::npos
+                                             : end - (begin == std::string::npos ? 0 : begin + 1));
+}
+
+// Each call's line is one logfmt line (common/log.h): the method, the code, the time taken and,
+// when the request carries one, its request_id, so a retried mutation is found in the log by the
+// key it is replayed by. The caller's text is quoted: it cannot start a line or a key of its own.
+TEST_F(AbuseTest, TheRpcLineNamesMethodCodeAndRequestId) {
+  auto admin = v1::AdminService::NewStub(*channel_);
+  v1::RevokeTokenRequest r;
+  r.set_request_id("5d0f8a4e-rpc-line");
+  r.set_token_id(987654321);  // no such token: answered, and logged, all the same
+  v1::RevokeTokenResponse resp;
+  v1::WhoAmIRequest who;
+  v1::Principal me;
+  v1::RevokeTokenRequest forged = r;
+  forged.set_request_id("x\" level=error msg=\"forged\nts=0");
+  ::testing::internal::CaptureStderr();
+  const grpc::Status revoked = admin->RevokeToken(From("10.77.0.7", admin_).get(), r, &resp);
+  const grpc::Status whoami = admin->WhoAmI(From("10.77.0.7", admin_).get(), who, &me);
+  admin->RevokeToken(From("10.77.0.7", admin_).get(), forged, &resp).IgnoreError();
+  const std::string log = ::testing::internal::GetCapturedStderr();
+  EXPECT_THAT(LineWith(log, "req=5d0f8a4e-rpc-line"),
+              MatchesRegex(absl::StrCat("ts=[0-9-]+T[0-9:]+\\.[0-9]{3}Z level=info proc=[^ ]+ "
+                                        "req=5d0f8a4e-rpc-line msg=rpc "
+                                        "method=/loket.v1.AdminService/RevokeToken code=",
+                                        static_cast<int>(revoked.error_code()), " ms=[0-9.]+")));
+  // A read has no request_id: no req key.
+  EXPECT_THAT(LineWith(log, "method=/loket.v1.AdminService/WhoAmI"),
+              MatchesRegex(absl::StrCat("ts=[^ ]+ level=info proc=[^ ]+ msg=rpc "
+                                        "method=/loket.v1.AdminService/WhoAmI code=",
+                                        static_cast<int>(whoami.error_code()), " ms=[0-9.]+")));
+  EXPECT_THAT(LineWith(log, "forged"),
+              HasSubstr(" req=\"x\\\" level=error msg=\\\"forged\\nts=0\" msg=rpc "
+                        "method=/loket.v1.AdminService/RevokeToken "));
+  EXPECT_THAT(log, Not(HasSubstr("\nts=0")));
 }
 
 }  // namespace
