@@ -436,4 +436,75 @@ FailedStopFollowUp DecideFailedStop(StopKind kind, bool has_partner, const std::
   return out;
 }
 
+absl::StatusOr<int> ParseShiftClock(std::string_view s, std::string_view field) {
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  if (s.size() != 5 || s[2] != ':' || !digit(s[0]) || !digit(s[1]) || !digit(s[3]) ||
+      !digit(s[4])) {
+    return absl::InvalidArgumentError(absl::StrCat(std::string(field), ": HH:MM, e.g. 08:00"));
+  }
+  int h = (s[0] - '0') * 10 + (s[1] - '0');
+  int m = (s[3] - '0') * 10 + (s[4] - '0');
+  if (h > 23 || m > 59) {
+    return absl::InvalidArgumentError(absl::StrCat(std::string(field), ": HH:MM, e.g. 08:00"));
+  }
+  return h * 60 + m;
+}
+
+absl::Status NormalizeCourierProfile(CourierProfile& c) {
+  absl::StatusOr<std::string> name = NormalizePersonName(c.name, "name");
+  if (!name.ok()) return name.status();
+  c.name = *name;
+  if (!c.phone.empty()) {
+    absl::StatusOr<std::string> phone = NormalizePhone(c.phone, "phone");
+    if (!phone.ok()) return phone.status();
+    c.phone = *phone;
+  }
+  if (c.capacity < 1 || c.capacity > 200) {
+    return absl::InvalidArgumentError("capacity: 1..200 document bundles");
+  }
+  if (c.shift_starts.empty()) c.shift_starts = "08:00";
+  if (c.shift_ends.empty()) c.shift_ends = "16:00";
+  absl::StatusOr<int> starts = ParseShiftClock(c.shift_starts, "shift_starts");
+  if (!starts.ok()) return starts.status();
+  absl::StatusOr<int> ends = ParseShiftClock(c.shift_ends, "shift_ends");
+  if (!ends.ok()) return ends.status();
+  if (*starts >= *ends) return absl::InvalidArgumentError("shift_ends: after shift_starts");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ShiftHours> DecideShiftHours(bool off, std::string_view starts,
+                                            std::string_view ends) {
+  if (off) return ShiftHours{0, 1};
+  absl::StatusOr<int> a = ParseShiftClock(starts, "starts");
+  if (!a.ok()) return a.status();
+  absl::StatusOr<int> b = ParseShiftClock(ends, "ends");
+  if (!b.ok()) return b.status();
+  if (*a >= *b) return absl::InvalidArgumentError("ends: after starts");
+  return ShiftHours{*a, *b};
+}
+
+std::optional<PlanCourier> CourierOnShift(int64_t id, const std::string& name, int capacity,
+                                          std::string_view starts, std::string_view ends,
+                                          bool hours_for_the_day, absl::CivilDay day,
+                                          const WorkingCalendar& calendar, int utc_offset_minutes) {
+  if (!hours_for_the_day && !calendar.IsWorkingDay(day)) return std::nullopt;
+  absl::StatusOr<int> a = ParseShiftClock(starts, "shift");
+  absl::StatusOr<int> b = ParseShiftClock(ends, "shift");
+  if (!a.ok() || !b.ok()) return std::nullopt;
+  const absl::TimeZone tz = absl::FixedTimeZone(utc_offset_minutes * 60);
+  return PlanCourier{id, name, capacity, absl::FromCivil(absl::CivilMinute(day) + *a, tz),
+                     absl::FromCivil(absl::CivilMinute(day) + *b, tz)};
+}
+
+absl::Status CheckPickupPlace(std::string_view place, std::string_view address, double latitude,
+                              double longitude) {
+  if (place.empty()) return absl::InvalidArgumentError("pickup.place: required");
+  if (address.empty()) return absl::InvalidArgumentError("pickup.address: required");
+  if (!(latitude >= -90 && latitude <= 90) || !(longitude >= -180 && longitude <= 180) ||
+      (latitude == 0 && longitude == 0)) {
+    return absl::InvalidArgumentError("pickup.latitude/longitude: the place's coordinates");
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace loket::domain

@@ -279,6 +279,46 @@ FailedStopFollowUp DecideFailedStop(StopKind kind, bool has_partner, const std::
                                     const std::string& note,
                                     const WorkingCalendar& courier_calendar, absl::CivilDay today);
 
+// --- Couriers and their shifts
+
+// "HH:MM" (00:00 to 23:59) as minutes after midnight; INVALID_ARGUMENT "<field>: HH:MM, e.g.
+// 08:00".
+absl::StatusOr<int> ParseShiftClock(std::string_view text, std::string_view field);
+
+// A courier as an office registers them.
+struct CourierProfile {
+  std::string name;
+  std::string phone;  // optional
+  int capacity = 0;   // document bundles carried at once
+  std::string shift_starts;
+  std::string shift_ends;
+};
+// Normalises the name and phone in place, checks the capacity (1..200) and the usual shift (empty:
+// 08:00 and 16:00), which ends after it starts. INVALID_ARGUMENT names the field.
+absl::Status NormalizeCourierProfile(CourierProfile& c);
+
+// One day's shift as an office changes it: the hours (minutes after midnight) to keep, or a day
+// off (kept as 00:00-00:01). INVALID_ARGUMENT names `starts` or `ends`.
+struct ShiftHours {
+  int starts = 0;
+  int ends = 0;
+};
+absl::StatusOr<ShiftHours> DecideShiftHours(bool off, std::string_view starts,
+                                            std::string_view ends);
+
+// Whether an active courier works on `day`, and when: hours set for that very day count on any
+// day, the usual hours only on the office's working days; unreadable hours count as not working.
+std::optional<PlanCourier> CourierOnShift(int64_t id, const std::string& name, int capacity,
+                                          std::string_view starts, std::string_view ends,
+                                          bool hours_for_the_day, absl::CivilDay day,
+                                          const WorkingCalendar& calendar, int utc_offset_minutes);
+
+// A place papers are fetched from that is not a partner clinic (an applicant's home after a
+// failed screening): who is there, the address and real coordinates. INVALID_ARGUMENT names the
+// field (pickup.place, pickup.address, pickup.latitude/longitude).
+absl::Status CheckPickupPlace(std::string_view place, std::string_view address, double latitude,
+                              double longitude);
+
 }  // namespace loket::domain
 
 #endif  // LOKET_SERVER_DOMAIN_SIBER_H_

@@ -318,19 +318,6 @@ std::pair<absl::Time, absl::Time> AnnouncedWindow(const StopRecord& s, absl::Tim
   return domain::AnnouncedWindow(s.window_start, s.window_end, planned);
 }
 
-absl::StatusOr<int> ParseClock(const std::string& s, std::string_view field) {
-  int h = 0, m = 0;
-  if (s.size() != 5 || s[2] != ':' || !absl::ascii_isdigit(s[0]) || !absl::ascii_isdigit(s[1]) ||
-      !absl::ascii_isdigit(s[3]) || !absl::ascii_isdigit(s[4])) {
-    return absl::InvalidArgumentError(absl::StrCat(std::string(field), ": HH:MM, e.g. 08:00"));
-  }
-  h = (s[0] - '0') * 10 + (s[1] - '0');
-  m = (s[3] - '0') * 10 + (s[4] - '0');
-  if (h > 23 || m > 59)
-    return absl::InvalidArgumentError(absl::StrCat(std::string(field), ": HH:MM, e.g. 08:00"));
-  return h * 60 + m;
-}
-
 DayPlanRecord LoadDayPlan(Tx& tx, const std::string& office_id, absl::CivilDay day,
                           int utc_offset_minutes) {
   DayPlanRecord p;
@@ -764,24 +751,12 @@ absl::StatusOr<std::string> SiberRepository::CreateCourier(const Mutation& m, in
                                                            CourierRecord c,
                                                            const CourierEncoder& encode) {
   if (principal_id <= 0) return absl::InvalidArgumentError("principal_id: required");
-  absl::StatusOr<std::string> name = domain::NormalizePersonName(c.name, "name");
-  if (!name.ok()) return name.status();
-  c.name = *name;
-  if (!c.phone.empty()) {
-    absl::StatusOr<std::string> phone = domain::NormalizePhone(c.phone, "phone");
-    if (!phone.ok()) return phone.status();
-    c.phone = *phone;
-  }
-  if (c.capacity < 1 || c.capacity > 200) {
-    return absl::InvalidArgumentError("capacity: 1..200 document bundles");
-  }
-  if (c.shift_starts.empty()) c.shift_starts = "08:00";
-  if (c.shift_ends.empty()) c.shift_ends = "16:00";
-  absl::StatusOr<int> starts = ParseClock(c.shift_starts, "shift_starts");
-  if (!starts.ok()) return starts.status();
-  absl::StatusOr<int> ends = ParseClock(c.shift_ends, "shift_ends");
-  if (!ends.ok()) return ends.status();
-  if (*starts >= *ends) return absl::InvalidArgumentError("shift_ends: after shift_starts");
+  domain::CourierProfile profile{c.name, c.phone, c.capacity, c.shift_starts, c.shift_ends};
+  LOKET_RETURN_IF_ERROR(domain::NormalizeCourierProfile(profile));
+  c.name = profile.name;
+  c.phone = profile.phone;
+  c.shift_starts = profile.shift_starts;
+  c.shift_ends = profile.shift_ends;
   return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     pqxx::result p = tx.Exec(kPrincipalRole, principal_id, m.actor.office_id);
     if (p.empty() || p[0][0].as<std::string>() != "courier") {
@@ -805,18 +780,9 @@ absl::StatusOr<std::string> SiberRepository::CreateCourier(const Mutation& m, in
 
 absl::StatusOr<std::string> SiberRepository::SetShift(const Mutation& m, const ShiftChange& sc,
                                                       const CourierEncoder& encode) {
-  int starts = 0, ends = 0;
-  if (!sc.off) {
-    absl::StatusOr<int> a = ParseClock(sc.starts, "starts");
-    if (!a.ok()) return a.status();
-    absl::StatusOr<int> b = ParseClock(sc.ends, "ends");
-    if (!b.ok()) return b.status();
-    if (*a >= *b) return absl::InvalidArgumentError("ends: after starts");
-    starts = *a;
-    ends = *b;
-  } else {
-    ends = 1;
-  }
+  LOKET_ASSIGN_OR_RETURN(const domain::ShiftHours hours,
+                         domain::DecideShiftHours(sc.off, sc.starts, sc.ends));
+  const int starts = hours.starts, ends = hours.ends;
   return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     pqxx::result c = tx.Exec(kCourier, m.actor.office_id, sc.courier_id);
     if (sc.courier_id <= 0 || c.empty()) {
@@ -871,17 +837,13 @@ absl::StatusOr<domain::RouterInput> SiberRepository::LoadRouterInput(const std::
     for (const auto& row : tx.Exec(kStopsOfDay, office_id, day, std::string(), 0)) {
       stops.push_back(ForPlanner(StopFromRow(row).r));
     }
-    absl::TimeZone tz = absl::FixedTimeZone(office->utc_offset_minutes * 60);
     std::vector<domain::PlanCourier> couriers;
     for (const auto& row : tx.Exec(kCouriersOnShift, office_id, day)) {
-      bool own_row = row[5].as<bool>();
-      if (!own_row && !office->calendar.IsWorkingDay(d)) continue;  // usual hours: working days
-      absl::StatusOr<int> a = ParseClock(row[3].as<std::string>().substr(0, 5), "shift");
-      absl::StatusOr<int> b = ParseClock(row[4].as<std::string>().substr(0, 5), "shift");
-      if (!a.ok() || !b.ok()) continue;
-      couriers.push_back({row[0].as<int64_t>(), row[1].as<std::string>(), row[2].as<int>(),
-                          absl::FromCivil(absl::CivilMinute(d) + *a, tz),
-                          absl::FromCivil(absl::CivilMinute(d) + *b, tz)});
+      std::optional<domain::PlanCourier> c = domain::CourierOnShift(
+          row[0].as<int64_t>(), row[1].as<std::string>(), row[2].as<int>(),
+          row[3].as<std::string>().substr(0, 5), row[4].as<std::string>().substr(0, 5),
+          row[5].as<bool>(), d, office->calendar, office->utc_offset_minutes);
+      if (c) couriers.push_back(std::move(*c));
     }
     out = domain::BuildRouterInput(day, plan.input_version, now, office->utc_offset_minutes,
                                    o[0][0].as<double>(), o[0][1].as<double>(), stops, couriers);

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
 #include "server/domain/validation.h"
 #include "server/store/task_enqueue.h"
 
@@ -237,12 +238,7 @@ absl::StatusOr<int64_t> RequestPickupInTx(Tx& tx, absl::Time now, const OfficeCo
     if (!clinic.ok()) return clinic.status();
     from = *clinic;
   } else {
-    if (r.place.empty()) return absl::InvalidArgumentError("pickup.place: required");
-    if (r.address.empty()) return absl::InvalidArgumentError("pickup.address: required");
-    if (!(r.latitude >= -90 && r.latitude <= 90) || !(r.longitude >= -180 && r.longitude <= 180) ||
-        (r.latitude == 0 && r.longitude == 0)) {
-      return absl::InvalidArgumentError("pickup.latitude/longitude: the place's coordinates");
-    }
+    LOKET_RETURN_IF_ERROR(domain::CheckPickupPlace(r.place, r.address, r.latitude, r.longitude));
     from = Place{"", r.place, r.address, r.latitude, r.longitude, {}};
   }
   absl::TimeZone tz = absl::FixedTimeZone(office.utc_offset_minutes * 60);

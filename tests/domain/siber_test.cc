@@ -2,6 +2,8 @@
 // what couriers have begun, and custody chains.
 #include "server/domain/siber.h"
 
+#include <cmath>
+
 #include "gtest/gtest.h"
 #include "tests/support/status_matchers.h"
 
@@ -475,6 +477,97 @@ TEST(FailedStopTest, TheBundleIsTriedAgainOnTheNextCourierWorkingDay) {
   EXPECT_EQ(collect.retry, FailedStopFollowUp::Retry::kDelivery);
   EXPECT_TRUE(
       DecideFailedStop(StopKind::kCollect, true, "other", "x", Calendar(), today).cancel_partner);
+}
+
+// --- Couriers and their shifts ------------------------------------------------------------------
+
+TEST(ShiftClockTest, HoursAndMinutesOrTheFieldNamed) {
+  for (auto [text, minutes] :
+       {std::pair{"08:00", 8 * 60}, std::pair{"23:59", 23 * 60 + 59}, std::pair{"00:00", 0}}) {
+    absl::StatusOr<int> m = ParseShiftClock(text, "starts");
+    ASSERT_THAT(m, IsOk()) << text;
+    EXPECT_EQ(*m, minutes) << text;
+  }
+  for (const char* bad : {"8:00", "24:00", "12:60", "12-00", "ab:cd", "", "08:00:00"}) {
+    EXPECT_THAT(ParseShiftClock(bad, "shift_ends"),
+                StatusIs(absl::StatusCode::kInvalidArgument, "shift_ends: HH:MM, e.g. 08:00"))
+        << bad;
+  }
+}
+
+TEST(CourierProfileTest, TheUsualShiftDefaultsAndEndsAfterItStarts) {
+  CourierProfile c{"  Budi Santoso ", "", 10, "", ""};
+  ASSERT_THAT(NormalizeCourierProfile(c), IsOk());
+  EXPECT_EQ(c.shift_starts, "08:00");
+  EXPECT_EQ(c.shift_ends, "16:00");
+  EXPECT_EQ(c.name, "Budi Santoso");
+  EXPECT_EQ(c.phone, "");
+  for (int capacity : {0, 201}) {
+    CourierProfile bad{"Budi", "", capacity, "", ""};
+    EXPECT_THAT(NormalizeCourierProfile(bad),
+                StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("capacity: 1..200")));
+  }
+  CourierProfile backwards{"Budi", "", 10, "16:00", "08:00"};
+  EXPECT_THAT(NormalizeCourierProfile(backwards),
+              StatusIs(absl::StatusCode::kInvalidArgument, "shift_ends: after shift_starts"));
+  CourierProfile bad_clock{"Budi", "", 10, "8am", ""};
+  EXPECT_THAT(NormalizeCourierProfile(bad_clock),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("shift_starts: HH:MM")));
+  CourierProfile bad_name{"B", "", 10, "", ""};
+  EXPECT_THAT(NormalizeCourierProfile(bad_name),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("name")));
+  CourierProfile bad_phone{"Budi", "call me", 10, "", ""};
+  EXPECT_THAT(NormalizeCourierProfile(bad_phone),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("phone")));
+}
+
+TEST(ShiftHoursTest, ADayOffOrHoursThatEndAfterTheyStart) {
+  auto off = DecideShiftHours(true, "garbage", "");
+  ASSERT_THAT(off, IsOk());
+  EXPECT_EQ(off->starts, 0);
+  EXPECT_EQ(off->ends, 1);
+  auto day = DecideShiftHours(false, "07:30", "12:00");
+  ASSERT_THAT(day, IsOk());
+  EXPECT_EQ(day->starts, 7 * 60 + 30);
+  EXPECT_EQ(day->ends, 12 * 60);
+  EXPECT_THAT(DecideShiftHours(false, "12:00", "12:00"),
+              StatusIs(absl::StatusCode::kInvalidArgument, "ends: after starts"));
+  EXPECT_THAT(DecideShiftHours(false, "7", "12:00"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("starts: HH:MM")));
+}
+
+TEST(CourierOnShiftTest, UsualHoursOnWorkingDaysAndADaysOwnHoursOnAnyDay) {
+  const absl::CivilDay tuesday(2026, 3, 17), holiday(2026, 3, 18);
+  auto c = CourierOnShift(7, "Budi", 3, "08:00", "16:00", false, tuesday, Calendar(), 480);
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->id, 7);
+  EXPECT_EQ(c->name, "Budi");
+  EXPECT_EQ(c->capacity, 3);
+  EXPECT_EQ(c->shift_start, Wita(2026, 3, 17, 8));
+  EXPECT_EQ(c->shift_end, Wita(2026, 3, 17, 16));
+  EXPECT_FALSE(
+      CourierOnShift(7, "Budi", 3, "08:00", "16:00", false, holiday, Calendar(), 480).has_value());
+  auto extra = CourierOnShift(7, "Budi", 3, "09:00", "12:30", true, holiday, Calendar(), 480);
+  ASSERT_TRUE(extra.has_value());
+  EXPECT_EQ(extra->shift_start, Wita(2026, 3, 18, 9));
+  EXPECT_EQ(extra->shift_end, Wita(2026, 3, 18, 12, 30));
+  EXPECT_FALSE(
+      CourierOnShift(7, "Budi", 3, "xx:00", "16:00", true, tuesday, Calendar(), 480).has_value());
+}
+
+TEST(PickupPlaceTest, NamedWithAnAddressAndRealCoordinates) {
+  EXPECT_THAT(CheckPickupPlace("Ani", "Jl. Sudirman 1", -1.26, 116.83), IsOk());
+  EXPECT_THAT(CheckPickupPlace("", "Jl. Sudirman 1", -1.26, 116.83),
+              StatusIs(absl::StatusCode::kInvalidArgument, "pickup.place: required"));
+  EXPECT_THAT(CheckPickupPlace("Ani", "", -1.26, 116.83),
+              StatusIs(absl::StatusCode::kInvalidArgument, "pickup.address: required"));
+  for (auto [lat, lon] : {std::pair{0.0, 0.0}, std::pair{91.0, 116.0}, std::pair{-1.0, 181.0},
+                          std::pair{std::nan(""), 116.0}}) {
+    EXPECT_THAT(
+        CheckPickupPlace("Ani", "Jl. Sudirman 1", lat, lon),
+        StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("pickup.latitude/longitude")))
+        << lat << "," << lon;
+  }
 }
 
 }  // namespace
