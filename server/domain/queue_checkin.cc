@@ -1,5 +1,7 @@
 #include "server/domain/queue_checkin.h"
 
+#include <algorithm>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "server/domain/siber.h"
@@ -67,43 +69,75 @@ absl::Status DecideWalkIn(const CheckInFacts& f, const WalkInAtDoor& w, CheckInD
   }
   if (!w.service_known) {
     return absl::InvalidArgumentError(
-        absl::StrCat("walk_in.service: unknown permit type ", QuoteValue(w.service)));
+        absl::StrCat("walk_in.service: unknown permit type ", QuoteValue(w.details.service)));
   }
-  if (w.case_id > 0) {
+  if (w.details.case_id > 0) {
     // A case is linked (and can be redirected to SIBER) only for its own applicant.
-    if (!w.linked_case) return absl::NotFoundError(absl::StrCat("case ", w.case_id, " not found"));
-    std::string nik(absl::StripAsciiWhitespace(w.nik));
+    if (!w.linked_case)
+      return absl::NotFoundError(absl::StrCat("case ", w.details.case_id, " not found"));
+    std::string nik(absl::StripAsciiWhitespace(w.details.nik));
     if (nik.empty()) {
       return absl::InvalidArgumentError(
           "walk_in.nik: required with walk_in.case_id (the applicant's NIK, from their KTP)");
     }
     if (nik != w.linked_case->applicant_nik) {
       return absl::FailedPreconditionError(
-          absl::StrCat("walk_in.nik: not the NIK of case ", w.case_id,
+          absl::StrCat("walk_in.nik: not the NIK of case ", w.details.case_id,
                        "'s applicant; check the KTP, or check the visitor in without the case"));
     }
   }
   VisitToRecord& v = d.visit;
-  v.case_id = w.case_id;
-  v.name = w.name;
-  v.phone = w.phone;
-  v.language = w.language;
-  v.service = w.service;
-  v.priority = w.priority;
+  v.case_id = w.details.case_id;
+  v.name = w.details.name;
+  v.phone = w.details.phone;
+  v.language = w.details.language;
+  v.service = w.details.service;
+  v.priority = w.details.priority;
   v.seated = f.seated;
   v.arrival = "walk_in";
   if (v.screening_passed) {
     TicketToIssue t;
-    t.lane = LaneFor(w.priority, /*has_appointment=*/false, Arrival::kOnTime);
+    t.lane = LaneFor(w.details.priority, /*has_appointment=*/false, Arrival::kOnTime);
     d.ticket = t;
   } else {
-    d.offer_siber_pickup =
-        w.case_id > 0 && w.linked_case && CheckPaperPickup(w.case_id, w.linked_case->state).ok();
+    d.offer_siber_pickup = w.details.case_id > 0 && w.linked_case &&
+                           CheckPaperPickup(w.details.case_id, w.linked_case->state).ok();
   }
   return absl::OkStatus();
 }
 
 }  // namespace
+
+absl::StatusOr<WalkInDetails> NormalizeWalkIn(WalkInDetails walk) {
+  absl::StatusOr<std::string> name = NormalizePersonName(walk.name, "walk_in.name");
+  if (!name.ok()) return name.status();
+  walk.name = *name;
+  if (!walk.phone.empty()) {
+    absl::StatusOr<std::string> phone = NormalizePhone(walk.phone, "walk_in.phone");
+    if (!phone.ok()) return phone.status();
+    walk.phone = *phone;
+  }
+  absl::StatusOr<std::string> language = LanguageOrDefault(walk.language, "walk_in.language");
+  if (!language.ok()) return language.status();
+  walk.language = *language;
+  if (walk.service.empty() || walk.service.size() > 40) {
+    return absl::InvalidArgumentError("walk_in.service: required, a permit type code");
+  }
+  if (walk.case_id < 0) return absl::InvalidArgumentError("walk_in.case_id: a positive number");
+  return walk;
+}
+
+absl::StatusOr<std::string> NormalizeAppointmentCode(std::string_view typed) {
+  std::string code = absl::AsciiStrToUpper(std::string(typed));
+  code.erase(
+      std::remove_if(code.begin(), code.end(), [](char ch) { return ch == '-' || ch == ' '; }),
+      code.end());
+  if (code.size() > 16 ||
+      code.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") != std::string::npos) {
+    return absl::InvalidArgumentError("appointment_code: letters, digits and '-', e.g. K7M-4QX");
+  }
+  return code;
+}
 
 absl::StatusOr<CheckInDecision> DecideCheckIn(const CheckInFacts& facts, const ArrivalRule& rule) {
   if (facts.appointment.has_value() == facts.walk_in.has_value()) {

@@ -38,16 +38,30 @@ struct AppointmentAtDoor {
   std::optional<std::string> case_state;
 };
 
-// A walk-in's details (validated and normalised before the transaction) and what the store found
-// for them.
-struct WalkInAtDoor {
+// A walk-in's details as given at the door.
+struct WalkInDetails {
   std::string name;
-  std::string phone;
-  std::string language;
-  std::string service;  // a permit type code
+  std::string phone;  // optional, E.164; for messages
+  std::string language = "id";
+  std::string service;  // permit type code
   PriorityClass priority = PriorityClass::kNone;
-  int64_t case_id = 0;         // 0: no case linked
-  std::string nik;             // with case_id: must be the case's applicant's
+  int64_t case_id = 0;  // optional: an existing case the visit is about
+  std::string nik;      // with case_id: must be that case's applicant's
+};
+
+// Checked before anything is read: the name, the phone (when given), the language, the service
+// code's shape and the case id; the name and phone come back normalised, the language defaulted.
+// INVALID_ARGUMENT naming the walk_in.* field.
+absl::StatusOr<WalkInDetails> NormalizeWalkIn(WalkInDetails walk);
+
+// An appointment code as stored: upper case, without the dashes and spaces it is printed and
+// typed with (K7M-4QX -> K7M4QX). INVALID_ARGUMENT naming appointment_code unless letters and
+// digits, at most 16. Empty stays empty (the caller decides).
+absl::StatusOr<std::string> NormalizeAppointmentCode(std::string_view code);
+
+// A walk-in's details (normalised before the transaction) and what the store found for them.
+struct WalkInAtDoor {
+  WalkInDetails details;
   bool service_known = false;  // the permit type exists in this office
   // With case_id: the case, when it is this office's (nullopt: not found).
   struct Case {

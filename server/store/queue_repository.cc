@@ -438,33 +438,12 @@ absl::StatusOr<std::string> QueueRepository::CheckIn(const Mutation& m, const Ch
         "appointment_code: give either an appointment code or walk_in details, not both");
   }
   LOKET_RETURN_IF_ERROR(domain::ValidateScreening(in.screening));
-  std::string code = absl::AsciiStrToUpper(in.appointment_code);
-  // Codes are printed as K7M-4QX for reading and stored without the dash.
-  code.erase(
-      std::remove_if(code.begin(), code.end(), [](char ch) { return ch == '-' || ch == ' '; }),
-      code.end());
-  if (by_code &&
-      (code.size() > 16 ||
-       code.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") != std::string::npos)) {
-    return absl::InvalidArgumentError("appointment_code: letters, digits and '-', e.g. K7M-4QX");
-  }
+  std::string code;
   WalkInDetails walk;
-  if (!by_code) {
-    walk = *in.walk_in;
-    absl::StatusOr<std::string> name = domain::NormalizePersonName(walk.name, "walk_in.name");
-    if (!name.ok()) return name.status();
-    walk.name = *name;
-    if (!walk.phone.empty()) {
-      absl::StatusOr<std::string> phone = domain::NormalizePhone(walk.phone, "walk_in.phone");
-      if (!phone.ok()) return phone.status();
-      walk.phone = *phone;
-    }
-    LOKET_ASSIGN_OR_RETURN(walk.language,
-                           domain::LanguageOrDefault(walk.language, "walk_in.language"));
-    if (walk.service.empty() || walk.service.size() > 40) {
-      return absl::InvalidArgumentError("walk_in.service: required, a permit type code");
-    }
-    if (walk.case_id < 0) return absl::InvalidArgumentError("walk_in.case_id: a positive number");
+  if (by_code) {
+    LOKET_ASSIGN_OR_RETURN(code, domain::NormalizeAppointmentCode(in.appointment_code));
+  } else {
+    LOKET_ASSIGN_OR_RETURN(walk, domain::NormalizeWalkIn(*in.walk_in));
   }
   return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     const std::string& office_id = m.actor.office_id;
@@ -499,13 +478,7 @@ absl::StatusOr<std::string> QueueRepository::CheckIn(const Mutation& m, const Ch
       if (!r[0][11].is_null()) a.case_state = r[0][11].as<std::string>();
     } else {
       domain::WalkInAtDoor& w = facts.walk_in.emplace();
-      w.name = walk.name;
-      w.phone = walk.phone;
-      w.language = walk.language;
-      w.service = walk.service;
-      w.priority = walk.priority;
-      w.case_id = walk.case_id;
-      w.nik = walk.nik;
+      w.details = walk;
       w.outside_hours_override = in.outside_hours_override;
       if (walk_in_hours_) {
         pqxx::result h = tx.Exec(kHoursOfWeekday, office_id,
@@ -727,13 +700,13 @@ absl::StatusOr<std::string> QueueRepository::Transfer(const Mutation& m, int64_t
 
 absl::StatusOr<int64_t> QueueRepository::VisitIdByAppointmentCode(const std::string& office_id,
                                                                   const std::string& code) {
-  std::string c = absl::AsciiStrToUpper(code);
-  c.erase(std::remove_if(c.begin(), c.end(), [](char ch) { return ch == '-' || ch == ' '; }),
-          c.end());
-  if (c.empty() || c.size() > 16 ||
-      c.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") != std::string::npos) {
-    return absl::InvalidArgumentError("appointment_code: letters, digits and '-', e.g. K7M-4QX");
+  absl::StatusOr<std::string> normalized = domain::NormalizeAppointmentCode(code);
+  if (normalized.ok() && normalized->empty()) {
+    normalized =
+        absl::InvalidArgumentError("appointment_code: letters, digits and '-', e.g. K7M-4QX");
   }
+  if (!normalized.ok()) return normalized.status();
+  const std::string& c = *normalized;
   int64_t id = 0;
   absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
     absl::StatusOr<OfficeContext> office = LoadOffice(tx, office_id, clock_.Now(), offices_);

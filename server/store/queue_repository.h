@@ -23,6 +23,7 @@
 #include "server/domain/notification.h"
 #include "server/domain/principal.h"
 #include "server/domain/queue.h"
+#include "server/domain/queue_checkin.h"
 #include "server/domain/queue_counter.h"
 #include "server/store/database.h"
 #include "server/store/mutation.h"
@@ -82,15 +83,7 @@ struct VisitRecord {
   absl::Time created_at;
 };
 
-struct WalkInDetails {
-  std::string name;
-  std::string phone;  // optional, E.164; for messages
-  std::string language = "id";
-  std::string service;  // permit type code
-  domain::PriorityClass priority = domain::PriorityClass::kNone;
-  int64_t case_id = 0;  // optional: an existing case the visit is about
-  std::string nik;      // with case_id: must be that case's applicant's
-};
+using WalkInDetails = domain::WalkInDetails;  // checked by domain::NormalizeWalkIn
 
 struct CheckInInput {
   std::string appointment_code;          // either this ...

@@ -53,9 +53,9 @@ CheckInFacts ByCode(absl::Time now, const AppointmentAtDoor& a, Screening s = kH
 
 WalkInAtDoor Walker() {
   WalkInAtDoor w;
-  w.name = "Budi Santoso";
-  w.language = "id";
-  w.service = "SIUP";
+  w.details.name = "Budi Santoso";
+  w.details.language = "id";
+  w.details.service = "SIUP";
   w.service_known = true;
   return w;
 }
@@ -223,8 +223,8 @@ TEST(CheckInScreeningTest, SiberPickupIsOfferedOnlyForACaseWhosePapersAreStillNe
   EXPECT_FALSE(DecideCheckIn(ByCode(slot, a, kFever))->offer_siber_pickup);
 
   WalkInAtDoor w = Walker();
-  w.case_id = 9;
-  w.nik = "6471015703900001";
+  w.details.case_id = 9;
+  w.details.nik = "6471015703900001";
   w.linked_case = WalkInAtDoor::Case{"VERIFYING", "6471015703900001"};
   EXPECT_TRUE(DecideCheckIn(Walking(At(9, 0), w, kFever))->offer_siber_pickup);
   w.linked_case->state = "REJECTED";
@@ -251,9 +251,9 @@ TEST(CheckInWalkInTest, AWalkInQueuesInTheWalkInLaneOrThePriorityLane) {
   EXPECT_FALSE(d->ticket->check_in_appointment);
 
   WalkInAtDoor w = Walker();
-  w.priority = PriorityClass::kDisability;
+  w.details.priority = PriorityClass::kDisability;
   EXPECT_EQ(DecideCheckIn(Walking(At(9, 0), w))->ticket->lane, Lane::kPriority);
-  w.priority = PriorityClass::kHealthWorker;  // not a Temankubela class
+  w.details.priority = PriorityClass::kHealthWorker;  // not a Temankubela class
   EXPECT_EQ(DecideCheckIn(Walking(At(9, 0), w))->ticket->lane, Lane::kWalkIn);
 }
 
@@ -288,7 +288,7 @@ TEST(CheckInWalkInTest, TheRefusalsComeInTheirOrder) {
   WalkInAtDoor w = Walker();
   w.hours = WalkInAtDoor::Hours{OpeningHours{8 * 60, 15 * 60}, true};
   w.service_known = false;
-  w.case_id = 9;
+  w.details.case_id = 9;
   // Closed first, then the permit type, then the case, its NIK missing, its NIK wrong.
   EXPECT_THAT(DecideCheckIn(Walking(At(20, 0), w)),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("opening hours")));
@@ -299,14 +299,14 @@ TEST(CheckInWalkInTest, TheRefusalsComeInTheirOrder) {
   EXPECT_THAT(DecideCheckIn(Walking(At(9, 0), w)),
               StatusIs(absl::StatusCode::kNotFound, "case 9 not found"));
   w.linked_case = WalkInAtDoor::Case{"SUBMITTED", "6471015703900001"};
-  w.nik = "  ";
+  w.details.nik = "  ";
   EXPECT_THAT(DecideCheckIn(Walking(At(9, 0), w)),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("walk_in.nik: required")));
-  w.nik = "6471015703900002";
+  w.details.nik = "6471015703900002";
   EXPECT_THAT(DecideCheckIn(Walking(At(9, 0), w)),
               StatusIs(absl::StatusCode::kFailedPrecondition,
                        HasSubstr("walk_in.nik: not the NIK of case 9's applicant")));
-  w.nik = " 6471015703900001 ";  // as typed, with spaces
+  w.details.nik = " 6471015703900001 ";  // as typed, with spaces
   absl::StatusOr<CheckInDecision> d = DecideCheckIn(Walking(At(9, 0), w));
   ASSERT_THAT(d, IsOk());
   EXPECT_EQ(d->visit.case_id, 9);
@@ -321,6 +321,62 @@ TEST(CheckInWalkInTest, ExactlyOneOfAppointmentAndWalkIn) {
   both.appointment = Booked(At(9, 0));
   EXPECT_THAT(DecideCheckIn(both),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not both")));
+}
+
+// --- the request, before anything is read -------------------------------------------------------
+
+TEST(CheckInRequestTest, CodesAreStoredWithoutDashesOrSpacesInUpperCase) {
+  EXPECT_EQ(NormalizeAppointmentCode("k7m-4qx").value(), "K7M4QX");
+  EXPECT_EQ(NormalizeAppointmentCode(" K7M 4QX ").value(), "K7M4QX");
+  EXPECT_EQ(NormalizeAppointmentCode("--").value(), "");  // the caller decides about empty
+  EXPECT_EQ(NormalizeAppointmentCode("ABCDEFGH-12345678").value(), "ABCDEFGH12345678");
+  for (const char* bad : {"ABCDEFGH-123456789", "K7M_4QX", "K7M4Q\xc3\x96", "K7M;DROP"}) {
+    EXPECT_THAT(NormalizeAppointmentCode(bad),
+                StatusIs(absl::StatusCode::kInvalidArgument,
+                         "appointment_code: letters, digits and '-', e.g. K7M-4QX"))
+        << bad;
+  }
+}
+
+TEST(CheckInRequestTest, AWalkInsDetailsAreCheckedAndNormalised) {
+  WalkInDetails w;
+  w.name = "  Budi Santoso ";
+  w.phone = "0812-3456-7890";
+  w.language = "";
+  w.service = "SIUP";
+  absl::StatusOr<WalkInDetails> n = NormalizeWalkIn(w);
+  ASSERT_THAT(n, IsOk());
+  EXPECT_EQ(n->language, "id");
+  EXPECT_EQ(n->phone, "+6281234567890");
+  EXPECT_EQ(n->name, "Budi Santoso");
+
+  WalkInDetails no_phone = w;
+  no_phone.phone = "";
+  EXPECT_EQ(NormalizeWalkIn(no_phone)->phone, "");
+
+  WalkInDetails bad = w;
+  bad.name = "";
+  EXPECT_THAT(NormalizeWalkIn(bad),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("walk_in.name")));
+  bad = w;
+  bad.phone = "12";
+  EXPECT_THAT(NormalizeWalkIn(bad),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("walk_in.phone")));
+  bad = w;
+  bad.language = "de";
+  EXPECT_THAT(NormalizeWalkIn(bad),
+              StatusIs(absl::StatusCode::kInvalidArgument, "walk_in.language: id or en"));
+  bad = w;
+  bad.service = std::string(41, 'S');
+  EXPECT_THAT(NormalizeWalkIn(bad), StatusIs(absl::StatusCode::kInvalidArgument,
+                                             "walk_in.service: required, a permit type code"));
+  bad.service = "";
+  EXPECT_THAT(NormalizeWalkIn(bad),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("walk_in.service: required")));
+  bad = w;
+  bad.case_id = -4;
+  EXPECT_THAT(NormalizeWalkIn(bad),
+              StatusIs(absl::StatusCode::kInvalidArgument, "walk_in.case_id: a positive number"));
 }
 
 }  // namespace
