@@ -4,63 +4,75 @@
 #include "common/ids.h"
 #include "common/sha256.h"
 #include "server/domain/validation.h"
+#include "server/store/columns.h"
 #include "server/store/idempotency.h"
 #include "server/store/pg.h"
 
 namespace loket::store {
 namespace {
 
+// A principal (PrincipalFromRow): each record's columns (server/store/columns.h) build its
+// statements and name its reads.
+constexpr auto kPrincipalColumns = MakeColumns({{"id"},
+                                                {"office_id"},
+                                                {"name"},
+                                                {"role"},
+                                                {"clinic_id", "coalesce(clinic_id, '')"},
+                                                {"courier_id", "coalesce(courier_id, '')"},
+                                                {"disabled"},
+                                                {"created_at", "created_at::text"},
+                                                {"username", "coalesce(username, '')"}});
+
 // A session also needs to be within its absolute and idle expiry; using it moves the idle clock
-// (at most every 30 s, so that a busy session does not write on every cache miss).
+// (at most every 30 s, so that a busy session does not write on every cache miss). The outer
+// SELECT reads the principal's columns by name from `hit`.
 constexpr Statement kAuthenticate{
     "auth_authenticate",
-    "WITH hit AS ("
-    " SELECT t.id AS token_id, t.kind, p.id, p.office_id, p.name, p.role,"
-    " coalesce(p.clinic_id, '') AS clinic_id, coalesce(p.courier_id, '') AS courier_id,"
-    " p.disabled, p.created_at::text AS created_at, coalesce(p.username, '') AS username"
-    " FROM tokens t JOIN principals p ON p.id = t.principal_id"
-    " WHERE t.token_sha256 = $1 AND t.revoked_at IS NULL AND NOT p.disabled"
-    " AND (t.kind = 'api' OR (t.expires_at > now()"
-    " AND t.last_used_at + make_interval(secs => t.idle_seconds) > now()))),"
-    " touched AS (UPDATE tokens SET last_used_at = now() FROM hit"
-    " WHERE tokens.id = hit.token_id AND hit.kind = 'session'"
-    " AND tokens.last_used_at < now() - interval '30 seconds')"
-    " SELECT id, office_id, name, role, clinic_id, courier_id, disabled, created_at, username"
-    " FROM hit"};
+    kSelectNamesSql<
+        "WITH hit AS ("
+        " SELECT t.id AS token_id, t.kind, p.id, p.office_id, p.name, p.role,"
+        " coalesce(p.clinic_id, '') AS clinic_id, coalesce(p.courier_id, '') AS courier_id,"
+        " p.disabled, p.created_at::text AS created_at, coalesce(p.username, '') AS username"
+        " FROM tokens t JOIN principals p ON p.id = t.principal_id"
+        " WHERE t.token_sha256 = $1 AND t.revoked_at IS NULL AND NOT p.disabled"
+        " AND (t.kind = 'api' OR (t.expires_at > now()"
+        " AND t.last_used_at + make_interval(secs => t.idle_seconds) > now()))),"
+        " touched AS (UPDATE tokens SET last_used_at = now() FROM hit"
+        " WHERE tokens.id = hit.token_id AND hit.kind = 'session'"
+        " AND tokens.last_used_at < now() - interval '30 seconds')"
+        " SELECT ",
+        kPrincipalColumns, " FROM hit">};
 constexpr Statement kClinicExists{"auth_clinic_exists",
                                   "SELECT 1 FROM clinics WHERE office_id = $1 AND id = $2"};
+constexpr auto kInsertedPrincipalColumns =
+    MakeColumns({{"id"}, {"created_at", "created_at::text"}});
 constexpr Statement kInsertPrincipal{
     "auth_insert_principal",
-    "INSERT INTO principals (office_id, name, role, clinic_id, courier_id)"
-    " VALUES ($1, $2, $3, $4, $5) RETURNING id, created_at::text"};
-constexpr char kPrincipalColumns[] =
-    "SELECT id, office_id, name, role, coalesce(clinic_id, ''), coalesce(courier_id, ''),"
-    " disabled, created_at::text, coalesce(username, '') FROM principals";
+    kSelectSql<"INSERT INTO principals (office_id, name, role, clinic_id, courier_id)"
+               " VALUES ($1, $2, $3, $4, $5) RETURNING ",
+               kInsertedPrincipalColumns, "">};
+constexpr Statement kListPrincipals{
+    "auth_list_principals",
+    kSelectSql<"SELECT ", kPrincipalColumns, " FROM principals WHERE office_id = $1 ORDER BY id">};
+constexpr Statement kGetPrincipal{
+    "auth_get_principal",
+    kSelectSql<"SELECT ", kPrincipalColumns, " FROM principals WHERE office_id = $1 AND id = $2">};
 
+// A row that begins with kPrincipalColumns.
 PrincipalRecord PrincipalFromRow(const pqxx::row& row) {
+  constexpr const auto& k = kPrincipalColumns;
   PrincipalRecord r;
-  r.principal.id = row[0].as<int64_t>();
-  r.principal.office_id = row[1].as<std::string>();
-  r.principal.name = row[2].as<std::string>();
+  r.principal.id = row[k["id"]].as<int64_t>();
+  r.principal.office_id = row[k["office_id"]].as<std::string>();
+  r.principal.name = row[k["name"]].as<std::string>();
   r.principal.role =
-      domain::RoleFromName(row[3].as<std::string>()).value_or(domain::Role::kOfficer);
-  r.principal.clinic_id = row[4].as<std::string>();
-  r.principal.courier_id = row[5].as<std::string>();
-  r.disabled = row[6].as<bool>();
-  r.created_at = ParseTimestamp(row[7].as<std::string>());
-  r.username = row[8].as<std::string>();
+      domain::RoleFromName(row[k["role"]].as<std::string>()).value_or(domain::Role::kOfficer);
+  r.principal.clinic_id = row[k["clinic_id"]].as<std::string>();
+  r.principal.courier_id = row[k["courier_id"]].as<std::string>();
+  r.disabled = row[k["disabled"]].as<bool>();
+  r.created_at = ParseTimestamp(row[k["created_at"]].as<std::string>());
+  r.username = row[k["username"]].as<std::string>();
   return r;
-}
-
-const std::string& ListSql() {
-  static const std::string* s =
-      new std::string(std::string(kPrincipalColumns) + " WHERE office_id = $1 ORDER BY id");
-  return *s;
-}
-const std::string& GetSql() {
-  static const std::string* s =
-      new std::string(std::string(kPrincipalColumns) + " WHERE office_id = $1 AND id = $2");
-  return *s;
 }
 
 constexpr Statement kInsertToken{
@@ -70,11 +82,11 @@ constexpr Statement kRevokeToken{
     "auth_revoke_token",
     "UPDATE tokens SET revoked_at = coalesce(revoked_at, now()) WHERE office_id = $1 AND id = $2"};
 
-constexpr Statement kFindLogin{
-    "auth_find_login",
-    "SELECT id, office_id, name, role, coalesce(clinic_id, ''), coalesce(courier_id, ''),"
-    " disabled, created_at::text, coalesce(username, ''), password_hash FROM principals"
-    " WHERE lower(username) = lower($1) AND NOT disabled"};
+constexpr auto kLoginColumns = MakeColumns(kPrincipalColumns, {{"password_hash"}});
+constexpr Statement kFindLogin{"auth_find_login",
+                               kSelectSql<"SELECT ", kLoginColumns,
+                                          " FROM principals"
+                                          " WHERE lower(username) = lower($1) AND NOT disabled">};
 constexpr Statement kBlockedFor{
     "auth_signin_blocked_for",
     "SELECT coalesce(ceil(extract(epoch FROM max(blocked_until) - now())), 0)::bigint"
@@ -157,18 +169,21 @@ absl::StatusOr<std::string> AuthRepository::CreatePrincipal(
     pqxx::result r = tx.Exec(kInsertPrincipal, m.actor.office_id, name,
                              std::string(domain::RoleName(role)), clinic, courier);
     PrincipalRecord rec;
-    rec.principal = {r[0][0].as<int64_t>(), m.actor.office_id, name, role, clinic_id, courier_id};
-    rec.created_at = ParseTimestamp(r[0][1].as<std::string>());
+    constexpr const auto& k = kInsertedPrincipalColumns;
+    rec.principal = {
+        r[0][k["id"]].as<int64_t>(), m.actor.office_id, name, role, clinic_id, courier_id};
+    rec.created_at = ParseTimestamp(r[0][k["created_at"]].as<std::string>());
     return encode(rec);
   });
 }
 
 absl::StatusOr<std::vector<PrincipalRecord>> AuthRepository::ListPrincipals(
     const std::string& office_id) {
-  static const Statement kList{"auth_list_principals", ListSql().c_str()};
   std::vector<PrincipalRecord> out;
   absl::Status s = db_.impl().RunTx([&](Tx& tx) {
-    for (const auto& row : tx.Exec(kList, office_id)) out.push_back(PrincipalFromRow(row));
+    for (const auto& row : tx.Exec(kListPrincipals, office_id)) {
+      out.push_back(PrincipalFromRow(row));
+    }
     return absl::OkStatus();
   });
   if (!s.ok()) return s;
@@ -177,10 +192,9 @@ absl::StatusOr<std::vector<PrincipalRecord>> AuthRepository::ListPrincipals(
 
 absl::StatusOr<PrincipalRecord> AuthRepository::GetPrincipal(const std::string& office_id,
                                                              int64_t id) {
-  static const Statement kGet{"auth_get_principal", GetSql().c_str()};
   std::optional<PrincipalRecord> out;
   absl::Status s = db_.impl().RunTx([&](Tx& tx) {
-    pqxx::result r = tx.Exec(kGet, office_id, id);
+    pqxx::result r = tx.Exec(kGetPrincipal, office_id, id);
     if (!r.empty()) out = PrincipalFromRow(r[0]);
     return absl::OkStatus();
   });
@@ -192,11 +206,10 @@ absl::StatusOr<PrincipalRecord> AuthRepository::GetPrincipal(const std::string& 
 absl::StatusOr<IssuedToken> AuthRepository::CreateToken(
     const Mutation& m, int64_t principal_id,
     const std::function<std::string(const IssuedToken&)>& encode) {
-  static const Statement kGet{"auth_get_principal", GetSql().c_str()};
   IssuedToken issued;
   absl::StatusOr<std::string> response =
       RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
-        pqxx::result p = tx.Exec(kGet, m.actor.office_id, principal_id);
+        pqxx::result p = tx.Exec(kGetPrincipal, m.actor.office_id, principal_id);
         if (p.empty()) {
           return absl::NotFoundError(absl::StrCat("principal ", principal_id, " not found"));
         }
@@ -250,7 +263,8 @@ absl::StatusOr<LoginRecord> AuthRepository::FindLogin(const std::string& usernam
   absl::Status s = db_.impl().RunAutocommit([&](Tx& tx) {
     pqxx::result r = tx.Exec(kFindLogin, username);
     if (r.empty()) return absl::OkStatus();
-    out = LoginRecord{PrincipalFromRow(r[0]), r[0][9].as<std::string>()};
+    out =
+        LoginRecord{PrincipalFromRow(r[0]), r[0][kLoginColumns["password_hash"]].as<std::string>()};
     return absl::OkStatus();
   });
   if (!s.ok()) return s;
@@ -306,7 +320,6 @@ absl::StatusOr<std::string> AuthRepository::SetPassword(
     const Mutation& m, int64_t principal_id, const std::string& username,
     const std::string& password_hash,
     const std::function<std::string(const PrincipalRecord&)>& encode) {
-  static const Statement kGet{"auth_get_principal", GetSql().c_str()};
   return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     if (!tx.Exec(kUsernameTaken, username, principal_id).empty()) {
       return absl::AlreadyExistsError(
@@ -317,7 +330,7 @@ absl::StatusOr<std::string> AuthRepository::SetPassword(
       return absl::NotFoundError(absl::StrCat("principal ", principal_id, " not found"));
     }
     tx.Exec(kEndPrincipalSessions, principal_id);
-    return encode(PrincipalFromRow(tx.Exec(kGet, m.actor.office_id, principal_id)[0]));
+    return encode(PrincipalFromRow(tx.Exec(kGetPrincipal, m.actor.office_id, principal_id)[0]));
   });
 }
 

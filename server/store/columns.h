@@ -75,11 +75,15 @@ struct Literal {
 
 namespace columns_internal {
 
-template <Literal Head, const auto& Cols, Literal Tail>
+// Names: join the columns' names instead of their expressions.
+template <Literal Head, const auto& Cols, Literal Tail, bool Names = false>
 struct SelectText {
+  static constexpr std::string_view Of(const Column& c) {
+    return Names ? std::string_view(c.name) : c.expr();
+  }
   static constexpr std::size_t Length() {
     std::size_t n = Head.view().size() + Tail.view().size();
-    for (std::size_t i = 0; i < Cols.size(); ++i) n += Cols.list[i].expr().size() + (i ? 2 : 0);
+    for (std::size_t i = 0; i < Cols.size(); ++i) n += Of(Cols.list[i]).size() + (i ? 2 : 0);
     return n;
   }
   static constexpr std::array<char, Length() + 1> Build() {
@@ -91,7 +95,7 @@ struct SelectText {
     put(Head.view());
     for (std::size_t i = 0; i < Cols.size(); ++i) {
       if (i) put(", ");
-      put(Cols.list[i].expr());
+      put(Of(Cols.list[i]));
     }
     put(Tail.view());
     out[k] = '\0';
@@ -107,6 +111,12 @@ struct SelectText {
 template <Literal Head, const auto& Cols, Literal Tail>
 inline constexpr const char* kSelectSql =
     columns_internal::SelectText<Head, Cols, Tail>::text.data();
+
+// The same with the columns' names instead of their expressions: for the outer SELECT of a query
+// whose inner one (a CTE, a subquery) selected each expression AS its name.
+template <Literal Head, const auto& Cols, Literal Tail>
+inline constexpr const char* kSelectNamesSql =
+    columns_internal::SelectText<Head, Cols, Tail, true>::text.data();
 
 // The column list alone ("a, b, c"), for SQL assembled at run time.
 template <const auto& Cols>

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "server/domain/public_booking.h"
 #include "server/domain/validation.h"
+#include "server/store/columns.h"
 #include "server/store/idempotency.h"
 #include "server/store/pg.h"
 
@@ -15,30 +16,47 @@ constexpr Statement kMakePublicPrincipal{
     "pub_make_principal",
     "INSERT INTO principals (office_id, name, role) SELECT id, 'Layanan publik', 'public'"
     " FROM offices WHERE id = $1 ON CONFLICT DO NOTHING"};
+// Each record's columns (server/store/columns.h): its statements select them, its reads name them.
+constexpr auto kServiceColumns = MakeColumns({{"code"}, {"name"}});
 constexpr Statement kServices{
-    "pub_services", "SELECT code, name FROM permit_types WHERE office_id = $1 ORDER BY name, code"};
+    "pub_services", kSelectSql<"SELECT ", kServiceColumns,
+                               " FROM permit_types WHERE office_id = $1 ORDER BY name, code">};
 // Seats open to everyone: the reserved priority seats not yet taken are left out.
+constexpr auto kOpenSlotColumns =
+    MakeColumns({{"day", "day::text"},
+                 {"starts_at", "starts_at::text"},
+                 {"ends_at", "ends_at::text"},
+                 {"seats", "capacity - greatest(reserved_priority - booked_priority, 0)"},
+                 {"booked", "booked - booked_priority"}});
 constexpr Statement kOpenSlots{
     "pub_open_slots",
-    "SELECT day::text, starts_at::text, ends_at::text,"
-    " capacity - greatest(reserved_priority - booked_priority, 0), booked - booked_priority"
-    " FROM slots WHERE office_id = $1 AND day BETWEEN $2::date AND $3::date AND NOT closed"
-    " AND starts_at > $4::timestamptz ORDER BY starts_at"};
+    kSelectSql<
+        "SELECT ", kOpenSlotColumns,
+        " FROM slots WHERE office_id = $1 AND day BETWEEN $2::date AND $3::date AND NOT closed"
+        " AND starts_at > $4::timestamptz ORDER BY starts_at">};
 constexpr Statement kInsertHold{
     "pub_insert_hold",
     "INSERT INTO public_bookings (booking_code, office_id, request, create_request_id, phone,"
     " code_sha256, code_expires_at, tries_left)"
     " VALUES ($1, $2, $3, $4::uuid, $5, $6, $7::timestamptz, $8)"};
+// A held booking (HoldFromRow) and the digest of the code it waits for.
+constexpr auto kHoldColumns =
+    MakeColumns({{"booking_code"},
+                 {"office_id"},
+                 {"request"},
+                 {"create_request_id", "create_request_id::text"},
+                 {"phone"},
+                 {"code_expires_at", "code_expires_at::text"},
+                 {"tries_left"},
+                 {"state"},
+                 {"appointment_request_id", "coalesce(appointment_request_id, 0)"},
+                 {"code_sha256"}});
 constexpr Statement kFindHold{
     "pub_find_hold",
-    "SELECT booking_code, office_id, request, create_request_id::text, phone,"
-    " code_expires_at::text, tries_left, state, coalesce(appointment_request_id, 0),"
-    " code_sha256 FROM public_bookings WHERE booking_code = $1"};
+    kSelectSql<"SELECT ", kHoldColumns, " FROM public_bookings WHERE booking_code = $1">};
 constexpr Statement kLockHold{
-    "pub_lock_hold",
-    "SELECT booking_code, office_id, request, create_request_id::text, phone,"
-    " code_expires_at::text, tries_left, state, coalesce(appointment_request_id, 0),"
-    " code_sha256 FROM public_bookings WHERE booking_code = $1 FOR UPDATE"};
+    "pub_lock_hold", kSelectSql<"SELECT ", kHoldColumns,
+                                " FROM public_bookings WHERE booking_code = $1 FOR UPDATE">};
 constexpr Statement kReplaceCode{
     "pub_replace_code",
     "UPDATE public_bookings SET code_sha256 = $2, code_expires_at = $3::timestamptz,"
@@ -52,32 +70,41 @@ constexpr Statement kConfirm{
     "UPDATE public_bookings SET state = 'confirmed', appointment_request_id = $2"
     " WHERE booking_code = $1"};
 // By booking code, else by visit code; the phone must end in the given four digits.
+// Where a request or a case is: its office and id.
+constexpr auto kRequestPlaceColumns = MakeColumns({{"office_id", "r.office_id"}, {"id", "r.id"}});
 constexpr Statement kRequestByBooking{
     "pub_request_by_booking",
-    "SELECT r.office_id, r.id FROM public_bookings b JOIN appointment_requests r"
-    " ON r.id = b.appointment_request_id WHERE b.booking_code = $1 AND right(r.phone, 4) = $2"};
-constexpr Statement kRequestByVisitCode{"pub_request_by_visit",
-                                        "SELECT r.office_id, r.id FROM appointments a JOIN "
-                                        "appointment_requests r ON r.id = a.request_id"
-                                        " WHERE translate(a.code, '- ', '') = $1 AND "
-                                        "right(r.phone, 4) = $2 ORDER BY a.id DESC LIMIT 1"};
+    kSelectSql<"SELECT ", kRequestPlaceColumns,
+               " FROM public_bookings b JOIN appointment_requests r"
+               " ON r.id = b.appointment_request_id WHERE b.booking_code = $1"
+               " AND right(r.phone, 4) = $2">};
+constexpr Statement kRequestByVisitCode{
+    "pub_request_by_visit",
+    kSelectSql<"SELECT ", kRequestPlaceColumns,
+               " FROM appointments a JOIN appointment_requests r ON r.id = a.request_id"
+               " WHERE translate(a.code, '- ', '') = $1 AND right(r.phone, 4) = $2"
+               " ORDER BY a.id DESC LIMIT 1">};
 constexpr Statement kBookingCodeOf{
     "pub_booking_code_of",
     "SELECT booking_code FROM public_bookings WHERE appointment_request_id = $1"};
-constexpr Statement kCaseByTracking{"pub_case_by_tracking",
-                                    "SELECT office_id, id FROM cases WHERE tracking_code = $1"};
+constexpr auto kCasePlaceColumns = MakeColumns({{"office_id"}, {"id"}});
+constexpr Statement kCaseByTracking{
+    "pub_case_by_tracking",
+    kSelectSql<"SELECT ", kCasePlaceColumns, " FROM cases WHERE tracking_code = $1">};
 
+// A row of kHoldColumns.
 HeldBooking HoldFromRow(const pqxx::row& row) {
+  constexpr const auto& k = kHoldColumns;
   HeldBooking b;
-  b.booking_code = row[0].as<std::string>();
-  b.office_id = row[1].as<std::string>();
-  b.request = BytesOf(row[2]);
-  b.create_request_id = row[3].as<std::string>();
-  b.phone = row[4].as<std::string>();
-  b.code_expires_at = ParseTimestamp(row[5].as<std::string>());
-  b.tries_left = row[6].as<int>();
-  b.state = row[7].as<std::string>();
-  b.appointment_request_id = row[8].as<int64_t>();
+  b.booking_code = row[k["booking_code"]].as<std::string>();
+  b.office_id = row[k["office_id"]].as<std::string>();
+  b.request = BytesOf(row[k["request"]]);
+  b.create_request_id = row[k["create_request_id"]].as<std::string>();
+  b.phone = row[k["phone"]].as<std::string>();
+  b.code_expires_at = ParseTimestamp(row[k["code_expires_at"]].as<std::string>());
+  b.tries_left = row[k["tries_left"]].as<int>();
+  b.state = row[k["state"]].as<std::string>();
+  b.appointment_request_id = row[k["appointment_request_id"]].as<int64_t>();
   return b;
 }
 
@@ -123,7 +150,8 @@ absl::StatusOr<PublicOfficeRecord> PublicRepository::Office(const std::string& o
     out.utc_offset_minutes = office->utc_offset_minutes;
     out.today = office->today;
     for (const auto& row : tx.Exec(kServices, office_id)) {
-      out.services.emplace_back(row[0].as<std::string>(), row[1].as<std::string>());
+      out.services.emplace_back(row[kServiceColumns["code"]].as<std::string>(),
+                                row[kServiceColumns["name"]].as<std::string>());
     }
     return absl::OkStatus();
   });
@@ -137,8 +165,11 @@ absl::StatusOr<std::vector<PublicSlotRecord>> PublicRepository::OpenSlots(
   absl::Status s = db_.impl().RunAutocommit([&](Tx& tx) {
     for (const auto& row : tx.Exec(kOpenSlots, office_id, FormatDay(from), FormatDay(to),
                                    FormatTimestamp(clock_.Now()))) {
-      out.push_back({ParseDay(row[0].as<std::string>()), ParseTimestamp(row[1].as<std::string>()),
-                     ParseTimestamp(row[2].as<std::string>()), row[3].as<int>(), row[4].as<int>()});
+      constexpr const auto& k = kOpenSlotColumns;
+      out.push_back({ParseDay(row[k["day"]].as<std::string>()),
+                     ParseTimestamp(row[k["starts_at"]].as<std::string>()),
+                     ParseTimestamp(row[k["ends_at"]].as<std::string>()), row[k["seats"]].as<int>(),
+                     row[k["booked"]].as<int>()});
     }
     return absl::OkStatus();
   });
@@ -212,7 +243,7 @@ absl::StatusOr<std::pair<CodeCheck, HeldBooking>> PublicRepository::CheckCode(
       check = CodeCheck::kNotAwaiting;
     } else if (b.code_expires_at <= clock_.Now()) {
       check = CodeCheck::kExpired;  // ResendCode gives a new one; only the tries end a booking
-    } else if (BytesOf(r[0][9]) != code_sha256) {
+    } else if (BytesOf(r[0][kHoldColumns["code_sha256"]]) != code_sha256) {
       tx.Exec(kUseTry, booking_code);
       b.tries_left -= 1;
       if (b.tries_left <= 0) b.state = "expired";
@@ -242,7 +273,10 @@ absl::StatusOr<std::pair<std::string, int64_t>> PublicRepository::FindRequest(
   absl::Status s = db_.impl().RunAutocommit([&](Tx& tx) {
     pqxx::result r = tx.Exec(kRequestByBooking, code, last4);
     if (r.empty()) r = tx.Exec(kRequestByVisitCode, code, last4);
-    if (!r.empty()) out = std::make_pair(r[0][0].as<std::string>(), r[0][1].as<int64_t>());
+    constexpr const auto& k = kRequestPlaceColumns;
+    if (!r.empty()) {
+      out = std::make_pair(r[0][k["office_id"]].as<std::string>(), r[0][k["id"]].as<int64_t>());
+    }
     return absl::OkStatus();
   });
   if (!s.ok()) return s;
@@ -266,7 +300,10 @@ absl::StatusOr<std::pair<std::string, int64_t>> PublicRepository::CaseByTracking
   std::optional<std::pair<std::string, int64_t>> out;
   absl::Status s = db_.impl().RunAutocommit([&](Tx& tx) {
     pqxx::result r = tx.Exec(kCaseByTracking, code);
-    if (!r.empty()) out = std::make_pair(r[0][0].as<std::string>(), r[0][1].as<int64_t>());
+    constexpr const auto& k = kCasePlaceColumns;
+    if (!r.empty()) {
+      out = std::make_pair(r[0][k["office_id"]].as<std::string>(), r[0][k["id"]].as<int64_t>());
+    }
     return absl::OkStatus();
   });
   if (!s.ok()) return s;

@@ -30,6 +30,11 @@ TEST(ColumnsTest, ANameGivesItsPositionInTheSelectList) {
   EXPECT_EQ(clinic, 2);
 }
 
+TEST(ColumnsTest, TheNamesTextJoinsTheNamesInstead) {
+  EXPECT_EQ(std::string(kSelectNamesSql<"SELECT ", kFoo, " FROM hit">),
+            "SELECT id, name, clinic_id FROM hit");
+}
+
 constexpr auto kFooWithBlob = MakeColumns(kFoo, {{"blob"}});
 
 TEST(ColumnsTest, ALongerRecordAppendsColumnsToAnother) {
