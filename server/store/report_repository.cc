@@ -1,5 +1,6 @@
 #include "server/store/report_repository.h"
 
+#include "server/store/columns.h"
 #include "server/store/pg.h"
 
 namespace loket::store {
@@ -7,56 +8,83 @@ namespace {
 
 // $1 office, $2/$3 the month's first day and the next month's (dates), $4/$5 the same instants as
 // timestamps (the office's midnights). Every statement reads an index that starts with office_id.
+// Each row's columns (server/store/columns.h) build its statement and name its reads.
+constexpr auto kApplicationColumns = MakeColumns({{"permit_type"}, {"channel"}, {"n", "count(*)"}});
 constexpr Statement kApplications{
     "report_applications",
-    "SELECT permit_type, channel, count(*) FROM cases WHERE office_id = $1"
-    " AND sla_started_on >= $2::date AND sla_started_on < $3::date"
-    " GROUP BY permit_type, channel ORDER BY permit_type, channel"};
+    kSelectSql<"SELECT ", kApplicationColumns,
+               " FROM cases WHERE office_id = $1"
+               " AND sla_started_on >= $2::date AND sla_started_on < $3::date"
+               " GROUP BY permit_type, channel ORDER BY permit_type, channel">};
+constexpr auto kIssuedColumns = MakeColumns({{"id"},
+                                             {"sla_days"},
+                                             {"sla_started_on", "sla_started_on::text"},
+                                             {"sla_paused_days"},
+                                             {"issued_on", "issued_on::text"}});
 constexpr Statement kIssued{
     "report_issued",
-    "SELECT id, sla_days, sla_started_on::text, sla_paused_days, issued_on::text FROM cases"
-    " WHERE office_id = $1 AND issued_on >= $2::date AND issued_on < $3::date"
-    " AND sla_started_on IS NOT NULL"};
+    kSelectSql<"SELECT ", kIssuedColumns,
+               " FROM cases"
+               " WHERE office_id = $1 AND issued_on >= $2::date AND issued_on < $3::date"
+               " AND sla_started_on IS NOT NULL">};
 // A revision request is the event that moved a case into REVISION_REQUESTED (a document attached
 // while the case waits there is an event too, from and to that state).
+constexpr auto kRevisionColumns =
+    MakeColumns({{"requests", "count(*)"}, {"cases", "count(DISTINCT case_id)"}});
 constexpr Statement kRevisions{
     "report_revisions",
-    "SELECT count(*), count(DISTINCT case_id) FROM case_events WHERE office_id = $1"
-    " AND to_state = 'REVISION_REQUESTED' AND from_state IS DISTINCT FROM to_state"
-    " AND at >= $2::timestamptz AND at < $3::timestamptz"};
+    kSelectSql<"SELECT ", kRevisionColumns,
+               " FROM case_events WHERE office_id = $1"
+               " AND to_state = 'REVISION_REQUESTED' AND from_state IS DISTINCT FROM to_state"
+               " AND at >= $2::timestamptz AND at < $3::timestamptz">};
 constexpr Statement kRevisionsOfIssued{
     "report_revisions_of_issued",
     "SELECT count(*) FROM case_events e JOIN cases c ON c.id = e.case_id"
     " WHERE c.office_id = $1 AND c.issued_on >= $2::date AND c.issued_on < $3::date"
     " AND e.to_state = 'REVISION_REQUESTED' AND e.from_state IS DISTINCT FROM e.to_state"};
+constexpr auto kStopColumns = MakeColumns({{"kind"}, {"state"}, {"n", "count(*)"}});
 constexpr Statement kStops{
     "report_stops",
-    "SELECT kind, state, count(*) FROM stops WHERE office_id = $1 AND day >= $2::date"
-    " AND day < $3::date AND kind IN ('pickup', 'delivery') GROUP BY kind, state"};
+    kSelectSql<"SELECT ", kStopColumns,
+               " FROM stops WHERE office_id = $1 AND day >= $2::date"
+               " AND day < $3::date AND kind IN ('pickup', 'delivery') GROUP BY kind, state">};
 constexpr Statement kCourierDistance{
     "report_courier_distance",
     "SELECT coalesce(sum(distance_m), 0) FROM siber_days WHERE office_id = $1"
     " AND day >= $2::date AND day < $3::date"};
+constexpr auto kAppointmentColumns = MakeColumns({{"state", "a.state"}, {"n", "count(*)"}});
 constexpr Statement kAppointments{
     "report_appointments",
-    "SELECT a.state, count(*) FROM appointments a JOIN slots s ON s.id = a.slot_id"
-    " WHERE s.office_id = $1 AND s.day >= $2::date AND s.day < $3::date GROUP BY a.state"};
+    kSelectSql<"SELECT ", kAppointmentColumns,
+               " FROM appointments a JOIN slots s ON s.id = a.slot_id"
+               " WHERE s.office_id = $1 AND s.day >= $2::date AND s.day < $3::date"
+               " GROUP BY a.state">};
 // Wait: check-in (the ticket's creation) to its call, over the tickets that were called.
-constexpr Statement kLanes{
-    "report_lanes",
-    "SELECT lane, count(*), count(*) FILTER (WHERE state = 'done'),"
-    " count(*) FILTER (WHERE state = 'no_show'),"
-    " coalesce(percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM called_at - "
-    "created_at) / 60) FILTER (WHERE called_at IS NOT NULL), 0),"
-    " coalesce(percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM called_at - "
-    "created_at) / 60) FILTER (WHERE called_at IS NOT NULL), 0)"
-    " FROM tickets WHERE office_id = $1 AND day >= $2::date AND day < $3::date GROUP BY lane"};
+constexpr auto kLaneColumns =
+    MakeColumns({{"lane"},
+                 {"tickets", "count(*)"},
+                 {"served", "count(*) FILTER (WHERE state = 'done')"},
+                 {"no_show", "count(*) FILTER (WHERE state = 'no_show')"},
+                 {"wait_p50",
+                  "coalesce(percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM"
+                  " called_at - created_at) / 60) FILTER (WHERE called_at IS NOT NULL), 0)"},
+                 {"wait_p90",
+                  "coalesce(percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM"
+                  " called_at - created_at) / 60) FILTER (WHERE called_at IS NOT NULL), 0)"}});
+constexpr Statement kLanes{"report_lanes",
+                           kSelectSql<"SELECT ", kLaneColumns,
+                                      " FROM tickets WHERE office_id = $1 AND day >= $2::date"
+                                      " AND day < $3::date GROUP BY lane">};
+constexpr auto kScreeningColumns =
+    MakeColumns({{"screened", "count(*)"},
+                 {"redirected", "count(*) FILTER (WHERE NOT screening_passed)"},
+                 {"online", "count(*) FILTER (WHERE outcome = 'online')"},
+                 {"siber", "count(*) FILTER (WHERE outcome = 'siber_pickup')"},
+                 {"pending", "count(*) FILTER (WHERE outcome = 'redirect_pending')"}});
 constexpr Statement kScreening{
     "report_screening",
-    "SELECT count(*), count(*) FILTER (WHERE NOT screening_passed),"
-    " count(*) FILTER (WHERE outcome = 'online'), count(*) FILTER (WHERE outcome = 'siber_pickup'),"
-    " count(*) FILTER (WHERE outcome = 'redirect_pending')"
-    " FROM visits WHERE office_id = $1 AND day >= $2::date AND day < $3::date"};
+    kSelectSql<"SELECT ", kScreeningColumns,
+               " FROM visits WHERE office_id = $1 AND day >= $2::date AND day < $3::date">};
 
 }  // namespace
 
@@ -78,23 +106,25 @@ absl::StatusOr<MonthlyFigures> ReportRepository::Monthly(const std::string& offi
     const std::string to_ts = FormatTimestamp(absl::FromCivil(next, tz));
 
     for (const auto& row : tx.Exec(kApplications, office_id, from, to)) {
-      out.applications.push_back(
-          {row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<int64_t>()});
+      constexpr const auto& k = kApplicationColumns;
+      out.applications.push_back({row[k["permit_type"]].as<std::string>(),
+                                  row[k["channel"]].as<std::string>(), row[k["n"]].as<int64_t>()});
     }
     std::vector<domain::IssuedCase> issued;
     for (const auto& row : tx.Exec(kIssued, office_id, from, to)) {
+      constexpr const auto& k = kIssuedColumns;
       domain::IssuedCase c;
-      c.clock.service_level_days = row[1].as<int>();
-      c.clock.started_on = ParseDay(row[2].as<std::string>());
-      c.clock.paused_working_days = row[3].as<int>();
-      c.issued_on = ParseDay(row[4].as<std::string>());
+      c.clock.service_level_days = row[k["sla_days"]].as<int>();
+      c.clock.started_on = ParseDay(row[k["sla_started_on"]].as<std::string>());
+      c.clock.paused_working_days = row[k["sla_paused_days"]].as<int>();
+      c.issued_on = ParseDay(row[k["issued_on"]].as<std::string>());
       issued.push_back(c);
     }
     out.issued = domain::SummariseIssues(issued, office->calendar);
 
     pqxx::result r = tx.Exec(kRevisions, office_id, from_ts, to_ts);
-    out.revision_requests = r[0][0].as<int64_t>();
-    out.cases_with_revision = r[0][1].as<int64_t>();
+    out.revision_requests = r[0][kRevisionColumns["requests"]].as<int64_t>();
+    out.cases_with_revision = r[0][kRevisionColumns["cases"]].as<int64_t>();
     if (!issued.empty()) {
       out.revisions_per_issued_case =
           static_cast<double>(
@@ -103,8 +133,10 @@ absl::StatusOr<MonthlyFigures> ReportRepository::Monthly(const std::string& offi
     }
 
     for (const auto& row : tx.Exec(kStops, office_id, from, to)) {
-      const std::string kind = row[0].as<std::string>(), state = row[1].as<std::string>();
-      const int64_t n = row[2].as<int64_t>();
+      constexpr const auto& k = kStopColumns;
+      const std::string kind = row[k["kind"]].as<std::string>();
+      const std::string state = row[k["state"]].as<std::string>();
+      const int64_t n = row[k["n"]].as<int64_t>();
       if (kind == "pickup") {
         if (state == "done") out.pickups_done += n;
         if (state == "failed") out.pickups_failed += n;
@@ -117,8 +149,8 @@ absl::StatusOr<MonthlyFigures> ReportRepository::Monthly(const std::string& offi
     out.courier_km = tx.Exec(kCourierDistance, office_id, from, to)[0][0].as<double>() / 1000.0;
 
     for (const auto& row : tx.Exec(kAppointments, office_id, from, to)) {
-      const std::string state = row[0].as<std::string>();
-      const int64_t n = row[1].as<int64_t>();
+      const std::string state = row[kAppointmentColumns["state"]].as<std::string>();
+      const int64_t n = row[kAppointmentColumns["n"]].as<int64_t>();
       out.appointments_booked += n;
       if (state == "checked_in" || state == "served") out.appointments_kept += n;
       if (state == "no_show") out.appointments_no_show += n;
@@ -130,22 +162,24 @@ absl::StatusOr<MonthlyFigures> ReportRepository::Monthly(const std::string& offi
       out.lanes.push_back({lane});
     }
     for (const auto& row : tx.Exec(kLanes, office_id, from, to)) {
+      constexpr const auto& k = kLaneColumns;
       for (MonthlyFigures::Lane& l : out.lanes) {
-        if (l.lane != row[0].as<std::string>()) continue;
-        l.tickets = row[1].as<int64_t>();
-        l.served = row[2].as<int64_t>();
-        l.no_show = row[3].as<int64_t>();
-        l.wait_p50_minutes = row[4].as<double>();
-        l.wait_p90_minutes = row[5].as<double>();
+        if (l.lane != row[k["lane"]].as<std::string>()) continue;
+        l.tickets = row[k["tickets"]].as<int64_t>();
+        l.served = row[k["served"]].as<int64_t>();
+        l.no_show = row[k["no_show"]].as<int64_t>();
+        l.wait_p50_minutes = row[k["wait_p50"]].as<double>();
+        l.wait_p90_minutes = row[k["wait_p90"]].as<double>();
       }
     }
 
     r = tx.Exec(kScreening, office_id, from, to);
-    out.screened = r[0][0].as<int64_t>();
-    out.redirected = r[0][1].as<int64_t>();
-    out.redirected_online = r[0][2].as<int64_t>();
-    out.redirected_siber = r[0][3].as<int64_t>();
-    out.redirect_pending = r[0][4].as<int64_t>();
+    constexpr const auto& k = kScreeningColumns;
+    out.screened = r[0][k["screened"]].as<int64_t>();
+    out.redirected = r[0][k["redirected"]].as<int64_t>();
+    out.redirected_online = r[0][k["online"]].as<int64_t>();
+    out.redirected_siber = r[0][k["siber"]].as<int64_t>();
+    out.redirect_pending = r[0][k["pending"]].as<int64_t>();
     return absl::OkStatus();
   });
   if (!s.ok()) return s;
