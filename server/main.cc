@@ -17,6 +17,7 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
+#include "common/grpc_log.h"
 #include "common/log.h"
 #include "server/api/server.h"
 #include "server/store/database.h"
@@ -110,6 +111,7 @@ int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("loketd: the Loket back-office gRPC server");
   absl::ParseCommandLine(argc, argv);
   loket::log::SetProcessName("loketd");
+  loket::log::RouteGrpcLogs();
 
   if (absl::GetFlag(FLAGS_migrate_only)) {
     loket::store::Database db({absl::GetFlag(FLAGS_db), 1});

@@ -8,6 +8,7 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
+#include "common/grpc_log.h"
 #include "common/log.h"
 #include "workers/notify/bounded_channel.h"
 #include "workers/notify/channel.h"
@@ -35,6 +36,7 @@ int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("loket-notifier: delivers Loket notifications (notify.send tasks)");
   absl::ParseCommandLine(argc, argv);
   loket::log::SetProcessName("loket-notifier");
+  loket::log::RouteGrpcLogs();
   loket::workers::BlockStopSignals();
   absl::StatusOr<loket::workers::WorkerOptions> o =
       loket::workers::WorkerOptionsFromFlags("notify.send", /*default_concurrency=*/4,

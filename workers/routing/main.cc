@@ -21,6 +21,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
+#include "common/grpc_log.h"
 #include "common/log.h"
 #include "loket/v1/task.pb.h"
 #include "workers/routing/plan_adapter.h"
@@ -141,6 +142,7 @@ int main(int argc, char** argv) {
   std::vector<char*> args = Respell(argc, argv, storage);
   absl::ParseCommandLine(static_cast<int>(args.size()), args.data());
   loket::log::SetProcessName("loket-router");
+  loket::log::RouteGrpcLogs();
   if (absl::GetFlag(FLAGS_instance).empty()) return RunWorker();
   using namespace loket::routing;
 

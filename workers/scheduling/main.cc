@@ -7,6 +7,7 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
+#include "common/grpc_log.h"
 #include "common/log.h"
 #include "workers/runtime/task_loop.h"
 #include "workers/runtime/worker_main.h"
@@ -20,6 +21,7 @@ int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("loket-scheduler: allocates appointment slots (slots.allocate)");
   absl::ParseCommandLine(argc, argv);
   loket::log::SetProcessName("loket-scheduler");
+  loket::log::RouteGrpcLogs();
   loket::workers::BlockStopSignals();
   absl::StatusOr<loket::workers::WorkerOptions> o =
       loket::workers::WorkerOptionsFromFlags("slots.allocate", /*default_concurrency=*/1);
