@@ -12,6 +12,7 @@
 #include "server/domain/queue_checkin.h"
 #include "server/domain/queue_counter.h"
 #include "server/domain/queue_forecast.h"
+#include "server/domain/queue_redirect.h"
 #include "server/domain/validation.h"
 #include "server/store/appointment_seats.h"
 #include "server/store/idempotency.h"
@@ -426,8 +427,6 @@ void FillEstimate(const Forecast& f, TicketRecord& t) {
   }
 }
 
-std::string RedirectName(Redirect r) { return r == Redirect::kOnline ? "online" : "siber_pickup"; }
-
 }  // namespace
 
 absl::StatusOr<std::string> QueueRepository::CheckIn(const Mutation& m, const CheckInInput& in,
@@ -541,40 +540,29 @@ absl::StatusOr<std::string> QueueRepository::CheckIn(const Mutation& m, const Ch
 absl::StatusOr<std::string> QueueRepository::RedirectVisit(const Mutation& m,
                                                            const RedirectInput& in,
                                                            const VisitEncoder& encode) {
-  if (in.visit_id <= 0) return absl::InvalidArgumentError("visit_id: required (a positive number)");
-  if (in.handling == Redirect::kSiberPickup) {
-    if (in.address.empty() || in.address.size() > 300) {
-      return absl::InvalidArgumentError(
-          "address: required for a SIBER pickup, where the courier collects the documents");
-    }
-    if (in.latitude < -90 || in.latitude > 90 || in.longitude < -180 || in.longitude > 180 ||
-        (in.latitude == 0 && in.longitude == 0)) {
-      return absl::InvalidArgumentError("latitude: the pickup place's coordinates are required");
-    }
-  }
+  LOKET_RETURN_IF_ERROR(
+      domain::ValidateRedirect(in.visit_id, in.handling, in.address, in.latitude, in.longitude));
   return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     const std::string& office_id = m.actor.office_id;
     absl::Time now = clock_.Now();
     pqxx::result r = tx.Exec(kVisit, in.visit_id, office_id);
     if (r.empty()) return absl::NotFoundError(absl::StrCat("visit ", in.visit_id, " not found"));
     VisitRow visit = VisitFromRow(r[0]);
-    if (visit.v.outcome != "redirect_pending") {
-      return absl::FailedPreconditionError(
-          absl::StrCat("visit ", in.visit_id, " is ", visit.v.outcome,
-                       ": only a visit that failed its screening is redirected, once"));
-    }
     LOKET_ASSIGN_OR_RETURN(OfficeContext office, LoadOffice(tx, office_id, now, offices_));
-    int64_t stop_id = 0;
-    if (in.handling == Redirect::kSiberPickup) {
-      if (visit.v.case_id == 0) {
-        return absl::FailedPreconditionError(
-            absl::StrCat("visit ", in.visit_id,
-                         " has no case: a SIBER pickup carries a case's documents; use ONLINE"));
-      }
+    domain::VisitToRedirect facts;
+    facts.id = visit.v.id;
+    facts.outcome = visit.v.outcome;
+    facts.case_id = visit.v.case_id;
+    facts.has_appointment = visit.v.appointment_id != 0;
+    facts.has_phone = !visit.phone.empty();
+    if (in.handling == Redirect::kSiberPickup && visit.v.case_id != 0) {
       pqxx::result k = tx.Exec(kCaseOfOffice, visit.v.case_id, office_id);
-      if (k.empty())
-        return absl::NotFoundError(absl::StrCat("case ", visit.v.case_id, " not found"));
-      LOKET_RETURN_IF_ERROR(domain::CheckPaperPickup(visit.v.case_id, k[0][0].as<std::string>()));
+      if (!k.empty()) facts.case_state = k[0][0].as<std::string>();
+    }
+    LOKET_ASSIGN_OR_RETURN(domain::RedirectDecision d, domain::DecideRedirect(in.handling, facts));
+
+    int64_t stop_id = 0;
+    if (d.request_pickup) {
       PickupRequest p;
       p.office_id = office_id;
       p.case_id = visit.v.case_id;
@@ -584,17 +572,16 @@ absl::StatusOr<std::string> QueueRepository::RedirectVisit(const Mutation& m,
       p.longitude = in.longitude;
       LOKET_ASSIGN_OR_RETURN(stop_id, RequestPickupInTx(tx, now, office, p));
     }
-    if (visit.v.appointment_id != 0) {
-      // Still booked (a failed screening does not check in): Spontan frees the seat, withdraws
-      // unsent reminders and offers the seat to the day's waitlist. A seat the no-show sweep
-      // released already stays as it is.
+    if (d.end_appointment) {
+      // Spontan frees the seat, withdraws unsent reminders and offers the seat to the day's
+      // waitlist. A seat the no-show sweep released already stays as it is.
       EndBookedAppointmentInTx(tx, office_id, visit.v.appointment_id, "redirected");
     }
-    if (tx.Exec(kVisitOutcome, in.visit_id, RedirectName(in.handling), stop_id).affected_rows() !=
-        1) {
+    if (tx.Exec(kVisitOutcome, in.visit_id, std::string(domain::RedirectName(in.handling)), stop_id)
+            .affected_rows() != 1) {
       return absl::AbortedError("the visit changed meanwhile; retry");
     }
-    if (in.handling == Redirect::kOnline && !visit.phone.empty()) {
+    if (d.tell_online) {
       domain::Notification n;
       n.case_id = visit.v.case_id;
       n.channel = domain::NotificationChannel::kWebhook;

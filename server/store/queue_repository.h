@@ -25,6 +25,7 @@
 #include "server/domain/queue.h"
 #include "server/domain/queue_checkin.h"
 #include "server/domain/queue_counter.h"
+#include "server/domain/queue_redirect.h"
 #include "server/store/database.h"
 #include "server/store/mutation.h"
 #include "server/store/notification_outbox.h"
@@ -95,7 +96,7 @@ struct CheckInInput {
   bool outside_hours_override = false;
 };
 
-enum class Redirect { kOnline, kSiberPickup };
+using Redirect = domain::Redirect;  // online or a SIBER pickup, after a failed screening
 
 struct RedirectInput {
   int64_t visit_id = 0;
