@@ -1,22 +1,34 @@
 #include "server/store/office_context.h"
 
+#include "server/store/columns.h"
 #include "server/store/pg.h"
 
 namespace loket::store {
 namespace {
 
-constexpr Statement kOffice{
-    "office_context",
-    "SELECT utc_offset_minutes, name, latitude, longitude, address, refdata_version FROM offices"
-    " WHERE id = $1"};
+// Each row's columns (server/store/columns.h) build its statement and name its reads.
+constexpr auto kOfficeColumns = MakeColumns({{"utc_offset_minutes"},
+                                             {"name"},
+                                             {"latitude"},
+                                             {"longitude"},
+                                             {"address"},
+                                             {"refdata_version"}});
+constexpr Statement kOffice{"office_context",
+                            kSelectSql<"SELECT ", kOfficeColumns, " FROM offices WHERE id = $1">};
 constexpr Statement kVersion{"office_refdata_version",
                              "SELECT refdata_version FROM offices WHERE id = $1"};
+// A clinic as a courier's place (ClinicPlaceFromRow).
+constexpr auto kClinicPlaceColumns = MakeColumns(
+    {{"id"},
+     {"name"},
+     {"address"},
+     {"latitude"},
+     {"longitude"},
+     {"opens", "extract(hour FROM opens)::int * 60 + extract(minute FROM opens)::int"},
+     {"closes", "extract(hour FROM closes)::int * 60 + extract(minute FROM closes)::int"}});
 constexpr Statement kClinics{
     "office_clinics",
-    "SELECT id, name, address, latitude, longitude,"
-    " extract(hour FROM opens)::int * 60 + extract(minute FROM opens)::int,"
-    " extract(hour FROM closes)::int * 60 + extract(minute FROM closes)::int"
-    " FROM clinics WHERE office_id = $1"};
+    kSelectSql<"SELECT ", kClinicPlaceColumns, " FROM clinics WHERE office_id = $1">};
 constexpr Statement kHolidays{"office_holidays",
                               "SELECT day::text FROM holidays WHERE office_id = $1"};
 constexpr Statement kCourierClosed{
@@ -29,9 +41,11 @@ std::optional<double> OptionalDouble(const pqxx::field& f) {
 }
 
 CourierPlace ClinicPlaceFromRow(const pqxx::row& row) {
-  return CourierPlace{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
-                      OptionalDouble(row[3]),   OptionalDouble(row[4]),   row[5].as<int>(),
-                      row[6].as<int>()};
+  constexpr const auto& k = kClinicPlaceColumns;
+  return CourierPlace{row[k["id"]].as<std::string>(),      row[k["name"]].as<std::string>(),
+                      row[k["address"]].as<std::string>(), OptionalDouble(row[k["latitude"]]),
+                      OptionalDouble(row[k["longitude"]]), row[k["opens"]].as<int>(),
+                      row[k["closes"]].as<int>()};
 }
 
 }  // namespace
@@ -46,11 +60,14 @@ absl::StatusOr<OfficeContext> LoadOffice(Tx& tx, const std::string& office_id, a
     pqxx::result o = tx.Exec(kOffice, office_id);
     if (o.empty()) return absl::FailedPreconditionError("office " + office_id + " is not set up");
     auto fresh = std::make_shared<OfficeSnapshot>();
-    fresh->name = o[0][1].as<std::string>();
-    fresh->utc_offset_minutes = o[0][0].as<int>();
-    fresh->refdata_version = o[0][5].as<int64_t>();
-    fresh->office = CourierPlace{"", "office", o[0][4].is_null() ? "" : o[0][4].as<std::string>(),
-                                 OptionalDouble(o[0][2]), OptionalDouble(o[0][3])};
+    constexpr const auto& k = kOfficeColumns;
+    const auto& row = o[0];
+    fresh->name = row[k["name"]].as<std::string>();
+    fresh->utc_offset_minutes = row[k["utc_offset_minutes"]].as<int>();
+    fresh->refdata_version = row[k["refdata_version"]].as<int64_t>();
+    fresh->office = CourierPlace{
+        "", "office", row[k["address"]].is_null() ? "" : row[k["address"]].as<std::string>(),
+        OptionalDouble(row[k["latitude"]]), OptionalDouble(row[k["longitude"]])};
     for (const auto& row : tx.Exec(kHolidays, office_id)) {
       fresh->holidays.insert(ParseDay(row[0].as<std::string>()));
     }

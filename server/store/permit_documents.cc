@@ -6,6 +6,7 @@
 #include "absl/time/civil_time.h"
 #include "common/sha256.h"
 #include "server/store/case_repository.h"
+#include "server/store/columns.h"
 #include "server/store/pg.h"
 
 namespace loket::store {
@@ -15,16 +16,26 @@ constexpr Statement kInsertPermitDocument{
     "permit_document_insert",
     "INSERT INTO permit_documents (case_id, office_id, sha256_hex, size_bytes, content, signer)"
     " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (case_id) DO NOTHING"};
+// Each row's columns (server/store/columns.h) build its statement and name its reads.
+constexpr auto kPermitDocumentColumns =
+    MakeColumns({{"sha256_hex", "d.sha256_hex"},
+                 {"signer", "d.signer"},
+                 {"created_at", "d.created_at::text"},
+                 {"content", "d.content"},
+                 {"permit_number", "coalesce(c.permit_number, '')"}});
 constexpr Statement kLoadPermitDocument{
     "permit_document_load",
-    "SELECT d.sha256_hex, d.signer, d.created_at::text, d.content, coalesce(c.permit_number, '')"
-    " FROM permit_documents d JOIN cases c ON c.id = d.case_id WHERE d.case_id = $1"};
+    kSelectSql<"SELECT ", kPermitDocumentColumns,
+               " FROM permit_documents d JOIN cases c ON c.id = d.case_id WHERE d.case_id = $1">};
 constexpr Statement kPermitDocumentSha{
     "permit_document_sha", "SELECT sha256_hex FROM permit_documents WHERE case_id = $1"};
+constexpr auto kPermitOfDocumentColumns =
+    MakeColumns({{"permit_number", "coalesce(c.permit_number, '')"},
+                 {"verification_code", "coalesce(c.verification_code, '')"}});
 constexpr Statement kPermitByDocument{
-    "permit_by_document",
-    "SELECT coalesce(c.permit_number, ''), coalesce(c.verification_code, '')"
-    " FROM permit_documents d JOIN cases c ON c.id = d.case_id WHERE d.sha256_hex = $1"};
+    "permit_by_document", kSelectSql<"SELECT ", kPermitOfDocumentColumns,
+                                     " FROM permit_documents d JOIN cases c ON c.id = d.case_id"
+                                     " WHERE d.sha256_hex = $1">};
 
 std::string UrlEncode(const std::string& s) {
   static const char* kHex = "0123456789ABCDEF";
@@ -106,11 +117,12 @@ absl::StatusOr<PermitDocumentRecord> CaseRepository::GetPermitDocument(
           "--permit_key); dokumen izin tidak tersedia"));
     }
     out.case_id = case_id;
-    out.sha256_hex = r[0][0].as<std::string>();
-    out.signer = r[0][1].as<std::string>();
-    out.created_at = ParseTimestamp(r[0][2].as<std::string>());
-    out.content = pqxx::binarystring(r[0][3]).str();
-    out.permit_number = r[0][4].as<std::string>();
+    constexpr const auto& k = kPermitDocumentColumns;
+    out.sha256_hex = r[0][k["sha256_hex"]].as<std::string>();
+    out.signer = r[0][k["signer"]].as<std::string>();
+    out.created_at = ParseTimestamp(r[0][k["created_at"]].as<std::string>());
+    out.content = pqxx::binarystring(r[0][k["content"]]).str();
+    out.permit_number = r[0][k["permit_number"]].as<std::string>();
     return absl::OkStatus();
   });
   if (!s.ok()) return s;
@@ -122,7 +134,11 @@ absl::StatusOr<std::optional<PermitOfDocument>> CaseRepository::PermitByDocument
   std::optional<PermitOfDocument> out;
   absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
     pqxx::result r = tx.Exec(kPermitByDocument, absl::AsciiStrToLower(sha256_hex));
-    if (!r.empty()) out = PermitOfDocument{r[0][0].as<std::string>(), r[0][1].as<std::string>()};
+    constexpr const auto& k = kPermitOfDocumentColumns;
+    if (!r.empty()) {
+      out = PermitOfDocument{r[0][k["permit_number"]].as<std::string>(),
+                             r[0][k["verification_code"]].as<std::string>()};
+    }
     return absl::OkStatus();
   });
   if (!s.ok()) return s;
