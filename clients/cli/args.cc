@@ -94,7 +94,10 @@ class Tree {
 // group's (and the root's) help lists every command under it with its usage and what it does.
 class HelpFormatter : public CLI::Formatter {
  public:
-  explicit HelpFormatter(const Tree* tree) : tree_(tree) { column_width(24); }
+  explicit HelpFormatter(const Tree* tree) : tree_(tree) {
+    column_width(24);
+    label("Positionals", "Arguments");
+  }
 
   std::string make_description(const CLI::App* app) const override {
     if (app->get_parent() == nullptr) return absl::StrCat(kDescription, "\n\n");
@@ -105,7 +108,7 @@ class HelpFormatter : public CLI::Formatter {
   std::string make_usage(const CLI::App* app, std::string /*name*/) const override {
     const std::string path = tree_->PathOf(app);
     if (const Command* c = tree_->CommandOf(app)) {
-      return absl::StrCat("usage: loket ", c->name, c->usage.empty() ? "" : " ", c->usage, "\n\n");
+      return absl::StrCat("usage: loket ", c->name, c->usage.empty() ? "" : " ", c->usage, "\n");
     }
     if (path.empty()) return "usage: loket [global flags] COMMAND [arguments]\n";
     return absl::StrCat("usage: loket ", path, " COMMAND [arguments]\n");
@@ -208,17 +211,18 @@ CommandLine ParseCommandLine(const std::vector<Command>& table,
   CLI::App app{std::string(kDescription), "loket"};
   // Set before any subcommand exists: subcommands copy these from their parent.
   app.formatter(std::make_shared<HelpFormatter>(&tree));
-  app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast)->group("Flags");
   app.fallthrough();           // a global flag after the command words goes up to the root
   app.require_subcommand(-1);  // at most one per level: an argument is never a command word
-  app.set_help_flag("-h,--help", "this text; after command words, their help");
+  app.set_help_flag("-h,--help", "this text; after command words, their help")
+      ->group("Global flags");
   for (const GlobalFlag& g : kGlobalFlags) {
     const std::string name = absl::StrCat("--", g.name);
     const std::string description = g.help;  // CLI11 takes a const description by reference
     if (*g.value == '\0') {
-      app.add_flag(name, description);
+      app.add_flag(name, description)->group("Global flags");
     } else {
-      app.add_option(name, description)->type_name(g.value);
+      app.add_option(name, description)->type_name(g.value)->group("Global flags");
     }
   }
   std::vector<std::string> help_words;
@@ -234,7 +238,10 @@ CommandLine ParseCommandLine(const std::vector<Command>& table,
     for (const std::string& word : Words(c.name)) {
       path = path.empty() ? word : absl::StrCat(path, " ", word);
       auto [it, added] = nodes.emplace(path, nullptr);
-      if (added) it->second = node->add_subcommand(word, "");
+      if (added) {
+        it->second = node->add_subcommand(word, "");
+        it->second->get_help_ptr()->group("Flags");  // made before the defaults are copied
+      }
       node = it->second;
     }
     node->description(c.help);

@@ -218,7 +218,8 @@ TEST(ParseCommandLineTest, HelpIsGeneratedFromTheTable) {
   EXPECT_NE(p.out.find("Commands:"), std::string::npos) << p.out;
   EXPECT_NE(p.out.find("office approve CASE [--note TEXT]"), std::string::npos) << p.out;
   EXPECT_NE(p.out.find("admin token create --principal ID"), std::string::npos) << p.out;
-  EXPECT_NE(p.out.find("--addr HOST:PORT"), std::string::npos) << p.out;  // the global flags
+  EXPECT_NE(p.out.find("Global flags:\n"), std::string::npos) << p.out;
+  EXPECT_NE(p.out.find("--addr HOST:PORT"), std::string::npos) << p.out;
   EXPECT_EQ(ParseLine("-h").out, p.out);
   EXPECT_EQ(ParseLine("help").out, p.out);
   // A group: its commands only.
@@ -233,6 +234,9 @@ TEST(ParseCommandLineTest, HelpIsGeneratedFromTheTable) {
   EXPECT_NE(p.out.find("usage: loket office approve CASE [--note TEXT] [--etag E]"),
             std::string::npos)
       << p.out;
+  EXPECT_NE(p.out.find("Arguments:\n  CASE"), std::string::npos) << p.out;
+  EXPECT_NE(p.out.find("Flags:\n  -h,--help"), std::string::npos) << p.out;
+  EXPECT_EQ(p.out.find("Options:"), std::string::npos) << p.out;  // one list of flags
   EXPECT_NE(p.out.find("--request-id UUID"), std::string::npos) << p.out;
   EXPECT_EQ(p.out.find("office reject"), std::string::npos) << p.out;
   EXPECT_EQ(ParseLine("help office approve").out, p.out);
