@@ -217,3 +217,40 @@ if first != [n for n, _ in want]:
     print("FAIL: arrival order " + ", ".join(arrived) + "; want the order of the events")
     sys.exit(1)
 PYEOF
+
+echo "== every line loketd and loket-notifier wrote is one logfmt line (common/log.h)"
+"$PY" - "$WORK/loketd.log" "$WORK/notifier.log" <<'PYEOF'
+import re, sys
+value = r'(?:"(?:[^"\\]|\\.)*"|[^ "=\\]+)'
+pair = re.compile(r'([A-Za-z0-9_.-]+)=(' + value + r')(?: |$)')
+ts = re.compile(r'\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$')
+bad = []
+for path, proc in zip(sys.argv[1:], ["loketd", "loket-notifier"]):
+    seen = {"task": 0, "lines": 0}
+    for n, line in enumerate(open(path, encoding="utf-8"), 1):
+        line = line.rstrip("\n")
+        keys, vals, pos = [], {}, 0
+        while pos < len(line):
+            m = pair.match(line, pos)
+            if not m:
+                break
+            keys.append(m.group(1))
+            vals.setdefault(m.group(1), m.group(2))
+            pos = m.end()
+        head = [k for k in keys[3:keys.index("msg")]] if "msg" in keys else None
+        if (pos < len(line) or keys[:3] != ["ts", "level", "proc"] or head is None
+                or not set(head) <= {"req", "task"} or not ts.match(vals["ts"])
+                or vals["level"] not in ("debug", "info", "warn", "error")
+                or vals["proc"] != proc):
+            bad.append("%s:%d: %s" % (path.rsplit("/", 1)[-1], n, line[:200]))
+        seen["lines"] += 1
+        seen["task"] += "task" in keys
+    if seen["lines"] == 0:
+        bad.append(path + ": empty")
+    print("   %s: %d lines, %d with a task id" % (path.rsplit("/", 1)[-1], seen["lines"], seen["task"]))
+    if proc == "loket-notifier" and seen["task"] == 0:
+        bad.append(path + ": no line names a task")
+if bad:
+    print("FAIL: lines that are not the log format:\n  " + "\n  ".join(bad[:10]))
+    sys.exit(1)
+PYEOF
