@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/ids.h"
+#include "server/store/columns.h"
 
 namespace loket::store {
 namespace {
@@ -10,9 +11,11 @@ namespace {
 // for it, and then (a new statement, a new snapshot) sees its record and replays it.
 constexpr Statement kLock{"idem_lock",
                           "SELECT pg_advisory_xact_lock(hashtextextended($1 || '/' || $2, 7406))"};
-constexpr Statement kFind{"idem_find",
-                          "SELECT method, response, principal_id FROM idempotency"
-                          " WHERE office_id = $1 AND request_id = $2"};
+// The recorded call (server/store/columns.h: the list builds the statement and names the reads).
+constexpr auto kRecordColumns = MakeColumns({{"method"}, {"response"}, {"principal_id"}});
+constexpr Statement kFind{"idem_find", kSelectSql<"SELECT ", kRecordColumns,
+                                                  " FROM idempotency"
+                                                  " WHERE office_id = $1 AND request_id = $2">};
 constexpr Statement kRecord{
     "idem_record",
     "INSERT INTO idempotency (office_id, request_id, method, principal_id, response)"
@@ -33,15 +36,17 @@ absl::StatusOr<std::string> RunIdempotent(
       tx.Exec(kLock, m.actor.office_id, m.request_id);
       pqxx::result found = tx.Exec(kFind, m.actor.office_id, m.request_id);
       if (!found.empty()) {
+        constexpr const auto& k = kRecordColumns;
+        const std::string method = found[0][k["method"]].as<std::string>();
         // Another principal's request_id is not theirs to replay (it may hold personal data).
-        if (found[0][2].as<int64_t>() != m.actor.id) {
+        if (found[0][k["principal_id"]].as<int64_t>() != m.actor.id) {
           return absl::InvalidArgumentError("request_id: already used; use a new one");
         }
-        if (found[0][0].as<std::string>() != m.method) {
-          return absl::InvalidArgumentError(absl::StrCat(
-              "request_id: already used for ", found[0][0].as<std::string>(), "; use a new one"));
+        if (method != m.method) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("request_id: already used for ", method, "; use a new one"));
         }
-        response = BytesOf(found[0][1]);
+        response = BytesOf(found[0][k["response"]]);
         return absl::OkStatus();
       }
       absl::StatusOr<std::string> r = fn(tx);
