@@ -15,6 +15,7 @@
 #include "server/domain/queue_redirect.h"
 #include "server/domain/validation.h"
 #include "server/store/appointment_seats.h"
+#include "server/store/columns.h"
 #include "server/store/idempotency.h"
 #include "server/store/pg.h"
 #include "server/store/siber_stops.h"
@@ -59,15 +60,28 @@ constexpr Statement kNextNumber{
     "UPDATE queue_days SET last_numbers[$3] = last_numbers[$3] + 1"
     " WHERE office_id = $1 AND day = $2::date RETURNING last_numbers[$3]"};
 
+// The appointment behind a code shown at the door (domain::AppointmentAtDoor).
+constexpr auto kAtDoorColumns = MakeColumns(
+    {{"id", "a.id"},
+     {"state", "a.state"},
+     {"starts_at", "s.starts_at::text"},
+     {"name", "r.name"},
+     {"phone", "r.phone"},
+     {"language", "r.language"},
+     {"service", "r.service"},
+     {"priority_class", "r.priority_class"},
+     {"seated", "'SEATED_SERVICE' = ANY(r.accessibility_needs)"},
+     {"case_id", "coalesce(r.case_id, 0)"},
+     {"queued_visit",
+      "EXISTS (SELECT 1 FROM visits v WHERE v.appointment_id = a.id AND v.outcome = 'queued')"},
+     {"case_state", "k.state"}});
 constexpr Statement kAppointmentByCode{
     "queue_appointment_by_code",
-    "SELECT a.id, a.state, s.starts_at::text, r.name, r.phone, r.language, r.service,"
-    " r.priority_class, 'SEATED_SERVICE' = ANY(r.accessibility_needs), coalesce(r.case_id, 0),"
-    " EXISTS (SELECT 1 FROM visits v WHERE v.appointment_id = a.id AND v.outcome = 'queued'),"
-    " k.state FROM appointments a JOIN appointment_requests r ON r.id = a.request_id"
-    " JOIN slots s ON s.id = a.slot_id"
-    " LEFT JOIN cases k ON k.id = r.case_id AND k.office_id = a.office_id"
-    " WHERE a.office_id = $1 AND translate(a.code, '- ', '') = $2 FOR UPDATE OF a"};
+    kSelectSql<"SELECT ", kAtDoorColumns,
+               " FROM appointments a JOIN appointment_requests r ON r.id = a.request_id"
+               " JOIN slots s ON s.id = a.slot_id"
+               " LEFT JOIN cases k ON k.id = r.case_id AND k.office_id = a.office_id"
+               " WHERE a.office_id = $1 AND translate(a.code, '- ', '') = $2 FOR UPDATE OF a">};
 constexpr Statement kAppointmentCheckedIn{
     "queue_appointment_checked_in",
     "UPDATE appointments SET state = 'checked_in', version = version + 1, updated_at = now()"
@@ -98,16 +112,31 @@ constexpr Statement kHoursOfWeekday{
     "   WHERE office_id = $1 AND weekday = $2),"
     " (SELECT (extract(epoch FROM closes) / 60)::int FROM office_hours"
     "   WHERE office_id = $1 AND weekday = $2)"};
-#define LOKET_VISIT_COLUMNS                                                             \
-  "v.id, v.day::text, coalesce(v.appointment_id, 0), coalesce(a.code, ''),"             \
-  " coalesce(v.case_id, 0), v.name, v.service, v.priority_class, v.seated,"             \
-  " v.temperature_c::float8, v.mask, v.screening_passed, v.screening_note, v.arrival,"  \
-  " v.outcome, coalesce(v.pickup_stop_id, 0), v.created_at::text, v.phone, v.language," \
-  " v.outside_hours"
-constexpr Statement kVisit{"queue_visit",
-                           "SELECT " LOKET_VISIT_COLUMNS
-                           " FROM visits v LEFT JOIN appointments a ON a.id = v.appointment_id"
-                           " WHERE v.id = $1 AND v.office_id = $2 FOR UPDATE OF v"};
+// A visit (VisitFromRow).
+constexpr auto kVisitColumns = MakeColumns({{"id", "v.id"},
+                                            {"day", "v.day::text"},
+                                            {"appointment_id", "coalesce(v.appointment_id, 0)"},
+                                            {"appointment_code", "coalesce(a.code, '')"},
+                                            {"case_id", "coalesce(v.case_id, 0)"},
+                                            {"name", "v.name"},
+                                            {"service", "v.service"},
+                                            {"priority_class", "v.priority_class"},
+                                            {"seated", "v.seated"},
+                                            {"temperature_c", "v.temperature_c::float8"},
+                                            {"mask", "v.mask"},
+                                            {"screening_passed", "v.screening_passed"},
+                                            {"screening_note", "v.screening_note"},
+                                            {"arrival", "v.arrival"},
+                                            {"outcome", "v.outcome"},
+                                            {"pickup_stop_id", "coalesce(v.pickup_stop_id, 0)"},
+                                            {"created_at", "v.created_at::text"},
+                                            {"phone", "v.phone"},
+                                            {"language", "v.language"},
+                                            {"outside_hours", "v.outside_hours"}});
+constexpr Statement kVisit{
+    "queue_visit", kSelectSql<"SELECT ", kVisitColumns,
+                              " FROM visits v LEFT JOIN appointments a ON a.id = v.appointment_id"
+                              " WHERE v.id = $1 AND v.office_id = $2 FOR UPDATE OF v">};
 constexpr Statement kVisitOfCode{
     "queue_visit_of_code",
     "SELECT v.id FROM visits v JOIN appointments a ON a.id = v.appointment_id"
@@ -125,13 +154,31 @@ constexpr Statement kInsertTicket{
     " VALUES ($1, $2::date, $3, $4, $5, $6, $7, $8, nullif($9, '')::timestamptz,"
     " $10::timestamptz, $10::timestamptz) RETURNING id"};
 
-#define LOKET_TICKET_COLUMNS                                                                    \
-  "t.id, t.day::text, t.lane, t.number, t.label, t.service, v.name, t.seated, t.state,"         \
-  " coalesce(t.counter_id, ''), coalesce(c.name, ''), t.calls, t.skips, t.visit_id,"            \
-  " coalesce(v.appointment_id, 0), t.queued_at::text, t.created_at::text, t.called_at::text,"   \
-  " t.finished_at::text, t.version,"                                                            \
-  " array_to_string(ARRAY(SELECT DISTINCT n FROM unnest(coalesce(ar.accessibility_needs, '{}')" \
-  "   || coalesce(cs.accessibility_needs, '{}')) n ORDER BY n), ',')"
+// A ticket (TicketFromRow), with its visitor's name and needs and its counter's name.
+constexpr auto kTicketColumns = MakeColumns(
+    {{"id", "t.id"},
+     {"day", "t.day::text"},
+     {"lane", "t.lane"},
+     {"number", "t.number"},
+     {"label", "t.label"},
+     {"service", "t.service"},
+     {"name", "v.name"},
+     {"seated", "t.seated"},
+     {"state", "t.state"},
+     {"counter_id", "coalesce(t.counter_id, '')"},
+     {"counter_name", "coalesce(c.name, '')"},
+     {"calls", "t.calls"},
+     {"skips", "t.skips"},
+     {"visit_id", "t.visit_id"},
+     {"appointment_id", "coalesce(v.appointment_id, 0)"},
+     {"queued_at", "t.queued_at::text"},
+     {"created_at", "t.created_at::text"},
+     {"called_at", "t.called_at::text"},
+     {"finished_at", "t.finished_at::text"},
+     {"version", "t.version"},
+     {"needs",
+      "array_to_string(ARRAY(SELECT DISTINCT n FROM unnest(coalesce(ar.accessibility_needs, '{}')"
+      " || coalesce(cs.accessibility_needs, '{}')) n ORDER BY n), ',')"}});
 // The visitor's needs come from the booking (the appointment request) and the case the visit is
 // about (its applicant's).
 #define LOKET_TICKET_FROM                                                      \
@@ -140,23 +187,29 @@ constexpr Statement kInsertTicket{
   " LEFT JOIN appointments ap ON ap.id = v.appointment_id"                     \
   " LEFT JOIN appointment_requests ar ON ar.id = ap.request_id"                \
   " LEFT JOIN cases cs ON cs.id = v.case_id"
-constexpr Statement kTicket{"queue_ticket", "SELECT " LOKET_TICKET_COLUMNS LOKET_TICKET_FROM
-                                            " WHERE t.id = $1 AND t.office_id = $2"};
-constexpr Statement kTicketForUpdate{"queue_ticket_for_update",
-                                     "SELECT " LOKET_TICKET_COLUMNS LOKET_TICKET_FROM
-                                     " WHERE t.id = $1 AND t.office_id = $2 FOR UPDATE OF t"};
+constexpr Statement kTicket{"queue_ticket",
+                            kSelectSql<"SELECT ", kTicketColumns,
+                                       LOKET_TICKET_FROM " WHERE t.id = $1 AND t.office_id = $2">};
+constexpr Statement kTicketForUpdate{
+    "queue_ticket_for_update",
+    kSelectSql<"SELECT ", kTicketColumns,
+               LOKET_TICKET_FROM " WHERE t.id = $1 AND t.office_id = $2 FOR UPDATE OF t">};
 constexpr Statement kTicketsOfDay{
     "queue_tickets_of_day",
-    "SELECT " LOKET_TICKET_COLUMNS LOKET_TICKET_FROM
-    " WHERE t.office_id = $1 AND t.day = $2::date AND ($3 = '' OR t.state = $3) ORDER BY t.id"};
+    kSelectSql<"SELECT ", kTicketColumns,
+               LOKET_TICKET_FROM " WHERE t.office_id = $1 AND t.day = $2::date"
+                                 " AND ($3 = '' OR t.state = $3) ORDER BY t.id">};
 // Waiting tickets in each lane's own order: appointments by slot, everyone by when they queued.
-constexpr Statement kWaiting{"queue_waiting",
-                             "SELECT " LOKET_TICKET_COLUMNS LOKET_TICKET_FROM
-                             " WHERE t.office_id = $1 AND t.day = $2::date AND t.state = 'waiting'"
-                             " ORDER BY t.lane, t.slot_starts_at NULLS LAST, t.position"};
-constexpr Statement kCalledAt{"queue_called_at", "SELECT " LOKET_TICKET_COLUMNS LOKET_TICKET_FROM
-                                                 " WHERE t.office_id = $1 AND t.counter_id = $2"
-                                                 " AND t.state = 'called'"};
+constexpr Statement kWaiting{
+    "queue_waiting",
+    kSelectSql<"SELECT ", kTicketColumns,
+               LOKET_TICKET_FROM " WHERE t.office_id = $1 AND t.day = $2::date"
+                                 " AND t.state = 'waiting'"
+                                 " ORDER BY t.lane, t.slot_starts_at NULLS LAST, t.position">};
+constexpr Statement kCalledAt{
+    "queue_called_at", kSelectSql<"SELECT ", kTicketColumns,
+                                  LOKET_TICKET_FROM " WHERE t.office_id = $1 AND t.counter_id = $2"
+                                                    " AND t.state = 'called'">};
 
 constexpr Statement kCounter{
     "queue_counter",
@@ -255,28 +308,29 @@ std::optional<absl::Time> OptionalTs(const pqxx::field& f) {
 }
 
 TicketRecord TicketFromRow(const pqxx::row& r) {
+  constexpr const auto& k = kTicketColumns;
   TicketRecord t;
-  t.id = r[0].as<int64_t>();
-  t.day = r[1].as<std::string>();
-  t.lane = domain::LaneFromName(r[2].as<std::string>()).value_or(Lane::kWalkIn);
-  t.number = r[3].as<int>();
-  t.label = r[4].as<std::string>();
-  t.service = r[5].as<std::string>();
-  t.name = domain::MaskName(r[6].as<std::string>());
-  t.seated = r[7].as<bool>();
-  t.state = r[8].as<std::string>();
-  t.counter_id = r[9].as<std::string>();
-  t.counter_name = r[10].as<std::string>();
-  t.calls = r[11].as<int>();
-  t.skips = r[12].as<int>();
-  t.visit_id = r[13].as<int64_t>();
-  t.appointment_id = r[14].as<int64_t>();
-  t.queued_at = ParseTimestamp(r[15].as<std::string>());
-  t.created_at = ParseTimestamp(r[16].as<std::string>());
-  t.called_at = OptionalTs(r[17]);
-  t.finished_at = OptionalTs(r[18]);
-  t.version = r[19].as<int64_t>();
-  if (std::string needs = r[20].as<std::string>(); !needs.empty()) {
+  t.id = r[k["id"]].as<int64_t>();
+  t.day = r[k["day"]].as<std::string>();
+  t.lane = domain::LaneFromName(r[k["lane"]].as<std::string>()).value_or(Lane::kWalkIn);
+  t.number = r[k["number"]].as<int>();
+  t.label = r[k["label"]].as<std::string>();
+  t.service = r[k["service"]].as<std::string>();
+  t.name = domain::MaskName(r[k["name"]].as<std::string>());
+  t.seated = r[k["seated"]].as<bool>();
+  t.state = r[k["state"]].as<std::string>();
+  t.counter_id = r[k["counter_id"]].as<std::string>();
+  t.counter_name = r[k["counter_name"]].as<std::string>();
+  t.calls = r[k["calls"]].as<int>();
+  t.skips = r[k["skips"]].as<int>();
+  t.visit_id = r[k["visit_id"]].as<int64_t>();
+  t.appointment_id = r[k["appointment_id"]].as<int64_t>();
+  t.queued_at = ParseTimestamp(r[k["queued_at"]].as<std::string>());
+  t.created_at = ParseTimestamp(r[k["created_at"]].as<std::string>());
+  t.called_at = OptionalTs(r[k["called_at"]]);
+  t.finished_at = OptionalTs(r[k["finished_at"]]);
+  t.version = r[k["version"]].as<int64_t>();
+  if (std::string needs = r[k["needs"]].as<std::string>(); !needs.empty()) {
     t.needs = absl::StrSplit(needs, ',');
   }
   return t;
@@ -289,29 +343,30 @@ struct VisitRow {
 };
 
 VisitRow VisitFromRow(const pqxx::row& r) {
+  constexpr const auto& k = kVisitColumns;
   VisitRow out;
   VisitRecord& v = out.v;
-  v.id = r[0].as<int64_t>();
-  v.day = r[1].as<std::string>();
-  v.appointment_id = r[2].as<int64_t>();
-  v.appointment_code = r[3].as<std::string>();
-  v.case_id = r[4].as<int64_t>();
-  v.name = r[5].as<std::string>();
-  v.service = r[6].as<std::string>();
-  v.priority =
-      domain::PriorityClassFromName(r[7].as<std::string>()).value_or(domain::PriorityClass::kNone);
-  v.seated = r[8].as<bool>();
-  v.screening.temperature_c = r[9].as<double>();
-  v.screening.mask = r[10].as<bool>();
-  v.screening_passed = r[11].as<bool>();
-  v.screening_note = r[12].as<std::string>();
-  v.arrival = r[13].as<std::string>();
-  v.outcome = r[14].as<std::string>();
-  v.pickup_stop_id = r[15].as<int64_t>();
-  v.created_at = ParseTimestamp(r[16].as<std::string>());
-  out.phone = r[17].as<std::string>();
-  out.language = r[18].as<std::string>();
-  v.outside_hours = r[19].as<bool>();
+  v.id = r[k["id"]].as<int64_t>();
+  v.day = r[k["day"]].as<std::string>();
+  v.appointment_id = r[k["appointment_id"]].as<int64_t>();
+  v.appointment_code = r[k["appointment_code"]].as<std::string>();
+  v.case_id = r[k["case_id"]].as<int64_t>();
+  v.name = r[k["name"]].as<std::string>();
+  v.service = r[k["service"]].as<std::string>();
+  v.priority = domain::PriorityClassFromName(r[k["priority_class"]].as<std::string>())
+                   .value_or(domain::PriorityClass::kNone);
+  v.seated = r[k["seated"]].as<bool>();
+  v.screening.temperature_c = r[k["temperature_c"]].as<double>();
+  v.screening.mask = r[k["mask"]].as<bool>();
+  v.screening_passed = r[k["screening_passed"]].as<bool>();
+  v.screening_note = r[k["screening_note"]].as<std::string>();
+  v.arrival = r[k["arrival"]].as<std::string>();
+  v.outcome = r[k["outcome"]].as<std::string>();
+  v.pickup_stop_id = r[k["pickup_stop_id"]].as<int64_t>();
+  v.created_at = ParseTimestamp(r[k["created_at"]].as<std::string>());
+  out.phone = r[k["phone"]].as<std::string>();
+  out.language = r[k["language"]].as<std::string>();
+  v.outside_hours = r[k["outside_hours"]].as<bool>();
   return out;
 }
 
@@ -461,20 +516,22 @@ absl::StatusOr<std::string> QueueRepository::CheckIn(const Mutation& m, const Ch
       pqxx::result r = tx.Exec(kAppointmentByCode, office_id, code);
       if (r.empty()) return absl::NotFoundError(absl::StrCat("appointment ", code, " not found"));
       domain::AppointmentAtDoor& a = facts.appointment.emplace();
+      constexpr const auto& k = kAtDoorColumns;
+      const pqxx::row& row = r[0];
       a.code = code;
-      a.id = r[0][0].as<int64_t>();
-      a.state = r[0][1].as<std::string>();
-      a.starts_at = ParseTimestamp(r[0][2].as<std::string>());
-      a.name = r[0][3].as<std::string>();
-      a.phone = r[0][4].as<std::string>();
-      a.language = r[0][5].as<std::string>();
-      a.service = r[0][6].as<std::string>();
-      a.priority = domain::PriorityClassFromName(r[0][7].as<std::string>())
+      a.id = row[k["id"]].as<int64_t>();
+      a.state = row[k["state"]].as<std::string>();
+      a.starts_at = ParseTimestamp(row[k["starts_at"]].as<std::string>());
+      a.name = row[k["name"]].as<std::string>();
+      a.phone = row[k["phone"]].as<std::string>();
+      a.language = row[k["language"]].as<std::string>();
+      a.service = row[k["service"]].as<std::string>();
+      a.priority = domain::PriorityClassFromName(row[k["priority_class"]].as<std::string>())
                        .value_or(domain::PriorityClass::kNone);
-      a.seated = r[0][8].as<bool>();
-      a.case_id = r[0][9].as<int64_t>();
-      a.queued_visit = r[0][10].as<bool>();
-      if (!r[0][11].is_null()) a.case_state = r[0][11].as<std::string>();
+      a.seated = row[k["seated"]].as<bool>();
+      a.case_id = row[k["case_id"]].as<int64_t>();
+      a.queued_visit = row[k["queued_visit"]].as<bool>();
+      if (!row[k["case_state"]].is_null()) a.case_state = row[k["case_state"]].as<std::string>();
     } else {
       domain::WalkInAtDoor& w = facts.walk_in.emplace();
       w.details = walk;
@@ -612,7 +669,7 @@ absl::StatusOr<std::string> QueueRepository::CallNext(const Mutation& m,
     LOKET_ASSIGN_OR_RETURN(CounterRow counter, LoadCounter(tx, office_id, counter_id, day));
     pqxx::result current = tx.Exec(kCalledAt, office_id, counter_id);
     std::optional<std::string> called;
-    if (!current.empty()) called = current[0][4].as<std::string>();
+    if (!current.empty()) called = current[0][kTicketColumns["label"]].as<std::string>();
     LOKET_RETURN_IF_ERROR(domain::CheckCounterMayCall(counter_id, counter.open, called));
     pqxx::result claimed = tx.Exec(kClaimTransferred, office_id, day, counter_id, Ts(now));
     if (claimed.empty()) {
