@@ -39,10 +39,17 @@ constexpr Statement kInsertEvent{
 // Share lock: no queue change can start while a board is read, so the board matches its seq.
 constexpr Statement kFeedSeqShared{"queue_feed_seq_shared",
                                    "SELECT seq FROM queue_feeds WHERE office_id = $1 FOR SHARE"};
+// A feed event (QueueEventRecord).
+constexpr auto kEventColumns = MakeColumns({{"seq"},
+                                            {"kind"},
+                                            {"ticket_id"},
+                                            {"label"},
+                                            {"counter_id", "coalesce(counter_id, '')"},
+                                            {"at", "at::text"}});
 constexpr Statement kEventsAfter{
     "queue_events_after",
-    "SELECT seq, kind, ticket_id, label, coalesce(counter_id, ''), at::text FROM queue_events"
-    " WHERE office_id = $1 AND seq > $2 ORDER BY seq LIMIT $3"};
+    kSelectSql<"SELECT ", kEventColumns,
+               " FROM queue_events WHERE office_id = $1 AND seq > $2 ORDER BY seq LIMIT $3">};
 
 constexpr Statement kEnsureDay{
     "queue_ensure_day",
@@ -732,10 +739,10 @@ absl::StatusOr<std::string> QueueRepository::Transfer(const Mutation& m, int64_t
     absl::Time now = clock_.Now();
     LockFeed(tx, office_id);
     LOKET_ASSIGN_OR_RETURN(TicketRecord t, LoadTicketForUpdate(tx, office_id, ticket_id));
-    pqxx::result to = tx.Exec(kCounter, office_id, to_counter, t.day);
-    LOKET_RETURN_IF_ERROR(domain::CheckTransfer(
-        t.state, t.label, t.counter_id, to_counter,
-        to.empty() ? std::nullopt : std::optional<bool>(to[0][2].as<bool>())));
+    absl::StatusOr<CounterRow> to = LoadCounter(tx, office_id, to_counter, t.day);
+    LOKET_RETURN_IF_ERROR(
+        domain::CheckTransfer(t.state, t.label, t.counter_id, to_counter,
+                              to.ok() ? std::optional<bool>(to->open) : std::nullopt));
     tx.Exec(kTransfer, t.id, to_counter);
     AppendEvent(tx, office_id, t.day, "transferred", t.id, t.label, to_counter, now);
     return encode(ReloadTicket(tx, office_id, t.id));
@@ -841,9 +848,11 @@ absl::StatusOr<std::vector<QueueEventRecord>> QueueRepository::EventsAfter(
   std::vector<QueueEventRecord> out;
   absl::Status s = db_.impl().RunAutocommit([&](Tx& tx) -> absl::Status {
     for (const auto& row : tx.Exec(kEventsAfter, office_id, after_seq, limit)) {
-      out.push_back({row[0].as<int64_t>(), row[1].as<std::string>(), row[2].as<int64_t>(),
-                     row[3].as<std::string>(), row[4].as<std::string>(),
-                     ParseTimestamp(row[5].as<std::string>())});
+      constexpr const auto& k = kEventColumns;
+      out.push_back({row[k["seq"]].as<int64_t>(), row[k["kind"]].as<std::string>(),
+                     row[k["ticket_id"]].as<int64_t>(), row[k["label"]].as<std::string>(),
+                     row[k["counter_id"]].as<std::string>(),
+                     ParseTimestamp(row[k["at"]].as<std::string>())});
     }
     return absl::OkStatus();
   });
