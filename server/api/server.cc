@@ -357,7 +357,7 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
   s->task_service_ = std::make_unique<TaskServiceImpl>(*s->task_queue_, *s->wakeups_,
                                                        *s->authorizer_, s->metrics_.get());
   s->task_admin_service_ = std::make_unique<TaskAdminServiceImpl>(*s->task_queue_, *s->authorizer_);
-  s->notify_results_ = std::make_unique<NotifyResults>(*s->task_queue_, s->metrics_.get());
+  s->notify_results_ = std::make_unique<NotifyResults>(*s->db_, s->metrics_.get());
   s->task_service_->AddTaskKind("notify.send", v1::CompleteTaskRequest::kNotify,
                                 s->notify_results_.get());
   s->siber_repo_ = std::make_unique<store::SiberRepository>(

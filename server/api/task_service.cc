@@ -49,14 +49,13 @@ absl::StatusOr<std::vector<absl::Status>> PlanningQueue::ApplyResults(
 
 absl::StatusOr<std::vector<absl::Status>> NotifyResults::ApplyResults(
     const domain::Principal& worker, const std::vector<const v1::CompleteTaskRequest*>& reqs) {
-  std::vector<store::TaskQueue::NotifyCompletion> items;
+  std::vector<store::DeliveryReport> reports;
   for (const v1::CompleteTaskRequest* t : reqs) {
     const v1::NotifyResult& r = t->notify();
-    items.push_back({t->task_id(), t->attempt(),
-                     store::NotifyOutcome{r.delivered(), r.channel(),
-                                          r.provider_message_id().substr(0, 200), r.detail()}});
+    reports.push_back({t->task_id(), t->attempt(), r.delivered(),
+                       r.provider_message_id().substr(0, 200), r.detail()});
   }
-  auto done = queue_.CompleteNotifyMany(worker.office_id, items);
+  auto done = store::RecordDeliveries(db_, worker.office_id, reports);
   if (!done.ok()) return done.status();  // nothing was written
   for (size_t i = 0; i < reqs.size(); ++i) {
     if ((*done)[i].ok() && metrics_) {

@@ -10,6 +10,8 @@
 #include "loket/v1/task.grpc.pb.h"
 #include "server/api/auth.h"
 #include "server/api/metrics.h"
+#include "server/store/database.h"
+#include "server/store/notification_outbox.h"
 #include "server/store/task_queue.h"
 
 namespace loket::api {
@@ -56,15 +58,14 @@ class PlanningQueue : public TaskKindHandler {
 class NotifyResults final : public TaskKindHandler {
  public:
   // `metrics` may be null.
-  NotifyResults(store::TaskQueue& queue, ServerMetrics* metrics)
-      : queue_(queue), metrics_(metrics) {}
+  NotifyResults(store::Database& db, ServerMetrics* metrics) : db_(db), metrics_(metrics) {}
   absl::StatusOr<std::vector<absl::Status>> ApplyResults(
       const domain::Principal& worker,
       const std::vector<const v1::CompleteTaskRequest*>& reqs) override;
   void AttemptFailed(const store::TaskRecord& task) override;
 
  private:
-  store::TaskQueue& queue_;
+  store::Database& db_;
   ServerMetrics* metrics_;
 };
 

@@ -5,10 +5,25 @@
 #include <vector>
 
 #include "absl/strings/str_split.h"
+#include "server/store/database.h"
 #include "server/store/pg.h"
+#include "server/store/task_enqueue.h"
 
 namespace loket::store {
 namespace {
+
+// A delivery report in one statement: the fenced task update and the notification's outcome commit
+// together; the count says whether the fence held.
+constexpr Statement kRecordDelivery{
+    "outbox_record_delivery",
+    "WITH t AS (UPDATE tasks SET state = 'done', lease_owner = NULL, lease_expires_at = NULL,"
+    "   updated_at = now() WHERE office_id = $1 AND id = $2 AND attempt = $3 AND state = 'leased'"
+    "   AND queue = 'notify.send' RETURNING id),"
+    " n AS (UPDATE notifications SET status = CASE WHEN $4 THEN 'sent' ELSE 'failed' END,"
+    "   attempts = $3, provider_message_id = $5, detail = $6,"
+    "   sent_at = CASE WHEN $4 THEN now() ELSE NULL END WHERE task_id IN (SELECT id FROM t)"
+    "   RETURNING 1)"
+    " SELECT (SELECT count(*) FROM t), (SELECT count(*) FROM n)"};
 
 // One round trip: a notification id, the latest times already scheduled for the address (the cap),
 // and the latest time a pending message about an earlier event is scheduled for (the order).
@@ -83,6 +98,24 @@ int64_t EnqueueNotificationInTx(Tx& tx, const NotificationEncoder& encode,
           TimestampParam(event));
   tx.MarkNotified("notify.send");  // the statement above sent it
   return n.id;
+}
+
+absl::StatusOr<std::vector<absl::Status>> RecordDeliveries(
+    Database& db, const std::string& office_id, const std::vector<DeliveryReport>& reports) {
+  std::vector<absl::Status> out;
+  absl::Status s = db.impl().RunTx([&](Tx& tx) -> absl::Status {
+    out.clear();  // RunTx may run this again after a retryable failure
+    for (const DeliveryReport& d : reports) {
+      pqxx::result r = tx.Exec(kRecordDelivery, office_id, d.task_id, d.attempt, d.delivered,
+                               d.provider_message_id, d.detail.substr(0, 500));
+      out.push_back(r[0][0].as<int64_t>() == 1
+                        ? absl::OkStatus()
+                        : FinishRefusal(tx, office_id, d.task_id, d.attempt, "notify.send"));
+    }
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return out;
 }
 
 }  // namespace loket::store

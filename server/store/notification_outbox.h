@@ -8,13 +8,16 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "server/domain/notification.h"
 
 namespace loket::store {
 
-class Tx;  // pg.h; this header stays free of pqxx because the api layer includes it
+class Tx;        // pg.h; this header stays free of pqxx because the api layer includes it
+class Database;  // database.h
 
 // Encodes a notify.send task payload (the api layer owns the wire format).
 using NotificationEncoder = std::function<std::string(const domain::Notification&)>;
@@ -32,6 +35,23 @@ int64_t EnqueueNotificationInTx(Tx& tx, const NotificationEncoder& encode,
                                 const domain::NotificationPolicy& policy,
                                 const OutboxOffice& office, absl::Time now, domain::Notification n,
                                 absl::Time not_before = absl::InfinitePast());
+
+// What a notifier reports for one leased notify.send task (attempt `attempt` of `task_id`).
+struct DeliveryReport {
+  int64_t task_id = 0;
+  int attempt = 0;
+  bool delivered = false;
+  std::string provider_message_id;
+  std::string detail;
+};
+
+// The notify.send kind's result: for each report, finishes its task and records the outcome on
+// the task's notification (sent or failed, attempts, provider id, detail), all in one transaction
+// (one commit for a notifier's batch). One status per report, in order: OK, or
+// FAILED_PRECONDITION (stale attempt) / INVALID_ARGUMENT (not a notify.send task) for that report
+// alone, nothing of it written. An error of the whole call means nothing was written.
+absl::StatusOr<std::vector<absl::Status>> RecordDeliveries(
+    Database& db, const std::string& office_id, const std::vector<DeliveryReport>& reports);
 
 }  // namespace loket::store
 

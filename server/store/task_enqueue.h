@@ -32,6 +32,12 @@ int64_t EnqueueInTx(Tx& tx, const NewTask& t);
 absl::Status FinishLeasedInTx(Tx& tx, const std::string& office_id, int64_t task_id, int attempt,
                               const std::string& queue);
 
+// Why task (task_id, attempt) of `queue` could not be finished, for a kind that finishes its tasks
+// with its own statement: INVALID_ARGUMENT when the task belongs to another queue,
+// FAILED_PRECONDITION when the attempt is stale (no longer leased at that attempt).
+absl::Status FinishRefusal(Tx& tx, const std::string& office_id, int64_t task_id, int attempt,
+                           const std::string& queue);
+
 }  // namespace loket::store
 
 #endif  // LOKET_SERVER_STORE_TASK_ENQUEUE_H_

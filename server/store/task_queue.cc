@@ -79,18 +79,6 @@ constexpr Statement kHeartbeat{
     "UPDATE tasks SET lease_expires_at = now() + make_interval(secs => $4), updated_at = now()"
     " WHERE office_id = $1 AND id = $2 AND attempt = $3 AND state = 'leased'"
     " RETURNING lease_expires_at::text"};
-// Completion in one statement: the fenced task update and the notification's outcome commit
-// together; the count says whether the fence held.
-constexpr Statement kCompleteNotify{
-    "task_complete_notify",
-    "WITH t AS (UPDATE tasks SET state = 'done', lease_owner = NULL, lease_expires_at = NULL,"
-    "   updated_at = now() WHERE office_id = $1 AND id = $2 AND attempt = $3 AND state = 'leased'"
-    "   AND queue = 'notify.send' RETURNING id),"
-    " n AS (UPDATE notifications SET status = CASE WHEN $4 THEN 'sent' ELSE 'failed' END,"
-    "   attempts = $3, provider_message_id = $5, detail = $6,"
-    "   sent_at = CASE WHEN $4 THEN now() ELSE NULL END WHERE task_id IN (SELECT id FROM t)"
-    "   RETURNING 1)"
-    " SELECT (SELECT count(*) FROM t), (SELECT count(*) FROM n)"};
 constexpr Statement kFinishLeased{
     "task_finish_leased",
     "UPDATE tasks SET state = 'done', lease_owner = NULL, lease_expires_at = NULL,"
@@ -185,6 +173,11 @@ absl::Status FinishLeasedInTx(Tx& tx, const std::string& office_id, int64_t task
     }
     return absl::OkStatus();
   }
+  return FinishRefusal(tx, office_id, task_id, attempt, queue);
+}
+
+absl::Status FinishRefusal(Tx& tx, const std::string& office_id, int64_t task_id, int attempt,
+                           const std::string& queue) {
   pqxx::result q = tx.Exec(kQueueOf, office_id, task_id);
   if (!q.empty() && q[0][0].as<std::string>() != queue) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -245,22 +238,6 @@ absl::StatusOr<absl::Time> TaskQueue::Heartbeat(const std::string& office_id, in
   return expires;
 }
 
-absl::Status TaskQueue::CompleteNotify(const std::string& office_id, int64_t task_id, int attempt,
-                                       const NotifyOutcome& o) {
-  return db_.impl().RunAutocommit([&](Tx& tx) -> absl::Status {
-    pqxx::result r = tx.Exec(kCompleteNotify, office_id, task_id, attempt, o.delivered,
-                             o.provider_message_id, o.detail.substr(0, 500));
-    if (r[0][0].as<int64_t>() == 1) return absl::OkStatus();
-    // Refused: say why (another queue's task, or a stale attempt); nothing was written.
-    pqxx::result q = tx.Exec(kQueueOf, office_id, task_id);
-    if (!q.empty() && q[0][0].as<std::string>() != "notify.send") {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "result: task ", task_id, " is a ", q[0][0].as<std::string>(), " task, not notify.send"));
-    }
-    return Stale(task_id, attempt);
-  });
-}
-
 absl::StatusOr<std::vector<TaskRecord>> TaskQueue::LeaseMany(const std::string& office_id,
                                                              const std::string& queue,
                                                              const std::string& worker_id,
@@ -280,34 +257,6 @@ absl::StatusOr<std::vector<TaskRecord>> TaskQueue::LeaseMany(const std::string& 
   });
   // A failed statement leased nothing; the first task is leased and goes out alone.
   (void)s;
-  return out;
-}
-
-absl::StatusOr<std::vector<absl::Status>> TaskQueue::CompleteNotifyMany(
-    const std::string& office_id, const std::vector<NotifyCompletion>& items) {
-  std::vector<absl::Status> out;
-  absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
-    out.clear();  // RunTx may run this again after a retryable failure
-    for (const NotifyCompletion& c : items) {
-      const NotifyOutcome& o = c.outcome;
-      pqxx::result r = tx.Exec(kCompleteNotify, office_id, c.task_id, c.attempt, o.delivered,
-                               o.provider_message_id, o.detail.substr(0, 500));
-      if (r[0][0].as<int64_t>() == 1) {
-        out.push_back(absl::OkStatus());
-        continue;
-      }
-      pqxx::result q = tx.Exec(kQueueOf, office_id, c.task_id);
-      if (!q.empty() && q[0][0].as<std::string>() != "notify.send") {
-        out.push_back(absl::InvalidArgumentError(absl::StrCat("result: task ", c.task_id, " is a ",
-                                                              q[0][0].as<std::string>(),
-                                                              " task, not notify.send")));
-      } else {
-        out.push_back(Stale(c.task_id, c.attempt));
-      }
-    }
-    return absl::OkStatus();
-  });
-  if (!s.ok()) return s;
   return out;
 }
 

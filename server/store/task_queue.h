@@ -39,14 +39,6 @@ struct TaskRecord {
   bool took_over_expired_lease = false;  // set by Lease: the previous holder's lease had expired
 };
 
-// What a worker reports when it completes a notify.send task.
-struct NotifyOutcome {
-  bool delivered = false;
-  std::string channel;
-  std::string provider_message_id;
-  std::string detail;
-};
-
 class Tx;  // pg.h
 
 // What one kind of task does beyond the queue's own bookkeeping (lease, fence, back-off, dead
@@ -99,11 +91,6 @@ class TaskQueue {
   absl::StatusOr<absl::Time> Heartbeat(const std::string& office_id, int64_t task_id, int attempt,
                                        absl::Duration lease);
 
-  // Completes a notify.send task: records the outcome on its notification and marks the task done,
-  // in one transaction. FAILED_PRECONDITION (nothing changes) for a stale (task_id, attempt).
-  absl::Status CompleteNotify(const std::string& office_id, int64_t task_id, int attempt,
-                              const NotifyOutcome& outcome);
-
   // Leases up to `max_tasks` due tasks of `queue` at once (the first as Lease does, the rest ready
   // ones in one statement), each with its own attempt. Never two live tasks of one order_key: the
   // later waits for the earlier, as with Lease. Empty when none is due.
@@ -111,17 +98,6 @@ class TaskQueue {
                                                     const std::string& queue,
                                                     const std::string& worker_id,
                                                     absl::Duration lease, int max_tasks);
-
-  // CompleteNotify for several tasks in one transaction (one commit for all). One status per item,
-  // in order: OK, or FAILED_PRECONDITION / INVALID_ARGUMENT for that item alone (nothing of it
-  // written). An error of the whole call means nothing was written.
-  struct NotifyCompletion {
-    int64_t task_id = 0;
-    int attempt = 0;
-    NotifyOutcome outcome;
-  };
-  absl::StatusOr<std::vector<absl::Status>> CompleteNotifyMany(
-      const std::string& office_id, const std::vector<NotifyCompletion>& items);
 
   // Records a failed attempt: back to ready after the back-off, or dead when `permanent` or out of
   // attempts. Returns the new state and run_after. FAILED_PRECONDITION for a stale attempt.
