@@ -10,6 +10,7 @@
 #include "absl/time/time.h"
 #include "clients/cli/enum_names.h"
 #include "common/office_zone.h"
+#include "common/status_macros.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/util/json_util.h"
 
@@ -122,18 +123,18 @@ absl::StatusOr<std::string> FieldValue(const Message& m, absl::string_view path)
         const std::string rest = absl::StrJoin(parts.begin() + i + 1, parts.end(), ".");
         std::vector<std::string> lines;
         for (int k = 0; k < n; ++k) {
-          absl::StatusOr<std::string> v =
-              FieldValue(cur->GetReflection()->GetRepeatedMessage(*cur, f, k), rest);
-          if (!v.ok()) return v.status();
-          lines.push_back(*std::move(v));
+          LOKET_ASSIGN_OR_RETURN(
+              std::string v,
+              FieldValue(cur->GetReflection()->GetRepeatedMessage(*cur, f, k), rest));
+          lines.push_back(std::move(v));
         }
         if (n == 0) {
           // Still check the path against the type, so that a typo is not an empty answer.
-          absl::StatusOr<std::string> v =
+          LOKET_ASSIGN_OR_RETURN(
+              std::string v,
               FieldValue(*google::protobuf::MessageFactory::generated_factory()->GetPrototype(
                              f->message_type()),
-                         rest);
-          if (!v.ok()) return v.status();
+                         rest));
         }
         return absl::StrJoin(lines, "\n");
       }

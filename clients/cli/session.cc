@@ -5,6 +5,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
 
 namespace loket::cli {
 namespace {
@@ -26,17 +27,14 @@ absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> Credentials(const Conn
   }
   grpc::SslCredentialsOptions ssl;
   if (!o.tls_ca_file.empty()) {  // else the system's roots
-    absl::StatusOr<std::string> ca = ReadTextFile("tls-ca", o.tls_ca_file);
-    if (!ca.ok()) return ca.status();
-    ssl.pem_root_certs = *std::move(ca);
+    LOKET_ASSIGN_OR_RETURN(std::string ca, ReadTextFile("tls-ca", o.tls_ca_file));
+    ssl.pem_root_certs = std::move(ca);
   }
   if (!o.tls_cert_file.empty()) {
-    absl::StatusOr<std::string> cert = ReadTextFile("tls-cert", o.tls_cert_file);
-    if (!cert.ok()) return cert.status();
-    absl::StatusOr<std::string> key = ReadTextFile("tls-key", o.tls_key_file);
-    if (!key.ok()) return key.status();
-    ssl.pem_cert_chain = *std::move(cert);
-    ssl.pem_private_key = *std::move(key);
+    LOKET_ASSIGN_OR_RETURN(std::string cert, ReadTextFile("tls-cert", o.tls_cert_file));
+    LOKET_ASSIGN_OR_RETURN(std::string key, ReadTextFile("tls-key", o.tls_key_file));
+    ssl.pem_cert_chain = std::move(cert);
+    ssl.pem_private_key = std::move(key);
   }
   return grpc::SslCredentials(ssl);
 }
@@ -56,15 +54,14 @@ bool IsRetryable(const grpc::Status& status) {
 }
 
 absl::StatusOr<std::unique_ptr<Session>> Session::Open(ConnectionOptions options) {
-  absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> creds = Credentials(options);
-  if (!creds.ok()) return creds.status();
+  LOKET_ASSIGN_OR_RETURN(std::shared_ptr<grpc::ChannelCredentials> creds, Credentials(options));
   grpc::ChannelArguments args;
   // gRPC waits 1 s and more before reconnecting after a refused connection; our retries come
   // sooner (back-off from 0.2 s), and a server restarting should be found within them.
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
   args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 500);
-  std::shared_ptr<grpc::Channel> channel = grpc::CreateCustomChannel(options.addr, *creds, args);
+  std::shared_ptr<grpc::Channel> channel = grpc::CreateCustomChannel(options.addr, creds, args);
   return std::unique_ptr<Session>(new Session(std::move(options), std::move(channel)));
 }
 

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/grpc_status.h"
+#include "common/status_macros.h"
 #include "server/api/convert.h"
 
 namespace loket::api {
@@ -25,12 +26,11 @@ absl::StatusOr<std::optional<int64_t>> EtagFromProto(const std::string& etag) {
 }
 
 absl::StatusOr<absl::CivilDay> RequiredDay(const std::string& s, const char* field) {
-  auto day = DayFromProto(s, field);
-  if (!day.ok()) return day.status();
-  if (!day->has_value()) {
+  LOKET_ASSIGN_OR_RETURN(auto day, DayFromProto(s, field));
+  if (!day.has_value()) {
     return absl::InvalidArgumentError(absl::StrCat(field, ": required (YYYY-MM-DD)"));
   }
-  return **day;
+  return *day;
 }
 
 // The stored response is whole (a retry by staff replays it); the caller sees its own share.
@@ -271,15 +271,14 @@ grpc::Status AppointmentServiceImpl::CloseDay(grpc::ServerContext* ctx,
 }
 
 absl::Status SlotsAllocateQueue::AttachInput(const domain::Principal& worker, v1::Task& task) {
-  auto in = repo_.LoadAllocationInput(worker.office_id, task.dedupe_key());
-  if (!in.ok()) return in.status();
+  LOKET_ASSIGN_OR_RETURN(auto in, repo_.LoadAllocationInput(worker.office_id, task.dedupe_key()));
   v1::SlotsAllocateInput p;
-  p.set_day(in->day);
-  p.set_now(FormatUtc(in->now));
+  p.set_day(in.day);
+  p.set_now(FormatUtc(in.now));
   p.set_priority_release_minutes(
-      static_cast<int32_t>(absl::ToInt64Minutes(in->priority_release_before)));
-  p.set_seed(in->seed);
-  for (const auto& s : in->slots) {
+      static_cast<int32_t>(absl::ToInt64Minutes(in.priority_release_before)));
+  p.set_seed(in.seed);
+  for (const auto& s : in.slots) {
     auto* out = p.add_slots();
     out->set_id(s.id);
     out->set_starts_at(FormatUtc(s.starts_at));
@@ -287,7 +286,7 @@ absl::Status SlotsAllocateQueue::AttachInput(const domain::Principal& worker, v1
     out->set_booked(s.booked);
     out->set_reserved_priority(s.reserved_priority);
   }
-  for (const auto& r : in->requests) {
+  for (const auto& r : in.requests) {
     auto* out = p.add_requests();
     out->set_id(r.id);
     out->set_priority_class(static_cast<v1::PriorityClass>(static_cast<int>(r.priority)));

@@ -11,6 +11,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/sha256.h"
+#include "common/status_macros.h"
 
 namespace loket::api {
 namespace {
@@ -254,10 +255,9 @@ absl::Status Authorizer::AdmitSignIn(const grpc::ServerContext& ctx) const {
 
 absl::Status Authorizer::Recheck(const grpc::ServerContext& ctx, std::string_view method,
                                  const domain::Principal& was) const {
-  absl::StatusOr<domain::Principal> now = Authorize(ctx, method);
-  if (!now.ok()) return now.status();
-  if (now->id != was.id || now->office_id != was.office_id || now->role != was.role ||
-      now->clinic_id != was.clinic_id || now->courier_id != was.courier_id) {
+  LOKET_ASSIGN_OR_RETURN(domain::Principal now, Authorize(ctx, method));
+  if (now.id != was.id || now.office_id != was.office_id || now.role != was.role ||
+      now.clinic_id != was.clinic_id || now.courier_id != was.courier_id) {
     return absl::PermissionDeniedError(
         absl::StrCat("principal ", was.id, "'s role or scope changed: sign in again"));
   }

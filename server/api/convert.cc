@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/grpc_status.h"
+#include "common/status_macros.h"
 #include "server/domain/validation.h"
 
 namespace loket::api {
@@ -308,11 +309,9 @@ absl::StatusOr<std::vector<domain::TimeWindow>> WindowsFromProto(
   std::vector<domain::TimeWindow> out;
   for (int i = 0; i < ws.size(); ++i) {
     std::string f = absl::StrCat("windows[", i, "]");
-    auto from = TimeFromProto(ws[i].starts_at(), f + ".starts_at");
-    if (!from.ok()) return from.status();
-    auto to = TimeFromProto(ws[i].ends_at(), f + ".ends_at");
-    if (!to.ok()) return to.status();
-    out.push_back({*from, *to});
+    LOKET_ASSIGN_OR_RETURN(auto from, TimeFromProto(ws[i].starts_at(), f + ".starts_at"));
+    LOKET_ASSIGN_OR_RETURN(auto to, TimeFromProto(ws[i].ends_at(), f + ".ends_at"));
+    out.push_back({from, to});
   }
   return out;
 }
@@ -392,15 +391,12 @@ absl::StatusOr<std::optional<int>> ClockFromProto(const std::string& s, std::str
 
 absl::StatusOr<domain::VisitPreference> FromProto(const v1::PickupPreference& p) {
   domain::VisitPreference out;
-  auto day = DayFromProto(p.day(), "pickup.day");
-  if (!day.ok()) return day.status();
-  out.day = *day;
-  auto after = ClockFromProto(p.after(), "pickup.after");
-  if (!after.ok()) return after.status();
-  out.after = *after;
-  auto before = ClockFromProto(p.before(), "pickup.before");
-  if (!before.ok()) return before.status();
-  out.before = *before;
+  LOKET_ASSIGN_OR_RETURN(auto day, DayFromProto(p.day(), "pickup.day"));
+  out.day = day;
+  LOKET_ASSIGN_OR_RETURN(auto after, ClockFromProto(p.after(), "pickup.after"));
+  out.after = after;
+  LOKET_ASSIGN_OR_RETURN(auto before, ClockFromProto(p.before(), "pickup.before"));
+  out.before = before;
   return out;
 }
 

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/grpc_status.h"
 #include "common/sha256.h"
+#include "common/status_macros.h"
 #include "server/api/convert.h"
 
 namespace loket::api {
@@ -272,14 +273,13 @@ grpc::Status CourierServiceImpl::ListCouriers(grpc::ServerContext* ctx,
 }
 
 absl::Status RoutePlanQueue::AttachInput(const domain::Principal& worker, v1::Task& task) {
-  auto in = siber_.LoadRouterInput(worker.office_id, task.dedupe_key());
-  if (!in.ok()) return in.status();
+  LOKET_ASSIGN_OR_RETURN(auto in, siber_.LoadRouterInput(worker.office_id, task.dedupe_key()));
   v1::RoutePlanInput p;
-  p.set_day(in->day);
-  p.set_version(in->version);
-  p.set_office_latitude(in->office_latitude);
-  p.set_office_longitude(in->office_longitude);
-  for (const auto& v : in->vehicles) {
+  p.set_day(in.day);
+  p.set_version(in.version);
+  p.set_office_latitude(in.office_latitude);
+  p.set_office_longitude(in.office_longitude);
+  for (const auto& v : in.vehicles) {
     auto* out = p.add_vehicles();
     out->set_courier_id(v.courier_id);
     out->set_capacity(v.capacity);
@@ -288,7 +288,7 @@ absl::Status RoutePlanQueue::AttachInput(const domain::Principal& worker, v1::Ta
     out->set_start(v.start);
     out->set_end(v.end);
   }
-  for (const auto& n : in->nodes) {
+  for (const auto& n : in.nodes) {
     auto* out = p.add_nodes();
     out->set_stop_id(n.stop_id);
     out->set_latitude(n.latitude);

@@ -342,15 +342,11 @@ grpc::Status PublicServiceImpl::ConfirmVisit(grpc::ServerContext* ctx,
 
 absl::StatusOr<v1::PublicVisit> PublicServiceImpl::VisitOf(const std::string& office_id,
                                                            int64_t request_id) {
-  auto principal = d_.repo.PublicPrincipal(office_id);
-  if (!principal.ok()) return principal.status();
-  auto rec = d_.appointments.Get(Reader(*principal), request_id, "");
-  if (!rec.ok()) return rec.status();
-  auto booking = d_.repo.BookingCodeOf(request_id);
-  if (!booking.ok()) return booking.status();
-  auto office = d_.repo.Office(office_id);
-  if (!office.ok()) return office.status();
-  return PublicView(ToProto(*rec), *booking, *office);
+  LOKET_ASSIGN_OR_RETURN(auto principal, d_.repo.PublicPrincipal(office_id));
+  LOKET_ASSIGN_OR_RETURN(auto rec, d_.appointments.Get(Reader(principal), request_id, ""));
+  LOKET_ASSIGN_OR_RETURN(auto booking, d_.repo.BookingCodeOf(request_id));
+  LOKET_ASSIGN_OR_RETURN(auto office, d_.repo.Office(office_id));
+  return PublicView(ToProto(rec), booking, office);
 }
 
 absl::StatusOr<std::pair<domain::Principal, int64_t>> PublicServiceImpl::Resolve(
@@ -360,11 +356,9 @@ absl::StatusOr<std::pair<domain::Principal, int64_t>> PublicServiceImpl::Resolve
     return absl::InvalidArgumentError("code: the booking code or visit code");
   }
   LOKET_RETURN_IF_ERROR(domain::ValidatePhoneLast4(key.phone_last4()));
-  auto found = d_.repo.FindRequest(code, key.phone_last4());
-  if (!found.ok()) return found.status();
-  auto principal = d_.repo.PublicPrincipal(found->first);
-  if (!principal.ok()) return principal.status();
-  return std::make_pair(*principal, found->second);
+  LOKET_ASSIGN_OR_RETURN(auto found, d_.repo.FindRequest(code, key.phone_last4()));
+  LOKET_ASSIGN_OR_RETURN(auto principal, d_.repo.PublicPrincipal(found.first));
+  return std::make_pair(principal, found.second);
 }
 
 grpc::Status PublicServiceImpl::GetVisit(grpc::ServerContext* ctx, const v1::VisitKey* req,
@@ -481,16 +475,13 @@ absl::StatusOr<v1::QueuePosition> PublicServiceImpl::PositionOf(
   if (ticket.empty() || ticket.size() > 16) {
     return absl::InvalidArgumentError("ticket: the number on your ticket, e.g. P-002");
   }
-  auto principal = d_.repo.PublicPrincipal(req.office_id());
-  if (!principal.ok()) return principal.status();
-  auto day = DayFromProto(req.day(), "day");
-  if (!day.ok()) return day.status();
-  domain::Principal reader = *principal;
+  LOKET_ASSIGN_OR_RETURN(auto principal, d_.repo.PublicPrincipal(req.office_id()));
+  LOKET_ASSIGN_OR_RETURN(auto day, DayFromProto(req.day(), "day"));
+  domain::Principal reader = principal;
   reader.role = domain::Role::kCounter;
-  auto tickets = d_.queue.ListTickets(reader, *day, "");
-  if (!tickets.ok()) return tickets.status();
+  LOKET_ASSIGN_OR_RETURN(auto tickets, d_.queue.ListTickets(reader, day, ""));
   std::string wanted = domain::NormalizePublicCode(ticket, 16);
-  for (const auto& t : *tickets) {
+  for (const auto& t : tickets) {
     if (domain::NormalizePublicCode(t.label, 16) != wanted) continue;
     v1::QueuePosition p;
     p.set_ticket(t.label);

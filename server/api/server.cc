@@ -266,15 +266,12 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(const Serve
     return grpc::InsecureServerCredentials();
   }
   grpc::SslServerCredentialsOptions ssl;
-  auto cert = ReadFile(o.tls_cert, "--tls_cert");
-  if (!cert.ok()) return cert.status();
-  auto key = ReadFile(o.tls_key, "--tls_key");
-  if (!key.ok()) return key.status();
-  ssl.pem_key_cert_pairs.push_back({*key, *cert});
+  LOKET_ASSIGN_OR_RETURN(auto cert, ReadFile(o.tls_cert, "--tls_cert"));
+  LOKET_ASSIGN_OR_RETURN(auto key, ReadFile(o.tls_key, "--tls_key"));
+  ssl.pem_key_cert_pairs.push_back({key, cert});
   if (!o.tls_client_ca.empty()) {
-    auto ca = ReadFile(o.tls_client_ca, "--tls_client_ca");
-    if (!ca.ok()) return ca.status();
-    ssl.pem_root_certs = *ca;
+    LOKET_ASSIGN_OR_RETURN(auto ca, ReadFile(o.tls_client_ca, "--tls_client_ca"));
+    ssl.pem_root_certs = ca;
     ssl.client_certificate_request = GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
   }
   return grpc::SslServerCredentials(ssl);
@@ -296,8 +293,7 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
   if (o.health_probe_timeout <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError("--health_probe_timeout_ms: more than 0");
   }
-  auto creds = Credentials(o);
-  if (!creds.ok()) return creds.status();
+  LOKET_ASSIGN_OR_RETURN(auto creds, Credentials(o));
   LOKET_RETURN_IF_ERROR(store::ValidateRetention(o.retention));
   store::PermitDocumentOptions permit_letter = o.permit_letter;
   if (o.permit_key_file.empty() != o.permit_cert_file.empty()) {
@@ -394,7 +390,7 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(o.listen, *creds, &s->port_);
+  builder.AddListeningPort(o.listen, creds, &s->port_);
   builder.RegisterService(s->case_service_.get());
   builder.RegisterService(s->catalog_service_.get());
   builder.RegisterService(s->admin_service_.get());

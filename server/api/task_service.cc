@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
 #include "server/api/convert.h"
 
 namespace loket::api {
@@ -55,15 +56,15 @@ absl::StatusOr<std::vector<absl::Status>> NotifyResults::ApplyResults(
     reports.push_back({t->task_id(), t->attempt(), r.delivered(),
                        r.provider_message_id().substr(0, 200), r.detail()});
   }
-  auto done = store::RecordDeliveries(db_, worker.office_id, reports);
-  if (!done.ok()) return done.status();  // nothing was written
+  LOKET_ASSIGN_OR_RETURN(
+      auto done, store::RecordDeliveries(db_, worker.office_id, reports));  // nothing was written
   for (size_t i = 0; i < reqs.size(); ++i) {
-    if ((*done)[i].ok() && metrics_) {
+    if (done[i].ok() && metrics_) {
       const v1::NotifyResult& r = reqs[i]->notify();
       metrics_->RecordNotification(r.channel(), r.delivered() ? "sent" : "failed");
     }
   }
-  return *std::move(done);
+  return std::move(done);
 }
 
 void NotifyResults::AttemptFailed(const store::TaskRecord& task) {

@@ -314,10 +314,9 @@ absl::Status ApplyTransition(Case& c, Transition t, const TransitionInput& in) {
       next.verification_code = in.verification_code;
       next.issued_on = in.today;
       if (in.permit_type != nullptr) {
-        absl::StatusOr<absl::CivilDay> until =
-            ComputeValidUntil(*in.permit_type, in.today, c.str_valid_until);
-        if (!until.ok()) return until.status();
-        next.valid_until = *until;
+        LOKET_ASSIGN_OR_RETURN(absl::CivilDay until,
+                               ComputeValidUntil(*in.permit_type, in.today, c.str_valid_until));
+        next.valid_until = until;
       }
       break;
 
@@ -502,9 +501,8 @@ absl::StatusOr<std::string> NormalizeHandoverName(std::string_view name, std::st
 
 absl::StatusOr<Collector> NormalizeCollector(const Collector& c) {
   Collector out;
-  absl::StatusOr<std::string> name = NormalizeHandoverName(c.name, "collector.name");
-  if (!name.ok()) return name.status();
-  out.name = *std::move(name);
+  LOKET_ASSIGN_OR_RETURN(std::string name, NormalizeHandoverName(c.name, "collector.name"));
+  out.name = std::move(name);
   out.id_document_type = absl::AsciiStrToUpper(std::string(TrimSpaces(c.id_document_type)));
   static constexpr std::string_view kTypes[] = {"KTP", "SIM", "PASPOR", "KITAS"};
   if (std::find(std::begin(kTypes), std::end(kTypes), out.id_document_type) == std::end(kTypes)) {

@@ -5,6 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/status_macros.h"
 #include "server/domain/public_booking.h"
 #include "server/domain/validation.h"
 
@@ -80,9 +81,8 @@ absl::StatusOr<CaseSearch> CheckCaseSearch(const CaseSearchInput& in) {
 
   if (!Trim(in.phone).empty()) {
     if (in.phone.size() > 32) return FieldError("phone", "longer than 32 characters");
-    absl::StatusOr<std::string> phone = NormalizePhone(Trim(in.phone), "phone");
-    if (!phone.ok()) return phone.status();
-    out.phone = *std::move(phone);
+    LOKET_ASSIGN_OR_RETURN(std::string phone, NormalizePhone(Trim(in.phone), "phone"));
+    out.phone = std::move(phone);
     any = true;
   }
 
@@ -105,12 +105,10 @@ absl::StatusOr<CaseSearch> CheckCaseSearch(const CaseSearchInput& in) {
   if (out.clinic_id.size() > 64) return FieldError("clinic_id", "longer than 64 characters");
   any = any || !out.clinic_id.empty();
 
-  auto from = ParseDay(in.submitted_from, "submitted_from");
-  if (!from.ok()) return from.status();
-  auto to = ParseDay(in.submitted_to, "submitted_to");
-  if (!to.ok()) return to.status();
-  out.submitted_from = *from;
-  out.submitted_to = *to;
+  LOKET_ASSIGN_OR_RETURN(auto from, ParseDay(in.submitted_from, "submitted_from"));
+  LOKET_ASSIGN_OR_RETURN(auto to, ParseDay(in.submitted_to, "submitted_to"));
+  out.submitted_from = from;
+  out.submitted_to = to;
   if (out.submitted_from && out.submitted_to && *out.submitted_to < *out.submitted_from) {
     return FieldError("submitted_to", "before submitted_from");
   }

@@ -4,6 +4,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
 #include "server/domain/siber.h"
 #include "server/domain/validation.h"
 
@@ -109,17 +110,15 @@ absl::Status DecideWalkIn(const CheckInFacts& f, const WalkInAtDoor& w, CheckInD
 }  // namespace
 
 absl::StatusOr<WalkInDetails> NormalizeWalkIn(WalkInDetails walk) {
-  absl::StatusOr<std::string> name = NormalizePersonName(walk.name, "walk_in.name");
-  if (!name.ok()) return name.status();
-  walk.name = *name;
+  LOKET_ASSIGN_OR_RETURN(std::string name, NormalizePersonName(walk.name, "walk_in.name"));
+  walk.name = name;
   if (!walk.phone.empty()) {
-    absl::StatusOr<std::string> phone = NormalizePhone(walk.phone, "walk_in.phone");
-    if (!phone.ok()) return phone.status();
-    walk.phone = *phone;
+    LOKET_ASSIGN_OR_RETURN(std::string phone, NormalizePhone(walk.phone, "walk_in.phone"));
+    walk.phone = phone;
   }
-  absl::StatusOr<std::string> language = LanguageOrDefault(walk.language, "walk_in.language");
-  if (!language.ok()) return language.status();
-  walk.language = *language;
+  LOKET_ASSIGN_OR_RETURN(std::string language,
+                         LanguageOrDefault(walk.language, "walk_in.language"));
+  walk.language = language;
   if (walk.service.empty() || walk.service.size() > 40) {
     return absl::InvalidArgumentError("walk_in.service: required, a permit type code");
   }

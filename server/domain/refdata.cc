@@ -229,9 +229,8 @@ absl::Status ValidateClinic(ClinicInfo& c) {
     return FieldError("clinic.closes", "must be after clinic.opens");
   }
   if (!c.phone.empty()) {
-    absl::StatusOr<std::string> phone = NormalizePhone(c.phone, "clinic.phone");
-    if (!phone.ok()) return phone.status();
-    c.phone = *std::move(phone);
+    LOKET_ASSIGN_OR_RETURN(std::string phone, NormalizePhone(c.phone, "clinic.phone"));
+    c.phone = std::move(phone);
   }
   return absl::OkStatus();
 }

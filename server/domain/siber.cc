@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/status_macros.h"
 #include "server/domain/validation.h"
 
 namespace loket::domain {
@@ -451,36 +452,30 @@ absl::StatusOr<int> ParseShiftClock(std::string_view s, std::string_view field) 
 }
 
 absl::Status NormalizeCourierProfile(CourierProfile& c) {
-  absl::StatusOr<std::string> name = NormalizePersonName(c.name, "name");
-  if (!name.ok()) return name.status();
-  c.name = *name;
+  LOKET_ASSIGN_OR_RETURN(std::string name, NormalizePersonName(c.name, "name"));
+  c.name = name;
   if (!c.phone.empty()) {
-    absl::StatusOr<std::string> phone = NormalizePhone(c.phone, "phone");
-    if (!phone.ok()) return phone.status();
-    c.phone = *phone;
+    LOKET_ASSIGN_OR_RETURN(std::string phone, NormalizePhone(c.phone, "phone"));
+    c.phone = phone;
   }
   if (c.capacity < 1 || c.capacity > 200) {
     return absl::InvalidArgumentError("capacity: 1..200 document bundles");
   }
   if (c.shift_starts.empty()) c.shift_starts = "08:00";
   if (c.shift_ends.empty()) c.shift_ends = "16:00";
-  absl::StatusOr<int> starts = ParseShiftClock(c.shift_starts, "shift_starts");
-  if (!starts.ok()) return starts.status();
-  absl::StatusOr<int> ends = ParseShiftClock(c.shift_ends, "shift_ends");
-  if (!ends.ok()) return ends.status();
-  if (*starts >= *ends) return absl::InvalidArgumentError("shift_ends: after shift_starts");
+  LOKET_ASSIGN_OR_RETURN(int starts, ParseShiftClock(c.shift_starts, "shift_starts"));
+  LOKET_ASSIGN_OR_RETURN(int ends, ParseShiftClock(c.shift_ends, "shift_ends"));
+  if (starts >= ends) return absl::InvalidArgumentError("shift_ends: after shift_starts");
   return absl::OkStatus();
 }
 
 absl::StatusOr<ShiftHours> DecideShiftHours(bool off, std::string_view starts,
                                             std::string_view ends) {
   if (off) return ShiftHours{0, 1};
-  absl::StatusOr<int> a = ParseShiftClock(starts, "starts");
-  if (!a.ok()) return a.status();
-  absl::StatusOr<int> b = ParseShiftClock(ends, "ends");
-  if (!b.ok()) return b.status();
-  if (*a >= *b) return absl::InvalidArgumentError("ends: after starts");
-  return ShiftHours{*a, *b};
+  LOKET_ASSIGN_OR_RETURN(int a, ParseShiftClock(starts, "starts"));
+  LOKET_ASSIGN_OR_RETURN(int b, ParseShiftClock(ends, "ends"));
+  if (a >= b) return absl::InvalidArgumentError("ends: after starts");
+  return ShiftHours{a, b};
 }
 
 std::optional<PlanCourier> CourierOnShift(int64_t id, const std::string& name, int capacity,

@@ -322,13 +322,11 @@ absl::Status ValidateApplicant(Applicant& a, absl::CivilDay today) {
   out.nik = std::string(TrimSpaces(out.nik));
   LOKET_RETURN_IF_ERROR(ValidateNik(out.nik, "applicant.nik", today));
 
-  absl::StatusOr<std::string> name = NormalizePersonName(out.name, "applicant.name");
-  if (!name.ok()) return name.status();
-  out.name = *std::move(name);
+  LOKET_ASSIGN_OR_RETURN(std::string name, NormalizePersonName(out.name, "applicant.name"));
+  out.name = std::move(name);
 
-  absl::StatusOr<std::string> phone = NormalizePhone(out.phone, "applicant.phone");
-  if (!phone.ok()) return phone.status();
-  out.phone = *std::move(phone);
+  LOKET_ASSIGN_OR_RETURN(std::string phone, NormalizePhone(out.phone, "applicant.phone"));
+  out.phone = std::move(phone);
 
   out.email = std::string(TrimSpaces(out.email));
   if (absl::Status s = ValidateEmail(out.email, "applicant.email", /*required=*/false); !s.ok()) {

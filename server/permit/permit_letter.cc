@@ -15,6 +15,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/status_macros.h"
 
 namespace loket::permit {
 namespace {
@@ -366,9 +367,8 @@ absl::StatusOr<std::string> PermitSigner::Sign(const std::string& pdf, const std
 
 absl::StatusOr<std::string> RenderSignedPermit(const PermitLetter& letter,
                                                const PermitSigner& signer) {
-  absl::StatusOr<std::string> pdf = RenderPermitPdf(letter);
-  if (!pdf.ok()) return pdf.status();
-  return signer.Sign(*pdf, absl::StrCat("Izin ", letter.permit_number), letter.office_name);
+  LOKET_ASSIGN_OR_RETURN(std::string pdf, RenderPermitPdf(letter));
+  return signer.Sign(pdf, absl::StrCat("Izin ", letter.permit_number), letter.office_name);
 }
 
 }  // namespace loket::permit

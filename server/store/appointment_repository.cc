@@ -568,8 +568,7 @@ absl::StatusOr<std::string> AppointmentRepository::Create(const Mutation& m,
                                                           const RequestEncoder& encode) {
   return RunIdempotentRetrying(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     absl::Time now = clock_.Now();
-    absl::StatusOr<OfficeContext> office = LoadOffice(tx, m.actor.office_id, now, offices_);
-    if (!office.ok()) return office.status();
+    LOKET_ASSIGN_OR_RETURN(OfficeContext office, LoadOffice(tx, m.actor.office_id, now, offices_));
     std::string clinic_id;
     if (m.actor.role == domain::Role::kClinic) {
       // Clinics book for their health workers (the reserved seats' third class).
@@ -582,7 +581,7 @@ absl::StatusOr<std::string> AppointmentRepository::Create(const Mutation& m,
       }
       clinic_id = m.actor.clinic_id;
     }
-    LOKET_RETURN_IF_ERROR(domain::ValidateApplicant(r.applicant, office->today));
+    LOKET_RETURN_IF_ERROR(domain::ValidateApplicant(r.applicant, office.today));
     LOKET_ASSIGN_OR_RETURN(r.applicant.language,
                            domain::LanguageOrDefault(r.applicant.language, "applicant.language"));
     if (r.service.empty()) return absl::InvalidArgumentError("service: required (permit type)");
@@ -597,10 +596,9 @@ absl::StatusOr<std::string> AppointmentRepository::Create(const Mutation& m,
              .empty())) {
       return absl::InvalidArgumentError(absl::StrCat("case_id: no case ", r.case_id));
     }
-    absl::StatusOr<absl::CivilDay> day =
-        domain::ValidateWindows(r.windows, now, office->utc_offset_minutes);
-    if (!day.ok()) return day.status();
-    std::string day_text = FormatDay(*day);
+    LOKET_ASSIGN_OR_RETURN(absl::CivilDay day,
+                           domain::ValidateWindows(r.windows, now, office.utc_offset_minutes));
+    std::string day_text = FormatDay(day);
     if (tx.Exec(kOpenSlotsOfDay, m.actor.office_id, day_text).empty()) {
       return absl::InvalidArgumentError(
           absl::StrCat("windows: the office has no open slots on ", day_text));
@@ -609,7 +607,7 @@ absl::StatusOr<std::string> AppointmentRepository::Create(const Mutation& m,
     for (auto n : r.applicant.needs) needs.emplace_back(domain::AccessibilityNeedName(n));
     if (absl::Status phone =
             CheckPhoneLimit(tx, m.actor, r.applicant.phone, 0, options_.max_live_per_phone,
-                            FormatDay(office->today), now);
+                            FormatDay(office.today), now);
         !phone.ok()) {
       return phone;
     }
@@ -619,7 +617,7 @@ absl::StatusOr<std::string> AppointmentRepository::Create(const Mutation& m,
         r.applicant.email, r.applicant.language, r.service, PriorityName(r.applicant.priority),
         absl::StrJoin(needs, ","), r.case_id > 0 ? std::optional<int64_t>(r.case_id) : std::nullopt,
         clinic_id.empty() ? std::nullopt : std::optional<std::string>(clinic_id), day_text,
-        m.actor.id, Ts(now), options_.max_live_per_nik, FormatDay(office->today));
+        m.actor.id, Ts(now), options_.max_live_per_nik, FormatDay(office.today));
     if (ins.empty()) {
       return absl::ResourceExhaustedError(
           absl::StrCat("applicant.nik: already holds ", options_.max_live_per_nik,
@@ -631,9 +629,8 @@ absl::StatusOr<std::string> AppointmentRepository::Create(const Mutation& m,
               Ts(r.windows[i].ends_at));
     }
     EnqueueAllocation(tx, m.actor.office_id, day_text);
-    absl::StatusOr<AppointmentRequestRecord> rec = LoadRequest(tx, m.actor, id, "");
-    if (!rec.ok()) return rec.status();
-    return encode(*rec);
+    LOKET_ASSIGN_OR_RETURN(AppointmentRequestRecord rec, LoadRequest(tx, m.actor, id, ""));
+    return encode(rec);
   });
 }
 
@@ -645,9 +642,8 @@ absl::StatusOr<AppointmentRequestRecord> AppointmentRepository::Get(const domain
   }
   AppointmentRequestRecord out;
   absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
-    absl::StatusOr<AppointmentRequestRecord> r = LoadRequest(tx, viewer, id, code);
-    if (!r.ok()) return r.status();
-    out = std::move(*r);
+    LOKET_ASSIGN_OR_RETURN(AppointmentRequestRecord r, LoadRequest(tx, viewer, id, code));
+    out = std::move(r);
     return absl::OkStatus();
   });
   if (!s.ok()) return s;
@@ -714,19 +710,16 @@ absl::StatusOr<std::string> AppointmentRepository::Cancel(const Mutation& m, int
   return RunIdempotentRetrying(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     absl::Time now = clock_.Now();
     LOKET_RETURN_IF_ERROR(LockChangeableRequest(tx, m.actor, id, expected_version));
-    absl::StatusOr<AppointmentRequestRecord> before = LoadRequest(tx, m.actor, id, "");
-    if (!before.ok()) return before.status();
+    LOKET_ASSIGN_OR_RETURN(AppointmentRequestRecord before, LoadRequest(tx, m.actor, id, ""));
     std::optional<std::string> freed = EndBookingOf(tx, m.actor.office_id, id);
     tx.Exec(kSetRequestState, id, std::string("cancelled"));
-    absl::StatusOr<OfficeContext> office = LoadOffice(tx, m.actor.office_id, now, offices_);
-    if (!office.ok()) return office.status();
+    LOKET_ASSIGN_OR_RETURN(OfficeContext office, LoadOffice(tx, m.actor.office_id, now, offices_));
     if (freed) {
       NotifyCancelled(tx, encode_notification_, policy_,
-                      {m.actor.office_id, office->name, office->utc_offset_minutes}, now, *before);
+                      {m.actor.office_id, office.name, office.utc_offset_minutes}, now, before);
     }
-    absl::StatusOr<AppointmentRequestRecord> rec = LoadRequest(tx, m.actor, id, "");
-    if (!rec.ok()) return rec.status();
-    return encode(*rec);
+    LOKET_ASSIGN_OR_RETURN(AppointmentRequestRecord rec, LoadRequest(tx, m.actor, id, ""));
+    return encode(rec);
   });
 }
 
@@ -736,12 +729,10 @@ absl::StatusOr<std::string> AppointmentRepository::Reschedule(
   if (id <= 0) return absl::InvalidArgumentError("id: required (a positive number)");
   return RunIdempotentRetrying(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     absl::Time now = clock_.Now();
-    absl::StatusOr<OfficeContext> office = LoadOffice(tx, m.actor.office_id, now, offices_);
-    if (!office.ok()) return office.status();
-    absl::StatusOr<absl::CivilDay> day =
-        domain::ValidateWindows(windows, now, office->utc_offset_minutes);
-    if (!day.ok()) return day.status();
-    std::string day_text = FormatDay(*day);
+    LOKET_ASSIGN_OR_RETURN(OfficeContext office, LoadOffice(tx, m.actor.office_id, now, offices_));
+    LOKET_ASSIGN_OR_RETURN(absl::CivilDay day,
+                           domain::ValidateWindows(windows, now, office.utc_offset_minutes));
+    std::string day_text = FormatDay(day);
     if (tx.Exec(kOpenSlotsOfDay, m.actor.office_id, day_text).empty()) {
       return absl::InvalidArgumentError(
           absl::StrCat("windows: the office has no open slots on ", day_text));
@@ -749,7 +740,7 @@ absl::StatusOr<std::string> AppointmentRepository::Reschedule(
     LOKET_RETURN_IF_ERROR(LockChangeableRequest(tx, m.actor, id, expected_version));
     // A reschedule revives a request: it must fit the per-NIK limit like a new one.
     tx.Exec(kNikLock, m.actor.office_id, tx.Exec(kNikOf, id)[0][0].as<std::string>());
-    if (tx.Exec(kOtherLiveOfNik, m.actor.office_id, id, FormatDay(office->today), Ts(now))[0][0]
+    if (tx.Exec(kOtherLiveOfNik, m.actor.office_id, id, FormatDay(office.today), Ts(now))[0][0]
             .as<int64_t>() >= options_.max_live_per_nik) {
       return absl::ResourceExhaustedError(
           absl::StrCat("applicant.nik: already holds ", options_.max_live_per_nik,
@@ -757,7 +748,7 @@ absl::StatusOr<std::string> AppointmentRepository::Reschedule(
     }
     if (absl::Status phone =
             CheckPhoneLimit(tx, m.actor, tx.Exec(kPhoneOf, id)[0][0].as<std::string>(), id,
-                            options_.max_live_per_phone, FormatDay(office->today), now);
+                            options_.max_live_per_phone, FormatDay(office.today), now);
         !phone.ok()) {
       return phone;
     }
@@ -769,9 +760,8 @@ absl::StatusOr<std::string> AppointmentRepository::Reschedule(
     }
     tx.Exec(kRescheduleRequest, id, day_text);
     EnqueueAllocation(tx, m.actor.office_id, day_text);
-    absl::StatusOr<AppointmentRequestRecord> rec = LoadRequest(tx, m.actor, id, "");
-    if (!rec.ok()) return rec.status();
-    return encode(*rec);
+    LOKET_ASSIGN_OR_RETURN(AppointmentRequestRecord rec, LoadRequest(tx, m.actor, id, ""));
+    return encode(rec);
   });
 }
 
@@ -1049,9 +1039,8 @@ absl::Status AppointmentRepository::ApplyAllocation(const std::string& office_id
   return RunTxRetrying(db_.impl(), [&](Tx& tx) -> absl::Status {
     LOKET_RETURN_IF_ERROR(FinishLeasedInTx(tx, office_id, task_id, attempt, kSlotsAllocateQueue));
     absl::Time now = clock_.Now();
-    absl::StatusOr<OfficeContext> office = LoadOffice(tx, office_id, now, offices_);
-    if (!office.ok()) return office.status();
-    OutboxOffice outbox{office_id, office->name, office->utc_offset_minutes};
+    LOKET_ASSIGN_OR_RETURN(OfficeContext office, LoadOffice(tx, office_id, now, offices_));
+    OutboxOffice outbox{office_id, office.name, office.utc_offset_minutes};
     std::mt19937_64 rng(DaySeed(office_id, absl::StrCat(outcome.day, "#", task_id, "#", attempt)));
     std::vector<domain::SlotTimes> times;
     for (const auto& row : tx.Exec(kSlotsOfDay, office_id, outcome.day)) {
@@ -1106,7 +1095,7 @@ absl::Status AppointmentRepository::ApplyAllocation(const std::string& office_id
       // A sweep at the slot's grace time releases the seats of those who do not come.
       EnqueueInTx(tx, NewTask{office_id, kSlotsAllocateQueue,
                               absl::StrCat(outcome.day, "T",
-                                           Local(starts_at, office->utc_offset_minutes, "%H:%M")),
+                                           Local(starts_at, office.utc_offset_minutes, "%H:%M")),
                               "", starts_at + options_.no_show_grace, 8});
     }
     bool waitlisted = false;
@@ -1120,7 +1109,7 @@ absl::Status AppointmentRepository::ApplyAllocation(const std::string& office_id
                                      Ts(now + options_.priority_release_before))) {
         absl::Time start = ParseTimestamp(row[0].as<std::string>());
         std::string key = absl::StrCat(
-            outcome.day, "T", Local(start, office->utc_offset_minutes, "%H:%M"), "/release");
+            outcome.day, "T", Local(start, office.utc_offset_minutes, "%H:%M"), "/release");
         if (!tx.Exec(kTaskEver, office_id, std::string(kSlotsAllocateQueue), key).empty()) continue;
         EnqueueInTx(tx, NewTask{office_id, kSlotsAllocateQueue, key, "",
                                 // just past the cut-off, where the allocator and the seat

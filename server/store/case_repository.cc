@@ -432,9 +432,8 @@ std::vector<NotificationInfo> LoadNotifications(Tx& tx, int64_t case_id) {
 absl::StatusOr<std::string> CaseRepository::Submit(const Mutation& m, NewApplication app,
                                                    const CaseEncoder& encode) {
   return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
-    absl::StatusOr<OfficeContext> office =
-        LoadOffice(tx, m.actor.office_id, clock_.Now(), offices_);
-    if (!office.ok()) return office.status();
+    LOKET_ASSIGN_OR_RETURN(OfficeContext office,
+                           LoadOffice(tx, m.actor.office_id, clock_.Now(), offices_));
     if (app.permit_type.empty()) return absl::InvalidArgumentError("permit_type: required");
     std::optional<domain::PermitType> pt =
         LoadPermitType(tx, m.actor.office_id, app.permit_type, permit_types_);
@@ -442,7 +441,7 @@ absl::StatusOr<std::string> CaseRepository::Submit(const Mutation& m, NewApplica
       return absl::InvalidArgumentError(
           absl::StrCat("permit_type: unknown permit type ", domain::QuoteValue(app.permit_type)));
     }
-    absl::Status s = domain::ValidateApplicant(app.applicant, office->today);
+    absl::Status s = domain::ValidateApplicant(app.applicant, office.today);
     if (!s.ok()) return s;
     LOKET_ASSIGN_OR_RETURN(app.applicant.language,
                            domain::LanguageOrDefault(app.applicant.language, "applicant.language"));
@@ -450,12 +449,12 @@ absl::StatusOr<std::string> CaseRepository::Submit(const Mutation& m, NewApplica
     if (!s.ok()) return s;
     s = domain::ValidateLine(app.str_number, "str_number", 64, pt->health_worker);
     if (!s.ok()) return s;
-    s = domain::ValidateStrValidUntil(*pt, app.str_valid_until, office->today);
+    s = domain::ValidateStrValidUntil(*pt, app.str_valid_until, office.today);
     if (!s.ok()) return s;
     // A second live application for the same NIK and permit type is refused (issue 13).
     tx.Exec(kLockApplicant, m.actor.office_id, app.applicant.nik, pt->code);
     pqxx::result live = tx.Exec(kLiveApplication, m.actor.office_id, app.applicant.nik, pt->code,
-                                absl::FormatCivilTime(office->today));
+                                absl::FormatCivilTime(office.today));
     constexpr const auto& l = kLiveApplicationColumns;
     if (!live.empty() && m.actor.role == domain::Role::kClinic &&
         live[0][l["clinic_id"]].as<std::string>() != m.actor.clinic_id) {
@@ -498,12 +497,12 @@ absl::StatusOr<std::string> CaseRepository::Submit(const Mutation& m, NewApplica
     c.str_valid_until = app.str_valid_until;
     c.sla.service_level_days = pt->service_level_days;
     if (!app.draft) {
-      domain::TransitionInput in{office->today, &office->calendar, &*pt, "", "", ""};
+      domain::TransitionInput in{office.today, &office.calendar, &*pt, "", "", ""};
       s = domain::ApplyTransition(c, domain::Transition::kSubmit, in);
       if (!s.ok()) return s;
     }
     CaseView v;
-    v.sla = domain::ComputeSla(c.sla, office->calendar, office->today, domain::SlaApplies(c.state));
+    v.sla = domain::ComputeSla(c.sla, office.calendar, office.today, domain::SlaApplies(c.state));
     // 10 characters of a 31-letter alphabet: 49 bits, and every guess is throttled per address.
     c.tracking_code = loket::NewReadableCode(10);
     pqxx::result r = tx.Exec(
@@ -522,12 +521,12 @@ absl::StatusOr<std::string> CaseRepository::Submit(const Mutation& m, NewApplica
     v.updated_at = ParseTimestamp(r[0][k["updated_at"]].as<std::string>());
     if (c.str_valid_until) tx.Exec(kSetStrValidUntil, c.id, DayOrNull(c.str_valid_until));
     if (c.channel == domain::Channel::kClinic) {
-      s = OnClinicCaseChange(tx, clock_.Now(), *office, c, CaseState::kDraft, app.pickup, false);
+      s = OnClinicCaseChange(tx, clock_.Now(), office, c, CaseState::kDraft, app.pickup, false);
       if (!s.ok()) return s;
     }
     if (!app.draft) {
-      EnqueueNotifications(tx, encode_notification_, clock_, policy_, *office, c, "Submit",
-                           pt->name, v.sla.due);
+      EnqueueNotifications(tx, encode_notification_, clock_, policy_, office, c, "Submit", pt->name,
+                           v.sla.due);
     }
     v.c = std::move(c);
     return encode(v);
@@ -543,8 +542,7 @@ absl::StatusOr<DocumentContent> CaseRepository::GetDocument(const domain::Princi
                                                             int64_t case_id, int64_t document_id) {
   std::optional<DocumentContent> out;
   absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
-    absl::StatusOr<CaseView> v = LoadVisibleCase(tx, viewer, case_id);
-    if (!v.ok()) return v.status();
+    LOKET_ASSIGN_OR_RETURN(CaseView v, LoadVisibleCase(tx, viewer, case_id));
     pqxx::result r = tx.Exec(kDocumentContent, case_id, document_id);
     if (r.empty()) return absl::OkStatus();
     out = DocumentContent{DocumentFromRow(r[0]),
@@ -562,12 +560,11 @@ absl::StatusOr<DocumentContent> CaseRepository::GetDocument(const domain::Princi
 absl::StatusOr<CaseView> CaseRepository::Get(const domain::Principal& viewer, int64_t case_id) {
   CaseView out;
   absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
-    absl::StatusOr<CaseView> v = LoadVisibleCase(tx, viewer, case_id);
-    if (!v.ok()) return v.status();
-    absl::StatusOr<OfficeContext> office = LoadOffice(tx, v->c.office_id, clock_.Now(), offices_);
-    if (!office.ok()) return office.status();
-    out = *std::move(v);
-    out.sla = domain::ComputeSla(out.c.sla, office->calendar, office->today,
+    LOKET_ASSIGN_OR_RETURN(CaseView v, LoadVisibleCase(tx, viewer, case_id));
+    LOKET_ASSIGN_OR_RETURN(OfficeContext office,
+                           LoadOffice(tx, v.c.office_id, clock_.Now(), offices_));
+    out = std::move(v);
+    out.sla = domain::ComputeSla(out.c.sla, office.calendar, office.today,
                                  domain::SlaApplies(out.c.state));
     out.documents = LoadDocuments(tx, case_id);
     out.notifications = LoadNotifications(tx, case_id);
@@ -582,8 +579,8 @@ absl::StatusOr<std::vector<CaseView>> CaseRepository::List(const domain::Princip
                                                            const CaseFilter& f) {
   std::vector<CaseView> out;
   absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
-    absl::StatusOr<OfficeContext> office = LoadOffice(tx, viewer.office_id, clock_.Now(), offices_);
-    if (!office.ok()) return office.status();
+    LOKET_ASSIGN_OR_RETURN(OfficeContext office,
+                           LoadOffice(tx, viewer.office_id, clock_.Now(), offices_));
     std::string clinic = f.clinic_id;
     if (viewer.role == domain::Role::kClinic) {
       // A clinic sees only what it submitted, whatever filter it asks for.
@@ -594,11 +591,11 @@ absl::StatusOr<std::vector<CaseView>> CaseRepository::List(const domain::Princip
         tx.Exec(kListCases, viewer.office_id, f.after_id,
                 f.state ? std::string(domain::CaseStateName(*f.state)) : std::string(),
                 f.channel ? std::string(domain::ChannelName(*f.channel)) : std::string(),
-                f.permit_type, clinic, f.overdue_only, FormatDay(office->today), f.page_size);
+                f.permit_type, clinic, f.overdue_only, FormatDay(office.today), f.page_size);
     for (const auto& row : r) {
       CaseView v = CaseFromRow(row);
-      v.sla = domain::ComputeSla(v.c.sla, office->calendar, office->today,
-                                 domain::SlaApplies(v.c.state));
+      v.sla =
+          domain::ComputeSla(v.c.sla, office.calendar, office.today, domain::SlaApplies(v.c.state));
       out.push_back(std::move(v));
     }
     return absl::OkStatus();
@@ -643,12 +640,12 @@ absl::StatusOr<std::vector<CaseView>> CaseRepository::Search(const domain::Princ
     absl::StrAppend(&sql, " AND id < ", param(absl::StrCat(f.before_id)), "::bigint");
   std::vector<CaseView> out;
   absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
-    absl::StatusOr<OfficeContext> office = LoadOffice(tx, viewer.office_id, clock_.Now(), offices_);
-    if (!office.ok()) return office.status();
+    LOKET_ASSIGN_OR_RETURN(OfficeContext office,
+                           LoadOffice(tx, viewer.office_id, clock_.Now(), offices_));
     std::vector<std::string> p = params;
     std::string where = sql;
     // Submission days are the office's days: its midnight, in UTC.
-    const absl::TimeZone tz = absl::FixedTimeZone(office->utc_offset_minutes * 60);
+    const absl::TimeZone tz = absl::FixedTimeZone(office.utc_offset_minutes * 60);
     auto param_here = [&p](std::string value) {
       p.push_back(std::move(value));
       return absl::StrCat("$", p.size());
@@ -666,8 +663,8 @@ absl::StatusOr<std::vector<CaseView>> CaseRepository::Search(const domain::Princ
     absl::StrAppend(&where, " ORDER BY id DESC LIMIT ", f.page_size);
     for (const auto& row : tx.ExecParams(where, p)) {
       CaseView v = CaseFromRow(row);
-      v.sla = domain::ComputeSla(v.c.sla, office->calendar, office->today,
-                                 domain::SlaApplies(v.c.state));
+      v.sla =
+          domain::ComputeSla(v.c.sla, office.calendar, office.today, domain::SlaApplies(v.c.state));
       out.push_back(std::move(v));
     }
     return absl::OkStatus();
@@ -680,16 +677,15 @@ absl::StatusOr<std::string> CaseRepository::AttachDocument(const Mutation& m, in
                                                            NewDocument doc,
                                                            const CaseEncoder& encode) {
   return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
-    absl::StatusOr<CaseView> v = LoadVisibleCase(tx, m.actor, case_id);
-    if (!v.ok()) return v.status();
-    if (!domain::AcceptsDocuments(v->c.state)) {
+    LOKET_ASSIGN_OR_RETURN(CaseView v, LoadVisibleCase(tx, m.actor, case_id));
+    if (!domain::AcceptsDocuments(v.c.state)) {
       return absl::FailedPreconditionError(
-          absl::StrCat("case ", case_id, " is ", std::string(domain::CaseStateName(v->c.state)),
+          absl::StrCat("case ", case_id, " is ", std::string(domain::CaseStateName(v.c.state)),
                        "; documents can be attached while DRAFT, SUBMITTED, VERIFYING or "
                        "REVISION_REQUESTED"));
     }
     std::optional<domain::PermitType> pt =
-        LoadPermitType(tx, v->c.office_id, v->c.permit_type, permit_types_);
+        LoadPermitType(tx, v.c.office_id, v.c.permit_type, permit_types_);
     if (!pt) return absl::InternalError("permit type of the case vanished");
     std::vector<std::string> codes;
     bool known = false;
@@ -702,23 +698,23 @@ absl::StatusOr<std::string> CaseRepository::AttachDocument(const Mutation& m, in
                                                      doc.code, "\"; expected one of ",
                                                      absl::StrJoin(codes, ", ")));
     }
-    tx.Exec(kInsertDocument, v->c.office_id, case_id, doc.code, doc.file_name, doc.media_type,
+    tx.Exec(kInsertDocument, v.c.office_id, case_id, doc.code, doc.file_name, doc.media_type,
             // Checked against the content by domain::ValidateDocument; not hashed a second time.
             static_cast<int64_t>(doc.content.size()), absl::AsciiStrToLower(doc.sha256_hex),
             pqxx::binarystring(doc.content), m.actor.id);
     // Bumping the version makes a concurrent decision on the old document set lose with ABORTED.
-    pqxx::result r = tx.Exec(kTouchCase, case_id, v->c.version);
+    pqxx::result r = tx.Exec(kTouchCase, case_id, v.c.version);
     if (r.empty()) return absl::AbortedError(absl::StrCat("case ", case_id, " changed; retry"));
-    v->c.version = r[0][kCaseVersionColumns["version"]].as<int64_t>();
-    v->updated_at = ParseTimestamp(r[0][kCaseVersionColumns["updated_at"]].as<std::string>());
-    AppendEvent(tx, m, case_id, "AttachDocument", v->c.state, v->c.state,
+    v.c.version = r[0][kCaseVersionColumns["version"]].as<int64_t>();
+    v.updated_at = ParseTimestamp(r[0][kCaseVersionColumns["updated_at"]].as<std::string>());
+    AppendEvent(tx, m, case_id, "AttachDocument", v.c.state, v.c.state,
                 absl::StrCat(doc.code, ": ", doc.file_name, " (", doc.content.size(), " bytes)"));
-    absl::StatusOr<OfficeContext> office = LoadOffice(tx, v->c.office_id, clock_.Now(), offices_);
-    if (!office.ok()) return office.status();
-    v->sla = domain::ComputeSla(v->c.sla, office->calendar, office->today,
-                                domain::SlaApplies(v->c.state));
-    v->documents = LoadDocuments(tx, case_id);
-    return encode(*v);
+    LOKET_ASSIGN_OR_RETURN(OfficeContext office,
+                           LoadOffice(tx, v.c.office_id, clock_.Now(), offices_));
+    v.sla =
+        domain::ComputeSla(v.c.sla, office.calendar, office.today, domain::SlaApplies(v.c.state));
+    v.documents = LoadDocuments(tx, case_id);
+    return encode(v);
   });
 }
 
@@ -730,15 +726,13 @@ absl::StatusOr<std::string> CaseRepository::Transition(const Mutation& m, int64_
   // A missing collector is the domain's to refuse, after it checked the state.
   std::optional<domain::Collector> who;
   if (t == domain::Transition::kMarkCollected && collector != nullptr) {
-    absl::StatusOr<domain::Collector> normal = domain::NormalizeCollector(*collector);
-    if (!normal.ok()) return normal.status();
-    who = *std::move(normal);
+    LOKET_ASSIGN_OR_RETURN(domain::Collector normal, domain::NormalizeCollector(*collector));
+    who = std::move(normal);
   }
   return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
-    absl::StatusOr<CaseView> v =
-        TransitionInTx(tx, m, case_id, expected_version, t, note, new_paper, who ? &*who : nullptr);
-    if (!v.ok()) return v.status();
-    return encode(*v);
+    LOKET_ASSIGN_OR_RETURN(CaseView v, TransitionInTx(tx, m, case_id, expected_version, t, note,
+                                                      new_paper, who ? &*who : nullptr));
+    return encode(v);
   });
 }
 
@@ -747,11 +741,10 @@ absl::StatusOr<std::string> CaseRepository::Revoke(const Mutation& m, int64_t ca
                                                    std::string reason, bool publish_reason,
                                                    const CaseEncoder& encode) {
   return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
-    absl::StatusOr<CaseView> v =
-        TransitionInTx(tx, m, case_id, expected_version, domain::Transition::kRevoke, reason, false,
-                       nullptr, publish_reason);
-    if (!v.ok()) return v.status();
-    return encode(*v);
+    LOKET_ASSIGN_OR_RETURN(
+        CaseView v, TransitionInTx(tx, m, case_id, expected_version, domain::Transition::kRevoke,
+                                   reason, false, nullptr, publish_reason));
+    return encode(v);
   });
 }
 
@@ -761,41 +754,39 @@ absl::StatusOr<CaseView> CaseRepository::TransitionInTx(Tx& tx, const Mutation& 
                                                         const std::string& note, bool new_paper,
                                                         const domain::Collector* collector,
                                                         bool reason_public) {
-  absl::StatusOr<CaseView> v = LoadVisibleCase(tx, m.actor, case_id);
-  if (!v.ok()) return v.status();
-  domain::Case& c = v->c;
+  LOKET_ASSIGN_OR_RETURN(CaseView v, LoadVisibleCase(tx, m.actor, case_id));
+  domain::Case& c = v.c;
   if (expected_version && *expected_version != c.version) {
     return absl::AbortedError(absl::StrCat("case ", case_id, " has changed (etag ",
                                            *expected_version, ", now ", c.version,
                                            "); re-read and retry"));
   }
-  absl::StatusOr<OfficeContext> office = LoadOffice(tx, c.office_id, clock_.Now(), offices_);
-  if (!office.ok()) return office.status();
+  LOKET_ASSIGN_OR_RETURN(OfficeContext office, LoadOffice(tx, c.office_id, clock_.Now(), offices_));
   std::optional<domain::PermitType> pt =
       LoadPermitType(tx, c.office_id, c.permit_type, permit_types_);
   if (!pt) return absl::InternalError("permit type of the case vanished");
   for (const auto& row : tx.Exec(kDocCodes, case_id)) {
     c.attached_document_codes.push_back(row[0].as<std::string>());
   }
-  domain::TransitionInput in{office->today, &office->calendar, &*pt, note, "", ""};
+  domain::TransitionInput in{office.today, &office.calendar, &*pt, note, "", ""};
   in.collector = collector;
   in.now = clock_.Now();
   in.reason_public = reason_public;
   if (t == domain::Transition::kIssue && c.state == CaseState::kApproved) {
     // The counter row stays locked until commit, so numbers are gapless: a rolled-back issue
     // gives its number back.
-    int year = static_cast<int>(office->today.year());
+    int year = static_cast<int>(office.today.year());
     int64_t seq = tx.Exec(kNextPermitNumber, c.office_id, c.permit_type, year)[0][0].as<int64_t>();
     in.permit_number = domain::FormatPermitNumber(seq, c.permit_type, c.office_id, year);
     in.verification_code = NewReadableCode(10);
   }
   CaseState from = c.state;
   LOKET_RETURN_IF_ERROR(domain::ApplyTransition(c, t, in));
-  v->sla = domain::ComputeSla(c.sla, office->calendar, office->today, domain::SlaApplies(c.state));
+  v.sla = domain::ComputeSla(c.sla, office.calendar, office.today, domain::SlaApplies(c.state));
   pqxx::result r = tx.Exec(
       kUpdateCase, case_id, c.version, std::string(domain::CaseStateName(c.state)),
       DayOrNull(c.sla.started_on), c.sla.paused_working_days, DayOrNull(c.sla.paused_since),
-      DayOrNull(v->sla.due), c.revision_reason, c.decision_note, NullIfEmpty(c.permit_number),
+      DayOrNull(v.sla.due), c.revision_reason, c.decision_note, NullIfEmpty(c.permit_number),
       NullIfEmpty(c.verification_code), DayOrNull(c.issued_on), DayOrNull(c.valid_until),
       c.revoked_at ? std::optional<std::string>(FormatTimestamp(*c.revoked_at)) : std::nullopt,
       c.revoke_reason, c.revoke_reason_public);
@@ -804,7 +795,7 @@ absl::StatusOr<CaseView> CaseRepository::TransitionInTx(Tx& tx, const Mutation& 
         absl::StrCat("case ", case_id, " was changed by someone else; re-read and retry"));
   }
   c.version = r[0][kCaseVersionColumns["version"]].as<int64_t>();
-  v->updated_at = ParseTimestamp(r[0][kCaseVersionColumns["updated_at"]].as<std::string>());
+  v.updated_at = ParseTimestamp(r[0][kCaseVersionColumns["updated_at"]].as<std::string>());
   std::string event_note = note;
   if (t == domain::Transition::kIssue) {
     event_note = "permit " + c.permit_number;
@@ -822,18 +813,17 @@ absl::StatusOr<CaseView> CaseRepository::TransitionInTx(Tx& tx, const Mutation& 
                               note.empty() ? "" : "; ", note);
   }
   if (t == domain::Transition::kIssue) {  // issue 13: the signed permit, in the same transaction
-    absl::StatusOr<std::string> sha = StorePermitDocumentInTx(tx, c, office->name, pt->name);
-    if (!sha.ok()) return sha.status();
-    v->permit_document_sha256 = *sha;
+    LOKET_ASSIGN_OR_RETURN(std::string sha, StorePermitDocumentInTx(tx, c, office.name, pt->name));
+    v.permit_document_sha256 = sha;
   }
   AppendEvent(tx, m, case_id, domain::TransitionName(t), from, c.state, event_note);
-  EnqueueNotifications(tx, encode_notification_, clock_, policy_, *office, c,
-                       domain::TransitionName(t), pt->name, v->sla.due);
+  EnqueueNotifications(tx, encode_notification_, clock_, policy_, office, c,
+                       domain::TransitionName(t), pt->name, v.sla.due);
   if (c.channel == domain::Channel::kClinic && pt->health_worker) {  // SIBER carries its paper
-    LOKET_RETURN_IF_ERROR(OnClinicCaseChange(tx, clock_.Now(), *office, c, from, {}, new_paper));
+    LOKET_RETURN_IF_ERROR(OnClinicCaseChange(tx, clock_.Now(), office, c, from, {}, new_paper));
   }
-  v->documents = LoadDocuments(tx, case_id);
-  return *v;
+  v.documents = LoadDocuments(tx, case_id);
+  return v;
 }
 
 void CaseRepository::RecordEventInTx(Tx& tx, const Mutation& m, int64_t case_id,
@@ -848,8 +838,7 @@ absl::StatusOr<std::vector<CaseEventRecord>> CaseRepository::History(
     const domain::Principal& viewer, int64_t case_id, int64_t after_event_id) {
   std::vector<CaseEventRecord> out;
   absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
-    absl::StatusOr<CaseView> v = LoadVisibleCase(tx, viewer, case_id);
-    if (!v.ok()) return v.status();
+    LOKET_ASSIGN_OR_RETURN(CaseView v, LoadVisibleCase(tx, viewer, case_id));
     for (const auto& row : tx.Exec(kEvents, case_id, after_event_id)) {
       constexpr const auto& k = kEventColumns;
       CaseEventRecord e;

@@ -268,9 +268,8 @@ absl::Status Database::Impl::Run(const std::function<absl::Status(Tx&)>& fn, boo
     return absl::UnavailableError(
         "database is not answering (loketd's health probe timed out); try again in a few seconds");
   }
-  auto lease_or = Acquire(*this, deadline);
-  if (!lease_or.ok()) return lease_or.status();
-  Lease& lease = **lease_or;
+  LOKET_ASSIGN_OR_RETURN(std::unique_ptr<Lease> held, Acquire(*this, deadline));
+  Lease& lease = *held;
   InFlight watched;
   watched.sock = lease.get().conn->sock();
   watched.deadline = deadline;

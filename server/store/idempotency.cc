@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/ids.h"
+#include "common/status_macros.h"
 #include "server/store/columns.h"
 
 namespace loket::store {
@@ -49,9 +50,8 @@ absl::StatusOr<std::string> RunIdempotent(
         response = BytesOf(found[0][k["response"]]);
         return absl::OkStatus();
       }
-      absl::StatusOr<std::string> r = fn(tx);
-      if (!r.ok()) return r.status();
-      response = *std::move(r);
+      LOKET_ASSIGN_OR_RETURN(std::string r, fn(tx));
+      response = std::move(r);
       tx.Exec(kRecord, m.actor.office_id, m.request_id, m.method, m.actor.id,
               pqxx::binarystring(response));
       return absl::OkStatus();

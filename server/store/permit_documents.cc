@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "common/sha256.h"
+#include "common/status_macros.h"
 #include "server/store/case_repository.h"
 #include "server/store/columns.h"
 #include "server/store/pg.h"
@@ -102,17 +103,16 @@ absl::StatusOr<PermitDocumentRecord> CaseRepository::GetPermitDocument(
     const domain::Principal& viewer, int64_t case_id) {
   PermitDocumentRecord out;
   absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
-    absl::StatusOr<CaseView> v = GetInTx(tx, viewer, case_id);
-    if (!v.ok()) return v.status();
+    LOKET_ASSIGN_OR_RETURN(CaseView v, GetInTx(tx, viewer, case_id));
     pqxx::result r = tx.Exec(kLoadPermitDocument, case_id);
     if (r.empty()) {
-      if (v->c.permit_number.empty()) {
+      if (v.c.permit_number.empty()) {
         return absl::FailedPreconditionError(absl::StrCat(
-            "case_id: case ", case_id, " is ", std::string(domain::CaseStateName(v->c.state)),
+            "case_id: case ", case_id, " is ", std::string(domain::CaseStateName(v.c.state)),
             "; izin belum terbit (the permit is not issued yet)"));
       }
       return absl::FailedPreconditionError(absl::StrCat(
-          "case_id: permit ", v->c.permit_number,
+          "case_id: permit ", v.c.permit_number,
           " has no signed document (issued before documents were made, or loketd has no "
           "--permit_key); dokumen izin tidak tersedia"));
     }

@@ -1,6 +1,7 @@
 #include "server/store/public_repository.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
 #include "server/domain/public_booking.h"
 #include "server/domain/validation.h"
 #include "server/store/columns.h"
@@ -178,23 +179,21 @@ absl::StatusOr<std::vector<PublicSlotRecord>> PublicRepository::OpenSlots(
 }
 
 absl::StatusOr<OutboxOffice> PublicRepository::LoadOutboxOffice(const std::string& office_id) {
-  absl::StatusOr<PublicOfficeRecord> office = Office(office_id);
-  if (!office.ok()) return office.status();
-  return OutboxOffice{office->id, office->name, office->utc_offset_minutes};
+  LOKET_ASSIGN_OR_RETURN(PublicOfficeRecord office, Office(office_id));
+  return OutboxOffice{office.id, office.name, office.utc_offset_minutes};
 }
 
 absl::StatusOr<std::string> PublicRepository::Hold(const Mutation& m, const HeldBooking& b,
                                                    const std::string& code_sha256,
                                                    domain::Notification code_message,
                                                    const std::function<std::string()>& encode) {
-  absl::StatusOr<OutboxOffice> office = LoadOutboxOffice(b.office_id);
-  if (!office.ok()) return office.status();
+  LOKET_ASSIGN_OR_RETURN(OutboxOffice office, LoadOutboxOffice(b.office_id));
   return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     tx.Exec(kInsertHold, b.booking_code, b.office_id, pqxx::binarystring(b.request),
             b.create_request_id, b.phone, pqxx::binarystring(code_sha256),
             FormatTimestamp(b.code_expires_at), b.tries_left);
     code_message.urgent = true;
-    EnqueueNotificationInTx(tx, encode_notification_, policy_, *office, clock_.Now(),
+    EnqueueNotificationInTx(tx, encode_notification_, policy_, office, clock_.Now(),
                             std::move(code_message));
     return encode();
   });
@@ -215,8 +214,7 @@ absl::StatusOr<HeldBooking> PublicRepository::Find(const std::string& booking_co
 absl::Status PublicRepository::ReplaceCode(const HeldBooking& held, const std::string& code_sha256,
                                            absl::Time expires_at,
                                            domain::Notification code_message) {
-  absl::StatusOr<OutboxOffice> office = LoadOutboxOffice(held.office_id);
-  if (!office.ok()) return office.status();
+  LOKET_ASSIGN_OR_RETURN(OutboxOffice office, LoadOutboxOffice(held.office_id));
   return db_.impl().RunTx([&](Tx& tx) -> absl::Status {
     if (tx.Exec(kReplaceCode, held.booking_code, pqxx::binarystring(code_sha256),
                 FormatTimestamp(expires_at), domain::kPhoneCodeTries)
@@ -225,7 +223,7 @@ absl::Status PublicRepository::ReplaceCode(const HeldBooking& held, const std::s
           "booking_code: this booking no longer waits for a code; book again");
     }
     code_message.urgent = true;
-    EnqueueNotificationInTx(tx, encode_notification_, policy_, *office, clock_.Now(),
+    EnqueueNotificationInTx(tx, encode_notification_, policy_, office, clock_.Now(),
                             std::move(code_message));
     return absl::OkStatus();
   });

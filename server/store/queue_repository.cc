@@ -760,9 +760,8 @@ absl::StatusOr<int64_t> QueueRepository::VisitIdByAppointmentCode(const std::str
   const std::string& c = *normalized;
   int64_t id = 0;
   absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
-    absl::StatusOr<OfficeContext> office = LoadOffice(tx, office_id, clock_.Now(), offices_);
-    if (!office.ok()) return office.status();
-    pqxx::result r = tx.Exec(kVisitOfCode, office_id, absl::FormatCivilTime(office->today), c);
+    LOKET_ASSIGN_OR_RETURN(OfficeContext office, LoadOffice(tx, office_id, clock_.Now(), offices_));
+    pqxx::result r = tx.Exec(kVisitOfCode, office_id, absl::FormatCivilTime(office.today), c);
     if (r.empty()) {
       return absl::NotFoundError(
           absl::StrCat("appointment_code: no visit today with appointment ", code));
@@ -799,9 +798,9 @@ absl::StatusOr<std::vector<TicketRecord>> QueueRepository::ListTickets(
   }
   std::vector<TicketRecord> out;
   absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
-    absl::StatusOr<OfficeContext> office = LoadOffice(tx, viewer.office_id, clock_.Now(), offices_);
-    if (!office.ok()) return office.status();
-    std::string d = absl::FormatCivilTime(day.value_or(office->today));
+    LOKET_ASSIGN_OR_RETURN(OfficeContext office,
+                           LoadOffice(tx, viewer.office_id, clock_.Now(), offices_));
+    std::string d = absl::FormatCivilTime(day.value_or(office.today));
     Forecast f = LoadForecast(tx, viewer.office_id, d, weights_);
     for (const auto& row : tx.Exec(kTicketsOfDay, viewer.office_id, d, state)) {
       TicketRecord t = TicketFromRow(row);
@@ -817,9 +816,8 @@ absl::StatusOr<std::vector<TicketRecord>> QueueRepository::ListTickets(
 absl::StatusOr<BoardRecord> QueueRepository::Board(const std::string& office_id) {
   BoardRecord b;
   absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
-    absl::StatusOr<OfficeContext> office = LoadOffice(tx, office_id, clock_.Now(), offices_);
-    if (!office.ok()) return office.status();
-    b.day = absl::FormatCivilTime(office->today);
+    LOKET_ASSIGN_OR_RETURN(OfficeContext office, LoadOffice(tx, office_id, clock_.Now(), offices_));
+    b.day = absl::FormatCivilTime(office.today);
     pqxx::result seq = tx.Exec(kFeedSeqShared, office_id);
     b.seq = seq.empty() ? 0 : seq[0][0].as<int64_t>();
     Forecast f = LoadForecast(tx, office_id, b.day, weights_);

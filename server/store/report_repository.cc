@@ -1,5 +1,6 @@
 #include "server/store/report_repository.h"
 
+#include "common/status_macros.h"
 #include "server/store/columns.h"
 #include "server/store/pg.h"
 
@@ -93,15 +94,14 @@ absl::StatusOr<MonthlyFigures> ReportRepository::Monthly(const std::string& offi
   MonthlyFigures out;
   absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
     out = MonthlyFigures();
-    absl::StatusOr<OfficeContext> office = LoadOffice(tx, office_id, clock_.Now(), offices_);
-    if (!office.ok()) return office.status();
+    LOKET_ASSIGN_OR_RETURN(OfficeContext office, LoadOffice(tx, office_id, clock_.Now(), offices_));
     out.office_id = office_id;
-    out.office_name = office->name;
+    out.office_name = office.name;
     out.month = month;
     const absl::CivilDay first(month);
     const absl::CivilDay next(month + 1);
     const std::string from = FormatDay(first), to = FormatDay(next);
-    const absl::TimeZone tz = absl::FixedTimeZone(office->utc_offset_minutes * 60);
+    const absl::TimeZone tz = absl::FixedTimeZone(office.utc_offset_minutes * 60);
     const std::string from_ts = FormatTimestamp(absl::FromCivil(first, tz));
     const std::string to_ts = FormatTimestamp(absl::FromCivil(next, tz));
 
@@ -120,7 +120,7 @@ absl::StatusOr<MonthlyFigures> ReportRepository::Monthly(const std::string& offi
       c.issued_on = ParseDay(row[k["issued_on"]].as<std::string>());
       issued.push_back(c);
     }
-    out.issued = domain::SummariseIssues(issued, office->calendar);
+    out.issued = domain::SummariseIssues(issued, office.calendar);
 
     pqxx::result r = tx.Exec(kRevisions, office_id, from_ts, to_ts);
     out.revision_requests = r[0][kRevisionColumns["requests"]].as<int64_t>();

@@ -454,9 +454,9 @@ absl::StatusOr<RouteRecord> SiberRepository::GetRoute(const domain::Principal& v
                                                       int64_t courier_id) {
   RouteRecord out;
   absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
-    absl::StatusOr<OfficeContext> office = LoadOffice(tx, viewer.office_id, clock_.Now(), offices_);
-    if (!office.ok()) return office.status();
-    absl::CivilDay d = day.value_or(office->today);
+    LOKET_ASSIGN_OR_RETURN(OfficeContext office,
+                           LoadOffice(tx, viewer.office_id, clock_.Now(), offices_));
+    absl::CivilDay d = day.value_or(office.today);
     if (viewer.role == domain::Role::kCourier) courier_id = viewer.id;
     if (courier_id <= 0) return absl::InvalidArgumentError("courier_id: required");
     pqxx::result c = tx.Exec(kCourier, viewer.office_id, courier_id);
@@ -468,7 +468,7 @@ absl::StatusOr<RouteRecord> SiberRepository::GetRoute(const domain::Principal& v
          tx.Exec(kRouteOf, viewer.office_id, absl::FormatCivilTime(d), courier_id)) {
       out.stops.push_back(ForViewer(viewer, StopFromRow(row).r));
     }
-    out.plan = LoadDayPlan(tx, viewer.office_id, d, office->utc_offset_minutes);
+    out.plan = LoadDayPlan(tx, viewer.office_id, d, office.utc_offset_minutes);
     return absl::OkStatus();
   });
   if (!s.ok()) return s;
@@ -478,20 +478,18 @@ absl::StatusOr<RouteRecord> SiberRepository::GetRoute(const domain::Principal& v
 absl::StatusOr<std::string> SiberRepository::Arrive(const Mutation& m, int64_t stop_id,
                                                     const StopEncoder& encode) {
   return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
-    absl::StatusOr<StopRow> s = LoadOwnStop(tx, m.actor, stop_id);
-    if (!s.ok()) return s.status();
-    absl::Status ok = NeedState(s->r, {StopState::kPlanned}, "arrive at");
+    LOKET_ASSIGN_OR_RETURN(StopRow s, LoadOwnStop(tx, m.actor, stop_id));
+    absl::Status ok = NeedState(s.r, {StopState::kPlanned}, "arrive at");
     if (!ok.ok()) return ok;
-    absl::StatusOr<OfficeContext> office =
-        LoadOffice(tx, m.actor.office_id, clock_.Now(), offices_);
-    if (!office.ok()) return office.status();
-    ok = domain::CheckCourierReport(stop_id, s->r.kind, s->r.state, ParseDay(s->r.day),
-                                    office->today, /*confirming=*/false);
+    LOKET_ASSIGN_OR_RETURN(OfficeContext office,
+                           LoadOffice(tx, m.actor.office_id, clock_.Now(), offices_));
+    ok = domain::CheckCourierReport(stop_id, s.r.kind, s.r.state, ParseDay(s.r.day), office.today,
+                                    /*confirming=*/false);
     if (!ok.ok()) return ok;
     absl::Time now = clock_.Now();
     tx.Exec(kArrive, stop_id, Ts(now));
     // Where the courier is changed: a plan computed before this is not applied.
-    ReplanDayInTx(tx, m.actor.office_id, ParseDay(s->r.day));
+    ReplanDayInTx(tx, m.actor.office_id, ParseDay(s.r.day));
     pqxx::result r = tx.Exec(kStopForUpdate, stop_id, m.actor.office_id);
     return encode(ForViewer(m.actor, StopFromRow(r[0]).r));
   });
@@ -503,26 +501,23 @@ absl::StatusOr<std::string> SiberRepository::Confirm(const Mutation& m, int64_t 
                                                      const StopEncoder& encode,
                                                      const std::string& proof_media_type,
                                                      const std::string& proof_content) {
-  absl::StatusOr<std::string> receiver =
-      domain::NormalizeHandoverName(receiver_name, "receiver_name");
-  if (!receiver.ok()) return receiver.status();
+  LOKET_ASSIGN_OR_RETURN(std::string receiver,
+                         domain::NormalizeHandoverName(receiver_name, "receiver_name"));
   std::string proof = absl::AsciiStrToLower(proof_sha256);
   if (proof.size() != 64 || proof.find_first_not_of("0123456789abcdef") != std::string::npos) {
     return absl::InvalidArgumentError(
         "proof_sha256: the SHA-256 of the signature or photo, 64 hex digits");
   }
   return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
-    absl::StatusOr<StopRow> s = LoadOwnStop(tx, m.actor, stop_id);
-    if (!s.ok()) return s.status();
-    const StopRecord& stop = s->r;
+    LOKET_ASSIGN_OR_RETURN(StopRow s, LoadOwnStop(tx, m.actor, stop_id));
+    const StopRecord& stop = s.r;
     LOKET_RETURN_IF_ERROR(domain::CheckHandoverDirection(stop_id, stop.kind, taking));
     absl::Status ok = NeedState(stop, {StopState::kPlanned, StopState::kArrived}, "confirm");
     if (!ok.ok()) return ok;
-    absl::StatusOr<OfficeContext> office =
-        LoadOffice(tx, m.actor.office_id, clock_.Now(), offices_);
-    if (!office.ok()) return office.status();
+    LOKET_ASSIGN_OR_RETURN(OfficeContext office,
+                           LoadOffice(tx, m.actor.office_id, clock_.Now(), offices_));
     ok = domain::CheckCourierReport(stop_id, stop.kind, stop.state, ParseDay(stop.day),
-                                    office->today, /*confirming=*/true);
+                                    office.today, /*confirming=*/true);
     if (!ok.ok()) return ok;
     if (!taking) {
       LOKET_RETURN_IF_ERROR(NeedTaken(tx, stop, m.actor.office_id));
@@ -538,7 +533,7 @@ absl::StatusOr<std::string> SiberRepository::Confirm(const Mutation& m, int64_t 
       }
     }
     absl::Time now = clock_.Now();
-    tx.Exec(kComplete, stop_id, Ts(now), *receiver, proof);
+    tx.Exec(kComplete, stop_id, Ts(now), receiver, proof);
     if (!proof_content.empty()) {
       tx.Exec(kInsertProof, stop_id, m.actor.office_id, proof, proof_media_type,
               pqxx::binarystring(proof_content));
@@ -546,15 +541,16 @@ absl::StatusOr<std::string> SiberRepository::Confirm(const Mutation& m, int64_t 
     std::string courier = HolderCourier(stop.courier_id);
     std::string place = HolderAtPlace(stop);
     tx.Exec(kCustodyInsert, m.actor.office_id, stop.case_id, stop_id, stop.item,
-            taking ? place : courier, taking ? courier : place, *receiver, proof, m.actor.id,
+            taking ? place : courier, taking ? courier : place, receiver, proof, m.actor.id,
             Ts(now));
     if (stop.kind == StopKind::kDelivery && stop.item == "permit") {
       pqxx::result c = tx.Exec(kCaseState, stop.case_id, m.actor.office_id);
       if (!c.empty() && c[0][0].as<std::string>() == "ISSUED") {
-        absl::StatusOr<CaseView> v = cases_.TransitionInTx(
-            tx, m, stop.case_id, std::nullopt, domain::Transition::kMarkDelivered,
-            absl::StrCat("by courier to ", *receiver));
-        if (!v.ok()) return v.status();
+        LOKET_RETURN_IF_ERROR(cases_
+                                  .TransitionInTx(tx, m, stop.case_id, std::nullopt,
+                                                  domain::Transition::kMarkDelivered,
+                                                  absl::StrCat("by courier to ", receiver))
+                                  .status());
       }
     }
     if (stop.kind == StopKind::kCollect && stop.partner_id != 0) {
@@ -564,12 +560,12 @@ absl::StatusOr<std::string> SiberRepository::Confirm(const Mutation& m, int64_t 
         StopRow delivery = StopFromRow(p[0]);
         absl::Time at = delivery.r.planned_at.value_or(delivery.r.window_start);
         auto [from, until] = AnnouncedWindow(delivery.r, at);
-        AnnounceVisit(tx, encode_notification_, policy_, *office, now, delivery,
+        AnnounceVisit(tx, encode_notification_, policy_, office, now, delivery,
                       delivery.r.courier_id != 0 ? delivery.r.courier_id : stop.courier_id, from,
                       until, "courier.delivery_planned");
       }
     }
-    NotifyNextStop(tx, encode_notification_, policy_, *office, now, *s);
+    NotifyNextStop(tx, encode_notification_, policy_, office, now, s);
     ReplanDayInTx(tx, m.actor.office_id, ParseDay(stop.day));
     pqxx::result r = tx.Exec(kStopForUpdate, stop_id, m.actor.office_id);
     return encode(ForViewer(m.actor, StopFromRow(r[0]).r));
@@ -582,17 +578,15 @@ absl::StatusOr<std::string> SiberRepository::Fail(const Mutation& m, int64_t sto
                                                   const StopEncoder& encode) {
   LOKET_RETURN_IF_ERROR(domain::CheckFailReport(reason, note));
   return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
-    absl::StatusOr<StopRow> s = LoadOwnStop(tx, m.actor, stop_id);
-    if (!s.ok()) return s.status();
-    const StopRecord& stop = s->r;
+    LOKET_ASSIGN_OR_RETURN(StopRow s, LoadOwnStop(tx, m.actor, stop_id));
+    const StopRecord& stop = s.r;
     LOKET_RETURN_IF_ERROR(domain::CheckCanFail(stop_id, stop.kind));
     absl::Status ok = NeedState(stop, {StopState::kPlanned, StopState::kArrived}, "fail");
     if (!ok.ok()) return ok;
-    absl::StatusOr<OfficeContext> office =
-        LoadOffice(tx, m.actor.office_id, clock_.Now(), offices_);
-    if (!office.ok()) return office.status();
+    LOKET_ASSIGN_OR_RETURN(OfficeContext office,
+                           LoadOffice(tx, m.actor.office_id, clock_.Now(), offices_));
     ok = domain::CheckCourierReport(stop_id, stop.kind, stop.state, ParseDay(stop.day),
-                                    office->today, /*confirming=*/false);
+                                    office.today, /*confirming=*/false);
     if (!ok.ok()) return ok;
     if (stop.kind == StopKind::kDelivery) {
       LOKET_RETURN_IF_ERROR(NeedTaken(tx, stop, m.actor.office_id));
@@ -600,14 +594,14 @@ absl::StatusOr<std::string> SiberRepository::Fail(const Mutation& m, int64_t sto
     absl::Time now = clock_.Now();
     // What follows is domain::DecideFailedStop's; this carries it out, in its order.
     const domain::FailedStopFollowUp f = domain::DecideFailedStop(
-        stop.kind, stop.partner_id != 0, reason, note, office->courier_calendar, office->today);
+        stop.kind, stop.partner_id != 0, reason, note, office.courier_calendar, office.today);
     tx.Exec(kFail, stop_id, Ts(now), f.failure_reason);
-    absl::TimeZone tz = absl::FixedTimeZone(office->utc_offset_minutes * 60);
+    absl::TimeZone tz = absl::FixedTimeZone(office.utc_offset_minutes * 60);
     pqxx::result c = tx.Exec(kCaseState, stop.case_id, m.actor.office_id);
     std::string clinic = c.empty() ? "" : c[0][1].as<std::string>();
     if (f.cancel_partner) tx.Exec(kCancelStop, stop.partner_id);
     if (f.return_to_office) {
-      tx.Exec(kReturnToOffice, stop_id, Ts(now), Ts(absl::FromCivil(office->today + 1, tz)));
+      tx.Exec(kReturnToOffice, stop_id, Ts(now), Ts(absl::FromCivil(office.today + 1, tz)));
     }
     absl::StatusOr<int64_t> again;
     if (f.retry == domain::FailedStopFollowUp::Retry::kPickup) {
@@ -620,14 +614,14 @@ absl::StatusOr<std::string> SiberRepository::Fail(const Mutation& m, int64_t sto
       r.latitude = stop.latitude;
       r.longitude = stop.longitude;
       r.preference = f.retry_on;
-      again = RequestPickupInTx(tx, now, *office, r);
+      again = RequestPickupInTx(tx, now, office, r);
     } else if (f.retry == domain::FailedStopFollowUp::Retry::kDelivery) {
-      again = RequestDeliveryInTx(tx, now, *office, m.actor.office_id, stop.case_id, clinic,
+      again = RequestDeliveryInTx(tx, now, office, m.actor.office_id, stop.case_id, clinic,
                                   f.retry_on, stop.item);
     }
     if (!again.ok()) return again.status();
     ReplanDayInTx(tx, m.actor.office_id, ParseDay(stop.day));
-    NotifyNextStop(tx, encode_notification_, policy_, *office, now, *s);
+    NotifyNextStop(tx, encode_notification_, policy_, office, now, s);
     pqxx::result r = tx.Exec(kStopForUpdate, stop_id, m.actor.office_id);
     return encode(ForViewer(m.actor, StopFromRow(r[0]).r));
   });
@@ -644,9 +638,8 @@ absl::StatusOr<std::string> SiberRepository::Cancel(const Mutation& m, int64_t s
   }
   LOKET_RETURN_IF_ERROR(domain::ValidateText(why, "reason", 500, true));
   return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
-    absl::StatusOr<StopRow> s = LoadOwnStop(tx, m.actor, stop_id);
-    if (!s.ok()) return s.status();
-    const StopRecord& stop = s->r;
+    LOKET_ASSIGN_OR_RETURN(StopRow s, LoadOwnStop(tx, m.actor, stop_id));
+    const StopRecord& stop = s.r;
     absl::Status ok =
         NeedState(stop, {StopState::kPending, StopState::kPlanned, StopState::kArrived}, "cancel");
     if (!ok.ok()) return ok;
@@ -681,14 +674,14 @@ absl::StatusOr<std::pair<std::vector<StopRecord>, DayPlanRecord>> SiberRepositor
     std::optional<domain::StopState> state, int64_t case_id) {
   std::pair<std::vector<StopRecord>, DayPlanRecord> out;
   absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
-    absl::StatusOr<OfficeContext> office = LoadOffice(tx, viewer.office_id, clock_.Now(), offices_);
-    if (!office.ok()) return office.status();
+    LOKET_ASSIGN_OR_RETURN(OfficeContext office,
+                           LoadOffice(tx, viewer.office_id, clock_.Now(), offices_));
     std::string st = state ? std::string(domain::StopStateName(*state)) : "";
     pqxx::result r;
     if (case_id > 0 && !day) {
       r = tx.Exec(kStopsOfCase, viewer.office_id, case_id, st);
     } else {
-      r = tx.Exec(kStopsOfDay, viewer.office_id, absl::FormatCivilTime(day.value_or(office->today)),
+      r = tx.Exec(kStopsOfDay, viewer.office_id, absl::FormatCivilTime(day.value_or(office.today)),
                   st, case_id);
     }
     for (const auto& row : r) {
@@ -698,7 +691,7 @@ absl::StatusOr<std::pair<std::vector<StopRecord>, DayPlanRecord>> SiberRepositor
       out.first.push_back(ForViewer(viewer, std::move(stop)));
     }
     out.second =
-        LoadDayPlan(tx, viewer.office_id, day.value_or(office->today), office->utc_offset_minutes);
+        LoadDayPlan(tx, viewer.office_id, day.value_or(office.today), office.utc_offset_minutes);
     return absl::OkStatus();
   });
   if (!s.ok()) return s;
@@ -709,13 +702,12 @@ absl::StatusOr<std::string> SiberRepository::PlanDay(const Mutation& m,
                                                      std::optional<absl::CivilDay> day,
                                                      const DayPlanEncoder& encode) {
   return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
-    absl::StatusOr<OfficeContext> office =
-        LoadOffice(tx, m.actor.office_id, clock_.Now(), offices_);
-    if (!office.ok()) return office.status();
-    absl::CivilDay d = day.value_or(office->today);
-    if (d < office->today) return absl::InvalidArgumentError("day: in the past");
+    LOKET_ASSIGN_OR_RETURN(OfficeContext office,
+                           LoadOffice(tx, m.actor.office_id, clock_.Now(), offices_));
+    absl::CivilDay d = day.value_or(office.today);
+    if (d < office.today) return absl::InvalidArgumentError("day: in the past");
     ReplanDayInTx(tx, m.actor.office_id, d);
-    return encode(LoadDayPlan(tx, m.actor.office_id, d, office->utc_offset_minutes));
+    return encode(LoadDayPlan(tx, m.actor.office_id, d, office.utc_offset_minutes));
   });
 }
 
@@ -723,8 +715,7 @@ absl::StatusOr<CustodyView> SiberRepository::Custody(const domain::Principal& vi
                                                      int64_t case_id) {
   CustodyView out;
   absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
-    absl::StatusOr<CaseView> c = cases_.GetInTx(tx, viewer, case_id);
-    if (!c.ok()) return c.status();
+    LOKET_ASSIGN_OR_RETURN(CaseView c, cases_.GetInTx(tx, viewer, case_id));
     std::vector<domain::CustodyEvent> events;
     for (const auto& row : tx.Exec(kCustodyOfCase, viewer.office_id, case_id)) {
       CustodyRecord e{row[0].as<int64_t>(),
@@ -770,10 +761,9 @@ absl::StatusOr<std::string> SiberRepository::CreateCourier(const Mutation& m, in
     }
     c.id = principal_id;
     c.active = true;
-    absl::StatusOr<OfficeContext> office =
-        LoadOffice(tx, m.actor.office_id, clock_.Now(), offices_);
-    if (!office.ok()) return office.status();
-    ReplanDayInTx(tx, m.actor.office_id, office->today);
+    LOKET_ASSIGN_OR_RETURN(OfficeContext office,
+                           LoadOffice(tx, m.actor.office_id, clock_.Now(), offices_));
+    ReplanDayInTx(tx, m.actor.office_id, office.today);
     return encode(c);
   });
 }
@@ -823,12 +813,11 @@ absl::StatusOr<domain::RouterInput> SiberRepository::LoadRouterInput(const std::
   }
   absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
     absl::Time now = clock_.Now();
-    absl::StatusOr<OfficeContext> office = LoadOffice(tx, office_id, now, offices_);
-    if (!office.ok()) return office.status();
-    if (d == office->today && !tx.Exec(kCarryOver, office_id, day).empty()) {
+    LOKET_ASSIGN_OR_RETURN(OfficeContext office, LoadOffice(tx, office_id, now, offices_));
+    if (d == office.today && !tx.Exec(kCarryOver, office_id, day).empty()) {
       tx.Exec(kBumpInput, office_id, day);
     }
-    DayPlanRecord plan = LoadDayPlan(tx, office_id, d, office->utc_offset_minutes);
+    DayPlanRecord plan = LoadDayPlan(tx, office_id, d, office.utc_offset_minutes);
     pqxx::result o = tx.Exec(kOfficeLocation, office_id);
     if (o.empty() || o[0][0].is_null()) {
       return absl::FailedPreconditionError("office " + office_id + " has no location");
@@ -842,10 +831,10 @@ absl::StatusOr<domain::RouterInput> SiberRepository::LoadRouterInput(const std::
       std::optional<domain::PlanCourier> c = domain::CourierOnShift(
           row[0].as<int64_t>(), row[1].as<std::string>(), row[2].as<int>(),
           row[3].as<std::string>().substr(0, 5), row[4].as<std::string>().substr(0, 5),
-          row[5].as<bool>(), d, office->calendar, office->utc_offset_minutes);
+          row[5].as<bool>(), d, office.calendar, office.utc_offset_minutes);
       if (c) couriers.push_back(std::move(*c));
     }
-    out = domain::BuildRouterInput(day, plan.input_version, now, office->utc_offset_minutes,
+    out = domain::BuildRouterInput(day, plan.input_version, now, office.utc_offset_minutes,
                                    o[0][0].as<double>(), o[0][1].as<double>(), stops, couriers);
     return absl::OkStatus();
   });
@@ -862,15 +851,14 @@ absl::Status SiberRepository::ApplyRoutePlan(const std::string& office_id, int64
   return db_.impl().RunTx([&](Tx& tx) -> absl::Status {
     LOKET_RETURN_IF_ERROR(FinishLeasedInTx(tx, office_id, task_id, attempt, "route.plan"));
     absl::Time now = clock_.Now();
-    absl::StatusOr<OfficeContext> office = LoadOffice(tx, office_id, now, offices_);
-    if (!office.ok()) return office.status();
+    LOKET_ASSIGN_OR_RETURN(OfficeContext office, LoadOffice(tx, office_id, now, offices_));
     pqxx::result v = tx.Exec(kDayForUpdate, office_id, plan.day);
     if (v.empty() || v[0][0].as<int64_t>() != plan.version) {
       // The day changed while the router worked: plan again from what is there now.
       ReplanDayInTx(tx, office_id, d);
       return absl::OkStatus();
     }
-    absl::TimeZone tz = absl::FixedTimeZone(office->utc_offset_minutes * 60);
+    absl::TimeZone tz = absl::FixedTimeZone(office.utc_offset_minutes * 60);
     absl::Time midnight = absl::FromCivil(d, tz);
     std::map<int64_t, StopRow> stops;
     std::vector<domain::PlanStop> plan_stops;
@@ -897,7 +885,7 @@ absl::Status SiberRepository::ApplyRoutePlan(const std::string& office_id, int64
       if (w.announce) {
         StopRow& s = stops.at(w.stop_id);
         auto [from, until] = AnnouncedWindow(s.r, w.at);
-        AnnounceVisit(tx, encode_notification_, policy_, *office, now, s, w.courier_id, from, until,
+        AnnounceVisit(tx, encode_notification_, policy_, office, now, s, w.courier_id, from, until,
                       "courier.pickup_planned");
       }
     }

@@ -230,31 +230,29 @@ void EnqueuePlanInTx(Tx& tx, const std::string& office_id, absl::CivilDay day) {
 
 absl::StatusOr<int64_t> RequestPickupInTx(Tx& tx, absl::Time now, const OfficeContext& office,
                                           const PickupRequest& r) {
-  absl::StatusOr<Place> office_place = OfficePlace(office, r.office_id);
-  if (!office_place.ok()) return office_place.status();
+  LOKET_ASSIGN_OR_RETURN(Place office_place, OfficePlace(office, r.office_id));
   Place from;
   if (!r.clinic_id.empty()) {
-    absl::StatusOr<Place> clinic = LoadClinic(tx, office, r.office_id, r.clinic_id);
-    if (!clinic.ok()) return clinic.status();
-    from = *clinic;
+    LOKET_ASSIGN_OR_RETURN(Place clinic, LoadClinic(tx, office, r.office_id, r.clinic_id));
+    from = clinic;
   } else {
     LOKET_RETURN_IF_ERROR(domain::CheckPickupPlace(r.place, r.address, r.latitude, r.longitude));
     from = Place{"", r.place, r.address, r.latitude, r.longitude, {}};
   }
   absl::TimeZone tz = absl::FixedTimeZone(office.utc_offset_minutes * 60);
-  return PlacePair(tx, office, r.office_id, r.case_id, r.preference,
-                   [&](const domain::WorkingCalendar& calendar,
-                       std::optional<absl::CivilDay>* closed) -> absl::StatusOr<int64_t> {
-                     absl::StatusOr<domain::StopWindow> w = domain::NextStopWindow(
-                         now, office.utc_offset_minutes, calendar, from.hours, r.preference);
-                     if (!w.ok()) return w.status();
-                     PairOutcome p =
-                         InsertPair(tx, r.office_id, r.case_id, *w, domain::StopKind::kPickup,
-                                    domain::StopKind::kHandin, "documents", from, *office_place,
-                                    w->start, absl::FromCivil(w->day + 1, tz));
-                     if (p.day_closed) *closed = w->day;
-                     return p.taking_id;
-                   });
+  return PlacePair(
+      tx, office, r.office_id, r.case_id, r.preference,
+      [&](const domain::WorkingCalendar& calendar,
+          std::optional<absl::CivilDay>* closed) -> absl::StatusOr<int64_t> {
+        LOKET_ASSIGN_OR_RETURN(domain::StopWindow w,
+                               domain::NextStopWindow(now, office.utc_offset_minutes, calendar,
+                                                      from.hours, r.preference));
+        PairOutcome p = InsertPair(tx, r.office_id, r.case_id, w, domain::StopKind::kPickup,
+                                   domain::StopKind::kHandin, "documents", from, office_place,
+                                   w.start, absl::FromCivil(w.day + 1, tz));
+        if (p.day_closed) *closed = w.day;
+        return p.taking_id;
+      });
 }
 
 absl::StatusOr<int64_t> RequestDeliveryInTx(Tx& tx, absl::Time now, const OfficeContext& office,
@@ -262,24 +260,22 @@ absl::StatusOr<int64_t> RequestDeliveryInTx(Tx& tx, absl::Time now, const Office
                                             const std::string& clinic_id,
                                             const domain::VisitPreference& pref,
                                             const std::string& item) {
-  absl::StatusOr<Place> office_place = OfficePlace(office, office_id);
-  if (!office_place.ok()) return office_place.status();
-  absl::StatusOr<Place> to = LoadClinic(tx, office, office_id, clinic_id);
-  if (!to.ok()) return to.status();
+  LOKET_ASSIGN_OR_RETURN(Place office_place, OfficePlace(office, office_id));
+  LOKET_ASSIGN_OR_RETURN(Place to, LoadClinic(tx, office, office_id, clinic_id));
   absl::TimeZone tz = absl::FixedTimeZone(office.utc_offset_minutes * 60);
   return PlacePair(tx, office, office_id, case_id, pref,
                    [&](const domain::WorkingCalendar& calendar,
                        std::optional<absl::CivilDay>* closed) -> absl::StatusOr<int64_t> {
-                     absl::StatusOr<domain::StopWindow> w = domain::NextStopWindow(
-                         now, office.utc_offset_minutes, calendar, to->hours, pref);
-                     if (!w.ok()) return w.status();
+                     LOKET_ASSIGN_OR_RETURN(domain::StopWindow w,
+                                            domain::NextStopWindow(now, office.utc_offset_minutes,
+                                                                   calendar, to.hours, pref));
                      // The collect end is the taking end: its window is the day up to the
                      // delivery's end.
-                     domain::StopWindow collect{w->day, absl::FromCivil(w->day, tz), w->end};
+                     domain::StopWindow collect{w.day, absl::FromCivil(w.day, tz), w.end};
                      PairOutcome p = InsertPair(
                          tx, office_id, case_id, collect, domain::StopKind::kCollect,
-                         domain::StopKind::kDelivery, item, *office_place, *to, w->start, w->end);
-                     if (p.day_closed) *closed = w->day;
+                         domain::StopKind::kDelivery, item, office_place, to, w.start, w.end);
+                     if (p.day_closed) *closed = w.day;
                      return p.taking_id;
                    });
 }

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "common/status_macros.h"
 #include "server/domain/notification.h"
 #include "server/store/idempotency.h"
 #include "server/store/pg.h"
@@ -243,10 +244,10 @@ absl::StatusOr<std::vector<TaskRecord>> TaskQueue::LeaseMany(const std::string& 
                                                              const std::string& worker_id,
                                                              absl::Duration lease, int max_tasks) {
   std::vector<TaskRecord> out;
-  absl::StatusOr<std::optional<TaskRecord>> first = Lease(office_id, queue, worker_id, lease);
-  if (!first.ok()) return first.status();
-  if (!first->has_value()) return out;
-  out.push_back(std::move(**first));
+  LOKET_ASSIGN_OR_RETURN(std::optional<TaskRecord> first,
+                         Lease(office_id, queue, worker_id, lease));
+  if (!first.has_value()) return out;
+  out.push_back(std::move(*first));
   if (max_tasks <= 1) return out;
   absl::Status s = db_.impl().RunAutocommit([&](Tx& tx) -> absl::Status {
     for (const auto& row : tx.Exec(kLeaseReadyMany, office_id, queue, worker_id,

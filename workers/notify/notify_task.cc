@@ -1,6 +1,7 @@
 #include "workers/notify/notify_task.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
 #include "workers/notify/templates.h"
 
 namespace loket::notify {
@@ -20,13 +21,12 @@ absl::Status HandleNotify(const std::map<std::string, std::unique_ptr<Channel>>&
   if (!rendered.ok()) return absl::InvalidArgumentError(rendered.status().message());
   OutgoingMessage m{n.notification_id(), n.address(),    n.recipient_name(),
                     rendered->subject,   rendered->body, n.urgent()};
-  auto receipt = it->second->Send(m);
-  if (!receipt.ok()) return receipt.status();
+  LOKET_ASSIGN_OR_RETURN(auto receipt, it->second->Send(m));
   v1::NotifyResult* r = done->mutable_notify();
   r->set_delivered(true);
   r->set_channel(std::string(it->second->name()));
-  r->set_provider_message_id(receipt->provider_message_id);
-  r->set_detail(receipt->detail);
+  r->set_provider_message_id(receipt.provider_message_id);
+  r->set_detail(receipt.detail);
   return absl::OkStatus();
 }
 

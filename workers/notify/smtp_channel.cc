@@ -15,6 +15,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
+#include "common/status_macros.h"
 #include "workers/notify/curl_handle.h"
 #include "workers/notify/json_text.h"
 
@@ -265,15 +266,13 @@ SmtpChannel::SmtpChannel(std::string smtp_url, std::string from, absl::Duration 
     : smtp_url_(std::move(smtp_url)), from_(std::move(from)), timeout_(timeout), clock_(clock) {}
 
 absl::StatusOr<DeliveryReceipt> SmtpChannel::Send(const OutgoingMessage& m) {
-  absl::StatusOr<std::string> message = FormatMailMessage(m, from_, clock_->Now());
-  if (!message.ok()) return message.status();
+  LOKET_ASSIGN_OR_RETURN(std::string message, FormatMailMessage(m, from_, clock_->Now()));
   const std::string envelope_from = ParseMailbox(from_)->address;  // checked by FormatMailMessage
 
-  absl::StatusOr<CurlHandle> handle = CurlHandle::Create();
-  if (!handle.ok()) return handle.status();
-  CurlHandle& h = *handle;
+  LOKET_ASSIGN_OR_RETURN(CurlHandle handle, CurlHandle::Create());
+  CurlHandle& h = handle;
   h.SetCommonOptions("smtp,smtps", timeout_);
-  Upload upload{*message};
+  Upload upload{message};
   std::string last_reply;
   curl_easy_setopt(h.get(), CURLOPT_URL, smtp_url_.c_str());
   curl_easy_setopt(h.get(), CURLOPT_MAIL_FROM, ("<" + envelope_from + ">").c_str());

@@ -88,10 +88,10 @@ absl::StatusOr<DeliveryReceipt> WebhookChannel::Send(const OutgoingMessage& m) {
       idle_.pop_back();
     }
   }
-  absl::StatusOr<CurlHandle> handle =
-      idle != nullptr ? absl::StatusOr<CurlHandle>(CurlHandle::Adopt(idle)) : CurlHandle::Create();
-  if (!handle.ok()) return handle.status();
-  CurlHandle& h = *handle;
+  LOKET_ASSIGN_OR_RETURN(
+      CurlHandle handle,
+      idle != nullptr ? absl::StatusOr<CurlHandle>(CurlHandle::Adopt(idle)) : CurlHandle::Create());
+  CurlHandle& h = handle;
   // The handle (and the connection it keeps alive) goes back to the pool however Send ends; a
   // connection the gateway closed is noticed and replaced by libcurl on the next use.
   struct GiveBack {

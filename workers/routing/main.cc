@@ -23,6 +23,7 @@
 #include "common/clock.h"
 #include "common/grpc_log.h"
 #include "common/log.h"
+#include "common/status_macros.h"
 #include "loket/v1/task.pb.h"
 #include "workers/routing/plan_adapter.h"
 #include "workers/routing/solver/checker.h"
@@ -98,34 +99,33 @@ int RunWorker() {
     if (!in.ParseFromString(task.payload())) {
       return absl::InvalidArgumentError("payload: not a RoutePlanInput");
     }
-    absl::StatusOr<v1::RoutePlanResult> plan =
-        routing::PlanRoutes(in, options, *SystemClock::Get());
-    if (!plan.ok()) return plan.status();
+    LOKET_ASSIGN_OR_RETURN(v1::RoutePlanResult plan,
+                           routing::PlanRoutes(in, options, *SystemClock::Get()));
     const std::string task_id = absl::StrCat(task.id());
     const std::string day = absl::StrCat(in.day(), " v", in.version());
-    if (plan->areas() > 1) {
+    if (plan.areas() > 1) {
       log::Write(
           {log::Level::kWarn,
            absl::StrFormat("%s: %d stops is above --max_area_stops %d: not planned as one "
                            "day; fallback plan by area (%d areas, routes do not cross "
                            "their borders)",
-                           day, in.nodes_size(), options.solver.max_area_stops, plan->areas()),
+                           day, in.nodes_size(), options.solver.max_area_stops, plan.areas()),
            "",
            task_id,
-           {{"areas", absl::StrCat(plan->areas())}}});
+           {{"areas", absl::StrCat(plan.areas())}}});
     }
     log::Write({log::Level::kInfo,
                 absl::StrFormat("%s: %d stops, %d couriers -> %d routes, %.0f m, %d unassigned",
-                                day, in.nodes_size(), in.vehicles_size(), plan->routes_size(),
-                                plan->distance_m(), plan->unassigned_stop_ids_size()),
+                                day, in.nodes_size(), in.vehicles_size(), plan.routes_size(),
+                                plan.distance_m(), plan.unassigned_stop_ids_size()),
                 "",
                 task_id,
                 {{"day", in.day()},
                  {"version", absl::StrCat(in.version())},
                  {"stops", absl::StrCat(in.nodes_size())},
-                 {"routes", absl::StrCat(plan->routes_size())},
-                 {"unassigned", absl::StrCat(plan->unassigned_stop_ids_size())}}});
-    *done->mutable_route_plan() = *std::move(plan);
+                 {"routes", absl::StrCat(plan.routes_size())},
+                 {"unassigned", absl::StrCat(plan.unassigned_stop_ids_size())}}});
+    *done->mutable_route_plan() = std::move(plan);
     return absl::OkStatus();
   });
   log::Info(absl::StrCat("polling route.plan on ", o->addr),

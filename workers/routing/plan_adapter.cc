@@ -3,6 +3,7 @@
 #include <map>
 
 #include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
 #include "workers/routing/solver/checker.h"
 #include "workers/routing/solver/travel.h"
 
@@ -80,15 +81,14 @@ absl::StatusOr<v1::RoutePlanResult> PlanRoutes(const v1::RoutePlanInput& in,
     return absl::InvalidArgumentError(absl::StrCat("payload: ", valid.message()));
   }
   const HaversineMatrix matrix(problem, options.speed_kmh, options.detour_factor);
-  absl::StatusOr<Solution> solution = Solve(problem, matrix, options.solver, clock);
-  if (!solution.ok()) return solution.status();
+  LOKET_ASSIGN_OR_RETURN(Solution solution, Solve(problem, matrix, options.solver, clock));
   CheckOptions check;
   check.allow_unassigned = true;  // reported to loketd, which leaves them pending
-  if (absl::Status checked = CheckSolution(problem, matrix, *solution, check); !checked.ok()) {
+  if (absl::Status checked = CheckSolution(problem, matrix, solution, check); !checked.ok()) {
     return absl::InternalError(
         absl::StrCat("the solver's plan failed the checker: ", checked.message()));
   }
-  for (const Route& r : solution->routes) {
+  for (const Route& r : solution.routes) {
     v1::RoutePlanResult::Route* route = out.add_routes();
     route->set_courier_id(in.vehicles(r.vehicle).courier_id());
     int last = problem.vehicles[r.vehicle].start_depot;
@@ -103,9 +103,9 @@ absl::StatusOr<v1::RoutePlanResult> PlanRoutes(const v1::RoutePlanInput& in,
     route->set_end(leave + matrix.Time(last, 0));
   }
   // Both ends of a pair are listed.
-  for (int node : solution->unassigned) out.add_unassigned_stop_ids(stop_of_node[node]);
-  out.set_distance_m(solution->distance);
-  out.set_areas(solution->areas);
+  for (int node : solution.unassigned) out.add_unassigned_stop_ids(stop_of_node[node]);
+  out.set_distance_m(solution.distance);
+  out.set_areas(solution.areas);
   return out;
 }
 

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "common/status_macros.h"
 #include "loket/v1/appointment.pb.h"
 #include "workers/scheduling/allocator/allocator.h"
 
@@ -31,27 +32,26 @@ absl::Status HandleAllocateTask(const v1::Task& task, v1::CompleteTaskRequest* d
   AllocatorOptions o;
   o.seed = in.seed();
   o.serve_cost_limit = serve_cost_limit;
-  auto now = ParseUtc(in.now(), "now");
-  if (!now.ok()) return now.status();
-  o.now = *now;
+  LOKET_ASSIGN_OR_RETURN(auto now, ParseUtc(in.now(), "now"));
+  o.now = now;
   o.priority_release_before = absl::Minutes(in.priority_release_minutes());
   std::vector<Slot> slots;
   for (const auto& s : in.slots()) {
-    auto start = ParseUtc(s.starts_at(), absl::StrCat("slots[", s.id(), "].starts_at"));
-    if (!start.ok()) return start.status();
-    slots.push_back({s.id(), *start, s.capacity(), s.booked(), s.reserved_priority()});
+    LOKET_ASSIGN_OR_RETURN(auto start,
+                           ParseUtc(s.starts_at(), absl::StrCat("slots[", s.id(), "].starts_at")));
+    slots.push_back({s.id(), start, s.capacity(), s.booked(), s.reserved_priority()});
   }
   std::vector<Request> requests;
   for (const auto& r : in.requests()) {
-    auto at = ParseUtc(r.submitted_at(), absl::StrCat("requests[", r.id(), "].submitted_at"));
-    if (!at.ok()) return at.status();
+    LOKET_ASSIGN_OR_RETURN(
+        auto at, ParseUtc(r.submitted_at(), absl::StrCat("requests[", r.id(), "].submitted_at")));
     // loket.v1.PriorityClass NONE = 1 .. HEALTH_WORKER = 4; the allocator counts from 0.
     int priority = r.priority_class() <= v1::PRIORITY_CLASS_NONE
                        ? kPriorityNone
                        : static_cast<int>(r.priority_class()) - 1;
     requests.push_back(
         {r.id(), priority,
-         std::vector<int64_t>(r.preferred_slot_ids().begin(), r.preferred_slot_ids().end()), *at});
+         std::vector<int64_t>(r.preferred_slot_ids().begin(), r.preferred_slot_ids().end()), at});
   }
   auto allocation = Allocate(slots, requests, o);
   if (!allocation.ok()) return absl::InvalidArgumentError(allocation.status().message());

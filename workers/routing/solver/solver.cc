@@ -775,9 +775,8 @@ Solution Export(const Model& m, const State& s, int64_t iterations) {
 absl::StatusOr<Solution> SolveWhole(const Problem& problem, const TravelMatrix& matrix,
                                     const SolverOptions& options, const Clock& clock) {
   const absl::Time began = clock.Now();
-  absl::StatusOr<Model> built = BuildModel(problem, matrix, options);
-  if (!built.ok()) return built.status();
-  const Model& m = *built;
+  LOKET_ASSIGN_OR_RETURN(Model built, BuildModel(problem, matrix, options));
+  const Model& m = built;
   Random rng(options.seed);
 
   State current;
@@ -1061,18 +1060,17 @@ absl::StatusOr<Solution> SolveByArea(const Problem& problem, const TravelMatrix&
                                   std::max(1, stops)));
     }
     const AreaMatrix area_matrix(matrix, original);
-    absl::StatusOr<Solution> solved = SolveWhole(sub, area_matrix, area_options, clock);
-    if (!solved.ok()) return solved.status();
-    for (Route& route : solved->routes) {
+    LOKET_ASSIGN_OR_RETURN(Solution solved, SolveWhole(sub, area_matrix, area_options, clock));
+    for (Route& route : solved.routes) {
       route.vehicle = area_vehicles[a][route.vehicle];
       for (int& stop : route.stops) stop = original[stop];
       out.routes.push_back(std::move(route));
     }
-    for (int stop : solved->unassigned) out.unassigned.push_back(original[stop]);
-    out.distance += solved->distance;
-    out.vehicles += solved->vehicles;
-    out.iterations += solved->iterations;
-    const SolveFootprint& f = solved->footprint;
+    for (int stop : solved.unassigned) out.unassigned.push_back(original[stop]);
+    out.distance += solved.distance;
+    out.vehicles += solved.vehicles;
+    out.iterations += solved.iterations;
+    const SolveFootprint& f = solved.footprint;
     out.footprint.nodes = std::max(out.footprint.nodes, f.nodes);
     out.footprint.travel_entries = std::max(out.footprint.travel_entries, f.travel_entries);
     out.footprint.neighbour_entries =
