@@ -32,11 +32,14 @@ constexpr Statement kFindLive{
     "task_find_live",
     "SELECT id FROM tasks WHERE office_id = $1 AND queue = $2 AND dedupe_key = $3"
     " AND state IN ('ready', 'leased')"};
+// The queue's time: the TaskQueue's clock when it was given one (a test), else PostgreSQL's now(),
+// which every replica shares. Each statement takes it as its last parameter (NULL: now()).
+#define LOKET_NOW(n) "coalesce($" #n "::timestamptz, now())"
 // Lease probes, each one statement with an index-ordered pick and SKIP LOCKED, so concurrent
 // workers never wait on or share a task. Expired leases go first: theirs is the oldest work.
 #define LOKET_LEASE_SET                                                          \
   " UPDATE tasks SET state = 'leased', attempt = attempt + 1, lease_owner = $3," \
-  " lease_expires_at = now() + make_interval(secs => $4), updated_at = now()"
+  " lease_expires_at = " LOKET_NOW(6) " + make_interval(secs => $4), updated_at = " LOKET_NOW(6)
 // An expired lease on its last attempt goes dead instead of out again.
 constexpr Statement kLeaseExpired{
     "task_lease_expired",
@@ -44,12 +47,12 @@ constexpr Statement kLeaseExpired{
     " attempt = CASE WHEN attempt >= max_attempts THEN attempt ELSE attempt + 1 END,"
     " lease_owner = CASE WHEN attempt >= max_attempts THEN NULL ELSE $3 END,"
     " lease_expires_at = CASE WHEN attempt >= max_attempts THEN NULL"
-    "   ELSE now() + make_interval(secs => $4) END,"
+    "   ELSE " LOKET_NOW(5) " + make_interval(secs => $4) END,"
     " last_error = CASE WHEN attempt >= max_attempts"
     "   THEN 'lease expired on the last attempt; ' || last_error ELSE last_error END,"
-    " updated_at = now()"
+    " updated_at = " LOKET_NOW(5)
     " WHERE id = (SELECT id FROM tasks WHERE office_id = $1 AND queue = $2 AND state = 'leased'"
-    "   AND lease_expires_at < now() ORDER BY lease_expires_at LIMIT 1 FOR UPDATE SKIP LOCKED)"
+    "   AND lease_expires_at < " LOKET_NOW(5) " ORDER BY lease_expires_at LIMIT 1 FOR UPDATE SKIP LOCKED)"
     " RETURNING " LOKET_TASK_COLUMNS};
 // A task with an order_key (notify.send: the address) waits while an earlier one of the same key,
 // by (order_at, id), is still ready or leased: one recipient's messages go out one at a time, in
@@ -57,11 +60,11 @@ constexpr Statement kLeaseExpired{
 constexpr Statement kLeaseReady{
     "task_lease_ready", LOKET_LEASE_SET
     " WHERE id = (SELECT t.id FROM tasks t WHERE t.office_id = $1 AND t.queue = $2"
-    "   AND t.state = 'ready' AND t.run_after <= now()"
+    "   AND t.state = 'ready' AND t.run_after <= " LOKET_NOW(6)
     "   AND (t.order_key IS NULL OR NOT EXISTS (SELECT 1 FROM tasks p WHERE p.office_id = $1"
     "     AND p.queue = $2 AND p.order_key = t.order_key AND p.state IN ('ready', 'leased')"
     "     AND (p.order_at, p.id) < (t.order_at, t.id)))"
-    "   ORDER BY t.run_after, t.id LIMIT 1 FOR UPDATE OF t SKIP LOCKED)"
+    "   ORDER BY t.run_after, t.id LIMIT $5 FOR UPDATE OF t SKIP LOCKED)"
     " RETURNING " LOKET_TASK_COLUMNS};
 // The rest of a batch lease: the same pick as kLeaseReady, up to $5 at once. Within the one
 // statement an earlier task of a key is still ready in its snapshot, so a batch never holds two
@@ -69,7 +72,7 @@ constexpr Statement kLeaseReady{
 constexpr Statement kLeaseReadyMany{
     "task_lease_ready_many", LOKET_LEASE_SET
     " WHERE id IN (SELECT t.id FROM tasks t WHERE t.office_id = $1 AND t.queue = $2"
-    "   AND t.state = 'ready' AND t.run_after <= now()"
+    "   AND t.state = 'ready' AND t.run_after <= " LOKET_NOW(6)
     "   AND (t.order_key IS NULL OR NOT EXISTS (SELECT 1 FROM tasks p WHERE p.office_id = $1"
     "     AND p.queue = $2 AND p.order_key = t.order_key AND p.state IN ('ready', 'leased')"
     "     AND (p.order_at, p.id) < (t.order_at, t.id)))"
@@ -77,7 +80,7 @@ constexpr Statement kLeaseReadyMany{
     " RETURNING " LOKET_TASK_COLUMNS};
 constexpr Statement kHeartbeat{
     "task_heartbeat",
-    "UPDATE tasks SET lease_expires_at = now() + make_interval(secs => $4), updated_at = now()"
+    "UPDATE tasks SET lease_expires_at = " LOKET_NOW(5) " + make_interval(secs => $4), updated_at = " LOKET_NOW(5)
     " WHERE office_id = $1 AND id = $2 AND attempt = $3 AND state = 'leased'"
     " RETURNING lease_expires_at::text"};
 constexpr Statement kFinishLeased{
@@ -90,8 +93,8 @@ constexpr Statement kQueueOf{"task_queue_of",
 constexpr Statement kFail{
     "task_fail",
     "UPDATE tasks SET state = CASE WHEN $4 OR attempt >= max_attempts THEN 'dead' ELSE 'ready' END,"
-    " run_after = now() + make_interval(secs => $5), lease_owner = NULL, lease_expires_at = NULL,"
-    " last_error = $6, updated_at = now()"
+    " run_after = " LOKET_NOW(7) " + make_interval(secs => $5), lease_owner = NULL, lease_expires_at = NULL,"
+    " last_error = $6, updated_at = " LOKET_NOW(7)
     " WHERE office_id = $1 AND id = $2 AND attempt = $3 AND state = 'leased'"
     " RETURNING " LOKET_TASK_COLUMNS};
 constexpr Statement kGet{
@@ -102,19 +105,19 @@ constexpr Statement kList{"task_list",
                           " AND ($3 = '' OR state = $3) ORDER BY id DESC LIMIT $4"};
 constexpr Statement kRetry{
     "task_retry",
-    "UPDATE tasks SET state = 'ready', run_after = now(), max_attempts = attempt + $3,"
-    " updated_at = now() WHERE office_id = $1 AND id = $2 AND state = 'dead'"
+    "UPDATE tasks SET state = 'ready', run_after = " LOKET_NOW(4) ", max_attempts = attempt + $3,"
+    " updated_at = " LOKET_NOW(4) " WHERE office_id = $1 AND id = $2 AND state = 'dead'"
     " RETURNING " LOKET_TASK_COLUMNS};
 constexpr Statement kDrop{
     "task_drop",
     "UPDATE tasks SET state = 'done', last_error = 'dropped by ' || $3 || '; ' || last_error,"
-    " updated_at = now() WHERE office_id = $1 AND id = $2 AND state IN ('ready', 'dead')"
+    " updated_at = " LOKET_NOW(4) " WHERE office_id = $1 AND id = $2 AND state IN ('ready', 'dead')"
     " RETURNING " LOKET_TASK_COLUMNS};
 constexpr Statement kStats{
     "task_stats",
     "SELECT queue, state, count(*),"
-    " coalesce(extract(epoch FROM now() - min(run_after)) FILTER (WHERE state = 'ready'"
-    "   AND run_after <= now()), 0)::float8"
+    " coalesce(extract(epoch FROM " LOKET_NOW(1) " - min(run_after)) FILTER (WHERE state = 'ready'"
+    "   AND run_after <= " LOKET_NOW(1) "), 0)::float8"
     " FROM tasks WHERE state IN ('ready', 'leased', 'dead') GROUP BY queue, state"};
 
 std::optional<absl::Time> OptionalTime(const pqxx::field& f) {
@@ -200,7 +203,7 @@ absl::StatusOr<std::optional<TaskRecord>> TaskQueue::Lease(const std::string& of
     double seconds = absl::ToDoubleSeconds(lease);
     auto take_expired = [&]() -> bool {
       for (int i = 0; i < 16; ++i) {  // skip past the ones that go dead
-        pqxx::result r = tx.Exec(kLeaseExpired, office_id, queue, worker_id, seconds);
+        pqxx::result r = tx.Exec(kLeaseExpired, office_id, queue, worker_id, seconds, Now());
         if (r.empty()) return false;
         TaskRecord t = TaskFromRow(r[0]);
         if (t.state == "dead") {
@@ -214,7 +217,7 @@ absl::StatusOr<std::optional<TaskRecord>> TaskQueue::Lease(const std::string& of
       return false;
     };
     if (probe_expired_first && take_expired()) return absl::OkStatus();
-    pqxx::result r = tx.Exec(kLeaseReady, office_id, queue, worker_id, seconds);
+    pqxx::result r = tx.Exec(kLeaseReady, office_id, queue, worker_id, seconds, 1, Now());
     if (!r.empty()) {
       out = TaskFromRow(r[0]);
       return absl::OkStatus();
@@ -230,7 +233,8 @@ absl::StatusOr<absl::Time> TaskQueue::Heartbeat(const std::string& office_id, in
                                                 int attempt, absl::Duration lease) {
   absl::Time expires;
   absl::Status s = db_.impl().RunAutocommit([&](Tx& tx) -> absl::Status {
-    pqxx::result r = tx.Exec(kHeartbeat, office_id, task_id, attempt, absl::ToDoubleSeconds(lease));
+    pqxx::result r =
+        tx.Exec(kHeartbeat, office_id, task_id, attempt, absl::ToDoubleSeconds(lease), Now());
     if (r.empty()) return Stale(task_id, attempt);
     expires = ParseTimestamp(r[0][0].as<std::string>());
     return absl::OkStatus();
@@ -251,7 +255,7 @@ absl::StatusOr<std::vector<TaskRecord>> TaskQueue::LeaseMany(const std::string& 
   if (max_tasks <= 1) return out;
   absl::Status s = db_.impl().RunAutocommit([&](Tx& tx) -> absl::Status {
     for (const auto& row : tx.Exec(kLeaseReadyMany, office_id, queue, worker_id,
-                                   absl::ToDoubleSeconds(lease), max_tasks - 1)) {
+                                   absl::ToDoubleSeconds(lease), max_tasks - 1, Now())) {
       out.push_back(TaskFromRow(row));
     }
     return absl::OkStatus();
@@ -259,6 +263,12 @@ absl::StatusOr<std::vector<TaskRecord>> TaskQueue::LeaseMany(const std::string& 
   // A failed statement leased nothing; the first task is leased and goes out alone.
   (void)s;
   return out;
+}
+
+std::optional<std::string> TaskQueue::Now() const {
+  if (clock_ == nullptr) return std::nullopt;  // PostgreSQL's now()
+  // Microseconds, PostgreSQL's precision, so a lease ends exactly when the clock says.
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", clock_->Now(), absl::UTCTimeZone());
 }
 
 double TaskQueue::UnitRandom() {
@@ -273,7 +283,7 @@ absl::StatusOr<TaskRecord> TaskQueue::Fail(const std::string& office_id, int64_t
     double delay = absl::ToDoubleSeconds(
         domain::BackoffDelay(attempt, retry_.base, retry_.cap, retry_.jitter, UnitRandom()));
     pqxx::result r =
-        tx.Exec(kFail, office_id, task_id, attempt, permanent, delay, error.substr(0, 1000));
+        tx.Exec(kFail, office_id, task_id, attempt, permanent, delay, error.substr(0, 1000), Now());
     if (r.empty()) return Stale(task_id, attempt);
     out = TaskFromRow(r[0]);
     AttemptFailed(tx, out, error, out.state == "dead");
@@ -313,7 +323,7 @@ absl::StatusOr<std::string> TaskQueue::Retry(
     const Mutation& m, int64_t task_id,
     const std::function<std::string(const TaskRecord&)>& encode) {
   return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
-    pqxx::result r = tx.Exec(kRetry, m.actor.office_id, task_id, 3);
+    pqxx::result r = tx.Exec(kRetry, m.actor.office_id, task_id, 3, Now());
     if (r.empty()) {
       pqxx::result cur = tx.Exec(kGet, m.actor.office_id, task_id);
       if (cur.empty()) return absl::NotFoundError(absl::StrCat("task ", task_id, " not found"));
@@ -330,7 +340,7 @@ absl::StatusOr<std::string> TaskQueue::Drop(
     const Mutation& m, int64_t task_id,
     const std::function<std::string(const TaskRecord&)>& encode) {
   return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
-    pqxx::result r = tx.Exec(kDrop, m.actor.office_id, task_id, m.actor.name);
+    pqxx::result r = tx.Exec(kDrop, m.actor.office_id, task_id, m.actor.name, Now());
     if (r.empty()) {
       pqxx::result cur = tx.Exec(kGet, m.actor.office_id, task_id);
       if (cur.empty()) return absl::NotFoundError(absl::StrCat("task ", task_id, " not found"));
@@ -354,7 +364,7 @@ void TaskQueue::AttemptFailed(Tx& tx, const TaskRecord& t, const std::string& wh
 absl::StatusOr<std::vector<QueueStats>> TaskQueue::Stats() {
   std::vector<QueueStats> out;
   absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
-    for (const auto& row : tx.Exec(kStats)) {
+    for (const auto& row : tx.Exec(kStats, Now())) {
       out.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<int64_t>(),
                      row[3].as<double>()});
     }

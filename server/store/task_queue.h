@@ -17,6 +17,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/clock.h"
 #include "server/store/database.h"
 #include "server/store/mutation.h"
 
@@ -72,10 +73,15 @@ struct QueueStats {
 
 class TaskQueue {
  public:
-  TaskQueue(Database& db, RetryPolicy retry = {}, std::vector<TaskKind> kinds = BuiltInTaskKinds())
+  // `clock` (not owned; may be null) is the queue's time: leases, back-offs and ages are measured
+  // on it. Null, as in loketd, uses PostgreSQL's now(), which all replicas share; a test gives its
+  // own clock to move time instead of waiting or rewriting rows.
+  TaskQueue(Database& db, RetryPolicy retry = {}, std::vector<TaskKind> kinds = BuiltInTaskKinds(),
+            const Clock* clock = nullptr)
       : db_(db),
         retry_(retry),
         kinds_(std::move(kinds)),
+        clock_(clock),
         rng_(retry.seed != 0 ? retry.seed : std::random_device{}()) {}
 
   // Leases the next due task of `queue` in `office_id` (ready and due, or leased with an expired
@@ -122,12 +128,15 @@ class TaskQueue {
  private:
   // A number in [0, 1) for the back-off's jitter, from the seeded generator.
   double UnitRandom();
+  // The queue's time as the statements' last parameter: the clock's, or NULL for now().
+  std::optional<std::string> Now() const;
   // Tells `t`'s kind, if it registered for it, that an attempt ended without success.
   void AttemptFailed(Tx& tx, const TaskRecord& t, const std::string& why, bool dead) const;
 
   Database& db_;
   RetryPolicy retry_;
   std::vector<TaskKind> kinds_;
+  const Clock* clock_;
   std::atomic<uint64_t> polls_{0};
   absl::Mutex rng_mu_;
   std::mt19937_64 rng_ ABSL_GUARDED_BY(rng_mu_);

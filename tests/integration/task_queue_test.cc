@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/ids.h"
+#include "common/testing/fake_clock.h"
 #include "gmock/gmock.h"
 #include "loket/v1/task.grpc.pb.h"
 #include "server/store/database.h"
@@ -226,6 +227,41 @@ TEST_F(TaskQueueTest, ARegisteredKindHearsOfItsFailedAttemptsAndNoOthers) {
   ASSERT_THAT(queue.Fail("bpp", other, 1, "not heard", true), IsOk());
   EXPECT_THAT(heard, ::testing::ElementsAre(absl::StrCat(id, "/1 gateway said 500"),
                                             absl::StrCat(id, "/2 lease expired dead")));
+}
+
+// Issue 14: the queue's time can be given. On a test's clock a lease runs out, a back-off passes
+// and a task ages when the clock moves: nothing waits and no row is rewritten.
+TEST_F(TaskQueueTest, LeasesAndBackOffsRunOnAGivenClock) {
+  int64_t id = Enqueue("test.clock", "", /*max_attempts=*/3);  // due at the database's now()
+  FakeClock clock(store::ParseTimestamp(server_->Query("SELECT now()::text")));
+  store::TaskQueue queue(*db_, store::RetryPolicy{absl::Seconds(10), absl::Minutes(10), 0, 1},
+                         store::BuiltInTaskKinds(), &clock);
+  auto first = queue.Lease("bpp", "test.clock", "w1", absl::Seconds(30));
+  ASSERT_TRUE(first.ok() && first->has_value());
+  // Within its lease no one else gets it; one second past it, the next worker does.
+  clock.Advance(absl::Seconds(29));
+  auto early = queue.Lease("bpp", "test.clock", "w2", absl::Seconds(30));
+  ASSERT_THAT(early, IsOk());
+  EXPECT_FALSE(early->has_value());
+  clock.Advance(absl::Seconds(2));
+  auto taken = queue.Lease("bpp", "test.clock", "w2", absl::Seconds(30));
+  ASSERT_TRUE(taken.ok() && taken->has_value());
+  EXPECT_EQ((*taken)->id, id);
+  EXPECT_EQ((*taken)->attempt, 2);
+  EXPECT_TRUE((*taken)->took_over_expired_lease);
+  EXPECT_EQ((*taken)->lease_expires_at, clock.Now() + absl::Seconds(30));
+  // A failed attempt waits out its back-off (10 s after attempt 2, no jitter) on the same clock.
+  auto failed = queue.Fail("bpp", id, 2, "gateway said 500", false);
+  ASSERT_THAT(failed, IsOk());
+  EXPECT_EQ(failed->state, "ready");
+  EXPECT_GT(failed->run_after, clock.Now());
+  auto waiting = queue.Lease("bpp", "test.clock", "w3", absl::Seconds(30));
+  ASSERT_THAT(waiting, IsOk());
+  EXPECT_FALSE(waiting->has_value());
+  clock.Set(failed->run_after);
+  auto again = queue.Lease("bpp", "test.clock", "w3", absl::Seconds(30));
+  ASSERT_TRUE(again.ok() && again->has_value());
+  EXPECT_EQ((*again)->attempt, 3);
 }
 
 // Issue 14: the back-off's jitter takes a seed, so a test can know each delay.
