@@ -409,6 +409,15 @@ constexpr Statement kMigrateCreate{"migrate_create",
                                    "integer PRIMARY KEY, name text NOT NULL,"
                                    " applied_at timestamptz NOT NULL DEFAULT now())"};
 
+// The checksum column comes with migration 0020: before it is applied there is nothing to record.
+constexpr Statement kHasChecksumColumn{
+    "migrate_has_checksum",
+    "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema()"
+    " AND table_name = 'schema_migrations' AND column_name = 'checksum'"};
+constexpr Statement kFillChecksum{
+    "migrate_fill_checksum",
+    "UPDATE schema_migrations SET checksum = $2 WHERE version = $1 AND checksum IS NULL"};
+
 }  // namespace
 
 std::string MigrationFileName(const Migration& m) {
@@ -416,21 +425,13 @@ std::string MigrationFileName(const Migration& m) {
 }
 
 absl::Status Database::CheckMigrationChecksums(const std::vector<Migration>& migrations) {
-  // The column comes with migration 0020: before it is applied there is nothing to compare.
-  static constexpr Statement kHasColumn{
-      "migrate_has_checksum",
-      "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema()"
-      " AND table_name = 'schema_migrations' AND column_name = 'checksum'"};
   static constexpr Statement kRecorded{"migrate_checksums",
                                        "SELECT version, checksum FROM schema_migrations"};
-  static constexpr Statement kFill{
-      "migrate_fill_checksum",
-      "UPDATE schema_migrations SET checksum = $2 WHERE version = $1 AND checksum IS NULL"};
   return impl_->RunTx([&](Tx& tx) -> absl::Status {
     tx.ExecRaw("SET LOCAL lock_timeout = 0; SET LOCAL statement_timeout = 0");
     tx.Exec(kMigrateLock);
     tx.Exec(kMigrateCreate);
-    if (tx.Exec(kHasColumn).empty()) return absl::OkStatus();
+    if (tx.Exec(kHasChecksumColumn).empty()) return absl::OkStatus();
     std::map<int, std::optional<std::string>> recorded;
     for (const auto& row : tx.Exec(kRecorded)) {
       recorded[row[0].as<int>()] =
@@ -442,7 +443,7 @@ absl::Status Database::CheckMigrationChecksums(const std::vector<Migration>& mig
       const std::string sum = Sha256Hex(m.sql);
       if (!it->second) {
         // Applied before checksums were kept: recorded once, trusting the file as it is now.
-        tx.Exec(kFill, m.version, sum);
+        tx.Exec(kFillChecksum, m.version, sum);
       } else if (*it->second != sum) {
         return absl::FailedPreconditionError(absl::StrFormat(
             "migration file %s changed after it was applied (schema_migrations has sha256 %s, the "
@@ -458,8 +459,9 @@ absl::Status Database::CheckMigrationChecksums(const std::vector<Migration>& mig
 absl::Status Database::Migrate() { return Migrate(EmbeddedMigrations()); }
 
 absl::Status Database::Migrate(const std::vector<Migration>& migrations) {
-  // First refuse a changed file, before anything newer is applied on top of it; then apply; then
-  // record the checksums of what was just applied (and of everything, the first time).
+  // First refuse a changed file, before anything newer is applied on top of it; then apply, each
+  // migration recording its checksum in its own transaction; then fill the checksums of those
+  // applied before 0020 (once).
   LOKET_RETURN_IF_ERROR(CheckMigrationChecksums(migrations));
   static constexpr Statement kApplied{"migrate_applied",
                                       "SELECT 1 FROM schema_migrations WHERE version = $1"};
@@ -474,6 +476,8 @@ absl::Status Database::Migrate(const std::vector<Migration>& migrations) {
       if (!tx.Exec(kApplied, m.version).empty()) return absl::OkStatus();
       tx.ExecRaw(m.sql);
       tx.Exec(kRecord, m.version, m.name);
+      // Its checksum commits with it: a later failure or a crash leaves no applied file unchecked.
+      if (!tx.Exec(kHasChecksumColumn).empty()) tx.Exec(kFillChecksum, m.version, Sha256Hex(m.sql));
       return absl::OkStatus();
     });
     if (!s.ok()) {

@@ -64,6 +64,21 @@ TEST_F(MigrationChecksumTest, AChangedFileIsRefusedNamingItBeforeAnythingNewerIs
   ExpectEveryChecksumMatchesItsFile();
 }
 
+// A migration's checksum commits with the migration: when a later one fails, the one applied
+// before it is already checked on the next start.
+TEST_F(MigrationChecksumTest, AMigrationRecordsItsChecksumInItsOwnTransaction) {
+  std::vector<store::Migration> more = store::EmbeddedMigrations();
+  more.push_back({9001, "probe_ok", "CREATE TABLE checksum_probe_ok (x integer)"});
+  more.push_back({9002, "probe_broken", "CREATE TABLE checksum_probe_broken (x nonsense_type)"});
+  store::Database db(store::DatabaseOptions{server_->conninfo(), 1});
+  EXPECT_THAT(db.Migrate(more),
+              StatusIs(absl::StatusCode::kInternal, HasSubstr("9002_probe_broken")));
+  EXPECT_EQ(Recorded(9001), Sha256Hex(more[more.size() - 2].sql));
+  EXPECT_EQ(server_->Query("SELECT count(*) FROM schema_migrations WHERE version = 9002"), "0");
+  server_->Query("DELETE FROM schema_migrations WHERE version = 9001 RETURNING 1");
+  server_->Query("DROP TABLE checksum_probe_ok");
+}
+
 TEST_F(MigrationChecksumTest, AnAlteredRecordedChecksumIsRefusedNamingTheFile) {
   server_->Query(
       "UPDATE schema_migrations SET checksum = repeat('0', 64) WHERE version = 5 RETURNING 1");
