@@ -12,9 +12,8 @@ namespace loket::api {
 // The domain enums are numbered like their loket.v1 twins so that the conversions here (and in the
 // services) are plain static_casts. These checks make a renumbering on either side, or a value
 // added to one side only, a compile error instead of a silently wrong state on the wire.
-#define LOKET_SAME_NUMBER(domain_value, proto_value)                       \
-  static_assert(static_cast<int>(domain::domain_value) == v1::proto_value, \
-                #domain_value " and " #proto_value " must have the same number")
+#define LOKET_SAME_NUMBER(domain_value, proto_value) \
+  LOKET_PROTO_NUMBER_IS(domain_value, 0, proto_value)
 LOKET_SAME_NUMBER(CaseState::kDraft, CASE_STATE_DRAFT);
 LOKET_SAME_NUMBER(CaseState::kSubmitted, CASE_STATE_SUBMITTED);
 LOKET_SAME_NUMBER(CaseState::kVerifying, CASE_STATE_VERIFYING);

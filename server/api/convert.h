@@ -24,6 +24,13 @@
 
 namespace loket::api {
 
+// Fails to compile unless domain::`domain_value` + `offset` is loket.v1's `proto_value`: the
+// conversions between twin enums are plain casts, so a renumbering or a value added to one side
+// only must not compile. Offset 0: numbered alike; 1: the proto counts from 1 (0 is UNSPECIFIED).
+#define LOKET_PROTO_NUMBER_IS(domain_value, offset, proto_value)                      \
+  static_assert(static_cast<int>(domain::domain_value) + (offset) == v1::proto_value, \
+                #proto_value " must be " #domain_value " + " #offset)
+
 std::string FormatUtc(absl::Time t);  // RFC 3339 UTC, milliseconds
 
 // A stored (or replayed) encoded response into `out`, or the error.

@@ -16,24 +16,19 @@ using domain::StopKind;
 using domain::StopState;
 
 // The domain's stop kinds and states count from 0, their loket.v1 twins from 1 (0 is
-// UNSPECIFIED): the conversions add or take one. Checked here, so a renumbering or a value added to
-// one side only does not compile.
-#define LOKET_PROTO_IS_ONE_MORE(domain_value, proto_value)                     \
-  static_assert(static_cast<int>(domain::domain_value) + 1 == v1::proto_value, \
-                #proto_value " must be " #domain_value " + 1")
-LOKET_PROTO_IS_ONE_MORE(StopKind::kPickup, STOP_KIND_PICKUP);
-LOKET_PROTO_IS_ONE_MORE(StopKind::kHandin, STOP_KIND_HANDIN);
-LOKET_PROTO_IS_ONE_MORE(StopKind::kCollect, STOP_KIND_COLLECT);
-LOKET_PROTO_IS_ONE_MORE(StopKind::kDelivery, STOP_KIND_DELIVERY);
-LOKET_PROTO_IS_ONE_MORE(StopKind::kDelivery, StopKind_MAX);
-LOKET_PROTO_IS_ONE_MORE(StopState::kPending, STOP_STATE_PENDING);
-LOKET_PROTO_IS_ONE_MORE(StopState::kPlanned, STOP_STATE_PLANNED);
-LOKET_PROTO_IS_ONE_MORE(StopState::kArrived, STOP_STATE_ARRIVED);
-LOKET_PROTO_IS_ONE_MORE(StopState::kDone, STOP_STATE_DONE);
-LOKET_PROTO_IS_ONE_MORE(StopState::kFailed, STOP_STATE_FAILED);
-LOKET_PROTO_IS_ONE_MORE(StopState::kCancelled, STOP_STATE_CANCELLED);
-LOKET_PROTO_IS_ONE_MORE(StopState::kCancelled, StopState_MAX);
-#undef LOKET_PROTO_IS_ONE_MORE
+// UNSPECIFIED): the conversions add or take one.
+LOKET_PROTO_NUMBER_IS(StopKind::kPickup, 1, STOP_KIND_PICKUP);
+LOKET_PROTO_NUMBER_IS(StopKind::kHandin, 1, STOP_KIND_HANDIN);
+LOKET_PROTO_NUMBER_IS(StopKind::kCollect, 1, STOP_KIND_COLLECT);
+LOKET_PROTO_NUMBER_IS(StopKind::kDelivery, 1, STOP_KIND_DELIVERY);
+LOKET_PROTO_NUMBER_IS(StopKind::kDelivery, 1, StopKind_MAX);
+LOKET_PROTO_NUMBER_IS(StopState::kPending, 1, STOP_STATE_PENDING);
+LOKET_PROTO_NUMBER_IS(StopState::kPlanned, 1, STOP_STATE_PLANNED);
+LOKET_PROTO_NUMBER_IS(StopState::kArrived, 1, STOP_STATE_ARRIVED);
+LOKET_PROTO_NUMBER_IS(StopState::kDone, 1, STOP_STATE_DONE);
+LOKET_PROTO_NUMBER_IS(StopState::kFailed, 1, STOP_STATE_FAILED);
+LOKET_PROTO_NUMBER_IS(StopState::kCancelled, 1, STOP_STATE_CANCELLED);
+LOKET_PROTO_NUMBER_IS(StopState::kCancelled, 1, StopState_MAX);
 
 v1::StopKind KindToProto(StopKind k) { return static_cast<v1::StopKind>(static_cast<int>(k) + 1); }
 v1::StopState StateToProto(StopState s) {
@@ -332,7 +327,7 @@ absl::Status RoutePlanQueue::ApplyResult(const domain::Principal& worker,
   plan.version = r.version();
   plan.distance_m = r.distance_m();
   for (const auto& route : r.routes()) {
-    store::RoutePlanOutcome::Route out{route.courier_id(), {}, route.end()};
+    domain::PlannedRoute out{route.courier_id(), {}, route.end()};
     for (const auto& v : route.visits()) out.visits.push_back({v.stop_id(), v.start()});
     plan.routes.push_back(std::move(out));
   }

@@ -13,10 +13,10 @@ namespace {
 using domain::Lane;
 
 // The domain's lanes count from 0, loket.v1's from 1 (0 is UNSPECIFIED); checked at compile time.
-static_assert(static_cast<int>(Lane::kPriority) + 1 == v1::LANE_PRIORITY);
-static_assert(static_cast<int>(Lane::kAppointment) + 1 == v1::LANE_APPOINTMENT);
-static_assert(static_cast<int>(Lane::kWalkIn) + 1 == v1::LANE_WALK_IN);
-static_assert(domain::kLaneCount == v1::Lane_MAX);
+LOKET_PROTO_NUMBER_IS(Lane::kPriority, 1, LANE_PRIORITY);
+LOKET_PROTO_NUMBER_IS(Lane::kAppointment, 1, LANE_APPOINTMENT);
+LOKET_PROTO_NUMBER_IS(Lane::kWalkIn, 1, LANE_WALK_IN);
+LOKET_PROTO_NUMBER_IS(Lane::kWalkIn, 1, Lane_MAX);
 v1::Lane LaneToProto(Lane l) { return static_cast<v1::Lane>(static_cast<int>(l) + 1); }
 
 v1::TicketState TicketStateToProto(const std::string& s) {

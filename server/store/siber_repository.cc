@@ -867,15 +867,8 @@ absl::Status SiberRepository::ApplyRoutePlan(const std::string& office_id, int64
       plan_stops.push_back(ForPlanner(s.r));
       stops.emplace(s.r.id, std::move(s));
     }
-    std::vector<domain::PlannedRoute> routes;
-    for (const RoutePlanOutcome::Route& route : plan.routes) {
-      domain::PlannedRoute r{route.courier_id, {}, route.end};
-      for (const RoutePlanOutcome::Visit& v : route.visits)
-        r.visits.push_back({v.stop_id, v.start});
-      routes.push_back(std::move(r));
-    }
     LOKET_ASSIGN_OR_RETURN(std::vector<domain::StopWrite> writes,
-                           domain::DecideRoutePlan(plan.day, midnight, plan_stops, routes));
+                           domain::DecideRoutePlan(plan.day, midnight, plan_stops, plan.routes));
     for (const domain::StopWrite& w : writes) {
       if (w.kind == domain::StopWrite::Kind::kUnplan) {
         tx.Exec(kUnplanStop, w.stop_id, w.keep_courier);

@@ -107,16 +107,7 @@ struct CustodyView {
 struct RoutePlanOutcome {
   std::string day;
   int64_t version = 0;
-  struct Visit {
-    int64_t stop_id = 0;
-    double start = 0;
-  };
-  struct Route {
-    int64_t courier_id = 0;
-    std::vector<Visit> visits;
-    double end = 0;
-  };
-  std::vector<Route> routes;
+  std::vector<domain::PlannedRoute> routes;
   std::vector<int64_t> unassigned;
   double distance_m = 0;
 };
