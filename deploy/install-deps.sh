@@ -20,6 +20,12 @@ PACKAGES=(
   libnss3-tools
   # database
   postgresql-15
+  # the replicated cluster (deploy/cluster, issue 15): Patroni runs three PostgreSQL nodes on etcd,
+  # HAProxy follows the leader and balances loketd; PgBouncer measured beside it; pgBackRest backups;
+  # Prometheus and Alertmanager scrape and alert (their rules are unit-tested with promtool);
+  # systemd-analyze checks deploy/systemd's units
+  patroni etcd-server etcd-client haproxy pgbouncer pgbackrest prometheus prometheus-alertmanager
+  systemd
   # scripts and tests: tokens, UUIDs, hex dumps, SMTP sink for the notifier tests
   openssl uuid-runtime xxd python3 python3-aiosmtpd curl
   # the browser tier (web/): Debian's Chromium drives the browser tests (nothing downloads a
