@@ -47,12 +47,13 @@ ServerMetrics::ServerMetrics()
                         .Register(*registry_)) {}
 
 absl::Status ServerMetrics::Serve(const std::string& listen) {
-  try {
-    exposer_ = std::make_unique<prometheus::Exposer>(listen);
-  } catch (const std::exception& e) {
-    return absl::InvalidArgumentError(absl::StrCat("--admin_listen=", listen, ": ", e.what()));
-  }
-  exposer_->RegisterCollectable(registry_);
+  auto admin =
+      AdminHttpServer::Start(listen, {registry_}, {{"/healthz", [this]() -> AdminHttpResponse {
+                                                      if (serving_) return {200, "SERVING\n"};
+                                                      return {503, "NOT_SERVING\n"};
+                                                    }}});
+  if (!admin.ok()) return admin.status();
+  admin_ = *std::move(admin);
   return absl::OkStatus();
 }
 

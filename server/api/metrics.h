@@ -1,16 +1,18 @@
 // Prometheus metrics of loketd (DESIGN.md section 7), served as text on the admin HTTP port:
 // RPC counts and latencies by method and code, task queue depth and age, lease expiries,
-// notification outcomes by channel. Thread-safe (prometheus-cpp metrics are).
+// notification outcomes by channel. The same port answers GET /healthz: 200 "SERVING" while
+// loketd's gRPC health is SERVING (its database probe passes), 503 "NOT_SERVING" otherwise, for
+// load balancers that check over HTTP (HAProxy). Thread-safe (prometheus-cpp metrics are).
 #ifndef LOKET_SERVER_API_METRICS_H_
 #define LOKET_SERVER_API_METRICS_H_
 
 #include <prometheus/counter.h>
-#include <prometheus/exposer.h>
 #include <prometheus/family.h>
 #include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <set>
@@ -20,6 +22,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "common/admin_http.h"
 #include "server/store/task_queue.h"
 
 namespace loket::api {
@@ -27,8 +30,11 @@ namespace loket::api {
 class ServerMetrics {
  public:
   ServerMetrics();
-  // Serves /metrics on `listen` ("127.0.0.1:7401"). INVALID_ARGUMENT when it cannot bind.
+  // Serves /metrics and /healthz on `listen` ("127.0.0.1:7401"). INVALID_ARGUMENT when it cannot
+  // bind.
   absl::Status Serve(const std::string& listen);
+  // What /healthz answers: false (503) until loketd serves gRPC, and while its database is away.
+  void SetServing(bool serving) { serving_ = serving; }
 
   void RecordRpc(const std::string& method, int code, double seconds);
   void RecordLeaseExpiry(const std::string& queue);
@@ -45,7 +51,8 @@ class ServerMetrics {
 
  private:
   std::shared_ptr<prometheus::Registry> registry_;
-  std::unique_ptr<prometheus::Exposer> exposer_;
+  std::atomic<bool> serving_{false};
+  std::unique_ptr<AdminHttpServer> admin_;  // after what its handlers read: stops first
   prometheus::Family<prometheus::Counter>& rpcs_;
   prometheus::Family<prometheus::Histogram>& rpc_seconds_;
   prometheus::Family<prometheus::Counter>& lease_expiries_;

@@ -429,6 +429,7 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
     return absl::InternalError(absl::StrCat("cannot listen on ", o.listen));
   }
   s->server_->GetHealthCheckService()->SetServingStatus(true);
+  s->metrics_->SetServing(true);
   s->health_probe_timeout_ = o.health_probe_timeout;
   s->db_watcher_ = std::thread([p = s.get()] { p->WatchDatabase(); });
   if (o.retention_sweep_interval > absl::ZeroDuration()) {
@@ -489,6 +490,7 @@ void LoketServer::WatchDatabase() {
     if (ok != serving && !stopping_) {
       serving = ok;
       server_->GetHealthCheckService()->SetServingStatus(ok);
+      metrics_->SetServing(ok);
       log::Write({ok ? log::Level::kInfo : log::Level::kError,
                   ok ? "database reachable again: SERVING" : "database unreachable: NOT_SERVING"});
     }
@@ -504,6 +506,7 @@ void LoketServer::WatchDatabase() {
 void LoketServer::Shutdown(absl::Duration grace) {
   if (stopping_.exchange(true)) return;
   server_->GetHealthCheckService()->SetServingStatus(false);
+  metrics_->SetServing(false);
   wakeups_->Close();  // long polls answer at once instead of holding the drain up
   server_->Shutdown(std::chrono::system_clock::now() + absl::ToChronoSeconds(grace));
 }
