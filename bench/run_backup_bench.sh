@@ -6,7 +6,8 @@
 #
 # It starts its own PostgreSQL (fsync on) archiving WAL into pgBackRest, and loketd; loads CASES
 # cases by SQL, each with 3 case events and one document of DOC_KB KiB of random bytes (uploaded
-# PDFs and photos are compressed already: they do not shrink in a backup), then:
+# PDFs and photos are compressed already: they do not shrink in a backup; each is a slice of a 4 MiB
+# random pool at a golden-ratio offset, so that neighbours do not overlap within lz4's window), then:
 #   full backup (deploy/backup/backup.sh) -> 10 s of gRPC submissions -> T -> 5 s more ->
 #   differential backup -> point-in-time restore to T into a fresh cluster, checked
 #   (deploy/backup/restore_check.sh: pgBackRest restore, WAL replay, promotion, count + md5).
@@ -41,7 +42,7 @@ echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}
 t0=$(now)
 psql -X -q -v ON_ERROR_STOP=1 -d "$DB" <<SQL
 CREATE TEMP TABLE pool AS
-  SELECT decode(string_agg(md5(random()::text || g), ''), 'hex') AS b FROM generate_series(1, 65536) g;
+  SELECT decode(string_agg(md5(random()::text || g), ''), 'hex') AS b FROM generate_series(1, 262144) g;
 INSERT INTO cases (office_id, permit_type, channel, state, applicant_nik, applicant_name,
   applicant_phone, priority_class, clinic_id, practice_place, str_number, sla_days, sla_started_on,
   due_date, created_by, created_at, updated_at)
@@ -57,10 +58,12 @@ FROM cases c CROSS JOIN generate_series(0, 2) s;
 INSERT INTO documents (office_id, case_id, code, file_name, media_type, size_bytes, sha256, content, uploaded_by)
 SELECT 'bpp', c.id, 'STR', 'str.pdf', 'application/pdf', length(d.content), sha256(d.content), d.content, $actor
 FROM cases c, pool,
-  LATERAL (SELECT substring(pool.b FROM (1 + (c.id * 7919) % (1048576 - $DOC_KB * 1024))::int FOR $DOC_KB * 1024)
-           AS content) d;
-ANALYZE;
+  LATERAL (SELECT substring(pool.b FROM 1 + floor(((c.id * 0.6180339887) % 1) * (4194304 - $DOC_KB * 1024))::int
+           FOR $DOC_KB * 1024) AS content) d;
 SQL
+# As a database in service is: vacuumed (hint bits and visibility map set). Without this, autovacuum
+# rewrites every freshly loaded page after the full backup and the differential copies them all.
+psql -X -q -v ON_ERROR_STOP=1 -d "$DB" -c "VACUUM ANALYZE"
 t1=$(now)
 db_size=$(q "SELECT pg_size_pretty(pg_database_size('loket'))")
 echo "loaded $CASES cases, $(q 'SELECT count(*) FROM case_events') case events, $CASES documents of" \
