@@ -15,7 +15,22 @@
 # and SMTP server; default: files in var/outbox),
 # LOKET_BUILD_JOBS (ninja's default), LOKET_WEB_LISTEN (127.0.0.1:7480, loket-web),
 # LOKET_BIN_DIR (use the loketd and loket already built there; skips the build).
+#
+# deploy/up.sh --cluster (issue 15) starts the replicated cluster instead (deploy/cluster/lib-cluster.sh):
+# etcd, three PostgreSQL nodes under Patroni, HAProxy, two loketd replicas and two of each worker, all
+# in ./var/cluster, on ports from LOKET_CLUSTER_BASE (7500): gRPC through HAProxy on BASE+32, the
+# PostgreSQL write port BASE+30 (docs/operations.md, "Cluster"). Running it again restarts the cluster
+# (data kept); deploy/down.sh stops it. No loket-web in cluster mode.
 set -euo pipefail
+CLUSTER_MODE=0
+case "${1:-}" in
+  --cluster) CLUSTER_MODE=1 ;;
+  "") ;;
+  *)
+    echo "usage: deploy/up.sh [--cluster]" >&2
+    exit 2
+    ;;
+esac
 if [[ -n "${LOKET_BIN_DIR:-}" ]]; then
   LOKET_BIN_DIR=$(cd "$LOKET_BIN_DIR" && pwd)
 fi
@@ -63,6 +78,43 @@ fi
 for b in loketd loket; do
   [[ -x "$BIN/$b" ]] || die "$BIN/$b not found"
 done
+
+if ((CLUSTER_MODE)); then
+  # shellcheck source=deploy/cluster/lib-cluster.sh
+  source deploy/cluster/lib-cluster.sh
+  CLUSTER_BASE=${LOKET_CLUSTER_BASE:-7500}
+  if [[ -f var/cluster/cluster.env ]]; then
+    echo "Stopping the running cluster in var/cluster ..."
+    cluster_stop var/cluster
+  fi
+  echo "Starting the cluster in var/cluster (ports $CLUSTER_BASE..$((CLUSTER_BASE + 65))) ..."
+  if ! cluster_start var/cluster "$BIN" "$CLUSTER_BASE"; then
+    echo "up.sh: the cluster did not start (logs in var/cluster/log/); stopping what started" >&2
+    cluster_stop var/cluster
+    exit 1
+  fi
+  cat <<EOF
+
+The Loket cluster is up (var/cluster; logs in var/cluster/log/).
+  etcd        127.0.0.1:$CLUSTER_BASE (one member)
+  PostgreSQL  pg1..pg3 on 127.0.0.1:$((CLUSTER_BASE + 10))..$((CLUSTER_BASE + 12)) under Patroni (REST $((CLUSTER_BASE + 20))..$((CLUSTER_BASE + 22))); leader now: $(cluster_leader var/cluster)
+  HAProxy     PostgreSQL write (leader) $((CLUSTER_BASE + 30)), read (standbys) $((CLUSTER_BASE + 31)),
+              gRPC $CLUSTER_GRPC, statistics http://127.0.0.1:$((CLUSTER_BASE + 33))/
+  loketd      127.0.0.1:$((CLUSTER_BASE + 40)) and :$((CLUSTER_BASE + 41)); metrics and /healthz on :$((CLUSTER_BASE + 50)), :$((CLUSTER_BASE + 51))
+  workers     loket-notifier, loket-router, loket-scheduler: two of each, through HAProxy
+              (notifications as files in var/cluster/outbox/)
+  database    $CLUSTER_DB
+  tokens      var/cluster/demo.env (LOKET_ADDR is HAProxy's gRPC port)
+
+Try it:
+  source var/cluster/demo.env
+  $BIN/loket --token \$LOKET_TOKEN_ADMIN whoami
+  patronictl -c var/cluster/pg1/patroni.yml list
+
+Stop it with: deploy/down.sh
+EOF
+  exit 0
+fi
 loket_web_build var/log/web-build.log || die "building web/ failed (log: var/log/web-build.log)"
 
 echo "Starting PostgreSQL in var/pg on 127.0.0.1:$PG_PORT ..."

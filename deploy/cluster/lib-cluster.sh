@@ -396,8 +396,13 @@ cluster_start() {
 
   # Patroni: three nodes, as user postgres. pg1 first, so that it initialises the cluster.
   local su_pw rep_pw
-  su_pw=$(openssl rand -hex 16)
-  rep_pw=$(openssl rand -hex 16)
+  # Made once per DIR and kept: a restarted cluster (deploy/up.sh --cluster again) reuses its data.
+  if [[ ! -s "$dir/secrets.env" ]]; then
+    (umask 077 && printf 'SUPERUSER=%s\nREPLICATION=%s\n' "$(openssl rand -hex 16)" \
+      "$(openssl rand -hex 16)" >"$dir/secrets.env")
+  fi
+  su_pw=$(sed -n 's/^SUPERUSER=//p' "$dir/secrets.env")
+  rep_pw=$(sed -n 's/^REPLICATION=//p' "$dir/secrets.env")
   for i in 1 2 3; do
     node=pg$i
     mkdir -p "$dir/$node/log" "$dir/$node/sock"
@@ -419,9 +424,11 @@ cluster_start() {
     else
       _cluster_spawn "$dir" "patroni-$node" patroni "$dir/$node/patroni.yml"
     fi
+    # pg1 alone first: on a new DIR it initialises the cluster (the others then clone it); on a
+    # restart of a kept DIR it takes the lead from its own data.
     if ((i == 1)); then
       for ((j = 0; ; j++)); do
-        [[ "$(cluster_leader "$dir" 2>/dev/null)" == pg1 ]] && break
+        [[ -n "$(cluster_leader "$dir" 2>/dev/null)" ]] && break
         if ((j >= 240)) || ! _cluster_pid "$dir" patroni-pg1 >/dev/null; then
           _cluster_log "pg1 did not become the leader; last lines of $dir/log/patroni-pg1.log:"
           tail -n 30 "$dir/log/patroni-pg1.log" >&2
