@@ -34,7 +34,11 @@
 #                                until it is SERVING
 #   cluster_restart_worker DIR KIND I       starts worker I (1|2) of KIND again if it is not running
 #   cluster_port DIR NAME        prints a port: etcd, pg1..pg3, rest1..rest3, pg_write, pg_read,
-#                                grpc, stats, loketd1, loketd2, admin1, admin2
+#                                grpc, stats, loketd1, loketd2, admin1, admin2, and the workers'
+#                                admin ports notifier1/2, router1/2, scheduler1/2
+#
+# When cluster_start fails, what it started keeps running (its logs are in DIR/log): call
+# cluster_stop DIR (a test's EXIT trap does; deploy/up.sh does).
 #
 # All processes run in their own session (setsid), so that deploy/up.sh can return and leave them
 # running; cluster_stop (or deploy/down.sh) stops them. PostgreSQL and Patroni run as user postgres.
@@ -75,6 +79,9 @@ _cluster_port_of() {
     stats) echo $((base + 33)) ;;
     loketd1 | loketd2) echo $((base + 39 + ${name#loketd})) ;;
     admin1 | admin2) echo $((base + 49 + ${name#admin})) ;;
+    notifier1 | notifier2) echo $((base + 59 + ${name#notifier})) ;;
+    router1 | router2) echo $((base + 61 + ${name#router})) ;;
+    scheduler1 | scheduler2) echo $((base + 63 + ${name#scheduler})) ;;
     *)
       _cluster_log "unknown port name $name"
       return 1
@@ -295,6 +302,12 @@ _cluster_start_worker() {
   grpc=127.0.0.1:$(_cluster_port_of "$_C_BASE" grpc)
   token=$(sed -n 's/^export LOKET_TOKEN_WORKER=//p' "$dir/demo.env")
   local args=(--addr="$grpc")
+  # Workers built with --admin_listen serve /metrics on BASE+60..65.
+  local flags
+  flags=$("$_C_BIN/loket-$kind" --helpfull 2>&1 || true)
+  if [[ "$flags" == *--admin_listen* ]]; then
+    args+=(--admin_listen="127.0.0.1:$(_cluster_port_of "$_C_BASE" "$kind$i")")
+  fi
   case "$kind" in
     notifier)
       mkdir -p "$dir/outbox"

@@ -120,6 +120,13 @@ done
 for kind in notifier router scheduler; do
   (($(cluster_worker_pids "$C" "$kind" | wc -l) == 2)) || fail "not two $kind workers running"
 done
+if [[ "$("$LOKET_BIN_DIR/loket-notifier" --helpfull 2>&1 || true)" == *--admin_listen* ]]; then
+  for w in notifier1 notifier2 router1 router2 scheduler1 scheduler2; do
+    curl -fsS "http://127.0.0.1:$(cluster_port "$C" "$w")/metrics" >/dev/null ||
+      fail "worker $w serves no /metrics on its admin port"
+  done
+  echo "   every worker serves /metrics on BASE+60..65"
+fi
 for ((i = 0; i < 600; i++)); do
   left=$(psql -X -At -d "$CLUSTER_DB" -c "SELECT count(*) FROM notifications WHERE case_id = $CASE_ID AND status <> 'sent'")
   total=$(psql -X -At -d "$CLUSTER_DB" -c "SELECT count(*) FROM notifications WHERE case_id = $CASE_ID")
