@@ -11,6 +11,10 @@
 #                         archive_mode=on and archive_command='pgbackrest --config=CONF
 #                         --stanza=loket archive-push %p' (ALTER SYSTEM), restarts the cluster,
 #                         creates the stanza and runs `pgbackrest check` (a WAL segment archived)
+#   backup_write_cluster_config BACKUP_DIR CLUSTER_DIR
+#                         the same for the Patroni cluster of deploy/cluster/lib-cluster.sh in
+#                         CLUSTER_DIR: pg1..pg3 are its three nodes (pgBackRest finds the primary
+#                         among them), backup-standby=y (files are copied from a standby)
 #   backup_pgbackrest CONF ARGS...
 #                         runs `pgbackrest --config=CONF --stanza=loket ARGS...` as postgres
 #   backup_fingerprint CONNINFO [TARGET_TIME [EXCLUDE_IDS]]
@@ -39,6 +43,26 @@ backup_write_config() {
   fi
   chmod 0700 "$dir" "$dir/repo" "$dir/lock" "$dir/spool" "$dir/log"
   chmod 0600 "$dir/pgbackrest.conf"
+}
+
+backup_write_cluster_config() {
+  local dir=${1:?usage: backup_write_cluster_config BACKUP_DIR CLUSTER_DIR} cdir=${2:?} i base
+  cdir=$(cd "$cdir" && pwd -P)
+  base=$(sed -n 's/^BASE=//p' "$cdir/cluster.env")
+  [[ -n "$base" ]] || { echo "lib-backup.sh: no cluster.env in $cdir" >&2; return 1; }
+  backup_write_config "$dir" "$cdir/pg1" $((base + 10)) || return 1
+  dir=$(cd "$dir" && pwd -P)
+  {
+    echo "# The other Patroni nodes (pg1 is above). Whichever is the leader is backed up; the files"
+    echo "# come from a standby (backup-standby), the backup is started and stopped on the leader."
+    echo "backup-standby=y"
+    for i in 2 3; do
+      echo "pg$i-path=$cdir/pg$i/data"
+      echo "pg$i-port=$((base + 9 + i))"
+      echo "pg$i-socket-path=$cdir/pg$i/sock"
+      echo "pg$i-user=postgres"
+    done
+  } >>"$dir/pgbackrest.conf"
 }
 
 backup_pgbackrest() {

@@ -85,6 +85,21 @@ if [[ -z "$restored_db" ]]; then
   backup_pgbackrest "$conf" --pg1-path="$PGDIR/data" --type=time --target="$target" \
     --target-action=promote --archive-mode=off restore
   t1=$(now)
+  # Settings for a cluster beside the source on the same machine: a copy of a Patroni node's data
+  # dir names that node's port, socket, log directory and its upstream; postgresql.auto.conf (which
+  # pgBackRest just wrote the recovery target into) is read last and wins.
+  sockdir="'$PGDIR/sock'"
+  ((${#PGDIR} + 25 < 107)) || sockdir="''"  # unix socket paths are limited to 107 bytes
+  conf_lines="# restore_check.sh: this copy runs beside the source
+port = $port
+listen_addresses = '127.0.0.1'
+unix_socket_directories = $sockdir
+logging_collector = off
+primary_conninfo = ''
+primary_slot_name = ''
+hba_file = '$PGDIR/data/pg_hba.conf'
+ident_file = '$PGDIR/data/pg_ident.conf'"
+  _pg_as_owner tee -a "$PGDIR/data/postgresql.auto.conf" >/dev/null <<<"$conf_lines"
   if ! pg_start "$PGDIR" "$port" >/dev/null; then
     echo "restore_check.sh: the restored cluster did not start; see $PGDIR/log" >&2
     tail -n 20 "$PGDIR/log" >&2 || true
