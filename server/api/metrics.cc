@@ -38,13 +38,18 @@ ServerMetrics::ServerMetrics()
                      .Register(*registry_)
                      .Add({})),
       queue_depth_(prometheus::BuildGauge()
-                       .Name("loket_task_queue_depth")
+                       .Name("loket_tasks")
                        .Help("Tasks by queue and state (ready, leased, dead)")
                        .Register(*registry_)),
       queue_oldest_(prometheus::BuildGauge()
-                        .Name("loket_task_oldest_ready_seconds")
-                        .Help("Age of the oldest due ready task, by queue")
-                        .Register(*registry_)) {}
+                        .Name("loket_task_oldest_ready_age_seconds")
+                        .Help("Seconds the oldest ready task whose time has come has waited, by "
+                              "queue (0: none waiting)")
+                        .Register(*registry_)),
+      cases_past_sla_(prometheus::BuildGauge()
+                          .Name("loket_cases_past_sla")
+                          .Help("Cases past their SLA due date (running, not paused), by office")
+                          .Register(*registry_)) {}
 
 absl::Status ServerMetrics::Serve(const std::string& listen) {
   auto admin =
@@ -94,6 +99,13 @@ void ServerMetrics::SetQueueStats(const std::vector<store::QueueStats>& stats) {
     seen_.insert({s.queue, s.state});
     queue_depth_.Add({{"queue", s.queue}, {"state", s.state}}).Set(static_cast<double>(s.count));
     if (s.state == "ready") queue_oldest_.Add({{"queue", s.queue}}).Set(s.oldest_age_seconds);
+  }
+}
+
+void ServerMetrics::SetCasesPastSla(const std::vector<std::pair<std::string, int64_t>>& counts) {
+  // Offices are never deleted, and the query names every office: no series to reset.
+  for (const auto& [office, n] : counts) {
+    cases_past_sla_.Add({{"office", office}}).Set(static_cast<double>(n));
   }
 }
 

@@ -48,6 +48,8 @@ class ServerMetrics {
   void RecordMalformedRequest();
   // Replaces the queue gauges with `stats`; queues and states not in it read 0.
   void SetQueueStats(const std::vector<store::QueueStats>& stats);
+  // Replaces loket_cases_past_sla with `counts` (office id, cases past their SLA due date).
+  void SetCasesPastSla(const std::vector<std::pair<std::string, int64_t>>& counts);
 
  private:
   std::shared_ptr<prometheus::Registry> registry_;
@@ -62,6 +64,7 @@ class ServerMetrics {
   prometheus::Counter& malformed_;
   prometheus::Family<prometheus::Gauge>& queue_depth_;
   prometheus::Family<prometheus::Gauge>& queue_oldest_;
+  prometheus::Family<prometheus::Gauge>& cases_past_sla_;
   absl::Mutex mu_;
   std::set<std::pair<std::string, std::string>> seen_ ABSL_GUARDED_BY(mu_);
 };

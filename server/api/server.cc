@@ -497,8 +497,19 @@ void LoketServer::WatchDatabase() {
     if (ok && tick % 5 == 0) {
       // With a deadline of its own: a database that hangs now must not stop the probe above.
       store::ScopedDeadline bounded(absl::Now() + health_probe_timeout_);
+      // A failure here with the probe passing is a bug (a bad query), not an outage: say so.
       auto stats = task_queue_->Stats();
-      if (stats.ok()) metrics_->SetQueueStats(*stats);
+      if (stats.ok()) {
+        metrics_->SetQueueStats(*stats);
+      } else {
+        log::Warn(absl::StrCat("metrics: task stats: ", stats.status().ToString()));
+      }
+      auto past_sla = case_repo_->CountPastSla();
+      if (past_sla.ok()) {
+        metrics_->SetCasesPastSla(*past_sla);
+      } else {
+        log::Warn(absl::StrCat("metrics: cases past SLA: ", past_sla.status().ToString()));
+      }
     }
   }
 }

@@ -208,6 +208,10 @@ class CaseRepository {
   void RecordEventInTx(Tx& tx, const Mutation& m, int64_t case_id, std::string_view action,
                        const std::string& note);
 
+  // Cases past their SLA due date (the `office overdue` test, on the office's local today), by
+  // office id; every office appears, 0 when none. One query, for /metrics.
+  absl::StatusOr<std::vector<std::pair<std::string, int64_t>>> CountPastSla();
+
   // Events of a visible case with id > after_event_id, oldest first.
   absl::StatusOr<std::vector<CaseEventRecord>> History(const domain::Principal& viewer,
                                                        int64_t case_id, int64_t after_event_id);

@@ -116,8 +116,8 @@ constexpr Statement kDrop{
 constexpr Statement kStats{
     "task_stats",
     "SELECT queue, state, count(*),"
-    " coalesce(extract(epoch FROM " LOKET_NOW(1) " - min(run_after)) FILTER (WHERE state = 'ready'"
-    "   AND run_after <= " LOKET_NOW(1) "), 0)::float8"
+    " coalesce(extract(epoch FROM " LOKET_NOW(1) " - min(run_after) FILTER (WHERE state = 'ready'"
+    "   AND run_after <= " LOKET_NOW(1) ")), 0)::float8"
     " FROM tasks WHERE state IN ('ready', 'leased', 'dead') GROUP BY queue, state"};
 
 std::optional<absl::Time> OptionalTime(const pqxx::field& f) {

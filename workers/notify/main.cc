@@ -81,6 +81,5 @@ int main(int argc, char** argv) {
        {"loops", absl::StrCat(o->concurrency)},
        {"lease_batch", absl::StrCat(o->lease_batch)},
        {"channel_sends", absl::StrCat(bound)}});
-  loket::workers::RunUntilStopSignal(loop, "loket-notifier");
-  return 0;
+  return loket::workers::RunUntilStopSignal(loop, "loket-notifier");
 }

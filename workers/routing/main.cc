@@ -130,8 +130,7 @@ int RunWorker() {
   });
   log::Info(absl::StrCat("polling route.plan on ", o->addr),
             {{"queue", "route.plan"}, {"addr", o->addr}});
-  workers::RunUntilStopSignal(loop, "loket-router");
-  return 0;
+  return workers::RunUntilStopSignal(loop, "loket-router");
 }
 
 int main(int argc, char** argv) {

@@ -77,6 +77,7 @@ class TaskLoop {
   void Run();
   void Stop();
   const TaskLoopCounters& counters() const { return counters_; }
+  const std::string& queue() const { return options_.queue; }
 
   // Credentials and channel as configured by the options (also for workers' own calls).
   static std::shared_ptr<grpc::Channel> MakeChannel(const WorkerOptions& o);

@@ -1,7 +1,8 @@
 // What every worker's main() shares: the connection flags (--addr, --token or $LOKET_TOKEN,
-// --tls_ca/--tls_cert/--tls_key, --concurrency, --lease_seconds, --lease_batch) and running a
-// TaskLoop until SIGTERM or SIGINT, letting it finish the task in hand. Link loket::worker_main to
-// get them.
+// --tls_ca/--tls_cert/--tls_key, --concurrency, --lease_seconds, --lease_batch), --admin_listen
+// (Prometheus /metrics: loket_worker_tasks_total{kind,outcome},
+// loket_worker_poll_errors_total{kind}) and running a TaskLoop until SIGTERM or SIGINT, letting it
+// finish the task in hand. Link loket::worker_main to get them.
 #ifndef LOKET_WORKERS_RUNTIME_WORKER_MAIN_H_
 #define LOKET_WORKERS_RUNTIME_WORKER_MAIN_H_
 
@@ -22,9 +23,10 @@ absl::StatusOr<WorkerOptions> WorkerOptionsFromFlags(const std::string& queue,
                                                      int default_concurrency,
                                                      int default_lease_batch = 1);
 
-// Runs `loop` until SIGTERM or SIGINT, then stops it and returns when the task in hand is done.
-// `name` prefixes the log lines.
-void RunUntilStopSignal(TaskLoop& loop, const std::string& name);
+// Serves --admin_listen (when set), runs `loop` until SIGTERM or SIGINT, then stops it and returns
+// when the task in hand is done: 0, or 2 (logged) when --admin_listen cannot be served (the loop
+// never starts). `name` prefixes the log lines. main() returns what it returns.
+int RunUntilStopSignal(TaskLoop& loop, const std::string& name);
 
 }  // namespace loket::workers
 

@@ -37,6 +37,5 @@ int main(int argc, char** argv) {
       });
   loket::log::Info(absl::StrCat("polling ", o->queue, " on ", o->addr),
                    {{"queue", o->queue}, {"addr", o->addr}});
-  loket::workers::RunUntilStopSignal(loop, "loket-scheduler");
-  return 0;
+  return loket::workers::RunUntilStopSignal(loop, "loket-scheduler");
 }
