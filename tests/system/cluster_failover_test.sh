@@ -253,9 +253,15 @@ for ((kill_no = 1; kill_no <= KILLS; kill_no++)); do
   cluster_wait_members "$CDIR" 3 >/dev/null || fail "the old leader $old did not rejoin"
   t_back=$(now)
   # The member list: the old leader is a streaming standby now, on the new leader's timeline.
-  cluster_members "$CDIR" >"$WORK/members"
-  read -r _ role state tl <<<"$(grep "^$old " "$WORK/members")"
-  read -r _ _ _ leader_tl <<<"$(grep "^$new " "$WORK/members")"
+  # (Each member updates its entry once a Patroni loop: a condition waited for, bounded by 60 s.)
+  for ((i = 0; i < 120; i++)); do
+    cluster_members "$CDIR" >"$WORK/members" || true
+    read -r _ role state tl <<<"$(grep "^$old " "$WORK/members")"
+    read -r _ _ _ leader_tl <<<"$(grep "^$new " "$WORK/members")"
+    [[ "$role" =~ replica|standby && "$state" =~ ^(streaming|running)$ && "$tl" == "$leader_tl" ]] &&
+      break
+    sleep 0.5
+  done
   [[ "$role" =~ replica|standby && "$state" =~ ^(streaming|running)$ && "$tl" == "$leader_tl" ]] ||
     fail "after kill $kill_no the member list says: $(tr '\n' ';' <"$WORK/members")"
   [[ -z "${last_tl:-}" || "$leader_tl" -gt "$last_tl" ]] || fail "timeline $leader_tl after $last_tl"
