@@ -116,6 +116,8 @@ _cluster_spawn() {
   } >>"$dir/log/$name.log"
   nohup setsid "$@" >>"$dir/log/$name.log" 2>&1 </dev/null &
   echo "$!" >"$dir/run/$name.pid"
+  # Not the caller's job: no "Killed" notice in its output when a test SIGKILLs it.
+  disown "$!" 2>/dev/null || true
 }
 
 _cluster_pid() {
