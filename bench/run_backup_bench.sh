@@ -76,7 +76,7 @@ STACK_PIDS+=($!)
 loket_wait_healthy "$BIN" "127.0.0.1:$API_PORT"
 load() {
   "$BIN/submit_load" --addr="127.0.0.1:$API_PORT" --token="$TOKEN" --concurrency=2 \
-    --duration="$1" --warmup=0 2>/dev/null | tail -n 1
+    --duration="$1" --warmup=0 2>/dev/null | grep -m1 '^submit_load:' || true
 }
 
 echo "== full backup"

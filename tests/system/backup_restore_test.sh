@@ -65,7 +65,7 @@ LOKETD_PID=$!
 loket_wait_healthy "$LOKET_BIN_DIR" "127.0.0.1:$API_PORT" || fail "loketd did not become healthy"
 load() {  # submits for $1 seconds through gRPC; prints submit_load's summary line
   "$LOKET_BIN_DIR/submit_load" --addr="127.0.0.1:$API_PORT" --token="$TOKEN" --concurrency=2 \
-    --duration="$1" --warmup=0 2>>"$WORK/load.err" | tail -n 1
+    --duration="$1" --warmup=0 2>>"$WORK/load.err" | grep -m1 '^submit_load:' || true
 }
 echo "   $(load 2)"
 before_backup=$(q "SELECT count(*) FROM cases")
