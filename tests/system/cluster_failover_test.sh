@@ -8,7 +8,7 @@
 #  - an officer taking cases to ISSUED one after another (permit numbers), each step retried with
 #    its own request_id until acknowledged.
 # Meanwhile the test SIGKILLs one loketd replica, one worker of each kind, and then the PostgreSQL
-# leader's postmaster five times (Patroni promotes the synchronous standby; the old leader comes
+# leader's postmaster five times (Patroni promotes the synchronous standby, checked; the old leader comes
 # back as a standby through pg_rewind by itself: the member list shows it). Afterwards:
 #  - every acknowledged submission is stored exactly once (cases = acknowledged submissions =
 #    idempotency records; each with the NIK sent under its request_id);
@@ -242,10 +242,13 @@ echo "== SIGKILL the PostgreSQL leader, $KILLS times"
 for ((kill_no = 1; kill_no <= KILLS; kill_no++)); do
   old=$(cluster_leader "$CDIR")
   [[ "$old" =~ ^pg[123]$ ]] || fail "cluster_leader gave '$old'"
+  sync=$(cluster_members "$CDIR" | awk '$2 == "sync_standby" { print $1 }')
   issued_before=$(issued)
   t=$(now)
   cluster_kill_node "$CDIR" "$old"
   new=$(cluster_wait_leader "$CDIR" "$old") || fail "no new leader after killing $old"
+  # Synchronous mode: only the synchronous standby, which has every acknowledged commit, may take over.
+  [[ "$new" == "$sync" ]] || fail "$new took over from $old, not the synchronous standby '$sync'"
   t_leader=$(now)
   s=$(wait_first_ack_after "$t" "leader kill $kill_no")
   echo "$s" >>"$WORK/failover-seconds"
@@ -266,7 +269,7 @@ for ((kill_no = 1; kill_no <= KILLS; kill_no++)); do
     fail "after kill $kill_no the member list says: $(tr '\n' ';' <"$WORK/members")"
   [[ -z "${last_tl:-}" || "$leader_tl" -gt "$last_tl" ]] || fail "timeline $leader_tl after $last_tl"
   last_tl=$leader_tl
-  printf '   kill %d: leader %s -> %s (new leader after %.1f s); first acknowledged submission after %s s; %s back as a standby after %.1f s\n' \
+  printf '   kill %d: leader %s -> %s, the sync standby (new leader after %.1f s); first acknowledged submission after %s s; %s back as a standby after %.1f s\n' \
     "$kill_no" "$old" "$new" "$(echo "$t_leader - $t" | bc)" "$s" "$old" "$(echo "$t_back - $t" | bc)"
   # The officer's loop goes on too (a permit issued after this kill).
   wait_count issued $((issued_before + 1)) 120 "permits issued after leader kill $kill_no"
