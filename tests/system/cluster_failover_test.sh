@@ -352,11 +352,12 @@ echo "   $n_issued permits, numbered 1..$hi without a gap or a repeat"
 echo "== the task queue resumed: every notification delivered"
 # Messages scheduled for later (a reminder; quiet hours are off here) are brought forward, as the
 # clock would bring them.
-held=$(q "WITH h AS (UPDATE notifications SET scheduled_for = now()
-            WHERE status = 'pending' AND scheduled_for > now() RETURNING task_id)
-          UPDATE tasks SET run_after = now() WHERE id IN (SELECT task_id FROM h) AND state = 'ready'
-          RETURNING id" | wc -l)
-((held == 0)) || echo "   $held messages scheduled for later brought forward"
+held=$(q "SELECT string_agg(template_id || ' x' || n, ', ') FROM (SELECT template_id, count(*) AS n
+          FROM notifications WHERE status = 'pending' AND scheduled_for > now() GROUP BY 1) h")
+q "WITH h AS (UPDATE notifications SET scheduled_for = now()
+     WHERE status = 'pending' AND scheduled_for > now() RETURNING task_id)
+   UPDATE tasks SET run_after = now() WHERE id IN (SELECT task_id FROM h) AND state = 'ready'" >/dev/null
+[[ -z "$held" ]] || echo "   messages scheduled for later brought forward: $held"
 for ((i = 0; i < 900; i++)); do
   pending=$(q "SELECT count(*) FROM notifications WHERE status <> 'sent'")
   ((pending == 0)) && break
