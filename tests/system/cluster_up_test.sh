@@ -49,7 +49,7 @@ fail() {
 # A BASE whose ports BASE+0..65 are all free.
 BASE=""
 for ((try = 0; try < 50; try++)); do
-  b=$((20000 + (RANDOM % 400) * 100))
+  b=$((20000 + (RANDOM % 120) * 100)) # below the ephemeral range (32768+)
   if _cluster_ports_free "$b" 2>/dev/null; then
     BASE=$b
     break
