@@ -27,7 +27,7 @@ PACKAGES=(
   patroni etcd-server etcd-client haproxy pgbouncer pgbackrest prometheus prometheus-alertmanager
   systemd
   # scripts and tests: tokens, UUIDs, hex dumps, SMTP sink for the notifier tests
-  openssl uuid-runtime xxd python3 python3-aiosmtpd curl
+  openssl uuid-runtime xxd python3 python3-aiosmtpd curl bc
   # the browser tier (web/): Debian's Chromium drives the browser tests (nothing downloads a
   # browser); Liberation Sans, named in the pages' CSS, gives their screenshots clean Latin glyphs
   chromium fonts-liberation2

@@ -120,11 +120,21 @@ _cluster_spawn() {
   disown "$!" 2>/dev/null || true
 }
 
+# The pid in DIR/run/NAME.pid, if that process is alive and still the program NAME names: a pid file
+# left from before a reboot may name an unrelated process by now, which cluster_stop must not kill.
 _cluster_pid() {
-  local f="$1/run/$2.pid" pid
+  local f="$1/run/$2.pid" pid want cmd
   [[ -f "$f" ]] || return 1
   pid=$(head -n 1 "$f")
   loket_pid_alive "$pid" || return 1
+  case $2 in
+    patroni-*) want=patroni ;;
+    etcd) want=etcd ;;
+    haproxy) want=haproxy ;;
+    *) want=loket ;;
+  esac
+  cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+  [[ "$cmd" == *"$want"* ]] || return 1
   echo "$pid"
 }
 
@@ -319,7 +329,7 @@ _cluster_start_worker() {
     router) args+=(--plan_seconds=3) ;;
   esac
   # The token through the environment, not argv (ps shows argv to everyone).
-  _cluster_spawn "$dir" "$kind$i" env LOKET_TOKEN="$token" "$_C_BIN/loket-$kind" "${args[@]}"
+  LOKET_TOKEN="$token" _cluster_spawn "$dir" "$kind$i" "$_C_BIN/loket-$kind" "${args[@]}"
 }
 
 cluster_restart_worker() {
@@ -571,14 +581,15 @@ cluster_stop() {
   _cluster_stop_names "$dir" 10 haproxy
   # Patroni stops its PostgreSQL on SIGTERM.
   _cluster_stop_names "$dir" 60 patroni-pg1 patroni-pg2 patroni-pg3
-  pgbin=$(pg_bin_dir) || return 1
+  pgbin=$(pg_bin_dir) || pgbin=""
   for i in 1 2 3; do
     node=pg$i
     [[ -f "$dir/$node/data/postmaster.pid" ]] || continue
     pm=$(head -n 1 "$dir/$node/data/postmaster.pid" 2>/dev/null || true)
-    if loket_pid_alive "$pm"; then
+    # Only a live postgres (a stale file may name another process by now).
+    if loket_pid_alive "$pm" && [[ "$(tr '\0' ' ' <"/proc/$pm/cmdline" 2>/dev/null)" == *postgres* ]]; then
       _cluster_log "$node's PostgreSQL outlived Patroni; stopping it"
-      _pg_as_owner "$pgbin/pg_ctl" -D "$dir/$node/data" -m immediate -w -t 30 stop >/dev/null 2>&1 ||
+      [[ -n "$pgbin" ]] && _pg_as_owner "$pgbin/pg_ctl" -D "$dir/$node/data" -m immediate -w -t 30 stop >/dev/null 2>&1 ||
         kill -KILL "$pm" 2>/dev/null || true
     fi
   done

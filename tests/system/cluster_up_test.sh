@@ -192,7 +192,7 @@ cluster_stop "$C"
 for p in $all_pids; do
   loket_pid_alive "$p" && fail "pid $p ($(tr '\0' ' ' <"/proc/$p/cmdline" | cut -c1-80)) still runs after cluster_stop"
 done
-for p in 0 1 10 11 12 20 21 22 30 31 32 33 40 41 50 51; do
+for p in 0 1 10 11 12 20 21 22 30 31 32 33 40 41 50 51 60 61 62 63 64 65; do
   loket_port_in_use $((BASE + p)) && fail "port BASE+$p still in use after cluster_stop"
 done
 echo "   $(wc -w <<<"$all_pids") processes stopped, ports free"
