@@ -19,18 +19,12 @@ source "$ROOT/deploy/lib-stack.sh"
 # shellcheck source=deploy/backup/lib-backup.sh
 source "$ROOT/deploy/backup/lib-backup.sh"
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/loket-backup.XXXXXX")
-chmod 0711 "$WORK"
-LOKETD_PID=""
+# WORK, and at exit: loketd (STACK_PIDS) and WORK/pg stopped, WORK removed (_loket_stack_end).
+loket_stack_begin loket-backup
 cleanup() {
   local rc=$?
   trap - EXIT
-  if [[ -n "$LOKETD_PID" ]]; then
-    kill "$LOKETD_PID" 2>/dev/null || true
-    wait "$LOKETD_PID" 2>/dev/null || true
-  fi
   pg_stop "$WORK/restored/pg" >/dev/null 2>&1 || true
-  pg_stop "$WORK/pg" >/dev/null 2>&1 || true
   if ((rc != 0)); then
     echo "--- loketd log:" >&2
     tail -n 20 "$WORK/loketd.log" >&2 || true
@@ -39,7 +33,7 @@ cleanup() {
     echo "--- restored cluster log:" >&2
     tail -n 20 "$WORK/restored/pg/log" >&2 || true
   fi
-  rm -rf "$WORK"
+  _loket_stack_end
   ((rc == 0)) && echo "PASS: backup_restore"
   exit "$rc"
 }
@@ -61,7 +55,7 @@ TOKEN=$(loket_token "$DB" backup-clinic clinic pkm-klandasan-ilir)
 API_PORT=$(pg_free_port)
 "$LOKET_BIN_DIR/loketd" --listen="127.0.0.1:$API_PORT" --db="$DB" --pool_size=4 \
   --log_requests=false >>"$WORK/loketd.log" 2>&1 &
-LOKETD_PID=$!
+STACK_PIDS+=($!)
 loket_wait_healthy "$LOKET_BIN_DIR" "127.0.0.1:$API_PORT" || fail "loketd did not become healthy"
 load() {  # submits for $1 seconds through gRPC; prints submit_load's summary line
   "$LOKET_BIN_DIR/submit_load" --addr="127.0.0.1:$API_PORT" --token="$TOKEN" --concurrency=2 \

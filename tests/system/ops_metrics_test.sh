@@ -20,15 +20,11 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 source "$ROOT/deploy/lib-stack.sh"
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/loket-opsmetrics.XXXXXX")
-chmod 0711 "$WORK"
-PIDS=()
+# WORK, and at exit: the processes in STACK_PIDS and WORK/pg stopped, WORK removed (_loket_stack_end).
+loket_stack_begin loket-opsmetrics
 cleanup() {
   local rc=$? p
   trap - EXIT
-  for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
-  pg_stop "$WORK/pg" >/dev/null 2>&1 || true
   if ((rc != 0)); then
     for p in "$WORK"/*.log; do
       [[ -f "$p" ]] || continue
@@ -36,7 +32,7 @@ cleanup() {
       tail -n 20 "$p" >&2
     done
   fi
-  rm -rf "$WORK"
+  _loket_stack_end
   ((rc == 0)) && echo "PASS: ops metrics"
   exit "$rc"
 }
@@ -95,7 +91,7 @@ start_loketd() {  # [loketd flags...]
   "$LOKET_BIN_DIR/loketd" --listen="$ADDR" --db="$DB" --pool_size=4 \
     --admin_listen="127.0.0.1:$ADMIN_PORT" "$@" >>"$WORK/loketd.log" 2>&1 &
   LOKETD_PID=$!
-  PIDS+=("$LOKETD_PID")
+  STACK_PIDS+=("$LOKETD_PID")
   loket_wait_healthy "$LOKET_BIN_DIR" "$ADDR" || fail "loketd did not become healthy"
 }
 # A loketd whose office clock runs 30 days behind the wall clock.
@@ -142,7 +138,7 @@ echo "   loket_task_oldest_ready_age_seconds{queue=\"notify.send\"} $v"
 echo "== 3. the workers' /metrics"
 "$(loket_python)" "$ROOT/tests/support/http_receiver.py" --port-file "$WORK/gw.port" \
   --log "$WORK/gw.jsonl" --fail-first 1 --status 403 --delay 8 >>"$WORK/gateway.log" 2>&1 &
-PIDS+=($!)
+STACK_PIDS+=($!)
 for ((i = 0; i < 100; i++)); do
   [[ -s "$WORK/gw.port" ]] && break
   sleep 0.1
@@ -161,13 +157,13 @@ SCHEDULER_ADMIN=$(pg_free_port)
 LOKET_TOKEN=$WTOKEN "$LOKET_BIN_DIR/loket-notifier" --addr "$ADDR" \
   --webhook_url "http://127.0.0.1:$(cat "$WORK/gw.port")/send" --outbox_dir "$WORK/outbox" \
   --admin_listen "127.0.0.1:$NOTIFIER_ADMIN" >>"$WORK/notifier.log" 2>&1 &
-PIDS+=($!)
+STACK_PIDS+=($!)
 LOKET_TOKEN=$WTOKEN "$LOKET_BIN_DIR/loket-router" --addr "$ADDR" \
   --admin_listen "127.0.0.1:$ROUTER_ADMIN" >>"$WORK/router.log" 2>&1 &
-PIDS+=($!)
+STACK_PIDS+=($!)
 LOKET_TOKEN=$WTOKEN "$LOKET_BIN_DIR/loket-scheduler" --addr "$ADDR" \
   --admin_listen "127.0.0.1:$SCHEDULER_ADMIN" >>"$WORK/scheduler.log" 2>&1 &
-PIDS+=($!)
+STACK_PIDS+=($!)
 # The gateway answers after 8 s, longer than loketd's 5 s refresh: the tasks are seen leased.
 v=$(wait_metric "$ADMIN_PORT" 'loket_tasks{queue="notify.send",state="leased"}' 'v >= 1')
 echo "   loketd while the notifier delivers: loket_tasks{queue=\"notify.send\",state=\"leased\"} $v"
