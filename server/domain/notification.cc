@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 
@@ -219,6 +220,28 @@ std::vector<Notification> CourierVisitNotifications(const VisitContacts& to, int
   n.channel = NotificationChannel::kWebhook;
   n.address = to.applicant_phone;
   out.push_back(std::move(n));
+  return out;
+}
+
+std::vector<Notification> CourierDayClosedNotifications(const VisitContacts& clinic,
+                                                        absl::CivilDay day, absl::CivilDay new_day,
+                                                        std::string_view reason) {
+  Notification n;
+  n.recipient_name = clinic.clinic_name;
+  n.template_id = "courier.day_closed";
+  n.params = {{"clinic", clinic.clinic_name},
+              {"date", absl::FormatCivilTime(day)},
+              {"new_date", absl::FormatCivilTime(new_day)},
+              {"reason", reason.empty() ? "-" : std::string(reason)}};
+  n.urgent = true;  // it changes tomorrow's plans: not held for quiet hours
+  std::vector<Notification> out;
+  for (auto [channel, address] : {std::pair{NotificationChannel::kWebhook, clinic.clinic_phone},
+                                  std::pair{NotificationChannel::kEmail, clinic.clinic_email}}) {
+    if (address.empty()) continue;
+    n.channel = channel;
+    n.address = address;
+    out.push_back(n);
+  }
   return out;
 }
 

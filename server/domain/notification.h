@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "common/office_zone.h"
 #include "server/domain/case.h"
@@ -112,6 +113,13 @@ struct VisitContacts {
 std::vector<Notification> CourierVisitNotifications(const VisitContacts& to, int64_t case_id,
                                                     std::string_view template_id,
                                                     std::map<std::string, std::string> params);
+
+// What a clinic with stops on a day closed for couriers hears: "courier.day_closed" (the clinic,
+// the day, the day the stops moved to, the reason or "-") by its phone (gateway) and its e-mail,
+// whichever are on file; urgent, as it changes tomorrow's plans. Empty without a contact.
+std::vector<Notification> CourierDayClosedNotifications(const VisitContacts& clinic,
+                                                        absl::CivilDay day, absl::CivilDay new_day,
+                                                        std::string_view reason);
 
 // How a message names the office's clock ("WITA", ...): the one definition in common/.
 using ::loket::OfficeZoneName;

@@ -66,6 +66,16 @@ absl::Status CheckCourierReport(int64_t stop_id, StopKind kind, StopState state,
   return absl::OkStatus();
 }
 
+absl::Status CheckStopState(int64_t stop_id, StopState state,
+                            std::initializer_list<StopState> allowed, std::string_view doing) {
+  for (StopState a : allowed) {
+    if (state == a) return absl::OkStatus();
+  }
+  return absl::FailedPreconditionError(absl::StrCat("cannot ", std::string(doing), " stop ",
+                                                    stop_id, ": it is ",
+                                                    std::string(StopStateName(state))));
+}
+
 bool CourierTakes(StopKind k) { return k == StopKind::kPickup || k == StopKind::kCollect; }
 
 absl::StatusOr<StopWindow> NextStopWindow(absl::Time now, int utc_offset_minutes,
@@ -116,6 +126,27 @@ absl::StatusOr<StopWindow> NextStopWindow(absl::Time now, int utc_offset_minutes
     if (auto w = window_on(d)) return *w;
   }
   return absl::FailedPreconditionError("no working day in the next 30 for a visit");
+}
+
+absl::StatusOr<PairWindows> DecidePairWindows(StopKind visit, absl::Time now,
+                                              int utc_offset_minutes,
+                                              const WorkingCalendar& calendar, DailyHours hours,
+                                              const VisitPreference& pref) {
+  LOKET_ASSIGN_OR_RETURN(StopWindow w,
+                         NextStopWindow(now, utc_offset_minutes, calendar, hours, pref));
+  const absl::TimeZone tz = absl::FixedTimeZone(utc_offset_minutes * 60);
+  if (visit == StopKind::kPickup) {
+    return PairWindows{w.day,
+                       StopKind::kPickup,
+                       w.start,
+                       w.end,
+                       StopKind::kHandin,
+                       w.start,
+                       absl::FromCivil(w.day + 1, tz)};
+  }
+  return PairWindows{w.day, StopKind::kCollect,  absl::FromCivil(w.day, tz),
+                     w.end, StopKind::kDelivery, w.start,
+                     w.end};
 }
 
 RouterInput BuildRouterInput(const std::string& day, int64_t version, absl::Time now,
@@ -384,6 +415,36 @@ absl::Status CheckBundleTaken(const PlanStop& stop, const PlanStop* partner) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<Handover> DecideHandover(const HandoverReport& r, const PlanStop* partner,
+                                        std::optional<CaseState> case_state, absl::CivilDay today) {
+  const PlanStop& stop = r.stop;
+  LOKET_RETURN_IF_ERROR(CheckHandoverDirection(stop.id, stop.kind, r.taking));
+  LOKET_RETURN_IF_ERROR(
+      CheckStopState(stop.id, stop.state, {StopState::kPlanned, StopState::kArrived}, "confirm"));
+  LOKET_RETURN_IF_ERROR(
+      CheckCourierReport(stop.id, stop.kind, stop.state, r.day, today, /*confirming=*/true));
+  if (!r.taking) LOKET_RETURN_IF_ERROR(CheckBundleTaken(stop, partner));
+  const bool permit = r.item == "permit";
+  if (permit && case_state == CaseState::kRevoked) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "case ", r.case_id,
+        ": the permit was revoked; do not hand it over: report this stop failed (reason "
+        "other) and bring the permit back to the office"));
+  }
+  Handover out;
+  std::string courier = absl::StrCat("courier:", stop.courier_id);
+  std::string place = stop.kind == StopKind::kHandin || stop.kind == StopKind::kCollect ? "office"
+                      : r.clinic_id.empty() ? "applicant"
+                                            : "clinic:" + r.clinic_id;
+  out.from_holder = r.taking ? place : courier;
+  out.to_holder = r.taking ? courier : place;
+  if (stop.kind == StopKind::kDelivery && permit && case_state == CaseState::kIssued) {
+    out.delivered_note = absl::StrCat("by courier to ", r.receiver);
+  }
+  out.announce_delivery = stop.kind == StopKind::kCollect && stop.partner_id != 0;
+  return out;
+}
+
 absl::Status CheckOfficerCancel(int64_t stop_id, StopKind kind, int64_t partner_id,
                                 std::optional<StopState> partner_state,
                                 const std::string& courier_name, const std::string& item) {
@@ -435,6 +496,10 @@ FailedStopFollowUp DecideFailedStop(StopKind kind, bool has_partner, const std::
       break;
   }
   return out;
+}
+
+absl::CivilDay NextCourierDay(absl::CivilDay closed, const WorkingCalendar& courier_calendar) {
+  return courier_calendar.AddWorkingDays(closed, 1);  // always after `closed`
 }
 
 absl::StatusOr<int> ParseShiftClock(std::string_view s, std::string_view field) {

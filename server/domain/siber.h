@@ -4,6 +4,7 @@
 #define LOKET_SERVER_DOMAIN_SIBER_H_
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,6 +41,11 @@ absl::Status CheckPaperPickup(int64_t case_id, std::string_view state);
 absl::Status CheckCourierReport(int64_t stop_id, StopKind kind, StopState state,
                                 absl::CivilDay stop_day, absl::CivilDay today, bool confirming);
 
+// What is done to a stop (`doing`: "arrive at", "confirm", "fail", "cancel") is done only in one of
+// the `allowed` states: FAILED_PRECONDITION "cannot <doing> stop <id>: it is <state>".
+absl::Status CheckStopState(int64_t stop_id, StopState state,
+                            std::initializer_list<StopState> allowed, std::string_view doing);
+
 // Opening hours of a place on its working days, in minutes after local midnight.
 struct DailyHours {
   int opens = 8 * 60;
@@ -68,6 +74,25 @@ absl::StatusOr<StopWindow> NextStopWindow(absl::Time now, int utc_offset_minutes
                                           const VisitPreference& pref,
                                           absl::Duration lead = absl::Hours(1),
                                           absl::Duration min_length = absl::Minutes(30));
+
+// The two ends of a bundle's trip, on one day. `visit` is the end away from the office: a pickup
+// (papers fetched from a clinic or another place, open `hours`) is handed in at the office from
+// the pickup's start until midnight; a delivery (to a clinic) is collected at the office from
+// midnight until the delivery's end. The visit's window is NextStopWindow's for `calendar` and the
+// preference (its INVALID_ARGUMENT when the preference cannot be met).
+struct PairWindows {
+  absl::CivilDay day;
+  StopKind take_kind = StopKind::kPickup;  // the taking end: pickup or collect
+  absl::Time take_start;
+  absl::Time take_end;
+  StopKind give_kind = StopKind::kHandin;  // the giving end: handin or delivery
+  absl::Time give_start;
+  absl::Time give_end;
+};
+absl::StatusOr<PairWindows> DecidePairWindows(StopKind visit, absl::Time now,
+                                              int utc_offset_minutes,
+                                              const WorkingCalendar& calendar, DailyHours hours,
+                                              const VisitPreference& pref);
 
 // A stop as the planner sees it.
 struct PlanStop {
@@ -247,6 +272,37 @@ absl::Status CheckHandoverDirection(int64_t stop_id, StopKind kind, bool taking)
 // stop without a partner has been on board since an earlier stop. FAILED_PRECONDITION otherwise.
 absl::Status CheckBundleTaken(const PlanStop& stop, const PlanStop* partner);
 
+// A courier's report that a bundle changed hands at a stop (`taking`: at a pickup or collect).
+struct HandoverReport {
+  PlanStop stop;
+  int64_t case_id = 0;
+  std::string item;       // documents | permit
+  std::string clinic_id;  // empty: a place that is not a clinic
+  absl::CivilDay day;     // the stop's
+  bool taking = false;
+  std::string receiver;  // who gave or received the bundle
+};
+
+// What a confirmed hand-over writes besides the stop itself: the custody event (holders are
+// "courier:<id>", "office", "clinic:<id>" or "applicant"), whether the case becomes DELIVERED (a
+// permit handed over at a delivery while the case is ISSUED; the note for its history), and
+// whether the clinic hears when the permit comes (a collect whose delivery is known).
+struct Handover {
+  std::string from_holder;
+  std::string to_holder;
+  std::optional<std::string> delivered_note;
+  bool announce_delivery = false;
+};
+
+// Refused, in this order: the report goes the wrong way (CheckHandoverDirection), the stop is not
+// planned or arrived, the report is early or the courier did not say they arrived
+// (CheckCourierReport), a handing courier did not take the bundle (CheckBundleTaken: `partner` is
+// the taking end, needed only when handing over), or the permit was revoked while on its way
+// (`case_state`, read for a permit; nullopt otherwise): it stays with the courier and goes back to
+// the office, FAILED_PRECONDITION telling the courier so.
+absl::StatusOr<Handover> DecideHandover(const HandoverReport& report, const PlanStop* partner,
+                                        std::optional<CaseState> case_state, absl::CivilDay today);
+
 // An officer may cancel a stop (and its bundle's other end) unless it is the giving end of a
 // bundle a courier holds: one without a partner (on board since an earlier day) or whose taking
 // end is done (`partner_state`; nullopt when it is not there). Cancelling it would strand the
@@ -278,6 +334,11 @@ struct FailedStopFollowUp {
 FailedStopFollowUp DecideFailedStop(StopKind kind, bool has_partner, const std::string& reason,
                                     const std::string& note,
                                     const WorkingCalendar& courier_calendar, absl::CivilDay today);
+
+// The day couriers work next after `closed`, a day just closed for couriers (skipped whether or
+// not `courier_calendar` knows yet that it is closed): what nobody began on it moves there, at the
+// same clock times.
+absl::CivilDay NextCourierDay(absl::CivilDay closed, const WorkingCalendar& courier_calendar);
 
 // --- Couriers and their shifts
 

@@ -281,33 +281,14 @@ absl::StatusOr<StopRow> LoadOwnStop(Tx& tx, const domain::Principal& actor, int6
   return s;
 }
 
-absl::Status NeedState(const StopRecord& s, std::initializer_list<StopState> allowed,
-                       std::string_view doing) {
-  for (StopState a : allowed) {
-    if (s.state == a) return absl::OkStatus();
-  }
-  return absl::FailedPreconditionError(absl::StrCat("cannot ", std::string(doing), " stop ", s.id,
-                                                    ": it is ",
-                                                    std::string(domain::StopStateName(s.state))));
+// The taking end of a stop's bundle, locked; nullopt without a partner or when it is not there.
+std::optional<domain::PlanStop> LoadPartner(Tx& tx, const StopRecord& stop,
+                                            const std::string& office_id) {
+  if (stop.partner_id == 0) return std::nullopt;
+  pqxx::result p = tx.Exec(kStopForUpdate, stop.partner_id, office_id);
+  if (p.empty()) return std::nullopt;
+  return ForPlanner(StopFromRow(p[0]).r);
 }
-
-// A bundle is handed over (or fails to be) only by the courier who took it
-// (domain::CheckBundleTaken).
-absl::Status NeedTaken(Tx& tx, const StopRecord& stop, const std::string& office_id) {
-  std::optional<domain::PlanStop> partner;
-  if (stop.partner_id != 0) {
-    pqxx::result p = tx.Exec(kStopForUpdate, stop.partner_id, office_id);
-    if (!p.empty()) partner = ForPlanner(StopFromRow(p[0]).r);
-  }
-  return domain::CheckBundleTaken(ForPlanner(stop), partner ? &*partner : nullptr);
-}
-
-std::string HolderAtPlace(const StopRecord& s) {
-  if (s.kind == StopKind::kHandin || s.kind == StopKind::kCollect) return "office";
-  return s.clinic_id.empty() ? "applicant" : "clinic:" + s.clinic_id;
-}
-
-std::string HolderCourier(int64_t id) { return absl::StrCat("courier:", id); }
 
 std::string LocalClock(absl::Time t, int offset_minutes) {
   return absl::FormatTime("%H:%M", t, absl::FixedTimeZone(offset_minutes * 60));
@@ -479,13 +460,13 @@ absl::StatusOr<std::string> SiberRepository::Arrive(const Mutation& m, int64_t s
                                                     const StopEncoder& encode) {
   return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     LOKET_ASSIGN_OR_RETURN(StopRow s, LoadOwnStop(tx, m.actor, stop_id));
-    absl::Status ok = NeedState(s.r, {StopState::kPlanned}, "arrive at");
-    if (!ok.ok()) return ok;
+    LOKET_RETURN_IF_ERROR(
+        domain::CheckStopState(stop_id, s.r.state, {StopState::kPlanned}, "arrive at"));
     LOKET_ASSIGN_OR_RETURN(OfficeContext office,
                            LoadOffice(tx, m.actor.office_id, clock_.Now(), offices_));
-    ok = domain::CheckCourierReport(stop_id, s.r.kind, s.r.state, ParseDay(s.r.day), office.today,
-                                    /*confirming=*/false);
-    if (!ok.ok()) return ok;
+    LOKET_RETURN_IF_ERROR(domain::CheckCourierReport(stop_id, s.r.kind, s.r.state,
+                                                     ParseDay(s.r.day), office.today,
+                                                     /*confirming=*/false));
     absl::Time now = clock_.Now();
     tx.Exec(kArrive, stop_id, Ts(now));
     // Where the courier is changed: a plan computed before this is not applied.
@@ -511,49 +492,38 @@ absl::StatusOr<std::string> SiberRepository::Confirm(const Mutation& m, int64_t 
   return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     LOKET_ASSIGN_OR_RETURN(StopRow s, LoadOwnStop(tx, m.actor, stop_id));
     const StopRecord& stop = s.r;
-    LOKET_RETURN_IF_ERROR(domain::CheckHandoverDirection(stop_id, stop.kind, taking));
-    absl::Status ok = NeedState(stop, {StopState::kPlanned, StopState::kArrived}, "confirm");
-    if (!ok.ok()) return ok;
+    // What domain::DecideHandover needs: the office's day, the taking end when handing over and,
+    // for a permit, its case's state; then what it decided is written.
     LOKET_ASSIGN_OR_RETURN(OfficeContext office,
                            LoadOffice(tx, m.actor.office_id, clock_.Now(), offices_));
-    ok = domain::CheckCourierReport(stop_id, stop.kind, stop.state, ParseDay(stop.day),
-                                    office.today, /*confirming=*/true);
-    if (!ok.ok()) return ok;
-    if (!taking) {
-      LOKET_RETURN_IF_ERROR(NeedTaken(tx, stop, m.actor.office_id));
-    }
+    std::optional<domain::PlanStop> partner;
+    if (!taking) partner = LoadPartner(tx, stop, m.actor.office_id);
+    std::optional<domain::CaseState> case_state;
     if (stop.item == "permit") {
-      // A permit revoked while on its way stays with the courier and goes back to the office.
       pqxx::result c = tx.Exec(kCaseState, stop.case_id, m.actor.office_id);
-      if (!c.empty() && c[0][0].as<std::string>() == "REVOKED") {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "case ", stop.case_id,
-            ": the permit was revoked; do not hand it over: report this stop failed (reason "
-            "other) and bring the permit back to the office"));
-      }
+      if (!c.empty()) case_state = domain::CaseStateFromName(c[0][0].as<std::string>());
     }
+    LOKET_ASSIGN_OR_RETURN(
+        const domain::Handover h,
+        domain::DecideHandover({ForPlanner(stop), stop.case_id, stop.item, stop.clinic_id,
+                                ParseDay(stop.day), taking, receiver},
+                               partner ? &*partner : nullptr, case_state, office.today));
     absl::Time now = clock_.Now();
     tx.Exec(kComplete, stop_id, Ts(now), receiver, proof);
     if (!proof_content.empty()) {
       tx.Exec(kInsertProof, stop_id, m.actor.office_id, proof, proof_media_type,
               pqxx::binarystring(proof_content));
     }
-    std::string courier = HolderCourier(stop.courier_id);
-    std::string place = HolderAtPlace(stop);
-    tx.Exec(kCustodyInsert, m.actor.office_id, stop.case_id, stop_id, stop.item,
-            taking ? place : courier, taking ? courier : place, receiver, proof, m.actor.id,
-            Ts(now));
-    if (stop.kind == StopKind::kDelivery && stop.item == "permit") {
-      pqxx::result c = tx.Exec(kCaseState, stop.case_id, m.actor.office_id);
-      if (!c.empty() && c[0][0].as<std::string>() == "ISSUED") {
-        LOKET_RETURN_IF_ERROR(cases_
-                                  .TransitionInTx(tx, m, stop.case_id, std::nullopt,
-                                                  domain::Transition::kMarkDelivered,
-                                                  absl::StrCat("by courier to ", receiver))
-                                  .status());
-      }
+    tx.Exec(kCustodyInsert, m.actor.office_id, stop.case_id, stop_id, stop.item, h.from_holder,
+            h.to_holder, receiver, proof, m.actor.id, Ts(now));
+    if (h.delivered_note) {
+      LOKET_RETURN_IF_ERROR(cases_
+                                .TransitionInTx(tx, m, stop.case_id, std::nullopt,
+                                                domain::Transition::kMarkDelivered,
+                                                *h.delivered_note)
+                                .status());
     }
-    if (stop.kind == StopKind::kCollect && stop.partner_id != 0) {
+    if (h.announce_delivery) {
       // The permit is on its way: tell the clinic when it comes.
       pqxx::result p = tx.Exec(kStopForUpdate, stop.partner_id, m.actor.office_id);
       if (!p.empty()) {
@@ -581,15 +551,17 @@ absl::StatusOr<std::string> SiberRepository::Fail(const Mutation& m, int64_t sto
     LOKET_ASSIGN_OR_RETURN(StopRow s, LoadOwnStop(tx, m.actor, stop_id));
     const StopRecord& stop = s.r;
     LOKET_RETURN_IF_ERROR(domain::CheckCanFail(stop_id, stop.kind));
-    absl::Status ok = NeedState(stop, {StopState::kPlanned, StopState::kArrived}, "fail");
-    if (!ok.ok()) return ok;
+    LOKET_RETURN_IF_ERROR(domain::CheckStopState(
+        stop_id, stop.state, {StopState::kPlanned, StopState::kArrived}, "fail"));
     LOKET_ASSIGN_OR_RETURN(OfficeContext office,
                            LoadOffice(tx, m.actor.office_id, clock_.Now(), offices_));
-    ok = domain::CheckCourierReport(stop_id, stop.kind, stop.state, ParseDay(stop.day),
-                                    office.today, /*confirming=*/false);
-    if (!ok.ok()) return ok;
+    LOKET_RETURN_IF_ERROR(domain::CheckCourierReport(stop_id, stop.kind, stop.state,
+                                                     ParseDay(stop.day), office.today,
+                                                     /*confirming=*/false));
     if (stop.kind == StopKind::kDelivery) {
-      LOKET_RETURN_IF_ERROR(NeedTaken(tx, stop, m.actor.office_id));
+      std::optional<domain::PlanStop> partner = LoadPartner(tx, stop, m.actor.office_id);
+      LOKET_RETURN_IF_ERROR(
+          domain::CheckBundleTaken(ForPlanner(stop), partner ? &*partner : nullptr));
     }
     absl::Time now = clock_.Now();
     // What follows is domain::DecideFailedStop's; this carries it out, in its order.
@@ -640,9 +612,9 @@ absl::StatusOr<std::string> SiberRepository::Cancel(const Mutation& m, int64_t s
   return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     LOKET_ASSIGN_OR_RETURN(StopRow s, LoadOwnStop(tx, m.actor, stop_id));
     const StopRecord& stop = s.r;
-    absl::Status ok =
-        NeedState(stop, {StopState::kPending, StopState::kPlanned, StopState::kArrived}, "cancel");
-    if (!ok.ok()) return ok;
+    LOKET_RETURN_IF_ERROR(domain::CheckStopState(
+        stop_id, stop.state, {StopState::kPending, StopState::kPlanned, StopState::kArrived},
+        "cancel"));
     std::optional<StopRow> partner;
     if (stop.partner_id != 0) {
       pqxx::result p = tx.Exec(kStopForUpdate, stop.partner_id, m.actor.office_id);

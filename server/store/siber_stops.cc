@@ -1,9 +1,8 @@
 #include "server/store/siber_stops.h"
 
-#include <functional>
-#include <map>
 #include <set>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
@@ -143,29 +142,28 @@ struct PairOutcome {
   bool day_closed = false;
 };
 
-// Inserts the pair (taking end at `from` in `take_window`, handing end at `to` in
-// `give_start`-`give_end`) and its day in one statement, unless the day is closed for couriers or
-// the case already has a live taking end (then returned). A plan leased meanwhile either sees the
-// new stops or runs again (ReplanDayInTx): a new stop needs no version bump.
+// Inserts the pair (taking end at `from`, handing end at `to`, in the windows `w`) and its day in
+// one statement, unless the day is closed for couriers or the case already has a live taking end
+// (then returned). A plan leased meanwhile either sees the new stops or runs again
+// (ReplanDayInTx): a new stop needs no version bump.
 PairOutcome InsertPair(Tx& tx, const std::string& office_id, int64_t case_id,
-                       const domain::StopWindow& take_window, domain::StopKind take,
-                       domain::StopKind give, const std::string& item, const Place& from,
-                       const Place& to, absl::Time give_start, absl::Time give_end) {
+                       const domain::PairWindows& w, const std::string& item, const Place& from,
+                       const Place& to) {
   auto clinic = [](const Place& p) {
     return p.clinic_id.empty() ? std::optional<std::string>() : p.clinic_id;
   };
   pqxx::result r =
-      tx.Exec(kInsertPair, office_id, case_id, absl::FormatCivilTime(take_window.day),
-              std::string(domain::StopKindName(take)), item, clinic(from), from.name, from.address,
-              from.latitude, from.longitude, Ts(take_window.start), Ts(take_window.end),
-              std::string(domain::StopKindName(give)), clinic(to), to.name, to.address, to.latitude,
-              to.longitude, Ts(give_start), Ts(give_end));
+      tx.Exec(kInsertPair, office_id, case_id, absl::FormatCivilTime(w.day),
+              std::string(domain::StopKindName(w.take_kind)), item, clinic(from), from.name,
+              from.address, from.latitude, from.longitude, Ts(w.take_start), Ts(w.take_end),
+              std::string(domain::StopKindName(w.give_kind)), clinic(to), to.name, to.address,
+              to.latitude, to.longitude, Ts(w.give_start), Ts(w.give_end));
   PairOutcome out;
   if (!r[0][0].is_null()) {
     out.taking_id = r[0][0].as<int64_t>();
     // A ready plan task, share-locked by the statement, will see the new stops; else enqueue.
     if (!r[0][3].as<bool>()) {
-      EnqueueInTx(tx, NewTask{office_id, "route.plan", absl::FormatCivilTime(take_window.day), "",
+      EnqueueInTx(tx, NewTask{office_id, "route.plan", absl::FormatCivilTime(w.day), "",
                               absl::InfinitePast(), 8});
     }
   } else if (!r[0][1].is_null()) {
@@ -185,23 +183,29 @@ domain::WorkingCalendar CourierCalendar(const OfficeContext& office,
   return domain::WorkingCalendar(std::move(closed));
 }
 
-// Finds the first open window (`window_for`) and inserts the pair there; a day closed since the
-// office snapshot was taken is skipped, a requested day that is closed refused.
-absl::StatusOr<int64_t> PlacePair(
-    Tx& tx, const OfficeContext& office, const std::string& office_id, int64_t case_id,
-    const domain::VisitPreference& pref,
-    const std::function<absl::StatusOr<int64_t>(const domain::WorkingCalendar&,
-                                                std::optional<absl::CivilDay>*)>& insert) {
+// Inserts the pair for a visit at `place` (domain::DecidePairWindows) on the first day open for
+// couriers; a day closed since the office snapshot was taken is skipped, a requested day that is
+// closed refused.
+absl::StatusOr<int64_t> PlacePair(Tx& tx, absl::Time now, const OfficeContext& office,
+                                  const std::string& office_id, int64_t case_id,
+                                  domain::StopKind visit, const std::string& item,
+                                  const Place& place, const Place& office_place,
+                                  const domain::VisitPreference& pref) {
+  const bool pickup = visit == domain::StopKind::kPickup;
   std::set<absl::CivilDay> closed_since;
   for (int attempt = 0; attempt < 10; ++attempt) {
-    std::optional<absl::CivilDay> closed_day;
-    absl::StatusOr<int64_t> id = insert(CourierCalendar(office, closed_since), &closed_day);
-    if (!id.ok() || !closed_day) return id;
+    LOKET_ASSIGN_OR_RETURN(
+        domain::PairWindows w,
+        domain::DecidePairWindows(visit, now, office.utc_offset_minutes,
+                                  CourierCalendar(office, closed_since), place.hours, pref));
+    PairOutcome p = InsertPair(tx, office_id, case_id, w, item, pickup ? place : office_place,
+                               pickup ? office_place : place);
+    if (!p.day_closed) return p.taking_id;
     if (pref.day) {
       return absl::FailedPreconditionError(absl::StrCat(
           "pickup.day: the office is closed for couriers on ", absl::FormatCivilTime(*pref.day)));
     }
-    closed_since.insert(*closed_day);
+    closed_since.insert(w.day);
   }
   return absl::UnavailableError("no open day for couriers found; try again");
 }
@@ -239,20 +243,8 @@ absl::StatusOr<int64_t> RequestPickupInTx(Tx& tx, absl::Time now, const OfficeCo
     LOKET_RETURN_IF_ERROR(domain::CheckPickupPlace(r.place, r.address, r.latitude, r.longitude));
     from = Place{"", r.place, r.address, r.latitude, r.longitude, {}};
   }
-  absl::TimeZone tz = absl::FixedTimeZone(office.utc_offset_minutes * 60);
-  return PlacePair(
-      tx, office, r.office_id, r.case_id, r.preference,
-      [&](const domain::WorkingCalendar& calendar,
-          std::optional<absl::CivilDay>* closed) -> absl::StatusOr<int64_t> {
-        LOKET_ASSIGN_OR_RETURN(domain::StopWindow w,
-                               domain::NextStopWindow(now, office.utc_offset_minutes, calendar,
-                                                      from.hours, r.preference));
-        PairOutcome p = InsertPair(tx, r.office_id, r.case_id, w, domain::StopKind::kPickup,
-                                   domain::StopKind::kHandin, "documents", from, office_place,
-                                   w.start, absl::FromCivil(w.day + 1, tz));
-        if (p.day_closed) *closed = w.day;
-        return p.taking_id;
-      });
+  return PlacePair(tx, now, office, r.office_id, r.case_id, domain::StopKind::kPickup, "documents",
+                   from, office_place, r.preference);
 }
 
 absl::StatusOr<int64_t> RequestDeliveryInTx(Tx& tx, absl::Time now, const OfficeContext& office,
@@ -262,22 +254,8 @@ absl::StatusOr<int64_t> RequestDeliveryInTx(Tx& tx, absl::Time now, const Office
                                             const std::string& item) {
   LOKET_ASSIGN_OR_RETURN(Place office_place, OfficePlace(office, office_id));
   LOKET_ASSIGN_OR_RETURN(Place to, LoadClinic(tx, office, office_id, clinic_id));
-  absl::TimeZone tz = absl::FixedTimeZone(office.utc_offset_minutes * 60);
-  return PlacePair(tx, office, office_id, case_id, pref,
-                   [&](const domain::WorkingCalendar& calendar,
-                       std::optional<absl::CivilDay>* closed) -> absl::StatusOr<int64_t> {
-                     LOKET_ASSIGN_OR_RETURN(domain::StopWindow w,
-                                            domain::NextStopWindow(now, office.utc_offset_minutes,
-                                                                   calendar, to.hours, pref));
-                     // The collect end is the taking end: its window is the day up to the
-                     // delivery's end.
-                     domain::StopWindow collect{w.day, absl::FromCivil(w.day, tz), w.end};
-                     PairOutcome p = InsertPair(
-                         tx, office_id, case_id, collect, domain::StopKind::kCollect,
-                         domain::StopKind::kDelivery, item, office_place, to, w.start, w.end);
-                     if (p.day_closed) *closed = w.day;
-                     return p.taking_id;
-                   });
+  return PlacePair(tx, now, office, office_id, case_id, domain::StopKind::kDelivery, item, to,
+                   office_place, pref);
 }
 
 CourierDayClosure CloseCourierDayInTx(Tx& tx, absl::Time now, const OfficeContext& office,
@@ -286,11 +264,7 @@ CourierDayClosure CloseCourierDayInTx(Tx& tx, absl::Time now, const OfficeContex
                                       const domain::NotificationPolicy& policy) {
   CourierDayClosure out;
   tx.Exec(kCloseDay, office_id, absl::FormatCivilTime(day), reason);
-  // The next day couriers work, skipping this one whether or not the office cache saw it yet.
-  absl::CivilDay next = day;
-  do {
-    next = office.courier_calendar.AddWorkingDays(next, 1);
-  } while (next == day);
+  const absl::CivilDay next = domain::NextCourierDay(day, office.courier_calendar);
   out.moved_to = absl::FormatCivilTime(next);
   tx.Exec(kEnsureDay, office_id, out.moved_to);
   std::set<std::string> clinics;
@@ -306,26 +280,17 @@ CourierDayClosure CloseCourierDayInTx(Tx& tx, absl::Time now, const OfficeContex
   for (const std::string& clinic : clinics) {
     pqxx::result c = tx.Exec(kClinicContacts, office_id, clinic);
     if (c.empty()) continue;
-    std::map<std::string, std::string> params = {{"clinic", c[0][0].as<std::string>()},
-                                                 {"date", absl::FormatCivilTime(day)},
-                                                 {"new_date", out.moved_to},
-                                                 {"reason", reason.empty() ? "-" : reason}};
-    bool told = false;
-    for (auto [channel, address] :
-         {std::pair{domain::NotificationChannel::kWebhook, c[0][1].as<std::string>()},
-          std::pair{domain::NotificationChannel::kEmail, c[0][2].as<std::string>()}}) {
-      if (address.empty()) continue;
-      domain::Notification n;
-      n.channel = channel;
-      n.address = address;
-      n.recipient_name = c[0][0].as<std::string>();
-      n.template_id = "courier.day_closed";
-      n.params = params;
-      n.urgent = true;  // it changes tomorrow's plans: not held for quiet hours
+    domain::VisitContacts to;
+    to.clinic_id = clinic;
+    to.clinic_name = c[0][0].as<std::string>();
+    to.clinic_phone = c[0][1].as<std::string>();
+    to.clinic_email = c[0][2].as<std::string>();
+    std::vector<domain::Notification> told =
+        domain::CourierDayClosedNotifications(to, day, next, reason);
+    for (domain::Notification& n : told) {
       EnqueueNotificationInTx(tx, encode, policy, outbox, now, std::move(n));
-      told = true;
     }
-    out.clinics_told += told ? 1 : 0;
+    out.clinics_told += told.empty() ? 0 : 1;
   }
   return out;
 }

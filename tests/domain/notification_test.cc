@@ -239,6 +239,41 @@ TEST(VisitAnnouncementTest, TheClinicIsToldNotTheHealthWorker) {
   EXPECT_EQ(out[0].params.at("name"), "Siti Rahmawati");
 }
 
+TEST(VisitAnnouncementTest, ADayClosedForCouriersIsUrgentNewsForTheClinic) {
+  VisitContacts clinic;
+  clinic.clinic_id = "pkm-a";
+  clinic.clinic_name = "Puskesmas A";
+  clinic.clinic_phone = "+6281200000001";
+  clinic.clinic_email = "tu@pkm-a.example";
+  auto out = CourierDayClosedNotifications(clinic, absl::CivilDay(2026, 3, 17),
+                                           absl::CivilDay(2026, 3, 25), "banjir");
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].channel, NotificationChannel::kWebhook);
+  EXPECT_EQ(out[0].address, "+6281200000001");
+  EXPECT_EQ(out[1].channel, NotificationChannel::kEmail);
+  EXPECT_EQ(out[1].address, "tu@pkm-a.example");
+  for (const Notification& n : out) {
+    EXPECT_EQ(n.template_id, "courier.day_closed");
+    EXPECT_EQ(n.recipient_name, "Puskesmas A");
+    EXPECT_TRUE(n.urgent);
+    EXPECT_EQ(n.params, (std::map<std::string, std::string>{{"clinic", "Puskesmas A"},
+                                                            {"date", "2026-03-17"},
+                                                            {"new_date", "2026-03-25"},
+                                                            {"reason", "banjir"}}));
+  }
+  // No reason given: "-"; only the contacts on file; none: nobody.
+  clinic.clinic_phone.clear();
+  out = CourierDayClosedNotifications(clinic, absl::CivilDay(2026, 3, 17),
+                                      absl::CivilDay(2026, 3, 25), "");
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].channel, NotificationChannel::kEmail);
+  EXPECT_EQ(out[0].params.at("reason"), "-");
+  clinic.clinic_email.clear();
+  EXPECT_TRUE(CourierDayClosedNotifications(clinic, absl::CivilDay(2026, 3, 17),
+                                            absl::CivilDay(2026, 3, 25), "banjir")
+                  .empty());
+}
+
 TEST(VisitAnnouncementTest, OfficeZoneNames) {
   EXPECT_EQ(OfficeZoneName(480), "WITA");
   EXPECT_EQ(OfficeZoneName(420), "WIB");

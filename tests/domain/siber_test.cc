@@ -12,6 +12,7 @@ namespace loket::domain {
 using ::loket::testing::IsOk;
 using ::loket::testing::StatusIs;
 using ::testing::HasSubstr;
+using ::testing::Not;
 namespace {
 
 const absl::TimeZone kWita = absl::FixedTimeZone(8 * 3600);
@@ -79,6 +80,40 @@ TEST(StopWindowTest, APreferenceNarrowsTheWindowOrIsRefusedByName) {
                 .message()
                 .find("pickup.after"),
             std::string::npos);
+}
+
+TEST(PairWindowsTest, APickupIsHandedInTheSameDayAndADeliveryCollectedFromMidnight) {
+  // Tuesday 17 March at 14:45: too late at a clinic open until 15:00; the 25th is the next day.
+  auto pickup = DecidePairWindows(StopKind::kPickup, Wita(2026, 3, 17, 14, 45), 480, Calendar(),
+                                  {8 * 60, 15 * 60}, {});
+  ASSERT_THAT(pickup, IsOk());
+  EXPECT_EQ(pickup->day, absl::CivilDay(2026, 3, 25));
+  EXPECT_EQ(pickup->take_kind, StopKind::kPickup);
+  EXPECT_EQ(pickup->take_start, Wita(2026, 3, 25, 8));
+  EXPECT_EQ(pickup->take_end, Wita(2026, 3, 25, 15));
+  EXPECT_EQ(pickup->give_kind, StopKind::kHandin);
+  EXPECT_EQ(pickup->give_start, Wita(2026, 3, 25, 8));  // from the pickup on ...
+  EXPECT_EQ(pickup->give_end, Wita(2026, 3, 26, 0));    // ... until midnight
+
+  VisitPreference afternoon;
+  afternoon.after = 13 * 60;
+  auto delivery = DecidePairWindows(StopKind::kDelivery, Wita(2026, 3, 17, 9), 480, Calendar(),
+                                    {8 * 60, 15 * 60}, afternoon);
+  ASSERT_THAT(delivery, IsOk());
+  EXPECT_EQ(delivery->day, absl::CivilDay(2026, 3, 17));
+  EXPECT_EQ(delivery->take_kind, StopKind::kCollect);
+  EXPECT_EQ(delivery->take_start, Wita(2026, 3, 17, 0));  // collected from midnight ...
+  EXPECT_EQ(delivery->take_end, Wita(2026, 3, 17, 15));   // ... until the delivery's end
+  EXPECT_EQ(delivery->give_kind, StopKind::kDelivery);
+  EXPECT_EQ(delivery->give_start, Wita(2026, 3, 17, 13));
+  EXPECT_EQ(delivery->give_end, Wita(2026, 3, 17, 15));
+
+  VisitPreference nyepi;
+  nyepi.day = absl::CivilDay(2026, 3, 19);
+  EXPECT_EQ(DecidePairWindows(StopKind::kDelivery, Wita(2026, 3, 17, 9), 480, Calendar(), {}, nyepi)
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 PlanStop Stop(int64_t id, StopKind kind, int64_t partner, StopState state = StopState::kPending,
@@ -193,6 +228,15 @@ TEST(CourierReportTest, NotBeforeTheDayAndAClinicDoorNeedsArrivalFirst) {
   EXPECT_THAT(
       CheckCourierReport(7, StopKind::kCollect, StopState::kPlanned, today - 1, today, true),
       IsOk());
+}
+
+TEST(StopStateTest, OnlyInTheAllowedStatesAndTheStateNamed) {
+  EXPECT_THAT(
+      CheckStopState(7, StopState::kArrived, {StopState::kPlanned, StopState::kArrived}, "confirm"),
+      IsOk());
+  EXPECT_THAT(
+      CheckStopState(7, StopState::kDone, {StopState::kPlanned}, "arrive at"),
+      StatusIs(absl::StatusCode::kFailedPrecondition, "cannot arrive at stop 7: it is done"));
 }
 
 // --- What a clinic case's change asks of SIBER --------------------------------------------------
@@ -413,6 +457,105 @@ TEST(HandoverTest, TheReportGoesTheStopsWayAndOnlyTheTakerHandsOver) {
               IsOk());
 }
 
+HandoverReport Report(PlanStop stop, const std::string& item, bool taking) {
+  return {stop, 42, item, "pkm-a", absl::CivilDay(2026, 4, 14), taking, "Siti"};
+}
+
+TEST(HandoverDecisionTest, TheCustodyEventFollowsTheBundle) {
+  const absl::CivilDay today(2026, 4, 14);
+  auto h = DecideHandover(
+      Report(Stop(1, StopKind::kPickup, 2, StopState::kArrived, 7), "documents", true), nullptr,
+      std::nullopt, today);
+  ASSERT_THAT(h, IsOk());
+  EXPECT_EQ(h->from_holder, "clinic:pkm-a");
+  EXPECT_EQ(h->to_holder, "courier:7");
+  EXPECT_FALSE(h->delivered_note.has_value());
+  EXPECT_FALSE(h->announce_delivery);
+
+  PlanStop pickup = Stop(1, StopKind::kPickup, 2, StopState::kDone, 7);
+  h = DecideHandover(
+      Report(Stop(2, StopKind::kHandin, 1, StopState::kPlanned, 7), "documents", false), &pickup,
+      std::nullopt, today);
+  ASSERT_THAT(h, IsOk());
+  EXPECT_EQ(h->from_holder, "courier:7");
+  EXPECT_EQ(h->to_holder, "office");
+
+  // Not at a clinic: the applicant's own place.
+  HandoverReport at_home =
+      Report(Stop(3, StopKind::kPickup, 4, StopState::kArrived, 7), "documents", true);
+  at_home.clinic_id.clear();
+  h = DecideHandover(at_home, nullptr, std::nullopt, today);
+  ASSERT_THAT(h, IsOk());
+  EXPECT_EQ(h->from_holder, "applicant");
+}
+
+TEST(HandoverDecisionTest, ADeliveredPermitDeliversTheCaseAndACollectAnnouncesIt) {
+  const absl::CivilDay today(2026, 4, 14);
+  auto collect =
+      DecideHandover(Report(Stop(5, StopKind::kCollect, 6, StopState::kPlanned, 7), "permit", true),
+                     nullptr, CaseState::kIssued, today);
+  ASSERT_THAT(collect, IsOk());
+  EXPECT_EQ(collect->from_holder, "office");
+  EXPECT_TRUE(collect->announce_delivery);
+  EXPECT_FALSE(collect->delivered_note.has_value());
+  // A permit brought back without a delivery after it: nothing to announce.
+  EXPECT_FALSE(
+      DecideHandover(Report(Stop(5, StopKind::kCollect, 0, StopState::kPlanned, 7), "permit", true),
+                     nullptr, CaseState::kIssued, today)
+          ->announce_delivery);
+
+  PlanStop taken = Stop(5, StopKind::kCollect, 6, StopState::kDone, 7);
+  auto delivery = DecideHandover(
+      Report(Stop(6, StopKind::kDelivery, 5, StopState::kArrived, 7), "permit", false), &taken,
+      CaseState::kIssued, today);
+  ASSERT_THAT(delivery, IsOk());
+  EXPECT_EQ(delivery->to_holder, "clinic:pkm-a");
+  EXPECT_EQ(delivery->delivered_note.value_or(""), "by courier to Siti");
+  EXPECT_FALSE(delivery->announce_delivery);
+  // Delivered already (by hand), or the originals going back: the case stays as it is.
+  EXPECT_FALSE(DecideHandover(
+                   Report(Stop(6, StopKind::kDelivery, 5, StopState::kArrived, 7), "permit", false),
+                   &taken, CaseState::kDelivered, today)
+                   ->delivered_note.has_value());
+  EXPECT_FALSE(DecideHandover(Report(Stop(6, StopKind::kDelivery, 5, StopState::kArrived, 7),
+                                     "documents", false),
+                              &taken, std::nullopt, today)
+                   ->delivered_note.has_value());
+}
+
+TEST(HandoverDecisionTest, RefusedInOrderAndARevokedPermitIsNotHandedOver) {
+  const absl::CivilDay today(2026, 4, 14);
+  PlanStop taken = Stop(5, StopKind::kCollect, 6, StopState::kDone, 7);
+  PlanStop delivery = Stop(6, StopKind::kDelivery, 5, StopState::kArrived, 7);
+  EXPECT_THAT(DecideHandover(Report(delivery, "permit", false), &taken, CaseState::kRevoked, today),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       "case 42: the permit was revoked; do not hand it over: report this stop "
+                       "failed (reason other) and bring the permit back to the office"));
+  // A collect of a revoked permit too: it stays at the office.
+  EXPECT_THAT(
+      DecideHandover(Report(Stop(5, StopKind::kCollect, 6, StopState::kPlanned, 7), "permit", true),
+                     nullptr, CaseState::kRevoked, today),
+      StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("revoked")));
+  // Earlier refusals come first: the way, the state, the day and arrival, who took the bundle.
+  EXPECT_THAT(DecideHandover(Report(delivery, "permit", true), &taken, CaseState::kRevoked, today),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("is a delivery")));
+  PlanStop done = delivery;
+  done.state = StopState::kDone;
+  EXPECT_THAT(DecideHandover(Report(done, "permit", false), &taken, CaseState::kRevoked, today),
+              StatusIs(absl::StatusCode::kFailedPrecondition, "cannot confirm stop 6: it is done"));
+  PlanStop not_arrived = delivery;
+  not_arrived.state = StopState::kPlanned;
+  EXPECT_THAT(
+      DecideHandover(Report(not_arrived, "permit", false), &taken, CaseState::kIssued, today),
+      StatusIs(absl::StatusCode::kFailedPrecondition, Not(HasSubstr("revoked"))));
+  EXPECT_THAT(
+      DecideHandover(Report(delivery, "permit", false), &taken, CaseState::kIssued, today - 1),
+      StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_THAT(
+      DecideHandover(Report(delivery, "permit", false), nullptr, CaseState::kRevoked, today),
+      StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("the bundle was not taken yet")));
+}
+
 TEST(OfficerCancelTest, NotTheGivingEndOfABundleACourierHolds) {
   // Nobody took it yet: both ends may go.
   EXPECT_THAT(CheckOfficerCancel(2, StopKind::kHandin, 1, StopState::kPlanned, "Budi", "documents"),
@@ -477,6 +620,15 @@ TEST(FailedStopTest, TheBundleIsTriedAgainOnTheNextCourierWorkingDay) {
   EXPECT_EQ(collect.retry, FailedStopFollowUp::Retry::kDelivery);
   EXPECT_TRUE(
       DecideFailedStop(StopKind::kCollect, true, "other", "x", Calendar(), today).cancel_partner);
+}
+
+TEST(NextCourierDayTest, TheNextWorkingDayAfterTheClosedOne) {
+  // Tuesday 17 March closed: the 18th-24th are holidays, so its work moves to the 25th.
+  EXPECT_EQ(NextCourierDay(absl::CivilDay(2026, 3, 17), Calendar()), absl::CivilDay(2026, 3, 25));
+  // A Friday's work moves to Monday, also when the calendar does not know the Friday is closed.
+  EXPECT_EQ(NextCourierDay(absl::CivilDay(2026, 3, 27), Calendar()), absl::CivilDay(2026, 3, 30));
+  // Closing a day that is no working day (a Saturday) still moves its work forward.
+  EXPECT_EQ(NextCourierDay(absl::CivilDay(2026, 3, 28), Calendar()), absl::CivilDay(2026, 3, 30));
 }
 
 // --- Couriers and their shifts ------------------------------------------------------------------
