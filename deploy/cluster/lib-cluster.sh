@@ -36,6 +36,10 @@
 #   cluster_port DIR NAME        prints a port: etcd, pg1..pg3, rest1..rest3, pg_write, pg_read,
 #                                grpc, stats, loketd1, loketd2, admin1, admin2, and the workers'
 #                                admin ports notifier1/2, router1/2, scheduler1/2
+#   cluster_free_base            prints a BASE (20000..31900, a multiple of 100) whose ports are all
+#                                free; non-zero if 50 tries find none. Below the kernel's ephemeral
+#                                range (32768+), so that no outgoing connection takes one meanwhile
+#                                (one did: another test's pg_free_port port, "Address already in use")
 #
 # When cluster_start fails, what it started keeps running (its logs are in DIR/log): call
 # cluster_stop DIR (a test's EXIT trap does; deploy/up.sh does).
@@ -103,6 +107,19 @@ _cluster_ports_free() {
       return 1
     fi
   done
+}
+
+cluster_free_base() {
+  local try b
+  for ((try = 0; try < 50; try++)); do
+    b=$((20000 + (RANDOM % 120) * 100))
+    if _cluster_ports_free "$b" 2>/dev/null; then
+      echo "$b"
+      return 0
+    fi
+  done
+  _cluster_log "no free port range found in 20000..31999"
+  return 1
 }
 
 # _cluster_spawn DIR NAME CMD...: runs CMD in its own session, output to DIR/log/NAME.log, pid in

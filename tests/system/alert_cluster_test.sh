@@ -56,15 +56,7 @@ wait_for() {
   return 1
 }
 
-BASE=""
-for ((try = 0; try < 50; try++)); do
-  b=$((20000 + (RANDOM % 120) * 100)) # below the ephemeral range (32768+)
-  if _cluster_ports_free "$b" 2>/dev/null; then
-    BASE=$b
-    break
-  fi
-done
-[[ -n "$BASE" ]] || fail "no free port range found"
+BASE=$(cluster_free_base) || fail "no free port range found"
 
 echo "== 1. cluster_start (base $BASE), Prometheus"
 cluster_start "$C" "$LOKET_BIN_DIR" "$BASE" >"$WORK/cluster_start.log" 2>&1 ||

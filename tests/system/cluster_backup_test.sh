@@ -47,18 +47,7 @@ fail() {
   exit 1
 }
 
-# Below the kernel's ephemeral range (32768-60999 here), where the free ports that other tests'
-# pg_free_port gets from the kernel come from: such a port taken between our probe and a bind
-# failed a run ("Address already in use" for loketd1).
-BASE=""
-for ((try = 0; try < 50; try++)); do
-  b=$((20000 + (RANDOM % 120) * 100))
-  if _cluster_ports_free "$b" 2>/dev/null; then
-    BASE=$b
-    break
-  fi
-done
-[[ -n "$BASE" ]] || fail "no free port range found"
+BASE=$(cluster_free_base) || fail "no free port range found"
 
 echo "== 1. cluster (base $BASE), pgBackRest on its three nodes, archiving set through Patroni"
 cluster_start "$C" "$LOKET_BIN_DIR" "$BASE" 2>"$WORK/cluster_start.log" ||

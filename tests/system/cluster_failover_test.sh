@@ -66,30 +66,6 @@ fail() {
 }
 now() { date +%s.%N; }
 
-# A base port whose 70 ports (the cluster's layout: base+0 .. base+65) are all free, below the
-# ephemeral range so outgoing connections do not take them meanwhile.
-free_base() {
-  "$PY" - <<'EOF'
-import random, socket, sys
-for _ in range(300):
-    base = random.randrange(20000, 32000, 100)
-    socks, ok = [], True
-    try:
-        for p in range(base, base + 70):
-            s = socket.socket()
-            socks.append(s)
-            s.bind(("127.0.0.1", p))
-    except OSError:
-        ok = False
-    for s in socks:
-        s.close()
-    if ok:
-        print(base)
-        sys.exit(0)
-sys.exit("no free range of 70 ports")
-EOF
-}
-
 echo "== the webhook receiver (the SMS/WhatsApp gateway) and the cluster"
 "$PY" "$ROOT/tests/support/http_receiver.py" --port-file "$WORK/http.port" --log "$WORK/http.log" \
   2>"$WORK/http.err" &
@@ -102,7 +78,7 @@ done
 # The cluster's notifiers deliver to it; loketd holds no message for quiet hours (as notifier_test).
 CLUSTER_NOTIFIER_ARGS=(--webhook_url="http://127.0.0.1:$(cat "$WORK/http.port")/send")
 CLUSTER_LOKETD_ARGS=(--quiet_hours=off --log_requests=false)
-BASE=${LOKET_CLUSTER_BASE:-$(free_base)}
+BASE=${LOKET_CLUSTER_BASE:-$(cluster_free_base)} || fail "no free port range found"
 t_start=$(now)
 CLUSTER_UP=1
 cluster_start "$CDIR" "$LOKET_BIN_DIR" "$BASE" >"$WORK/cluster_start.out" 2>&1 ||
