@@ -6,6 +6,8 @@
 
 #include <mutex>
 
+#include "absl/base/const_init.h"
+#include "absl/synchronization/mutex.h"
 #include "server/store/database.h"
 
 namespace loket::api {
@@ -29,14 +31,23 @@ class GrpcCall final : public store::CallContext {
 
 thread_local GrpcCall t_call;
 
+ABSL_CONST_INIT absl::Mutex calls_mu(absl::kConstInit);
+int calls_in_flight ABSL_GUARDED_BY(calls_mu) = 0;
+
 class CallScopeCallbacks final : public grpc::Server::GlobalCallbacks {
  public:
   void PreSynchronousRequest(grpc::ServerContext* ctx) override {
+    {
+      absl::MutexLock lock(&calls_mu);
+      ++calls_in_flight;
+    }
     t_call.Begin(ctx);
     store::SetCurrentCall(&t_call);
   }
   void PostSynchronousRequest(grpc::ServerContext* /*ctx*/) override {
     store::SetCurrentCall(nullptr);
+    absl::MutexLock lock(&calls_mu);
+    --calls_in_flight;
   }
 };
 
@@ -46,6 +57,17 @@ void InstallCallScope() {
   static std::once_flag once;
   // gRPC owns the callbacks from here on.
   std::call_once(once, [] { grpc::Server::SetGlobalCallbacks(new CallScopeCallbacks()); });
+}
+
+int CallsInFlight() {
+  absl::MutexLock lock(&calls_mu);
+  return calls_in_flight;
+}
+
+bool AwaitNoCallsInFlight(absl::Time deadline) {
+  absl::MutexLock lock(&calls_mu);
+  auto none = []() ABSL_SHARED_LOCKS_REQUIRED(calls_mu) { return calls_in_flight == 0; };
+  return calls_mu.AwaitWithDeadline(absl::Condition(&none), deadline);
 }
 
 absl::Time DeadlineOf(const gpr_timespec& deadline) {

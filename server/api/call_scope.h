@@ -13,6 +13,13 @@ namespace loket::api {
 // handler. Idempotent; must run before the process's first grpc::Server is built.
 void InstallCallScope();
 
+// Synchronous handlers running now in this process (every server in it), counted by the same hooks.
+int CallsInFlight();
+// Blocks until no synchronous handler runs, or until `deadline`; whether none runs. A test waits
+// for this to know every call a server took has ended, its database work included, instead of
+// sleeping for it.
+bool AwaitNoCallsInFlight(absl::Time deadline);
+
 // A gRPC deadline as absl::Time (InfiniteFuture when the caller set none).
 absl::Time DeadlineOf(const gpr_timespec& deadline);
 

@@ -352,6 +352,7 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
       std::make_unique<AdminServiceImpl>(*s->auth_repo_, *s->catalog_repo_, *s->authorizer_);
   s->task_service_ = std::make_unique<TaskServiceImpl>(*s->task_queue_, *s->wakeups_,
                                                        *s->authorizer_, s->metrics_.get());
+  s->task_service_->SetPollWaitHook(o.on_poll_wait);
   s->task_admin_service_ = std::make_unique<TaskAdminServiceImpl>(*s->task_queue_, *s->authorizer_);
   s->notify_results_ = std::make_unique<NotifyResults>(*s->db_, s->metrics_.get());
   s->task_service_->AddTaskKind("notify.send", v1::CompleteTaskRequest::kNotify,

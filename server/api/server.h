@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -108,6 +109,10 @@ struct ServerOptions {
   std::string permit_cert_file;
   std::string permit_chain_file;
   store::PermitDocumentOptions permit_letter;  // the letter's wording; Start sets its signer
+  // Tests only (empty in loketd): called on the handler's thread each time a PollTask found nothing
+  // to lease and is about to wait for a wake-up, so a test can enqueue while a poller waits instead
+  // of sleeping for it. Must be quick and thread-safe.
+  std::function<void()> on_poll_wait;
 };
 
 class LoketServer {

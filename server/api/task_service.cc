@@ -132,6 +132,7 @@ grpc::Status TaskServiceImpl::PollTask(grpc::ServerContext* ctx, const v1::PollT
     absl::Time now = absl::Now();
     // Draining: answer empty now, so the worker reconnects to another replica or to our successor.
     if (now >= deadline || ctx->IsCancelled() || wakeups_.closed()) return grpc::Status::OK;
+    if (on_poll_wait_) on_poll_wait_();  // a test's cue: what is enqueued from now on wakes us
     // Woken by NOTIFY after an enqueue commits; the one-second cap is the polling fallback
     // (and picks up delayed tasks and expired leases).
     wakeups_.Wait(generation, std::min(deadline, now + absl::Seconds(1)));

@@ -3,6 +3,7 @@
 #ifndef LOKET_SERVER_API_TASK_SERVICE_H_
 #define LOKET_SERVER_API_TASK_SERVICE_H_
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -82,6 +83,8 @@ class TaskServiceImpl final : public v1::TaskService::Service {
     kinds_by_queue_[queue] = kind;
     kinds_by_result_[result_field] = kind;
   }
+  // ServerOptions::on_poll_wait (tests): called when a PollTask found nothing and is about to wait.
+  void SetPollWaitHook(std::function<void()> hook) { on_poll_wait_ = std::move(hook); }
 
   grpc::Status PollTask(grpc::ServerContext* ctx, const v1::PollTaskRequest* req,
                         v1::PollTaskResponse* resp) override;
@@ -105,6 +108,7 @@ class TaskServiceImpl final : public v1::TaskService::Service {
   ServerMetrics* metrics_;
   std::map<std::string, TaskKindHandler*> kinds_by_queue_;
   std::map<int, TaskKindHandler*> kinds_by_result_;
+  std::function<void()> on_poll_wait_;
 };
 
 class TaskAdminServiceImpl final : public v1::TaskAdminService::Service {

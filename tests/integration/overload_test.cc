@@ -9,7 +9,9 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "gmock/gmock.h"
+#include "server/api/call_scope.h"
 #include "tests/integration/fixture.h"
 #include "tests/support/status_matchers.h"
 
@@ -126,8 +128,11 @@ TEST_F(OverloadTest, OneLockedRowCostsOnlyTheCallsOnThatRow) {
     gave_up += n;
   }
   EXPECT_GT(gave_up, 6);
-  // The lock is gone: no abandoned try wakes up and commits behind its caller's back.
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  // The lock is gone: no abandoned try wakes up and commits behind its caller's back. Every call
+  // the server took has ended (a try still waiting would have had the row by now); the deadline
+  // only ends a failure.
+  EXPECT_TRUE(api::AwaitNoCallsInFlight(absl::Now() + absl::Seconds(30)))
+      << api::CallsInFlight() << " calls still in the server";
   EXPECT_EQ(server_->Query(absl::StrCat("SELECT state FROM cases WHERE id = ", hot.id())),
             "SUBMITTED");
   EXPECT_EQ(

@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
 #include "common/ids.h"
 #include "common/testing/fake_clock.h"
 #include "gmock/gmock.h"
@@ -28,6 +30,30 @@ using ::testing::HasSubstr;
 
 class TaskQueueTest : public ServerTest {
  protected:
+  static void SetUpTestSuite() {
+    configure_ = [](api::ServerOptions& o) {
+      o.on_poll_wait = [] {
+        absl::MutexLock lock(&poll_waits_mu_);
+        ++poll_waits_;
+      };
+    };
+    ServerTest::SetUpTestSuite();
+    configure_ = nullptr;
+  }
+
+  static int PollWaits() {
+    absl::MutexLock lock(&poll_waits_mu_);
+    return poll_waits_;
+  }
+
+  // Blocks until a PollTask went to wait after `seen` waits in all, or until `deadline`.
+  static bool AwaitPollWait(int seen, absl::Time deadline) {
+    absl::MutexLock lock(&poll_waits_mu_);
+    auto waited = [seen]()
+                      ABSL_SHARED_LOCKS_REQUIRED(poll_waits_mu_) { return poll_waits_ > seen; };
+    return poll_waits_mu_.AwaitWithDeadline(absl::Condition(&waited), deadline);
+  }
+
   void SetUp() override {
     worker_ = server_->TokenFor("bpp", "worker");
     tasks_ = v1::TaskService::NewStub(server_->channel());
@@ -93,6 +119,9 @@ class TaskQueueTest : public ServerTest {
   std::string worker_;
   std::unique_ptr<v1::TaskService::Stub> tasks_;
   std::unique_ptr<store::Database> db_;
+  // PollTasks that found nothing to lease and went to wait (ServerOptions::on_poll_wait).
+  static inline absl::Mutex poll_waits_mu_;
+  static inline int poll_waits_ ABSL_GUARDED_BY(poll_waits_mu_) = 0;
 };
 
 TEST_F(TaskQueueTest, OnlyWorkersMayPoll) {
@@ -477,9 +506,11 @@ TEST_F(TaskQueueTest, ConcurrentWorkersNeverHoldTheSameTask) {
 }
 
 TEST_F(TaskQueueTest, LongPollReceivesATaskEnqueuedWhileItWaits) {
+  const int waits_before = PollWaits();
   std::optional<v1::Task> got;
   std::thread poller([&] { got = Poll("notify.send", 30, /*wait_seconds=*/20); });
-  absl::SleepFor(absl::Milliseconds(300));
+  // Enqueue once the poller found the queue empty and waits (the deadline only ends a failure).
+  EXPECT_TRUE(AwaitPollWait(waits_before, absl::Now() + absl::Seconds(20)));
   int64_t id = Enqueue("notify.send");
   poller.join();
   ASSERT_TRUE(got);

@@ -49,10 +49,11 @@ TEST(BoundedChannelTest, AtMostLimitSendsReachTheChannelAndTheRestFollow) {
   {
     absl::MutexLock lock(&g->mu);
     g->mu.Await(absl::Condition(
-        +[](GateChannel* c) ABSL_EXCLUSIVE_LOCKS_REQUIRED(c->mu) { return c->inside == 4; }, g));
+        +[](GateChannel* c) ABSL_EXCLUSIVE_LOCKS_REQUIRED(c->mu) { return c->inside >= 4; }, g));
   }
-  // Give the other eight every chance to get in (they would without the bound).
-  absl::SleepFor(absl::Milliseconds(200));
+  // The other eight are all in Send, held back by the bound (without it they would be in the gate
+  // and this would time out); the deadline only ends a failure.
+  EXPECT_TRUE(bounded.AwaitWaiting(8, absl::Now() + absl::Seconds(10)));
   {
     absl::MutexLock lock(&g->mu);
     EXPECT_EQ(g->inside, 4);

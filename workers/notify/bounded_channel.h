@@ -12,6 +12,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "workers/notify/channel.h"
 
 namespace loket::notify {
@@ -27,10 +28,12 @@ class BoundedChannel final : public Channel {
   absl::StatusOr<DeliveryReceipt> Send(const OutgoingMessage& m) override {
     {
       absl::MutexLock lock(&mu_);
+      ++waiting_;
       mu_.Await(absl::Condition(
           +[](BoundedChannel* c)
                ABSL_EXCLUSIVE_LOCKS_REQUIRED(c->mu_) { return c->in_flight_ < c->limit_; },
           this));
+      --waiting_;
       ++in_flight_;
       if (in_flight_ > peak_) peak_ = in_flight_;
     }
@@ -46,6 +49,13 @@ class BoundedChannel final : public Channel {
     absl::MutexLock lock(&mu_);
     return peak_;
   }
+  // Blocks until at least `n` Sends wait their turn, or until `deadline`; whether they do. Tests
+  // see the bound hold Sends back with it instead of sleeping.
+  bool AwaitWaiting(int n, absl::Time deadline) const {
+    absl::MutexLock lock(&mu_);
+    auto enough = [this, n]() ABSL_SHARED_LOCKS_REQUIRED(mu_) { return waiting_ >= n; };
+    return mu_.AwaitWithDeadline(absl::Condition(&enough), deadline);
+  }
 
  private:
   const std::unique_ptr<Channel> inner_;
@@ -53,6 +63,7 @@ class BoundedChannel final : public Channel {
   mutable absl::Mutex mu_;
   int in_flight_ ABSL_GUARDED_BY(mu_) = 0;
   int peak_ ABSL_GUARDED_BY(mu_) = 0;
+  int waiting_ ABSL_GUARDED_BY(mu_) = 0;  // Sends waiting for a place
 };
 
 }  // namespace loket::notify
