@@ -69,11 +69,7 @@ db_size=$(q "SELECT pg_size_pretty(pg_database_size('loket'))")
 echo "loaded $CASES cases, $(q 'SELECT count(*) FROM case_events') case events, $CASES documents of" \
   "$DOC_KB KiB in $(secs "$t0" "$t1") s: database loket $db_size"
 
-API_PORT=$(pg_free_port)
-"$BIN/loketd" --listen="127.0.0.1:$API_PORT" --db="$DB" --pool_size=4 --log_requests=false \
-  2>"$WORK/loketd.log" &
-STACK_PIDS+=($!)
-loket_wait_healthy "$BIN" "127.0.0.1:$API_PORT"
+loket_start_loketd "$BIN" --pool_size=4
 load() {
   "$BIN/submit_load" --addr="127.0.0.1:$API_PORT" --token="$TOKEN" --concurrency=2 \
     --duration="$1" --warmup=0 2>/dev/null | grep -m1 '^submit_load:' || true

@@ -18,12 +18,7 @@ CONCURRENCY=${CONCURRENCY:-8}
 loket_stack_begin loket-footprint
 loket_fresh_db "$WORK" "$BIN"
 TOKEN=$(loket_token "$DB" bench-clinic clinic pkm-klandasan-ilir)
-
-API_PORT=$(pg_free_port)
-"$BIN/loketd" --listen="127.0.0.1:$API_PORT" --db="$DB" --pool_size=16 --log_requests=false \
-  2>"$WORK/loketd.log" &
-STACK_PIDS+=($!)
-loket_wait_healthy "$BIN" "127.0.0.1:$API_PORT"
+loket_start_loketd "$BIN" --pool_size=16
 
 TABLES="cases case_events notifications tasks idempotency stops siber_days"
 sizes() {

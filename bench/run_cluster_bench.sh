@@ -27,35 +27,13 @@ loket_stack_begin loket-cluster-bench
 CDIR="$WORK/cluster"
 trap 'cluster_stop "$CDIR" >/dev/null 2>&1 || true; _loket_stack_end' EXIT
 
-# A base whose 66 ports are free: BASE if given, else tries in 20000-59999.
-pick_base() {
-  local b i
-  if [[ -n "${BASE:-}" ]]; then
-    echo "$BASE"
-    return
-  fi
-  for i in $(seq 1 30); do
-    b=$((20000 + (RANDOM % 400) * 100))
-    _cluster_ports_free "$b" 2>/dev/null && {
-      echo "$b"
-      return
-    }
-  done
-  echo "no free port range found" >&2
-  return 1
-}
-
 # (1) one PostgreSQL, one loketd.
 loket_fresh_db "$WORK" "$BIN"
 TOKEN=$(loket_token "$DB" bench-clinic clinic pkm-klandasan-ilir)
-API_PORT=$(pg_free_port)
-"$BIN/loketd" --listen="127.0.0.1:$API_PORT" --db="$DB" --pool_size=16 --log_requests=false \
-  2>"$WORK/loketd.log" &
-STACK_PIDS+=($!)
-loket_wait_healthy "$BIN" "127.0.0.1:$API_PORT"
+loket_start_loketd "$BIN" --pool_size=16
 
 # (2) the cluster.
-base=$(pick_base)
+base=${BASE:-$(cluster_free_base)}
 CLUSTER_LOKETD_ARGS=(--log_requests=false)
 t0=$(date +%s)
 cluster_start "$CDIR" "$BIN" "$base" 2>"$WORK/cluster-start.log" || {

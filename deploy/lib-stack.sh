@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Throwaway Loket stacks for system tests and benchmarks. Sourcing it also sources pg.sh,
 # lib-common.sh and lib-tokens.sh; it defines functions only.
 #
@@ -9,6 +10,10 @@
 #   loket_token DB NAME ROLE [CLINIC_ID]
 #                               prints a fresh token of principal NAME (office bpp), creating it
 #   loket_wait_healthy BIN ADDR waits up to 10 s for BIN/loket health at ADDR; non-zero if never
+#   loket_start_loketd BIN [FLAGS...]
+#                               starts BIN/loketd --db=$DB --log_requests=false FLAGS... on a free
+#                               port (stderr to WORK/loketd.log), adds it to STACK_PIDS, waits until
+#                               it is healthy (non-zero if never); sets API_PORT and LOKETD_PID
 
 _loket_stack_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=deploy/pg.sh
@@ -64,4 +69,15 @@ loket_wait_healthy() {
     sleep 0.1
   done
   return 1
+}
+
+loket_start_loketd() {
+  local bin=${1:?usage: loket_start_loketd BIN [FLAGS...]}
+  shift
+  API_PORT=$(pg_free_port)
+  "$bin/loketd" --listen="127.0.0.1:$API_PORT" --db="$DB" --log_requests=false "$@" \
+    2>"$WORK/loketd.log" &
+  LOKETD_PID=$!
+  STACK_PIDS+=("$LOKETD_PID")
+  loket_wait_healthy "$bin" "127.0.0.1:$API_PORT"
 }
