@@ -194,7 +194,7 @@ grpc::Status AppointmentServiceImpl::SetOfficeHours(grpc::ServerContext* ctx,
                                                     const v1::SetOfficeHoursRequest* req,
                                                     v1::SetOfficeHoursResponse* resp) {
   LOKET_AUTHORIZE(p, ctx, "AppointmentService.SetOfficeHours");
-  std::vector<store::OfficeHoursRecord> hours;
+  std::vector<domain::OfficeHours> hours;
   for (int i = 0; i < req->hours_size(); ++i) {
     const v1::OfficeHours& h = req->hours(i);
     std::string f = absl::StrCat("hours[", i, "]");
@@ -211,7 +211,7 @@ grpc::Status AppointmentServiceImpl::SetOfficeHours(grpc::ServerContext* ctx,
   return DecodeInto(repo_.SetOfficeHours(MakeMutation(*ctx, req->request_id(),
                                                       "AppointmentService.SetOfficeHours", p),
                                          std::move(hours),
-                                         [](const std::vector<store::OfficeHoursRecord>& hs) {
+                                         [](const std::vector<domain::OfficeHours>& hs) {
                                            v1::SetOfficeHoursResponse r;
                                            for (const auto& h : hs) {
                                              v1::OfficeHours* out = r.add_hours();

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "server/domain/validation.h"
 
 namespace loket::domain {
 
@@ -97,6 +98,297 @@ AllocationApply DecideAllocation(const std::vector<std::pair<int64_t, int64_t>>&
     if (!handled.count(id)) out.waitlist.push_back(id);
   }
   return out;
+}
+
+absl::StatusOr<NewRequest> DecideNewRequest(const NewRequestFacts& f) {
+  NewRequest out{f.applicant, {}};
+  Applicant& a = out.applicant;
+  if (f.booker == Role::kClinic) {
+    // Clinics book for their health workers (the reserved seats' third class).
+    if (a.priority == PriorityClass::kNone) a.priority = PriorityClass::kHealthWorker;
+    if (a.priority != PriorityClass::kHealthWorker) {
+      return absl::InvalidArgumentError(
+          "applicant.priority_class: a clinic books for health workers only (HEALTH_WORKER)");
+    }
+  }
+  if (absl::Status s = ValidateApplicant(a, f.today); !s.ok()) return s;
+  absl::StatusOr<std::string> language = LanguageOrDefault(a.language, "applicant.language");
+  if (!language.ok()) return language.status();
+  a.language = *std::move(language);
+  if (f.service.empty()) return absl::InvalidArgumentError("service: required (permit type)");
+  if (!f.service_known) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("service: unknown permit type ", QuoteValue(f.service)));
+  }
+  if (f.case_id < 0 || (f.case_id > 0 && !f.case_found)) {
+    return absl::InvalidArgumentError(absl::StrCat("case_id: no case ", f.case_id));
+  }
+  absl::StatusOr<absl::CivilDay> day = ValidateWindows(f.windows, f.now, f.utc_offset_minutes);
+  if (!day.ok()) return day.status();
+  out.day = *day;
+  return out;
+}
+
+absl::Status CheckOpenSlots(absl::CivilDay day, bool any_open) {
+  if (any_open) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat("windows: the office has no open slots on ", absl::FormatCivilTime(day)));
+}
+
+absl::Status CheckNikLimit(int64_t held, int limit, bool rescheduling) {
+  if (held < limit) return absl::OkStatus();
+  return absl::ResourceExhaustedError(
+      absl::StrCat("applicant.nik: already holds ", limit, rescheduling ? " other" : "",
+                   " live appointment requests (the limit per NIK); cancel one first"));
+}
+
+absl::Status CheckChangeable(int64_t id, const std::optional<ChangeableRequest>& found,
+                             std::optional<int64_t> expected_version) {
+  if (!found) return absl::NotFoundError(absl::StrCat("appointment request ", id, " not found"));
+  if (expected_version && *expected_version != found->version) {
+    return absl::AbortedError(absl::StrCat("appointment request ", id, " has changed (etag ",
+                                           *expected_version, ", now ", found->version,
+                                           "); re-read and retry"));
+  }
+  if (found->state == "cancelled") {
+    return absl::FailedPreconditionError(
+        absl::StrCat("appointment request ", id, " is already cancelled"));
+  }
+  if (found->checked_in) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("appointment request ", id, ": the visitor has already checked in"));
+  }
+  return absl::OkStatus();
+}
+
+bool SeatOpenTo(const SlotSeats& s, bool priority, absl::Time now, absl::Duration release_before) {
+  if (s.closed || s.starts_at <= now || s.booked >= s.capacity) return false;
+  // Past the cut-off the reserved seats are everyone's.
+  return priority || s.starts_at < now + release_before || s.capacity - s.booked > s.ReservedLeft();
+}
+
+namespace {
+
+std::string Local(absl::Time t, int utc_offset_minutes, const char* fmt) {
+  return absl::FormatTime(fmt, t, absl::FixedTimeZone(utc_offset_minutes * 60));
+}
+
+std::map<std::string, std::string> AppointmentParams(const std::string& name, absl::Time starts_at,
+                                                     int utc_offset_minutes,
+                                                     const std::string& code) {
+  return {{"name", name},
+          {"date", Local(starts_at, utc_offset_minutes, "%Y-%m-%d")},
+          {"time", Local(starts_at, utc_offset_minutes, "%H:%M")},
+          {"code", code}};
+}
+
+}  // namespace
+
+std::vector<ScheduledNotice> AllocatedNotices(const AppointmentContact& to, absl::Time now,
+                                              absl::Time starts_at, int utc_offset_minutes,
+                                              const std::string& code) {
+  std::vector<ScheduledNotice> out;
+  auto send = [&](const char* template_id, absl::Time at, bool reminder) {
+    for (bool email : {false, true}) {
+      if (email && to.email.empty()) continue;
+      Notification n;
+      n.channel = email ? NotificationChannel::kEmail : NotificationChannel::kWebhook;
+      n.address = email ? to.email : to.phone;
+      n.recipient_name = to.name;
+      n.language = to.language;
+      n.template_id = template_id;
+      n.params = AppointmentParams(to.name, starts_at, utc_offset_minutes, code);
+      out.push_back({std::move(n), at, reminder});
+    }
+  };
+  send("appointment.confirmed", now, false);
+  for (absl::Duration before : {absl::Hours(24), absl::Hours(1)}) {
+    if (starts_at - before > now) send("appointment.reminder", starts_at - before, true);
+  }
+  return out;
+}
+
+Notification CancelledNotice(const AppointmentContact& to, absl::Time starts_at,
+                             int utc_offset_minutes, const std::string& code) {
+  Notification n;
+  n.address = to.phone;
+  n.recipient_name = to.name;
+  n.language = to.language;
+  n.template_id = "appointment.cancelled";
+  n.params = AppointmentParams(to.name, starts_at, utc_offset_minutes, code);
+  return n;
+}
+
+RoundToEnqueue NoShowSweep(const std::string& day, absl::Time starts_at, int utc_offset_minutes,
+                           absl::Duration grace) {
+  return {absl::StrCat(day, "T", Local(starts_at, utc_offset_minutes, "%H:%M")), starts_at + grace};
+}
+
+std::vector<RoundToEnqueue> ReleaseRounds(const std::string& day, std::vector<SlotSeats> slots,
+                                          const std::set<std::string>& enqueued_before,
+                                          absl::Time now, int utc_offset_minutes,
+                                          absl::Duration release_before) {
+  std::stable_sort(slots.begin(), slots.end(), [](const SlotSeats& a, const SlotSeats& b) {
+    return a.starts_at < b.starts_at;
+  });
+  std::set<std::string> seen = enqueued_before;
+  std::vector<RoundToEnqueue> out;
+  for (const SlotSeats& s : slots) {
+    if (s.closed || s.reserved_priority <= s.booked_priority || s.booked >= s.capacity ||
+        s.starts_at <= now + release_before) {
+      continue;
+    }
+    std::string key =
+        absl::StrCat(day, "T", Local(s.starts_at, utc_offset_minutes, "%H:%M"), "/release");
+    if (!seen.insert(key).second) continue;
+    // Just past the cut-off, where the allocator and the seat rule both see the reserved seats
+    // open.
+    out.push_back({std::move(key), s.starts_at - release_before + absl::Seconds(1)});
+  }
+  return out;
+}
+
+int SlotClosure::PriorityDisplaced() const {
+  return static_cast<int>(std::count_if(displaced.begin(), displaced.end(),
+                                        [](const BookedSeat& b) { return b.priority; }));
+}
+
+int DayClosurePlan::Displaced() const {
+  int n = 0;
+  for (const SlotClosure& s : slots) n += static_cast<int>(s.displaced.size());
+  return n;
+}
+
+namespace {
+
+// The booked appointments of `slot_id` in the order a closure moves them: non-priority before
+// priority, the latest booked first.
+std::vector<BookedSeat> DisplacementOrder(int64_t slot_id, const std::vector<BookedSeat>& booked) {
+  std::vector<BookedSeat> out;
+  for (const BookedSeat& b : booked) {
+    if (b.slot_id == slot_id) out.push_back(b);
+  }
+  std::sort(out.begin(), out.end(), [](const BookedSeat& a, const BookedSeat& b) {
+    if (a.priority != b.priority) return !a.priority;
+    if (a.booked_at != b.booked_at) return a.booked_at > b.booked_at;
+    return a.appointment_id > b.appointment_id;
+  });
+  return out;
+}
+
+std::vector<SlotSeats> ById(std::vector<SlotSeats> slots) {
+  std::sort(slots.begin(), slots.end(),
+            [](const SlotSeats& a, const SlotSeats& b) { return a.id < b.id; });
+  return slots;
+}
+
+}  // namespace
+
+absl::Status ValidateCounterClosure(std::string_view counter_id, std::string_view reason) {
+  if (counter_id.empty()) return absl::InvalidArgumentError("counter_id: required");
+  return ValidateText(reason, "reason", 500, false);
+}
+
+absl::StatusOr<std::vector<SlotClosure>> DecideCounterClosure(const CounterClosureFacts& f) {
+  if (!f.counter_found) {
+    return absl::NotFoundError(absl::StrCat("counter_id: no counter ", QuoteValue(f.counter_id)));
+  }
+  if (!f.counter_open) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("counter_id: ", f.counter_id, " is out of service"));
+  }
+  if (f.already_closed) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("counter_id: ", f.counter_id, " is already closed on ", f.day));
+  }
+  const int before = f.open_before, after = before - 1;
+  if (after <= 0) {
+    return absl::FailedPreconditionError(absl::StrCat("counter_id: ", f.counter_id,
+                                                      " is the last open counter on ", f.day,
+                                                      "; close the day instead"));
+  }
+  std::vector<SlotClosure> out;
+  for (const SlotSeats& s : ById(f.slots)) {
+    if (s.closed || s.starts_at <= f.now) continue;
+    SlotClosure c;
+    c.slot_id = s.id;
+    // The closed counter's share of the people the room may hold.
+    int capacity = s.capacity * after / before;
+    size_t excess = static_cast<size_t>(std::max(0, s.booked - capacity));
+    c.displaced = DisplacementOrder(s.id, f.booked);
+    if (c.displaced.size() > excess) c.displaced.resize(excess);
+    // Checked-in visitors stay: the slot keeps room for them.
+    c.capacity = std::max(capacity, s.booked - static_cast<int>(c.displaced.size()));
+    // The reserved seats shrink in proportion, so the day keeps general seats to re-allocate.
+    c.reserved_priority = std::min(s.reserved_priority * after / before, c.capacity);
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+DayClosurePlan DecideDayClosure(const DayClosureFacts& f) {
+  DayClosurePlan plan;
+  if (f.slots.empty()) return plan;  // no visiting hours that day
+  std::set<int64_t> moving;
+  for (const SlotSeats& s : ById(f.slots)) {
+    if (s.closed) continue;
+    SlotClosure c;
+    c.slot_id = s.id;
+    c.displaced = DisplacementOrder(s.id, f.booked);
+    c.capacity = s.capacity;
+    c.reserved_priority = s.reserved_priority;
+    for (const BookedSeat& b : c.displaced) {
+      if (moving.insert(b.request_id).second) plan.requests.push_back(b.request_id);
+    }
+    plan.slots.push_back(std::move(c));
+  }
+  // Requests still waiting for that day move with the displaced ones.
+  for (int64_t id : f.open_requests) {
+    if (moving.insert(id).second) plan.requests.push_back(id);
+  }
+  if (f.next_open) {
+    plan.move_to = *f.next_open;
+    plan.shift_days = static_cast<int>(*f.next_open - f.day);
+  }
+  return plan;
+}
+
+absl::StatusOr<std::vector<OfficeHours>> ValidateOfficeHours(std::vector<OfficeHours> hours) {
+  std::set<int> seen;
+  for (size_t i = 0; i < hours.size(); ++i) {
+    const OfficeHours& h = hours[i];
+    std::string f = absl::StrCat("hours[", i, "]");
+    if (h.weekday < 1 || h.weekday > 7) {
+      return absl::InvalidArgumentError(absl::StrCat(f, ".weekday: 1 (Monday) .. 7 (Sunday)"));
+    }
+    if (!seen.insert(h.weekday).second) {
+      return absl::InvalidArgumentError(absl::StrCat(f, ".weekday: listed twice"));
+    }
+    if (h.opens_minute >= h.closes_minute) {
+      return absl::InvalidArgumentError(absl::StrCat(f, ".closes: must be after opens"));
+    }
+    if (h.slot_minutes < 5 || h.slot_minutes > 240) {
+      return absl::InvalidArgumentError(absl::StrCat(f, ".slot_minutes: 5..240"));
+    }
+    if (h.closes_minute - h.opens_minute < h.slot_minutes) {
+      return absl::InvalidArgumentError(absl::StrCat(f, ".slot_minutes: longer than the day"));
+    }
+    if (h.capacity < 1 || h.capacity > 1000) {
+      return absl::InvalidArgumentError(absl::StrCat(f, ".capacity: 1..1000"));
+    }
+    if (h.reserved_priority < 0 || h.reserved_priority > h.capacity) {
+      return absl::InvalidArgumentError(absl::StrCat(f, ".reserved_priority: 0..capacity"));
+    }
+  }
+  std::sort(hours.begin(), hours.end(),
+            [](const OfficeHours& a, const OfficeHours& b) { return a.weekday < b.weekday; });
+  return hours;
+}
+
+absl::Status ValidateSlotRange(absl::CivilDay from, absl::CivilDay to) {
+  if (to < from) return absl::InvalidArgumentError("to: before from");
+  if (to - from > 92) return absl::InvalidArgumentError("to: at most 92 days after from");
+  return absl::OkStatus();
 }
 
 }  // namespace loket::domain

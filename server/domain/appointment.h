@@ -1,17 +1,27 @@
-// Spontan appointment rules that need no database: preferred windows, which slots they name, and
-// the visit code. Pure functions, safe from any thread.
+// Spontan appointment rules that need no database: preferred windows, which slots they name, the
+// visit code, and (issue 14: the domain decides, the store executes) what a booking, a
+// cancellation, an allocation round and a counter or day closure do. The store loads and locks what
+// a rule needs, calls it, and writes the value it returns in the same transaction. Pure functions,
+// safe from any thread.
 #ifndef LOKET_SERVER_DOMAIN_APPOINTMENT_H_
 #define LOKET_SERVER_DOMAIN_APPOINTMENT_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
+#include <optional>
+#include <set>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "server/domain/case.h"
+#include "server/domain/notification.h"
+#include "server/domain/principal.h"
 
 namespace loket::domain {
 
@@ -66,6 +76,189 @@ AllocationApply DecideAllocation(const std::vector<std::pair<int64_t, int64_t>>&
                                  const std::vector<int64_t>& waitlisted,
                                  const std::map<int64_t, OpenRequest>& open,
                                  const std::vector<SlotTimes>& slots);
+
+// ---- A new request (Create) and a change of one (Cancel, Reschedule) ----
+
+// What the store read for a new request, beside the request as given.
+struct NewRequestFacts {
+  Role booker = Role::kOfficer;
+  Applicant applicant;
+  std::string service;
+  bool service_known = false;  // a permit type of the office
+  int64_t case_id = 0;
+  bool case_found = false;  // with case_id > 0: the case exists and the booker may link it
+  std::vector<TimeWindow> windows;
+  absl::Time now;
+  int utc_offset_minutes = 0;
+  absl::CivilDay today;  // the office's
+};
+struct NewRequest {
+  Applicant applicant;  // normalised; its priority and language settled
+  absl::CivilDay day;   // the office day the windows lie in
+};
+// Checks, in this order: who may ask for which priority (a clinic books for its health workers
+// only: HEALTH_WORKER, the default), the applicant, the language, the service (named, known), the
+// linked case, the windows. INVALID_ARGUMENT naming the field.
+absl::StatusOr<NewRequest> DecideNewRequest(const NewRequestFacts& f);
+
+// A booking's day must have open slots. INVALID_ARGUMENT naming windows.
+absl::Status CheckOpenSlots(absl::CivilDay day, bool any_open);
+
+// The per-NIK limit against slot hoarding: `held` live requests (pending or waitlisted for today or
+// later, or with a booked seat not yet over) besides the one being made or `rescheduling`.
+// RESOURCE_EXHAUSTED naming applicant.nik at `limit`.
+absl::Status CheckNikLimit(int64_t held, int limit, bool rescheduling);
+
+// A request as locked for a cancel or a reschedule.
+struct ChangeableRequest {
+  int64_t version = 0;
+  std::string state;        // pending | allocated | waitlisted | cancelled
+  bool checked_in = false;  // one of its appointments is checked in or served
+};
+// A request may still change when it exists in the caller's scope (`found`), is at the expected
+// version (the etag), is not cancelled and its visitor has not checked in. NOT_FOUND, ABORTED,
+// FAILED_PRECONDITION, in that order.
+absl::Status CheckChangeable(int64_t id, const std::optional<ChangeableRequest>& found,
+                             std::optional<int64_t> expected_version);
+
+// ---- Seats ----
+
+// A slot's seats as the store locked them.
+struct SlotSeats {
+  int64_t id = 0;
+  absl::Time starts_at;
+  int capacity = 0;
+  int reserved_priority = 0;  // Temankubela seats held for priority requests
+  int booked = 0;             // live appointments (booked or checked in)
+  int booked_priority = 0;    // of those, priority ones
+  bool closed = false;
+  // The reserved seats no priority request has taken yet.
+  int ReservedLeft() const { return std::max(reserved_priority - booked_priority, 0); }
+};
+
+// Whether a request may take a seat of `s` now: never in a closed or started slot, never past
+// capacity, and before the cut-off (`release_before` ahead of the start) a non-priority request
+// only where a general (unreserved) seat is left.
+bool SeatOpenTo(const SlotSeats& s, bool priority, absl::Time now, absl::Duration release_before);
+
+// ---- Messages to the applicant ----
+
+struct AppointmentContact {
+  std::string name;
+  std::string phone;
+  std::string email;  // may be empty
+  std::string language;
+};
+struct ScheduledNotice {
+  Notification notification;
+  absl::Time at;          // not before
+  bool reminder = false;  // withdrawn when the appointment stops being booked
+};
+// A seat taken: the confirmation at once, reminders a day and an hour before (those still ahead
+// of `now`); each by the gateway, and by e-mail when an address is on file.
+std::vector<ScheduledNotice> AllocatedNotices(const AppointmentContact& to, absl::Time now,
+                                              absl::Time starts_at, int utc_offset_minutes,
+                                              const std::string& code);
+// A booked appointment called off (cancelled, or displaced by a closure): by the gateway.
+Notification CancelledNotice(const AppointmentContact& to, absl::Time starts_at,
+                             int utc_offset_minutes, const std::string& code);
+
+// ---- Follow-up rounds of slots.allocate ----
+
+struct RoundToEnqueue {
+  std::string key;  // the task's dedupe key
+  absl::Time at;    // run after
+};
+// The sweep that releases the seats of those who do not come: at the slot's start plus `grace`,
+// keyed "DAY" "T" "HH:MM" (office time).
+RoundToEnqueue NoShowSweep(const std::string& day, absl::Time starts_at, int utc_offset_minutes,
+                           absl::Duration grace);
+// With requests waitlisted, the unused reserved seats open to them at each cut-off: one round per
+// slot time whose reserved seats nobody with priority took, whose slot is not full and whose
+// cut-off lies ahead, just past the cut-off, keyed "DAY" "T" "HH:MM" "/release" and enqueued once
+// (keys in `enqueued_before` are left out). By start time.
+std::vector<RoundToEnqueue> ReleaseRounds(const std::string& day, std::vector<SlotSeats> slots,
+                                          const std::set<std::string>& enqueued_before,
+                                          absl::Time now, int utc_offset_minutes,
+                                          absl::Duration release_before);
+
+// ---- Closures: a counter closed for a day, a day closed ----
+
+// A booked appointment (not checked in) that a closure may move.
+struct BookedSeat {
+  int64_t appointment_id = 0;
+  int64_t request_id = 0;
+  int64_t slot_id = 0;
+  bool priority = false;
+  absl::Time booked_at;
+};
+// What a closure does to one slot: the appointments to displace, in order (each appointment is
+// cancelled and its request goes back to pending, flexible, free to take any slot of its day),
+// and the slot's numbers after.
+struct SlotClosure {
+  int64_t slot_id = 0;
+  std::vector<BookedSeat> displaced;
+  int capacity = 0;           // counter closure: the new capacity
+  int reserved_priority = 0;  // counter closure: the new reserved seats
+  int PriorityDisplaced() const;
+};
+
+// Checked before anything is read. INVALID_ARGUMENT naming counter_id or reason.
+absl::Status ValidateCounterClosure(std::string_view counter_id, std::string_view reason);
+
+struct CounterClosureFacts {
+  std::string counter_id;
+  std::string day;  // YYYY-MM-DD, for the messages
+  bool counter_found = false;
+  bool counter_open = false;    // in service
+  bool already_closed = false;  // closed on that day before
+  int open_before = 0;          // the counters open on that day before this closure
+  absl::Time now;
+  std::vector<SlotSeats> slots;    // the day's, locked
+  std::vector<BookedSeat> booked;  // the booked appointments of those slots, any order
+};
+// A counter closed for a day takes its share of each slot's capacity with it (and of the reserved
+// seats, so the day keeps general seats to re-allocate). In each slot not closed nor started, the
+// appointments beyond the new capacity are displaced: non-priority before priority, the latest
+// booked first; checked-in visitors stay, and the slot keeps room for them. NOT_FOUND (no such
+// counter), FAILED_PRECONDITION (out of service, closed already, the last open counter).
+absl::StatusOr<std::vector<SlotClosure>> DecideCounterClosure(const CounterClosureFacts& f);
+
+struct DayClosureFacts {
+  absl::CivilDay day;
+  std::vector<SlotSeats> slots;             // the day's, locked
+  std::vector<BookedSeat> booked;           // the booked appointments of those slots, any order
+  std::vector<int64_t> open_requests;       // the day's pending and waitlisted requests
+  std::optional<absl::CivilDay> next_open;  // the next day with open slots
+};
+struct DayClosurePlan {
+  std::vector<SlotClosure> slots;  // every slot not closed yet: displace all, then close
+  // The requests that move: the displaced ones, then the day's other open ones.
+  std::vector<int64_t> requests;
+  // Where they move (windows shifted by `shift_days`, pending and flexible, and that day gets an
+  // allocation round); nullopt: they are waitlisted until slots are generated and they reschedule.
+  std::optional<absl::CivilDay> move_to;
+  int shift_days = 0;
+  int Displaced() const;
+};
+// A day without slots (no visiting hours) closes nothing.
+DayClosurePlan DecideDayClosure(const DayClosureFacts& f);
+
+// ---- Office hours and slot generation ----
+
+struct OfficeHours {
+  int weekday = 0;       // 1 (Monday) .. 7 (Sunday)
+  int opens_minute = 0;  // after office midnight
+  int closes_minute = 0;
+  int slot_minutes = 0;
+  int capacity = 0;
+  int reserved_priority = 0;
+};
+// Checks each weekday's hours (INVALID_ARGUMENT naming hours[i].field) and returns them by weekday.
+absl::StatusOr<std::vector<OfficeHours>> ValidateOfficeHours(std::vector<OfficeHours> hours);
+
+// Slots are generated for at most 92 days at once. INVALID_ARGUMENT naming to.
+absl::Status ValidateSlotRange(absl::CivilDay from, absl::CivilDay to);
 
 // A six-character visit code from `random` ("K7M4QX"): letters and digits a clerk cannot
 // confuse (no 0/O, 1/I/L, 5/S, 2/Z, 8/B).

@@ -1,6 +1,7 @@
 #include "server/domain/public_booking.h"
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "server/domain/validation.h"
 
 namespace loket::domain {
@@ -58,6 +59,15 @@ std::string NormalizePublicCode(std::string_view code, size_t max_len) {
     if (out.size() > max_len) return "";
   }
   return out;
+}
+
+bool PhoneLimitApplies(Role booker) { return booker == Role::kPublic; }
+
+absl::Status CheckPhoneLimit(int64_t held, int limit) {
+  if (held < limit) return absl::OkStatus();
+  return absl::ResourceExhaustedError(
+      absl::StrCat("applicant.phone: already holds ", limit,
+                   " live bookings (the limit per phone); cancel one first"));
 }
 
 PublicLimit LimitFor(PublicCallKind kind) {

@@ -4,6 +4,7 @@
 #ifndef LOKET_SERVER_DOMAIN_PUBLIC_BOOKING_H_
 #define LOKET_SERVER_DOMAIN_PUBLIC_BOOKING_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -11,6 +12,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "server/domain/case.h"
+#include "server/domain/principal.h"
 
 namespace loket::domain {
 
@@ -35,6 +37,12 @@ absl::Status ValidatePhoneLast4(std::string_view last4);
 // Upper case without spaces and dashes: "k7m-4qx" -> "K7M4QX". Empty when anything else than
 // letters and digits remains or it is longer than `max_len`.
 std::string NormalizePublicCode(std::string_view code, size_t max_len);
+
+// The per-phone limit holds for public bookings only: one phone cannot hold seats for many NIKs.
+bool PhoneLimitApplies(Role booker);
+// `held`: the phone's live bookings besides the one being made or rescheduled. RESOURCE_EXHAUSTED
+// naming applicant.phone at `limit`.
+absl::Status CheckPhoneLimit(int64_t held, int limit);
 
 // The per-address limits of public calls: a burst of `burst` calls, refilled at `per_minute`.
 struct PublicLimit {

@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/status_macros.h"
+#include "server/domain/public_booking.h"
 #include "server/domain/validation.h"
 #include "server/store/appointment_seats.h"
 #include "server/store/columns.h"
@@ -79,9 +80,7 @@ constexpr Statement kLockRequest{
                " FROM appointment_requests"
                " WHERE id = $1 AND office_id = $2 AND ($3 = '' OR clinic_id = $3)"
                " FOR UPDATE">};
-// A slot's start and end, as text (a request's window, a seat taken).
-constexpr auto kWindowColumns =
-    MakeColumns({{"starts_at", "starts_at::text"}, {"ends_at", "ends_at::text"}});
+// A request's windows, as text.
 constexpr auto kRequestWindowColumns =
     MakeColumns({{"request_id"}, {"starts_at", "starts_at::text"}, {"ends_at", "ends_at::text"}});
 constexpr Statement kWindowsOf{
@@ -95,16 +94,18 @@ constexpr Statement kPermitType{"appt_permit_type",
 constexpr Statement kCaseExists{
     "appt_case_exists",
     "SELECT 1 FROM cases WHERE id = $1 AND office_id = $2 AND ($3 = '' OR clinic_id = $3)"};
-constexpr auto kOpenSlotColumns =
-    MakeColumns({{"id"},
-                 {"starts_at", "starts_at::text"},
-                 {"ends_at", "ends_at::text"},
-                 {"capacity"},
-                 {"booked"},
-                 {"reserved_left", "greatest(reserved_priority - booked_priority, 0)"}});
+constexpr auto kSlotColumns = MakeColumns({{"id"},
+                                           {"day", "day::text"},
+                                           {"starts_at", "starts_at::text"},
+                                           {"ends_at", "ends_at::text"},
+                                           {"capacity"},
+                                           {"reserved_priority"},
+                                           {"booked"},
+                                           {"booked_priority"},
+                                           {"closed"}});
 constexpr Statement kOpenSlotsOfDay{
     "appt_open_slots_of_day",
-    kSelectSql<"SELECT ", kOpenSlotColumns,
+    kSelectSql<"SELECT ", kSlotColumns,
                " FROM slots"
                " WHERE office_id = $1 AND day = $2::date AND NOT closed ORDER BY starts_at">};
 // A live request, for the per-NIK limit: pending or waitlisted for today (TODAY, a date
@@ -117,18 +118,17 @@ constexpr Statement kOpenSlotsOfDay{
   "     AND a.state = 'booked' AND s.ends_at > " NOW "::timestamptz)))"
 constexpr Statement kNikLock{
     "appt_nik_lock", "SELECT pg_advisory_xact_lock(hashtextextended($1 || '/nik/' || $2, 7406))"};
-// The per-NIK limit is decided by this one statement under the NIK's lock: live requests are
-// pending or waitlisted ones for today or later, and allocated ones whose booked slot has not
-// ended.
+// The NIK's live requests, counted under the NIK's lock (domain::CheckNikLimit decides).
+constexpr Statement kLiveOfNik{"appt_live_of_nik",
+                               "SELECT count(*) FROM appointment_requests q WHERE q.office_id = $1 "
+                               "AND q.nik = $2" LOKET_LIVE_REQUEST("$3", "$4")};
 constexpr Statement kInsertRequest{
     "appt_insert_request",
     "INSERT INTO appointment_requests (office_id, nik, name, phone, email, language, service,"
     " priority_class, accessibility_needs, case_id, clinic_id, day, created_by, created_at,"
     " updated_at)"
-    " SELECT $1, $2, $3, $4, $5, $6, $7, $8, string_to_array($9, ',')::text[], $10, $11,"
-    " $12::date, $13, $14::timestamptz, $14::timestamptz"
-    " WHERE (SELECT count(*) FROM appointment_requests q WHERE q.office_id = $1 AND q.nik = $2"
-    LOKET_LIVE_REQUEST("$16", "$14") ") < $15"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, string_to_array($9, ',')::text[], $10, $11,"
+    " $12::date, $13, $14::timestamptz, $14::timestamptz)"
     " RETURNING id"};
 // The same count for a reschedule: the NIK's other live requests.
 constexpr Statement kOtherLiveOfNik{
@@ -217,17 +217,14 @@ constexpr Statement kLockOpenRequest{
     kSelectSql<"SELECT ", kLockOpenRequestColumns,
                " FROM appointment_requests r WHERE r.id = $1 AND r.office_id = $2"
                " AND r.day = $3::date AND r.state IN ('pending', 'waitlisted') FOR UPDATE">};
-// Takes one seat: never past capacity, never a closed or started slot, and before the cut-off a
-// non-priority request only where a general (unreserved) seat is left.
+// A seat is taken under its slot's lock, where domain::SeatOpenTo allows it.
+constexpr Statement kLockSeat{
+    "appt_lock_seat",
+    kSelectSql<"SELECT ", kSlotColumns,
+               " FROM slots WHERE id = $1 AND office_id = $2 AND day = $3::date FOR UPDATE">};
 constexpr Statement kTakeSeat{
     "appt_take_seat",
-    kSelectSql<"UPDATE slots SET booked = booked + 1, booked_priority = booked_priority + $3"
-               " WHERE id = $1 AND office_id = $2 AND day = $4::date AND NOT closed"
-               " AND starts_at > $5::timestamptz AND booked < capacity"
-               " AND ($3 = 1 OR starts_at < $6::timestamptz"
-               "      OR capacity - booked > greatest(reserved_priority - booked_priority, 0))"
-               " RETURNING ",
-               kWindowColumns, "">};
+    "UPDATE slots SET booked = booked + 1, booked_priority = booked_priority + $2 WHERE id = $1"};
 constexpr Statement kInsertAppointment{
     "appt_insert_appointment",
     "INSERT INTO appointments (office_id, request_id, slot_id, code, priority_class,"
@@ -241,38 +238,17 @@ constexpr Statement kAnyPending{
     "appt_any_pending",
     "SELECT 1 FROM appointment_requests WHERE office_id = $1 AND day = $2::date"
     " AND state = 'pending' LIMIT 1"};
-constexpr Statement kTaskEver{
-    "appt_task_ever",
-    "SELECT 1 FROM tasks WHERE office_id = $1 AND queue = $2 AND dedupe_key = $3 LIMIT 1"};
-// Slots still holding reserved seats nobody with priority took, whose cut-off lies ahead.
-constexpr Statement kReservedAhead{
-    "appt_reserved_ahead",
-    "SELECT starts_at::text FROM slots WHERE office_id = $1 AND day = $2::date AND NOT closed"
-    " AND reserved_priority > booked_priority AND booked < capacity"
-    " AND starts_at > $3::timestamptz ORDER BY starts_at"};
-constexpr auto kSlotColumns = MakeColumns({{"id"},
-                                           {"day", "day::text"},
-                                           {"starts_at", "starts_at::text"},
-                                           {"ends_at", "ends_at::text"},
-                                           {"capacity"},
-                                           {"reserved_priority"},
-                                           {"booked"},
-                                           {"booked_priority"},
-                                           {"closed"}});
+// The keys of the release rounds ever enqueued for a day ($3: "YYYY-MM-DDT%/release").
+constexpr Statement kReleaseKeysOfDay{
+    "appt_release_keys_of_day",
+    "SELECT dedupe_key FROM tasks WHERE office_id = $1 AND queue = $2 AND dedupe_key LIKE $3"};
 constexpr Statement kSlotsOfDay{"appt_slots_of_day",
                                 kSelectSql<"SELECT ", kSlotColumns,
                                            " FROM slots WHERE office_id = $1 AND day = $2::date"
                                            " ORDER BY starts_at">};
-constexpr auto kLockSlotColumns = MakeColumns({{"id"},
-                                               {"capacity"},
-                                               {"reserved_priority"},
-                                               {"booked"},
-                                               {"booked_priority"},
-                                               {"closed"},
-                                               {"starts_at", "starts_at::text"}});
 constexpr Statement kLockSlotsOfDay{
     "appt_lock_slots_of_day",
-    kSelectSql<"SELECT ", kLockSlotColumns,
+    kSelectSql<"SELECT ", kSlotColumns,
                " FROM slots WHERE office_id = $1 AND day = $2::date ORDER BY id FOR UPDATE">};
 constexpr Statement kDeleteHours{"appt_delete_hours",
                                  "DELETE FROM office_hours WHERE office_id = $1"};
@@ -286,24 +262,30 @@ constexpr Statement kGenerateSlots{"appt_generate_slots",
                                    "SELECT generate_slots($1, $2::date, $3::date)"};
 constexpr Statement kLockCounter{
     "appt_lock_counter", "SELECT open FROM counters WHERE office_id = $1 AND id = $2 FOR UPDATE"};
+// Read and written under the counter's lock.
+constexpr Statement kCounterClosed{
+    "appt_counter_closed",
+    "SELECT 1 FROM counter_closures WHERE office_id = $1 AND counter_id = $2 AND day = $3::date"};
 constexpr Statement kCloseCounter{
     "appt_close_counter",
     "INSERT INTO counter_closures (office_id, counter_id, day, reason) VALUES ($1, $2, $3::date,"
-    " $4) ON CONFLICT DO NOTHING RETURNING 1"};
+    " $4) ON CONFLICT DO NOTHING"};
 constexpr Statement kOpenCounters{
     "appt_open_counters",
     "SELECT count(*)::int FROM counters c WHERE c.office_id = $1 AND c.open AND NOT EXISTS ("
     " SELECT 1 FROM counter_closures x WHERE x.office_id = c.office_id AND x.counter_id = c.id"
     " AND x.day = $2::date)"};
-// The booked appointments of a slot to move first: non-priority before priority, the latest
-// booked first.
-constexpr auto kDisplaceableColumns = MakeColumns({{"id"}, {"request_id"}, {"priority_class"}});
-constexpr Statement kDisplaceable{
-    "appt_displaceable",
-    kSelectSql<"SELECT ", kDisplaceableColumns,
-               " FROM appointments WHERE slot_id = $1"
-               " AND state = 'booked' ORDER BY (priority_class <> 'NONE'), created_at DESC, id DESC"
-               " LIMIT $2">};
+// The booked appointments of a day's slots, which a closure may move (domain::BookedSeat).
+constexpr auto kBookedSeatColumns = MakeColumns({{"id", "a.id"},
+                                                 {"request_id", "a.request_id"},
+                                                 {"slot_id", "a.slot_id"},
+                                                 {"priority_class", "a.priority_class"},
+                                                 {"created_at", "a.created_at::text"}});
+constexpr Statement kBookedOfDay{
+    "appt_booked_of_day",
+    kSelectSql<"SELECT ", kBookedSeatColumns,
+               " FROM appointments a JOIN slots s ON s.id = a.slot_id"
+               " WHERE s.office_id = $1 AND s.day = $2::date AND a.state = 'booked'">};
 constexpr Statement kCancelAppointment{
     "appt_cancel_appointment",
     "UPDATE appointments SET state = 'cancelled', updated_at = now(), version = version + 1"
@@ -314,7 +296,7 @@ constexpr Statement kRepend{
     " updated_at = now() WHERE id = $1"};
 constexpr Statement kShrinkSlot{
     "appt_shrink_slot",
-    "UPDATE slots SET capacity = $2::int, reserved_priority = least($5::int, $2::int),"
+    "UPDATE slots SET capacity = $2::int, reserved_priority = $5::int,"
     " booked = booked - $3, booked_priority = booked_priority - $4 WHERE id = $1"};
 constexpr Statement kCloseSlot{
     "appt_close_slot",
@@ -337,10 +319,6 @@ constexpr Statement kShiftWindows{
     " ends_at = ends_at + make_interval(days => $2) WHERE request_id = $1"};
 
 std::string Ts(absl::Time t) { return FormatTimestamp(t); }
-
-std::string Local(absl::Time t, int offset_minutes, const char* fmt) {
-  return absl::FormatTime(fmt, t, absl::FixedTimeZone(offset_minutes * 60));
-}
 
 std::string PriorityName(PriorityClass p) { return std::string(domain::PriorityClassName(p)); }
 
@@ -423,72 +401,27 @@ std::string ScopeOf(const domain::Principal& p) {
   return p.role == domain::Role::kClinic ? p.clinic_id : "";
 }
 
-// A public booking (actor role public) must also fit the per-phone limit: one phone cannot hold
-// seats for many NIKs. `except` is the request being rescheduled (0 for a new one).
-absl::Status CheckPhoneLimit(Tx& tx, const domain::Principal& actor, const std::string& phone,
-                             int64_t except, int limit, const std::string& today, absl::Time now) {
-  if (actor.role != domain::Role::kPublic) return absl::OkStatus();
-  tx.Exec(kPhoneLock, actor.office_id, phone);
-  if (tx.Exec(kLiveOfPhone, actor.office_id, phone, today, Ts(now), except)[0][0].as<int64_t>() >=
-      limit) {
-    return absl::ResourceExhaustedError(
-        absl::StrCat("applicant.phone: already holds ", limit,
-                     " live bookings (the limit per phone); cancel one first"));
-  }
-  return absl::OkStatus();
+// The phone's live bookings besides `except` (0 for a new one), counted under the phone's lock.
+int64_t LockAndCountPhone(Tx& tx, const std::string& office_id, const std::string& phone,
+                          int64_t except, const std::string& today, absl::Time now) {
+  tx.Exec(kPhoneLock, office_id, phone);
+  return tx.Exec(kLiveOfPhone, office_id, phone, today, Ts(now), except)[0][0].as<int64_t>();
 }
 
 void EnqueueAllocation(Tx& tx, const std::string& office_id, const std::string& day) {
   EnqueueInTx(tx, NewTask{office_id, kSlotsAllocateQueue, day, "", absl::InfinitePast(), 8});
 }
 
-struct Recipient {
-  std::string name, phone, email, language;
-};
-
-// The confirmation at once, reminders the day before and an hour before (those still ahead).
-void NotifyAllocated(Tx& tx, const NotificationEncoder& encode,
-                     const domain::NotificationPolicy& policy, const OutboxOffice& office,
-                     absl::Time now, const Recipient& to, absl::Time starts_at,
-                     const std::string& code, int64_t appointment_id) {
-  auto send = [&](const char* template_id, absl::Time at) {
-    for (int email = 0; email < 2; ++email) {
-      if (email && to.email.empty()) continue;
-      domain::Notification n;
-      n.channel =
-          email ? domain::NotificationChannel::kEmail : domain::NotificationChannel::kWebhook;
-      n.address = email ? to.email : to.phone;
-      n.recipient_name = to.name;
-      n.language = to.language;
-      n.template_id = template_id;
-      n.params = {{"name", to.name},
-                  {"date", Local(starts_at, office.utc_offset_minutes, "%Y-%m-%d")},
-                  {"time", Local(starts_at, office.utc_offset_minutes, "%H:%M")},
-                  {"code", code}};
-      int64_t id = EnqueueNotificationInTx(tx, encode, policy, office, now, std::move(n), at);
-      if (id > 0 && at > now) tx.Exec(kAddReminder, office.id, appointment_id, id);
-    }
-  };
-  send("appointment.confirmed", now);
-  for (absl::Duration before : {absl::Hours(24), absl::Hours(1)}) {
-    if (starts_at - before > now) send("appointment.reminder", starts_at - before);
-  }
-}
-
-void NotifyCancelled(Tx& tx, const NotificationEncoder& encode,
-                     const domain::NotificationPolicy& policy, const OutboxOffice& office,
-                     absl::Time now, const AppointmentRequestRecord& r) {
+// The applicant hears that a booked appointment is off (cancelled, or displaced by a closure).
+void EnqueueCancelled(Tx& tx, const NotificationEncoder& encode,
+                      const domain::NotificationPolicy& policy, const OutboxOffice& office,
+                      absl::Time now, const AppointmentRequestRecord& r) {
   if (!r.appointment) return;
-  domain::Notification n;
-  n.address = r.applicant.phone;
-  n.recipient_name = r.applicant.name;
-  n.language = r.applicant.language;
-  n.template_id = "appointment.cancelled";
-  n.params = {{"name", r.applicant.name},
-              {"date", Local(r.appointment->starts_at, office.utc_offset_minutes, "%Y-%m-%d")},
-              {"time", Local(r.appointment->starts_at, office.utc_offset_minutes, "%H:%M")},
-              {"code", r.appointment->code}};
-  EnqueueNotificationInTx(tx, encode, policy, office, now, std::move(n));
+  domain::AppointmentContact to{r.applicant.name, r.applicant.phone, r.applicant.email,
+                                r.applicant.language};
+  EnqueueNotificationInTx(tx, encode, policy, office, now,
+                          domain::CancelledNotice(to, r.appointment->starts_at,
+                                                  office.utc_offset_minutes, r.appointment->code));
 }
 
 int CountOf(const pqxx::result& r) {
@@ -497,33 +430,45 @@ int CountOf(const pqxx::result& r) {
   return n;
 }
 
-absl::Status CheckVersion(int64_t id, std::optional<int64_t> expected, int64_t now) {
-  if (expected && *expected != now) {
-    return absl::AbortedError(absl::StrCat("appointment request ", id, " has changed (etag ",
-                                           *expected, ", now ", now, "); re-read and retry"));
-  }
-  return absl::OkStatus();
+domain::SlotSeats SeatsFromRow(const pqxx::row& row) {
+  constexpr const auto& k = kSlotColumns;
+  domain::SlotSeats s;
+  s.id = row[k["id"]].as<int64_t>();
+  s.starts_at = ParseTimestamp(row[k["starts_at"]].as<std::string>());
+  s.capacity = row[k["capacity"]].as<int>();
+  s.reserved_priority = row[k["reserved_priority"]].as<int>();
+  s.booked = row[k["booked"]].as<int>();
+  s.booked_priority = row[k["booked_priority"]].as<int>();
+  s.closed = row[k["closed"]].as<bool>();
+  return s;
 }
 
-// Takes displaced appointments off their slots: their requests go back to pending, free to take
-// any slot of the day. Returns how many were moved.
-// `told` hears of each request before its appointment goes (to tell the applicant).
-int Displace(Tx& tx, int64_t slot_id, int how_many, int* priority_moved,
-             std::vector<int64_t>* requests, const std::function<void(int64_t)>& told) {
-  int moved = 0;
-  constexpr const auto& k = kDisplaceableColumns;
-  for (const auto& row : tx.Exec(kDisplaceable, slot_id, how_many)) {
-    const int64_t appointment_id = row[k["id"]].as<int64_t>();
-    const int64_t request_id = row[k["request_id"]].as<int64_t>();
-    told(request_id);
-    tx.Exec(kCancelAppointment, appointment_id);
-    tx.Exec(kDropReminders, appointment_id);
-    tx.Exec(kRepend, request_id);
-    if (row[k["priority_class"]].as<std::string>() != "NONE") ++*priority_moved;
-    if (requests) requests->push_back(request_id);
-    ++moved;
+// Locks the day's slots and reads their booked appointments: what a closure decides on.
+void LockDaySeats(Tx& tx, const std::string& office_id, const std::string& day,
+                  std::vector<domain::SlotSeats>& slots, std::vector<domain::BookedSeat>& booked) {
+  for (const auto& row : tx.Exec(kLockSlotsOfDay, office_id, day)) {
+    slots.push_back(SeatsFromRow(row));
   }
-  return moved;
+  if (slots.empty()) return;
+  constexpr const auto& k = kBookedSeatColumns;
+  for (const auto& row : tx.Exec(kBookedOfDay, office_id, day)) {
+    booked.push_back({row[k["id"]].as<int64_t>(), row[k["request_id"]].as<int64_t>(),
+                      row[k["slot_id"]].as<int64_t>(),
+                      row[k["priority_class"]].as<std::string>() != "NONE",
+                      ParseTimestamp(row[k["created_at"]].as<std::string>())});
+  }
+}
+
+// Writes a closure's displacement: each appointment cancelled (its applicant told first, its
+// reminders withdrawn), its request back to pending and flexible.
+void Displace(Tx& tx, const std::vector<domain::BookedSeat>& seats,
+              const std::function<void(int64_t)>& told) {
+  for (const domain::BookedSeat& b : seats) {
+    told(b.request_id);
+    tx.Exec(kCancelAppointment, b.appointment_id);
+    tx.Exec(kDropReminders, b.appointment_id);
+    tx.Exec(kRepend, b.request_id);
+  }
 }
 
 uint64_t DaySeed(const std::string& office_id, const std::string& day) {
@@ -569,61 +514,45 @@ absl::StatusOr<std::string> AppointmentRepository::Create(const Mutation& m,
   return RunIdempotentRetrying(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     absl::Time now = clock_.Now();
     LOKET_ASSIGN_OR_RETURN(OfficeContext office, LoadOffice(tx, m.actor.office_id, now, offices_));
-    std::string clinic_id;
-    if (m.actor.role == domain::Role::kClinic) {
-      // Clinics book for their health workers (the reserved seats' third class).
-      if (r.applicant.priority == PriorityClass::kNone) {
-        r.applicant.priority = PriorityClass::kHealthWorker;
-      }
-      if (r.applicant.priority != PriorityClass::kHealthWorker) {
-        return absl::InvalidArgumentError(
-            "applicant.priority_class: a clinic books for health workers only (HEALTH_WORKER)");
-      }
-      clinic_id = m.actor.clinic_id;
+    // Load what the rule needs (domain::DecideNewRequest).
+    domain::NewRequestFacts f;
+    f.booker = m.actor.role;
+    f.applicant = r.applicant;
+    f.service = r.service;
+    f.service_known =
+        !r.service.empty() && !tx.Exec(kPermitType, m.actor.office_id, r.service).empty();
+    f.case_id = r.case_id;
+    // A clinic may link only its own cases (a probe for other ids learns nothing).
+    f.case_found = r.case_id > 0 &&
+                   !tx.Exec(kCaseExists, r.case_id, m.actor.office_id, ScopeOf(m.actor)).empty();
+    f.windows = r.windows;
+    f.now = now;
+    f.utc_offset_minutes = office.utc_offset_minutes;
+    f.today = office.today;
+    LOKET_ASSIGN_OR_RETURN(domain::NewRequest req, domain::DecideNewRequest(f));
+    const domain::Applicant& a = req.applicant;
+    std::string day_text = FormatDay(req.day);
+    LOKET_RETURN_IF_ERROR(domain::CheckOpenSlots(
+        req.day, !tx.Exec(kOpenSlotsOfDay, m.actor.office_id, day_text).empty()));
+    std::string today = FormatDay(office.today);
+    if (domain::PhoneLimitApplies(m.actor.role)) {
+      LOKET_RETURN_IF_ERROR(
+          domain::CheckPhoneLimit(LockAndCountPhone(tx, m.actor.office_id, a.phone, 0, today, now),
+                                  options_.max_live_per_phone));
     }
-    LOKET_RETURN_IF_ERROR(domain::ValidateApplicant(r.applicant, office.today));
-    LOKET_ASSIGN_OR_RETURN(r.applicant.language,
-                           domain::LanguageOrDefault(r.applicant.language, "applicant.language"));
-    if (r.service.empty()) return absl::InvalidArgumentError("service: required (permit type)");
-    if (tx.Exec(kPermitType, m.actor.office_id, r.service).empty()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("service: unknown permit type ", domain::QuoteValue(r.service)));
-    }
-    if (r.case_id < 0 ||
-        (r.case_id > 0 &&
-         tx.Exec(kCaseExists, r.case_id, m.actor.office_id,
-                 m.actor.role == domain::Role::kClinic ? m.actor.clinic_id : std::string())
-             .empty())) {
-      return absl::InvalidArgumentError(absl::StrCat("case_id: no case ", r.case_id));
-    }
-    LOKET_ASSIGN_OR_RETURN(absl::CivilDay day,
-                           domain::ValidateWindows(r.windows, now, office.utc_offset_minutes));
-    std::string day_text = FormatDay(day);
-    if (tx.Exec(kOpenSlotsOfDay, m.actor.office_id, day_text).empty()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("windows: the office has no open slots on ", day_text));
-    }
+    tx.Exec(kNikLock, m.actor.office_id, a.nik);
+    LOKET_RETURN_IF_ERROR(domain::CheckNikLimit(
+        tx.Exec(kLiveOfNik, m.actor.office_id, a.nik, today, Ts(now))[0][0].as<int64_t>(),
+        options_.max_live_per_nik, false));
     std::vector<std::string> needs;
-    for (auto n : r.applicant.needs) needs.emplace_back(domain::AccessibilityNeedName(n));
-    if (absl::Status phone =
-            CheckPhoneLimit(tx, m.actor, r.applicant.phone, 0, options_.max_live_per_phone,
-                            FormatDay(office.today), now);
-        !phone.ok()) {
-      return phone;
-    }
-    tx.Exec(kNikLock, m.actor.office_id, r.applicant.nik);
-    pqxx::result ins = tx.Exec(
-        kInsertRequest, m.actor.office_id, r.applicant.nik, r.applicant.name, r.applicant.phone,
-        r.applicant.email, r.applicant.language, r.service, PriorityName(r.applicant.priority),
-        absl::StrJoin(needs, ","), r.case_id > 0 ? std::optional<int64_t>(r.case_id) : std::nullopt,
-        clinic_id.empty() ? std::nullopt : std::optional<std::string>(clinic_id), day_text,
-        m.actor.id, Ts(now), options_.max_live_per_nik, FormatDay(office.today));
-    if (ins.empty()) {
-      return absl::ResourceExhaustedError(
-          absl::StrCat("applicant.nik: already holds ", options_.max_live_per_nik,
-                       " live appointment requests (the limit per NIK); cancel one first"));
-    }
-    int64_t id = ins[0][0].as<int64_t>();
+    for (auto n : a.needs) needs.emplace_back(domain::AccessibilityNeedName(n));
+    std::string clinic_id = ScopeOf(m.actor);
+    int64_t id = tx.Exec(kInsertRequest, m.actor.office_id, a.nik, a.name, a.phone, a.email,
+                         a.language, r.service, PriorityName(a.priority), absl::StrJoin(needs, ","),
+                         r.case_id > 0 ? std::optional<int64_t>(r.case_id) : std::nullopt,
+                         clinic_id.empty() ? std::nullopt : std::optional<std::string>(clinic_id),
+                         day_text, m.actor.id, Ts(now))[0][0]
+                     .as<int64_t>();
     for (size_t i = 0; i < r.windows.size(); ++i) {
       tx.Exec(kInsertWindow, m.actor.office_id, id, static_cast<int>(i), Ts(r.windows[i].starts_at),
               Ts(r.windows[i].ends_at));
@@ -680,25 +609,16 @@ AppointmentRepository::List(const domain::Principal& viewer, absl::CivilDay day,
 
 namespace {
 
-// Locks a request that a cancel or reschedule may still change: in the caller's scope, at the
-// expected version, not cancelled, the visitor not checked in.
-absl::Status LockChangeableRequest(Tx& tx, const domain::Principal& actor, int64_t id,
-                                   std::optional<int64_t> expected_version) {
+// Locks a request for a cancel or a reschedule and reads what domain::CheckChangeable needs;
+// nullopt when it is not there in the caller's scope.
+std::optional<domain::ChangeableRequest> LockForChange(Tx& tx, const domain::Principal& actor,
+                                                       int64_t id) {
   pqxx::result lock = tx.Exec(kLockRequest, id, actor.office_id, ScopeOf(actor));
-  if (lock.empty()) {
-    return absl::NotFoundError(absl::StrCat("appointment request ", id, " not found"));
-  }
+  if (lock.empty()) return std::nullopt;
   constexpr const auto& k = kLockRequestColumns;
-  LOKET_RETURN_IF_ERROR(CheckVersion(id, expected_version, lock[0][k["version"]].as<int64_t>()));
-  if (lock[0][k["state"]].as<std::string>() == "cancelled") {
-    return absl::FailedPreconditionError(
-        absl::StrCat("appointment request ", id, " is already cancelled"));
-  }
-  if (!tx.Exec(kLiveNotBooked, id).empty()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("appointment request ", id, ": the visitor has already checked in"));
-  }
-  return absl::OkStatus();
+  return domain::ChangeableRequest{lock[0][k["version"]].as<int64_t>(),
+                                   lock[0][k["state"]].as<std::string>(),
+                                   !tx.Exec(kLiveNotBooked, id).empty()};
 }
 
 }  // namespace
@@ -709,14 +629,15 @@ absl::StatusOr<std::string> AppointmentRepository::Cancel(const Mutation& m, int
   if (id <= 0) return absl::InvalidArgumentError("id: required (a positive number)");
   return RunIdempotentRetrying(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     absl::Time now = clock_.Now();
-    LOKET_RETURN_IF_ERROR(LockChangeableRequest(tx, m.actor, id, expected_version));
+    LOKET_RETURN_IF_ERROR(
+        domain::CheckChangeable(id, LockForChange(tx, m.actor, id), expected_version));
     LOKET_ASSIGN_OR_RETURN(AppointmentRequestRecord before, LoadRequest(tx, m.actor, id, ""));
     std::optional<std::string> freed = EndBookingOf(tx, m.actor.office_id, id);
     tx.Exec(kSetRequestState, id, std::string("cancelled"));
     LOKET_ASSIGN_OR_RETURN(OfficeContext office, LoadOffice(tx, m.actor.office_id, now, offices_));
     if (freed) {
-      NotifyCancelled(tx, encode_notification_, policy_,
-                      {m.actor.office_id, office.name, office.utc_offset_minutes}, now, before);
+      EnqueueCancelled(tx, encode_notification_, policy_,
+                       {m.actor.office_id, office.name, office.utc_offset_minutes}, now, before);
     }
     LOKET_ASSIGN_OR_RETURN(AppointmentRequestRecord rec, LoadRequest(tx, m.actor, id, ""));
     return encode(rec);
@@ -733,24 +654,21 @@ absl::StatusOr<std::string> AppointmentRepository::Reschedule(
     LOKET_ASSIGN_OR_RETURN(absl::CivilDay day,
                            domain::ValidateWindows(windows, now, office.utc_offset_minutes));
     std::string day_text = FormatDay(day);
-    if (tx.Exec(kOpenSlotsOfDay, m.actor.office_id, day_text).empty()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("windows: the office has no open slots on ", day_text));
-    }
-    LOKET_RETURN_IF_ERROR(LockChangeableRequest(tx, m.actor, id, expected_version));
+    LOKET_RETURN_IF_ERROR(domain::CheckOpenSlots(
+        day, !tx.Exec(kOpenSlotsOfDay, m.actor.office_id, day_text).empty()));
+    LOKET_RETURN_IF_ERROR(
+        domain::CheckChangeable(id, LockForChange(tx, m.actor, id), expected_version));
     // A reschedule revives a request: it must fit the per-NIK limit like a new one.
+    std::string today = FormatDay(office.today);
     tx.Exec(kNikLock, m.actor.office_id, tx.Exec(kNikOf, id)[0][0].as<std::string>());
-    if (tx.Exec(kOtherLiveOfNik, m.actor.office_id, id, FormatDay(office.today), Ts(now))[0][0]
-            .as<int64_t>() >= options_.max_live_per_nik) {
-      return absl::ResourceExhaustedError(
-          absl::StrCat("applicant.nik: already holds ", options_.max_live_per_nik,
-                       " other live appointment requests (the limit per NIK); cancel one first"));
-    }
-    if (absl::Status phone =
-            CheckPhoneLimit(tx, m.actor, tx.Exec(kPhoneOf, id)[0][0].as<std::string>(), id,
-                            options_.max_live_per_phone, FormatDay(office.today), now);
-        !phone.ok()) {
-      return phone;
+    LOKET_RETURN_IF_ERROR(domain::CheckNikLimit(
+        tx.Exec(kOtherLiveOfNik, m.actor.office_id, id, today, Ts(now))[0][0].as<int64_t>(),
+        options_.max_live_per_nik, true));
+    if (domain::PhoneLimitApplies(m.actor.role)) {
+      LOKET_RETURN_IF_ERROR(domain::CheckPhoneLimit(
+          LockAndCountPhone(tx, m.actor.office_id, tx.Exec(kPhoneOf, id)[0][0].as<std::string>(),
+                            id, today, now),
+          options_.max_live_per_phone));
     }
     EndBookingOf(tx, m.actor.office_id, id);
     tx.Exec(kDeleteWindows, id);
@@ -802,35 +720,8 @@ absl::StatusOr<std::vector<SlotRecord>> AppointmentRepository::ListSlots(
 }
 
 absl::StatusOr<std::string> AppointmentRepository::SetOfficeHours(
-    const Mutation& m, std::vector<OfficeHoursRecord> hours, const HoursEncoder& encode) {
-  std::set<int> seen;
-  for (size_t i = 0; i < hours.size(); ++i) {
-    const OfficeHoursRecord& h = hours[i];
-    std::string f = absl::StrCat("hours[", i, "]");
-    if (h.weekday < 1 || h.weekday > 7) {
-      return absl::InvalidArgumentError(absl::StrCat(f, ".weekday: 1 (Monday) .. 7 (Sunday)"));
-    }
-    if (!seen.insert(h.weekday).second) {
-      return absl::InvalidArgumentError(absl::StrCat(f, ".weekday: listed twice"));
-    }
-    if (h.opens_minute >= h.closes_minute) {
-      return absl::InvalidArgumentError(absl::StrCat(f, ".closes: must be after opens"));
-    }
-    if (h.slot_minutes < 5 || h.slot_minutes > 240) {
-      return absl::InvalidArgumentError(absl::StrCat(f, ".slot_minutes: 5..240"));
-    }
-    if (h.closes_minute - h.opens_minute < h.slot_minutes) {
-      return absl::InvalidArgumentError(absl::StrCat(f, ".slot_minutes: longer than the day"));
-    }
-    if (h.capacity < 1 || h.capacity > 1000) {
-      return absl::InvalidArgumentError(absl::StrCat(f, ".capacity: 1..1000"));
-    }
-    if (h.reserved_priority < 0 || h.reserved_priority > h.capacity) {
-      return absl::InvalidArgumentError(absl::StrCat(f, ".reserved_priority: 0..capacity"));
-    }
-  }
-  std::sort(hours.begin(), hours.end(),
-            [](const auto& a, const auto& b) { return a.weekday < b.weekday; });
+    const Mutation& m, std::vector<domain::OfficeHours> hours, const HoursEncoder& encode) {
+  LOKET_ASSIGN_OR_RETURN(hours, domain::ValidateOfficeHours(std::move(hours)));
   return RunIdempotentRetrying(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     tx.Exec(kDeleteHours, m.actor.office_id);
     for (const auto& h : hours) {
@@ -845,8 +736,7 @@ absl::StatusOr<std::string> AppointmentRepository::GenerateSlots(const Mutation&
                                                                  absl::CivilDay from,
                                                                  absl::CivilDay to,
                                                                  const CountEncoder& encode) {
-  if (to < from) return absl::InvalidArgumentError("to: before from");
-  if (to - from > 92) return absl::InvalidArgumentError("to: at most 92 days after from");
+  LOKET_RETURN_IF_ERROR(domain::ValidateSlotRange(from, to));
   return RunIdempotentRetrying(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     pqxx::result r = tx.Exec(kGenerateSlots, m.actor.office_id, FormatDay(from), FormatDay(to));
     return encode(r[0][0].as<int>());
@@ -862,8 +752,8 @@ std::function<void(int64_t)> AppointmentRepository::TellDisplaced(Tx& tx,
     absl::StatusOr<OfficeContext> office = LoadOffice(tx, actor.office_id, now, offices_);
     absl::StatusOr<AppointmentRequestRecord> r = LoadRequest(tx, actor, request_id, "");
     if (!office.ok() || !r.ok()) return;
-    NotifyCancelled(tx, encode_notification_, policy_,
-                    {actor.office_id, office->name, office->utc_offset_minutes}, now, *r);
+    EnqueueCancelled(tx, encode_notification_, policy_,
+                     {actor.office_id, office->name, office->utc_offset_minutes}, now, *r);
   };
 }
 
@@ -872,51 +762,31 @@ absl::StatusOr<std::string> AppointmentRepository::CloseCounter(const Mutation& 
                                                                 absl::CivilDay day,
                                                                 const std::string& reason,
                                                                 const ClosureEncoder& encode) {
-  if (counter_id.empty()) return absl::InvalidArgumentError("counter_id: required");
-  LOKET_RETURN_IF_ERROR(domain::ValidateText(reason, "reason", 500, false));
+  LOKET_RETURN_IF_ERROR(domain::ValidateCounterClosure(counter_id, reason));
   return RunIdempotentRetrying(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     std::string d = FormatDay(day);
     absl::Time now = clock_.Now();
+    // Load what the rule needs (domain::DecideCounterClosure), the counter and the slots locked.
+    domain::CounterClosureFacts f;
+    f.counter_id = counter_id;
+    f.day = d;
+    f.now = now;
     pqxx::result c = tx.Exec(kLockCounter, m.actor.office_id, counter_id);
-    if (c.empty()) {
-      return absl::NotFoundError(
-          absl::StrCat("counter_id: no counter ", domain::QuoteValue(counter_id)));
-    }
-    if (!c[0][0].as<bool>()) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("counter_id: ", counter_id, " is out of service"));
-    }
-    int before = tx.Exec(kOpenCounters, m.actor.office_id, d)[0][0].as<int>();
-    if (tx.Exec(kCloseCounter, m.actor.office_id, counter_id, d, reason).empty()) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("counter_id: ", counter_id, " is already closed on ", d));
-    }
-    int after = before - 1;
-    if (after <= 0) {
-      return absl::FailedPreconditionError(absl::StrCat("counter_id: ", counter_id,
-                                                        " is the last open counter on ", d,
-                                                        "; close the day instead"));
-    }
+    f.counter_found = !c.empty();
+    f.counter_open = f.counter_found && c[0][0].as<bool>();
+    f.already_closed = !tx.Exec(kCounterClosed, m.actor.office_id, counter_id, d).empty();
+    f.open_before = tx.Exec(kOpenCounters, m.actor.office_id, d)[0][0].as<int>();
+    LockDaySeats(tx, m.actor.office_id, d, f.slots, f.booked);
+    LOKET_ASSIGN_OR_RETURN(std::vector<domain::SlotClosure> slots, domain::DecideCounterClosure(f));
+    // Write what it decided.
+    tx.Exec(kCloseCounter, m.actor.office_id, counter_id, d, reason);
     ClosureOutcome out{0, d};
     auto tell = TellDisplaced(tx, m.actor, now);
-    constexpr const auto& k = kLockSlotColumns;
-    for (const auto& row : tx.Exec(kLockSlotsOfDay, m.actor.office_id, d)) {
-      if (row[k["closed"]].as<bool>() ||
-          ParseTimestamp(row[k["starts_at"]].as<std::string>()) <= now) {
-        continue;
-      }
-      int64_t slot = row[k["id"]].as<int64_t>();
-      int capacity = row[k["capacity"]].as<int>(), booked = row[k["booked"]].as<int>();
-      // The closed counter's share of the people the room may hold.
-      int new_capacity = capacity * after / before;
-      int excess = std::max(0, booked - new_capacity);
-      int priority_moved = 0;
-      int moved = excess > 0 ? Displace(tx, slot, excess, &priority_moved, nullptr, tell) : 0;
-      // Checked-in visitors stay: the slot keeps room for them.
-      new_capacity = std::max(new_capacity, booked - moved);
-      // The reserved seats shrink in proportion, so the day keeps general seats to re-allocate.
-      tx.Exec(kShrinkSlot, slot, new_capacity, moved, priority_moved,
-              row[k["reserved_priority"]].as<int>() * after / before);
+    for (const domain::SlotClosure& sc : slots) {
+      Displace(tx, sc.displaced, tell);
+      const int moved = static_cast<int>(sc.displaced.size());
+      tx.Exec(kShrinkSlot, sc.slot_id, sc.capacity, moved, sc.PriorityDisplaced(),
+              sc.reserved_priority);
       out.displaced += moved;
     }
     EnqueueAllocation(tx, m.actor.office_id, d);
@@ -931,7 +801,9 @@ absl::StatusOr<std::string> AppointmentRepository::CloseDay(const Mutation& m, a
   if (!r.ok()) return r;
   return RunIdempotentRetrying(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     std::string d = FormatDay(day);
-    pqxx::result slots = tx.Exec(kLockSlotsOfDay, m.actor.office_id, d);
+    domain::DayClosureFacts f;
+    f.day = day;
+    LockDaySeats(tx, m.actor.office_id, d, f.slots, f.booked);
     ClosureOutcome out;
     // Couriers stay home too: the day's SIBER stops move to the next working day.
     LOKET_ASSIGN_OR_RETURN(OfficeContext office,
@@ -940,36 +812,30 @@ absl::StatusOr<std::string> AppointmentRepository::CloseDay(const Mutation& m, a
                                                      day, reason, encode_notification_, policy_);
     out.stops_moved = couriers.stops_moved;
     out.stops_moved_to = couriers.moved_to;
-    if (slots.empty()) return encode(out);  // no visiting hours that day: only the couriers
-    std::vector<int64_t> moved_requests;
-    auto tell = TellDisplaced(tx, m.actor, clock_.Now());
-    constexpr const auto& k = kLockSlotColumns;
-    for (const auto& row : slots) {
-      if (row[k["closed"]].as<bool>()) continue;
-      const int64_t slot = row[k["id"]].as<int64_t>();
-      int priority_moved = 0;
-      int moved =
-          Displace(tx, slot, row[k["booked"]].as<int>(), &priority_moved, &moved_requests, tell);
-      tx.Exec(kCloseSlot, slot, moved, priority_moved);
-      out.displaced += moved;
-    }
-    // Requests still waiting for that day move with the displaced ones.
+    if (f.slots.empty()) return encode(out);  // no visiting hours that day: only the couriers
+    // The rest of what the rule needs (domain::DecideDayClosure).
     for (const auto& row : tx.Exec(kOpenRequestIds, m.actor.office_id, d)) {
-      int64_t id = row[0].as<int64_t>();
-      if (std::find(moved_requests.begin(), moved_requests.end(), id) == moved_requests.end()) {
-        moved_requests.push_back(id);
-      }
+      f.open_requests.push_back(row[0].as<int64_t>());
     }
     pqxx::result next = tx.Exec(kNextOpenDay, m.actor.office_id, d);
-    if (next[0][0].is_null()) {
+    if (!next[0][0].is_null()) f.next_open = ParseDay(next[0][0].as<std::string>());
+    const domain::DayClosurePlan plan = domain::DecideDayClosure(f);
+    // Write what it decided.
+    auto tell = TellDisplaced(tx, m.actor, clock_.Now());
+    for (const domain::SlotClosure& sc : plan.slots) {
+      Displace(tx, sc.displaced, tell);
+      tx.Exec(kCloseSlot, sc.slot_id, static_cast<int>(sc.displaced.size()),
+              sc.PriorityDisplaced());
+    }
+    out.displaced = plan.Displaced();
+    if (!plan.move_to) {
       // Nowhere to go yet: they wait, and GenerateSlots plus a reschedule brings them back.
-      for (int64_t id : moved_requests) tx.Exec(kSetRequestState, id, std::string("waitlisted"));
+      for (int64_t id : plan.requests) tx.Exec(kSetRequestState, id, std::string("waitlisted"));
       return encode(out);
     }
-    out.realloc_day = next[0][0].as<std::string>();
-    int shift = static_cast<int>(ParseDay(out.realloc_day) - day);
-    for (int64_t id : moved_requests) {
-      tx.Exec(kShiftWindows, id, shift);
+    out.realloc_day = FormatDay(*plan.move_to);
+    for (int64_t id : plan.requests) {
+      tx.Exec(kShiftWindows, id, plan.shift_days);
       tx.Exec(kMoveRequest, id, out.realloc_day);
     }
     EnqueueAllocation(tx, m.actor.office_id, out.realloc_day);
@@ -995,16 +861,12 @@ absl::StatusOr<AllocationInput> AppointmentRepository::LoadAllocationInput(
     // Seats of visitors who never came go back before the day is allocated again.
     tx.Exec(kReleaseNoShows, office_id, d, Ts(in.now - options_.no_show_grace));
     std::vector<domain::SlotTimes> times;
-    constexpr const auto& k = kOpenSlotColumns;
     for (const auto& row : tx.Exec(kOpenSlotsOfDay, office_id, d)) {
-      AllocationInput::Slot sl;
-      sl.id = row[k["id"]].as<int64_t>();
-      sl.starts_at = ParseTimestamp(row[k["starts_at"]].as<std::string>());
-      sl.capacity = row[k["capacity"]].as<int>();
-      sl.booked = row[k["booked"]].as<int>();
-      sl.reserved_priority = row[k["reserved_left"]].as<int>();
-      in.slots.push_back(sl);
-      times.push_back({sl.id, sl.starts_at, ParseTimestamp(row[k["ends_at"]].as<std::string>())});
+      const domain::SlotSeats seats = SeatsFromRow(row);
+      in.slots.push_back(
+          {seats.id, seats.starts_at, seats.capacity, seats.booked, seats.ReservedLeft()});
+      times.push_back({seats.id, seats.starts_at,
+                       ParseTimestamp(row[kSlotColumns["ends_at"]].as<std::string>())});
     }
     std::vector<AppointmentRequestRecord> reqs;
     std::vector<bool> flexible;
@@ -1055,7 +917,7 @@ absl::Status AppointmentRepository::ApplyAllocation(const std::string& office_id
     std::set<int64_t> locked;
     std::map<int64_t, domain::OpenRequest> open;
     std::map<int64_t, std::string> class_of;
-    std::map<int64_t, Recipient> recipient;
+    std::map<int64_t, domain::AppointmentContact> recipient;
     for (size_t i = 0; i < outcome.assigned.size(); ++i) {
       const int64_t request_id = outcome.assigned[i].first;
       if (!locked.insert(request_id).second) continue;
@@ -1073,10 +935,14 @@ absl::Status AppointmentRepository::ApplyAllocation(const std::string& office_id
     const domain::AllocationApply apply =
         domain::DecideAllocation(outcome.assigned, outcome.waitlisted, open, times);
     for (const domain::SeatToTake& seat : apply.seats) {
-      pqxx::result took = tx.Exec(kTakeSeat, seat.slot_id, office_id, seat.priority ? 1 : 0,
-                                  outcome.day, Ts(now), Ts(now + options_.priority_release_before));
-      if (took.empty()) continue;  // the seat went meanwhile: stays pending for the next round
-      absl::Time starts_at = ParseTimestamp(took[0][kWindowColumns["starts_at"]].as<std::string>());
+      pqxx::result slot = tx.Exec(kLockSeat, seat.slot_id, office_id, outcome.day);
+      if (slot.empty()) continue;
+      const domain::SlotSeats seats = SeatsFromRow(slot[0]);
+      if (!domain::SeatOpenTo(seats, seat.priority, now, options_.priority_release_before)) {
+        continue;  // the seat went meanwhile: stays pending for the next round
+      }
+      tx.Exec(kTakeSeat, seat.slot_id, seat.priority ? 1 : 0);
+      const absl::Time starts_at = seats.starts_at;
       std::string code;
       int64_t appointment_id = 0;
       for (int tries = 0; code.empty(); ++tries) {
@@ -1090,31 +956,37 @@ absl::Status AppointmentRepository::ApplyAllocation(const std::string& office_id
         }
       }
       tx.Exec(kSetRequestState, seat.request_id, std::string("allocated"));
-      NotifyAllocated(tx, encode_notification_, policy_, outbox, now, recipient[seat.request_id],
-                      starts_at, code, appointment_id);
+      for (domain::ScheduledNotice& n : domain::AllocatedNotices(
+               recipient[seat.request_id], now, starts_at, office.utc_offset_minutes, code)) {
+        const bool reminder = n.reminder;
+        int64_t id = EnqueueNotificationInTx(tx, encode_notification_, policy_, outbox, now,
+                                             std::move(n.notification), n.at);
+        if (id > 0 && reminder) tx.Exec(kAddReminder, office_id, appointment_id, id);
+      }
       // A sweep at the slot's grace time releases the seats of those who do not come.
-      EnqueueInTx(tx, NewTask{office_id, kSlotsAllocateQueue,
-                              absl::StrCat(outcome.day, "T",
-                                           Local(starts_at, office.utc_offset_minutes, "%H:%M")),
-                              "", starts_at + options_.no_show_grace, 8});
+      const domain::RoundToEnqueue sweep = domain::NoShowSweep(
+          outcome.day, starts_at, office.utc_offset_minutes, options_.no_show_grace);
+      EnqueueInTx(tx, NewTask{office_id, kSlotsAllocateQueue, sweep.key, "", sweep.at, 8});
     }
     bool waitlisted = false;
     for (int64_t id : apply.waitlist) {
       waitlisted |= tx.Exec(kWaitlist, id, office_id).affected_rows() > 0;
     }
     if (waitlisted) {
-      // At each cut-off, unused reserved seats open to the waitlist: one round per slot time,
-      // enqueued once (so a round before the cut-off does not keep re-enqueueing it).
-      for (const auto& row : tx.Exec(kReservedAhead, office_id, outcome.day,
-                                     Ts(now + options_.priority_release_before))) {
-        absl::Time start = ParseTimestamp(row[0].as<std::string>());
-        std::string key = absl::StrCat(
-            outcome.day, "T", Local(start, office.utc_offset_minutes, "%H:%M"), "/release");
-        if (!tx.Exec(kTaskEver, office_id, std::string(kSlotsAllocateQueue), key).empty()) continue;
-        EnqueueInTx(tx, NewTask{office_id, kSlotsAllocateQueue, key, "",
-                                // just past the cut-off, where the allocator and the seat
-                                // update both see the reserved seats open
-                                start - options_.priority_release_before + absl::Seconds(1), 8});
+      // At each cut-off, unused reserved seats open to the waitlist (domain::ReleaseRounds).
+      std::vector<domain::SlotSeats> slots;
+      for (const auto& row : tx.Exec(kSlotsOfDay, office_id, outcome.day)) {
+        slots.push_back(SeatsFromRow(row));
+      }
+      std::set<std::string> enqueued;
+      for (const auto& row : tx.Exec(kReleaseKeysOfDay, office_id, std::string(kSlotsAllocateQueue),
+                                     absl::StrCat(outcome.day, "T%/release"))) {
+        enqueued.insert(row[0].as<std::string>());
+      }
+      for (const domain::RoundToEnqueue& round :
+           domain::ReleaseRounds(outcome.day, std::move(slots), enqueued, now,
+                                 office.utc_offset_minutes, options_.priority_release_before)) {
+        EnqueueInTx(tx, NewTask{office_id, kSlotsAllocateQueue, round.key, "", round.at, 8});
       }
     }
     // Requests that came in meanwhile, or lost their seat to a concurrent round, get a round.

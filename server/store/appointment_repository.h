@@ -1,7 +1,10 @@
 // Spontan's store: the office calendar and slots, appointment requests and appointments, and the
 // slots.allocate planning queue (input at lease, result applied once with the task's finish).
-// Seats are counted in slots.booked and taken only by a guarded UPDATE (booked < capacity, and
-// the reserved-seat rule), so no interleaving of schedulers, replicas or cancellations overbooks.
+// Seats are counted in slots.booked and taken only under the slot's row lock where
+// domain::SeatOpenTo allows (booked < capacity, and the reserved-seat rule), so no interleaving of
+// schedulers, replicas or cancellations overbooks. The booking rules live in
+// server/domain/appointment.h; this file loads what they need, calls them, and writes the result
+// in the same transaction.
 // Thread-safe (holds references; caches are internally locked).
 #ifndef LOKET_SERVER_STORE_APPOINTMENT_REPOSITORY_H_
 #define LOKET_SERVER_STORE_APPOINTMENT_REPOSITORY_H_
@@ -62,15 +65,6 @@ struct NewAppointmentRequest {
   std::string service;
   std::vector<domain::TimeWindow> windows;
   int64_t case_id = 0;
-};
-
-struct OfficeHoursRecord {
-  int weekday = 0;
-  int opens_minute = 0;  // after office midnight
-  int closes_minute = 0;
-  int slot_minutes = 0;
-  int capacity = 0;
-  int reserved_priority = 0;
 };
 
 struct SlotRecord {
@@ -135,7 +129,7 @@ struct AppointmentOptions {
 
 using RequestEncoder = std::function<std::string(const AppointmentRequestRecord&)>;
 using CountEncoder = std::function<std::string(int)>;
-using HoursEncoder = std::function<std::string(const std::vector<OfficeHoursRecord>&)>;
+using HoursEncoder = std::function<std::string(const std::vector<domain::OfficeHours>&)>;
 using ClosureEncoder = std::function<std::string(const ClosureOutcome&)>;
 
 class AppointmentRepository {
@@ -178,7 +172,7 @@ class AppointmentRepository {
                                                     absl::CivilDay day);
 
   absl::StatusOr<std::string> SetOfficeHours(const Mutation& m,
-                                             std::vector<OfficeHoursRecord> hours,
+                                             std::vector<domain::OfficeHours> hours,
                                              const HoursEncoder& encode);
   absl::StatusOr<std::string> GenerateSlots(const Mutation& m, absl::CivilDay from,
                                             absl::CivilDay to, const CountEncoder& encode);
