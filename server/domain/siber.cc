@@ -425,7 +425,9 @@ absl::StatusOr<Handover> DecideHandover(const HandoverReport& r, const PlanStop*
       CheckCourierReport(stop.id, stop.kind, stop.state, r.day, today, /*confirming=*/true));
   if (!r.taking) LOKET_RETURN_IF_ERROR(CheckBundleTaken(stop, partner));
   const bool permit = r.item == "permit";
-  if (permit && case_state == CaseState::kRevoked) {
+  // A revoked permit goes to nobody, but it may come back: its hand-in at the office (after a
+  // failed delivery) is taken, or the courier would be left holding it.
+  if (permit && case_state == CaseState::kRevoked && stop.kind != StopKind::kHandin) {
     return absl::FailedPreconditionError(absl::StrCat(
         "case ", r.case_id,
         ": the permit was revoked; do not hand it over: report this stop failed (reason "
@@ -474,7 +476,8 @@ absl::Status CheckCanFail(int64_t stop_id, StopKind kind) {
 
 FailedStopFollowUp DecideFailedStop(StopKind kind, bool has_partner, const std::string& reason,
                                     const std::string& note,
-                                    const WorkingCalendar& courier_calendar, absl::CivilDay today) {
+                                    const WorkingCalendar& courier_calendar, absl::CivilDay today,
+                                    bool permit_revoked) {
   FailedStopFollowUp out;
   out.failure_reason = note.empty() ? reason : absl::StrCat(reason, ": ", note);
   out.retry_on.day = courier_calendar.AddWorkingDays(today, 1);
@@ -495,6 +498,7 @@ FailedStopFollowUp DecideFailedStop(StopKind kind, bool has_partner, const std::
     case StopKind::kHandin:
       break;
   }
+  if (permit_revoked) out.retry = FailedStopFollowUp::Retry::kNone;
   return out;
 }
 

@@ -331,9 +331,12 @@ struct FailedStopFollowUp {
   Retry retry = Retry::kNone;     // kPickup: at the same place; kDelivery: to the case's clinic
   VisitPreference retry_on;       // the next courier working day
 };
+// `permit_revoked`: the stop carries a permit whose case was revoked; it comes back to the office
+// and is not sent out again.
 FailedStopFollowUp DecideFailedStop(StopKind kind, bool has_partner, const std::string& reason,
                                     const std::string& note,
-                                    const WorkingCalendar& courier_calendar, absl::CivilDay today);
+                                    const WorkingCalendar& courier_calendar, absl::CivilDay today,
+                                    bool permit_revoked = false);
 
 // The day couriers work next after `closed`, a day just closed for couriers (skipped whether or
 // not `courier_calendar` knows yet that it is closed): what nobody began on it moves there, at the

@@ -564,18 +564,21 @@ absl::StatusOr<std::string> SiberRepository::Fail(const Mutation& m, int64_t sto
           domain::CheckBundleTaken(ForPlanner(stop), partner ? &*partner : nullptr));
     }
     absl::Time now = clock_.Now();
-    // What follows is domain::DecideFailedStop's; this carries it out, in its order.
-    const domain::FailedStopFollowUp f = domain::DecideFailedStop(
-        stop.kind, stop.partner_id != 0, reason, note, office.courier_calendar, office.today);
-    tx.Exec(kFail, stop_id, Ts(now), f.failure_reason);
-    absl::TimeZone tz = absl::FixedTimeZone(office.utc_offset_minutes * 60);
     pqxx::result c = tx.Exec(kCaseState, stop.case_id, m.actor.office_id);
     std::string clinic = c.empty() ? "" : c[0][1].as<std::string>();
+    const bool permit_revoked =
+        stop.item == "permit" && !c.empty() && c[0][0].as<std::string>() == "REVOKED";
+    // What follows is domain::DecideFailedStop's; this carries it out, in its order.
+    const domain::FailedStopFollowUp f =
+        domain::DecideFailedStop(stop.kind, stop.partner_id != 0, reason, note,
+                                 office.courier_calendar, office.today, permit_revoked);
+    tx.Exec(kFail, stop_id, Ts(now), f.failure_reason);
+    absl::TimeZone tz = absl::FixedTimeZone(office.utc_offset_minutes * 60);
     if (f.cancel_partner) tx.Exec(kCancelStop, stop.partner_id);
     if (f.return_to_office) {
       tx.Exec(kReturnToOffice, stop_id, Ts(now), Ts(absl::FromCivil(office.today + 1, tz)));
     }
-    absl::StatusOr<int64_t> again;
+    absl::StatusOr<int64_t> again = int64_t{0};  // Retry::kNone plans nothing
     if (f.retry == domain::FailedStopFollowUp::Retry::kPickup) {
       PickupRequest r;
       r.office_id = m.actor.office_id;

@@ -536,6 +536,13 @@ TEST(HandoverDecisionTest, RefusedInOrderAndARevokedPermitIsNotHandedOver) {
       DecideHandover(Report(Stop(5, StopKind::kCollect, 6, StopState::kPlanned, 7), "permit", true),
                      nullptr, CaseState::kRevoked, today),
       StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("revoked")));
+  // Brought back to the office after the failed delivery: the hand-in is taken.
+  PlanStop back = Stop(8, StopKind::kHandin, 0, StopState::kArrived, 7);
+  auto handin = DecideHandover(Report(back, "permit", false), nullptr, CaseState::kRevoked, today);
+  ASSERT_THAT(handin, IsOk());
+  EXPECT_EQ(handin->to_holder, "office");
+  EXPECT_EQ(handin->from_holder, "courier:7");
+  EXPECT_FALSE(handin->delivered_note.has_value());
   // Earlier refusals come first: the way, the state, the day and arrival, who took the bundle.
   EXPECT_THAT(DecideHandover(Report(delivery, "permit", true), &taken, CaseState::kRevoked, today),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("is a delivery")));
@@ -620,6 +627,12 @@ TEST(FailedStopTest, TheBundleIsTriedAgainOnTheNextCourierWorkingDay) {
   EXPECT_EQ(collect.retry, FailedStopFollowUp::Retry::kDelivery);
   EXPECT_TRUE(
       DecideFailedStop(StopKind::kCollect, true, "other", "x", Calendar(), today).cancel_partner);
+
+  // A revoked permit rides back to the office and is not sent out again.
+  FailedStopFollowUp revoked = DecideFailedStop(StopKind::kDelivery, true, "other", "dicabut",
+                                                Calendar(), today, /*permit_revoked=*/true);
+  EXPECT_TRUE(revoked.return_to_office);
+  EXPECT_EQ(revoked.retry, FailedStopFollowUp::Retry::kNone);
 }
 
 TEST(NextCourierDayTest, TheNextWorkingDayAfterTheClosedOne) {

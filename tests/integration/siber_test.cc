@@ -335,6 +335,27 @@ TEST_F(SiberTest, APermitRevokedWhileTheCourierCarriesItIsNotHandedOver) {
             "0")
       << "a revoked permit never reaches the clinic";
   EXPECT_EQ(server_->Query(absl::StrCat("SELECT state FROM cases WHERE id = ", c.id())), "REVOKED");
+
+  // As the refusal says: the delivery is reported failed and the permit brought back. The office
+  // takes it, and no new delivery is planned.
+  v1::FailStopRequest fail;
+  fail.set_request_id(NewUuid());
+  fail.set_stop_id(delivery.id());
+  fail.set_reason(v1::STOP_FAILURE_REASON_OTHER);
+  fail.set_note("izin dicabut");
+  v1::Stop failed;
+  ASSERT_THAT(couriers_->FailStop(Ctx(fleet[0].token).get(), fail, &failed), IsOk());
+  v1::Stop back = StopOf(c.id(), v1::STOP_KIND_HANDIN);
+  ASSERT_GT(back.id(), route.stops(1).id()) << "a new hand-in at the office";
+  ASSERT_THAT(Confirm(fleet[0], back.id(), false), IsOk());
+  EXPECT_EQ(server_->Query(absl::StrCat("SELECT to_holder FROM custody_events WHERE case_id = ",
+                                        c.id(), " ORDER BY id DESC LIMIT 1")),
+            "office");
+  EXPECT_EQ(server_->Query(absl::StrCat("SELECT count(*) FROM stops WHERE case_id = ", c.id(),
+                                        " AND kind IN ('collect', 'delivery')"
+                                        " AND state IN ('pending', 'planned')")),
+            "0")
+      << "a revoked permit is not sent out again";
 }
 
 TEST_F(SiberTest, ACourierCannotSeeOrConfirmAnotherCouriersStops) {
