@@ -162,6 +162,17 @@ class SiberTest : public ServerTest {
     couriers_->ArriveAtStop(Ctx(c.token).get(), arrive, &arrived).ok();
     return ConfirmOnly(c, stop, taking, request_id, out);
   }
+  // The courier reports the stop failed.
+  grpc::Status FailStop(const CourierLogin& c, int64_t stop, v1::StopFailureReason reason,
+                        const std::string& note, v1::Stop* out = nullptr) {
+    v1::FailStopRequest req;
+    req.set_request_id(NewUuid());
+    req.set_stop_id(stop);
+    req.set_reason(reason);
+    req.set_note(note);
+    v1::Stop tmp;
+    return couriers_->FailStop(Ctx(c.token).get(), req, out ? out : &tmp);
+  }
   grpc::Status ConfirmOnly(const CourierLogin& c, int64_t stop, bool taking,
                            const std::string& request_id = NewUuid(), v1::Stop* out = nullptr) {
     v1::ConfirmStopRequest req;
@@ -338,13 +349,8 @@ TEST_F(SiberTest, APermitRevokedWhileTheCourierCarriesItIsNotHandedOver) {
 
   // As the refusal says: the delivery is reported failed and the permit brought back. The office
   // takes it, and no new delivery is planned.
-  v1::FailStopRequest fail;
-  fail.set_request_id(NewUuid());
-  fail.set_stop_id(delivery.id());
-  fail.set_reason(v1::STOP_FAILURE_REASON_OTHER);
-  fail.set_note("izin dicabut");
-  v1::Stop failed;
-  ASSERT_THAT(couriers_->FailStop(Ctx(fleet[0].token).get(), fail, &failed), IsOk());
+  ASSERT_THAT(FailStop(fleet[0], delivery.id(), v1::STOP_FAILURE_REASON_OTHER, "izin dicabut"),
+              IsOk());
   v1::Stop back = StopOf(c.id(), v1::STOP_KIND_HANDIN);
   ASSERT_GT(back.id(), route.stops(1).id()) << "a new hand-in at the office";
   ASSERT_THAT(Confirm(fleet[0], back.id(), false), IsOk());
