@@ -16,6 +16,7 @@
 #include "absl/time/civil_time.h"
 #include "common/status_macros.h"
 #include "server/domain/principal.h"
+#include "server/domain/public_booking.h"
 #include "server/domain/sla.h"
 #include "server/domain/validation.h"
 
@@ -445,6 +446,155 @@ absl::Status CheckCaseVisible(const Principal& p, const Case& c) {
     return not_found;
   }
   return absl::OkStatus();
+}
+
+absl::Status CheckApplication(Application& app, const PermitType* type, absl::CivilDay today) {
+  if (app.permit_type.empty()) return absl::InvalidArgumentError("permit_type: required");
+  if (type == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("permit_type: unknown permit type ", QuoteValue(app.permit_type)));
+  }
+  LOKET_RETURN_IF_ERROR(ValidateApplicant(app.applicant, today));
+  LOKET_ASSIGN_OR_RETURN(app.applicant.language,
+                         LanguageOrDefault(app.applicant.language, "applicant.language"));
+  LOKET_RETURN_IF_ERROR(
+      ValidateLine(app.practice_place, "practice_place", 200, type->health_worker));
+  LOKET_RETURN_IF_ERROR(ValidateLine(app.str_number, "str_number", 64, type->health_worker));
+  return ValidateStrValidUntil(*type, app.str_valid_until, today);
+}
+
+const ApplicantCase* LiveApplication(const std::vector<ApplicantCase>& cases,
+                                     absl::CivilDay today) {
+  const ApplicantCase* first = nullptr;
+  for (const ApplicantCase& c : cases) {
+    if (IsClosedState(c.state)) continue;
+    if (c.valid_until && *c.valid_until - kRenewalOpensDaysBefore <= today) continue;
+    if (first == nullptr || c.id < first->id) first = &c;
+  }
+  return first;
+}
+
+absl::StatusOr<Case> DecideSubmission(const Principal& actor, Application app,
+                                      const PermitType& type,
+                                      const std::vector<ApplicantCase>& earlier,
+                                      absl::CivilDay today, const WorkingCalendar& calendar) {
+  // One live application per applicant and permit type (issue 13).
+  const ApplicantCase* live = LiveApplication(earlier, today);
+  if (live != nullptr && actor.role == Role::kClinic && live->clinic_id != actor.clinic_id) {
+    // Another clinic's case stays unseen (GetCase and SearchCases answer NOT_FOUND for it).
+    return absl::AlreadyExistsError(
+        absl::StrCat("applicant.nik: this applicant already has a live application for ", type.code,
+                     " at the office; ask the office; pemohon ini sudah memiliki permohonan ",
+                     type.code, " yang masih berjalan di kantor, hubungi kantor"));
+  }
+  if (live != nullptr) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("applicant.nik: this applicant already has a live application for ", type.code,
+                     ": case ", live->id, " (", std::string(CaseStateName(live->state)),
+                     "); pemohon ini sudah memiliki permohonan ", type.code,
+                     " yang masih berjalan (kasus ", live->id, ")"));
+  }
+  Case c;
+  c.office_id = actor.office_id;
+  c.permit_type = type.code;
+  if (actor.role == Role::kClinic) {
+    // Partner clinics file their health workers' permits, which SIBER's couriers carry; any
+    // other permit is applied for online like everyone else's.
+    if (!type.health_worker) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "permit_type: ", type.code, " (", type.name,
+          ") is not a health worker's permit; partner clinics file only those (SIBER), "
+          "others are applied for online or at the counter"));
+    }
+    c.channel = Channel::kClinic;
+    c.clinic_id = actor.clinic_id;
+  } else if (app.channel == Channel::kClinic) {
+    return absl::InvalidArgumentError("channel: CLINIC is for partner clinic staff");
+  } else {
+    c.channel = app.channel.value_or(Channel::kOnline);
+  }
+  c.applicant = std::move(app.applicant);
+  c.practice_place = std::move(app.practice_place);
+  c.str_number = std::move(app.str_number);
+  c.str_valid_until = app.str_valid_until;
+  c.sla.service_level_days = type.service_level_days;
+  if (!app.draft) {
+    TransitionInput in{today, &calendar, &type, "", "", ""};
+    LOKET_RETURN_IF_ERROR(ApplyTransition(c, Transition::kSubmit, in));
+  }
+  return c;
+}
+
+absl::StatusOr<std::string> DecideAttachDocument(const Case& c, const PermitType& type,
+                                                 std::string_view code, std::string_view file_name,
+                                                 size_t size_bytes) {
+  if (!AcceptsDocuments(c.state)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("case ", c.id, " is ", std::string(CaseStateName(c.state)),
+                     "; documents can be attached while DRAFT, SUBMITTED, VERIFYING or "
+                     "REVISION_REQUESTED"));
+  }
+  std::vector<std::string> codes;
+  bool known = false;
+  for (const auto& d : type.required_documents) {
+    codes.push_back(d.code);
+    known = known || d.code == code;
+  }
+  if (!known) {
+    return absl::InvalidArgumentError(absl::StrCat("code: ", type.code, " has no document \"",
+                                                   std::string(code), "\"; expected one of ",
+                                                   absl::StrJoin(codes, ", ")));
+  }
+  return absl::StrCat(std::string(code), ": ", std::string(file_name), " (", size_bytes, " bytes)");
+}
+
+absl::Status CheckExpectedVersion(const Case& c, std::optional<int64_t> expected) {
+  if (!expected || *expected == c.version) return absl::OkStatus();
+  return absl::AbortedError(absl::StrCat("case ", c.id, " has changed (etag ", *expected, ", now ",
+                                         c.version, "); re-read and retry"));
+}
+
+bool TakesPermitNumber(CaseState state, Transition t) {
+  // The store takes it from a counter row locked until commit, so numbers are gapless.
+  return t == Transition::kIssue && state == CaseState::kApproved;
+}
+
+TransitionRecord RecordTransition(const Case& after, Transition t, const std::string& note,
+                                  const PermitType& type) {
+  TransitionRecord r;
+  r.event_note = note;
+  if (t == Transition::kIssue) {
+    r.event_note = "permit " + after.permit_number;
+    if (after.valid_until) {
+      absl::StrAppend(&r.event_note, ", valid until ", absl::FormatCivilTime(*after.valid_until));
+    }
+    r.sign_permit = true;
+  }
+  if (t == Transition::kRevoke) {
+    r.event_note = absl::StrCat(note, after.revoke_reason_public ? " (reason published)" : "");
+  }
+  if (t == Transition::kMarkCollected) {
+    r.write_collector = true;
+    r.event_note = absl::StrCat("collected by ", DescribeCollector(after.collected_by),
+                                note.empty() ? "" : "; ", note);
+  }
+  r.follow_clinic = after.channel == Channel::kClinic && type.health_worker;
+  return r;
+}
+
+std::optional<PermitStatus> VerifyPermitCode(const Case& c, std::string_view given_code,
+                                             absl::CivilDay today) {
+  const bool issued = c.state == CaseState::kIssued || c.state == CaseState::kDelivered ||
+                      c.state == CaseState::kCollected || c.state == CaseState::kRevoked;
+  const std::string want = NormalizePublicCode(c.verification_code, 32);
+  if (!issued || want.empty() || NormalizePublicCode(given_code, 32) != want) return std::nullopt;
+  return PermitStatusOn(c, today);
+}
+
+std::optional<std::string> ClinicScope(const Principal& viewer, const std::string& asked) {
+  if (viewer.role != Role::kClinic) return asked;
+  if (!asked.empty() && asked != viewer.clinic_id) return std::nullopt;
+  return viewer.clinic_id;
 }
 
 std::string FormatPermitNumber(int64_t sequence, std::string_view permit_type,

@@ -218,6 +218,89 @@ std::string FormatPermitNumber(int64_t sequence, std::string_view permit_type,
 // "Siti Rahmawati" -> "S*** R***": enough for a holder to recognise, useless to a stranger.
 std::string MaskName(std::string_view name);
 
+// ---- Decisions the store carries out (issue 14: the domain decides, the store executes). The
+// store loads what a rule needs inside its transaction, asks the rule, and writes exactly the
+// answer in the same transaction (as LevelDB's VersionSet applies a VersionEdit).
+
+// An application as the applicant, a clinic or the counter hands it in.
+struct Application {
+  std::string permit_type;
+  Applicant applicant;
+  std::optional<Channel> channel;  // default ONLINE; forced to CLINIC for clinic staff
+  std::string practice_place;
+  std::string str_number;
+  std::optional<absl::CivilDay> str_valid_until;  // health-worker permits; nullopt: STR for life
+  bool draft = false;
+};
+
+// A submission's checks before the applicant's live cases are read: the permit type (`type`: the
+// office's of that code, nullptr when it has none) and the applicant, practice place, STR number
+// and STR end on `today`. Normalises `app` in place (the NIK and phone as stored, the language
+// defaulted): the store locks and looks up the applicant by the normalised NIK. INVALID_ARGUMENT
+// or FAILED_PRECONDITION naming the field, in the order of the form.
+absl::Status CheckApplication(Application& app, const PermitType* type, absl::CivilDay today);
+
+// An earlier case of the same applicant and permit type, as read under the applicant's lock.
+struct ApplicantCase {
+  int64_t id = 0;
+  CaseState state = CaseState::kDraft;
+  std::string clinic_id;                      // empty unless a clinic filed it
+  std::optional<absl::CivilDay> valid_until;  // an issued permit's last day
+};
+
+// How many days before an issued permit ends its renewal opens (the first expiry reminder's day):
+// from then on the applicant may apply again.
+inline constexpr int kRenewalOpensDaysBefore = 90;
+
+// The first (lowest id) of `cases` that is still live on `today`: not closed (IsClosedState), and
+// not an issued permit whose renewal has opened (nor one that ended). nullptr: none.
+const ApplicantCase* LiveApplication(const std::vector<ApplicantCase>& cases, absl::CivilDay today);
+
+// The case a checked application becomes, to insert: the actor's office, the channel (a clinic's
+// staff file CLINIC cases, of health-worker permits only; nobody else may), and submitted (SLA
+// started) unless a draft. One live application per applicant and permit type (issue 13):
+// ALREADY_EXISTS when one of `earlier` is live (naming it only to whoever may see it);
+// INVALID_ARGUMENT for the channel. `app` was passed through CheckApplication.
+absl::StatusOr<Case> DecideSubmission(const Principal& actor, Application app,
+                                      const PermitType& type,
+                                      const std::vector<ApplicantCase>& earlier,
+                                      absl::CivilDay today, const WorkingCalendar& calendar);
+
+// Attaching a document: the case must accept documents (FAILED_PRECONDITION naming its state)
+// and its permit type list `code` (INVALID_ARGUMENT listing the codes). Returns the history note.
+absl::StatusOr<std::string> DecideAttachDocument(const Case& c, const PermitType& type,
+                                                 std::string_view code, std::string_view file_name,
+                                                 size_t size_bytes);
+
+// ABORTED when the caller read the case at another version (`expected`; nullopt: no check).
+absl::Status CheckExpectedVersion(const Case& c, std::optional<int64_t> expected);
+
+// Whether applying `t` to a case in `state` takes the next permit number (and a verification
+// code): an issue of an approved case. Otherwise ApplyTransition refuses the issue anyway.
+bool TakesPermitNumber(CaseState state, Transition t);
+
+// What a transition, once applied, writes besides the case row.
+struct TransitionRecord {
+  std::string event_note;        // the history's note
+  bool write_collector = false;  // kMarkCollected: who collected it
+  bool sign_permit = false;      // kIssue: the signed permit document, in the same transaction
+  bool follow_clinic = false;    // SIBER carries a clinic's health-worker case's paper
+};
+// `after` is the case as ApplyTransition left it; `note` the caller's note or reason.
+TransitionRecord RecordTransition(const Case& after, Transition t, const std::string& note,
+                                  const PermitType& type);
+
+// The public verification of a permit number and the code printed on it: nullopt when the case
+// was never issued, has no code, or the code does not match (compared as people type them: any
+// case, dashes and spaces ignored); otherwise its status on `today` (a revoked permit still
+// answers, as revoked: whoever holds the paper must learn that).
+std::optional<PermitStatus> VerifyPermitCode(const Case& c, std::string_view given_code,
+                                             absl::CivilDay today);
+
+// The clinic a listing or search is limited to: a clinic viewer sees only its own cases, whatever
+// it asks for (nullopt: it asked for another clinic's, nothing to find); others get `asked`.
+std::optional<std::string> ClinicScope(const Principal& viewer, const std::string& asked);
+
 }  // namespace loket::domain
 
 #endif  // LOKET_SERVER_DOMAIN_CASE_H_

@@ -122,4 +122,13 @@ absl::StatusOr<CaseSearch> CheckCaseSearch(const CaseSearchInput& in) {
   return out;
 }
 
+SubmissionWindow SubmissionWindowOf(const CaseSearch& q, int utc_offset_minutes) {
+  // Submission days are the office's days: its midnight, in UTC.
+  const absl::TimeZone tz = absl::FixedTimeZone(utc_offset_minutes * 60);
+  SubmissionWindow w;
+  if (q.submitted_from) w.from = absl::FromCivil(*q.submitted_from, tz);
+  if (q.submitted_to) w.until = absl::FromCivil(*q.submitted_to + 1, tz);
+  return w;
+}
+
 }  // namespace loket::domain

@@ -9,6 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 
 namespace loket::domain {
 
@@ -42,6 +43,15 @@ struct CaseSearch {
 // an unparsable date or `submitted_to` before `submitted_from`, an over-long field; and
 // "criteria" when nothing at all was given.
 absl::StatusOr<CaseSearch> CheckCaseSearch(const CaseSearchInput& in);
+
+// The instants the submission days of `q` cover in an office `utc_offset_minutes` east of UTC:
+// from the first day's local midnight (inclusive) to the midnight after the last (exclusive);
+// nullopt where the search gives no bound.
+struct SubmissionWindow {
+  std::optional<absl::Time> from;
+  std::optional<absl::Time> until;
+};
+SubmissionWindow SubmissionWindowOf(const CaseSearch& q, int utc_offset_minutes);
 
 }  // namespace loket::domain
 

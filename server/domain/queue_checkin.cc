@@ -138,6 +138,14 @@ absl::StatusOr<std::string> NormalizeAppointmentCode(std::string_view typed) {
   return code;
 }
 
+absl::StatusOr<std::string> RequireAppointmentCode(std::string_view typed) {
+  LOKET_ASSIGN_OR_RETURN(std::string code, NormalizeAppointmentCode(typed));
+  if (code.empty()) {
+    return absl::InvalidArgumentError("appointment_code: letters, digits and '-', e.g. K7M-4QX");
+  }
+  return code;
+}
+
 absl::StatusOr<CheckInDecision> DecideCheckIn(const CheckInFacts& facts, const ArrivalRule& rule) {
   if (facts.appointment.has_value() == facts.walk_in.has_value()) {
     return absl::InvalidArgumentError(

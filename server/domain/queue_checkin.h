@@ -58,6 +58,8 @@ absl::StatusOr<WalkInDetails> NormalizeWalkIn(WalkInDetails walk);
 // typed with (K7M-4QX -> K7M4QX). INVALID_ARGUMENT naming appointment_code unless letters and
 // digits, at most 16. Empty stays empty (the caller decides).
 absl::StatusOr<std::string> NormalizeAppointmentCode(std::string_view code);
+// The same for a code to look a visit up by, where empty is INVALID_ARGUMENT too.
+absl::StatusOr<std::string> RequireAppointmentCode(std::string_view code);
 
 // A walk-in's details (normalised before the transaction) and what the store found for them.
 struct WalkInAtDoor {

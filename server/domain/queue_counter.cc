@@ -16,6 +16,21 @@ absl::Status NeedCalled(std::string_view state, std::string_view label, std::str
 
 }  // namespace
 
+absl::Status ValidateCounterId(std::string_view id, std::string_view field) {
+  if (id.empty() || id.size() > 16) {
+    return absl::InvalidArgumentError(absl::StrCat(std::string(field), ": required, e.g. C1"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateTicketStateFilter(std::string_view state) {
+  if (state.empty() || state == "waiting" || state == "called" || state == "done" ||
+      state == "no_show") {
+    return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError("state: waiting, called, done or no_show");
+}
+
 absl::Status CheckCounterMayCall(std::string_view counter_id, bool open,
                                  const std::optional<std::string>& called_label) {
   if (!open) {

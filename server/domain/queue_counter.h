@@ -19,6 +19,12 @@ namespace loket::domain {
 // --- calling
 // ---------------------------------------------------------------------------------------
 
+// A counter id as a request names it (`field`): 1..16 bytes; INVALID_ARGUMENT "field: required".
+absl::Status ValidateCounterId(std::string_view id, std::string_view field);
+
+// A ticket listing's state filter: empty (all), waiting, called, done or no_show.
+absl::Status ValidateTicketStateFilter(std::string_view state);
+
 // A counter calls only while open and with no ticket called (`called_label`: the one it has).
 // FAILED_PRECONDITION naming the counter, and the ticket to deal with first.
 absl::Status CheckCounterMayCall(std::string_view counter_id, bool open,

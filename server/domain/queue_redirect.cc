@@ -46,7 +46,17 @@ absl::StatusOr<RedirectDecision> DecideRedirect(Redirect handling, const VisitTo
   // Still booked (a failed screening does not check in): the seat is freed, unsent reminders are
   // withdrawn and the seat is offered to the day's waitlist.
   d.end_appointment = visit.has_appointment;
-  d.tell_online = handling == Redirect::kOnline && visit.has_phone;
+  if (handling == Redirect::kOnline && !visit.phone.empty()) {
+    Notification& n = d.tell_online.emplace();
+    n.case_id = visit.case_id;
+    n.channel = NotificationChannel::kWebhook;
+    n.address = visit.phone;
+    n.recipient_name = visit.name;
+    n.language = visit.language;
+    n.template_id = "visit.online";
+    n.params = {{"name", visit.name},
+                {"case_id", visit.case_id != 0 ? absl::StrCat(visit.case_id) : "-"}};
+  }
   return d;
 }
 

@@ -12,6 +12,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "server/domain/notification.h"
 
 namespace loket::domain {
 
@@ -31,13 +32,17 @@ struct VisitToRedirect {
   // With case_id: the case's state (CaseStateName's text) when it is this office's.
   std::optional<std::string> case_state;
   bool has_appointment = false;
-  bool has_phone = false;
+  // The visitor, as recorded at the door: whom a message goes to (phone empty: nobody to tell).
+  std::string name;
+  std::string phone;
+  std::string language;
 };
 
 struct RedirectDecision {
   bool request_pickup = false;   // send a SIBER courier for the case's papers
   bool end_appointment = false;  // the still-booked appointment ends as "redirected"
-  bool tell_online = false;      // message the visitor that the case goes on online
+  // The message telling the visitor that the case goes on online ("visit.online"), to enqueue.
+  std::optional<Notification> tell_online;
 };
 
 // Only a visit awaiting a redirect is redirected, once (FAILED_PRECONDITION naming its outcome).

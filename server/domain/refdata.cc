@@ -271,4 +271,51 @@ absl::Status ValidateOffice(OfficeInfo& o) {
   return absl::OkStatus();
 }
 
+absl::Status CheckEtag(std::string_view field, std::string_view expected,
+                       const std::optional<std::string>& current) {
+  if (expected.empty() || (current && *current == expected)) return absl::OkStatus();
+  return absl::AbortedError(
+      absl::StrCat(std::string(field), ": ", current ? "changed" : "removed",
+                   " since you read it (someone else saved it); re-read and retry"));
+}
+
+absl::Status CheckCounterServices(const CounterInfo& c, const std::set<std::string>& known) {
+  for (size_t i = 0; i < c.services.size(); ++i) {
+    if (known.count(c.services[i]) == 0) {
+      return absl::InvalidArgumentError(absl::StrCat("counter.services[", i, "]: ", c.services[i],
+                                                     " is not a permit type of the office"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+HolidayImportPlan PlanHolidayImport(const std::set<absl::CivilDay>& existing,
+                                    const std::vector<HolidayEntry>& entries, bool replace) {
+  HolidayImportPlan plan;
+  std::set<absl::CivilDay> in_file;
+  for (const HolidayEntry& h : entries) {
+    in_file.insert(h.day);
+    plan.write.push_back(h);
+    (existing.count(h.day) ? plan.updated : plan.added)++;
+  }
+  if (replace) {
+    for (absl::CivilDay d : existing) {
+      if (in_file.count(d) == 0) plan.remove.push_back(d);
+    }
+  }
+  return plan;
+}
+
+std::vector<DueDateMove> MovedDueDates(const std::vector<StoredDueDate>& running,
+                                       const WorkingCalendar& calendar) {
+  std::vector<DueDateMove> out;
+  for (const StoredDueDate& r : running) {
+    if (!r.clock.started_on) continue;
+    const SlaStatus sla = ComputeSla(r.clock, calendar, *r.clock.started_on, true);
+    if (!sla.due || *sla.due == r.due) continue;
+    out.push_back({r.case_id, r.due, *sla.due});
+  }
+  return out;
+}
+
 }  // namespace loket::domain

@@ -6,7 +6,9 @@
 #ifndef LOKET_SERVER_DOMAIN_REFDATA_H_
 #define LOKET_SERVER_DOMAIN_REFDATA_H_
 
+#include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,6 +17,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "server/domain/case.h"
+#include "server/domain/sla.h"
 
 namespace loket::domain {
 
@@ -87,6 +90,49 @@ absl::Status ValidateCounter(CounterInfo& c);
 // Office: name 1..200, address <= 300, location as for clinics, UTC offset -720..840 in steps of
 // 15 minutes. Fields are named "office.*".
 absl::Status ValidateOffice(OfficeInfo& o);
+
+// ---- Decisions the store carries out on a change (issue 14: the domain decides, the store
+// executes). The store locks the office's reference data, loads what a rule needs, asks it and
+// writes its answer in the same transaction.
+
+// An edit that names the etag it read (`expected`; empty: no check) is refused with ABORTED when
+// the record has another etag now (`current`; nullopt: the record was removed). `field` names the
+// etag ("clinic.etag").
+absl::Status CheckEtag(std::string_view field, std::string_view expected,
+                       const std::optional<std::string>& current);
+
+// A counter serves permit types of its office only (`known`: the office's codes): INVALID_ARGUMENT
+// naming the first that is not ("counter.services[1]: X is not a permit type of the office").
+absl::Status CheckCounterServices(const CounterInfo& c, const std::set<std::string>& known);
+
+// A year's holidays imported over those it has (`existing`): every entry is written, in the file's
+// order, counted as added when its day had no holiday before the import and updated otherwise;
+// with `replace`, the existing ones the file does not list are removed, in day order.
+struct HolidayImportPlan {
+  std::vector<HolidayEntry> write;
+  std::vector<absl::CivilDay> remove;
+  int added = 0;
+  int updated = 0;
+};
+HolidayImportPlan PlanHolidayImport(const std::set<absl::CivilDay>& existing,
+                                    const std::vector<HolidayEntry>& entries, bool replace);
+
+// A running (not paused) SLA clock and the due date stored for it (`office overdue` filters on
+// it), and where a holiday change moves it.
+struct StoredDueDate {
+  int64_t case_id = 0;
+  SlaClock clock;  // started; not paused
+  absl::CivilDay due;
+};
+struct DueDateMove {
+  int64_t case_id = 0;
+  absl::CivilDay from;  // the stored one: written only if still stored (a transition may move it)
+  absl::CivilDay to;
+};
+// The due dates `calendar` (the office's holidays after the change) moves: each clock is counted
+// again from its start; unchanged ones are left out.
+std::vector<DueDateMove> MovedDueDates(const std::vector<StoredDueDate>& running,
+                                       const WorkingCalendar& calendar);
 
 }  // namespace loket::domain
 

@@ -149,24 +149,22 @@ constexpr Statement kSetCollector{
     " WHERE id = $1"};
 constexpr Statement kSetStrValidUntil{"case_set_str_valid_until",
                                       "UPDATE cases SET str_valid_until = $2::date WHERE id = $1"};
-// One live application per applicant and permit type: the advisory lock serialises submissions of
-// the same (office, NIK, type), so of two concurrent ones the second sees the first's case once the
-// first commits (READ COMMITTED takes a new snapshot per statement). Expired permits are closed,
-// and an issued permit stops blocking when its renewal opens: 90 days before its end, the day the
-// first expiry reminder tells the holder to apply again.
+// One live application per applicant and permit type (domain::LiveApplication): the advisory lock
+// serialises submissions of the same (office, NIK, type), so of two concurrent ones the second sees
+// the first's case once the first commits (READ COMMITTED takes a new snapshot per statement).
 constexpr Statement kLockApplicant{
     "case_lock_applicant",
     "SELECT pg_advisory_xact_lock(hashtextextended('loket.case.' || $1 || '/' || $2 || '/' || $3,"
     " 0))"};
-constexpr auto kLiveApplicationColumns =
-    MakeColumns({{"id"}, {"state"}, {"clinic_id", "coalesce(clinic_id, '')"}});
-constexpr Statement kLiveApplication{
-    "case_live_application",
-    kSelectSql<"SELECT ", kLiveApplicationColumns,
-               " FROM cases WHERE office_id = $1"
-               " AND applicant_nik = $2 AND permit_type = $3"
-               " AND state NOT IN ('REJECTED', 'WITHDRAWN', 'REVOKED')"
-               " AND (valid_until IS NULL OR valid_until - 90 > $4::date) ORDER BY id LIMIT 1">};
+constexpr auto kApplicantCaseColumns = MakeColumns({{"id"},
+                                                    {"state"},
+                                                    {"clinic_id", "coalesce(clinic_id, '')"},
+                                                    {"valid_until", "valid_until::text"}});
+constexpr Statement kApplicantCases{
+    "case_applicant_cases",
+    kSelectSql<"SELECT ", kApplicantCaseColumns,
+               " FROM cases WHERE office_id = $1 AND applicant_nik = $2 AND permit_type = $3"
+               " ORDER BY id">};
 constexpr Statement kTouchCase{
     "case_touch",
     kSelectSql<"UPDATE cases SET version = version + 1, updated_at = now() WHERE id = $1"
@@ -444,73 +442,24 @@ absl::StatusOr<std::string> CaseRepository::Submit(const Mutation& m, NewApplica
   return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     LOKET_ASSIGN_OR_RETURN(OfficeContext office,
                            LoadOffice(tx, m.actor.office_id, clock_.Now(), offices_));
-    if (app.permit_type.empty()) return absl::InvalidArgumentError("permit_type: required");
-    std::optional<domain::PermitType> pt =
-        LoadPermitType(tx, m.actor.office_id, app.permit_type, permit_types_);
-    if (!pt) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("permit_type: unknown permit type ", domain::QuoteValue(app.permit_type)));
+    std::optional<domain::PermitType> pt;
+    if (!app.permit_type.empty()) {
+      pt = LoadPermitType(tx, m.actor.office_id, app.permit_type, permit_types_);
     }
-    absl::Status s = domain::ValidateApplicant(app.applicant, office.today);
-    if (!s.ok()) return s;
-    LOKET_ASSIGN_OR_RETURN(app.applicant.language,
-                           domain::LanguageOrDefault(app.applicant.language, "applicant.language"));
-    s = domain::ValidateLine(app.practice_place, "practice_place", 200, pt->health_worker);
-    if (!s.ok()) return s;
-    s = domain::ValidateLine(app.str_number, "str_number", 64, pt->health_worker);
-    if (!s.ok()) return s;
-    s = domain::ValidateStrValidUntil(*pt, app.str_valid_until, office.today);
-    if (!s.ok()) return s;
-    // A second live application for the same NIK and permit type is refused (issue 13).
+    LOKET_RETURN_IF_ERROR(domain::CheckApplication(app, pt ? &*pt : nullptr, office.today));
+    // The applicant's live application of this type, under a lock on the applicant (issue 13).
     tx.Exec(kLockApplicant, m.actor.office_id, app.applicant.nik, pt->code);
-    pqxx::result live = tx.Exec(kLiveApplication, m.actor.office_id, app.applicant.nik, pt->code,
-                                absl::FormatCivilTime(office.today));
-    constexpr const auto& l = kLiveApplicationColumns;
-    if (!live.empty() && m.actor.role == domain::Role::kClinic &&
-        live[0][l["clinic_id"]].as<std::string>() != m.actor.clinic_id) {
-      // Another clinic's case stays unseen (GetCase and SearchCases answer NOT_FOUND for it).
-      return absl::AlreadyExistsError(absl::StrCat(
-          "applicant.nik: this applicant already has a live application for ", pt->code,
-          " at the office; ask the office; pemohon ini sudah memiliki permohonan ", pt->code,
-          " yang masih berjalan di kantor, hubungi kantor"));
+    std::vector<domain::ApplicantCase> earlier;
+    for (const auto& row :
+         tx.Exec(kApplicantCases, m.actor.office_id, app.applicant.nik, pt->code)) {
+      constexpr const auto& k = kApplicantCaseColumns;
+      earlier.push_back(
+          {row[k["id"]].as<int64_t>(),
+           domain::CaseStateFromName(row[k["state"]].as<std::string>()).value_or(CaseState::kDraft),
+           row[k["clinic_id"]].as<std::string>(), OptionalDay(row[k["valid_until"]])});
     }
-    if (!live.empty()) {
-      return absl::AlreadyExistsError(absl::StrCat(
-          "applicant.nik: this applicant already has a live application for ", pt->code, ": case ",
-          live[0][l["id"]].as<int64_t>(), " (", live[0][l["state"]].as<std::string>(),
-          "); pemohon ini sudah memiliki permohonan ", pt->code, " yang masih berjalan (kasus ",
-          live[0][l["id"]].as<int64_t>(), ")"));
-    }
-
-    domain::Case c;
-    c.office_id = m.actor.office_id;
-    c.permit_type = pt->code;
-    if (m.actor.role == domain::Role::kClinic) {
-      // Partner clinics file their health workers' permits, which SIBER's couriers carry; any
-      // other permit is applied for online like everyone else's.
-      if (!pt->health_worker) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "permit_type: ", pt->code, " (", pt->name,
-            ") is not a health worker's permit; partner clinics file only those (SIBER), "
-            "others are applied for online or at the counter"));
-      }
-      c.channel = domain::Channel::kClinic;
-      c.clinic_id = m.actor.clinic_id;
-    } else if (app.channel == domain::Channel::kClinic) {
-      return absl::InvalidArgumentError("channel: CLINIC is for partner clinic staff");
-    } else {
-      c.channel = app.channel.value_or(domain::Channel::kOnline);
-    }
-    c.applicant = std::move(app.applicant);
-    c.practice_place = std::move(app.practice_place);
-    c.str_number = std::move(app.str_number);
-    c.str_valid_until = app.str_valid_until;
-    c.sla.service_level_days = pt->service_level_days;
-    if (!app.draft) {
-      domain::TransitionInput in{office.today, &office.calendar, &*pt, "", "", ""};
-      s = domain::ApplyTransition(c, domain::Transition::kSubmit, in);
-      if (!s.ok()) return s;
-    }
+    LOKET_ASSIGN_OR_RETURN(domain::Case c, domain::DecideSubmission(m.actor, app, *pt, earlier,
+                                                                    office.today, office.calendar));
     CaseView v;
     v.sla = domain::ComputeSla(c.sla, office.calendar, office.today, domain::SlaApplies(c.state));
     // 10 characters of a 31-letter alphabet: 49 bits, and every guess is throttled per address.
@@ -531,8 +480,8 @@ absl::StatusOr<std::string> CaseRepository::Submit(const Mutation& m, NewApplica
     v.updated_at = ParseTimestamp(r[0][k["updated_at"]].as<std::string>());
     if (c.str_valid_until) tx.Exec(kSetStrValidUntil, c.id, DayOrNull(c.str_valid_until));
     if (c.channel == domain::Channel::kClinic) {
-      s = OnClinicCaseChange(tx, clock_.Now(), office, c, CaseState::kDraft, app.pickup, false);
-      if (!s.ok()) return s;
+      LOKET_RETURN_IF_ERROR(
+          OnClinicCaseChange(tx, clock_.Now(), office, c, CaseState::kDraft, app.pickup, false));
     }
     if (!app.draft) {
       EnqueueNotifications(tx, encode_notification_, clock_, policy_, office, c, "Submit", pt->name,
@@ -603,17 +552,13 @@ absl::StatusOr<std::vector<CaseView>> CaseRepository::List(const domain::Princip
   absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
     LOKET_ASSIGN_OR_RETURN(OfficeContext office,
                            LoadOffice(tx, viewer.office_id, clock_.Now(), offices_));
-    std::string clinic = f.clinic_id;
-    if (viewer.role == domain::Role::kClinic) {
-      // A clinic sees only what it submitted, whatever filter it asks for.
-      if (!clinic.empty() && clinic != viewer.clinic_id) return absl::OkStatus();
-      clinic = viewer.clinic_id;
-    }
+    std::optional<std::string> clinic = domain::ClinicScope(viewer, f.clinic_id);
+    if (!clinic) return absl::OkStatus();
     pqxx::result r =
         tx.Exec(kListCases, viewer.office_id, f.after_id,
                 f.state ? std::string(domain::CaseStateName(*f.state)) : std::string(),
                 f.channel ? std::string(domain::ChannelName(*f.channel)) : std::string(),
-                f.permit_type, clinic, f.overdue_only, FormatDay(office.today), f.page_size);
+                f.permit_type, *clinic, f.overdue_only, FormatDay(office.today), f.page_size);
     for (const auto& row : r) {
       CaseView v = CaseFromRow(row);
       v.sla =
@@ -637,13 +582,9 @@ absl::StatusOr<std::vector<CaseView>> CaseRepository::Search(const domain::Princ
   // Only the criteria given become conditions, so the planner picks the index that fits them.
   std::string sql = absl::StrCat("SELECT ", kSelectList<kCaseColumns>,
                                  " FROM cases WHERE office_id = ", param(viewer.office_id));
-  std::string clinic = q.clinic_id;
-  if (viewer.role == domain::Role::kClinic) {
-    // A clinic finds only what it submitted, whatever it asks for.
-    if (!clinic.empty() && clinic != viewer.clinic_id) return std::vector<CaseView>();
-    clinic = viewer.clinic_id;
-  }
-  if (!clinic.empty()) absl::StrAppend(&sql, " AND clinic_id = ", param(clinic));
+  std::optional<std::string> clinic = domain::ClinicScope(viewer, q.clinic_id);
+  if (!clinic) return std::vector<CaseView>();
+  if (!clinic->empty()) absl::StrAppend(&sql, " AND clinic_id = ", param(*clinic));
   if (!q.nik.empty()) absl::StrAppend(&sql, " AND applicant_nik = ", param(q.nik));
   if (!q.phone.empty()) absl::StrAppend(&sql, " AND applicant_phone = ", param(q.phone));
   if (!q.permit_number.empty()) {
@@ -666,20 +607,18 @@ absl::StatusOr<std::vector<CaseView>> CaseRepository::Search(const domain::Princ
                            LoadOffice(tx, viewer.office_id, clock_.Now(), offices_));
     std::vector<std::string> p = params;
     std::string where = sql;
-    // Submission days are the office's days: its midnight, in UTC.
-    const absl::TimeZone tz = absl::FixedTimeZone(office.utc_offset_minutes * 60);
     auto param_here = [&p](std::string value) {
       p.push_back(std::move(value));
       return absl::StrCat("$", p.size());
     };
-    if (q.submitted_from) {
-      absl::StrAppend(&where, " AND created_at >= ",
-                      param_here(FormatTimestamp(absl::FromCivil(*q.submitted_from, tz))),
+    const domain::SubmissionWindow window =
+        domain::SubmissionWindowOf(q, office.utc_offset_minutes);
+    if (window.from) {
+      absl::StrAppend(&where, " AND created_at >= ", param_here(FormatTimestamp(*window.from)),
                       "::timestamptz");
     }
-    if (q.submitted_to) {
-      absl::StrAppend(&where, " AND created_at < ",
-                      param_here(FormatTimestamp(absl::FromCivil(*q.submitted_to + 1, tz))),
+    if (window.until) {
+      absl::StrAppend(&where, " AND created_at < ", param_here(FormatTimestamp(*window.until)),
                       "::timestamptz");
     }
     absl::StrAppend(&where, " ORDER BY id DESC LIMIT ", f.page_size);
@@ -700,26 +639,12 @@ absl::StatusOr<std::string> CaseRepository::AttachDocument(const Mutation& m, in
                                                            const CaseEncoder& encode) {
   return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     LOKET_ASSIGN_OR_RETURN(CaseView v, LoadVisibleCase(tx, m.actor, case_id));
-    if (!domain::AcceptsDocuments(v.c.state)) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("case ", case_id, " is ", std::string(domain::CaseStateName(v.c.state)),
-                       "; documents can be attached while DRAFT, SUBMITTED, VERIFYING or "
-                       "REVISION_REQUESTED"));
-    }
     std::optional<domain::PermitType> pt =
         LoadPermitType(tx, v.c.office_id, v.c.permit_type, permit_types_);
     if (!pt) return absl::InternalError("permit type of the case vanished");
-    std::vector<std::string> codes;
-    bool known = false;
-    for (const auto& d : pt->required_documents) {
-      codes.push_back(d.code);
-      known = known || d.code == doc.code;
-    }
-    if (!known) {
-      return absl::InvalidArgumentError(absl::StrCat("code: ", pt->code, " has no document \"",
-                                                     doc.code, "\"; expected one of ",
-                                                     absl::StrJoin(codes, ", ")));
-    }
+    LOKET_ASSIGN_OR_RETURN(
+        std::string event_note,
+        domain::DecideAttachDocument(v.c, *pt, doc.code, doc.file_name, doc.content.size()));
     tx.Exec(kInsertDocument, v.c.office_id, case_id, doc.code, doc.file_name, doc.media_type,
             // Checked against the content by domain::ValidateDocument; not hashed a second time.
             static_cast<int64_t>(doc.content.size()), absl::AsciiStrToLower(doc.sha256_hex),
@@ -729,8 +654,7 @@ absl::StatusOr<std::string> CaseRepository::AttachDocument(const Mutation& m, in
     if (r.empty()) return absl::AbortedError(absl::StrCat("case ", case_id, " changed; retry"));
     v.c.version = r[0][kCaseVersionColumns["version"]].as<int64_t>();
     v.updated_at = ParseTimestamp(r[0][kCaseVersionColumns["updated_at"]].as<std::string>());
-    AppendEvent(tx, m, case_id, "AttachDocument", v.c.state, v.c.state,
-                absl::StrCat(doc.code, ": ", doc.file_name, " (", doc.content.size(), " bytes)"));
+    AppendEvent(tx, m, case_id, "AttachDocument", v.c.state, v.c.state, event_note);
     LOKET_ASSIGN_OR_RETURN(OfficeContext office,
                            LoadOffice(tx, v.c.office_id, clock_.Now(), offices_));
     v.sla =
@@ -778,11 +702,7 @@ absl::StatusOr<CaseView> CaseRepository::TransitionInTx(Tx& tx, const Mutation& 
                                                         bool reason_public) {
   LOKET_ASSIGN_OR_RETURN(CaseView v, LoadVisibleCase(tx, m.actor, case_id));
   domain::Case& c = v.c;
-  if (expected_version && *expected_version != c.version) {
-    return absl::AbortedError(absl::StrCat("case ", case_id, " has changed (etag ",
-                                           *expected_version, ", now ", c.version,
-                                           "); re-read and retry"));
-  }
+  LOKET_RETURN_IF_ERROR(domain::CheckExpectedVersion(c, expected_version));
   LOKET_ASSIGN_OR_RETURN(OfficeContext office, LoadOffice(tx, c.office_id, clock_.Now(), offices_));
   std::optional<domain::PermitType> pt =
       LoadPermitType(tx, c.office_id, c.permit_type, permit_types_);
@@ -794,7 +714,7 @@ absl::StatusOr<CaseView> CaseRepository::TransitionInTx(Tx& tx, const Mutation& 
   in.collector = collector;
   in.now = clock_.Now();
   in.reason_public = reason_public;
-  if (t == domain::Transition::kIssue && c.state == CaseState::kApproved) {
+  if (domain::TakesPermitNumber(c.state, t)) {
     // The counter row stays locked until commit, so numbers are gapless: a rolled-back issue
     // gives its number back.
     int year = static_cast<int>(office.today.year());
@@ -818,30 +738,19 @@ absl::StatusOr<CaseView> CaseRepository::TransitionInTx(Tx& tx, const Mutation& 
   }
   c.version = r[0][kCaseVersionColumns["version"]].as<int64_t>();
   v.updated_at = ParseTimestamp(r[0][kCaseVersionColumns["updated_at"]].as<std::string>());
-  std::string event_note = note;
-  if (t == domain::Transition::kIssue) {
-    event_note = "permit " + c.permit_number;
-    if (c.valid_until) {
-      absl::StrAppend(&event_note, ", valid until ", absl::FormatCivilTime(*c.valid_until));
-    }
-  }
-  if (t == domain::Transition::kRevoke) {
-    event_note = absl::StrCat(note, c.revoke_reason_public ? " (reason published)" : "");
-  }
-  if (t == domain::Transition::kMarkCollected) {
+  const domain::TransitionRecord rec = domain::RecordTransition(c, t, note, *pt);
+  if (rec.write_collector) {
     tx.Exec(kSetCollector, case_id, c.collected_by.name, c.collected_by.id_document_type,
             c.collected_by.id_document_number);
-    event_note = absl::StrCat("collected by ", domain::DescribeCollector(c.collected_by),
-                              note.empty() ? "" : "; ", note);
   }
-  if (t == domain::Transition::kIssue) {  // issue 13: the signed permit, in the same transaction
+  if (rec.sign_permit) {  // issue 13: the signed permit, in the same transaction
     LOKET_ASSIGN_OR_RETURN(std::string sha, StorePermitDocumentInTx(tx, c, office.name, pt->name));
     v.permit_document_sha256 = sha;
   }
-  AppendEvent(tx, m, case_id, domain::TransitionName(t), from, c.state, event_note);
+  AppendEvent(tx, m, case_id, domain::TransitionName(t), from, c.state, rec.event_note);
   EnqueueNotifications(tx, encode_notification_, clock_, policy_, office, c,
                        domain::TransitionName(t), pt->name, v.sla.due);
-  if (c.channel == domain::Channel::kClinic && pt->health_worker) {  // SIBER carries its paper
+  if (rec.follow_clinic) {  // SIBER carries its paper
     LOKET_RETURN_IF_ERROR(OnClinicCaseChange(tx, clock_.Now(), office, c, from, {}, new_paper));
   }
   v.documents = LoadDocuments(tx, case_id);
@@ -891,21 +800,16 @@ absl::StatusOr<PermitVerification> CaseRepository::VerifyPermit(const std::strin
     if (r.empty()) return absl::OkStatus();
     constexpr const auto& k = kVerifyPermitColumns;
     const auto& row = r[0];
-    CaseState state =
-        domain::CaseStateFromName(row[k["state"]].as<std::string>()).value_or(CaseState::kDraft);
-    // A revoked permit still answers (as revoked): whoever holds the paper must learn that.
-    bool issued = state == CaseState::kIssued || state == CaseState::kDelivered ||
-                  state == CaseState::kCollected || state == CaseState::kRevoked;
-    // Codes compare as people type them: any case, dashes and spaces ignored (as visit codes do).
-    std::string want = domain::NormalizePublicCode(Text(row[k["verification_code"]]), 32);
-    if (!issued || want.empty() || domain::NormalizePublicCode(code, 32) != want) {
-      return absl::OkStatus();
-    }
     domain::Case c;
-    c.state = state;
+    c.state =
+        domain::CaseStateFromName(row[k["state"]].as<std::string>()).value_or(CaseState::kDraft);
+    c.verification_code = Text(row[k["verification_code"]]);
     c.valid_until = OptionalDay(row[k["valid_until"]]);
     const std::optional<absl::CivilDay> today = OptionalDay(row[k["today"]]);
-    out.status = domain::PermitStatusOn(c, today.value_or(absl::CivilDay()));
+    std::optional<domain::PermitStatus> status =
+        domain::VerifyPermitCode(c, code, today.value_or(absl::CivilDay()));
+    if (!status) return absl::OkStatus();
+    out.status = *status;
     out.valid = out.status == domain::PermitStatus::kValid;
     out.valid_until = c.valid_until;
     out.revoked_on = OptionalDay(row[k["revoked_on"]]);

@@ -86,16 +86,9 @@ struct CaseEventRecord {
   std::string note;
 };
 
-struct NewApplication {
-  std::string permit_type;
-  domain::Applicant applicant;
-  std::optional<domain::Channel> channel;  // default ONLINE; forced to CLINIC for clinic staff
-  std::string practice_place;
-  std::string str_number;
-  std::optional<absl::CivilDay> str_valid_until;  // health-worker permits; nullopt: STR for life
-  bool draft = false;
-  // SIBER: when the clinic's courier pickup may come (empty: the first window in the clinic's
-  // hours).
+// An application (domain::Application) and, for SIBER, when the clinic's courier pickup may come
+// (empty: the first window in the clinic's hours).
+struct NewApplication : domain::Application {
   domain::VisitPreference pickup;
 };
 

@@ -133,27 +133,28 @@ constexpr Statement kMoveDueDate{
     "refdata_move_due_date",
     "UPDATE cases SET due_date = $2::date WHERE id = $1 AND due_date = $3::date"};
 
-// Recomputes the due dates on or after `from` with the office's holidays as they are now in `tx`;
-// returns how many moved.
+// Moves the due dates on or after `from` as the office's holidays are now in `tx`
+// (domain::MovedDueDates); returns how many moved.
 int RefreshDueDates(Tx& tx, const std::string& office, absl::CivilDay from) {
   std::set<absl::CivilDay> days;
   for (const auto& row : tx.Exec(kOfficeHolidays, office)) {
     days.insert(ParseDay(row[0].as<std::string>()));
   }
-  const domain::WorkingCalendar calendar(std::move(days));
-  int moved = 0;
+  std::vector<domain::StoredDueDate> running;
   constexpr const auto& k = kRunningDueDateColumns;
   for (const auto& row : tx.Exec(kRunningDueDates, office, FormatDay(from))) {
-    domain::SlaClock clock;
-    clock.service_level_days = row[k["sla_days"]].as<int>();
-    clock.started_on = ParseDay(row[k["sla_started_on"]].as<std::string>());
-    clock.paused_working_days = row[k["sla_paused_days"]].as<int>();
-    domain::SlaStatus sla = domain::ComputeSla(clock, calendar, *clock.started_on, true);
-    std::string old_due = row[k["due_date"]].as<std::string>();
-    if (!sla.due || FormatDay(*sla.due) == old_due) continue;
+    domain::StoredDueDate& r = running.emplace_back();
+    r.case_id = row[k["id"]].as<int64_t>();
+    r.clock.service_level_days = row[k["sla_days"]].as<int>();
+    r.clock.started_on = ParseDay(row[k["sla_started_on"]].as<std::string>());
+    r.clock.paused_working_days = row[k["sla_paused_days"]].as<int>();
+    r.due = ParseDay(row[k["due_date"]].as<std::string>());
+  }
+  int moved = 0;
+  for (const domain::DueDateMove& d :
+       domain::MovedDueDates(running, domain::WorkingCalendar(std::move(days)))) {
     moved += static_cast<int>(
-        tx.Exec(kMoveDueDate, row[k["id"]].as<int64_t>(), FormatDay(*sla.due), old_due)
-            .affected_rows());
+        tx.Exec(kMoveDueDate, d.case_id, FormatDay(d.to), FormatDay(d.from)).affected_rows());
   }
   return moved;
 }
@@ -220,8 +221,8 @@ constexpr Statement kUpsertClinic{
 constexpr Statement kCounterJson{
     "refdata_counter_json",
     "SELECT (to_jsonb(c) - 'office_id')::text FROM counters c WHERE office_id = $1 AND id = $2"};
-constexpr Statement kPermitTypeExists{
-    "refdata_permit_type_exists", "SELECT 1 FROM permit_types WHERE office_id = $1 AND code = $2"};
+constexpr Statement kPermitTypeCodes{"refdata_permit_type_codes",
+                                     "SELECT code FROM permit_types WHERE office_id = $1"};
 constexpr Statement kUpsertCounter{
     "refdata_upsert_counter",
     "INSERT INTO counters (office_id, id, name, services, seated)"
@@ -246,15 +247,10 @@ std::string EtagOf(Tx& tx, const std::string& json) {
   return tx.Exec(kMd5, json)[0][0].as<std::string>();
 }
 
-// ABORTED when the caller read the record at another version than it has now (`expected` empty:
-// no check). `current` is the record's JSON now (nullopt: it does not exist).
-absl::Status CheckEtag(Tx& tx, const std::string& field, const std::string& expected,
-                       const std::optional<std::string>& current) {
-  if (expected.empty()) return absl::OkStatus();
-  if (current && EtagOf(tx, *current) == expected) return absl::OkStatus();
-  return absl::AbortedError(
-      absl::StrCat(field, ": ", current ? "changed" : "removed",
-                   " since you read it (someone else saved it); re-read and retry"));
+// The etag of a record's JSON as read (nullopt: it does not exist), for domain::CheckEtag.
+std::optional<std::string> EtagOf(Tx& tx, const std::optional<std::string>& json) {
+  if (!json) return std::nullopt;
+  return EtagOf(tx, *json);
 }
 
 std::optional<std::string> JsonOf(Tx& tx, const Statement& st, const std::string& office,
@@ -485,30 +481,25 @@ absl::StatusOr<std::string> CatalogRepository::ImportHolidays(const Mutation& m,
   return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     const std::string& office = m.actor.office_id;
     tx.Exec(kBumpVersion, office);  // first: locks the office row, so edits read "before" in turn
-    HolidayImport result;
-    std::map<std::string, std::string> existing;  // day -> name
+    std::set<absl::CivilDay> existing;
     constexpr const auto& k = kHolidayColumns;
     for (const auto& row : tx.Exec(kYearHolidays, office, year)) {
-      existing[row[k["day"]].as<std::string>()] = row[k["name"]].as<std::string>();
+      existing.insert(ParseDay(row[k["day"]].as<std::string>()));
     }
-    std::set<std::string> in_file;
-    for (const Holiday& h : entries) {
+    const domain::HolidayImportPlan plan = domain::PlanHolidayImport(existing, entries, replace);
+    for (const Holiday& h : plan.write) {
       std::string d = FormatDay(h.day);
-      in_file.insert(d);
       std::optional<std::string> before = JsonOf(tx, kHolidayJson, office, d);
       tx.Exec(kUpsertHoliday, office, d, h.name);
       Audit(tx, m, "holiday.import", d, before, JsonOf(tx, kHolidayJson, office, d));
-      (existing.count(d) ? result.updated : result.added)++;
     }
-    if (replace) {
-      for (const auto& [d, name] : existing) {
-        if (in_file.count(d)) continue;
-        std::optional<std::string> before = JsonOf(tx, kHolidayJson, office, d);
-        tx.Exec(kDeleteHoliday, office, d);
-        Audit(tx, m, "holiday.import", d, before, std::nullopt);
-        result.removed++;
-      }
+    for (absl::CivilDay day : plan.remove) {
+      std::string d = FormatDay(day);
+      std::optional<std::string> before = JsonOf(tx, kHolidayJson, office, d);
+      tx.Exec(kDeleteHoliday, office, d);
+      Audit(tx, m, "holiday.import", d, before, std::nullopt);
     }
+    HolidayImport result{plan.added, plan.updated, static_cast<int>(plan.remove.size()), {}};
     RefreshDueDates(tx, office, absl::CivilDay(year, 1, 1));
     for (const auto& row : tx.Exec(kYearHolidays, office, year)) {
       result.holidays.push_back(
@@ -525,7 +516,7 @@ absl::StatusOr<std::string> CatalogRepository::SetPermitType(
     const std::string& office = m.actor.office_id;
     tx.Exec(kBumpVersion, office);  // first: locks the office row, so edits read "before" in turn
     std::optional<std::string> before = JsonOf(tx, kPermitTypeJson, office, p.code);
-    LOKET_RETURN_IF_ERROR(CheckEtag(tx, "permit_type.etag", etag, before));
+    LOKET_RETURN_IF_ERROR(domain::CheckEtag("permit_type.etag", etag, EtagOf(tx, before)));
     tx.Exec(kUpsertPermitType, office, p.code, p.name, p.fee_idr, p.service_level_days,
             p.health_worker, p.validity_months);
     tx.Exec(kDeleteDocuments, office, p.code);
@@ -547,7 +538,7 @@ absl::StatusOr<std::string> CatalogRepository::SetClinic(const Mutation& m,
     const std::string& office = m.actor.office_id;
     tx.Exec(kBumpVersion, office);  // first: locks the office row, so edits read "before" in turn
     std::optional<std::string> before = JsonOf(tx, kClinicJson, office, c.id);
-    LOKET_RETURN_IF_ERROR(CheckEtag(tx, "clinic.etag", c.etag, before));
+    LOKET_RETURN_IF_ERROR(domain::CheckEtag("clinic.etag", c.etag, EtagOf(tx, before)));
     tx.Exec(kUpsertClinic, office, c.id, c.name, c.kind, c.address, c.latitude, c.longitude,
             c.opens, c.closes, c.phone);
     Audit(tx, m, "clinic.set", c.id, before, JsonOf(tx, kClinicJson, office, c.id));
@@ -561,14 +552,12 @@ absl::StatusOr<std::string> CatalogRepository::SetCounter(
   return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     const std::string& office = m.actor.office_id;
     tx.Exec(kBumpVersion, office);  // first: locks the office row, so edits read "before" in turn
-    for (size_t i = 0; i < c.services.size(); ++i) {
-      if (tx.Exec(kPermitTypeExists, office, c.services[i]).empty()) {
-        return absl::InvalidArgumentError(absl::StrCat("counter.services[", i, "]: ", c.services[i],
-                                                       " is not a permit type of the office"));
-      }
-    }
+    std::set<std::string> codes;
+    for (const auto& row : tx.Exec(kPermitTypeCodes, office))
+      codes.insert(row[0].as<std::string>());
+    LOKET_RETURN_IF_ERROR(domain::CheckCounterServices(c, codes));
     std::optional<std::string> before = JsonOf(tx, kCounterJson, office, c.id);
-    LOKET_RETURN_IF_ERROR(CheckEtag(tx, "counter.etag", c.etag, before));
+    LOKET_RETURN_IF_ERROR(domain::CheckEtag("counter.etag", c.etag, EtagOf(tx, before)));
     tx.Exec(kUpsertCounter, office, c.id, c.name, absl::StrJoin(c.services, ","), c.seated);
     Audit(tx, m, "counter.set", c.id, before, JsonOf(tx, kCounterJson, office, c.id));
     pqxx::result r = tx.Exec(kCounters, office, c.id);
@@ -584,7 +573,7 @@ absl::StatusOr<std::string> CatalogRepository::UpdateOffice(
     pqxx::result b = tx.Exec(kOfficeJson, office);
     if (b.empty()) return absl::NotFoundError("office " + office + " is not set up");
     std::optional<std::string> before = b[0][0].as<std::string>();
-    LOKET_RETURN_IF_ERROR(CheckEtag(tx, "office.etag", o.etag, before));
+    LOKET_RETURN_IF_ERROR(domain::CheckEtag("office.etag", o.etag, EtagOf(tx, before)));
     tx.Exec(kUpdateOffice, office, o.name, o.address, o.latitude, o.longitude,
             o.utc_offset_minutes);
     std::string after = tx.Exec(kOfficeJson, office)[0][0].as<std::string>();

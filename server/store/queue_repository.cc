@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <map>
-#include <set>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -406,13 +405,6 @@ TicketRecord ReloadTicket(Tx& tx, const std::string& office_id, int64_t id) {
   return TicketFromRow(tx.Exec(kTicket, id, office_id)[0]);
 }
 
-absl::Status ValidateCounterId(const std::string& id, std::string_view field) {
-  if (id.empty() || id.size() > 16) {
-    return absl::InvalidArgumentError(absl::StrCat(std::string(field), ": required, e.g. C1"));
-  }
-  return absl::OkStatus();
-}
-
 struct CounterRow {
   std::string name;
   bool seated = false;
@@ -618,7 +610,9 @@ absl::StatusOr<std::string> QueueRepository::RedirectVisit(const Mutation& m,
     facts.outcome = visit.v.outcome;
     facts.case_id = visit.v.case_id;
     facts.has_appointment = visit.v.appointment_id != 0;
-    facts.has_phone = !visit.phone.empty();
+    facts.name = visit.v.name;
+    facts.phone = visit.phone;
+    facts.language = visit.language;
     if (in.handling == Redirect::kSiberPickup && visit.v.case_id != 0) {
       pqxx::result k = tx.Exec(kCaseOfOffice, visit.v.case_id, office_id);
       if (!k.empty()) facts.case_state = k[0][0].as<std::string>();
@@ -646,18 +640,9 @@ absl::StatusOr<std::string> QueueRepository::RedirectVisit(const Mutation& m,
       return absl::AbortedError("the visit changed meanwhile; retry");
     }
     if (d.tell_online) {
-      domain::Notification n;
-      n.case_id = visit.v.case_id;
-      n.channel = domain::NotificationChannel::kWebhook;
-      n.address = visit.phone;
-      n.recipient_name = visit.v.name;
-      n.language = visit.language;
-      n.template_id = "visit.online";
-      n.params = {{"name", visit.v.name},
-                  {"case_id", visit.v.case_id != 0 ? absl::StrCat(visit.v.case_id) : "-"}};
       EnqueueNotificationInTx(tx, encode_notification_, policy_,
                               {office_id, office.name, office.utc_offset_minutes}, now,
-                              std::move(n));
+                              *std::move(d.tell_online));
     }
     return encode(VisitFromRow(tx.Exec(kVisit, in.visit_id, office_id)[0]).v);
   });
@@ -666,7 +651,7 @@ absl::StatusOr<std::string> QueueRepository::RedirectVisit(const Mutation& m,
 absl::StatusOr<std::string> QueueRepository::CallNext(const Mutation& m,
                                                       const std::string& counter_id,
                                                       const CallEncoder& encode) {
-  LOKET_RETURN_IF_ERROR(ValidateCounterId(counter_id, "counter_id"));
+  LOKET_RETURN_IF_ERROR(domain::ValidateCounterId(counter_id, "counter_id"));
   return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     const std::string& office_id = m.actor.office_id;
     absl::Time now = clock_.Now();
@@ -733,7 +718,7 @@ absl::StatusOr<std::string> QueueRepository::Act(const Mutation& m, int64_t tick
 absl::StatusOr<std::string> QueueRepository::Transfer(const Mutation& m, int64_t ticket_id,
                                                       const std::string& to_counter,
                                                       const TicketEncoder& encode) {
-  LOKET_RETURN_IF_ERROR(ValidateCounterId(to_counter, "to_counter_id"));
+  LOKET_RETURN_IF_ERROR(domain::ValidateCounterId(to_counter, "to_counter_id"));
   return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     const std::string& office_id = m.actor.office_id;
     absl::Time now = clock_.Now();
@@ -751,13 +736,7 @@ absl::StatusOr<std::string> QueueRepository::Transfer(const Mutation& m, int64_t
 
 absl::StatusOr<int64_t> QueueRepository::VisitIdByAppointmentCode(const std::string& office_id,
                                                                   const std::string& code) {
-  absl::StatusOr<std::string> normalized = domain::NormalizeAppointmentCode(code);
-  if (normalized.ok() && normalized->empty()) {
-    normalized =
-        absl::InvalidArgumentError("appointment_code: letters, digits and '-', e.g. K7M-4QX");
-  }
-  if (!normalized.ok()) return normalized.status();
-  const std::string& c = *normalized;
+  LOKET_ASSIGN_OR_RETURN(const std::string c, domain::RequireAppointmentCode(code));
   int64_t id = 0;
   absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
     LOKET_ASSIGN_OR_RETURN(OfficeContext office, LoadOffice(tx, office_id, clock_.Now(), offices_));
@@ -792,10 +771,7 @@ absl::StatusOr<TicketRecord> QueueRepository::GetTicket(const domain::Principal&
 
 absl::StatusOr<std::vector<TicketRecord>> QueueRepository::ListTickets(
     const domain::Principal& viewer, std::optional<absl::CivilDay> day, const std::string& state) {
-  static const std::set<std::string> kStates = {"", "waiting", "called", "done", "no_show"};
-  if (kStates.count(state) == 0) {
-    return absl::InvalidArgumentError("state: waiting, called, done or no_show");
-  }
+  LOKET_RETURN_IF_ERROR(domain::ValidateTicketStateFilter(state));
   std::vector<TicketRecord> out;
   absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
     LOKET_ASSIGN_OR_RETURN(OfficeContext office,

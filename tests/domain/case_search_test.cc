@@ -104,5 +104,17 @@ TEST(CaseSearchTest, DateRangeParsesAndMustBeInOrder) {
   EXPECT_THAT(ErrorOf(in), HasSubstr("submitted_from:"));
 }
 
+TEST(CaseSearchTest, SubmissionDaysAreTheOfficesDays) {
+  CaseSearch q;
+  EXPECT_EQ(SubmissionWindowOf(q, 480).from, std::nullopt);
+  EXPECT_EQ(SubmissionWindowOf(q, 480).until, std::nullopt);
+  q.submitted_from = absl::CivilDay(2026, 3, 2);
+  q.submitted_to = absl::CivilDay(2026, 3, 3);
+  // WITA (UTC+8): 2 March 00:00 local is 1 March 16:00 UTC; the end is 3 March 16:00 UTC.
+  const SubmissionWindow w = SubmissionWindowOf(q, 480);
+  EXPECT_EQ(w.from, absl::FromCivil(absl::CivilSecond(2026, 3, 1, 16, 0, 0), absl::UTCTimeZone()));
+  EXPECT_EQ(w.until, absl::FromCivil(absl::CivilSecond(2026, 3, 3, 16, 0, 0), absl::UTCTimeZone()));
+}
+
 }  // namespace
 }  // namespace loket::domain

@@ -14,6 +14,7 @@
 namespace loket::domain {
 
 using ::loket::testing::IsOk;
+using ::loket::testing::StatusIs;
 namespace {
 
 using absl::CivilDay;
@@ -574,6 +575,213 @@ TEST(CollectorTest, NeedsAKnownIdentityDocumentAndMasksItsNumber) {
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(NormalizeCollector({"", "KTP", "6471065708900001"}).status().code(),
             absl::StatusCode::kInvalidArgument);
+}
+
+// --- Decisions the store carries out (issue 14) ------------------------------------------------
+
+Application GoodApplication() {
+  Application app;
+  app.permit_type = "SIP_PERAWAT";
+  app.applicant.nik = " 6471065708900001 ";
+  app.applicant.name = "  Siti  Rahmawati ";
+  app.applicant.phone = "0812-3456-789";
+  app.practice_place = "RSUD Kanujoso";
+  app.str_number = "STR-123";
+  return app;
+}
+
+Principal Officer() {
+  return {.id = 7, .office_id = "bpp", .name = "Dewi", .role = Role::kOfficer};
+}
+Principal ClinicStaff(std::string clinic) {
+  return {.id = 9,
+          .office_id = "bpp",
+          .name = "Ns. Herlina",
+          .role = Role::kClinic,
+          .clinic_id = std::move(clinic)};
+}
+
+TEST(SubmissionTest, ChecksThePermitTypeThenTheFormAndNormalisesIt) {
+  Application app = GoodApplication();
+  app.permit_type = "";
+  EXPECT_THAT(CheckApplication(app, nullptr, CivilDay(2026, 3, 2)),
+              StatusIs(absl::StatusCode::kInvalidArgument, "permit_type: required"));
+  app.permit_type = "NOPE";
+  EXPECT_THAT(CheckApplication(app, nullptr, CivilDay(2026, 3, 2)),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("unknown permit type")));
+  app = GoodApplication();
+  app.practice_place = "";
+  EXPECT_THAT(CheckApplication(app, &SipPerawat(), CivilDay(2026, 3, 2)),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("practice_place")));
+  app = GoodApplication();
+  ASSERT_THAT(CheckApplication(app, &SipPerawat(), CivilDay(2026, 3, 2)), IsOk());
+  EXPECT_EQ(app.applicant.nik, "6471065708900001");
+  EXPECT_EQ(app.applicant.phone, "+628123456789");
+  EXPECT_EQ(app.applicant.language, "id");
+}
+
+TEST(SubmissionTest, SubmitsOrDraftsACaseOfTheActorsOffice) {
+  Application app = GoodApplication();
+  ASSERT_THAT(CheckApplication(app, &SipPerawat(), CivilDay(2026, 3, 2)), IsOk());
+  absl::StatusOr<Case> c =
+      DecideSubmission(Officer(), app, SipPerawat(), {}, CivilDay(2026, 3, 2), Calendar());
+  ASSERT_THAT(c.status(), IsOk());
+  EXPECT_EQ(c->office_id, "bpp");
+  EXPECT_EQ(c->channel, Channel::kOnline);
+  EXPECT_EQ(c->state, CaseState::kSubmitted);
+  EXPECT_EQ(c->sla.started_on, CivilDay(2026, 3, 2));
+  EXPECT_EQ(c->sla.service_level_days, 5);
+  app.draft = true;
+  app.channel = Channel::kCounter;
+  c = DecideSubmission(Officer(), app, SipPerawat(), {}, CivilDay(2026, 3, 2), Calendar());
+  ASSERT_THAT(c.status(), IsOk());
+  EXPECT_EQ(c->state, CaseState::kDraft);
+  EXPECT_EQ(c->channel, Channel::kCounter);
+  EXPECT_EQ(c->sla.started_on, std::nullopt);
+}
+
+TEST(SubmissionTest, ClinicsFileHealthWorkersPermitsAsClinicCasesOnly) {
+  Application app = GoodApplication();
+  absl::StatusOr<Case> c = DecideSubmission(ClinicStaff("rsud"), app, SipPerawat(), {},
+                                            CivilDay(2026, 3, 2), Calendar());
+  ASSERT_THAT(c.status(), IsOk());
+  EXPECT_EQ(c->channel, Channel::kClinic);
+  EXPECT_EQ(c->clinic_id, "rsud");
+  PermitType shop = SipPerawat();
+  shop.code = "SIUP";
+  shop.name = "Izin Usaha";
+  shop.health_worker = false;
+  EXPECT_THAT(DecideSubmission(ClinicStaff("rsud"), app, shop, {}, CivilDay(2026, 3, 2), Calendar())
+                  .status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("SIUP (Izin Usaha) is not a health worker's permit")));
+  app.channel = Channel::kClinic;
+  EXPECT_THAT(
+      DecideSubmission(Officer(), app, SipPerawat(), {}, CivilDay(2026, 3, 2), Calendar()).status(),
+      StatusIs(absl::StatusCode::kInvalidArgument, "channel: CLINIC is for partner clinic staff"));
+}
+
+TEST(SubmissionTest, ALiveApplicationIsNamedOnlyToWhoMaySeeIt) {
+  const Application app = GoodApplication();
+  const std::vector<ApplicantCase> earlier = {{41, CaseState::kVerifying, "rsud", std::nullopt}};
+  EXPECT_THAT(
+      DecideSubmission(Officer(), app, SipPerawat(), earlier, CivilDay(2026, 3, 2), Calendar())
+          .status(),
+      StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr("SIP_PERAWAT: case 41 (VERIFYING)")));
+  EXPECT_THAT(DecideSubmission(ClinicStaff("rsud"), app, SipPerawat(), earlier,
+                               CivilDay(2026, 3, 2), Calendar())
+                  .status(),
+              StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr("case 41")));
+  absl::Status other = DecideSubmission(ClinicStaff("pkm"), app, SipPerawat(), earlier,
+                                        CivilDay(2026, 3, 2), Calendar())
+                           .status();
+  EXPECT_THAT(other, StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr("ask the office")));
+  EXPECT_THAT(std::string(other.message()), ::testing::Not(HasSubstr("41")));
+}
+
+TEST(SubmissionTest, ClosedCasesAndPermitsDueForRenewalAreNotLive) {
+  const CivilDay today(2026, 3, 2);
+  std::vector<ApplicantCase> earlier = {
+      {3, CaseState::kRejected, "", std::nullopt},
+      {4, CaseState::kWithdrawn, "", std::nullopt},
+      {5, CaseState::kRevoked, "", CivilDay(2030, 1, 1)},
+      {6, CaseState::kCollected, "", today + 90},  // renewal opens today
+      {7, CaseState::kIssued, "", today - 1},      // expired
+  };
+  EXPECT_EQ(LiveApplication(earlier, today), nullptr);
+  EXPECT_THAT(
+      DecideSubmission(Officer(), GoodApplication(), SipPerawat(), earlier, today, Calendar()),
+      IsOk());
+  earlier.push_back({9, CaseState::kDraft, "", std::nullopt});
+  earlier.push_back({8, CaseState::kCollected, "", today + 91});  // renewal opens tomorrow
+  ASSERT_NE(LiveApplication(earlier, today), nullptr);
+  EXPECT_EQ(LiveApplication(earlier, today)->id, 8);
+}
+
+TEST(AttachDocumentTest, NeedsAnOpenCaseAndADocumentOfItsPermitType) {
+  Case c = MakeCase(CaseState::kVerifying);
+  absl::StatusOr<std::string> note = DecideAttachDocument(c, SipPerawat(), "STR", "str.pdf", 1234);
+  ASSERT_THAT(note.status(), IsOk());
+  EXPECT_EQ(*note, "STR: str.pdf (1234 bytes)");
+  EXPECT_THAT(DecideAttachDocument(c, SipPerawat(), "KTP", "ktp.pdf", 1).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "code: SIP_PERAWAT has no document \"KTP\"; expected one of STR, "
+                       "SURAT_TEMPAT_PRAKTIK, PAS_FOTO"));
+  c = MakeCase(CaseState::kApproved);
+  EXPECT_THAT(DecideAttachDocument(c, SipPerawat(), "STR", "str.pdf", 1).status(),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("case 12 is APPROVED; documents can be attached while")));
+}
+
+TEST(TransitionRecordTest, ExpectedVersionAndPermitNumber) {
+  Case c = MakeCase(CaseState::kApproved);
+  c.version = 3;
+  EXPECT_THAT(CheckExpectedVersion(c, std::nullopt), IsOk());
+  EXPECT_THAT(CheckExpectedVersion(c, 3), IsOk());
+  EXPECT_THAT(CheckExpectedVersion(c, 2),
+              StatusIs(absl::StatusCode::kAborted,
+                       "case 12 has changed (etag 2, now 3); re-read and retry"));
+  EXPECT_TRUE(TakesPermitNumber(CaseState::kApproved, Transition::kIssue));
+  EXPECT_FALSE(TakesPermitNumber(CaseState::kVerifying, Transition::kIssue));
+  EXPECT_FALSE(TakesPermitNumber(CaseState::kApproved, Transition::kReject));
+}
+
+TEST(TransitionRecordTest, SaysWhatEachTransitionWritesBesidesTheCase) {
+  Case c = MakeCase(CaseState::kIssued);
+  c.permit_number = "0007/SIP_PERAWAT/DPMPTSP-bpp/2026";
+  c.valid_until = CivilDay(2031, 3, 1);
+  TransitionRecord r = RecordTransition(c, Transition::kIssue, "", SipPerawat());
+  EXPECT_EQ(r.event_note, "permit 0007/SIP_PERAWAT/DPMPTSP-bpp/2026, valid until 2031-03-01");
+  EXPECT_TRUE(r.sign_permit);
+  EXPECT_FALSE(r.write_collector);
+  EXPECT_FALSE(r.follow_clinic);
+
+  c.state = CaseState::kCollected;
+  c.collected_by = {"Siti Rahmawati", "KTP", "6471065708900001"};
+  r = RecordTransition(c, Transition::kMarkCollected, "dengan kuasa", SipPerawat());
+  EXPECT_EQ(r.event_note,
+            "collected by Siti Rahmawati, KTP \u2022\u2022\u2022\u20220001; dengan kuasa");
+  EXPECT_TRUE(r.write_collector);
+  EXPECT_FALSE(r.sign_permit);
+
+  c.state = CaseState::kRevoked;
+  c.revoke_reason_public = true;
+  EXPECT_EQ(RecordTransition(c, Transition::kRevoke, "STR dicabut", SipPerawat()).event_note,
+            "STR dicabut (reason published)");
+  c.revoke_reason_public = false;
+  EXPECT_EQ(RecordTransition(c, Transition::kRevoke, "STR dicabut", SipPerawat()).event_note,
+            "STR dicabut");
+
+  c.channel = Channel::kClinic;
+  EXPECT_EQ(RecordTransition(c, Transition::kReject, "x", SipPerawat()).event_note, "x");
+  EXPECT_TRUE(RecordTransition(c, Transition::kReject, "x", SipPerawat()).follow_clinic);
+  PermitType shop = SipPerawat();
+  shop.health_worker = false;
+  EXPECT_FALSE(RecordTransition(c, Transition::kReject, "x", shop).follow_clinic);
+}
+
+TEST(VerifyPermitCodeTest, AnswersOnlyAnIssuedPermitWithItsCode) {
+  Case c = MakeCase(CaseState::kIssued);
+  c.verification_code = "K7M4QX9PLA";
+  c.valid_until = CivilDay(2031, 3, 1);
+  EXPECT_EQ(VerifyPermitCode(c, "k7m-4qx 9pla", CivilDay(2026, 3, 2)), PermitStatus::kValid);
+  EXPECT_EQ(VerifyPermitCode(c, "K7M4QX9PLA", CivilDay(2031, 3, 2)), PermitStatus::kExpired);
+  EXPECT_EQ(VerifyPermitCode(c, "K7M4QX9PLB", CivilDay(2026, 3, 2)), std::nullopt);
+  c.state = CaseState::kRevoked;
+  EXPECT_EQ(VerifyPermitCode(c, "K7M4QX9PLA", CivilDay(2026, 3, 2)), PermitStatus::kRevoked);
+  c.state = CaseState::kApproved;
+  EXPECT_EQ(VerifyPermitCode(c, "K7M4QX9PLA", CivilDay(2026, 3, 2)), std::nullopt);
+  c.state = CaseState::kIssued;
+  c.verification_code = "";
+  EXPECT_EQ(VerifyPermitCode(c, "", CivilDay(2026, 3, 2)), std::nullopt);
+}
+
+TEST(ClinicScopeTest, AClinicFindsOnlyItsOwnCases) {
+  EXPECT_EQ(ClinicScope(Officer(), ""), "");
+  EXPECT_EQ(ClinicScope(Officer(), "rsud"), "rsud");
+  EXPECT_EQ(ClinicScope(ClinicStaff("rsud"), ""), "rsud");
+  EXPECT_EQ(ClinicScope(ClinicStaff("rsud"), "rsud"), "rsud");
+  EXPECT_EQ(ClinicScope(ClinicStaff("rsud"), "pkm"), std::nullopt);
 }
 
 }  // namespace

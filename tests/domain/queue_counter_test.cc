@@ -18,6 +18,21 @@ using ::loket::testing::StatusIs;
 // --- calling
 // ---------------------------------------------------------------------------------------
 
+TEST(CounterRequestTest, ACounterIdAndAStateFilterAreCheckedBeforeAnythingIsRead) {
+  EXPECT_THAT(ValidateCounterId("C1", "counter_id"), IsOk());
+  EXPECT_THAT(ValidateCounterId(std::string(16, 'C'), "counter_id"), IsOk());
+  EXPECT_THAT(ValidateCounterId("", "counter_id"),
+              StatusIs(absl::StatusCode::kInvalidArgument, "counter_id: required, e.g. C1"));
+  EXPECT_THAT(ValidateCounterId(std::string(17, 'C'), "to_counter_id"),
+              StatusIs(absl::StatusCode::kInvalidArgument, "to_counter_id: required, e.g. C1"));
+  for (const char* state : {"", "waiting", "called", "done", "no_show"}) {
+    EXPECT_THAT(ValidateTicketStateFilter(state), IsOk()) << state;
+  }
+  EXPECT_THAT(
+      ValidateTicketStateFilter("skipped"),
+      StatusIs(absl::StatusCode::kInvalidArgument, "state: waiting, called, done or no_show"));
+}
+
 TEST(CounterCallTest, AClosedCounterOrOneWithATicketCalledCallsNobody) {
   EXPECT_THAT(CheckCounterMayCall("C1", true, std::nullopt), IsOk());
   EXPECT_THAT(CheckCounterMayCall("C1", false, std::nullopt),

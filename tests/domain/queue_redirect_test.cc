@@ -19,7 +19,9 @@ VisitToRedirect Pending() {
   v.case_id = 7;
   v.case_state = "SUBMITTED";
   v.has_appointment = true;
-  v.has_phone = true;
+  v.name = "Siti Rahmawati";
+  v.phone = "+628123456789";
+  v.language = "en";
   return v;
 }
 
@@ -46,12 +48,27 @@ TEST(RedirectTest, OnlineEndsTheAppointmentAndTellsTheVisitor) {
   ASSERT_THAT(d, IsOk());
   EXPECT_FALSE(d->request_pickup);
   EXPECT_TRUE(d->end_appointment);
-  EXPECT_TRUE(d->tell_online);
+  ASSERT_TRUE(d->tell_online.has_value());
+  EXPECT_EQ(d->tell_online->template_id, "visit.online");
+  EXPECT_EQ(d->tell_online->channel, NotificationChannel::kWebhook);
+  EXPECT_EQ(d->tell_online->address, "+628123456789");
+  EXPECT_EQ(d->tell_online->recipient_name, "Siti Rahmawati");
+  EXPECT_EQ(d->tell_online->language, "en");
+  EXPECT_EQ(d->tell_online->case_id, 7);
+  EXPECT_EQ(d->tell_online->params,
+            (std::map<std::string, std::string>{{"name", "Siti Rahmawati"}, {"case_id", "7"}}));
   EXPECT_EQ(RedirectName(Redirect::kOnline), "online");
+
+  VisitToRedirect no_case = Pending();
+  no_case.case_id = 0;
+  d = DecideRedirect(Redirect::kOnline, no_case);
+  ASSERT_THAT(d, IsOk());
+  ASSERT_TRUE(d->tell_online.has_value());
+  EXPECT_EQ(d->tell_online->params.at("case_id"), "-");
 
   VisitToRedirect walk_in = Pending();
   walk_in.has_appointment = false;
-  walk_in.has_phone = false;
+  walk_in.phone = "";
   walk_in.case_id = 0;  // online needs no case
   d = DecideRedirect(Redirect::kOnline, walk_in);
   ASSERT_THAT(d, IsOk());

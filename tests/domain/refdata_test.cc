@@ -9,6 +9,7 @@
 namespace loket::domain {
 
 using ::loket::testing::IsOk;
+using ::loket::testing::StatusIs;
 namespace {
 
 using ::testing::HasSubstr;
@@ -174,6 +175,68 @@ TEST(OfficeValidationTest, EachBadFieldIsNamed) {
   OfficeInfo name = o;
   name.name = "";
   EXPECT_THAT(std::string(ValidateOffice(name).message()), HasSubstr("office.name:"));
+}
+
+// --- Decisions the store carries out (issue 14) ------------------------------------------------
+
+TEST(EtagTest, AnEditRefusesARecordThatMovedOnOrWentAway) {
+  EXPECT_THAT(CheckEtag("clinic.etag", "", std::nullopt), IsOk());
+  EXPECT_THAT(CheckEtag("clinic.etag", "", std::string("abc")), IsOk());
+  EXPECT_THAT(CheckEtag("clinic.etag", "abc", std::string("abc")), IsOk());
+  EXPECT_THAT(CheckEtag("clinic.etag", "abc", std::string("def")),
+              StatusIs(absl::StatusCode::kAborted,
+                       "clinic.etag: changed since you read it (someone else saved it); re-read "
+                       "and retry"));
+  EXPECT_THAT(CheckEtag("counter.etag", "abc", std::nullopt),
+              StatusIs(absl::StatusCode::kAborted, HasSubstr("counter.etag: removed since")));
+}
+
+TEST(CounterServicesTest, OnlyTheOfficesPermitTypes) {
+  CounterInfo c;
+  c.services = {"SIP_PERAWAT", "SIUP", "PBG"};
+  EXPECT_THAT(CheckCounterServices(c, {"SIP_PERAWAT", "SIUP", "PBG", "X"}), IsOk());
+  EXPECT_THAT(CheckCounterServices(c, {"SIP_PERAWAT"}),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "counter.services[1]: SIUP is not a permit type of the office"));
+  c.services.clear();
+  EXPECT_THAT(CheckCounterServices(c, {}), IsOk());
+}
+
+TEST(HolidayImportPlanTest, WritesTheFileAndRemovesTheRestOnlyWhenReplacing) {
+  const std::set<absl::CivilDay> existing = {
+      absl::CivilDay(2026, 1, 1), absl::CivilDay(2026, 3, 19), absl::CivilDay(2026, 12, 25)};
+  const std::vector<HolidayEntry> file = {{absl::CivilDay(2026, 3, 19), "Nyepi"},
+                                          {absl::CivilDay(2026, 3, 20), "Idul Fitri"}};
+  HolidayImportPlan plan = PlanHolidayImport(existing, file, false);
+  ASSERT_EQ(plan.write.size(), 2u);
+  EXPECT_EQ(plan.write[1].name, "Idul Fitri");
+  EXPECT_EQ(plan.added, 1);
+  EXPECT_EQ(plan.updated, 1);
+  EXPECT_TRUE(plan.remove.empty());
+  plan = PlanHolidayImport(existing, file, true);
+  EXPECT_EQ(plan.remove, (std::vector<absl::CivilDay>{absl::CivilDay(2026, 1, 1),
+                                                      absl::CivilDay(2026, 12, 25)}));
+}
+
+TEST(MovedDueDatesTest, AHolidayMovesTheDueDatesOfClocksRunningOverIt) {
+  // Mon 2 March 2026, five working days: due Mon 9 March; a holiday on Wed 4 March: Tue 10.
+  StoredDueDate r;
+  r.case_id = 5;
+  r.clock.service_level_days = 5;
+  r.clock.started_on = absl::CivilDay(2026, 3, 2);
+  r.due = absl::CivilDay(2026, 3, 9);
+  StoredDueDate unchanged = r;
+  unchanged.case_id = 6;
+  unchanged.clock.started_on = absl::CivilDay(2026, 3, 9);
+  unchanged.due = ComputeSla(unchanged.clock, WorkingCalendar({absl::CivilDay(2026, 3, 4)}),
+                             absl::CivilDay(2026, 3, 9), true)
+                      .due.value();
+  std::vector<DueDateMove> moved =
+      MovedDueDates({r, unchanged}, WorkingCalendar({absl::CivilDay(2026, 3, 4)}));
+  ASSERT_EQ(moved.size(), 1u);
+  EXPECT_EQ(moved[0].case_id, 5);
+  EXPECT_EQ(moved[0].from, absl::CivilDay(2026, 3, 9));
+  EXPECT_EQ(moved[0].to, absl::CivilDay(2026, 3, 10));
 }
 
 }  // namespace
