@@ -548,6 +548,12 @@ absl::StatusOr<std::string> DecideAttachDocument(const Case& c, const PermitType
   return absl::StrCat(std::string(code), ": ", std::string(file_name), " (", size_bytes, " bytes)");
 }
 
+absl::StatusOr<std::optional<Collector>> CollectorFor(Transition t, const Collector* given) {
+  if (t != Transition::kMarkCollected || given == nullptr) return std::optional<Collector>();
+  LOKET_ASSIGN_OR_RETURN(Collector normal, NormalizeCollector(*given));
+  return std::optional<Collector>(std::move(normal));
+}
+
 absl::Status CheckExpectedVersion(const Case& c, std::optional<int64_t> expected) {
   if (!expected || *expected == c.version) return absl::OkStatus();
   return absl::AbortedError(absl::StrCat("case ", c.id, " has changed (etag ", *expected, ", now ",

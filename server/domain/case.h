@@ -272,6 +272,11 @@ absl::StatusOr<std::string> DecideAttachDocument(const Case& c, const PermitType
                                                  std::string_view code, std::string_view file_name,
                                                  size_t size_bytes);
 
+// The collector a transition records, checked before anything is read: for kMarkCollected the
+// given one normalised (NormalizeCollector; nullptr gives nullopt, which ApplyTransition refuses
+// once it checked the state); nullopt for any other transition, whatever was given.
+absl::StatusOr<std::optional<Collector>> CollectorFor(Transition t, const Collector* given);
+
 // ABORTED when the caller read the case at another version (`expected`; nullopt: no check).
 absl::Status CheckExpectedVersion(const Case& c, std::optional<int64_t> expected);
 

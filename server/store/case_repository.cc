@@ -1,14 +1,11 @@
 #include "server/store/case_repository.h"
 
-#include <set>
-
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/ids.h"
 #include "common/status_macros.h"
-#include "server/domain/public_booking.h"
 #include "server/domain/validation.h"
 #include "server/store/columns.h"
 #include "server/store/idempotency.h"
@@ -669,12 +666,7 @@ absl::StatusOr<std::string> CaseRepository::Transition(const Mutation& m, int64_
                                                        domain::Transition t, std::string note,
                                                        const CaseEncoder& encode, bool new_paper,
                                                        const domain::Collector* collector) {
-  // A missing collector is the domain's to refuse, after it checked the state.
-  std::optional<domain::Collector> who;
-  if (t == domain::Transition::kMarkCollected && collector != nullptr) {
-    LOKET_ASSIGN_OR_RETURN(domain::Collector normal, domain::NormalizeCollector(*collector));
-    who = std::move(normal);
-  }
+  LOKET_ASSIGN_OR_RETURN(std::optional<domain::Collector> who, domain::CollectorFor(t, collector));
   return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     LOKET_ASSIGN_OR_RETURN(CaseView v, TransitionInTx(tx, m, case_id, expected_version, t, note,
                                                       new_paper, who ? &*who : nullptr));

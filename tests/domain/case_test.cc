@@ -713,6 +713,25 @@ TEST(AttachDocumentTest, NeedsAnOpenCaseAndADocumentOfItsPermitType) {
                        HasSubstr("case 12 is APPROVED; documents can be attached while")));
 }
 
+TEST(TransitionRecordTest, OnlyACollectionTakesItsCollectorNormalised) {
+  const Collector given{" Siti  Rahmawati ", "ktp", "6471065708900001"};
+  absl::StatusOr<std::optional<Collector>> who = CollectorFor(Transition::kMarkCollected, &given);
+  ASSERT_THAT(who.status(), IsOk());
+  ASSERT_TRUE(who->has_value());
+  EXPECT_EQ((*who)->name, "Siti Rahmawati");
+  EXPECT_EQ((*who)->id_document_type, "KTP");
+  who = CollectorFor(Transition::kMarkCollected, nullptr);
+  ASSERT_THAT(who.status(), IsOk());
+  EXPECT_FALSE(who->has_value());  // ApplyTransition refuses it, after the state
+  who = CollectorFor(Transition::kMarkDelivered, &given);
+  ASSERT_THAT(who.status(), IsOk());
+  EXPECT_FALSE(who->has_value());
+  const Collector bad{"Budi", "KARTU PERPUSTAKAAN", "12345"};
+  EXPECT_THAT(CollectorFor(Transition::kMarkCollected, &bad).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(CollectorFor(Transition::kReject, &bad).status(), IsOk());
+}
+
 TEST(TransitionRecordTest, ExpectedVersionAndPermitNumber) {
   Case c = MakeCase(CaseState::kApproved);
   c.version = 3;
