@@ -102,7 +102,7 @@ lag='max by (scope) (patroni_xlog_location) - on (scope) group_right () (patroni
 [[ "$(query "$lag" | wc -l)" == 2 ]] || fail "the lag expression does not find both standbys: $(query "$lag")"
 query "$lag" | while read -r inst bytes; do echo "   standby $inst replays $bytes bytes behind"; done
 # FailoverHappened compares with the lowest timeline seen in 10 minutes: it must have been scraped.
-wait_for 30 is 'min by (scope) (min_over_time(patroni_postgres_timeline[10m]) > 0)' 1 ||
+wait_for 30 is 'min_over_time(patroni:postgres_timeline:max[10m])' 1 ||
   fail "timeline 1 not scraped: $(query patroni_postgres_timeline)"
 sleep 3
 [[ -z "$(query 'ALERTS')" ]] || fail "alerts with the cluster healthy: $(query 'ALERTS')"
@@ -115,7 +115,7 @@ killed_at=$(date +%s.%N)
 new=$(cluster_wait_leader "$C" "$old" 120) || fail "no new leader after killing $old"
 wait_for 120 is 'ALERTS{alertname="FailoverHappened", alertstate="firing"}' 1 ||
   fail "FailoverHappened did not fire: ALERTS $(query ALERTS); timelines $(query patroni_postgres_timeline);" \
-    "lowest in 10 min $(query 'min by (scope) (min_over_time(patroni_postgres_timeline[10m]))')"
+    "lowest in 10 min $(query 'min_over_time(patroni:postgres_timeline:max[10m])')"
 elapsed=$(python3 -c "import time; print(f'{time.time() - $killed_at:.1f}')")
 echo "   leader $old killed, $new leads; FailoverHappened firing ${elapsed} s after the kill" \
   "(timelines: $(query patroni_postgres_timeline | tr '\n' ' '))"
