@@ -285,11 +285,14 @@ constexpr Statement kBookedOfDay{
     "appt_booked_of_day",
     kSelectSql<"SELECT ", kBookedSeatColumns,
                " FROM appointments a JOIN slots s ON s.id = a.slot_id"
-               " WHERE s.office_id = $1 AND s.day = $2::date AND a.state = 'booked'">};
+               " WHERE s.office_id = $1 AND s.day = $2::date AND a.state = 'booked'"
+               // Locked until the closure commits: a check-in meanwhile waits, then finds the
+               // appointment cancelled; one that came first is no longer read as booked.
+               " FOR UPDATE OF a">};
 constexpr Statement kCancelAppointment{
     "appt_cancel_appointment",
     "UPDATE appointments SET state = 'cancelled', updated_at = now(), version = version + 1"
-    " WHERE id = $1"};
+    " WHERE id = $1 AND state = 'booked'"};
 constexpr Statement kRepend{
     "appt_repend",
     "UPDATE appointment_requests SET state = 'pending', flexible = true, version = version + 1,"

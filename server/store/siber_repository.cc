@@ -109,7 +109,9 @@ constexpr Statement kCustodyOfCase{
     " ORDER BY e.at, e.id"};
 constexpr Statement kCaseState{"siber_case_state",
                                "SELECT state, coalesce(clinic_id, ''), applicant_name FROM cases"
-                               " WHERE id = $1 AND office_id = $2"};
+                               " WHERE id = $1 AND office_id = $2"
+                               // a revoke waits until this hand-over or failure commits
+                               " FOR SHARE"};
 constexpr Statement kDayPlan{
     "siber_day_plan",
     "SELECT day::text, input_version, planned_version, planned_at::text, distance_m, unassigned"

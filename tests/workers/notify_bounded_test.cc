@@ -47,9 +47,13 @@ TEST(BoundedChannelTest, AtMostLimitSendsReachTheChannelAndTheRestFollow) {
     });
   }
   {
+    // A bound letting fewer than four in fails here (the deadline only ends a failure); the gate
+    // still opens below, so no sender is left hanging.
     absl::MutexLock lock(&g->mu);
-    g->mu.Await(absl::Condition(
-        +[](GateChannel* c) ABSL_EXCLUSIVE_LOCKS_REQUIRED(c->mu) { return c->inside >= 4; }, g));
+    EXPECT_TRUE(g->mu.AwaitWithDeadline(
+        absl::Condition(
+            +[](GateChannel* c) ABSL_EXCLUSIVE_LOCKS_REQUIRED(c->mu) { return c->inside >= 4; }, g),
+        absl::Now() + absl::Seconds(10)));
   }
   // The other eight are all in Send, held back by the bound (without it they would be in the gate
   // and this would time out); the deadline only ends a failure.
