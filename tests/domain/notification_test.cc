@@ -204,12 +204,18 @@ TEST(VisitAnnouncementTest, SmallShiftsStayQuietLargeOnesAreTold) {
   EXPECT_EQ(kVisitAnnounceMargin, absl::Minutes(30));
 }
 
-TEST(VisitAnnouncementTest, TheClinicIsToldNotTheHealthWorker) {
+// Puskesmas A with a phone and an e-mail on file.
+VisitContacts ClinicA() {
   VisitContacts to;
   to.clinic_id = "pkm-a";
   to.clinic_name = "Puskesmas A";
   to.clinic_phone = "+6281200000001";
   to.clinic_email = "tu@pkm-a.example";
+  return to;
+}
+
+TEST(VisitAnnouncementTest, TheClinicIsToldNotTheHealthWorker) {
+  VisitContacts to = ClinicA();
   to.applicant_name = "Siti Rahmawati";
   to.applicant_phone = "+6281234567890";
   to.applicant_language = "en";
@@ -240,11 +246,7 @@ TEST(VisitAnnouncementTest, TheClinicIsToldNotTheHealthWorker) {
 }
 
 TEST(VisitAnnouncementTest, ADayClosedForCouriersIsUrgentNewsForTheClinic) {
-  VisitContacts clinic;
-  clinic.clinic_id = "pkm-a";
-  clinic.clinic_name = "Puskesmas A";
-  clinic.clinic_phone = "+6281200000001";
-  clinic.clinic_email = "tu@pkm-a.example";
+  VisitContacts clinic = ClinicA();
   auto out = CourierDayClosedNotifications(clinic, absl::CivilDay(2026, 3, 17),
                                            absl::CivilDay(2026, 3, 25), "banjir");
   ASSERT_EQ(out.size(), 2u);
