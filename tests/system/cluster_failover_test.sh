@@ -218,7 +218,17 @@ echo "== SIGKILL the PostgreSQL leader, $KILLS times"
 for ((kill_no = 1; kill_no <= KILLS; kill_no++)); do
   old=$(cluster_leader "$CDIR")
   [[ "$old" =~ ^pg[123]$ ]] || fail "cluster_leader gave '$old'"
-  sync=$(cluster_members "$CDIR" | awk '$2 == "sync_standby" { print $1 }')
+  # Kill only a protected cluster: Patroni names the synchronous standby in etcd a moment after
+  # pg_stat_replication shows it sync (a rejoined standby), and a kill before that is no test of
+  # "the sync standby takes over" (one CI run read '' here).
+  sync=""
+  for ((i = 0; i < 120; i++)); do
+    sync=$(cluster_members "$CDIR" | awk '$2 == "sync_standby" { print $1 }') || sync=""
+    [[ -n "$sync" ]] && break
+    sleep 0.5
+  done
+  [[ -n "$sync" ]] ||
+    fail "no synchronous standby named before kill $kill_no: $(cluster_members "$CDIR" | tr '\n' ';')"
   issued_before=$(issued)
   t=$(now)
   cluster_kill_node "$CDIR" "$old"
