@@ -50,6 +50,9 @@ BASE=$(cluster_free_base) || fail "no free port range found"
 
 echo "== 1. cluster_start (base $BASE)"
 t0=$SECONDS
+# loketd holds no message for quiet hours (21-7 WITA, i.e. 13:00-23:00 UTC), or step 3 would wait
+# until morning for the case's notifications whenever the test runs in the evening.
+CLUSTER_LOKETD_ARGS=(--quiet_hours=off)
 LOKET_PG_FSYNC=off cluster_start "$C" "$LOKET_BIN_DIR" "$BASE" || fail "cluster_start failed"
 echo "   up in $((SECONDS - t0)) s (measured, not asserted): gRPC $CLUSTER_GRPC, database $CLUSTER_DB"
 members=$(cluster_members "$C")
