@@ -42,11 +42,7 @@ WHERE r.relnamespace = 'public'::regnamespace AND i.indisunique
 ORDER BY 1;
 SQL
 
-API_PORT=$(pg_free_port)
-"$BIN/loketd" --listen="127.0.0.1:$API_PORT" --db="$DB" --pool_size=8 --log_requests=false \
-  2>"$WORK/loketd.log" &
-STACK_PIDS+=($!)
-loket_wait_healthy "$BIN" "127.0.0.1:$API_PORT"
+loket_start_loketd "$BIN" --pool_size=8
 echo "submissions on the new keys, loketd unchanged:"
 "$BIN/submit_load" --addr="127.0.0.1:$API_PORT" --token="$TOKEN" --concurrency=4 \
   --duration="$DURATION" | sed 's/^/  /' || true

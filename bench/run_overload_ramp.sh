@@ -24,15 +24,10 @@ STEPS=("$@")
 loket_stack_begin loket-ramp
 loket_fresh_db "$WORK" "$BIN"
 TOKEN=$(loket_token "$DB" ramp-clinic clinic pkm-klandasan-ilir)
-API_PORT=$(pg_free_port)
-"$BIN/loketd" --listen="127.0.0.1:$API_PORT" --db="$DB" --pool_size=16 --log_requests=false \
-  2>"$WORK/loketd.log" &
-LOKETD=$!
-STACK_PIDS+=("$LOKETD")
-loket_wait_healthy "$BIN" "127.0.0.1:$API_PORT"
+loket_start_loketd "$BIN" --pool_size=16
 
-rss_mb() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$LOKETD/status"; }
-threads() { awk '/Threads/ {print $2}' "/proc/$LOKETD/status"; }
+rss_mb() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$LOKETD_PID/status"; }
+threads() { awk '/Threads/ {print $2}' "/proc/$LOKETD_PID/status"; }
 cases() { psql -X -At -d "$DB" -c "SELECT count(*) FROM cases"; }
 # Database sessions opened so far: a call cut off at its deadline costs its pooled connection.
 sessions() { psql -X -At -d "$DB" -c "SELECT sessions FROM pg_stat_database WHERE datname = current_database()"; }

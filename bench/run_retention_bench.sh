@@ -24,11 +24,7 @@ DAY_SECONDS=${DAY_SECONDS:-5}
 loket_stack_begin loket-retention-bench
 loket_fresh_db "$WORK" "$BIN"
 TOKEN=$(loket_token "$DB" bench-clinic clinic pkm-klandasan-ilir)
-API_PORT=$(pg_free_port)
-"$BIN/loketd" --listen="127.0.0.1:$API_PORT" --db="$DB" --log_requests=false --quiet_hours=off \
-  --retention_sweep_interval=2s 2>"$WORK/loketd.log" &
-STACK_PIDS+=($!)
-loket_wait_healthy "$BIN" "127.0.0.1:$API_PORT"
+loket_start_loketd "$BIN" --quiet_hours=off --retention_sweep_interval=2s
 
 q() { psql -X -At -d "$DB" -c "$1"; }
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)," \

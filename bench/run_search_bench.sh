@@ -50,11 +50,7 @@ SELECT 'clinic_and_name', 'clinic_id=' || id || E'\tname=sari' FROM clinics WHER
 SQL
 echo "searches: $(wc -l <"$Q") distinct, each run $REPEAT times"
 
-API_PORT=$(pg_free_port)
-"$BIN/loketd" --listen="127.0.0.1:$API_PORT" --db="$DB" --pool_size=8 --log_requests=false \
-  2>"$WORK/loketd.log" &
-STACK_PIDS+=($!)
-loket_wait_healthy "$BIN" "127.0.0.1:$API_PORT"
+loket_start_loketd "$BIN" --pool_size=8
 
 echo
 echo "SearchCases through gRPC (page_size 20, one call at a time):"

@@ -118,11 +118,7 @@ INSERT INTO idempotency (office_id, request_id, method, principal_id, response)
 COMMIT;
 SQL
 
-API_PORT=$(pg_free_port)
-"$BIN/loketd" --listen="127.0.0.1:$API_PORT" --db="$DB" --pool_size=16 --log_requests=false \
-  2>"$WORK/loketd.log" &
-STACK_PIDS+=($!)
-loket_wait_healthy "$BIN" "127.0.0.1:$API_PORT"
+loket_start_loketd "$BIN" --pool_size=16
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo),"\
   "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'); PostgreSQL $(psql -X -At -d "$DB" -c 'SHOW server_version')," \

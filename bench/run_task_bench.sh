@@ -34,11 +34,7 @@ UPDATE tasks SET state = 'done', lease_owner = NULL, lease_expires_at = NULL, up
   WHERE id = :id AND state = 'leased';
 SQL
 
-API_PORT=$(pg_free_port)
-"$BIN/loketd" --listen="127.0.0.1:$API_PORT" --db="$DB" --pool_size=16 --log_requests=false \
-  2>"$WORK/loketd.log" &
-STACK_PIDS+=($!)
-loket_wait_healthy "$BIN" "127.0.0.1:$API_PORT"
+loket_start_loketd "$BIN" --pool_size=16
 
 fill() {  # enough ready tasks that no loop ever finds the queue empty
   psql -X -q -d "$DB" -c "INSERT INTO tasks (office_id, queue, payload)
