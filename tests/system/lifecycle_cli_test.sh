@@ -86,7 +86,11 @@ rc=$?
 set -e
 cat "$WORK/verify.out"
 ((rc != 0)) || fail "verify-permit exits 0 for a revoked permit"
-grep -q "^REVOKED on $(TZ=Asia/Makassar date +%F)" "$WORK/verify.out" || fail "verify-permit: not REVOKED today"
+# The revocation's office day from its row (the clock read after it crossed 00:00 WITA, 16:00 UTC).
+REVOKED_ON=$(q "SELECT (revoked_at AT TIME ZONE 'Asia/Makassar')::date FROM cases WHERE id = $CASE")
+[[ "$REVOKED_ON" == "$(TZ=Asia/Makassar date +%F)" || "$REVOKED_ON" == "$(TZ=Asia/Makassar date -d '1 minute ago' +%F)" ]] ||
+  fail "the permit was not revoked today (office time): $REVOKED_ON"
+grep -q "^REVOKED on $REVOKED_ON" "$WORK/verify.out" || fail "verify-permit: not REVOKED on $REVOKED_ON"
 grep -q "konsil" "$WORK/verify.out" && fail "the unpublished reason was shown to the public"
 
 echo "== reminders: once each, with two replicas sweeping"

@@ -9,6 +9,9 @@
 #  - `admin holiday import` reads a CSV, a retry with the same --request-id changes nothing more,
 #    and `admin audit` shows who changed what, with the row before and after;
 #  - a bad value is refused naming the field; the seed carries 2027's fixed-date holidays.
+# Both replicas run on one office morning (--clock_start, Tuesday 17 March 2026 09:00 WITA): due
+# dates count from the submission's office day, so on the wall clock a run across 00:00 WITA
+# (16:00 UTC) gave two cases in a row different due dates.
 # Environment: LOKET_BIN_DIR.
 set -euo pipefail
 : "${LOKET_BIN_DIR:?set LOKET_BIN_DIR}"
@@ -29,7 +32,7 @@ q() { psql -X -At -d "$DB" -c "$1"; }
 
 start_loketd() {  # NAME ADDR
   "$LOKET_BIN_DIR/loketd" --listen="$2" --db="$DB" --pool_size=4 --log_requests=false \
-    >>"$WORK/loketd-$1.log" 2>&1 &
+    --clock_start=2026-03-17T09:00:00+08:00 >>"$WORK/loketd-$1.log" 2>&1 &
   STACK_PIDS+=($!)
   loket_wait_healthy "$LOKET_BIN_DIR" "$2" || fail "loketd $1 did not start"
 }
