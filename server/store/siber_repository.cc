@@ -8,7 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/status_macros.h"
-#include "server/domain/validation.h"
+#include "server/domain/siber_stop_rules.h"
 #include "server/store/idempotency.h"
 #include "server/store/pg.h"
 #include "server/store/siber_stops.h"
@@ -242,10 +242,21 @@ StopRow StopFromRow(const pqxx::row& row) {
   return out;
 }
 
-// What a viewer may read of a stop: couriers see applicants' names masked.
+// What a viewer may read of a stop (domain::ApplicantNameFor).
 StopRecord ForViewer(const domain::Principal& viewer, StopRecord s) {
-  if (viewer.role == domain::Role::kCourier) s.applicant_name = domain::MaskName(s.applicant_name);
+  s.applicant_name = domain::ApplicantNameFor(viewer, s.applicant_name);
   return s;
+}
+
+// A stop again after a change, as the actor may read it.
+StopRecord ReloadStop(Tx& tx, const domain::Principal& actor, int64_t stop_id) {
+  return ForViewer(actor, StopFromRow(tx.Exec(kStopForUpdate, stop_id, actor.office_id)[0]).r);
+}
+
+// A row of kCourier.
+CourierRecord CourierFromRow(const pqxx::row& c) {
+  return {c[0].as<int64_t>(),     c[1].as<std::string>(), c[2].as<std::string>(), c[3].as<int>(),
+          c[4].as<std::string>(), c[5].as<std::string>(), c[6].as<bool>()};
 }
 
 // A stop as the planner's rules (domain::BuildRouterInput, domain::DecideRoutePlan) see it.
@@ -290,15 +301,6 @@ std::optional<domain::PlanStop> LoadPartner(Tx& tx, const StopRecord& stop,
   pqxx::result p = tx.Exec(kStopForUpdate, stop.partner_id, office_id);
   if (p.empty()) return std::nullopt;
   return ForPlanner(StopFromRow(p[0]).r);
-}
-
-std::string LocalClock(absl::Time t, int offset_minutes) {
-  return absl::FormatTime("%H:%M", t, absl::FixedTimeZone(offset_minutes * 60));
-}
-
-// The window told to a clinic (domain::AnnouncedWindow).
-std::pair<absl::Time, absl::Time> AnnouncedWindow(const StopRecord& s, absl::Time planned) {
-  return domain::AnnouncedWindow(s.window_start, s.window_end, planned);
 }
 
 DayPlanRecord LoadDayPlan(Tx& tx, const std::string& office_id, absl::CivilDay day,
@@ -361,18 +363,6 @@ VisitFacts LoadVisitFacts(Tx& tx, const StopRow& s, int64_t courier_id) {
   return f;
 }
 
-// The day, the window in office time and the courier of a visit, as the templates want them.
-std::map<std::string, std::string> VisitParams(const StopRow& s, const VisitFacts& f,
-                                               absl::Time from, absl::Time until,
-                                               int utc_offset_minutes) {
-  return {{"date", s.r.day},
-          {"window", absl::StrCat(LocalClock(from, utc_offset_minutes), "-",
-                                  LocalClock(until, utc_offset_minutes), " ",
-                                  domain::OfficeZoneName(utc_offset_minutes))},
-          {"courier", f.courier_name.empty() ? "-" : f.courier_name},
-          {"courier_phone", f.courier_phone.empty() ? "-" : f.courier_phone}};
-}
-
 void SendVisitMessages(Tx& tx, const NotificationEncoder& encode,
                        const domain::NotificationPolicy& policy, const OfficeContext& office,
                        absl::Time now, const StopRow& s, const domain::VisitContacts& to,
@@ -397,23 +387,21 @@ void NotifyPlace(Tx& tx, const NotificationEncoder& encode,
   SendVisitMessages(tx, encode, policy, office, now, s, f.to, template_id, std::move(params));
 }
 
-// A planned visit (pickup or delivery) at `from`-`until` by `courier_id`: the clinic hears the
-// day, the window and the courier once, and again only when the window moved by more than the
-// margin (domain::ShouldAnnounceVisit); what it was told is kept on the stop.
+// A planned visit (pickup or delivery) in `w` by `courier_id`: the clinic hears the day, the
+// window and the courier once, and again only when the window moved by more than the margin
+// (domain::ShouldAnnounceVisit); what it was told is kept on the stop.
 void AnnounceVisit(Tx& tx, const NotificationEncoder& encode,
                    const domain::NotificationPolicy& policy, const OfficeContext& office,
-                   absl::Time now, const StopRow& s, int64_t courier_id, absl::Time from,
-                   absl::Time until, const std::string& template_id) {
+                   absl::Time now, const StopRow& s, int64_t courier_id,
+                   const domain::VisitWindow& w, const std::string& template_id) {
   VisitFacts f = LoadVisitFacts(tx, s, courier_id);
-  std::optional<domain::VisitWindow> told;
-  if (s.announced_start) {
-    told = domain::VisitWindow{*s.announced_start,
-                               f.announced_end.value_or(*s.announced_start + absl::Hours(1))};
+  if (!domain::ShouldAnnounceVisit(domain::ToldWindow(s.announced_start, f.announced_end), w)) {
+    return;
   }
-  if (!domain::ShouldAnnounceVisit(told, {from, until})) return;
-  SendVisitMessages(tx, encode, policy, office, now, s, f.to, template_id,
-                    VisitParams(s, f, from, until, office.utc_offset_minutes));
-  tx.Exec(kAnnounceVisit, s.r.id, Ts(from), Ts(until));
+  SendVisitMessages(
+      tx, encode, policy, office, now, s, f.to, template_id,
+      domain::VisitParams(s.r.day, w, office.utc_offset_minutes, f.courier_name, f.courier_phone));
+  tx.Exec(kAnnounceVisit, s.r.id, Ts(w.start), Ts(w.end));
 }
 
 // After a courier finishes a stop: the next clinic on the route hears that the courier is near.
@@ -423,9 +411,7 @@ void NotifyNextStop(Tx& tx, const NotificationEncoder& encode,
   pqxx::result r = tx.Exec(kNextOnRoute, done.office_id, done.r.day, done.r.courier_id);
   if (r.empty()) return;
   StopRow next = StopFromRow(r[0]);
-  if (next.near_sent || next.r.kind == StopKind::kHandin || next.r.kind == StopKind::kCollect) {
-    return;
-  }
+  if (!domain::ShouldSendNear(next.r.kind, next.near_sent)) return;
   NotifyPlace(tx, encode, policy, office, now, next, "courier.near", {});
   tx.Exec(kMarkNear, next.r.id);
 }
@@ -440,13 +426,10 @@ absl::StatusOr<RouteRecord> SiberRepository::GetRoute(const domain::Principal& v
     LOKET_ASSIGN_OR_RETURN(OfficeContext office,
                            LoadOffice(tx, viewer.office_id, clock_.Now(), offices_));
     absl::CivilDay d = day.value_or(office.today);
-    if (viewer.role == domain::Role::kCourier) courier_id = viewer.id;
-    if (courier_id <= 0) return absl::InvalidArgumentError("courier_id: required");
+    LOKET_ASSIGN_OR_RETURN(courier_id, domain::RouteCourierFor(viewer, courier_id));
     pqxx::result c = tx.Exec(kCourier, viewer.office_id, courier_id);
     if (c.empty()) return absl::NotFoundError(absl::StrCat("courier ", courier_id, " not found"));
-    out.courier = {c[0][0].as<int64_t>(), c[0][1].as<std::string>(), c[0][2].as<std::string>(),
-                   c[0][3].as<int>(),     c[0][4].as<std::string>(), c[0][5].as<std::string>(),
-                   c[0][6].as<bool>()};
+    out.courier = CourierFromRow(c[0]);
     for (const auto& row :
          tx.Exec(kRouteOf, viewer.office_id, absl::FormatCivilTime(d), courier_id)) {
       out.stops.push_back(ForViewer(viewer, StopFromRow(row).r));
@@ -473,8 +456,7 @@ absl::StatusOr<std::string> SiberRepository::Arrive(const Mutation& m, int64_t s
     tx.Exec(kArrive, stop_id, Ts(now));
     // Where the courier is changed: a plan computed before this is not applied.
     ReplanDayInTx(tx, m.actor.office_id, ParseDay(s.r.day));
-    pqxx::result r = tx.Exec(kStopForUpdate, stop_id, m.actor.office_id);
-    return encode(ForViewer(m.actor, StopFromRow(r[0]).r));
+    return encode(ReloadStop(tx, m.actor, stop_id));
   });
 }
 
@@ -486,11 +468,7 @@ absl::StatusOr<std::string> SiberRepository::Confirm(const Mutation& m, int64_t 
                                                      const std::string& proof_content) {
   LOKET_ASSIGN_OR_RETURN(std::string receiver,
                          domain::NormalizeHandoverName(receiver_name, "receiver_name"));
-  std::string proof = absl::AsciiStrToLower(proof_sha256);
-  if (proof.size() != 64 || proof.find_first_not_of("0123456789abcdef") != std::string::npos) {
-    return absl::InvalidArgumentError(
-        "proof_sha256: the SHA-256 of the signature or photo, 64 hex digits");
-  }
+  LOKET_ASSIGN_OR_RETURN(std::string proof, domain::NormalizeProofSha256(proof_sha256));
   return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     LOKET_ASSIGN_OR_RETURN(StopRow s, LoadOwnStop(tx, m.actor, stop_id));
     const StopRecord& stop = s.r;
@@ -530,17 +508,16 @@ absl::StatusOr<std::string> SiberRepository::Confirm(const Mutation& m, int64_t 
       pqxx::result p = tx.Exec(kStopForUpdate, stop.partner_id, m.actor.office_id);
       if (!p.empty()) {
         StopRow delivery = StopFromRow(p[0]);
-        absl::Time at = delivery.r.planned_at.value_or(delivery.r.window_start);
-        auto [from, until] = AnnouncedWindow(delivery.r, at);
-        AnnounceVisit(tx, encode_notification_, policy_, office, now, delivery,
-                      delivery.r.courier_id != 0 ? delivery.r.courier_id : stop.courier_id, from,
-                      until, "courier.delivery_planned");
+        const domain::AnnouncedDelivery a = domain::DeliveryToAnnounce(
+            delivery.r.planned_at, delivery.r.window_start, delivery.r.window_end,
+            delivery.r.courier_id, stop.courier_id);
+        AnnounceVisit(tx, encode_notification_, policy_, office, now, delivery, a.courier_id,
+                      a.window, "courier.delivery_planned");
       }
     }
     NotifyNextStop(tx, encode_notification_, policy_, office, now, s);
     ReplanDayInTx(tx, m.actor.office_id, ParseDay(stop.day));
-    pqxx::result r = tx.Exec(kStopForUpdate, stop_id, m.actor.office_id);
-    return encode(ForViewer(m.actor, StopFromRow(r[0]).r));
+    return encode(ReloadStop(tx, m.actor, stop_id));
   });
 }
 
@@ -599,21 +576,14 @@ absl::StatusOr<std::string> SiberRepository::Fail(const Mutation& m, int64_t sto
     if (!again.ok()) return again.status();
     ReplanDayInTx(tx, m.actor.office_id, ParseDay(stop.day));
     NotifyNextStop(tx, encode_notification_, policy_, office, now, s);
-    pqxx::result r = tx.Exec(kStopForUpdate, stop_id, m.actor.office_id);
-    return encode(ForViewer(m.actor, StopFromRow(r[0]).r));
+    return encode(ReloadStop(tx, m.actor, stop_id));
   });
 }
 
 absl::StatusOr<std::string> SiberRepository::Cancel(const Mutation& m, int64_t stop_id,
                                                     const std::string& reason,
                                                     const StopEncoder& encode) {
-  const std::string why(absl::StripAsciiWhitespace(reason));
-  if (why.empty())
-    return absl::InvalidArgumentError("reason: required (why the stop is cancelled)");
-  if (why.find_first_of("\r\n") != std::string::npos) {
-    return absl::InvalidArgumentError("reason: one line, no line breaks");
-  }
-  LOKET_RETURN_IF_ERROR(domain::ValidateText(why, "reason", 500, true));
+  LOKET_ASSIGN_OR_RETURN(const std::string why, domain::NormalizeCancelReason(reason));
   return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     LOKET_ASSIGN_OR_RETURN(StopRow s, LoadOwnStop(tx, m.actor, stop_id));
     const StopRecord& stop = s.r;
@@ -636,13 +606,10 @@ absl::StatusOr<std::string> SiberRepository::Cancel(const Mutation& m, int64_t s
       tx.Exec(kCancelByOfficer, partner->r.id, why);
       days.insert(partner->r.day);
     }
-    cases_.RecordEventInTx(
-        tx, m, stop.case_id, "CancelStop",
-        absl::StrCat("stop ", stop_id, " (", std::string(domain::StopKindName(stop.kind)), " of ",
-                     stop.item, ", ", stop.day, "): ", why));
+    cases_.RecordEventInTx(tx, m, stop.case_id, "CancelStop",
+                           domain::CancelStopNote(stop_id, stop.kind, stop.item, stop.day, why));
     for (const std::string& d : days) ReplanDayInTx(tx, m.actor.office_id, ParseDay(d));
-    pqxx::result r = tx.Exec(kStopForUpdate, stop_id, m.actor.office_id);
-    return encode(ForViewer(m.actor, StopFromRow(r[0]).r));
+    return encode(ReloadStop(tx, m.actor, stop_id));
   });
 }
 
@@ -663,8 +630,7 @@ absl::StatusOr<std::pair<std::vector<StopRecord>, DayPlanRecord>> SiberRepositor
     }
     for (const auto& row : r) {
       StopRecord stop = StopFromRow(row).r;
-      // A clinic sees only the stops at its own door (its pickups and deliveries).
-      if (viewer.role == domain::Role::kClinic && stop.clinic_id != viewer.clinic_id) continue;
+      if (!domain::StopListedFor(viewer, stop.clinic_id)) continue;
       out.first.push_back(ForViewer(viewer, std::move(stop)));
     }
     out.second =
@@ -682,7 +648,7 @@ absl::StatusOr<std::string> SiberRepository::PlanDay(const Mutation& m,
     LOKET_ASSIGN_OR_RETURN(OfficeContext office,
                            LoadOffice(tx, m.actor.office_id, clock_.Now(), offices_));
     absl::CivilDay d = day.value_or(office.today);
-    if (d < office.today) return absl::InvalidArgumentError("day: in the past");
+    LOKET_RETURN_IF_ERROR(domain::CheckPlanDay(d, office.today));
     ReplanDayInTx(tx, m.actor.office_id, d);
     return encode(LoadDayPlan(tx, m.actor.office_id, d, office.utc_offset_minutes));
   });
@@ -718,7 +684,7 @@ absl::StatusOr<CustodyView> SiberRepository::Custody(const domain::Principal& vi
 absl::StatusOr<std::string> SiberRepository::CreateCourier(const Mutation& m, int64_t principal_id,
                                                            CourierRecord c,
                                                            const CourierEncoder& encode) {
-  if (principal_id <= 0) return absl::InvalidArgumentError("principal_id: required");
+  LOKET_RETURN_IF_ERROR(domain::ValidateCourierPrincipalId(principal_id));
   domain::CourierProfile profile{c.name, c.phone, c.capacity, c.shift_starts, c.shift_ends};
   LOKET_RETURN_IF_ERROR(domain::NormalizeCourierProfile(profile));
   c.name = profile.name;
@@ -727,10 +693,8 @@ absl::StatusOr<std::string> SiberRepository::CreateCourier(const Mutation& m, in
   c.shift_ends = profile.shift_ends;
   return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     pqxx::result p = tx.Exec(kPrincipalRole, principal_id, m.actor.office_id);
-    if (p.empty() || p[0][0].as<std::string>() != "courier") {
-      return absl::InvalidArgumentError(
-          absl::StrCat("principal_id: ", principal_id, " is not a courier of this office"));
-    }
+    LOKET_RETURN_IF_ERROR(domain::CheckCourierPrincipal(
+        principal_id, p.empty() ? std::nullopt : std::optional(p[0][0].as<std::string>())));
     if (tx.Exec(kInsertCourier, principal_id, m.actor.office_id, c.name, c.phone, c.capacity,
                 c.shift_starts, c.shift_ends)
             .empty()) {
@@ -752,17 +716,12 @@ absl::StatusOr<std::string> SiberRepository::SetShift(const Mutation& m, const S
   const int starts = hours.starts, ends = hours.ends;
   return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     pqxx::result c = tx.Exec(kCourier, m.actor.office_id, sc.courier_id);
-    if (sc.courier_id <= 0 || c.empty()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("courier_id: unknown courier ", sc.courier_id));
-    }
+    LOKET_RETURN_IF_ERROR(domain::CheckShiftCourier(sc.courier_id, !c.empty()));
     tx.Exec(kUpsertShift, m.actor.office_id, sc.courier_id, absl::FormatCivilTime(sc.day), sc.off,
             absl::StrFormat("%02d:%02d", starts / 60, starts % 60),
             absl::StrFormat("%02d:%02d", ends / 60, ends % 60));
     ReplanDayInTx(tx, m.actor.office_id, sc.day);
-    return encode({c[0][0].as<int64_t>(), c[0][1].as<std::string>(), c[0][2].as<std::string>(),
-                   c[0][3].as<int>(), c[0][4].as<std::string>(), c[0][5].as<std::string>(),
-                   c[0][6].as<bool>()});
+    return encode(CourierFromRow(c[0]));
   });
 }
 
@@ -770,11 +729,7 @@ absl::StatusOr<std::vector<CourierRecord>> SiberRepository::ListCouriers(
     const domain::Principal& viewer) {
   std::vector<CourierRecord> out;
   absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
-    for (const auto& c : tx.Exec(kCourier, viewer.office_id, 0)) {
-      out.push_back({c[0].as<int64_t>(), c[1].as<std::string>(), c[2].as<std::string>(),
-                     c[3].as<int>(), c[4].as<std::string>(), c[5].as<std::string>(),
-                     c[6].as<bool>()});
-    }
+    for (const auto& c : tx.Exec(kCourier, viewer.office_id, 0)) out.push_back(CourierFromRow(c));
     return absl::OkStatus();
   });
   if (!s.ok()) return s;
@@ -854,9 +809,9 @@ absl::Status SiberRepository::ApplyRoutePlan(const std::string& office_id, int64
       tx.Exec(kPlanStop, w.stop_id, w.courier_id, w.sequence, Ts(w.at));
       if (w.announce) {
         StopRow& s = stops.at(w.stop_id);
-        auto [from, until] = AnnouncedWindow(s.r, w.at);
-        AnnounceVisit(tx, encode_notification_, policy_, office, now, s, w.courier_id, from, until,
-                      "courier.pickup_planned");
+        auto [from, until] = domain::AnnouncedWindow(s.r.window_start, s.r.window_end, w.at);
+        AnnounceVisit(tx, encode_notification_, policy_, office, now, s, w.courier_id,
+                      {from, until}, "courier.pickup_planned");
       }
     }
     tx.Exec(kDayPlanned, office_id, plan.day, plan.version, plan.distance_m,

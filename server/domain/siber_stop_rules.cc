@@ -1,0 +1,112 @@
+#include "server/domain/siber_stop_rules.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "server/domain/case.h"
+#include "server/domain/validation.h"
+
+namespace loket::domain {
+namespace {
+
+std::string LocalClock(absl::Time t, int offset_minutes) {
+  return absl::FormatTime("%H:%M", t, absl::FixedTimeZone(offset_minutes * 60));
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> NormalizeProofSha256(std::string_view proof) {
+  std::string p = absl::AsciiStrToLower(std::string(proof));
+  if (p.size() != 64 || p.find_first_not_of("0123456789abcdef") != std::string::npos) {
+    return absl::InvalidArgumentError(
+        "proof_sha256: the SHA-256 of the signature or photo, 64 hex digits");
+  }
+  return p;
+}
+
+absl::StatusOr<std::string> NormalizeCancelReason(std::string_view reason) {
+  const std::string why(absl::StripAsciiWhitespace(std::string(reason)));
+  if (why.empty())
+    return absl::InvalidArgumentError("reason: required (why the stop is cancelled)");
+  if (why.find_first_of("\r\n") != std::string::npos) {
+    return absl::InvalidArgumentError("reason: one line, no line breaks");
+  }
+  if (absl::Status s = ValidateText(why, "reason", 500, true); !s.ok()) return s;
+  return why;
+}
+
+std::string CancelStopNote(int64_t stop_id, StopKind kind, std::string_view item,
+                           std::string_view day, std::string_view why) {
+  return absl::StrCat("stop ", stop_id, " (", std::string(StopKindName(kind)), " of ",
+                      std::string(item), ", ", std::string(day), "): ", std::string(why));
+}
+
+std::string ApplicantNameFor(const Principal& viewer, std::string_view name) {
+  if (viewer.role == Role::kCourier) return MaskName(name);
+  return std::string(name);
+}
+
+bool StopListedFor(const Principal& viewer, std::string_view stop_clinic_id) {
+  return viewer.role != Role::kClinic || stop_clinic_id == viewer.clinic_id;
+}
+
+absl::StatusOr<int64_t> RouteCourierFor(const Principal& viewer, int64_t asked) {
+  int64_t id = viewer.role == Role::kCourier ? viewer.id : asked;
+  if (id <= 0) return absl::InvalidArgumentError("courier_id: required");
+  return id;
+}
+
+absl::Status CheckPlanDay(absl::CivilDay day, absl::CivilDay today) {
+  if (day < today) return absl::InvalidArgumentError("day: in the past");
+  return absl::OkStatus();
+}
+
+absl::Status ValidateCourierPrincipalId(int64_t principal_id) {
+  if (principal_id <= 0) return absl::InvalidArgumentError("principal_id: required");
+  return absl::OkStatus();
+}
+
+absl::Status CheckCourierPrincipal(int64_t principal_id, const std::optional<std::string>& role) {
+  if (!role || *role != "courier") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("principal_id: ", principal_id, " is not a courier of this office"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckShiftCourier(int64_t courier_id, bool found) {
+  if (courier_id <= 0 || !found) {
+    return absl::InvalidArgumentError(absl::StrCat("courier_id: unknown courier ", courier_id));
+  }
+  return absl::OkStatus();
+}
+
+bool ShouldSendNear(StopKind kind, bool near_sent) {
+  return !near_sent && kind != StopKind::kHandin && kind != StopKind::kCollect;
+}
+
+std::optional<VisitWindow> ToldWindow(std::optional<absl::Time> start,
+                                      std::optional<absl::Time> end) {
+  if (!start) return std::nullopt;
+  return VisitWindow{*start, end.value_or(*start + absl::Hours(1))};
+}
+
+std::map<std::string, std::string> VisitParams(std::string_view day, const VisitWindow& window,
+                                               int utc_offset_minutes,
+                                               std::string_view courier_name,
+                                               std::string_view courier_phone) {
+  return {{"date", std::string(day)},
+          {"window", absl::StrCat(LocalClock(window.start, utc_offset_minutes), "-",
+                                  LocalClock(window.end, utc_offset_minutes), " ",
+                                  OfficeZoneName(utc_offset_minutes))},
+          {"courier", courier_name.empty() ? "-" : std::string(courier_name)},
+          {"courier_phone", courier_phone.empty() ? "-" : std::string(courier_phone)}};
+}
+
+AnnouncedDelivery DeliveryToAnnounce(std::optional<absl::Time> planned_at, absl::Time window_start,
+                                     absl::Time window_end, int64_t delivery_courier,
+                                     int64_t collecting_courier) {
+  auto [from, until] = AnnouncedWindow(window_start, window_end, planned_at.value_or(window_start));
+  return {{from, until}, delivery_courier != 0 ? delivery_courier : collecting_courier};
+}
+
+}  // namespace loket::domain

@@ -1,0 +1,136 @@
+// SIBER's smaller rules around a stop, apart from the store (issue 14).
+#include "server/domain/siber_stop_rules.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/support/status_matchers.h"
+
+namespace loket::domain {
+namespace {
+
+using ::loket::testing::IsOk;
+using ::loket::testing::StatusIs;
+using ::testing::HasSubstr;
+
+Principal As(Role role, int64_t id = 5, std::string clinic = "") {
+  Principal p;
+  p.id = id;
+  p.office_id = "bpp";
+  p.role = role;
+  p.clinic_id = std::move(clinic);
+  return p;
+}
+
+absl::Time At(int hour, int minute) {
+  return absl::FromCivil(absl::CivilMinute(2026, 12, 1, hour, minute),
+                         absl::FixedTimeZone(8 * 3600));
+}
+
+TEST(SiberStopRulesTest, AProofIsSixtyFourHexDigitsLowerCased) {
+  const std::string upper(64, 'A');
+  EXPECT_EQ(*NormalizeProofSha256(upper), std::string(64, 'a'));
+  EXPECT_THAT(NormalizeProofSha256(std::string(63, 'a')),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("proof_sha256")));
+  EXPECT_THAT(NormalizeProofSha256(std::string(63, 'a') + "g"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("64 hex digits")));
+}
+
+TEST(SiberStopRulesTest, ACancelReasonIsOneTrimmedLine) {
+  EXPECT_EQ(*NormalizeCancelReason("  the clinic moved \t"), "the clinic moved");
+  EXPECT_THAT(NormalizeCancelReason(" \t "),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("reason: required")));
+  EXPECT_THAT(NormalizeCancelReason("one\ntwo"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("one line")));
+  EXPECT_THAT(NormalizeCancelReason(std::string(501, 'x')),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("reason")));
+  EXPECT_THAT(NormalizeCancelReason(std::string(500, 'x')), IsOk());
+}
+
+TEST(SiberStopRulesTest, ACancellationNamesTheStopItsItemAndDay) {
+  EXPECT_EQ(CancelStopNote(12, StopKind::kPickup, "documents", "2026-12-01", "the clinic moved"),
+            "stop 12 (pickup of documents, 2026-12-01): the clinic moved");
+}
+
+TEST(SiberStopRulesTest, CouriersReadApplicantsMaskedAndClinicsOnlyTheirOwnStops) {
+  EXPECT_EQ(ApplicantNameFor(As(Role::kCourier), "Siti Rahmawati"), "S*** R***");
+  EXPECT_EQ(ApplicantNameFor(As(Role::kOfficer), "Siti Rahmawati"), "Siti Rahmawati");
+  EXPECT_TRUE(StopListedFor(As(Role::kClinic, 5, "klinik-a"), "klinik-a"));
+  EXPECT_FALSE(StopListedFor(As(Role::kClinic, 5, "klinik-a"), "klinik-b"));
+  EXPECT_FALSE(StopListedFor(As(Role::kClinic, 5, "klinik-a"), ""));
+  EXPECT_TRUE(StopListedFor(As(Role::kOfficer), "klinik-b"));
+}
+
+TEST(SiberStopRulesTest, ACourierReadsItsOwnRouteOthersNameOne) {
+  EXPECT_EQ(*RouteCourierFor(As(Role::kCourier, 9), 4), 9);
+  EXPECT_EQ(*RouteCourierFor(As(Role::kOfficer, 9), 4), 4);
+  EXPECT_THAT(RouteCourierFor(As(Role::kOfficer, 9), 0),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("courier_id: required")));
+}
+
+TEST(SiberStopRulesTest, PlansAreForTodayOrLater) {
+  const absl::CivilDay today(2026, 12, 1);
+  EXPECT_THAT(CheckPlanDay(today, today), IsOk());
+  EXPECT_THAT(CheckPlanDay(today + 3, today), IsOk());
+  EXPECT_THAT(CheckPlanDay(today - 1, today),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("day: in the past")));
+}
+
+TEST(SiberStopRulesTest, ACourierIsAPrincipalWithTheCourierRole) {
+  EXPECT_THAT(ValidateCourierPrincipalId(0),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("principal_id: required")));
+  EXPECT_THAT(ValidateCourierPrincipalId(7), IsOk());
+  EXPECT_THAT(CheckCourierPrincipal(7, "courier"), IsOk());
+  EXPECT_THAT(CheckCourierPrincipal(7, "officer"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("7 is not a courier")));
+  EXPECT_THAT(CheckCourierPrincipal(7, std::nullopt),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("7 is not a courier")));
+  EXPECT_THAT(CheckShiftCourier(7, true), IsOk());
+  EXPECT_THAT(CheckShiftCourier(7, false),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("unknown courier 7")));
+  EXPECT_THAT(CheckShiftCourier(0, true),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("unknown courier 0")));
+}
+
+TEST(SiberStopRulesTest, TheNearNoticeGoesOnceAndOnlyToClinicsAndApplicants) {
+  EXPECT_TRUE(ShouldSendNear(StopKind::kPickup, false));
+  EXPECT_TRUE(ShouldSendNear(StopKind::kDelivery, false));
+  EXPECT_FALSE(ShouldSendNear(StopKind::kPickup, true));
+  EXPECT_FALSE(ShouldSendNear(StopKind::kHandin, false));
+  EXPECT_FALSE(ShouldSendNear(StopKind::kCollect, false));
+}
+
+TEST(SiberStopRulesTest, WhatWasToldDefaultsToAnHourLong) {
+  EXPECT_FALSE(ToldWindow(std::nullopt, At(10, 0)).has_value());
+  std::optional<VisitWindow> w = ToldWindow(At(9, 0), std::nullopt);
+  ASSERT_TRUE(w.has_value());
+  EXPECT_EQ(w->start, At(9, 0));
+  EXPECT_EQ(w->end, At(10, 0));
+  w = ToldWindow(At(9, 0), At(9, 30));
+  EXPECT_EQ(w->end, At(9, 30));
+}
+
+TEST(SiberStopRulesTest, AVisitIsToldInOfficeTimeWithDashesForWhatIsUnknown) {
+  std::map<std::string, std::string> p =
+      VisitParams("2026-12-01", {At(9, 0), At(10, 0)}, 480, "Budi", "");
+  EXPECT_EQ(p["date"], "2026-12-01");
+  EXPECT_EQ(p["window"], "09:00-10:00 WITA");
+  EXPECT_EQ(p["courier"], "Budi");
+  EXPECT_EQ(p["courier_phone"], "-");
+  EXPECT_EQ(VisitParams("2026-12-01", {At(9, 0), At(10, 0)}, 480, "", "+62811")["courier"], "-");
+}
+
+TEST(SiberStopRulesTest, ACollectedPermitAnnouncesItsDeliveryByItsOwnCourierOrTheCollector) {
+  // Unplanned: the window's start; no courier yet: the one who collected.
+  AnnouncedDelivery a = DeliveryToAnnounce(std::nullopt, At(9, 10), At(16, 0), 0, 3);
+  EXPECT_EQ(a.courier_id, 3);
+  EXPECT_EQ(a.window.start, At(9, 10));
+  EXPECT_EQ(a.window.end, At(10, 10));
+  // Planned at 11:20 by courier 4: the quarter hour before, an hour long.
+  a = DeliveryToAnnounce(At(11, 20), At(9, 10), At(16, 0), 4, 3);
+  EXPECT_EQ(a.courier_id, 4);
+  EXPECT_EQ(a.window.start, At(11, 15));
+  EXPECT_EQ(a.window.end, At(12, 15));
+}
+
+}  // namespace
+}  // namespace loket::domain
