@@ -78,7 +78,11 @@ start_loketd
   done
 ) &
 CLIENT=$!
-sleep 1
+# Killed once a few submissions are acknowledged (mid-stream by what happened, not after a time).
+for ((i = 0; i < 200; i++)); do
+  (($(wc -l <"$WORK/acked") >= 3)) && break
+  sleep 0.1
+done
 kill -KILL "$LOKETD_PID"
 wait "$LOKETD_PID" 2>/dev/null || true
 echo "   loketd killed after $(wc -l <"$WORK/acked") acknowledged submissions"
@@ -161,8 +165,11 @@ echo "== 4. clients that leave mid-request"
   /loket.v1.CaseService/SubmitApplication 1 >/dev/null
 # (gRPC may drop a call whose message never began before any handler sees it: at least one.)
 cancelled='loket_rpc_total{code="1",method="/loket.v1.CaseService/SubmitApplication"}'
-sleep 1
-metrics=$(curl -sf "http://127.0.0.1:$ADMIN_PORT/metrics")
+for ((i = 0; i < 100; i++)); do  # until loketd has counted them
+  metrics=$(curl -sf "http://127.0.0.1:$ADMIN_PORT/metrics")
+  grep -qF "$cancelled" <<<"$metrics" && break
+  sleep 0.1
+done
 grep -qF "$cancelled" <<<"$metrics" ||
   fail "abandoned calls not counted CANCELLED: $(grep -E 'Submit|malformed' <<<"$metrics")"
 grep -E 'code="(3|13)",method="/loket.v1.CaseService/SubmitApplication"' <<<"$metrics" &&
