@@ -82,19 +82,31 @@ start_notifier() {
   NOTIFIER_PID=$!
 }
 
+sent() { psql -X -At -d "$DB" -c "SELECT count(*) FROM notifications WHERE status = 'sent'"; }
+wait_sent() {  # until at least $1 notifications are sent
+  for ((i = 0; i < 300; i++)); do
+    (($(sent) >= $1)) && return 0
+    sleep 0.1
+  done
+  fail "only $(sent) notifications sent, waited for $1"
+}
+
 start_loketd 1
 start_notifier
 # About 100 submissions over 5 seconds; each sends an SMS/WA message and an e-mail.
 "$LOKET_BIN_DIR/submit_load" --addr="$API" --token="$CLINIC_TOKEN" --concurrency=4 --rate=20 \
   --duration=5 --warmup=0 --with_email >"$WORK/load.out" 2>&1 &
 LOAD=$!
-sleep 1.5
+wait_sent 10  # mid-stream: it has delivered some, more are coming
 echo "== SIGKILL the notifier mid-stream, restart it"
 kill -KILL "$NOTIFIER_PID"
 wait "$NOTIFIER_PID" 2>/dev/null || true
-sleep 0.5
 start_notifier
-sleep 1
+wait_sent $(($(sent) + 5))  # the new notifier delivers
+for ((i = 0; i < 100; i++)); do  # mid-load: about half of the submissions are in
+  (($(psql -X -At -d "$DB" -c "SELECT count(*) FROM cases") >= 50)) && break
+  sleep 0.1
+done
 echo "== restart loketd"
 kill -TERM "$LOKETD_PID"
 wait "$LOKETD_PID" 2>/dev/null || true
