@@ -7,7 +7,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/time/clock.h"
+#include "absl/time/civil_time.h"
 #include "gmock/gmock.h"
 #include "tests/integration/fixture.h"
 #include "tests/support/status_matchers.h"
@@ -137,9 +137,14 @@ TEST_F(SearchCasesTest, ByNikPhoneTrackingCodeAndPermitNumber) {
 
 TEST_F(SearchCasesTest, SubmissionDateRangeInOfficeTime) {
   v1::Case c = Submit(clinic_a_, 401, "Yohanes Pattiasina");
-  // created_at is the database's time; the office is in UTC+8.
-  const absl::CivilDay today =
-      absl::ToCivilDay(absl::Now() + absl::Seconds(5), absl::FixedTimeZone(8 * 3600));
+  // created_at is the database's time; the office is in UTC+8. Its office day is read from the
+  // row, not from this process's clock: a run across 00:00 WITA (16:00 UTC) took the next day.
+  absl::CivilDay today;
+  ASSERT_TRUE(absl::ParseCivilTime(
+      server_->Query(absl::StrCat("SELECT (created_at AT TIME ZONE 'Asia/Makassar')::date::text"
+                                  " FROM cases WHERE id = ",
+                                  c.id())),
+      &today));
   v1::SearchCasesRequest r = ByName("pattiasina");
   r.set_submitted_from(absl::FormatCivilTime(today));
   r.set_submitted_to(absl::FormatCivilTime(today));
