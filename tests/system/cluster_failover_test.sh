@@ -12,7 +12,8 @@
 # back as a standby through pg_rewind by itself: the member list shows it). Afterwards:
 #  - every acknowledged submission is stored exactly once (cases = acknowledged submissions =
 #    idempotency records; each with the NIK sent under its request_id);
-#  - permit numbers are gapless (1..N, N = the counter, every issued case numbered once);
+#  - permit numbers are gapless (1..N in each numbering series (permit type, year), N = the
+#    counter, every issued case numbered once);
 #  - the task queue resumes: every notification is delivered (the webhook receiver saw each one,
 #    once after dedupe by key), no task is dead.
 # It prints, per leader kill, the time from the SIGKILL to the first acknowledged submission whose
@@ -323,17 +324,22 @@ echo "   $cases cases in all for $records submission request_ids"
 
 echo "== permit numbers gapless"
 n_issued=$(issued)
-read -r numbered distinct lo hi <<<"$(q "SELECT count(*), count(DISTINCT permit_number),
-  min(split_part(permit_number, '/', 1)::int), max(split_part(permit_number, '/', 1)::int)
-  FROM cases WHERE permit_number IS NOT NULL" | tr '|' ' ')"
+# Each series (what follows the number: permit type, office, year) counts 1..N on its own: a run
+# across 00:00 WITA on 1 January (16:00 UTC on 31 December) numbers the new year's permits from 1.
+read -r numbered distinct series gapped <<<"$(q "WITH p AS (SELECT permit_number,
+    split_part(permit_number, '/', 1)::int AS n, regexp_replace(permit_number, '^[0-9]+/', '') AS s
+    FROM cases WHERE permit_number IS NOT NULL),
+  g AS (SELECT s, count(*) AS c, min(n) AS lo, max(n) AS hi FROM p GROUP BY s)
+  SELECT (SELECT count(*) FROM p), (SELECT count(DISTINCT permit_number) FROM p),
+    (SELECT count(*) FROM g), (SELECT count(*) FROM g WHERE lo <> 1 OR hi <> c)" | tr '|' ' ')"
 counter=$(q "SELECT coalesce(sum(last_number), 0) FROM permit_counters")
-[[ "$numbered" == "$n_issued" && "$distinct" == "$n_issued" && "$lo" == 1 && "$hi" == "$n_issued" &&
+[[ "$numbered" == "$n_issued" && "$distinct" == "$n_issued" && "$gapped" == 0 &&
   "$counter" == "$n_issued" ]] ||
-  fail "permits: $n_issued issued, $numbered numbered ($distinct distinct, $lo..$hi), counter $counter"
+  fail "permits: $n_issued issued, $numbered numbered ($distinct distinct, $gapped of $series series not 1..N), counter $counter"
 for id in $(awk '{ print $1 }' "$WORK/issued"); do
   [[ $(q "SELECT state FROM cases WHERE id = $id") == ISSUED ]] || fail "issued case $id is not ISSUED"
 done
-echo "   $n_issued permits, numbered 1..$hi without a gap or a repeat"
+echo "   $n_issued permits, numbered 1..N in $series series without a gap or a repeat"
 
 echo "== the task queue resumed: every notification delivered"
 # Messages scheduled for later (a reminder; quiet hours are off here) are brought forward, as the
