@@ -6,6 +6,7 @@
 #include "absl/strings/str_split.h"
 #include "common/ids.h"
 #include "common/status_macros.h"
+#include "server/domain/case_rules.h"
 #include "server/domain/validation.h"
 #include "server/store/columns.h"
 #include "server/store/idempotency.h"
@@ -272,6 +273,19 @@ std::optional<domain::PermitType> LoadPermitType(Tx& tx, const std::string& offi
 
 std::string Text(const pqxx::field& f) { return f.is_null() ? std::string() : f.as<std::string>(); }
 
+// A stored case state ("SUBMITTED", ...).
+CaseState StateOf(const pqxx::field& f) {
+  return domain::CaseStateFromName(f.as<std::string>()).value_or(CaseState::kDraft);
+}
+
+// The permit type of a case the store holds (it cannot vanish while the case exists).
+absl::StatusOr<domain::PermitType> LoadCasePermitType(Tx& tx, const domain::Case& c,
+                                                      PermitTypeCache& cache) {
+  std::optional<domain::PermitType> pt = LoadPermitType(tx, c.office_id, c.permit_type, cache);
+  if (!pt) return absl::InternalError("permit type of the case vanished");
+  return *std::move(pt);
+}
+
 // A row of kCaseColumns.
 CaseView CaseFromRow(const pqxx::row& row) {
   constexpr const auto& k = kCaseColumns;
@@ -282,7 +296,7 @@ CaseView CaseFromRow(const pqxx::row& row) {
   c.office_id = text(k["office_id"]);
   c.permit_type = text(k["permit_type"]);
   c.channel = domain::ChannelFromName(text(k["channel"])).value_or(domain::Channel::kOnline);
-  c.state = domain::CaseStateFromName(text(k["state"])).value_or(CaseState::kDraft);
+  c.state = StateOf(row[k["state"]]);
   c.version = row[k["version"]].as<int64_t>();
   c.applicant.nik = text(k["applicant_nik"]);
   c.applicant.name = text(k["applicant_name"]);
@@ -450,15 +464,15 @@ absl::StatusOr<std::string> CaseRepository::Submit(const Mutation& m, NewApplica
     for (const auto& row :
          tx.Exec(kApplicantCases, m.actor.office_id, app.applicant.nik, pt->code)) {
       constexpr const auto& k = kApplicantCaseColumns;
-      earlier.push_back(
-          {row[k["id"]].as<int64_t>(),
-           domain::CaseStateFromName(row[k["state"]].as<std::string>()).value_or(CaseState::kDraft),
-           row[k["clinic_id"]].as<std::string>(), OptionalDay(row[k["valid_until"]])});
+      earlier.push_back({row[k["id"]].as<int64_t>(), StateOf(row[k["state"]]),
+                         row[k["clinic_id"]].as<std::string>(),
+                         OptionalDay(row[k["valid_until"]])});
     }
     LOKET_ASSIGN_OR_RETURN(domain::Case c, domain::DecideSubmission(m.actor, app, *pt, earlier,
                                                                     office.today, office.calendar));
     CaseView v;
-    v.sla = domain::ComputeSla(c.sla, office.calendar, office.today, domain::SlaApplies(c.state));
+    v.sla = domain::CaseSla(c, office.calendar, office.today);
+    const domain::SubmissionRecord rec = domain::RecordSubmission(c, app.draft);
     // 10 characters of a 31-letter alphabet: 49 bits, and every guess is throttled per address.
     c.tracking_code = loket::NewReadableCode(10);
     pqxx::result r = tx.Exec(
@@ -469,18 +483,18 @@ absl::StatusOr<std::string> CaseRepository::Submit(const Mutation& m, NewApplica
         NullIfEmpty(c.clinic_id), c.practice_place, c.str_number, c.sla.service_level_days,
         DayOrNull(c.sla.started_on), DayOrNull(v.sla.due), m.actor.id, c.applicant.language,
         c.tracking_code, m.actor.name, std::string(domain::RoleName(m.actor.role)), m.terminal,
-        std::string(app.draft ? "CreateDraft" : "Submit"));
+        std::string(rec.action));
     constexpr const auto& k = kInsertedCaseColumns;
     c.id = r[0][k["id"]].as<int64_t>();
     c.version = r[0][k["version"]].as<int64_t>();
     v.created_at = ParseTimestamp(r[0][k["created_at"]].as<std::string>());
     v.updated_at = ParseTimestamp(r[0][k["updated_at"]].as<std::string>());
     if (c.str_valid_until) tx.Exec(kSetStrValidUntil, c.id, DayOrNull(c.str_valid_until));
-    if (c.channel == domain::Channel::kClinic) {
+    if (rec.follow_clinic) {
       LOKET_RETURN_IF_ERROR(
           OnClinicCaseChange(tx, clock_.Now(), office, c, CaseState::kDraft, app.pickup, false));
     }
-    if (!app.draft) {
+    if (rec.notify) {
       EnqueueNotifications(tx, encode_notification_, clock_, policy_, office, c, "Submit", pt->name,
                            v.sla.due);
     }
@@ -520,8 +534,7 @@ absl::StatusOr<CaseView> CaseRepository::Get(const domain::Principal& viewer, in
     LOKET_ASSIGN_OR_RETURN(OfficeContext office,
                            LoadOffice(tx, v.c.office_id, clock_.Now(), offices_));
     out = std::move(v);
-    out.sla = domain::ComputeSla(out.c.sla, office.calendar, office.today,
-                                 domain::SlaApplies(out.c.state));
+    out.sla = domain::CaseSla(out.c, office.calendar, office.today);
     out.documents = LoadDocuments(tx, case_id);
     out.notifications = LoadNotifications(tx, case_id);
     out.permit_document_sha256 = PermitDocumentShaInTx(tx, case_id);
@@ -558,8 +571,7 @@ absl::StatusOr<std::vector<CaseView>> CaseRepository::List(const domain::Princip
                 f.permit_type, *clinic, f.overdue_only, FormatDay(office.today), f.page_size);
     for (const auto& row : r) {
       CaseView v = CaseFromRow(row);
-      v.sla =
-          domain::ComputeSla(v.c.sla, office.calendar, office.today, domain::SlaApplies(v.c.state));
+      v.sla = domain::CaseSla(v.c, office.calendar, office.today);
       out.push_back(std::move(v));
     }
     return absl::OkStatus();
@@ -571,58 +583,52 @@ absl::StatusOr<std::vector<CaseView>> CaseRepository::List(const domain::Princip
 absl::StatusOr<std::vector<CaseView>> CaseRepository::Search(const domain::Principal& viewer,
                                                              const CaseSearchFilter& f) {
   const domain::CaseSearch& q = f.criteria;
-  std::vector<std::string> params;
-  auto param = [&params](std::string value) {
-    params.push_back(std::move(value));
-    return absl::StrCat("$", params.size());
-  };
-  // Only the criteria given become conditions, so the planner picks the index that fits them.
-  std::string sql = absl::StrCat("SELECT ", kSelectList<kCaseColumns>,
-                                 " FROM cases WHERE office_id = ", param(viewer.office_id));
   std::optional<std::string> clinic = domain::ClinicScope(viewer, q.clinic_id);
   if (!clinic) return std::vector<CaseView>();
-  if (!clinic->empty()) absl::StrAppend(&sql, " AND clinic_id = ", param(*clinic));
-  if (!q.nik.empty()) absl::StrAppend(&sql, " AND applicant_nik = ", param(q.nik));
-  if (!q.phone.empty()) absl::StrAppend(&sql, " AND applicant_phone = ", param(q.phone));
-  if (!q.permit_number.empty()) {
-    absl::StrAppend(&sql, " AND permit_number = ", param(q.permit_number));
-  }
-  if (!q.tracking_code.empty()) {
-    absl::StrAppend(&sql, " AND tracking_code = ", param(q.tracking_code));
-  }
-  for (const std::string& word : q.name_words) {
-    // loket_fold_name (migration 0017) also fills applicant_name_fold, so both sides fold alike;
-    // it turns LIKE's % and _ into spaces, so a typed one matches itself, not anything.
-    absl::StrAppend(&sql, " AND applicant_name_fold LIKE '%' || loket_fold_name(", param(word),
-                    ") || '%'");
-  }
-  if (f.before_id > 0)
-    absl::StrAppend(&sql, " AND id < ", param(absl::StrCat(f.before_id)), "::bigint");
   std::vector<CaseView> out;
   absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
     LOKET_ASSIGN_OR_RETURN(OfficeContext office,
                            LoadOffice(tx, viewer.office_id, clock_.Now(), offices_));
-    std::vector<std::string> p = params;
-    std::string where = sql;
-    auto param_here = [&p](std::string value) {
-      p.push_back(std::move(value));
-      return absl::StrCat("$", p.size());
+    std::vector<std::string> params;
+    auto param = [&params](std::string value) {
+      params.push_back(std::move(value));
+      return absl::StrCat("$", params.size());
     };
+    // Only the criteria given become conditions, so the planner picks the index that fits them.
+    std::string sql = absl::StrCat("SELECT ", kSelectList<kCaseColumns>,
+                                   " FROM cases WHERE office_id = ", param(viewer.office_id));
+    if (!clinic->empty()) absl::StrAppend(&sql, " AND clinic_id = ", param(*clinic));
+    if (!q.nik.empty()) absl::StrAppend(&sql, " AND applicant_nik = ", param(q.nik));
+    if (!q.phone.empty()) absl::StrAppend(&sql, " AND applicant_phone = ", param(q.phone));
+    if (!q.permit_number.empty()) {
+      absl::StrAppend(&sql, " AND permit_number = ", param(q.permit_number));
+    }
+    if (!q.tracking_code.empty()) {
+      absl::StrAppend(&sql, " AND tracking_code = ", param(q.tracking_code));
+    }
+    for (const std::string& word : q.name_words) {
+      // loket_fold_name (migration 0017) also fills applicant_name_fold, so both sides fold alike;
+      // it turns LIKE's % and _ into spaces, so a typed one matches itself, not anything.
+      absl::StrAppend(&sql, " AND applicant_name_fold LIKE '%' || loket_fold_name(", param(word),
+                      ") || '%'");
+    }
+    if (f.before_id > 0) {
+      absl::StrAppend(&sql, " AND id < ", param(absl::StrCat(f.before_id)), "::bigint");
+    }
     const domain::SubmissionWindow window =
         domain::SubmissionWindowOf(q, office.utc_offset_minutes);
     if (window.from) {
-      absl::StrAppend(&where, " AND created_at >= ", param_here(FormatTimestamp(*window.from)),
+      absl::StrAppend(&sql, " AND created_at >= ", param(FormatTimestamp(*window.from)),
                       "::timestamptz");
     }
     if (window.until) {
-      absl::StrAppend(&where, " AND created_at < ", param_here(FormatTimestamp(*window.until)),
+      absl::StrAppend(&sql, " AND created_at < ", param(FormatTimestamp(*window.until)),
                       "::timestamptz");
     }
-    absl::StrAppend(&where, " ORDER BY id DESC LIMIT ", f.page_size);
-    for (const auto& row : tx.ExecParams(where, p)) {
+    absl::StrAppend(&sql, " ORDER BY id DESC LIMIT ", f.page_size);
+    for (const auto& row : tx.ExecParams(sql, params)) {
       CaseView v = CaseFromRow(row);
-      v.sla =
-          domain::ComputeSla(v.c.sla, office.calendar, office.today, domain::SlaApplies(v.c.state));
+      v.sla = domain::CaseSla(v.c, office.calendar, office.today);
       out.push_back(std::move(v));
     }
     return absl::OkStatus();
@@ -636,12 +642,10 @@ absl::StatusOr<std::string> CaseRepository::AttachDocument(const Mutation& m, in
                                                            const CaseEncoder& encode) {
   return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     LOKET_ASSIGN_OR_RETURN(CaseView v, LoadVisibleCase(tx, m.actor, case_id));
-    std::optional<domain::PermitType> pt =
-        LoadPermitType(tx, v.c.office_id, v.c.permit_type, permit_types_);
-    if (!pt) return absl::InternalError("permit type of the case vanished");
+    LOKET_ASSIGN_OR_RETURN(const domain::PermitType pt, LoadCasePermitType(tx, v.c, permit_types_));
     LOKET_ASSIGN_OR_RETURN(
         std::string event_note,
-        domain::DecideAttachDocument(v.c, *pt, doc.code, doc.file_name, doc.content.size()));
+        domain::DecideAttachDocument(v.c, pt, doc.code, doc.file_name, doc.content.size()));
     tx.Exec(kInsertDocument, v.c.office_id, case_id, doc.code, doc.file_name, doc.media_type,
             // Checked against the content by domain::ValidateDocument; not hashed a second time.
             static_cast<int64_t>(doc.content.size()), absl::AsciiStrToLower(doc.sha256_hex),
@@ -654,8 +658,7 @@ absl::StatusOr<std::string> CaseRepository::AttachDocument(const Mutation& m, in
     AppendEvent(tx, m, case_id, "AttachDocument", v.c.state, v.c.state, event_note);
     LOKET_ASSIGN_OR_RETURN(OfficeContext office,
                            LoadOffice(tx, v.c.office_id, clock_.Now(), offices_));
-    v.sla =
-        domain::ComputeSla(v.c.sla, office.calendar, office.today, domain::SlaApplies(v.c.state));
+    v.sla = domain::CaseSla(v.c, office.calendar, office.today);
     v.documents = LoadDocuments(tx, case_id);
     return encode(v);
   });
@@ -696,13 +699,11 @@ absl::StatusOr<CaseView> CaseRepository::TransitionInTx(Tx& tx, const Mutation& 
   domain::Case& c = v.c;
   LOKET_RETURN_IF_ERROR(domain::CheckExpectedVersion(c, expected_version));
   LOKET_ASSIGN_OR_RETURN(OfficeContext office, LoadOffice(tx, c.office_id, clock_.Now(), offices_));
-  std::optional<domain::PermitType> pt =
-      LoadPermitType(tx, c.office_id, c.permit_type, permit_types_);
-  if (!pt) return absl::InternalError("permit type of the case vanished");
+  LOKET_ASSIGN_OR_RETURN(const domain::PermitType pt, LoadCasePermitType(tx, c, permit_types_));
   for (const auto& row : tx.Exec(kDocCodes, case_id)) {
     c.attached_document_codes.push_back(row[0].as<std::string>());
   }
-  domain::TransitionInput in{office.today, &office.calendar, &*pt, note, "", ""};
+  domain::TransitionInput in{office.today, &office.calendar, &pt, note, "", ""};
   in.collector = collector;
   in.now = clock_.Now();
   in.reason_public = reason_public;
@@ -716,7 +717,7 @@ absl::StatusOr<CaseView> CaseRepository::TransitionInTx(Tx& tx, const Mutation& 
   }
   CaseState from = c.state;
   LOKET_RETURN_IF_ERROR(domain::ApplyTransition(c, t, in));
-  v.sla = domain::ComputeSla(c.sla, office.calendar, office.today, domain::SlaApplies(c.state));
+  v.sla = domain::CaseSla(c, office.calendar, office.today);
   pqxx::result r = tx.Exec(
       kUpdateCase, case_id, c.version, std::string(domain::CaseStateName(c.state)),
       DayOrNull(c.sla.started_on), c.sla.paused_working_days, DayOrNull(c.sla.paused_since),
@@ -730,18 +731,18 @@ absl::StatusOr<CaseView> CaseRepository::TransitionInTx(Tx& tx, const Mutation& 
   }
   c.version = r[0][kCaseVersionColumns["version"]].as<int64_t>();
   v.updated_at = ParseTimestamp(r[0][kCaseVersionColumns["updated_at"]].as<std::string>());
-  const domain::TransitionRecord rec = domain::RecordTransition(c, t, note, *pt);
+  const domain::TransitionRecord rec = domain::RecordTransition(c, t, note, pt);
   if (rec.write_collector) {
     tx.Exec(kSetCollector, case_id, c.collected_by.name, c.collected_by.id_document_type,
             c.collected_by.id_document_number);
   }
   if (rec.sign_permit) {  // issue 13: the signed permit, in the same transaction
-    LOKET_ASSIGN_OR_RETURN(std::string sha, StorePermitDocumentInTx(tx, c, office.name, pt->name));
+    LOKET_ASSIGN_OR_RETURN(std::string sha, StorePermitDocumentInTx(tx, c, office.name, pt.name));
     v.permit_document_sha256 = sha;
   }
   AppendEvent(tx, m, case_id, domain::TransitionName(t), from, c.state, rec.event_note);
   EnqueueNotifications(tx, encode_notification_, clock_, policy_, office, c,
-                       domain::TransitionName(t), pt->name, v.sla.due);
+                       domain::TransitionName(t), pt.name, v.sla.due);
   if (rec.follow_clinic) {  // SIBER carries its paper
     LOKET_RETURN_IF_ERROR(OnClinicCaseChange(tx, clock_.Now(), office, c, from, {}, new_paper));
   }
@@ -773,8 +774,7 @@ absl::StatusOr<std::vector<CaseEventRecord>> CaseRepository::History(
       e.terminal = row[k["terminal"]].as<std::string>();
       e.action = row[k["action"]].as<std::string>();
       e.from_state = domain::CaseStateFromName(row[k["from_state"]].as<std::string>());
-      e.to_state = domain::CaseStateFromName(row[k["to_state"]].as<std::string>())
-                       .value_or(CaseState::kDraft);
+      e.to_state = StateOf(row[k["to_state"]]);
       e.note = row[k["note"]].as<std::string>();
       out.push_back(std::move(e));
     }
@@ -793,8 +793,7 @@ absl::StatusOr<PermitVerification> CaseRepository::VerifyPermit(const std::strin
     constexpr const auto& k = kVerifyPermitColumns;
     const auto& row = r[0];
     domain::Case c;
-    c.state =
-        domain::CaseStateFromName(row[k["state"]].as<std::string>()).value_or(CaseState::kDraft);
+    c.state = StateOf(row[k["state"]]);
     c.verification_code = Text(row[k["verification_code"]]);
     c.valid_until = OptionalDay(row[k["valid_until"]]);
     const std::optional<absl::CivilDay> today = OptionalDay(row[k["today"]]);
@@ -805,9 +804,9 @@ absl::StatusOr<PermitVerification> CaseRepository::VerifyPermit(const std::strin
     out.valid = out.status == domain::PermitStatus::kValid;
     out.valid_until = c.valid_until;
     out.revoked_on = OptionalDay(row[k["revoked_on"]]);
-    if (row[k["revoke_reason_public"]].as<bool>()) {
-      out.revoke_reason = row[k["revoke_reason"]].as<std::string>();
-    }
+    c.revoke_reason = row[k["revoke_reason"]].as<std::string>();
+    c.revoke_reason_public = row[k["revoke_reason_public"]].as<bool>();
+    out.revoke_reason = domain::PublicRevokeReason(c);
     out.permit_type_name = row[k["permit_type_name"]].as<std::string>();
     out.holder_name = row[k["holder_name"]].as<std::string>();
     out.issued_on = OptionalDay(row[k["issued_on"]]);
