@@ -8,6 +8,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/md5.h"
 #include "common/status_macros.h"
 #include "server/domain/validation.h"
 
@@ -277,6 +278,20 @@ absl::Status CheckEtag(std::string_view field, std::string_view expected,
   return absl::AbortedError(
       absl::StrCat(std::string(field), ": ", current ? "changed" : "removed",
                    " since you read it (someone else saved it); re-read and retry"));
+}
+
+std::string RecordEtag(std::string_view audit_json) { return Md5Hex(audit_json); }
+
+absl::Status CheckEtagOf(std::string_view field, std::string_view expected,
+                         const std::optional<std::string>& before) {
+  if (expected.empty()) return absl::OkStatus();
+  return CheckEtag(field, expected,
+                   before ? std::optional<std::string>(RecordEtag(*before)) : std::nullopt);
+}
+
+bool IsAuditedChange(const std::optional<std::string>& before,
+                     const std::optional<std::string>& after) {
+  return before != after;
 }
 
 absl::Status CheckCounterServices(const CounterInfo& c, const std::set<std::string>& known) {

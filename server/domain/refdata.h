@@ -101,6 +101,19 @@ absl::Status ValidateOffice(OfficeInfo& o);
 absl::Status CheckEtag(std::string_view field, std::string_view expected,
                        const std::optional<std::string>& current);
 
+// A record's etag (its version as an admin read it): the MD5, in hex, of the JSON the audit keeps
+// of it. The same text PostgreSQL's md5() gave when the store asked it, so etags read before stay
+// valid.
+std::string RecordEtag(std::string_view audit_json);
+// CheckEtag against the record as the edit read it (`before`: its audit JSON; nullopt: none). The
+// etag is computed only when the edit names one.
+absl::Status CheckEtagOf(std::string_view field, std::string_view expected,
+                         const std::optional<std::string>& before);
+// An edit is audited only when it changed the record (saving the same values is not an edit);
+// nullopt: the record did not exist before, or no longer does.
+bool IsAuditedChange(const std::optional<std::string>& before,
+                     const std::optional<std::string>& after);
+
 // A counter serves permit types of its office only (`known`: the office's codes): INVALID_ARGUMENT
 // naming the first that is not ("counter.services[1]: X is not a permit type of the office").
 absl::Status CheckCounterServices(const CounterInfo& c, const std::set<std::string>& known);

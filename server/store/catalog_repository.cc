@@ -11,13 +11,30 @@
 #include "server/domain/sla.h"
 #include "server/domain/validation.h"
 #include "server/store/columns.h"
+#include "server/store/fetch.h"
 #include "server/store/idempotency.h"
 #include "server/store/pg.h"
 
 namespace loket::store {
 namespace {
 
+// What the audit keeps of a record (before and after a change); its etag is
+// domain::RecordEtag of this text. A clinic or a counter: its row (alias c) without the office.
+#define LOKET_ROW_JSON "(to_jsonb(c) - 'office_id')::text"
+// The office: the fields its administrator may change.
+#define LOKET_OFFICE_JSON                                                      \
+  "jsonb_build_object('name', name, 'address', address, 'latitude', latitude," \
+  " 'longitude', longitude, 'utc_offset_minutes', utc_offset_minutes)::text"
+// A permit type (alias pt) with its documents.
+#define LOKET_PERMIT_TYPE_JSON                                                                  \
+  "(to_jsonb(pt) - 'office_id' || jsonb_build_object('documents',"                              \
+  " (SELECT coalesce(jsonb_agg(jsonb_build_object('code', d.code, 'name', d.name,"              \
+  " 'mandatory', d.mandatory) ORDER BY d.position, d.code), '[]'::jsonb)"                       \
+  " FROM permit_type_documents d WHERE d.office_id = pt.office_id AND d.permit_type = pt.code)" \
+  "))::text"
+
 // Each record's columns (server/store/columns.h): its statements select them, its reads name them.
+// A record an admin edits reads its audit JSON first (JsonOf takes column 0).
 constexpr auto kPermitTypeColumns = MakeColumns({{"code"},
                                                  {"name"},
                                                  {"fee_idr"},
@@ -32,6 +49,13 @@ constexpr Statement kDocuments{"catalog_documents",
                                kSelectSql<"SELECT ", kDocumentColumns,
                                           " FROM permit_type_documents WHERE office_id = $1"
                                           " ORDER BY permit_type, position, code">};
+constexpr auto kPermitTypeJsonColumns =
+    MakeColumns({{"json", LOKET_PERMIT_TYPE_JSON}, {"code", "pt.code"}});
+// Every permit type of the office ($2 = '') or the one with code $2.
+constexpr Statement kPermitTypeJson{
+    "refdata_permit_type_json",
+    kSelectSql<"SELECT ", kPermitTypeJsonColumns,
+               " FROM permit_types pt WHERE pt.office_id = $1 AND ($2 = '' OR pt.code = $2)">};
 // A holiday (kHolidays, kYearHolidays).
 constexpr auto kHolidayColumns = MakeColumns({{"day", "day::text"}, {"name"}});
 constexpr Statement kHolidays{
@@ -47,9 +71,10 @@ constexpr auto kClinicColumns = MakeColumns({{"id"},
 constexpr Statement kClinics{
     "catalog_clinics",
     kSelectSql<"SELECT ", kClinicColumns, " FROM clinics WHERE office_id = $1 ORDER BY name">};
-// A clinic as the admin edits it (ClinicFromRow); etag: the MD5 of what the admin may change.
+// A clinic as the admin edits it (ClinicFromRow): every clinic ($2 = '') or clinic $2.
 constexpr auto kClinicDetailColumns = MakeColumns(
-    {{"id"},
+    {{"json", LOKET_ROW_JSON},
+     {"id"},
      {"name"},
      {"kind"},
      {"address"},
@@ -57,34 +82,29 @@ constexpr auto kClinicDetailColumns = MakeColumns(
      {"longitude"},
      {"opens", "extract(hour FROM opens)::int * 60 + extract(minute FROM opens)::int"},
      {"closes", "extract(hour FROM closes)::int * 60 + extract(minute FROM closes)::int"},
-     {"phone"},
-     {"etag", "md5((to_jsonb(c) - 'office_id')::text)"}});
+     {"phone"}});
 constexpr Statement kClinicDetails{
     "catalog_clinic_details",
     kSelectSql<"SELECT ", kClinicDetailColumns,
                " FROM clinics c WHERE office_id = $1 AND ($2 = '' OR id = $2) ORDER BY name, id">};
-// A counter (CounterFromRow).
-constexpr auto kCounterColumns = MakeColumns({{"id"},
+// A counter (CounterFromRow): every counter ($2 = '') or counter $2.
+constexpr auto kCounterColumns = MakeColumns({{"json", LOKET_ROW_JSON},
+                                              {"id"},
                                               {"name"},
                                               {"services", "array_to_string(services, ',')"},
                                               {"seated"},
-                                              {"open"},
-                                              {"etag", "md5((to_jsonb(c) - 'office_id')::text)"}});
+                                              {"open"}});
 constexpr Statement kCounters{
     "catalog_counters",
     kSelectSql<"SELECT ", kCounterColumns,
                " FROM counters c WHERE office_id = $1 AND ($2 = '' OR id = $2) ORDER BY id">};
-constexpr auto kOfficeColumns =
-    MakeColumns({{"id"},
-                 {"name"},
-                 {"address"},
-                 {"latitude"},
-                 {"longitude"},
-                 {"utc_offset_minutes"},
-                 {"etag",
-                  "md5(jsonb_build_object('name', name, 'address', address, 'latitude',"
-                  " latitude, 'longitude', longitude, 'utc_offset_minutes',"
-                  " utc_offset_minutes)::text)"}});
+constexpr auto kOfficeColumns = MakeColumns({{"json", LOKET_OFFICE_JSON},
+                                             {"id"},
+                                             {"name"},
+                                             {"address"},
+                                             {"latitude"},
+                                             {"longitude"},
+                                             {"utc_offset_minutes"}});
 constexpr Statement kOffice{"catalog_office",
                             kSelectSql<"SELECT ", kOfficeColumns, " FROM offices WHERE id = $1">};
 constexpr auto kAuditColumns = MakeColumns({{"id"},
@@ -133,32 +153,6 @@ constexpr Statement kMoveDueDate{
     "refdata_move_due_date",
     "UPDATE cases SET due_date = $2::date WHERE id = $1 AND due_date = $3::date"};
 
-// Moves the due dates on or after `from` as the office's holidays are now in `tx`
-// (domain::MovedDueDates); returns how many moved.
-int RefreshDueDates(Tx& tx, const std::string& office, absl::CivilDay from) {
-  std::set<absl::CivilDay> days;
-  for (const auto& row : tx.Exec(kOfficeHolidays, office)) {
-    days.insert(ParseDay(row[0].as<std::string>()));
-  }
-  std::vector<domain::StoredDueDate> running;
-  constexpr const auto& k = kRunningDueDateColumns;
-  for (const auto& row : tx.Exec(kRunningDueDates, office, FormatDay(from))) {
-    domain::StoredDueDate& r = running.emplace_back();
-    r.case_id = row[k["id"]].as<int64_t>();
-    r.clock.service_level_days = row[k["sla_days"]].as<int>();
-    r.clock.started_on = ParseDay(row[k["sla_started_on"]].as<std::string>());
-    r.clock.paused_working_days = row[k["sla_paused_days"]].as<int>();
-    r.due = ParseDay(row[k["due_date"]].as<std::string>());
-  }
-  int moved = 0;
-  for (const domain::DueDateMove& d :
-       domain::MovedDueDates(running, domain::WorkingCalendar(std::move(days)))) {
-    moved += static_cast<int>(
-        tx.Exec(kMoveDueDate, d.case_id, FormatDay(d.to), FormatDay(d.from)).affected_rows());
-  }
-  return moved;
-}
-
 constexpr Statement kHolidayJson{
     "refdata_holiday_json",
     "SELECT jsonb_build_object('day', day::text, 'name', name)::text FROM holidays"
@@ -176,21 +170,6 @@ constexpr Statement kYearHolidays{
                " FROM holidays WHERE office_id = $1 AND day >= make_date($2::int, 1, 1)"
                " AND day < make_date($2::int + 1, 1, 1) ORDER BY day">};
 
-// A permit type with its documents as JSON: what the audit keeps, and (its MD5) its etag.
-#define LOKET_PERMIT_TYPE_JSON                                                                  \
-  "(to_jsonb(pt) - 'office_id' || jsonb_build_object('documents',"                              \
-  " (SELECT coalesce(jsonb_agg(jsonb_build_object('code', d.code, 'name', d.name,"              \
-  " 'mandatory', d.mandatory) ORDER BY d.position, d.code), '[]'::jsonb)"                       \
-  " FROM permit_type_documents d WHERE d.office_id = pt.office_id AND d.permit_type = pt.code)" \
-  "))::text"
-constexpr Statement kPermitTypeJson{
-    "refdata_permit_type_json", "SELECT " LOKET_PERMIT_TYPE_JSON
-                                " FROM permit_types pt WHERE pt.office_id = $1 AND pt.code = $2"};
-constexpr auto kPermitTypeEtagColumns =
-    MakeColumns({{"code", "pt.code"}, {"etag", "md5(" LOKET_PERMIT_TYPE_JSON ")"}});
-constexpr Statement kPermitTypeEtags{
-    "refdata_permit_type_etags",
-    kSelectSql<"SELECT ", kPermitTypeEtagColumns, " FROM permit_types pt WHERE pt.office_id = $1">};
 constexpr Statement kUpsertPermitType{
     "refdata_upsert_permit_type",
     "INSERT INTO permit_types (office_id, code, name, fee_idr, service_level_days, health_worker,"
@@ -206,9 +185,6 @@ constexpr Statement kInsertDocument{
     "INSERT INTO permit_type_documents (office_id, permit_type, code, name, mandatory, position)"
     " VALUES ($1, $2, $3, $4, $5::boolean, $6::int)"};
 
-constexpr Statement kClinicJson{
-    "refdata_clinic_json",
-    "SELECT (to_jsonb(c) - 'office_id')::text FROM clinics c WHERE office_id = $1 AND id = $2"};
 constexpr Statement kUpsertClinic{
     "refdata_upsert_clinic",
     "INSERT INTO clinics (office_id, id, name, kind, address, latitude, longitude, opens, closes,"
@@ -218,9 +194,6 @@ constexpr Statement kUpsertClinic{
     " address = EXCLUDED.address, latitude = EXCLUDED.latitude, longitude = EXCLUDED.longitude,"
     " opens = EXCLUDED.opens, closes = EXCLUDED.closes, phone = EXCLUDED.phone"};
 
-constexpr Statement kCounterJson{
-    "refdata_counter_json",
-    "SELECT (to_jsonb(c) - 'office_id')::text FROM counters c WHERE office_id = $1 AND id = $2"};
 constexpr Statement kPermitTypeCodes{"refdata_permit_type_codes",
                                      "SELECT code FROM permit_types WHERE office_id = $1"};
 constexpr Statement kUpsertCounter{
@@ -230,47 +203,93 @@ constexpr Statement kUpsertCounter{
     " ON CONFLICT (office_id, id) DO UPDATE SET name = EXCLUDED.name,"
     " services = EXCLUDED.services, seated = EXCLUDED.seated"};
 
-constexpr Statement kOfficeJson{
-    "refdata_office_json",
-    "SELECT jsonb_build_object('name', name, 'address', address, 'latitude', latitude,"
-    " 'longitude', longitude, 'utc_offset_minutes', utc_offset_minutes)::text FROM offices"
-    " WHERE id = $1"};
 constexpr Statement kUpdateOffice{
     "refdata_update_office",
     "UPDATE offices SET name = $2, address = $3, latitude = $4::float8, longitude = $5::float8,"
     " utc_offset_minutes = $6::int WHERE id = $1"};
 
-constexpr Statement kMd5{"refdata_md5", "SELECT md5($1::text)"};
-
-// A record's etag: the MD5 of the JSON the audit keeps of it.
-std::string EtagOf(Tx& tx, const std::string& json) {
-  return tx.Exec(kMd5, json)[0][0].as<std::string>();
-}
-
-// The etag of a record's JSON as read (nullopt: it does not exist), for domain::CheckEtag.
-std::optional<std::string> EtagOf(Tx& tx, const std::optional<std::string>& json) {
-  if (!json) return std::nullopt;
-  return EtagOf(tx, *json);
-}
-
+// Column 0 of the row of `st` run with ($1 office, $2 key): a record's audit JSON; nullopt when
+// there is no such record (an empty key names none: to these statements it means "every record").
 std::optional<std::string> JsonOf(Tx& tx, const Statement& st, const std::string& office,
                                   const std::string& key) {
-  pqxx::result r = tx.Exec(st, office, key);
+  if (key.empty()) return std::nullopt;
+  return FirstRow(tx.Exec(st, office, key),
+                  [](const pqxx::row& r) { return r[0].as<std::string>(); });
+}
+
+// Records one change unless nothing changed (domain::IsAuditedChange).
+void Audit(Tx& tx, const Mutation& m, const std::string& action, const std::string& entity,
+           const std::optional<std::string>& before, const std::optional<std::string>& after) {
+  if (!domain::IsAuditedChange(before, after)) return;
+  tx.Exec(kInsertAudit, m.actor.office_id, m.actor.id, m.actor.name, m.terminal, m.request_id,
+          action, entity, before, after);
+}
+
+// A change to the office's reference data, replayed by request_id: `fn` gets the caller's office.
+absl::StatusOr<std::string> Change(
+    Database& db, const Mutation& m,
+    const std::function<absl::StatusOr<std::string>(Tx&, const std::string& office)>& fn) {
+  return RunIdempotent(db.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
+    // First: locks the office row, so edits read "before" in turn.
+    tx.Exec(kBumpVersion, m.actor.office_id);
+    return fn(tx, m.actor.office_id);
+  });
+}
+
+// Adds or renames the holiday on `day`, audited as `action`.
+void WriteHoliday(Tx& tx, const Mutation& m, const std::string& action, const Holiday& h) {
+  const std::string& office = m.actor.office_id;
+  std::string day = FormatDay(h.day);
+  std::optional<std::string> before = JsonOf(tx, kHolidayJson, office, day);
+  tx.Exec(kUpsertHoliday, office, day, h.name);
+  Audit(tx, m, action, day, before, JsonOf(tx, kHolidayJson, office, day));
+}
+
+// Removes the holiday on `day`, audited as `action`; its name, nullopt when there was none.
+std::optional<std::string> DeleteHoliday(Tx& tx, const Mutation& m, const std::string& action,
+                                         absl::CivilDay day) {
+  const std::string& office = m.actor.office_id;
+  std::string d = FormatDay(day);
+  std::optional<std::string> before = JsonOf(tx, kHolidayJson, office, d);
+  pqxx::result r = tx.Exec(kDeleteHoliday, office, d);
   if (r.empty()) return std::nullopt;
+  Audit(tx, m, action, d, before, std::nullopt);
   return r[0][0].as<std::string>();
 }
 
-// Records one change unless nothing changed (an edit to the same values is not audited).
-void Audit(Tx& tx, const Mutation& m, const std::string& action, const std::string& entity,
-           const std::optional<std::string>& before, const std::optional<std::string>& after) {
-  if (before == after) return;
-  tx.Exec(kInsertAudit, m.actor.office_id, m.actor.id, m.actor.name, m.terminal, m.request_id,
-          action, entity, before, after);
+// Moves the due dates on or after `from` as the office's holidays are now in `tx`
+// (domain::MovedDueDates).
+void RefreshDueDates(Tx& tx, const std::string& office, absl::CivilDay from) {
+  std::set<absl::CivilDay> days;
+  for (const auto& row : tx.Exec(kOfficeHolidays, office)) {
+    days.insert(ParseDay(row[0].as<std::string>()));
+  }
+  constexpr const auto& k = kRunningDueDateColumns;
+  std::vector<domain::StoredDueDate> running =
+      MapRows(tx.Exec(kRunningDueDates, office, FormatDay(from)), [](const pqxx::row& row) {
+        domain::StoredDueDate r;
+        r.case_id = row[k["id"]].as<int64_t>();
+        r.clock.service_level_days = row[k["sla_days"]].as<int>();
+        r.clock.started_on = ParseDay(row[k["sla_started_on"]].as<std::string>());
+        r.clock.paused_working_days = row[k["sla_paused_days"]].as<int>();
+        r.due = ParseDay(row[k["due_date"]].as<std::string>());
+        return r;
+      });
+  for (const domain::DueDateMove& d :
+       domain::MovedDueDates(running, domain::WorkingCalendar(std::move(days)))) {
+    tx.Exec(kMoveDueDate, d.case_id, FormatDay(d.to), FormatDay(d.from));
+  }
 }
 
 std::optional<double> OptionalDouble(const pqxx::field& f) {
   if (f.is_null()) return std::nullopt;
   return f.as<double>();
+}
+
+// A row of kHolidayColumns.
+Holiday HolidayFromRow(const pqxx::row& row) {
+  return {ParseDay(row[kHolidayColumns["day"]].as<std::string>()),
+          row[kHolidayColumns["name"]].as<std::string>()};
 }
 
 // A row of kClinicDetailColumns.
@@ -286,7 +305,7 @@ domain::ClinicInfo ClinicFromRow(const pqxx::row& row) {
   c.opens = row[k["opens"]].as<int>();
   c.closes = row[k["closes"]].as<int>();
   c.phone = row[k["phone"]].as<std::string>();
-  c.etag = row[k["etag"]].as<std::string>();
+  c.etag = domain::RecordEtag(row[k["json"]].as<std::string>());
   return c;
 }
 
@@ -301,7 +320,7 @@ domain::CounterInfo CounterFromRow(const pqxx::row& row) {
   }
   c.seated = row[k["seated"]].as<bool>();
   c.open = row[k["open"]].as<bool>();
-  c.etag = row[k["etag"]].as<std::string>();
+  c.etag = domain::RecordEtag(row[k["json"]].as<std::string>());
   return c;
 }
 
@@ -309,20 +328,19 @@ domain::CounterInfo CounterFromRow(const pqxx::row& row) {
 
 absl::StatusOr<std::vector<domain::PermitType>> CatalogRepository::ListPermitTypes(
     const std::string& office_id) {
-  std::vector<domain::PermitType> out;
-  absl::Status s = db_.impl().RunTx([&](Tx& tx) {
+  return Fetch(db_.impl(), [&](Tx& tx) {
+    std::vector<domain::PermitType> out;
     std::map<std::string, size_t> index;
     constexpr const auto& k = kPermitTypeColumns;
     for (const auto& row : tx.Exec(kPermitTypes, office_id)) {
-      domain::PermitType p;
+      domain::PermitType& p = out.emplace_back();
       p.code = row[k["code"]].as<std::string>();
       p.name = row[k["name"]].as<std::string>();
       p.fee_idr = row[k["fee_idr"]].as<int64_t>();
       p.service_level_days = row[k["service_level_days"]].as<int>();
       p.health_worker = row[k["health_worker"]].as<bool>();
       p.validity_months = row[k["validity_months"]].as<int>();
-      index[p.code] = out.size();
-      out.push_back(std::move(p));
+      index[p.code] = out.size() - 1;
     }
     constexpr const auto& d = kDocumentColumns;
     for (const auto& row : tx.Exec(kDocuments, office_id)) {
@@ -332,128 +350,91 @@ absl::StatusOr<std::vector<domain::PermitType>> CatalogRepository::ListPermitTyp
                                                     row[d["name"]].as<std::string>(),
                                                     row[d["mandatory"]].as<bool>()});
     }
-    return absl::OkStatus();
+    return out;
   });
-  if (!s.ok()) return s;
-  return out;
 }
 
 absl::StatusOr<std::map<std::string, std::string>> CatalogRepository::PermitTypeEtags(
     const std::string& office_id) {
-  std::map<std::string, std::string> out;
-  absl::Status s = db_.impl().RunTx([&](Tx& tx) {
-    for (const auto& row : tx.Exec(kPermitTypeEtags, office_id)) {
-      out[row[kPermitTypeEtagColumns["code"]].as<std::string>()] =
-          row[kPermitTypeEtagColumns["etag"]].as<std::string>();
+  return Fetch(db_.impl(), [&](Tx& tx) {
+    std::map<std::string, std::string> out;
+    constexpr const auto& k = kPermitTypeJsonColumns;
+    for (const auto& row : tx.Exec(kPermitTypeJson, office_id, std::string())) {
+      out[row[k["code"]].as<std::string>()] = domain::RecordEtag(row[k["json"]].as<std::string>());
     }
-    return absl::OkStatus();
+    return out;
   });
-  if (!s.ok()) return s;
-  return out;
 }
 
 absl::StatusOr<std::vector<Holiday>> CatalogRepository::ListHolidays(const std::string& office_id,
                                                                      int year) {
-  std::vector<Holiday> out;
-  absl::Status s = db_.impl().RunTx([&](Tx& tx) {
-    constexpr const auto& k = kHolidayColumns;
-    for (const auto& row : tx.Exec(kHolidays, office_id, year)) {
-      out.push_back({ParseDay(row[k["day"]].as<std::string>()), row[k["name"]].as<std::string>()});
-    }
-    return absl::OkStatus();
+  return Fetch(db_.impl(), [&](Tx& tx) {
+    return MapRows(tx.Exec(kHolidays, office_id, year), HolidayFromRow);
   });
-  if (!s.ok()) return s;
-  return out;
 }
 
 absl::StatusOr<std::vector<Clinic>> CatalogRepository::ListClinics(const std::string& office_id) {
-  std::vector<Clinic> out;
-  absl::Status s = db_.impl().RunTx([&](Tx& tx) {
-    for (const auto& row : tx.Exec(kClinics, office_id)) {
+  return Fetch(db_.impl(), [&](Tx& tx) {
+    return MapRows(tx.Exec(kClinics, office_id), [](const pqxx::row& row) {
       constexpr const auto& k = kClinicColumns;
-      out.push_back({row[k["id"]].as<std::string>(), row[k["name"]].as<std::string>(),
-                     row[k["kind"]].as<std::string>(), row[k["address"]].as<std::string>(),
-                     row[k["latitude"]].as<double>(), row[k["longitude"]].as<double>()});
-    }
-    return absl::OkStatus();
+      return Clinic{row[k["id"]].as<std::string>(),   row[k["name"]].as<std::string>(),
+                    row[k["kind"]].as<std::string>(), row[k["address"]].as<std::string>(),
+                    row[k["latitude"]].as<double>(),  row[k["longitude"]].as<double>()};
+    });
   });
-  if (!s.ok()) return s;
-  return out;
 }
 
 absl::StatusOr<std::vector<domain::ClinicInfo>> CatalogRepository::ListClinicDetails(
     const std::string& office_id) {
-  std::vector<domain::ClinicInfo> out;
-  absl::Status s = db_.impl().RunTx([&](Tx& tx) {
-    for (const auto& row : tx.Exec(kClinicDetails, office_id, std::string())) {
-      out.push_back(ClinicFromRow(row));
-    }
-    return absl::OkStatus();
+  return Fetch(db_.impl(), [&](Tx& tx) {
+    return MapRows(tx.Exec(kClinicDetails, office_id, std::string()), ClinicFromRow);
   });
-  if (!s.ok()) return s;
-  return out;
 }
 
 absl::StatusOr<std::vector<domain::CounterInfo>> CatalogRepository::ListCounters(
     const std::string& office_id) {
-  std::vector<domain::CounterInfo> out;
-  absl::Status s = db_.impl().RunTx([&](Tx& tx) {
-    for (const auto& row : tx.Exec(kCounters, office_id, std::string())) {
-      out.push_back(CounterFromRow(row));
-    }
-    return absl::OkStatus();
+  return Fetch(db_.impl(), [&](Tx& tx) {
+    return MapRows(tx.Exec(kCounters, office_id, std::string()), CounterFromRow);
   });
-  if (!s.ok()) return s;
-  return out;
 }
 
 absl::StatusOr<domain::OfficeInfo> CatalogRepository::GetOffice(const std::string& office_id) {
-  domain::OfficeInfo o;
-  absl::Status s = db_.impl().RunTx([&](Tx& tx) {
+  return Fetch(db_.impl(), [&](Tx& tx) -> absl::StatusOr<domain::OfficeInfo> {
     pqxx::result r = tx.Exec(kOffice, office_id);
     if (r.empty()) return absl::NotFoundError("office " + office_id + " is not set up");
     constexpr const auto& k = kOfficeColumns;
     const auto& row = r[0];
+    domain::OfficeInfo o;
     o.id = row[k["id"]].as<std::string>();
     o.name = row[k["name"]].as<std::string>();
     o.address = row[k["address"]].as<std::string>();
     o.latitude = OptionalDouble(row[k["latitude"]]);
     o.longitude = OptionalDouble(row[k["longitude"]]);
     o.utc_offset_minutes = row[k["utc_offset_minutes"]].as<int>();
-    o.etag = row[k["etag"]].as<std::string>();
-    return absl::OkStatus();
+    o.etag = domain::RecordEtag(row[k["json"]].as<std::string>());
+    return o;
   });
-  if (!s.ok()) return s;
-  return o;
 }
 
 absl::StatusOr<std::vector<AdminAuditRecord>> CatalogRepository::ListAudit(
     const std::string& office_id, int limit, int64_t before_id) {
-  std::vector<AdminAuditRecord> out;
-  absl::Status s = db_.impl().RunTx([&](Tx& tx) {
-    for (const auto& row : tx.Exec(kAudit, office_id, limit, before_id)) {
+  return Fetch(db_.impl(), [&](Tx& tx) {
+    return MapRows(tx.Exec(kAudit, office_id, limit, before_id), [](const pqxx::row& row) {
       constexpr const auto& k = kAuditColumns;
-      out.push_back({row[k["id"]].as<int64_t>(), ParseTimestamp(row[k["at"]].as<std::string>()),
-                     row[k["actor_id"]].as<int64_t>(), row[k["actor_name"]].as<std::string>(),
-                     row[k["terminal"]].as<std::string>(), row[k["action"]].as<std::string>(),
-                     row[k["entity"]].as<std::string>(), row[k["before"]].as<std::string>(),
-                     row[k["after"]].as<std::string>()});
-    }
-    return absl::OkStatus();
+      return AdminAuditRecord{
+          row[k["id"]].as<int64_t>(),           ParseTimestamp(row[k["at"]].as<std::string>()),
+          row[k["actor_id"]].as<int64_t>(),     row[k["actor_name"]].as<std::string>(),
+          row[k["terminal"]].as<std::string>(), row[k["action"]].as<std::string>(),
+          row[k["entity"]].as<std::string>(),   row[k["before"]].as<std::string>(),
+          row[k["after"]].as<std::string>()};
+    });
   });
-  if (!s.ok()) return s;
-  return out;
 }
 
 absl::StatusOr<std::string> CatalogRepository::AddHoliday(const Mutation& m, const Holiday& h,
                                                           const Encode<Holiday>& encode) {
-  return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
-    const std::string& office = m.actor.office_id;
-    tx.Exec(kBumpVersion, office);  // first: locks the office row, so edits read "before" in turn
-    std::string day = FormatDay(h.day);
-    std::optional<std::string> before = JsonOf(tx, kHolidayJson, office, day);
-    tx.Exec(kUpsertHoliday, office, day, h.name);
-    Audit(tx, m, "holiday.add", day, before, JsonOf(tx, kHolidayJson, office, day));
+  return Change(db_, m, [&](Tx& tx, const std::string& office) -> absl::StatusOr<std::string> {
+    WriteHoliday(tx, m, "holiday.add", h);
     RefreshDueDates(tx, office, h.day);
     return encode(h);
   });
@@ -461,16 +442,11 @@ absl::StatusOr<std::string> CatalogRepository::AddHoliday(const Mutation& m, con
 
 absl::StatusOr<std::string> CatalogRepository::RemoveHoliday(const Mutation& m, absl::CivilDay day,
                                                              const Encode<Holiday>& encode) {
-  return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
-    const std::string& office = m.actor.office_id;
-    tx.Exec(kBumpVersion, office);  // first: locks the office row, so edits read "before" in turn
-    std::string d = FormatDay(day);
-    std::optional<std::string> before = JsonOf(tx, kHolidayJson, office, d);
-    pqxx::result r = tx.Exec(kDeleteHoliday, office, d);
-    if (r.empty()) return absl::NotFoundError(absl::StrCat("date: no holiday on ", d));
-    Audit(tx, m, "holiday.remove", d, before, std::nullopt);
+  return Change(db_, m, [&](Tx& tx, const std::string& office) -> absl::StatusOr<std::string> {
+    std::optional<std::string> name = DeleteHoliday(tx, m, "holiday.remove", day);
+    if (!name) return absl::NotFoundError(absl::StrCat("date: no holiday on ", FormatDay(day)));
     RefreshDueDates(tx, office, day);
-    return encode(Holiday{day, r[0][0].as<std::string>()});
+    return encode(Holiday{day, *name});
   });
 }
 
@@ -478,45 +454,26 @@ absl::StatusOr<std::string> CatalogRepository::ImportHolidays(const Mutation& m,
                                                               const std::vector<Holiday>& entries,
                                                               bool replace,
                                                               const Encode<HolidayImport>& encode) {
-  return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
-    const std::string& office = m.actor.office_id;
-    tx.Exec(kBumpVersion, office);  // first: locks the office row, so edits read "before" in turn
+  return Change(db_, m, [&](Tx& tx, const std::string& office) -> absl::StatusOr<std::string> {
     std::set<absl::CivilDay> existing;
-    constexpr const auto& k = kHolidayColumns;
-    for (const auto& row : tx.Exec(kYearHolidays, office, year)) {
-      existing.insert(ParseDay(row[k["day"]].as<std::string>()));
+    for (const Holiday& h : MapRows(tx.Exec(kYearHolidays, office, year), HolidayFromRow)) {
+      existing.insert(h.day);
     }
     const domain::HolidayImportPlan plan = domain::PlanHolidayImport(existing, entries, replace);
-    for (const Holiday& h : plan.write) {
-      std::string d = FormatDay(h.day);
-      std::optional<std::string> before = JsonOf(tx, kHolidayJson, office, d);
-      tx.Exec(kUpsertHoliday, office, d, h.name);
-      Audit(tx, m, "holiday.import", d, before, JsonOf(tx, kHolidayJson, office, d));
-    }
-    for (absl::CivilDay day : plan.remove) {
-      std::string d = FormatDay(day);
-      std::optional<std::string> before = JsonOf(tx, kHolidayJson, office, d);
-      tx.Exec(kDeleteHoliday, office, d);
-      Audit(tx, m, "holiday.import", d, before, std::nullopt);
-    }
-    HolidayImport result{plan.added, plan.updated, static_cast<int>(plan.remove.size()), {}};
+    for (const Holiday& h : plan.write) WriteHoliday(tx, m, "holiday.import", h);
+    for (absl::CivilDay day : plan.remove) DeleteHoliday(tx, m, "holiday.import", day);
     RefreshDueDates(tx, office, absl::CivilDay(year, 1, 1));
-    for (const auto& row : tx.Exec(kYearHolidays, office, year)) {
-      result.holidays.push_back(
-          {ParseDay(row[k["day"]].as<std::string>()), row[k["name"]].as<std::string>()});
-    }
-    return encode(result);
+    return encode(HolidayImport{plan.added, plan.updated, static_cast<int>(plan.remove.size()),
+                                MapRows(tx.Exec(kYearHolidays, office, year), HolidayFromRow)});
   });
 }
 
 absl::StatusOr<std::string> CatalogRepository::SetPermitType(
     const Mutation& m, const domain::PermitType& p, const std::string& etag,
     const std::function<std::string(const domain::PermitType&, const std::string&)>& encode) {
-  return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
-    const std::string& office = m.actor.office_id;
-    tx.Exec(kBumpVersion, office);  // first: locks the office row, so edits read "before" in turn
+  return Change(db_, m, [&](Tx& tx, const std::string& office) -> absl::StatusOr<std::string> {
     std::optional<std::string> before = JsonOf(tx, kPermitTypeJson, office, p.code);
-    LOKET_RETURN_IF_ERROR(domain::CheckEtag("permit_type.etag", etag, EtagOf(tx, before)));
+    LOKET_RETURN_IF_ERROR(domain::CheckEtagOf("permit_type.etag", etag, before));
     tx.Exec(kUpsertPermitType, office, p.code, p.name, p.fee_idr, p.service_level_days,
             p.health_worker, p.validity_months);
     tx.Exec(kDeleteDocuments, office, p.code);
@@ -527,60 +484,56 @@ absl::StatusOr<std::string> CatalogRepository::SetPermitType(
     }
     std::optional<std::string> after = JsonOf(tx, kPermitTypeJson, office, p.code);
     Audit(tx, m, "permit_type.set", p.code, before, after);
-    return encode(p, EtagOf(tx, *after));
+    return encode(p, domain::RecordEtag(*after));
   });
 }
 
 absl::StatusOr<std::string> CatalogRepository::SetClinic(const Mutation& m,
                                                          const domain::ClinicInfo& c,
                                                          const Encode<domain::ClinicInfo>& encode) {
-  return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
-    const std::string& office = m.actor.office_id;
-    tx.Exec(kBumpVersion, office);  // first: locks the office row, so edits read "before" in turn
-    std::optional<std::string> before = JsonOf(tx, kClinicJson, office, c.id);
-    LOKET_RETURN_IF_ERROR(domain::CheckEtag("clinic.etag", c.etag, EtagOf(tx, before)));
+  return Change(db_, m, [&](Tx& tx, const std::string& office) -> absl::StatusOr<std::string> {
+    std::optional<std::string> before = JsonOf(tx, kClinicDetails, office, c.id);
+    LOKET_RETURN_IF_ERROR(domain::CheckEtagOf("clinic.etag", c.etag, before));
     tx.Exec(kUpsertClinic, office, c.id, c.name, c.kind, c.address, c.latitude, c.longitude,
             c.opens, c.closes, c.phone);
-    Audit(tx, m, "clinic.set", c.id, before, JsonOf(tx, kClinicJson, office, c.id));
-    pqxx::result r = tx.Exec(kClinicDetails, office, c.id);
-    return encode(ClinicFromRow(r[0]));
+    pqxx::result after = tx.Exec(kClinicDetails, office, c.id);
+    Audit(tx, m, "clinic.set", c.id, before,
+          after[0][kClinicDetailColumns["json"]].as<std::string>());
+    return encode(ClinicFromRow(after[0]));
   });
 }
 
 absl::StatusOr<std::string> CatalogRepository::SetCounter(
     const Mutation& m, const domain::CounterInfo& c, const Encode<domain::CounterInfo>& encode) {
-  return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
-    const std::string& office = m.actor.office_id;
-    tx.Exec(kBumpVersion, office);  // first: locks the office row, so edits read "before" in turn
+  return Change(db_, m, [&](Tx& tx, const std::string& office) -> absl::StatusOr<std::string> {
     std::set<std::string> codes;
-    for (const auto& row : tx.Exec(kPermitTypeCodes, office))
+    for (const auto& row : tx.Exec(kPermitTypeCodes, office)) {
       codes.insert(row[0].as<std::string>());
+    }
     LOKET_RETURN_IF_ERROR(domain::CheckCounterServices(c, codes));
-    std::optional<std::string> before = JsonOf(tx, kCounterJson, office, c.id);
-    LOKET_RETURN_IF_ERROR(domain::CheckEtag("counter.etag", c.etag, EtagOf(tx, before)));
+    std::optional<std::string> before = JsonOf(tx, kCounters, office, c.id);
+    LOKET_RETURN_IF_ERROR(domain::CheckEtagOf("counter.etag", c.etag, before));
     tx.Exec(kUpsertCounter, office, c.id, c.name, absl::StrJoin(c.services, ","), c.seated);
-    Audit(tx, m, "counter.set", c.id, before, JsonOf(tx, kCounterJson, office, c.id));
-    pqxx::result r = tx.Exec(kCounters, office, c.id);
-    return encode(CounterFromRow(r[0]));
+    pqxx::result after = tx.Exec(kCounters, office, c.id);
+    Audit(tx, m, "counter.set", c.id, before, after[0][kCounterColumns["json"]].as<std::string>());
+    return encode(CounterFromRow(after[0]));
   });
 }
 
 absl::StatusOr<std::string> CatalogRepository::UpdateOffice(
     const Mutation& m, const domain::OfficeInfo& o, const Encode<domain::OfficeInfo>& encode) {
-  return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
-    const std::string& office = m.actor.office_id;
-    tx.Exec(kBumpVersion, office);  // first: locks the office row, so edits read "before" in turn
-    pqxx::result b = tx.Exec(kOfficeJson, office);
+  return Change(db_, m, [&](Tx& tx, const std::string& office) -> absl::StatusOr<std::string> {
+    pqxx::result b = tx.Exec(kOffice, office);
     if (b.empty()) return absl::NotFoundError("office " + office + " is not set up");
-    std::optional<std::string> before = b[0][0].as<std::string>();
-    LOKET_RETURN_IF_ERROR(domain::CheckEtag("office.etag", o.etag, EtagOf(tx, before)));
+    std::string before = b[0][kOfficeColumns["json"]].as<std::string>();
+    LOKET_RETURN_IF_ERROR(domain::CheckEtagOf("office.etag", o.etag, before));
     tx.Exec(kUpdateOffice, office, o.name, o.address, o.latitude, o.longitude,
             o.utc_offset_minutes);
-    std::string after = tx.Exec(kOfficeJson, office)[0][0].as<std::string>();
+    std::string after = tx.Exec(kOffice, office)[0][kOfficeColumns["json"]].as<std::string>();
     Audit(tx, m, "office.update", office, before, after);
     domain::OfficeInfo out = o;
     out.id = office;
-    out.etag = EtagOf(tx, after);
+    out.etag = domain::RecordEtag(after);
     return encode(out);
   });
 }

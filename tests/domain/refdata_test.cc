@@ -191,6 +191,33 @@ TEST(EtagTest, AnEditRefusesARecordThatMovedOnOrWentAway) {
               StatusIs(absl::StatusCode::kAborted, HasSubstr("counter.etag: removed since")));
 }
 
+TEST(EtagTest, ARecordsEtagIsTheMd5HexOfItsAuditJson) {
+  // PostgreSQL 15's md5() of the same text (it computed etags before): etags read then stay valid.
+  EXPECT_EQ(RecordEtag(R"({"id": "pkm-1", "name": "Klinik Ñandú 日本", "phone": ""})"),
+            "e74db675d716813c75dbb5e4bc37c0d4");
+  EXPECT_EQ(RecordEtag(""), "d41d8cd98f00b204e9800998ecf8427e");
+}
+
+TEST(EtagTest, AnEditChecksTheEtagOfTheRecordAsItReadIt) {
+  const std::string json = R"({"id": "C1", "name": "Loket 1"})";
+  const std::string etag = RecordEtag(json);
+  EXPECT_THAT(CheckEtagOf("counter.etag", "", std::nullopt), IsOk());
+  EXPECT_THAT(CheckEtagOf("counter.etag", "", json), IsOk());
+  EXPECT_THAT(CheckEtagOf("counter.etag", etag, json), IsOk());
+  EXPECT_THAT(CheckEtagOf("counter.etag", etag, std::string(R"({"id": "C1", "name": "Loket 2"})")),
+              StatusIs(absl::StatusCode::kAborted, HasSubstr("counter.etag: changed since")));
+  EXPECT_THAT(CheckEtagOf("counter.etag", etag, std::nullopt),
+              StatusIs(absl::StatusCode::kAborted, HasSubstr("counter.etag: removed since")));
+}
+
+TEST(AuditTest, OnlyAnEditThatChangedTheRecordIsAudited) {
+  EXPECT_TRUE(IsAuditedChange(std::nullopt, std::string("{}")));  // created
+  EXPECT_TRUE(IsAuditedChange(std::string("{}"), std::nullopt));  // removed
+  EXPECT_TRUE(IsAuditedChange(std::string(R"({"a": 1})"), std::string(R"({"a": 2})")));
+  EXPECT_FALSE(IsAuditedChange(std::string(R"({"a": 1})"), std::string(R"({"a": 1})")));
+  EXPECT_FALSE(IsAuditedChange(std::nullopt, std::nullopt));
+}
+
 TEST(CounterServicesTest, OnlyTheOfficesPermitTypes) {
   CounterInfo c;
   c.services = {"SIP_PERAWAT", "SIUP", "PBG"};

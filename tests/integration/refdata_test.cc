@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 
 #include "common/ids.h"
+#include "common/md5.h"
 #include "tests/integration/fixture.h"
 #include "tests/support/status_matchers.h"
 
@@ -420,6 +421,57 @@ TEST_F(RefdataTest, AStaleEtagIsRefusedInsteadOfOverwritingAnotherAdminsChange) 
   EXPECT_EQ(server_->Query("SELECT fee_idr FROM permit_types WHERE office_id = 'bpp'"
                            " AND code = 'REKLAME'"),
             "200000");
+}
+
+// loketd computes etags itself (common/md5.h) where it asked PostgreSQL's md5() before: the etag
+// of every record is still the text PostgreSQL gives, non-ASCII names included, so an etag a
+// client read from an older loketd is still the record's.
+TEST_F(RefdataTest, EtagsAreTheTextPostgresMd5GivesForTheRecordsJson) {
+  for (const std::string text : {std::string(""), std::string("abc"),
+                                 std::string("Puskesmas Klandasan Ilir — Jl. Sudirman № 5"),
+                                 std::string("Hari Raya Idul Fitri 1447 H 🌙 日本 Ñandú")}) {
+    EXPECT_EQ(Md5Hex(text), server_->Query("SELECT md5('" + text + "')")) << text;
+  }
+
+  v1::SetClinicRequest creq;
+  creq.set_request_id(NewUuid());
+  v1::Clinic* c = creq.mutable_clinic();
+  c->set_id("klinik-nandu");
+  c->set_name("Klinik Ñandú — Sehat 日本");
+  c->set_kind("clinic");
+  c->set_address("Jl. Ahmad Yani № 7");
+  c->set_opens("08:00");
+  c->set_closes("16:00");
+  v1::Clinic clinic;
+  grpc::Status s = admin().SetClinic(Ctx(admin_).get(), creq, &clinic);
+  ASSERT_THAT(s, IsOk()) << s.error_message();
+  EXPECT_EQ(clinic.etag(), server_->Query("SELECT md5((to_jsonb(c) - 'office_id')::text)"
+                                          " FROM clinics c WHERE id = 'klinik-nandu'"));
+
+  v1::UpdateOfficeRequest oreq;
+  oreq.set_request_id(NewUuid());
+  v1::Office* o = oreq.mutable_office();
+  o->set_name("DPMPTSP Kota Balikpapan — Pelayanan Terpadu Satu Pintu");
+  o->set_address("Jl. Jenderal Sudirman № 1");
+  o->set_utc_offset_minutes(480);
+  v1::Office office;
+  s = admin().UpdateOffice(Ctx(admin_).get(), oreq, &office);
+  ASSERT_THAT(s, IsOk()) << s.error_message();
+  const std::string office_md5 = server_->Query(
+      "SELECT md5(jsonb_build_object('name', name, 'address', address, 'latitude', latitude,"
+      " 'longitude', longitude, 'utc_offset_minutes', utc_offset_minutes)::text)"
+      " FROM offices WHERE id = 'bpp'");
+  EXPECT_EQ(office.etag(), office_md5);
+  v1::Office read;
+  ASSERT_THAT(admin().GetOffice(Ctx(officer_).get(), v1::GetOfficeRequest(), &read), IsOk());
+  EXPECT_EQ(read.etag(), office_md5);
+
+  // An edit naming that etag is accepted: the etag checked is the one read.
+  oreq.set_request_id(NewUuid());
+  o->set_etag(office_md5);
+  o->set_address("Jl. Jenderal Sudirman № 2");
+  s = admin().UpdateOffice(Ctx(admin_).get(), oreq, &office);
+  EXPECT_THAT(s, IsOk()) << s.error_message();
 }
 
 }  // namespace
