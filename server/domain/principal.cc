@@ -44,4 +44,21 @@ std::optional<Role> RoleFromName(std::string_view name) {
   return std::nullopt;
 }
 
+absl::Status ValidateNewPrincipal(std::string_view name, Role role, std::string_view clinic_id,
+                                  std::string_view courier_id) {
+  if (name.empty() || name.size() > 100) {
+    return absl::InvalidArgumentError("name: 1 to 100 characters");
+  }
+  if (role == Role::kClinic && clinic_id.empty()) {
+    return absl::InvalidArgumentError("clinic_id: required for role clinic");
+  }
+  if (role != Role::kClinic && !clinic_id.empty()) {
+    return absl::InvalidArgumentError("clinic_id: only for role clinic");
+  }
+  if (role == Role::kCourier && courier_id.empty()) {
+    return absl::InvalidArgumentError("courier_id: required for role courier");
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace loket::domain

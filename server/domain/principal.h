@@ -1,4 +1,5 @@
-// Who is calling: a principal with a role and a scope (DESIGN.md section 6). Plain data.
+// Who is calling: a principal with a role and a scope (DESIGN.md section 6). Plain data, and the
+// rule a new principal must meet.
 #ifndef LOKET_SERVER_DOMAIN_PRINCIPAL_H_
 #define LOKET_SERVER_DOMAIN_PRINCIPAL_H_
 
@@ -6,6 +7,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "absl/status/status.h"
 
 namespace loket::domain {
 
@@ -32,6 +35,12 @@ struct Principal {
   std::string clinic_id;   // kClinic only
   std::string courier_id;  // kCourier only
 };
+
+// A principal an admin creates: a name of 1..100 bytes; a clinic_id for role clinic and for no
+// other; a courier_id for role courier. INVALID_ARGUMENT naming the field. (That the clinic exists
+// in the office is for the store to check.)
+absl::Status ValidateNewPrincipal(std::string_view name, Role role, std::string_view clinic_id,
+                                  std::string_view courier_id);
 
 }  // namespace loket::domain
 

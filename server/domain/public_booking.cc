@@ -70,6 +70,25 @@ absl::Status CheckPhoneLimit(int64_t held, int limit) {
                    " live bookings (the limit per phone); cancel one first"));
 }
 
+PhoneCodeAttempt CheckPhoneCode(bool awaiting_code, absl::Time code_expires_at, absl::Time now,
+                                int tries_left, bool code_matches) {
+  PhoneCodeAttempt a;
+  a.tries_left = tries_left;
+  if (!awaiting_code) {
+    a.check = PhoneCodeCheck::kNotAwaiting;
+  } else if (code_expires_at <= now) {
+    a.check = PhoneCodeCheck::kExpired;
+  } else if (!code_matches) {
+    a.uses_try = true;
+    a.tries_left = tries_left - 1;
+    a.ends_booking = a.tries_left <= 0;
+    a.check = a.ends_booking ? PhoneCodeCheck::kNoTriesLeft : PhoneCodeCheck::kWrong;
+  } else {
+    a.check = PhoneCodeCheck::kMatch;
+  }
+  return a;
+}
+
 PublicLimit LimitFor(PublicCallKind kind) {
   switch (kind) {
     case PublicCallKind::kRead:

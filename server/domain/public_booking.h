@@ -38,6 +38,19 @@ absl::Status ValidatePhoneLast4(std::string_view last4);
 // letters and digits remains or it is longer than `max_len`.
 std::string NormalizePublicCode(std::string_view code, size_t max_len);
 
+// A typed phone code against the booking that waits for it. A wrong code uses up a try, and the
+// last try ends the booking; an expired code is refused without using one (a new code can be
+// sent); a booking no longer awaiting a code (confirmed, expired) takes none.
+enum class PhoneCodeCheck { kMatch, kWrong, kExpired, kNoTriesLeft, kNotAwaiting };
+struct PhoneCodeAttempt {
+  PhoneCodeCheck check = PhoneCodeCheck::kNotAwaiting;
+  bool uses_try = false;  // the booking is written back with the two fields below
+  int tries_left = 0;
+  bool ends_booking = false;  // its state becomes expired
+};
+PhoneCodeAttempt CheckPhoneCode(bool awaiting_code, absl::Time code_expires_at, absl::Time now,
+                                int tries_left, bool code_matches);
+
 // The per-phone limit holds for public bookings only: one phone cannot hold seats for many NIKs.
 bool PhoneLimitApplies(Role booker);
 // `held`: the phone's live bookings besides the one being made or rescheduled. RESOURCE_EXHAUSTED

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 
 namespace loket::domain {
 
@@ -34,6 +35,12 @@ absl::Status ValidateUsername(std::string_view username) {
     }
   }
   return absl::OkStatus();
+}
+
+absl::Status CheckSignInBlock(int64_t seconds_left) {
+  if (seconds_left <= 0) return absl::OkStatus();
+  return absl::ResourceExhaustedError(
+      absl::StrCat("sign-in: too many failed attempts; try again in ", seconds_left, " s"));
 }
 
 absl::Status ValidateNewPassword(std::string_view password) {

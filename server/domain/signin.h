@@ -4,6 +4,7 @@
 #ifndef LOKET_SERVER_DOMAIN_SIGNIN_H_
 #define LOKET_SERVER_DOMAIN_SIGNIN_H_
 
+#include <cstdint>
 #include <string_view>
 
 #include "absl/status/status.h"
@@ -26,6 +27,10 @@ SignInThrottle ThrottleFor(SignInKey key);
 // How long sign-in stays closed for a key after its `failures`-th consecutive failure: nothing
 // before `slow_after`, then 1 s, 2 s, 4 s ... (doubling), and `lock_for` from `lock_after` on.
 absl::Duration BlockAfterFailure(SignInKey key, int failures);
+
+// Sign-in for a set of keys while the longest block among them has `seconds_left` (0: none):
+// RESOURCE_EXHAUSTED saying how long to wait, or OK.
+absl::Status CheckSignInBlock(int64_t seconds_left);
 
 // OK for 3..64 characters of letters, digits, '.', '-', '_'; INVALID_ARGUMENT naming "username".
 absl::Status ValidateUsername(std::string_view username);

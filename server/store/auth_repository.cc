@@ -1,10 +1,14 @@
 #include "server/store/auth_repository.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/ids.h"
 #include "common/sha256.h"
+#include "common/status_macros.h"
+#include "server/domain/signin.h"
 #include "server/domain/validation.h"
 #include "server/store/columns.h"
+#include "server/store/fetch.h"
 #include "server/store/idempotency.h"
 #include "server/store/pg.h"
 
@@ -125,39 +129,25 @@ constexpr Statement kEndPrincipalSessions{
     "UPDATE tokens SET revoked_at = now()"
     " WHERE principal_id = $1 AND kind = 'session' AND revoked_at IS NULL"};
 
+absl::Status PrincipalNotFound(int64_t id) {
+  return absl::NotFoundError(absl::StrCat("principal ", id, " not found"));
+}
+
 }  // namespace
 
 absl::StatusOr<domain::Principal> AuthRepository::Authenticate(const std::string& token_sha256) {
-  domain::Principal p;
-  bool found = false;
-  absl::Status s = db_.impl().RunAutocommit([&](Tx& tx) {
+  return FetchAutocommit(db_.impl(), [&](Tx& tx) -> absl::StatusOr<domain::Principal> {
     pqxx::result r = tx.Exec(kAuthenticate, pqxx::binarystring(token_sha256));
-    if (r.empty()) return absl::OkStatus();
-    found = true;
-    p = PrincipalFromRow(r[0]).principal;
-    return absl::OkStatus();
+    if (r.empty()) return absl::UnauthenticatedError("unknown or revoked token");
+    return PrincipalFromRow(r[0]).principal;
   });
-  if (!s.ok()) return s;
-  if (!found) return absl::UnauthenticatedError("unknown or revoked token");
-  return p;
 }
 
 absl::StatusOr<std::string> AuthRepository::CreatePrincipal(
     const Mutation& m, const std::string& name, domain::Role role, const std::string& clinic_id,
     const std::string& courier_id,
     const std::function<std::string(const PrincipalRecord&)>& encode) {
-  if (name.empty() || name.size() > 100) {
-    return absl::InvalidArgumentError("name: 1 to 100 characters");
-  }
-  if (role == domain::Role::kClinic && clinic_id.empty()) {
-    return absl::InvalidArgumentError("clinic_id: required for role clinic");
-  }
-  if (role != domain::Role::kClinic && !clinic_id.empty()) {
-    return absl::InvalidArgumentError("clinic_id: only for role clinic");
-  }
-  if (role == domain::Role::kCourier && courier_id.empty()) {
-    return absl::InvalidArgumentError("courier_id: required for role courier");
-  }
+  LOKET_RETURN_IF_ERROR(domain::ValidateNewPrincipal(name, role, clinic_id, courier_id));
   return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     if (!clinic_id.empty() && tx.Exec(kClinicExists, m.actor.office_id, clinic_id).empty()) {
       return absl::InvalidArgumentError(
@@ -179,53 +169,40 @@ absl::StatusOr<std::string> AuthRepository::CreatePrincipal(
 
 absl::StatusOr<std::vector<PrincipalRecord>> AuthRepository::ListPrincipals(
     const std::string& office_id) {
-  std::vector<PrincipalRecord> out;
-  absl::Status s = db_.impl().RunTx([&](Tx& tx) {
-    for (const auto& row : tx.Exec(kListPrincipals, office_id)) {
-      out.push_back(PrincipalFromRow(row));
-    }
-    return absl::OkStatus();
+  return Fetch(db_.impl(), [&](Tx& tx) {
+    return MapRows(tx.Exec(kListPrincipals, office_id), PrincipalFromRow);
   });
-  if (!s.ok()) return s;
-  return out;
 }
 
 absl::StatusOr<PrincipalRecord> AuthRepository::GetPrincipal(const std::string& office_id,
                                                              int64_t id) {
-  std::optional<PrincipalRecord> out;
-  absl::Status s = db_.impl().RunTx([&](Tx& tx) {
+  return Fetch(db_.impl(), [&](Tx& tx) -> absl::StatusOr<PrincipalRecord> {
     pqxx::result r = tx.Exec(kGetPrincipal, office_id, id);
-    if (!r.empty()) out = PrincipalFromRow(r[0]);
-    return absl::OkStatus();
+    if (r.empty()) return PrincipalNotFound(id);
+    return PrincipalFromRow(r[0]);
   });
-  if (!s.ok()) return s;
-  if (!out) return absl::NotFoundError(absl::StrCat("principal ", id, " not found"));
-  return *out;
 }
 
 absl::StatusOr<IssuedToken> AuthRepository::CreateToken(
     const Mutation& m, int64_t principal_id,
     const std::function<std::string(const IssuedToken&)>& encode) {
   IssuedToken issued;
-  absl::StatusOr<std::string> response =
-      RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
-        pqxx::result p = tx.Exec(kGetPrincipal, m.actor.office_id, principal_id);
-        if (p.empty()) {
-          return absl::NotFoundError(absl::StrCat("principal ", principal_id, " not found"));
-        }
-        IssuedToken t;
-        t.principal = PrincipalFromRow(p[0]);
-        t.token = loket::NewToken();
-        pqxx::result r = tx.Exec(kInsertToken, m.actor.office_id, principal_id,
-                                 pqxx::binarystring(Sha256(t.token)));
-        t.token_id = r[0][0].as<int64_t>();
-        issued = t;
-        // The replay record must not hold the secret (only digests of tokens are stored).
-        t.token.clear();
-        return encode(t);
-      });
-  if (!response.ok()) return response.status();
-  issued.response = *std::move(response);
+  LOKET_ASSIGN_OR_RETURN(issued.response,
+                         RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
+                           pqxx::result p = tx.Exec(kGetPrincipal, m.actor.office_id, principal_id);
+                           if (p.empty()) return PrincipalNotFound(principal_id);
+                           IssuedToken t;
+                           t.principal = PrincipalFromRow(p[0]);
+                           t.token = loket::NewToken();
+                           pqxx::result r = tx.Exec(kInsertToken, m.actor.office_id, principal_id,
+                                                    pqxx::binarystring(Sha256(t.token)));
+                           t.token_id = r[0][0].as<int64_t>();
+                           issued = t;
+                           // The replay record must not hold the secret (only digests of tokens are
+                           // stored).
+                           t.token.clear();
+                           return encode(t);
+                         }));
   return issued;
 }
 
@@ -239,50 +216,33 @@ absl::StatusOr<std::string> AuthRepository::RevokeToken(const Mutation& m, int64
 }
 
 absl::Status AuthRepository::CheckSignInAllowed(const std::vector<std::string>& keys) {
-  int64_t wait = 0;
-  absl::Status s = db_.impl().RunAutocommit([&](Tx& tx) {
-    std::string array = "{";
-    for (size_t i = 0; i < keys.size(); ++i) {
-      // Keys are "account:<validated user name>" or "address:<ip>": no quotes or braces.
-      absl::StrAppend(&array, i ? "," : "", "\"", keys[i], "\"");
-    }
-    array += "}";
-    wait = tx.Exec(kBlockedFor, array)[0][0].as<int64_t>();
-    return absl::OkStatus();
-  });
-  if (!s.ok()) return s;
-  if (wait > 0) {
-    return absl::ResourceExhaustedError(
-        absl::StrCat("sign-in: too many failed attempts; try again in ", wait, " s"));
-  }
-  return absl::OkStatus();
+  // Keys are "account:<validated user name>" or "address:<ip>": no quotes or braces.
+  const std::string array =
+      keys.empty() ? "{}" : absl::StrCat("{\"", absl::StrJoin(keys, "\",\""), "\"}");
+  LOKET_ASSIGN_OR_RETURN(int64_t wait, FetchAutocommit(db_.impl(), [&](Tx& tx) {
+                           return tx.Exec(kBlockedFor, array)[0][0].as<int64_t>();
+                         }));
+  return domain::CheckSignInBlock(wait);
 }
 
 absl::StatusOr<LoginRecord> AuthRepository::FindLogin(const std::string& username) {
-  std::optional<LoginRecord> out;
-  absl::Status s = db_.impl().RunAutocommit([&](Tx& tx) {
+  return FetchAutocommit(db_.impl(), [&](Tx& tx) -> absl::StatusOr<LoginRecord> {
     pqxx::result r = tx.Exec(kFindLogin, username);
-    if (r.empty()) return absl::OkStatus();
-    out =
-        LoginRecord{PrincipalFromRow(r[0]), r[0][kLoginColumns["password_hash"]].as<std::string>()};
-    return absl::OkStatus();
+    if (r.empty()) return absl::NotFoundError("no such user");
+    return LoginRecord{PrincipalFromRow(r[0]),
+                       r[0][kLoginColumns["password_hash"]].as<std::string>()};
   });
-  if (!s.ok()) return s;
-  if (!out) return absl::NotFoundError("no such user");
-  return *out;
 }
 
 absl::StatusOr<int> AuthRepository::RecordSignInFailure(
     const std::string& key, absl::Duration forget_after,
     const std::function<absl::Duration(int)>& block) {
-  int failures = 0;
-  absl::Status s = db_.impl().RunTx([&](Tx& tx) {
-    failures = tx.Exec(kRecordFailure, key, absl::ToDoubleSeconds(forget_after))[0][0].as<int>();
+  return Fetch(db_.impl(), [&](Tx& tx) {
+    int failures =
+        tx.Exec(kRecordFailure, key, absl::ToDoubleSeconds(forget_after))[0][0].as<int>();
     tx.Exec(kBlock, key, absl::ToDoubleSeconds(block(failures)));
-    return absl::OkStatus();
+    return failures;
   });
-  if (!s.ok()) return s;
-  return failures;
 }
 
 absl::Status AuthRepository::ClearSignInFailures(const std::string& key) {
@@ -295,18 +255,14 @@ absl::Status AuthRepository::ClearSignInFailures(const std::string& key) {
 absl::StatusOr<Session> AuthRepository::CreateSession(const domain::Principal& p,
                                                       absl::Duration absolute,
                                                       absl::Duration idle) {
-  Session session;
-  session.token = loket::NewToken();
-  session.idle = idle;
-  absl::Status s = db_.impl().RunAutocommit([&](Tx& tx) {
+  return FetchAutocommit(db_.impl(), [&](Tx& tx) {
+    Session session{loket::NewToken(), absl::Time(), idle};
     pqxx::result r =
         tx.Exec(kInsertSession, p.office_id, p.id, pqxx::binarystring(Sha256(session.token)),
                 absl::ToDoubleSeconds(absolute), static_cast<int>(absl::ToInt64Seconds(idle)));
     session.expires_at = ParseTimestamp(r[0][0].as<std::string>());
-    return absl::OkStatus();
+    return session;
   });
-  if (!s.ok()) return s;
-  return session;
 }
 
 absl::Status AuthRepository::EndSession(const std::string& token_sha256) {
@@ -327,7 +283,7 @@ absl::StatusOr<std::string> AuthRepository::SetPassword(
     }
     if (tx.Exec(kSetPassword, m.actor.office_id, principal_id, username, password_hash)
             .affected_rows() == 0) {
-      return absl::NotFoundError(absl::StrCat("principal ", principal_id, " not found"));
+      return PrincipalNotFound(principal_id);
     }
     tx.Exec(kEndPrincipalSessions, principal_id);
     return encode(PrincipalFromRow(tx.Exec(kGetPrincipal, m.actor.office_id, principal_id)[0]));

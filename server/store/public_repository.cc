@@ -5,6 +5,7 @@
 #include "server/domain/public_booking.h"
 #include "server/domain/validation.h"
 #include "server/store/columns.h"
+#include "server/store/fetch.h"
 #include "server/store/idempotency.h"
 #include "server/store/pg.h"
 
@@ -62,10 +63,10 @@ constexpr Statement kReplaceCode{
     "pub_replace_code",
     "UPDATE public_bookings SET code_sha256 = $2, code_expires_at = $3::timestamptz,"
     " tries_left = $4 WHERE booking_code = $1 AND state = 'awaiting_code'"};
+// What domain::CheckPhoneCode decided for a wrong code (the row is locked: kLockHold).
 constexpr Statement kUseTry{
     "pub_use_try",
-    "UPDATE public_bookings SET tries_left = tries_left - 1,"
-    " state = CASE WHEN tries_left <= 1 THEN 'expired' ELSE state END WHERE booking_code = $1"};
+    "UPDATE public_bookings SET tries_left = $2, state = $3 WHERE booking_code = $1"};
 constexpr Statement kConfirm{
     "pub_confirm",
     "UPDATE public_bookings SET state = 'confirmed', appointment_request_id = $2"
@@ -109,73 +110,64 @@ HeldBooking HoldFromRow(const pqxx::row& row) {
   return b;
 }
 
+// A row of kRequestPlaceColumns or kCasePlaceColumns: (office, id).
+template <const auto& k>
+std::pair<std::string, int64_t> PlaceFromRow(const pqxx::row& row) {
+  return {row[k["office_id"]].template as<std::string>(), row[k["id"]].template as<int64_t>()};
+}
+
+absl::Status NoOffice(const std::string& office_id) {
+  return absl::NotFoundError(absl::StrCat("office_id: no office ", domain::QuoteValue(office_id)));
+}
+
+absl::Status NoBooking() { return absl::NotFoundError("booking_code: no such booking"); }
+
 }  // namespace
 
 absl::StatusOr<domain::Principal> PublicRepository::PublicPrincipal(const std::string& office_id) {
   if (auto hit = principals_.Get(office_id)) return *hit;
-  domain::Principal p;
-  bool found = false;
-  absl::Status s = db_.impl().RunAutocommit([&](Tx& tx) {
-    pqxx::result r = tx.Exec(kPublicPrincipal, office_id);
-    if (r.empty()) {
-      tx.Exec(kMakePublicPrincipal, office_id);
-      r = tx.Exec(kPublicPrincipal, office_id);
-    }
-    if (r.empty()) return absl::OkStatus();
-    found = true;
-    p.id = r[0][0].as<int64_t>();
-    p.office_id = office_id;
-    p.name = "Layanan publik";
-    p.role = domain::Role::kPublic;
-    return absl::OkStatus();
-  });
-  if (!s.ok()) return s;
-  if (!found) {
-    return absl::NotFoundError(
-        absl::StrCat("office_id: no office ", domain::QuoteValue(office_id)));
-  }
+  LOKET_ASSIGN_OR_RETURN(
+      domain::Principal p,
+      FetchAutocommit(db_.impl(), [&](Tx& tx) -> absl::StatusOr<domain::Principal> {
+        pqxx::result r = tx.Exec(kPublicPrincipal, office_id);
+        if (r.empty()) {
+          tx.Exec(kMakePublicPrincipal, office_id);
+          r = tx.Exec(kPublicPrincipal, office_id);
+        }
+        if (r.empty()) return NoOffice(office_id);
+        return domain::Principal{r[0][0].as<int64_t>(), office_id, "Layanan publik",
+                                 domain::Role::kPublic, "",        ""};
+      }));
   principals_.Put(office_id, p);
   return p;
 }
 
 absl::StatusOr<PublicOfficeRecord> PublicRepository::Office(const std::string& office_id) {
-  PublicOfficeRecord out;
-  absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
+  return Fetch(db_.impl(), [&](Tx& tx) -> absl::StatusOr<PublicOfficeRecord> {
     absl::StatusOr<OfficeContext> office = LoadOffice(tx, office_id, clock_.Now(), offices_);
-    if (!office.ok()) {
-      return absl::NotFoundError(
-          absl::StrCat("office_id: no office ", domain::QuoteValue(office_id)));
-    }
-    out.id = office_id;
-    out.name = office->name;
-    out.utc_offset_minutes = office->utc_offset_minutes;
-    out.today = office->today;
+    if (!office.ok()) return NoOffice(office_id);
+    PublicOfficeRecord out{office_id, office->name, office->utc_offset_minutes, office->today, {}};
     for (const auto& row : tx.Exec(kServices, office_id)) {
       out.services.emplace_back(row[kServiceColumns["code"]].as<std::string>(),
                                 row[kServiceColumns["name"]].as<std::string>());
     }
-    return absl::OkStatus();
+    return out;
   });
-  if (!s.ok()) return s;
-  return out;
 }
 
 absl::StatusOr<std::vector<PublicSlotRecord>> PublicRepository::OpenSlots(
     const std::string& office_id, absl::CivilDay from, absl::CivilDay to) {
-  std::vector<PublicSlotRecord> out;
-  absl::Status s = db_.impl().RunAutocommit([&](Tx& tx) {
-    for (const auto& row : tx.Exec(kOpenSlots, office_id, FormatDay(from), FormatDay(to),
-                                   FormatTimestamp(clock_.Now()))) {
-      constexpr const auto& k = kOpenSlotColumns;
-      out.push_back({ParseDay(row[k["day"]].as<std::string>()),
-                     ParseTimestamp(row[k["starts_at"]].as<std::string>()),
-                     ParseTimestamp(row[k["ends_at"]].as<std::string>()), row[k["seats"]].as<int>(),
-                     row[k["booked"]].as<int>()});
-    }
-    return absl::OkStatus();
+  return FetchAutocommit(db_.impl(), [&](Tx& tx) {
+    return MapRows(tx.Exec(kOpenSlots, office_id, FormatDay(from), FormatDay(to),
+                           FormatTimestamp(clock_.Now())),
+                   [](const pqxx::row& row) {
+                     constexpr const auto& k = kOpenSlotColumns;
+                     return PublicSlotRecord{ParseDay(row[k["day"]].as<std::string>()),
+                                             ParseTimestamp(row[k["starts_at"]].as<std::string>()),
+                                             ParseTimestamp(row[k["ends_at"]].as<std::string>()),
+                                             row[k["seats"]].as<int>(), row[k["booked"]].as<int>()};
+                   });
   });
-  if (!s.ok()) return s;
-  return out;
 }
 
 absl::StatusOr<OutboxOffice> PublicRepository::LoadOutboxOffice(const std::string& office_id) {
@@ -200,15 +192,11 @@ absl::StatusOr<std::string> PublicRepository::Hold(const Mutation& m, const Held
 }
 
 absl::StatusOr<HeldBooking> PublicRepository::Find(const std::string& booking_code) {
-  std::optional<HeldBooking> out;
-  absl::Status s = db_.impl().RunAutocommit([&](Tx& tx) {
-    pqxx::result r = tx.Exec(kFindHold, booking_code);
-    if (!r.empty()) out = HoldFromRow(r[0]);
-    return absl::OkStatus();
+  return FetchAutocommit(db_.impl(), [&](Tx& tx) -> absl::StatusOr<HeldBooking> {
+    std::optional<HeldBooking> b = FirstRow(tx.Exec(kFindHold, booking_code), HoldFromRow);
+    if (!b) return NoBooking();
+    return *std::move(b);
   });
-  if (!s.ok()) return s;
-  if (!out) return absl::NotFoundError("booking_code: no such booking");
-  return *out;
 }
 
 absl::Status PublicRepository::ReplaceCode(const HeldBooking& held, const std::string& code_sha256,
@@ -231,30 +219,20 @@ absl::Status PublicRepository::ReplaceCode(const HeldBooking& held, const std::s
 
 absl::StatusOr<std::pair<CodeCheck, HeldBooking>> PublicRepository::CheckCode(
     const std::string& booking_code, const std::string& code_sha256) {
-  std::optional<std::pair<CodeCheck, HeldBooking>> out;
-  absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
+  return Fetch(db_.impl(), [&](Tx& tx) -> absl::StatusOr<std::pair<CodeCheck, HeldBooking>> {
     pqxx::result r = tx.Exec(kLockHold, booking_code);
-    if (r.empty()) return absl::OkStatus();
+    if (r.empty()) return NoBooking();
     HeldBooking b = HoldFromRow(r[0]);
-    CodeCheck check;
-    if (b.state != "awaiting_code") {
-      check = CodeCheck::kNotAwaiting;
-    } else if (b.code_expires_at <= clock_.Now()) {
-      check = CodeCheck::kExpired;  // ResendCode gives a new one; only the tries end a booking
-    } else if (BytesOf(r[0][kHoldColumns["code_sha256"]]) != code_sha256) {
-      tx.Exec(kUseTry, booking_code);
-      b.tries_left -= 1;
-      if (b.tries_left <= 0) b.state = "expired";
-      check = b.tries_left <= 0 ? CodeCheck::kNoTriesLeft : CodeCheck::kWrong;
-    } else {
-      check = CodeCheck::kMatch;
+    const domain::PhoneCodeAttempt a = domain::CheckPhoneCode(
+        b.state == "awaiting_code", b.code_expires_at, clock_.Now(), b.tries_left,
+        BytesOf(r[0][kHoldColumns["code_sha256"]]) == code_sha256);
+    if (a.uses_try) {
+      b.tries_left = a.tries_left;
+      if (a.ends_booking) b.state = "expired";
+      tx.Exec(kUseTry, booking_code, b.tries_left, b.state);
     }
-    out = std::make_pair(check, std::move(b));
-    return absl::OkStatus();
+    return std::make_pair(a.check, std::move(b));
   });
-  if (!s.ok()) return s;
-  if (!out) return absl::NotFoundError("booking_code: no such booking");
-  return *out;
 }
 
 absl::Status PublicRepository::MarkConfirmed(const std::string& booking_code,
@@ -267,46 +245,31 @@ absl::Status PublicRepository::MarkConfirmed(const std::string& booking_code,
 
 absl::StatusOr<std::pair<std::string, int64_t>> PublicRepository::FindRequest(
     const std::string& code, const std::string& last4) {
-  std::optional<std::pair<std::string, int64_t>> out;
-  absl::Status s = db_.impl().RunAutocommit([&](Tx& tx) {
-    pqxx::result r = tx.Exec(kRequestByBooking, code, last4);
-    if (r.empty()) r = tx.Exec(kRequestByVisitCode, code, last4);
-    constexpr const auto& k = kRequestPlaceColumns;
-    if (!r.empty()) {
-      out = std::make_pair(r[0][k["office_id"]].as<std::string>(), r[0][k["id"]].as<int64_t>());
-    }
-    return absl::OkStatus();
-  });
-  if (!s.ok()) return s;
-  if (!out) return absl::NotFoundError("no booking with this code and phone number");
-  return *out;
+  return FetchAutocommit(
+      db_.impl(), [&](Tx& tx) -> absl::StatusOr<std::pair<std::string, int64_t>> {
+        pqxx::result r = tx.Exec(kRequestByBooking, code, last4);
+        if (r.empty()) r = tx.Exec(kRequestByVisitCode, code, last4);
+        if (r.empty()) return absl::NotFoundError("no booking with this code and phone number");
+        return PlaceFromRow<kRequestPlaceColumns>(r[0]);
+      });
 }
 
 absl::StatusOr<std::string> PublicRepository::BookingCodeOf(int64_t appointment_request_id) {
-  std::string out;
-  absl::Status s = db_.impl().RunAutocommit([&](Tx& tx) {
+  return FetchAutocommit(db_.impl(), [&](Tx& tx) {
     pqxx::result r = tx.Exec(kBookingCodeOf, appointment_request_id);
-    if (!r.empty()) out = r[0][0].as<std::string>();
-    return absl::OkStatus();
+    return r.empty() ? std::string() : r[0][0].as<std::string>();
   });
-  if (!s.ok()) return s;
-  return out;
 }
 
 absl::StatusOr<std::pair<std::string, int64_t>> PublicRepository::CaseByTrackingCode(
     const std::string& code) {
-  std::optional<std::pair<std::string, int64_t>> out;
-  absl::Status s = db_.impl().RunAutocommit([&](Tx& tx) {
-    pqxx::result r = tx.Exec(kCaseByTracking, code);
-    constexpr const auto& k = kCasePlaceColumns;
-    if (!r.empty()) {
-      out = std::make_pair(r[0][k["office_id"]].as<std::string>(), r[0][k["id"]].as<int64_t>());
-    }
-    return absl::OkStatus();
-  });
-  if (!s.ok()) return s;
-  if (!out) return absl::NotFoundError("tracking_code: no case with this code");
-  return *out;
+  return FetchAutocommit(db_.impl(),
+                         [&](Tx& tx) -> absl::StatusOr<std::pair<std::string, int64_t>> {
+                           pqxx::result r = tx.Exec(kCaseByTracking, code);
+                           if (r.empty())
+                             return absl::NotFoundError("tracking_code: no case with this code");
+                           return PlaceFromRow<kCasePlaceColumns>(r[0]);
+                         });
 }
 
 }  // namespace loket::store

@@ -18,6 +18,7 @@
 #include "common/ttl_cache.h"
 #include "server/domain/notification.h"
 #include "server/domain/principal.h"
+#include "server/domain/public_booking.h"
 #include "server/store/database.h"
 #include "server/store/mutation.h"
 #include "server/store/notification_outbox.h"
@@ -53,7 +54,7 @@ struct HeldBooking {
   int64_t appointment_request_id = 0;
 };
 
-enum class CodeCheck { kMatch, kWrong, kExpired, kNoTriesLeft, kNotAwaiting };
+using CodeCheck = domain::PhoneCodeCheck;  // decided by domain::CheckPhoneCode
 
 class PublicRepository {
  public:

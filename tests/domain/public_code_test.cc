@@ -1,0 +1,54 @@
+// The phone code a public booking waits for (issue 10): what a typed code does to the booking.
+// The store locks the booking, asks domain::CheckPhoneCode and writes its answer (issue 14).
+#include "gtest/gtest.h"
+#include "server/domain/public_booking.h"
+
+namespace loket::domain {
+namespace {
+
+const absl::Time kNow = absl::FromUnixSeconds(1'800'000'000);
+const absl::Time kLater = kNow + absl::Minutes(5);
+
+TEST(PhoneCodeTest, TheRightCodeInTimeMatchesWithoutUsingATry) {
+  PhoneCodeAttempt a = CheckPhoneCode(true, kLater, kNow, 5, true);
+  EXPECT_EQ(a.check, PhoneCodeCheck::kMatch);
+  EXPECT_FALSE(a.uses_try);
+  EXPECT_EQ(a.tries_left, 5);
+  EXPECT_FALSE(a.ends_booking);
+}
+
+TEST(PhoneCodeTest, AWrongCodeUsesATry) {
+  PhoneCodeAttempt a = CheckPhoneCode(true, kLater, kNow, 5, false);
+  EXPECT_EQ(a.check, PhoneCodeCheck::kWrong);
+  EXPECT_TRUE(a.uses_try);
+  EXPECT_EQ(a.tries_left, 4);
+  EXPECT_FALSE(a.ends_booking);
+}
+
+TEST(PhoneCodeTest, TheLastWrongTryEndsTheBooking) {
+  PhoneCodeAttempt a = CheckPhoneCode(true, kLater, kNow, 1, false);
+  EXPECT_EQ(a.check, PhoneCodeCheck::kNoTriesLeft);
+  EXPECT_TRUE(a.uses_try);
+  EXPECT_EQ(a.tries_left, 0);
+  EXPECT_TRUE(a.ends_booking);
+}
+
+TEST(PhoneCodeTest, AnExpiredCodeIsRefusedWithoutUsingATry) {
+  // Expired at the very instant too; right or wrong alike: a new code can be sent.
+  for (bool matches : {true, false}) {
+    PhoneCodeAttempt a = CheckPhoneCode(true, kNow, kNow, 3, matches);
+    EXPECT_EQ(a.check, PhoneCodeCheck::kExpired);
+    EXPECT_FALSE(a.uses_try);
+    EXPECT_EQ(a.tries_left, 3);
+  }
+}
+
+TEST(PhoneCodeTest, ABookingNoLongerAwaitingACodeTakesNone) {
+  PhoneCodeAttempt a = CheckPhoneCode(false, kLater, kNow, 5, false);
+  EXPECT_EQ(a.check, PhoneCodeCheck::kNotAwaiting);
+  EXPECT_FALSE(a.uses_try);
+  EXPECT_EQ(a.tries_left, 5);
+}
+
+}  // namespace
+}  // namespace loket::domain
