@@ -33,7 +33,10 @@ function recordSpeech() {
   Object.defineProperty(window, "speechSynthesis", { value: fake, configurable: true });
 }
 
-stackAndBrowserForFile({}, (s, b) => ([stack, browser] = [s, b]));
+// Office time is a fixed working morning (Tuesday 17 March 2026, 09:00 WITA): tickets are numbered
+// per office day, so on the wall clock a run across 00:00 WITA (16:00 UTC) lost its tickets halfway.
+const OFFICE_MORNING = "--clock_start=2026-03-17T09:00:00+08:00";
+stackAndBrowserForFile({ loketdArgs: [OFFICE_MORNING] }, (s, b) => ([stack, browser] = [s, b]));
 
 async function walkIn(page, name) {
   await page.getByLabel(/Tanpa janji|No appointment/).check();
