@@ -1,6 +1,5 @@
 #include "server/store/queue_repository.h"
 
-#include <algorithm>
 #include <map>
 
 #include "absl/strings/ascii.h"
@@ -12,6 +11,7 @@
 #include "server/domain/queue_counter.h"
 #include "server/domain/queue_forecast.h"
 #include "server/domain/queue_redirect.h"
+#include "server/domain/queue_rules.h"
 #include "server/domain/validation.h"
 #include "server/store/appointment_seats.h"
 #include "server/store/columns.h"
@@ -385,17 +385,22 @@ void AppendEvent(Tx& tx, const std::string& office_id, const std::string& day,
   tx.Exec(kInsertEvent, office_id, seq, day, kind, ticket_id, label, counter_id, Ts(now));
 }
 
-domain::LaneCredits LoadCredits(Tx& tx, const std::string& office_id, const std::string& day) {
-  tx.Exec(kEnsureDay, office_id, day);
-  pqxx::result r = tx.Exec(kDayState, office_id, day);
+// The day's lane credits (kDayState); zero before the day's first ticket.
+domain::LaneCredits CreditsOf(const pqxx::result& r) {
   domain::LaneCredits c;
+  if (r.empty()) return c;
   for (int i = 0; i < domain::kLaneCount; ++i) c.c[i] = r[0][i].as<int64_t>();
   return c;
 }
 
+domain::LaneCredits LoadCredits(Tx& tx, const std::string& office_id, const std::string& day) {
+  tx.Exec(kEnsureDay, office_id, day);
+  return CreditsOf(tx.Exec(kDayState, office_id, day));
+}
+
 absl::StatusOr<TicketRecord> LoadTicketForUpdate(Tx& tx, const std::string& office_id,
                                                  int64_t ticket_id) {
-  if (ticket_id <= 0) return absl::InvalidArgumentError("ticket_id: required (a positive number)");
+  LOKET_RETURN_IF_ERROR(domain::ValidateTicketId(ticket_id));
   pqxx::result r = tx.Exec(kTicketForUpdate, ticket_id, office_id);
   if (r.empty()) return absl::NotFoundError(absl::StrCat("ticket ", ticket_id, " not found"));
   return TicketFromRow(r[0]);
@@ -438,11 +443,7 @@ Forecast LoadForecast(Tx& tx, const std::string& office_id, const std::string& d
     waiting.push_back({t.lane, t.service});
     tickets.push_back(std::move(t));
   }
-  pqxx::result c = tx.Exec(kDayState, office_id, day);
-  domain::LaneCredits credits;
-  if (!c.empty()) {
-    for (int i = 0; i < domain::kLaneCount; ++i) credits.c[i] = c[0][i].as<int64_t>();
-  }
+  const domain::LaneCredits credits = CreditsOf(tx.Exec(kDayState, office_id, day));
   std::vector<domain::ServiceSample> samples;
   for (const auto& row : tx.Exec(kServiceSamples, office_id, day, domain::kServiceSamples,
                                  domain::kServiceHistoryDays)) {
@@ -485,19 +486,11 @@ void FillEstimate(const Forecast& f, TicketRecord& t) {
 
 absl::StatusOr<std::string> QueueRepository::CheckIn(const Mutation& m, const CheckInInput& in,
                                                      const CheckInEncoder& encode) {
-  const bool by_code = !in.appointment_code.empty();
-  if (by_code == in.walk_in.has_value()) {
-    return absl::InvalidArgumentError(
-        "appointment_code: give either an appointment code or walk_in details, not both");
-  }
-  LOKET_RETURN_IF_ERROR(domain::ValidateScreening(in.screening));
-  std::string code;
-  WalkInDetails walk;
-  if (by_code) {
-    LOKET_ASSIGN_OR_RETURN(code, domain::NormalizeAppointmentCode(in.appointment_code));
-  } else {
-    LOKET_ASSIGN_OR_RETURN(walk, domain::NormalizeWalkIn(*in.walk_in));
-  }
+  LOKET_ASSIGN_OR_RETURN(
+      const domain::CheckInRequest req,
+      domain::NormalizeCheckInRequest(in.appointment_code, in.walk_in, in.screening));
+  const std::string& code = req.code;
+  const WalkInDetails& walk = req.walk;
   return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     const std::string& office_id = m.actor.office_id;
     absl::Time now = clock_.Now();
@@ -511,7 +504,7 @@ absl::StatusOr<std::string> QueueRepository::CheckIn(const Mutation& m, const Ch
     facts.utc_offset_minutes = office.utc_offset_minutes;
     facts.screening = in.screening;
     facts.seated = in.seated;
-    if (by_code) {
+    if (req.by_code) {
       pqxx::result r = tx.Exec(kAppointmentByCode, office_id, code);
       if (r.empty()) return absl::NotFoundError(absl::StrCat("appointment ", code, " not found"));
       domain::AppointmentAtDoor& a = facts.appointment.emplace();
@@ -754,13 +747,13 @@ absl::StatusOr<int64_t> QueueRepository::VisitIdByAppointmentCode(const std::str
 
 absl::StatusOr<TicketRecord> QueueRepository::GetTicket(const domain::Principal& viewer,
                                                         int64_t ticket_id) {
-  if (ticket_id <= 0) return absl::InvalidArgumentError("ticket_id: required (a positive number)");
+  LOKET_RETURN_IF_ERROR(domain::ValidateTicketId(ticket_id));
   TicketRecord out;
   absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
     pqxx::result r = tx.Exec(kTicket, ticket_id, viewer.office_id);
     if (r.empty()) return absl::NotFoundError(absl::StrCat("ticket ", ticket_id, " not found"));
     out = TicketFromRow(r[0]);
-    if (out.state == "waiting") {
+    if (domain::ShowsWaitEstimate(out.state)) {
       FillEstimate(LoadForecast(tx, viewer.office_id, out.day, weights_), out);
     }
     return absl::OkStatus();
@@ -780,7 +773,7 @@ absl::StatusOr<std::vector<TicketRecord>> QueueRepository::ListTickets(
     Forecast f = LoadForecast(tx, viewer.office_id, d, weights_);
     for (const auto& row : tx.Exec(kTicketsOfDay, viewer.office_id, d, state)) {
       TicketRecord t = TicketFromRow(row);
-      if (t.state == "waiting") FillEstimate(f, t);
+      if (domain::ShowsWaitEstimate(t.state)) FillEstimate(f, t);
       out.push_back(std::move(t));
     }
     return absl::OkStatus();
@@ -799,8 +792,7 @@ absl::StatusOr<BoardRecord> QueueRepository::Board(const std::string& office_id)
     Forecast f = LoadForecast(tx, office_id, b.day, weights_);
     b.waiting = f.waiting;
     b.mean_service = f.mean_service;
-    constexpr size_t kNextShown = 10;
-    b.next.assign(f.order.begin(), f.order.begin() + std::min(f.order.size(), kNextShown));
+    b.next.assign(f.order.begin(), f.order.begin() + domain::BoardNextCount(f.order.size()));
     for (const auto& row : tx.Exec(kCounters, office_id, b.day)) {
       CounterBoard c;
       c.id = row[0].as<std::string>();
