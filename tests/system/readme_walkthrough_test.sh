@@ -143,11 +143,17 @@ step "loketd on $LISTEN, the notifier, the scheduler and the router"
 # the counter's own walk-ins.
 CLOCK=()
 case "${LOKET_WALK_CLOCK_START:-}" in
-  "") # The wall clock, but the walk never crosses 00:00 WITA (16:00 UTC: today's tickets and stops
-      # would be yesterday's halfway through): from 23:50 WITA loketd's clock runs 15 minutes behind.
-    if [[ $(TZ=Asia/Makassar date +%H%M) > 2349 ]]; then
-      CLOCK=(--clock_start="$(date -u -d '15 minutes ago' +%Y-%m-%dT%H:%M:%SZ)")
-    fi ;;
+  "") # The wall clock, but the walk never crosses the seed's closing time (11:30 Fri, 15:00 Mon-Thu:
+      # the counter let the first walk-in in and was refused the next) nor 00:00 WITA (16:00 UTC:
+      # today's tickets and stops became yesterday's): in the 10 minutes before either, loketd's
+      # clock runs 15 minutes behind.
+    hm=$(TZ=Asia/Makassar date +%H%M)
+    m=$((10#${hm:0:2} * 60 + 10#${hm:2:2}))
+    for edge in 690 900 1440; do
+      if ((m >= edge - 10 && m < edge)); then
+        CLOCK=(--clock_start="$(date -u -d '15 minutes ago' +%Y-%m-%dT%H:%M:%SZ)")
+      fi
+    done ;;
   morning) # The latest Monday-Thursday of the past two weeks that is no holiday.
     morning=$(sql "SELECT d::date FROM generate_series((now() AT TIME ZONE 'Asia/Makassar')::date - 14,
                      (now() AT TIME ZONE 'Asia/Makassar')::date - 1, interval '1 day') d
