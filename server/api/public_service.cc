@@ -36,21 +36,6 @@ std::string CodeDigest(const std::string& booking_code, const std::string& code)
   return Sha256(absl::StrCat(booking_code, ":", code));
 }
 
-// The SMS that carries a booking's phone code (the gateway channel: a code goes to the phone).
-domain::Notification CodeMessage(const std::string& phone, const std::string& name,
-                                 const std::string& language, const std::string& code) {
-  domain::Notification n;
-  n.channel = domain::NotificationChannel::kWebhook;
-  n.address = phone;
-  n.recipient_name = name;
-  n.language = language;
-  n.template_id = "booking.code";
-  n.params = {{"code", code},
-              {"name", name},
-              {"minutes", absl::StrCat(absl::ToInt64Minutes(domain::kPhoneCodeLifetime))}};
-  return n;
-}
-
 v1::SlotAvailability AvailabilityToProto(domain::Availability a) {
   switch (a) {
     case domain::Availability::kOpen:
@@ -237,7 +222,7 @@ grpc::Status PublicServiceImpl::BookVisit(grpc::ServerContext* ctx, const v1::Bo
   b.tries_left = domain::kPhoneCodeTries;
   std::string code = NewPhoneCode();
   domain::Notification n =
-      CodeMessage(applicant->phone, applicant->name, applicant->language, code);
+      domain::PhoneCodeMessage(applicant->phone, applicant->name, applicant->language, code);
   v1::BookVisitResponse out;
   out.set_booking_code(b.booking_code);
   out.set_phone_masked(domain::MaskPhone(applicant->phone));
@@ -264,7 +249,7 @@ grpc::Status PublicServiceImpl::ResendCode(grpc::ServerContext* ctx,
   std::string code = NewPhoneCode();
   absl::Time expires = d_.clock.Now() + domain::kPhoneCodeLifetime;
   domain::Notification n =
-      CodeMessage(held->phone, r.applicant().name(), r.applicant().language(), code);
+      domain::PhoneCodeMessage(held->phone, r.applicant().name(), r.applicant().language(), code);
   if (absl::Status s = d_.repo.ReplaceCode(*held, CodeDigest(booking, code), expires, std::move(n));
       !s.ok()) {
     return ToGrpcStatus(s);

@@ -70,6 +70,21 @@ absl::Status CheckPhoneLimit(int64_t held, int limit) {
                    " live bookings (the limit per phone); cancel one first"));
 }
 
+Notification PhoneCodeMessage(const std::string& phone, const std::string& name,
+                              const std::string& language, const std::string& code) {
+  Notification n;
+  n.channel = NotificationChannel::kWebhook;
+  n.address = phone;
+  n.recipient_name = name;
+  n.language = language;
+  n.template_id = "booking.code";
+  n.params = {{"code", code},
+              {"name", name},
+              {"minutes", absl::StrCat(absl::ToInt64Minutes(kPhoneCodeLifetime))}};
+  n.urgent = true;
+  return n;
+}
+
 PhoneCodeAttempt CheckPhoneCode(bool awaiting_code, absl::Time code_expires_at, absl::Time now,
                                 int tries_left, bool code_matches) {
   PhoneCodeAttempt a;

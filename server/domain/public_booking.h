@@ -12,6 +12,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "server/domain/case.h"
+#include "server/domain/notification.h"
 #include "server/domain/principal.h"
 
 namespace loket::domain {
@@ -37,6 +38,11 @@ absl::Status ValidatePhoneLast4(std::string_view last4);
 // Upper case without spaces and dashes: "k7m-4qx" -> "K7M4QX". Empty when anything else than
 // letters and digits remains or it is longer than `max_len`.
 std::string NormalizePublicCode(std::string_view code, size_t max_len);
+
+// The SMS that carries a booking's phone code (the gateway channel: a code goes to the phone),
+// urgent: a code does not wait for quiet hours, the applicant is waiting for it.
+Notification PhoneCodeMessage(const std::string& phone, const std::string& name,
+                              const std::string& language, const std::string& code);
 
 // A typed phone code against the booking that waits for it. A wrong code uses up a try, and the
 // last try ends the booking; an expired code is refused without using one (a new code can be

@@ -184,7 +184,6 @@ absl::StatusOr<std::string> PublicRepository::Hold(const Mutation& m, const Held
     tx.Exec(kInsertHold, b.booking_code, b.office_id, pqxx::binarystring(b.request),
             b.create_request_id, b.phone, pqxx::binarystring(code_sha256),
             FormatTimestamp(b.code_expires_at), b.tries_left);
-    code_message.urgent = true;
     EnqueueNotificationInTx(tx, encode_notification_, policy_, office, clock_.Now(),
                             std::move(code_message));
     return encode();
@@ -210,7 +209,6 @@ absl::Status PublicRepository::ReplaceCode(const HeldBooking& held, const std::s
       return absl::FailedPreconditionError(
           "booking_code: this booking no longer waits for a code; book again");
     }
-    code_message.urgent = true;
     EnqueueNotificationInTx(tx, encode_notification_, policy_, office, clock_.Now(),
                             std::move(code_message));
     return absl::OkStatus();

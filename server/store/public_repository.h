@@ -73,8 +73,9 @@ class PublicRepository {
   absl::StatusOr<std::vector<PublicSlotRecord>> OpenSlots(const std::string& office_id,
                                                           absl::CivilDay from, absl::CivilDay to);
 
-  // Stores `b` with the SHA-256 of its code and sends `code_message` (urgent: a code does not wait
-  // for quiet hours), idempotently by m.request_id. Returns `encode()`'s bytes (replayed).
+  // Stores `b` with the SHA-256 of its code and sends `code_message`
+  // (domain::PhoneCodeMessage), idempotently by m.request_id. Returns `encode()`'s bytes
+  // (replayed).
   absl::StatusOr<std::string> Hold(const Mutation& m, const HeldBooking& b,
                                    const std::string& code_sha256,
                                    domain::Notification code_message,

@@ -1,4 +1,5 @@
-// The phone code a public booking waits for (issue 10): what a typed code does to the booking.
+// The phone code a public booking waits for (issue 10): the message that carries it, and what a
+// typed code does to the booking.
 // The store locks the booking, asks domain::CheckPhoneCode and writes its answer (issue 14).
 #include "gtest/gtest.h"
 #include "server/domain/public_booking.h"
@@ -8,6 +9,19 @@ namespace {
 
 const absl::Time kNow = absl::FromUnixSeconds(1'800'000'000);
 const absl::Time kLater = kNow + absl::Minutes(5);
+
+TEST(PhoneCodeTest, TheCodeGoesByTheGatewayAtOnceEvenInQuietHours) {
+  Notification n = PhoneCodeMessage("+6281234567890", "Siti", "id", "482913");
+  EXPECT_EQ(n.channel, NotificationChannel::kWebhook);
+  EXPECT_EQ(n.address, "+6281234567890");
+  EXPECT_EQ(n.recipient_name, "Siti");
+  EXPECT_EQ(n.language, "id");
+  EXPECT_EQ(n.template_id, "booking.code");
+  EXPECT_EQ(n.params.at("code"), "482913");
+  EXPECT_EQ(n.params.at("name"), "Siti");
+  EXPECT_EQ(n.params.at("minutes"), "10");
+  EXPECT_TRUE(n.urgent);
+}
 
 TEST(PhoneCodeTest, TheRightCodeInTimeMatchesWithoutUsingATry) {
   PhoneCodeAttempt a = CheckPhoneCode(true, kLater, kNow, 5, true);
