@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "server/domain/validation.h"
 
@@ -77,6 +78,34 @@ std::string AppointmentCode(uint64_t random) {
   return code;
 }
 
+absl::StatusOr<std::string> AllocationDay(const std::string& dedupe_key) {
+  std::string day = dedupe_key.substr(0, 10);
+  absl::CivilDay parsed;
+  if (!absl::ParseCivilTime(day, &parsed)) {
+    return absl::InvalidArgumentError(absl::StrCat("slots.allocate: bad scope ", dedupe_key));
+  }
+  return day;
+}
+
+absl::Status CheckAllocationDay(const std::string& day) {
+  absl::CivilDay parsed;
+  if (!absl::ParseCivilTime(day, &parsed)) {
+    return absl::InvalidArgumentError("allocation.day: YYYY-MM-DD");
+  }
+  return absl::OkStatus();
+}
+
+uint64_t AllocationSeed(std::string_view office_id, std::string_view scope) {
+  uint64_t h = 1469598103934665603ull;  // FNV-1a: stable across builds and replicas
+  auto mix = [&h](std::string_view s) {
+    for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+  };
+  mix(office_id);
+  mix("/");
+  mix(scope);
+  return h;
+}
+
 AllocationApply DecideAllocation(const std::vector<std::pair<int64_t, int64_t>>& assigned,
                                  const std::vector<int64_t>& waitlisted,
                                  const std::map<int64_t, OpenRequest>& open,
@@ -140,6 +169,26 @@ absl::Status CheckNikLimit(int64_t held, int limit, bool rescheduling) {
   return absl::ResourceExhaustedError(
       absl::StrCat("applicant.nik: already holds ", limit, rescheduling ? " other" : "",
                    " live appointment requests (the limit per NIK); cancel one first"));
+}
+
+absl::Status CheckRequestId(int64_t id) {
+  if (id <= 0) return absl::InvalidArgumentError("id: required (a positive number)");
+  return absl::OkStatus();
+}
+
+absl::Status CheckLookup(int64_t id, std::string_view code) {
+  if (id <= 0 && code.empty()) return absl::InvalidArgumentError("id: required (or code)");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<RequestPage> ParseRequestPage(int page_size, const std::string& page_token) {
+  RequestPage page;
+  if (!page_token.empty() && (!absl::SimpleAtoi(page_token, &page.after) || page.after < 0)) {
+    return absl::InvalidArgumentError("page_token: not one this service gave");
+  }
+  if (page_size > 500) return absl::InvalidArgumentError("page_size: at most 500");
+  if (page_size > 0) page.size = page_size;
+  return page;
 }
 
 absl::Status CheckChangeable(int64_t id, const std::optional<ChangeableRequest>& found,
@@ -286,6 +335,10 @@ std::vector<SlotSeats> ById(std::vector<SlotSeats> slots) {
 
 absl::Status ValidateCounterClosure(std::string_view counter_id, std::string_view reason) {
   if (counter_id.empty()) return absl::InvalidArgumentError("counter_id: required");
+  return ValidateText(reason, "reason", 500, false);
+}
+
+absl::Status ValidateDayClosure(std::string_view reason) {
   return ValidateText(reason, "reason", 500, false);
 }
 

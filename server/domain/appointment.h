@@ -121,6 +121,19 @@ struct ChangeableRequest {
 absl::Status CheckChangeable(int64_t id, const std::optional<ChangeableRequest>& found,
                              std::optional<int64_t> expected_version);
 
+// A change (Cancel, Reschedule) names its request by a positive id; a read (Get) by id, or by
+// appointment code when the id is 0. INVALID_ARGUMENT naming id.
+absl::Status CheckRequestId(int64_t id);
+absl::Status CheckLookup(int64_t id, std::string_view code);
+
+// One page of a day's requests, by id: those after `after` (the token, empty from the start), at
+// most `size` (50 when not given, at most 500). INVALID_ARGUMENT naming page_token or page_size.
+struct RequestPage {
+  int64_t after = 0;
+  int size = 50;
+};
+absl::StatusOr<RequestPage> ParseRequestPage(int page_size, const std::string& page_token);
+
 // ---- Seats ----
 
 // A slot's seats as the store locked them.
@@ -205,6 +218,9 @@ struct SlotClosure {
 
 // Checked before anything is read. INVALID_ARGUMENT naming counter_id or reason.
 absl::Status ValidateCounterClosure(std::string_view counter_id, std::string_view reason);
+// A day closure's reason (optional text, at most 500 bytes), checked before anything is read.
+// INVALID_ARGUMENT naming reason.
+absl::Status ValidateDayClosure(std::string_view reason);
 
 struct CounterClosureFacts {
   std::string counter_id;
@@ -263,6 +279,20 @@ absl::Status ValidateSlotRange(absl::CivilDay from, absl::CivilDay to);
 // A six-character visit code from `random` ("K7M4QX"): letters and digits a clerk cannot
 // confuse (no 0/O, 1/I/L, 5/S, 2/Z, 8/B).
 std::string AppointmentCode(uint64_t random);
+// Codes are drawn until one is free in the office; a round gives up after this many draws.
+inline constexpr int kAppointmentCodeTries = 8;
+
+// ---- slots.allocate's scope ----
+
+// The day a slots.allocate task's dedupe key names: "YYYY-MM-DD", the day's round, or that followed
+// by "T" "HH:MM" (a no-show sweep) or "T" "HH:MM/release" (a release round). INVALID_ARGUMENT
+// naming the key otherwise.
+absl::StatusOr<std::string> AllocationDay(const std::string& dedupe_key);
+// A round's result names its day as "YYYY-MM-DD". INVALID_ARGUMENT naming allocation.day.
+absl::Status CheckAllocationDay(const std::string& day);
+// The seed of a round's random choices (tie-breaks, appointment codes): FNV-1a of
+// "OFFICE/SCOPE", the same on every build and replica, so a round can be replayed.
+uint64_t AllocationSeed(std::string_view office_id, std::string_view scope);
 
 }  // namespace loket::domain
 

@@ -5,7 +5,6 @@
 #include <random>
 #include <set>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -15,6 +14,7 @@
 #include "server/domain/validation.h"
 #include "server/store/appointment_seats.h"
 #include "server/store/columns.h"
+#include "server/store/fetch.h"
 #include "server/store/idempotency.h"
 #include "server/store/pg.h"
 #include "server/store/siber_stops.h"
@@ -222,9 +222,10 @@ constexpr Statement kLockSeat{
     "appt_lock_seat",
     kSelectSql<"SELECT ", kSlotColumns,
                " FROM slots WHERE id = $1 AND office_id = $2 AND day = $3::date FOR UPDATE">};
-constexpr Statement kTakeSeat{
-    "appt_take_seat",
-    "UPDATE slots SET booked = booked + 1, booked_priority = booked_priority + $2 WHERE id = $1"};
+// Guarded in SQL too: a full slot is not updated, whatever the caller checked.
+constexpr Statement kTakeSeat{"appt_take_seat",
+                              "UPDATE slots SET booked = booked + 1, booked_priority ="
+                              " booked_priority + $2 WHERE id = $1 AND booked < capacity"};
 constexpr Statement kInsertAppointment{
     "appt_insert_appointment",
     "INSERT INTO appointments (office_id, request_id, slot_id, code, priority_class,"
@@ -386,9 +387,12 @@ void LoadWindows(Tx& tx, std::vector<AppointmentRequestRecord>& rs) {
   }
 }
 
+// The clinic a caller is limited to ("" for the office's own staff).
+std::string ScopeOf(const domain::Principal& p) { return *domain::ClinicScope(p, ""); }
+
 absl::StatusOr<AppointmentRequestRecord> LoadRequest(Tx& tx, const domain::Principal& viewer,
                                                      int64_t id, const std::string& code) {
-  std::string scope = viewer.role == domain::Role::kClinic ? viewer.clinic_id : "";
+  std::string scope = ScopeOf(viewer);
   pqxx::result r = id != 0 ? tx.Exec(kRequestById, id, viewer.office_id, scope)
                            : tx.Exec(kRequestByCode, code, viewer.office_id, scope);
   if (r.empty()) {
@@ -400,8 +404,28 @@ absl::StatusOr<AppointmentRequestRecord> LoadRequest(Tx& tx, const domain::Princ
   return one[0];
 }
 
-std::string ScopeOf(const domain::Principal& p) {
-  return p.role == domain::Role::kClinic ? p.clinic_id : "";
+// A request as the caller may see it, encoded: what every change answers with.
+absl::StatusOr<std::string> EncodeRequest(Tx& tx, const domain::Principal& actor, int64_t id,
+                                          const RequestEncoder& encode) {
+  LOKET_ASSIGN_OR_RETURN(AppointmentRequestRecord rec, LoadRequest(tx, actor, id, ""));
+  return encode(rec);
+}
+
+// A booking's day must have open slots (domain::CheckOpenSlots).
+absl::Status CheckOpenSlotsIn(Tx& tx, const std::string& office_id, absl::CivilDay day) {
+  return domain::CheckOpenSlots(day, !tx.Exec(kOpenSlotsOfDay, office_id, FormatDay(day)).empty());
+}
+
+void InsertWindows(Tx& tx, const std::string& office_id, int64_t request_id,
+                   const std::vector<domain::TimeWindow>& windows) {
+  for (size_t i = 0; i < windows.size(); ++i) {
+    tx.Exec(kInsertWindow, office_id, request_id, static_cast<int>(i), Ts(windows[i].starts_at),
+            Ts(windows[i].ends_at));
+  }
+}
+
+OutboxOffice OutboxOf(const std::string& office_id, const OfficeContext& office) {
+  return {office_id, office.name, office.utc_offset_minutes};
 }
 
 // The phone's live bookings besides `except` (0 for a new one), counted under the phone's lock.
@@ -411,8 +435,10 @@ int64_t LockAndCountPhone(Tx& tx, const std::string& office_id, const std::strin
   return tx.Exec(kLiveOfPhone, office_id, phone, today, Ts(now), except)[0][0].as<int64_t>();
 }
 
-void EnqueueAllocation(Tx& tx, const std::string& office_id, const std::string& day) {
-  EnqueueInTx(tx, NewTask{office_id, kSlotsAllocateQueue, day, "", absl::InfinitePast(), 8});
+// A slots.allocate round: the day's ("YYYY-MM-DD", at once), a sweep or a release (after `at`).
+void EnqueueAllocation(Tx& tx, const std::string& office_id, const std::string& key,
+                       absl::Time at = absl::InfinitePast()) {
+  EnqueueInTx(tx, NewTask{office_id, kSlotsAllocateQueue, key, "", at, 8});
 }
 
 // The applicant hears that a booked appointment is off (cancelled, or displaced by a closure).
@@ -433,11 +459,14 @@ int CountOf(const pqxx::result& r) {
   return n;
 }
 
-domain::SlotSeats SeatsFromRow(const pqxx::row& row) {
+// A row of kSlotColumns: the one slot mapping, for the listing and for the rules.
+SlotRecord SlotFromRow(const pqxx::row& row) {
   constexpr const auto& k = kSlotColumns;
-  domain::SlotSeats s;
+  SlotRecord s;
   s.id = row[k["id"]].as<int64_t>();
+  s.day = row[k["day"]].as<std::string>();
   s.starts_at = ParseTimestamp(row[k["starts_at"]].as<std::string>());
+  s.ends_at = ParseTimestamp(row[k["ends_at"]].as<std::string>());
   s.capacity = row[k["capacity"]].as<int>();
   s.reserved_priority = row[k["reserved_priority"]].as<int>();
   s.booked = row[k["booked"]].as<int>();
@@ -446,12 +475,15 @@ domain::SlotSeats SeatsFromRow(const pqxx::row& row) {
   return s;
 }
 
+// The same row as the rules' seats, or as times for domain::PreferredSlots.
+domain::SlotSeats SeatsFromRow(const pqxx::row& row) { return SlotFromRow(row); }
+domain::SlotTimes TimesOf(const SlotRecord& s) { return {s.id, s.starts_at, s.ends_at}; }
+domain::SlotTimes TimesFromRow(const pqxx::row& row) { return TimesOf(SlotFromRow(row)); }
+
 // Locks the day's slots and reads their booked appointments: what a closure decides on.
 void LockDaySeats(Tx& tx, const std::string& office_id, const std::string& day,
                   std::vector<domain::SlotSeats>& slots, std::vector<domain::BookedSeat>& booked) {
-  for (const auto& row : tx.Exec(kLockSlotsOfDay, office_id, day)) {
-    slots.push_back(SeatsFromRow(row));
-  }
+  slots = MapRows(tx.Exec(kLockSlotsOfDay, office_id, day), SeatsFromRow);
   if (slots.empty()) return;
   constexpr const auto& k = kBookedSeatColumns;
   for (const auto& row : tx.Exec(kBookedOfDay, office_id, day)) {
@@ -474,10 +506,16 @@ void Displace(Tx& tx, const std::vector<domain::BookedSeat>& seats,
   }
 }
 
-uint64_t DaySeed(const std::string& office_id, const std::string& day) {
-  uint64_t h = 1469598103934665603ull;  // FNV-1a: stable across builds and replicas
-  for (char c : office_id + "/" + day) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
-  return h;
+// Locks a request for a cancel or a reschedule and reads what domain::CheckChangeable needs;
+// nullopt when it is not there in the caller's scope.
+std::optional<domain::ChangeableRequest> LockForChange(Tx& tx, const domain::Principal& actor,
+                                                       int64_t id) {
+  pqxx::result lock = tx.Exec(kLockRequest, id, actor.office_id, ScopeOf(actor));
+  if (lock.empty()) return std::nullopt;
+  constexpr const auto& k = kLockRequestColumns;
+  return domain::ChangeableRequest{lock[0][k["version"]].as<int64_t>(),
+                                   lock[0][k["state"]].as<std::string>(),
+                                   !tx.Exec(kLiveNotBooked, id).empty()};
 }
 
 // Ends the booked appointment of request `request_id`, if it has one.
@@ -535,8 +573,7 @@ absl::StatusOr<std::string> AppointmentRepository::Create(const Mutation& m,
     LOKET_ASSIGN_OR_RETURN(domain::NewRequest req, domain::DecideNewRequest(f));
     const domain::Applicant& a = req.applicant;
     std::string day_text = FormatDay(req.day);
-    LOKET_RETURN_IF_ERROR(domain::CheckOpenSlots(
-        req.day, !tx.Exec(kOpenSlotsOfDay, m.actor.office_id, day_text).empty()));
+    LOKET_RETURN_IF_ERROR(CheckOpenSlotsIn(tx, m.actor.office_id, req.day));
     std::string today = FormatDay(office.today);
     if (domain::PhoneLimitApplies(m.actor.role)) {
       LOKET_RETURN_IF_ERROR(
@@ -556,80 +593,45 @@ absl::StatusOr<std::string> AppointmentRepository::Create(const Mutation& m,
                          clinic_id.empty() ? std::nullopt : std::optional<std::string>(clinic_id),
                          day_text, m.actor.id, Ts(now))[0][0]
                      .as<int64_t>();
-    for (size_t i = 0; i < r.windows.size(); ++i) {
-      tx.Exec(kInsertWindow, m.actor.office_id, id, static_cast<int>(i), Ts(r.windows[i].starts_at),
-              Ts(r.windows[i].ends_at));
-    }
+    InsertWindows(tx, m.actor.office_id, id, r.windows);
     EnqueueAllocation(tx, m.actor.office_id, day_text);
-    LOKET_ASSIGN_OR_RETURN(AppointmentRequestRecord rec, LoadRequest(tx, m.actor, id, ""));
-    return encode(rec);
+    return EncodeRequest(tx, m.actor, id, encode);
   });
 }
 
 absl::StatusOr<AppointmentRequestRecord> AppointmentRepository::Get(const domain::Principal& viewer,
                                                                     int64_t id,
                                                                     const std::string& code) {
-  if (id <= 0 && code.empty()) {
-    return absl::InvalidArgumentError("id: required (or code)");
-  }
-  AppointmentRequestRecord out;
-  absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
-    LOKET_ASSIGN_OR_RETURN(AppointmentRequestRecord r, LoadRequest(tx, viewer, id, code));
-    out = std::move(r);
-    return absl::OkStatus();
-  });
-  if (!s.ok()) return s;
-  return out;
+  LOKET_RETURN_IF_ERROR(domain::CheckLookup(id, code));
+  return Fetch(db_.impl(), [&](Tx& tx) { return LoadRequest(tx, viewer, id, code); });
 }
 
 absl::StatusOr<std::pair<std::vector<AppointmentRequestRecord>, std::string>>
 AppointmentRepository::List(const domain::Principal& viewer, absl::CivilDay day,
                             const std::string& state, int page_size,
                             const std::string& page_token) {
-  int64_t after = 0;
-  if (!page_token.empty() && (!absl::SimpleAtoi(page_token, &after) || after < 0)) {
-    return absl::InvalidArgumentError("page_token: not one this service gave");
-  }
-  if (page_size <= 0) page_size = 50;
-  if (page_size > 500) return absl::InvalidArgumentError("page_size: at most 500");
-  std::vector<AppointmentRequestRecord> out;
-  absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
-    for (const auto& row : tx.Exec(kRequestsOfDay, viewer.office_id, FormatDay(day), state,
-                                   ScopeOf(viewer), after, page_size + 1)) {
-      out.push_back(RequestFromRow(row));
-    }
-    LoadWindows(tx, out);
-    return absl::OkStatus();
+  LOKET_ASSIGN_OR_RETURN(const domain::RequestPage page,
+                         domain::ParseRequestPage(page_size, page_token));
+  auto read = Fetch(db_.impl(), [&](Tx& tx) {
+    auto rs = MapRows(tx.Exec(kRequestsOfDay, viewer.office_id, FormatDay(day), state,
+                              ScopeOf(viewer), page.after, page.size + 1),
+                      RequestFromRow);
+    LoadWindows(tx, rs);
+    return rs;
   });
-  if (!s.ok()) return s;
+  LOKET_ASSIGN_OR_RETURN(std::vector<AppointmentRequestRecord> out, std::move(read));
   std::string next;
-  if (static_cast<int>(out.size()) > page_size) {
+  if (static_cast<int>(out.size()) > page.size) {
     out.pop_back();
     next = absl::StrCat(out.back().id);
   }
   return std::make_pair(std::move(out), next);
 }
 
-namespace {
-
-// Locks a request for a cancel or a reschedule and reads what domain::CheckChangeable needs;
-// nullopt when it is not there in the caller's scope.
-std::optional<domain::ChangeableRequest> LockForChange(Tx& tx, const domain::Principal& actor,
-                                                       int64_t id) {
-  pqxx::result lock = tx.Exec(kLockRequest, id, actor.office_id, ScopeOf(actor));
-  if (lock.empty()) return std::nullopt;
-  constexpr const auto& k = kLockRequestColumns;
-  return domain::ChangeableRequest{lock[0][k["version"]].as<int64_t>(),
-                                   lock[0][k["state"]].as<std::string>(),
-                                   !tx.Exec(kLiveNotBooked, id).empty()};
-}
-
-}  // namespace
-
 absl::StatusOr<std::string> AppointmentRepository::Cancel(const Mutation& m, int64_t id,
                                                           std::optional<int64_t> expected_version,
                                                           const RequestEncoder& encode) {
-  if (id <= 0) return absl::InvalidArgumentError("id: required (a positive number)");
+  LOKET_RETURN_IF_ERROR(domain::CheckRequestId(id));
   return RunIdempotentRetrying(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     absl::Time now = clock_.Now();
     LOKET_RETURN_IF_ERROR(
@@ -639,26 +641,23 @@ absl::StatusOr<std::string> AppointmentRepository::Cancel(const Mutation& m, int
     tx.Exec(kSetRequestState, id, std::string("cancelled"));
     LOKET_ASSIGN_OR_RETURN(OfficeContext office, LoadOffice(tx, m.actor.office_id, now, offices_));
     if (freed) {
-      EnqueueCancelled(tx, encode_notification_, policy_,
-                       {m.actor.office_id, office.name, office.utc_offset_minutes}, now, before);
+      EnqueueCancelled(tx, encode_notification_, policy_, OutboxOf(m.actor.office_id, office), now,
+                       before);
     }
-    LOKET_ASSIGN_OR_RETURN(AppointmentRequestRecord rec, LoadRequest(tx, m.actor, id, ""));
-    return encode(rec);
+    return EncodeRequest(tx, m.actor, id, encode);
   });
 }
 
 absl::StatusOr<std::string> AppointmentRepository::Reschedule(
     const Mutation& m, int64_t id, std::vector<domain::TimeWindow> windows,
     std::optional<int64_t> expected_version, const RequestEncoder& encode) {
-  if (id <= 0) return absl::InvalidArgumentError("id: required (a positive number)");
+  LOKET_RETURN_IF_ERROR(domain::CheckRequestId(id));
   return RunIdempotentRetrying(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     absl::Time now = clock_.Now();
     LOKET_ASSIGN_OR_RETURN(OfficeContext office, LoadOffice(tx, m.actor.office_id, now, offices_));
     LOKET_ASSIGN_OR_RETURN(absl::CivilDay day,
                            domain::ValidateWindows(windows, now, office.utc_offset_minutes));
-    std::string day_text = FormatDay(day);
-    LOKET_RETURN_IF_ERROR(domain::CheckOpenSlots(
-        day, !tx.Exec(kOpenSlotsOfDay, m.actor.office_id, day_text).empty()));
+    LOKET_RETURN_IF_ERROR(CheckOpenSlotsIn(tx, m.actor.office_id, day));
     LOKET_RETURN_IF_ERROR(
         domain::CheckChangeable(id, LockForChange(tx, m.actor, id), expected_version));
     // A reschedule revives a request: it must fit the per-NIK limit like a new one.
@@ -675,14 +674,10 @@ absl::StatusOr<std::string> AppointmentRepository::Reschedule(
     }
     EndBookingOf(tx, m.actor.office_id, id);
     tx.Exec(kDeleteWindows, id);
-    for (size_t i = 0; i < windows.size(); ++i) {
-      tx.Exec(kInsertWindow, m.actor.office_id, id, static_cast<int>(i), Ts(windows[i].starts_at),
-              Ts(windows[i].ends_at));
-    }
-    tx.Exec(kRescheduleRequest, id, day_text);
-    EnqueueAllocation(tx, m.actor.office_id, day_text);
-    LOKET_ASSIGN_OR_RETURN(AppointmentRequestRecord rec, LoadRequest(tx, m.actor, id, ""));
-    return encode(rec);
+    InsertWindows(tx, m.actor.office_id, id, windows);
+    tx.Exec(kRescheduleRequest, id, FormatDay(day));
+    EnqueueAllocation(tx, m.actor.office_id, FormatDay(day));
+    return EncodeRequest(tx, m.actor, id, encode);
   });
 }
 
@@ -700,26 +695,9 @@ absl::StatusOr<std::string> AppointmentRepository::ReleaseNoShows(const Mutation
 
 absl::StatusOr<std::vector<SlotRecord>> AppointmentRepository::ListSlots(
     const domain::Principal& viewer, absl::CivilDay day) {
-  std::vector<SlotRecord> out;
-  absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
-    for (const auto& row : tx.Exec(kSlotsOfDay, viewer.office_id, FormatDay(day))) {
-      constexpr const auto& k = kSlotColumns;
-      SlotRecord r;
-      r.id = row[k["id"]].as<int64_t>();
-      r.day = row[k["day"]].as<std::string>();
-      r.starts_at = ParseTimestamp(row[k["starts_at"]].as<std::string>());
-      r.ends_at = ParseTimestamp(row[k["ends_at"]].as<std::string>());
-      r.capacity = row[k["capacity"]].as<int>();
-      r.reserved_priority = row[k["reserved_priority"]].as<int>();
-      r.booked = row[k["booked"]].as<int>();
-      r.booked_priority = row[k["booked_priority"]].as<int>();
-      r.closed = row[k["closed"]].as<bool>();
-      out.push_back(r);
-    }
-    return absl::OkStatus();
+  return Fetch(db_.impl(), [&](Tx& tx) {
+    return MapRows(tx.Exec(kSlotsOfDay, viewer.office_id, FormatDay(day)), SlotFromRow);
   });
-  if (!s.ok()) return s;
-  return out;
 }
 
 absl::StatusOr<std::string> AppointmentRepository::SetOfficeHours(
@@ -755,8 +733,8 @@ std::function<void(int64_t)> AppointmentRepository::TellDisplaced(Tx& tx,
     absl::StatusOr<OfficeContext> office = LoadOffice(tx, actor.office_id, now, offices_);
     absl::StatusOr<AppointmentRequestRecord> r = LoadRequest(tx, actor, request_id, "");
     if (!office.ok() || !r.ok()) return;
-    EnqueueCancelled(tx, encode_notification_, policy_,
-                     {actor.office_id, office->name, office->utc_offset_minutes}, now, *r);
+    EnqueueCancelled(tx, encode_notification_, policy_, OutboxOf(actor.office_id, *office), now,
+                     *r);
   };
 }
 
@@ -800,8 +778,7 @@ absl::StatusOr<std::string> AppointmentRepository::CloseCounter(const Mutation& 
 absl::StatusOr<std::string> AppointmentRepository::CloseDay(const Mutation& m, absl::CivilDay day,
                                                             const std::string& reason,
                                                             const ClosureEncoder& encode) {
-  absl::Status r = domain::ValidateText(reason, "reason", 500, false);
-  if (!r.ok()) return r;
+  LOKET_RETURN_IF_ERROR(domain::ValidateDayClosure(reason));
   return RunIdempotentRetrying(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     std::string d = FormatDay(day);
     domain::DayClosureFacts f;
@@ -848,15 +825,11 @@ absl::StatusOr<std::string> AppointmentRepository::CloseDay(const Mutation& m, a
 
 absl::StatusOr<AllocationInput> AppointmentRepository::LoadAllocationInput(
     const std::string& office_id, const std::string& dedupe_key) {
-  std::string d = dedupe_key.substr(0, 10);
-  absl::CivilDay parsed;
-  if (!absl::ParseCivilTime(d, &parsed)) {
-    return absl::InvalidArgumentError(absl::StrCat("slots.allocate: bad scope ", dedupe_key));
-  }
+  LOKET_ASSIGN_OR_RETURN(const std::string d, domain::AllocationDay(dedupe_key));
   AllocationInput in;
   in.day = d;
   in.priority_release_before = options_.priority_release_before;
-  in.seed = DaySeed(office_id, d);
+  in.seed = domain::AllocationSeed(office_id, d);
   absl::Status s = RunTxRetrying(db_.impl(), [&](Tx& tx) -> absl::Status {
     in.slots.clear();
     in.requests.clear();
@@ -865,14 +838,11 @@ absl::StatusOr<AllocationInput> AppointmentRepository::LoadAllocationInput(
     tx.Exec(kReleaseNoShows, office_id, d, Ts(in.now - options_.no_show_grace));
     std::vector<domain::SlotTimes> times;
     for (const auto& row : tx.Exec(kOpenSlotsOfDay, office_id, d)) {
-      const domain::SlotSeats seats = SeatsFromRow(row);
-      in.slots.push_back(
-          {seats.id, seats.starts_at, seats.capacity, seats.booked, seats.ReservedLeft()});
-      times.push_back({seats.id, seats.starts_at,
-                       ParseTimestamp(row[kSlotColumns["ends_at"]].as<std::string>())});
+      const SlotRecord s = SlotFromRow(row);
+      in.slots.push_back({s.id, s.starts_at, s.capacity, s.booked, s.ReservedLeft()});
+      times.push_back(TimesOf(s));
     }
     std::vector<AppointmentRequestRecord> reqs;
-    std::vector<bool> flexible;
     constexpr const auto& q = kOpenRequestColumns;
     for (const auto& row : tx.Exec(kOpenRequestsOfDay, office_id, d)) {
       AppointmentRequestRecord r;
@@ -897,22 +867,16 @@ absl::StatusOr<AllocationInput> AppointmentRepository::LoadAllocationInput(
 
 absl::Status AppointmentRepository::ApplyAllocation(const std::string& office_id, int64_t task_id,
                                                     int attempt, const AllocationOutcome& outcome) {
-  absl::CivilDay parsed;
-  if (!absl::ParseCivilTime(outcome.day, &parsed)) {
-    return absl::InvalidArgumentError("allocation.day: YYYY-MM-DD");
-  }
+  LOKET_RETURN_IF_ERROR(domain::CheckAllocationDay(outcome.day));
   return RunTxRetrying(db_.impl(), [&](Tx& tx) -> absl::Status {
     LOKET_RETURN_IF_ERROR(FinishLeasedInTx(tx, office_id, task_id, attempt, kSlotsAllocateQueue));
     absl::Time now = clock_.Now();
     LOKET_ASSIGN_OR_RETURN(OfficeContext office, LoadOffice(tx, office_id, now, offices_));
-    OutboxOffice outbox{office_id, office.name, office.utc_offset_minutes};
-    std::mt19937_64 rng(DaySeed(office_id, absl::StrCat(outcome.day, "#", task_id, "#", attempt)));
-    std::vector<domain::SlotTimes> times;
-    for (const auto& row : tx.Exec(kSlotsOfDay, office_id, outcome.day)) {
-      times.push_back({row[kSlotColumns["id"]].as<int64_t>(),
-                       ParseTimestamp(row[kSlotColumns["starts_at"]].as<std::string>()),
-                       ParseTimestamp(row[kSlotColumns["ends_at"]].as<std::string>())});
-    }
+    OutboxOffice outbox = OutboxOf(office_id, office);
+    std::mt19937_64 rng(
+        domain::AllocationSeed(office_id, absl::StrCat(outcome.day, "#", task_id, "#", attempt)));
+    const std::vector<domain::SlotTimes> times =
+        MapRows(tx.Exec(kSlotsOfDay, office_id, outcome.day), TimesFromRow);
     // Load and lock what the rule needs: each assigned request still open, in the round's order.
     std::vector<AppointmentRequestRecord> windows_of;
     for (const auto& a : outcome.assigned) windows_of.emplace_back().id = a.first;
@@ -940,16 +904,20 @@ absl::Status AppointmentRepository::ApplyAllocation(const std::string& office_id
     for (const domain::SeatToTake& seat : apply.seats) {
       pqxx::result slot = tx.Exec(kLockSeat, seat.slot_id, office_id, outcome.day);
       if (slot.empty()) continue;
-      const domain::SlotSeats seats = SeatsFromRow(slot[0]);
-      if (!domain::SeatOpenTo(seats, seat.priority, now, options_.priority_release_before)) {
+      const SlotRecord seats = SlotFromRow(slot[0]);
+      // The rule decides; the UPDATE's own guard refuses a full slot all the same.
+      if (!domain::SeatOpenTo(seats, seat.priority, now, options_.priority_release_before) ||
+          !TakeSeatInTx(tx, seat.slot_id, seat.priority)) {
         continue;  // the seat went meanwhile: stays pending for the next round
       }
-      tx.Exec(kTakeSeat, seat.slot_id, seat.priority ? 1 : 0);
       const absl::Time starts_at = seats.starts_at;
       std::string code;
       int64_t appointment_id = 0;
       for (int tries = 0; code.empty(); ++tries) {
-        if (tries == 8) return absl::InternalError("no free appointment code after 8 tries");
+        if (tries == domain::kAppointmentCodeTries) {
+          return absl::InternalError(
+              absl::StrCat("no free appointment code after ", tries, " tries"));
+        }
         std::string candidate = domain::AppointmentCode(rng());
         pqxx::result ins = tx.Exec(kInsertAppointment, office_id, seat.request_id, seat.slot_id,
                                    candidate, class_of[seat.request_id], seat.rank);
@@ -969,7 +937,7 @@ absl::Status AppointmentRepository::ApplyAllocation(const std::string& office_id
       // A sweep at the slot's grace time releases the seats of those who do not come.
       const domain::RoundToEnqueue sweep = domain::NoShowSweep(
           outcome.day, starts_at, office.utc_offset_minutes, options_.no_show_grace);
-      EnqueueInTx(tx, NewTask{office_id, kSlotsAllocateQueue, sweep.key, "", sweep.at, 8});
+      EnqueueAllocation(tx, office_id, sweep.key, sweep.at);
     }
     bool waitlisted = false;
     for (int64_t id : apply.waitlist) {
@@ -977,10 +945,8 @@ absl::Status AppointmentRepository::ApplyAllocation(const std::string& office_id
     }
     if (waitlisted) {
       // At each cut-off, unused reserved seats open to the waitlist (domain::ReleaseRounds).
-      std::vector<domain::SlotSeats> slots;
-      for (const auto& row : tx.Exec(kSlotsOfDay, office_id, outcome.day)) {
-        slots.push_back(SeatsFromRow(row));
-      }
+      std::vector<domain::SlotSeats> slots =
+          MapRows(tx.Exec(kSlotsOfDay, office_id, outcome.day), SeatsFromRow);
       std::set<std::string> enqueued;
       for (const auto& row : tx.Exec(kReleaseKeysOfDay, office_id, std::string(kSlotsAllocateQueue),
                                      absl::StrCat(outcome.day, "T%/release"))) {
@@ -989,7 +955,7 @@ absl::Status AppointmentRepository::ApplyAllocation(const std::string& office_id
       for (const domain::RoundToEnqueue& round :
            domain::ReleaseRounds(outcome.day, std::move(slots), enqueued, now,
                                  office.utc_offset_minutes, options_.priority_release_before)) {
-        EnqueueInTx(tx, NewTask{office_id, kSlotsAllocateQueue, round.key, "", round.at, 8});
+        EnqueueAllocation(tx, office_id, round.key, round.at);
       }
     }
     // Requests that came in meanwhile, or lost their seat to a concurrent round, get a round.
@@ -998,6 +964,10 @@ absl::Status AppointmentRepository::ApplyAllocation(const std::string& office_id
     }
     return absl::OkStatus();
   });
+}
+
+bool TakeSeatInTx(Tx& tx, int64_t slot_id, bool priority) {
+  return tx.Exec(kTakeSeat, slot_id, priority ? 1 : 0).affected_rows() > 0;
 }
 
 std::optional<std::string> EndBookedAppointmentInTx(Tx& tx, const std::string& office_id,

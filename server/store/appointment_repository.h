@@ -1,8 +1,9 @@
 // Spontan's store: the office calendar and slots, appointment requests and appointments, and the
 // slots.allocate planning queue (input at lease, result applied once with the task's finish).
 // Seats are counted in slots.booked and taken only under the slot's row lock where
-// domain::SeatOpenTo allows (booked < capacity, and the reserved-seat rule), so no interleaving of
-// schedulers, replicas or cancellations overbooks. The booking rules live in
+// domain::SeatOpenTo allows (booked < capacity, and the reserved-seat rule), by an UPDATE that
+// guards capacity itself (TakeSeatInTx), so no interleaving of schedulers, replicas or
+// cancellations overbooks. The booking rules live in
 // server/domain/appointment.h; this file loads what they need, calls them, and writes the result
 // in the same transaction.
 // Thread-safe (holds references; caches are internally locked).
@@ -67,16 +68,11 @@ struct NewAppointmentRequest {
   int64_t case_id = 0;
 };
 
-struct SlotRecord {
-  int64_t id = 0;
+// A slot: its seats as the rules see them (id, start, capacity, reserved, booked, closed), its day
+// and its end. One row-to-struct mapping serves the listing and the rules.
+struct SlotRecord : domain::SlotSeats {
   std::string day;
-  absl::Time starts_at;
   absl::Time ends_at;
-  int capacity = 0;
-  int reserved_priority = 0;
-  int booked = 0;
-  int booked_priority = 0;
-  bool closed = false;
 };
 
 struct ClosureOutcome {

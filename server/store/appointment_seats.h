@@ -1,7 +1,7 @@
-// Private to store/: ending a booked appointment inside another change's transaction (a
-// cancellation here; for the queue side, a redirect or a no-show called at the counter). Keeps
-// slots.booked equal to the slot's live appointments, withdraws the reminders not yet sent, and
-// offers the freed seat to the day's waitlist.
+// Private to store/: taking a seat, and ending a booked appointment inside another change's
+// transaction (a cancellation here; for the queue side, a redirect or a no-show called at the
+// counter). Keeps slots.booked equal to the slot's live appointments, withdraws the reminders not
+// yet sent, and offers the freed seat to the day's waitlist.
 #ifndef LOKET_SERVER_STORE_APPOINTMENT_SEATS_H_
 #define LOKET_SERVER_STORE_APPOINTMENT_SEATS_H_
 
@@ -19,6 +19,12 @@ class Tx;
 std::optional<std::string> EndBookedAppointmentInTx(Tx& tx, const std::string& office_id,
                                                     int64_t appointment_id,
                                                     const std::string& new_state);
+
+// Adds a seat to slot `slot_id` (a priority one when `priority`) unless the slot is full: the
+// UPDATE carries its own guard (booked < capacity), so the database refuses a full slot even where
+// the caller's check (domain::SeatOpenTo, under the slot's lock) were wrong. false: full, nothing
+// changed (the same outcome as the check's "no").
+bool TakeSeatInTx(Tx& tx, int64_t slot_id, bool priority);
 
 }  // namespace loket::store
 

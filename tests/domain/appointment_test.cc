@@ -490,5 +490,72 @@ TEST(ValidateSlotRangeTest, AtMost92DaysForward) {
               StatusIs(absl::StatusCode::kInvalidArgument, "to: before from"));
 }
 
+TEST(RequestIdTest, AChangeNamesAPositiveIdAReadAnIdOrACode) {
+  EXPECT_THAT(CheckRequestId(7), IsOk());
+  for (int64_t bad : {0, -3}) {
+    EXPECT_THAT(CheckRequestId(bad),
+                StatusIs(absl::StatusCode::kInvalidArgument, "id: required (a positive number)"));
+  }
+  EXPECT_THAT(CheckLookup(7, ""), IsOk());
+  EXPECT_THAT(CheckLookup(0, "K7M4QX"), IsOk());
+  EXPECT_THAT(CheckLookup(0, ""),
+              StatusIs(absl::StatusCode::kInvalidArgument, "id: required (or code)"));
+}
+
+TEST(ParseRequestPageTest, TheTokenThenTheSizeWithItsDefault) {
+  auto first = ParseRequestPage(0, "");
+  ASSERT_THAT(first, IsOk()) << first.status();
+  EXPECT_EQ(first->after, 0);
+  EXPECT_EQ(first->size, 50);
+  EXPECT_EQ(ParseRequestPage(-1, "")->size, 50);
+  auto next = ParseRequestPage(500, "41");
+  ASSERT_THAT(next, IsOk()) << next.status();
+  EXPECT_EQ(next->after, 41);
+  EXPECT_EQ(next->size, 500);
+  EXPECT_THAT(ParseRequestPage(501, ""),
+              StatusIs(absl::StatusCode::kInvalidArgument, "page_size: at most 500"));
+  for (const char* bad : {"x", "-1", "4x"}) {
+    EXPECT_THAT(ParseRequestPage(10, bad), StatusIs(absl::StatusCode::kInvalidArgument,
+                                                    "page_token: not one this service gave"))
+        << bad;
+  }
+  EXPECT_THAT(ParseRequestPage(501, "x"), StatusIs(absl::StatusCode::kInvalidArgument,
+                                                   "page_token: not one this service gave"));
+}
+
+TEST(ValidateDayClosureTest, TheReasonIsOptionalTextOfAtMost500Bytes) {
+  EXPECT_THAT(ValidateDayClosure("banjir"), IsOk());
+  EXPECT_THAT(ValidateDayClosure(""), IsOk());
+  EXPECT_THAT(ValidateDayClosure(std::string(500, 'x')), IsOk());
+  EXPECT_THAT(ValidateDayClosure(std::string(501, 'x')),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+TEST(AllocationScopeTest, TheDayOfEachKindOfKey) {
+  for (const char* key : {"2026-03-25", "2026-03-25T08:15", "2026-03-25T10:00/release"}) {
+    auto day = AllocationDay(key);
+    ASSERT_THAT(day, IsOk()) << key << ": " << day.status();
+    EXPECT_EQ(*day, "2026-03-25") << key;
+  }
+  EXPECT_THAT(AllocationDay("tomorrow"),
+              StatusIs(absl::StatusCode::kInvalidArgument, "slots.allocate: bad scope tomorrow"));
+  EXPECT_THAT(AllocationDay(""),
+              StatusIs(absl::StatusCode::kInvalidArgument, "slots.allocate: bad scope "));
+  EXPECT_THAT(CheckAllocationDay("2026-03-25"), IsOk());
+  for (const char* bad : {"2026-03-25T08:15", "", "tomorrow"}) {
+    EXPECT_THAT(CheckAllocationDay(bad),
+                StatusIs(absl::StatusCode::kInvalidArgument, "allocation.day: YYYY-MM-DD"))
+        << bad;
+  }
+}
+
+TEST(AllocationScopeTest, TheSeedIsFnv1aOfOfficeAndScope) {
+  // FNV-1a 64 of "bpp/2026-03-25", computed apart from this code: a round replays the same ties on
+  // every build and replica.
+  EXPECT_EQ(AllocationSeed("bpp", "2026-03-25"), 0x6ff84e251e6155aeull);
+  EXPECT_NE(AllocationSeed("bpp", "2026-03-26"), AllocationSeed("bpp", "2026-03-25"));
+  EXPECT_NE(AllocationSeed("smd", "2026-03-25"), AllocationSeed("bpp", "2026-03-25"));
+}
+
 }  // namespace
 }  // namespace loket::domain

@@ -10,10 +10,14 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "loket/v1/appointment.grpc.pb.h"
 #include "loket/v1/task.grpc.pb.h"
+#include "server/store/appointment_seats.h"
+#include "server/store/database.h"
+#include "server/store/pg.h"
 #include "tests/integration/fixture.h"
 #include "tests/support/status_matchers.h"
 #include "workers/scheduling/allocate_task.h"
@@ -414,6 +418,73 @@ TEST_F(AppointmentTest, TwoRoundsFromTheSameInputCannotOverbook) {
   EXPECT_EQ(allocated, 2);
   EXPECT_EQ(waitlisted, 2);
   ExpectSeatsConsistent();
+}
+
+// The seat's UPDATE guards capacity itself (booked < capacity), so the database refuses a full slot
+// even where the C++ check (domain::SeatOpenTo under the slot's lock) were skipped or wrong: the
+// test calls the statement with no check in front. In one transaction, rolled back at the end: a
+// slot with one seat left gives it once, then is full; a slot already full gives nothing. A refusal
+// is "no row updated" (false), the check's own "full", not a CHECK violation failing the round.
+TEST_F(AppointmentTest, TheSeatUpdateItselfRefusesAFullSlot) {
+  store::Database db(store::DatabaseOptions{server_->conninfo(), 1});
+  auto slot_at = [](const std::string& hhmm) {
+    return server_->Query("SELECT id FROM slots WHERE office_id = 'bpp' AND starts_at = '" +
+                          At("2026-04-10", hhmm) + "'");
+  };
+  const std::string last_seat = slot_at("08:00"), full = slot_at("08:30");
+  ASSERT_FALSE(last_seat.empty());
+  ASSERT_FALSE(full.empty());
+  std::vector<bool> took;
+  std::string last_seat_after, full_after;
+  absl::Status s = db.impl().RunTx([&](store::Tx& tx) -> absl::Status {
+    tx.ExecRaw("UPDATE slots SET capacity = 1, booked = 0, booked_priority = 0 WHERE id = " +
+               last_seat);
+    tx.ExecRaw("UPDATE slots SET capacity = 2, booked = 2, booked_priority = 0 WHERE id = " + full);
+    took.push_back(store::TakeSeatInTx(tx, std::stoll(last_seat), true));
+    took.push_back(store::TakeSeatInTx(tx, std::stoll(last_seat), false));
+    took.push_back(store::TakeSeatInTx(tx, std::stoll(full), false));
+    auto seats = [&tx](const std::string& id) {
+      return tx
+          .ExecRaw(
+              "SELECT booked || '/' || capacity || '/' || booked_priority FROM slots"
+              " WHERE id = " +
+              id)[0][0]
+          .as<std::string>();
+    };
+    last_seat_after = seats(last_seat);
+    full_after = seats(full);
+    return absl::CancelledError("rolled back on purpose");
+  });
+  // Cancelled is this test's own roll-back: a CHECK violation would have ended it otherwise.
+  EXPECT_EQ(s.code(), absl::StatusCode::kCancelled) << s;
+  EXPECT_EQ(took, (std::vector<bool>{true, false, false}));
+  EXPECT_EQ(last_seat_after, "1/1/1");
+  EXPECT_EQ(full_after, "2/2/0");
+  ExpectSeatsConsistent();  // nothing of it stayed
+}
+
+// ListSlots reads through the one slot mapping the rules use (SlotFromRow): every column arrives.
+TEST_F(AppointmentTest, ListSlotsGivesEveryColumnOfTheDaysSlots) {
+  v1::ListSlotsRequest req;
+  req.set_day("2026-04-08");
+  v1::ListSlotsResponse resp;
+  grpc::Status s = appts_->ListSlots(Ctx(officer_).get(), req, &resp);
+  ASSERT_THAT(s, IsOk()) << s.error_message();
+  ASSERT_EQ(resp.slots_size(), 4);
+  std::vector<std::string> got;
+  for (const v1::Slot& slot : resp.slots()) {
+    got.push_back(absl::StrCat(slot.id(), "|", slot.day(), "|", slot.starts_at(), "|",
+                               slot.ends_at(), "|", slot.capacity(), "|", slot.reserved_priority(),
+                               "|", slot.booked(), "|", slot.booked_priority(), "|",
+                               slot.closed() ? 1 : 0));
+  }
+  const std::string utc = R"(AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))";
+  EXPECT_EQ(absl::StrJoin(got, ";"),
+            server_->Query("SELECT string_agg(concat_ws('|', id, day, to_char(starts_at " + utc +
+                           ", to_char(ends_at " + utc +
+                           ", capacity, reserved_priority, booked, booked_priority,"
+                           " CASE WHEN closed THEN 1 ELSE 0 END), ';' ORDER BY starts_at)"
+                           " FROM slots WHERE office_id = 'bpp' AND day = '2026-04-08'"));
 }
 
 TEST_F(AppointmentTest, CancelPromotesTheWaitlist) {
