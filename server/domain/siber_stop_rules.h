@@ -35,6 +35,13 @@ std::string CancelStopNote(int64_t stop_id, StopKind kind, std::string_view item
 // The applicant's name on a stop as `viewer` reads it: couriers see it masked.
 std::string ApplicantNameFor(const Principal& viewer, std::string_view name);
 
+// A stop id as asked for: positive. INVALID_ARGUMENT naming stop_id.
+absl::Status ValidateStopId(int64_t stop_id);
+
+// Whether `actor` may report on (or cancel) a stop held by `stop_courier_id`: a courier only its
+// own stops (another courier's is answered as missing); officers any.
+bool StopReachableBy(const Principal& actor, int64_t stop_courier_id);
+
 // Whether a listing shows `viewer` a stop at `stop_clinic_id`: a clinic sees only the stops at its
 // own door (its pickups and deliveries); everyone else sees all.
 bool StopListedFor(const Principal& viewer, std::string_view stop_clinic_id);

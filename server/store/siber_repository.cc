@@ -280,27 +280,31 @@ domain::PlanStop ForPlanner(const StopRecord& r) {
   return p;
 }
 
-std::string StopNotFound(int64_t id) { return absl::StrCat("stop ", id, " not found"); }
+// A stop of the office, locked; nullopt for id 0 (no partner) or a stop that is not there.
+std::optional<StopRow> FindStop(Tx& tx, int64_t stop_id, const std::string& office_id) {
+  if (stop_id == 0) return std::nullopt;
+  pqxx::result r = tx.Exec(kStopForUpdate, stop_id, office_id);
+  if (r.empty()) return std::nullopt;
+  return StopFromRow(r[0]);
+}
 
-// Loads a stop for a courier's confirmation, locked; another courier's stop is NOT_FOUND.
+// Loads a stop for a report, locked; one the actor may not reach (domain::StopReachableBy) is
+// NOT_FOUND, as a missing one.
 absl::StatusOr<StopRow> LoadOwnStop(Tx& tx, const domain::Principal& actor, int64_t stop_id) {
-  if (stop_id <= 0) return absl::InvalidArgumentError("stop_id: required (a positive number)");
-  pqxx::result r = tx.Exec(kStopForUpdate, stop_id, actor.office_id);
-  if (r.empty()) return absl::NotFoundError(StopNotFound(stop_id));
-  StopRow s = StopFromRow(r[0]);
-  if (actor.role == domain::Role::kCourier && s.r.courier_id != actor.id) {
-    return absl::NotFoundError(StopNotFound(stop_id));
+  LOKET_RETURN_IF_ERROR(domain::ValidateStopId(stop_id));
+  std::optional<StopRow> s = FindStop(tx, stop_id, actor.office_id);
+  if (!s || !domain::StopReachableBy(actor, s->r.courier_id)) {
+    return absl::NotFoundError(absl::StrCat("stop ", stop_id, " not found"));
   }
-  return s;
+  return *std::move(s);
 }
 
 // The taking end of a stop's bundle, locked; nullopt without a partner or when it is not there.
 std::optional<domain::PlanStop> LoadPartner(Tx& tx, const StopRecord& stop,
                                             const std::string& office_id) {
-  if (stop.partner_id == 0) return std::nullopt;
-  pqxx::result p = tx.Exec(kStopForUpdate, stop.partner_id, office_id);
-  if (p.empty()) return std::nullopt;
-  return ForPlanner(StopFromRow(p[0]).r);
+  std::optional<StopRow> p = FindStop(tx, stop.partner_id, office_id);
+  if (!p) return std::nullopt;
+  return ForPlanner(p->r);
 }
 
 DayPlanRecord LoadDayPlan(Tx& tx, const std::string& office_id, absl::CivilDay day,
@@ -505,13 +509,11 @@ absl::StatusOr<std::string> SiberRepository::Confirm(const Mutation& m, int64_t 
     }
     if (h.announce_delivery) {
       // The permit is on its way: tell the clinic when it comes.
-      pqxx::result p = tx.Exec(kStopForUpdate, stop.partner_id, m.actor.office_id);
-      if (!p.empty()) {
-        StopRow delivery = StopFromRow(p[0]);
+      if (std::optional<StopRow> delivery = FindStop(tx, stop.partner_id, m.actor.office_id)) {
         const domain::AnnouncedDelivery a = domain::DeliveryToAnnounce(
-            delivery.r.planned_at, delivery.r.window_start, delivery.r.window_end,
-            delivery.r.courier_id, stop.courier_id);
-        AnnounceVisit(tx, encode_notification_, policy_, office, now, delivery, a.courier_id,
+            delivery->r.planned_at, delivery->r.window_start, delivery->r.window_end,
+            delivery->r.courier_id, stop.courier_id);
+        AnnounceVisit(tx, encode_notification_, policy_, office, now, *delivery, a.courier_id,
                       a.window, "courier.delivery_planned");
       }
     }
@@ -590,11 +592,7 @@ absl::StatusOr<std::string> SiberRepository::Cancel(const Mutation& m, int64_t s
     LOKET_RETURN_IF_ERROR(domain::CheckStopState(
         stop_id, stop.state, {StopState::kPending, StopState::kPlanned, StopState::kArrived},
         "cancel"));
-    std::optional<StopRow> partner;
-    if (stop.partner_id != 0) {
-      pqxx::result p = tx.Exec(kStopForUpdate, stop.partner_id, m.actor.office_id);
-      if (!p.empty()) partner = StopFromRow(p[0]);
-    }
+    std::optional<StopRow> partner = FindStop(tx, stop.partner_id, m.actor.office_id);
     // The handing end of a bundle a courier holds is not cancelled (domain::CheckOfficerCancel).
     std::optional<StopState> partner_state;
     if (partner) partner_state = partner->r.state;

@@ -60,6 +60,17 @@ TEST(SiberStopRulesTest, CouriersReadApplicantsMaskedAndClinicsOnlyTheirOwnStops
   EXPECT_TRUE(StopListedFor(As(Role::kOfficer), "klinik-b"));
 }
 
+TEST(SiberStopRulesTest, ACourierReachesOnlyItsOwnStopsOfficersAny) {
+  EXPECT_THAT(ValidateStopId(0),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("stop_id: required")));
+  EXPECT_THAT(ValidateStopId(12), IsOk());
+  EXPECT_TRUE(StopReachableBy(As(Role::kCourier, 9), 9));
+  EXPECT_FALSE(StopReachableBy(As(Role::kCourier, 9), 4));
+  EXPECT_FALSE(StopReachableBy(As(Role::kCourier, 9), 0));  // not yet planned to anyone
+  EXPECT_TRUE(StopReachableBy(As(Role::kOfficer, 9), 4));
+  EXPECT_TRUE(StopReachableBy(As(Role::kOfficer, 9), 0));
+}
+
 TEST(SiberStopRulesTest, ACourierReadsItsOwnRouteOthersNameOne) {
   EXPECT_EQ(*RouteCourierFor(As(Role::kCourier, 9), 4), 9);
   EXPECT_EQ(*RouteCourierFor(As(Role::kOfficer, 9), 4), 4);
