@@ -435,8 +435,9 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
   s->db_watcher_ = std::thread([p = s.get()] { p->WatchDatabase(); });
   if (o.retention_sweep_interval > absl::ZeroDuration()) {
     s->retention_ = std::make_unique<store::Retention>(*s->db_, o.retention);
-    s->sweeper_ = std::thread(
-        [p = s.get(), every = o.retention_sweep_interval] { p->SweepRetention(every); });
+    s->sweeper_ =
+        std::thread([p = s.get(), every = o.retention_sweep_interval,
+                     wait_for = o.retention_sweep_wait] { p->SweepRetention(every, wait_for); });
   }
   if (o.expiry_reminder_interval > absl::ZeroDuration()) {
     s->expiry_reminders_ = std::make_unique<store::ExpiryReminders>(
@@ -462,10 +463,11 @@ void LoketServer::SendExpiryReminders(absl::Duration interval) {
   }
 }
 
-void LoketServer::SweepRetention(absl::Duration interval) {
+void LoketServer::SweepRetention(absl::Duration interval,
+                                 const std::function<absl::Duration(absl::Duration)>& wait_for) {
   // The first round soon after start (a replica restarted often still sweeps), then every interval.
   absl::Duration wait = std::min(interval, absl::Minutes(1));
-  while (!stop_watch_.WaitForNotificationWithTimeout(wait)) {
+  while (!stop_watch_.WaitForNotificationWithTimeout(wait_for ? wait_for(wait) : wait)) {
     wait = interval;
     if (stopping_) continue;
     absl::Time start = absl::Now();

@@ -113,6 +113,12 @@ struct ServerOptions {
   // to lease and is about to wait for a wake-up, so a test can enqueue while a poller waits instead
   // of sleeping for it. Must be quick and thread-safe.
   std::function<void()> on_poll_wait;
+  // Tests only (empty in loketd): the retention sweeper's time. Called on the sweeper's thread with
+  // the wait before its next round (the first soon after start, then retention_sweep_interval); it
+  // waits what this returns instead, shutdown still ending the wait. A test lets the interval pass
+  // by returning zero and sees a round end at the next call, instead of waiting on the wall clock.
+  // Must be thread-safe.
+  std::function<absl::Duration(absl::Duration)> retention_sweep_wait;
 };
 
 class LoketServer {
@@ -132,7 +138,8 @@ class LoketServer {
  private:
   LoketServer() = default;
   void WatchDatabase();
-  void SweepRetention(absl::Duration interval);
+  void SweepRetention(absl::Duration interval,
+                      const std::function<absl::Duration(absl::Duration)>& wait_for);
   void SendExpiryReminders(absl::Duration interval);
 
   std::unique_ptr<ServerMetrics> metrics_;

@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "server/store/database.h"
 #include "server/store/pg.h"
 #include "server/store/task_enqueue.h"
@@ -173,17 +175,48 @@ TEST_F(RetentionTest, TwoReplicasSweepingAtOnceDeleteEachOldRowOnce) {
 TEST_F(RetentionTest, LoketdSweepsByItselfEveryInterval) {
   int64_t old_done = Task("retention.d", "done", "8 days");
   int64_t young_done = Task("retention.d", "done", "1 day");
-  api::ServerOptions o;  // a second replica on the same database, sweeping every second
+  // The sweeper's time is the test's: each wait it asks for is recorded; the one after start and
+  // the one after the first round pass at once, then it rests for its interval. Nobody calls a
+  // sweep: loketd runs both rounds by itself.
+  absl::Mutex mu;
+  std::vector<absl::Duration> waits;  // guarded by mu
+  bool old_gone_after_first = false, young_kept_after_first = false;
+  api::ServerOptions o;  // a second replica on the same database, sweeping every 10 minutes
   o.db_conninfo = server_->conninfo();
   o.listen = "127.0.0.1:0";
   o.log_requests = false;
-  o.retention_sweep_interval = absl::Seconds(1);
+  o.retention_sweep_interval = absl::Minutes(10);
+  o.expiry_reminder_interval = absl::ZeroDuration();  // the sweep is all it does by itself
+  o.retention_sweep_wait = [&](absl::Duration wait) {
+    absl::MutexLock lock(&mu);
+    waits.push_back(wait);
+    if (waits.size() == 2) {  // the first round has ended; the young task ages past retention
+      old_gone_after_first = !TaskExists(old_done);
+      young_kept_after_first = TaskExists(young_done);
+      server_->Query(
+          absl::StrCat("UPDATE tasks SET updated_at = now() - interval '8 days',"
+                       " run_after = now() - interval '8 days' WHERE id = ",
+                       young_done));
+    }
+    return waits.size() <= 2 ? absl::ZeroDuration() : wait;
+  };
   auto replica = api::LoketServer::Start(o, server_->clock());
   ASSERT_THAT(replica, IsOk()) << replica.status();
-  // Outcome, not timing: wait (up to a generous 30 s) for the old task to go.
-  for (int i = 0; i < 300 && TaskExists(old_done); ++i) absl::SleepFor(absl::Milliseconds(100));
-  EXPECT_FALSE(TaskExists(old_done));
-  EXPECT_TRUE(TaskExists(young_done));
+  {
+    // Two rounds have ended when the sweeper asks for its third wait; the deadline only ends a
+    // failure (a sweeper that never runs).
+    absl::MutexLock lock(&mu);
+    ASSERT_TRUE(mu.AwaitWithTimeout(
+        absl::Condition(
+            +[](std::vector<absl::Duration>* w) { return w->size() >= 3; }, &waits),
+        absl::Seconds(60)));
+    EXPECT_EQ(waits[0], absl::Minutes(1));   // the first round soon after start
+    EXPECT_EQ(waits[1], absl::Minutes(10));  // then one every interval
+    EXPECT_EQ(waits[2], absl::Minutes(10));
+  }
+  EXPECT_TRUE(old_gone_after_first);
+  EXPECT_TRUE(young_kept_after_first);
+  EXPECT_FALSE(TaskExists(young_done));  // the second round's
 }
 
 TEST_F(RetentionTest, LoketdRefusesARetentionShorterThanTheReplayPromise) {

@@ -88,6 +88,11 @@ std::unique_ptr<TestServer> TestServer::Start(
   o.pool_size = 8;
   o.log_requests = false;
   o.edge_key = kTestEdgeKey;
+  // No background rounds on the wall clock (retention after a minute, expiry reminders after 30 s
+  // would change rows under whichever test runs then): a test runs a sweep itself, or starts a
+  // server whose sweeper's time it controls (RetentionTest.LoketdSweepsByItselfEveryInterval).
+  o.retention_sweep_interval = absl::ZeroDuration();
+  o.expiry_reminder_interval = absl::ZeroDuration();
   if (configure) configure(o);
   auto server = api::LoketServer::Start(o, t->clock_);
   if (!server.ok()) {
