@@ -89,6 +89,16 @@ absl::Status CheckShiftCourier(int64_t courier_id, bool found) {
   return absl::OkStatus();
 }
 
+bool CarriesOverInto(absl::CivilDay day, absl::CivilDay today) { return day == today; }
+
+bool PlanStillCurrent(std::optional<int64_t> input_version, int64_t planned_from) {
+  return input_version.has_value() && *input_version == planned_from;
+}
+
+bool PermitRevoked(std::string_view item, std::optional<CaseState> case_state) {
+  return item == "permit" && case_state == CaseState::kRevoked;
+}
+
 bool ShouldSendNear(StopKind kind, bool near_sent) {
   return !near_sent && kind != StopKind::kHandin && kind != StopKind::kCollect;
 }

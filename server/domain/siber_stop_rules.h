@@ -61,6 +61,19 @@ absl::Status CheckCourierPrincipal(int64_t principal_id, const std::optional<std
 // A shift is set for a courier of the office (`found`); INVALID_ARGUMENT naming courier_id.
 absl::Status CheckShiftCourier(int64_t courier_id, bool found);
 
+// Whether work of earlier days that nobody began moves into `day` when its plan is asked for: only
+// into today (a plan for a later day leaves it where today's plan takes it).
+bool CarriesOverInto(absl::CivilDay day, absl::CivilDay today);
+
+// Whether a route the router computed from the day's `planned_from` input version still applies:
+// only while the day's input is that version (`input_version`: nullopt when the day has no row).
+// Otherwise the day changed while the router worked and is planned again from what is there now.
+bool PlanStillCurrent(std::optional<int64_t> input_version, int64_t planned_from);
+
+// Whether a stop carries a revoked permit: its item is the permit and its case is REVOKED
+// (`case_state`: nullopt when the case was not found).
+bool PermitRevoked(std::string_view item, std::optional<CaseState> case_state);
+
 // Whether the next stop on a route hears "courier.near" when the courier finishes the one before:
 // once, and never for the office's own hand-in or collect.
 bool ShouldSendNear(StopKind kind, bool near_sent);

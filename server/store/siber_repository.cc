@@ -547,8 +547,8 @@ absl::StatusOr<std::string> SiberRepository::Fail(const Mutation& m, int64_t sto
     absl::Time now = clock_.Now();
     pqxx::result c = tx.Exec(kCaseState, stop.case_id, m.actor.office_id);
     std::string clinic = c.empty() ? "" : c[0][1].as<std::string>();
-    const bool permit_revoked =
-        stop.item == "permit" && !c.empty() && c[0][0].as<std::string>() == "REVOKED";
+    const bool permit_revoked = domain::PermitRevoked(
+        stop.item, c.empty() ? std::nullopt : domain::CaseStateFromName(c[0][0].as<std::string>()));
     // What follows is domain::DecideFailedStop's; this carries it out, in its order.
     const domain::FailedStopFollowUp f =
         domain::DecideFailedStop(stop.kind, stop.partner_id != 0, reason, note,
@@ -744,7 +744,7 @@ absl::StatusOr<domain::RouterInput> SiberRepository::LoadRouterInput(const std::
   absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
     absl::Time now = clock_.Now();
     LOKET_ASSIGN_OR_RETURN(OfficeContext office, LoadOffice(tx, office_id, now, offices_));
-    if (d == office.today && !tx.Exec(kCarryOver, office_id, day).empty()) {
+    if (domain::CarriesOverInto(d, office.today) && !tx.Exec(kCarryOver, office_id, day).empty()) {
       tx.Exec(kBumpInput, office_id, day);
     }
     DayPlanRecord plan = LoadDayPlan(tx, office_id, d, office.utc_offset_minutes);
@@ -783,8 +783,8 @@ absl::Status SiberRepository::ApplyRoutePlan(const std::string& office_id, int64
     absl::Time now = clock_.Now();
     LOKET_ASSIGN_OR_RETURN(OfficeContext office, LoadOffice(tx, office_id, now, offices_));
     pqxx::result v = tx.Exec(kDayForUpdate, office_id, plan.day);
-    if (v.empty() || v[0][0].as<int64_t>() != plan.version) {
-      // The day changed while the router worked: plan again from what is there now.
+    if (!domain::PlanStillCurrent(v.empty() ? std::nullopt : std::optional(v[0][0].as<int64_t>()),
+                                  plan.version)) {
       ReplanDayInTx(tx, office_id, d);
       return absl::OkStatus();
     }

@@ -102,6 +102,25 @@ TEST(SiberStopRulesTest, ACourierIsAPrincipalWithTheCourierRole) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("unknown courier 0")));
 }
 
+TEST(SiberStopRulesTest, UnbegunWorkCarriesOverOnlyIntoToday) {
+  const absl::CivilDay today(2026, 12, 1);
+  EXPECT_TRUE(CarriesOverInto(today, today));
+  EXPECT_FALSE(CarriesOverInto(today + 1, today));
+}
+
+TEST(SiberStopRulesTest, ARouteAppliesOnlyToTheInputItWasComputedFrom) {
+  EXPECT_TRUE(PlanStillCurrent(4, 4));
+  EXPECT_FALSE(PlanStillCurrent(5, 4));  // a stop was added while the router worked
+  EXPECT_FALSE(PlanStillCurrent(std::nullopt, 4));
+}
+
+TEST(SiberStopRulesTest, OnlyAPermitOfARevokedCaseIsARevokedPermit) {
+  EXPECT_TRUE(PermitRevoked("permit", CaseState::kRevoked));
+  EXPECT_FALSE(PermitRevoked("permit", CaseState::kIssued));
+  EXPECT_FALSE(PermitRevoked("permit", std::nullopt));
+  EXPECT_FALSE(PermitRevoked("documents", CaseState::kRevoked));
+}
+
 TEST(SiberStopRulesTest, TheNearNoticeGoesOnceAndOnlyToClinicsAndApplicants) {
   EXPECT_TRUE(ShouldSendNear(StopKind::kPickup, false));
   EXPECT_TRUE(ShouldSendNear(StopKind::kDelivery, false));
