@@ -73,11 +73,15 @@ max_id_backup_to_t=$(q "SELECT max(id) FROM cases")
 ((max_id_backup_to_t > 0)) || fail "no cases"
 
 echo "== 3. T, then more submissions"
-# No submission is in flight now: every case so far was committed before T, every later one starts
-# after it (the server's clock on both sides).
-sleep 0.5
+# No submission is in flight once no other session of the database runs a statement or holds a
+# transaction open: every case so far was committed before T, every later one starts after it (the
+# server's clock on both sides).
+for ((i = 0; i < 100; i++)); do
+  (($(q "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()
+         AND pid <> pg_backend_pid() AND state <> 'idle'") == 0)) && break
+  sleep 0.1
+done
 T=$(PGTZ=UTC q "SELECT clock_timestamp()")
-sleep 0.5
 cases_t=$(q "SELECT count(*) FROM cases")
 events_t=$(q "SELECT count(*) FROM case_events")
 echo "   T = $T: $cases_t cases, $events_t case events ($before_backup cases before the backup)"
