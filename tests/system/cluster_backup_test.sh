@@ -101,7 +101,10 @@ cases_backup=$(q "SELECT count(*) FROM cases")
 echo "== 3. SIGKILL the leader $OLD under submissions; a differential from the new leader"
 load 8 >"$WORK/load-failover.out" &
 LOAD=$!
-sleep 2
+for ((i = 0; i < 100; i++)); do  # killed under submissions: once some are in
+  (($(q "SELECT count(*) FROM cases") >= cases_backup + 20)) && break
+  sleep 0.1
+done
 cluster_kill_node "$C" "$OLD"
 NEW=$(cluster_wait_leader "$C" "$OLD" 120) || fail "no new leader after killing $OLD"
 wait "$LOAD" || true
@@ -122,9 +125,14 @@ grep "backup start archive = " "$WORK"/backup/log/loket-backup.log | tail -n 1 |
 [[ "$(cluster_leader "$C")" == "$NEW" ]] || fail "the leader changed again during the backup"
 
 echo "== 4. T after the fail-over (timeline $tl1 -> $tl2), submissions after T, restore to T"
-sleep 0.5
+# No submission is in flight once no other session of the database runs a statement or holds a
+# transaction open: every case so far was committed before T, every later one starts after it.
+for ((i = 0; i < 100; i++)); do
+  (($(q "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()
+         AND pid <> pg_backend_pid() AND state <> 'idle'") == 0)) && break
+  sleep 0.1
+done
 T=$(PGTZ=UTC q "SELECT clock_timestamp()")
-sleep 0.5
 cases_t=$(q "SELECT count(*) FROM cases")
 echo "   T = $T: $cases_t cases ($cases_backup at the full backup)"
 ((cases_t > cases_backup)) || fail "no cases between the full backup and T"
