@@ -103,7 +103,9 @@ absl::Status CheckEtag(std::string_view field, std::string_view expected,
 
 // A record's etag (its version as an admin read it): the MD5, in hex, of the JSON the audit keeps
 // of it. The same text PostgreSQL's md5() gave when the store asked it, so etags read before stay
-// valid.
+// valid while libpq hands loketd the JSON in UTF-8, i.e. client_encoding = the database's UTF8 (all
+// deploy/ scripts create UTF8 databases and set no PGCLIENTENCODING; another client encoding would
+// change the etags of records with non-ASCII text).
 std::string RecordEtag(std::string_view audit_json);
 // CheckEtag against the record as the edit read it (`before`: its audit JSON; nullopt: none). The
 // etag is computed only when the edit names one.
