@@ -22,6 +22,12 @@
 #   backup_changed_after CONNINFO TARGET_TIME
 #                         prints the ids of cases created at or before TARGET_TIME but updated after
 #                         it, comma separated (empty if none)
+#   backup_wait_quiet CONNINFO
+#                         waits (up to 10 s) until no other client session of the database runs a
+#                         statement or holds a transaction open: a restore target taken then splits
+#                         the work cleanly (every earlier transaction committed, every later one
+#                         starts after it). Autovacuum and other background workers do not count.
+#                         Prints how many stay busy and returns 1 if that never happens.
 
 _loket_backup_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=deploy/pg.sh
@@ -112,4 +118,17 @@ backup_changed_after() {
   local db=${1:?usage: backup_changed_after CONNINFO TARGET_TIME} target=${2:?}
   psql -X -At -v ON_ERROR_STOP=1 -d "$db" -c "SELECT coalesce(string_agg(id::text, ',' ORDER BY id), '')
     FROM cases WHERE created_at <= '$target'::timestamptz AND updated_at > '$target'::timestamptz"
+}
+
+backup_wait_quiet() {
+  local conninfo=$1 busy=1 i
+  for ((i = 0; i < 100; i++)); do
+    busy=$(psql -X -At -v ON_ERROR_STOP=1 -d "$conninfo" -c "SELECT count(*) FROM pg_stat_activity
+      WHERE datname = current_database() AND backend_type = 'client backend'
+        AND pid <> pg_backend_pid() AND state <> 'idle'") || return 1
+    ((busy == 0)) && return 0
+    sleep 0.1
+  done
+  echo "$busy client sessions still busy after 10 s" >&2
+  return 1
 }

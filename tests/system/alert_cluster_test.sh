@@ -15,6 +15,8 @@ LOKET_BIN_DIR=$(cd "$LOKET_BIN_DIR" && pwd)
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=deploy/cluster/lib-cluster.sh
 source "$ROOT/deploy/cluster/lib-cluster.sh"
+# shellcheck source=tests/system/lib-prometheus.sh
+source "$ROOT/tests/system/lib-prometheus.sh"
 command -v prometheus >/dev/null || {
   echo "FAIL: prometheus not found (deploy/install-deps.sh)" >&2
   exit 1
@@ -106,18 +108,7 @@ wait_for 30 is 'min_over_time(patroni:postgres_timeline:max[10m])' 1 ||
   fail "timeline 1 not scraped: $(query patroni_postgres_timeline)"
 # Three evaluations of every rule group with all that scraped (each group's lastEvaluation moved on
 # three times since now), not a time that usually holds three.
-evaluations() {
-  curl -sf "http://$PROM/api/v1/rules" | python3 -c 'import json,sys
-print(" ".join(g["lastEvaluation"] for g in json.load(sys.stdin)["data"]["groups"]))'
-}
-evaluated_since() {  # every group evaluated again since the evaluations $1
-  python3 -c 'import sys; a, b = sys.argv[1].split(), sys.argv[2].split()
-sys.exit(0 if len(a) == len(b) and all(x != y for x, y in zip(a, b)) else 1)' "$1" "$(evaluations)"
-}
-for round in 1 2 3; do
-  seen=$(evaluations)
-  wait_for 30 evaluated_since "$seen" || fail "the rules were not evaluated again (round $round): $seen"
-done
+prom_wait_evaluations "$PROM" 3 || fail "Prometheus did not evaluate its rules three times"
 [[ -z "$(query 'ALERTS')" ]] || fail "alerts with the cluster healthy: $(query 'ALERTS')"
 echo "   11 targets up (2 loketd, 6 workers, 3 Patroni), 1 primary + 2 replicas, no alert"
 

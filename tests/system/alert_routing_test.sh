@@ -20,6 +20,8 @@ LOKET_BIN_DIR=$(cd "$LOKET_BIN_DIR" && pwd)
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=deploy/lib-stack.sh
 source "$ROOT/deploy/lib-stack.sh"
+# shellcheck source=tests/system/lib-prometheus.sh
+source "$ROOT/tests/system/lib-prometheus.sh"
 ALERTMANAGER=$(command -v prometheus-alertmanager || command -v alertmanager || true)
 for tool in prometheus "$ALERTMANAGER" curl python3; do
   if [[ -z "$tool" ]] || ! command -v "$tool" >/dev/null; then
@@ -121,18 +123,7 @@ print(sum(len(g["rules"]) for g in json.load(sys.stdin)["data"]["groups"]))')
 [[ "$rules" -ge 11 ]] || fail "Prometheus loaded $rules rules"
 # Three evaluations of every rule group with everything up (each group's lastEvaluation moved on
 # three times since now), not a time that usually holds three.
-evaluations() {
-  curl -sf "http://$PROM/api/v1/rules" | python3 -c 'import json,sys
-print(" ".join(g["lastEvaluation"] for g in json.load(sys.stdin)["data"]["groups"]))'
-}
-evaluated_since() {  # every group evaluated again since the evaluations $1
-  python3 -c 'import sys; a, b = sys.argv[1].split(), sys.argv[2].split()
-sys.exit(0 if len(a) == len(b) and all(x != y for x, y in zip(a, b)) else 1)' "$1" "$(evaluations)"
-}
-for round in 1 2 3; do
-  seen=$(evaluations)
-  wait_for 30 evaluated_since "$seen" || fail "the rules were not evaluated again (round $round): $seen"
-done
+prom_wait_evaluations "$PROM" 3 || fail "Prometheus did not evaluate its rules three times"
 # The notifier and router jobs have no targets here: WorkerKindDown is pending for those two kinds
 # (its absent() terms; it would fire after 2 minutes), and no other alert is pending or firing.
 [[ "$(query 'count(ALERTS{alertname="WorkerKindDown", job=~"loket-(notifier|router)"})')" == 2 ]] ||

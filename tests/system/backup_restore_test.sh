@@ -76,15 +76,7 @@ echo "== 3. T, then more submissions"
 # No submission is in flight once no other session of the database runs a statement or holds a
 # transaction open: every case so far was committed before T, every later one starts after it (the
 # server's clock on both sides).
-# Only client sessions count (an autovacuum worker after the bulk loads does not hold a submission).
-busy=1
-for ((i = 0; i < 100; i++)); do
-  busy=$(q "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()
-         AND backend_type = 'client backend' AND pid <> pg_backend_pid() AND state <> 'idle'")
-  ((busy == 0)) && break
-  sleep 0.1
-done
-((busy == 0)) || fail "$busy client sessions still busy 10 s after the load stopped; T would not be clean"
+backup_wait_quiet "$DB" || fail "the database did not fall quiet after the load; T would not be clean"
 T=$(PGTZ=UTC q "SELECT clock_timestamp()")
 cases_t=$(q "SELECT count(*) FROM cases")
 events_t=$(q "SELECT count(*) FROM case_events")
