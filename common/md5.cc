@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 
+#include "absl/strings/escaping.h"
 #include "common/log.h"
 
 namespace loket {
@@ -17,14 +18,7 @@ std::string Md5Hex(std::string_view data) {
     log::Error("Md5Hex: OpenSSL EVP_Digest failed");
     std::abort();
   }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(2 * length);
-  for (unsigned int i = 0; i < length; ++i) {
-    hex.push_back(kHex[digest[i] >> 4]);
-    hex.push_back(kHex[digest[i] & 0xf]);
-  }
-  return hex;
+  return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(digest), length));
 }
 
 }  // namespace loket

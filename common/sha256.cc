@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 
+#include "absl/strings/escaping.h"
 #include "common/log.h"
 
 namespace loket {
@@ -21,16 +22,6 @@ std::string Sha256(std::string_view data) {
   return std::string(reinterpret_cast<const char*>(digest), length);
 }
 
-std::string Sha256Hex(std::string_view data) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string digest = Sha256(data);
-  std::string hex;
-  hex.reserve(digest.size() * 2);
-  for (unsigned char c : digest) {
-    hex.push_back(kHex[c >> 4]);
-    hex.push_back(kHex[c & 0xf]);
-  }
-  return hex;
-}
+std::string Sha256Hex(std::string_view data) { return absl::BytesToHexString(Sha256(data)); }
 
 }  // namespace loket

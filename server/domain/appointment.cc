@@ -171,11 +171,6 @@ absl::Status CheckNikLimit(int64_t held, int limit, bool rescheduling) {
                    " live appointment requests (the limit per NIK); cancel one first"));
 }
 
-absl::Status CheckRequestId(int64_t id) {
-  if (id <= 0) return absl::InvalidArgumentError("id: required (a positive number)");
-  return absl::OkStatus();
-}
-
 absl::Status CheckLookup(int64_t id, std::string_view code) {
   if (id <= 0 && code.empty()) return absl::InvalidArgumentError("id: required (or code)");
   return absl::OkStatus();

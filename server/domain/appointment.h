@@ -121,9 +121,8 @@ struct ChangeableRequest {
 absl::Status CheckChangeable(int64_t id, const std::optional<ChangeableRequest>& found,
                              std::optional<int64_t> expected_version);
 
-// A change (Cancel, Reschedule) names its request by a positive id; a read (Get) by id, or by
-// appointment code when the id is 0. INVALID_ARGUMENT naming id.
-absl::Status CheckRequestId(int64_t id);
+// A read (Get) names its request by a positive id, or by appointment code when the id is 0 (a
+// change names it by id: ValidateId). INVALID_ARGUMENT naming id.
 absl::Status CheckLookup(int64_t id, std::string_view code);
 
 // One page of a day's requests, by id: those after `after` (the token, empty from the start), at

@@ -1,7 +1,9 @@
 #include "server/domain/queue_redirect.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
 #include "server/domain/siber.h"
+#include "server/domain/validation.h"
 
 namespace loket::domain {
 
@@ -11,7 +13,7 @@ std::string_view RedirectName(Redirect r) {
 
 absl::Status ValidateRedirect(int64_t visit_id, Redirect handling, std::string_view address,
                               double latitude, double longitude) {
-  if (visit_id <= 0) return absl::InvalidArgumentError("visit_id: required (a positive number)");
+  LOKET_RETURN_IF_ERROR(ValidateId(visit_id, "visit_id"));
   if (handling != Redirect::kSiberPickup) return absl::OkStatus();
   if (address.empty() || address.size() > 300) {
     return absl::InvalidArgumentError(

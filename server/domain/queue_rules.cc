@@ -26,11 +26,6 @@ absl::StatusOr<CheckInRequest> NormalizeCheckInRequest(std::string_view appointm
   return r;
 }
 
-absl::Status ValidateTicketId(int64_t ticket_id) {
-  if (ticket_id <= 0) return absl::InvalidArgumentError("ticket_id: required (a positive number)");
-  return absl::OkStatus();
-}
-
 bool ShowsWaitEstimate(std::string_view ticket_state) { return ticket_state == "waiting"; }
 
 size_t BoardNextCount(size_t waiting) { return std::min(waiting, kBoardNextShown); }

@@ -29,9 +29,6 @@ absl::StatusOr<CheckInRequest> NormalizeCheckInRequest(std::string_view appointm
                                                        const std::optional<WalkInDetails>& walk_in,
                                                        const Screening& screening);
 
-// A ticket id as asked for: positive. INVALID_ARGUMENT naming ticket_id.
-absl::Status ValidateTicketId(int64_t ticket_id);
-
 // Only a waiting ticket shows its calls ahead and estimated wait.
 bool ShowsWaitEstimate(std::string_view ticket_state);
 

@@ -45,11 +45,6 @@ std::string ApplicantNameFor(const Principal& viewer, std::string_view name) {
   return std::string(name);
 }
 
-absl::Status ValidateStopId(int64_t stop_id) {
-  if (stop_id <= 0) return absl::InvalidArgumentError("stop_id: required (a positive number)");
-  return absl::OkStatus();
-}
-
 bool StopReachableBy(const Principal& actor, int64_t stop_courier_id) {
   return actor.role != Role::kCourier || stop_courier_id == actor.id;
 }

@@ -35,9 +35,6 @@ std::string CancelStopNote(int64_t stop_id, StopKind kind, std::string_view item
 // The applicant's name on a stop as `viewer` reads it: couriers see it masked.
 std::string ApplicantNameFor(const Principal& viewer, std::string_view name);
 
-// A stop id as asked for: positive. INVALID_ARGUMENT naming stop_id.
-absl::Status ValidateStopId(int64_t stop_id);
-
 // Whether `actor` may report on (or cancel) a stop held by `stop_courier_id`: a courier only its
 // own stops (another courier's is answered as missing); officers any.
 bool StopReachableBy(const Principal& actor, int64_t stop_courier_id);

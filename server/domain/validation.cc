@@ -287,6 +287,13 @@ absl::StatusOr<std::string> NormalizePersonName(std::string_view name, std::stri
   return out;
 }
 
+absl::Status ValidateId(int64_t id, std::string_view field) {
+  if (id <= 0)
+    return absl::InvalidArgumentError(
+        absl::StrCat(std::string(field), ": required (a positive number)"));
+  return absl::OkStatus();
+}
+
 absl::Status ValidateText(std::string_view text, std::string_view field, size_t max_len,
                           bool required) {
   if (required && TrimSpaces(text).empty()) return FieldError(field, "required");

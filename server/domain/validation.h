@@ -34,6 +34,9 @@ absl::Status ValidateEmail(std::string_view email, std::string_view field, bool 
 // Trims surrounding spaces; 2..100 characters; letters, spaces and . , ' - only.
 absl::StatusOr<std::string> NormalizePersonName(std::string_view name, std::string_view field);
 
+// A row id named by a request (`field`): required, a positive number. INVALID_ARGUMENT naming it.
+absl::Status ValidateId(int64_t id, std::string_view field);
+
 // Free text (notes, places): at most `max_len` bytes, valid UTF-8, no control characters.
 absl::Status ValidateText(std::string_view text, std::string_view field, size_t max_len,
                           bool required);

@@ -631,7 +631,7 @@ AppointmentRepository::List(const domain::Principal& viewer, absl::CivilDay day,
 absl::StatusOr<std::string> AppointmentRepository::Cancel(const Mutation& m, int64_t id,
                                                           std::optional<int64_t> expected_version,
                                                           const RequestEncoder& encode) {
-  LOKET_RETURN_IF_ERROR(domain::CheckRequestId(id));
+  LOKET_RETURN_IF_ERROR(domain::ValidateId(id, "id"));
   return RunIdempotentRetrying(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     absl::Time now = clock_.Now();
     LOKET_RETURN_IF_ERROR(
@@ -651,7 +651,7 @@ absl::StatusOr<std::string> AppointmentRepository::Cancel(const Mutation& m, int
 absl::StatusOr<std::string> AppointmentRepository::Reschedule(
     const Mutation& m, int64_t id, std::vector<domain::TimeWindow> windows,
     std::optional<int64_t> expected_version, const RequestEncoder& encode) {
-  LOKET_RETURN_IF_ERROR(domain::CheckRequestId(id));
+  LOKET_RETURN_IF_ERROR(domain::ValidateId(id, "id"));
   return RunIdempotentRetrying(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     absl::Time now = clock_.Now();
     LOKET_ASSIGN_OR_RETURN(OfficeContext office, LoadOffice(tx, m.actor.office_id, now, offices_));

@@ -400,7 +400,7 @@ domain::LaneCredits LoadCredits(Tx& tx, const std::string& office_id, const std:
 
 absl::StatusOr<TicketRecord> LoadTicketForUpdate(Tx& tx, const std::string& office_id,
                                                  int64_t ticket_id) {
-  LOKET_RETURN_IF_ERROR(domain::ValidateTicketId(ticket_id));
+  LOKET_RETURN_IF_ERROR(domain::ValidateId(ticket_id, "ticket_id"));
   pqxx::result r = tx.Exec(kTicketForUpdate, ticket_id, office_id);
   if (r.empty()) return absl::NotFoundError(absl::StrCat("ticket ", ticket_id, " not found"));
   return TicketFromRow(r[0]);
@@ -747,7 +747,7 @@ absl::StatusOr<int64_t> QueueRepository::VisitIdByAppointmentCode(const std::str
 
 absl::StatusOr<TicketRecord> QueueRepository::GetTicket(const domain::Principal& viewer,
                                                         int64_t ticket_id) {
-  LOKET_RETURN_IF_ERROR(domain::ValidateTicketId(ticket_id));
+  LOKET_RETURN_IF_ERROR(domain::ValidateId(ticket_id, "ticket_id"));
   TicketRecord out;
   absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
     pqxx::result r = tx.Exec(kTicket, ticket_id, viewer.office_id);

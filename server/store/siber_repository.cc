@@ -9,6 +9,7 @@
 #include "absl/strings/str_format.h"
 #include "common/status_macros.h"
 #include "server/domain/siber_stop_rules.h"
+#include "server/domain/validation.h"
 #include "server/store/idempotency.h"
 #include "server/store/pg.h"
 #include "server/store/siber_stops.h"
@@ -291,7 +292,7 @@ std::optional<StopRow> FindStop(Tx& tx, int64_t stop_id, const std::string& offi
 // Loads a stop for a report, locked; one the actor may not reach (domain::StopReachableBy) is
 // NOT_FOUND, as a missing one.
 absl::StatusOr<StopRow> LoadOwnStop(Tx& tx, const domain::Principal& actor, int64_t stop_id) {
-  LOKET_RETURN_IF_ERROR(domain::ValidateStopId(stop_id));
+  LOKET_RETURN_IF_ERROR(domain::ValidateId(stop_id, "stop_id"));
   std::optional<StopRow> s = FindStop(tx, stop_id, actor.office_id);
   if (!s || !domain::StopReachableBy(actor, s->r.courier_id)) {
     return absl::NotFoundError(absl::StrCat("stop ", stop_id, " not found"));

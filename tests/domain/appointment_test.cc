@@ -6,6 +6,7 @@
 #include <set>
 
 #include "server/domain/public_booking.h"
+#include "server/domain/validation.h"
 #include "tests/support/status_matchers.h"
 
 namespace loket::domain {
@@ -491,9 +492,9 @@ TEST(ValidateSlotRangeTest, AtMost92DaysForward) {
 }
 
 TEST(RequestIdTest, AChangeNamesAPositiveIdAReadAnIdOrACode) {
-  EXPECT_THAT(CheckRequestId(7), IsOk());
+  EXPECT_THAT(ValidateId(7, "id"), IsOk());
   for (int64_t bad : {0, -3}) {
-    EXPECT_THAT(CheckRequestId(bad),
+    EXPECT_THAT(ValidateId(bad, "id"),
                 StatusIs(absl::StatusCode::kInvalidArgument, "id: required (a positive number)"));
   }
   EXPECT_THAT(CheckLookup(7, ""), IsOk());

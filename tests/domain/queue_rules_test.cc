@@ -3,6 +3,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "server/domain/validation.h"
 #include "tests/support/status_matchers.h"
 
 namespace loket::domain {
@@ -59,10 +60,10 @@ TEST(QueueRulesTest, TheCodeOrTheWalkInComesBackNormalised) {
 }
 
 TEST(QueueRulesTest, TicketIdsArePositive) {
-  EXPECT_THAT(ValidateTicketId(0),
+  EXPECT_THAT(ValidateId(0, "ticket_id"),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("ticket_id: required")));
-  EXPECT_THAT(ValidateTicketId(-3), StatusIs(absl::StatusCode::kInvalidArgument));
-  EXPECT_THAT(ValidateTicketId(1), IsOk());
+  EXPECT_THAT(ValidateId(-3, "ticket_id"), StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(ValidateId(1, "ticket_id"), IsOk());
 }
 
 TEST(QueueRulesTest, OnlyWaitingTicketsShowAnEstimateAndTheBoardShowsTenNext) {

@@ -3,6 +3,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "server/domain/validation.h"
 #include "tests/support/status_matchers.h"
 
 namespace loket::domain {
@@ -61,9 +62,9 @@ TEST(SiberStopRulesTest, CouriersReadApplicantsMaskedAndClinicsOnlyTheirOwnStops
 }
 
 TEST(SiberStopRulesTest, ACourierReachesOnlyItsOwnStopsOfficersAny) {
-  EXPECT_THAT(ValidateStopId(0),
+  EXPECT_THAT(ValidateId(0, "stop_id"),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("stop_id: required")));
-  EXPECT_THAT(ValidateStopId(12), IsOk());
+  EXPECT_THAT(ValidateId(12, "stop_id"), IsOk());
   EXPECT_TRUE(StopReachableBy(As(Role::kCourier, 9), 9));
   EXPECT_FALSE(StopReachableBy(As(Role::kCourier, 9), 4));
   EXPECT_FALSE(StopReachableBy(As(Role::kCourier, 9), 0));  // not yet planned to anyone
