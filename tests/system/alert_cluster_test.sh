@@ -114,9 +114,8 @@ echo "   11 targets up (2 loketd, 6 workers, 3 Patroni), 1 primary + 2 replicas,
 
 echo "== 3. SIGKILL the leader's postmaster: FailoverHappened"
 old=$(cluster_leader "$C")
-cluster_kill_node "$C" "$old"
-killed_at=$(date +%s.%N)
-new=$(cluster_wait_leader "$C" "$old" 120) || fail "no new leader after killing $old"
+read -r new _ killed_at _ <<<"$(cluster_fail_over "$C" "$old")"
+[[ -n "$new" ]] || fail "no new leader after killing $old"
 wait_for 120 is 'ALERTS{alertname="FailoverHappened", alertstate="firing"}' 1 ||
   fail "FailoverHappened did not fire: ALERTS $(query ALERTS); timelines $(query patroni_postgres_timeline);" \
     "lowest in 10 min $(query 'min_over_time(patroni:postgres_timeline:max[10m])')"

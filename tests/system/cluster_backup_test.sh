@@ -105,8 +105,8 @@ for ((i = 0; i < 100; i++)); do  # killed under submissions: once some are in
   (($(q "SELECT count(*) FROM cases") >= cases_backup + 20)) && break
   sleep 0.1
 done
-cluster_kill_node "$C" "$OLD"
-NEW=$(cluster_wait_leader "$C" "$OLD" 120) || fail "no new leader after killing $OLD"
+read -r NEW _ _ _ <<<"$(cluster_fail_over "$C" "$OLD")"
+[[ -n "$NEW" ]] || fail "no new leader after killing $OLD"
 wait "$LOAD" || true
 echo "   new leader $NEW; during the fail-over: $(cat "$WORK/load-failover.out")"
 cluster_wait_members "$C" 3 180 || fail "the old leader $OLD did not rejoin"
