@@ -322,8 +322,6 @@ constexpr Statement kShiftWindows{
     "UPDATE appointment_windows SET starts_at = starts_at + make_interval(days => $2),"
     " ends_at = ends_at + make_interval(days => $2) WHERE request_id = $1"};
 
-std::string Ts(absl::Time t) { return FormatTimestamp(t); }
-
 std::string PriorityName(PriorityClass p) { return std::string(domain::PriorityClassName(p)); }
 
 // A row of kRequestColumns.
@@ -419,8 +417,8 @@ absl::Status CheckOpenSlotsIn(Tx& tx, const std::string& office_id, absl::CivilD
 void InsertWindows(Tx& tx, const std::string& office_id, int64_t request_id,
                    const std::vector<domain::TimeWindow>& windows) {
   for (size_t i = 0; i < windows.size(); ++i) {
-    tx.Exec(kInsertWindow, office_id, request_id, static_cast<int>(i), Ts(windows[i].starts_at),
-            Ts(windows[i].ends_at));
+    tx.Exec(kInsertWindow, office_id, request_id, static_cast<int>(i),
+            FormatTimestamp(windows[i].starts_at), FormatTimestamp(windows[i].ends_at));
   }
 }
 
@@ -432,7 +430,8 @@ OutboxOffice OutboxOf(const std::string& office_id, const OfficeContext& office)
 int64_t LockAndCountPhone(Tx& tx, const std::string& office_id, const std::string& phone,
                           int64_t except, const std::string& today, absl::Time now) {
   tx.Exec(kPhoneLock, office_id, phone);
-  return tx.Exec(kLiveOfPhone, office_id, phone, today, Ts(now), except)[0][0].as<int64_t>();
+  return tx.Exec(kLiveOfPhone, office_id, phone, today, FormatTimestamp(now), except)[0][0]
+      .as<int64_t>();
 }
 
 // A slots.allocate round: the day's ("YYYY-MM-DD", at once), a sweep or a release (after `at`).
@@ -582,7 +581,8 @@ absl::StatusOr<std::string> AppointmentRepository::Create(const Mutation& m,
     }
     tx.Exec(kNikLock, m.actor.office_id, a.nik);
     LOKET_RETURN_IF_ERROR(domain::CheckNikLimit(
-        tx.Exec(kLiveOfNik, m.actor.office_id, a.nik, today, Ts(now))[0][0].as<int64_t>(),
+        tx.Exec(kLiveOfNik, m.actor.office_id, a.nik, today, FormatTimestamp(now))[0][0]
+            .as<int64_t>(),
         options_.max_live_per_nik, false));
     std::vector<std::string> needs;
     for (auto n : a.needs) needs.emplace_back(domain::AccessibilityNeedName(n));
@@ -591,7 +591,7 @@ absl::StatusOr<std::string> AppointmentRepository::Create(const Mutation& m,
                          a.language, r.service, PriorityName(a.priority), absl::StrJoin(needs, ","),
                          r.case_id > 0 ? std::optional<int64_t>(r.case_id) : std::nullopt,
                          clinic_id.empty() ? std::nullopt : std::optional<std::string>(clinic_id),
-                         day_text, m.actor.id, Ts(now))[0][0]
+                         day_text, m.actor.id, FormatTimestamp(now))[0][0]
                      .as<int64_t>();
     InsertWindows(tx, m.actor.office_id, id, r.windows);
     EnqueueAllocation(tx, m.actor.office_id, day_text);
@@ -664,7 +664,8 @@ absl::StatusOr<std::string> AppointmentRepository::Reschedule(
     std::string today = FormatDay(office.today);
     tx.Exec(kNikLock, m.actor.office_id, tx.Exec(kNikOf, id)[0][0].as<std::string>());
     LOKET_RETURN_IF_ERROR(domain::CheckNikLimit(
-        tx.Exec(kOtherLiveOfNik, m.actor.office_id, id, today, Ts(now))[0][0].as<int64_t>(),
+        tx.Exec(kOtherLiveOfNik, m.actor.office_id, id, today, FormatTimestamp(now))[0][0]
+            .as<int64_t>(),
         options_.max_live_per_nik, true));
     if (domain::PhoneLimitApplies(m.actor.role)) {
       LOKET_RETURN_IF_ERROR(domain::CheckPhoneLimit(
@@ -686,8 +687,8 @@ absl::StatusOr<std::string> AppointmentRepository::ReleaseNoShows(const Mutation
                                                                   const CountEncoder& encode) {
   return RunIdempotentRetrying(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     std::string d = FormatDay(day);
-    int n = CountOf(
-        tx.Exec(kReleaseNoShows, m.actor.office_id, d, Ts(clock_.Now() - options_.no_show_grace)));
+    int n = CountOf(tx.Exec(kReleaseNoShows, m.actor.office_id, d,
+                            FormatTimestamp(clock_.Now() - options_.no_show_grace)));
     if (n > 0) EnqueueAllocation(tx, m.actor.office_id, d);
     return encode(n);
   });
@@ -835,7 +836,7 @@ absl::StatusOr<AllocationInput> AppointmentRepository::LoadAllocationInput(
     in.requests.clear();
     in.now = clock_.Now();
     // Seats of visitors who never came go back before the day is allocated again.
-    tx.Exec(kReleaseNoShows, office_id, d, Ts(in.now - options_.no_show_grace));
+    tx.Exec(kReleaseNoShows, office_id, d, FormatTimestamp(in.now - options_.no_show_grace));
     std::vector<domain::SlotTimes> times;
     for (const auto& row : tx.Exec(kOpenSlotsOfDay, office_id, d)) {
       const SlotRecord s = SlotFromRow(row);

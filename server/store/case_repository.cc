@@ -330,7 +330,7 @@ CaseView CaseFromRow(const pqxx::row& row) {
                     text(k["collected_id_number"])};
   c.str_valid_until = OptionalDay(row[k["str_valid_until"]]);
   c.valid_until = OptionalDay(row[k["valid_until"]]);
-  if (!row[k["revoked_at"]].is_null()) c.revoked_at = ParseTimestamp(text(k["revoked_at"]));
+  c.revoked_at = OptionalTs(row[k["revoked_at"]]);
   c.revoke_reason = text(k["revoke_reason"]);
   c.revoke_reason_public = row[k["revoke_reason_public"]].as<bool>();
   return v;
@@ -439,8 +439,7 @@ std::vector<NotificationInfo> LoadNotifications(Tx& tx, int64_t case_id) {
     n.provider_message_id = row[k["provider_message_id"]].as<std::string>();
     n.detail = row[k["detail"]].as<std::string>();
     n.scheduled_for = ParseTimestamp(row[k["scheduled_for"]].as<std::string>());
-    if (!row[k["sent_at"]].is_null())
-      n.sent_at = ParseTimestamp(row[k["sent_at"]].as<std::string>());
+    n.sent_at = OptionalTs(row[k["sent_at"]]);
     out.push_back(std::move(n));
   }
   return out;

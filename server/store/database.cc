@@ -522,6 +522,15 @@ std::string FormatTimestamp(absl::Time t) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", t, absl::UTCTimeZone());
 }
 
+std::string Ts(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%E6S+00:00", t, absl::UTCTimeZone());
+}
+
+std::optional<absl::Time> OptionalTs(const pqxx::field& f) {
+  if (f.is_null()) return std::nullopt;
+  return ParseTimestamp(f.as<std::string>());
+}
+
 std::string BytesOf(const pqxx::field& f) {
   pqxx::binarystring b(f);
   return b.str();

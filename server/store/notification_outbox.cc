@@ -59,10 +59,6 @@ constexpr Statement kPullEarlierForward{
     " UPDATE tasks SET run_after = least(run_after, $4::timestamptz), order_at = $4::timestamptz,"
     " updated_at = now() WHERE id IN (SELECT task_id FROM n) AND state IN ('ready', 'leased')"};
 
-std::string TimestampParam(absl::Time t) {
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%E6S+00:00", t, absl::UTCTimeZone());
-}
-
 }  // namespace
 
 int64_t EnqueueNotificationInTx(Tx& tx, const NotificationEncoder& encode,
@@ -74,7 +70,7 @@ int64_t EnqueueNotificationInTx(Tx& tx, const NotificationEncoder& encode,
   // earlier events decide the order.
   absl::Time event = std::max(now, not_before);
   pqxx::result r = tx.Exec(kReserveNotification, office.id, n.address,
-                           std::max(policy.max_per_window, 1), TimestampParam(event));
+                           std::max(policy.max_per_window, 1), Ts(event));
   n.id = r[0][0].as<int64_t>();
   std::vector<absl::Time> recent;
   for (absl::string_view t : absl::StrSplit(r[0][1].as<std::string>(), ';', absl::SkipEmpty())) {
@@ -89,13 +85,12 @@ int64_t EnqueueNotificationInTx(Tx& tx, const NotificationEncoder& encode,
                            domain::WeightOfTemplate(n.template_id), recent, latest_earlier, policy);
   absl::Time when = slot.at;
   if (slot.pull_earlier) {
-    tx.Exec(kPullEarlierForward, office.id, n.address, TimestampParam(event), TimestampParam(when));
+    tx.Exec(kPullEarlierForward, office.id, n.address, Ts(event), Ts(when));
   }
   n.params["office_name"] = office.name;
   tx.Exec(kInsertNotificationWithTask, office.id, n.case_id,
           std::string(domain::NotificationChannelName(n.channel)), n.address, n.template_id,
-          n.language, n.urgent, TimestampParam(when), n.id, pqxx::binarystring(encode(n)),
-          TimestampParam(event));
+          n.language, n.urgent, Ts(when), n.id, pqxx::binarystring(encode(n)), Ts(event));
   tx.MarkNotified("notify.send");  // the statement above sent it
   return n.id;
 }

@@ -129,7 +129,11 @@ std::optional<std::string> DayOrNull(const std::optional<absl::CivilDay>& d);
 // timestamptz arrives as text in the session time zone, which the pool pins to UTC.
 absl::Time ParseTimestamp(const std::string& s);
 std::string FormatTimestamp(absl::Time t);  // RFC 3339 UTC
-std::string BytesOf(const pqxx::field& f);  // bytea -> raw bytes
+// A timestamptz parameter to the microsecond, PostgreSQL's own precision, so what is written reads
+// back equal. (FormatTimestamp cuts to the millisecond: kept where a store already writes that.)
+std::string Ts(absl::Time t);
+std::optional<absl::Time> OptionalTs(const pqxx::field& f);  // NULL -> nullopt
+std::string BytesOf(const pqxx::field& f);                   // bytea -> raw bytes
 // The office's local day at `now`.
 absl::CivilDay LocalDay(absl::Time now, int utc_offset_minutes);
 

@@ -304,15 +304,6 @@ constexpr Statement kOpenCounterServices{
     "SELECT c.id, array_to_string(c.services, ',') FROM counters c WHERE c.office_id = $1"
     " AND" LOKET_COUNTER_OPEN("c", "$2::date") " ORDER BY c.id"};
 
-std::string Ts(absl::Time t) {
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%E6S+00:00", t, absl::UTCTimeZone());
-}
-
-std::optional<absl::Time> OptionalTs(const pqxx::field& f) {
-  if (f.is_null()) return std::nullopt;
-  return ParseTimestamp(f.as<std::string>());
-}
-
 TicketRecord TicketFromRow(const pqxx::row& r) {
   constexpr const auto& k = kTicketColumns;
   TicketRecord t;

@@ -179,15 +179,6 @@ constexpr Statement kUpsertShift{
     " VALUES ($1, $2, $3::date, $4, $5::time, $6::time) ON CONFLICT (courier_id, day)"
     " DO UPDATE SET off = EXCLUDED.off, starts = EXCLUDED.starts, ends = EXCLUDED.ends"};
 
-std::string Ts(absl::Time t) {
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%E6S+00:00", t, absl::UTCTimeZone());
-}
-
-std::optional<absl::Time> OptionalTs(const pqxx::field& f) {
-  if (f.is_null()) return std::nullopt;
-  return ParseTimestamp(f.as<std::string>());
-}
-
 // Row extras not in StopRecord that confirmations need.
 struct StopRow {
   StopRecord r;

@@ -86,10 +86,6 @@ constexpr Statement kClinicContacts{
     "siber_clinic_contacts",
     "SELECT name, phone, email FROM clinics WHERE office_id = $1 AND id = $2"};
 
-std::string Ts(absl::Time t) {
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%E6S+00:00", t, absl::UTCTimeZone());
-}
-
 struct Place {
   std::string clinic_id;
   std::string name;

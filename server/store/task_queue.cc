@@ -120,11 +120,6 @@ constexpr Statement kStats{
     "   AND run_after <= " LOKET_NOW(1) ")), 0)::float8"
     " FROM tasks WHERE state IN ('ready', 'leased', 'dead') GROUP BY queue, state"};
 
-std::optional<absl::Time> OptionalTime(const pqxx::field& f) {
-  if (f.is_null()) return std::nullopt;
-  return ParseTimestamp(f.as<std::string>());
-}
-
 TaskRecord TaskFromRow(const pqxx::row& row) {
   TaskRecord t;
   t.id = row[0].as<int64_t>();
@@ -137,7 +132,7 @@ TaskRecord TaskFromRow(const pqxx::row& row) {
   t.max_attempts = row[7].as<int>();
   t.run_after = ParseTimestamp(row[8].as<std::string>());
   t.lease_owner = row[9].as<std::string>();
-  t.lease_expires_at = OptionalTime(row[10]);
+  t.lease_expires_at = OptionalTs(row[10]);
   t.last_error = row[11].as<std::string>();
   t.created_at = ParseTimestamp(row[12].as<std::string>());
   return t;
@@ -155,9 +150,7 @@ int64_t EnqueueInTx(Tx& tx, const NewTask& t) {
   std::optional<std::string> dedupe;
   if (!t.dedupe_key.empty()) dedupe = t.dedupe_key;
   std::optional<std::string> run_after;
-  if (t.run_after != absl::InfinitePast()) {
-    run_after = absl::FormatTime("%Y-%m-%dT%H:%M:%E6S+00:00", t.run_after, absl::UTCTimeZone());
-  }
+  if (t.run_after != absl::InfinitePast()) run_after = Ts(t.run_after);
   pqxx::result r = tx.Exec(kEnqueue, t.office_id, t.queue, dedupe, pqxx::binarystring(t.payload),
                            run_after, t.max_attempts);
   tx.NotifyOnce(t.queue);
@@ -268,7 +261,7 @@ absl::StatusOr<std::vector<TaskRecord>> TaskQueue::LeaseMany(const std::string& 
 std::optional<std::string> TaskQueue::Now() const {
   if (clock_ == nullptr) return std::nullopt;  // PostgreSQL's now()
   // Microseconds, PostgreSQL's precision, so a lease ends exactly when the clock says.
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", clock_->Now(), absl::UTCTimeZone());
+  return Ts(clock_->Now());
 }
 
 double TaskQueue::UnitRandom() {
