@@ -44,11 +44,8 @@ run_one() {  # CHANNEL FLAGS
       for ((i = 0; i < 100; i++)); do [[ -s "$WORK/http.port" ]] && break; sleep 0.1; done
       gw="--webhook_url=http://127.0.0.1:$(cat "$WORK/http.port")/send"
     fi
-    api="127.0.0.1:$(pg_free_port)"
-    "$BIN/loketd" --listen="$api" --db="$DB" --pool_size=16 --log_requests=false \
-      --quiet_hours=off 2>"$WORK/loketd.log" &
-    STACK_PIDS+=($!)
-    loket_wait_healthy "$BIN" "$api"
+    loket_start_loketd "$BIN" --pool_size=16 --quiet_hours=off
+    api="127.0.0.1:$API_PORT"
     # shellcheck disable=SC2086
     "$BIN/loket-notifier" --addr="$api" --token="$worker" --outbox_dir="$WORK/outbox" $gw $flags \
       2>"$WORK/notifier.log" &

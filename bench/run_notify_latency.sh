@@ -24,10 +24,8 @@ WORKER=$(loket_token "$DB" b-worker worker)
   --fail-first 0 2>/dev/null &
 STACK_PIDS+=($!)
 for ((i = 0; i < 100; i++)); do [[ -s "$WORK/http.port" ]] && break; sleep 0.1; done
-API="127.0.0.1:$(pg_free_port)"
-"$BIN/loketd" --listen="$API" --db="$DB" --log_requests=false --quiet_hours=off 2>"$WORK/loketd.log" &
-STACK_PIDS+=($!)
-loket_wait_healthy "$BIN" "$API"
+loket_start_loketd "$BIN" --quiet_hours=off
+API="127.0.0.1:$API_PORT"
 "$BIN/loket-notifier" --addr="$API" --token="$WORKER" --concurrency=4 \
   --webhook_url="http://127.0.0.1:$(cat "$WORK/http.port")/send" 2>"$WORK/notifier.log" &
 STACK_PIDS+=($!)

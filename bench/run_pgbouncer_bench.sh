@@ -157,26 +157,21 @@ load_row() {  # NAME PORT: one submit_load run against loketd on PORT, printed a
 }
 
 run_loketd() {  # NAME CONNINFO [reconnect]: starts loketd, measures, stops it
-  local name=$1 conninfo=$2 port pid
-  port=$(pg_free_port)
-  "$BIN/loketd" --listen="127.0.0.1:$port" --db="$conninfo" --pool_size=16 --log_requests=false \
-    2>"$WORK/loketd.log" &
-  pid=$!
-  if loket_wait_healthy "$BIN" "127.0.0.1:$port"; then
-    load_row "$name" "$port"
+  local name=$1 conninfo=$2
+  if DB=$conninfo loket_start_loketd "$BIN" --pool_size=16; then
+    load_row "$name" "$API_PORT"
     if [[ "${3:-}" == reconnect ]]; then
       # The same loketd, its connections to PgBouncer kept, and new backends behind them: as after
       # PgBouncer's server_lifetime (3600 s by default), a PostgreSQL restart or a fail-over.
       psql -X -q -d "$(via pgbouncer)" -c 'RECONNECT loket_tx' >/dev/null
       sleep 1
-      load_row "  same loketd after RECONNECT" "$port"
+      load_row "  same loketd after RECONNECT" "$API_PORT"
     fi
   else
     printf '%-36s %s\n' "$name" "loketd not healthy in 10 s; its log:"
     tail -n 5 "$WORK/loketd.log" | sed 's/^/      /'
   fi
-  kill "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
+  loket_stop_loketd
 }
 
 echo

@@ -26,11 +26,9 @@ WORKER_TOKEN=$(loket_token "$DB" bench-worker worker)
 head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$WORK/edge.key"
 chmod 0600 "$WORK/edge.key"
 
-API="127.0.0.1:$(pg_free_port)"
-"$BIN/loketd" --listen="$API" --db="$DB" --pool_size=16 --log_requests=false --quiet_hours=off \
-  --edge_key_file="$WORK/edge.key" 2>"$WORK/loketd.log" &
-STACK_PIDS+=($!)
-loket_wait_healthy "$BIN" "$API" || { echo "loketd did not start" >&2; cat "$WORK/loketd.log" >&2; exit 1; }
+loket_start_loketd "$BIN" --pool_size=16 --quiet_hours=off --edge_key_file="$WORK/edge.key" ||
+  { echo "loketd did not start" >&2; cat "$WORK/loketd.log" >&2; exit 1; }
+API="127.0.0.1:$API_PORT"
 
 "$BIN/loket-scheduler" --addr="$API" --token="$WORKER_TOKEN" 2>"$WORK/scheduler.log" &
 STACK_PIDS+=($!)

@@ -22,11 +22,8 @@ loket_stack_begin loket-edge-bench
 loket_fresh_db "$WORK" "$BIN"
 TOKEN=$(loket_token "$DB" bench-clinic clinic pkm-klandasan-ilir)
 
-API="127.0.0.1:$(pg_free_port)"
-"$BIN/loketd" --listen="$API" --db="$DB" --pool_size=16 --log_requests=false 2>"$WORK/loketd.log" &
-LOKETD_PID=$!
-STACK_PIDS+=($LOKETD_PID)
-loket_wait_healthy "$BIN" "$API" || { echo "loketd did not start" >&2; exit 1; }
+loket_start_loketd "$BIN" --pool_size=16 || { echo "loketd did not start" >&2; exit 1; }
+API="127.0.0.1:$API_PORT"
 
 WEB="127.0.0.1:$(pg_free_port)"
 node web/dist/server/main.js --listen "$WEB" --loketd "$API" --log-requests=false --workers "$WEB_WORKERS" \

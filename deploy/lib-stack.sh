@@ -13,7 +13,11 @@
 #   loket_start_loketd BIN [FLAGS...]
 #                               starts BIN/loketd --db=$DB --log_requests=false FLAGS... on a free
 #                               port (stderr to WORK/loketd.log), adds it to STACK_PIDS, waits until
-#                               it is healthy (non-zero if never); sets API_PORT and LOKETD_PID
+#                               it is healthy (non-zero if never); sets API_PORT and LOKETD_PID.
+#                               It reads DB: `DB=CONNINFO loket_start_loketd ...` points one loketd
+#                               elsewhere (e.g. through a pooler)
+#   loket_stop_loketd           stops LOKETD_PID (TERM, then waits) and takes it out of STACK_PIDS, for
+#                               a script that runs one loketd after another
 
 _loket_stack_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=deploy/pg.sh
@@ -80,4 +84,15 @@ loket_start_loketd() {
   LOKETD_PID=$!
   STACK_PIDS+=("$LOKETD_PID")
   loket_wait_healthy "$bin" "127.0.0.1:$API_PORT"
+}
+
+loket_stop_loketd() {
+  local p keep=()
+  [[ -n "${LOKETD_PID:-}" ]] || return 0
+  kill "$LOKETD_PID" 2>/dev/null || true
+  wait "$LOKETD_PID" 2>/dev/null || true
+  # A pid left in STACK_PIDS could name another process by exit time (pids are reused).
+  for p in "${STACK_PIDS[@]}"; do [[ "$p" == "$LOKETD_PID" ]] || keep+=("$p"); done
+  STACK_PIDS=("${keep[@]}")
+  LOKETD_PID=""
 }
