@@ -9,6 +9,7 @@
 #include "server/domain/case_rules.h"
 #include "server/domain/validation.h"
 #include "server/store/columns.h"
+#include "server/store/fetch.h"
 #include "server/store/idempotency.h"
 #include "server/store/notification_outbox.h"
 #include "server/store/office_context.h"
@@ -336,6 +337,15 @@ CaseView CaseFromRow(const pqxx::row& row) {
   return v;
 }
 
+// CaseFromRow with the case's SLA as of the office's today (List and Search).
+auto CaseWithSla(const OfficeContext& office) {
+  return [&office](const pqxx::row& row) {
+    CaseView v = CaseFromRow(row);
+    v.sla = domain::CaseSla(v.c, office.calendar, office.today);
+    return v;
+  };
+}
+
 // A row of kDocumentColumns (or of kDocumentContentColumns, which begins with them).
 DocumentInfo DocumentFromRow(const pqxx::row& row) {
   constexpr const auto& k = kDocumentColumns;
@@ -509,74 +519,53 @@ absl::StatusOr<CaseView> CaseRepository::GetInTx(Tx& tx, const domain::Principal
 
 absl::StatusOr<DocumentContent> CaseRepository::GetDocument(const domain::Principal& viewer,
                                                             int64_t case_id, int64_t document_id) {
-  std::optional<DocumentContent> out;
-  absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
+  return Fetch(db_.impl(), [&](Tx& tx) -> absl::StatusOr<DocumentContent> {
     LOKET_ASSIGN_OR_RETURN(CaseView v, LoadVisibleCase(tx, viewer, case_id));
     pqxx::result r = tx.Exec(kDocumentContent, case_id, document_id);
-    if (r.empty()) return absl::OkStatus();
-    out = DocumentContent{DocumentFromRow(r[0]),
-                          pqxx::binarystring(r[0][kDocumentContentColumns["content"]]).str()};
-    return absl::OkStatus();
+    if (r.empty()) {
+      return absl::NotFoundError(
+          absl::StrCat("document ", document_id, " of case ", case_id, " not found"));
+    }
+    return DocumentContent{DocumentFromRow(r[0]),
+                           pqxx::binarystring(r[0][kDocumentContentColumns["content"]]).str()};
   });
-  if (!s.ok()) return s;
-  if (!out) {
-    return absl::NotFoundError(
-        absl::StrCat("document ", document_id, " of case ", case_id, " not found"));
-  }
-  return *std::move(out);
 }
 
 absl::StatusOr<CaseView> CaseRepository::Get(const domain::Principal& viewer, int64_t case_id) {
-  CaseView out;
-  absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
-    LOKET_ASSIGN_OR_RETURN(CaseView v, LoadVisibleCase(tx, viewer, case_id));
+  return Fetch(db_.impl(), [&](Tx& tx) -> absl::StatusOr<CaseView> {
+    LOKET_ASSIGN_OR_RETURN(CaseView out, LoadVisibleCase(tx, viewer, case_id));
     LOKET_ASSIGN_OR_RETURN(OfficeContext office,
-                           LoadOffice(tx, v.c.office_id, clock_.Now(), offices_));
-    out = std::move(v);
+                           LoadOffice(tx, out.c.office_id, clock_.Now(), offices_));
     out.sla = domain::CaseSla(out.c, office.calendar, office.today);
     out.documents = LoadDocuments(tx, case_id);
     out.notifications = LoadNotifications(tx, case_id);
     out.permit_document_sha256 = PermitDocumentShaInTx(tx, case_id);
-    return absl::OkStatus();
+    return out;
   });
-  if (!s.ok()) return s;
-  return out;
 }
 
 absl::StatusOr<std::vector<std::pair<std::string, int64_t>>> CaseRepository::CountPastSla() {
-  std::vector<std::pair<std::string, int64_t>> out;
-  absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
-    for (const auto& row : tx.Exec(kCountPastSla, FormatTimestamp(clock_.Now()))) {
-      out.emplace_back(row[0].as<std::string>(), row[1].as<int64_t>());
-    }
-    return absl::OkStatus();
+  return Fetch(db_.impl(), [&](Tx& tx) {
+    return MapRows(tx.Exec(kCountPastSla, FormatTimestamp(clock_.Now())), [](const pqxx::row& row) {
+      return std::make_pair(row[0].as<std::string>(), row[1].as<int64_t>());
+    });
   });
-  if (!s.ok()) return s;
-  return out;
 }
 
 absl::StatusOr<std::vector<CaseView>> CaseRepository::List(const domain::Principal& viewer,
                                                            const CaseFilter& f) {
-  std::vector<CaseView> out;
-  absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
+  return Fetch(db_.impl(), [&](Tx& tx) -> absl::StatusOr<std::vector<CaseView>> {
     LOKET_ASSIGN_OR_RETURN(OfficeContext office,
                            LoadOffice(tx, viewer.office_id, clock_.Now(), offices_));
     std::optional<std::string> clinic = domain::ClinicScope(viewer, f.clinic_id);
-    if (!clinic) return absl::OkStatus();
+    if (!clinic) return std::vector<CaseView>();
     pqxx::result r =
         tx.Exec(kListCases, viewer.office_id, f.after_id,
                 f.state ? std::string(domain::CaseStateName(*f.state)) : std::string(),
                 f.channel ? std::string(domain::ChannelName(*f.channel)) : std::string(),
                 f.permit_type, *clinic, f.overdue_only, FormatDay(office.today), f.page_size);
-    for (const auto& row : r) {
-      CaseView v = CaseFromRow(row);
-      v.sla = domain::CaseSla(v.c, office.calendar, office.today);
-      out.push_back(std::move(v));
-    }
-    return absl::OkStatus();
+    return MapRows(r, CaseWithSla(office));
   });
-  if (!s.ok()) return s;
-  return out;
 }
 
 absl::StatusOr<std::vector<CaseView>> CaseRepository::Search(const domain::Principal& viewer,
@@ -584,8 +573,7 @@ absl::StatusOr<std::vector<CaseView>> CaseRepository::Search(const domain::Princ
   const domain::CaseSearch& q = f.criteria;
   std::optional<std::string> clinic = domain::ClinicScope(viewer, q.clinic_id);
   if (!clinic) return std::vector<CaseView>();
-  std::vector<CaseView> out;
-  absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
+  return Fetch(db_.impl(), [&](Tx& tx) -> absl::StatusOr<std::vector<CaseView>> {
     LOKET_ASSIGN_OR_RETURN(OfficeContext office,
                            LoadOffice(tx, viewer.office_id, clock_.Now(), offices_));
     std::vector<std::string> params;
@@ -625,15 +613,8 @@ absl::StatusOr<std::vector<CaseView>> CaseRepository::Search(const domain::Princ
                       "::timestamptz");
     }
     absl::StrAppend(&sql, " ORDER BY id DESC LIMIT ", f.page_size);
-    for (const auto& row : tx.ExecParams(sql, params)) {
-      CaseView v = CaseFromRow(row);
-      v.sla = domain::CaseSla(v.c, office.calendar, office.today);
-      out.push_back(std::move(v));
-    }
-    return absl::OkStatus();
+    return MapRows(tx.ExecParams(sql, params), CaseWithSla(office));
   });
-  if (!s.ok()) return s;
-  return out;
 }
 
 absl::StatusOr<std::string> CaseRepository::AttachDocument(const Mutation& m, int64_t case_id,
@@ -759,10 +740,9 @@ void CaseRepository::RecordEventInTx(Tx& tx, const Mutation& m, int64_t case_id,
 
 absl::StatusOr<std::vector<CaseEventRecord>> CaseRepository::History(
     const domain::Principal& viewer, int64_t case_id, int64_t after_event_id) {
-  std::vector<CaseEventRecord> out;
-  absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
+  return Fetch(db_.impl(), [&](Tx& tx) -> absl::StatusOr<std::vector<CaseEventRecord>> {
     LOKET_ASSIGN_OR_RETURN(CaseView v, LoadVisibleCase(tx, viewer, case_id));
-    for (const auto& row : tx.Exec(kEvents, case_id, after_event_id)) {
+    return MapRows(tx.Exec(kEvents, case_id, after_event_id), [](const pqxx::row& row) {
       constexpr const auto& k = kEventColumns;
       CaseEventRecord e;
       e.id = row[k["id"]].as<int64_t>();
@@ -775,20 +755,17 @@ absl::StatusOr<std::vector<CaseEventRecord>> CaseRepository::History(
       e.from_state = domain::CaseStateFromName(row[k["from_state"]].as<std::string>());
       e.to_state = StateOf(row[k["to_state"]]);
       e.note = row[k["note"]].as<std::string>();
-      out.push_back(std::move(e));
-    }
-    return absl::OkStatus();
+      return e;
+    });
   });
-  if (!s.ok()) return s;
-  return out;
 }
 
 absl::StatusOr<PermitVerification> CaseRepository::VerifyPermit(const std::string& permit_number,
                                                                 const std::string& code) {
-  PermitVerification out;
-  absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
+  return Fetch(db_.impl(), [&](Tx& tx) {
+    PermitVerification out;
     pqxx::result r = tx.Exec(kVerifyPermit, permit_number, FormatTimestamp(clock_.Now()));
-    if (r.empty()) return absl::OkStatus();
+    if (r.empty()) return out;
     constexpr const auto& k = kVerifyPermitColumns;
     const auto& row = r[0];
     domain::Case c;
@@ -798,7 +775,7 @@ absl::StatusOr<PermitVerification> CaseRepository::VerifyPermit(const std::strin
     const std::optional<absl::CivilDay> today = OptionalDay(row[k["today"]]);
     std::optional<domain::PermitStatus> status =
         domain::VerifyPermitCode(c, code, today.value_or(absl::CivilDay()));
-    if (!status) return absl::OkStatus();
+    if (!status) return out;
     out.status = *status;
     out.valid = out.status == domain::PermitStatus::kValid;
     out.valid_until = c.valid_until;
@@ -810,10 +787,8 @@ absl::StatusOr<PermitVerification> CaseRepository::VerifyPermit(const std::strin
     out.holder_name = row[k["holder_name"]].as<std::string>();
     out.issued_on = OptionalDay(row[k["issued_on"]]);
     out.office_name = row[k["office_name"]].as<std::string>();
-    return absl::OkStatus();
+    return out;
   });
-  if (!s.ok()) return s;
-  return out;
 }
 
 }  // namespace loket::store

@@ -15,6 +15,7 @@
 #include "server/domain/validation.h"
 #include "server/store/appointment_seats.h"
 #include "server/store/columns.h"
+#include "server/store/fetch.h"
 #include "server/store/idempotency.h"
 #include "server/store/pg.h"
 #include "server/store/siber_stops.h"
@@ -721,62 +722,51 @@ absl::StatusOr<std::string> QueueRepository::Transfer(const Mutation& m, int64_t
 absl::StatusOr<int64_t> QueueRepository::VisitIdByAppointmentCode(const std::string& office_id,
                                                                   const std::string& code) {
   LOKET_ASSIGN_OR_RETURN(const std::string c, domain::RequireAppointmentCode(code));
-  int64_t id = 0;
-  absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
+  return Fetch(db_.impl(), [&](Tx& tx) -> absl::StatusOr<int64_t> {
     LOKET_ASSIGN_OR_RETURN(OfficeContext office, LoadOffice(tx, office_id, clock_.Now(), offices_));
     pqxx::result r = tx.Exec(kVisitOfCode, office_id, absl::FormatCivilTime(office.today), c);
     if (r.empty()) {
       return absl::NotFoundError(
           absl::StrCat("appointment_code: no visit today with appointment ", code));
     }
-    id = r[0][0].as<int64_t>();
-    return absl::OkStatus();
+    return r[0][0].as<int64_t>();
   });
-  if (!s.ok()) return s;
-  return id;
 }
 
 absl::StatusOr<TicketRecord> QueueRepository::GetTicket(const domain::Principal& viewer,
                                                         int64_t ticket_id) {
   LOKET_RETURN_IF_ERROR(domain::ValidateId(ticket_id, "ticket_id"));
-  TicketRecord out;
-  absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
+  return Fetch(db_.impl(), [&](Tx& tx) -> absl::StatusOr<TicketRecord> {
     pqxx::result r = tx.Exec(kTicket, ticket_id, viewer.office_id);
     if (r.empty()) return absl::NotFoundError(absl::StrCat("ticket ", ticket_id, " not found"));
-    out = TicketFromRow(r[0]);
+    TicketRecord out = TicketFromRow(r[0]);
     if (domain::ShowsWaitEstimate(out.state)) {
       FillEstimate(LoadForecast(tx, viewer.office_id, out.day, weights_), out);
     }
-    return absl::OkStatus();
+    return out;
   });
-  if (!s.ok()) return s;
-  return out;
 }
 
 absl::StatusOr<std::vector<TicketRecord>> QueueRepository::ListTickets(
     const domain::Principal& viewer, std::optional<absl::CivilDay> day, const std::string& state) {
   LOKET_RETURN_IF_ERROR(domain::ValidateTicketStateFilter(state));
-  std::vector<TicketRecord> out;
-  absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
+  return Fetch(db_.impl(), [&](Tx& tx) -> absl::StatusOr<std::vector<TicketRecord>> {
     LOKET_ASSIGN_OR_RETURN(OfficeContext office,
                            LoadOffice(tx, viewer.office_id, clock_.Now(), offices_));
     std::string d = absl::FormatCivilTime(day.value_or(office.today));
     Forecast f = LoadForecast(tx, viewer.office_id, d, weights_);
-    for (const auto& row : tx.Exec(kTicketsOfDay, viewer.office_id, d, state)) {
+    return MapRows(tx.Exec(kTicketsOfDay, viewer.office_id, d, state), [&](const pqxx::row& row) {
       TicketRecord t = TicketFromRow(row);
       if (domain::ShowsWaitEstimate(t.state)) FillEstimate(f, t);
-      out.push_back(std::move(t));
-    }
-    return absl::OkStatus();
+      return t;
+    });
   });
-  if (!s.ok()) return s;
-  return out;
 }
 
 absl::StatusOr<BoardRecord> QueueRepository::Board(const std::string& office_id) {
-  BoardRecord b;
-  absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
+  return Fetch(db_.impl(), [&](Tx& tx) -> absl::StatusOr<BoardRecord> {
     LOKET_ASSIGN_OR_RETURN(OfficeContext office, LoadOffice(tx, office_id, clock_.Now(), offices_));
+    BoardRecord b;
     b.day = absl::FormatCivilTime(office.today);
     pqxx::result seq = tx.Exec(kFeedSeqShared, office_id);
     b.seq = seq.empty() ? 0 : seq[0][0].as<int64_t>();
@@ -794,27 +784,23 @@ absl::StatusOr<BoardRecord> QueueRepository::Board(const std::string& office_id)
       if (!called.empty()) c.serving = TicketFromRow(called[0]);
       b.counters.push_back(std::move(c));
     }
-    return absl::OkStatus();
+    return b;
   });
-  if (!s.ok()) return s;
-  return b;
 }
 
 absl::StatusOr<std::vector<QueueEventRecord>> QueueRepository::EventsAfter(
     const std::string& office_id, int64_t after_seq, int limit) {
-  std::vector<QueueEventRecord> out;
-  absl::Status s = db_.impl().RunAutocommit([&](Tx& tx) -> absl::Status {
-    for (const auto& row : tx.Exec(kEventsAfter, office_id, after_seq, limit)) {
+  return FetchAutocommit(db_.impl(), [&](Tx& tx) {
+    return MapRows(tx.Exec(kEventsAfter, office_id, after_seq, limit), [](const pqxx::row& row) {
       constexpr const auto& k = kEventColumns;
-      out.push_back({row[k["seq"]].as<int64_t>(), row[k["kind"]].as<std::string>(),
-                     row[k["ticket_id"]].as<int64_t>(), row[k["label"]].as<std::string>(),
-                     row[k["counter_id"]].as<std::string>(),
-                     ParseTimestamp(row[k["at"]].as<std::string>())});
-    }
-    return absl::OkStatus();
+      return QueueEventRecord{row[k["seq"]].as<int64_t>(),
+                              row[k["kind"]].as<std::string>(),
+                              row[k["ticket_id"]].as<int64_t>(),
+                              row[k["label"]].as<std::string>(),
+                              row[k["counter_id"]].as<std::string>(),
+                              ParseTimestamp(row[k["at"]].as<std::string>())};
+    });
   });
-  if (!s.ok()) return s;
-  return out;
 }
 
 }  // namespace loket::store

@@ -10,6 +10,7 @@
 #include "common/status_macros.h"
 #include "server/domain/siber_stop_rules.h"
 #include "server/domain/validation.h"
+#include "server/store/fetch.h"
 #include "server/store/idempotency.h"
 #include "server/store/pg.h"
 #include "server/store/siber_stops.h"
@@ -417,24 +418,21 @@ void NotifyNextStop(Tx& tx, const NotificationEncoder& encode,
 absl::StatusOr<RouteRecord> SiberRepository::GetRoute(const domain::Principal& viewer,
                                                       std::optional<absl::CivilDay> day,
                                                       int64_t courier_id) {
-  RouteRecord out;
-  absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
+  return Fetch(db_.impl(), [&](Tx& tx) -> absl::StatusOr<RouteRecord> {
     LOKET_ASSIGN_OR_RETURN(OfficeContext office,
                            LoadOffice(tx, viewer.office_id, clock_.Now(), offices_));
     absl::CivilDay d = day.value_or(office.today);
     LOKET_ASSIGN_OR_RETURN(courier_id, domain::RouteCourierFor(viewer, courier_id));
     pqxx::result c = tx.Exec(kCourier, viewer.office_id, courier_id);
     if (c.empty()) return absl::NotFoundError(absl::StrCat("courier ", courier_id, " not found"));
+    RouteRecord out;
     out.courier = CourierFromRow(c[0]);
-    for (const auto& row :
-         tx.Exec(kRouteOf, viewer.office_id, absl::FormatCivilTime(d), courier_id)) {
-      out.stops.push_back(ForViewer(viewer, StopFromRow(row).r));
-    }
+    out.stops =
+        MapRows(tx.Exec(kRouteOf, viewer.office_id, absl::FormatCivilTime(d), courier_id),
+                [&](const pqxx::row& row) { return ForViewer(viewer, StopFromRow(row).r); });
     out.plan = LoadDayPlan(tx, viewer.office_id, d, office.utc_offset_minutes);
-    return absl::OkStatus();
+    return out;
   });
-  if (!s.ok()) return s;
-  return out;
 }
 
 absl::StatusOr<std::string> SiberRepository::Arrive(const Mutation& m, int64_t stop_id,
@@ -606,10 +604,11 @@ absl::StatusOr<std::string> SiberRepository::Cancel(const Mutation& m, int64_t s
 absl::StatusOr<std::pair<std::vector<StopRecord>, DayPlanRecord>> SiberRepository::ListStops(
     const domain::Principal& viewer, std::optional<absl::CivilDay> day,
     std::optional<domain::StopState> state, int64_t case_id) {
-  std::pair<std::vector<StopRecord>, DayPlanRecord> out;
-  absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
+  using Listed = std::pair<std::vector<StopRecord>, DayPlanRecord>;
+  return Fetch(db_.impl(), [&](Tx& tx) -> absl::StatusOr<Listed> {
     LOKET_ASSIGN_OR_RETURN(OfficeContext office,
                            LoadOffice(tx, viewer.office_id, clock_.Now(), offices_));
+    Listed out;
     std::string st = state ? std::string(domain::StopStateName(*state)) : "";
     pqxx::result r;
     if (case_id > 0 && !day) {
@@ -625,10 +624,8 @@ absl::StatusOr<std::pair<std::vector<StopRecord>, DayPlanRecord>> SiberRepositor
     }
     out.second =
         LoadDayPlan(tx, viewer.office_id, day.value_or(office.today), office.utc_offset_minutes);
-    return absl::OkStatus();
+    return out;
   });
-  if (!s.ok()) return s;
-  return out;
 }
 
 absl::StatusOr<std::string> SiberRepository::PlanDay(const Mutation& m,
@@ -646,9 +643,9 @@ absl::StatusOr<std::string> SiberRepository::PlanDay(const Mutation& m,
 
 absl::StatusOr<CustodyView> SiberRepository::Custody(const domain::Principal& viewer,
                                                      int64_t case_id) {
-  CustodyView out;
-  absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
+  return Fetch(db_.impl(), [&](Tx& tx) -> absl::StatusOr<CustodyView> {
     LOKET_ASSIGN_OR_RETURN(CaseView c, cases_.GetInTx(tx, viewer, case_id));
+    CustodyView out;
     std::vector<domain::CustodyEvent> events;
     for (const auto& row : tx.Exec(kCustodyOfCase, viewer.office_id, case_id)) {
       CustodyRecord e{row[0].as<int64_t>(),
@@ -665,10 +662,8 @@ absl::StatusOr<CustodyView> SiberRepository::Custody(const domain::Principal& vi
       out.events.push_back(std::move(e));
     }
     out.chain = domain::BuildCustodyChain(events);
-    return absl::OkStatus();
+    return out;
   });
-  if (!s.ok()) return s;
-  return out;
 }
 
 absl::StatusOr<std::string> SiberRepository::CreateCourier(const Mutation& m, int64_t principal_id,
@@ -717,23 +712,18 @@ absl::StatusOr<std::string> SiberRepository::SetShift(const Mutation& m, const S
 
 absl::StatusOr<std::vector<CourierRecord>> SiberRepository::ListCouriers(
     const domain::Principal& viewer) {
-  std::vector<CourierRecord> out;
-  absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
-    for (const auto& c : tx.Exec(kCourier, viewer.office_id, 0)) out.push_back(CourierFromRow(c));
-    return absl::OkStatus();
+  return Fetch(db_.impl(), [&](Tx& tx) {
+    return MapRows(tx.Exec(kCourier, viewer.office_id, 0), CourierFromRow);
   });
-  if (!s.ok()) return s;
-  return out;
 }
 
 absl::StatusOr<domain::RouterInput> SiberRepository::LoadRouterInput(const std::string& office_id,
                                                                      const std::string& day) {
-  domain::RouterInput out;
   absl::CivilDay d;
   if (!absl::ParseCivilTime(day, &d)) {
     return absl::InvalidArgumentError("route.plan task: dedupe_key is not a day: " + day);
   }
-  absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
+  return Fetch(db_.impl(), [&](Tx& tx) -> absl::StatusOr<domain::RouterInput> {
     absl::Time now = clock_.Now();
     LOKET_ASSIGN_OR_RETURN(OfficeContext office, LoadOffice(tx, office_id, now, offices_));
     if (domain::CarriesOverInto(d, office.today) && !tx.Exec(kCarryOver, office_id, day).empty()) {
@@ -756,12 +746,9 @@ absl::StatusOr<domain::RouterInput> SiberRepository::LoadRouterInput(const std::
           row[5].as<bool>(), d, office.calendar, office.utc_offset_minutes);
       if (c) couriers.push_back(std::move(*c));
     }
-    out = domain::BuildRouterInput(day, plan.input_version, now, office.utc_offset_minutes,
-                                   o[0][0].as<double>(), o[0][1].as<double>(), stops, couriers);
-    return absl::OkStatus();
+    return domain::BuildRouterInput(day, plan.input_version, now, office.utc_offset_minutes,
+                                    o[0][0].as<double>(), o[0][1].as<double>(), stops, couriers);
   });
-  if (!s.ok()) return s;
-  return out;
 }
 
 absl::Status SiberRepository::ApplyRoutePlan(const std::string& office_id, int64_t task_id,
