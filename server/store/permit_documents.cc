@@ -8,6 +8,7 @@
 #include "common/status_macros.h"
 #include "server/store/case_repository.h"
 #include "server/store/columns.h"
+#include "server/store/fetch.h"
 #include "server/store/pg.h"
 
 namespace loket::store {
@@ -101,8 +102,7 @@ std::string CaseRepository::PermitDocumentShaInTx(Tx& tx, int64_t case_id) {
 
 absl::StatusOr<PermitDocumentRecord> CaseRepository::GetPermitDocument(
     const domain::Principal& viewer, int64_t case_id) {
-  PermitDocumentRecord out;
-  absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
+  return Fetch(db_.impl(), [&](Tx& tx) -> absl::StatusOr<PermitDocumentRecord> {
     LOKET_ASSIGN_OR_RETURN(CaseView v, GetInTx(tx, viewer, case_id));
     pqxx::result r = tx.Exec(kLoadPermitDocument, case_id);
     if (r.empty()) {
@@ -116,6 +116,7 @@ absl::StatusOr<PermitDocumentRecord> CaseRepository::GetPermitDocument(
           " has no signed document (issued before documents were made, or loketd has no "
           "--permit_key); dokumen izin tidak tersedia"));
     }
+    PermitDocumentRecord out;
     out.case_id = case_id;
     constexpr const auto& k = kPermitDocumentColumns;
     out.sha256_hex = r[0][k["sha256_hex"]].as<std::string>();
@@ -123,26 +124,20 @@ absl::StatusOr<PermitDocumentRecord> CaseRepository::GetPermitDocument(
     out.created_at = ParseTimestamp(r[0][k["created_at"]].as<std::string>());
     out.content = pqxx::binarystring(r[0][k["content"]]).str();
     out.permit_number = r[0][k["permit_number"]].as<std::string>();
-    return absl::OkStatus();
+    return out;
   });
-  if (!s.ok()) return s;
-  return out;
 }
 
 absl::StatusOr<std::optional<PermitOfDocument>> CaseRepository::PermitByDocument(
     const std::string& sha256_hex) {
-  std::optional<PermitOfDocument> out;
-  absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
-    pqxx::result r = tx.Exec(kPermitByDocument, absl::AsciiStrToLower(sha256_hex));
-    constexpr const auto& k = kPermitOfDocumentColumns;
-    if (!r.empty()) {
-      out = PermitOfDocument{r[0][k["permit_number"]].as<std::string>(),
-                             r[0][k["verification_code"]].as<std::string>()};
-    }
-    return absl::OkStatus();
+  return Fetch(db_.impl(), [&](Tx& tx) {
+    return FirstRow(tx.Exec(kPermitByDocument, absl::AsciiStrToLower(sha256_hex)),
+                    [](const pqxx::row& row) {
+                      constexpr const auto& k = kPermitOfDocumentColumns;
+                      return PermitOfDocument{row[k["permit_number"]].as<std::string>(),
+                                              row[k["verification_code"]].as<std::string>()};
+                    });
   });
-  if (!s.ok()) return s;
-  return out;
 }
 
 absl::StatusOr<std::string> CaseRepository::PermitDocumentSha(const std::string& permit_number) {
@@ -150,14 +145,10 @@ absl::StatusOr<std::string> CaseRepository::PermitDocumentSha(const std::string&
       "permit_document_sha_of_permit",
       "SELECT d.sha256_hex FROM permit_documents d JOIN cases c ON c.id = d.case_id"
       " WHERE c.permit_number = $1"};
-  std::string out;
-  absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
+  return Fetch(db_.impl(), [&](Tx& tx) {
     pqxx::result r = tx.Exec(kShaOfPermit, permit_number);
-    if (!r.empty()) out = r[0][0].as<std::string>();
-    return absl::OkStatus();
+    return r.empty() ? std::string() : r[0][0].as<std::string>();
   });
-  if (!s.ok()) return s;
-  return out;
 }
 
 }  // namespace loket::store

@@ -2,6 +2,7 @@
 
 #include "common/status_macros.h"
 #include "server/store/columns.h"
+#include "server/store/fetch.h"
 #include "server/store/pg.h"
 
 namespace loket::store {
@@ -91,10 +92,9 @@ constexpr Statement kScreening{
 
 absl::StatusOr<MonthlyFigures> ReportRepository::Monthly(const std::string& office_id,
                                                          absl::CivilMonth month) {
-  MonthlyFigures out;
-  absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
-    out = MonthlyFigures();
+  return Fetch(db_.impl(), [&](Tx& tx) -> absl::StatusOr<MonthlyFigures> {
     LOKET_ASSIGN_OR_RETURN(OfficeContext office, LoadOffice(tx, office_id, clock_.Now(), offices_));
+    MonthlyFigures out;
     out.office_id = office_id;
     out.office_name = office.name;
     out.month = month;
@@ -180,10 +180,8 @@ absl::StatusOr<MonthlyFigures> ReportRepository::Monthly(const std::string& offi
     out.redirected_online = r[0][k["online"]].as<int64_t>();
     out.redirected_siber = r[0][k["siber"]].as<int64_t>();
     out.redirect_pending = r[0][k["pending"]].as<int64_t>();
-    return absl::OkStatus();
+    return out;
   });
-  if (!s.ok()) return s;
-  return out;
 }
 
 }  // namespace loket::store

@@ -8,6 +8,7 @@
 #include "absl/synchronization/mutex.h"
 #include "common/status_macros.h"
 #include "server/domain/notification.h"
+#include "server/store/fetch.h"
 #include "server/store/idempotency.h"
 #include "server/store/pg.h"
 #include "server/store/task_enqueue.h"
@@ -289,27 +290,17 @@ absl::StatusOr<TaskRecord> TaskQueue::Fail(const std::string& office_id, int64_t
 absl::StatusOr<std::vector<TaskRecord>> TaskQueue::List(const std::string& office_id,
                                                         const std::string& queue,
                                                         const std::string& state, int limit) {
-  std::vector<TaskRecord> out;
-  absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
-    for (const auto& row : tx.Exec(kList, office_id, queue, state, limit)) {
-      out.push_back(TaskFromRow(row));
-    }
-    return absl::OkStatus();
+  return Fetch(db_.impl(), [&](Tx& tx) {
+    return MapRows(tx.Exec(kList, office_id, queue, state, limit), TaskFromRow);
   });
-  if (!s.ok()) return s;
-  return out;
 }
 
 absl::StatusOr<TaskRecord> TaskQueue::Get(const std::string& office_id, int64_t task_id) {
-  std::optional<TaskRecord> out;
-  absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
+  return Fetch(db_.impl(), [&](Tx& tx) -> absl::StatusOr<TaskRecord> {
     pqxx::result r = tx.Exec(kGet, office_id, task_id);
-    if (!r.empty()) out = TaskFromRow(r[0]);
-    return absl::OkStatus();
+    if (r.empty()) return absl::NotFoundError(absl::StrCat("task ", task_id, " not found"));
+    return TaskFromRow(r[0]);
   });
-  if (!s.ok()) return s;
-  if (!out) return absl::NotFoundError(absl::StrCat("task ", task_id, " not found"));
-  return *out;
 }
 
 absl::StatusOr<std::string> TaskQueue::Retry(
@@ -355,16 +346,12 @@ void TaskQueue::AttemptFailed(Tx& tx, const TaskRecord& t, const std::string& wh
 }
 
 absl::StatusOr<std::vector<QueueStats>> TaskQueue::Stats() {
-  std::vector<QueueStats> out;
-  absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
-    for (const auto& row : tx.Exec(kStats, Now())) {
-      out.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<int64_t>(),
-                     row[3].as<double>()});
-    }
-    return absl::OkStatus();
+  return Fetch(db_.impl(), [&](Tx& tx) {
+    return MapRows(tx.Exec(kStats, Now()), [](const pqxx::row& row) {
+      return QueueStats{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<int64_t>(),
+                        row[3].as<double>()};
+    });
   });
-  if (!s.ok()) return s;
-  return out;
 }
 
 // ---- TaskWakeups ----
