@@ -393,12 +393,14 @@ describe("clinic portal", () => {
   test("on a 360 px phone the pages fit the width", async () => {
     const { context, page } = await session(browser, stack.webUrl, stack.users.clinic, { viewport: { width: 360, height: 740 } });
     try {
-      for (const [route, name] of [
-        ["#/clinic", "clinic-list-360"],
-        ["#/clinic/new", "clinic-new-360"],
+      // Measured once the route has drawn what it loads (the list or the form) and its fonts.
+      for (const [route, name, drawn] of [
+        ["#/clinic", "clinic-list-360", "[data-testid=case-list]"],
+        ["#/clinic/new", "clinic-new-360", "#permitType option[value='SIP_PERAWAT']"],
       ]) {
         await hashGo(page, route);
-        await page.waitForTimeout(800);
+        await page.waitForSelector(drawn, { state: "attached", timeout: 15_000 });
+        await page.evaluate(() => document.fonts.ready);
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         assert.ok(overflow <= 0, `${route} is ${overflow}px wider than the phone`);
         await screenshot(page, name);
