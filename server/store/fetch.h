@@ -34,8 +34,8 @@ struct Unwrap<absl::StatusOr<T>> {
 
 // What `fn(tx)` returns, computed in one transaction (`autocommit`: each statement by itself, see
 // Database::Impl::RunAutocommit), or the error that ended it. `fn` returns a value, or an
-// absl::StatusOr whose error is returned as is (a read that fails this way rolls back, which
-// changes nothing).
+// absl::StatusOr whose error is returned as is, and the transaction rolls back whatever `fn` wrote
+// (SiberRepository::LoadRouterInput writes a carry-over before it can refuse).
 template <typename Fn, typename R = std::invoke_result_t<Fn&, Tx&>>
 absl::StatusOr<typename fetch_internal::Unwrap<R>::type> Fetch(Database::Impl& db, Fn&& fn,
                                                                bool autocommit = false) {

@@ -393,13 +393,14 @@ describe("clinic portal", () => {
   test("on a 360 px phone the pages fit the width", async () => {
     const { context, page } = await session(browser, stack.webUrl, stack.users.clinic, { viewport: { width: 360, height: 740 } });
     try {
-      // Measured once the route has drawn what it loads (the list or the form) and its fonts.
+      // Measured once the route has loaded (nothing says "loading") and drawn its list (or "no
+      // applications yet") or its form, with its fonts.
       for (const [route, name, drawn] of [
-        ["#/clinic", "clinic-list-360", "[data-testid=case-list]"],
+        ["#/clinic", "clinic-list-360", "[data-testid=case-list], [data-testid=no-cases]"],
         ["#/clinic/new", "clinic-new-360", "#permitType option[value='SIP_PERAWAT']"],
       ]) {
         await hashGo(page, route);
-        await page.waitForSelector(drawn, { state: "attached", timeout: 15_000 });
+        await page.waitForFunction((sel) => !document.querySelector("main .loading") && document.querySelector(sel), drawn, { timeout: 15_000 });
         await page.evaluate(() => document.fonts.ready);
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         assert.ok(overflow <= 0, `${route} is ${overflow}px wider than the phone`);

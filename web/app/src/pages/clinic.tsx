@@ -126,7 +126,7 @@ export default function Clinic({ query }: RouteProps) {
         {error && <p class="notice bad">{error}</p>}
         {cases === null && !error && <p class="loading">{t("common.loading")}</p>}
       </div>
-      {cases && cases.length === 0 && <p>{t("clinic.noCases")}</p>}
+      {cases && cases.length === 0 && <p data-testid="no-cases">{t("clinic.noCases")}</p>}
       {cases && cases.length > 0 && (
         <ul class="cards grid2" data-testid="case-list">
           {cases.map((c) => (
