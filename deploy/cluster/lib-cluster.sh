@@ -201,6 +201,9 @@ cluster_node_pids() {
   if [[ -f "$dir/$node/data/postmaster.pid" ]]; then
     postmaster=$(head -n 1 "$dir/$node/data/postmaster.pid" 2>/dev/null || true)
     loket_pid_alive "$postmaster" || postmaster=""
+    # A stale postmaster.pid can name a pid reused by another program: never kill that.
+    [[ -n "$postmaster" && "$(tr '\0' ' ' <"/proc/$postmaster/cmdline" 2>/dev/null)" == *postgres* ]] ||
+      postmaster=""
   fi
   echo "$patroni $postmaster"
 }
@@ -255,18 +258,28 @@ cluster_sync_standby() {
 # standby takes over".
 cluster_fail_over() {
   local dir=${1:?usage: cluster_fail_over DIR OLD} old=${2:?usage: cluster_fail_over DIR OLD}
-  local attempt restarts=0 sync t lines new i log="$dir/log/patroni-$old.log"
+  local attempt restarts=0 sync t lines new lead i log="$dir/log/patroni-$old.log"
   for ((attempt = 1; attempt <= 3; attempt++)); do
     sync=$(cluster_sync_standby "$dir") || return 1
     lines=$(wc -l <"$log")
     t=$(date +%s.%N)
     cluster_kill_node "$dir" "$old" || return 1
-    if new=$(cluster_wait_leader "$dir" "$old" 45); then
+    # A fail-over takes seconds; 45 s without one, then until 120 s: a new leader is a fail-over
+    # (a slow one), $old leading again is an in-place restart; one empty answer decides nothing.
+    new=$(cluster_wait_leader "$dir" "$old" 45) || new=""
+    lead=""
+    while [[ -z "$new" ]] && (($(date +%s) < ${t%.*} + 120)); do
+      lead=$(cluster_leader "$dir" 2>/dev/null) || lead=""
+      [[ -n "$lead" && "$lead" != "$old" ]] && new=$lead
+      [[ "$lead" == "$old" ]] && break
+      sleep 0.5
+    done
+    if [[ -n "$new" ]]; then
       echo "$new $sync $t $restarts"
       return 0
     fi
-    [[ "$(cluster_leader "$dir" 2>/dev/null)" == "$old" ]] || {
-      _cluster_log "no leader after killing $old, and $old does not lead either"
+    [[ "$lead" == "$old" ]] || {
+      _cluster_log "no leader 120 s after killing $old"
       return 1
     }
     restarts=$((restarts + 1))
@@ -278,6 +291,8 @@ cluster_fail_over() {
       [[ "$(cluster_node_pids "$dir" "$old")" == *" "[0-9]* ]] && break
       sleep 0.5
     done
+    # Protected again before the next kill: both standbys stream from it, one of them sync.
+    cluster_wait_members "$dir" 3 120 >/dev/null || return 1
   done
   _cluster_log "no new leader after killing $old three times"
   return 1
