@@ -5,6 +5,10 @@
 #   loket_ensure_principal DB OFFICE NAME ROLE [CLINIC_ID] [COURIER_ID]
 #                                   prints the id of the principal with that office, name and role,
 #                                   creating it first if there is none
+#   loket_register_demo_couriers DB OFFICE
+#                                   the demo's two SIBER couriers (principals demo-courier, with courier
+#                                   id demo-courier-1, and demo-courier-2; Budi Santoso and Rina
+#                                   Wulandari, capacity 8, the usual shift); kept if already there
 #   loket_new_token DB OFFICE PRINCIPAL_ID
 #                                   revokes the principal's live tokens, stores a fresh one and prints
 #                                   "TOKEN_ID TOKEN"
@@ -27,6 +31,19 @@ loket_sql() {
   local db=${1:?usage: loket_sql DB}
   shift
   psql -X -q -At -v ON_ERROR_STOP=1 "$@" -d "$db" -f -
+}
+
+loket_register_demo_couriers() {
+  local db=${1:?usage: loket_register_demo_couriers DB OFFICE} office=${2:?usage: loket_register_demo_couriers DB OFFICE}
+  local c1 c2
+  c1=$(loket_ensure_principal "$db" "$office" demo-courier courier "" demo-courier-1) || return 1
+  c2=$(loket_ensure_principal "$db" "$office" demo-courier-2 courier "" demo-courier-2) || return 1
+  loket_sql "$db" -v c1="$c1" -v c2="$c2" -v office="$office" <<'SQL'
+INSERT INTO couriers (principal_id, office_id, name, phone, capacity) VALUES
+  (:c1, :'office', 'Budi Santoso', '+6281350000001', 8),
+  (:c2, :'office', 'Rina Wulandari', '+6281350000002', 8)
+ON CONFLICT (principal_id) DO NOTHING;
+SQL
 }
 
 loket_ensure_principal() {

@@ -212,14 +212,7 @@ loket_write_demo_env "$DB" "$OFFICE" "$DEMO_CLINIC" "$LISTEN" var/demo.env "${DE
 
 # SIBER: the demo courier (who has a token) and a second one, both on the usual 08:00-16:00 shift.
 echo "Registering the demo couriers ..."
-courier1=$(loket_ensure_principal "$DB" "$OFFICE" demo-courier courier "" demo-courier-1)
-courier2=$(loket_ensure_principal "$DB" "$OFFICE" demo-courier-2 courier "" demo-courier-2)
-loket_sql "$DB" -v c1="$courier1" -v c2="$courier2" -v office="$OFFICE" <<'SQL'
-INSERT INTO couriers (principal_id, office_id, name, phone, capacity) VALUES
-  (:c1, :'office', 'Budi Santoso', '+6281350000001', 8),
-  (:c2, :'office', 'Rina Wulandari', '+6281350000002', 8)
-ON CONFLICT (principal_id) DO NOTHING;
-SQL
+loket_register_demo_couriers "$DB" "$OFFICE"
 
 echo "Starting loketd on $LISTEN ..."
 {

@@ -603,6 +603,8 @@ cluster_start() {
   CLUSTER_DB_READ="host=127.0.0.1 port=$((base + 31)) user=postgres dbname=loket"
   loket_write_demo_env "$db_write" bpp pkm-klandasan-ilir "$CLUSTER_GRPC" "$dir/demo.env" \
     admin officer approver counter clinic courier worker display || return 1
+  # The same two couriers as deploy/up.sh's demo office: clinic pickups get routes planned.
+  loket_register_demo_couriers "$db_write" bpp || return 1
   CLUSTER_WORKER_TOKEN=$(sed -n 's/^export LOKET_TOKEN_WORKER=//p' "$dir/demo.env")
 
   # Two loketd replicas, started together (migrations are already applied; see cluster_up_test.sh

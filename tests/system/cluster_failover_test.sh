@@ -6,7 +6,9 @@
 #  - several clinic submitters, each retrying ONE request_id until it is acknowledged, recording
 #    every acknowledged case id;
 #  - an officer taking cases to ISSUED one after another (permit numbers), each step retried with
-#    its own request_id until acknowledged.
+#    its own request_id until acknowledged;
+#  - an officer requesting appointments (the schedulers' slots.allocate tasks); the clinic's
+#    submissions give the demo couriers pickups (the routers' route.plan tasks).
 # Meanwhile the test SIGKILLs one loketd replica, one worker of each kind, and then the PostgreSQL
 # leader's postmaster five times (Patroni promotes the synchronous standby, checked; the old leader comes
 # back as a standby through pg_rewind by itself: the member list shows it). Afterwards:
@@ -15,7 +17,9 @@
 #  - permit numbers are gapless (1..N in each numbering series (permit type, year), N = the
 #    counter, every issued case numbered once);
 #  - the task queue resumes: every notification is delivered (the webhook receiver saw each one,
-#    once after dedupe by key), no task is dead.
+#    once after dedupe by key), no task is dead;
+#  - route.plan and slots.allocate tasks ran after their worker's kill and none is left due; every
+#    acknowledged appointment request is stored once and allocated or waitlisted.
 # It prints, per leader kill, the time from the SIGKILL to the first acknowledged submission whose
 # call began after it, and their median and worst: figures, never asserted (docs/benchmarks.md).
 # Environment: LOKET_BIN_DIR (set by ctest); FAILOVER_KILLS (leader kills, default 5);
@@ -154,7 +158,24 @@ issuer() {
   done
 }
 
+# The booker: appointment requests for a day with slots (loket-scheduler allocates them through
+# slots.allocate tasks), one after another, each retried with its own request_id until
+# acknowledged. booked: "REQUEST_ID REQUEST".
+booker() {
+  local n=0 rid id
+  while [[ ! -e "$WORK/stop" ]]; do
+    n=$((n + 1))
+    rid=$(cat /proc/sys/kernel/random/uuid)
+    id=$(step "$OFFICER" "$rid" office appointments request --service SIP_PERAWAT \
+      --nik "$(printf '647106570890%04d' "$n")" --name "Ani Pemohon" \
+      --phone "$(printf '+62812%07d' "$n")" --day "$BOOK_DAY" --windows 08:00-11:00) || return 1
+    echo "$rid $id" >>"$WORK/booked"
+    sleep 0.5
+  done
+}
+
 acked() { cat "$WORK"/acked-* 2>/dev/null | wc -l; }
+booked() { cat "$WORK/booked" 2>/dev/null | wc -l; }
 issued() { cat "$WORK/issued" 2>/dev/null | wc -l; }
 # Waits until COUNT_FN gives at least N (a condition, bounded by generous SECONDS).
 wait_count() {  # FN N SECONDS WHAT
@@ -188,9 +209,15 @@ done
 issuer &
 ISSUER=$!
 BG+=("$ISSUER")
+BOOK_DAY=$(q "SELECT min(day) FROM slots WHERE day >= current_date + 1")
+[[ -n "$BOOK_DAY" ]] || fail "the seed generated no slots"
+booker &
+BOOKER=$!
+BG+=("$BOOKER")
 wait_count acked 20 120 "acknowledged submissions before any kill"
 wait_count issued 2 120 "permits issued before any kill"
-echo "   $(acked) submissions acknowledged, $(issued) permits issued"
+wait_count booked 3 120 "appointment requests before any kill"
+echo "   $(acked) submissions acknowledged, $(issued) permits issued, $(booked) appointments requested for $BOOK_DAY"
 
 echo "== SIGKILL one loketd replica"
 lpid=$(head -n 1 "$CDIR/run/loketd1.pid")
@@ -205,14 +232,18 @@ cluster_restart_loketd "$CDIR" 1 >/dev/null || fail "cluster_restart_loketd 1"
 echo "   loketd1 restarted"
 
 echo "== SIGKILL one worker of each kind"
+declare -A worker_killed_at
 for kind in notifier router scheduler; do
   read -r wpid _ <<<"$(cluster_worker_pids "$CDIR" "$kind" | tr '\n' ' ')"
   [[ "$wpid" =~ ^[0-9]+$ ]] || fail "cluster_worker_pids $kind gave '$wpid'"
+  worker_killed_at[$kind]=$(q "SELECT now()")  # the database's clock, as tasks.updated_at
   kill -KILL "$wpid"
   echo "   $kind $wpid killed"
 done
 before=$(acked)
 wait_count acked $((before + 10)) 120 "submissions after the worker kills"
+before=$(booked)
+wait_count booked $((before + 3)) 120 "appointment requests after the worker kills"
 
 in_place=0  # kills after which Patroni restarted the primary in place (cluster_fail_over)
 echo "== SIGKILL the PostgreSQL leader, $KILLS times"
@@ -279,9 +310,9 @@ PYEOF
 echo "== stop the load (each client finishes its submission in hand)"
 touch "$WORK/stop"
 for p in "${BG[@]:1}"; do
-  wait "$p" || { [[ "$p" == "$ISSUER" ]] && fail "the officer's loop failed: $(tail -n 3 "$WORK/issuer.err")"; }
+  wait "$p" || { [[ "$p" == "$ISSUER" || "$p" == "$BOOKER" ]] && fail "the officer's loop failed: $(tail -n 3 "$WORK/issuer.err")"; }
 done
-echo "   $(acked) submissions acknowledged, $(issued) permits issued; $(cat "$WORK"/failed-* 2>/dev/null | wc -l) failed calls retried"
+echo "   $(acked) submissions acknowledged, $(issued) permits issued, $(booked) appointments requested; $(cat "$WORK"/failed-* 2>/dev/null | wc -l) failed calls retried"
 
 echo "== every acknowledged submission exactly once"
 cat "$WORK"/acked-* >"$WORK/acked"
@@ -368,3 +399,32 @@ if missing or extra:
     sys.exit(1)
 PYEOF
 echo "   no dead task; $(q "SELECT count(*) FROM tasks WHERE state IN ('ready', 'leased')") tasks still ready or leased (later runs)"
+
+echo "== the other workers resumed: routes planned, appointment requests settled"
+# The kills of a router and a scheduler lost nothing only if their kinds of task ran after them
+# (the other replica, or the killed one's expired lease) and none is left due.
+for ((i = 0; i < 300; i++)); do
+  open=$(q "SELECT (SELECT count(*) FROM appointment_requests WHERE state = 'pending')
+    + (SELECT count(*) FROM tasks WHERE queue IN ('slots.allocate', 'route.plan')
+       AND state IN ('ready', 'leased') AND run_after <= now())")
+  ((open == 0)) && break
+  sleep 0.2
+done
+((open == 0)) || fail "$open appointment requests pending or route/allocation tasks due 60 s after the load"
+for pair in route.plan:router slots.allocate:scheduler; do
+  ran=$(q "SELECT count(*) FROM tasks WHERE queue = '${pair%%:*}' AND state = 'done'
+    AND updated_at > '${worker_killed_at[${pair##*:}]}'")
+  ((ran > 0)) || fail "no ${pair%%:*} task ran after the ${pair##*:} kill"
+  echo "   ${pair%%:*}: $ran tasks done after one ${pair##*:} was killed"
+done
+# Each acknowledged request exists once (a retry under its request_id added none) and is settled.
+requests=$(q "SELECT count(*) FROM appointment_requests")
+records=$(q "SELECT count(*) FROM idempotency WHERE method = 'AppointmentService.CreateAppointmentRequest'")
+[[ "$requests" == "$(booked)" && "$records" == "$(booked)" ]] ||
+  fail "$(booked) appointment requests acknowledged, $requests stored, $records request_ids"
+unsettled=$(q "SELECT count(*) FROM appointment_requests WHERE state NOT IN ('allocated', 'waitlisted')")
+((unsettled == 0)) || fail "$unsettled appointment requests neither allocated nor waitlisted"
+echo "   $requests appointment requests, each once: $(q "SELECT string_agg(state || ' ' || n, ', ')
+  FROM (SELECT state, count(*) AS n FROM appointment_requests GROUP BY 1 ORDER BY 1) s")"
+echo "   SIBER stops: $(q "SELECT coalesce(string_agg(state || ' ' || n, ', '), 'none')
+  FROM (SELECT state, count(*) AS n FROM stops GROUP BY 1 ORDER BY 1) s")"
