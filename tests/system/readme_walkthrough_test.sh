@@ -123,14 +123,7 @@ LISTEN=127.0.0.1:$PORT
 loket_write_demo_env "$DB" "$OFFICE" "$CLINIC" "$LISTEN" "$DEMO/var/demo.env" "${DEMO_ROLES[@]}" ||
   fail "loket_write_demo_env"
 [[ "$(stat -c %a "$DEMO/var/demo.env")" == 600 ]] || fail "demo.env is not mode 0600"
-courier1=$(loket_ensure_principal "$DB" "$OFFICE" demo-courier courier "" demo-courier-1)
-courier2=$(loket_ensure_principal "$DB" "$OFFICE" demo-courier-2 courier "" demo-courier-2)
-loket_sql "$DB" -v c1="$courier1" -v c2="$courier2" -v office="$OFFICE" <<'SQL'
-INSERT INTO couriers (principal_id, office_id, name, phone, capacity) VALUES
-  (:c1, :'office', 'Budi Santoso', '+6281350000001', 8),
-  (:c2, :'office', 'Rina Wulandari', '+6281350000002', 8)
-ON CONFLICT (principal_id) DO NOTHING;
-SQL
+loket_register_demo_couriers "$DB" "$OFFICE" || fail "loket_register_demo_couriers"
 WORKER_TOKEN=$(sed -n 's/^export LOKET_TOKEN_WORKER=//p' "$DEMO/var/demo.env")
 [[ -n "$WORKER_TOKEN" ]] || fail "demo.env has no worker token"
 
