@@ -258,7 +258,7 @@ cluster_sync_standby() {
 # standby takes over".
 cluster_fail_over() {
   local dir=${1:?usage: cluster_fail_over DIR OLD} old=${2:?usage: cluster_fail_over DIR OLD}
-  local attempt restarts=0 sync t lines new lead i log="$dir/log/patroni-$old.log"
+  local attempt restarts=0 sync t lines new lead log="$dir/log/patroni-$old.log"
   for ((attempt = 1; attempt <= 3; attempt++)); do
     sync=$(cluster_sync_standby "$dir") || return 1
     lines=$(wc -l <"$log")
@@ -287,11 +287,8 @@ cluster_fail_over() {
     tail -n +"$((lines + 1))" "$log" |
       grep -E "Request failed|Member .* (is|does|exceeds)|starting primary after failure" |
       head -n 4 | cut -c1-200 | sed 's/^/  /' >&2
-    for ((i = 0; i < 120; i++)); do  # until the restarted postmaster runs, there is nothing to kill
-      [[ "$(cluster_node_pids "$dir" "$old")" == *" "[0-9]* ]] && break
-      sleep 0.5
-    done
-    # Protected again before the next kill: both standbys stream from it, one of them sync.
+    # Protected again before the next kill (its postmaster runs, both standbys stream from it, one
+    # of them sync).
     cluster_wait_members "$dir" 3 120 >/dev/null || return 1
   done
   _cluster_log "no new leader after killing $old three times"
