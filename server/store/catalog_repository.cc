@@ -232,6 +232,7 @@ absl::StatusOr<std::string> Change(
   return RunIdempotent(db.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     // First: locks the office row, so edits read "before" in turn.
     tx.Exec(kBumpVersion, m.actor.office_id);
+    tx.refdata_versions().erase(m.actor.office_id);  // a reading from before the bump is stale
     return fn(tx, m.actor.office_id);
   });
 }

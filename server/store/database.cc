@@ -137,12 +137,37 @@ absl::StatusOr<std::unique_ptr<Lease>> Acquire(Database::Impl& db, absl::Time de
 // One transaction (or autocommit run) of `fn` on a lent connection; pqxx exceptions become
 // statuses here.
 absl::Status RunOn(Database::Impl& db, Lease& lease, const std::function<absl::Status(Tx&)>& fn,
-                   bool autocommit, const CallContext* call, absl::Time deadline) {
+                   Database::Impl::Mode mode, const CallContext* call, absl::Time deadline) {
   try {
-    if (autocommit) {
+    if (mode == Database::Impl::Mode::kAutocommit) {
       pqxx::nontransaction work(*lease.get().conn);
       Tx tx(work, lease.get());
       return fn(tx);
+    }
+    if (mode == Database::Impl::Mode::kFolded) {
+      // pqxx sees no transaction here: Tx sends BEGIN and COMMIT itself, each with other
+      // statements, and this rolls back whatever began when `fn` fails or throws.
+      pqxx::nontransaction work(*lease.get().conn);
+      Tx tx(work, lease.get(), /*folded=*/true);
+      try {
+        absl::Status s = fn(tx);
+        if (s.ok()) s = CallGone(call, deadline, "before its transaction committed");
+        if (s.ok()) {
+          tx.CommitFolded();
+        } else {
+          tx.RollbackFolded();
+        }
+        return s;
+      } catch (const pqxx::broken_connection&) {
+        throw;
+      } catch (...) {
+        try {
+          tx.RollbackFolded();
+        } catch (const std::exception&) {
+          lease.MarkBroken();  // the connection's state is unknown: never lend it again
+        }
+        throw;
+      }
     }
     pqxx::work work(*lease.get().conn);
     Tx tx(work, lease.get());
@@ -251,14 +276,18 @@ void Database::Impl::Watch() {
 }
 
 absl::Status Database::Impl::RunTx(const std::function<absl::Status(Tx&)>& fn) {
-  return Run(fn, /*autocommit=*/false);
+  return Run(fn, Mode::kTransaction);
 }
 
 absl::Status Database::Impl::RunAutocommit(const std::function<absl::Status(Tx&)>& fn) {
-  return Run(fn, /*autocommit=*/true);
+  return Run(fn, Mode::kAutocommit);
 }
 
-absl::Status Database::Impl::Run(const std::function<absl::Status(Tx&)>& fn, bool autocommit) {
+absl::Status Database::Impl::RunFolded(const std::function<absl::Status(Tx&)>& fn) {
+  return Run(fn, Mode::kFolded);
+}
+
+absl::Status Database::Impl::Run(const std::function<absl::Status(Tx&)>& fn, Mode mode) {
   const CallContext* call = t_call;
   const absl::Time deadline = call != nullptr ? call->deadline() : absl::InfiniteFuture();
   if (absl::Status gone = CallGone(call, deadline, "before its database work began"); !gone.ok()) {
@@ -279,7 +308,7 @@ absl::Status Database::Impl::Run(const std::function<absl::Status(Tx&)>& fn, boo
     absl::MutexLock lock(&mu);
     entry = in_flight.insert(in_flight.end(), &watched);
   }
-  absl::Status s = RunOn(*this, lease, fn, autocommit, call, deadline);
+  absl::Status s = RunOn(*this, lease, fn, mode, call, deadline);
   {
     absl::MutexLock lock(&mu);
     in_flight.erase(entry);

@@ -65,6 +65,7 @@ absl::StatusOr<OfficeContext> LoadOffice(Tx& tx, const std::string& office_id, a
     fresh->name = row[k["name"]].as<std::string>();
     fresh->utc_offset_minutes = row[k["utc_offset_minutes"]].as<int>();
     fresh->refdata_version = row[k["refdata_version"]].as<int64_t>();
+    tx.refdata_versions().emplace(office_id, fresh->refdata_version);
     fresh->office = CourierPlace{
         "", "office", row[k["address"]].is_null() ? "" : row[k["address"]].as<std::string>(),
         OptionalDouble(row[k["latitude"]]), OptionalDouble(row[k["longitude"]])};
@@ -92,8 +93,12 @@ absl::StatusOr<OfficeContext> LoadOffice(Tx& tx, const std::string& office_id, a
 }
 
 int64_t RefdataVersion(Tx& tx, const std::string& office_id) {
-  pqxx::result r = tx.Exec(kVersion, office_id);
-  return r.empty() ? 0 : r[0][0].as<int64_t>();
+  auto [it, fresh] = tx.refdata_versions().emplace(office_id, 0);
+  if (fresh) {
+    pqxx::result r = tx.Exec(kVersion, office_id);
+    if (!r.empty()) it->second = r[0][0].as<int64_t>();
+  }
+  return it->second;
 }
 
 }  // namespace loket::store

@@ -61,7 +61,8 @@ absl::StatusOr<OfficeContext> LoadOffice(Tx& tx, const std::string& office_id, a
                                          OfficeCache& cache);
 
 // offices.refdata_version (0 when the office does not exist): bumped by every change of an
-// office's reference data, for caches of it (CatalogRepository's changes bump it).
+// office's reference data, for caches of it (CatalogRepository's changes bump it). Read once per
+// transaction: later calls in the same transaction return the first reading.
 int64_t RefdataVersion(Tx& tx, const std::string& office_id);
 
 }  // namespace loket::store
