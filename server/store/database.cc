@@ -154,8 +154,12 @@ absl::Status RunOn(Database::Impl& db, Lease& lease, const std::function<absl::S
         if (s.ok()) s = CallGone(call, deadline, "before its transaction committed");
         if (s.ok()) {
           tx.CommitFolded();
-        } else {
+          return s;
+        }
+        try {
           tx.RollbackFolded();
+        } catch (const std::exception&) {
+          lease.MarkBroken();  // `fn`'s error is the answer; the connection is not lent again
         }
         return s;
       } catch (const pqxx::broken_connection&) {

@@ -65,7 +65,7 @@ absl::StatusOr<OfficeContext> LoadOffice(Tx& tx, const std::string& office_id, a
     fresh->name = row[k["name"]].as<std::string>();
     fresh->utc_offset_minutes = row[k["utc_offset_minutes"]].as<int>();
     fresh->refdata_version = row[k["refdata_version"]].as<int64_t>();
-    tx.refdata_versions().emplace(office_id, fresh->refdata_version);
+    tx.refdata_versions()[office_id] = fresh->refdata_version;  // permit types follow this reading
     fresh->office = CourierPlace{
         "", "office", row[k["address"]].is_null() ? "" : row[k["address"]].as<std::string>(),
         OptionalDouble(row[k["latitude"]]), OptionalDouble(row[k["longitude"]])};

@@ -46,11 +46,10 @@ void CheckStatementName(const Statement& st);
 
 class Tx {
  public:
-  // `folded`: BEGIN is not sent yet; it goes with the first statement, and statements given to
-  // ExecAtCommit go with COMMIT (Database::Impl::RunFolded), so a short transaction costs two
-  // round trips fewer.
+  // `folded` (Database::Impl::RunFolded): BEGIN is not sent yet; it goes with the first statements
+  // (ExecTogether) instead of in a round trip of its own.
   Tx(pqxx::transaction_base& work, PooledConnection& pc, bool folded = false)
-      : work_(work), pc_(pc), begin_pending_(folded), folded_(folded) {}
+      : work_(work), pc_(pc), begin_pending_(folded) {}
 
   template <typename... Args>
   pqxx::result Exec(const Statement& st, const Args&... args) {
@@ -68,11 +67,13 @@ class Tx {
     if (begin_pending_) SendBegin("");
     return work_.exec_params(sql, pqxx::prepare::make_dynamic_params(params));
   }
-  // One prepared statement with its arguments, as SQL text for ExecTogether and ExecAtCommit.
+  // One prepared statement with its arguments, as SQL text for ExecTogether. The arguments become
+  // literals in the statement's text, which PostgreSQL logs when a statement fails: bind no
+  // personal data (a NIK, a name, a response holding them); those go through Exec as parameters.
   template <typename... Args>
   std::string Bind(const Statement& st, const Args&... args) {
     Prepare(st, /*now=*/true);  // SQL's EXECUTE needs it prepared on the server already
-    std::string text = absl::StrCat("EXECUTE ", st.name);
+    std::string text = absl::StrCat("EXECUTE ", work_.quote_name(st.name));
     const char* sep = "(";
     ((absl::StrAppend(&text, sep, work_.quote(args)), sep = ", "), ...);
     if (sizeof...(args) > 0) text += ")";
@@ -86,15 +87,6 @@ class Tx {
     if (begin_pending_) return SendBegin(text);
     return work_.exec(text);
   }
-  // Runs `bound` (from Bind) in the round trip that commits, in a folded transaction; at once
-  // otherwise. Its result is not seen, and its failure (an exception) rolls the transaction back.
-  void ExecAtCommit(const std::string& bound) {
-    if (!folded_) {
-      ExecTogether({bound});
-      return;
-    }
-    absl::StrAppend(&at_commit_, bound, "; ");
-  }
   // Wakes the workers of `queue` when this transaction commits; once per queue per transaction
   // (PostgreSQL folds duplicates anyway, this saves the round trips).
   void NotifyOnce(const std::string& queue) {
@@ -107,18 +99,18 @@ class Tx {
   // the office and its permit types are checked against one reading, one round trip.
   std::map<std::string, int64_t>& refdata_versions() { return refdata_versions_; }
 
-  // A folded transaction's end (Database::Impl::RunFolded): COMMIT with what waits for it, or
-  // ROLLBACK. Nothing is sent when nothing began.
+  // A folded transaction's end (Database::Impl::RunFolded). Nothing is sent when nothing began.
   void CommitFolded() {
-    if (begin_pending_ && at_commit_.empty()) return;
-    work_.exec(absl::StrCat(begin_pending_ ? "BEGIN; " : "", at_commit_, "COMMIT"));
-    begin_pending_ = false;
-    at_commit_.clear();
+    if (begin_pending_) return;
+    try {
+      work_.exec("COMMIT");
+    } catch (const pqxx::broken_connection& e) {
+      // As pqxx::work reports it: the commit may or may not have reached the database.
+      throw pqxx::in_doubt_error(e.what());
+    }
   }
   void RollbackFolded() {
-    if (begin_pending_) return;
-    at_commit_.clear();
-    work_.exec("ROLLBACK");
+    if (!begin_pending_) work_.exec("ROLLBACK");
   }
 
  private:
@@ -142,8 +134,6 @@ class Tx {
   pqxx::transaction_base& work_;
   PooledConnection& pc_;
   bool begin_pending_;
-  const bool folded_;
-  std::string at_commit_;
   std::set<std::string> notified_;
   std::map<std::string, int64_t> refdata_versions_;
 };
@@ -170,8 +160,8 @@ struct Database::Impl {
   // Like RunTx, but every statement commits by itself (no BEGIN/COMMIT round trips): for single
   // statements, or sequences whose statements are each safe alone.
   absl::Status RunAutocommit(const std::function<absl::Status(Tx&)>& fn);
-  // Like RunTx, but BEGIN goes with the first statement and COMMIT with Tx::ExecAtCommit's: two
-  // round trips fewer for the short transactions every mutation runs (RunIdempotent).
+  // Like RunTx, but BEGIN goes with the first statements (Tx::ExecTogether): every mutation
+  // (RunIdempotent) sends BEGIN, its request_id lock and its replay lookup in one round trip.
   absl::Status RunFolded(const std::function<absl::Status(Tx&)>& fn);
 
   enum class Mode { kTransaction, kAutocommit, kFolded };

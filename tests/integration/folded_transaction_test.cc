@@ -1,8 +1,8 @@
 // Issue 11: every mutation runs in a folded transaction (Database::Impl::RunFolded): BEGIN goes
-// with its first statements and COMMIT with its last, two round trips fewer. What must not change:
-// a failure rolls back everything, the pooled connection is clean for the next call, arguments
-// arrive byte for byte, and a read sent after a lock in one round trip sees what the lock's
-// previous holder committed.
+// with its first statements (the request_id lock and the replay lookup) in one round trip. What
+// must not change: a failure rolls back everything, the pooled connection is clean for the next
+// call, arguments arrive byte for byte, and a read sent after a lock in one round trip sees what
+// the lock's previous holder committed.
 #include <thread>
 
 #include "absl/synchronization/notification.h"
@@ -52,11 +52,11 @@ class FoldedTransactionTest : public ServerTest {
   store::Database db_probe_{store::DatabaseOptions{server_->conninfo(), 1}};
 };
 
-TEST_F(FoldedTransactionTest, CommitsTheStatementsAndWhatWaitedForTheCommit) {
+TEST_F(FoldedTransactionTest, CommitsWhatRanWithBeginAndAfter) {
   ASSERT_THAT(db_.impl().RunFolded([](store::Tx& tx) {
-    tx.ExecTogether({tx.Bind(kInsert, 1, std::string("first"))});
-    tx.Exec(kInsert, 2, std::string("second"));
-    tx.ExecAtCommit(tx.Bind(kInsert, 3, std::string("at commit")));
+    tx.ExecTogether(
+        {tx.Bind(kInsert, 1, std::string("first")), tx.Bind(kInsert, 2, std::string("second"))});
+    tx.Exec(kInsert, 3, std::string("third"));
     return absl::OkStatus();
   }),
               IsOk());
@@ -66,7 +66,7 @@ TEST_F(FoldedTransactionTest, CommitsTheStatementsAndWhatWaitedForTheCommit) {
 TEST_F(FoldedTransactionTest, AnErrorRollsBackAndLeavesTheConnectionClean) {
   EXPECT_THAT(db_.impl().RunFolded([](store::Tx& tx) {
     tx.ExecTogether({tx.Bind(kInsert, 1, std::string("lost"))});
-    tx.ExecAtCommit(tx.Bind(kInsert, 2, std::string("never sent")));
+    tx.Exec(kInsert, 2, std::string("lost too"));
     return absl::InvalidArgumentError("refused by the rule");
   }),
               StatusIs(absl::StatusCode::kInvalidArgument));
@@ -85,15 +85,16 @@ TEST_F(FoldedTransactionTest, AFailingStatementRollsBackAndLeavesTheConnectionCl
   EXPECT_EQ(Count(), 0);
 }
 
-TEST_F(FoldedTransactionTest, AFailureAtCommitRollsBackEverything) {
+TEST_F(FoldedTransactionTest, AFailureInTheFirstRoundTripRollsBack) {
   ASSERT_THAT(db_.impl().RunFolded([](store::Tx& tx) {
     tx.Exec(kInsert, 7, std::string("there first"));
     return absl::OkStatus();
   }),
               IsOk());
+  // BEGIN has run and the statement after it failed: the transaction is open and aborted.
   EXPECT_THAT(db_.impl().RunFolded([](store::Tx& tx) {
-    tx.Exec(kInsert, 8, std::string("lost"));
-    tx.ExecAtCommit(tx.Bind(kInsert, 7, std::string("duplicate key")));
+    tx.ExecTogether({tx.Bind(kInsert, 8, std::string("lost")),
+                     tx.Bind(kInsert, 7, std::string("duplicate key"))});
     return absl::OkStatus();
   }),
               StatusIs(absl::StatusCode::kAlreadyExists));
@@ -123,21 +124,23 @@ TEST_F(FoldedTransactionTest, AReadAfterALockInOneRoundTripSeesTheHoldersCommit)
       tx.Exec(kLock, int64_t{4242});
       holding.Notify();
       waiter_started.WaitForNotification();
-      // Commit only once the waiter's lock request is queued behind ours.
+      // Commit only once the waiter's request for this lock is queued behind ours.
       const absl::Time give_up = absl::Now() + absl::Seconds(30);
-      while (absl::Now() < give_up) {
-        std::string waiting;
+      bool queued = false;
+      while (!queued && absl::Now() < give_up) {
+        absl::SleepFor(absl::Milliseconds(2));  // polls a condition; waits for no time to pass
         EXPECT_THAT(db_probe_.impl().RunAutocommit([&](store::Tx& probe) {
-          waiting = probe
-                        .ExecRaw(
-                            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
-                            " AND NOT granted")[0][0]
-                        .as<std::string>();
+          queued = probe
+                       .ExecRaw(
+                           "SELECT count(*) > 0 FROM pg_locks WHERE locktype = 'advisory'"
+                           " AND objid = 4242 AND NOT granted AND database = (SELECT oid"
+                           " FROM pg_database WHERE datname = current_database())")[0][0]
+                       .as<bool>();
           return absl::OkStatus();
         }),
                     IsOk());
-        if (waiting != "0") break;
       }
+      EXPECT_TRUE(queued) << "the waiter never asked for the lock";
       tx.Exec(kInsert, 1, std::string("committed by the holder"));
       return absl::OkStatus();
     }),
