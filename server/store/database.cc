@@ -137,41 +137,12 @@ absl::StatusOr<std::unique_ptr<Lease>> Acquire(Database::Impl& db, absl::Time de
 // One transaction (or autocommit run) of `fn` on a lent connection; pqxx exceptions become
 // statuses here.
 absl::Status RunOn(Database::Impl& db, Lease& lease, const std::function<absl::Status(Tx&)>& fn,
-                   Database::Impl::Mode mode, const CallContext* call, absl::Time deadline) {
+                   bool autocommit, const CallContext* call, absl::Time deadline) {
   try {
-    if (mode == Database::Impl::Mode::kAutocommit) {
+    if (autocommit) {
       pqxx::nontransaction work(*lease.get().conn);
       Tx tx(work, lease.get());
       return fn(tx);
-    }
-    if (mode == Database::Impl::Mode::kFolded) {
-      // pqxx sees no transaction here: Tx sends BEGIN and COMMIT itself, each with other
-      // statements, and this rolls back whatever began when `fn` fails or throws.
-      pqxx::nontransaction work(*lease.get().conn);
-      Tx tx(work, lease.get(), /*folded=*/true);
-      try {
-        absl::Status s = fn(tx);
-        if (s.ok()) s = CallGone(call, deadline, "before its transaction committed");
-        if (s.ok()) {
-          tx.CommitFolded();
-          return s;
-        }
-        try {
-          tx.RollbackFolded();
-        } catch (const std::exception&) {
-          lease.MarkBroken();  // `fn`'s error is the answer; the connection is not lent again
-        }
-        return s;
-      } catch (const pqxx::broken_connection&) {
-        throw;
-      } catch (...) {
-        try {
-          tx.RollbackFolded();
-        } catch (const std::exception&) {
-          lease.MarkBroken();  // the connection's state is unknown: never lend it again
-        }
-        throw;
-      }
     }
     pqxx::work work(*lease.get().conn);
     Tx tx(work, lease.get());
@@ -280,18 +251,14 @@ void Database::Impl::Watch() {
 }
 
 absl::Status Database::Impl::RunTx(const std::function<absl::Status(Tx&)>& fn) {
-  return Run(fn, Mode::kTransaction);
+  return Run(fn, /*autocommit=*/false);
 }
 
 absl::Status Database::Impl::RunAutocommit(const std::function<absl::Status(Tx&)>& fn) {
-  return Run(fn, Mode::kAutocommit);
+  return Run(fn, /*autocommit=*/true);
 }
 
-absl::Status Database::Impl::RunFolded(const std::function<absl::Status(Tx&)>& fn) {
-  return Run(fn, Mode::kFolded);
-}
-
-absl::Status Database::Impl::Run(const std::function<absl::Status(Tx&)>& fn, Mode mode) {
+absl::Status Database::Impl::Run(const std::function<absl::Status(Tx&)>& fn, bool autocommit) {
   const CallContext* call = t_call;
   const absl::Time deadline = call != nullptr ? call->deadline() : absl::InfiniteFuture();
   if (absl::Status gone = CallGone(call, deadline, "before its database work began"); !gone.ok()) {
@@ -312,7 +279,7 @@ absl::Status Database::Impl::Run(const std::function<absl::Status(Tx&)>& fn, Mod
     absl::MutexLock lock(&mu);
     entry = in_flight.insert(in_flight.end(), &watched);
   }
-  absl::Status s = RunOn(*this, lease, fn, mode, call, deadline);
+  absl::Status s = RunOn(*this, lease, fn, autocommit, call, deadline);
   {
     absl::MutexLock lock(&mu);
     in_flight.erase(entry);

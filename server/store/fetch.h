@@ -51,7 +51,7 @@ absl::StatusOr<typename fetch_internal::Unwrap<R>::type> Fetch(Database::Impl& d
         }
         return absl::OkStatus();
       },
-      autocommit ? Database::Impl::Mode::kAutocommit : Database::Impl::Mode::kTransaction);
+      autocommit);
   if (!s.ok()) return s;
   return *std::move(out);
 }

@@ -33,10 +33,9 @@ absl::StatusOr<std::string> RunIdempotent(
   // record fails with a unique violation and the second attempt replays its response.
   for (int attempt = 0;; ++attempt) {
     std::string response;
-    // BEGIN, the lock and the lookup go in one round trip (no personal data among them).
-    absl::Status s = db.RunFolded([&](Tx& tx) -> absl::Status {
-      pqxx::result found = tx.ExecTogether({tx.Bind(kLock, m.actor.office_id, m.request_id),
-                                            tx.Bind(kFind, m.actor.office_id, m.request_id)});
+    absl::Status s = db.RunTx([&](Tx& tx) -> absl::Status {
+      tx.Exec(kLock, m.actor.office_id, m.request_id);
+      pqxx::result found = tx.Exec(kFind, m.actor.office_id, m.request_id);
       if (!found.empty()) {
         constexpr const auto& k = kRecordColumns;
         const std::string method = found[0][k["method"]].as<std::string>();
@@ -53,7 +52,6 @@ absl::StatusOr<std::string> RunIdempotent(
       }
       LOKET_ASSIGN_OR_RETURN(std::string r, fn(tx));
       response = std::move(r);
-      // A parameter, not a literal (Tx::Bind): the response holds personal data.
       tx.Exec(kRecord, m.actor.office_id, m.request_id, m.method, m.actor.id,
               pqxx::binarystring(response));
       return absl::OkStatus();

@@ -19,8 +19,6 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
@@ -46,46 +44,24 @@ void CheckStatementName(const Statement& st);
 
 class Tx {
  public:
-  // `folded` (Database::Impl::RunFolded): BEGIN is not sent yet; it goes with the first statements
-  // (ExecTogether) instead of in a round trip of its own.
-  Tx(pqxx::transaction_base& work, PooledConnection& pc, bool folded = false)
-      : work_(work), pc_(pc), begin_pending_(folded) {}
+  Tx(pqxx::transaction_base& work, PooledConnection& pc) : work_(work), pc_(pc) {}
 
   template <typename... Args>
   pqxx::result Exec(const Statement& st, const Args&... args) {
-    Prepare(st, /*now=*/false);
-    if (begin_pending_) SendBegin("");
+    auto [it, fresh] = pc_.prepared.emplace(st.name, st.sql);
+    if (fresh) {
+      CheckStatementName(st);
+      pc_.conn->prepare(st.name, st.sql);
+    } else if (it->second != st.sql && std::strcmp(it->second, st.sql) != 0) {
+      CheckStatementName(st);  // throws: this connection prepared the name with other SQL
+    }
     return work_.exec_prepared(st.name, args...);
   }
-  pqxx::result ExecRaw(const std::string& sql) {
-    if (begin_pending_) SendBegin("");
-    return work_.exec(sql);
-  }
+  pqxx::result ExecRaw(const std::string& sql) { return work_.exec(sql); }
   // An unprepared statement with text parameters $1..$n, planned for these values each time (a
   // search whose criteria vary: a generic plan of a prepared statement would fit none of them).
   pqxx::result ExecParams(const std::string& sql, const std::vector<std::string>& params) {
-    if (begin_pending_) SendBegin("");
     return work_.exec_params(sql, pqxx::prepare::make_dynamic_params(params));
-  }
-  // One prepared statement with its arguments, as SQL text for ExecTogether. The arguments become
-  // literals in the statement's text, which PostgreSQL logs when a statement fails: bind no
-  // personal data (a NIK, a name, a response holding them); those go through Exec as parameters.
-  template <typename... Args>
-  std::string Bind(const Statement& st, const Args&... args) {
-    Prepare(st, /*now=*/true);  // SQL's EXECUTE needs it prepared on the server already
-    std::string text = absl::StrCat("EXECUTE ", work_.quote_name(st.name));
-    const char* sep = "(";
-    ((absl::StrAppend(&text, sep, work_.quote(args)), sep = ", "), ...);
-    if (sizeof...(args) > 0) text += ")";
-    return text;
-  }
-  // Runs `bound` (from Bind) in order in one round trip, with BEGIN if it has not gone yet, and
-  // returns the last one's result. Each statement still takes its own snapshot, so a read after a
-  // lock sees what the lock's previous holder committed.
-  pqxx::result ExecTogether(const std::vector<std::string>& bound) {
-    const std::string text = absl::StrJoin(bound, "; ");
-    if (begin_pending_) return SendBegin(text);
-    return work_.exec(text);
   }
   // Wakes the workers of `queue` when this transaction commits; once per queue per transaction
   // (PostgreSQL folds duplicates anyway, this saves the round trips).
@@ -96,44 +72,12 @@ class Tx {
   // For a statement that called pg_notify itself (one round trip fewer): NotifyOnce skips `queue`.
   void MarkNotified(const std::string& queue) { notified_.insert(queue); }
   // The office's reference-data version as first read in this transaction (office_context.cc):
-  // the office and its permit types are checked against one reading, one round trip.
+  // the office snapshot and its permit types are checked against one reading.
   std::map<std::string, int64_t>& refdata_versions() { return refdata_versions_; }
 
-  // A folded transaction's end (Database::Impl::RunFolded). Nothing is sent when nothing began.
-  void CommitFolded() {
-    if (begin_pending_) return;
-    try {
-      work_.exec("COMMIT");
-    } catch (const pqxx::broken_connection& e) {
-      // As pqxx::work reports it: the commit may or may not have reached the database.
-      throw pqxx::in_doubt_error(e.what());
-    }
-  }
-  void RollbackFolded() {
-    if (!begin_pending_) work_.exec("ROLLBACK");
-  }
-
  private:
-  void Prepare(const Statement& st, bool now) {
-    auto [it, fresh] = pc_.prepared.emplace(st.name, st.sql);
-    if (fresh) {
-      CheckStatementName(st);
-      pc_.conn->prepare(st.name, st.sql);
-      if (now) pc_.conn->prepare_now(st.name);
-    } else if (it->second != st.sql && std::strcmp(it->second, st.sql) != 0) {
-      CheckStatementName(st);  // throws: this connection prepared the name with other SQL
-    } else if (now) {
-      pc_.conn->prepare_now(st.name);  // pqxx prepares lazily; a no-op once it has
-    }
-  }
-  pqxx::result SendBegin(const std::string& then) {
-    begin_pending_ = false;  // from here on a failure must roll back
-    return work_.exec(then.empty() ? std::string("BEGIN") : absl::StrCat("BEGIN; ", then));
-  }
-
   pqxx::transaction_base& work_;
   PooledConnection& pc_;
-  bool begin_pending_;
   std::set<std::string> notified_;
   std::map<std::string, int64_t> refdata_versions_;
 };
@@ -160,12 +104,8 @@ struct Database::Impl {
   // Like RunTx, but every statement commits by itself (no BEGIN/COMMIT round trips): for single
   // statements, or sequences whose statements are each safe alone.
   absl::Status RunAutocommit(const std::function<absl::Status(Tx&)>& fn);
-  // Like RunTx, but BEGIN goes with the first statements (Tx::ExecTogether): every mutation
-  // (RunIdempotent) sends BEGIN, its request_id lock and its replay lookup in one round trip.
-  absl::Status RunFolded(const std::function<absl::Status(Tx&)>& fn);
 
-  enum class Mode { kTransaction, kAutocommit, kFolded };
-  absl::Status Run(const std::function<absl::Status(Tx&)>& fn, Mode mode);
+  absl::Status Run(const std::function<absl::Status(Tx&)>& fn, bool autocommit);
 
   // Cuts off (shutdown(2) of its socket) every statement whose call's deadline passed, whose caller
   // went away, or, while the database hangs, every one. PostgreSQL sees the client gone
