@@ -62,7 +62,8 @@ absl::StatusOr<OfficeContext> LoadOffice(Tx& tx, const std::string& office_id, a
 
 // offices.refdata_version (0 when the office does not exist): bumped by every change of an
 // office's reference data, for caches of it (CatalogRepository's changes bump it). Read once per
-// transaction: later calls in the same transaction return the first reading.
+// transaction: later calls in it return that reading, or the version on the office row LoadOffice
+// read since.
 int64_t RefdataVersion(Tx& tx, const std::string& office_id);
 
 }  // namespace loket::store
