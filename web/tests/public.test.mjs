@@ -130,6 +130,33 @@ async function newPage({ width = 1100, height = 900, lang } = {}) {
   return { context, page, errors, base };
 }
 
+/**
+ * The first open slot that starts at least 10 minutes from now, on the first offered day that has
+ * one: a slot about to begin can close while the test runs (the last one of the day, or one just
+ * before 00:00 WITA), and the test runs at any hour.
+ */
+async function slotAtLeastTenMinutesAhead(page) {
+  const soon = Date.now() + 10 * 60_000;
+  const open = page.locator('input[id^="when-slot-"]:not(:disabled)');
+  let before = null; // the first slot shown for the day before: the list has changed when it goes
+  for (let day = 0; day < 2; day++) {
+    await page.check(`#when-day-${day}`);
+    await page.waitForFunction(
+      (prev) => {
+        const first = document.querySelector('input[id^="when-slot-"]:not(:disabled)');
+        return first !== null && first.getAttribute("data-starts") !== prev;
+      },
+      before,
+      { timeout: 15_000 },
+    );
+    const starts = await open.evaluateAll((inputs) => inputs.map((i) => i.getAttribute("data-starts")));
+    const i = starts.findIndex((s) => Date.parse(s) >= soon);
+    if (i >= 0) return open.nth(i);
+    before = starts[0];
+  }
+  throw new Error("booking: no open slot 10 minutes ahead on the first two offered days");
+}
+
 /** Steps 1-3 of the booking wizard with the mouse; returns the chosen slot's start. */
 async function bookUntilCode(page, base, who, { shots = "", refusal = null } = {}) {
   await page.goto(`${base}/#/book`);
@@ -143,8 +170,7 @@ async function bookUntilCode(page, base, who, { shots = "", refusal = null } = {
   else await page.locator('input[name="service"]').first().check();
   await page.getByRole("button", { name: "Lanjut" }).click();
   await page.waitForSelector("#when-day-0", { timeout: 15_000 });
-  await page.check("#when-day-0");
-  const slot = page.locator('input[id^="when-slot-"]:not(:disabled)').first();
+  const slot = await slotAtLeastTenMinutesAhead(page);
   await slot.check();
   const startsAt = await slot.getAttribute("data-starts");
   if (shots) {
