@@ -196,23 +196,20 @@ constexpr Statement kNextPermitNumber{
     "INSERT INTO permit_counters (office_id, permit_type, year, last_number) VALUES ($1, $2, $3, 1)"
     " ON CONFLICT (office_id, permit_type, year)"
     " DO UPDATE SET last_number = permit_counters.last_number + 1 RETURNING last_number"};
-// An issued permit as the public verification page sees it; days in the office's time zone.
+// An issued permit as the public verification page sees it, with the office's offset for its days
+// (domain::VerifyPermitPublic).
 constexpr auto kVerifyPermitColumns =
     MakeColumns({{"permit_type_name", "pt.name"},
                  {"holder_name", "c.applicant_name"},
                  {"issued_on", "c.issued_on::text"},
                  {"office_name", "o.name"},
+                 {"utc_offset_minutes", "o.utc_offset_minutes"},
                  {"verification_code", "c.verification_code"},
                  {"state", "c.state"},
                  {"valid_until", "c.valid_until::text"},
-                 {"revoked_on",
-                  "((c.revoked_at AT TIME ZONE 'UTC')"
-                  " + make_interval(mins => o.utc_offset_minutes))::date::text"},
+                 {"revoked_at", "c.revoked_at::text"},
                  {"revoke_reason", "c.revoke_reason"},
-                 {"revoke_reason_public", "c.revoke_reason_public"},
-                 {"today",
-                  "(($2::timestamptz AT TIME ZONE 'UTC')"
-                  " + make_interval(mins => o.utc_offset_minutes))::date::text"}});
+                 {"revoke_reason_public", "c.revoke_reason_public"}});
 constexpr Statement kVerifyPermit{
     "case_verify_permit",
     kSelectSql<"SELECT ", kVerifyPermitColumns,
@@ -482,8 +479,7 @@ absl::StatusOr<std::string> CaseRepository::Submit(const Mutation& m, NewApplica
     CaseView v;
     v.sla = domain::CaseSla(c, office.calendar, office.today);
     const domain::SubmissionRecord rec = domain::RecordSubmission(c, app.draft);
-    // 10 characters of a 31-letter alphabet: 49 bits, and every guess is throttled per address.
-    c.tracking_code = loket::NewReadableCode(10);
+    c.tracking_code = loket::NewReadableCode(domain::kTrackingCodeLength);
     pqxx::result r = tx.Exec(
         kInsertCaseWithEvent, c.office_id, c.permit_type,
         std::string(domain::ChannelName(c.channel)), std::string(domain::CaseStateName(c.state)),
@@ -693,7 +689,7 @@ absl::StatusOr<CaseView> CaseRepository::TransitionInTx(Tx& tx, const Mutation& 
     int year = static_cast<int>(office.today.year());
     int64_t seq = tx.Exec(kNextPermitNumber, c.office_id, c.permit_type, year)[0][0].as<int64_t>();
     in.permit_number = domain::FormatPermitNumber(seq, c.permit_type, c.office_id, year);
-    in.verification_code = NewReadableCode(10);
+    in.verification_code = NewReadableCode(domain::kVerificationCodeLength);
   }
   CaseState from = c.state;
   LOKET_RETURN_IF_ERROR(domain::ApplyTransition(c, t, in));
@@ -764,7 +760,7 @@ absl::StatusOr<PermitVerification> CaseRepository::VerifyPermit(const std::strin
                                                                 const std::string& code) {
   return Fetch(db_.impl(), [&](Tx& tx) {
     PermitVerification out;
-    pqxx::result r = tx.Exec(kVerifyPermit, permit_number, FormatTimestamp(clock_.Now()));
+    pqxx::result r = tx.Exec(kVerifyPermit, permit_number);
     if (r.empty()) return out;
     constexpr const auto& k = kVerifyPermitColumns;
     const auto& row = r[0];
@@ -772,17 +768,17 @@ absl::StatusOr<PermitVerification> CaseRepository::VerifyPermit(const std::strin
     c.state = StateOf(row[k["state"]]);
     c.verification_code = Text(row[k["verification_code"]]);
     c.valid_until = OptionalDay(row[k["valid_until"]]);
-    const std::optional<absl::CivilDay> today = OptionalDay(row[k["today"]]);
-    std::optional<domain::PermitStatus> status =
-        domain::VerifyPermitCode(c, code, today.value_or(absl::CivilDay()));
-    if (!status) return out;
-    out.status = *status;
-    out.valid = out.status == domain::PermitStatus::kValid;
-    out.valid_until = c.valid_until;
-    out.revoked_on = OptionalDay(row[k["revoked_on"]]);
+    c.revoked_at = OptionalTs(row[k["revoked_at"]]);
     c.revoke_reason = row[k["revoke_reason"]].as<std::string>();
     c.revoke_reason_public = row[k["revoke_reason_public"]].as<bool>();
-    out.revoke_reason = domain::PublicRevokeReason(c);
+    const std::optional<domain::PublicPermitCheck> check =
+        domain::VerifyPermitPublic(c, code, clock_.Now(), row[k["utc_offset_minutes"]].as<int>());
+    if (!check) return out;
+    out.status = check->status;
+    out.valid = check->valid;
+    out.valid_until = check->valid_until;
+    out.revoked_on = check->revoked_on;
+    out.revoke_reason = check->revoke_reason;
     out.permit_type_name = row[k["permit_type_name"]].as<std::string>();
     out.holder_name = row[k["holder_name"]].as<std::string>();
     out.issued_on = OptionalDay(row[k["issued_on"]]);

@@ -6,6 +6,7 @@
 #include "absl/time/civil_time.h"
 #include "common/sha256.h"
 #include "common/status_macros.h"
+#include "server/domain/case_rules.h"
 #include "server/store/case_repository.h"
 #include "server/store/columns.h"
 #include "server/store/fetch.h"
@@ -39,30 +40,11 @@ constexpr Statement kPermitByDocument{
                                      " FROM permit_documents d JOIN cases c ON c.id = d.case_id"
                                      " WHERE d.sha256_hex = $1">};
 
-std::string UrlEncode(const std::string& s) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char ch : s) {
-    if (absl::ascii_isalnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == '~') {
-      out.push_back(static_cast<char>(ch));
-    } else {
-      out += {'%', kHex[ch >> 4], kHex[ch & 15]};
-    }
-  }
-  return out;
-}
-
 std::string Day(const std::optional<absl::CivilDay>& d) {
   return d ? absl::FormatCivilTime(*d) : std::string();
 }
 
 }  // namespace
-
-std::string PermitVerifyAddress(const std::string& verify_url, const std::string& permit_number,
-                                const std::string& verification_code) {
-  return absl::StrCat(verify_url, verify_url.find('?') == std::string::npos ? "?" : "&",
-                      "number=", UrlEncode(permit_number), "&code=", UrlEncode(verification_code));
-}
 
 absl::StatusOr<std::string> CaseRepository::StorePermitDocumentInTx(Tx& tx, const domain::Case& c,
                                                                     const std::string& office_name,
@@ -82,8 +64,7 @@ absl::StatusOr<std::string> CaseRepository::StorePermitDocumentInTx(Tx& tx, cons
   letter.valid_until = Day(c.valid_until);
   letter.official_name = permit_docs_.official_name;
   letter.official_position = permit_docs_.official_position;
-  letter.verify_url =
-      PermitVerifyAddress(permit_docs_.verify_url, c.permit_number, c.verification_code);
+  letter.verify_url = domain::PermitVerifyAddress(permit_docs_.verify_url, c);
   absl::StatusOr<std::string> pdf = permit::RenderSignedPermit(letter, *permit_docs_.signer);
   if (!pdf.ok()) {
     return absl::InternalError(
@@ -105,17 +86,7 @@ absl::StatusOr<PermitDocumentRecord> CaseRepository::GetPermitDocument(
   return Fetch(db_.impl(), [&](Tx& tx) -> absl::StatusOr<PermitDocumentRecord> {
     LOKET_ASSIGN_OR_RETURN(CaseView v, GetInTx(tx, viewer, case_id));
     pqxx::result r = tx.Exec(kLoadPermitDocument, case_id);
-    if (r.empty()) {
-      if (v.c.permit_number.empty()) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "case_id: case ", case_id, " is ", std::string(domain::CaseStateName(v.c.state)),
-            "; izin belum terbit (the permit is not issued yet)"));
-      }
-      return absl::FailedPreconditionError(absl::StrCat(
-          "case_id: permit ", v.c.permit_number,
-          " has no signed document (issued before documents were made, or loketd has no "
-          "--permit_key); dokumen izin tidak tersedia"));
-    }
+    if (r.empty()) return domain::PermitDocumentMissing(v.c);
     PermitDocumentRecord out;
     out.case_id = case_id;
     constexpr const auto& k = kPermitDocumentColumns;

@@ -22,7 +22,8 @@ struct PermitDocumentOptions {
   std::string official_name;      // the signing official, printed under the signature
   std::string official_position;  // e.g. "Kepala DPMPTSP Kota Balikpapan"
   std::string office_address;     // the letterhead's second line; may be empty
-  // The public verification page; the QR code holds it with ?number=..&code=.. appended.
+  // The public verification page; the QR code holds it with ?number=..&code=.. appended
+  // (domain::PermitVerifyAddress).
   std::string verify_url;
 };
 
@@ -41,10 +42,6 @@ struct PermitOfDocument {
   std::string permit_number;
   std::string verification_code;
 };
-
-// The QR code's content: `verify_url` with the permit's number and code as query parameters.
-std::string PermitVerifyAddress(const std::string& verify_url, const std::string& permit_number,
-                                const std::string& verification_code);
 
 }  // namespace loket::store
 

@@ -98,12 +98,10 @@ absl::StatusOr<MonthlyFigures> ReportRepository::Monthly(const std::string& offi
     out.office_id = office_id;
     out.office_name = office.name;
     out.month = month;
-    const absl::CivilDay first(month);
-    const absl::CivilDay next(month + 1);
-    const std::string from = FormatDay(first), to = FormatDay(next);
-    const absl::TimeZone tz = absl::FixedTimeZone(office.utc_offset_minutes * 60);
-    const std::string from_ts = FormatTimestamp(absl::FromCivil(first, tz));
-    const std::string to_ts = FormatTimestamp(absl::FromCivil(next, tz));
+    const domain::ReportPeriod period = domain::ReportPeriodOf(month, office.utc_offset_minutes);
+    const std::string from = FormatDay(period.from), to = FormatDay(period.to);
+    const std::string from_ts = FormatTimestamp(period.from_at);
+    const std::string to_ts = FormatTimestamp(period.to_at);
 
     for (const auto& row : tx.Exec(kApplications, office_id, from, to)) {
       constexpr const auto& k = kApplicationColumns;
@@ -125,53 +123,43 @@ absl::StatusOr<MonthlyFigures> ReportRepository::Monthly(const std::string& offi
     pqxx::result r = tx.Exec(kRevisions, office_id, from_ts, to_ts);
     out.revision_requests = r[0][kRevisionColumns["requests"]].as<int64_t>();
     out.cases_with_revision = r[0][kRevisionColumns["cases"]].as<int64_t>();
-    if (!issued.empty()) {
-      out.revisions_per_issued_case =
-          static_cast<double>(
-              tx.Exec(kRevisionsOfIssued, office_id, from, to)[0][0].as<int64_t>()) /
-          static_cast<double>(issued.size());
-    }
+    const int64_t revisions_of_issued =  // no query when nothing was issued
+        issued.empty() ? 0 : tx.Exec(kRevisionsOfIssued, office_id, from, to)[0][0].as<int64_t>();
+    out.revisions_per_issued_case = domain::RevisionsPerIssued(revisions_of_issued, issued.size());
 
-    for (const auto& row : tx.Exec(kStops, office_id, from, to)) {
-      constexpr const auto& k = kStopColumns;
-      const std::string kind = row[k["kind"]].as<std::string>();
-      const std::string state = row[k["state"]].as<std::string>();
-      const int64_t n = row[k["n"]].as<int64_t>();
-      if (kind == "pickup") {
-        if (state == "done") out.pickups_done += n;
-        if (state == "failed") out.pickups_failed += n;
-        if (state == "cancelled") out.pickups_cancelled += n;
-      } else {
-        if (state == "done") out.deliveries_done += n;
-        if (state == "failed") out.deliveries_failed += n;
-      }
-    }
+    const domain::StopTally stops =
+        domain::TallyStops(MapRows(tx.Exec(kStops, office_id, from, to), [](const pqxx::row& row) {
+          constexpr const auto& k = kStopColumns;
+          return domain::KindStateCount{row[k["kind"]].as<std::string>(),
+                                        row[k["state"]].as<std::string>(),
+                                        row[k["n"]].as<int64_t>()};
+        }));
+    out.pickups_done = stops.pickups_done;
+    out.pickups_failed = stops.pickups_failed;
+    out.pickups_cancelled = stops.pickups_cancelled;
+    out.deliveries_done = stops.deliveries_done;
+    out.deliveries_failed = stops.deliveries_failed;
     out.courier_km = tx.Exec(kCourierDistance, office_id, from, to)[0][0].as<double>() / 1000.0;
 
-    for (const auto& row : tx.Exec(kAppointments, office_id, from, to)) {
-      const std::string state = row[kAppointmentColumns["state"]].as<std::string>();
-      const int64_t n = row[kAppointmentColumns["n"]].as<int64_t>();
-      out.appointments_booked += n;
-      if (state == "checked_in" || state == "served") out.appointments_kept += n;
-      if (state == "no_show") out.appointments_no_show += n;
-      if (state == "cancelled") out.appointments_cancelled += n;
-      if (state == "redirected") out.appointments_redirected += n;
-    }
+    const domain::AppointmentTally ap = domain::TallyAppointments(
+        MapRows(tx.Exec(kAppointments, office_id, from, to), [](const pqxx::row& row) {
+          constexpr const auto& k = kAppointmentColumns;
+          return domain::StateCount{row[k["state"]].as<std::string>(), row[k["n"]].as<int64_t>()};
+        }));
+    out.appointments_booked = ap.booked;
+    out.appointments_kept = ap.kept;
+    out.appointments_no_show = ap.no_show;
+    out.appointments_cancelled = ap.cancelled;
+    out.appointments_redirected = ap.redirected;
 
-    for (const char* lane : {"priority", "appointment", "walk_in"}) {
-      out.lanes.push_back({lane});
-    }
-    for (const auto& row : tx.Exec(kLanes, office_id, from, to)) {
-      constexpr const auto& k = kLaneColumns;
-      for (MonthlyFigures::Lane& l : out.lanes) {
-        if (l.lane != row[k["lane"]].as<std::string>()) continue;
-        l.tickets = row[k["tickets"]].as<int64_t>();
-        l.served = row[k["served"]].as<int64_t>();
-        l.no_show = row[k["no_show"]].as<int64_t>();
-        l.wait_p50_minutes = row[k["wait_p50"]].as<double>();
-        l.wait_p90_minutes = row[k["wait_p90"]].as<double>();
-      }
-    }
+    out.lanes = domain::LaneFiguresOf(
+        MapRows(tx.Exec(kLanes, office_id, from, to), [](const pqxx::row& row) {
+          constexpr const auto& k = kLaneColumns;
+          return domain::LaneFigures{
+              row[k["lane"]].as<std::string>(), row[k["tickets"]].as<int64_t>(),
+              row[k["served"]].as<int64_t>(),   row[k["no_show"]].as<int64_t>(),
+              row[k["wait_p50"]].as<double>(),  row[k["wait_p90"]].as<double>()};
+        }));
 
     r = tx.Exec(kScreening, office_id, from, to);
     constexpr const auto& k = kScreeningColumns;

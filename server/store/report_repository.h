@@ -36,12 +36,8 @@ struct MonthlyFigures {
   double courier_km = 0;
   int64_t appointments_booked = 0, appointments_kept = 0, appointments_no_show = 0,
           appointments_cancelled = 0, appointments_redirected = 0;
-  struct Lane {
-    std::string lane;  // priority | appointment | walk_in
-    int64_t tickets = 0, served = 0, no_show = 0;
-    double wait_p50_minutes = 0, wait_p90_minutes = 0;
-  };
-  std::vector<Lane> lanes;  // always the three lanes, in that order
+  using Lane = domain::LaneFigures;
+  std::vector<Lane> lanes;  // always the three lanes, in order (domain::LaneFiguresOf)
   int64_t screened = 0, redirected = 0, redirected_online = 0, redirected_siber = 0,
           redirect_pending = 0;
 };

@@ -1,6 +1,8 @@
 // The case rules the store still carried, apart from it (issue 14).
 #include "server/domain/case_rules.h"
 
+#include "absl/status/status.h"
+#include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -55,6 +57,95 @@ TEST(CaseRulesTest, TheRevokeReasonIsPublicOnlyWhenPublished) {
   EXPECT_EQ(PublicRevokeReason(c), "");
   c.revoke_reason_public = true;
   EXPECT_EQ(PublicRevokeReason(c), "STR dicabut");
+}
+
+Case Issued() {
+  Case c = Submitted();
+  c.id = 42;
+  c.state = CaseState::kIssued;
+  c.permit_number = "0007/SIP_PERAWAT/DPMPTSP-BPP/2026";
+  c.verification_code = "K7M4QX9PLA";
+  c.valid_until = absl::CivilDay(2031, 12, 1);
+  return c;
+}
+
+constexpr int kWita = 8 * 60;  // Balikpapan, UTC+8
+
+absl::Time Utc(int y, int mo, int d, int h, int mi) {
+  return absl::FromCivil(absl::CivilMinute(y, mo, d, h, mi), absl::UTCTimeZone());
+}
+
+TEST(VerifyPermitPublicTest, AnswersOnlyTheRightCodeWithTheStatusOnTheOfficesDay) {
+  Case c = Issued();
+  EXPECT_EQ(VerifyPermitPublic(c, "K7M4QX9PLB", Utc(2026, 12, 1, 0, 0), kWita), std::nullopt);
+  std::optional<PublicPermitCheck> v =
+      VerifyPermitPublic(c, "k7m-4qx 9pla", Utc(2026, 12, 1, 0, 0), kWita);
+  ASSERT_TRUE(v.has_value());
+  EXPECT_EQ(v->status, PermitStatus::kValid);
+  EXPECT_TRUE(v->valid);
+  EXPECT_EQ(v->valid_until, absl::CivilDay(2031, 12, 1));
+  EXPECT_EQ(v->revoked_on, std::nullopt);
+  EXPECT_EQ(v->revoke_reason, "");
+  // 2031-12-01 16:00 UTC is already 12-02 in Balikpapan: expired there, still valid in UTC.
+  v = VerifyPermitPublic(c, "K7M4QX9PLA", Utc(2031, 12, 1, 16, 0), kWita);
+  ASSERT_TRUE(v.has_value());
+  EXPECT_EQ(v->status, PermitStatus::kExpired);
+  EXPECT_FALSE(v->valid);
+  EXPECT_EQ(VerifyPermitPublic(c, "K7M4QX9PLA", Utc(2031, 12, 1, 15, 59), kWita)->status,
+            PermitStatus::kValid);
+  EXPECT_EQ(VerifyPermitPublic(c, "K7M4QX9PLA", Utc(2031, 12, 1, 16, 0), 0)->status,
+            PermitStatus::kValid);
+  c.state = CaseState::kApproved;  // never issued: no answer even with its code
+  EXPECT_EQ(VerifyPermitPublic(c, "K7M4QX9PLA", Utc(2026, 12, 1, 0, 0), kWita), std::nullopt);
+}
+
+TEST(VerifyPermitPublicTest, ARevokedPermitGivesItsDayInOfficeTimeAndOnlyAPublishedReason) {
+  Case c = Issued();
+  c.state = CaseState::kRevoked;
+  c.revoked_at = Utc(2026, 12, 1, 17, 30);  // 01:30 on 12-02 in Balikpapan
+  c.revoke_reason = "STR dicabut";
+  std::optional<PublicPermitCheck> v =
+      VerifyPermitPublic(c, "K7M4QX9PLA", Utc(2026, 12, 3, 0, 0), kWita);
+  ASSERT_TRUE(v.has_value());
+  EXPECT_EQ(v->status, PermitStatus::kRevoked);
+  EXPECT_FALSE(v->valid);
+  EXPECT_EQ(v->revoked_on, absl::CivilDay(2026, 12, 2));
+  EXPECT_EQ(v->revoke_reason, "");
+  EXPECT_EQ(VerifyPermitPublic(c, "K7M4QX9PLA", Utc(2026, 12, 3, 0, 0), 0)->revoked_on,
+            absl::CivilDay(2026, 12, 1));
+  c.revoke_reason_public = true;
+  EXPECT_EQ(VerifyPermitPublic(c, "K7M4QX9PLA", Utc(2026, 12, 3, 0, 0), kWita)->revoke_reason,
+            "STR dicabut");
+}
+
+TEST(PermitVerifyAddressTest, AppendsTheNumberAndCodePercentEncoded) {
+  const Case c = Issued();
+  EXPECT_EQ(PermitVerifyAddress("https://loket.test/#/verify", c),
+            "https://loket.test/#/verify?number=0007%2FSIP_PERAWAT%2FDPMPTSP-BPP%2F2026"
+            "&code=K7M4QX9PLA");
+  EXPECT_EQ(PermitVerifyAddress("https://loket.test/verify?lang=id", c),
+            "https://loket.test/verify?lang=id&number=0007%2FSIP_PERAWAT%2FDPMPTSP-BPP%2F2026"
+            "&code=K7M4QX9PLA");
+  Case odd = c;
+  odd.permit_number = "a b&c=d~e.f";
+  odd.verification_code = "\xc3\xa9";
+  EXPECT_EQ(PermitVerifyAddress("v", odd), "v?number=a%20b%26c%3Dd~e.f&code=%C3%A9");
+}
+
+TEST(PermitDocumentMissingTest, NotIssuedYetNamesTheStateElseNoSignedDocument) {
+  Case c = Submitted();
+  c.id = 42;
+  absl::Status s = PermitDocumentMissing(c);
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(s.message(),
+            "case_id: case 42 is SUBMITTED; izin belum terbit (the permit is not "
+            "issued yet)");
+  s = PermitDocumentMissing(Issued());
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(s.message(),
+            "case_id: permit 0007/SIP_PERAWAT/DPMPTSP-BPP/2026 has no signed document (issued "
+            "before documents were made, or loketd has no --permit_key); dokumen izin tidak "
+            "tersedia");
 }
 
 }  // namespace

@@ -60,5 +60,79 @@ TEST(MonthlyReportTest, NearestRankPercentile) {
   EXPECT_EQ(NearestRankPercentile(v, 91), 10);
 }
 
+TEST(MonthlyReportTest, TheMonthRunsFromTheOfficesMidnightToTheNextMonths) {
+  const ReportPeriod p = ReportPeriodOf(absl::CivilMonth(2026, 12), 8 * 60);
+  EXPECT_EQ(p.from, absl::CivilDay(2026, 12, 1));
+  EXPECT_EQ(p.to, absl::CivilDay(2027, 1, 1));  // left out
+  const absl::TimeZone utc = absl::UTCTimeZone();
+  EXPECT_EQ(p.from_at, absl::FromCivil(absl::CivilSecond(2026, 11, 30, 16, 0, 0), utc));
+  EXPECT_EQ(p.to_at, absl::FromCivil(absl::CivilSecond(2026, 12, 31, 16, 0, 0), utc));
+  const ReportPeriod feb = ReportPeriodOf(absl::CivilMonth(2028, 2), 0);
+  EXPECT_EQ(feb.to, absl::CivilDay(2028, 3, 1));
+  EXPECT_EQ(feb.from_at, absl::FromCivil(absl::CivilDay(2028, 2, 1), utc));
+}
+
+TEST(MonthlyReportTest, RevisionsPerIssuedIsZeroWithoutIssues) {
+  EXPECT_EQ(RevisionsPerIssued(0, 0), 0);
+  EXPECT_EQ(RevisionsPerIssued(3, 0), 0);
+  EXPECT_DOUBLE_EQ(RevisionsPerIssued(1, 2), 0.5);
+  EXPECT_DOUBLE_EQ(RevisionsPerIssued(4, 3), 4.0 / 3);
+}
+
+TEST(MonthlyReportTest, StopsCountByKindAndEndState) {
+  const StopTally t = TallyStops({{"pickup", "done", 2},
+                                  {"pickup", "failed", 1},
+                                  {"pickup", "cancelled", 4},
+                                  {"pickup", "planned", 9},
+                                  {"delivery", "done", 3},
+                                  {"delivery", "failed", 5},
+                                  {"delivery", "cancelled", 7},
+                                  {"handin", "done", 11},
+                                  {"pickup", "nonsense", 13}});
+  EXPECT_EQ(t.pickups_done, 2);
+  EXPECT_EQ(t.pickups_failed, 1);
+  EXPECT_EQ(t.pickups_cancelled, 4);
+  EXPECT_EQ(t.deliveries_done, 3);
+  EXPECT_EQ(t.deliveries_failed, 5);
+  const StopTally none = TallyStops({});
+  EXPECT_EQ(none.pickups_done + none.deliveries_done, 0);
+}
+
+TEST(MonthlyReportTest, CheckedInOrServedAppointmentsWereKept) {
+  const AppointmentTally t = TallyAppointments({{"booked", 1},
+                                                {"checked_in", 2},
+                                                {"served", 4},
+                                                {"no_show", 8},
+                                                {"cancelled", 16},
+                                                {"redirected", 32}});
+  EXPECT_EQ(t.booked, 63);  // every appointment of the month, whatever became of it
+  EXPECT_EQ(t.kept, 6);
+  EXPECT_EQ(t.no_show, 8);
+  EXPECT_EQ(t.cancelled, 16);
+  EXPECT_EQ(t.redirected, 32);
+}
+
+TEST(MonthlyReportTest, AlwaysTheThreeLanesInTheirOrder) {
+  std::vector<LaneFigures> lanes = LaneFiguresOf({});
+  ASSERT_EQ(lanes.size(), 3u);
+  EXPECT_EQ(lanes[0].lane, "priority");
+  EXPECT_EQ(lanes[1].lane, "appointment");
+  EXPECT_EQ(lanes[2].lane, "walk_in");
+  EXPECT_EQ(lanes[2].tickets, 0);
+  lanes = LaneFiguresOf(
+      {{"walk_in", 5, 4, 1, 20, 35}, {"bogus", 9, 9, 9, 9, 9}, {"priority", 2, 2, 0, 3, 4}});
+  ASSERT_EQ(lanes.size(), 3u);
+  EXPECT_EQ(lanes[0].lane, "priority");
+  EXPECT_EQ(lanes[0].tickets, 2);
+  EXPECT_EQ(lanes[1].lane, "appointment");
+  EXPECT_EQ(lanes[1].tickets, 0);
+  EXPECT_EQ(lanes[2].lane, "walk_in");
+  EXPECT_EQ(lanes[2].tickets, 5);
+  EXPECT_EQ(lanes[2].served, 4);
+  EXPECT_EQ(lanes[2].no_show, 1);
+  EXPECT_DOUBLE_EQ(lanes[2].wait_p50_minutes, 20);
+  EXPECT_DOUBLE_EQ(lanes[2].wait_p90_minutes, 35);
+}
+
 }  // namespace
 }  // namespace loket::domain
