@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -78,6 +79,26 @@ absl::Status CheckStopState(int64_t stop_id, StopState state,
 
 bool CourierTakes(StopKind k) { return k == StopKind::kPickup || k == StopKind::kCollect; }
 
+bool AtOffice(StopKind k) { return k == StopKind::kHandin || k == StopKind::kCollect; }
+
+absl::StatusOr<RoutePlace> PlaceOnRoute(const CourierPlace& place, const std::string& owner) {
+  if (!place.latitude || !place.longitude) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        owner, " has no location; an administrator must set it before SIBER can plan"));
+  }
+  return RoutePlace{place.clinic_id, place.name,       place.address,
+                    *place.latitude, *place.longitude, {place.opens, place.closes}};
+}
+
+WorkingCalendar CourierCalendar(const std::set<absl::CivilDay>& holidays,
+                                const std::set<absl::CivilDay>& courier_closed,
+                                const std::set<absl::CivilDay>& more) {
+  std::set<absl::CivilDay> closed = holidays;
+  closed.insert(courier_closed.begin(), courier_closed.end());
+  closed.insert(more.begin(), more.end());
+  return WorkingCalendar(std::move(closed));
+}
+
 absl::StatusOr<StopWindow> NextStopWindow(absl::Time now, int utc_offset_minutes,
                                           const WorkingCalendar& calendar, DailyHours hours,
                                           const VisitPreference& pref, absl::Duration lead,
@@ -147,6 +168,12 @@ absl::StatusOr<PairWindows> DecidePairWindows(StopKind visit, absl::Time now,
   return PairWindows{w.day, StopKind::kCollect,  absl::FromCivil(w.day, tz),
                      w.end, StopKind::kDelivery, w.start,
                      w.end};
+}
+
+absl::Status OnCourierDayClosed(const VisitPreference& pref, absl::CivilDay closed) {
+  if (!pref.day) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat(
+      "pickup.day: the office is closed for couriers on ", absl::FormatCivilTime(closed)));
 }
 
 RouterInput BuildRouterInput(const std::string& day, int64_t version, absl::Time now,
@@ -328,9 +355,10 @@ std::optional<int64_t> OnBoardWith(const PlanStop& stop, const PlanStop* partner
   return partner->courier_id;  // who took it, whatever the plan said
 }
 
-absl::StatusOr<std::vector<StopWrite>> DecideRoutePlan(const std::string& day, absl::Time midnight,
+absl::StatusOr<std::vector<StopWrite>> DecideRoutePlan(absl::CivilDay day, int utc_offset_minutes,
                                                        const std::vector<PlanStop>& stops,
                                                        const std::vector<PlannedRoute>& routes) {
+  const absl::Time midnight = absl::FromCivil(day, absl::FixedTimeZone(utc_offset_minutes * 60));
   std::map<int64_t, const PlanStop*> by_id;
   for (const PlanStop& s : stops) by_id.emplace(s.id, &s);
   std::vector<StopWrite> out;
@@ -340,8 +368,8 @@ absl::StatusOr<std::vector<StopWrite>> DecideRoutePlan(const std::string& day, a
     for (const PlannedVisit& visit : route.visits) {
       auto it = by_id.find(visit.stop_id);
       if (it == by_id.end()) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("route_plan: stop ", visit.stop_id, " is not in ", day));
+        return absl::InvalidArgumentError(absl::StrCat("route_plan: stop ", visit.stop_id,
+                                                       " is not in ", absl::FormatCivilTime(day)));
       }
       visited.insert(visit.stop_id);
       StopWrite w;
@@ -435,7 +463,7 @@ absl::StatusOr<Handover> DecideHandover(const HandoverReport& r, const PlanStop*
   }
   Handover out;
   std::string courier = absl::StrCat("courier:", stop.courier_id);
-  std::string place = stop.kind == StopKind::kHandin || stop.kind == StopKind::kCollect ? "office"
+  std::string place = AtOffice(stop.kind)   ? "office"
                       : r.clinic_id.empty() ? "applicant"
                                             : "clinic:" + r.clinic_id;
   out.from_holder = r.taking ? place : courier;
@@ -457,6 +485,15 @@ absl::Status CheckOfficerCancel(int64_t stop_id, StopKind kind, int64_t partner_
                    " holds the ", item, "; it is handed over or reported failed, not cancelled"));
 }
 
+OfficerCancel PlanOfficerCancel(const StopOnDay& stop, const std::optional<StopOnDay>& partner) {
+  OfficerCancel out{{stop.id}, {stop.day}};
+  if (partner) {
+    out.cancel.push_back(partner->id);
+    out.replan.insert(partner->day);
+  }
+  return out;
+}
+
 absl::Status CheckFailReport(const std::string& reason, std::string_view note) {
   static const std::set<std::string> kReasons = {"clinic_closed", "documents_not_ready",
                                                  "nobody_to_receive", "address_not_found", "other"};
@@ -468,16 +505,24 @@ absl::Status CheckFailReport(const std::string& reason, std::string_view note) {
   return ValidateText(note, "note", 500, reason == "other");
 }
 
-absl::Status CheckCanFail(int64_t stop_id, StopKind kind) {
-  if (kind != StopKind::kHandin) return absl::OkStatus();
-  return absl::FailedPreconditionError(absl::StrCat(
-      "stop ", stop_id, " is a hand-in at the office: give the bundle to the duty officer"));
+absl::Status CheckCanFail(const PlanStop& stop, const PlanStop* partner, absl::CivilDay stop_day,
+                          absl::CivilDay today) {
+  if (stop.kind == StopKind::kHandin) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "stop ", stop.id, " is a hand-in at the office: give the bundle to the duty officer"));
+  }
+  LOKET_RETURN_IF_ERROR(
+      CheckStopState(stop.id, stop.state, {StopState::kPlanned, StopState::kArrived}, "fail"));
+  LOKET_RETURN_IF_ERROR(
+      CheckCourierReport(stop.id, stop.kind, stop.state, stop_day, today, /*confirming=*/false));
+  if (stop.kind == StopKind::kDelivery) return CheckBundleTaken(stop, partner);
+  return absl::OkStatus();
 }
 
 FailedStopFollowUp DecideFailedStop(StopKind kind, bool has_partner, const std::string& reason,
                                     const std::string& note,
                                     const WorkingCalendar& courier_calendar, absl::CivilDay today,
-                                    bool permit_revoked) {
+                                    absl::Time now, int utc_offset_minutes, bool permit_revoked) {
   FailedStopFollowUp out;
   out.failure_reason = note.empty() ? reason : absl::StrCat(reason, ": ", note);
   out.retry_on.day = courier_calendar.AddWorkingDays(today, 1);
@@ -488,7 +533,8 @@ FailedStopFollowUp DecideFailedStop(StopKind kind, bool has_partner, const std::
       break;
     case StopKind::kDelivery:
       // The permit rides back to the office today, then out again.
-      out.return_to_office = true;
+      out.return_to_office = FailedStopFollowUp::ReturnToOffice{
+          now, absl::FromCivil(today + 1, absl::FixedTimeZone(utc_offset_minutes * 60))};
       out.retry = FailedStopFollowUp::Retry::kDelivery;
       break;
     case StopKind::kCollect:

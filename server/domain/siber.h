@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +29,8 @@ std::string_view StopStateName(StopState s);  // "pending", ...
 std::optional<StopState> StopStateFromName(std::string_view s);
 // True for pickup and collect: the courier takes the bundle; false: the courier hands it over.
 bool CourierTakes(StopKind k);
+// True for hand-in and collect: the stop is at the office; false: at the clinic or place visited.
+bool AtOffice(StopKind k);
 
 // Whether a courier may be sent for a case's paper originals (a failed screening at the door
 // redirected to SIBER): only while the office is still examining them (SUBMITTED, VERIFYING,
@@ -51,6 +54,39 @@ struct DailyHours {
   int opens = 8 * 60;
   int closes = 16 * 60;
 };
+
+// Where a courier goes, as the office's reference data keeps it: the office itself or a partner
+// clinic, with its hours (minutes after local midnight on working days).
+struct CourierPlace {
+  std::string clinic_id;  // empty for the office
+  std::string name;
+  std::string address;
+  std::optional<double> latitude;  // unset until an administrator sets the location
+  std::optional<double> longitude;
+  int opens = 8 * 60;
+  int closes = 16 * 60;
+};
+
+// A place a stop can be put at: one whose location is known.
+struct RoutePlace {
+  std::string clinic_id;  // empty: the office or a place that is not a clinic
+  std::string name;
+  std::string address;
+  double latitude = 0;
+  double longitude = 0;
+  DailyHours hours;
+};
+
+// A place is routed only once an administrator has set its location: FAILED_PRECONDITION
+// "<owner> has no location; an administrator must set it before SIBER can plan", where `owner`
+// names it ("office kpt-1", "clinic rs-1").
+absl::StatusOr<RoutePlace> PlaceOnRoute(const CourierPlace& place, const std::string& owner);
+
+// The calendar couriers work by: the office's working days without the days closed for couriers
+// (`courier_closed`: a flood) and `more` (days found closed since those were read).
+WorkingCalendar CourierCalendar(const std::set<absl::CivilDay>& holidays,
+                                const std::set<absl::CivilDay>& courier_closed,
+                                const std::set<absl::CivilDay>& more = {});
 
 // A requested visit: an optional day and an optional part of the day (minutes after midnight).
 struct VisitPreference {
@@ -93,6 +129,13 @@ absl::StatusOr<PairWindows> DecidePairWindows(StopKind visit, absl::Time now,
                                               int utc_offset_minutes,
                                               const WorkingCalendar& calendar, DailyHours hours,
                                               const VisitPreference& pref);
+
+// A new pair's day turned out closed for couriers (closed since the calendar the windows came
+// from was read): a day the caller asked for (`pref.day`) is refused, FAILED_PRECONDITION naming
+// it; otherwise OK: the day is skipped and the next open one tried. A pair tries at most
+// kClosedDaySkips days, then gives up (UNAVAILABLE: try again).
+inline constexpr int kClosedDaySkips = 10;
+absl::Status OnCourierDayClosed(const VisitPreference& pref, absl::CivilDay closed);
 
 // A stop as the planner sees it.
 struct PlanStop {
@@ -253,8 +296,9 @@ std::optional<int64_t> OnBoardWith(const PlanStop& stop, const PlanStop* partner
 // pending or planned, by id: a bundle on board for the office (a hand-in) is placed last on its
 // holder's route (after the route's visits, at the route's end, or at its window's start when the
 // holder has no route ending); everything else is unplanned, keeping its courier when on board.
+// Visits start at the router's seconds after the day's local midnight (`utc_offset_minutes`).
 // INVALID_ARGUMENT when a route visits a stop that is not among the day's (`day` names it).
-absl::StatusOr<std::vector<StopWrite>> DecideRoutePlan(const std::string& day, absl::Time midnight,
+absl::StatusOr<std::vector<StopWrite>> DecideRoutePlan(absl::CivilDay day, int utc_offset_minutes,
                                                        const std::vector<PlanStop>& stops,
                                                        const std::vector<PlannedRoute>& routes);
 
@@ -311,12 +355,30 @@ absl::Status CheckOfficerCancel(int64_t stop_id, StopKind kind, int64_t partner_
                                 std::optional<StopState> partner_state,
                                 const std::string& courier_name, const std::string& item);
 
+// What an officer's cancellation writes once CheckOfficerCancel allows it: the stop and its
+// bundle's other end (`partner`: nullopt without one, or when it is not there) are cancelled, in
+// that order, and the days of both are planned again.
+struct StopOnDay {
+  int64_t id = 0;
+  absl::CivilDay day;
+};
+struct OfficerCancel {
+  std::vector<int64_t> cancel;
+  std::set<absl::CivilDay> replan;
+};
+OfficerCancel PlanOfficerCancel(const StopOnDay& stop, const std::optional<StopOnDay>& partner);
+
 // A courier's report that a stop failed: `reason` is one of clinic_closed, documents_not_ready,
 // nobody_to_receive, address_not_found, other; the note (at most 500 bytes of text, line breaks
 // allowed) is required for "other". INVALID_ARGUMENT names the field.
 absl::Status CheckFailReport(const std::string& reason, std::string_view note);
-// A hand-in at the office does not fail: the duty officer takes the bundle.
-absl::Status CheckCanFail(int64_t stop_id, StopKind kind);
+// Whether a courier may report a stop failed (on `stop_day`; the office's `today`). Refused with
+// FAILED_PRECONDITION, in this order: a hand-in at the office (the duty officer takes the bundle),
+// a stop that is not planned or arrived, a report before the stop's day (CheckCourierReport), and
+// a delivery whose bundle the courier did not take (CheckBundleTaken; `partner` is its taking end,
+// read only for a delivery: nullptr when it is not there).
+absl::Status CheckCanFail(const PlanStop& stop, const PlanStop* partner, absl::CivilDay stop_day,
+                          absl::CivilDay today);
 
 // What a failed stop leads to: the bundle is tried again on the next courier working day with a
 // fresh pair. A failed pickup or collect cancels the pair's other end (nobody began it) and asks
@@ -325,17 +387,28 @@ absl::Status CheckCanFail(int64_t stop_id, StopKind kind);
 // cancel the partner, return to the office, ask again.
 struct FailedStopFollowUp {
   enum class Retry { kNone, kPickup, kDelivery };
-  std::string failure_reason;     // kept on the stop: the reason, then ": note" when there is one
-  bool cancel_partner = false;    // the other end of the pair
-  bool return_to_office = false;  // a hand-in at the office today with the same courier
-  Retry retry = Retry::kNone;     // kPickup: at the same place; kDelivery: to the case's clinic
-  VisitPreference retry_on;       // the next courier working day
+  // The item's hand-in at the office, added planned for the same courier (and the same item,
+  // bundles and day as the failed stop): from the report until the office's next midnight, last
+  // on the route until the next plan places it.
+  struct ReturnToOffice {
+    absl::Time start;
+    absl::Time end;
+    int service_minutes = 5;
+    int sequence = 9999;
+  };
+  std::string failure_reason;   // kept on the stop: the reason, then ": note" when there is one
+  bool cancel_partner = false;  // the other end of the pair
+  std::optional<ReturnToOffice> return_to_office;
+  Retry retry = Retry::kNone;  // kPickup: at the same place; kDelivery: to the case's clinic
+  VisitPreference retry_on;    // the next courier working day
 };
+// `now`: the report's time; `today`: the office's day (`utc_offset_minutes` its zone).
 // `permit_revoked`: the stop carries a permit whose case was revoked; it comes back to the office
 // and is not sent out again.
 FailedStopFollowUp DecideFailedStop(StopKind kind, bool has_partner, const std::string& reason,
                                     const std::string& note,
                                     const WorkingCalendar& courier_calendar, absl::CivilDay today,
+                                    absl::Time now, int utc_offset_minutes,
                                     bool permit_revoked = false);
 
 // The day couriers work next after `closed`, a day just closed for couriers (skipped whether or

@@ -84,6 +84,22 @@ absl::Status CheckShiftCourier(int64_t courier_id, bool found) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<absl::CivilDay> RoutePlanDay(const std::string& dedupe_key) {
+  absl::CivilDay d;
+  if (!absl::ParseCivilTime(dedupe_key, &d)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("route.plan task: dedupe_key is not a day: ", dedupe_key));
+  }
+  return d;
+}
+
+absl::StatusOr<absl::CivilDay> RoutePlanResultDay(const std::string& day) {
+  absl::CivilDay d;
+  if (!absl::ParseCivilTime(day, &d))
+    return absl::InvalidArgumentError("route_plan.day: YYYY-MM-DD");
+  return d;
+}
+
 bool CarriesOverInto(absl::CivilDay day, absl::CivilDay today) { return day == today; }
 
 bool PlanStillCurrent(std::optional<int64_t> input_version, int64_t planned_from) {

@@ -62,6 +62,12 @@ absl::Status CheckShiftCourier(int64_t courier_id, bool found);
 // into today (a plan for a later day leaves it where today's plan takes it).
 bool CarriesOverInto(absl::CivilDay day, absl::CivilDay today);
 
+// The day a route.plan task plans: its dedupe key is the day, "YYYY-MM-DD". INVALID_ARGUMENT
+// naming the key otherwise.
+absl::StatusOr<absl::CivilDay> RoutePlanDay(const std::string& dedupe_key);
+// The day a router's result names, "YYYY-MM-DD"; INVALID_ARGUMENT naming route_plan.day otherwise.
+absl::StatusOr<absl::CivilDay> RoutePlanResultDay(const std::string& day);
+
 // Whether a route the router computed from the day's `planned_from` input version still applies:
 // only while the day's input is that version (`input_version`: nullopt when the day has no row).
 // Otherwise the day changed while the router worked and is planned again from what is there now.

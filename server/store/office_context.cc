@@ -17,7 +17,7 @@ constexpr Statement kOffice{"office_context",
                             kSelectSql<"SELECT ", kOfficeColumns, " FROM offices WHERE id = $1">};
 constexpr Statement kVersion{"office_refdata_version",
                              "SELECT refdata_version FROM offices WHERE id = $1"};
-// A clinic as a courier's place (ClinicPlaceFromRow).
+// A clinic as a courier's place (ClinicPlaceFromRow): all of the office's ($2 empty) or one.
 constexpr auto kClinicPlaceColumns = MakeColumns(
     {{"id"},
      {"name"},
@@ -27,8 +27,8 @@ constexpr auto kClinicPlaceColumns = MakeColumns(
      {"opens", "extract(hour FROM opens)::int * 60 + extract(minute FROM opens)::int"},
      {"closes", "extract(hour FROM closes)::int * 60 + extract(minute FROM closes)::int"}});
 constexpr Statement kClinics{
-    "office_clinics",
-    kSelectSql<"SELECT ", kClinicPlaceColumns, " FROM clinics WHERE office_id = $1">};
+    "office_clinics", kSelectSql<"SELECT ", kClinicPlaceColumns,
+                                 " FROM clinics WHERE office_id = $1 AND ($2 = '' OR id = $2)">};
 constexpr Statement kHolidays{"office_holidays",
                               "SELECT day::text FROM holidays WHERE office_id = $1"};
 constexpr Statement kCourierClosed{
@@ -40,12 +40,13 @@ std::optional<double> OptionalDouble(const pqxx::field& f) {
   return f.as<double>();
 }
 
-CourierPlace ClinicPlaceFromRow(const pqxx::row& row) {
+domain::CourierPlace ClinicPlaceFromRow(const pqxx::row& row) {
   constexpr const auto& k = kClinicPlaceColumns;
-  return CourierPlace{row[k["id"]].as<std::string>(),      row[k["name"]].as<std::string>(),
-                      row[k["address"]].as<std::string>(), OptionalDouble(row[k["latitude"]]),
-                      OptionalDouble(row[k["longitude"]]), row[k["opens"]].as<int>(),
-                      row[k["closes"]].as<int>()};
+  return domain::CourierPlace{
+      row[k["id"]].as<std::string>(),      row[k["name"]].as<std::string>(),
+      row[k["address"]].as<std::string>(), OptionalDouble(row[k["latitude"]]),
+      OptionalDouble(row[k["longitude"]]), row[k["opens"]].as<int>(),
+      row[k["closes"]].as<int>()};
 }
 
 }  // namespace
@@ -66,7 +67,7 @@ absl::StatusOr<OfficeContext> LoadOffice(Tx& tx, const std::string& office_id, a
     fresh->utc_offset_minutes = row[k["utc_offset_minutes"]].as<int>();
     fresh->refdata_version = row[k["refdata_version"]].as<int64_t>();
     tx.refdata_versions()[office_id] = fresh->refdata_version;  // permit types follow this reading
-    fresh->office = CourierPlace{
+    fresh->office = domain::CourierPlace{
         "", "office", row[k["address"]].is_null() ? "" : row[k["address"]].as<std::string>(),
         OptionalDouble(row[k["latitude"]]), OptionalDouble(row[k["longitude"]])};
     for (const auto& row : tx.Exec(kHolidays, office_id)) {
@@ -75,21 +76,31 @@ absl::StatusOr<OfficeContext> LoadOffice(Tx& tx, const std::string& office_id, a
     for (const auto& row : tx.Exec(kCourierClosed, office_id)) {
       fresh->courier_closed.insert(ParseDay(row[0].as<std::string>()));
     }
-    for (const auto& row : tx.Exec(kClinics, office_id)) {
-      CourierPlace c = ClinicPlaceFromRow(row);
+    for (const auto& row : tx.Exec(kClinics, office_id, std::string())) {
+      domain::CourierPlace c = ClinicPlaceFromRow(row);
       fresh->clinics.emplace(c.clinic_id, std::move(c));
     }
     snap = std::move(fresh);
     cache.Put(office_id, snap);
   }
-  std::set<absl::CivilDay> closed = snap->holidays;
-  closed.insert(snap->courier_closed.begin(), snap->courier_closed.end());
   return OfficeContext{snap->name,
                        snap->utc_offset_minutes,
                        domain::WorkingCalendar(snap->holidays),
-                       domain::WorkingCalendar(closed),
+                       domain::CourierCalendar(snap->holidays, snap->courier_closed),
                        LocalDay(now, snap->utc_offset_minutes),
                        snap};
+}
+
+std::optional<domain::CourierPlace> FindClinic(Tx& tx, const OfficeContext& office,
+                                               const std::string& office_id,
+                                               const std::string& clinic_id) {
+  if (clinic_id.empty()) return std::nullopt;  // kClinics would read every clinic
+  if (auto it = office.snapshot->clinics.find(clinic_id); it != office.snapshot->clinics.end()) {
+    return it->second;
+  }
+  pqxx::result r = tx.Exec(kClinics, office_id, clinic_id);
+  if (r.empty()) return std::nullopt;
+  return ClinicPlaceFromRow(r[0]);
 }
 
 int64_t RefdataVersion(Tx& tx, const std::string& office_id) {

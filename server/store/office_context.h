@@ -14,23 +14,12 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "common/ttl_cache.h"
+#include "server/domain/siber.h"
 #include "server/domain/sla.h"
 
 namespace loket::store {
 
 class Tx;  // pg.h; this header stays free of pqxx because the api layer includes it
-
-// Where a courier goes: the office itself or a partner clinic, with its hours (minutes after local
-// midnight on working days).
-struct CourierPlace {
-  std::string clinic_id;  // empty for the office
-  std::string name;
-  std::string address;
-  std::optional<double> latitude;  // unset until an administrator sets the location
-  std::optional<double> longitude;
-  int opens = 8 * 60;
-  int closes = 16 * 60;
-};
 
 struct OfficeSnapshot {
   int64_t refdata_version = 0;  // offices.refdata_version it was read at
@@ -38,8 +27,8 @@ struct OfficeSnapshot {
   int utc_offset_minutes = 480;
   std::set<absl::CivilDay> holidays;
   std::set<absl::CivilDay> courier_closed;  // days the office closed for couriers (a flood)
-  CourierPlace office;
-  std::map<std::string, CourierPlace> clinics;  // by id; a clinic added since is looked up
+  domain::CourierPlace office;
+  std::map<std::string, domain::CourierPlace> clinics;  // by id; one added since: FindClinic
 };
 // Shared, immutable snapshots: a request copies a pointer, not the clinics.
 using OfficeCache = TtlCache<std::string, std::shared_ptr<const OfficeSnapshot>>;
@@ -48,7 +37,7 @@ struct OfficeContext {
   std::string name;
   int utc_offset_minutes = 480;
   domain::WorkingCalendar calendar;
-  domain::WorkingCalendar courier_calendar;  // also skips days closed for couriers
+  domain::WorkingCalendar courier_calendar;  // domain::CourierCalendar of the snapshot
   absl::CivilDay today;                      // in the office's time zone, at `now`
   std::shared_ptr<const OfficeSnapshot> snapshot;
 };
@@ -59,6 +48,12 @@ struct OfficeContext {
 // read afresh otherwise. FAILED_PRECONDITION when the office does not exist.
 absl::StatusOr<OfficeContext> LoadOffice(Tx& tx, const std::string& office_id, absl::Time now,
                                          OfficeCache& cache);
+
+// A clinic of the office as a courier's place: from the office's snapshot, or, for one added
+// since, read from the database. nullopt when the office has no such clinic.
+std::optional<domain::CourierPlace> FindClinic(Tx& tx, const OfficeContext& office,
+                                               const std::string& office_id,
+                                               const std::string& clinic_id);
 
 // offices.refdata_version (0 when the office does not exist): bumped by every change of an
 // office's reference data, for caches of it (CatalogRepository's changes bump it). Read once per

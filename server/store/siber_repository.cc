@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <map>
-#include <set>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -86,13 +85,14 @@ constexpr Statement kCancelByOfficer{
     "siber_cancel_by_officer",
     "UPDATE stops SET state = 'cancelled', cancel_reason = $2, version = version + 1,"
     " updated_at = now() WHERE id = $1 AND state IN ('pending', 'planned', 'arrived')"};
+// A failed stop's item back to the office (domain::FailedStopFollowUp::ReturnToOffice).
 constexpr Statement kReturnToOffice{
     "siber_return_to_office",
     "INSERT INTO stops (office_id, case_id, day, kind, item, place, address, latitude, longitude,"
     " window_start, window_end, service_minutes, bundles, state, courier_id, sequence)"
     " SELECT s.office_id, s.case_id, s.day, 'handin', s.item, 'office', o.address, o.latitude,"
-    " o.longitude, $2::timestamptz, $3::timestamptz, 5, s.bundles, 'planned', s.courier_id, 9999"
-    " FROM stops s JOIN offices o ON o.id = s.office_id WHERE s.id = $1"
+    " o.longitude, $2::timestamptz, $3::timestamptz, $4::int, s.bundles, 'planned', s.courier_id,"
+    " $5::int FROM stops s JOIN offices o ON o.id = s.office_id WHERE s.id = $1"
     " ON CONFLICT DO NOTHING"};
 constexpr Statement kMarkNear{"siber_mark_near", "UPDATE stops SET near_sent = true WHERE id = $1"};
 constexpr Statement kCustodyInsert{
@@ -157,8 +157,8 @@ constexpr Statement kOfficeLocation{"siber_office_location",
 constexpr Statement kCouriersOnShift{
     "siber_couriers_on_shift",
     "SELECT c.principal_id, c.name, c.capacity,"
-    " coalesce(sh.starts, c.shift_starts)::text, coalesce(sh.ends, c.shift_ends)::text,"
-    " sh.day IS NOT NULL"
+    " to_char(coalesce(sh.starts, c.shift_starts), 'HH24:MI'),"
+    " to_char(coalesce(sh.ends, c.shift_ends), 'HH24:MI'), sh.day IS NOT NULL"
     " FROM couriers c LEFT JOIN courier_shifts sh ON sh.courier_id = c.principal_id"
     "   AND sh.day = $2::date"
     " WHERE c.office_id = $1 AND c.active AND NOT coalesce(sh.off, false) ORDER BY c.principal_id"};
@@ -521,33 +521,26 @@ absl::StatusOr<std::string> SiberRepository::Fail(const Mutation& m, int64_t sto
   return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     LOKET_ASSIGN_OR_RETURN(StopRow s, LoadOwnStop(tx, m.actor, stop_id));
     const StopRecord& stop = s.r;
-    LOKET_RETURN_IF_ERROR(domain::CheckCanFail(stop_id, stop.kind));
-    LOKET_RETURN_IF_ERROR(domain::CheckStopState(
-        stop_id, stop.state, {StopState::kPlanned, StopState::kArrived}, "fail"));
     LOKET_ASSIGN_OR_RETURN(OfficeContext office,
                            LoadOffice(tx, m.actor.office_id, clock_.Now(), offices_));
-    LOKET_RETURN_IF_ERROR(domain::CheckCourierReport(stop_id, stop.kind, stop.state,
-                                                     ParseDay(stop.day), office.today,
-                                                     /*confirming=*/false));
-    if (stop.kind == StopKind::kDelivery) {
-      std::optional<domain::PlanStop> partner = LoadPartner(tx, stop, m.actor.office_id);
-      LOKET_RETURN_IF_ERROR(
-          domain::CheckBundleTaken(ForPlanner(stop), partner ? &*partner : nullptr));
-    }
+    std::optional<domain::PlanStop> partner;  // a delivery's collect: was the bundle taken?
+    if (stop.kind == StopKind::kDelivery) partner = LoadPartner(tx, stop, m.actor.office_id);
+    LOKET_RETURN_IF_ERROR(domain::CheckCanFail(ForPlanner(stop), partner ? &*partner : nullptr,
+                                               ParseDay(stop.day), office.today));
     absl::Time now = clock_.Now();
     pqxx::result c = tx.Exec(kCaseState, stop.case_id, m.actor.office_id);
     std::string clinic = c.empty() ? "" : c[0][1].as<std::string>();
     const bool permit_revoked = domain::PermitRevoked(
         stop.item, c.empty() ? std::nullopt : domain::CaseStateFromName(c[0][0].as<std::string>()));
     // What follows is domain::DecideFailedStop's; this carries it out, in its order.
-    const domain::FailedStopFollowUp f =
-        domain::DecideFailedStop(stop.kind, stop.partner_id != 0, reason, note,
-                                 office.courier_calendar, office.today, permit_revoked);
+    const domain::FailedStopFollowUp f = domain::DecideFailedStop(
+        stop.kind, stop.partner_id != 0, reason, note, office.courier_calendar, office.today, now,
+        office.utc_offset_minutes, permit_revoked);
     tx.Exec(kFail, stop_id, Ts(now), f.failure_reason);
-    absl::TimeZone tz = absl::FixedTimeZone(office.utc_offset_minutes * 60);
     if (f.cancel_partner) tx.Exec(kCancelStop, stop.partner_id);
-    if (f.return_to_office) {
-      tx.Exec(kReturnToOffice, stop_id, Ts(now), Ts(absl::FromCivil(office.today + 1, tz)));
+    if (const auto& back = f.return_to_office) {
+      tx.Exec(kReturnToOffice, stop_id, Ts(back->start), Ts(back->end), back->service_minutes,
+              back->sequence);
     }
     absl::StatusOr<int64_t> again = int64_t{0};  // Retry::kNone plans nothing
     if (f.retry == domain::FailedStopFollowUp::Retry::kPickup) {
@@ -588,15 +581,13 @@ absl::StatusOr<std::string> SiberRepository::Cancel(const Mutation& m, int64_t s
     if (partner) partner_state = partner->r.state;
     LOKET_RETURN_IF_ERROR(domain::CheckOfficerCancel(stop_id, stop.kind, stop.partner_id,
                                                      partner_state, stop.courier_name, stop.item));
-    tx.Exec(kCancelByOfficer, stop_id, why);
-    std::set<std::string> days = {stop.day};
-    if (partner) {
-      tx.Exec(kCancelByOfficer, partner->r.id, why);
-      days.insert(partner->r.day);
-    }
+    std::optional<domain::StopOnDay> other;
+    if (partner) other = domain::StopOnDay{partner->r.id, ParseDay(partner->r.day)};
+    const domain::OfficerCancel c = domain::PlanOfficerCancel({stop_id, ParseDay(stop.day)}, other);
+    for (int64_t id : c.cancel) tx.Exec(kCancelByOfficer, id, why);
     cases_.RecordEventInTx(tx, m, stop.case_id, "CancelStop",
                            domain::CancelStopNote(stop_id, stop.kind, stop.item, stop.day, why));
-    for (const std::string& d : days) ReplanDayInTx(tx, m.actor.office_id, ParseDay(d));
+    for (absl::CivilDay d : c.replan) ReplanDayInTx(tx, m.actor.office_id, d);
     return encode(ReloadStop(tx, m.actor, stop_id));
   });
 }
@@ -719,10 +710,7 @@ absl::StatusOr<std::vector<CourierRecord>> SiberRepository::ListCouriers(
 
 absl::StatusOr<domain::RouterInput> SiberRepository::LoadRouterInput(const std::string& office_id,
                                                                      const std::string& day) {
-  absl::CivilDay d;
-  if (!absl::ParseCivilTime(day, &d)) {
-    return absl::InvalidArgumentError("route.plan task: dedupe_key is not a day: " + day);
-  }
+  LOKET_ASSIGN_OR_RETURN(const absl::CivilDay d, domain::RoutePlanDay(day));
   return Fetch(db_.impl(), [&](Tx& tx) -> absl::StatusOr<domain::RouterInput> {
     absl::Time now = clock_.Now();
     LOKET_ASSIGN_OR_RETURN(OfficeContext office, LoadOffice(tx, office_id, now, offices_));
@@ -731,34 +719,35 @@ absl::StatusOr<domain::RouterInput> SiberRepository::LoadRouterInput(const std::
     }
     DayPlanRecord plan = LoadDayPlan(tx, office_id, d, office.utc_offset_minutes);
     pqxx::result o = tx.Exec(kOfficeLocation, office_id);
-    if (o.empty() || o[0][0].is_null()) {
-      return absl::FailedPreconditionError("office " + office_id + " has no location");
+    domain::CourierPlace at_office;
+    if (!o.empty() && !o[0][0].is_null() && !o[0][1].is_null()) {
+      at_office.latitude = o[0][0].as<double>();
+      at_office.longitude = o[0][1].as<double>();
     }
+    LOKET_ASSIGN_OR_RETURN(const domain::RoutePlace base,
+                           domain::PlaceOnRoute(at_office, "office " + office_id));
     std::vector<domain::PlanStop> stops;
     for (const auto& row : tx.Exec(kStopsOfDay, office_id, day, std::string(), 0)) {
       stops.push_back(ForPlanner(StopFromRow(row).r));
     }
     std::vector<domain::PlanCourier> couriers;
     for (const auto& row : tx.Exec(kCouriersOnShift, office_id, day)) {
-      std::optional<domain::PlanCourier> c = domain::CourierOnShift(
-          row[0].as<int64_t>(), row[1].as<std::string>(), row[2].as<int>(),
-          row[3].as<std::string>().substr(0, 5), row[4].as<std::string>().substr(0, 5),
-          row[5].as<bool>(), d, office.calendar, office.utc_offset_minutes);
+      std::optional<domain::PlanCourier> c =
+          domain::CourierOnShift(row[0].as<int64_t>(), row[1].as<std::string>(), row[2].as<int>(),
+                                 row[3].as<std::string>(), row[4].as<std::string>(),
+                                 row[5].as<bool>(), d, office.calendar, office.utc_offset_minutes);
       if (c) couriers.push_back(std::move(*c));
     }
     return domain::BuildRouterInput(day, plan.input_version, now, office.utc_offset_minutes,
-                                    o[0][0].as<double>(), o[0][1].as<double>(), stops, couriers);
+                                    base.latitude, base.longitude, stops, couriers);
   });
 }
 
 absl::Status SiberRepository::ApplyRoutePlan(const std::string& office_id, int64_t task_id,
                                              int attempt, const RoutePlanOutcome& plan) {
-  absl::CivilDay d;
-  if (!absl::ParseCivilTime(plan.day, &d)) {
-    return absl::InvalidArgumentError("route_plan.day: YYYY-MM-DD");
-  }
+  LOKET_ASSIGN_OR_RETURN(const absl::CivilDay d, domain::RoutePlanResultDay(plan.day));
   return db_.impl().RunTx([&](Tx& tx) -> absl::Status {
-    LOKET_RETURN_IF_ERROR(FinishLeasedInTx(tx, office_id, task_id, attempt, "route.plan"));
+    LOKET_RETURN_IF_ERROR(FinishLeasedInTx(tx, office_id, task_id, attempt, kRoutePlanQueue));
     absl::Time now = clock_.Now();
     LOKET_ASSIGN_OR_RETURN(OfficeContext office, LoadOffice(tx, office_id, now, offices_));
     pqxx::result v = tx.Exec(kDayForUpdate, office_id, plan.day);
@@ -767,8 +756,6 @@ absl::Status SiberRepository::ApplyRoutePlan(const std::string& office_id, int64
       ReplanDayInTx(tx, office_id, d);
       return absl::OkStatus();
     }
-    absl::TimeZone tz = absl::FixedTimeZone(office.utc_offset_minutes * 60);
-    absl::Time midnight = absl::FromCivil(d, tz);
     std::map<int64_t, StopRow> stops;
     std::vector<domain::PlanStop> plan_stops;
     for (const auto& row : tx.Exec(kStopsOfDay, office_id, plan.day, std::string(), 0)) {
@@ -776,8 +763,9 @@ absl::Status SiberRepository::ApplyRoutePlan(const std::string& office_id, int64
       plan_stops.push_back(ForPlanner(s.r));
       stops.emplace(s.r.id, std::move(s));
     }
-    LOKET_ASSIGN_OR_RETURN(std::vector<domain::StopWrite> writes,
-                           domain::DecideRoutePlan(plan.day, midnight, plan_stops, plan.routes));
+    LOKET_ASSIGN_OR_RETURN(
+        std::vector<domain::StopWrite> writes,
+        domain::DecideRoutePlan(d, office.utc_offset_minutes, plan_stops, plan.routes));
     for (const domain::StopWrite& w : writes) {
       if (w.kind == domain::StopWrite::Kind::kUnplan) {
         tx.Exec(kUnplanStop, w.stop_id, w.keep_courier);

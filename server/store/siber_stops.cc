@@ -12,12 +12,6 @@
 namespace loket::store {
 namespace {
 
-constexpr Statement kClinicPlace{
-    "siber_clinic_place",
-    "SELECT name, address, latitude, longitude,"
-    " extract(hour FROM opens)::int * 60 + extract(minute FROM opens)::int,"
-    " extract(hour FROM closes)::int * 60 + extract(minute FROM closes)::int"
-    " FROM clinics WHERE office_id = $1 AND id = $2"};
 constexpr Statement kEnsureDay{
     "siber_ensure_day",
     "INSERT INTO siber_days (office_id, day) VALUES ($1, $2::date) ON CONFLICT DO NOTHING"};
@@ -86,51 +80,27 @@ constexpr Statement kClinicContacts{
     "siber_clinic_contacts",
     "SELECT name, phone, email FROM clinics WHERE office_id = $1 AND id = $2"};
 
-struct Place {
-  std::string clinic_id;
-  std::string name;
-  std::string address;
-  double latitude = 0;
-  double longitude = 0;
-  domain::DailyHours hours;
-};
+using domain::RoutePlace;
 
 // The office as a place on the route (the whole day), from the cached office snapshot.
-absl::StatusOr<Place> OfficePlace(const OfficeContext& office, const std::string& office_id) {
-  const CourierPlace& o = office.snapshot->office;
-  if (!o.latitude || !o.longitude) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("office ", office_id,
-                     " has no location; an administrator must set it before SIBER can plan"));
-  }
-  return Place{"", "office", o.address, *o.latitude, *o.longitude, {}};
+absl::StatusOr<RoutePlace> OfficePlace(const OfficeContext& office, const std::string& office_id) {
+  return domain::PlaceOnRoute(office.snapshot->office, absl::StrCat("office ", office_id));
 }
 
-// A clinic from the cached snapshot; one added since the snapshot is read from the database.
-absl::StatusOr<Place> LoadClinic(Tx& tx, const OfficeContext& office, const std::string& office_id,
-                                 const std::string& clinic_id) {
-  CourierPlace c;
-  if (auto it = office.snapshot->clinics.find(clinic_id); it != office.snapshot->clinics.end()) {
-    c = it->second;
-  } else {
-    pqxx::result r = tx.Exec(kClinicPlace, office_id, clinic_id);
-    if (r.empty()) {
-      return absl::InvalidArgumentError("clinic_id: unknown clinic " +
-                                        domain::QuoteValue(clinic_id));
-    }
-    c = CourierPlace{clinic_id,
-                     r[0][0].as<std::string>(),
-                     r[0][1].as<std::string>(),
-                     r[0][2].is_null() ? std::nullopt : std::optional(r[0][2].as<double>()),
-                     r[0][3].is_null() ? std::nullopt : std::optional(r[0][3].as<double>()),
-                     r[0][4].as<int>(),
-                     r[0][5].as<int>()};
+// A clinic of the office as a place on the route.
+absl::StatusOr<RoutePlace> LoadClinic(Tx& tx, const OfficeContext& office,
+                                      const std::string& office_id, const std::string& clinic_id) {
+  std::optional<domain::CourierPlace> c = FindClinic(tx, office, office_id, clinic_id);
+  if (!c) {
+    return absl::InvalidArgumentError("clinic_id: unknown clinic " + domain::QuoteValue(clinic_id));
   }
-  if (!c.latitude || !c.longitude) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("clinic ", clinic_id, " has no location; an administrator must set it"));
-  }
-  return Place{clinic_id, c.name, c.address, *c.latitude, *c.longitude, {c.opens, c.closes}};
+  return domain::PlaceOnRoute(*c, absl::StrCat("clinic ", clinic_id));
+}
+
+// The day's route.plan task (coalesced: a plan running now runs again after it).
+void EnqueueRoutePlanInTx(Tx& tx, const std::string& office_id, absl::CivilDay day) {
+  EnqueueInTx(tx, NewTask{office_id, kRoutePlanQueue, absl::FormatCivilTime(day), "",
+                          absl::InfinitePast(), 8});
 }
 
 struct PairOutcome {
@@ -143,9 +113,9 @@ struct PairOutcome {
 // (then returned). A plan leased meanwhile either sees the new stops or runs again
 // (ReplanDayInTx): a new stop needs no version bump.
 PairOutcome InsertPair(Tx& tx, const std::string& office_id, int64_t case_id,
-                       const domain::PairWindows& w, const std::string& item, const Place& from,
-                       const Place& to) {
-  auto clinic = [](const Place& p) {
+                       const domain::PairWindows& w, const std::string& item,
+                       const RoutePlace& from, const RoutePlace& to) {
+  auto clinic = [](const RoutePlace& p) {
     return p.clinic_id.empty() ? std::optional<std::string>() : p.clinic_id;
   };
   pqxx::result r =
@@ -158,10 +128,7 @@ PairOutcome InsertPair(Tx& tx, const std::string& office_id, int64_t case_id,
   if (!r[0][0].is_null()) {
     out.taking_id = r[0][0].as<int64_t>();
     // A ready plan task, share-locked by the statement, will see the new stops; else enqueue.
-    if (!r[0][3].as<bool>()) {
-      EnqueueInTx(tx, NewTask{office_id, "route.plan", absl::FormatCivilTime(w.day), "",
-                              absl::InfinitePast(), 8});
-    }
+    if (!r[0][3].as<bool>()) EnqueueRoutePlanInTx(tx, office_id, w.day);
   } else if (!r[0][1].is_null()) {
     out.taking_id = r[0][1].as<int64_t>();
   }
@@ -169,38 +136,30 @@ PairOutcome InsertPair(Tx& tx, const std::string& office_id, int64_t case_id,
   return out;
 }
 
-// The courier calendar, also without `more` (days found closed since the office snapshot).
-domain::WorkingCalendar CourierCalendar(const OfficeContext& office,
-                                        const std::set<absl::CivilDay>& more) {
-  if (more.empty()) return office.courier_calendar;
-  std::set<absl::CivilDay> closed = office.snapshot->holidays;
-  closed.insert(office.snapshot->courier_closed.begin(), office.snapshot->courier_closed.end());
-  closed.insert(more.begin(), more.end());
-  return domain::WorkingCalendar(std::move(closed));
-}
-
 // Inserts the pair for a visit at `place` (domain::DecidePairWindows) on the first day open for
-// couriers; a day closed since the office snapshot was taken is skipped, a requested day that is
-// closed refused.
+// couriers; a day closed since the office snapshot was taken is skipped or, when asked for,
+// refused (domain::OnCourierDayClosed).
 absl::StatusOr<int64_t> PlacePair(Tx& tx, absl::Time now, const OfficeContext& office,
                                   const std::string& office_id, int64_t case_id,
                                   domain::StopKind visit, const std::string& item,
-                                  const Place& place, const Place& office_place,
+                                  const RoutePlace& place, const RoutePlace& office_place,
                                   const domain::VisitPreference& pref) {
-  const bool pickup = visit == domain::StopKind::kPickup;
+  auto at = [&](domain::StopKind k) -> const RoutePlace& {
+    return domain::AtOffice(k) ? office_place : place;
+  };
   std::set<absl::CivilDay> closed_since;
-  for (int attempt = 0; attempt < 10; ++attempt) {
-    LOKET_ASSIGN_OR_RETURN(
-        domain::PairWindows w,
-        domain::DecidePairWindows(visit, now, office.utc_offset_minutes,
-                                  CourierCalendar(office, closed_since), place.hours, pref));
-    PairOutcome p = InsertPair(tx, office_id, case_id, w, item, pickup ? place : office_place,
-                               pickup ? office_place : place);
+  for (int attempt = 0; attempt < domain::kClosedDaySkips; ++attempt) {
+    const domain::WorkingCalendar calendar =
+        closed_since.empty()
+            ? office.courier_calendar
+            : domain::CourierCalendar(office.snapshot->holidays, office.snapshot->courier_closed,
+                                      closed_since);
+    LOKET_ASSIGN_OR_RETURN(domain::PairWindows w,
+                           domain::DecidePairWindows(visit, now, office.utc_offset_minutes,
+                                                     calendar, place.hours, pref));
+    PairOutcome p = InsertPair(tx, office_id, case_id, w, item, at(w.take_kind), at(w.give_kind));
     if (!p.day_closed) return p.taking_id;
-    if (pref.day) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "pickup.day: the office is closed for couriers on ", absl::FormatCivilTime(*pref.day)));
-    }
+    LOKET_RETURN_IF_ERROR(domain::OnCourierDayClosed(pref, w.day));
     closed_since.insert(w.day);
   }
   return absl::UnavailableError("no open day for couriers found; try again");
@@ -211,8 +170,7 @@ absl::StatusOr<int64_t> PlacePair(Tx& tx, absl::Time now, const OfficeContext& o
 void ReplanDayInTx(Tx& tx, const std::string& office_id, absl::CivilDay day, bool bump) {
   tx.Exec(bump ? kBumpDay : kEnsureDay, office_id, absl::FormatCivilTime(day));
   if (bump) {
-    EnqueueInTx(tx, NewTask{office_id, "route.plan", absl::FormatCivilTime(day), "",
-                            absl::InfinitePast(), 8});
+    EnqueueRoutePlanInTx(tx, office_id, day);
   } else {
     EnqueuePlanInTx(tx, office_id, day);
   }
@@ -224,20 +182,18 @@ void EnqueuePlanInTx(Tx& tx, const std::string& office_id, absl::CivilDay day) {
   // missing or leased task needs EnqueueInTx, whose row lock serialises its callers.
   pqxx::result live = tx.Exec(kReadyPlan, office_id, absl::FormatCivilTime(day));
   if (!live.empty()) return;
-  EnqueueInTx(tx, NewTask{office_id, "route.plan", absl::FormatCivilTime(day), "",
-                          absl::InfinitePast(), 8});
+  EnqueueRoutePlanInTx(tx, office_id, day);
 }
 
 absl::StatusOr<int64_t> RequestPickupInTx(Tx& tx, absl::Time now, const OfficeContext& office,
                                           const PickupRequest& r) {
-  LOKET_ASSIGN_OR_RETURN(Place office_place, OfficePlace(office, r.office_id));
-  Place from;
+  LOKET_ASSIGN_OR_RETURN(RoutePlace office_place, OfficePlace(office, r.office_id));
+  RoutePlace from;
   if (!r.clinic_id.empty()) {
-    LOKET_ASSIGN_OR_RETURN(Place clinic, LoadClinic(tx, office, r.office_id, r.clinic_id));
-    from = clinic;
+    LOKET_ASSIGN_OR_RETURN(from, LoadClinic(tx, office, r.office_id, r.clinic_id));
   } else {
     LOKET_RETURN_IF_ERROR(domain::CheckPickupPlace(r.place, r.address, r.latitude, r.longitude));
-    from = Place{"", r.place, r.address, r.latitude, r.longitude, {}};
+    from = RoutePlace{"", r.place, r.address, r.latitude, r.longitude, {}};
   }
   return PlacePair(tx, now, office, r.office_id, r.case_id, domain::StopKind::kPickup, "documents",
                    from, office_place, r.preference);
@@ -248,8 +204,8 @@ absl::StatusOr<int64_t> RequestDeliveryInTx(Tx& tx, absl::Time now, const Office
                                             const std::string& clinic_id,
                                             const domain::VisitPreference& pref,
                                             const std::string& item) {
-  LOKET_ASSIGN_OR_RETURN(Place office_place, OfficePlace(office, office_id));
-  LOKET_ASSIGN_OR_RETURN(Place to, LoadClinic(tx, office, office_id, clinic_id));
+  LOKET_ASSIGN_OR_RETURN(RoutePlace office_place, OfficePlace(office, office_id));
+  LOKET_ASSIGN_OR_RETURN(RoutePlace to, LoadClinic(tx, office, office_id, clinic_id));
   return PlacePair(tx, now, office, office_id, case_id, domain::StopKind::kDelivery, item, to,
                    office_place, pref);
 }

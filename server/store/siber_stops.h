@@ -17,6 +17,9 @@
 
 namespace loket::store {
 
+// The queue of a day's route planning (dedupe key: the day, domain::RoutePlanDay).
+inline constexpr char kRoutePlanQueue[] = "route.plan";
+
 struct PickupRequest {
   std::string office_id;
   int64_t case_id = 0;

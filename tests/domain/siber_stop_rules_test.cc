@@ -1,6 +1,7 @@
 // SIBER's smaller rules around a stop, apart from the store (issue 14).
 #include "server/domain/siber_stop_rules.h"
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/domain/validation.h"
@@ -101,6 +102,24 @@ TEST(SiberStopRulesTest, ACourierIsAPrincipalWithTheCourierRole) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("unknown courier 7")));
   EXPECT_THAT(CheckShiftCourier(0, true),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("unknown courier 0")));
+}
+
+TEST(SiberStopRulesTest, ARoutePlanNamesItsDay) {
+  auto d = RoutePlanDay("2026-12-01");
+  ASSERT_THAT(d, IsOk());
+  EXPECT_EQ(*d, absl::CivilDay(2026, 12, 1));
+  for (const char* bad : {"", "tomorrow", "2026-12-01T10:00", "2026-13-01"}) {
+    EXPECT_THAT(RoutePlanDay(bad),
+                StatusIs(absl::StatusCode::kInvalidArgument,
+                         absl::StrCat("route.plan task: dedupe_key is not a day: ", bad)))
+        << bad;
+    EXPECT_THAT(RoutePlanResultDay(bad),
+                StatusIs(absl::StatusCode::kInvalidArgument, "route_plan.day: YYYY-MM-DD"))
+        << bad;
+  }
+  auto r = RoutePlanResultDay("2026-12-02");
+  ASSERT_THAT(r, IsOk());
+  EXPECT_EQ(*r, absl::CivilDay(2026, 12, 2));
 }
 
 TEST(SiberStopRulesTest, UnbegunWorkCarriesOverOnlyIntoToday) {

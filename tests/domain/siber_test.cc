@@ -3,6 +3,8 @@
 #include "server/domain/siber.h"
 
 #include <cmath>
+#include <set>
+#include <vector>
 
 #include "gtest/gtest.h"
 #include "tests/support/status_matchers.h"
@@ -297,9 +299,85 @@ TEST(ClinicCaseFollowUpTest, AnIssuedPermitGoesBackByCourierAndAnEndCancelsWhatW
   EXPECT_TRUE(FollowUp(CaseState::kVerifying, CaseState::kApproved, true).nothing());
 }
 
+// --- Places, the courier calendar and days closed for couriers ---------------------------------
+
+TEST(PlaceOnRouteTest, APlaceIsRoutedOnceItsLocationIsSet) {
+  CourierPlace clinic{"rs-1", "RS Sehat", "Jl. Ahmad Yani 2", -1.25, 116.85, 7 * 60, 14 * 60};
+  auto p = PlaceOnRoute(clinic, "clinic rs-1");
+  ASSERT_THAT(p, IsOk());
+  EXPECT_EQ(p->clinic_id, "rs-1");
+  EXPECT_EQ(p->name, "RS Sehat");
+  EXPECT_EQ(p->address, "Jl. Ahmad Yani 2");
+  EXPECT_EQ(p->latitude, -1.25);
+  EXPECT_EQ(p->longitude, 116.85);
+  EXPECT_EQ(p->hours.opens, 7 * 60);
+  EXPECT_EQ(p->hours.closes, 14 * 60);
+  // Either coordinate missing: the owner is named.
+  for (bool lat : {false, true}) {
+    CourierPlace half = clinic;
+    (lat ? half.latitude : half.longitude).reset();
+    EXPECT_THAT(PlaceOnRoute(half, "clinic rs-1"),
+                StatusIs(absl::StatusCode::kFailedPrecondition,
+                         "clinic rs-1 has no location; an administrator must set it before SIBER "
+                         "can plan"));
+  }
+  CourierPlace office{"", "office", "Jl. Merdeka 1", std::nullopt, std::nullopt};
+  EXPECT_THAT(PlaceOnRoute(office, "office bpp"),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("office bpp has no")));
+  office.latitude = -1.26;
+  office.longitude = 116.83;
+  auto o = PlaceOnRoute(office, "office bpp");
+  ASSERT_THAT(o, IsOk());
+  EXPECT_EQ(o->clinic_id, "");
+  EXPECT_EQ(o->hours.opens, 8 * 60);  // the usual hours when none are kept
+  EXPECT_EQ(o->hours.closes, 16 * 60);
+}
+
+TEST(CourierCalendarTest, HolidaysDaysClosedForCouriersAndDaysFoundClosedSince) {
+  const std::set<absl::CivilDay> holidays = {absl::CivilDay(2026, 3, 18)};
+  const std::set<absl::CivilDay> closed = {absl::CivilDay(2026, 3, 17)};
+  WorkingCalendar c = CourierCalendar(holidays, closed);
+  EXPECT_FALSE(c.IsWorkingDay(absl::CivilDay(2026, 3, 17)));
+  EXPECT_FALSE(c.IsWorkingDay(absl::CivilDay(2026, 3, 18)));
+  EXPECT_TRUE(c.IsWorkingDay(absl::CivilDay(2026, 3, 19)));
+  EXPECT_FALSE(c.IsWorkingDay(absl::CivilDay(2026, 3, 21)));  // a Saturday
+  WorkingCalendar more = CourierCalendar(holidays, closed, {absl::CivilDay(2026, 3, 19)});
+  EXPECT_FALSE(more.IsWorkingDay(absl::CivilDay(2026, 3, 19)));
+  EXPECT_EQ(more.AddWorkingDays(absl::CivilDay(2026, 3, 16), 1), absl::CivilDay(2026, 3, 20));
+}
+
+TEST(CourierDayClosedTest, ARequestedDayIsRefusedAnyOtherSkipped) {
+  const absl::CivilDay day(2026, 3, 17);
+  EXPECT_THAT(OnCourierDayClosed({}, day), IsOk());
+  VisitPreference afternoon;
+  afternoon.after = 13 * 60;
+  EXPECT_THAT(OnCourierDayClosed(afternoon, day), IsOk());
+  VisitPreference asked;
+  asked.day = day;
+  EXPECT_THAT(OnCourierDayClosed(asked, day),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       "pickup.day: the office is closed for couriers on 2026-03-17"));
+  EXPECT_GT(kClosedDaySkips, 0);
+}
+
+TEST(PairEndsTest, TheHandInAndTheCollectAreAtTheOffice) {
+  EXPECT_TRUE(AtOffice(StopKind::kHandin));
+  EXPECT_TRUE(AtOffice(StopKind::kCollect));
+  EXPECT_FALSE(AtOffice(StopKind::kPickup));
+  EXPECT_FALSE(AtOffice(StopKind::kDelivery));
+  // Each pair has one end at the office: the visit's taking end for a pickup, its giving end for
+  // a delivery.
+  for (StopKind visit : {StopKind::kPickup, StopKind::kDelivery}) {
+    auto w = DecidePairWindows(visit, Wita(2026, 3, 17, 9), 480, Calendar(), {}, {});
+    ASSERT_THAT(w, IsOk());
+    EXPECT_NE(AtOffice(w->take_kind), AtOffice(w->give_kind)) << StopKindName(visit);
+    EXPECT_EQ(AtOffice(w->take_kind), visit == StopKind::kDelivery) << StopKindName(visit);
+  }
+}
+
 // --- Applying the router's plan -----------------------------------------------------------------
 
-const absl::Time kMidnight = absl::FromCivil(absl::CivilDay(2026, 3, 17), kWita);
+const absl::CivilDay kPlanDay(2026, 3, 17);
 
 TEST(OnBoardTest, ABundleIsOnBoardWithWhoeverTookIt) {
   // A permit brought back (a hand-in without a partner) is on board with its courier.
@@ -329,7 +407,7 @@ TEST(RoutePlanTest, VisitsAreNumberedPerRouteAndOnlyPickupsAreAnnounced) {
                                  Stop(3, StopKind::kCollect, 4), Stop(4, StopKind::kDelivery, 3)};
   std::vector<PlannedRoute> routes = {{8, {{3, 9 * 3600}, {4, 10 * 3600}}, 11 * 3600},
                                       {7, {{1, 8.5 * 3600}, {2, 12 * 3600}}, 13 * 3600}};
-  auto writes = DecideRoutePlan("2026-03-17", kMidnight, stops, routes);
+  auto writes = DecideRoutePlan(kPlanDay, 480, stops, routes);
   ASSERT_THAT(writes, IsOk());
   ASSERT_EQ(writes->size(), 4u);
   const int64_t want_stop[] = {3, 4, 1, 2};
@@ -352,7 +430,7 @@ TEST(RoutePlanTest, VisitsAreNumberedPerRouteAndOnlyPickupsAreAnnounced) {
 TEST(RoutePlanTest, AStopThatIsNotInTheDayRefusesThePlan) {
   std::vector<PlanStop> stops = {Stop(1, StopKind::kPickup, 2), Stop(2, StopKind::kHandin, 1)};
   std::vector<PlannedRoute> routes = {{7, {{1, 9 * 3600}, {99, 10 * 3600}}, 11 * 3600}};
-  EXPECT_THAT(DecideRoutePlan("2026-03-17", kMidnight, stops, routes),
+  EXPECT_THAT(DecideRoutePlan(kPlanDay, 480, stops, routes),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("route_plan: stop 99 is not in 2026-03-17")));
 }
@@ -377,7 +455,7 @@ TEST(RoutePlanTest, WhatNoRouteTookStaysWithItsCourierWhenOnBoardOrWaitsUnplanne
       Stop(21, StopKind::kHandin, 20)};
   stops[2].window_start = Wita(2026, 3, 17, 8, 15);
   std::vector<PlannedRoute> routes = {{7, {{20, 9 * 3600}, {21, 10 * 3600}}, 14.5 * 3600}};
-  auto writes = DecideRoutePlan("2026-03-17", kMidnight, stops, routes);
+  auto writes = DecideRoutePlan(kPlanDay, 480, stops, routes);
   ASSERT_THAT(writes, IsOk());
   ASSERT_EQ(writes->size(), 7u);
   // The route's own visits first.
@@ -581,6 +659,20 @@ TEST(OfficerCancelTest, NotTheGivingEndOfABundleACourierHolds) {
                        HasSubstr("stop 6: courier - holds the permit")));
 }
 
+TEST(OfficerCancelTest, TheStopAndItsOtherEndGoAndBothDaysArePlannedAgain) {
+  const absl::CivilDay tuesday(2026, 3, 17), wednesday(2026, 3, 25);
+  OfficerCancel alone = PlanOfficerCancel({1, tuesday}, std::nullopt);
+  EXPECT_EQ(alone.cancel, (std::vector<int64_t>{1}));
+  EXPECT_EQ(alone.replan, (std::set<absl::CivilDay>{tuesday}));
+  // The stop first, then its partner; a day counts once.
+  OfficerCancel pair = PlanOfficerCancel({2, tuesday}, StopOnDay{1, tuesday});
+  EXPECT_EQ(pair.cancel, (std::vector<int64_t>{2, 1}));
+  EXPECT_EQ(pair.replan, (std::set<absl::CivilDay>{tuesday}));
+  OfficerCancel apart = PlanOfficerCancel({6, wednesday}, StopOnDay{5, tuesday});
+  EXPECT_EQ(apart.cancel, (std::vector<int64_t>{6, 5}));
+  EXPECT_EQ(apart.replan, (std::set<absl::CivilDay>{tuesday, wednesday}));
+}
+
 TEST(FailReportTest, AKnownReasonAndANoteForOther) {
   for (const char* reason :
        {"clinic_closed", "documents_not_ready", "nobody_to_receive", "address_not_found"}) {
@@ -593,45 +685,87 @@ TEST(FailReportTest, AKnownReasonAndANoteForOther) {
   EXPECT_THAT(CheckFailReport("other", "gate locked"), IsOk());
   EXPECT_THAT(CheckFailReport("clinic_closed", std::string(501, 'x')),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("note")));
-  EXPECT_THAT(CheckCanFail(2, StopKind::kHandin),
+}
+
+TEST(FailReportTest, RefusedAtTheOfficeWhenNotUnderwayEarlyOrWithoutTheBundle) {
+  const absl::CivilDay today(2026, 3, 17);
+  PlanStop handin = Stop(2, StopKind::kHandin, 1, StopState::kPlanned, 7);
+  EXPECT_THAT(CheckCanFail(handin, nullptr, today, today),
               StatusIs(absl::StatusCode::kFailedPrecondition,
                        HasSubstr("stop 2 is a hand-in at the office")));
-  for (StopKind k : {StopKind::kPickup, StopKind::kCollect, StopKind::kDelivery}) {
-    EXPECT_THAT(CheckCanFail(2, k), IsOk()) << StopKindName(k);
+  // A pickup or collect fails while planned or arrived, on its day or later.
+  for (StopKind k : {StopKind::kPickup, StopKind::kCollect}) {
+    for (StopState st : {StopState::kPlanned, StopState::kArrived}) {
+      EXPECT_THAT(CheckCanFail(Stop(1, k, 2, st, 7), nullptr, today, today), IsOk())
+          << StopKindName(k) << " " << StopStateName(st);
+    }
+    EXPECT_THAT(
+        CheckCanFail(Stop(1, k, 2, StopState::kPending), nullptr, today, today),
+        StatusIs(absl::StatusCode::kFailedPrecondition, "cannot fail stop 1: it is pending"));
+    EXPECT_THAT(CheckCanFail(Stop(1, k, 2, StopState::kPlanned, 7), nullptr, today + 1, today),
+                StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("not today")));
   }
+  // A delivery fails only once its own courier took the bundle at the collect.
+  PlanStop delivery = Stop(6, StopKind::kDelivery, 5, StopState::kArrived, 7);
+  PlanStop collect = Stop(5, StopKind::kCollect, 6, StopState::kDone, 7);
+  EXPECT_THAT(CheckCanFail(delivery, &collect, today, today), IsOk());
+  EXPECT_THAT(
+      CheckCanFail(delivery, nullptr, today, today),
+      StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("the bundle was not taken yet")));
+  collect.state = StopState::kPlanned;
+  EXPECT_THAT(
+      CheckCanFail(delivery, &collect, today, today),
+      StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("the bundle was not taken yet")));
+  // A permit brought back (no partner) has been on board since an earlier stop.
+  EXPECT_THAT(
+      CheckCanFail(Stop(6, StopKind::kDelivery, 0, StopState::kPlanned, 7), nullptr, today, today),
+      IsOk());
+  // The refusals come in order: the state before the day, the day before the bundle.
+  EXPECT_THAT(
+      CheckCanFail(Stop(6, StopKind::kDelivery, 5, StopState::kPending), nullptr, today + 1, today),
+      StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("it is pending")));
+  EXPECT_THAT(CheckCanFail(delivery, nullptr, today + 1, today),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("not today")));
 }
 
 TEST(FailedStopTest, TheBundleIsTriedAgainOnTheNextCourierWorkingDay) {
   const absl::CivilDay today(2026, 3, 17);  // the 18th-24th are holidays
+  const absl::Time now = Wita(2026, 3, 17, 10, 20);
   FailedStopFollowUp pickup =
-      DecideFailedStop(StopKind::kPickup, true, "clinic_closed", "", Calendar(), today);
+      DecideFailedStop(StopKind::kPickup, true, "clinic_closed", "", Calendar(), today, now, 480);
   EXPECT_EQ(pickup.failure_reason, "clinic_closed");
   EXPECT_TRUE(pickup.cancel_partner);
-  EXPECT_FALSE(pickup.return_to_office);
+  EXPECT_FALSE(pickup.return_to_office.has_value());
   EXPECT_EQ(pickup.retry, FailedStopFollowUp::Retry::kPickup);
   EXPECT_EQ(pickup.retry_on.day, absl::CivilDay(2026, 3, 25));
   EXPECT_FALSE(pickup.retry_on.after.has_value());
 
-  FailedStopFollowUp delivery =
-      DecideFailedStop(StopKind::kDelivery, true, "other", "gate locked", Calendar(), today);
+  FailedStopFollowUp delivery = DecideFailedStop(StopKind::kDelivery, true, "other", "gate locked",
+                                                 Calendar(), today, now, 480);
   EXPECT_EQ(delivery.failure_reason, "other: gate locked");
   EXPECT_FALSE(delivery.cancel_partner);  // its collect is done: the permit rides back instead
-  EXPECT_TRUE(delivery.return_to_office);
+  // From the report until the office's midnight, last on the courier's route.
+  ASSERT_TRUE(delivery.return_to_office.has_value());
+  EXPECT_EQ(delivery.return_to_office->start, now);
+  EXPECT_EQ(delivery.return_to_office->end, Wita(2026, 3, 18, 0));
+  EXPECT_EQ(delivery.return_to_office->service_minutes, 5);
+  EXPECT_EQ(delivery.return_to_office->sequence, 9999);
   EXPECT_EQ(delivery.retry, FailedStopFollowUp::Retry::kDelivery);
   EXPECT_EQ(delivery.retry_on.day, absl::CivilDay(2026, 3, 25));
 
-  FailedStopFollowUp collect =
-      DecideFailedStop(StopKind::kCollect, false, "documents_not_ready", "", Calendar(), today);
+  FailedStopFollowUp collect = DecideFailedStop(StopKind::kCollect, false, "documents_not_ready",
+                                                "", Calendar(), today, now, 480);
   EXPECT_FALSE(collect.cancel_partner);  // no partner to cancel
-  EXPECT_FALSE(collect.return_to_office);
+  EXPECT_FALSE(collect.return_to_office.has_value());
   EXPECT_EQ(collect.retry, FailedStopFollowUp::Retry::kDelivery);
-  EXPECT_TRUE(
-      DecideFailedStop(StopKind::kCollect, true, "other", "x", Calendar(), today).cancel_partner);
+  EXPECT_TRUE(DecideFailedStop(StopKind::kCollect, true, "other", "x", Calendar(), today, now, 480)
+                  .cancel_partner);
 
   // A revoked permit rides back to the office and is not sent out again.
-  FailedStopFollowUp revoked = DecideFailedStop(StopKind::kDelivery, true, "other", "dicabut",
-                                                Calendar(), today, /*permit_revoked=*/true);
-  EXPECT_TRUE(revoked.return_to_office);
+  FailedStopFollowUp revoked =
+      DecideFailedStop(StopKind::kDelivery, true, "other", "dicabut", Calendar(), today, now, 480,
+                       /*permit_revoked=*/true);
+  EXPECT_TRUE(revoked.return_to_office.has_value());
   EXPECT_EQ(revoked.retry, FailedStopFollowUp::Retry::kNone);
 }
 
