@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/civil_time.h"
+#include "common/ids.h"
 #include "common/sha256.h"
 #include "common/status_macros.h"
 #include "server/domain/case.h"
@@ -451,6 +452,24 @@ std::string MaskPhone(std::string_view phone) {
   if (phone.size() < 10) return std::string(phone.size(), '*');
   return absl::StrFormat("%s%s%s", phone.substr(0, 6), std::string(phone.size() - 9, '*'),
                          phone.substr(phone.size() - 3));
+}
+
+absl::Status ValidateRequestId(std::string_view request_id) {
+  if (request_id.empty()) return absl::InvalidArgumentError("request_id: required");
+  if (!IsUuid(request_id)) return absl::InvalidArgumentError("request_id: must be a UUID");
+  return absl::OkStatus();
+}
+
+absl::Status CheckReplay(int64_t recorded_principal_id, std::string_view recorded_method,
+                         int64_t principal_id, std::string_view method) {
+  if (recorded_principal_id != principal_id) {
+    return absl::InvalidArgumentError("request_id: already used; use a new one");
+  }
+  if (recorded_method != method) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "request_id: already used for ", std::string(recorded_method), "; use a new one"));
+  }
+  return absl::OkStatus();
 }
 
 std::string MaskEmail(std::string_view email) {

@@ -73,6 +73,14 @@ std::string QuoteValue(std::string_view value);
 // Anything else is INVALID_ARGUMENT naming `field`: "applicant.language: id or en".
 absl::StatusOr<std::string> LanguageOrDefault(std::string_view language, std::string_view field);
 
+// A mutation's request_id: present and a UUID ("request_id: required", "request_id: must be a
+// UUID").
+absl::Status ValidateRequestId(std::string_view request_id);
+// Whether a call recorded under a request_id may be replayed to this caller: only to the principal
+// who made it (the response may hold personal data) and only for the same method.
+absl::Status CheckReplay(int64_t recorded_principal_id, std::string_view recorded_method,
+                         int64_t principal_id, std::string_view method);
+
 // Log-safe forms: "6471**********01", "+62812*****789", "s***@example.com".
 std::string MaskNik(std::string_view nik);
 std::string MaskPhone(std::string_view phone);

@@ -1,8 +1,7 @@
 #include "server/store/idempotency.h"
 
-#include "absl/strings/str_cat.h"
-#include "common/ids.h"
 #include "common/status_macros.h"
+#include "server/domain/validation.h"
 #include "server/store/columns.h"
 
 namespace loket::store {
@@ -27,8 +26,7 @@ constexpr Statement kRecord{
 absl::StatusOr<std::string> RunIdempotent(
     Database::Impl& db, const Mutation& m,
     const std::function<absl::StatusOr<std::string>(Tx&)>& fn) {
-  if (m.request_id.empty()) return absl::InvalidArgumentError("request_id: required");
-  if (!IsUuid(m.request_id)) return absl::InvalidArgumentError("request_id: must be a UUID");
+  LOKET_RETURN_IF_ERROR(domain::ValidateRequestId(m.request_id));
   // Two attempts: if a concurrent call with the same request_id commits first, our insert of the
   // record fails with a unique violation and the second attempt replays its response.
   for (int attempt = 0;; ++attempt) {
@@ -38,15 +36,9 @@ absl::StatusOr<std::string> RunIdempotent(
       pqxx::result found = tx.Exec(kFind, m.actor.office_id, m.request_id);
       if (!found.empty()) {
         constexpr const auto& k = kRecordColumns;
-        const std::string method = found[0][k["method"]].as<std::string>();
-        // Another principal's request_id is not theirs to replay (it may hold personal data).
-        if (found[0][k["principal_id"]].as<int64_t>() != m.actor.id) {
-          return absl::InvalidArgumentError("request_id: already used; use a new one");
-        }
-        if (method != m.method) {
-          return absl::InvalidArgumentError(
-              absl::StrCat("request_id: already used for ", method, "; use a new one"));
-        }
+        LOKET_RETURN_IF_ERROR(domain::CheckReplay(found[0][k["principal_id"]].as<int64_t>(),
+                                                  found[0][k["method"]].as<std::string>(),
+                                                  m.actor.id, m.method));
         response = BytesOf(found[0][k["response"]]);
         return absl::OkStatus();
       }

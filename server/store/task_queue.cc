@@ -55,23 +55,13 @@ constexpr Statement kLeaseExpired{
     " WHERE id = (SELECT id FROM tasks WHERE office_id = $1 AND queue = $2 AND state = 'leased'"
     "   AND lease_expires_at < " LOKET_NOW(5) " ORDER BY lease_expires_at LIMIT 1 FOR UPDATE SKIP LOCKED)"
     " RETURNING " LOKET_TASK_COLUMNS};
-// A task with an order_key (notify.send: the address) waits while an earlier one of the same key,
-// by (order_at, id), is still ready or leased: one recipient's messages go out one at a time, in
-// order, however many workers lease and whatever retries do (migration 0013).
+// Up to $5 ready tasks, oldest first (a single lease asks for 1). A task with an order_key
+// (notify.send: the address) waits while an earlier one of the same key, by (order_at, id), is
+// still ready or leased: one recipient's messages go out one at a time, in order, however many
+// workers lease and whatever retries do (migration 0013). Within the one statement an earlier task
+// of a key is still ready in its snapshot, so a batch never holds two tasks of one order_key.
 constexpr Statement kLeaseReady{
     "task_lease_ready", LOKET_LEASE_SET
-    " WHERE id = (SELECT t.id FROM tasks t WHERE t.office_id = $1 AND t.queue = $2"
-    "   AND t.state = 'ready' AND t.run_after <= " LOKET_NOW(6)
-    "   AND (t.order_key IS NULL OR NOT EXISTS (SELECT 1 FROM tasks p WHERE p.office_id = $1"
-    "     AND p.queue = $2 AND p.order_key = t.order_key AND p.state IN ('ready', 'leased')"
-    "     AND (p.order_at, p.id) < (t.order_at, t.id)))"
-    "   ORDER BY t.run_after, t.id LIMIT $5 FOR UPDATE OF t SKIP LOCKED)"
-    " RETURNING " LOKET_TASK_COLUMNS};
-// The rest of a batch lease: the same pick as kLeaseReady, up to $5 at once. Within the one
-// statement an earlier task of a key is still ready in its snapshot, so a batch never holds two
-// tasks of one order_key.
-constexpr Statement kLeaseReadyMany{
-    "task_lease_ready_many", LOKET_LEASE_SET
     " WHERE id IN (SELECT t.id FROM tasks t WHERE t.office_id = $1 AND t.queue = $2"
     "   AND t.state = 'ready' AND t.run_after <= " LOKET_NOW(6)
     "   AND (t.order_key IS NULL OR NOT EXISTS (SELECT 1 FROM tasks p WHERE p.office_id = $1"
@@ -143,6 +133,19 @@ absl::Status Stale(int64_t task_id, int attempt) {
   return absl::FailedPreconditionError(absl::StrCat(
       "task ", task_id, " attempt ", attempt,
       " is no longer leased to you (lease expired and was taken over, or the task finished)"));
+}
+
+absl::Status TaskNotFound(int64_t task_id) {
+  return absl::NotFoundError(absl::StrCat("task ", task_id, " not found"));
+}
+
+// Why Retry or Drop changed nothing: the task is not there, or its state does not allow it.
+absl::Status NotChangeable(Tx& tx, const std::string& office_id, int64_t task_id,
+                           const char* rule) {
+  pqxx::result cur = tx.Exec(kGet, office_id, task_id);
+  if (cur.empty()) return TaskNotFound(task_id);
+  return absl::FailedPreconditionError(
+      absl::StrCat("task ", task_id, " is ", TaskFromRow(cur[0]).state, "; ", rule));
 }
 
 }  // namespace
@@ -248,7 +251,7 @@ absl::StatusOr<std::vector<TaskRecord>> TaskQueue::LeaseMany(const std::string& 
   out.push_back(std::move(*first));
   if (max_tasks <= 1) return out;
   absl::Status s = db_.impl().RunAutocommit([&](Tx& tx) -> absl::Status {
-    for (const auto& row : tx.Exec(kLeaseReadyMany, office_id, queue, worker_id,
+    for (const auto& row : tx.Exec(kLeaseReady, office_id, queue, worker_id,
                                    absl::ToDoubleSeconds(lease), max_tasks - 1, Now())) {
       out.push_back(TaskFromRow(row));
     }
@@ -298,7 +301,7 @@ absl::StatusOr<std::vector<TaskRecord>> TaskQueue::List(const std::string& offic
 absl::StatusOr<TaskRecord> TaskQueue::Get(const std::string& office_id, int64_t task_id) {
   return Fetch(db_.impl(), [&](Tx& tx) -> absl::StatusOr<TaskRecord> {
     pqxx::result r = tx.Exec(kGet, office_id, task_id);
-    if (r.empty()) return absl::NotFoundError(absl::StrCat("task ", task_id, " not found"));
+    if (r.empty()) return TaskNotFound(task_id);
     return TaskFromRow(r[0]);
   });
 }
@@ -308,12 +311,8 @@ absl::StatusOr<std::string> TaskQueue::Retry(
     const std::function<std::string(const TaskRecord&)>& encode) {
   return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     pqxx::result r = tx.Exec(kRetry, m.actor.office_id, task_id, 3, Now());
-    if (r.empty()) {
-      pqxx::result cur = tx.Exec(kGet, m.actor.office_id, task_id);
-      if (cur.empty()) return absl::NotFoundError(absl::StrCat("task ", task_id, " not found"));
-      return absl::FailedPreconditionError(absl::StrCat(
-          "task ", task_id, " is ", cur[0][5].as<std::string>(), "; only dead tasks are retried"));
-    }
+    if (r.empty())
+      return NotChangeable(tx, m.actor.office_id, task_id, "only dead tasks are retried");
     TaskRecord t = TaskFromRow(r[0]);
     tx.NotifyOnce(t.queue);
     return encode(t);
@@ -326,11 +325,8 @@ absl::StatusOr<std::string> TaskQueue::Drop(
   return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
     pqxx::result r = tx.Exec(kDrop, m.actor.office_id, task_id, m.actor.name, Now());
     if (r.empty()) {
-      pqxx::result cur = tx.Exec(kGet, m.actor.office_id, task_id);
-      if (cur.empty()) return absl::NotFoundError(absl::StrCat("task ", task_id, " not found"));
-      return absl::FailedPreconditionError(
-          absl::StrCat("task ", task_id, " is ", cur[0][5].as<std::string>(),
-                       "; only ready or dead tasks can be dropped"));
+      return NotChangeable(tx, m.actor.office_id, task_id,
+                           "only ready or dead tasks can be dropped");
     }
     TaskRecord t = TaskFromRow(r[0]);
     AttemptFailed(tx, t, "dropped by " + m.actor.name, true);

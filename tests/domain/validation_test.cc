@@ -14,6 +14,7 @@
 namespace loket::domain {
 
 using ::loket::testing::IsOk;
+using ::loket::testing::StatusIs;
 namespace {
 
 using absl::CivilDay;
@@ -491,6 +492,25 @@ TEST(LanguageTest, DefaultsToIndonesianAndAcceptsOnlyIdOrEn) {
   }
   // Each caller's field is the one named.
   EXPECT_EQ(LanguageOrDefault("fr", "language").status().message(), "language: id or en");
+}
+
+TEST(RequestIdTest, RequiredAndAUuid) {
+  EXPECT_THAT(ValidateRequestId("0b6c2f3e-8f8a-4c7e-9a51-3f1d2c4b5a69"), IsOk());
+  EXPECT_THAT(ValidateRequestId(""),
+              StatusIs(absl::StatusCode::kInvalidArgument, "request_id: required"));
+  EXPECT_THAT(ValidateRequestId("retry-1"),
+              StatusIs(absl::StatusCode::kInvalidArgument, "request_id: must be a UUID"));
+}
+
+TEST(RequestIdTest, ReplayOnlyToItsPrincipalAndMethod) {
+  EXPECT_THAT(CheckReplay(7, "SubmitApplication", 7, "SubmitApplication"), IsOk());
+  // Another principal learns nothing of the recorded call, not even its method.
+  EXPECT_THAT(
+      CheckReplay(7, "SubmitApplication", 8, "SubmitApplication"),
+      StatusIs(absl::StatusCode::kInvalidArgument, "request_id: already used; use a new one"));
+  EXPECT_THAT(CheckReplay(7, "SubmitApplication", 7, "Approve"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "request_id: already used for SubmitApplication; use a new one"));
 }
 
 }  // namespace

@@ -24,6 +24,7 @@
 namespace loket::itest {
 
 using ::loket::testing::IsOk;
+using ::loket::testing::StatusIs;
 namespace {
 
 using ::testing::HasSubstr;
@@ -369,14 +370,24 @@ TEST_F(TaskQueueTest, FailureBacksOffThenDeadLettersAndAdminRetries) {
   EXPECT_THAT(Complete(*third), IsOk());
   // Retrying a done task is refused; dropping a ready one works.
   rr.set_request_id(NewUuid());
-  EXPECT_EQ(admin->RetryTask(Ctx(admin_).get(), rr, &retried).error_code(),
-            grpc::FAILED_PRECONDITION);
+  EXPECT_THAT(admin->RetryTask(Ctx(admin_).get(), rr, &retried),
+              StatusIs(grpc::FAILED_PRECONDITION,
+                       absl::StrCat("task ", id, " is done; only dead tasks are retried")));
+  rr.set_request_id(NewUuid());
+  rr.set_task_id(id + 1000000);
+  EXPECT_THAT(admin->RetryTask(Ctx(admin_).get(), rr, &retried),
+              StatusIs(grpc::NOT_FOUND, absl::StrCat("task ", id + 1000000, " not found")));
   int64_t other = Enqueue("notify.send");
   v1::DropTaskRequest dr;
   dr.set_request_id(NewUuid());
   dr.set_task_id(other);
   ASSERT_THAT(admin->DropTask(Ctx(admin_).get(), dr, &retried), IsOk());
   EXPECT_EQ(State(other), "done");
+  dr.set_request_id(NewUuid());
+  EXPECT_THAT(
+      admin->DropTask(Ctx(admin_).get(), dr, &retried),
+      StatusIs(grpc::FAILED_PRECONDITION,
+               absl::StrCat("task ", other, " is done; only ready or dead tasks can be dropped")));
 }
 
 // Issue 11: one recipient's messages are leased one at a time, in order, whatever concurrent
