@@ -112,13 +112,16 @@ constexpr Statement kInsertVisit{
     "$11, $12,"
     " $13, $14, $15, $16, $17, $18::timestamptz, $19) RETURNING id"};
 // Whether the office has opening hours at all, and today's (weekday $2, ISO) in minutes.
-constexpr Statement kHoursOfWeekday{
-    "queue_hours_of_weekday",
-    "SELECT EXISTS (SELECT 1 FROM office_hours WHERE office_id = $1),"
-    " (SELECT (extract(epoch FROM opens) / 60)::int FROM office_hours"
-    "   WHERE office_id = $1 AND weekday = $2),"
-    " (SELECT (extract(epoch FROM closes) / 60)::int FROM office_hours"
-    "   WHERE office_id = $1 AND weekday = $2)"};
+constexpr auto kHoursColumns =
+    MakeColumns({{"any", "EXISTS (SELECT 1 FROM office_hours WHERE office_id = $1)"},
+                 {"opens",
+                  "(SELECT (extract(epoch FROM opens) / 60)::int FROM office_hours"
+                  " WHERE office_id = $1 AND weekday = $2)"},
+                 {"closes",
+                  "(SELECT (extract(epoch FROM closes) / 60)::int FROM office_hours"
+                  " WHERE office_id = $1 AND weekday = $2)"}});
+constexpr Statement kHoursOfWeekday{"queue_hours_of_weekday",
+                                    kSelectSql<"SELECT ", kHoursColumns, "">};
 // A visit (VisitFromRow).
 constexpr auto kVisitColumns = MakeColumns({{"id", "v.id"},
                                             {"day", "v.day::text"},
@@ -218,24 +221,25 @@ constexpr Statement kCalledAt{
                                   LOKET_TICKET_FROM " WHERE t.office_id = $1 AND t.counter_id = $2"
                                                     " AND t.state = 'called'">};
 
-constexpr Statement kCounter{
-    "queue_counter",
-    "SELECT c.name, c.seated, c.open AND NOT EXISTS (SELECT 1 FROM counter_closures x"
-    "   WHERE x.office_id = c.office_id AND x.counter_id = c.id AND x.day = $3::date)"
-    " FROM counters c WHERE c.office_id = $1 AND c.id = $2"};
-constexpr Statement kCounters{
-    "queue_counters",
-    "SELECT c.id, c.name, c.seated, c.open AND NOT EXISTS (SELECT 1 FROM counter_closures x"
-    "   WHERE x.office_id = c.office_id AND x.counter_id = c.id AND x.day = $2::date)"
-    " FROM counters c WHERE c.office_id = $1 ORDER BY c.id"};
-// Who this counter may serve: its services (none listed: all), and seated tickets only at a
-// seated counter while one is open.
-// A ticket transferred to a counter that has since closed is anyone's again; a seated ticket
-// waits for a seated counter only while one that serves its service is open.
 #define LOKET_COUNTER_OPEN(c, d)                           \
   " " c                                                    \
   ".open AND NOT EXISTS (SELECT 1 FROM counter_closures x" \
   "   WHERE x.office_id = " c ".office_id AND x.counter_id = " c ".id AND x.day = " d ")"
+// A counter (CounterFromRow) and whether it is open on day $2.
+constexpr auto kCounterColumns = MakeColumns({{"id", "c.id"},
+                                              {"name", "c.name"},
+                                              {"seated", "c.seated"},
+                                              {"open", LOKET_COUNTER_OPEN("c", "$2::date")}});
+constexpr Statement kCounter{"queue_counter",
+                             kSelectSql<"SELECT ", kCounterColumns,
+                                        " FROM counters c WHERE c.office_id = $1 AND c.id = $3">};
+constexpr Statement kCounters{"queue_counters",
+                              kSelectSql<"SELECT ", kCounterColumns,
+                                         " FROM counters c WHERE c.office_id = $1 ORDER BY c.id">};
+// Who this counter may serve: its services (none listed: all), and seated tickets only at a
+// seated counter while one is open.
+// A ticket transferred to a counter that has since closed is anyone's again; a seated ticket
+// waits for a seated counter only while one that serves its service is open.
 #define LOKET_ELIGIBLE \
   " t.office_id = $1 AND t.day = $2::date AND t.state = 'waiting'"                             \
   " AND (t.counter_id IS NULL OR NOT EXISTS (SELECT 1 FROM counters d"                         \
@@ -248,11 +252,14 @@ constexpr Statement kCounters{
 // The seated rule: a seated counter takes a seated or priority ticket before anyone else.
 #define LOKET_FIRST_AT_SEATED " (k.seated AND (t.seated OR t.lane = 'priority'))"
 // Per lane with a ticket this counter may serve: whether one of them comes first here.
+constexpr auto kEligibleLaneColumns =
+    MakeColumns({{"lane", "t.lane"}, {"first_here", "bool_or(" LOKET_FIRST_AT_SEATED ")"}});
 constexpr Statement kEligibleLanes{
     "queue_eligible_lanes",
-    "SELECT t.lane, bool_or(" LOKET_FIRST_AT_SEATED
-    ") FROM tickets t JOIN counters k"
-    " ON k.office_id = t.office_id AND k.id = $3 WHERE" LOKET_ELIGIBLE " GROUP BY t.lane"};
+    kSelectSql<"SELECT ", kEligibleLaneColumns,
+               " FROM tickets t JOIN counters k"
+               " ON k.office_id = t.office_id AND k.id = $3 WHERE" LOKET_ELIGIBLE
+               " GROUP BY t.lane">};
 // The claim: one statement; SKIP LOCKED and the state guard keep two callers off one ticket.
 constexpr Statement kClaimInLane{
     "queue_claim_in_lane",
@@ -291,19 +298,25 @@ constexpr Statement kTransfer{
     " WHERE id = $1 AND state = 'called'"};
 // Measured service times: each counter's last $3 finished tickets per service over the last $4
 // days up to $2 (called to finished, in seconds); domain::MedianService makes them medians.
+constexpr auto kServiceSampleColumns = MakeColumns({{"counter_id"}, {"service"}, {"secs"}});
 constexpr Statement kServiceSamples{
     "queue_service_samples",
-    "SELECT counter_id, service, secs FROM ("
-    " SELECT counter_id, service, extract(epoch FROM finished_at - called_at)::float8 AS secs,"
-    "  row_number() OVER (PARTITION BY counter_id, service ORDER BY finished_at DESC) AS n"
-    " FROM tickets WHERE office_id = $1 AND state = 'done' AND counter_id IS NOT NULL"
-    " AND called_at IS NOT NULL AND finished_at > called_at"
-    " AND day > $2::date - $4::int AND day <= $2::date) d WHERE n <= $3"};
+    kSelectSql<
+        "SELECT ", kServiceSampleColumns,
+        " FROM ("
+        " SELECT counter_id, service, extract(epoch FROM finished_at - called_at)::float8 AS secs,"
+        "  row_number() OVER (PARTITION BY counter_id, service ORDER BY finished_at DESC) AS n"
+        " FROM tickets WHERE office_id = $1 AND state = 'done' AND counter_id IS NOT NULL"
+        " AND called_at IS NOT NULL AND finished_at > called_at"
+        " AND day > $2::date - $4::int AND day <= $2::date) d WHERE n <= $3">};
 // The counters open on the day and the services each serves (empty: all).
+constexpr auto kCounterServiceColumns =
+    MakeColumns({{"id", "c.id"}, {"services", "array_to_string(c.services, ',')"}});
 constexpr Statement kOpenCounterServices{
     "queue_open_counter_services",
-    "SELECT c.id, array_to_string(c.services, ',') FROM counters c WHERE c.office_id = $1"
-    " AND" LOKET_COUNTER_OPEN("c", "$2::date") " ORDER BY c.id"};
+    kSelectSql<"SELECT ", kCounterServiceColumns,
+               " FROM counters c WHERE c.office_id = $1"
+               " AND" LOKET_COUNTER_OPEN("c", "$2::date") " ORDER BY c.id">};
 
 TicketRecord TicketFromRow(const pqxx::row& r) {
   constexpr const auto& k = kTicketColumns;
@@ -402,17 +415,21 @@ TicketRecord ReloadTicket(Tx& tx, const std::string& office_id, int64_t id) {
   return TicketFromRow(tx.Exec(kTicket, id, office_id)[0]);
 }
 
-struct CounterRow {
-  std::string name;
-  bool seated = false;
-  bool open = false;
-};
+CounterBoard CounterFromRow(const pqxx::row& row) {
+  constexpr const auto& k = kCounterColumns;
+  CounterBoard c;
+  c.id = row[k["id"]].as<std::string>();
+  c.name = row[k["name"]].as<std::string>();
+  c.seated = row[k["seated"]].as<bool>();
+  c.open = row[k["open"]].as<bool>();
+  return c;
+}
 
-absl::StatusOr<CounterRow> LoadCounter(Tx& tx, const std::string& office_id, const std::string& id,
-                                       const std::string& day) {
-  pqxx::result r = tx.Exec(kCounter, office_id, id, day);
+absl::StatusOr<CounterBoard> LoadCounter(Tx& tx, const std::string& office_id,
+                                         const std::string& id, const std::string& day) {
+  pqxx::result r = tx.Exec(kCounter, office_id, day, id);
   if (r.empty()) return absl::NotFoundError(absl::StrCat("counter ", id, " not found"));
-  return CounterRow{r[0][0].as<std::string>(), r[0][1].as<bool>(), r[0][2].as<bool>()};
+  return CounterFromRow(r[0]);
 }
 
 // Waiting tickets in the order they are expected to be called, with calls ahead and wait filled,
@@ -439,14 +456,16 @@ Forecast LoadForecast(Tx& tx, const std::string& office_id, const std::string& d
   std::vector<domain::ServiceSample> samples;
   for (const auto& row : tx.Exec(kServiceSamples, office_id, day, domain::kServiceSamples,
                                  domain::kServiceHistoryDays)) {
-    samples.push_back(
-        {row[0].as<std::string>(), row[1].as<std::string>(), absl::Seconds(row[2].as<double>())});
+    constexpr const auto& k = kServiceSampleColumns;
+    samples.push_back({row[k["counter_id"]].as<std::string>(), row[k["service"]].as<std::string>(),
+                       absl::Seconds(row[k["secs"]].as<double>())});
   }
   std::vector<domain::OpenCounter> counters;
   for (const auto& row : tx.Exec(kOpenCounterServices, office_id, day)) {
+    constexpr const auto& k = kCounterServiceColumns;
     domain::OpenCounter& oc = counters.emplace_back();
-    oc.id = row[0].as<std::string>();
-    if (std::string services = row[1].as<std::string>(); !services.empty()) {
+    oc.id = row[k["id"]].as<std::string>();
+    if (std::string services = row[k["services"]].as<std::string>(); !services.empty()) {
       oc.services = absl::StrSplit(services, ',');
     }
   }
@@ -523,19 +542,22 @@ absl::StatusOr<std::string> QueueRepository::CheckIn(const Mutation& m, const Ch
       if (walk_in_hours_) {
         pqxx::result h = tx.Exec(kHoursOfWeekday, office_id,
                                  static_cast<int>(absl::GetWeekday(office.today)) + 1);
-        if (h[0][0].as<bool>()) {
+        constexpr const auto& k = kHoursColumns;
+        if (h[0][k["any"]].as<bool>()) {
           domain::WalkInAtDoor::Hours& hours = w.hours.emplace();
-          if (!h[0][1].is_null()) {
-            hours.today = domain::OpeningHours{h[0][1].as<int>(), h[0][2].as<int>()};
+          if (!h[0][k["opens"]].is_null()) {
+            hours.today =
+                domain::OpeningHours{h[0][k["opens"]].as<int>(), h[0][k["closes"]].as<int>()};
           }
           hours.working_day = office.calendar.IsWorkingDay(office.today);
         }
       }
       w.service_known = !tx.Exec(kPermitType, office_id, walk.service).empty();
       if (walk.case_id > 0) {
-        pqxx::result k = tx.Exec(kCaseOfOffice, walk.case_id, office_id);
-        if (!k.empty()) {
-          w.linked_case = {k[0][0].as<std::string>(), k[0][1].as<std::string>()};
+        pqxx::result c = tx.Exec(kCaseOfOffice, walk.case_id, office_id);
+        if (!c.empty()) {
+          w.linked_case = {c[0]["state"].as<std::string>(),
+                           c[0]["applicant_nik"].as<std::string>()};
         }
       }
     }
@@ -643,7 +665,7 @@ absl::StatusOr<std::string> QueueRepository::CallNext(const Mutation& m,
     LOKET_ASSIGN_OR_RETURN(OfficeContext office, LoadOffice(tx, office_id, now, offices_));
     const std::string day = absl::FormatCivilTime(office.today);
     LockFeed(tx, office_id);
-    LOKET_ASSIGN_OR_RETURN(CounterRow counter, LoadCounter(tx, office_id, counter_id, day));
+    LOKET_ASSIGN_OR_RETURN(CounterBoard counter, LoadCounter(tx, office_id, counter_id, day));
     pqxx::result current = tx.Exec(kCalledAt, office_id, counter_id);
     std::optional<std::string> called;
     if (!current.empty()) called = current[0][kTicketColumns["label"]].as<std::string>();
@@ -652,8 +674,9 @@ absl::StatusOr<std::string> QueueRepository::CallNext(const Mutation& m,
     if (claimed.empty()) {
       std::vector<domain::EligibleLane> eligible;
       for (const auto& row : tx.Exec(kEligibleLanes, office_id, day, counter_id)) {
-        if (auto l = domain::LaneFromName(row[0].as<std::string>())) {
-          eligible.push_back({*l, row[1].as<bool>()});
+        constexpr const auto& k = kEligibleLaneColumns;
+        if (auto l = domain::LaneFromName(row[k["lane"]].as<std::string>())) {
+          eligible.push_back({*l, row[k["first_here"]].as<bool>()});
         }
       }
       std::optional<domain::CallChoice> choice =
@@ -665,8 +688,10 @@ absl::StatusOr<std::string> QueueRepository::CallNext(const Mutation& m,
                         std::string(domain::LaneName(choice->lane)), Ts(now), choice->first_only);
       if (claimed.empty()) return absl::AbortedError("the queue changed meanwhile; retry");
     }
-    int64_t id = claimed[0][0].as<int64_t>();
-    AppendEvent(tx, office_id, day, "called", id, claimed[0][1].as<std::string>(), counter_id, now);
+    // Both claims return (id, label).
+    int64_t id = claimed[0]["id"].as<int64_t>();
+    AppendEvent(tx, office_id, day, "called", id, claimed[0]["label"].as<std::string>(), counter_id,
+                now);
     return encode(ReloadTicket(tx, office_id, id));
   });
 }
@@ -709,7 +734,7 @@ absl::StatusOr<std::string> QueueRepository::Transfer(const Mutation& m, int64_t
     absl::Time now = clock_.Now();
     LockFeed(tx, office_id);
     LOKET_ASSIGN_OR_RETURN(TicketRecord t, LoadTicketForUpdate(tx, office_id, ticket_id));
-    absl::StatusOr<CounterRow> to = LoadCounter(tx, office_id, to_counter, t.day);
+    absl::StatusOr<CounterBoard> to = LoadCounter(tx, office_id, to_counter, t.day);
     LOKET_RETURN_IF_ERROR(
         domain::CheckTransfer(t.state, t.label, t.counter_id, to_counter,
                               to.ok() ? std::optional<bool>(to->open) : std::nullopt));
@@ -775,11 +800,7 @@ absl::StatusOr<BoardRecord> QueueRepository::Board(const std::string& office_id)
     b.mean_service = f.mean_service;
     b.next.assign(f.order.begin(), f.order.begin() + domain::BoardNextCount(f.order.size()));
     for (const auto& row : tx.Exec(kCounters, office_id, b.day)) {
-      CounterBoard c;
-      c.id = row[0].as<std::string>();
-      c.name = row[1].as<std::string>();
-      c.seated = row[2].as<bool>();
-      c.open = row[3].as<bool>();
+      CounterBoard c = CounterFromRow(row);
       pqxx::result called = tx.Exec(kCalledAt, office_id, c.id);
       if (!called.empty()) c.serving = TicketFromRow(called[0]);
       b.counters.push_back(std::move(c));
