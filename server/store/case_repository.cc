@@ -88,7 +88,8 @@ constexpr Statement kListCases{
 // it.
 constexpr Statement kCountPastSla{
     "case_count_past_sla",
-    "SELECT o.id, count(c.id) FROM offices o LEFT JOIN cases c ON c.office_id = o.id"
+    "SELECT o.id AS office_id, count(c.id) AS past_sla FROM offices o LEFT JOIN cases c"
+    " ON c.office_id = o.id"
     " AND c.due_date < (($1::timestamptz AT TIME ZONE 'UTC')"
     " + make_interval(mins => o.utc_offset_minutes))::date"
     " GROUP BY o.id ORDER BY o.id"};
@@ -543,7 +544,7 @@ absl::StatusOr<CaseView> CaseRepository::Get(const domain::Principal& viewer, in
 absl::StatusOr<std::vector<std::pair<std::string, int64_t>>> CaseRepository::CountPastSla() {
   return Fetch(db_.impl(), [&](Tx& tx) {
     return MapRows(tx.Exec(kCountPastSla, FormatTimestamp(clock_.Now())), [](const pqxx::row& row) {
-      return std::make_pair(row[0].as<std::string>(), row[1].as<int64_t>());
+      return std::make_pair(row["office_id"].as<std::string>(), row["past_sla"].as<int64_t>());
     });
   });
 }

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/strings/str_split.h"
+#include "server/store/columns.h"
 #include "server/store/database.h"
 #include "server/store/pg.h"
 #include "server/store/task_enqueue.h"
@@ -27,14 +28,17 @@ constexpr Statement kRecordDelivery{
 
 // One round trip: a notification id, the latest times already scheduled for the address (the cap),
 // and the latest time a pending message about an earlier event is scheduled for (the order).
-constexpr Statement kReserveNotification{
-    "outbox_reserve_notification",
-    "SELECT nextval(pg_get_serial_sequence('notifications', 'id')),"
-    " coalesce((SELECT string_agg(scheduled_for::text, ';') FROM (SELECT scheduled_for"
-    " FROM notifications WHERE office_id = $1 AND address = $2"
-    " ORDER BY scheduled_for DESC LIMIT $3) r), ''),"
-    " coalesce((SELECT max(scheduled_for)::text FROM notifications WHERE office_id = $1"
-    " AND address = $2 AND status = 'pending' AND event_at <= $4::timestamptz), '')"};
+constexpr auto kReservationColumns = MakeColumns(
+    {{"id", "nextval(pg_get_serial_sequence('notifications', 'id'))"},
+     {"recent",
+      "coalesce((SELECT string_agg(scheduled_for::text, ';') FROM (SELECT scheduled_for"
+      " FROM notifications WHERE office_id = $1 AND address = $2"
+      " ORDER BY scheduled_for DESC LIMIT $3) r), '')"},
+     {"latest_earlier",
+      "coalesce((SELECT max(scheduled_for)::text FROM notifications WHERE office_id = $1"
+      " AND address = $2 AND status = 'pending' AND event_at <= $4::timestamptz), '')"}});
+constexpr Statement kReserveNotification{"outbox_reserve_notification",
+                                         kSelectSql<"SELECT ", kReservationColumns, "">};
 // One round trip: the notify.send task, the notification row that points at it, and the NOTIFY
 // that wakes the notifiers at commit. The task runs in its address's order (tasks.order_key,
 // order_at: task_queue.cc leases the first only).
@@ -71,13 +75,15 @@ int64_t EnqueueNotificationInTx(Tx& tx, const NotificationEncoder& encode,
   absl::Time event = std::max(now, not_before);
   pqxx::result r = tx.Exec(kReserveNotification, office.id, n.address,
                            std::max(policy.max_per_window, 1), Ts(event));
-  n.id = r[0][0].as<int64_t>();
+  constexpr const auto& k = kReservationColumns;
+  n.id = r[0][k["id"]].as<int64_t>();
   std::vector<absl::Time> recent;
-  for (absl::string_view t : absl::StrSplit(r[0][1].as<std::string>(), ';', absl::SkipEmpty())) {
+  for (absl::string_view t :
+       absl::StrSplit(r[0][k["recent"]].as<std::string>(), ';', absl::SkipEmpty())) {
     recent.push_back(ParseTimestamp(std::string(t)));
   }
   std::optional<absl::Time> latest_earlier;
-  if (std::string latest = r[0][2].as<std::string>(); !latest.empty()) {
+  if (std::string latest = r[0][k["latest_earlier"]].as<std::string>(); !latest.empty()) {
     latest_earlier = ParseTimestamp(latest);
   }
   domain::DeliverySlot slot =
