@@ -9,6 +9,7 @@
 #include "common/status_macros.h"
 #include "server/domain/siber_stop_rules.h"
 #include "server/domain/validation.h"
+#include "server/store/columns.h"
 #include "server/store/fetch.h"
 #include "server/store/idempotency.h"
 #include "server/store/pg.h"
@@ -21,49 +22,85 @@ namespace {
 using domain::StopKind;
 using domain::StopState;
 
-#define LOKET_STOP_COLUMNS                                                                  \
-  "s.id, s.case_id, s.day::text, s.kind, s.item, coalesce(s.partner_id, 0),"                \
-  " coalesce(s.clinic_id, ''), s.place, s.address, s.latitude, s.longitude,"                \
-  " s.window_start::text, s.window_end::text, s.service_minutes, s.bundles, s.state,"       \
-  " coalesce(s.courier_id, 0), coalesce(co.name, ''), coalesce(s.sequence, 0),"             \
-  " s.planned_at::text, s.arrived_at::text, s.completed_at::text, s.receiver_name,"         \
-  " s.proof_sha256, s.failure_reason, s.version, c.permit_type, pt.name, c.applicant_name," \
-  " coalesce(c.permit_number, ''), s.office_id, coalesce(s.announced_start::text, ''),"     \
-  " c.applicant_phone, c.applicant_language, coalesce(cl.phone, ''), s.near_sent,"          \
-  " s.cancel_reason"
+// A stop (StopFromRow), with its courier's name, its case's permit and applicant, and its clinic's
+// phone.
+constexpr auto kStopColumns =
+    MakeColumns({{"id", "s.id"},
+                 {"case_id", "s.case_id"},
+                 {"day", "s.day::text"},
+                 {"kind", "s.kind"},
+                 {"item", "s.item"},
+                 {"partner_id", "coalesce(s.partner_id, 0)"},
+                 {"clinic_id", "coalesce(s.clinic_id, '')"},
+                 {"place", "s.place"},
+                 {"address", "s.address"},
+                 {"latitude", "s.latitude"},
+                 {"longitude", "s.longitude"},
+                 {"window_start", "s.window_start::text"},
+                 {"window_end", "s.window_end::text"},
+                 {"service_minutes", "s.service_minutes"},
+                 {"bundles", "s.bundles"},
+                 {"state", "s.state"},
+                 {"courier_id", "coalesce(s.courier_id, 0)"},
+                 {"courier_name", "coalesce(co.name, '')"},
+                 {"sequence", "coalesce(s.sequence, 0)"},
+                 {"planned_at", "s.planned_at::text"},
+                 {"arrived_at", "s.arrived_at::text"},
+                 {"completed_at", "s.completed_at::text"},
+                 {"receiver_name", "s.receiver_name"},
+                 {"proof_sha256", "s.proof_sha256"},
+                 {"failure_reason", "s.failure_reason"},
+                 {"version", "s.version"},
+                 {"permit_type", "c.permit_type"},
+                 {"permit_name", "pt.name"},
+                 {"applicant_name", "c.applicant_name"},
+                 {"permit_number", "coalesce(c.permit_number, '')"},
+                 {"office_id", "s.office_id"},
+                 {"announced_start", "coalesce(s.announced_start::text, '')"},
+                 {"applicant_phone", "c.applicant_phone"},
+                 {"applicant_language", "c.applicant_language"},
+                 {"clinic_phone", "coalesce(cl.phone, '')"},
+                 {"near_sent", "s.near_sent"},
+                 {"cancel_reason", "s.cancel_reason"}});
 #define LOKET_STOP_FROM                                                             \
   " FROM stops s JOIN cases c ON c.id = s.case_id"                                  \
   " JOIN permit_types pt ON pt.office_id = c.office_id AND pt.code = c.permit_type" \
   " LEFT JOIN couriers co ON co.principal_id = s.courier_id"                        \
   " LEFT JOIN clinics cl ON cl.office_id = s.office_id AND cl.id = s.clinic_id"
 
-constexpr Statement kStopForUpdate{"siber_stop_for_update",
-                                   "SELECT " LOKET_STOP_COLUMNS LOKET_STOP_FROM
-                                   " WHERE s.id = $1 AND s.office_id = $2"
-                                   " FOR UPDATE OF s"};
+constexpr Statement kStopForUpdate{
+    "siber_stop_for_update", kSelectSql<"SELECT ", kStopColumns,
+                                        LOKET_STOP_FROM " WHERE s.id = $1 AND s.office_id = $2"
+                                                        " FOR UPDATE OF s">};
 constexpr Statement kStopsOfDay{
     "siber_stops_of_day",
-    "SELECT " LOKET_STOP_COLUMNS LOKET_STOP_FROM
-    " WHERE s.office_id = $1 AND s.day = $2::date AND ($3 = '' OR s.state = $3)"
-    " AND ($4 = 0 OR s.case_id = $4)"
-    " ORDER BY s.courier_id NULLS LAST, s.sequence NULLS LAST, s.id"};
+    kSelectSql<"SELECT ", kStopColumns,
+               LOKET_STOP_FROM
+               " WHERE s.office_id = $1 AND s.day = $2::date AND ($3 = '' OR s.state = $3)"
+               " AND ($4 = 0 OR s.case_id = $4)"
+               " ORDER BY s.courier_id NULLS LAST, s.sequence NULLS LAST, s.id">};
 constexpr Statement kInsertProof{
     "siber_insert_proof",
     "INSERT INTO stop_proofs (stop_id, office_id, sha256, media_type, content)"
     " VALUES ($1, $2, decode($3, 'hex'), $4, $5)"};
 constexpr Statement kStopsOfCase{
     "siber_stops_of_case",
-    "SELECT " LOKET_STOP_COLUMNS LOKET_STOP_FROM
-    " WHERE s.office_id = $1 AND s.case_id = $2 AND ($3 = '' OR s.state = $3) ORDER BY s.id"};
-constexpr Statement kRouteOf{"siber_route_of",
-                             "SELECT " LOKET_STOP_COLUMNS LOKET_STOP_FROM
-                             " WHERE s.office_id = $1 AND s.day = $2::date AND s.courier_id = $3"
-                             " AND s.state <> 'cancelled' ORDER BY s.sequence NULLS LAST, s.id"};
+    kSelectSql<
+        "SELECT ", kStopColumns,
+        LOKET_STOP_FROM
+        " WHERE s.office_id = $1 AND s.case_id = $2 AND ($3 = '' OR s.state = $3) ORDER BY s.id">};
+constexpr Statement kRouteOf{
+    "siber_route_of",
+    kSelectSql<"SELECT ", kStopColumns,
+               LOKET_STOP_FROM " WHERE s.office_id = $1 AND s.day = $2::date AND s.courier_id = $3"
+                               " AND s.state <> 'cancelled' ORDER BY s.sequence NULLS LAST, s.id">};
 constexpr Statement kNextOnRoute{
     "siber_next_on_route",
-    "SELECT " LOKET_STOP_COLUMNS LOKET_STOP_FROM
-    " WHERE s.office_id = $1 AND s.day = $2::date AND s.courier_id = $3 AND s.state = 'planned'"
-    " ORDER BY s.sequence NULLS LAST, s.id LIMIT 1 FOR UPDATE OF s"};
+    kSelectSql<
+        "SELECT ", kStopColumns,
+        LOKET_STOP_FROM
+        " WHERE s.office_id = $1 AND s.day = $2::date AND s.courier_id = $3 AND s.state = 'planned'"
+        " ORDER BY s.sequence NULLS LAST, s.id LIMIT 1 FOR UPDATE OF s">};
 constexpr Statement kArrive{
     "siber_arrive",
     "UPDATE stops SET state = 'arrived', arrived_at = $2::timestamptz, version = version + 1,"
@@ -103,21 +140,40 @@ constexpr Statement kCustodyInsert{
     // A permit's hand-over names the signed document handed over (issue 13).
     "  CASE WHEN $4::text = 'permit' THEN coalesce((SELECT d.sha256_hex FROM permit_documents d"
     "  WHERE d.case_id = $2::bigint), '') ELSE '' END)"};
+// A custody event (CustodyFromRow), with the name of who recorded it.
+constexpr auto kCustodyColumns = MakeColumns({{"id", "e.id"},
+                                              {"stop_id", "coalesce(e.stop_id, 0)"},
+                                              {"item", "e.item"},
+                                              {"from_holder", "e.from_holder"},
+                                              {"to_holder", "e.to_holder"},
+                                              {"receiver_name", "e.receiver_name"},
+                                              {"proof_sha256", "e.proof_sha256"},
+                                              {"actor", "p.name"},
+                                              {"at", "e.at::text"},
+                                              {"document_sha256", "e.document_sha256"}});
 constexpr Statement kCustodyOfCase{
     "siber_custody_of_case",
-    "SELECT e.id, coalesce(e.stop_id, 0), e.item, e.from_holder, e.to_holder, e.receiver_name,"
-    " e.proof_sha256, p.name, e.at::text, e.document_sha256 FROM custody_events e"
-    " JOIN principals p ON p.id = e.actor_id WHERE e.office_id = $1 AND e.case_id = $2"
-    " ORDER BY e.at, e.id"};
+    kSelectSql<"SELECT ", kCustodyColumns,
+               " FROM custody_events e"
+               " JOIN principals p ON p.id = e.actor_id WHERE e.office_id = $1 AND e.case_id = $2"
+               " ORDER BY e.at, e.id">};
+constexpr auto kCaseStateColumns =
+    MakeColumns({{"state"}, {"clinic_id", "coalesce(clinic_id, '')"}, {"applicant_name"}});
 constexpr Statement kCaseState{"siber_case_state",
-                               "SELECT state, coalesce(clinic_id, ''), applicant_name FROM cases"
-                               " WHERE id = $1 AND office_id = $2"
-                               // a revoke waits until this hand-over or failure commits
-                               " FOR SHARE"};
+                               kSelectSql<"SELECT ", kCaseStateColumns,
+                                          " FROM cases WHERE id = $1 AND office_id = $2"
+                                          // a revoke waits until this hand-over or failure commits
+                                          " FOR SHARE">};
+// A day's plan (LoadDayPlan).
+constexpr auto kDayPlanColumns = MakeColumns({{"day", "day::text"},
+                                              {"input_version"},
+                                              {"planned_version"},
+                                              {"planned_at", "planned_at::text"},
+                                              {"distance_m"},
+                                              {"unassigned"}});
 constexpr Statement kDayPlan{
-    "siber_day_plan",
-    "SELECT day::text, input_version, planned_version, planned_at::text, distance_m, unassigned"
-    " FROM siber_days WHERE office_id = $1 AND day = $2::date"};
+    "siber_day_plan", kSelectSql<"SELECT ", kDayPlanColumns,
+                                 " FROM siber_days WHERE office_id = $1 AND day = $2::date">};
 constexpr Statement kDayForUpdate{
     "siber_day_for_update",
     "SELECT input_version FROM siber_days WHERE office_id = $1 AND day = $2::date FOR UPDATE"};
@@ -151,22 +207,37 @@ constexpr Statement kCarryOver{
 constexpr Statement kBumpInput{"siber_bump_input",
                                "UPDATE siber_days SET input_version = input_version + 1 WHERE "
                                "office_id = $1 AND day = $2::date"};
-constexpr Statement kOfficeLocation{"siber_office_location",
-                                    "SELECT latitude, longitude FROM offices WHERE id = $1"};
+constexpr auto kOfficeLocationColumns = MakeColumns({{"latitude"}, {"longitude"}});
+constexpr Statement kOfficeLocation{
+    "siber_office_location",
+    kSelectSql<"SELECT ", kOfficeLocationColumns, " FROM offices WHERE id = $1">};
 // Couriers on shift on a day: their own row for the day, else their usual hours on a working day.
+constexpr auto kOnShiftColumns =
+    MakeColumns({{"id", "c.principal_id"},
+                 {"name", "c.name"},
+                 {"capacity", "c.capacity"},
+                 {"starts", "to_char(coalesce(sh.starts, c.shift_starts), 'HH24:MI')"},
+                 {"ends", "to_char(coalesce(sh.ends, c.shift_ends), 'HH24:MI')"},
+                 {"hours_for_the_day", "sh.day IS NOT NULL"}});
 constexpr Statement kCouriersOnShift{
     "siber_couriers_on_shift",
-    "SELECT c.principal_id, c.name, c.capacity,"
-    " to_char(coalesce(sh.starts, c.shift_starts), 'HH24:MI'),"
-    " to_char(coalesce(sh.ends, c.shift_ends), 'HH24:MI'), sh.day IS NOT NULL"
-    " FROM couriers c LEFT JOIN courier_shifts sh ON sh.courier_id = c.principal_id"
-    "   AND sh.day = $2::date"
-    " WHERE c.office_id = $1 AND c.active AND NOT coalesce(sh.off, false) ORDER BY c.principal_id"};
+    kSelectSql<"SELECT ", kOnShiftColumns,
+               " FROM couriers c LEFT JOIN courier_shifts sh ON sh.courier_id = c.principal_id"
+               "   AND sh.day = $2::date"
+               " WHERE c.office_id = $1 AND c.active AND NOT coalesce(sh.off, false)"
+               " ORDER BY c.principal_id">};
+// A courier (CourierFromRow).
+constexpr auto kCourierColumns = MakeColumns({{"id", "principal_id"},
+                                              {"name"},
+                                              {"phone"},
+                                              {"capacity"},
+                                              {"shift_starts", "to_char(shift_starts, 'HH24:MI')"},
+                                              {"shift_ends", "to_char(shift_ends, 'HH24:MI')"},
+                                              {"active"}});
 constexpr Statement kCourier{
-    "siber_courier",
-    "SELECT principal_id, name, phone, capacity, to_char(shift_starts, 'HH24:MI'),"
-    " to_char(shift_ends, 'HH24:MI'), active FROM couriers WHERE office_id = $1"
-    " AND ($2 = 0 OR principal_id = $2) ORDER BY principal_id"};
+    "siber_courier", kSelectSql<"SELECT ", kCourierColumns,
+                                " FROM couriers WHERE office_id = $1"
+                                " AND ($2 = 0 OR principal_id = $2) ORDER BY principal_id">};
 constexpr Statement kPrincipalRole{"siber_principal_role",
                                    "SELECT role FROM principals WHERE id = $1 AND office_id = $2"};
 constexpr Statement kInsertCourier{
@@ -192,46 +263,48 @@ struct StopRow {
 };
 
 StopRow StopFromRow(const pqxx::row& row) {
+  constexpr const auto& k = kStopColumns;
   StopRow out;
   StopRecord& s = out.r;
-  s.id = row[0].as<int64_t>();
-  s.case_id = row[1].as<int64_t>();
-  s.day = row[2].as<std::string>();
-  s.kind = domain::StopKindFromName(row[3].as<std::string>()).value_or(StopKind::kPickup);
-  s.item = row[4].as<std::string>();
-  s.partner_id = row[5].as<int64_t>();
-  s.clinic_id = row[6].as<std::string>();
-  s.place = row[7].as<std::string>();
-  s.address = row[8].as<std::string>();
-  s.latitude = row[9].as<double>();
-  s.longitude = row[10].as<double>();
-  s.window_start = ParseTimestamp(row[11].as<std::string>());
-  s.window_end = ParseTimestamp(row[12].as<std::string>());
-  s.service_minutes = row[13].as<int>();
-  s.bundles = row[14].as<int>();
-  s.state = domain::StopStateFromName(row[15].as<std::string>()).value_or(StopState::kPending);
-  s.courier_id = row[16].as<int64_t>();
-  s.courier_name = row[17].as<std::string>();
-  s.sequence = row[18].as<int>();
-  s.planned_at = OptionalTs(row[19]);
-  s.arrived_at = OptionalTs(row[20]);
-  s.completed_at = OptionalTs(row[21]);
-  s.receiver_name = row[22].as<std::string>();
-  s.proof_sha256 = row[23].as<std::string>();
-  s.failure_reason = row[24].as<std::string>();
-  s.version = row[25].as<int64_t>();
-  s.permit_type = row[26].as<std::string>();
-  s.permit_name = row[27].as<std::string>();
-  s.applicant_name = row[28].as<std::string>();
-  s.permit_number = row[29].as<std::string>();
-  out.office_id = row[30].as<std::string>();
-  std::string announced = row[31].as<std::string>();
+  s.id = row[k["id"]].as<int64_t>();
+  s.case_id = row[k["case_id"]].as<int64_t>();
+  s.day = row[k["day"]].as<std::string>();
+  s.kind = domain::StopKindFromName(row[k["kind"]].as<std::string>()).value_or(StopKind::kPickup);
+  s.item = row[k["item"]].as<std::string>();
+  s.partner_id = row[k["partner_id"]].as<int64_t>();
+  s.clinic_id = row[k["clinic_id"]].as<std::string>();
+  s.place = row[k["place"]].as<std::string>();
+  s.address = row[k["address"]].as<std::string>();
+  s.latitude = row[k["latitude"]].as<double>();
+  s.longitude = row[k["longitude"]].as<double>();
+  s.window_start = ParseTimestamp(row[k["window_start"]].as<std::string>());
+  s.window_end = ParseTimestamp(row[k["window_end"]].as<std::string>());
+  s.service_minutes = row[k["service_minutes"]].as<int>();
+  s.bundles = row[k["bundles"]].as<int>();
+  s.state =
+      domain::StopStateFromName(row[k["state"]].as<std::string>()).value_or(StopState::kPending);
+  s.courier_id = row[k["courier_id"]].as<int64_t>();
+  s.courier_name = row[k["courier_name"]].as<std::string>();
+  s.sequence = row[k["sequence"]].as<int>();
+  s.planned_at = OptionalTs(row[k["planned_at"]]);
+  s.arrived_at = OptionalTs(row[k["arrived_at"]]);
+  s.completed_at = OptionalTs(row[k["completed_at"]]);
+  s.receiver_name = row[k["receiver_name"]].as<std::string>();
+  s.proof_sha256 = row[k["proof_sha256"]].as<std::string>();
+  s.failure_reason = row[k["failure_reason"]].as<std::string>();
+  s.version = row[k["version"]].as<int64_t>();
+  s.permit_type = row[k["permit_type"]].as<std::string>();
+  s.permit_name = row[k["permit_name"]].as<std::string>();
+  s.applicant_name = row[k["applicant_name"]].as<std::string>();
+  s.permit_number = row[k["permit_number"]].as<std::string>();
+  out.office_id = row[k["office_id"]].as<std::string>();
+  std::string announced = row[k["announced_start"]].as<std::string>();
   if (!announced.empty()) out.announced_start = ParseTimestamp(announced);
-  out.applicant_phone = row[32].as<std::string>();
-  out.applicant_language = row[33].as<std::string>();
-  out.clinic_phone = row[34].as<std::string>();
-  out.near_sent = row[35].as<bool>();
-  s.cancel_reason = row[36].as<std::string>();
+  out.applicant_phone = row[k["applicant_phone"]].as<std::string>();
+  out.applicant_language = row[k["applicant_language"]].as<std::string>();
+  out.clinic_phone = row[k["clinic_phone"]].as<std::string>();
+  out.near_sent = row[k["near_sent"]].as<bool>();
+  s.cancel_reason = row[k["cancel_reason"]].as<std::string>();
   return out;
 }
 
@@ -248,8 +321,31 @@ StopRecord ReloadStop(Tx& tx, const domain::Principal& actor, int64_t stop_id) {
 
 // A row of kCourier.
 CourierRecord CourierFromRow(const pqxx::row& c) {
-  return {c[0].as<int64_t>(),     c[1].as<std::string>(), c[2].as<std::string>(), c[3].as<int>(),
-          c[4].as<std::string>(), c[5].as<std::string>(), c[6].as<bool>()};
+  constexpr const auto& k = kCourierColumns;
+  return {c[k["id"]].as<int64_t>(),
+          c[k["name"]].as<std::string>(),
+          c[k["phone"]].as<std::string>(),
+          c[k["capacity"]].as<int>(),
+          c[k["shift_starts"]].as<std::string>(),
+          c[k["shift_ends"]].as<std::string>(),
+          c[k["active"]].as<bool>()};
+}
+
+// A row of kCustodyOfCase.
+CustodyRecord CustodyFromRow(const pqxx::row& row) {
+  constexpr const auto& k = kCustodyColumns;
+  CustodyRecord e;
+  e.id = row[k["id"]].as<int64_t>();
+  e.stop_id = row[k["stop_id"]].as<int64_t>();
+  e.item = row[k["item"]].as<std::string>();
+  e.from_holder = row[k["from_holder"]].as<std::string>();
+  e.to_holder = row[k["to_holder"]].as<std::string>();
+  e.receiver_name = row[k["receiver_name"]].as<std::string>();
+  e.proof_sha256 = row[k["proof_sha256"]].as<std::string>();
+  e.actor = row[k["actor"]].as<std::string>();
+  e.at = ParseTimestamp(row[k["at"]].as<std::string>());
+  e.document_sha256 = row[k["document_sha256"]].as<std::string>();
+  return e;
 }
 
 // A stop as the planner's rules (domain::BuildRouterInput, domain::DecideRoutePlan) see it.
@@ -307,11 +403,12 @@ DayPlanRecord LoadDayPlan(Tx& tx, const std::string& office_id, absl::CivilDay d
   p.day = absl::FormatCivilTime(day);
   pqxx::result r = tx.Exec(kDayPlan, office_id, p.day);
   if (r.empty()) return p;
-  p.input_version = r[0][1].as<int64_t>();
-  p.planned_version = r[0][2].as<int64_t>();
-  p.planned_at = OptionalTs(r[0][3]);
-  p.distance_m = r[0][4].as<double>();
-  p.unassigned = r[0][5].as<int>();
+  constexpr const auto& k = kDayPlanColumns;
+  p.input_version = r[0][k["input_version"]].as<int64_t>();
+  p.planned_version = r[0][k["planned_version"]].as<int64_t>();
+  p.planned_at = OptionalTs(r[0][k["planned_at"]]);
+  p.distance_m = r[0][k["distance_m"]].as<double>();
+  p.unassigned = r[0][k["unassigned"]].as<int>();
   return p;
 }
 
@@ -324,12 +421,19 @@ namespace {
 
 // Who is told about a visit and what they were told last: the clinic's contacts, the courier's
 // name and phone (the courier who will come: `courier_id`), the window last announced.
+constexpr auto kVisitColumns =
+    MakeColumns({{"clinic_name", "coalesce(cl.name, s.place)"},
+                 {"clinic_phone", "coalesce(cl.phone, '')"},
+                 {"clinic_email", "coalesce(cl.email, '')"},
+                 {"courier_name", "coalesce(co.name, '')"},
+                 {"courier_phone", "coalesce(co.phone, '')"},
+                 {"announced_end", "coalesce(s.announced_end::text, '')"}});
 constexpr Statement kVisitContacts{
     "siber_visit_contacts",
-    "SELECT coalesce(cl.name, s.place), coalesce(cl.phone, ''), coalesce(cl.email, ''),"
-    " coalesce(co.name, ''), coalesce(co.phone, ''), coalesce(s.announced_end::text, '')"
-    " FROM stops s LEFT JOIN clinics cl ON cl.office_id = s.office_id AND cl.id = s.clinic_id"
-    " LEFT JOIN couriers co ON co.principal_id = $2 WHERE s.id = $1"};
+    kSelectSql<"SELECT ", kVisitColumns,
+               " FROM stops s LEFT JOIN clinics cl ON cl.office_id = s.office_id"
+               " AND cl.id = s.clinic_id"
+               " LEFT JOIN couriers co ON co.principal_id = $2 WHERE s.id = $1">};
 constexpr Statement kAnnounceVisit{
     "siber_announce_visit",
     "UPDATE stops SET announced_start = $2::timestamptz, announced_end = $3::timestamptz"
@@ -350,12 +454,13 @@ VisitFacts LoadVisitFacts(Tx& tx, const StopRow& s, int64_t courier_id) {
   f.to.applicant_language = s.applicant_language;
   pqxx::result r = tx.Exec(kVisitContacts, s.r.id, courier_id);
   if (r.empty()) return f;
-  f.to.clinic_name = r[0][0].as<std::string>();
-  f.to.clinic_phone = r[0][1].as<std::string>();
-  f.to.clinic_email = r[0][2].as<std::string>();
-  f.courier_name = r[0][3].as<std::string>();
-  f.courier_phone = r[0][4].as<std::string>();
-  std::string end = r[0][5].as<std::string>();
+  constexpr const auto& k = kVisitColumns;
+  f.to.clinic_name = r[0][k["clinic_name"]].as<std::string>();
+  f.to.clinic_phone = r[0][k["clinic_phone"]].as<std::string>();
+  f.to.clinic_email = r[0][k["clinic_email"]].as<std::string>();
+  f.courier_name = r[0][k["courier_name"]].as<std::string>();
+  f.courier_phone = r[0][k["courier_phone"]].as<std::string>();
+  std::string end = r[0][k["announced_end"]].as<std::string>();
   if (!end.empty()) f.announced_end = ParseTimestamp(end);
   return f;
 }
@@ -475,7 +580,9 @@ absl::StatusOr<std::string> SiberRepository::Confirm(const Mutation& m, int64_t 
     std::optional<domain::CaseState> case_state;
     if (stop.item == "permit") {
       pqxx::result c = tx.Exec(kCaseState, stop.case_id, m.actor.office_id);
-      if (!c.empty()) case_state = domain::CaseStateFromName(c[0][0].as<std::string>());
+      if (!c.empty()) {
+        case_state = domain::CaseStateFromName(c[0][kCaseStateColumns["state"]].as<std::string>());
+      }
     }
     LOKET_ASSIGN_OR_RETURN(
         const domain::Handover h,
@@ -529,9 +636,11 @@ absl::StatusOr<std::string> SiberRepository::Fail(const Mutation& m, int64_t sto
                                                ParseDay(stop.day), office.today));
     absl::Time now = clock_.Now();
     pqxx::result c = tx.Exec(kCaseState, stop.case_id, m.actor.office_id);
-    std::string clinic = c.empty() ? "" : c[0][1].as<std::string>();
+    constexpr const auto& k = kCaseStateColumns;
+    std::string clinic = c.empty() ? "" : c[0][k["clinic_id"]].as<std::string>();
     const bool permit_revoked = domain::PermitRevoked(
-        stop.item, c.empty() ? std::nullopt : domain::CaseStateFromName(c[0][0].as<std::string>()));
+        stop.item,
+        c.empty() ? std::nullopt : domain::CaseStateFromName(c[0][k["state"]].as<std::string>()));
     // What follows is domain::DecideFailedStop's; this carries it out, in its order.
     const domain::FailedStopFollowUp f = domain::DecideFailedStop(
         stop.kind, stop.partner_id != 0, reason, note, office.courier_calendar, office.today, now,
@@ -639,16 +748,7 @@ absl::StatusOr<CustodyView> SiberRepository::Custody(const domain::Principal& vi
     CustodyView out;
     std::vector<domain::CustodyEvent> events;
     for (const auto& row : tx.Exec(kCustodyOfCase, viewer.office_id, case_id)) {
-      CustodyRecord e{row[0].as<int64_t>(),
-                      row[1].as<int64_t>(),
-                      row[2].as<std::string>(),
-                      row[3].as<std::string>(),
-                      row[4].as<std::string>(),
-                      row[5].as<std::string>(),
-                      row[6].as<std::string>(),
-                      row[7].as<std::string>(),
-                      ParseTimestamp(row[8].as<std::string>()),
-                      row[9].as<std::string>()};
+      CustodyRecord e = CustodyFromRow(row);
       events.push_back({e.item, e.from_holder, e.to_holder, e.at, e.receiver_name});
       out.events.push_back(std::move(e));
     }
@@ -720,9 +820,10 @@ absl::StatusOr<domain::RouterInput> SiberRepository::LoadRouterInput(const std::
     DayPlanRecord plan = LoadDayPlan(tx, office_id, d, office.utc_offset_minutes);
     pqxx::result o = tx.Exec(kOfficeLocation, office_id);
     domain::CourierPlace at_office;
-    if (!o.empty() && !o[0][0].is_null() && !o[0][1].is_null()) {
-      at_office.latitude = o[0][0].as<double>();
-      at_office.longitude = o[0][1].as<double>();
+    constexpr const auto& ko = kOfficeLocationColumns;
+    if (!o.empty() && !o[0][ko["latitude"]].is_null() && !o[0][ko["longitude"]].is_null()) {
+      at_office.latitude = o[0][ko["latitude"]].as<double>();
+      at_office.longitude = o[0][ko["longitude"]].as<double>();
     }
     LOKET_ASSIGN_OR_RETURN(const domain::RoutePlace base,
                            domain::PlaceOnRoute(at_office, "office " + office_id));
@@ -731,11 +832,13 @@ absl::StatusOr<domain::RouterInput> SiberRepository::LoadRouterInput(const std::
       stops.push_back(ForPlanner(StopFromRow(row).r));
     }
     std::vector<domain::PlanCourier> couriers;
+    constexpr const auto& k = kOnShiftColumns;
     for (const auto& row : tx.Exec(kCouriersOnShift, office_id, day)) {
-      std::optional<domain::PlanCourier> c =
-          domain::CourierOnShift(row[0].as<int64_t>(), row[1].as<std::string>(), row[2].as<int>(),
-                                 row[3].as<std::string>(), row[4].as<std::string>(),
-                                 row[5].as<bool>(), d, office.calendar, office.utc_offset_minutes);
+      std::optional<domain::PlanCourier> c = domain::CourierOnShift(
+          row[k["id"]].as<int64_t>(), row[k["name"]].as<std::string>(),
+          row[k["capacity"]].as<int>(), row[k["starts"]].as<std::string>(),
+          row[k["ends"]].as<std::string>(), row[k["hours_for_the_day"]].as<bool>(), d,
+          office.calendar, office.utc_offset_minutes);
       if (c) couriers.push_back(std::move(*c));
     }
     return domain::BuildRouterInput(day, plan.input_version, now, office.utc_offset_minutes,

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "server/domain/validation.h"
+#include "server/store/columns.h"
 #include "server/store/task_enqueue.h"
 
 namespace loket::store {
@@ -19,33 +20,42 @@ constexpr Statement kBumpDay{
     "siber_bump_day",
     "INSERT INTO siber_days (office_id, day) VALUES ($1, $2::date) ON CONFLICT (office_id, day)"
     " DO UPDATE SET input_version = siber_days.input_version + 1"};
+// What kInsertPair answers (PairOutcome): the new taking end (NULL when nothing was inserted), the
+// case's live one, whether the day is closed, whether the day's plan task is ready.
+constexpr auto kPairColumns =
+    MakeColumns({{"taking_id", "(SELECT a FROM ids WHERE EXISTS (SELECT 1 FROM ins))"},
+                 {"live_id", "(SELECT id FROM live LIMIT 1)"},
+                 {"day_closed", "EXISTS (SELECT 1 FROM closed)"},
+                 {"plan_ready", "EXISTS (SELECT 1 FROM plan)"}});
 // The pair and its day in one round trip. Both ids are drawn first, so each end names the other;
 // the foreign keys (partner, day) are checked at the end of the statement. Nothing is inserted on
 // a day closed for couriers, or when the case already has a live taking end (returned instead).
 constexpr Statement kInsertPair{
     "siber_insert_pair",
-    "WITH d AS (INSERT INTO siber_days (office_id, day) VALUES ($1, $3::date)"
-    "   ON CONFLICT DO NOTHING),"
-    " closed AS (SELECT 1 FROM siber_days WHERE office_id = $1 AND day = $3::date"
-    "   AND closed_reason IS NOT NULL),"
-    " live AS (SELECT id FROM stops WHERE case_id = $2 AND kind = $4 AND item = $5"
-    "   AND state IN ('pending', 'planned', 'arrived')),"
-    " ids AS MATERIALIZED (SELECT nextval(pg_get_serial_sequence('stops', 'id')) AS a,"
-    "   nextval(pg_get_serial_sequence('stops', 'id')) AS b"
-    "   WHERE NOT EXISTS (SELECT 1 FROM closed) AND NOT EXISTS (SELECT 1 FROM live)),"
-    " ins AS (INSERT INTO stops (id, partner_id, office_id, case_id, day, kind, item, clinic_id,"
-    "   place, address, latitude, longitude, window_start, window_end, service_minutes, bundles)"
-    "   SELECT a, b, $1::text, $2::bigint, $3::date, $4::text, $5::text, $6::text, $7::text,"
-    " $8::text, $9::float8, $10::float8, $11::timestamptz,"
-    "   $12::timestamptz, 5, 1 FROM ids"
-    "   UNION ALL SELECT b, a, $1::text, $2::bigint, $3::date, $13::text, $5::text, $14::text,"
-    " $15::text, $16::text, $17::float8, $18::float8,"
-    "   $19::timestamptz, $20::timestamptz, 5, 1 FROM ids RETURNING id)"
-    // The day's plan task when ready, share-locked to commit (EnqueuePlanInTx says why).
-    " , plan AS (SELECT id FROM tasks WHERE office_id = $1 AND queue = 'route.plan'"
-    "   AND dedupe_key = $3::text AND state = 'ready' FOR SHARE)"
-    " SELECT (SELECT a FROM ids WHERE EXISTS (SELECT 1 FROM ins)), (SELECT id FROM live LIMIT 1),"
-    " EXISTS (SELECT 1 FROM closed), EXISTS (SELECT 1 FROM plan)"};
+    kSelectSql<
+        "WITH d AS (INSERT INTO siber_days (office_id, day) VALUES ($1, $3::date)"
+        "   ON CONFLICT DO NOTHING),"
+        " closed AS (SELECT 1 FROM siber_days WHERE office_id = $1 AND day = $3::date"
+        "   AND closed_reason IS NOT NULL),"
+        " live AS (SELECT id FROM stops WHERE case_id = $2 AND kind = $4 AND item = $5"
+        "   AND state IN ('pending', 'planned', 'arrived')),"
+        " ids AS MATERIALIZED (SELECT nextval(pg_get_serial_sequence('stops', 'id')) AS a,"
+        "   nextval(pg_get_serial_sequence('stops', 'id')) AS b"
+        "   WHERE NOT EXISTS (SELECT 1 FROM closed) AND NOT EXISTS (SELECT 1 FROM live)),"
+        " ins AS (INSERT INTO stops (id, partner_id, office_id, case_id, day, kind, item,"
+        "   clinic_id, place, address, latitude, longitude, window_start, window_end,"
+        "   service_minutes, bundles)"
+        "   SELECT a, b, $1::text, $2::bigint, $3::date, $4::text, $5::text, $6::text, $7::text,"
+        " $8::text, $9::float8, $10::float8, $11::timestamptz,"
+        "   $12::timestamptz, 5, 1 FROM ids"
+        "   UNION ALL SELECT b, a, $1::text, $2::bigint, $3::date, $13::text, $5::text, $14::text,"
+        " $15::text, $16::text, $17::float8, $18::float8,"
+        "   $19::timestamptz, $20::timestamptz, 5, 1 FROM ids RETURNING id)"
+        // The day's plan task when ready, share-locked to commit (EnqueuePlanInTx says why).
+        " , plan AS (SELECT id FROM tasks WHERE office_id = $1 AND queue = 'route.plan'"
+        "   AND dedupe_key = $3::text AND state = 'ready' FOR SHARE)"
+        " SELECT ",
+        kPairColumns, "">};
 // The day's plan task, when it is ready (not leased), share-locked until commit.
 constexpr Statement kReadyPlan{
     "siber_ready_plan",
@@ -76,9 +86,10 @@ constexpr Statement kMoveOpenStops{
     " AND NOT (kind IN ('handin', 'delivery') AND (partner_id IS NULL OR EXISTS (SELECT 1 FROM"
     "   stops p WHERE p.id = stops.partner_id AND p.state IN ('arrived', 'done'))))"
     " RETURNING coalesce(clinic_id, '')"};
+constexpr auto kClinicContactColumns = MakeColumns({{"name"}, {"phone"}, {"email"}});
 constexpr Statement kClinicContacts{
     "siber_clinic_contacts",
-    "SELECT name, phone, email FROM clinics WHERE office_id = $1 AND id = $2"};
+    kSelectSql<"SELECT ", kClinicContactColumns, " FROM clinics WHERE office_id = $1 AND id = $2">};
 
 using domain::RoutePlace;
 
@@ -124,15 +135,17 @@ PairOutcome InsertPair(Tx& tx, const std::string& office_id, int64_t case_id,
               from.address, from.latitude, from.longitude, Ts(w.take_start), Ts(w.take_end),
               std::string(domain::StopKindName(w.give_kind)), clinic(to), to.name, to.address,
               to.latitude, to.longitude, Ts(w.give_start), Ts(w.give_end));
+  constexpr const auto& k = kPairColumns;
+  const pqxx::row row = r[0];
   PairOutcome out;
-  if (!r[0][0].is_null()) {
-    out.taking_id = r[0][0].as<int64_t>();
+  if (!row[k["taking_id"]].is_null()) {
+    out.taking_id = row[k["taking_id"]].as<int64_t>();
     // A ready plan task, share-locked by the statement, will see the new stops; else enqueue.
-    if (!r[0][3].as<bool>()) EnqueueRoutePlanInTx(tx, office_id, w.day);
-  } else if (!r[0][1].is_null()) {
-    out.taking_id = r[0][1].as<int64_t>();
+    if (!row[k["plan_ready"]].as<bool>()) EnqueueRoutePlanInTx(tx, office_id, w.day);
+  } else if (!row[k["live_id"]].is_null()) {
+    out.taking_id = row[k["live_id"]].as<int64_t>();
   }
-  out.day_closed = r[0][2].as<bool>();
+  out.day_closed = row[k["day_closed"]].as<bool>();
   return out;
 }
 
@@ -234,9 +247,10 @@ CourierDayClosure CloseCourierDayInTx(Tx& tx, absl::Time now, const OfficeContex
     if (c.empty()) continue;
     domain::VisitContacts to;
     to.clinic_id = clinic;
-    to.clinic_name = c[0][0].as<std::string>();
-    to.clinic_phone = c[0][1].as<std::string>();
-    to.clinic_email = c[0][2].as<std::string>();
+    constexpr const auto& k = kClinicContactColumns;
+    to.clinic_name = c[0][k["name"]].as<std::string>();
+    to.clinic_phone = c[0][k["phone"]].as<std::string>();
+    to.clinic_email = c[0][k["email"]].as<std::string>();
     std::vector<domain::Notification> told =
         domain::CourierDayClosedNotifications(to, day, next, reason);
     for (domain::Notification& n : told) {
