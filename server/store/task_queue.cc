@@ -8,6 +8,7 @@
 #include "absl/synchronization/mutex.h"
 #include "common/status_macros.h"
 #include "server/domain/notification.h"
+#include "server/store/columns.h"
 #include "server/store/fetch.h"
 #include "server/store/idempotency.h"
 #include "server/store/pg.h"
@@ -16,10 +17,20 @@
 namespace loket::store {
 namespace {
 
-#define LOKET_TASK_COLUMNS                                                                 \
-  "id, office_id, queue, coalesce(dedupe_key, ''), payload, state, attempt, max_attempts," \
-  " run_after::text, coalesce(lease_owner, ''), lease_expires_at::text, last_error,"       \
-  " created_at::text"
+// A task (TaskFromRow): every statement that returns one selects these.
+constexpr auto kTaskColumns = MakeColumns({{"id"},
+                                           {"office_id"},
+                                           {"queue"},
+                                           {"dedupe_key", "coalesce(dedupe_key, '')"},
+                                           {"payload"},
+                                           {"state"},
+                                           {"attempt"},
+                                           {"max_attempts"},
+                                           {"run_after", "run_after::text"},
+                                           {"lease_owner", "coalesce(lease_owner, '')"},
+                                           {"lease_expires_at", "lease_expires_at::text"},
+                                           {"last_error"},
+                                           {"created_at", "created_at::text"}});
 
 constexpr Statement kEnqueue{
     "task_enqueue",
@@ -44,31 +55,40 @@ constexpr Statement kFindLive{
 // An expired lease on its last attempt goes dead instead of out again.
 constexpr Statement kLeaseExpired{
     "task_lease_expired",
-    "UPDATE tasks SET state = CASE WHEN attempt >= max_attempts THEN 'dead' ELSE 'leased' END,"
-    " attempt = CASE WHEN attempt >= max_attempts THEN attempt ELSE attempt + 1 END,"
-    " lease_owner = CASE WHEN attempt >= max_attempts THEN NULL ELSE $3 END,"
-    " lease_expires_at = CASE WHEN attempt >= max_attempts THEN NULL"
-    "   ELSE " LOKET_NOW(5) " + make_interval(secs => $4) END,"
-    " last_error = CASE WHEN attempt >= max_attempts"
-    "   THEN 'lease expired on the last attempt; ' || last_error ELSE last_error END,"
-    " updated_at = " LOKET_NOW(5)
-    " WHERE id = (SELECT id FROM tasks WHERE office_id = $1 AND queue = $2 AND state = 'leased'"
-    "   AND lease_expires_at < " LOKET_NOW(5) " ORDER BY lease_expires_at LIMIT 1 FOR UPDATE SKIP LOCKED)"
-    " RETURNING " LOKET_TASK_COLUMNS};
+    kSelectSql<
+        "UPDATE tasks SET state = CASE WHEN attempt >= max_attempts THEN 'dead' ELSE 'leased' END,"
+        " attempt = CASE WHEN attempt >= max_attempts THEN attempt ELSE attempt + 1 END,"
+        " lease_owner = CASE WHEN attempt >= max_attempts THEN NULL ELSE $3 END,"
+        " lease_expires_at = CASE WHEN attempt >= max_attempts THEN NULL"
+        "   ELSE " LOKET_NOW(
+            5) " + make_interval(secs => $4) END,"
+               " last_error = CASE WHEN attempt >= max_attempts"
+               "   THEN 'lease expired on the last attempt; ' || last_error ELSE last_error END,"
+               " updated_at = " LOKET_NOW(
+                   5) " WHERE id = (SELECT id FROM tasks WHERE office_id = $1 AND queue = $2 AND "
+                      "state = 'leased'"
+                      "   AND lease_expires_at < " LOKET_NOW(
+                          5) " ORDER BY lease_expires_at LIMIT 1 FOR UPDATE SKIP LOCKED)"
+                             " RETURNING ",
+        kTaskColumns, "">};
 // Up to $5 ready tasks, oldest first (a single lease asks for 1). A task with an order_key
 // (notify.send: the address) waits while an earlier one of the same key, by (order_at, id), is
 // still ready or leased: one recipient's messages go out one at a time, in order, however many
 // workers lease and whatever retries do (migration 0013). Within the one statement an earlier task
 // of a key is still ready in its snapshot, so a batch never holds two tasks of one order_key.
 constexpr Statement kLeaseReady{
-    "task_lease_ready", LOKET_LEASE_SET
-    " WHERE id IN (SELECT t.id FROM tasks t WHERE t.office_id = $1 AND t.queue = $2"
-    "   AND t.state = 'ready' AND t.run_after <= " LOKET_NOW(6)
-    "   AND (t.order_key IS NULL OR NOT EXISTS (SELECT 1 FROM tasks p WHERE p.office_id = $1"
-    "     AND p.queue = $2 AND p.order_key = t.order_key AND p.state IN ('ready', 'leased')"
-    "     AND (p.order_at, p.id) < (t.order_at, t.id)))"
-    "   ORDER BY t.run_after, t.id LIMIT $5 FOR UPDATE OF t SKIP LOCKED)"
-    " RETURNING " LOKET_TASK_COLUMNS};
+    "task_lease_ready",
+    kSelectSql<LOKET_LEASE_SET
+               " WHERE id IN (SELECT t.id FROM tasks t WHERE t.office_id = $1 AND t.queue = $2"
+               "   AND t.state = 'ready' AND t.run_after <= " LOKET_NOW(
+                   6) "   AND (t.order_key IS NULL OR NOT EXISTS (SELECT 1 FROM tasks p WHERE "
+                      "p.office_id = $1"
+                      "     AND p.queue = $2 AND p.order_key = t.order_key AND p.state IN "
+                      "('ready', 'leased')"
+                      "     AND (p.order_at, p.id) < (t.order_at, t.id)))"
+                      "   ORDER BY t.run_after, t.id LIMIT $5 FOR UPDATE OF t SKIP LOCKED)"
+                      " RETURNING ",
+               kTaskColumns, "">};
 constexpr Statement kHeartbeat{
     "task_heartbeat",
     "UPDATE tasks SET lease_expires_at = " LOKET_NOW(5) " + make_interval(secs => $4), updated_at = " LOKET_NOW(5)
@@ -78,54 +98,66 @@ constexpr Statement kFinishLeased{
     "task_finish_leased",
     "UPDATE tasks SET state = 'done', lease_owner = NULL, lease_expires_at = NULL,"
     " updated_at = now() WHERE office_id = $1 AND id = $2 AND attempt = $3 AND state = 'leased'"
-    " AND queue = $4 RETURNING id, rerun, coalesce(dedupe_key, ''), payload, max_attempts"};
+    " AND queue = $4 RETURNING rerun, coalesce(dedupe_key, '') AS dedupe_key, payload,"
+    " max_attempts"};
 constexpr Statement kQueueOf{"task_queue_of",
                              "SELECT queue FROM tasks WHERE office_id = $1 AND id = $2"};
 constexpr Statement kFail{
     "task_fail",
-    "UPDATE tasks SET state = CASE WHEN $4 OR attempt >= max_attempts THEN 'dead' ELSE 'ready' END,"
-    " run_after = " LOKET_NOW(7) " + make_interval(secs => $5), lease_owner = NULL, lease_expires_at = NULL,"
-    " last_error = $6, updated_at = " LOKET_NOW(7)
-    " WHERE office_id = $1 AND id = $2 AND attempt = $3 AND state = 'leased'"
-    " RETURNING " LOKET_TASK_COLUMNS};
+    kSelectSql<
+        "UPDATE tasks SET state = CASE WHEN $4 OR attempt >= max_attempts THEN 'dead' ELSE 'ready' "
+        "END,"
+        " run_after = " LOKET_NOW(
+            7) " + make_interval(secs => $5), lease_owner = NULL, lease_expires_at = NULL,"
+               " last_error = $6, updated_at = " LOKET_NOW(
+                   7) " WHERE office_id = $1 AND id = $2 AND attempt = $3 AND state = 'leased'"
+                      " RETURNING ",
+        kTaskColumns, "">};
 constexpr Statement kGet{
-    "task_get", "SELECT " LOKET_TASK_COLUMNS " FROM tasks WHERE office_id = $1 AND id = $2"};
+    "task_get",
+    kSelectSql<"SELECT ", kTaskColumns, " FROM tasks WHERE office_id = $1 AND id = $2">};
 constexpr Statement kList{"task_list",
-                          "SELECT " LOKET_TASK_COLUMNS
-                          " FROM tasks WHERE office_id = $1 AND ($2 = '' OR queue = $2)"
-                          " AND ($3 = '' OR state = $3) ORDER BY id DESC LIMIT $4"};
+                          kSelectSql<"SELECT ", kTaskColumns,
+                                     " FROM tasks WHERE office_id = $1 AND ($2 = '' OR queue = $2)"
+                                     " AND ($3 = '' OR state = $3) ORDER BY id DESC LIMIT $4">};
 constexpr Statement kRetry{
-    "task_retry",
-    "UPDATE tasks SET state = 'ready', run_after = " LOKET_NOW(4) ", max_attempts = attempt + $3,"
-    " updated_at = " LOKET_NOW(4) " WHERE office_id = $1 AND id = $2 AND state = 'dead'"
-    " RETURNING " LOKET_TASK_COLUMNS};
+    "task_retry", kSelectSql<"UPDATE tasks SET state = 'ready', run_after = " LOKET_NOW(
+                                 4) ", max_attempts = attempt + $3,"
+                                    " updated_at = " LOKET_NOW(
+                                        4) " WHERE office_id = $1 AND id = $2 AND state = 'dead'"
+                                           " RETURNING ",
+                             kTaskColumns, "">};
 constexpr Statement kDrop{
     "task_drop",
-    "UPDATE tasks SET state = 'done', last_error = 'dropped by ' || $3 || '; ' || last_error,"
-    " updated_at = " LOKET_NOW(4) " WHERE office_id = $1 AND id = $2 AND state IN ('ready', 'dead')"
-    " RETURNING " LOKET_TASK_COLUMNS};
+    kSelectSql<
+        "UPDATE tasks SET state = 'done', last_error = 'dropped by ' || $3 || '; ' || last_error,"
+        " updated_at = " LOKET_NOW(
+            4) " WHERE office_id = $1 AND id = $2 AND state IN ('ready', 'dead')"
+               " RETURNING ",
+        kTaskColumns, "">};
 constexpr Statement kStats{
     "task_stats",
-    "SELECT queue, state, count(*),"
+    "SELECT queue, state, count(*) AS tasks,"
     " coalesce(extract(epoch FROM " LOKET_NOW(1) " - min(run_after) FILTER (WHERE state = 'ready'"
-    "   AND run_after <= " LOKET_NOW(1) ")), 0)::float8"
+    "   AND run_after <= " LOKET_NOW(1) ")), 0)::float8 AS oldest_ready_seconds"
     " FROM tasks WHERE state IN ('ready', 'leased', 'dead') GROUP BY queue, state"};
 
 TaskRecord TaskFromRow(const pqxx::row& row) {
+  constexpr const auto& k = kTaskColumns;
   TaskRecord t;
-  t.id = row[0].as<int64_t>();
-  t.office_id = row[1].as<std::string>();
-  t.queue = row[2].as<std::string>();
-  t.dedupe_key = row[3].as<std::string>();
-  t.payload = BytesOf(row[4]);
-  t.state = row[5].as<std::string>();
-  t.attempt = row[6].as<int>();
-  t.max_attempts = row[7].as<int>();
-  t.run_after = ParseTimestamp(row[8].as<std::string>());
-  t.lease_owner = row[9].as<std::string>();
-  t.lease_expires_at = OptionalTs(row[10]);
-  t.last_error = row[11].as<std::string>();
-  t.created_at = ParseTimestamp(row[12].as<std::string>());
+  t.id = row[k["id"]].as<int64_t>();
+  t.office_id = row[k["office_id"]].as<std::string>();
+  t.queue = row[k["queue"]].as<std::string>();
+  t.dedupe_key = row[k["dedupe_key"]].as<std::string>();
+  t.payload = BytesOf(row[k["payload"]]);
+  t.state = row[k["state"]].as<std::string>();
+  t.attempt = row[k["attempt"]].as<int>();
+  t.max_attempts = row[k["max_attempts"]].as<int>();
+  t.run_after = ParseTimestamp(row[k["run_after"]].as<std::string>());
+  t.lease_owner = row[k["lease_owner"]].as<std::string>();
+  t.lease_expires_at = OptionalTs(row[k["lease_expires_at"]]);
+  t.last_error = row[k["last_error"]].as<std::string>();
+  t.created_at = ParseTimestamp(row[k["created_at"]].as<std::string>());
   return t;
 }
 
@@ -167,10 +199,11 @@ absl::Status FinishLeasedInTx(Tx& tx, const std::string& office_id, int64_t task
                               const std::string& queue) {
   pqxx::result done = tx.Exec(kFinishLeased, office_id, task_id, attempt, queue);
   if (!done.empty()) {
-    if (done[0][1].as<bool>()) {  // something changed while it ran: once more
-      EnqueueInTx(tx, NewTask{office_id, queue, done[0][2].as<std::string>(),
-                              pqxx::binarystring(done[0][3]).str(), absl::InfinitePast(),
-                              done[0][4].as<int>()});
+    const pqxx::row& d = done[0];
+    if (d["rerun"].as<bool>()) {  // something changed while it ran: once more
+      EnqueueInTx(
+          tx, NewTask{office_id, queue, d["dedupe_key"].as<std::string>(), BytesOf(d["payload"]),
+                      absl::InfinitePast(), d["max_attempts"].as<int>()});
     }
     return absl::OkStatus();
   }
@@ -344,8 +377,8 @@ void TaskQueue::AttemptFailed(Tx& tx, const TaskRecord& t, const std::string& wh
 absl::StatusOr<std::vector<QueueStats>> TaskQueue::Stats() {
   return Fetch(db_.impl(), [&](Tx& tx) {
     return MapRows(tx.Exec(kStats, Now()), [](const pqxx::row& row) {
-      return QueueStats{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<int64_t>(),
-                        row[3].as<double>()};
+      return QueueStats{row["queue"].as<std::string>(), row["state"].as<std::string>(),
+                        row["tasks"].as<int64_t>(), row["oldest_ready_seconds"].as<double>()};
     });
   });
 }

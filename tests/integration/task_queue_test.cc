@@ -330,6 +330,31 @@ TEST_F(TaskQueueTest, DedupeKeyCoalescesLiveTasks) {
   EXPECT_NE(Enqueue("test.coalesce", t->dedupe_key()), t->id());
 }
 
+// A planner's task whose input changed while it was leased (an enqueue of its key set `rerun`)
+// is not simply done: finishing it enqueues it once more, with its key, payload and attempts.
+TEST_F(TaskQueueTest, ATaskChangedWhileLeasedRunsOnceMore) {
+  int64_t a = Enqueue("test.rerun", "bpp:2026-03-18", /*max_attempts=*/3);
+  auto t = Poll("test.rerun");
+  ASSERT_TRUE(t);
+  EXPECT_EQ(Enqueue("test.rerun", "bpp:2026-03-18"), a);  // coalesced, marked to run again
+  auto finish = [&](const v1::Task& leased) {
+    return db_->impl().RunTx([&](store::Tx& tx) {
+      return store::FinishLeasedInTx(tx, "bpp", leased.id(), leased.attempt(), "test.rerun");
+    });
+  };
+  ASSERT_THAT(finish(*t), IsOk());
+  auto again = Poll("test.rerun");
+  ASSERT_TRUE(again);
+  EXPECT_NE(again->id(), a);
+  EXPECT_EQ(again->dedupe_key(), "bpp:2026-03-18");
+  EXPECT_EQ(again->payload(), "payload");
+  EXPECT_EQ(server_->Query(absl::StrCat("SELECT max_attempts FROM tasks WHERE id = ", again->id())),
+            "3");
+  // Nothing changed this time: done, and nothing follows.
+  ASSERT_THAT(finish(*again), IsOk());
+  EXPECT_FALSE(Poll("test.rerun", 30, 0).has_value());
+}
+
 TEST_F(TaskQueueTest, FailureBacksOffThenDeadLettersAndAdminRetries) {
   int64_t id = Enqueue("notify.send", "", /*max_attempts=*/2);
   auto t = Poll("notify.send");
