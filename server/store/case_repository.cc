@@ -13,6 +13,7 @@
 #include "server/store/idempotency.h"
 #include "server/store/notification_outbox.h"
 #include "server/store/office_context.h"
+#include "server/store/permit_type_rows.h"
 #include "server/store/pg.h"
 #include "server/store/siber_stops.h"
 #include "server/store/task_enqueue.h"
@@ -23,14 +24,11 @@ namespace {
 using domain::CaseState;
 
 // Each record's columns (server/store/columns.h): its statements select them, its reads name them.
-constexpr auto kPermitTypeColumns = MakeColumns(
-    {{"name"}, {"fee_idr"}, {"service_level_days"}, {"health_worker"}, {"validity_months"}});
 constexpr Statement kPermitType{
     "case_permit_type", kSelectSql<"SELECT ", kPermitTypeColumns,
                                    " FROM permit_types WHERE office_id = $1 AND code = $2">};
-constexpr auto kPermitDocColumns = MakeColumns({{"code"}, {"name"}, {"mandatory"}});
 constexpr Statement kPermitDocs{"case_permit_docs",
-                                kSelectSql<"SELECT ", kPermitDocColumns,
+                                kSelectSql<"SELECT ", kRequiredDocumentColumns,
                                            " FROM permit_type_documents WHERE office_id = $1"
                                            " AND permit_type = $2 ORDER BY position, code">};
 
@@ -239,20 +237,8 @@ std::optional<domain::PermitType> LoadPermitTypeUncached(Tx& tx, const std::stri
                                                          const std::string& code) {
   pqxx::result r = tx.Exec(kPermitType, office_id, code);
   if (r.empty()) return std::nullopt;
-  domain::PermitType pt;
-  pt.code = code;
-  constexpr const auto& k = kPermitTypeColumns;
-  pt.name = r[0][k["name"]].as<std::string>();
-  pt.fee_idr = r[0][k["fee_idr"]].as<int64_t>();
-  pt.service_level_days = r[0][k["service_level_days"]].as<int>();
-  pt.health_worker = r[0][k["health_worker"]].as<bool>();
-  pt.validity_months = r[0][k["validity_months"]].as<int>();
-  constexpr const auto& d = kPermitDocColumns;
-  for (const auto& row : tx.Exec(kPermitDocs, office_id, code)) {
-    pt.required_documents.push_back({row[d["code"]].as<std::string>(),
-                                     row[d["name"]].as<std::string>(),
-                                     row[d["mandatory"]].as<bool>()});
-  }
+  domain::PermitType pt = PermitTypeFromRow(r[0]);
+  pt.required_documents = MapRows(tx.Exec(kPermitDocs, office_id, code), RequiredDocumentFromRow);
   return pt;
 }
 

@@ -13,6 +13,7 @@
 #include "server/store/columns.h"
 #include "server/store/fetch.h"
 #include "server/store/idempotency.h"
+#include "server/store/permit_type_rows.h"
 #include "server/store/pg.h"
 
 namespace loket::store {
@@ -35,18 +36,11 @@ namespace {
 
 // Each record's columns (server/store/columns.h): its statements select them, its reads name them.
 // A record an admin edits reads its audit JSON first (JsonOf takes column 0).
-constexpr auto kPermitTypeColumns = MakeColumns({{"code"},
-                                                 {"name"},
-                                                 {"fee_idr"},
-                                                 {"service_level_days"},
-                                                 {"health_worker"},
-                                                 {"validity_months"}});
 constexpr Statement kPermitTypes{
     "catalog_permit_types", kSelectSql<"SELECT ", kPermitTypeColumns,
                                        " FROM permit_types WHERE office_id = $1 ORDER BY code">};
-constexpr auto kDocumentColumns = MakeColumns({{"permit_type"}, {"code"}, {"name"}, {"mandatory"}});
 constexpr Statement kDocuments{"catalog_documents",
-                               kSelectSql<"SELECT ", kDocumentColumns,
+                               kSelectSql<"SELECT ", kRequiredDocumentColumns,
                                           " FROM permit_type_documents WHERE office_id = $1"
                                           " ORDER BY permit_type, position, code">};
 constexpr auto kPermitTypeJsonColumns =
@@ -332,24 +326,14 @@ absl::StatusOr<std::vector<domain::PermitType>> CatalogRepository::ListPermitTyp
   return Fetch(db_.impl(), [&](Tx& tx) {
     std::vector<domain::PermitType> out;
     std::map<std::string, size_t> index;
-    constexpr const auto& k = kPermitTypeColumns;
     for (const auto& row : tx.Exec(kPermitTypes, office_id)) {
-      domain::PermitType& p = out.emplace_back();
-      p.code = row[k["code"]].as<std::string>();
-      p.name = row[k["name"]].as<std::string>();
-      p.fee_idr = row[k["fee_idr"]].as<int64_t>();
-      p.service_level_days = row[k["service_level_days"]].as<int>();
-      p.health_worker = row[k["health_worker"]].as<bool>();
-      p.validity_months = row[k["validity_months"]].as<int>();
-      index[p.code] = out.size() - 1;
+      out.push_back(PermitTypeFromRow(row));
+      index[out.back().code] = out.size() - 1;
     }
-    constexpr const auto& d = kDocumentColumns;
     for (const auto& row : tx.Exec(kDocuments, office_id)) {
-      auto it = index.find(row[d["permit_type"]].as<std::string>());
+      auto it = index.find(row[kRequiredDocumentColumns["permit_type"]].as<std::string>());
       if (it == index.end()) continue;
-      out[it->second].required_documents.push_back({row[d["code"]].as<std::string>(),
-                                                    row[d["name"]].as<std::string>(),
-                                                    row[d["mandatory"]].as<bool>()});
+      out[it->second].required_documents.push_back(RequiredDocumentFromRow(row));
     }
     return out;
   });
