@@ -434,8 +434,9 @@ absl::Status Database::CheckMigrationChecksums(const std::vector<Migration>& mig
     if (tx.Exec(kHasChecksumColumn).empty()) return absl::OkStatus();
     std::map<int, std::optional<std::string>> recorded;
     for (const auto& row : tx.Exec(kRecorded)) {
-      recorded[row[0].as<int>()] =
-          row[1].is_null() ? std::nullopt : std::optional<std::string>(row[1].c_str());
+      recorded[row["version"].as<int>()] =
+          row["checksum"].is_null() ? std::nullopt
+                                    : std::optional<std::string>(row["checksum"].c_str());
     }
     for (const Migration& m : migrations) {
       auto it = recorded.find(m.version);
