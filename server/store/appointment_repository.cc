@@ -590,8 +590,7 @@ absl::StatusOr<std::string> AppointmentRepository::Create(const Mutation& m,
     int64_t id = tx.Exec(kInsertRequest, m.actor.office_id, a.nik, a.name, a.phone, a.email,
                          a.language, r.service, PriorityName(a.priority), absl::StrJoin(needs, ","),
                          r.case_id > 0 ? std::optional<int64_t>(r.case_id) : std::nullopt,
-                         clinic_id.empty() ? std::nullopt : std::optional<std::string>(clinic_id),
-                         day_text, m.actor.id, FormatTimestamp(now))[0][0]
+                         NullIfEmpty(clinic_id), day_text, m.actor.id, FormatTimestamp(now))[0][0]
                      .as<int64_t>();
     InsertWindows(tx, m.actor.office_id, id, r.windows);
     EnqueueAllocation(tx, m.actor.office_id, day_text);

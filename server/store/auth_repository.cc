@@ -153,11 +153,9 @@ absl::StatusOr<std::string> AuthRepository::CreatePrincipal(
       return absl::InvalidArgumentError(
           absl::StrCat("clinic_id: unknown clinic ", domain::QuoteValue(clinic_id)));
     }
-    std::optional<std::string> clinic, courier;
-    if (!clinic_id.empty()) clinic = clinic_id;
-    if (!courier_id.empty()) courier = courier_id;
-    pqxx::result r = tx.Exec(kInsertPrincipal, m.actor.office_id, name,
-                             std::string(domain::RoleName(role)), clinic, courier);
+    pqxx::result r =
+        tx.Exec(kInsertPrincipal, m.actor.office_id, name, std::string(domain::RoleName(role)),
+                NullIfEmpty(clinic_id), NullIfEmpty(courier_id));
     PrincipalRecord rec;
     constexpr const auto& k = kInsertedPrincipalColumns;
     rec.principal = {

@@ -357,11 +357,6 @@ absl::StatusOr<CaseView> LoadVisibleCase(Tx& tx, const domain::Principal& viewer
   return v;
 }
 
-std::optional<std::string> NullIfEmpty(const std::string& s) {
-  if (s.empty()) return std::nullopt;
-  return s;
-}
-
 std::string NeedsCsv(const std::vector<domain::AccessibilityNeed>& needs) {
   std::vector<std::string> names;
   for (auto n : needs) names.emplace_back(domain::AccessibilityNeedName(n));

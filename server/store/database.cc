@@ -532,6 +532,11 @@ std::optional<absl::Time> OptionalTs(const pqxx::field& f) {
   return ParseTimestamp(f.as<std::string>());
 }
 
+std::optional<std::string> NullIfEmpty(const std::string& s) {
+  if (s.empty()) return std::nullopt;
+  return s;
+}
+
 std::string BytesOf(const pqxx::field& f) {
   pqxx::binarystring b(f);
   return b.str();

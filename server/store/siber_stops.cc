@@ -126,15 +126,12 @@ struct PairOutcome {
 PairOutcome InsertPair(Tx& tx, const std::string& office_id, int64_t case_id,
                        const domain::PairWindows& w, const std::string& item,
                        const RoutePlace& from, const RoutePlace& to) {
-  auto clinic = [](const RoutePlace& p) {
-    return p.clinic_id.empty() ? std::optional<std::string>() : p.clinic_id;
-  };
-  pqxx::result r =
-      tx.Exec(kInsertPair, office_id, case_id, absl::FormatCivilTime(w.day),
-              std::string(domain::StopKindName(w.take_kind)), item, clinic(from), from.name,
-              from.address, from.latitude, from.longitude, Ts(w.take_start), Ts(w.take_end),
-              std::string(domain::StopKindName(w.give_kind)), clinic(to), to.name, to.address,
-              to.latitude, to.longitude, Ts(w.give_start), Ts(w.give_end));
+  pqxx::result r = tx.Exec(
+      kInsertPair, office_id, case_id, absl::FormatCivilTime(w.day),
+      std::string(domain::StopKindName(w.take_kind)), item, NullIfEmpty(from.clinic_id), from.name,
+      from.address, from.latitude, from.longitude, Ts(w.take_start), Ts(w.take_end),
+      std::string(domain::StopKindName(w.give_kind)), NullIfEmpty(to.clinic_id), to.name,
+      to.address, to.latitude, to.longitude, Ts(w.give_start), Ts(w.give_end));
   constexpr const auto& k = kPairColumns;
   const pqxx::row row = r[0];
   PairOutcome out;

@@ -183,12 +183,10 @@ absl::Status NotChangeable(Tx& tx, const std::string& office_id, int64_t task_id
 }  // namespace
 
 int64_t EnqueueInTx(Tx& tx, const NewTask& t) {
-  std::optional<std::string> dedupe;
-  if (!t.dedupe_key.empty()) dedupe = t.dedupe_key;
   std::optional<std::string> run_after;
   if (t.run_after != absl::InfinitePast()) run_after = Ts(t.run_after);
-  pqxx::result r = tx.Exec(kEnqueue, t.office_id, t.queue, dedupe, pqxx::binarystring(t.payload),
-                           run_after, t.max_attempts);
+  pqxx::result r = tx.Exec(kEnqueue, t.office_id, t.queue, NullIfEmpty(t.dedupe_key),
+                           pqxx::binarystring(t.payload), run_after, t.max_attempts);
   tx.NotifyOnce(t.queue);
   if (!r.empty()) return r[0][0].as<int64_t>();
   pqxx::result live = tx.Exec(kFindLive, t.office_id, t.queue, t.dedupe_key);
