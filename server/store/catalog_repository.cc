@@ -276,11 +276,6 @@ void RefreshDueDates(Tx& tx, const std::string& office, absl::CivilDay from) {
   }
 }
 
-std::optional<double> OptionalDouble(const pqxx::field& f) {
-  if (f.is_null()) return std::nullopt;
-  return f.as<double>();
-}
-
 // A row of kHolidayColumns.
 Holiday HolidayFromRow(const pqxx::row& row) {
   return {ParseDay(row[kHolidayColumns["day"]].as<std::string>()),

@@ -532,6 +532,11 @@ std::optional<absl::Time> OptionalTs(const pqxx::field& f) {
   return ParseTimestamp(f.as<std::string>());
 }
 
+std::optional<double> OptionalDouble(const pqxx::field& f) {
+  if (f.is_null()) return std::nullopt;
+  return f.as<double>();
+}
+
 std::optional<std::string> NullIfEmpty(const std::string& s) {
   if (s.empty()) return std::nullopt;
   return s;

@@ -35,11 +35,6 @@ constexpr Statement kCourierClosed{
     "office_courier_closed",
     "SELECT day::text FROM siber_days WHERE office_id = $1 AND closed_reason IS NOT NULL"};
 
-std::optional<double> OptionalDouble(const pqxx::field& f) {
-  if (f.is_null()) return std::nullopt;
-  return f.as<double>();
-}
-
 domain::CourierPlace ClinicPlaceFromRow(const pqxx::row& row) {
   constexpr const auto& k = kClinicPlaceColumns;
   return domain::CourierPlace{

@@ -137,6 +137,7 @@ std::string FormatTimestamp(absl::Time t);  // RFC 3339 UTC
 // back equal. (FormatTimestamp cuts to the millisecond: kept where a store already writes that.)
 std::string Ts(absl::Time t);
 std::optional<absl::Time> OptionalTs(const pqxx::field& f);  // NULL -> nullopt
+std::optional<double> OptionalDouble(const pqxx::field& f);  // NULL -> nullopt
 // A text parameter that is NULL when empty ("no clinic", "no dedupe key").
 std::optional<std::string> NullIfEmpty(const std::string& s);
 std::string BytesOf(const pqxx::field& f);  // bytea -> raw bytes
