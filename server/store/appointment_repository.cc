@@ -422,10 +422,6 @@ void InsertWindows(Tx& tx, const std::string& office_id, int64_t request_id,
   }
 }
 
-OutboxOffice OutboxOf(const std::string& office_id, const OfficeContext& office) {
-  return {office_id, office.name, office.utc_offset_minutes};
-}
-
 // The phone's live bookings besides `except` (0 for a new one), counted under the phone's lock.
 int64_t LockAndCountPhone(Tx& tx, const std::string& office_id, const std::string& phone,
                           int64_t except, const std::string& today, absl::Time now) {

@@ -379,9 +379,9 @@ void EnqueueNotifications(Tx& tx, const NotificationEncoder& encode, const Clock
                           const domain::Case& c, std::string_view action,
                           const std::string& permit_name, std::optional<absl::CivilDay> due) {
   if (!encode) return;
-  OutboxOffice outbox{c.office_id, office.name, office.utc_offset_minutes};
   for (domain::Notification& n : domain::NotificationsForTransition(c, action, permit_name, due)) {
-    EnqueueNotificationInTx(tx, encode, policy, outbox, clock.Now(), std::move(n));
+    EnqueueNotificationInTx(tx, encode, policy, OutboxOf(c.office_id, office), clock.Now(),
+                            std::move(n));
   }
 }
 

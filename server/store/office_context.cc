@@ -86,6 +86,10 @@ absl::StatusOr<OfficeContext> LoadOffice(Tx& tx, const std::string& office_id, a
                        snap};
 }
 
+OutboxOffice OutboxOf(const std::string& office_id, const OfficeContext& office) {
+  return {office_id, office.name, office.utc_offset_minutes};
+}
+
 std::optional<domain::CourierPlace> FindClinic(Tx& tx, const OfficeContext& office,
                                                const std::string& office_id,
                                                const std::string& clinic_id) {

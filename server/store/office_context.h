@@ -16,6 +16,7 @@
 #include "common/ttl_cache.h"
 #include "server/domain/siber.h"
 #include "server/domain/sla.h"
+#include "server/store/notification_outbox.h"
 
 namespace loket::store {
 
@@ -48,6 +49,10 @@ struct OfficeContext {
 // read afresh otherwise. FAILED_PRECONDITION when the office does not exist.
 absl::StatusOr<OfficeContext> LoadOffice(Tx& tx, const std::string& office_id, absl::Time now,
                                          OfficeCache& cache);
+
+// The office as the outbox sends for it: its name fills {office_name}, its time zone places
+// quiet hours.
+OutboxOffice OutboxOf(const std::string& office_id, const OfficeContext& office);
 
 // A clinic of the office as a courier's place: from the office's snapshot, or, for one added
 // since, read from the database. nullopt when the office has no such clinic.

@@ -647,8 +647,7 @@ absl::StatusOr<std::string> QueueRepository::RedirectVisit(const Mutation& m,
       return absl::AbortedError("the visit changed meanwhile; retry");
     }
     if (d.tell_online) {
-      EnqueueNotificationInTx(tx, encode_notification_, policy_,
-                              {office_id, office.name, office.utc_offset_minutes}, now,
+      EnqueueNotificationInTx(tx, encode_notification_, policy_, OutboxOf(office_id, office), now,
                               *std::move(d.tell_online));
     }
     return encode(VisitFromRow(tx.Exec(kVisit, in.visit_id, office_id)[0]).v);

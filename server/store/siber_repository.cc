@@ -473,9 +473,7 @@ void SendVisitMessages(Tx& tx, const NotificationEncoder& encode,
   params["permit_name"] = s.r.permit_name;
   for (domain::Notification& n :
        domain::CourierVisitNotifications(to, s.r.case_id, template_id, std::move(params))) {
-    EnqueueNotificationInTx(tx, encode, policy,
-                            {s.office_id, office.name, office.utc_offset_minutes}, now,
-                            std::move(n));
+    EnqueueNotificationInTx(tx, encode, policy, OutboxOf(s.office_id, office), now, std::move(n));
   }
 }
 

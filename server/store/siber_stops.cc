@@ -238,7 +238,7 @@ CourierDayClosure CloseCourierDayInTx(Tx& tx, absl::Time now, const OfficeContex
   ReplanDayInTx(tx, office_id, day, /*bump=*/false);  // kCloseDay bumped it
   if (out.stops_moved > 0) ReplanDayInTx(tx, office_id, next);
   if (!encode) return out;
-  OutboxOffice outbox{office_id, office.name, office.utc_offset_minutes};
+  const OutboxOffice outbox = OutboxOf(office_id, office);
   for (const std::string& clinic : clinics) {
     pqxx::result c = tx.Exec(kClinicContacts, office_id, clinic);
     if (c.empty()) continue;
