@@ -255,10 +255,7 @@ std::optional<std::string> DeleteHoliday(Tx& tx, const Mutation& m, const std::s
 // Moves the due dates on or after `from` as the office's holidays are now in `tx`
 // (domain::MovedDueDates).
 void RefreshDueDates(Tx& tx, const std::string& office, absl::CivilDay from) {
-  std::set<absl::CivilDay> days;
-  for (const auto& row : tx.Exec(kOfficeHolidays, office)) {
-    days.insert(ParseDay(row[0].as<std::string>()));
-  }
+  std::set<absl::CivilDay> days = DaysOf(tx.Exec(kOfficeHolidays, office));
   constexpr const auto& k = kRunningDueDateColumns;
   std::vector<domain::StoredDueDate> running =
       MapRows(tx.Exec(kRunningDueDates, office, FormatDay(from)), [](const pqxx::row& row) {

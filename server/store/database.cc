@@ -503,6 +503,12 @@ std::optional<absl::CivilDay> OptionalDay(const pqxx::field& f) {
   return ParseDay(f.c_str());
 }
 
+std::set<absl::CivilDay> DaysOf(const pqxx::result& r) {
+  std::set<absl::CivilDay> days;
+  for (const auto& row : r) days.insert(ParseDay(row[0].as<std::string>()));
+  return days;
+}
+
 std::optional<std::string> DayOrNull(const std::optional<absl::CivilDay>& d) {
   if (!d) return std::nullopt;
   return FormatDay(*d);

@@ -65,12 +65,8 @@ absl::StatusOr<OfficeContext> LoadOffice(Tx& tx, const std::string& office_id, a
     fresh->office = domain::CourierPlace{
         "", "office", row[k["address"]].is_null() ? "" : row[k["address"]].as<std::string>(),
         OptionalDouble(row[k["latitude"]]), OptionalDouble(row[k["longitude"]])};
-    for (const auto& row : tx.Exec(kHolidays, office_id)) {
-      fresh->holidays.insert(ParseDay(row[0].as<std::string>()));
-    }
-    for (const auto& row : tx.Exec(kCourierClosed, office_id)) {
-      fresh->courier_closed.insert(ParseDay(row[0].as<std::string>()));
-    }
+    fresh->holidays = DaysOf(tx.Exec(kHolidays, office_id));
+    fresh->courier_closed = DaysOf(tx.Exec(kCourierClosed, office_id));
     for (const auto& row : tx.Exec(kClinics, office_id, std::string())) {
       domain::CourierPlace c = ClinicPlaceFromRow(row);
       fresh->clinics.emplace(c.clinic_id, std::move(c));

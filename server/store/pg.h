@@ -130,6 +130,7 @@ std::string FormatDay(absl::CivilDay d);
 absl::CivilDay ParseDay(const std::string& s);  // "YYYY-MM-DD"; the database always sends this form
 std::optional<absl::CivilDay> OptionalDay(const pqxx::field& f);
 std::optional<std::string> DayOrNull(const std::optional<absl::CivilDay>& d);
+std::set<absl::CivilDay> DaysOf(const pqxx::result& r);  // a result of one date column
 // timestamptz arrives as text in the session time zone, which the pool pins to UTC.
 absl::Time ParseTimestamp(const std::string& s);
 std::string FormatTimestamp(absl::Time t);  // RFC 3339 UTC
