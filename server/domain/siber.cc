@@ -505,8 +505,9 @@ absl::Status CheckFailReport(const std::string& reason, std::string_view note) {
   return ValidateText(note, "note", 500, reason == "other");
 }
 
-absl::Status CheckCanFail(const PlanStop& stop, const PlanStop* partner, absl::CivilDay stop_day,
-                          absl::CivilDay today) {
+absl::Status CheckCanFail(const PlanStop& stop,
+                          const std::function<std::optional<PlanStop>()>& partner_of,
+                          absl::CivilDay stop_day, absl::CivilDay today) {
   if (stop.kind == StopKind::kHandin) {
     return absl::FailedPreconditionError(absl::StrCat(
         "stop ", stop.id, " is a hand-in at the office: give the bundle to the duty officer"));
@@ -515,14 +516,16 @@ absl::Status CheckCanFail(const PlanStop& stop, const PlanStop* partner, absl::C
       CheckStopState(stop.id, stop.state, {StopState::kPlanned, StopState::kArrived}, "fail"));
   LOKET_RETURN_IF_ERROR(
       CheckCourierReport(stop.id, stop.kind, stop.state, stop_day, today, /*confirming=*/false));
-  if (stop.kind == StopKind::kDelivery) return CheckBundleTaken(stop, partner);
-  return absl::OkStatus();
+  if (stop.kind != StopKind::kDelivery) return absl::OkStatus();
+  const std::optional<PlanStop> partner = partner_of();
+  return CheckBundleTaken(stop, partner ? &*partner : nullptr);
 }
 
 FailedStopFollowUp DecideFailedStop(StopKind kind, bool has_partner, const std::string& reason,
                                     const std::string& note,
-                                    const WorkingCalendar& courier_calendar, absl::CivilDay today,
-                                    absl::Time now, int utc_offset_minutes, bool permit_revoked) {
+                                    const WorkingCalendar& courier_calendar, absl::Time now,
+                                    int utc_offset_minutes, bool permit_revoked) {
+  const absl::CivilDay today = absl::ToCivilDay(now, absl::FixedTimeZone(utc_offset_minutes * 60));
   FailedStopFollowUp out;
   out.failure_reason = note.empty() ? reason : absl::StrCat(reason, ": ", note);
   out.retry_on.day = courier_calendar.AddWorkingDays(today, 1);

@@ -4,6 +4,7 @@
 #define LOKET_SERVER_DOMAIN_SIBER_H_
 
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <optional>
 #include <set>
@@ -375,10 +376,12 @@ absl::Status CheckFailReport(const std::string& reason, std::string_view note);
 // Whether a courier may report a stop failed (on `stop_day`; the office's `today`). Refused with
 // FAILED_PRECONDITION, in this order: a hand-in at the office (the duty officer takes the bundle),
 // a stop that is not planned or arrived, a report before the stop's day (CheckCourierReport), and
-// a delivery whose bundle the courier did not take (CheckBundleTaken; `partner` is its taking end,
-// read only for a delivery: nullptr when it is not there).
-absl::Status CheckCanFail(const PlanStop& stop, const PlanStop* partner, absl::CivilDay stop_day,
-                          absl::CivilDay today);
+// a delivery whose bundle the courier did not take (CheckBundleTaken). `partner_of` gives the
+// delivery's taking end (nullopt when it is not there); it is called only for a delivery that
+// passed the other checks, because reading it takes a row lock in the store.
+absl::Status CheckCanFail(const PlanStop& stop,
+                          const std::function<std::optional<PlanStop>()>& partner_of,
+                          absl::CivilDay stop_day, absl::CivilDay today);
 
 // What a failed stop leads to: the bundle is tried again on the next courier working day with a
 // fresh pair. A failed pickup or collect cancels the pair's other end (nobody began it) and asks
@@ -402,14 +405,13 @@ struct FailedStopFollowUp {
   Retry retry = Retry::kNone;  // kPickup: at the same place; kDelivery: to the case's clinic
   VisitPreference retry_on;    // the next courier working day
 };
-// `now`: the report's time; `today`: the office's day (`utc_offset_minutes` its zone).
+// `now`: the report's time; the office's day is taken from it in `utc_offset_minutes`.
 // `permit_revoked`: the stop carries a permit whose case was revoked; it comes back to the office
 // and is not sent out again.
 FailedStopFollowUp DecideFailedStop(StopKind kind, bool has_partner, const std::string& reason,
                                     const std::string& note,
-                                    const WorkingCalendar& courier_calendar, absl::CivilDay today,
-                                    absl::Time now, int utc_offset_minutes,
-                                    bool permit_revoked = false);
+                                    const WorkingCalendar& courier_calendar, absl::Time now,
+                                    int utc_offset_minutes, bool permit_revoked = false);
 
 // The day couriers work next after `closed`, a day just closed for couriers (skipped whether or
 // not `courier_calendar` knows yet that it is closed): what nobody began on it moves there, at the

@@ -622,7 +622,7 @@ absl::StatusOr<std::string> QueueRepository::RedirectVisit(const Mutation& m,
     facts.language = visit.language;
     if (in.handling == Redirect::kSiberPickup && visit.v.case_id != 0) {
       pqxx::result k = tx.Exec(kCaseOfOffice, visit.v.case_id, office_id);
-      if (!k.empty()) facts.case_state = k[0][0].as<std::string>();
+      if (!k.empty()) facts.case_state = k[0]["state"].as<std::string>();
     }
     LOKET_ASSIGN_OR_RETURN(domain::RedirectDecision d, domain::DecideRedirect(in.handling, facts));
 

@@ -628,10 +628,10 @@ absl::StatusOr<std::string> SiberRepository::Fail(const Mutation& m, int64_t sto
     const StopRecord& stop = s.r;
     LOKET_ASSIGN_OR_RETURN(OfficeContext office,
                            LoadOffice(tx, m.actor.office_id, clock_.Now(), offices_));
-    std::optional<domain::PlanStop> partner;  // a delivery's collect: was the bundle taken?
-    if (stop.kind == StopKind::kDelivery) partner = LoadPartner(tx, stop, m.actor.office_id);
-    LOKET_RETURN_IF_ERROR(domain::CheckCanFail(ForPlanner(stop), partner ? &*partner : nullptr,
-                                               ParseDay(stop.day), office.today));
+    // A delivery's collect (was the bundle taken?) is read, and locked, only when asked for.
+    LOKET_RETURN_IF_ERROR(domain::CheckCanFail(
+        ForPlanner(stop), [&] { return LoadPartner(tx, stop, m.actor.office_id); },
+        ParseDay(stop.day), office.today));
     absl::Time now = clock_.Now();
     pqxx::result c = tx.Exec(kCaseState, stop.case_id, m.actor.office_id);
     constexpr const auto& k = kCaseStateColumns;
@@ -641,7 +641,7 @@ absl::StatusOr<std::string> SiberRepository::Fail(const Mutation& m, int64_t sto
         c.empty() ? std::nullopt : domain::CaseStateFromName(c[0][k["state"]].as<std::string>()));
     // What follows is domain::DecideFailedStop's; this carries it out, in its order.
     const domain::FailedStopFollowUp f = domain::DecideFailedStop(
-        stop.kind, stop.partner_id != 0, reason, note, office.courier_calendar, office.today, now,
+        stop.kind, stop.partner_id != 0, reason, note, office.courier_calendar, now,
         office.utc_offset_minutes, permit_revoked);
     tx.Exec(kFail, stop_id, Ts(now), f.failure_reason);
     if (f.cancel_partner) tx.Exec(kCancelStop, stop.partner_id);

@@ -52,46 +52,45 @@ constexpr Statement kFindLive{
 #define LOKET_LEASE_SET                                                          \
   " UPDATE tasks SET state = 'leased', attempt = attempt + 1, lease_owner = $3," \
   " lease_expires_at = " LOKET_NOW(6) " + make_interval(secs => $4), updated_at = " LOKET_NOW(6)
+// The statements below keep their SQL laid out by hand (clang-format would split LOKET_NOW(n)).
+// clang-format off
 // An expired lease on its last attempt goes dead instead of out again.
 constexpr Statement kLeaseExpired{
     "task_lease_expired",
-    kSelectSql<
-        "UPDATE tasks SET state = CASE WHEN attempt >= max_attempts THEN 'dead' ELSE 'leased' END,"
-        " attempt = CASE WHEN attempt >= max_attempts THEN attempt ELSE attempt + 1 END,"
-        " lease_owner = CASE WHEN attempt >= max_attempts THEN NULL ELSE $3 END,"
-        " lease_expires_at = CASE WHEN attempt >= max_attempts THEN NULL"
-        "   ELSE " LOKET_NOW(
-            5) " + make_interval(secs => $4) END,"
+    kSelectSql<"UPDATE tasks SET"
+               " state = CASE WHEN attempt >= max_attempts THEN 'dead' ELSE 'leased' END,"
+               " attempt = CASE WHEN attempt >= max_attempts THEN attempt ELSE attempt + 1 END,"
+               " lease_owner = CASE WHEN attempt >= max_attempts THEN NULL ELSE $3 END,"
+               " lease_expires_at = CASE WHEN attempt >= max_attempts THEN NULL"
+               "   ELSE " LOKET_NOW(5) " + make_interval(secs => $4) END,"
                " last_error = CASE WHEN attempt >= max_attempts"
                "   THEN 'lease expired on the last attempt; ' || last_error ELSE last_error END,"
-               " updated_at = " LOKET_NOW(
-                   5) " WHERE id = (SELECT id FROM tasks WHERE office_id = $1 AND queue = $2 AND "
-                      "state = 'leased'"
-                      "   AND lease_expires_at < " LOKET_NOW(
-                          5) " ORDER BY lease_expires_at LIMIT 1 FOR UPDATE SKIP LOCKED)"
-                             " RETURNING ",
-        kTaskColumns, "">};
+               " updated_at = " LOKET_NOW(5)
+               " WHERE id = (SELECT id FROM tasks WHERE office_id = $1 AND queue = $2"
+               "   AND state = 'leased' AND lease_expires_at < " LOKET_NOW(5)
+               "   ORDER BY lease_expires_at LIMIT 1 FOR UPDATE SKIP LOCKED)"
+               " RETURNING ", kTaskColumns, "">};
 // Up to $5 ready tasks, oldest first (a single lease asks for 1). A task with an order_key
 // (notify.send: the address) waits while an earlier one of the same key, by (order_at, id), is
 // still ready or leased: one recipient's messages go out one at a time, in order, however many
 // workers lease and whatever retries do (migration 0013). Within the one statement an earlier task
 // of a key is still ready in its snapshot, so a batch never holds two tasks of one order_key.
+// `= ANY(ARRAY(...))` runs the pick once: an `IN (...)` semi-join may run it again per row, and
+// with LIMIT and SKIP LOCKED lease more than $5.
 constexpr Statement kLeaseReady{
     "task_lease_ready",
     kSelectSql<LOKET_LEASE_SET
-               " WHERE id IN (SELECT t.id FROM tasks t WHERE t.office_id = $1 AND t.queue = $2"
-               "   AND t.state = 'ready' AND t.run_after <= " LOKET_NOW(
-                   6) "   AND (t.order_key IS NULL OR NOT EXISTS (SELECT 1 FROM tasks p WHERE "
-                      "p.office_id = $1"
-                      "     AND p.queue = $2 AND p.order_key = t.order_key AND p.state IN "
-                      "('ready', 'leased')"
-                      "     AND (p.order_at, p.id) < (t.order_at, t.id)))"
-                      "   ORDER BY t.run_after, t.id LIMIT $5 FOR UPDATE OF t SKIP LOCKED)"
-                      " RETURNING ",
-               kTaskColumns, "">};
+               " WHERE id = ANY(ARRAY(SELECT t.id FROM tasks t WHERE t.office_id = $1"
+               "   AND t.queue = $2 AND t.state = 'ready' AND t.run_after <= " LOKET_NOW(6)
+               "   AND (t.order_key IS NULL OR NOT EXISTS (SELECT 1 FROM tasks p"
+               "     WHERE p.office_id = $1 AND p.queue = $2 AND p.order_key = t.order_key"
+               "     AND p.state IN ('ready', 'leased') AND (p.order_at, p.id) < (t.order_at, t.id)))"
+               "   ORDER BY t.run_after, t.id LIMIT $5 FOR UPDATE OF t SKIP LOCKED))"
+               " RETURNING ", kTaskColumns, "">};
 constexpr Statement kHeartbeat{
     "task_heartbeat",
-    "UPDATE tasks SET lease_expires_at = " LOKET_NOW(5) " + make_interval(secs => $4), updated_at = " LOKET_NOW(5)
+    "UPDATE tasks SET lease_expires_at = " LOKET_NOW(5) " + make_interval(secs => $4),"
+    " updated_at = " LOKET_NOW(5)
     " WHERE office_id = $1 AND id = $2 AND attempt = $3 AND state = 'leased'"
     " RETURNING lease_expires_at::text"};
 constexpr Statement kFinishLeased{
@@ -104,43 +103,41 @@ constexpr Statement kQueueOf{"task_queue_of",
                              "SELECT queue FROM tasks WHERE office_id = $1 AND id = $2"};
 constexpr Statement kFail{
     "task_fail",
-    kSelectSql<
-        "UPDATE tasks SET state = CASE WHEN $4 OR attempt >= max_attempts THEN 'dead' ELSE 'ready' "
-        "END,"
-        " run_after = " LOKET_NOW(
-            7) " + make_interval(secs => $5), lease_owner = NULL, lease_expires_at = NULL,"
-               " last_error = $6, updated_at = " LOKET_NOW(
-                   7) " WHERE office_id = $1 AND id = $2 AND attempt = $3 AND state = 'leased'"
-                      " RETURNING ",
-        kTaskColumns, "">};
+    kSelectSql<"UPDATE tasks SET"
+               " state = CASE WHEN $4 OR attempt >= max_attempts THEN 'dead' ELSE 'ready' END,"
+               " run_after = " LOKET_NOW(7) " + make_interval(secs => $5),"
+               " lease_owner = NULL, lease_expires_at = NULL,"
+               " last_error = $6, updated_at = " LOKET_NOW(7)
+               " WHERE office_id = $1 AND id = $2 AND attempt = $3 AND state = 'leased'"
+               " RETURNING ", kTaskColumns, "">};
 constexpr Statement kGet{
     "task_get",
     kSelectSql<"SELECT ", kTaskColumns, " FROM tasks WHERE office_id = $1 AND id = $2">};
-constexpr Statement kList{"task_list",
-                          kSelectSql<"SELECT ", kTaskColumns,
-                                     " FROM tasks WHERE office_id = $1 AND ($2 = '' OR queue = $2)"
-                                     " AND ($3 = '' OR state = $3) ORDER BY id DESC LIMIT $4">};
+constexpr Statement kList{
+    "task_list",
+    kSelectSql<"SELECT ", kTaskColumns,
+               " FROM tasks WHERE office_id = $1 AND ($2 = '' OR queue = $2)"
+               " AND ($3 = '' OR state = $3) ORDER BY id DESC LIMIT $4">};
 constexpr Statement kRetry{
-    "task_retry", kSelectSql<"UPDATE tasks SET state = 'ready', run_after = " LOKET_NOW(
-                                 4) ", max_attempts = attempt + $3,"
-                                    " updated_at = " LOKET_NOW(
-                                        4) " WHERE office_id = $1 AND id = $2 AND state = 'dead'"
-                                           " RETURNING ",
-                             kTaskColumns, "">};
+    "task_retry",
+    kSelectSql<"UPDATE tasks SET state = 'ready', run_after = " LOKET_NOW(4) ","
+               " max_attempts = attempt + $3, updated_at = " LOKET_NOW(4)
+               " WHERE office_id = $1 AND id = $2 AND state = 'dead'"
+               " RETURNING ", kTaskColumns, "">};
 constexpr Statement kDrop{
     "task_drop",
-    kSelectSql<
-        "UPDATE tasks SET state = 'done', last_error = 'dropped by ' || $3 || '; ' || last_error,"
-        " updated_at = " LOKET_NOW(
-            4) " WHERE office_id = $1 AND id = $2 AND state IN ('ready', 'dead')"
-               " RETURNING ",
-        kTaskColumns, "">};
+    kSelectSql<"UPDATE tasks SET state = 'done',"
+               " last_error = 'dropped by ' || $3 || '; ' || last_error,"
+               " updated_at = " LOKET_NOW(4)
+               " WHERE office_id = $1 AND id = $2 AND state IN ('ready', 'dead')"
+               " RETURNING ", kTaskColumns, "">};
 constexpr Statement kStats{
     "task_stats",
     "SELECT queue, state, count(*) AS tasks,"
     " coalesce(extract(epoch FROM " LOKET_NOW(1) " - min(run_after) FILTER (WHERE state = 'ready'"
     "   AND run_after <= " LOKET_NOW(1) ")), 0)::float8 AS oldest_ready_seconds"
     " FROM tasks WHERE state IN ('ready', 'leased', 'dead') GROUP BY queue, state"};
+// clang-format on
 
 TaskRecord TaskFromRow(const pqxx::row& row) {
   constexpr const auto& k = kTaskColumns;
