@@ -113,6 +113,12 @@ TEST(VerifyPermitPublicTest, ARevokedPermitGivesItsDayInOfficeTimeAndOnlyAPublis
   EXPECT_EQ(v->revoke_reason, "");
   EXPECT_EQ(VerifyPermitPublic(c, "K7M4QX9PLA", Utc(2026, 12, 3, 0, 0), 0)->revoked_on,
             absl::CivilDay(2026, 12, 1));
+  // West of UTC (-05:00) the same instant is still 12-01 12:30.
+  EXPECT_EQ(VerifyPermitPublic(c, "K7M4QX9PLA", Utc(2026, 12, 3, 0, 0), -5 * 60)->revoked_on,
+            absl::CivilDay(2026, 12, 1));
+  c.revoked_at = Utc(2026, 12, 2, 3, 0);  // 22:00 on 12-01 at -05:00
+  EXPECT_EQ(VerifyPermitPublic(c, "K7M4QX9PLA", Utc(2026, 12, 3, 0, 0), -5 * 60)->revoked_on,
+            absl::CivilDay(2026, 12, 1));
   c.revoke_reason_public = true;
   EXPECT_EQ(VerifyPermitPublic(c, "K7M4QX9PLA", Utc(2026, 12, 3, 0, 0), kWita)->revoke_reason,
             "STR dicabut");

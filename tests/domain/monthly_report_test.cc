@@ -70,6 +70,10 @@ TEST(MonthlyReportTest, TheMonthRunsFromTheOfficesMidnightToTheNextMonths) {
   const ReportPeriod feb = ReportPeriodOf(absl::CivilMonth(2028, 2), 0);
   EXPECT_EQ(feb.to, absl::CivilDay(2028, 3, 1));
   EXPECT_EQ(feb.from_at, absl::FromCivil(absl::CivilDay(2028, 2, 1), utc));
+  // West of UTC (-05:00) the office's midnight comes after UTC's.
+  const ReportPeriod west = ReportPeriodOf(absl::CivilMonth(2026, 12), -5 * 60);
+  EXPECT_EQ(west.from_at, absl::FromCivil(absl::CivilSecond(2026, 12, 1, 5, 0, 0), utc));
+  EXPECT_EQ(west.to_at, absl::FromCivil(absl::CivilSecond(2027, 1, 1, 5, 0, 0), utc));
 }
 
 TEST(MonthlyReportTest, RevisionsPerIssuedIsZeroWithoutIssues) {
