@@ -41,18 +41,18 @@ grpc::Status ReportServiceImpl::GetMonthlyReport(grpc::ServerContext* ctx,
   rev->set_cases_with_revision(f->cases_with_revision);
   rev->set_revisions_per_issued_case(f->revisions_per_issued_case);
   v1::SiberFigures* siber = resp->mutable_siber();
-  siber->set_pickups_done(f->pickups_done);
-  siber->set_pickups_failed(f->pickups_failed);
-  siber->set_pickups_cancelled(f->pickups_cancelled);
-  siber->set_deliveries_done(f->deliveries_done);
-  siber->set_deliveries_failed(f->deliveries_failed);
+  siber->set_pickups_done(f->stops.pickups_done);
+  siber->set_pickups_failed(f->stops.pickups_failed);
+  siber->set_pickups_cancelled(f->stops.pickups_cancelled);
+  siber->set_deliveries_done(f->stops.deliveries_done);
+  siber->set_deliveries_failed(f->stops.deliveries_failed);
   siber->set_courier_km(f->courier_km);
   v1::AppointmentFigures* ap = resp->mutable_appointments();
-  ap->set_booked(f->appointments_booked);
-  ap->set_kept(f->appointments_kept);
-  ap->set_no_show(f->appointments_no_show);
-  ap->set_cancelled(f->appointments_cancelled);
-  ap->set_redirected(f->appointments_redirected);
+  ap->set_booked(f->appointments.booked);
+  ap->set_kept(f->appointments.kept);
+  ap->set_no_show(f->appointments.no_show);
+  ap->set_cancelled(f->appointments.cancelled);
+  ap->set_redirected(f->appointments.redirected);
   for (const auto& l : f->lanes) {
     v1::LaneFigures* out = resp->add_lanes();
     out->set_lane(l.lane);

@@ -525,7 +525,8 @@ FailedStopFollowUp DecideFailedStop(StopKind kind, bool has_partner, const std::
                                     const std::string& note,
                                     const WorkingCalendar& courier_calendar, absl::Time now,
                                     int utc_offset_minutes, bool permit_revoked) {
-  const absl::CivilDay today = absl::ToCivilDay(now, absl::FixedTimeZone(utc_offset_minutes * 60));
+  const absl::TimeZone tz = absl::FixedTimeZone(utc_offset_minutes * 60);
+  const absl::CivilDay today = absl::ToCivilDay(now, tz);
   FailedStopFollowUp out;
   out.failure_reason = note.empty() ? reason : absl::StrCat(reason, ": ", note);
   out.retry_on.day = courier_calendar.AddWorkingDays(today, 1);
@@ -536,8 +537,8 @@ FailedStopFollowUp DecideFailedStop(StopKind kind, bool has_partner, const std::
       break;
     case StopKind::kDelivery:
       // The permit rides back to the office today, then out again.
-      out.return_to_office = FailedStopFollowUp::ReturnToOffice{
-          now, absl::FromCivil(today + 1, absl::FixedTimeZone(utc_offset_minutes * 60))};
+      out.return_to_office =
+          FailedStopFollowUp::ReturnToOffice{now, absl::FromCivil(today + 1, tz)};
       out.retry = FailedStopFollowUp::Retry::kDelivery;
       break;
     case StopKind::kCollect:

@@ -95,8 +95,9 @@ absl::StatusOr<absl::CivilDay> RoutePlanDay(const std::string& dedupe_key) {
 
 absl::StatusOr<absl::CivilDay> RoutePlanResultDay(const std::string& day) {
   absl::CivilDay d;
-  if (!absl::ParseCivilTime(day, &d))
+  if (!absl::ParseCivilTime(day, &d)) {
     return absl::InvalidArgumentError("route_plan.day: YYYY-MM-DD");
+  }
   return d;
 }
 

@@ -127,30 +127,20 @@ absl::StatusOr<MonthlyFigures> ReportRepository::Monthly(const std::string& offi
         issued.empty() ? 0 : tx.Exec(kRevisionsOfIssued, office_id, from, to)[0][0].as<int64_t>();
     out.revisions_per_issued_case = domain::RevisionsPerIssued(revisions_of_issued, issued.size());
 
-    const domain::StopTally stops =
+    out.stops =
         domain::TallyStops(MapRows(tx.Exec(kStops, office_id, from, to), [](const pqxx::row& row) {
           constexpr const auto& k = kStopColumns;
           return domain::KindStateCount{row[k["kind"]].as<std::string>(),
                                         row[k["state"]].as<std::string>(),
                                         row[k["n"]].as<int64_t>()};
         }));
-    out.pickups_done = stops.pickups_done;
-    out.pickups_failed = stops.pickups_failed;
-    out.pickups_cancelled = stops.pickups_cancelled;
-    out.deliveries_done = stops.deliveries_done;
-    out.deliveries_failed = stops.deliveries_failed;
     out.courier_km = tx.Exec(kCourierDistance, office_id, from, to)[0][0].as<double>() / 1000.0;
 
-    const domain::AppointmentTally ap = domain::TallyAppointments(
+    out.appointments = domain::TallyAppointments(
         MapRows(tx.Exec(kAppointments, office_id, from, to), [](const pqxx::row& row) {
           constexpr const auto& k = kAppointmentColumns;
           return domain::StateCount{row[k["state"]].as<std::string>(), row[k["n"]].as<int64_t>()};
         }));
-    out.appointments_booked = ap.booked;
-    out.appointments_kept = ap.kept;
-    out.appointments_no_show = ap.no_show;
-    out.appointments_cancelled = ap.cancelled;
-    out.appointments_redirected = ap.redirected;
 
     out.lanes = domain::LaneFiguresOf(
         MapRows(tx.Exec(kLanes, office_id, from, to), [](const pqxx::row& row) {

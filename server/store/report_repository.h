@@ -31,11 +31,9 @@ struct MonthlyFigures {
   int64_t revision_requests = 0;
   int64_t cases_with_revision = 0;
   double revisions_per_issued_case = 0;
-  int64_t pickups_done = 0, pickups_failed = 0, pickups_cancelled = 0;
-  int64_t deliveries_done = 0, deliveries_failed = 0;
+  domain::StopTally stops;  // the courier stops (domain::TallyStops)
   double courier_km = 0;
-  int64_t appointments_booked = 0, appointments_kept = 0, appointments_no_show = 0,
-          appointments_cancelled = 0, appointments_redirected = 0;
+  domain::AppointmentTally appointments;  // domain::TallyAppointments
   using Lane = domain::LaneFigures;
   std::vector<Lane> lanes;  // always the three lanes, in order (domain::LaneFiguresOf)
   int64_t screened = 0, redirected = 0, redirected_online = 0, redirected_siber = 0,

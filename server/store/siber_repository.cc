@@ -158,15 +158,14 @@ constexpr Statement kCustodyOfCase{
                " JOIN principals p ON p.id = e.actor_id WHERE e.office_id = $1 AND e.case_id = $2"
                " ORDER BY e.at, e.id">};
 constexpr auto kCaseStateColumns =
-    MakeColumns({{"state"}, {"clinic_id", "coalesce(clinic_id, '')"}, {"applicant_name"}});
+    MakeColumns({{"state"}, {"clinic_id", "coalesce(clinic_id, '')"}});
 constexpr Statement kCaseState{"siber_case_state",
                                kSelectSql<"SELECT ", kCaseStateColumns,
                                           " FROM cases WHERE id = $1 AND office_id = $2"
                                           // a revoke waits until this hand-over or failure commits
                                           " FOR SHARE">};
 // A day's plan (LoadDayPlan).
-constexpr auto kDayPlanColumns = MakeColumns({{"day", "day::text"},
-                                              {"input_version"},
+constexpr auto kDayPlanColumns = MakeColumns({{"input_version"},
                                               {"planned_version"},
                                               {"planned_at", "planned_at::text"},
                                               {"distance_m"},
@@ -818,10 +817,9 @@ absl::StatusOr<domain::RouterInput> SiberRepository::LoadRouterInput(const std::
     DayPlanRecord plan = LoadDayPlan(tx, office_id, d, office.utc_offset_minutes);
     pqxx::result o = tx.Exec(kOfficeLocation, office_id);
     domain::CourierPlace at_office;
-    constexpr const auto& ko = kOfficeLocationColumns;
-    if (!o.empty() && !o[0][ko["latitude"]].is_null() && !o[0][ko["longitude"]].is_null()) {
-      at_office.latitude = o[0][ko["latitude"]].as<double>();
-      at_office.longitude = o[0][ko["longitude"]].as<double>();
+    if (!o.empty()) {
+      at_office.latitude = OptionalDouble(o[0][kOfficeLocationColumns["latitude"]]);
+      at_office.longitude = OptionalDouble(o[0][kOfficeLocationColumns["longitude"]]);
     }
     LOKET_ASSIGN_OR_RETURN(const domain::RoutePlace base,
                            domain::PlaceOnRoute(at_office, "office " + office_id));
