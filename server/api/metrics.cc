@@ -49,7 +49,13 @@ ServerMetrics::ServerMetrics()
       cases_past_sla_(prometheus::BuildGauge()
                           .Name("loket_cases_past_sla")
                           .Help("Cases past their SLA due date (running, not paused), by office")
-                          .Register(*registry_)) {}
+                          .Register(*registry_)),
+      pool_events_(prometheus::BuildCounter()
+                       .Name("loket_db_pool_events_total")
+                       .Help("Database pool events: connection_opened, statement_cancelled (a "
+                             "call's deadline passed or its caller left; the connection is kept), "
+                             "connection_cut (a hung database, or a cancel that did not land)")
+                       .Register(*registry_)) {}
 
 absl::Status ServerMetrics::Serve(const std::string& listen) {
   auto admin =
@@ -100,6 +106,18 @@ void ServerMetrics::SetQueueStats(const std::vector<store::QueueStats>& stats) {
     queue_depth_.Add({{"queue", s.queue}, {"state", s.state}}).Set(static_cast<double>(s.count));
     if (s.state == "ready") queue_oldest_.Add({{"queue", s.queue}}).Set(s.oldest_age_seconds);
   }
+}
+
+void ServerMetrics::SetPoolCounters(const store::PoolCounters& now) {
+  absl::MutexLock lock(&mu_);
+  auto add = [this](const char* event, int64_t was, int64_t is) {
+    auto& counter = pool_events_.Add({{"event", event}});
+    if (is > was) counter.Increment(static_cast<double>(is - was));
+  };
+  add("connection_opened", pool_seen_.connections_opened, now.connections_opened);
+  add("statement_cancelled", pool_seen_.statements_cancelled, now.statements_cancelled);
+  add("connection_cut", pool_seen_.connections_cut, now.connections_cut);
+  pool_seen_ = now;
 }
 
 void ServerMetrics::SetCasesPastSla(const std::vector<std::pair<std::string, int64_t>>& counts) {

@@ -23,6 +23,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "common/admin_http.h"
+#include "server/store/database.h"
 #include "server/store/task_queue.h"
 
 namespace loket::api {
@@ -48,6 +49,8 @@ class ServerMetrics {
   void RecordMalformedRequest();
   // Replaces the queue gauges with `stats`; queues and states not in it read 0.
   void SetQueueStats(const std::vector<store::QueueStats>& stats);
+  // Brings loket_db_pool_events_total up to `now`, the pool's counters since start.
+  void SetPoolCounters(const store::PoolCounters& now);
   // Replaces loket_cases_past_sla with `counts` (office id, cases past their SLA due date).
   void SetCasesPastSla(const std::vector<std::pair<std::string, int64_t>>& counts);
 
@@ -65,7 +68,9 @@ class ServerMetrics {
   prometheus::Family<prometheus::Gauge>& queue_depth_;
   prometheus::Family<prometheus::Gauge>& queue_oldest_;
   prometheus::Family<prometheus::Gauge>& cases_past_sla_;
+  prometheus::Family<prometheus::Counter>& pool_events_;
   absl::Mutex mu_;
+  store::PoolCounters pool_seen_ ABSL_GUARDED_BY(mu_);
   std::set<std::pair<std::string, std::string>> seen_ ABSL_GUARDED_BY(mu_);
 };
 

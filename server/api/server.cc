@@ -497,6 +497,7 @@ void LoketServer::WatchDatabase() {
       log::Write({ok ? log::Level::kInfo : log::Level::kError,
                   ok ? "database reachable again: SERVING" : "database unreachable: NOT_SERVING"});
     }
+    metrics_->SetPoolCounters(db_->Counters());
     if (ok && tick % 5 == 0) {
       // With a deadline of its own: a database that hangs now must not stop the probe above.
       store::ScopedDeadline bounded(absl::Now() + health_probe_timeout_);

@@ -14,6 +14,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "common/sha256.h"
 #include "common/status_macros.h"
 #include "server/store/migrations.h"
@@ -126,6 +127,8 @@ absl::StatusOr<std::unique_ptr<Lease>> Acquire(Database::Impl& db, absl::Time de
       pqxx::nontransaction(*conn).exec(db.session_settings);
       lease->get().conn = std::move(conn);
       lease->get().prepared.clear();
+      absl::MutexLock lock(&db.mu);
+      ++db.counters.connections_opened;
     } catch (const std::exception& e) {
       lease->MarkBroken();
       return absl::UnavailableError(absl::StrCat("database unreachable: ", e.what()));
@@ -181,9 +184,10 @@ absl::Status RunOn(Database::Impl& db, Lease& lease, const std::function<absl::S
                        "transaction (waited ",
                        Millis(db.options.lock_timeout), "); try again in 1 s: ", e.what()));
     }
-    // 57014 statement timeout, 40003 commit outcome unknown: retry (with the same request_id).
+    // 57014 statement timeout (or our cancel: Run says which), 40003 commit outcome unknown:
+    // retry (with the same request_id). After 57014 the connection is sound; after 40003 not.
     if (state == "57014" || state == "40003") {
-      lease.MarkBroken();
+      if (state == "40003") lease.MarkBroken();
       return absl::UnavailableError(absl::StrCat("database did not answer in time: ", e.what()));
     }
     if (state.rfind("08", 0) == 0 || state == "57P01" || state == "57P02" || state == "57P03") {
@@ -203,19 +207,23 @@ Database::Impl::Impl(DatabaseOptions o) : options(std::move(o)) {
   // Timestamps come back in UTC, so parsing never depends on the server's time zone. A backend
   // checks every second that its client is still there, so a connection the watchdog cut off
   // ends its transaction (and gives up its locks) even while it waits for a lock.
-  session_settings =
-      absl::StrCat("SET TIME ZONE 'UTC'; SET client_connection_check_interval = '1s'",
-                   "; SET lock_timeout = '", Millis(options.lock_timeout), "'",
-                   "; SET statement_timeout = '", Millis(options.statement_timeout), "'");
+  // application_name: an operator finds loketd's sessions in pg_stat_activity.
+  session_settings = absl::StrCat(
+      "SET TIME ZONE 'UTC'; SET client_connection_check_interval = '1s'",
+      "; SET application_name = 'loketd'", "; SET lock_timeout = '", Millis(options.lock_timeout),
+      "'", "; SET statement_timeout = '", Millis(options.statement_timeout), "'");
   watchdog = std::thread([this] { Watch(); });
+  canceller = std::thread([this] { Cancel(); });
 }
 
 Database::Impl::~Impl() {
   {
     absl::MutexLock lock(&mu);
     stopping = true;
+    if (canceller_sock >= 0) ::shutdown(canceller_sock, SHUT_RDWR);  // one stuck on a hung server
   }
   watchdog.join();
+  canceller.join();
 }
 
 void Database::Impl::Watch() {
@@ -234,7 +242,17 @@ void Database::Impl::Watch() {
     const absl::Time now = absl::Now();
     const bool database_hung = hung.load();
     for (InFlight* f : in_flight) {
-      if (f->stopped.load() != InFlight::Stop::kNone) continue;
+      if (f->cut) continue;
+      if (f->stopped.load() != InFlight::Stop::kNone) {
+        // Asked to cancel, and still running: the request was lost, came between two statements
+        // of the transaction, or the database hangs. Cut it off.
+        if (database_hung || now >= f->stopped_at + kCutAfter) {
+          f->cut = true;
+          ++counters.connections_cut;
+          ::shutdown(f->sock, SHUT_RDWR);  // the lender's libpq call returns, connection broken
+        }
+        continue;
+      }
       InFlight::Stop why = InFlight::Stop::kNone;
       if (database_hung) {
         why = InFlight::Stop::kHung;
@@ -245,9 +263,55 @@ void Database::Impl::Watch() {
       }
       if (why == InFlight::Stop::kNone) continue;
       f->stopped.store(why);
-      ::shutdown(f->sock, SHUT_RDWR);  // the lender's libpq call returns with a broken connection
+      f->stopped_at = now;
+      if (why == InFlight::Stop::kHung) {
+        // A cancel request would hang like everything else: cut at once.
+        f->cut = true;
+        ++counters.connections_cut;
+        ::shutdown(f->sock, SHUT_RDWR);
+      } else {
+        cancel_pids.push_back(f->backend_pid);
+        f->cancel_ticket = ++cancels_requested;
+        ++counters.statements_cancelled;
+      }
     }
   }
+}
+
+void Database::Impl::Cancel() {
+  std::unique_ptr<pqxx::connection> conn;
+  mu.Lock();
+  for (;;) {
+    auto wanted = [this]()
+                      ABSL_SHARED_LOCKS_REQUIRED(mu) { return stopping || !cancel_pids.empty(); };
+    mu.Await(absl::Condition(&wanted));
+    if (stopping) break;
+    std::vector<int> pids;
+    pids.swap(cancel_pids);
+    const uint64_t ticket = cancels_requested;
+    mu.Unlock();
+    try {
+      if (!conn) {
+        conn = std::make_unique<pqxx::connection>(WithClientTimeouts(options.conninfo, 2));
+        pqxx::nontransaction(*conn).exec("SET application_name = 'loketd canceller'");
+        absl::MutexLock lock(&mu);
+        canceller_sock = conn->sock();
+      }
+      // PostgreSQL has signalled each backend when this returns: a connection given back to the
+      // pool after it cannot have its next statement cancelled by mistake.
+      pqxx::nontransaction(*conn).exec(absl::StrCat("SELECT pg_cancel_backend(p) FROM unnest('{",
+                                                    absl::StrJoin(pids, ","), "}'::int[]) p"));
+    } catch (const std::exception&) {
+      // Not sent, or its answer lost: the watchdog cuts whatever still runs after kCutAfter, and
+      // the lenders do not keep a connection whose cancel they did not see land.
+      conn.reset();
+      absl::MutexLock lock(&mu);
+      canceller_sock = -1;
+    }
+    mu.Lock();
+    cancels_done = ticket;
+  }
+  mu.Unlock();
 }
 
 absl::Status Database::Impl::RunTx(const std::function<absl::Status(Tx&)>& fn) {
@@ -272,6 +336,7 @@ absl::Status Database::Impl::Run(const std::function<absl::Status(Tx&)>& fn, boo
   Lease& lease = *held;
   InFlight watched;
   watched.sock = lease.get().conn->sock();
+  watched.backend_pid = lease.get().conn->backendpid();
   watched.deadline = deadline;
   watched.call = call;
   std::list<InFlight*>::iterator entry;
@@ -280,14 +345,31 @@ absl::Status Database::Impl::Run(const std::function<absl::Status(Tx&)>& fn, boo
     entry = in_flight.insert(in_flight.end(), &watched);
   }
   absl::Status s = RunOn(*this, lease, fn, autocommit, call, deadline);
+  bool keep = false;  // a stopped statement's connection goes back to the pool
   {
     absl::MutexLock lock(&mu);
     in_flight.erase(entry);
+    if (watched.stopped.load() != InFlight::Stop::kNone && !watched.cut) {
+      // Only once PostgreSQL has the cancel request: it must not land on the next lender's work.
+      auto landed = [this, &watched]() ABSL_SHARED_LOCKS_REQUIRED(mu) {
+        return cancels_done >= watched.cancel_ticket;
+      };
+      keep = mu.AwaitWithTimeout(absl::Condition(&landed), kCutAfter);
+    }
   }
   const InFlight::Stop stopped = watched.stopped.load();
   if (stopped == InFlight::Stop::kNone) return s;
-  lease.MarkBroken();    // its socket is shut down
-  if (s.ok()) return s;  // it had committed before the cut-off
+  if (keep) {
+    // A cancel that reached the transaction's ROLLBACK can leave it open and aborted: one
+    // statement shows the connection is idle and sound, or it is dropped.
+    try {
+      pqxx::nontransaction(*lease.get().conn).exec("SELECT 1");
+    } catch (const std::exception&) {
+      keep = false;
+    }
+  }
+  if (!keep) lease.MarkBroken();
+  if (s.ok()) return s;  // it had committed before the cancel or the cut-off
   switch (stopped) {
     case InFlight::Stop::kDeadline:
       return absl::DeadlineExceededError(
@@ -316,6 +398,11 @@ void CheckStatementName(const Statement& st) {
         "\": a store file must give each its own name (first: ", it->second.substr(0, 80),
         "; now: ", std::string(st.sql).substr(0, 80), ")"));
   }
+}
+
+PoolCounters Database::Counters() {
+  absl::MutexLock lock(&impl_->mu);
+  return impl_->counters;
 }
 
 void SetCurrentCall(const CallContext* call) { t_call = call; }

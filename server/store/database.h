@@ -7,6 +7,7 @@
 #ifndef LOKET_SERVER_STORE_DATABASE_H_
 #define LOKET_SERVER_STORE_DATABASE_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -66,6 +67,14 @@ class ScopedDeadline final : public CallContext {
   const CallContext* outer_;
 };
 
+// What the pool has done since start (loketd's metrics): a reconnect storm shows as
+// connections_opened climbing while calls are cut off.
+struct PoolCounters {
+  int64_t connections_opened = 0;
+  int64_t statements_cancelled = 0;  // asked to stop in PostgreSQL; the connection is kept
+  int64_t connections_cut = 0;  // the socket shut down: a hung database, or a cancel that failed
+};
+
 class Database {
  public:
   struct Impl;
@@ -90,6 +99,8 @@ class Database {
   absl::Status Migrate();
   // The same with the given migrations instead of the embedded ones (tests: a changed file).
   absl::Status Migrate(const std::vector<Migration>& migrations);
+
+  PoolCounters Counters();
 
   Impl& impl() { return *impl_; }
 

@@ -6,6 +6,7 @@
 #define LOKET_SERVER_STORE_PG_H_
 
 #include <atomic>
+#include <cstdint>
 #include <cstring>
 #include <functional>
 #include <list>
@@ -85,11 +86,17 @@ class Tx {
 // A statement in flight on a lent connection, watched for its call's deadline and cancellation.
 struct InFlight {
   int sock = -1;
+  int backend_pid = 0;
   absl::Time deadline = absl::InfiniteFuture();
   const CallContext* call = nullptr;
-  // Why the watchdog cut the connection off (set once, by the watchdog).
+  // Why the watchdog stopped the statement (set once, by the watchdog, under Impl::mu).
   enum class Stop { kNone, kDeadline, kCancelled, kHung };
   std::atomic<Stop> stopped{Stop::kNone};
+  // Set with `stopped`: when, and the cancel request's ticket (Impl::cancels_done reaches it once
+  // PostgreSQL has the request). `cut`: the socket was shut down instead (the connection is lost).
+  absl::Time stopped_at;
+  uint64_t cancel_ticket = 0;
+  bool cut = false;
 };
 
 struct Database::Impl {
@@ -107,11 +114,16 @@ struct Database::Impl {
 
   absl::Status Run(const std::function<absl::Status(Tx&)>& fn, bool autocommit);
 
-  // Cuts off (shutdown(2) of its socket) every statement whose call's deadline passed, whose caller
-  // went away, or, while the database hangs, every one. PostgreSQL sees the client gone
-  // (client_connection_check_interval) and ends the backend's transaction; the pool drops the
-  // connection. A socket shutdown never blocks, where a cancel request to a hung server would.
+  // Stops every statement whose call's deadline passed or whose caller went away: PostgreSQL is
+  // asked to cancel it (pg_cancel_backend, on the canceller's own connection), so the statement
+  // ends, its transaction rolls back and the connection goes back to the pool. A statement still
+  // running kCutAfter later (the cancel did not reach it), and every statement while the
+  // database hangs, is cut off instead: shutdown(2) of its socket, which never blocks; PostgreSQL
+  // sees the client gone (client_connection_check_interval) and the pool drops the connection.
   void Watch();
+  // Sends the cancel requests Watch queued, in one statement per batch.
+  void Cancel();
+  static constexpr absl::Duration kCutAfter = absl::Seconds(1);
 
   DatabaseOptions options;
   std::string session_settings;  // SET statements run on every new connection
@@ -120,9 +132,15 @@ struct Database::Impl {
   int open_or_lent ABSL_GUARDED_BY(mu) = 0;
   int waiting ABSL_GUARDED_BY(mu) = 0;
   std::list<InFlight*> in_flight ABSL_GUARDED_BY(mu);
+  std::vector<int> cancel_pids ABSL_GUARDED_BY(mu);  // queued for the canceller
+  uint64_t cancels_requested ABSL_GUARDED_BY(mu) = 0;
+  uint64_t cancels_done ABSL_GUARDED_BY(mu) = 0;
+  int canceller_sock ABSL_GUARDED_BY(mu) = -1;  // shut down to unblock it at exit
+  PoolCounters counters ABSL_GUARDED_BY(mu);
   bool stopping ABSL_GUARDED_BY(mu) = false;
   std::atomic<bool> hung{false};  // set by the health probe
   std::thread watchdog;
+  std::thread canceller;
 };
 
 // Conversions used by every repository.

@@ -12,12 +12,15 @@
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "server/api/call_scope.h"
+#include "server/store/database.h"
+#include "server/store/pg.h"
 #include "tests/integration/fixture.h"
 #include "tests/support/status_matchers.h"
 
 namespace loket::itest {
 
 using ::loket::testing::IsOk;
+using ::loket::testing::StatusIs;
 namespace {
 
 using Stub = v1::CaseService::Stub;
@@ -140,6 +143,39 @@ TEST_F(OverloadTest, OneLockedRowCostsOnlyTheCallsOnThatRow) {
       events_before);
   // And the row serves the next caller at once.
   EXPECT_THAT(Do(&Stub::StartVerification, officer_, hot.id()), IsOk());
+}
+
+// A statement whose deadline passes while it waits on a locked row is cancelled in PostgreSQL
+// and its connection goes back to the pool: a burst of cut-off calls does not turn into a burst of
+// new connections (each a backend to fork and every statement to prepare again), which on a
+// loaded machine made every later call late too.
+TEST_F(OverloadTest, AStatementStoppedAtItsDeadlineKeepsItsConnection) {
+  const v1::Case hot = SubmitAsClinicA();
+  store::Database db(store::DatabaseOptions{server_->conninfo(), 2});
+  const std::string lock_row =
+      absl::StrCat("SELECT 1 FROM cases WHERE id = ", hot.id(), " FOR UPDATE");
+  {
+    RowLock lock(server_->conninfo(), hot.id());
+    for (int i = 0; i < 10; ++i) {
+      store::ScopedDeadline within(absl::Now() + absl::Milliseconds(200));
+      EXPECT_THAT(db.impl().RunTx([&](store::Tx& tx) {
+        tx.ExecRaw(lock_row);
+        return absl::OkStatus();
+      }),
+                  StatusIs(absl::StatusCode::kDeadlineExceeded));
+    }
+    EXPECT_EQ(LockWaitersAfterSettling(), 0);  // each stopped in PostgreSQL, not only here
+  }
+  // The one connection served all ten, and serves the next statement.
+  EXPECT_THAT(db.impl().RunTx([&](store::Tx& tx) {
+    tx.ExecRaw(lock_row);
+    return absl::OkStatus();
+  }),
+              IsOk());
+  const store::PoolCounters counters = db.Counters();
+  EXPECT_EQ(counters.statements_cancelled, 10);
+  EXPECT_EQ(counters.connections_cut, 0);
+  EXPECT_EQ(counters.connections_opened, 1);
 }
 
 // A statement stuck behind a lock past lock_timeout gives up by itself with ABORTED and a hint,
