@@ -9,7 +9,8 @@
 #   bench/run_overload_ramp.sh [CALLERS...]     default: 8 64 256 1024 2048; DURATION=10 s each
 #
 # BACKOFF_MS (default 1000) sets the callers' wait after a refusal. The last column counts database
-# sessions opened in the step: a call cut off at its deadline costs loketd its pooled connection.
+# sessions opened in the step (before 2026-12-02 a call cut off at its deadline cost loketd its pooled
+# connection; now it is cancelled in PostgreSQL and the connection kept).
 #
 # It starts its own PostgreSQL (fsync on) and loketd, and stops both at exit. Build first.
 set -euo pipefail
@@ -29,7 +30,7 @@ loket_start_loketd "$BIN" --pool_size=16
 rss_mb() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$LOKETD_PID/status"; }
 threads() { awk '/Threads/ {print $2}' "/proc/$LOKETD_PID/status"; }
 cases() { psql -X -At -d "$DB" -c "SELECT count(*) FROM cases"; }
-# Database sessions opened so far: a call cut off at its deadline costs its pooled connection.
+# Database sessions opened so far (psql's own included: one per call of this function).
 sessions() { psql -X -At -d "$DB" -c "SELECT sessions FROM pg_stat_database WHERE datname = current_database()"; }
 field() { sed -E "s/.*\"$1\": ([0-9.]+).*/\1/" <<<"$2"; }
 code() { grep -oE "\"$1\": [0-9]+" <<<"$2" | awk '{print $2}' | head -n 1; }

@@ -124,7 +124,10 @@ absl::StatusOr<std::unique_ptr<Lease>> Acquire(Database::Impl& db, absl::Time de
     // A new slot (or one whose connection broke): connect now, outside the lock.
     try {
       auto conn = std::make_unique<pqxx::connection>(WithClientTimeouts(db.options.conninfo));
-      pqxx::nontransaction(*conn).exec(db.session_settings);
+      const pqxx::result r =
+          pqxx::nontransaction(*conn).exec(db.session_settings + "; SELECT pg_backend_pid()");
+      const int pid = r[0][0].as<int>();
+      lease->get().backend_pid = pid == conn->backendpid() ? pid : 0;
       lease->get().conn = std::move(conn);
       lease->get().prepared.clear();
       absl::MutexLock lock(&db.mu);
@@ -264,8 +267,8 @@ void Database::Impl::Watch() {
       if (why == InFlight::Stop::kNone) continue;
       f->stopped.store(why);
       f->stopped_at = now;
-      if (why == InFlight::Stop::kHung) {
-        // A cancel request would hang like everything else: cut at once.
+      if (why == InFlight::Stop::kHung || f->backend_pid == 0) {
+        // A cancel request would hang like everything else (or has no pid to go to): cut at once.
         f->cut = true;
         ++counters.connections_cut;
         ::shutdown(f->sock, SHUT_RDWR);
@@ -336,7 +339,7 @@ absl::Status Database::Impl::Run(const std::function<absl::Status(Tx&)>& fn, boo
   Lease& lease = *held;
   InFlight watched;
   watched.sock = lease.get().conn->sock();
-  watched.backend_pid = lease.get().conn->backendpid();
+  watched.backend_pid = lease.get().backend_pid;
   watched.deadline = deadline;
   watched.call = call;
   std::list<InFlight*>::iterator entry;

@@ -35,6 +35,9 @@ struct Statement {
 
 struct PooledConnection {
   std::unique_ptr<pqxx::connection> conn;
+  // The server process behind `conn`, as PostgreSQL reports it; 0 when libpq was told another
+  // (a pooler in between): then a statement is never cancelled by pid, only cut off.
+  int backend_pid = 0;
   std::map<std::string, const char*> prepared;  // name -> the SQL it was prepared with
 };
 

@@ -177,6 +177,9 @@ grep -E 'code="(3|13)",method="/loket.v1.CaseService/SubmitApplication"' <<<"$me
 grep -q '^loket_malformed_requests_total 0' <<<"$metrics" ||
   fail "abandoned calls counted as malformed: $(grep malformed_requests_total <<<"$metrics")"
 echo "   counted CANCELLED"
+# The pool's own counters are exported (refreshed every second): it has opened connections.
+grep -qE '^loket_db_pool_events_total\{event="connection_opened"\} [1-9]' <<<"$metrics" ||
+  fail "no pool counters on /metrics: $(grep pool_events <<<"$metrics")"
 
 echo "== 5. SIGTERM drains"
 kill -TERM "$LOKETD_PID"
