@@ -12,10 +12,18 @@
 # sessions opened in the step (before 2026-12-02 a call cut off at its deadline cost loketd its pooled
 # connection; now it is cancelled in PostgreSQL and the connection kept).
 #
+# PIN=1 gives the load generator a core of its own: PostgreSQL, loketd and this script run on core 0
+# (taskset, inherited by what it starts), submit_load on core 1. Without it all share both cores.
+#
 # It starts its own PostgreSQL (fsync on) and loketd, and stops both at exit. Build first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source deploy/lib-stack.sh
+CLIENT_CORE=()
+if [[ ${PIN:-} ]]; then
+  taskset -cp 0 $$ >/dev/null
+  CLIENT_CORE=(taskset -c 1)
+fi
 
 BIN=${LOKET_BIN_DIR:-$PWD/build/bin}
 DURATION=${DURATION:-10}
@@ -48,7 +56,7 @@ for c in "${STEPS[@]}"; do
   peak_threads=0
   peak_rss=0
   (
-    ${CLIENT_NICE:+nice -n "$CLIENT_NICE"} "$BIN/submit_load" --addr="127.0.0.1:$API_PORT" --token="$TOKEN" --concurrency="$c" \
+    ${CLIENT_NICE:+nice -n "$CLIENT_NICE"} "${CLIENT_CORE[@]}" "$BIN/submit_load" --addr="127.0.0.1:$API_PORT" --token="$TOKEN" --concurrency="$c" \
       --channels=$((c < 256 ? c : 256)) --deadline_ms=1000 --backoff_ms=${BACKOFF_MS:-1000} --async --warmup=1 --duration="$DURATION" \
       --json 2>/dev/null | tail -n 1 >"$WORK/step.json" || true
   ) &

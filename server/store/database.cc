@@ -143,20 +143,24 @@ absl::StatusOr<std::unique_ptr<Lease>> Acquire(Database::Impl& db, absl::Time de
 // One transaction (or autocommit run) of `fn` on a lent connection; pqxx exceptions become
 // statuses here.
 absl::Status RunOn(Database::Impl& db, Lease& lease, const std::function<absl::Status(Tx&)>& fn,
-                   bool autocommit, const CallContext* call, absl::Time deadline) {
+                   bool autocommit, const InFlight& watched) {
+  const CallContext* call = watched.call;
+  const absl::Time deadline = watched.deadline;
   try {
     if (autocommit) {
       pqxx::nontransaction work(*lease.get().conn);
-      Tx tx(work, lease.get());
+      Tx tx(work, lease.get(), &watched);
       return fn(tx);
     }
     pqxx::work work(*lease.get().conn);
-    Tx tx(work, lease.get());
+    Tx tx(work, lease.get(), &watched);
     absl::Status s = fn(tx);
     // A caller who gave up does not get work committed behind its back.
     if (s.ok()) s = CallGone(call, deadline, "before its transaction committed");
     if (s.ok()) work.commit();
     return s;  // pqxx::work rolls back in its destructor when not committed
+  } catch (const CallStopped&) {
+    return absl::CancelledError("stopped");  // Run gives the reason
   } catch (const pqxx::broken_connection& e) {
     lease.MarkBroken();
     return absl::UnavailableError(absl::StrCat("database connection lost: ", e.what()));
@@ -275,7 +279,6 @@ void Database::Impl::Watch() {
       } else {
         cancel_pids.push_back(f->backend_pid);
         f->cancel_ticket = ++cancels_requested;
-        ++counters.statements_cancelled;
       }
     }
   }
@@ -293,6 +296,7 @@ void Database::Impl::Cancel() {
     pids.swap(cancel_pids);
     const uint64_t ticket = cancels_requested;
     mu.Unlock();
+    int64_t sent = 0;
     try {
       if (!conn) {
         conn = std::make_unique<pqxx::connection>(WithClientTimeouts(options.conninfo, 2));
@@ -304,14 +308,17 @@ void Database::Impl::Cancel() {
       // pool after it cannot have its next statement cancelled by mistake.
       pqxx::nontransaction(*conn).exec(absl::StrCat("SELECT pg_cancel_backend(p) FROM unnest('{",
                                                     absl::StrJoin(pids, ","), "}'::int[]) p"));
+      sent = static_cast<int64_t>(pids.size());
     } catch (const std::exception&) {
-      // Not sent, or its answer lost: the watchdog cuts whatever still runs after kCutAfter, and
-      // the lenders do not keep a connection whose cancel they did not see land.
+      // Not sent (nothing can land later), or sent and its answer lost (it has landed): either
+      // way a lender may keep its connection. The watchdog cuts whatever still runs after
+      // kCutAfter.
       conn.reset();
       absl::MutexLock lock(&mu);
       canceller_sock = -1;
     }
     mu.Lock();
+    counters.statements_cancelled += sent;
     cancels_done = ticket;
   }
   mu.Unlock();
@@ -347,7 +354,7 @@ absl::Status Database::Impl::Run(const std::function<absl::Status(Tx&)>& fn, boo
     absl::MutexLock lock(&mu);
     entry = in_flight.insert(in_flight.end(), &watched);
   }
-  absl::Status s = RunOn(*this, lease, fn, autocommit, call, deadline);
+  absl::Status s = RunOn(*this, lease, fn, autocommit, watched);
   bool keep = false;  // a stopped statement's connection goes back to the pool
   {
     absl::MutexLock lock(&mu);
@@ -363,12 +370,21 @@ absl::Status Database::Impl::Run(const std::function<absl::Status(Tx&)>& fn, boo
   const InFlight::Stop stopped = watched.stopped.load();
   if (stopped == InFlight::Stop::kNone) return s;
   if (keep) {
-    // A cancel that reached the transaction's ROLLBACK can leave it open and aborted: one
-    // statement shows the connection is idle and sound, or it is dropped.
-    try {
-      pqxx::nontransaction(*lease.get().conn).exec("SELECT 1");
-    } catch (const std::exception&) {
-      keep = false;
+    // A cancel that lands after the statement ended finds the backend idle and is dropped, but
+    // one that lands as the ROLLBACK (or this check) starts stops that instead, and a cancelled
+    // ROLLBACK leaves the transaction open and aborted. So: a SELECT 1 that is cancelled has used
+    // the cancel up, and the one after shows the connection idle and sound; anything else and
+    // the connection is dropped.
+    keep = false;
+    for (int attempt = 0; attempt < 2 && !keep; ++attempt) {
+      try {
+        pqxx::nontransaction(*lease.get().conn).exec("SELECT 1");
+        keep = true;
+      } catch (const pqxx::sql_error& e) {
+        if (e.sqlstate() != "57014") break;
+      } catch (const std::exception&) {
+        break;
+      }
     }
   }
   if (!keep) lease.MarkBroken();

@@ -71,7 +71,7 @@ class ScopedDeadline final : public CallContext {
 // connections_opened climbing while calls are cut off.
 struct PoolCounters {
   int64_t connections_opened = 0;
-  int64_t statements_cancelled = 0;  // asked to stop in PostgreSQL; the connection is kept
+  int64_t statements_cancelled = 0;  // cancel requests PostgreSQL took; the connections are kept
   int64_t connections_cut = 0;  // the socket shut down: a hung database, or a cancel that failed
 };
 

@@ -15,6 +15,7 @@
 #include <optional>
 #include <pqxx/pqxx>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -46,12 +47,37 @@ struct PooledConnection {
 // first. Called once per connection and name, when the statement is prepared.
 void CheckStatementName(const Statement& st);
 
+// A statement in flight on a lent connection, watched for its call's deadline and cancellation.
+struct InFlight {
+  int sock = -1;
+  int backend_pid = 0;
+  absl::Time deadline = absl::InfiniteFuture();
+  const CallContext* call = nullptr;
+  // Why the watchdog stopped the statement (set once, by the watchdog, under Impl::mu).
+  enum class Stop { kNone, kDeadline, kCancelled, kHung };
+  std::atomic<Stop> stopped{Stop::kNone};
+  // Set with `stopped`: when, and the cancel request's ticket (Impl::cancels_done reaches it once
+  // PostgreSQL has the request). `cut`: the socket was shut down instead (the connection is lost).
+  absl::Time stopped_at;
+  uint64_t cancel_ticket = 0;
+  bool cut = false;
+};
+
+// Thrown by Tx before a statement of a call the watchdog stopped: a cancel that came between two
+// statements found the backend idle and PostgreSQL dropped it, so the rest of the transaction is
+// not sent. Database::Run answers with the reason.
+struct CallStopped : std::runtime_error {
+  CallStopped() : std::runtime_error("the call was stopped") {}
+};
+
 class Tx {
  public:
-  Tx(pqxx::transaction_base& work, PooledConnection& pc) : work_(work), pc_(pc) {}
+  Tx(pqxx::transaction_base& work, PooledConnection& pc, const InFlight* watched = nullptr)
+      : work_(work), pc_(pc), watched_(watched) {}
 
   template <typename... Args>
   pqxx::result Exec(const Statement& st, const Args&... args) {
+    ThrowIfStopped();
     auto [it, fresh] = pc_.prepared.emplace(st.name, st.sql);
     if (fresh) {
       CheckStatementName(st);
@@ -61,10 +87,14 @@ class Tx {
     }
     return work_.exec_prepared(st.name, args...);
   }
-  pqxx::result ExecRaw(const std::string& sql) { return work_.exec(sql); }
+  pqxx::result ExecRaw(const std::string& sql) {
+    ThrowIfStopped();
+    return work_.exec(sql);
+  }
   // An unprepared statement with text parameters $1..$n, planned for these values each time (a
   // search whose criteria vary: a generic plan of a prepared statement would fit none of them).
   pqxx::result ExecParams(const std::string& sql, const std::vector<std::string>& params) {
+    ThrowIfStopped();
     return work_.exec_params(sql, pqxx::prepare::make_dynamic_params(params));
   }
   // Wakes the workers of `queue` when this transaction commits; once per queue per transaction
@@ -80,26 +110,17 @@ class Tx {
   std::map<std::string, int64_t>& refdata_versions() { return refdata_versions_; }
 
  private:
+  void ThrowIfStopped() const {
+    if (watched_ != nullptr && watched_->stopped.load() != InFlight::Stop::kNone) {
+      throw CallStopped();
+    }
+  }
+
   pqxx::transaction_base& work_;
   PooledConnection& pc_;
+  const InFlight* watched_;
   std::set<std::string> notified_;
   std::map<std::string, int64_t> refdata_versions_;
-};
-
-// A statement in flight on a lent connection, watched for its call's deadline and cancellation.
-struct InFlight {
-  int sock = -1;
-  int backend_pid = 0;
-  absl::Time deadline = absl::InfiniteFuture();
-  const CallContext* call = nullptr;
-  // Why the watchdog stopped the statement (set once, by the watchdog, under Impl::mu).
-  enum class Stop { kNone, kDeadline, kCancelled, kHung };
-  std::atomic<Stop> stopped{Stop::kNone};
-  // Set with `stopped`: when, and the cancel request's ticket (Impl::cancels_done reaches it once
-  // PostgreSQL has the request). `cut`: the socket was shut down instead (the connection is lost).
-  absl::Time stopped_at;
-  uint64_t cancel_ticket = 0;
-  bool cut = false;
 };
 
 struct Database::Impl {

@@ -178,6 +178,41 @@ TEST_F(OverloadTest, AStatementStoppedAtItsDeadlineKeepsItsConnection) {
   EXPECT_EQ(counters.connections_opened, 1);
 }
 
+// The deadline passes between two statements of a transaction, where the cancel finds nothing
+// running (PostgreSQL drops it): the next statement is not sent, so the call ends at once instead
+// of waiting on the lock until the watchdog cuts its connection, and the connection is kept.
+TEST_F(OverloadTest, ADeadlineBetweenTwoStatementsStopsTheNextOne) {
+  const v1::Case hot = SubmitAsClinicA();
+  store::Database db(store::DatabaseOptions{server_->conninfo(), 2});
+  RowLock lock(server_->conninfo(), hot.id());
+  auto select_1 = [](store::Tx& tx) {
+    tx.ExecRaw("SELECT 1");
+    return absl::OkStatus();
+  };
+  ASSERT_THAT(db.impl().RunTx(select_1), IsOk());  // the connection is open before the clock runs
+  bool second_sent = false;
+  {
+    store::ScopedDeadline within(absl::Now() + absl::Milliseconds(500));
+    EXPECT_THAT(db.impl().RunTx([&](store::Tx& tx) {
+      tx.ExecRaw("SELECT 1");
+      // The caller's code between two statements outlasts the deadline: wait until PostgreSQL
+      // has taken the cancel (it found the backend idle in the transaction).
+      while (db.Counters().statements_cancelled == 0) absl::SleepFor(absl::Milliseconds(10));
+      second_sent = true;
+      tx.ExecRaw(absl::StrCat("SELECT 1 FROM cases WHERE id = ", hot.id(), " FOR UPDATE"));
+      return absl::OkStatus();
+    }),
+                StatusIs(absl::StatusCode::kDeadlineExceeded));
+  }
+  EXPECT_TRUE(second_sent);
+  EXPECT_EQ(LockWaiters(), 0);
+  EXPECT_THAT(db.impl().RunTx(select_1), IsOk());
+  const store::PoolCounters counters = db.Counters();
+  EXPECT_EQ(counters.statements_cancelled, 1);
+  EXPECT_EQ(counters.connections_cut, 0);
+  EXPECT_EQ(counters.connections_opened, 1);
+}
+
 // A statement stuck behind a lock past lock_timeout gives up by itself with ABORTED and a hint,
 // even for a caller without a deadline.
 TEST_F(OverloadTest, ALockWaitEndsAtLockTimeoutWithARetryHint) {
