@@ -313,15 +313,48 @@ void Database::Impl::Cancel() {
       // Not sent (nothing can land later), or sent and its answer lost (it has landed): either
       // way a lender may keep its connection. The watchdog cuts whatever still runs after
       // kCutAfter.
+      {
+        absl::MutexLock lock(&mu);
+        canceller_sock = -1;  // before the descriptor is closed and its number reused
+      }
       conn.reset();
-      absl::MutexLock lock(&mu);
-      canceller_sock = -1;
     }
     mu.Lock();
     counters.statements_cancelled += sent;
     cancels_done = ticket;
   }
   mu.Unlock();
+}
+
+bool Database::Impl::IdleAfterCancel(PooledConnection& pc) {
+  // Watched like a statement, but cut (no cancel: its pid is left out) if it does not answer
+  // within kCutAfter, e.g. when the database hangs right now.
+  InFlight check;
+  check.sock = pc.conn->sock();
+  check.deadline = absl::Now() + kCutAfter;
+  std::list<InFlight*>::iterator entry;
+  {
+    absl::MutexLock lock(&mu);
+    entry = in_flight.insert(in_flight.end(), &check);
+  }
+  // A cancel that lands after the statement ended finds the backend idle and is dropped, but one
+  // that lands as the ROLLBACK (or this check) starts stops that instead, and a cancelled ROLLBACK
+  // leaves the transaction open and aborted. So: a SELECT 1 that is cancelled has used the cancel
+  // up, and the one after shows the connection idle and sound; anything else drops it.
+  bool idle = false;
+  for (int attempt = 0; attempt < 2 && !idle; ++attempt) {
+    try {
+      pqxx::nontransaction(*pc.conn).exec("SELECT 1");
+      idle = true;
+    } catch (const pqxx::sql_error& e) {
+      if (e.sqlstate() != "57014") break;
+    } catch (const std::exception&) {
+      break;
+    }
+  }
+  absl::MutexLock lock(&mu);
+  in_flight.erase(entry);
+  return idle && !check.cut;
 }
 
 absl::Status Database::Impl::RunTx(const std::function<absl::Status(Tx&)>& fn) {
@@ -369,24 +402,7 @@ absl::Status Database::Impl::Run(const std::function<absl::Status(Tx&)>& fn, boo
   }
   const InFlight::Stop stopped = watched.stopped.load();
   if (stopped == InFlight::Stop::kNone) return s;
-  if (keep) {
-    // A cancel that lands after the statement ended finds the backend idle and is dropped, but
-    // one that lands as the ROLLBACK (or this check) starts stops that instead, and a cancelled
-    // ROLLBACK leaves the transaction open and aborted. So: a SELECT 1 that is cancelled has used
-    // the cancel up, and the one after shows the connection idle and sound; anything else and
-    // the connection is dropped.
-    keep = false;
-    for (int attempt = 0; attempt < 2 && !keep; ++attempt) {
-      try {
-        pqxx::nontransaction(*lease.get().conn).exec("SELECT 1");
-        keep = true;
-      } catch (const pqxx::sql_error& e) {
-        if (e.sqlstate() != "57014") break;
-      } catch (const std::exception&) {
-        break;
-      }
-    }
-  }
+  if (keep) keep = IdleAfterCancel(lease.get());
   if (!keep) lease.MarkBroken();
   if (s.ok()) return s;  // it had committed before the cancel or the cut-off
   switch (stopped) {

@@ -147,6 +147,8 @@ struct Database::Impl {
   void Watch();
   // Sends the cancel requests Watch queued, in one statement per batch.
   void Cancel();
+  // After a cancel has landed: whether `pc` is idle and sound again, so it may go back to the pool.
+  bool IdleAfterCancel(PooledConnection& pc);
   static constexpr absl::Duration kCutAfter = absl::Seconds(1);
 
   DatabaseOptions options;
