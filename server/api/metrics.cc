@@ -50,12 +50,14 @@ ServerMetrics::ServerMetrics()
                           .Name("loket_cases_past_sla")
                           .Help("Cases past their SLA due date (running, not paused), by office")
                           .Register(*registry_)),
-      pool_events_(prometheus::BuildCounter()
-                       .Name("loket_db_pool_events_total")
-                       .Help("Database pool events: connection_opened, statement_cancelled (a "
-                             "call's deadline passed or its caller left; the connection is kept), "
-                             "connection_cut (a hung database, or a cancel that did not land)")
-                       .Register(*registry_)) {}
+      pool_events_(
+          prometheus::BuildCounter()
+              .Name("loket_db_pool_events_total")
+              .Help("Database pool events: connection_opened, statement_cancelled (a "
+                    "call's deadline passed or its caller left; the connection is kept), "
+                    "connection_cut (a hung database, a commit under way, a pooler hiding the "
+                    "backend's pid, or a cancel that did not stop the statement)")
+              .Register(*registry_)) {}
 
 absl::Status ServerMetrics::Serve(const std::string& listen) {
   auto admin =

@@ -69,6 +69,7 @@ class Lease {
   }
   PooledConnection& get() { return *pc_; }
   void MarkBroken() { broken_ = true; }
+  bool broken() const { return broken_; }
 
  private:
   Database::Impl& db_;
@@ -143,7 +144,7 @@ absl::StatusOr<std::unique_ptr<Lease>> Acquire(Database::Impl& db, absl::Time de
 // One transaction (or autocommit run) of `fn` on a lent connection; pqxx exceptions become
 // statuses here.
 absl::Status RunOn(Database::Impl& db, Lease& lease, const std::function<absl::Status(Tx&)>& fn,
-                   bool autocommit, const InFlight& watched) {
+                   bool autocommit, InFlight& watched) {
   const CallContext* call = watched.call;
   const absl::Time deadline = watched.deadline;
   try {
@@ -155,9 +156,14 @@ absl::Status RunOn(Database::Impl& db, Lease& lease, const std::function<absl::S
     pqxx::work work(*lease.get().conn);
     Tx tx(work, lease.get(), &watched);
     absl::Status s = fn(tx);
-    // A caller who gave up does not get work committed behind its back.
+    // A caller who gave up does not get work committed behind its back. `committing` first,
+    // then the watchdog's verdict: it either sees `committing` and cuts, or we see it stopped.
     if (s.ok()) s = CallGone(call, deadline, "before its transaction committed");
-    if (s.ok()) work.commit();
+    if (s.ok()) {
+      watched.committing.store(true);
+      if (watched.stopped.load() != InFlight::Stop::kNone) throw CallStopped();
+      work.commit();
+    }
     return s;  // pqxx::work rolls back in its destructor when not committed
   } catch (const CallStopped&) {
     return absl::CancelledError("stopped");  // Run gives the reason
@@ -248,11 +254,16 @@ void Database::Impl::Watch() {
     if (mu.AwaitWithTimeout(absl::Condition(&stop), absl::Milliseconds(50))) break;
     const absl::Time now = absl::Now();
     const bool database_hung = hung.load();
+    if (canceller_sock >= 0 && cancel_batch_since != absl::InfiniteFuture() &&
+        (database_hung || now >= cancel_batch_since + kCutAfter)) {
+      ::shutdown(canceller_sock, SHUT_RDWR);  // its call fails; it reconnects for the next batch
+      canceller_sock = -1;
+    }
     for (InFlight* f : in_flight) {
       if (f->cut) continue;
       if (f->stopped.load() != InFlight::Stop::kNone) {
-        // Asked to cancel, and still running: the request was lost, came between two statements
-        // of the transaction, or the database hangs. Cut it off.
+        // Asked to cancel, and still running: the request did not take, the caller's own code
+        // between two statements has run on, or the database hangs. Cut it off.
         if (database_hung || now >= f->stopped_at + kCutAfter) {
           f->cut = true;
           ++counters.connections_cut;
@@ -271,8 +282,9 @@ void Database::Impl::Watch() {
       if (why == InFlight::Stop::kNone) continue;
       f->stopped.store(why);
       f->stopped_at = now;
-      if (why == InFlight::Stop::kHung || f->backend_pid == 0) {
-        // A cancel request would hang like everything else (or has no pid to go to): cut at once.
+      if (why == InFlight::Stop::kHung || f->backend_pid == 0 || f->committing.load()) {
+        // A cancel request would hang like everything else, has no pid to go to, or would end a
+        // commit's wait for its standby with the commit standing: cut at once.
         f->cut = true;
         ++counters.connections_cut;
         ::shutdown(f->sock, SHUT_RDWR);
@@ -286,6 +298,20 @@ void Database::Impl::Watch() {
 
 void Database::Impl::Cancel() {
   std::unique_ptr<pqxx::connection> conn;
+  // Connects now, so the first cancel does not wait for it; false when loketd is stopping.
+  auto connect = [this, &conn]() -> bool {
+    if (conn) return true;
+    try {
+      conn = std::make_unique<pqxx::connection>(WithClientTimeouts(options.conninfo, 2));
+    } catch (const std::exception&) {
+      return true;  // the database is away: tried again with the next batch
+    }
+    absl::MutexLock lock(&mu);
+    if (stopping) return false;
+    canceller_sock = conn->sock();  // from here on the watchdog and the destructor can cut it
+    return true;
+  };
+  if (!connect()) return;
   mu.Lock();
   for (;;) {
     auto wanted = [this]()
@@ -295,24 +321,27 @@ void Database::Impl::Cancel() {
     std::vector<int> pids;
     pids.swap(cancel_pids);
     const uint64_t ticket = cancels_requested;
+    cancel_batch_since = absl::Now();
     mu.Unlock();
-    int64_t sent = 0;
+    int64_t taken = 0;
     try {
-      if (!conn) {
-        conn = std::make_unique<pqxx::connection>(WithClientTimeouts(options.conninfo, 2));
-        pqxx::nontransaction(*conn).exec("SET application_name = 'loketd canceller'");
-        absl::MutexLock lock(&mu);
-        canceller_sock = conn->sock();
+      if (!connect()) {
+        mu.Lock();
+        break;
       }
+      if (!conn) throw std::runtime_error("database unreachable");
       // PostgreSQL has signalled each backend when this returns: a connection given back to the
-      // pool after it cannot have its next statement cancelled by mistake.
-      pqxx::nontransaction(*conn).exec(absl::StrCat("SELECT pg_cancel_backend(p) FROM unnest('{",
-                                                    absl::StrJoin(pids, ","), "}'::int[]) p"));
-      sent = static_cast<int64_t>(pids.size());
+      // pool after it cannot have its next statement cancelled by mistake. (A pid whose backend
+      // has ended counts false.)
+      taken = pqxx::nontransaction(*conn)
+                  .exec(absl::StrCat("SELECT count(*) FROM unnest('{", absl::StrJoin(pids, ","),
+                                     "}'::int[]) p WHERE pg_cancel_backend(p)"))[0][0]
+                  .as<int64_t>();
     } catch (const std::exception&) {
-      // Not sent (nothing can land later), or sent and its answer lost (it has landed): either
-      // way a lender may keep its connection. The watchdog cuts whatever still runs after
-      // kCutAfter.
+      // Not sent (nothing can land later), or its answer lost. Lenders may keep their
+      // connections either way; the watchdog cuts whatever still runs after kCutAfter. If a
+      // stalled database runs the request later still, it may stop a later lender's statement:
+      // that call fails with UNAVAILABLE and a retry hint, nothing saved.
       {
         absl::MutexLock lock(&mu);
         canceller_sock = -1;  // before the descriptor is closed and its number reused
@@ -320,9 +349,11 @@ void Database::Impl::Cancel() {
       conn.reset();
     }
     mu.Lock();
-    counters.statements_cancelled += sent;
+    cancel_batch_since = absl::InfiniteFuture();
+    counters.statements_cancelled += taken;
     cancels_done = ticket;
   }
+  cancels_done = cancels_requested;  // stopping: nobody waits for these
   mu.Unlock();
 }
 
@@ -382,6 +413,7 @@ absl::Status Database::Impl::Run(const std::function<absl::Status(Tx&)>& fn, boo
   watched.backend_pid = lease.get().backend_pid;
   watched.deadline = deadline;
   watched.call = call;
+  watched.committing.store(autocommit);  // every statement commits by itself
   std::list<InFlight*>::iterator entry;
   {
     absl::MutexLock lock(&mu);
@@ -402,18 +434,23 @@ absl::Status Database::Impl::Run(const std::function<absl::Status(Tx&)>& fn, boo
   }
   const InFlight::Stop stopped = watched.stopped.load();
   if (stopped == InFlight::Stop::kNone) return s;
-  if (keep) keep = IdleAfterCancel(lease.get());
+  // (A broken connection is never checked: libpqxx would quietly open a new one, unwatched.)
+  if (keep && !lease.broken() && lease.get().conn->is_open()) {
+    keep = IdleAfterCancel(lease.get());
+  } else {
+    keep = false;
+  }
   if (!keep) lease.MarkBroken();
   if (s.ok()) return s;  // it had committed before the cancel or the cut-off
   switch (stopped) {
     case InFlight::Stop::kDeadline:
       return absl::DeadlineExceededError(
-          "the call's deadline passed while its statement ran; PostgreSQL stopped it and nothing "
-          "was saved unless the commit had already reached it (a retry with the same request_id "
-          "is safe)");
+          "the call's deadline passed during its database work, which was stopped; what had not "
+          "committed was rolled back (a retry with the same request_id is safe)");
     case InFlight::Stop::kCancelled:
       return absl::CancelledError(
-          "the caller went away while its statement ran; PostgreSQL stopped it");
+          "the caller went away during its database work, which was stopped; what had not "
+          "committed was rolled back");
     default:
       return absl::UnavailableError(
           "database is not answering (loketd's health probe timed out); the statement was cut "

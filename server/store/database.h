@@ -72,7 +72,7 @@ class ScopedDeadline final : public CallContext {
 struct PoolCounters {
   int64_t connections_opened = 0;
   int64_t statements_cancelled = 0;  // cancel requests PostgreSQL took; the connections are kept
-  int64_t connections_cut = 0;  // the socket shut down: a hung database, or a cancel that failed
+  int64_t connections_cut = 0;       // the socket shut down instead (docs/operations.md says when)
 };
 
 class Database {

@@ -61,6 +61,10 @@ struct InFlight {
   absl::Time stopped_at;
   uint64_t cancel_ticket = 0;
   bool cut = false;
+  // Set by the lender before anything commits (from the start in autocommit). A cancel during a
+  // commit ends its wait for a synchronous standby and the commit succeeds, committed locally
+  // only: a committing statement is cut instead, and the lender does not commit once stopped.
+  std::atomic<bool> committing{false};
 };
 
 // Thrown by Tx before a statement of a call the watchdog stopped: a cancel that came between two
@@ -159,6 +163,9 @@ struct Database::Impl {
   int waiting ABSL_GUARDED_BY(mu) = 0;
   std::list<InFlight*> in_flight ABSL_GUARDED_BY(mu);
   std::vector<int> cancel_pids ABSL_GUARDED_BY(mu);  // queued for the canceller
+  // When the canceller took the batch it is sending (InfiniteFuture while it waits): one stuck
+  // on a database that stalls is cut loose by the watchdog.
+  absl::Time cancel_batch_since ABSL_GUARDED_BY(mu) = absl::InfiniteFuture();
   uint64_t cancels_requested ABSL_GUARDED_BY(mu) = 0;
   uint64_t cancels_done ABSL_GUARDED_BY(mu) = 0;
   int canceller_sock ABSL_GUARDED_BY(mu) = -1;  // shut down to unblock it at exit

@@ -2,6 +2,7 @@
 // beyond the pool. Real PostgreSQL, the real server, gRPC clients; outcomes only, no timings.
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <pqxx/pqxx>
@@ -48,6 +49,22 @@ class OverloadTest : public ServerTest {
     return std::stoi(
         server_->Query("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
                        "AND datname = current_database()"));
+  }
+
+  // A transaction of one statement, `sql`.
+  static std::function<absl::Status(store::Tx&)> OneStatement(std::string sql) {
+    return [sql = std::move(sql)](store::Tx& tx) {
+      tx.ExecRaw(sql);
+      return absl::OkStatus();
+    };
+  }
+
+  // The pool `db` opened one connection and kept it through `cancelled` stopped statements.
+  static void ExpectOneConnectionKept(store::Database& db, int cancelled) {
+    const store::PoolCounters counters = db.Counters();
+    EXPECT_EQ(counters.statements_cancelled, cancelled);
+    EXPECT_EQ(counters.connections_cut, 0);
+    EXPECT_EQ(counters.connections_opened, 1);
   }
 
   // Polls for up to 10 s until no backend waits for a lock; returns the last count.
@@ -152,30 +169,19 @@ TEST_F(OverloadTest, OneLockedRowCostsOnlyTheCallsOnThatRow) {
 TEST_F(OverloadTest, AStatementStoppedAtItsDeadlineKeepsItsConnection) {
   const v1::Case hot = SubmitAsClinicA();
   store::Database db(store::DatabaseOptions{server_->conninfo(), 2});
-  const std::string lock_row =
-      absl::StrCat("SELECT 1 FROM cases WHERE id = ", hot.id(), " FOR UPDATE");
+  const auto lock_row =
+      OneStatement(absl::StrCat("SELECT 1 FROM cases WHERE id = ", hot.id(), " FOR UPDATE"));
   {
     RowLock lock(server_->conninfo(), hot.id());
     for (int i = 0; i < 10; ++i) {
       store::ScopedDeadline within(absl::Now() + absl::Milliseconds(200));
-      EXPECT_THAT(db.impl().RunTx([&](store::Tx& tx) {
-        tx.ExecRaw(lock_row);
-        return absl::OkStatus();
-      }),
-                  StatusIs(absl::StatusCode::kDeadlineExceeded));
+      EXPECT_THAT(db.impl().RunTx(lock_row), StatusIs(absl::StatusCode::kDeadlineExceeded));
     }
     EXPECT_EQ(LockWaitersAfterSettling(), 0);  // each stopped in PostgreSQL, not only here
   }
   // The one connection served all ten, and serves the next statement.
-  EXPECT_THAT(db.impl().RunTx([&](store::Tx& tx) {
-    tx.ExecRaw(lock_row);
-    return absl::OkStatus();
-  }),
-              IsOk());
-  const store::PoolCounters counters = db.Counters();
-  EXPECT_EQ(counters.statements_cancelled, 10);
-  EXPECT_EQ(counters.connections_cut, 0);
-  EXPECT_EQ(counters.connections_opened, 1);
+  EXPECT_THAT(db.impl().RunTx(lock_row), IsOk());
+  ExpectOneConnectionKept(db, 10);
 }
 
 // The deadline passes between two statements of a transaction, where the cancel finds nothing
@@ -185,32 +191,47 @@ TEST_F(OverloadTest, ADeadlineBetweenTwoStatementsStopsTheNextOne) {
   const v1::Case hot = SubmitAsClinicA();
   store::Database db(store::DatabaseOptions{server_->conninfo(), 2});
   RowLock lock(server_->conninfo(), hot.id());
-  auto select_1 = [](store::Tx& tx) {
-    tx.ExecRaw("SELECT 1");
-    return absl::OkStatus();
-  };
+  const auto select_1 = OneStatement("SELECT 1");
   ASSERT_THAT(db.impl().RunTx(select_1), IsOk());  // the connection is open before the clock runs
-  bool second_sent = false;
+  bool reached_second = false;
   {
     store::ScopedDeadline within(absl::Now() + absl::Milliseconds(500));
     EXPECT_THAT(db.impl().RunTx([&](store::Tx& tx) {
       tx.ExecRaw("SELECT 1");
       // The caller's code between two statements outlasts the deadline: wait until PostgreSQL
       // has taken the cancel (it found the backend idle in the transaction).
-      while (db.Counters().statements_cancelled == 0) absl::SleepFor(absl::Milliseconds(10));
-      second_sent = true;
+      const absl::Time give_up = absl::Now() + absl::Seconds(10);
+      while (db.Counters().statements_cancelled == 0 && absl::Now() < give_up) {
+        absl::SleepFor(absl::Milliseconds(10));
+      }
+      reached_second = true;
       tx.ExecRaw(absl::StrCat("SELECT 1 FROM cases WHERE id = ", hot.id(), " FOR UPDATE"));
       return absl::OkStatus();
     }),
                 StatusIs(absl::StatusCode::kDeadlineExceeded));
   }
-  EXPECT_TRUE(second_sent);
+  EXPECT_TRUE(reached_second);
   EXPECT_EQ(LockWaiters(), 0);
   EXPECT_THAT(db.impl().RunTx(select_1), IsOk());
+  ExpectOneConnectionKept(db, 1);
+}
+
+// In autocommit every statement commits by itself, and a cancel that reaches a commit waiting for
+// a synchronous standby ends the wait with the commit standing: such a run is cut off instead
+// (its connection dropped), never cancelled.
+TEST_F(OverloadTest, AnAutocommitRunStoppedAtItsDeadlineIsCutNotCancelled) {
+  const v1::Case hot = SubmitAsClinicA();
+  store::Database db(store::DatabaseOptions{server_->conninfo(), 2});
+  RowLock lock(server_->conninfo(), hot.id());
+  {
+    store::ScopedDeadline within(absl::Now() + absl::Milliseconds(200));
+    EXPECT_THAT(db.impl().RunAutocommit(OneStatement(
+                    absl::StrCat("SELECT 1 FROM cases WHERE id = ", hot.id(), " FOR UPDATE"))),
+                StatusIs(absl::StatusCode::kDeadlineExceeded));
+  }
   const store::PoolCounters counters = db.Counters();
-  EXPECT_EQ(counters.statements_cancelled, 1);
-  EXPECT_EQ(counters.connections_cut, 0);
-  EXPECT_EQ(counters.connections_opened, 1);
+  EXPECT_EQ(counters.statements_cancelled, 0);
+  EXPECT_EQ(counters.connections_cut, 1);
 }
 
 // A statement stuck behind a lock past lock_timeout gives up by itself with ABORTED and a hint,
