@@ -303,12 +303,19 @@ void Database::Impl::Cancel() {
     if (conn) return true;
     try {
       conn = std::make_unique<pqxx::connection>(WithClientTimeouts(options.conninfo, 2));
+      {
+        absl::MutexLock lock(&mu);
+        if (stopping) return false;
+        canceller_sock = conn->sock();  // from here on the watchdog and the destructor can cut it
+      }
+      pqxx::nontransaction(*conn).exec("SET application_name = 'loketd canceller'");
     } catch (const std::exception&) {
-      return true;  // the database is away: tried again with the next batch
+      {
+        absl::MutexLock lock(&mu);
+        canceller_sock = -1;  // before the descriptor is closed and its number reused
+      }
+      conn.reset();  // the database is away: tried again with the next batch
     }
-    absl::MutexLock lock(&mu);
-    if (stopping) return false;
-    canceller_sock = conn->sock();  // from here on the watchdog and the destructor can cut it
     return true;
   };
   if (!connect()) return;
@@ -322,8 +329,11 @@ void Database::Impl::Cancel() {
     pids.swap(cancel_pids);
     const uint64_t ticket = cancels_requested;
     cancel_batch_since = absl::Now();
+    const bool cut_loose = conn && canceller_sock < 0;  // by the watchdog, after the last batch
     mu.Unlock();
+    if (cut_loose) conn.reset();
     int64_t taken = 0;
+    bool failed = false;
     try {
       if (!connect()) {
         mu.Lock();
@@ -338,10 +348,10 @@ void Database::Impl::Cancel() {
                                      "}'::int[]) p WHERE pg_cancel_backend(p)"))[0][0]
                   .as<int64_t>();
     } catch (const std::exception&) {
-      // Not sent (nothing can land later), or its answer lost. Lenders may keep their
-      // connections either way; the watchdog cuts whatever still runs after kCutAfter. If a
-      // stalled database runs the request later still, it may stop a later lender's statement:
-      // that call fails with UNAVAILABLE and a retry hint, nothing saved.
+      // Not sent, or sent and not answered: a database that stalls may still run it later. The
+      // lenders of this batch drop their connections (their backends end, so a late cancel stops
+      // nothing of anybody else's); the watchdog cuts whatever still runs after kCutAfter.
+      failed = true;
       {
         absl::MutexLock lock(&mu);
         canceller_sock = -1;  // before the descriptor is closed and its number reused
@@ -351,6 +361,7 @@ void Database::Impl::Cancel() {
     mu.Lock();
     cancel_batch_since = absl::InfiniteFuture();
     counters.statements_cancelled += taken;
+    if (failed) cancels_failed_through = ticket;
     cancels_done = ticket;
   }
   cancels_done = cancels_requested;  // stopping: nobody waits for these
@@ -429,7 +440,8 @@ absl::Status Database::Impl::Run(const std::function<absl::Status(Tx&)>& fn, boo
       auto landed = [this, &watched]() ABSL_SHARED_LOCKS_REQUIRED(mu) {
         return cancels_done >= watched.cancel_ticket;
       };
-      keep = mu.AwaitWithTimeout(absl::Condition(&landed), kCutAfter);
+      keep = mu.AwaitWithTimeout(absl::Condition(&landed), kCutAfter) &&
+             watched.cancel_ticket > cancels_failed_through;
     }
   }
   const InFlight::Stop stopped = watched.stopped.load();

@@ -168,7 +168,8 @@ struct Database::Impl {
   absl::Time cancel_batch_since ABSL_GUARDED_BY(mu) = absl::InfiniteFuture();
   uint64_t cancels_requested ABSL_GUARDED_BY(mu) = 0;
   uint64_t cancels_done ABSL_GUARDED_BY(mu) = 0;
-  int canceller_sock ABSL_GUARDED_BY(mu) = -1;  // shut down to unblock it at exit
+  uint64_t cancels_failed_through ABSL_GUARDED_BY(mu) = 0;  // the last ticket of a failed batch
+  int canceller_sock ABSL_GUARDED_BY(mu) = -1;              // shut down to unblock it at exit
   PoolCounters counters ABSL_GUARDED_BY(mu);
   bool stopping ABSL_GUARDED_BY(mu) = false;
   std::atomic<bool> hung{false};  // set by the health probe

@@ -171,6 +171,7 @@ TEST_F(OverloadTest, AStatementStoppedAtItsDeadlineKeepsItsConnection) {
   store::Database db(store::DatabaseOptions{server_->conninfo(), 2});
   const auto lock_row =
       OneStatement(absl::StrCat("SELECT 1 FROM cases WHERE id = ", hot.id(), " FOR UPDATE"));
+  ASSERT_THAT(db.impl().RunTx(lock_row), IsOk());  // the connection is open before the clock runs
   {
     RowLock lock(server_->conninfo(), hot.id());
     for (int i = 0; i < 10; ++i) {
