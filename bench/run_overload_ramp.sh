@@ -33,7 +33,8 @@ STEPS=("$@")
 loket_stack_begin loket-ramp
 loket_fresh_db "$WORK" "$BIN"
 TOKEN=$(loket_token "$DB" ramp-clinic clinic pkm-klandasan-ilir)
-loket_start_loketd "$BIN" --pool_size=16
+# shellcheck disable=SC2086  # LOKETD_FLAGS: extra loketd flags, split on spaces
+loket_start_loketd "$BIN" --pool_size=16 ${LOKETD_FLAGS:-}
 
 rss_mb() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$LOKETD_PID/status"; }
 threads() { awk '/Threads/ {print $2}' "/proc/$LOKETD_PID/status"; }

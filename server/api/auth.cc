@@ -166,7 +166,7 @@ bool RoleMayCall(Role role, std::string_view method) {
   return policy != nullptr && !policy->is_public && policy->roles.count(role) > 0;
 }
 
-absl::StatusOr<domain::Principal> Authorizer::Authorize(const grpc::ServerContext& ctx,
+absl::StatusOr<domain::Principal> Authorizer::Authorize(const grpc::ServerContextBase& ctx,
                                                         std::string_view method) const {
   const auto& md = ctx.client_metadata();
   auto it = md.find("authorization");
@@ -236,7 +236,7 @@ bool Authorizer::AddressBuckets::Take(const std::string& address, double* retry_
   return false;
 }
 
-absl::Status Authorizer::BadToken(const grpc::ServerContext& ctx, absl::Status s) const {
+absl::Status Authorizer::BadToken(const grpc::ServerContextBase& ctx, absl::Status s) const {
   if (metrics_ != nullptr) metrics_->RecordUnauthenticated();
   double retry = 0;
   if (bad_tokens_.Take(ClientAddress(ctx), &retry)) return s;
@@ -245,7 +245,7 @@ absl::Status Authorizer::BadToken(const grpc::ServerContext& ctx, absl::Status s
       "too many calls without a valid token from your address; try again in ", retry, " s"));
 }
 
-absl::Status Authorizer::AdmitSignIn(const grpc::ServerContext& ctx) const {
+absl::Status Authorizer::AdmitSignIn(const grpc::ServerContextBase& ctx) const {
   double retry = 0;
   if (sign_ins_.Take(ClientAddress(ctx), &retry)) return absl::OkStatus();
   if (metrics_ != nullptr) metrics_->RecordPublicRefusal("SignIn");
@@ -253,7 +253,7 @@ absl::Status Authorizer::AdmitSignIn(const grpc::ServerContext& ctx) const {
       absl::StrCat("too many sign-ins from your address; try again in ", retry, " s"));
 }
 
-absl::Status Authorizer::Recheck(const grpc::ServerContext& ctx, std::string_view method,
+absl::Status Authorizer::Recheck(const grpc::ServerContextBase& ctx, std::string_view method,
                                  const domain::Principal& was) const {
   LOKET_ASSIGN_OR_RETURN(domain::Principal now, Authorize(ctx, method));
   if (now.id != was.id || now.office_id != was.office_id || now.role != was.role ||
@@ -266,7 +266,7 @@ absl::Status Authorizer::Recheck(const grpc::ServerContext& ctx, std::string_vie
 
 namespace {
 
-std::optional<std::string> Header(const grpc::ServerContext& ctx, std::string_view name) {
+std::optional<std::string> Header(const grpc::ServerContextBase& ctx, std::string_view name) {
   const auto& md = ctx.client_metadata();
   auto it = md.find(grpc::string_ref(name.data(), name.size()));
   if (it == md.end()) return std::nullopt;
@@ -296,7 +296,7 @@ std::string PeerIp(const std::string& peer) {
 
 }  // namespace
 
-std::string Authorizer::ClientAddress(const grpc::ServerContext& ctx) const {
+std::string Authorizer::ClientAddress(const grpc::ServerContextBase& ctx) const {
   if (!edge_key_.empty()) {
     auto key = Header(ctx, "x-loket-edge-key");
     auto addr = Header(ctx, "x-loket-client-addr");
@@ -311,7 +311,7 @@ std::string Authorizer::ClientAddress(const grpc::ServerContext& ctx) const {
   return PeerIp(ctx.peer());
 }
 
-std::string BearerDigest(const grpc::ServerContext& ctx) {
+std::string BearerDigest(const grpc::ServerContextBase& ctx) {
   auto value = Header(ctx, "authorization");
   constexpr absl::string_view kBearer = "Bearer ";
   if (!value || !absl::StartsWithIgnoreCase(*value, kBearer)) return "";
@@ -319,7 +319,7 @@ std::string BearerDigest(const grpc::ServerContext& ctx) {
   return token.empty() ? "" : Sha256(token);
 }
 
-std::string TerminalOf(const grpc::ServerContext& ctx) {
+std::string TerminalOf(const grpc::ServerContextBase& ctx) {
   const auto& md = ctx.client_metadata();
   auto it = md.find("x-loket-terminal");
   if (it != md.end()) {

@@ -50,14 +50,14 @@ class Authorizer {
   // The caller of `method`. UNAUTHENTICATED without a valid "authorization: Bearer <token>";
   // PERMISSION_DENIED when the principal's role may not call `method`; UNAVAILABLE when the
   // database is down.
-  absl::StatusOr<domain::Principal> Authorize(const grpc::ServerContext& ctx,
+  absl::StatusOr<domain::Principal> Authorize(const grpc::ServerContextBase& ctx,
                                               std::string_view method) const;
 
   // For a long stream authorised as `was`: the caller again (through the same cache, so a revoked
   // token or a changed role or scope shows within cache_ttl). UNAUTHENTICATED when the token no
   // longer works, PERMISSION_DENIED when the role may no longer call `method` or the principal's
   // office, clinic or courier changed; UNAVAILABLE when the database is down (keep streaming).
-  absl::Status Recheck(const grpc::ServerContext& ctx, std::string_view method,
+  absl::Status Recheck(const grpc::ServerContextBase& ctx, std::string_view method,
                        const domain::Principal& was) const;
 
   // Callers without a valid token, per client address (ClientAddress): each missing, malformed,
@@ -69,7 +69,7 @@ class Authorizer {
   // per client address: kSignInBurst at once (an office signs in behind one NAT address), then
   // kSignInPerMinute. OK or RESOURCE_EXHAUSTED with when to retry; refusals counted in /metrics.
   static constexpr double kSignInBurst = 120, kSignInPerMinute = 60;
-  absl::Status AdmitSignIn(const grpc::ServerContext& ctx) const;
+  absl::Status AdmitSignIn(const grpc::ServerContextBase& ctx) const;
   // Where refusals and unauthenticated calls are counted; none by default (tests).
   void SetMetrics(ServerMetrics* metrics) { metrics_ = metrics; }
 
@@ -79,7 +79,7 @@ class Authorizer {
   // The browser's address as loket-web reports it ("x-loket-client-addr"), believed only when the
   // call also carries loket-web's key ("x-loket-edge-key", compared in constant time with the
   // one given to SetEdgeKey); otherwise the peer's IP address. For throttling, never for audit.
-  std::string ClientAddress(const grpc::ServerContext& ctx) const;
+  std::string ClientAddress(const grpc::ServerContextBase& ctx) const;
   // The secret loket-web presents; empty (the default) trusts no forwarded address.
   void SetEdgeKey(std::string key) { edge_key_ = std::move(key); }
 
@@ -110,16 +110,16 @@ class Authorizer {
   };
   // A refusal of a call without a valid token: `s` itself, or RESOURCE_EXHAUSTED when the address
   // has used up its allowance.
-  absl::Status BadToken(const grpc::ServerContext& ctx, absl::Status s) const;
+  absl::Status BadToken(const grpc::ServerContextBase& ctx, absl::Status s) const;
   mutable AddressBuckets bad_tokens_{kBadTokenBurst, kBadTokenPerMinute};
   mutable AddressBuckets sign_ins_{kSignInBurst, kSignInPerMinute};
 };
 
 // SHA-256 of the bearer token of the call, or empty when there is none.
-std::string BearerDigest(const grpc::ServerContext& ctx);
+std::string BearerDigest(const grpc::ServerContextBase& ctx);
 
 // Where a call came from, for the audit log: the x-loket-terminal header, else the peer address.
-std::string TerminalOf(const grpc::ServerContext& ctx);
+std::string TerminalOf(const grpc::ServerContextBase& ctx);
 
 }  // namespace loket::api
 

@@ -283,42 +283,51 @@ grpc::Status CaseServiceImpl::GetCaseHistory(grpc::ServerContext* ctx,
   return grpc::Status::OK;
 }
 
-grpc::Status CaseServiceImpl::WatchCase(grpc::ServerContext* ctx, const v1::WatchCaseRequest* req,
-                                        grpc::ServerWriter<v1::CaseEvent>* writer) {
-  LOKET_AUTHORIZE(p, ctx, "CaseService.WatchCase");
-  if (auto s = CheckCaseId(req->case_id()); !s.ok()) return s;
+grpc::ServerWriteReactor<v1::CaseEvent>* CaseServiceImpl::WatchCase(
+    grpc::CallbackServerContext* ctx, const v1::WatchCaseRequest* req) {
+  using Step = StreamStep<v1::CaseEvent>;
+  struct Watch {
+    std::optional<domain::Principal> p;
+    int64_t after;
+  };
+  auto w = std::make_shared<Watch>(Watch{std::nullopt, req->after_event_id()});
+  const int64_t case_id = req->case_id();
   // Polling the append-only event log keeps replicas stateless: any replica can serve any watcher.
-  int64_t after = req->after_event_id();
-  while (!ctx->IsCancelled()) {
-    // A revoked token, or a principal whose role or scope changed, ends the stream within the
-    // token cache period, as a new call would be refused.
-    if (absl::Status still = auth_.Recheck(*ctx, "CaseService.WatchCase", p);
-        !still.ok() && !absl::IsUnavailable(still)) {
-      return ToGrpcStatus(still);
+  return PolledStream<v1::CaseEvent>::Start(ctx, streams_, [this, ctx, w, case_id]() -> Step {
+    if (!w->p) {
+      auto p = auth_.Authorize(*ctx, "CaseService.WatchCase");
+      if (!p.ok()) return Step::End(ToGrpcStatus(p.status()));
+      if (auto s = CheckCaseId(case_id); !s.ok()) return Step::End(s);
+      w->p = *p;
+    } else if (absl::Status still = auth_.Recheck(*ctx, "CaseService.WatchCase", *w->p);
+               !still.ok() && !absl::IsUnavailable(still)) {
+      // A revoked token, or a principal whose role or scope changed, ends the stream within the
+      // token cache period, as a new call would be refused.
+      return Step::End(ToGrpcStatus(still));
     }
+    Step step;
+    step.wait = watch_poll_;
     absl::StatusOr<std::vector<store::CaseEventRecord>> events =
-        cases_.History(p, req->case_id(), after);
+        cases_.History(*w->p, case_id, w->after);
     if (!events.ok()) {
-      if (absl::IsUnavailable(events.status())) {
-        absl::SleepFor(watch_poll_ * 4);  // the database comes back by itself; keep watching
-        continue;
-      }
-      return ToGrpcStatus(events.status());
+      if (!absl::IsUnavailable(events.status())) return Step::End(ToGrpcStatus(events.status()));
+      step.wait = watch_poll_ * 4;  // the database comes back by itself; keep watching
+      return step;
     }
     for (const auto& e : *events) {
-      if (!writer->Write(ToProto(e))) return grpc::Status(grpc::CANCELLED, "watcher went away");
-      after = e.id;
+      step.send.push_back(ToProto(e));
+      w->after = e.id;
       if (e.to_state == domain::CaseState::kRejected ||
           e.to_state == domain::CaseState::kWithdrawn ||
           e.to_state == domain::CaseState::kCollected ||
           e.to_state == domain::CaseState::kDelivered ||
           e.to_state == domain::CaseState::kRevoked) {
-        return grpc::Status::OK;  // nothing more will happen to this case
+        step.finish = grpc::Status::OK;  // nothing more will happen to this case
+        break;
       }
     }
-    absl::SleepFor(watch_poll_);
-  }
-  return grpc::Status(grpc::CANCELLED, "watch cancelled");
+    return step;
+  });
 }
 
 grpc::Status CaseServiceImpl::VerifyPermit(grpc::ServerContext* ctx,

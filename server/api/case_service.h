@@ -5,16 +5,20 @@
 #include "absl/time/time.h"
 #include "loket/v1/case.grpc.pb.h"
 #include "server/api/auth.h"
+#include "server/api/polled_stream.h"
 #include "server/api/public_throttle.h"
 #include "server/store/case_repository.h"
 
 namespace loket::api {
 
-class CaseServiceImpl final : public v1::CaseService::Service {
+// WatchCase is a callback-API stream (polled_stream.h); every other method is synchronous.
+class CaseServiceImpl final
+    : public v1::CaseService::WithCallbackMethod_WatchCase<v1::CaseService::Service> {
  public:
-  CaseServiceImpl(store::CaseRepository& cases, const Authorizer& auth,
+  // `streams` runs WatchCase's looks at the database.
+  CaseServiceImpl(store::CaseRepository& cases, const Authorizer& auth, StreamPool& streams,
                   absl::Duration watch_poll = absl::Milliseconds(250))
-      : cases_(cases), auth_(auth), watch_poll_(watch_poll) {}
+      : cases_(cases), auth_(auth), streams_(streams), watch_poll_(watch_poll) {}
   // Limits VerifyPermit per client address (guessing a permit's code); none when unset.
   void SetPublicThrottle(PublicThrottle* throttle) { public_throttle_ = throttle; }
 
@@ -52,8 +56,8 @@ class CaseServiceImpl final : public v1::CaseService::Service {
                            v1::DocumentContent* resp) override;
   grpc::Status GetCaseHistory(grpc::ServerContext* ctx, const v1::GetCaseHistoryRequest* req,
                               v1::GetCaseHistoryResponse* resp) override;
-  grpc::Status WatchCase(grpc::ServerContext* ctx, const v1::WatchCaseRequest* req,
-                         grpc::ServerWriter<v1::CaseEvent>* writer) override;
+  grpc::ServerWriteReactor<v1::CaseEvent>* WatchCase(grpc::CallbackServerContext* ctx,
+                                                     const v1::WatchCaseRequest* req) override;
   grpc::Status VerifyPermit(grpc::ServerContext* ctx, const v1::VerifyPermitRequest* req,
                             v1::VerifyPermitResponse* resp) override;
   grpc::Status RevokePermit(grpc::ServerContext* ctx, const v1::RevokePermitRequest* req,
@@ -67,6 +71,7 @@ class CaseServiceImpl final : public v1::CaseService::Service {
 
   store::CaseRepository& cases_;
   const Authorizer& auth_;
+  StreamPool& streams_;
   absl::Duration watch_poll_;
   PublicThrottle* public_throttle_ = nullptr;
 };

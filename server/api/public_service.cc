@@ -120,7 +120,7 @@ store::Mutation PublicMutation(const std::string& request_id, const char* method
 
 }  // namespace
 
-absl::Status PublicServiceImpl::Admit(const grpc::ServerContext& ctx, const char* method,
+absl::Status PublicServiceImpl::Admit(const grpc::ServerContextBase& ctx, const char* method,
                                       PublicCallKind kind) {
   return d_.throttle.AdmitCall(ctx, method, kind);
 }
@@ -494,30 +494,41 @@ grpc::Status PublicServiceImpl::GetQueuePosition(grpc::ServerContext* ctx,
   return grpc::Status::OK;
 }
 
-grpc::Status PublicServiceImpl::WatchQueuePosition(grpc::ServerContext* ctx,
-                                                   const v1::QueuePositionRequest* req,
-                                                   grpc::ServerWriter<v1::QueuePosition>* writer) {
-  if (auto s = Admit(*ctx, "WatchQueuePosition", PublicCallKind::kRead); !s.ok()) {
-    return ToGrpcStatus(s);
-  }
-  absl::Time until = absl::Now() + kWatchLongest;  // a stream does not live for ever
-  std::string last;
-  while (!ctx->IsCancelled() && absl::Now() < until) {
-    auto p = PositionOf(*req);
-    if (!p.ok() && !absl::IsUnavailable(p.status())) return ToGrpcStatus(p.status());
-    if (p.ok()) {
-      v1::QueuePosition compare = *p;
-      compare.clear_updated_at();
-      std::string now = compare.SerializeAsString();
-      if (now != last) {
-        if (!writer->Write(*p)) return grpc::Status::OK;  // the client went away
-        last = now;
-      }
-      if (p->state() != "waiting" && p->state() != "called") return grpc::Status::OK;
-    }
-    absl::SleepFor(kWatchPoll);
-  }
-  return grpc::Status::OK;
+grpc::ServerWriteReactor<v1::QueuePosition>* PublicServiceImpl::WatchQueuePosition(
+    grpc::CallbackServerContext* ctx, const v1::QueuePositionRequest* req) {
+  using Step = StreamStep<v1::QueuePosition>;
+  struct Watch {
+    bool admitted = false;
+    absl::Time until;  // a stream does not live for ever
+    std::string last;  // the position last sent, without its time
+  };
+  auto w = std::make_shared<Watch>();
+  return PolledStream<v1::QueuePosition>::Start(
+      ctx, d_.streams, [this, ctx, w, req = *req]() -> Step {
+        if (!w->admitted) {
+          if (auto s = Admit(*ctx, "WatchQueuePosition", PublicCallKind::kRead); !s.ok()) {
+            return Step::End(ToGrpcStatus(s));
+          }
+          w->admitted = true;
+          w->until = absl::Now() + kWatchLongest;
+        }
+        if (absl::Now() >= w->until) return Step::End(grpc::Status::OK);
+        Step step;
+        step.wait = kWatchPoll;
+        auto p = PositionOf(req);
+        if (!p.ok() && !absl::IsUnavailable(p.status())) return Step::End(ToGrpcStatus(p.status()));
+        if (p.ok()) {
+          v1::QueuePosition compare = *p;
+          compare.clear_updated_at();
+          std::string now = compare.SerializeAsString();
+          if (now != w->last) {
+            step.send.push_back(*p);
+            w->last = std::move(now);
+          }
+          if (p->state() != "waiting" && p->state() != "called") step.finish = grpc::Status::OK;
+        }
+        return step;
+      });
 }
 
 }  // namespace loket::api

@@ -10,6 +10,7 @@
 #include "loket/v1/public.grpc.pb.h"
 #include "server/api/auth.h"
 #include "server/api/metrics.h"
+#include "server/api/polled_stream.h"
 #include "server/api/public_throttle.h"
 #include "server/store/appointment_repository.h"
 #include "server/store/case_repository.h"
@@ -30,9 +31,12 @@ struct PublicServiceDeps {
   const Authorizer& auth;  // for the client address
   PublicThrottle& throttle;
   const Clock& clock;
+  StreamPool& streams;  // runs WatchQueuePosition's looks at the database
 };
 
-class PublicServiceImpl final : public v1::PublicService::Service {
+// WatchQueuePosition is a callback-API stream (polled_stream.h); every other method is synchronous.
+class PublicServiceImpl final
+    : public v1::PublicService::WithCallbackMethod_WatchQueuePosition<v1::PublicService::Service> {
  public:
   explicit PublicServiceImpl(PublicServiceDeps deps) : d_(deps) {}
 
@@ -56,12 +60,12 @@ class PublicServiceImpl final : public v1::PublicService::Service {
                          v1::PublicCaseStatus* resp) override;
   grpc::Status GetQueuePosition(grpc::ServerContext* ctx, const v1::QueuePositionRequest* req,
                                 v1::QueuePosition* resp) override;
-  grpc::Status WatchQueuePosition(grpc::ServerContext* ctx, const v1::QueuePositionRequest* req,
-                                  grpc::ServerWriter<v1::QueuePosition>* writer) override;
+  grpc::ServerWriteReactor<v1::QueuePosition>* WatchQueuePosition(
+      grpc::CallbackServerContext* ctx, const v1::QueuePositionRequest* req) override;
 
  private:
   // RESOURCE_EXHAUSTED (counted in /metrics) when the caller's address is over its limit.
-  absl::Status Admit(const grpc::ServerContext& ctx, const char* method,
+  absl::Status Admit(const grpc::ServerContextBase& ctx, const char* method,
                      domain::PublicCallKind kind);
   absl::StatusOr<v1::PublicVisit> VisitOf(const std::string& office_id, int64_t request_id);
   absl::StatusOr<v1::QueuePosition> PositionOf(const v1::QueuePositionRequest& req);

@@ -30,7 +30,7 @@ absl::Status PublicThrottle::Admit(const std::string& address, domain::PublicCal
       absl::StrCat("too many requests from your address; try again in ", wait_seconds, " s"));
 }
 
-absl::Status PublicThrottle::AdmitCall(const grpc::ServerContext& ctx, const char* method,
+absl::Status PublicThrottle::AdmitCall(const grpc::ServerContextBase& ctx, const char* method,
                                        domain::PublicCallKind kind) {
   absl::Status s = Admit(auth_.ClientAddress(ctx), kind);
   if (!s.ok()) metrics_.RecordPublicRefusal(method);

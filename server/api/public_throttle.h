@@ -30,7 +30,7 @@ class PublicThrottle {
   absl::Status Admit(const std::string& address, domain::PublicCallKind kind);
   // The same for a call from the client of `ctx` (its address as Authorizer::ClientAddress
   // tells); a refusal is counted in /metrics under `method`.
-  absl::Status AdmitCall(const grpc::ServerContext& ctx, const char* method,
+  absl::Status AdmitCall(const grpc::ServerContextBase& ctx, const char* method,
                          domain::PublicCallKind kind);
 
  private:

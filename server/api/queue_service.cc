@@ -317,39 +317,47 @@ grpc::Status QueueServiceImpl::ListTickets(grpc::ServerContext* ctx,
   return grpc::Status::OK;
 }
 
-grpc::Status QueueServiceImpl::WatchQueue(grpc::ServerContext* ctx,
-                                          const v1::WatchQueueRequest* /*req*/,
-                                          grpc::ServerWriter<v1::QueueUpdate>* writer) {
-  LOKET_AUTHORIZE(p, ctx, "QueueService.WatchQueue");
-  auto board = queue_.Board(p.office_id);
-  if (!board.ok()) return ToGrpcStatus(board.status());
-  v1::QueueUpdate first;
-  *first.mutable_board() = ToProto(*board);
-  ShapeForViewer(*first.mutable_board(), p);
-  if (!writer->Write(first)) return grpc::Status(grpc::CANCELLED, "watcher went away");
+grpc::ServerWriteReactor<v1::QueueUpdate>* QueueServiceImpl::WatchQueue(
+    grpc::CallbackServerContext* ctx, const v1::WatchQueueRequest* /*req*/) {
+  using Step = StreamStep<v1::QueueUpdate>;
+  struct Watch {
+    std::optional<domain::Principal> p;
+    int64_t after = 0;
+  };
+  auto w = std::make_shared<Watch>();
   // Polling the feed (not in-memory events) keeps replicas stateless: a board may watch through
   // any replica and sees every change, whichever replica made it.
-  int64_t after = board->seq;
-  while (!ctx->IsCancelled()) {
+  return PolledStream<v1::QueueUpdate>::Start(ctx, streams_, [this, ctx, w]() -> Step {
+    Step step;
+    step.wait = watch_poll_;
+    if (!w->p) {  // the first look: an initial board
+      auto p = auth_.Authorize(*ctx, "QueueService.WatchQueue");
+      if (!p.ok()) return Step::End(ToGrpcStatus(p.status()));
+      auto board = queue_.Board(p->office_id);
+      if (!board.ok()) return Step::End(ToGrpcStatus(board.status()));
+      v1::QueueUpdate& first = step.send.emplace_back();
+      *first.mutable_board() = ToProto(*board);
+      ShapeForViewer(*first.mutable_board(), *p);
+      w->p = *p;
+      w->after = board->seq;
+      step.wait = absl::ZeroDuration();
+      return step;
+    }
+    const domain::Principal& p = *w->p;
     // A revoked token or a changed role or scope ends the stream within the token cache period.
     if (absl::Status still = auth_.Recheck(*ctx, "QueueService.WatchQueue", p);
         !still.ok() && !absl::IsUnavailable(still)) {
-      return ToGrpcStatus(still);
+      return Step::End(ToGrpcStatus(still));
     }
-    auto events = queue_.EventsAfter(p.office_id, after, 200);
+    auto events = queue_.EventsAfter(p.office_id, w->after, 200);
     if (!events.ok()) {
-      if (absl::IsUnavailable(events.status())) {
-        absl::SleepFor(watch_poll_ * 4);  // the database comes back by itself; keep watching
-        continue;
-      }
-      return ToGrpcStatus(events.status());
+      if (!absl::IsUnavailable(events.status())) return Step::End(ToGrpcStatus(events.status()));
+      step.wait = watch_poll_ * 4;  // the database comes back by itself; keep watching
+      return step;
     }
-    if (events->empty()) {
-      absl::SleepFor(watch_poll_);
-      continue;
-    }
+    if (events->empty()) return step;
     for (size_t i = 0; i < events->size(); ++i) {
-      v1::QueueUpdate u;
+      v1::QueueUpdate& u = step.send.emplace_back();
       *u.mutable_event() = ToProto((*events)[i]);
       if (i + 1 == events->size()) {
         auto fresh = queue_.Board(p.office_id);
@@ -358,11 +366,11 @@ grpc::Status QueueServiceImpl::WatchQueue(grpc::ServerContext* ctx,
           ShapeForViewer(*u.mutable_board(), p);
         }
       }
-      if (!writer->Write(u)) return grpc::Status(grpc::CANCELLED, "watcher went away");
-      after = (*events)[i].seq;
+      w->after = (*events)[i].seq;
     }
-  }
-  return grpc::Status(grpc::CANCELLED, "watch cancelled");
+    step.wait = absl::ZeroDuration();  // a full batch may have more behind it
+    return step;
+  });
 }
 
 }  // namespace loket::api

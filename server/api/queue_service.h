@@ -6,17 +6,20 @@
 #include "absl/time/time.h"
 #include "loket/v1/queue.grpc.pb.h"
 #include "server/api/auth.h"
+#include "server/api/polled_stream.h"
 #include "server/store/queue_repository.h"
 
 namespace loket::api {
 
-class QueueServiceImpl final : public v1::QueueService::Service {
+// WatchQueue is a callback-API stream (polled_stream.h); every other method is synchronous.
+class QueueServiceImpl final
+    : public v1::QueueService::WithCallbackMethod_WatchQueue<v1::QueueService::Service> {
  public:
   // `watch_poll`: how often WatchQueue looks for new events in the database (every replica reads
   // the same feed, so a board may watch through any of them).
-  QueueServiceImpl(store::QueueRepository& queue, const Authorizer& auth,
+  QueueServiceImpl(store::QueueRepository& queue, const Authorizer& auth, StreamPool& streams,
                    absl::Duration watch_poll = absl::Milliseconds(200))
-      : queue_(queue), auth_(auth), watch_poll_(watch_poll) {}
+      : queue_(queue), auth_(auth), streams_(streams), watch_poll_(watch_poll) {}
 
   grpc::Status CheckIn(grpc::ServerContext* ctx, const v1::CheckInRequest* req,
                        v1::CheckInResponse* resp) override;
@@ -40,8 +43,8 @@ class QueueServiceImpl final : public v1::QueueService::Service {
                            v1::ListTicketsResponse* resp) override;
   // An initial board, then every event of the office's queue in seq order (read from the
   // database's feed), the last of each batch with a fresh board.
-  grpc::Status WatchQueue(grpc::ServerContext* ctx, const v1::WatchQueueRequest* req,
-                          grpc::ServerWriter<v1::QueueUpdate>* writer) override;
+  grpc::ServerWriteReactor<v1::QueueUpdate>* WatchQueue(grpc::CallbackServerContext* ctx,
+                                                        const v1::WatchQueueRequest* req) override;
 
  private:
   grpc::Status Act(grpc::ServerContext* ctx, const v1::TicketActionRequest* req, const char* method,
@@ -49,6 +52,7 @@ class QueueServiceImpl final : public v1::QueueService::Service {
 
   store::QueueRepository& queue_;
   const Authorizer& auth_;
+  StreamPool& streams_;
   absl::Duration watch_poll_;
 };
 

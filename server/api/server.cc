@@ -345,7 +345,9 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
       std::make_unique<SessionServiceImpl>(*s->auth_repo_, *s->authorizer_, o.session_limits);
   // Public calls (VerifyPermit here, PublicService below) share one per-address limiter.
   s->public_throttle_ = std::make_unique<PublicThrottle>(clock, *s->authorizer_, *s->metrics_);
-  s->case_service_ = std::make_unique<CaseServiceImpl>(*s->case_repo_, *s->authorizer_);
+  s->streams_ = std::make_unique<StreamPool>(o.stream_threads);
+  s->case_service_ =
+      std::make_unique<CaseServiceImpl>(*s->case_repo_, *s->authorizer_, *s->streams_);
   s->case_service_->SetPublicThrottle(s->public_throttle_.get());
   s->catalog_service_ = std::make_unique<CatalogServiceImpl>(*s->catalog_repo_, *s->authorizer_);
   s->admin_service_ =
@@ -367,7 +369,8 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
   s->queue_repo_ = std::make_unique<store::QueueRepository>(*s->db_, clock, EncodeNotifySend,
                                                             o.notification_policy);
   s->queue_repo_->set_walk_in_hours(o.walk_in_hours);
-  s->queue_service_ = std::make_unique<QueueServiceImpl>(*s->queue_repo_, *s->authorizer_);
+  s->queue_service_ =
+      std::make_unique<QueueServiceImpl>(*s->queue_repo_, *s->authorizer_, *s->streams_);
   // Spontan appointments and the slots.allocate planning queue.
   s->appointment_repo_ = std::make_unique<store::AppointmentRepository>(
       *s->db_, clock, EncodeNotifySend, o.notification_policy);
@@ -379,7 +382,7 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
                                                               o.notification_policy);
   s->public_service_ = std::make_unique<PublicServiceImpl>(PublicServiceDeps{
       *s->public_repo_, *s->appointment_repo_, *s->case_repo_, *s->catalog_repo_, *s->siber_repo_,
-      *s->queue_repo_, *s->authorizer_, *s->public_throttle_, clock});
+      *s->queue_repo_, *s->authorizer_, *s->public_throttle_, clock, *s->streams_});
   s->task_service_->AddTaskKind("slots.allocate", v1::CompleteTaskRequest::kAllocation,
                                 s->slots_allocate_queue_.get());
   // Issue 13: the monthly report.
@@ -407,10 +410,11 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
   // limits"): bytes the transport buffers and threads serving calls are both under one quota, and
   // a connection has at most max_streams_per_connection calls open.
   if (o.grpc_memory_bytes < (16 << 20) || o.grpc_max_threads < 16 ||
-      o.max_streams_per_connection < 1 || o.max_receive_bytes < 4096) {
+      o.max_streams_per_connection < 1 || o.max_receive_bytes < 4096 || o.stream_threads < 1 ||
+      o.stream_threads > 64) {
     return absl::InvalidArgumentError(
         "--grpc_memory_mb >= 16, --grpc_max_threads >= 16, --max_streams_per_connection >= 1, "
-        "--max_receive_kb >= 4");
+        "--max_receive_kb >= 4, --stream_threads 1..64");
   }
   grpc::ResourceQuota quota("loketd");
   quota.Resize(static_cast<size_t>(o.grpc_memory_bytes));

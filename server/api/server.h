@@ -57,6 +57,7 @@ class AppointmentServiceImpl;
 class SlotsAllocateQueue;
 class SessionServiceImpl;
 class PublicServiceImpl;
+class StreamPool;
 class ReportServiceImpl;
 class PublicThrottle;
 
@@ -92,7 +93,8 @@ struct ServerOptions {
   // gRPC transport limits: what an unauthenticated client can make loketd hold (docs/operations.md,
   // "Memory and thread limits").
   int64_t grpc_memory_bytes = 256 << 20;  // resource quota: bytes the transport may buffer
-  int grpc_max_threads = 512;             // thread quota: calls (long-lived streams too) at once
+  int grpc_max_threads = 512;             // thread quota: synchronous calls at once
+  int stream_threads = 4;                 // threads for the watch streams' looks (polled_stream.h)
   int max_streams_per_connection = 512;   // HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS
   int max_receive_bytes = 8 << 20;        // request size (one limit for all methods)
   // Retention (docs/operations.md): finished tasks and idempotency records past their periods are
@@ -173,6 +175,9 @@ class LoketServer {
   std::unique_ptr<PublicServiceImpl> public_service_;
   std::unique_ptr<store::ReportRepository> report_repo_;
   std::unique_ptr<ReportServiceImpl> report_service_;
+  // Declared after the services and before server_: destroyed once the server has ended every
+  // stream, before the services its jobs point into.
+  std::unique_ptr<StreamPool> streams_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   absl::Duration health_probe_timeout_ = absl::Seconds(3);
