@@ -75,12 +75,16 @@ ABSL_FLAG(int, grpc_memory_mb, 256,
           "yet handed to a service); past it streams holding buffers are reset (clients see "
           "RESOURCE_EXHAUSTED)");
 ABSL_FLAG(int, grpc_max_threads, 512,
-          "gRPC's thread quota: threads serving calls at once, long-lived streams included; "
-          "calls past it are answered RESOURCE_EXHAUSTED");
+          "gRPC's thread quota: threads serving synchronous calls at once (workers' long polls "
+          "included; the watch streams hold none); calls past it are answered "
+          "RESOURCE_EXHAUSTED");
 ABSL_FLAG(int, stream_threads, 4,
           "threads that serve the watch streams (boards, desks, applicants following their place "
           "in the queue): each stream holds none while it waits, and these look at the database "
           "for all of them in turn");
+ABSL_FLAG(int, max_watch_streams, 2000,
+          "watch streams open at once (boards, desks, applicants following their place in the "
+          "queue; the last need no token); past it a new one is refused RESOURCE_EXHAUSTED");
 ABSL_FLAG(int, max_streams_per_connection, 512,
           "concurrent calls (HTTP/2 streams) one connection may have open; a client opening more "
           "loses the connection. loket-web sends every browser's calls over one connection: keep "
@@ -191,6 +195,7 @@ int main(int argc, char** argv) {
   o.grpc_max_threads = absl::GetFlag(FLAGS_grpc_max_threads);
   o.max_streams_per_connection = absl::GetFlag(FLAGS_max_streams_per_connection);
   o.stream_threads = absl::GetFlag(FLAGS_stream_threads);
+  o.max_watch_streams = absl::GetFlag(FLAGS_max_watch_streams);
   o.max_receive_bytes = absl::GetFlag(FLAGS_max_receive_kb) * 1024;
   if (std::string path = absl::GetFlag(FLAGS_edge_key_file); !path.empty()) {
     std::ifstream in(path);

@@ -13,7 +13,8 @@ namespace loket::api {
 // handler. Idempotent; must run before the process's first grpc::Server is built.
 void InstallCallScope();
 
-// Synchronous handlers running now in this process (every server in it), counted by the same hooks.
+// Synchronous handlers running now in this process (every server in it), counted by the same hooks;
+// the watch streams' looks (polled_stream.h) run on their own pool and are not counted.
 int CallsInFlight();
 // Blocks until no synchronous handler runs, or until `deadline`; whether none runs. A test waits
 // for this to know every call a server took has ended, its database work included, instead of

@@ -13,7 +13,7 @@ bool RunsLater(const J& a, const J& b) {
 
 }  // namespace
 
-StreamPool::StreamPool(int threads) {
+StreamPool::StreamPool(int threads, int max_streams) : max_streams_(max_streams) {
   for (int i = 0; i < std::max(1, threads); ++i) threads_.emplace_back([this] { Work(); });
 }
 
@@ -25,7 +25,14 @@ StreamPool::~StreamPool() {
   for (std::thread& t : threads_) t.join();
 }
 
-void StreamPool::RunAt(absl::Time when, std::function<void()> job) {
+bool StreamPool::TryOpen() {
+  if (open_.fetch_add(1) < max_streams_) return true;
+  open_.fetch_sub(1);
+  return false;
+}
+
+void StreamPool::RunAfter(absl::Duration delay, std::function<void()> job) {
+  const auto when = std::chrono::steady_clock::now() + absl::ToChronoNanoseconds(delay);
   absl::MutexLock lock(&mu_);
   heap_.push_back(Job{when, next_order_++, std::move(job)});
   std::push_heap(heap_.begin(), heap_.end(), RunsLater<Job>);
@@ -38,13 +45,19 @@ void StreamPool::Work() {
       absl::MutexLock lock(&mu_);
       for (;;) {
         if (stopping_) return;
-        if (!heap_.empty() && heap_.front().when <= absl::Now()) break;
-        absl::Time wake = heap_.empty() ? absl::InfiniteFuture() : heap_.front().when;
-        // Woken early by a job due sooner than `wake`, or by the pool stopping.
-        auto changed = [this, wake]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-          return stopping_ || (!heap_.empty() && heap_.front().when < wake);
+        const auto now = std::chrono::steady_clock::now();
+        if (!heap_.empty() && heap_.front().when <= now) break;
+        // Woken early by a job due sooner than the first one, or by the pool stopping.
+        const bool idle = heap_.empty();
+        const auto first = idle ? now : heap_.front().when;
+        auto changed = [this, idle, first]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+          return stopping_ || (!heap_.empty() && (idle || heap_.front().when < first));
         };
-        mu_.AwaitWithDeadline(absl::Condition(&changed), wake);
+        if (idle) {
+          mu_.Await(absl::Condition(&changed));
+        } else {
+          mu_.AwaitWithTimeout(absl::Condition(&changed), absl::FromChrono(first - now));
+        }
       }
       std::pop_heap(heap_.begin(), heap_.end(), RunsLater<Job>);
       run = std::move(heap_.back().run);

@@ -13,6 +13,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -28,21 +29,26 @@
 
 namespace loket::api {
 
-// A few threads running timed jobs (the streams' steps), earliest first.
+// A few threads running timed jobs (the streams' steps), earliest first, and the count of open
+// streams. Times are on the monotonic clock: a step of the wall clock delays no stream.
 class StreamPool {
  public:
-  explicit StreamPool(int threads);
+  // `max_streams`: streams open at once; past it a new one is refused RESOURCE_EXHAUSTED.
+  StreamPool(int threads, int max_streams);
   ~StreamPool();  // stops the threads; jobs not yet run are dropped
   StreamPool(const StreamPool&) = delete;
   StreamPool& operator=(const StreamPool&) = delete;
 
-  void RunAt(absl::Time when, std::function<void()> job);
-  int threads() const { return static_cast<int>(threads_.size()); }
+  void RunAfter(absl::Duration delay, std::function<void()> job);
+  // A stream opens (false: the limit is reached) and closes.
+  bool TryOpen();
+  void Close() { open_.fetch_sub(1); }
+  int open() const { return open_.load(); }
 
  private:
   void Work();
   struct Job {
-    absl::Time when;
+    std::chrono::steady_clock::time_point when;
     uint64_t order;  // first come, first run among jobs due at the same time
     std::function<void()> run;
   };
@@ -51,6 +57,8 @@ class StreamPool {
   uint64_t next_order_ ABSL_GUARDED_BY(mu_) = 0;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::vector<std::thread> threads_;
+  const int max_streams_;
+  std::atomic<int> open_{0};
 };
 
 // What one look gives: messages to send, then either the end of the stream (`finish`) or the wait
@@ -82,7 +90,13 @@ class PolledStream final : public grpc::ServerWriteReactor<Msg>,
                                               StepFn step) {
     std::shared_ptr<PolledStream> s(new PolledStream(ctx, pool, std::move(step)));
     s->self_ = s;  // gRPC's reference, given back in OnDone
-    s->ScheduleStep(absl::Now());
+    if (!pool.TryOpen()) {
+      s->Finish(grpc::Status(grpc::RESOURCE_EXHAUSTED,
+                             "too many watch streams open on this server; try again in a minute"));
+      return s.get();
+    }
+    s->opened_ = true;
+    s->ScheduleStep(absl::ZeroDuration());
     return s.get();
   }
 
@@ -97,14 +111,15 @@ class PolledStream final : public grpc::ServerWriteReactor<Msg>,
   // The caller went away, the deadline passed or the server is shutting down: the next step (run
   // at once if the stream is waiting) ends the stream.
   void OnCancel() override {
-    call_.cancelled_.store(true, std::memory_order_release);
+    call_.cancelled_.store(true);
     // A kick, not a new wait: it runs a step only if it takes the waiting stream's turn.
-    if (waiting_.load(std::memory_order_acquire)) {
-      pool_.RunAt(absl::Now(), [self = this->shared_from_this()] { self->RunStep(); });
+    if (waiting_.load()) {
+      pool_.RunAfter(absl::ZeroDuration(), [self = this->shared_from_this()] { self->RunStep(); });
     }
   }
 
   void OnDone() override {
+    if (opened_) pool_.Close();
     std::shared_ptr<PolledStream> last = std::move(self_);  // may delete this on return
   }
 
@@ -113,7 +128,7 @@ class PolledStream final : public grpc::ServerWriteReactor<Msg>,
   class Call final : public store::CallContext {
    public:
     absl::Time deadline() const override { return deadline_; }
-    bool cancelled() const override { return cancelled_.load(std::memory_order_acquire); }
+    bool cancelled() const override { return cancelled_.load(); }
     absl::Time deadline_ = absl::InfiniteFuture();
     std::atomic<bool> cancelled_{false};
   };
@@ -123,21 +138,20 @@ class PolledStream final : public grpc::ServerWriteReactor<Msg>,
     call_.deadline_ = DeadlineOf(ctx->raw_deadline());
   }
 
-  void ScheduleStep(absl::Time when) {
-    waiting_.store(true, std::memory_order_release);
-    pool_.RunAt(when, [self = this->shared_from_this()] { self->RunStep(); });
+  void ScheduleStep(absl::Duration delay) {
+    waiting_.store(true);
+    pool_.RunAfter(delay, [self = this->shared_from_this()] { self->RunStep(); });
   }
 
   void RunStep() {
     // One run per wait: OnCancel may have queued a second job for the same one.
-    if (!waiting_.exchange(false, std::memory_order_acq_rel)) return;
+    if (!waiting_.exchange(false)) return;
     StreamStep<Msg> step;
     if (call_.cancelled()) {
       step = StreamStep<Msg>::End(grpc::Status(grpc::CANCELLED, "watch cancelled"));
     } else {
-      store::SetCurrentCall(&call_);
+      CurrentCallScope scope(&call_);
       step = step_();
-      store::SetCurrentCall(nullptr);
     }
     pending_ = std::move(step.send);
     next_ = 0;
@@ -156,14 +170,21 @@ class PolledStream final : public grpc::ServerWriteReactor<Msg>,
       End(*finish_);
       return;
     }
-    ScheduleStep(absl::Now() + wait_);
+    ScheduleStep(wait_);
   }
 
   void End(grpc::Status s) { this->Finish(std::move(s)); }
 
+  // The store's current call for this thread while a step runs.
+  struct CurrentCallScope {
+    explicit CurrentCallScope(const store::CallContext* c) { store::SetCurrentCall(c); }
+    ~CurrentCallScope() { store::SetCurrentCall(nullptr); }
+  };
+
   StreamPool& pool_;
   StepFn step_;
   Call call_;
+  bool opened_ = false;  // counted in the pool's open streams
   std::shared_ptr<PolledStream> self_;
   std::atomic<bool> waiting_{false};
   // Touched only by the step and the writes it starts, which never overlap.

@@ -345,7 +345,10 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
       std::make_unique<SessionServiceImpl>(*s->auth_repo_, *s->authorizer_, o.session_limits);
   // Public calls (VerifyPermit here, PublicService below) share one per-address limiter.
   s->public_throttle_ = std::make_unique<PublicThrottle>(clock, *s->authorizer_, *s->metrics_);
-  s->streams_ = std::make_unique<StreamPool>(o.stream_threads);
+  if (o.stream_threads < 1 || o.stream_threads > 64 || o.max_watch_streams < 1) {
+    return absl::InvalidArgumentError("--stream_threads 1..64, --max_watch_streams >= 1");
+  }
+  s->streams_ = std::make_unique<StreamPool>(o.stream_threads, o.max_watch_streams);
   s->case_service_ =
       std::make_unique<CaseServiceImpl>(*s->case_repo_, *s->authorizer_, *s->streams_);
   s->case_service_->SetPublicThrottle(s->public_throttle_.get());
@@ -410,11 +413,10 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
   // limits"): bytes the transport buffers and threads serving calls are both under one quota, and
   // a connection has at most max_streams_per_connection calls open.
   if (o.grpc_memory_bytes < (16 << 20) || o.grpc_max_threads < 16 ||
-      o.max_streams_per_connection < 1 || o.max_receive_bytes < 4096 || o.stream_threads < 1 ||
-      o.stream_threads > 64) {
+      o.max_streams_per_connection < 1 || o.max_receive_bytes < 4096) {
     return absl::InvalidArgumentError(
         "--grpc_memory_mb >= 16, --grpc_max_threads >= 16, --max_streams_per_connection >= 1, "
-        "--max_receive_kb >= 4, --stream_threads 1..64");
+        "--max_receive_kb >= 4");
   }
   grpc::ResourceQuota quota("loketd");
   quota.Resize(static_cast<size_t>(o.grpc_memory_bytes));
@@ -537,6 +539,8 @@ LoketServer::~LoketServer() {
     Shutdown(absl::Seconds(1));
     server_->Wait();
   }
+  // Every stream has ended with the server; what is left in the pool are no-op jobs.
+  streams_.reset();
   stop_watch_.Notify();
   if (db_watcher_.joinable()) db_watcher_.join();
   if (sweeper_.joinable()) sweeper_.join();

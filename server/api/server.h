@@ -95,6 +95,7 @@ struct ServerOptions {
   int64_t grpc_memory_bytes = 256 << 20;  // resource quota: bytes the transport may buffer
   int grpc_max_threads = 512;             // thread quota: synchronous calls at once
   int stream_threads = 4;                 // threads for the watch streams' looks (polled_stream.h)
+  int max_watch_streams = 2000;           // watch streams open at once; past it RESOURCE_EXHAUSTED
   int max_streams_per_connection = 512;   // HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS
   int max_receive_bytes = 8 << 20;        // request size (one limit for all methods)
   // Retention (docs/operations.md): finished tasks and idempotency records past their periods are

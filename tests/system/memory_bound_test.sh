@@ -17,6 +17,7 @@
 #     streams) and still answers health and a signed-in call: a stream holds no thread while it
 #     waits (server/api/polled_stream.h), so its thread count does not grow with the boards. Until
 #     2026-12-02 every board held a thread and 14 of 30 boards were refused RESOURCE_EXHAUSTED.
+#     Streams are counted instead: the 101st board, past --max_watch_streams=100, is refused.
 # Environment: LOKET_BIN_DIR (loketd, loket), set by ctest.
 set -euo pipefail
 : "${LOKET_BIN_DIR:?set LOKET_BIN_DIR to the directory with loketd and loket}"
@@ -41,10 +42,12 @@ loket_fresh_db "$WORK" "$LOKET_BIN_DIR"
 export LOKET_TOKEN=$(loket_token "$DB" membound-clinic clinic pkm-klandasan-ilir)
 API_PORT=$(pg_free_port)
 export LOKET_ADDR="127.0.0.1:$API_PORT"
-# Default limits but a smaller memory quota (above), 16 threads (step 4; steps 1-3 need few: a
-# half-sent message holds no thread), and a trim every 2 s so that step 3 does not wait 10.
+# Default limits but a smaller memory quota (above), 16 threads and 100 watch streams (step 4;
+# steps 1-3 need few threads: a half-sent message holds none), and a trim every 2 s so that step 3
+# does not wait 10.
 "$LOKET_BIN_DIR/loketd" --listen="$LOKET_ADDR" --db="$DB" --pool_size=4 --log_requests=false \
-  --grpc_memory_mb=$QUOTA_MB --grpc_max_threads=16 --memory_trim_interval=2s \
+  --grpc_memory_mb=$QUOTA_MB --grpc_max_threads=16 --max_watch_streams=100 \
+  --memory_trim_interval=2s \
   >"$WORK/loketd.log" 2>&1 &
 LOKETD_PID=$!
 STACK_PIDS+=("$LOKETD_PID")
@@ -124,4 +127,8 @@ echo "   boards served: $served, refused: $refused; loketd threads: $idle_thread
 LOKET_TOKEN=$(loket_token "$DB" membound-clinic clinic pkm-klandasan-ilir) \
   "$LOKET_BIN_DIR/loket" --timeout 5 clinic list >/dev/null ||
   fail "a signed-in call was not answered with $BOARDS boards open"
+extra=$("$LOKET_BIN_DIR/loket" --timeout 5 display --once 2>&1 || true)
+grep -q "RESOURCE_EXHAUSTED" <<<"$extra" ||
+  fail "board $((BOARDS + 1)), past --max_watch_streams=$BOARDS, was not refused: $extra"
+echo "   board $((BOARDS + 1)): refused (--max_watch_streams=$BOARDS)"
 echo "PASS: memory_bound"
