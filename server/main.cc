@@ -88,7 +88,7 @@ ABSL_FLAG(int, max_watch_streams, 2000,
 ABSL_FLAG(int, max_streams_per_connection, 512,
           "concurrent calls (HTTP/2 streams) one connection may have open; a client opening more "
           "loses the connection. loket-web sends every browser's calls over one connection: keep "
-          "this at least --grpc_max_threads");
+          "this at least --grpc_max_threads plus the watch streams it carries");
 ABSL_FLAG(int, max_receive_kb, 8192,
           "largest request message, of every method: gRPC C++ has one limit per server, and the "
           "document uploads (5 MiB of bytes and their fields) need 8 MiB");
