@@ -150,11 +150,11 @@ absl::Status RunOn(Database::Impl& db, Lease& lease, const std::function<absl::S
   try {
     if (autocommit) {
       pqxx::nontransaction work(*lease.get().conn);
-      Tx tx(work, lease.get(), &watched);
+      Tx tx(work, lease.get(), watched);
       return fn(tx);
     }
     pqxx::work work(*lease.get().conn);
-    Tx tx(work, lease.get(), &watched);
+    Tx tx(work, lease.get(), watched);
     absl::Status s = fn(tx);
     // A caller who gave up does not get work committed behind its back. `committing` first,
     // then the watchdog's verdict: it either sees `committing` and cuts, or we see it stopped.
@@ -244,6 +244,12 @@ void Database::Impl::Watch() {
   auto stop_or_work = [this]()
                           ABSL_SHARED_LOCKS_REQUIRED(mu) { return stopping || !in_flight.empty(); };
   auto stop = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu) { return stopping; };
+  // The lender's libpq call returns with the connection broken, and the pool drops it.
+  auto cut = [this](InFlight& f) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
+    f.cut = true;
+    ++counters.connections_cut;
+    ::shutdown(f.sock, SHUT_RDWR);
+  };
   while (!stopping) {
     if (in_flight.empty()) {
       mu.Await(absl::Condition(&stop_or_work));
@@ -264,11 +270,7 @@ void Database::Impl::Watch() {
       if (f->stopped.load() != InFlight::Stop::kNone) {
         // Asked to cancel, and still running: the request did not take, the caller's own code
         // between two statements has run on, or the database hangs. Cut it off.
-        if (database_hung || now >= f->stopped_at + kCutAfter) {
-          f->cut = true;
-          ++counters.connections_cut;
-          ::shutdown(f->sock, SHUT_RDWR);  // the lender's libpq call returns, connection broken
-        }
+        if (database_hung || now >= f->stopped_at + kCutAfter) cut(*f);
         continue;
       }
       InFlight::Stop why = InFlight::Stop::kNone;
@@ -285,9 +287,7 @@ void Database::Impl::Watch() {
       if (why == InFlight::Stop::kHung || f->backend_pid == 0 || f->committing.load()) {
         // A cancel request would hang like everything else, has no pid to go to, or would end a
         // commit's wait for its standby with the commit standing: cut at once.
-        f->cut = true;
-        ++counters.connections_cut;
-        ::shutdown(f->sock, SHUT_RDWR);
+        cut(*f);
       } else {
         cancel_pids.push_back(f->backend_pid);
         f->cancel_ticket = ++cancels_requested;

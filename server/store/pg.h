@@ -76,7 +76,7 @@ struct CallStopped : std::runtime_error {
 
 class Tx {
  public:
-  Tx(pqxx::transaction_base& work, PooledConnection& pc, const InFlight* watched = nullptr)
+  Tx(pqxx::transaction_base& work, PooledConnection& pc, const InFlight& watched)
       : work_(work), pc_(pc), watched_(watched) {}
 
   template <typename... Args>
@@ -115,14 +115,14 @@ class Tx {
 
  private:
   void ThrowIfStopped() const {
-    if (watched_ != nullptr && watched_->stopped.load() != InFlight::Stop::kNone) {
+    if (watched_.stopped.load() != InFlight::Stop::kNone) {
       throw CallStopped();
     }
   }
 
   pqxx::transaction_base& work_;
   PooledConnection& pc_;
-  const InFlight* watched_;
+  const InFlight& watched_;
   std::set<std::string> notified_;
   std::map<std::string, int64_t> refdata_versions_;
 };
