@@ -383,7 +383,13 @@ int Display(const Invocation& in) {
     if (!IsRetryable(status.error_code()) || (once && retry == kMaxRetries)) {
       return in.ServerError(status);
     }
-    absl::SleepFor(Backoff(std::min(retry++, kMaxRetries)));
+    const absl::Duration wait = Backoff(std::min(retry++, kMaxRetries));
+    // Said on stderr, so whoever looks at the screen (or its log) knows why it is not moving; the
+    // next board clears it.
+    std::cerr << "loket display: " << status.error_message() << " (code "
+              << static_cast<int>(status.error_code()) << "); mencoba lagi / retrying in "
+              << absl::FormatDuration(wait) << "\n";
+    absl::SleepFor(wait);
   }
 }
 

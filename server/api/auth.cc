@@ -253,11 +253,18 @@ absl::Status Authorizer::AdmitSignIn(const grpc::ServerContextBase& ctx) const {
       absl::StrCat("too many sign-ins from your address; try again in ", retry, " s"));
 }
 
-absl::Status Authorizer::Recheck(const grpc::ServerContextBase& ctx, std::string_view method,
-                                 const domain::Principal& was) const {
-  LOKET_ASSIGN_OR_RETURN(domain::Principal now, Authorize(ctx, method));
-  if (now.id != was.id || now.office_id != was.office_id || now.role != was.role ||
-      now.clinic_id != was.clinic_id || now.courier_id != was.courier_id) {
+absl::Status Authorizer::AuthorizeStream(const grpc::ServerContextBase& ctx,
+                                         std::string_view method,
+                                         std::optional<domain::Principal>& p) const {
+  absl::StatusOr<domain::Principal> now = Authorize(ctx, method);
+  if (!p) {
+    if (now.ok()) p = *std::move(now);
+    return now.status();
+  }
+  if (!now.ok()) return absl::IsUnavailable(now.status()) ? absl::OkStatus() : now.status();
+  const domain::Principal& was = *p;
+  if (now->id != was.id || now->office_id != was.office_id || now->role != was.role ||
+      now->clinic_id != was.clinic_id || now->courier_id != was.courier_id) {
     return absl::PermissionDeniedError(
         absl::StrCat("principal ", was.id, "'s role or scope changed: sign in again"));
   }

@@ -6,6 +6,7 @@
 #include <grpcpp/server_context.h>
 
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -53,12 +54,13 @@ class Authorizer {
   absl::StatusOr<domain::Principal> Authorize(const grpc::ServerContextBase& ctx,
                                               std::string_view method) const;
 
-  // For a long stream authorised as `was`: the caller again (through the same cache, so a revoked
-  // token or a changed role or scope shows within cache_ttl). UNAUTHENTICATED when the token no
+  // For each look of a long stream. The first (`p` empty) authorises the caller into `p`, as
+  // Authorize. Later ones check the caller again through the same cache, so a revoked token or a
+  // changed role or scope ends the stream within cache_ttl: UNAUTHENTICATED when the token no
   // longer works, PERMISSION_DENIED when the role may no longer call `method` or the principal's
-  // office, clinic or courier changed; UNAVAILABLE when the database is down (keep streaming).
-  absl::Status Recheck(const grpc::ServerContextBase& ctx, std::string_view method,
-                       const domain::Principal& was) const;
+  // office, clinic or courier changed, and OK while the database is down (keep streaming).
+  absl::Status AuthorizeStream(const grpc::ServerContextBase& ctx, std::string_view method,
+                               std::optional<domain::Principal>& p) const;
 
   // Callers without a valid token, per client address (ClientAddress): each missing, malformed,
   // unknown or revoked token costs one of kBadTokenBurst tokens, refilled at kBadTokenPerMinute;

@@ -294,17 +294,13 @@ grpc::ServerWriteReactor<v1::CaseEvent>* CaseServiceImpl::WatchCase(
   const int64_t case_id = req->case_id();
   // Polling the append-only event log keeps replicas stateless: any replica can serve any watcher.
   return PolledStream<v1::CaseEvent>::Start(ctx, streams_, [this, ctx, w, case_id]() -> Step {
-    if (!w->p) {
-      auto p = auth_.Authorize(*ctx, "CaseService.WatchCase");
-      if (!p.ok()) return Step::End(ToGrpcStatus(p.status()));
-      if (auto s = CheckCaseId(case_id); !s.ok()) return Step::End(s);
-      w->p = *p;
-    } else if (absl::Status still = auth_.Recheck(*ctx, "CaseService.WatchCase", *w->p);
-               !still.ok() && !absl::IsUnavailable(still)) {
-      // A revoked token, or a principal whose role or scope changed, ends the stream within the
-      // token cache period, as a new call would be refused.
-      return Step::End(ToGrpcStatus(still));
+    // A revoked token, or a principal whose role or scope changed, ends the stream within the
+    // token cache period, as a new call would be refused.
+    const bool first = !w->p;
+    if (absl::Status s = auth_.AuthorizeStream(*ctx, "CaseService.WatchCase", w->p); !s.ok()) {
+      return Step::End(ToGrpcStatus(s));
     }
+    if (auto s = CheckCaseId(case_id); first && !s.ok()) return Step::End(s);
     Step step;
     step.wait = watch_poll_;
     absl::StatusOr<std::vector<store::CaseEventRecord>> events =

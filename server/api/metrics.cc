@@ -57,7 +57,20 @@ ServerMetrics::ServerMetrics()
                     "call's deadline passed or its caller left; the connection is kept), "
                     "connection_cut (a hung database, a commit under way, a pooler hiding the "
                     "backend's pid, or a cancel that did not stop the statement)")
-              .Register(*registry_)) {}
+              .Register(*registry_)),
+      watch_streams_(prometheus::BuildGauge()
+                         .Name("loket_watch_streams")
+                         .Help("Watch streams open (boards, desks, applicants' phones); new ones "
+                               "are refused past --max_watch_streams")
+                         .Register(*registry_)
+                         .Add({})),
+      watch_late_(prometheus::BuildGauge()
+                      .Name("loket_watch_look_late_seconds")
+                      .Help("The most a watch stream's look at the database ran after its due "
+                            "time in the last second: above a few tenths, --stream_threads are "
+                            "too few for the streams open")
+                      .Register(*registry_)
+                      .Add({})) {}
 
 absl::Status ServerMetrics::Serve(const std::string& listen) {
   auto admin =
@@ -127,6 +140,11 @@ void ServerMetrics::SetCasesPastSla(const std::vector<std::pair<std::string, int
   for (const auto& [office, n] : counts) {
     cases_past_sla_.Add({{"office", office}}).Set(static_cast<double>(n));
   }
+}
+
+void ServerMetrics::SetWatchStreams(int open, double late_seconds) {
+  watch_streams_.Set(open);
+  watch_late_.Set(late_seconds);
 }
 
 }  // namespace loket::api

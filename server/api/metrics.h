@@ -53,6 +53,8 @@ class ServerMetrics {
   void SetPoolCounters(const store::PoolCounters& now);
   // Replaces loket_cases_past_sla with `counts` (office id, cases past their SLA due date).
   void SetCasesPastSla(const std::vector<std::pair<std::string, int64_t>>& counts);
+  // The watch streams open now, and the most a look ran after its due time since the last call.
+  void SetWatchStreams(int open, double late_seconds);
 
  private:
   std::shared_ptr<prometheus::Registry> registry_;
@@ -69,6 +71,8 @@ class ServerMetrics {
   prometheus::Family<prometheus::Gauge>& queue_oldest_;
   prometheus::Family<prometheus::Gauge>& cases_past_sla_;
   prometheus::Family<prometheus::Counter>& pool_events_;
+  prometheus::Gauge& watch_streams_;
+  prometheus::Gauge& watch_late_;
   absl::Mutex mu_;
   store::PoolCounters pool_seen_ ABSL_GUARDED_BY(mu_);
   std::set<std::pair<std::string, std::string>> seen_ ABSL_GUARDED_BY(mu_);

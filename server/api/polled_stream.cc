@@ -38,6 +38,8 @@ void StreamPool::RunAfter(absl::Duration delay, std::function<void()> job) {
   std::push_heap(heap_.begin(), heap_.end(), RunsLater<Job>);
 }
 
+absl::Duration StreamPool::TakeMaxLate() { return absl::Nanoseconds(max_late_ns_.exchange(0)); }
+
 void StreamPool::Work() {
   for (;;) {
     std::function<void()> run;
@@ -61,7 +63,10 @@ void StreamPool::Work() {
       }
       std::pop_heap(heap_.begin(), heap_.end(), RunsLater<Job>);
       run = std::move(heap_.back().run);
+      const int64_t late_ns =
+          std::chrono::nanoseconds(std::chrono::steady_clock::now() - heap_.back().when).count();
       heap_.pop_back();
+      if (late_ns > max_late_ns_.load()) max_late_ns_.store(late_ns);  // under mu_: no lost max
     }
     run();
   }

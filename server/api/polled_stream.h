@@ -43,7 +43,10 @@ class StreamPool {
   // A stream opens (false: the limit is reached) and closes.
   bool TryOpen();
   void Close() { open_.fetch_sub(1); }
+  // For /metrics: the streams open, and the most a job ran after its due time since the last call
+  // (the threads are too few when this grows while the database is idle).
   int open() const { return open_.load(); }
+  absl::Duration TakeMaxLate();
 
  private:
   void Work();
@@ -59,6 +62,7 @@ class StreamPool {
   std::vector<std::thread> threads_;
   const int max_streams_;
   std::atomic<int> open_{0};
+  std::atomic<int64_t> max_late_ns_{0};
 };
 
 // What one look gives: messages to send, then either the end of the stream (`finish`) or the wait

@@ -330,24 +330,20 @@ grpc::ServerWriteReactor<v1::QueueUpdate>* QueueServiceImpl::WatchQueue(
   return PolledStream<v1::QueueUpdate>::Start(ctx, streams_, [this, ctx, w]() -> Step {
     Step step;
     step.wait = watch_poll_;
-    if (!w->p) {  // the first look: an initial board
-      auto p = auth_.Authorize(*ctx, "QueueService.WatchQueue");
-      if (!p.ok()) return Step::End(ToGrpcStatus(p.status()));
-      auto board = queue_.Board(p->office_id);
+    // A revoked token or a changed role or scope ends the stream within the token cache period.
+    const bool first = !w->p;
+    if (absl::Status s = auth_.AuthorizeStream(*ctx, "QueueService.WatchQueue", w->p); !s.ok()) {
+      return Step::End(ToGrpcStatus(s));
+    }
+    const domain::Principal& p = *w->p;
+    if (first) {  // an initial board
+      auto board = queue_.Board(p.office_id);
       if (!board.ok()) return Step::End(ToGrpcStatus(board.status()));
-      v1::QueueUpdate& first = step.send.emplace_back();
-      *first.mutable_board() = ToProto(*board);
-      ShapeForViewer(*first.mutable_board(), *p);
-      w->p = *p;
+      *step.send.emplace_back().mutable_board() = ToProto(*board);
+      ShapeForViewer(*step.send.back().mutable_board(), p);
       w->after = board->seq;
       step.wait = absl::ZeroDuration();
       return step;
-    }
-    const domain::Principal& p = *w->p;
-    // A revoked token or a changed role or scope ends the stream within the token cache period.
-    if (absl::Status still = auth_.Recheck(*ctx, "QueueService.WatchQueue", p);
-        !still.ok() && !absl::IsUnavailable(still)) {
-      return Step::End(ToGrpcStatus(still));
     }
     auto events = queue_.EventsAfter(p.office_id, w->after, 200);
     if (!events.ok()) {

@@ -504,6 +504,7 @@ void LoketServer::WatchDatabase() {
                   ok ? "database reachable again: SERVING" : "database unreachable: NOT_SERVING"});
     }
     metrics_->SetPoolCounters(db_->Counters());
+    metrics_->SetWatchStreams(streams_->open(), absl::ToDoubleSeconds(streams_->TakeMaxLate()));
     if (ok && tick % 5 == 0) {
       // With a deadline of its own: a database that hangs now must not stop the probe above.
       store::ScopedDeadline bounded(absl::Now() + health_probe_timeout_);
@@ -539,10 +540,10 @@ LoketServer::~LoketServer() {
     Shutdown(absl::Seconds(1));
     server_->Wait();
   }
+  stop_watch_.Notify();
+  if (db_watcher_.joinable()) db_watcher_.join();  // it reads the stream pool's gauges
   // Every stream has ended with the server; what is left in the pool are no-op jobs.
   streams_.reset();
-  stop_watch_.Notify();
-  if (db_watcher_.joinable()) db_watcher_.join();
   if (sweeper_.joinable()) sweeper_.join();
   if (reminder_sweeper_.joinable()) reminder_sweeper_.join();
 }

@@ -156,13 +156,13 @@ TEST(PolicyTableTest, RoleMayCallFollowsTheTableAndDeniesTheRest) {
   EXPECT_EQ(FindPolicy("CaseService.NoSuchRpc"), nullptr);
 }
 
-// The names the handlers authorise with (LOKET_AUTHORIZE, Recheck, and the two helpers that
+// The names the handlers authorise with (LOKET_AUTHORIZE, AuthorizeStream, and the two helpers that
 // authorise for several RPCs: CaseService's DoTransition, QueueService's Act) are exactly the
 // non-public entries of the table: a misspelt name cannot deny everyone in silence, a public RPC
 // does not ask for a token, and an RPC with roles is authorised by some handler.
 TEST(PolicyTableTest, TheHandlersAuthoriseExactlyTheNonPublicMethods) {
   const std::regex call(
-      R"re((LOKET_AUTHORIZE\(\w+,\s*\w+,|Recheck\(\*?\w+,|DoTransition\(ctx,|Act\(ctx, req,)\s*"([^"]+)")re");
+      R"re((LOKET_AUTHORIZE\(\w+,\s*\w+,|AuthorizeStream\(\*?\w+,|DoTransition\(ctx,|Act\(ctx, req,)\s*"([^"]+)")re");
   std::set<std::string> named;
   for (const auto& entry : std::filesystem::directory_iterator(LOKET_API_DIR)) {
     if (entry.path().extension() != ".cc") continue;

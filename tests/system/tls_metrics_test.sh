@@ -18,7 +18,7 @@ cleanup() {
   trap - EXIT
   [[ -n "$LOKETD_PID" ]] && kill -KILL "$LOKETD_PID" 2>/dev/null || true
   pg_stop "$WORK/pg" >/dev/null 2>&1 || true
-  ((rc != 0)) && tail -n 20 "$WORK/loketd.log" >&2 2>/dev/null
+  ((rc != 0)) && tail -n 40 "$WORK/loketd.log" >&2 2>/dev/null
   rm -rf "$WORK"
   ((rc == 0)) && echo "PASS: tls and metrics"
   exit "$rc"
@@ -90,13 +90,30 @@ echo "   /metrics counts RPCs by method and code"
 # caller left, loketd did nothing wrong; never as INTERNAL (13). Killed once it has drawn its
 # first board, so the stream is surely open (a fixed 3 s was too short for a loaded CI machine).
 "$LOKET" --addr "$ADDR" --tls-ca "$WORK/ca.pem" --tls-cert "$WORK/client.pem" \
-  --tls-key "$WORK/client.key" display >"$WORK/display.out" 2>&1 &
+  --tls-key "$WORK/client.key" display >"$WORK/display.out" 2>"$WORK/display.err" &
 display_pid=$!
 for ((i = 0; i < 300; i++)); do
   [[ -s "$WORK/display.out" ]] && break
   sleep 0.1
 done
-[[ -s "$WORK/display.out" ]] || fail "the display board drew nothing in 30 s"
+if [[ ! -s "$WORK/display.out" ]]; then
+  # Why: the board's own retries, and who listens on the port (loketd alone, or not).
+  echo "-- the board's stderr:" >&2
+  cat "$WORK/display.err" >&2
+  echo "-- listening on $PORT:" >&2
+  ss -ltnpH "sport = :$PORT" >&2 || true
+  fail "the display board drew nothing in 30 s"
+fi
+# The open stream shows in /metrics (refreshed every second), so an operator sees
+# --max_watch_streams coming.
+for ((i = 0; i < 100; i++)); do
+  metrics=$(curl -sf "http://127.0.0.1:$ADMIN_PORT/metrics")
+  grep -q '^loket_watch_streams 1$' <<<"$metrics" && break
+  sleep 0.1
+done
+grep -q '^loket_watch_streams 1$' <<<"$metrics" ||
+  fail "the open board is not counted: $(grep '^loket_watch' <<<"$metrics")"
+grep -q '^loket_watch_look_late_seconds ' <<<"$metrics" || fail "no loket_watch_look_late_seconds"
 kill -KILL "$display_pid"
 wait "$display_pid" 2>/dev/null || true
 for ((i = 0; i < 300; i++)); do  # until loketd has counted it (up to 30 s)
@@ -107,4 +124,11 @@ for ((i = 0; i < 300; i++)); do  # until loketd has counted it (up to 30 s)
 done
 grep -q 'loket_rpc_total{code="1",method="/loket.v1.QueueService/WatchQueue"} 1' <<<"$metrics" ||
   fail "an abandoned WatchQueue is not counted CANCELLED: $(grep WatchQueue <<<"$metrics")"
-echo "   a stream its client abandoned is counted CANCELLED"
+for ((i = 0; i < 100; i++)); do
+  metrics=$(curl -sf "http://127.0.0.1:$ADMIN_PORT/metrics")
+  grep -q '^loket_watch_streams 0$' <<<"$metrics" && break
+  sleep 0.1
+done
+grep -q '^loket_watch_streams 0$' <<<"$metrics" ||
+  fail "the closed board is still counted: $(grep '^loket_watch' <<<"$metrics")"
+echo "   a stream its client abandoned is counted CANCELLED, and no longer as open"
