@@ -70,7 +70,13 @@ ServerMetrics::ServerMetrics()
                             "time in the last second: above a few tenths, --stream_threads are "
                             "too few for the streams open")
                       .Register(*registry_)
-                      .Add({})) {}
+                      .Add({})),
+      watch_looks_(prometheus::BuildCounter()
+                       .Name("loket_watch_looks_total")
+                       .Help("Looks at the database run for watch streams (each stream looks "
+                             "every 200 ms to 2 s)")
+                       .Register(*registry_)
+                       .Add({})) {}
 
 absl::Status ServerMetrics::Serve(const std::string& listen) {
   auto admin =
@@ -142,9 +148,13 @@ void ServerMetrics::SetCasesPastSla(const std::vector<std::pair<std::string, int
   }
 }
 
-void ServerMetrics::SetWatchStreams(int open, double late_seconds) {
+void ServerMetrics::SetWatchStreams(int open, double late_seconds, int64_t looks) {
   watch_streams_.Set(open);
   watch_late_.Set(late_seconds);
+  absl::MutexLock lock(&mu_);
+  if (looks > watch_looks_seen_)
+    watch_looks_.Increment(static_cast<double>(looks - watch_looks_seen_));
+  watch_looks_seen_ = looks;
 }
 
 }  // namespace loket::api

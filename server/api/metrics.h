@@ -53,8 +53,9 @@ class ServerMetrics {
   void SetPoolCounters(const store::PoolCounters& now);
   // Replaces loket_cases_past_sla with `counts` (office id, cases past their SLA due date).
   void SetCasesPastSla(const std::vector<std::pair<std::string, int64_t>>& counts);
-  // The watch streams open now, and the most a look ran after its due time since the last call.
-  void SetWatchStreams(int open, double late_seconds);
+  // The watch streams open now, the most a look ran after its due time since the last call, and
+  // the looks run since start.
+  void SetWatchStreams(int open, double late_seconds, int64_t looks);
 
  private:
   std::shared_ptr<prometheus::Registry> registry_;
@@ -73,6 +74,8 @@ class ServerMetrics {
   prometheus::Family<prometheus::Counter>& pool_events_;
   prometheus::Gauge& watch_streams_;
   prometheus::Gauge& watch_late_;
+  prometheus::Counter& watch_looks_;
+  int64_t watch_looks_seen_ ABSL_GUARDED_BY(mu_) = 0;
   absl::Mutex mu_;
   store::PoolCounters pool_seen_ ABSL_GUARDED_BY(mu_);
   std::set<std::pair<std::string, std::string>> seen_ ABSL_GUARDED_BY(mu_);

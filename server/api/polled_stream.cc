@@ -69,6 +69,7 @@ void StreamPool::Work() {
       if (late_ns > max_late_ns_.load()) max_late_ns_.store(late_ns);  // under mu_: no lost max
     }
     run();
+    jobs_run_.fetch_add(1);
   }
 }
 

@@ -47,6 +47,7 @@ class StreamPool {
   // (the threads are too few when this grows while the database is idle).
   int open() const { return open_.load(); }
   absl::Duration TakeMaxLate();
+  int64_t jobs_run() const { return jobs_run_.load(); }  // looks, and a few cancel kicks
 
  private:
   void Work();
@@ -63,6 +64,7 @@ class StreamPool {
   const int max_streams_;
   std::atomic<int> open_{0};
   std::atomic<int64_t> max_late_ns_{0};
+  std::atomic<int64_t> jobs_run_{0};
 };
 
 // What one look gives: messages to send, then either the end of the stream (`finish`) or the wait

@@ -337,11 +337,11 @@ grpc::ServerWriteReactor<v1::QueueUpdate>* QueueServiceImpl::WatchQueue(
     }
     const domain::Principal& p = *w->p;
     if (first) {  // an initial board
-      auto board = queue_.Board(p.office_id);
+      auto board = SharedBoard(p.office_id, 0);
       if (!board.ok()) return Step::End(ToGrpcStatus(board.status()));
-      *step.send.emplace_back().mutable_board() = ToProto(*board);
+      w->after = board->seq();
+      *step.send.emplace_back().mutable_board() = *std::move(board);
       ShapeForViewer(*step.send.back().mutable_board(), p);
-      w->after = board->seq;
       step.wait = absl::ZeroDuration();
       return step;
     }
@@ -356,9 +356,9 @@ grpc::ServerWriteReactor<v1::QueueUpdate>* QueueServiceImpl::WatchQueue(
       v1::QueueUpdate& u = step.send.emplace_back();
       *u.mutable_event() = ToProto((*events)[i]);
       if (i + 1 == events->size()) {
-        auto fresh = queue_.Board(p.office_id);
+        auto fresh = SharedBoard(p.office_id, (*events)[i].seq);
         if (fresh.ok()) {
-          *u.mutable_board() = ToProto(*fresh);
+          *u.mutable_board() = *std::move(fresh);
           ShapeForViewer(*u.mutable_board(), p);
         }
       }
@@ -367,6 +367,27 @@ grpc::ServerWriteReactor<v1::QueueUpdate>* QueueServiceImpl::WatchQueue(
     step.wait = absl::ZeroDuration();  // a full batch may have more behind it
     return step;
   });
+}
+
+absl::StatusOr<v1::QueueBoard> QueueServiceImpl::SharedBoard(const std::string& office_id,
+                                                             int64_t seq) {
+  const auto now = std::chrono::steady_clock::now();
+  {
+    absl::MutexLock lock(&boards_mu_);
+    auto it = boards_.find(office_id);
+    if (it != boards_.end() && it->second.board.seq() >= seq &&
+        now - it->second.taken <= std::chrono::seconds(1)) {
+      return it->second.board;
+    }
+  }
+  // Taken outside the lock: streams of other offices go on. Two streams may take the same one.
+  auto fresh = queue_.Board(office_id);
+  if (!fresh.ok()) return fresh.status();
+  Snapshot taken{ToProto(*fresh), now};
+  absl::MutexLock lock(&boards_mu_);
+  Snapshot& kept = boards_[office_id];
+  if (kept.board.seq() <= taken.board.seq()) kept = taken;
+  return std::move(taken.board);
 }
 
 }  // namespace loket::api

@@ -1,8 +1,15 @@
 // loket.v1.QueueService: check-in at the door, counters calling tickets, and the display board's
-// stream. Decode -> QueueRepository -> encode. Thread-safe (stateless but for references).
+// stream. Decode -> QueueRepository -> encode. Thread-safe (stateless but for the boards' shared
+// snapshots).
 #ifndef LOKET_SERVER_API_QUEUE_SERVICE_H_
 #define LOKET_SERVER_API_QUEUE_SERVICE_H_
 
+#include <chrono>
+#include <map>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "loket/v1/queue.grpc.pb.h"
 #include "server/api/auth.h"
@@ -50,10 +57,22 @@ class QueueServiceImpl final
   grpc::Status Act(grpc::ServerContext* ctx, const v1::TicketActionRequest* req, const char* method,
                    store::TicketAction action, v1::Ticket* resp);
 
+  // The latest board of each office, shared by the streams watching it: a walk-in seen by N boards
+  // costs one snapshot (several queries) instead of N. A snapshot serves a board that has read up
+  // to event `seq` if it was taken after that event (its own seq is as far or further) and at most
+  // a second ago: what the board would have read itself.
+  absl::StatusOr<v1::QueueBoard> SharedBoard(const std::string& office_id, int64_t seq);
+
   store::QueueRepository& queue_;
   const Authorizer& auth_;
   StreamPool& streams_;
   absl::Duration watch_poll_;
+  struct Snapshot {
+    v1::QueueBoard board;  // not yet shaped for a viewer
+    std::chrono::steady_clock::time_point taken;
+  };
+  absl::Mutex boards_mu_;
+  std::map<std::string, Snapshot> boards_ ABSL_GUARDED_BY(boards_mu_);
 };
 
 }  // namespace loket::api

@@ -504,7 +504,8 @@ void LoketServer::WatchDatabase() {
                   ok ? "database reachable again: SERVING" : "database unreachable: NOT_SERVING"});
     }
     metrics_->SetPoolCounters(db_->Counters());
-    metrics_->SetWatchStreams(streams_->open(), absl::ToDoubleSeconds(streams_->TakeMaxLate()));
+    metrics_->SetWatchStreams(streams_->open(), absl::ToDoubleSeconds(streams_->TakeMaxLate()),
+                              streams_->jobs_run());
     if (ok && tick % 5 == 0) {
       // With a deadline of its own: a database that hangs now must not stop the probe above.
       store::ScopedDeadline bounded(absl::Now() + health_probe_timeout_);

@@ -566,6 +566,7 @@ TEST_F(QueueTest, WatchQueueDeliversEveryCallInOrderToTwoWatchers) {
     std::unique_ptr<v1::QueueService::Stub> stub;
     std::vector<v1::QueueEvent> events;
     int64_t snapshot_seq = -1;
+    int boards = 0;  // fresh boards after the snapshot
     absl::Notification ready;
     std::thread thread;
   };
@@ -577,6 +578,11 @@ TEST_F(QueueTest, WatchQueueDeliversEveryCallInOrderToTwoWatchers) {
     w.ready.Notify();
     while (reader->Read(&u)) {
       w.events.push_back(u.event());
+      // The board after a batch (shared by the watchers of the office) shows at least its event.
+      if (u.has_board()) {
+        ++w.boards;
+        EXPECT_GE(u.board().seq(), u.event().seq()) << u.event().kind() << " " << u.event().label();
+      }
       if (w.events.size() == kEvents) break;
     }
     w.ctx->TryCancel();
@@ -606,6 +612,7 @@ TEST_F(QueueTest, WatchQueueDeliversEveryCallInOrderToTwoWatchers) {
 
   for (auto& x : w) {
     EXPECT_EQ(x.snapshot_seq, 0);
+    EXPECT_GT(x.boards, 0);
     std::vector<std::string> got;
     int64_t seq = x.snapshot_seq;
     for (const auto& e : x.events) {

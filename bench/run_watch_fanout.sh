@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Display boards against the stream pool (issue 12): for N boards open at once (WatchQueue streams,
+# each looking at the database every 200 ms), how soon a walk-in reaches every board, how late
+# loketd's looks run (loket_watch_look_late_seconds, its max over the step), loketd's threads and
+# CPU, PostgreSQL's CPU. The baseline is the first step (1 board) of the same run.
+#
+#   bench/run_watch_fanout.sh [BOARDS...]     default: 1 100 500 1000 2000; DURATION=10 s each
+#
+# INTERVAL_MS (500): time between walk-ins. LOKETD_FLAGS: extra loketd flags (e.g. --stream_threads=1). It starts its own PostgreSQL (fsync
+# on) and loketd, and stops both at exit. Build first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source deploy/lib-stack.sh
+
+BIN=${LOKET_BIN_DIR:-$PWD/build/bin}
+DURATION=${DURATION:-10}
+STEPS=("$@")
+((${#STEPS[@]})) || STEPS=(1 100 500 1000 2000)
+
+loket_stack_begin loket-fanout
+loket_fresh_db "$WORK" "$BIN"
+TOKEN=$(loket_token "$DB" fanout-admin admin)
+ADMIN_PORT=$(pg_free_port)
+# shellcheck disable=SC2086  # LOKETD_FLAGS: extra loketd flags, split on spaces
+loket_start_loketd "$BIN" --admin_listen="127.0.0.1:$ADMIN_PORT" ${LOKETD_FLAGS:-}
+
+threads() { awk '/Threads/ {print $2}' "/proc/$LOKETD_PID/status"; }
+# CPU seconds used so far by loketd, and by this stack's PostgreSQL (the postmaster and its
+# children; loketd's pooled backends live through the step).
+cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$1/stat"; }
+PG_MAIN=$(head -n 1 "$WORK/pg/data/postmaster.pid")
+pg_cpu_s() {
+  local p total=0
+  for p in "$PG_MAIN" $(pgrep -P "$PG_MAIN"); do
+    total=$(awk -v t="$total" -v hz="$(getconf CLK_TCK)" '{print t + ($14 + $15) / hz}' \
+      "/proc/$p/stat" 2>/dev/null || echo "$total")
+  done
+  echo "$total"
+}
+metric() { curl -sf "http://127.0.0.1:$ADMIN_PORT/metrics" | awk -v m="$1" '$1 == m {print $2}'; }
+field() { sed -E "s/.*\"$1\": ([0-9.]+).*/\1/" <<<"$2"; }
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)," \
+  "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'); loketd ${LOKETD_FLAGS:-(defaults)};" \
+  "one walk-in every ${INTERVAL_MS:-500} ms for $DURATION s per step"
+printf '%-7s %7s %10s %10s %10s %10s %8s %9s %8s %8s %9s %9s\n' boards drawn first_p99 click_p50 \
+  click_p99 click_max missed late_max looks_s threads loketd_cpu pg_cpu
+for n in "${STEPS[@]}"; do
+  "$BIN/watch_load" --addr="127.0.0.1:$API_PORT" --token="$TOKEN" --streams="$n" \
+    --channels=$(((n + 249) / 250)) --duration="$DURATION" --interval_ms="${INTERVAL_MS:-500}" --json 2>"$WORK/step.err" |
+    tail -n 1 >"$WORK/step.json" &
+  load=$!
+  peak_threads=0
+  max_late=0
+  # The steady part: boards drawn (the first board of each is a burst), walk-ins under way.
+  sleep 3
+  looks0=$(metric loket_watch_looks_total)
+  l0=$(cpu_s "$LOKETD_PID")
+  p0=$(pg_cpu_s)
+  t0=$(date +%s.%N)
+  while kill -0 "$load" 2>/dev/null; do
+    t=$(threads)
+    ((t > peak_threads)) && peak_threads=$t
+    l=$(metric loket_watch_look_late_seconds || echo 0)
+    max_late=$(awk -v a="$max_late" -v b="${l:-0}" 'BEGIN {print (b > a ? b : a)}')
+    sleep 1
+  done
+  wait "$load" || echo "watch_load: some streams did not end ($(cat "$WORK/step.err"))"
+  secs=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN {print b - a}')
+  looks=$(awk -v a="$looks0" -v b="$(metric loket_watch_looks_total)" -v s="$secs" \
+    'BEGIN {printf "%.0f", (b - a) / s}')
+  out=$(cat "$WORK/step.json")
+  printf '%-7s %7s %10s %10s %10s %10s %8s %9.3f %8s %8s %8.0f%% %8.0f%%\n' "$n" "$(field drawn "$out")" \
+    "$(field first_board_p99_ms "$out")" "$(field fanout_p50_ms "$out")" \
+    "$(field fanout_p99_ms "$out")" "$(field fanout_max_ms "$out")" "$(field missed "$out")" \
+    "$max_late" "$looks" "$peak_threads" \
+    "$(awk -v a="$l0" -v b="$(cpu_s "$LOKETD_PID")" -v s="$secs" 'BEGIN {print 100 * (b - a) / s}')" \
+    "$(awk -v a="$p0" -v b="$(pg_cpu_s)" -v s="$secs" 'BEGIN {print 100 * (b - a) / s}')"
+done
