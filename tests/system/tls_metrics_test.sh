@@ -104,31 +104,26 @@ if [[ ! -s "$WORK/display.out" ]]; then
   ss -ltnpH "sport = :$PORT" >&2 || true
   fail "the display board drew nothing in 30 s"
 fi
+# Until /metrics has a line matching $1 (up to 30 s: a condition, not a timing assertion); the
+# last scrape is left in $metrics for the failure message.
+await_metric() {
+  local i
+  for ((i = 0; i < 300; i++)); do
+    metrics=$(curl -sf "http://127.0.0.1:$ADMIN_PORT/metrics") || true
+    grep -q "$1" <<<"$metrics" && return 0
+    sleep 0.1
+  done
+  return 1
+}
 # The open stream shows in /metrics (refreshed every second), so an operator sees
 # --max_watch_streams coming.
-for ((i = 0; i < 100; i++)); do
-  metrics=$(curl -sf "http://127.0.0.1:$ADMIN_PORT/metrics")
-  grep -q '^loket_watch_streams 1$' <<<"$metrics" && break
-  sleep 0.1
-done
-grep -q '^loket_watch_streams 1$' <<<"$metrics" ||
+await_metric '^loket_watch_streams 1$' ||
   fail "the open board is not counted: $(grep '^loket_watch' <<<"$metrics")"
 grep -q '^loket_watch_look_late_seconds ' <<<"$metrics" || fail "no loket_watch_look_late_seconds"
 kill -KILL "$display_pid"
 wait "$display_pid" 2>/dev/null || true
-for ((i = 0; i < 300; i++)); do  # until loketd has counted it (up to 30 s)
-  metrics=$(curl -sf "http://127.0.0.1:$ADMIN_PORT/metrics")
-  grep -q 'loket_rpc_total{code="1",method="/loket.v1.QueueService/WatchQueue"} 1' <<<"$metrics" &&
-    break
-  sleep 0.1
-done
-grep -q 'loket_rpc_total{code="1",method="/loket.v1.QueueService/WatchQueue"} 1' <<<"$metrics" ||
+await_metric 'loket_rpc_total{code="1",method="/loket.v1.QueueService/WatchQueue"} 1' ||
   fail "an abandoned WatchQueue is not counted CANCELLED: $(grep WatchQueue <<<"$metrics")"
-for ((i = 0; i < 100; i++)); do
-  metrics=$(curl -sf "http://127.0.0.1:$ADMIN_PORT/metrics")
-  grep -q '^loket_watch_streams 0$' <<<"$metrics" && break
-  sleep 0.1
-done
-grep -q '^loket_watch_streams 0$' <<<"$metrics" ||
+await_metric '^loket_watch_streams 0$' ||
   fail "the closed board is still counted: $(grep '^loket_watch' <<<"$metrics")"
 echo "   a stream its client abandoned is counted CANCELLED, and no longer as open"
