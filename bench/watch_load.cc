@@ -1,22 +1,32 @@
-// watch_load: how soon a change of the queue reaches every display board (issue 12).
+// watch_load: how soon a change of the queue reaches every screen watching it (issue 12).
 //
-// Opens --streams QueueService.WatchQueue streams from this one process (the callback client API,
-// over --channels connections), waits until each has drawn its first board, then checks a walk-in
-// in every --interval_ms for --duration seconds (QueueService.CheckIn, an admin's outside-hours
-// override, so the office clock does not matter). For every walk-in and every board it measures the
-// time from sending the check-in to that board receiving the ticket's "issued" event: what a
-// visitor sees between the clerk's click and the TV. Events a board had not received 30 s after the
-// last walk-in are counted as missed.
-// Output: one human line and, with --json, one JSON object for scripts.
+// Boards (default): opens --streams QueueService.WatchQueue streams from this one process (the
+// callback client API, over --channels connections), waits until each has drawn its first board,
+// then checks a walk-in in every --interval_ms for --duration seconds (QueueService.CheckIn, an
+// admin's outside-hours override, so the office clock does not matter). For every walk-in and every
+// board it measures the time from sending the check-in to that board receiving the ticket's
+// "issued" event: what a visitor sees between the clerk's click and the TV.
+//
+// Phones (--phones): checks in 20 walk-ins first, then opens --streams
+// PublicService.WatchQueuePosition streams following them round-robin (no token; each stream
+// claims a client address of its own through loket-web's edge key, --edge_key, as loket-web does
+// for browsers, so the per-address limit sees 2,000 phones, not one), then a desk calls the next
+// ticket at counter C1 every --interval_ms (--desk_token: an officer). For every call and every
+// phone following the called ticket: the time from sending CallNext to the phone seeing "called".
+//
+// Events a screen had not received 30 s after the last change are counted as missed. Output: one
+// human line and, with --json, one JSON object for scripts.
 #include <grpcpp/grpcpp.h>
 
 #include <algorithm>
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,11 +36,19 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/ids.h"
+#include "loket/v1/public.grpc.pb.h"
 #include "loket/v1/queue.grpc.pb.h"
 
 ABSL_FLAG(std::string, addr, "127.0.0.1:7400", "loketd address");
 ABSL_FLAG(std::string, token, "", "bearer token of an admin (watches and checks walk-ins in)");
-ABSL_FLAG(int, streams, 100, "display boards (WatchQueue streams) open at once");
+ABSL_FLAG(int, streams, 100, "screens (boards, or phones with --phones) open at once");
+ABSL_FLAG(bool, phones, false, "applicants' phones (WatchQueuePosition) instead of boards");
+ABSL_FLAG(std::string, edge_key, "", "with --phones: loketd's --edge_key_file content");
+ABSL_FLAG(std::string, desk_token, "", "with --phones: bearer token of an officer (calls tickets)");
+ABSL_FLAG(std::string, office, "bpp", "with --phones: the office");
+ABSL_FLAG(std::string, mark_dir, "",
+          "creates DIR/start when the changes begin and DIR/end when they stop, for a script "
+          "measuring loketd over that window only");
 ABSL_FLAG(int, channels, 8, "connections the boards share (loketd allows 512 streams on each)");
 ABSL_FLAG(double, duration, 10, "seconds of walk-ins");
 ABSL_FLAG(int, interval_ms, 500, "time between walk-ins");
@@ -54,7 +72,8 @@ struct Seen {
   int drawn = 0;  // boards that have their first board
   int ended = 0;  // streams that ended (an error: they should stay open)
   std::vector<double> first_board_ms;
-  std::map<int64_t, std::vector<absl::Time>> issued;  // ticket id -> arrival per board
+  std::map<std::string, std::vector<absl::Time>> arrived;  // ticket label -> arrival per screen
+  std::map<std::string, int> following;                    // phones: ticket label -> phones drawn
   std::map<int, int> end_codes;
 };
 
@@ -75,7 +94,7 @@ class Board final : public grpc::ClientReadReactor<v1::QueueUpdate> {
     {
       std::lock_guard<std::mutex> lock(seen_.mu);
       if (msg_.has_event() && msg_.event().kind() == "issued") {
-        seen_.issued[msg_.event().ticket_id()].push_back(now);
+        seen_.arrived[msg_.event().label()].push_back(now);
         seen_.changed.notify_all();
       }
       if (msg_.has_board() && !drawn_) {
@@ -104,6 +123,109 @@ class Board final : public grpc::ClientReadReactor<v1::QueueUpdate> {
   bool drawn_ = false;
 };
 
+// An applicant's phone following one ticket.
+class Phone final : public grpc::ClientReadReactor<v1::QueuePosition> {
+ public:
+  Phone(v1::PublicService::Stub* stub, const std::string& office, const std::string& ticket,
+        const std::string& edge_key, const std::string& address, Seen& seen)
+      : seen_(seen), ticket_(ticket) {
+    ctx_.AddMetadata("x-loket-edge-key", edge_key);
+    ctx_.AddMetadata("x-loket-client-addr", address);
+    req_.set_office_id(office);
+    req_.set_ticket(ticket);
+    opened_ = absl::Now();
+    stub->async()->WatchQueuePosition(&ctx_, &req_, this);
+    StartRead(&msg_);
+    StartCall();
+  }
+  void Stop() { ctx_.TryCancel(); }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) return;  // OnDone follows
+    const absl::Time now = absl::Now();
+    {
+      std::lock_guard<std::mutex> lock(seen_.mu);
+      if (!drawn_) {
+        drawn_ = true;
+        ++seen_.drawn;
+        ++seen_.following[ticket_];
+        seen_.first_board_ms.push_back(absl::ToDoubleMilliseconds(now - opened_));
+      }
+      if (msg_.state() == "called" && !called_) {
+        called_ = true;
+        seen_.arrived[ticket_].push_back(now);
+      }
+      seen_.changed.notify_all();
+    }
+    StartRead(&msg_);
+  }
+
+  void OnDone(const grpc::Status& s) override {
+    std::lock_guard<std::mutex> lock(seen_.mu);
+    ++seen_.ended;
+    ++seen_.end_codes[s.error_code()];
+    seen_.changed.notify_all();
+  }
+
+ private:
+  Seen& seen_;
+  const std::string ticket_;
+  grpc::ClientContext ctx_;
+  v1::QueuePositionRequest req_;
+  v1::QueuePosition msg_;
+  absl::Time opened_;
+  bool drawn_ = false;
+  bool called_ = false;
+};
+
+// A walk-in checked in by an admin whatever the office hours; the ticket, or nullopt.
+std::optional<v1::Ticket> WalkIn(v1::QueueService::Stub& desk, const std::string& token,
+                                 absl::Time* sent) {
+  v1::CheckInRequest req;
+  req.set_request_id(loket::NewUuid());
+  v1::WalkIn* w = req.mutable_walk_in();
+  w->set_name("Pengunjung Uji");
+  w->set_service("SIP_PERAWAT");
+  req.mutable_screening()->set_temperature_c(36.5);
+  req.mutable_screening()->set_mask(true);
+  req.set_outside_hours_override(true);
+  grpc::ClientContext ctx;
+  ctx.AddMetadata("authorization", "Bearer " + token);
+  ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+  v1::CheckInResponse resp;
+  *sent = absl::Now();
+  grpc::Status s = desk.CheckIn(&ctx, req, &resp);
+  if (!s.ok() || !resp.has_ticket()) {
+    std::fprintf(stderr, "check-in: %s\n", s.error_message().c_str());
+    return std::nullopt;
+  }
+  return resp.ticket();
+}
+
+// The next ticket called at C1 by an officer, or nullopt.
+std::optional<v1::Ticket> CallNext(v1::QueueService::Stub& desk, const std::string& token,
+                                   absl::Time* sent) {
+  v1::CallNextRequest req;
+  req.set_request_id(loket::NewUuid());
+  req.set_counter_id("C1");
+  grpc::ClientContext ctx;
+  ctx.AddMetadata("authorization", "Bearer " + token);
+  ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+  v1::CallNextResponse resp;
+  *sent = absl::Now();
+  grpc::Status s = desk.CallNext(&ctx, req, &resp);
+  if (!s.ok() || !resp.has_ticket()) {
+    std::fprintf(stderr, "call next: %s\n", s.ok() ? "nobody waits" : s.error_message().c_str());
+    return std::nullopt;
+  }
+  return resp.ticket();
+}
+
+void Mark(const char* name) {
+  if (absl::GetFlag(FLAGS_mark_dir).empty()) return;
+  std::ofstream(absl::GetFlag(FLAGS_mark_dir) + "/" + name) << "\n";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -115,18 +237,48 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "watch_load: --token and --streams >= 1 are required\n");
     return 2;
   }
-  std::vector<std::unique_ptr<v1::QueueService::Stub>> stubs;
+  const bool phones = absl::GetFlag(FLAGS_phones);
+  if (phones &&
+      (absl::GetFlag(FLAGS_edge_key).empty() || absl::GetFlag(FLAGS_desk_token).empty())) {
+    std::fprintf(stderr, "watch_load: --phones needs --edge_key and --desk_token\n");
+    return 2;
+  }
+  std::vector<std::shared_ptr<grpc::Channel>> conns;
   for (int i = 0; i < channels; ++i) {
     grpc::ChannelArguments args;
     args.SetInt("loket_bench_channel", i);  // distinct args: distinct connections
-    stubs.push_back(v1::QueueService::NewStub(grpc::CreateCustomChannel(
-        absl::GetFlag(FLAGS_addr), grpc::InsecureChannelCredentials(), args)));
+    conns.push_back(grpc::CreateCustomChannel(absl::GetFlag(FLAGS_addr),
+                                              grpc::InsecureChannelCredentials(), args));
   }
+  auto desk = v1::QueueService::NewStub(
+      grpc::CreateChannel(absl::GetFlag(FLAGS_addr), grpc::InsecureChannelCredentials()));
 
   Seen seen;
+  std::vector<std::unique_ptr<v1::QueueService::Stub>> board_stubs;
+  std::vector<std::unique_ptr<v1::PublicService::Stub>> phone_stubs;
+  for (auto& c : conns) {
+    board_stubs.push_back(v1::QueueService::NewStub(c));
+    phone_stubs.push_back(v1::PublicService::NewStub(c));
+  }
   std::vector<std::unique_ptr<Board>> boards;
-  for (int i = 0; i < streams; ++i) {
-    boards.push_back(std::make_unique<Board>(stubs[i % channels].get(), token, seen));
+  std::vector<std::unique_ptr<Phone>> phone_streams;
+  if (phones) {
+    std::vector<std::string> labels;
+    absl::Time ignored;
+    for (int i = 0; i < 20; ++i) {
+      if (auto t = WalkIn(*desk, token, &ignored)) labels.push_back(t->label());
+    }
+    if (labels.empty()) return 1;
+    for (int i = 0; i < streams; ++i) {
+      phone_streams.push_back(
+          std::make_unique<Phone>(phone_stubs[i % channels].get(), absl::GetFlag(FLAGS_office),
+                                  labels[i % labels.size()], absl::GetFlag(FLAGS_edge_key),
+                                  absl::StrFormat("10.1.%d.%d", i / 250, 1 + i % 250), seen));
+    }
+  } else {
+    for (int i = 0; i < streams; ++i) {
+      boards.push_back(std::make_unique<Board>(board_stubs[i % channels].get(), token, seen));
+    }
   }
   {
     std::unique_lock<std::mutex> lock(seen.mu);
@@ -134,47 +286,41 @@ int main(int argc, char** argv) {
                           [&] { return seen.drawn + seen.ended >= streams; });
   }
 
-  // The walk-ins, one at a time, each sent at its own tick.
-  auto desk = v1::QueueService::NewStub(
-      grpc::CreateChannel(absl::GetFlag(FLAGS_addr), grpc::InsecureChannelCredentials()));
-  std::map<int64_t, absl::Time> sent;  // ticket id -> when its check-in was sent
-  std::vector<double> checkin_ms;
-  int checkin_errors = 0;
+  // The changes, one at a time, each sent at its own tick: walk-ins for boards, calls for phones.
+  std::map<std::string, absl::Time> sent;  // ticket label -> when its change was sent
+  std::vector<double> change_ms;
+  int change_errors = 0;
   const absl::Duration interval = absl::Milliseconds(absl::GetFlag(FLAGS_interval_ms));
   const absl::Time end = absl::Now() + absl::Seconds(absl::GetFlag(FLAGS_duration));
+  Mark("start");
   for (absl::Time tick = absl::Now(); tick < end; tick += interval) {
     absl::SleepFor(tick - absl::Now());
-    v1::CheckInRequest req;
-    req.set_request_id(loket::NewUuid());
-    v1::WalkIn* w = req.mutable_walk_in();
-    w->set_name("Pengunjung Uji");
-    w->set_service("SIP_PERAWAT");
-    req.mutable_screening()->set_temperature_c(36.5);
-    req.mutable_screening()->set_mask(true);
-    req.set_outside_hours_override(true);
-    grpc::ClientContext ctx;
-    ctx.AddMetadata("authorization", "Bearer " + token);
-    ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
-    v1::CheckInResponse resp;
-    const absl::Time t0 = absl::Now();
-    grpc::Status s = desk->CheckIn(&ctx, req, &resp);
-    if (!s.ok() || !resp.has_ticket()) {
-      if (++checkin_errors == 1) std::fprintf(stderr, "check-in: %s\n", s.error_message().c_str());
+    absl::Time t0;
+    std::optional<v1::Ticket> t =
+        phones ? CallNext(*desk, absl::GetFlag(FLAGS_desk_token), &t0) : WalkIn(*desk, token, &t0);
+    if (!t) {
+      ++change_errors;
       continue;
     }
-    checkin_ms.push_back(absl::ToDoubleMilliseconds(absl::Now() - t0));
-    sent[resp.ticket().id()] = t0;
+    change_ms.push_back(absl::ToDoubleMilliseconds(absl::Now() - t0));
+    sent[t->label()] = t0;
   }
-  {  // Until every board has every walk-in (or 30 s): a late event is late, not lost.
+  Mark("end");
+  // Screens that should see a change: every board, or the phones following the called ticket.
+  auto expected = [&](const std::string& label) {
+    return phones ? seen.following[label] : seen.drawn - seen.ended;
+  };
+  {  // Until every screen has every change (or 30 s): a late event is late, not lost.
     std::unique_lock<std::mutex> lock(seen.mu);
     seen.changed.wait_for(lock, std::chrono::seconds(30), [&] {
-      for (const auto& [ticket, t0] : sent) {
-        if (static_cast<int>(seen.issued[ticket].size()) < seen.drawn - seen.ended) return false;
+      for (const auto& [label, t0] : sent) {
+        if (static_cast<int>(seen.arrived[label].size()) < expected(label)) return false;
       }
       return true;
     });
   }
   for (auto& b : boards) b->Stop();
+  for (auto& p : phone_streams) p->Stop();
   {
     std::unique_lock<std::mutex> lock(seen.mu);
     seen.changed.wait_for(lock, std::chrono::seconds(30), [&] { return seen.ended >= streams; });
@@ -183,33 +329,34 @@ int main(int argc, char** argv) {
   std::lock_guard<std::mutex> lock(seen.mu);
   std::vector<double> fanout_ms;
   int64_t missed = 0;
-  for (const auto& [ticket, t0] : sent) {
-    const auto& arrivals = seen.issued[ticket];
+  for (const auto& [label, t0] : sent) {
+    const auto& arrivals = seen.arrived[label];
     for (absl::Time t : arrivals) fanout_ms.push_back(absl::ToDoubleMilliseconds(t - t0));
-    missed += seen.drawn - static_cast<int64_t>(arrivals.size());
+    missed += std::max<int64_t>(0, expected(label) - static_cast<int64_t>(arrivals.size()));
   }
   const double max_ms =
       fanout_ms.empty() ? 0 : *std::max_element(fanout_ms.begin(), fanout_ms.end());
   std::printf(
-      "boards %d (drawn %d, first board p50 %.1f ms, p99 %.1f ms); walk-ins %zu (check-in p50 "
-      "%.1f ms, %d failed); click to board p50 %.1f ms, p99 %.1f ms, max %.1f ms; missed %lld\n",
-      streams, seen.drawn, Percentile(seen.first_board_ms, 0.5),
-      Percentile(seen.first_board_ms, 0.99), sent.size(), Percentile(checkin_ms, 0.5),
-      checkin_errors, Percentile(fanout_ms, 0.5), Percentile(fanout_ms, 0.99), max_ms,
-      static_cast<long long>(missed));
+      "%s %d (drawn %d, first message p50 %.1f ms, p99 %.1f ms); %s %zu (call p50 %.1f ms, %d "
+      "failed); click to screen p50 %.1f ms, p99 %.1f ms, max %.1f ms; missed %lld\n",
+      phones ? "phones" : "boards", streams, seen.drawn, Percentile(seen.first_board_ms, 0.5),
+      Percentile(seen.first_board_ms, 0.99), phones ? "calls" : "walk-ins", sent.size(),
+      Percentile(change_ms, 0.5), change_errors, Percentile(fanout_ms, 0.5),
+      Percentile(fanout_ms, 0.99), max_ms, static_cast<long long>(missed));
   if (absl::GetFlag(FLAGS_json)) {
     std::string codes;
     for (const auto& [code, n] : seen.end_codes) {
       absl::StrAppendFormat(&codes, "%s\"%d\": %d", codes.empty() ? "" : ", ", code, n);
     }
     std::printf(
-        "{\"boards\": %d, \"drawn\": %d, \"first_board_p50_ms\": %.1f, \"first_board_p99_ms\": "
-        "%.1f, \"walk_ins\": %zu, \"checkin_p50_ms\": %.1f, \"checkin_errors\": %d, "
+        "{\"screens\": %d, \"drawn\": %d, \"first_message_p50_ms\": %.1f, "
+        "\"first_message_p99_ms\": %.1f, \"changes\": %zu, \"change_p50_ms\": %.1f, "
+        "\"change_errors\": %d, "
         "\"fanout_p50_ms\": %.1f, \"fanout_p99_ms\": %.1f, \"fanout_max_ms\": %.1f, \"missed\": "
         "%lld, \"end_codes\": {%s}}\n",
         streams, seen.drawn, Percentile(seen.first_board_ms, 0.5),
-        Percentile(seen.first_board_ms, 0.99), sent.size(), Percentile(checkin_ms, 0.5),
-        checkin_errors, Percentile(fanout_ms, 0.5), Percentile(fanout_ms, 0.99), max_ms,
+        Percentile(seen.first_board_ms, 0.99), sent.size(), Percentile(change_ms, 0.5),
+        change_errors, Percentile(fanout_ms, 0.5), Percentile(fanout_ms, 0.99), max_ms,
         static_cast<long long>(missed), codes.c_str());
   }
   // A stream still open here (loketd too slow to end it) must not be destroyed under gRPC: leave.

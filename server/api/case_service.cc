@@ -300,7 +300,9 @@ grpc::ServerWriteReactor<v1::CaseEvent>* CaseServiceImpl::WatchCase(
     if (absl::Status s = auth_.AuthorizeStream(*ctx, "CaseService.WatchCase", w->p); !s.ok()) {
       return Step::End(ToGrpcStatus(s));
     }
-    if (auto s = CheckCaseId(case_id); first && !s.ok()) return Step::End(s);
+    if (first) {
+      if (auto s = CheckCaseId(case_id); !s.ok()) return Step::End(s);
+    }
     Step step;
     step.wait = watch_poll_;
     absl::StatusOr<std::vector<store::CaseEventRecord>> events =

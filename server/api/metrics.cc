@@ -66,15 +66,16 @@ ServerMetrics::ServerMetrics()
                          .Add({})),
       watch_late_(prometheus::BuildGauge()
                       .Name("loket_watch_look_late_seconds")
-                      .Help("The most a watch stream's look at the database ran after its due "
-                            "time in the last second: above a few tenths, --stream_threads are "
-                            "too few for the streams open")
+                      .Help("The most a watch stream's look at the database ran (or, not run "
+                            "yet, is) after its due time since the last reading, about a second "
+                            "ago: above a few tenths, the looks do not keep up")
                       .Register(*registry_)
                       .Add({})),
       watch_looks_(prometheus::BuildCounter()
                        .Name("loket_watch_looks_total")
-                       .Help("Looks at the database run for watch streams (each stream looks "
-                             "every 200 ms to 2 s)")
+                       .Help("Jobs run for watch streams: their looks at the database (each "
+                             "stream looks every 200 ms to 2 s), and the few that only end a "
+                             "cancelled stream")
                        .Register(*registry_)
                        .Add({})) {}
 

@@ -38,7 +38,19 @@ void StreamPool::RunAfter(absl::Duration delay, std::function<void()> job) {
   std::push_heap(heap_.begin(), heap_.end(), RunsLater<Job>);
 }
 
-absl::Duration StreamPool::TakeMaxLate() { return absl::Nanoseconds(max_late_ns_.exchange(0)); }
+absl::Duration StreamPool::TakeMaxLate() {
+  absl::MutexLock lock(&mu_);
+  int64_t late = max_late_ns_;
+  max_late_ns_ = 0;
+  // A job overdue and not yet taken counts too: with every thread stuck (a hung database) nothing
+  // is taken, and the boards are frozen.
+  if (!heap_.empty()) {
+    late = std::max<int64_t>(
+        late,
+        std::chrono::nanoseconds(std::chrono::steady_clock::now() - heap_.front().when).count());
+  }
+  return absl::Nanoseconds(late);
+}
 
 void StreamPool::Work() {
   for (;;) {
@@ -66,7 +78,7 @@ void StreamPool::Work() {
       const int64_t late_ns =
           std::chrono::nanoseconds(std::chrono::steady_clock::now() - heap_.back().when).count();
       heap_.pop_back();
-      if (late_ns > max_late_ns_.load()) max_late_ns_.store(late_ns);  // under mu_: no lost max
+      max_late_ns_ = std::max(max_late_ns_, late_ns);
     }
     run();
     jobs_run_.fetch_add(1);

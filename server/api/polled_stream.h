@@ -43,11 +43,12 @@ class StreamPool {
   // A stream opens (false: the limit is reached) and closes.
   bool TryOpen();
   void Close() { open_.fetch_sub(1); }
-  // For /metrics: the streams open, and the most a job ran after its due time since the last call
-  // (the threads are too few when this grows while the database is idle).
+  // For /metrics: the streams open; the most a job ran, or a job not yet run is, after its due
+  // time since the last call; the jobs run (the streams' looks, and the few that only end a
+  // cancelled stream or do nothing).
   int open() const { return open_.load(); }
   absl::Duration TakeMaxLate();
-  int64_t jobs_run() const { return jobs_run_.load(); }  // looks, and a few cancel kicks
+  int64_t jobs_run() const { return jobs_run_.load(); }
 
  private:
   void Work();
@@ -63,7 +64,7 @@ class StreamPool {
   std::vector<std::thread> threads_;
   const int max_streams_;
   std::atomic<int> open_{0};
-  std::atomic<int64_t> max_late_ns_{0};
+  int64_t max_late_ns_ ABSL_GUARDED_BY(mu_) = 0;
   std::atomic<int64_t> jobs_run_{0};
 };
 

@@ -454,19 +454,44 @@ grpc::Status PublicServiceImpl::TrackCase(grpc::ServerContext* ctx, const v1::Tr
   return grpc::Status::OK;
 }
 
+namespace {
+// How old a shared listing may be: a phone looks every 2 s (kWatchPoll), so half a second more is
+// not seen, and a busy office's thousand phones cost two listings a second instead of 500.
+constexpr auto kListingShared = std::chrono::milliseconds(500);
+}  // namespace
+
+absl::StatusOr<PublicServiceImpl::Listing> PublicServiceImpl::SharedListing(
+    const std::string& office_id, std::optional<absl::CivilDay> day) {
+  const auto key = std::make_pair(office_id, day ? absl::FormatCivilTime(*day) : std::string());
+  const auto now = std::chrono::steady_clock::now();
+  {
+    absl::MutexLock lock(&listings_mu_);
+    auto it = listings_.find(key);
+    if (it != listings_.end() && now - it->second.at <= kListingShared) return it->second.tickets;
+  }
+  // Read outside the lock; two phones may read the same listing at once, which is harmless.
+  LOKET_ASSIGN_OR_RETURN(auto principal, d_.repo.PublicPrincipal(office_id));
+  domain::Principal reader = principal;
+  reader.role = domain::Role::kCounter;
+  LOKET_ASSIGN_OR_RETURN(auto tickets, d_.queue.ListTickets(reader, day, ""));
+  auto shared = std::make_shared<const std::vector<store::TicketRecord>>(std::move(tickets));
+  absl::MutexLock lock(&listings_mu_);
+  // Any office and day may be asked for (the callers are anonymous): keep only fresh ones.
+  std::erase_if(listings_, [&](const auto& e) { return now - e.second.at > kListingShared; });
+  listings_[key] = Taken{shared, now};
+  return shared;
+}
+
 absl::StatusOr<v1::QueuePosition> PublicServiceImpl::PositionOf(
     const v1::QueuePositionRequest& req) {
   std::string ticket = absl::AsciiStrToUpper(req.ticket());
   if (ticket.empty() || ticket.size() > 16) {
     return absl::InvalidArgumentError("ticket: the number on your ticket, e.g. P-002");
   }
-  LOKET_ASSIGN_OR_RETURN(auto principal, d_.repo.PublicPrincipal(req.office_id()));
   LOKET_ASSIGN_OR_RETURN(auto day, DayFromProto(req.day(), "day"));
-  domain::Principal reader = principal;
-  reader.role = domain::Role::kCounter;
-  LOKET_ASSIGN_OR_RETURN(auto tickets, d_.queue.ListTickets(reader, day, ""));
+  LOKET_ASSIGN_OR_RETURN(Listing tickets, SharedListing(req.office_id(), day));
   std::string wanted = domain::NormalizePublicCode(ticket, 16);
-  for (const auto& t : tickets) {
+  for (const auto& t : *tickets) {
     if (domain::NormalizePublicCode(t.label, 16) != wanted) continue;
     v1::QueuePosition p;
     p.set_ticket(t.label);

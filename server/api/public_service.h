@@ -2,10 +2,19 @@
 // visit confirmed by a phone code, manage it, follow a case by its tracking code, see one's place
 // in the queue. Every call is limited per client address (PublicThrottle). Reads go through the
 // repositories as the office's 'public' principal with an officer's view, and this class decides
-// what of it leaves: masked names, never NIK or phone. Thread-safe (stateless but the throttle).
+// what of it leaves: masked names, never NIK or phone. Thread-safe (stateless but the throttle and
+// the shared ticket listings).
 #ifndef LOKET_SERVER_API_PUBLIC_SERVICE_H_
 #define LOKET_SERVER_API_PUBLIC_SERVICE_H_
 
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
 #include "common/clock.h"
 #include "loket/v1/public.grpc.pb.h"
 #include "server/api/auth.h"
@@ -69,10 +78,22 @@ class PublicServiceImpl final
                      domain::PublicCallKind kind);
   absl::StatusOr<v1::PublicVisit> VisitOf(const std::string& office_id, int64_t request_id);
   absl::StatusOr<v1::QueuePosition> PositionOf(const v1::QueuePositionRequest& req);
+  // A day's tickets of an office (`day` empty: today), shared by every applicant following a place
+  // in that queue: N phones looking every 2 s cost one listing per kListingShared instead of N.
+  using Listing = std::shared_ptr<const std::vector<store::TicketRecord>>;
+  absl::StatusOr<Listing> SharedListing(const std::string& office_id,
+                                        std::optional<absl::CivilDay> day);
   // The request named by `key` (booking or visit code and the phone's last four digits).
   absl::StatusOr<std::pair<domain::Principal, int64_t>> Resolve(const v1::VisitKey& key);
 
   PublicServiceDeps d_;
+  struct Taken {
+    Listing tickets;
+    std::chrono::steady_clock::time_point at;
+  };
+  absl::Mutex listings_mu_;
+  // By office and day; entries older than kListingShared are dropped as new ones come.
+  std::map<std::pair<std::string, std::string>, Taken> listings_ ABSL_GUARDED_BY(listings_mu_);
 };
 
 }  // namespace loket::api

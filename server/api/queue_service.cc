@@ -336,8 +336,10 @@ grpc::ServerWriteReactor<v1::QueueUpdate>* QueueServiceImpl::WatchQueue(
       return Step::End(ToGrpcStatus(s));
     }
     const domain::Principal& p = *w->p;
-    if (first) {  // an initial board
-      auto board = SharedBoard(p.office_id, 0);
+    if (first) {  // an initial board, with every change made before the watch began
+      auto seq = queue_.FeedSeq(p.office_id);
+      if (!seq.ok()) return Step::End(ToGrpcStatus(seq.status()));
+      auto board = SharedBoard(p.office_id, *seq);
       if (!board.ok()) return Step::End(ToGrpcStatus(board.status()));
       w->after = board->seq();
       *step.send.emplace_back().mutable_board() = *std::move(board);
@@ -386,7 +388,10 @@ absl::StatusOr<v1::QueueBoard> QueueServiceImpl::SharedBoard(const std::string& 
   Snapshot taken{ToProto(*fresh), now};
   absl::MutexLock lock(&boards_mu_);
   Snapshot& kept = boards_[office_id];
-  if (kept.board.seq() <= taken.board.seq()) kept = taken;
+  if (kept.board.seq() < taken.board.seq() ||
+      (kept.board.seq() == taken.board.seq() && kept.taken < taken.taken)) {
+    kept = taken;
+  }
   return std::move(taken.board);
 }
 

@@ -39,6 +39,7 @@ constexpr Statement kInsertEvent{
 // Share lock: no queue change can start while a board is read, so the board matches its seq.
 constexpr Statement kFeedSeqShared{"queue_feed_seq_shared",
                                    "SELECT seq FROM queue_feeds WHERE office_id = $1 FOR SHARE"};
+constexpr Statement kFeedSeq{"queue_feed_seq", "SELECT seq FROM queue_feeds WHERE office_id = $1"};
 // A feed event (QueueEventRecord).
 constexpr auto kEventColumns = MakeColumns({{"seq"},
                                             {"kind"},
@@ -805,6 +806,13 @@ absl::StatusOr<BoardRecord> QueueRepository::Board(const std::string& office_id)
       b.counters.push_back(std::move(c));
     }
     return b;
+  });
+}
+
+absl::StatusOr<int64_t> QueueRepository::FeedSeq(const std::string& office_id) {
+  return FetchAutocommit(db_.impl(), [&](Tx& tx) -> int64_t {
+    pqxx::result seq = tx.Exec(kFeedSeq, office_id);
+    return seq.empty() ? 0 : seq[0][0].as<int64_t>();
   });
 }
 

@@ -207,6 +207,8 @@ class QueueRepository {
                                                         const std::string& state);
   // Today's board, consistent with the feed at its seq.
   absl::StatusOr<BoardRecord> Board(const std::string& office_id);
+  // The seq of the office's latest queue event (0: none yet).
+  absl::StatusOr<int64_t> FeedSeq(const std::string& office_id);
   // Events after `after_seq`, in order, at most `limit`.
   absl::StatusOr<std::vector<QueueEventRecord>> EventsAfter(const std::string& office_id,
                                                             int64_t after_seq, int limit);
