@@ -10,7 +10,7 @@
 # open or drain.
 # PHONES=1: applicants' phones (WatchQueuePosition, a look every 2 s) following 20 tickets instead
 # of boards, and a desk calling the next ticket instead of walk-ins; `click` is then from the call to
-# the phones of that ticket showing "called". INTERVAL_MS (500): time between changes.
+# the phones of that ticket showing that its turn has come. INTERVAL_MS (500): time between changes.
 # LOKETD_FLAGS: extra loketd flags (e.g. --stream_threads=1). It starts its own PostgreSQL (fsync
 # on) and loketd, and stops both at exit. Build first.
 set -euo pipefail
@@ -53,10 +53,12 @@ pg_cpu_s() {  # the postmaster's own and its exited children's (fields 16, 17), 
 metric() { curl -sf "http://127.0.0.1:$ADMIN_PORT/metrics" | awk -v m="$1" '$1 == m {print $2}'; }
 field() { sed -E "s/.*\"$1\": ([0-9.]+).*/\1/" <<<"$2"; }
 
+SCREENS=boards
+[[ ${PHONES:-} ]] && SCREENS=phones
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)," \
   "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'); loketd ${LOKETD_FLAGS:-(defaults)};" \
   "${PHONES:+phones; }one change every ${INTERVAL_MS:-500} ms for $DURATION s per step"
-printf '%-7s %7s %10s %10s %10s %10s %8s %9s %8s %8s %9s %9s\n' boards drawn first_p99 click_p50 \
+printf '%-7s %7s %10s %10s %10s %10s %8s %9s %8s %8s %9s %9s\n' "$SCREENS" drawn first_p99 click_p50 \
   click_p99 click_max missed late_max looks_s threads loketd_cpu pg_cpu
 for n in "${STEPS[@]}"; do
   rm -f "$WORK/start" "$WORK/end"
@@ -87,6 +89,7 @@ for n in "${STEPS[@]}"; do
   if ! wait "$load"; then
     echo "watch_load failed: $(tail -n 3 "$WORK/step.err")" >&2
   fi
+  [[ ${DEBUG:-} ]] && tail -n 5 "$WORK/step.err" "$WORK/step.out" >&2
   out=$(tail -n 1 "$WORK/step.out")
   [[ "$out" == "{"* ]] || { echo "no result for $n: $(tail -n 3 "$WORK/step.err")" >&2; continue; }
   printf '%-7s %7s %10s %10s %10s %10s %8s %9.3f %8s %8s %8.0f%% %8.0f%%\n' "$n" "$(field drawn "$out")" \
