@@ -455,19 +455,23 @@ grpc::Status PublicServiceImpl::TrackCase(grpc::ServerContext* ctx, const v1::Tr
 }
 
 namespace {
-// How old a shared listing may be: a phone looks every 2 s (kWatchPoll), so half a second more is
-// not seen, and a busy office's thousand phones cost two listings a second instead of 500.
-constexpr auto kListingShared = std::chrono::milliseconds(500);
+// How long a listing serves while the queue does not move: only the estimated waits change with
+// time alone, and they are shown in minutes.
+constexpr auto kListingShared = std::chrono::seconds(5);
 }  // namespace
 
 absl::StatusOr<PublicServiceImpl::Listing> PublicServiceImpl::SharedListing(
     const std::string& office_id, std::optional<absl::CivilDay> day) {
   const auto key = std::make_pair(office_id, day ? absl::FormatCivilTime(*day) : std::string());
   const auto now = std::chrono::steady_clock::now();
+  // The feed's seq first: a listing taken after it has every change up to it.
+  LOKET_ASSIGN_OR_RETURN(int64_t seq, d_.queue.FeedSeq(office_id));
   {
     absl::MutexLock lock(&listings_mu_);
     auto it = listings_.find(key);
-    if (it != listings_.end() && now - it->second.at <= kListingShared) return it->second.tickets;
+    if (it != listings_.end() && it->second.seq >= seq && now - it->second.at <= kListingShared) {
+      return it->second.tickets;
+    }
   }
   // Read outside the lock; two phones may read the same listing at once, which is harmless.
   LOKET_ASSIGN_OR_RETURN(auto principal, d_.repo.PublicPrincipal(office_id));
@@ -478,7 +482,8 @@ absl::StatusOr<PublicServiceImpl::Listing> PublicServiceImpl::SharedListing(
   absl::MutexLock lock(&listings_mu_);
   // Any office and day may be asked for (the callers are anonymous): keep only fresh ones.
   std::erase_if(listings_, [&](const auto& e) { return now - e.second.at > kListingShared; });
-  listings_[key] = Taken{shared, now};
+  Taken& kept = listings_[key];
+  if (!kept.tickets || kept.seq <= seq) kept = Taken{shared, seq, now};
   return shared;
 }
 

@@ -79,7 +79,8 @@ class PublicServiceImpl final
   absl::StatusOr<v1::PublicVisit> VisitOf(const std::string& office_id, int64_t request_id);
   absl::StatusOr<v1::QueuePosition> PositionOf(const v1::QueuePositionRequest& req);
   // A day's tickets of an office (`day` empty: today), shared by every applicant following a place
-  // in that queue: N phones looking every 2 s cost one listing per kListingShared instead of N.
+  // in that queue: N phones looking every 2 s cost one listing per change of the queue (and at
+  // least every few seconds) and a one-row query each, instead of N listings.
   using Listing = std::shared_ptr<const std::vector<store::TicketRecord>>;
   absl::StatusOr<Listing> SharedListing(const std::string& office_id,
                                         std::optional<absl::CivilDay> day);
@@ -89,10 +90,11 @@ class PublicServiceImpl final
   PublicServiceDeps d_;
   struct Taken {
     Listing tickets;
+    int64_t seq = 0;  // the office's feed seq read before the listing
     std::chrono::steady_clock::time_point at;
   };
   absl::Mutex listings_mu_;
-  // By office and day; entries older than kListingShared are dropped as new ones come.
+  // By office and day; entries too old to serve are dropped as new ones come.
   std::map<std::pair<std::string, std::string>, Taken> listings_ ABSL_GUARDED_BY(listings_mu_);
 };
 
