@@ -79,15 +79,11 @@ struct Seen {
   std::map<int, int> end_codes;
 };
 
-class Board final : public grpc::ClientReadReactor<v1::QueueUpdate> {
+// One screen's stream: what it receives goes to Saw (under Seen's lock), its end to Seen.
+template <class Msg>
+class Screen : public grpc::ClientReadReactor<Msg> {
  public:
-  Board(v1::QueueService::Stub* stub, const std::string& token, Seen& seen) : seen_(seen) {
-    ctx_.AddMetadata("authorization", "Bearer " + token);
-    opened_ = absl::Now();
-    stub->async()->WatchQueue(&ctx_, &req_, this);
-    StartRead(&msg_);
-    StartCall();
-  }
+  explicit Screen(Seen& seen) : seen_(seen), opened_(absl::Now()) {}
   void Stop() { ctx_.TryCancel(); }
 
   void OnReadDone(bool ok) override {
@@ -95,18 +91,10 @@ class Board final : public grpc::ClientReadReactor<v1::QueueUpdate> {
     const absl::Time now = absl::Now();
     {
       std::lock_guard<std::mutex> lock(seen_.mu);
-      if (msg_.has_event() && msg_.event().kind() == "issued") {
-        seen_.arrived[msg_.event().label()].push_back(now);
-        seen_.changed.notify_all();
-      }
-      if (msg_.has_board() && !drawn_) {
-        drawn_ = true;
-        ++seen_.drawn;
-        seen_.first_board_ms.push_back(absl::ToDoubleMilliseconds(now - opened_));
-        seen_.changed.notify_all();
-      }
+      Saw(now);
+      seen_.changed.notify_all();
     }
-    StartRead(&msg_);
+    this->StartRead(&msg_);
   }
 
   void OnDone(const grpc::Status& s) override {
@@ -116,70 +104,76 @@ class Board final : public grpc::ClientReadReactor<v1::QueueUpdate> {
     seen_.changed.notify_all();
   }
 
- private:
+ protected:
+  virtual void Saw(absl::Time now) = 0;
+  // Counts the screen's first message; true the first time.
+  bool FirstMessage(absl::Time now) {
+    if (drawn_) return false;
+    drawn_ = true;
+    ++seen_.drawn;
+    seen_.first_board_ms.push_back(absl::ToDoubleMilliseconds(now - opened_));
+    return true;
+  }
+  void Begin() {
+    this->StartRead(&msg_);
+    this->StartCall();
+  }
+
   Seen& seen_;
   grpc::ClientContext ctx_;
-  v1::WatchQueueRequest req_;
-  v1::QueueUpdate msg_;
+  Msg msg_;
+
+ private:
   absl::Time opened_;
   bool drawn_ = false;
 };
 
+// A display board: the walk-ins' "issued" events.
+class Board final : public Screen<v1::QueueUpdate> {
+ public:
+  Board(v1::QueueService::Stub* stub, const std::string& token, Seen& seen) : Screen(seen) {
+    ctx_.AddMetadata("authorization", "Bearer " + token);
+    stub->async()->WatchQueue(&ctx_, &req_, this);
+    Begin();
+  }
+
+ private:
+  void Saw(absl::Time now) override {
+    if (msg_.has_event() && msg_.event().kind() == "issued") {
+      seen_.arrived[msg_.event().label()].push_back(now);
+    }
+    if (msg_.has_board()) FirstMessage(now);
+  }
+  v1::WatchQueueRequest req_;
+};
+
 // An applicant's phone following one ticket.
-class Phone final : public grpc::ClientReadReactor<v1::QueuePosition> {
+class Phone final : public Screen<v1::QueuePosition> {
  public:
   Phone(v1::PublicService::Stub* stub, const std::string& office, const std::string& ticket,
         const std::string& edge_key, const std::string& address, Seen& seen)
-      : seen_(seen), ticket_(ticket) {
+      : Screen(seen), ticket_(ticket) {
     ctx_.AddMetadata("x-loket-edge-key", edge_key);
     ctx_.AddMetadata("x-loket-client-addr", address);
     req_.set_office_id(office);
     req_.set_ticket(ticket);
-    opened_ = absl::Now();
     stub->async()->WatchQueuePosition(&ctx_, &req_, this);
-    StartRead(&msg_);
-    StartCall();
-  }
-  void Stop() { ctx_.TryCancel(); }
-
-  void OnReadDone(bool ok) override {
-    if (!ok) return;  // OnDone follows
-    const absl::Time now = absl::Now();
-    {
-      std::lock_guard<std::mutex> lock(seen_.mu);
-      if (!drawn_) {
-        drawn_ = true;
-        ++seen_.drawn;
-        ++seen_.following[ticket_];
-        seen_.first_board_ms.push_back(absl::ToDoubleMilliseconds(now - opened_));
-      }
-      // Its turn has come: "called", or already past it when the counter was quicker than the
-      // phone's 2 s between looks.
-      if (msg_.state() != "waiting" && !called_) {
-        called_ = true;
-        seen_.arrived[ticket_].push_back(now);
-      }
-      seen_.changed.notify_all();
-    }
-    StartRead(&msg_);
-  }
-
-  void OnDone(const grpc::Status& s) override {
-    std::lock_guard<std::mutex> lock(seen_.mu);
-    ++seen_.ended;
-    ++seen_.end_codes[s.error_code()];
-    seen_.changed.notify_all();
+    Begin();
   }
 
  private:
-  Seen& seen_;
+  void Saw(absl::Time now) override {
+    if (FirstMessage(now)) ++seen_.following[ticket_];
+    // Its turn has come: "called", or already past it when the counter was quicker than the
+    // phone's 2 s between looks.
+    if (msg_.state() != "waiting" && !turn_seen_) {
+      turn_seen_ = true;
+      seen_.arrived[ticket_].push_back(now);
+    }
+  }
   const std::string ticket_;
-  grpc::ClientContext ctx_;
   v1::QueuePositionRequest req_;
-  v1::QueuePosition msg_;
-  absl::Time opened_;
-  bool drawn_ = false;
-  bool called_ = false;
+  bool turn_seen_ = false;
 };
 
 // A walk-in checked in by an admin whatever the office hours; the ticket, or nullopt.
