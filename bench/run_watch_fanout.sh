@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Display boards against the stream pool (issue 12): for N boards open at once (WatchQueue streams,
-# each looking at the database every 200 ms), how soon a walk-in reaches every board, how late
-# loketd's looks run (loket_watch_look_late_seconds, its max over the step), loketd's threads and
-# CPU, PostgreSQL's CPU. The baseline is the first step (1 board) of the same run.
+# Screens against the stream pool (issue 12): for N display boards open at once (WatchQueue
+# streams, each looking at the database every 200 ms), or N phones (PHONES=1, below), how soon a
+# change reaches every screen, how late loketd's looks run (loket_watch_look_late_seconds, its max
+# over the step), loketd's threads and CPU, PostgreSQL's CPU. The baseline is the first step (one
+# screen) of the same run.
 #
 #   bench/run_watch_fanout.sh [BOARDS...]     default: 1 100 500 1000 2000; DURATION=10 s each
 #

@@ -454,37 +454,19 @@ grpc::Status PublicServiceImpl::TrackCase(grpc::ServerContext* ctx, const v1::Tr
   return grpc::Status::OK;
 }
 
-namespace {
-// How long a listing serves while the queue does not move: only the estimated waits change with
-// time alone, and they are shown in minutes.
-constexpr auto kListingShared = std::chrono::seconds(5);
-}  // namespace
-
 absl::StatusOr<PublicServiceImpl::Listing> PublicServiceImpl::SharedListing(
     const std::string& office_id, std::optional<absl::CivilDay> day) {
-  const auto key = std::make_pair(office_id, day ? absl::FormatCivilTime(*day) : std::string());
-  const auto now = std::chrono::steady_clock::now();
-  // The feed's seq first: a listing taken after it has every change up to it.
+  // The feed's seq first: a listing read after it has every change up to it.
   LOKET_ASSIGN_OR_RETURN(int64_t seq, d_.queue.FeedSeq(office_id));
-  {
-    absl::MutexLock lock(&listings_mu_);
-    auto it = listings_.find(key);
-    if (it != listings_.end() && it->second.seq >= seq && now - it->second.at <= kListingShared) {
-      return it->second.tickets;
-    }
-  }
-  // Read outside the lock; two phones may read the same listing at once, which is harmless.
-  LOKET_ASSIGN_OR_RETURN(auto principal, d_.repo.PublicPrincipal(office_id));
-  domain::Principal reader = principal;
-  reader.role = domain::Role::kCounter;
-  LOKET_ASSIGN_OR_RETURN(auto tickets, d_.queue.ListTickets(reader, day, ""));
-  auto shared = std::make_shared<const std::vector<store::TicketRecord>>(std::move(tickets));
-  absl::MutexLock lock(&listings_mu_);
-  // Any office and day may be asked for (the callers are anonymous): keep only fresh ones.
-  std::erase_if(listings_, [&](const auto& e) { return now - e.second.at > kListingShared; });
-  Taken& kept = listings_[key];
-  if (!kept.tickets || kept.seq <= seq) kept = Taken{shared, seq, now};
-  return shared;
+  const std::string key = absl::StrCat(office_id, "/", day ? absl::FormatCivilTime(*day) : "");
+  return listings_.Get(key, seq, [&]() -> absl::StatusOr<std::pair<int64_t, Listing>> {
+    LOKET_ASSIGN_OR_RETURN(auto principal, d_.repo.PublicPrincipal(office_id));
+    domain::Principal reader = principal;
+    reader.role = domain::Role::kCounter;
+    LOKET_ASSIGN_OR_RETURN(auto tickets, d_.queue.ListTickets(reader, day, ""));
+    return std::make_pair(
+        seq, std::make_shared<const std::vector<store::TicketRecord>>(std::move(tickets)));
+  });
 }
 
 absl::StatusOr<v1::QueuePosition> PublicServiceImpl::PositionOf(

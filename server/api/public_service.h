@@ -8,19 +8,17 @@
 #define LOKET_SERVER_API_PUBLIC_SERVICE_H_
 
 #include <chrono>
-#include <map>
 #include <memory>
-#include <string>
-#include <utility>
+#include <optional>
 #include <vector>
 
-#include "absl/synchronization/mutex.h"
 #include "common/clock.h"
 #include "loket/v1/public.grpc.pb.h"
 #include "server/api/auth.h"
 #include "server/api/metrics.h"
 #include "server/api/polled_stream.h"
 #include "server/api/public_throttle.h"
+#include "server/api/shared_reads.h"
 #include "server/store/appointment_repository.h"
 #include "server/store/case_repository.h"
 #include "server/store/catalog_repository.h"
@@ -88,14 +86,9 @@ class PublicServiceImpl final
   absl::StatusOr<std::pair<domain::Principal, int64_t>> Resolve(const v1::VisitKey& key);
 
   PublicServiceDeps d_;
-  struct Taken {
-    Listing tickets;
-    int64_t seq = 0;  // the office's feed seq read before the listing
-    std::chrono::steady_clock::time_point at;
-  };
-  absl::Mutex listings_mu_;
-  // By office and day; entries too old to serve are dropped as new ones come.
-  std::map<std::pair<std::string, std::string>, Taken> listings_ ABSL_GUARDED_BY(listings_mu_);
+  // By "office/day" (day empty: today). While the queue does not move only the estimated waits
+  // change, with time alone, and they are shown in minutes: a listing serves for 5 s.
+  SharedReads<Listing> listings_{std::chrono::seconds(5)};
 };
 
 }  // namespace loket::api

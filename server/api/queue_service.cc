@@ -373,26 +373,11 @@ grpc::ServerWriteReactor<v1::QueueUpdate>* QueueServiceImpl::WatchQueue(
 
 absl::StatusOr<v1::QueueBoard> QueueServiceImpl::SharedBoard(const std::string& office_id,
                                                              int64_t seq) {
-  const auto now = std::chrono::steady_clock::now();
-  {
-    absl::MutexLock lock(&boards_mu_);
-    auto it = boards_.find(office_id);
-    if (it != boards_.end() && it->second.board.seq() >= seq &&
-        now - it->second.taken <= std::chrono::seconds(1)) {
-      return it->second.board;
-    }
-  }
-  // Taken outside the lock: streams of other offices go on. Two streams may take the same one.
-  auto fresh = queue_.Board(office_id);
-  if (!fresh.ok()) return fresh.status();
-  Snapshot taken{ToProto(*fresh), now};
-  absl::MutexLock lock(&boards_mu_);
-  Snapshot& kept = boards_[office_id];
-  if (kept.board.seq() < taken.board.seq() ||
-      (kept.board.seq() == taken.board.seq() && kept.taken < taken.taken)) {
-    kept = taken;
-  }
-  return std::move(taken.board);
+  return boards_.Get(office_id, seq, [&]() -> absl::StatusOr<std::pair<int64_t, v1::QueueBoard>> {
+    auto fresh = queue_.Board(office_id);
+    if (!fresh.ok()) return fresh.status();
+    return std::make_pair(fresh->seq, ToProto(*fresh));
+  });
 }
 
 }  // namespace loket::api

@@ -5,15 +5,14 @@
 #define LOKET_SERVER_API_QUEUE_SERVICE_H_
 
 #include <chrono>
-#include <map>
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "loket/v1/queue.grpc.pb.h"
 #include "server/api/auth.h"
 #include "server/api/polled_stream.h"
+#include "server/api/shared_reads.h"
 #include "server/store/queue_repository.h"
 
 namespace loket::api {
@@ -57,10 +56,10 @@ class QueueServiceImpl final
   grpc::Status Act(grpc::ServerContext* ctx, const v1::TicketActionRequest* req, const char* method,
                    store::TicketAction action, v1::Ticket* resp);
 
-  // The latest board of each office, shared by the streams watching it: a walk-in seen by N boards
-  // costs one snapshot (several queries) instead of N. A snapshot serves a board that has read up
-  // to event `seq` if it was taken after that event (its own seq is as far or further) and at most
-  // a second ago: what the board would have read itself. A new board asks with the feed's seq, so
+  // The latest board of each office, shared by the streams watching it (shared_reads.h): a walk-in
+  // seen by N boards costs one snapshot (several queries) instead of N. A snapshot serves a board
+  // that has read up to event `seq` if its own seq is as far and it is at most a second old. A new
+  // board asks with the feed's seq, so
   // its first screen has every change made before it opened (`loket display --once` after a call).
   absl::StatusOr<v1::QueueBoard> SharedBoard(const std::string& office_id, int64_t seq);
 
@@ -68,12 +67,7 @@ class QueueServiceImpl final
   const Authorizer& auth_;
   StreamPool& streams_;
   absl::Duration watch_poll_;
-  struct Snapshot {
-    v1::QueueBoard board;  // not yet shaped for a viewer
-    std::chrono::steady_clock::time_point taken;
-  };
-  absl::Mutex boards_mu_;
-  std::map<std::string, Snapshot> boards_ ABSL_GUARDED_BY(boards_mu_);
+  SharedReads<v1::QueueBoard> boards_{std::chrono::seconds(1)};  // by office, not yet shaped
 };
 
 }  // namespace loket::api
