@@ -54,7 +54,7 @@ test("admin creates a user, sets a password and that user signs in; tokens, cour
     await page.getByText(/Token disalin|Tidak dapat menyalin/).waitFor();
     const tokenId = /ID token (\d+)/.exec(await page.locator("#admin-token-h").textContent())[1];
     await page.getByRole("button", { name: "Sudah saya simpan" }).click();
-    assert.equal(await shown.count(), 0);
+    await shown.waitFor({ state: "detached", timeout: 10_000 });
     const revoke = page.locator("form", { has: page.locator("#admin-revoke-h") });
     await revoke.locator('input[name="token_id"]').fill(tokenId);
     await revoke.locator('button[type="submit"]').click();

@@ -7,6 +7,7 @@ import { StopState, type Stop } from "@gen/loket/v1/courier_pb.js";
 import { Page } from "../layout";
 import { useT } from "../i18n";
 import { clients, errorText, isNetworkError } from "../api";
+import { usePagedList } from "../paged";
 import { useSession } from "../session";
 import { startOutbox, useOutbox } from "../outbox";
 import type { RouteProps } from "../router";
@@ -53,10 +54,13 @@ export default function Clinic({ query }: RouteProps) {
   const { principal } = useSession();
   const types = usePermitTypes();
   const stateParam = query.get("state") ?? "";
-  const [cases, setCases] = useState<Case[] | null>(null);
-  const [next, setNext] = useState("");
   const [error, setError] = useState("");
-  const [busy, setBusy] = useState(false);
+  const list = usePagedList<Case>(stateParam, async (pageToken) => {
+    const state = stateParam ? (CaseState[stateParam as keyof typeof CaseState] as CaseState) : CaseState.UNSPECIFIED;
+    const r = await clients.case.listCases({ pageSize: 50, pageToken, state });
+    return [r.cases, r.nextPageToken];
+  });
+  const { items: cases, next, busy } = list;
   const entries = useOutbox();
   const sentCount = entries.filter((e) => e.status === "sent").length;
   const stops = useListStops(cases);
@@ -64,20 +68,18 @@ export default function Clinic({ query }: RouteProps) {
   useEffect(() => startOutbox(), []);
 
   async function load(pageToken = "") {
-    setBusy(true);
     try {
-      const state = stateParam ? (CaseState[stateParam as keyof typeof CaseState] as CaseState) : CaseState.UNSPECIFIED;
-      const r = await clients.case.listCases({ pageSize: 50, pageToken, state });
-      setCases((prev) => (pageToken && prev ? [...prev, ...r.cases] : r.cases));
-      setNext(r.nextPageToken);
-      setError("");
+      if (await list.load(pageToken)) setError("");
     } catch (err) {
       setError(isNetworkError(err) ? t("err.offline") : t("clinic.listFailed", { msg: errorText(err, t) }));
-    } finally {
-      setBusy(false);
     }
   }
 
+  // Another state filter: "loading" rather than the old list looking like the answer.
+  useEffect(() => {
+    list.clear();
+    setError("");
+  }, [stateParam]);
   // Reload when the filter changes, when something from the outbox went out, and when back online.
   useEffect(() => {
     void load();

@@ -6,6 +6,7 @@ import type { Case } from "@gen/loket/v1/case_pb.js";
 import { Page } from "../layout";
 import { useT } from "../i18n";
 import { clients, errorText, fieldOf } from "../api";
+import { usePagedList } from "../paged";
 import { navigate, type RouteProps } from "../router";
 import { deskStrings } from "./desk.i18n";
 import { CaseTable, deskNav, useClinics } from "./desk";
@@ -62,24 +63,23 @@ export default function DeskSearch({ query }: RouteProps) {
   const applied = criteriaOf(query);
   const key = queryOf(applied);
   const [f, setF] = useState<Criteria>(applied);
-  const [cases, setCases] = useState<Case[] | null>(null);
-  const [next, setNext] = useState("");
   const [error, setError] = useState("");
   const [fieldError, setFieldError] = useState<{ field: keyof Criteria; text: string } | null>(null);
-  const [busy, setBusy] = useState(false);
+  const list = usePagedList<Case>(key, async (pageToken) => {
+    const r = await clients.case.searchCases({ pageSize: 50, pageToken, ...applied });
+    return [r.cases, r.nextPageToken];
+  });
+  const { items: cases, next, busy } = list;
 
   async function load(pageToken = "") {
-    setBusy(true);
     try {
-      const r = await clients.case.searchCases({ pageSize: 50, pageToken, ...applied });
-      setCases((prev) => (pageToken && prev ? [...prev, ...r.cases] : r.cases));
-      setNext(r.nextPageToken);
+      if (!(await list.load(pageToken))) return;
       setError("");
       setFieldError(null);
     } catch (err) {
       const field = fieldOf(err);
       const mine = field ? SERVER_FIELD[field] : undefined;
-      setCases(null);
+      list.clear();
       if (mine) {
         setFieldError({ field: mine, text: errorText(err, t) });
         setError("");
@@ -87,15 +87,13 @@ export default function DeskSearch({ query }: RouteProps) {
       } else {
         setError(errorText(err, t));
       }
-    } finally {
-      setBusy(false);
     }
   }
 
   useEffect(() => {
     setF(applied);
+    list.clear();
     if (key) void load();
-    else setCases(null);
   }, [key]);
 
   const clinicName = (id: string) => clinics.find((c) => c.id === id)?.name ?? id;

@@ -7,6 +7,7 @@ import type { PermitType } from "@gen/loket/v1/catalog_pb.js";
 import { Page } from "../layout";
 import { useT } from "../i18n";
 import { clients, errorText } from "../api";
+import { usePagedList } from "../paged";
 import { navigate, type RouteProps } from "../router";
 import { deskStrings } from "./desk.i18n";
 import { CASE_STATES, caseStrings, StateBadge, dueText, permitName, usePermitTypes, stateName, channelText } from "./case-parts";
@@ -65,36 +66,35 @@ export default function Desk({ query }: RouteProps) {
   const applied = filtersOf(query);
   const [f, setF] = useState<Filters>(applied);
   const clinics = useClinics();
-  const [cases, setCases] = useState<Case[] | null>(null);
-  const [next, setNext] = useState("");
   const [error, setError] = useState("");
-  const [busy, setBusy] = useState(false);
   const key = queryOf(applied);
+  const list = usePagedList<Case>(key, async (pageToken) => {
+    const r = await clients.case.listCases({
+      pageSize: 100,
+      pageToken,
+      state: applied.state ? (CaseState[applied.state as keyof typeof CaseState] as CaseState) : CaseState.UNSPECIFIED,
+      channel: applied.channel ? (Channel[applied.channel as keyof typeof Channel] as Channel) : Channel.UNSPECIFIED,
+      permitType: applied.permitType,
+      clinicId: applied.clinic,
+      overdueOnly: applied.overdue,
+    });
+    return [r.cases, r.nextPageToken];
+  });
+  const { items: cases, next, busy } = list;
 
   async function load(pageToken = "") {
-    setBusy(true);
     try {
-      const r = await clients.case.listCases({
-        pageSize: 100,
-        pageToken,
-        state: applied.state ? (CaseState[applied.state as keyof typeof CaseState] as CaseState) : CaseState.UNSPECIFIED,
-        channel: applied.channel ? (Channel[applied.channel as keyof typeof Channel] as Channel) : Channel.UNSPECIFIED,
-        permitType: applied.permitType,
-        clinicId: applied.clinic,
-        overdueOnly: applied.overdue,
-      });
-      setCases((prev) => (pageToken && prev ? [...prev, ...r.cases] : r.cases));
-      setNext(r.nextPageToken);
-      setError("");
+      if (await list.load(pageToken)) setError("");
     } catch (err) {
       setError(errorText(err, t));
-    } finally {
-      setBusy(false);
     }
   }
 
   useEffect(() => {
     setF(applied);
+    // New filters: "loading" rather than the old list looking like the answer.
+    list.clear();
+    setError("");
     void load();
     // The worklist changes under the desk: refresh it every 30 s while the page is seen.
     const id = setInterval(() => {
