@@ -158,6 +158,7 @@ grpc::Status PublicServiceImpl::ListOpenDays(grpc::ServerContext* ctx,
   absl::CivilDay last = first + (req->days() == 0 ? 14 : req->days()) - 1;
   auto slots = d_.repo.OpenSlots(office->id, first, last);
   if (!slots.ok()) return ToGrpcStatus(slots.status());
+  const absl::Time now = d_.clock.Now();
   v1::PublicDay* day = nullptr;
   for (const auto& s : *slots) {
     std::string d = absl::FormatCivilTime(s.day);
@@ -166,9 +167,10 @@ grpc::Status PublicServiceImpl::ListOpenDays(grpc::ServerContext* ctx,
       day->set_day(d);
     }
     v1::PublicSlot* out = day->add_slots();
-    out->set_starts_at(FormatUtc(s.starts_at));
+    out->set_starts_at(FormatUtc(s.seats.starts_at));
     out->set_ends_at(FormatUtc(s.ends_at));
-    out->set_availability(AvailabilityToProto(domain::AvailabilityOf(s.capacity, s.booked)));
+    out->set_availability(AvailabilityToProto(domain::PublicAvailability(
+        s.seats, now, d_.appointments.options().priority_release_before)));
   }
   return grpc::Status::OK;
 }

@@ -19,10 +19,13 @@ PriorityClass PublicPriority(std::string_view nik, absl::CivilDay visit_day, boo
   return PriorityClass::kNone;
 }
 
-Availability AvailabilityOf(int capacity, int booked) {
-  int left = capacity - booked;
-  if (left <= 0) return Availability::kFull;
-  if (left * 4 <= capacity) return Availability::kFewLeft;
+Availability PublicAvailability(const SlotSeats& s, absl::Time now, absl::Duration release_before) {
+  if (!SeatOpenTo(s, /*priority=*/false, now, release_before)) return Availability::kFull;
+  // Every booking counts against the seats open to the public, priority ones too: a priority
+  // booking past the reserved seats took a general one.
+  int open = s.starts_at < now + release_before ? s.capacity : s.capacity - s.ReservedLeft();
+  int left = open - s.booked;
+  if (left * 4 <= open) return Availability::kFewLeft;
   return Availability::kOpen;
 }
 

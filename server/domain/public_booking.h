@@ -11,6 +11,7 @@
 #include "absl/status/status.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "server/domain/appointment.h"
 #include "server/domain/case.h"
 #include "server/domain/notification.h"
 #include "server/domain/principal.h"
@@ -27,9 +28,12 @@ PriorityClass PublicPriority(std::string_view nik, absl::CivilDay visit_day, boo
 // The age in whole years on `on` of someone born on `born`.
 int AgeOn(absl::CivilDay born, absl::CivilDay on);
 
-// How full a slot looks to the public: words, never counts (counts help seat brokers).
+// How full a slot looks to the public: words, never counts (counts help seat brokers). The
+// public are counted as applicants without priority: before the cut-off (`release_before` ahead
+// of the start) the reserved seats no priority request has taken are not theirs, after it they
+// are (SeatOpenTo's rule). "Full" exactly when SeatOpenTo refuses a request without priority.
 enum class Availability { kOpen, kFewLeft, kFull };
-Availability AvailabilityOf(int capacity, int booked);
+Availability PublicAvailability(const SlotSeats& s, absl::Time now, absl::Duration release_before);
 
 // OK for exactly 6 digits; INVALID_ARGUMENT naming "code".
 absl::Status ValidatePhoneCode(std::string_view code);

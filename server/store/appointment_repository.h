@@ -139,6 +139,8 @@ class AppointmentRepository {
         policy_(policy),
         options_(options) {}
 
+  const AppointmentOptions& options() const { return options_; }
+
   // Stores the request (state pending) and enqueues the day's coalesced slots.allocate task in
   // the same transaction. INVALID_ARGUMENT naming the field; RESOURCE_EXHAUSTED naming
   // applicant.nik past the per-NIK limit. A clinic caller books for a health worker of its own.

@@ -23,13 +23,15 @@ constexpr auto kServiceColumns = MakeColumns({{"code"}, {"name"}});
 constexpr Statement kServices{
     "pub_services", kSelectSql<"SELECT ", kServiceColumns,
                                " FROM permit_types WHERE office_id = $1 ORDER BY name, code">};
-// Seats open to everyone: the reserved priority seats not yet taken are left out.
-constexpr auto kOpenSlotColumns =
-    MakeColumns({{"day", "day::text"},
-                 {"starts_at", "starts_at::text"},
-                 {"ends_at", "ends_at::text"},
-                 {"seats", "capacity - greatest(reserved_priority - booked_priority, 0)"},
-                 {"booked", "booked - booked_priority"}});
+// A slot's seats as they are; what the public may take of them is domain::PublicAvailability's.
+constexpr auto kOpenSlotColumns = MakeColumns({{"id"},
+                                               {"day", "day::text"},
+                                               {"starts_at", "starts_at::text"},
+                                               {"ends_at", "ends_at::text"},
+                                               {"capacity"},
+                                               {"reserved_priority"},
+                                               {"booked"},
+                                               {"booked_priority"}});
 constexpr Statement kOpenSlots{
     "pub_open_slots",
     kSelectSql<
@@ -162,10 +164,16 @@ absl::StatusOr<std::vector<PublicSlotRecord>> PublicRepository::OpenSlots(
                            FormatTimestamp(clock_.Now())),
                    [](const pqxx::row& row) {
                      constexpr const auto& k = kOpenSlotColumns;
-                     return PublicSlotRecord{ParseDay(row[k["day"]].as<std::string>()),
-                                             ParseTimestamp(row[k["starts_at"]].as<std::string>()),
-                                             ParseTimestamp(row[k["ends_at"]].as<std::string>()),
-                                             row[k["seats"]].as<int>(), row[k["booked"]].as<int>()};
+                     PublicSlotRecord out;
+                     out.day = ParseDay(row[k["day"]].as<std::string>());
+                     out.ends_at = ParseTimestamp(row[k["ends_at"]].as<std::string>());
+                     out.seats.id = row[k["id"]].as<int64_t>();
+                     out.seats.starts_at = ParseTimestamp(row[k["starts_at"]].as<std::string>());
+                     out.seats.capacity = row[k["capacity"]].as<int>();
+                     out.seats.reserved_priority = row[k["reserved_priority"]].as<int>();
+                     out.seats.booked = row[k["booked"]].as<int>();
+                     out.seats.booked_priority = row[k["booked_priority"]].as<int>();
+                     return out;
                    });
   });
 }

@@ -36,10 +36,8 @@ struct PublicOfficeRecord {
 
 struct PublicSlotRecord {
   absl::CivilDay day;
-  absl::Time starts_at;
+  domain::SlotSeats seats;  // starts_at among them; not closed
   absl::Time ends_at;
-  int capacity = 0;  // seats open to everyone (reserved priority seats left out)
-  int booked = 0;    // of those
 };
 
 struct HeldBooking {

@@ -261,6 +261,41 @@ TEST(SeatOpenToTest, CapacityStartAndTheReservedSeats) {
   EXPECT_EQ(Seats(1, At(25, 9, 0), 4, 1, 3, 3).ReservedLeft(), 0);
 }
 
+// The public listing says what a booking without priority would find: full exactly where
+// SeatOpenTo refuses one, with every booking (priority ones too) counted against the open seats.
+TEST(PublicAvailabilityTest, WhatAnApplicantWithoutPriorityWouldFind) {
+  const absl::Time now = At(25, 6, 0);
+  const absl::Duration cutoff = absl::Hours(2);
+  const absl::Time nine = At(25, 9, 0);
+  // 10 seats, 2 reserved: 8 open to the public before the cut-off.
+  EXPECT_EQ(PublicAvailability(Seats(1, nine, 10, 2, 0), now, cutoff), Availability::kOpen);
+  EXPECT_EQ(PublicAvailability(Seats(1, nine, 10, 2, 6), now, cutoff), Availability::kFewLeft);
+  EXPECT_EQ(PublicAvailability(Seats(1, nine, 10, 2, 8), now, cutoff), Availability::kFull);
+  // Five priority bookings took the 2 reserved seats and 3 general ones; 3 general bookings more
+  // leave 2 seats. (The listing's old SQL counted only the 3 general bookings: "open".)
+  EXPECT_EQ(PublicAvailability(Seats(1, nine, 10, 2, 8, 5), now, cutoff), Availability::kFewLeft);
+  EXPECT_EQ(PublicAvailability(Seats(1, nine, 10, 2, 10, 5), now, cutoff), Availability::kFull);
+  // Past the cut-off the reserved seats are the public's too.
+  EXPECT_EQ(PublicAvailability(Seats(1, nine, 10, 2, 8), At(25, 7, 30), cutoff),
+            Availability::kFewLeft);
+  // Started or closed: full.
+  EXPECT_EQ(PublicAvailability(Seats(1, nine, 10, 0, 0), nine, cutoff), Availability::kFull);
+  SlotSeats closed = Seats(1, nine, 10, 0, 0);
+  closed.closed = true;
+  EXPECT_EQ(PublicAvailability(closed, now, cutoff), Availability::kFull);
+  // Full to the public exactly where a booking without priority is refused.
+  for (int booked = 0; booked <= 10; ++booked) {
+    for (int priority = 0; priority <= booked; ++priority) {
+      for (absl::Time t : {now, At(25, 7, 30)}) {
+        SlotSeats s = Seats(1, nine, 10, 3, booked, priority);
+        EXPECT_EQ(PublicAvailability(s, t, cutoff) == Availability::kFull,
+                  !SeatOpenTo(s, false, t, cutoff))
+            << booked << " booked, " << priority << " by priority";
+      }
+    }
+  }
+}
+
 TEST(AllocatedNoticesTest, ConfirmationAndTheRemindersStillAhead) {
   AppointmentContact to{"Siti", "+6281234567890", "siti@example.id", "en"};
   auto n = AllocatedNotices(to, At(24, 8, 30), At(25, 8, 0), 480, "K7M4QX");
