@@ -294,7 +294,7 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
     return absl::InvalidArgumentError("--health_probe_timeout_ms: more than 0");
   }
   LOKET_ASSIGN_OR_RETURN(auto creds, Credentials(o));
-  LOKET_RETURN_IF_ERROR(store::ValidateRetention(o.retention));
+  LOKET_RETURN_IF_ERROR(domain::ValidateRetention(o.retention));
   store::PermitDocumentOptions permit_letter = o.permit_letter;
   if (o.permit_key_file.empty() != o.permit_cert_file.empty()) {
     return absl::InvalidArgumentError("--permit_key and --permit_cert: both or neither");

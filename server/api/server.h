@@ -100,7 +100,7 @@ struct ServerOptions {
   int max_receive_bytes = 8 << 20;        // request size (one limit for all methods)
   // Retention (docs/operations.md): finished tasks and idempotency records past their periods are
   // swept every retention_sweep_interval (zero: never, e.g. when another replica or cron does it).
-  store::RetentionPolicy retention;
+  domain::RetentionPolicy retention;
   absl::Duration retention_sweep_interval = absl::Minutes(10);
   // Expiry reminders (issue 13): how often permits nearing valid_until are looked for (zero:
   // never).

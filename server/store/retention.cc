@@ -3,7 +3,6 @@
 #include <optional>
 #include <string>
 
-#include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "server/store/database.h"
 #include "server/store/pg.h"
@@ -39,27 +38,8 @@ constexpr Statement kSweepIdempotency{
 
 }  // namespace
 
-absl::Status ValidateRetention(const RetentionPolicy& p) {
-  if (p.idempotency < kReplayPromise) {
-    return absl::InvalidArgumentError(absl::StrCat("--idempotency_retention: at least ",
-                                                   absl::FormatDuration(kReplayPromise),
-                                                   " (the API replays a request_id for 24 hours)"));
-  }
-  if (p.done_tasks < absl::Hours(1)) {
-    return absl::InvalidArgumentError("--task_retention: at least 1h");
-  }
-  if (p.dead_tasks < absl::ZeroDuration()) {
-    return absl::InvalidArgumentError("--dead_task_retention: 0 (never) or a positive period");
-  }
-  if (p.batch < 1 || p.batch > 100000) {
-    return absl::InvalidArgumentError("retention batch: 1..100000");
-  }
-  if (p.max_batches < 1) return absl::InvalidArgumentError("retention max_batches: at least 1");
-  return absl::OkStatus();
-}
-
 absl::StatusOr<SweepCounts> Retention::SweepOnce(const std::function<bool()>& stop) {
-  LOKET_RETURN_IF_ERROR(ValidateRetention(policy_));
+  LOKET_RETURN_IF_ERROR(domain::ValidateRetention(policy_));
   SweepCounts counts;
   // Deletes batches of one kind until one comes back short or another replica holds the lock.
   auto sweep = [&](const std::optional<std::string>& task_state, absl::Duration age,

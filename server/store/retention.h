@@ -14,31 +14,11 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "server/domain/retention.h"
 
 namespace loket::store {
 
 class Database;
-
-// The API promises that a retry with the same request_id replays the first answer for 24 hours
-// (DESIGN.md section 3): the idempotency retention may not be shorter.
-inline constexpr absl::Duration kReplayPromise = absl::Hours(24);
-
-struct RetentionPolicy {
-  // A done task (delivered, planned, dropped by an admin) is deleted this long after it finished.
-  absl::Duration done_tasks = absl::Hours(7 * 24);
-  // A dead task waits for an admin (retry or drop); zero: never deleted by the sweep. A dropped
-  // task is done, and goes with the done ones.
-  absl::Duration dead_tasks = absl::ZeroDuration();
-  // An idempotency record is deleted this long after the call it answers; at least kReplayPromise.
-  absl::Duration idempotency = absl::Hours(48);
-  // Rows per DELETE statement, and statements per table per round (a round's upper bound).
-  int batch = 5000;
-  int max_batches = 200;
-};
-
-// INVALID_ARGUMENT naming the flag when a period is negative, the idempotency retention is
-// shorter than kReplayPromise, or the done-task retention is shorter than an hour.
-absl::Status ValidateRetention(const RetentionPolicy& p);
 
 struct SweepCounts {
   int64_t done_tasks = 0;
@@ -50,18 +30,18 @@ struct SweepCounts {
 
 class Retention {
  public:
-  Retention(Database& db, RetentionPolicy policy) : db_(db), policy_(policy) {}
+  Retention(Database& db, domain::RetentionPolicy policy) : db_(db), policy_(policy) {}
 
   // One round: deletes, batch by batch, the done tasks, the dead tasks (when dead_tasks > 0) and
   // the idempotency records past their retention, until a batch comes back short, `stop` says so,
   // another replica holds the lock, or max_batches per table. Time is the database's now().
   absl::StatusOr<SweepCounts> SweepOnce(const std::function<bool()>& stop = nullptr);
 
-  const RetentionPolicy& policy() const { return policy_; }
+  const domain::RetentionPolicy& policy() const { return policy_; }
 
  private:
   Database& db_;
-  RetentionPolicy policy_;
+  domain::RetentionPolicy policy_;
 };
 
 }  // namespace loket::store

@@ -52,7 +52,7 @@ class RetentionTest : public ServerTest {
     server_->Query(absl::StrCat("UPDATE idempotency SET created_at = now() - interval '", age,
                                 "' WHERE request_id = '", request_id, "'"));
   }
-  absl::StatusOr<store::SweepCounts> Sweep(store::RetentionPolicy p = {}) {
+  absl::StatusOr<store::SweepCounts> Sweep(domain::RetentionPolicy p = {}) {
     return store::Retention(*db_, p).SweepOnce();
   }
 
@@ -90,7 +90,7 @@ TEST_F(RetentionTest, OldFinishedTasksGoAndLiveYoungAndDeadOnesStay) {
             "null");
 
   // With a dead-task retention, old dead tasks go too.
-  store::RetentionPolicy p;
+  domain::RetentionPolicy p;
   p.dead_tasks = absl::Hours(30 * 24);
   n = Sweep(p);
   ASSERT_THAT(n, IsOk()) << n.status();
@@ -123,8 +123,8 @@ TEST_F(RetentionTest, ReplayHoldsWithinRetentionAndOldRecordsGo) {
   EXPECT_EQ(Count("cases"), before);
 
   // Even the shortest retention allowed keeps a request_id for the 24 hours the API promises.
-  store::RetentionPolicy shortest;
-  shortest.idempotency = store::kReplayPromise;
+  domain::RetentionPolicy shortest;
+  shortest.idempotency = domain::kReplayPromise;
   n = Sweep(shortest);
   ASSERT_THAT(n, IsOk()) << n.status();
   ASSERT_THAT(cases().SubmitApplication(Ctx(clinic_a_).get(), young, &again), IsOk());
@@ -145,7 +145,7 @@ TEST_F(RetentionTest, TwoReplicasSweepingAtOnceDeleteEachOldRowOnce) {
       " SELECT 'bpp', 'retention.c', 'done', now() - interval '10 days',"
       " now() - interval '10 days' FROM generate_series(1, 2500)");
   int64_t young = Task("retention.c", "done", "1 day");
-  store::RetentionPolicy p;
+  domain::RetentionPolicy p;
   p.batch = 100;
   std::vector<absl::StatusOr<store::SweepCounts>> results(2, absl::UnknownError("not run"));
   std::vector<std::thread> replicas;
