@@ -213,6 +213,8 @@ bool SeatOpenTo(const SlotSeats& s, bool priority, absl::Time now, absl::Duratio
 
 namespace {
 
+constexpr char kReleaseSuffix[] = "/release";
+
 std::string Local(absl::Time t, int utc_offset_minutes, const char* fmt) {
   return absl::FormatTime(fmt, t, absl::FixedTimeZone(utc_offset_minutes * 60));
 }
@@ -283,13 +285,17 @@ std::vector<RoundToEnqueue> ReleaseRounds(const std::string& day, std::vector<Sl
       continue;
     }
     std::string key =
-        absl::StrCat(day, "T", Local(s.starts_at, utc_offset_minutes, "%H:%M"), "/release");
+        absl::StrCat(day, "T", Local(s.starts_at, utc_offset_minutes, "%H:%M"), kReleaseSuffix);
     if (!seen.insert(key).second) continue;
     // Just past the cut-off, where the allocator and the seat rule both see the reserved seats
     // open.
     out.push_back({std::move(key), s.starts_at - release_before + absl::Seconds(1)});
   }
   return out;
+}
+
+std::string ReleaseKeysOf(const std::string& day) {
+  return absl::StrCat(day, "T%", kReleaseSuffix);
 }
 
 int SlotClosure::PriorityDisplaced() const {

@@ -193,6 +193,9 @@ std::vector<RoundToEnqueue> ReleaseRounds(const std::string& day, std::vector<Sl
                                           const std::set<std::string>& enqueued_before,
                                           absl::Time now, int utc_offset_minutes,
                                           absl::Duration release_before);
+// A LIKE pattern matching the keys ReleaseRounds makes for `day`: how the store finds the
+// rounds enqueued before.
+std::string ReleaseKeysOf(const std::string& day);
 
 // ---- Closures: a counter closed for a day, a day closed ----
 

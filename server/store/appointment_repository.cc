@@ -239,7 +239,7 @@ constexpr Statement kAnyPending{
     "appt_any_pending",
     "SELECT 1 FROM appointment_requests WHERE office_id = $1 AND day = $2::date"
     " AND state = 'pending' LIMIT 1"};
-// The keys of the release rounds ever enqueued for a day ($3: "YYYY-MM-DDT%/release").
+// The keys of the release rounds ever enqueued for a day ($3: domain::ReleaseKeysOf).
 constexpr Statement kReleaseKeysOfDay{
     "appt_release_keys_of_day",
     "SELECT dedupe_key FROM tasks WHERE office_id = $1 AND queue = $2 AND dedupe_key LIKE $3"};
@@ -945,7 +945,7 @@ absl::Status AppointmentRepository::ApplyAllocation(const std::string& office_id
           MapRows(tx.Exec(kSlotsOfDay, office_id, outcome.day), SeatsFromRow);
       std::set<std::string> enqueued;
       for (const auto& row : tx.Exec(kReleaseKeysOfDay, office_id, std::string(kSlotsAllocateQueue),
-                                     absl::StrCat(outcome.day, "T%/release"))) {
+                                     domain::ReleaseKeysOf(outcome.day))) {
         enqueued.insert(row[0].as<std::string>());
       }
       for (const domain::RoundToEnqueue& round :

@@ -357,6 +357,8 @@ TEST(FollowUpRoundsTest, ReleaseRoundsOncePerSlotTimeWithReservedSeatsLeft) {
   EXPECT_EQ(rounds[1].key, "2026-03-25T11:00/release");
   slots[0].closed = true;
   EXPECT_EQ(ReleaseRounds("2026-03-25", {slots[0]}, {}, now, 480, absl::Hours(2)).size(), 0u);
+  // The store finds the rounds of a day, and only its release rounds, with this LIKE pattern.
+  EXPECT_EQ(ReleaseKeysOf("2026-03-25"), "2026-03-25T%/release");
 }
 
 BookedSeat Booked(int64_t appointment, int64_t request, int64_t slot, bool priority,
