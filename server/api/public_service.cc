@@ -161,16 +161,15 @@ grpc::Status PublicServiceImpl::ListOpenDays(grpc::ServerContext* ctx,
   const absl::Time now = d_.clock.Now();
   v1::PublicDay* day = nullptr;
   for (const auto& s : *slots) {
-    std::string d = absl::FormatCivilTime(s.day);
-    if (day == nullptr || day->day() != d) {
+    if (day == nullptr || day->day() != s.day) {
       day = resp->add_days();
-      day->set_day(d);
+      day->set_day(s.day);
     }
     v1::PublicSlot* out = day->add_slots();
-    out->set_starts_at(FormatUtc(s.seats.starts_at));
+    out->set_starts_at(FormatUtc(s.starts_at));
     out->set_ends_at(FormatUtc(s.ends_at));
-    out->set_availability(AvailabilityToProto(domain::PublicAvailability(
-        s.seats, now, d_.appointments.options().priority_release_before)));
+    out->set_availability(AvailabilityToProto(
+        domain::PublicAvailability(s, now, d_.appointments.options().priority_release_before)));
   }
   return grpc::Status::OK;
 }

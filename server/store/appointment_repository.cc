@@ -94,15 +94,6 @@ constexpr Statement kPermitType{"appt_permit_type",
 constexpr Statement kCaseExists{
     "appt_case_exists",
     "SELECT 1 FROM cases WHERE id = $1 AND office_id = $2 AND ($3 = '' OR clinic_id = $3)"};
-constexpr auto kSlotColumns = MakeColumns({{"id"},
-                                           {"day", "day::text"},
-                                           {"starts_at", "starts_at::text"},
-                                           {"ends_at", "ends_at::text"},
-                                           {"capacity"},
-                                           {"reserved_priority"},
-                                           {"booked"},
-                                           {"booked_priority"},
-                                           {"closed"}});
 constexpr Statement kOpenSlotsOfDay{
     "appt_open_slots_of_day",
     kSelectSql<"SELECT ", kSlotColumns,
@@ -454,22 +445,6 @@ int CountOf(const pqxx::result& r) {
   return n;
 }
 
-// A row of kSlotColumns: the one slot mapping, for the listing and for the rules.
-SlotRecord SlotFromRow(const pqxx::row& row) {
-  constexpr const auto& k = kSlotColumns;
-  SlotRecord s;
-  s.id = row[k["id"]].as<int64_t>();
-  s.day = row[k["day"]].as<std::string>();
-  s.starts_at = ParseTimestamp(row[k["starts_at"]].as<std::string>());
-  s.ends_at = ParseTimestamp(row[k["ends_at"]].as<std::string>());
-  s.capacity = row[k["capacity"]].as<int>();
-  s.reserved_priority = row[k["reserved_priority"]].as<int>();
-  s.booked = row[k["booked"]].as<int>();
-  s.booked_priority = row[k["booked_priority"]].as<int>();
-  s.closed = row[k["closed"]].as<bool>();
-  return s;
-}
-
 // The same row as the rules' seats, or as times for domain::PreferredSlots.
 domain::SlotSeats SeatsFromRow(const pqxx::row& row) { return SlotFromRow(row); }
 domain::SlotTimes TimesOf(const SlotRecord& s) { return {s.id, s.starts_at, s.ends_at}; }
@@ -543,6 +518,21 @@ absl::Status RunTxRetrying(Database::Impl& db, const std::function<absl::Status(
 }
 
 }  // namespace
+
+SlotRecord SlotFromRow(const pqxx::row& row) {
+  constexpr const auto& k = kSlotColumns;
+  SlotRecord s;
+  s.id = row[k["id"]].as<int64_t>();
+  s.day = row[k["day"]].as<std::string>();
+  s.starts_at = ParseTimestamp(row[k["starts_at"]].as<std::string>());
+  s.ends_at = ParseTimestamp(row[k["ends_at"]].as<std::string>());
+  s.capacity = row[k["capacity"]].as<int>();
+  s.reserved_priority = row[k["reserved_priority"]].as<int>();
+  s.booked = row[k["booked"]].as<int>();
+  s.booked_priority = row[k["booked_priority"]].as<int>();
+  s.closed = row[k["closed"]].as<bool>();
+  return s;
+}
 
 absl::StatusOr<std::string> AppointmentRepository::Create(const Mutation& m,
                                                           NewAppointmentRequest r,

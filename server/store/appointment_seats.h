@@ -1,4 +1,5 @@
-// Private to store/: taking a seat, and ending a booked appointment inside another change's
+// Private to store/: a slot's row (its columns and their one mapping, for the appointments and the
+// public listing), taking a seat, and ending a booked appointment inside another change's
 // transaction (a cancellation here; for the queue side, a redirect or a no-show called at the
 // counter). Keeps slots.booked equal to the slot's live appointments, withdraws the reminders not
 // yet sent, and offers the freed seat to the day's waitlist.
@@ -9,9 +10,29 @@
 #include <optional>
 #include <string>
 
+#include "server/store/appointment_repository.h"
+#include "server/store/columns.h"
+
+namespace pqxx {
+class row;
+}
+
 namespace loket::store {
 
 class Tx;
+
+// A slot's columns: its seats as the rules see them, its day and end (SlotRecord).
+inline constexpr auto kSlotColumns = MakeColumns({{"id"},
+                                                  {"day", "day::text"},
+                                                  {"starts_at", "starts_at::text"},
+                                                  {"ends_at", "ends_at::text"},
+                                                  {"capacity"},
+                                                  {"reserved_priority"},
+                                                  {"booked"},
+                                                  {"booked_priority"},
+                                                  {"closed"}});
+// A row of kSlotColumns.
+SlotRecord SlotFromRow(const pqxx::row& row);
 
 // Moves appointment `appointment_id` of `office_id` from booked to `new_state` (cancelled,
 // no_show or redirected) and frees its seat. Returns the slot's day ("YYYY-MM-DD"), or nullopt

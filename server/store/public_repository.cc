@@ -4,6 +4,7 @@
 #include "common/status_macros.h"
 #include "server/domain/public_booking.h"
 #include "server/domain/validation.h"
+#include "server/store/appointment_seats.h"
 #include "server/store/columns.h"
 #include "server/store/fetch.h"
 #include "server/store/idempotency.h"
@@ -24,18 +25,10 @@ constexpr Statement kServices{
     "pub_services", kSelectSql<"SELECT ", kServiceColumns,
                                " FROM permit_types WHERE office_id = $1 ORDER BY name, code">};
 // A slot's seats as they are; what the public may take of them is domain::PublicAvailability's.
-constexpr auto kOpenSlotColumns = MakeColumns({{"id"},
-                                               {"day", "day::text"},
-                                               {"starts_at", "starts_at::text"},
-                                               {"ends_at", "ends_at::text"},
-                                               {"capacity"},
-                                               {"reserved_priority"},
-                                               {"booked"},
-                                               {"booked_priority"}});
 constexpr Statement kOpenSlots{
     "pub_open_slots",
     kSelectSql<
-        "SELECT ", kOpenSlotColumns,
+        "SELECT ", kSlotColumns,
         " FROM slots WHERE office_id = $1 AND day BETWEEN $2::date AND $3::date AND NOT closed"
         " AND starts_at > $4::timestamptz ORDER BY starts_at">};
 constexpr Statement kInsertHold{
@@ -157,24 +150,13 @@ absl::StatusOr<PublicOfficeRecord> PublicRepository::Office(const std::string& o
   });
 }
 
-absl::StatusOr<std::vector<PublicSlotRecord>> PublicRepository::OpenSlots(
-    const std::string& office_id, absl::CivilDay from, absl::CivilDay to) {
+absl::StatusOr<std::vector<SlotRecord>> PublicRepository::OpenSlots(const std::string& office_id,
+                                                                    absl::CivilDay from,
+                                                                    absl::CivilDay to) {
   return FetchAutocommit(db_.impl(), [&](Tx& tx) {
     return MapRows(tx.Exec(kOpenSlots, office_id, FormatDay(from), FormatDay(to),
                            FormatTimestamp(clock_.Now())),
-                   [](const pqxx::row& row) {
-                     constexpr const auto& k = kOpenSlotColumns;
-                     PublicSlotRecord out;
-                     out.day = ParseDay(row[k["day"]].as<std::string>());
-                     out.ends_at = ParseTimestamp(row[k["ends_at"]].as<std::string>());
-                     out.seats.id = row[k["id"]].as<int64_t>();
-                     out.seats.starts_at = ParseTimestamp(row[k["starts_at"]].as<std::string>());
-                     out.seats.capacity = row[k["capacity"]].as<int>();
-                     out.seats.reserved_priority = row[k["reserved_priority"]].as<int>();
-                     out.seats.booked = row[k["booked"]].as<int>();
-                     out.seats.booked_priority = row[k["booked_priority"]].as<int>();
-                     return out;
-                   });
+                   SlotFromRow);
   });
 }
 

@@ -19,6 +19,7 @@
 #include "server/domain/notification.h"
 #include "server/domain/principal.h"
 #include "server/domain/public_booking.h"
+#include "server/store/appointment_repository.h"
 #include "server/store/database.h"
 #include "server/store/mutation.h"
 #include "server/store/notification_outbox.h"
@@ -32,12 +33,6 @@ struct PublicOfficeRecord {
   int utc_offset_minutes = 480;
   absl::CivilDay today;
   std::vector<std::pair<std::string, std::string>> services;  // (code, name)
-};
-
-struct PublicSlotRecord {
-  absl::CivilDay day;
-  domain::SlotSeats seats;  // starts_at among them; not closed
-  absl::Time ends_at;
 };
 
 struct HeldBooking {
@@ -68,8 +63,8 @@ class PublicRepository {
   // Name, today and the bookable services. NOT_FOUND for an unknown office.
   absl::StatusOr<PublicOfficeRecord> Office(const std::string& office_id);
   // Open (not closed, not yet started) slots of [from, to], in time order.
-  absl::StatusOr<std::vector<PublicSlotRecord>> OpenSlots(const std::string& office_id,
-                                                          absl::CivilDay from, absl::CivilDay to);
+  absl::StatusOr<std::vector<SlotRecord>> OpenSlots(const std::string& office_id,
+                                                    absl::CivilDay from, absl::CivilDay to);
 
   // Stores `b` with the SHA-256 of its code and sends `code_message`
   // (domain::PhoneCodeMessage), idempotently by m.request_id. Returns `encode()`'s bytes
