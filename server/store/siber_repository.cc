@@ -191,13 +191,16 @@ constexpr Statement kUnplanStop{
     " courier_id = CASE WHEN $2 THEN courier_id ELSE NULL END, version = version + 1,"
     " updated_at = now() WHERE id = $1 AND state IN ('pending', 'planned')"};
 // Work of earlier days that nobody began moves to the day being planned, at the same clock times:
-// both ends of a pair move together, and a pair with either end begun stays where it was.
+// both ends of a pair move together, and a pair with either end begun stays where it was. A
+// hand-in without a partner is a bundle on board (domain::OnBoardWith): it moves with its
+// courier, whose route it then ends.
 constexpr Statement kCarryOver{
     "siber_carry_over",
     "UPDATE stops s SET day = $2::date,"
     " window_start = s.window_start + ($2::date - s.day) * interval '1 day',"
     " window_end = s.window_end + ($2::date - s.day) * interval '1 day',"
-    " state = 'pending', courier_id = NULL, sequence = NULL, planned_at = NULL,"
+    " state = 'pending', sequence = NULL, planned_at = NULL,"
+    " courier_id = CASE WHEN s.kind = 'handin' AND s.partner_id IS NULL THEN s.courier_id END,"
     " version = s.version + 1, updated_at = now()"
     " WHERE s.office_id = $1 AND s.day < $2::date AND s.state IN ('pending', 'planned')"
     " AND NOT EXISTS (SELECT 1 FROM stops p WHERE (p.id = s.partner_id OR p.partner_id = s.id)"

@@ -6,6 +6,7 @@
 #include <functional>
 #include <set>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/ids.h"
@@ -612,6 +613,68 @@ TEST_F(SiberTest, WorkNobodyBeganMovesToTheNextDayPlanned) {
   EXPECT_EQ(moved.state(), v1::STOP_STATE_PLANNED);
   EXPECT_EQ(moved.courier_id(), fleet[0].id);
   EXPECT_EQ(StopOf(c.id(), v1::STOP_KIND_HANDIN).day(), "2026-04-08");
+}
+
+// A permit brought back after a failed delivery is on board with its courier (a hand-in without
+// a partner). If it is not handed in that day, the next day's plan carries it over with that
+// courier: until 2026-12-02 the carry-over cleared the courier, the hand-in dropped off every
+// route, nobody could confirm it, and a withdrawal would have cancelled it.
+TEST_F(SiberTest, APermitBroughtBackStaysWithItsCourierOnTheNextDay) {
+  const absl::CivilDay next(2026, 4, 22);
+  std::vector<CourierLogin> fleet = StartDay(absl::CivilDay(2026, 4, 21), 1);
+  v1::Case c = SubmitAsClinicA();
+  v1::Stop pickup = StopOf(c.id(), v1::STOP_KIND_PICKUP);
+  EXPECT_GE(RunRouter(), 1);
+  v1::GetRouteResponse route = Route(fleet[0]);
+  ASSERT_EQ(route.stops_size(), 2);
+  ASSERT_THAT(Confirm(fleet[0], pickup.id(), true), IsOk());
+  server_->clock().Advance(absl::Minutes(40));
+  ASSERT_THAT(Confirm(fleet[0], route.stops(1).id(), false), IsOk());
+  AttachAll(c.id(), clinic_a_);
+  ASSERT_THAT(Do(&v1::CaseService::Stub::StartVerification, officer_, c.id()), IsOk());
+  ASSERT_THAT(Do(&v1::CaseService::Stub::Approve, approver_, c.id()), IsOk());
+  ASSERT_THAT(Do(&v1::CaseService::Stub::Issue, officer_, c.id()), IsOk());
+  v1::Stop collect = StopOf(c.id(), v1::STOP_KIND_COLLECT);
+  v1::Stop delivery = StopOf(c.id(), v1::STOP_KIND_DELIVERY);
+  EXPECT_GE(RunRouter(), 1);
+  server_->clock().Advance(absl::Minutes(20));
+  ASSERT_THAT(Confirm(fleet[0], collect.id(), true), IsOk());
+  server_->clock().Advance(absl::Minutes(30));
+  ASSERT_THAT(FailStop(fleet[0], delivery.id(), v1::STOP_FAILURE_REASON_NOBODY_TO_RECEIVE, ""),
+              IsOk());
+  const std::string back_id = server_->Query(absl::StrCat(
+      "SELECT id FROM stops WHERE case_id = ", c.id(),
+      " AND kind = 'handin' AND partner_id IS NULL AND state IN ('pending', 'planned')"));
+  ASSERT_FALSE(back_id.empty()) << "the permit rides back to the office";
+  const std::string courier = absl::StrCat(fleet[0].id);
+  ASSERT_EQ(server_->Query(absl::StrCat("SELECT courier_id FROM stops WHERE id = ", back_id)),
+            courier);
+
+  // The courier does not come back that day. The next morning only they are on shift.
+  server_->clock().Set(At(next, 9));
+  server_->Query(absl::StrCat(
+      "INSERT INTO courier_shifts (office_id, courier_id, day, off, starts, ends)"
+      " SELECT office_id, principal_id, '2026-04-22', true, '08:00', '16:00' FROM couriers"
+      " WHERE principal_id <> ",
+      fleet[0].id, " ON CONFLICT DO NOTHING"));
+  v1::PlanDayRequest plan;
+  plan.set_request_id(NewUuid());
+  v1::DayPlan day;
+  ASSERT_THAT(couriers_->PlanDay(Ctx(officer_).get(), plan, &day), IsOk());
+  ASSERT_EQ(day.day(), "2026-04-22");
+  RunRouter();
+  EXPECT_EQ(server_->Query(absl::StrCat("SELECT day::text || ' ' || state || ' ' ||"
+                                        " coalesce(courier_id::text, 'nobody') FROM stops"
+                                        " WHERE id = ",
+                                        back_id)),
+            absl::StrCat("2026-04-22 planned ", courier));
+  // So the courier hands it in at the office, and the custody chain ends there.
+  std::int64_t back = 0;
+  ASSERT_TRUE(absl::SimpleAtoi(back_id, &back));
+  ASSERT_THAT(Confirm(fleet[0], back, false), IsOk());
+  EXPECT_EQ(server_->Query(absl::StrCat("SELECT to_holder FROM custody_events WHERE case_id = ",
+                                        c.id(), " ORDER BY id DESC LIMIT 1")),
+            "office");
 }
 
 TEST_F(SiberTest, AConfirmationWhileTheRouterWorksKeepsTheBundleWithItsTaker) {
