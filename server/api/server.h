@@ -17,6 +17,7 @@
 #include "absl/time/time.h"
 #include "common/clock.h"
 #include "server/domain/notification.h"
+#include "server/domain/retention.h"
 #include "server/domain/signin.h"
 #include "server/store/expiry_reminders.h"
 #include "server/store/permit_documents.h"

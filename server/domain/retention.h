@@ -25,8 +25,9 @@ struct RetentionPolicy {
   int max_batches = 200;
 };
 
-// INVALID_ARGUMENT naming the flag when a period is negative, the idempotency retention is
-// shorter than kReplayPromise, or the done-task retention is shorter than an hour.
+// INVALID_ARGUMENT naming the flag or setting when the idempotency retention is shorter than
+// kReplayPromise, the done-task retention shorter than an hour, the dead-task retention negative,
+// the batch outside 1..100000 or max_batches below 1.
 absl::Status ValidateRetention(const RetentionPolicy& p);
 
 }  // namespace loket::domain

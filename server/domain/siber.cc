@@ -361,10 +361,51 @@ absl::StatusOr<std::vector<StopWrite>> DecideRoutePlan(absl::CivilDay day, int u
   const absl::Time midnight = absl::FromCivil(day, absl::FixedTimeZone(utc_offset_minutes * 60));
   std::map<int64_t, const PlanStop*> by_id;
   for (const PlanStop& s : stops) by_id.emplace(s.id, &s);
+  auto holder_of = [&](const PlanStop& s) -> std::optional<int64_t> {
+    const PlanStop* partner = nullptr;
+    if (s.partner_id != 0) {
+      if (auto p = by_id.find(s.partner_id); p != by_id.end()) partner = p->second;
+    }
+    return OnBoardWith(s, partner);
+  };
+  // A bundle on board for the office since an earlier day (a permit brought back that was not
+  // handed in: its window opened before this day) is handed in first, at the office where the
+  // route starts: a retry of its delivery collects it there.
+  std::set<int64_t> routed;
+  for (const PlannedRoute& route : routes) {
+    for (const PlannedVisit& visit : route.visits) routed.insert(visit.stop_id);
+  }
+  std::map<int64_t, std::vector<const PlanStop*>> handed_in_first;
+  for (const auto& [id, s] : by_id) {
+    if (s->kind != StopKind::kHandin || s->window_start >= midnight || routed.count(id)) continue;
+    if (s->state != StopState::kPending && s->state != StopState::kPlanned) continue;
+    if (std::optional<int64_t> holder = holder_of(*s)) handed_in_first[*holder].push_back(s);
+  }
   std::vector<StopWrite> out;
   std::set<int64_t> visited;
+  for (const auto& [holder, first] : handed_in_first) {
+    absl::Time at = midnight;
+    for (const PlannedRoute& route : routes) {
+      if (route.courier_id == holder && !route.visits.empty()) {
+        at = midnight + absl::Seconds(route.visits.front().start);
+      }
+    }
+    int seq = 0;
+    for (const PlanStop* s : first) {
+      visited.insert(s->id);
+      StopWrite w;
+      w.stop_id = s->id;
+      w.courier_id = holder;
+      w.sequence = ++seq;
+      w.at = at;
+      out.push_back(w);
+    }
+  }
   for (const PlannedRoute& route : routes) {
     int seq = 0;
+    if (auto it = handed_in_first.find(route.courier_id); it != handed_in_first.end()) {
+      seq = static_cast<int>(it->second.size());
+    }
     for (const PlannedVisit& visit : route.visits) {
       auto it = by_id.find(visit.stop_id);
       if (it == by_id.end()) {
@@ -387,11 +428,7 @@ absl::StatusOr<std::vector<StopWrite>> DecideRoutePlan(absl::CivilDay day, int u
   for (const auto& [id, s] : by_id) {
     if (visited.count(id)) continue;
     if (s->state != StopState::kPending && s->state != StopState::kPlanned) continue;
-    const PlanStop* partner = nullptr;
-    if (s->partner_id != 0) {
-      if (auto p = by_id.find(s->partner_id); p != by_id.end()) partner = p->second;
-    }
-    std::optional<int64_t> holder = OnBoardWith(*s, partner);
+    std::optional<int64_t> holder = holder_of(*s);
     StopWrite w;
     w.stop_id = id;
     if (holder && s->kind == StopKind::kHandin) {

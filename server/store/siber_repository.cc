@@ -193,11 +193,13 @@ constexpr Statement kUnplanStop{
 // Work of earlier days that nobody began moves to the day being planned, at the same clock times:
 // both ends of a pair move together, and a pair with either end begun stays where it was. A
 // hand-in without a partner is a bundle on board (domain::OnBoardWith): it moves with its
-// courier, whose route it then ends.
+// courier and keeps the start of its window, so the plan sees it has been on board since an
+// earlier day and has it handed in first (domain::DecideRoutePlan).
 constexpr Statement kCarryOver{
     "siber_carry_over",
     "UPDATE stops s SET day = $2::date,"
-    " window_start = s.window_start + ($2::date - s.day) * interval '1 day',"
+    " window_start = CASE WHEN s.kind = 'handin' AND s.partner_id IS NULL THEN s.window_start"
+    "   ELSE s.window_start + ($2::date - s.day) * interval '1 day' END,"
     " window_end = s.window_end + ($2::date - s.day) * interval '1 day',"
     " state = 'pending', sequence = NULL, planned_at = NULL,"
     " courier_id = CASE WHEN s.kind = 'handin' AND s.partner_id IS NULL THEN s.courier_id END,"

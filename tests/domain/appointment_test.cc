@@ -283,13 +283,20 @@ TEST(PublicAvailabilityTest, WhatAnApplicantWithoutPriorityWouldFind) {
   SlotSeats closed = Seats(1, nine, 10, 0, 0);
   closed.closed = true;
   EXPECT_EQ(PublicAvailability(closed, now, cutoff), Availability::kFull);
-  // Full to the public exactly where a booking without priority is refused.
+  // Against the seat rule itself: book applicants without priority one by one until SeatOpenTo
+  // refuses; the seats that took are what is left to the public, and the listing's word must
+  // match them (none: full; a quarter or less of the seats open to the public: few left).
   for (int booked = 0; booked <= 10; ++booked) {
     for (int priority = 0; priority <= booked; ++priority) {
       for (absl::Time t : {now, At(25, 7, 30)}) {
         SlotSeats s = Seats(1, nine, 10, 3, booked, priority);
-        EXPECT_EQ(PublicAvailability(s, t, cutoff) == Availability::kFull,
-                  !SeatOpenTo(s, false, t, cutoff))
+        int left = 0;
+        for (SlotSeats more = s; SeatOpenTo(more, false, t, cutoff); ++more.booked) ++left;
+        const int open_to_public = booked + left;
+        const Availability want = left == 0                    ? Availability::kFull
+                                  : left * 4 <= open_to_public ? Availability::kFewLeft
+                                                               : Availability::kOpen;
+        EXPECT_EQ(PublicAvailability(s, t, cutoff), want)
             << booked << " booked, " << priority << " by priority";
       }
     }

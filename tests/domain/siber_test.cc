@@ -487,6 +487,44 @@ TEST(RoutePlanTest, WhatNoRouteTookStaysWithItsCourierWhenOnBoardOrWaitsUnplanne
   }
 }
 
+// A permit on board since an earlier day (brought back after a failed delivery, not handed in
+// then) is handed in first, where the route starts, so the retry of its delivery collects it at
+// the office; the route's visits follow.
+TEST(RoutePlanTest, APermitOnBoardSinceAnEarlierDayIsHandedInFirst) {
+  std::vector<PlanStop> stops = {Stop(3, StopKind::kHandin, 0, StopState::kPending, 7),
+                                 Stop(4, StopKind::kCollect, 5), Stop(5, StopKind::kDelivery, 4),
+                                 Stop(6, StopKind::kHandin, 0, StopState::kPending, 9)};
+  stops[0].window_start = Wita(2026, 3, 16, 14);  // the failed delivery, the day before
+  stops[3].window_start = Wita(2026, 3, 16, 15);  // courier 9 has no route today
+  std::vector<PlannedRoute> routes = {{7, {{4, 8.5 * 3600}, {5, 10 * 3600}}, 11 * 3600}};
+  auto writes = DecideRoutePlan(kPlanDay, 480, stops, routes);
+  ASSERT_THAT(writes, IsOk());
+  ASSERT_EQ(writes->size(), 4u);
+  const int64_t want_stop[] = {3, 6, 4, 5};
+  const int64_t want_courier[] = {7, 9, 7, 7};
+  const int want_sequence[] = {1, 1, 2, 3};
+  const absl::Time want_at[] = {Wita(2026, 3, 17, 8, 30), Wita(2026, 3, 17, 0),
+                                Wita(2026, 3, 17, 8, 30), Wita(2026, 3, 17, 10)};
+  for (size_t i = 0; i < 4; ++i) {
+    const StopWrite& w = (*writes)[i];
+    EXPECT_EQ(w.kind, StopWrite::Kind::kPlan) << i;
+    EXPECT_EQ(w.stop_id, want_stop[i]) << i;
+    EXPECT_EQ(w.courier_id, want_courier[i]) << i;
+    EXPECT_EQ(w.sequence, want_sequence[i]) << i;
+    EXPECT_EQ(w.at, want_at[i]) << i;
+  }
+  // Brought back today (its window opened today), it still ends the route.
+  stops[0].window_start = Wita(2026, 3, 17, 9);
+  writes = DecideRoutePlan(kPlanDay, 480, stops, routes);
+  ASSERT_THAT(writes, IsOk());
+  EXPECT_EQ((*writes)[0].stop_id, 6);  // courier 9's, still from yesterday
+  EXPECT_EQ((*writes)[1].stop_id, 4);
+  EXPECT_EQ((*writes)[1].sequence, 1);
+  EXPECT_EQ((*writes)[3].stop_id, 3);
+  EXPECT_EQ((*writes)[3].sequence, 3);
+  EXPECT_EQ((*writes)[3].at, Wita(2026, 3, 17, 11));
+}
+
 // --- A courier's reports and an officer's cancellation -----------------------------------------
 
 TEST(AnnouncedWindowTest, AQuarterHourRoundedHourInsideTheStopsWindow) {

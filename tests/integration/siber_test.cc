@@ -663,18 +663,39 @@ TEST_F(SiberTest, APermitBroughtBackStaysWithItsCourierOnTheNextDay) {
   ASSERT_THAT(couriers_->PlanDay(Ctx(officer_).get(), plan, &day), IsOk());
   ASSERT_EQ(day.day(), "2026-04-22");
   RunRouter();
-  EXPECT_EQ(server_->Query(absl::StrCat("SELECT day::text || ' ' || state || ' ' ||"
-                                        " coalesce(courier_id::text, 'nobody') FROM stops"
-                                        " WHERE id = ",
-                                        back_id)),
-            absl::StrCat("2026-04-22 planned ", courier));
-  // So the courier hands it in at the office, and the custody chain ends there.
-  std::int64_t back = 0;
-  ASSERT_TRUE(absl::SimpleAtoi(back_id, &back));
-  ASSERT_THAT(Confirm(fleet[0], back, false), IsOk());
-  EXPECT_EQ(server_->Query(absl::StrCat("SELECT to_holder FROM custody_events WHERE case_id = ",
-                                        c.id(), " ORDER BY id DESC LIMIT 1")),
-            "office");
+  // Their route: hand the permit in where the route starts, collect it again, deliver it.
+  v1::GetRouteResponse today = Route(fleet[0]);
+  std::vector<std::string> order;
+  for (const auto& stop : today.stops()) {
+    order.push_back(absl::StrCat(v1::StopKind_Name(stop.kind()), " ", stop.case_id()));
+  }
+  const std::string case_id = absl::StrCat(c.id());
+  EXPECT_THAT(order, ::testing::ElementsAre(absl::StrCat("STOP_KIND_HANDIN ", case_id),
+                                            absl::StrCat("STOP_KIND_COLLECT ", case_id),
+                                            absl::StrCat("STOP_KIND_DELIVERY ", case_id)));
+  ASSERT_EQ(today.stops_size(), 3);
+  EXPECT_EQ(absl::StrCat(today.stops(0).id()), back_id);
+  EXPECT_EQ(today.stops(0).courier_id(), fleet[0].id);
+  EXPECT_EQ(today.stops(0).day(), "2026-04-22");
+  // Followed in that order, the custody chain is true: the office has the permit when it is
+  // collected, and the clinic holds it at the end.
+  for (int i = 0; i < 3; ++i) {
+    server_->clock().Advance(absl::Minutes(20));
+    ASSERT_THAT(Confirm(fleet[0], today.stops(i).id(), i == 1), IsOk()) << i;
+  }
+  v1::GetCustodyRequest creq;
+  creq.set_case_id(c.id());
+  v1::GetCustodyResponse custody;
+  ASSERT_THAT(couriers_->GetCustody(Ctx(officer_).get(), creq, &custody), IsOk());
+  std::vector<std::string> permit;
+  for (const auto& e : custody.events()) {
+    if (e.item() == "permit") permit.push_back(absl::StrCat(e.from_holder(), ">", e.to_holder()));
+  }
+  const std::string courier_holder = absl::StrCat("courier:", fleet[0].id);
+  EXPECT_THAT(permit, ::testing::ElementsAre(absl::StrCat("office>", courier_holder),
+                                             absl::StrCat(courier_holder, ">office"),
+                                             absl::StrCat("office>", courier_holder),
+                                             absl::StrCat(courier_holder, ">clinic:pkm-a")));
 }
 
 TEST_F(SiberTest, AConfirmationWhileTheRouterWorksKeepsTheBundleWithItsTaker) {
