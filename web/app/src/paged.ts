@@ -6,39 +6,42 @@ import { useRef, useState } from "preact/hooks";
 export type PageOf<T> = [items: T[], nextPageToken: string];
 
 /**
- * `key` names the filters shown now (the address's query). `load("")` reads the first page,
- * `load(next)` appends the next one. An answer that comes back after the filters changed (a slow
- * list, a refresh under way) is dropped: `load` then resolves false and never throws. Errors for
- * the filters shown are thrown for the page to explain.
+ * `load("")` reads the first page, `load(next)` appends the next one. Only the latest load
+ * counts: an answer that comes back after another load began (new filters, a refresh, the next
+ * page) or after `clear()` is dropped, and `load` then resolves false and never throws. Errors of
+ * the latest load are thrown for the page to explain. `busy` holds while the latest load runs.
+ * Pages call `clear()` when their filters change.
  */
-export function usePagedList<T>(key: string, read: (pageToken: string) => Promise<PageOf<T>>) {
+export function usePagedList<T>(read: (pageToken: string) => Promise<PageOf<T>>) {
   const [items, setItems] = useState<T[] | null>(null);
   const [next, setNext] = useState("");
   const [busy, setBusy] = useState(false);
-  const shown = useRef(key);
-  shown.current = key;
+  const latest = useRef(0);
 
   async function load(pageToken = ""): Promise<boolean> {
-    const asked = key;
+    const mine = ++latest.current;
     setBusy(true);
     try {
       const [page, token] = await read(pageToken);
-      if (shown.current !== asked) return false;
+      if (latest.current !== mine) return false;
       setItems((prev) => (pageToken && prev ? [...prev, ...page] : page));
       setNext(token);
       return true;
     } catch (err) {
-      if (shown.current !== asked) return false;
+      if (latest.current !== mine) return false;
       throw err;
     } finally {
-      setBusy(false);
+      if (latest.current === mine) setBusy(false);
     }
   }
 
-  /** Forgets the list: the page says "loading" instead of showing the old filters' answer. */
+  /** Forgets the list and any load under way: the page says "loading" instead of showing the old
+   * filters' answer. */
   function clear() {
+    ++latest.current;
     setItems(null);
     setNext("");
+    setBusy(false);
   }
 
   return { items, next, busy, load, clear };

@@ -55,7 +55,7 @@ export default function Clinic({ query }: RouteProps) {
   const types = usePermitTypes();
   const stateParam = query.get("state") ?? "";
   const [error, setError] = useState("");
-  const list = usePagedList<Case>(stateParam, async (pageToken) => {
+  const list = usePagedList<Case>(async (pageToken) => {
     const state = stateParam ? (CaseState[stateParam as keyof typeof CaseState] as CaseState) : CaseState.UNSPECIFIED;
     const r = await clients.case.listCases({ pageSize: 50, pageToken, state });
     return [r.cases, r.nextPageToken];

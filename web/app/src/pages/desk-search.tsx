@@ -65,7 +65,7 @@ export default function DeskSearch({ query }: RouteProps) {
   const [f, setF] = useState<Criteria>(applied);
   const [error, setError] = useState("");
   const [fieldError, setFieldError] = useState<{ field: keyof Criteria; text: string } | null>(null);
-  const list = usePagedList<Case>(key, async (pageToken) => {
+  const list = usePagedList<Case>(async (pageToken) => {
     const r = await clients.case.searchCases({ pageSize: 50, pageToken, ...applied });
     return [r.cases, r.nextPageToken];
   });

@@ -68,7 +68,7 @@ export default function Desk({ query }: RouteProps) {
   const clinics = useClinics();
   const [error, setError] = useState("");
   const key = queryOf(applied);
-  const list = usePagedList<Case>(key, async (pageToken) => {
+  const list = usePagedList<Case>(async (pageToken) => {
     const r = await clients.case.listCases({
       pageSize: 100,
       pageToken,
