@@ -550,7 +550,9 @@ absl::StatusOr<std::string> QueueRepository::CheckIn(const Mutation& m, const Ch
             hours.today =
                 domain::OpeningHours{h[0][k["opens"]].as<int>(), h[0][k["closes"]].as<int>()};
           }
-          hours.working_day = office.calendar.IsWorkingDay(office.today);
+          // The office's own hours decide the weekdays (a Saturday with hours is open); the
+          // SLA clock's calendar would close every weekend.
+          hours.working_day = office.snapshot->holidays.count(office.today) == 0;
         }
       }
       w.service_known = !tx.Exec(kPermitType, office_id, walk.service).empty();

@@ -402,6 +402,23 @@ TEST_F(QueueTest, WalkInsOutsideOpeningHoursAreRefusedUnlessAnAdminOverrides) {
   s = queue_->CheckIn(Ctx(counter_).get(), WalkIn("Rabu Pagi"), &resp);
   EXPECT_EQ(s.error_code(), grpc::FAILED_PRECONDITION);
   EXPECT_THAT(s.error_message(), HasSubstr("closed today (2026-03-18)"));
+  // A Saturday with opening hours takes walk-ins (until 2026-12-02 the weekday calendar of the
+  // SLA clock refused them on every weekend, while Spontan made slots for that Saturday).
+  server_->Query(
+      "INSERT INTO office_hours (office_id, weekday, opens, closes, slot_minutes, capacity)"
+      " VALUES ('bpp', 6, '08:00', '12:00', 30, 12)");
+  server_->clock().Set(
+      absl::FromCivil(absl::CivilSecond(2026, 3, 28, 10, 0, 0), absl::FixedTimeZone(8 * 3600)));
+  s = queue_->CheckIn(Ctx(counter_).get(), WalkIn("Sabtu Pagi"), &resp);
+  EXPECT_THAT(s, IsOk()) << s.error_message();
+  EXPECT_TRUE(resp.has_ticket());
+  // A holiday is closed whatever the hours say: Saturday 21 March 2026 is Idul Fitri.
+  server_->clock().Set(
+      absl::FromCivil(absl::CivilSecond(2026, 3, 21, 10, 0, 0), absl::FixedTimeZone(8 * 3600)));
+  s = queue_->CheckIn(Ctx(counter_).get(), WalkIn("Hari Raya"), &resp);
+  EXPECT_EQ(s.error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_THAT(s.error_message(), HasSubstr("closed today (2026-03-21)"));
+  server_->Query("DELETE FROM office_hours WHERE office_id = 'bpp' AND weekday = 6");
 }
 
 TEST_F(QueueTest, TheTicketShowsTheVisitorsNeeds) {
