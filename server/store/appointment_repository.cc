@@ -155,6 +155,16 @@ constexpr Statement kEndBooked{
     " UPDATE slots s SET booked = s.booked - 1,"
     "   booked_priority = s.booked_priority - (a.priority_class <> 'NONE')::int"
     " FROM a WHERE s.id = a.slot_id RETURNING s.day::text"};
+// A checked-in appointment ends at the counter; its seat is freed only while its slot has not
+// begun (EndCheckedInAppointmentInTx).
+constexpr Statement kEndCheckedIn{
+    "appt_end_checked_in",
+    "WITH a AS (UPDATE appointments SET state = $3, updated_at = now(), version = version + 1"
+    "   WHERE id = $1 AND office_id = $2 AND state = 'checked_in' RETURNING slot_id, "
+    "priority_class)"
+    " UPDATE slots s SET booked = s.booked - 1,"
+    "   booked_priority = s.booked_priority - (a.priority_class <> 'NONE')::int"
+    " FROM a WHERE s.id = a.slot_id AND s.starts_at > $4::timestamptz RETURNING s.day::text"};
 constexpr Statement kAddReminder{
     "appt_add_reminder",
     "INSERT INTO appointment_reminders (office_id, appointment_id, notification_id)"
@@ -965,6 +975,13 @@ std::optional<std::string> EndBookedAppointmentInTx(Tx& tx, const std::string& o
   std::string day = r[0][0].as<std::string>();
   EnqueueAllocation(tx, office_id, day);  // the freed seat goes to the day's waitlist
   return day;
+}
+
+void EndCheckedInAppointmentInTx(Tx& tx, const std::string& office_id, int64_t appointment_id,
+                                 const std::string& new_state, absl::Time now) {
+  pqxx::result r =
+      tx.Exec(kEndCheckedIn, appointment_id, office_id, new_state, FormatTimestamp(now));
+  if (!r.empty()) EnqueueAllocation(tx, office_id, r[0][0].as<std::string>());
 }
 
 }  // namespace loket::store

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "absl/time/time.h"
 #include "server/store/appointment_repository.h"
 #include "server/store/columns.h"
 
@@ -40,6 +41,13 @@ SlotRecord SlotFromRow(const pqxx::row& row);
 std::optional<std::string> EndBookedAppointmentInTx(Tx& tx, const std::string& office_id,
                                                     int64_t appointment_id,
                                                     const std::string& new_state);
+
+// Moves checked-in appointment `appointment_id` to `new_state` (served, or no_show when called at
+// the counter and not there). Its seat is freed, and offered to the day's waitlist, only while its
+// slot has not begun at `now`: a visitor served early leaves room for the slot; one whose slot
+// has begun held the seat for it. Nothing changes when the appointment is not checked in.
+void EndCheckedInAppointmentInTx(Tx& tx, const std::string& office_id, int64_t appointment_id,
+                                 const std::string& new_state, absl::Time now);
 
 // Adds a seat to slot `slot_id` (a priority one when `priority`) unless the slot is full: the
 // UPDATE carries its own guard (booked < capacity), so the database refuses a full slot even where

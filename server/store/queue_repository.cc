@@ -94,10 +94,6 @@ constexpr Statement kAppointmentCheckedIn{
     "queue_appointment_checked_in",
     "UPDATE appointments SET state = 'checked_in', version = version + 1, updated_at = now()"
     " WHERE id = $1 AND state = 'booked'"};
-constexpr Statement kAppointmentTo{
-    "queue_appointment_to",
-    "UPDATE appointments SET state = $2, version = version + 1, updated_at = now()"
-    " WHERE id = $1 AND state = $3"};
 constexpr Statement kPermitType{"queue_permit_type",
                                 "SELECT 1 FROM permit_types WHERE office_id = $1 AND code = $2"};
 constexpr Statement kCaseOfOffice{
@@ -720,7 +716,7 @@ absl::StatusOr<std::string> QueueRepository::Act(const Mutation& m, int64_t tick
         break;
     }
     if (edit.appointment_to) {
-      tx.Exec(kAppointmentTo, t.appointment_id, *edit.appointment_to, "checked_in");
+      EndCheckedInAppointmentInTx(tx, office_id, t.appointment_id, *edit.appointment_to, now);
     }
     AppendEvent(tx, office_id, t.day, edit.event, t.id, t.label, t.counter_id, now);
     return encode(ReloadTicket(tx, office_id, t.id));

@@ -186,6 +186,29 @@ TEST_F(QueueTest, LateRuleAsStated) {
   EXPECT_EQ(Call("C1").label(), grace.ticket().label());
 }
 
+// A visitor served before their slot begins gives the seat back to the slot, and the day's
+// waitlist is offered it; one whose slot has begun held the seat, which stays counted. Until
+// 2026-12-02 both stayed counted, so closing a counter before such a slot displaced one booking
+// too many.
+TEST_F(QueueTest, AVisitorServedBeforeTheirSlotBeginsFreesTheSeat) {
+  Book("BEGUN-01", 8, 50);  // 09:00 now: begun, and within the grace
+  Book("AHEAD-01", 9, 30);  // check-in opens at 09:00
+  CheckIn(ByCode("BEGUN-01"));
+  CheckIn(ByCode("AHEAD-01"));
+  for (int i = 0; i < 2; ++i) {
+    v1::Ticket t = Call("C1");
+    ASSERT_NE(t.id(), 0) << i;
+    Finish(t.id());
+  }
+  EXPECT_EQ(server_->Query("SELECT string_agg(a.code || ' ' || a.state || ' ' || s.booked, ', '"
+                           " ORDER BY a.code) FROM appointments a JOIN slots s ON s.id = a.slot_id"
+                           " WHERE a.code IN ('BEGUN-01', 'AHEAD-01')"),
+            "AHEAD-01 served 0, BEGUN-01 served 1");
+  EXPECT_EQ(server_->Query("SELECT count(*) FROM tasks WHERE queue = 'slots.allocate'"
+                           " AND state = 'ready'"),
+            "1");
+}
+
 TEST_F(QueueTest, PriorityServedWithinItsBoundWhileWalkInsStillProgress) {
   for (int i = 0; i < 8; ++i)
     CheckIn(WalkIn(absl::StrCat("Walk In ", std::string(1, char('A' + i)))));
