@@ -141,6 +141,31 @@ class SiberTest : public ServerTest {
     return {resp.stops().begin(), resp.stops().end()};
   }
 
+  // A clinic's case whose documents `courier` took and handed in, then issued, and whose permit
+  // `courier` collected at the office: what is left is the delivery (returned) and the case's
+  // first hand-in's id (`documents_handin`).
+  v1::Stop CarryIssuedPermit(const CourierLogin& courier, const v1::Case& c,
+                             int64_t* documents_handin = nullptr) {
+    v1::Stop pickup = StopOf(c.id(), v1::STOP_KIND_PICKUP);
+    EXPECT_GE(RunRouter(), 1);
+    v1::GetRouteResponse route = Route(courier);
+    EXPECT_EQ(route.stops_size(), 2);
+    EXPECT_THAT(Confirm(courier, pickup.id(), true), IsOk());
+    server_->clock().Advance(absl::Minutes(40));
+    EXPECT_THAT(Confirm(courier, route.stops(1).id(), false), IsOk());
+    if (documents_handin) *documents_handin = route.stops(1).id();
+    AttachAll(c.id(), clinic_a_);
+    EXPECT_THAT(Do(&v1::CaseService::Stub::StartVerification, officer_, c.id()), IsOk());
+    EXPECT_THAT(Do(&v1::CaseService::Stub::Approve, approver_, c.id()), IsOk());
+    EXPECT_THAT(Do(&v1::CaseService::Stub::Issue, officer_, c.id()), IsOk());
+    v1::Stop collect = StopOf(c.id(), v1::STOP_KIND_COLLECT);
+    v1::Stop delivery = StopOf(c.id(), v1::STOP_KIND_DELIVERY);
+    EXPECT_GE(RunRouter(), 1);
+    server_->clock().Advance(absl::Minutes(20));
+    EXPECT_THAT(Confirm(courier, collect.id(), true), IsOk());  // the courier carries the permit
+    return delivery;
+  }
+
   v1::Stop StopOf(int64_t case_id, v1::StopKind kind) {
     v1::Stop found;
     for (const v1::Stop& s : StopsOf(case_id)) {
@@ -310,27 +335,9 @@ TEST_F(SiberTest, PickupToDeliveryWithACompleteCustodyChain) {
 TEST_F(SiberTest, APermitRevokedWhileTheCourierCarriesItIsNotHandedOver) {
   std::vector<CourierLogin> fleet = StartDay(absl::CivilDay(2026, 3, 17), 1);
   v1::Case c = SubmitAsClinicA();
-  v1::Stop pickup = StopOf(c.id(), v1::STOP_KIND_PICKUP);
-  EXPECT_GE(RunRouter(), 1);
-  v1::GetRouteResponse route = Route(fleet[0]);
-  ASSERT_EQ(route.stops_size(), 2);
-  v1::ArriveAtStopRequest arrive;
-  arrive.set_request_id(NewUuid());
-  arrive.set_stop_id(pickup.id());
-  v1::Stop arrived;
-  ASSERT_THAT(couriers_->ArriveAtStop(Ctx(fleet[0].token).get(), arrive, &arrived), IsOk());
-  ASSERT_THAT(Confirm(fleet[0], pickup.id(), true), IsOk());
-  server_->clock().Advance(absl::Minutes(40));
-  ASSERT_THAT(Confirm(fleet[0], route.stops(1).id(), false), IsOk());
-  AttachAll(c.id(), clinic_a_);
-  ASSERT_THAT(Do(&v1::CaseService::Stub::StartVerification, officer_, c.id()), IsOk());
-  ASSERT_THAT(Do(&v1::CaseService::Stub::Approve, approver_, c.id()), IsOk());
-  ASSERT_THAT(Do(&v1::CaseService::Stub::Issue, officer_, c.id()), IsOk());
-  v1::Stop collect = StopOf(c.id(), v1::STOP_KIND_COLLECT);
-  v1::Stop delivery = StopOf(c.id(), v1::STOP_KIND_DELIVERY);
-  EXPECT_GE(RunRouter(), 1);
-  server_->clock().Advance(absl::Minutes(20));
-  ASSERT_THAT(Confirm(fleet[0], collect.id(), true), IsOk());  // the courier carries the permit
+  int64_t documents_handin = 0;
+  v1::Stop delivery = CarryIssuedPermit(fleet[0], c, &documents_handin);
+  ASSERT_FALSE(HasFailure());
 
   v1::RevokePermitRequest revoke;
   revoke.set_request_id(NewUuid());
@@ -353,7 +360,7 @@ TEST_F(SiberTest, APermitRevokedWhileTheCourierCarriesItIsNotHandedOver) {
   ASSERT_THAT(FailStop(fleet[0], delivery.id(), v1::STOP_FAILURE_REASON_OTHER, "izin dicabut"),
               IsOk());
   v1::Stop back = StopOf(c.id(), v1::STOP_KIND_HANDIN);
-  ASSERT_GT(back.id(), route.stops(1).id()) << "a new hand-in at the office";
+  ASSERT_GT(back.id(), documents_handin) << "a new hand-in at the office";
   ASSERT_THAT(Confirm(fleet[0], back.id(), false), IsOk());
   EXPECT_EQ(server_->Query(absl::StrCat("SELECT to_holder FROM custody_events WHERE case_id = ",
                                         c.id(), " ORDER BY id DESC LIMIT 1")),
@@ -623,22 +630,8 @@ TEST_F(SiberTest, APermitBroughtBackStaysWithItsCourierOnTheNextDay) {
   const absl::CivilDay next(2026, 4, 22);
   std::vector<CourierLogin> fleet = StartDay(absl::CivilDay(2026, 4, 21), 1);
   v1::Case c = SubmitAsClinicA();
-  v1::Stop pickup = StopOf(c.id(), v1::STOP_KIND_PICKUP);
-  EXPECT_GE(RunRouter(), 1);
-  v1::GetRouteResponse route = Route(fleet[0]);
-  ASSERT_EQ(route.stops_size(), 2);
-  ASSERT_THAT(Confirm(fleet[0], pickup.id(), true), IsOk());
-  server_->clock().Advance(absl::Minutes(40));
-  ASSERT_THAT(Confirm(fleet[0], route.stops(1).id(), false), IsOk());
-  AttachAll(c.id(), clinic_a_);
-  ASSERT_THAT(Do(&v1::CaseService::Stub::StartVerification, officer_, c.id()), IsOk());
-  ASSERT_THAT(Do(&v1::CaseService::Stub::Approve, approver_, c.id()), IsOk());
-  ASSERT_THAT(Do(&v1::CaseService::Stub::Issue, officer_, c.id()), IsOk());
-  v1::Stop collect = StopOf(c.id(), v1::STOP_KIND_COLLECT);
-  v1::Stop delivery = StopOf(c.id(), v1::STOP_KIND_DELIVERY);
-  EXPECT_GE(RunRouter(), 1);
-  server_->clock().Advance(absl::Minutes(20));
-  ASSERT_THAT(Confirm(fleet[0], collect.id(), true), IsOk());
+  v1::Stop delivery = CarryIssuedPermit(fleet[0], c);
+  ASSERT_FALSE(HasFailure());
   server_->clock().Advance(absl::Minutes(30));
   ASSERT_THAT(FailStop(fleet[0], delivery.id(), v1::STOP_FAILURE_REASON_NOBODY_TO_RECEIVE, ""),
               IsOk());
