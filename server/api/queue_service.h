@@ -59,8 +59,8 @@ class QueueServiceImpl final
   // The latest board of each office, shared by the streams watching it (shared_reads.h): a walk-in
   // seen by N boards costs one snapshot (several queries) instead of N. A snapshot serves a board
   // that has read up to event `seq` if its own seq is as far and it is at most a second old. A new
-  // board asks with the feed's seq, so
-  // its first screen has every change made before it opened (`loket display --once` after a call).
+  // board asks with the feed's seq, so its first screen has every change made before it opened
+  // (`loket display --once` after a call).
   absl::StatusOr<v1::QueueBoard> SharedBoard(const std::string& office_id, int64_t seq);
 
   store::QueueRepository& queue_;

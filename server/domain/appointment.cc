@@ -205,10 +205,15 @@ absl::Status CheckChangeable(int64_t id, const std::optional<ChangeableRequest>&
   return absl::OkStatus();
 }
 
-bool SeatOpenTo(const SlotSeats& s, bool priority, absl::Time now, absl::Duration release_before) {
-  if (s.closed || s.starts_at <= now || s.booked >= s.capacity) return false;
+int SeatsLeftTo(const SlotSeats& s, bool priority, absl::Time now, absl::Duration release_before) {
+  if (s.closed || s.starts_at <= now) return 0;
   // Past the cut-off the reserved seats are everyone's.
-  return priority || s.starts_at < now + release_before || s.capacity - s.booked > s.ReservedLeft();
+  const int held = priority || s.starts_at < now + release_before ? 0 : s.ReservedLeft();
+  return std::max(0, s.capacity - held - s.booked);
+}
+
+bool SeatOpenTo(const SlotSeats& s, bool priority, absl::Time now, absl::Duration release_before) {
+  return SeatsLeftTo(s, priority, now, release_before) > 0;
 }
 
 namespace {

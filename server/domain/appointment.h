@@ -152,6 +152,8 @@ struct SlotSeats {
 // capacity, and before the cut-off (`release_before` ahead of the start) a non-priority request
 // only where a general (unreserved) seat is left.
 bool SeatOpenTo(const SlotSeats& s, bool priority, absl::Time now, absl::Duration release_before);
+// How many more such requests `s` takes now: SeatOpenTo is "at least one".
+int SeatsLeftTo(const SlotSeats& s, bool priority, absl::Time now, absl::Duration release_before);
 
 // ---- Messages to the applicant ----
 

@@ -20,12 +20,11 @@ PriorityClass PublicPriority(std::string_view nik, absl::CivilDay visit_day, boo
 }
 
 Availability PublicAvailability(const SlotSeats& s, absl::Time now, absl::Duration release_before) {
-  if (!SeatOpenTo(s, /*priority=*/false, now, release_before)) return Availability::kFull;
-  // Every booking counts against the seats open to the public, priority ones too: a priority
-  // booking past the reserved seats took a general one.
-  int open = s.starts_at < now + release_before ? s.capacity : s.capacity - s.ReservedLeft();
-  int left = open - s.booked;
-  if (left * 4 <= open) return Availability::kFewLeft;
+  const int left = SeatsLeftTo(s, /*priority=*/false, now, release_before);
+  if (left == 0) return Availability::kFull;
+  // The seats open to the public: those left and every booking, priority ones too (a priority
+  // booking past the reserved seats took a general one).
+  if (left * 4 <= left + s.booked) return Availability::kFewLeft;
   return Availability::kOpen;
 }
 

@@ -148,23 +148,16 @@ constexpr Statement kBookedOfRequest{
     "appt_booked_of_request",
     "SELECT id FROM appointments WHERE request_id = $1 AND state = 'booked'"};
 // Frees the seat of a booked appointment; returns the slot's day.
-constexpr Statement kEndBooked{
-    "appt_end_booked",
+// Ends an appointment in state $4 as $3, and frees its seat if its slot starts after $5 (a
+// booked one: '-infinity', always; a checked-in one: only while its slot has not begun). Returns
+// the slot's day when a seat was freed.
+constexpr Statement kEndAppointment{
+    "appt_end_appointment",
     "WITH a AS (UPDATE appointments SET state = $3, updated_at = now(), version = version + 1"
-    "   WHERE id = $1 AND office_id = $2 AND state = 'booked' RETURNING slot_id, priority_class)"
+    "   WHERE id = $1 AND office_id = $2 AND state = $4 RETURNING slot_id, priority_class)"
     " UPDATE slots s SET booked = s.booked - 1,"
     "   booked_priority = s.booked_priority - (a.priority_class <> 'NONE')::int"
-    " FROM a WHERE s.id = a.slot_id RETURNING s.day::text"};
-// A checked-in appointment ends at the counter; its seat is freed only while its slot has not
-// begun (EndCheckedInAppointmentInTx).
-constexpr Statement kEndCheckedIn{
-    "appt_end_checked_in",
-    "WITH a AS (UPDATE appointments SET state = $3, updated_at = now(), version = version + 1"
-    "   WHERE id = $1 AND office_id = $2 AND state = 'checked_in' RETURNING slot_id, "
-    "priority_class)"
-    " UPDATE slots s SET booked = s.booked - 1,"
-    "   booked_priority = s.booked_priority - (a.priority_class <> 'NONE')::int"
-    " FROM a WHERE s.id = a.slot_id AND s.starts_at > $4::timestamptz RETURNING s.day::text"};
+    " FROM a WHERE s.id = a.slot_id AND s.starts_at > $5::timestamptz RETURNING s.day::text"};
 constexpr Statement kAddReminder{
     "appt_add_reminder",
     "INSERT INTO appointment_reminders (office_id, appointment_id, notification_id)"
@@ -969,7 +962,8 @@ bool TakeSeatInTx(Tx& tx, int64_t slot_id, bool priority) {
 std::optional<std::string> EndBookedAppointmentInTx(Tx& tx, const std::string& office_id,
                                                     int64_t appointment_id,
                                                     const std::string& new_state) {
-  pqxx::result r = tx.Exec(kEndBooked, appointment_id, office_id, new_state);
+  pqxx::result r = tx.Exec(kEndAppointment, appointment_id, office_id, new_state,
+                           std::string("booked"), std::string("-infinity"));
   if (r.empty()) return std::nullopt;
   tx.Exec(kDropReminders, appointment_id);
   std::string day = r[0][0].as<std::string>();
@@ -979,8 +973,8 @@ std::optional<std::string> EndBookedAppointmentInTx(Tx& tx, const std::string& o
 
 void EndCheckedInAppointmentInTx(Tx& tx, const std::string& office_id, int64_t appointment_id,
                                  const std::string& new_state, absl::Time now) {
-  pqxx::result r =
-      tx.Exec(kEndCheckedIn, appointment_id, office_id, new_state, FormatTimestamp(now));
+  pqxx::result r = tx.Exec(kEndAppointment, appointment_id, office_id, new_state,
+                           std::string("checked_in"), FormatTimestamp(now));
   if (!r.empty()) EnqueueAllocation(tx, office_id, r[0][0].as<std::string>());
 }
 

@@ -401,6 +401,28 @@ TEST(OnBoardTest, ABundleIsOnBoardWithWhoeverTookIt) {
   EXPECT_EQ(OnBoardWith(delivery, nullptr), std::nullopt);
 }
 
+// A planned visit as a test expects it: a kPlan write of `stop` for `courier`, its sequence and
+// time, and (the first test) whether the clinic is told.
+struct PlannedWrite {
+  int64_t stop;
+  int64_t courier;
+  int sequence;
+  absl::Time at;
+  bool announce = false;
+};
+void ExpectPlanned(const std::vector<StopWrite>& writes, const std::vector<PlannedWrite>& want) {
+  ASSERT_EQ(writes.size(), want.size());
+  for (size_t i = 0; i < want.size(); ++i) {
+    const StopWrite& w = writes[i];
+    EXPECT_EQ(w.kind, StopWrite::Kind::kPlan) << i;
+    EXPECT_EQ(w.stop_id, want[i].stop) << i;
+    EXPECT_EQ(w.courier_id, want[i].courier) << i;
+    EXPECT_EQ(w.sequence, want[i].sequence) << i;
+    EXPECT_EQ(w.at, want[i].at) << i;
+    EXPECT_EQ(w.announce, want[i].announce) << i;
+  }
+}
+
 TEST(RoutePlanTest, VisitsAreNumberedPerRouteAndOnlyPickupsAreAnnounced) {
   std::vector<PlanStop> stops = {Stop(1, StopKind::kPickup, 2), Stop(2, StopKind::kHandin, 1),
                                  Stop(3, StopKind::kCollect, 4), Stop(4, StopKind::kDelivery, 3)};
@@ -408,22 +430,10 @@ TEST(RoutePlanTest, VisitsAreNumberedPerRouteAndOnlyPickupsAreAnnounced) {
                                       {7, {{1, 8.5 * 3600}, {2, 12 * 3600}}, 13 * 3600}};
   auto writes = DecideRoutePlan(kPlanDay, 480, stops, routes);
   ASSERT_THAT(writes, IsOk());
-  ASSERT_EQ(writes->size(), 4u);
-  const int64_t want_stop[] = {3, 4, 1, 2};
-  const int64_t want_courier[] = {8, 8, 7, 7};
-  const int want_sequence[] = {1, 2, 1, 2};
-  const absl::Time want_at[] = {Wita(2026, 3, 17, 9), Wita(2026, 3, 17, 10),
-                                Wita(2026, 3, 17, 8, 30), Wita(2026, 3, 17, 12)};
-  const bool want_announce[] = {false, false, true, false};
-  for (size_t i = 0; i < 4; ++i) {
-    const StopWrite& w = (*writes)[i];
-    EXPECT_EQ(w.kind, StopWrite::Kind::kPlan) << i;
-    EXPECT_EQ(w.stop_id, want_stop[i]) << i;
-    EXPECT_EQ(w.courier_id, want_courier[i]) << i;
-    EXPECT_EQ(w.sequence, want_sequence[i]) << i;
-    EXPECT_EQ(w.at, want_at[i]) << i;
-    EXPECT_EQ(w.announce, want_announce[i]) << i;
-  }
+  ExpectPlanned(*writes, {{3, 8, 1, Wita(2026, 3, 17, 9)},
+                          {4, 8, 2, Wita(2026, 3, 17, 10)},
+                          {1, 7, 1, Wita(2026, 3, 17, 8, 30), /*announce=*/true},
+                          {2, 7, 2, Wita(2026, 3, 17, 12)}});
 }
 
 TEST(RoutePlanTest, AStopThatIsNotInTheDayRefusesThePlan) {
@@ -499,20 +509,10 @@ TEST(RoutePlanTest, APermitOnBoardSinceAnEarlierDayIsHandedInFirst) {
   std::vector<PlannedRoute> routes = {{7, {{4, 8.5 * 3600}, {5, 10 * 3600}}, 11 * 3600}};
   auto writes = DecideRoutePlan(kPlanDay, 480, stops, routes);
   ASSERT_THAT(writes, IsOk());
-  ASSERT_EQ(writes->size(), 4u);
-  const int64_t want_stop[] = {3, 6, 4, 5};
-  const int64_t want_courier[] = {7, 9, 7, 7};
-  const int want_sequence[] = {1, 1, 2, 3};
-  const absl::Time want_at[] = {Wita(2026, 3, 17, 8, 30), Wita(2026, 3, 17, 0),
-                                Wita(2026, 3, 17, 8, 30), Wita(2026, 3, 17, 10)};
-  for (size_t i = 0; i < 4; ++i) {
-    const StopWrite& w = (*writes)[i];
-    EXPECT_EQ(w.kind, StopWrite::Kind::kPlan) << i;
-    EXPECT_EQ(w.stop_id, want_stop[i]) << i;
-    EXPECT_EQ(w.courier_id, want_courier[i]) << i;
-    EXPECT_EQ(w.sequence, want_sequence[i]) << i;
-    EXPECT_EQ(w.at, want_at[i]) << i;
-  }
+  ExpectPlanned(*writes, {{3, 7, 1, Wita(2026, 3, 17, 8, 30)},
+                          {6, 9, 1, Wita(2026, 3, 17, 0)},
+                          {4, 7, 2, Wita(2026, 3, 17, 8, 30)},
+                          {5, 7, 3, Wita(2026, 3, 17, 10)}});
   // Brought back today (its window opened today), it still ends the route.
   stops[0].window_start = Wita(2026, 3, 17, 9);
   writes = DecideRoutePlan(kPlanDay, 480, stops, routes);
