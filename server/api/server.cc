@@ -331,7 +331,7 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
     absl::SleepFor(absl::Seconds(1));
   }
   s->auth_repo_ = std::make_unique<store::AuthRepository>(*s->db_);
-  s->catalog_repo_ = std::make_unique<store::CatalogRepository>(*s->db_);
+  s->catalog_repo_ = std::make_unique<store::CatalogRepository>(*s->db_, clock);
   s->case_repo_ = std::make_unique<store::CaseRepository>(*s->db_, clock, EncodeNotifySend,
                                                           o.notification_policy);
   s->case_repo_->SetPermitDocuments(std::move(permit_letter));

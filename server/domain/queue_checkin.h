@@ -75,7 +75,7 @@ struct WalkInAtDoor {
   // nullopt: walk-ins are let in at any time.
   struct Hours {
     std::optional<OpeningHours> today;  // nullopt: closed on this weekday
-    bool working_day = true;            // not a holiday
+    bool working_day = true;            // not a holiday, nor a day the office closed
   };
   std::optional<Hours> hours;
   bool outside_hours_override = false;  // an admin lets the walk-in in outside the hours

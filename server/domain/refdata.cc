@@ -8,6 +8,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "common/md5.h"
 #include "common/status_macros.h"
 #include "server/domain/validation.h"
@@ -319,6 +320,29 @@ HolidayImportPlan PlanHolidayImport(const std::set<absl::CivilDay>& existing,
     }
   }
   return plan;
+}
+
+absl::Status CheckHolidayDaysFree(absl::CivilDay today, const std::vector<BookedOnDay>& days,
+                                  std::string_view field) {
+  auto count = [](int n, std::string_view what) {
+    return absl::StrCat(n, " ", std::string(what), n == 1 ? "" : "s");
+  };
+  std::vector<std::string> busy;
+  for (const BookedOnDay& d : days) {
+    if (d.day < today) continue;
+    std::vector<std::string> held;
+    if (d.visits > 0) held.push_back(count(d.visits, "booked visit"));
+    if (d.requests > 0) held.push_back(count(d.requests, "appointment request"));
+    if (d.courier_stops > 0) held.push_back(count(d.courier_stops, "courier stop"));
+    if (held.empty()) continue;
+    busy.push_back(absl::StrCat(absl::FormatCivilTime(d.day), " has ", absl::StrJoin(held, ", ")));
+  }
+  if (busy.empty()) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat(
+      std::string(field), ": ", absl::StrJoin(busy, "; "),
+      ". Close the day first (loket admin calendar close-day, or \"Tutup kantor satu hari\" on "
+      "the admin page): that moves them to the next open day and tells the applicants. Then add "
+      "the holiday"));
 }
 
 std::vector<DueDateMove> MovedDueDates(const std::vector<StoredDueDate>& running,

@@ -120,6 +120,21 @@ bool IsAuditedChange(const std::optional<std::string>& before,
 // naming the first that is not ("counter.services[1]: X is not a permit type of the office").
 absl::Status CheckCounterServices(const CounterInfo& c, const std::set<std::string>& known);
 
+// What is booked on a day that is to become a holiday (CheckHolidayDaysFree).
+struct BookedOnDay {
+  absl::CivilDay day;
+  int visits = 0;         // appointments booked and not yet checked in
+  int requests = 0;       // appointment requests still waiting for a seat that day
+  int courier_stops = 0;  // SIBER pick-ups and deliveries not done
+};
+
+// A holiday falls only on a day nothing is booked for: the office would be shut on people it gave
+// a time. Days before `today` are history and pass. Otherwise FAILED_PRECONDITION, starting with
+// `field`, naming each such day and what it holds, and asking for the day to be closed first
+// (CloseDay moves its bookings to the next open day and tells the applicants).
+absl::Status CheckHolidayDaysFree(absl::CivilDay today, const std::vector<BookedOnDay>& days,
+                                  std::string_view field);
+
 // A year's holidays imported over those it has (`existing`): every entry is written, in the file's
 // order, counted as added when its day had no holiday before the import and updated otherwise;
 // with `replace`, the existing ones the file does not list are removed, in day order.

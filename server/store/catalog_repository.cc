@@ -164,6 +164,38 @@ constexpr Statement kYearHolidays{
                " FROM holidays WHERE office_id = $1 AND day >= make_date($2::int, 1, 1)"
                " AND day < make_date($2::int + 1, 1, 1) ORDER BY day">};
 
+// Days about to become holidays: their slots locked first (in id order, as CloseDay locks a
+// day's seats), so no seat is taken between the count and their closing.
+constexpr Statement kLockSlotsOfDays{
+    "refdata_lock_slots_of_days",
+    "SELECT id FROM slots WHERE office_id = $1 AND day = ANY($2::date[]) ORDER BY id FOR UPDATE"};
+// What each of those days holds (domain::BookedOnDay).
+constexpr auto kBookedOnDayColumns = MakeColumns(
+    {{"day", "u.d::text"},
+     {"visits",
+      "(SELECT count(*)::int FROM appointments a JOIN slots s ON s.id = a.slot_id"
+      " WHERE s.office_id = $1 AND s.day = u.d AND a.state = 'booked')"},
+     {"requests",
+      "(SELECT count(*)::int FROM appointment_requests r WHERE r.office_id = $1 AND r.day = u.d"
+      " AND r.state IN ('pending', 'waitlisted'))"},
+     {"courier_stops",
+      "(SELECT count(*)::int FROM stops p WHERE p.office_id = $1 AND p.day = u.d"
+      " AND p.state IN ('pending', 'planned', 'arrived'))"}});
+constexpr Statement kBookedOnDays{
+    "refdata_booked_on_days",
+    kSelectSql<"SELECT ", kBookedOnDayColumns, " FROM unnest($2::date[]) AS u(d)">};
+constexpr Statement kCloseSlotsOfDays{
+    "refdata_close_slots_of_days",
+    "UPDATE slots SET closed = true WHERE office_id = $1 AND day = ANY($2::date[]) AND NOT closed"};
+// A day that is no longer a holiday opens its slots again, unless the day was closed (CloseDay).
+constexpr Statement kReopenSlotsOfDays{
+    "refdata_reopen_slots_of_days",
+    "UPDATE slots s SET closed = false WHERE s.office_id = $1 AND s.day = ANY($2::date[])"
+    " AND s.closed AND NOT EXISTS (SELECT 1 FROM siber_days c WHERE c.office_id = s.office_id"
+    " AND c.day = s.day AND c.closed_reason IS NOT NULL)"};
+constexpr Statement kUtcOffset{"refdata_utc_offset",
+                               "SELECT utc_offset_minutes FROM offices WHERE id = $1"};
+
 constexpr Statement kUpsertPermitType{
     "refdata_upsert_permit_type",
     "INSERT INTO permit_types (office_id, code, name, fee_idr, service_level_days, health_worker,"
@@ -229,6 +261,31 @@ absl::StatusOr<std::string> Change(
     tx.refdata_versions().erase(m.actor.office_id);  // a reading from before the bump is stale
     return fn(tx, m.actor.office_id);
   });
+}
+
+// Days that become holidays close for visits: refused while one, from today on, still holds
+// bookings (domain::CheckHolidayDaysFree names them); otherwise their empty slots close.
+std::string DayArray(const std::vector<absl::CivilDay>& days) {
+  std::vector<std::string> texts;
+  for (absl::CivilDay d : days) texts.push_back(FormatDay(d));
+  return absl::StrCat("{", absl::StrJoin(texts, ","), "}");
+}
+
+absl::Status CloseForHolidays(Tx& tx, const std::string& office, absl::Time now,
+                              const std::vector<absl::CivilDay>& days, std::string_view field) {
+  if (days.empty()) return absl::OkStatus();
+  const std::string array = DayArray(days);
+  tx.Exec(kLockSlotsOfDays, office, array);
+  std::vector<domain::BookedOnDay> booked;
+  for (const auto& row : tx.Exec(kBookedOnDays, office, array)) {
+    constexpr const auto& k = kBookedOnDayColumns;
+    booked.push_back({ParseDay(row[k["day"]].as<std::string>()), row[k["visits"]].as<int>(),
+                      row[k["requests"]].as<int>(), row[k["courier_stops"]].as<int>()});
+  }
+  const absl::CivilDay today = LocalDay(now, tx.Exec(kUtcOffset, office)[0][0].as<int>());
+  LOKET_RETURN_IF_ERROR(domain::CheckHolidayDaysFree(today, booked, field));
+  tx.Exec(kCloseSlotsOfDays, office, array);
+  return absl::OkStatus();
 }
 
 // Adds or renames the holiday on `day`, audited as `action`.
@@ -411,6 +468,7 @@ absl::StatusOr<std::vector<AdminAuditRecord>> CatalogRepository::ListAudit(
 absl::StatusOr<std::string> CatalogRepository::AddHoliday(const Mutation& m, const Holiday& h,
                                                           const Encode<Holiday>& encode) {
   return Change(db_, m, [&](Tx& tx, const std::string& office) -> absl::StatusOr<std::string> {
+    LOKET_RETURN_IF_ERROR(CloseForHolidays(tx, office, clock_.Now(), {h.day}, "date"));
     WriteHoliday(tx, m, "holiday.add", h);
     RefreshDueDates(tx, office, h.day);
     return encode(h);
@@ -422,6 +480,7 @@ absl::StatusOr<std::string> CatalogRepository::RemoveHoliday(const Mutation& m, 
   return Change(db_, m, [&](Tx& tx, const std::string& office) -> absl::StatusOr<std::string> {
     std::optional<std::string> name = DeleteHoliday(tx, m, "holiday.remove", day);
     if (!name) return absl::NotFoundError(absl::StrCat("date: no holiday on ", FormatDay(day)));
+    tx.Exec(kReopenSlotsOfDays, office, DayArray({day}));
     RefreshDueDates(tx, office, day);
     return encode(Holiday{day, *name});
   });
@@ -437,8 +496,12 @@ absl::StatusOr<std::string> CatalogRepository::ImportHolidays(const Mutation& m,
       existing.insert(h.day);
     }
     const domain::HolidayImportPlan plan = domain::PlanHolidayImport(existing, entries, replace);
+    std::vector<absl::CivilDay> days;
+    for (const Holiday& h : plan.write) days.push_back(h.day);
+    LOKET_RETURN_IF_ERROR(CloseForHolidays(tx, office, clock_.Now(), days, "csv"));
     for (const Holiday& h : plan.write) WriteHoliday(tx, m, "holiday.import", h);
     for (absl::CivilDay day : plan.remove) DeleteHoliday(tx, m, "holiday.import", day);
+    tx.Exec(kReopenSlotsOfDays, office, DayArray(plan.remove));
     RefreshDueDates(tx, office, absl::CivilDay(year, 1, 1));
     return encode(HolidayImport{plan.added, plan.updated, static_cast<int>(plan.remove.size()),
                                 MapRows(tx.Exec(kYearHolidays, office, year), HolidayFromRow)});

@@ -13,6 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
+#include "common/clock.h"
 #include "server/domain/case.h"
 #include "server/domain/refdata.h"
 #include "server/store/database.h"
@@ -55,7 +56,8 @@ class CatalogRepository {
   template <typename T>
   using Encode = std::function<std::string(const T&)>;
 
-  explicit CatalogRepository(Database& db) : db_(db) {}
+  // `clock` says which days are past (a holiday on a past day checks no bookings).
+  CatalogRepository(Database& db, const Clock& clock) : db_(db), clock_(clock) {}
 
   // Every permit type of the office with its required documents, by code.
   absl::StatusOr<std::vector<domain::PermitType>> ListPermitTypes(const std::string& office_id);
@@ -78,14 +80,18 @@ class CatalogRepository {
   // changed only if it is still at that version: ABORTED ("<record>.etag: changed since you read
   // it ...; re-read and retry") otherwise; an empty etag changes it whatever its version.
   // Errors as RunIdempotent's, and:
-  // Adds the holiday, or renames the one already on that day.
+  // Adds the holiday, or renames the one already on that day. FAILED_PRECONDITION while that day,
+  // from today on, has booked visits, appointment requests or courier stops
+  // (domain::CheckHolidayDaysFree); its empty slots are closed. Removing a holiday opens them
+  // again, unless the day was closed (AppointmentRepository::CloseDay).
   absl::StatusOr<std::string> AddHoliday(const Mutation& m, const Holiday& h,
                                          const Encode<Holiday>& encode);
   // NOT_FOUND when there is no holiday on `day`.
   absl::StatusOr<std::string> RemoveHoliday(const Mutation& m, absl::CivilDay day,
                                             const Encode<Holiday>& encode);
   // Adds or renames every holiday of `entries` (all in `year`); with `replace`, removes the
-  // year's holidays not among them. One audit row per holiday changed.
+  // year's holidays not among them. One audit row per holiday changed. Each day written and
+  // removed is checked, closed and opened as by AddHoliday and RemoveHoliday (field `csv`).
   absl::StatusOr<std::string> ImportHolidays(const Mutation& m, int year,
                                              const std::vector<Holiday>& entries, bool replace,
                                              const Encode<HolidayImport>& encode);
@@ -106,6 +112,7 @@ class CatalogRepository {
 
  private:
   Database& db_;
+  const Clock& clock_;
 };
 
 }  // namespace loket::store

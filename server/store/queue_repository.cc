@@ -116,7 +116,10 @@ constexpr auto kHoursColumns =
                   " WHERE office_id = $1 AND weekday = $2)"},
                  {"closes",
                   "(SELECT (extract(epoch FROM closes) / 60)::int FROM office_hours"
-                  " WHERE office_id = $1 AND weekday = $2)"}});
+                  " WHERE office_id = $1 AND weekday = $2)"},
+                 {"closed",  // the day was closed (CloseDay: a flood)
+                  "EXISTS (SELECT 1 FROM siber_days WHERE office_id = $1 AND day = $3::date"
+                  " AND closed_reason IS NOT NULL)"}});
 constexpr Statement kHoursOfWeekday{"queue_hours_of_weekday",
                                     kSelectSql<"SELECT ", kHoursColumns, "">};
 // A visit (VisitFromRow).
@@ -538,7 +541,7 @@ absl::StatusOr<std::string> QueueRepository::CheckIn(const Mutation& m, const Ch
       w.outside_hours_override = in.outside_hours_override;
       if (walk_in_hours_) {
         pqxx::result h = tx.Exec(kHoursOfWeekday, office_id,
-                                 static_cast<int>(absl::GetWeekday(office.today)) + 1);
+                                 static_cast<int>(absl::GetWeekday(office.today)) + 1, day);
         constexpr const auto& k = kHoursColumns;
         if (h[0][k["any"]].as<bool>()) {
           domain::WalkInAtDoor::Hours& hours = w.hours.emplace();
@@ -547,8 +550,10 @@ absl::StatusOr<std::string> QueueRepository::CheckIn(const Mutation& m, const Ch
                 domain::OpeningHours{h[0][k["opens"]].as<int>(), h[0][k["closes"]].as<int>()};
           }
           // The office's own hours decide the weekdays (a Saturday with hours is open); the
-          // SLA clock's calendar would close every weekend.
-          hours.working_day = office.snapshot->holidays.count(office.today) == 0;
+          // SLA clock's calendar would close every weekend. A day closed for a flood is closed
+          // at the door too.
+          hours.working_day =
+              office.snapshot->holidays.count(office.today) == 0 && !h[0][k["closed"]].as<bool>();
         }
       }
       w.service_known = !tx.Exec(kPermitType, office_id, walk.service).empty();

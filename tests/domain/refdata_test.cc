@@ -245,6 +245,25 @@ TEST(HolidayImportPlanTest, WritesTheFileAndRemovesTheRestOnlyWhenReplacing) {
                                                       absl::CivilDay(2026, 12, 25)}));
 }
 
+TEST(HolidayDaysFreeTest, AHolidayWaitsUntilTheBookingsOfItsDayHaveMoved) {
+  const absl::CivilDay today(2026, 4, 20);
+  // Nothing booked, or only on a day already past: a holiday may fall there.
+  EXPECT_THAT(CheckHolidayDaysFree(today, {{absl::CivilDay(2026, 4, 21)}}, "date"), IsOk());
+  EXPECT_THAT(CheckHolidayDaysFree(today, {{absl::CivilDay(2026, 4, 17), 3, 1, 2}}, "date"),
+              IsOk());
+  // Today and later: every day that holds something is named, with what it holds.
+  absl::Status s = CheckHolidayDaysFree(today,
+                                        {{absl::CivilDay(2026, 4, 20), 1, 0, 0},
+                                         {absl::CivilDay(2026, 4, 21)},
+                                         {absl::CivilDay(2026, 4, 22), 2, 3, 1}},
+                                        "csv");
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kFailedPrecondition,
+                          HasSubstr("csv: 2026-04-20 has 1 booked visit; 2026-04-22 has 2 booked "
+                                    "visits, 3 appointment requests, 1 courier stop. Close the "
+                                    "day first")));
+  EXPECT_THAT(s.message(), ::testing::Not(HasSubstr("2026-04-21")));
+}
+
 TEST(MovedDueDatesTest, AHolidayMovesTheDueDatesOfClocksRunningOverIt) {
   // Mon 2 March 2026, five working days: due Mon 9 March; a holiday on Wed 4 March: Tue 10.
   StoredDueDate r;

@@ -27,6 +27,8 @@ namespace loket::itest {
 using ::loket::testing::IsOk;
 namespace {
 
+using ::testing::HasSubstr;
+
 std::string Uuid() {
   static int n = 0;
   return absl::StrFormat("7b1f3c2e-0000-4000-8000-%012d", ++n);
@@ -639,6 +641,98 @@ TEST_F(AppointmentTest, ClinicsBookHealthWorkersAndSeeOnlyTheirOwn) {
   v1::ClosureResponse cr;
   EXPECT_EQ(appts_->CloseDay(Ctx(officer_).get(), close, &cr).error_code(),
             grpc::PERMISSION_DENIED);
+}
+
+TEST_F(AppointmentTest, ADayClosedBeforeItsSlotsExistGetsNone) {
+  // Tuesday 21 April is closed (a flood forecast) before the slots of 20-21 April are made.
+  v1::CloseDayRequest close;
+  close.set_request_id(Uuid());
+  close.set_day("2026-04-21");
+  close.set_reason("banjir");
+  v1::ClosureResponse cr;
+  ASSERT_THAT(appts_->CloseDay(Ctx(admin_).get(), close, &cr), IsOk());
+  EXPECT_EQ(cr.displaced(), 0);
+  v1::GenerateSlotsRequest gen;
+  gen.set_request_id(Uuid());
+  gen.set_from("2026-04-20");
+  gen.set_to("2026-04-21");
+  v1::GenerateSlotsResponse gr;
+  ASSERT_THAT(appts_->GenerateSlots(Ctx(admin_).get(), gen, &gr), IsOk());
+  EXPECT_EQ(gr.created(), 4);  // Monday's four; until 2026-12-02 the closed Tuesday got four too
+  EXPECT_EQ(server_->Query("SELECT count(*) FROM slots WHERE day = '2026-04-21'"), "0");
+}
+
+TEST_F(AppointmentTest, AHolidayWaitsUntilItsDaysVisitsHaveMovedAndClosesItsSlots) {
+  v1::GenerateSlotsRequest gen;
+  gen.set_request_id(Uuid());
+  gen.set_from("2026-04-22");
+  gen.set_to("2026-04-24");
+  v1::GenerateSlotsResponse gr;
+  ASSERT_THAT(appts_->GenerateSlots(Ctx(admin_).get(), gen, &gr), IsOk());
+  ASSERT_EQ(gr.created(), 12);
+  int64_t id = Create(NewRequest(700, "2026-04-22", {{"08:00", "08:30"}})).id();
+  RunScheduler();
+  ASSERT_EQ(Get(id).state(), v1::APPOINTMENT_REQUEST_STATE_ALLOCATED);
+  auto open_slots = [&](const std::string& day) {
+    return server_->Query(
+        absl::StrCat("SELECT count(*) FROM slots WHERE day = '", day, "' AND NOT closed"));
+  };
+
+  // A holiday declared on a day someone was given a time: refused, naming what the day holds,
+  // until the day is closed (which moves the visit and tells the applicant). Until 2026-12-02
+  // the holiday went in and the visit stayed booked on a day the office is shut.
+  v1::AddHolidayRequest add;
+  add.set_request_id(Uuid());
+  add.set_date("2026-04-22");
+  add.set_name("Cuti bersama (uji)");
+  v1::Holiday h;
+  grpc::Status s = server_->admin().AddHoliday(Ctx(admin_).get(), add, &h);
+  EXPECT_EQ(s.error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_THAT(s.error_message(),
+              HasSubstr("date: 2026-04-22 has 1 booked visit. Close the day first"));
+  // An import naming that day is refused whole.
+  v1::ImportHolidaysRequest imp;
+  imp.set_request_id(Uuid());
+  imp.set_year(2026);
+  imp.set_csv("date,name\n2026-04-24,Libur daerah (uji)\n2026-04-22,Cuti bersama (uji)\n");
+  v1::ImportHolidaysResponse imported;
+  s = server_->admin().ImportHolidays(Ctx(admin_).get(), imp, &imported);
+  EXPECT_EQ(s.error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_THAT(s.error_message(), HasSubstr("csv: 2026-04-22 has 1 booked visit"));
+  EXPECT_EQ(server_->Query("SELECT count(*) FROM holidays WHERE day IN ('2026-04-22',"
+                           " '2026-04-24')"),
+            "0");
+  EXPECT_EQ(open_slots("2026-04-22"), "4");
+
+  v1::CloseDayRequest close;
+  close.set_request_id(Uuid());
+  close.set_day("2026-04-22");
+  close.set_reason("cuti bersama");
+  v1::ClosureResponse cr;
+  ASSERT_THAT(appts_->CloseDay(Ctx(admin_).get(), close, &cr), IsOk());
+  EXPECT_EQ(cr.realloc_day(), "2026-04-23");
+  add.set_request_id(Uuid());
+  ASSERT_THAT(server_->admin().AddHoliday(Ctx(admin_).get(), add, &h), IsOk());
+  RunScheduler();
+  EXPECT_EQ(Get(id).day(), "2026-04-23");
+
+  // On a day with slots and nothing booked the holiday closes them; taking it back opens them.
+  add.set_request_id(Uuid());
+  add.set_date("2026-04-24");
+  ASSERT_THAT(server_->admin().AddHoliday(Ctx(admin_).get(), add, &h), IsOk());
+  EXPECT_EQ(open_slots("2026-04-24"), "0");
+  v1::RemoveHolidayRequest rm;
+  rm.set_request_id(Uuid());
+  rm.set_date("2026-04-24");
+  v1::RemoveHolidayResponse removed;
+  ASSERT_THAT(server_->admin().RemoveHoliday(Ctx(admin_).get(), rm, &removed), IsOk());
+  EXPECT_EQ(open_slots("2026-04-24"), "4");
+  // A day closed by CloseDay stays closed when its holiday goes.
+  rm.set_request_id(Uuid());
+  rm.set_date("2026-04-22");
+  ASSERT_THAT(server_->admin().RemoveHoliday(Ctx(admin_).get(), rm, &removed), IsOk());
+  EXPECT_EQ(open_slots("2026-04-22"), "0");
+  ExpectSeatsConsistent();
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "absl/synchronization/notification.h"
 #include "common/ids.h"
 #include "gmock/gmock.h"
+#include "loket/v1/appointment.grpc.pb.h"
 #include "loket/v1/queue.grpc.pb.h"
 #include "tests/integration/fixture.h"
 #include "tests/support/status_matchers.h"
@@ -441,6 +442,20 @@ TEST_F(QueueTest, WalkInsOutsideOpeningHoursAreRefusedUnlessAnAdminOverrides) {
   s = queue_->CheckIn(Ctx(counter_).get(), WalkIn("Hari Raya"), &resp);
   EXPECT_EQ(s.error_code(), grpc::FAILED_PRECONDITION);
   EXPECT_THAT(s.error_message(), HasSubstr("closed today (2026-03-21)"));
+  // A day the office closed (a flood) is closed at the door too: until 2026-12-02 only its
+  // appointments and couriers moved, and the door still issued walk-in tickets.
+  server_->clock().Set(
+      absl::FromCivil(absl::CivilSecond(2026, 3, 28, 11, 0, 0), absl::FixedTimeZone(8 * 3600)));
+  auto appts = v1::AppointmentService::NewStub(server_->channel());
+  v1::CloseDayRequest close;
+  close.set_request_id(NewUuid());
+  close.set_day("2026-03-28");
+  close.set_reason("banjir");
+  v1::ClosureResponse closed;
+  ASSERT_THAT(appts->CloseDay(Ctx(admin_).get(), close, &closed), IsOk());
+  s = queue_->CheckIn(Ctx(counter_).get(), WalkIn("Sabtu Banjir"), &resp);
+  EXPECT_EQ(s.error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_THAT(s.error_message(), HasSubstr("closed today (2026-03-28)"));
   server_->Query("DELETE FROM office_hours WHERE office_id = 'bpp' AND weekday = 6");
 }
 
