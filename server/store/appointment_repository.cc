@@ -127,14 +127,16 @@ constexpr Statement kOtherLiveOfNik{
     "SELECT count(*) FROM appointment_requests q WHERE q.office_id = $1"
     " AND q.nik = (SELECT nik FROM appointment_requests WHERE id = $2) AND q.id <> "
     "$2" LOKET_LIVE_REQUEST("$3", "$4")};
-// The per-phone limit of public bookings, decided under the phone's lock like the NIK's.
+// The per-phone limit of public bookings, decided under the phone's lock like the NIK's. Only
+// the booker's own requests count ($6, the office's public principal): a clinic's front-desk
+// number given for its staff, or a desk officer's booking, is not the public hoarding seats.
 constexpr Statement kPhoneLock{
     "appt_phone_lock",
     "SELECT pg_advisory_xact_lock(hashtextextended($1 || '/phone/' || $2, 7406))"};
 constexpr Statement kLiveOfPhone{
     "appt_live_of_phone",
     "SELECT count(*) FROM appointment_requests q WHERE q.office_id = $1 AND q.phone = $2"
-    " AND q.id <> $5" LOKET_LIVE_REQUEST("$3", "$4")};
+    " AND q.id <> $5 AND q.created_by = $6" LOKET_LIVE_REQUEST("$3", "$4")};
 constexpr Statement kPhoneOf{"appt_phone_of",
                              "SELECT phone FROM appointment_requests WHERE id = $1"};
 constexpr Statement kNikOf{"appt_nik_of", "SELECT nik FROM appointment_requests WHERE id = $1"};
@@ -416,11 +418,14 @@ void InsertWindows(Tx& tx, const std::string& office_id, int64_t request_id,
   }
 }
 
-// The phone's live bookings besides `except` (0 for a new one), counted under the phone's lock.
-int64_t LockAndCountPhone(Tx& tx, const std::string& office_id, const std::string& phone,
+// The phone's live bookings by `booker` besides `except` (0 for a new one), counted under the
+// phone's lock.
+int64_t LockAndCountPhone(Tx& tx, const domain::Principal& booker, const std::string& phone,
                           int64_t except, const std::string& today, absl::Time now) {
-  tx.Exec(kPhoneLock, office_id, phone);
-  return tx.Exec(kLiveOfPhone, office_id, phone, today, FormatTimestamp(now), except)[0][0]
+  tx.Exec(kPhoneLock, booker.office_id, phone);
+  return tx
+      .Exec(kLiveOfPhone, booker.office_id, phone, today, FormatTimestamp(now), except,
+            booker.id)[0][0]
       .as<int64_t>();
 }
 
@@ -564,9 +569,8 @@ absl::StatusOr<std::string> AppointmentRepository::Create(const Mutation& m,
     LOKET_RETURN_IF_ERROR(CheckOpenSlotsIn(tx, m.actor.office_id, req.day));
     std::string today = FormatDay(office.today);
     if (domain::PhoneLimitApplies(m.actor.role)) {
-      LOKET_RETURN_IF_ERROR(
-          domain::CheckPhoneLimit(LockAndCountPhone(tx, m.actor.office_id, a.phone, 0, today, now),
-                                  options_.max_live_per_phone));
+      LOKET_RETURN_IF_ERROR(domain::CheckPhoneLimit(
+          LockAndCountPhone(tx, m.actor, a.phone, 0, today, now), options_.max_live_per_phone));
     }
     tx.Exec(kNikLock, m.actor.office_id, a.nik);
     LOKET_RETURN_IF_ERROR(domain::CheckNikLimit(
@@ -657,8 +661,8 @@ absl::StatusOr<std::string> AppointmentRepository::Reschedule(
         options_.max_live_per_nik, true));
     if (domain::PhoneLimitApplies(m.actor.role)) {
       LOKET_RETURN_IF_ERROR(domain::CheckPhoneLimit(
-          LockAndCountPhone(tx, m.actor.office_id, tx.Exec(kPhoneOf, id)[0][0].as<std::string>(),
-                            id, today, now),
+          LockAndCountPhone(tx, m.actor, tx.Exec(kPhoneOf, id)[0][0].as<std::string>(), id, today,
+                            now),
           options_.max_live_per_phone));
     }
     EndBookingOf(tx, m.actor.office_id, id);

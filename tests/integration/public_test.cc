@@ -228,6 +228,35 @@ TEST_F(PublicTest, ElderlyPriorityFromTheNikAndOnePhoneCannotHoardSeats) {
   EXPECT_THAT(third.error_message(), HasSubstr("applicant.phone"));
 }
 
+TEST_F(PublicTest, ANumberAClinicGaveForItsStaffStillBooksForItsOwner) {
+  // A clinic books two health workers with its front-desk number. The per-phone limit stops the
+  // public hoarding seats, so those do not count when someone books with that number themselves
+  // (until 2026-12-02 they did, and the owner of the number was refused).
+  auto appts = v1::AppointmentService::NewStub(server_->channel());
+  for (const char* nik : {"6471065708900052", "6471065708900053"}) {
+    v1::CreateAppointmentRequestRequest req;
+    req.set_request_id(NewUuid());
+    req.set_service("SIP_PERAWAT");
+    req.mutable_applicant()->set_nik(nik);
+    req.mutable_applicant()->set_name("Perawat Klinik");
+    req.mutable_applicant()->set_phone("081234567050");
+    v1::TimeWindow* w = req.add_windows();
+    w->set_starts_at(At("2026-03-26", "08:00"));
+    w->set_ends_at(At("2026-03-26", "09:00"));
+    v1::AppointmentRequest r;
+    ASSERT_THAT(appts->CreateAppointmentRequest(Ctx(clinic_a_).get(), req, &r), IsOk());
+  }
+  v1::BookVisitResponse held;
+  ASSERT_THAT(pub_->BookVisit(Anon().get(), Booking("6471065708900054", "081234567050"), &held),
+              IsOk());
+  v1::ConfirmVisitRequest c;
+  c.set_booking_code(held.booking_code());
+  c.set_code(CodeSentFor("+6281234567050"));
+  v1::PublicVisit v;
+  grpc::Status s = pub_->ConfirmVisit(Anon().get(), c, &v);
+  EXPECT_THAT(s, IsOk()) << s.error_message();
+}
+
 TEST_F(PublicTest, BadFieldsAreNamedAndOpenDaysShowWordsNotCounts) {
   v1::BookVisitResponse held;
   v1::BookVisitRequest bad = Booking("123", "081234567040");
