@@ -154,6 +154,28 @@ class AppointmentTest : public ServerTest {
     }
   }
 
+  // The admin makes the slots of [from, to]; how many were made.
+  int GenerateSlots(const std::string& from, const std::string& to) {
+    v1::GenerateSlotsRequest gen;
+    gen.set_request_id(Uuid());
+    gen.set_from(from);
+    gen.set_to(to);
+    v1::GenerateSlotsResponse gr;
+    EXPECT_THAT(appts_->GenerateSlots(Ctx(admin_).get(), gen, &gr), IsOk());
+    return gr.created();
+  }
+
+  // The admin closes `day`; the answer.
+  v1::ClosureResponse CloseDay(const std::string& day, const std::string& reason) {
+    v1::CloseDayRequest close;
+    close.set_request_id(Uuid());
+    close.set_day(day);
+    close.set_reason(reason);
+    v1::ClosureResponse cr;
+    EXPECT_THAT(appts_->CloseDay(Ctx(admin_).get(), close, &cr), IsOk());
+    return cr;
+  }
+
   // Every slot within capacity, and its counters equal to the live appointments it holds.
   void ExpectSeatsConsistent() {
     EXPECT_EQ(server_->Query("SELECT count(*) FROM slots WHERE booked > capacity"), "0");
@@ -572,12 +594,7 @@ TEST_F(AppointmentTest, ClosingADayMovesItsAppointmentsToTheNextOpenDay) {
   int64_t id = Create(NewRequest(400, "2026-04-01", {{"09:00", "09:30"}})).id();
   RunScheduler();
   ASSERT_EQ(Get(id).state(), v1::APPOINTMENT_REQUEST_STATE_ALLOCATED);
-  v1::CloseDayRequest close;
-  close.set_request_id(Uuid());
-  close.set_day("2026-04-01");
-  v1::ClosureResponse cr;
-  grpc::Status s = appts_->CloseDay(Ctx(admin_).get(), close, &cr);
-  ASSERT_THAT(s, IsOk()) << s.error_message();
+  v1::ClosureResponse cr = CloseDay("2026-04-01", "");
   EXPECT_EQ(cr.displaced(), 1);
   EXPECT_EQ(cr.realloc_day(), "2026-04-02");
   RunScheduler();
@@ -645,31 +662,14 @@ TEST_F(AppointmentTest, ClinicsBookHealthWorkersAndSeeOnlyTheirOwn) {
 
 TEST_F(AppointmentTest, ADayClosedBeforeItsSlotsExistGetsNone) {
   // Tuesday 21 April is closed (a flood forecast) before the slots of 20-21 April are made.
-  v1::CloseDayRequest close;
-  close.set_request_id(Uuid());
-  close.set_day("2026-04-21");
-  close.set_reason("banjir");
-  v1::ClosureResponse cr;
-  ASSERT_THAT(appts_->CloseDay(Ctx(admin_).get(), close, &cr), IsOk());
-  EXPECT_EQ(cr.displaced(), 0);
-  v1::GenerateSlotsRequest gen;
-  gen.set_request_id(Uuid());
-  gen.set_from("2026-04-20");
-  gen.set_to("2026-04-21");
-  v1::GenerateSlotsResponse gr;
-  ASSERT_THAT(appts_->GenerateSlots(Ctx(admin_).get(), gen, &gr), IsOk());
-  EXPECT_EQ(gr.created(), 4);  // Monday's four; until 2026-12-02 the closed Tuesday got four too
+  EXPECT_EQ(CloseDay("2026-04-21", "banjir").displaced(), 0);
+  // Monday's four; until 2026-12-02 the closed Tuesday got four too.
+  EXPECT_EQ(GenerateSlots("2026-04-20", "2026-04-21"), 4);
   EXPECT_EQ(server_->Query("SELECT count(*) FROM slots WHERE day = '2026-04-21'"), "0");
 }
 
 TEST_F(AppointmentTest, AHolidayWaitsUntilItsDaysVisitsHaveMovedAndClosesItsSlots) {
-  v1::GenerateSlotsRequest gen;
-  gen.set_request_id(Uuid());
-  gen.set_from("2026-04-22");
-  gen.set_to("2026-04-24");
-  v1::GenerateSlotsResponse gr;
-  ASSERT_THAT(appts_->GenerateSlots(Ctx(admin_).get(), gen, &gr), IsOk());
-  ASSERT_EQ(gr.created(), 12);
+  ASSERT_EQ(GenerateSlots("2026-04-22", "2026-04-24"), 12);
   int64_t id = Create(NewRequest(700, "2026-04-22", {{"08:00", "08:30"}})).id();
   RunScheduler();
   ASSERT_EQ(Get(id).state(), v1::APPOINTMENT_REQUEST_STATE_ALLOCATED);
@@ -704,13 +704,7 @@ TEST_F(AppointmentTest, AHolidayWaitsUntilItsDaysVisitsHaveMovedAndClosesItsSlot
             "0");
   EXPECT_EQ(open_slots("2026-04-22"), "4");
 
-  v1::CloseDayRequest close;
-  close.set_request_id(Uuid());
-  close.set_day("2026-04-22");
-  close.set_reason("cuti bersama");
-  v1::ClosureResponse cr;
-  ASSERT_THAT(appts_->CloseDay(Ctx(admin_).get(), close, &cr), IsOk());
-  EXPECT_EQ(cr.realloc_day(), "2026-04-23");
+  EXPECT_EQ(CloseDay("2026-04-22", "cuti bersama").realloc_day(), "2026-04-23");
   add.set_request_id(Uuid());
   ASSERT_THAT(server_->admin().AddHoliday(Ctx(admin_).get(), add, &h), IsOk());
   RunScheduler();
