@@ -14,6 +14,12 @@ struct CounterPace {
   std::optional<absl::Duration> overall;
 };
 
+// A counter's pace for `service`: its median for it, else over all its services.
+std::optional<absl::Duration> PaceFor(const CounterPace& c, const std::string& service) {
+  auto it = c.by_service.find(service);
+  return it != c.by_service.end() ? std::optional(it->second) : c.overall;
+}
+
 // The medians of each open counter that serves `service`, as EstimateWaitMeasured takes them.
 std::vector<std::optional<absl::Duration>> MediansFor(const std::vector<CounterPace>& counters,
                                                       const std::string& service) {
@@ -23,8 +29,7 @@ std::vector<std::optional<absl::Duration>> MediansFor(const std::vector<CounterP
         std::find(c.services.begin(), c.services.end(), service) == c.services.end()) {
       continue;
     }
-    auto it = c.by_service.find(service);
-    out.push_back(it != c.by_service.end() ? std::optional(it->second) : c.overall);
+    out.push_back(PaceFor(c, service));
   }
   return out;
 }
@@ -35,11 +40,18 @@ QueueForecast ForecastQueue(const std::vector<WaitingTicket>& waiting, const Lan
                             const LaneWeights& weights, const std::vector<ServiceSample>& samples,
                             const std::vector<OpenCounter>& open_counters) {
   QueueForecast f;
+  std::map<std::string, size_t> open_at;  // counter id -> index in open_counters
+  for (size_t i = 0; i < open_counters.size(); ++i) open_at[open_counters[i].id] = i;
+  std::vector<size_t> transferred;  // to an open counter: its next calls
   std::array<std::vector<size_t>, kLaneCount> lanes;
   for (size_t i = 0; i < waiting.size(); ++i) {
-    lanes[static_cast<int>(waiting[i].lane)].push_back(i);
+    ++f.waiting[static_cast<int>(waiting[i].lane)];
+    if (open_at.count(waiting[i].transferred_to)) {
+      transferred.push_back(i);
+    } else {
+      lanes[static_cast<int>(waiting[i].lane)].push_back(i);
+    }
   }
-  for (int i = 0; i < kLaneCount; ++i) f.waiting[i] = static_cast<int>(lanes[i].size());
 
   std::map<std::string, std::map<std::string, std::vector<absl::Duration>>> by_counter_service;
   std::map<std::string, std::vector<absl::Duration>> by_counter;
@@ -62,11 +74,22 @@ QueueForecast ForecastQueue(const std::vector<WaitingTicket>& waiting, const Lan
   }
   f.open_counters = static_cast<int>(counters.size());
 
+  std::map<std::string, int> ahead_at;  // transfers to a counter so far
+  for (size_t i : transferred) {
+    ForecastEntry e;
+    e.ticket = i;
+    e.calls_ahead = ahead_at[waiting[i].transferred_to]++;
+    e.wait = EstimateWaitMeasured(
+        e.calls_ahead, {PaceFor(counters[open_at[waiting[i].transferred_to]], waiting[i].service)});
+    f.order.push_back(e);
+  }
+  std::array<int, kLaneCount> in_lanes;
+  for (int i = 0; i < kLaneCount; ++i) in_lanes[i] = static_cast<int>(lanes[i].size());
   std::array<size_t, kLaneCount> next = {0, 0, 0};
-  for (Lane l : InterleaveOrder(credits, weights, f.waiting)) {
+  for (Lane l : InterleaveOrder(credits, weights, in_lanes)) {
     ForecastEntry e;
     e.ticket = lanes[static_cast<int>(l)][next[static_cast<int>(l)]++];
-    e.calls_ahead = static_cast<int>(f.order.size());
+    e.calls_ahead = static_cast<int>(f.order.size());  // the transfers are called first
     e.wait = EstimateWaitMeasured(e.calls_ahead, MediansFor(counters, waiting[e.ticket].service));
     f.order.push_back(e);
   }

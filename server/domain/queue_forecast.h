@@ -21,6 +21,7 @@ namespace loket::domain {
 struct WaitingTicket {
   Lane lane = Lane::kWalkIn;
   std::string service;
+  std::string transferred_to;  // the counter it was transferred to; "" when none
 };
 
 // One finished ticket of the recent history (kServiceSamples per counter and service, over
@@ -51,9 +52,14 @@ struct QueueForecast {
 };
 
 // `waiting` lists each lane's tickets in that lane's own order (lanes may be interleaved in the
-// list). The call order is InterleaveOrder from `credits`; each ticket's wait is
-// EstimateWaitMeasured over the open counters that serve its service, each counter's median for
-// that service or, without one, over all its services.
+// list). A ticket transferred to an open counter is that counter's next call (calling takes
+// transferred tickets first, in the order given): it comes first, with the transfers to the same
+// counter before it as its calls ahead and that counter's median as its pace, and every other
+// ticket has the transfers as calls ahead too. A ticket transferred to a counter now closed is
+// anyone's again and waits in its lane. The lanes' call order is InterleaveOrder from `credits`;
+// each ticket's wait is EstimateWaitMeasured over the open counters that serve its service, each
+// counter's median for that service or, without one, over all its services. `waiting` in the
+// answer counts every ticket of each lane, transferred or not.
 QueueForecast ForecastQueue(const std::vector<WaitingTicket>& waiting, const LaneCredits& credits,
                             const LaneWeights& weights, const std::vector<ServiceSample>& samples,
                             const std::vector<OpenCounter>& open_counters);

@@ -449,7 +449,7 @@ Forecast LoadForecast(Tx& tx, const std::string& office_id, const std::string& d
   std::vector<domain::WaitingTicket> waiting;
   for (const auto& row : tx.Exec(kWaiting, office_id, day)) {
     TicketRecord t = TicketFromRow(row);
-    waiting.push_back({t.lane, t.service});
+    waiting.push_back({t.lane, t.service, t.counter_id});  // a waiting ticket's: its transfer
     tickets.push_back(std::move(t));
   }
   const domain::LaneCredits credits = CreditsOf(tx.Exec(kDayState, office_id, day));

@@ -81,6 +81,25 @@ TEST(QueueForecastTest, WaitsComeFromTheMediansOfTheCountersThatServeTheService)
   EXPECT_EQ(f.order[2].wait, absl::Minutes(10));
 }
 
+TEST(QueueForecastTest, ATransferredTicketIsItsCountersNextCall) {
+  // Two walk-ins transferred to C2, behind a priority ticket the rotation calls first, and one
+  // transferred to C9, which is closed: anyone's again, in its lane.
+  std::vector<WaitingTicket> waiting = {{Lane::kPriority, "SIUP", ""},
+                                        {Lane::kWalkIn, "SIUP", "C2"},
+                                        {Lane::kWalkIn, "SIUP", "C2"},
+                                        {Lane::kWalkIn, "SIUP", "C9"}};
+  QueueForecast f = ForecastQueue(waiting, {}, {}, Samples("C2", "SIUP", absl::Minutes(6), 5),
+                                  {{"C1", {}}, {"C2", {}}});
+  EXPECT_EQ(f.waiting, (std::array<int, kLaneCount>{1, 0, 3}));  // every ticket, per lane
+  // C2 calls its transfers first, in order; then the lanes as the rotation goes.
+  EXPECT_EQ(Order(f), (std::vector<size_t>{1, 2, 0, 3}));
+  EXPECT_EQ(f.order[0].calls_ahead, 0);
+  EXPECT_EQ(f.order[1].calls_ahead, 1);          // one transfer before it, at C2
+  EXPECT_EQ(f.order[1].wait, absl::Minutes(6));  // at C2's own pace, whatever C1 does
+  EXPECT_EQ(f.order[2].calls_ahead, 2);          // the two transfers are called before it
+  EXPECT_EQ(f.order[3].calls_ahead, 3);
+}
+
 TEST(QueueForecastTest, NoHistoryMeansAnUnknownWaitNotZero) {
   std::vector<WaitingTicket> waiting = {{Lane::kWalkIn, "SIUP"}, {Lane::kWalkIn, "SIUP"}};
   QueueForecast f = ForecastQueue(waiting, {}, {}, {}, {{"C1", {}}});

@@ -530,6 +530,30 @@ TEST_F(QueueTest, TransferGoesFirstAtTheTargetCounterAndSkipGoesToTheBack) {
   EXPECT_EQ(Call("C3").id(), w2.ticket().id());
 }
 
+TEST_F(QueueTest, ATransferredTicketIsForecastAsItsCountersNextCall) {
+  v1::CheckInResponse moved = CheckIn(WalkIn("Pindah Loket"));
+  ASSERT_EQ(Call("C1").id(), moved.ticket().id());
+  v1::TransferTicketRequest tr;
+  tr.set_request_id(NewUuid());
+  tr.set_ticket_id(moved.ticket().id());
+  tr.set_to_counter_id("C2");
+  v1::Ticket t;
+  ASSERT_THAT(queue_->Transfer(Ctx(counter_).get(), tr, &t), IsOk());
+  // A priority ticket arrives: the rotation would call it first, but C2 takes its transfer first.
+  // Until 2026-12-02 the forecast put the transferred ticket behind it, at its old lane place.
+  v1::CheckInResponse elder = CheckIn(WalkIn("Lansia Tiga", v1::PRIORITY_CLASS_ELDERLY));
+  auto ahead = [&](int64_t id) {
+    v1::GetTicketRequest g;
+    g.set_ticket_id(id);
+    v1::Ticket out;
+    EXPECT_THAT(queue_->GetTicket(Ctx(counter_).get(), g, &out), IsOk());
+    return out.calls_ahead();
+  };
+  EXPECT_EQ(ahead(moved.ticket().id()), 0);
+  EXPECT_EQ(ahead(elder.ticket().id()), 1);
+  EXPECT_EQ(Call("C2").id(), moved.ticket().id());  // as forecast
+}
+
 TEST_F(QueueTest, SeatedTicketsGoToASeatedCounterWhileOneIsOpen) {
   server_->Query("UPDATE counters SET seated = true WHERE id = 'C4'");
   v1::CheckInRequest r = WalkIn("Kursi Roda", v1::PRIORITY_CLASS_DISABILITY);
