@@ -17,7 +17,7 @@ namespace {
 // API, so the pool's watchdog may ask it from its own thread.
 class GrpcCall final : public store::CallContext {
  public:
-  void Begin(grpc::ServerContext* ctx) {
+  void Begin(grpc::ServerContextBase* ctx) {
     ctx_ = ctx;
     deadline_ = DeadlineOf(ctx->raw_deadline());
   }
@@ -25,7 +25,7 @@ class GrpcCall final : public store::CallContext {
   bool cancelled() const override { return ctx_->IsCancelled(); }
 
  private:
-  grpc::ServerContext* ctx_ = nullptr;
+  grpc::ServerContextBase* ctx_ = nullptr;
   absl::Time deadline_ = absl::InfiniteFuture();
 };
 
@@ -34,20 +34,27 @@ thread_local GrpcCall t_call;
 // An atomic, not a mutex: every call passes here, and only a test ever waits on the count.
 std::atomic<int> calls_in_flight{0};
 
+void BeginCall(grpc::ServerContextBase* ctx) {
+  calls_in_flight.fetch_add(1, std::memory_order_relaxed);
+  t_call.Begin(ctx);
+  store::SetCurrentCall(&t_call);
+}
+
+void EndCall() {
+  store::SetCurrentCall(nullptr);
+  calls_in_flight.fetch_sub(1, std::memory_order_release);
+}
+
 class CallScopeCallbacks final : public grpc::Server::GlobalCallbacks {
  public:
-  void PreSynchronousRequest(grpc::ServerContext* ctx) override {
-    calls_in_flight.fetch_add(1, std::memory_order_relaxed);
-    t_call.Begin(ctx);
-    store::SetCurrentCall(&t_call);
-  }
-  void PostSynchronousRequest(grpc::ServerContext* /*ctx*/) override {
-    store::SetCurrentCall(nullptr);
-    calls_in_flight.fetch_sub(1, std::memory_order_release);
-  }
+  void PreSynchronousRequest(grpc::ServerContext* ctx) override { BeginCall(ctx); }
+  void PostSynchronousRequest(grpc::ServerContext* /*ctx*/) override { EndCall(); }
 };
 
 }  // namespace
+
+ScopedCall::ScopedCall(grpc::ServerContextBase* ctx) { BeginCall(ctx); }
+ScopedCall::~ScopedCall() { EndCall(); }
 
 void InstallCallScope() {
   static std::once_flag once;

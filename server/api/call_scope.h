@@ -6,12 +6,25 @@
 #include "absl/time/time.h"
 
 struct gpr_timespec;
+namespace grpc {
+class ServerContextBase;
+}  // namespace grpc
 
 namespace loket::api {
 
 // Installs the process-wide gRPC hooks (grpc::Server::SetGlobalCallbacks) around every synchronous
 // handler. Idempotent; must run before the process's first grpc::Server is built.
 void InstallCallScope();
+
+// What the hooks do around a synchronous handler, for a callback-API handler's work on a thread
+// of its own (unary_pool.h): counted in CallsInFlight, and the store sees the call.
+class ScopedCall {
+ public:
+  explicit ScopedCall(grpc::ServerContextBase* ctx);
+  ~ScopedCall();
+  ScopedCall(const ScopedCall&) = delete;
+  ScopedCall& operator=(const ScopedCall&) = delete;
+};
 
 // Synchronous handlers running now in this process (every server in it), counted by the same hooks;
 // the watch streams' looks (polled_stream.h) run on their own pool and are not counted.

@@ -52,9 +52,14 @@ std::optional<int64_t> ParsePageToken(const std::string& token) {
 
 }  // namespace
 
-grpc::Status CaseServiceImpl::SubmitApplication(grpc::ServerContext* ctx,
-                                                const v1::SubmitApplicationRequest* req,
-                                                v1::Case* resp) {
+grpc::ServerUnaryReactor* CaseServiceImpl::SubmitApplication(
+    grpc::CallbackServerContext* ctx, const v1::SubmitApplicationRequest* req, v1::Case* resp) {
+  return unary_->Run(ctx, [=, this] { return DoSubmitApplication(ctx, req, resp); });
+}
+
+grpc::Status CaseServiceImpl::DoSubmitApplication(grpc::ServerContextBase* ctx,
+                                                  const v1::SubmitApplicationRequest* req,
+                                                  v1::Case* resp) {
   LOKET_AUTHORIZE(p, ctx, "CaseService.SubmitApplication");
   absl::StatusOr<domain::Applicant> applicant = FromProto(req->applicant());
   if (!applicant.ok()) return ToGrpcStatus(applicant.status());

@@ -7,13 +7,15 @@
 #include "server/api/auth.h"
 #include "server/api/polled_stream.h"
 #include "server/api/public_throttle.h"
+#include "server/api/unary_pool.h"
 #include "server/store/case_repository.h"
 
 namespace loket::api {
 
 // WatchCase is a callback-API stream (polled_stream.h); every other method is synchronous.
 class CaseServiceImpl final
-    : public v1::CaseService::WithCallbackMethod_WatchCase<v1::CaseService::Service> {
+    : public v1::CaseService::WithCallbackMethod_WatchCase<
+          v1::CaseService::WithCallbackMethod_SubmitApplication<v1::CaseService::Service>> {
  public:
   // `streams` runs WatchCase's looks at the database.
   CaseServiceImpl(store::CaseRepository& cases, const Authorizer& auth, StreamPool& streams,
@@ -22,8 +24,12 @@ class CaseServiceImpl final
   // Limits VerifyPermit per client address (guessing a permit's code); none when unset.
   void SetPublicThrottle(PublicThrottle* throttle) { public_throttle_ = throttle; }
 
-  grpc::Status SubmitApplication(grpc::ServerContext* ctx, const v1::SubmitApplicationRequest* req,
-                                 v1::Case* resp) override;
+  // Runs on `unary` (set before the server starts).
+  void SetUnaryPool(UnaryPool* unary) { unary_ = unary; }
+
+  grpc::ServerUnaryReactor* SubmitApplication(grpc::CallbackServerContext* ctx,
+                                              const v1::SubmitApplicationRequest* req,
+                                              v1::Case* resp) override;
   grpc::Status GetCase(grpc::ServerContext* ctx, const v1::GetCaseRequest* req,
                        v1::Case* resp) override;
   grpc::Status ListCases(grpc::ServerContext* ctx, const v1::ListCasesRequest* req,
@@ -66,6 +72,8 @@ class CaseServiceImpl final
                                  v1::PermitDocument* resp) override;
 
  private:
+  grpc::Status DoSubmitApplication(grpc::ServerContextBase* ctx,
+                                   const v1::SubmitApplicationRequest* req, v1::Case* resp);
   grpc::Status DoTransition(grpc::ServerContext* ctx, const char* method, domain::Transition t,
                             const v1::TransitionRequest* req, v1::Case* resp);
 
@@ -74,6 +82,7 @@ class CaseServiceImpl final
   StreamPool& streams_;
   absl::Duration watch_poll_;
   PublicThrottle* public_throttle_ = nullptr;
+  UnaryPool* unary_ = nullptr;
 };
 
 }  // namespace loket::api

@@ -362,7 +362,7 @@ grpc::Status DecodeInto(const absl::StatusOr<std::string>& bytes, google::protob
   return grpc::Status::OK;
 }
 
-store::Mutation MakeMutation(const grpc::ServerContext& ctx, const std::string& request_id,
+store::Mutation MakeMutation(const grpc::ServerContextBase& ctx, const std::string& request_id,
                              const char* method, const domain::Principal& p) {
   return store::Mutation{request_id, method, p, TerminalOf(ctx)};
 }

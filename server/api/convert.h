@@ -35,7 +35,7 @@ std::string FormatUtc(absl::Time t);  // RFC 3339 UTC, milliseconds
 
 // A stored (or replayed) encoded response into `out`, or the error.
 grpc::Status DecodeInto(const absl::StatusOr<std::string>& bytes, google::protobuf::Message* out);
-store::Mutation MakeMutation(const grpc::ServerContext& ctx, const std::string& request_id,
+store::Mutation MakeMutation(const grpc::ServerContextBase& ctx, const std::string& request_id,
                              const char* method, const domain::Principal& p);
 // "YYYY-MM-DD" into a day; empty is nullopt. INVALID_ARGUMENT naming `field` otherwise.
 absl::StatusOr<std::optional<absl::CivilDay>> DayFromProto(const std::string& s,

@@ -352,6 +352,13 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
   s->case_service_ =
       std::make_unique<CaseServiceImpl>(*s->case_repo_, *s->authorizer_, *s->streams_);
   s->case_service_->SetPublicThrottle(s->public_throttle_.get());
+  {
+    // A thread for each connection and each call the pool queues for one (the store sheds past
+    // that), and as many calls again waiting for a thread.
+    const int waiting = o.db_max_waiting > 0 ? o.db_max_waiting : o.pool_size;
+    s->unary_ = std::make_unique<UnaryPool>(o.pool_size + waiting, o.pool_size + waiting);
+    s->case_service_->SetUnaryPool(s->unary_.get());
+  }
   s->catalog_service_ = std::make_unique<CatalogServiceImpl>(*s->catalog_repo_, *s->authorizer_);
   s->admin_service_ =
       std::make_unique<AdminServiceImpl>(*s->auth_repo_, *s->catalog_repo_, *s->authorizer_);

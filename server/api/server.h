@@ -59,6 +59,7 @@ class SlotsAllocateQueue;
 class SessionServiceImpl;
 class PublicServiceImpl;
 class StreamPool;
+class UnaryPool;
 class ReportServiceImpl;
 class PublicThrottle;
 
@@ -180,6 +181,7 @@ class LoketServer {
   // Declared after the services and before server_: destroyed once the server has ended every
   // stream, before the services its jobs point into.
   std::unique_ptr<StreamPool> streams_;
+  std::unique_ptr<UnaryPool> unary_;  // the callback-API unary calls' threads
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   absl::Duration health_probe_timeout_ = absl::Seconds(3);

@@ -1,0 +1,62 @@
+#include "server/api/unary_pool.h"
+
+#include <grpcpp/server_context.h>
+#include <grpcpp/support/server_callback.h>
+
+#include "server/api/call_scope.h"
+
+namespace loket::api {
+
+UnaryPool::UnaryPool(int threads, int max_queued) : max_queued_(max_queued) {
+  for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { Work(); });
+}
+
+UnaryPool::~UnaryPool() {
+  {
+    absl::MutexLock l(&mu_);
+    stopping_ = true;
+  }
+  for (std::thread& t : threads_) t.join();
+}
+
+grpc::ServerUnaryReactor* UnaryPool::Run(grpc::CallbackServerContext* ctx,
+                                         std::function<grpc::Status()> handler) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  {
+    absl::MutexLock l(&mu_);
+    if (queue_.size() < max_queued_ && !stopping_) {
+      queue_.push_back([ctx, reactor, handler = std::move(handler)] {
+        if (ctx->IsCancelled()) {  // gone, or past its deadline, while it waited: no work for it
+          reactor->Finish(grpc::Status(grpc::CANCELLED, "the caller went away"));
+          return;
+        }
+        grpc::Status s;
+        {
+          ScopedCall scope(ctx);
+          s = handler();
+        }
+        reactor->Finish(s);
+      });
+      return reactor;
+    }
+  }
+  reactor->Finish(grpc::Status(grpc::RESOURCE_EXHAUSTED,
+                               "loketd is at its limit of calls in flight; try again in 1 s"));
+  return reactor;
+}
+
+void UnaryPool::Work() {
+  for (;;) {
+    std::function<void()> job;
+    {
+      absl::MutexLock l(&mu_);
+      mu_.Await(absl::Condition(this, &UnaryPool::HasWorkOrStops));
+      if (queue_.empty()) return;  // stopping, nothing left
+      job = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    job();
+  }
+}
+
+}  // namespace loket::api

@@ -1,0 +1,53 @@
+// The threads that run loketd's callback-API unary calls (issue 12). gRPC's synchronous server
+// holds one thread per call in flight and creates more as calls arrive, up to its thread quota; a
+// unary call of the callback API instead hands its work here: a fixed set of threads and a bounded
+// queue, so a burst costs queue entries, not new threads, and a call past the queue is refused at
+// once.
+#ifndef LOKET_SERVER_API_UNARY_POOL_H_
+#define LOKET_SERVER_API_UNARY_POOL_H_
+
+#include <deque>
+#include <functional>
+#include <thread>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+
+namespace grpc {
+class CallbackServerContext;
+class ServerUnaryReactor;
+class Status;
+}  // namespace grpc
+
+namespace loket::api {
+
+class UnaryPool {
+ public:
+  // `threads` run the calls; up to `max_queued` more wait for one.
+  UnaryPool(int threads, int max_queued);
+  ~UnaryPool();  // runs the calls queued, then stops the threads
+  UnaryPool(const UnaryPool&) = delete;
+  UnaryPool& operator=(const UnaryPool&) = delete;
+
+  // Runs `handler` (a synchronous handler's body) for the call of `ctx` on a pool thread, inside
+  // the call's scope (call_scope.h), and finishes the call with its status; a call past the
+  // queue is finished at once with RESOURCE_EXHAUSTED. The reactor to return to gRPC.
+  grpc::ServerUnaryReactor* Run(grpc::CallbackServerContext* ctx,
+                                std::function<grpc::Status()> handler);
+
+ private:
+  void Work();
+  bool HasWorkOrStops() const ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+    return stopping_ || !queue_.empty();
+  }
+  absl::Mutex mu_;
+  std::deque<std::function<void()>> queue_ ABSL_GUARDED_BY(mu_);
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  const size_t max_queued_;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace loket::api
+
+#endif  // LOKET_SERVER_API_UNARY_POOL_H_
