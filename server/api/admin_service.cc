@@ -14,9 +14,9 @@ namespace {
 v1::Clinic ClinicProto(const domain::ClinicInfo& c);
 }  // namespace
 
-grpc::Status AdminServiceImpl::CreatePrincipal(grpc::ServerContext* ctx,
-                                               const v1::CreatePrincipalRequest* req,
-                                               v1::Principal* resp) {
+grpc::Status AdminServiceImpl::DoCreatePrincipal(grpc::ServerContextBase* ctx,
+                                                 const v1::CreatePrincipalRequest* req,
+                                                 v1::Principal* resp) {
   LOKET_AUTHORIZE(p, ctx, "AdminService.CreatePrincipal");
   // The name is shown in audit lines and sign-in pages: one line, no control characters.
   for (const auto& [value, field, max] :
@@ -36,9 +36,9 @@ grpc::Status AdminServiceImpl::CreatePrincipal(grpc::ServerContext* ctx,
   return grpc::Status::OK;
 }
 
-grpc::Status AdminServiceImpl::ListPrincipals(grpc::ServerContext* ctx,
-                                              const v1::ListPrincipalsRequest* req,
-                                              v1::ListPrincipalsResponse* resp) {
+grpc::Status AdminServiceImpl::DoListPrincipals(grpc::ServerContextBase* ctx,
+                                                const v1::ListPrincipalsRequest* req,
+                                                v1::ListPrincipalsResponse* resp) {
   LOKET_AUTHORIZE(p, ctx, "AdminService.ListPrincipals");
   auto list = principals_.ListPrincipals(p.office_id);
   if (!list.ok()) return ToGrpcStatus(list.status());
@@ -46,9 +46,9 @@ grpc::Status AdminServiceImpl::ListPrincipals(grpc::ServerContext* ctx,
   return grpc::Status::OK;
 }
 
-grpc::Status AdminServiceImpl::CreateToken(grpc::ServerContext* ctx,
-                                           const v1::CreateTokenRequest* req,
-                                           v1::CreateTokenResponse* resp) {
+grpc::Status AdminServiceImpl::DoCreateToken(grpc::ServerContextBase* ctx,
+                                             const v1::CreateTokenRequest* req,
+                                             v1::CreateTokenResponse* resp) {
   LOKET_AUTHORIZE(p, ctx, "AdminService.CreateToken");
   if (req->principal_id() <= 0) {
     return grpc::Status(grpc::INVALID_ARGUMENT, "principal_id: required");
@@ -77,9 +77,9 @@ grpc::Status AdminServiceImpl::CreateToken(grpc::ServerContext* ctx,
   return grpc::Status::OK;
 }
 
-grpc::Status AdminServiceImpl::RevokeToken(grpc::ServerContext* ctx,
-                                           const v1::RevokeTokenRequest* req,
-                                           v1::RevokeTokenResponse* resp) {
+grpc::Status AdminServiceImpl::DoRevokeToken(grpc::ServerContextBase* ctx,
+                                             const v1::RevokeTokenRequest* req,
+                                             v1::RevokeTokenResponse* resp) {
   LOKET_AUTHORIZE(p, ctx, "AdminService.RevokeToken");
   if (req->token_id() <= 0) return grpc::Status(grpc::INVALID_ARGUMENT, "token_id: required");
   auto r = principals_.RevokeToken(
@@ -89,8 +89,8 @@ grpc::Status AdminServiceImpl::RevokeToken(grpc::ServerContext* ctx,
   return grpc::Status::OK;
 }
 
-grpc::Status AdminServiceImpl::WhoAmI(grpc::ServerContext* ctx, const v1::WhoAmIRequest* req,
-                                      v1::Principal* resp) {
+grpc::Status AdminServiceImpl::DoWhoAmI(grpc::ServerContextBase* ctx, const v1::WhoAmIRequest* req,
+                                        v1::Principal* resp) {
   LOKET_AUTHORIZE(p, ctx, "AdminService.WhoAmI");
   auto rec = principals_.GetPrincipal(p.office_id, p.id);
   if (!rec.ok()) return ToGrpcStatus(rec.status());
@@ -98,9 +98,9 @@ grpc::Status AdminServiceImpl::WhoAmI(grpc::ServerContext* ctx, const v1::WhoAmI
   return grpc::Status::OK;
 }
 
-grpc::Status AdminServiceImpl::ListClinics(grpc::ServerContext* ctx,
-                                           const v1::ListClinicsRequest* req,
-                                           v1::ListClinicsResponse* resp) {
+grpc::Status AdminServiceImpl::DoListClinics(grpc::ServerContextBase* ctx,
+                                             const v1::ListClinicsRequest* req,
+                                             v1::ListClinicsResponse* resp) {
   LOKET_AUTHORIZE(p, ctx, "AdminService.ListClinics");
   auto clinics = catalog_.ListClinicDetails(p.office_id);
   if (!clinics.ok()) return ToGrpcStatus(clinics.status());
@@ -174,8 +174,8 @@ grpc::Status Decode(const absl::StatusOr<std::string>& bytes, Proto* resp) {
 
 }  // namespace
 
-grpc::Status AdminServiceImpl::AddHoliday(grpc::ServerContext* ctx,
-                                          const v1::AddHolidayRequest* req, v1::Holiday* resp) {
+grpc::Status AdminServiceImpl::DoAddHoliday(grpc::ServerContextBase* ctx,
+                                            const v1::AddHolidayRequest* req, v1::Holiday* resp) {
   LOKET_AUTHORIZE(p, ctx, "AdminService.AddHoliday");
   absl::StatusOr<absl::CivilDay> day = domain::ParseRefDate(req->date(), "date");
   if (!day.ok()) return ToGrpcStatus(day.status());
@@ -189,9 +189,9 @@ grpc::Status AdminServiceImpl::AddHoliday(grpc::ServerContext* ctx,
                 resp);
 }
 
-grpc::Status AdminServiceImpl::RemoveHoliday(grpc::ServerContext* ctx,
-                                             const v1::RemoveHolidayRequest* req,
-                                             v1::RemoveHolidayResponse* resp) {
+grpc::Status AdminServiceImpl::DoRemoveHoliday(grpc::ServerContextBase* ctx,
+                                               const v1::RemoveHolidayRequest* req,
+                                               v1::RemoveHolidayResponse* resp) {
   LOKET_AUTHORIZE(p, ctx, "AdminService.RemoveHoliday");
   absl::StatusOr<absl::CivilDay> day = domain::ParseRefDate(req->date(), "date");
   if (!day.ok()) return ToGrpcStatus(day.status());
@@ -205,9 +205,9 @@ grpc::Status AdminServiceImpl::RemoveHoliday(grpc::ServerContext* ctx,
                 resp);
 }
 
-grpc::Status AdminServiceImpl::ImportHolidays(grpc::ServerContext* ctx,
-                                              const v1::ImportHolidaysRequest* req,
-                                              v1::ImportHolidaysResponse* resp) {
+grpc::Status AdminServiceImpl::DoImportHolidays(grpc::ServerContextBase* ctx,
+                                                const v1::ImportHolidaysRequest* req,
+                                                v1::ImportHolidaysResponse* resp) {
   LOKET_AUTHORIZE(p, ctx, "AdminService.ImportHolidays");
   absl::StatusOr<std::vector<store::Holiday>> rows =
       domain::ParseHolidayCsv(req->csv(), req->year());
@@ -231,9 +231,9 @@ grpc::Status AdminServiceImpl::ImportHolidays(grpc::ServerContext* ctx,
                 resp);
 }
 
-grpc::Status AdminServiceImpl::SetPermitType(grpc::ServerContext* ctx,
-                                             const v1::SetPermitTypeRequest* req,
-                                             v1::PermitType* resp) {
+grpc::Status AdminServiceImpl::DoSetPermitType(grpc::ServerContextBase* ctx,
+                                               const v1::SetPermitTypeRequest* req,
+                                               v1::PermitType* resp) {
   LOKET_AUTHORIZE(p, ctx, "AdminService.SetPermitType");
   const v1::PermitType& in = req->permit_type();
   domain::PermitType t;
@@ -259,8 +259,8 @@ grpc::Status AdminServiceImpl::SetPermitType(grpc::ServerContext* ctx,
       resp);
 }
 
-grpc::Status AdminServiceImpl::SetClinic(grpc::ServerContext* ctx, const v1::SetClinicRequest* req,
-                                         v1::Clinic* resp) {
+grpc::Status AdminServiceImpl::DoSetClinic(grpc::ServerContextBase* ctx,
+                                           const v1::SetClinicRequest* req, v1::Clinic* resp) {
   LOKET_AUTHORIZE(p, ctx, "AdminService.SetClinic");
   const v1::Clinic& in = req->clinic();
   domain::ClinicInfo c;
@@ -288,8 +288,8 @@ grpc::Status AdminServiceImpl::SetClinic(grpc::ServerContext* ctx, const v1::Set
                 resp);
 }
 
-grpc::Status AdminServiceImpl::SetCounter(grpc::ServerContext* ctx,
-                                          const v1::SetCounterRequest* req, v1::Counter* resp) {
+grpc::Status AdminServiceImpl::DoSetCounter(grpc::ServerContextBase* ctx,
+                                            const v1::SetCounterRequest* req, v1::Counter* resp) {
   LOKET_AUTHORIZE(p, ctx, "AdminService.SetCounter");
   const v1::Counter& in = req->counter();
   domain::CounterInfo c;
@@ -306,9 +306,9 @@ grpc::Status AdminServiceImpl::SetCounter(grpc::ServerContext* ctx,
       resp);
 }
 
-grpc::Status AdminServiceImpl::ListCounters(grpc::ServerContext* ctx,
-                                            const v1::ListCountersRequest* req,
-                                            v1::ListCountersResponse* resp) {
+grpc::Status AdminServiceImpl::DoListCounters(grpc::ServerContextBase* ctx,
+                                              const v1::ListCountersRequest* req,
+                                              v1::ListCountersResponse* resp) {
   LOKET_AUTHORIZE(p, ctx, "AdminService.ListCounters");
   auto list = catalog_.ListCounters(p.office_id);
   if (!list.ok()) return ToGrpcStatus(list.status());
@@ -316,8 +316,8 @@ grpc::Status AdminServiceImpl::ListCounters(grpc::ServerContext* ctx,
   return grpc::Status::OK;
 }
 
-grpc::Status AdminServiceImpl::GetOffice(grpc::ServerContext* ctx, const v1::GetOfficeRequest* req,
-                                         v1::Office* resp) {
+grpc::Status AdminServiceImpl::DoGetOffice(grpc::ServerContextBase* ctx,
+                                           const v1::GetOfficeRequest* req, v1::Office* resp) {
   LOKET_AUTHORIZE(p, ctx, "AdminService.GetOffice");
   auto o = catalog_.GetOffice(p.office_id);
   if (!o.ok()) return ToGrpcStatus(o.status());
@@ -325,8 +325,9 @@ grpc::Status AdminServiceImpl::GetOffice(grpc::ServerContext* ctx, const v1::Get
   return grpc::Status::OK;
 }
 
-grpc::Status AdminServiceImpl::UpdateOffice(grpc::ServerContext* ctx,
-                                            const v1::UpdateOfficeRequest* req, v1::Office* resp) {
+grpc::Status AdminServiceImpl::DoUpdateOffice(grpc::ServerContextBase* ctx,
+                                              const v1::UpdateOfficeRequest* req,
+                                              v1::Office* resp) {
   LOKET_AUTHORIZE(p, ctx, "AdminService.UpdateOffice");
   const v1::Office& in = req->office();
   if (!in.id().empty() && in.id() != p.office_id) {
@@ -347,9 +348,9 @@ grpc::Status AdminServiceImpl::UpdateOffice(grpc::ServerContext* ctx,
                 resp);
 }
 
-grpc::Status AdminServiceImpl::ListAdminAudit(grpc::ServerContext* ctx,
-                                              const v1::ListAdminAuditRequest* req,
-                                              v1::ListAdminAuditResponse* resp) {
+grpc::Status AdminServiceImpl::DoListAdminAudit(grpc::ServerContextBase* ctx,
+                                                const v1::ListAdminAuditRequest* req,
+                                                v1::ListAdminAuditResponse* resp) {
   LOKET_AUTHORIZE(p, ctx, "AdminService.ListAdminAudit");
   if (req->page_size() < 0 || req->page_size() > 500) {
     return grpc::Status(grpc::INVALID_ARGUMENT, "page_size: 0 (50) to 500");

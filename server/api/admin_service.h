@@ -5,52 +5,41 @@
 
 #include "loket/v1/admin.grpc.pb.h"
 #include "server/api/auth.h"
+#include "server/api/unary_pool.h"
 #include "server/store/auth_repository.h"
 #include "server/store/catalog_repository.h"
 
 namespace loket::api {
 
-class AdminServiceImpl final : public v1::AdminService::Service {
+class AdminServiceImpl final : public v1::AdminService::CallbackService {
  public:
   AdminServiceImpl(store::AuthRepository& principals, store::CatalogRepository& catalog,
                    const Authorizer& auth)
       : principals_(principals), catalog_(catalog), auth_(auth) {}
 
-  grpc::Status CreatePrincipal(grpc::ServerContext* ctx, const v1::CreatePrincipalRequest* req,
-                               v1::Principal* resp) override;
-  grpc::Status ListPrincipals(grpc::ServerContext* ctx, const v1::ListPrincipalsRequest* req,
-                              v1::ListPrincipalsResponse* resp) override;
-  grpc::Status CreateToken(grpc::ServerContext* ctx, const v1::CreateTokenRequest* req,
-                           v1::CreateTokenResponse* resp) override;
-  grpc::Status RevokeToken(grpc::ServerContext* ctx, const v1::RevokeTokenRequest* req,
-                           v1::RevokeTokenResponse* resp) override;
-  grpc::Status WhoAmI(grpc::ServerContext* ctx, const v1::WhoAmIRequest* req,
-                      v1::Principal* resp) override;
-  grpc::Status ListClinics(grpc::ServerContext* ctx, const v1::ListClinicsRequest* req,
-                           v1::ListClinicsResponse* resp) override;
+  LOKET_POOLED_UNARY(CreatePrincipal, v1::CreatePrincipalRequest, v1::Principal);
+  LOKET_POOLED_UNARY(ListPrincipals, v1::ListPrincipalsRequest, v1::ListPrincipalsResponse);
+  LOKET_POOLED_UNARY(CreateToken, v1::CreateTokenRequest, v1::CreateTokenResponse);
+  LOKET_POOLED_UNARY(RevokeToken, v1::RevokeTokenRequest, v1::RevokeTokenResponse);
+  LOKET_POOLED_UNARY(WhoAmI, v1::WhoAmIRequest, v1::Principal);
+  LOKET_POOLED_UNARY(ListClinics, v1::ListClinicsRequest, v1::ListClinicsResponse);
   // Issue 13: the reference data the admin keeps (store/catalog_repository.h).
-  grpc::Status AddHoliday(grpc::ServerContext* ctx, const v1::AddHolidayRequest* req,
-                          v1::Holiday* resp) override;
-  grpc::Status RemoveHoliday(grpc::ServerContext* ctx, const v1::RemoveHolidayRequest* req,
-                             v1::RemoveHolidayResponse* resp) override;
-  grpc::Status ImportHolidays(grpc::ServerContext* ctx, const v1::ImportHolidaysRequest* req,
-                              v1::ImportHolidaysResponse* resp) override;
-  grpc::Status SetPermitType(grpc::ServerContext* ctx, const v1::SetPermitTypeRequest* req,
-                             v1::PermitType* resp) override;
-  grpc::Status SetClinic(grpc::ServerContext* ctx, const v1::SetClinicRequest* req,
-                         v1::Clinic* resp) override;
-  grpc::Status SetCounter(grpc::ServerContext* ctx, const v1::SetCounterRequest* req,
-                          v1::Counter* resp) override;
-  grpc::Status ListCounters(grpc::ServerContext* ctx, const v1::ListCountersRequest* req,
-                            v1::ListCountersResponse* resp) override;
-  grpc::Status GetOffice(grpc::ServerContext* ctx, const v1::GetOfficeRequest* req,
-                         v1::Office* resp) override;
-  grpc::Status UpdateOffice(grpc::ServerContext* ctx, const v1::UpdateOfficeRequest* req,
-                            v1::Office* resp) override;
-  grpc::Status ListAdminAudit(grpc::ServerContext* ctx, const v1::ListAdminAuditRequest* req,
-                              v1::ListAdminAuditResponse* resp) override;
+  LOKET_POOLED_UNARY(AddHoliday, v1::AddHolidayRequest, v1::Holiday);
+  LOKET_POOLED_UNARY(RemoveHoliday, v1::RemoveHolidayRequest, v1::RemoveHolidayResponse);
+  LOKET_POOLED_UNARY(ImportHolidays, v1::ImportHolidaysRequest, v1::ImportHolidaysResponse);
+  LOKET_POOLED_UNARY(SetPermitType, v1::SetPermitTypeRequest, v1::PermitType);
+  LOKET_POOLED_UNARY(SetClinic, v1::SetClinicRequest, v1::Clinic);
+  LOKET_POOLED_UNARY(SetCounter, v1::SetCounterRequest, v1::Counter);
+  LOKET_POOLED_UNARY(ListCounters, v1::ListCountersRequest, v1::ListCountersResponse);
+  LOKET_POOLED_UNARY(GetOffice, v1::GetOfficeRequest, v1::Office);
+  LOKET_POOLED_UNARY(UpdateOffice, v1::UpdateOfficeRequest, v1::Office);
+  LOKET_POOLED_UNARY(ListAdminAudit, v1::ListAdminAuditRequest, v1::ListAdminAuditResponse);
+
+  // Runs the unary calls (set before the server starts).
+  void SetUnaryPool(UnaryPool* unary) { unary_ = unary; }
 
  private:
+  UnaryPool* unary_ = nullptr;
   store::AuthRepository& principals_;
   store::CatalogRepository& catalog_;
   const Authorizer& auth_;

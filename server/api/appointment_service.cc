@@ -56,8 +56,8 @@ store::ClosureEncoder EncodeClosure() {
 
 }  // namespace
 
-grpc::Status AppointmentServiceImpl::CreateAppointmentRequest(
-    grpc::ServerContext* ctx, const v1::CreateAppointmentRequestRequest* req,
+grpc::Status AppointmentServiceImpl::DoCreateAppointmentRequest(
+    grpc::ServerContextBase* ctx, const v1::CreateAppointmentRequestRequest* req,
     v1::AppointmentRequest* resp) {
   LOKET_AUTHORIZE(p, ctx, "AppointmentService.CreateAppointmentRequest");
   store::NewAppointmentRequest r;
@@ -74,8 +74,8 @@ grpc::Status AppointmentServiceImpl::CreateAppointmentRequest(
   return Shaped(DecodeInto(repo_.Create(m, std::move(r), EncodeRequest()), resp), *resp, p);
 }
 
-grpc::Status AppointmentServiceImpl::GetAppointmentRequest(
-    grpc::ServerContext* ctx, const v1::GetAppointmentRequestRequest* req,
+grpc::Status AppointmentServiceImpl::DoGetAppointmentRequest(
+    grpc::ServerContextBase* ctx, const v1::GetAppointmentRequestRequest* req,
     v1::AppointmentRequest* resp) {
   LOKET_AUTHORIZE(p, ctx, "AppointmentService.GetAppointmentRequest");
   auto r = repo_.Get(p, req->id(), req->code());
@@ -85,8 +85,8 @@ grpc::Status AppointmentServiceImpl::GetAppointmentRequest(
   return grpc::Status::OK;
 }
 
-grpc::Status AppointmentServiceImpl::ListAppointmentRequests(
-    grpc::ServerContext* ctx, const v1::ListAppointmentRequestsRequest* req,
+grpc::Status AppointmentServiceImpl::DoListAppointmentRequests(
+    grpc::ServerContextBase* ctx, const v1::ListAppointmentRequestsRequest* req,
     v1::ListAppointmentRequestsResponse* resp) {
   LOKET_AUTHORIZE(p, ctx, "AppointmentService.ListAppointmentRequests");
   if (req->page_size() < 0 || req->page_size() > 500) {
@@ -124,8 +124,8 @@ grpc::Status AppointmentServiceImpl::ListAppointmentRequests(
   return grpc::Status::OK;
 }
 
-grpc::Status AppointmentServiceImpl::CancelAppointmentRequest(
-    grpc::ServerContext* ctx, const v1::CancelAppointmentRequestRequest* req,
+grpc::Status AppointmentServiceImpl::DoCancelAppointmentRequest(
+    grpc::ServerContextBase* ctx, const v1::CancelAppointmentRequestRequest* req,
     v1::AppointmentRequest* resp) {
   LOKET_AUTHORIZE(p, ctx, "AppointmentService.CancelAppointmentRequest");
   auto etag = EtagFromProto(req->etag());
@@ -135,8 +135,8 @@ grpc::Status AppointmentServiceImpl::CancelAppointmentRequest(
   return Shaped(DecodeInto(repo_.Cancel(m, req->id(), *etag, EncodeRequest()), resp), *resp, p);
 }
 
-grpc::Status AppointmentServiceImpl::RescheduleAppointmentRequest(
-    grpc::ServerContext* ctx, const v1::RescheduleAppointmentRequestRequest* req,
+grpc::Status AppointmentServiceImpl::DoRescheduleAppointmentRequest(
+    grpc::ServerContextBase* ctx, const v1::RescheduleAppointmentRequestRequest* req,
     v1::AppointmentRequest* resp) {
   LOKET_AUTHORIZE(p, ctx, "AppointmentService.RescheduleAppointmentRequest");
   auto etag = EtagFromProto(req->etag());
@@ -150,9 +150,9 @@ grpc::Status AppointmentServiceImpl::RescheduleAppointmentRequest(
       *resp, p);
 }
 
-grpc::Status AppointmentServiceImpl::ReleaseNoShows(grpc::ServerContext* ctx,
-                                                    const v1::ReleaseNoShowsRequest* req,
-                                                    v1::ReleaseNoShowsResponse* resp) {
+grpc::Status AppointmentServiceImpl::DoReleaseNoShows(grpc::ServerContextBase* ctx,
+                                                      const v1::ReleaseNoShowsRequest* req,
+                                                      v1::ReleaseNoShowsResponse* resp) {
   LOKET_AUTHORIZE(p, ctx, "AppointmentService.ReleaseNoShows");
   auto day = RequiredDay(req->day(), "day");
   if (!day.ok()) return ToGrpcStatus(day.status());
@@ -167,9 +167,9 @@ grpc::Status AppointmentServiceImpl::ReleaseNoShows(grpc::ServerContext* ctx,
       resp);
 }
 
-grpc::Status AppointmentServiceImpl::ListSlots(grpc::ServerContext* ctx,
-                                               const v1::ListSlotsRequest* req,
-                                               v1::ListSlotsResponse* resp) {
+grpc::Status AppointmentServiceImpl::DoListSlots(grpc::ServerContextBase* ctx,
+                                                 const v1::ListSlotsRequest* req,
+                                                 v1::ListSlotsResponse* resp) {
   LOKET_AUTHORIZE(p, ctx, "AppointmentService.ListSlots");
   auto day = RequiredDay(req->day(), "day");
   if (!day.ok()) return ToGrpcStatus(day.status());
@@ -190,9 +190,9 @@ grpc::Status AppointmentServiceImpl::ListSlots(grpc::ServerContext* ctx,
   return grpc::Status::OK;
 }
 
-grpc::Status AppointmentServiceImpl::SetOfficeHours(grpc::ServerContext* ctx,
-                                                    const v1::SetOfficeHoursRequest* req,
-                                                    v1::SetOfficeHoursResponse* resp) {
+grpc::Status AppointmentServiceImpl::DoSetOfficeHours(grpc::ServerContextBase* ctx,
+                                                      const v1::SetOfficeHoursRequest* req,
+                                                      v1::SetOfficeHoursResponse* resp) {
   LOKET_AUTHORIZE(p, ctx, "AppointmentService.SetOfficeHours");
   std::vector<domain::OfficeHours> hours;
   for (int i = 0; i < req->hours_size(); ++i) {
@@ -227,9 +227,9 @@ grpc::Status AppointmentServiceImpl::SetOfficeHours(grpc::ServerContext* ctx,
                     resp);
 }
 
-grpc::Status AppointmentServiceImpl::GenerateSlots(grpc::ServerContext* ctx,
-                                                   const v1::GenerateSlotsRequest* req,
-                                                   v1::GenerateSlotsResponse* resp) {
+grpc::Status AppointmentServiceImpl::DoGenerateSlots(grpc::ServerContextBase* ctx,
+                                                     const v1::GenerateSlotsRequest* req,
+                                                     v1::GenerateSlotsResponse* resp) {
   LOKET_AUTHORIZE(p, ctx, "AppointmentService.GenerateSlots");
   auto from = RequiredDay(req->from(), "from");
   if (!from.ok()) return ToGrpcStatus(from.status());
@@ -246,9 +246,9 @@ grpc::Status AppointmentServiceImpl::GenerateSlots(grpc::ServerContext* ctx,
       resp);
 }
 
-grpc::Status AppointmentServiceImpl::CloseCounter(grpc::ServerContext* ctx,
-                                                  const v1::CloseCounterRequest* req,
-                                                  v1::ClosureResponse* resp) {
+grpc::Status AppointmentServiceImpl::DoCloseCounter(grpc::ServerContextBase* ctx,
+                                                    const v1::CloseCounterRequest* req,
+                                                    v1::ClosureResponse* resp) {
   LOKET_AUTHORIZE(p, ctx, "AppointmentService.CloseCounter");
   auto day = RequiredDay(req->day(), "day");
   if (!day.ok()) return ToGrpcStatus(day.status());
@@ -258,9 +258,9 @@ grpc::Status AppointmentServiceImpl::CloseCounter(grpc::ServerContext* ctx,
                     resp);
 }
 
-grpc::Status AppointmentServiceImpl::CloseDay(grpc::ServerContext* ctx,
-                                              const v1::CloseDayRequest* req,
-                                              v1::ClosureResponse* resp) {
+grpc::Status AppointmentServiceImpl::DoCloseDay(grpc::ServerContextBase* ctx,
+                                                const v1::CloseDayRequest* req,
+                                                v1::ClosureResponse* resp) {
   LOKET_AUTHORIZE(p, ctx, "AppointmentService.CloseDay");
   auto day = RequiredDay(req->day(), "day");
   if (!day.ok()) return ToGrpcStatus(day.status());

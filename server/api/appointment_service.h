@@ -6,44 +6,38 @@
 #include "loket/v1/appointment.grpc.pb.h"
 #include "server/api/auth.h"
 #include "server/api/task_service.h"
+#include "server/api/unary_pool.h"
 #include "server/store/appointment_repository.h"
 
 namespace loket::api {
 
-class AppointmentServiceImpl final : public v1::AppointmentService::Service {
+class AppointmentServiceImpl final : public v1::AppointmentService::CallbackService {
  public:
   AppointmentServiceImpl(store::AppointmentRepository& repo, const Authorizer& auth)
       : repo_(repo), auth_(auth) {}
 
-  grpc::Status CreateAppointmentRequest(grpc::ServerContext* ctx,
-                                        const v1::CreateAppointmentRequestRequest* req,
-                                        v1::AppointmentRequest* resp) override;
-  grpc::Status GetAppointmentRequest(grpc::ServerContext* ctx,
-                                     const v1::GetAppointmentRequestRequest* req,
-                                     v1::AppointmentRequest* resp) override;
-  grpc::Status ListAppointmentRequests(grpc::ServerContext* ctx,
-                                       const v1::ListAppointmentRequestsRequest* req,
-                                       v1::ListAppointmentRequestsResponse* resp) override;
-  grpc::Status CancelAppointmentRequest(grpc::ServerContext* ctx,
-                                        const v1::CancelAppointmentRequestRequest* req,
-                                        v1::AppointmentRequest* resp) override;
-  grpc::Status RescheduleAppointmentRequest(grpc::ServerContext* ctx,
-                                            const v1::RescheduleAppointmentRequestRequest* req,
-                                            v1::AppointmentRequest* resp) override;
-  grpc::Status ReleaseNoShows(grpc::ServerContext* ctx, const v1::ReleaseNoShowsRequest* req,
-                              v1::ReleaseNoShowsResponse* resp) override;
-  grpc::Status ListSlots(grpc::ServerContext* ctx, const v1::ListSlotsRequest* req,
-                         v1::ListSlotsResponse* resp) override;
-  grpc::Status SetOfficeHours(grpc::ServerContext* ctx, const v1::SetOfficeHoursRequest* req,
-                              v1::SetOfficeHoursResponse* resp) override;
-  grpc::Status GenerateSlots(grpc::ServerContext* ctx, const v1::GenerateSlotsRequest* req,
-                             v1::GenerateSlotsResponse* resp) override;
-  grpc::Status CloseCounter(grpc::ServerContext* ctx, const v1::CloseCounterRequest* req,
-                            v1::ClosureResponse* resp) override;
-  grpc::Status CloseDay(grpc::ServerContext* ctx, const v1::CloseDayRequest* req,
-                        v1::ClosureResponse* resp) override;
+  LOKET_POOLED_UNARY(CreateAppointmentRequest, v1::CreateAppointmentRequestRequest,
+                     v1::AppointmentRequest);
+  LOKET_POOLED_UNARY(GetAppointmentRequest, v1::GetAppointmentRequestRequest,
+                     v1::AppointmentRequest);
+  LOKET_POOLED_UNARY(ListAppointmentRequests, v1::ListAppointmentRequestsRequest,
+                     v1::ListAppointmentRequestsResponse);
+  LOKET_POOLED_UNARY(CancelAppointmentRequest, v1::CancelAppointmentRequestRequest,
+                     v1::AppointmentRequest);
+  LOKET_POOLED_UNARY(RescheduleAppointmentRequest, v1::RescheduleAppointmentRequestRequest,
+                     v1::AppointmentRequest);
+  LOKET_POOLED_UNARY(ReleaseNoShows, v1::ReleaseNoShowsRequest, v1::ReleaseNoShowsResponse);
+  LOKET_POOLED_UNARY(ListSlots, v1::ListSlotsRequest, v1::ListSlotsResponse);
+  LOKET_POOLED_UNARY(SetOfficeHours, v1::SetOfficeHoursRequest, v1::SetOfficeHoursResponse);
+  LOKET_POOLED_UNARY(GenerateSlots, v1::GenerateSlotsRequest, v1::GenerateSlotsResponse);
+  LOKET_POOLED_UNARY(CloseCounter, v1::CloseCounterRequest, v1::ClosureResponse);
+  LOKET_POOLED_UNARY(CloseDay, v1::CloseDayRequest, v1::ClosureResponse);
+
+  // Runs the unary calls (set before the server starts).
+  void SetUnaryPool(UnaryPool* unary) { unary_ = unary; }
 
  private:
+  UnaryPool* unary_ = nullptr;
   store::AppointmentRepository& repo_;
   const Authorizer& auth_;
 };

@@ -52,11 +52,6 @@ std::optional<int64_t> ParsePageToken(const std::string& token) {
 
 }  // namespace
 
-grpc::ServerUnaryReactor* CaseServiceImpl::SubmitApplication(
-    grpc::CallbackServerContext* ctx, const v1::SubmitApplicationRequest* req, v1::Case* resp) {
-  return unary_->Run(ctx, [=, this] { return DoSubmitApplication(ctx, req, resp); });
-}
-
 grpc::Status CaseServiceImpl::DoSubmitApplication(grpc::ServerContextBase* ctx,
                                                   const v1::SubmitApplicationRequest* req,
                                                   v1::Case* resp) {
@@ -93,8 +88,8 @@ grpc::Status CaseServiceImpl::DoSubmitApplication(grpc::ServerContextBase* ctx,
       resp);
 }
 
-grpc::Status CaseServiceImpl::GetCase(grpc::ServerContext* ctx, const v1::GetCaseRequest* req,
-                                      v1::Case* resp) {
+grpc::Status CaseServiceImpl::DoGetCase(grpc::ServerContextBase* ctx, const v1::GetCaseRequest* req,
+                                        v1::Case* resp) {
   LOKET_AUTHORIZE(p, ctx, "CaseService.GetCase");
   if (auto s = CheckCaseId(req->case_id()); !s.ok()) return s;
   absl::StatusOr<store::CaseView> v = cases_.Get(p, req->case_id());
@@ -103,8 +98,9 @@ grpc::Status CaseServiceImpl::GetCase(grpc::ServerContext* ctx, const v1::GetCas
   return grpc::Status::OK;
 }
 
-grpc::Status CaseServiceImpl::ListCases(grpc::ServerContext* ctx, const v1::ListCasesRequest* req,
-                                        v1::ListCasesResponse* resp) {
+grpc::Status CaseServiceImpl::DoListCases(grpc::ServerContextBase* ctx,
+                                          const v1::ListCasesRequest* req,
+                                          v1::ListCasesResponse* resp) {
   LOKET_AUTHORIZE(p, ctx, "CaseService.ListCases");
   store::CaseFilter f;
   if (req->page_size() < 0 || req->page_size() > 500) {
@@ -143,9 +139,9 @@ grpc::Status CaseServiceImpl::ListCases(grpc::ServerContext* ctx, const v1::List
   return grpc::Status::OK;
 }
 
-grpc::Status CaseServiceImpl::SearchCases(grpc::ServerContext* ctx,
-                                          const v1::SearchCasesRequest* req,
-                                          v1::SearchCasesResponse* resp) {
+grpc::Status CaseServiceImpl::DoSearchCases(grpc::ServerContextBase* ctx,
+                                            const v1::SearchCasesRequest* req,
+                                            v1::SearchCasesResponse* resp) {
   LOKET_AUTHORIZE(p, ctx, "CaseService.SearchCases");
   if (req->page_size() < 0 || req->page_size() > 500) {
     return grpc::Status(grpc::INVALID_ARGUMENT, "page_size: 0 (default 50) to 500");
@@ -174,8 +170,9 @@ grpc::Status CaseServiceImpl::SearchCases(grpc::ServerContext* ctx,
   return grpc::Status::OK;
 }
 
-grpc::Status CaseServiceImpl::AttachDocument(grpc::ServerContext* ctx,
-                                             const v1::AttachDocumentRequest* req, v1::Case* resp) {
+grpc::Status CaseServiceImpl::DoAttachDocument(grpc::ServerContextBase* ctx,
+                                               const v1::AttachDocumentRequest* req,
+                                               v1::Case* resp) {
   LOKET_AUTHORIZE(p, ctx, "CaseService.AttachDocument");
   if (auto s = CheckCaseId(req->case_id()); !s.ok()) return s;
   if (req->code().empty() || req->code().size() > 40) {
@@ -192,7 +189,7 @@ grpc::Status CaseServiceImpl::AttachDocument(grpc::ServerContext* ctx,
       resp);
 }
 
-grpc::Status CaseServiceImpl::DoTransition(grpc::ServerContext* ctx, const char* method,
+grpc::Status CaseServiceImpl::DoTransition(grpc::ServerContextBase* ctx, const char* method,
                                            Transition t, const v1::TransitionRequest* req,
                                            v1::Case* resp) {
   LOKET_AUTHORIZE(p, ctx, method);
@@ -220,51 +217,52 @@ grpc::Status CaseServiceImpl::DoTransition(grpc::ServerContext* ctx, const char*
       resp);
 }
 
-grpc::Status CaseServiceImpl::SubmitDraft(grpc::ServerContext* ctx,
-                                          const v1::TransitionRequest* req, v1::Case* resp) {
+grpc::Status CaseServiceImpl::DoSubmitDraft(grpc::ServerContextBase* ctx,
+                                            const v1::TransitionRequest* req, v1::Case* resp) {
   return DoTransition(ctx, "CaseService.SubmitDraft", Transition::kSubmit, req, resp);
 }
-grpc::Status CaseServiceImpl::StartVerification(grpc::ServerContext* ctx,
-                                                const v1::TransitionRequest* req, v1::Case* resp) {
+grpc::Status CaseServiceImpl::DoStartVerification(grpc::ServerContextBase* ctx,
+                                                  const v1::TransitionRequest* req,
+                                                  v1::Case* resp) {
   return DoTransition(ctx, "CaseService.StartVerification", Transition::kStartVerification, req,
                       resp);
 }
-grpc::Status CaseServiceImpl::RequestRevision(grpc::ServerContext* ctx,
-                                              const v1::TransitionRequest* req, v1::Case* resp) {
+grpc::Status CaseServiceImpl::DoRequestRevision(grpc::ServerContextBase* ctx,
+                                                const v1::TransitionRequest* req, v1::Case* resp) {
   return DoTransition(ctx, "CaseService.RequestRevision", Transition::kRequestRevision, req, resp);
 }
-grpc::Status CaseServiceImpl::SubmitRevision(grpc::ServerContext* ctx,
-                                             const v1::TransitionRequest* req, v1::Case* resp) {
+grpc::Status CaseServiceImpl::DoSubmitRevision(grpc::ServerContextBase* ctx,
+                                               const v1::TransitionRequest* req, v1::Case* resp) {
   return DoTransition(ctx, "CaseService.SubmitRevision", Transition::kSubmitRevision, req, resp);
 }
-grpc::Status CaseServiceImpl::Approve(grpc::ServerContext* ctx, const v1::TransitionRequest* req,
-                                      v1::Case* resp) {
+grpc::Status CaseServiceImpl::DoApprove(grpc::ServerContextBase* ctx,
+                                        const v1::TransitionRequest* req, v1::Case* resp) {
   return DoTransition(ctx, "CaseService.Approve", Transition::kApprove, req, resp);
 }
-grpc::Status CaseServiceImpl::Reject(grpc::ServerContext* ctx, const v1::TransitionRequest* req,
-                                     v1::Case* resp) {
+grpc::Status CaseServiceImpl::DoReject(grpc::ServerContextBase* ctx,
+                                       const v1::TransitionRequest* req, v1::Case* resp) {
   return DoTransition(ctx, "CaseService.Reject", Transition::kReject, req, resp);
 }
-grpc::Status CaseServiceImpl::Issue(grpc::ServerContext* ctx, const v1::TransitionRequest* req,
-                                    v1::Case* resp) {
+grpc::Status CaseServiceImpl::DoIssue(grpc::ServerContextBase* ctx,
+                                      const v1::TransitionRequest* req, v1::Case* resp) {
   return DoTransition(ctx, "CaseService.Issue", Transition::kIssue, req, resp);
 }
-grpc::Status CaseServiceImpl::Withdraw(grpc::ServerContext* ctx, const v1::TransitionRequest* req,
-                                       v1::Case* resp) {
+grpc::Status CaseServiceImpl::DoWithdraw(grpc::ServerContextBase* ctx,
+                                         const v1::TransitionRequest* req, v1::Case* resp) {
   return DoTransition(ctx, "CaseService.Withdraw", Transition::kWithdraw, req, resp);
 }
-grpc::Status CaseServiceImpl::MarkCollected(grpc::ServerContext* ctx,
-                                            const v1::TransitionRequest* req, v1::Case* resp) {
+grpc::Status CaseServiceImpl::DoMarkCollected(grpc::ServerContextBase* ctx,
+                                              const v1::TransitionRequest* req, v1::Case* resp) {
   return DoTransition(ctx, "CaseService.MarkCollected", Transition::kMarkCollected, req, resp);
 }
-grpc::Status CaseServiceImpl::MarkDelivered(grpc::ServerContext* ctx,
-                                            const v1::TransitionRequest* req, v1::Case* resp) {
+grpc::Status CaseServiceImpl::DoMarkDelivered(grpc::ServerContextBase* ctx,
+                                              const v1::TransitionRequest* req, v1::Case* resp) {
   return DoTransition(ctx, "CaseService.MarkDelivered", Transition::kMarkDelivered, req, resp);
 }
 
-grpc::Status CaseServiceImpl::GetDocument(grpc::ServerContext* ctx,
-                                          const v1::GetDocumentRequest* req,
-                                          v1::DocumentContent* resp) {
+grpc::Status CaseServiceImpl::DoGetDocument(grpc::ServerContextBase* ctx,
+                                            const v1::GetDocumentRequest* req,
+                                            v1::DocumentContent* resp) {
   LOKET_AUTHORIZE(p, ctx, "CaseService.GetDocument");
   if (auto s = CheckCaseId(req->case_id()); !s.ok()) return s;
   if (req->document_id() <= 0) {
@@ -277,9 +275,9 @@ grpc::Status CaseServiceImpl::GetDocument(grpc::ServerContext* ctx,
   return grpc::Status::OK;
 }
 
-grpc::Status CaseServiceImpl::GetCaseHistory(grpc::ServerContext* ctx,
-                                             const v1::GetCaseHistoryRequest* req,
-                                             v1::GetCaseHistoryResponse* resp) {
+grpc::Status CaseServiceImpl::DoGetCaseHistory(grpc::ServerContextBase* ctx,
+                                               const v1::GetCaseHistoryRequest* req,
+                                               v1::GetCaseHistoryResponse* resp) {
   LOKET_AUTHORIZE(p, ctx, "CaseService.GetCaseHistory");
   if (auto s = CheckCaseId(req->case_id()); !s.ok()) return s;
   absl::StatusOr<std::vector<store::CaseEventRecord>> events = cases_.History(p, req->case_id(), 0);
@@ -333,9 +331,9 @@ grpc::ServerWriteReactor<v1::CaseEvent>* CaseServiceImpl::WatchCase(
   });
 }
 
-grpc::Status CaseServiceImpl::VerifyPermit(grpc::ServerContext* ctx,
-                                           const v1::VerifyPermitRequest* req,
-                                           v1::VerifyPermitResponse* resp) {
+grpc::Status CaseServiceImpl::DoVerifyPermit(grpc::ServerContextBase* ctx,
+                                             const v1::VerifyPermitRequest* req,
+                                             v1::VerifyPermitResponse* resp) {
   if (public_throttle_ != nullptr) {
     absl::Status admitted =
         public_throttle_->AdmitCall(*ctx, "VerifyPermit", domain::PublicCallKind::kGuess);
@@ -394,9 +392,9 @@ grpc::Status CaseServiceImpl::VerifyPermit(grpc::ServerContext* ctx,
   return grpc::Status::OK;
 }
 
-grpc::Status CaseServiceImpl::GetPermitDocument(grpc::ServerContext* ctx,
-                                                const v1::GetPermitDocumentRequest* req,
-                                                v1::PermitDocument* resp) {
+grpc::Status CaseServiceImpl::DoGetPermitDocument(grpc::ServerContextBase* ctx,
+                                                  const v1::GetPermitDocumentRequest* req,
+                                                  v1::PermitDocument* resp) {
   LOKET_AUTHORIZE(p, ctx, "CaseService.GetPermitDocument");
   if (auto s = CheckCaseId(req->case_id()); !s.ok()) return s;
   absl::StatusOr<store::PermitDocumentRecord> d = cases_.GetPermitDocument(p, req->case_id());
@@ -416,8 +414,8 @@ grpc::Status CaseServiceImpl::GetPermitDocument(grpc::ServerContext* ctx,
   return grpc::Status::OK;
 }
 
-grpc::Status CaseServiceImpl::RevokePermit(grpc::ServerContext* ctx,
-                                           const v1::RevokePermitRequest* req, v1::Case* resp) {
+grpc::Status CaseServiceImpl::DoRevokePermit(grpc::ServerContextBase* ctx,
+                                             const v1::RevokePermitRequest* req, v1::Case* resp) {
   LOKET_AUTHORIZE(p, ctx, "CaseService.RevokePermit");
   if (auto s = CheckCaseId(req->case_id()); !s.ok()) return s;
   std::optional<int64_t> expected;

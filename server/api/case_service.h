@@ -12,10 +12,8 @@
 
 namespace loket::api {
 
-// WatchCase is a callback-API stream (polled_stream.h); every other method is synchronous.
-class CaseServiceImpl final
-    : public v1::CaseService::WithCallbackMethod_WatchCase<
-          v1::CaseService::WithCallbackMethod_SubmitApplication<v1::CaseService::Service>> {
+// Callback API: WatchCase a stream (polled_stream.h), the unary methods run on the UnaryPool.
+class CaseServiceImpl final : public v1::CaseService::CallbackService {
  public:
   // `streams` runs WatchCase's looks at the database.
   CaseServiceImpl(store::CaseRepository& cases, const Authorizer& auth, StreamPool& streams,
@@ -24,57 +22,35 @@ class CaseServiceImpl final
   // Limits VerifyPermit per client address (guessing a permit's code); none when unset.
   void SetPublicThrottle(PublicThrottle* throttle) { public_throttle_ = throttle; }
 
-  // Runs on `unary` (set before the server starts).
-  void SetUnaryPool(UnaryPool* unary) { unary_ = unary; }
-
-  grpc::ServerUnaryReactor* SubmitApplication(grpc::CallbackServerContext* ctx,
-                                              const v1::SubmitApplicationRequest* req,
-                                              v1::Case* resp) override;
-  grpc::Status GetCase(grpc::ServerContext* ctx, const v1::GetCaseRequest* req,
-                       v1::Case* resp) override;
-  grpc::Status ListCases(grpc::ServerContext* ctx, const v1::ListCasesRequest* req,
-                         v1::ListCasesResponse* resp) override;
-  grpc::Status SearchCases(grpc::ServerContext* ctx, const v1::SearchCasesRequest* req,
-                           v1::SearchCasesResponse* resp) override;
-  grpc::Status AttachDocument(grpc::ServerContext* ctx, const v1::AttachDocumentRequest* req,
-                              v1::Case* resp) override;
-  grpc::Status SubmitDraft(grpc::ServerContext* ctx, const v1::TransitionRequest* req,
-                           v1::Case* resp) override;
-  grpc::Status StartVerification(grpc::ServerContext* ctx, const v1::TransitionRequest* req,
-                                 v1::Case* resp) override;
-  grpc::Status RequestRevision(grpc::ServerContext* ctx, const v1::TransitionRequest* req,
-                               v1::Case* resp) override;
-  grpc::Status SubmitRevision(grpc::ServerContext* ctx, const v1::TransitionRequest* req,
-                              v1::Case* resp) override;
-  grpc::Status Approve(grpc::ServerContext* ctx, const v1::TransitionRequest* req,
-                       v1::Case* resp) override;
-  grpc::Status Reject(grpc::ServerContext* ctx, const v1::TransitionRequest* req,
-                      v1::Case* resp) override;
-  grpc::Status Issue(grpc::ServerContext* ctx, const v1::TransitionRequest* req,
-                     v1::Case* resp) override;
-  grpc::Status Withdraw(grpc::ServerContext* ctx, const v1::TransitionRequest* req,
-                        v1::Case* resp) override;
-  grpc::Status MarkCollected(grpc::ServerContext* ctx, const v1::TransitionRequest* req,
-                             v1::Case* resp) override;
-  grpc::Status MarkDelivered(grpc::ServerContext* ctx, const v1::TransitionRequest* req,
-                             v1::Case* resp) override;
-  grpc::Status GetDocument(grpc::ServerContext* ctx, const v1::GetDocumentRequest* req,
-                           v1::DocumentContent* resp) override;
-  grpc::Status GetCaseHistory(grpc::ServerContext* ctx, const v1::GetCaseHistoryRequest* req,
-                              v1::GetCaseHistoryResponse* resp) override;
+  LOKET_POOLED_UNARY(SubmitApplication, v1::SubmitApplicationRequest, v1::Case);
+  LOKET_POOLED_UNARY(GetCase, v1::GetCaseRequest, v1::Case);
+  LOKET_POOLED_UNARY(ListCases, v1::ListCasesRequest, v1::ListCasesResponse);
+  LOKET_POOLED_UNARY(SearchCases, v1::SearchCasesRequest, v1::SearchCasesResponse);
+  LOKET_POOLED_UNARY(AttachDocument, v1::AttachDocumentRequest, v1::Case);
+  LOKET_POOLED_UNARY(SubmitDraft, v1::TransitionRequest, v1::Case);
+  LOKET_POOLED_UNARY(StartVerification, v1::TransitionRequest, v1::Case);
+  LOKET_POOLED_UNARY(RequestRevision, v1::TransitionRequest, v1::Case);
+  LOKET_POOLED_UNARY(SubmitRevision, v1::TransitionRequest, v1::Case);
+  LOKET_POOLED_UNARY(Approve, v1::TransitionRequest, v1::Case);
+  LOKET_POOLED_UNARY(Reject, v1::TransitionRequest, v1::Case);
+  LOKET_POOLED_UNARY(Issue, v1::TransitionRequest, v1::Case);
+  LOKET_POOLED_UNARY(Withdraw, v1::TransitionRequest, v1::Case);
+  LOKET_POOLED_UNARY(MarkCollected, v1::TransitionRequest, v1::Case);
+  LOKET_POOLED_UNARY(MarkDelivered, v1::TransitionRequest, v1::Case);
+  LOKET_POOLED_UNARY(GetDocument, v1::GetDocumentRequest, v1::DocumentContent);
+  LOKET_POOLED_UNARY(GetCaseHistory, v1::GetCaseHistoryRequest, v1::GetCaseHistoryResponse);
   grpc::ServerWriteReactor<v1::CaseEvent>* WatchCase(grpc::CallbackServerContext* ctx,
                                                      const v1::WatchCaseRequest* req) override;
-  grpc::Status VerifyPermit(grpc::ServerContext* ctx, const v1::VerifyPermitRequest* req,
-                            v1::VerifyPermitResponse* resp) override;
-  grpc::Status RevokePermit(grpc::ServerContext* ctx, const v1::RevokePermitRequest* req,
-                            v1::Case* resp) override;
-  grpc::Status GetPermitDocument(grpc::ServerContext* ctx, const v1::GetPermitDocumentRequest* req,
-                                 v1::PermitDocument* resp) override;
+  LOKET_POOLED_UNARY(VerifyPermit, v1::VerifyPermitRequest, v1::VerifyPermitResponse);
+  LOKET_POOLED_UNARY(RevokePermit, v1::RevokePermitRequest, v1::Case);
+  LOKET_POOLED_UNARY(GetPermitDocument, v1::GetPermitDocumentRequest, v1::PermitDocument);
+
+  // Runs the unary calls (set before the server starts).
+  void SetUnaryPool(UnaryPool* unary) { unary_ = unary; }
 
  private:
-  grpc::Status DoSubmitApplication(grpc::ServerContextBase* ctx,
-                                   const v1::SubmitApplicationRequest* req, v1::Case* resp);
-  grpc::Status DoTransition(grpc::ServerContext* ctx, const char* method, domain::Transition t,
+  UnaryPool* unary_ = nullptr;
+  grpc::Status DoTransition(grpc::ServerContextBase* ctx, const char* method, domain::Transition t,
                             const v1::TransitionRequest* req, v1::Case* resp);
 
   store::CaseRepository& cases_;
@@ -82,7 +58,6 @@ class CaseServiceImpl final
   StreamPool& streams_;
   absl::Duration watch_poll_;
   PublicThrottle* public_throttle_ = nullptr;
-  UnaryPool* unary_ = nullptr;
 };
 
 }  // namespace loket::api

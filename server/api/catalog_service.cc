@@ -4,9 +4,9 @@
 
 namespace loket::api {
 
-grpc::Status CatalogServiceImpl::ListPermitTypes(grpc::ServerContext* ctx,
-                                                 const v1::ListPermitTypesRequest* req,
-                                                 v1::ListPermitTypesResponse* resp) {
+grpc::Status CatalogServiceImpl::DoListPermitTypes(grpc::ServerContextBase* ctx,
+                                                   const v1::ListPermitTypesRequest* req,
+                                                   v1::ListPermitTypesResponse* resp) {
   LOKET_AUTHORIZE(p, ctx, "CatalogService.ListPermitTypes");
   auto types = catalog_.ListPermitTypes(p.office_id);
   if (!types.ok()) return ToGrpcStatus(types.status());
@@ -20,9 +20,9 @@ grpc::Status CatalogServiceImpl::ListPermitTypes(grpc::ServerContext* ctx,
   return grpc::Status::OK;
 }
 
-grpc::Status CatalogServiceImpl::ListHolidays(grpc::ServerContext* ctx,
-                                              const v1::ListHolidaysRequest* req,
-                                              v1::ListHolidaysResponse* resp) {
+grpc::Status CatalogServiceImpl::DoListHolidays(grpc::ServerContextBase* ctx,
+                                                const v1::ListHolidaysRequest* req,
+                                                v1::ListHolidaysResponse* resp) {
   LOKET_AUTHORIZE(p, ctx, "CatalogService.ListHolidays");
   if (req->year() != 0 && (req->year() < 2000 || req->year() > 2100)) {
     return grpc::Status(grpc::INVALID_ARGUMENT, "year: 0 (every year) or 2000..2100");

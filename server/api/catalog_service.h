@@ -4,21 +4,24 @@
 
 #include "loket/v1/catalog.grpc.pb.h"
 #include "server/api/auth.h"
+#include "server/api/unary_pool.h"
 #include "server/store/catalog_repository.h"
 
 namespace loket::api {
 
-class CatalogServiceImpl final : public v1::CatalogService::Service {
+class CatalogServiceImpl final : public v1::CatalogService::CallbackService {
  public:
   CatalogServiceImpl(store::CatalogRepository& catalog, const Authorizer& auth)
       : catalog_(catalog), auth_(auth) {}
 
-  grpc::Status ListPermitTypes(grpc::ServerContext* ctx, const v1::ListPermitTypesRequest* req,
-                               v1::ListPermitTypesResponse* resp) override;
-  grpc::Status ListHolidays(grpc::ServerContext* ctx, const v1::ListHolidaysRequest* req,
-                            v1::ListHolidaysResponse* resp) override;
+  LOKET_POOLED_UNARY(ListPermitTypes, v1::ListPermitTypesRequest, v1::ListPermitTypesResponse);
+  LOKET_POOLED_UNARY(ListHolidays, v1::ListHolidaysRequest, v1::ListHolidaysResponse);
+
+  // Runs the unary calls (set before the server starts).
+  void SetUnaryPool(UnaryPool* unary) { unary_ = unary; }
 
  private:
+  UnaryPool* unary_ = nullptr;
   store::CatalogRepository& catalog_;
   const Authorizer& auth_;
 };

@@ -106,8 +106,9 @@ store::CourierEncoder EncodeCourier() {
 
 }  // namespace
 
-grpc::Status CourierServiceImpl::GetRoute(grpc::ServerContext* ctx, const v1::GetRouteRequest* req,
-                                          v1::GetRouteResponse* resp) {
+grpc::Status CourierServiceImpl::DoGetRoute(grpc::ServerContextBase* ctx,
+                                            const v1::GetRouteRequest* req,
+                                            v1::GetRouteResponse* resp) {
   LOKET_AUTHORIZE(p, ctx, "CourierService.GetRoute");
   auto day = DayFromProto(req->day(), "day");
   if (!day.ok()) return ToGrpcStatus(day.status());
@@ -119,8 +120,9 @@ grpc::Status CourierServiceImpl::GetRoute(grpc::ServerContext* ctx, const v1::Ge
   return grpc::Status::OK;
 }
 
-grpc::Status CourierServiceImpl::ArriveAtStop(grpc::ServerContext* ctx,
-                                              const v1::ArriveAtStopRequest* req, v1::Stop* resp) {
+grpc::Status CourierServiceImpl::DoArriveAtStop(grpc::ServerContextBase* ctx,
+                                                const v1::ArriveAtStopRequest* req,
+                                                v1::Stop* resp) {
   LOKET_AUTHORIZE(p, ctx, "CourierService.ArriveAtStop");
   return DecodeInto(
       siber_.Arrive(MakeMutation(*ctx, req->request_id(), "CourierService.ArriveAtStop", p),
@@ -128,8 +130,8 @@ grpc::Status CourierServiceImpl::ArriveAtStop(grpc::ServerContext* ctx,
       resp);
 }
 
-grpc::Status CourierServiceImpl::ConfirmStop(grpc::ServerContext* ctx,
-                                             const v1::ConfirmStopRequest* req, v1::Stop* resp) {
+grpc::Status CourierServiceImpl::DoConfirmStop(grpc::ServerContextBase* ctx,
+                                               const v1::ConfirmStopRequest* req, v1::Stop* resp) {
   LOKET_AUTHORIZE(p, ctx, "CourierService.ConfirmStop");
   std::string media_type;
   if (!req->proof_content().empty()) {
@@ -157,8 +159,8 @@ grpc::Status CourierServiceImpl::ConfirmStop(grpc::ServerContext* ctx,
       resp);
 }
 
-grpc::Status CourierServiceImpl::FailStop(grpc::ServerContext* ctx, const v1::FailStopRequest* req,
-                                          v1::Stop* resp) {
+grpc::Status CourierServiceImpl::DoFailStop(grpc::ServerContextBase* ctx,
+                                            const v1::FailStopRequest* req, v1::Stop* resp) {
   LOKET_AUTHORIZE(p, ctx, "CourierService.FailStop");
   if (req->reason() == v1::STOP_FAILURE_REASON_UNSPECIFIED ||
       !v1::StopFailureReason_IsValid(req->reason())) {
@@ -173,8 +175,8 @@ grpc::Status CourierServiceImpl::FailStop(grpc::ServerContext* ctx, const v1::Fa
                     resp);
 }
 
-grpc::Status CourierServiceImpl::CancelStop(grpc::ServerContext* ctx,
-                                            const v1::CancelStopRequest* req, v1::Stop* resp) {
+grpc::Status CourierServiceImpl::DoCancelStop(grpc::ServerContextBase* ctx,
+                                              const v1::CancelStopRequest* req, v1::Stop* resp) {
   LOKET_AUTHORIZE(p, ctx, "CourierService.CancelStop");
   return DecodeInto(
       siber_.Cancel(MakeMutation(*ctx, req->request_id(), "CourierService.CancelStop", p),
@@ -182,9 +184,9 @@ grpc::Status CourierServiceImpl::CancelStop(grpc::ServerContext* ctx,
       resp);
 }
 
-grpc::Status CourierServiceImpl::ListStops(grpc::ServerContext* ctx,
-                                           const v1::ListStopsRequest* req,
-                                           v1::ListStopsResponse* resp) {
+grpc::Status CourierServiceImpl::DoListStops(grpc::ServerContextBase* ctx,
+                                             const v1::ListStopsRequest* req,
+                                             v1::ListStopsResponse* resp) {
   LOKET_AUTHORIZE(p, ctx, "CourierService.ListStops");
   auto day = DayFromProto(req->day(), "day");
   if (!day.ok()) return ToGrpcStatus(day.status());
@@ -202,8 +204,8 @@ grpc::Status CourierServiceImpl::ListStops(grpc::ServerContext* ctx,
   return grpc::Status::OK;
 }
 
-grpc::Status CourierServiceImpl::PlanDay(grpc::ServerContext* ctx, const v1::PlanDayRequest* req,
-                                         v1::DayPlan* resp) {
+grpc::Status CourierServiceImpl::DoPlanDay(grpc::ServerContextBase* ctx,
+                                           const v1::PlanDayRequest* req, v1::DayPlan* resp) {
   LOKET_AUTHORIZE(p, ctx, "CourierService.PlanDay");
   auto day = DayFromProto(req->day(), "day");
   if (!day.ok()) return ToGrpcStatus(day.status());
@@ -213,9 +215,9 @@ grpc::Status CourierServiceImpl::PlanDay(grpc::ServerContext* ctx, const v1::Pla
       resp);
 }
 
-grpc::Status CourierServiceImpl::GetCustody(grpc::ServerContext* ctx,
-                                            const v1::GetCustodyRequest* req,
-                                            v1::GetCustodyResponse* resp) {
+grpc::Status CourierServiceImpl::DoGetCustody(grpc::ServerContextBase* ctx,
+                                              const v1::GetCustodyRequest* req,
+                                              v1::GetCustodyResponse* resp) {
   LOKET_AUTHORIZE(p, ctx, "CourierService.GetCustody");
   if (req->case_id() <= 0) {
     return grpc::Status(grpc::INVALID_ARGUMENT, "case_id: required (a positive number)");
@@ -248,9 +250,9 @@ grpc::Status CourierServiceImpl::GetCustody(grpc::ServerContext* ctx,
   return grpc::Status::OK;
 }
 
-grpc::Status CourierServiceImpl::CreateCourier(grpc::ServerContext* ctx,
-                                               const v1::CreateCourierRequest* req,
-                                               v1::Courier* resp) {
+grpc::Status CourierServiceImpl::DoCreateCourier(grpc::ServerContextBase* ctx,
+                                                 const v1::CreateCourierRequest* req,
+                                                 v1::Courier* resp) {
   LOKET_AUTHORIZE(p, ctx, "CourierService.CreateCourier");
   store::CourierRecord c;
   c.name = req->name();
@@ -264,8 +266,8 @@ grpc::Status CourierServiceImpl::CreateCourier(grpc::ServerContext* ctx,
       resp);
 }
 
-grpc::Status CourierServiceImpl::SetShift(grpc::ServerContext* ctx, const v1::SetShiftRequest* req,
-                                          v1::Courier* resp) {
+grpc::Status CourierServiceImpl::DoSetShift(grpc::ServerContextBase* ctx,
+                                            const v1::SetShiftRequest* req, v1::Courier* resp) {
   LOKET_AUTHORIZE(p, ctx, "CourierService.SetShift");
   auto day = DayFromProto(req->day(), "day");
   if (!day.ok()) return ToGrpcStatus(day.status());
@@ -277,9 +279,9 @@ grpc::Status CourierServiceImpl::SetShift(grpc::ServerContext* ctx, const v1::Se
       resp);
 }
 
-grpc::Status CourierServiceImpl::ListCouriers(grpc::ServerContext* ctx,
-                                              const v1::ListCouriersRequest* req,
-                                              v1::ListCouriersResponse* resp) {
+grpc::Status CourierServiceImpl::DoListCouriers(grpc::ServerContextBase* ctx,
+                                                const v1::ListCouriersRequest* req,
+                                                v1::ListCouriersResponse* resp) {
   LOKET_AUTHORIZE(p, ctx, "CourierService.ListCouriers");
   auto list = siber_.ListCouriers(p);
   if (!list.ok()) return ToGrpcStatus(list.status());

@@ -6,39 +6,33 @@
 #include "loket/v1/courier.grpc.pb.h"
 #include "server/api/auth.h"
 #include "server/api/task_service.h"
+#include "server/api/unary_pool.h"
 #include "server/store/siber_repository.h"
 
 namespace loket::api {
 
-class CourierServiceImpl final : public v1::CourierService::Service {
+class CourierServiceImpl final : public v1::CourierService::CallbackService {
  public:
   CourierServiceImpl(store::SiberRepository& siber, const Authorizer& auth)
       : siber_(siber), auth_(auth) {}
 
-  grpc::Status GetRoute(grpc::ServerContext* ctx, const v1::GetRouteRequest* req,
-                        v1::GetRouteResponse* resp) override;
-  grpc::Status ArriveAtStop(grpc::ServerContext* ctx, const v1::ArriveAtStopRequest* req,
-                            v1::Stop* resp) override;
-  grpc::Status ConfirmStop(grpc::ServerContext* ctx, const v1::ConfirmStopRequest* req,
-                           v1::Stop* resp) override;
-  grpc::Status FailStop(grpc::ServerContext* ctx, const v1::FailStopRequest* req,
-                        v1::Stop* resp) override;
-  grpc::Status CancelStop(grpc::ServerContext* ctx, const v1::CancelStopRequest* req,
-                          v1::Stop* resp) override;
-  grpc::Status ListStops(grpc::ServerContext* ctx, const v1::ListStopsRequest* req,
-                         v1::ListStopsResponse* resp) override;
-  grpc::Status PlanDay(grpc::ServerContext* ctx, const v1::PlanDayRequest* req,
-                       v1::DayPlan* resp) override;
-  grpc::Status GetCustody(grpc::ServerContext* ctx, const v1::GetCustodyRequest* req,
-                          v1::GetCustodyResponse* resp) override;
-  grpc::Status CreateCourier(grpc::ServerContext* ctx, const v1::CreateCourierRequest* req,
-                             v1::Courier* resp) override;
-  grpc::Status SetShift(grpc::ServerContext* ctx, const v1::SetShiftRequest* req,
-                        v1::Courier* resp) override;
-  grpc::Status ListCouriers(grpc::ServerContext* ctx, const v1::ListCouriersRequest* req,
-                            v1::ListCouriersResponse* resp) override;
+  LOKET_POOLED_UNARY(GetRoute, v1::GetRouteRequest, v1::GetRouteResponse);
+  LOKET_POOLED_UNARY(ArriveAtStop, v1::ArriveAtStopRequest, v1::Stop);
+  LOKET_POOLED_UNARY(ConfirmStop, v1::ConfirmStopRequest, v1::Stop);
+  LOKET_POOLED_UNARY(FailStop, v1::FailStopRequest, v1::Stop);
+  LOKET_POOLED_UNARY(CancelStop, v1::CancelStopRequest, v1::Stop);
+  LOKET_POOLED_UNARY(ListStops, v1::ListStopsRequest, v1::ListStopsResponse);
+  LOKET_POOLED_UNARY(PlanDay, v1::PlanDayRequest, v1::DayPlan);
+  LOKET_POOLED_UNARY(GetCustody, v1::GetCustodyRequest, v1::GetCustodyResponse);
+  LOKET_POOLED_UNARY(CreateCourier, v1::CreateCourierRequest, v1::Courier);
+  LOKET_POOLED_UNARY(SetShift, v1::SetShiftRequest, v1::Courier);
+  LOKET_POOLED_UNARY(ListCouriers, v1::ListCouriersRequest, v1::ListCouriersResponse);
+
+  // Runs the unary calls (set before the server starts).
+  void SetUnaryPool(UnaryPool* unary) { unary_ = unary; }
 
  private:
+  UnaryPool* unary_ = nullptr;
   store::SiberRepository& siber_;
   const Authorizer& auth_;
 };

@@ -125,9 +125,9 @@ absl::Status PublicServiceImpl::Admit(const grpc::ServerContextBase& ctx, const 
   return d_.throttle.AdmitCall(ctx, method, kind);
 }
 
-grpc::Status PublicServiceImpl::GetPublicOffice(grpc::ServerContext* ctx,
-                                                const v1::GetPublicOfficeRequest* req,
-                                                v1::PublicOffice* resp) {
+grpc::Status PublicServiceImpl::DoGetPublicOffice(grpc::ServerContextBase* ctx,
+                                                  const v1::GetPublicOfficeRequest* req,
+                                                  v1::PublicOffice* resp) {
   if (auto s = Admit(*ctx, "GetPublicOffice", PublicCallKind::kRead); !s.ok()) {
     return ToGrpcStatus(s);
   }
@@ -143,9 +143,9 @@ grpc::Status PublicServiceImpl::GetPublicOffice(grpc::ServerContext* ctx,
   return grpc::Status::OK;
 }
 
-grpc::Status PublicServiceImpl::ListOpenDays(grpc::ServerContext* ctx,
-                                             const v1::ListOpenDaysRequest* req,
-                                             v1::ListOpenDaysResponse* resp) {
+grpc::Status PublicServiceImpl::DoListOpenDays(grpc::ServerContextBase* ctx,
+                                               const v1::ListOpenDaysRequest* req,
+                                               v1::ListOpenDaysResponse* resp) {
   if (auto s = Admit(*ctx, "ListOpenDays", PublicCallKind::kRead); !s.ok()) return ToGrpcStatus(s);
   if (req->days() < 0 || req->days() > 31) {
     return grpc::Status(grpc::INVALID_ARGUMENT, "days: 1 to 31");
@@ -174,8 +174,9 @@ grpc::Status PublicServiceImpl::ListOpenDays(grpc::ServerContext* ctx,
   return grpc::Status::OK;
 }
 
-grpc::Status PublicServiceImpl::BookVisit(grpc::ServerContext* ctx, const v1::BookVisitRequest* req,
-                                          v1::BookVisitResponse* resp) {
+grpc::Status PublicServiceImpl::DoBookVisit(grpc::ServerContextBase* ctx,
+                                            const v1::BookVisitRequest* req,
+                                            v1::BookVisitResponse* resp) {
   if (auto s = Admit(*ctx, "BookVisit", PublicCallKind::kWrite); !s.ok()) return ToGrpcStatus(s);
   auto office = d_.repo.Office(req->office_id());
   if (!office.ok()) return ToGrpcStatus(office.status());
@@ -238,9 +239,9 @@ grpc::Status PublicServiceImpl::BookVisit(grpc::ServerContext* ctx, const v1::Bo
   return grpc::Status::OK;
 }
 
-grpc::Status PublicServiceImpl::ResendCode(grpc::ServerContext* ctx,
-                                           const v1::ResendCodeRequest* req,
-                                           v1::BookVisitResponse* resp) {
+grpc::Status PublicServiceImpl::DoResendCode(grpc::ServerContextBase* ctx,
+                                             const v1::ResendCodeRequest* req,
+                                             v1::BookVisitResponse* resp) {
   if (auto s = Admit(*ctx, "ResendCode", PublicCallKind::kWrite); !s.ok()) return ToGrpcStatus(s);
   std::string booking = domain::NormalizePublicCode(req->booking_code(), kBookingCodeLength);
   auto held = d_.repo.Find(booking);
@@ -262,9 +263,9 @@ grpc::Status PublicServiceImpl::ResendCode(grpc::ServerContext* ctx,
   return grpc::Status::OK;
 }
 
-grpc::Status PublicServiceImpl::ConfirmVisit(grpc::ServerContext* ctx,
-                                             const v1::ConfirmVisitRequest* req,
-                                             v1::PublicVisit* resp) {
+grpc::Status PublicServiceImpl::DoConfirmVisit(grpc::ServerContextBase* ctx,
+                                               const v1::ConfirmVisitRequest* req,
+                                               v1::PublicVisit* resp) {
   if (auto s = Admit(*ctx, "ConfirmVisit", PublicCallKind::kGuess); !s.ok()) {
     return ToGrpcStatus(s);
   }
@@ -347,8 +348,8 @@ absl::StatusOr<std::pair<domain::Principal, int64_t>> PublicServiceImpl::Resolve
   return std::make_pair(principal, found.second);
 }
 
-grpc::Status PublicServiceImpl::GetVisit(grpc::ServerContext* ctx, const v1::VisitKey* req,
-                                         v1::PublicVisit* resp) {
+grpc::Status PublicServiceImpl::DoGetVisit(grpc::ServerContextBase* ctx, const v1::VisitKey* req,
+                                           v1::PublicVisit* resp) {
   if (auto s = Admit(*ctx, "GetVisit", PublicCallKind::kGuess); !s.ok()) return ToGrpcStatus(s);
   auto resolved = Resolve(*req);
   if (absl::IsNotFound(resolved.status())) {
@@ -369,9 +370,9 @@ grpc::Status PublicServiceImpl::GetVisit(grpc::ServerContext* ctx, const v1::Vis
   return grpc::Status::OK;
 }
 
-grpc::Status PublicServiceImpl::CancelVisit(grpc::ServerContext* ctx,
-                                            const v1::CancelVisitRequest* req,
-                                            v1::PublicVisit* resp) {
+grpc::Status PublicServiceImpl::DoCancelVisit(grpc::ServerContextBase* ctx,
+                                              const v1::CancelVisitRequest* req,
+                                              v1::PublicVisit* resp) {
   if (auto s = Admit(*ctx, "CancelVisit", PublicCallKind::kGuess); !s.ok()) return ToGrpcStatus(s);
   auto resolved = Resolve(req->key());
   if (!resolved.ok()) return ToGrpcStatus(resolved.status());
@@ -387,8 +388,9 @@ grpc::Status PublicServiceImpl::CancelVisit(grpc::ServerContext* ctx,
   return grpc::Status::OK;
 }
 
-grpc::Status PublicServiceImpl::MoveVisit(grpc::ServerContext* ctx, const v1::MoveVisitRequest* req,
-                                          v1::PublicVisit* resp) {
+grpc::Status PublicServiceImpl::DoMoveVisit(grpc::ServerContextBase* ctx,
+                                            const v1::MoveVisitRequest* req,
+                                            v1::PublicVisit* resp) {
   if (auto s = Admit(*ctx, "MoveVisit", PublicCallKind::kGuess); !s.ok()) return ToGrpcStatus(s);
   auto resolved = Resolve(req->key());
   if (!resolved.ok()) return ToGrpcStatus(resolved.status());
@@ -406,8 +408,9 @@ grpc::Status PublicServiceImpl::MoveVisit(grpc::ServerContext* ctx, const v1::Mo
   return grpc::Status::OK;
 }
 
-grpc::Status PublicServiceImpl::TrackCase(grpc::ServerContext* ctx, const v1::TrackCaseRequest* req,
-                                          v1::PublicCaseStatus* resp) {
+grpc::Status PublicServiceImpl::DoTrackCase(grpc::ServerContextBase* ctx,
+                                            const v1::TrackCaseRequest* req,
+                                            v1::PublicCaseStatus* resp) {
   if (auto s = Admit(*ctx, "TrackCase", PublicCallKind::kGuess); !s.ok()) return ToGrpcStatus(s);
   std::string code = domain::NormalizePublicCode(req->tracking_code(), kMaxTrackingCodeLength);
   if (code.empty())
@@ -495,9 +498,9 @@ absl::StatusOr<v1::QueuePosition> PublicServiceImpl::PositionOf(
   return absl::NotFoundError(absl::StrCat("ticket: no ticket ", ticket, " on that day"));
 }
 
-grpc::Status PublicServiceImpl::GetQueuePosition(grpc::ServerContext* ctx,
-                                                 const v1::QueuePositionRequest* req,
-                                                 v1::QueuePosition* resp) {
+grpc::Status PublicServiceImpl::DoGetQueuePosition(grpc::ServerContextBase* ctx,
+                                                   const v1::QueuePositionRequest* req,
+                                                   v1::QueuePosition* resp) {
   if (auto s = Admit(*ctx, "GetQueuePosition", PublicCallKind::kRead); !s.ok()) {
     return ToGrpcStatus(s);
   }

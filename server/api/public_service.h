@@ -19,6 +19,7 @@
 #include "server/api/polled_stream.h"
 #include "server/api/public_throttle.h"
 #include "server/api/shared_reads.h"
+#include "server/api/unary_pool.h"
 #include "server/store/appointment_repository.h"
 #include "server/store/case_repository.h"
 #include "server/store/catalog_repository.h"
@@ -41,36 +42,29 @@ struct PublicServiceDeps {
   StreamPool& streams;  // runs WatchQueuePosition's looks at the database
 };
 
-// WatchQueuePosition is a callback-API stream (polled_stream.h); every other method is synchronous.
-class PublicServiceImpl final
-    : public v1::PublicService::WithCallbackMethod_WatchQueuePosition<v1::PublicService::Service> {
+// Callback API: WatchQueuePosition a stream (polled_stream.h), the unary methods on the UnaryPool.
+class PublicServiceImpl final : public v1::PublicService::CallbackService {
  public:
   explicit PublicServiceImpl(PublicServiceDeps deps) : d_(deps) {}
 
-  grpc::Status GetPublicOffice(grpc::ServerContext* ctx, const v1::GetPublicOfficeRequest* req,
-                               v1::PublicOffice* resp) override;
-  grpc::Status ListOpenDays(grpc::ServerContext* ctx, const v1::ListOpenDaysRequest* req,
-                            v1::ListOpenDaysResponse* resp) override;
-  grpc::Status BookVisit(grpc::ServerContext* ctx, const v1::BookVisitRequest* req,
-                         v1::BookVisitResponse* resp) override;
-  grpc::Status ConfirmVisit(grpc::ServerContext* ctx, const v1::ConfirmVisitRequest* req,
-                            v1::PublicVisit* resp) override;
-  grpc::Status ResendCode(grpc::ServerContext* ctx, const v1::ResendCodeRequest* req,
-                          v1::BookVisitResponse* resp) override;
-  grpc::Status GetVisit(grpc::ServerContext* ctx, const v1::VisitKey* req,
-                        v1::PublicVisit* resp) override;
-  grpc::Status CancelVisit(grpc::ServerContext* ctx, const v1::CancelVisitRequest* req,
-                           v1::PublicVisit* resp) override;
-  grpc::Status MoveVisit(grpc::ServerContext* ctx, const v1::MoveVisitRequest* req,
-                         v1::PublicVisit* resp) override;
-  grpc::Status TrackCase(grpc::ServerContext* ctx, const v1::TrackCaseRequest* req,
-                         v1::PublicCaseStatus* resp) override;
-  grpc::Status GetQueuePosition(grpc::ServerContext* ctx, const v1::QueuePositionRequest* req,
-                                v1::QueuePosition* resp) override;
+  LOKET_POOLED_UNARY(GetPublicOffice, v1::GetPublicOfficeRequest, v1::PublicOffice);
+  LOKET_POOLED_UNARY(ListOpenDays, v1::ListOpenDaysRequest, v1::ListOpenDaysResponse);
+  LOKET_POOLED_UNARY(BookVisit, v1::BookVisitRequest, v1::BookVisitResponse);
+  LOKET_POOLED_UNARY(ConfirmVisit, v1::ConfirmVisitRequest, v1::PublicVisit);
+  LOKET_POOLED_UNARY(ResendCode, v1::ResendCodeRequest, v1::BookVisitResponse);
+  LOKET_POOLED_UNARY(GetVisit, v1::VisitKey, v1::PublicVisit);
+  LOKET_POOLED_UNARY(CancelVisit, v1::CancelVisitRequest, v1::PublicVisit);
+  LOKET_POOLED_UNARY(MoveVisit, v1::MoveVisitRequest, v1::PublicVisit);
+  LOKET_POOLED_UNARY(TrackCase, v1::TrackCaseRequest, v1::PublicCaseStatus);
+  LOKET_POOLED_UNARY(GetQueuePosition, v1::QueuePositionRequest, v1::QueuePosition);
   grpc::ServerWriteReactor<v1::QueuePosition>* WatchQueuePosition(
       grpc::CallbackServerContext* ctx, const v1::QueuePositionRequest* req) override;
 
+  // Runs the unary calls (set before the server starts).
+  void SetUnaryPool(UnaryPool* unary) { unary_ = unary; }
+
  private:
+  UnaryPool* unary_ = nullptr;
   // RESOURCE_EXHAUSTED (counted in /metrics) when the caller's address is over its limit.
   absl::Status Admit(const grpc::ServerContextBase& ctx, const char* method,
                      domain::PublicCallKind kind);

@@ -135,8 +135,8 @@ absl::StatusOr<domain::PriorityClass> PriorityFromProto(v1::PriorityClass p, con
 
 }  // namespace
 
-grpc::Status QueueServiceImpl::CheckIn(grpc::ServerContext* ctx, const v1::CheckInRequest* req,
-                                       v1::CheckInResponse* resp) {
+grpc::Status QueueServiceImpl::DoCheckIn(grpc::ServerContextBase* ctx,
+                                         const v1::CheckInRequest* req, v1::CheckInResponse* resp) {
   LOKET_AUTHORIZE(p, ctx, "QueueService.CheckIn");
   if (!req->has_screening()) {
     return grpc::Status(grpc::INVALID_ARGUMENT,
@@ -190,8 +190,9 @@ grpc::Status QueueServiceImpl::CheckIn(grpc::ServerContext* ctx, const v1::Check
       resp);
 }
 
-grpc::Status QueueServiceImpl::RedirectVisit(grpc::ServerContext* ctx,
-                                             const v1::RedirectVisitRequest* req, v1::Visit* resp) {
+grpc::Status QueueServiceImpl::DoRedirectVisit(grpc::ServerContextBase* ctx,
+                                               const v1::RedirectVisitRequest* req,
+                                               v1::Visit* resp) {
   LOKET_AUTHORIZE(p, ctx, "QueueService.RedirectVisit");
   store::RedirectInput in;
   in.visit_id = req->visit_id();
@@ -224,8 +225,9 @@ grpc::Status QueueServiceImpl::RedirectVisit(grpc::ServerContext* ctx,
                     resp);
 }
 
-grpc::Status QueueServiceImpl::CallNext(grpc::ServerContext* ctx, const v1::CallNextRequest* req,
-                                        v1::CallNextResponse* resp) {
+grpc::Status QueueServiceImpl::DoCallNext(grpc::ServerContextBase* ctx,
+                                          const v1::CallNextRequest* req,
+                                          v1::CallNextResponse* resp) {
   LOKET_AUTHORIZE(p, ctx, "QueueService.CallNext");
   return DecodeInto(
       queue_.CallNext(MakeMutation(*ctx, req->request_id(), "QueueService.CallNext", p),
@@ -238,7 +240,7 @@ grpc::Status QueueServiceImpl::CallNext(grpc::ServerContext* ctx, const v1::Call
       resp);
 }
 
-grpc::Status QueueServiceImpl::Act(grpc::ServerContext* ctx, const v1::TicketActionRequest* req,
+grpc::Status QueueServiceImpl::Act(grpc::ServerContextBase* ctx, const v1::TicketActionRequest* req,
                                    const char* method, store::TicketAction action,
                                    v1::Ticket* resp) {
   LOKET_AUTHORIZE(p, ctx, method);
@@ -247,25 +249,25 @@ grpc::Status QueueServiceImpl::Act(grpc::ServerContext* ctx, const v1::TicketAct
                     resp);
 }
 
-grpc::Status QueueServiceImpl::Recall(grpc::ServerContext* ctx, const v1::TicketActionRequest* req,
-                                      v1::Ticket* resp) {
+grpc::Status QueueServiceImpl::DoRecall(grpc::ServerContextBase* ctx,
+                                        const v1::TicketActionRequest* req, v1::Ticket* resp) {
   return Act(ctx, req, "QueueService.Recall", store::TicketAction::kRecall, resp);
 }
-grpc::Status QueueServiceImpl::Skip(grpc::ServerContext* ctx, const v1::TicketActionRequest* req,
-                                    v1::Ticket* resp) {
+grpc::Status QueueServiceImpl::DoSkip(grpc::ServerContextBase* ctx,
+                                      const v1::TicketActionRequest* req, v1::Ticket* resp) {
   return Act(ctx, req, "QueueService.Skip", store::TicketAction::kSkip, resp);
 }
-grpc::Status QueueServiceImpl::MarkNoShow(grpc::ServerContext* ctx,
-                                          const v1::TicketActionRequest* req, v1::Ticket* resp) {
+grpc::Status QueueServiceImpl::DoMarkNoShow(grpc::ServerContextBase* ctx,
+                                            const v1::TicketActionRequest* req, v1::Ticket* resp) {
   return Act(ctx, req, "QueueService.MarkNoShow", store::TicketAction::kNoShow, resp);
 }
-grpc::Status QueueServiceImpl::Finish(grpc::ServerContext* ctx, const v1::TicketActionRequest* req,
-                                      v1::Ticket* resp) {
+grpc::Status QueueServiceImpl::DoFinish(grpc::ServerContextBase* ctx,
+                                        const v1::TicketActionRequest* req, v1::Ticket* resp) {
   return Act(ctx, req, "QueueService.Finish", store::TicketAction::kFinish, resp);
 }
 
-grpc::Status QueueServiceImpl::Transfer(grpc::ServerContext* ctx,
-                                        const v1::TransferTicketRequest* req, v1::Ticket* resp) {
+grpc::Status QueueServiceImpl::DoTransfer(grpc::ServerContextBase* ctx,
+                                          const v1::TransferTicketRequest* req, v1::Ticket* resp) {
   LOKET_AUTHORIZE(p, ctx, "QueueService.Transfer");
   return DecodeInto(
       queue_.Transfer(MakeMutation(*ctx, req->request_id(), "QueueService.Transfer", p),
@@ -273,8 +275,8 @@ grpc::Status QueueServiceImpl::Transfer(grpc::ServerContext* ctx,
       resp);
 }
 
-grpc::Status QueueServiceImpl::GetTicket(grpc::ServerContext* ctx, const v1::GetTicketRequest* req,
-                                         v1::Ticket* resp) {
+grpc::Status QueueServiceImpl::DoGetTicket(grpc::ServerContextBase* ctx,
+                                           const v1::GetTicketRequest* req, v1::Ticket* resp) {
   LOKET_AUTHORIZE(p, ctx, "QueueService.GetTicket");
   auto t = queue_.GetTicket(p, req->ticket_id());
   if (!t.ok()) return ToGrpcStatus(t.status());
@@ -282,9 +284,9 @@ grpc::Status QueueServiceImpl::GetTicket(grpc::ServerContext* ctx, const v1::Get
   return grpc::Status::OK;
 }
 
-grpc::Status QueueServiceImpl::ListTickets(grpc::ServerContext* ctx,
-                                           const v1::ListTicketsRequest* req,
-                                           v1::ListTicketsResponse* resp) {
+grpc::Status QueueServiceImpl::DoListTickets(grpc::ServerContextBase* ctx,
+                                             const v1::ListTicketsRequest* req,
+                                             v1::ListTicketsResponse* resp) {
   LOKET_AUTHORIZE(p, ctx, "QueueService.ListTickets");
   auto day = DayFromProto(req->day(), "day");
   if (!day.ok()) return ToGrpcStatus(day.status());

@@ -13,13 +13,13 @@
 #include "server/api/auth.h"
 #include "server/api/polled_stream.h"
 #include "server/api/shared_reads.h"
+#include "server/api/unary_pool.h"
 #include "server/store/queue_repository.h"
 
 namespace loket::api {
 
-// WatchQueue is a callback-API stream (polled_stream.h); every other method is synchronous.
-class QueueServiceImpl final
-    : public v1::QueueService::WithCallbackMethod_WatchQueue<v1::QueueService::Service> {
+// Callback API: WatchQueue a stream (polled_stream.h), the unary methods run on the UnaryPool.
+class QueueServiceImpl final : public v1::QueueService::CallbackService {
  public:
   // `watch_poll`: how often WatchQueue looks for new events in the database (every replica reads
   // the same feed, so a board may watch through any of them).
@@ -27,34 +27,28 @@ class QueueServiceImpl final
                    absl::Duration watch_poll = absl::Milliseconds(200))
       : queue_(queue), auth_(auth), streams_(streams), watch_poll_(watch_poll) {}
 
-  grpc::Status CheckIn(grpc::ServerContext* ctx, const v1::CheckInRequest* req,
-                       v1::CheckInResponse* resp) override;
-  grpc::Status RedirectVisit(grpc::ServerContext* ctx, const v1::RedirectVisitRequest* req,
-                             v1::Visit* resp) override;
-  grpc::Status CallNext(grpc::ServerContext* ctx, const v1::CallNextRequest* req,
-                        v1::CallNextResponse* resp) override;
-  grpc::Status Recall(grpc::ServerContext* ctx, const v1::TicketActionRequest* req,
-                      v1::Ticket* resp) override;
-  grpc::Status Skip(grpc::ServerContext* ctx, const v1::TicketActionRequest* req,
-                    v1::Ticket* resp) override;
-  grpc::Status MarkNoShow(grpc::ServerContext* ctx, const v1::TicketActionRequest* req,
-                          v1::Ticket* resp) override;
-  grpc::Status Transfer(grpc::ServerContext* ctx, const v1::TransferTicketRequest* req,
-                        v1::Ticket* resp) override;
-  grpc::Status Finish(grpc::ServerContext* ctx, const v1::TicketActionRequest* req,
-                      v1::Ticket* resp) override;
-  grpc::Status GetTicket(grpc::ServerContext* ctx, const v1::GetTicketRequest* req,
-                         v1::Ticket* resp) override;
-  grpc::Status ListTickets(grpc::ServerContext* ctx, const v1::ListTicketsRequest* req,
-                           v1::ListTicketsResponse* resp) override;
+  LOKET_POOLED_UNARY(CheckIn, v1::CheckInRequest, v1::CheckInResponse);
+  LOKET_POOLED_UNARY(RedirectVisit, v1::RedirectVisitRequest, v1::Visit);
+  LOKET_POOLED_UNARY(CallNext, v1::CallNextRequest, v1::CallNextResponse);
+  LOKET_POOLED_UNARY(Recall, v1::TicketActionRequest, v1::Ticket);
+  LOKET_POOLED_UNARY(Skip, v1::TicketActionRequest, v1::Ticket);
+  LOKET_POOLED_UNARY(MarkNoShow, v1::TicketActionRequest, v1::Ticket);
+  LOKET_POOLED_UNARY(Transfer, v1::TransferTicketRequest, v1::Ticket);
+  LOKET_POOLED_UNARY(Finish, v1::TicketActionRequest, v1::Ticket);
+  LOKET_POOLED_UNARY(GetTicket, v1::GetTicketRequest, v1::Ticket);
+  LOKET_POOLED_UNARY(ListTickets, v1::ListTicketsRequest, v1::ListTicketsResponse);
   // An initial board, then every event of the office's queue in seq order (read from the
   // database's feed), the last of each batch with a fresh board.
   grpc::ServerWriteReactor<v1::QueueUpdate>* WatchQueue(grpc::CallbackServerContext* ctx,
                                                         const v1::WatchQueueRequest* req) override;
 
+  // Runs the unary calls (set before the server starts).
+  void SetUnaryPool(UnaryPool* unary) { unary_ = unary; }
+
  private:
-  grpc::Status Act(grpc::ServerContext* ctx, const v1::TicketActionRequest* req, const char* method,
-                   store::TicketAction action, v1::Ticket* resp);
+  UnaryPool* unary_ = nullptr;
+  grpc::Status Act(grpc::ServerContextBase* ctx, const v1::TicketActionRequest* req,
+                   const char* method, store::TicketAction action, v1::Ticket* resp);
 
   // The latest board of each office, shared by the streams watching it (shared_reads.h): a walk-in
   // seen by N boards costs one snapshot (several queries) instead of N. A snapshot serves a board

@@ -6,9 +6,9 @@
 
 namespace loket::api {
 
-grpc::Status ReportServiceImpl::GetMonthlyReport(grpc::ServerContext* ctx,
-                                                 const v1::GetMonthlyReportRequest* req,
-                                                 v1::MonthlyReport* resp) {
+grpc::Status ReportServiceImpl::DoGetMonthlyReport(grpc::ServerContextBase* ctx,
+                                                   const v1::GetMonthlyReportRequest* req,
+                                                   v1::MonthlyReport* resp) {
   LOKET_AUTHORIZE(p, ctx, "ReportService.GetMonthlyReport");
   absl::StatusOr<absl::CivilMonth> month = domain::ParseReportMonth(req->month());
   if (!month.ok()) return ToGrpcStatus(month.status());

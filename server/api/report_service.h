@@ -6,19 +6,23 @@
 
 #include "loket/v1/report.grpc.pb.h"
 #include "server/api/auth.h"
+#include "server/api/unary_pool.h"
 #include "server/store/report_repository.h"
 
 namespace loket::api {
 
-class ReportServiceImpl final : public v1::ReportService::Service {
+class ReportServiceImpl final : public v1::ReportService::CallbackService {
  public:
   ReportServiceImpl(store::ReportRepository& reports, const Authorizer& auth)
       : reports_(reports), auth_(auth) {}
 
-  grpc::Status GetMonthlyReport(grpc::ServerContext* ctx, const v1::GetMonthlyReportRequest* req,
-                                v1::MonthlyReport* resp) override;
+  LOKET_POOLED_UNARY(GetMonthlyReport, v1::GetMonthlyReportRequest, v1::MonthlyReport);
+
+  // Runs the unary calls (set before the server starts).
+  void SetUnaryPool(UnaryPool* unary) { unary_ = unary; }
 
  private:
+  UnaryPool* unary_ = nullptr;
   store::ReportRepository& reports_;
   const Authorizer& auth_;
 };

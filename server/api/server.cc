@@ -1,5 +1,6 @@
 #include "server/api/server.h"
 
+#include <google/protobuf/descriptor.h>
 #include <google/protobuf/stubs/logging.h>
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
@@ -8,6 +9,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "absl/strings/match.h"
@@ -111,6 +113,14 @@ std::string RequestIdOf(const std::string& method, const void* message) {
   return id;
 }
 
+// Whether `method` ("/loket.v1.CaseService/ListCases") is one of loketd's own methods.
+bool IsLoketMethod(const std::string& method) {
+  if (!method.starts_with("/loket.v1.")) return false;
+  std::string name = method.substr(1);
+  std::replace(name.begin(), name.end(), '/', '.');
+  return google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(name) != nullptr;
+}
+
 // The answer for a request protobuf could not parse.
 grpc::Status MalformedRequest(const std::string& method) {
   std::string detail =
@@ -144,6 +154,15 @@ class LogInterceptor final : public grpc::experimental::Interceptor {
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     using grpc::experimental::InterceptionHookPoints;
+    if (unparsed_ && methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_CLOSE)) {
+      grpc::ServerContextBase* ctx = info_->server_context();
+      const bool gone = ctx != nullptr && ctx->IsCancelled();
+      if (!gone) metrics_->RecordMalformedRequest();
+      Record(gone ? grpc::Status(grpc::CANCELLED, "the caller went away") : *unparsed_, !gone);
+      unparsed_.reset();
+      methods->Proceed();
+      return;
+    }
     if (log_ && methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_MESSAGE) &&
         request_id_.empty()) {
       request_id_ = RequestIdOf(method_, methods->GetRecvMessage());
@@ -176,6 +195,15 @@ class LogInterceptor final : public grpc::experimental::Interceptor {
         methods->ModifySendStatus(s);
         metrics_->RecordMalformedRequest();
         malformed = true;
+      } else if (s.error_code() == grpc::UNIMPLEMENTED && s.error_message().empty() &&
+                 IsLoketMethod(method_)) {
+        // A callback-API method answers so both for a request protobuf could not parse and for
+        // one that never arrived whole (the client hung up mid-message). Answered as malformed;
+        // which it was is known once the call has closed (POST_RECV_CLOSE): counted there.
+        unparsed_ = MalformedRequest(method_);
+        methods->ModifySendStatus(*unparsed_);
+        methods->Proceed();
+        return;
       }
       if (s.error_message().size() > kMaxStatusMessageBytes) {
         // Values are quoted short (domain::QuoteValue); this is the net under any message that
@@ -184,12 +212,18 @@ class LogInterceptor final : public grpc::experimental::Interceptor {
         s = grpc::Status(s.error_code(), CutStatusMessage(s.error_message()), s.error_details());
         methods->ModifySendStatus(s);
       }
+      Record(s, malformed);
+    }
+    methods->Proceed();
+  }
+
+ private:
+  // Counts the call's answer and writes its line.
+  void Record(const grpc::Status& s, bool malformed) {
+    {
       double seconds = absl::ToDoubleSeconds(absl::Now() - start_);
       metrics_->RecordRpc(method_, static_cast<int>(s.error_code()), seconds);
-      if (!log_) {
-        methods->Proceed();
-        return;
-      }
+      if (!log_) return;
       if (malformed || s.error_code() == grpc::UNAUTHENTICATED ||
           s.error_code() == grpc::RESOURCE_EXHAUSTED) {
         // Anyone can send these, as fast as they like: a line per call would let them fill the
@@ -200,7 +234,6 @@ class LogInterceptor final : public grpc::experimental::Interceptor {
              request_id_,
              "",
              {{"method", method_}, {"code", absl::StrCat(static_cast<int>(s.error_code()))}}});
-        methods->Proceed();
         return;
       }
       log::Write({log::Level::kInfo,
@@ -211,11 +244,10 @@ class LogInterceptor final : public grpc::experimental::Interceptor {
                    {"code", absl::StrCat(static_cast<int>(s.error_code()))},
                    {"ms", absl::StrFormat("%.2f", seconds * 1000)}}});
     }
-    methods->Proceed();
   }
 
- private:
   grpc::experimental::ServerRpcInfo* info_;
+  std::optional<grpc::Status> unparsed_;  // answered as malformed, counted at POST_RECV_CLOSE
   std::string method_;
   std::string request_id_;
   absl::Time start_;
@@ -357,7 +389,6 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
     // that), and as many calls again waiting for a thread.
     const int waiting = o.db_max_waiting > 0 ? o.db_max_waiting : o.pool_size;
     s->unary_ = std::make_unique<UnaryPool>(o.pool_size + waiting, o.pool_size + waiting);
-    s->case_service_->SetUnaryPool(s->unary_.get());
   }
   s->catalog_service_ = std::make_unique<CatalogServiceImpl>(*s->catalog_repo_, *s->authorizer_);
   s->admin_service_ =
@@ -398,6 +429,17 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
   // Issue 13: the monthly report.
   s->report_repo_ = std::make_unique<store::ReportRepository>(*s->db_, clock);
   s->report_service_ = std::make_unique<ReportServiceImpl>(*s->report_repo_, *s->authorizer_);
+
+  // Every service's unary calls but the workers' (TaskService, TaskAdminService) run on one pool.
+  s->case_service_->SetUnaryPool(s->unary_.get());
+  s->catalog_service_->SetUnaryPool(s->unary_.get());
+  s->admin_service_->SetUnaryPool(s->unary_.get());
+  s->session_service_->SetUnaryPool(s->unary_.get());
+  s->public_service_->SetUnaryPool(s->unary_.get());
+  s->courier_service_->SetUnaryPool(s->unary_.get());
+  s->queue_service_->SetUnaryPool(s->unary_.get());
+  s->appointment_service_->SetUnaryPool(s->unary_.get());
+  s->report_service_->SetUnaryPool(s->unary_.get());
 
   google::protobuf::SetLogHandler(&ProtobufLog);
   InstallCallScope();  // before the first grpc::Server of the process is built

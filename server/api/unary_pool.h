@@ -6,6 +6,10 @@
 #ifndef LOKET_SERVER_API_UNARY_POOL_H_
 #define LOKET_SERVER_API_UNARY_POOL_H_
 
+#include <grpcpp/server_context.h>
+#include <grpcpp/support/server_callback.h>
+#include <grpcpp/support/status.h>
+
 #include <deque>
 #include <functional>
 #include <thread>
@@ -13,12 +17,6 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
-
-namespace grpc {
-class CallbackServerContext;
-class ServerUnaryReactor;
-class Status;
-}  // namespace grpc
 
 namespace loket::api {
 
@@ -49,5 +47,15 @@ class UnaryPool {
 };
 
 }  // namespace loket::api
+
+// In a service class with a member `UnaryPool* unary_`: the callback-API override of the unary
+// method `Method`, which runs `DoMethod` on the pool, and the declaration of `DoMethod`, the
+// method's synchronous body (defined in the .cc file).
+#define LOKET_POOLED_UNARY(Method, Req, Resp)                                                    \
+  grpc::ServerUnaryReactor* Method(grpc::CallbackServerContext* ctx, const Req* req, Resp* resp) \
+      override {                                                                                 \
+    return unary_->Run(ctx, [=, this] { return Do##Method(ctx, req, resp); });                   \
+  }                                                                                              \
+  grpc::Status Do##Method(grpc::ServerContextBase* ctx, const Req* req, Resp* resp)
 
 #endif  // LOKET_SERVER_API_UNARY_POOL_H_
