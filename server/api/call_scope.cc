@@ -35,23 +35,28 @@ thread_local GrpcCall t_call;
 std::atomic<int> calls_in_flight{0};
 
 void BeginCall(grpc::ServerContextBase* ctx) {
-  calls_in_flight.fetch_add(1, std::memory_order_relaxed);
   t_call.Begin(ctx);
   store::SetCurrentCall(&t_call);
 }
 
-void EndCall() {
-  store::SetCurrentCall(nullptr);
-  calls_in_flight.fetch_sub(1, std::memory_order_release);
-}
+void EndCall() { store::SetCurrentCall(nullptr); }
 
 class CallScopeCallbacks final : public grpc::Server::GlobalCallbacks {
  public:
-  void PreSynchronousRequest(grpc::ServerContext* ctx) override { BeginCall(ctx); }
-  void PostSynchronousRequest(grpc::ServerContext* /*ctx*/) override { EndCall(); }
+  void PreSynchronousRequest(grpc::ServerContext* ctx) override {
+    CallQueued();
+    BeginCall(ctx);
+  }
+  void PostSynchronousRequest(grpc::ServerContext* /*ctx*/) override {
+    EndCall();
+    CallEnded();
+  }
 };
 
 }  // namespace
+
+void CallQueued() { calls_in_flight.fetch_add(1, std::memory_order_relaxed); }
+void CallEnded() { calls_in_flight.fetch_sub(1, std::memory_order_release); }
 
 ScopedCall::ScopedCall(grpc::ServerContextBase* ctx) { BeginCall(ctx); }
 ScopedCall::~ScopedCall() { EndCall(); }

@@ -16,8 +16,11 @@ namespace loket::api {
 // handler. Idempotent; must run before the process's first grpc::Server is built.
 void InstallCallScope();
 
-// What the hooks do around a synchronous handler, for a callback-API handler's work on a thread
-// of its own (unary_pool.h): counted in CallsInFlight, and the store sees the call.
+// For a callback-API call's work on a pool thread (unary_pool.h): the store sees the call, as the
+// hooks make it see a synchronous handler's. The pool counts the call in CallsInFlight from when
+// it is queued (CallQueued) until it is finished (CallEnded).
+void CallQueued();
+void CallEnded();
 class ScopedCall {
  public:
   explicit ScopedCall(grpc::ServerContextBase* ctx);
@@ -26,8 +29,9 @@ class ScopedCall {
   ScopedCall& operator=(const ScopedCall&) = delete;
 };
 
-// Synchronous handlers running now in this process (every server in it), counted by the same hooks;
-// the watch streams' looks (polled_stream.h) run on their own pool and are not counted.
+// Calls running now in this process (every server in it): synchronous handlers, counted by the
+// same hooks, and the unary pool's calls, queued or running; the watch streams' looks
+// (polled_stream.h) run on their own pool and are not counted.
 int CallsInFlight();
 // Blocks until no synchronous handler runs, or until `deadline`; whether none runs. A test waits
 // for this to know every call a server took has ended, its database work included, instead of

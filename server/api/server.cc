@@ -49,11 +49,13 @@ namespace {
 // grpc++ 1.51 parses a request before any of our code runs. When protobuf refuses the bytes
 // (truncated, garbage, a string field that is not UTF-8, nesting past protobuf's limit of 100) the
 // generated handler answers INTERNAL with protobuf's InitializationErrorString(), which is empty
-// for proto3 messages, and protobuf writes one "invalid UTF-8" line to stderr per request. Hooking
-// the parse itself would take a SerializationTraits specialisation per message (or a generic
-// ByteBuffer service per method), so instead: protobuf's log handler notes which field was not
-// UTF-8 (for the calling thread) and writes at most one line a minute, and the interceptor turns
-// exactly that answer (INTERNAL, empty message) into INVALID_ARGUMENT naming the method.
+// for proto3 messages (a callback-API method: UNIMPLEMENTED with no message, also for a request
+// that never arrived whole), and protobuf writes one "invalid UTF-8" line to stderr per request.
+// Hooking the parse itself would take a SerializationTraits specialisation per message (or a
+// generic ByteBuffer service per method), so instead: protobuf's log handler notes which field was
+// not UTF-8 (for the calling thread) and writes at most one line a minute, and the interceptor
+// turns exactly that answer (INTERNAL or UNIMPLEMENTED, empty message) into INVALID_ARGUMENT naming
+// the method.
 
 // A line at most once per minute; the others are counted (suppressed=N on the next line written,
 // and every one in /metrics).
@@ -154,12 +156,16 @@ class LogInterceptor final : public grpc::experimental::Interceptor {
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     using grpc::experimental::InterceptionHookPoints;
-    if (unparsed_ && methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_CLOSE)) {
-      grpc::ServerContextBase* ctx = info_->server_context();
-      const bool gone = ctx != nullptr && ctx->IsCancelled();
-      if (!gone) metrics_->RecordMalformedRequest();
-      Record(gone ? grpc::Status(grpc::CANCELLED, "the caller went away") : *unparsed_, !gone);
-      unparsed_.reset();
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_CLOSE)) {
+      // The call has closed: whether its caller had gone is known now. An unparsed request
+      // answered already is counted here; one answered later is counted at PRE_SEND_STATUS.
+      std::optional<grpc::Status> unparsed;
+      {
+        absl::MutexLock l(&mu_);
+        closed_ = true;
+        unparsed.swap(unparsed_);
+      }
+      if (unparsed) RecordUnparsed(*unparsed);
       methods->Proceed();
       return;
     }
@@ -200,8 +206,15 @@ class LogInterceptor final : public grpc::experimental::Interceptor {
         // A callback-API method answers so both for a request protobuf could not parse and for
         // one that never arrived whole (the client hung up mid-message). Answered as malformed;
         // which it was is known once the call has closed (POST_RECV_CLOSE): counted there.
-        unparsed_ = MalformedRequest(method_);
-        methods->ModifySendStatus(*unparsed_);
+        s = MalformedRequest(method_);
+        methods->ModifySendStatus(s);
+        bool closed;
+        {
+          absl::MutexLock l(&mu_);
+          closed = closed_;
+          if (!closed) unparsed_ = s;
+        }
+        if (closed) RecordUnparsed(s);
         methods->Proceed();
         return;
       }
@@ -246,8 +259,22 @@ class LogInterceptor final : public grpc::experimental::Interceptor {
     }
   }
 
+  // An unparsed request, once both its answer and the call's close are known: CANCELLED when the
+  // caller had gone (it hung up mid-message), else malformed.
+  // Only a callback-API call gets here: there IsCancelled is exact once the call has closed. (On
+  // the sync path, asking it from POST_RECV_CLOSE would run the close's hooks again.)
+  void RecordUnparsed(const grpc::Status& answered) {
+    grpc::ServerContextBase* ctx = info_->server_context();
+    const bool gone = ctx != nullptr && ctx->IsCancelled();
+    if (!gone) metrics_->RecordMalformedRequest();
+    Record(gone ? grpc::Status(grpc::CANCELLED, "the caller went away") : answered, !gone);
+  }
+
   grpc::experimental::ServerRpcInfo* info_;
-  std::optional<grpc::Status> unparsed_;  // answered as malformed, counted at POST_RECV_CLOSE
+  // The two hooks of an unparsed request may run on two threads, in either order.
+  absl::Mutex mu_;
+  std::optional<grpc::Status> unparsed_ ABSL_GUARDED_BY(mu_);  // answered, not yet counted
+  bool closed_ ABSL_GUARDED_BY(mu_) = false;                   // POST_RECV_CLOSE has run
   std::string method_;
   std::string request_id_;
   absl::Time start_;
@@ -388,7 +415,8 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
     // A thread for each connection and each call the pool queues for one (the store sheds past
     // that), and as many calls again waiting for a thread.
     const int waiting = o.db_max_waiting > 0 ? o.db_max_waiting : o.pool_size;
-    s->unary_ = std::make_unique<UnaryPool>(o.pool_size + waiting, o.pool_size + waiting);
+    const int threads = std::min(o.pool_size + waiting, 512);
+    s->unary_ = std::make_unique<UnaryPool>(threads, threads);
   }
   s->catalog_service_ = std::make_unique<CatalogServiceImpl>(*s->catalog_repo_, *s->authorizer_);
   s->admin_service_ =
@@ -430,11 +458,12 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
   s->report_repo_ = std::make_unique<store::ReportRepository>(*s->db_, clock);
   s->report_service_ = std::make_unique<ReportServiceImpl>(*s->report_repo_, *s->authorizer_);
 
-  // Every service's unary calls but the workers' (TaskService, TaskAdminService) run on one pool.
+  // Every service's unary calls run on one pool but the workers' (TaskService, TaskAdminService:
+  // a long poll would hold a pool thread) and sign-in's (SessionService: a password hash is 0.1 s
+  // of CPU, and a burst of sign-ins would fill a pool sized for database calls).
   s->case_service_->SetUnaryPool(s->unary_.get());
   s->catalog_service_->SetUnaryPool(s->unary_.get());
   s->admin_service_->SetUnaryPool(s->unary_.get());
-  s->session_service_->SetUnaryPool(s->unary_.get());
   s->public_service_->SetUnaryPool(s->unary_.get());
   s->courier_service_->SetUnaryPool(s->unary_.get());
   s->queue_service_->SetUnaryPool(s->unary_.get());

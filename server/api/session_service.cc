@@ -14,8 +14,8 @@ constexpr char kWrongCredentials[] = "wrong user name or password";
 
 }  // namespace
 
-grpc::Status SessionServiceImpl::DoSignIn(grpc::ServerContextBase* ctx,
-                                          const v1::SignInRequest* req, v1::SignInResponse* resp) {
+grpc::Status SessionServiceImpl::SignIn(grpc::ServerContext* ctx, const v1::SignInRequest* req,
+                                        v1::SignInResponse* resp) {
   // Per client address before anything else: each sign-in costs an Argon2id hash.
   if (absl::Status admitted = auth_.AdmitSignIn(*ctx); !admitted.ok()) {
     return ToGrpcStatus(admitted);
@@ -65,18 +65,17 @@ grpc::Status SessionServiceImpl::DoSignIn(grpc::ServerContextBase* ctx,
   return grpc::Status::OK;
 }
 
-grpc::Status SessionServiceImpl::DoSignOut(grpc::ServerContextBase* ctx,
-                                           const v1::SignOutRequest* req,
-                                           v1::SignOutResponse* resp) {
+grpc::Status SessionServiceImpl::SignOut(grpc::ServerContext* ctx, const v1::SignOutRequest* req,
+                                         v1::SignOutResponse* resp) {
   LOKET_AUTHORIZE(p, ctx, "SessionService.SignOut");
   if (absl::Status s = auth_repo_.EndSession(BearerDigest(*ctx)); !s.ok()) return ToGrpcStatus(s);
   auth_.ForgetTokens();
   return grpc::Status::OK;
 }
 
-grpc::Status SessionServiceImpl::DoSetPassword(grpc::ServerContextBase* ctx,
-                                               const v1::SetPasswordRequest* req,
-                                               v1::SetPasswordResponse* resp) {
+grpc::Status SessionServiceImpl::SetPassword(grpc::ServerContext* ctx,
+                                             const v1::SetPasswordRequest* req,
+                                             v1::SetPasswordResponse* resp) {
   LOKET_AUTHORIZE(p, ctx, "SessionService.SetPassword");
   if (req->principal_id() <= 0) {
     return grpc::Status(grpc::INVALID_ARGUMENT, "principal_id: required");

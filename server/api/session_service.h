@@ -5,27 +5,25 @@
 
 #include "loket/v1/session.grpc.pb.h"
 #include "server/api/auth.h"
-#include "server/api/unary_pool.h"
 #include "server/domain/signin.h"
 #include "server/store/auth_repository.h"
 
 namespace loket::api {
 
-class SessionServiceImpl final : public v1::SessionService::CallbackService {
+class SessionServiceImpl final : public v1::SessionService::Service {
  public:
   SessionServiceImpl(store::AuthRepository& auth_repo, const Authorizer& auth,
                      domain::SessionLimits limits)
       : auth_repo_(auth_repo), auth_(auth), limits_(limits) {}
 
-  LOKET_POOLED_UNARY(SignIn, v1::SignInRequest, v1::SignInResponse);
-  LOKET_POOLED_UNARY(SignOut, v1::SignOutRequest, v1::SignOutResponse);
-  LOKET_POOLED_UNARY(SetPassword, v1::SetPasswordRequest, v1::SetPasswordResponse);
-
-  // Runs the unary calls (set before the server starts).
-  void SetUnaryPool(UnaryPool* unary) { unary_ = unary; }
+  grpc::Status SignIn(grpc::ServerContext* ctx, const v1::SignInRequest* req,
+                      v1::SignInResponse* resp) override;
+  grpc::Status SignOut(grpc::ServerContext* ctx, const v1::SignOutRequest* req,
+                       v1::SignOutResponse* resp) override;
+  grpc::Status SetPassword(grpc::ServerContext* ctx, const v1::SetPasswordRequest* req,
+                           v1::SetPasswordResponse* resp) override;
 
  private:
-  UnaryPool* unary_ = nullptr;
   store::AuthRepository& auth_repo_;
   const Authorizer& auth_;
   domain::SessionLimits limits_;

@@ -3,6 +3,9 @@
 #include <grpcpp/server_context.h>
 #include <grpcpp/support/server_callback.h>
 
+#include <exception>
+
+#include "absl/strings/str_cat.h"
 #include "server/api/call_scope.h"
 
 namespace loket::api {
@@ -25,17 +28,22 @@ grpc::ServerUnaryReactor* UnaryPool::Run(grpc::CallbackServerContext* ctx,
   {
     absl::MutexLock l(&mu_);
     if (queue_.size() < max_queued_ && !stopping_) {
+      CallQueued();  // counted in CallsInFlight from here, so a test's wait sees queued calls
       queue_.push_back([ctx, reactor, handler = std::move(handler)] {
-        if (ctx->IsCancelled()) {  // gone, or past its deadline, while it waited: no work for it
-          reactor->Finish(grpc::Status(grpc::CANCELLED, "the caller went away"));
-          return;
-        }
-        grpc::Status s;
-        {
+        grpc::Status s(grpc::CANCELLED, "the caller went away");
+        if (!ctx->IsCancelled()) {  // gone, or past its deadline, while it waited: no work for it
           ScopedCall scope(ctx);
-          s = handler();
+          try {
+            s = handler();
+          } catch (const std::exception& e) {
+            // The sync API answered UNKNOWN for a handler that threw; a pool thread must not die.
+            s = grpc::Status(grpc::INTERNAL, absl::StrCat("internal error: ", e.what()));
+          } catch (...) {
+            s = grpc::Status(grpc::INTERNAL, "internal error");
+          }
         }
         reactor->Finish(s);
+        CallEnded();
       });
       return reactor;
     }

@@ -254,12 +254,14 @@ TEST_F(OverloadTest, ALockWaitEndsAtLockTimeoutWithARetryHint) {
 TEST_F(OverloadTest, ABurstBeyondThePoolAndItsQueueIsRefusedAtOnce) {
   const v1::Case c = SubmitAsClinicA();
   RowLock lock(server_->conninfo(), c.id());
-  // Pool 8, queue 8: 8 calls hold connections (waiting on the lock), 8 wait, the rest refused.
+  // Pool 8, queue 8: 8 calls hold connections (waiting on the lock) and 8 wait for one, on 16 of
+  // the unary pool's threads; 16 more wait for a thread, and the last 16 are refused at once
+  // ("at its limit of calls in flight"). The store refuses the ones past its queue as they run.
   std::vector<std::thread> callers;
   std::map<int, int> codes;
   std::string refusal;
   std::mutex mu;
-  for (int t = 0; t < 32; ++t) {
+  for (int t = 0; t < 48; ++t) {
     callers.emplace_back([&] {
       v1::Case out;
       grpc::Status s = cases().StartVerification(
