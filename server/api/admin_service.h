@@ -11,7 +11,7 @@
 
 namespace loket::api {
 
-class AdminServiceImpl final : public v1::AdminService::CallbackService {
+class AdminServiceImpl final : public v1::AdminService::CallbackService, public PooledUnaryCalls {
  public:
   AdminServiceImpl(store::AuthRepository& principals, store::CatalogRepository& catalog,
                    const Authorizer& auth)
@@ -35,11 +35,7 @@ class AdminServiceImpl final : public v1::AdminService::CallbackService {
   LOKET_POOLED_UNARY(UpdateOffice, v1::UpdateOfficeRequest, v1::Office);
   LOKET_POOLED_UNARY(ListAdminAudit, v1::ListAdminAuditRequest, v1::ListAdminAuditResponse);
 
-  // Runs the unary calls (set before the server starts).
-  void SetUnaryPool(UnaryPool* unary) { unary_ = unary; }
-
  private:
-  UnaryPool* unary_ = nullptr;
   store::AuthRepository& principals_;
   store::CatalogRepository& catalog_;
   const Authorizer& auth_;

@@ -11,7 +11,8 @@
 
 namespace loket::api {
 
-class AppointmentServiceImpl final : public v1::AppointmentService::CallbackService {
+class AppointmentServiceImpl final : public v1::AppointmentService::CallbackService,
+                                     public PooledUnaryCalls {
  public:
   AppointmentServiceImpl(store::AppointmentRepository& repo, const Authorizer& auth)
       : repo_(repo), auth_(auth) {}
@@ -33,11 +34,7 @@ class AppointmentServiceImpl final : public v1::AppointmentService::CallbackServ
   LOKET_POOLED_UNARY(CloseCounter, v1::CloseCounterRequest, v1::ClosureResponse);
   LOKET_POOLED_UNARY(CloseDay, v1::CloseDayRequest, v1::ClosureResponse);
 
-  // Runs the unary calls (set before the server starts).
-  void SetUnaryPool(UnaryPool* unary) { unary_ = unary; }
-
  private:
-  UnaryPool* unary_ = nullptr;
   store::AppointmentRepository& repo_;
   const Authorizer& auth_;
 };

@@ -13,7 +13,7 @@
 namespace loket::api {
 
 // Callback API: WatchCase a stream (polled_stream.h), the unary methods run on the UnaryPool.
-class CaseServiceImpl final : public v1::CaseService::CallbackService {
+class CaseServiceImpl final : public v1::CaseService::CallbackService, public PooledUnaryCalls {
  public:
   // `streams` runs WatchCase's looks at the database.
   CaseServiceImpl(store::CaseRepository& cases, const Authorizer& auth, StreamPool& streams,
@@ -45,11 +45,7 @@ class CaseServiceImpl final : public v1::CaseService::CallbackService {
   LOKET_POOLED_UNARY(RevokePermit, v1::RevokePermitRequest, v1::Case);
   LOKET_POOLED_UNARY(GetPermitDocument, v1::GetPermitDocumentRequest, v1::PermitDocument);
 
-  // Runs the unary calls (set before the server starts).
-  void SetUnaryPool(UnaryPool* unary) { unary_ = unary; }
-
  private:
-  UnaryPool* unary_ = nullptr;
   grpc::Status DoTransition(grpc::ServerContextBase* ctx, const char* method, domain::Transition t,
                             const v1::TransitionRequest* req, v1::Case* resp);
 

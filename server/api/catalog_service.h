@@ -9,7 +9,8 @@
 
 namespace loket::api {
 
-class CatalogServiceImpl final : public v1::CatalogService::CallbackService {
+class CatalogServiceImpl final : public v1::CatalogService::CallbackService,
+                                 public PooledUnaryCalls {
  public:
   CatalogServiceImpl(store::CatalogRepository& catalog, const Authorizer& auth)
       : catalog_(catalog), auth_(auth) {}
@@ -17,11 +18,7 @@ class CatalogServiceImpl final : public v1::CatalogService::CallbackService {
   LOKET_POOLED_UNARY(ListPermitTypes, v1::ListPermitTypesRequest, v1::ListPermitTypesResponse);
   LOKET_POOLED_UNARY(ListHolidays, v1::ListHolidaysRequest, v1::ListHolidaysResponse);
 
-  // Runs the unary calls (set before the server starts).
-  void SetUnaryPool(UnaryPool* unary) { unary_ = unary; }
-
  private:
-  UnaryPool* unary_ = nullptr;
   store::CatalogRepository& catalog_;
   const Authorizer& auth_;
 };

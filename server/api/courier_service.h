@@ -11,7 +11,8 @@
 
 namespace loket::api {
 
-class CourierServiceImpl final : public v1::CourierService::CallbackService {
+class CourierServiceImpl final : public v1::CourierService::CallbackService,
+                                 public PooledUnaryCalls {
  public:
   CourierServiceImpl(store::SiberRepository& siber, const Authorizer& auth)
       : siber_(siber), auth_(auth) {}
@@ -28,11 +29,7 @@ class CourierServiceImpl final : public v1::CourierService::CallbackService {
   LOKET_POOLED_UNARY(SetShift, v1::SetShiftRequest, v1::Courier);
   LOKET_POOLED_UNARY(ListCouriers, v1::ListCouriersRequest, v1::ListCouriersResponse);
 
-  // Runs the unary calls (set before the server starts).
-  void SetUnaryPool(UnaryPool* unary) { unary_ = unary; }
-
  private:
-  UnaryPool* unary_ = nullptr;
   store::SiberRepository& siber_;
   const Authorizer& auth_;
 };

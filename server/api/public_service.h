@@ -43,7 +43,7 @@ struct PublicServiceDeps {
 };
 
 // Callback API: WatchQueuePosition a stream (polled_stream.h), the unary methods on the UnaryPool.
-class PublicServiceImpl final : public v1::PublicService::CallbackService {
+class PublicServiceImpl final : public v1::PublicService::CallbackService, public PooledUnaryCalls {
  public:
   explicit PublicServiceImpl(PublicServiceDeps deps) : d_(deps) {}
 
@@ -60,11 +60,7 @@ class PublicServiceImpl final : public v1::PublicService::CallbackService {
   grpc::ServerWriteReactor<v1::QueuePosition>* WatchQueuePosition(
       grpc::CallbackServerContext* ctx, const v1::QueuePositionRequest* req) override;
 
-  // Runs the unary calls (set before the server starts).
-  void SetUnaryPool(UnaryPool* unary) { unary_ = unary; }
-
  private:
-  UnaryPool* unary_ = nullptr;
   // RESOURCE_EXHAUSTED (counted in /metrics) when the caller's address is over its limit.
   absl::Status Admit(const grpc::ServerContextBase& ctx, const char* method,
                      domain::PublicCallKind kind);

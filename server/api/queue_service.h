@@ -19,7 +19,7 @@
 namespace loket::api {
 
 // Callback API: WatchQueue a stream (polled_stream.h), the unary methods run on the UnaryPool.
-class QueueServiceImpl final : public v1::QueueService::CallbackService {
+class QueueServiceImpl final : public v1::QueueService::CallbackService, public PooledUnaryCalls {
  public:
   // `watch_poll`: how often WatchQueue looks for new events in the database (every replica reads
   // the same feed, so a board may watch through any of them).
@@ -42,11 +42,7 @@ class QueueServiceImpl final : public v1::QueueService::CallbackService {
   grpc::ServerWriteReactor<v1::QueueUpdate>* WatchQueue(grpc::CallbackServerContext* ctx,
                                                         const v1::WatchQueueRequest* req) override;
 
-  // Runs the unary calls (set before the server starts).
-  void SetUnaryPool(UnaryPool* unary) { unary_ = unary; }
-
  private:
-  UnaryPool* unary_ = nullptr;
   grpc::Status Act(grpc::ServerContextBase* ctx, const v1::TicketActionRequest* req,
                    const char* method, store::TicketAction action, v1::Ticket* resp);
 

@@ -11,18 +11,14 @@
 
 namespace loket::api {
 
-class ReportServiceImpl final : public v1::ReportService::CallbackService {
+class ReportServiceImpl final : public v1::ReportService::CallbackService, public PooledUnaryCalls {
  public:
   ReportServiceImpl(store::ReportRepository& reports, const Authorizer& auth)
       : reports_(reports), auth_(auth) {}
 
   LOKET_POOLED_UNARY(GetMonthlyReport, v1::GetMonthlyReportRequest, v1::MonthlyReport);
 
-  // Runs the unary calls (set before the server starts).
-  void SetUnaryPool(UnaryPool* unary) { unary_ = unary; }
-
  private:
-  UnaryPool* unary_ = nullptr;
   store::ReportRepository& reports_;
   const Authorizer& auth_;
 };

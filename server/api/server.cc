@@ -233,30 +233,28 @@ class LogInterceptor final : public grpc::experimental::Interceptor {
  private:
   // Counts the call's answer and writes its line.
   void Record(const grpc::Status& s, bool malformed) {
-    {
-      double seconds = absl::ToDoubleSeconds(absl::Now() - start_);
-      metrics_->RecordRpc(method_, static_cast<int>(s.error_code()), seconds);
-      if (!log_) return;
-      if (malformed || s.error_code() == grpc::UNAUTHENTICATED ||
-          s.error_code() == grpc::RESOURCE_EXHAUSTED) {
-        // Anyone can send these, as fast as they like: a line per call would let them fill the
-        // disk. /metrics counts every one (loket_rpc_total by method and code).
-        RefusedLog().Write(
-            {log::Level::kWarn,
-             "rpc refused",
-             request_id_,
-             "",
-             {{"method", method_}, {"code", absl::StrCat(static_cast<int>(s.error_code()))}}});
-        return;
-      }
-      log::Write({log::Level::kInfo,
-                  "rpc",
-                  request_id_,
-                  "",
-                  {{"method", method_},
-                   {"code", absl::StrCat(static_cast<int>(s.error_code()))},
-                   {"ms", absl::StrFormat("%.2f", seconds * 1000)}}});
+    double seconds = absl::ToDoubleSeconds(absl::Now() - start_);
+    metrics_->RecordRpc(method_, static_cast<int>(s.error_code()), seconds);
+    if (!log_) return;
+    if (malformed || s.error_code() == grpc::UNAUTHENTICATED ||
+        s.error_code() == grpc::RESOURCE_EXHAUSTED) {
+      // Anyone can send these, as fast as they like: a line per call would let them fill the
+      // disk. /metrics counts every one (loket_rpc_total by method and code).
+      RefusedLog().Write(
+          {log::Level::kWarn,
+           "rpc refused",
+           request_id_,
+           "",
+           {{"method", method_}, {"code", absl::StrCat(static_cast<int>(s.error_code()))}}});
+      return;
     }
+    log::Write({log::Level::kInfo,
+                "rpc",
+                request_id_,
+                "",
+                {{"method", method_},
+                 {"code", absl::StrCat(static_cast<int>(s.error_code()))},
+                 {"ms", absl::StrFormat("%.2f", seconds * 1000)}}});
   }
 
   // An unparsed request, once both its answer and the call's close are known: CANCELLED when the

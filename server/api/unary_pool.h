@@ -46,9 +46,19 @@ class UnaryPool {
   std::vector<std::thread> threads_;
 };
 
+// A service whose unary calls run on a UnaryPool (LOKET_POOLED_UNARY) derives from this too.
+class PooledUnaryCalls {
+ public:
+  // Runs the unary calls; set before the server starts.
+  void SetUnaryPool(UnaryPool* unary) { unary_ = unary; }
+
+ protected:
+  UnaryPool* unary_ = nullptr;
+};
+
 }  // namespace loket::api
 
-// In a service class with a member `UnaryPool* unary_`: the callback-API override of the unary
+// In a service class deriving from PooledUnaryCalls: the callback-API override of the unary
 // method `Method`, which runs `DoMethod` on the pool, and the declaration of `DoMethod`, the
 // method's synchronous body (defined in the .cc file).
 #define LOKET_POOLED_UNARY(Method, Req, Resp)                                                    \

@@ -361,10 +361,6 @@ AppointmentRequestRecord RequestFromRow(const pqxx::row& row) {
   return r;
 }
 
-std::string IdArray(const std::vector<int64_t>& ids) {
-  return absl::StrCat("{", absl::StrJoin(ids, ","), "}");
-}
-
 void LoadWindows(Tx& tx, std::vector<AppointmentRequestRecord>& rs) {
   if (rs.empty()) return;
   std::map<int64_t, AppointmentRequestRecord*> by_id;
@@ -374,7 +370,7 @@ void LoadWindows(Tx& tx, std::vector<AppointmentRequestRecord>& rs) {
     ids.push_back(r.id);
   }
   constexpr const auto& k = kRequestWindowColumns;
-  for (const auto& row : tx.Exec(kWindowsOf, IdArray(ids))) {
+  for (const auto& row : tx.Exec(kWindowsOf, ArrayLiteral(ids))) {
     by_id[row[k["request_id"]].as<int64_t>()]->windows.push_back(
         {ParseTimestamp(row[k["starts_at"]].as<std::string>()),
          ParseTimestamp(row[k["ends_at"]].as<std::string>())});

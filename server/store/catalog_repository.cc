@@ -265,16 +265,10 @@ absl::StatusOr<std::string> Change(
 
 // Days that become holidays close for visits: refused while one, from today on, still holds
 // bookings (domain::CheckHolidayDaysFree names them); otherwise their empty slots close.
-std::string DayArray(const std::vector<absl::CivilDay>& days) {
-  std::vector<std::string> texts;
-  for (absl::CivilDay d : days) texts.push_back(FormatDay(d));
-  return absl::StrCat("{", absl::StrJoin(texts, ","), "}");
-}
-
 absl::Status CloseForHolidays(Tx& tx, const std::string& office, absl::Time now,
                               const std::vector<absl::CivilDay>& days, std::string_view field) {
   if (days.empty()) return absl::OkStatus();
-  const std::string array = DayArray(days);
+  const std::string array = ArrayLiteral(days);
   tx.Exec(kLockSlotsOfDays, office, array);
   std::vector<domain::BookedOnDay> booked;
   for (const auto& row : tx.Exec(kBookedOnDays, office, array)) {
@@ -480,7 +474,7 @@ absl::StatusOr<std::string> CatalogRepository::RemoveHoliday(const Mutation& m, 
   return Change(db_, m, [&](Tx& tx, const std::string& office) -> absl::StatusOr<std::string> {
     std::optional<std::string> name = DeleteHoliday(tx, m, "holiday.remove", day);
     if (!name) return absl::NotFoundError(absl::StrCat("date: no holiday on ", FormatDay(day)));
-    tx.Exec(kReopenSlotsOfDays, office, DayArray({day}));
+    tx.Exec(kReopenSlotsOfDays, office, ArrayLiteral(std::vector<absl::CivilDay>{day}));
     RefreshDueDates(tx, office, day);
     return encode(Holiday{day, *name});
   });
@@ -501,7 +495,7 @@ absl::StatusOr<std::string> CatalogRepository::ImportHolidays(const Mutation& m,
     LOKET_RETURN_IF_ERROR(CloseForHolidays(tx, office, clock_.Now(), days, "csv"));
     for (const Holiday& h : plan.write) WriteHoliday(tx, m, "holiday.import", h);
     for (absl::CivilDay day : plan.remove) DeleteHoliday(tx, m, "holiday.import", day);
-    tx.Exec(kReopenSlotsOfDays, office, DayArray(plan.remove));
+    tx.Exec(kReopenSlotsOfDays, office, ArrayLiteral(plan.remove));
     RefreshDueDates(tx, office, absl::CivilDay(year, 1, 1));
     return encode(HolidayImport{plan.added, plan.updated, static_cast<int>(plan.remove.size()),
                                 MapRows(tx.Exec(kYearHolidays, office, year), HolidayFromRow)});

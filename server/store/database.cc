@@ -663,6 +663,18 @@ absl::Status Database::Migrate(const std::vector<Migration>& migrations) {
 
 std::string FormatDay(absl::CivilDay d) { return absl::FormatCivilTime(d); }
 
+std::string ArrayLiteral(const std::vector<int64_t>& ids) {
+  return absl::StrCat("{", absl::StrJoin(ids, ","), "}");
+}
+
+std::string ArrayLiteral(const std::vector<absl::CivilDay>& days) {
+  return absl::StrCat(
+      "{",
+      absl::StrJoin(days, ",",
+                    [](std::string* out, absl::CivilDay d) { out->append(FormatDay(d)); }),
+      "}");
+}
+
 absl::CivilDay ParseDay(const std::string& s) {
   absl::CivilDay d;
   absl::ParseCivilTime(s, &d);

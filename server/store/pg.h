@@ -196,6 +196,10 @@ std::optional<std::string> NullIfEmpty(const std::string& s);
 std::string BytesOf(const pqxx::field& f);  // bytea -> raw bytes
 // The office's local day at `now`.
 absl::CivilDay LocalDay(absl::Time now, int utc_offset_minutes);
+// A PostgreSQL array literal of values that need no quoting, for a $n::bigint[] or $n::date[]
+// parameter: "{1,2}", "{2026-04-22,2026-04-24}".
+std::string ArrayLiteral(const std::vector<int64_t>& ids);
+std::string ArrayLiteral(const std::vector<absl::CivilDay>& days);
 
 }  // namespace loket::store
 
