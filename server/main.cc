@@ -92,6 +92,9 @@ ABSL_FLAG(int, max_streams_per_connection, 512,
 ABSL_FLAG(int, max_receive_kb, 8192,
           "largest request message, of every method: gRPC C++ has one limit per server, and the "
           "document uploads (5 MiB of bytes and their fields) need 8 MiB");
+ABSL_FLAG(int, memory_limit_mb, 768,
+          "heap in use past which loketd closes the client connections that sent the most "
+          "(gRPC's quota reclaims too late to stop a flood of half-sent messages); 0: never");
 ABSL_FLAG(absl::Duration, memory_trim_interval, absl::Seconds(10),
           "how often memory freed after a burst is handed back to the system (malloc_trim); "
           "0: never");
@@ -197,6 +200,7 @@ int main(int argc, char** argv) {
   o.stream_threads = absl::GetFlag(FLAGS_stream_threads);
   o.max_watch_streams = absl::GetFlag(FLAGS_max_watch_streams);
   o.max_receive_bytes = absl::GetFlag(FLAGS_max_receive_kb) * 1024;
+  o.memory_limit_bytes = int64_t{absl::GetFlag(FLAGS_memory_limit_mb)} << 20;
   if (std::string path = absl::GetFlag(FLAGS_edge_key_file); !path.empty()) {
     std::ifstream in(path);
     std::string key;

@@ -37,6 +37,12 @@ ServerMetrics::ServerMetrics()
                            "nested too deep)")
                      .Register(*registry_)
                      .Add({})),
+      connections_shed_(prometheus::BuildCounter()
+                            .Name("loket_connections_shed_total")
+                            .Help("Client connections closed by the memory guard: the heap passed "
+                                  "--memory_limit_mb and they had sent the most")
+                            .Register(*registry_)
+                            .Add({})),
       queue_depth_(prometheus::BuildGauge()
                        .Name("loket_tasks")
                        .Help("Tasks by queue and state (ready, leased, dead)")
@@ -112,6 +118,8 @@ void ServerMetrics::RecordNotification(const std::string& channel, const std::st
 void ServerMetrics::RecordUnauthenticated() { unauthenticated_.Increment(); }
 
 void ServerMetrics::RecordMalformedRequest() { malformed_.Increment(); }
+
+void ServerMetrics::RecordConnectionsShed(int n) { connections_shed_.Increment(n); }
 
 void ServerMetrics::RecordPublicRefusal(const std::string& method) {
   public_refusals_.Add({{"method", method}}).Increment();

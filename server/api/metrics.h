@@ -47,6 +47,8 @@ class ServerMetrics {
   void RecordUnauthenticated();
   // A request protobuf could not parse (answered INVALID_ARGUMENT, logged at most once a minute).
   void RecordMalformedRequest();
+  // Connections the memory guard closed (connection_guard.h).
+  void RecordConnectionsShed(int n);
   // Replaces the queue gauges with `stats`; queues and states not in it read 0.
   void SetQueueStats(const std::vector<store::QueueStats>& stats);
   // Brings loket_db_pool_events_total up to `now`, the pool's counters since start.
@@ -68,6 +70,7 @@ class ServerMetrics {
   prometheus::Family<prometheus::Counter>& public_refusals_;
   prometheus::Counter& unauthenticated_;
   prometheus::Counter& malformed_;
+  prometheus::Counter& connections_shed_;
   prometheus::Family<prometheus::Gauge>& queue_depth_;
   prometheus::Family<prometheus::Gauge>& queue_oldest_;
   prometheus::Family<prometheus::Gauge>& cases_past_sla_;

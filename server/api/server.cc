@@ -25,6 +25,7 @@
 #include "server/api/call_scope.h"
 #include "server/api/case_service.h"
 #include "server/api/catalog_service.h"
+#include "server/api/connection_guard.h"
 #include "server/api/convert.h"
 #include "server/api/courier_service.h"
 #include "server/api/metrics.h"
@@ -489,10 +490,11 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
   // limits"): bytes the transport buffers and threads serving calls are both under one quota, and
   // a connection has at most max_streams_per_connection calls open.
   if (o.grpc_memory_bytes < (16 << 20) || o.grpc_max_threads < 16 ||
-      o.max_streams_per_connection < 1 || o.max_receive_bytes < 4096) {
+      o.max_streams_per_connection < 1 || o.max_receive_bytes < 4096 ||
+      (o.memory_limit_bytes != 0 && o.memory_limit_bytes < (64 << 20))) {
     return absl::InvalidArgumentError(
         "--grpc_memory_mb >= 16, --grpc_max_threads >= 16, --max_streams_per_connection >= 1, "
-        "--max_receive_kb >= 4");
+        "--max_receive_kb >= 4, --memory_limit_mb 0 or >= 64");
   }
   grpc::ResourceQuota quota("loketd");
   quota.Resize(static_cast<size_t>(o.grpc_memory_bytes));
@@ -511,6 +513,9 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
   if (!s->server_ || s->port_ == 0) {
     return absl::InternalError(absl::StrCat("cannot listen on ", o.listen));
   }
+  s->guard_ = std::make_unique<ConnectionGuard>(
+      ConnectionGuard::Options{.port = s->port_, .limit_bytes = o.memory_limit_bytes},
+      [m = s->metrics_.get()](int closed) { m->RecordConnectionsShed(closed); });
   s->server_->GetHealthCheckService()->SetServingStatus(true);
   s->metrics_->SetServing(true);
   s->health_probe_timeout_ = o.health_probe_timeout;

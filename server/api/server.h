@@ -60,6 +60,7 @@ class SessionServiceImpl;
 class PublicServiceImpl;
 class StreamPool;
 class UnaryPool;
+class ConnectionGuard;
 class ReportServiceImpl;
 class PublicThrottle;
 
@@ -100,6 +101,9 @@ struct ServerOptions {
   int max_watch_streams = 2000;           // watch streams open at once; past it RESOURCE_EXHAUSTED
   int max_streams_per_connection = 512;   // HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS
   int max_receive_bytes = 8 << 20;        // request size (one limit for all methods)
+  // Heap in use past which the connections that sent the most are closed (connection_guard.h);
+  // 0: none.
+  int64_t memory_limit_bytes = int64_t{768} << 20;
   // Retention (docs/operations.md): finished tasks and idempotency records past their periods are
   // swept every retention_sweep_interval (zero: never, e.g. when another replica or cron does it).
   domain::RetentionPolicy retention;
@@ -183,6 +187,8 @@ class LoketServer {
   std::unique_ptr<StreamPool> streams_;
   std::unique_ptr<UnaryPool> unary_;  // the callback-API unary calls' threads
   std::unique_ptr<grpc::Server> server_;
+  // After server_: stops before the server closes its connections (it closes fds by number).
+  std::unique_ptr<ConnectionGuard> guard_;
   int port_ = 0;
   absl::Duration health_probe_timeout_ = absl::Seconds(3);
   std::atomic<bool> stopping_{false};
