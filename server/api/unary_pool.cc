@@ -22,9 +22,22 @@ UnaryPool::~UnaryPool() {
   for (std::thread& t : threads_) t.join();
 }
 
-grpc::ServerUnaryReactor* UnaryPool::Run(grpc::CallbackServerContext* ctx,
+size_t MaxRequestBytes(absl::string_view method) {
+  return method == "AttachDocument" || method == "ConfirmStop" ? 0 : kSmallRequestBytes;
+}
+
+grpc::ServerUnaryReactor* UnaryPool::Run(grpc::CallbackServerContext* ctx, absl::string_view method,
+                                         size_t request_bytes,
                                          std::function<grpc::Status()> handler) {
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  if (size_t limit = MaxRequestBytes(method); limit != 0 && request_bytes > limit) {
+    reactor->Finish(grpc::Status(
+        grpc::INVALID_ARGUMENT,
+        absl::StrCat("request: ", (request_bytes + 1023) / 1024, " KiB is over the ", limit / 1024,
+                     " KiB a ", method,
+                     " request may have (only a document or a courier's proof may be larger)")));
+    return reactor;
+  }
   {
     absl::MutexLock l(&mu_);
     if (queue_.size() < max_queued_ && !stopping_) {

@@ -10,15 +10,27 @@
 #include <grpcpp/support/server_callback.h>
 #include <grpcpp/support/status.h>
 
+#include <cstddef>
 #include <deque>
 #include <functional>
 #include <thread>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 
 namespace loket::api {
+
+// The largest request of a pooled unary method: gRPC C++ has one receive limit per server
+// (--max_receive_kb, 8 MiB for a 5 MiB document), so the methods that carry no file are held to
+// this one here, once the request has arrived. It bounds no memory (docs/operations.md says what
+// does); it answers an oversized request INVALID_ARGUMENT before any work, instead of handing it to
+// the method.
+inline constexpr size_t kSmallRequestBytes = 256 << 10;
+// kSmallRequestBytes, or 0 (only --max_receive_kb) for the methods that carry a file:
+// AttachDocument (a document) and ConfirmStop (a courier's proof).
+size_t MaxRequestBytes(absl::string_view method);
 
 class UnaryPool {
  public:
@@ -28,11 +40,13 @@ class UnaryPool {
   UnaryPool(const UnaryPool&) = delete;
   UnaryPool& operator=(const UnaryPool&) = delete;
 
-  // Runs `handler` (a synchronous handler's body) for the call of `ctx` on a pool thread, inside
-  // the call's scope (call_scope.h), and finishes the call with its status; a call past the
-  // queue is finished at once with RESOURCE_EXHAUSTED. The reactor to return to gRPC.
-  grpc::ServerUnaryReactor* Run(grpc::CallbackServerContext* ctx,
-                                std::function<grpc::Status()> handler);
+  // Runs `handler` (a synchronous handler's body) for the call of `ctx` to `method` on a pool
+  // thread, inside the call's scope (call_scope.h), and finishes the call with its status. A
+  // request of `request_bytes` past MaxRequestBytes(method) is finished at once with
+  // INVALID_ARGUMENT, and a call past the queue with RESOURCE_EXHAUSTED. The reactor to return to
+  // gRPC.
+  grpc::ServerUnaryReactor* Run(grpc::CallbackServerContext* ctx, absl::string_view method,
+                                size_t request_bytes, std::function<grpc::Status()> handler);
 
  private:
   void Work();
@@ -64,7 +78,8 @@ class PooledUnaryCalls {
 #define LOKET_POOLED_UNARY(Method, Req, Resp)                                                    \
   grpc::ServerUnaryReactor* Method(grpc::CallbackServerContext* ctx, const Req* req, Resp* resp) \
       override {                                                                                 \
-    return unary_->Run(ctx, [=, this] { return Do##Method(ctx, req, resp); });                   \
+    return unary_->Run(ctx, #Method, req->ByteSizeLong(),                                        \
+                       [=, this] { return Do##Method(ctx, req, resp); });                        \
   }                                                                                              \
   grpc::Status Do##Method(grpc::ServerContextBase* ctx, const Req* req, Resp* resp)
 

@@ -162,6 +162,34 @@ TEST_F(HostileInputTest, ANineKilobyteBadValueComesBackAsAShortQuoteNamingTheFie
             "clinic_id: unknown clinic \"pkm-" + std::string(28, 'z') + "\u2026\" (44 bytes)");
 }
 
+// Issue 12: a method that carries no file refuses a request past 256 KiB before any work; the two
+// that carry one (a document, a courier's proof) are held only to --max_receive_kb.
+TEST_F(HostileInputTest, ARequestPastItsMethodsLimitIsRefusedBeforeAnyWork) {
+  const std::string cases_before = server_->Query("SELECT count(*) FROM cases");
+  v1::SubmitApplicationRequest app = NurseApplication();
+  app.set_practice_place(std::string(300 * 1024, 'x'));
+  v1::Case out;
+  grpc::Status s = cases().SubmitApplication(Ctx(clinic_a_).get(), app, &out);
+  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(
+      s.error_message(),
+      HasSubstr("request: 301 KiB is over the 256 KiB a SubmitApplication request may have"));
+  EXPECT_EQ(server_->Query("SELECT count(*) FROM cases"), cases_before);
+  // Without a token too: the size is looked at first, and nothing about the caller is said.
+  v1::ListCasesRequest list;
+  list.set_permit_type(std::string(257 * 1024, 'S'));
+  v1::ListCasesResponse cases_out;
+  s = cases().ListCases(Ctx("").get(), list, &cases_out);
+  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("a ListCases request may have"));
+
+  // A 1 MiB document is a document, not an oversized request.
+  v1::Case c = SubmitAsClinicA();
+  const std::string pdf = "%PDF-1.4\n" + std::string(1024 * 1024, 'x');
+  s = cases().AttachDocument(Ctx(clinic_a_).get(), Document(c.id(), "KTP", pdf), &out);
+  ASSERT_THAT(s, IsOk()) << s.error_message();
+}
+
 // --- Bytes that are not a request at all ---------------------------------------------------
 
 // Sends `body` as the request of `method` ("/loket.v1.CaseService/ListCases") without any
