@@ -91,11 +91,12 @@ ABSL_FLAG(int, max_streams_per_connection, 512,
           "this at least --grpc_max_threads plus the watch streams it carries");
 ABSL_FLAG(int, max_receive_kb, 8192,
           "largest request message: gRPC C++ has one limit per server, and the document uploads "
-          "(5 MiB of bytes and their fields) need 8 MiB; the methods that carry no file refuse "
-          "more than 256 KiB themselves");
+          "(5 MiB of bytes and their fields) need 8 MiB; the unary methods other than uploads, "
+          "sign-in and the workers' refuse more than 256 KiB themselves");
 ABSL_FLAG(int, memory_limit_mb, 768,
           "heap in use past which loketd closes the client connections that sent the most "
-          "(gRPC's quota reclaims too late to stop a flood of half-sent messages); 0: never");
+          "(gRPC's quota reclaims too late to stop a flood of half-sent messages); 0: never, "
+          "else at least 64");
 ABSL_FLAG(absl::Duration, memory_trim_interval, absl::Seconds(10),
           "how often memory freed after a burst is handed back to the system (malloc_trim); "
           "0: never");

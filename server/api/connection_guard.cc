@@ -71,26 +71,28 @@ std::vector<ConnectionSample> SampleConnections(int port) {
   return out;
 }
 
-std::vector<int> PickConnectionsToShed(const std::vector<ConnectionSample>& now,
-                                       const absl::flat_hash_map<uint64_t, uint64_t>& before,
-                                       int64_t excess) {
-  std::vector<std::pair<uint64_t, int>> recent;  // bytes received since `before`, fd
+std::vector<ConnectionSample> PickConnectionsToShed(
+    const std::vector<ConnectionSample>& now, const absl::flat_hash_map<uint64_t, uint64_t>& before,
+    int64_t excess, uint64_t min_bytes) {
+  std::vector<std::pair<uint64_t, const ConnectionSample*>> recent;  // bytes since `before`
   for (const ConnectionSample& c : now) {
     auto it = before.find(c.inode);
     uint64_t then = it == before.end() ? 0 : std::min(it->second, c.bytes_received);
-    if (c.bytes_received > then) recent.emplace_back(c.bytes_received - then, c.fd);
+    if (c.bytes_received - then >= std::max<uint64_t>(min_bytes, 1)) {
+      recent.emplace_back(c.bytes_received - then, &c);
+    }
   }
   std::sort(recent.begin(), recent.end(), [](const auto& a, const auto& b) {
-    return a.first != b.first ? a.first > b.first : a.second < b.second;
+    return a.first != b.first ? a.first > b.first : a.second->fd < b.second->fd;
   });
-  std::vector<int> fds;
+  std::vector<ConnectionSample> picked;
   int64_t covered = 0;
-  for (const auto& [bytes, fd] : recent) {
-    if (!fds.empty() && covered >= excess) break;
-    fds.push_back(fd);
+  for (const auto& [bytes, c] : recent) {
+    if (!picked.empty() && covered >= excess) break;
+    picked.push_back(*c);
     covered += static_cast<int64_t>(bytes);
   }
-  return fds;
+  return picked;
 }
 
 ConnectionGuard::ConnectionGuard(Options options, std::function<void(int)> on_shed)
@@ -98,8 +100,10 @@ ConnectionGuard::ConnectionGuard(Options options, std::function<void(int)> on_sh
   if (options_.limit_bytes > 0) thread_ = std::thread([this] { Run(); });
 }
 
-ConnectionGuard::~ConnectionGuard() {
-  stop_.Notify();
+ConnectionGuard::~ConnectionGuard() { Stop(); }
+
+void ConnectionGuard::Stop() {
+  if (!stop_.HasBeenNotified()) stop_.Notify();
   if (thread_.joinable()) thread_.join();
 }
 
@@ -109,7 +113,17 @@ void ConnectionGuard::Run() {
   absl::Time last_trim = absl::InfinitePast();
   absl::Time last_log = absl::InfinitePast();
   int closed_unlogged = 0;  // a flood is logged once every 10 s, not at every tick
+  int64_t heap_when_closed = 0;
   while (!stop_.WaitForNotificationWithTimeout(options_.tick)) {
+    if (closed_unlogged > 0 && absl::Now() - last_log > absl::Seconds(10)) {
+      log::Warn(absl::StrCat("memory guard: heap ", heap_when_closed >> 20,
+                             " MB over the limit of ", limit >> 20, " MB; closed ", closed_unlogged,
+                             " connection(s) that sent the most"),
+                {{"heap_mb", absl::StrCat(heap_when_closed >> 20)},
+                 {"closed", absl::StrCat(closed_unlogged)}});
+      closed_unlogged = 0;
+      last_log = absl::Now();
+    }
     // Reading RSS is cheap; the connections are looked at only once memory is half way up, so
     // that a flood meets a recent look to measure its connections against.
     int64_t rss = ResidentBytes();
@@ -121,19 +135,19 @@ void ConnectionGuard::Run() {
     if (rss > limit) {
       int64_t used = HeapInUse();
       if (used > limit) {
-        std::vector<int> fds = PickConnectionsToShed(now, before, used - limit);
-        // The fd was open a moment ago; in the rare case gRPC closed it and a new connection got
-        // its number since, that connection is closed too and its client reconnects.
-        for (int fd : fds) shutdown(fd, SHUT_RDWR);
-        if (!fds.empty()) on_shed_(static_cast<int>(fds.size()));
-        closed_unlogged += static_cast<int>(fds.size());
-        if (closed_unlogged > 0 && absl::Now() - last_log > absl::Seconds(10)) {
-          log::Warn(
-              absl::StrCat("memory guard: heap ", used >> 20, " MB over the limit of ", limit >> 20,
-                           " MB; closed ", closed_unlogged, " connection(s) that sent the most"),
-              {{"heap_mb", absl::StrCat(used >> 20)}, {"closed", absl::StrCat(closed_unlogged)}});
-          closed_unlogged = 0;
-          last_log = absl::Now();
+        int closed = 0;
+        for (const ConnectionSample& c :
+             PickConnectionsToShed(now, before, used - limit, options_.min_bytes)) {
+          // Only if the fd is still that connection: gRPC may have closed it since the look, and
+          // the number gone to another socket (a database connection, a new client).
+          struct stat st;
+          if (fstat(c.fd, &st) != 0 || static_cast<uint64_t>(st.st_ino) != c.inode) continue;
+          if (shutdown(c.fd, SHUT_RDWR) == 0) ++closed;
+        }
+        if (closed > 0) {
+          on_shed_(closed);
+          closed_unlogged += closed;
+          heap_when_closed = used;
         }
       } else if (absl::Now() - last_trim > absl::Seconds(1)) {
         malloc_trim(0);  // freed pages make RSS look fuller than the heap is

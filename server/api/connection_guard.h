@@ -35,12 +35,13 @@ struct ConnectionSample {
 // The accepted connections of this process's listener on `port`, from its open fds.
 std::vector<ConnectionSample> SampleConnections(int port);
 
-// The fds to close: the connections that received the most since `before` (inode -> bytes
-// received then; a connection not in it counts all it received) first, until what they received
-// covers `excess` bytes, at least one. A connection that received nothing since is never picked.
-std::vector<int> PickConnectionsToShed(const std::vector<ConnectionSample>& now,
-                                       const absl::flat_hash_map<uint64_t, uint64_t>& before,
-                                       int64_t excess);
+// The connections to close: those that received at least `min_bytes` since `before` (inode ->
+// bytes received then; a connection not in it counts all it received), most first, until what
+// they received covers `excess` bytes. A display board or loket-web, receiving little, is never
+// picked, however far over the heap is.
+std::vector<ConnectionSample> PickConnectionsToShed(
+    const std::vector<ConnectionSample>& now, const absl::flat_hash_map<uint64_t, uint64_t>& before,
+    int64_t excess, uint64_t min_bytes);
 
 class ConnectionGuard {
  public:
@@ -48,11 +49,17 @@ class ConnectionGuard {
     int port = 0;             // the gRPC listener's port: only its accepted connections are closed
     int64_t limit_bytes = 0;  // heap in use past which connections are closed; 0: no guard
     absl::Duration tick = absl::Milliseconds(50);
+    // What a connection must have received since the last look to be closed (a flood's
+    // connections receive megabytes a look).
+    uint64_t min_bytes = 256 << 10;
   };
   // Starts the watching thread (none when limit_bytes is 0). `on_shed` is called on it with the
   // number of connections closed.
   ConnectionGuard(Options options, std::function<void(int)> on_shed);
-  ~ConnectionGuard();  // stops and joins the thread
+  ~ConnectionGuard();  // Stop()
+  // Stops and joins the thread; idempotent. Called before the server closes its connections, so
+  // that no fd number the server gives up is shut down after it is reused.
+  void Stop();
   ConnectionGuard(const ConnectionGuard&) = delete;
   ConnectionGuard& operator=(const ConnectionGuard&) = delete;
 

@@ -609,6 +609,7 @@ void LoketServer::WatchDatabase() {
 
 void LoketServer::Shutdown(absl::Duration grace) {
   if (stopping_.exchange(true)) return;
+  if (guard_) guard_->Stop();  // before the server gives up fd numbers that it would shut down
   server_->GetHealthCheckService()->SetServingStatus(false);
   metrics_->SetServing(false);
   wakeups_->Close();  // long polls answer at once instead of holding the drain up

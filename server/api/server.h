@@ -187,7 +187,7 @@ class LoketServer {
   std::unique_ptr<StreamPool> streams_;
   std::unique_ptr<UnaryPool> unary_;  // the callback-API unary calls' threads
   std::unique_ptr<grpc::Server> server_;
-  // After server_: stops before the server closes its connections (it closes fds by number).
+  // Shuts connections down by fd number: Shutdown stops it before the server closes them.
   std::unique_ptr<ConnectionGuard> guard_;
   int port_ = 0;
   absl::Duration health_probe_timeout_ = absl::Seconds(3);

@@ -23,7 +23,9 @@ UnaryPool::~UnaryPool() {
 }
 
 size_t MaxRequestBytes(absl::string_view method) {
-  return method == "AttachDocument" || method == "ConfirmStop" ? 0 : kSmallRequestBytes;
+  if (method == "AttachDocument" || method == "ConfirmStop") return 0;
+  if (method == "ImportHolidays") return 2 << 20;  // a CSV of up to 1 MiB (domain/refdata.h)
+  return kSmallRequestBytes;
 }
 
 grpc::ServerUnaryReactor* UnaryPool::Run(grpc::CallbackServerContext* ctx, absl::string_view method,

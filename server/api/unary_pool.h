@@ -28,8 +28,9 @@ namespace loket::api {
 // does); it answers an oversized request INVALID_ARGUMENT before any work, instead of handing it to
 // the method.
 inline constexpr size_t kSmallRequestBytes = 256 << 10;
-// kSmallRequestBytes, or 0 (only --max_receive_kb) for the methods that carry a file:
-// AttachDocument (a document) and ConfirmStop (a courier's proof).
+// kSmallRequestBytes; 0 (only --max_receive_kb) for the methods that carry a file, AttachDocument
+// (a document) and ConfirmStop (a courier's proof); 2 MiB for ImportHolidays (a CSV of up to 1
+// MiB).
 size_t MaxRequestBytes(absl::string_view method);
 
 class UnaryPool {

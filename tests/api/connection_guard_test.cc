@@ -8,6 +8,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <cerrno>
 #include <string>
 #include <vector>
 
@@ -58,6 +60,12 @@ void SendAll(int fd, size_t n) {
   }
 }
 
+std::vector<int> Fds(const std::vector<ConnectionSample>& picked) {
+  std::vector<int> fds;
+  for (const ConnectionSample& c : picked) fds.push_back(c.fd);
+  return fds;
+}
+
 // The listener's connections once they have received `total` bytes in all (loopback delivers
 // within the send call as a rule; this does not count on it).
 std::vector<ConnectionSample> Received(int port, uint64_t total) {
@@ -85,26 +93,28 @@ TEST(ConnectionGuardTest, SeesTheListenersConnectionsAndClosesTheOneThatSentTheM
   Fd board_in(accept(listener.get(), nullptr, nullptr));
   // Unread by the server, as gRPC's half-sent messages are unfinished: the kernel counts them.
   // (Less than a socket's buffers hold, so that send does not wait for a read.)
-  SendAll(flooder.get(), 60000);
+  SendAll(flooder.get(), 30000);
   SendAll(board.get(), 100);
-  std::vector<ConnectionSample> before = Received(port, 60100);
+  std::vector<ConnectionSample> before = Received(port, 30100);
   SendAll(board.get(), 1000);
-  std::vector<ConnectionSample> now = Received(port, 61100);
+  std::vector<ConnectionSample> now = Received(port, 31100);
 
   // The listener and the clients' own ends (their local port is another) are not connections.
   ASSERT_EQ(now.size(), 2u);
   for (const ConnectionSample& c : now) {
     if (c.fd == flooder_in.get())
-      EXPECT_EQ(c.bytes_received, 60000u);
+      EXPECT_EQ(c.bytes_received, 30000u);
     else
       EXPECT_EQ(c.fd, board_in.get());
   }
   // Measured from nothing: the flooder covers a small excess on its own.
-  EXPECT_THAT(PickConnectionsToShed(now, {}, 1000), ElementsAre(flooder_in.get()));
+  EXPECT_THAT(Fds(PickConnectionsToShed(now, {}, 1000, 1)), ElementsAre(flooder_in.get()));
   // Measured from `before`: only the board sent since, so it is the one picked.
   absl::flat_hash_map<uint64_t, uint64_t> seen;
   for (const ConnectionSample& c : before) seen[c.inode] = c.bytes_received;
-  EXPECT_THAT(PickConnectionsToShed(now, seen, 1000), ElementsAre(board_in.get()));
+  EXPECT_THAT(Fds(PickConnectionsToShed(now, seen, 1000, 1)), ElementsAre(board_in.get()));
+  // Unless it received too little to be a flood.
+  EXPECT_THAT(PickConnectionsToShed(now, seen, 1000, 1001), IsEmpty());
 
   // What the guard does to a picked one: its client sees the connection end.
   ASSERT_EQ(shutdown(flooder_in.get(), SHUT_RDWR), 0);
@@ -118,15 +128,48 @@ TEST(ConnectionGuardTest, PicksTheBiggestSendersUntilTheyCoverTheExcess) {
       {.fd = 11, .inode = 2, .bytes_received = 3000},  // new: all 3,000 count
       {.fd = 12, .inode = 3, .bytes_received = 9000},  // nothing since
       {.fd = 13, .inode = 4, .bytes_received = 2500},  // 2,500 since
+      {.fd = 14, .inode = 5, .bytes_received = 900},   // 100 since: a board's pings
   };
-  absl::flat_hash_map<uint64_t, uint64_t> before = {{1, 1000}, {3, 9000}, {4, 0}};
-  EXPECT_THAT(PickConnectionsToShed(now, before, 1), ElementsAre(10));
-  EXPECT_THAT(PickConnectionsToShed(now, before, 4000), ElementsAre(10));
-  EXPECT_THAT(PickConnectionsToShed(now, before, 4001), ElementsAre(10, 11));
-  EXPECT_THAT(PickConnectionsToShed(now, before, 100000), ElementsAre(10, 11, 13));
-  // Nobody sent anything: nothing to close, however far over.
-  EXPECT_THAT(PickConnectionsToShed({{.fd = 12, .inode = 3, .bytes_received = 9000}}, before, 1),
-              IsEmpty());
+  absl::flat_hash_map<uint64_t, uint64_t> before = {{1, 1000}, {3, 9000}, {4, 0}, {5, 800}};
+  EXPECT_THAT(Fds(PickConnectionsToShed(now, before, 1, 1000)), ElementsAre(10));
+  EXPECT_THAT(Fds(PickConnectionsToShed(now, before, 4000, 1000)), ElementsAre(10));
+  EXPECT_THAT(Fds(PickConnectionsToShed(now, before, 4001, 1000)), ElementsAre(10, 11));
+  EXPECT_THAT(Fds(PickConnectionsToShed(now, before, 100000, 1000)), ElementsAre(10, 11, 13));
+  EXPECT_THAT(Fds(PickConnectionsToShed(now, before, 100000, 1)), ElementsAre(10, 11, 13, 14));
+  // Nobody sent enough: nothing to close, however far over.
+  EXPECT_THAT(PickConnectionsToShed(now, before, 100000, 5000), IsEmpty());
+}
+
+// The guard itself, with a limit this process is always over: it closes the connection that sends
+// a flood's worth and leaves the one that sends little.
+TEST(ConnectionGuardTest, OverItsLimitItClosesTheConnectionThatSentTheMostAndLeavesTheOther) {
+  Fd listener(socket(AF_INET, SOCK_STREAM, 0));
+  sockaddr_in a = Loopback(0);
+  ASSERT_EQ(bind(listener.get(), reinterpret_cast<sockaddr*>(&a), sizeof(a)), 0);
+  ASSERT_EQ(listen(listener.get(), 8), 0);
+  socklen_t len = sizeof(a);
+  ASSERT_EQ(getsockname(listener.get(), reinterpret_cast<sockaddr*>(&a), &len), 0);
+  const int port = ntohs(a.sin_port);
+  Fd flooder(Connect(port)), board(Connect(port));
+  Fd flooder_in(accept(listener.get(), nullptr, nullptr));
+  Fd board_in(accept(listener.get(), nullptr, nullptr));
+
+  std::atomic<int> shed{0};
+  ConnectionGuard guard(
+      {.port = port, .limit_bytes = 1, .tick = absl::Milliseconds(5), .min_bytes = 10000},
+      [&](int n) { shed += n; });
+  SendAll(board.get(), 100);
+  SendAll(flooder.get(), 30000);
+  // The flooder's connection ends (recv gives 0 once the guard shut it down); 10 s at most.
+  timeval ten_s{.tv_sec = 10, .tv_usec = 0};
+  ASSERT_EQ(setsockopt(flooder.get(), SOL_SOCKET, SO_RCVTIMEO, &ten_s, sizeof(ten_s)), 0);
+  char byte;
+  EXPECT_EQ(recv(flooder.get(), &byte, 1, 0), 0);
+  guard.Stop();
+  EXPECT_GE(shed.load(), 1);
+  // The board's is still open: nothing to read, and no end.
+  EXPECT_EQ(recv(board.get(), &byte, 1, MSG_DONTWAIT), -1);
+  EXPECT_EQ(errno, EAGAIN);
 }
 
 }  // namespace
