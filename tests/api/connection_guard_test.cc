@@ -60,6 +60,28 @@ void SendAll(int fd, size_t n) {
   }
 }
 
+// A loopback listener with two clients connected and accepted: a flooder and a display board.
+struct TwoClients {
+  static int Listen() {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a = Loopback(0);
+    EXPECT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)), 0);
+    EXPECT_EQ(listen(fd, 8), 0);
+    return fd;
+  }
+  static int PortOf(int fd) {
+    sockaddr_in a{};
+    socklen_t len = sizeof(a);
+    EXPECT_EQ(getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len), 0);
+    return ntohs(a.sin_port);
+  }
+  Fd listener{Listen()};
+  int port = PortOf(listener.get());
+  Fd flooder{Connect(port)}, board{Connect(port)};
+  Fd flooder_in{accept(listener.get(), nullptr, nullptr)};
+  Fd board_in{accept(listener.get(), nullptr, nullptr)};
+};
+
 std::vector<int> Fds(const std::vector<ConnectionSample>& picked) {
   std::vector<int> fds;
   for (const ConnectionSample& c : picked) fds.push_back(c.fd);
@@ -80,17 +102,9 @@ std::vector<ConnectionSample> Received(int port, uint64_t total) {
 }
 
 TEST(ConnectionGuardTest, SeesTheListenersConnectionsAndClosesTheOneThatSentTheMost) {
-  Fd listener(socket(AF_INET, SOCK_STREAM, 0));
-  sockaddr_in a = Loopback(0);
-  ASSERT_EQ(bind(listener.get(), reinterpret_cast<sockaddr*>(&a), sizeof(a)), 0);
-  ASSERT_EQ(listen(listener.get(), 8), 0);
-  socklen_t len = sizeof(a);
-  ASSERT_EQ(getsockname(listener.get(), reinterpret_cast<sockaddr*>(&a), &len), 0);
-  const int port = ntohs(a.sin_port);
-
-  Fd flooder(Connect(port)), board(Connect(port));
-  Fd flooder_in(accept(listener.get(), nullptr, nullptr));
-  Fd board_in(accept(listener.get(), nullptr, nullptr));
+  TwoClients t;
+  const int port = t.port;
+  Fd &flooder = t.flooder, &board = t.board, &flooder_in = t.flooder_in, &board_in = t.board_in;
   // Unread by the server, as gRPC's half-sent messages are unfinished: the kernel counts them.
   // (Less than a socket's buffers hold, so that send does not wait for a read.)
   SendAll(flooder.get(), 30000);
@@ -143,16 +157,9 @@ TEST(ConnectionGuardTest, PicksTheBiggestSendersUntilTheyCoverTheExcess) {
 // The guard itself, with a limit this process is always over: it closes the connection that sends
 // a flood's worth and leaves the one that sends little.
 TEST(ConnectionGuardTest, OverItsLimitItClosesTheConnectionThatSentTheMostAndLeavesTheOther) {
-  Fd listener(socket(AF_INET, SOCK_STREAM, 0));
-  sockaddr_in a = Loopback(0);
-  ASSERT_EQ(bind(listener.get(), reinterpret_cast<sockaddr*>(&a), sizeof(a)), 0);
-  ASSERT_EQ(listen(listener.get(), 8), 0);
-  socklen_t len = sizeof(a);
-  ASSERT_EQ(getsockname(listener.get(), reinterpret_cast<sockaddr*>(&a), &len), 0);
-  const int port = ntohs(a.sin_port);
-  Fd flooder(Connect(port)), board(Connect(port));
-  Fd flooder_in(accept(listener.get(), nullptr, nullptr));
-  Fd board_in(accept(listener.get(), nullptr, nullptr));
+  TwoClients t;
+  const int port = t.port;
+  Fd &flooder = t.flooder, &board = t.board, &flooder_in = t.flooder_in, &board_in = t.board_in;
 
   std::atomic<int> shed{0};
   ConnectionGuard guard(
