@@ -33,11 +33,13 @@ grpc::ServerUnaryReactor* UnaryPool::Run(grpc::CallbackServerContext* ctx, absl:
                                          std::function<grpc::Status()> handler) {
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   if (size_t limit = MaxRequestBytes(method); limit != 0 && request_bytes > limit) {
-    reactor->Finish(grpc::Status(
-        grpc::INVALID_ARGUMENT,
-        absl::StrCat("request: ", (request_bytes + 1023) / 1024, " KiB is over the ", limit / 1024,
-                     " KiB a ", method,
-                     " request may have (only a document or a courier's proof may be larger)")));
+    reactor->Finish(
+        grpc::Status(grpc::INVALID_ARGUMENT,
+                     absl::StrCat("request: ", (request_bytes + 1023) / 1024, " KiB is over the ",
+                                  limit / 1024, " KiB a ", method, " request may have",
+                                  limit == kSmallRequestBytes
+                                      ? " (only a document or a courier's proof may be larger)"
+                                      : "")));
     return reactor;
   }
   {
