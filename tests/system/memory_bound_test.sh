@@ -6,11 +6,11 @@
 #     (no token: plain HTTP/2 from tests/system/h2_flood.py), stubborn (a reset stream or closed
 #     connection is replaced at once) until 2,000 MB are sent: loketd's RSS, sampled from /proc
 #     every 0.2 s, stays under BOUND_MB. gRPC's memory quota alone does not hold it: it reclaims
-#     after the fact, and in most runs RSS grew with every byte sent (650-1,400 MB measured at a
-#     32 MiB quota). What holds it is loketd's memory guard (server/api/connection_guard.h): past
-#     --memory_limit_mb of heap it closes the connections that sent the most. At a limit of 160 MB
-#     peaks of 128-298 MB were measured (at 200); the bound is 350 MB. Before the quota, RSS grew
-#     with every byte sent (1,588 MB after 1,600 MB) and kept it.
+#     after the fact, and in 6 of 7 runs without the guard RSS grew with every byte sent
+#     (756-1,250 MB at a 32 MiB quota). What holds it is loketd's memory guard
+#     (server/api/connection_guard.h): past --memory_limit_mb of heap it closes the connections
+#     that sent the most. At the test's 160 MB, peaks of 150-246 MB were measured; the bound is
+#     350 MB. Before the quota, RSS grew with every byte sent (1,588 MB after 1,600 MB) and kept it.
 #  3. Afterwards loketd answers health and a real call, and its RSS comes back down (under
 #     AFTER_MB) once the attacker has gone.
 #  4. Threads: with --grpc_max_threads=16 loketd serves 100 display boards (long-lived WatchQueue
