@@ -3,12 +3,14 @@
 # a 1 s deadline, against one loketd (pool 16). Per step: goodput (answers the caller got in time),
 # p99 of those, the calls refused at once (RESOURCE_EXHAUSTED) or late (DEADLINE_EXCEEDED), the
 # cases committed for callers who had already given up, loketd's threads and RSS; then RSS after
-# the load stops. The baseline is the first step (8 callers) of the same run. Callers behave as the
-# CLI does: after RESOURCE_EXHAUSTED ("try again in 1 s") they wait about a second.
+# the load stops. The baseline is the first step (8 callers) of the same run. After
+# RESOURCE_EXHAUSTED ("try again in 1 s") a caller waits about a second; after DEADLINE_EXCEEDED it
+# calls again at once.
 #
 #   bench/run_overload_ramp.sh [CALLERS...]     default: 8 64 256 1024 2048; DURATION=10 s each
 #
-# BACKOFF_MS (default 1000) sets the callers' wait after a refusal. The last column counts database
+# BACKOFF_MS (default 1000) sets the callers' wait after a refusal; with BACKOFF_DOUBLING=1 each
+# further refusal in a row doubles it (up to 16 x), as gRPC's retry policy does. The last column counts database
 # sessions opened in the step (before 2026-12-02 a call cut off at its deadline cost loketd its pooled
 # connection; now it is cancelled in PostgreSQL and the connection kept).
 #
@@ -58,7 +60,7 @@ for c in "${STEPS[@]}"; do
   peak_rss=0
   (
     ${CLIENT_NICE:+nice -n "$CLIENT_NICE"} "${CLIENT_CORE[@]}" "$BIN/submit_load" --addr="127.0.0.1:$API_PORT" --token="$TOKEN" --concurrency="$c" \
-      --channels=$((c < 256 ? c : 256)) --deadline_ms=1000 --backoff_ms=${BACKOFF_MS:-1000} --async --warmup=1 --duration="$DURATION" \
+      --channels=$((c < 256 ? c : 256)) --deadline_ms=1000 --backoff_ms=${BACKOFF_MS:-1000} ${BACKOFF_DOUBLING:+--backoff_doubling} --async --warmup=1 --duration="$DURATION" \
       --json 2>/dev/null | tail -n 1 >"$WORK/step.json" || true
   ) &
   load=$!

@@ -37,6 +37,9 @@ ABSL_FLAG(int, deadline_ms, 10000, "each call's deadline");
 ABSL_FLAG(int, backoff_ms, 0,
           "after RESOURCE_EXHAUSTED a thread waits this long (+-50 %, as loketd's 'try again in "
           "1 s' asks) before its next call; 0: at once");
+ABSL_FLAG(bool, backoff_doubling, false,
+          "each further RESOURCE_EXHAUSTED in a row doubles the wait, up to 16 x --backoff_ms (as "
+          "gRPC's retry policy and the CLI's retries do); any other answer starts it again");
 ABSL_FLAG(bool, async, false,
           "drive every caller from one completion-queue thread instead of a thread each (many "
           "callers on a small machine: the generator itself then costs little); not with --rate");
@@ -97,7 +100,14 @@ struct AsyncCaller {
   grpc::Status status;
   absl::Time sent;
   grpc::Alarm alarm;
+  int refusals_in_a_row = 0;
 };
+
+// The wait after the `refusals_in_a_row`-th refusal in a row (1, 2, ...), before jitter.
+absl::Duration Backoff(int backoff_ms, bool doubling, int refusals_in_a_row) {
+  const int doublings = doubling ? std::min(refusals_in_a_row - 1, 4) : 0;
+  return absl::Milliseconds(backoff_ms) * (1 << doublings);
+}
 
 }  // namespace
 
@@ -117,6 +127,7 @@ int main(int argc, char** argv) {
                            : concurrency;
   const int deadline_ms = absl::GetFlag(FLAGS_deadline_ms);
   const int backoff_ms = absl::GetFlag(FLAGS_backoff_ms);
+  const bool doubling = absl::GetFlag(FLAGS_backoff_doubling);
   std::vector<std::unique_ptr<loket::v1::CaseService::Stub>> stubs;
   for (int i = 0; i < channels; ++i) {
     grpc::ChannelArguments args;
@@ -170,9 +181,12 @@ int main(int argc, char** argv) {
             ++errors[c.status.error_code()];
           }
         }
-        if (c.status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED && backoff_ms > 0 &&
-            now < end) {
-          c.alarm.Set(&cq, absl::ToChronoTime(now + absl::Milliseconds(backoff_ms) * jitter(rng)),
+        const bool refused = c.status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED;
+        c.refusals_in_a_row = refused ? c.refusals_in_a_row + 1 : 0;
+        if (refused && backoff_ms > 0 && now < end) {
+          const absl::Duration wait = Backoff(backoff_ms, doubling, c.refusals_in_a_row);
+          // Not past the end: a long wait would only keep the run from finishing.
+          c.alarm.Set(&cq, absl::ToChronoTime(std::min(now + wait * jitter(rng), end)),
                       tag(i, true));
           continue;
         }
@@ -197,6 +211,7 @@ int main(int argc, char** argv) {
       std::uniform_real_distribution<double> jitter(0.5, 1.5);
       // Paced mode: thread t sends at start + (t + k*concurrency) / rate.
       int64_t k = 0;
+      int refusals_in_a_row = 0;
       for (;;) {
         absl::Time now = absl::Now();
         if (rate > 0) {
@@ -216,8 +231,11 @@ int main(int argc, char** argv) {
         grpc::Status s = stubs[t % channels]->SubmitApplication(&ctx, req, &resp);
         absl::Time done = absl::Now();
         if (s.ok()) acknowledged.fetch_add(1);
-        if (s.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED && backoff_ms > 0) {
-          absl::SleepFor(absl::Milliseconds(backoff_ms) * jitter(rng));
+        const bool refused = s.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED;
+        refusals_in_a_row = refused ? refusals_in_a_row + 1 : 0;
+        if (refused && backoff_ms > 0) {
+          absl::SleepFor(std::min(Backoff(backoff_ms, doubling, refusals_in_a_row) * jitter(rng),
+                                  end - absl::Now()));
         }
         if (sent < measure_from || done > end) continue;
         if (s.ok()) {

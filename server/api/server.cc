@@ -344,6 +344,7 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
     return absl::InvalidArgumentError("--pool_size: 1..256");
   }
   if (o.db_max_waiting < 0) return absl::InvalidArgumentError("--db_max_waiting: 0 or more");
+  if (o.pool_nice < 0 || o.pool_nice > 19) return absl::InvalidArgumentError("--pool_nice: 0..19");
   if (o.db_lock_timeout < absl::ZeroDuration() || o.db_statement_timeout < absl::ZeroDuration()) {
     return absl::InvalidArgumentError(
         "--db_lock_timeout_ms and --db_statement_timeout_ms: 0 (no limit) or more");
@@ -415,7 +416,7 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
     // that), and as many calls again waiting for a thread.
     const int waiting = o.db_max_waiting > 0 ? o.db_max_waiting : o.pool_size;
     const int threads = std::min(o.pool_size + waiting, 512);
-    s->unary_ = std::make_unique<UnaryPool>(threads, threads);
+    s->unary_ = std::make_unique<UnaryPool>(threads, threads, o.pool_nice);
   }
   s->catalog_service_ = std::make_unique<CatalogServiceImpl>(*s->catalog_repo_, *s->authorizer_);
   s->admin_service_ =

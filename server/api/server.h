@@ -72,6 +72,9 @@ struct ServerOptions {
   absl::Duration db_lock_timeout = absl::Seconds(2);
   absl::Duration db_statement_timeout = absl::Seconds(15);
   int db_max_waiting = 0;  // calls queued for a connection; 0: pool_size
+  // How far below loketd's priority the threads running unary calls are (nice, 0..19): under
+  // overload gRPC's threads, which take calls in and refuse the excess, come first.
+  int pool_nice = 10;
   // The health probe's SELECT 1 may take this long before loketd calls the database hung.
   absl::Duration health_probe_timeout = absl::Seconds(3);
   std::string tls_cert;  // PEM files; TLS when both cert and key are set

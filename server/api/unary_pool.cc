@@ -2,7 +2,11 @@
 
 #include <grpcpp/server_context.h>
 #include <grpcpp/support/server_callback.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <exception>
 
 #include "absl/strings/str_cat.h"
@@ -10,7 +14,8 @@
 
 namespace loket::api {
 
-UnaryPool::UnaryPool(int threads, int max_queued) : max_queued_(max_queued) {
+UnaryPool::UnaryPool(int threads, int max_queued, int nice_increment)
+    : max_queued_(max_queued), nice_increment_(nice_increment) {
   for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { Work(); });
 }
 
@@ -71,6 +76,14 @@ grpc::ServerUnaryReactor* UnaryPool::Run(grpc::CallbackServerContext* ctx, absl:
 }
 
 void UnaryPool::Work() {
+  if (nice_increment_ > 0) {
+    // On Linux a thread has its own nice value. Lowering one's own priority needs no privilege,
+    // so this holds for loketd as any user; the process's other threads keep theirs.
+    const pid_t tid = gettid();
+    errno = 0;
+    const int base = getpriority(PRIO_PROCESS, tid);
+    if (errno == 0) setpriority(PRIO_PROCESS, tid, std::min(base + nice_increment_, 19));
+  }
   for (;;) {
     std::function<void()> job;
     {

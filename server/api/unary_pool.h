@@ -35,8 +35,10 @@ size_t MaxRequestBytes(absl::string_view method);
 
 class UnaryPool {
  public:
-  // `threads` run the calls; up to `max_queued` more wait for one.
-  UnaryPool(int threads, int max_queued);
+  // `threads` run the calls; up to `max_queued` more wait for one. The threads run `nice_increment`
+  // below the process's priority (0..19), so that gRPC's own threads, which take calls in and
+  // refuse the excess, are not kept waiting for a core by a pool busy with admitted work.
+  UnaryPool(int threads, int max_queued, int nice_increment = 0);
   ~UnaryPool();  // runs the calls queued, then stops the threads
   UnaryPool(const UnaryPool&) = delete;
   UnaryPool& operator=(const UnaryPool&) = delete;
@@ -58,6 +60,7 @@ class UnaryPool {
   std::deque<std::function<void()>> queue_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   const size_t max_queued_;
+  const int nice_increment_;
   std::vector<std::thread> threads_;
 };
 
