@@ -59,7 +59,9 @@ for c in "${STEPS[@]}"; do
   peak_threads=0
   peak_rss=0
   (
-    ${CLIENT_NICE:+nice -n "$CLIENT_NICE"} "${CLIENT_CORE[@]}" "$BIN/submit_load" --addr="127.0.0.1:$API_PORT" --token="$TOKEN" --concurrency="$c" \
+    # setsid: a session of its own, as a client on another machine, so that the kernel does not
+    # weigh the generator's threads against loketd's (autogroup; loketd's pool runs at nice 10).
+    setsid -w ${CLIENT_NICE:+nice -n "$CLIENT_NICE"} "${CLIENT_CORE[@]}" "$BIN/submit_load" --addr="127.0.0.1:$API_PORT" --token="$TOKEN" --concurrency="$c" \
       --channels=$((c < 256 ? c : 256)) --deadline_ms=1000 --backoff_ms=${BACKOFF_MS:-1000} ${BACKOFF_DOUBLING:+--backoff_doubling} --async --warmup=1 --duration="$DURATION" \
       --json 2>/dev/null | tail -n 1 >"$WORK/step.json" || true
   ) &
