@@ -38,8 +38,8 @@ ABSL_FLAG(int, backoff_ms, 0,
           "after RESOURCE_EXHAUSTED a thread waits this long (+-50 %, as loketd's 'try again in "
           "1 s' asks) before its next call; 0: at once");
 ABSL_FLAG(bool, backoff_doubling, false,
-          "each further RESOURCE_EXHAUSTED in a row doubles the wait, up to 16 x --backoff_ms (as "
-          "gRPC's retry policy and the CLI's retries do); any other answer starts it again");
+          "each further RESOURCE_EXHAUSTED in a row doubles the wait, up to 16 x --backoff_ms (the "
+          "doubling of gRPC's retry policy); any other answer starts it again");
 ABSL_FLAG(bool, async, false,
           "drive every caller from one completion-queue thread instead of a thread each (many "
           "callers on a small machine: the generator itself then costs little); not with --rate");

@@ -24,7 +24,9 @@ int ThreadsAtNice(int nice) {
   for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
     std::ifstream in(task.path() / "stat");
     std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    std::istringstream fields(stat.substr(stat.rfind(')') + 2));  // from field 3, the state
+    const size_t comm_end = stat.rfind(')');
+    if (comm_end == std::string::npos) continue;           // the thread ended while we looked
+    std::istringstream fields(stat.substr(comm_end + 1));  // from field 3, the state
     std::string field;
     for (int i = 3; i <= 19 && fields >> field; ++i) {
     }
