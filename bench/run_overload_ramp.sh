@@ -10,9 +10,9 @@
 #   bench/run_overload_ramp.sh [CALLERS...]     default: 8 64 256 1024 2048; DURATION=10 s each
 #
 # BACKOFF_MS (default 1000) sets the callers' wait after a refusal; with BACKOFF_DOUBLING=1 each
-# further refusal in a row doubles it (up to 16 x), as gRPC's retry policy does. The last column counts database
-# sessions opened in the step (before 2026-12-02 a call cut off at its deadline cost loketd its pooled
-# connection; now it is cancelled in PostgreSQL and the connection kept).
+# further refusal in a row doubles it (up to 16 x), as gRPC's retry policy does. The last column
+# counts database sessions opened in the step (before 2026-12-02 a call cut off at its deadline cost
+# loketd its pooled connection; now it is cancelled in PostgreSQL and the connection kept).
 #
 # PIN=1 gives the load generator a core of its own: PostgreSQL, loketd and this script run on core 0
 # (taskset, inherited by what it starts), submit_load on core 1. Without it all share both cores.
