@@ -10,7 +10,10 @@
 #   bench/run_overload_ramp.sh [CALLERS...]     default: 8 64 256 1024 2048; DURATION=10 s each
 #
 # BACKOFF_MS (default 1000) sets the callers' wait after a refusal; with BACKOFF_DOUBLING=1 each
-# further refusal in a row doubles it (up to 16 x), as gRPC's retry policy does. The last column
+# further refusal in a row doubles it (up to 16 x), as gRPC's retry policy does. With PUSHBACK=1 they
+# wait what loketd's refusal asks (grpc-retry-pushback-ms, server/api/retry_hint.h), as a gRPC
+# client with a retry policy would. asked_ms: the p50/p90 of the waits loketd asked for (0/0 when
+# the callers did not read them). The last column
 # counts database sessions opened in the step (before 2026-12-02 a call cut off at its deadline cost
 # loketd its pooled connection; now it is cancelled in PostgreSQL and the connection kept).
 #
@@ -43,7 +46,7 @@ threads() { awk '/Threads/ {print $2}' "/proc/$LOKETD_PID/status"; }
 cases() { psql -X -At -d "$DB" -c "SELECT count(*) FROM cases"; }
 # Database sessions opened so far (psql's own included: one per call of this function).
 sessions() { psql -X -At -d "$DB" -c "SELECT sessions FROM pg_stat_database WHERE datname = current_database()"; }
-field() { sed -E "s/.*\"$1\": ([0-9.]+).*/\1/" <<<"$2"; }
+field() { grep -oE "\"$1\": [0-9.]+" <<<"$2" | awk '{print $2}' | head -n 1; }
 code() { grep -oE "\"$1\": [0-9]+" <<<"$2" | awk '{print $2}' | head -n 1; }
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)," \
@@ -51,8 +54,8 @@ echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}
   "deadline 1 s per call, 1 s back-off after a refusal, $DURATION s per step"
 idle_rss=$(rss_mb)
 echo "loketd idle: RSS $idle_rss MB, $(threads) threads"
-printf '%-8s %10s %8s %8s %10s %10s %12s %8s %8s %8s\n' callers ok_per_s p50_ms p99_ms refused late \
-  late_commits threads rss_mb sessions
+printf '%-8s %10s %8s %8s %10s %10s %12s %8s %8s %8s %9s\n' callers ok_per_s p50_ms p99_ms refused late \
+  late_commits threads rss_mb sessions asked_ms
 for c in "${STEPS[@]}"; do
   before=$(cases)
   sessions_before=$(sessions)
@@ -62,7 +65,7 @@ for c in "${STEPS[@]}"; do
     # setsid: a session of its own, as a client on another machine, so that the kernel does not
     # weigh the generator's threads against loketd's (autogroup; loketd's pool runs at nice 10).
     setsid -w ${CLIENT_NICE:+nice -n "$CLIENT_NICE"} "${CLIENT_CORE[@]}" "$BIN/submit_load" --addr="127.0.0.1:$API_PORT" --token="$TOKEN" --concurrency="$c" \
-      --channels=$((c < 256 ? c : 256)) --deadline_ms=1000 --backoff_ms=${BACKOFF_MS:-1000} ${BACKOFF_DOUBLING:+--backoff_doubling} --async --warmup=1 --duration="$DURATION" \
+      --channels=$((c < 256 ? c : 256)) --deadline_ms=1000 --backoff_ms=${BACKOFF_MS:-1000} ${BACKOFF_DOUBLING:+--backoff_doubling} ${PUSHBACK:+--backoff_pushback} --async --warmup=1 --duration="$DURATION" \
       --json 2>/dev/null | tail -n 1 >"$WORK/step.json" || true
   ) &
   load=$!
@@ -78,10 +81,11 @@ for c in "${STEPS[@]}"; do
   out=$(cat "$WORK/step.json")
   acked=$(field acknowledged "$out")
   committed=$(($(cases) - before))
-  printf '%-8s %10s %8s %8s %10s %10s %12s %8s %8s %8s\n' "$c" "$(field per_second "$out")" \
+  printf '%-8s %10s %8s %8s %10s %10s %12s %8s %8s %8s %9s\n' "$c" "$(field per_second "$out")" \
     "$(field p50_ms "$out")" "$(field p99_ms "$out")" "$(code 8 "$out" || true)" \
     "$(code 4 "$out" || true)" "$((committed - acked))" "$peak_threads" "$peak_rss" \
-    "$(($(sessions) - sessions_before - 2))"
+    "$(($(sessions) - sessions_before - 2))" \
+    "$(field asked_p50_ms "$out")/$(field asked_p90_ms "$out")"
 done
 for wait_s in 15 30; do
   sleep 15

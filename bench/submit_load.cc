@@ -19,6 +19,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -40,6 +41,9 @@ ABSL_FLAG(int, backoff_ms, 0,
 ABSL_FLAG(bool, backoff_doubling, false,
           "each further RESOURCE_EXHAUSTED in a row doubles the wait, up to 16 x --backoff_ms (the "
           "doubling of gRPC's retry policy); any other answer starts it again");
+ABSL_FLAG(bool, backoff_pushback, false,
+          "after RESOURCE_EXHAUSTED wait what loketd asks (its grpc-retry-pushback-ms trailer, as "
+          "gRPC's retry policy would) instead of --backoff_ms, when the answer carries one");
 ABSL_FLAG(bool, async, false,
           "drive every caller from one completion-queue thread instead of a thread each (many "
           "callers on a small machine: the generator itself then costs little); not with --rate");
@@ -103,10 +107,27 @@ struct AsyncCaller {
   int refusals_in_a_row = 0;
 };
 
-// The wait after the `refusals_in_a_row`-th refusal in a row (1, 2, ...), before jitter.
-absl::Duration Backoff(int backoff_ms, bool doubling, int refusals_in_a_row) {
+// The waits loketd asked for (grpc-retry-pushback-ms), in ms, for the report.
+std::mutex asked_mu;
+std::vector<double> asked_ms;
+
+// The wait after the `refusals_in_a_row`-th refusal in a row (1, 2, ...), with the caller's jitter
+// (`jitter` in 0.5..1.5); or, with --backoff_pushback, the wait the refusal's trailers ask for
+// (loketd spreads it itself).
+absl::Duration Backoff(int backoff_ms, bool doubling, int refusals_in_a_row, double jitter,
+                       const grpc::ClientContext& ctx) {
+  if (absl::GetFlag(FLAGS_backoff_pushback)) {
+    auto [from, to] = ctx.GetServerTrailingMetadata().equal_range("grpc-retry-pushback-ms");
+    int64_t ms = 0;
+    if (from != to &&
+        absl::SimpleAtoi(absl::string_view(from->second.data(), from->second.size()), &ms)) {
+      std::lock_guard<std::mutex> lock(asked_mu);
+      asked_ms.push_back(static_cast<double>(ms));
+      return absl::Milliseconds(ms);
+    }
+  }
   const int doublings = doubling ? std::min(refusals_in_a_row - 1, 4) : 0;
-  return absl::Milliseconds(backoff_ms) * (1 << doublings);
+  return absl::Milliseconds(backoff_ms) * (1 << doublings) * jitter;
 }
 
 }  // namespace
@@ -184,10 +205,10 @@ int main(int argc, char** argv) {
         const bool refused = c.status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED;
         c.refusals_in_a_row = refused ? c.refusals_in_a_row + 1 : 0;
         if (refused && backoff_ms > 0 && now < end) {
-          const absl::Duration wait = Backoff(backoff_ms, doubling, c.refusals_in_a_row);
+          const absl::Duration wait =
+              Backoff(backoff_ms, doubling, c.refusals_in_a_row, jitter(rng), *c.ctx);
           // Not past the end: a long wait would only keep the run from finishing.
-          c.alarm.Set(&cq, absl::ToChronoTime(std::min(now + wait * jitter(rng), end)),
-                      tag(i, true));
+          c.alarm.Set(&cq, absl::ToChronoTime(std::min(now + wait, end)), tag(i, true));
           continue;
         }
       }
@@ -234,8 +255,9 @@ int main(int argc, char** argv) {
         const bool refused = s.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED;
         refusals_in_a_row = refused ? refusals_in_a_row + 1 : 0;
         if (refused && backoff_ms > 0) {
-          absl::SleepFor(std::min(Backoff(backoff_ms, doubling, refusals_in_a_row) * jitter(rng),
-                                  end - absl::Now()));
+          absl::SleepFor(
+              std::min(Backoff(backoff_ms, doubling, refusals_in_a_row, jitter(rng), ctx),
+                       end - absl::Now()));
         }
         if (sent < measure_from || done > end) continue;
         if (s.ok()) {
@@ -266,13 +288,20 @@ int main(int argc, char** argv) {
   for (auto [code, n] : errors) {
     std::printf("  error code %d: %lld\n", code, static_cast<long long>(n));
   }
+  const double asked_p50 = Percentile(asked_ms, 0.50), asked_p90 = Percentile(asked_ms, 0.90);
+  if (!asked_ms.empty()) {
+    std::printf("  waits loketd asked for: %zu, p50 %.0f ms, p90 %.0f ms\n", asked_ms.size(),
+                asked_p50, asked_p90);
+  }
   if (absl::GetFlag(FLAGS_json)) {
     std::printf(
         "{\"concurrency\": %d, \"seconds\": %.1f, \"ok\": %lld, \"failed\": %lld, "
         "\"per_second\": %.1f, \"p50_ms\": %.3f, \"p99_ms\": %.3f, \"max_ms\": %.3f, "
-        "\"acknowledged\": %lld, \"codes\": {%s}}\n",
+        "\"acknowledged\": %lld, \"asked_p50_ms\": %.0f, \"asked_p90_ms\": %.0f, \"codes\": "
+        "{%s}}\n",
         concurrency, seconds, static_cast<long long>(ok), static_cast<long long>(failed),
-        ok / seconds, p50, p99, max, static_cast<long long>(acknowledged.load()),
+        ok / seconds, p50, p99, max, static_cast<long long>(acknowledged.load()), asked_p50,
+        asked_p90,
         [&] {
           std::string codes;
           for (auto [code, n] : errors) {

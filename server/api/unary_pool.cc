@@ -10,6 +10,7 @@
 #include <exception>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "server/api/call_scope.h"
 
 namespace loket::api {
@@ -50,6 +51,7 @@ grpc::ServerUnaryReactor* UnaryPool::Run(grpc::CallbackServerContext* ctx, absl:
   {
     absl::MutexLock l(&mu_);
     if (queue_.size() < max_queued_ && !stopping_) {
+      retry_hint_.Admitted();
       CallQueued();  // counted in CallsInFlight from here, so a test's wait sees queued calls
       queue_.push_back([ctx, reactor, handler = std::move(handler)] {
         grpc::Status s(grpc::CANCELLED, "the caller went away");
@@ -70,8 +72,14 @@ grpc::ServerUnaryReactor* UnaryPool::Run(grpc::CallbackServerContext* ctx, absl:
       return reactor;
     }
   }
-  reactor->Finish(grpc::Status(grpc::RESOURCE_EXHAUSTED,
-                               "loketd is at its limit of calls in flight; try again in 1 s"));
+  // The wait asked of the caller: in the message for a person, and as gRPC's retry pushback for a
+  // client whose retry policy honours it.
+  const absl::Duration wait = retry_hint_.Refused(absl::Now());
+  ctx->AddTrailingMetadata("grpc-retry-pushback-ms", absl::StrCat(absl::ToInt64Milliseconds(wait)));
+  reactor->Finish(
+      grpc::Status(grpc::RESOURCE_EXHAUSTED,
+                   absl::StrCat("loketd is at its limit of calls in flight; try again in ",
+                                absl::ToInt64Seconds(absl::Ceil(wait, absl::Seconds(1))), " s")));
   return reactor;
 }
 

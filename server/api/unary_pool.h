@@ -19,6 +19,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
+#include "server/api/retry_hint.h"
 
 namespace loket::api {
 
@@ -46,7 +47,8 @@ class UnaryPool {
   // Runs `handler` (a synchronous handler's body) for the call of `ctx` to `method` on a pool
   // thread, inside the call's scope (call_scope.h), and finishes the call with its status. A
   // request of `request_bytes` past MaxRequestBytes(method) is finished at once with
-  // INVALID_ARGUMENT, and a call past the queue with RESOURCE_EXHAUSTED. The reactor to return to
+  // INVALID_ARGUMENT, and a call past the queue with RESOURCE_EXHAUSTED, asking its caller to wait
+  // as RetryHint says (in the message and as grpc-retry-pushback-ms). The reactor to return to
   // gRPC.
   grpc::ServerUnaryReactor* Run(grpc::CallbackServerContext* ctx, absl::string_view method,
                                 size_t request_bytes, std::function<grpc::Status()> handler);
@@ -61,6 +63,7 @@ class UnaryPool {
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   const size_t max_queued_;
   const int nice_increment_;
+  RetryHint retry_hint_;  // the wait a refused call is asked for
   std::vector<std::thread> threads_;
 };
 

@@ -9,6 +9,8 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
@@ -260,21 +262,37 @@ TEST_F(OverloadTest, ABurstBeyondThePoolAndItsQueueIsRefusedAtOnce) {
   std::vector<std::thread> callers;
   std::map<int, int> codes;
   std::string refusal;
+  std::vector<std::string> pushbacks;  // grpc-retry-pushback-ms of each pool refusal
   std::mutex mu;
   for (int t = 0; t < 48; ++t) {
     callers.emplace_back([&] {
       v1::Case out;
-      grpc::Status s = cases().StartVerification(
-          CtxWithin(officer_, std::chrono::milliseconds(4000)).get(), Transition(c.id()), &out);
+      auto ctx = CtxWithin(officer_, std::chrono::milliseconds(4000));
+      grpc::Status s = cases().StartVerification(ctx.get(), Transition(c.id()), &out);
       std::lock_guard<std::mutex> g(mu);
       ++codes[s.error_code()];
-      if (s.error_code() == grpc::RESOURCE_EXHAUSTED) refusal = s.error_message();
+      if (s.error_code() != grpc::RESOURCE_EXHAUSTED) return;
+      refusal = s.error_message();
+      if (absl::StrContains(refusal, "limit of calls in flight")) {
+        auto [from, to] = ctx->GetServerTrailingMetadata().equal_range("grpc-retry-pushback-ms");
+        pushbacks.push_back(from == to ? ""
+                                       : std::string(from->second.data(), from->second.size()));
+      }
     });
   }
   for (std::thread& t : callers) t.join();
   EXPECT_GT(codes[grpc::RESOURCE_EXHAUSTED], 0);
   EXPECT_THAT(refusal, ::testing::HasSubstr("try again"));
   EXPECT_EQ(codes[grpc::OK], 0);
+  // The pool's refusals ask for the wait in a form gRPC's retry policy honours too: about the 1 s
+  // of a first refusal (RetryHint's floor, spread +-25 %).
+  ASSERT_FALSE(pushbacks.empty());
+  for (const std::string& ms : pushbacks) {
+    int v = 0;
+    ASSERT_TRUE(absl::SimpleAtoi(ms, &v)) << "grpc-retry-pushback-ms: '" << ms << "'";
+    EXPECT_GE(v, 750);
+    EXPECT_LE(v, 2500);
+  }
 }
 
 }  // namespace

@@ -1,0 +1,52 @@
+#include "server/api/retry_hint.h"
+
+#include <algorithm>
+
+namespace loket::api {
+
+RetryHint::RetryHint(absl::Duration floor, absl::Duration ceiling, uint64_t seed)
+    : floor_(floor),
+      ceiling_(std::max(floor, ceiling)),
+      hint_(floor),
+      rng_(seed != 0 ? seed : std::random_device{}()) {}
+
+void RetryHint::Step(absl::Time now) {
+  if (window_start_ == absl::InfinitePast()) {
+    window_start_ = now;
+    return;
+  }
+  const absl::Duration open = now - window_start_;
+  if (open < absl::Seconds(1)) return;
+  const int64_t admitted = admitted_.exchange(0, std::memory_order_relaxed);
+  // Refusals per admission over the window: above 1, callers come back faster than they are let
+  // in, so the hint grows; below, it shrinks. A second with no refusal halves it.
+  double factor = 0.5;
+  if (refused_ > 0) {
+    factor = std::clamp(
+        static_cast<double>(refused_) / static_cast<double>(std::max<int64_t>(admitted, 1)), 0.5,
+        2.0);
+  }
+  // Refusals close windows, so a window open longer had no refusal in its later seconds.
+  for (absl::Duration quiet = open - absl::Seconds(1); quiet >= absl::Seconds(1) && factor > 0.01;
+       quiet -= absl::Seconds(1)) {
+    factor *= 0.5;
+  }
+  hint_ = std::clamp(hint_ * factor, floor_, ceiling_);
+  refused_ = 0;
+  window_start_ = now;
+}
+
+absl::Duration RetryHint::Current(absl::Time now) {
+  absl::MutexLock l(&mu_);
+  Step(now);
+  return hint_;
+}
+
+absl::Duration RetryHint::Refused(absl::Time now) {
+  absl::MutexLock l(&mu_);
+  Step(now);
+  ++refused_;
+  return hint_ * std::uniform_real_distribution<double>(0.75, 1.25)(rng_);
+}
+
+}  // namespace loket::api
