@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "absl/status/status.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 
@@ -53,6 +54,19 @@ bool IsRetryable(const grpc::Status& status) {
           status.error_message().starts_with("concurrent update; retry"));
 }
 
+std::optional<absl::Duration> AskedWait(const grpc::Status& status,
+                                        const grpc::ClientContext& ctx) {
+  if (status.error_code() != grpc::StatusCode::RESOURCE_EXHAUSTED) return std::nullopt;
+  auto [from, to] = ctx.GetServerTrailingMetadata().equal_range("grpc-retry-pushback-ms");
+  int64_t ms = 0;
+  if (from == to ||
+      !absl::SimpleAtoi(absl::string_view(from->second.data(), from->second.size()), &ms) ||
+      ms < 0) {
+    return std::nullopt;
+  }
+  return absl::Milliseconds(ms);
+}
+
 absl::StatusOr<std::unique_ptr<Session>> Session::Open(ConnectionOptions options) {
   LOKET_ASSIGN_OR_RETURN(std::shared_ptr<grpc::ChannelCredentials> creds, Credentials(options));
   grpc::ChannelArguments args;
@@ -72,11 +86,20 @@ void Session::Prepare(grpc::ClientContext& ctx, bool with_deadline) const {
 }
 
 grpc::Status Session::Call(absl::FunctionRef<grpc::Status(grpc::ClientContext&)> rpc) const {
+  absl::Duration asked_in_all;
   for (int retry = 0;; ++retry) {
     grpc::ClientContext ctx;  // a context serves one call only
     Prepare(ctx, /*with_deadline=*/true);
     grpc::Status status = rpc(ctx);
-    if (!IsRetryable(status) || retry == kMaxRetries) return status;
+    if (retry == kMaxRetries) return status;
+    if (std::optional<absl::Duration> wait = AskedWait(status, ctx)) {
+      // loketd is full and says when to come back: the same request (same request_id) then.
+      asked_in_all += *wait;
+      if (asked_in_all > kMaxAskedWait) return status;
+      absl::SleepFor(*wait);
+      continue;
+    }
+    if (!IsRetryable(status)) return status;
     const absl::Time next = absl::Now() + Backoff(retry);
     if (channel_->GetState(/*try_to_connect=*/false) != GRPC_CHANNEL_READY) {
       // No connection: ask the channel to reconnect (left alone, it keeps failing calls at once

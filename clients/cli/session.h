@@ -1,13 +1,16 @@
 // One connection to loketd and the rules every call follows (DESIGN.md section 3): a deadline, the
 // bearer token and the terminal name as metadata, and retries of UNAVAILABLE and
-// DEADLINE_EXCEEDED only. The caller builds each request once, so a retry carries the same
-// request_id and the server answers it from its idempotency record. Used from one thread.
+// DEADLINE_EXCEEDED, and of a refusal that says how long to wait (loketd's pool when it is full:
+// RESOURCE_EXHAUSTED with grpc-retry-pushback-ms). The caller builds each request once, so a retry
+// carries the same request_id and the server answers it from its idempotency record. Used from
+// one thread.
 #ifndef LOKET_CLIENTS_CLI_SESSION_H_
 #define LOKET_CLIENTS_CLI_SESSION_H_
 
 #include <grpcpp/grpcpp.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/functional/function_ref.h"
@@ -32,6 +35,12 @@ inline constexpr int kMaxRetries = 4;
 
 // Wait before retry number `retry` (0-based): 0.2 s, 0.4 s, 0.8 s, ...
 absl::Duration Backoff(int retry);
+// The most a call waits in all for refusals that ask for a wait: a person at a terminal is told
+// the refusal ("try again in N s") rather than kept waiting longer.
+inline constexpr absl::Duration kMaxAskedWait = absl::Seconds(15);
+// The wait a RESOURCE_EXHAUSTED answer's trailers ask for (grpc-retry-pushback-ms), if any: only
+// loketd's full pool asks so; a throttle (too many sign-ins, say) does not, and is not retried.
+std::optional<absl::Duration> AskedWait(const grpc::Status& status, const grpc::ClientContext& ctx);
 // True for the codes a client may retry: the call may not have run, or ran and can be replayed by
 // request_id.
 bool IsRetryable(grpc::StatusCode code);
@@ -50,7 +59,8 @@ class Session {
 
   // Runs `rpc` with a fresh context per attempt until it returns a status that is not
   // retryable, or kMaxRetries retries have failed; waits Backoff(retry) before each retry, less
-  // when a lost connection comes back sooner. Returns the last status.
+  // when a lost connection comes back sooner, or the AskedWait of a refusal while the waits stay
+  // within kMaxAskedWait. Returns the last status.
   grpc::Status Call(absl::FunctionRef<grpc::Status(grpc::ClientContext&)> rpc) const;
 
   // Puts the metadata on `ctx`, and the per-call deadline when `with_deadline` (a watch stream

@@ -1,10 +1,14 @@
-// Unit tests of the loket command's parts that need no server: the command line (CLI11 over the
-// command table), the usage specs, enum names and the human output.
+// Unit tests of the loket command's parts that need no loketd: the command line (CLI11 over the
+// command table), the usage specs, enum names, the human output, and the session's retry rules
+// (against a small CaseService of the test's own on a real socket).
+#include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <mutex>
 #include <sstream>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "clients/cli/args.h"
 #include "clients/cli/command.h"
@@ -12,6 +16,7 @@
 #include "clients/cli/enum_names.h"
 #include "clients/cli/output.h"
 #include "clients/cli/session.h"
+#include "loket/v1/case.grpc.pb.h"
 #include "tests/support/status_matchers.h"
 
 namespace loket::cli {
@@ -389,6 +394,79 @@ TEST(SessionTest, BackoffDoubles) {
   EXPECT_TRUE(IsRetryable(grpc::Status(grpc::StatusCode::ABORTED,
                                        "concurrent update; retry: ERROR:  deadlock detected")));
   EXPECT_FALSE(IsRetryable(grpc::Status(grpc::StatusCode::ABORTED, "case 1 has changed (etag 3)")));
+}
+
+// A CaseService on a real socket that refuses its first `refusals` submissions with
+// RESOURCE_EXHAUSTED, as loketd's full pool does, asking for `asked_ms` (none when negative), and
+// records the request_id of every submission it sees.
+class RefusingCases final : public v1::CaseService::Service {
+ public:
+  RefusingCases(int refusals, int asked_ms) : refusals_(refusals), asked_ms_(asked_ms) {
+    grpc::ServerBuilder b;
+    b.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
+    b.RegisterService(this);
+    server_ = b.BuildAndStart();
+  }
+  ~RefusingCases() override { server_->Shutdown(); }
+  std::string addr() const { return absl::StrCat("127.0.0.1:", port_); }
+  std::vector<std::string> seen() {
+    std::lock_guard<std::mutex> l(mu_);
+    return seen_;
+  }
+
+  grpc::Status SubmitApplication(grpc::ServerContext* ctx, const v1::SubmitApplicationRequest* req,
+                                 v1::Case* out) override {
+    std::lock_guard<std::mutex> l(mu_);
+    seen_.push_back(req->request_id());
+    if (static_cast<int>(seen_.size()) > refusals_) {
+      out->set_id(1);
+      return grpc::Status::OK;
+    }
+    if (asked_ms_ >= 0) ctx->AddTrailingMetadata("grpc-retry-pushback-ms", absl::StrCat(asked_ms_));
+    return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "full; try again in 1 s");
+  }
+
+ private:
+  const int refusals_;
+  const int asked_ms_;
+  int port_ = 0;
+  std::unique_ptr<grpc::Server> server_;
+  std::mutex mu_;
+  std::vector<std::string> seen_;
+};
+
+// One submission through a Session to `cases`.
+grpc::Status SubmitThrough(const RefusingCases& cases) {
+  ConnectionOptions o;
+  o.addr = cases.addr();
+  auto session = Session::Open(o);
+  EXPECT_THAT(session.status(), IsOk());
+  auto stub = v1::CaseService::NewStub((*session)->channel());
+  v1::SubmitApplicationRequest req;
+  req.set_request_id("3f2a1c9e-0000-4000-8000-000000000001");
+  v1::Case out;
+  return (*session)->Call(
+      [&](grpc::ClientContext& ctx) { return stub->SubmitApplication(&ctx, req, &out); });
+}
+
+TEST(SessionTest, ARefusalThatAsksForAWaitIsRetriedWithTheSameRequest) {
+  RefusingCases cases(2, 50);
+  EXPECT_TRUE(SubmitThrough(cases).ok());
+  const std::vector<std::string> seen = cases.seen();
+  ASSERT_EQ(seen.size(), 3u);
+  EXPECT_EQ(seen[0], seen[2]) << "a retry carries the same request_id";
+}
+
+TEST(SessionTest, ARefusalThatAsksForNoWaitIsNotRetried) {
+  RefusingCases cases(1, -1);  // a throttle: "too many sign-ins; try again in 900 s"
+  EXPECT_EQ(SubmitThrough(cases).error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(cases.seen().size(), 1u);
+}
+
+TEST(SessionTest, AWaitPastTheBudgetIsToldNotKept) {
+  RefusingCases cases(1, 60'000);
+  EXPECT_EQ(SubmitThrough(cases).error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(cases.seen().size(), 1u);
 }
 
 // The dispatcher (dispatch.cc, issue 14: main.cc only calls it) answers the command line before
