@@ -19,10 +19,10 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/grpc_status.h"
 #include "common/ids.h"
 #include "loket/v1/case.grpc.pb.h"
 
@@ -115,15 +115,12 @@ std::vector<double> asked_ms;
 // (`jitter` in 0.5..1.5); or, with --backoff_pushback, the wait the refusal's trailers ask for
 // (loketd spreads it itself).
 absl::Duration Backoff(int backoff_ms, bool doubling, int refusals_in_a_row, double jitter,
-                       const grpc::ClientContext& ctx) {
+                       const grpc::Status& status, const grpc::ClientContext& ctx) {
   if (absl::GetFlag(FLAGS_backoff_pushback)) {
-    auto [from, to] = ctx.GetServerTrailingMetadata().equal_range("grpc-retry-pushback-ms");
-    int64_t ms = 0;
-    if (from != to &&
-        absl::SimpleAtoi(absl::string_view(from->second.data(), from->second.size()), &ms)) {
+    if (std::optional<absl::Duration> asked = loket::AskedWait(status, ctx)) {
       std::lock_guard<std::mutex> lock(asked_mu);
-      asked_ms.push_back(static_cast<double>(ms));
-      return absl::Milliseconds(ms);
+      asked_ms.push_back(absl::ToDoubleMilliseconds(*asked));
+      return *asked;
     }
   }
   const int doublings = doubling ? std::min(refusals_in_a_row - 1, 4) : 0;
@@ -206,7 +203,7 @@ int main(int argc, char** argv) {
         c.refusals_in_a_row = refused ? c.refusals_in_a_row + 1 : 0;
         if (refused && backoff_ms > 0 && now < end) {
           const absl::Duration wait =
-              Backoff(backoff_ms, doubling, c.refusals_in_a_row, jitter(rng), *c.ctx);
+              Backoff(backoff_ms, doubling, c.refusals_in_a_row, jitter(rng), c.status, *c.ctx);
           // Not past the end: a long wait would only keep the run from finishing.
           c.alarm.Set(&cq, absl::ToChronoTime(std::min(now + wait, end)), tag(i, true));
           continue;
@@ -256,7 +253,7 @@ int main(int argc, char** argv) {
         refusals_in_a_row = refused ? refusals_in_a_row + 1 : 0;
         if (refused && backoff_ms > 0) {
           absl::SleepFor(
-              std::min(Backoff(backoff_ms, doubling, refusals_in_a_row, jitter(rng), ctx),
+              std::min(Backoff(backoff_ms, doubling, refusals_in_a_row, jitter(rng), s, ctx),
                        end - absl::Now()));
         }
         if (sent < measure_from || done > end) continue;

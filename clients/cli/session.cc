@@ -4,8 +4,8 @@
 #include <sstream>
 
 #include "absl/status/status.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/grpc_status.h"
 #include "common/status_macros.h"
 
 namespace loket::cli {
@@ -52,19 +52,6 @@ bool IsRetryable(const grpc::Status& status) {
   return IsRetryable(status.error_code()) ||
          (status.error_code() == grpc::StatusCode::ABORTED &&
           status.error_message().starts_with("concurrent update; retry"));
-}
-
-std::optional<absl::Duration> AskedWait(const grpc::Status& status,
-                                        const grpc::ClientContext& ctx) {
-  if (status.error_code() != grpc::StatusCode::RESOURCE_EXHAUSTED) return std::nullopt;
-  auto [from, to] = ctx.GetServerTrailingMetadata().equal_range("grpc-retry-pushback-ms");
-  int64_t ms = 0;
-  if (from == to ||
-      !absl::SimpleAtoi(absl::string_view(from->second.data(), from->second.size()), &ms) ||
-      ms < 0) {
-    return std::nullopt;
-  }
-  return absl::Milliseconds(ms);
 }
 
 absl::StatusOr<std::unique_ptr<Session>> Session::Open(ConnectionOptions options) {

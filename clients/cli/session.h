@@ -10,7 +10,6 @@
 #include <grpcpp/grpcpp.h>
 
 #include <memory>
-#include <optional>
 #include <string>
 
 #include "absl/functional/function_ref.h"
@@ -35,12 +34,9 @@ inline constexpr int kMaxRetries = 4;
 
 // Wait before retry number `retry` (0-based): 0.2 s, 0.4 s, 0.8 s, ...
 absl::Duration Backoff(int retry);
-// The most a call waits in all for refusals that ask for a wait: a person at a terminal is told
-// the refusal ("try again in N s") rather than kept waiting longer.
+// The most a call waits in all for refusals that ask for a wait (AskedWait, common/grpc_status.h):
+// a person at a terminal is told the refusal ("try again in N s") rather than kept waiting longer.
 inline constexpr absl::Duration kMaxAskedWait = absl::Seconds(15);
-// The wait a RESOURCE_EXHAUSTED answer's trailers ask for (grpc-retry-pushback-ms), if any: only
-// loketd's full pool asks so; a throttle (too many sign-ins, say) does not, and is not retried.
-std::optional<absl::Duration> AskedWait(const grpc::Status& status, const grpc::ClientContext& ctx);
 // True for the codes a client may retry: the call may not have run, or ran and can be replayed by
 // request_id.
 bool IsRetryable(grpc::StatusCode code);
@@ -59,7 +55,7 @@ class Session {
 
   // Runs `rpc` with a fresh context per attempt until it returns a status that is not
   // retryable, or kMaxRetries retries have failed; waits Backoff(retry) before each retry, less
-  // when a lost connection comes back sooner, or the AskedWait of a refusal while the waits stay
+  // when a lost connection comes back sooner, or the wait a refusal asks for while the waits stay
   // within kMaxAskedWait. Returns the last status.
   grpc::Status Call(absl::FunctionRef<grpc::Status(grpc::ClientContext&)> rpc) const;
 

@@ -1,6 +1,7 @@
 #include "server/api/retry_hint.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace loket::api {
 
@@ -26,11 +27,9 @@ void RetryHint::Step(absl::Time now) {
         static_cast<double>(refused_) / static_cast<double>(std::max<int64_t>(admitted, 1)), 0.5,
         2.0);
   }
-  // Refusals close windows, so a window open longer had no refusal in its later seconds.
-  for (absl::Duration quiet = open - absl::Seconds(1); quiet >= absl::Seconds(1) && factor > 0.01;
-       quiet -= absl::Seconds(1)) {
-    factor *= 0.5;
-  }
+  // Refusals close windows, so a window open longer had no refusal in its later seconds: each
+  // whole one halves the hint again.
+  factor *= std::exp2(-std::floor(absl::ToDoubleSeconds(open) - 1));
   hint_ = std::clamp(hint_ * factor, floor_, ceiling_);
   refused_ = 0;
   window_start_ = now;

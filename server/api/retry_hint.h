@@ -28,7 +28,7 @@ class RetryHint {
   void Admitted() { admitted_.fetch_add(1, std::memory_order_relaxed); }
   // A call was refused at `now`: how long to ask its caller to wait, spread +-25 % around the hint.
   absl::Duration Refused(absl::Time now);
-  // The hint as it stands at `now` (before the spread), for /metrics and tests.
+  // The hint as it stands at `now` (before the spread), closing the window if a second has passed.
   absl::Duration Current(absl::Time now);
 
  private:

@@ -11,6 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/grpc_status.h"
 #include "server/api/call_scope.h"
 
 namespace loket::api {
@@ -75,7 +76,7 @@ grpc::ServerUnaryReactor* UnaryPool::Run(grpc::CallbackServerContext* ctx, absl:
   // The wait asked of the caller: in the message for a person, and as gRPC's retry pushback for a
   // client whose retry policy honours it.
   const absl::Duration wait = retry_hint_.Refused(absl::Now());
-  ctx->AddTrailingMetadata("grpc-retry-pushback-ms", absl::StrCat(absl::ToInt64Milliseconds(wait)));
+  ctx->AddTrailingMetadata(kRetryPushbackKey, absl::StrCat(absl::ToInt64Milliseconds(wait)));
   reactor->Finish(
       grpc::Status(grpc::RESOURCE_EXHAUSTED,
                    absl::StrCat("loketd is at its limit of calls in flight; try again in ",
