@@ -35,10 +35,11 @@ int ThreadsAtNice(int nice) {
   return n;
 }
 
-// Waits (up to 10 s) until `want` threads are at `nice`: the pool's threads set theirs as they
-// start.
+// Waits (up to 10 s) until exactly `want` threads are at `nice`: the pool's threads set theirs as
+// they start, and a joined thread can stay in /proc/self/task for a moment after join returns
+// (the kernel wakes the joiner before it has reaped the thread).
 int WaitForThreadsAtNice(int nice, int want) {
-  for (int i = 0; i < 1000 && ThreadsAtNice(nice) < want; ++i) {
+  for (int i = 0; i < 1000 && ThreadsAtNice(nice) != want; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   return ThreadsAtNice(nice);
@@ -53,7 +54,7 @@ TEST(UnaryPoolTest, ItsThreadsRunTheGivenIncrementBelowTheProcess) {
     EXPECT_EQ(WaitForThreadsAtNice(base + 7, 3), 3);
     EXPECT_EQ(getpriority(PRIO_PROCESS, gettid()), base) << "the caller's thread keeps its own";
   }
-  EXPECT_EQ(ThreadsAtNice(base + 7), 0);  // the pool's threads have ended
+  EXPECT_EQ(WaitForThreadsAtNice(base + 7, 0), 0);  // the pool's threads have ended
 }
 
 TEST(UnaryPoolTest, WithNoIncrementItsThreadsKeepTheProcesssPriority) {
