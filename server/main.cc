@@ -30,6 +30,9 @@ ABSL_FLAG(int, pool_size, 8, "database connections in the pool");
 ABSL_FLAG(int, db_max_waiting, 0,
           "calls that may queue for a database connection when all are in use; the next is "
           "refused at once with RESOURCE_EXHAUSTED (0: --pool_size)");
+ABSL_FLAG(int, db_acquire_timeout_ms, 5000,
+          "a call queued for a database connection waits at most this long (and at most half of "
+          "its remaining time), then gets UNAVAILABLE");
 ABSL_FLAG(int, pool_nice, 10,
           "the threads running unary calls run this much below loketd's priority (nice 0..19), so "
           "that under overload gRPC's threads still take calls in and refuse the excess at once");
@@ -152,6 +155,7 @@ int main(int argc, char** argv) {
   o.db_conninfo = absl::GetFlag(FLAGS_db);
   o.pool_size = absl::GetFlag(FLAGS_pool_size);
   o.db_max_waiting = absl::GetFlag(FLAGS_db_max_waiting);
+  o.db_acquire_timeout = absl::Milliseconds(absl::GetFlag(FLAGS_db_acquire_timeout_ms));
   o.pool_nice = absl::GetFlag(FLAGS_pool_nice);
   o.db_lock_timeout = absl::Milliseconds(absl::GetFlag(FLAGS_db_lock_timeout_ms));
   o.db_statement_timeout = absl::Milliseconds(absl::GetFlag(FLAGS_db_statement_timeout_ms));

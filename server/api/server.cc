@@ -344,6 +344,9 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
     return absl::InvalidArgumentError("--pool_size: 1..256");
   }
   if (o.db_max_waiting < 0) return absl::InvalidArgumentError("--db_max_waiting: 0 or more");
+  if (o.db_acquire_timeout <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("--db_acquire_timeout_ms: more than 0");
+  }
   if (o.pool_nice < 0 || o.pool_nice > 19) return absl::InvalidArgumentError("--pool_nice: 0..19");
   if (o.db_lock_timeout < absl::ZeroDuration() || o.db_statement_timeout < absl::ZeroDuration()) {
     return absl::InvalidArgumentError(
@@ -378,6 +381,7 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
   db_options.conninfo = o.db_conninfo;
   db_options.pool_size = o.pool_size;
   db_options.max_waiting = o.db_max_waiting;
+  db_options.acquire_timeout = o.db_acquire_timeout;
   db_options.lock_timeout = o.db_lock_timeout;
   db_options.statement_timeout = o.db_statement_timeout;
   s->db_ = std::make_unique<store::Database>(db_options);

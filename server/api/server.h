@@ -72,6 +72,7 @@ struct ServerOptions {
   absl::Duration db_lock_timeout = absl::Seconds(2);
   absl::Duration db_statement_timeout = absl::Seconds(15);
   int db_max_waiting = 0;  // calls queued for a connection; 0: pool_size
+  absl::Duration db_acquire_timeout = absl::Seconds(5);  // the longest such a call waits
   // How far below loketd's priority the threads running unary calls are (nice, 0..19): under
   // overload gRPC's threads, which take calls in and refuse the excess, come first.
   int pool_nice = 10;

@@ -94,7 +94,7 @@ function upstreamHeader(ctx: HandlerContext, opt: ForwardOptions): { header: Hea
 }
 
 // loketd's error as the browser gets it: same code, message and details; none of the upstream's
-// transport headers. A session loketd no longer accepts also loses its cookie.
+// transport headers but one. A session loketd no longer accepts also loses its cookie.
 function relayError(err: unknown, ctx: HandlerContext, opt: ForwardOptions, cookie: boolean): ConnectError {
   const e = ConnectError.from(err);
   ctx.values.get(requestInfo).code = Code[e.code];
@@ -103,7 +103,19 @@ function relayError(err: unknown, ctx: HandlerContext, opt: ForwardOptions, cook
   }
   const out = new ConnectError(e.rawMessage, e.code);
   out.details = e.details;
+  const seconds = busyRetrySeconds(e);
+  if (seconds !== undefined) out.metadata.set("retry-after", String(seconds));
   return out;
+}
+
+// A loketd that is full refuses with the wait it asks for (grpc-retry-pushback-ms); a throttle of
+// one caller asks for none. The browser gets the wait as retry-after in whole seconds, and the pages
+// tell "busy, try again in N s" from "too many attempts" by it (app/src/api.ts, isBusy).
+function busyRetrySeconds(e: ConnectError): number | undefined {
+  if (e.code !== Code.ResourceExhausted) return undefined;
+  const ms = e.metadata.get("grpc-retry-pushback-ms")?.trim();
+  if (!ms || !/^\d{1,9}$/.test(ms)) return undefined;
+  return Math.max(1, Math.ceil(Number(ms) / 1000));
 }
 
 function timeoutOf(ctx: HandlerContext, opt: ForwardOptions): number {

@@ -93,6 +93,12 @@ export function retryAfterSeconds(err: unknown): number | undefined {
   return undefined;
 }
 
+/** loketd refused the call because it is full, not because this caller tried too often: loket-web
+ * relays the wait loketd asks for as retry-after only then (web/server/proxy.ts). */
+export function isBusy(err: unknown): boolean {
+  return err instanceof ConnectError && err.code === Code.ResourceExhausted && err.metadata.has("retry-after");
+}
+
 /** A sentence for a person, in their language, for any failed call. */
 export function errorText(err: unknown, t: T): string {
   if (!(err instanceof ConnectError)) {
@@ -119,6 +125,7 @@ export function errorText(err: unknown, t: T): string {
       return t("err.exists", { msg });
     case Code.ResourceExhausted: {
       const s = retryAfterSeconds(err);
+      if (isBusy(err) && s !== undefined) return t("err.busyFor", { seconds: s });
       return s !== undefined ? t("err.throttledFor", { seconds: s }) : t("err.throttled", { msg });
     }
     case Code.Unavailable:
