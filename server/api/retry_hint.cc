@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "absl/strings/str_cat.h"
+
 namespace loket::api {
 
 RetryHint::RetryHint(absl::Duration floor, absl::Duration ceiling, uint64_t seed)
@@ -19,13 +21,13 @@ void RetryHint::Step(absl::Time now) {
   const absl::Duration open = now - window_start_;
   if (open < absl::Seconds(1)) return;
   const int64_t admitted = admitted_.exchange(0, std::memory_order_relaxed);
-  // Refusals per admission over the window: above 1, callers come back faster than they are let
-  // in, so the hint grows; below, it shrinks. A second with no refusal halves it.
+  // Refusals per admission over the window: above the aim, callers come back too often, so the
+  // hint grows; below, it shrinks. A second with no refusal halves it.
   double factor = 0.5;
   if (refused_ > 0) {
-    factor = std::clamp(
-        static_cast<double>(refused_) / static_cast<double>(std::max<int64_t>(admitted, 1)), 0.5,
-        2.0);
+    const double per_admission =
+        static_cast<double>(refused_) / static_cast<double>(std::max<int64_t>(admitted, 1));
+    factor = std::clamp(per_admission / kRefusalsPerAdmission, 0.5, 2.0);
   }
   // Refusals close windows, so a window open longer had no refusal in its later seconds: each
   // whole one halves the hint again.
@@ -46,6 +48,13 @@ absl::Duration RetryHint::Refused(absl::Time now) {
   Step(now);
   ++refused_;
   return hint_ * std::uniform_real_distribution<double>(0.75, 1.25)(rng_);
+}
+
+RetryHint::Answer RetryHint::Refuse(absl::string_view why, absl::Time now) {
+  const absl::Duration wait = Refused(now);
+  return {absl::StrCat(why, "; try again in ",
+                       absl::ToInt64Seconds(absl::Ceil(wait, absl::Seconds(1))), " s"),
+          absl::StrCat(absl::ToInt64Milliseconds(wait))};
 }
 
 }  // namespace loket::api

@@ -17,6 +17,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
 #include "common/clock.h"
+#include "common/grpc_status.h"
 #include "common/log.h"
 #include "common/status_macros.h"
 #include "server/api/admin_service.h"
@@ -34,6 +35,7 @@
 #include "server/api/report_service.h"
 #include "server/api/session_service.h"
 #include "server/api/task_service.h"
+#include "server/api/unary_pool.h"
 #include "server/store/appointment_repository.h"
 #include "server/store/auth_repository.h"
 #include "server/store/case_repository.h"
@@ -152,8 +154,14 @@ std::string CutStatusMessage(const std::string& m) {
 // One structured line per RPC: method, code, latency. No payloads, so no personal data.
 class LogInterceptor final : public grpc::experimental::Interceptor {
  public:
-  LogInterceptor(grpc::experimental::ServerRpcInfo* info, ServerMetrics* metrics, bool log)
-      : info_(info), method_(info->method()), start_(absl::Now()), metrics_(metrics), log_(log) {}
+  LogInterceptor(grpc::experimental::ServerRpcInfo* info, ServerMetrics* metrics,
+                 RetryHint* retry_hint, bool log)
+      : info_(info),
+        method_(info->method()),
+        start_(absl::Now()),
+        metrics_(metrics),
+        retry_hint_(retry_hint),
+        log_(log) {}
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     using grpc::experimental::InterceptionHookPoints;
@@ -191,10 +199,14 @@ class LogInterceptor final : public grpc::experimental::Interceptor {
         s = grpc::Status(late ? grpc::DEADLINE_EXCEEDED : grpc::CANCELLED,
                          late ? "deadline passed" : "the caller went away");
         methods->ModifySendStatus(s);
-      } else if (s.error_code() == grpc::RESOURCE_EXHAUSTED && s.error_message().empty()) {
-        // gRPC's own refusal when its thread quota is spent.
-        s = grpc::Status(grpc::RESOURCE_EXHAUSTED,
-                         "loketd is at its limit of calls in flight; try again in 1 s");
+      } else if (s.error_code() == grpc::RESOURCE_EXHAUSTED &&
+                 (s.error_message().empty() || s.error_message().starts_with(store::kBusy))) {
+        // gRPC's own refusal when its thread quota is spent (no message), or the store's when no
+        // database connection is free: the caller is asked to wait as the unary pool asks.
+        const RetryHint::Answer refusal = retry_hint_->Refuse(
+            s.error_message().empty() ? kAtItsLimit : s.error_message(), absl::Now());
+        methods->GetSendTrailingMetadata()->emplace(kRetryPushbackKey, refusal.pushback_ms);
+        s = grpc::Status(grpc::RESOURCE_EXHAUSTED, refusal.message);
         methods->ModifySendStatus(s);
       } else if (s.error_code() == grpc::INTERNAL && s.error_message().empty()) {
         // Only grpc++'s failed parse answers so: every error of ours carries a message.
@@ -278,19 +290,22 @@ class LogInterceptor final : public grpc::experimental::Interceptor {
   std::string request_id_;
   absl::Time start_;
   ServerMetrics* metrics_;
+  RetryHint* retry_hint_;  // the unary pool's: every refusal for a full loketd asks the same wait
   bool log_;
 };
 
 class LogInterceptorFactory final : public grpc::experimental::ServerInterceptorFactoryInterface {
  public:
-  LogInterceptorFactory(ServerMetrics* metrics, bool log) : metrics_(metrics), log_(log) {}
+  LogInterceptorFactory(ServerMetrics* metrics, RetryHint* retry_hint, bool log)
+      : metrics_(metrics), retry_hint_(retry_hint), log_(log) {}
   grpc::experimental::Interceptor* CreateServerInterceptor(
       grpc::experimental::ServerRpcInfo* info) override {
-    return new LogInterceptor(info, metrics_, log_);
+    return new LogInterceptor(info, metrics_, retry_hint_, log_);
   }
 
  private:
   ServerMetrics* metrics_;
+  RetryHint* retry_hint_;
   bool log_;
 };
 
@@ -511,7 +526,8 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
   builder.SetMaxReceiveMessageSize(o.max_receive_bytes);  // a 5 MiB document and its fields
   {
     std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> f;
-    f.push_back(std::make_unique<LogInterceptorFactory>(s->metrics_.get(), o.log_requests));
+    f.push_back(std::make_unique<LogInterceptorFactory>(s->metrics_.get(), &s->unary_->retry_hint(),
+                                                        o.log_requests));
     builder.experimental().SetInterceptorCreators(std::move(f));
   }
   s->server_ = builder.BuildAndStart();

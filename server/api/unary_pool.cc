@@ -75,12 +75,9 @@ grpc::ServerUnaryReactor* UnaryPool::Run(grpc::CallbackServerContext* ctx, absl:
   }
   // The wait asked of the caller: in the message for a person, and as gRPC's retry pushback for a
   // client whose retry policy honours it.
-  const absl::Duration wait = retry_hint_.Refused(absl::Now());
-  ctx->AddTrailingMetadata(kRetryPushbackKey, absl::StrCat(absl::ToInt64Milliseconds(wait)));
-  reactor->Finish(
-      grpc::Status(grpc::RESOURCE_EXHAUSTED,
-                   absl::StrCat("loketd is at its limit of calls in flight; try again in ",
-                                absl::ToInt64Seconds(absl::Ceil(wait, absl::Seconds(1))), " s")));
+  const RetryHint::Answer refusal = retry_hint_.Refuse(kAtItsLimit, absl::Now());
+  ctx->AddTrailingMetadata(kRetryPushbackKey, refusal.pushback_ms);
+  reactor->Finish(grpc::Status(grpc::RESOURCE_EXHAUSTED, refusal.message));
   return reactor;
 }
 

@@ -34,6 +34,9 @@ inline constexpr size_t kSmallRequestBytes = 256 << 10;
 // MiB).
 size_t MaxRequestBytes(absl::string_view method);
 
+// Why a call past the pool's queue, or one gRPC's thread quota turns away, is refused.
+inline constexpr char kAtItsLimit[] = "loketd is at its limit of calls in flight";
+
 class UnaryPool {
  public:
   // `threads` run the calls; up to `max_queued` more wait for one. The threads run `nice_increment`
@@ -52,6 +55,10 @@ class UnaryPool {
   // gRPC.
   grpc::ServerUnaryReactor* Run(grpc::CallbackServerContext* ctx, absl::string_view method,
                                 size_t request_bytes, std::function<grpc::Status()> handler);
+
+  // The wait this pool asks of refused callers, for the refusals made elsewhere (gRPC's thread
+  // quota, the store's want of a connection; server.cc) to ask the same.
+  RetryHint& retry_hint() { return retry_hint_; }
 
  private:
   void Work();

@@ -89,9 +89,9 @@ absl::StatusOr<std::unique_ptr<Lease>> Acquire(Database::Impl& db, absl::Time de
       // so a burst costs callers a retry, not a pile of threads that time out anyway.
       const int limit = db.options.max_waiting > 0 ? db.options.max_waiting : db.options.pool_size;
       if (db.waiting >= limit) {
-        return absl::ResourceExhaustedError(absl::StrCat(
-            "loketd is busy: all ", db.options.pool_size, " database connections are in use and ",
-            db.waiting, " calls wait for one; try again in 1 s"));
+        return absl::ResourceExhaustedError(absl::StrCat(kBusy, "all ", db.options.pool_size,
+                                                         " database connections are in use and ",
+                                                         db.waiting, " calls wait for one"));
       }
       // A call spends at most half of the time it has left waiting, so the other half remains
       // for its work: one that got a connection just before its deadline would only be cut off.
@@ -105,9 +105,10 @@ absl::StatusOr<std::unique_ptr<Lease>> Acquire(Database::Impl& db, absl::Time de
       --db.waiting;
       if (!got) {
         if (shed) {
-          return absl::ResourceExhaustedError(absl::StrCat(
-              "loketd is busy: no database connection came free within half of the call's "
-              "remaining time; nothing was saved; try again in 1 s"));
+          return absl::ResourceExhaustedError(
+              absl::StrCat(kBusy,
+                           "no database connection came free within half of the call's "
+                           "remaining time; nothing was saved"));
         }
         return absl::UnavailableError("database: no free connection in the pool; retry");
       }

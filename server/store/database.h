@@ -20,6 +20,10 @@ namespace loket::store {
 
 struct Migration;  // server/store/migrations.h
 
+// How every refusal for want of a free connection (RESOURCE_EXHAUSTED) begins. The api layer adds
+// how long to wait, as for its own refusals (server/api/server.cc).
+inline constexpr char kBusy[] = "loketd is busy: ";
+
 struct DatabaseOptions {
   std::string conninfo;  // libpq connection string
   int pool_size = 8;

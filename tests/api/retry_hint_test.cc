@@ -29,15 +29,19 @@ TEST(RetryHintTest, GrowsWithRefusalsPerAdmissionAtMostTwofoldASecondUpToItsCeil
   EXPECT_EQ(h, absl::Seconds(30));
 }
 
-TEST(RetryHintTest, HoldsWhileRefusalsMatchAdmissionsAndShrinksWhenFewer) {
+TEST(RetryHintTest, HoldsAtAQuarterOfTheAdmissionsAndShrinksWhenFewer) {
+  static_assert(RetryHint::kRefusalsPerAdmission == 0.25, "the figures below assume a quarter");
   RetryHint hint(absl::Seconds(1), absl::Seconds(30), 1);
   hint.Current(kT0);
   Second(hint, kT0, 100, 200);
   ASSERT_EQ(Second(hint, kT0 + absl::Seconds(1), 100, 200), absl::Seconds(4));
-  EXPECT_EQ(Second(hint, kT0 + absl::Seconds(2), 100, 100), absl::Seconds(4));
-  EXPECT_EQ(Second(hint, kT0 + absl::Seconds(3), 100, 25), absl::Seconds(2)) << "0.5x at most";
-  EXPECT_EQ(Second(hint, kT0 + absl::Seconds(4), 100, 0), absl::Seconds(1));
-  EXPECT_EQ(Second(hint, kT0 + absl::Seconds(5), 100, 0), absl::Seconds(1)) << "not below floor";
+  EXPECT_EQ(Second(hint, kT0 + absl::Seconds(2), 100, 100), absl::Seconds(8))
+      << "one refusal per admission is four times the aim";
+  EXPECT_EQ(Second(hint, kT0 + absl::Seconds(3), 100, 25), absl::Seconds(8)) << "at the aim";
+  EXPECT_EQ(Second(hint, kT0 + absl::Seconds(4), 100, 10), absl::Seconds(4)) << "0.5x at most";
+  EXPECT_EQ(Second(hint, kT0 + absl::Seconds(5), 100, 0), absl::Seconds(2));
+  EXPECT_EQ(Second(hint, kT0 + absl::Seconds(6), 100, 0), absl::Seconds(1));
+  EXPECT_EQ(Second(hint, kT0 + absl::Seconds(7), 100, 0), absl::Seconds(1)) << "not below floor";
 }
 
 TEST(RetryHintTest, EachQuietSecondHalvesIt) {

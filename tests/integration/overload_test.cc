@@ -15,6 +15,7 @@
 #include "absl/time/clock.h"
 #include "common/grpc_status.h"
 #include "gmock/gmock.h"
+#include "loket/v1/session.grpc.pb.h"
 #include "server/api/call_scope.h"
 #include "server/store/database.h"
 #include "server/store/pg.h"
@@ -28,6 +29,17 @@ using ::loket::testing::StatusIs;
 namespace {
 
 using Stub = v1::CaseService::Stub;
+
+// A refusal's `message` and the `wait` its grpc-retry-pushback-ms asked for: about the 1 s of a
+// first refusal (RetryHint's floor, +-25 %), and the same wait in words at the end of the message.
+void ExpectAskedToWait(const std::string& message, const std::optional<absl::Duration>& wait) {
+  ASSERT_TRUE(wait.has_value()) << "no " << kRetryPushbackKey << " with: " << message;
+  EXPECT_GE(*wait, absl::Milliseconds(750));
+  EXPECT_LE(*wait, absl::Milliseconds(2500));
+  EXPECT_THAT(message, ::testing::EndsWith(absl::StrCat(
+                           "; try again in ",
+                           absl::ToInt64Seconds(absl::Ceil(*wait, absl::Seconds(1))), " s")));
+}
 
 class OverloadTest : public ServerTest {
  protected:
@@ -262,8 +274,8 @@ TEST_F(OverloadTest, ABurstBeyondThePoolAndItsQueueIsRefusedAtOnce) {
   // ("at its limit of calls in flight"). The store refuses the ones past its queue as they run.
   std::vector<std::thread> callers;
   std::map<int, int> codes;
-  std::string refusal;
-  std::vector<std::optional<absl::Duration>> asked;  // the wait each pool refusal asks for
+  // Each refusal's message and the wait it asks for, the pool's and the store's alike.
+  std::vector<std::pair<std::string, std::optional<absl::Duration>>> asked;
   std::mutex mu;
   for (int t = 0; t < 48; ++t) {
     callers.emplace_back([&] {
@@ -273,23 +285,74 @@ TEST_F(OverloadTest, ABurstBeyondThePoolAndItsQueueIsRefusedAtOnce) {
       std::lock_guard<std::mutex> g(mu);
       ++codes[s.error_code()];
       if (s.error_code() != grpc::RESOURCE_EXHAUSTED) return;
-      refusal = s.error_message();
-      if (absl::StrContains(refusal, "limit of calls in flight"))
-        asked.push_back(AskedWait(s, *ctx));
+      asked.emplace_back(s.error_message(), AskedWait(s, *ctx));
     });
   }
   for (std::thread& t : callers) t.join();
   EXPECT_GT(codes[grpc::RESOURCE_EXHAUSTED], 0);
-  EXPECT_THAT(refusal, ::testing::HasSubstr("try again"));
   EXPECT_EQ(codes[grpc::OK], 0);
-  // The pool's refusals ask for the wait in a form gRPC's retry policy honours too: about the 1 s
-  // of a first refusal (RetryHint's floor, spread +-25 %).
+  // Every refusal, the pool's ("at its limit of calls in flight") and the store's ("loketd is
+  // busy: ... database connections"), asks for the wait in a form gRPC's retry policy honours too,
+  // and names it to a person: about the 1 s of a first refusal (RetryHint's floor, +-25 %).
   ASSERT_FALSE(asked.empty());
-  for (const std::optional<absl::Duration>& wait : asked) {
-    ASSERT_TRUE(wait.has_value()) << "a pool refusal without " << kRetryPushbackKey;
-    EXPECT_GE(*wait, absl::Milliseconds(750));
-    EXPECT_LE(*wait, absl::Milliseconds(2500));
+  for (const auto& [message, wait] : asked) ExpectAskedToWait(message, wait);
+}
+
+// The store's refusal for want of a connection asks for a wait as the pool's does: loketd has one
+// connection, held by a call stuck on a locked row, so a sign-in (a synchronous method, outside
+// the pool) and a pooled call each give up waiting for it at half their time, and are told how
+// long to wait, in words and as grpc-retry-pushback-ms.
+TEST_F(OverloadTest, NoFreeConnectionAsksForAWaitAsThePoolDoes) {
+  api::ServerOptions o;
+  o.listen = "127.0.0.1:0";
+  o.db_conninfo = server_->conninfo();
+  o.pool_size = 1;
+  o.db_max_waiting = 1;
+  o.db_lock_timeout = absl::Seconds(30);
+  auto started = api::LoketServer::Start(o, server_->clock());
+  ASSERT_THAT(started, IsOk()) << started.status();
+  std::unique_ptr<api::LoketServer> loketd = std::move(*started);
+  auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", loketd->port()),
+                                     grpc::InsecureChannelCredentials());
+  auto one_connection = v1::CaseService::NewStub(channel);
+
+  const v1::Case c = SubmitAsClinicA();
+  std::optional<RowLock> lock;
+  lock.emplace(server_->conninfo(), c.id());
+  grpc::Status held;
+  std::thread holder([&] {
+    v1::Case out;
+    held = one_connection->StartVerification(
+        CtxWithin(officer_, std::chrono::milliseconds(20000)).get(), Transition(c.id()), &out);
+  });
+  for (int i = 0; i < 100 && LockWaiters() == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
+  ASSERT_EQ(LockWaiters(), 1) << "the call did not reach the locked row";
+
+  auto ExpectNoFreeConnection = [](const grpc::Status& s, const grpc::ClientContext& ctx) {
+    EXPECT_EQ(s.error_code(), grpc::RESOURCE_EXHAUSTED) << s.error_message();
+    EXPECT_THAT(s.error_message(), ::testing::StartsWith(store::kBusy));
+    ExpectAskedToWait(s.error_message(), AskedWait(s, ctx));
+  };
+  {
+    auto sessions = v1::SessionService::NewStub(channel);
+    v1::SignInRequest r;
+    r.set_username("siti");
+    r.set_password("not-her-password");
+    v1::SignInResponse resp;
+    auto ctx = CtxWithin("", std::chrono::milliseconds(1000));
+    ExpectNoFreeConnection(sessions->SignIn(ctx.get(), r, &resp), *ctx);
+  }
+  {
+    v1::ListCasesRequest r;
+    v1::ListCasesResponse resp;
+    auto ctx = CtxWithin(officer_, std::chrono::milliseconds(1000));
+    ExpectNoFreeConnection(one_connection->ListCases(ctx.get(), r, &resp), *ctx);
+  }
+  lock.reset();
+  holder.join();
+  EXPECT_EQ(held.error_code(), grpc::OK) << held.error_message();
 }
 
 }  // namespace

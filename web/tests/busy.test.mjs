@@ -1,9 +1,10 @@
 // A full loketd, as a person in a browser meets it. loketd runs two calls at a time and queues two
 // more (--pool_size=1 --db_max_waiting=1); a psql session holds the permit_types table locked (no
 // background query of loketd reads it), so four calls that list permit types fill the pool, and
-// the next call is refused at once with the wait loketd asks for
-// (grpc-retry-pushback-ms). loket-web hands that wait to the browser as retry-after, and the page
-// says "busy, try again in N s", not "too many attempts". The four held calls finish once the lock
+// the next call is refused at once with the wait loketd asks for (grpc-retry-pushback-ms).
+// loket-web hands that wait to the browser as retry-after, and the page says "busy, try again in
+// N s", not "too many attempts"; so does the sign-in page, whose call finds no free database
+// connection (the store's refusal asks the same wait). The four held calls finish once the lock
 // goes: a full loketd loses nothing it took in.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -132,6 +133,25 @@ describe("a full loketd", () => {
     await page.getByText(/The service is busy with many requests\. Try again in \d+ seconds\./).first()
       .waitFor({ timeout: 15_000 });
     await page.evaluate(() => localStorage.setItem("loket.lang", "id"));
+  });
+
+  test("signing in while loketd has no free database connection says busy, not locked out", async () => {
+    // Sign-in is not a pooled call; it needs the one connection, which the held calls have.
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      await page.goto(`${stack.webUrl}/#/signin`);
+      await page.fill("#username", stack.users.approver.username);
+      await page.fill("#password", stack.users.approver.password);
+      await page.click('form button[type="submit"]');
+      await page.getByText(/Layanan sedang melayani banyak permintaan\. Coba lagi dalam \d+ detik\./).first()
+        .waitFor({ timeout: 15_000 });
+      assert.equal(await page.getByText(/dikunci/).count(), 0, "a busy loketd is not a locked sign-in");
+      assert.equal(await page.getAttribute("#password", "aria-invalid"), null, "nothing typed was wrong");
+      await screenshot(page, "busy-signin");
+    } finally {
+      await context.close();
+    }
   });
 
   test("once the lock goes, the held calls finish: nothing loketd took in is lost", async () => {

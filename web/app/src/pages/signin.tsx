@@ -3,7 +3,7 @@
 import { useState, useEffect, useRef } from "preact/hooks";
 import { Page } from "../layout";
 import { useT } from "../i18n";
-import { clients, errorText, retryAfterSeconds, Code, ConnectError } from "../api";
+import { clients, errorText, isBusy, retryAfterSeconds, Code, ConnectError } from "../api";
 import { signedIn, homeOf, useSession } from "../session";
 import { navigate, type RouteProps } from "../router";
 import { signinStrings } from "./signin.i18n";
@@ -55,7 +55,7 @@ export default function SignIn({ query }: RouteProps) {
       const ce = ConnectError.from(err);
       if (ce.code === Code.Unauthenticated) {
         setError("signin.wrong");
-      } else if (ce.code === Code.ResourceExhausted) {
+      } else if (ce.code === Code.ResourceExhausted && !isBusy(ce)) {
         const s = retryAfterSeconds(ce);
         if (s !== undefined) {
           setLockedUntil(Date.now() + s * 1000);
@@ -75,6 +75,8 @@ export default function SignIn({ query }: RouteProps) {
     }
   }
 
+  // The fields are marked only when what was typed was refused, not when loketd was busy or away.
+  const credentialsRefused = error !== "" && error !== "failure";
   // Short waits (the growing delay after a few failures) and the lock (minutes) read differently.
   // Kept as keys, worded at render: the language switch re-words a message already shown.
   let message = error === "failure" ? errorText(failure, t) : error && error !== "locked" ? t(error) : "";
@@ -98,7 +100,7 @@ export default function SignIn({ query }: RouteProps) {
           spellcheck={false}
           value={username}
           onInput={(e) => setUsername(e.currentTarget.value)}
-          aria-invalid={error ? "true" : undefined}
+          aria-invalid={credentialsRefused ? "true" : undefined}
           aria-describedby="signin-status"
           required
         />
@@ -110,7 +112,7 @@ export default function SignIn({ query }: RouteProps) {
           autoComplete="current-password"
           value={password}
           onInput={(e) => setPassword(e.currentTarget.value)}
-          aria-invalid={error ? "true" : undefined}
+          aria-invalid={credentialsRefused ? "true" : undefined}
           aria-describedby="signin-status"
           required
         />
