@@ -17,6 +17,8 @@
 # counts database sessions opened in the step (before 2026-12-02 a call cut off at its deadline cost
 # loketd its pooled connection; now it is cancelled in PostgreSQL and the connection kept).
 #
+# TIMELINE=1 also prints, under each step, its answers and refusals second by second.
+#
 # PIN=1 gives the load generator a core of its own: PostgreSQL, loketd and this script run on core 0
 # (taskset, inherited by what it starts), submit_load on core 1. Without it all share both cores.
 #
@@ -46,6 +48,17 @@ threads() { awk '/Threads/ {print $2}' "/proc/$LOKETD_PID/status"; }
 cases() { psql -X -At -d "$DB" -c "SELECT count(*) FROM cases"; }
 # Database sessions opened so far (psql's own included: one per call of this function).
 sessions() { psql -X -At -d "$DB" -c "SELECT sessions FROM pg_stat_database WHERE datname = current_database()"; }
+# CPU time in clock ticks (USER_HZ, 100 a second): loketd's own, and PostgreSQL's (its postmaster
+# with the children it has reaped, plus every live backend).
+ticks() { awk '{print $14 + $15 + ($2 == "(postgres)" ? $16 + $17 : 0)}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+loketd_ticks() { ticks "$LOKETD_PID"; }
+pg_ticks() {
+  local pm p t=0
+  pm=$(head -n 1 "$WORK/pg/data/postmaster.pid")
+  t=$(ticks "$pm")
+  for p in $(pgrep -P "$pm"); do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done
+  echo "$t"
+}
 field() { grep -oE "\"$1\": [0-9.]+" <<<"$2" | awk '{print $2}' | head -n 1; }
 code() { grep -oE "\"$1\": [0-9]+" <<<"$2" | awk '{print $2}' | head -n 1; }
 
@@ -54,11 +67,18 @@ echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}
   "deadline 1 s per call, 1 s back-off after a refusal, $DURATION s per step"
 idle_rss=$(rss_mb)
 echo "loketd idle: RSS $idle_rss MB, $(threads) threads"
-printf '%-8s %10s %8s %8s %10s %10s %12s %8s %8s %8s %9s\n' callers ok_per_s p50_ms p99_ms refused late \
-  late_commits threads rss_mb sessions asked_ms
+printf '%-8s %10s %8s %8s %10s %10s %12s %8s %8s %8s %11s %11s %s\n' callers ok_per_s p50_ms p99_ms refused late \
+  late_commits threads rss_mb sessions asked_ms got_in_ms cpu_ms_per_commit
+# got_in_ms: p50/p90 of the time from a caller's first refusal to its next answer in time, over the
+# refused callers who got one within the step (how long a refused person waited to get in), and
+# after the slash-separated pair, in brackets, the callers still refused when the step ended.
+# cpu_ms_per_commit: loketd's and PostgreSQL's CPU time over the step (warm-up included) per case
+# committed in it, as loketd/postgres: where a busier step's time goes.
 for c in "${STEPS[@]}"; do
   before=$(cases)
   sessions_before=$(sessions)
+  loketd_before=$(loketd_ticks)
+  pg_before=$(pg_ticks)
   peak_threads=0
   peak_rss=0
   (
@@ -81,11 +101,18 @@ for c in "${STEPS[@]}"; do
   out=$(cat "$WORK/step.json")
   acked=$(field acknowledged "$out")
   committed=$(($(cases) - before))
-  printf '%-8s %10s %8s %8s %10s %10s %12s %8s %8s %8s %9s\n' "$c" "$(field per_second "$out")" \
+  cpu=$(awk -v l=$(($(loketd_ticks) - loketd_before)) -v p=$(($(pg_ticks) - pg_before)) -v n="$committed" \
+    'BEGIN {printf "%.2f/%.2f", l * 10 / (n ? n : 1), p * 10 / (n ? n : 1)}')
+  printf '%-8s %10s %8s %8s %10s %10s %12s %8s %8s %8s %11s %11s %s\n' "$c" "$(field per_second "$out")" \
     "$(field p50_ms "$out")" "$(field p99_ms "$out")" "$(code 8 "$out" || true)" \
     "$(code 4 "$out" || true)" "$((committed - acked))" "$peak_threads" "$peak_rss" \
     "$(($(sessions) - sessions_before - 2))" \
-    "$(field asked_p50_ms "$out")/$(field asked_p90_ms "$out")"
+    "$(field asked_p50_ms "$out")/$(field asked_p90_ms "$out")" \
+    "$(field got_in_p50_ms "$out")/$(field got_in_p90_ms "$out")($(field still_out "$out"))" "$cpu"
+  if [[ ${TIMELINE:-} ]]; then
+    echo "  ok by second:      $(grep -oE '"ok_by_second": \[[0-9,]*' <<<"$out" | grep -oE '\[[0-9,]*' | tr -d '[')"
+    echo "  refused by second: $(grep -oE '"refused_by_second": \[[0-9,]*\]' <<<"$out" | grep -oE '\[[0-9,]*' | tr -d '[')"
+  fi
 done
 for wait_s in 15 30; do
   sleep 15

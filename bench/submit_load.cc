@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <cstdio>
 #include <map>
 #include <mutex>
@@ -20,6 +21,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/grpc_status.h"
@@ -105,11 +107,15 @@ struct AsyncCaller {
   absl::Time sent;
   grpc::Alarm alarm;
   int refusals_in_a_row = 0;
+  absl::Time first_refused = absl::InfiniteFuture();  // of the refusals in a row so far
 };
 
 // The waits loketd asked for (grpc-retry-pushback-ms), in ms, for the report.
 std::mutex asked_mu;
 std::vector<double> asked_ms;
+// Async mode: for each caller refused and then answered OK, the time from its first refusal to
+// that answer, in ms: how long a refused person took to get in.
+std::vector<double> got_in_ms;
 
 // The wait after the `refusals_in_a_row`-th refusal in a row (1, 2, ...), with the caller's jitter
 // (`jitter` in 0.5..1.5); or, with --backoff_pushback, the wait the refusal's trailers ask for
@@ -162,6 +168,10 @@ int main(int argc, char** argv) {
   std::vector<double> latencies_ms;
   std::map<int, int64_t> errors;
   std::atomic<int64_t> acknowledged{0};  // every OK answer, warm-up and edges included
+  int64_t still_out = 0;                 // async mode: callers whose last answer was a refusal
+  // Answers per whole second of the measured time (async mode): where in a step goodput is lost.
+  const int whole_seconds = static_cast<int>(std::ceil(absl::GetFlag(FLAGS_duration)));
+  std::vector<int64_t> ok_by_second(whole_seconds), refused_by_second(whole_seconds);
 
   if (absl::GetFlag(FLAGS_async)) {
     // Each caller keeps one call in flight; a refusal waits its back-off on an alarm.
@@ -193,6 +203,12 @@ int main(int argc, char** argv) {
         AsyncCaller& c = callers[i];
         if (c.status.ok()) acknowledged.fetch_add(1);
         if (c.sent >= measure_from && now <= end) {
+          const int second = std::min(whole_seconds - 1,
+                                      static_cast<int>(absl::ToDoubleSeconds(now - measure_from)));
+          if (c.status.ok()) ++ok_by_second[second];
+          if (c.status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) {
+            ++refused_by_second[second];
+          }
           if (c.status.ok()) {
             latencies_ms.push_back(absl::ToDoubleMilliseconds(now - c.sent));
           } else {
@@ -200,6 +216,10 @@ int main(int argc, char** argv) {
           }
         }
         const bool refused = c.status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED;
+        if (refused && c.refusals_in_a_row == 0) c.first_refused = now;
+        if (c.status.ok() && c.refusals_in_a_row > 0 && c.first_refused >= measure_from) {
+          got_in_ms.push_back(absl::ToDoubleMilliseconds(now - c.first_refused));
+        }
         c.refusals_in_a_row = refused ? c.refusals_in_a_row + 1 : 0;
         if (refused && backoff_ms > 0 && now < end) {
           const absl::Duration wait =
@@ -218,6 +238,7 @@ int main(int argc, char** argv) {
     cq.Shutdown();
     while (cq.Next(&got, &ok)) {
     }
+    for (const AsyncCaller& c : callers) still_out += c.refusals_in_a_row > 0;
   }
 
   std::vector<std::thread> threads;
@@ -290,15 +311,24 @@ int main(int argc, char** argv) {
     std::printf("  waits loketd asked for: %zu, p50 %.0f ms, p90 %.0f ms\n", asked_ms.size(),
                 asked_p50, asked_p90);
   }
+  const double got_in_p50 = Percentile(got_in_ms, 0.50), got_in_p90 = Percentile(got_in_ms, 0.90);
+  if (!got_in_ms.empty()) {
+    std::printf(
+        "  refused callers got in: %zu, p50 %.0f ms, p90 %.0f ms after their first refusal; %lld "
+        "still refused at the end\n",
+        got_in_ms.size(), got_in_p50, got_in_p90, static_cast<long long>(still_out));
+  }
   if (absl::GetFlag(FLAGS_json)) {
     std::printf(
         "{\"concurrency\": %d, \"seconds\": %.1f, \"ok\": %lld, \"failed\": %lld, "
         "\"per_second\": %.1f, \"p50_ms\": %.3f, \"p99_ms\": %.3f, \"max_ms\": %.3f, "
-        "\"acknowledged\": %lld, \"asked_p50_ms\": %.0f, \"asked_p90_ms\": %.0f, \"codes\": "
-        "{%s}}\n",
+        "\"acknowledged\": %lld, \"asked_p50_ms\": %.0f, \"asked_p90_ms\": %.0f, "
+        "\"got_in\": %zu, \"got_in_p50_ms\": %.0f, \"got_in_p90_ms\": %.0f, \"still_out\": %lld, "
+        "\"codes\": "
+        "{%s}, \"ok_by_second\": [%s], \"refused_by_second\": [%s]}\n",
         concurrency, seconds, static_cast<long long>(ok), static_cast<long long>(failed),
         ok / seconds, p50, p99, max, static_cast<long long>(acknowledged.load()), asked_p50,
-        asked_p90,
+        asked_p90, got_in_ms.size(), got_in_p50, got_in_p90, static_cast<long long>(still_out),
         [&] {
           std::string codes;
           for (auto [code, n] : errors) {
@@ -307,7 +337,8 @@ int main(int argc, char** argv) {
           }
           return codes;
         }()
-            .c_str());
+            .c_str(),
+        absl::StrJoin(ok_by_second, ",").c_str(), absl::StrJoin(refused_by_second, ",").c_str());
   }
   return failed == 0 ? 0 : 1;
 }

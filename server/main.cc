@@ -14,6 +14,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
@@ -131,6 +132,10 @@ int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   loket::log::SetProcessName("loketd");
   loket::log::RouteGrpcLogs();
+  // Debian builds Abseil without NDEBUG, so every absl::Mutex (gRPC's too) keeps a lock-order graph
+  // and stack traces for deadlock detection: about 1 % of loketd's CPU under load (perf,
+  // docs/benchmarks.md). The tests run the server in-process with the detection on.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
 
   if (absl::GetFlag(FLAGS_migrate_only)) {
     loket::store::Database db({absl::GetFlag(FLAGS_db), 1});

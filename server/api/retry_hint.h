@@ -1,11 +1,15 @@
 // How long a refused caller is asked to wait (issue 12). A fixed "try again in 1 s" brings 2,048
 // callers back 2,048 times a second, and refusing them costs loketd's gRPC threads most of a core
-// (docs/benchmarks.md, "Where the rest goes"). The hint follows the refusals instead: once a
-// second it is multiplied by (refused / admitted) / kRefusalsPerAdmission over the second just
-// gone, within 0.5x..2x per step, so that callers who wait as asked come back a little more often
-// than there is room for (enough to keep the pool full, few enough that refusing them costs
-// little); each second without a refusal halves it, down to its floor. Each refused call gets the
-// hint spread by +-25 %, so callers refused together do not all come back together.
+// (docs/benchmarks.md, "Where the rest goes").
+//
+// Refused callers are given return times one after another, as tickets: the first is asked for
+// the floor, each next one a little later, spaced so that they come back at
+// kRefusalsPerAdmission x the calls loketd let in per second (enough to keep the pool full, few
+// enough that refusing them again costs little). 2,048 callers refused together thus come back
+// spread over the following seconds in the order they were refused, instead of all at once, and a
+// person refused first is not asked to wait longer than one refused after them. Once no caller is
+// waiting for its time, the next refusal asks the floor again. No wait is longer than the ceiling;
+// each is spread by +-10 %, so callers given the ceiling together do not all return together.
 #ifndef LOKET_SERVER_API_RETRY_HINT_H_
 #define LOKET_SERVER_API_RETRY_HINT_H_
 
@@ -23,19 +27,18 @@ namespace loket::api {
 
 class RetryHint {
  public:
-  // The refusals per admitted call the hint aims for. At 1 (one refusal per admission) 2,048
-  // callers still cost loketd about 800 refusals a second and 0.84 of its goodput
-  // (docs/benchmarks.md, "The wait loketd asks for"); at a quarter, over 30 s steps, loketd
-  // refused about half as often ("Aiming at one refusal per four admissions").
+  // Returns per second aimed at, per call let in a second. At 1 (one refusal per admission)
+  // 2,048 callers still cost loketd about 800 refusals a second and 0.84 of its goodput
+  // (docs/benchmarks.md, "The wait loketd asks for").
   static constexpr double kRefusalsPerAdmission = 0.25;
 
-  // The hint stays within [floor, ceiling]; `seed` makes the spread repeatable (0: random).
+  // Waits stay within [floor, ceiling]; `seed` makes the spread repeatable (0: random).
   explicit RetryHint(absl::Duration floor = absl::Seconds(1),
                      absl::Duration ceiling = absl::Seconds(30), uint64_t seed = 0);
 
   // A call was let in.
   void Admitted() { admitted_.fetch_add(1, std::memory_order_relaxed); }
-  // A call was refused at `now`: how long to ask its caller to wait, spread +-25 % around the hint.
+  // A call was refused at `now`: how long to ask its caller to wait (its return time, spread).
   absl::Duration Refused(absl::Time now);
   // A refusal at `now` as its caller reads it: `why` and "; try again in N s" for a person, and the
   // same wait in milliseconds for gRPC's retry pushback (common/grpc_status.h, kRetryPushbackKey).
@@ -44,20 +47,25 @@ class RetryHint {
     std::string pushback_ms;
   };
   Answer Refuse(absl::string_view why, absl::Time now);
-  // The hint as it stands at `now` (before the spread), closing the window if a second has passed.
+  // The wait the next refusal at `now` would ask, before the spread.
   absl::Duration Current(absl::Time now);
 
  private:
-  // Closes the window once a second has passed since it opened.
+  // Counts the admissions of the second that began at window_start_, once it is over.
   void Step(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Calls let in per second: over the last whole second, or, while the current one shows more
+  // (a burst after a quiet spell), over the current one so far.
+  double AdmissionsPerSecond(absl::Time now) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The return time the next refusal at `now` gets: the next free one, within the bounds.
+  absl::Time NextReturn(absl::Time now) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const absl::Duration floor_;
   const absl::Duration ceiling_;
   std::atomic<int64_t> admitted_{0};
   absl::Mutex mu_;
-  int64_t refused_ ABSL_GUARDED_BY(mu_) = 0;
   absl::Time window_start_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
-  absl::Duration hint_ ABSL_GUARDED_BY(mu_);
+  double last_second_ ABSL_GUARDED_BY(mu_) = 0;  // admissions in the last whole second
+  absl::Time next_return_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
   std::mt19937_64 rng_ ABSL_GUARDED_BY(mu_);
 };
 

@@ -602,8 +602,11 @@ void LoketServer::WatchDatabase() {
       serving = ok;
       server_->GetHealthCheckService()->SetServingStatus(ok);
       metrics_->SetServing(ok);
-      log::Write({ok ? log::Level::kInfo : log::Level::kError,
-                  ok ? "database reachable again: SERVING" : "database unreachable: NOT_SERVING"});
+      if (ok) {
+        log::Info("database reachable again: SERVING");
+      } else {
+        log::Error("database unreachable: NOT_SERVING");
+      }
     }
     metrics_->SetPoolCounters(db_->Counters());
     metrics_->SetWatchStreams(streams_->open(), absl::ToDoubleSeconds(streams_->TakeMaxLate()),

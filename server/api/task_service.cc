@@ -64,7 +64,7 @@ absl::StatusOr<std::vector<absl::Status>> NotifyResults::ApplyResults(
       metrics_->RecordNotification(r.channel(), r.delivered() ? "sent" : "failed");
     }
   }
-  return std::move(done);
+  return done;
 }
 
 void NotifyResults::AttemptFailed(const store::TaskRecord& task) {

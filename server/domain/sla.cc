@@ -8,12 +8,12 @@
 namespace loket::domain {
 
 WorkingCalendar::WorkingCalendar(std::set<absl::CivilDay> holidays)
-    : holidays_(std::move(holidays)) {}
+    : holidays_(std::make_shared<const std::set<absl::CivilDay>>(std::move(holidays))) {}
 
 bool WorkingCalendar::IsWorkingDay(absl::CivilDay d) const {
   const absl::Weekday w = absl::GetWeekday(d);
   if (w == absl::Weekday::saturday || w == absl::Weekday::sunday) return false;
-  return !holidays_.contains(d);
+  return !holidays_->contains(d);
 }
 
 absl::CivilDay WorkingCalendar::AddWorkingDays(absl::CivilDay from, int n) const {

@@ -1,9 +1,11 @@
 // Working days and the service-level clock of a case.
 //
-// A WorkingCalendar is immutable after construction and safe to share between threads.
+// A WorkingCalendar is immutable after construction and safe to share between threads; copies
+// share its holidays, so a request can take one by value for the price of a pointer.
 #ifndef LOKET_SERVER_DOMAIN_SLA_H_
 #define LOKET_SERVER_DOMAIN_SLA_H_
 
+#include <memory>
 #include <optional>
 #include <set>
 
@@ -23,7 +25,7 @@ class WorkingCalendar {
   int CountWorkingDays(absl::CivilDay from, absl::CivilDay to) const;
 
  private:
-  std::set<absl::CivilDay> holidays_;
+  std::shared_ptr<const std::set<absl::CivilDay>> holidays_;
 };
 
 // The persistent part of a case's SLA clock.

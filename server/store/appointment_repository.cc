@@ -750,7 +750,8 @@ absl::StatusOr<std::string> AppointmentRepository::CloseCounter(const Mutation& 
     LOKET_ASSIGN_OR_RETURN(std::vector<domain::SlotClosure> slots, domain::DecideCounterClosure(f));
     // Write what it decided.
     tx.Exec(kCloseCounter, m.actor.office_id, counter_id, d, reason);
-    ClosureOutcome out{0, d};
+    ClosureOutcome out;
+    out.realloc_day = d;
     auto tell = TellDisplaced(tx, m.actor, now);
     for (const domain::SlotClosure& sc : slots) {
       Displace(tx, sc.displaced, tell);

@@ -67,6 +67,8 @@ absl::StatusOr<OfficeContext> LoadOffice(Tx& tx, const std::string& office_id, a
         OptionalDouble(row[k["latitude"]]), OptionalDouble(row[k["longitude"]])};
     fresh->holidays = DaysOf(tx.Exec(kHolidays, office_id));
     fresh->courier_closed = DaysOf(tx.Exec(kCourierClosed, office_id));
+    fresh->calendar = domain::WorkingCalendar(fresh->holidays);
+    fresh->courier_calendar = domain::CourierCalendar(fresh->holidays, fresh->courier_closed);
     for (const auto& row : tx.Exec(kClinics, office_id, std::string())) {
       domain::CourierPlace c = ClinicPlaceFromRow(row);
       fresh->clinics.emplace(c.clinic_id, std::move(c));
@@ -76,8 +78,8 @@ absl::StatusOr<OfficeContext> LoadOffice(Tx& tx, const std::string& office_id, a
   }
   return OfficeContext{snap->name,
                        snap->utc_offset_minutes,
-                       domain::WorkingCalendar(snap->holidays),
-                       domain::CourierCalendar(snap->holidays, snap->courier_closed),
+                       snap->calendar,
+                       snap->courier_calendar,
                        LocalDay(now, snap->utc_offset_minutes),
                        snap};
 }

@@ -30,6 +30,8 @@ struct OfficeSnapshot {
   std::set<absl::CivilDay> courier_closed;  // days the office closed for couriers (a flood)
   domain::CourierPlace office;
   std::map<std::string, domain::CourierPlace> clinics;  // by id; one added since: FindClinic
+  domain::WorkingCalendar calendar;                     // of `holidays`
+  domain::WorkingCalendar courier_calendar;             // domain::CourierCalendar of both
 };
 // Shared, immutable snapshots: a request copies a pointer, not the clinics.
 using OfficeCache = TtlCache<std::string, std::shared_ptr<const OfficeSnapshot>>;
@@ -37,8 +39,8 @@ using OfficeCache = TtlCache<std::string, std::shared_ptr<const OfficeSnapshot>>
 struct OfficeContext {
   std::string name;
   int utc_offset_minutes = 480;
-  domain::WorkingCalendar calendar;
-  domain::WorkingCalendar courier_calendar;  // domain::CourierCalendar of the snapshot
+  domain::WorkingCalendar calendar;          // the snapshot's, shared
+  domain::WorkingCalendar courier_calendar;  // the snapshot's, shared
   absl::CivilDay today;                      // in the office's time zone, at `now`
   std::shared_ptr<const OfficeSnapshot> snapshot;
 };

@@ -31,7 +31,8 @@ namespace {
 using Stub = v1::CaseService::Stub;
 
 // A refusal's `message` and the `wait` its grpc-retry-pushback-ms asked for: about the 1 s of a
-// first refusal (RetryHint's floor, +-25 %), and the same wait in words at the end of the message.
+// first refusal (RetryHint's floor, +-10 %; a few later ones a little more), and the same wait in
+// words at the end of the message.
 void ExpectAskedToWait(const std::string& message, const std::optional<absl::Duration>& wait) {
   ASSERT_TRUE(wait.has_value()) << "no " << kRetryPushbackKey << " with: " << message;
   EXPECT_GE(*wait, absl::Milliseconds(750));
@@ -293,7 +294,7 @@ TEST_F(OverloadTest, ABurstBeyondThePoolAndItsQueueIsRefusedAtOnce) {
   EXPECT_EQ(codes[grpc::OK], 0);
   // Every refusal, the pool's ("at its limit of calls in flight") and the store's ("loketd is
   // busy: ... database connections"), asks for the wait in a form gRPC's retry policy honours too,
-  // and names it to a person: about the 1 s of a first refusal (RetryHint's floor, +-25 %).
+  // and names it to a person: about the 1 s of a first refusal (RetryHint's floor, +-10 %).
   ASSERT_FALSE(asked.empty());
   for (const auto& [message, wait] : asked) ExpectAskedToWait(message, wait);
 }
