@@ -17,6 +17,10 @@
 # counts database sessions opened in the step (before 2026-12-02 a call cut off at its deadline cost
 # loketd its pooled connection; now it is cancelled in PostgreSQL and the connection kept).
 #
+# ONCE=1 plays a flash crowd instead of callers who keep calling: each caller stops after its first
+# answer in time (submit_load --once, no warm-up), and under each step the script prints how many
+# got in and when the last did.
+#
 # TIMELINE=1 also prints, under each step, its answers and refusals second by second.
 #
 # PIN=1 gives the load generator a core of its own: PostgreSQL, loketd and this script run on core 0
@@ -85,7 +89,7 @@ for c in "${STEPS[@]}"; do
     # setsid: a session of its own, as a client on another machine, so that the kernel does not
     # weigh the generator's threads against loketd's (autogroup; loketd's pool runs at nice 10).
     setsid -w ${CLIENT_NICE:+nice -n "$CLIENT_NICE"} "${CLIENT_CORE[@]}" "$BIN/submit_load" --addr="127.0.0.1:$API_PORT" --token="$TOKEN" --concurrency="$c" \
-      --channels=$((c < 256 ? c : 256)) --deadline_ms=1000 --backoff_ms=${BACKOFF_MS:-1000} ${BACKOFF_DOUBLING:+--backoff_doubling} ${PUSHBACK:+--backoff_pushback} --async --warmup=1 --duration="$DURATION" \
+      --channels=$((c < 256 ? c : 256)) --deadline_ms=1000 --backoff_ms=${BACKOFF_MS:-1000} ${BACKOFF_DOUBLING:+--backoff_doubling} ${PUSHBACK:+--backoff_pushback} --async ${ONCE:+--once} --warmup=$([[ ${ONCE:-} ]] && echo 0 || echo 1) --duration="$DURATION" \
       --json 2>/dev/null | tail -n 1 >"$WORK/step.json" || true
   ) &
   load=$!
@@ -109,6 +113,10 @@ for c in "${STEPS[@]}"; do
     "$(($(sessions) - sessions_before - 2))" \
     "$(field asked_p50_ms "$out")/$(field asked_p90_ms "$out")" \
     "$(field got_in_p50_ms "$out")/$(field got_in_p90_ms "$out")($(field still_out "$out"))" "$cpu"
+  if [[ ${ONCE:-} ]]; then
+    echo "  got in: $(field got_in "$out") after a refusal, $((c - $(field still_out "$out"))) of $c in all;" \
+      "the last $(field last_in_s "$out") s after the start"
+  fi
   if [[ ${TIMELINE:-} ]]; then
     echo "  ok by second:      $(grep -oE '"ok_by_second": \[[0-9,]*' <<<"$out" | grep -oE '\[[0-9,]*' | tr -d '[')"
     echo "  refused by second: $(grep -oE '"refused_by_second": \[[0-9,]*\]' <<<"$out" | grep -oE '\[[0-9,]*' | tr -d '[')"

@@ -49,6 +49,10 @@ ABSL_FLAG(bool, backoff_pushback, false,
 ABSL_FLAG(bool, async, false,
           "drive every caller from one completion-queue thread instead of a thread each (many "
           "callers on a small machine: the generator itself then costs little); not with --rate");
+ABSL_FLAG(
+    bool, once, false,
+    "async mode: each caller stops after its first answer in time, as a person who wanted one "
+    "submission (a flash crowd); the report adds when the last of them got in");
 ABSL_FLAG(int, channels, 0,
           "connections, shared round-robin by the threads (0: one per thread, as separate "
           "terminals would have)");
@@ -169,6 +173,7 @@ int main(int argc, char** argv) {
   std::map<int, int64_t> errors;
   std::atomic<int64_t> acknowledged{0};  // every OK answer, warm-up and edges included
   int64_t still_out = 0;                 // async mode: callers whose last answer was a refusal
+  absl::Time last_in = start;            // --once: when the last caller got its answer
   // Answers per whole second of the measured time (async mode): where in a step goodput is lost.
   const int whole_seconds = static_cast<int>(std::ceil(absl::GetFlag(FLAGS_duration)));
   std::vector<int64_t> ok_by_second(whole_seconds), refused_by_second(whole_seconds);
@@ -191,6 +196,7 @@ int main(int argc, char** argv) {
                                                              Request(serial.fetch_add(1)), &cq);
       c.reader->Finish(&c.resp, &c.status, tag(i, false));
     };
+    const bool once = absl::GetFlag(FLAGS_once);
     for (int i = 0; i < concurrency; ++i) start_call(i);
     int in_flight = concurrency;
     void* got = nullptr;
@@ -229,7 +235,10 @@ int main(int argc, char** argv) {
           continue;
         }
       }
-      if (now < end) {
+      if (once && !was_alarm && callers[i].status.ok()) {
+        last_in = now;
+        --in_flight;
+      } else if (now < end) {
         start_call(i);
       } else {
         --in_flight;
@@ -318,17 +327,23 @@ int main(int argc, char** argv) {
         "still refused at the end\n",
         got_in_ms.size(), got_in_p50, got_in_p90, static_cast<long long>(still_out));
   }
+  if (absl::GetFlag(FLAGS_once)) {
+    std::printf("  once: the last caller got in %.1f s after the start; %lld never did\n",
+                absl::ToDoubleSeconds(last_in - start), static_cast<long long>(still_out));
+  }
   if (absl::GetFlag(FLAGS_json)) {
     std::printf(
         "{\"concurrency\": %d, \"seconds\": %.1f, \"ok\": %lld, \"failed\": %lld, "
         "\"per_second\": %.1f, \"p50_ms\": %.3f, \"p99_ms\": %.3f, \"max_ms\": %.3f, "
         "\"acknowledged\": %lld, \"asked_p50_ms\": %.0f, \"asked_p90_ms\": %.0f, "
         "\"got_in\": %zu, \"got_in_p50_ms\": %.0f, \"got_in_p90_ms\": %.0f, \"still_out\": %lld, "
+        "\"last_in_s\": %.1f, "
         "\"codes\": "
         "{%s}, \"ok_by_second\": [%s], \"refused_by_second\": [%s]}\n",
         concurrency, seconds, static_cast<long long>(ok), static_cast<long long>(failed),
         ok / seconds, p50, p99, max, static_cast<long long>(acknowledged.load()), asked_p50,
         asked_p90, got_in_ms.size(), got_in_p50, got_in_p90, static_cast<long long>(still_out),
+        absl::ToDoubleSeconds(last_in - start),
         [&] {
           std::string codes;
           for (auto [code, n] : errors) {

@@ -18,22 +18,29 @@ void RetryHint::Step(absl::Time now) {
   }
   const absl::Duration open = now - window_start_;
   if (open < absl::Seconds(1)) return;
-  // A window open longer than a second had no refusal after its first: its rate is the mean.
-  last_second_ = static_cast<double>(admitted_.exchange(0, std::memory_order_relaxed)) /
-                 absl::ToDoubleSeconds(open);
+  // A window open longer than a second saw no call in its later seconds: its rate is the mean.
+  const double admitted = static_cast<double>(admitted_) / absl::ToDoubleSeconds(open);
+  most_admitted_ = std::max(most_admitted_, admitted);
+  // Refused callers come back at `pace_` a second: refusals above the aim mean they are refused
+  // again (callers who keep calling hold the room), so slow down; fewer, they get in, so speed up.
+  const double factor =
+      refused_ == 0
+          ? 2.0
+          : std::clamp(kRefusalsPerAdmission * admitted / static_cast<double>(refused_), 0.5, 2.0);
+  pace_ = std::clamp(pace_ * factor, 1.0, std::max(most_admitted_, kFirstPace));
+  admitted_ = 0;
+  refused_ = 0;
   window_start_ = now;
-}
-
-double RetryHint::AdmissionsPerSecond(absl::Time now) const {
-  // The current second counts from a tenth of a second on, so that a burst's first few
-  // admissions do not read as thousands a second.
-  const double open = std::max(absl::ToDoubleSeconds(now - window_start_), 0.1);
-  return std::max(last_second_,
-                  static_cast<double>(admitted_.load(std::memory_order_relaxed)) / open);
 }
 
 absl::Time RetryHint::NextReturn(absl::Time now) const {
   return std::min(std::max(next_return_, now + floor_), now + ceiling_);
+}
+
+void RetryHint::Admitted(absl::Time now) {
+  absl::MutexLock l(&mu_);
+  Step(now);
+  ++admitted_;
 }
 
 absl::Duration RetryHint::Current(absl::Time now) {
@@ -45,11 +52,13 @@ absl::Duration RetryHint::Current(absl::Time now) {
 absl::Duration RetryHint::Refused(absl::Time now) {
   absl::MutexLock l(&mu_);
   Step(now);
+  ++refused_;
+  if (next_return_ <= now + floor_) {
+    // Nobody is waiting for a later time: a busy spell begins, at the most loketd has let in.
+    pace_ = std::max(most_admitted_, kFirstPace);
+  }
   const absl::Time back = NextReturn(now);
-  // At least one return a second, so that a loketd that lets nothing in (a hung database) still
-  // gives its first refused callers short waits and only the later ones the ceiling.
-  const double returns_per_second = std::max(kRefusalsPerAdmission * AdmissionsPerSecond(now), 1.0);
-  next_return_ = back + absl::Seconds(1 / returns_per_second);
+  next_return_ = back + absl::Seconds(1 / pace_);
   return (back - now) * std::uniform_real_distribution<double>(0.9, 1.1)(rng_);
 }
 

@@ -52,7 +52,7 @@ grpc::ServerUnaryReactor* UnaryPool::Run(grpc::CallbackServerContext* ctx, absl:
   {
     absl::MutexLock l(&mu_);
     if (queue_.size() < max_queued_ && !stopping_) {
-      retry_hint_.Admitted();
+      retry_hint_.Admitted(absl::Now());
       CallQueued();  // counted in CallsInFlight from here, so a test's wait sees queued calls
       queue_.push_back([ctx, reactor, handler = std::move(handler)] {
         grpc::Status s(grpc::CANCELLED, "the caller went away");

@@ -1,5 +1,6 @@
-// The wait loketd asks of a refused caller: return times one after another, spaced by the calls it
-// lets in (server/api/retry_hint.h). Time is given to it, so these run in microseconds and wait for
+// The wait loketd asks of a refused caller: return times one after another, at a pace that starts
+// at the most calls loketd lets in a second and falls while returning callers are refused again
+// (server/api/retry_hint.h). Time is given to it, so these run in microseconds and wait for
 // nothing.
 #include "server/api/retry_hint.h"
 
@@ -13,11 +14,20 @@ namespace {
 
 const absl::Time kT0 = absl::FromUnixSeconds(1'800'000'000);
 
-// A second from `from` in which `admitted` calls were let in, closed at from + 1 s.
-void SecondOfAdmissions(RetryHint& hint, absl::Time from, int admitted) {
+// A second from `from`: `admitted` calls let in, then `refused` refused; closed at from + 1 s.
+void Second(RetryHint& hint, absl::Time from, int admitted, int refused) {
   hint.Current(from);
-  for (int i = 0; i < admitted; ++i) hint.Admitted();
+  for (int i = 0; i < admitted; ++i) hint.Admitted(from + absl::Milliseconds(100));
+  for (int i = 0; i < refused; ++i) hint.Refused(from + absl::Milliseconds(500));
   hint.Current(from + absl::Seconds(1));
+}
+
+// The pace at `now`, returns a second: the gap between the return times of two refusals (this
+// refuses one call).
+double PaceAt(RetryHint& hint, absl::Time now) {
+  const absl::Duration before = hint.Current(now);
+  hint.Refused(now);
+  return 1 / absl::ToDoubleSeconds(hint.Current(now) - before);
 }
 
 // `want` spread by the +-10 % each wait is given.
@@ -32,61 +42,73 @@ TEST(RetryHintTest, TheFirstRefusalAsksTheFloor) {
   ExpectAbout(hint.Refused(kT0), absl::Seconds(1), 0);
 }
 
-TEST(RetryHintTest, RefusedCallersComeBackOneAfterAnotherAtAQuarterOfTheAdmissions) {
+TEST(RetryHintTest, ABusySpellSendsCallersBackAtTheMostLoketdHasLetInASecond) {
+  RetryHint hint(absl::Seconds(1), absl::Seconds(30), 1);
+  Second(hint, kT0, 400, 0);  // 400 let in a second: returns 2.5 ms apart
+  const absl::Time now = kT0 + absl::Milliseconds(1500);
+  for (int i = 0; i < 2000; ++i) {
+    ExpectAbout(hint.Refused(now), absl::Seconds(1) + absl::Microseconds(2500) * i, i);
+  }
+}
+
+TEST(RetryHintTest, WithoutSuchASecondYetTheSpellStartsAtTheFirstPace) {
+  static_assert(RetryHint::kFirstPace == 400, "the figures below assume 400 a second");
+  RetryHint hint(absl::Seconds(1), absl::Seconds(30), 1);
+  Second(hint, kT0, 40, 0);
+  const absl::Time now = kT0 + absl::Milliseconds(1500);
+  for (int i = 0; i < 100; ++i) {
+    ExpectAbout(hint.Refused(now), absl::Seconds(1) + absl::Microseconds(2500) * i, i);
+  }
+}
+
+TEST(RetryHintTest, CallersRefusedAgainSlowThePaceToAQuarterOfTheAdmissions) {
   static_assert(RetryHint::kRefusalsPerAdmission == 0.25, "the figures below assume a quarter");
   RetryHint hint(absl::Seconds(1), absl::Seconds(30), 1);
-  SecondOfAdmissions(hint, kT0, 400);  // 400 let in a second: 100 returns a second, 10 ms apart
-  const absl::Time now = kT0 + absl::Milliseconds(1500);
-  for (int i = 0; i < 1000; ++i) {
-    ExpectAbout(hint.Refused(now), absl::Seconds(1) + absl::Milliseconds(10) * i, i);
-  }
-  // Half a second later the next one is still behind the 1,000: its time is unchanged by waiting.
-  EXPECT_EQ(hint.Current(now + absl::Milliseconds(500)), absl::Milliseconds(10'500));
+  Second(hint, kT0, 400, 0);
+  Second(hint, kT0 + absl::Seconds(1), 400, 400);  // 4 x the aim: halved (0.5x at most)
+  EXPECT_DOUBLE_EQ(PaceAt(hint, kT0 + absl::Seconds(2)), 200);
+  Second(hint, kT0 + absl::Seconds(2), 400, 200);  // 2 x the aim
+  EXPECT_DOUBLE_EQ(PaceAt(hint, kT0 + absl::Seconds(3)), 100);
+  Second(hint, kT0 + absl::Seconds(3), 400, 99);  // with PaceAt's, 100: at the aim, held
+  EXPECT_DOUBLE_EQ(PaceAt(hint, kT0 + absl::Seconds(4)), 100);
 }
 
-TEST(RetryHintTest, FewerAdmissionsSpaceTheReturnsFurtherApart) {
+TEST(RetryHintTest, WhileReturningCallersGetInThePaceRisesBackToTheMostLetIn) {
   RetryHint hint(absl::Seconds(1), absl::Seconds(30), 1);
-  SecondOfAdmissions(hint, kT0, 40);  // 10 returns a second: 100 ms apart
-  const absl::Time now = kT0 + absl::Milliseconds(1500);
-  for (int i = 0; i < 10; ++i) {
-    ExpectAbout(hint.Refused(now), absl::Seconds(1) + absl::Milliseconds(100) * i, i);
-  }
+  Second(hint, kT0, 400, 0);
+  Second(hint, kT0 + absl::Seconds(1), 400, 4000);  // halved, and callers out for ~10 s
+  Second(hint, kT0 + absl::Seconds(2), 400, 1000);  // halved again: 100
+  Second(hint, kT0 + absl::Seconds(3), 400, 0);     // they get in: doubled
+  EXPECT_DOUBLE_EQ(PaceAt(hint, kT0 + absl::Seconds(4)), 200);
+  Second(hint, kT0 + absl::Seconds(4), 400, 0);
+  Second(hint, kT0 + absl::Seconds(5), 400, 0);
+  EXPECT_DOUBLE_EQ(PaceAt(hint, kT0 + absl::Seconds(6)), 400) << "not past the most let in";
 }
 
-TEST(RetryHintTest, ABurstAfterAQuietSpellIsSpacedByTheAdmissionsOfItsOwnSecond) {
+TEST(RetryHintTest, WhenNothingIsLetInThePaceHalvesEachSecond) {
   RetryHint hint(absl::Seconds(1), absl::Seconds(30), 1);
-  hint.Current(kT0);  // nothing let in before: the last whole second counted none
-  for (int i = 0; i < 80; ++i) hint.Admitted();
-  // 80 let in during the 0.2 s of the burst so far: 400 a second, so 100 returns a second.
-  const absl::Time now = kT0 + absl::Milliseconds(200);
-  for (int i = 0; i < 50; ++i) {
-    ExpectAbout(hint.Refused(now), absl::Seconds(1) + absl::Milliseconds(10) * i, i);
-  }
-}
-
-TEST(RetryHintTest, WhenNothingIsLetInTheReturnsAreASecondApart) {
-  RetryHint hint(absl::Seconds(1), absl::Seconds(30), 1);
-  SecondOfAdmissions(hint, kT0, 0);  // a hung database: every call waits, none gets in
-  const absl::Time now = kT0 + absl::Milliseconds(1500);
-  for (int i = 0; i < 5; ++i) ExpectAbout(hint.Refused(now), absl::Seconds(1 + i), i);
+  Second(hint, kT0, 400, 0);
+  // A hung database: every call waits and none gets in; the refused come back and are refused.
+  for (int s = 1; s <= 3; ++s) Second(hint, kT0 + absl::Seconds(s), 0, 2000);
+  EXPECT_DOUBLE_EQ(PaceAt(hint, kT0 + absl::Seconds(4)), 50);
 }
 
 TEST(RetryHintTest, NoWaitIsLongerThanTheCeiling) {
   RetryHint hint(absl::Seconds(1), absl::Seconds(30), 1);
-  SecondOfAdmissions(hint, kT0, 400);
+  Second(hint, kT0, 0, 0);
   const absl::Time now = kT0 + absl::Milliseconds(1500);
   std::vector<absl::Duration> waits;
-  for (int i = 0; i < 10'000; ++i) waits.push_back(hint.Refused(now));
+  for (int i = 0; i < 20'000; ++i) waits.push_back(hint.Refused(now));
   EXPECT_LE(*std::max_element(waits.begin(), waits.end()), absl::Seconds(33));
-  // Those past the 3,000 that 30 s holds all get the ceiling, spread.
-  for (int i = 3000; i < 10'000; ++i) ExpectAbout(waits[i], absl::Seconds(30), i);
+  // Those past the 11,600 that 29 s holds at 400 a second all get the ceiling, spread.
+  for (int i = 12'000; i < 20'000; ++i) ExpectAbout(waits[i], absl::Seconds(30), i);
 }
 
 TEST(RetryHintTest, OnceTheReturnTimesHavePassedTheNextRefusalAsksTheFloorAgain) {
   RetryHint hint(absl::Seconds(1), absl::Seconds(30), 1);
-  SecondOfAdmissions(hint, kT0, 400);
+  Second(hint, kT0, 100, 0);
   const absl::Time now = kT0 + absl::Milliseconds(1500);
-  for (int i = 0; i < 500; ++i) hint.Refused(now);  // returns until now + about 6 s
+  for (int i = 0; i < 2000; ++i) hint.Refused(now);  // 400 a second: returns until now + 6 s
   EXPECT_GT(hint.Current(now + absl::Seconds(3)), absl::Seconds(2));
   EXPECT_EQ(hint.Current(now + absl::Seconds(7)), absl::Seconds(1));
 }
@@ -95,7 +117,7 @@ TEST(RetryHintTest, EachWaitIsSpreadByATenth) {
   RetryHint hint(absl::Seconds(1), absl::Seconds(30), 7);
   absl::Duration lo = absl::InfiniteDuration(), hi = absl::ZeroDuration();
   for (int i = 0; i < 1000; ++i) {
-    // Two seconds apart, so each is the first of its own and asks the floor.
+    // Two seconds apart, so each is the first of its own spell and asks the floor.
     const absl::Duration w = hint.Refused(kT0 + absl::Seconds(2 * i));
     lo = std::min(lo, w);
     hi = std::max(hi, w);
