@@ -53,8 +53,10 @@ absl::Duration RetryHint::Refused(absl::Time now) {
   absl::MutexLock l(&mu_);
   Step(now);
   ++refused_;
-  if (next_return_ <= now + floor_) {
-    // Nobody is waiting for a later time: a busy spell begins, at the most loketd has let in.
+  if (next_return_ <= now) {
+    // Every time given has come: a busy spell begins, at the most loketd has let in. (While any is
+    // still to come the spell goes on, so the pace it learnt holds: a few hundred callers who keep
+    // calling would otherwise start it afresh at each refusal and come back every second.)
     pace_ = std::max(most_admitted_, kFirstPace);
   }
   const absl::Time back = NextReturn(now);

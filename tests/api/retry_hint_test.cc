@@ -73,6 +73,17 @@ TEST(RetryHintTest, CallersRefusedAgainSlowThePaceToAQuarterOfTheAdmissions) {
   EXPECT_DOUBLE_EQ(PaceAt(hint, kT0 + absl::Seconds(4)), 100);
 }
 
+TEST(RetryHintTest, ASmallCrowdRefusedAgainKeepsTheSlowerPace) {
+  RetryHint hint(absl::Seconds(1), absl::Seconds(30), 1);
+  Second(hint, kT0, 400, 0);
+  // 240 callers who keep calling, refused about once a second each: their times are always a
+  // second or two ahead, so the spell goes on and the pace falls instead of starting again at 400.
+  for (int s = 1; s <= 4; ++s) Second(hint, kT0 + absl::Seconds(s), 400, 240);
+  EXPECT_DOUBLE_EQ(PaceAt(hint, kT0 + absl::Seconds(5)), 25);
+  EXPECT_GT(hint.Current(kT0 + absl::Seconds(5)), absl::Seconds(5))
+      << "the next is asked to wait its turn";
+}
+
 TEST(RetryHintTest, WhileReturningCallersGetInThePaceRisesBackToTheMostLetIn) {
   RetryHint hint(absl::Seconds(1), absl::Seconds(30), 1);
   Second(hint, kT0, 400, 0);
