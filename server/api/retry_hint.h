@@ -15,8 +15,8 @@
 // has let in a second (at least kFirstPace), and once a second the pace is multiplied by
 // (kRefusalsPerAdmission x admitted) / refused, within 0.5x..2x: while returning callers get in,
 // refusals are few and the pace stays high; while they are refused, it falls until they come back
-// at a quarter of the admissions. Once no caller is waiting for its time, the next refusal asks the
-// floor again. docs/benchmarks.md, "Tickets".
+// at a quarter of the admissions. Once every time given has come, the spell is over and the next
+// refusal asks the floor again. docs/benchmarks.md, "Tickets".
 #ifndef LOKET_SERVER_API_RETRY_HINT_H_
 #define LOKET_SERVER_API_RETRY_HINT_H_
 
