@@ -65,7 +65,9 @@ absl::Duration RetryHint::Refused(absl::Time now) {
 }
 
 RetryHint::Answer RetryHint::Refuse(absl::string_view why, absl::Time now) {
-  const absl::Duration wait = Refused(now);
+  // Whole milliseconds, as the trailer carries it, so that the seconds in the message are the
+  // trailer's rounded up (1000.4 ms would read "2 s" beside a trailer of 1000).
+  const absl::Duration wait = absl::Floor(Refused(now), absl::Milliseconds(1));
   return {absl::StrCat(why, "; try again in ",
                        absl::ToInt64Seconds(absl::Ceil(wait, absl::Seconds(1))), " s"),
           absl::StrCat(absl::ToInt64Milliseconds(wait))};

@@ -48,6 +48,11 @@
 namespace loket::api {
 namespace {
 
+// The message of gRPC's own RESOURCE_EXHAUSTED when the synchronous methods' thread quota is spent
+// (grpc++'s resource-exhausted handler, src/cpp/server/server_cc.cc); checked by
+// OverloadTest.ASpentThreadQuotaAsksForAWaitAsThePoolDoes.
+constexpr char kGrpcThreadQuotaSpent[] = "Server Threadpool Exhausted";
+
 // --- Requests that are not requests -------------------------------------------------------------
 // grpc++ 1.51 parses a request before any of our code runs. When protobuf refuses the bytes
 // (truncated, garbage, a string field that is not UTF-8, nesting past protobuf's limit of 100) the
@@ -200,11 +205,13 @@ class LogInterceptor final : public grpc::experimental::Interceptor {
                          late ? "deadline passed" : "the caller went away");
         methods->ModifySendStatus(s);
       } else if (s.error_code() == grpc::RESOURCE_EXHAUSTED &&
-                 (s.error_message().empty() || s.error_message().starts_with(store::kBusy))) {
-        // gRPC's own refusal when its thread quota is spent (no message), or the store's when no
-        // database connection is free: the caller is asked to wait as the unary pool asks.
+                 (s.error_message() == kGrpcThreadQuotaSpent ||
+                  s.error_message().starts_with(store::kBusy))) {
+        // gRPC's own refusal when its thread quota is spent, or the store's when no database
+        // connection is free: the caller is asked to wait as the unary pool asks.
         const RetryHint::Answer refusal = retry_hint_->Refuse(
-            s.error_message().empty() ? kAtItsLimit : s.error_message(), absl::Now());
+            s.error_message() == kGrpcThreadQuotaSpent ? kAtItsLimit : s.error_message(),
+            absl::Now());
         methods->GetSendTrailingMetadata()->emplace(kRetryPushbackKey, refusal.pushback_ms);
         s = grpc::Status(grpc::RESOURCE_EXHAUSTED, refusal.message);
         methods->ModifySendStatus(s);

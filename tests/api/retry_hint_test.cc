@@ -5,8 +5,10 @@
 #include "server/api/retry_hint.h"
 
 #include <algorithm>
+#include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 
 namespace loket::api {
@@ -122,6 +124,15 @@ TEST(RetryHintTest, OnceTheReturnTimesHavePassedTheNextRefusalAsksTheFloorAgain)
   for (int i = 0; i < 2000; ++i) hint.Refused(now);  // 400 a second: returns until now + 6 s
   EXPECT_GT(hint.Current(now + absl::Seconds(3)), absl::Seconds(2));
   EXPECT_EQ(hint.Current(now + absl::Seconds(7)), absl::Seconds(1));
+}
+
+TEST(RetryHintTest, TheMessageSaysTheTrailersWaitRoundedUpToWholeSeconds) {
+  RetryHint hint(absl::Seconds(1), absl::Seconds(30), 3);
+  for (int i = 0; i < 2000; ++i) {
+    const RetryHint::Answer a = hint.Refuse("full", kT0 + absl::Seconds(2 * i));
+    const int64_t ms = std::stoll(a.pushback_ms);
+    EXPECT_EQ(a.message, absl::StrCat("full; try again in ", (ms + 999) / 1000, " s")) << ms;
+  }
 }
 
 TEST(RetryHintTest, EachWaitIsSpreadByATenth) {

@@ -16,7 +16,9 @@
 #include "common/grpc_status.h"
 #include "gmock/gmock.h"
 #include "loket/v1/session.grpc.pb.h"
+#include "loket/v1/task.grpc.pb.h"
 #include "server/api/call_scope.h"
+#include "server/api/unary_pool.h"
 #include "server/store/database.h"
 #include "server/store/pg.h"
 #include "tests/integration/fixture.h"
@@ -354,6 +356,53 @@ TEST_F(OverloadTest, NoFreeConnectionAsksForAWaitAsThePoolDoes) {
   lock.reset();
   holder.join();
   EXPECT_EQ(held.error_code(), grpc::OK) << held.error_message();
+}
+
+TEST_F(OverloadTest, ASpentThreadQuotaAsksForAWaitAsThePoolDoes) {
+  api::ServerOptions o;
+  o.listen = "127.0.0.1:0";
+  o.db_conninfo = server_->conninfo();
+  o.grpc_max_threads = 16;  // the least loketd takes
+  auto started = api::LoketServer::Start(o, server_->clock());
+  ASSERT_THAT(started, IsOk()) << started.status();
+  std::unique_ptr<api::LoketServer> loketd = std::move(*started);
+  auto tasks = v1::TaskService::NewStub(grpc::CreateChannel(
+      absl::StrCat("127.0.0.1:", loketd->port()), grpc::InsecureChannelCredentials()));
+  const std::string worker = server_->TokenFor("bpp", "worker");
+
+  // Workers long-polling an empty queue each hold one of the threads of the synchronous methods
+  // (no database connection while they wait); past the quota gRPC refuses a call before any code
+  // of ours runs, with an empty message, and loketd words it as the unary pool does.
+  constexpr int kPollers = 40;
+  std::mutex mu;
+  std::vector<std::pair<std::string, std::optional<absl::Duration>>> refused;
+  int answered = 0;
+  std::vector<std::thread> pollers;
+  for (int i = 0; i < kPollers; ++i) {
+    pollers.emplace_back([&, i] {
+      v1::PollTaskRequest poll;
+      poll.set_queue("slots.allocate");
+      poll.set_worker_id(absl::StrCat("quota-test-", i));
+      poll.set_wait_seconds(3);
+      v1::PollTaskResponse resp;
+      auto ctx = CtxWithin(worker, std::chrono::milliseconds(10000));
+      const grpc::Status s = tasks->PollTask(ctx.get(), poll, &resp);
+      std::lock_guard<std::mutex> l(mu);
+      if (s.error_code() == grpc::RESOURCE_EXHAUSTED) {
+        refused.emplace_back(s.error_message(), AskedWait(s, *ctx));
+      } else {
+        EXPECT_THAT(s, IsOk()) << s.error_message();
+        ++answered;
+      }
+    });
+  }
+  for (std::thread& t : pollers) t.join();
+  ASSERT_FALSE(refused.empty()) << kPollers << " long polls fit in the thread quota";
+  EXPECT_GT(answered, 0);
+  for (const auto& [message, wait] : refused) {
+    EXPECT_THAT(message, ::testing::StartsWith(api::kAtItsLimit));
+    ExpectAskedToWait(message, wait);
+  }
 }
 
 }  // namespace
