@@ -38,6 +38,11 @@ void ExpectAbout(absl::Duration got, absl::Duration want, int i) {
   EXPECT_LE(got, want * 1.1) << "refusal " << i;
 }
 
+// `n` callers refused together at `now` are asked for the floor, then `gap` more each.
+void ExpectReturnsApart(RetryHint& hint, absl::Time now, int n, absl::Duration gap) {
+  for (int i = 0; i < n; ++i) ExpectAbout(hint.Refused(now), absl::Seconds(1) + gap * i, i);
+}
+
 TEST(RetryHintTest, TheFirstRefusalAsksTheFloor) {
   RetryHint hint(absl::Seconds(1), absl::Seconds(30), 1);
   EXPECT_EQ(hint.Current(kT0), absl::Seconds(1));
@@ -47,20 +52,14 @@ TEST(RetryHintTest, TheFirstRefusalAsksTheFloor) {
 TEST(RetryHintTest, ABusySpellSendsCallersBackAtTheMostLoketdHasLetInASecond) {
   RetryHint hint(absl::Seconds(1), absl::Seconds(30), 1);
   Second(hint, kT0, 400, 0);  // 400 let in a second: returns 2.5 ms apart
-  const absl::Time now = kT0 + absl::Milliseconds(1500);
-  for (int i = 0; i < 2000; ++i) {
-    ExpectAbout(hint.Refused(now), absl::Seconds(1) + absl::Microseconds(2500) * i, i);
-  }
+  ExpectReturnsApart(hint, kT0 + absl::Milliseconds(1500), 2000, absl::Microseconds(2500));
 }
 
 TEST(RetryHintTest, WithoutSuchASecondYetTheSpellStartsAtTheFirstPace) {
   static_assert(RetryHint::kFirstPace == 400, "the figures below assume 400 a second");
   RetryHint hint(absl::Seconds(1), absl::Seconds(30), 1);
   Second(hint, kT0, 40, 0);
-  const absl::Time now = kT0 + absl::Milliseconds(1500);
-  for (int i = 0; i < 100; ++i) {
-    ExpectAbout(hint.Refused(now), absl::Seconds(1) + absl::Microseconds(2500) * i, i);
-  }
+  ExpectReturnsApart(hint, kT0 + absl::Milliseconds(1500), 100, absl::Microseconds(2500));
 }
 
 TEST(RetryHintTest, CallersRefusedAgainSlowThePaceToAQuarterOfTheAdmissions) {
