@@ -363,6 +363,8 @@ TEST_F(OverloadTest, ASpentThreadQuotaAsksForAWaitAsThePoolDoes) {
   o.listen = "127.0.0.1:0";
   o.db_conninfo = server_->conninfo();
   o.grpc_max_threads = 16;  // the least loketd takes
+  o.pool_size = 32;         // so that no poll is refused for a database connection instead
+  o.db_max_waiting = 32;
   auto started = api::LoketServer::Start(o, server_->clock());
   ASSERT_THAT(started, IsOk()) << started.status();
   std::unique_ptr<api::LoketServer> loketd = std::move(*started);
