@@ -52,19 +52,21 @@ threads() { awk '/Threads/ {print $2}' "/proc/$LOKETD_PID/status"; }
 cases() { psql -X -At -d "$DB" -c "SELECT count(*) FROM cases"; }
 # Database sessions opened so far (psql's own included: one per call of this function).
 sessions() { psql -X -At -d "$DB" -c "SELECT sessions FROM pg_stat_database WHERE datname = current_database()"; }
-# CPU time in clock ticks (USER_HZ, 100 a second): loketd's own, and PostgreSQL's (its postmaster
-# with the children it has reaped, plus every live backend).
-ticks() { awk '{print $14 + $15 + ($2 == "(postgres)" ? $16 + $17 : 0)}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+# CPU time of process $1 in clock ticks (USER_HZ, 100 a second); with $2 set, with that of the
+# children it has reaped.
+ticks() { awk -v reaped="${2:-}" '{print $14 + $15 + (reaped ? $16 + $17 : 0)}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 loketd_ticks() { ticks "$LOKETD_PID"; }
+# PostgreSQL's: its postmaster with the backends it has reaped, plus every live backend.
 pg_ticks() {
-  local pm p t=0
+  local pm p t
   pm=$(head -n 1 "$WORK/pg/data/postmaster.pid")
-  t=$(ticks "$pm")
-  for p in $(pgrep -P "$pm"); do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done
+  t=$(ticks "$pm" reaped)
+  for p in $(pgrep -P "$pm"); do t=$((t + $(ticks "$p"))); done
   echo "$t"
 }
 field() { grep -oE "\"$1\": [0-9.]+" <<<"$2" | awk '{print $2}' | head -n 1; }
 code() { grep -oE "\"$1\": [0-9]+" <<<"$2" | awk '{print $2}' | head -n 1; }
+series() { grep -oE "\"$1\": \[[0-9,]*" <<<"$2" | cut -d '[' -f 2; }  # a JSON array of numbers
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)," \
   "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'); loketd --pool_size=16," \
@@ -118,8 +120,8 @@ for c in "${STEPS[@]}"; do
       "the last $(field last_in_s "$out") s after the start"
   fi
   if [[ ${TIMELINE:-} ]]; then
-    echo "  ok by second:      $(grep -oE '"ok_by_second": \[[0-9,]*' <<<"$out" | grep -oE '\[[0-9,]*' | tr -d '[')"
-    echo "  refused by second: $(grep -oE '"refused_by_second": \[[0-9,]*\]' <<<"$out" | grep -oE '\[[0-9,]*' | tr -d '[')"
+    echo "  ok by second:      $(series ok_by_second "$out")"
+    echo "  refused by second: $(series refused_by_second "$out")"
   fi
 done
 for wait_s in 15 30; do

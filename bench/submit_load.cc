@@ -211,13 +211,11 @@ int main(int argc, char** argv) {
         if (c.sent >= measure_from && now <= end) {
           const int second = std::min(whole_seconds - 1,
                                       static_cast<int>(absl::ToDoubleSeconds(now - measure_from)));
-          if (c.status.ok()) ++ok_by_second[second];
-          if (c.status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) {
-            ++refused_by_second[second];
-          }
           if (c.status.ok()) {
+            ++ok_by_second[second];
             latencies_ms.push_back(absl::ToDoubleMilliseconds(now - c.sent));
           } else {
+            refused_by_second[second] += c.status.error_code() == grpc::RESOURCE_EXHAUSTED;
             ++errors[c.status.error_code()];
           }
         }
