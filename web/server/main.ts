@@ -161,6 +161,17 @@ function clientAddr(req: http.IncomingMessage | http2.Http2ServerRequest, truste
   return peer;
 }
 
+// The request target as a URL on our own origin, or undefined when it is none. A target is
+// resolved as a path: "//host/x" is the path "//host/x" here, not another host.
+function requestUrl(target: string | undefined): URL | undefined {
+  const raw = target ?? "/";
+  try {
+    return raw.startsWith("/") ? new URL(`http://loket-web${raw}`) : new URL(raw);
+  } catch {
+    return undefined;
+  }
+}
+
 function log(line: string) {
   process.stdout.write(`${new Date().toISOString()} ${line}\n`);
 }
@@ -235,8 +246,29 @@ async function main() {
   });
 
   const handle = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    // Nothing a client sends may end the process: every page and stream would go with it.
+    try {
+      serveRequest(req, res);
+    } catch (e) {
+      log(`${req.method} request failed: ${e instanceof Error ? e.message : String(e)}`);
+      if (!res.headersSent) {
+        res.writeHead(400, { "content-type": "text/plain; charset=utf-8", connection: "close" });
+        res.end("bad request\n");
+      } else {
+        res.destroy();
+      }
+    }
+  };
+
+  const serveRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const started = process.hrtime.bigint();
-    const url = new URL(req.url ?? "/", "http://loket-web");
+    const url = requestUrl(req.url);
+    if (!url) {
+      // "//", "//a:x", an absolute URL with a bad port: not a path of ours.
+      res.writeHead(400, { "content-type": "text/plain; charset=utf-8" });
+      res.end("bad request target\n");
+      return;
+    }
     const info: RequestInfo = { clientAddr: clientAddr(req, trusted) };
     // One line per request: no address, no query, no body (they may carry personal data).
     if (flags.logRequests) res.on("close", () => {
@@ -245,9 +277,17 @@ async function main() {
       log(`${req.method} ${path} ${res.statusCode}${info.code ? " " + info.code : ""} ${ms.toFixed(1)}ms`);
     });
     for (const [k, v] of SECURITY_HEADERS) res.setHeader(k, v);
+    // Where loket-web itself ends TLS, browsers are told to come back over HTTPS only (a proxy
+    // that ends TLS in front sets this itself).
+    if (tls) res.setHeader("strict-transport-security", "max-age=31536000");
 
     if (url.pathname === "/healthz") {
       res.setHeader("cache-control", "no-store");
+      if (req.method !== "GET" && req.method !== "HEAD") {
+        res.writeHead(405, { allow: "GET, HEAD", "content-type": "text/plain; charset=utf-8" });
+        res.end("method not allowed\n");
+        return;
+      }
       healthy(upstream).then((ok) => {
         res.writeHead(ok ? 200 : 503, { "content-type": "text/plain; charset=utf-8" });
         res.end(ok ? "ok\n" : "loketd not serving\n");
@@ -258,6 +298,8 @@ async function main() {
       res.setHeader("cache-control", "no-store");
       const host = req.headers[":authority"] ?? req.headers.host;
       const refusal =
+        // Connect's handler needs a host it can parse (an HTTP/1.0 request may send none).
+        (!host || !URL.canParse(`http://${host}`) ? { status: 400, reason: "no valid host" } : undefined) ??
         refuseRpc(req.method ?? "", req.headers, url.search.slice(1), ownOrigins(String(host ?? ""), secure, flags.origins)) ??
         (Number(req.headers["content-length"] ?? 0) > MAX_BODY_BYTES
           ? { status: 413, reason: "request too large" }
@@ -269,6 +311,7 @@ async function main() {
         const drain = Number(req.headers["content-length"] ?? 0) <= 8 * MAX_BODY_BYTES;
         res.writeHead(refusal.status, {
           "content-type": "text/plain; charset=utf-8",
+          ...(refusal.status === 405 ? { allow: "POST, GET" } : {}),
           ...(drain ? {} : { connection: "close" }),
         });
         res.end(refusal.reason + "\n");
@@ -297,6 +340,9 @@ async function main() {
     // still caps it at net.core.somaxconn.
     server.listen({ port, host, backlog: 4096 }, () => resolve());
   });
+  // Once listening, an error (an accept that fails for want of file descriptors) is logged, not
+  // thrown: an 'error' event without a listener would end the process.
+  server.on("error", (e) => log(`server error: ${e.message}`));
   const addr = server.address() as AddressInfo;
   const shown = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
   log(

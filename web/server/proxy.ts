@@ -93,6 +93,13 @@ function upstreamHeader(ctx: HandlerContext, opt: ForwardOptions): { header: Hea
   return { header, cookie: token !== undefined };
 }
 
+const HIDDEN_MESSAGES = new Map<Code, string>([
+  [Code.Internal, "internal error"],
+  [Code.Unknown, "internal error"],
+  [Code.DataLoss, "internal error"],
+  [Code.Unavailable, "service unavailable"],
+]);
+
 // loketd's error as the browser gets it: same code, message and details; none of the upstream's
 // transport headers but one. A session loketd no longer accepts also loses its cookie.
 function relayError(err: unknown, ctx: HandlerContext, opt: ForwardOptions, cookie: boolean): ConnectError {
@@ -101,8 +108,10 @@ function relayError(err: unknown, ctx: HandlerContext, opt: ForwardOptions, cook
   if (e.code === Code.Unauthenticated && cookie) {
     ctx.responseHeader.append("set-cookie", clearSessionCookie(opt.secureCookies));
   }
-  const out = new ConnectError(e.rawMessage, e.code);
-  out.details = e.details;
+  // What went wrong inside loketd or on the way to it (database text, loketd's address) is not
+  // the caller's to read; loketd's log has it. Every other answer is loketd's own wording.
+  const out = new ConnectError(HIDDEN_MESSAGES.get(e.code) ?? e.rawMessage, e.code);
+  if (!HIDDEN_MESSAGES.has(e.code)) out.details = e.details;
   const seconds = busyRetrySeconds(e);
   if (seconds !== undefined) out.metadata.set("retry-after", String(seconds));
   return out;

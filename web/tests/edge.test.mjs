@@ -7,6 +7,10 @@ import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
 import { QueueService } from "../dist/gen/loket/v1/queue_pb.js";
 import { AdminService } from "../dist/gen/loket/v1/admin_pb.js";
+import { spawn } from "node:child_process";
+import { connect } from "node:net";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { openBrowser, signIn, startStack } from "./harness.mjs";
 
 let stack;
@@ -37,6 +41,20 @@ async function call(method, body = {}, { cookie, headers = {} } = {}) {
     json = undefined;
   }
   return { status: res.status, headers: res.headers, text, json };
+}
+
+// One raw HTTP request on its own connection, as a hostile or broken client writes it; resolves
+// with the status line's code (0 when the connection closed without an answer).
+function rawRequest(port, text) {
+  return new Promise((resolve, reject) => {
+    const sock = connect(port, "127.0.0.1", () => sock.end(text));
+    let got = "";
+    sock.setEncoding("latin1");
+    sock.on("data", (d) => (got += d));
+    sock.on("error", reject);
+    sock.on("close", () => resolve(Number(/^HTTP\/1\.[01] (\d{3})/.exec(got)?.[1] ?? 0)));
+    sock.setTimeout(5000, () => sock.destroy(new Error(`no answer to ${JSON.stringify(text.slice(0, 40))}`)));
+  });
 }
 
 async function signInRaw(user) {
@@ -237,6 +255,62 @@ describe("loket-web", () => {
       assert.deepEqual(errors, [], "CSP violations on the page");
     } finally {
       await browser.close();
+    }
+  });
+  test("a bad request target or host gets 400, and loket-web stays up", async () => {
+    const port = Number(new URL(stack.webUrl).port);
+    const sign = "/loket.v1.SessionService/SignIn";
+    const body = "{}";
+    const rpc = (head) =>
+      `POST ${sign} ${head}\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n${body}`;
+    const cases = [
+      ["GET // HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n", 404],
+      ["GET //a:x HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n", 404],
+      ["GET //[ HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n", 404],
+      ["GET http://x:99999/ HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n", 400],
+      [rpc("HTTP/1.0"), 400], // no Host at all
+      [rpc("HTTP/1.1\r\nhost: a b\r\nconnection: close"), 400],
+      [rpc("HTTP/1.1\r\nhost: x:99999\r\nconnection: close"), 400],
+      ["DELETE /healthz HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n", 405],
+    ];
+    for (const [text, want] of cases) {
+      const got = await rawRequest(port, text);
+      // "//" may also be the app's page (its routes are the SPA's): anything but a crash or a 5xx.
+      const ok = want === 404 ? got >= 200 && got < 500 : got === want;
+      assert.ok(ok, `${JSON.stringify(text.split("\r\n")[0])}: ${got}, wanted ${want}`);
+    }
+    const health = await fetch(`${stack.webUrl}/healthz`);
+    assert.equal(health.status, 200, "loket-web still serves after the bad requests");
+  });
+
+  test("what fails inside or on the way to loketd is not shown to the caller", async () => {
+    // A loket-web whose loketd is not there (port 9, discard: nothing listens).
+    const here = dirname(fileURLToPath(import.meta.url));
+    const web = spawn(process.execPath, [
+      join(here, "..", "dist", "server", "main.js"),
+      "--listen", "127.0.0.1:0", "--loketd", "127.0.0.1:9", "--static", join(here, "..", "dist", "app"),
+    ], { stdio: ["ignore", "pipe", "inherit"] });
+    try {
+      const url = await new Promise((resolve, reject) => {
+        let out = "";
+        web.stdout.on("data", (d) => {
+          out += d;
+          const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+          if (m) resolve(m[1]);
+        });
+        web.on("exit", (c) => reject(new Error(`loket-web exited ${c}: ${out}`)));
+      });
+      const r = await fetch(`${url}/loket.v1.PublicService/TrackCase`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "connect-protocol-version": "1" },
+        body: JSON.stringify({ trackingCode: "ZZZZZZZZZZ" }),
+      });
+      const json = await r.json();
+      assert.equal(json.code, "unavailable");
+      assert.equal(json.message, "service unavailable");
+      assert.ok(!/127\.0\.0\.1|ECONNREFUSED|:9\b/.test(JSON.stringify(json)), JSON.stringify(json));
+    } finally {
+      web.kill("SIGTERM");
     }
   });
 });
