@@ -111,7 +111,7 @@ describe("security in the pages", () => {
       await fillApplication(clinic.page, { nik: nextNik(), name: XSS });
       await clinic.page.click("form button[type=submit]");
       await clinic.page.waitForSelector("#name-error", { timeout: 15_000 });
-      assert.match(await clinic.page.locator("#name-error").textContent(), /letters/);
+      assert.match(await clinic.page.locator("#name-error").textContent(), /hanya boleh berisi huruf/);
       assert.equal(await clinic.page.locator("#name").inputValue(), XSS);
       assert.equal(await clinic.page.locator("main img").count(), 0);
       await clinic.page.waitForTimeout(500);

@@ -12,6 +12,7 @@ import { SessionService } from "@gen/loket/v1/session_pb.js";
 import { TaskAdminService } from "@gen/loket/v1/task_pb.js";
 import { PublicService } from "@gen/loket/v1/public_pb.js";
 import { ReportService } from "@gen/loket/v1/report_pb.js";
+import { serverText } from "./server-text";
 
 type UnauthHandler = (method: string) => void;
 let onUnauthenticated: UnauthHandler | undefined;
@@ -120,7 +121,7 @@ export function errorText(err: unknown, t: T): string {
     case Code.FailedPrecondition:
       return t("err.precondition", { msg });
     case Code.InvalidArgument:
-      return t("err.invalid", { msg });
+      return t("err.invalid", { msg: serverText(msg, t) });
     case Code.AlreadyExists:
       return t("err.exists", { msg });
     case Code.ResourceExhausted: {

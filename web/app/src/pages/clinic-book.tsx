@@ -12,6 +12,7 @@ import { clinicStrings } from "./clinic.i18n";
 import { caseStrings, usePermitTypes } from "./case-parts";
 import { clinicNav, OutboxPanel } from "./clinic-common";
 import { Field, PermitTypeField } from "./clinic-new";
+import { problemText } from "../server-text";
 
 const OFFICE_OFFSET_MIN = 8 * 60; // WITA, UTC+8, no daylight saving
 
@@ -140,7 +141,7 @@ export default function ClinicBook(_props: RouteProps) {
         const err = refusalOf(after);
         const f = fieldOf(err);
         const mapped = f ? FIELD_MAP[f] ?? (f.startsWith("windows") ? "w0-from" : undefined) : undefined;
-        if (mapped) setErrors({ [mapped]: err.rawMessage.replace(/^[^:]*:\s*/, "") });
+        if (mapped) setErrors({ [mapped]: problemText(err.rawMessage.replace(/^[^:]*:\s*/, ""), t) });
         setMsg({ kind: "bad", text: errorText(err, t) });
       } else {
         setMsg({ kind: "warn", text: t("book.queued") });

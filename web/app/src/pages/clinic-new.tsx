@@ -14,6 +14,7 @@ import { sha256Hex } from "../sha256";
 import { clinicStrings } from "./clinic.i18n";
 import { caseStrings, usePermitTypes } from "./case-parts";
 import { clinicNav, checkFile, humanSize, OutboxPanel } from "./clinic-common";
+import { problemText } from "../server-text";
 
 type Form = {
   permitType: string;
@@ -290,7 +291,7 @@ export default function ClinicNew(_props: RouteProps) {
         const f = fieldOf(err);
         const mapped = f ? FIELD_MAP[f] : undefined;
         if (mapped) {
-          const e2 = { [mapped]: err.rawMessage.replace(/^[^:]*:\s*/, "") };
+          const e2 = { [mapped]: problemText(err.rawMessage.replace(/^[^:]*:\s*/, ""), t) };
           setErrors(e2);
           focusFirstError(e2);
           setStatus({ kind: "bad", text: t("new.fixErrors") });

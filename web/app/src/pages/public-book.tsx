@@ -5,6 +5,7 @@ import { AccessibilityNeed, PriorityClass } from "@gen/loket/v1/common_pb.js";
 import { PublicVisitState, type BookVisitResponse, type PublicOffice, type PublicSlot, type PublicVisit } from "@gen/loket/v1/public_pb.js";
 import { getLang } from "../i18n";
 import { clients, codeOf, rawMessage, Code } from "../api";
+import { problemText } from "../server-text";
 import type { RouteProps } from "../router";
 import { Field, OpenDaysPicker, PublicPage, Status, fieldError, focusSoon, limitOf, longDay, officeClock, officeDateTime, officeOf, pollVisit, publicErrorText, publicHref, useOpenDays, usePublicT, useRequestId, type Msg, type T } from "./public-common";
 import { publicBookStrings } from "./public-book.i18n";
@@ -49,7 +50,7 @@ const SERVER_TEXT: [RegExp, string][] = [
 ];
 function serverFieldText(text: string, t: T): string {
   for (const [re, key] of SERVER_TEXT) if (re.test(text)) return t(key);
-  return text;
+  return problemText(text, t);
 }
 
 function settled(v: PublicVisit | null): boolean {

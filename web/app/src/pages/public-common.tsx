@@ -9,6 +9,7 @@ import { useT, getLang, formatDateTime, type Catalog, type Lang } from "../i18n"
 import { Page } from "../layout";
 import { publicStrings } from "./public-common.i18n";
 import "./public-common.css";
+import { problemText } from "../server-text";
 
 export const DEFAULT_OFFICE = "bpp";
 const OFFICE_OFFSET_MIN = 8 * 60; // WITA, UTC+8, no daylight saving
@@ -141,14 +142,15 @@ export function messageAfterField(err: unknown): string {
 }
 
 /** An INVALID_ARGUMENT answer as {field on this page, message}, using `map` from the server's
- * field names ("nik", "windows[0]", "key.phone_last4") to this page's control ids. */
-export function fieldError(err: unknown, map: Record<string, string>): { id: string; text: string } | undefined {
+ * field names ("nik", "windows[0]", "key.phone_last4") to this page's control ids; with `t`, the
+ * message in the page's language where it is one loketd's validation words (server-text.ts). */
+export function fieldError(err: unknown, map: Record<string, string>, t?: T): { id: string; text: string } | undefined {
   const f = fieldOf(err);
   if (!f) return undefined;
   const base = f.replace(/\[\d+\]/g, "");
   const id = map[f] ?? map[base] ?? map[base.split(".").pop() ?? ""] ?? map[base.split(".")[0]];
   if (!id) return undefined;
-  return { id, text: messageAfterField(err) };
+  return { id, text: t ? problemText(messageAfterField(err), t) : messageAfterField(err) };
 }
 
 /** True for failures worth retrying with the same request id (the answer may not have arrived). */

@@ -38,7 +38,7 @@ export default function PublicTrack({ query }: RouteProps) {
       focusSoon("case-title");
     } catch (err) {
       setStatus(null);
-      const fe = fieldError(err, { tracking_code: "tracking-code" });
+      const fe = fieldError(err, { tracking_code: "tracking-code" }, t);
       if (fe) setError(fe.text);
       setMsg({ kind: "bad", text: publicErrorText(err, t) === t("pub.err.notFound") ? t("pub.track.notFound") : publicErrorText(err, t) });
     } finally {

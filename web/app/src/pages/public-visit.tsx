@@ -64,7 +64,7 @@ export default function PublicVisitPage({ query }: RouteProps) {
     } catch (err) {
       setVisit(null);
       setKey(null);
-      const fe = fieldError(err, KEY_MAP);
+      const fe = fieldError(err, KEY_MAP, t);
       if (fe) setErrors({ [fe.id]: fe.text });
       setMsg({ kind: "bad", text: publicErrorText(err, t) });
     } finally {
@@ -115,7 +115,7 @@ export default function PublicVisitPage({ query }: RouteProps) {
       focusSoon("visit-status");
     } catch (err) {
       moveId.settle(err);
-      const fe = fieldError(err, KEY_MAP);
+      const fe = fieldError(err, KEY_MAP, t);
       if (fe) setErrors({ [fe.id]: fe.text });
       setMsg({ kind: "bad", text: publicErrorText(err, t) });
     } finally {
