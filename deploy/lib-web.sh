@@ -17,6 +17,14 @@ loket_web_build() {
     echo "node and npm are needed for web/ (deploy/install-deps.sh installs them)" >&2
     return 1
   fi
+  # web/package.json's engines (vite 8 refuses older): say so before npm fails less clearly.
+  # Debian bookworm's own nodejs is 18; see README, "In the browser".
+  if ! node -e 'const [a, b] = process.versions.node.split(".").map(Number);
+                process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)'; then
+    echo "web/ needs Node.js 20.19 or newer; this node is $(node --version)." >&2
+    echo "Install Node.js 20.19+ (for example from your distribution's backports or NodeSource) and run again." >&2
+    return 1
+  fi
   want=$(sha256sum web/package-lock.json | cut -d' ' -f1)
   if [[ ! -d web/node_modules || "$(cat "$stamp" 2>/dev/null)" != "$want" ]]; then
     echo "Installing the web packages (npm ci, log in $log) ..." >&2

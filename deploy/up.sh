@@ -246,13 +246,17 @@ loket_write_demo_passwords "$BIN" "$LISTEN" "$DB" "$OFFICE" var/demo.env "${DEMO
   die "setting the demo passwords failed"
 
 # The notifier delivers to files in var/outbox/ unless LOKET_WEBHOOK_URL / LOKET_SMTP_URL name a
-# real SMS/WhatsApp gateway and SMTP server.
+# real SMS/WhatsApp gateway and SMTP server (LOKET_WEBHOOK_TOKEN: the gateway's bearer token;
+# LOKET_SMTP_FROM: the sender, else the notifier's default).
 echo "Starting loket-notifier ..."
 mkdir -p var/outbox
 worker_token=$(sed -n 's/^export LOKET_TOKEN_WORKER=//p' var/demo.env)
-nohup setsid "$BIN/loket-notifier" --addr="$LISTEN" --token="$worker_token" \
-  --outbox_dir="$PWD/var/outbox" --webhook_url="${LOKET_WEBHOOK_URL:-}" \
-  --smtp_url="${LOKET_SMTP_URL:-}" >>"$NOTIFIER_LOG" 2>&1 </dev/null &
+notifier_flags=(--outbox_dir="$PWD/var/outbox" --webhook_url="${LOKET_WEBHOOK_URL:-}"
+  --smtp_url="${LOKET_SMTP_URL:-}")
+[[ -n ${LOKET_WEBHOOK_TOKEN:-} ]] && notifier_flags+=(--webhook_token="$LOKET_WEBHOOK_TOKEN")
+[[ -n ${LOKET_SMTP_FROM:-} ]] && notifier_flags+=(--smtp_from="$LOKET_SMTP_FROM")
+nohup setsid "$BIN/loket-notifier" --addr="$LISTEN" --token="$worker_token" "${notifier_flags[@]}" \
+  >>"$NOTIFIER_LOG" 2>&1 </dev/null &
 echo "$!" >"$NOTIFIER_PID_FILE"
 # Spontan: the scheduler allocates appointment slots (deploy/seed/0002_spontan_calendar.sql).
 echo "Starting loket-scheduler ..."

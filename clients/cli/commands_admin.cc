@@ -560,7 +560,7 @@ std::vector<Command> AdminCommands() {
       {"admin principal create",
        "--name NAME --role officer|approver|counter|clinic|courier|worker|display|admin "
        "[--clinic ID] "
-       "[--courier ID] [--request-id UUID]",
+       "[--courier LABEL] [--request-id UUID]",
        "create a principal (--clinic for a clinic; a courier's label defaults to its name)",
        CreatePrincipal},
       {"admin principal list", "", "every principal of the office", ListPrincipals},
