@@ -113,6 +113,8 @@ describe("office desk", () => {
       await page.waitForSelector("[data-testid=action-status] .notice.bad");
       const text = await page.locator("[data-testid=action-status]").textContent();
       assert.match(text, /Ditolak:/);
+      // loketd's rule in the page's words (web/app/src/server-text.ts), not "missing mandatory documents".
+      assert.match(text, /dokumen wajib belum ada: /);
       assert.doesNotMatch(text, /diubah oleh orang lain/);
       await waitState(page, "VERIFYING");
     } finally {

@@ -119,7 +119,7 @@ export function errorText(err: unknown, t: T): string {
     case Code.Aborted:
       return t("err.conflict");
     case Code.FailedPrecondition:
-      return t("err.precondition", { msg });
+      return t("err.precondition", { msg: serverText(msg, t) });
     case Code.InvalidArgument:
       return t("err.invalid", { msg: serverText(msg, t) });
     case Code.AlreadyExists:

@@ -5,8 +5,31 @@
 
 type T = (key: string, vars?: Record<string, string | number>) => string;
 
-// A problem's pattern, its catalog key, and the names of the pattern's groups in the key's text.
+// A problem's pattern, its catalog key, and the names of the pattern's groups in the key's text
+// (a name "state:X" reads its group as a case state, "states:X" as a list of them, "step:X" as a
+// transition, each in the page's words).
 const PROBLEMS: [RegExp, string, string[]?][] = [
+  // State rules (FAILED_PRECONDITION): what staff meet when a case or ticket moved under them.
+  [/^case (\d+) is ([A-Z_]+); (\w+) needs (.+)$/, "sv.caseState", ["id", "state:state", "step:step", "states:from"]],
+  [/^missing mandatory documents: (.+)$/, "sv.missingDocs", ["docs"]],
+  [/^case (\d+) is ([A-Z_]+); documents can be attached while/, "sv.attachState", ["id", "state:state"]],
+  [/^counter (\S+) is closed$/, "sv.counterClosed", ["counter"]],
+  [/^(\S+) is out of service$/, "sv.outOfService", ["counter"]],
+  [/^(\S+) is already closed on ([\d-]+)$/, "sv.counterClosedOn", ["counter", "day"]],
+  [/^(\S+) is the last open counter on ([\d-]+); close the day instead$/, "sv.lastCounter", ["counter", "day"]],
+  [/^counter (\S+) has (\S+) called: /, "sv.counterBusy", ["counter", "ticket"]],
+  [/^cannot (.+) ticket (\S+): it is (\w+)$/, "sv.ticketState", ["doing", "ticket", "state"]],
+  [/^appointment (\S+) is checked_in: /, "sv.apptCheckedIn", ["code"]],
+  [/^appointment (\S+) is no_show: /, "sv.apptNoShow", ["code"]],
+  [/^appointment (\S+) is for (.+), not today$/, "sv.apptNotToday", ["code", "when"]],
+  [/^appointment (\S+) is at (\S+): check-in opens at (\S+)$/, "sv.apptEarly", ["code", "at", "opens"]],
+  [/^appointment request (\d+) is already cancelled$/, "sv.requestCancelled", ["id"]],
+  [/^appointment request (\d+): the visitor has already checked in$/, "sv.requestCheckedIn", ["id"]],
+  [/^walk-in tickets are issued during opening hours: today (\S+) (\S+);/, "sv.walkInHours", ["hours", "zone"]],
+  [/^walk-in tickets are issued during opening hours: the office is closed today \(([\d-]+)\)/, "sv.walkInClosed", ["day"]],
+  [/^not the NIK of case (\d+)'s applicant/, "sv.walkInNik", ["id"]],
+  [/^visit (\d+) is (\w+): only a visit that failed its screening/, "sv.redirectOnce", ["id", "outcome"]],
+  // Field problems (INVALID_ARGUMENT).
   [/^required$/, "sv.required"],
   [/^required \(a positive number\)$/, "sv.requiredNumber"],
   [/^must be 16 digits$/, "sv.nik16"],
@@ -47,6 +70,8 @@ const FIELDS: Record<string, string> = {
   "document.content": "sv.f.document",
   "document.file_name": "sv.f.fileName",
   "document.media_type": "sv.f.document",
+  counter_id: "sv.f.counter",
+  "walk_in.nik": "sv.f.nik",
 };
 
 /** A problem loketd named ("province code 99 is unknown") in the page's language, if known. */
@@ -54,9 +79,26 @@ export function problemText(problem: string, t: T): string {
   const p = problem.trim();
   for (const [re, key, names] of PROBLEMS) {
     const m = re.exec(p);
-    if (m) return t(key, Object.fromEntries((names ?? []).map((n, i) => [n, m[i + 1]])));
+    if (m) return t(key, Object.fromEntries((names ?? []).map((n, i) => word(n, m[i + 1], t))));
   }
   return problem;
+}
+
+// A pattern's group as the page shows it: [name, text].
+function word(name: string, value: string, t: T): [string, string] {
+  const [kind, var_] = name.includes(":") ? name.split(":") : ["", name];
+  if (kind === "state") return [var_, known(t, `state.${value}`, value)];
+  if (kind === "step") return [var_, known(t, `sv.step.${value}`, value)];
+  if (kind === "states") {
+    return [var_, value.split(/, | or /).map((v) => known(t, `state.${v}`, v)).join(t("sv.listSep"))];
+  }
+  return [var_, value];
+}
+
+// The catalog's text for `key`, or `fallback` where the catalogs have none.
+function known(t: T, key: string, fallback: string): string {
+  const s = t(key);
+  return s === key ? fallback : s;
 }
 
 /** A whole "field: problem" message, its field's label and its problem in the page's language. */

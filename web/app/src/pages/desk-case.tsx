@@ -14,6 +14,7 @@ import type { RouteProps } from "../router";
 import { deskStrings } from "./desk.i18n";
 import { deskNav } from "./desk";
 import { CaseLoading, CaseNotFound, MissingDocsNotice, OptionalFact, caseStrings, StateBadge, dueText, permitName, usePermitTypes, useLiveCase, LiveStatus, DocumentTable, History, Custody, missingMandatory, channelText, stateName, notificationWhat, DocViewer, docName, TrackingFacts, ValidityFacts, PermitDownload } from "./case-parts";
+import { serverText } from "../server-text";
 
 type Action = "StartVerification" | "RequestRevision" | "Approve" | "Reject" | "Issue" | "MarkCollected" | "MarkDelivered" | "RevokePermit";
 type Decision = "RequestRevision" | "Approve" | "Reject" | "RevokePermit";
@@ -143,7 +144,7 @@ export default function DeskCase({ params }: RouteProps) {
         };
         setMsg({ kind: "bad", lines, conflict: true });
       } else {
-        setMsg({ kind: "bad", lines: (tt) => [ce.code === Code.FailedPrecondition ? tt("dcase.refused", { msg: ce.rawMessage }) : errorText(err, tt)] });
+        setMsg({ kind: "bad", lines: (tt) => [ce.code === Code.FailedPrecondition ? tt("dcase.refused", { msg: serverText(ce.rawMessage, tt) }) : errorText(err, tt)] });
       }
     } finally {
       setBusy(false);
