@@ -56,7 +56,8 @@ test("counter: walk-ins, a failed screening redirected online, call / skip / no-
     const caseId = String(sub.case?.id ?? sub.id);
     await walkIn(page, { name: "Rudi Hartono", temp: "38.4", caseId, nik: "6471065708900002" });
     await page.locator(".counter-redirect").waitFor({ timeout: 10_000 });
-    assert.match(await page.locator(".counter-checkin [role=status]").first().textContent(), /Skrining tidak lolos/);
+    assert.match(await page.locator(".counter-checkin [role=status]").first().textContent(), /Skrining tidak lolos: suhu 38\.4 °C \(demam mulai 37\.5 °C\)/);
+    assert.match(await page.locator(".counter-redirect__why").textContent(), /^suhu 38\.4 °C/);
     assert.deepEqual(await axeCheck(page), []);
     await screenshot(page, "counter-redirect");
     await page.getByRole("button", { name: "Lanjut daring" }).click();
@@ -179,6 +180,20 @@ test("kiosk: a walk-in takes a number and the ticket is printed on the 80 mm sli
     }, label);
     assert.equal(await page.locator("#app").isVisible(), false);
     await screenshot(page, "kiosk-ticket-print");
+
+    // Back, or an address typed, does not lead from the kiosk to the clerk's counter behind it.
+    await page.emulateMedia({ media: "screen" });
+    await page.evaluate(() => document.getElementById("ticket-print")?.remove());
+    await page.evaluate(() => document.documentElement.classList.remove("printing-ticket"));
+    await page.goBack();
+    await page.waitForFunction(() => location.hash === "#/kiosk");
+    await page.getByRole("button", { name: "Saya datang tanpa janji" }).waitFor();
+    await page.evaluate(() => (location.hash = "#/counter"));
+    await page.waitForFunction(() => location.hash === "#/kiosk");
+    assert.equal(await page.getByRole("button", { name: "Panggil berikutnya" }).count(), 0);
+    // Staff leave kiosk mode on purpose.
+    await page.evaluate(() => (location.hash = "#/kiosk?exit=1"));
+    await page.waitForFunction(() => location.hash === "#/counter");
   } finally {
     await ctx.close();
   }

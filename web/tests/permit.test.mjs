@@ -61,6 +61,14 @@ describe("the issued permit", () => {
       await page.goto(`${stack.webUrl}/#/verify?number=${encodeURIComponent(number)}&code=${encodeURIComponent(code)}`);
       await page.waitForSelector("[data-testid=verify-result][data-status=VALID]");
       assert.match(await page.getByTestId("verify-valid-until").textContent(), new RegExp(strEnd));
+      // Another link opened in the same tab (the code's last character changed): the page checks
+      // the new address and never keeps the earlier permit's VALID.
+      const wrong = code.slice(0, -1) + (code.endsWith("X") ? "Y" : "X");
+      await page.evaluate((h) => (location.hash = h), `#/verify?number=${encodeURIComponent(number)}&code=${encodeURIComponent(wrong)}`);
+      await page.waitForSelector("[data-testid=verify-result][data-status=UNSPECIFIED]");
+      assert.equal(await page.inputValue("#permit-code"), wrong);
+      await page.evaluate((h) => (location.hash = h), `#/verify?number=${encodeURIComponent(number)}&code=${encodeURIComponent(code)}`);
+      await page.waitForSelector("[data-testid=verify-result][data-status=VALID]");
 
       // The signed PDF: downloaded from the case page, then checked on the public page byte for byte
       // (a single changed byte is not the office's document).

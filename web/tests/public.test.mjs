@@ -489,7 +489,7 @@ test("follow a case by its tracking code; a wrong code shows nothing", async () 
       await page.getByRole("button", { name: "Lacak" }).click();
       await page.waitForSelector("[data-testid=case-status]", { timeout: 15_000 });
       const text = await page.textContent("[data-testid=case-status]");
-      assert.match(text, /Diajukan|Diverifikasi|Perlu perbaikan/);
+      assert.match(text, /Diajukan|Sedang diverifikasi|Perlu perbaikan/);
       assert.ok(!text.includes("Sri Rahayu"), "the name is masked");
       assert.ok(!text.includes("6471065708900777") && !text.includes("081234560777"), "no NIK, no phone");
       await assertAxe(page, `track ${width}`);

@@ -200,9 +200,34 @@ function Loading() {
   );
 }
 
+// A kiosk stands in the hall for the public, signed in as a counter. Once it is opened in a tab,
+// every other page of that tab leads back to it, so Back (or an address typed) does not reach the
+// clerk's counter behind it; #/kiosk?exit=1 leaves kiosk mode (staff, setting the device up).
+const KIOSK_LOCK = "loket.kiosk";
+
+function kioskRedirect(loc: Location): string | undefined {
+  if (loc.path === "/kiosk") {
+    if (loc.query.get("exit") === "1") {
+      sessionStorage.removeItem(KIOSK_LOCK);
+      return "/counter";
+    }
+    sessionStorage.setItem(KIOSK_LOCK, "1");
+    return undefined;
+  }
+  // Sign-in stays reachable: a kiosk whose session ended signs in again, back to #/kiosk.
+  if (sessionStorage.getItem(KIOSK_LOCK) && loc.path !== "/signin") return "/kiosk";
+  return undefined;
+}
+
 export function Router() {
   const loc = useLocation();
   const { principal, loading } = useSession();
+
+  const kiosk = kioskRedirect(loc);
+  if (kiosk) {
+    queueMicrotask(() => navigate(kiosk, true));
+    return <Loading />;
+  }
 
   if (loc.path === "/") {
     if (loading) return <Loading />;

@@ -29,6 +29,13 @@ const PROBLEMS: [RegExp, string, string[]?][] = [
   [/^walk-in tickets are issued during opening hours: the office is closed today \(([\d-]+)\)/, "sv.walkInClosed", ["day"]],
   [/^not the NIK of case (\d+)'s applicant/, "sv.walkInNik", ["id"]],
   [/^visit (\d+) is (\w+): only a visit that failed its screening/, "sv.redirectOnce", ["id", "outcome"]],
+  [/^the STR ended on ([\d-]+); renew the STR first/, "sv.strEnded", ["day"]],
+  [/^([\d-]+) is not a working day$/, "sv.notWorkingDay", ["day"]],
+  [/^must be earlier than pickup\.before$/, "sv.pickupOrder"],
+  [/^starts_at must be before ends_at$/, "sv.windowOrder"],
+  // A failed health screening's note (a visit's screening_note).
+  [/^temperature ([\d.]+) °C \(fever from ([\d.]+) °C\)$/, "sv.fever", ["temp", "from"]],
+  [/^no mask$/, "sv.noMask"],
   // Field problems (INVALID_ARGUMENT).
   [/^required$/, "sv.required"],
   [/^required \(a positive number\)$/, "sv.requiredNumber"],
@@ -71,6 +78,10 @@ const FIELDS: Record<string, string> = {
   "document.file_name": "sv.f.fileName",
   "document.media_type": "sv.f.document",
   counter_id: "sv.f.counter",
+  windows: "sv.f.window",
+  "pickup.after": "sv.f.pickupAfter",
+  "pickup.day": "sv.f.pickupDay",
+  str_valid_until: "sv.f.strValid",
   "walk_in.nik": "sv.f.nik",
 };
 
@@ -80,6 +91,12 @@ export function problemText(problem: string, t: T): string {
   for (const [re, key, names] of PROBLEMS) {
     const m = re.exec(p);
     if (m) return t(key, Object.fromEntries((names ?? []).map((n, i) => word(n, m[i + 1], t))));
+  }
+  // Several problems in one ("temperature 38.6 °C (fever from 37.5 °C); no mask"): each its own.
+  if (p.includes("; ")) {
+    const parts = p.split("; ");
+    const words = parts.map((part) => problemText(part, t));
+    if (words.some((w, i) => w !== parts[i])) return words.join("; ");
   }
   return problem;
 }
@@ -105,6 +122,7 @@ function known(t: T, key: string, fallback: string): string {
 export function serverText(message: string, t: T): string {
   const m = /^\s*([A-Za-z_][\w.[\]/]*)\s*:\s*([\s\S]*)$/.exec(message);
   if (!m) return problemText(message, t);
-  const label = FIELDS[m[1]] ? t(FIELDS[m[1]]) : m[1];
+  const field = FIELDS[m[1]] ?? FIELDS[m[1].replace(/\[\d+\]/g, "")];
+  const label = field ? t(field) : m[1];
   return `${label}: ${problemText(m[2], t)}`;
 }

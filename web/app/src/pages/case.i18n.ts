@@ -86,7 +86,7 @@ export const caseStrings: Catalog = {
     "notif.status.sent": "terkirim",
     "notif.status.failed": "gagal",
     "notif.line": "{what} · {channel} · {status}",
-    "case.bytes": "{n} bajt",
+    "case.bytes": "{n} B",
     "case.kib": "{n} KiB",
     "case.mib": "{n} MiB",
     "doc.view": "Lihat",

@@ -27,6 +27,7 @@ export default function ClinicCase({ params, query }: RouteProps) {
   const [code, setCode] = useState("");
   const [file, setFile] = useState<{ name: string; bytes: Uint8Array; mediaType: string } | null>(null);
   const [fileError, setFileError] = useState("");
+  const [codeError, setCodeError] = useState("");
   const [note, setNote] = useState("");
   const [withdrawNote, setWithdrawNote] = useState("");
   const [busy, setBusy] = useState(false);
@@ -49,8 +50,11 @@ export default function ClinicCase({ params, query }: RouteProps) {
 
   async function attach(e: Event) {
     e.preventDefault();
+    // Each missing part is named at its own control.
+    setCodeError(code ? "" : t("v.required"));
+    setFileError(file ? "" : t("v.required"));
     if (!code || !file) {
-      setFileError(t("v.required"));
+      document.getElementById(code ? "attach-file" : "attach-code")?.focus();
       return;
     }
     setBusy(true);
@@ -70,14 +74,15 @@ export default function ClinicCase({ params, query }: RouteProps) {
         await removeEntry(after.id);
         await live.reload();
       } else if (after?.status === "failed") {
+        // Refused (the file is not what it says, say): the kind chosen stays, the file goes.
         await removeEntry(after.id);
         const err = refusalOf(after);
         setFileError(errorText(err, t));
       } else {
         setMsg({ kind: "warn", text: t("case.queuedAttach") });
       }
+      if (after?.status !== "failed") setCode("");
       setFile(null);
-      setCode("");
       const input = document.getElementById("attach-file") as HTMLInputElement | null;
       if (input) input.value = "";
     } catch (err) {
@@ -144,8 +149,9 @@ export default function ClinicCase({ params, query }: RouteProps) {
         {msg && <p class={`notice ${msg.kind}`}>{msg.text}</p>}
         {justSent && !msg && (
           <div class="notice ok" data-testid="sent-confirmation">
-            <p>{t("case.sentConfirm", { id: params.id })}</p>
-            {c.trackingCode && (
+            {/* A draft was saved, not sent: nothing to hand the applicant yet. */}
+            <p>{t(c.state === CaseState.DRAFT ? "case.draftSaved" : "case.sentConfirm", { id: params.id })}</p>
+            {c.trackingCode && c.state !== CaseState.DRAFT && (
               <p>
                 {t("case.sentTracking", { code: c.trackingCode })} <a href={trackHref(c.trackingCode)}>{t("track.link")}</a>.
               </p>
@@ -199,7 +205,16 @@ export default function ClinicCase({ params, query }: RouteProps) {
           <h2 id="attach-title">{t("case.attach")}</h2>
           <form onSubmit={attach} noValidate>
             <label for="attach-code">{t("case.attachCode")}</label>
-            <select id="attach-code" value={code} onChange={(e) => setCode(e.currentTarget.value)}>
+            <select
+              id="attach-code"
+              value={code}
+              aria-invalid={codeError ? "true" : undefined}
+              aria-describedby={codeError ? "attach-code-error" : undefined}
+              onChange={(e) => {
+                setCode(e.currentTarget.value);
+                setCodeError("");
+              }}
+            >
               <option value="">{t("new.choose")}</option>
               {pt.requiredDocuments.map((r) => (
                 <option key={r.code} value={r.code}>
@@ -207,6 +222,11 @@ export default function ClinicCase({ params, query }: RouteProps) {
                 </option>
               ))}
             </select>
+            {codeError && (
+              <p class="field-error" id="attach-code-error">
+                {codeError}
+              </p>
+            )}
             <label for="attach-file">
               {t("case.attachFile")}
               <span class="hint">{t("new.documentsHint")}</span>

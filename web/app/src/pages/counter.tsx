@@ -15,6 +15,7 @@ import { useQueueWatch } from "./board-stream";
 import { TicketSlip, printTicket } from "./kiosk-ticket";
 import { counterCatalog } from "./counter.i18n";
 import "./counter.css";
+import { problemText } from "../server-text";
 
 const COUNTER_KEY = "loket.counter";
 
@@ -345,11 +346,11 @@ function CheckInPanel({ t, permitTypes, onIssued }: { t: T; permitTypes: PermitT
           };
     const key = `checkin:${JSON.stringify({ mode, code, name, phone, service, priority, caseId, nik, temp, mask, seated })}`;
     const r = await act.run(key, (rid) => clients.queue.checkIn({ requestId: rid, who, screening, seated }), (r) =>
-      r.ticket ? t("counter.ticketIssued", { label: r.ticket.label }) : t("counter.screenFailed", { note: r.visit?.screeningNote ?? "" }),
+      r.ticket ? t("counter.ticketIssued", { label: r.ticket.label }) : t("counter.screenFailed", { note: problemText(r.visit?.screeningNote ?? "", t) }),
     );
     if (r) {
       setResult(r);
-      if (!r.ticket) act.setStatus({ kind: "info", text: t("counter.screenFailed", { note: r.visit?.screeningNote ?? "" }) });
+      if (!r.ticket) act.setStatus({ kind: "info", text: t("counter.screenFailed", { note: problemText(r.visit?.screeningNote ?? "", t) }) });
       if (r.ticket) {
         onIssued();
         setCode("");
@@ -506,7 +507,7 @@ function RedirectPanel({ t, visit, alternatives, onDone }: { t: T; visit: Visit;
   return (
     <div class="counter-redirect" role="group" aria-labelledby="counter-redirect-h">
       <h3 id="counter-redirect-h">{t("counter.redirect")}</h3>
-      <p class="counter-redirect__why">{visit.screeningNote}</p>
+      <p class="counter-redirect__why">{problemText(visit.screeningNote, t)}</p>
       <div class="counter-actions">
         {alts.includes(RedirectHandling.ONLINE) ? (
           <button type="button" class="secondary" disabled={act.busy !== null} onClick={() => go(RedirectHandling.ONLINE)}>

@@ -14,6 +14,7 @@ import { counterCatalog } from "./counter.i18n";
 import { kioskCatalog } from "./kiosk.i18n";
 import "./counter.css";
 import "./kiosk.css";
+import { problemText } from "../server-text";
 
 type Step = "start" | "appt" | "walk" | "result";
 const RESET_SECONDS = 45;
@@ -183,7 +184,7 @@ export default function KioskPage() {
                 {t("kiosk.title")}
               </h2>
               <p class="kiosk-fail" role="alert">
-                {t("kiosk.failed", { note: result.visit?.screeningNote ?? "" })}
+                {t("kiosk.failed", { note: problemText(result.visit?.screeningNote ?? "", t) })}
               </p>
             </>
           )}

@@ -337,7 +337,30 @@ export default function PublicBook({ query }: RouteProps) {
       {step === "when" && (
         <form onSubmit={nextFromWhen} noValidate>
           <p>{t("pub.book.serviceChosen", { name: serviceName })}</p>
-          <OpenDaysPicker t={t} open={openDays} idPrefix="when" day={day} onDay={setDay} chosen={chosen} onChosen={setChosen} dayError={errors.day} slotError={errors.when} />
+          <OpenDaysPicker
+            t={t}
+            open={openDays}
+            idPrefix="when"
+            day={day}
+            // A choice made answers the error that asked for it: neither stays on screen.
+            onDay={(d) => {
+              setDay(d);
+              if (errors.day) {
+                setErrors(({ day: _, ...rest }) => rest);
+                setMsg(null);
+              }
+            }}
+            chosen={chosen}
+            onChosen={(c) => {
+              setChosen(c);
+              if (errors.when && c.length > 0) {
+                setErrors(({ when: _, ...rest }) => rest);
+                setMsg(null);
+              }
+            }}
+            dayError={errors.day}
+            slotError={errors.when}
+          />
           <Status msg={msg} />
           <div class="form-actions">
             <button type="button" class="secondary" onClick={() => go("service")}>

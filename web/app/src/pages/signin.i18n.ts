@@ -13,6 +13,7 @@ export const signinStrings: Catalog = {
     "signin.lockedNoTime": "Terlalu banyak percobaan gagal. Masuk dikunci sementara; coba lagi nanti.",
     "signin.missing": "Isi nama pengguna dan kata sandi.",
     "signin.slow": "Terlalu banyak percobaan. Tunggu {seconds} detik lalu coba lagi.",
+    "signin.tryNow": "Silakan coba masuk lagi sekarang.",
     "signin.verifyLink": "Periksa keaslian izin",
   },
   en: {
@@ -27,6 +28,7 @@ export const signinStrings: Catalog = {
     "signin.lockedNoTime": "Too many failed attempts. Sign-in is locked for a while; try again later.",
     "signin.missing": "Enter your user name and password.",
     "signin.slow": "Too many attempts. Wait {seconds} seconds, then try again.",
+    "signin.tryNow": "You can try to sign in again now.",
     "signin.verifyLink": "Check a permit",
   },
 };

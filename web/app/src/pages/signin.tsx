@@ -82,7 +82,12 @@ export default function SignIn({ query }: RouteProps) {
   let message = error === "failure" ? errorText(failure, t) : error && error !== "locked" ? t(error) : "";
   if (error === "locked" && lockedUntil !== null) {
     const left = Math.max(0, Math.ceil((lockedUntil - now) / 1000));
-    message = lockSeconds >= 60 ? t("signin.locked", { minutes: Math.floor(left / 60), seconds: left % 60 }) : t("signin.slow", { seconds: left });
+    message =
+      left === 0
+        ? t("signin.tryNow") // the wait is over (or loketd asked for none): never "wait 0 seconds"
+        : lockSeconds >= 60
+          ? t("signin.locked", { minutes: Math.floor(left / 60), seconds: left % 60 })
+          : t("signin.slow", { seconds: left });
   }
 
   return (

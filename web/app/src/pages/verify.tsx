@@ -1,5 +1,5 @@
 // Public permit verification: /#/verify?number=..&code=.. (the address in a permit's QR code).
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { PermitStatus, type VerifyPermitResponse } from "@gen/loket/v1/case_pb.js";
 import { Page } from "../layout";
 import { useT, formatDate } from "../i18n";
@@ -17,6 +17,7 @@ export default function Verify({ query }: RouteProps) {
   const [error, setError] = useState("");
   // The PDF someone holds, checked byte for byte against the document the office issued.
   const [doc, setDoc] = useState<{ name: string; sha: string } | null>(null);
+  const latest = useRef(0);
 
   async function checkDocument(file: File) {
     setBusy(true);
@@ -43,21 +44,30 @@ export default function Verify({ query }: RouteProps) {
     }
     setBusy(true);
     setError("");
+    const mine = ++latest.current; // an answer to an earlier check arriving late is dropped
     try {
-      setResult(await clients.case.verifyPermit({ permitNumber: n.trim(), verificationCode: c.trim() }));
+      const r = await clients.case.verifyPermit({ permitNumber: n.trim(), verificationCode: c.trim() });
+      if (mine === latest.current) setResult(r);
     } catch (err) {
+      if (mine !== latest.current) return;
       setResult(null);
       setError(errorText(err, t));
     } finally {
-      setBusy(false);
+      if (mine === latest.current) setBusy(false);
     }
   }
 
+  // On opening, and whenever the address changes under the page (another QR link opened in the
+  // same tab): the fields and the answer are the address's, never an earlier permit's.
+  const qNumber = query.get("number") ?? "";
+  const qCode = query.get("code") ?? "";
   useEffect(() => {
-    const n = query.get("number");
-    const c = query.get("code");
-    if (n && c) void check(n, c);
-  }, []);
+    setNumber(qNumber);
+    setCode(qCode);
+    setResult(null);
+    setError("");
+    if (qNumber && qCode) void check(qNumber, qCode);
+  }, [qNumber, qCode]);
 
   function submit(e: Event) {
     e.preventDefault();
