@@ -220,6 +220,24 @@ describe("clinic portal", () => {
       await page.setInputFiles("#doc-STR", []);
       await page.setInputFiles("#doc-KTP", []);
 
+      // What the browser can tell is told at once, all together: a health worker's STR number, an
+      // STR already ended, a pickup window the wrong way round. Nothing is sent.
+      await page.fill("#strNumber", "");
+      await page.fill("#strValidUntil", "2020-01-01");
+      await page.fill("#pickupAfter", "11:00");
+      await page.fill("#pickupBefore", "09:00");
+      await page.click("form button[type=submit]");
+      await page.waitForSelector("#strNumber-error");
+      assert.match(await page.locator("#strNumber-error").textContent(), /Wajib diisi/);
+      assert.match(await page.locator("#strValidUntil-error").textContent(), /sudah berakhir/);
+      assert.match(await page.locator("#pickupAfter-error").textContent(), /sebelum jam akhir/);
+      assert.match(await page.locator("label[for=strNumber]").textContent(), /\*/);
+      assert.equal(calls, 0);
+      await page.fill("#strNumber", "STR-123");
+      await page.fill("#strValidUntil", "");
+      await page.fill("#pickupAfter", "");
+      await page.fill("#pickupBefore", "");
+
       // A NIK of 16 digits with an unknown province passes the browser, not loketd.
       await page.fill("#nik", "9971065708900001");
       await page.click("form button[type=submit]");

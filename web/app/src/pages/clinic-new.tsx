@@ -15,6 +15,7 @@ import { clinicStrings } from "./clinic.i18n";
 import { caseStrings, usePermitTypes } from "./case-parts";
 import { clinicNav, checkFile, humanSize, OutboxPanel } from "./clinic-common";
 import { problemText } from "../server-text";
+import { officeToday } from "./counter-actions";
 
 type Form = {
   permitType: string;
@@ -80,7 +81,8 @@ const NEEDS = [AccessibilityNeed.WHEELCHAIR, AccessibilityNeed.SIGN_LANGUAGE, Ac
 
 type T = (key: string, vars?: Record<string, string | number>) => string;
 
-function validate(f: Form, t: T): Record<string, string> {
+// What the browser can tell before sending, all at once (loketd checks it all again).
+function validate(f: Form, t: T, healthWorker: boolean): Record<string, string> {
   const e: Record<string, string> = {};
   if (!f.permitType) e.permitType = t("v.permitType");
   if (!/^\d{16}$/.test(f.nik.trim())) e.nik = t("v.nik");
@@ -91,6 +93,12 @@ function validate(f: Form, t: T): Record<string, string> {
   for (const k of ["pickupAfter", "pickupBefore"] as const) {
     if (f[k] && !/^\d{2}:\d{2}$/.test(f[k])) e[k] = t("v.time");
   }
+  if (!e.pickupAfter && !e.pickupBefore && f.pickupAfter && f.pickupBefore && f.pickupAfter >= f.pickupBefore) {
+    e.pickupAfter = t("v.pickupOrder");
+  }
+  // A health worker's permit rests on an STR that is still valid (server/domain/case.cc).
+  if (healthWorker && !f.strNumber.trim()) e.strNumber = t("v.required");
+  if (f.strValidUntil && f.strValidUntil < officeToday()) e.strValidUntil = t("v.strEnded");
   return e;
 }
 
@@ -224,7 +232,7 @@ export default function ClinicNew(_props: RouteProps) {
   }
 
   async function submit(draft: boolean) {
-    const errs = validate(form, t);
+    const errs = validate(form, t, !!pt?.healthWorker);
     setErrors(errs);
     if (Object.keys(errs).length || Object.keys(docErrors).length) {
       setStatus({ kind: "bad", text: t("new.fixErrors") });
@@ -396,7 +404,7 @@ export default function ClinicNew(_props: RouteProps) {
         </fieldset>
         <fieldset>
           <legend>{t("new.practice")}</legend>
-          <Field id="strNumber" label={t("new.strNumber")} error={errors.strNumber}>
+          <Field id="strNumber" label={pt?.healthWorker ? `${t("new.strNumber")} *` : t("new.strNumber")} error={errors.strNumber}>
             {(a) => <input {...a} type="text" autoComplete="off" value={form.strNumber} onInput={(e) => set("strNumber", e.currentTarget.value)} />}
           </Field>
           <Field id="strValidUntil" label={t("new.strValidUntil")} error={errors.strValidUntil}>
