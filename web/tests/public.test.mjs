@@ -543,7 +543,9 @@ test("my place in the queue: live, reconnecting by itself, and the call announce
     await page.goto(`${base}/#/queue`);
     await page.waitForSelector("#ticket");
     await assertAxe(page, "queue empty");
-    await page.fill("#ticket", label.toLowerCase());
+    // Typed as a person says it: "w 1" for W-001 (leading zeros and the dash left out).
+    const spoken = label.toLowerCase().replace(/-0*(\d)/, " $1");
+    await page.fill("#ticket", spoken);
     await page.getByRole("button", { name: "Lihat giliran" }).click();
     await page.waitForSelector('[data-testid=queue-position][data-state="waiting"]', { timeout: 15_000 });
     assert.match(await page.textContent("[data-testid=queue-ahead]"), /Anda berikutnya|panggilan lagi/);

@@ -19,8 +19,12 @@ const sleep = (ms: number, signal: AbortSignal) =>
     });
   });
 
+// As the ticket prints it (server/domain/queue.cc TicketLabel, "%c-%03d"): "w-2", "w2" and "W 002"
+// are all W-002.
 function normalTicket(s: string): string {
-  return s.trim().toUpperCase().replace(/\s+/g, "");
+  const compact = s.trim().toUpperCase().replace(/\s+/g, "");
+  const m = /^([A-Z])-?(\d{1,3})$/.exec(compact);
+  return m ? `${m[1]}-${m[2].padStart(3, "0")}` : compact;
 }
 
 export default function PublicQueue({ query }: RouteProps) {
