@@ -150,7 +150,7 @@ describe("clinic portal", () => {
       // The clinic sees the history, with every step.
       await waitState(cp, "ISSUED");
       const history = await cp.locator("[data-testid=history]").textContent();
-      for (const a of ["StartVerification", "RequestRevision", "SubmitRevision", "Approve", "Issue"]) assert.match(history, new RegExp(a));
+      for (const a of ["Verifikasi dimulai", "Perbaikan diminta", "Perbaikan dikirim", "Disetujui", "Izin diterbitkan"]) assert.match(history, new RegExp(a));
       // Its times are office time with the zone named ("30 Nov 2026 14:05 WITA"), whatever the
       // browser's zone: the last event's instant (its row) in office time, to the minute. (Not the
       // test's own clock: its office day was the next one when 00:00 WITA, 16:00 UTC, passed.)

@@ -149,7 +149,7 @@ describe("office desk", () => {
       const text = await two.page.locator("[data-testid=action-status]").textContent();
       assert.match(text, /Kasus ini telah diubah oleh orang lain/);
       assert.match(text, /Status sekarang: Disetujui/);
-      assert.match(text, /Approve oleh/);
+      assert.match(text, /Disetujui oleh/);
       await waitState(two.page, "APPROVED");
       await screenshot(two.page, "desk-conflict");
       assertNoAxe(await axeCheck(two.page), "desk conflict");

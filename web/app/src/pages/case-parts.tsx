@@ -220,6 +220,18 @@ export function DocumentTable({ c, types, t, actions }: { c: Case; types: Permit
   );
 }
 
+/** A history entry's action ("StartVerification", as loketd records it) in the page's words. */
+export function actionText(action: string, t: T): string {
+  const s = t("action." + action);
+  return s === "action." + action ? action : s;
+}
+
+// A recorded role ("clinic", as loketd stores it) in the page's words.
+function roleText(role: string, t: T): string {
+  const k = "role." + role.toUpperCase();
+  return t(k) === k ? role : t(k);
+}
+
 export function History({ events, t }: { events: CaseEvent[]; t: T }) {
   if (events.length === 0) return <p>{t("case.noHistory")}</p>;
   return (
@@ -228,11 +240,11 @@ export function History({ events, t }: { events: CaseEvent[]; t: T }) {
         <li key={String(e.id)}>
           <div>
             <strong>
-              {t("case.event", { action: e.action, from: t("state." + stateName(e.fromState)), to: t("state." + stateName(e.toState)) })}
+              {t("case.event", { action: actionText(e.action, t), from: t("state." + stateName(e.fromState)), to: t("state." + stateName(e.toState)) })}
             </strong>
           </div>
           <div class="muted">
-            {formatDateTime(e.at)} · {t("case.eventBy", { actor: e.actor, role: e.actorRole, terminal: e.terminal || t("common.none") })}
+            {formatDateTime(e.at)} · {t("case.eventBy", { actor: e.actor, role: roleText(e.actorRole, t), terminal: e.terminal || t("common.none") })}
           </div>
           {e.note && <div>{t("case.eventNote", { note: e.note })}</div>}
         </li>
@@ -456,7 +468,9 @@ export function notificationText(n: { templateId: string; channel: string; statu
   const what = notificationWhat(n.templateId, t);
   const sk = "notif.status." + n.status;
   const status = t(sk) === sk ? n.status : t(sk);
-  return t("notif.line", { what, channel: n.channel, status });
+  const ck = "notif.channel." + n.channel;
+  const channel = t(ck) === ck ? n.channel : t(ck);
+  return t("notif.line", { what, channel, status });
 }
 
 /** The time of day of an RFC 3339 instant in office time (WITA), "09:30". */

@@ -13,7 +13,7 @@ import { useSession, Role } from "../session";
 import type { RouteProps } from "../router";
 import { deskStrings } from "./desk.i18n";
 import { deskNav } from "./desk";
-import { CaseLoading, CaseNotFound, MissingDocsNotice, OptionalFact, caseStrings, StateBadge, dueText, permitName, usePermitTypes, useLiveCase, LiveStatus, DocumentTable, History, Custody, missingMandatory, channelText, stateName, notificationWhat, DocViewer, docName, TrackingFacts, ValidityFacts, PermitDownload } from "./case-parts";
+import { actionText, CaseLoading, CaseNotFound, MissingDocsNotice, OptionalFact, caseStrings, StateBadge, dueText, permitName, usePermitTypes, useLiveCase, LiveStatus, DocumentTable, History, Custody, missingMandatory, channelText, stateName, notificationWhat, DocViewer, docName, TrackingFacts, ValidityFacts, PermitDownload } from "./case-parts";
 import { serverText } from "../server-text";
 
 type Action = "StartVerification" | "RequestRevision" | "Approve" | "Reject" | "Issue" | "MarkCollected" | "MarkDelivered" | "RevokePermit";
@@ -139,7 +139,7 @@ export default function DeskCase({ params }: RouteProps) {
         const last = hist?.events[hist.events.length - 1];
         const lines = (tt: T) => {
           const l = [tt("dcase.conflict"), tt("dcase.conflictNow", { state: tt("state." + stateName(now.state)) })];
-          if (last) l.push(tt("dcase.conflictLast", { action: last.action, actor: last.actor, time: formatDateTime(last.at) }));
+          if (last) l.push(tt("dcase.conflictLast", { action: actionText(last.action, tt), actor: last.actor, time: formatDateTime(last.at) }));
           return l;
         };
         setMsg({ kind: "bad", lines, conflict: true });
