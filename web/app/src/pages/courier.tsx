@@ -139,7 +139,7 @@ function StopCard({ t, stop: s, n, active, onChanged }: { t: T; stop: Stop; n: n
   const [failOpen, setFailOpen] = useState(false);
   const [reason, setReason] = useState<StopFailureReason>(StopFailureReason.CLINIC_CLOSED);
   const [note, setNote] = useState("");
-  const place = s.place || s.address;
+  const place = placeText(s.place, t) || s.address;
   const kind = StopKind[s.kind] ?? "UNSPECIFIED";
   const state = StopState[s.state] ?? "UNSPECIFIED";
   const open = s.state === StopState.PLANNED || s.state === StopState.ARRIVED;
@@ -168,7 +168,7 @@ function StopCard({ t, stop: s, n, active, onChanged }: { t: T; stop: Stop; n: n
         <p class="courier-stop__state">
           <span class={`badge courier-badge--${state.toLowerCase()}`}>{t(`stop.${state}`)}</span>
         </p>
-        <p class="courier-stop__place">{s.place}</p>
+        <p class="courier-stop__place">{placeText(s.place, t)}</p>
         {s.address && s.address !== s.place ? <p class="courier-stop__addr">{s.address}</p> : null}
         <p>
           <a href={mapUrl(s)} target="_blank" rel="noopener noreferrer" aria-label={t("courier.mapLabel", { place })}>
@@ -256,7 +256,7 @@ function ConfirmForm({ t, stop: s, act, onDone }: { t: T; stop: Stop; act: Actio
   const [phase, setPhase] = useState<Phase>({ kind: "idle" });
   const [signed, setSigned] = useState<{ proof: Proof; hash: string } | undefined>(undefined);
   const sig = useRef<SignatureHandle | null>(null);
-  const place = s.place || s.address;
+  const place = placeText(s.place, t) || s.address;
   const proofId = `proof-${s.id}-state`;
 
   useEffect(() => () => {
@@ -419,4 +419,9 @@ function ConfirmForm({ t, stop: s, act, onDone }: { t: T; stop: Stop; act: Actio
       </button>
     </form>
   );
+}
+
+// loketd names the office's own stops "office" (server/domain/siber.cc); a clinic's by its name.
+function placeText(place: string, t: (k: string) => string): string {
+  return place === "office" ? t("courier.officePlace") : place;
 }
