@@ -151,6 +151,10 @@ describe("clinic portal", () => {
       await waitState(cp, "ISSUED");
       const history = await cp.locator("[data-testid=history]").textContent();
       for (const a of ["Verifikasi dimulai", "Perbaikan diminta", "Perbaikan dikirim", "Disetujui", "Izin diterbitkan"]) assert.match(history, new RegExp(a));
+      // loketd's own notes in the page's words; no caller address where no terminal was named.
+      assert.match(history, /Catatan: izin \S+, berlaku sampai \d{4}-\d{2}-\d{2}/);
+      assert.match(history, /Catatan: [A-Z_]+: \S+ \(\d+ B\)/);
+      assert.doesNotMatch(history, /ipv4:|ipv6:|bytes\)/);
       // Its times are office time with the zone named ("30 Nov 2026 14:05 WITA"), whatever the
       // browser's zone: the last event's instant (its row) in office time, to the minute. (Not the
       // test's own clock: its office day was the next one when 00:00 WITA, 16:00 UTC, passed.)

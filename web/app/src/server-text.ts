@@ -33,6 +33,10 @@ const PROBLEMS: [RegExp, string, string[]?][] = [
   [/^([\d-]+) is not a working day$/, "sv.notWorkingDay", ["day"]],
   [/^must be earlier than pickup\.before$/, "sv.pickupOrder"],
   [/^starts_at must be before ends_at$/, "sv.windowOrder"],
+  // The notes loketd writes into a case's history itself (server/domain/case.cc).
+  [/^([A-Z0-9_]+): (.+) \((\d+) bytes\)$/, "sv.attachNote", ["code", "file", "size"]],
+  [/^permit (\S+), valid until ([\d-]+)$/, "sv.issueNoteUntil", ["number", "day"]],
+  [/^permit (\S+)$/, "sv.issueNote", ["number"]],
   // A failed health screening's note (a visit's screening_note).
   [/^temperature ([\d.]+) °C \(fever from ([\d.]+) °C\)$/, "sv.fever", ["temp", "from"]],
   [/^no mask$/, "sv.noMask"],

@@ -11,6 +11,7 @@ import { sha256Hex } from "../sha256";
 import { Page } from "../layout";
 import { caseStrings } from "./case.i18n";
 import "./case-parts.css";
+import { problemText } from "../server-text";
 
 type T = (key: string, vars?: Record<string, string | number>) => string;
 export { caseStrings };
@@ -244,9 +245,14 @@ export function History({ events, t }: { events: CaseEvent[]; t: T }) {
             </strong>
           </div>
           <div class="muted">
-            {formatDateTime(e.at)} · {t("case.eventBy", { actor: e.actor, role: roleText(e.actorRole, t), terminal: e.terminal || t("common.none") })}
+            {formatDateTime(e.at)} ·{" "}
+            {/* With no terminal named, loketd records the caller's address (loket-web's, for a
+                page): no place a person would know, so it is left out. */}
+            {/^(ipv4|ipv6|unix):/.test(e.terminal) || !e.terminal
+              ? t("case.eventByNoTerminal", { actor: e.actor, role: roleText(e.actorRole, t) })
+              : t("case.eventBy", { actor: e.actor, role: roleText(e.actorRole, t), terminal: e.terminal })}
           </div>
-          {e.note && <div>{t("case.eventNote", { note: e.note })}</div>}
+          {e.note && <div>{t("case.eventNote", { note: problemText(e.note, t) })}</div>}
         </li>
       ))}
     </ol>
