@@ -51,7 +51,16 @@ export function translate(lang: Lang, catalogs: Catalog[], key: string, vars?: R
   return key;
 }
 
-/** A translator over the given catalogs (then `common`); re-renders on a language switch. */
+// Catalogs a lazily loaded page module adds for every page once it has loaded (registerCatalog):
+// the staff pages' words for loketd's messages (pages/staff-words.i18n.ts) stay out of the bundle
+// the public pages load first.
+const registered: Catalog[] = [];
+export function registerCatalog(c: Catalog): void {
+  if (!registered.includes(c)) registered.push(c);
+}
+
+/** A translator over the given catalogs (then `common`, then any registered); re-renders on a
+ * language switch. */
 export function useT(...catalogs: Catalog[]): (key: string, vars?: Record<string, string | number>) => string {
   const [lang, setL] = useState<Lang>(current);
   useEffect(() => {
@@ -59,7 +68,7 @@ export function useT(...catalogs: Catalog[]): (key: string, vars?: Record<string
     window.addEventListener(EVENT, h);
     return () => window.removeEventListener(EVENT, h);
   }, []);
-  const all = [...catalogs, common];
+  const all = [...catalogs, common, ...registered];
   return (key, vars) => translate(lang, all, key, vars);
 }
 
@@ -142,8 +151,6 @@ export const common: Catalog = {
     "role.COURIER": "kurir",
     "role.WORKER": "proses latar",
     "role.PUBLIC": "publik",
-    "notif.channel.webhook": "SMS/WhatsApp",
-    "notif.channel.email": "e-mail",
     "role.DISPLAY": "layar antrean",
     "state.DRAFT": "Draf",
     "state.SUBMITTED": "Diajukan",
@@ -206,25 +213,11 @@ export const common: Catalog = {
     "sv.f.email": "E-mail",
     "sv.f.document": "Dokumen",
     "sv.f.fileName": "Nama berkas",
+    "notif.channel.webhook": "SMS/WhatsApp",
+    "notif.channel.email": "e-mail",
     "sv.caseState": "kasus {id} berstatus {state}; {step} hanya dapat dilakukan dari status {from}",
     "sv.missingDocs": "dokumen wajib belum ada: {docs}",
     "sv.attachState": "kasus {id} berstatus {state}; dokumen hanya dapat dilampirkan saat Draf, Diajukan, Sedang diverifikasi atau Perlu perbaikan",
-    "sv.counterClosed": "loket {counter} tutup",
-    "sv.outOfService": "{counter} sedang tidak melayani",
-    "sv.counterClosedOn": "{counter} sudah ditutup pada {day}",
-    "sv.lastCounter": "{counter} adalah loket terakhir yang buka pada {day}; tutup harinya saja",
-    "sv.counterBusy": "loket {counter} masih memanggil {ticket}: selesaikan, lewati, alihkan, atau tandai tidak hadir dulu",
-    "sv.ticketState": "tiket {ticket} tidak dapat diproses ({doing}): statusnya {state}",
-    "sv.apptCheckedIn": "janji temu {code} sudah check-in: tiketnya sudah terbit",
-    "sv.apptNoShow": "janji temu {code} tercatat tidak hadir: daftarkan pengunjung sebagai datang langsung",
-    "sv.apptNotToday": "janji temu {code} untuk {when}, bukan hari ini",
-    "sv.apptEarly": "janji temu {code} pukul {at}: check-in dibuka pukul {opens}",
-    "sv.requestCancelled": "permintaan janji temu {id} sudah dibatalkan",
-    "sv.requestCheckedIn": "permintaan janji temu {id}: pengunjung sudah check-in",
-    "sv.walkInHours": "tiket datang langsung hanya terbit pada jam buka: hari ini {hours} {zone}",
-    "sv.walkInClosed": "tiket datang langsung hanya terbit pada jam buka: kantor tutup hari ini ({day})",
-    "sv.walkInNik": "bukan NIK pemohon kasus {id}; periksa KTP, atau daftarkan pengunjung tanpa kasus",
-    "sv.redirectOnce": "kunjungan {id} berstatus {outcome}: hanya kunjungan yang gagal skrining yang dialihkan, sekali saja",
     "sv.listSep": " / ",
     "sv.step.Submit": "pengajuan",
     "sv.step.StartVerification": "mulai verifikasi",
@@ -237,7 +230,6 @@ export const common: Catalog = {
     "sv.step.MarkCollected": "pengambilan",
     "sv.step.MarkDelivered": "pengantaran",
     "sv.step.Revoke": "pencabutan",
-    "sv.f.counter": "Loket",
     "action.CreateDraft": "Draf dibuat",
     "action.Submit": "Diajukan",
     "action.AttachDocument": "Dokumen dilampirkan",
@@ -253,25 +245,18 @@ export const common: Catalog = {
     "action.Revoke": "Izin dicabut",
     "action.CancelStop": "Jadwal kurir dibatalkan",
     "sv.strEnded": "STR berakhir pada {day}; perpanjang STR terlebih dahulu",
-    "sv.notWorkingDay": "{day} bukan hari kerja",
     "sv.pickupOrder": "harus lebih awal dari jam akhir penjemputan",
-    "sv.windowOrder": "jam mulai harus sebelum jam selesai",
-    "sv.fever": "suhu {temp} °C (demam mulai {from} °C)",
-    "sv.noMask": "tidak memakai masker",
     "sv.attachNote": "{code}: {file} ({size} B)",
-    "sv.stopNotToday": "perhentian {id} dijadwalkan {day}, bukan hari ini; laporkan pada harinya",
-    "sv.stopArriveFirst": "perhentian {id} berstatus {state}: tandai tiba dulu, lalu konfirmasi",
-    "sv.stopState": "perhentian {id} tidak dapat diproses ({doing}): statusnya {state}",
-    "sv.stopBundleFirst": "perhentian {id}: berkas belum diambil (perhentian {first} lebih dulu)",
-    "sv.stopRevoked": "kasus {id}: izin telah dicabut; jangan diserahkan: laporkan perhentian ini gagal (alasan lain) dan bawa izin kembali ke kantor",
-    "sv.courierClosed": "kantor tidak melayani kurir pada {day}",
-    "sv.noWorkingDay30": "tidak ada hari kerja dalam 30 hari ke depan untuk kunjungan",
     "sv.issueNoteUntil": "izin {number}, berlaku sampai {day}",
     "sv.issueNote": "izin {number}",
     "sv.f.window": "Rentang waktu",
     "sv.f.pickupAfter": "Jemput setelah jam",
     "sv.f.pickupDay": "Hari penjemputan",
     "sv.f.strValid": "STR berlaku sampai",
+    "sv.requestCancelled": "permintaan janji temu {id} sudah dibatalkan",
+    "sv.requestCheckedIn": "permintaan janji temu {id}: pengunjung sudah check-in",
+    "sv.notWorkingDay": "{day} bukan hari kerja",
+    "sv.windowOrder": "jam mulai harus sebelum jam selesai",
   },
   en: {
     "app.office": "DPMPTSP Balikpapan City",
@@ -307,8 +292,6 @@ export const common: Catalog = {
     "role.COURIER": "courier",
     "role.WORKER": "worker",
     "role.PUBLIC": "public",
-    "notif.channel.webhook": "SMS/WhatsApp",
-    "notif.channel.email": "e-mail",
     "role.DISPLAY": "queue display",
     "state.DRAFT": "Draft",
     "state.SUBMITTED": "Submitted",
@@ -371,25 +354,11 @@ export const common: Catalog = {
     "sv.f.email": "E-mail",
     "sv.f.document": "Document",
     "sv.f.fileName": "File name",
+    "notif.channel.webhook": "SMS/WhatsApp",
+    "notif.channel.email": "e-mail",
     "sv.caseState": "case {id} is {state}; {step} needs {from}",
     "sv.missingDocs": "mandatory documents missing: {docs}",
     "sv.attachState": "case {id} is {state}; documents can be attached while Draft, Submitted, Verifying or Revision requested",
-    "sv.counterClosed": "counter {counter} is closed",
-    "sv.outOfService": "{counter} is out of service",
-    "sv.counterClosedOn": "{counter} is already closed on {day}",
-    "sv.lastCounter": "{counter} is the last open counter on {day}; close the day instead",
-    "sv.counterBusy": "counter {counter} still has {ticket} called: finish, skip, transfer it or mark a no-show first",
-    "sv.ticketState": "cannot {doing} ticket {ticket}: it is {state}",
-    "sv.apptCheckedIn": "appointment {code} has checked in: its ticket was issued already",
-    "sv.apptNoShow": "appointment {code} was a no-show: check the visitor in as a walk-in",
-    "sv.apptNotToday": "appointment {code} is for {when}, not today",
-    "sv.apptEarly": "appointment {code} is at {at}: check-in opens at {opens}",
-    "sv.requestCancelled": "appointment request {id} is already cancelled",
-    "sv.requestCheckedIn": "appointment request {id}: the visitor has already checked in",
-    "sv.walkInHours": "walk-in tickets are issued during opening hours: today {hours} {zone}",
-    "sv.walkInClosed": "walk-in tickets are issued during opening hours: the office is closed today ({day})",
-    "sv.walkInNik": "not the NIK of case {id}'s applicant; check the ID card, or check the visitor in without the case",
-    "sv.redirectOnce": "visit {id} is {outcome}: only a visit that failed its screening is redirected, once",
     "sv.listSep": " / ",
     "sv.step.Submit": "submitting",
     "sv.step.StartVerification": "starting verification",
@@ -402,7 +371,6 @@ export const common: Catalog = {
     "sv.step.MarkCollected": "marking collected",
     "sv.step.MarkDelivered": "marking delivered",
     "sv.step.Revoke": "revoking",
-    "sv.f.counter": "Counter",
     "action.CreateDraft": "Draft created",
     "action.Submit": "Submitted",
     "action.AttachDocument": "Document attached",
@@ -418,24 +386,17 @@ export const common: Catalog = {
     "action.Revoke": "Permit revoked",
     "action.CancelStop": "Courier stop cancelled",
     "sv.strEnded": "the STR ended on {day}; renew the STR first",
-    "sv.notWorkingDay": "{day} is not a working day",
     "sv.pickupOrder": "must be earlier than the pickup's latest time",
-    "sv.windowOrder": "the start must be before the end",
-    "sv.fever": "temperature {temp} °C (fever from {from} °C)",
-    "sv.noMask": "no mask",
     "sv.attachNote": "{code}: {file} ({size} bytes)",
-    "sv.stopNotToday": "stop {id} is on {day}, not today; report it on its day",
-    "sv.stopArriveFirst": "stop {id} is {state}: mark your arrival first, then confirm",
-    "sv.stopState": "cannot {doing} stop {id}: it is {state}",
-    "sv.stopBundleFirst": "stop {id}: the bundle was not taken yet (stop {first} comes first)",
-    "sv.stopRevoked": "case {id}: the permit was revoked; do not hand it over: report this stop failed (reason other) and bring the permit back to the office",
-    "sv.courierClosed": "the office is closed for couriers on {day}",
-    "sv.noWorkingDay30": "no working day in the next 30 for a visit",
     "sv.issueNoteUntil": "permit {number}, valid until {day}",
     "sv.issueNote": "permit {number}",
     "sv.f.window": "Time window",
     "sv.f.pickupAfter": "Pickup after",
     "sv.f.pickupDay": "Pickup day",
     "sv.f.strValid": "STR valid until",
+    "sv.requestCancelled": "appointment request {id} is already cancelled",
+    "sv.requestCheckedIn": "appointment request {id}: the visitor has already checked in",
+    "sv.notWorkingDay": "{day} is not a working day",
+    "sv.windowOrder": "the start must be before the end",
   },
 };

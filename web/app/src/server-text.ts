@@ -8,35 +8,15 @@ type T = (key: string, vars?: Record<string, string | number>) => string;
 // A problem's pattern, its catalog key, and the names of the pattern's groups in the key's text
 // (a name "state:X" reads its group as a case state, "states:X" as a list of them, "step:X" as a
 // transition, each in the page's words).
-const PROBLEMS: [RegExp, string, string[]?][] = [
+type Problem = [RegExp, string, string[]?];
+const PROBLEMS: Problem[] = [
   // State rules (FAILED_PRECONDITION): what staff meet when a case or ticket moved under them.
   [/^case (\d+) is ([A-Z_]+); (\w+) needs (.+)$/, "sv.caseState", ["id", "state:state", "step:step", "states:from"]],
   [/^missing mandatory documents: (.+)$/, "sv.missingDocs", ["docs"]],
   [/^case (\d+) is ([A-Z_]+); documents can be attached while/, "sv.attachState", ["id", "state:state"]],
-  [/^counter (\S+) is closed$/, "sv.counterClosed", ["counter"]],
-  [/^(\S+) is out of service$/, "sv.outOfService", ["counter"]],
-  [/^(\S+) is already closed on ([\d-]+)$/, "sv.counterClosedOn", ["counter", "day"]],
-  [/^(\S+) is the last open counter on ([\d-]+); close the day instead$/, "sv.lastCounter", ["counter", "day"]],
-  [/^counter (\S+) has (\S+) called: /, "sv.counterBusy", ["counter", "ticket"]],
-  [/^cannot (.+) ticket (\S+): it is (\w+)$/, "sv.ticketState", ["doing", "ticket", "state"]],
-  [/^appointment (\S+) is checked_in: /, "sv.apptCheckedIn", ["code"]],
-  [/^appointment (\S+) is no_show: /, "sv.apptNoShow", ["code"]],
-  [/^appointment (\S+) is for (.+), not today$/, "sv.apptNotToday", ["code", "when"]],
-  [/^appointment (\S+) is at (\S+): check-in opens at (\S+)$/, "sv.apptEarly", ["code", "at", "opens"]],
   [/^appointment request (\d+) is already cancelled$/, "sv.requestCancelled", ["id"]],
   [/^appointment request (\d+): the visitor has already checked in$/, "sv.requestCheckedIn", ["id"]],
-  [/^walk-in tickets are issued during opening hours: today (\S+) (\S+);/, "sv.walkInHours", ["hours", "zone"]],
-  [/^walk-in tickets are issued during opening hours: the office is closed today \(([\d-]+)\)/, "sv.walkInClosed", ["day"]],
-  [/^not the NIK of case (\d+)'s applicant/, "sv.walkInNik", ["id"]],
-  [/^visit (\d+) is (\w+): only a visit that failed its screening/, "sv.redirectOnce", ["id", "outcome"]],
   // The courier's stops (server/domain/siber.cc).
-  [/^stop (\d+) is on ([\d-]+), not today \([\d-]+\); report it on its day$/, "sv.stopNotToday", ["id", "day"]],
-  [/^stop (\d+) is (\w+): say you are there first/, "sv.stopArriveFirst", ["id", "state"]],
-  [/^cannot (.+) stop (\d+): it is (\w+)$/, "sv.stopState", ["doing", "id", "state"]],
-  [/^stop (\d+): the bundle was not taken yet \(stop (\d+) comes first\)$/, "sv.stopBundleFirst", ["id", "first"]],
-  [/^case (\d+): the permit was revoked; do not hand it over/, "sv.stopRevoked", ["id"]],
-  [/^the office is closed for couriers on ([\d-]+)$/, "sv.courierClosed", ["day"]],
-  [/^no working day in the next 30 for a visit$/, "sv.noWorkingDay30"],
   [/^the STR ended on ([\d-]+); renew the STR first/, "sv.strEnded", ["day"]],
   [/^([\d-]+) is not a working day$/, "sv.notWorkingDay", ["day"]],
   [/^must be earlier than pickup\.before$/, "sv.pickupOrder"],
@@ -46,8 +26,6 @@ const PROBLEMS: [RegExp, string, string[]?][] = [
   [/^permit (\S+), valid until ([\d-]+)$/, "sv.issueNoteUntil", ["number", "day"]],
   [/^permit (\S+)$/, "sv.issueNote", ["number"]],
   // A failed health screening's note (a visit's screening_note).
-  [/^temperature ([\d.]+) °C \(fever from ([\d.]+) °C\)$/, "sv.fever", ["temp", "from"]],
-  [/^no mask$/, "sv.noMask"],
   // Field problems (INVALID_ARGUMENT).
   [/^required$/, "sv.required"],
   [/^required \(a positive number\)$/, "sv.requiredNumber"],
@@ -76,6 +54,12 @@ const PROBLEMS: [RegExp, string, string[]?][] = [
   [/^is not a (PDF|JPEG|PNG) file/, "sv.notType", ["type"]],
 ];
 
+/** More problems, from a page module that loads later (pages/staff-words.i18n.ts: the counter's,
+ * the kiosk's and the courier's rules, kept out of the public pages' first load). */
+export function registerProblems(more: Problem[]): void {
+  for (const p of more) if (!PROBLEMS.includes(p)) PROBLEMS.push(p);
+}
+
 // Field paths a person would not read as such, by their label's key.
 const FIELDS: Record<string, string> = {
   "applicant.nik": "sv.f.nik",
@@ -89,7 +73,6 @@ const FIELDS: Record<string, string> = {
   "document.content": "sv.f.document",
   "document.file_name": "sv.f.fileName",
   "document.media_type": "sv.f.document",
-  counter_id: "sv.f.counter",
   windows: "sv.f.window",
   "pickup.after": "sv.f.pickupAfter",
   "pickup.day": "sv.f.pickupDay",
@@ -97,12 +80,18 @@ const FIELDS: Record<string, string> = {
   "walk_in.nik": "sv.f.nik",
 };
 
+/** A field's label key, from a page module that loads later. */
+export function registerField(path: string, key: string): void {
+  FIELDS[path] = key;
+}
+
 /** A problem loketd named ("province code 99 is unknown") in the page's language, if known. */
 export function problemText(problem: string, t: T): string {
   const p = problem.trim();
   for (const [re, key, names] of PROBLEMS) {
     const m = re.exec(p);
-    if (m) return t(key, Object.fromEntries((names ?? []).map((n, i) => word(n, m[i + 1], t))));
+    // A page without the words (a public page, for a staff rule) shows loketd's own.
+    if (m) return known(t, key, problem, Object.fromEntries((names ?? []).map((n, i) => word(n, m[i + 1], t))));
   }
   // Several problems in one ("temperature 38.6 °C (fever from 37.5 °C); no mask"): each its own.
   if (p.includes("; ")) {
@@ -125,8 +114,8 @@ function word(name: string, value: string, t: T): [string, string] {
 }
 
 // The catalog's text for `key`, or `fallback` where the catalogs have none.
-function known(t: T, key: string, fallback: string): string {
-  const s = t(key);
+function known(t: T, key: string, fallback: string, vars?: Record<string, string>): string {
+  const s = t(key, vars);
   return s === key ? fallback : s;
 }
 
@@ -135,6 +124,6 @@ export function serverText(message: string, t: T): string {
   const m = /^\s*([A-Za-z_][\w.[\]/]*)\s*:\s*([\s\S]*)$/.exec(message);
   if (!m) return problemText(message, t);
   const field = FIELDS[m[1]] ?? FIELDS[m[1].replace(/\[\d+\]/g, "")];
-  const label = field ? t(field) : m[1];
+  const label = field ? known(t, field, m[1]) : m[1];
   return `${label}: ${problemText(m[2], t)}`;
 }

@@ -15,6 +15,7 @@ import { AuditSection, ClinicsSection, CountersSection, HolidaysSection, OfficeS
 import { adminCatalog } from "./admin.i18n";
 import "./counter.css";
 import "./admin.css";
+import "./staff-words.i18n"; // the counter, kiosk and courier words for loketd's messages
 
 export type T = (key: string, vars?: Record<string, string | number>) => string;
 

@@ -16,6 +16,7 @@ import { TicketSlip, printTicket } from "./kiosk-ticket";
 import { counterCatalog } from "./counter.i18n";
 import "./counter.css";
 import { problemText } from "../server-text";
+import "./staff-words.i18n"; // the counter, kiosk and courier words for loketd's messages
 
 const COUNTER_KEY = "loket.counter";
 

@@ -17,6 +17,7 @@ import { ProofError, confirmWithProof, photoProof, signatureProof, sizeText, typ
 import { courierCatalog } from "./courier.i18n";
 import "./counter.css";
 import "./courier.css";
+import "./staff-words.i18n"; // the counter, kiosk and courier words for loketd's messages
 
 type T = (key: string, vars?: Record<string, string | number>) => string;
 

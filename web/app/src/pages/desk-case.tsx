@@ -15,6 +15,7 @@ import { deskStrings } from "./desk.i18n";
 import { deskNav } from "./desk";
 import { actionText, CaseLoading, CaseNotFound, MissingDocsNotice, OptionalFact, caseStrings, StateBadge, dueText, permitName, usePermitTypes, useLiveCase, LiveStatus, DocumentTable, History, Custody, missingMandatory, channelText, stateName, notificationWhat, DocViewer, docName, TrackingFacts, ValidityFacts, PermitDownload } from "./case-parts";
 import { serverText } from "../server-text";
+import "./staff-words.i18n"; // the counter, kiosk and courier words for loketd's messages
 
 type Action = "StartVerification" | "RequestRevision" | "Approve" | "Reject" | "Issue" | "MarkCollected" | "MarkDelivered" | "RevokePermit";
 type Decision = "RequestRevision" | "Approve" | "Reject" | "RevokePermit";

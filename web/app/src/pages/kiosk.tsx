@@ -15,6 +15,7 @@ import { kioskCatalog } from "./kiosk.i18n";
 import "./counter.css";
 import "./kiosk.css";
 import { problemText } from "../server-text";
+import "./staff-words.i18n"; // the counter, kiosk and courier words for loketd's messages
 
 type Step = "start" | "appt" | "walk" | "result";
 const RESET_SECONDS = 45;
