@@ -51,12 +51,23 @@ export function translate(lang: Lang, catalogs: Catalog[], key: string, vars?: R
   return key;
 }
 
+/** The catalogs' text for `key`, or `fallback` (a value as loketd sent it) where they have none. */
+export function textOr(
+  t: (key: string, vars?: Record<string, string | number>) => string,
+  key: string,
+  fallback: string,
+  vars?: Record<string, string | number>,
+): string {
+  const s = t(key, vars);
+  return s === key ? fallback : s;
+}
+
 // Catalogs a lazily loaded page module adds for every page once it has loaded (registerCatalog):
 // the staff pages' words for loketd's messages (pages/staff-words.i18n.ts) stay out of the bundle
 // the public pages load first.
 const registered: Catalog[] = [];
 export function registerCatalog(c: Catalog): void {
-  if (!registered.includes(c)) registered.push(c);
+  registered.push(c); // once: a module runs once
 }
 
 /** A translator over the given catalogs (then `common`, then any registered); re-renders on a
@@ -85,6 +96,11 @@ export function useLang(): Lang {
 /** The office's zone: Balikpapan keeps WITA (UTC+8, no daylight saving). */
 export const OFFICE_TIME_ZONE = "Asia/Makassar";
 export const OFFICE_ZONE_NAME = "WITA";
+
+/** Today in the office's calendar (WITA), YYYY-MM-DD. */
+export function officeToday(): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone: OFFICE_TIME_ZONE, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date());
+}
 
 /**
  * An instant in office time, the zone named, in the user's language: "30 Nov 2026 14:05 WITA"

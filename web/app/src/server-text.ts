@@ -1,7 +1,9 @@
-// loketd words its field errors in English, "field: problem" (server/domain/validation.cc,
-// FieldError): "applicant.nik: province code 99 is unknown". A page shows the problems it knows in
-// its own language ("NIK: kode provinsi 99 tidak dikenal"), and any other as loketd sent it.
-// The words are in `common` (i18n.ts, keys "sv.*").
+// loketd words its errors in English: field errors as "field: problem" (server/domain/validation.cc,
+// FieldError), "applicant.nik: province code 99 is unknown", state rules as sentences. A page shows
+// the ones it knows in its own language ("NIK: kode provinsi 99 tidak dikenal"), and any other as
+// loketd sent it. The words are in `common` (i18n.ts, keys "sv.*"); the counter's, kiosk's and
+// courier's, with their patterns, in pages/staff-words.i18n.ts.
+import { textOr } from "./i18n";
 
 type T = (key: string, vars?: Record<string, string | number>) => string;
 
@@ -16,7 +18,7 @@ const PROBLEMS: Problem[] = [
   [/^case (\d+) is ([A-Z_]+); documents can be attached while/, "sv.attachState", ["id", "state:state"]],
   [/^appointment request (\d+) is already cancelled$/, "sv.requestCancelled", ["id"]],
   [/^appointment request (\d+): the visitor has already checked in$/, "sv.requestCheckedIn", ["id"]],
-  // The courier's stops (server/domain/siber.cc).
+  // An application's STR, pickup and appointment windows.
   [/^the STR ended on ([\d-]+); renew the STR first/, "sv.strEnded", ["day"]],
   [/^([\d-]+) is not a working day$/, "sv.notWorkingDay", ["day"]],
   [/^must be earlier than pickup\.before$/, "sv.pickupOrder"],
@@ -25,7 +27,6 @@ const PROBLEMS: Problem[] = [
   [/^([A-Z0-9_]+): (.+) \((\d+) bytes\)$/, "sv.attachNote", ["code", "file", "size"]],
   [/^permit (\S+), valid until ([\d-]+)$/, "sv.issueNoteUntil", ["number", "day"]],
   [/^permit (\S+)$/, "sv.issueNote", ["number"]],
-  // A failed health screening's note (a visit's screening_note).
   // Field problems (INVALID_ARGUMENT).
   [/^required$/, "sv.required"],
   [/^required \(a positive number\)$/, "sv.requiredNumber"],
@@ -57,7 +58,7 @@ const PROBLEMS: Problem[] = [
 /** More problems, from a page module that loads later (pages/staff-words.i18n.ts: the counter's,
  * the kiosk's and the courier's rules, kept out of the public pages' first load). */
 export function registerProblems(more: Problem[]): void {
-  for (const p of more) if (!PROBLEMS.includes(p)) PROBLEMS.push(p);
+  PROBLEMS.push(...more); // once: a module runs once
 }
 
 // Field paths a person would not read as such, by their label's key.
@@ -91,7 +92,7 @@ export function problemText(problem: string, t: T): string {
   for (const [re, key, names] of PROBLEMS) {
     const m = re.exec(p);
     // A page without the words (a public page, for a staff rule) shows loketd's own.
-    if (m) return known(t, key, problem, Object.fromEntries((names ?? []).map((n, i) => word(n, m[i + 1], t))));
+    if (m) return textOr(t, key, problem, Object.fromEntries((names ?? []).map((n, i) => word(n, m[i + 1], t))));
   }
   // Several problems in one ("temperature 38.6 °C (fever from 37.5 °C); no mask"): each its own.
   if (p.includes("; ")) {
@@ -105,18 +106,12 @@ export function problemText(problem: string, t: T): string {
 // A pattern's group as the page shows it: [name, text].
 function word(name: string, value: string, t: T): [string, string] {
   const [kind, var_] = name.includes(":") ? name.split(":") : ["", name];
-  if (kind === "state") return [var_, known(t, `state.${value}`, value)];
-  if (kind === "step") return [var_, known(t, `sv.step.${value}`, value)];
+  if (kind === "state") return [var_, textOr(t, `state.${value}`, value)];
+  if (kind === "step") return [var_, textOr(t, `sv.step.${value}`, value)];
   if (kind === "states") {
-    return [var_, value.split(/, | or /).map((v) => known(t, `state.${v}`, v)).join(t("sv.listSep"))];
+    return [var_, value.split(/, | or /).map((v) => textOr(t, `state.${v}`, v)).join(t("sv.listSep"))];
   }
   return [var_, value];
-}
-
-// The catalog's text for `key`, or `fallback` where the catalogs have none.
-function known(t: T, key: string, fallback: string, vars?: Record<string, string>): string {
-  const s = t(key, vars);
-  return s === key ? fallback : s;
 }
 
 /** A whole "field: problem" message, its field's label and its problem in the page's language. */
@@ -124,6 +119,6 @@ export function serverText(message: string, t: T): string {
   const m = /^\s*([A-Za-z_][\w.[\]/]*)\s*:\s*([\s\S]*)$/.exec(message);
   if (!m) return problemText(message, t);
   const field = FIELDS[m[1]] ?? FIELDS[m[1].replace(/\[\d+\]/g, "")];
-  const label = field ? known(t, field, m[1]) : m[1];
+  const label = field ? textOr(t, field, m[1]) : m[1];
   return `${label}: ${problemText(m[2], t)}`;
 }

@@ -6,7 +6,7 @@ import { StopKind, StopState, type GetCustodyResponse, type Stop } from "@gen/lo
 import { ListPermitTypesResponseSchema, type PermitType } from "@gen/loket/v1/catalog_pb.js";
 import { toJsonString, fromJsonString } from "@bufbuild/protobuf";
 import { clients, Code, ConnectError, errorText } from "../api";
-import { formatDate, formatDateTime } from "../i18n";
+import { formatDate, formatDateTime, textOr } from "../i18n";
 import { sha256Hex } from "../sha256";
 import { Page } from "../layout";
 import { caseStrings } from "./case.i18n";
@@ -223,14 +223,12 @@ export function DocumentTable({ c, types, t, actions }: { c: Case; types: Permit
 
 /** A history entry's action ("StartVerification", as loketd records it) in the page's words. */
 export function actionText(action: string, t: T): string {
-  const s = t("action." + action);
-  return s === "action." + action ? action : s;
+  return textOr(t, "action." + action, action);
 }
 
 // A recorded role ("clinic", as loketd stores it) in the page's words.
 function roleText(role: string, t: T): string {
-  const k = "role." + role.toUpperCase();
-  return t(k) === k ? role : t(k);
+  return textOr(t, "role." + role.toUpperCase(), role);
 }
 
 export function History({ events, t }: { events: CaseEvent[]; t: T }) {
@@ -261,7 +259,7 @@ export function History({ events, t }: { events: CaseEvent[]; t: T }) {
 
 export function Custody({ custody, t }: { custody: GetCustodyResponse | null; t: T }) {
   if (!custody || (custody.periods.length === 0 && custody.events.length === 0)) return <p>{t("case.noCustody")}</p>;
-  const item = (i: string) => t("case.custodyItem." + i) === "case.custodyItem." + i ? i : t("case.custodyItem." + i);
+  const item = (i: string) => textOr(t, "case.custodyItem." + i, i);
   return (
     <div data-testid="custody">
       {!custody.complete && custody.events.length > 0 && <p class="notice warn">{t("case.custodyIncomplete")}</p>}
@@ -466,16 +464,13 @@ export function usePermitTypes(): PermitType[] {
 
 /** A message sent to the applicant, in words: "Perbaikan diminta · webhook · terkirim". */
 export function notificationWhat(templateId: string, t: T): string {
-  const k = "notif." + templateId;
-  return t(k) === k ? templateId : t(k);
+  return textOr(t, "notif." + templateId, templateId);
 }
 
 export function notificationText(n: { templateId: string; channel: string; status: string }, t: T): string {
   const what = notificationWhat(n.templateId, t);
-  const sk = "notif.status." + n.status;
-  const status = t(sk) === sk ? n.status : t(sk);
-  const ck = "notif.channel." + n.channel;
-  const channel = t(ck) === ck ? n.channel : t(ck);
+  const status = textOr(t, "notif.status." + n.status, n.status);
+  const channel = textOr(t, "notif.channel." + n.channel, n.channel);
   return t("notif.line", { what, channel, status });
 }
 

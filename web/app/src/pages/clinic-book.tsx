@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { AppointmentRequestState, type AppointmentRequest } from "@gen/loket/v1/appointment_pb.js";
 import { PriorityClass } from "@gen/loket/v1/common_pb.js";
 import { Page } from "../layout";
-import { useT, formatDate } from "../i18n";
+import { useT, formatDate, officeToday } from "../i18n";
 import { clients, errorText, fieldOf, newRequestId } from "../api";
 import { enqueue, refusalOf, sendNow, startOutbox, removeEntry, useOutbox } from "../outbox";
 import type { RouteProps } from "../router";
@@ -32,10 +32,6 @@ export function officeClock(rfc3339: string): string {
   return `${String(d.getUTCHours()).padStart(2, "0")}:${String(d.getUTCMinutes()).padStart(2, "0")}`;
 }
 
-function officeToday(): string {
-  const d = new Date(Date.now() + OFFICE_OFFSET_MIN * 60000);
-  return d.toISOString().slice(0, 10);
-}
 
 function tomorrow(): string {
   const d = new Date(Date.now() + OFFICE_OFFSET_MIN * 60000 + 86400000);

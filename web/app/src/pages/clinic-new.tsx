@@ -15,7 +15,7 @@ import { clinicStrings } from "./clinic.i18n";
 import { caseStrings, usePermitTypes } from "./case-parts";
 import { clinicNav, checkFile, humanSize, OutboxPanel } from "./clinic-common";
 import { problemText } from "../server-text";
-import { officeToday } from "./counter-actions";
+import { officeToday } from "../i18n";
 
 type Form = {
   permitType: string;

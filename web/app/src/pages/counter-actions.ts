@@ -60,11 +60,7 @@ export function useActions(t: T): Actions {
   return { busy, status, field, setStatus, run };
 }
 
-/** Today in the office's calendar (WITA), YYYY-MM-DD. */
-export function officeToday(): string {
-  const parts = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Makassar", year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date());
-  return parts;
-}
+export { officeToday } from "../i18n"; // the pages that take their helpers from here
 
 /** HH:MM in office time for an RFC 3339 instant. */
 export function officeTime(rfc3339: string): string {

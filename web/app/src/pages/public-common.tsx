@@ -5,7 +5,7 @@ import type { ComponentChildren } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { SlotAvailability, type PublicDay, type PublicSlot, type PublicVisit } from "@gen/loket/v1/public_pb.js";
 import { clients, retryAfterSeconds, errorText, fieldOf, codeOf, rawMessage, newRequestId, Code, ConnectError } from "../api";
-import { useT, getLang, formatDateTime, type Catalog, type Lang } from "../i18n";
+import { useT, getLang, formatDateTime, officeToday, type Catalog, type Lang } from "../i18n";
 import { Page } from "../layout";
 import { publicStrings } from "./public-common.i18n";
 import "./public-common.css";
@@ -36,10 +36,7 @@ export function publicHref(path: string, office: string, extra?: Record<string, 
   return `#${path}${s ? "?" + s : ""}`;
 }
 
-/** Today as YYYY-MM-DD in office time. */
-export function officeToday(): string {
-  return new Date(Date.now() + OFFICE_OFFSET_MIN * 60000).toISOString().slice(0, 10);
-}
+export { officeToday }; // the public pages take their helpers from here
 
 /** An RFC 3339 instant as HH:MM office time. */
 export function officeClock(rfc3339: string): string {
