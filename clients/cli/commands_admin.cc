@@ -164,6 +164,49 @@ int RevokeToken(const Invocation& in) {
   return in.Reply(reply, absl::StrCat("Token ", *id, " revoked.\n"));
 }
 
+// `admin principal disable|enable ID`: disabling also revokes every token and session it has.
+int SetPrincipalDisabled(const Invocation& in, bool disabled) {
+  absl::StatusOr<int64_t> id = in.IdArg(0);
+  if (!id.ok()) return in.UsageError(id.status().message());
+  absl::StatusOr<std::string> request_id = in.RequestId();
+  if (!request_id.ok()) return in.UsageError(request_id.status().message());
+  v1::SetPrincipalDisabledRequest req;
+  req.set_request_id(*request_id);
+  req.set_principal_id(*id);
+  req.set_disabled(disabled);
+  auto stub = AdminStub(in);
+  v1::Principal reply;
+  grpc::Status status = in.session().Call(
+      [&](grpc::ClientContext& ctx) { return stub->SetPrincipalDisabled(&ctx, req, &reply); });
+  if (!status.ok()) return in.ServerError(status);
+  return in.Reply(reply, FormatPrincipal(reply));
+}
+int DisablePrincipal(const Invocation& in) { return SetPrincipalDisabled(in, true); }
+int EnablePrincipal(const Invocation& in) { return SetPrincipalDisabled(in, false); }
+
+int ListTokens(const Invocation& in) {
+  absl::StatusOr<int64_t> principal = ParsePositive("--principal", in.args().Get("principal"));
+  if (!principal.ok()) return in.UsageError(principal.status().message());
+  v1::ListTokensRequest req;
+  req.set_principal_id(*principal);
+  auto stub = AdminStub(in);
+  v1::ListTokensResponse reply;
+  grpc::Status status = in.session().Call(
+      [&](grpc::ClientContext& ctx) { return stub->ListTokens(&ctx, req, &reply); });
+  if (!status.ok()) return in.ServerError(status);
+  std::string human;
+  for (const v1::TokenInfo& t : reply.tokens()) {
+    absl::StrAppend(&human, "Token ", t.id(), "  ", t.kind() == "session" ? "sign-in" : "api",
+                    "  created ", OfficeTime(t.created_at()));
+    if (!t.last_used_at().empty())
+      absl::StrAppend(&human, "  last used ", OfficeTime(t.last_used_at()));
+    if (!t.expires_at().empty()) absl::StrAppend(&human, "  ends ", OfficeTime(t.expires_at()));
+    human += "\n";
+  }
+  if (human.empty()) human = "No live token or sign-in.\n";
+  return in.Reply(reply, human);
+}
+
 // The password comes from a file or standard input, never from the command line (which other
 // users of the machine can read in the process list). One trailing newline is dropped.
 absl::StatusOr<std::string> ReadPassword(const std::string& path) {
@@ -570,6 +613,15 @@ std::vector<Command> AdminCommands() {
        SetPassword},
       {"admin token create", "--principal ID [--request-id UUID]",
        "create a bearer token (shown once)", CreateToken},
+      {"admin principal disable", "ID [--request-id UUID]",
+       "disable a principal (someone who left, a lost phone): every token and sign-in of it is "
+       "revoked at once",
+       DisablePrincipal},
+      {"admin principal enable", "ID [--request-id UUID]",
+       "enable a disabled principal again (it needs a new token or password sign-in)",
+       EnablePrincipal},
+      {"admin token list", "--principal ID", "the tokens and sign-ins that still let it in",
+       ListTokens},
       {"admin token revoke", "ID [--request-id UUID]", "revoke a token", RevokeToken},
       {"admin clinics", "", "the partner clinics and their ids", Clinics},
       {"admin holiday add", "--date YYYY-MM-DD --name NAME [--request-id UUID]",

@@ -89,6 +89,44 @@ grpc::Status AdminServiceImpl::DoRevokeToken(grpc::ServerContextBase* ctx,
   return grpc::Status::OK;
 }
 
+grpc::Status AdminServiceImpl::DoSetPrincipalDisabled(grpc::ServerContextBase* ctx,
+                                                      const v1::SetPrincipalDisabledRequest* req,
+                                                      v1::Principal* resp) {
+  LOKET_AUTHORIZE(p, ctx, "AdminService.SetPrincipalDisabled");
+  auto bytes = principals_.SetDisabled(
+      {req->request_id(), "AdminService.SetPrincipalDisabled", p, TerminalOf(*ctx)},
+      req->principal_id(), req->disabled(),
+      [](const store::PrincipalRecord& r) { return ToProto(r).SerializeAsString(); });
+  if (!bytes.ok()) return ToGrpcStatus(bytes.status());
+  // Its tokens were revoked: a lookup cached here must not let them in for another few seconds.
+  auth_.ForgetTokens();
+  if (!resp->ParseFromString(*bytes)) return grpc::Status(grpc::INTERNAL, "bad stored response");
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminServiceImpl::DoListTokens(grpc::ServerContextBase* ctx,
+                                            const v1::ListTokensRequest* req,
+                                            v1::ListTokensResponse* resp) {
+  LOKET_AUTHORIZE(p, ctx, "AdminService.ListTokens");
+  if (req->principal_id() <= 0) {
+    return grpc::Status(grpc::INVALID_ARGUMENT, "principal_id: required");
+  }
+  auto principal = principals_.GetPrincipal(p.office_id, req->principal_id());
+  if (!principal.ok()) return ToGrpcStatus(principal.status());
+  auto tokens = principals_.ListLiveTokens(p.office_id, req->principal_id());
+  if (!tokens.ok()) return ToGrpcStatus(tokens.status());
+  for (const auto& t : *tokens) {
+    v1::TokenInfo& out = *resp->add_tokens();
+    out.set_id(t.id);
+    out.set_principal_id(t.principal_id);
+    out.set_kind(t.kind);
+    out.set_created_at(FormatUtc(t.created_at));
+    if (t.last_used_at) out.set_last_used_at(FormatUtc(*t.last_used_at));
+    if (t.expires_at) out.set_expires_at(FormatUtc(*t.expires_at));
+  }
+  return grpc::Status::OK;
+}
+
 grpc::Status AdminServiceImpl::DoWhoAmI(grpc::ServerContextBase* ctx, const v1::WhoAmIRequest* req,
                                         v1::Principal* resp) {
   LOKET_AUTHORIZE(p, ctx, "AdminService.WhoAmI");

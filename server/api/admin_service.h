@@ -21,6 +21,8 @@ class AdminServiceImpl final : public v1::AdminService::CallbackService, public 
   LOKET_POOLED_UNARY(ListPrincipals, v1::ListPrincipalsRequest, v1::ListPrincipalsResponse);
   LOKET_POOLED_UNARY(CreateToken, v1::CreateTokenRequest, v1::CreateTokenResponse);
   LOKET_POOLED_UNARY(RevokeToken, v1::RevokeTokenRequest, v1::RevokeTokenResponse);
+  LOKET_POOLED_UNARY(SetPrincipalDisabled, v1::SetPrincipalDisabledRequest, v1::Principal);
+  LOKET_POOLED_UNARY(ListTokens, v1::ListTokensRequest, v1::ListTokensResponse);
   LOKET_POOLED_UNARY(WhoAmI, v1::WhoAmIRequest, v1::Principal);
   LOKET_POOLED_UNARY(ListClinics, v1::ListClinicsRequest, v1::ListClinicsResponse);
   // Issue 13: the reference data the admin keeps (store/catalog_repository.h).

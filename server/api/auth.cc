@@ -63,6 +63,8 @@ const std::map<std::string_view, MethodPolicy>& PolicyTable() {
       {"AdminService.ListPrincipals", {.roles = {kAdmin}}},
       {"AdminService.CreateToken", {.roles = {kAdmin}}},
       {"AdminService.RevokeToken", {.roles = {kAdmin}}},
+      {"AdminService.SetPrincipalDisabled", {.roles = {kAdmin}}},
+      {"AdminService.ListTokens", {.roles = {kAdmin}}},
       {"AdminService.WhoAmI",
        {.roles = {kAdmin, kOfficer, kApprover, kCounter, kClinic, kCourier, kWorker, kDisplay}}},
       // Sessions: SignIn is public (below); anyone signed in may sign out.
@@ -205,7 +207,7 @@ absl::StatusOr<domain::Principal> Authorizer::Authorize(const grpc::ServerContex
 }
 
 Authorizer::AddressBuckets::Bucket& Authorizer::AddressBuckets::Refill(const std::string& address) {
-  const absl::Time now = absl::Now();
+  const absl::Time now = clock_.Now();
   if (buckets_.size() > 100000) buckets_.clear();  // bounded memory; a flood only resets limits
   auto [it, fresh] = buckets_.try_emplace(address, Bucket{burst_, now});
   Bucket& b = it->second;

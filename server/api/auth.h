@@ -46,7 +46,10 @@ class Authorizer {
   // (not owned) measures that time.
   Authorizer(store::AuthRepository& auth, const Clock& clock,
              absl::Duration cache_ttl = absl::Seconds(5))
-      : auth_(auth), cache_(clock, cache_ttl) {}
+      : auth_(auth),
+        cache_(clock, cache_ttl),
+        bad_tokens_(clock, kBadTokenBurst, kBadTokenPerMinute),
+        sign_ins_(clock, kSignInBurst, kSignInPerMinute) {}
 
   // The caller of `method`. UNAUTHENTICATED without a valid "authorization: Bearer <token>";
   // PERMISSION_DENIED when the principal's role may not call `method`; UNAVAILABLE when the
@@ -94,7 +97,8 @@ class Authorizer {
   // A token bucket per address, for the two limits above. Cleared when it grows past a bound.
   class AddressBuckets {
    public:
-    AddressBuckets(double burst, double per_minute) : burst_(burst), per_minute_(per_minute) {}
+    AddressBuckets(const Clock& clock, double burst, double per_minute)
+        : clock_(clock), burst_(burst), per_minute_(per_minute) {}
     // Takes one token; false (and the seconds until one is back) when none is left.
     bool Take(const std::string& address, double* retry_seconds);
     // Whether `address` has a token left, without taking it.
@@ -106,6 +110,7 @@ class Authorizer {
       absl::Time refilled;
     };
     Bucket& Refill(const std::string& address) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+    const Clock& clock_;
     const double burst_, per_minute_;
     absl::Mutex mu_;
     std::map<std::string, Bucket> buckets_ ABSL_GUARDED_BY(mu_);
@@ -113,8 +118,8 @@ class Authorizer {
   // A refusal of a call without a valid token: `s` itself, or RESOURCE_EXHAUSTED when the address
   // has used up its allowance.
   absl::Status BadToken(const grpc::ServerContextBase& ctx, absl::Status s) const;
-  mutable AddressBuckets bad_tokens_{kBadTokenBurst, kBadTokenPerMinute};
-  mutable AddressBuckets sign_ins_{kSignInBurst, kSignInPerMinute};
+  mutable AddressBuckets bad_tokens_;
+  mutable AddressBuckets sign_ins_;
 };
 
 // SHA-256 of the bearer token of the call, or empty when there is none.

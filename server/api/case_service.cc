@@ -10,6 +10,7 @@
 #include "common/grpc_status.h"
 #include "server/api/convert.h"
 #include "server/domain/case_search.h"
+#include "server/domain/permit_number.h"
 #include "server/domain/validation.h"
 
 namespace loket::api {
@@ -340,7 +341,8 @@ grpc::Status CaseServiceImpl::DoVerifyPermit(grpc::ServerContextBase* ctx,
     if (!admitted.ok()) return ToGrpcStatus(admitted);
   }
   // Issue 13: a document (its SHA-256) stands for the number and code printed on it.
-  std::string number = req->permit_number();
+  // As typed from paper: "0002/sip_perawat / dpmptsp-bpp/2026" is the permit's number.
+  std::string number = domain::NormalizePermitNumber(req->permit_number());
   std::string code = req->verification_code();
   bool document_matches = false;
   if (!req->document_sha256().empty()) {

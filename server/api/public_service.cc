@@ -199,7 +199,7 @@ grpc::Status PublicServiceImpl::DoBookVisit(grpc::ServerContextBase* ctx,
   a->set_name(req->name());
   a->set_phone(req->phone());
   a->set_email(req->email());
-  a->set_language(req->language().empty() ? "id" : req->language());
+  a->set_language(req->language());
   *a->mutable_accessibility_needs() = req->needs();
   a->set_priority_class(static_cast<v1::PriorityClass>(
       static_cast<int>(domain::PublicPriority(req->nik(), *day, req->disability()))));
@@ -208,9 +208,9 @@ grpc::Status PublicServiceImpl::DoBookVisit(grpc::ServerContextBase* ctx,
   if (absl::Status valid = domain::ValidateApplicant(*applicant, office->today); !valid.ok()) {
     return ToGrpcStatus(valid);
   }
-  if (auto language = domain::LanguageOrDefault(applicant->language, "language"); !language.ok()) {
-    return ToGrpcStatus(language.status());
-  }
+  auto language = domain::LanguageOrDefault(applicant->language, "language");
+  if (!language.ok()) return ToGrpcStatus(language.status());
+  a->set_language(*language);       // "id" when none was given
   a->set_phone(applicant->phone);  // normalised (+62...)
   a->set_name(applicant->name);
 

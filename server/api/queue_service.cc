@@ -164,7 +164,7 @@ grpc::Status QueueServiceImpl::DoCheckIn(grpc::ServerContextBase* ctx,
     store::WalkInDetails d;
     d.name = w.name();
     d.phone = w.phone();
-    d.language = w.language().empty() ? "id" : w.language();
+    d.language = w.language();  // domain::NormalizeWalkIn: "id" when none was given
     d.service = w.service();
     auto priority = PriorityFromProto(w.priority_class(), "walk_in.priority_class");
     if (!priority.ok()) return ToGrpcStatus(priority.status());

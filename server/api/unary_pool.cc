@@ -35,6 +35,11 @@ size_t MaxRequestBytes(absl::string_view method) {
   return kSmallRequestBytes;
 }
 
+bool IsPublicRead(absl::string_view method) {
+  return method == "VerifyPermit" || method == "GetVisit" || method == "TrackCase" ||
+         method == "GetQueuePosition" || method == "GetPublicOffice" || method == "ListOpenDays";
+}
+
 grpc::ServerUnaryReactor* UnaryPool::Run(grpc::CallbackServerContext* ctx, absl::string_view method,
                                          size_t request_bytes,
                                          std::function<grpc::Status()> handler) {
@@ -51,10 +56,11 @@ grpc::ServerUnaryReactor* UnaryPool::Run(grpc::CallbackServerContext* ctx, absl:
   }
   {
     absl::MutexLock l(&mu_);
-    if (queue_.size() < max_queued_ && !stopping_) {
+    std::deque<std::function<void()>>& queue = IsPublicRead(method) ? public_reads_ : queue_;
+    if (queue.size() < max_queued_ && !stopping_) {
       retry_hint_.Admitted(absl::Now());
       CallQueued();  // counted in CallsInFlight from here, so a test's wait sees queued calls
-      queue_.push_back([ctx, reactor, handler = std::move(handler)] {
+      queue.push_back([ctx, reactor, handler = std::move(handler)] {
         grpc::Status s(grpc::CANCELLED, "the caller went away");
         if (!ctx->IsCancelled()) {  // gone, or past its deadline, while it waited: no work for it
           ScopedCall scope(ctx);
@@ -95,9 +101,12 @@ void UnaryPool::Work() {
     {
       absl::MutexLock l(&mu_);
       mu_.Await(absl::Condition(this, &UnaryPool::HasWorkOrStops));
-      if (queue_.empty()) return;  // stopping, nothing left
-      job = std::move(queue_.front());
-      queue_.pop_front();
+      if (queue_.empty() && public_reads_.empty()) return;  // stopping, nothing left
+      const bool take_public = !public_reads_.empty() && (queue_.empty() || public_turn_);
+      public_turn_ = !take_public;
+      std::deque<std::function<void()>>& queue = take_public ? public_reads_ : queue_;
+      job = std::move(queue.front());
+      queue.pop_front();
     }
     job();
   }

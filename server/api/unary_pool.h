@@ -34,6 +34,13 @@ inline constexpr size_t kSmallRequestBytes = 256 << 10;
 // MiB).
 size_t MaxRequestBytes(absl::string_view method);
 
+// The public's reads: a permit checked (VerifyPermit), a visit, a case tracked, a queue position,
+// the office and its open days. They wait in a queue of their own, as long as the other calls',
+// and the pool's threads take from the two in turn: a flood of submissions does not turn the
+// public away (issue 12: "health and public reads exempt"), and a flood of public reads, which
+// need no token, takes at most half the pool from the staff's calls.
+bool IsPublicRead(absl::string_view method);
+
 // Why a call past the pool's queue, or one gRPC's thread quota turns away, is refused.
 inline constexpr char kAtItsLimit[] = "loketd is at its limit of calls in flight";
 
@@ -50,9 +57,9 @@ class UnaryPool {
   // Runs `handler` (a synchronous handler's body) for the call of `ctx` to `method` on a pool
   // thread, inside the call's scope (call_scope.h), and finishes the call with its status. A
   // request of `request_bytes` past MaxRequestBytes(method) is finished at once with
-  // INVALID_ARGUMENT, and a call past the queue with RESOURCE_EXHAUSTED, asking its caller to wait
-  // as RetryHint says (in the message and as grpc-retry-pushback-ms). The reactor to return to
-  // gRPC.
+  // INVALID_ARGUMENT, and a call past its queue (IsPublicRead's or the others') with
+  // RESOURCE_EXHAUSTED, asking its caller to wait as RetryHint says (in the message and as
+  // grpc-retry-pushback-ms). The reactor to return to gRPC.
   grpc::ServerUnaryReactor* Run(grpc::CallbackServerContext* ctx, absl::string_view method,
                                 size_t request_bytes, std::function<grpc::Status()> handler);
 
@@ -63,10 +70,12 @@ class UnaryPool {
  private:
   void Work();
   bool HasWorkOrStops() const ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-    return stopping_ || !queue_.empty();
+    return stopping_ || !queue_.empty() || !public_reads_.empty();
   }
   absl::Mutex mu_;
   std::deque<std::function<void()>> queue_ ABSL_GUARDED_BY(mu_);
+  std::deque<std::function<void()>> public_reads_ ABSL_GUARDED_BY(mu_);  // IsPublicRead
+  bool public_turn_ ABSL_GUARDED_BY(mu_) = false;  // when both wait, whose call runs next
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   const size_t max_queued_;
   const int nice_increment_;

@@ -61,4 +61,13 @@ absl::Status ValidateNewPrincipal(std::string_view name, Role role, std::string_
   return absl::OkStatus();
 }
 
+absl::Status CheckSetDisabled(int64_t actor_id, int64_t target_id, bool disabled) {
+  if (target_id <= 0) return absl::InvalidArgumentError("principal_id: required");
+  if (disabled && actor_id == target_id) {
+    return absl::FailedPreconditionError(
+        "principal_id: you cannot disable your own account; another admin can");
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace loket::domain

@@ -42,6 +42,11 @@ struct Principal {
 absl::Status ValidateNewPrincipal(std::string_view name, Role role, std::string_view clinic_id,
                                   std::string_view courier_id);
 
+// An admin disabling (`disabled`) principal `target_id`: not its own account, which would lock
+// the office out of its admin page with nobody left to undo it. FAILED_PRECONDITION naming
+// principal_id.
+absl::Status CheckSetDisabled(int64_t actor_id, int64_t target_id, bool disabled);
+
 }  // namespace loket::domain
 
 #endif  // LOKET_SERVER_DOMAIN_PRINCIPAL_H_

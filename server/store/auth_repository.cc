@@ -7,6 +7,7 @@
 #include "common/status_macros.h"
 #include "server/domain/signin.h"
 #include "server/domain/validation.h"
+#include "server/store/admin_audit.h"
 #include "server/store/columns.h"
 #include "server/store/fetch.h"
 #include "server/store/idempotency.h"
@@ -129,6 +130,53 @@ constexpr Statement kEndPrincipalSessions{
     "UPDATE tokens SET revoked_at = now()"
     " WHERE principal_id = $1 AND kind = 'session' AND revoked_at IS NULL"};
 
+constexpr Statement kSetDisabled{
+    "auth_set_disabled", "UPDATE principals SET disabled = $3 WHERE office_id = $1 AND id = $2"};
+// Every token and session of a principal (disabling it; enabling it again brings none back).
+constexpr Statement kRevokePrincipalTokens{
+    "auth_revoke_principal_tokens",
+    "UPDATE tokens SET revoked_at = now() WHERE principal_id = $1 AND revoked_at IS NULL"};
+// The tokens that still let a principal in: not revoked and, for a session, within both expiries.
+constexpr auto kTokenColumns = MakeColumns({{"id"},
+                                            {"principal_id"},
+                                            {"kind"},
+                                            {"created_at", "created_at::text"},
+                                            {"last_used_at", "coalesce(last_used_at::text, '')"},
+                                            {"expires_at", "coalesce(expires_at::text, '')"}});
+constexpr Statement kLiveTokens{
+    "auth_live_tokens",
+    kSelectSql<"SELECT ", kTokenColumns,
+               " FROM tokens WHERE office_id = $1 AND principal_id = $2 AND revoked_at IS NULL"
+               " AND (kind = 'api' OR (expires_at > now()"
+               " AND last_used_at + make_interval(secs => idle_seconds) > now()))"
+               " ORDER BY id">};
+
+// Audit JSON of accounts (never the password hash, never a token's digest).
+constexpr Statement kPrincipalJson{
+    "auth_principal_json",
+    "SELECT json_build_object('id', id, 'name', name, 'role', role, 'clinic_id', clinic_id,"
+    " 'courier_id', courier_id, 'username', username, 'disabled', disabled)::text"
+    " FROM principals WHERE office_id = $1 AND id = $2::bigint"};
+constexpr Statement kTokenJson{
+    "auth_token_json",
+    "SELECT json_build_object('id', id, 'principal_id', principal_id, 'kind', kind,"
+    " 'revoked', revoked_at IS NOT NULL)::text FROM tokens WHERE office_id = $1 AND id = "
+    "$2::bigint"};
+
+// A new password: recorded as such (the account's JSON alone would not change when the user
+// name stays).
+constexpr Statement kPasswordSetJson{
+    "auth_password_set_json",
+    "SELECT json_build_object('id', id, 'name', name, 'username', username,"
+    " 'password', 'changed')::text FROM principals WHERE office_id = $1 AND id = $2::bigint"};
+
+std::optional<std::string> PrincipalJson(Tx& tx, const Mutation& m, int64_t id) {
+  return JsonOf(tx, kPrincipalJson, m.actor.office_id, absl::StrCat(id));
+}
+std::optional<std::string> TokenJson(Tx& tx, const Mutation& m, int64_t id) {
+  return JsonOf(tx, kTokenJson, m.actor.office_id, absl::StrCat(id));
+}
+
 absl::Status PrincipalNotFound(int64_t id) {
   return absl::NotFoundError(absl::StrCat("principal ", id, " not found"));
 }
@@ -161,6 +209,8 @@ absl::StatusOr<std::string> AuthRepository::CreatePrincipal(
     rec.principal = {
         r[0][k["id"]].as<int64_t>(), m.actor.office_id, name, role, clinic_id, courier_id};
     rec.created_at = ParseTimestamp(r[0][k["created_at"]].as<std::string>());
+    Audit(tx, m, "principal.create", absl::StrCat(rec.principal.id), std::nullopt,
+          PrincipalJson(tx, m, rec.principal.id));
     return encode(rec);
   });
 }
@@ -195,6 +245,8 @@ absl::StatusOr<IssuedToken> AuthRepository::CreateToken(
                            pqxx::result r = tx.Exec(kInsertToken, m.actor.office_id, principal_id,
                                                     pqxx::binarystring(Sha256(t.token)));
                            t.token_id = r[0][0].as<int64_t>();
+                           Audit(tx, m, "token.create", absl::StrCat(t.token_id), std::nullopt,
+                                 TokenJson(tx, m, t.token_id));
                            issued = t;
                            // The replay record must not hold the secret (only digests of tokens are
                            // stored).
@@ -206,10 +258,49 @@ absl::StatusOr<IssuedToken> AuthRepository::CreateToken(
 
 absl::StatusOr<std::string> AuthRepository::RevokeToken(const Mutation& m, int64_t token_id) {
   return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
+    std::optional<std::string> before = TokenJson(tx, m, token_id);
     if (tx.Exec(kRevokeToken, m.actor.office_id, token_id).affected_rows() == 0) {
       return absl::NotFoundError(absl::StrCat("token ", token_id, " not found"));
     }
+    Audit(tx, m, "token.revoke", absl::StrCat(token_id), before, TokenJson(tx, m, token_id));
     return std::string();
+  });
+}
+
+absl::StatusOr<std::string> AuthRepository::SetDisabled(
+    const Mutation& m, int64_t principal_id, bool disabled,
+    const std::function<std::string(const PrincipalRecord&)>& encode) {
+  LOKET_RETURN_IF_ERROR(domain::CheckSetDisabled(m.actor.id, principal_id, disabled));
+  return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
+    std::optional<std::string> before = PrincipalJson(tx, m, principal_id);
+    if (tx.Exec(kSetDisabled, m.actor.office_id, principal_id, disabled).affected_rows() == 0) {
+      return PrincipalNotFound(principal_id);
+    }
+    if (disabled) tx.Exec(kRevokePrincipalTokens, principal_id);
+    Audit(tx, m, disabled ? "principal.disable" : "principal.enable", absl::StrCat(principal_id),
+          before, PrincipalJson(tx, m, principal_id));
+    return encode(PrincipalFromRow(tx.Exec(kGetPrincipal, m.actor.office_id, principal_id)[0]));
+  });
+}
+
+absl::StatusOr<std::vector<TokenRecord>> AuthRepository::ListLiveTokens(
+    const std::string& office_id, int64_t principal_id) {
+  return Fetch(db_.impl(), [&](Tx& tx) {
+    return MapRows(tx.Exec(kLiveTokens, office_id, principal_id), [](const pqxx::row& row) {
+      constexpr const auto& k = kTokenColumns;
+      TokenRecord t;
+      t.id = row[k["id"]].as<int64_t>();
+      t.principal_id = row[k["principal_id"]].as<int64_t>();
+      t.kind = row[k["kind"]].as<std::string>();
+      t.created_at = ParseTimestamp(row[k["created_at"]].as<std::string>());
+      if (std::string used = row[k["last_used_at"]].as<std::string>(); !used.empty()) {
+        t.last_used_at = ParseTimestamp(used);
+      }
+      if (std::string ends = row[k["expires_at"]].as<std::string>(); !ends.empty()) {
+        t.expires_at = ParseTimestamp(ends);
+      }
+      return t;
+    });
   });
 }
 
@@ -279,11 +370,14 @@ absl::StatusOr<std::string> AuthRepository::SetPassword(
       return absl::AlreadyExistsError(
           absl::StrCat("username: ", username, " belongs to another principal"));
     }
+    std::optional<std::string> before = PrincipalJson(tx, m, principal_id);
     if (tx.Exec(kSetPassword, m.actor.office_id, principal_id, username, password_hash)
             .affected_rows() == 0) {
       return PrincipalNotFound(principal_id);
     }
     tx.Exec(kEndPrincipalSessions, principal_id);
+    Audit(tx, m, "principal.password", absl::StrCat(principal_id), before,
+          JsonOf(tx, kPasswordSetJson, m.actor.office_id, absl::StrCat(principal_id)));
     return encode(PrincipalFromRow(tx.Exec(kGetPrincipal, m.actor.office_id, principal_id)[0]));
   });
 }

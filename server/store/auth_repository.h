@@ -1,10 +1,12 @@
 // Principals and their bearer tokens (DESIGN.md section 6). Only SHA-256 digests of tokens are
-// stored. Thread-safe (holds only a Database reference).
+// stored. Every change an admin makes to them is written to the change log (admin_audit.h).
+// Thread-safe (holds only a Database reference).
 #ifndef LOKET_SERVER_STORE_AUTH_REPOSITORY_H_
 #define LOKET_SERVER_STORE_AUTH_REPOSITORY_H_
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,6 +44,16 @@ struct IssuedToken {
   std::string response;  // the encoded response recorded for replay (without the secret)
 };
 
+// A token or session that still lets its principal in.
+struct TokenRecord {
+  int64_t id = 0;
+  int64_t principal_id = 0;
+  std::string kind;  // "api" or "session"
+  absl::Time created_at;
+  std::optional<absl::Time> last_used_at;  // sessions
+  std::optional<absl::Time> expires_at;    // sessions
+};
+
 class AuthRepository {
  public:
   explicit AuthRepository(Database& db) : db_(db) {}
@@ -67,6 +79,16 @@ class AuthRepository {
 
   // Revokes a token of the caller's office. NOT_FOUND when there is none with that id.
   absl::StatusOr<std::string> RevokeToken(const Mutation& m, int64_t token_id);
+
+  // Disables or enables a principal of the caller's office (NOT_FOUND otherwise); disabling revokes
+  // every token and session it has. domain::CheckSetDisabled first (not one's own account).
+  absl::StatusOr<std::string> SetDisabled(
+      const Mutation& m, int64_t principal_id, bool disabled,
+      const std::function<std::string(const PrincipalRecord&)>& encode);
+
+  // The tokens and sessions that still let this principal in, oldest first.
+  absl::StatusOr<std::vector<TokenRecord>> ListLiveTokens(const std::string& office_id,
+                                                          int64_t principal_id);
 
   absl::StatusOr<PrincipalRecord> GetPrincipal(const std::string& office_id, int64_t id);
 

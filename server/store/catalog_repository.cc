@@ -10,6 +10,7 @@
 #include "common/status_macros.h"
 #include "server/domain/sla.h"
 #include "server/domain/validation.h"
+#include "server/store/admin_audit.h"
 #include "server/store/columns.h"
 #include "server/store/fetch.h"
 #include "server/store/idempotency.h"
@@ -117,11 +118,7 @@ constexpr Statement kAudit{
                " WHERE office_id = $1 AND ($3::bigint = 0 OR id < $3::bigint) ORDER BY id DESC"
                " LIMIT $2::int">};
 
-// Every change: the audit row, and the version every replica's caches compare against.
-constexpr Statement kInsertAudit{
-    "refdata_audit",
-    "INSERT INTO admin_audit (office_id, actor_id, actor_name, terminal, request_id, action,"
-    " entity, before, after) VALUES ($1, $2, $3, $4, $5::uuid, $6, $7, $8::jsonb, $9::jsonb)"};
+// Every change bumps the version every replica's caches compare against (and writes its audit row).
 constexpr Statement kBumpVersion{
     "refdata_bump", "UPDATE offices SET refdata_version = refdata_version + 1 WHERE id = $1"};
 
@@ -233,23 +230,6 @@ constexpr Statement kUpdateOffice{
     "refdata_update_office",
     "UPDATE offices SET name = $2, address = $3, latitude = $4::float8, longitude = $5::float8,"
     " utc_offset_minutes = $6::int WHERE id = $1"};
-
-// Column 0 of the row of `st` run with ($1 office, $2 key): a record's audit JSON; nullopt when
-// there is no such record (an empty key names none: to these statements it means "every record").
-std::optional<std::string> JsonOf(Tx& tx, const Statement& st, const std::string& office,
-                                  const std::string& key) {
-  if (key.empty()) return std::nullopt;
-  return FirstRow(tx.Exec(st, office, key),
-                  [](const pqxx::row& r) { return r[0].as<std::string>(); });
-}
-
-// Records one change unless nothing changed (domain::IsAuditedChange).
-void Audit(Tx& tx, const Mutation& m, const std::string& action, const std::string& entity,
-           const std::optional<std::string>& before, const std::optional<std::string>& after) {
-  if (!domain::IsAuditedChange(before, after)) return;
-  tx.Exec(kInsertAudit, m.actor.office_id, m.actor.id, m.actor.name, m.terminal, m.request_id,
-          action, entity, before, after);
-}
 
 // A change to the office's reference data, replayed by request_id: `fn` gets the caller's office.
 absl::StatusOr<std::string> Change(

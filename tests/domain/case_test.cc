@@ -7,6 +7,7 @@
 #include "absl/time/civil_time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "server/domain/permit_number.h"
 #include "server/domain/principal.h"
 #include "server/domain/sla.h"
 #include "tests/support/status_matchers.h"
@@ -801,6 +802,16 @@ TEST(ClinicScopeTest, AClinicFindsOnlyItsOwnCases) {
   EXPECT_EQ(ClinicScope(ClinicStaff("rsud"), ""), "rsud");
   EXPECT_EQ(ClinicScope(ClinicStaff("rsud"), "rsud"), "rsud");
   EXPECT_EQ(ClinicScope(ClinicStaff("rsud"), "pkm"), std::nullopt);
+}
+
+// A number typed from paper finds the permit FormatPermitNumber wrote.
+TEST(PermitNumberTest, TypedInAnyCaseWithStraySpacesIsThePrintedNumber) {
+  const std::string printed = FormatPermitNumber(2, "SIP_PERAWAT", "bpp", 2026);
+  EXPECT_EQ(printed, "0002/SIP_PERAWAT/DPMPTSP-BPP/2026");
+  EXPECT_EQ(NormalizePermitNumber(" 0002/sip_perawat / dpmptsp-bpp/2026\t"), printed);
+  EXPECT_EQ(NormalizePermitNumber(printed), printed);
+  EXPECT_EQ(NormalizePermitNumber("0002/SIP_PERAWAT/DPMPTSP-BPP/2025"),
+            "0002/SIP_PERAWAT/DPMPTSP-BPP/2025");
 }
 
 }  // namespace

@@ -35,5 +35,15 @@ TEST(NewPrincipalTest, ACourierIdForRoleCourier) {
       StatusIs(absl::StatusCode::kInvalidArgument, "courier_id: required for role courier"));
 }
 
+TEST(SetDisabledTest, AnAdminDisablesOthersButNotItself) {
+  EXPECT_THAT(CheckSetDisabled(1, 2, true), IsOk());
+  EXPECT_THAT(CheckSetDisabled(1, 1, false), IsOk());  // enabling oneself changes nothing
+  EXPECT_THAT(CheckSetDisabled(1, 1, true),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       "principal_id: you cannot disable your own account; another admin can"));
+  EXPECT_THAT(CheckSetDisabled(1, 0, true),
+              StatusIs(absl::StatusCode::kInvalidArgument, "principal_id: required"));
+}
+
 }  // namespace
 }  // namespace loket::domain

@@ -134,6 +134,95 @@ TEST_F(AuthTest, AdminCreatesPrincipalAndTokenShownOnce) {
             grpc::UNAUTHENTICATED);
 }
 
+// Someone leaves the office, or a courier's phone is lost: the admin sees what still lets the
+// principal in and disables it; every token stops at once (not after the lookup cache's few
+// seconds), and enabling it again brings none back.
+TEST_F(AuthTest, ADisabledPrincipalLosesEveryTokenAtOnceAndEnablingBringsNoneBack) {
+  v1::CreatePrincipalRequest cp;
+  cp.set_request_id(NewUuid());
+  cp.set_name("Petugas Pindah Tugas");
+  cp.set_role(v1::ROLE_OFFICER);
+  v1::Principal p;
+  ASSERT_THAT(server_->admin().CreatePrincipal(Ctx(admin_).get(), cp, &p), IsOk());
+  std::vector<v1::CreateTokenResponse> tokens(2);
+  for (auto& t : tokens) {
+    v1::CreateTokenRequest ct;
+    ct.set_request_id(NewUuid());
+    ct.set_principal_id(p.id());
+    ASSERT_THAT(server_->admin().CreateToken(Ctx(admin_).get(), ct, &t), IsOk());
+  }
+  v1::ListTokensRequest lt;
+  lt.set_principal_id(p.id());
+  v1::ListTokensResponse live;
+  ASSERT_THAT(server_->admin().ListTokens(Ctx(admin_).get(), lt, &live), IsOk());
+  ASSERT_EQ(live.tokens_size(), 2);
+  EXPECT_EQ(live.tokens(0).id(), tokens[0].token_id());
+  EXPECT_EQ(live.tokens(0).kind(), "api");
+  EXPECT_EQ(live.tokens(0).principal_id(), p.id());
+  EXPECT_FALSE(live.tokens(0).created_at().empty());
+  EXPECT_TRUE(live.tokens(0).expires_at().empty());
+  v1::Principal who;
+  ASSERT_THAT(server_->admin().WhoAmI(Ctx(tokens[0].token()).get(), {}, &who), IsOk());  // cached
+
+  v1::SetPrincipalDisabledRequest off;
+  off.set_request_id(NewUuid());
+  off.set_principal_id(p.id());
+  off.set_disabled(true);
+  v1::Principal after;
+  ASSERT_THAT(server_->admin().SetPrincipalDisabled(Ctx(admin_).get(), off, &after), IsOk());
+  EXPECT_TRUE(after.disabled());
+  for (const auto& t : tokens) {
+    EXPECT_EQ(server_->admin().WhoAmI(Ctx(t.token()).get(), {}, &who).error_code(),
+              grpc::UNAUTHENTICATED);
+  }
+  ASSERT_THAT(server_->admin().ListTokens(Ctx(admin_).get(), lt, &live), IsOk());
+  EXPECT_EQ(live.tokens_size(), 0);
+  // A retry answers the same and records nothing twice.
+  v1::Principal replay;
+  ASSERT_THAT(server_->admin().SetPrincipalDisabled(Ctx(admin_).get(), off, &replay), IsOk());
+  EXPECT_TRUE(replay.disabled());
+  EXPECT_EQ(
+      server_->Query(absl::StrCat("SELECT string_agg(action, ',' ORDER BY id) FROM "
+                                  "admin_audit WHERE action LIKE 'principal.%' AND entity = '",
+                                  p.id(), "'")),
+      "principal.create,principal.disable");
+
+  v1::SetPrincipalDisabledRequest on = off;
+  on.set_request_id(NewUuid());
+  on.set_disabled(false);
+  ASSERT_THAT(server_->admin().SetPrincipalDisabled(Ctx(admin_).get(), on, &after), IsOk());
+  EXPECT_FALSE(after.disabled());
+  EXPECT_EQ(server_->admin().WhoAmI(Ctx(tokens[0].token()).get(), {}, &who).error_code(),
+            grpc::UNAUTHENTICATED);
+
+  // Not one's own account; not another office's; not for an officer; a principal is named.
+  v1::Principal me;
+  ASSERT_THAT(server_->admin().WhoAmI(Ctx(admin_).get(), {}, &me), IsOk());
+  off.set_request_id(NewUuid());
+  off.set_principal_id(me.id());
+  grpc::Status self = server_->admin().SetPrincipalDisabled(Ctx(admin_).get(), off, &after);
+  EXPECT_EQ(self.error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_THAT(self.error_message(), HasSubstr("your own account"));
+  ASSERT_THAT(server_->admin().WhoAmI(Ctx(admin_).get(), {}, &me), IsOk());
+  ASSERT_THAT(server_->admin().WhoAmI(Ctx(other_office_officer_).get(), {}, &who), IsOk());
+  off.set_request_id(NewUuid());
+  off.set_principal_id(who.id());
+  EXPECT_EQ(server_->admin().SetPrincipalDisabled(Ctx(admin_).get(), off, &after).error_code(),
+            grpc::NOT_FOUND);
+  lt.set_principal_id(who.id());
+  EXPECT_EQ(server_->admin().ListTokens(Ctx(admin_).get(), lt, &live).error_code(),
+            grpc::NOT_FOUND);
+  EXPECT_EQ(server_->admin().ListTokens(Ctx(officer_).get(), lt, &live).error_code(),
+            grpc::PERMISSION_DENIED);
+  lt.set_principal_id(0);
+  EXPECT_EQ(server_->admin().ListTokens(Ctx(admin_).get(), lt, &live).error_code(),
+            grpc::INVALID_ARGUMENT);
+  off.set_request_id(NewUuid());
+  off.set_principal_id(0);
+  EXPECT_EQ(server_->admin().SetPrincipalDisabled(Ctx(admin_).get(), off, &after).error_code(),
+            grpc::INVALID_ARGUMENT);
+}
+
 TEST_F(AuthTest, ClinicPrincipalNeedsAKnownClinic) {
   v1::CreatePrincipalRequest cp;
   cp.set_request_id(NewUuid());

@@ -62,6 +62,13 @@ TEST_F(CaseLifecycleTest, FullPathToIssuedPermitThatAnyoneCanVerify) {
   vr.set_verification_code(typed);
   ASSERT_THAT(cases().VerifyPermit(Ctx("").get(), vr, &vresp), IsOk());
   EXPECT_TRUE(vresp.valid());
+  // The number too: lower case, with spaces around a slash (a phone's keyboard, a quick typist).
+  std::string number = absl::AsciiStrToLower(out.permit_number());
+  number.insert(number.find('/') + 1, " ");
+  vr.set_permit_number(absl::StrCat(" ", number));
+  ASSERT_THAT(cases().VerifyPermit(Ctx("").get(), vr, &vresp), IsOk());
+  EXPECT_TRUE(vresp.valid()) << vr.permit_number();
+  vr.set_permit_number(out.permit_number());
   vr.set_verification_code("WRONGCODE2");
   ASSERT_THAT(cases().VerifyPermit(Ctx("").get(), vr, &vresp), IsOk());
   EXPECT_FALSE(vresp.valid());

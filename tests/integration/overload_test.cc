@@ -301,6 +301,78 @@ TEST_F(OverloadTest, ABurstBeyondThePoolAndItsQueueIsRefusedAtOnce) {
   for (const auto& [message, wait] : asked) ExpectAskedToWait(message, wait);
 }
 
+// The public's reads are exempt from that refusal (issue 12): a loketd with one connection and
+// a pool of two threads and two queue places, all taken by staff calls stuck behind a locked row,
+// refuses the next staff call at once, but someone checking a printed permit waits in the public
+// reads' own queue and is answered once the row is let go.
+TEST_F(OverloadTest, APublicReadIsNotRefusedWhileStaffCallsFillThePool) {
+  api::ServerOptions o;
+  o.listen = "127.0.0.1:0";
+  o.db_conninfo = server_->conninfo();
+  o.pool_size = 1;
+  o.db_max_waiting = 1;
+  o.db_lock_timeout = absl::Seconds(30);
+  auto started = api::LoketServer::Start(o, server_->clock());
+  ASSERT_THAT(started, IsOk()) << started.status();
+  std::unique_ptr<api::LoketServer> loketd = std::move(*started);
+  auto stub = v1::CaseService::NewStub(grpc::CreateChannel(
+      absl::StrCat("127.0.0.1:", loketd->port()), grpc::InsecureChannelCredentials()));
+
+  const v1::Case c = SubmitAsClinicA();
+  std::optional<RowLock> lock;
+  lock.emplace(server_->conninfo(), c.id());
+  // Staff calls one after another until four are in: with at most two in the queue, both threads
+  // then hold one (stuck on the row, or waiting for the connection) and the queue is full, so the
+  // next staff call is refused. (One that came before a thread took its call may be refused too.)
+  const int before = api::CallsInFlight();
+  std::vector<std::thread> staff;
+  std::atomic<int> refused{0};
+  auto staff_call = [&] {
+    staff.emplace_back([&] {
+      v1::Case out;
+      grpc::Status st = stub->StartVerification(
+          CtxWithin(officer_, std::chrono::milliseconds(30000)).get(), Transition(c.id()), &out);
+      if (st.error_code() == grpc::RESOURCE_EXHAUSTED) ++refused;
+    });
+  };
+  for (int i = 0; i < 20 && api::CallsInFlight() < before + 4; ++i) {
+    const int refused_before = refused;
+    const int in_before = api::CallsInFlight();
+    staff_call();
+    for (int k = 0; k < 400 && api::CallsInFlight() == in_before && refused == refused_before;
+         ++k) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  }
+  ASSERT_EQ(api::CallsInFlight(), before + 4) << "the staff calls did not fill the pool";
+  const int refused_before = refused;
+  staff_call();
+  for (int k = 0; k < 400 && refused == refused_before; ++k) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_EQ(refused, refused_before + 1) << "a staff call past the full queue was not refused";
+
+  grpc::Status checked;
+  v1::VerifyPermitResponse resp;
+  std::thread public_read([&] {
+    v1::VerifyPermitRequest req;
+    req.set_permit_number("0001/SIP_PERAWAT/DPMPTSP-BPP/2026");
+    req.set_verification_code("ABCD-EFGH");
+    grpc::ClientContext ctx;  // no token: the public
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    checked = stub->VerifyPermit(&ctx, req, &resp);
+  });
+  // Let the row go once the check waits (a refusal would have come at once).
+  for (int i = 0; i < 500 && api::CallsInFlight() < before + 5 && !checked.ok(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  lock.reset();
+  public_read.join();
+  for (std::thread& t : staff) t.join();
+  ASSERT_THAT(checked, IsOk());  // answered: no such permit
+  EXPECT_FALSE(resp.valid());
+}
+
 // The store's refusal for want of a connection asks for a wait as the pool's does: loketd has one
 // connection, held by a call stuck on a locked row, so a sign-in (a synchronous method, outside
 // the pool) and a pooled call each give up waiting for it at half their time, and are told how

@@ -2,6 +2,7 @@
 // task, and that Stop() finishes the task in hand instead of dropping it.
 #include "workers/runtime/task_loop.h"
 
+#include <map>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -17,6 +18,22 @@ namespace loket::itest {
 
 using ::loket::testing::IsOk;
 namespace {
+
+// Issue 12, "workers reconnect slowly": the channel a worker builds retries connecting 100 ms after
+// loketd went away and then at most every second (gRPC's own back-off grows to two minutes; the
+// values were once declared here and never passed to the channel, which kept 200 ms to 2 s).
+TEST(TaskLoopChannelTest, RetriesConnectingAtMostEverySecond) {
+  grpc::ChannelArguments args = workers::TaskLoop::ChannelArgs();
+  const grpc_channel_args c = args.c_channel_args();
+  std::map<std::string, int> ints;
+  for (size_t i = 0; i < c.num_args; ++i) {
+    if (c.args[i].type == GRPC_ARG_INTEGER) ints[c.args[i].key] = c.args[i].value.integer;
+  }
+  EXPECT_EQ(ints[GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS], 100);
+  EXPECT_EQ(ints[GRPC_ARG_MAX_RECONNECT_BACKOFF_MS], 1000);
+  EXPECT_EQ(ints[GRPC_ARG_MIN_RECONNECT_BACKOFF_MS], 5000);
+  EXPECT_EQ(ints[GRPC_ARG_MAX_RECEIVE_MESSAGE_LENGTH], 64 * 1024 * 1024);
+}
 
 class TaskLoopTest : public ServerTest {
  protected:

@@ -23,7 +23,7 @@ import { Code, ConnectError, createContextValues, type Transport } from "@connec
 import { connectNodeAdapter, createGrpcTransport } from "@connectrpc/connect-node";
 import { Health, HealthCheckResponse_ServingStatus } from "../gen/grpc/health/v1/health_pb.js";
 import { forwardedServices, loketServices, registerForwarding, requestInfo, type RequestInfo } from "./proxy.js";
-import { ownOrigins, refuseRpc } from "./session.js";
+import { refuseRpc } from "./session.js";
 import { StaticFiles } from "./static.js";
 
 const MAX_MESSAGE_BYTES = 8 * 1024 * 1024; // a 5 MiB document (base64 in JSON: 6.7 MiB) and its fields
@@ -296,14 +296,7 @@ async function main() {
     }
     if (RPC_PATH.test(url.pathname)) {
       res.setHeader("cache-control", "no-store");
-      const host = req.headers[":authority"] ?? req.headers.host;
-      const refusal =
-        // Connect's handler needs a host it can parse (an HTTP/1.0 request may send none).
-        (!host || !URL.canParse(`http://${host}`) ? { status: 400, reason: "no valid host" } : undefined) ??
-        refuseRpc(req.method ?? "", req.headers, url.search.slice(1), ownOrigins(String(host ?? ""), secure, flags.origins)) ??
-        (Number(req.headers["content-length"] ?? 0) > MAX_BODY_BYTES
-          ? { status: 413, reason: "request too large" }
-          : undefined);
+      const refusal = refuseRpc(req.method ?? "", req.headers, url.search.slice(1), secure, flags.origins, MAX_BODY_BYTES);
       if (refusal) {
         info.code = refusal.reason.replace(/ /g, "_");
         // The client gets the answer; a modest body is read and dropped so that it does too (a

@@ -51,14 +51,21 @@ export function secondsUntil(rfc3339: string, now = Date.now()): number | undefi
 }
 
 // Why an RPC request is refused (HTTP status and a short reason), or undefined when it may go on.
+// `secure`: whether the page is served over TLS (its own origin is then https://host);
+// `extraOrigins`: the --origin flags.
 export function refuseRpc(
   method: string,
   headers: IncomingHttpHeaders,
   query: string,
-  ownOrigins: readonly string[],
+  secure: boolean,
+  extraOrigins: readonly string[],
+  maxBodyBytes: number,
 ): { status: number; reason: string } | undefined {
+  const host = headers[":authority"] ?? headers.host;
+  // Connect's handler needs a host it can parse (an HTTP/1.0 request may send none).
+  if (typeof host !== "string" || !URL.canParse(`http://${host}`)) return { status: 400, reason: "no valid host" };
   const origin = headers["origin"];
-  if (origin !== undefined && !ownOrigins.includes(origin)) {
+  if (origin !== undefined && !ownOrigins(host, secure, extraOrigins).includes(origin)) {
     return { status: 403, reason: "foreign origin" };
   }
   const site = headers["sec-fetch-site"];
@@ -66,15 +73,16 @@ export function refuseRpc(
   if (method === "POST") {
     const type = headers["content-type"] ?? "";
     if (!RPC_CONTENT_TYPE.test(type)) return { status: 415, reason: "not a Connect or gRPC-Web request" };
-    return undefined;
+  } else if (method !== "GET" || !/(^|&)connect=v1(&|$)/.test(query)) {
+    // Connect's GET form is only for methods without side effects; the Connect handler checks that.
+    return { status: 405, reason: "method not allowed" };
   }
-  // Connect's GET form (only for methods without side effects; the Connect handler checks that).
-  if (method === "GET" && /(^|&)connect=v1(&|$)/.test(query)) return undefined;
-  return { status: 405, reason: "method not allowed" };
+  if (Number(headers["content-length"] ?? 0) > maxBodyBytes) return { status: 413, reason: "request too large" };
+  return undefined;
 }
 
 // The page's own origin(s) as a browser would write them in the Origin header.
-export function ownOrigins(host: string | undefined, secure: boolean, extra: readonly string[]): string[] {
+function ownOrigins(host: string, secure: boolean, extra: readonly string[]): string[] {
   const list = [...extra];
   if (host) list.push(`${secure ? "https" : "http"}://${host}`);
   return list;

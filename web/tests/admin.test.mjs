@@ -1,5 +1,6 @@
 // The admin page: a new principal gets a password on the page and can then sign in with it; a
-// token is shown once and revoked; couriers and a shift; the calendar; dead tasks retried and
+// token is shown once; the account's tokens and sign-ins are listed, one revoked, the account
+// disabled (its sign-in ends) and enabled again; couriers and a shift; the calendar; dead tasks retried and
 // dropped. axe finds no serious or critical violation on any of its tabs.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -38,13 +39,13 @@ test("admin creates a user, sets a password and that user signs in; tokens, cour
     await row.getByText("petugas.baru").waitFor();
     await screenshot(page, "admin");
 
+    // The new officer signs in; the browser stays signed in until the admin disables the account.
     const other = await browser.newContext();
     const p2 = await other.newPage();
     await signIn(p2, stack.webUrl, { username: "petugas.baru", password: "rahasia-sekali-123" });
     await p2.waitForURL(/#\/desk/);
-    await other.close();
 
-    // A token: shown once with a copy button, then revoked by its id.
+    // A token: shown once with a copy button.
     await row.getByRole("button", { name: /Token baru/ }).click();
     const shown = page.locator(".admin-token__value");
     await shown.waitFor({ timeout: 10_000 });
@@ -55,12 +56,47 @@ test("admin creates a user, sets a password and that user signs in; tokens, cour
     const tokenId = /ID token (\d+)/.exec(await page.locator("#admin-token-h").textContent())[1];
     await page.getByRole("button", { name: "Sudah saya simpan" }).click();
     await shown.waitFor({ state: "detached", timeout: 10_000 });
-    const revoke = page.locator("form", { has: page.locator("#admin-revoke-h") });
-    await revoke.locator('input[name="token_id"]').fill(tokenId);
-    await revoke.locator('button[type="submit"]').click();
-    await revoke.getByText(`Token ${tokenId} dicabut.`).waitFor({ timeout: 10_000 });
-    const revoked = await stack.sql(`SELECT revoked_at IS NOT NULL FROM tokens WHERE id = ${tokenId}`);
-    assert.equal(revoked, "t");
+
+    // Access: the token and the browser sign-in are listed; the token is revoked from its row.
+    await row.getByRole("button", { name: "Akses: Petugas Baru" }).click();
+    const access = page.locator("section.admin-access");
+    const tokenRow = access.locator(`tr[data-token-id="${tokenId}"]`);
+    await tokenRow.waitFor({ timeout: 10_000 });
+    assert.match(await tokenRow.textContent(), /Token API/);
+    await access.getByRole("cell", { name: "Masuk di peramban", exact: true }).waitFor();
+    assert.deepEqual(await axeCheck(page), []);
+    await screenshot(page, "admin-access");
+    await tokenRow.getByRole("button", { name: "Cabut" }).click();
+    await tokenRow.getByRole("button", { name: "Klik lagi untuk memastikan" }).click();
+    await access.getByText(`Token ${tokenId} dicabut.`).waitFor({ timeout: 10_000 });
+    await tokenRow.waitFor({ state: "detached", timeout: 10_000 });
+    assert.equal(await stack.sql(`SELECT revoked_at IS NOT NULL FROM tokens WHERE id = ${tokenId}`), "t");
+
+    // Disabling the account ends the sign-in at once; enabling it again lets the password in.
+    await access.getByRole("button", { name: /Nonaktifkan akun/ }).click();
+    await access.getByRole("button", { name: "Klik lagi untuk memastikan" }).click();
+    await access.getByText("Akun Petugas Baru dinonaktifkan; semua token dan sesinya dicabut.").waitFor({ timeout: 10_000 });
+    await access.getByText("Tidak ada token atau sesi masuk yang berlaku.").waitFor({ timeout: 10_000 });
+    await row.getByText("nonaktif").waitFor();
+    await p2.reload();
+    await p2.waitForURL(/#\/signin/, { timeout: 15_000 });
+    await p2.fill("#username", "petugas.baru");
+    await p2.fill("#password", "rahasia-sekali-123");
+    await p2.click('form button[type="submit"]');
+    await p2.getByText("Nama pengguna atau kata sandi salah.").waitFor({ timeout: 10_000 });
+    await access.getByRole("button", { name: "Aktifkan akun lagi" }).click();
+    await access.getByText(/Akun Petugas Baru aktif lagi/).waitFor({ timeout: 10_000 });
+    await signIn(p2, stack.webUrl, { username: "petugas.baru", password: "rahasia-sekali-123" });
+    await p2.waitForURL(/#\/desk/);
+    await other.close();
+    await access.getByRole("button", { name: "Tutup" }).click();
+
+    // The change log names each account change.
+    const actions = await stack.sql(
+      `SELECT string_agg(action, ',' ORDER BY id) FROM admin_audit
+       WHERE (action LIKE 'principal.%' AND entity = '${id}') OR (action LIKE 'token.%' AND entity = '${tokenId}')`,
+    );
+    assert.equal(actions, "principal.create,principal.password,token.create,token.revoke,principal.disable,principal.enable");
 
     // Couriers and a shift.
     await page.getByRole("button", { name: "Kurir & shift" }).click();

@@ -49,14 +49,19 @@ std::shared_ptr<grpc::Channel> TaskLoop::MakeChannel(const WorkerOptions& o) {
     ssl.pem_private_key = ReadFileOrEmpty(o.tls_key);
     creds = grpc::SslCredentials(ssl);
   }
+  return grpc::CreateCustomChannel(o.addr, creds, ChannelArgs());
+}
+
+grpc::ChannelArguments TaskLoop::ChannelArgs() {
   grpc::ChannelArguments args;
   // A leased task carries its input: a national route.plan day is 4.2 MB at 69,000 stops, above
   // gRPC's 4 MiB default (issue 12). 64 MiB is about a million stops.
   args.SetMaxReceiveMessageSize(64 * 1024 * 1024);
   // Reconnect quickly once loketd is back (the default back-off grows to two minutes).
-  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
-  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);
-  return grpc::CreateCustomChannel(o.addr, creds, args);
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, kInitialReconnectBackoffMs);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, kMaxReconnectBackoffMs);
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, kMinConnectTimeoutMs);
+  return args;
 }
 
 TaskLoop::TaskLoop(WorkerOptions options, TaskHandler handler)

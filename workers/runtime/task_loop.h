@@ -81,6 +81,8 @@ class TaskLoop {
 
   // Credentials and channel as configured by the options (also for workers' own calls).
   static std::shared_ptr<grpc::Channel> MakeChannel(const WorkerOptions& o);
+  // The channel's arguments: the message limit and the reconnect back-off above.
+  static grpc::ChannelArguments ChannelArgs();
 
  private:
   void Loop(int index);

@@ -152,6 +152,11 @@ export function fieldOf(err: unknown): string | undefined {
   return first;
 }
 
+/** The message of an INVALID_ARGUMENT answer without its field prefix ("nik: ..." -> "..."). */
+export function messageAfterField(err: unknown): string {
+  return rawMessage(err).replace(/^\s*[A-Za-z_][\w.[\]/]*\s*:\s*/, "");
+}
+
 /** True when the failure is the network, not the server's answer: worth queueing and retrying. */
 export function isNetworkError(err: unknown): boolean {
   if (err instanceof ConnectError) {

@@ -6,7 +6,7 @@ import { useEffect, useState } from "preact/hooks";
 import type { Clinic, Counter, Office, AdminAuditEntry } from "@gen/loket/v1/admin_pb.js";
 import type { Holiday, PermitType } from "@gen/loket/v1/catalog_pb.js";
 import { clients } from "../api";
-import { formatDate, formatDateTime } from "../i18n";
+import { formatDate, formatDateTime, textOr } from "../i18n";
 import { useActions, officeToday } from "./counter-actions";
 import { ColumnHeads, StatusLine } from "./counter-ui";
 import { InputField, SectionHead, SubmitWithStatus } from "./admin-form";
@@ -438,7 +438,7 @@ export function AuditSection({ t }: { t: T }) {
                   <td>{formatDateTime(a.at)}</td>
                   <td>{a.actorName}</td>
                   <th scope="row">
-                    {a.action} · {a.entity}
+                    {textOr(t, `ref.action.${a.action}`, a.action)} · {a.entity}
                   </th>
                   <td class="mono small-text">{a.beforeJson || "—"}</td>
                   <td class="mono small-text">{a.afterJson || "—"}</td>

@@ -1,9 +1,10 @@
-// Administration (/#/admin): principals (create, passwords), API tokens (shown once, revoke),
+// Administration (/#/admin): principals (create, passwords, access: their tokens and sign-ins,
+// revoke one, disable the account), API tokens (shown once),
 // couriers and shifts, the office calendar, and dead tasks with retry / drop.
 import { useEffect, useRef, useState } from "preact/hooks";
-import { Role, type Principal, type Clinic, type CreateTokenResponse } from "@gen/loket/v1/admin_pb.js";
+import { Role, type Principal, type Clinic, type CreateTokenResponse, type TokenInfo } from "@gen/loket/v1/admin_pb.js";
 import { clients } from "../api";
-import { useT } from "../i18n";
+import { formatDateTime, useT } from "../i18n";
 import { Page } from "../layout";
 import { useActions, type Actions } from "./counter-actions";
 import { ColumnHeads, StatusLine } from "./counter-ui";
@@ -96,8 +97,10 @@ function PrincipalsSection({ t, principals, reload }: { t: T; principals: Princi
   const act = useActions(t);
   const [clinics, setClinics] = useState<Clinic[]>([]);
   const [pwFor, setPwFor] = useState<Principal | undefined>(undefined);
+  const [accessFor, setAccessFor] = useState<Principal | undefined>(undefined);
   const [token, setToken] = useState<CreateTokenResponse | undefined>(undefined);
   const pwRef = useRef<HTMLHeadingElement>(null);
+  const accessRef = useRef<HTMLHeadingElement>(null);
 
   useEffect(() => {
     clients.admin
@@ -142,8 +145,19 @@ function PrincipalsSection({ t, principals, reload }: { t: T; principals: Princi
                   >
                     {t("admin.setPassword")}
                   </button>
-                  <button type="button" class="secondary small" aria-label={`${t("admin.newToken")}: ${p.name}`} disabled={act.busy !== null} onClick={() => newToken(p)}>
+                  <button type="button" class="secondary small" aria-label={`${t("admin.newToken")}: ${p.name}`} disabled={act.busy !== null || p.disabled} onClick={() => newToken(p)}>
                     {t("admin.newToken")}
+                  </button>
+                  <button
+                    type="button"
+                    class="secondary small"
+                    aria-label={`${t("admin.access")}: ${p.name}`}
+                    onClick={() => {
+                      setAccessFor(p);
+                      setTimeout(() => accessRef.current?.focus(), 0);
+                    }}
+                  >
+                    {t("admin.access")}
                   </button>
                   </div>
                   </td>
@@ -153,9 +167,17 @@ function PrincipalsSection({ t, principals, reload }: { t: T; principals: Princi
         </table>
       </div>
       {pwFor ? <PasswordForm t={t} p={pwFor} headingRef={pwRef} onDone={reload} onClose={() => setPwFor(undefined)} /> : null}
+      {accessFor ? (
+        <AccessPanel
+          t={t}
+          p={principals.find((x) => x.id === accessFor.id) ?? accessFor}
+          headingRef={accessRef}
+          onChanged={reload}
+          onClose={() => setAccessFor(undefined)}
+        />
+      ) : null}
       <div class="admin-grid">
         <CreatePrincipal t={t} clinics={clinics} onCreated={reload} />
-        <RevokeToken t={t} />
       </div>
     </section>
   );
@@ -309,21 +331,78 @@ function CreatePrincipal({ t, clinics, onCreated }: { t: T; clinics: Clinic[]; o
   );
 }
 
-function RevokeToken({ t }: { t: T }) {
-  const act: Actions = useActions(t);
-  const [id, setId] = useState("");
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    const v = id.trim();
-    if (!/^\d+$/.test(v)) return;
-    const r = await act.run(`revoke:${v}`, (rid) => clients.admin.revokeToken({ requestId: rid, tokenId: BigInt(v) }), () => t("admin.revoked", { id: v }));
-    if (r) setId("");
+/** What still lets a principal in (API tokens, browser sign-ins), each revocable, and the switch
+ * that disables the account (which revokes them all at once) or enables it again. */
+function AccessPanel({ t, p, headingRef, onChanged, onClose }: { t: T; p: Principal; headingRef: { current: HTMLHeadingElement | null }; onChanged: () => Promise<void>; onClose: () => void }) {
+  const act = useActions(t);
+  const [tokens, setTokens] = useState<TokenInfo[] | undefined>(undefined);
+  const load = async () => {
+    try {
+      setTokens((await clients.admin.listTokens({ principalId: p.id })).tokens);
+    } catch (e) {
+      await act.run(`tokens:${p.id}`, () => Promise.reject(e));
+    }
+  };
+  useEffect(() => {
+    setTokens(undefined);
+    act.setStatus(null);
+    void load();
+  }, [p.id]);
+  const revoke = async (id: bigint) => {
+    const r = await act.run(`revoke:${id}`, (rid) => clients.admin.revokeToken({ requestId: rid, tokenId: id }), () => t("admin.revoked", { id: String(id) }));
+    if (r) await load();
+  };
+  const setDisabled = async (disabled: boolean) => {
+    const r = await act.run(`disable:${p.id}:${disabled}`, (rid) => clients.admin.setPrincipalDisabled({ requestId: rid, principalId: p.id, disabled }), () =>
+      t(disabled ? "admin.disabledDone" : "admin.enabledDone", { name: p.name }),
+    );
+    if (r) {
+      await onChanged();
+      await load();
+    }
   };
   return (
-    <form class="pb-form admin-card" onSubmit={submit} aria-labelledby="admin-revoke-h">
-      <h3 id="admin-revoke-h">{t("admin.revoke")}</h3>
-      <InputField label={t("admin.tokenId")} name="token_id" required inputMode="numeric" pattern="[0-9]+" autocomplete="off" value={id} onValue={setId} />
-      <SubmitWithStatus act={act} label={t("admin.revokeGo")} danger />
-    </form>
+    <section class="admin-card admin-access" aria-labelledby="admin-access-h">
+      <h3 id="admin-access-h" ref={headingRef} tabIndex={-1}>
+        {t("admin.accessFor", { name: p.name })}
+      </h3>
+      <p class="muted">{p.disabled ? t("admin.disabledNote") : t("admin.accessIntro")}</p>
+      {tokens === undefined ? null : tokens.length === 0 ? (
+        <p>{t("admin.noTokens")}</p>
+      ) : (
+        <div class="pb-table-wrap">
+          <table class="pb-table" data-testid="access-tokens">
+            <ColumnHeads labels={[t("admin.tokenId"), t("admin.col.kind"), t("admin.col.created"), t("admin.col.lastUsed"), t("admin.col.ends"), t("admin.col.actions")]} />
+            <tbody>
+              {tokens.map((k) => (
+                <tr key={String(k.id)} data-token-id={String(k.id)}>
+                  <th scope="row">{String(k.id)}</th>
+                  <td>{t(k.kind === "session" ? "admin.kind.session" : "admin.kind.api")}</td>
+                  <td>{formatDateTime(k.createdAt)}</td>
+                  <td>{k.lastUsedAt ? formatDateTime(k.lastUsedAt) : "—"}</td>
+                  <td>{k.expiresAt ? formatDateTime(k.expiresAt) : t("admin.untilRevoked")}</td>
+                  <td>
+                    <ConfirmButton t={t} class="danger small" label={t("admin.revokeGo")} disabled={act.busy !== null} onConfirm={() => void revoke(k.id)} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <div class="form-actions">
+        {p.disabled ? (
+          <button type="button" disabled={act.busy !== null} onClick={() => void setDisabled(false)}>
+            {t("admin.enable")}
+          </button>
+        ) : (
+          <ConfirmButton t={t} class="danger" label={t("admin.disable")} disabled={act.busy !== null} onConfirm={() => void setDisabled(true)} />
+        )}
+        <button type="button" class="secondary" onClick={onClose}>
+          {t("common.close")}
+        </button>
+      </div>
+      <StatusLine status={act.status} />
+    </section>
   );
 }

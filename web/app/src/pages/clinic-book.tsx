@@ -5,7 +5,7 @@ import { AppointmentRequestState, type AppointmentRequest } from "@gen/loket/v1/
 import { PriorityClass } from "@gen/loket/v1/common_pb.js";
 import { Page } from "../layout";
 import { useT, formatDate, officeToday } from "../i18n";
-import { clients, errorText, fieldOf, newRequestId } from "../api";
+import { clients, errorText, fieldOf, messageAfterField, newRequestId } from "../api";
 import { enqueue, refusalOf, sendNow, startOutbox, removeEntry, useOutbox } from "../outbox";
 import type { RouteProps } from "../router";
 import { clinicStrings } from "./clinic.i18n";
@@ -137,7 +137,7 @@ export default function ClinicBook(_props: RouteProps) {
         const err = refusalOf(after);
         const f = fieldOf(err);
         const mapped = f ? FIELD_MAP[f] ?? (f.startsWith("windows") ? "w0-from" : undefined) : undefined;
-        if (mapped) setErrors({ [mapped]: problemText(err.rawMessage.replace(/^[^:]*:\s*/, ""), t) });
+        if (mapped) setErrors({ [mapped]: problemText(messageAfterField(err), t) });
         setMsg({ kind: "bad", text: errorText(err, t) });
       } else {
         setMsg({ kind: "warn", text: t("book.queued") });

@@ -7,7 +7,7 @@ import { PriorityClass, AccessibilityNeed } from "@gen/loket/v1/common_pb.js";
 import type { PermitType } from "@gen/loket/v1/catalog_pb.js";
 import { Page } from "../layout";
 import { useT, formatDateTime, getLang } from "../i18n";
-import { errorText, fieldOf, newRequestId } from "../api";
+import { errorText, fieldOf, messageAfterField, newRequestId } from "../api";
 import { enqueue, refusalOf, sendNow, startOutbox, removeEntry, saveDraft, loadDraft, deleteDraft, type OutDoc, type Progress } from "../outbox";
 import { navigate, type RouteProps } from "../router";
 import { sha256Hex } from "../sha256";
@@ -299,7 +299,7 @@ export default function ClinicNew(_props: RouteProps) {
         const f = fieldOf(err);
         const mapped = f ? FIELD_MAP[f] : undefined;
         if (mapped) {
-          const e2 = { [mapped]: problemText(err.rawMessage.replace(/^[^:]*:\s*/, ""), t) };
+          const e2 = { [mapped]: problemText(messageAfterField(err), t) };
           setErrors(e2);
           focusFirstError(e2);
           setStatus({ kind: "bad", text: t("new.fixErrors") });

@@ -4,7 +4,7 @@
 import type { ComponentChildren } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { SlotAvailability, type PublicDay, type PublicSlot, type PublicVisit } from "@gen/loket/v1/public_pb.js";
-import { clients, retryAfterSeconds, errorText, fieldOf, codeOf, rawMessage, newRequestId, Code, ConnectError } from "../api";
+import { clients, retryAfterSeconds, errorText, fieldOf, messageAfterField, codeOf, rawMessage, newRequestId, Code, ConnectError } from "../api";
 import { useT, getLang, formatDateTime, officeToday, type Catalog, type Lang } from "../i18n";
 import { Page } from "../layout";
 import { publicStrings } from "./public-common.i18n";
@@ -134,10 +134,6 @@ export function Status(props: { msg: Msg | null; id?: string }) {
 export type Msg = { kind: "ok" | "warn" | "bad" | "info"; text: string };
 
 /** The part of a server message after "field: ". */
-export function messageAfterField(err: unknown): string {
-  return rawMessage(err).replace(/^\s*[A-Za-z_][\w.[\]/]*\s*:\s*/, "");
-}
-
 /** An INVALID_ARGUMENT answer as {field on this page, message}, using `map` from the server's
  * field names ("nik", "windows[0]", "key.phone_last4") to this page's control ids; with `t`, the
  * message in the page's language where it is one loketd's validation words (server-text.ts). */
