@@ -55,6 +55,11 @@ std::optional<Lane> PickLane(LaneCredits& credits, const LaneWeights& weights,
 // INVALID_ARGUMENT unless every weight is in [1, 20].
 absl::StatusOr<int> MaxPasses(const LaneWeights& weights, Lane lane);
 
+// A seated ticket waits for a seated counter (one that is open and serves its service) at most
+// this long after it queued; then any counter serving its service may call it. An open seated
+// counter nobody staffs must not keep an elderly or disabled visitor waiting all day.
+inline constexpr absl::Duration kSeatedWaitLimit = absl::Minutes(15);
+
 // The seated rule (Temankubela): a seated counter calls a waiting seated or priority ticket
 // before any walk-in, whatever the rotation says. `first` marks the lanes holding such tickets
 // that this counter may serve; when any is set, the rotation picks among those lanes only (and

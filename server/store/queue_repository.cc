@@ -239,13 +239,16 @@ constexpr Statement kCounters{"queue_counters",
 // Who this counter may serve: its services (none listed: all), and seated tickets only at a
 // seated counter while one is open.
 // A ticket transferred to a counter that has since closed is anyone's again; a seated ticket
-// waits for a seated counter only while one that serves its service is open.
-#define LOKET_ELIGIBLE \
+// waits for a seated counter only while one that serves its service is open, and only until
+// SEATED_CUTOFF (a timestamp parameter: now - domain::kSeatedWaitLimit): a seated counter that is
+// open but not staffed must not keep an elderly visitor waiting all day.
+#define LOKET_ELIGIBLE(SEATED_CUTOFF) \
   " t.office_id = $1 AND t.day = $2::date AND t.state = 'waiting'"                             \
   " AND (t.counter_id IS NULL OR NOT EXISTS (SELECT 1 FROM counters d"                         \
   "   WHERE d.office_id = t.office_id AND d.id = t.counter_id AND" LOKET_COUNTER_OPEN("d", "t.day") "))" \
   " AND (cardinality(k.services) = 0 OR t.service = ANY(k.services))"                          \
-  " AND (NOT t.seated OR k.seated OR NOT EXISTS (SELECT 1 FROM counters s"                     \
+  " AND (NOT t.seated OR k.seated OR t.queued_at <= " SEATED_CUTOFF "::timestamptz"            \
+  "   OR NOT EXISTS (SELECT 1 FROM counters s"                                                 \
   "   WHERE s.office_id = t.office_id AND s.seated"                                            \
   "   AND (cardinality(s.services) = 0 OR t.service = ANY(s.services))"                        \
   "   AND" LOKET_COUNTER_OPEN("s", "t.day") "))"
@@ -258,7 +261,7 @@ constexpr Statement kEligibleLanes{
     "queue_eligible_lanes",
     kSelectSql<"SELECT ", kEligibleLaneColumns,
                " FROM tickets t JOIN counters k"
-               " ON k.office_id = t.office_id AND k.id = $3 WHERE" LOKET_ELIGIBLE
+               " ON k.office_id = t.office_id AND k.id = $3 WHERE" LOKET_ELIGIBLE("$4")
                " GROUP BY t.lane">};
 // The claim: one statement; SKIP LOCKED and the state guard keep two callers off one ticket.
 constexpr Statement kClaimInLane{
@@ -266,7 +269,7 @@ constexpr Statement kClaimInLane{
     "UPDATE tickets SET state = 'called', counter_id = $3, calls = calls + 1,"
     " called_at = $5::timestamptz, version = version + 1"
     " WHERE state = 'waiting' AND id = (SELECT t.id FROM tickets t JOIN counters k"
-    "   ON k.office_id = t.office_id AND k.id = $3 WHERE" LOKET_ELIGIBLE
+    "   ON k.office_id = t.office_id AND k.id = $3 WHERE" LOKET_ELIGIBLE("$7")
     "   AND t.lane = $4 AND (NOT $6::bool OR" LOKET_FIRST_AT_SEATED
     ")"
     "   ORDER BY t.slot_starts_at NULLS LAST, t.position"
@@ -676,7 +679,8 @@ absl::StatusOr<std::string> QueueRepository::CallNext(const Mutation& m,
     pqxx::result claimed = tx.Exec(kClaimTransferred, office_id, day, counter_id, Ts(now));
     if (claimed.empty()) {
       std::vector<domain::EligibleLane> eligible;
-      for (const auto& row : tx.Exec(kEligibleLanes, office_id, day, counter_id)) {
+      const std::string seated_cutoff = Ts(now - domain::kSeatedWaitLimit);
+      for (const auto& row : tx.Exec(kEligibleLanes, office_id, day, counter_id, seated_cutoff)) {
         constexpr const auto& k = kEligibleLaneColumns;
         if (auto l = domain::LaneFromName(row[k["lane"]].as<std::string>())) {
           eligible.push_back({*l, row[k["first_here"]].as<bool>()});
@@ -688,7 +692,8 @@ absl::StatusOr<std::string> QueueRepository::CallNext(const Mutation& m,
       const domain::LaneCredits& credits = choice->credits;
       tx.Exec(kSetCredits, office_id, day, credits.c[0], credits.c[1], credits.c[2]);
       claimed = tx.Exec(kClaimInLane, office_id, day, counter_id,
-                        std::string(domain::LaneName(choice->lane)), Ts(now), choice->first_only);
+                        std::string(domain::LaneName(choice->lane)), Ts(now), choice->first_only,
+                        seated_cutoff);
       if (claimed.empty()) return absl::AbortedError("the queue changed meanwhile; retry");
     }
     // Both claims return (id, label).

@@ -43,6 +43,7 @@ async function walkIn(page, name) {
   await page.fill('input[name="name"]', name);
   await page.selectOption('select[name="service"]', "SIP_PERAWAT");
   await page.fill('input[name="temperature"]', "36.6");
+  await page.check('.counter-checkin input[name="mask"][value="yes"]');
   await page.click('.counter-checkin button[type="submit"]');
   const slip = page.locator(".counter-checkin .ticket-slip");
   await slip.waitFor({ timeout: 10_000 });

@@ -111,6 +111,8 @@ describe("clinic portal", () => {
       // 7. The officer issues (its page is live too) and opens the printable permit.
       await waitState(op, "APPROVED");
       await op.getByRole("button", { name: "Terbitkan izin" }).click();
+      // Issuing cannot be undone: the page asks once more.
+      await op.getByRole("button", { name: "Konfirmasi penerbitan izin" }).click();
       await waitState(op, "ISSUED");
       const number = (await op.locator("[data-testid=permit-number]").textContent()).trim();
       assert.match(number, /SIP_PERAWAT/);
@@ -227,6 +229,7 @@ describe("clinic portal", () => {
       // What the browser can tell is told at once, all together: a health worker's STR number, an
       // STR already ended, a pickup window the wrong way round. Nothing is sent.
       await page.fill("#strNumber", "");
+      await page.fill("#practicePlace", "");
       await page.fill("#strValidUntil", "2020-01-01");
       await page.fill("#pickupAfter", "11:00");
       await page.fill("#pickupBefore", "09:00");
@@ -236,8 +239,11 @@ describe("clinic portal", () => {
       assert.match(await page.locator("#strValidUntil-error").textContent(), /sudah berakhir/);
       assert.match(await page.locator("#pickupAfter-error").textContent(), /sebelum jam akhir/);
       assert.match(await page.locator("label[for=strNumber]").textContent(), /\*/);
+      assert.match(await page.locator("#practicePlace-error").textContent(), /Wajib diisi/);
+      assert.match(await page.locator("label[for=practicePlace]").textContent(), /\*/);
       assert.equal(calls, 0);
       await page.fill("#strNumber", "STR-123");
+      await page.fill("#practicePlace", "Puskesmas Klandasan Ilir");
       await page.fill("#strValidUntil", "");
       await page.fill("#pickupAfter", "");
       await page.fill("#pickupBefore", "");

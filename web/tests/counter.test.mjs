@@ -31,6 +31,7 @@ async function walkIn(page, { name, priority, temp = "36.6", caseId = "", nik = 
   // A visit is linked to a case only for its applicant: the clerk types the NIK from the KTP.
   if (caseId) await page.fill('input[name="nik"]', nik);
   await page.fill('input[name="temperature"]', temp);
+  await page.check('.counter-checkin input[name="mask"][value="yes"]');
   await page.click('.counter-checkin button[type="submit"]');
 }
 
@@ -54,7 +55,8 @@ test("counter: walk-ins, a failed screening redirected online, call / skip / no-
       "--practice-place", "Puskesmas Klandasan Ilir", "--priority", "HEALTH_WORKER",
     ]));
     const caseId = String(sub.case?.id ?? sub.id);
-    await walkIn(page, { name: "Rudi Hartono", temp: "38.4", caseId, nik: "6471065708900002" });
+    // Typed the Indonesian way, with a comma (a number field used to drop it: 384).
+    await walkIn(page, { name: "Rudi Hartono", temp: "38,4", caseId, nik: "6471065708900002" });
     await page.locator(".counter-redirect").waitFor({ timeout: 10_000 });
     assert.match(await page.locator(".counter-checkin [role=status]").first().textContent(), /Skrining tidak lolos: suhu 38\.4 °C \(demam mulai 37\.5 °C\)/);
     assert.match(await page.locator(".counter-redirect__why").textContent(), /^suhu 38\.4 °C/);
@@ -145,6 +147,13 @@ test("kiosk: a walk-in takes a number and the ticket is printed on the 80 mm sli
     await page.selectOption('select[name="service"]', "SIP_BIDAN");
     await page.getByLabel("Penyandang disabilitas").check();
     await page.getByLabel("Saya perlu dilayani sambil duduk").check();
+    // The screening starts empty: nobody passes unmeasured.
+    assert.equal(await page.inputValue('input[name="temperature"]'), "");
+    assert.equal(await page.locator('input[name="mask"]:checked').count(), 0);
+    await page.getByRole("button", { name: "Ambil nomor" }).click();
+    assert.equal(await page.locator(".kiosk-result .ticket-slip").count(), 0);
+    await page.fill('input[name="temperature"]', "36,6");
+    await page.check('input[name="mask"][value="yes"]');
     assert.deepEqual(await axeCheck(page), []);
     await screenshot(page, "kiosk-form");
     await page.getByRole("button", { name: "Ambil nomor" }).click();
@@ -162,8 +171,13 @@ test("kiosk: a walk-in takes a number and the ticket is printed on the 80 mm sli
     await page.getByRole("button", { name: "Selesai" }).click();
     await page.getByRole("button", { name: "Saya punya kode janji temu" }).click();
     await page.fill('input[name="appointment_code"]', "ZZZ-999");
+    await page.fill('input[name="temperature"]', "36.5");
+    await page.check('input[name="mask"][value="yes"]');
     await page.getByRole("button", { name: "Ambil nomor" }).click();
     await page.locator(".kiosk [role=alert]").filter({ hasText: /\S/ }).waitFor({ timeout: 10_000 });
+    // Focus is back on the code to fix (the button was disabled while the call ran), marked invalid.
+    await page.waitForFunction(() => document.activeElement?.getAttribute("name") === "appointment_code");
+    assert.equal(await page.getAttribute('input[name="appointment_code"]', "aria-invalid"), "true");
 
     // The print layout: only the slip, 80 mm wide.
     await page.getByRole("button", { name: "Kembali" }).click();

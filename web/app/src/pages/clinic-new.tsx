@@ -98,6 +98,7 @@ function validate(f: Form, t: T, healthWorker: boolean): Record<string, string> 
   }
   // A health worker's permit rests on an STR that is still valid (server/domain/case.cc).
   if (healthWorker && !f.strNumber.trim()) e.strNumber = t("v.required");
+  if (healthWorker && !f.practicePlace.trim()) e.practicePlace = t("v.required");
   if (f.strValidUntil && f.strValidUntil < officeToday()) e.strValidUntil = t("v.strEnded");
   return e;
 }
@@ -410,7 +411,7 @@ export default function ClinicNew(_props: RouteProps) {
           <Field id="strValidUntil" label={t("new.strValidUntil")} error={errors.strValidUntil}>
             {(a) => <input {...a} type="date" value={form.strValidUntil} onInput={(e) => set("strValidUntil", e.currentTarget.value)} />}
           </Field>
-          <Field id="practicePlace" label={t("new.practicePlace")} error={errors.practicePlace}>
+          <Field id="practicePlace" label={pt?.healthWorker ? `${t("new.practicePlace")} *` : t("new.practicePlace")} error={errors.practicePlace}>
             {(a) => <input {...a} type="text" autoComplete="off" value={form.practicePlace} onInput={(e) => set("practicePlace", e.currentTarget.value)} />}
           </Field>
         </fieldset>

@@ -1,5 +1,6 @@
 // Small pieces the PAGES-B pages share: the status line every page announces its results in, a
-// table's column headings, and the service (permit type) a walk-in comes for.
+// table's column headings, the service (permit type) a walk-in comes for, and the health
+// screening's two answers (counter and kiosk).
 import type { PermitType } from "@gen/loket/v1/catalog_pb.js";
 import type { Status } from "./counter-actions";
 
@@ -31,6 +32,46 @@ export function ServiceSelect({ label, pick, value, onValue, permitTypes, invali
         ))}
       </select>
     </label>
+  );
+}
+
+/** The temperature as typed ("38,4" or "38.4"), or NaN. */
+export function parseTemperature(typed: string): number {
+  return /^\s*\d{2}([.,]\d)?\s*$/.test(typed) ? Number(typed.trim().replace(",", ".")) : NaN;
+}
+
+/** The door's health screening: the temperature measured and whether a mask is worn. Both start
+ * empty, so that nobody passes without being measured (the form is not sent until both are given).
+ * A text field, not type=number: a number field drops "38,4", the way Indonesians write it. */
+export function ScreeningFields({ tempLabel, maskLabel, yes, no, hint, temp, onTemp, mask, onMask, tempInvalid }: { tempLabel: string; maskLabel: string; yes: string; no: string; hint: string; temp: string; onTemp: (v: string) => void; mask: boolean | undefined; onMask: (v: boolean) => void; tempInvalid?: true }) {
+  return (
+    <>
+      <label class="pb-field">
+        <span>{tempLabel}</span>
+        <input
+          name="temperature"
+          type="text"
+          inputMode="decimal"
+          autocomplete="off"
+          required
+          pattern="\s*[0-9]{2}([.,][0-9])?\s*"
+          title={hint}
+          placeholder="36,5"
+          aria-invalid={tempInvalid}
+          value={temp}
+          onInput={(e) => onTemp((e.target as HTMLInputElement).value)}
+        />
+      </label>
+      <fieldset class="pb-radios screening-mask">
+        <legend>{maskLabel}</legend>
+        <label>
+          <input type="radio" name="mask" value="yes" required checked={mask === true} onChange={() => onMask(true)} /> {yes}
+        </label>
+        <label>
+          <input type="radio" name="mask" value="no" checked={mask === false} onChange={() => onMask(false)} /> {no}
+        </label>
+      </fieldset>
+    </>
   );
 }
 

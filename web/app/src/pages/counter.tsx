@@ -10,7 +10,7 @@ import { clients } from "../api";
 import { useT } from "../i18n";
 import { Page } from "../layout";
 import { useActions, officeTime, typingTarget } from "./counter-actions";
-import { ColumnHeads, ServiceSelect, StatusLine } from "./counter-ui";
+import { ColumnHeads, ScreeningFields, ServiceSelect, StatusLine, parseTemperature } from "./counter-ui";
 import { useQueueWatch } from "./board-stream";
 import { TicketSlip, printTicket } from "./kiosk-ticket";
 import { counterCatalog } from "./counter.i18n";
@@ -326,8 +326,8 @@ function CheckInPanel({ t, permitTypes, onIssued }: { t: T; permitTypes: PermitT
   const [priority, setPriority] = useState<PriorityClass>(PriorityClass.NONE);
   const [caseId, setCaseId] = useState("");
   const [nik, setNik] = useState("");
-  const [temp, setTemp] = useState("36.5");
-  const [mask, setMask] = useState(true);
+  const [temp, setTemp] = useState("");
+  const [mask, setMask] = useState<boolean | undefined>(undefined);
   const [seated, setSeated] = useState(false);
   const [result, setResult] = useState<CheckInResponse | undefined>(undefined);
   const [redirected, setRedirected] = useState<Visit | undefined>(undefined);
@@ -337,7 +337,7 @@ function CheckInPanel({ t, permitTypes, onIssued }: { t: T; permitTypes: PermitT
     e.preventDefault();
     setResult(undefined);
     setRedirected(undefined);
-    const screening = { temperatureC: Number(temp.replace(",", ".")), mask };
+    const screening = { temperatureC: parseTemperature(temp), mask: mask === true };
     const who =
       mode === "appt"
         ? { case: "appointmentCode" as const, value: code.trim() }
@@ -360,6 +360,8 @@ function CheckInPanel({ t, permitTypes, onIssued }: { t: T; permitTypes: PermitT
         setCaseId("");
         setSeated(false);
         setPriority(PriorityClass.NONE);
+        setTemp("");  // the next visitor is measured anew
+        setMask(undefined);
       }
     }
   };
@@ -430,13 +432,7 @@ function CheckInPanel({ t, permitTypes, onIssued }: { t: T; permitTypes: PermitT
         )}
         <fieldset class="pb-group">
           <legend>{t("counter.screening")}</legend>
-          <label class="pb-field">
-            <span>{t("counter.temp")}</span>
-            <input name="temperature" type="number" step="0.1" min="30" max="45" required aria-invalid={invalid("temperature_c")} value={temp} onInput={(e) => setTemp((e.target as HTMLInputElement).value)} />
-          </label>
-          <label class="check">
-            <input name="mask" type="checkbox" checked={mask} onChange={(e) => setMask((e.target as HTMLInputElement).checked)} /> {t("counter.mask")}
-          </label>
+          <ScreeningFields tempLabel={t("counter.temp")} maskLabel={t("counter.mask")} yes={t("common.yes")} no={t("common.no")} hint={t("screening.tempHint")} temp={temp} onTemp={setTemp} mask={mask} onMask={setMask} tempInvalid={invalid("temperature_c")} />
           <label class="check">
             <input name="seated" type="checkbox" checked={seated} onChange={(e) => setSeated((e.target as HTMLInputElement).checked)} /> {t("counter.seatedAsk")}
           </label>

@@ -18,7 +18,7 @@ import { serverText } from "../server-text";
 import "./staff-words.i18n"; // the counter, kiosk and courier words for loketd's messages
 
 type Action = "StartVerification" | "RequestRevision" | "Approve" | "Reject" | "Issue" | "MarkCollected" | "MarkDelivered" | "RevokePermit";
-type Decision = "RequestRevision" | "Approve" | "Reject" | "RevokePermit";
+type Decision = "RequestRevision" | "Approve" | "Reject" | "RevokePermit" | "Issue";
 
 /** What the role may do in this state (the server decides; this only hides what would fail). */
 function actionsFor(role: Role | undefined, s: CaseState): Action[] {
@@ -255,7 +255,8 @@ export default function DeskCase({ params }: RouteProps) {
           {actions.length === 0 && !decision && <p class="muted">{t("dcase.noActions")}</p>}
           <div class="row">
             {actions.map((a) => {
-              const isDecision = a === "RequestRevision" || a === "Approve" || a === "Reject" || a === "RevokePermit";
+              // Issuing gives the permit its number at once and cannot be undone: asked twice too.
+              const isDecision = a === "RequestRevision" || a === "Approve" || a === "Reject" || a === "RevokePermit" || a === "Issue";
               return (
                 <button
                   key={a}
@@ -317,7 +318,7 @@ export default function DeskCase({ params }: RouteProps) {
             <form class="decision" onSubmit={confirmDecision} noValidate data-testid="decision">
               <p class="muted">{t("dcase.reviewing", { time: formatDateTime(decision.openedAt) })}</p>
               <label for="decision-note">
-                {decision.kind === "RequestRevision" ? t("dcase.noteRevision") : decision.kind === "Reject" ? t("dcase.noteReject") : decision.kind === "RevokePermit" ? t("dcase.noteRevoke") : t("dcase.noteApprove")}
+                {decision.kind === "RequestRevision" ? t("dcase.noteRevision") : decision.kind === "Reject" ? t("dcase.noteReject") : decision.kind === "RevokePermit" ? t("dcase.noteRevoke") : decision.kind === "Issue" ? t("dcase.noteIssue") : t("dcase.noteApprove")}
               </label>
               <textarea
                 id="decision-note"
@@ -345,7 +346,7 @@ export default function DeskCase({ params }: RouteProps) {
               )}
               <div class="form-actions">
                 <button type="submit" disabled={busy} class={decision.kind === "Reject" || decision.kind === "RevokePermit" ? "danger" : ""}>
-                  {decision.kind === "Approve" ? t("dcase.confirm.approve") : decision.kind === "Reject" ? t("dcase.confirm.reject") : decision.kind === "RevokePermit" ? t("dcase.confirm.revoke") : t("dcase.confirm.revision")}
+                  {decision.kind === "Approve" ? t("dcase.confirm.approve") : decision.kind === "Reject" ? t("dcase.confirm.reject") : decision.kind === "RevokePermit" ? t("dcase.confirm.revoke") : decision.kind === "Issue" ? t("dcase.confirm.issue") : t("dcase.confirm.revision")}
                 </button>
                 <button type="button" class="secondary" onClick={() => setDecision(null)}>
                   {t("common.cancel")}

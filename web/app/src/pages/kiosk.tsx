@@ -7,7 +7,7 @@ import { clients } from "../api";
 import { useT } from "../i18n";
 import { Page, LangSwitch } from "../layout";
 import { useActions } from "./counter-actions";
-import { ServiceSelect, StatusLine } from "./counter-ui";
+import { ScreeningFields, ServiceSelect, StatusLine, parseTemperature } from "./counter-ui";
 import { TicketSlip, printTicket } from "./kiosk-ticket";
 import { PRIORITIES, usePermitTypes } from "./counter";
 import { counterCatalog } from "./counter.i18n";
@@ -29,8 +29,8 @@ export default function KioskPage() {
   const [name, setName] = useState("");
   const [service, setService] = useState("");
   const [priority, setPriority] = useState<PriorityClass>(PriorityClass.NONE);
-  const [temp, setTemp] = useState("36.5");
-  const [mask, setMask] = useState(true);
+  const [temp, setTemp] = useState("");
+  const [mask, setMask] = useState<boolean | undefined>(undefined);
   const [seated, setSeated] = useState(false);
   const [result, setResult] = useState<CheckInResponse | undefined>(undefined);
   const [left, setLeft] = useState(RESET_SECONDS);
@@ -43,8 +43,8 @@ export default function KioskPage() {
     setName("");
     setService("");
     setPriority(PriorityClass.NONE);
-    setTemp("36.5");
-    setMask(true);
+    setTemp("");
+    setMask(undefined);
     setSeated(false);
     setResult(undefined);
     act.setStatus(null);
@@ -74,16 +74,21 @@ export default function KioskPage() {
 
   const submit = async (e: Event) => {
     e.preventDefault();
-    const screening = { temperatureC: Number(temp.replace(",", ".")), mask };
+    const screening = { temperatureC: parseTemperature(temp), mask: mask === true };
     const who =
       step === "appt"
         ? { case: "appointmentCode" as const, value: code.trim() }
         : { case: "walkIn" as const, value: { name: name.trim(), service, priorityClass: priority, language: "id" } };
     const key = `kiosk:${JSON.stringify({ step, code, name, service, priority, temp, mask, seated })}`;
+    const form = e.currentTarget as HTMLFormElement;
     const r = await act.run(key, (rid) => clients.queue.checkIn({ requestId: rid, who, screening, seated }));
     if (r) {
       setResult(r);
       setStep("result");
+    } else {
+      // The button was disabled while the call ran, which drops focus to the page: put it back where
+      // the person fixes it (the code that was not found, or the field loketd named).
+      setTimeout(() => (form.querySelector<HTMLElement>('[aria-invalid="true"]') ?? form.querySelector<HTMLElement>("input"))?.focus(), 0);
     }
   };
 
@@ -118,7 +123,7 @@ export default function KioskPage() {
           {step === "appt" ? (
             <label class="pb-field">
               <span>{t("kiosk.code")}</span>
-              <input type="text" name="appointment_code" required autocomplete="off" autocapitalize="characters" value={code} aria-invalid={act.field ? true : undefined} onInput={(e) => setCode((e.target as HTMLInputElement).value)} />
+              <input type="text" name="appointment_code" required autocomplete="off" autocapitalize="characters" value={code} aria-invalid={act.field || act.status?.kind === "error" ? true : undefined} onInput={(e) => setCode((e.target as HTMLInputElement).value)} />
             </label>
           ) : (
             <>
@@ -146,15 +151,7 @@ export default function KioskPage() {
           </div>
           <fieldset>
             <legend>{t("kiosk.screening")}</legend>
-            <label class="pb-field">
-              <span>{t("kiosk.temp")}</span>
-              <input name="temperature" type="number" step="0.1" min="30" max="45" required value={temp} onInput={(e) => setTemp((e.target as HTMLInputElement).value)} />
-            </label>
-            <div class="kiosk-options">
-              <label>
-                <input type="checkbox" name="mask" checked={mask} onChange={(e) => setMask((e.target as HTMLInputElement).checked)} /> {t("kiosk.mask")}
-              </label>
-            </div>
+            <ScreeningFields tempLabel={t("kiosk.temp")} maskLabel={t("kiosk.mask")} yes={t("common.yes")} no={t("common.no")} hint={t("screening.tempHint")} temp={temp} onTemp={setTemp} mask={mask} onMask={setMask} />
           </fieldset>
           <StatusLine status={act.status} />
           <div class="kiosk-actions">

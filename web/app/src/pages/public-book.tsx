@@ -121,6 +121,14 @@ export default function PublicBook({ query }: RouteProps) {
     setStep(s);
   }
 
+  // A field's error goes once the person changes that field (the next submit checks it again).
+  function edited(field: string, set: (v: string) => void) {
+    return (e: { currentTarget: HTMLInputElement }) => {
+      set(e.currentTarget.value);
+      if (errors[field]) setErrors(({ [field]: _, ...rest }) => rest);
+    };
+  }
+
   function showErrors(errs: Record<string, string>) {
     setErrors(errs);
     const first = Object.keys(errs)[0];
@@ -375,16 +383,16 @@ export default function PublicBook({ query }: RouteProps) {
         <form onSubmit={submitDetails} noValidate>
           <p>{t("pub.book.detailsIntro")}</p>
           <Field id="nik" label={t("pub.book.nik")} hint={t("pub.book.nikHint")} error={errors.nik}>
-            {(a) => <input {...a} type="text" inputMode="numeric" autoComplete="off" maxLength={16} value={nik} onInput={(e) => setNik(e.currentTarget.value)} />}
+            {(a) => <input {...a} type="text" inputMode="numeric" autoComplete="off" maxLength={16} value={nik} onInput={edited("nik", setNik)} />}
           </Field>
           <Field id="name" label={t("pub.book.name")} error={errors.name}>
-            {(a) => <input {...a} type="text" autoComplete="name" value={name} onInput={(e) => setName(e.currentTarget.value)} />}
+            {(a) => <input {...a} type="text" autoComplete="name" value={name} onInput={edited("name", setName)} />}
           </Field>
           <Field id="phone" label={t("pub.book.phone")} hint={t("pub.book.phoneHint")} error={errors.phone}>
-            {(a) => <input {...a} type="tel" autoComplete="tel" value={phone} onInput={(e) => setPhone(e.currentTarget.value)} />}
+            {(a) => <input {...a} type="tel" autoComplete="tel" value={phone} onInput={edited("phone", setPhone)} />}
           </Field>
           <Field id="email" label={t("pub.book.email")} hint={t("pub.book.emailHint")} error={errors.email}>
-            {(a) => <input {...a} type="email" autoComplete="email" value={email} onInput={(e) => setEmail(e.currentTarget.value)} />}
+            {(a) => <input {...a} type="email" autoComplete="email" value={email} onInput={edited("email", setEmail)} />}
           </Field>
           <Field id="language" label={t("pub.book.language")} hint={t("pub.book.languageHint")} error={errors.language}>
             {(a) => (

@@ -8,7 +8,9 @@ import type { RouteProps } from "../router";
 import { Field, PublicPage, Status, focusSoon, officeClock, officeOf, publicErrorText, publicHref, usePublicT, type Msg } from "./public-common";
 import { publicQueueStrings } from "./public-queue.i18n";
 
-type Conn = "idle" | "connecting" | "live" | "reconnecting" | "stopped";
+type Conn = "idle" | "connecting" | "live" | "reconnecting" | "stopped" | "ended";
+// A ticket in one of these states will not change again: nothing more to watch.
+const FINAL_STATES = new Set(["done", "no_show"]);
 
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
@@ -22,7 +24,8 @@ const sleep = (ms: number, signal: AbortSignal) =>
 // As the ticket prints it (server/domain/queue.cc TicketLabel, "%c-%03d"): "w-2", "w2" and "W 002"
 // are all W-002.
 function normalTicket(s: string): string {
-  const compact = s.trim().toUpperCase().replace(/\s+/g, "");
+  // Any dash a phone or a copied example gives ("‑", "–") is the ticket's "-".
+  const compact = s.trim().toUpperCase().replace(/\s+/g, "").replace(/[\u2010-\u2015\u2212]/g, "-");
   const m = /^([A-Z])-?(\d{1,3})$/.exec(compact);
   return m ? `${m[1]}-${m[2].padStart(3, "0")}` : compact;
 }
@@ -47,11 +50,17 @@ export default function PublicQueue({ query }: RouteProps) {
       while (!ac.signal.aborted) {
         setConn(failures === 0 ? "connecting" : "reconnecting");
         try {
+          let last = "";
           for await (const p of clients.public.watchQueuePosition({ officeId: office, ticket, day }, { signal: ac.signal })) {
             failures = 0;
             setConn("live");
             setMsg(null);
             setPos(p);
+            last = p.state;
+          }
+          if (FINAL_STATES.has(last)) {
+            setConn("ended");
+            return;
           }
         } catch (err) {
           if (ac.signal.aborted) return;
@@ -119,7 +128,13 @@ export default function PublicQueue({ query }: RouteProps) {
         <section class="queue-pos" aria-labelledby="queue-pos-title" data-testid="queue-position" data-state={pos?.state ?? ""}>
           <h2 id="queue-pos-title">{t("pub.queue.yourTicket", { ticket })}</h2>
           <p class={`conn conn-${conn}`} role="status" aria-live="polite">
-            {conn === "live" ? t("pub.queue.live", { time: pos?.updatedAt ? officeClock(pos.updatedAt) : "" }) : conn === "reconnecting" ? t("pub.queue.reconnecting") : t("pub.queue.connecting")}
+            {conn === "ended"
+              ? t("pub.queue.ended")
+              : conn === "live"
+                ? t("pub.queue.live", { time: pos?.updatedAt ? officeClock(pos.updatedAt) : "" })
+                : conn === "reconnecting"
+                  ? t("pub.queue.reconnecting")
+                  : t("pub.queue.connecting")}
           </p>
           {pos && (
             <div aria-live="polite" aria-atomic="true">
@@ -143,7 +158,7 @@ export default function PublicQueue({ query }: RouteProps) {
               </dl>
             </div>
           )}
-          <p class="hint">{t("pub.queue.keepOpen")}</p>
+          {conn !== "ended" && <p class="hint">{t("pub.queue.keepOpen")}</p>}
         </section>
       )}
     </PublicPage>

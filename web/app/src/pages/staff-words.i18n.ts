@@ -33,6 +33,7 @@ registerField("counter_id", "sv.f.counter");
 
 export const staffWords: Catalog = {
   id: {
+    "screening.tempHint": "Suhu yang diukur, mis. 36,5 atau 38,4",
     "sv.counterClosed": "loket {counter} tutup",
     "sv.outOfService": "{counter} sedang tidak melayani",
     "sv.counterClosedOn": "{counter} sudah ditutup pada {day}",
@@ -59,6 +60,7 @@ export const staffWords: Catalog = {
     "sv.noWorkingDay30": "tidak ada hari kerja dalam 30 hari ke depan untuk kunjungan",
   },
   en: {
+    "screening.tempHint": "The temperature measured, e.g. 36.5 or 38.4",
     "sv.counterClosed": "counter {counter} is closed",
     "sv.outOfService": "{counter} is out of service",
     "sv.counterClosedOn": "{counter} is already closed on {day}",
