@@ -114,6 +114,8 @@ const std::map<std::string_view, MethodPolicy>& PolicyTable() {
       {"QueueService.Finish", {.roles = {kOfficer, kCounter}}},
       {"QueueService.GetTicket", {.roles = {kAdmin, kOfficer, kCounter}}},
       {"QueueService.ListTickets", {.roles = {kAdmin, kOfficer, kCounter, kDisplay}}},
+      // Visits carry names and screening results: staff at the door only, not the board.
+      {"QueueService.ListVisits", {.roles = {kAdmin, kOfficer, kCounter}}},
       {"QueueService.WatchQueue", {.roles = {kAdmin, kOfficer, kCounter, kDisplay}}},
       // Spontan appointments (AppointmentService); clinics see only their own requests.
       {"AppointmentService.CreateAppointmentRequest",

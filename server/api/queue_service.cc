@@ -319,6 +319,18 @@ grpc::Status QueueServiceImpl::DoListTickets(grpc::ServerContextBase* ctx,
   return grpc::Status::OK;
 }
 
+grpc::Status QueueServiceImpl::DoListVisits(grpc::ServerContextBase* ctx,
+                                            const v1::ListVisitsRequest* req,
+                                            v1::ListVisitsResponse* resp) {
+  LOKET_AUTHORIZE(p, ctx, "QueueService.ListVisits");
+  auto day = DayFromProto(req->day(), "day");
+  if (!day.ok()) return ToGrpcStatus(day.status());
+  auto visits = queue_.ListVisits(p, *day, req->outcome());
+  if (!visits.ok()) return ToGrpcStatus(visits.status());
+  for (const auto& v : *visits) *resp->add_visits() = ToProto(v);
+  return grpc::Status::OK;
+}
+
 grpc::ServerWriteReactor<v1::QueueUpdate>* QueueServiceImpl::WatchQueue(
     grpc::CallbackServerContext* ctx, const v1::WatchQueueRequest* /*req*/) {
   using Step = StreamStep<v1::QueueUpdate>;

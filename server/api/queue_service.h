@@ -37,6 +37,7 @@ class QueueServiceImpl final : public v1::QueueService::CallbackService, public 
   LOKET_POOLED_UNARY(Finish, v1::TicketActionRequest, v1::Ticket);
   LOKET_POOLED_UNARY(GetTicket, v1::GetTicketRequest, v1::Ticket);
   LOKET_POOLED_UNARY(ListTickets, v1::ListTicketsRequest, v1::ListTicketsResponse);
+  LOKET_POOLED_UNARY(ListVisits, v1::ListVisitsRequest, v1::ListVisitsResponse);
   // An initial board, then every event of the office's queue in seq order (read from the
   // database's feed), the last of each batch with a fresh board.
   grpc::ServerWriteReactor<v1::QueueUpdate>* WatchQueue(grpc::CallbackServerContext* ctx,

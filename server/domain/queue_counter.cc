@@ -31,6 +31,14 @@ absl::Status ValidateTicketStateFilter(std::string_view state) {
   return absl::InvalidArgumentError("state: waiting, called, done or no_show");
 }
 
+absl::Status ValidateVisitOutcomeFilter(std::string_view outcome) {
+  if (outcome.empty() || outcome == "queued" || outcome == "redirect_pending" ||
+      outcome == "online" || outcome == "siber_pickup") {
+    return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError("outcome: queued, redirect_pending, online or siber_pickup");
+}
+
 absl::Status CheckCounterMayCall(std::string_view counter_id, bool open,
                                  const std::optional<std::string>& called_label) {
   if (!open) {

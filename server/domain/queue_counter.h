@@ -25,6 +25,9 @@ absl::Status ValidateCounterId(std::string_view id, std::string_view field);
 // A ticket listing's state filter: empty (all), waiting, called, done or no_show.
 absl::Status ValidateTicketStateFilter(std::string_view state);
 
+// A visit listing's outcome filter: empty (all), queued, redirect_pending, online or siber_pickup.
+absl::Status ValidateVisitOutcomeFilter(std::string_view outcome);
+
 // A counter calls only while open and with no ticket called (`called_label`: the one it has).
 // FAILED_PRECONDITION naming the counter, and the ticket to deal with first.
 absl::Status CheckCounterMayCall(std::string_view counter_id, bool open,

@@ -147,6 +147,12 @@ constexpr Statement kVisit{
     "queue_visit", kSelectSql<"SELECT ", kVisitColumns,
                               " FROM visits v LEFT JOIN appointments a ON a.id = v.appointment_id"
                               " WHERE v.id = $1 AND v.office_id = $2 FOR UPDATE OF v">};
+constexpr Statement kVisitsOfDay{
+    "queue_visits_of_day",
+    kSelectSql<"SELECT ", kVisitColumns,
+               " FROM visits v LEFT JOIN appointments a ON a.id = v.appointment_id"
+               " WHERE v.office_id = $1 AND v.day = $2::date AND ($3 = '' OR v.outcome = $3)"
+               " ORDER BY v.id LIMIT 2000">};
 constexpr Statement kVisitOfCode{
     "queue_visit_of_code",
     "SELECT v.id FROM visits v JOIN appointments a ON a.id = v.appointment_id"
@@ -261,19 +267,19 @@ constexpr Statement kEligibleLanes{
     "queue_eligible_lanes",
     kSelectSql<"SELECT ", kEligibleLaneColumns,
                " FROM tickets t JOIN counters k"
-               " ON k.office_id = t.office_id AND k.id = $3 WHERE" LOKET_ELIGIBLE("$4")
-               " GROUP BY t.lane">};
+               " ON k.office_id = t.office_id AND k.id = $3 WHERE" LOKET_ELIGIBLE(
+                   "$4") " GROUP BY t.lane">};
 // The claim: one statement; SKIP LOCKED and the state guard keep two callers off one ticket.
 constexpr Statement kClaimInLane{
     "queue_claim_in_lane",
     "UPDATE tickets SET state = 'called', counter_id = $3, calls = calls + 1,"
     " called_at = $5::timestamptz, version = version + 1"
     " WHERE state = 'waiting' AND id = (SELECT t.id FROM tickets t JOIN counters k"
-    "   ON k.office_id = t.office_id AND k.id = $3 WHERE" LOKET_ELIGIBLE("$7")
-    "   AND t.lane = $4 AND (NOT $6::bool OR" LOKET_FIRST_AT_SEATED
-    ")"
-    "   ORDER BY t.slot_starts_at NULLS LAST, t.position"
-    "   LIMIT 1 FOR UPDATE OF t SKIP LOCKED) RETURNING id, label"};
+    "   ON k.office_id = t.office_id AND k.id = $3 WHERE" LOKET_ELIGIBLE(
+        "$7") "   AND t.lane = $4 AND (NOT $6::bool OR" LOKET_FIRST_AT_SEATED
+              ")"
+              "   ORDER BY t.slot_starts_at NULLS LAST, t.position"
+              "   LIMIT 1 FOR UPDATE OF t SKIP LOCKED) RETURNING id, label"};
 constexpr Statement kClaimTransferred{
     "queue_claim_transferred",
     "UPDATE tickets SET state = 'called', calls = calls + 1, called_at = $4::timestamptz,"
@@ -793,6 +799,19 @@ absl::StatusOr<std::vector<TicketRecord>> QueueRepository::ListTickets(
       if (domain::ShowsWaitEstimate(t.state)) FillEstimate(f, t);
       return t;
     });
+  });
+}
+
+absl::StatusOr<std::vector<VisitRecord>> QueueRepository::ListVisits(
+    const domain::Principal& viewer, std::optional<absl::CivilDay> day,
+    const std::string& outcome) {
+  LOKET_RETURN_IF_ERROR(domain::ValidateVisitOutcomeFilter(outcome));
+  return Fetch(db_.impl(), [&](Tx& tx) -> absl::StatusOr<std::vector<VisitRecord>> {
+    LOKET_ASSIGN_OR_RETURN(OfficeContext office,
+                           LoadOffice(tx, viewer.office_id, clock_.Now(), offices_));
+    const std::string d = absl::FormatCivilTime(day.value_or(office.today));
+    return MapRows(tx.Exec(kVisitsOfDay, viewer.office_id, d, outcome),
+                   [](const pqxx::row& row) { return VisitFromRow(row).v; });
   });
 }
 

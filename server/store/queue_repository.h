@@ -205,6 +205,11 @@ class QueueRepository {
   absl::StatusOr<std::vector<TicketRecord>> ListTickets(const domain::Principal& viewer,
                                                         std::optional<absl::CivilDay> day,
                                                         const std::string& state);
+  // The day's visits (default today), optionally of one outcome (ValidateVisitOutcomeFilter), by
+  // id.
+  absl::StatusOr<std::vector<VisitRecord>> ListVisits(const domain::Principal& viewer,
+                                                      std::optional<absl::CivilDay> day,
+                                                      const std::string& outcome);
   // Today's board, consistent with the feed at its seq.
   absl::StatusOr<BoardRecord> Board(const std::string& office_id);
   // The seq of the office's latest queue event (0: none yet).

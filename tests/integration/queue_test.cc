@@ -367,6 +367,41 @@ TEST_F(QueueTest, FailedScreeningRecordsTheVisitAndOffersSiberOrOnline) {
             "1");
 }
 
+// A fever found at the kiosk (seen in a day lived in the pages): the clerk at the counter had no
+// way to find that visit. ListVisits gives the day's failed screenings, from any terminal, until
+// each is redirected.
+TEST_F(QueueTest, TheCounterListsFailedScreeningsFromAnyTerminalUntilRedirected) {
+  v1::CheckInResponse fever = CheckIn(WalkIn("Demam di Kios", v1::PRIORITY_CLASS_NONE, 38.4, true));
+  CheckIn(WalkIn("Sehat Saja"));
+  v1::ListVisitsRequest pending;
+  pending.set_outcome("redirect_pending");
+  v1::ListVisitsResponse list;
+  ASSERT_THAT(queue_->ListVisits(Ctx(counter_).get(), pending, &list), IsOk());
+  ASSERT_EQ(list.visits_size(), 1);
+  EXPECT_EQ(list.visits(0).id(), fever.visit().id());
+  EXPECT_EQ(list.visits(0).name(), "Demam di Kios");
+  EXPECT_THAT(list.visits(0).screening_note(), HasSubstr("38.4"));
+  ASSERT_THAT(queue_->ListVisits(Ctx(officer_).get(), v1::ListVisitsRequest(), &list), IsOk());
+  EXPECT_EQ(list.visits_size(), 2);  // every visit of the day
+
+  v1::RedirectVisitRequest r;
+  r.set_request_id(NewUuid());
+  r.set_visit_id(fever.visit().id());
+  r.set_handling(v1::REDIRECT_HANDLING_ONLINE);
+  v1::Visit v;
+  ASSERT_THAT(queue_->RedirectVisit(Ctx(counter_).get(), r, &v), IsOk());
+  ASSERT_THAT(queue_->ListVisits(Ctx(counter_).get(), pending, &list), IsOk());
+  EXPECT_EQ(list.visits_size(), 0);
+
+  ASSERT_THAT(queue_->ListVisits(Ctx(other_office_officer_).get(), v1::ListVisitsRequest(), &list),
+              IsOk());
+  EXPECT_EQ(list.visits_size(), 0);
+  pending.set_outcome("demam");
+  grpc::Status bad = queue_->ListVisits(Ctx(counter_).get(), pending, &list);
+  EXPECT_EQ(bad.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(bad.error_message(), HasSubstr("outcome:"));
+}
+
 TEST_F(QueueTest, RedirectNamesTheVisitByTheAppointmentCodeTheVisitorShows) {
   Book("K7M4QX", 9, 0);
   v1::CheckInResponse fever = CheckIn(ByCode("K7M-4QX", 38.0, true));

@@ -135,6 +135,32 @@ test("counter: walk-ins, a failed screening redirected online, call / skip / no-
   }
 });
 
+test("counter: a fever found at the kiosk waits in the clerk's list until it is redirected", async () => {
+  // The kiosk's check-in (the same RPC, from another terminal) fails the screening.
+  await stack.cli("counter", ["office", "walk-in", "--name", "Sari Demam", "--service", "SIP_BIDAN", "--temp", "38.6", "--mask", "yes"]);
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await ctx.newPage();
+  try {
+    await signIn(page, stack.webUrl, stack.users.counter);
+    const item = page.locator(".counter-pending li", { hasText: "Sari Demam" });
+    await item.waitFor({ timeout: 15_000 });
+    assert.match(await item.textContent(), /suhu 38\.6 °C/);
+    assert.deepEqual(await axeCheck(page), []);
+    await screenshot(page, "counter-pending");
+    await item.getByRole("button", { name: "Tangani: Sari Demam" }).click();
+    const panel = page.locator(".counter-redirect");
+    await panel.getByText("Penanganan lanjutan: Sari Demam").waitFor();
+    // No case linked: online is the only way on.
+    assert.equal(await panel.getByRole("button", { name: /SIBER/ }).count(), 0);
+    await panel.getByRole("button", { name: "Lanjut daring" }).click();
+    await page.getByText(/Kunjungan dialihkan: daring/).waitFor({ timeout: 10_000 });
+    await item.waitFor({ state: "detached", timeout: 10_000 });
+    assert.equal(await stack.sql("SELECT outcome FROM visits WHERE name = 'Sari Demam'"), "online");
+  } finally {
+    await ctx.close();
+  }
+});
+
 test("kiosk: a walk-in takes a number and the ticket is printed on the 80 mm slip", async () => {
   const ctx = await browser.newContext({ viewport: { width: 1080, height: 1920 } });
   await ctx.addInitScript(recordPrint);

@@ -95,7 +95,7 @@ export const adminCatalog: Catalog = {
     "ref.after": "Sesudah",
     "admin.reload": "Muat ulang",
     "admin.confirmAgain": "Klik lagi untuk memastikan",
-    "admin.principals": "Pengguna (principal)",
+    "admin.principals": "Pengguna",
     "admin.col.id": "ID",
     "admin.col.name": "Nama",
     "admin.col.role": "Peran",

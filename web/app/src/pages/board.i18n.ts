@@ -15,7 +15,7 @@ export const boardCatalog: Catalog = {
     "board.connecting": "Menghubungkan…",
     "board.reconnecting": "Menyambung ulang…",
     "board.reconnectingHint": "Koneksi ke server terputus. Nomor disembunyikan sampai tersambung lagi.",
-    "board.live": "Langsung",
+    "board.live": "Siaran langsung",
     "board.signedOut": "Sesi layar berakhir. Minta petugas masuk lagi sebagai layar antrean.",
     "board.signIn": "Masuk lagi",
     "board.forbidden": "Akun ini tidak boleh menampilkan antrean.",

@@ -56,7 +56,6 @@ export function ScreeningFields({ tempLabel, maskLabel, yes, no, hint, temp, onT
           required
           pattern="\s*[0-9]{2}([.,][0-9])?\s*"
           title={hint}
-          placeholder="36,5"
           aria-invalid={tempInvalid}
           value={temp}
           onInput={(e) => onTemp((e.target as HTMLInputElement).value)}

@@ -331,7 +331,21 @@ function CheckInPanel({ t, permitTypes, onIssued }: { t: T; permitTypes: PermitT
   const [seated, setSeated] = useState(false);
   const [result, setResult] = useState<CheckInResponse | undefined>(undefined);
   const [redirected, setRedirected] = useState<Visit | undefined>(undefined);
+  // Failed screenings of today from any terminal (the kiosk, another counter), not yet redirected,
+  // and the one this clerk is handling.
+  const [pending, setPending] = useState<Visit[]>([]);
+  const [handling, setHandling] = useState<Visit | undefined>(undefined);
   const slip = useRef<HTMLDivElement>(null);
+  const loadPending = () =>
+    clients.queue
+      .listVisits({ outcome: "redirect_pending" })
+      .then((r) => setPending(r.visits))
+      .catch(() => undefined); // the list is a help; the check-in form works without it
+  useEffect(() => {
+    void loadPending();
+    const id = window.setInterval(() => void loadPending(), 20_000);
+    return () => clearInterval(id);
+  }, []);
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -351,6 +365,8 @@ function CheckInPanel({ t, permitTypes, onIssued }: { t: T; permitTypes: PermitT
     );
     if (r) {
       setResult(r);
+      setHandling(undefined);
+      void loadPending();
       if (!r.ticket) act.setStatus({ kind: "info", text: t("counter.screenFailed", { note: problemText(r.visit?.screeningNote ?? "", t) }) });
       if (r.ticket) {
         onIssued();
@@ -372,6 +388,32 @@ function CheckInPanel({ t, permitTypes, onIssued }: { t: T; permitTypes: PermitT
   return (
     <section class="counter-checkin" aria-labelledby="counter-checkin-h">
       <h2 id="counter-checkin-h">{t("counter.checkin")}</h2>
+      {pending.filter((v) => v.id !== handling?.id && v.id !== result?.visit?.id).length > 0 ? (
+        <section class="counter-pending notice warn" aria-labelledby="counter-pending-h">
+          <h3 id="counter-pending-h">{t("counter.pendingTitle")}</h3>
+          <ul>
+            {pending
+              .filter((v) => v.id !== handling?.id && v.id !== result?.visit?.id)
+              .map((v) => (
+                <li key={String(v.id)} data-visit-id={String(v.id)}>
+                  <strong>{v.name}</strong> · {problemText(v.screeningNote, t)} · {officeTime(v.createdAt)}{" "}
+                  <button
+                    type="button"
+                    class="secondary small"
+                    aria-label={`${t("counter.pendingHandle")}: ${v.name}`}
+                    onClick={() => {
+                      setRedirected(undefined);
+                      setHandling(v);
+                      setTimeout(() => document.getElementById("counter-redirect-h")?.focus(), 0);
+                    }}
+                  >
+                    {t("counter.pendingHandle")}
+                  </button>
+                </li>
+              ))}
+          </ul>
+        </section>
+      ) : null}
       <form onSubmit={submit} class="pb-form">
         <fieldset class="pb-radios">
           <legend>{t("counter.mode")}</legend>
@@ -452,8 +494,29 @@ function CheckInPanel({ t, permitTypes, onIssued }: { t: T; permitTypes: PermitT
           </button>
         </div>
       ) : null}
-      {result && !result.ticket && result.visit && !redirected ? (
-        <RedirectPanel t={t} visit={result.visit} alternatives={result.alternatives} onDone={setRedirected} />
+      {result && !result.ticket && result.visit && !redirected && !handling ? (
+        <RedirectPanel
+          t={t}
+          visit={result.visit}
+          alternatives={result.alternatives}
+          onDone={(v) => {
+            setRedirected(v);
+            void loadPending();
+          }}
+        />
+      ) : null}
+      {handling ? (
+        <RedirectPanel
+          t={t}
+          visit={handling}
+          // SIBER picks the documents of a case up; a visit without one can only go online.
+          alternatives={handling.caseId ? [RedirectHandling.ONLINE, RedirectHandling.SIBER_PICKUP] : [RedirectHandling.ONLINE]}
+          onDone={(v) => {
+            setRedirected(v);
+            setHandling(undefined);
+            void loadPending();
+          }}
+        />
       ) : null}
       {redirected ? (
         <p class="pb-status__msg pb-status__msg--ok" role="status">
@@ -503,7 +566,9 @@ function RedirectPanel({ t, visit, alternatives, onDone }: { t: T; visit: Visit;
   };
   return (
     <div class="counter-redirect" role="group" aria-labelledby="counter-redirect-h">
-      <h3 id="counter-redirect-h">{t("counter.redirect")}</h3>
+      <h3 id="counter-redirect-h" tabIndex={-1}>
+        {t("counter.redirect")}: {visit.name}
+      </h3>
       <p class="counter-redirect__why">{problemText(visit.screeningNote, t)}</p>
       <div class="counter-actions">
         {alts.includes(RedirectHandling.ONLINE) ? (

@@ -57,7 +57,7 @@ export const courierCatalog: Catalog = {
     "courier.needProof": "Tambahkan foto atau tanda tangan sebagai bukti.",
     "courier.needReceiver": "Isi nama penerima.",
     "courier.take": "Konfirmasi ambil",
-    "courier.give": "Konfirmasi serah",
+    "courier.give": "Konfirmasi serah terima",
     "courier.confirmed": "Serah terima di {place} tercatat.",
     "courier.fail": "Tidak berhasil…",
     "courier.failTitle": "Catat kegagalan",

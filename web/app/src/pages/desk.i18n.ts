@@ -19,7 +19,7 @@ export const deskStrings: Catalog = {
     "search.submit": "Cari",
     "search.empty": "Isi setidaknya satu kriteria, lalu tekan Cari.",
     "search.count": "{n} kasus ditemukan",
-    "desk.intro": "Permohonan yang perlu ditangani. Saring seperti di CLI: status, jalur, jenis izin, klinik, terlambat.",
+    "desk.intro": "Permohonan yang perlu ditangani. Saring menurut status, jalur, jenis izin, klinik, atau yang terlambat.",
     "desk.filters": "Saringan",
     "desk.state": "Status",
     "desk.channel": "Jalur",

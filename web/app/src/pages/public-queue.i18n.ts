@@ -14,7 +14,7 @@ export const publicQueueStrings: Catalog = {
     "pub.queue.connecting": "Menyambung…",
     "pub.queue.reconnecting": "Sambungan terputus. Menyambung ulang…",
     "pub.queue.ended": "Layanan untuk nomor ini sudah selesai. Halaman ini boleh ditutup.",
-    "pub.queue.live": "Langsung. Terakhir diperbarui pukul {time} WITA.",
+    "pub.queue.live": "Diperbarui otomatis. Terakhir pukul {time} WITA.",
     "pub.queue.state": "Status",
     "pub.queue.ahead": "Panggilan sebelum Anda",
     "pub.queue.aheadNone": "Tidak ada: Anda berikutnya",
