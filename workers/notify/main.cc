@@ -27,7 +27,7 @@ ABSL_FLAG(std::string, smtp_from, "DPMPTSP Kota Balikpapan <noreply@dpmptsp.bali
           "From: of e-mails");
 ABSL_FLAG(std::string, outbox_dir, "var/outbox", "file channel directory (development)");
 ABSL_FLAG(int, channel_timeout_seconds, 10, "timeout of one delivery attempt");
-ABSL_FLAG(int, channel_concurrency, 16,
+ABSL_FLAG(int, channel_concurrency, 32,
           "deliveries in flight at once per channel (webhook, email), whatever is leased");
 
 using loket::notify::Channel;
