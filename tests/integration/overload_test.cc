@@ -85,6 +85,21 @@ class OverloadTest : public ServerTest {
     EXPECT_EQ(counters.connections_opened, 1);
   }
 
+  // A loketd of its own with one database connection (one waiter for it, so a pool of two threads
+  // and two queue places) whose lock waits last 30 s; nullptr (and a failure) when it did not
+  // start.
+  std::unique_ptr<api::LoketServer> StartOneConnectionLoketd() {
+    api::ServerOptions o;
+    o.listen = "127.0.0.1:0";
+    o.db_conninfo = server_->conninfo();
+    o.pool_size = 1;
+    o.db_max_waiting = 1;
+    o.db_lock_timeout = absl::Seconds(30);
+    auto started = api::LoketServer::Start(o, server_->clock());
+    EXPECT_THAT(started, IsOk()) << started.status();
+    return started.ok() ? std::move(*started) : nullptr;
+  }
+
   // Polls for up to 10 s until no backend waits for a lock; returns the last count.
   int LockWaitersAfterSettling() {
     int n = LockWaiters();
@@ -306,15 +321,8 @@ TEST_F(OverloadTest, ABurstBeyondThePoolAndItsQueueIsRefusedAtOnce) {
 // refuses the next staff call at once, but someone checking a printed permit waits in the public
 // reads' own queue and is answered once the row is let go.
 TEST_F(OverloadTest, APublicReadIsNotRefusedWhileStaffCallsFillThePool) {
-  api::ServerOptions o;
-  o.listen = "127.0.0.1:0";
-  o.db_conninfo = server_->conninfo();
-  o.pool_size = 1;
-  o.db_max_waiting = 1;
-  o.db_lock_timeout = absl::Seconds(30);
-  auto started = api::LoketServer::Start(o, server_->clock());
-  ASSERT_THAT(started, IsOk()) << started.status();
-  std::unique_ptr<api::LoketServer> loketd = std::move(*started);
+  std::unique_ptr<api::LoketServer> loketd = StartOneConnectionLoketd();
+  ASSERT_NE(loketd, nullptr);
   auto stub = v1::CaseService::NewStub(grpc::CreateChannel(
       absl::StrCat("127.0.0.1:", loketd->port()), grpc::InsecureChannelCredentials()));
 
@@ -378,15 +386,8 @@ TEST_F(OverloadTest, APublicReadIsNotRefusedWhileStaffCallsFillThePool) {
 // the pool) and a pooled call each give up waiting for it at half their time, and are told how
 // long to wait, in words and as grpc-retry-pushback-ms.
 TEST_F(OverloadTest, NoFreeConnectionAsksForAWaitAsThePoolDoes) {
-  api::ServerOptions o;
-  o.listen = "127.0.0.1:0";
-  o.db_conninfo = server_->conninfo();
-  o.pool_size = 1;
-  o.db_max_waiting = 1;
-  o.db_lock_timeout = absl::Seconds(30);
-  auto started = api::LoketServer::Start(o, server_->clock());
-  ASSERT_THAT(started, IsOk()) << started.status();
-  std::unique_ptr<api::LoketServer> loketd = std::move(*started);
+  std::unique_ptr<api::LoketServer> loketd = StartOneConnectionLoketd();
+  ASSERT_NE(loketd, nullptr);
   auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", loketd->port()),
                                      grpc::InsecureChannelCredentials());
   auto one_connection = v1::CaseService::NewStub(channel);
