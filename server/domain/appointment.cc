@@ -5,6 +5,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
 #include "server/domain/validation.h"
 
 namespace loket::domain {
@@ -140,10 +141,8 @@ absl::StatusOr<NewRequest> DecideNewRequest(const NewRequestFacts& f) {
           "applicant.priority_class: a clinic books for health workers only (HEALTH_WORKER)");
     }
   }
-  if (absl::Status s = ValidateApplicant(a, f.today); !s.ok()) return s;
-  absl::StatusOr<std::string> language = LanguageOrDefault(a.language, "applicant.language");
-  if (!language.ok()) return language.status();
-  a.language = *std::move(language);
+  LOKET_RETURN_IF_ERROR(ValidateApplicant(a, f.today));
+  LOKET_ASSIGN_OR_RETURN(a.language, LanguageOrDefault(a.language, "applicant.language"));
   if (f.service.empty()) return absl::InvalidArgumentError("service: required (permit type)");
   if (!f.service_known) {
     return absl::InvalidArgumentError(
@@ -152,9 +151,7 @@ absl::StatusOr<NewRequest> DecideNewRequest(const NewRequestFacts& f) {
   if (f.case_id < 0 || (f.case_id > 0 && !f.case_found)) {
     return absl::InvalidArgumentError(absl::StrCat("case_id: no case ", f.case_id));
   }
-  absl::StatusOr<absl::CivilDay> day = ValidateWindows(f.windows, f.now, f.utc_offset_minutes);
-  if (!day.ok()) return day.status();
-  out.day = *day;
+  LOKET_ASSIGN_OR_RETURN(out.day, ValidateWindows(f.windows, f.now, f.utc_offset_minutes));
   return out;
 }
 

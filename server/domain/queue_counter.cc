@@ -3,6 +3,7 @@
 #include <array>
 
 #include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
 
 namespace loket::domain {
 namespace {
@@ -100,14 +101,14 @@ absl::StatusOr<TicketActionEdit> DecideTicketAction(TicketAction action, std::st
       if (has_appointment) e.appointment_to = "served";
       break;
   }
-  if (absl::Status s = NeedCalled(state, label, doing); !s.ok()) return s;
+  LOKET_RETURN_IF_ERROR(NeedCalled(state, label, doing));
   return e;
 }
 
 absl::Status CheckTransfer(std::string_view state, std::string_view label,
                            std::string_view from_counter, std::string_view to_counter,
                            std::optional<bool> to_open) {
-  if (absl::Status s = NeedCalled(state, label, "transfer"); !s.ok()) return s;
+  LOKET_RETURN_IF_ERROR(NeedCalled(state, label, "transfer"));
   if (from_counter == to_counter) {
     return absl::InvalidArgumentError(absl::StrCat("to_counter_id: ticket ", std::string(label),
                                                    " is at counter ", std::string(to_counter),

@@ -42,7 +42,7 @@ absl::StatusOr<RedirectDecision> DecideRedirect(Redirect handling, const VisitTo
     if (!visit.case_state) {
       return absl::NotFoundError(absl::StrCat("case ", visit.case_id, " not found"));
     }
-    if (absl::Status s = CheckPaperPickup(visit.case_id, *visit.case_state); !s.ok()) return s;
+    LOKET_RETURN_IF_ERROR(CheckPaperPickup(visit.case_id, *visit.case_state));
     d.request_pickup = true;
   }
   // Still booked (a failed screening does not check in): the seat is freed, unsent reminders are

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/status_macros.h"
+
 namespace loket::domain {
 
 absl::StatusOr<CheckInRequest> NormalizeCheckInRequest(std::string_view appointment_code,
@@ -13,15 +15,11 @@ absl::StatusOr<CheckInRequest> NormalizeCheckInRequest(std::string_view appointm
     return absl::InvalidArgumentError(
         "appointment_code: give either an appointment code or walk_in details, not both");
   }
-  if (absl::Status s = ValidateScreening(screening); !s.ok()) return s;
+  LOKET_RETURN_IF_ERROR(ValidateScreening(screening));
   if (r.by_code) {
-    absl::StatusOr<std::string> code = NormalizeAppointmentCode(appointment_code);
-    if (!code.ok()) return code.status();
-    r.code = *std::move(code);
+    LOKET_ASSIGN_OR_RETURN(r.code, NormalizeAppointmentCode(appointment_code));
   } else {
-    absl::StatusOr<WalkInDetails> walk = NormalizeWalkIn(*walk_in);
-    if (!walk.ok()) return walk.status();
-    r.walk = *std::move(walk);
+    LOKET_ASSIGN_OR_RETURN(r.walk, NormalizeWalkIn(*walk_in));
   }
   return r;
 }

@@ -2,6 +2,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
 #include "server/domain/case.h"
 #include "server/domain/validation.h"
 
@@ -30,7 +31,7 @@ absl::StatusOr<std::string> NormalizeCancelReason(std::string_view reason) {
   if (why.find_first_of("\r\n") != std::string::npos) {
     return absl::InvalidArgumentError("reason: one line, no line breaks");
   }
-  if (absl::Status s = ValidateText(why, "reason", 500, true); !s.ok()) return s;
+  LOKET_RETURN_IF_ERROR(ValidateText(why, "reason", 500, true));
   return why;
 }
 

@@ -49,15 +49,14 @@ absl::StatusOr<SweepCounts> Retention::SweepOnce(const std::function<bool()>& st
       if (stop && stop()) return absl::OkStatus();
       int64_t deleted = 0;
       bool locked = false;
-      absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
+      LOKET_RETURN_IF_ERROR(db_.impl().RunTx([&](Tx& tx) -> absl::Status {
         locked = tx.Exec(kSweepLock)[0][0].as<bool>();
         if (!locked) return absl::OkStatus();
         pqxx::result r = task_state ? tx.Exec(kSweepTasks, *task_state, seconds, policy_.batch)
                                     : tx.Exec(kSweepIdempotency, seconds, policy_.batch);
         deleted = r.affected_rows();
         return absl::OkStatus();
-      });
-      if (!s.ok()) return s;
+      }));
       if (!locked) {
         counts.yielded = true;
         return absl::OkStatus();
@@ -67,12 +66,13 @@ absl::StatusOr<SweepCounts> Retention::SweepOnce(const std::function<bool()>& st
     }
     return absl::OkStatus();
   };
-  absl::Status s = sweep(std::string("done"), policy_.done_tasks, counts.done_tasks);
-  if (s.ok() && !counts.yielded && policy_.dead_tasks > absl::ZeroDuration()) {
-    s = sweep(std::string("dead"), policy_.dead_tasks, counts.dead_tasks);
+  LOKET_RETURN_IF_ERROR(sweep(std::string("done"), policy_.done_tasks, counts.done_tasks));
+  if (!counts.yielded && policy_.dead_tasks > absl::ZeroDuration()) {
+    LOKET_RETURN_IF_ERROR(sweep(std::string("dead"), policy_.dead_tasks, counts.dead_tasks));
   }
-  if (s.ok() && !counts.yielded) s = sweep(std::nullopt, policy_.idempotency, counts.idempotency);
-  if (!s.ok()) return s;
+  if (!counts.yielded) {
+    LOKET_RETURN_IF_ERROR(sweep(std::nullopt, policy_.idempotency, counts.idempotency));
+  }
   return counts;
 }
 

@@ -233,10 +233,16 @@ n=$(sql "SELECT count(*) FROM tickets WHERE office_id = 'bpp'")
 ((n >= 2)) || fail "$n tickets; want the two walk-ins'"
 expect 'Calling|called' "counter next called a ticket"
 
-step "administration: the staff principal, its revoked token, the new courier"
+step "administration: the staff principal, its tokens revoked (one by id, the rest by disabling), enabled again, the new courier"
 n=$(sql "SELECT count(*) FROM tokens t JOIN principals p ON p.id = t.principal_id
-          WHERE p.name = 'Staf RSUD Beriman' AND t.revoked_at IS NOT NULL")
-[[ "$n" == 1 ]] || fail "$n revoked tokens of Staf RSUD Beriman; want 1"
+          WHERE p.name = 'Staf RSUD Beriman' AND t.revoked_at IS NULL")
+[[ "$n" == 0 ]] || fail "$n live tokens of Staf RSUD Beriman after it was disabled; want 0"
+n=$(sql "SELECT count(*) FROM principals WHERE name = 'Staf RSUD Beriman' AND NOT disabled")
+[[ "$n" == 1 ]] || fail "Staf RSUD Beriman is not enabled again"
+n=$(sql "SELECT string_agg(action, ',' ORDER BY id) FROM admin_audit
+          WHERE action IN ('token.revoke', 'principal.disable', 'principal.enable')")
+[[ "$n" == "token.revoke,principal.disable,principal.enable" ]] ||
+  fail "the change log has '$n'; want token.revoke,principal.disable,principal.enable"
 n=$(sql "SELECT count(*) FROM couriers c JOIN principals p ON p.id = c.principal_id
           WHERE p.name = 'Joko Susilo' AND p.role = 'courier'")
 [[ "$n" == 1 ]] || fail "Joko Susilo is not a courier"

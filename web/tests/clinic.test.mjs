@@ -89,6 +89,11 @@ describe("clinic portal", () => {
       await cp.setInputFiles("#attach-file", { name: "ktp.png", mimeType: "image/png", buffer: png(64, 40) });
       await cp.getByRole("button", { name: "Unggah" }).click();
       await cp.waitForSelector("[data-doc-code=KTP]", { timeout: 15_000 });
+      // A clearer STR scan too: it replaces the first one, which stays on record marked as such.
+      await cp.selectOption("#attach-code", "STR");
+      await cp.setInputFiles("#attach-file", { name: "str-jelas.pdf", mimeType: "application/pdf", buffer: PDF("str jelas") });
+      await cp.getByRole("button", { name: "Unggah" }).click();
+      await cp.waitForSelector("[data-doc-code=STR][data-replaced=true]", { timeout: 15_000 });
       await cp.getByRole("button", { name: "Kirim perbaikan" }).first().click();
       await waitState(cp, "VERIFYING");
 
@@ -98,6 +103,9 @@ describe("clinic portal", () => {
       await waitState(ap, "VERIFYING");
       // The approver looks at the KTP photo before deciding: the PNG decodes from its blob: URL.
       await ap.waitForSelector("[data-doc-code=KTP]");
+      assert.equal(await ap.locator("[data-doc-code=STR]").count(), 2);
+      assert.match(await ap.locator("[data-doc-code=STR][data-replaced=true] h3").textContent(), /versi lama, diganti/);
+      assert.match(await ap.locator("[data-doc-code=STR]:not([data-replaced]) h3").textContent(), /terbaru/);
       const ktpShown = await viewDocument(ap, "KTP");
       assert.deepEqual([ktpShown.type, ktpShown.width, ktpShown.height], ["image/png", 64, 40]);
       await screenshot(ap, "desk-case-document-image");

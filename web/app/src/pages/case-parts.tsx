@@ -199,11 +199,29 @@ export function docName(code: string, permitType: string, types: PermitType[]): 
 
 export function DocumentTable({ c, types, t, actions }: { c: Case; types: PermitType[]; t: T; actions?: (d: Document) => preact.ComponentChildren }) {
   if (c.documents.length === 0) return <p>{t("case.noDocuments")}</p>;
+  // A document sent again (a revision) replaces the earlier one of its kind: the newest is current,
+  // and the earlier ones say what replaced them, so nobody judges the old scan.
+  const newest = new Map<string, Document>();
+  for (const d of c.documents) {
+    const n = newest.get(d.code);
+    if (!n || d.id > n.id) newest.set(d.code, d);
+  }
+  const sent = (code: string) => c.documents.filter((x) => x.code === code).length;
   return (
     <ul class="cards">
-      {c.documents.map((d) => (
-        <li class="card" key={String(d.id)} data-doc-code={d.code}>
-          <h3>{docName(d.code, c.permitType, types)}</h3>
+      {c.documents.map((d) => {
+        const latest = newest.get(d.code);
+        const replaced = latest !== undefined && latest.id !== d.id;
+        return (
+        <li class={replaced ? "card card--replaced" : "card"} key={String(d.id)} data-doc-code={d.code} data-replaced={replaced ? "true" : undefined}>
+          <h3>
+            {docName(d.code, c.permitType, types)}{" "}
+            {replaced ? (
+              <span class="badge badge--muted">{t("case.docReplaced", { date: formatDateTime(latest.uploadedAt) })}</span>
+            ) : sent(d.code) > 1 ? (
+              <span class="badge">{t("case.docCurrent")}</span>
+            ) : null}
+          </h3>
           <dl class="facts">
             <dt>{t("case.docFile")}</dt>
             <dd>{d.fileName} ({d.mediaType})</dd>
@@ -216,7 +234,8 @@ export function DocumentTable({ c, types, t, actions }: { c: Case; types: Permit
           </dl>
           {actions?.(d)}
         </li>
-      ))}
+        );
+      })}
     </ul>
   );
 }

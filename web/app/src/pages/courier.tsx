@@ -44,6 +44,18 @@ function mapUrl(s: Stop): string {
 
 const taking = (s: Stop) => s.kind === StopKind.PICKUP || s.kind === StopKind.COLLECT;
 
+/** A stop's time window in office time. Midnight at either end is no limit there (an office stop
+ * open from the day's start reads "sampai 15:00", not "00:00–15:00"). */
+function windowText(t: (k: string, v?: Record<string, string | number>) => string, start: string, end: string): string | null {
+  if (!start || !end) return null;
+  const from = officeTime(start);
+  const to = officeTime(end);
+  if (from === "00:00" && to === "00:00") return null;
+  if (from === "00:00") return t("courier.windowUntil", { to });
+  if (to === "00:00") return t("courier.windowFrom", { from });
+  return t("courier.window", { from, to });
+}
+
 export default function CourierPage({ query }: RouteProps) {
   const t = useT(courierCatalog);
   const act = useActions(t);
@@ -177,7 +189,7 @@ function StopCard({ t, stop: s, n, active, onChanged }: { t: T; stop: Stop; n: n
           </a>
         </p>
         <p class="courier-stop__time">
-          {s.windowStart && s.windowEnd ? t("courier.window", { from: officeTime(s.windowStart), to: officeTime(s.windowEnd) }) : null}
+          {windowText(t, s.windowStart, s.windowEnd)}
           {s.plannedAt && open ? ` · ${t("courier.plannedAt", { time: officeTime(s.plannedAt) })}` : null}
         </p>
         {s.permitName || s.applicantName ? <p class="courier-stop__about">{t("courier.about", { permit: s.permitName || s.permitType, applicant: s.applicantName })}</p> : null}
