@@ -210,7 +210,7 @@ grpc::Status PublicServiceImpl::DoBookVisit(grpc::ServerContextBase* ctx,
   }
   auto language = domain::LanguageOrDefault(applicant->language, "language");
   if (!language.ok()) return ToGrpcStatus(language.status());
-  a->set_language(*language);       // "id" when none was given
+  a->set_language(*language);      // "id" when none was given
   a->set_phone(applicant->phone);  // normalised (+62...)
   a->set_name(applicant->name);
 

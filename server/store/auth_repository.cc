@@ -28,6 +28,12 @@ constexpr auto kPrincipalColumns = MakeColumns({{"id"},
                                                 {"created_at", "created_at::text"},
                                                 {"username", "coalesce(username, '')"}});
 
+// A token of table alias T still lets its principal in: not revoked and, for a session, within its
+// absolute and idle expiry (sign-in's check and the admin's list of live tokens alike).
+#define LOKET_TOKEN_LIVES(T)                                                               \
+  " (" T ".revoked_at IS NULL AND (" T ".kind = 'api' OR (" T ".expires_at > now() AND " T \
+  ".last_used_at + make_interval(secs => " T ".idle_seconds) > now())))"
+
 // A session also needs to be within its absolute and idle expiry; using it moves the idle clock
 // (at most every 30 s, so that a busy session does not write on every cache miss). The outer
 // SELECT reads the principal's columns by name from `hit`.
@@ -39,13 +45,12 @@ constexpr Statement kAuthenticate{
         " coalesce(p.clinic_id, '') AS clinic_id, coalesce(p.courier_id, '') AS courier_id,"
         " p.disabled, p.created_at::text AS created_at, coalesce(p.username, '') AS username"
         " FROM tokens t JOIN principals p ON p.id = t.principal_id"
-        " WHERE t.token_sha256 = $1 AND t.revoked_at IS NULL AND NOT p.disabled"
-        " AND (t.kind = 'api' OR (t.expires_at > now()"
-        " AND t.last_used_at + make_interval(secs => t.idle_seconds) > now()))),"
-        " touched AS (UPDATE tokens SET last_used_at = now() FROM hit"
-        " WHERE tokens.id = hit.token_id AND hit.kind = 'session'"
-        " AND tokens.last_used_at < now() - interval '30 seconds')"
-        " SELECT ",
+        " WHERE t.token_sha256 = $1 AND NOT p.disabled AND" LOKET_TOKEN_LIVES(
+            "t") "),"
+                 " touched AS (UPDATE tokens SET last_used_at = now() FROM hit"
+                 " WHERE tokens.id = hit.token_id AND hit.kind = 'session'"
+                 " AND tokens.last_used_at < now() - interval '30 seconds')"
+                 " SELECT ",
         kPrincipalColumns, " FROM hit">};
 constexpr Statement kClinicExists{"auth_clinic_exists",
                                   "SELECT 1 FROM clinics WHERE office_id = $1 AND id = $2"};
@@ -136,7 +141,7 @@ constexpr Statement kSetDisabled{
 constexpr Statement kRevokePrincipalTokens{
     "auth_revoke_principal_tokens",
     "UPDATE tokens SET revoked_at = now() WHERE principal_id = $1 AND revoked_at IS NULL"};
-// The tokens that still let a principal in: not revoked and, for a session, within both expiries.
+// The tokens that still let a principal in.
 constexpr auto kTokenColumns = MakeColumns({{"id"},
                                             {"principal_id"},
                                             {"kind"},
@@ -144,12 +149,9 @@ constexpr auto kTokenColumns = MakeColumns({{"id"},
                                             {"last_used_at", "coalesce(last_used_at::text, '')"},
                                             {"expires_at", "coalesce(expires_at::text, '')"}});
 constexpr Statement kLiveTokens{
-    "auth_live_tokens",
-    kSelectSql<"SELECT ", kTokenColumns,
-               " FROM tokens WHERE office_id = $1 AND principal_id = $2 AND revoked_at IS NULL"
-               " AND (kind = 'api' OR (expires_at > now()"
-               " AND last_used_at + make_interval(secs => idle_seconds) > now()))"
-               " ORDER BY id">};
+    "auth_live_tokens", kSelectSql<"SELECT ", kTokenColumns,
+                                   " FROM tokens t WHERE t.office_id = $1 AND t.principal_id = $2"
+                                   " AND" LOKET_TOKEN_LIVES("t") " ORDER BY t.id">};
 
 // Audit JSON of accounts (never the password hash, never a token's digest).
 constexpr Statement kPrincipalJson{
@@ -285,7 +287,10 @@ absl::StatusOr<std::string> AuthRepository::SetDisabled(
 
 absl::StatusOr<std::vector<TokenRecord>> AuthRepository::ListLiveTokens(
     const std::string& office_id, int64_t principal_id) {
-  return Fetch(db_.impl(), [&](Tx& tx) {
+  return Fetch(db_.impl(), [&](Tx& tx) -> absl::StatusOr<std::vector<TokenRecord>> {
+    if (tx.Exec(kGetPrincipal, office_id, principal_id).empty()) {
+      return PrincipalNotFound(principal_id);
+    }
     return MapRows(tx.Exec(kLiveTokens, office_id, principal_id), [](const pqxx::row& row) {
       constexpr const auto& k = kTokenColumns;
       TokenRecord t;

@@ -86,7 +86,8 @@ class AuthRepository {
       const Mutation& m, int64_t principal_id, bool disabled,
       const std::function<std::string(const PrincipalRecord&)>& encode);
 
-  // The tokens and sessions that still let this principal in, oldest first.
+  // The tokens and sessions that still let this principal in, oldest first; NOT_FOUND for a
+  // principal of another office.
   absl::StatusOr<std::vector<TokenRecord>> ListLiveTokens(const std::string& office_id,
                                                           int64_t principal_id);
 

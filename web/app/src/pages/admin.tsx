@@ -3,7 +3,7 @@
 // couriers and shifts, the office calendar, and dead tasks with retry / drop.
 import { useEffect, useRef, useState } from "preact/hooks";
 import { Role, type Principal, type Clinic, type CreateTokenResponse, type TokenInfo } from "@gen/loket/v1/admin_pb.js";
-import { clients } from "../api";
+import { clients, errorText } from "../api";
 import { formatDateTime, useT } from "../i18n";
 import { Page } from "../layout";
 import { useActions, type Actions } from "./counter-actions";
@@ -336,13 +336,12 @@ function CreatePrincipal({ t, clinics, onCreated }: { t: T; clinics: Clinic[]; o
 function AccessPanel({ t, p, headingRef, onChanged, onClose }: { t: T; p: Principal; headingRef: { current: HTMLHeadingElement | null }; onChanged: () => Promise<void>; onClose: () => void }) {
   const act = useActions(t);
   const [tokens, setTokens] = useState<TokenInfo[] | undefined>(undefined);
-  const load = async () => {
-    try {
-      setTokens((await clients.admin.listTokens({ principalId: p.id })).tokens);
-    } catch (e) {
-      await act.run(`tokens:${p.id}`, () => Promise.reject(e));
-    }
-  };
+  // Not through act.run: a reload after a revoke must keep that action's message.
+  const load = () =>
+    clients.admin.listTokens({ principalId: p.id }).then(
+      (r) => setTokens(r.tokens),
+      (e) => act.setStatus({ kind: "error", text: errorText(e, t) }),
+    );
   useEffect(() => {
     setTokens(undefined);
     act.setStatus(null);

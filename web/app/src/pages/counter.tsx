@@ -382,35 +382,35 @@ function CheckInPanel({ t, permitTypes, onIssued }: { t: T; permitTypes: PermitT
     }
   };
 
+  // The list without the visit whose redirect panel is open below.
+  const waitingRedirect = pending.filter((v) => v.id !== handling?.id && v.id !== result?.visit?.id);
   const invalid = (f: string) => (act.field && (act.field === f || act.field.endsWith(`.${f}`)) ? true : undefined);
   const serviceName = (code: string) => permitTypes.find((p) => p.code === code)?.name ?? code;
 
   return (
     <section class="counter-checkin" aria-labelledby="counter-checkin-h">
       <h2 id="counter-checkin-h">{t("counter.checkin")}</h2>
-      {pending.filter((v) => v.id !== handling?.id && v.id !== result?.visit?.id).length > 0 ? (
+      {waitingRedirect.length > 0 ? (
         <section class="counter-pending notice warn" aria-labelledby="counter-pending-h">
           <h3 id="counter-pending-h">{t("counter.pendingTitle")}</h3>
           <ul>
-            {pending
-              .filter((v) => v.id !== handling?.id && v.id !== result?.visit?.id)
-              .map((v) => (
-                <li key={String(v.id)} data-visit-id={String(v.id)}>
-                  <strong>{v.name}</strong> · {problemText(v.screeningNote, t)} · {officeTime(v.createdAt)}{" "}
-                  <button
-                    type="button"
-                    class="secondary small"
-                    aria-label={`${t("counter.pendingHandle")}: ${v.name}`}
-                    onClick={() => {
-                      setRedirected(undefined);
-                      setHandling(v);
-                      setTimeout(() => document.getElementById("counter-redirect-h")?.focus(), 0);
-                    }}
-                  >
-                    {t("counter.pendingHandle")}
-                  </button>
-                </li>
-              ))}
+            {waitingRedirect.map((v) => (
+              <li key={String(v.id)} data-visit-id={String(v.id)}>
+                <strong>{v.name}</strong> · {problemText(v.screeningNote, t)} · {officeTime(v.createdAt)}{" "}
+                <button
+                  type="button"
+                  class="secondary small"
+                  aria-label={`${t("counter.pendingHandle")}: ${v.name}`}
+                  onClick={() => {
+                    setRedirected(undefined);
+                    setHandling(v);
+                    setTimeout(() => document.getElementById("counter-redirect-h")?.focus(), 0);
+                  }}
+                >
+                  {t("counter.pendingHandle")}
+                </button>
+              </li>
+            ))}
           </ul>
         </section>
       ) : null}
