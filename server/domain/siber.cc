@@ -204,28 +204,29 @@ RouterInput BuildRouterInput(const std::string& day, int64_t version, absl::Time
   std::map<int64_t, bool> on_route;
   for (const PlanCourier& c : couriers) on_route[c.id] = true;
 
-  // The bundle a courier holds (taken, or being taken) and where it goes next.
-  auto carry = [&](const PlanStop& taken) {
-    const PlanStop* to = taken.partner_id ? by_id[taken.partner_id] : nullptr;
+  auto loaded = [&](int64_t id) -> const PlanStop* {
+    auto it = by_id.find(id);
+    return it == by_id.end() ? nullptr : it->second;
+  };
+  // The bundle `holder` has on board (taken, or being taken) and `to`, where it goes next.
+  auto carry = [&](int64_t holder, const PlanStop& to) {
     // Arrived at the other end is as good as done: nothing left to plan for this bundle.
-    if (!to || (to->state != StopState::kPending && to->state != StopState::kPlanned)) return;
-    if (to->kind == StopKind::kHandin) {
-      office_load[taken.courier_id] += to->bundles;
-      in.at_route_end.emplace_back(taken.courier_id, to->id);
+    if (to.state != StopState::kPending && to.state != StopState::kPlanned) return;
+    if (to.kind == StopKind::kHandin) {
+      office_load[holder] += to.bundles;
+      in.at_route_end.emplace_back(holder, to.id);
     } else {
-      RouterNode n{to->id,
-                   to->latitude,
-                   to->longitude,
-                   sec(to->window_start),
-                   sec(to->window_end),
-                   absl::ToDoubleSeconds(to->service),
-                   -to->bundles,
-                   0,
-                   taken.courier_id};
-      in.nodes.push_back(n);
+      in.nodes.push_back({to.id, to.latitude, to.longitude, sec(to.window_start),
+                          sec(to.window_end), absl::ToDoubleSeconds(to.service), -to.bundles, 0,
+                          holder});
     }
   };
   for (const PlanStop& s : stops) {
+    // A giving end whose bundle was taken before this day (a permit brought back, or a bundle
+    // carried over from an earlier day) is on board with whoever holds it.
+    if (!CourierTakes(s.kind) && loaded(s.partner_id) == nullptr) {
+      if (std::optional<int64_t> holder = OnBoardWith(s)) carry(*holder, s);
+    }
     if (s.courier_id == 0) continue;
     bool begun = s.state == StopState::kArrived || s.state == StopState::kDone ||
                  (s.state == StopState::kFailed && s.arrived_at.has_value());
@@ -239,20 +240,14 @@ RouterInput BuildRouterInput(const std::string& day, int64_t version, absl::Time
       }
     }
     if (CourierTakes(s.kind) && (s.state == StopState::kDone || s.state == StopState::kArrived)) {
-      carry(s);
-    }
-    // A handin without a partner is a bundle already on board (a permit brought back).
-    if (s.kind == StopKind::kHandin && s.partner_id == 0 && Live(s.state) &&
-        s.state != StopState::kArrived) {
-      office_load[s.courier_id] += s.bundles;
-      in.at_route_end.emplace_back(s.courier_id, s.id);
+      if (const PlanStop* to = loaded(s.partner_id)) carry(s.courier_id, *to);
     }
   }
   // Pairs not begun are planned freely.
   for (const PlanStop& s : stops) {
     if (!CourierTakes(s.kind)) continue;
     if (s.state != StopState::kPending && s.state != StopState::kPlanned) continue;
-    const PlanStop* to = s.partner_id ? by_id[s.partner_id] : nullptr;
+    const PlanStop* to = loaded(s.partner_id);
     if (!to || (to->state != StopState::kPending && to->state != StopState::kPlanned)) continue;
     in.nodes.push_back({s.id, s.latitude, s.longitude, sec(s.window_start), sec(s.window_end),
                         absl::ToDoubleSeconds(s.service), s.bundles, to->id, 0});
@@ -348,11 +343,12 @@ std::optional<int64_t> OnBoardWith(const PlanStop& stop, const PlanStop* partner
     if (stop.courier_id != 0) return stop.courier_id;
     return std::nullopt;
   }
-  if (partner == nullptr || CourierTakes(stop.kind)) return std::nullopt;
-  if (partner->state != StopState::kDone && partner->state != StopState::kArrived) {
-    return std::nullopt;
-  }
-  return partner->courier_id;  // who took it, whatever the plan said
+  if (CourierTakes(stop.kind)) return std::nullopt;
+  const std::optional<StopState> taken =
+      partner ? std::optional(partner->state) : stop.partner_state;
+  if (taken != StopState::kDone && taken != StopState::kArrived) return std::nullopt;
+  return partner ? partner->courier_id
+                 : stop.partner_courier_id;  // who took it, whatever the plan said
 }
 
 absl::StatusOr<std::vector<StopWrite>> DecideRoutePlan(absl::CivilDay day, int utc_offset_minutes,

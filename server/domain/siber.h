@@ -155,6 +155,11 @@ struct PlanStop {
   int sequence = 0;
   std::optional<absl::Time> arrived_at;
   std::optional<absl::Time> completed_at;
+  absl::CivilDay day;  // the day it is planned on
+  // Its pair's other end wherever it is (it may be on an earlier day): its state, nullopt when
+  // the stop has no partner, and who is on it.
+  std::optional<StopState> partner_state;
+  int64_t partner_courier_id = 0;
 };
 
 struct PlanCourier {
@@ -289,8 +294,8 @@ struct StopWrite {
 // whom: a stop without a partner is on board when a courier is on it (a permit brought back); the
 // giving end of a pair is on board once its taking end is arrived at or done, with whoever took it
 // (whatever an earlier plan said). nullopt: not on board. `partner` is the stop's other end when
-// it is among the day's stops.
-std::optional<int64_t> OnBoardWith(const PlanStop& stop, const PlanStop* partner);
+// it is loaded; otherwise the stop's own partner_state and partner_courier_id are read.
+std::optional<int64_t> OnBoardWith(const PlanStop& stop, const PlanStop* partner = nullptr);
 
 // What applying a router's plan to the day's stops writes, in order: every visit of every route
 // (in the routes' order, numbered from 1 per route), then each stop no route visited that is still

@@ -104,6 +104,63 @@ absl::StatusOr<absl::CivilDay> RoutePlanResultDay(const std::string& day) {
 
 bool CarriesOverInto(absl::CivilDay day, absl::CivilDay today) { return day == today; }
 
+OpenStopHold HoldOf(const PlanStop& stop) {
+  if (OnBoardWith(stop)) return OpenStopHold::kOnBoard;
+  if (stop.partner_id == 0 || stop.partner_state == StopState::kPending ||
+      stop.partner_state == StopState::kPlanned) {
+    return OpenStopHold::kNobody;  // without a partner and a courier: a bundle nobody holds
+  }
+  return OpenStopHold::kEnded;
+}
+
+namespace {
+
+// `stop` moved to `to`, its windows at the same clock times.
+StopMove MovedTo(const PlanStop& stop, absl::CivilDay to) {
+  const absl::Duration shift = absl::Hours(24) * static_cast<int64_t>(to - stop.day);
+  return {stop.id, to, stop.window_start + shift, stop.window_end + shift, 0};
+}
+
+}  // namespace
+
+std::vector<StopMove> DecideCarryOver(const std::vector<PlanStop>& open, absl::CivilDay into) {
+  std::vector<StopMove> out;
+  for (const PlanStop& s : open) {
+    if (s.day >= into) continue;
+    switch (HoldOf(s)) {
+      case OpenStopHold::kNobody:
+        out.push_back(MovedTo(s, into));
+        break;
+      case OpenStopHold::kOnBoard: {
+        StopMove m = MovedTo(s, into);
+        m.courier_id = *OnBoardWith(s);
+        if (s.kind == StopKind::kHandin) m.window_start = s.window_start;
+        out.push_back(m);
+        break;
+      }
+      case OpenStopHold::kEnded:
+        break;
+    }
+  }
+  return out;
+}
+
+std::vector<StopMove> DecideMoveOffClosedDay(const std::vector<PlanStop>& open, absl::CivilDay to) {
+  std::vector<StopMove> out;
+  for (const PlanStop& s : open) {
+    if (HoldOf(s) == OpenStopHold::kNobody) out.push_back(MovedTo(s, to));
+  }
+  return out;
+}
+
+std::vector<int64_t> DecideCancelWithCase(const std::vector<PlanStop>& open) {
+  std::vector<int64_t> out;
+  for (const PlanStop& s : open) {
+    if (HoldOf(s) != OpenStopHold::kOnBoard) out.push_back(s.id);
+  }
+  return out;
+}
+
 bool PlanStillCurrent(std::optional<int64_t> input_version, int64_t planned_from) {
   return input_version.has_value() && *input_version == planned_from;
 }

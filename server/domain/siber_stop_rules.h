@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -58,9 +59,43 @@ absl::Status CheckCourierPrincipal(int64_t principal_id, const std::optional<std
 // A shift is set for a courier of the office (`found`); INVALID_ARGUMENT naming courier_id.
 absl::Status CheckShiftCourier(int64_t courier_id, bool found);
 
-// Whether work of earlier days that nobody began moves into `day` when its plan is asked for: only
-// into today (a plan for a later day leaves it where today's plan takes it).
+// Whether unfinished work of earlier days moves into `day` when its plan is asked for: only into
+// today (a plan for a later day leaves it where today's plan takes it).
 bool CarriesOverInto(absl::CivilDay day, absl::CivilDay today);
+
+// The one rule for an open stop (pending or planned) when its day ends, its day is closed for
+// couriers, or its case ends: who it waits on, read from the stop and its pair's other end
+// (PlanStop::partner_state).
+enum class OpenStopHold {
+  kNobody,   // nobody began its pair: both ends move together, or end with the case
+  kOnBoard,  // a giving end whose bundle a courier holds (OnBoardWith): it stays with them
+  kEnded,    // its pair's other end failed or was cancelled: nothing is left to carry
+};
+OpenStopHold HoldOf(const PlanStop& stop);
+
+// An open stop moved to another day, unplanned: its windows and its courier (0: none). What the
+// clinic was told of the old visit no longer holds.
+struct StopMove {
+  int64_t stop_id = 0;
+  absl::CivilDay day;
+  absl::Time window_start;
+  absl::Time window_end;
+  int64_t courier_id = 0;
+};
+
+// Unfinished work of earlier days (`open`: their open stops) moving into `into`: a pair nobody
+// began moves at the same clock times, without a courier; a bundle on board moves with its
+// holder, and a hand-in keeps the start of its window, so the plan sees it on board since an
+// earlier day and has it handed in first (DecideRoutePlan). An ended pair's leftover stays.
+std::vector<StopMove> DecideCarryOver(const std::vector<PlanStop>& open, absl::CivilDay into);
+
+// A day closed for couriers: its pairs nobody began move to `to` at the same clock times; a bundle
+// on board stays with its courier on the day.
+std::vector<StopMove> DecideMoveOffClosedDay(const std::vector<PlanStop>& open, absl::CivilDay to);
+
+// A case that ended (withdrawn, rejected, revoked): which of its open stops are cancelled. All but
+// a bundle on board: its courier still has to bring it back.
+std::vector<int64_t> DecideCancelWithCase(const std::vector<PlanStop>& open);
 
 // The day a route.plan task plans: its dedupe key is the day, "YYYY-MM-DD". INVALID_ARGUMENT
 // naming the key otherwise.

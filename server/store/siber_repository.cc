@@ -61,9 +61,12 @@ constexpr auto kStopColumns =
                  {"applicant_language", "c.applicant_language"},
                  {"clinic_phone", "coalesce(cl.phone, '')"},
                  {"near_sent", "s.near_sent"},
-                 {"cancel_reason", "s.cancel_reason"}});
+                 {"cancel_reason", "s.cancel_reason"},
+                 {"partner_state", "coalesce(p.state, '')"},
+                 {"partner_courier_id", "coalesce(p.courier_id, 0)"}});
 #define LOKET_STOP_FROM                                                             \
   " FROM stops s JOIN cases c ON c.id = s.case_id"                                  \
+  " LEFT JOIN stops p ON p.id = s.partner_id"                                       \
   " JOIN permit_types pt ON pt.office_id = c.office_id AND pt.code = c.permit_type" \
   " LEFT JOIN couriers co ON co.principal_id = s.courier_id"                        \
   " LEFT JOIN clinics cl ON cl.office_id = s.office_id AND cl.id = s.clinic_id"
@@ -190,24 +193,6 @@ constexpr Statement kUnplanStop{
     "UPDATE stops SET state = 'pending', sequence = NULL, planned_at = NULL,"
     " courier_id = CASE WHEN $2 THEN courier_id ELSE NULL END, version = version + 1,"
     " updated_at = now() WHERE id = $1 AND state IN ('pending', 'planned')"};
-// Work of earlier days that nobody began moves to the day being planned, at the same clock times:
-// both ends of a pair move together, and a pair with either end begun stays where it was. A
-// hand-in without a partner is a bundle on board (domain::OnBoardWith): it moves with its
-// courier and keeps the start of its window, so the plan sees it has been on board since an
-// earlier day and has it handed in first (domain::DecideRoutePlan).
-constexpr Statement kCarryOver{
-    "siber_carry_over",
-    "UPDATE stops s SET day = $2::date,"
-    " window_start = CASE WHEN s.kind = 'handin' AND s.partner_id IS NULL THEN s.window_start"
-    "   ELSE s.window_start + ($2::date - s.day) * interval '1 day' END,"
-    " window_end = s.window_end + ($2::date - s.day) * interval '1 day',"
-    " state = 'pending', sequence = NULL, planned_at = NULL,"
-    " courier_id = CASE WHEN s.kind = 'handin' AND s.partner_id IS NULL THEN s.courier_id END,"
-    " version = s.version + 1, updated_at = now()"
-    " WHERE s.office_id = $1 AND s.day < $2::date AND s.state IN ('pending', 'planned')"
-    " AND NOT EXISTS (SELECT 1 FROM stops p WHERE (p.id = s.partner_id OR p.partner_id = s.id)"
-    "   AND p.state NOT IN ('pending', 'planned'))"
-    " RETURNING s.id"};
 constexpr Statement kBumpInput{"siber_bump_input",
                                "UPDATE siber_days SET input_version = input_version + 1 WHERE "
                                "office_id = $1 AND day = $2::date"};
@@ -264,6 +249,8 @@ struct StopRow {
   std::string applicant_language;
   std::string clinic_phone;
   bool near_sent = false;
+  std::optional<domain::StopState> partner_state;  // its pair's other end, wherever it is
+  int64_t partner_courier_id = 0;
 };
 
 StopRow StopFromRow(const pqxx::row& row) {
@@ -308,6 +295,8 @@ StopRow StopFromRow(const pqxx::row& row) {
   out.applicant_language = row[k["applicant_language"]].as<std::string>();
   out.clinic_phone = row[k["clinic_phone"]].as<std::string>();
   out.near_sent = row[k["near_sent"]].as<bool>();
+  out.partner_state = domain::StopStateFromName(row[k["partner_state"]].as<std::string>());
+  out.partner_courier_id = row[k["partner_courier_id"]].as<int64_t>();
   s.cancel_reason = row[k["cancel_reason"]].as<std::string>();
   return out;
 }
@@ -353,7 +342,8 @@ CustodyRecord CustodyFromRow(const pqxx::row& row) {
 }
 
 // A stop as the planner's rules (domain::BuildRouterInput, domain::DecideRoutePlan) see it.
-domain::PlanStop ForPlanner(const StopRecord& r) {
+domain::PlanStop ForPlanner(const StopRow& row) {
+  const StopRecord& r = row.r;
   domain::PlanStop p;
   p.id = r.id;
   p.version = r.version;
@@ -370,6 +360,9 @@ domain::PlanStop ForPlanner(const StopRecord& r) {
   p.sequence = r.sequence;
   p.arrived_at = r.arrived_at;
   p.completed_at = r.completed_at;
+  p.day = ParseDay(r.day);
+  p.partner_state = row.partner_state;
+  p.partner_courier_id = row.partner_courier_id;
   return p;
 }
 
@@ -397,7 +390,7 @@ std::optional<domain::PlanStop> LoadPartner(Tx& tx, const StopRecord& stop,
                                             const std::string& office_id) {
   std::optional<StopRow> p = FindStop(tx, stop.partner_id, office_id);
   if (!p) return std::nullopt;
-  return ForPlanner(p->r);
+  return ForPlanner(*p);
 }
 
 DayPlanRecord LoadDayPlan(Tx& tx, const std::string& office_id, absl::CivilDay day,
@@ -588,7 +581,7 @@ absl::StatusOr<std::string> SiberRepository::Confirm(const Mutation& m, int64_t 
     }
     LOKET_ASSIGN_OR_RETURN(
         const domain::Handover h,
-        domain::DecideHandover({ForPlanner(stop), stop.case_id, stop.item, stop.clinic_id,
+        domain::DecideHandover({ForPlanner(s), stop.case_id, stop.item, stop.clinic_id,
                                 ParseDay(stop.day), taking, receiver},
                                partner ? &*partner : nullptr, case_state, office.today));
     absl::Time now = clock_.Now();
@@ -634,8 +627,8 @@ absl::StatusOr<std::string> SiberRepository::Fail(const Mutation& m, int64_t sto
                            LoadOffice(tx, m.actor.office_id, clock_.Now(), offices_));
     // A delivery's collect (was the bundle taken?) is read, and locked, only when asked for.
     LOKET_RETURN_IF_ERROR(domain::CheckCanFail(
-        ForPlanner(stop), [&] { return LoadPartner(tx, stop, m.actor.office_id); },
-        ParseDay(stop.day), office.today));
+        ForPlanner(s), [&] { return LoadPartner(tx, stop, m.actor.office_id); }, ParseDay(stop.day),
+        office.today));
     absl::Time now = clock_.Now();
     pqxx::result c = tx.Exec(kCaseState, stop.case_id, m.actor.office_id);
     constexpr const auto& k = kCaseStateColumns;
@@ -816,8 +809,11 @@ absl::StatusOr<domain::RouterInput> SiberRepository::LoadRouterInput(const std::
   return Fetch(db_.impl(), [&](Tx& tx) -> absl::StatusOr<domain::RouterInput> {
     absl::Time now = clock_.Now();
     LOKET_ASSIGN_OR_RETURN(OfficeContext office, LoadOffice(tx, office_id, now, offices_));
-    if (domain::CarriesOverInto(d, office.today) && !tx.Exec(kCarryOver, office_id, day).empty()) {
-      tx.Exec(kBumpInput, office_id, day);
+    if (domain::CarriesOverInto(d, office.today)) {
+      const std::vector<domain::StopMove> moves =
+          domain::DecideCarryOver(OpenStops(tx, office_id, absl::CivilDay(1970), d - 1, 0), d);
+      for (const domain::StopMove& m : moves) MoveStop(tx, m);
+      if (!moves.empty()) tx.Exec(kBumpInput, office_id, day);
     }
     DayPlanRecord plan = LoadDayPlan(tx, office_id, d, office.utc_offset_minutes);
     pqxx::result o = tx.Exec(kOfficeLocation, office_id);
@@ -830,7 +826,7 @@ absl::StatusOr<domain::RouterInput> SiberRepository::LoadRouterInput(const std::
                            domain::PlaceOnRoute(at_office, "office " + office_id));
     std::vector<domain::PlanStop> stops;
     for (const auto& row : tx.Exec(kStopsOfDay, office_id, day, std::string(), 0)) {
-      stops.push_back(ForPlanner(StopFromRow(row).r));
+      stops.push_back(ForPlanner(StopFromRow(row)));
     }
     std::vector<domain::PlanCourier> couriers;
     constexpr const auto& k = kOnShiftColumns;
@@ -864,7 +860,7 @@ absl::Status SiberRepository::ApplyRoutePlan(const std::string& office_id, int64
     std::vector<domain::PlanStop> plan_stops;
     for (const auto& row : tx.Exec(kStopsOfDay, office_id, plan.day, std::string(), 0)) {
       StopRow s = StopFromRow(row);
-      plan_stops.push_back(ForPlanner(s.r));
+      plan_stops.push_back(ForPlanner(s));
       stops.emplace(s.r.id, std::move(s));
     }
     LOKET_ASSIGN_OR_RETURN(

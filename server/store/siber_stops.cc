@@ -1,11 +1,14 @@
 #include "server/store/siber_stops.h"
 
+#include <map>
+#include <optional>
 #include <set>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
+#include "server/domain/siber_stop_rules.h"
 #include "server/domain/validation.h"
 #include "server/store/columns.h"
 #include "server/store/task_enqueue.h"
@@ -61,31 +64,42 @@ constexpr Statement kReadyPlan{
     "siber_ready_plan",
     "SELECT id FROM tasks WHERE office_id = $1 AND queue = 'route.plan' AND dedupe_key = $2"
     " AND state = 'ready' FOR SHARE"};
+// An open stop as domain::HoldOf reads it, with its pair's other end, locked in id order.
+constexpr auto kOpenStopColumns = MakeColumns({{"id", "s.id"},
+                                               {"kind", "s.kind"},
+                                               {"day", "s.day::text"},
+                                               {"partner_id", "coalesce(s.partner_id, 0)"},
+                                               {"courier_id", "coalesce(s.courier_id, 0)"},
+                                               {"window_start", "s.window_start::text"},
+                                               {"window_end", "s.window_end::text"},
+                                               {"partner_state", "coalesce(p.state, '')"},
+                                               {"partner_courier_id", "coalesce(p.courier_id, 0)"},
+                                               {"clinic_id", "coalesce(s.clinic_id, '')"}});
+// Open stops of the office on days first..last, of one case when $4 is not 0.
+constexpr Statement kOpenStops{
+    "siber_open_stops",
+    kSelectSql<"SELECT ", kOpenStopColumns,
+               " FROM stops s LEFT JOIN stops p ON p.id = s.partner_id"
+               " WHERE s.office_id = $1 AND s.day BETWEEN $2::date AND $3::date"
+               " AND ($4 = 0 OR s.case_id = $4) AND s.state IN ('pending', 'planned')"
+               " ORDER BY s.id FOR UPDATE OF s">};
 constexpr Statement kCancelOpen{
     "siber_cancel_open",
     "UPDATE stops SET state = 'cancelled', version = version + 1, updated_at = now()"
-    " WHERE office_id = $1 AND case_id = $2 AND state IN ('pending', 'planned')"
-    " AND NOT (kind = 'handin' AND partner_id IS NULL AND courier_id IS NOT NULL)"
-    " AND NOT EXISTS (SELECT 1 FROM stops p WHERE p.id = stops.partner_id"
-    "   AND p.state IN ('arrived', 'done'))"
-    " RETURNING day::text"};
+    " WHERE id = $1"};
+// A stop moved to another day (domain::StopMove), to be planned afresh there.
+constexpr Statement kMoveStop{
+    "siber_move_stop",
+    "UPDATE stops SET day = $2::date, window_start = $3::timestamptz,"
+    " window_end = $4::timestamptz, courier_id = $5, state = 'pending', sequence = NULL,"
+    " planned_at = NULL, announced_start = NULL, announced_end = NULL, near_sent = false,"
+    " version = version + 1, updated_at = now() WHERE id = $1"};
 
 constexpr Statement kCloseDay{
     "siber_close_day",
     "INSERT INTO siber_days (office_id, day, closed_reason) VALUES ($1, $2::date, $3)"
     " ON CONFLICT (office_id, day) DO UPDATE SET closed_reason = $3,"
     " input_version = siber_days.input_version + 1"};
-// Both ends of a bundle nobody took yet move; a handing end whose bundle is on board stays.
-constexpr Statement kMoveOpenStops{
-    "siber_move_open_stops",
-    "UPDATE stops SET day = $3::date, window_start = window_start + make_interval(days => $4),"
-    " window_end = window_end + make_interval(days => $4), state = 'pending', courier_id = NULL,"
-    " sequence = NULL, planned_at = NULL, announced_start = NULL, near_sent = false,"
-    " version = version + 1, updated_at = now()"
-    " WHERE office_id = $1 AND day = $2::date AND state IN ('pending', 'planned')"
-    " AND NOT (kind IN ('handin', 'delivery') AND (partner_id IS NULL OR EXISTS (SELECT 1 FROM"
-    "   stops p WHERE p.id = stops.partner_id AND p.state IN ('arrived', 'done'))))"
-    " RETURNING coalesce(clinic_id, '')"};
 constexpr auto kClinicContactColumns = MakeColumns({{"name"}, {"phone"}, {"email"}});
 constexpr Statement kClinicContacts{
     "siber_clinic_contacts",
@@ -229,11 +243,13 @@ CourierDayClosure CloseCourierDayInTx(Tx& tx, absl::Time now, const OfficeContex
   const absl::CivilDay next = domain::NextCourierDay(day, office.courier_calendar);
   out.moved_to = absl::FormatCivilTime(next);
   tx.Exec(kEnsureDay, office_id, out.moved_to);
+  std::map<int64_t, std::string> clinic_of;
+  const std::vector<domain::PlanStop> open = OpenStops(tx, office_id, day, day, 0, &clinic_of);
   std::set<std::string> clinics;
-  for (const auto& row : tx.Exec(kMoveOpenStops, office_id, absl::FormatCivilTime(day),
-                                 out.moved_to, static_cast<int>(next - day))) {
+  for (const domain::StopMove& m : domain::DecideMoveOffClosedDay(open, next)) {
+    MoveStop(tx, m);
     ++out.stops_moved;
-    if (!row[0].as<std::string>().empty()) clinics.insert(row[0].as<std::string>());
+    if (!clinic_of[m.stop_id].empty()) clinics.insert(clinic_of[m.stop_id]);
   }
   ReplanDayInTx(tx, office_id, day, /*bump=*/false);  // kCloseDay bumped it
   if (out.stops_moved > 0) ReplanDayInTx(tx, office_id, next);
@@ -259,12 +275,45 @@ CourierDayClosure CloseCourierDayInTx(Tx& tx, absl::Time now, const OfficeContex
 }
 
 absl::Status CancelOpenStopsInTx(Tx& tx, const std::string& office_id, int64_t case_id) {
-  std::set<std::string> days;
-  for (const auto& row : tx.Exec(kCancelOpen, office_id, case_id)) {
-    days.insert(row[0].as<std::string>());
+  const std::vector<domain::PlanStop> open =
+      OpenStops(tx, office_id, absl::CivilDay(1970), absl::CivilDay(9999, 12, 31), case_id);
+  std::map<int64_t, absl::CivilDay> day_of;
+  for (const domain::PlanStop& s : open) day_of[s.id] = s.day;
+  std::set<absl::CivilDay> days;
+  for (int64_t id : domain::DecideCancelWithCase(open)) {
+    tx.Exec(kCancelOpen, id);
+    days.insert(day_of[id]);
   }
-  for (const std::string& d : days) ReplanDayInTx(tx, office_id, ParseDay(d));
+  for (absl::CivilDay d : days) ReplanDayInTx(tx, office_id, d);
   return absl::OkStatus();
+}
+
+std::vector<domain::PlanStop> OpenStops(Tx& tx, const std::string& office_id, absl::CivilDay first,
+                                        absl::CivilDay last, int64_t case_id,
+                                        std::map<int64_t, std::string>* clinic_of) {
+  std::vector<domain::PlanStop> out;
+  constexpr const auto& k = kOpenStopColumns;
+  for (const auto& row : tx.Exec(kOpenStops, office_id, absl::FormatCivilTime(first),
+                                 absl::FormatCivilTime(last), case_id)) {
+    domain::PlanStop s;
+    s.id = row[k["id"]].as<int64_t>();
+    s.kind = *domain::StopKindFromName(row[k["kind"]].as<std::string>());
+    s.day = ParseDay(row[k["day"]].as<std::string>());
+    s.partner_id = row[k["partner_id"]].as<int64_t>();
+    s.courier_id = row[k["courier_id"]].as<int64_t>();
+    s.window_start = ParseTimestamp(row[k["window_start"]].as<std::string>());
+    s.window_end = ParseTimestamp(row[k["window_end"]].as<std::string>());
+    s.partner_state = domain::StopStateFromName(row[k["partner_state"]].as<std::string>());
+    s.partner_courier_id = row[k["partner_courier_id"]].as<int64_t>();
+    if (clinic_of) (*clinic_of)[s.id] = row[k["clinic_id"]].as<std::string>();
+    out.push_back(s);
+  }
+  return out;
+}
+
+void MoveStop(Tx& tx, const domain::StopMove& m) {
+  tx.Exec(kMoveStop, m.stop_id, absl::FormatCivilTime(m.day), Ts(m.window_start), Ts(m.window_end),
+          m.courier_id == 0 ? std::nullopt : std::optional(m.courier_id));
 }
 
 }  // namespace loket::store

@@ -5,12 +5,15 @@
 #define LOKET_SERVER_STORE_SIBER_STOPS_H_
 
 #include <cstdint>
+#include <map>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "server/domain/siber.h"
+#include "server/domain/siber_stop_rules.h"
 #include "server/store/notification_outbox.h"
 #include "server/store/office_context.h"
 #include "server/store/pg.h"
@@ -48,7 +51,8 @@ absl::StatusOr<int64_t> RequestDeliveryInTx(Tx& tx, absl::Time now, const Office
                                             const domain::VisitPreference& pref = {},
                                             const std::string& item = "permit");
 
-// Cancels the case's stops that no courier has begun (a withdrawn or rejected case).
+// Cancels the case's open stops but a bundle on board (domain::DecideCancelWithCase): a withdrawn
+// or rejected case.
 absl::Status CancelOpenStopsInTx(Tx& tx, const std::string& office_id, int64_t case_id);
 
 struct CourierDayClosure {
@@ -66,6 +70,15 @@ CourierDayClosure CloseCourierDayInTx(Tx& tx, absl::Time now, const OfficeContex
                                       const std::string& office_id, absl::CivilDay day,
                                       const std::string& reason, const NotificationEncoder& encode,
                                       const domain::NotificationPolicy& policy);
+
+// The office's open stops (pending or planned) on days first..last, of one case unless `case_id`
+// is 0, locked, with what domain::HoldOf reads; `clinic_of`, when given, gets each one's clinic.
+std::vector<domain::PlanStop> OpenStops(Tx& tx, const std::string& office_id, absl::CivilDay first,
+                                        absl::CivilDay last, int64_t case_id,
+                                        std::map<int64_t, std::string>* clinic_of = nullptr);
+
+// Writes a stop's move to another day (domain::StopMove): unplanned there.
+void MoveStop(Tx& tx, const domain::StopMove& m);
 
 // Enqueues a coalesced route.plan task for the day (a plan running now runs again after it, see
 // EnqueueInTx). With `bump` (a change a running plan must not be applied over: a courier's report,

@@ -128,6 +128,92 @@ TEST(SiberStopRulesTest, UnbegunWorkCarriesOverOnlyIntoToday) {
   EXPECT_FALSE(CarriesOverInto(today + 1, today));
 }
 
+// An open stop on `day` (08:00-15:00 WITA) whose pair's other end is `partner_state`, taken by
+// courier 7 when it was.
+PlanStop Open(int64_t id, StopKind kind, int64_t partner, std::optional<StopState> partner_state,
+              absl::CivilDay day, int64_t courier = 0) {
+  PlanStop s;
+  s.id = id;
+  s.kind = kind;
+  s.partner_id = partner;
+  s.partner_state = partner_state;
+  s.partner_courier_id = partner_state == StopState::kDone ? 7 : 0;
+  s.courier_id = courier;
+  s.day = day;
+  s.window_start = absl::FromCivil(absl::CivilHour(day) + 8, absl::FixedTimeZone(8 * 3600));
+  s.window_end = absl::FromCivil(absl::CivilHour(day) + 15, absl::FixedTimeZone(8 * 3600));
+  return s;
+}
+
+TEST(OpenStopTest, OneRuleSaysWhoAnOpenStopWaitsOn) {
+  const absl::CivilDay d(2026, 12, 1);
+  EXPECT_EQ(HoldOf(Open(1, StopKind::kPickup, 2, StopState::kPlanned, d)), OpenStopHold::kNobody);
+  EXPECT_EQ(HoldOf(Open(2, StopKind::kHandin, 1, StopState::kPending, d)), OpenStopHold::kNobody);
+  // Documents taken, not handed in; a permit collected, not delivered; a permit brought back.
+  EXPECT_EQ(HoldOf(Open(2, StopKind::kHandin, 1, StopState::kDone, d)), OpenStopHold::kOnBoard);
+  EXPECT_EQ(HoldOf(Open(6, StopKind::kDelivery, 5, StopState::kArrived, d)),
+            OpenStopHold::kOnBoard);
+  EXPECT_EQ(HoldOf(Open(9, StopKind::kHandin, 0, std::nullopt, d, 7)), OpenStopHold::kOnBoard);
+  // The other end failed or was cancelled: nothing left to carry.
+  EXPECT_EQ(HoldOf(Open(2, StopKind::kHandin, 1, StopState::kFailed, d)), OpenStopHold::kEnded);
+  EXPECT_EQ(HoldOf(Open(1, StopKind::kPickup, 2, StopState::kCancelled, d)), OpenStopHold::kEnded);
+}
+
+TEST(OpenStopTest, UnfinishedWorkCarriesOverAndABundleStaysWithItsHolder) {
+  const absl::CivilDay before(2026, 11, 27), into(2026, 11, 30);
+  const std::vector<PlanStop> open = {
+      Open(1, StopKind::kPickup, 2, StopState::kPending, before),  // a free pair
+      Open(2, StopKind::kHandin, 1, StopState::kPending, before),
+      Open(4, StopKind::kHandin, 3, StopState::kDone, before, 8),    // documents on board with 7
+      Open(6, StopKind::kDelivery, 5, StopState::kDone, before, 7),  // a permit on board
+      Open(8, StopKind::kHandin, 7, StopState::kFailed, before),     // an ended pair's leftover
+      Open(10, StopKind::kPickup, 11, StopState::kPending, into)};   // already on the day
+  const std::vector<StopMove> moves = DecideCarryOver(open, into);
+  ASSERT_EQ(moves.size(), 4u);
+  const absl::Duration three_days = absl::Hours(72);
+  for (int i : {0, 1}) {  // same clock times, nobody on them
+    EXPECT_EQ(moves[i].stop_id, open[i].id);
+    EXPECT_EQ(moves[i].day, into);
+    EXPECT_EQ(moves[i].window_start, open[i].window_start + three_days);
+    EXPECT_EQ(moves[i].window_end, open[i].window_end + three_days);
+    EXPECT_EQ(moves[i].courier_id, 0);
+  }
+  // The hand-in follows whoever took the documents and keeps its window's start: handed in first.
+  EXPECT_EQ(moves[2].stop_id, 4);
+  EXPECT_EQ(moves[2].courier_id, 7);
+  EXPECT_EQ(moves[2].window_start, open[2].window_start);
+  EXPECT_EQ(moves[2].window_end, open[2].window_end + three_days);
+  // The delivery keeps its courier, at the clinic's hours of the new day.
+  EXPECT_EQ(moves[3].stop_id, 6);
+  EXPECT_EQ(moves[3].courier_id, 7);
+  EXPECT_EQ(moves[3].window_start, open[3].window_start + three_days);
+}
+
+TEST(OpenStopTest, AClosedDayMovesOnlyWhatNobodyBegan) {
+  const absl::CivilDay closed(2026, 12, 1), next(2026, 12, 2);
+  const std::vector<PlanStop> open = {Open(1, StopKind::kPickup, 2, StopState::kPlanned, closed, 8),
+                                      Open(2, StopKind::kHandin, 1, StopState::kPlanned, closed, 8),
+                                      Open(4, StopKind::kHandin, 3, StopState::kDone, closed, 7),
+                                      Open(9, StopKind::kHandin, 0, std::nullopt, closed, 7)};
+  const std::vector<StopMove> moves = DecideMoveOffClosedDay(open, next);
+  ASSERT_EQ(moves.size(), 2u);
+  EXPECT_EQ(moves[0].stop_id, 1);
+  EXPECT_EQ(moves[1].stop_id, 2);
+  EXPECT_EQ(moves[1].day, next);
+  EXPECT_EQ(moves[1].courier_id, 0) << "planned afresh";
+  EXPECT_EQ(moves[1].window_end, open[1].window_end + absl::Hours(24));
+}
+
+TEST(OpenStopTest, AnEndedCaseCancelsAllButABundleOnBoard) {
+  const absl::CivilDay d(2026, 12, 1);
+  EXPECT_THAT(DecideCancelWithCase({Open(1, StopKind::kPickup, 2, StopState::kPlanned, d),
+                                    Open(2, StopKind::kHandin, 1, StopState::kPlanned, d),
+                                    Open(4, StopKind::kHandin, 3, StopState::kDone, d),
+                                    Open(6, StopKind::kDelivery, 5, StopState::kCancelled, d),
+                                    Open(9, StopKind::kHandin, 0, std::nullopt, d, 7)}),
+              ::testing::ElementsAre(1, 2, 6));
+}
+
 TEST(SiberStopRulesTest, ARouteAppliesOnlyToTheInputItWasComputedFrom) {
   EXPECT_TRUE(PlanStillCurrent(4, 4));
   EXPECT_FALSE(PlanStillCurrent(5, 4));  // a stop was added while the router worked

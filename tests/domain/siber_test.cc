@@ -174,6 +174,28 @@ TEST(RouterInputTest, FreePairsArePlannedAndBegunWorkIsKept) {
   EXPECT_EQ(in.at_route_end[0], std::make_pair(int64_t{7}, int64_t{4}));
 }
 
+// Bundles taken on an earlier day and carried over (DecideCarryOver): their taking ends are not
+// among the day's stops, yet they are on board with whoever took them.
+TEST(RouterInputTest, BundlesTakenOnAnEarlierDayAreOnBoard) {
+  std::vector<PlanStop> stops = {Stop(4, StopKind::kHandin, 3, StopState::kPending, 7),
+                                 Stop(6, StopKind::kDelivery, 5, StopState::kPending, 7)};
+  for (PlanStop& s : stops) {
+    s.partner_state = StopState::kDone;
+    s.partner_courier_id = 7;
+  }
+  std::vector<PlanCourier> couriers = {{7, "Budi", 3, Wita(2026, 3, 17, 8), Wita(2026, 3, 17, 16)}};
+  RouterInput in =
+      BuildRouterInput("2026-03-17", 1, Wita(2026, 3, 17, 8), 480, -1.24, 116.89, stops, couriers);
+  ASSERT_EQ(in.nodes.size(), 1u);
+  EXPECT_EQ(in.nodes[0].stop_id, 6);
+  EXPECT_EQ(in.nodes[0].demand, -1);
+  EXPECT_EQ(in.nodes[0].only_courier, 7);
+  ASSERT_EQ(in.at_route_end.size(), 1u);
+  EXPECT_EQ(in.at_route_end[0], std::make_pair(int64_t{7}, int64_t{4}));
+  ASSERT_EQ(in.vehicles.size(), 1u);
+  EXPECT_EQ(in.vehicles[0].capacity, 2) << "the documents take a place until handed in";
+}
+
 TEST(RouterInputTest, ACourierAtAStopStartsThereAfterItAndShiftsOverDropOut) {
   std::vector<PlanStop> stops = {Stop(1, StopKind::kPickup, 2, StopState::kArrived, 7),
                                  Stop(2, StopKind::kHandin, 1, StopState::kPlanned, 7)};
@@ -394,11 +416,16 @@ TEST(OnBoardTest, ABundleIsOnBoardWithWhoeverTookIt) {
     pickup.state = not_taken;
     EXPECT_EQ(OnBoardWith(handin, &pickup), std::nullopt) << StopStateName(not_taken);
   }
-  // The taking end itself is never on board, nor a giving end whose partner is not in the day.
+  // The taking end itself is never on board.
   PlanStop collect = Stop(5, StopKind::kCollect, 6, StopState::kPlanned, 7);
   PlanStop delivery = Stop(6, StopKind::kDelivery, 5, StopState::kDone, 7);
   EXPECT_EQ(OnBoardWith(collect, &delivery), std::nullopt);
+  // Without its partner loaded (taken on an earlier day), the stop's copy of it is read.
   EXPECT_EQ(OnBoardWith(delivery, nullptr), std::nullopt);
+  delivery = Stop(6, StopKind::kDelivery, 5, StopState::kPlanned, 7);
+  delivery.partner_state = StopState::kDone;
+  delivery.partner_courier_id = 9;
+  EXPECT_EQ(OnBoardWith(delivery), 9);
 }
 
 // A planned visit as a test expects it: a kPlan write of `stop` for `courier`, its sequence and

@@ -132,6 +132,32 @@ class SiberTest : public ServerTest {
     return resp;
   }
 
+  // The next morning (`next`, 09:00) with only `courier` on shift: the office asks for the day's
+  // plan, the router runs, and the courier's route is read, its stops of `case_id` in order (other
+  // tests' stops may share the route when the tests run in one process).
+  std::vector<v1::Stop> NextMorningRoute(absl::CivilDay next, const CourierLogin& courier,
+                                         int64_t case_id) {
+    server_->clock().Set(At(next, 9));
+    server_->Query(
+        absl::StrCat("INSERT INTO courier_shifts (office_id, courier_id, day, off, starts, ends)"
+                     " SELECT office_id, principal_id, '",
+                     absl::FormatCivilTime(next),
+                     "', true, '08:00', '16:00' FROM couriers WHERE principal_id <> ", courier.id,
+                     " ON CONFLICT DO NOTHING"));
+    v1::PlanDayRequest plan;
+    plan.set_request_id(NewUuid());
+    v1::DayPlan day;
+    EXPECT_THAT(couriers_->PlanDay(Ctx(officer_).get(), plan, &day), IsOk());
+    EXPECT_EQ(day.day(), absl::FormatCivilTime(next));
+    RunRouter();
+    std::vector<v1::Stop> mine;
+    const v1::GetRouteResponse route = Route(courier);
+    for (const auto& stop : route.stops()) {
+      if (stop.case_id() == case_id) mine.push_back(stop);
+    }
+    return mine;
+  }
+
   std::vector<v1::Stop> StopsOf(int64_t case_id) {
     v1::ListStopsRequest req;
     req.set_case_id(case_id);
@@ -643,26 +669,9 @@ TEST_F(SiberTest, APermitBroughtBackStaysWithItsCourierOnTheNextDay) {
   ASSERT_EQ(server_->Query(absl::StrCat("SELECT courier_id FROM stops WHERE id = ", back_id)),
             courier);
 
-  // The courier does not come back that day. The next morning only they are on shift.
-  server_->clock().Set(At(next, 9));
-  server_->Query(absl::StrCat(
-      "INSERT INTO courier_shifts (office_id, courier_id, day, off, starts, ends)"
-      " SELECT office_id, principal_id, '2026-04-22', true, '08:00', '16:00' FROM couriers"
-      " WHERE principal_id <> ",
-      fleet[0].id, " ON CONFLICT DO NOTHING"));
-  v1::PlanDayRequest plan;
-  plan.set_request_id(NewUuid());
-  v1::DayPlan day;
-  ASSERT_THAT(couriers_->PlanDay(Ctx(officer_).get(), plan, &day), IsOk());
-  ASSERT_EQ(day.day(), "2026-04-22");
-  RunRouter();
-  // Their route: hand the permit in where the route starts, collect it again, deliver it. (Other
-  // tests' stops may share the route when the tests run in one process.)
-  const v1::GetRouteResponse route = Route(fleet[0]);
-  std::vector<v1::Stop> mine;
-  for (const auto& stop : route.stops()) {
-    if (stop.case_id() == c.id()) mine.push_back(stop);
-  }
+  // The courier does not come back that day. The next morning only they are on shift. Their
+  // route: hand the permit in where the route starts, collect it again, deliver it.
+  const std::vector<v1::Stop> mine = NextMorningRoute(next, fleet[0], c.id());
   std::vector<v1::StopKind> kinds;
   for (const auto& stop : mine) kinds.push_back(stop.kind());
   ASSERT_THAT(kinds, ::testing::ElementsAre(v1::STOP_KIND_HANDIN, v1::STOP_KIND_COLLECT,
@@ -690,6 +699,52 @@ TEST_F(SiberTest, APermitBroughtBackStaysWithItsCourierOnTheNextDay) {
                                              absl::StrCat(courier_holder, ">office"),
                                              absl::StrCat("office>", courier_holder),
                                              absl::StrCat(courier_holder, ">clinic:pkm-a")));
+}
+
+// Documents picked up late and not handed in that day are on board with their courier. The next
+// morning's plan carries the hand-in over with them, first on their route. Until 2026-12-03 the
+// carry-over left it on the day before (its pickup was done): on no route, and nobody could
+// confirm it.
+TEST_F(SiberTest, DocumentsNotHandedInAreHandedInFirstTheNextMorning) {
+  std::vector<CourierLogin> fleet = StartDay(absl::CivilDay(2026, 4, 23), 1);
+  v1::Case c = SubmitAsClinicA();
+  EXPECT_GE(RunRouter(), 1);
+  const v1::Stop pickup = StopOf(c.id(), v1::STOP_KIND_PICKUP);
+  const v1::Stop handin = StopOf(c.id(), v1::STOP_KIND_HANDIN);
+  ASSERT_EQ(pickup.courier_id(), fleet[0].id);
+  ASSERT_THAT(Confirm(fleet[0], pickup.id(), true), IsOk());
+
+  const std::vector<v1::Stop> mine =
+      NextMorningRoute(absl::CivilDay(2026, 4, 24), fleet[0], c.id());
+  ASSERT_EQ(mine.size(), 1u);
+  EXPECT_EQ(mine[0].id(), handin.id());
+  EXPECT_EQ(mine[0].day(), "2026-04-24");
+  EXPECT_EQ(mine[0].courier_id(), fleet[0].id);
+  EXPECT_EQ(mine[0].sequence(), 1) << "handed in where the route starts";
+  server_->clock().Advance(absl::Minutes(10));
+  ASSERT_THAT(Confirm(fleet[0], handin.id(), false), IsOk());
+  EXPECT_EQ(StopOf(c.id(), v1::STOP_KIND_HANDIN).state(), v1::STOP_STATE_DONE);
+}
+
+// A permit collected and not delivered that day stays on board: the next morning its delivery is
+// on the same courier's route, at the clinic's hours of that day.
+TEST_F(SiberTest, APermitNotDeliveredIsDeliveredByItsCourierTheNextMorning) {
+  std::vector<CourierLogin> fleet = StartDay(absl::CivilDay(2026, 4, 27), 1);
+  v1::Case c = SubmitAsClinicA();
+  const v1::Stop delivery = CarryIssuedPermit(fleet[0], c);
+  ASSERT_FALSE(HasFailure());
+
+  const std::vector<v1::Stop> mine =
+      NextMorningRoute(absl::CivilDay(2026, 4, 28), fleet[0], c.id());
+  ASSERT_EQ(mine.size(), 1u);
+  EXPECT_EQ(mine[0].id(), delivery.id());
+  EXPECT_EQ(mine[0].day(), "2026-04-28");
+  EXPECT_EQ(mine[0].state(), v1::STOP_STATE_PLANNED);
+  EXPECT_EQ(mine[0].courier_id(), fleet[0].id);
+  server_->clock().Advance(absl::Hours(1));
+  v1::Stop delivered;
+  ASSERT_THAT(Confirm(fleet[0], delivery.id(), false, NewUuid(), &delivered), IsOk());
+  EXPECT_EQ(delivered.state(), v1::STOP_STATE_DONE);
 }
 
 TEST_F(SiberTest, AConfirmationWhileTheRouterWorksKeepsTheBundleWithItsTaker) {
