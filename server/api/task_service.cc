@@ -67,6 +67,11 @@ absl::StatusOr<std::vector<absl::Status>> NotifyResults::ApplyResults(
   return done;
 }
 
+void NotifyResults::AttemptFailedInTx(store::Tx& tx, const store::TaskRecord& task,
+                                      const std::string& why, bool dead) {
+  store::RecordFailedAttemptInTx(tx, task.id, task.attempt, why, dead);
+}
+
 void NotifyResults::AttemptFailed(const store::TaskRecord& task) {
   if (!metrics_) return;
   v1::NotifySend n;

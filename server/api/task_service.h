@@ -34,6 +34,11 @@ class TaskKindHandler {
       const domain::Principal& worker, const std::vector<const v1::CompleteTaskRequest*>& reqs) = 0;
   // Hears of a failed attempt after it was recorded (`task` has its new state).
   virtual void AttemptFailed(const store::TaskRecord& task) {}
+  // Runs in the transaction that records an attempt ending without success: a failure, the last
+  // lease running out, an operator's drop (store::TaskKind::on_attempt_failed). `dead`: no
+  // attempt follows.
+  virtual void AttemptFailedInTx(store::Tx& tx, const store::TaskRecord& task,
+                                 const std::string& why, bool dead) {}
 };
 
 // A planning queue (route.plan, slots.allocate; DESIGN.md "The task queue"): its task carries only
@@ -64,6 +69,8 @@ class NotifyResults final : public TaskKindHandler {
       const domain::Principal& worker,
       const std::vector<const v1::CompleteTaskRequest*>& reqs) override;
   void AttemptFailed(const store::TaskRecord& task) override;
+  void AttemptFailedInTx(store::Tx& tx, const store::TaskRecord& task, const std::string& why,
+                         bool dead) override;
 
  private:
   store::Database& db_;
@@ -77,11 +84,14 @@ class TaskServiceImpl final : public v1::TaskService::Service {
                   const Authorizer& auth, ServerMetrics* metrics = nullptr)
       : queue_(queue), wakeups_(wakeups), auth_(auth), metrics_(metrics) {}
 
-  // Registers a task kind: tasks leased from `queue` go out through `kind`, and CompleteTask
-  // results whose oneof field number is `result_field` come back to it.
+  // Registers a task kind, the one place it is named: tasks leased from `queue` go out through
+  // `kind`, CompleteTask results whose oneof field number is `result_field` come back to it, and
+  // the queue runs its AttemptFailedInTx when an attempt ends without success.
   void AddTaskKind(const std::string& queue, int result_field, TaskKindHandler* kind) {
     kinds_by_queue_[queue] = kind;
     kinds_by_result_[result_field] = kind;
+    queue_.AddKind({queue, [kind](store::Tx& tx, const store::TaskRecord& t, const std::string& why,
+                                  bool dead) { kind->AttemptFailedInTx(tx, t, why, dead); }});
   }
   // ServerOptions::on_poll_wait (tests): called when a PollTask found nothing and is about to wait.
   void SetPollWaitHook(std::function<void()> hook) { on_poll_wait_ = std::move(hook); }

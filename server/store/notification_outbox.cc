@@ -119,4 +119,13 @@ absl::StatusOr<std::vector<absl::Status>> RecordDeliveries(
   return out;
 }
 
+void RecordFailedAttemptInTx(Tx& tx, int64_t task_id, int attempt, const std::string& why,
+                             bool dead) {
+  static constexpr Statement kNotificationAttempt{
+      "notify_failed_attempt",
+      "UPDATE notifications SET attempts = $2, detail = $3,"
+      " status = CASE WHEN $4 THEN 'failed' ELSE status END WHERE task_id = $1"};
+  tx.Exec(kNotificationAttempt, task_id, attempt, why.substr(0, 500), dead);
+}
+
 }  // namespace loket::store

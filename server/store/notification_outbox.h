@@ -53,6 +53,12 @@ struct DeliveryReport {
 absl::StatusOr<std::vector<absl::Status>> RecordDeliveries(
     Database& db, const std::string& office_id, const std::vector<DeliveryReport>& reports);
 
+// In the transaction that records a notify.send attempt ending without success
+// (TaskKind::on_attempt_failed): the message's row shows the attempts so far and the last error,
+// and turns "failed" once no attempt follows (`dead`).
+void RecordFailedAttemptInTx(Tx& tx, int64_t task_id, int attempt, const std::string& why,
+                             bool dead);
+
 }  // namespace loket::store
 
 #endif  // LOKET_SERVER_STORE_NOTIFICATION_OUTBOX_H_

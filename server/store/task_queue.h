@@ -43,8 +43,9 @@ struct TaskRecord {
 class Tx;  // pg.h
 
 // What one kind of task does beyond the queue's own bookkeeping (lease, fence, back-off, dead
-// letter). The queue names no kind: each is described once, in task_kinds.cc, and a new kind whose
-// tasks need nothing beyond the bookkeeping needs no entry at all.
+// letter). The queue names no kind: loketd registers each once (api::TaskServiceImpl::AddTaskKind
+// passes the kind's hook here), and a kind whose tasks need nothing beyond the bookkeeping needs
+// no hook.
 struct TaskKind {
   std::string queue;
   // Runs in the same transaction whenever an attempt of this kind's task ends without success:
@@ -52,9 +53,6 @@ struct TaskKind {
   // attempt follows.
   std::function<void(Tx&, const TaskRecord&, const std::string& why, bool dead)> on_attempt_failed;
 };
-
-// Every kind with behaviour of its own (task_kinds.cc).
-std::vector<TaskKind> BuiltInTaskKinds();
 
 struct RetryPolicy {
   absl::Duration base = absl::Seconds(2);
@@ -76,13 +74,14 @@ class TaskQueue {
   // `clock` (not owned; may be null) is the queue's time: leases, back-offs and ages are measured
   // on it. Null, as in loketd, uses PostgreSQL's now(), which all replicas share; a test gives its
   // own clock to move time instead of waiting or rewriting rows.
-  TaskQueue(Database& db, RetryPolicy retry = {}, std::vector<TaskKind> kinds = BuiltInTaskKinds(),
-            const Clock* clock = nullptr)
+  TaskQueue(Database& db, RetryPolicy retry = {}, const Clock* clock = nullptr)
       : db_(db),
         retry_(retry),
-        kinds_(std::move(kinds)),
         clock_(clock),
         rng_(retry.seed != 0 ? retry.seed : std::random_device{}()) {}
+
+  // Registers a kind's hook (before the queue is used; not safe alongside its calls).
+  void AddKind(TaskKind kind) { kinds_.push_back(std::move(kind)); }
 
   // Leases the next due task of `queue` in `office_id` (ready and due, or leased with an expired
   // lease) for `lease`, bumping its attempt. nullopt when none. Tasks whose last attempt's lease

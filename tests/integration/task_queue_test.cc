@@ -236,12 +236,11 @@ TEST_F(TaskQueueTest, HeartbeatKeepsTheLease) {
 // without success (a failure, the last lease expiring), in the same transaction; others do not.
 TEST_F(TaskQueueTest, ARegisteredKindHearsOfItsFailedAttemptsAndNoOthers) {
   std::vector<std::string> heard;
-  store::TaskQueue queue(*db_, {},
-                         {store::TaskKind{"test.kind", [&](store::Tx&, const store::TaskRecord& t,
-                                                           const std::string& why, bool dead) {
-                                            heard.push_back(absl::StrCat(t.id, "/", t.attempt, " ",
-                                                                         why, dead ? " dead" : ""));
-                                          }}});
+  store::TaskQueue queue(*db_);
+  queue.AddKind(
+      {"test.kind", [&](store::Tx&, const store::TaskRecord& t, const std::string& why, bool dead) {
+         heard.push_back(absl::StrCat(t.id, "/", t.attempt, " ", why, dead ? " dead" : ""));
+       }});
   int64_t id = Enqueue("test.kind", "", /*max_attempts=*/2);
   int64_t other = Enqueue("test.other", "", /*max_attempts=*/1);
   auto first = queue.Lease("bpp", "test.kind", "w", absl::Seconds(30));
@@ -269,7 +268,7 @@ TEST_F(TaskQueueTest, LeasesAndBackOffsRunOnAGivenClock) {
   int64_t id = Enqueue("test.clock", "", /*max_attempts=*/3);  // due at the database's now()
   FakeClock clock(store::ParseTimestamp(server_->Query("SELECT now()::text")));
   store::TaskQueue queue(*db_, store::RetryPolicy{absl::Seconds(10), absl::Minutes(10), 0, 1},
-                         store::BuiltInTaskKinds(), &clock);
+                         &clock);
   auto first = queue.Lease("bpp", "test.clock", "w1", absl::Seconds(30));
   ASSERT_TRUE(first.ok() && first->has_value());
   // Within its lease no one else gets it; one second past it, the next worker does.
@@ -452,6 +451,27 @@ TEST_F(TaskQueueTest, OneAddressesMessagesAreLeasedOneAtATimeInOrder) {
   ASSERT_TRUE(last);
   EXPECT_EQ(template_of(*last), "webhook case.withdrawn");
   ASSERT_THAT(Complete(*last), IsOk());
+}
+
+// notify.send's hook, registered with its kind in server.cc, runs in the failing transaction: the
+// message's row shows each failed attempt, and turns "failed" when no attempt follows.
+TEST_F(TaskQueueTest, AMessagesRowShowsItsFailedAttemptsAndItsEnd) {
+  v1::Case c = SubmitAsClinicA();  // case.submitted to the phone and the e-mail
+  auto row_of = [&](const v1::Task& t) {
+    return server_->Query(absl::StrCat(
+        "SELECT status || ' ' || attempts || ' ' || detail FROM notifications WHERE task_id = ",
+        t.id()));
+  };
+  auto first = Poll("notify.send", 30, 0);
+  ASSERT_TRUE(first);
+  v1::FailTaskResponse fr;
+  ASSERT_THAT(Fail(*first, false, &fr), IsOk());
+  EXPECT_EQ(row_of(*first), "pending 1 gateway said 500");
+  auto second = Poll("notify.send", 30, 0);
+  ASSERT_TRUE(second);
+  ASSERT_NE(second->id(), first->id());
+  ASSERT_THAT(Fail(*second, true, &fr), IsOk());
+  EXPECT_EQ(row_of(*second), "failed 1 gateway said 500");
 }
 
 // Issue 12: a notifier leases a batch per poll and sends it concurrently. A batch holds at most
