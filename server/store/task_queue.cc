@@ -219,53 +219,44 @@ absl::StatusOr<std::optional<TaskRecord>> TaskQueue::Lease(const std::string& of
                                                            const std::string& queue,
                                                            const std::string& worker_id,
                                                            absl::Duration lease) {
-  std::optional<TaskRecord> out;
   // Expired leases are probed on every 8th poll and whenever no ready task is due: they come back
   // within a few polls without costing every poll a statement. Autocommit: each statement stands
   // alone, and a poll saves the BEGIN and COMMIT round trips.
   bool probe_expired_first = polls_.fetch_add(1, std::memory_order_relaxed) % 8 == 0;
-  absl::Status s = db_.impl().RunAutocommit([&](Tx& tx) -> absl::Status {
+  return FetchAutocommit(db_.impl(), [&](Tx& tx) -> std::optional<TaskRecord> {
     double seconds = absl::ToDoubleSeconds(lease);
-    auto take_expired = [&]() -> bool {
+    auto take_expired = [&]() -> std::optional<TaskRecord> {
       for (int i = 0; i < 16; ++i) {  // skip past the ones that go dead
         pqxx::result r = tx.Exec(kLeaseExpired, office_id, queue, worker_id, seconds, Now());
-        if (r.empty()) return false;
+        if (r.empty()) return std::nullopt;
         TaskRecord t = TaskFromRow(r[0]);
         if (t.state == "dead") {
           AttemptFailed(tx, t, "lease expired", true);
           continue;
         }
         t.took_over_expired_lease = true;
-        out = std::move(t);
-        return true;
+        return t;
       }
-      return false;
+      return std::nullopt;
     };
-    if (probe_expired_first && take_expired()) return absl::OkStatus();
-    pqxx::result r = tx.Exec(kLeaseReady, office_id, queue, worker_id, seconds, 1, Now());
-    if (!r.empty()) {
-      out = TaskFromRow(r[0]);
-      return absl::OkStatus();
+    if (probe_expired_first) {
+      if (std::optional<TaskRecord> t = take_expired()) return t;
     }
-    if (!probe_expired_first) take_expired();
-    return absl::OkStatus();
+    pqxx::result r = tx.Exec(kLeaseReady, office_id, queue, worker_id, seconds, 1, Now());
+    if (!r.empty()) return TaskFromRow(r[0]);
+    if (!probe_expired_first) return take_expired();
+    return std::nullopt;
   });
-  if (!s.ok()) return s;
-  return out;
 }
 
 absl::StatusOr<absl::Time> TaskQueue::Heartbeat(const std::string& office_id, int64_t task_id,
                                                 int attempt, absl::Duration lease) {
-  absl::Time expires;
-  absl::Status s = db_.impl().RunAutocommit([&](Tx& tx) -> absl::Status {
+  return FetchAutocommit(db_.impl(), [&](Tx& tx) -> absl::StatusOr<absl::Time> {
     pqxx::result r =
         tx.Exec(kHeartbeat, office_id, task_id, attempt, absl::ToDoubleSeconds(lease), Now());
     if (r.empty()) return Stale(task_id, attempt);
-    expires = ParseTimestamp(r[0][0].as<std::string>());
-    return absl::OkStatus();
+    return ParseTimestamp(r[0][0].as<std::string>());
   });
-  if (!s.ok()) return s;
-  return expires;
 }
 
 absl::StatusOr<std::vector<TaskRecord>> TaskQueue::LeaseMany(const std::string& office_id,
@@ -303,19 +294,16 @@ double TaskQueue::UnitRandom() {
 
 absl::StatusOr<TaskRecord> TaskQueue::Fail(const std::string& office_id, int64_t task_id,
                                            int attempt, const std::string& error, bool permanent) {
-  TaskRecord out;
-  absl::Status s = db_.impl().RunTx([&](Tx& tx) -> absl::Status {
+  return Fetch(db_.impl(), [&](Tx& tx) -> absl::StatusOr<TaskRecord> {
     double delay = absl::ToDoubleSeconds(
         domain::BackoffDelay(attempt, retry_.base, retry_.cap, retry_.jitter, UnitRandom()));
     pqxx::result r =
         tx.Exec(kFail, office_id, task_id, attempt, permanent, delay, error.substr(0, 1000), Now());
     if (r.empty()) return Stale(task_id, attempt);
-    out = TaskFromRow(r[0]);
+    TaskRecord out = TaskFromRow(r[0]);
     AttemptFailed(tx, out, error, out.state == "dead");
-    return absl::OkStatus();
+    return out;
   });
-  if (!s.ok()) return s;
-  return out;
 }
 
 absl::StatusOr<std::vector<TaskRecord>> TaskQueue::List(const std::string& office_id,
