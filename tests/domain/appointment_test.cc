@@ -13,6 +13,7 @@ namespace loket::domain {
 
 using ::loket::testing::IsOk;
 using ::loket::testing::StatusIs;
+using ::testing::HasSubstr;
 namespace {
 
 const absl::TimeZone kWita = absl::FixedTimeZone(8 * 3600);
@@ -67,7 +68,8 @@ TEST(ValidateWindowsTest, NamesTheBadWindow) {
       ValidateWindows({{At(25, 9, 0), At(25, 10, 0)}, {At(26, 9, 0), At(26, 10, 0)}}, now, 480);
   EXPECT_EQ(two_days.status().message().substr(0, 10), "windows[1]");
   std::vector<TimeWindow> six(6, {At(25, 9, 0), At(25, 10, 0)});
-  EXPECT_FALSE(ValidateWindows(six, now, 480).ok());
+  EXPECT_THAT(ValidateWindows(six, now, 480),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("windows")));
 }
 
 // Issue 14: applying an allocation round, without a database.

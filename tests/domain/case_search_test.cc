@@ -7,6 +7,7 @@
 namespace loket::domain {
 
 using ::loket::testing::IsOk;
+using ::loket::testing::StatusIs;
 namespace {
 
 using ::testing::ElementsAre;
@@ -14,8 +15,7 @@ using ::testing::HasSubstr;
 
 std::string ErrorOf(const CaseSearchInput& in) {
   absl::StatusOr<CaseSearch> s = CheckCaseSearch(in);
-  EXPECT_FALSE(s.ok());
-  EXPECT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument));
   return std::string(s.status().message());
 }
 

@@ -450,7 +450,8 @@ TEST(CaseStateTest, UnchangedOnInputError) {
   Case c = MakeCase(CaseState::kRevisionRequested);
   const Case before = c;
   // Reject without a reason from a paused case must not close the pause either.
-  EXPECT_FALSE(ApplyTransition(c, Transition::kReject, Input(CivilDay(2026, 3, 9))).ok());
+  EXPECT_THAT(ApplyTransition(c, Transition::kReject, Input(CivilDay(2026, 3, 9))),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("note: required")));
   ExpectSameCase(c, before);
 
   Case v = MakeCase(CaseState::kVerifying);

@@ -7,6 +7,7 @@
 namespace loket::domain {
 
 using ::loket::testing::IsOk;
+using ::loket::testing::StatusIs;
 namespace {
 
 using ::testing::HasSubstr;
@@ -18,9 +19,7 @@ TEST(MonthlyReportTest, MonthIsYearDashMonth) {
   for (const char* bad : {"", "2026-13", "2026-00", "2026-1", "26-12", "2026/12", "2026-12-01",
                           "abcd-12", "1999-12", "+026-12"}) {
     absl::StatusOr<absl::CivilMonth> r = ParseReportMonth(bad);
-    ASSERT_FALSE(r.ok()) << bad;
-    EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
-    EXPECT_THAT(r.status().message(), HasSubstr("month:")) << bad;
+    EXPECT_THAT(r, StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("month:"))) << bad;
   }
 }
 

@@ -159,7 +159,8 @@ TEST_F(TaskQueueTest, ACaseTransitionEnqueuesItsNotificationsInTheSameTransactio
   EXPECT_EQ(sent, 1);
   // A failed transition enqueues nothing.
   v1::Case out;
-  EXPECT_FALSE(Do(&v1::CaseService::Stub::Approve, approver_, c.id(), "", &out).ok());
+  EXPECT_THAT(Do(&v1::CaseService::Stub::Approve, approver_, c.id(), "", &out),
+              StatusIs(grpc::FAILED_PRECONDITION));
   // (The clinic's submission also planned a courier pickup: one route.plan task.)
   EXPECT_EQ(server_->Query("SELECT count(*) FROM tasks WHERE state = 'ready'"
                            " AND queue = 'notify.send'"),
