@@ -13,6 +13,7 @@
 namespace loket::routing {
 
 using ::loket::testing::IsOk;
+using ::loket::testing::StatusIs;
 namespace {
 
 constexpr double kOfficeLat = -1.24293, kOfficeLon = 116.89444;
@@ -186,6 +187,26 @@ TEST(PlanAdapterTest, AnUnusedCourierStartingAwayAddsNoDistance) {
   ASSERT_THAT(r, IsOk()) << r.status();
   ASSERT_EQ(r->routes_size(), 1);
   EXPECT_LT(r->distance_m(), 1000);
+}
+
+// loket-router's work on one task: a payload that is not a day's input is refused naming it; a
+// day's input comes back as the task's route plan.
+TEST(PlanAdapterTest, ATaskIsPlannedIntoItsResultOrRefusedNamingThePayload) {
+  FakeClock still(absl::UnixEpoch());
+  v1::Task task;
+  task.set_id(5);
+  task.set_payload("\xff not a message");
+  v1::CompleteTaskRequest done;
+  EXPECT_THAT(PlanRouteTask(task, Options(), still, &done),
+              StatusIs(absl::StatusCode::kInvalidArgument, ::testing::HasSubstr("payload")));
+  v1::RoutePlanInput in = Day();
+  AddNode(in, 1, kOfficeLat + 0.01, kOfficeLon, 1, 2);
+  AddNode(in, 2, kOfficeLat, kOfficeLon, -1, 1);
+  task.set_payload(in.SerializeAsString());
+  ASSERT_THAT(PlanRouteTask(task, Options(), still, &done), IsOk());
+  EXPECT_EQ(done.route_plan().day(), "2026-03-17");
+  EXPECT_EQ(done.route_plan().version(), 7);
+  EXPECT_EQ(done.route_plan().routes_size(), 1);
 }
 
 TEST(PlanAdapterTest, ANormalDayIsPlannedAsOne) {

@@ -128,6 +128,19 @@ TEST(InstanceReaderTest, ReadsLiLimFileWithPairs) {
   EXPECT_THAT(ValidateProblem(*p), IsOk());
 }
 
+// What loket-router --instance prints: the file's node ids in visiting order, depot left out.
+TEST(InstanceReaderTest, ASolutionPrintsAsOneJsonObjectOfTheFilesIds) {
+  absl::StatusOr<Problem> p =
+      ParseLiLim("25 200 1\n0 0 0 0 0 100 0 0 0\n1 1 0 5 0 100 0 0 2\n2 2 0 -5 0 100 0 1 0\n", "x");
+  ASSERT_THAT(p, IsOk()) << p.status();
+  Solution s;
+  s.routes.push_back(Route{0, {1, 2}, {}});
+  s.vehicles = 1;
+  s.distance = 4;
+  EXPECT_EQ(BenchmarkSolutionJson(*p, s),
+            R"({"vehicles": 1, "distance": 4.0000, "routes": [[1, 2]]})");
+}
+
 TEST(InstanceReaderTest, RejectsMalformedText) {
   EXPECT_EQ(ParseLiLim("25 200 1\n0 40 50 0 0 1236 0 0 0\n1 45 68 -10 912 967 90 11\n", "x")
                 .status()

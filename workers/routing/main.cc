@@ -10,7 +10,6 @@
 //     (bench/run_routing_bench.sh drives it; loket-router-check re-checks what it printed).
 #include <algorithm>
 #include <cstdio>
-#include <cstring>
 #include <string>
 #include <vector>
 
@@ -18,13 +17,10 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
 #include "common/grpc_log.h"
 #include "common/log.h"
-#include "common/status_macros.h"
-#include "loket/v1/task.pb.h"
 #include "workers/routing/plan_adapter.h"
 #include "workers/routing/solver/checker.h"
 #include "workers/routing/solver/instance_reader.h"
@@ -95,38 +91,7 @@ int RunWorker() {
   options.solver.dense_nodes = absl::GetFlag(FLAGS_dense_nodes);
   options.solver.neighbours = absl::GetFlag(FLAGS_neighbours);
   workers::TaskLoop loop(*o, [&](const v1::Task& task, v1::CompleteTaskRequest* done) {
-    v1::RoutePlanInput in;
-    if (!in.ParseFromString(task.payload())) {
-      return absl::InvalidArgumentError("payload: not a RoutePlanInput");
-    }
-    LOKET_ASSIGN_OR_RETURN(v1::RoutePlanResult plan,
-                           routing::PlanRoutes(in, options, *SystemClock::Get()));
-    const std::string task_id = absl::StrCat(task.id());
-    const std::string day = absl::StrCat(in.day(), " v", in.version());
-    if (plan.areas() > 1) {
-      log::Write(
-          {log::Level::kWarn,
-           absl::StrFormat("%s: %d stops is above --max_area_stops %d: not planned as one "
-                           "day; fallback plan by area (%d areas, routes do not cross "
-                           "their borders)",
-                           day, in.nodes_size(), options.solver.max_area_stops, plan.areas()),
-           "",
-           task_id,
-           {{"areas", absl::StrCat(plan.areas())}}});
-    }
-    log::Write({log::Level::kInfo,
-                absl::StrFormat("%s: %d stops, %d couriers -> %d routes, %.0f m, %d unassigned",
-                                day, in.nodes_size(), in.vehicles_size(), plan.routes_size(),
-                                plan.distance_m(), plan.unassigned_stop_ids_size()),
-                "",
-                task_id,
-                {{"day", in.day()},
-                 {"version", absl::StrCat(in.version())},
-                 {"stops", absl::StrCat(in.nodes_size())},
-                 {"routes", absl::StrCat(plan.routes_size())},
-                 {"unassigned", absl::StrCat(plan.unassigned_stop_ids_size())}}});
-    *done->mutable_route_plan() = std::move(plan);
-    return absl::OkStatus();
+    return routing::PlanRouteTask(task, options, *SystemClock::Get(), done);
   });
   log::Info(absl::StrCat("polling route.plan on ", o->addr),
             {{"queue", "route.plan"}, {"addr", o->addr}});
@@ -168,18 +133,7 @@ int main(int argc, char** argv) {
     loket::log::Error(solution.status().ToString());
     return 1;
   }
-  std::string json = absl::StrFormat(R"({"vehicles": %d, "distance": %.4f, "routes": [)",
-                                     solution->vehicles, solution->distance);
-  for (size_t r = 0; r < solution->routes.size(); ++r) {
-    absl::StrAppend(&json, r ? ", [" : "[");
-    const std::vector<int>& stops = solution->routes[r].stops;
-    for (size_t k = 0; k < stops.size(); ++k) {
-      absl::StrAppend(&json, k ? ", " : "", problem->nodes[stops[k]].id);
-    }
-    absl::StrAppend(&json, "]");
-  }
-  absl::StrAppend(&json, "]}");
-  std::printf("%s\n", json.c_str());
+  std::printf("%s\n", BenchmarkSolutionJson(*problem, *solution).c_str());
   // "NAME: N iterations, U unassigned, A areas": bench/run_routing_scale_bench.sh and
   // tests/routing/router_memory_test.sh read U and A from this message.
   loket::log::Info(

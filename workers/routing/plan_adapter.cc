@@ -3,6 +3,8 @@
 #include <map>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "common/log.h"
 #include "common/status_macros.h"
 #include "workers/routing/solver/checker.h"
 #include "workers/routing/solver/travel.h"
@@ -107,6 +109,40 @@ absl::StatusOr<v1::RoutePlanResult> PlanRoutes(const v1::RoutePlanInput& in,
   out.set_distance_m(solution.distance);
   out.set_areas(solution.areas);
   return out;
+}
+
+absl::Status PlanRouteTask(const v1::Task& task, const PlanOptions& options, const Clock& clock,
+                           v1::CompleteTaskRequest* done) {
+  v1::RoutePlanInput in;
+  if (!in.ParseFromString(task.payload())) {
+    return absl::InvalidArgumentError("payload: not a RoutePlanInput");
+  }
+  LOKET_ASSIGN_OR_RETURN(v1::RoutePlanResult plan, PlanRoutes(in, options, clock));
+  const std::string task_id = absl::StrCat(task.id());
+  const std::string day = absl::StrCat(in.day(), " v", in.version());
+  if (plan.areas() > 1) {
+    log::Write({log::Level::kWarn,
+                absl::StrFormat("%s: %d stops is above --max_area_stops %d: not planned as one "
+                                "day; fallback plan by area (%d areas, routes do not cross "
+                                "their borders)",
+                                day, in.nodes_size(), options.solver.max_area_stops, plan.areas()),
+                "",
+                task_id,
+                {{"areas", absl::StrCat(plan.areas())}}});
+  }
+  log::Write({log::Level::kInfo,
+              absl::StrFormat("%s: %d stops, %d couriers -> %d routes, %.0f m, %d unassigned", day,
+                              in.nodes_size(), in.vehicles_size(), plan.routes_size(),
+                              plan.distance_m(), plan.unassigned_stop_ids_size()),
+              "",
+              task_id,
+              {{"day", in.day()},
+               {"version", absl::StrCat(in.version())},
+               {"stops", absl::StrCat(in.nodes_size())},
+               {"routes", absl::StrCat(plan.routes_size())},
+               {"unassigned", absl::StrCat(plan.unassigned_stop_ids_size())}}});
+  *done->mutable_route_plan() = std::move(plan);
+  return absl::OkStatus();
 }
 
 }  // namespace loket::routing

@@ -8,6 +8,7 @@
 #include "absl/status/statusor.h"
 #include "common/clock.h"
 #include "loket/v1/courier.pb.h"
+#include "loket/v1/task.pb.h"
 #include "workers/routing/solver/solver.h"
 
 namespace loket::routing {
@@ -24,6 +25,12 @@ struct PlanOptions {
 // the result's `areas` says so; every stop is then still either on a route or unassigned.
 absl::StatusOr<v1::RoutePlanResult> PlanRoutes(const v1::RoutePlanInput& in,
                                                const PlanOptions& options, const Clock& clock);
+
+// loket-router's work on one leased route.plan task: its payload, a RoutePlanInput, planned
+// (PlanRoutes) into done->route_plan, with a log line of what was planned and a warning when the
+// day was split by area. INVALID_ARGUMENT naming `payload` when it is not a RoutePlanInput.
+absl::Status PlanRouteTask(const v1::Task& task, const PlanOptions& options, const Clock& clock,
+                           v1::CompleteTaskRequest* done);
 
 }  // namespace loket::routing
 

@@ -9,6 +9,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 
 namespace loket::routing {
@@ -152,6 +153,21 @@ absl::StatusOr<Problem> ReadInstanceFile(const std::string& path) {
   std::string name = path.substr(path.find_last_of('/') + 1);
   if (size_t dot = name.find_last_of('.'); dot != std::string::npos) name.resize(dot);
   return ParseInstance(buffer.str(), name);
+}
+
+std::string BenchmarkSolutionJson(const Problem& problem, const Solution& solution) {
+  std::string json = absl::StrFormat(R"({"vehicles": %d, "distance": %.4f, "routes": [)",
+                                     solution.vehicles, solution.distance);
+  for (size_t r = 0; r < solution.routes.size(); ++r) {
+    absl::StrAppend(&json, r ? ", [" : "[");
+    const std::vector<int>& stops = solution.routes[r].stops;
+    for (size_t k = 0; k < stops.size(); ++k) {
+      absl::StrAppend(&json, k ? ", " : "", problem.nodes[stops[k]].id);
+    }
+    absl::StrAppend(&json, "]");
+  }
+  absl::StrAppend(&json, "]}");
+  return json;
 }
 
 }  // namespace loket::routing

@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "workers/routing/solver/problem.h"
+#include "workers/routing/solver/solver.h"
 
 namespace loket::routing {
 
@@ -33,6 +34,11 @@ absl::StatusOr<Problem> ParseInstance(absl::string_view text, absl::string_view 
 // Reads `path` and parses it with ParseInstance; the name is the file's base name without its
 // extension. Returns NotFoundError when the file cannot be read.
 absl::StatusOr<Problem> ReadInstanceFile(const std::string& path);
+
+// A benchmark file's solution as loket-router --instance prints it, one JSON object:
+// {"vehicles": n, "distance": d, "routes": [[the file's node ids in visiting order, depot
+// excluded], ...]} (bench/run_routing_bench.sh and loket-router-check read it).
+std::string BenchmarkSolutionJson(const Problem& problem, const Solution& solution);
 
 }  // namespace loket::routing
 
