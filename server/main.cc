@@ -2,7 +2,6 @@
 #include <malloc.h>
 
 #include <csignal>
-#include <fstream>
 #include <memory>
 #include <string>
 #include <thread>
@@ -11,16 +10,16 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
 #include "common/grpc_log.h"
 #include "common/log.h"
+#include "server/api/auth.h"
 #include "server/api/server.h"
+#include "server/domain/notification.h"
 #include "server/store/database.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:7400", "gRPC listen address host:port");
@@ -171,19 +170,11 @@ int main(int argc, char** argv) {
   o.allow_plaintext_remote = absl::GetFlag(FLAGS_allow_plaintext_remote);
   o.log_requests = absl::GetFlag(FLAGS_log_requests);
   o.admin_listen = absl::GetFlag(FLAGS_admin_listen);
-  std::string quiet = absl::GetFlag(FLAGS_quiet_hours);
-  if (quiet == "off") {
-    o.notification_policy.quiet_start_hour = o.notification_policy.quiet_end_hour = 0;
-  } else {
-    std::vector<std::string> hours = absl::StrSplit(quiet, '-');
-    int start = -1, end = -1;
-    if (hours.size() != 2 || !absl::SimpleAtoi(hours[0], &start) ||
-        !absl::SimpleAtoi(hours[1], &end) || start < 0 || start > 23 || end < 0 || end > 23) {
-      loket::log::Error("--quiet_hours: START-END in hours 0-23 (e.g. 21-7), or off");
-      return 2;
-    }
-    o.notification_policy.quiet_start_hour = start;
-    o.notification_policy.quiet_end_hour = end;
+  if (absl::Status s =
+          loket::domain::ParseQuietHours(absl::GetFlag(FLAGS_quiet_hours), o.notification_policy);
+      !s.ok()) {
+    loket::log::Error(absl::StrCat("--", s.message()));
+    return 2;
   }
   if (absl::GetFlag(FLAGS_notify_per_hour) < 1) {
     loket::log::Error("--notify_per_hour: at least 1");
@@ -217,15 +208,12 @@ int main(int argc, char** argv) {
   o.max_receive_bytes = absl::GetFlag(FLAGS_max_receive_kb) * 1024;
   o.memory_limit_bytes = int64_t{absl::GetFlag(FLAGS_memory_limit_mb)} << 20;
   if (std::string path = absl::GetFlag(FLAGS_edge_key_file); !path.empty()) {
-    std::ifstream in(path);
-    std::string key;
-    std::getline(in, key);
-    if (key.size() < 32) {
-      loket::log::Error(
-          absl::StrCat("--edge_key_file: ", path, " must hold a key of 32+ characters"));
+    absl::StatusOr<std::string> key = loket::api::Authorizer::ReadEdgeKeyFile(path);
+    if (!key.ok()) {
+      loket::log::Error(absl::StrCat("--", key.status().message()));
       return 2;
     }
-    o.edge_key = key;
+    o.edge_key = *key;
   }
   std::unique_ptr<loket::Clock> shifted;
   if (std::string start = absl::GetFlag(FLAGS_clock_start); !start.empty()) {

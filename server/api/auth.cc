@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <initializer_list>
 #include <map>
 #include <optional>
@@ -338,6 +339,17 @@ std::string TerminalOf(const grpc::ServerContextBase& ctx) {
     return t;
   }
   return ctx.peer();
+}
+
+absl::StatusOr<std::string> Authorizer::ReadEdgeKeyFile(const std::string& path) {
+  std::ifstream in(path);
+  std::string key;
+  std::getline(in, key);
+  if (key.size() < 32) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("edge_key_file: ", path, " must hold a key of 32+ characters"));
+  }
+  return key;
 }
 
 }  // namespace loket::api

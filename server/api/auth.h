@@ -87,6 +87,9 @@ class Authorizer {
   std::string ClientAddress(const grpc::ServerContextBase& ctx) const;
   // The secret loket-web presents; empty (the default) trusts no forwarded address.
   void SetEdgeKey(std::string key) { edge_key_ = std::move(key); }
+  // The key in the first line of `path` (loketd --edge_key_file); INVALID_ARGUMENT naming the
+  // file when it is unreadable or the key is shorter than 32 characters.
+  static absl::StatusOr<std::string> ReadEdgeKeyFile(const std::string& path);
 
  private:
   store::AuthRepository& auth_;

@@ -2,9 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string_view>
 #include <utility>
+#include <vector>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 
 namespace loket::domain {
 namespace {
@@ -101,6 +105,22 @@ std::vector<Notification> ExpiryReminderNotifications(const Case& c, std::string
   n.params["valid_until_date"] = c.valid_until ? absl::FormatCivilTime(*c.valid_until) : "-";
   n.params["days"] = absl::StrCat(days_before);
   return ToApplicant(c, n);
+}
+
+absl::Status ParseQuietHours(std::string_view text, NotificationPolicy& p) {
+  if (text == "off") {
+    p.quiet_start_hour = p.quiet_end_hour = 0;
+    return absl::OkStatus();
+  }
+  std::vector<std::string> hours = absl::StrSplit(std::string(text), '-');
+  int start = -1, end = -1;
+  if (hours.size() != 2 || !absl::SimpleAtoi(hours[0], &start) ||
+      !absl::SimpleAtoi(hours[1], &end) || start < 0 || start > 23 || end < 0 || end > 23) {
+    return absl::InvalidArgumentError("quiet_hours: START-END in hours 0-23 (e.g. 21-7), or off");
+  }
+  p.quiet_start_hour = start;
+  p.quiet_end_hour = end;
+  return absl::OkStatus();
 }
 
 absl::Time ScheduleNotification(absl::Time now, int utc_offset_minutes, bool urgent,

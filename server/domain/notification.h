@@ -52,6 +52,11 @@ struct NotificationPolicy {
   absl::Duration window = absl::Hours(1);
 };
 
+// Quiet hours as an operator writes them (loketd --quiet_hours): "START-END" in whole hours 0-23
+// ("21-7": from 21:00 to 07:00 local time), or "off" (0-0: none). Sets them in `p`;
+// INVALID_ARGUMENT naming quiet_hours otherwise, `p` unchanged.
+absl::Status ParseQuietHours(std::string_view text, NotificationPolicy& p);
+
 // When a message to one address may go out: `now`, moved out of quiet hours (unless urgent) and
 // past the rate limit given the times already scheduled for that address (`scheduled`, any order).
 absl::Time ScheduleNotification(absl::Time now, int utc_offset_minutes, bool urgent,

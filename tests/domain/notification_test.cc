@@ -2,6 +2,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/status_matchers.h"
 
 namespace loket::domain {
 namespace {
@@ -54,6 +55,23 @@ TEST(NotificationTest, RejectionCarriesTheReason) {
   auto out = NotificationsForTransition(c, "Reject", "SIP Perawat", std::nullopt);
   ASSERT_FALSE(out.empty());
   EXPECT_EQ(out[0].params.at("reason"), "STR tidak berlaku");
+}
+
+TEST(NotificationScheduleTest, QuietHoursAreWrittenStartDashEndOrOff) {
+  NotificationPolicy p;
+  ASSERT_THAT(ParseQuietHours("22-6", p), loket::testing::IsOk());
+  EXPECT_EQ(p.quiet_start_hour, 22);
+  EXPECT_EQ(p.quiet_end_hour, 6);
+  ASSERT_THAT(ParseQuietHours("off", p), loket::testing::IsOk());
+  EXPECT_EQ(p.quiet_start_hour, p.quiet_end_hour);
+  for (const char* bad : {"", "21", "21-", "24-7", "-1-7", "21-7-1", "21:00-07:00", "x-7"}) {
+    NotificationPolicy q;
+    EXPECT_THAT(ParseQuietHours(bad, q),
+                loket::testing::StatusIs(absl::StatusCode::kInvalidArgument,
+                                         ::testing::HasSubstr("quiet_hours: START-END")))
+        << bad;
+    EXPECT_EQ(q.quiet_start_hour, 21) << "unchanged";
+  }
 }
 
 TEST(NotificationScheduleTest, DaytimeGoesAtOnce) {
