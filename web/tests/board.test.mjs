@@ -91,7 +91,12 @@ test("a call at the counter is shown and announced on the board; the board survi
     // Typing the shortcut letters into a field does nothing.
     await counter.focus('input[name="name"]');
     await counter.keyboard.type("nsxd");
-    await new Promise((r) => setTimeout(r, 1500));
+    // Then T outside the field: the page handles keys in order, and T opens the transfer panel only
+    // while no call is under way, so once it is open the letters before it have done nothing.
+    await counter.evaluate(() => document.activeElement.blur());
+    await counter.keyboard.press("t");
+    await counter.waitForSelector('[aria-keyshortcuts="T"][aria-expanded="true"]', { timeout: 5_000 });
+    await counter.locator(".counter-transfer button.secondary").click();
     assert.equal(await counter.inputValue('input[name="name"]'), "nsxd");
     assert.equal(await counter.locator("[data-current-ticket]").getAttribute("data-current-ticket"), first);
     assert.equal(await board.evaluate(() => window.__spoken.length), spoken.length);
