@@ -273,6 +273,27 @@ int ListSlots(const Invocation& in) {
   return in.Reply(reply, human);
 }
 
+// The week's hours, a line per open weekday.
+std::string WeekText(const google::protobuf::RepeatedPtrField<v1::OfficeHours>& hours) {
+  std::string human;
+  for (const auto& h : hours) {
+    absl::StrAppendFormat(&human, "weekday %d  %s-%s  %d-min slots, %d inside (%d reserved)\n",
+                          h.weekday(), h.opens(), h.closes(), h.slot_minutes(), h.capacity(),
+                          h.reserved_priority());
+  }
+  return human.empty() ? "Closed every day.\n" : human;
+}
+
+int ShowHours(const Invocation& in) {
+  auto stub = NewStub(in);
+  v1::GetOfficeHoursResponse reply;
+  grpc::Status status = in.session().Call([&](grpc::ClientContext& ctx) {
+    return stub->GetOfficeHours(&ctx, v1::GetOfficeHoursRequest(), &reply);
+  });
+  if (!status.ok()) return in.ServerError(status);
+  return in.Reply(reply, WeekText(reply.hours()));
+}
+
 // "--week '1-4 08:00-15:00;5 08:00-11:30'" plus one slot size and capacity for all of them.
 int SetHours(const Invocation& in) {
   const Args& a = in.args();
@@ -311,13 +332,7 @@ int SetHours(const Invocation& in) {
   grpc::Status status = in.session().Call(
       [&](grpc::ClientContext& ctx) { return stub->SetOfficeHours(&ctx, req, &reply); });
   if (!status.ok()) return in.ServerError(status);
-  std::string human;
-  for (const auto& h : reply.hours()) {
-    absl::StrAppendFormat(&human, "weekday %d  %s-%s  %d-min slots, %d inside (%d reserved)\n",
-                          h.weekday(), h.opens(), h.closes(), h.slot_minutes(), h.capacity(),
-                          h.reserved_priority());
-  }
-  return in.Reply(reply, human.empty() ? "Closed every day.\n" : human);
+  return in.Reply(reply, WeekText(reply.hours()));
 }
 
 int Generate(const Invocation& in) {
@@ -398,6 +413,7 @@ std::vector<Command> AppointmentCommands() {
        "release the seats of booked visitors who did not come", ReleaseNoShows},
       {"clinic book", request_usage, "book a visit for one of the clinic's health workers",
        RequestAppointment},
+      {"admin calendar show", "", "the opening hours as set (the whole week)", ShowHours},
       {"admin calendar hours",
        "--week SPEC --slot-minutes N --capacity N [--reserved N] [--request-id UUID]",
        "set the opening hours (the whole week)", SetHours},

@@ -190,6 +190,34 @@ grpc::Status AppointmentServiceImpl::DoListSlots(grpc::ServerContextBase* ctx,
   return grpc::Status::OK;
 }
 
+namespace {
+
+// The week's hours as the API sends them.
+void HoursToProto(const std::vector<domain::OfficeHours>& hours,
+                  google::protobuf::RepeatedPtrField<v1::OfficeHours>* out) {
+  for (const auto& h : hours) {
+    v1::OfficeHours* o = out->Add();
+    o->set_weekday(h.weekday);
+    o->set_opens(FormatClock(h.opens_minute));
+    o->set_closes(FormatClock(h.closes_minute));
+    o->set_slot_minutes(h.slot_minutes);
+    o->set_capacity(h.capacity);
+    o->set_reserved_priority(h.reserved_priority);
+  }
+}
+
+}  // namespace
+
+grpc::Status AppointmentServiceImpl::DoGetOfficeHours(grpc::ServerContextBase* ctx,
+                                                      const v1::GetOfficeHoursRequest*,
+                                                      v1::GetOfficeHoursResponse* resp) {
+  LOKET_AUTHORIZE(p, ctx, "AppointmentService.GetOfficeHours");
+  absl::StatusOr<std::vector<domain::OfficeHours>> hours = repo_.GetOfficeHours(p);
+  if (!hours.ok()) return ToGrpcStatus(hours.status());
+  HoursToProto(*hours, resp->mutable_hours());
+  return grpc::Status::OK;
+}
+
 grpc::Status AppointmentServiceImpl::DoSetOfficeHours(grpc::ServerContextBase* ctx,
                                                       const v1::SetOfficeHoursRequest* req,
                                                       v1::SetOfficeHoursResponse* resp) {
@@ -213,15 +241,7 @@ grpc::Status AppointmentServiceImpl::DoSetOfficeHours(grpc::ServerContextBase* c
                                          std::move(hours),
                                          [](const std::vector<domain::OfficeHours>& hs) {
                                            v1::SetOfficeHoursResponse r;
-                                           for (const auto& h : hs) {
-                                             v1::OfficeHours* out = r.add_hours();
-                                             out->set_weekday(h.weekday);
-                                             out->set_opens(FormatClock(h.opens_minute));
-                                             out->set_closes(FormatClock(h.closes_minute));
-                                             out->set_slot_minutes(h.slot_minutes);
-                                             out->set_capacity(h.capacity);
-                                             out->set_reserved_priority(h.reserved_priority);
-                                           }
+                                           HoursToProto(hs, r.mutable_hours());
                                            return r.SerializeAsString();
                                          }),
                     resp);

@@ -29,6 +29,7 @@ class AppointmentServiceImpl final : public v1::AppointmentService::CallbackServ
                      v1::AppointmentRequest);
   LOKET_POOLED_UNARY(ReleaseNoShows, v1::ReleaseNoShowsRequest, v1::ReleaseNoShowsResponse);
   LOKET_POOLED_UNARY(ListSlots, v1::ListSlotsRequest, v1::ListSlotsResponse);
+  LOKET_POOLED_UNARY(GetOfficeHours, v1::GetOfficeHoursRequest, v1::GetOfficeHoursResponse);
   LOKET_POOLED_UNARY(SetOfficeHours, v1::SetOfficeHoursRequest, v1::SetOfficeHoursResponse);
   LOKET_POOLED_UNARY(GenerateSlots, v1::GenerateSlotsRequest, v1::GenerateSlotsResponse);
   LOKET_POOLED_UNARY(CloseCounter, v1::CloseCounterRequest, v1::ClosureResponse);

@@ -131,6 +131,7 @@ const std::map<std::string_view, MethodPolicy>& PolicyTable() {
        {.roles = {kAdmin, kOfficer, kCounter, kClinic}}},
       {"AppointmentService.ReleaseNoShows", {.roles = {kAdmin, kOfficer, kCounter}}},
       {"AppointmentService.ListSlots", {.roles = {kAdmin, kOfficer, kCounter, kClinic}}},
+      {"AppointmentService.GetOfficeHours", {.roles = {kAdmin, kOfficer}}},
       {"AppointmentService.SetOfficeHours", {.roles = {kAdmin}}},
       {"AppointmentService.GenerateSlots", {.roles = {kAdmin}}},
       {"AppointmentService.CloseCounter", {.roles = {kAdmin}}},

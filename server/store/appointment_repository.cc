@@ -247,6 +247,19 @@ constexpr Statement kLockSlotsOfDay{
     "appt_lock_slots_of_day",
     kSelectSql<"SELECT ", kSlotColumns,
                " FROM slots WHERE office_id = $1 AND day = $2::date ORDER BY id FOR UPDATE">};
+// A weekday's hours as the domain counts them: minutes after midnight, 23:59:59 read as 24:00.
+constexpr auto kHoursColumns =
+    MakeColumns({{"weekday"},
+                 {"opens_minute", "(extract(epoch FROM opens) / 60)::int"},
+                 {"closes_minute",
+                  "CASE WHEN closes = time '23:59:59' THEN 1440 ELSE (extract(epoch FROM closes) / "
+                  "60)::int END"},
+                 {"slot_minutes"},
+                 {"capacity"},
+                 {"reserved_priority"}});
+constexpr Statement kHoursOfOffice{
+    "appt_hours_of_office", kSelectSql<"SELECT ", kHoursColumns,
+                                       " FROM office_hours WHERE office_id = $1 ORDER BY weekday">};
 constexpr Statement kDeleteHours{"appt_delete_hours",
                                  "DELETE FROM office_hours WHERE office_id = $1"};
 constexpr Statement kInsertHours{
@@ -686,6 +699,19 @@ absl::StatusOr<std::vector<SlotRecord>> AppointmentRepository::ListSlots(
     const domain::Principal& viewer, absl::CivilDay day) {
   return Fetch(db_.impl(), [&](Tx& tx) {
     return MapRows(tx.Exec(kSlotsOfDay, viewer.office_id, FormatDay(day)), SlotFromRow);
+  });
+}
+
+absl::StatusOr<std::vector<domain::OfficeHours>> AppointmentRepository::GetOfficeHours(
+    const domain::Principal& viewer) {
+  return Fetch(db_.impl(), [&](Tx& tx) {
+    return MapRows(tx.Exec(kHoursOfOffice, viewer.office_id), [](const pqxx::row& row) {
+      constexpr const auto& k = kHoursColumns;
+      return domain::OfficeHours{
+          row[k["weekday"]].as<int>(),       row[k["opens_minute"]].as<int>(),
+          row[k["closes_minute"]].as<int>(), row[k["slot_minutes"]].as<int>(),
+          row[k["capacity"]].as<int>(),      row[k["reserved_priority"]].as<int>()};
+    });
   });
 }
 

@@ -169,6 +169,8 @@ class AppointmentRepository {
   absl::StatusOr<std::vector<SlotRecord>> ListSlots(const domain::Principal& viewer,
                                                     absl::CivilDay day);
 
+  // The office's week as SetOfficeHours last wrote it, by weekday (closed days absent).
+  absl::StatusOr<std::vector<domain::OfficeHours>> GetOfficeHours(const domain::Principal& viewer);
   absl::StatusOr<std::string> SetOfficeHours(const Mutation& m,
                                              std::vector<domain::OfficeHours> hours,
                                              const HoursEncoder& encode);

@@ -25,6 +25,7 @@
 namespace loket::itest {
 
 using ::loket::testing::IsOk;
+using ::loket::testing::StatusIs;
 namespace {
 
 using ::testing::HasSubstr;
@@ -193,6 +194,40 @@ class AppointmentTest : public ServerTest {
 std::string AppointmentTest::worker_;
 v1::AppointmentService::Stub* AppointmentTest::appts_ = nullptr;
 v1::TaskService::Stub* AppointmentTest::tasks_ = nullptr;
+
+// The week as saved is read back (the admin page's hours form starts from it): every field, a day
+// open until midnight as 24:00, closed days absent; admins and officers read it, a clinic may not.
+TEST_F(AppointmentTest, TheWeekAsSavedIsReadBack) {
+  v1::GetOfficeHoursResponse week;
+  ASSERT_THAT(appts_->GetOfficeHours(Ctx(officer_).get(), {}, &week), IsOk());
+  ASSERT_EQ(week.hours_size(), 5);
+  EXPECT_EQ(week.hours(0).weekday(), 1);
+  EXPECT_EQ(week.hours(4).weekday(), 5);
+  EXPECT_EQ(week.hours(2).opens(), "08:00");
+  EXPECT_EQ(week.hours(2).closes(), "10:00");
+  EXPECT_EQ(week.hours(2).slot_minutes(), 30);
+  EXPECT_EQ(week.hours(2).capacity(), 4);
+  EXPECT_EQ(week.hours(2).reserved_priority(), 2);
+  EXPECT_THAT(appts_->GetOfficeHours(Ctx(clinic_a_).get(), {}, &week),
+              StatusIs(grpc::PERMISSION_DENIED));
+
+  // Saturday until midnight, added and read back; then the suite's week is put back.
+  const std::string saved = server_->Query(
+      "SELECT string_agg(weekday || ' ' || opens || ' ' || closes, ',' ORDER BY weekday)"
+      " FROM office_hours WHERE office_id = 'bpp'");
+  server_->Query(
+      "INSERT INTO office_hours (office_id, weekday, opens, closes, slot_minutes, capacity,"
+      " reserved_priority) VALUES ('bpp', 6, '20:00', '23:59:59', 60, 2, 0)");
+  ASSERT_THAT(appts_->GetOfficeHours(Ctx(admin_).get(), {}, &week), IsOk());
+  ASSERT_EQ(week.hours_size(), 6);
+  EXPECT_EQ(week.hours(5).weekday(), 6);
+  EXPECT_EQ(week.hours(5).opens(), "20:00");
+  EXPECT_EQ(week.hours(5).closes(), "24:00");
+  server_->Query("DELETE FROM office_hours WHERE office_id = 'bpp' AND weekday = 6");
+  EXPECT_EQ(server_->Query("SELECT string_agg(weekday || ' ' || opens || ' ' || closes, ','"
+                           " ORDER BY weekday) FROM office_hours WHERE office_id = 'bpp'"),
+            saved);
+}
 
 TEST_F(AppointmentTest, AnsweredPendingThenAllocatedWithConfirmationAndReminders) {
   v1::AppointmentRequest r = Create(NewRequest(1, "2026-03-25", {{"09:00", "10:00"}}));

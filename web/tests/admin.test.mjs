@@ -110,8 +110,16 @@ test("admin creates a user, sets a password and that user signs in; tokens, cour
     assert.deepEqual(await axeCheck(page), []);
     await screenshot(page, "admin-couriers");
 
-    // The calendar: generate slots.
+    // The calendar: the hours form shows the week as saved (Monday until 14:30 here, not the
+    // suggestion's 15:00); then slots are generated from the seeded week.
+    await stack.sql(`UPDATE office_hours SET closes = '14:30' WHERE office_id = 'bpp' AND weekday = 1`);
     await page.getByRole("button", { name: "Kalender" }).click();
+    const week = page.locator('form[data-hours="saved"]');
+    await week.waitFor({ timeout: 10_000 });
+    assert.equal(await week.getByLabel("Tutup pukul: Senin", { exact: true }).inputValue(), "14:30");
+    assert.equal(await week.getByLabel("Buka: Sabtu", { exact: true }).isChecked(), false);
+    await week.getByText("Isian ini jam yang tersimpan sekarang.").waitFor();
+    await stack.sql(`UPDATE office_hours SET closes = '15:00' WHERE office_id = 'bpp' AND weekday = 1`);
     const gen = page.locator("form", { has: page.locator("#admin-gen-h") });
     await gen.locator('button[type="submit"]').click();
     await gen.getByText(/slot baru dibuat/).waitFor({ timeout: 10_000 });

@@ -58,8 +58,8 @@ test("counter: walk-ins, a failed screening redirected online, call / skip / no-
     // Typed the Indonesian way, with a comma (a number field used to drop it: 384).
     await walkIn(page, { name: "Rudi Hartono", temp: "38,4", caseId, nik: "6471065708900002" });
     await page.locator(".counter-redirect").waitFor({ timeout: 10_000 });
-    assert.match(await page.locator(".counter-checkin [role=status]").first().textContent(), /Skrining tidak lolos: suhu 38\.4 °C \(demam mulai 37\.5 °C\)/);
-    assert.match(await page.locator(".counter-redirect__why").textContent(), /^suhu 38\.4 °C/);
+    assert.match(await page.locator(".counter-checkin [role=status]").first().textContent(), /Skrining tidak lolos: suhu 38,4 °C \(demam mulai 37,5 °C\)/);
+    assert.match(await page.locator(".counter-redirect__why").textContent(), /^suhu 38,4 °C/);
     assert.deepEqual(await axeCheck(page), []);
     await screenshot(page, "counter-redirect");
     await page.getByRole("button", { name: "Lanjut daring" }).click();
@@ -144,7 +144,7 @@ test("counter: a fever found at the kiosk waits in the clerk's list until it is 
     await signIn(page, stack.webUrl, stack.users.counter);
     const item = page.locator(".counter-pending li", { hasText: "Sari Demam" });
     await item.waitFor({ timeout: 15_000 });
-    assert.match(await item.textContent(), /suhu 38\.6 °C/);
+    assert.match(await item.textContent(), /suhu 38,6 °C/);
     assert.deepEqual(await axeCheck(page), []);
     await screenshot(page, "counter-pending");
     await item.getByRole("button", { name: "Tangani: Sari Demam" }).click();

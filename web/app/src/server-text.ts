@@ -108,6 +108,8 @@ function word(name: string, value: string, t: T): [string, string] {
   const [kind, var_] = name.includes(":") ? name.split(":") : ["", name];
   if (kind === "state") return [var_, textOr(t, `state.${value}`, value)];
   if (kind === "step") return [var_, textOr(t, `sv.step.${value}`, value)];
+  // A number as the page's language writes it: "38,4" in Indonesian.
+  if (kind === "decimal") return [var_, value.replace(".", textOr(t, "sv.decimalSep", "."))];
   if (kind === "states") {
     return [var_, value.split(/, | or /).map((v) => textOr(t, `state.${v}`, v)).join(t("sv.listSep"))];
   }

@@ -1,7 +1,9 @@
-// Admin: the office calendar (AppointmentService SetOfficeHours / GenerateSlots / CloseCounter /
-// CloseDay). There is no read call for the week's hours, so the form starts from the demo seed.
+// Admin: the office calendar (AppointmentService GetOfficeHours / SetOfficeHours / GenerateSlots /
+// CloseCounter / CloseDay). The hours form starts from the week as saved; an office that never saved
+// one starts from a suggestion, and the form says so.
 import { useEffect, useState } from "preact/hooks";
 import type { CounterStatus } from "@gen/loket/v1/queue_pb.js";
+import type { OfficeHours as Hours } from "@gen/loket/v1/appointment_pb.js";
 import { clients } from "../api";
 import { useActions, officeToday } from "./counter-actions";
 import { InputField, SubmitWithStatus, SureCheck } from "./admin-form";
@@ -9,12 +11,21 @@ import type { T } from "./admin";
 
 type DayRow = { weekday: number; open: boolean; opens: string; closes: string };
 
+/** A suggestion for an office that never saved its hours. */
 const SEED: DayRow[] = [1, 2, 3, 4, 5, 6, 7].map((d) => ({
   weekday: d,
   open: d <= 5,
   opens: "08:00",
   closes: d === 5 ? "11:30" : "15:00",
 }));
+
+/** The week's rows from saved hours: a weekday not listed is closed. */
+function rowsOf(hours: Hours[]): DayRow[] {
+  return SEED.map((s) => {
+    const h = hours.find((x) => x.weekday === s.weekday);
+    return h ? { weekday: s.weekday, open: true, opens: h.opens, closes: h.closes } : { ...s, open: false };
+  });
+}
 
 function addDays(ymd: string, n: number): string {
   const d = new Date(`${ymd}T12:00:00Z`);
@@ -63,6 +74,25 @@ function OfficeHours({ t }: { t: T }) {
   const [slot, setSlot] = useState("30");
   const [cap, setCap] = useState("12");
   const [reserved, setReserved] = useState("3");
+  // "loading", "saved" (the form shows the week as saved) or "suggested" (nothing saved yet).
+  const [source, setSource] = useState<"loading" | "saved" | "suggested">("loading");
+  const show = (hours: Hours[]) => {
+    setRows(rowsOf(hours));
+    if (hours.length) {
+      setSlot(String(hours[0].slotMinutes));
+      setCap(String(hours[0].capacity));
+      setReserved(String(hours[0].reservedPriority));
+    }
+  };
+  useEffect(() => {
+    clients.appointment
+      .getOfficeHours({})
+      .then((r) => {
+        if (r.hours.length) show(r.hours);
+        setSource(r.hours.length ? "saved" : "suggested");
+      })
+      .catch(() => setSource("suggested"));
+  }, []);
   const update = (i: number, patch: Partial<DayRow>) => setRows(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -73,19 +103,15 @@ function OfficeHours({ t }: { t: T }) {
       t("admin.hoursSet", { n: r.hours.length }),
     );
     if (r) {
-      setRows(
-        SEED.map((s) => {
-          const h = r.hours.find((x) => x.weekday === s.weekday);
-          return h ? { weekday: s.weekday, open: true, opens: h.opens, closes: h.closes } : { ...s, open: false };
-        }),
-      );
+      show(r.hours);
+      setSource("saved");
     }
   };
   return (
-    <form class="admin-card" onSubmit={submit} aria-labelledby="admin-hours-h">
+    <form class="admin-card" onSubmit={submit} aria-labelledby="admin-hours-h" data-hours={source}>
       <h3 id="admin-hours-h">{t("admin.hours")}</h3>
       <p class="hint" id="admin-hours-hint">
-        {t("admin.hoursHint")}
+        {t("admin.hoursHint")} {source === "suggested" ? t("admin.hoursSuggested") : source === "saved" ? t("admin.hoursSaved") : ""}
       </p>
       <div class="pb-table-wrap">
         <table class="pb-table admin-hours" aria-describedby="admin-hours-hint">

@@ -4,6 +4,7 @@
 import { TicketState, type Ticket } from "@gen/loket/v1/queue_pb.js";
 import { AccessibilityNeed } from "@gen/loket/v1/common_pb.js";
 import { officeTime } from "./counter-actions";
+import { formatDate } from "../i18n";
 import "./kiosk.css";
 
 type T = (key: string, vars?: Record<string, string | number>) => string;
@@ -28,7 +29,7 @@ export function TicketSlip({ ticket, t, serviceName }: { ticket: Ticket; t: T; s
         </p>
       ) : null}
       <p class="ticket-slip__time">
-        {ticket.day} {officeTime(ticket.createdAt || ticket.queuedAt)} WITA
+        {formatDate(ticket.day)} {officeTime(ticket.createdAt || ticket.queuedAt)} WITA
       </p>
       <p class="ticket-slip__note">{t("ticket.note")}</p>
     </div>

@@ -26,7 +26,7 @@ registerProblems([
   [/^case (\d+): the permit was revoked; do not hand it over/, "sv.stopRevoked", ["id"]],
   [/^the office is closed for couriers on ([\d-]+)$/, "sv.courierClosed", ["day"]],
   [/^no working day in the next 30 for a visit$/, "sv.noWorkingDay30"],
-  [/^temperature ([\d.]+) °C \(fever from ([\d.]+) °C\)$/, "sv.fever", ["temp", "from"]],
+  [/^temperature ([\d.]+) °C \(fever from ([\d.]+) °C\)$/, "sv.fever", ["decimal:temp", "decimal:from"]],
   [/^no mask$/, "sv.noMask"],
 ]);
 registerField("counter_id", "sv.f.counter");
@@ -50,6 +50,7 @@ export const staffWords: Catalog = {
     "sv.redirectOnce": "kunjungan {id} berstatus {outcome}: hanya kunjungan yang gagal skrining yang dialihkan, sekali saja",
     "sv.f.counter": "Loket",
     "sv.fever": "suhu {temp} °C (demam mulai {from} °C)",
+    "sv.decimalSep": ",",
     "sv.noMask": "tidak memakai masker",
     "sv.stopNotToday": "perhentian {id} dijadwalkan {day}, bukan hari ini; laporkan pada harinya",
     "sv.stopArriveFirst": "perhentian {id} berstatus {state}: tandai tiba dulu, lalu konfirmasi",
@@ -77,6 +78,7 @@ export const staffWords: Catalog = {
     "sv.redirectOnce": "visit {id} is {outcome}: only a visit that failed its screening is redirected, once",
     "sv.f.counter": "Counter",
     "sv.fever": "temperature {temp} °C (fever from {from} °C)",
+    "sv.decimalSep": ".",
     "sv.noMask": "no mask",
     "sv.stopNotToday": "stop {id} is on {day}, not today; report it on its day",
     "sv.stopArriveFirst": "stop {id} is {state}: mark your arrival first, then confirm",
