@@ -377,6 +377,17 @@ absl::StatusOr<std::vector<StopWrite>> DecideRoutePlan(absl::CivilDay day, int u
     if (s->state != StopState::kPending && s->state != StopState::kPlanned) continue;
     if (std::optional<int64_t> holder = holder_of(*s)) handed_in_first[*holder].push_back(s);
   }
+  // Each courier's numbers go on after the stops they already began today (done, arrived at or
+  // failed keep their numbers), so a finished stop never lists below one still to come.
+  std::map<int64_t, int> last_sequence;
+  for (const PlanStop& s : stops) {
+    if (s.courier_id == 0 || s.state == StopState::kPending || s.state == StopState::kPlanned ||
+        s.state == StopState::kCancelled) {
+      continue;
+    }
+    int& last = last_sequence[s.courier_id];
+    last = std::max(last, s.sequence);
+  }
   std::vector<StopWrite> out;
   std::set<int64_t> visited;
   for (const auto& [holder, first] : handed_in_first) {
@@ -386,22 +397,17 @@ absl::StatusOr<std::vector<StopWrite>> DecideRoutePlan(absl::CivilDay day, int u
         at = midnight + absl::Seconds(route.visits.front().start);
       }
     }
-    int seq = 0;
     for (const PlanStop* s : first) {
       visited.insert(s->id);
       StopWrite w;
       w.stop_id = s->id;
       w.courier_id = holder;
-      w.sequence = ++seq;
+      w.sequence = ++last_sequence[holder];
       w.at = at;
       out.push_back(w);
     }
   }
   for (const PlannedRoute& route : routes) {
-    int seq = 0;
-    if (auto it = handed_in_first.find(route.courier_id); it != handed_in_first.end()) {
-      seq = static_cast<int>(it->second.size());
-    }
     for (const PlannedVisit& visit : route.visits) {
       auto it = by_id.find(visit.stop_id);
       if (it == by_id.end()) {
@@ -412,7 +418,7 @@ absl::StatusOr<std::vector<StopWrite>> DecideRoutePlan(absl::CivilDay day, int u
       StopWrite w;
       w.stop_id = visit.stop_id;
       w.courier_id = route.courier_id;
-      w.sequence = ++seq;
+      w.sequence = ++last_sequence[route.courier_id];
       w.at = midnight + absl::Seconds(visit.start);
       // Deliveries are announced when the permit leaves the office (ConfirmStop of the collect).
       w.announce = it->second->kind == StopKind::kPickup;
@@ -429,15 +435,11 @@ absl::StatusOr<std::vector<StopWrite>> DecideRoutePlan(absl::CivilDay day, int u
     w.stop_id = id;
     if (holder && s->kind == StopKind::kHandin) {
       double end = 0;
-      int seq = 0;
       for (const PlannedRoute& route : routes) {
-        if (route.courier_id == *holder) {
-          end = route.end;
-          seq = static_cast<int>(route.visits.size());
-        }
+        if (route.courier_id == *holder) end = route.end;
       }
       w.courier_id = *holder;
-      w.sequence = seq + 1;
+      w.sequence = ++last_sequence[*holder];
       w.at = end > 0 ? midnight + absl::Seconds(end) : s->window_start;
       out.push_back(w);
       continue;

@@ -298,7 +298,9 @@ struct StopWrite {
 std::optional<int64_t> OnBoardWith(const PlanStop& stop, const PlanStop* partner = nullptr);
 
 // What applying a router's plan to the day's stops writes, in order: every visit of every route
-// (in the routes' order, numbered from 1 per route), then each stop no route visited that is still
+// (in the routes' order, numbered per courier after the highest number among the stops that
+// courier already began that day, so finished stops keep their place at the top of the list),
+// then each stop no route visited that is still
 // pending or planned, by id: a bundle on board for the office (a hand-in) is placed last on its
 // holder's route (after the route's visits, at the route's end, or at its window's start when the
 // holder has no route ending); everything else is unplanned, keeping its courier when on board.

@@ -463,6 +463,30 @@ TEST(RoutePlanTest, VisitsAreNumberedPerRouteAndOnlyPickupsAreAnnounced) {
                           {2, 7, 2, Wita(2026, 3, 17, 12)}});
 }
 
+// A re-plan after a courier's reports numbers what is left after what they did: their route's list
+// reads in the order they went (until 2026-12-03 a re-plan numbered from 1 again, and a finished
+// stop listed below the pending ones).
+TEST(RoutePlanTest, ARePlanNumbersAfterTheStopsTheCourierAlreadyBegan) {
+  std::vector<PlanStop> stops = {Stop(1, StopKind::kPickup, 2, StopState::kDone, 7),
+                                 Stop(2, StopKind::kHandin, 1, StopState::kPlanned, 7),
+                                 Stop(3, StopKind::kPickup, 4, StopState::kFailed, 7),
+                                 Stop(5, StopKind::kPickup, 6, StopState::kPlanned, 7),
+                                 Stop(6, StopKind::kHandin, 5, StopState::kPlanned, 7),
+                                 Stop(8, StopKind::kPickup, 9, StopState::kDone, 8),
+                                 Stop(9, StopKind::kHandin, 8, StopState::kPlanned, 8)};
+  stops[0].sequence = 1;
+  stops[2].sequence = 2;
+  stops[5].sequence = 4;  // courier 8's fourth stop, done
+  std::vector<PlannedRoute> routes = {{7, {{5, 11 * 3600}, {6, 12 * 3600}}, 12.5 * 3600}};
+  auto writes = DecideRoutePlan(kPlanDay, 480, stops, routes);
+  ASSERT_THAT(writes, IsOk());
+  ExpectPlanned(*writes, {{5, 7, 3, Wita(2026, 3, 17, 11), /*announce=*/true},
+                          {6, 7, 4, Wita(2026, 3, 17, 12)},
+                          // The documents courier 7 took end their route; courier 8's too.
+                          {2, 7, 5, Wita(2026, 3, 17, 12, 30)},
+                          {9, 8, 5, Wita(2026, 3, 17, 8)}});
+}
+
 TEST(RoutePlanTest, AStopThatIsNotInTheDayRefusesThePlan) {
   std::vector<PlanStop> stops = {Stop(1, StopKind::kPickup, 2), Stop(2, StopKind::kHandin, 1)};
   std::vector<PlannedRoute> routes = {{7, {{1, 9 * 3600}, {99, 10 * 3600}}, 11 * 3600}};
