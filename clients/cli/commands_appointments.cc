@@ -187,7 +187,7 @@ int ListAppointments(const Invocation& in) {
   return in.Reply(reply, human);
 }
 
-// An appointment request as people see it: its id, or the appointment code (K7M-4QX) looked up.
+// An appointment request as people see it: its id, or the appointment code (K7MA4Q) looked up.
 // Sets `id`, or returns the exit code of the error printed.
 std::optional<int> RequestArg(const Invocation& in, int i, int64_t* id) {
   if (absl::SimpleAtoi(in.arg(i), id) && *id > 0) return std::nullopt;

@@ -408,7 +408,7 @@ std::vector<Command> QueueCommands() {
       {"office redirect",
        "VISIT --handling online|siber [--address A] [--lat X] [--lon Y] [--request-id UUID]",
        "after a failed screening: continue online, or a SIBER pickup of the documents (VISIT: "
-       "the visit's id or the appointment code, e.g. K7M-4QX)",
+       "the visit's id or the appointment code, e.g. K7MA4Q)",
        Redirect},
       {"office tickets", "[--state S] [--day YYYY-MM-DD]", "the day's tickets with waits",
        ListTickets},

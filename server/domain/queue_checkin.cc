@@ -133,7 +133,7 @@ absl::StatusOr<std::string> NormalizeAppointmentCode(std::string_view typed) {
       code.end());
   if (code.size() > 16 ||
       code.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") != std::string::npos) {
-    return absl::InvalidArgumentError("appointment_code: letters, digits and '-', e.g. K7M-4QX");
+    return absl::InvalidArgumentError("appointment_code: letters, digits and '-', e.g. K7MA4Q");
   }
   return code;
 }
@@ -141,7 +141,7 @@ absl::StatusOr<std::string> NormalizeAppointmentCode(std::string_view typed) {
 absl::StatusOr<std::string> RequireAppointmentCode(std::string_view typed) {
   LOKET_ASSIGN_OR_RETURN(std::string code, NormalizeAppointmentCode(typed));
   if (code.empty()) {
-    return absl::InvalidArgumentError("appointment_code: letters, digits and '-', e.g. K7M-4QX");
+    return absl::InvalidArgumentError("appointment_code: letters, digits and '-', e.g. K7MA4Q");
   }
   return code;
 }

@@ -195,7 +195,7 @@ test("kiosk: a walk-in takes a number and the ticket is printed on the 80 mm sli
 
     // A wrong appointment code says so.
     await page.getByRole("button", { name: "Selesai" }).click();
-    await page.getByRole("button", { name: "Saya punya kode janji temu" }).click();
+    await page.getByRole("button", { name: "Saya punya kode kunjungan" }).click();
     await page.fill('input[name="appointment_code"]', "ZZZ-999");
     await page.fill('input[name="temperature"]', "36.5");
     await page.check('input[name="mask"][value="yes"]');

@@ -4,9 +4,9 @@ export const kioskCatalog: Catalog = {
   id: {
     "kiosk.title": "Ambil nomor antrean",
     "kiosk.welcome": "Selamat datang di DPMPTSP Kota Balikpapan. Silakan pilih:",
-    "kiosk.haveCode": "Saya punya kode janji temu",
+    "kiosk.haveCode": "Saya punya kode kunjungan",
     "kiosk.noCode": "Saya datang tanpa janji",
-    "kiosk.code": "Kode janji temu (lihat SMS/WhatsApp Anda)",
+    "kiosk.code": "Kode kunjungan (lihat SMS/WhatsApp Anda)",
     "kiosk.name": "Nama Anda",
     "kiosk.service": "Layanan yang Anda perlukan",
     "kiosk.priority": "Apakah Anda termasuk…",
@@ -26,9 +26,9 @@ export const kioskCatalog: Catalog = {
   en: {
     "kiosk.title": "Take a queue number",
     "kiosk.welcome": "Welcome to DPMPTSP Balikpapan City. Please choose:",
-    "kiosk.haveCode": "I have an appointment code",
+    "kiosk.haveCode": "I have a visit code",
     "kiosk.noCode": "I came without an appointment",
-    "kiosk.code": "Appointment code (see your SMS/WhatsApp)",
+    "kiosk.code": "Visit code (see your SMS/WhatsApp)",
     "kiosk.name": "Your name",
     "kiosk.service": "The service you need",
     "kiosk.priority": "Are you…",
