@@ -60,7 +60,7 @@ TEST(ValidateWindowsTest, NamesTheBadWindow) {
   absl::Time now = At(17, 9, 0);
   EXPECT_EQ(ValidateWindows({}, now, 480).status().message().substr(0, 8), "windows:");
   auto backwards = ValidateWindows({{At(25, 9, 0), At(25, 8, 0)}}, now, 480);
-  EXPECT_EQ(backwards.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(backwards, StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_EQ(backwards.status().message().substr(0, 10), "windows[0]");
   auto past = ValidateWindows({{At(16, 9, 0), At(16, 10, 0)}}, now, 480);
   EXPECT_EQ(past.status().message().substr(0, 10), "windows[0]");

@@ -201,7 +201,7 @@ TEST(CaseStateTest, RequestRevisionNeedsAReason) {
     Case c = MakeCase(CaseState::kVerifying);
     const absl::Status s =
         ApplyTransition(c, Transition::kRequestRevision, Input(CivilDay(2026, 3, 4), note));
-    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument));
     EXPECT_EQ(s.message(), "note: required");
     EXPECT_EQ(c.state, CaseState::kVerifying);
   }
@@ -211,7 +211,7 @@ TEST(CaseStateTest, RequestRevisionRejectsOverlongReason) {
   Case c = MakeCase(CaseState::kVerifying);
   const absl::Status s = ApplyTransition(c, Transition::kRequestRevision,
                                          Input(CivilDay(2026, 3, 4), std::string(1001, 'x')));
-  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_EQ(s.message(), "note: 1001 bytes is over the 1000-byte limit");
   Case ok = MakeCase(CaseState::kVerifying);
   EXPECT_THAT(ApplyTransition(ok, Transition::kRequestRevision,
@@ -240,7 +240,7 @@ TEST(CaseStateTest, ApproveListsMissingMandatoryDocuments) {
   const Case before = c;
   const absl::Status s =
       ApplyTransition(c, Transition::kApprove, Input(CivilDay(2026, 3, 5), "ok"));
-  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kFailedPrecondition));
   EXPECT_EQ(s.message(), "missing mandatory documents: STR, SURAT_TEMPAT_PRAKTIK");
   ExpectSameCase(c, before);
 
@@ -253,12 +253,12 @@ TEST(CaseStateTest, ApproveNeedsThePermitTypeOfTheCase) {
   Case c = MakeCase(CaseState::kVerifying);
   TransitionInput in = Input(CivilDay(2026, 3, 5));
   in.permit_type = nullptr;
-  EXPECT_EQ(ApplyTransition(c, Transition::kApprove, in).code(), absl::StatusCode::kInternal);
+  EXPECT_THAT(ApplyTransition(c, Transition::kApprove, in), StatusIs(absl::StatusCode::kInternal));
 
   PermitType other = SipPerawat();
   other.code = "SIP_BIDAN";
   in.permit_type = &other;
-  EXPECT_EQ(ApplyTransition(c, Transition::kApprove, in).code(), absl::StatusCode::kInternal);
+  EXPECT_THAT(ApplyTransition(c, Transition::kApprove, in), StatusIs(absl::StatusCode::kInternal));
   EXPECT_EQ(c.state, CaseState::kVerifying);
 }
 
@@ -285,7 +285,7 @@ TEST(CaseStateTest, RejectFromRevisionRequestedClosesThePause) {
 TEST(CaseStateTest, RejectNeedsAReason) {
   Case c = MakeCase(CaseState::kVerifying);
   const absl::Status s = ApplyTransition(c, Transition::kReject, Input(CivilDay(2026, 3, 5)));
-  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_EQ(s.message(), "note: required");
 }
 
@@ -307,14 +307,14 @@ TEST(CaseStateTest, IssueNeedsPermitNumberAndVerificationCode) {
   TransitionInput in = Input(CivilDay(2026, 3, 6));
   in.verification_code = "K7QF-2M9X";
   absl::Status s = ApplyTransition(c, Transition::kIssue, in);
-  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(std::string(s.message()), HasSubstr("permit_number"));
   ExpectSameCase(c, before);
 
   in.permit_number = "0007/SIP_PERAWAT/DPMPTSP-BPP/2026";
   in.verification_code.clear();
   s = ApplyTransition(c, Transition::kIssue, in);
-  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(std::string(s.message()), HasSubstr("verification_code"));
   ExpectSameCase(c, before);
 }
@@ -334,8 +334,8 @@ TEST(CaseStateTest, MarkCollectedAndDeliveredFromIssued) {
   Case collected = MakeCase(CaseState::kIssued);
   TransitionInput nobody = Input(CivilDay(2026, 3, 10));
   nobody.collector = nullptr;
-  EXPECT_EQ(ApplyTransition(collected, Transition::kMarkCollected, nobody).code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(ApplyTransition(collected, Transition::kMarkCollected, nobody),
+              StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_EQ(collected.state, CaseState::kIssued);
   ASSERT_THAT(ApplyTransition(collected, Transition::kMarkCollected, Input(CivilDay(2026, 3, 10))),
               IsOk());
@@ -375,7 +375,7 @@ TEST(CaseStateTest, IllegalTransitionNamesCurrentAndNeededStates) {
   Case c = MakeCase(CaseState::kApproved);
   absl::Status s =
       ApplyTransition(c, Transition::kRequestRevision, Input(CivilDay(2026, 3, 5), "x"));
-  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kFailedPrecondition));
   EXPECT_EQ(s.message(), "case 12 is APPROVED; RequestRevision needs VERIFYING");
 
   c = MakeCase(CaseState::kIssued);
@@ -390,7 +390,7 @@ TEST(CaseStateTest, StateIsCheckedBeforeInputs) {
   Case c = MakeCase(CaseState::kSubmitted);
   const absl::Status s =
       ApplyTransition(c, Transition::kRequestRevision, Input(CivilDay(2026, 3, 5)));
-  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kFailedPrecondition));
   EXPECT_EQ(s.message(), "case 12 is SUBMITTED; RequestRevision needs VERIFYING");
 }
 
@@ -433,7 +433,7 @@ TEST(CaseStateTest, EveryIllegalPairFailsAndLeavesCaseUnchanged) {
       in.permit_number = "0001/SIP_PERAWAT/DPMPTSP-BPP/2026";
       in.verification_code = "ABCD-1234";
       const absl::Status s = ApplyTransition(c, t, in);
-      EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition)
+      EXPECT_THAT(s, StatusIs(absl::StatusCode::kFailedPrecondition))
           << CaseStateName(from) << " " << TransitionName(t);
       EXPECT_THAT(
           std::string(s.message()),
@@ -466,8 +466,8 @@ TEST(CaseStateTest, MissingCalendarIsInternal) {
   Case c = MakeCase(CaseState::kRevisionRequested);
   TransitionInput in = Input(CivilDay(2026, 3, 9));
   in.calendar = nullptr;
-  EXPECT_EQ(ApplyTransition(c, Transition::kSubmitRevision, in).code(),
-            absl::StatusCode::kInternal);
+  EXPECT_THAT(ApplyTransition(c, Transition::kSubmitRevision, in),
+              StatusIs(absl::StatusCode::kInternal));
   EXPECT_EQ(c.state, CaseState::kRevisionRequested);
 }
 
@@ -509,7 +509,7 @@ TEST(CaseVisibilityTest, OfficerOfSameOfficeSeesCase) {
 TEST(CaseVisibilityTest, OtherOfficeGetsNotFound) {
   const Case c = MakeCase(CaseState::kVerifying);
   const absl::Status s = CheckCaseVisible(MakePrincipal(Role::kOfficer, "smd"), c);
-  EXPECT_EQ(s.code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kNotFound));
   EXPECT_EQ(s.message(), "case 12 not found");
 }
 
@@ -521,15 +521,15 @@ TEST(CaseVisibilityTest, ClinicSeesOnlyItsOwnCases) {
 
   const absl::Status other =
       CheckCaseVisible(MakePrincipal(Role::kClinic, "bpp", "klinik-damai"), c);
-  EXPECT_EQ(other.code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(other, StatusIs(absl::StatusCode::kNotFound));
   EXPECT_EQ(other.message(), "case 12 not found");
 
   // A clinic principal must never match a walk-in case (empty clinic_id) by having none itself.
   Case walk_in = MakeCase(CaseState::kSubmitted);
-  EXPECT_EQ(CheckCaseVisible(MakePrincipal(Role::kClinic, "bpp", ""), walk_in).code(),
-            absl::StatusCode::kNotFound);
-  EXPECT_EQ(CheckCaseVisible(MakePrincipal(Role::kClinic, "bpp", "klinik-damai"), walk_in).code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_THAT(CheckCaseVisible(MakePrincipal(Role::kClinic, "bpp", ""), walk_in),
+              StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(CheckCaseVisible(MakePrincipal(Role::kClinic, "bpp", "klinik-damai"), walk_in),
+              StatusIs(absl::StatusCode::kNotFound));
 }
 
 // --- Formatting --------------------------------------------------------------------------------
@@ -558,7 +558,7 @@ TEST(HandoverNameTest, TakesNamesAsADeskWritesThemAndRefusesOnlyWhatCannotBeOne)
        {std::string(""), std::string("   "), std::string("12345"), std::string("Ns. Herlina\nTU"),
         std::string("Ns.\x01Herlina"), std::string("\xff\xfe"), std::string(101, 'a')}) {
     absl::StatusOr<std::string> r = NormalizeHandoverName(bad, "receiver_name");
-    EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument) << bad;
+    EXPECT_THAT(r, StatusIs(absl::StatusCode::kInvalidArgument)) << bad;
     EXPECT_EQ(r.status().message().rfind("receiver_name", 0), 0u) << r.status();
   }
 }
@@ -571,12 +571,12 @@ TEST(CollectorTest, NeedsAKnownIdentityDocumentAndMasksItsNumber) {
   EXPECT_EQ(c->id_document_number, "6471065708900001");
   EXPECT_EQ(DescribeCollector(*c), "Ns. Herlina (TU RSUD), KTP \u2022\u2022\u2022\u20220001");
   EXPECT_THAT(NormalizeCollector({"Budi", "PASPOR", "c1234567"}), IsOk());
-  EXPECT_EQ(NormalizeCollector({"Budi", "KTP", "12345"}).status().code(),
-            absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(NormalizeCollector({"Budi", "KARTU PERPUSTAKAAN", "12345"}).status().code(),
-            absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(NormalizeCollector({"", "KTP", "6471065708900001"}).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(NormalizeCollector({"Budi", "KTP", "12345"}),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(NormalizeCollector({"Budi", "KARTU PERPUSTAKAAN", "12345"}),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(NormalizeCollector({"", "KTP", "6471065708900001"}),
+              StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 // --- Decisions the store carries out (issue 14) ------------------------------------------------

@@ -55,8 +55,7 @@ TEST(QueueLaneTest, StarvationBoundsOfTheDefaultWeightsOverEveryArrivalPattern) 
   EXPECT_EQ(*MaxPasses({}, Lane::kPriority), 2);
   EXPECT_EQ(*MaxPasses({}, Lane::kAppointment), 3);
   EXPECT_EQ(*MaxPasses({}, Lane::kWalkIn), 6);
-  EXPECT_EQ(MaxPasses({{0, 1, 1}}, Lane::kWalkIn).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(MaxPasses({{0, 1, 1}}, Lane::kWalkIn), StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 // A seeded random day of arrivals, checked against the bound: the exhaustive search above says
@@ -118,8 +117,8 @@ TEST(QueueLaneTest, StarvationBoundsForTheRestHoldWhateverSeatedCountersCall) {
   // looser than MaxPasses' (still finite), so it is computed, not assumed.
   EXPECT_GE(*MaxPassesWithSeatedCalls({{1, 1, 5}}, Lane::kPriority),
             *MaxPasses({{1, 1, 5}}, Lane::kPriority));
-  EXPECT_EQ(MaxPassesWithSeatedCalls({{0, 1, 1}}, Lane::kWalkIn).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(MaxPassesWithSeatedCalls({{0, 1, 1}}, Lane::kWalkIn),
+              StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 // Random days with a seated counter taking every third call: ordinary counters still never pass
@@ -203,7 +202,7 @@ TEST(QueueScreeningTest, FeverOrNoMaskFails) {
   EXPECT_FALSE(ScreeningPassed({36.5, false}, &why));
   EXPECT_EQ(why, "no mask");
   EXPECT_THAT(ValidateScreening({36.5, true}), IsOk());
-  EXPECT_EQ(ValidateScreening({0, true}).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(ValidateScreening({0, true}), StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_NE(ValidateScreening({99, true}).message().find("screening.temperature_c"),
             std::string::npos);
 }
@@ -265,7 +264,7 @@ TEST(QueueHoursTest, WalkInsOnlyDuringOpeningHoursNamedInOfficeTime) {
   EXPECT_THAT(CheckWalkInHours(at(8, 0), 480, hours, true), IsOk());
   EXPECT_THAT(CheckWalkInHours(at(14, 59), 480, hours, true), IsOk());
   absl::Status late = CheckWalkInHours(at(15, 0), 480, hours, true);
-  EXPECT_EQ(late.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(late, StatusIs(absl::StatusCode::kFailedPrecondition));
   EXPECT_EQ(late.message(),
             "walk-in tickets are issued during opening hours: today 08:00-15:00 WITA; it is 15:00 "
             "WITA (office time)");
@@ -275,7 +274,7 @@ TEST(QueueHoursTest, WalkInsOnlyDuringOpeningHoursNamedInOfficeTime) {
   EXPECT_THAT(CheckWalkInHours(at(7, 30), 480, hours, true),
               StatusIs(early.code(), HasSubstr("07:30 WITA")));
   absl::Status holiday = CheckWalkInHours(at(10, 0), 480, hours, false);
-  EXPECT_EQ(holiday.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(holiday, StatusIs(absl::StatusCode::kFailedPrecondition));
   EXPECT_NE(holiday.message().find("closed today (2026-03-17)"), std::string::npos);
   EXPECT_NE(CheckWalkInHours(at(10, 0), 480, std::nullopt, true)
                 .message()

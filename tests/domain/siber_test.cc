@@ -66,8 +66,8 @@ TEST(StopWindowTest, APreferenceNarrowsTheWindowOrIsRefusedByName) {
                 .find("pickup.day"),
             std::string::npos);
   pref.day = absl::CivilDay(2026, 3, 16);
-  EXPECT_EQ(NextStopWindow(Wita(2026, 3, 17, 9), 480, Calendar(), {}, pref).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(NextStopWindow(Wita(2026, 3, 17, 9), 480, Calendar(), {}, pref),
+              StatusIs(absl::StatusCode::kInvalidArgument));
   pref.day.reset();
   pref.after = 17 * 60;  // after closing
   EXPECT_NE(NextStopWindow(Wita(2026, 3, 17, 9), 480, Calendar(), {8 * 60, 15 * 60}, pref)
@@ -112,10 +112,10 @@ TEST(PairWindowsTest, APickupIsHandedInTheSameDayAndADeliveryCollectedFromMidnig
 
   VisitPreference nyepi;
   nyepi.day = absl::CivilDay(2026, 3, 19);
-  EXPECT_EQ(DecidePairWindows(StopKind::kDelivery, Wita(2026, 3, 17, 9), 480, Calendar(), {}, nyepi)
-                .status()
-                .code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(
+      DecidePairWindows(StopKind::kDelivery, Wita(2026, 3, 17, 9), 480, Calendar(), {}, nyepi)
+          .status(),
+      StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 PlanStop Stop(int64_t id, StopKind kind, int64_t partner, StopState state = StopState::kPending,
@@ -234,14 +234,14 @@ TEST(CustodyTest, PeriodsFollowTheHandOvers) {
 
 TEST(CourierReportTest, NotBeforeTheDayAndAClinicDoorNeedsArrivalFirst) {
   const absl::CivilDay today(2026, 4, 14);
-  EXPECT_EQ(
-      CheckCourierReport(7, StopKind::kPickup, StopState::kPlanned, today + 1, today, false).code(),
-      absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(
+      CheckCourierReport(7, StopKind::kPickup, StopState::kPlanned, today + 1, today, false),
+      StatusIs(absl::StatusCode::kFailedPrecondition));
   EXPECT_THAT(CheckCourierReport(7, StopKind::kPickup, StopState::kPlanned, today, today, false),
               IsOk());
   for (StopKind clinic_door : {StopKind::kPickup, StopKind::kDelivery}) {
-    EXPECT_EQ(CheckCourierReport(7, clinic_door, StopState::kPlanned, today, today, true).code(),
-              absl::StatusCode::kFailedPrecondition);
+    EXPECT_THAT(CheckCourierReport(7, clinic_door, StopState::kPlanned, today, today, true),
+                StatusIs(absl::StatusCode::kFailedPrecondition));
     EXPECT_THAT(CheckCourierReport(7, clinic_door, StopState::kArrived, today, today, true),
                 IsOk());
   }
@@ -616,8 +616,8 @@ TEST(HandoverTest, TheReportGoesTheStopsWayAndOnlyTheTakerHandsOver) {
                        HasSubstr("stop 2: the bundle was not taken yet (stop 1 comes first)")));
   pickup.courier_id = 7;
   pickup.state = StopState::kArrived;
-  EXPECT_EQ(CheckBundleTaken(handin, &pickup).code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(CheckBundleTaken(handin, nullptr).code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(CheckBundleTaken(handin, &pickup), StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_THAT(CheckBundleTaken(handin, nullptr), StatusIs(absl::StatusCode::kFailedPrecondition));
   // On board since an earlier stop.
   EXPECT_THAT(CheckBundleTaken(Stop(3, StopKind::kHandin, 0, StopState::kPlanned, 7), nullptr),
               IsOk());

@@ -43,7 +43,7 @@ TEST(SignInTest, ABlockedKeyIsToldHowLongToWait) {
   EXPECT_THAT(CheckSignInBlock(0), IsOk());
   EXPECT_THAT(CheckSignInBlock(-3), IsOk());
   absl::Status s = CheckSignInBlock(42);
-  EXPECT_EQ(s.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kResourceExhausted));
   EXPECT_EQ(s.message(), "sign-in: too many failed attempts; try again in 42 s");
 }
 

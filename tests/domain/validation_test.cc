@@ -110,7 +110,8 @@ TEST(NikTest, RejectsSerialZero) {
 
 TEST(NikTest, MessageUsesTheCallersFieldName) {
   EXPECT_EQ(ValidateNik("123", "holder.nik", kToday).message(), "holder.nik: must be 16 digits");
-  EXPECT_EQ(ValidateNik("123", "holder.nik", kToday).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(ValidateNik("123", "holder.nik", kToday),
+              StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 // --- Phone -------------------------------------------------------------------------------------
@@ -166,7 +167,7 @@ TEST(EmailTest, RejectsMalformedAddresses) {
         "siti@example-.com", "siti@example..com", "siti@example.c0m", "siti@example.c",
         "si ti@example.com", "siti@example.com.", "siti(at)example.com"}) {
     const absl::Status s = ValidateEmail(email, "applicant.email", false);
-    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << email;
+    EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument)) << email;
     EXPECT_THAT(std::string(s.message()), StartsWith("applicant.email: ")) << email;
   }
 }
@@ -324,7 +325,7 @@ TEST(ApplicantTest, UnchangedOnError) {
   Applicant a = GoodApplicant();
   a.email = "not-an-address";
   const Applicant before = a;
-  EXPECT_EQ(ValidateApplicant(a, kToday).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(ValidateApplicant(a, kToday), StatusIs(absl::StatusCode::kInvalidArgument));
   // The name and phone before the bad e-mail were valid, but nothing is half-normalised.
   EXPECT_EQ(a.nik, before.nik);
   EXPECT_EQ(a.name, before.name);
@@ -380,7 +381,7 @@ TEST(DocumentTest, ChecksumIsCaseInsensitive) {
 TEST(DocumentTest, RejectsChecksumMismatch) {
   const std::string wrong = Sha256Hex("something else");
   const absl::Status s = ValidateDocument("str.pdf", "application/pdf", kPdf, wrong);
-  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_EQ(s.message(), "document.sha256_hex: does not match the content (got " + wrong +
                              ", computed " + kPdfSha + ")");
 }
@@ -487,7 +488,7 @@ TEST(LanguageTest, DefaultsToIndonesianAndAcceptsOnlyIdOrEn) {
   EXPECT_EQ(LanguageOrDefault("en", "walk_in.language").value(), "en");
   for (const char* bad : {"EN", "jv", "en-US", " id", "indonesia"}) {
     absl::StatusOr<std::string> l = LanguageOrDefault(bad, "walk_in.language");
-    EXPECT_EQ(l.status().code(), absl::StatusCode::kInvalidArgument) << bad;
+    EXPECT_THAT(l, StatusIs(absl::StatusCode::kInvalidArgument)) << bad;
     EXPECT_EQ(l.status().message(), "walk_in.language: id or en") << bad;
   }
   // Each caller's field is the one named.

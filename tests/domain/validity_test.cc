@@ -13,6 +13,7 @@
 namespace loket::domain {
 
 using ::loket::testing::IsOk;
+using ::loket::testing::StatusIs;
 namespace {
 
 using absl::CivilDay;
@@ -61,7 +62,7 @@ TEST(ValidityTest, HealthWorkerPermitEndsWithItsStrAndAfterFiveYearsAtMost) {
   // An STR that ended before the issue day carries no permit.
   absl::StatusOr<CivilDay> ended =
       ComputeValidUntil(Sip(), CivilDay(2026, 12, 1), CivilDay(2026, 11, 30));
-  EXPECT_EQ(ended.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(ended, StatusIs(absl::StatusCode::kFailedPrecondition));
   EXPECT_THAT(std::string(ended.status().message()), HasSubstr("str_valid_until"));
   // Ending on the issue day itself is a one-day permit, not an error.
   EXPECT_EQ(*ComputeValidUntil(Sip(), CivilDay(2026, 12, 1), CivilDay(2026, 12, 1)),
@@ -77,7 +78,7 @@ TEST(ValidityTest, StrValidUntilOnlyForHealthWorkersAndNotAlreadyEnded) {
        {std::pair{Sip(), CivilDay(2026, 11, 30)}, std::pair{Billboard(), CivilDay(2027, 1, 1)},
         std::pair{Sip(), CivilDay(2200, 1, 1)}}) {
     absl::Status s = ValidateStrValidUntil(type, day, today);
-    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << type.code << " " << day;
+    EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument)) << type.code << " " << day;
     EXPECT_THAT(std::string(s.message()), ::testing::StartsWith("str_valid_until: "));
   }
 }
@@ -110,7 +111,7 @@ TEST(ValidityTest, IssueSetsValidUntilAndRevokeNeedsAReason) {
   TransitionInput revoke{CivilDay(2026, 12, 2), &calendar, &sip, "", "", ""};
   revoke.now = absl::FromUnixSeconds(1800000000);
   absl::Status s = ApplyTransition(c, Transition::kRevoke, revoke);
-  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_EQ(c.state, CaseState::kIssued);
   revoke.note = "Izin diperoleh dengan dokumen palsu";
   revoke.reason_public = true;

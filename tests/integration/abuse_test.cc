@@ -23,6 +23,7 @@
 namespace loket::itest {
 
 using ::loket::testing::IsOk;
+using ::loket::testing::StatusIs;
 namespace {
 
 using ::testing::HasSubstr;
@@ -102,11 +103,11 @@ TEST_F(AbuseTest, SignInIsLimitedPerAddressAndCounted) {
     ASSERT_EQ(s.error_code(), grpc::INVALID_ARGUMENT) << i << ": " << s.error_message();
   }
   grpc::Status s = sessions->SignIn(From("10.77.0.1").get(), r, &resp);
-  EXPECT_EQ(s.error_code(), grpc::RESOURCE_EXHAUSTED) << s.error_message();
+  EXPECT_THAT(s, StatusIs(grpc::RESOURCE_EXHAUSTED)) << s.error_message();
   EXPECT_THAT(s.error_message(), MatchesRegex(".*try again in [0-9]+ s"));
   // Another address is not held up.
-  EXPECT_EQ(sessions->SignIn(From("10.77.0.9").get(), r, &resp).error_code(),
-            grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(sessions->SignIn(From("10.77.0.9").get(), r, &resp),
+              StatusIs(grpc::INVALID_ARGUMENT));
   EXPECT_THAT(Metrics(metrics_port_),
               HasSubstr("loket_public_throttled_total{method=\"SignIn\"} 1"));
 }
@@ -122,10 +123,10 @@ TEST_F(AbuseTest, CallsWithoutAValidTokenAreLimitedPerAddressAndCounted) {
     ASSERT_EQ(s.error_code(), grpc::UNAUTHENTICATED) << i << ": " << s.error_message();
   }
   grpc::Status s = cases->GetCase(From("10.77.0.2", garbage).get(), g, &c);
-  EXPECT_EQ(s.error_code(), grpc::RESOURCE_EXHAUSTED) << s.error_message();
+  EXPECT_THAT(s, StatusIs(grpc::RESOURCE_EXHAUSTED)) << s.error_message();
   EXPECT_THAT(s.error_message(), MatchesRegex(".*try again in [0-9]+ s"));
   // A real token from another address works as ever.
-  EXPECT_EQ(cases->GetCase(From("10.77.0.8", officer_).get(), g, &c).error_code(), grpc::NOT_FOUND);
+  EXPECT_THAT(cases->GetCase(From("10.77.0.8", officer_).get(), g, &c), StatusIs(grpc::NOT_FOUND));
   const std::string m = Metrics(metrics_port_);
   EXPECT_THAT(m, HasSubstr("loket_public_throttled_total{method=\"unauthenticated\"} 1"));
   EXPECT_THAT(m, HasSubstr("loket_unauthenticated_calls_total 121"));
@@ -143,7 +144,7 @@ TEST_F(AbuseTest, VerifyPermitIsLimitedPerAddressAndCounted) {
     EXPECT_FALSE(resp.valid());
   }
   grpc::Status s = cases->VerifyPermit(From("10.77.0.3").get(), v, &resp);
-  EXPECT_EQ(s.error_code(), grpc::RESOURCE_EXHAUSTED) << s.error_message();
+  EXPECT_THAT(s, StatusIs(grpc::RESOURCE_EXHAUSTED)) << s.error_message();
   EXPECT_THAT(s.error_message(), MatchesRegex(".*try again in [0-9]+ s"));
   EXPECT_THAT(Metrics(metrics_port_),
               HasSubstr("loket_public_throttled_total{method=\"VerifyPermit\"} 1"));

@@ -294,7 +294,7 @@ TEST_F(AppointmentTest, FieldsAreValidatedByName) {
   v1::AppointmentRequest r;
   auto bad = NewRequest(3, "2026-03-25", {{"09:00", "08:00"}});
   grpc::Status s = appts_->CreateAppointmentRequest(Ctx(officer_).get(), bad, &r);
-  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(s, StatusIs(grpc::INVALID_ARGUMENT));
   EXPECT_NE(s.error_message().find("windows[0]"), std::string::npos) << s.error_message();
   auto two_days = NewRequest(3, "2026-03-25", {{"09:00", "10:00"}});
   *two_days.add_windows() = NewRequest(3, "2026-03-26", {{"09:00", "10:00"}}).windows(0);
@@ -303,7 +303,7 @@ TEST_F(AppointmentTest, FieldsAreValidatedByName) {
   auto service = NewRequest(3, "2026-03-25", {{"09:00", "10:00"}});
   service.set_service("NOPE");
   s = appts_->CreateAppointmentRequest(Ctx(officer_).get(), service, &r);
-  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(s, StatusIs(grpc::INVALID_ARGUMENT));
   EXPECT_NE(s.error_message().find("service"), std::string::npos) << s.error_message();
   auto nik = NewRequest(3, "2026-03-25", {{"09:00", "10:00"}});
   nik.mutable_applicant()->set_nik("123");
@@ -323,13 +323,13 @@ TEST_F(AppointmentTest, AtMostTwoLiveRequestsPerNik) {
   v1::AppointmentRequest r;
   grpc::Status s = appts_->CreateAppointmentRequest(
       Ctx(officer_).get(), NewRequest(4, "2026-03-30", {{"08:00", "10:00"}}), &r);
-  EXPECT_EQ(s.error_code(), grpc::RESOURCE_EXHAUSTED);
+  EXPECT_THAT(s, StatusIs(grpc::RESOURCE_EXHAUSTED));
   EXPECT_NE(s.error_message().find("applicant.nik"), std::string::npos) << s.error_message();
   // Allocation does not free a place (a booked visit is live); cancelling does.
   RunScheduler();
   s = appts_->CreateAppointmentRequest(Ctx(officer_).get(),
                                        NewRequest(4, "2026-03-30", {{"08:00", "10:00"}}), &r);
-  EXPECT_EQ(s.error_code(), grpc::RESOURCE_EXHAUSTED);
+  EXPECT_THAT(s, StatusIs(grpc::RESOURCE_EXHAUSTED));
   ASSERT_THAT(Cancel(a.id()), IsOk());
   s = appts_->CreateAppointmentRequest(Ctx(officer_).get(),
                                        NewRequest(4, "2026-03-30", {{"08:00", "10:00"}}), &r);
@@ -340,11 +340,9 @@ TEST_F(AppointmentTest, RequestsOfAPastDayNoLongerCountAgainstTheNik) {
   Create(NewRequest(800, "2026-03-26", {{"08:00", "10:00"}}));
   Create(NewRequest(800, "2026-03-26", {{"08:00", "10:00"}}));
   v1::AppointmentRequest r;
-  EXPECT_EQ(appts_
-                ->CreateAppointmentRequest(Ctx(officer_).get(),
-                                           NewRequest(800, "2026-03-30", {{"08:00", "10:00"}}), &r)
-                .error_code(),
-            grpc::RESOURCE_EXHAUSTED);
+  EXPECT_THAT(appts_->CreateAppointmentRequest(
+                  Ctx(officer_).get(), NewRequest(800, "2026-03-30", {{"08:00", "10:00"}}), &r),
+              StatusIs(grpc::RESOURCE_EXHAUSTED));
   server_->clock().Set(
       absl::FromCivil(absl::CivilMinute(2026, 3, 27, 9, 0), absl::FixedTimeZone(8 * 3600)));
   EXPECT_THAT(appts_->CreateAppointmentRequest(
@@ -515,7 +513,7 @@ TEST_F(AppointmentTest, TheSeatUpdateItselfRefusesAFullSlot) {
     return absl::CancelledError("rolled back on purpose");
   });
   // Cancelled is this test's own roll-back: a CHECK violation would have ended it otherwise.
-  EXPECT_EQ(s.code(), absl::StatusCode::kCancelled) << s;
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kCancelled)) << s;
   EXPECT_EQ(took, (std::vector<bool>{true, false, false}));
   EXPECT_EQ(last_seat_after, "1/1/1");
   EXPECT_EQ(full_after, "2/2/0");
@@ -620,8 +618,8 @@ TEST_F(AppointmentTest, ClosingACounterReallocatesItsShareOfTheDay) {
   EXPECT_THAT(appts_->CloseCounter(Ctx(admin_).get(), close, &replay), IsOk());
   EXPECT_EQ(replay.displaced(), 2);
   close.set_request_id(Uuid());
-  EXPECT_EQ(appts_->CloseCounter(Ctx(admin_).get(), close, &replay).error_code(),
-            grpc::FAILED_PRECONDITION);
+  EXPECT_THAT(appts_->CloseCounter(Ctx(admin_).get(), close, &replay),
+              StatusIs(grpc::FAILED_PRECONDITION));
   ExpectSeatsConsistent();
 }
 
@@ -677,8 +675,8 @@ TEST_F(AppointmentTest, ClinicsBookHealthWorkersAndSeeOnlyTheirOwn) {
   get.set_id(r.id());
   v1::AppointmentRequest out;
   EXPECT_THAT(appts_->GetAppointmentRequest(Ctx(clinic_a_).get(), get, &out), IsOk());
-  EXPECT_EQ(appts_->GetAppointmentRequest(Ctx(clinic_b_).get(), get, &out).error_code(),
-            grpc::NOT_FOUND);
+  EXPECT_THAT(appts_->GetAppointmentRequest(Ctx(clinic_b_).get(), get, &out),
+              StatusIs(grpc::NOT_FOUND));
   v1::ListAppointmentRequestsRequest list;
   list.set_day("2026-04-08");
   v1::ListAppointmentRequestsResponse lr;
@@ -691,8 +689,7 @@ TEST_F(AppointmentTest, ClinicsBookHealthWorkersAndSeeOnlyTheirOwn) {
   close.set_request_id(Uuid());
   close.set_day("2026-04-08");
   v1::ClosureResponse cr;
-  EXPECT_EQ(appts_->CloseDay(Ctx(officer_).get(), close, &cr).error_code(),
-            grpc::PERMISSION_DENIED);
+  EXPECT_THAT(appts_->CloseDay(Ctx(officer_).get(), close, &cr), StatusIs(grpc::PERMISSION_DENIED));
 }
 
 TEST_F(AppointmentTest, ADayClosedBeforeItsSlotsExistGetsNone) {
@@ -722,7 +719,7 @@ TEST_F(AppointmentTest, AHolidayWaitsUntilItsDaysVisitsHaveMovedAndClosesItsSlot
   add.set_name("Cuti bersama (uji)");
   v1::Holiday h;
   grpc::Status s = server_->admin().AddHoliday(Ctx(admin_).get(), add, &h);
-  EXPECT_EQ(s.error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_THAT(s, StatusIs(grpc::FAILED_PRECONDITION));
   EXPECT_THAT(s.error_message(),
               HasSubstr("date: 2026-04-22 has 1 booked visit. Close the day first"));
   // An import naming that day is refused whole.
@@ -732,7 +729,7 @@ TEST_F(AppointmentTest, AHolidayWaitsUntilItsDaysVisitsHaveMovedAndClosesItsSlot
   imp.set_csv("date,name\n2026-04-24,Libur daerah (uji)\n2026-04-22,Cuti bersama (uji)\n");
   v1::ImportHolidaysResponse imported;
   s = server_->admin().ImportHolidays(Ctx(admin_).get(), imp, &imported);
-  EXPECT_EQ(s.error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_THAT(s, StatusIs(grpc::FAILED_PRECONDITION));
   EXPECT_THAT(s.error_message(), HasSubstr("csv: 2026-04-22 has 1 booked visit"));
   EXPECT_EQ(server_->Query("SELECT count(*) FROM holidays WHERE day IN ('2026-04-22',"
                            " '2026-04-24')"),

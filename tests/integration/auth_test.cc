@@ -8,6 +8,7 @@
 namespace loket::itest {
 
 using ::loket::testing::IsOk;
+using ::loket::testing::StatusIs;
 namespace {
 
 using ::testing::HasSubstr;
@@ -19,31 +20,31 @@ TEST_F(AuthTest, MissingMalformedOrUnknownTokenIsUnauthenticated) {
   v1::GetCaseRequest req;
   req.set_case_id(1);
   v1::Case c;
-  EXPECT_EQ(cases().GetCase(Ctx("").get(), req, &c).error_code(), grpc::UNAUTHENTICATED);
-  EXPECT_EQ(cases().GetCase(Ctx(NewToken()).get(), req, &c).error_code(), grpc::UNAUTHENTICATED);
-  EXPECT_EQ(cases().GetCase(Ctx("short").get(), req, &c).error_code(), grpc::UNAUTHENTICATED);
+  EXPECT_THAT(cases().GetCase(Ctx("").get(), req, &c), StatusIs(grpc::UNAUTHENTICATED));
+  EXPECT_THAT(cases().GetCase(Ctx(NewToken()).get(), req, &c), StatusIs(grpc::UNAUTHENTICATED));
+  EXPECT_THAT(cases().GetCase(Ctx("short").get(), req, &c), StatusIs(grpc::UNAUTHENTICATED));
   grpc::ClientContext basic;
   basic.AddMetadata("authorization", "Basic dXNlcjpwYXNz");
-  EXPECT_EQ(cases().GetCase(&basic, req, &c).error_code(), grpc::UNAUTHENTICATED);
+  EXPECT_THAT(cases().GetCase(&basic, req, &c), StatusIs(grpc::UNAUTHENTICATED));
 }
 
 TEST_F(AuthTest, RolesOutsideThePolicyArePermissionDenied) {
   v1::Case c = SubmitAsClinicA();
   v1::Case out;
   grpc::Status s = Do(&Stub::Approve, clinic_a_, c.id());
-  EXPECT_EQ(s.error_code(), grpc::PERMISSION_DENIED);
+  EXPECT_THAT(s, StatusIs(grpc::PERMISSION_DENIED));
   EXPECT_THAT(s.error_message(), HasSubstr("CaseService.Approve"));
-  EXPECT_EQ(Do(&Stub::StartVerification, approver_, c.id()).error_code(), grpc::PERMISSION_DENIED);
-  EXPECT_EQ(Do(&Stub::Approve, officer_, c.id()).error_code(), grpc::PERMISSION_DENIED);
-  EXPECT_EQ(cases().SubmitApplication(Ctx(admin_).get(), NurseApplication(), &out).error_code(),
-            grpc::PERMISSION_DENIED);
+  EXPECT_THAT(Do(&Stub::StartVerification, approver_, c.id()), StatusIs(grpc::PERMISSION_DENIED));
+  EXPECT_THAT(Do(&Stub::Approve, officer_, c.id()), StatusIs(grpc::PERMISSION_DENIED));
+  EXPECT_THAT(cases().SubmitApplication(Ctx(admin_).get(), NurseApplication(), &out),
+              StatusIs(grpc::PERMISSION_DENIED));
   v1::CreatePrincipalRequest cp;
   cp.set_request_id(NewUuid());
   cp.set_name("x");
   cp.set_role(v1::ROLE_ADMIN);
   v1::Principal p;
-  EXPECT_EQ(server_->admin().CreatePrincipal(Ctx(officer_).get(), cp, &p).error_code(),
-            grpc::PERMISSION_DENIED);
+  EXPECT_THAT(server_->admin().CreatePrincipal(Ctx(officer_).get(), cp, &p),
+              StatusIs(grpc::PERMISSION_DENIED));
 }
 
 TEST_F(AuthTest, ClinicSeesOnlyItsOwnCasesAndLearnsNothingOfOthers) {
@@ -52,24 +53,23 @@ TEST_F(AuthTest, ClinicSeesOnlyItsOwnCasesAndLearnsNothingOfOthers) {
   get.set_case_id(mine.id());
   v1::Case out;
   grpc::Status s = cases().GetCase(Ctx(clinic_b_).get(), get, &out);
-  EXPECT_EQ(s.error_code(), grpc::NOT_FOUND);
+  EXPECT_THAT(s, StatusIs(grpc::NOT_FOUND));
   // The same answer as for a case that does not exist at all.
   v1::GetCaseRequest missing;
   missing.set_case_id(999999999);
   grpc::Status s2 = cases().GetCase(Ctx(clinic_b_).get(), missing, &out);
-  EXPECT_EQ(s2.error_code(), grpc::NOT_FOUND);
+  EXPECT_THAT(s2, StatusIs(grpc::NOT_FOUND));
   EXPECT_EQ(s.error_message(), absl::StrCat("case ", mine.id(), " not found"));
   EXPECT_EQ(s2.error_message(), "case 999999999 not found");
   // It cannot change it either, nor read its history.
-  EXPECT_EQ(Do(&Stub::Withdraw, clinic_b_, mine.id(), "x").error_code(), grpc::NOT_FOUND);
+  EXPECT_THAT(Do(&Stub::Withdraw, clinic_b_, mine.id(), "x"), StatusIs(grpc::NOT_FOUND));
   v1::Case doc;
-  EXPECT_EQ(
-      cases().AttachDocument(Ctx(clinic_b_).get(), Document(mine.id(), "STR"), &doc).error_code(),
-      grpc::NOT_FOUND);
+  EXPECT_THAT(cases().AttachDocument(Ctx(clinic_b_).get(), Document(mine.id(), "STR"), &doc),
+              StatusIs(grpc::NOT_FOUND));
   v1::GetCaseHistoryRequest hr;
   hr.set_case_id(mine.id());
   v1::GetCaseHistoryResponse h;
-  EXPECT_EQ(cases().GetCaseHistory(Ctx(clinic_b_).get(), hr, &h).error_code(), grpc::NOT_FOUND);
+  EXPECT_THAT(cases().GetCaseHistory(Ctx(clinic_b_).get(), hr, &h), StatusIs(grpc::NOT_FOUND));
   // Its list holds only its own cases, even when it asks for another clinic's.
   v1::ListCasesRequest lr;
   lr.set_clinic_id("pkm-a");
@@ -86,10 +86,10 @@ TEST_F(AuthTest, AnotherOfficeSeesNothing) {
   v1::GetCaseRequest get;
   get.set_case_id(mine.id());
   v1::Case out;
-  EXPECT_EQ(cases().GetCase(Ctx(other_office_officer_).get(), get, &out).error_code(),
-            grpc::NOT_FOUND);
-  EXPECT_EQ(Do(&Stub::StartVerification, other_office_officer_, mine.id()).error_code(),
-            grpc::NOT_FOUND);
+  EXPECT_THAT(cases().GetCase(Ctx(other_office_officer_).get(), get, &out),
+              StatusIs(grpc::NOT_FOUND));
+  EXPECT_THAT(Do(&Stub::StartVerification, other_office_officer_, mine.id()),
+              StatusIs(grpc::NOT_FOUND));
   v1::ListCasesResponse list;
   ASSERT_THAT(cases().ListCases(Ctx(other_office_officer_).get(), v1::ListCasesRequest(), &list),
               IsOk());
@@ -122,7 +122,7 @@ TEST_F(AuthTest, AdminCreatesPrincipalAndTokenShownOnce) {
   // A retry of the same request does not reveal the secret again.
   v1::CreateTokenResponse again;
   grpc::Status s = server_->admin().CreateToken(Ctx(admin_).get(), ct, &again);
-  EXPECT_EQ(s.error_code(), grpc::ALREADY_EXISTS);
+  EXPECT_THAT(s, StatusIs(grpc::ALREADY_EXISTS));
   EXPECT_TRUE(again.token().empty());
   // Revoked tokens stop working at once.
   v1::RevokeTokenRequest rt;
@@ -130,8 +130,8 @@ TEST_F(AuthTest, AdminCreatesPrincipalAndTokenShownOnce) {
   rt.set_token_id(t.token_id());
   v1::RevokeTokenResponse rr;
   ASSERT_THAT(server_->admin().RevokeToken(Ctx(admin_).get(), rt, &rr), IsOk());
-  EXPECT_EQ(server_->admin().WhoAmI(Ctx(t.token()).get(), v1::WhoAmIRequest(), &who).error_code(),
-            grpc::UNAUTHENTICATED);
+  EXPECT_THAT(server_->admin().WhoAmI(Ctx(t.token()).get(), v1::WhoAmIRequest(), &who),
+              StatusIs(grpc::UNAUTHENTICATED));
 }
 
 // Someone leaves the office, or a courier's phone is lost: the admin sees what still lets the
@@ -172,8 +172,8 @@ TEST_F(AuthTest, ADisabledPrincipalLosesEveryTokenAtOnceAndEnablingBringsNoneBac
   ASSERT_THAT(server_->admin().SetPrincipalDisabled(Ctx(admin_).get(), off, &after), IsOk());
   EXPECT_TRUE(after.disabled());
   for (const auto& t : tokens) {
-    EXPECT_EQ(server_->admin().WhoAmI(Ctx(t.token()).get(), {}, &who).error_code(),
-              grpc::UNAUTHENTICATED);
+    EXPECT_THAT(server_->admin().WhoAmI(Ctx(t.token()).get(), {}, &who),
+                StatusIs(grpc::UNAUTHENTICATED));
   }
   ASSERT_THAT(server_->admin().ListTokens(Ctx(admin_).get(), lt, &live), IsOk());
   EXPECT_EQ(live.tokens_size(), 0);
@@ -192,8 +192,8 @@ TEST_F(AuthTest, ADisabledPrincipalLosesEveryTokenAtOnceAndEnablingBringsNoneBac
   on.set_disabled(false);
   ASSERT_THAT(server_->admin().SetPrincipalDisabled(Ctx(admin_).get(), on, &after), IsOk());
   EXPECT_FALSE(after.disabled());
-  EXPECT_EQ(server_->admin().WhoAmI(Ctx(tokens[0].token()).get(), {}, &who).error_code(),
-            grpc::UNAUTHENTICATED);
+  EXPECT_THAT(server_->admin().WhoAmI(Ctx(tokens[0].token()).get(), {}, &who),
+              StatusIs(grpc::UNAUTHENTICATED));
 
   // Not one's own account; not another office's; not for an officer; a principal is named.
   v1::Principal me;
@@ -201,26 +201,25 @@ TEST_F(AuthTest, ADisabledPrincipalLosesEveryTokenAtOnceAndEnablingBringsNoneBac
   off.set_request_id(NewUuid());
   off.set_principal_id(me.id());
   grpc::Status self = server_->admin().SetPrincipalDisabled(Ctx(admin_).get(), off, &after);
-  EXPECT_EQ(self.error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_THAT(self, StatusIs(grpc::FAILED_PRECONDITION));
   EXPECT_THAT(self.error_message(), HasSubstr("your own account"));
   ASSERT_THAT(server_->admin().WhoAmI(Ctx(admin_).get(), {}, &me), IsOk());
   ASSERT_THAT(server_->admin().WhoAmI(Ctx(other_office_officer_).get(), {}, &who), IsOk());
   off.set_request_id(NewUuid());
   off.set_principal_id(who.id());
-  EXPECT_EQ(server_->admin().SetPrincipalDisabled(Ctx(admin_).get(), off, &after).error_code(),
-            grpc::NOT_FOUND);
+  EXPECT_THAT(server_->admin().SetPrincipalDisabled(Ctx(admin_).get(), off, &after),
+              StatusIs(grpc::NOT_FOUND));
   lt.set_principal_id(who.id());
-  EXPECT_EQ(server_->admin().ListTokens(Ctx(admin_).get(), lt, &live).error_code(),
-            grpc::NOT_FOUND);
-  EXPECT_EQ(server_->admin().ListTokens(Ctx(officer_).get(), lt, &live).error_code(),
-            grpc::PERMISSION_DENIED);
+  EXPECT_THAT(server_->admin().ListTokens(Ctx(admin_).get(), lt, &live), StatusIs(grpc::NOT_FOUND));
+  EXPECT_THAT(server_->admin().ListTokens(Ctx(officer_).get(), lt, &live),
+              StatusIs(grpc::PERMISSION_DENIED));
   lt.set_principal_id(0);
-  EXPECT_EQ(server_->admin().ListTokens(Ctx(admin_).get(), lt, &live).error_code(),
-            grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(server_->admin().ListTokens(Ctx(admin_).get(), lt, &live),
+              StatusIs(grpc::INVALID_ARGUMENT));
   off.set_request_id(NewUuid());
   off.set_principal_id(0);
-  EXPECT_EQ(server_->admin().SetPrincipalDisabled(Ctx(admin_).get(), off, &after).error_code(),
-            grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(server_->admin().SetPrincipalDisabled(Ctx(admin_).get(), off, &after),
+              StatusIs(grpc::INVALID_ARGUMENT));
 }
 
 TEST_F(AuthTest, ClinicPrincipalNeedsAKnownClinic) {
@@ -231,13 +230,13 @@ TEST_F(AuthTest, ClinicPrincipalNeedsAKnownClinic) {
   cp.set_clinic_id("no-such-clinic");
   v1::Principal p;
   grpc::Status s = server_->admin().CreatePrincipal(Ctx(admin_).get(), cp, &p);
-  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(s, StatusIs(grpc::INVALID_ARGUMENT));
   EXPECT_THAT(s.error_message(), HasSubstr("clinic_id"));
   // A clinic of another office is unknown here too.
   cp.set_request_id(NewUuid());
   cp.set_clinic_id("pkm-s");
-  EXPECT_EQ(server_->admin().CreatePrincipal(Ctx(admin_).get(), cp, &p).error_code(),
-            grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(server_->admin().CreatePrincipal(Ctx(admin_).get(), cp, &p),
+              StatusIs(grpc::INVALID_ARGUMENT));
 }
 
 TEST_F(AuthTest, DocumentBytesFollowTheCasesRowScope) {
@@ -255,13 +254,13 @@ TEST_F(AuthTest, DocumentBytesFollowTheCasesRowScope) {
   EXPECT_EQ(out.content(), "%PDF-1.4 str");
   EXPECT_EQ(out.document().code(), "STR");
   ASSERT_THAT(cases().GetDocument(Ctx(clinic_a_).get(), req, &out), IsOk());
-  EXPECT_EQ(cases().GetDocument(Ctx(clinic_b_).get(), req, &out).error_code(), grpc::NOT_FOUND);
-  EXPECT_EQ(cases().GetDocument(Ctx(other_office_officer_).get(), req, &out).error_code(),
-            grpc::NOT_FOUND);
+  EXPECT_THAT(cases().GetDocument(Ctx(clinic_b_).get(), req, &out), StatusIs(grpc::NOT_FOUND));
+  EXPECT_THAT(cases().GetDocument(Ctx(other_office_officer_).get(), req, &out),
+              StatusIs(grpc::NOT_FOUND));
   // A document id of another case is not found through this one.
   v1::Case other = SubmitAsClinicA();
   req.set_case_id(other.id());
-  EXPECT_EQ(cases().GetDocument(Ctx(officer_).get(), req, &out).error_code(), grpc::NOT_FOUND);
+  EXPECT_THAT(cases().GetDocument(Ctx(officer_).get(), req, &out), StatusIs(grpc::NOT_FOUND));
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 namespace loket::itest {
 
 using ::loket::testing::IsOk;
+using ::loket::testing::StatusIs;
 namespace {
 
 using ::testing::HasSubstr;
@@ -77,13 +78,13 @@ TEST_F(CaseLifecycleTest, FullPathToIssuedPermitThatAnyoneCanVerify) {
   // Collection at the counter records who took the permit and on which identity document.
   v1::TransitionRequest collect = Transition(c.id(), "");
   grpc::Status missing = cases().MarkCollected(Ctx(counter_).get(), collect, &out);
-  EXPECT_EQ(missing.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(missing, StatusIs(grpc::INVALID_ARGUMENT));
   EXPECT_THAT(missing.error_message(), HasSubstr("collector"));
   collect.mutable_collector()->set_name("Ns. Herlina (TU RSUD)");
   collect.mutable_collector()->set_id_document_type("ktp");
   collect.mutable_collector()->set_id_document_number("12345");
   grpc::Status short_ktp = cases().MarkCollected(Ctx(counter_).get(), collect, &out);
-  EXPECT_EQ(short_ktp.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(short_ktp, StatusIs(grpc::INVALID_ARGUMENT));
   EXPECT_THAT(short_ktp.error_message(), HasSubstr("collector.id_document_number"));
   collect.mutable_collector()->set_id_document_number("6471 0657 0890 0001");
   ASSERT_THAT(cases().MarkCollected(Ctx(counter_).get(), collect, &out), IsOk());
@@ -126,7 +127,7 @@ TEST_F(CaseLifecycleTest, IllegalTransitionsNameTheCurrentState) {
       {&Stub::MarkDelivered, officer_},   {&Stub::SubmitDraft, clinic_a_}};
   for (const auto& t : illegal) {
     grpc::Status s = Do(t.fn, t.token, c.id(), "reason");
-    EXPECT_EQ(s.error_code(), grpc::FAILED_PRECONDITION) << s.error_message();
+    EXPECT_THAT(s, StatusIs(grpc::FAILED_PRECONDITION)) << s.error_message();
     EXPECT_THAT(s.error_message(), HasSubstr("is SUBMITTED"));
   }
   // Nothing changed: still SUBMITTED, no events besides the submission.
@@ -142,7 +143,7 @@ TEST_F(CaseLifecycleTest, RevisionRoundTripAndRejection) {
   v1::Case out;
   ASSERT_THAT(Do(&Stub::StartVerification, officer_, c.id()), IsOk());
   grpc::Status s = Do(&Stub::RequestRevision, officer_, c.id(), "");
-  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(s, StatusIs(grpc::INVALID_ARGUMENT));
   EXPECT_THAT(s.error_message(), HasSubstr("note"));
   ASSERT_THAT(Do(&Stub::RequestRevision, officer_, c.id(), "STR sudah kedaluwarsa", &out), IsOk());
   EXPECT_EQ(out.state(), v1::CASE_STATE_REVISION_REQUESTED);
@@ -157,11 +158,11 @@ TEST_F(CaseLifecycleTest, RevisionRoundTripAndRejection) {
   EXPECT_EQ(out.state(), v1::CASE_STATE_VERIFYING);
   EXPECT_FALSE(out.sla().paused());
   // Rejection needs a reason and is final.
-  EXPECT_EQ(Do(&Stub::Reject, approver_, c.id(), "").error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(Do(&Stub::Reject, approver_, c.id(), ""), StatusIs(grpc::INVALID_ARGUMENT));
   ASSERT_THAT(Do(&Stub::Reject, approver_, c.id(), "tempat praktik tidak sesuai", &out), IsOk());
   EXPECT_EQ(out.state(), v1::CASE_STATE_REJECTED);
   s = Do(&Stub::Approve, approver_, c.id());
-  EXPECT_EQ(s.error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_THAT(s, StatusIs(grpc::FAILED_PRECONDITION));
   EXPECT_THAT(s.error_message(), HasSubstr("is REJECTED"));
 }
 
@@ -181,7 +182,7 @@ TEST_F(CaseLifecycleTest, DraftSubmitAndWithdraw) {
   // Withdrawn is final; documents can no longer be attached.
   v1::Case doc;
   grpc::Status s = cases().AttachDocument(Ctx(clinic_a_).get(), Document(c.id(), "STR"), &doc);
-  EXPECT_EQ(s.error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_THAT(s, StatusIs(grpc::FAILED_PRECONDITION));
   EXPECT_THAT(s.error_message(), HasSubstr("is WITHDRAWN"));
 }
 
@@ -191,7 +192,7 @@ TEST_F(CaseLifecycleTest, ApprovalNeedsEveryMandatoryDocument) {
   ASSERT_THAT(cases().AttachDocument(Ctx(clinic_a_).get(), Document(c.id(), "KTP"), &doc), IsOk());
   ASSERT_THAT(Do(&Stub::StartVerification, officer_, c.id()), IsOk());
   grpc::Status s = Do(&Stub::Approve, approver_, c.id());
-  EXPECT_EQ(s.error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_THAT(s, StatusIs(grpc::FAILED_PRECONDITION));
   EXPECT_THAT(s.error_message(), HasSubstr("STR"));
   EXPECT_THAT(s.error_message(), HasSubstr("SURAT_TEMPAT_PRAKTIK"));
 }
@@ -236,7 +237,7 @@ TEST_F(CaseLifecycleTest, StaleEtagIsAborted) {
   v1::Case out;
   grpc::Status s =
       cases().StartVerification(Ctx(officer_).get(), Transition(c.id(), "", c.etag()), &out);
-  EXPECT_EQ(s.error_code(), grpc::ABORTED);
+  EXPECT_THAT(s, StatusIs(grpc::ABORTED));
   EXPECT_THAT(s.error_message(), HasSubstr("re-read"));
   ASSERT_THAT(
       cases().StartVerification(Ctx(officer_).get(), Transition(c.id(), "", doc.etag()), &out),
@@ -302,7 +303,7 @@ TEST_F(CaseValidationTest, BadFieldsGiveInvalidArgumentNamingTheField) {
   };
   for (const auto& b : bad) {
     grpc::Status s = SubmitWith(b.edit);
-    EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT) << b.field << ": " << s.error_message();
+    EXPECT_THAT(s, StatusIs(grpc::INVALID_ARGUMENT)) << b.field << ": " << s.error_message();
     EXPECT_THAT(s.error_message(), HasSubstr(b.field));
   }
   EXPECT_EQ(server_->Query("SELECT count(*) FROM cases"), "0");
@@ -313,23 +314,23 @@ TEST_F(CaseValidationTest, DocumentsAreCheckedForSizeChecksumTypeAndCode) {
   v1::Case out;
   v1::AttachDocumentRequest big = Document(c.id(), "STR", std::string(5 * 1024 * 1024 + 1, 'x'));
   grpc::Status s = cases().AttachDocument(Ctx(clinic_a_).get(), big, &out);
-  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(s, StatusIs(grpc::INVALID_ARGUMENT));
   EXPECT_THAT(s.error_message(), HasSubstr("document.content"));
 
   v1::AttachDocumentRequest wrong = Document(c.id(), "STR");
   wrong.set_sha256_hex(std::string(64, 'a'));
   s = cases().AttachDocument(Ctx(clinic_a_).get(), wrong, &out);
-  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(s, StatusIs(grpc::INVALID_ARGUMENT));
   EXPECT_THAT(s.error_message(), HasSubstr("sha256"));
 
   v1::AttachDocumentRequest exe = Document(c.id(), "STR");
   exe.set_media_type("application/x-msdownload");
   s = cases().AttachDocument(Ctx(clinic_a_).get(), exe, &out);
-  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(s, StatusIs(grpc::INVALID_ARGUMENT));
   EXPECT_THAT(s.error_message(), HasSubstr("document.media_type"));
 
   s = cases().AttachDocument(Ctx(clinic_a_).get(), Document(c.id(), "IJAZAH_PALSU"), &out);
-  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(s, StatusIs(grpc::INVALID_ARGUMENT));
   EXPECT_THAT(s.error_message(), HasSubstr("code"));
 
   EXPECT_EQ(server_->Query(absl::StrCat("SELECT count(*) FROM documents WHERE case_id = ", c.id())),
@@ -378,8 +379,7 @@ TEST_F(CaseListTest, FiltersAndPagesThroughCases) {
 
   v1::ListCasesRequest bad;
   bad.set_page_token("garbage!");
-  EXPECT_EQ(cases().ListCases(Ctx(officer_).get(), bad, &resp).error_code(),
-            grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(cases().ListCases(Ctx(officer_).get(), bad, &resp), StatusIs(grpc::INVALID_ARGUMENT));
 }
 
 TEST_F(CaseListTest, WatchCaseStreamsEveryEventInOrder) {

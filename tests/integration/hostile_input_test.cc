@@ -19,6 +19,7 @@
 namespace loket::itest {
 
 using ::loket::testing::IsOk;
+using ::loket::testing::StatusIs;
 namespace {
 
 using ::testing::HasSubstr;
@@ -35,7 +36,7 @@ TEST_F(HostileInputTest, AnExecutableCalledImagePngIsRefusedNamingTheField) {
   r.set_media_type("image/png");
   v1::Case out;
   grpc::Status s = cases().AttachDocument(Ctx(clinic_a_).get(), r, &out);
-  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT) << s.error_message();
+  EXPECT_THAT(s, StatusIs(grpc::INVALID_ARGUMENT)) << s.error_message();
   EXPECT_THAT(s.error_message(), HasSubstr("document.content: is not a PNG file"));
   EXPECT_THAT(s.error_message(), HasSubstr("document.media_type image/png"));
 
@@ -43,7 +44,7 @@ TEST_F(HostileInputTest, AnExecutableCalledImagePngIsRefusedNamingTheField) {
   v1::AttachDocumentRequest pdf_as_jpeg = Document(c.id(), "KTP");
   pdf_as_jpeg.set_media_type("image/jpeg");
   s = cases().AttachDocument(Ctx(clinic_a_).get(), pdf_as_jpeg, &out);
-  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(s, StatusIs(grpc::INVALID_ARGUMENT));
   EXPECT_THAT(s.error_message(), HasSubstr("is not a JPEG file"));
   EXPECT_EQ(server_->Query(absl::StrCat("SELECT count(*) FROM documents WHERE case_id = ", c.id())),
             "0");
@@ -65,20 +66,20 @@ TEST_F(HostileInputTest, UnknownTaskStateAndNegativePageSizesAreInvalidArguments
   v1::ListTasksResponse lts;
   lt.set_state(static_cast<v1::TaskState>(42));
   grpc::Status s = tasks->ListTasks(Ctx(admin_).get(), lt, &lts);
-  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT) << s.error_message();
+  EXPECT_THAT(s, StatusIs(grpc::INVALID_ARGUMENT)) << s.error_message();
   EXPECT_THAT(s.error_message(), HasSubstr("state: unknown value 42"));
   lt.set_state(v1::TASK_STATE_UNSPECIFIED);
   EXPECT_THAT(tasks->ListTasks(Ctx(admin_).get(), lt, &lts), IsOk());
   lt.set_page_size(-1);
   s = tasks->ListTasks(Ctx(admin_).get(), lt, &lts);
-  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(s, StatusIs(grpc::INVALID_ARGUMENT));
   EXPECT_THAT(s.error_message(), HasSubstr("page_size"));
 
   v1::ListCasesRequest lc;
   v1::ListCasesResponse lcs;
   lc.set_page_size(-5);
   s = cases().ListCases(Ctx(officer_).get(), lc, &lcs);
-  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(s, StatusIs(grpc::INVALID_ARGUMENT));
   EXPECT_THAT(s.error_message(), HasSubstr("page_size"));
 
   auto appointments = v1::AppointmentService::NewStub(server_->channel());
@@ -88,7 +89,7 @@ TEST_F(HostileInputTest, UnknownTaskStateAndNegativePageSizesAreInvalidArguments
   EXPECT_THAT(appointments->ListAppointmentRequests(Ctx(officer_).get(), la, &las), IsOk());
   la.set_page_size(-1);
   s = appointments->ListAppointmentRequests(Ctx(officer_).get(), la, &las);
-  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT) << s.error_message();
+  EXPECT_THAT(s, StatusIs(grpc::INVALID_ARGUMENT)) << s.error_message();
   EXPECT_THAT(s.error_message(), HasSubstr("page_size"));
 }
 
@@ -100,7 +101,7 @@ TEST_F(HostileInputTest, PrincipalNamesAndOneLineFieldsRefuseLineBreaksAndContro
     r.set_role(v1::ROLE_OFFICER);
     v1::Principal out;
     grpc::Status s = server_->admin().CreatePrincipal(Ctx(admin_).get(), r, &out);
-    EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT) << name << ": " << s.error_message();
+    EXPECT_THAT(s, StatusIs(grpc::INVALID_ARGUMENT)) << name << ": " << s.error_message();
     EXPECT_THAT(s.error_message(), HasSubstr("name: "));
   }
   EXPECT_EQ(server_->Query("SELECT count(*) FROM principals WHERE name LIKE 'Andi%'"), "0");
@@ -118,7 +119,7 @@ TEST_F(HostileInputTest, PrincipalNamesAndOneLineFieldsRefuseLineBreaksAndContro
     edit(r);
     v1::Case c;
     grpc::Status s = cases().SubmitApplication(Ctx(clinic_a_).get(), r, &c);
-    EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT) << s.error_message();
+    EXPECT_THAT(s, StatusIs(grpc::INVALID_ARGUMENT)) << s.error_message();
     EXPECT_THAT(s.error_message(),
                 ::testing::AnyOf(HasSubstr("str_number: "), HasSubstr("practice_place: ")));
   }
@@ -136,7 +137,7 @@ TEST_F(HostileInputTest, ANineKilobyteBadValueComesBackAsAShortQuoteNamingTheFie
   r.set_media_type(huge);
   v1::Case out;
   grpc::Status s = cases().AttachDocument(Ctx(clinic_a_).get(), r, &out);
-  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT) << s.error_message().substr(0, 200);
+  EXPECT_THAT(s, StatusIs(grpc::INVALID_ARGUMENT)) << s.error_message().substr(0, 200);
   EXPECT_THAT(s.error_message(), HasSubstr("document.media_type: "));
   EXPECT_THAT(s.error_message(), HasSubstr(quoted));
   EXPECT_LT(s.error_message().size(), 200u);
@@ -145,7 +146,7 @@ TEST_F(HostileInputTest, ANineKilobyteBadValueComesBackAsAShortQuoteNamingTheFie
   v1::SubmitApplicationRequest app = NurseApplication();
   app.set_permit_type(huge);
   s = cases().SubmitApplication(Ctx(clinic_a_).get(), app, &out);
-  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT) << s.error_message().substr(0, 200);
+  EXPECT_THAT(s, StatusIs(grpc::INVALID_ARGUMENT)) << s.error_message().substr(0, 200);
   EXPECT_THAT(s.error_message(), HasSubstr("permit_type: unknown permit type " + quoted));
   EXPECT_LT(s.error_message().size(), 200u);
 
@@ -157,7 +158,7 @@ TEST_F(HostileInputTest, ANineKilobyteBadValueComesBackAsAShortQuoteNamingTheFie
   pr.set_clinic_id("pkm-" + std::string(40, 'z'));
   v1::Principal made;
   s = server_->admin().CreatePrincipal(Ctx(admin_).get(), pr, &made);
-  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(s, StatusIs(grpc::INVALID_ARGUMENT));
   EXPECT_EQ(s.error_message(),
             "clinic_id: unknown clinic \"pkm-" + std::string(28, 'z') + "\u2026\" (44 bytes)");
 }
@@ -170,7 +171,7 @@ TEST_F(HostileInputTest, ARequestPastItsMethodsLimitIsRefusedBeforeAnyWork) {
   app.set_practice_place(std::string(300 * 1024, 'x'));
   v1::Case out;
   grpc::Status s = cases().SubmitApplication(Ctx(clinic_a_).get(), app, &out);
-  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(s, StatusIs(grpc::INVALID_ARGUMENT));
   EXPECT_THAT(
       s.error_message(),
       HasSubstr("request: 301 KiB is over the 256 KiB a SubmitApplication request may have"));
@@ -180,7 +181,7 @@ TEST_F(HostileInputTest, ARequestPastItsMethodsLimitIsRefusedBeforeAnyWork) {
   list.set_permit_type(std::string(257 * 1024, 'S'));
   v1::ListCasesResponse cases_out;
   s = cases().ListCases(Ctx("").get(), list, &cases_out);
-  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(s, StatusIs(grpc::INVALID_ARGUMENT));
   EXPECT_THAT(s.error_message(), HasSubstr("a ListCases request may have"));
 
   // A 1 MiB document is a document, not an oversized request.
@@ -237,7 +238,7 @@ TEST_F(HostileInputTest, GarbageRequestsAnswerInvalidArgumentNamingTheRequest) {
     for (const std::string& token : {officer_, std::string()}) {
       grpc::Status s =
           SendRaw(server_->channel(), "/loket.v1.CaseService/ListCases", c.body, token);
-      EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT)
+      EXPECT_THAT(s, StatusIs(grpc::INVALID_ARGUMENT))
           << c.what << (token.empty() ? " without a token" : "") << ": " << s.error_code() << " "
           << s.error_message();
       EXPECT_THAT(s.error_message(),

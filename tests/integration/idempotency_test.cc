@@ -11,6 +11,7 @@
 namespace loket::itest {
 
 using ::loket::testing::IsOk;
+using ::loket::testing::StatusIs;
 namespace {
 
 using ::testing::HasSubstr;
@@ -79,7 +80,7 @@ TEST_F(IdempotencyTest, ARequestIdBelongsToOneMethod) {
   v1::Case out;
   ASSERT_THAT(cases().StartVerification(Ctx(officer_).get(), t, &out), IsOk());
   grpc::Status s = cases().Withdraw(Ctx(officer_).get(), t, &out);
-  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(s, StatusIs(grpc::INVALID_ARGUMENT));
   EXPECT_THAT(s.error_message(), HasSubstr("request_id"));
 }
 
@@ -88,7 +89,7 @@ TEST_F(IdempotencyTest, AnotherPrincipalCannotReplaySomeoneElsesRequest) {
   v1::Case first, stolen;
   ASSERT_THAT(cases().SubmitApplication(Ctx(clinic_a_).get(), req, &first), IsOk());
   grpc::Status s = cases().SubmitApplication(Ctx(counter_).get(), req, &stolen);
-  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(s, StatusIs(grpc::INVALID_ARGUMENT));
   EXPECT_THAT(s.error_message(), HasSubstr("request_id"));
   EXPECT_TRUE(stolen.applicant().nik().empty());  // learned nothing
 }
@@ -116,8 +117,8 @@ TEST_F(IdempotencyTest, FailedCallsAreNotRecordedSoTheirRetryRunsAfresh) {
   v1::TransitionRequest approve = Transition(c.id());
   v1::Case out;
   // Approve from SUBMITTED fails...
-  EXPECT_EQ(cases().Approve(Ctx(approver_).get(), approve, &out).error_code(),
-            grpc::FAILED_PRECONDITION);
+  EXPECT_THAT(cases().Approve(Ctx(approver_).get(), approve, &out),
+              StatusIs(grpc::FAILED_PRECONDITION));
   AttachAll(c.id(), clinic_a_);
   ASSERT_THAT(Do(&v1::CaseService::Stub::StartVerification, officer_, c.id()), IsOk());
   // ...and the same request, retried once the case is ready, succeeds.

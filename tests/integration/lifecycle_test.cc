@@ -20,6 +20,7 @@
 namespace loket::itest {
 
 using ::loket::testing::IsOk;
+using ::loket::testing::StatusIs;
 namespace {
 
 using ::testing::HasSubstr;
@@ -88,13 +89,13 @@ TEST_F(ValidityTest, StrValidUntilIsCheckedAndNamed) {
   v1::SubmitApplicationRequest ended = NurseApplication();
   ended.set_str_valid_until("2026-03-16");  // the day before the test's today
   grpc::Status s = cases().SubmitApplication(Ctx(clinic_a_).get(), ended, &out);
-  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(s, StatusIs(grpc::INVALID_ARGUMENT));
   EXPECT_THAT(s.error_message(), HasSubstr("str_valid_until"));
 
   v1::SubmitApplicationRequest garbled = NurseApplication();
   garbled.set_str_valid_until("30-06-2029");
   s = cases().SubmitApplication(Ctx(clinic_a_).get(), garbled, &out);
-  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(s, StatusIs(grpc::INVALID_ARGUMENT));
   EXPECT_THAT(s.error_message(), HasSubstr("str_valid_until"));
 
   // A billboard permit rests on no STR.
@@ -102,7 +103,7 @@ TEST_F(ValidityTest, StrValidUntilIsCheckedAndNamed) {
   billboard.set_permit_type("REKLAME");
   billboard.set_str_valid_until("2029-06-30");
   s = cases().SubmitApplication(Ctx(officer_).get(), billboard, &out);
-  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(s, StatusIs(grpc::INVALID_ARGUMENT));
   EXPECT_THAT(s.error_message(), HasSubstr("str_valid_until"));
 }
 
@@ -110,10 +111,10 @@ TEST_F(ValidityTest, ApproverRevokesWithReasonAuditedNotifiedAndVerifiedAsRevoke
   v1::Case c = Issued(NurseApplication());
   v1::Case out;
   // Only an approver, only with a reason.
-  EXPECT_EQ(Revoke(officer_, c.id(), "data palsu", false, &out).error_code(),
-            grpc::PERMISSION_DENIED);
+  EXPECT_THAT(Revoke(officer_, c.id(), "data palsu", false, &out),
+              StatusIs(grpc::PERMISSION_DENIED));
   grpc::Status s = Revoke(approver_, c.id(), "  ", false, &out);
-  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(s, StatusIs(grpc::INVALID_ARGUMENT));
   EXPECT_THAT(s.error_message(), HasSubstr("reason"));
 
   s = Revoke(approver_, c.id(), "STR dicabut oleh konsil", false, &out);
@@ -160,11 +161,11 @@ TEST_F(ValidityTest, ApproverRevokesWithReasonAuditedNotifiedAndVerifiedAsRevoke
 
   // Nothing more to revoke; and a case never issued cannot be revoked.
   s = Revoke(approver_, c.id(), "lagi", false, &out);
-  EXPECT_EQ(s.error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_THAT(s, StatusIs(grpc::FAILED_PRECONDITION));
   EXPECT_THAT(s.error_message(), HasSubstr("REVOKED"));
   v1::Case pending = SubmitAsClinicA();
   s = Revoke(approver_, pending.id(), "salah", false, &out);
-  EXPECT_EQ(s.error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_THAT(s, StatusIs(grpc::FAILED_PRECONDITION));
   EXPECT_THAT(s.error_message(), HasSubstr("SUBMITTED"));
 
   // A collected permit, its reason published.
@@ -260,13 +261,13 @@ TEST_F(ValidityTest, SecondLiveApplicationForSameNikAndTypeIsRefusedNamingTheFir
   r.set_request_id(NewUuid());
   v1::Case out;
   grpc::Status s = cases().SubmitApplication(Ctx(officer_).get(), r, &out);
-  EXPECT_EQ(s.error_code(), grpc::ALREADY_EXISTS);
+  EXPECT_THAT(s, StatusIs(grpc::ALREADY_EXISTS));
   EXPECT_THAT(s.error_message(), HasSubstr(absl::StrCat("case ", first.id())));
   EXPECT_THAT(s.error_message(), HasSubstr("applicant.nik"));
   // Another clinic is refused too, but is not shown the first clinic's case.
   r.set_request_id(NewUuid());
   s = cases().SubmitApplication(Ctx(clinic_b_).get(), r, &out);
-  EXPECT_EQ(s.error_code(), grpc::ALREADY_EXISTS);
+  EXPECT_THAT(s, StatusIs(grpc::ALREADY_EXISTS));
   EXPECT_THAT(s.error_message(), HasSubstr("applicant.nik"));
   EXPECT_THAT(s.error_message(), ::testing::Not(HasSubstr(absl::StrCat("case ", first.id()))));
   // Another permit type for the same person is fine.
@@ -285,14 +286,14 @@ TEST_F(ValidityTest, SecondLiveApplicationForSameNikAndTypeIsRefusedNamingTheFir
   v1::SubmitApplicationRequest again = NurseApplication();
   again.mutable_applicant()->set_nik(issued.applicant().nik());
   s = cases().SubmitApplication(Ctx(clinic_a_).get(), again, &out);
-  EXPECT_EQ(s.error_code(), grpc::ALREADY_EXISTS);
+  EXPECT_THAT(s, StatusIs(grpc::ALREADY_EXISTS));
   EXPECT_THAT(s.error_message(), HasSubstr(absl::StrCat("case ", issued.id())));
   // Renewal opens 90 days before the end (today is 2026-03-17; the first reminder goes out then).
   server_->Query(
       absl::StrCat("UPDATE cases SET valid_until = '2026-06-16' WHERE id = ", issued.id()));
   again.set_request_id(NewUuid());
-  EXPECT_EQ(cases().SubmitApplication(Ctx(clinic_a_).get(), again, &out).error_code(),
-            grpc::ALREADY_EXISTS);
+  EXPECT_THAT(cases().SubmitApplication(Ctx(clinic_a_).get(), again, &out),
+              StatusIs(grpc::ALREADY_EXISTS));
   server_->Query(
       absl::StrCat("UPDATE cases SET valid_until = '2026-06-15' WHERE id = ", issued.id()));
   again.set_request_id(NewUuid());

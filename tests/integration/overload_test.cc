@@ -277,7 +277,7 @@ TEST_F(OverloadTest, ALockWaitEndsAtLockTimeoutWithARetryHint) {
   ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
   v1::Case out;
   grpc::Status s = cases().StartVerification(ctx.get(), Transition(c.id()), &out);
-  EXPECT_EQ(s.error_code(), grpc::ABORTED) << s.error_message();
+  EXPECT_THAT(s, StatusIs(grpc::ABORTED)) << s.error_message();
   EXPECT_THAT(s.error_message(), ::testing::HasSubstr("locked by another transaction"));
   EXPECT_THAT(s.error_message(), ::testing::HasSubstr("try again"));
 }
@@ -407,7 +407,7 @@ TEST_F(OverloadTest, NoFreeConnectionAsksForAWaitAsThePoolDoes) {
   ASSERT_EQ(LockWaiters(), 1) << "the call did not reach the locked row";
 
   auto ExpectNoFreeConnection = [](const grpc::Status& s, const grpc::ClientContext& ctx) {
-    EXPECT_EQ(s.error_code(), grpc::RESOURCE_EXHAUSTED) << s.error_message();
+    EXPECT_THAT(s, StatusIs(grpc::RESOURCE_EXHAUSTED)) << s.error_message();
     EXPECT_THAT(s.error_message(), ::testing::StartsWith(store::kBusy));
     ExpectAskedToWait(s.error_message(), AskedWait(s, ctx));
   };
@@ -428,7 +428,7 @@ TEST_F(OverloadTest, NoFreeConnectionAsksForAWaitAsThePoolDoes) {
   }
   lock.reset();
   holder.join();
-  EXPECT_EQ(held.error_code(), grpc::OK) << held.error_message();
+  EXPECT_THAT(held, StatusIs(grpc::OK)) << held.error_message();
 }
 
 TEST_F(OverloadTest, ASpentThreadQuotaAsksForAWaitAsThePoolDoes) {

@@ -14,6 +14,7 @@
 namespace loket::itest {
 
 using ::loket::testing::IsOk;
+using ::loket::testing::StatusIs;
 namespace {
 
 using ::testing::HasSubstr;
@@ -101,9 +102,9 @@ TEST_F(PermitDocumentTest, IssueStoresOneSignedDocumentThatClinicAndOfficersDown
 
   // Another clinic, another office: as if the case did not exist.
   v1::PermitDocument none;
-  EXPECT_EQ(Download(clinic_b_, issued.id(), &none).error_code(), grpc::NOT_FOUND);
-  EXPECT_EQ(Download(other_office_officer_, issued.id(), &none).error_code(), grpc::NOT_FOUND);
-  EXPECT_EQ(Download("", issued.id(), &none).error_code(), grpc::UNAUTHENTICATED);
+  EXPECT_THAT(Download(clinic_b_, issued.id(), &none), StatusIs(grpc::NOT_FOUND));
+  EXPECT_THAT(Download(other_office_officer_, issued.id(), &none), StatusIs(grpc::NOT_FOUND));
+  EXPECT_THAT(Download("", issued.id(), &none), StatusIs(grpc::UNAUTHENTICATED));
 
   // What it says, and its signature against the test CA.
   const std::string path = keys_.dir + "/downloaded.pdf";
@@ -126,7 +127,7 @@ TEST_F(PermitDocumentTest, NoDocumentBeforeIssue) {
   v1::Case c = SubmitAsClinicA();
   v1::PermitDocument none;
   grpc::Status s = Download(clinic_a_, c.id(), &none);
-  EXPECT_EQ(s.error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_THAT(s, StatusIs(grpc::FAILED_PRECONDITION));
   EXPECT_THAT(s.error_message(), HasSubstr("case_id"));
   EXPECT_THAT(s.error_message(), HasSubstr("SUBMITTED"));
 }
@@ -171,7 +172,7 @@ TEST_F(PermitDocumentTest, PublicCheckAnswersForTheDocument) {
 
   grpc::Status bad;
   Verify("", "", "not-a-hash", &bad);
-  EXPECT_EQ(bad.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(bad, StatusIs(grpc::INVALID_ARGUMENT));
   EXPECT_THAT(bad.error_message(), HasSubstr("document_sha256"));
 }
 

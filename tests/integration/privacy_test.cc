@@ -22,6 +22,7 @@
 namespace loket::itest {
 
 using ::loket::testing::IsOk;
+using ::loket::testing::StatusIs;
 namespace {
 
 // What a caller gets of one record: the table's four outcomes for its fields, or a refusal.
@@ -365,7 +366,7 @@ TEST_F(PrivacyTest, WatchCaseEndsWhenItsTokenIsRevokedOrItsClinicChanges) {
                               Sha256Hex(officer), "', 'hex')"));
   server_->clock().Advance(kPastCachePeriod);
   const grpc::Status revoked = ReadToEnd(stream, e);
-  EXPECT_EQ(revoked.error_code(), grpc::UNAUTHENTICATED) << revoked.error_message();
+  EXPECT_THAT(revoked, StatusIs(grpc::UNAUTHENTICATED)) << revoked.error_message();
 
   // A clinic principal moved to another clinic stops seeing the first clinic's case.
   const std::string clinic = server_->TokenFor("bpp", "clinic", "pkm-a");
@@ -376,7 +377,7 @@ TEST_F(PrivacyTest, WatchCaseEndsWhenItsTokenIsRevokedOrItsClinicChanges) {
       absl::StrCat("UPDATE principals SET clinic_id = 'pkm-b' WHERE id = ", PrincipalOf(clinic)));
   server_->clock().Advance(kPastCachePeriod);
   const grpc::Status moved = ReadToEnd(stream2, e);
-  EXPECT_EQ(moved.error_code(), grpc::PERMISSION_DENIED) << moved.error_message();
+  EXPECT_THAT(moved, StatusIs(grpc::PERMISSION_DENIED)) << moved.error_message();
 }
 
 TEST_F(PrivacyTest, WatchQueueEndsWhenItsTokenIsRevokedOrItsRoleChanges) {
@@ -391,7 +392,7 @@ TEST_F(PrivacyTest, WatchQueueEndsWhenItsTokenIsRevokedOrItsRoleChanges) {
                               Sha256Hex(board), "', 'hex')"));
   server_->clock().Advance(kPastCachePeriod);
   const grpc::Status revoked = ReadToEnd(stream, u);
-  EXPECT_EQ(revoked.error_code(), grpc::UNAUTHENTICATED) << revoked.error_message();
+  EXPECT_THAT(revoked, StatusIs(grpc::UNAUTHENTICATED)) << revoked.error_message();
 
   // A counter clerk who became an approver may no longer watch the queue.
   const std::string clerk = server_->TokenFor("bpp", "counter");
@@ -402,7 +403,7 @@ TEST_F(PrivacyTest, WatchQueueEndsWhenItsTokenIsRevokedOrItsRoleChanges) {
       absl::StrCat("UPDATE principals SET role = 'approver' WHERE id = ", PrincipalOf(clerk)));
   server_->clock().Advance(kPastCachePeriod);
   const grpc::Status demoted = ReadToEnd(stream2, u);
-  EXPECT_EQ(demoted.error_code(), grpc::PERMISSION_DENIED) << demoted.error_message();
+  EXPECT_THAT(demoted, StatusIs(grpc::PERMISSION_DENIED)) << demoted.error_message();
 }
 
 }  // namespace

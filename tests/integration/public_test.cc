@@ -19,6 +19,7 @@
 namespace loket::itest {
 
 using ::loket::testing::IsOk;
+using ::loket::testing::StatusIs;
 namespace {
 
 using ::testing::HasSubstr;
@@ -126,7 +127,7 @@ TEST_F(PublicTest, BookConfirmWithThePhoneCodeThenManageByBookingCode) {
   confirm.set_booking_code(absl::AsciiStrToLower(held.booking_code()));
   confirm.set_code(code == "000000" ? "111111" : "000000");
   grpc::Status wrong = pub_->ConfirmVisit(Anon().get(), confirm, &v);
-  EXPECT_EQ(wrong.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(wrong, StatusIs(grpc::INVALID_ARGUMENT));
   EXPECT_THAT(wrong.error_message(), HasSubstr("4 tries left"));
   confirm.set_code(code);
   ASSERT_THAT(pub_->ConfirmVisit(Anon().get(), confirm, &v), IsOk());
@@ -140,7 +141,7 @@ TEST_F(PublicTest, BookConfirmWithThePhoneCodeThenManageByBookingCode) {
 
   // A wrong phone says nothing; the right one sees, moves and cancels it.
   key.set_phone_last4("0000");
-  EXPECT_EQ(pub_->GetVisit(Anon().get(), key, &v).error_code(), grpc::NOT_FOUND);
+  EXPECT_THAT(pub_->GetVisit(Anon().get(), key, &v), StatusIs(grpc::NOT_FOUND));
   key.set_phone_last4("7011");
   ASSERT_THAT(pub_->GetVisit(Anon().get(), key, &v), IsOk());
   EXPECT_EQ(v.state(), v1::PUBLIC_VISIT_STATE_PENDING);
@@ -169,13 +170,13 @@ TEST_F(PublicTest, FiveWrongCodesEndTheBookingAndAnExpiredCodeIsRefused) {
   confirm.set_code(code == "999999" ? "888888" : "999999");
   v1::PublicVisit v;
   for (int i = 0; i < 4; ++i) {
-    EXPECT_EQ(pub_->ConfirmVisit(Anon().get(), confirm, &v).error_code(), grpc::INVALID_ARGUMENT);
+    EXPECT_THAT(pub_->ConfirmVisit(Anon().get(), confirm, &v), StatusIs(grpc::INVALID_ARGUMENT));
   }
   grpc::Status last = pub_->ConfirmVisit(Anon().get(), confirm, &v);
-  EXPECT_EQ(last.error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_THAT(last, StatusIs(grpc::FAILED_PRECONDITION));
   EXPECT_THAT(last.error_message(), HasSubstr("book again"));
   confirm.set_code(code);  // even the right code is too late now
-  EXPECT_EQ(pub_->ConfirmVisit(Anon().get(), confirm, &v).error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_THAT(pub_->ConfirmVisit(Anon().get(), confirm, &v), StatusIs(grpc::FAILED_PRECONDITION));
 
   // A code lives 10 minutes; a new one replaces it.
   ASSERT_THAT(pub_->BookVisit(Anon().get(), Booking("6471065708900013", "081234567013"), &held),
@@ -185,7 +186,7 @@ TEST_F(PublicTest, FiveWrongCodesEndTheBookingAndAnExpiredCodeIsRefused) {
   confirm.set_booking_code(held.booking_code());
   confirm.set_code(first);
   grpc::Status expired = pub_->ConfirmVisit(Anon().get(), confirm, &v);
-  EXPECT_EQ(expired.error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_THAT(expired, StatusIs(grpc::FAILED_PRECONDITION));
   EXPECT_THAT(expired.error_message(), HasSubstr("expired"));
   v1::ResendCodeRequest resend;
   resend.set_booking_code(held.booking_code());
@@ -193,7 +194,7 @@ TEST_F(PublicTest, FiveWrongCodesEndTheBookingAndAnExpiredCodeIsRefused) {
   ASSERT_THAT(pub_->ResendCode(Anon().get(), resend, &fresh), IsOk());
   std::string second = CodeSentFor("+6281234567013");
   if (second != first) {
-    EXPECT_EQ(pub_->ConfirmVisit(Anon().get(), confirm, &v).error_code(), grpc::INVALID_ARGUMENT);
+    EXPECT_THAT(pub_->ConfirmVisit(Anon().get(), confirm, &v), StatusIs(grpc::INVALID_ARGUMENT));
   }
   confirm.set_code(second);
   EXPECT_THAT(pub_->ConfirmVisit(Anon().get(), confirm, &v), IsOk());
@@ -224,7 +225,7 @@ TEST_F(PublicTest, ElderlyPriorityFromTheNikAndOnePhoneCannotHoardSeats) {
   EXPECT_THAT(book_and_confirm("6471065708900031"), IsOk());
   EXPECT_THAT(book_and_confirm("6471065708900032"), IsOk());
   grpc::Status third = book_and_confirm("6471065708900033");
-  EXPECT_EQ(third.error_code(), grpc::RESOURCE_EXHAUSTED);
+  EXPECT_THAT(third, StatusIs(grpc::RESOURCE_EXHAUSTED));
   EXPECT_THAT(third.error_message(), HasSubstr("applicant.phone"));
 }
 
@@ -261,14 +262,14 @@ TEST_F(PublicTest, BadFieldsAreNamedAndOpenDaysShowWordsNotCounts) {
   v1::BookVisitResponse held;
   v1::BookVisitRequest bad = Booking("123", "081234567040");
   grpc::Status s = pub_->BookVisit(Anon().get(), bad, &held);
-  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(s, StatusIs(grpc::INVALID_ARGUMENT));
   EXPECT_THAT(s.error_message(), HasSubstr("nik"));
   bad = Booking("6471065708900041", "12");
   s = pub_->BookVisit(Anon().get(), bad, &held);
   EXPECT_THAT(s.error_message(), HasSubstr("phone"));
   bad = Booking("6471065708900041", "081234567041");
   bad.set_office_id("nowhere");
-  EXPECT_EQ(pub_->BookVisit(Anon().get(), bad, &held).error_code(), grpc::NOT_FOUND);
+  EXPECT_THAT(pub_->BookVisit(Anon().get(), bad, &held), StatusIs(grpc::NOT_FOUND));
 
   v1::ListOpenDaysRequest days;
   days.set_office_id("bpp");
@@ -302,7 +303,7 @@ TEST_F(PublicTest, TrackingCodeShowsTheCaseAndNothingMore) {
   EXPECT_EQ(st.holder_name_masked().find(c.applicant().name()), std::string::npos);
   EXPECT_GE(st.missing_documents_size(), 1);  // nothing attached yet
   req.set_tracking_code("ZZZZZZZZZZ");
-  EXPECT_EQ(pub_->TrackCase(Anon().get(), req, &st).error_code(), grpc::NOT_FOUND);
+  EXPECT_THAT(pub_->TrackCase(Anon().get(), req, &st), StatusIs(grpc::NOT_FOUND));
 }
 
 TEST_F(PublicTest, GuessingIsLimitedPerAddress) {
@@ -320,7 +321,7 @@ TEST_F(PublicTest, GuessingIsLimitedPerAddress) {
   EXPECT_GE(refused, 10);
   // Another address is not held back, and without loket-web's key an address cannot be claimed.
   address_ = "10.9.1.1";
-  EXPECT_EQ(pub_->TrackCase(Anon().get(), req, &st).error_code(), grpc::NOT_FOUND);
+  EXPECT_THAT(pub_->TrackCase(Anon().get(), req, &st), StatusIs(grpc::NOT_FOUND));
   auto forged = Ctx("");
   forged->AddMetadata("x-loket-edge-key", "not-the-key-0123456789abcdef0123456789");
   forged->AddMetadata("x-loket-client-addr", "10.9.9.9");

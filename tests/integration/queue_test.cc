@@ -20,6 +20,7 @@
 namespace loket::itest {
 
 using ::loket::testing::IsOk;
+using ::loket::testing::StatusIs;
 namespace {
 
 using ::testing::ElementsAre;
@@ -167,12 +168,12 @@ TEST_F(QueueTest, LateRuleAsStated) {
 
   v1::CheckInResponse resp;
   grpc::Status s = queue_->CheckIn(Ctx(counter_).get(), ByCode("EARLY-01"), &resp);
-  EXPECT_EQ(s.error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_THAT(s, StatusIs(grpc::FAILED_PRECONDITION));
   EXPECT_THAT(s.error_message(), HasSubstr("check-in opens at 09:30"));
   EXPECT_EQ(server_->Query("SELECT state FROM appointments WHERE code = 'EARLY-01'"), "booked");
   // A second check-in of the same appointment is refused, naming why.
   s = queue_->CheckIn(Ctx(counter_).get(), ByCode("GRACE-01"), &resp);
-  EXPECT_EQ(s.error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_THAT(s, StatusIs(grpc::FAILED_PRECONDITION));
   EXPECT_THAT(s.error_message(), HasSubstr("checked_in"));
   // Spontan's no-show sweep released a late visitor's seat already: they still queue, as a walk-in.
   Book("SWEPT-01", 8, 30);
@@ -182,7 +183,7 @@ TEST_F(QueueTest, LateRuleAsStated) {
   EXPECT_EQ(swept.ticket().lane(), v1::LANE_WALK_IN);
   EXPECT_EQ(server_->Query("SELECT state FROM appointments WHERE code = 'SWEPT-01'"), "no_show");
   s = queue_->CheckIn(Ctx(counter_).get(), ByCode("SWEPT-01"), &resp);
-  EXPECT_EQ(s.error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_THAT(s, StatusIs(grpc::FAILED_PRECONDITION));
   // The appointment lane goes by slot: 08:45 before 09:30.
   EXPECT_EQ(Call("C1").label(), grace.ticket().label());
 }
@@ -323,7 +324,7 @@ TEST_F(QueueTest, FailedScreeningRecordsTheVisitAndOffersSiberOrOnline) {
   r.set_handling(v1::REDIRECT_HANDLING_SIBER_PICKUP);
   v1::Visit v;
   grpc::Status s = queue_->RedirectVisit(Ctx(counter_).get(), r, &v);
-  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(s, StatusIs(grpc::INVALID_ARGUMENT));
   EXPECT_THAT(s.error_message(), HasSubstr("address"));
   r.set_address("Jl. Jend. Sudirman No. 1, Balikpapan");
   r.set_latitude(-1.2654);
@@ -345,7 +346,7 @@ TEST_F(QueueTest, FailedScreeningRecordsTheVisitAndOffersSiberOrOnline) {
             "1");
   r.set_request_id(NewUuid());
   s = queue_->RedirectVisit(Ctx(counter_).get(), r, &v);
-  EXPECT_EQ(s.error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_THAT(s, StatusIs(grpc::FAILED_PRECONDITION));
 
   // A walk-in without a mask and without a case: online handling only, and a message.
   v1::CheckInResponse bare = CheckIn(WalkIn("Rudi Hartono", v1::PRIORITY_CLASS_NONE, 36.5, false));
@@ -355,7 +356,7 @@ TEST_F(QueueTest, FailedScreeningRecordsTheVisitAndOffersSiberOrOnline) {
   r.set_request_id(NewUuid());
   r.set_visit_id(bare.visit().id());
   s = queue_->RedirectVisit(Ctx(counter_).get(), r, &v);
-  EXPECT_EQ(s.error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_THAT(s, StatusIs(grpc::FAILED_PRECONDITION));
   EXPECT_THAT(s.error_message(), HasSubstr("no case"));
   r.set_request_id(NewUuid());
   r.set_handling(v1::REDIRECT_HANDLING_ONLINE);
@@ -398,7 +399,7 @@ TEST_F(QueueTest, TheCounterListsFailedScreeningsFromAnyTerminalUntilRedirected)
   EXPECT_EQ(list.visits_size(), 0);
   pending.set_outcome("demam");
   grpc::Status bad = queue_->ListVisits(Ctx(counter_).get(), pending, &list);
-  EXPECT_EQ(bad.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(bad, StatusIs(grpc::INVALID_ARGUMENT));
   EXPECT_THAT(bad.error_message(), HasSubstr("outcome:"));
 }
 
@@ -418,11 +419,11 @@ TEST_F(QueueTest, RedirectNamesTheVisitByTheAppointmentCodeTheVisitorShows) {
   r.set_request_id(NewUuid());
   r.set_appointment_code("ZZZ-999");
   s = queue_->RedirectVisit(Ctx(counter_).get(), r, &v);
-  EXPECT_EQ(s.error_code(), grpc::NOT_FOUND);
+  EXPECT_THAT(s, StatusIs(grpc::NOT_FOUND));
   EXPECT_THAT(s.error_message(), HasSubstr("ZZZ-999"));
   r.set_visit_id(fever.visit().id());
   s = queue_->RedirectVisit(Ctx(counter_).get(), r, &v);
-  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(s, StatusIs(grpc::INVALID_ARGUMENT));
 }
 
 TEST_F(QueueTest, WalkInsOutsideOpeningHoursAreRefusedUnlessAnAdminOverrides) {
@@ -435,16 +436,16 @@ TEST_F(QueueTest, WalkInsOutsideOpeningHoursAreRefusedUnlessAnAdminOverrides) {
       absl::FromCivil(absl::CivilSecond(2026, 3, 17, 15, 30, 0), absl::FixedTimeZone(8 * 3600)));
   v1::CheckInResponse resp;
   grpc::Status s = queue_->CheckIn(Ctx(counter_).get(), WalkIn("Sore Hari"), &resp);
-  EXPECT_EQ(s.error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_THAT(s, StatusIs(grpc::FAILED_PRECONDITION));
   EXPECT_THAT(s.error_message(), HasSubstr("today 08:00-15:00 WITA; it is 15:30 WITA"));
   // Only an admin overrides; an admin checks in only to override.
   v1::CheckInRequest over = WalkIn("Sore Hari");
   over.set_outside_hours_override(true);
   s = queue_->CheckIn(Ctx(counter_).get(), over, &resp);
-  EXPECT_EQ(s.error_code(), grpc::PERMISSION_DENIED);
+  EXPECT_THAT(s, StatusIs(grpc::PERMISSION_DENIED));
   EXPECT_THAT(s.error_message(), HasSubstr("outside_hours_override"));
   s = queue_->CheckIn(Ctx(admin_).get(), WalkIn("Sore Hari"), &resp);
-  EXPECT_EQ(s.error_code(), grpc::PERMISSION_DENIED);
+  EXPECT_THAT(s, StatusIs(grpc::PERMISSION_DENIED));
   s = queue_->CheckIn(Ctx(admin_).get(), over, &resp);
   ASSERT_THAT(s, IsOk()) << s.error_message();
   EXPECT_TRUE(resp.has_ticket());
@@ -459,7 +460,7 @@ TEST_F(QueueTest, WalkInsOutsideOpeningHoursAreRefusedUnlessAnAdminOverrides) {
   server_->clock().Set(
       absl::FromCivil(absl::CivilSecond(2026, 3, 18, 10, 0, 0), absl::FixedTimeZone(8 * 3600)));
   s = queue_->CheckIn(Ctx(counter_).get(), WalkIn("Rabu Pagi"), &resp);
-  EXPECT_EQ(s.error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_THAT(s, StatusIs(grpc::FAILED_PRECONDITION));
   EXPECT_THAT(s.error_message(), HasSubstr("closed today (2026-03-18)"));
   // A Saturday with opening hours takes walk-ins (until 2026-12-02 the weekday calendar of the
   // SLA clock refused them on every weekend, while Spontan made slots for that Saturday).
@@ -475,7 +476,7 @@ TEST_F(QueueTest, WalkInsOutsideOpeningHoursAreRefusedUnlessAnAdminOverrides) {
   server_->clock().Set(
       absl::FromCivil(absl::CivilSecond(2026, 3, 21, 10, 0, 0), absl::FixedTimeZone(8 * 3600)));
   s = queue_->CheckIn(Ctx(counter_).get(), WalkIn("Hari Raya"), &resp);
-  EXPECT_EQ(s.error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_THAT(s, StatusIs(grpc::FAILED_PRECONDITION));
   EXPECT_THAT(s.error_message(), HasSubstr("closed today (2026-03-21)"));
   // A day the office closed (a flood) is closed at the door too: until 2026-12-02 only its
   // appointments and couriers moved, and the door still issued walk-in tickets.
@@ -489,7 +490,7 @@ TEST_F(QueueTest, WalkInsOutsideOpeningHoursAreRefusedUnlessAnAdminOverrides) {
   v1::ClosureResponse closed;
   ASSERT_THAT(appts->CloseDay(Ctx(admin_).get(), close, &closed), IsOk());
   s = queue_->CheckIn(Ctx(counter_).get(), WalkIn("Sabtu Banjir"), &resp);
-  EXPECT_EQ(s.error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_THAT(s, StatusIs(grpc::FAILED_PRECONDITION));
   EXPECT_THAT(s.error_message(), HasSubstr("closed today (2026-03-28)"));
   server_->Query("DELETE FROM office_hours WHERE office_id = 'bpp' AND weekday = 6");
 }
@@ -526,7 +527,7 @@ TEST_F(QueueTest, NoShowMarksTheAppointmentAndEndsTheTicket) {
   EXPECT_EQ(gone.state(), v1::TICKET_STATE_NO_SHOW);
   EXPECT_EQ(server_->Query("SELECT state FROM appointments WHERE code = 'GONE-01'"), "no_show");
   grpc::Status s = Act(&v1::QueueService::Stub::Finish, t.id());
-  EXPECT_EQ(s.error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_THAT(s, StatusIs(grpc::FAILED_PRECONDITION));
   EXPECT_THAT(s.error_message(), HasSubstr("it is no_show"));
   // The counter is free again.
   EXPECT_EQ(Call("C1").id(), 0);
@@ -540,7 +541,7 @@ TEST_F(QueueTest, TransferGoesFirstAtTheTargetCounterAndSkipGoesToTheBack) {
   ASSERT_EQ(t.id(), w1.ticket().id());
   grpc::Status busy;
   Call("C1", &busy);
-  EXPECT_EQ(busy.error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_THAT(busy, StatusIs(grpc::FAILED_PRECONDITION));
   EXPECT_THAT(busy.error_message(), HasSubstr("W-001"));
 
   v1::TransferTicketRequest tr;
@@ -548,7 +549,7 @@ TEST_F(QueueTest, TransferGoesFirstAtTheTargetCounterAndSkipGoesToTheBack) {
   tr.set_ticket_id(t.id());
   tr.set_to_counter_id("C9");
   v1::Ticket moved;
-  EXPECT_EQ(queue_->Transfer(Ctx(counter_).get(), tr, &moved).error_code(), grpc::NOT_FOUND);
+  EXPECT_THAT(queue_->Transfer(Ctx(counter_).get(), tr, &moved), StatusIs(grpc::NOT_FOUND));
   tr.set_to_counter_id("C2");
   ASSERT_THAT(queue_->Transfer(Ctx(counter_).get(), tr, &moved), IsOk());
   EXPECT_EQ(moved.state(), v1::TICKET_STATE_WAITING);
@@ -781,7 +782,7 @@ TEST_F(QueueTest, FieldsAndRolesAreChecked) {
   r.clear_screening();
   v1::CheckInResponse resp;
   grpc::Status s = queue_->CheckIn(Ctx(counter_).get(), r, &resp);
-  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(s, StatusIs(grpc::INVALID_ARGUMENT));
   EXPECT_THAT(s.error_message(), HasSubstr("screening"));
   r = WalkIn("Salah Ukur", v1::PRIORITY_CLASS_NONE, 99);
   s = queue_->CheckIn(Ctx(counter_).get(), r, &resp);
@@ -789,20 +790,20 @@ TEST_F(QueueTest, FieldsAndRolesAreChecked) {
   r = WalkIn("Layanan Aneh");
   r.mutable_walk_in()->set_service("NOPE");
   s = queue_->CheckIn(Ctx(counter_).get(), r, &resp);
-  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(s, StatusIs(grpc::INVALID_ARGUMENT));
   EXPECT_THAT(s.error_message(), HasSubstr("walk_in.service"));
   s = queue_->CheckIn(Ctx(counter_).get(), ByCode("NOPE-00"), &resp);
-  EXPECT_EQ(s.error_code(), grpc::NOT_FOUND);
+  EXPECT_THAT(s, StatusIs(grpc::NOT_FOUND));
   grpc::Status call;
   Call("", &call);
-  EXPECT_EQ(call.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(call, StatusIs(grpc::INVALID_ARGUMENT));
   EXPECT_THAT(call.error_message(), HasSubstr("counter_id"));
 
   v1::CallNextRequest c;
   c.set_request_id(NewUuid());
   c.set_counter_id("C1");
   v1::CallNextResponse cr;
-  EXPECT_EQ(queue_->CallNext(Ctx(clinic_a_).get(), c, &cr).error_code(), grpc::PERMISSION_DENIED);
+  EXPECT_THAT(queue_->CallNext(Ctx(clinic_a_).get(), c, &cr), StatusIs(grpc::PERMISSION_DENIED));
   // Another office's counter staff do not see this office's tickets.
   CheckIn(WalkIn("Kantor Ini"));
   v1::ListTicketsResponse list;

@@ -12,6 +12,7 @@
 namespace loket::itest {
 
 using ::loket::testing::IsOk;
+using ::loket::testing::StatusIs;
 namespace {
 
 using ::testing::HasSubstr;
@@ -61,7 +62,7 @@ TEST_F(RefdataTest, AddedHolidayMovesTheNextCasesDueDateAtOnce) {
   // Removing it again: nothing there.
   rm.set_request_id(NewUuid());
   s = admin().RemoveHoliday(Ctx(admin_).get(), rm, &removed);
-  EXPECT_EQ(s.error_code(), grpc::NOT_FOUND);
+  EXPECT_THAT(s, StatusIs(grpc::NOT_FOUND));
   EXPECT_THAT(s.error_message(), HasSubstr("date:"));
 }
 
@@ -219,7 +220,7 @@ TEST_F(RefdataTest, RetriedImportChangesNothingMore) {
 
 TEST_F(RefdataTest, BadInputNamesTheFieldAndChangesNothing) {
   auto expect_invalid = [](const grpc::Status& s, const std::string& field) {
-    EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT) << s.error_message();
+    EXPECT_THAT(s, StatusIs(grpc::INVALID_ARGUMENT)) << s.error_message();
     EXPECT_THAT(s.error_message(), ::testing::StartsWith(field)) << s.error_message();
   };
   std::string version = server_->Query("SELECT refdata_version FROM offices WHERE id = 'bpp'");
@@ -308,7 +309,7 @@ TEST_F(RefdataTest, ClinicCounterAndOfficeAreKeptByTheAdminOnly) {
   c->set_phone("0811 2345 678");
   v1::Clinic clinic;
   grpc::Status s = admin().SetClinic(Ctx(officer_).get(), creq, &clinic);
-  EXPECT_EQ(s.error_code(), grpc::PERMISSION_DENIED);
+  EXPECT_THAT(s, StatusIs(grpc::PERMISSION_DENIED));
   s = admin().SetClinic(Ctx(admin_).get(), creq, &clinic);
   ASSERT_THAT(s, IsOk()) << s.error_message();
   EXPECT_EQ(clinic.opens(), "07:30");
@@ -389,7 +390,7 @@ TEST_F(RefdataTest, AStaleEtagIsRefusedInsteadOfOverwritingAnotherAdminsChange) 
   *second.mutable_clinic() = read;
   second.mutable_clinic()->set_closes("12:00");
   s = admin().SetClinic(Ctx(admin_).get(), second, &saved);
-  EXPECT_EQ(s.error_code(), grpc::ABORTED) << s.error_message();
+  EXPECT_THAT(s, StatusIs(grpc::ABORTED)) << s.error_message();
   EXPECT_THAT(s.error_message(), HasSubstr("clinic.etag:"));
   EXPECT_EQ(server_->Query("SELECT opens::text || '-' || closes::text FROM clinics"
                            " WHERE id = 'pkm-b'"),
@@ -416,7 +417,7 @@ TEST_F(RefdataTest, AStaleEtagIsRefusedInsteadOfOverwritingAnotherAdminsChange) 
   preq.set_request_id(NewUuid());
   preq.mutable_permit_type()->set_fee_idr(300000);
   s = admin().SetPermitType(Ctx(admin_).get(), preq, &pt);
-  EXPECT_EQ(s.error_code(), grpc::ABORTED) << s.error_message();
+  EXPECT_THAT(s, StatusIs(grpc::ABORTED)) << s.error_message();
   EXPECT_THAT(s.error_message(), HasSubstr("permit_type.etag:"));
   EXPECT_EQ(server_->Query("SELECT fee_idr FROM permit_types WHERE office_id = 'bpp'"
                            " AND code = 'REKLAME'"),

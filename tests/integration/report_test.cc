@@ -14,6 +14,7 @@
 namespace loket::itest {
 
 using ::loket::testing::IsOk;
+using ::loket::testing::StatusIs;
 namespace {
 
 using ::testing::HasSubstr;
@@ -199,13 +200,13 @@ TEST_F(MonthlyReportTest, EveryFigureOfTheMonth) {
 TEST_F(MonthlyReportTest, BadMonthAndWrongRoleAreRefused) {
   v1::MonthlyReport r;
   grpc::Status s = Report(officer_, "2026-13", &r);
-  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(s, StatusIs(grpc::INVALID_ARGUMENT));
   EXPECT_THAT(s.error_message(), HasSubstr("month:"));
   s = Report(officer_, "", &r);
-  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(s, StatusIs(grpc::INVALID_ARGUMENT));
   // A clinic has no office-wide figures; neither has a counter.
-  EXPECT_EQ(Report(clinic_a_, "2026-03", &r).error_code(), grpc::PERMISSION_DENIED);
-  EXPECT_EQ(Report(counter_, "2026-03", &r).error_code(), grpc::PERMISSION_DENIED);
+  EXPECT_THAT(Report(clinic_a_, "2026-03", &r), StatusIs(grpc::PERMISSION_DENIED));
+  EXPECT_THAT(Report(counter_, "2026-03", &r), StatusIs(grpc::PERMISSION_DENIED));
 }
 
 }  // namespace

@@ -18,6 +18,7 @@
 namespace loket::itest {
 
 using ::loket::testing::IsOk;
+using ::loket::testing::StatusIs;
 namespace {
 
 class RetentionTest : public ServerTest {
@@ -133,7 +134,7 @@ TEST_F(RetentionTest, ReplayHoldsWithinRetentionAndOldRecordsGo) {
 
   // Shorter than the promise is refused, naming the flag.
   shortest.idempotency = absl::Hours(23);
-  EXPECT_EQ(Sweep(shortest).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(Sweep(shortest), StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_NE(std::string(Sweep(shortest).status().message()).find("--idempotency_retention"),
             std::string::npos);
 }
@@ -225,7 +226,7 @@ TEST_F(RetentionTest, LoketdRefusesARetentionShorterThanTheReplayPromise) {
   o.listen = "127.0.0.1:0";
   o.retention.idempotency = absl::Hours(12);
   auto s = api::LoketServer::Start(o, server_->clock());
-  EXPECT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 namespace loket::itest {
 
 using ::loket::testing::IsOk;
+using ::loket::testing::StatusIs;
 namespace {
 
 constexpr int kPayloadBytes = 5 * 1024 * 1024;  // more than a 69,000-stop day's 4.2 MB
@@ -44,7 +45,7 @@ TEST_F(RoutePlanSizeTest, AWorkerChannelReceivesATaskAboveFourMebibytes) {
   auto plain = v1::TaskService::NewStub(grpc::CreateChannel(
       absl::StrCat("127.0.0.1:", server_->port()), grpc::InsecureChannelCredentials()));
   v1::PollTaskResponse refused;
-  EXPECT_EQ(Poll(*plain, "size.lease", &refused).error_code(), grpc::RESOURCE_EXHAUSTED);
+  EXPECT_THAT(Poll(*plain, "size.lease", &refused), StatusIs(grpc::RESOURCE_EXHAUSTED));
   // The workers' channel takes it (the lease above was taken; it lapses, so enqueue another).
   EnqueueLarge("size.lease2");
   workers::WorkerOptions o;

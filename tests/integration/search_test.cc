@@ -194,7 +194,7 @@ TEST_F(SearchCasesTest, BadCriteriaNameTheField) {
   auto error = [&](v1::SearchCasesRequest r) {
     v1::SearchCasesResponse resp;
     grpc::Status s = Search(officer_, r, &resp);
-    EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT) << s.error_message();
+    EXPECT_THAT(s, StatusIs(grpc::INVALID_ARGUMENT)) << s.error_message();
     return s.error_message();
   };
   v1::SearchCasesRequest r;
@@ -221,7 +221,7 @@ TEST_F(SearchCasesTest, BadCriteriaNameTheField) {
   // Couriers have no case search.
   v1::SearchCasesResponse resp;
   std::string courier = server_->TokenFor("bpp", "courier", "");
-  EXPECT_EQ(Search(courier, ByName("siti"), &resp).error_code(), grpc::PERMISSION_DENIED);
+  EXPECT_THAT(Search(courier, ByName("siti"), &resp), StatusIs(grpc::PERMISSION_DENIED));
 }
 
 }  // namespace

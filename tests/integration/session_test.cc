@@ -9,6 +9,7 @@
 namespace loket::itest {
 
 using ::loket::testing::IsOk;
+using ::loket::testing::StatusIs;
 namespace {
 
 using ::testing::HasSubstr;
@@ -94,7 +95,7 @@ TEST_F(SessionTest, SignInGivesASessionTokenThatActsAsThePrincipalUntilSignOut) 
 
   v1::SignOutResponse bye;
   ASSERT_THAT(sessions_->SignOut(Ctx(r.session_token()).get(), v1::SignOutRequest(), &bye), IsOk());
-  EXPECT_EQ(WhoAmI(r.session_token(), &me).error_code(), grpc::UNAUTHENTICATED);
+  EXPECT_THAT(WhoAmI(r.session_token(), &me), StatusIs(grpc::UNAUTHENTICATED));
 }
 
 TEST_F(SessionTest, WrongPasswordAndUnknownUserAnswerAlike) {
@@ -102,10 +103,10 @@ TEST_F(SessionTest, WrongPasswordAndUnknownUserAnswerAlike) {
   v1::SignInResponse r;
   grpc::Status wrong = SignIn("sari.officer", "salah-salah-salah", &r);
   grpc::Status unknown = SignIn("nobody.here", "salah-salah-salah", &r);
-  EXPECT_EQ(wrong.error_code(), grpc::UNAUTHENTICATED);
-  EXPECT_EQ(unknown.error_code(), grpc::UNAUTHENTICATED);
+  EXPECT_THAT(wrong, StatusIs(grpc::UNAUTHENTICATED));
+  EXPECT_THAT(unknown, StatusIs(grpc::UNAUTHENTICATED));
   EXPECT_EQ(wrong.error_message(), unknown.error_message());
-  EXPECT_EQ(SignIn("sari.officer", "", &r).error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(SignIn("sari.officer", "", &r), StatusIs(grpc::INVALID_ARGUMENT));
   EXPECT_THAT(SignIn("sari.officer", "rahasia-panjang-2", &r), IsOk());
 }
 
@@ -114,25 +115,25 @@ TEST_F(SessionTest, RepeatedFailuresSlowDownThenLockTheAccount) {
   v1::SignInResponse r;
   // Failures 1-3 are answered at once; from the third on, each try must wait (1 s, then 2 s).
   for (int i = 0; i < 3; ++i) {
-    EXPECT_EQ(SignIn("budi.officer", "salah", &r).error_code(), grpc::UNAUTHENTICATED) << i;
+    EXPECT_THAT(SignIn("budi.officer", "salah", &r), StatusIs(grpc::UNAUTHENTICATED)) << i;
   }
   grpc::Status early = SignIn("budi.officer", "rahasia-panjang-3", &r);
-  EXPECT_EQ(early.error_code(), grpc::RESOURCE_EXHAUSTED);
+  EXPECT_THAT(early, StatusIs(grpc::RESOURCE_EXHAUSTED));
   EXPECT_THAT(early.error_message(), HasSubstr("try again in"));
   // Each wait is run out by moving the block's end to now, not slept through.
   const auto wait_out = [&] {
     server_->Query("UPDATE signin_failures SET blocked_until = now() WHERE blocked_until > now()");
   };
   wait_out();
-  EXPECT_EQ(SignIn("budi.officer", "salah", &r).error_code(), grpc::UNAUTHENTICATED);
+  EXPECT_THAT(SignIn("budi.officer", "salah", &r), StatusIs(grpc::UNAUTHENTICATED));
   early = SignIn("budi.officer", "salah", &r);  // the fourth failure's wait is longer: 2 s
-  EXPECT_EQ(early.error_code(), grpc::RESOURCE_EXHAUSTED);
+  EXPECT_THAT(early, StatusIs(grpc::RESOURCE_EXHAUSTED));
   EXPECT_THAT(early.error_message(), HasSubstr("try again in 2"));
   wait_out();
-  EXPECT_EQ(SignIn("budi.officer", "salah", &r).error_code(), grpc::UNAUTHENTICATED);
+  EXPECT_THAT(SignIn("budi.officer", "salah", &r), StatusIs(grpc::UNAUTHENTICATED));
   // Five failures: locked for 15 minutes, even with the right password.
   grpc::Status locked = SignIn("budi.officer", "rahasia-panjang-3", &r);
-  EXPECT_EQ(locked.error_code(), grpc::RESOURCE_EXHAUSTED);
+  EXPECT_THAT(locked, StatusIs(grpc::RESOURCE_EXHAUSTED));
   EXPECT_THAT(locked.error_message(), HasSubstr("try again in 9"));  // 900 s or just under
   // Another account from the same address is not locked (an office shares one address).
   OfficerWithPassword("rina.officer", "rahasia-panjang-4");
@@ -160,8 +161,8 @@ TEST_F(SessionTest, SessionsEndAtTheirIdleAndAbsoluteExpiry) {
                    "WHERE principal_id = ",
                    id, " AND token_sha256 = sha256('", absolute.session_token(), "')"));
   v1::Principal me;
-  EXPECT_EQ(WhoAmI(idle.session_token(), &me).error_code(), grpc::UNAUTHENTICATED);
-  EXPECT_EQ(WhoAmI(absolute.session_token(), &me).error_code(), grpc::UNAUTHENTICATED);
+  EXPECT_THAT(WhoAmI(idle.session_token(), &me), StatusIs(grpc::UNAUTHENTICATED));
+  EXPECT_THAT(WhoAmI(absolute.session_token(), &me), StatusIs(grpc::UNAUTHENTICATED));
 }
 
 TEST_F(SessionTest, SetPasswordValidatesEndsSessionsAndIsAdminOnly) {
@@ -171,30 +172,28 @@ TEST_F(SessionTest, SetPasswordValidatesEndsSessionsAndIsAdminOnly) {
   v1::SetPasswordResponse out;
   grpc::Status s =
       sessions_->SetPassword(Ctx(admin_).get(), SetPw(id, "tono.officer", "pendek"), &out);
-  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(s, StatusIs(grpc::INVALID_ARGUMENT));
   EXPECT_THAT(s.error_message(), HasSubstr("password:"));
   s = sessions_->SetPassword(Ctx(admin_).get(), SetPw(id, "tono officer", "rahasia-panjang-7"),
                              &out);
-  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(s, StatusIs(grpc::INVALID_ARGUMENT));
   EXPECT_THAT(s.error_message(), HasSubstr("username:"));
   // User names are unique whatever their case.
   OfficerWithPassword("wati.officer", "rahasia-panjang-9");
   s = sessions_->SetPassword(Ctx(admin_).get(), SetPw(id, "WATI.OFFICER", "rahasia-panjang-7"),
                              &out);
-  EXPECT_EQ(s.error_code(), grpc::ALREADY_EXISTS);
+  EXPECT_THAT(s, StatusIs(grpc::ALREADY_EXISTS));
   EXPECT_THAT(s.error_message(), HasSubstr("username:"));
-  EXPECT_EQ(
-      sessions_
-          ->SetPassword(Ctx(officer_).get(), SetPw(id, "tono.officer", "rahasia-panjang-7"), &out)
-          .error_code(),
-      grpc::PERMISSION_DENIED);
+  EXPECT_THAT(sessions_->SetPassword(Ctx(officer_).get(),
+                                     SetPw(id, "tono.officer", "rahasia-panjang-7"), &out),
+              StatusIs(grpc::PERMISSION_DENIED));
   // A reset ends the sessions of that principal at once.
   ASSERT_THAT(sessions_->SetPassword(Ctx(admin_).get(),
                                      SetPw(id, "tono.officer", "rahasia-panjang-8"), &out),
               IsOk());
   v1::Principal me;
-  EXPECT_EQ(WhoAmI(r.session_token(), &me).error_code(), grpc::UNAUTHENTICATED);
-  EXPECT_EQ(SignIn("tono.officer", "rahasia-panjang-6", &r).error_code(), grpc::UNAUTHENTICATED);
+  EXPECT_THAT(WhoAmI(r.session_token(), &me), StatusIs(grpc::UNAUTHENTICATED));
+  EXPECT_THAT(SignIn("tono.officer", "rahasia-panjang-6", &r), StatusIs(grpc::UNAUTHENTICATED));
   EXPECT_THAT(SignIn("tono.officer", "rahasia-panjang-8", &r), IsOk());
 }
 
@@ -206,7 +205,7 @@ TEST_F(SessionTest, DisplayRoleReadsTheQueueAndNothingElse) {
   v1::GetCaseRequest get;
   get.set_case_id(1);
   v1::Case c;
-  EXPECT_EQ(cases().GetCase(Ctx(display).get(), get, &c).error_code(), grpc::PERMISSION_DENIED);
+  EXPECT_THAT(cases().GetCase(Ctx(display).get(), get, &c), StatusIs(grpc::PERMISSION_DENIED));
 }
 
 }  // namespace

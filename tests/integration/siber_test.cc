@@ -26,6 +26,7 @@
 namespace loket::itest {
 
 using ::loket::testing::IsOk;
+using ::loket::testing::StatusIs;
 namespace {
 
 using ::testing::HasSubstr;
@@ -284,7 +285,7 @@ TEST_F(SiberTest, PickupToDeliveryWithACompleteCustodyChain) {
   EXPECT_EQ(arrived.state(), v1::STOP_STATE_ARRIVED);
   // The wrong verb, missing proof: refused, nothing written.
   grpc::Status wrong = Confirm(fleet[0], pickup.id(), /*taking=*/false);
-  EXPECT_EQ(wrong.error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_THAT(wrong, StatusIs(grpc::FAILED_PRECONDITION));
   EXPECT_NE(wrong.error_message().find("loket courier pickup"), std::string::npos);
   v1::ConfirmStopRequest no_proof;
   no_proof.set_request_id(NewUuid());
@@ -293,7 +294,7 @@ TEST_F(SiberTest, PickupToDeliveryWithACompleteCustodyChain) {
   no_proof.set_taking(true);
   v1::Stop tmp;
   grpc::Status refused = couriers_->ConfirmStop(Ctx(fleet[0].token).get(), no_proof, &tmp);
-  EXPECT_EQ(refused.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(refused, StatusIs(grpc::INVALID_ARGUMENT));
   EXPECT_NE(refused.error_message().find("proof_sha256"), std::string::npos);
 
   // Taken at the clinic; a retry with the same request_id records nothing twice.
@@ -355,7 +356,7 @@ TEST_F(SiberTest, PickupToDeliveryWithACompleteCustodyChain) {
   EXPECT_TRUE(custody.periods(5).until().empty()) << "the clinic holds the permit now";
   // Another clinic does not see this case's custody.
   v1::GetCustodyResponse none;
-  EXPECT_EQ(couriers_->GetCustody(Ctx(clinic_b_).get(), creq, &none).error_code(), grpc::NOT_FOUND);
+  EXPECT_THAT(couriers_->GetCustody(Ctx(clinic_b_).get(), creq, &none), StatusIs(grpc::NOT_FOUND));
 }
 
 TEST_F(SiberTest, APermitRevokedWhileTheCourierCarriesItIsNotHandedOver) {
@@ -373,7 +374,7 @@ TEST_F(SiberTest, APermitRevokedWhileTheCourierCarriesItIsNotHandedOver) {
   ASSERT_THAT(cases().RevokePermit(Ctx(approver_).get(), revoke, &revoked), IsOk());
   server_->clock().Advance(absl::Minutes(30));
   grpc::Status handed = Confirm(fleet[0], delivery.id(), false);
-  EXPECT_EQ(handed.error_code(), grpc::FAILED_PRECONDITION) << handed.error_message();
+  EXPECT_THAT(handed, StatusIs(grpc::FAILED_PRECONDITION)) << handed.error_message();
   EXPECT_NE(handed.error_message().find("revoked"), std::string::npos) << handed.error_message();
   EXPECT_EQ(server_->Query(absl::StrCat("SELECT count(*) FROM custody_events WHERE case_id = ",
                                         c.id(), " AND to_holder = 'clinic:pkm-a'")),
@@ -415,14 +416,14 @@ TEST_F(SiberTest, ACourierCannotSeeOrConfirmAnotherCouriersStops) {
   v1::GetRouteResponse others = Route(other);
   for (const v1::Stop& s : others.stops()) EXPECT_NE(s.case_id(), a.id());
   grpc::Status s = Confirm(other, pa.id(), true);
-  EXPECT_EQ(s.error_code(), grpc::NOT_FOUND);
+  EXPECT_THAT(s, StatusIs(grpc::NOT_FOUND));
   EXPECT_EQ(s.error_message(), absl::StrCat("stop ", pa.id(), " not found"));
   v1::FailStopRequest fail;
   fail.set_request_id(NewUuid());
   fail.set_stop_id(pa.id());
   fail.set_reason(v1::STOP_FAILURE_REASON_CLINIC_CLOSED);
   v1::Stop out;
-  EXPECT_EQ(couriers_->FailStop(Ctx(other.token).get(), fail, &out).error_code(), grpc::NOT_FOUND);
+  EXPECT_THAT(couriers_->FailStop(Ctx(other.token).get(), fail, &out), StatusIs(grpc::NOT_FOUND));
   EXPECT_THAT(Confirm(owner, pa.id(), true), IsOk());
   // A clinic lists only the stops at its own door, with their planned window.
   v1::ListStopsRequest lreq;
@@ -436,8 +437,8 @@ TEST_F(SiberTest, ACourierCannotSeeOrConfirmAnotherCouriersStops) {
   EXPECT_EQ(mine.stops_size(), 0);
   // Clinics and counters may not call courier confirmations at all.
   v1::ConfirmStopRequest creq;
-  EXPECT_EQ(couriers_->ConfirmStop(Ctx(clinic_a_).get(), creq, &out).error_code(),
-            grpc::PERMISSION_DENIED);
+  EXPECT_THAT(couriers_->ConfirmStop(Ctx(clinic_a_).get(), creq, &out),
+              StatusIs(grpc::PERMISSION_DENIED));
 }
 
 TEST_F(SiberTest, TheProofPhotoIsKeptWhenItMatchesItsHashAndIsAnImage) {
@@ -461,12 +462,12 @@ TEST_F(SiberTest, TheProofPhotoIsKeptWhenItMatchesItsHashAndIsAnImage) {
   req.set_proof_sha256(std::string(64, 'a'));
   v1::Stop out;
   grpc::Status s = couriers_->ConfirmStop(Ctx(fleet[0].token).get(), req, &out);
-  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(s, StatusIs(grpc::INVALID_ARGUMENT));
   EXPECT_THAT(s.error_message(), ::testing::HasSubstr("proof_sha256"));
   req.set_proof_content("MZ\x90\x00 an executable");
   req.set_proof_sha256(Sha256Hex(req.proof_content()));
   s = couriers_->ConfirmStop(Ctx(fleet[0].token).get(), req, &out);
-  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(s, StatusIs(grpc::INVALID_ARGUMENT));
   EXPECT_THAT(s.error_message(), ::testing::HasSubstr("proof_content"));
   req.set_proof_content(png);
   req.set_proof_sha256(Sha256Hex(png));
@@ -512,7 +513,7 @@ TEST_F(SiberTest, AFailedPickupIsPlannedAgainOnTheNextWorkingDay) {
   fail.set_note("");
   v1::Stop out;
   s = couriers_->FailStop(Ctx(fleet[0].token).get(), fail, &out);
-  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(s, StatusIs(grpc::INVALID_ARGUMENT));
   EXPECT_NE(s.error_message().find("note"), std::string::npos);
   RunRouter();
 }
@@ -589,8 +590,8 @@ TEST_F(SiberTest, APlanForAWorldThatMovedOnIsNotApplied) {
                            " AND state = 'ready' AND dedupe_key = '2026-03-31'"),
             "1");
   // A late second answer for the same lease is refused (fencing).
-  EXPECT_EQ(tasks_->CompleteTask(Ctx(worker_).get(), done, &ok).error_code(),
-            grpc::FAILED_PRECONDITION);
+  EXPECT_THAT(tasks_->CompleteTask(Ctx(worker_).get(), done, &ok),
+              StatusIs(grpc::FAILED_PRECONDITION));
   RunRouter();
 }
 
@@ -620,8 +621,8 @@ TEST_F(SiberTest, ARevisionThatNeedsNewPaperReturnsTheOriginalsAndFetchesNewOnes
   // Only a revision may ask for new paper.
   v1::TransitionRequest approve = Transition(c.id(), "");
   approve.set_new_paper(true);
-  EXPECT_EQ(cases().Approve(Ctx(approver_).get(), approve, &out).error_code(),
-            grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(cases().Approve(Ctx(approver_).get(), approve, &out),
+              StatusIs(grpc::INVALID_ARGUMENT));
   RunRouter();
 }
 
@@ -755,7 +756,7 @@ TEST_F(SiberTest, AConfirmationWhileTheRouterWorksKeepsTheBundleWithItsTaker) {
   v1::Stop handin = StopOf(c.id(), v1::STOP_KIND_HANDIN);
   ASSERT_EQ(pickup.courier_id(), fleet[0].id);
   // Handing in before taking is refused.
-  EXPECT_EQ(Confirm(fleet[0], handin.id(), false).error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_THAT(Confirm(fleet[0], handin.id(), false), StatusIs(grpc::FAILED_PRECONDITION));
   // A second courier arrives and a plan is leased; meanwhile the first takes the documents.
   std::vector<CourierLogin> more = StartDay(absl::CivilDay(2026, 4, 9), 1);
   server_->Query(absl::StrCat("DELETE FROM courier_shifts WHERE courier_id = ", fleet[0].id,
@@ -796,14 +797,14 @@ TEST_F(SiberTest, BadInputNamesTheField) {
   req.mutable_pickup()->set_before("12:00");
   v1::Case c;
   grpc::Status s = cases().SubmitApplication(Ctx(clinic_a_).get(), req, &c);
-  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(s, StatusIs(grpc::INVALID_ARGUMENT));
   EXPECT_NE(s.error_message().find("pickup.after"), std::string::npos) << s.error_message();
   req.set_request_id(NewUuid());
   req.mutable_pickup()->set_after("");
   req.mutable_pickup()->set_before("");
   req.mutable_pickup()->set_day("2026-04-03");  // Good Friday
   s = cases().SubmitApplication(Ctx(clinic_a_).get(), req, &c);
-  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(s, StatusIs(grpc::INVALID_ARGUMENT));
   EXPECT_NE(s.error_message().find("pickup.day"), std::string::npos) << s.error_message();
   // A requested afternoon is kept.
   req.set_request_id(NewUuid());
@@ -821,7 +822,7 @@ TEST_F(SiberTest, BadInputNamesTheField) {
   creq.set_capacity(4);
   v1::Courier out;
   s = couriers_->CreateCourier(Ctx(admin_).get(), creq, &out);
-  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(s, StatusIs(grpc::INVALID_ARGUMENT));
   EXPECT_NE(s.error_message().find("principal_id"), std::string::npos);
   creq.set_capacity(0);
   s = couriers_->CreateCourier(Ctx(admin_).get(), creq, &out);
@@ -853,14 +854,14 @@ TEST_F(SiberTest, ACourierReportsOnlyOnTheStopsDayAndConfirmsOnlyAfterArriving) 
   arrive.set_stop_id(pickup.id());
   v1::Stop out;
   grpc::Status early = couriers_->ArriveAtStop(Ctx(fleet[0].token).get(), arrive, &out);
-  EXPECT_EQ(early.error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_THAT(early, StatusIs(grpc::FAILED_PRECONDITION));
   EXPECT_THAT(early.error_message(), HasSubstr("2026-04-14"));
-  EXPECT_EQ(ConfirmOnly(fleet[0], pickup.id(), true).error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_THAT(ConfirmOnly(fleet[0], pickup.id(), true), StatusIs(grpc::FAILED_PRECONDITION));
 
   // On the day, a confirmation without arriving first is refused and says what to do.
   server_->clock().Set(At(tomorrow, 9));
   grpc::Status skipped = ConfirmOnly(fleet[0], pickup.id(), true);
-  EXPECT_EQ(skipped.error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_THAT(skipped, StatusIs(grpc::FAILED_PRECONDITION));
   EXPECT_THAT(skipped.error_message(), HasSubstr("loket courier arrive"));
   EXPECT_EQ(StopOf(c.id(), v1::STOP_KIND_PICKUP).state(), v1::STOP_STATE_PLANNED);
 
@@ -874,11 +875,11 @@ TEST_F(SiberTest, ACourierReportsOnlyOnTheStopsDayAndConfirmsOnlyAfterArriving) 
   confirm.set_taking(true);
   confirm.set_receiver_name("Ns. Herlina\nTU RSUD");
   grpc::Status two_lines = couriers_->ConfirmStop(Ctx(fleet[0].token).get(), confirm, &out);
-  EXPECT_EQ(two_lines.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(two_lines, StatusIs(grpc::INVALID_ARGUMENT));
   EXPECT_THAT(two_lines.error_message(), HasSubstr("receiver_name"));
   confirm.set_receiver_name(std::string(101, 'a'));
-  EXPECT_EQ(couriers_->ConfirmStop(Ctx(fleet[0].token).get(), confirm, &out).error_code(),
-            grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(couriers_->ConfirmStop(Ctx(fleet[0].token).get(), confirm, &out),
+              StatusIs(grpc::INVALID_ARGUMENT));
   confirm.set_receiver_name("  Ns.  Herlina (TU RSUD) ");
   grpc::Status taken = couriers_->ConfirmStop(Ctx(fleet[0].token).get(), confirm, &out);
   ASSERT_THAT(taken, IsOk()) << taken.error_message();
@@ -892,7 +893,7 @@ TEST_F(SiberTest, ClinicsFileOnlyHealthWorkersPermits) {
   req.set_permit_type("REKLAME");  // an advertising permit: no courier carries it
   v1::Case c;
   grpc::Status s = cases().SubmitApplication(Ctx(clinic_a_).get(), req, &c);
-  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(s, StatusIs(grpc::INVALID_ARGUMENT));
   EXPECT_THAT(s.error_message(), HasSubstr("permit_type: REKLAME"));
   EXPECT_EQ(server_->Query("SELECT count(*) FROM cases WHERE permit_type = 'REKLAME'"
                            " AND channel = 'CLINIC'"),
@@ -910,15 +911,15 @@ TEST_F(SiberTest, AnOfficerCancelsAStopWithAReasonKeptInTheHistory) {
   v1::Stop out;
   // Couriers cannot; a reason is required and is one line.
   req.set_reason("klinik membatalkan");
-  EXPECT_EQ(couriers_->CancelStop(Ctx(fleet[0].token).get(), req, &out).error_code(),
-            grpc::PERMISSION_DENIED);
+  EXPECT_THAT(couriers_->CancelStop(Ctx(fleet[0].token).get(), req, &out),
+              StatusIs(grpc::PERMISSION_DENIED));
   req.set_reason("  ");
   grpc::Status s = couriers_->CancelStop(Ctx(officer_).get(), req, &out);
-  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(s, StatusIs(grpc::INVALID_ARGUMENT));
   EXPECT_THAT(s.error_message(), HasSubstr("reason"));
   req.set_reason("berkas diantar sendiri\noleh klinik");
-  EXPECT_EQ(couriers_->CancelStop(Ctx(officer_).get(), req, &out).error_code(),
-            grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(couriers_->CancelStop(Ctx(officer_).get(), req, &out),
+              StatusIs(grpc::INVALID_ARGUMENT));
   req.set_request_id(NewUuid());
   req.set_reason("Berkas diantar sendiri oleh klinik");
   s = couriers_->CancelStop(Ctx(officer_).get(), req, &out);
@@ -934,8 +935,8 @@ TEST_F(SiberTest, AnOfficerCancelsAStopWithAReasonKeptInTheHistory) {
   ASSERT_THAT(couriers_->CancelStop(Ctx(officer_).get(), req, &again), IsOk());
   EXPECT_EQ(again.etag(), out.etag());
   req.set_request_id(NewUuid());
-  EXPECT_EQ(couriers_->CancelStop(Ctx(officer_).get(), req, &again).error_code(),
-            grpc::FAILED_PRECONDITION);
+  EXPECT_THAT(couriers_->CancelStop(Ctx(officer_).get(), req, &again),
+              StatusIs(grpc::FAILED_PRECONDITION));
   // The case's history says who cancelled what, and why.
   v1::GetCaseHistoryRequest hr;
   hr.set_case_id(c.id());
@@ -958,7 +959,7 @@ TEST_F(SiberTest, AnOfficerCancelsAStopWithAReasonKeptInTheHistory) {
   req.set_request_id(NewUuid());
   req.set_stop_id(delivery.id());
   s = couriers_->CancelStop(Ctx(officer_).get(), req, &out);
-  EXPECT_EQ(s.error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_THAT(s, StatusIs(grpc::FAILED_PRECONDITION));
   EXPECT_THAT(s.error_message(), HasSubstr("holds the permit"));
 }
 
@@ -1081,11 +1082,11 @@ TEST_F(SiberTest, ARedirectedVisitorMustBeTheApplicantAndAnIssuedCaseGetsNoCouri
   r.mutable_screening()->set_mask(true);
   v1::CheckInResponse in;
   grpc::Status s = queue->CheckIn(Ctx(counter_).get(), r, &in);
-  EXPECT_EQ(s.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(s, StatusIs(grpc::INVALID_ARGUMENT));
   EXPECT_THAT(s.error_message(), HasSubstr("walk_in.nik"));
   r.mutable_walk_in()->set_nik("6471010101900001");  // someone else's
   s = queue->CheckIn(Ctx(counter_).get(), r, &in);
-  EXPECT_EQ(s.error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_THAT(s, StatusIs(grpc::FAILED_PRECONDITION));
   EXPECT_THAT(s.error_message(), HasSubstr("walk_in.nik"));
   EXPECT_EQ(server_->Query(absl::StrCat("SELECT count(*) FROM visits WHERE case_id = ", issued)),
             "0");
@@ -1109,7 +1110,7 @@ TEST_F(SiberTest, ARedirectedVisitorMustBeTheApplicantAndAnIssuedCaseGetsNoCouri
   redirect.set_longitude(116.8312);
   v1::Visit v;
   s = queue->RedirectVisit(Ctx(counter_).get(), redirect, &v);
-  EXPECT_EQ(s.error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_THAT(s, StatusIs(grpc::FAILED_PRECONDITION));
   EXPECT_THAT(s.error_message(), HasSubstr("is ISSUED"));
   EXPECT_EQ(server_->Query(absl::StrCat(
                 "SELECT count(*) FROM stops WHERE kind = 'pickup' AND case_id = ", issued)),

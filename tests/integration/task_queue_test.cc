@@ -129,9 +129,8 @@ TEST_F(TaskQueueTest, OnlyWorkersMayPoll) {
   v1::PollTaskRequest req;
   req.set_queue("notify.send");
   v1::PollTaskResponse resp;
-  EXPECT_EQ(tasks_->PollTask(Ctx(officer_).get(), req, &resp).error_code(),
-            grpc::PERMISSION_DENIED);
-  EXPECT_EQ(tasks_->PollTask(Ctx("").get(), req, &resp).error_code(), grpc::UNAUTHENTICATED);
+  EXPECT_THAT(tasks_->PollTask(Ctx(officer_).get(), req, &resp), StatusIs(grpc::PERMISSION_DENIED));
+  EXPECT_THAT(tasks_->PollTask(Ctx("").get(), req, &resp), StatusIs(grpc::UNAUTHENTICATED));
 }
 
 TEST_F(TaskQueueTest, ACaseTransitionEnqueuesItsNotificationsInTheSameTransaction) {
@@ -179,18 +178,18 @@ TEST_F(TaskQueueTest, StaleCompleteIsRefusedAndChangesNothing) {
   EXPECT_EQ(second->id(), id);
   EXPECT_EQ(second->attempt(), 2);  // taken over
   grpc::Status late = Complete(*first);
-  EXPECT_EQ(late.error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_THAT(late, StatusIs(grpc::FAILED_PRECONDITION));
   EXPECT_THAT(late.error_message(), HasSubstr("no longer leased"));
   EXPECT_EQ(State(id), "leased");
   v1::HeartbeatRequest hb;
   hb.set_task_id(id);
   hb.set_attempt(1);
   v1::HeartbeatResponse hr;
-  EXPECT_EQ(tasks_->Heartbeat(Ctx(worker_).get(), hb, &hr).error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_THAT(tasks_->Heartbeat(Ctx(worker_).get(), hb, &hr), StatusIs(grpc::FAILED_PRECONDITION));
   ASSERT_THAT(Complete(*second), IsOk());
   EXPECT_EQ(State(id), "done");
   // And a repeat of the winning answer is refused too: applied exactly once.
-  EXPECT_EQ(Complete(*second).error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_THAT(Complete(*second), StatusIs(grpc::FAILED_PRECONDITION));
 }
 
 TEST_F(TaskQueueTest, ALeaseExpiringOnTheLastAttemptDeadLetters) {
@@ -202,7 +201,7 @@ TEST_F(TaskQueueTest, ALeaseExpiringOnTheLastAttemptDeadLetters) {
   EXPECT_EQ(State(id), "dead");
   EXPECT_THAT(server_->Query(absl::StrCat("SELECT last_error FROM tasks WHERE id = ", id)),
               HasSubstr("lease expired"));
-  EXPECT_EQ(Complete(*t).error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_THAT(Complete(*t), StatusIs(grpc::FAILED_PRECONDITION));
 }
 
 TEST_F(TaskQueueTest, HeartbeatKeepsTheLease) {
@@ -539,7 +538,7 @@ TEST_F(TaskQueueTest, ABatchLeaseHoldsOneMessagePerAddressAndCompletesInOneCall)
   too_many.set_max_tasks(65);
   v1::PollTaskResponse ignored;
   grpc::Status refused = tasks_->PollTask(Ctx(worker_).get(), too_many, &ignored);
-  EXPECT_EQ(refused.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(refused, StatusIs(grpc::INVALID_ARGUMENT));
   EXPECT_THAT(refused.error_message(), HasSubstr("max_tasks"));
 }
 

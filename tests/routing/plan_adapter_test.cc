@@ -110,7 +110,7 @@ TEST(PlanAdapterTest, APartnerMissingFromTheInputIsAnInputError) {
   AddNode(in, 1, -1.27629, 116.84396, 1, 42);
   FakeClock still(absl::UnixEpoch());
   absl::StatusOr<v1::RoutePlanResult> r = PlanRoutes(in, Options(), still);
-  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(r, StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 TEST(PlanAdapterTest, ADayAboveTheAreaLimitGetsTheFallbackPlanWithEveryStopPlacedOrReported) {

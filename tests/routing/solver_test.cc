@@ -28,6 +28,7 @@
 namespace loket::routing {
 
 using ::loket::testing::IsOk;
+using ::loket::testing::StatusIs;
 namespace {
 
 using ::testing::HasSubstr;
@@ -142,18 +143,16 @@ TEST(InstanceReaderTest, ASolutionPrintsAsOneJsonObjectOfTheFilesIds) {
 }
 
 TEST(InstanceReaderTest, RejectsMalformedText) {
-  EXPECT_EQ(ParseLiLim("25 200 1\n0 40 50 0 0 1236 0 0 0\n1 45 68 -10 912 967 90 11\n", "x")
-                .status()
-                .code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(
+      ParseLiLim("25 200 1\n0 40 50 0 0 1236 0 0 0\n1 45 68 -10 912 967 90 11\n", "x").status(),
+      StatusIs(absl::StatusCode::kInvalidArgument));
   // A pickup naming a delivery that does not name it back.
-  EXPECT_EQ(
+  EXPECT_THAT(
       ParseLiLim("25 200 1\n0 0 0 0 0 100 0 0 0\n1 1 0 5 0 100 0 0 2\n2 2 0 -5 0 100 0 0 0\n", "x")
-          .status()
-          .code(),
-      absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(ReadInstanceFile(DataFile("no-such-file.txt")).status().code(),
-            absl::StatusCode::kNotFound);
+          .status(),
+      StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(ReadInstanceFile(DataFile("no-such-file.txt")),
+              StatusIs(absl::StatusCode::kNotFound));
 }
 
 TEST(TravelTest, HaversineKnowsADegreeOfLatitude) {
@@ -199,7 +198,7 @@ TEST_F(CheckerTest, AcceptsFeasibleRoutes) {
 
 TEST_F(CheckerTest, RejectsLateArrival) {
   const absl::Status s = Check({{2, 1, 3}, {4, 5}});  // stop 1 reached at 30 > 15
-  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kFailedPrecondition));
   EXPECT_THAT(s.message(), HasSubstr("time window"));
 }
 
@@ -332,7 +331,7 @@ TEST(SolverTest, AStopBoundToAVehicleRidesWithIt) {
   EXPECT_THAT(refused.message(), HasSubstr("bound to vehicle 1"));
   // And an out-of-range binding is an input error.
   p.nodes[1].only_vehicle = 5;
-  EXPECT_EQ(ValidateProblem(p).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(ValidateProblem(p), StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 TEST(SolverTest, PickupAndDeliveryPair) {
@@ -415,16 +414,15 @@ TEST(SolverTest, ReportsUnreachableStopAsUnassigned) {
 TEST(SolverTest, RejectsInconsistentInput) {
   Problem p = LineProblem({{1, 0}}, 1, 10);
   Problem fewer = LineProblem({}, 1, 10);
-  EXPECT_EQ(Solve(p, EuclideanMatrix(fewer), Iterations(10), StillClock()).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(Solve(p, EuclideanMatrix(fewer), Iterations(10), StillClock()),
+              StatusIs(absl::StatusCode::kInvalidArgument));
   p.pairs = {PickupDelivery{.pickup = 1, .delivery = 0}};
-  EXPECT_EQ(Solve(p, EuclideanMatrix(p), Iterations(10), StillClock()).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(Solve(p, EuclideanMatrix(p), Iterations(10), StillClock()),
+              StatusIs(absl::StatusCode::kInvalidArgument));
   SolverOptions unbounded = Iterations(0);
-  EXPECT_EQ(Solve(LineProblem({{1, 0}}, 1, 10), EuclideanMatrix(p), unbounded, StillClock())
-                .status()
-                .code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(
+      Solve(LineProblem({{1, 0}}, 1, 10), EuclideanMatrix(p), unbounded, StillClock()).status(),
+      StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 // --- Benchmark instances under an iteration limit ---------------------------------------------

@@ -18,6 +18,7 @@
 namespace loket::scheduling {
 
 using ::loket::testing::IsOk;
+using ::loket::testing::StatusIs;
 namespace {
 
 const absl::Time kNow = absl::FromUnixSeconds(1'750'000'000);
@@ -418,7 +419,7 @@ TEST(CheckAllocationTest, RejectsEachViolation) {
     if (c.violation[0] == '\0') {
       EXPECT_THAT(status, IsOk()) << status;
     } else {
-      EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition) << c.violation;
+      EXPECT_THAT(status, StatusIs(absl::StatusCode::kFailedPrecondition)) << c.violation;
       EXPECT_TRUE(absl::StrContains(status.message(), c.violation))
           << status << " (wanted " << c.violation << ")";
     }

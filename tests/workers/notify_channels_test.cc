@@ -30,6 +30,7 @@
 namespace loket::notify {
 
 using ::loket::testing::IsOk;
+using ::loket::testing::StatusIs;
 namespace {
 
 using ::loket::testing::MakeTempDir;
@@ -127,7 +128,7 @@ TEST_F(WebhookChannelTest, ServerErrorIsUnavailableAndTheRetrySucceeds) {
   WebhookChannel channel(Url(), "", kTimeout);
   const OutgoingMessage m = Message(8, "+6281234567890");
   absl::StatusOr<DeliveryReceipt> first = channel.Send(m);
-  EXPECT_EQ(first.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(first, StatusIs(absl::StatusCode::kUnavailable));
   EXPECT_THAT(first.status().message(), HasSubstr("HTTP 500"));
   absl::StatusOr<DeliveryReceipt> retry = channel.Send(m);
   ASSERT_THAT(retry, IsOk()) << retry.status();
@@ -187,14 +188,14 @@ TEST_F(WebhookChannelTest, ClosedPortIsUnavailable) {
   ClosedPort closed;
   WebhookChannel channel(absl::StrFormat("http://127.0.0.1:%d/send", closed.port()), "", kTimeout);
   absl::StatusOr<DeliveryReceipt> r = channel.Send(Message(12, "+6281234567890"));
-  EXPECT_EQ(r.status().code(), absl::StatusCode::kUnavailable) << r.status();
+  EXPECT_THAT(r, StatusIs(absl::StatusCode::kUnavailable)) << r.status();
 }
 
 TEST_F(WebhookChannelTest, SlowGatewayTimesOutAsUnavailable) {
   ASSERT_NO_FATAL_FAILURE(StartGateway({"--delay", "60"}));
   WebhookChannel channel(Url(), "", absl::Milliseconds(300));
   absl::StatusOr<DeliveryReceipt> r = channel.Send(Message(13, "+6281234567890"));
-  EXPECT_EQ(r.status().code(), absl::StatusCode::kUnavailable) << r.status();
+  EXPECT_THAT(r, StatusIs(absl::StatusCode::kUnavailable)) << r.status();
 }
 
 TEST_F(WebhookChannelTest, BadAddressIsInvalidArgumentAndNothingIsSent) {
@@ -203,17 +204,17 @@ TEST_F(WebhookChannelTest, BadAddressIsInvalidArgumentAndNothingIsSent) {
   for (const char* address : {"", "081234567890", "+62 812 3456 7890", "+0812345678", "+62812",
                               "+62812345678901234", "siti@example.com"}) {
     absl::StatusOr<DeliveryReceipt> r = channel.Send(Message(14, address));
-    EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument) << address;
+    EXPECT_THAT(r, StatusIs(absl::StatusCode::kInvalidArgument)) << address;
   }
   OutgoingMessage no_id = Message(0, "+6281234567890");
-  EXPECT_EQ(channel.Send(no_id).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(channel.Send(no_id), StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_TRUE(gateway_->LogLines().empty());
 }
 
 TEST_F(WebhookChannelTest, UnsupportedSchemeIsFailedPrecondition) {
   WebhookChannel channel("ftp://127.0.0.1:1/send", "", kTimeout);
   absl::StatusOr<DeliveryReceipt> r = channel.Send(Message(15, "+6281234567890"));
-  EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition) << r.status();
+  EXPECT_THAT(r, StatusIs(absl::StatusCode::kFailedPrecondition)) << r.status();
 }
 
 TEST_F(WebhookChannelTest, SendsFromSeveralThreadsAtOnce) {
@@ -292,7 +293,7 @@ TEST_F(SmtpChannelTest, BadAddressIsInvalidArgumentAndNothingIsSent) {
         "siti@example.com>\r\nRCPT TO:<evil@example.net", "Siti <siti@example.com>",
         "sïti@example.com", "+6281234567890"}) {
     absl::StatusOr<DeliveryReceipt> r = channel.Send(Message(22, address));
-    EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument) << address;
+    EXPECT_THAT(r, StatusIs(absl::StatusCode::kInvalidArgument)) << address;
   }
   EXPECT_TRUE(server_->LogLines().empty());
 }
@@ -300,7 +301,7 @@ TEST_F(SmtpChannelTest, BadAddressIsInvalidArgumentAndNothingIsSent) {
 TEST_F(SmtpChannelTest, BadSenderIsFailedPrecondition) {
   SmtpChannel channel("smtp://127.0.0.1:1", "DPMPTSP <not an address>", kTimeout, &clock_);
   absl::StatusOr<DeliveryReceipt> r = channel.Send(Message(23, "siti@example.com"));
-  EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition) << r.status();
+  EXPECT_THAT(r, StatusIs(absl::StatusCode::kFailedPrecondition)) << r.status();
 }
 
 TEST_F(SmtpChannelTest, TemporaryRefusalIsUnavailableAndTheRetrySucceeds) {
@@ -308,7 +309,7 @@ TEST_F(SmtpChannelTest, TemporaryRefusalIsUnavailableAndTheRetrySucceeds) {
   SmtpChannel channel(Url(), "noreply@loket.example", kTimeout, &clock_);
   const OutgoingMessage m = Message(24, "siti@example.com");
   absl::StatusOr<DeliveryReceipt> first = channel.Send(m);
-  EXPECT_EQ(first.status().code(), absl::StatusCode::kUnavailable) << first.status();
+  EXPECT_THAT(first, StatusIs(absl::StatusCode::kUnavailable)) << first.status();
   EXPECT_THAT(first.status().message(), HasSubstr("451"));
   absl::StatusOr<DeliveryReceipt> retry = channel.Send(m);
   ASSERT_THAT(retry, IsOk()) << retry.status();
@@ -322,7 +323,7 @@ TEST_F(SmtpChannelTest, PermanentRefusalIsFailedPrecondition) {
       StartServer({"--fail-first", "1", "--fail-reply", "554 5.7.1 Message refused"}));
   SmtpChannel channel(Url(), "noreply@loket.example", kTimeout, &clock_);
   absl::StatusOr<DeliveryReceipt> r = channel.Send(Message(25, "siti@example.com"));
-  EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition) << r.status();
+  EXPECT_THAT(r, StatusIs(absl::StatusCode::kFailedPrecondition)) << r.status();
   EXPECT_THAT(r.status().message(), HasSubstr("554 5.7.1 Message refused"));
 }
 
@@ -331,7 +332,7 @@ TEST_F(SmtpChannelTest, ClosedPortIsUnavailable) {
   SmtpChannel channel(absl::StrFormat("smtp://127.0.0.1:%d", closed.port()),
                       "noreply@loket.example", kTimeout, &clock_);
   absl::StatusOr<DeliveryReceipt> r = channel.Send(Message(26, "siti@example.com"));
-  EXPECT_EQ(r.status().code(), absl::StatusCode::kUnavailable) << r.status();
+  EXPECT_THAT(r, StatusIs(absl::StatusCode::kUnavailable)) << r.status();
 }
 
 TEST(FormatMailMessageTest, HeadersAreCompleteAndCannotBeInjected) {
@@ -451,13 +452,13 @@ TEST_F(FileChannelTest, UnwritableDirectoryIsUnavailable) {
   std::ofstream(root_ + "/plain-file") << "x";
   FileChannel channel(root_ + "/plain-file/sub", &clock_);
   absl::StatusOr<DeliveryReceipt> r = channel.Send(Message(43, "+6281234567890"));
-  EXPECT_EQ(r.status().code(), absl::StatusCode::kUnavailable) << r.status();
+  EXPECT_THAT(r, StatusIs(absl::StatusCode::kUnavailable)) << r.status();
 }
 
 TEST_F(FileChannelTest, NonPositiveIdIsInvalidArgument) {
   FileChannel channel(root_, &clock_);
-  EXPECT_EQ(channel.Send(Message(0, "+6281234567890")).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(channel.Send(Message(0, "+6281234567890")),
+              StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 TEST(ChannelNamesTest, MatchNotifySendChannels) {

@@ -11,6 +11,7 @@
 namespace loket::notify {
 
 using ::loket::testing::IsOk;
+using ::loket::testing::StatusIs;
 namespace {
 
 using ::testing::HasSubstr;
@@ -116,7 +117,7 @@ TEST(TemplatesTest, EveryMissingParamIsNamedOnce) {
 
 TEST(TemplatesTest, UnknownTemplateIsNotFound) {
   absl::StatusOr<RenderedMessage> m = RenderTemplate("case.teleported", "id", AllParams());
-  EXPECT_EQ(m.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(m, StatusIs(absl::StatusCode::kNotFound));
   EXPECT_THAT(m.status().message(), HasSubstr("case.teleported"));
 }
 
@@ -150,7 +151,7 @@ TEST(TemplatesTest, PickupPlannedNamesTheDayTheWindowAndTheCourier) {
     std::map<std::string, std::string> params = AllParams();
     params.erase("courier_phone");
     absl::StatusOr<RenderedMessage> missing = RenderTemplate(id, "id", params);
-    EXPECT_EQ(missing.status().code(), absl::StatusCode::kInvalidArgument) << id;
+    EXPECT_THAT(missing, StatusIs(absl::StatusCode::kInvalidArgument)) << id;
     EXPECT_THAT(std::string(missing.status().message()), HasSubstr("params.courier_phone"));
   }
   m = RenderTemplate("courier.delivery_planned", "id", AllParams());

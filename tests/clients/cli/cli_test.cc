@@ -22,6 +22,7 @@
 namespace loket::cli {
 
 using ::loket::testing::IsOk;
+using ::loket::testing::StatusIs;
 namespace {
 
 // A command line read against the real command table, with what it printed.
@@ -459,13 +460,13 @@ TEST(SessionTest, ARefusalThatAsksForAWaitIsRetriedWithTheSameRequest) {
 
 TEST(SessionTest, ARefusalThatAsksForNoWaitIsNotRetried) {
   RefusingCases cases(1, -1);  // a throttle: "too many sign-ins; try again in 900 s"
-  EXPECT_EQ(SubmitThrough(cases).error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_THAT(SubmitThrough(cases), StatusIs(grpc::StatusCode::RESOURCE_EXHAUSTED));
   EXPECT_EQ(cases.seen().size(), 1u);
 }
 
 TEST(SessionTest, AWaitPastTheBudgetIsToldNotKept) {
   RefusingCases cases(1, 60'000);
-  EXPECT_EQ(SubmitThrough(cases).error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_THAT(SubmitThrough(cases), StatusIs(grpc::StatusCode::RESOURCE_EXHAUSTED));
   EXPECT_EQ(cases.seen().size(), 1u);
 }
 
