@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { CaseState, Channel, type Case, type CaseEvent, type Document } from "@gen/loket/v1/case_pb.js";
 import { StopKind, StopState, type GetCustodyResponse, type Stop } from "@gen/loket/v1/courier_pb.js";
 import { ListPermitTypesResponseSchema, type PermitType } from "@gen/loket/v1/catalog_pb.js";
+import type { Clinic } from "@gen/loket/v1/admin_pb.js";
 import { toJsonString, fromJsonString } from "@bufbuild/protobuf";
 import { clients, Code, ConnectError, errorText } from "../api";
 import { formatDate, formatDateTime, textOr } from "../i18n";
@@ -448,6 +449,26 @@ export function LiveStatus({ live, t }: { live: Live; t: T }) {
       {live === "live" ? t("case.live") : live === "connecting" ? t("case.connecting") : t("case.reconnecting")}
     </p>
   );
+}
+
+let clinicsCache: Promise<Clinic[]> | null = null;
+
+/** The office's partner clinics (for filters and names), fetched once per page load. */
+export function useClinics(): Clinic[] {
+  const [clinics, setClinics] = useState<Clinic[]>([]);
+  useEffect(() => {
+    if (!clinicsCache) {
+      clinicsCache = clients.admin.listClinics({}).then((r) => r.clinics);
+      clinicsCache.catch(() => (clinicsCache = null));
+    }
+    clinicsCache.then(setClinics).catch(() => undefined);
+  }, []);
+  return clinics;
+}
+
+/** A partner clinic's name, or its id until the list is in (or when it is not in it). */
+export function clinicNameOf(clinics: Clinic[], id: string): string {
+  return clinics.find((c) => c.id === id)?.name ?? id;
 }
 
 /** The permit catalog, loaded once per page load. */

@@ -12,7 +12,7 @@ import { useSession } from "../session";
 import { startOutbox, useOutbox } from "../outbox";
 import type { RouteProps } from "../router";
 import { clinicStrings } from "./clinic.i18n";
-import { CASE_STATES, caseStrings, StateBadge, dueText, permitName, usePermitTypes, stateName, currentStop, stopText } from "./case-parts";
+import { CASE_STATES, caseStrings, StateBadge, dueText, permitName, usePermitTypes, useClinics, clinicNameOf, stateName, currentStop, stopText } from "./case-parts";
 import { clinicNav, OutboxPanel } from "./clinic-common";
 
 
@@ -52,6 +52,7 @@ function useListStops(cases: Case[] | null): Map<string, Stop> {
 export default function Clinic({ query }: RouteProps) {
   const t = useT(clinicStrings, caseStrings);
   const { principal } = useSession();
+  const clinics = useClinics();
   const types = usePermitTypes();
   const stateParam = query.get("state") ?? "";
   const [error, setError] = useState("");
@@ -99,7 +100,7 @@ export default function Clinic({ query }: RouteProps) {
 
   return (
     <Page title={t("clinic.title")} nav={clinicNav(t)}>
-      <p>{t("clinic.intro", { clinic: principal?.clinicId ?? "" })}</p>
+      <p>{t("clinic.intro", { clinic: clinicNameOf(clinics, principal?.clinicId ?? "") })}</p>
       <p>
         <a class="button" href="#/clinic/new">
           {t("clinic.nav.new")}

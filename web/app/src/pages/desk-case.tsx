@@ -13,7 +13,7 @@ import { useSession, Role } from "../session";
 import type { RouteProps } from "../router";
 import { deskStrings } from "./desk.i18n";
 import { deskNav } from "./desk";
-import { actionText, CaseLoading, CaseNotFound, MissingDocsNotice, OptionalFact, caseStrings, StateBadge, dueText, permitName, usePermitTypes, useLiveCase, LiveStatus, DocumentTable, History, Custody, missingMandatory, channelText, stateName, notificationWhat, DocViewer, docName, TrackingFacts, ValidityFacts, PermitDownload } from "./case-parts";
+import { actionText, CaseLoading, CaseNotFound, MissingDocsNotice, OptionalFact, caseStrings, StateBadge, dueText, permitName, usePermitTypes, useLiveCase, LiveStatus, DocumentTable, History, Custody, missingMandatory, channelText, stateName, notificationWhat, DocViewer, docName, TrackingFacts, ValidityFacts, PermitDownload, useClinics, clinicNameOf } from "./case-parts";
 import { serverText } from "../server-text";
 import "./staff-words.i18n"; // the counter, kiosk and courier words for loketd's messages
 
@@ -58,6 +58,7 @@ export default function DeskCase({ params }: RouteProps) {
   const idOk = /^\d{1,18}$/.test(params.id ?? "");
   const caseId = idOk ? BigInt(params.id) : 0n;
   const types = usePermitTypes();
+  const clinics = useClinics();
   const live = useLiveCase(caseId);
   const c = live.c;
   const [busy, setBusy] = useState(false);
@@ -209,7 +210,7 @@ export default function DeskCase({ params }: RouteProps) {
             <dd>{permitName(c.permitType, types)}</dd>
             <dt>{t("case.channel")}</dt>
             <dd>{channelText(c.channel, t)}</dd>
-            <OptionalFact term={t("case.clinic")} value={c.clinicId} />
+            <OptionalFact term={t("case.clinic")} value={c.clinicId ? clinicNameOf(clinics, c.clinicId) : ""} />
             <OptionalFact term={t("case.practicePlace")} value={c.practicePlace} />
             <OptionalFact term={t("case.strNumber")} value={c.strNumber} />
             <OptionalFact term={t("case.strValidUntil")} value={c.strValidUntil ? formatDate(c.strValidUntil) : ""} />

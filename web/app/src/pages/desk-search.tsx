@@ -9,8 +9,8 @@ import { clients, errorText, fieldOf } from "../api";
 import { usePagedList } from "../paged";
 import { navigate, type RouteProps } from "../router";
 import { deskStrings } from "./desk.i18n";
-import { CaseTable, deskNav, useClinics } from "./desk";
-import { caseStrings, usePermitTypes } from "./case-parts";
+import { CaseTable, deskNav } from "./desk";
+import { caseStrings, usePermitTypes, useClinics, clinicNameOf } from "./case-parts";
 
 // Form field -> address key -> SearchCasesRequest field (the server names the latter in errors).
 const FIELDS = [
@@ -96,7 +96,7 @@ export default function DeskSearch({ query }: RouteProps) {
     if (key) void load();
   }, [key]);
 
-  const clinicName = (id: string) => clinics.find((c) => c.id === id)?.name ?? id;
+  const clinicName = (id: string) => clinicNameOf(clinics, id);
   const inputProps = (k: keyof Criteria) => ({
     id: `s-${k}`,
     value: f[k],

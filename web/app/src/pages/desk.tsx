@@ -2,7 +2,6 @@
 // clinic, overdue), kept in the address (#/desk?state=SUBMITTED&channel=CLINIC...).
 import { useEffect, useState } from "preact/hooks";
 import { CaseState, Channel, type Case } from "@gen/loket/v1/case_pb.js";
-import type { Clinic } from "@gen/loket/v1/admin_pb.js";
 import type { PermitType } from "@gen/loket/v1/catalog_pb.js";
 import { Page } from "../layout";
 import { useT } from "../i18n";
@@ -10,7 +9,7 @@ import { clients, errorText } from "../api";
 import { usePagedList } from "../paged";
 import { navigate, type RouteProps } from "../router";
 import { deskStrings } from "./desk.i18n";
-import { CASE_STATES, caseStrings, StateBadge, dueText, permitName, usePermitTypes, stateName, channelText } from "./case-parts";
+import { CASE_STATES, caseStrings, StateBadge, dueText, permitName, usePermitTypes, useClinics, clinicNameOf, stateName, channelText } from "./case-parts";
 
 const CHANNELS = [Channel.ONLINE, Channel.CLINIC, Channel.COUNTER, Channel.APPOINTMENT];
 
@@ -20,21 +19,6 @@ export function deskNav(t: (k: string) => string) {
     { href: "#/desk/search", label: t("desk.nav.search") },
     { href: "#/report", label: t("desk.nav.report") },
   ];
-}
-
-let clinicsCache: Promise<Clinic[]> | null = null;
-
-/** The office's partner clinics (for filters and names), fetched once per page load. */
-export function useClinics(): Clinic[] {
-  const [clinics, setClinics] = useState<Clinic[]>([]);
-  useEffect(() => {
-    if (!clinicsCache) {
-      clinicsCache = clients.admin.listClinics({}).then((r) => r.clinics);
-      clinicsCache.catch(() => (clinicsCache = null));
-    }
-    clinicsCache.then(setClinics).catch(() => undefined);
-  }, []);
-  return clinics;
 }
 
 type Filters = { state: string; channel: string; permitType: string; clinic: string; overdue: boolean };
@@ -103,7 +87,7 @@ export default function Desk({ query }: RouteProps) {
     return () => clearInterval(id);
   }, [key]);
 
-  const clinicName = (id: string) => clinics.find((c) => c.id === id)?.name ?? id;
+  const clinicName = (id: string) => clinicNameOf(clinics, id);
 
   return (
     <Page title={t("desk.title")} class="wide" nav={deskNav(t)}>
