@@ -163,7 +163,9 @@ describe("clinic portal", () => {
       for (const a of ["Verifikasi dimulai", "Perbaikan diminta", "Perbaikan dikirim", "Disetujui", "Izin diterbitkan"]) assert.match(history, new RegExp(a));
       // loketd's own notes in the page's words; no caller address where no terminal was named.
       assert.match(history, /Catatan: izin \S+, berlaku sampai \d{4}-\d{2}-\d{2}/);
-      assert.match(history, /Catatan: [A-Z_]+: \S+ \(\d+ B\)/);
+      // An attached document is named as the office names it, not by its code (SURAT_TEMPAT_PRAKTIK).
+      assert.match(history, /Catatan: [A-Z][a-z][^:]*: \S+ \(\d+ B\)/);
+      assert.doesNotMatch(history, /Catatan: [A-Z0-9_]{3,}:/);
       assert.doesNotMatch(history, /ipv4:|ipv6:|bytes\)/);
       // Its times are office time with the zone named ("30 Nov 2026 14:05 WITA"), whatever the
       // browser's zone: the last event's instant (its row) in office time, to the minute. (Not the

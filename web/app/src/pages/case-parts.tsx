@@ -251,7 +251,15 @@ function roleText(role: string, t: T): string {
   return textOr(t, "role." + role.toUpperCase(), role);
 }
 
-export function History({ events, t }: { events: CaseEvent[]; t: T }) {
+/** `text` with each of the permit type's document codes in it (SURAT_TEMPAT_PRAKTIK) named as the
+ * office names the document. */
+export function nameDocuments(text: string, permitType: string, types: PermitType[]): string {
+  const docs = types.find((p) => p.code === permitType)?.requiredDocuments ?? [];
+  if (docs.length === 0) return text;
+  return text.replace(/\b[A-Z][A-Z0-9_]{2,}\b/g, (code) => docs.find((d) => d.code === code)?.name ?? code);
+}
+
+export function History({ events, t, permitType = "", types = [] }: { events: CaseEvent[]; t: T; permitType?: string; types?: PermitType[] }) {
   if (events.length === 0) return <p>{t("case.noHistory")}</p>;
   return (
     <ol class="timeline" data-testid="history">
@@ -270,7 +278,7 @@ export function History({ events, t }: { events: CaseEvent[]; t: T }) {
               ? t("case.eventByNoTerminal", { actor: e.actor, role: roleText(e.actorRole, t) })
               : t("case.eventBy", { actor: e.actor, role: roleText(e.actorRole, t), terminal: e.terminal })}
           </div>
-          {e.note && <div>{t("case.eventNote", { note: problemText(e.note, t) })}</div>}
+          {e.note && <div>{t("case.eventNote", { note: nameDocuments(problemText(e.note, t), permitType, types) })}</div>}
         </li>
       ))}
     </ol>

@@ -295,7 +295,7 @@ export default function ClinicCase({ params, query }: RouteProps) {
       <CourierStops stops={stops.stops} error={stops.error} t={t} />
 
       <h2>{t("case.history")}</h2>
-      <History events={live.events} t={t} />
+      <History events={live.events} t={t} permitType={c.permitType} types={types} />
 
       <h2>{t("case.custody")}</h2>
       <Custody custody={live.custody} t={t} />

@@ -363,7 +363,7 @@ export default function DeskCase({ params }: RouteProps) {
       <DocumentTable c={c} types={types} t={t} actions={(d) => <DocViewer caseId={caseId} d={d} name={docName(d.code, c.permitType, types)} t={t} />} />
 
       <h2>{t("case.history")}</h2>
-      <History events={live.events} t={t} />
+      <History events={live.events} t={t} permitType={c.permitType} types={types} />
 
       <h2>{t("case.custody")}</h2>
       <Custody custody={live.custody} t={t} />
