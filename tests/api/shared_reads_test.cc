@@ -7,6 +7,8 @@
 #include <string>
 #include <utility>
 
+#include "tests/support/status_matchers.h"
+
 namespace loket::api {
 namespace {
 
@@ -65,7 +67,7 @@ TEST_F(SharedReadsTest, AReadBehindTheKeptOneDoesNotReplaceIt) {
 
 TEST_F(SharedReadsTest, ErrorsAreNotKept) {
   fail_ = true;
-  EXPECT_EQ(Get("bpp", 5).status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(Get("bpp", 5), loket::testing::StatusIs(absl::StatusCode::kUnavailable));
   fail_ = false;
   EXPECT_EQ(*Get("bpp", 5), "v2");
   EXPECT_EQ(count_, 2);

@@ -5,6 +5,7 @@
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/status_matchers.h"
 
 namespace loket::domain {
 namespace {
@@ -141,17 +142,17 @@ TEST(PermitVerifyAddressTest, AppendsTheNumberAndCodePercentEncoded) {
 TEST(PermitDocumentMissingTest, NotIssuedYetNamesTheStateElseNoSignedDocument) {
   Case c = Submitted();
   c.id = 42;
-  absl::Status s = PermitDocumentMissing(c);
-  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(s.message(),
-            "case_id: case 42 is SUBMITTED; izin belum terbit (the permit is not "
-            "issued yet)");
-  s = PermitDocumentMissing(Issued());
-  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(s.message(),
-            "case_id: permit 0007/SIP_PERAWAT/DPMPTSP-BPP/2026 has no signed document (issued "
-            "before documents were made, or loketd has no --permit_key); dokumen izin tidak "
-            "tersedia");
+  EXPECT_THAT(PermitDocumentMissing(c),
+              loket::testing::StatusIs(absl::StatusCode::kFailedPrecondition,
+                                       "case_id: case 42 is SUBMITTED; izin belum terbit (the "
+                                       "permit is not issued yet)"));
+  EXPECT_THAT(
+      PermitDocumentMissing(Issued()),
+      loket::testing::StatusIs(
+          absl::StatusCode::kFailedPrecondition,
+          "case_id: permit 0007/SIP_PERAWAT/DPMPTSP-BPP/2026 has no signed document (issued "
+          "before documents were made, or loketd has no --permit_key); dokumen izin tidak "
+          "tersedia"));
 }
 
 }  // namespace
