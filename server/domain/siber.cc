@@ -386,7 +386,7 @@ absl::StatusOr<std::vector<StopWrite>> DecideRoutePlan(absl::CivilDay day, int u
       continue;
     }
     int& last = last_sequence[s.courier_id];
-    last = std::max(last, s.sequence);
+    if (s.sequence < kLastOnRouteSequence) last = std::max(last, s.sequence);
   }
   std::vector<StopWrite> out;
   std::set<int64_t> visited;
@@ -420,8 +420,11 @@ absl::StatusOr<std::vector<StopWrite>> DecideRoutePlan(absl::CivilDay day, int u
       w.courier_id = route.courier_id;
       w.sequence = ++last_sequence[route.courier_id];
       w.at = midnight + absl::Seconds(visit.start);
-      // Deliveries are announced when the permit leaves the office (ConfirmStop of the collect).
-      w.announce = it->second->kind == StopKind::kPickup;
+      // Deliveries are announced when the permit leaves the office (ConfirmStop of the collect),
+      // and again when the plan of a later day carries them (their collect is not in this day).
+      w.announce =
+          it->second->kind == StopKind::kPickup ||
+          (it->second->kind == StopKind::kDelivery && !by_id.count(it->second->partner_id));
       out.push_back(w);
     }
   }

@@ -277,8 +277,8 @@ struct PlannedRoute {
 // One stop update of an applied plan. kPlan: the stop is the courier's `sequence`th, planned for
 // `at` (only a stop still pending or planned changes; the store's statement checks that), and
 // `announce` says the clinic is told the visit (pickups; a delivery is announced when the permit
-// leaves the office). kUnplan: the stop waits unplanned; `keep_courier` says its courier stays
-// because the bundle is on board with them.
+// leaves the office, and again when a later day's plan carries it over). kUnplan: the stop waits
+// unplanned; `keep_courier` says its courier stays because the bundle is on board with them.
 struct StopWrite {
   enum class Kind { kPlan, kUnplan };
   Kind kind = Kind::kPlan;
@@ -395,6 +395,10 @@ absl::Status CheckCanFail(const PlanStop& stop,
 // again; a failed delivery's item rides back to the office with its courier today, then goes out
 // again. The store carries it out in the report's transaction, in this order: record the failure,
 // cancel the partner, return to the office, ask again.
+// The number a hand-in added by a courier's report takes until the next plan places it: after
+// anything a plan numbers.
+inline constexpr int kLastOnRouteSequence = 9999;
+
 struct FailedStopFollowUp {
   enum class Retry { kNone, kPickup, kDelivery };
   // The item's hand-in at the office, added planned for the same courier (and the same item,
@@ -404,7 +408,7 @@ struct FailedStopFollowUp {
     absl::Time start;
     absl::Time end;
     int service_minutes = 5;
-    int sequence = 9999;
+    int sequence = kLastOnRouteSequence;
   };
   std::string failure_reason;   // kept on the stop: the reason, then ": note" when there is one
   bool cancel_partner = false;  // the other end of the pair

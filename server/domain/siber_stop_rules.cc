@@ -105,7 +105,9 @@ absl::StatusOr<absl::CivilDay> RoutePlanResultDay(const std::string& day) {
 bool CarriesOverInto(absl::CivilDay day, absl::CivilDay today) { return day == today; }
 
 OpenStopHold HoldOf(const PlanStop& stop) {
-  if (OnBoardWith(stop)) return OpenStopHold::kOnBoard;
+  if (std::optional<int64_t> holder = OnBoardWith(stop); holder && *holder != 0) {
+    return OpenStopHold::kOnBoard;
+  }
   if (stop.partner_id == 0 || stop.partner_state == StopState::kPending ||
       stop.partner_state == StopState::kPlanned) {
     return OpenStopHold::kNobody;  // without a partner and a courier: a bundle nobody holds
@@ -132,6 +134,9 @@ std::vector<StopMove> DecideCarryOver(const std::vector<PlanStop>& open, absl::C
         out.push_back(MovedTo(s, into));
         break;
       case OpenStopHold::kOnBoard: {
+        // A bundle whose taking was begun (arrived) but never confirmed stays with that day: its
+        // giving end cannot be confirmed until the taking is.
+        if (s.partner_id != 0 && s.partner_state != StopState::kDone) break;
         StopMove m = MovedTo(s, into);
         m.courier_id = *OnBoardWith(s);
         if (s.kind == StopKind::kHandin) m.window_start = s.window_start;

@@ -876,7 +876,9 @@ absl::Status SiberRepository::ApplyRoutePlan(const std::string& office_id, int64
         StopRow& s = stops.at(w.stop_id);
         auto [from, until] = domain::AnnouncedWindow(s.r.window_start, s.r.window_end, w.at);
         AnnounceVisit(tx, encode_notification_, policy_, office, now, s, w.courier_id,
-                      {from, until}, "courier.pickup_planned");
+                      {from, until},
+                      s.r.kind == StopKind::kDelivery ? "courier.delivery_planned"
+                                                      : "courier.pickup_planned");
       }
     }
     tx.Exec(kDayPlanned, office_id, plan.day, plan.version, plan.distance_m,

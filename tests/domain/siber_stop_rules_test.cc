@@ -137,7 +137,8 @@ PlanStop Open(int64_t id, StopKind kind, int64_t partner, std::optional<StopStat
   s.kind = kind;
   s.partner_id = partner;
   s.partner_state = partner_state;
-  s.partner_courier_id = partner_state == StopState::kDone ? 7 : 0;
+  s.partner_courier_id =
+      partner_state == StopState::kDone || partner_state == StopState::kArrived ? 7 : 0;
   s.courier_id = courier;
   s.day = day;
   s.window_start = absl::FromCivil(absl::CivilHour(day) + 8, absl::FixedTimeZone(8 * 3600));
@@ -154,6 +155,12 @@ TEST(OpenStopTest, OneRuleSaysWhoAnOpenStopWaitsOn) {
   EXPECT_EQ(HoldOf(Open(6, StopKind::kDelivery, 5, StopState::kArrived, d)),
             OpenStopHold::kOnBoard);
   EXPECT_EQ(HoldOf(Open(9, StopKind::kHandin, 0, std::nullopt, d, 7)), OpenStopHold::kOnBoard);
+  // Taken by nobody on record (courier 0) is not a holder; a stop with neither partner nor courier
+  // is free.
+  PlanStop nobody = Open(2, StopKind::kHandin, 1, StopState::kDone, d);
+  nobody.partner_courier_id = 0;
+  EXPECT_EQ(HoldOf(nobody), OpenStopHold::kEnded);
+  EXPECT_EQ(HoldOf(Open(9, StopKind::kHandin, 0, std::nullopt, d)), OpenStopHold::kNobody);
   // The other end failed or was cancelled: nothing left to carry.
   EXPECT_EQ(HoldOf(Open(2, StopKind::kHandin, 1, StopState::kFailed, d)), OpenStopHold::kEnded);
   EXPECT_EQ(HoldOf(Open(1, StopKind::kPickup, 2, StopState::kCancelled, d)), OpenStopHold::kEnded);
@@ -167,7 +174,9 @@ TEST(OpenStopTest, UnfinishedWorkCarriesOverAndABundleStaysWithItsHolder) {
       Open(4, StopKind::kHandin, 3, StopState::kDone, before, 8),    // documents on board with 7
       Open(6, StopKind::kDelivery, 5, StopState::kDone, before, 7),  // a permit on board
       Open(8, StopKind::kHandin, 7, StopState::kFailed, before),     // an ended pair's leftover
-      Open(10, StopKind::kPickup, 11, StopState::kPending, into)};   // already on the day
+      Open(10, StopKind::kPickup, 11, StopState::kPending, into),    // already on the day
+      // Arrived at the clinic and never confirmed: the hand-in cannot be confirmed either.
+      Open(12, StopKind::kHandin, 11, StopState::kArrived, before, 7)};
   const std::vector<StopMove> moves = DecideCarryOver(open, into);
   ASSERT_EQ(moves.size(), 4u);
   const absl::Duration three_days = absl::Hours(72);
@@ -187,6 +196,7 @@ TEST(OpenStopTest, UnfinishedWorkCarriesOverAndABundleStaysWithItsHolder) {
   EXPECT_EQ(moves[3].stop_id, 6);
   EXPECT_EQ(moves[3].courier_id, 7);
   EXPECT_EQ(moves[3].window_start, open[3].window_start + three_days);
+  EXPECT_EQ(moves[3].window_end, open[3].window_end + three_days);
 }
 
 TEST(OpenStopTest, AClosedDayMovesOnlyWhatNobodyBegan) {

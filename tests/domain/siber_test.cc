@@ -487,6 +487,21 @@ TEST(RoutePlanTest, ARePlanNumbersAfterTheStopsTheCourierAlreadyBegan) {
                           {9, 8, 5, Wita(2026, 3, 17, 8)}});
 }
 
+// A delivery carried over from an earlier day (its collect is not in this day) is announced again:
+// the clinic was told the earlier day. A hand-in a report added (number kLastOnRouteSequence)
+// does not push the next numbers past it.
+TEST(RoutePlanTest, ACarriedOverDeliveryIsAnnouncedAgain) {
+  std::vector<PlanStop> stops = {Stop(6, StopKind::kDelivery, 5, StopState::kPending, 7),
+                                 Stop(3, StopKind::kHandin, 0, StopState::kDone, 7)};
+  stops[0].partner_state = StopState::kDone;
+  stops[0].partner_courier_id = 7;
+  stops[1].sequence = kLastOnRouteSequence;
+  std::vector<PlannedRoute> routes = {{7, {{6, 10 * 3600}}, 11 * 3600}};
+  auto writes = DecideRoutePlan(kPlanDay, 480, stops, routes);
+  ASSERT_THAT(writes, IsOk());
+  ExpectPlanned(*writes, {{6, 7, 1, Wita(2026, 3, 17, 10), /*announce=*/true}});
+}
+
 TEST(RoutePlanTest, AStopThatIsNotInTheDayRefusesThePlan) {
   std::vector<PlanStop> stops = {Stop(1, StopKind::kPickup, 2), Stop(2, StopKind::kHandin, 1)};
   std::vector<PlannedRoute> routes = {{7, {{1, 9 * 3600}, {99, 10 * 3600}}, 11 * 3600}};

@@ -722,6 +722,9 @@ TEST_F(SiberTest, DocumentsNotHandedInAreHandedInFirstTheNextMorning) {
   EXPECT_EQ(mine[0].day(), "2026-04-24");
   EXPECT_EQ(mine[0].courier_id(), fleet[0].id);
   EXPECT_EQ(mine[0].sequence(), 1) << "handed in where the route starts";
+  // Its window keeps the start it had (on board since the day before), which is what has the plan
+  // hand it in first.
+  EXPECT_EQ(mine[0].window_start(), handin.window_start());
   server_->clock().Advance(absl::Minutes(10));
   ASSERT_THAT(Confirm(fleet[0], handin.id(), false), IsOk());
   EXPECT_EQ(StopOf(c.id(), v1::STOP_KIND_HANDIN).state(), v1::STOP_STATE_DONE);
@@ -742,6 +745,13 @@ TEST_F(SiberTest, APermitNotDeliveredIsDeliveredByItsCourierTheNextMorning) {
   EXPECT_EQ(mine[0].day(), "2026-04-28");
   EXPECT_EQ(mine[0].state(), v1::STOP_STATE_PLANNED);
   EXPECT_EQ(mine[0].courier_id(), fleet[0].id);
+  EXPECT_EQ(mine[0].window_start().substr(0, 10), "2026-04-28") << mine[0].window_start();
+  // The clinic was told the 27th when the permit left the office; it is told the 28th now.
+  EXPECT_EQ(
+      server_->Query(absl::StrCat("SELECT count(*) FROM notifications WHERE case_id = ", c.id(),
+                                  " AND template_id = 'courier.delivery_planned'"
+                                  " AND channel = 'webhook'")),
+      "2");
   server_->clock().Advance(absl::Hours(1));
   v1::Stop delivered;
   ASSERT_THAT(Confirm(fleet[0], delivery.id(), false, NewUuid(), &delivered), IsOk());
