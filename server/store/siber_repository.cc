@@ -14,6 +14,7 @@
 #include "server/store/idempotency.h"
 #include "server/store/pg.h"
 #include "server/store/siber_stops.h"
+#include "server/store/stop_rows.h"
 #include "server/store/task_enqueue.h"
 
 namespace loket::store {
@@ -21,55 +22,6 @@ namespace {
 
 using domain::StopKind;
 using domain::StopState;
-
-// A stop (StopFromRow), with its courier's name, its case's permit and applicant, and its clinic's
-// phone.
-constexpr auto kStopColumns =
-    MakeColumns({{"id", "s.id"},
-                 {"case_id", "s.case_id"},
-                 {"day", "s.day::text"},
-                 {"kind", "s.kind"},
-                 {"item", "s.item"},
-                 {"partner_id", "coalesce(s.partner_id, 0)"},
-                 {"clinic_id", "coalesce(s.clinic_id, '')"},
-                 {"place", "s.place"},
-                 {"address", "s.address"},
-                 {"latitude", "s.latitude"},
-                 {"longitude", "s.longitude"},
-                 {"window_start", "s.window_start::text"},
-                 {"window_end", "s.window_end::text"},
-                 {"service_minutes", "s.service_minutes"},
-                 {"bundles", "s.bundles"},
-                 {"state", "s.state"},
-                 {"courier_id", "coalesce(s.courier_id, 0)"},
-                 {"courier_name", "coalesce(co.name, '')"},
-                 {"sequence", "coalesce(s.sequence, 0)"},
-                 {"planned_at", "s.planned_at::text"},
-                 {"arrived_at", "s.arrived_at::text"},
-                 {"completed_at", "s.completed_at::text"},
-                 {"receiver_name", "s.receiver_name"},
-                 {"proof_sha256", "s.proof_sha256"},
-                 {"failure_reason", "s.failure_reason"},
-                 {"version", "s.version"},
-                 {"permit_type", "c.permit_type"},
-                 {"permit_name", "pt.name"},
-                 {"applicant_name", "c.applicant_name"},
-                 {"permit_number", "coalesce(c.permit_number, '')"},
-                 {"office_id", "s.office_id"},
-                 {"announced_start", "coalesce(s.announced_start::text, '')"},
-                 {"applicant_phone", "c.applicant_phone"},
-                 {"applicant_language", "c.applicant_language"},
-                 {"clinic_phone", "coalesce(cl.phone, '')"},
-                 {"near_sent", "s.near_sent"},
-                 {"cancel_reason", "s.cancel_reason"},
-                 {"partner_state", "coalesce(p.state, '')"},
-                 {"partner_courier_id", "coalesce(p.courier_id, 0)"}});
-#define LOKET_STOP_FROM                                                             \
-  " FROM stops s JOIN cases c ON c.id = s.case_id"                                  \
-  " LEFT JOIN stops p ON p.id = s.partner_id"                                       \
-  " JOIN permit_types pt ON pt.office_id = c.office_id AND pt.code = c.permit_type" \
-  " LEFT JOIN couriers co ON co.principal_id = s.courier_id"                        \
-  " LEFT JOIN clinics cl ON cl.office_id = s.office_id AND cl.id = s.clinic_id"
 
 constexpr Statement kStopForUpdate{
     "siber_stop_for_update", kSelectSql<"SELECT ", kStopColumns,
@@ -240,67 +192,6 @@ constexpr Statement kUpsertShift{
     " VALUES ($1, $2, $3::date, $4, $5::time, $6::time) ON CONFLICT (courier_id, day)"
     " DO UPDATE SET off = EXCLUDED.off, starts = EXCLUDED.starts, ends = EXCLUDED.ends"};
 
-// Row extras not in StopRecord that confirmations need.
-struct StopRow {
-  StopRecord r;
-  std::string office_id;
-  std::optional<absl::Time> announced_start;
-  std::string applicant_phone;
-  std::string applicant_language;
-  std::string clinic_phone;
-  bool near_sent = false;
-  std::optional<domain::StopState> partner_state;  // its pair's other end, wherever it is
-  int64_t partner_courier_id = 0;
-};
-
-StopRow StopFromRow(const pqxx::row& row) {
-  constexpr const auto& k = kStopColumns;
-  StopRow out;
-  StopRecord& s = out.r;
-  s.id = row[k["id"]].as<int64_t>();
-  s.case_id = row[k["case_id"]].as<int64_t>();
-  s.day = row[k["day"]].as<std::string>();
-  s.kind = domain::StopKindFromName(row[k["kind"]].as<std::string>()).value_or(StopKind::kPickup);
-  s.item = row[k["item"]].as<std::string>();
-  s.partner_id = row[k["partner_id"]].as<int64_t>();
-  s.clinic_id = row[k["clinic_id"]].as<std::string>();
-  s.place = row[k["place"]].as<std::string>();
-  s.address = row[k["address"]].as<std::string>();
-  s.latitude = row[k["latitude"]].as<double>();
-  s.longitude = row[k["longitude"]].as<double>();
-  s.window_start = ParseTimestamp(row[k["window_start"]].as<std::string>());
-  s.window_end = ParseTimestamp(row[k["window_end"]].as<std::string>());
-  s.service_minutes = row[k["service_minutes"]].as<int>();
-  s.bundles = row[k["bundles"]].as<int>();
-  s.state =
-      domain::StopStateFromName(row[k["state"]].as<std::string>()).value_or(StopState::kPending);
-  s.courier_id = row[k["courier_id"]].as<int64_t>();
-  s.courier_name = row[k["courier_name"]].as<std::string>();
-  s.sequence = row[k["sequence"]].as<int>();
-  s.planned_at = OptionalTs(row[k["planned_at"]]);
-  s.arrived_at = OptionalTs(row[k["arrived_at"]]);
-  s.completed_at = OptionalTs(row[k["completed_at"]]);
-  s.receiver_name = row[k["receiver_name"]].as<std::string>();
-  s.proof_sha256 = row[k["proof_sha256"]].as<std::string>();
-  s.failure_reason = row[k["failure_reason"]].as<std::string>();
-  s.version = row[k["version"]].as<int64_t>();
-  s.permit_type = row[k["permit_type"]].as<std::string>();
-  s.permit_name = row[k["permit_name"]].as<std::string>();
-  s.applicant_name = row[k["applicant_name"]].as<std::string>();
-  s.permit_number = row[k["permit_number"]].as<std::string>();
-  out.office_id = row[k["office_id"]].as<std::string>();
-  std::string announced = row[k["announced_start"]].as<std::string>();
-  if (!announced.empty()) out.announced_start = ParseTimestamp(announced);
-  out.applicant_phone = row[k["applicant_phone"]].as<std::string>();
-  out.applicant_language = row[k["applicant_language"]].as<std::string>();
-  out.clinic_phone = row[k["clinic_phone"]].as<std::string>();
-  out.near_sent = row[k["near_sent"]].as<bool>();
-  out.partner_state = domain::StopStateFromName(row[k["partner_state"]].as<std::string>());
-  out.partner_courier_id = row[k["partner_courier_id"]].as<int64_t>();
-  s.cancel_reason = row[k["cancel_reason"]].as<std::string>();
-  return out;
-}
-
 // What a viewer may read of a stop (domain::ApplicantNameFor).
 StopRecord ForViewer(const domain::Principal& viewer, StopRecord s) {
   s.applicant_name = domain::ApplicantNameFor(viewer, s.applicant_name);
@@ -339,31 +230,6 @@ CustodyRecord CustodyFromRow(const pqxx::row& row) {
   e.at = ParseTimestamp(row[k["at"]].as<std::string>());
   e.document_sha256 = row[k["document_sha256"]].as<std::string>();
   return e;
-}
-
-// A stop as the planner's rules (domain::BuildRouterInput, domain::DecideRoutePlan) see it.
-domain::PlanStop ForPlanner(const StopRow& row) {
-  const StopRecord& r = row.r;
-  domain::PlanStop p;
-  p.id = r.id;
-  p.version = r.version;
-  p.kind = r.kind;
-  p.state = r.state;
-  p.partner_id = r.partner_id;
-  p.latitude = r.latitude;
-  p.longitude = r.longitude;
-  p.window_start = r.window_start;
-  p.window_end = r.window_end;
-  p.service = absl::Minutes(r.service_minutes);
-  p.bundles = r.bundles;
-  p.courier_id = r.courier_id;
-  p.sequence = r.sequence;
-  p.arrived_at = r.arrived_at;
-  p.completed_at = r.completed_at;
-  p.day = ParseDay(r.day);
-  p.partner_state = row.partner_state;
-  p.partner_courier_id = row.partner_courier_id;
-  return p;
 }
 
 // A stop of the office, locked; nullopt for id 0 (no partner) or a stop that is not there.

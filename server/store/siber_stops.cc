@@ -11,6 +11,7 @@
 #include "server/domain/siber_stop_rules.h"
 #include "server/domain/validation.h"
 #include "server/store/columns.h"
+#include "server/store/stop_rows.h"
 #include "server/store/task_enqueue.h"
 
 namespace loket::store {
@@ -64,22 +65,11 @@ constexpr Statement kReadyPlan{
     "siber_ready_plan",
     "SELECT id FROM tasks WHERE office_id = $1 AND queue = 'route.plan' AND dedupe_key = $2"
     " AND state = 'ready' FOR SHARE"};
-// An open stop as domain::HoldOf reads it, with its pair's other end, locked in id order.
-constexpr auto kOpenStopColumns = MakeColumns({{"id", "s.id"},
-                                               {"kind", "s.kind"},
-                                               {"day", "s.day::text"},
-                                               {"partner_id", "coalesce(s.partner_id, 0)"},
-                                               {"courier_id", "coalesce(s.courier_id, 0)"},
-                                               {"window_start", "s.window_start::text"},
-                                               {"window_end", "s.window_end::text"},
-                                               {"partner_state", "coalesce(p.state, '')"},
-                                               {"partner_courier_id", "coalesce(p.courier_id, 0)"},
-                                               {"clinic_id", "coalesce(s.clinic_id, '')"}});
-// Open stops of the office on days first..last, of one case when $4 is not 0.
+// Open stops of the office on days $2..$3, of one case when $4 is not 0, locked in id order.
 constexpr Statement kOpenStops{
     "siber_open_stops",
-    kSelectSql<"SELECT ", kOpenStopColumns,
-               " FROM stops s LEFT JOIN stops p ON p.id = s.partner_id"
+    kSelectSql<"SELECT ", kStopColumns,
+               LOKET_STOP_FROM
                " WHERE s.office_id = $1 AND s.day BETWEEN $2::date AND $3::date"
                " AND ($4 = 0 OR s.case_id = $4) AND s.state IN ('pending', 'planned')"
                " ORDER BY s.id FOR UPDATE OF s">};
@@ -292,21 +282,11 @@ std::vector<domain::PlanStop> OpenStops(Tx& tx, const std::string& office_id, ab
                                         absl::CivilDay last, int64_t case_id,
                                         std::map<int64_t, std::string>* clinic_of) {
   std::vector<domain::PlanStop> out;
-  constexpr const auto& k = kOpenStopColumns;
   for (const auto& row : tx.Exec(kOpenStops, office_id, absl::FormatCivilTime(first),
                                  absl::FormatCivilTime(last), case_id)) {
-    domain::PlanStop s;
-    s.id = row[k["id"]].as<int64_t>();
-    s.kind = *domain::StopKindFromName(row[k["kind"]].as<std::string>());
-    s.day = ParseDay(row[k["day"]].as<std::string>());
-    s.partner_id = row[k["partner_id"]].as<int64_t>();
-    s.courier_id = row[k["courier_id"]].as<int64_t>();
-    s.window_start = ParseTimestamp(row[k["window_start"]].as<std::string>());
-    s.window_end = ParseTimestamp(row[k["window_end"]].as<std::string>());
-    s.partner_state = domain::StopStateFromName(row[k["partner_state"]].as<std::string>());
-    s.partner_courier_id = row[k["partner_courier_id"]].as<int64_t>();
-    if (clinic_of) (*clinic_of)[s.id] = row[k["clinic_id"]].as<std::string>();
-    out.push_back(s);
+    const StopRow r = StopFromRow(row);
+    if (clinic_of) (*clinic_of)[r.r.id] = r.r.clinic_id;
+    out.push_back(ForPlanner(r));
   }
   return out;
 }
