@@ -224,6 +224,7 @@ int main(int argc, char** argv) {
       return 2;
     }
     shifted = std::make_unique<loket::ShiftedClock>(t);
+    o.tasks_on_office_clock = true;
   }
   auto server = loket::api::LoketServer::Start(
       o, shifted ? *shifted : static_cast<const loket::Clock&>(*loket::SystemClock::Get()));

@@ -406,6 +406,7 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
   db_options.acquire_timeout = o.db_acquire_timeout;
   db_options.lock_timeout = o.db_lock_timeout;
   db_options.statement_timeout = o.db_statement_timeout;
+  if (o.tasks_on_office_clock) db_options.task_clock = &clock;
   s->db_ = std::make_unique<store::Database>(db_options);
   absl::Time deadline = absl::Now() + o.startup_timeout;
   for (;;) {

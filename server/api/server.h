@@ -92,6 +92,10 @@ struct ServerOptions {
   domain::NotificationPolicy notification_policy;
   // Password sign-in sessions: absolute and idle expiry.
   domain::SessionLimits session_limits;
+  // The task queue runs on the office clock given to Start instead of PostgreSQL's now(): for a
+  // clock shifted away from real time (loketd --clock_start), whose tasks would otherwise come due
+  // at the wrong time (store::DatabaseOptions::task_clock).
+  bool tasks_on_office_clock = false;
   // loket-web's secret (DESIGN.md section 6): with it, the browser address it forwards is believed.
   std::string edge_key;
   // Walk-in tickets only during the office's opening hours (an admin may override); false lets

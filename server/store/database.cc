@@ -151,11 +151,11 @@ absl::Status RunOn(Database::Impl& db, Lease& lease, const std::function<absl::S
   try {
     if (autocommit) {
       pqxx::nontransaction work(*lease.get().conn);
-      Tx tx(work, lease.get(), watched);
+      Tx tx(work, lease.get(), watched, db.options.task_clock);
       return fn(tx);
     }
     pqxx::work work(*lease.get().conn);
-    Tx tx(work, lease.get(), watched);
+    Tx tx(work, lease.get(), watched, db.options.task_clock);
     absl::Status s = fn(tx);
     // A caller who gave up does not get work committed behind its back. `committing` first,
     // then the watchdog's verdict: it either sees `committing` and cuts, or we see it stopped.
@@ -489,6 +489,8 @@ PoolCounters Database::Counters() {
   absl::MutexLock lock(&impl_->mu);
   return impl_->counters;
 }
+
+const Clock* Database::task_clock() const { return impl_->options.task_clock; }
 
 void SetCurrentCall(const CallContext* call) { t_call = call; }
 const CallContext* CurrentCall() { return t_call; }

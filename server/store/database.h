@@ -16,6 +16,10 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 
+namespace loket {
+class Clock;  // common/clock.h
+}  // namespace loket
+
 namespace loket::store {
 
 struct Migration;  // server/store/migrations.h
@@ -37,6 +41,10 @@ struct DatabaseOptions {
   // costs only the calls that need it. Zero: PostgreSQL's default (no limit).
   absl::Duration lock_timeout = absl::Seconds(2);
   absl::Duration statement_timeout = absl::Seconds(15);
+  // The task queue's time (not owned): when set, tasks are enqueued, leased and backed off by this
+  // clock, so a loketd whose office time is shifted (--clock_start) sees its tasks come due in that
+  // time. Null: PostgreSQL's now(), which every replica shares.
+  const Clock* task_clock = nullptr;
 };
 
 // The RPC a thread is serving, as far as the store needs to know it: the api layer sets it around
@@ -105,6 +113,7 @@ class Database {
   absl::Status Migrate(const std::vector<Migration>& migrations);
 
   PoolCounters Counters();
+  const Clock* task_clock() const;
 
   Impl& impl() { return *impl_; }
 

@@ -76,8 +76,9 @@ struct CallStopped : std::runtime_error {
 
 class Tx {
  public:
-  Tx(pqxx::transaction_base& work, PooledConnection& pc, const InFlight& watched)
-      : work_(work), pc_(pc), watched_(watched) {}
+  Tx(pqxx::transaction_base& work, PooledConnection& pc, const InFlight& watched,
+     const Clock* task_clock)
+      : work_(work), pc_(pc), watched_(watched), task_clock_(task_clock) {}
 
   template <typename... Args>
   pqxx::result Exec(const Statement& st, const Args&... args) {
@@ -112,6 +113,8 @@ class Tx {
   // The office's reference-data version as first read in this transaction (office_context.cc):
   // the office snapshot and its permit types are checked against one reading.
   std::map<std::string, int64_t>& refdata_versions() { return refdata_versions_; }
+  // The task queue's clock (DatabaseOptions::task_clock); null: PostgreSQL's now().
+  const Clock* task_clock() const { return task_clock_; }
 
  private:
   void ThrowIfStopped() const {
@@ -123,6 +126,7 @@ class Tx {
   pqxx::transaction_base& work_;
   PooledConnection& pc_;
   const InFlight& watched_;
+  const Clock* task_clock_;
   std::set<std::string> notified_;
   std::map<std::string, int64_t> refdata_versions_;
 };

@@ -44,8 +44,9 @@ constexpr Statement kFindLive{
     "task_find_live",
     "SELECT id FROM tasks WHERE office_id = $1 AND queue = $2 AND dedupe_key = $3"
     " AND state IN ('ready', 'leased')"};
-// The queue's time: the TaskQueue's clock when it was given one (a test), else PostgreSQL's now(),
-// which every replica shares. Each statement takes it as its last parameter (NULL: now()).
+// The queue's time: the TaskQueue's clock when it has one (a test's, or loketd's shifted office
+// clock: DatabaseOptions::task_clock), else PostgreSQL's now(), which every replica shares. Each
+// statement takes it as its last parameter (NULL: now()).
 #define LOKET_NOW(n) "coalesce($" #n "::timestamptz, now())"
 // Lease probes, each one statement with an index-ordered pick and SKIP LOCKED, so concurrent
 // workers never wait on or share a task. Expired leases go first: theirs is the oldest work.
@@ -180,8 +181,12 @@ absl::Status NotChangeable(Tx& tx, const std::string& office_id, int64_t task_id
 }  // namespace
 
 int64_t EnqueueInTx(Tx& tx, const NewTask& t) {
-  std::optional<std::string> run_after;
-  if (t.run_after != absl::InfinitePast()) run_after = Ts(t.run_after);
+  std::optional<std::string> run_after;  // NULL: PostgreSQL's now()
+  if (t.run_after != absl::InfinitePast()) {
+    run_after = Ts(t.run_after);
+  } else if (tx.task_clock() != nullptr) {
+    run_after = Ts(tx.task_clock()->Now());
+  }
   pqxx::result r = tx.Exec(kEnqueue, t.office_id, t.queue, NullIfEmpty(t.dedupe_key),
                            pqxx::binarystring(t.payload), run_after, t.max_attempts);
   tx.NotifyOnce(t.queue);

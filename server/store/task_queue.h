@@ -72,12 +72,13 @@ struct QueueStats {
 class TaskQueue {
  public:
   // `clock` (not owned; may be null) is the queue's time: leases, back-offs and ages are measured
-  // on it. Null, as in loketd, uses PostgreSQL's now(), which all replicas share; a test gives its
-  // own clock to move time instead of waiting or rewriting rows.
+  // on it. Null takes the database's task clock (DatabaseOptions::task_clock), which is null in
+  // loketd unless its office time is shifted: PostgreSQL's now(), which all replicas share. A test
+  // gives its own clock to move time instead of waiting or rewriting rows.
   TaskQueue(Database& db, RetryPolicy retry = {}, const Clock* clock = nullptr)
       : db_(db),
         retry_(retry),
-        clock_(clock),
+        clock_(clock != nullptr ? clock : db.task_clock()),
         rng_(retry.seed != 0 ? retry.seed : std::random_device{}()) {}
 
   // Registers a kind's hook (before the queue is used; not safe alongside its calls).

@@ -297,6 +297,40 @@ TEST_F(TaskQueueTest, LeasesAndBackOffsRunOnAGivenClock) {
   EXPECT_EQ((*again)->attempt, 3);
 }
 
+// loketd --clock_start: the office clock is shifted from real time, and the queue runs on it
+// (DatabaseOptions::task_clock). Whether it is behind (a test's past morning) or ahead (a demo's
+// office morning at night), a task enqueued now is due now, on that clock.
+TEST_F(TaskQueueTest, TasksComeDueOnAShiftedOfficeClock) {
+  const absl::Time db_now = store::ParseTimestamp(server_->Query("SELECT now()::text"));
+  for (absl::Duration shift : {absl::Hours(-24 * 30), absl::Hours(24 * 30)}) {
+    SCOPED_TRACE(absl::StrCat("office clock shifted by ", absl::FormatDuration(shift)));
+    const std::string kind = shift > absl::ZeroDuration() ? "test.ahead" : "test.behind";
+    FakeClock office(db_now + shift);
+    store::DatabaseOptions o{server_->conninfo(), 2};
+    o.task_clock = &office;
+    store::Database shifted(o);
+    // A route plan is enqueued "now" (no time given); a message at the office's now, as the
+    // outbox does.
+    int64_t plan = 0, message = 0;
+    ASSERT_THAT(shifted.impl().RunTx([&](store::Tx& tx) {
+      plan = store::EnqueueInTx(tx, {"bpp", kind, "", "p", absl::InfinitePast(), 8});
+      message = store::EnqueueInTx(tx, {"bpp", kind, "", "m", office.Now(), 8});
+      return absl::OkStatus();
+    }),
+                IsOk());
+    store::TaskQueue queue(shifted);  // no clock of its own: the database's
+    std::set<int64_t> leased;
+    for (int i = 0; i < 3; ++i) {
+      auto t = queue.Lease("bpp", kind, "w", absl::Seconds(30));
+      ASSERT_THAT(t, IsOk());
+      if (!t->has_value()) break;
+      leased.insert((*t)->id);
+      EXPECT_EQ((*t)->lease_expires_at, office.Now() + absl::Seconds(30));
+    }
+    EXPECT_EQ(leased, (std::set<int64_t>{plan, message}));
+  }
+}
+
 // Issue 14: the back-off's jitter takes a seed, so a test can know each delay.
 TEST_F(TaskQueueTest, TheBackOffsJitterFollowsItsSeed) {
   auto first_delay = [&](uint64_t seed) {
