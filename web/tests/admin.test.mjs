@@ -106,7 +106,7 @@ test("admin creates a user, sets a password and that user signs in; tokens, cour
     await shift.locator('input[type="date"]').fill("2026-12-01");
     await shift.getByLabel("Libur hari itu").check();
     await shift.locator('button[type="submit"]').click();
-    await shift.getByText(/Shift Budi Santoso tanggal 2026-12-01 disimpan/).waitFor({ timeout: 10_000 });
+    await shift.getByText(/Shift Budi Santoso tanggal 1 Des 2026 disimpan/).waitFor({ timeout: 10_000 });
     assert.deepEqual(await axeCheck(page), []);
     await screenshot(page, "admin-couriers");
 
@@ -211,6 +211,9 @@ test("reference data: a holiday added and a year imported from CSV, a clinic add
     await form.getByLabel("Tutup").fill("14:00");
     await form.locator('button[type="submit"]').click();
     await row.getByText("08:00–14:00").waitFor({ timeout: 10_000 });
+    // Its kind in words, and the save said once by its name ("Klinik Sehat Baru", not "Klinik Klinik …").
+    assert.equal(await row.locator("td").nth(1).textContent(), "Klinik");
+    await page.getByText("Klinik Sehat Baru disimpan.").waitFor({ timeout: 10_000 });
     assert.deepEqual(await axeCheck(page), []);
     await screenshot(page, "admin-clinics");
 
@@ -225,6 +228,10 @@ test("reference data: a holiday added and a year imported from CSV, a clinic add
     // The monthly report for this month: the page and its CSV.
     await page.goto(`${stack.webUrl}/#/report`);
     await page.locator('[data-testid="report"]').waitFor({ timeout: 15_000 });
+    // Averages with a decimal comma ("0,0"), never a point, in the Indonesian page.
+    const reportText = await page.locator('[data-testid="report"]').textContent();
+    assert.match(reportText, /\d,\d/);
+    assert.doesNotMatch(reportText, /\b\d+\.\d\b/);
     assert.deepEqual(await axeCheck(page), []);
     await screenshot(page, "report");
     const [dl] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Unduh CSV" }).click()]);

@@ -111,6 +111,7 @@ test("a call at the counter is shown and announced on the board; the board survi
     const restart = stack.restartWeb();
     await board.waitForSelector('#board[data-state="reconnecting"]', { timeout: 15_000 });
     assert.equal(await board.locator(".board-counter__ticket").count(), 0);
+    assert.equal(await board.locator(".board-last__text").count(), 0, "no last call while the numbers are hidden");
     assert.match(await board.locator(".board-down__big").textContent(), /Menyambung ulang/);
     await screenshot(board, "board-reconnecting");
     await restart;

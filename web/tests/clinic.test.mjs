@@ -132,6 +132,9 @@ describe("clinic portal", () => {
       assert.equal(qrText, href);
       assert.ok(href.startsWith(`${stack.webUrl}/#/verify?number=`), href);
       assert.equal(new URL(href.replace("/#/verify", "/verify")).searchParams.get("number"), number);
+      // Printed, the address is one a person can type; the number and code are on the sheet.
+      assert.equal((await op.locator("[data-testid=verify-link]").textContent()).trim(), `${stack.webUrl}/#/verify`);
+      assert.match(await op.locator("[data-testid=permit-valid-until]").textContent(), /^\d{1,2} [A-Z][a-z]{2} \d{4}$/);
       await screenshot(op, "permit");
       assertNoAxe(await axeCheck(op), "permit");
       // What the printer gets: the sheet alone, no header, buttons or page title.
@@ -162,7 +165,9 @@ describe("clinic portal", () => {
       const history = await cp.locator("[data-testid=history]").textContent();
       for (const a of ["Verifikasi dimulai", "Perbaikan diminta", "Perbaikan dikirim", "Disetujui", "Izin diterbitkan"]) assert.match(history, new RegExp(a));
       // loketd's own notes in the page's words; no caller address where no terminal was named.
-      assert.match(history, /Catatan: izin \S+, berlaku sampai \d{4}-\d{2}-\d{2}/);
+      assert.match(history, /Catatan: izin \S+, berlaku sampai \d{1,2} [A-Z][a-z]{2} \d{4}/);
+      // The clinic's "revision sent" went when the office moved the case on without the clinic.
+      assert.equal(await cp.getByText(/Perbaikan terkirim/).count(), 0);
       // An attached document is named as the office names it, not by its code (SURAT_TEMPAT_PRAKTIK).
       assert.match(history, /Catatan: [A-Z][a-z][^:]*: \S+ \(\d+ B\)/);
       assert.doesNotMatch(history, /Catatan: [A-Z0-9_]{3,}:/);

@@ -145,6 +145,8 @@ test("the courier confirms a pickup with a photo; the custody chain shows its SH
     assert.equal(await card.getAttribute("data-stop-state"), "PLANNED");
     const map = card.locator('a[href^="https://www.openstreetmap.org/?mlat="]');
     assert.equal(await map.count(), 1);
+    // The route's length with a decimal comma, as Indonesian writes it.
+    assert.match(await page.getByText(/^Direncanakan /).textContent(), /^Direncanakan \d{2}:\d{2} · \d+(\.\d{3})*,\d km$/);
     assert.deepEqual(await axeCheck(page), []);
     await screenshot(page, "courier");
 
@@ -179,8 +181,10 @@ test("the courier confirms a pickup with a photo; the custody chain shows its SH
     await card.getByRole("button", { name: /Konfirmasi ambil|Confirm pickup/ }).click();
     const proofErr = card.locator(".courier-proofstate .courier-prooferr[role='alert']");
     await proofErr.waitFor({ timeout: 10_000 });
-    assert.match(await proofErr.textContent(), /proof_sha256/);
-    assert.equal(await card.getByText(/proof_sha256/).count(), 1, "the proof error is said once, beside the field");
+    // In the courier's words, not loketd's field name: "Foto bukti: rusak di perjalanan …".
+    assert.match(await proofErr.textContent(), /Foto bukti: rusak di perjalanan|Proof photo: damaged on its way/);
+    assert.doesNotMatch(await proofErr.textContent(), /proof_sha256|SHA-256/);
+    assert.equal(await card.getByText(/Foto bukti: rusak|Proof photo: damaged/).count(), 1, "the proof error is said once, beside the field");
     assert.equal(await file.getAttribute("aria-invalid"), "true");
     assert.equal(await card.getAttribute("data-stop-state"), "ARRIVED");
     assert.equal(await stack.sql(`SELECT count(*) FROM stop_proofs WHERE stop_id = ${stopId}`), "0");
@@ -263,6 +267,10 @@ test("the courier records a failed pickup with a reason and a note", async () =>
     const [state, reason] = (await stack.sql(`SELECT state, failure_reason FROM stops WHERE id = ${stopId}`)).split("|");
     assert.equal(state, "failed");
     assert.match(reason, /clinic.closed|CLINIC_CLOSED/i);
+    // The failed stop says why in words, with the courier's note: no stored code on screen.
+    const failed = card.locator(".courier-stop__failed");
+    await failed.waitFor({ timeout: 10_000 });
+    assert.equal((await failed.textContent()).trim(), "Gagal: Klinik tutup: Puskesmas tutup karena pelatihan");
   } finally {
     await ctx.close();
   }

@@ -68,6 +68,15 @@ describe("office desk", () => {
       await page.waitForSelector("[data-doc-code=KTP]");
       const docs = await page.locator("[data-doc-code=KTP]").textContent();
       assert.match(docs, /[0-9a-f]{64}/);
+      // The messages to the applicant: channels in words, no gateway receipt, a due time said so.
+      const messages = page.locator("[data-testid=notifications]");
+      await messages.getByText("SMS/WhatsApp").first().waitFor({ timeout: 10_000 });
+      const said = await messages.textContent();
+      assert.doesNotMatch(said, /webhook|\(written\)/);
+      for (const row of await messages.locator("tbody tr").all()) {
+        const [status, when] = [await row.locator("td").nth(2).textContent(), await row.locator("td").nth(3).textContent()];
+        if (/menunggu/.test(status)) assert.match(when, /^dijadwalkan /);
+      }
       assertNoAxe(await axeCheck(page), "desk case");
       await screenshot(page, "desk-case");
     } finally {

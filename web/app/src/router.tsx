@@ -7,18 +7,15 @@ import { useT, type Catalog } from "./i18n";
 import { Page } from "./layout";
 import SignIn from "./pages/signin";
 import Verify from "./pages/verify";
-import Clinic from "./pages/clinic";
-import ClinicNew from "./pages/clinic-new";
-import ClinicCase from "./pages/clinic-case";
-import ClinicBook from "./pages/clinic-book";
 
 export type RouteProps = { params: Record<string, string>; query: URLSearchParams };
 
 type PageModule = { default: ComponentType<RouteProps> };
 
-/** A page loaded on first use, so the clinic portal's first load carries no desk, counter,
- * courier, board or admin code. The clinic pages (and sign-in, verification) stay in the main
- * bundle: a clinic that loses its line can still move between its pages. */
+/** A page loaded on first use, so the public pages' first load carries no clinic, desk, counter,
+ * courier, board or admin code (a cheap phone on a slow line pays only for what it shows). The
+ * clinic pages load as one chunk (pages/clinic-portal.ts): once one is shown, a clinic that loses
+ * its line can still move between them. Sign-in and verification stay in the main bundle. */
 function lazyPage(load: () => Promise<PageModule>): ComponentType<RouteProps> {
   let loaded: ComponentType<RouteProps> | null = null;
   let pending: Promise<PageModule> | null = null;
@@ -51,6 +48,11 @@ function lazyPage(load: () => Promise<PageModule>): ComponentType<RouteProps> {
   };
 }
 
+const clinicPortal = () => import("./pages/clinic-portal");
+const Clinic = lazyPage(() => clinicPortal().then((m) => ({ default: m.Clinic })));
+const ClinicNew = lazyPage(() => clinicPortal().then((m) => ({ default: m.ClinicNew })));
+const ClinicCase = lazyPage(() => clinicPortal().then((m) => ({ default: m.ClinicCase })));
+const ClinicBook = lazyPage(() => clinicPortal().then((m) => ({ default: m.ClinicBook })));
 const Desk = lazyPage(() => import("./pages/desk"));
 const DeskCase = lazyPage(() => import("./pages/desk-case"));
 const DeskSearch = lazyPage(() => import("./pages/desk-search"));

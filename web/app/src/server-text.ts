@@ -3,13 +3,13 @@
 // the ones it knows in its own language ("NIK: kode provinsi 99 tidak dikenal"), and any other as
 // loketd sent it. The words are in `common` (i18n.ts, keys "sv.*"); the counter's, kiosk's and
 // courier's, with their patterns, in pages/staff-words.i18n.ts.
-import { textOr } from "./i18n";
+import { textOr, formatDate } from "./i18n";
 
 type T = (key: string, vars?: Record<string, string | number>) => string;
 
 // A problem's pattern, its catalog key, and the names of the pattern's groups in the key's text
 // (a name "state:X" reads its group as a case state, "states:X" as a list of them, "step:X" as a
-// transition, each in the page's words).
+// transition, "date:X" as a day, each in the page's words).
 type Problem = [RegExp, string, string[]?];
 const PROBLEMS: Problem[] = [
   // State rules (FAILED_PRECONDITION): what staff meet when a case or ticket moved under them.
@@ -19,14 +19,10 @@ const PROBLEMS: Problem[] = [
   [/^appointment request (\d+) is already cancelled$/, "sv.requestCancelled", ["id"]],
   [/^appointment request (\d+): the visitor has already checked in$/, "sv.requestCheckedIn", ["id"]],
   // An application's STR, pickup and appointment windows.
-  [/^the STR ended on ([\d-]+); renew the STR first/, "sv.strEnded", ["day"]],
-  [/^([\d-]+) is not a working day$/, "sv.notWorkingDay", ["day"]],
+  [/^the STR ended on ([\d-]+); renew the STR first/, "sv.strEnded", ["date:day"]],
+  [/^([\d-]+) is not a working day$/, "sv.notWorkingDay", ["date:day"]],
   [/^must be earlier than pickup\.before$/, "sv.pickupOrder"],
   [/^starts_at must be before ends_at$/, "sv.windowOrder"],
-  // The notes loketd writes into a case's history itself (server/domain/case.cc).
-  [/^([A-Z0-9_]+): (.+) \((\d+) bytes\)$/, "sv.attachNote", ["code", "file", "size"]],
-  [/^permit (\S+), valid until ([\d-]+)$/, "sv.issueNoteUntil", ["number", "day"]],
-  [/^permit (\S+)$/, "sv.issueNote", ["number"]],
   // Field problems (INVALID_ARGUMENT).
   [/^required$/, "sv.required"],
   [/^required \(a positive number\)$/, "sv.requiredNumber"],
@@ -56,7 +52,8 @@ const PROBLEMS: Problem[] = [
 ];
 
 /** More problems, from a page module that loads later (pages/staff-words.i18n.ts: the counter's,
- * the kiosk's and the courier's rules, kept out of the public pages' first load). */
+ * the kiosk's and the courier's rules; pages/case-parts.tsx: a case history's notes), kept out of
+ * the public pages' first load. */
 export function registerProblems(more: Problem[]): void {
   PROBLEMS.push(...more); // once: a module runs once
 }
@@ -108,6 +105,8 @@ function word(name: string, value: string, t: T): [string, string] {
   const [kind, var_] = name.includes(":") ? name.split(":") : ["", name];
   if (kind === "state") return [var_, textOr(t, `state.${value}`, value)];
   if (kind === "step") return [var_, textOr(t, `sv.step.${value}`, value)];
+  // A day loketd wrote as YYYY-MM-DD, as the page writes dates: "31 Mar 2029".
+  if (kind === "date") return [var_, formatDate(value)];
   // A number as the page's language writes it: "38,4" in Indonesian.
   if (kind === "decimal") return [var_, value.replace(".", textOr(t, "sv.decimalSep", "."))];
   if (kind === "states") {

@@ -3,6 +3,7 @@ import { useEffect, useState } from "preact/hooks";
 import { Role, type Principal } from "@gen/loket/v1/admin_pb.js";
 import type { Courier } from "@gen/loket/v1/courier_pb.js";
 import { clients } from "../api";
+import { formatDate } from "../i18n";
 import { useActions, officeToday } from "./counter-actions";
 import { ColumnHeads, StatusLine } from "./counter-ui";
 import { InputField, SectionHead, SubmitWithStatus } from "./admin-form";
@@ -125,7 +126,7 @@ function SetShift({ t, couriers, onDone }: { t: T; couriers: Courier[]; onDone: 
     const c = couriers.find((x) => String(x.id) === cid);
     const r = await act.run(`shift:${cid}:${day}:${off}:${from}:${to}`, (rid) =>
       clients.courier.setShift({ requestId: rid, courierId: BigInt(cid), day, off, starts: off ? "" : from, ends: off ? "" : to }),
-      () => t("admin.shiftSet", { name: c?.name ?? cid, day }),
+      () => t("admin.shiftSet", { name: c?.name ?? cid, day: formatDate(day) }),
     );
     if (r) onDone();
   };

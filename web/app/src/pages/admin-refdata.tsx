@@ -157,7 +157,7 @@ export function ClinicsSection({ t }: { t: T }) {
               <tr key={c.id} data-clinic={c.id}>
                 <td>{c.id}</td>
                 <th scope="row">{c.name}</th>
-                <td>{c.kind}</td>
+                <td>{c.kind === "hospital" || c.kind === "puskesmas" || c.kind === "clinic" ? t(`ref.kind.${c.kind}`) : c.kind}</td>
                 <td>
                   {c.opens}–{c.closes}
                 </td>

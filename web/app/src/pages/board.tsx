@@ -157,12 +157,16 @@ export default function BoardPage() {
           </div>
         )}
 
-        <div class="board-last">
-          <span class="board-last__caption">{t("board.lastCall")}</span>
-          <p class="board-last__text" aria-live="assertive" aria-atomic="true" lang="id" data-spoken={last?.text ?? ""}>
-            {last?.text ?? ""}
-          </p>
-        </div>
+        {/* Hidden with the numbers while the board is not live: a last call shown then may be
+            stale, and the room would read it as current. */}
+        {live ? (
+          <div class="board-last">
+            <span class="board-last__caption">{t("board.lastCall")}</span>
+            <p class="board-last__text" aria-live="assertive" aria-atomic="true" lang="id" data-spoken={last?.text ?? ""}>
+              {last?.text ?? ""}
+            </p>
+          </div>
+        ) : null}
       </div>
     </Page>
   );

@@ -12,7 +12,16 @@ import { sha256Hex } from "../sha256";
 import { Page } from "../layout";
 import { caseStrings } from "./case.i18n";
 import "./case-parts.css";
-import { problemText } from "../server-text";
+import { problemText, registerProblems } from "../server-text";
+
+// The notes loketd writes into a case's history itself (server/domain/case.cc), in the page's words
+// (case.i18n.ts): only pages that show a history need them.
+registerProblems([
+  [/^([A-Z0-9_]+): (.+) \((\d+) bytes\)$/, "sv.attachNote", ["code", "file", "size"]],
+  [/^permit (\S+), valid until ([\d-]+)$/, "sv.issueNoteUntil", ["number", "date:day"]],
+  [/^permit (\S+)$/, "sv.issueNote", ["number"]],
+  [/^([\s\S]*) \(reason published\)$/, "sv.revokeNotePublished", ["note"]],
+]);
 
 type T = (key: string, vars?: Record<string, string | number>) => string;
 export { caseStrings };
@@ -518,8 +527,20 @@ export function notificationWhat(templateId: string, t: T): string {
 export function notificationText(n: { templateId: string; channel: string; status: string }, t: T): string {
   const what = notificationWhat(n.templateId, t);
   const status = textOr(t, "notif.status." + n.status, n.status);
-  const channel = textOr(t, "notif.channel." + n.channel, n.channel);
+  const channel = notifChannelText(n.channel, t);
   return t("notif.line", { what, channel, status });
+}
+
+/** A message's channel in words: "SMS/WhatsApp", "e-mail". */
+export function notifChannelText(channel: string, t: T): string {
+  return textOr(t, "notif.channel." + channel, channel);
+}
+
+/** When a message went, or when it is due to go (a retry after a gateway failure, or the morning
+ * after quiet hours): "4 Des 2026 01:44 WITA" or "dijadwalkan 4 Des 2026 06:00 WITA". */
+export function notificationWhen(n: { sentAt: string; scheduledFor: string }, t: T): string {
+  if (n.sentAt) return formatDateTime(n.sentAt);
+  return n.scheduledFor ? t("notif.due", { time: formatDateTime(n.scheduledFor) }) : "";
 }
 
 /** The time of day of an RFC 3339 instant in office time (WITA), "09:30". */

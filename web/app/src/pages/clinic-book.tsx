@@ -9,7 +9,7 @@ import { clients, errorText, fieldOf, messageAfterField, newRequestId } from "..
 import { enqueue, refusalOf, sendNow, startOutbox, removeEntry, useOutbox } from "../outbox";
 import type { RouteProps } from "../router";
 import { clinicStrings } from "./clinic.i18n";
-import { caseStrings, usePermitTypes } from "./case-parts";
+import { caseStrings, permitName, usePermitTypes } from "./case-parts";
 import { clinicNav, OutboxPanel } from "./clinic-common";
 import { Field, PermitTypeField } from "./clinic-new";
 import { problemText } from "../server-text";
@@ -225,7 +225,7 @@ export default function ClinicBook(_props: RouteProps) {
             <li class="card" key={String(r.id)}>
               <div class="spread">
                 <strong>
-                  #{String(r.id)} · {r.applicant?.name} · {r.service}
+                  #{String(r.id)} · {r.applicant?.name} · {permitName(r.service, types)}
                 </strong>
                 <span class="badge">{t("book.state." + (AppointmentRequestState[r.state] ?? "PENDING"))}</span>
               </div>

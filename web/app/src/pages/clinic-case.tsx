@@ -9,7 +9,7 @@ import { enqueue, refusalOf, sendNow, startOutbox, removeEntry } from "../outbox
 import type { RouteProps } from "../router";
 import { sha256Hex } from "../sha256";
 import { clinicStrings } from "./clinic.i18n";
-import { CaseLoading, CaseNotFound, MissingDocsNotice, OptionalFact, caseStrings, StateBadge, dueText, permitName, usePermitTypes, useLiveCase, LiveStatus, DocumentTable, History, Custody, missingMandatory, channelText, notificationText, DocViewer, docName, TrackingFacts, trackHref, useCaseStops, CourierStops, ValidityFacts, PermitDownload } from "./case-parts";
+import { CaseLoading, CaseNotFound, MissingDocsNotice, OptionalFact, caseStrings, StateBadge, dueText, permitName, usePermitTypes, useLiveCase, LiveStatus, DocumentTable, History, Custody, missingMandatory, channelText, notificationText, notificationWhen, DocViewer, docName, TrackingFacts, trackHref, useCaseStops, CourierStops, ValidityFacts, PermitDownload } from "./case-parts";
 import { clinicNav, checkFile, OutboxPanel } from "./clinic-common";
 
 const OPEN = new Set([CaseState.DRAFT, CaseState.SUBMITTED, CaseState.VERIFYING, CaseState.REVISION_REQUESTED]);
@@ -34,6 +34,12 @@ export default function ClinicCase({ params, query }: RouteProps) {
   const [msg, setMsg] = useState<{ kind: "ok" | "warn" | "bad"; text: string } | null>(null);
 
   useEffect(() => startOutbox(), []);
+  // A message about the clinic's own step goes when the case moves on without it (the office
+  // issued it while the page was open): "revision sent" above an "issued" badge misleads.
+  const state = c?.state;
+  useEffect(() => {
+    if (!busy) setMsg(null);
+  }, [state]);
 
   if (!idOk || live.notFound) {
     return <CaseNotFound t={t} nav={clinicNav(t)} back="#/clinic" backLabel={t("case.backToList")} />;
@@ -307,7 +313,7 @@ export default function ClinicCase({ params, query }: RouteProps) {
             {c.notifications.map((n) => (
               <li key={String(n.id)}>
                 {notificationText(n, t)}
-                {n.sentAt ? ` · ${formatDateTime(n.sentAt)}` : n.scheduledFor ? ` · ${formatDateTime(n.scheduledFor)}` : ""}
+                {n.sentAt || n.scheduledFor ? ` · ${notificationWhen(n, t)}` : ""}
               </li>
             ))}
           </ul>

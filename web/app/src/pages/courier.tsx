@@ -9,7 +9,7 @@ import { clients, codeOf, Code } from "../api";
 import { useT, formatDate } from "../i18n";
 import { Page } from "../layout";
 import { sha256Hex } from "../sha256";
-import { useActions, officeTime, officeToday, type Actions } from "./counter-actions";
+import { useActions, officeTime, officeToday, formatDecimal, type Actions } from "./counter-actions";
 import type { RouteProps } from "../router";
 import { StatusLine } from "./counter-ui";
 import { SignaturePad, type SignatureHandle } from "./courier-signature";
@@ -29,11 +29,14 @@ const REASONS: StopFailureReason[] = [
   StopFailureReason.OTHER,
 ];
 
-/** "documents_not_ready" (the stored reason) in the person's words, else as stored. */
-function reasonText(t: T, reason: string): string {
-  const key = `reason.${reason.toUpperCase().replace(/[^A-Z]+/g, "_")}`;
+/** "documents_not_ready" or "clinic_closed: the courier's note" (the stored reason, and the note
+ * after it) in the person's words, else as stored. */
+function reasonText(t: T, stored: string): string {
+  const [, reason, note] = /^([a-z_]+)(?::\s*([\s\S]*))?$/.exec(stored) ?? [stored, stored, undefined];
+  const key = `reason.${reason.toUpperCase()}`;
   const s = t(key);
-  return s === key ? reason : s;
+  if (s === key) return stored;
+  return note ? `${s}: ${note}` : s;
 }
 
 function mapUrl(s: Stop): string {
@@ -118,7 +121,7 @@ export default function CourierPage({ query }: RouteProps) {
       {plan ? (
         <p class="courier-plan muted">
           {plan.plannedVersion !== plan.inputVersion ? <strong class="courier-stale">{t("courier.planStale")} </strong> : null}
-          {plan.plannedAt ? t("courier.planned", { time: officeTime(plan.plannedAt), km: (plan.distanceM / 1000).toFixed(1) }) : null}
+          {plan.plannedAt ? t("courier.planned", { time: officeTime(plan.plannedAt), km: formatDecimal(plan.distanceM / 1000, 1) }) : null}
         </p>
       ) : null}
       <div class="courier-bar">

@@ -13,7 +13,7 @@ import { useSession, Role } from "../session";
 import type { RouteProps } from "../router";
 import { deskStrings } from "./desk.i18n";
 import { deskNav } from "./desk";
-import { actionText, CaseLoading, CaseNotFound, MissingDocsNotice, OptionalFact, caseStrings, StateBadge, dueText, permitName, usePermitTypes, useLiveCase, LiveStatus, DocumentTable, History, Custody, missingMandatory, channelText, stateName, notificationWhat, DocViewer, docName, TrackingFacts, ValidityFacts, PermitDownload, useClinics, clinicNameOf } from "./case-parts";
+import { actionText, CaseLoading, CaseNotFound, MissingDocsNotice, OptionalFact, caseStrings, StateBadge, dueText, permitName, usePermitTypes, useLiveCase, LiveStatus, DocumentTable, History, Custody, missingMandatory, channelText, stateName, notificationWhat, notifChannelText, notificationWhen, DocViewer, docName, TrackingFacts, ValidityFacts, PermitDownload, useClinics, clinicNameOf } from "./case-parts";
 import { serverText } from "../server-text";
 import "./staff-words.i18n"; // the counter, kiosk and courier words for loketd's messages
 
@@ -372,13 +372,13 @@ export default function DeskCase({ params }: RouteProps) {
         <>
           <h2>{t("case.notifications")}</h2>
           <div class="table-wrap">
-            <table class="stack">
+            <table class="stack" data-testid="notifications">
               <thead>
                 <tr>
                   <th scope="col">{t("case.docCode")}</th>
                   <th scope="col">{t("desk.channel")}</th>
                   <th scope="col">{t("case.state")}</th>
-                  <th scope="col">{t("case.updated")}</th>
+                  <th scope="col">{t("notif.when")}</th>
                 </tr>
               </thead>
               <tbody>
@@ -386,13 +386,15 @@ export default function DeskCase({ params }: RouteProps) {
                   <tr key={String(n.id)}>
                     <td data-label={t("case.docCode")}>{notificationWhat(n.templateId, t)}</td>
                     <td data-label={t("desk.channel")}>
-                      {n.channel} · {n.address}
+                      {notifChannelText(n.channel, t)} · {n.address}
                     </td>
                     <td data-label={t("case.state")}>
                       {t("notif.status." + n.status) === "notif.status." + n.status ? n.status : t("notif.status." + n.status)}
-                      {n.detail ? ` (${n.detail})` : ""}
+                      {/* Why it has not gone (the gateway's words, for whoever follows it up); a
+                          sent message's detail is the gateway's receipt, of no use here. */}
+                      {n.detail && n.status !== "sent" ? ` (${n.detail})` : ""}
                     </td>
-                    <td data-label={t("case.updated")}>{formatDateTime(n.sentAt || n.scheduledFor)}</td>
+                    <td data-label={t("notif.when")}>{notificationWhen(n, t)}</td>
                   </tr>
                 ))}
               </tbody>

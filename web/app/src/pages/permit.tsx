@@ -138,6 +138,12 @@ export default function Permit({ params }: RouteProps) {
           )}
           <dt>{t("permit.issued")}</dt>
           <dd>{day ? formatDate(day) : t("common.none")}</dd>
+          {c.validUntil && (
+            <>
+              <dt>{t("permit.validUntil")}</dt>
+              <dd data-testid="permit-valid-until">{formatDate(c.validUntil)}</dd>
+            </>
+          )}
           <dt>{t("permit.code")}</dt>
           <dd class="mono">{c.verificationCode}</dd>
         </dl>
@@ -148,9 +154,13 @@ export default function Permit({ params }: RouteProps) {
           <p>
             {t("permit.verifyAt")}
             <br />
+            {/* Printed, the address must be one a person can type: the page itself; the number
+                and code are on the sheet above. The QR code carries them filled in. */}
             <a href={url} class="mono" data-testid="verify-link">
-              {url}
+              {`${location.origin}/#/verify`}
             </a>
+            <br />
+            {t("permit.verifyEnter")}
           </p>
         </div>
       </article>

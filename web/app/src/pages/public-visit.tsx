@@ -111,7 +111,8 @@ export default function PublicVisitPage({ query }: RouteProps) {
       setKey({ code: v.bookingCode || key.code, phoneLast4: key.phoneLast4 });
       setMode("view");
       setChosen([]);
-      setMsg({ kind: "ok", text: t("pub.visit.moved") });
+      // The old visit code no longer opens the door: say so, with the new one.
+      setMsg({ kind: "ok", text: v.visitCode ? t("pub.visit.movedNewCode", { code: v.visitCode }) : t("pub.visit.moved") });
       focusSoon("visit-status");
     } catch (err) {
       moveId.settle(err);

@@ -48,7 +48,7 @@ export const reportStrings: Catalog = {
     "report.col.p90": "Tunggu p90 (menit)",
     "report.lane.priority": "Prioritas (Temankubela)",
     "report.lane.appointment": "Janji temu",
-    "report.lane.walk_in": "Datang langsung",
+    "report.lane.walk_in": "Tanpa janji",
     "report.noLanes": "Tidak ada tiket antrean pada bulan ini.",
     "report.screening": "Skrining kesehatan di pintu",
     "report.screening.screened": "Diperiksa",

@@ -10,7 +10,7 @@ import { navigate, type RouteProps } from "../router";
 import { deskNav } from "./desk";
 import { deskStrings } from "./desk.i18n";
 import { caseStrings, channelText, permitName, usePermitTypes } from "./case-parts";
-import { officeToday } from "./counter-actions";
+import { formatDecimal, officeToday } from "./counter-actions";
 import { reportStrings } from "./report.i18n";
 
 type T = (key: string, vars?: Record<string, string | number>) => string;
@@ -18,7 +18,7 @@ type Row = [label: string, value: string];
 type Section = { id: string; title: string; rows: Row[] };
 
 const num = (n: bigint | number) => String(n);
-const dec = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : "—");
+const dec = (n: number) => formatDecimal(n, 1);
 
 /** The report's single figures, section by section (the tables of applications and lanes aside). */
 function sectionsOf(r: MonthlyReport, t: T): Section[] {
@@ -48,7 +48,7 @@ function sectionsOf(r: MonthlyReport, t: T): Section[] {
         ? [
             [t("report.revisions.requests"), num(v.revisionRequests)],
             [t("report.revisions.cases"), num(v.casesWithRevision)],
-            [t("report.revisions.perCase"), v.revisionsPerIssuedCase.toFixed(2)],
+            [t("report.revisions.perCase"), formatDecimal(v.revisionsPerIssuedCase, 2)],
           ]
         : [],
     },

@@ -7,8 +7,8 @@ import { registerProblems, registerField } from "../server-text";
 registerProblems([
   [/^counter (\S+) is closed$/, "sv.counterClosed", ["counter"]],
   [/^(\S+) is out of service$/, "sv.outOfService", ["counter"]],
-  [/^(\S+) is already closed on ([\d-]+)$/, "sv.counterClosedOn", ["counter", "day"]],
-  [/^(\S+) is the last open counter on ([\d-]+); close the day instead$/, "sv.lastCounter", ["counter", "day"]],
+  [/^(\S+) is already closed on ([\d-]+)$/, "sv.counterClosedOn", ["counter", "date:day"]],
+  [/^(\S+) is the last open counter on ([\d-]+); close the day instead$/, "sv.lastCounter", ["counter", "date:day"]],
   [/^counter (\S+) has (\S+) called: /, "sv.counterBusy", ["counter", "ticket"]],
   [/^cannot (.+) ticket (\S+): it is (\w+)$/, "sv.ticketState", ["doing", "ticket", "state"]],
   [/^appointment (\S+) is checked_in: /, "sv.apptCheckedIn", ["code"]],
@@ -16,20 +16,23 @@ registerProblems([
   [/^appointment (\S+) is for (.+), not today$/, "sv.apptNotToday", ["code", "when"]],
   [/^appointment (\S+) is at (\S+): check-in opens at (\S+)$/, "sv.apptEarly", ["code", "at", "opens"]],
   [/^walk-in tickets are issued during opening hours: today (\S+) (\S+);/, "sv.walkInHours", ["hours", "zone"]],
-  [/^walk-in tickets are issued during opening hours: the office is closed today \(([\d-]+)\)/, "sv.walkInClosed", ["day"]],
+  [/^walk-in tickets are issued during opening hours: the office is closed today \(([\d-]+)\)/, "sv.walkInClosed", ["date:day"]],
   [/^not the NIK of case (\d+)'s applicant/, "sv.walkInNik", ["id"]],
   [/^visit (\d+) is (\w+): only a visit that failed its screening/, "sv.redirectOnce", ["id", "outcome"]],
-  [/^stop (\d+) is on ([\d-]+), not today \([\d-]+\); report it on its day$/, "sv.stopNotToday", ["id", "day"]],
+  [/^stop (\d+) is on ([\d-]+), not today \([\d-]+\); report it on its day$/, "sv.stopNotToday", ["id", "date:day"]],
   [/^stop (\d+) is (\w+): say you are there first/, "sv.stopArriveFirst", ["id", "state"]],
   [/^cannot (.+) stop (\d+): it is (\w+)$/, "sv.stopState", ["doing", "id", "state"]],
   [/^stop (\d+): the bundle was not taken yet \(stop (\d+) comes first\)$/, "sv.stopBundleFirst", ["id", "first"]],
   [/^case (\d+): the permit was revoked; do not hand it over/, "sv.stopRevoked", ["id"]],
-  [/^the office is closed for couriers on ([\d-]+)$/, "sv.courierClosed", ["day"]],
+  [/^the office is closed for couriers on ([\d-]+)$/, "sv.courierClosed", ["date:day"]],
   [/^no working day in the next 30 for a visit$/, "sv.noWorkingDay30"],
   [/^temperature ([\d.]+) °C \(fever from ([\d.]+) °C\)$/, "sv.fever", ["decimal:temp", "decimal:from"]],
   [/^no mask$/, "sv.noMask"],
+  // The photo's bytes changed between the phone and loketd (a flaky upload): send it again.
+  [/^does not match the SHA-256 of proof_content$/, "sv.proofChanged"],
 ]);
 registerField("counter_id", "sv.f.counter");
+registerField("proof_sha256", "sv.f.proof");
 
 export const staffWords: Catalog = {
   id: {
@@ -40,10 +43,10 @@ export const staffWords: Catalog = {
     "sv.lastCounter": "{counter} adalah loket terakhir yang buka pada {day}; tutup harinya saja",
     "sv.counterBusy": "loket {counter} masih memanggil {ticket}: selesaikan, lewati, alihkan, atau tandai tidak hadir dulu",
     "sv.ticketState": "tiket {ticket} tidak dapat diproses ({doing}): statusnya {state}",
-    "sv.apptCheckedIn": "janji temu {code} sudah check-in: tiketnya sudah terbit",
+    "sv.apptCheckedIn": "kedatangan janji temu {code} sudah dicatat: tiketnya sudah terbit",
     "sv.apptNoShow": "janji temu {code} tercatat tidak hadir: daftarkan pengunjung sebagai datang langsung",
     "sv.apptNotToday": "janji temu {code} untuk {when}, bukan hari ini",
-    "sv.apptEarly": "janji temu {code} pukul {at}: check-in dibuka pukul {opens}",
+    "sv.apptEarly": "janji temu {code} pukul {at}: kedatangan dicatat mulai pukul {opens}",
     "sv.walkInHours": "tiket datang langsung hanya terbit pada jam buka: hari ini {hours} {zone}",
     "sv.walkInClosed": "tiket datang langsung hanya terbit pada jam buka: kantor tutup hari ini ({day})",
     "sv.walkInNik": "bukan NIK pemohon kasus {id}; periksa KTP, atau daftarkan pengunjung tanpa kasus",
@@ -52,6 +55,8 @@ export const staffWords: Catalog = {
     "sv.fever": "suhu {temp} °C (demam mulai {from} °C)",
     "sv.decimalSep": ",",
     "sv.noMask": "tidak memakai masker",
+    "sv.f.proof": "Foto bukti",
+    "sv.proofChanged": "rusak di perjalanan ke server (isinya berubah); kirim foto itu sekali lagi",
     "sv.stopNotToday": "perhentian {id} dijadwalkan {day}, bukan hari ini; laporkan pada harinya",
     "sv.stopArriveFirst": "perhentian {id} berstatus {state}: tandai tiba dulu, lalu konfirmasi",
     "sv.stopState": "perhentian {id} tidak dapat diproses ({doing}): statusnya {state}",
@@ -80,6 +85,8 @@ export const staffWords: Catalog = {
     "sv.fever": "temperature {temp} °C (fever from {from} °C)",
     "sv.decimalSep": ".",
     "sv.noMask": "no mask",
+    "sv.f.proof": "Proof photo",
+    "sv.proofChanged": "damaged on its way to the server (its content changed); send the photo again",
     "sv.stopNotToday": "stop {id} is on {day}, not today; report it on its day",
     "sv.stopArriveFirst": "stop {id} is {state}: mark your arrival first, then confirm",
     "sv.stopState": "cannot {doing} stop {id}: it is {state}",
