@@ -229,7 +229,7 @@ describe("clinic portal", () => {
       // Too big (6 MiB), and not a PDF/JPEG/PNG: refused before anything is sent.
       await page.setInputFiles("#doc-STR", { name: "big.pdf", mimeType: "application/pdf", buffer: Buffer.concat([PDF("big"), Buffer.alloc(6 * 1024 * 1024)]) });
       await page.waitForSelector("#doc-STR-error");
-      assert.match(await page.locator("#doc-STR-error").textContent(), /5 MiB/);
+      assert.match(await page.locator("#doc-STR-error").textContent(), /6,0 MB; batasnya 5 MB/);
       await page.setInputFiles("#doc-KTP", { name: "ktp.gif", mimeType: "image/gif", buffer: Buffer.from("GIF89a....") });
       await page.waitForSelector("#doc-KTP-error");
       assert.match(await page.locator("#doc-KTP-error").textContent(), /PDF, JPEG/);

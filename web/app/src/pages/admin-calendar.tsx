@@ -157,7 +157,7 @@ function Generate({ t }: { t: T }) {
   const [to, setTo] = useState(addDays(officeToday(), 28));
   const submit = async (e: Event) => {
     e.preventDefault();
-    await act.run(`gen:${from}:${to}`, (rid) => clients.appointment.generateSlots({ requestId: rid, from, to }), (r) => t("admin.generated", { n: r.created }));
+    await act.run(`gen:${from}:${to}`, (rid) => clients.appointment.generateSlots({ requestId: rid, from, to }), (r) => (r.created > 0 ? t("admin.generated", { n: r.created }) : t("admin.generatedNone")));
   };
   return (
     <form class="pb-form admin-card" onSubmit={submit} aria-labelledby="admin-gen-h">

@@ -11,6 +11,7 @@ import { formatDate, formatDateTime, textOr } from "../i18n";
 import { sha256Hex } from "../sha256";
 import { Page } from "../layout";
 import { caseStrings } from "./case.i18n";
+import { byteSize } from "./counter-actions";
 import "./case-parts.css";
 import { problemText, registerProblems } from "../server-text";
 
@@ -184,13 +185,6 @@ export function dueText(c: Case, t: T): string {
   return t("case.dueDate", { date: formatDate(s.dueDate), days: s.workingDaysLeft });
 }
 
-export function sizeText(n: bigint | number, t: T): string {
-  const v = Number(n);
-  if (v < 1024) return t("case.bytes", { n: v });
-  if (v < 1024 * 1024) return t("case.kib", { n: (v / 1024).toFixed(1) });
-  return t("case.mib", { n: (v / 1024 / 1024).toFixed(2) });
-}
-
 export function permitName(code: string, types: PermitType[]): string {
   return types.find((p) => p.code === code)?.name ?? code;
 }
@@ -236,7 +230,7 @@ export function DocumentTable({ c, types, t, actions }: { c: Case; types: Permit
             <dt>{t("case.docFile")}</dt>
             <dd>{d.fileName} ({d.mediaType})</dd>
             <dt>{t("case.docSize")}</dt>
-            <dd>{sizeText(d.sizeBytes, t)}</dd>
+            <dd>{byteSize(d.sizeBytes)}</dd>
             <dt>{t("case.docUploaded")}</dt>
             <dd>{formatDateTime(d.uploadedAt)}</dd>
             <dt>{t("case.docHash")}</dt>

@@ -1,6 +1,7 @@
 // Shared by the clinic pages: navigation, the outbox panel, file checks.
 import { formatDateTime } from "../i18n";
 import { errorText } from "../api";
+import { byteSize } from "./counter-actions";
 import { flush, refusalOf, removeEntry, useOnline, useOutbox, type OutEntry } from "../outbox";
 
 type T = (key: string, vars?: Record<string, string | number>) => string;
@@ -26,15 +27,9 @@ export function sniffType(bytes: Uint8Array, name: string, declared: string): st
   return TYPES[ext] ?? null;
 }
 
-export function humanSize(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${(n / 1024 / 1024).toFixed(2)} MiB`;
-}
-
 /** Checks a chosen file in the browser before anything is sent: size first, then type. */
 export async function checkFile(f: File, t: T): Promise<{ bytes: Uint8Array; mediaType: string } | { error: string }> {
-  if (f.size > MAX_BYTES) return { error: t("file.tooBig", { size: humanSize(f.size) }) };
+  if (f.size > MAX_BYTES) return { error: t("file.tooBig", { size: byteSize(f.size) }) };
   if (f.size === 0) return { error: t("file.empty") };
   const bytes = new Uint8Array(await f.arrayBuffer());
   const mediaType = sniffType(bytes, f.name, f.type);

@@ -13,7 +13,8 @@ import { navigate, type RouteProps } from "../router";
 import { sha256Hex } from "../sha256";
 import { clinicStrings } from "./clinic.i18n";
 import { caseStrings, usePermitTypes } from "./case-parts";
-import { clinicNav, checkFile, humanSize, OutboxPanel } from "./clinic-common";
+import { clinicNav, checkFile, OutboxPanel } from "./clinic-common";
+import { byteSize } from "./counter-actions";
 import { problemText } from "../server-text";
 import { officeToday } from "../i18n";
 
@@ -450,7 +451,7 @@ export default function ClinicNew(_props: RouteProps) {
                   />
                   {d && (
                     <p class="hint" id={`${id}-chosen`}>
-                      {t("new.fileChosen", { file: d.fileName, size: humanSize(d.size) })}
+                      {t("new.fileChosen", { file: d.fileName, size: byteSize(d.size) })}
                       {st && ` · ${st}`}
                     </p>
                   )}

@@ -85,3 +85,11 @@ export function formatDecimal(n: number, digits: number, lang: Lang = getLang())
   if (!Number.isFinite(n)) return "—";
   return new Intl.NumberFormat(lang === "en" ? "en-GB" : "id-ID", { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(n);
 }
+
+/** A file's size as people read it: "586 B", "24,3 KB", "6,0 MB" (a decimal comma in Indonesian). */
+export function byteSize(n: number | bigint): string {
+  const v = Number(n);
+  if (v < 1024) return `${v} B`;
+  if (v < 1024 * 1024) return `${formatDecimal(v / 1024, 1)} KB`;
+  return `${formatDecimal(v / 1024 / 1024, 1)} MB`;
+}

@@ -103,12 +103,6 @@ export async function signatureProof(png: Blob): Promise<Proof> {
   return { bytes: j.bytes, media: sniffImage(j.bytes) ?? "image/jpeg" };
 }
 
-/** "1.2 MB", "24 KB" */
-export function sizeText(n: number): string {
-  if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MB`;
-  return `${Math.max(1, Math.round(n / 1024))} KB`;
-}
-
 export type Progress = { sent: number; total: number };
 type Listener = (p: Progress) => void;
 

@@ -9,11 +9,11 @@ import { clients, codeOf, Code } from "../api";
 import { useT, formatDate } from "../i18n";
 import { Page } from "../layout";
 import { sha256Hex } from "../sha256";
-import { useActions, officeTime, officeToday, formatDecimal, type Actions } from "./counter-actions";
+import { useActions, officeTime, officeToday, formatDecimal, byteSize, type Actions } from "./counter-actions";
 import type { RouteProps } from "../router";
 import { StatusLine } from "./counter-ui";
 import { SignaturePad, type SignatureHandle } from "./courier-signature";
-import { ProofError, confirmWithProof, photoProof, signatureProof, sizeText, type Proof } from "./courier-proof";
+import { ProofError, confirmWithProof, photoProof, signatureProof, type Proof } from "./courier-proof";
 import { courierCatalog } from "./courier.i18n";
 import "./counter.css";
 import "./courier.css";
@@ -403,8 +403,8 @@ function ConfirmForm({ t, stop: s, act, onDone }: { t: T; stop: Stop; act: Actio
             <>
               <span class="courier-proofinfo" data-proof-media={shown.proof.media}>
                 {shown.proof.converted
-                  ? t("courier.proofConverted", { size: sizeText(shown.proof.bytes.length), type: shown.proof.media === "image/png" ? "PNG" : "JPEG", from: shown.proof.converted.from, w: shown.proof.converted.width, h: shown.proof.converted.height })
-                  : t("courier.proofReady", { size: sizeText(shown.proof.bytes.length), type: shown.proof.media === "image/png" ? "PNG" : "JPEG" })}
+                  ? t("courier.proofConverted", { size: byteSize(shown.proof.bytes.length), type: shown.proof.media === "image/png" ? "PNG" : "JPEG", from: shown.proof.converted.from, w: shown.proof.converted.width, h: shown.proof.converted.height })
+                  : t("courier.proofReady", { size: byteSize(shown.proof.bytes.length), type: shown.proof.media === "image/png" ? "PNG" : "JPEG" })}
               </span>
               <br />
               <code class="courier-hash" data-proof-sha256={shown.hash}>{t("courier.hash", { hash: shown.hash })}</code>
@@ -413,7 +413,7 @@ function ConfirmForm({ t, stop: s, act, onDone }: { t: T; stop: Stop; act: Actio
         </p>
         {phase.kind === "sending" ? (
           <div class="courier-upload">
-            <label for={`proof-${s.id}-progress`}>{t("courier.sending", { pct, sent: sizeText(phase.sent), total: sizeText(phase.total) })}</label>
+            <label for={`proof-${s.id}-progress`}>{t("courier.sending", { pct, sent: byteSize(phase.sent), total: byteSize(phase.total) })}</label>
             <progress id={`proof-${s.id}-progress`} max={100} value={pct}>
               {pct}%
             </progress>
