@@ -18,11 +18,12 @@ namespace {
 constexpr Statement kRecordDelivery{
     "outbox_record_delivery",
     "WITH t AS (UPDATE tasks SET state = 'done', lease_owner = NULL, lease_expires_at = NULL,"
-    "   updated_at = now() WHERE office_id = $1 AND id = $2 AND attempt = $3 AND state = 'leased'"
-    "   AND queue = 'notify.send' RETURNING id),"
+    "   updated_at = coalesce($7::timestamptz, now()) WHERE office_id = $1 AND id = $2"
+    "   AND attempt = $3 AND state = 'leased' AND queue = 'notify.send' RETURNING id),"
     " n AS (UPDATE notifications SET status = CASE WHEN $4 THEN 'sent' ELSE 'failed' END,"
     "   attempts = $3, provider_message_id = $5, detail = $6,"
-    "   sent_at = CASE WHEN $4 THEN now() ELSE NULL END WHERE task_id IN (SELECT id FROM t)"
+    "   sent_at = CASE WHEN $4 THEN coalesce($7::timestamptz, now()) ELSE NULL END"
+    "   WHERE task_id IN (SELECT id FROM t)"
     "   RETURNING 1)"
     " SELECT (SELECT count(*) FROM t), (SELECT count(*) FROM n)"};
 
@@ -108,7 +109,7 @@ absl::StatusOr<std::vector<absl::Status>> RecordDeliveries(
     out.clear();  // RunTx may run this again after a retryable failure
     for (const DeliveryReport& d : reports) {
       pqxx::result r = tx.Exec(kRecordDelivery, office_id, d.task_id, d.attempt, d.delivered,
-                               d.provider_message_id, d.detail.substr(0, 500));
+                               d.provider_message_id, d.detail.substr(0, 500), TaskNow(tx));
       out.push_back(r[0][0].as<int64_t>() == 1
                         ? absl::OkStatus()
                         : FinishRefusal(tx, office_id, d.task_id, d.attempt, "notify.send"));

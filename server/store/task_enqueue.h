@@ -3,6 +3,7 @@
 #define LOKET_SERVER_STORE_TASK_ENQUEUE_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
@@ -19,6 +20,10 @@ struct NewTask {
   absl::Time run_after = absl::InfinitePast();  // past: now
   int max_attempts = 8;
 };
+
+// The task clock's time as a statement parameter (DatabaseOptions::task_clock), or NULL for
+// PostgreSQL's now(): what every tasks row's times are written and compared on.
+std::optional<std::string> TaskNow(Tx& tx);
 
 // Inserts the task in `tx`; when a live task with the same (queue, dedupe_key) exists, inserts
 // nothing and returns that task's id, and if that task is leased (its worker may be computing from

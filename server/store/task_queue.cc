@@ -97,9 +97,9 @@ constexpr Statement kHeartbeat{
 constexpr Statement kFinishLeased{
     "task_finish_leased",
     "UPDATE tasks SET state = 'done', lease_owner = NULL, lease_expires_at = NULL,"
-    " updated_at = now() WHERE office_id = $1 AND id = $2 AND attempt = $3 AND state = 'leased'"
-    " AND queue = $4 RETURNING rerun, coalesce(dedupe_key, '') AS dedupe_key, payload,"
-    " max_attempts"};
+    " updated_at = " LOKET_NOW(5) " WHERE office_id = $1 AND id = $2 AND attempt = $3"
+    " AND state = 'leased' AND queue = $4 RETURNING rerun, coalesce(dedupe_key, '') AS dedupe_key,"
+    " payload, max_attempts"};
 constexpr Statement kQueueOf{"task_queue_of",
                              "SELECT queue FROM tasks WHERE office_id = $1 AND id = $2"};
 constexpr Statement kFail{
@@ -180,13 +180,14 @@ absl::Status NotChangeable(Tx& tx, const std::string& office_id, int64_t task_id
 
 }  // namespace
 
+std::optional<std::string> TaskNow(Tx& tx) {
+  if (tx.task_clock() == nullptr) return std::nullopt;
+  return Ts(tx.task_clock()->Now());
+}
+
 int64_t EnqueueInTx(Tx& tx, const NewTask& t) {
-  std::optional<std::string> run_after;  // NULL: PostgreSQL's now()
-  if (t.run_after != absl::InfinitePast()) {
-    run_after = Ts(t.run_after);
-  } else if (tx.task_clock() != nullptr) {
-    run_after = Ts(tx.task_clock()->Now());
-  }
+  std::optional<std::string> run_after =  // NULL: now
+      t.run_after != absl::InfinitePast() ? Ts(t.run_after) : TaskNow(tx);
   pqxx::result r = tx.Exec(kEnqueue, t.office_id, t.queue, NullIfEmpty(t.dedupe_key),
                            pqxx::binarystring(t.payload), run_after, t.max_attempts);
   tx.NotifyOnce(t.queue);
@@ -197,7 +198,7 @@ int64_t EnqueueInTx(Tx& tx, const NewTask& t) {
 
 absl::Status FinishLeasedInTx(Tx& tx, const std::string& office_id, int64_t task_id, int attempt,
                               const std::string& queue) {
-  pqxx::result done = tx.Exec(kFinishLeased, office_id, task_id, attempt, queue);
+  pqxx::result done = tx.Exec(kFinishLeased, office_id, task_id, attempt, queue, TaskNow(tx));
   if (!done.empty()) {
     const pqxx::row& d = done[0];
     if (d["rerun"].as<bool>()) {  // something changed while it ran: once more

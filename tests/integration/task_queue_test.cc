@@ -17,6 +17,7 @@
 #include "loket/v1/task.grpc.pb.h"
 #include "server/store/database.h"
 #include "server/store/pg.h"
+#include "server/store/retention.h"
 #include "server/store/task_enqueue.h"
 #include "tests/integration/fixture.h"
 #include "tests/support/status_matchers.h"
@@ -311,10 +312,13 @@ TEST_F(TaskQueueTest, TasksComeDueOnAShiftedOfficeClock) {
     store::Database shifted(o);
     // A route plan is enqueued "now" (no time given); a message at the office's now, as the
     // outbox does.
-    int64_t plan = 0, message = 0;
+    // A reminder is due a minute later, on that clock.
+    int64_t plan = 0, message = 0, reminder = 0;
     ASSERT_THAT(shifted.impl().RunTx([&](store::Tx& tx) {
       plan = store::EnqueueInTx(tx, {"bpp", kind, "", "p", absl::InfinitePast(), 8});
       message = store::EnqueueInTx(tx, {"bpp", kind, "", "m", office.Now(), 8});
+      reminder =
+          store::EnqueueInTx(tx, {"bpp", kind, "", "r", office.Now() + absl::Minutes(1), 8});
       return absl::OkStatus();
     }),
                 IsOk());
@@ -328,7 +332,40 @@ TEST_F(TaskQueueTest, TasksComeDueOnAShiftedOfficeClock) {
       EXPECT_EQ((*t)->lease_expires_at, office.Now() + absl::Seconds(30));
     }
     EXPECT_EQ(leased, (std::set<int64_t>{plan, message}));
+    office.Advance(absl::Minutes(1));
+    auto later = queue.Lease("bpp", kind, "w", absl::Seconds(30));
+    ASSERT_TRUE(later.ok() && later->has_value());
+    EXPECT_EQ((*later)->id, reminder);
   }
+}
+
+// A task finished on a shifted clock is as old as that clock says: the retention sweep, on the
+// same clock, keeps it for its days (on PostgreSQL's now() it was 30 days old at once, and gone).
+TEST_F(TaskQueueTest, ATaskFinishedOnAShiftedClockIsKeptForItsRetention) {
+  FakeClock office(store::ParseTimestamp(server_->Query("SELECT now()::text")) -
+                   absl::Hours(24 * 30));
+  store::DatabaseOptions o{server_->conninfo(), 2};
+  o.task_clock = &office;
+  store::Database shifted(o);
+  int64_t id = 0;
+  ASSERT_THAT(shifted.impl().RunTx([&](store::Tx& tx) {
+    id = store::EnqueueInTx(tx, {"bpp", "test.kept", "", "p", absl::InfinitePast(), 8});
+    return absl::OkStatus();
+  }),
+              IsOk());
+  store::TaskQueue queue(shifted);
+  auto t = queue.Lease("bpp", "test.kept", "w", absl::Seconds(30));
+  ASSERT_TRUE(t.ok() && t->has_value());
+  ASSERT_THAT(shifted.impl().RunTx([&](store::Tx& tx) {
+    return store::FinishLeasedInTx(tx, "bpp", id, 1, "test.kept");
+  }),
+              IsOk());
+  domain::RetentionPolicy week;  // done tasks kept 7 days
+  ASSERT_THAT(store::Retention(shifted, week).SweepOnce(), IsOk());
+  EXPECT_EQ(State(id), "done");
+  office.Advance(absl::Hours(24 * 8));
+  ASSERT_THAT(store::Retention(shifted, week).SweepOnce(), IsOk());
+  EXPECT_EQ(State(id), "");
 }
 
 // Issue 14: the back-off's jitter takes a seed, so a test can know each delay.

@@ -2,6 +2,7 @@
 // token is shown once; the account's tokens and sign-ins are listed, one revoked, the account
 // disabled (its sign-in ends) and enabled again; couriers and a shift; the calendar; dead tasks retried and
 // dropped. axe finds no serious or critical violation on any of its tabs.
+import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { signIn, axeCheck, screenshot } from "./harness.mjs";
@@ -236,6 +237,10 @@ test("reference data: a holiday added and a year imported from CSV, a clinic add
     await screenshot(page, "report");
     const [dl] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Unduh CSV" }).click()]);
     assert.match(dl.suggestedFilename(), /^laporan-\d{4}-\d{2}\.csv$/);
+    // The CSV's figures are numbers a spreadsheet in any language reads: a decimal point, unquoted.
+    const csv = readFileSync(await dl.path(), "utf8");
+    assert.match(csv, /,\d+\.\d\r\n/);
+    assert.doesNotMatch(csv, /"\d+,\d+"/);
   } finally {
     await ctx.close();
   }

@@ -124,6 +124,20 @@ export function formatDateTime(rfc3339: string, lang: Lang = current): string {
   return `${part("day")} ${part("month").replace(/\.$/, "")} ${part("year")} ${part("hour")}:${part("minute")} ${OFFICE_ZONE_NAME}`;
 }
 
+/** A number with `digits` decimals as the language writes it: "17,4" in Indonesian, "17.4" in English. */
+export function formatDecimal(n: number, digits: number, lang: Lang = current): string {
+  if (!Number.isFinite(n)) return "—";
+  return new Intl.NumberFormat(lang === "en" ? "en-GB" : "id-ID", { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(n);
+}
+
+/** A file's size as people read it: "586 B", "24,3 KB", "6,0 MB" (a decimal comma in Indonesian). */
+export function byteSize(n: number | bigint): string {
+  const v = Number(n);
+  if (v < 1024) return `${v} B`;
+  if (v < 1024 * 1024) return `${formatDecimal(v / 1024, 1)} KB`;
+  return `${formatDecimal(v / 1024 / 1024, 1)} MB`;
+}
+
 export function formatDate(ymd: string, lang: Lang = current): string {
   if (!ymd) return "";
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(ymd);

@@ -3,13 +3,13 @@
 // the ones it knows in its own language ("NIK: kode provinsi 99 tidak dikenal"), and any other as
 // loketd sent it. The words are in `common` (i18n.ts, keys "sv.*"); the counter's, kiosk's and
 // courier's, with their patterns, in pages/staff-words.i18n.ts.
-import { textOr, formatDate } from "./i18n";
+import { textOr, formatDate, byteSize } from "./i18n";
 
 type T = (key: string, vars?: Record<string, string | number>) => string;
 
 // A problem's pattern, its catalog key, and the names of the pattern's groups in the key's text
 // (a name "state:X" reads its group as a case state, "states:X" as a list of them, "step:X" as a
-// transition, "date:X" as a day, each in the page's words).
+// transition, "date:X" as a day, "bytes:X" as a size, each in the page's words).
 type Problem = [RegExp, string, string[]?];
 const PROBLEMS: Problem[] = [
   // State rules (FAILED_PRECONDITION): what staff meet when a case or ticket moved under them.
@@ -107,6 +107,8 @@ function word(name: string, value: string, t: T): [string, string] {
   if (kind === "step") return [var_, textOr(t, `sv.step.${value}`, value)];
   // A day loketd wrote as YYYY-MM-DD, as the page writes dates: "31 Mar 2029".
   if (kind === "date") return [var_, formatDate(value)];
+  // A count of bytes as the page writes sizes: "6,0 MB".
+  if (kind === "bytes") return [var_, byteSize(Number(value))];
   // A number as the page's language writes it: "38,4" in Indonesian.
   if (kind === "decimal") return [var_, value.replace(".", textOr(t, "sv.decimalSep", "."))];
   if (kind === "states") {

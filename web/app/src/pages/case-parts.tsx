@@ -7,18 +7,18 @@ import { ListPermitTypesResponseSchema, type PermitType } from "@gen/loket/v1/ca
 import type { Clinic } from "@gen/loket/v1/admin_pb.js";
 import { toJsonString, fromJsonString } from "@bufbuild/protobuf";
 import { clients, Code, ConnectError, errorText } from "../api";
-import { formatDate, formatDateTime, textOr } from "../i18n";
+import { byteSize, formatDate, formatDateTime, textOr } from "../i18n";
 import { sha256Hex } from "../sha256";
 import { Page } from "../layout";
 import { caseStrings } from "./case.i18n";
-import { byteSize } from "./counter-actions";
+import { failureReasonText } from "./stop-reasons";
 import "./case-parts.css";
 import { problemText, registerProblems } from "../server-text";
 
 // The notes loketd writes into a case's history itself (server/domain/case.cc), in the page's words
 // (case.i18n.ts): only pages that show a history need them.
 registerProblems([
-  [/^([A-Z0-9_]+): (.+) \((\d+) bytes\)$/, "sv.attachNote", ["code", "file", "size"]],
+  [/^([A-Z0-9_]+): (.+) \((\d+) bytes\)$/, "sv.attachNote", ["code", "file", "bytes:size"]],
   [/^permit (\S+), valid until ([\d-]+)$/, "sv.issueNoteUntil", ["number", "date:day"]],
   [/^permit (\S+)$/, "sv.issueNote", ["number"]],
   [/^([\s\S]*) \(reason published\)$/, "sv.revokeNotePublished", ["note"]],
@@ -530,11 +530,13 @@ export function notifChannelText(channel: string, t: T): string {
   return textOr(t, "notif.channel." + channel, channel);
 }
 
-/** When a message went, or when it is due to go (a retry after a gateway failure, or the morning
- * after quiet hours): "4 Des 2026 01:44 WITA" or "dijadwalkan 4 Des 2026 06:00 WITA". */
-export function notificationWhen(n: { sentAt: string; scheduledFor: string }, t: T): string {
+/** When a message went, or, while it waits, when it is due to go (a reminder, or the morning after
+ * quiet hours): "4 Des 2026 01:44 WITA" or "dijadwalkan 4 Des 2026 06:00 WITA". A failed one is
+ * dated by when it was meant to go. */
+export function notificationWhen(n: { sentAt: string; scheduledFor: string; status: string }, t: T): string {
   if (n.sentAt) return formatDateTime(n.sentAt);
-  return n.scheduledFor ? t("notif.due", { time: formatDateTime(n.scheduledFor) }) : "";
+  if (!n.scheduledFor) return "";
+  return n.status === "pending" ? t("notif.due", { time: formatDateTime(n.scheduledFor) }) : formatDateTime(n.scheduledFor);
 }
 
 /** The time of day of an RFC 3339 instant in office time (WITA), "09:30". */
@@ -674,7 +676,7 @@ export function stopText(s: Stop, t: T): string {
   if (s.state === StopState.PLANNED && s.plannedAt) parts.push(t("stops.plannedAt", { time: officeClock(s.plannedAt) }));
   if ((s.state === StopState.PLANNED || s.state === StopState.ARRIVED) && s.courierName) parts.push(t("stops.courier", { name: s.courierName }));
   if (s.state === StopState.DONE && s.completedAt) parts.push(formatDateTime(s.completedAt));
-  if (s.state === StopState.FAILED && s.failureReason) parts.push(t("stops.failed", { reason: s.failureReason }));
+  if (s.state === StopState.FAILED && s.failureReason) parts.push(t("stops.failed", { reason: failureReasonText(t, s.failureReason) }));
   return t("stops.line", { kind, window, state: parts.join(", ") });
 }
 

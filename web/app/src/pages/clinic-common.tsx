@@ -1,7 +1,6 @@
 // Shared by the clinic pages: navigation, the outbox panel, file checks.
-import { formatDateTime } from "../i18n";
+import { byteSize, formatDateTime } from "../i18n";
 import { errorText } from "../api";
-import { byteSize } from "./counter-actions";
 import { flush, refusalOf, removeEntry, useOnline, useOutbox, type OutEntry } from "../outbox";
 
 type T = (key: string, vars?: Record<string, string | number>) => string;

@@ -6,7 +6,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { PriorityClass, AccessibilityNeed } from "@gen/loket/v1/common_pb.js";
 import type { PermitType } from "@gen/loket/v1/catalog_pb.js";
 import { Page } from "../layout";
-import { useT, formatDateTime, getLang } from "../i18n";
+import { useT, formatDateTime, getLang, byteSize } from "../i18n";
 import { errorText, fieldOf, messageAfterField, newRequestId } from "../api";
 import { enqueue, refusalOf, sendNow, startOutbox, removeEntry, saveDraft, loadDraft, deleteDraft, type OutDoc, type Progress } from "../outbox";
 import { navigate, type RouteProps } from "../router";
@@ -14,7 +14,6 @@ import { sha256Hex } from "../sha256";
 import { clinicStrings } from "./clinic.i18n";
 import { caseStrings, usePermitTypes } from "./case-parts";
 import { clinicNav, checkFile, OutboxPanel } from "./clinic-common";
-import { byteSize } from "./counter-actions";
 import { problemText } from "../server-text";
 import { officeToday } from "../i18n";
 

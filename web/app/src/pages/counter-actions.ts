@@ -3,7 +3,6 @@
 // failure (so a press that reached loketd before the line dropped is not done twice).
 import { useRef, useState } from "preact/hooks";
 import { errorText, fieldOf, isNetworkError, newRequestId } from "../api";
-import { getLang, type Lang } from "../i18n";
 
 type T = (key: string, vars?: Record<string, string | number>) => string;
 
@@ -78,18 +77,4 @@ export function typingTarget(e: KeyboardEvent): boolean {
   const tag = el.tagName;
   if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT") return true;
   return el.isContentEditable;
-}
-
-/** A number with `digits` decimals as the language writes it: "17,4" in Indonesian, "17.4" in English. */
-export function formatDecimal(n: number, digits: number, lang: Lang = getLang()): string {
-  if (!Number.isFinite(n)) return "—";
-  return new Intl.NumberFormat(lang === "en" ? "en-GB" : "id-ID", { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(n);
-}
-
-/** A file's size as people read it: "586 B", "24,3 KB", "6,0 MB" (a decimal comma in Indonesian). */
-export function byteSize(n: number | bigint): string {
-  const v = Number(n);
-  if (v < 1024) return `${v} B`;
-  if (v < 1024 * 1024) return `${formatDecimal(v / 1024, 1)} KB`;
-  return `${formatDecimal(v / 1024 / 1024, 1)} MB`;
 }

@@ -6,15 +6,16 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { StopKind, StopState, StopFailureReason, type GetRouteResponse, type Stop } from "@gen/loket/v1/courier_pb.js";
 import { clients, codeOf, Code } from "../api";
-import { useT, formatDate } from "../i18n";
+import { useT, formatDate, formatDecimal, byteSize } from "../i18n";
 import { Page } from "../layout";
 import { sha256Hex } from "../sha256";
-import { useActions, officeTime, officeToday, formatDecimal, byteSize, type Actions } from "./counter-actions";
+import { useActions, officeTime, officeToday, type Actions } from "./counter-actions";
 import type { RouteProps } from "../router";
 import { StatusLine } from "./counter-ui";
 import { SignaturePad, type SignatureHandle } from "./courier-signature";
 import { ProofError, confirmWithProof, photoProof, signatureProof, type Proof } from "./courier-proof";
 import { courierCatalog } from "./courier.i18n";
+import { failureReasonText } from "./stop-reasons";
 import "./counter.css";
 import "./courier.css";
 import "./staff-words.i18n"; // the counter, kiosk and courier words for loketd's messages
@@ -28,16 +29,6 @@ const REASONS: StopFailureReason[] = [
   StopFailureReason.ADDRESS_NOT_FOUND,
   StopFailureReason.OTHER,
 ];
-
-/** "documents_not_ready" or "clinic_closed: the courier's note" (the stored reason, and the note
- * after it) in the person's words, else as stored. */
-function reasonText(t: T, stored: string): string {
-  const [, reason, note] = /^([a-z_]+)(?::\s*([\s\S]*))?$/.exec(stored) ?? [stored, stored, undefined];
-  const key = `reason.${reason.toUpperCase()}`;
-  const s = t(key);
-  if (s === key) return stored;
-  return note ? `${s}: ${note}` : s;
-}
 
 function mapUrl(s: Stop): string {
   const lat = s.latitude.toFixed(6);
@@ -209,7 +200,7 @@ function StopCard({ t, stop: s, n, active, onChanged }: { t: T; stop: Stop; n: n
             ) : null}
           </p>
         ) : null}
-        {s.state === StopState.FAILED ? <p class="courier-stop__failed">{t("courier.failInfo", { reason: reasonText(t, s.failureReason) })}</p> : null}
+        {s.state === StopState.FAILED ? <p class="courier-stop__failed">{t("courier.failInfo", { reason: failureReasonText(t, s.failureReason) })}</p> : null}
 
         {s.state === StopState.PLANNED ? (
           <div class="courier-actions">

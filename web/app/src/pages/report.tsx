@@ -4,13 +4,13 @@
 import { useEffect, useState } from "preact/hooks";
 import type { MonthlyReport } from "@gen/loket/v1/report_pb.js";
 import { Page } from "../layout";
-import { useT, formatDateTime } from "../i18n";
+import { useT, formatDateTime, formatDecimal } from "../i18n";
 import { clients, errorText } from "../api";
 import { navigate, type RouteProps } from "../router";
 import { deskNav } from "./desk";
 import { deskStrings } from "./desk.i18n";
 import { caseStrings, channelText, permitName, usePermitTypes } from "./case-parts";
-import { formatDecimal, officeToday } from "./counter-actions";
+import { officeToday } from "./counter-actions";
 import { reportStrings } from "./report.i18n";
 
 type T = (key: string, vars?: Record<string, string | number>) => string;
@@ -18,10 +18,14 @@ type Row = [label: string, value: string];
 type Section = { id: string; title: string; rows: Row[] };
 
 const num = (n: bigint | number) => String(n);
-const dec = (n: number) => formatDecimal(n, 1);
+// A figure with decimals: in the page's language on screen ("1,5"), with a point in the CSV, which
+// a spreadsheet in any language reads as a number.
+type Dec = (n: number, digits?: number) => string;
+const dec: Dec = (n, digits = 1) => formatDecimal(n, digits);
+const csvDec: Dec = (n, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : "");
 
 /** The report's single figures, section by section (the tables of applications and lanes aside). */
-function sectionsOf(r: MonthlyReport, t: T): Section[] {
+function sectionsOf(r: MonthlyReport, t: T, dec: Dec): Section[] {
   const i = r.issued;
   const v = r.revisions;
   const s = r.siber;
@@ -48,7 +52,7 @@ function sectionsOf(r: MonthlyReport, t: T): Section[] {
         ? [
             [t("report.revisions.requests"), num(v.revisionRequests)],
             [t("report.revisions.cases"), num(v.casesWithRevision)],
-            [t("report.revisions.perCase"), formatDecimal(v.revisionsPerIssuedCase, 2)],
+            [t("report.revisions.perCase"), dec(v.revisionsPerIssuedCase, 2)],
           ]
         : [],
     },
@@ -110,14 +114,14 @@ function csvOf(r: MonthlyReport, t: T, typeName: (code: string) => string): stri
   const out: string[][] = [[t("report.month"), t("report.figure"), t("report.value")]];
   for (const a of r.applications) out.push([t("report.applications"), `${typeName(a.permitType)} · ${channelText(a.channel, t)}`, num(a.count)]);
   out.push([t("report.applications"), t("report.total"), num(r.applicationsTotal)]);
-  for (const sec of sectionsOf(r, t)) for (const [label, value] of sec.rows) out.push([sec.title, label, value]);
+  for (const sec of sectionsOf(r, t, csvDec)) for (const [label, value] of sec.rows) out.push([sec.title, label, value]);
   for (const l of r.lanes) {
     const name = laneName(l.lane, t);
     out.push([t("report.lanes"), `${name} · ${t("report.col.tickets")}`, num(l.tickets)]);
     out.push([t("report.lanes"), `${name} · ${t("report.col.served")}`, num(l.served)]);
     out.push([t("report.lanes"), `${name} · ${t("report.col.noShow")}`, num(l.noShow)]);
-    out.push([t("report.lanes"), `${name} · ${t("report.col.p50")}`, dec(l.waitP50Minutes)]);
-    out.push([t("report.lanes"), `${name} · ${t("report.col.p90")}`, dec(l.waitP90Minutes)]);
+    out.push([t("report.lanes"), `${name} · ${t("report.col.p50")}`, csvDec(l.waitP50Minutes)]);
+    out.push([t("report.lanes"), `${name} · ${t("report.col.p90")}`, csvDec(l.waitP90Minutes)]);
   }
   out[0][0] = r.month;
   return out.map((row) => row.map(csvCell).join(",")).join("\r\n") + "\r\n";
@@ -231,7 +235,7 @@ export default function ReportPage({ query }: RouteProps) {
           )}
 
           <div class="report-grid">
-            {sectionsOf(r, t).map((sec) => (
+            {sectionsOf(r, t, dec).map((sec) => (
               <section key={sec.id} aria-labelledby={`report-${sec.id}`}>
                 <h2 id={`report-${sec.id}`}>{sec.title}</h2>
                 <dl class="facts" data-testid={`report-${sec.id}`}>
