@@ -60,6 +60,8 @@ test("counter: walk-ins, a failed screening redirected online, call / skip / no-
     await page.locator(".counter-redirect").waitFor({ timeout: 10_000 });
     assert.match(await page.locator(".counter-checkin [role=status]").first().textContent(), /Skrining tidak lolos: suhu 38,4 °C \(demam mulai 37,5 °C\)/);
     assert.match(await page.locator(".counter-redirect__why").textContent(), /^suhu 38,4 °C/);
+    // Each way on is explained before the clerk picks one.
+    assert.match(await page.locator(".counter-redirect__help").textContent(), /Lanjut daring: pemohon melanjutkan dari rumah/);
     assert.deepEqual(await axeCheck(page), []);
     await screenshot(page, "counter-redirect");
     await page.getByRole("button", { name: "Lanjut daring" }).click();

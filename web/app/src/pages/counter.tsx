@@ -570,6 +570,19 @@ function RedirectPanel({ t, visit, alternatives, onDone }: { t: T; visit: Visit;
         {t("counter.redirect")}: {visit.name}
       </h3>
       <p class="counter-redirect__why">{problemText(visit.screeningNote, t)}</p>
+      {/* What each way on does, before the clerk picks one: the visitor is standing there. */}
+      <ul class="counter-redirect__help">
+        {alts.includes(RedirectHandling.ONLINE) ? (
+          <li>
+            <strong>{t("counter.redirectOnline")}</strong>: {t("counter.redirectOnlineHelp")}
+          </li>
+        ) : null}
+        {alts.includes(RedirectHandling.SIBER_PICKUP) ? (
+          <li>
+            <strong>{t("counter.redirectSiber")}</strong>: {t("counter.redirectSiberHelp")}
+          </li>
+        ) : null}
+      </ul>
       <div class="counter-actions">
         {alts.includes(RedirectHandling.ONLINE) ? (
           <button type="button" class="secondary" disabled={act.busy !== null} onClick={() => go(RedirectHandling.ONLINE)}>
