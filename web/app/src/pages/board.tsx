@@ -34,6 +34,11 @@ export default function BoardPage() {
   const watch = useQueueWatch(announce);
   const live = watch.state === "live" && watch.board !== undefined;
   const board = watch.board;
+  // A call from before an outage is not the last one the room should read once the board is
+  // back (calls made meanwhile were never heard): the bar waits for the next call.
+  useEffect(() => {
+    if (!live) setLast(undefined);
+  }, [live]);
 
   // A stream open all night is not "use": a cheap call every 10 minutes keeps the display's
   // session inside its idle limit, so a reconnect in the morning is still signed in.

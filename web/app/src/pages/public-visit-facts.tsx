@@ -60,7 +60,9 @@ export function VisitFacts(props: { visit: PublicVisit; t: T; announce?: boolean
         <dt>{t("pub.visit.name")}</dt>
         <dd>{v.nameMasked}</dd>
         <dt>{t("pub.visit.bookingCode")}</dt>
-        <dd class="mono">{v.bookingCode}</dd>
+        <dd>
+          <span class="mono">{v.bookingCode}</span> <span class="muted">{t("pub.visit.bookingCodeHint")}</span>
+        </dd>
         {v.priorityClass !== PriorityClass.UNSPECIFIED && v.priorityClass !== PriorityClass.NONE && (
           <>
             <dt>{t("pub.visit.priority")}</dt>
