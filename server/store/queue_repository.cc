@@ -222,10 +222,13 @@ constexpr Statement kWaiting{
                LOKET_TICKET_FROM " WHERE t.office_id = $1 AND t.day = $2::date"
                                  " AND t.state = 'waiting'"
                                  " ORDER BY t.lane, t.slot_starts_at NULLS LAST, t.position">};
+// The ticket a counter is serving on day $3. A ticket left called on an earlier day (the counter
+// closed without ending it) is not: it would hold the counter and show on today's board.
 constexpr Statement kCalledAt{
-    "queue_called_at", kSelectSql<"SELECT ", kTicketColumns,
-                                  LOKET_TICKET_FROM " WHERE t.office_id = $1 AND t.counter_id = $2"
-                                                    " AND t.state = 'called'">};
+    "queue_called_at",
+    kSelectSql<"SELECT ", kTicketColumns,
+               LOKET_TICKET_FROM " WHERE t.office_id = $1 AND t.counter_id = $2"
+                                 " AND t.state = 'called' AND t.day = $3::date">};
 
 #define LOKET_COUNTER_OPEN(c, d)                           \
   " " c                                                    \
@@ -678,7 +681,7 @@ absl::StatusOr<std::string> QueueRepository::CallNext(const Mutation& m,
     const std::string day = absl::FormatCivilTime(office.today);
     LockFeed(tx, office_id);
     LOKET_ASSIGN_OR_RETURN(CounterBoard counter, LoadCounter(tx, office_id, counter_id, day));
-    pqxx::result current = tx.Exec(kCalledAt, office_id, counter_id);
+    pqxx::result current = tx.Exec(kCalledAt, office_id, counter_id, day);
     std::optional<std::string> called;
     if (!current.empty()) called = current[0][kTicketColumns["label"]].as<std::string>();
     LOKET_RETURN_IF_ERROR(domain::CheckCounterMayCall(counter_id, counter.open, called));
@@ -828,7 +831,7 @@ absl::StatusOr<BoardRecord> QueueRepository::Board(const std::string& office_id)
     b.next.assign(f.order.begin(), f.order.begin() + domain::BoardNextCount(f.order.size()));
     for (const auto& row : tx.Exec(kCounters, office_id, b.day)) {
       CounterBoard c = CounterFromRow(row);
-      pqxx::result called = tx.Exec(kCalledAt, office_id, c.id);
+      pqxx::result called = tx.Exec(kCalledAt, office_id, c.id, b.day);
       if (!called.empty()) c.serving = TicketFromRow(called[0]);
       b.counters.push_back(std::move(c));
     }

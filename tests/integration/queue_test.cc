@@ -694,6 +694,20 @@ TEST_F(QueueTest, TheDatabaseAllowsOneCalledTicketPerCounter) {
   EXPECT_EQ(server_->Query("SELECT count(*) FROM tickets WHERE state = 'called'"), "1");
 }
 
+// A counter closed for the day with a ticket still called (nobody pressed "Selesai") is free the
+// next day: yesterday's ticket neither holds it nor shows as served (the day walk found the board
+// showing it, and the counter refused to call).
+TEST_F(QueueTest, ATicketLeftCalledOnAnEarlierDayHoldsNoCounter) {
+  v1::CheckInResponse yesterday = CheckIn(WalkIn("Kemarin Dipanggil"));
+  ASSERT_EQ(Call("C1").id(), yesterday.ticket().id());
+  server_->clock().Set(DefaultTestNow() + absl::Hours(24 * 21));  // Tuesday 7 April, 09:00
+  v1::CheckInResponse today = CheckIn(WalkIn("Hari Ini"));
+  EXPECT_EQ(Call("C1").id(), today.ticket().id());
+  EXPECT_EQ(server_->Query(
+                absl::StrCat("SELECT state FROM tickets WHERE id = ", yesterday.ticket().id())),
+            "called");
+}
+
 TEST_F(QueueTest, WatchQueueDeliversEveryCallInOrderToTwoWatchers) {
   struct Watcher {
     std::unique_ptr<grpc::ClientContext> ctx;

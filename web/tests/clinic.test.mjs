@@ -83,6 +83,10 @@ describe("clinic portal", () => {
       // 5. The clinic's open case page follows live (WatchCase), then it attaches the KTP and revises.
       await waitState(cp, "REVISION_REQUESTED", 15_000);
       assert.match(await cp.locator("#revision-title").locator("..").textContent(), /Mohon lampirkan KTP/);
+      // The KTP is still missing: sending asks once more instead of going at the first click.
+      assert.match(await cp.locator("[data-testid=revision-missing]").textContent(), /Dokumen wajib yang belum ada: .*e-KTP/);
+      await cp.getByRole("button", { name: "Kirim perbaikan" }).first().click();
+      await cp.getByRole("button", { name: "Tetap kirim tanpa dokumen itu" }).waitFor({ timeout: 5_000 });
       await screenshot(cp, "clinic-case-revision");
       assertNoAxe(await axeCheck(cp), "clinic/case (revision)");
       await cp.selectOption("#attach-code", "KTP");
@@ -171,6 +175,9 @@ describe("clinic portal", () => {
       // An attached document is named as the office names it, not by its code (SURAT_TEMPAT_PRAKTIK).
       assert.match(history, /Catatan: [A-Z][a-z][^:]*: \S+ \(\d+ B\)/);
       assert.doesNotMatch(history, /Catatan: [A-Z0-9_]{3,}:/);
+      // The officer's own words stay as written: "KTP" in "Mohon lampirkan KTP" is not renamed.
+      assert.match(history, /Catatan: Mohon lampirkan KTP/);
+      assert.doesNotMatch(history, /Mohon lampirkan Kartu/);
       assert.doesNotMatch(history, /ipv4:|ipv6:|bytes\)/);
       // Its times are office time with the zone named ("30 Nov 2026 14:05 WITA"), whatever the
       // browser's zone: the last event's instant (its row) in office time, to the minute. (Not the

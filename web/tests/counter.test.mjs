@@ -55,8 +55,12 @@ test("counter: walk-ins, a failed screening redirected online, call / skip / no-
       "--practice-place", "Puskesmas Klandasan Ilir", "--priority", "HEALTH_WORKER",
     ]));
     const caseId = String(sub.case?.id ?? sub.id);
-    // Typed the Indonesian way, with a comma (a number field used to drop it: 384).
-    await walkIn(page, { name: "Rudi Hartono", temp: "38,4", caseId, nik: "6471065708900002" });
+    // Fahrenheit by mistake: loketd's range, said in the clerk's words beside no field name.
+    await walkIn(page, { name: "Rudi Hartono", temp: "98.6" });
+    await page.getByText(/Suhu tubuh: isi suhu yang diukur dalam °C, antara 30 dan 45/).first().waitFor({ timeout: 10_000 });
+    // Typed the Indonesian way, with a comma (a number field used to drop it: 384); the NIK as
+    // printed on the KTP, in groups (the field keeps its digits, not the first 16 characters).
+    await walkIn(page, { name: "Rudi Hartono", temp: "38,4", caseId, nik: "6471 0657 0890 0002" });
     await page.locator(".counter-redirect").waitFor({ timeout: 10_000 });
     assert.match(await page.locator(".counter-checkin [role=status]").first().textContent(), /Skrining tidak lolos: suhu 38,4 °C \(demam mulai 37,5 °C\)/);
     assert.match(await page.locator(".counter-redirect__why").textContent(), /^suhu 38,4 °C/);

@@ -254,12 +254,17 @@ function roleText(role: string, t: T): string {
   return textOr(t, "role." + role.toUpperCase(), role);
 }
 
-/** `text` with each of the permit type's document codes in it (SURAT_TEMPAT_PRAKTIK) named as the
+/** `text` with the document code an attachment note starts with (SURAT_TEMPAT_PRAKTIK: …) named as the
  * office names the document. */
 export function nameDocuments(text: string, permitType: string, types: PermitType[]): string {
   const docs = types.find((p) => p.code === permitType)?.requiredDocuments ?? [];
   if (docs.length === 0) return text;
-  return text.replace(/\b[A-Z][A-Z0-9_]{2,}\b/g, (code) => docs.find((d) => d.code === code)?.name ?? code);
+  // Only loketd's own attachment note names a code, at its start ("KTP: ktp.pdf (586 B)"); a
+  // person's note is theirs to word ("Mohon lampirkan e-KTP" stays as written).
+  return text.replace(/^([A-Z][A-Z0-9_]{2,}):/, (whole, code: string) => {
+    const name = docs.find((d) => d.code === code)?.name;
+    return name ? `${name}:` : whole;
+  });
 }
 
 export function History({ events, t, permitType = "", types = [] }: { events: CaseEvent[]; t: T; permitType?: string; types?: PermitType[] }) {

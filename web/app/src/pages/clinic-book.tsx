@@ -13,6 +13,7 @@ import { caseStrings, permitName, usePermitTypes } from "./case-parts";
 import { clinicNav, OutboxPanel } from "./clinic-common";
 import { Field, PermitTypeField } from "./clinic-new";
 import { problemText } from "../server-text";
+import { NIK_INPUT_MAX, nikTyped } from "../nik";
 
 const OFFICE_OFFSET_MIN = 8 * 60; // WITA, UTC+8, no daylight saving
 
@@ -165,7 +166,7 @@ export default function ClinicBook(_props: RouteProps) {
       <form onSubmit={submit} noValidate>
         <PermitTypeField id="service" label={t("book.service")} choose={t("new.choose")} error={errors.service} value={service} onValue={setService} types={types} />
         <Field id="nik" label={t("new.nik")} hint={t("new.nikHint")} error={errors.nik}>
-          {(a) => <input {...a} type="text" inputMode="numeric" maxLength={16} autoComplete="off" value={nik} onInput={(e) => setNik(e.currentTarget.value)} />}
+          {(a) => <input {...a} type="text" inputMode="numeric" maxLength={NIK_INPUT_MAX} autoComplete="off" value={nik} onInput={(e) => setNik(nikTyped(e.currentTarget.value))} />}
         </Field>
         <Field id="name" label={t("new.name")} error={errors.name}>
           {(a) => <input {...a} type="text" autoComplete="off" value={name} onInput={(e) => setName(e.currentTarget.value)} />}

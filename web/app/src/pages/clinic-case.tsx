@@ -31,6 +31,8 @@ export default function ClinicCase({ params, query }: RouteProps) {
   const [note, setNote] = useState("");
   const [withdrawNote, setWithdrawNote] = useState("");
   const [busy, setBusy] = useState(false);
+  // Sending a revision while a mandatory document is still missing takes a second, deliberate click.
+  const [sendAnyway, setSendAnyway] = useState(false);
   const [msg, setMsg] = useState<{ kind: "ok" | "warn" | "bad"; text: string } | null>(null);
 
   useEffect(() => startOutbox(), []);
@@ -277,9 +279,26 @@ export default function ClinicCase({ params, query }: RouteProps) {
           <h2 id="send-revision-title">{t("case.sendRevision")}</h2>
           <label for="revision-note">{t("case.revisionNote")}</label>
           <textarea id="revision-note" value={note} onInput={(e) => setNote(e.currentTarget.value)} />
+          {missing.length > 0 && (
+            <p class="notice warn" id="revision-missing" data-testid="revision-missing">
+              {t("case.revisionMissingDocs", { docs: missing.map((d) => d.name).join(", ") })}
+            </p>
+          )}
           <div class="form-actions">
-            <button type="button" disabled={busy} onClick={() => void sendRevision()}>
-              {t("case.sendRevision")}
+            <button
+              type="button"
+              disabled={busy}
+              aria-describedby={missing.length > 0 ? "revision-missing" : undefined}
+              onClick={() => {
+                if (missing.length > 0 && !sendAnyway) {
+                  setSendAnyway(true);
+                  return;
+                }
+                setSendAnyway(false);
+                void sendRevision();
+              }}
+            >
+              {missing.length > 0 && sendAnyway ? t("case.sendRevisionAnyway") : t("case.sendRevision")}
             </button>
           </div>
         </section>

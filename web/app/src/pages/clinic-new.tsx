@@ -16,6 +16,7 @@ import { caseStrings, usePermitTypes } from "./case-parts";
 import { clinicNav, checkFile, OutboxPanel } from "./clinic-common";
 import { problemText } from "../server-text";
 import { officeToday } from "../i18n";
+import { NIK_INPUT_MAX, nikTyped } from "../nik";
 
 type Form = {
   permitType: string;
@@ -358,7 +359,7 @@ export default function ClinicNew(_props: RouteProps) {
         <fieldset>
           <legend>{t("new.applicant")}</legend>
           <Field id="nik" label={t("new.nik")} hint={t("new.nikHint")} error={errors.nik}>
-            {(a) => <input {...a} type="text" inputMode="numeric" autoComplete="off" maxLength={16} value={form.nik} onInput={(e) => set("nik", e.currentTarget.value)} />}
+            {(a) => <input {...a} type="text" inputMode="numeric" autoComplete="off" maxLength={NIK_INPUT_MAX} value={form.nik} onInput={(e) => set("nik", nikTyped(e.currentTarget.value))} />}
           </Field>
           <Field id="name" label={t("new.name")} error={errors.name}>
             {(a) => <input {...a} type="text" autoComplete="off" value={form.name} onInput={(e) => set("name", e.currentTarget.value)} />}

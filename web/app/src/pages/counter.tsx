@@ -17,6 +17,7 @@ import { counterCatalog } from "./counter.i18n";
 import "./counter.css";
 import { problemText } from "../server-text";
 import "./staff-words.i18n"; // the counter, kiosk and courier words for loketd's messages
+import { NIK_INPUT_MAX, nikTyped } from "../nik";
 
 const COUNTER_KEY = "loket.counter";
 
@@ -467,7 +468,7 @@ function CheckInPanel({ t, permitTypes, onIssued }: { t: T; permitTypes: PermitT
             {caseId.trim() ? (
               <label class="pb-field">
                 <span>{t("counter.nik")}</span>
-                <input type="text" name="nik" inputMode="numeric" pattern="[0-9]*" maxLength={16} autocomplete="off" required aria-invalid={invalid("walk_in.nik")} value={nik} onInput={(e) => setNik((e.target as HTMLInputElement).value)} />
+                <input type="text" name="nik" inputMode="numeric" pattern="[0-9]*" maxLength={NIK_INPUT_MAX} autocomplete="off" required aria-invalid={invalid("walk_in.nik")} value={nik} onInput={(e) => setNik(nikTyped((e.target as HTMLInputElement).value))} />
               </label>
             ) : null}
           </>

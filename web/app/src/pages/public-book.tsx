@@ -10,6 +10,7 @@ import type { RouteProps } from "../router";
 import { Field, OpenDaysPicker, PublicPage, Status, fieldError, focusSoon, limitOf, longDay, officeClock, officeDateTime, officeOf, pollVisit, publicErrorText, publicHref, useOpenDays, usePublicT, useRequestId, type Msg, type T } from "./public-common";
 import { publicBookStrings } from "./public-book.i18n";
 import { VisitFacts } from "./public-visit-facts";
+import { NIK_INPUT_MAX, nikTyped } from "../nik";
 
 type Step = "service" | "when" | "details" | "code" | "result";
 const STEPS: Step[] = ["service", "when", "details", "code", "result"];
@@ -383,7 +384,7 @@ export default function PublicBook({ query }: RouteProps) {
         <form onSubmit={submitDetails} noValidate>
           <p>{t("pub.book.detailsIntro")}</p>
           <Field id="nik" label={t("pub.book.nik")} hint={t("pub.book.nikHint")} error={errors.nik}>
-            {(a) => <input {...a} type="text" inputMode="numeric" autoComplete="off" maxLength={16} value={nik} onInput={edited("nik", setNik)} />}
+            {(a) => <input {...a} type="text" inputMode="numeric" autoComplete="off" maxLength={NIK_INPUT_MAX} value={nik} onInput={edited("nik", (v) => setNik(nikTyped(v)))} />}
           </Field>
           <Field id="name" label={t("pub.book.name")} error={errors.name}>
             {(a) => <input {...a} type="text" autoComplete="name" value={name} onInput={edited("name", setName)} />}

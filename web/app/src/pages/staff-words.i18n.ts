@@ -13,7 +13,7 @@ registerProblems([
   [/^cannot (.+) ticket (\S+): it is (\w+)$/, "sv.ticketState", ["doing", "ticket", "state"]],
   [/^appointment (\S+) is checked_in: /, "sv.apptCheckedIn", ["code"]],
   [/^appointment (\S+) is no_show: /, "sv.apptNoShow", ["code"]],
-  [/^appointment (\S+) is for (.+), not today$/, "sv.apptNotToday", ["code", "when"]],
+  [/^appointment (\S+) is for ([\d-]+) ([\d:]+), not today$/, "sv.apptNotToday", ["code", "date:day", "time"]],
   [/^appointment (\S+) is at (\S+): check-in opens at (\S+)$/, "sv.apptEarly", ["code", "at", "opens"]],
   [/^walk-in tickets are issued during opening hours: today (\S+) (\S+);/, "sv.walkInHours", ["hours", "zone"]],
   [/^walk-in tickets are issued during opening hours: the office is closed today \(([\d-]+)\)/, "sv.walkInClosed", ["date:day"]],
@@ -28,10 +28,14 @@ registerProblems([
   [/^no working day in the next 30 for a visit$/, "sv.noWorkingDay30"],
   [/^temperature ([\d.]+) °C \(fever from ([\d.]+) °C\)$/, "sv.fever", ["decimal:temp", "decimal:from"]],
   [/^no mask$/, "sv.noMask"],
+  [/^the measured body temperature in °C, between 30 and 45$/, "sv.tempRange"],
   // The photo's bytes changed between the phone and loketd (a flaky upload): send it again.
   [/^does not match the SHA-256 of proof_content$/, "sv.proofChanged"],
 ]);
 registerField("counter_id", "sv.f.counter");
+registerField("walk_in.name", "sv.f.name");
+registerField("walk_in.phone", "sv.f.phone");
+registerField("screening.temperature_c", "sv.f.temperature");
 registerField("proof_sha256", "sv.f.proof");
 
 export const staffWords: Catalog = {
@@ -45,13 +49,15 @@ export const staffWords: Catalog = {
     "sv.ticketState": "tiket {ticket} tidak dapat diproses ({doing}): statusnya {state}",
     "sv.apptCheckedIn": "kedatangan janji temu {code} sudah dicatat: tiketnya sudah terbit",
     "sv.apptNoShow": "janji temu {code} tercatat tidak hadir: daftarkan pengunjung sebagai datang langsung",
-    "sv.apptNotToday": "janji temu {code} untuk {when}, bukan hari ini",
+    "sv.apptNotToday": "janji temu {code} untuk {day} pukul {time}, bukan hari ini",
     "sv.apptEarly": "janji temu {code} pukul {at}: kedatangan dicatat mulai pukul {opens}",
     "sv.walkInHours": "tiket datang langsung hanya terbit pada jam buka: hari ini {hours} {zone}",
     "sv.walkInClosed": "tiket datang langsung hanya terbit pada jam buka: kantor tutup hari ini ({day})",
     "sv.walkInNik": "bukan NIK pemohon kasus {id}; periksa KTP, atau daftarkan pengunjung tanpa kasus",
     "sv.redirectOnce": "kunjungan {id} berstatus {outcome}: hanya kunjungan yang gagal skrining yang dialihkan, sekali saja",
     "sv.f.counter": "Loket",
+    "sv.f.temperature": "Suhu tubuh",
+    "sv.tempRange": "isi suhu yang diukur dalam °C, antara 30 dan 45 (mis. 36,5)",
     "sv.fever": "suhu {temp} °C (demam mulai {from} °C)",
     "sv.decimalSep": ",",
     "sv.noMask": "tidak memakai masker",
@@ -75,13 +81,15 @@ export const staffWords: Catalog = {
     "sv.ticketState": "cannot {doing} ticket {ticket}: it is {state}",
     "sv.apptCheckedIn": "appointment {code} has checked in: its ticket was issued already",
     "sv.apptNoShow": "appointment {code} was a no-show: check the visitor in as a walk-in",
-    "sv.apptNotToday": "appointment {code} is for {when}, not today",
+    "sv.apptNotToday": "appointment {code} is for {day} at {time}, not today",
     "sv.apptEarly": "appointment {code} is at {at}: check-in opens at {opens}",
     "sv.walkInHours": "walk-in tickets are issued during opening hours: today {hours} {zone}",
     "sv.walkInClosed": "walk-in tickets are issued during opening hours: the office is closed today ({day})",
     "sv.walkInNik": "not the NIK of case {id}'s applicant; check the ID card, or check the visitor in without the case",
     "sv.redirectOnce": "visit {id} is {outcome}: only a visit that failed its screening is redirected, once",
     "sv.f.counter": "Counter",
+    "sv.f.temperature": "Body temperature",
+    "sv.tempRange": "enter the measured temperature in °C, between 30 and 45 (e.g. 36.5)",
     "sv.fever": "temperature {temp} °C (fever from {from} °C)",
     "sv.decimalSep": ".",
     "sv.noMask": "no mask",
