@@ -19,8 +19,8 @@ constexpr Statement kSweepLock{"retention_lock", "SELECT pg_try_advisory_xact_lo
 // reads finished ones: a slot's reserved-seat release is enqueued once ever (appt_task_ever), asked
 // only while the slot's cut-off, the task's run_after, lies ahead; a task is kept until its
 // run_after is past retention too, so a release an admin dropped early is never enqueued again.
-// A task's times are on the task clock (TaskNow: a shifted office clock, else now()), and so is its
-// age here. Notifications keep their history: the foreign key clears their task_id (ON DELETE SET NULL).
+// A task's times are on the task clock (TaskNow: a shifted office clock, else now()), and so is
+// its age here. Notifications keep their history: the foreign key clears their task_id.
 // `= ANY(ARRAY(...))`, not `IN (...)`: with IN the planner hashed the picked ids against a scan of
 // the whole table (EXPLAIN at 200k rows), a batch's cost growing with the table; this way it
 // deletes through the primary key.
@@ -54,8 +54,9 @@ absl::StatusOr<SweepCounts> Retention::SweepOnce(const std::function<bool()>& st
       LOKET_RETURN_IF_ERROR(db_.impl().RunTx([&](Tx& tx) -> absl::Status {
         locked = tx.Exec(kSweepLock)[0][0].as<bool>();
         if (!locked) return absl::OkStatus();
-        pqxx::result r = task_state ? tx.Exec(kSweepTasks, *task_state, seconds, policy_.batch, TaskNow(tx))
-                                    : tx.Exec(kSweepIdempotency, seconds, policy_.batch);
+        pqxx::result r =
+            task_state ? tx.Exec(kSweepTasks, *task_state, seconds, policy_.batch, TaskNow(tx))
+                       : tx.Exec(kSweepIdempotency, seconds, policy_.batch);
         deleted = r.affected_rows();
         return absl::OkStatus();
       }));

@@ -1,8 +1,9 @@
 // The durable task queue (DESIGN.md section 4): lease with SKIP LOCKED, fencing by (id, attempt),
 // back-off with jitter, dead-lettering, and the operators' view. Thread-safe (holds references).
 //
-// Time for leases and retries is the database's now(), so every replica agrees on it; a test's clock,
-// or loketd's shifted office clock (--clock_start, DatabaseOptions::task_clock), replaces it.
+// Time for leases and retries is the database's now(), so every replica agrees on it; a test's
+// clock, or loketd's shifted office clock (--clock_start, DatabaseOptions::task_clock), replaces
+// it.
 #ifndef LOKET_SERVER_STORE_TASK_QUEUE_H_
 #define LOKET_SERVER_STORE_TASK_QUEUE_H_
 

@@ -317,8 +317,7 @@ TEST_F(TaskQueueTest, TasksComeDueOnAShiftedOfficeClock) {
     ASSERT_THAT(shifted.impl().RunTx([&](store::Tx& tx) {
       plan = store::EnqueueInTx(tx, {"bpp", kind, "", "p", absl::InfinitePast(), 8});
       message = store::EnqueueInTx(tx, {"bpp", kind, "", "m", office.Now(), 8});
-      reminder =
-          store::EnqueueInTx(tx, {"bpp", kind, "", "r", office.Now() + absl::Minutes(1), 8});
+      reminder = store::EnqueueInTx(tx, {"bpp", kind, "", "r", office.Now() + absl::Minutes(1), 8});
       return absl::OkStatus();
     }),
                 IsOk());
