@@ -5,6 +5,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 #include "common/grpc_status.h"
 #include "common/ids.h"
 #include "common/sha256.h"
@@ -101,6 +103,11 @@ v1::PublicVisit HeldView(const store::HeldBooking& b, const store::PublicOfficeR
   v.set_service(held.service());
   v.set_service_name(ServiceName(office, held.service()));
   *v.mutable_windows() = held.windows();
+  // The windows' day in office time, as a request shows it.
+  if (auto w = WindowsFromProto(held.windows()); w.ok() && !w->empty()) {
+    v.set_day(absl::FormatCivilTime(absl::ToCivilDay(
+        w->front().starts_at, absl::FixedTimeZone(office.utc_offset_minutes * 60))));
+  }
   v.set_name_masked(domain::MaskName(held.applicant().name()));
   v.set_priority_class(held.applicant().priority_class());
   return v;
@@ -213,6 +220,11 @@ grpc::Status PublicServiceImpl::DoBookVisit(grpc::ServerContextBase* ctx,
   a->set_language(*language);      // "id" when none was given
   a->set_phone(applicant->phone);  // normalised (+62...)
   a->set_name(applicant->name);
+  // A booking past the phone's or the NIK's limit could never be confirmed: refused before its
+  // SMS is sent (ConfirmVisit decides again, under the limits' locks).
+  if (absl::Status s = d_.appointments.CheckLimits(*principal, *applicant); !s.ok()) {
+    return ToGrpcStatus(s);
+  }
 
   store::HeldBooking b;
   b.booking_code = NewReadableCode(kBookingCodeLength);

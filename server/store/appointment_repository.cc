@@ -427,15 +427,26 @@ void InsertWindows(Tx& tx, const std::string& office_id, int64_t request_id,
   }
 }
 
-// The phone's live bookings by `booker` besides `except` (0 for a new one), counted under the
-// phone's lock.
-int64_t LockAndCountPhone(Tx& tx, const domain::Principal& booker, const std::string& phone,
-                          int64_t except, const std::string& today, absl::Time now) {
-  tx.Exec(kPhoneLock, booker.office_id, phone);
+// The phone's live bookings by `booker` besides `except` (0 for a new one).
+int64_t CountPhone(Tx& tx, const domain::Principal& booker, const std::string& phone,
+                   int64_t except, const std::string& today, absl::Time now) {
   return tx
       .Exec(kLiveOfPhone, booker.office_id, phone, today, FormatTimestamp(now), except,
             booker.id)[0][0]
       .as<int64_t>();
+}
+
+// The same, counted under the phone's lock (the count that decides).
+int64_t LockAndCountPhone(Tx& tx, const domain::Principal& booker, const std::string& phone,
+                          int64_t except, const std::string& today, absl::Time now) {
+  tx.Exec(kPhoneLock, booker.office_id, phone);
+  return CountPhone(tx, booker, phone, except, today, now);
+}
+
+// The NIK's live requests (counted under the NIK's lock where it decides).
+int64_t CountNik(Tx& tx, const std::string& office_id, const std::string& nik,
+                 const std::string& today, absl::Time now) {
+  return tx.Exec(kLiveOfNik, office_id, nik, today, FormatTimestamp(now))[0][0].as<int64_t>();
 }
 
 // A slots.allocate round: the day's ("YYYY-MM-DD", at once), a sweep or a release (after `at`).
@@ -582,10 +593,8 @@ absl::StatusOr<std::string> AppointmentRepository::Create(const Mutation& m,
           LockAndCountPhone(tx, m.actor, a.phone, 0, today, now), options_.max_live_per_phone));
     }
     tx.Exec(kNikLock, m.actor.office_id, a.nik);
-    LOKET_RETURN_IF_ERROR(domain::CheckNikLimit(
-        tx.Exec(kLiveOfNik, m.actor.office_id, a.nik, today, FormatTimestamp(now))[0][0]
-            .as<int64_t>(),
-        options_.max_live_per_nik, false));
+    LOKET_RETURN_IF_ERROR(domain::CheckNikLimit(CountNik(tx, m.actor.office_id, a.nik, today, now),
+                                                options_.max_live_per_nik, false));
     std::vector<std::string> needs;
     for (auto n : a.needs) needs.emplace_back(domain::AccessibilityNeedName(n));
     std::string clinic_id = ScopeOf(m.actor);
@@ -598,6 +607,24 @@ absl::StatusOr<std::string> AppointmentRepository::Create(const Mutation& m,
     EnqueueAllocation(tx, m.actor.office_id, day_text);
     return EncodeRequest(tx, m.actor, id, encode);
   });
+}
+
+absl::Status AppointmentRepository::CheckLimits(const domain::Principal& booker,
+                                                const domain::Applicant& a) {
+  return db_.impl().Run(
+      [&](Tx& tx) -> absl::Status {
+        absl::Time now = clock_.Now();
+        LOKET_ASSIGN_OR_RETURN(OfficeContext office,
+                               LoadOffice(tx, booker.office_id, now, offices_));
+        const std::string today = FormatDay(office.today);
+        if (domain::PhoneLimitApplies(booker.role)) {
+          LOKET_RETURN_IF_ERROR(domain::CheckPhoneLimit(
+              CountPhone(tx, booker, a.phone, 0, today, now), options_.max_live_per_phone));
+        }
+        return domain::CheckNikLimit(CountNik(tx, booker.office_id, a.nik, today, now),
+                                     options_.max_live_per_nik, false);
+      },
+      /*autocommit=*/false);
 }
 
 absl::StatusOr<AppointmentRequestRecord> AppointmentRepository::Get(const domain::Principal& viewer,

@@ -146,6 +146,9 @@ class AppointmentRepository {
   // applicant.nik past the per-NIK limit. A clinic caller books for a health worker of its own.
   absl::StatusOr<std::string> Create(const Mutation& m, NewAppointmentRequest r,
                                      const RequestEncoder& encode);
+  // The per-phone and per-NIK limits as Create would apply them now, counted without their locks:
+  // a public booking is refused before its phone code is sent. Create decides again, locked.
+  absl::Status CheckLimits(const domain::Principal& booker, const domain::Applicant& a);
   // By id, or by appointment code when id is 0. NOT_FOUND also for another clinic's request.
   absl::StatusOr<AppointmentRequestRecord> Get(const domain::Principal& viewer, int64_t id,
                                                const std::string& code);

@@ -121,6 +121,7 @@ TEST_F(PublicTest, BookConfirmWithThePhoneCodeThenManageByBookingCode) {
   v1::PublicVisit v;
   ASSERT_THAT(pub_->GetVisit(Anon().get(), key, &v), IsOk());
   EXPECT_EQ(v.state(), v1::PUBLIC_VISIT_STATE_AWAITING_CODE);
+  EXPECT_EQ(v.day(), "2026-03-25");  // the day, as a confirmed request shows it
   EXPECT_EQ(v.name_masked().find("Siti Rahmawati"), std::string::npos);
 
   v1::ConfirmVisitRequest confirm;
@@ -212,21 +213,59 @@ TEST_F(PublicTest, ElderlyPriorityFromTheNikAndOnePhoneCannotHoardSeats) {
   ASSERT_THAT(pub_->BookVisit(Anon().get(), young, &held), IsOk());
   EXPECT_EQ(held.priority_class(), v1::PRIORITY_CLASS_DISABILITY);
 
-  // One phone, three NIKs: the third confirmation is refused naming the phone.
-  auto book_and_confirm = [&](const std::string& nik) {
-    v1::BookVisitResponse h;
-    EXPECT_THAT(pub_->BookVisit(Anon().get(), Booking(nik, "081234567030"), &h), IsOk());
+  auto confirm = [&](const v1::BookVisitResponse& h, const std::string& code) {
     v1::ConfirmVisitRequest c;
     c.set_booking_code(h.booking_code());
-    c.set_code(CodeSentFor("+6281234567030"));
+    c.set_code(code);
     v1::PublicVisit v;
     return pub_->ConfirmVisit(Anon().get(), c, &v);
   };
-  EXPECT_THAT(book_and_confirm("6471065708900031"), IsOk());
-  EXPECT_THAT(book_and_confirm("6471065708900032"), IsOk());
-  grpc::Status third = book_and_confirm("6471065708900033");
+  auto codes_sent_to = [&](const std::string& phone_e164) {
+    return server_->Query(absl::StrCat(
+        "SELECT count(*) FROM notifications WHERE template_id = 'booking.code' AND address = '",
+        phone_e164, "'"));
+  };
+  // One phone, three NIKs: the third booking is refused naming the phone, before any code is
+  // sent to it (until 2026-12-04 the code went out and only its confirmation was refused).
+  for (const char* nik : {"6471065708900031", "6471065708900032"}) {
+    v1::BookVisitResponse h;
+    ASSERT_THAT(pub_->BookVisit(Anon().get(), Booking(nik, "081234567030"), &h), IsOk());
+    EXPECT_THAT(confirm(h, CodeSentFor("+6281234567030")), IsOk());
+  }
+  v1::BookVisitResponse h;
+  grpc::Status third =
+      pub_->BookVisit(Anon().get(), Booking("6471065708900033", "081234567030"), &h);
   EXPECT_THAT(third, StatusIs(grpc::RESOURCE_EXHAUSTED));
   EXPECT_THAT(third.error_message(), HasSubstr("applicant.phone"));
+  EXPECT_EQ(codes_sent_to("+6281234567030"), "2");
+  // The same for a NIK: a second live request from another phone, and a third refused early
+  // (from another address: each address may book only a few times a minute).
+  address_ = "10.9.1.1";
+  ASSERT_THAT(pub_->BookVisit(Anon().get(), Booking("6471065708900031", "081234567031"), &h),
+              IsOk());
+  EXPECT_THAT(confirm(h, CodeSentFor("+6281234567031")), IsOk());
+  grpc::Status nik = pub_->BookVisit(Anon().get(), Booking("6471065708900031", "081234567032"), &h);
+  EXPECT_THAT(nik, StatusIs(grpc::RESOURCE_EXHAUSTED));
+  EXPECT_THAT(nik.error_message(), HasSubstr("applicant.nik"));
+  EXPECT_EQ(codes_sent_to("+6281234567032"), "0");
+
+  // Three bookings held at once pass that early look; the confirmation still decides, under the
+  // phone's lock: the third is refused naming the phone.
+  address_ = "10.9.1.2";
+  std::vector<v1::BookVisitResponse> holds(3);
+  std::vector<std::string> codes;
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_THAT(
+        pub_->BookVisit(Anon().get(), Booking(absl::StrCat("647106570890004", i), "081234567040"),
+                        &holds[i]),
+        IsOk());
+    codes.push_back(CodeSentFor("+6281234567040"));
+  }
+  EXPECT_THAT(confirm(holds[0], codes[0]), IsOk());
+  EXPECT_THAT(confirm(holds[1], codes[1]), IsOk());
+  grpc::Status late = confirm(holds[2], codes[2]);
+  EXPECT_THAT(late, StatusIs(grpc::RESOURCE_EXHAUSTED));
+  EXPECT_THAT(late.error_message(), HasSubstr("applicant.phone"));
 }
 
 TEST_F(PublicTest, ANumberAClinicGaveForItsStaffStillBooksForItsOwner) {

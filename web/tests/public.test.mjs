@@ -385,6 +385,38 @@ test("a new code replaces the old one", async () => {
   }
 });
 
+test("a booking left at the code step is confirmed later on /#/visit, with a new code", async () => {
+  const who = person();
+  const { context, page, base, errors } = await newPage();
+  try {
+    await bookUntilCode(page, base, who);
+    const bookingCode = (await page.textContent("[data-testid=booking-code]")).trim();
+    const first = await phoneCode(who.phone);
+    // The page is closed (a flat phone, a lost tab); later the person opens "Kelola janji saya".
+    await page.goto(`${base}/#/visit?code=${encodeURIComponent(bookingCode)}`);
+    await page.fill("#visit-last4", who.phone.slice(-4));
+    await page.getByRole("button", { name: "Tampilkan janji" }).click();
+    await page.waitForSelector(".visit-facts[data-state=AWAITING_CODE]", { timeout: 15_000 });
+    await page.waitForSelector("#code");
+    assert.match(await page.textContent("main"), /Janji ini baru dibuat setelah kodenya benar/);
+    await assertAxe(page, "visit: awaiting code");
+    await screenshot(page, "public-visit-awaiting-code");
+    await page.getByRole("button", { name: "Kirim kode baru" }).click();
+    await page.getByText(/Kode baru dikirim ke/).waitFor({ timeout: 10_000 });
+    const fresh = await phoneCode(who.phone);
+    assert.ok(fresh.id > first.id, "a second message");
+    await page.fill("#code", fresh.code);
+    await page.getByRole("button", { name: "Konfirmasi" }).click();
+    await page.getByText(/Kode benar\. Janji Anda dibuat/).waitFor({ timeout: 15_000 });
+    await page.waitForSelector("[data-testid=visit-code], .visit-facts[data-state=WAITLISTED]", { timeout: 30_000 });
+    assert.equal(await page.locator("#code").count(), 0, "no code field once confirmed");
+    await screenshot(page, "public-visit-confirmed-late");
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test("one phone cannot hold more bookings than the limit (2), whatever the NIKs", async () => {
   const phone = person().phone;
   const { context, base } = await newPage();
@@ -403,7 +435,11 @@ test("one phone cannot hold more bookings than the limit (2), whatever the NIKs"
         assert.notEqual(reached, null, `booking ${i + 1} refused`);
         await page.waitForSelector("[data-testid=booking-result]", { timeout: 15_000 });
       } else {
-        await page.getByText(limitText).waitFor({ timeout: 15_000 });
+        // Refused at the details step, beside the phone, before any code is sent.
+        assert.equal(reached, null, "the third booking reached the code step");
+        await page.waitForSelector("#phone-error", { timeout: 15_000 });
+        assert.match(await page.textContent("#phone-error"), limitText);
+        await page.getByText(limitText).first().waitFor({ timeout: 15_000 });
         assert.equal(await page.locator("[data-testid=booking-result]").count(), 0);
         assert.match(await page.textContent("main"), /Batalkan salah satu/);
         await assertAxe(page, "book: phone limit");

@@ -4,12 +4,13 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { AccessibilityNeed, PriorityClass } from "@gen/loket/v1/common_pb.js";
 import { PublicVisitState, type BookVisitResponse, type PublicOffice, type PublicSlot, type PublicVisit } from "@gen/loket/v1/public_pb.js";
 import { getLang } from "../i18n";
-import { clients, codeOf, rawMessage, Code } from "../api";
+import { clients } from "../api";
 import { problemText } from "../server-text";
 import type { RouteProps } from "../router";
-import { Field, OpenDaysPicker, PublicPage, Status, fieldError, focusSoon, limitOf, longDay, officeClock, officeDateTime, officeOf, pollVisit, publicErrorText, publicHref, useOpenDays, usePublicT, useRequestId, type Msg, type T } from "./public-common";
+import { Field, OpenDaysPicker, PublicPage, Status, fieldError, focusSoon, limitOf, longDay, officeClock, officeOf, pollVisit, publicErrorText, publicHref, useOpenDays, usePublicT, useRequestId, type Msg, type T } from "./public-common";
 import { publicBookStrings } from "./public-book.i18n";
 import { VisitFacts } from "./public-visit-facts";
+import { PhoneCodeForm } from "./public-code";
 import { NIK_INPUT_MAX, nikTyped } from "../nik";
 
 type Step = "service" | "when" | "details" | "code" | "result";
@@ -30,12 +31,6 @@ const FIELD_MAP: Record<string, string> = {
 
 export function phoneLast4(phone: string): string {
   return phone.replace(/\D/g, "").slice(-4);
-}
-
-/** "code: wrong code, 3 tries left" -> 3. */
-export function triesLeft(msg: string): number | undefined {
-  const m = /(\d+)\s*(?:tries|try|attempts?|percobaan|kali)\b/i.exec(msg) ?? /(?:left|sisa)\D{0,12}(\d+)/i.exec(msg);
-  return m ? Number(m[1]) : undefined;
 }
 
 /** loketd's field messages (English) in the page's words, where we know them. */
@@ -78,7 +73,6 @@ export default function PublicBook({ query }: RouteProps) {
   const [msg, setMsg] = useState<Msg | null>(null);
   const [busy, setBusy] = useState(false);
   const [booking, setBooking] = useState<BookVisitResponse | null>(null);
-  const [code, setCode] = useState("");
   const [ended, setEnded] = useState(false);
   const [visit, setVisit] = useState<PublicVisit | null>(null);
   const bookId = useRequestId();
@@ -190,13 +184,19 @@ export default function PublicBook({ query }: RouteProps) {
       });
       bookId.settle();
       setBooking(r);
-      setCode("");
       setEnded(false);
       go("code");
     } catch (err) {
       bookId.settle(err);
       const fe = fieldError(err, FIELD_MAP);
-      if (fe && fe.id === "when") {
+      const limit = limitOf(err);
+      if (limit) {
+        // Refused before any SMS: this NIK or phone already holds its live bookings.
+        const text = publicErrorText(err, t);
+        setErrors({ [limit.what]: text });
+        setMsg({ kind: "bad", text });
+        focusSoon(limit.what);
+      } else if (fe && fe.id === "when") {
         setStep("when");
         setErrors({ when: fe.text });
         setMsg({ kind: "bad", text: t("pub.fix", { n: 1 }) });
@@ -216,83 +216,21 @@ export default function PublicBook({ query }: RouteProps) {
     }
   }
 
-  async function confirm(e: Event) {
-    e.preventDefault();
-    if (!booking) return;
-    if (!/^\d{6}$/.test(code.trim())) return showErrors({ code: t("pub.book.v.code") });
-    setBusy(true);
-    setErrors({});
-    setMsg({ kind: "info", text: t("pub.book.confirming") });
-    try {
-      const v = await clients.public.confirmVisit({ bookingCode: booking.bookingCode, code: code.trim() });
-      if (v.state === PublicVisitState.EXPIRED) {
-        setEnded(true);
-        setMsg({ kind: "bad", text: t("pub.book.ended") });
-        return;
-      }
-      setVisit(v);
-      go("result");
-    } catch (err) {
-      wrongCode(err);
-    } finally {
-      setBusy(false);
-    }
+  function confirmed(v: PublicVisit) {
+    setVisit(v);
+    go("result");
   }
 
-  function wrongCode(err: unknown) {
-    if (!booking) return;
-    const raw = rawMessage(err);
-    const c = codeOf(err);
-    // loketd: INVALID_ARGUMENT "code: wrong code; N tries left"; FAILED_PRECONDITION "...this
-    // booking has ended, please book again" (the fifth wrong try) or "code: expired ...; ask for
-    // a new code" (ResendCode helps).
-    if (c === Code.FailedPrecondition && /ended|book again|berakhir/i.test(raw)) {
-      setEnded(true);
-      setCode("");
-      setMsg({ kind: "bad", text: t("pub.book.ended") });
-      focusSoon("ended-heading");
-      return;
-    }
-    if (limitOf(err)) {
-      // Not the code's fault: this NIK or phone already holds its bookings.
-      setErrors({});
-      setMsg({ kind: "bad", text: publicErrorText(err, t) });
-      return;
-    }
-    const left = triesLeft(raw);
-    let text: string;
-    if (c === Code.InvalidArgument && left !== undefined) text = t("pub.book.wrongCodeLeft", { n: left });
-    else if (c === Code.FailedPrecondition && /expire/i.test(raw)) text = t("pub.book.codeExpired");
-    else if (c === Code.InvalidArgument && /^\s*code\s*:/.test(raw)) text = t("pub.book.wrongCode");
-    else text = publicErrorText(err, t);
-    // The message stays beside the field (read out at once: role=alert on it).
-    setErrors({ code: text });
-    setMsg(null);
-    focusSoon("code");
-  }
-
-  async function resend() {
-    if (!booking) return;
-    setBusy(true);
-    try {
-      const r = await clients.public.resendCode({ bookingCode: booking.bookingCode });
-      setBooking(r);
-      setCode("");
-      setErrors({});
-      setMsg({ kind: "ok", text: t("pub.book.resent", { phone: r.phoneMasked, time: officeClock(r.codeExpiresAt) }) });
-      focusSoon("code");
-    } catch (err) {
-      setMsg({ kind: "bad", text: publicErrorText(err, t) });
-    } finally {
-      setBusy(false);
-    }
+  function endedNow() {
+    setEnded(true);
+    setMsg({ kind: "bad", text: t("pub.book.ended") });
+    focusSoon("ended-heading");
   }
 
   function startAgain() {
     setBooking(null);
     setVisit(null);
     setEnded(false);
-    setCode("");
     setChosen([]);
     go("when");
   }
@@ -457,37 +395,12 @@ export default function PublicBook({ query }: RouteProps) {
       )}
 
       {step === "code" && booking && !ended && (
-        <form onSubmit={confirm} noValidate>
-          <p>{t("pub.book.codeSent", { phone: booking.phoneMasked })}</p>
-          <p>{t("pub.book.codeExpires", { time: officeDateTime(booking.codeExpiresAt) })}</p>
+        <PhoneCodeForm bookingCode={booking.bookingCode} sent={booking} onConfirmed={confirmed} onEnded={endedNow}>
           {booking.priorityClass === PriorityClass.ELDERLY && <p class="notice ok">{t("pub.book.elderlyYes")}</p>}
           <p>
             {t("pub.book.bookingCode")} <strong class="mono" data-testid="booking-code">{booking.bookingCode}</strong>
           </p>
-          <Field id="code" label={t("pub.book.code")} hint={t("pub.book.codeHint")} error={errors.code} liveError>
-            {(a) => (
-              <input
-                {...a}
-                type="text"
-                inputMode="numeric"
-                autoComplete="one-time-code"
-                maxLength={6}
-                class="code-input"
-                value={code}
-                onInput={(e) => setCode(e.currentTarget.value.replace(/\D/g, ""))}
-              />
-            )}
-          </Field>
-          <Status msg={msg} />
-          <div class="form-actions">
-            <button type="submit" disabled={busy}>
-              {t("pub.book.confirm")}
-            </button>
-            <button type="button" class="secondary" disabled={busy} onClick={() => void resend()}>
-              {t("pub.book.resend")}
-            </button>
-          </div>
-        </form>
+        </PhoneCodeForm>
       )}
 
       {step === "code" && ended && (

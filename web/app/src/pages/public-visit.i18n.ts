@@ -23,6 +23,10 @@ export const publicVisitStrings: Catalog = {
     "pub.visit.moved": "Janji Anda sudah dipindahkan.",
     "pub.visit.movedNewCode": "Janji Anda sudah dipindahkan. Kode kunjungan Anda sekarang {code}; kode yang lama tidak berlaku lagi.",
     "pub.visit.v.code": "Isi kode janji Anda.",
+    "pub.visit.codeTitle": "Konfirmasi dengan kode dari HP",
+    "pub.visit.codeConfirmed": "Kode benar. Janji Anda dibuat; kami sedang mencarikan tempat.",
+    "pub.visit.codeEnded": "Pemesanan ini berakhir: kode salah 5 kali atau waktunya habis. Tidak ada janji yang dibuat.",
+    "pub.visit.bookAgain": "Buat janji baru",
     "pub.visit.v.last4": "Isi 4 angka terakhir nomor HP.",
   },
   en: {
@@ -46,6 +50,10 @@ export const publicVisitStrings: Catalog = {
     "pub.visit.moved": "Your booking was moved.",
     "pub.visit.movedNewCode": "Your booking was moved. Your visit code is now {code}; the old code no longer works.",
     "pub.visit.v.code": "Enter your booking code.",
+    "pub.visit.codeTitle": "Confirm with the code from your phone",
+    "pub.visit.codeConfirmed": "Code accepted. Your visit is booked; we are finding a seat.",
+    "pub.visit.codeEnded": "This booking has ended: the code was wrong 5 times or time ran out. No visit was booked.",
+    "pub.visit.bookAgain": "Book a new visit",
     "pub.visit.v.last4": "Enter the last 4 digits of your phone number.",
   },
 };

@@ -3,9 +3,10 @@
 import { useEffect, useState } from "preact/hooks";
 import { PublicVisitState, type PublicSlot, type PublicVisit } from "@gen/loket/v1/public_pb.js";
 import type { RouteProps } from "../router";
-import { Field, OpenDaysPicker, PublicPage, Status, fieldError, focusSoon, officeOf, pollVisit, publicErrorText, useOpenDays, usePublicT, useRequestId, type Msg } from "./public-common";
+import { Field, OpenDaysPicker, PublicPage, Status, fieldError, focusSoon, officeOf, pollVisit, publicErrorText, publicHref, useOpenDays, usePublicT, useRequestId, type Msg } from "./public-common";
 import { publicVisitStrings } from "./public-visit.i18n";
 import { VisitFacts } from "./public-visit-facts";
+import { PhoneCodeForm } from "./public-code";
 import { clients } from "../api";
 
 type Mode = "view" | "cancel" | "move";
@@ -124,6 +125,20 @@ export default function PublicVisitPage({ query }: RouteProps) {
     }
   }
 
+  // A booking left at the phone-code step: the code is typed here, and the visit is made.
+  function codeConfirmed(v: PublicVisit) {
+    setVisit(v);
+    setMode("view");
+    setMsg({ kind: "ok", text: t("pub.visit.codeConfirmed") });
+    focusSoon("visit-status");
+  }
+
+  function codeEnded() {
+    if (visit) setVisit({ ...visit, state: PublicVisitState.EXPIRED } as PublicVisit);
+    setMsg({ kind: "bad", text: t("pub.visit.codeEnded") });
+    focusSoon("visit-status");
+  }
+
   const active = visit && (visit.state === PublicVisitState.BOOKED || visit.state === PublicVisitState.WAITLISTED || visit.state === PublicVisitState.PENDING);
 
   return (
@@ -151,6 +166,17 @@ export default function PublicVisitPage({ query }: RouteProps) {
       {visit && (
         <div class="visit-manage">
           <VisitFacts visit={visit} t={t} level={2} />
+          {visit.state === PublicVisitState.AWAITING_CODE && (
+            <section aria-labelledby="code-title">
+              <h3 id="code-title">{t("pub.visit.codeTitle")}</h3>
+              <PhoneCodeForm bookingCode={visit.bookingCode} onConfirmed={codeConfirmed} onEnded={codeEnded} />
+            </section>
+          )}
+          {visit.state === PublicVisitState.EXPIRED && (
+            <p>
+              <a href={publicHref("/book", office)}>{t("pub.visit.bookAgain")}</a>
+            </p>
+          )}
           {active && mode === "view" && (
             <div class="form-actions">
               <button type="button" class="secondary" onClick={() => { setMode("move"); setMsg(null); setDay(""); setChosen([]); focusSoon("move-title"); }}>
