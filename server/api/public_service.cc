@@ -237,6 +237,7 @@ grpc::Status PublicServiceImpl::DoBookVisit(grpc::ServerContextBase* ctx,
   std::string code = NewPhoneCode();
   domain::Notification n =
       domain::PhoneCodeMessage(applicant->phone, applicant->name, applicant->language, code);
+  n.send_by = b.code_expires_at;  // an expired code is not sent
   v1::BookVisitResponse out;
   out.set_booking_code(b.booking_code);
   out.set_phone_masked(domain::MaskPhone(applicant->phone));
@@ -264,6 +265,7 @@ grpc::Status PublicServiceImpl::DoResendCode(grpc::ServerContextBase* ctx,
   absl::Time expires = d_.clock.Now() + domain::kPhoneCodeLifetime;
   domain::Notification n =
       domain::PhoneCodeMessage(held->phone, r.applicant().name(), r.applicant().language(), code);
+  n.send_by = expires;
   if (absl::Status s = d_.repo.ReplaceCode(*held, CodeDigest(booking, code), expires, std::move(n));
       !s.ok()) {
     return ToGrpcStatus(s);

@@ -72,6 +72,10 @@ void NotifyResults::AttemptFailedInTx(store::Tx& tx, const store::TaskRecord& ta
   store::RecordFailedAttemptInTx(tx, task.id, task.attempt, why, dead);
 }
 
+void NotifyResults::TooLateInTx(store::Tx& tx, const store::TaskRecord& task) {
+  store::RecordSkippedInTx(tx, task.id, task.last_error);
+}
+
 void NotifyResults::AttemptFailed(const store::TaskRecord& task) {
   if (!metrics_) return;
   v1::NotifySend n;

@@ -39,6 +39,9 @@ class TaskKindHandler {
   // attempt follows.
   virtual void AttemptFailedInTx(store::Tx& tx, const store::TaskRecord& task,
                                  const std::string& why, bool dead) {}
+  // Runs in the transaction that finishes a task unrun because its run_before passed
+  // (store::TaskKind::on_too_late).
+  virtual void TooLateInTx(store::Tx& tx, const store::TaskRecord& task) {}
 };
 
 // A planning queue (route.plan, slots.allocate; DESIGN.md "The task queue"): its task carries only
@@ -71,6 +74,7 @@ class NotifyResults final : public TaskKindHandler {
   void AttemptFailed(const store::TaskRecord& task) override;
   void AttemptFailedInTx(store::Tx& tx, const store::TaskRecord& task, const std::string& why,
                          bool dead) override;
+  void TooLateInTx(store::Tx& tx, const store::TaskRecord& task) override;
 
  private:
   store::Database& db_;
@@ -86,12 +90,17 @@ class TaskServiceImpl final : public v1::TaskService::Service {
 
   // Registers a task kind, the one place it is named: tasks leased from `queue` go out through
   // `kind`, CompleteTask results whose oneof field number is `result_field` come back to it, and
-  // the queue runs its AttemptFailedInTx when an attempt ends without success.
+  // the queue runs its AttemptFailedInTx when an attempt ends without success and its TooLateInTx
+  // when a task's run_before passed before it ran.
   void AddTaskKind(const std::string& queue, int result_field, TaskKindHandler* kind) {
     kinds_by_queue_[queue] = kind;
     kinds_by_result_[result_field] = kind;
-    queue_.AddKind({queue, [kind](store::Tx& tx, const store::TaskRecord& t, const std::string& why,
-                                  bool dead) { kind->AttemptFailedInTx(tx, t, why, dead); }});
+    queue_.AddKind(
+        {queue,
+         [kind](store::Tx& tx, const store::TaskRecord& t, const std::string& why, bool dead) {
+           kind->AttemptFailedInTx(tx, t, why, dead);
+         },
+         [kind](store::Tx& tx, const store::TaskRecord& t) { kind->TooLateInTx(tx, t); }});
   }
   // ServerOptions::on_poll_wait (tests): called when a PollTask found nothing and is about to wait.
   void SetPollWaitHook(std::function<void()> hook) { on_poll_wait_ = std::move(hook); }

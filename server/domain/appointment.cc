@@ -246,6 +246,7 @@ std::vector<ScheduledNotice> AllocatedNotices(const AppointmentContact& to, absl
       n.language = to.language;
       n.template_id = template_id;
       n.params = AppointmentParams(to.name, starts_at, utc_offset_minutes, code);
+      n.send_by = starts_at;  // a confirmation or reminder once the visit has begun helps nobody
       out.push_back({std::move(n), at, reminder});
     }
   };

@@ -31,6 +31,9 @@ struct Notification {
   std::string template_id;
   std::map<std::string, std::string> params;
   bool urgent = false;
+  // After this the message is of no use (a code expired, a visit begun, a courier window passed):
+  // not sent then, but recorded as skipped.
+  absl::Time send_by = absl::InfiniteFuture();
 };
 
 // The messages that entering `c.state` by transition `action` sends to the applicant: one by the

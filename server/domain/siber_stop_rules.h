@@ -115,6 +115,8 @@ bool PermitRevoked(std::string_view item, std::optional<CaseState> case_state);
 // Whether the next stop on a route hears "courier.near" when the courier finishes the one before:
 // once, and never for the office's own hand-in or collect.
 bool ShouldSendNear(StopKind kind, bool near_sent);
+// "The courier will arrive in a few minutes" is of no use later than this after it was meant.
+inline constexpr absl::Duration kNearNoticeUseful = absl::Minutes(30);
 
 // What the clinic was last told of a visit: nothing (no start kept), or the window; an end not
 // kept counts as an hour after the start.

@@ -171,7 +171,7 @@ constexpr Statement kDropReminders{
     "   updated_at = now() WHERE state = 'ready' AND id IN (SELECT n.task_id FROM notifications n"
     "   JOIN appointment_reminders r ON r.notification_id = n.id WHERE r.appointment_id = $1)"
     "   RETURNING id)"
-    " UPDATE notifications SET status = 'failed', detail = 'withdrawn: appointment not booked'"
+    " UPDATE notifications SET status = 'skipped', detail = 'withdrawn: appointment not booked'"
     " WHERE task_id IN (SELECT id FROM t)"};
 constexpr Statement kLiveNotBooked{
     "appt_live_not_booked",

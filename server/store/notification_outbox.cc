@@ -46,9 +46,9 @@ constexpr Statement kReserveNotification{"outbox_reserve_notification",
 constexpr Statement kInsertNotificationWithTask{
     "outbox_insert_notification_with_task",
     "WITH t AS (INSERT INTO tasks (office_id, queue, dedupe_key, payload, run_after, max_attempts,"
-    " order_key, order_at)"
+    " order_key, order_at, run_before)"
     " VALUES ($1, 'notify.send', 'notification:' || $9::text, $10, $8::timestamptz, 8, $4,"
-    " $8::timestamptz) RETURNING id)"
+    " $8::timestamptz, $12::timestamptz) RETURNING id)"
     ", n AS (INSERT INTO notifications (id, office_id, case_id, channel, address, template_id,"
     " language, urgent, scheduled_for, task_id, event_at)"
     " SELECT $9::bigint, $1, NULLIF($2::bigint, 0), $3, $4, $5, $6, $7, $8::timestamptz, t.id,"
@@ -97,7 +97,8 @@ int64_t EnqueueNotificationInTx(Tx& tx, const NotificationEncoder& encode,
   n.params["office_name"] = office.name;
   tx.Exec(kInsertNotificationWithTask, office.id, n.case_id,
           std::string(domain::NotificationChannelName(n.channel)), n.address, n.template_id,
-          n.language, n.urgent, Ts(when), n.id, pqxx::binarystring(encode(n)), Ts(event));
+          n.language, n.urgent, Ts(when), n.id, pqxx::binarystring(encode(n)), Ts(event),
+          n.send_by == absl::InfiniteFuture() ? std::nullopt : std::optional(Ts(n.send_by)));
   tx.MarkNotified("notify.send");  // the statement above sent it
   return n.id;
 }
@@ -127,6 +128,13 @@ void RecordFailedAttemptInTx(Tx& tx, int64_t task_id, int attempt, const std::st
       "UPDATE notifications SET attempts = $2, detail = $3,"
       " status = CASE WHEN $4 THEN 'failed' ELSE status END WHERE task_id = $1"};
   tx.Exec(kNotificationAttempt, task_id, attempt, why.substr(0, 500), dead);
+}
+
+void RecordSkippedInTx(Tx& tx, int64_t task_id, const std::string& why) {
+  static constexpr Statement kNotificationSkipped{
+      "notify_skipped",
+      "UPDATE notifications SET status = 'skipped', detail = $2 WHERE task_id = $1"};
+  tx.Exec(kNotificationSkipped, task_id, why.substr(0, 500));
 }
 
 }  // namespace loket::store

@@ -30,7 +30,8 @@ struct OutboxOffice {
 
 // Stores `n` (n.case_id 0: not about a case) and enqueues its task in `tx`, to go out at
 // `not_before` or now, whichever is later, moved past quiet hours (unless urgent) and the
-// per-recipient limit. Returns the notification id. Does nothing (returns 0) without an encoder.
+// per-recipient limit, and never after n.send_by (then it is skipped). Returns the notification
+// id. Does nothing (returns 0) without an encoder.
 int64_t EnqueueNotificationInTx(Tx& tx, const NotificationEncoder& encode,
                                 const domain::NotificationPolicy& policy,
                                 const OutboxOffice& office, absl::Time now, domain::Notification n,
@@ -58,6 +59,10 @@ absl::StatusOr<std::vector<absl::Status>> RecordDeliveries(
 // and turns "failed" once no attempt follows (`dead`).
 void RecordFailedAttemptInTx(Tx& tx, int64_t task_id, int attempt, const std::string& why,
                              bool dead);
+
+// In the transaction that finishes a notify.send task unrun (TaskKind::on_too_late): the message
+// is 'skipped', with `why`.
+void RecordSkippedInTx(Tx& tx, int64_t task_id, const std::string& why);
 
 }  // namespace loket::store
 

@@ -331,11 +331,13 @@ VisitFacts LoadVisitFacts(Tx& tx, const StopRow& s, int64_t courier_id) {
 void SendVisitMessages(Tx& tx, const NotificationEncoder& encode,
                        const domain::NotificationPolicy& policy, const OfficeContext& office,
                        absl::Time now, const StopRow& s, const domain::VisitContacts& to,
-                       const std::string& template_id, std::map<std::string, std::string> params) {
+                       const std::string& template_id, std::map<std::string, std::string> params,
+                       absl::Time send_by = absl::InfiniteFuture()) {
   params["case_id"] = absl::StrCat(s.r.case_id);
   params["permit_name"] = s.r.permit_name;
   for (domain::Notification& n :
        domain::CourierVisitNotifications(to, s.r.case_id, template_id, std::move(params))) {
+    n.send_by = send_by;
     EnqueueNotificationInTx(tx, encode, policy, OutboxOf(s.office_id, office), now, std::move(n));
   }
 }
@@ -345,9 +347,10 @@ void SendVisitMessages(Tx& tx, const NotificationEncoder& encode,
 void NotifyPlace(Tx& tx, const NotificationEncoder& encode,
                  const domain::NotificationPolicy& policy, const OfficeContext& office,
                  absl::Time now, const StopRow& s, const std::string& template_id,
-                 std::map<std::string, std::string> params) {
+                 std::map<std::string, std::string> params, absl::Time send_by) {
   VisitFacts f = LoadVisitFacts(tx, s, s.r.courier_id);
-  SendVisitMessages(tx, encode, policy, office, now, s, f.to, template_id, std::move(params));
+  SendVisitMessages(tx, encode, policy, office, now, s, f.to, template_id, std::move(params),
+                    send_by);
 }
 
 // A planned visit (pickup or delivery) in `w` by `courier_id`: the clinic hears the day, the
@@ -361,9 +364,11 @@ void AnnounceVisit(Tx& tx, const NotificationEncoder& encode,
   if (!domain::ShouldAnnounceVisit(domain::ToldWindow(s.announced_start, f.announced_end), w)) {
     return;
   }
+  // Not sent once the window has passed (a notifier back after an outage).
   SendVisitMessages(
       tx, encode, policy, office, now, s, f.to, template_id,
-      domain::VisitParams(s.r.day, w, office.utc_offset_minutes, f.courier_name, f.courier_phone));
+      domain::VisitParams(s.r.day, w, office.utc_offset_minutes, f.courier_name, f.courier_phone),
+      w.end);
   tx.Exec(kAnnounceVisit, s.r.id, Ts(w.start), Ts(w.end));
 }
 
@@ -375,7 +380,8 @@ void NotifyNextStop(Tx& tx, const NotificationEncoder& encode,
   if (r.empty()) return;
   StopRow next = StopFromRow(r[0]);
   if (!domain::ShouldSendNear(next.r.kind, next.near_sent)) return;
-  NotifyPlace(tx, encode, policy, office, now, next, "courier.near", {});
+  NotifyPlace(tx, encode, policy, office, now, next, "courier.near", {},
+              now + domain::kNearNoticeUseful);
   tx.Exec(kMarkNear, next.r.id);
 }
 

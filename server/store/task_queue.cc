@@ -48,6 +48,9 @@ constexpr Statement kFindLive{
 // clock: DatabaseOptions::task_clock), else PostgreSQL's now(), which every replica shares. Each
 // statement takes it as its last parameter (NULL: now()).
 #define LOKET_NOW(n) "coalesce($" #n "::timestamptz, now())"
+// A task that may still run: no run_before, or not yet past it (a late one waits for kSkipLate
+// and holds back nobody's later messages).
+#define LOKET_IN_TIME(t, n) "(" t ".run_before IS NULL OR " t ".run_before > " LOKET_NOW(n) ")"
 // Lease probes, each one statement with an index-ordered pick and SKIP LOCKED, so concurrent
 // workers never wait on or share a task. Expired leases go first: theirs is the oldest work.
 #define LOKET_LEASE_SET                                                          \
@@ -69,6 +72,7 @@ constexpr Statement kLeaseExpired{
                " updated_at = " LOKET_NOW(5)
                " WHERE id = (SELECT id FROM tasks WHERE office_id = $1 AND queue = $2"
                "   AND state = 'leased' AND lease_expires_at < " LOKET_NOW(5)
+               "   AND " LOKET_IN_TIME("tasks", 5)
                "   ORDER BY lease_expires_at LIMIT 1 FOR UPDATE SKIP LOCKED)"
                " RETURNING ", kTaskColumns, "">};
 // Up to $5 ready tasks, oldest first (a single lease asks for 1). A task with an order_key
@@ -83,10 +87,23 @@ constexpr Statement kLeaseReady{
     kSelectSql<LOKET_LEASE_SET
                " WHERE id = ANY(ARRAY(SELECT t.id FROM tasks t WHERE t.office_id = $1"
                "   AND t.queue = $2 AND t.state = 'ready' AND t.run_after <= " LOKET_NOW(6)
+               "   AND " LOKET_IN_TIME("t", 6)
                "   AND (t.order_key IS NULL OR NOT EXISTS (SELECT 1 FROM tasks p"
                "     WHERE p.office_id = $1 AND p.queue = $2 AND p.order_key = t.order_key"
-               "     AND p.state IN ('ready', 'leased') AND (p.order_at, p.id) < (t.order_at, t.id)))"
+               "     AND p.state IN ('ready', 'leased') AND (p.order_at, p.id) < (t.order_at, t.id)"
+               "     AND " LOKET_IN_TIME("p", 6) "))"
                "   ORDER BY t.run_after, t.id LIMIT $5 FOR UPDATE OF t SKIP LOCKED))"
+               " RETURNING ", kTaskColumns, "">};
+// Tasks past their run_before, never to run: ready ones, and leased ones whose lease ran out.
+constexpr Statement kSkipLate{
+    "task_skip_late",
+    kSelectSql<"UPDATE tasks SET state = 'done', lease_owner = NULL, lease_expires_at = NULL,"
+               " last_error = 'too late: not run by ' || run_before::text,"
+               " updated_at = " LOKET_NOW(3)
+               " WHERE id = ANY(ARRAY(SELECT id FROM tasks WHERE office_id = $1 AND queue = $2"
+               "   AND run_before <= " LOKET_NOW(3) " AND (state = 'ready' OR (state = 'leased'"
+               "   AND lease_expires_at < " LOKET_NOW(3) "))"
+               "   ORDER BY run_before LIMIT 64 FOR UPDATE SKIP LOCKED))"
                " RETURNING ", kTaskColumns, "">};
 constexpr Statement kHeartbeat{
     "task_heartbeat",
@@ -227,8 +244,11 @@ absl::StatusOr<std::optional<TaskRecord>> TaskQueue::Lease(const std::string& of
                                                            absl::Duration lease) {
   // Expired leases are probed on every 8th poll and whenever no ready task is due: they come back
   // within a few polls without costing every poll a statement. Autocommit: each statement stands
-  // alone, and a poll saves the BEGIN and COMMIT round trips.
+  // alone, and a poll saves the BEGIN and COMMIT round trips. The 8th poll also finishes the tasks
+  // past their run_before (in a transaction of its own, with their kind's record of it); until
+  // then they are never leased and hold back no later task of their order_key.
   bool probe_expired_first = polls_.fetch_add(1, std::memory_order_relaxed) % 8 == 0;
+  if (probe_expired_first) LOKET_RETURN_IF_ERROR(SkipLate(office_id, queue));
   return FetchAutocommit(db_.impl(), [&](Tx& tx) -> std::optional<TaskRecord> {
     double seconds = absl::ToDoubleSeconds(lease);
     auto take_expired = [&]() -> std::optional<TaskRecord> {
@@ -285,6 +305,19 @@ absl::StatusOr<std::vector<TaskRecord>> TaskQueue::LeaseMany(const std::string& 
   // A failed statement leased nothing; the first task is leased and goes out alone.
   (void)s;
   return out;
+}
+
+absl::Status TaskQueue::SkipLate(const std::string& office_id, const std::string& queue) {
+  // One transaction: a task is finished unrun together with what its kind records of it.
+  return db_.impl().RunTx([&](Tx& tx) -> absl::Status {
+    for (const auto& row : tx.Exec(kSkipLate, office_id, queue, Now())) {
+      TaskRecord t = TaskFromRow(row);
+      for (const TaskKind& k : kinds_) {
+        if (k.queue == t.queue && k.on_too_late) k.on_too_late(tx, t);
+      }
+    }
+    return absl::OkStatus();
+  });
 }
 
 std::optional<std::string> TaskQueue::Now() const {

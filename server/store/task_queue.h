@@ -54,6 +54,9 @@ struct TaskKind {
   // it failed, its lease expired on the last attempt, or an operator dropped it. `dead`: no
   // attempt follows.
   std::function<void(Tx&, const TaskRecord&, const std::string& why, bool dead)> on_attempt_failed;
+  // Runs in the same transaction when a task is finished unrun because its run_before passed
+  // (`task.last_error` says so).
+  std::function<void(Tx&, const TaskRecord&)> on_too_late;
 };
 
 struct RetryPolicy {
@@ -88,7 +91,8 @@ class TaskQueue {
 
   // Leases the next due task of `queue` in `office_id` (ready and due, or leased with an expired
   // lease) for `lease`, bumping its attempt. nullopt when none. Tasks whose last attempt's lease
-  // expired are moved to dead first.
+  // expired are moved to dead first. A task past its run_before is never leased: every 8th poll
+  // finishes such tasks unrun (SkipLate).
   absl::StatusOr<std::optional<TaskRecord>> Lease(const std::string& office_id,
                                                   const std::string& queue,
                                                   const std::string& worker_id,
@@ -128,6 +132,8 @@ class TaskQueue {
   absl::StatusOr<std::vector<QueueStats>> Stats();
 
  private:
+  // Finishes `queue`'s tasks past their run_before without running them, and tells their kind.
+  absl::Status SkipLate(const std::string& office_id, const std::string& queue);
   // A number in [0, 1) for the back-off's jitter, from the seeded generator.
   double UnitRandom();
   // The queue's time as the statements' last parameter: the clock's, or NULL for now().

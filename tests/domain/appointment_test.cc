@@ -324,6 +324,9 @@ TEST(AllocatedNoticesTest, ConfirmationAndTheRemindersStillAhead) {
   EXPECT_EQ(n[2].notification.params.at("time"), "08:00");
   EXPECT_EQ(n[2].notification.params.at("code"), "K7M4QX");
   EXPECT_EQ(n[2].notification.language, "en");
+  // None is of use once the visit has begun: not sent after its start.
+  for (const auto& each : n) EXPECT_EQ(each.notification.send_by, At(25, 8, 0));
+  EXPECT_EQ(CancelledNotice(to, At(25, 8, 0), 480, "K7M4QX").send_by, absl::InfiniteFuture());
   // Without an e-mail address, booked well ahead: three messages by the gateway.
   to.email = "";
   n = AllocatedNotices(to, At(20, 7, 30), At(25, 8, 0), 480, "K7M4QX");

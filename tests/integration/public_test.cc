@@ -122,6 +122,12 @@ TEST_F(PublicTest, BookConfirmWithThePhoneCodeThenManageByBookingCode) {
   ASSERT_THAT(pub_->GetVisit(Anon().get(), key, &v), IsOk());
   EXPECT_EQ(v.state(), v1::PUBLIC_VISIT_STATE_AWAITING_CODE);
   EXPECT_EQ(v.day(), "2026-03-25");  // the day, as a confirmed request shows it
+  // The code's message is not sent once the code has expired.
+  EXPECT_EQ(
+      server_->Query("SELECT abs(extract(epoch FROM t.run_before - n.scheduled_for) - 600) < 5"
+                     " FROM notifications n JOIN tasks t ON t.id = n.task_id"
+                     " WHERE n.template_id = 'booking.code' ORDER BY n.id DESC LIMIT 1"),
+      "t");
   EXPECT_EQ(v.name_masked().find("Siti Rahmawati"), std::string::npos);
 
   v1::ConfirmVisitRequest confirm;

@@ -1013,6 +1013,13 @@ TEST_F(SiberTest, ReplanningTellsTheClinicOnceAndAgainOnlyWhenTheWindowMoves) {
   v1::Stop pickup = StopOf(c.id(), v1::STOP_KIND_PICKUP);
   const std::string where = absl::StrCat(" WHERE id = ", pickup.id());
   EXPECT_NE(server_->Query("SELECT announced_end" + std::string(" FROM stops") + where), "");
+  // The message is not sent once the window it names has passed.
+  EXPECT_EQ(server_->Query(
+                absl::StrCat("SELECT bool_and(t.run_before = s.announced_end) FROM notifications n"
+                             " JOIN tasks t ON t.id = n.task_id JOIN stops s ON s.id = ",
+                             pickup.id(), " WHERE n.case_id = ", c.id(),
+                             " AND n.template_id = 'courier.pickup_planned'")),
+            "t");
 
   // The clinic sees its own stop, with its planned window.
   v1::ListStopsRequest lreq;

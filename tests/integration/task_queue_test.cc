@@ -544,6 +544,46 @@ TEST_F(TaskQueueTest, AMessagesRowShowsItsFailedAttemptsAndItsEnd) {
   EXPECT_EQ(row_of(*second), "failed 1 gateway said 500");
 }
 
+// A message whose moment passed before it went (a notifier back after an outage: a phone code
+// already expired, a reminder for a visit begun) is never leased, holds back none of its address's
+// later messages, and is finished unrun: the task done "too late", the message "skipped".
+TEST_F(TaskQueueTest, AMessagePastItsSendByIsSkippedAndHoldsNoOneBack) {
+  v1::Case c = SubmitAsClinicA();  // case.submitted to the phone and the e-mail
+  ASSERT_THAT(Do(&v1::CaseService::Stub::Withdraw, clinic_a_, c.id(), "diajukan ulang"), IsOk());
+  const std::string late_id = server_->Query(absl::StrCat(
+      "UPDATE tasks t SET run_before = now() - interval '1 minute' FROM notifications n"
+      " WHERE n.task_id = t.id AND n.case_id = ",
+      c.id(), " AND n.channel = 'webhook' AND n.template_id = 'case.submitted' RETURNING t.id"));
+  ASSERT_FALSE(late_id.empty());
+  auto template_of = [](const v1::Task& t) {
+    v1::NotifySend n;
+    EXPECT_TRUE(n.ParseFromString(t.payload()));
+    return n.channel() + " " + n.template_id();
+  };
+  // Eight polls: one of them (every 8th) finishes the late task; none leases it.
+  std::multiset<std::string> sent;
+  for (int i = 0; i < 8; ++i) {
+    auto t = Poll("notify.send", 30, 0);
+    if (!t) continue;
+    EXPECT_NE(absl::StrCat(t->id()), late_id);
+    sent.insert(template_of(*t));
+    ASSERT_THAT(Complete(*t), IsOk());
+  }
+  EXPECT_EQ(sent, (std::multiset<std::string>{"email case.submitted", "email case.withdrawn",
+                                              "webhook case.withdrawn"}))
+      << "the phone's later message is not held behind the late one";
+  EXPECT_EQ(server_->Query(absl::StrCat("SELECT state || ' ' || attempt || ' ' ||"
+                                        " (last_error LIKE 'too late: not run by %')"
+                                        " FROM tasks WHERE id = ",
+                                        late_id)),
+            "done 0 true");
+  EXPECT_EQ(server_->Query(absl::StrCat(
+                "SELECT status || ' ' || (detail LIKE 'too late%') || ' ' || (sent_at IS NULL)"
+                " FROM notifications WHERE task_id = ",
+                late_id)),
+            "skipped true true");
+}
+
 // Issue 12: a notifier leases a batch per poll and sends it concurrently. A batch holds at most
 // one live message per address (the next waits for it), and CompleteTasks fences each item alone.
 TEST_F(TaskQueueTest, ABatchLeaseHoldsOneMessagePerAddressAndCompletesInOneCall) {
