@@ -379,6 +379,11 @@ test("a new code replaces the old one", async () => {
     await page.getByRole("button", { name: "Konfirmasi" }).click();
     await page.waitForSelector("[data-testid=booking-result]", { timeout: 15_000 });
     await page.waitForSelector("[data-testid=visit-code], .visit-facts[data-state=WAITLISTED]", { timeout: 30_000 });
+    // "Buat janji" in the header, on the booking page itself, starts a new booking.
+    await page.locator("nav.site-nav").getByRole("link", { name: "Buat janji" }).click();
+    await page.waitForSelector('input[name="service"]', { timeout: 10_000 });
+    assert.match(await page.textContent("#step-heading"), /Langkah 1 dari 5/);
+    assert.equal(await page.locator("[data-testid=booking-result]").count(), 0);
     assert.deepEqual(errors, []);
   } finally {
     await context.close();

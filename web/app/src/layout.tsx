@@ -31,6 +31,14 @@ export function LangSwitch() {
   );
 }
 
+/** A link to the page already open changes no address, so the browser does nothing: the router
+ * starts the page afresh instead ("Buat janji" after a booking starts a new one). */
+function reopenIfHere(e: MouseEvent, href: string) {
+  if (href !== location.hash || e.ctrlKey || e.metaKey || e.shiftKey) return;
+  e.preventDefault();
+  window.dispatchEvent(new Event("loket:reopen")); // router.tsx: useLocation
+}
+
 export function Page({ title, children, class: cls, bare, nav }: PageProps) {
   const t = useT();
   const { principal, signOut } = useSession();
@@ -66,7 +74,9 @@ export function Page({ title, children, class: cls, bare, nav }: PageProps) {
               <ul>
                 {nav.map((n) => (
                   <li key={n.href}>
-                    <a href={n.href}>{n.label}</a>
+                    <a href={n.href} onClick={(e) => reopenIfHere(e, n.href)}>
+                      {n.label}
+                    </a>
                   </li>
                 ))}
               </ul>

@@ -104,7 +104,7 @@ const routes: Route[] = [
   { pattern: "/admin", component: Admin },
 ];
 
-export type Location = { path: string; query: URLSearchParams };
+export type Location = { path: string; query: URLSearchParams; opened?: number };
 
 export function parseHash(hash: string = location.hash): Location {
   let h = hash.startsWith("#") ? hash.slice(1) : hash;
@@ -145,8 +145,14 @@ export function useLocation(): Location {
   const [loc, setLoc] = useState<Location>(parseHash());
   useEffect(() => {
     const h = () => setLoc(parseHash());
+    // A header link to the page already open (layout.tsx): the same place, opened anew.
+    const again = () => setLoc((l) => ({ ...parseHash(), opened: (l.opened ?? 0) + 1 }));
     window.addEventListener("hashchange", h);
-    return () => window.removeEventListener("hashchange", h);
+    window.addEventListener("loket:reopen", again);
+    return () => {
+      window.removeEventListener("hashchange", h);
+      window.removeEventListener("loket:reopen", again);
+    };
   }, []);
   return loc;
 }
@@ -255,7 +261,7 @@ export function Router() {
       }
       if (r.roles && !r.roles.includes(principal.role)) return <NoAccess home={homeOf(principal.role)} />;
     }
-    return <C key={loc.path} params={params} query={loc.query} />;
+    return <C key={`${loc.path}#${loc.opened ?? 0}`} params={params} query={loc.query} />;
   }
   return <NotFound />;
 }
