@@ -603,6 +603,10 @@ std::optional<std::string> ClinicScope(const Principal& viewer, const std::strin
   return viewer.clinic_id;
 }
 
+bool ListsClinicDrafts(const Principal& viewer, std::optional<CaseState> state) {
+  return viewer.role == Role::kClinic || state == CaseState::kDraft;
+}
+
 std::string FormatPermitNumber(int64_t sequence, std::string_view permit_type,
                                std::string_view office_id, int year) {
   return absl::StrFormat("%04d/%s/DPMPTSP-%s/%d", sequence, permit_type,

@@ -79,6 +79,7 @@ constexpr Statement kListCases{
                " FROM cases WHERE office_id = $1 AND id > $2 AND ($3 = '' OR state = $3)"
                " AND ($4 = '' OR channel = $4) AND ($5 = '' OR permit_type = $5)"
                " AND ($6 = '' OR clinic_id = $6) AND (NOT $7::boolean OR due_date < $8::date)"
+               " AND ($10::boolean OR state <> 'DRAFT' OR channel <> 'CLINIC')"
                " ORDER BY id LIMIT $9">};
 // Cases past their SLA due date by office (issue 15's loket_cases_past_sla): due_date is NULL while
 // paused or decided, so "due before the office's local today" is the `overdue_only` test of
@@ -541,7 +542,8 @@ absl::StatusOr<std::vector<CaseView>> CaseRepository::List(const domain::Princip
         tx.Exec(kListCases, viewer.office_id, f.after_id,
                 f.state ? std::string(domain::CaseStateName(*f.state)) : std::string(),
                 f.channel ? std::string(domain::ChannelName(*f.channel)) : std::string(),
-                f.permit_type, *clinic, f.overdue_only, FormatDay(office.today), f.page_size);
+                f.permit_type, *clinic, f.overdue_only, FormatDay(office.today), f.page_size,
+                domain::ListsClinicDrafts(viewer, f.state));
     return MapRows(r, CaseWithSla(office));
   });
 }

@@ -805,6 +805,13 @@ TEST(ClinicScopeTest, AClinicFindsOnlyItsOwnCases) {
   EXPECT_EQ(ClinicScope(ClinicStaff("rsud"), "pkm"), std::nullopt);
 }
 
+TEST(ListsClinicDraftsTest, TheOfficeSeesAClinicsDraftsOnlyWhenAskedForDrafts) {
+  EXPECT_FALSE(ListsClinicDrafts(Officer(), std::nullopt));
+  EXPECT_FALSE(ListsClinicDrafts(Officer(), CaseState::kSubmitted));
+  EXPECT_TRUE(ListsClinicDrafts(Officer(), CaseState::kDraft));
+  EXPECT_TRUE(ListsClinicDrafts(ClinicStaff("rsud"), std::nullopt));
+}
+
 // A number typed from paper finds the permit FormatPermitNumber wrote.
 TEST(PermitNumberTest, TypedInAnyCaseWithStraySpacesIsThePrintedNumber) {
   const std::string printed = FormatPermitNumber(2, "SIP_PERAWAT", "bpp", 2026);

@@ -16,7 +16,10 @@ using ::loket::testing::IsOk;
 using ::loket::testing::StatusIs;
 namespace {
 
+using ::testing::Contains;
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using Stub = v1::CaseService::Stub;
 
 class CaseLifecycleTest : public ServerTest {};
@@ -363,6 +366,26 @@ TEST_F(CaseListTest, FiltersAndPagesThroughCases) {
     token = resp.next_page_token();
   } while (!token.empty());
   EXPECT_EQ(seen.size(), 8u);
+
+  // A clinic's draft is its own until sent: the office's list leaves it out unless asked for
+  // drafts; the clinic sees it.
+  v1::SubmitApplicationRequest draft = NurseApplication();
+  draft.set_draft(true);
+  v1::Case drafted;
+  ASSERT_THAT(cases().SubmitApplication(Ctx(clinic_b_).get(), draft, &drafted), IsOk());
+  auto listed = [&](const std::string& token, std::optional<v1::CaseState> state) {
+    v1::ListCasesRequest req;
+    req.set_page_size(100);
+    if (state) req.set_state(*state);
+    v1::ListCasesResponse resp;
+    EXPECT_THAT(cases().ListCases(Ctx(token).get(), req, &resp), IsOk());
+    std::vector<int64_t> ids;
+    for (const auto& c : resp.cases()) ids.push_back(c.id());
+    return ids;
+  };
+  EXPECT_THAT(listed(officer_, std::nullopt), Not(Contains(drafted.id())));
+  EXPECT_THAT(listed(officer_, v1::CASE_STATE_DRAFT), ElementsAre(drafted.id()));
+  EXPECT_THAT(listed(clinic_b_, std::nullopt), ElementsAre(other.id(), drafted.id()));
 
   v1::ListCasesRequest by_state;
   by_state.set_state(v1::CASE_STATE_VERIFYING);

@@ -103,6 +103,12 @@ describe("office desk", () => {
       await app.page.getByRole("button", { name: "Konfirmasi penolakan" }).click();
       await app.page.waitForSelector("#decision-note-error");
       assert.equal(await app.page.evaluate(() => document.activeElement?.id), "decision-note");
+      // And a reason past loketd's 1000 bytes, said beside the field too, with nothing sent.
+      await app.page.fill("#decision-note", "Berkas tidak sesuai persyaratan. ".repeat(40));
+      await app.page.getByRole("button", { name: "Konfirmasi penolakan" }).click();
+      await app.page.getByText(/Catatan terlalu panjang: 13\d\d byte/).waitFor({ timeout: 5_000 });
+      assert.equal(await app.page.evaluate(() => document.activeElement?.id), "decision-note");
+      assert.equal(await app.page.locator("[data-testid=action-status] .notice.bad").count(), 0);
       await app.page.getByRole("button", { name: "Batal" }).click();
     } finally {
       await off.context.close();

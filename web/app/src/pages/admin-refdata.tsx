@@ -2,7 +2,7 @@
 // CSV), partner clinics, permit types' validity and fees, counters and the services each serves,
 // the office itself, and the audit log of every such change. Each change is one AdminService call
 // with a request id (a retried press is not done twice); the server validates and names the field.
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import type { Clinic, Counter, Office, AdminAuditEntry } from "@gen/loket/v1/admin_pb.js";
 import type { Holiday, PermitType } from "@gen/loket/v1/catalog_pb.js";
 import { clients } from "../api";
@@ -22,9 +22,14 @@ export function HolidaysSection({ t }: { t: T }) {
   const [name, setName] = useState("");
   const [csv, setCsv] = useState<{ name: string; text: string } | null>(null);
   const [replace, setReplace] = useState(false);
+  // The year on screen: a list asked for an earlier year that answers late is not shown over it
+  // (adding a holiday of another year switches the year while the first list may be on its way).
+  const shownYear = useRef(year);
+  shownYear.current = year;
   const load = () =>
     act.run(`holidays:${year}`, async () => {
-      setHolidays((await clients.catalog.listHolidays({ year })).holidays);
+      const list = (await clients.catalog.listHolidays({ year })).holidays;
+      if (shownYear.current === year) setHolidays(list);
     });
   useEffect(() => {
     void load();

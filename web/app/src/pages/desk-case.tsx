@@ -52,6 +52,9 @@ type T = (key: string, vars?: Record<string, string | number>) => string;
 // Messages are kept as functions of the translator, so a language switch re-words them.
 type Msg = { kind: "ok" | "warn" | "bad"; lines: (t: T) => string[]; conflict?: boolean };
 
+/** A note's or reason's longest length in loketd (domain/case.cc kMaxNoteBytes). */
+const NOTE_MAX_BYTES = 1000;
+
 export default function DeskCase({ params }: RouteProps) {
   const t = useT(deskStrings, caseStrings);
   const { principal } = useSession();
@@ -162,6 +165,13 @@ export default function DeskCase({ params }: RouteProps) {
       return;
     }
     setNoteError("");
+    // loketd's limit, checked here so the answer stands beside the field (bytes: "é" counts 2).
+    const bytes = new TextEncoder().encode(note.trim()).length;
+    if (bytes > NOTE_MAX_BYTES) {
+      setNoteError(t("dcase.noteTooLong", { n: bytes }));
+      document.getElementById("decision-note")?.focus();
+      return;
+    }
     void act(decision.kind, decision.etag, note.trim());
   }
 
