@@ -20,7 +20,8 @@ ServerMetrics::ServerMetrics()
                           .Register(*registry_)),
       notifications_(prometheus::BuildCounter()
                          .Name("loket_notifications_total")
-                         .Help("Notification delivery outcomes by channel (sent, retry, dead)")
+                         .Help("Notification delivery outcomes by channel (sent, failed, retry, "
+                               "dead, skipped: too late to be of use)")
                          .Register(*registry_)),
       public_refusals_(prometheus::BuildCounter()
                            .Name("loket_public_throttled_total")

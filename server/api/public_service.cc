@@ -220,11 +220,6 @@ grpc::Status PublicServiceImpl::DoBookVisit(grpc::ServerContextBase* ctx,
   a->set_language(*language);      // "id" when none was given
   a->set_phone(applicant->phone);  // normalised (+62...)
   a->set_name(applicant->name);
-  // A booking past the phone's or the NIK's limit could never be confirmed: refused before its
-  // SMS is sent (ConfirmVisit decides again, under the limits' locks).
-  if (absl::Status s = d_.appointments.CheckLimits(*principal, *applicant); !s.ok()) {
-    return ToGrpcStatus(s);
-  }
 
   store::HeldBooking b;
   b.booking_code = NewReadableCode(kBookingCodeLength);
@@ -243,10 +238,16 @@ grpc::Status PublicServiceImpl::DoBookVisit(grpc::ServerContextBase* ctx,
   out.set_phone_masked(domain::MaskPhone(applicant->phone));
   out.set_code_expires_at(FormatUtc(b.code_expires_at));
   out.set_priority_class(a->priority_class());
-  auto bytes = d_.repo.Hold(PublicMutation(req->request_id(), "PublicService.BookVisit", *principal,
-                                           d_.auth.ClientAddress(*ctx)),
-                            b, CodeDigest(b.booking_code, code), std::move(n),
-                            [&] { return out.SerializeAsString(); });
+  auto bytes = d_.repo.Hold(
+      PublicMutation(req->request_id(), "PublicService.BookVisit", *principal,
+                     d_.auth.ClientAddress(*ctx)),
+      b, CodeDigest(b.booking_code, code), std::move(n),
+      // A booking past the phone's limit could never be confirmed: refused
+      // before its SMS is sent (ConfirmVisit decides again, locked).
+      [&](store::Tx& tx) {
+        return d_.appointments.CheckPhoneLimitInTx(tx, *principal, applicant->phone);
+      },
+      [&] { return out.SerializeAsString(); });
   if (!bytes.ok()) return ToGrpcStatus(bytes.status());
   if (!resp->ParseFromString(*bytes)) return grpc::Status(grpc::INTERNAL, "bad stored response");
   return grpc::Status::OK;

@@ -74,6 +74,11 @@ void NotifyResults::AttemptFailedInTx(store::Tx& tx, const store::TaskRecord& ta
 
 void NotifyResults::TooLateInTx(store::Tx& tx, const store::TaskRecord& task) {
   store::RecordSkippedInTx(tx, task.id, task.last_error);
+  // Counted inside the sweep's transaction: one rolled back and run again counts twice (rare).
+  if (!metrics_) return;
+  v1::NotifySend n;
+  n.ParseFromString(task.payload);
+  metrics_->RecordNotification(n.channel(), "skipped");
 }
 
 void NotifyResults::AttemptFailed(const store::TaskRecord& task) {

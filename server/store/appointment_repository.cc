@@ -609,22 +609,13 @@ absl::StatusOr<std::string> AppointmentRepository::Create(const Mutation& m,
   });
 }
 
-absl::Status AppointmentRepository::CheckLimits(const domain::Principal& booker,
-                                                const domain::Applicant& a) {
-  return db_.impl().Run(
-      [&](Tx& tx) -> absl::Status {
-        absl::Time now = clock_.Now();
-        LOKET_ASSIGN_OR_RETURN(OfficeContext office,
-                               LoadOffice(tx, booker.office_id, now, offices_));
-        const std::string today = FormatDay(office.today);
-        if (domain::PhoneLimitApplies(booker.role)) {
-          LOKET_RETURN_IF_ERROR(domain::CheckPhoneLimit(
-              CountPhone(tx, booker, a.phone, 0, today, now), options_.max_live_per_phone));
-        }
-        return domain::CheckNikLimit(CountNik(tx, booker.office_id, a.nik, today, now),
-                                     options_.max_live_per_nik, false);
-      },
-      /*autocommit=*/false);
+absl::Status AppointmentRepository::CheckPhoneLimitInTx(Tx& tx, const domain::Principal& booker,
+                                                        const std::string& phone) {
+  if (!domain::PhoneLimitApplies(booker.role)) return absl::OkStatus();
+  absl::Time now = clock_.Now();
+  LOKET_ASSIGN_OR_RETURN(OfficeContext office, LoadOffice(tx, booker.office_id, now, offices_));
+  return domain::CheckPhoneLimit(CountPhone(tx, booker, phone, 0, FormatDay(office.today), now),
+                                 options_.max_live_per_phone);
 }
 
 absl::StatusOr<AppointmentRequestRecord> AppointmentRepository::Get(const domain::Principal& viewer,

@@ -146,9 +146,12 @@ class AppointmentRepository {
   // applicant.nik past the per-NIK limit. A clinic caller books for a health worker of its own.
   absl::StatusOr<std::string> Create(const Mutation& m, NewAppointmentRequest r,
                                      const RequestEncoder& encode);
-  // The per-phone and per-NIK limits as Create would apply them now, counted without their locks:
-  // a public booking is refused before its phone code is sent. Create decides again, locked.
-  absl::Status CheckLimits(const domain::Principal& booker, const domain::Applicant& a);
+  // In `tx`: the per-phone limit as Create would apply it now, counted without its lock, so a
+  // public booking past it is refused before its phone code is sent (Create decides again, locked).
+  // The NIK's limit is left to Create: answering it here would tell anyone, without the phone's
+  // code, whether a person's NIK holds bookings.
+  absl::Status CheckPhoneLimitInTx(Tx& tx, const domain::Principal& booker,
+                                   const std::string& phone);
   // By id, or by appointment code when id is 0. NOT_FOUND also for another clinic's request.
   absl::StatusOr<AppointmentRequestRecord> Get(const domain::Principal& viewer, int64_t id,
                                                const std::string& code);

@@ -4,6 +4,7 @@
 #include <optional>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "server/store/columns.h"
 #include "server/store/database.h"
@@ -27,6 +28,15 @@ constexpr Statement kRecordDelivery{
     "   RETURNING 1)"
     " SELECT (SELECT count(*) FROM t), (SELECT count(*) FROM n)"};
 
+// A message skipped as too late while its attempt was still out (the lease had run out), which the
+// gateway took after all: it was sent.
+constexpr Statement kSentAfterAll{
+    "outbox_sent_after_all",
+    "UPDATE notifications n SET status = 'sent', attempts = $3, provider_message_id = $4,"
+    " detail = $5, sent_at = coalesce($6::timestamptz, now()) FROM tasks t"
+    " WHERE t.id = n.task_id AND t.office_id = $1 AND t.id = $2 AND t.attempt = $3"
+    " AND n.status = 'skipped' RETURNING 1"};
+
 // One round trip: a notification id, the latest times already scheduled for the address (the cap),
 // and the latest time a pending message about an earlier event is scheduled for (the order).
 constexpr auto kReservationColumns = MakeColumns(
@@ -46,13 +56,15 @@ constexpr Statement kReserveNotification{"outbox_reserve_notification",
 constexpr Statement kInsertNotificationWithTask{
     "outbox_insert_notification_with_task",
     "WITH t AS (INSERT INTO tasks (office_id, queue, dedupe_key, payload, run_after, max_attempts,"
-    " order_key, order_at, run_before)"
+    " order_key, order_at, run_before, state, last_error)"
     " VALUES ($1, 'notify.send', 'notification:' || $9::text, $10, $8::timestamptz, 8, $4,"
-    " $8::timestamptz, $12::timestamptz) RETURNING id)"
+    " $8::timestamptz, $12::timestamptz, CASE WHEN $13 = '' THEN 'ready' ELSE 'done' END, $13)"
+    " RETURNING id)"
     ", n AS (INSERT INTO notifications (id, office_id, case_id, channel, address, template_id,"
-    " language, urgent, scheduled_for, task_id, event_at)"
+    " language, urgent, scheduled_for, task_id, event_at, status, detail)"
     " SELECT $9::bigint, $1, NULLIF($2::bigint, 0), $3, $4, $5, $6, $7, $8::timestamptz, t.id,"
-    " $11::timestamptz FROM t RETURNING 1)"
+    " $11::timestamptz, CASE WHEN $13 = '' THEN 'pending' ELSE 'skipped' END, $13 FROM t"
+    " RETURNING 1)"
     " SELECT pg_notify('loket_tasks', 'notify.send') FROM n"};
 // An important message goes at its own time; the address's earlier messages held past it come
 // forward to the same time and go just before it (domain::PlanDelivery).
@@ -95,10 +107,14 @@ int64_t EnqueueNotificationInTx(Tx& tx, const NotificationEncoder& encode,
     tx.Exec(kPullEarlierForward, office.id, n.address, Ts(event), Ts(when));
   }
   n.params["office_name"] = office.name;
+  // Its turn (quiet hours, the hourly limit) comes only after it is of use: kept, as skipped.
+  const bool late = n.send_by != absl::InfiniteFuture() && when >= n.send_by;
   tx.Exec(kInsertNotificationWithTask, office.id, n.case_id,
           std::string(domain::NotificationChannelName(n.channel)), n.address, n.template_id,
           n.language, n.urgent, Ts(when), n.id, pqxx::binarystring(encode(n)), Ts(event),
-          n.send_by == absl::InfiniteFuture() ? std::nullopt : std::optional(Ts(n.send_by)));
+          n.send_by == absl::InfiniteFuture() ? std::nullopt : std::optional(Ts(n.send_by)),
+          late ? absl::StrCat("too late: its turn comes at ", Ts(when), ", after ", Ts(n.send_by))
+               : std::string());
   tx.MarkNotified("notify.send");  // the statement above sent it
   return n.id;
 }
@@ -111,9 +127,16 @@ absl::StatusOr<std::vector<absl::Status>> RecordDeliveries(
     for (const DeliveryReport& d : reports) {
       pqxx::result r = tx.Exec(kRecordDelivery, office_id, d.task_id, d.attempt, d.delivered,
                                d.provider_message_id, d.detail.substr(0, 500), TaskNow(tx));
-      out.push_back(r[0][0].as<int64_t>() == 1
-                        ? absl::OkStatus()
-                        : FinishRefusal(tx, office_id, d.task_id, d.attempt, "notify.send"));
+      if (r[0][0].as<int64_t>() == 1) {
+        out.push_back(absl::OkStatus());
+      } else if (d.delivered &&
+                 !tx.Exec(kSentAfterAll, office_id, d.task_id, d.attempt, d.provider_message_id,
+                          d.detail.substr(0, 500), TaskNow(tx))
+                      .empty()) {
+        out.push_back(absl::OkStatus());  // the row says what happened, not what was planned
+      } else {
+        out.push_back(FinishRefusal(tx, office_id, d.task_id, d.attempt, "notify.send"));
+      }
     }
     return absl::OkStatus();
   });

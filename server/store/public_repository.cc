@@ -168,9 +168,11 @@ absl::StatusOr<OutboxOffice> PublicRepository::LoadOutboxOffice(const std::strin
 absl::StatusOr<std::string> PublicRepository::Hold(const Mutation& m, const HeldBooking& b,
                                                    const std::string& code_sha256,
                                                    domain::Notification code_message,
+                                                   const std::function<absl::Status(Tx&)>& admit,
                                                    const std::function<std::string()>& encode) {
   LOKET_ASSIGN_OR_RETURN(OutboxOffice office, LoadOutboxOffice(b.office_id));
   return RunIdempotent(db_.impl(), m, [&](Tx& tx) -> absl::StatusOr<std::string> {
+    LOKET_RETURN_IF_ERROR(admit(tx));
     tx.Exec(kInsertHold, b.booking_code, b.office_id, pqxx::binarystring(b.request),
             b.create_request_id, b.phone, pqxx::binarystring(code_sha256),
             FormatTimestamp(b.code_expires_at), b.tries_left);

@@ -67,11 +67,12 @@ class PublicRepository {
                                                     absl::CivilDay from, absl::CivilDay to);
 
   // Stores `b` with the SHA-256 of its code and sends `code_message`
-  // (domain::PhoneCodeMessage), idempotently by m.request_id. Returns `encode()`'s bytes
-  // (replayed).
+  // (domain::PhoneCodeMessage), idempotently by m.request_id, once `admit` (run first, in the same
+  // transaction, and not on a replay) allows it. Returns `encode()`'s bytes (replayed).
   absl::StatusOr<std::string> Hold(const Mutation& m, const HeldBooking& b,
                                    const std::string& code_sha256,
                                    domain::Notification code_message,
+                                   const std::function<absl::Status(Tx&)>& admit,
                                    const std::function<std::string()>& encode);
   // NOT_FOUND when there is no such booking.
   absl::StatusOr<HeldBooking> Find(const std::string& booking_code);

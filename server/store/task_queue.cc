@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "common/log.h"
 #include "common/status_macros.h"
 #include "server/domain/notification.h"
 #include "server/store/columns.h"
@@ -48,8 +49,9 @@ constexpr Statement kFindLive{
 // clock: DatabaseOptions::task_clock), else PostgreSQL's now(), which every replica shares. Each
 // statement takes it as its last parameter (NULL: now()).
 #define LOKET_NOW(n) "coalesce($" #n "::timestamptz, now())"
-// A task that may still run: no run_before, or not yet past it (a late one waits for kSkipLate
-// and holds back nobody's later messages).
+// A task that may still run: no run_before, or not yet past it. A late ready one waits for
+// kSkipLate and holds back none of its order_key's later tasks; a late one still leased does hold
+// them back (it may be sending right now) until it finishes or its lease runs out.
 #define LOKET_IN_TIME(t, n) "(" t ".run_before IS NULL OR " t ".run_before > " LOKET_NOW(n) ")"
 // Lease probes, each one statement with an index-ordered pick and SKIP LOCKED, so concurrent
 // workers never wait on or share a task. Expired leases go first: theirs is the oldest work.
@@ -91,7 +93,7 @@ constexpr Statement kLeaseReady{
                "   AND (t.order_key IS NULL OR NOT EXISTS (SELECT 1 FROM tasks p"
                "     WHERE p.office_id = $1 AND p.queue = $2 AND p.order_key = t.order_key"
                "     AND p.state IN ('ready', 'leased') AND (p.order_at, p.id) < (t.order_at, t.id)"
-               "     AND " LOKET_IN_TIME("p", 6) "))"
+               "     AND (p.state = 'leased' OR " LOKET_IN_TIME("p", 6) ")))"
                "   ORDER BY t.run_after, t.id LIMIT $5 FOR UPDATE OF t SKIP LOCKED))"
                " RETURNING ", kTaskColumns, "">};
 // Tasks past their run_before, never to run: ready ones, and leased ones whose lease ran out.
@@ -248,7 +250,13 @@ absl::StatusOr<std::optional<TaskRecord>> TaskQueue::Lease(const std::string& of
   // past their run_before (in a transaction of its own, with their kind's record of it); until
   // then they are never leased and hold back no later task of their order_key.
   bool probe_expired_first = polls_.fetch_add(1, std::memory_order_relaxed) % 8 == 0;
-  if (probe_expired_first) LOKET_RETURN_IF_ERROR(SkipLate(office_id, queue));
+  if (probe_expired_first) {
+    // Not this poll's business to fail over: a late task is never leased, and the next probe
+    // tries again.
+    if (absl::Status s = SkipLate(office_id, queue); !s.ok()) {
+      log::Warn("finishing late tasks failed", {{"queue", queue}, {"error", s.ToString()}});
+    }
+  }
   return FetchAutocommit(db_.impl(), [&](Tx& tx) -> std::optional<TaskRecord> {
     double seconds = absl::ToDoubleSeconds(lease);
     auto take_expired = [&]() -> std::optional<TaskRecord> {

@@ -16,6 +16,7 @@
 #include "gmock/gmock.h"
 #include "loket/v1/task.grpc.pb.h"
 #include "server/store/database.h"
+#include "server/store/notification_outbox.h"
 #include "server/store/pg.h"
 #include "server/store/retention.h"
 #include "server/store/task_enqueue.h"
@@ -582,6 +583,99 @@ TEST_F(TaskQueueTest, AMessagePastItsSendByIsSkippedAndHoldsNoOneBack) {
                 " FROM notifications WHERE task_id = ",
                 late_id)),
             "skipped true true");
+}
+
+// The same through the store, where the queue's polls can be counted: between its probes a late
+// message is left ready, unleased, and its address's next message goes past it; the probe (every
+// 8th poll) finishes it with its kind's hook. A message whose turn (quiet hours, the hourly limit)
+// would come only after it is of use is stored skipped at once.
+TEST_F(TaskQueueTest, ALateMessageIsNeverLeasedAndOneWhoseTurnComesTooLateIsStoredSkipped) {
+  store::TaskQueue queue(*db_);  // its first poll is a probe
+  queue.AddKind({"notify.send", nullptr, [](store::Tx& tx, const store::TaskRecord& t) {
+                   store::RecordSkippedInTx(tx, t.id, t.last_error);
+                 }});
+  const absl::Time now = absl::Now();
+  auto enqueue = [&](absl::Time send_by, domain::NotificationPolicy policy = {}) {
+    int64_t id = 0;
+    EXPECT_THAT(db_->impl().RunTx([&](store::Tx& tx) {
+      domain::Notification n;
+      n.address = "+6281299990001";
+      n.template_id = "booking.code";
+      n.urgent = true;  // now, whatever the hour this test runs at
+      n.send_by = send_by;
+      id = store::EnqueueNotificationInTx(
+          tx, [](const domain::Notification&) { return std::string("payload"); }, policy,
+          {"bpp", "DPMPTSP", 480}, now, n);
+      return absl::OkStatus();
+    }),
+                IsOk());
+    return absl::StrCat(id);
+  };
+  auto row = [&](const std::string& notification) {
+    return server_->Query(
+        "SELECT n.status || ' ' || t.state || ' ' || (t.last_error LIKE 'too late:%')"
+        " FROM notifications n JOIN tasks t ON t.id = n.task_id WHERE n.id = " +
+        notification);
+  };
+  ASSERT_THAT(queue.Lease("bpp", "nothing.here", "w", absl::Seconds(30)), IsOk());  // the probe
+  const std::string late = enqueue(now + absl::Hours(1));
+  const std::string next = enqueue(absl::InfiniteFuture());
+  server_->Query(
+      "UPDATE tasks SET run_before = now() - interval '1 minute' FROM notifications n"
+      " WHERE n.task_id = tasks.id AND n.id = " +
+      late);
+  auto leased = queue.LeaseMany("bpp", "notify.send", "w", absl::Seconds(30), 5);
+  ASSERT_THAT(leased, IsOk());
+  ASSERT_EQ(leased->size(), 1u) << "the late one is not leased";
+  EXPECT_EQ(server_->Query(
+                absl::StrCat("SELECT id FROM notifications WHERE task_id = ", leased->front().id)),
+            next)
+      << "and the address's next message is not held behind it";
+  EXPECT_EQ(row(late), "pending ready false");
+  for (int i = 0; i < 6; ++i) {
+    ASSERT_THAT(queue.Lease("bpp", "nothing.here", "w", absl::Seconds(30)), IsOk());
+  }
+  ASSERT_THAT(queue.Lease("bpp", "notify.send", "w", absl::Seconds(30)), IsOk());  // a probe
+  EXPECT_EQ(row(late), "skipped done true");
+
+  // The next one's lease runs out and its time passes: skipped at the next probe. Its sender then
+  // reports that the gateway took it after all: the row says sent.
+  const store::TaskRecord out = leased->front();
+  server_->Query(
+      absl::StrCat("UPDATE tasks SET lease_expires_at = now() - interval '1 second',"
+                   " run_before = now() - interval '1 second' WHERE id = ",
+                   out.id));
+  for (int i = 0; i < 7; ++i) {
+    ASSERT_THAT(queue.Lease("bpp", "nothing.here", "w", absl::Seconds(30)), IsOk());
+  }
+  ASSERT_THAT(queue.Lease("bpp", "notify.send", "w", absl::Seconds(30)), IsOk());  // a probe
+  EXPECT_EQ(row(next), "skipped done true");
+  auto reported = store::RecordDeliveries(*db_, "bpp", {{out.id, out.attempt, true, "gw-7", ""}});
+  ASSERT_THAT(reported, IsOk());
+  EXPECT_THAT(reported->at(0), IsOk());
+  EXPECT_EQ(row(next), "sent done true");
+
+  // Its turn, past the hourly limit of 1 (or quiet hours), would come after its use: stored
+  // skipped, never due.
+  domain::NotificationPolicy one_an_hour;
+  one_an_hour.max_per_window = 1;
+  domain::Notification chatter;
+  const std::string capped = [&] {
+    int64_t id = 0;
+    EXPECT_THAT(db_->impl().RunTx([&](store::Tx& tx) {
+      chatter.address = "+6281299990001";
+      chatter.template_id = "appointment.reminder";  // chatter: under the cap
+      chatter.urgent = false;  // held by quiet hours at night, by the cap by day: late either way
+      chatter.send_by = now + absl::Minutes(5);
+      id = store::EnqueueNotificationInTx(
+          tx, [](const domain::Notification&) { return std::string("payload"); }, one_an_hour,
+          {"bpp", "DPMPTSP", 480}, now, chatter);
+      return absl::OkStatus();
+    }),
+                IsOk());
+    return absl::StrCat(id);
+  }();
+  EXPECT_EQ(row(capped), "skipped done true");
 }
 
 // Issue 12: a notifier leases a batch per poll and sends it concurrently. A batch holds at most

@@ -12,7 +12,7 @@ export type PageProps = {
   /** Hide the header (kiosk, board, print). */
   bare?: boolean;
   /** Links shown in the header's navigation. */
-  nav?: { href: string; label: string }[];
+  nav?: { href: string; label: string; restarts?: boolean }[];
 };
 
 export function LangSwitch() {
@@ -31,12 +31,16 @@ export function LangSwitch() {
   );
 }
 
-/** A link to the page already open changes no address, so the browser does nothing: the router
- * starts the page afresh instead ("Buat janji" after a booking starts a new one). */
-function reopenIfHere(e: MouseEvent, href: string) {
-  if (href !== location.hash || e.ctrlKey || e.metaKey || e.shiftKey) return;
+/** A link to the page already open changes no address, so the browser does nothing. A link marked
+ * `restarts` starts that page afresh instead ("Buat janji" after a booking starts a new one); no
+ * other link does, so a half-filled form is never lost to a click on its own page's link. */
+function reopenIfHere(e: MouseEvent, href: string, restarts?: boolean) {
+  if (!restarts || href !== location.hash || e.defaultPrevented || e.button !== 0) return;
+  if (e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) return;
   e.preventDefault();
   window.dispatchEvent(new Event("loket:reopen")); // router.tsx: useLocation
+  // The link that had the focus is gone with the old page: the page's start takes it.
+  setTimeout(() => document.getElementById("main")?.focus(), 0);
 }
 
 export function Page({ title, children, class: cls, bare, nav }: PageProps) {
@@ -74,7 +78,7 @@ export function Page({ title, children, class: cls, bare, nav }: PageProps) {
               <ul>
                 {nav.map((n) => (
                   <li key={n.href}>
-                    <a href={n.href} onClick={(e) => reopenIfHere(e, n.href)}>
+                    <a href={n.href} onClick={(e) => reopenIfHere(e, n.href, n.restarts)}>
                       {n.label}
                     </a>
                   </li>

@@ -536,12 +536,14 @@ export function notifChannelText(channel: string, t: T): string {
 }
 
 /** When a message went, or, while it waits, when it is due to go (a reminder, or the morning after
- * quiet hours): "4 Des 2026 01:44 WITA" or "dijadwalkan 4 Des 2026 06:00 WITA". A failed one is
- * dated by when it was meant to go. */
+ * quiet hours): "4 Des 2026 01:44 WITA" or "dijadwalkan 4 Des 2026 06:00 WITA". A skipped one
+ * says when it was due ("semula dijadwalkan ..."); a failed one is dated by when it was meant to go. */
 export function notificationWhen(n: { sentAt: string; scheduledFor: string; status: string }, t: T): string {
   if (n.sentAt) return formatDateTime(n.sentAt);
   if (!n.scheduledFor) return "";
-  return n.status === "pending" ? t("notif.due", { time: formatDateTime(n.scheduledFor) }) : formatDateTime(n.scheduledFor);
+  if (n.status === "pending") return t("notif.due", { time: formatDateTime(n.scheduledFor) });
+  if (n.status === "skipped") return t("notif.wasDue", { time: formatDateTime(n.scheduledFor) });
+  return formatDateTime(n.scheduledFor);
 }
 
 /** The time of day of an RFC 3339 instant in office time (WITA), "09:30". */

@@ -401,8 +401,9 @@ export default function DeskCase({ params }: RouteProps) {
                     <td data-label={t("case.state")}>
                       {t("notif.status." + n.status) === "notif.status." + n.status ? n.status : t("notif.status." + n.status)}
                       {/* Why it has not gone (the gateway's words, for whoever follows it up); a
-                          sent message's detail is the gateway's receipt, of no use here. */}
-                      {n.detail && n.status !== "sent" ? ` (${n.detail})` : ""}
+                          sent message's detail is the gateway's receipt, and a skipped one's
+                          status says it all. */}
+                      {n.detail && n.status !== "sent" && n.status !== "skipped" ? ` (${n.detail})` : ""}
                     </td>
                     <td data-label={t("notif.when")}>{notificationWhen(n, t)}</td>
                   </tr>

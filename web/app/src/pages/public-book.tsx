@@ -192,9 +192,8 @@ export default function PublicBook({ query }: RouteProps) {
       const limit = limitOf(err);
       if (limit) {
         // Refused before any SMS: this NIK or phone already holds its live bookings.
-        const text = publicErrorText(err, t);
-        setErrors({ [limit.what]: text });
-        setMsg({ kind: "bad", text });
+        setErrors({ [limit.what]: publicErrorText(err, t) });
+        setMsg({ kind: "bad", text: t("pub.fix", { n: 1 }) });
         focusSoon(limit.what);
       } else if (fe && fe.id === "when") {
         setStep("when");

@@ -81,7 +81,7 @@ export function PublicPage(props: { title: string; office: string; children?: Co
   const t = usePublicT();
   const nav = [
     { href: publicHref("/public", props.office), label: t("pub.nav.home") },
-    { href: publicHref("/book", props.office), label: t("pub.nav.book") },
+    { href: publicHref("/book", props.office), label: t("pub.nav.book"), restarts: true },
     { href: publicHref("/visit", props.office), label: t("pub.nav.visit") },
     { href: publicHref("/track", props.office), label: t("pub.nav.track") },
     { href: publicHref("/queue", props.office), label: t("pub.nav.queue") },

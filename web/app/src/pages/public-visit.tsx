@@ -130,13 +130,13 @@ export default function PublicVisitPage({ query }: RouteProps) {
     setVisit(v);
     setMode("view");
     setMsg({ kind: "ok", text: t("pub.visit.codeConfirmed") });
-    focusSoon("visit-status");
+    focusSoon("visit-facts-title"); // the code form is gone; the status above is read out
   }
 
   function codeEnded() {
     if (visit) setVisit({ ...visit, state: PublicVisitState.EXPIRED } as PublicVisit);
     setMsg({ kind: "bad", text: t("pub.visit.codeEnded") });
-    focusSoon("visit-status");
+    focusSoon("visit-facts-title");
   }
 
   const active = visit && (visit.state === PublicVisitState.BOOKED || visit.state === PublicVisitState.WAITLISTED || visit.state === PublicVisitState.PENDING);
@@ -169,7 +169,7 @@ export default function PublicVisitPage({ query }: RouteProps) {
           {visit.state === PublicVisitState.AWAITING_CODE && (
             <section aria-labelledby="code-title">
               <h3 id="code-title">{t("pub.visit.codeTitle")}</h3>
-              <PhoneCodeForm bookingCode={visit.bookingCode} onConfirmed={codeConfirmed} onEnded={codeEnded} />
+              <PhoneCodeForm key={visit.bookingCode} bookingCode={visit.bookingCode} onConfirmed={codeConfirmed} onEnded={codeEnded} />
             </section>
           )}
           {visit.state === PublicVisitState.EXPIRED && (
