@@ -595,13 +595,15 @@ TEST_F(TaskQueueTest, ALateMessageIsNeverLeasedAndOneWhoseTurnComesTooLateIsStor
                    store::RecordSkippedInTx(tx, t.id, t.last_error);
                  }});
   const absl::Time now = absl::Now();
-  auto enqueue = [&](absl::Time send_by, domain::NotificationPolicy policy = {}) {
+  // A booking code by default: urgent, so due now whatever the hour this test runs at.
+  auto enqueue = [&](absl::Time send_by, const char* template_id = "booking.code",
+                     bool urgent = true, domain::NotificationPolicy policy = {}) {
     int64_t id = 0;
     EXPECT_THAT(db_->impl().RunTx([&](store::Tx& tx) {
       domain::Notification n;
       n.address = "+6281299990001";
-      n.template_id = "booking.code";
-      n.urgent = true;  // now, whatever the hour this test runs at
+      n.template_id = template_id;
+      n.urgent = urgent;
       n.send_by = send_by;
       id = store::EnqueueNotificationInTx(
           tx, [](const domain::Notification&) { return std::string("payload"); }, policy,
@@ -659,22 +661,10 @@ TEST_F(TaskQueueTest, ALateMessageIsNeverLeasedAndOneWhoseTurnComesTooLateIsStor
   // skipped, never due.
   domain::NotificationPolicy one_an_hour;
   one_an_hour.max_per_window = 1;
-  domain::Notification chatter;
-  const std::string capped = [&] {
-    int64_t id = 0;
-    EXPECT_THAT(db_->impl().RunTx([&](store::Tx& tx) {
-      chatter.address = "+6281299990001";
-      chatter.template_id = "appointment.reminder";  // chatter: under the cap
-      chatter.urgent = false;  // held by quiet hours at night, by the cap by day: late either way
-      chatter.send_by = now + absl::Minutes(5);
-      id = store::EnqueueNotificationInTx(
-          tx, [](const domain::Notification&) { return std::string("payload"); }, one_an_hour,
-          {"bpp", "DPMPTSP", 480}, now, chatter);
-      return absl::OkStatus();
-    }),
-                IsOk());
-    return absl::StrCat(id);
-  }();
+  // A reminder is chatter, under the cap; not urgent, it is held by quiet hours at night and by
+  // the cap by day: late either way.
+  const std::string capped =
+      enqueue(now + absl::Minutes(5), "appointment.reminder", false, one_an_hour);
   EXPECT_EQ(row(capped), "skipped done true");
 }
 
