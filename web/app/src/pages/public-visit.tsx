@@ -36,6 +36,15 @@ export default function PublicVisitPage({ query }: RouteProps) {
   const moveId = useRequestId();
   const openDays = useOpenDays(office, mode === "move" && visit ? visit.service : "");
 
+  // The visit code before a move: once the scheduler seats the moved visit (after the move has
+  // answered), the message names the new code, since the old one no longer opens the door.
+  const [movedFrom, setMovedFrom] = useState<string | null>(null);
+  useEffect(() => {
+    if (movedFrom === null || !visit || visit.state !== PublicVisitState.BOOKED || !visit.visitCode) return;
+    if (visit.visitCode !== movedFrom) setMsg({ kind: "ok", text: t("pub.visit.movedNewCode", { code: visit.visitCode }) });
+    setMovedFrom(null);
+  }, [visit, movedFrom]);
+
   // While the scheduler is still choosing (after a move), look again, less and less often.
   useEffect(() => {
     if (!key || !visit || visit.state !== PublicVisitState.PENDING) return;
@@ -105,8 +114,10 @@ export default function PublicVisitPage({ query }: RouteProps) {
     setErrors({});
     const requestId = moveId.take();
     try {
+      const before = visit?.visitCode ?? "";
       const v = await clients.public.moveVisit({ requestId, key, windows: chosen.map((s) => ({ startsAt: s.startsAt, endsAt: s.endsAt })) });
       moveId.settle();
+      if (!v.visitCode) setMovedFrom(before); // not seated yet: named once it is
       setVisit(v);
       // A move by the visit code: the visit code changes with the seat; the booking code stays.
       setKey({ code: v.bookingCode || key.code, phoneLast4: key.phoneLast4 });
