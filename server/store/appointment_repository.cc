@@ -443,12 +443,6 @@ int64_t LockAndCountPhone(Tx& tx, const domain::Principal& booker, const std::st
   return CountPhone(tx, booker, phone, except, today, now);
 }
 
-// The NIK's live requests (counted under the NIK's lock where it decides).
-int64_t CountNik(Tx& tx, const std::string& office_id, const std::string& nik,
-                 const std::string& today, absl::Time now) {
-  return tx.Exec(kLiveOfNik, office_id, nik, today, FormatTimestamp(now))[0][0].as<int64_t>();
-}
-
 // A slots.allocate round: the day's ("YYYY-MM-DD", at once), a sweep or a release (after `at`).
 void EnqueueAllocation(Tx& tx, const std::string& office_id, const std::string& key,
                        absl::Time at = absl::InfinitePast()) {
@@ -593,8 +587,10 @@ absl::StatusOr<std::string> AppointmentRepository::Create(const Mutation& m,
           LockAndCountPhone(tx, m.actor, a.phone, 0, today, now), options_.max_live_per_phone));
     }
     tx.Exec(kNikLock, m.actor.office_id, a.nik);
-    LOKET_RETURN_IF_ERROR(domain::CheckNikLimit(CountNik(tx, m.actor.office_id, a.nik, today, now),
-                                                options_.max_live_per_nik, false));
+    LOKET_RETURN_IF_ERROR(domain::CheckNikLimit(
+        tx.Exec(kLiveOfNik, m.actor.office_id, a.nik, today, FormatTimestamp(now))[0][0]
+            .as<int64_t>(),
+        options_.max_live_per_nik, false));
     std::vector<std::string> needs;
     for (auto n : a.needs) needs.emplace_back(domain::AccessibilityNeedName(n));
     std::string clinic_id = ScopeOf(m.actor);

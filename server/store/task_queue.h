@@ -138,6 +138,8 @@ class TaskQueue {
   double UnitRandom();
   // The queue's time as the statements' last parameter: the clock's, or NULL for now().
   std::optional<std::string> Now() const;
+  // The kind registered for `queue`, or null.
+  const TaskKind* KindOf(const std::string& queue) const;
   // Tells `t`'s kind, if it registered for it, that an attempt ended without success.
   void AttemptFailed(Tx& tx, const TaskRecord& t, const std::string& why, bool dead) const;
 

@@ -26,7 +26,6 @@ const FIELD_MAP: Record<string, string> = {
   disability: "disability",
   service: "service-0",
   windows: "when",
-  code: "code",
 };
 
 export function phoneLast4(phone: string): string {
@@ -191,7 +190,8 @@ export default function PublicBook({ query }: RouteProps) {
       const fe = fieldError(err, FIELD_MAP);
       const limit = limitOf(err);
       if (limit) {
-        // Refused before any SMS: this NIK or phone already holds its live bookings.
+        // Refused before any SMS: this phone already holds its live bookings (BookVisit checks the
+        // phone; a NIK's limit answers at the code step).
         setErrors({ [limit.what]: publicErrorText(err, t) });
         setMsg({ kind: "bad", text: t("pub.fix", { n: 1 }) });
         focusSoon(limit.what);
