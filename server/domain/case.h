@@ -306,9 +306,9 @@ std::optional<PermitStatus> VerifyPermitCode(const Case& c, std::string_view giv
 // it asks for (nullopt: it asked for another clinic's, nothing to find); others get `asked`.
 std::optional<std::string> ClinicScope(const Principal& viewer, const std::string& asked);
 
-// Whether a case list shows clinics' drafts. A clinic's draft is its work in progress, not yet sent
-// to the office: the office's lists leave drafts of the CLINIC channel out unless asked for DRAFT;
-// a clinic sees its own.
+// Whether a case list or search shows clinics' drafts. A clinic's draft is its work in progress,
+// not yet sent to the office: the office's lists leave drafts of the CLINIC channel out unless
+// asked for DRAFT; a clinic sees its own.
 bool ListsClinicDrafts(const Principal& viewer, std::optional<CaseState> state);
 
 }  // namespace loket::domain

@@ -565,6 +565,9 @@ absl::StatusOr<std::vector<CaseView>> CaseRepository::Search(const domain::Princ
     std::string sql = absl::StrCat("SELECT ", kSelectList<kCaseColumns>,
                                    " FROM cases WHERE office_id = ", param(viewer.office_id));
     if (!clinic->empty()) absl::StrAppend(&sql, " AND clinic_id = ", param(*clinic));
+    if (!domain::ListsClinicDrafts(viewer, std::nullopt)) {
+      absl::StrAppend(&sql, " AND (state <> 'DRAFT' OR channel <> 'CLINIC')");
+    }
     if (!q.nik.empty()) absl::StrAppend(&sql, " AND applicant_nik = ", param(q.nik));
     if (!q.phone.empty()) absl::StrAppend(&sql, " AND applicant_phone = ", param(q.phone));
     if (!q.permit_number.empty()) {

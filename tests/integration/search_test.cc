@@ -100,6 +100,15 @@ TEST_F(SearchCasesTest, ClinicFindsOnlyItsOwnCasesAsInListing) {
   nik.set_nik(a.applicant().nik());
   EXPECT_THAT(Ids(officer_, nik), UnorderedElementsAre(a.id()));
   EXPECT_TRUE(Ids(clinic_b_, nik).empty());
+  // A clinic's draft is its own until sent: the clinic finds it, the office does not (as in
+  // ListCases without a state).
+  v1::SubmitApplicationRequest draft = NurseApplication();
+  draft.set_draft(true);
+  draft.mutable_applicant()->set_name("Bambang Wicaksini");
+  v1::Case drafted;
+  ASSERT_THAT(cases().SubmitApplication(Ctx(clinic_a_).get(), draft, &drafted), IsOk());
+  EXPECT_THAT(Ids(clinic_a_, ByName("bambang wicaks")), UnorderedElementsAre(a.id(), drafted.id()));
+  EXPECT_THAT(Ids(officer_, ByName("bambang wicaks")), UnorderedElementsAre(a.id(), b.id()));
   // Another office's officer finds nothing of this office.
   EXPECT_TRUE(Ids(other_office_officer_, ByName("bambang")).empty());
   EXPECT_TRUE(Ids(other_office_officer_, nik).empty());
