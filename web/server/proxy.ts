@@ -16,7 +16,7 @@ import {
   type HandlerContext,
   type Transport,
 } from "@connectrpc/connect";
-import { clearSessionCookie, secondsUntil, sessionToken, setSessionCookie } from "./session.js";
+import { clearSessionCookies, secondsUntil, sessionToken, setSessionCookies } from "./session.js";
 
 const NOT_FORWARDED = new Set(["loket.v1.TaskService"]);
 
@@ -106,7 +106,7 @@ function relayError(err: unknown, ctx: HandlerContext, opt: ForwardOptions, cook
   const e = ConnectError.from(err);
   ctx.values.get(requestInfo).code = Code[e.code];
   if (e.code === Code.Unauthenticated && cookie) {
-    ctx.responseHeader.append("set-cookie", clearSessionCookie(opt.secureCookies));
+    setCookies(ctx, clearSessionCookies(opt.secureCookies));
   }
   // What went wrong inside loketd or on the way to it (database text, loketd's address) is not
   // the caller's to read; loketd's log has it. Every other answer is loketd's own wording.
@@ -127,6 +127,10 @@ function busyRetrySeconds(e: ConnectError): number | undefined {
   return Math.max(1, Math.ceil(Number(ms) / 1000));
 }
 
+function setCookies(ctx: HandlerContext, cookies: string[]) {
+  for (const c of cookies) ctx.responseHeader.append("set-cookie", c);
+}
+
 function timeoutOf(ctx: HandlerContext, opt: ForwardOptions): number {
   return ctx.timeoutMs() ?? opt.unaryTimeoutMs;
 }
@@ -143,7 +147,7 @@ function unaryHandler(method: DescMethodUnary, opt: ForwardOptions) {
     } catch (err) {
       if (isSignOut && cookie) {
         // The cookie goes in any case; an already ended session is signed out all the same.
-        ctx.responseHeader.append("set-cookie", clearSessionCookie(opt.secureCookies));
+        setCookies(ctx, clearSessionCookies(opt.secureCookies));
         if (ConnectError.from(err).code === Code.Unauthenticated) return {};
       }
       throw relayError(err, ctx, opt, cookie);
@@ -153,9 +157,9 @@ function unaryHandler(method: DescMethodUnary, opt: ForwardOptions) {
       const token = String(message.sessionToken ?? "");
       message.sessionToken = ""; // the page never sees the token
       const maxAge = secondsUntil(String(message.expiresAt ?? ""));
-      ctx.responseHeader.append("set-cookie", setSessionCookie(token, opt.secureCookies, maxAge));
+      setCookies(ctx, setSessionCookies(token, opt.secureCookies, maxAge));
     } else if (isSignOut) {
-      ctx.responseHeader.append("set-cookie", clearSessionCookie(opt.secureCookies));
+      setCookies(ctx, clearSessionCookies(opt.secureCookies));
     }
     return message as never;
   };

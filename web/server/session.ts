@@ -32,16 +32,22 @@ export function sessionToken(cookieHeader: string | undefined): string | undefin
   return undefined;
 }
 
-// Set-Cookie value for a fresh session. maxAgeSeconds undefined: a browser-session cookie.
-export function setSessionCookie(token: string, secure: boolean, maxAgeSeconds?: number): string {
-  let c = `${COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict`;
-  if (maxAgeSeconds !== undefined) c += `; Max-Age=${Math.max(0, Math.floor(maxAgeSeconds))}`;
-  if (secure) c += "; Secure";
-  return c;
+// A companion cookie the page can read, holding no secret: only that a session cookie was set. A
+// page opened without it (the public, every visit) knows no one is signed in and does not ask
+// WhoAmI, a round trip that could only answer 401.
+export const SIGNED_IN_COOKIE = "loket_signed_in";
+
+// Set-Cookie values for a fresh session: the session cookie first, then its companion, with the
+// same lifetime. maxAgeSeconds undefined: browser-session cookies.
+export function setSessionCookies(token: string, secure: boolean, maxAgeSeconds?: number): string[] {
+  let tail = "; Path=/; SameSite=Strict";
+  if (maxAgeSeconds !== undefined) tail += `; Max-Age=${Math.max(0, Math.floor(maxAgeSeconds))}`;
+  if (secure) tail += "; Secure";
+  return [`${COOKIE}=${token}; HttpOnly${tail}`, `${SIGNED_IN_COOKIE}=${token ? "1" : ""}${tail}`];
 }
 
-export function clearSessionCookie(secure: boolean): string {
-  return setSessionCookie("", secure, 0);
+export function clearSessionCookies(secure: boolean): string[] {
+  return setSessionCookies("", secure, 0);
 }
 
 // Seconds from now until an RFC 3339 time; undefined when it does not parse.

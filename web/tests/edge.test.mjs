@@ -243,15 +243,33 @@ describe("loket-web", () => {
   test("in Chromium: the session cookie is invisible to script, and the app knows who signed in", async () => {
     const browser = await openBrowser();
     try {
-      const page = await browser.newPage();
+      const context = await browser.newContext();
+      const page = await context.newPage();
       const errors = [];
       page.on("console", (m) => m.type() === "error" && /Content Security Policy/i.test(m.text()) && errors.push(m.text()));
+      let whoAmI = [];
+      context.on("request", (r) => r.url().includes("/WhoAmI") && whoAmI.push(r.url()));
+      // The public's page, with no session: no WhoAmI asked only to be refused.
+      await page.goto(`${stack.webUrl}/#/book`);
+      await page.getByRole("heading", { level: 1 }).first().waitFor();
+      await page.waitForLoadState("networkidle");
+      assert.deepEqual(whoAmI, [], "a page opened without a session asks WhoAmI");
       await signIn(page, stack.webUrl, stack.users.officer);
       assert.match(page.url(), /#\/desk/);
       assert.equal(await page.evaluate(() => document.cookie.includes("loket_session")), false);
-      const cookies = await page.context().cookies();
+      const cookies = await context.cookies();
       const c = cookies.find((x) => x.name === "loket_session");
       assert.ok(c && c.httpOnly && c.sameSite === "Strict", JSON.stringify(cookies));
+      // Its readable companion says only that there is a session, and lives as long.
+      const companion = cookies.find((x) => x.name === "loket_signed_in");
+      assert.ok(companion && !companion.httpOnly && companion.value === "1" && Math.abs(companion.expires - c.expires) < 1, JSON.stringify(cookies));
+      // A new tab (no hint in its sessionStorage) still learns who is signed in from WhoAmI.
+      whoAmI = [];
+      const tab = await context.newPage();
+      await tab.goto(`${stack.webUrl}/#/desk`);
+      await tab.getByRole("button", { name: /Keluar/ }).waitFor();
+      assert.ok(whoAmI.length >= 1, "a new tab learns who is signed in from WhoAmI");
+      await tab.close();
       assert.deepEqual(errors, [], "CSP violations on the page");
     } finally {
       await browser.close();

@@ -17,8 +17,19 @@ function set(s: State) {
   for (const l of listeners) l(s);
 }
 
+// loket-web sets this readable cookie beside the HttpOnly session cookie (web/server/session.ts).
+// Without it, and without this tab's hint, no one is signed in here: the public's pages do not ask
+// WhoAmI for a 401 on every visit.
+function mayBeSignedIn(): boolean {
+  return /(^|;\s*)loket_signed_in=1(;|$)/.test(document.cookie) || readHint() !== null;
+}
+
 export function refreshSession(): Promise<void> {
   if (inflight) return inflight;
+  if (!mayBeSignedIn()) {
+    set({ principal: null, loading: false });
+    return Promise.resolve();
+  }
   inflight = (async () => {
     try {
       const p = await clients.admin.whoAmI({});
