@@ -183,7 +183,8 @@ NotificationWeight WeightOfTemplate(std::string_view template_id) {
 
 DeliverySlot PlanDelivery(absl::Time event, int utc_offset_minutes, bool urgent,
                           NotificationWeight weight, std::vector<absl::Time> recent,
-                          std::optional<absl::Time> latest_earlier, const NotificationPolicy& p) {
+                          std::optional<absl::Time> latest_earlier, const NotificationPolicy& p,
+                          absl::Time send_by) {
   DeliverySlot slot;
   if (urgent || weight == NotificationWeight::kImportant) {
     NotificationPolicy uncapped = p;
@@ -194,10 +195,14 @@ DeliverySlot PlanDelivery(absl::Time event, int utc_offset_minutes, bool urgent,
     bool quiet_now =
         urgent && ScheduleNotification(event, utc_offset_minutes, false, {}, uncapped) != slot.at;
     slot.pull_earlier = !quiet_now && latest_earlier.has_value() && *latest_earlier > slot.at;
-    return slot;
+  } else {
+    absl::Time from = latest_earlier ? std::max(event, *latest_earlier) : event;
+    slot.at = ScheduleNotification(from, utc_offset_minutes, urgent, std::move(recent), p);
   }
-  absl::Time from = latest_earlier ? std::max(event, *latest_earlier) : event;
-  slot.at = ScheduleNotification(from, utc_offset_minutes, urgent, std::move(recent), p);
+  if (slot.at >= send_by) {
+    slot.too_late = true;
+    slot.pull_earlier = false;
+  }
   return slot;
 }
 

@@ -82,13 +82,17 @@ NotificationWeight WeightOfTemplate(std::string_view template_id);
 //    cap says; earlier messages held past that time come forward to it (`pull_earlier`), so the
 //    order holds and the important message is never held behind chatter. An urgent message inside
 //    quiet hours (a code at night) goes alone and pulls nothing.
+//  - a message whose slot comes at or after `send_by` (Notification::send_by) is of no use then:
+//    it is `too_late`, kept as skipped and never sent, and moves no other message.
 struct DeliverySlot {
   absl::Time at;
   bool pull_earlier = false;  // move pending earlier messages scheduled after `at` to `at`
+  bool too_late = false;
 };
 DeliverySlot PlanDelivery(absl::Time event, int utc_offset_minutes, bool urgent,
                           NotificationWeight weight, std::vector<absl::Time> recent,
-                          std::optional<absl::Time> latest_earlier, const NotificationPolicy& p);
+                          std::optional<absl::Time> latest_earlier, const NotificationPolicy& p,
+                          absl::Time send_by = absl::InfiniteFuture());
 
 // A courier's visit to a clinic, as told to the clinic: the window on its day.
 struct VisitWindow {

@@ -99,22 +99,21 @@ int64_t EnqueueNotificationInTx(Tx& tx, const NotificationEncoder& encode,
   if (std::string latest = r[0][k["latest_earlier"]].as<std::string>(); !latest.empty()) {
     latest_earlier = ParseTimestamp(latest);
   }
-  domain::DeliverySlot slot =
-      domain::PlanDelivery(event, office.utc_offset_minutes, n.urgent,
-                           domain::WeightOfTemplate(n.template_id), recent, latest_earlier, policy);
+  domain::DeliverySlot slot = domain::PlanDelivery(event, office.utc_offset_minutes, n.urgent,
+                                                   domain::WeightOfTemplate(n.template_id), recent,
+                                                   latest_earlier, policy, n.send_by);
   absl::Time when = slot.at;
   if (slot.pull_earlier) {
     tx.Exec(kPullEarlierForward, office.id, n.address, Ts(event), Ts(when));
   }
   n.params["office_name"] = office.name;
-  // Its turn (quiet hours, the hourly limit) comes only after it is of use: kept, as skipped.
-  const bool late = n.send_by != absl::InfiniteFuture() && when >= n.send_by;
   tx.Exec(kInsertNotificationWithTask, office.id, n.case_id,
           std::string(domain::NotificationChannelName(n.channel)), n.address, n.template_id,
           n.language, n.urgent, Ts(when), n.id, pqxx::binarystring(encode(n)), Ts(event),
           n.send_by == absl::InfiniteFuture() ? std::nullopt : std::optional(Ts(n.send_by)),
-          late ? absl::StrCat("too late: its turn comes at ", Ts(when), ", after ", Ts(n.send_by))
-               : std::string());
+          slot.too_late
+              ? absl::StrCat("too late: its turn comes at ", Ts(when), ", after ", Ts(n.send_by))
+              : std::string());
   tx.MarkNotified("notify.send");  // the statement above sent it
   return n.id;
 }

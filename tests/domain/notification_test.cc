@@ -196,6 +196,33 @@ TEST(NotificationOrderTest, QuietHoursHoldImportantMessagesTooButNotBehindChatte
                   .pull_earlier);
 }
 
+TEST(NotificationOrderTest, AMessageWhoseTurnComesAtOrAfterItsSendByIsTooLateAndMovesNoOne) {
+  NotificationPolicy p;
+  p.max_per_window = 1;
+  absl::Time evening = Local(2026, 3, 17, 22);
+  // A confirmation for a visit at 07:30 next morning: quiet hours put it at 07:00, still of use.
+  DeliverySlot on_time = PlanDelivery(evening, kWita, false, NotificationWeight::kImportant, {},
+                                      Local(2026, 3, 18, 8), p, Local(2026, 3, 18, 7, 30));
+  EXPECT_EQ(on_time.at, Local(2026, 3, 18, 7));
+  EXPECT_FALSE(on_time.too_late);
+  EXPECT_TRUE(on_time.pull_earlier);
+  // A visit at 07:00 sharp: the slot is its start, so it is too late, and the held chatter keeps
+  // its place instead of being pulled forward for a message that will not go.
+  DeliverySlot at_start = PlanDelivery(evening, kWita, false, NotificationWeight::kImportant, {},
+                                       Local(2026, 3, 18, 8), p, Local(2026, 3, 18, 7));
+  EXPECT_TRUE(at_start.too_late);
+  EXPECT_FALSE(at_start.pull_earlier);
+  // Chatter held by the hourly cap past its use is too late as well; with no send_by, never.
+  absl::Time noon = Local(2026, 3, 18, 12);
+  std::vector<absl::Time> capped = {noon};
+  EXPECT_TRUE(PlanDelivery(noon, kWita, false, NotificationWeight::kChatter, capped, std::nullopt,
+                           p, noon + absl::Minutes(30))
+                  .too_late);
+  EXPECT_FALSE(
+      PlanDelivery(noon, kWita, false, NotificationWeight::kChatter, capped, std::nullopt, p)
+          .too_late);
+}
+
 // Courier visits (issue 11): the clinic is told once, and again only when the window moves by more
 // than the margin.
 TEST(VisitAnnouncementTest, NeverToldIsTold) {
