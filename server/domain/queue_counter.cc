@@ -1,5 +1,6 @@
 #include "server/domain/queue_counter.h"
 
+#include <algorithm>
 #include <array>
 
 #include "absl/strings/str_cat.h"
@@ -69,6 +70,80 @@ std::optional<CallChoice> ChooseCallLane(const LaneCredits& credits, const LaneW
   c.lane = *lane;
   for (bool f : first) c.first_only = c.first_only || f;
   return c;
+}
+
+namespace {
+
+bool Serves(const CallingCounter& c, std::string_view service) {
+  return c.services.empty() ||
+         std::find(c.services.begin(), c.services.end(), service) != c.services.end();
+}
+
+// Whether `t` is ahead of `u` in their lane: by slot (none last), then position.
+bool AheadInLane(const CallableTicket& t, const CallableTicket& u) {
+  if (t.slot_starts_at.has_value() != u.slot_starts_at.has_value()) {
+    return t.slot_starts_at.has_value();
+  }
+  if (t.slot_starts_at && *t.slot_starts_at != *u.slot_starts_at) {
+    return *t.slot_starts_at < *u.slot_starts_at;
+  }
+  return t.position < u.position;
+}
+
+}  // namespace
+
+std::optional<NextCall> ChooseNextTicket(std::string_view counter_id,
+                                         const std::vector<CallingCounter>& counters,
+                                         const std::vector<CallableTicket>& waiting,
+                                         const LaneCredits& credits, const LaneWeights& weights,
+                                         absl::Time now) {
+  auto open_counter = [&](std::string_view id) -> const CallingCounter* {
+    for (const CallingCounter& c : counters) {
+      if (c.id == id && c.open) return &c;
+    }
+    return nullptr;
+  };
+  const CallingCounter* here = open_counter(counter_id);
+  if (here == nullptr) return std::nullopt;
+
+  const CallableTicket* transferred = nullptr;
+  for (const CallableTicket& t : waiting) {
+    if (t.transferred_to == counter_id && (!transferred || t.position < transferred->position)) {
+      transferred = &t;
+    }
+  }
+  if (transferred) return NextCall{transferred->id, std::nullopt};
+
+  auto may_serve = [&](const CallableTicket& t) {
+    if (!t.transferred_to.empty() && open_counter(t.transferred_to)) return false;
+    if (!Serves(*here, t.service)) return false;
+    if (!t.seated || here->seated || t.queued_at <= now - kSeatedWaitLimit) return true;
+    return std::none_of(counters.begin(), counters.end(), [&](const CallingCounter& c) {
+      return c.seated && c.open && Serves(c, t.service);
+    });
+  };
+  auto first_here = [&](const CallableTicket& t) {
+    return here->seated && (t.seated || t.lane == Lane::kPriority);
+  };
+  std::vector<const CallableTicket*> eligible;
+  std::vector<EligibleLane> lanes;
+  for (const CallableTicket& t : waiting) {
+    if (!may_serve(t)) continue;
+    eligible.push_back(&t);
+    auto lane = std::find_if(lanes.begin(), lanes.end(),
+                             [&](const EligibleLane& l) { return l.lane == t.lane; });
+    if (lane == lanes.end()) lane = lanes.insert(lanes.end(), {t.lane, false});
+    lane->first = lane->first || first_here(t);
+  }
+  std::optional<CallChoice> choice = ChooseCallLane(credits, weights, lanes);
+  if (!choice) return std::nullopt;
+  const CallableTicket* next = nullptr;
+  for (const CallableTicket* t : eligible) {
+    if (t->lane != choice->lane || (choice->first_only && !first_here(*t))) continue;
+    if (!next || AheadInLane(*t, *next)) next = t;
+  }
+  if (!next) return std::nullopt;  // PickLaneFirst chose a lane it was told has one
+  return NextCall{next->id, choice->credits};
 }
 
 absl::StatusOr<TicketActionEdit> DecideTicketAction(TicketAction action, std::string_view state,

@@ -5,6 +5,7 @@
 #ifndef LOKET_SERVER_DOMAIN_QUEUE_COUNTER_H_
 #define LOKET_SERVER_DOMAIN_QUEUE_COUNTER_H_
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +13,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "server/domain/queue.h"
 
 namespace loket::domain {
@@ -52,6 +54,49 @@ struct CallChoice {
 // credits stay as they are).
 std::optional<CallChoice> ChooseCallLane(const LaneCredits& credits, const LaneWeights& weights,
                                          const std::vector<EligibleLane>& eligible);
+
+// A waiting ticket of the day as calling needs it.
+struct CallableTicket {
+  int64_t id = 0;
+  Lane lane = Lane::kWalkIn;
+  std::string service;
+  bool seated = false;  // the visitor waits for a seated counter
+  absl::Time queued_at;
+  std::optional<absl::Time> slot_starts_at;  // an appointment's slot; its lane's order
+  int64_t position = 0;                      // when it queued (or was skipped to the back)
+  std::string transferred_to;                // the counter it was transferred to; "" when none
+};
+
+// A counter of the office as calling needs it.
+struct CallingCounter {
+  std::string id;
+  bool seated = false;
+  bool open = false;                  // open, and not closed for the day
+  std::vector<std::string> services;  // empty: all
+};
+
+// What the next call takes: a ticket, and the rotation's credits to store when the rotation chose
+// it (nullopt for a ticket transferred here, which the rotation does not count).
+struct NextCall {
+  int64_t ticket_id = 0;
+  std::optional<LaneCredits> credits;
+};
+
+// The ticket counter `counter_id` calls next among the day's `waiting` tickets, at `now`; nullopt
+// when it may serve none. In order:
+//  - a ticket transferred to this counter, the earliest queued first;
+//  - otherwise the rotation (ChooseCallLane) over the lanes holding tickets this counter may
+//    serve, and in the chosen lane the first by slot (tickets without one last), then position.
+// A counter may serve a ticket of a service it lists (none listed: every service) that is not
+// transferred to another open counter (one transferred to a counter now closed is anyone's
+// again). A seated ticket goes to an ordinary counter only after kSeatedWaitLimit, or at once when
+// no open seated counter serves its service. At a seated counter, seated and priority tickets come
+// first (the seated rule of PickLaneFirst).
+std::optional<NextCall> ChooseNextTicket(std::string_view counter_id,
+                                         const std::vector<CallingCounter>& counters,
+                                         const std::vector<CallableTicket>& waiting,
+                                         const LaneCredits& credits, const LaneWeights& weights,
+                                         absl::Time now);
 
 // --- what a counter does with the ticket it called
 // -------------------------------------------------

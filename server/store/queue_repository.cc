@@ -245,51 +245,34 @@ constexpr Statement kCounter{"queue_counter",
 constexpr Statement kCounters{"queue_counters",
                               kSelectSql<"SELECT ", kCounterColumns,
                                          " FROM counters c WHERE c.office_id = $1 ORDER BY c.id">};
-// Who this counter may serve: its services (none listed: all), and seated tickets only at a
-// seated counter while one is open.
-// A ticket transferred to a counter that has since closed is anyone's again; a seated ticket
-// waits for a seated counter only while one that serves its service is open, and only until
-// SEATED_CUTOFF (a timestamp parameter: now - domain::kSeatedWaitLimit): a seated counter that is
-// open but not staffed must not keep an elderly visitor waiting all day.
-#define LOKET_ELIGIBLE(SEATED_CUTOFF) \
-  " t.office_id = $1 AND t.day = $2::date AND t.state = 'waiting'"                             \
-  " AND (t.counter_id IS NULL OR NOT EXISTS (SELECT 1 FROM counters d"                         \
-  "   WHERE d.office_id = t.office_id AND d.id = t.counter_id AND" LOKET_COUNTER_OPEN("d", "t.day") "))" \
-  " AND (cardinality(k.services) = 0 OR t.service = ANY(k.services))"                          \
-  " AND (NOT t.seated OR k.seated OR t.queued_at <= " SEATED_CUTOFF "::timestamptz"            \
-  "   OR NOT EXISTS (SELECT 1 FROM counters s"                                                 \
-  "   WHERE s.office_id = t.office_id AND s.seated"                                            \
-  "   AND (cardinality(s.services) = 0 OR t.service = ANY(s.services))"                        \
-  "   AND" LOKET_COUNTER_OPEN("s", "t.day") "))"
-// The seated rule: a seated counter takes a seated or priority ticket before anyone else.
-#define LOKET_FIRST_AT_SEATED " (k.seated AND (t.seated OR t.lane = 'priority'))"
-// Per lane with a ticket this counter may serve: whether one of them comes first here.
-constexpr auto kEligibleLaneColumns =
-    MakeColumns({{"lane", "t.lane"}, {"first_here", "bool_or(" LOKET_FIRST_AT_SEATED ")"}});
-constexpr Statement kEligibleLanes{
-    "queue_eligible_lanes",
-    kSelectSql<"SELECT ", kEligibleLaneColumns,
-               " FROM tickets t JOIN counters k"
-               " ON k.office_id = t.office_id AND k.id = $3 WHERE" LOKET_ELIGIBLE(
-                   "$4") " GROUP BY t.lane">};
-// The claim: one statement; SKIP LOCKED and the state guard keep two callers off one ticket.
-constexpr Statement kClaimInLane{
-    "queue_claim_in_lane",
+// What calling decides on (domain::ChooseNextTicket): the day's waiting tickets and every counter
+// with whether it is open on day $2 and the services it serves (empty: all), read under the
+// office's queue lock that every change to tickets takes. The forecast reads the counters too.
+constexpr auto kCallableColumns = MakeColumns({{"id"},
+                                               {"lane"},
+                                               {"service"},
+                                               {"seated"},
+                                               {"queued_at", "queued_at::text"},
+                                               {"slot_starts_at", "slot_starts_at::text"},
+                                               {"position"},
+                                               {"transferred_to", "coalesce(counter_id, '')"}});
+constexpr Statement kCallable{
+    "queue_callable",
+    kSelectSql<"SELECT ", kCallableColumns,
+               " FROM tickets WHERE office_id = $1 AND day = $2::date AND state = 'waiting'">};
+constexpr auto kCallingCounterColumns =
+    MakeColumns({{"id", "c.id"},
+                 {"seated", "c.seated"},
+                 {"open", LOKET_COUNTER_OPEN("c", "$2::date")},
+                 {"services", "array_to_string(c.services, ',')"}});
+constexpr Statement kCallingCounters{
+    "queue_calling_counters", kSelectSql<"SELECT ", kCallingCounterColumns,
+                                         " FROM counters c WHERE c.office_id = $1 ORDER BY c.id">};
+constexpr Statement kClaim{
+    "queue_claim",
     "UPDATE tickets SET state = 'called', counter_id = $3, calls = calls + 1,"
-    " called_at = $5::timestamptz, version = version + 1"
-    " WHERE state = 'waiting' AND id = (SELECT t.id FROM tickets t JOIN counters k"
-    "   ON k.office_id = t.office_id AND k.id = $3 WHERE" LOKET_ELIGIBLE(
-        "$7") "   AND t.lane = $4 AND (NOT $6::bool OR" LOKET_FIRST_AT_SEATED
-              ")"
-              "   ORDER BY t.slot_starts_at NULLS LAST, t.position"
-              "   LIMIT 1 FOR UPDATE OF t SKIP LOCKED) RETURNING id, label"};
-constexpr Statement kClaimTransferred{
-    "queue_claim_transferred",
-    "UPDATE tickets SET state = 'called', calls = calls + 1, called_at = $4::timestamptz,"
-    " version = version + 1"
-    " WHERE state = 'waiting' AND id = (SELECT id FROM tickets WHERE office_id = $1"
-    "   AND day = $2::date AND state = 'waiting' AND counter_id = $3"
-    "   ORDER BY position LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING id, label"};
+    " called_at = $4::timestamptz, version = version + 1"
+    " WHERE id = $1 AND office_id = $2 AND state = 'waiting' RETURNING id, label"};
 
 constexpr Statement kRecall{"queue_recall",
                             "UPDATE tickets SET calls = calls + 1, called_at = $2::timestamptz,"
@@ -321,15 +304,6 @@ constexpr Statement kServiceSamples{
         " FROM tickets WHERE office_id = $1 AND state = 'done' AND counter_id IS NOT NULL"
         " AND called_at IS NOT NULL AND finished_at > called_at"
         " AND day > $2::date - $4::int AND day <= $2::date) d WHERE n <= $3">};
-// The counters open on the day and the services each serves (empty: all).
-constexpr auto kCounterServiceColumns =
-    MakeColumns({{"id", "c.id"}, {"services", "array_to_string(c.services, ',')"}});
-constexpr Statement kOpenCounterServices{
-    "queue_open_counter_services",
-    kSelectSql<"SELECT ", kCounterServiceColumns,
-               " FROM counters c WHERE c.office_id = $1"
-               " AND" LOKET_COUNTER_OPEN("c", "$2::date") " ORDER BY c.id">};
-
 TicketRecord TicketFromRow(const pqxx::row& r) {
   constexpr const auto& k = kTicketColumns;
   TicketRecord t;
@@ -444,6 +418,41 @@ absl::StatusOr<CounterBoard> LoadCounter(Tx& tx, const std::string& office_id,
   return CounterFromRow(r[0]);
 }
 
+std::vector<domain::CallableTicket> LoadCallable(Tx& tx, const std::string& office_id,
+                                                 const std::string& day) {
+  constexpr const auto& k = kCallableColumns;
+  std::vector<domain::CallableTicket> out;
+  for (const auto& row : tx.Exec(kCallable, office_id, day)) {
+    domain::CallableTicket t;
+    t.id = row[k["id"]].as<int64_t>();
+    t.lane = domain::LaneFromName(row[k["lane"]].as<std::string>()).value_or(domain::Lane::kWalkIn);
+    t.service = row[k["service"]].as<std::string>();
+    t.seated = row[k["seated"]].as<bool>();
+    t.queued_at = ParseTimestamp(row[k["queued_at"]].as<std::string>());
+    t.slot_starts_at = OptionalTs(row[k["slot_starts_at"]]);
+    t.position = row[k["position"]].as<int64_t>();
+    t.transferred_to = row[k["transferred_to"]].as<std::string>();
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+std::vector<domain::CallingCounter> LoadCallingCounters(Tx& tx, const std::string& office_id,
+                                                        const std::string& day) {
+  constexpr const auto& k = kCallingCounterColumns;
+  std::vector<domain::CallingCounter> out;
+  for (const auto& row : tx.Exec(kCallingCounters, office_id, day)) {
+    domain::CallingCounter& c = out.emplace_back();
+    c.id = row[k["id"]].as<std::string>();
+    c.seated = row[k["seated"]].as<bool>();
+    c.open = row[k["open"]].as<bool>();
+    if (std::string services = row[k["services"]].as<std::string>(); !services.empty()) {
+      c.services = absl::StrSplit(services, ',');
+    }
+  }
+  return out;
+}
+
 // Waiting tickets in the order they are expected to be called, with calls ahead and wait filled,
 // and the open counters' count; shared by the board, GetTicket and ListTickets.
 struct Forecast {
@@ -473,13 +482,8 @@ Forecast LoadForecast(Tx& tx, const std::string& office_id, const std::string& d
                        absl::Seconds(row[k["secs"]].as<double>())});
   }
   std::vector<domain::OpenCounter> counters;
-  for (const auto& row : tx.Exec(kOpenCounterServices, office_id, day)) {
-    constexpr const auto& k = kCounterServiceColumns;
-    domain::OpenCounter& oc = counters.emplace_back();
-    oc.id = row[k["id"]].as<std::string>();
-    if (std::string services = row[k["services"]].as<std::string>(); !services.empty()) {
-      oc.services = absl::StrSplit(services, ',');
-    }
+  for (domain::CallingCounter& c : LoadCallingCounters(tx, office_id, day)) {
+    if (c.open) counters.push_back({std::move(c.id), std::move(c.services)});
   }
   domain::QueueForecast q = domain::ForecastQueue(waiting, credits, weights, samples, counters);
   Forecast f;
@@ -685,27 +689,15 @@ absl::StatusOr<std::string> QueueRepository::CallNext(const Mutation& m,
     std::optional<std::string> called;
     if (!current.empty()) called = current[0][kTicketColumns["label"]].as<std::string>();
     LOKET_RETURN_IF_ERROR(domain::CheckCounterMayCall(counter_id, counter.open, called));
-    pqxx::result claimed = tx.Exec(kClaimTransferred, office_id, day, counter_id, Ts(now));
-    if (claimed.empty()) {
-      std::vector<domain::EligibleLane> eligible;
-      const std::string seated_cutoff = Ts(now - domain::kSeatedWaitLimit);
-      for (const auto& row : tx.Exec(kEligibleLanes, office_id, day, counter_id, seated_cutoff)) {
-        constexpr const auto& k = kEligibleLaneColumns;
-        if (auto l = domain::LaneFromName(row[k["lane"]].as<std::string>())) {
-          eligible.push_back({*l, row[k["first_here"]].as<bool>()});
-        }
-      }
-      std::optional<domain::CallChoice> choice =
-          domain::ChooseCallLane(LoadCredits(tx, office_id, day), weights_, eligible);
-      if (!choice) return encode(std::nullopt);
-      const domain::LaneCredits& credits = choice->credits;
-      tx.Exec(kSetCredits, office_id, day, credits.c[0], credits.c[1], credits.c[2]);
-      claimed = tx.Exec(kClaimInLane, office_id, day, counter_id,
-                        std::string(domain::LaneName(choice->lane)), Ts(now), choice->first_only,
-                        seated_cutoff);
-      if (claimed.empty()) return absl::AbortedError("the queue changed meanwhile; retry");
+    std::optional<domain::NextCall> next = domain::ChooseNextTicket(
+        counter_id, LoadCallingCounters(tx, office_id, day), LoadCallable(tx, office_id, day),
+        LoadCredits(tx, office_id, day), weights_, now);
+    if (!next) return encode(std::nullopt);
+    if (const auto& c = next->credits) {
+      tx.Exec(kSetCredits, office_id, day, c->c[0], c->c[1], c->c[2]);
     }
-    // Both claims return (id, label).
+    pqxx::result claimed = tx.Exec(kClaim, next->ticket_id, office_id, counter_id, Ts(now));
+    if (claimed.empty()) return absl::AbortedError("the queue changed meanwhile; retry");
     int64_t id = claimed[0]["id"].as<int64_t>();
     AppendEvent(tx, office_id, day, "called", id, claimed[0]["label"].as<std::string>(), counter_id,
                 now);

@@ -84,6 +84,115 @@ TEST(CounterCallTest, ASeatedCounterCallsTheLanesWithASeatedOrPriorityTicketFirs
   EXPECT_FALSE(c->first_only);
 }
 
+// The next ticket among the day's waiting ones (ChooseNextTicket): who a counter may serve and in
+// which order, with no database.
+class NextTicketTest : public ::testing::Test {
+ protected:
+  const absl::Time now_ = absl::FromUnixSeconds(1'780'000'000);
+
+  CallableTicket Ticket(int64_t id, Lane lane, std::string service = "SIP",
+                        absl::Duration waited = absl::Minutes(1)) {
+    CallableTicket t;
+    t.id = id;
+    t.lane = lane;
+    t.service = std::move(service);
+    t.queued_at = now_ - waited;
+    t.position = id;
+    return t;
+  }
+  static CallingCounter Counter(std::string id, bool seated = false,
+                                std::vector<std::string> services = {}, bool open = true) {
+    return {std::move(id), seated, open, std::move(services)};
+  }
+  std::optional<int64_t> Next(std::string_view counter, const std::vector<CallingCounter>& cs,
+                              const std::vector<CallableTicket>& waiting,
+                              const LaneCredits& credits = {}) {
+    std::optional<NextCall> n = ChooseNextTicket(counter, cs, waiting, credits, {}, now_);
+    if (!n) return std::nullopt;
+    return n->ticket_id;
+  }
+};
+
+TEST_F(NextTicketTest, ATicketTransferredHereComesFirstAndOutsideTheRotation) {
+  CallableTicket moved = Ticket(7, Lane::kWalkIn);
+  moved.transferred_to = "C2";
+  CallableTicket earlier = Ticket(5, Lane::kWalkIn);
+  earlier.transferred_to = "C2";
+  std::vector<CallingCounter> cs = {Counter("C1"), Counter("C2")};
+  std::vector<CallableTicket> waiting = {Ticket(1, Lane::kPriority), moved, earlier};
+  std::optional<NextCall> n = ChooseNextTicket("C2", cs, waiting, {}, {}, now_);
+  ASSERT_TRUE(n.has_value());
+  EXPECT_EQ(n->ticket_id, 5);  // the earlier of the two transferred here
+  EXPECT_FALSE(n->credits.has_value()) << "a transfer does not move the rotation";
+  // C1 leaves both to C2 (open) and calls the priority ticket, through the rotation.
+  n = ChooseNextTicket("C1", cs, waiting, {}, {}, now_);
+  ASSERT_TRUE(n.has_value());
+  EXPECT_EQ(n->ticket_id, 1);
+  EXPECT_TRUE(n->credits.has_value());
+  // With C2 closed, its transfers are anyone's again, in their lane's order.
+  cs[1].open = false;
+  EXPECT_EQ(Next("C1", cs, {moved, earlier}), 5);
+  // A closed counter, or one that does not exist, calls nobody.
+  EXPECT_EQ(Next("C2", cs, waiting), std::nullopt);
+  EXPECT_EQ(Next("C9", cs, waiting), std::nullopt);
+}
+
+TEST_F(NextTicketTest, ACounterCallsOnlyTheServicesItListsAndNoneListedMeansAll) {
+  std::vector<CallingCounter> cs = {Counter("C1", false, {"SIUP"}), Counter("C2")};
+  std::vector<CallableTicket> waiting = {Ticket(1, Lane::kWalkIn, "SIP"),
+                                         Ticket(2, Lane::kWalkIn, "SIUP")};
+  EXPECT_EQ(Next("C1", cs, waiting), 2);
+  EXPECT_EQ(Next("C2", cs, waiting), 1);
+  EXPECT_EQ(Next("C1", cs, {Ticket(1, Lane::kWalkIn, "SIP")}), std::nullopt);
+}
+
+TEST_F(NextTicketTest, InALaneTheEarliestSlotGoesFirstThenTheEarliestQueued) {
+  CallableTicket late_slot = Ticket(1, Lane::kAppointment);
+  late_slot.slot_starts_at = now_ + absl::Minutes(30);
+  CallableTicket early_slot = Ticket(2, Lane::kAppointment);
+  early_slot.slot_starts_at = now_;
+  CallableTicket no_slot = Ticket(0, Lane::kAppointment);
+  std::vector<CallingCounter> cs = {Counter("C1")};
+  EXPECT_EQ(Next("C1", cs, {late_slot, no_slot, early_slot}), 2);
+  EXPECT_EQ(Next("C1", cs, {late_slot, no_slot}), 1);
+  EXPECT_EQ(Next("C1", cs, {Ticket(9, Lane::kWalkIn), Ticket(4, Lane::kWalkIn)}), 4);
+}
+
+TEST_F(NextTicketTest, ASeatedTicketWaitsForAnOpenSeatedCounterOnlySoLong) {
+  CallableTicket seated = Ticket(1, Lane::kWalkIn);
+  seated.seated = true;
+  std::vector<CallingCounter> cs = {Counter("C1"), Counter("S1", true)};
+  // At an ordinary counter it waits for S1 ...
+  EXPECT_EQ(Next("C1", cs, {seated}), std::nullopt);
+  EXPECT_EQ(Next("S1", cs, {seated}), 1);
+  // ... but not past kSeatedWaitLimit,
+  CallableTicket long_wait = seated;
+  long_wait.queued_at = now_ - kSeatedWaitLimit;
+  EXPECT_EQ(Next("C1", cs, {long_wait}), 1);
+  // and not when no open seated counter serves its service.
+  EXPECT_EQ(Next("C1", {Counter("C1"), Counter("S1", true, {}, false)}, {seated}), 1);
+  EXPECT_EQ(Next("C1", {Counter("C1"), Counter("S1", true, {"SIUP"})}, {seated}), 1);
+}
+
+TEST_F(NextTicketTest, ASeatedCounterTakesASeatedOrPriorityTicketBeforeTheRotationsChoice) {
+  // The walk-in lane is owed many calls; the appointment lane holds a seated visitor.
+  LaneCredits credits;
+  credits.c = {0, -10, 10};
+  CallableTicket plain = Ticket(1, Lane::kAppointment);
+  CallableTicket seated = Ticket(2, Lane::kAppointment);
+  seated.seated = true;
+  std::vector<CallableTicket> waiting = {Ticket(3, Lane::kWalkIn), plain, seated};
+  std::vector<CallingCounter> cs = {Counter("C1"), Counter("S1", true)};
+  EXPECT_EQ(Next("S1", cs, waiting, credits), 2) << "the seated one, ahead of the earlier plain";
+  EXPECT_EQ(Next("C1", cs, waiting, credits), 3) << "an ordinary counter follows the rotation";
+  // The credits to store are the rotation's after the call.
+  std::optional<NextCall> n = ChooseNextTicket("S1", cs, waiting, credits, {}, now_);
+  ASSERT_TRUE(n && n->credits);
+  EXPECT_EQ(
+      n->credits->c,
+      ChooseCallLane(credits, {}, {{Lane::kAppointment, true}, {Lane::kWalkIn, false}})->credits.c);
+}
+
 // --- actions
 // ---------------------------------------------------------------------------------------
 
