@@ -87,6 +87,7 @@ describe("clinic portal", () => {
       assert.match(await cp.locator("[data-testid=revision-missing]").textContent(), /Dokumen wajib yang belum ada: .*e-KTP/);
       await cp.getByRole("button", { name: "Kirim perbaikan" }).first().click();
       await cp.getByRole("button", { name: "Tetap kirim tanpa dokumen itu" }).waitFor({ timeout: 5_000 });
+      assert.equal(await cp.locator("[data-testid=sent-confirmation]").count(), 0, "the 'sent' notice is gone once the office asks for a revision");
       await screenshot(cp, "clinic-case-revision");
       assertNoAxe(await axeCheck(cp), "clinic/case (revision)");
       await cp.selectOption("#attach-code", "KTP");
@@ -213,6 +214,9 @@ describe("clinic portal", () => {
       await op.locator("[data-testid=collect] button[type=submit]").click();
       await waitState(op, "COLLECTED");
       assert.equal((await op.locator("[data-testid=collected-by]").textContent()).trim(), "Ns. Herlina (TU RSUD) · KTP \u2022\u2022\u2022\u20220003");
+      // The history's note is in the page's words, not loketd's English.
+      await op.locator("[data-testid=history]", { hasText: "diambil oleh Ns. Herlina (TU RSUD), KTP" }).waitFor();
+      assert.doesNotMatch(await op.locator("[data-testid=history]").textContent(), /collected by/);
       await screenshot(op, "desk-case-collected");
       assert.deepEqual(errors, []);
     } finally {

@@ -151,6 +151,9 @@ test("counter: a fever found at the kiosk waits in the clerk's list until it is 
     const item = page.locator(".counter-pending li", { hasText: "Sari Demam" });
     await item.waitFor({ timeout: 15_000 });
     assert.match(await item.textContent(), /suhu 38,6 °C/);
+    // No counter chosen yet: the greyed buttons say why.
+    assert.equal((await page.getByTestId("counter-pick-first").textContent()).trim(), "Pilih loket Anda dulu.");
+    assert.equal(await page.getByRole("button", { name: /Panggil berikutnya/ }).getAttribute("aria-describedby"), "counter-pick-first");
     assert.deepEqual(await axeCheck(page), []);
     await screenshot(page, "counter-pending");
     await item.getByRole("button", { name: "Tangani: Sari Demam" }).click();

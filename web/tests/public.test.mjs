@@ -412,7 +412,7 @@ test("a booking left at the code step is confirmed later on /#/visit, with a new
     assert.ok(fresh.id > first.id, "a second message");
     await page.fill("#code", fresh.code);
     await page.getByRole("button", { name: "Konfirmasi" }).click();
-    await page.getByText(/Kode benar\. Janji Anda dibuat/).waitFor({ timeout: 15_000 });
+    await page.getByText(/Kode benar\. Janji Anda sudah dibuat/).waitFor({ timeout: 15_000 });
     await page.waitForSelector("[data-testid=visit-code], .visit-facts[data-state=WAITLISTED]", { timeout: 30_000 });
     assert.equal(await page.locator("#code").count(), 0, "no code field once confirmed");
     await screenshot(page, "public-visit-confirmed-late");

@@ -22,6 +22,8 @@ registerProblems([
   [/^permit (\S+), valid until ([\d-]+)$/, "sv.issueNoteUntil", ["number", "date:day"]],
   [/^permit (\S+)$/, "sv.issueNote", ["number"]],
   [/^([\s\S]*) \(reason published\)$/, "sv.revokeNotePublished", ["note"]],
+  [/^collected by ([^;]+); ([\s\S]+)$/, "sv.collectNoteWith", ["who", "note"]],
+  [/^collected by ([^;]+)$/, "sv.collectNote", ["who"]],
 ]);
 
 type T = (key: string, vars?: Record<string, string | number>) => string;

@@ -155,7 +155,8 @@ export default function ClinicCase({ params, query }: RouteProps) {
       </div>
       <div role="status" aria-live="polite" data-testid="case-status">
         {msg && <p class={`notice ${msg.kind}`}>{msg.text}</p>}
-        {justSent && !msg && (
+        {/* Only while the case is as it was sent: once the office moves it, what to do now leads. */}
+        {justSent && !msg && (c.state === CaseState.SUBMITTED || c.state === CaseState.DRAFT) && (
           <div class="notice ok" data-testid="sent-confirmation">
             {/* A draft was saved, not sent: nothing to hand the applicant yet. */}
             <p>{t(c.state === CaseState.DRAFT ? "case.draftSaved" : "case.sentConfirm", { id: params.id })}</p>

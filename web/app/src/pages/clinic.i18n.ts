@@ -72,7 +72,7 @@ export const clinicStrings: Catalog = {
     "new.strValidUntil": "STR berlaku sampai (kosongkan bila STR berlaku seumur hidup)",
     "new.practicePlace": "Tempat praktik",
     "new.pickup": "Penjemputan berkas asli oleh kurir (opsional)",
-    "new.pickupHint": "Kosongkan untuk jendela pertama pada jam buka klinik, paling cepat satu jam dari sekarang.",
+    "new.pickupHint": "Kosongkan untuk rentang waktu pertama pada jam buka klinik, paling cepat satu jam dari sekarang.",
     "new.pickupDay": "Hari",
     "new.pickupAfter": "Setelah jam",
     "new.pickupBefore": "Sebelum jam",

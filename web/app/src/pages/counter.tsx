@@ -223,11 +223,16 @@ export default function CounterPage() {
               </p>
               <p class="counter-ticket__meta">{t("counter.calledAt", { time: officeTime(current.calledAt), calls: current.calls })}</p>
             </div>
-          ) : (
+          ) : counterId ? (
             <p class="counter-ticket--none">{t("counter.currentNone")}</p>
+          ) : (
+            // Every action waits for a counter: say so, where the disabled buttons are.
+            <p class="counter-ticket--none" id="counter-pick-first" data-testid="counter-pick-first">
+              {t("counter.pickFirst")}
+            </p>
           )}
           <div class="counter-actions" role="group" aria-label={t("counter.actions")}>
-            <button type="button" class="counter-btn counter-btn--main" aria-keyshortcuts="N" disabled={busy || !counterId} onClick={callNext}>
+            <button type="button" class="counter-btn counter-btn--main" aria-keyshortcuts="N" disabled={busy || !counterId} aria-describedby={counterId ? undefined : "counter-pick-first"} onClick={callNext}>
               {t("counter.next")} <kbd>N</kbd>
             </button>
             <button type="button" class="secondary counter-btn" aria-keyshortcuts="R" disabled={noTicket} onClick={() => ticketAction("recall")}>

@@ -25,7 +25,7 @@ export const publicQueueStrings: Catalog = {
     "pub.queue.counter": "Loket",
     "pub.queue.called": "Giliran Anda! Tiket {ticket}, silakan menuju {counter}.",
     "pub.queue.serving": "Tiket {ticket} sedang dilayani di {counter}.",
-    "pub.queue.keepOpen": "Biarkan halaman ini terbuka; ia diperbarui sendiri.",
+    "pub.queue.keepOpen": "Biarkan halaman ini terbuka; isinya diperbarui sendiri.",
     "pub.qstate.waiting": "Menunggu",
     "pub.qstate.called": "Dipanggil",
     "pub.qstate.serving": "Sedang dilayani",

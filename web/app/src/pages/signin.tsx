@@ -86,7 +86,15 @@ export default function SignIn({ query }: RouteProps) {
       left === 0
         ? t("signin.tryNow") // the wait is over (or loketd asked for none): never "wait 0 seconds"
         : lockSeconds >= 60
-          ? t("signin.locked", { minutes: Math.floor(left / 60), seconds: left % 60 })
+          ? t("signin.locked", {
+              // "15 menit", "14 menit 5 detik", "45 detik": never a part that is zero
+              wait: [
+                left >= 60 ? t("signin.minutes", { n: Math.floor(left / 60) }) : "",
+                left % 60 ? t("signin.seconds", { n: left % 60 }) : "",
+              ]
+                .filter(Boolean)
+                .join(" "),
+            })
           : t("signin.slow", { seconds: left });
   }
 
