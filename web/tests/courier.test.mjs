@@ -183,7 +183,7 @@ test("the courier confirms a pickup with a photo; the custody chain shows its SH
     await proofErr.waitFor({ timeout: 10_000 });
     // In the courier's words, not loketd's field name: "Foto bukti: rusak di perjalanan …".
     assert.match(await proofErr.textContent(), /Foto bukti: rusak di perjalanan|Proof photo: damaged on its way/);
-    assert.doesNotMatch(await proofErr.textContent(), /proof_sha256|SHA-256/);
+    assert.doesNotMatch(await proofErr.textContent(), /proof_sha256|SHA-256|Data tidak valid|Invalid data/);
     assert.equal(await card.getByText(/Foto bukti: rusak|Proof photo: damaged/).count(), 1, "the proof error is said once, beside the field");
     assert.equal(await file.getAttribute("aria-invalid"), "true");
     assert.equal(await card.getAttribute("data-stop-state"), "ARRIVED");
@@ -192,7 +192,9 @@ test("the courier confirms a pickup with a photo; the custody chain shows its SH
     await page.unroute(confirmUrl);
     await card.getByRole("button", { name: /Konfirmasi ambil|Confirm pickup/ }).click();
     await page.waitForSelector(`[data-stop-id="${stopId}"][data-stop-state="DONE"]`, { timeout: 10_000 });
-    assert.match(await page.locator(`[data-stop-id="${stopId}"]`).textContent(), new RegExp(sha));
+    // The card shows the proof's fingerprint short, the whole one as its title.
+    assert.match(await page.locator(`[data-stop-id="${stopId}"]`).textContent(), new RegExp(`Sidik jari bukti: ${sha.slice(0, 16)}…`));
+    assert.equal(await page.locator(`[data-stop-id="${stopId}"] .courier-hash`).getAttribute("title"), sha);
 
     const stored = await stack.sql(`SELECT proof_sha256, receiver_name FROM stops WHERE id = ${stopId}`);
     assert.equal(stored, `${sha}|Ns. Dewi Lestari`);

@@ -120,8 +120,12 @@ export function errorText(err: unknown, t: T): string {
       return t("err.conflict");
     case Code.FailedPrecondition:
       return t("err.precondition", { msg: serverText(msg, t) });
-    case Code.InvalidArgument:
-      return t("err.invalid", { msg: serverText(msg, t) });
+    case Code.InvalidArgument: {
+      // A problem the page words itself ("Foto bukti: rusak di perjalanan ke server …") says what
+      // to do; "Data tidak valid:" before it would blame the person for what may be the line.
+      const words = serverText(msg, t);
+      return words !== msg ? words : t("err.invalid", { msg });
+    }
     case Code.AlreadyExists:
       return t("err.exists", { msg });
     case Code.ResourceExhausted: {

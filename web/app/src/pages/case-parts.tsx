@@ -277,7 +277,11 @@ export function History({ events, t, permitType = "", types = [] }: { events: Ca
         <li key={String(e.id)}>
           <div>
             <strong>
-              {t("case.event", { action: actionText(e.action, t), from: t("state." + stateName(e.fromState)), to: t("state." + stateName(e.toState)) })}
+              {/* A step that moved nothing (a document attached) or began the case reads as itself,
+                  not "Diajukan → Diajukan" or "— → Diajukan". */}
+              {e.fromState === e.toState || e.fromState === CaseState.UNSPECIFIED
+                ? actionText(e.action, t)
+                : t("case.event", { action: actionText(e.action, t), from: t("state." + stateName(e.fromState)), to: t("state." + stateName(e.toState)) })}
             </strong>
           </div>
           <div class="muted">

@@ -32,12 +32,17 @@ function useListStops(cases: Case[] | null): Map<string, Stop> {
     async function worker() {
       while (alive && next < todo.length) {
         const c = todo[next++];
-        try {
-          const r = await clients.courier.listStops({ caseId: c.id });
-          const s = currentStop(r.stops);
-          if (s) found.set(String(c.id), s);
-        } catch {
-          /* the line stays empty; the case page says why */
+        // A lookup that fails (a busy loketd, a slow line) is tried once more a second later.
+        for (let attempt = 0; attempt < 2 && alive; attempt++) {
+          try {
+            const r = await clients.courier.listStops({ caseId: c.id });
+            const s = currentStop(r.stops);
+            if (s) found.set(String(c.id), s);
+            break;
+          } catch {
+            /* after the second try the line stays empty; the case page says why */
+            if (attempt === 0) await new Promise((done) => setTimeout(done, 1000));
+          }
         }
       }
     }

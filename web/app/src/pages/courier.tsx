@@ -30,6 +30,12 @@ const REASONS: StopFailureReason[] = [
   StopFailureReason.OTHER,
 ];
 
+// A proof's SHA-256 as a phone shows it: its first 16 hex digits, enough to compare with the
+// office's record by eye; the whole one is the element's title.
+function shortHash(hex: string): string {
+  return hex.length > 16 ? `${hex.slice(0, 16)}…` : hex;
+}
+
 function mapUrl(s: Stop): string {
   const lat = s.latitude.toFixed(6);
   const lon = s.longitude.toFixed(6);
@@ -195,7 +201,7 @@ function StopCard({ t, stop: s, n, active, onChanged }: { t: T; stop: Stop; n: n
             {s.proofSha256 ? (
               <>
                 <br />
-                <code class="courier-hash">{t("courier.hash", { hash: s.proofSha256 })}</code>
+                <code class="courier-hash" title={s.proofSha256}>{t("courier.hash", { hash: shortHash(s.proofSha256) })}</code>
               </>
             ) : null}
           </p>
@@ -398,7 +404,7 @@ function ConfirmForm({ t, stop: s, act, onDone }: { t: T; stop: Stop; act: Actio
                   : t("courier.proofReady", { size: byteSize(shown.proof.bytes.length), type: shown.proof.media === "image/png" ? "PNG" : "JPEG" })}
               </span>
               <br />
-              <code class="courier-hash" data-proof-sha256={shown.hash}>{t("courier.hash", { hash: shown.hash })}</code>
+              <code class="courier-hash" data-proof-sha256={shown.hash} title={shown.hash}>{t("courier.hash", { hash: shortHash(shown.hash) })}</code>
             </>
           ) : null}
         </p>

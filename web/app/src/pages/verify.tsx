@@ -77,7 +77,8 @@ export default function Verify({ query }: RouteProps) {
   }
 
   return (
-    <Page title={t("verify.title")}>
+    // Someone who scanned a permit's code may want the office's other public pages next.
+    <Page title={t("verify.title")} nav={[{ href: "#/public", label: t("verify.home") }]}>
       <p>{t("verify.intro")}</p>
       <form onSubmit={submit} noValidate>
         <label for="permit-number">{t("verify.number")}</label>
