@@ -329,6 +329,9 @@ describe("clinic portal", () => {
       }
       // The list shows them (reloaded once they went out).
       for (const name of names) await page.waitForSelector(`[data-testid=case-list] >> text=${name}`, { timeout: 10_000 });
+      // The clinics' list, unread while the line was down, is read when it is back: the clinic is
+      // named, not shown by its id.
+      await page.waitForFunction((id) => !document.querySelector("main > p")?.textContent?.includes(`(${id})`), stack.clinics.clinic, { timeout: 10_000 });
       await screenshot(page, "clinic-offline-sent");
     } finally {
       await context.close();

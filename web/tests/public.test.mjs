@@ -537,6 +537,8 @@ test("follow a case by its tracking code; a wrong code shows nothing", async () 
       assert.match(text, /Diajukan|Sedang diverifikasi|Perlu perbaikan/);
       assert.ok(!text.includes("Sri Rahayu"), "the name is masked");
       assert.ok(!text.includes("6471065708900777") && !text.includes("081234560777"), "no NIK, no phone");
+      // Documents still missing (this case was filed without them) come with who supplies them.
+      assert.match(text, /Dokumen wajib yang belum ada:[\s\S]*dilengkapi oleh yang mengajukan permohonan/);
       await assertAxe(page, `track ${width}`);
       await noSideScroll(page, `track ${width}`);
       await screenshot(page, width === 360 ? "public-track-360" : "public-track");

@@ -4,8 +4,8 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { CaseState, Channel, type Case, type CaseEvent, type Document } from "@gen/loket/v1/case_pb.js";
 import { StopKind, StopState, type GetCustodyResponse, type Stop } from "@gen/loket/v1/courier_pb.js";
 import { ListPermitTypesResponseSchema, type PermitType } from "@gen/loket/v1/catalog_pb.js";
-import type { Clinic } from "@gen/loket/v1/admin_pb.js";
-import { toJsonString, fromJsonString } from "@bufbuild/protobuf";
+import { ListClinicsResponseSchema, type Clinic } from "@gen/loket/v1/admin_pb.js";
+import { toJsonString, fromJsonString, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
 import { clients, Code, ConnectError, errorText } from "../api";
 import { byteSize, formatDate, formatDateTime, textOr } from "../i18n";
 import { sha256Hex } from "../sha256";
@@ -473,17 +473,43 @@ export function LiveStatus({ live, t }: { live: Live; t: T }) {
   );
 }
 
+// A list fetched once per page load and kept in localStorage under `key`, so a page opened
+// offline (a clinic whose line is down) still has the last one it saw.
+function keptForOffline<S extends DescMessage>(key: string, schema: S, load: () => Promise<MessageShape<S>>): Promise<MessageShape<S>> {
+  return load().then(
+    (r) => {
+      try {
+        localStorage.setItem(key, toJsonString(schema, r));
+      } catch {
+        /* storage full or off: the list still serves this page */
+      }
+      return r;
+    },
+    (err) => {
+      const saved = localStorage.getItem(key);
+      if (saved) return fromJsonString(schema, saved);
+      throw err;
+    },
+  );
+}
+
 let clinicsCache: Promise<Clinic[]> | null = null;
 
 /** The office's partner clinics (for filters and names), fetched once per page load. */
 export function useClinics(): Clinic[] {
   const [clinics, setClinics] = useState<Clinic[]>([]);
   useEffect(() => {
-    if (!clinicsCache) {
-      clinicsCache = clients.admin.listClinics({}).then((r) => r.clinics);
-      clinicsCache.catch(() => (clinicsCache = null));
-    }
-    clinicsCache.then(setClinics).catch(() => undefined);
+    const load = () => {
+      if (!clinicsCache) {
+        clinicsCache = keptForOffline("loket.clinics", ListClinicsResponseSchema, () => clients.admin.listClinics({})).then((r) => r.clinics);
+        clinicsCache.catch(() => (clinicsCache = null));
+      }
+      clinicsCache.then(setClinics).catch(() => undefined);
+    };
+    load();
+    // A list that could not be read offline (and was never kept) is read when the line is back.
+    addEventListener("online", load);
+    return () => removeEventListener("online", load);
   }, []);
   return clinics;
 }
@@ -499,22 +525,8 @@ export function usePermitTypes(): PermitType[] {
   const [types, setTypes] = useState<PermitType[]>([]);
   useEffect(() => {
     if (!typesCache) {
-      // Kept in localStorage too, so the application form works offline.
-      typesCache = clients.catalog
-        .listPermitTypes({})
-        .then((r) => {
-          try {
-            localStorage.setItem("loket.catalog", toJsonString(ListPermitTypesResponseSchema, r));
-          } catch {
-            /* ignore */
-          }
-          return r.permitTypes;
-        })
-        .catch((err) => {
-          const saved = localStorage.getItem("loket.catalog");
-          if (saved) return fromJsonString(ListPermitTypesResponseSchema, saved).permitTypes;
-          throw err;
-        });
+      // Kept for offline use too, so the application form works without a line.
+      typesCache = keptForOffline("loket.catalog", ListPermitTypesResponseSchema, () => clients.catalog.listPermitTypes({})).then((r) => r.permitTypes);
       typesCache.catch(() => {
         typesCache = null;
       });

@@ -124,6 +124,7 @@ export default function PublicTrack({ query }: RouteProps) {
                       <li key={d}>{d}</li>
                     ))}
                   </ul>
+                  <p data-testid="track-missing-who">{t("pub.track.missingWho")}</p>
                 </>
               )}
             </div>
