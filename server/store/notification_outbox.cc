@@ -37,13 +37,14 @@ constexpr Statement kSentAfterAll{
     " WHERE t.id = n.task_id AND t.office_id = $1 AND t.id = $2 AND t.attempt = $3"
     " AND n.status = 'skipped' RETURNING 1"};
 
-// One round trip: a notification id, the latest times already scheduled for the address (the cap),
+// One round trip: a notification id, the latest times already scheduled for the address (the cap;
+// a message skipped, never sent, takes no place in it),
 // and the latest time a pending message about an earlier event is scheduled for (the order).
 constexpr auto kReservationColumns = MakeColumns(
     {{"id", "nextval(pg_get_serial_sequence('notifications', 'id'))"},
      {"recent",
       "coalesce((SELECT string_agg(scheduled_for::text, ';') FROM (SELECT scheduled_for"
-      " FROM notifications WHERE office_id = $1 AND address = $2"
+      " FROM notifications WHERE office_id = $1 AND address = $2 AND status <> 'skipped'"
       " ORDER BY scheduled_for DESC LIMIT $3) r), '')"},
      {"latest_earlier",
       "coalesce((SELECT max(scheduled_for)::text FROM notifications WHERE office_id = $1"

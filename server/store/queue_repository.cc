@@ -423,9 +423,11 @@ std::vector<domain::CallableTicket> LoadCallable(Tx& tx, const std::string& offi
   constexpr const auto& k = kCallableColumns;
   std::vector<domain::CallableTicket> out;
   for (const auto& row : tx.Exec(kCallable, office_id, day)) {
+    std::optional<domain::Lane> lane = domain::LaneFromName(row[k["lane"]].as<std::string>());
+    if (!lane) continue;  // no lane the rotation knows (the table's CHECK allows none)
     domain::CallableTicket t;
     t.id = row[k["id"]].as<int64_t>();
-    t.lane = domain::LaneFromName(row[k["lane"]].as<std::string>()).value_or(domain::Lane::kWalkIn);
+    t.lane = *lane;
     t.service = row[k["service"]].as<std::string>();
     t.seated = row[k["seated"]].as<bool>();
     t.queued_at = ParseTimestamp(row[k["queued_at"]].as<std::string>());

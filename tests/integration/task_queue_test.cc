@@ -666,6 +666,15 @@ TEST_F(TaskQueueTest, ALateMessageIsNeverLeasedAndOneWhoseTurnComesTooLateIsStor
   const std::string capped =
       enqueue(now + absl::Minutes(5), "appointment.reminder", false, one_an_hour);
   EXPECT_EQ(row(capped), "skipped done true");
+  // Never sent, it takes no place under the cap, nor hides the message that was sent: the next
+  // chatter goes an hour after that one (the turn the skipped one had). Counting the skipped one
+  // let it go at once, a second message within the hour.
+  const std::string after =
+      enqueue(absl::InfiniteFuture(), "appointment.reminder", false, one_an_hour);
+  auto slot = [&](const std::string& notification) {
+    return server_->Query("SELECT scheduled_for FROM notifications WHERE id = " + notification);
+  };
+  EXPECT_EQ(slot(after), slot(capped));
 }
 
 // Issue 12: a notifier leases a batch per poll and sends it concurrently. A batch holds at most

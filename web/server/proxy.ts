@@ -16,7 +16,7 @@ import {
   type HandlerContext,
   type Transport,
 } from "@connectrpc/connect";
-import { clearSessionCookies, secondsUntil, sessionToken, setSessionCookies } from "./session.js";
+import { clearSessionCookies, hasSignedInCookie, secondsUntil, sessionToken, setSessionCookies } from "./session.js";
 
 const NOT_FORWARDED = new Set(["loket.v1.TaskService"]);
 
@@ -90,7 +90,10 @@ function upstreamHeader(ctx: HandlerContext, opt: ForwardOptions): { header: Hea
   if (opt.edgeKey) header.set("x-loket-edge-key", opt.edgeKey);
   const addr = ctx.values.get(requestInfo).clientAddr;
   if (addr) header.set("x-loket-client-addr", addr);
-  return { header, cookie: token !== undefined };
+  // `cookie`: the answer may clear the cookies; a companion left without its session counts too,
+  // or every page would go on asking WhoAmI for a 401.
+  const companion = hasSignedInCookie(ctx.requestHeader.get("cookie") ?? undefined);
+  return { header, cookie: token !== undefined || companion };
 }
 
 const HIDDEN_MESSAGES = new Map<Code, string>([

@@ -37,6 +37,10 @@ export function sessionToken(cookieHeader: string | undefined): string | undefin
 // WhoAmI, a round trip that could only answer 401.
 export const SIGNED_IN_COOKIE = "loket_signed_in";
 
+export function hasSignedInCookie(cookieHeader: string | undefined): boolean {
+  return cookieHeader !== undefined && new RegExp(`(^|;\\s*)${SIGNED_IN_COOKIE}=`).test(cookieHeader);
+}
+
 // Set-Cookie values for a fresh session: the session cookie first, then its companion, with the
 // same lifetime. maxAgeSeconds undefined: browser-session cookies.
 export function setSessionCookies(token: string, secure: boolean, maxAgeSeconds?: number): string[] {

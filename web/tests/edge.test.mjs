@@ -177,8 +177,12 @@ describe("loket-web", () => {
     assert.match(out.headers.get("set-cookie") ?? "", /^loket_session=;.*Max-Age=0/);
     const who = await call("AdminService/WhoAmI", {}, { cookie: token });
     assert.equal(who.json?.code, "unauthenticated", who.text);
-    // A dead cookie is dropped by the edge as well.
-    assert.match(who.headers.get("set-cookie") ?? "", /Max-Age=0/);
+    // A dead cookie is dropped by the edge as well, with its companion.
+    assert.match(who.headers.get("set-cookie") ?? "", /loket_session=;.*Max-Age=0.*loket_signed_in=;.*Max-Age=0/);
+    // A companion left without its session is dropped too, so pages stop asking WhoAmI.
+    const stray = await call("AdminService/WhoAmI", {}, { headers: { cookie: "loket_signed_in=1" } });
+    assert.equal(stray.json?.code, "unauthenticated", stray.text);
+    assert.match(stray.headers.get("set-cookie") ?? "", /loket_signed_in=;.*Max-Age=0/);
   });
 
   test("WatchQueue streams through both Connect and gRPC-Web", async () => {

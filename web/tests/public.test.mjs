@@ -596,6 +596,7 @@ test("my place in the queue: live, reconnecting by itself, and the call announce
     await page.getByRole("button", { name: "Lihat giliran" }).click();
     await page.waitForSelector('[data-testid=queue-position][data-state="waiting"]', { timeout: 15_000 });
     assert.match(await page.textContent("[data-testid=queue-ahead]"), /Anda berikutnya|panggilan lagi/);
+    assert.match(await page.textContent("[data-testid=queue-wait]"), /^(sekitar [1-9]\d* menit|sebentar lagi|belum diketahui)$/);
     await assertAxe(page, "queue waiting");
     await screenshot(page, "public-queue");
 

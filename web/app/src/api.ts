@@ -12,7 +12,7 @@ import { SessionService } from "@gen/loket/v1/session_pb.js";
 import { TaskAdminService } from "@gen/loket/v1/task_pb.js";
 import { PublicService } from "@gen/loket/v1/public_pb.js";
 import { ReportService } from "@gen/loket/v1/report_pb.js";
-import { serverText } from "./server-text";
+import { serverText, serverWords } from "./server-text";
 
 type UnauthHandler = (method: string) => void;
 let onUnauthenticated: UnauthHandler | undefined;
@@ -123,8 +123,8 @@ export function errorText(err: unknown, t: T): string {
     case Code.InvalidArgument: {
       // A problem the page words itself ("Foto bukti: rusak di perjalanan ke server …") says what
       // to do; "Data tidak valid:" before it would blame the person for what may be the line.
-      const words = serverText(msg, t);
-      return words !== msg ? words : t("err.invalid", { msg });
+      const words = serverWords(msg, t);
+      return words.worded ? words.text : t("err.invalid", { msg: words.text });
     }
     case Code.AlreadyExists:
       return t("err.exists", { msg });

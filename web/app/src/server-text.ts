@@ -85,6 +85,12 @@ export function registerField(path: string, key: string): void {
 
 /** A problem loketd named ("province code 99 is unknown") in the page's language, if known. */
 export function problemText(problem: string, t: T): string {
+  return problemWords(problem, t) ?? problem;
+}
+
+// The problem in the page's words when a pattern knows it (in every language, English too);
+// undefined when none does.
+function problemWords(problem: string, t: T): string | undefined {
   const p = problem.trim();
   for (const [re, key, names] of PROBLEMS) {
     const m = re.exec(p);
@@ -94,10 +100,10 @@ export function problemText(problem: string, t: T): string {
   // Several problems in one ("temperature 38.6 °C (fever from 37.5 °C); no mask"): each its own.
   if (p.includes("; ")) {
     const parts = p.split("; ");
-    const words = parts.map((part) => problemText(part, t));
-    if (words.some((w, i) => w !== parts[i])) return words.join("; ");
+    const words = parts.map((part) => problemWords(part, t));
+    if (words.some((w) => w !== undefined)) return words.map((w, i) => w ?? parts[i]).join("; ");
   }
-  return problem;
+  return undefined;
 }
 
 // A pattern's group as the page shows it: [name, text].
@@ -119,9 +125,19 @@ function word(name: string, value: string, t: T): [string, string] {
 
 /** A whole "field: problem" message, its field's label and its problem in the page's language. */
 export function serverText(message: string, t: T): string {
+  return serverWords(message, t).text;
+}
+
+/** The same, and whether the page knew the field or the problem (`worded`): a message it words
+ * itself needs no "Data tidak valid:" before it. */
+export function serverWords(message: string, t: T): { text: string; worded: boolean } {
   const m = /^\s*([A-Za-z_][\w.[\]/]*)\s*:\s*([\s\S]*)$/.exec(message);
-  if (!m) return problemText(message, t);
+  if (!m) {
+    const words = problemWords(message, t);
+    return { text: words ?? message, worded: words !== undefined };
+  }
   const field = FIELDS[m[1]] ?? FIELDS[m[1].replace(/\[\d+\]/g, "")];
   const label = field ? textOr(t, field, m[1]) : m[1];
-  return `${label}: ${problemText(m[2], t)}`;
+  const words = problemWords(m[2], t);
+  return { text: `${label}: ${words ?? m[2]}`, worded: field !== undefined && words !== undefined };
 }

@@ -98,6 +98,17 @@ export function signedIn(p: Principal | undefined): Promise<void> {
   return refreshSession();
 }
 
+/** localStorage keys of the lists kept for offline use (pages/case-parts.tsx); sign-out removes them. */
+export const KEPT_PREFIX = "loket.kept.";
+
+function clearKept() {
+  try {
+    for (const key of Object.keys(localStorage)) if (key.startsWith(KEPT_PREFIX)) localStorage.removeItem(key);
+  } catch {
+    /* storage off: nothing was kept */
+  }
+}
+
 export async function signOut(): Promise<void> {
   try {
     await clients.session.signOut({});
@@ -105,6 +116,7 @@ export async function signOut(): Promise<void> {
     /* the cookie is cleared by loket-web when it answers; if it cannot, the session expires */
   }
   clearHint();
+  clearKept();
   set({ principal: null, loading: false });
   location.hash = "#/signin";
 }

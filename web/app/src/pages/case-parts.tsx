@@ -6,7 +6,8 @@ import { StopKind, StopState, type GetCustodyResponse, type Stop } from "@gen/lo
 import { ListPermitTypesResponseSchema, type PermitType } from "@gen/loket/v1/catalog_pb.js";
 import { ListClinicsResponseSchema, type Clinic } from "@gen/loket/v1/admin_pb.js";
 import { toJsonString, fromJsonString, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
-import { clients, Code, ConnectError, errorText } from "../api";
+import { clients, Code, ConnectError, errorText, isNetworkError } from "../api";
+import { currentPrincipal, KEPT_PREFIX } from "../session";
 import { byteSize, formatDate, formatDateTime, textOr } from "../i18n";
 import { sha256Hex } from "../sha256";
 import { Page } from "../layout";
@@ -473,21 +474,28 @@ export function LiveStatus({ live, t }: { live: Live; t: T }) {
   );
 }
 
-// A list fetched once per page load and kept in localStorage under `key`, so a page opened
-// offline (a clinic whose line is down) still has the last one it saw.
-function keptForOffline<S extends DescMessage>(key: string, schema: S, load: () => Promise<MessageShape<S>>): Promise<MessageShape<S>> {
+// A list fetched once per page load and kept in localStorage for the signed-in office, so a page
+// that loses the line (a clinic's) still has the last one it saw: `kept` says the answer is that
+// copy. Only a failed network falls back to it; a refusal stays a refusal. Sign-out removes every
+// kept list (session.ts), so the next person at a shared PC does not see them.
+function keptForOffline<S extends DescMessage>(
+  what: string,
+  schema: S,
+  load: () => Promise<MessageShape<S>>,
+): Promise<{ value: MessageShape<S>; kept: boolean }> {
+  const key = `${KEPT_PREFIX}${currentPrincipal()?.officeId ?? ""}.${what}`;
   return load().then(
-    (r) => {
+    (value) => {
       try {
-        localStorage.setItem(key, toJsonString(schema, r));
+        localStorage.setItem(key, toJsonString(schema, value));
       } catch {
         /* storage full or off: the list still serves this page */
       }
-      return r;
+      return { value, kept: false };
     },
     (err) => {
-      const saved = localStorage.getItem(key);
-      if (saved) return fromJsonString(schema, saved);
+      const saved = isNetworkError(err) ? localStorage.getItem(key) : null;
+      if (saved) return { value: fromJsonString(schema, saved), kept: true };
       throw err;
     },
   );
@@ -501,7 +509,10 @@ export function useClinics(): Clinic[] {
   useEffect(() => {
     const load = () => {
       if (!clinicsCache) {
-        clinicsCache = keptForOffline("loket.clinics", ListClinicsResponseSchema, () => clients.admin.listClinics({})).then((r) => r.clinics);
+        clinicsCache = keptForOffline("clinics", ListClinicsResponseSchema, () => clients.admin.listClinics({})).then(({ value, kept }) => {
+          if (kept) clinicsCache = null; // the kept copy serves until the line is back, then a fresh one
+          return value.clinics;
+        });
         clinicsCache.catch(() => (clinicsCache = null));
       }
       clinicsCache.then(setClinics).catch(() => undefined);
@@ -526,7 +537,10 @@ export function usePermitTypes(): PermitType[] {
   useEffect(() => {
     if (!typesCache) {
       // Kept for offline use too, so the application form works without a line.
-      typesCache = keptForOffline("loket.catalog", ListPermitTypesResponseSchema, () => clients.catalog.listPermitTypes({})).then((r) => r.permitTypes);
+      typesCache = keptForOffline("catalog", ListPermitTypesResponseSchema, () => clients.catalog.listPermitTypes({})).then(({ value, kept }) => {
+        if (kept) typesCache = null;
+        return value.permitTypes;
+      });
       typesCache.catch(() => {
         typesCache = null;
       });

@@ -6,7 +6,7 @@ import { CaseState, Channel, type Case } from "@gen/loket/v1/case_pb.js";
 import { StopState, type Stop } from "@gen/loket/v1/courier_pb.js";
 import { Page } from "../layout";
 import { useT } from "../i18n";
-import { clients, errorText, isNetworkError } from "../api";
+import { clients, errorText, isBusy, isNetworkError, retryAfterSeconds } from "../api";
 import { usePagedList } from "../paged";
 import { useSession } from "../session";
 import { startOutbox, useOutbox } from "../outbox";
@@ -32,16 +32,17 @@ function useListStops(cases: Case[] | null): Map<string, Stop> {
     async function worker() {
       while (alive && next < todo.length) {
         const c = todo[next++];
-        // A lookup that fails (a busy loketd, a slow line) is tried once more a second later.
+        // A lookup that fails on the way (a busy loketd, a slow line) is tried once more.
         for (let attempt = 0; attempt < 2 && alive; attempt++) {
           try {
             const r = await clients.courier.listStops({ caseId: c.id });
             const s = currentStop(r.stops);
             if (s) found.set(String(c.id), s);
             break;
-          } catch {
-            /* after the second try the line stays empty; the case page says why */
-            if (attempt === 0) await new Promise((done) => setTimeout(done, 1000));
+          } catch (err) {
+            // A refusal is final; the line stays empty and the case page says why.
+            if (attempt > 0 || !(isNetworkError(err) || isBusy(err))) break;
+            await new Promise((done) => setTimeout(done, 1000 * Math.min(retryAfterSeconds(err) ?? 1, 5)));
           }
         }
       }

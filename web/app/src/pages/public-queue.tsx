@@ -146,7 +146,11 @@ export default function PublicQueue({ query }: RouteProps) {
                     <dt>{t("pub.queue.ahead")}</dt>
                     <dd data-testid="queue-ahead">{pos.callsAhead === 0 ? t("pub.queue.aheadNone") : t("pub.queue.aheadN", { n: pos.callsAhead })}</dd>
                     <dt>{t("pub.queue.wait")}</dt>
-                    <dd>{pos.estimatedWaitMinutes < 0 ? t("pub.queue.waitUnknown") : t("pub.queue.waitN", { n: pos.estimatedWaitMinutes })}</dd>
+                    <dd data-testid="queue-wait">{pos.estimatedWaitMinutes < 0
+                        ? t("pub.queue.waitUnknown")
+                        : pos.estimatedWaitMinutes === 0
+                          ? t("pub.queue.waitSoon") // never "sekitar 0 menit"
+                          : t("pub.queue.waitN", { n: pos.estimatedWaitMinutes })}</dd>
                   </>
                 )}
                 {pos.counter && (
