@@ -397,6 +397,10 @@ describe("clinic portal", () => {
       await page.fill("#phone", "081234567891");
       const day = await stack.sql("select min(day)::text from slots where day > (now() at time zone 'Asia/Makassar')::date and not closed");
       await page.fill("#day", day);
+      // The day in words beside the browser's own date control, whatever its locale.
+      const words = new Date(`${day}T12:00:00Z`).toLocaleDateString("id-ID", { timeZone: "UTC", weekday: "long", day: "numeric", month: "long", year: "numeric" });
+      assert.equal((await page.locator("[data-field=day] [data-testid=day-echo]").textContent()).trim(), words);
+      assert.match(words, /^\S+, \d{1,2} \S+ \d{4}$/, "weekday, day, month in words, year");
       await page.fill("#w0-from", "09:00");
       await page.fill("#w0-to", "10:00");
       await page.getByRole("button", { name: "Pesan janji temu" }).click();

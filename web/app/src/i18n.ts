@@ -146,6 +146,14 @@ export function formatDate(ymd: string, lang: Lang = current): string {
   return d.toLocaleDateString(lang === "en" ? "en-GB" : "id-ID", { timeZone: "UTC", dateStyle: "medium" });
 }
 
+/** A day ("2026-12-07") with its weekday, in words: "Senin, 7 Desember 2026"; "" when not a day. */
+export function formatDayLong(ymd: string, lang: Lang = current): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(ymd);
+  if (!m) return "";
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), 12));
+  return d.toLocaleDateString(lang === "en" ? "en-GB" : "id-ID", { timeZone: "UTC", weekday: "long", day: "numeric", month: "long", year: "numeric" });
+}
+
 export const common: Catalog = {
   id: {
     "app.office": "DPMPTSP Kota Balikpapan",

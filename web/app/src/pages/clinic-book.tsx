@@ -14,6 +14,7 @@ import { clinicNav, OutboxPanel } from "./clinic-common";
 import { Field, PermitTypeField } from "./clinic-new";
 import { problemText } from "../server-text";
 import { NIK_INPUT_MAX, nikTyped } from "../nik";
+import { DayEcho } from "../day-echo";
 
 const OFFICE_OFFSET_MIN = 8 * 60; // WITA, UTC+8, no daylight saving
 
@@ -175,7 +176,12 @@ export default function ClinicBook(_props: RouteProps) {
           {(a) => <input {...a} type="tel" autoComplete="off" value={phone} onInput={(e) => setPhone(e.currentTarget.value)} />}
         </Field>
         <Field id="day" label={t("book.day")} error={errors.day}>
-          {(a) => <input {...a} type="date" min={officeToday()} value={day} onInput={(e) => setDay(e.currentTarget.value)} />}
+          {(a) => (
+            <>
+              <input {...a} type="date" min={officeToday()} value={day} onInput={(e) => setDay(e.currentTarget.value)} />
+              <DayEcho value={day} />
+            </>
+          )}
         </Field>
         <fieldset>
           <legend>{t("book.windows")}</legend>

@@ -17,6 +17,7 @@ import { clinicNav, checkFile, OutboxPanel } from "./clinic-common";
 import { problemText } from "../server-text";
 import { officeToday } from "../i18n";
 import { NIK_INPUT_MAX, nikTyped } from "../nik";
+import { DayEcho } from "../day-echo";
 
 type Form = {
   permitType: string;
@@ -410,7 +411,12 @@ export default function ClinicNew(_props: RouteProps) {
             {(a) => <input {...a} type="text" autoComplete="off" value={form.strNumber} onInput={(e) => set("strNumber", e.currentTarget.value)} />}
           </Field>
           <Field id="strValidUntil" label={t("new.strValidUntil")} error={errors.strValidUntil}>
-            {(a) => <input {...a} type="date" value={form.strValidUntil} onInput={(e) => set("strValidUntil", e.currentTarget.value)} />}
+            {(a) => (
+              <>
+                <input {...a} type="date" value={form.strValidUntil} onInput={(e) => set("strValidUntil", e.currentTarget.value)} />
+                <DayEcho value={form.strValidUntil} />
+              </>
+            )}
           </Field>
           <Field id="practicePlace" label={pt?.healthWorker ? `${t("new.practicePlace")} *` : t("new.practicePlace")} error={errors.practicePlace}>
             {(a) => <input {...a} type="text" autoComplete="off" value={form.practicePlace} onInput={(e) => set("practicePlace", e.currentTarget.value)} />}
@@ -420,7 +426,12 @@ export default function ClinicNew(_props: RouteProps) {
           <legend>{t("new.pickup")}</legend>
           <p class="hint">{t("new.pickupHint")}</p>
           <Field id="pickupDay" label={t("new.pickupDay")} error={errors.pickupDay}>
-            {(a) => <input {...a} type="date" value={form.pickupDay} onInput={(e) => set("pickupDay", e.currentTarget.value)} />}
+            {(a) => (
+              <>
+                <input {...a} type="date" value={form.pickupDay} onInput={(e) => set("pickupDay", e.currentTarget.value)} />
+                <DayEcho value={form.pickupDay} />
+              </>
+            )}
           </Field>
           <Field id="pickupAfter" label={t("new.pickupAfter")} error={errors.pickupAfter}>
             {(a) => <input {...a} type="time" value={form.pickupAfter} onInput={(e) => set("pickupAfter", e.currentTarget.value)} />}

@@ -19,6 +19,7 @@ import { failureReasonText } from "./stop-reasons";
 import "./counter.css";
 import "./courier.css";
 import "./staff-words.i18n"; // the counter, kiosk and courier words for loketd's messages
+import { DayEcho } from "../day-echo";
 
 type T = (key: string, vars?: Record<string, string | number>) => string;
 
@@ -125,6 +126,7 @@ export default function CourierPage({ query }: RouteProps) {
         <label class="pb-field courier-day">
           <span>{t("courier.day")}</span>
           <input type="date" value={day} onChange={(e) => setDay((e.target as HTMLInputElement).value || officeToday())} />
+          <DayEcho value={day} />
         </label>
         <button type="button" class="secondary small" onClick={() => void load()} disabled={loading}>
           {t("courier.refresh")}

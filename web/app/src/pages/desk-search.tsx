@@ -11,6 +11,7 @@ import { navigate, type RouteProps } from "../router";
 import { deskStrings } from "./desk.i18n";
 import { CaseTable, deskNav } from "./desk";
 import { caseStrings, usePermitTypes, useClinics, clinicNameOf } from "./case-parts";
+import { DayEcho } from "../day-echo";
 
 // Form field -> address key -> SearchCasesRequest field (the server names the latter in errors).
 const FIELDS = [
@@ -145,11 +146,13 @@ export default function DeskSearch({ query }: RouteProps) {
           <div>
             <label for="s-submittedFrom">{t("search.from")}</label>
             <input type="date" {...inputProps("submittedFrom")} />
+            <DayEcho value={f.submittedFrom} />
             {errorFor("submittedFrom")}
           </div>
           <div>
             <label for="s-submittedTo">{t("search.to")}</label>
             <input type="date" {...inputProps("submittedTo")} />
+            <DayEcho value={f.submittedTo} />
             {errorFor("submittedTo")}
           </div>
           <div class="form-actions">
