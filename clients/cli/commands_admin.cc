@@ -375,6 +375,7 @@ int SetPermitType(const Invocation& in) {
   }
   t->set_code(in.args().Get("code"));
   if (in.args().Has("name")) t->set_name(in.args().Get("name"));
+  if (in.args().Has("number-code")) t->set_number_code(in.args().Get("number-code"));
   for (absl::Status s : {SetInt(in, "fee", [&](int64_t v) { t->set_fee_idr(v); }),
                          SetInt(in, "service-days",
                                 [&](int64_t v) { t->set_service_level_days(static_cast<int>(v)); }),
@@ -634,11 +635,13 @@ std::vector<Command> AdminCommands() {
        "--replace removes the year's holidays not in the file",
        ImportHolidays},
       {"admin permit-type set",
-       "--code CODE [--name NAME] [--fee IDR] [--service-days D] [--validity-months M] "
-       "[--health-worker yes|no] [--documents SPEC] "
+       "--code CODE [--name NAME] [--number-code SHORT] [--fee IDR] [--service-days D] "
+       "[--validity-months M] [--health-worker yes|no] [--documents SPEC] "
        "[--request-id UUID]",
-       "create or change a permit type (flags not given keep their value); --documents replaces "
-       "the list: 'KTP*=KTP; STR*=Surat Tanda Registrasi; PAS_FOTO=Pas foto', '*' = mandatory",
+       "create or change a permit type (flags not given keep their value); --number-code is what "
+       "its permit numbers carry (0001/SIPP/DPMPTSP-BPP/2026; '' for the code); --documents "
+       "replaces the list: 'KTP*=KTP; STR*=Surat Tanda Registrasi; PAS_FOTO=Pas foto', '*' = "
+       "mandatory",
        SetPermitType},
       {"admin clinic set",
        "ID [--name NAME] [--kind hospital|puskesmas|clinic] [--address A] [--lat LAT --lng LNG] "

@@ -73,19 +73,21 @@ ON CONFLICT (office_id, day) DO UPDATE SET name = EXCLUDED.name;
 --
 -- Validity (issue 13): SIP and SIK are valid five years (PP 28/2024) and end with the STR they rest on
 -- (the domain takes the earlier). IZIN_REKLAME 12 months and TDUP 60 months are DEMO ASSUMPTIONS.
+-- number_code: the short code in the permit number ("0001/SIPP/DPMPTSP-BPP/2026"), the abbreviation
+-- each name gives; SIPDR, SIPDRG and REKLAME are DEMO ASSUMPTIONS (an office sets its own).
 INSERT INTO permit_types (office_id, code, name, fee_idr, service_level_days, health_worker,
-                          validity_months) VALUES
-  ('bpp', 'SIP_DOKTER', 'Surat Izin Praktik Dokter (SIP Dokter)', 0, 5, true, 60),
-  ('bpp', 'SIP_DOKTER_GIGI', 'Surat Izin Praktik Dokter Gigi (SIP Dokter Gigi)', 0, 5, true, 60),
-  ('bpp', 'SIP_PERAWAT', 'Surat Izin Praktik Perawat (SIPP)', 0, 5, true, 60),
-  ('bpp', 'SIP_BIDAN', 'Surat Izin Praktik Bidan (SIPB)', 0, 5, true, 60),
-  ('bpp', 'SIK', 'Surat Izin Kerja Tenaga Teknis Kefarmasian (SIKTTK)', 0, 5, true, 60),
-  ('bpp', 'IZIN_REKLAME', 'Izin Penyelenggaraan Reklame', 0, 7, false, 12),
-  ('bpp', 'TDUP', 'Tanda Daftar Usaha Pariwisata (TDUP)', 0, 5, false, 60)
+                          validity_months, number_code) VALUES
+  ('bpp', 'SIP_DOKTER', 'Surat Izin Praktik Dokter (SIP Dokter)', 0, 5, true, 60, 'SIPDR'),
+  ('bpp', 'SIP_DOKTER_GIGI', 'Surat Izin Praktik Dokter Gigi (SIP Dokter Gigi)', 0, 5, true, 60, 'SIPDRG'),
+  ('bpp', 'SIP_PERAWAT', 'Surat Izin Praktik Perawat (SIPP)', 0, 5, true, 60, 'SIPP'),
+  ('bpp', 'SIP_BIDAN', 'Surat Izin Praktik Bidan (SIPB)', 0, 5, true, 60, 'SIPB'),
+  ('bpp', 'SIK', 'Surat Izin Kerja Tenaga Teknis Kefarmasian (SIKTTK)', 0, 5, true, 60, 'SIKTTK'),
+  ('bpp', 'IZIN_REKLAME', 'Izin Penyelenggaraan Reklame', 0, 7, false, 12, 'REKLAME'),
+  ('bpp', 'TDUP', 'Tanda Daftar Usaha Pariwisata (TDUP)', 0, 5, false, 60, 'TDUP')
 ON CONFLICT (office_id, code) DO UPDATE SET
   name = EXCLUDED.name, fee_idr = EXCLUDED.fee_idr,
   service_level_days = EXCLUDED.service_level_days, health_worker = EXCLUDED.health_worker,
-  validity_months = EXCLUDED.validity_months;
+  validity_months = EXCLUDED.validity_months, number_code = EXCLUDED.number_code;
 
 -- Required documents, in the order the checklist shows them. The codes are what `loket clinic attach
 -- --code` takes. SIP: STR, place of practice and KTP are mandatory (sip_requirements.md, section A).

@@ -280,6 +280,7 @@ grpc::Status AdminServiceImpl::DoSetPermitType(grpc::ServerContextBase* ctx,
   t.health_worker = in.health_worker();
   // proto3's 0 is "not given": the default validity (5 years, the longest an SIP may run).
   t.validity_months = in.validity_months() == 0 ? 60 : in.validity_months();
+  t.number_code = in.number_code();
   for (const v1::RequiredDocument& d : in.required_documents()) {
     t.required_documents.push_back({d.code(), d.name(), d.mandatory()});
   }

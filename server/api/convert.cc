@@ -149,6 +149,7 @@ v1::PermitType ToProto(const domain::PermitType& p) {
   out.set_service_level_days(p.service_level_days);
   out.set_health_worker(p.health_worker);
   out.set_validity_months(p.validity_months);
+  out.set_number_code(p.number_code);
   for (const auto& d : p.required_documents) {
     v1::RequiredDocument* rd = out.add_required_documents();
     rd->set_code(d.code);

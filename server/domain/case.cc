@@ -607,6 +607,10 @@ bool ListsClinicDrafts(const Principal& viewer, std::optional<CaseState> state) 
   return viewer.role == Role::kClinic || state == CaseState::kDraft;
 }
 
+std::string_view PermitNumberCode(const PermitType& t) {
+  return t.number_code.empty() ? std::string_view(t.code) : std::string_view(t.number_code);
+}
+
 std::string FormatPermitNumber(int64_t sequence, std::string_view permit_type,
                                std::string_view office_id, int year) {
   return absl::StrFormat("%04d/%s/DPMPTSP-%s/%d", sequence, permit_type,

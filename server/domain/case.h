@@ -83,7 +83,12 @@ struct PermitType {
   // How long a permit of this type is valid from its issue day (a health-worker permit ends with
   // its STR too, and after five years at the latest: see ComputeValidUntil).
   int validity_months = 60;
+  // The short code its permit numbers carry ("SIPP"); empty: `code` (PermitNumberCode).
+  std::string number_code;
 };
+
+// The code a permit of type `t` carries in its number: its number_code, else its code.
+std::string_view PermitNumberCode(const PermitType& t);
 
 // Who took an issued permit at the counter, and the identity document they showed.
 struct Collector {

@@ -35,6 +35,16 @@ bool IsUpperCode(std::string_view s, size_t min_len, size_t max_len, bool dash) 
   return true;
 }
 
+// A permit number's code: 1 to 16 of A-Z, 0-9, '.' and '-', starting with a letter or digit (the
+// number's '/' separates its parts).
+bool IsNumberCode(std::string_view s) {
+  if (s.empty() || s.size() > 16 || s[0] == '.' || s[0] == '-') return false;
+  for (char c : s) {
+    if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-')) return false;
+  }
+  return true;
+}
+
 absl::Status ValidateLocation(const std::optional<double>& lat, const std::optional<double>& lng,
                               std::string_view prefix) {
   if (lat.has_value() != lng.has_value()) {
@@ -185,6 +195,13 @@ absl::Status ValidatePermitType(PermitType& p) {
   }
   if (p.validity_months < 1 || p.validity_months > 600) {
     return FieldError("permit_type.validity_months", "must be between 1 and 600 months");
+  }
+  p.number_code = absl::AsciiStrToUpper(Trim(p.number_code));
+  if (!p.number_code.empty() && !IsNumberCode(p.number_code)) {
+    return FieldError("permit_type.number_code",
+                      absl::StrCat(QuoteValue(p.number_code),
+                                   " must be 1 to 16 of A-Z, 0-9, . and -, starting with a letter "
+                                   "or digit (e.g. SIPP)"));
   }
   if (p.required_documents.size() > 50) {
     return FieldError("permit_type.required_documents", "at most 50 documents");

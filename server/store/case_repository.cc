@@ -674,8 +674,10 @@ absl::StatusOr<CaseView> CaseRepository::TransitionInTx(Tx& tx, const Mutation& 
     // The counter row stays locked until commit, so numbers are gapless: a rolled-back issue
     // gives its number back.
     int year = static_cast<int>(office.today.year());
-    int64_t seq = tx.Exec(kNextPermitNumber, c.office_id, c.permit_type, year)[0][0].as<int64_t>();
-    in.permit_number = domain::FormatPermitNumber(seq, c.permit_type, c.office_id, year);
+    // One sequence per code the number carries (types sharing a number code share it).
+    const std::string number_code(domain::PermitNumberCode(pt));
+    int64_t seq = tx.Exec(kNextPermitNumber, c.office_id, number_code, year)[0][0].as<int64_t>();
+    in.permit_number = domain::FormatPermitNumber(seq, number_code, c.office_id, year);
     in.verification_code = NewReadableCode(domain::kVerificationCodeLength);
   }
   CaseState from = c.state;

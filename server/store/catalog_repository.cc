@@ -196,10 +196,11 @@ constexpr Statement kUtcOffset{"refdata_utc_offset",
 constexpr Statement kUpsertPermitType{
     "refdata_upsert_permit_type",
     "INSERT INTO permit_types (office_id, code, name, fee_idr, service_level_days, health_worker,"
-    " validity_months) VALUES ($1, $2, $3, $4::bigint, $5::int, $6::boolean, $7::int)"
-    " ON CONFLICT (office_id, code) DO UPDATE SET name = EXCLUDED.name,"
+    " validity_months, number_code) VALUES ($1, $2, $3, $4::bigint, $5::int, $6::boolean, $7::int,"
+    " $8) ON CONFLICT (office_id, code) DO UPDATE SET name = EXCLUDED.name,"
     " fee_idr = EXCLUDED.fee_idr, service_level_days = EXCLUDED.service_level_days,"
-    " health_worker = EXCLUDED.health_worker, validity_months = EXCLUDED.validity_months"};
+    " health_worker = EXCLUDED.health_worker, validity_months = EXCLUDED.validity_months,"
+    " number_code = EXCLUDED.number_code"};
 constexpr Statement kDeleteDocuments{
     "refdata_delete_documents",
     "DELETE FROM permit_type_documents WHERE office_id = $1 AND permit_type = $2"};
@@ -489,7 +490,7 @@ absl::StatusOr<std::string> CatalogRepository::SetPermitType(
     std::optional<std::string> before = JsonOf(tx, kPermitTypeJson, office, p.code);
     LOKET_RETURN_IF_ERROR(domain::CheckEtagOf("permit_type.etag", etag, before));
     tx.Exec(kUpsertPermitType, office, p.code, p.name, p.fee_idr, p.service_level_days,
-            p.health_worker, p.validity_months);
+            p.health_worker, p.validity_months, p.number_code);
     tx.Exec(kDeleteDocuments, office, p.code);
     for (size_t i = 0; i < p.required_documents.size(); ++i) {
       const domain::RequiredDocument& d = p.required_documents[i];

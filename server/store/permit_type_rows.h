@@ -18,7 +18,8 @@ inline constexpr auto kPermitTypeColumns = MakeColumns({{"code"},
                                                         {"fee_idr"},
                                                         {"service_level_days"},
                                                         {"health_worker"},
-                                                        {"validity_months"}});
+                                                        {"validity_months"},
+                                                        {"number_code"}});
 // Selected FROM permit_type_documents.
 inline constexpr auto kRequiredDocumentColumns =
     MakeColumns({{"permit_type"}, {"code"}, {"name"}, {"mandatory"}});
@@ -33,6 +34,7 @@ inline domain::PermitType PermitTypeFromRow(const pqxx::row& row) {
   p.service_level_days = row[k["service_level_days"]].as<int>();
   p.health_worker = row[k["health_worker"]].as<bool>();
   p.validity_months = row[k["validity_months"]].as<int>();
+  p.number_code = row[k["number_code"]].as<std::string>();
   return p;
 }
 

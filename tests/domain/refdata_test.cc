@@ -91,6 +91,11 @@ TEST(PermitTypeValidationTest, AcceptsAndTrims) {
   PermitType p = GoodType();
   ASSERT_THAT(ValidatePermitType(p), IsOk());
   EXPECT_EQ(p.name, "SIP Apoteker");
+  EXPECT_EQ(PermitNumberCode(p), p.code) << "no number code: the type's code";
+  p.number_code = " sip.apt-1 ";
+  ASSERT_THAT(ValidatePermitType(p), IsOk());
+  EXPECT_EQ(p.number_code, "SIP.APT-1");
+  EXPECT_EQ(PermitNumberCode(p), "SIP.APT-1");
 }
 
 TEST(PermitTypeValidationTest, EachBadFieldIsNamed) {
@@ -106,6 +111,11 @@ TEST(PermitTypeValidationTest, EachBadFieldIsNamed) {
               HasSubstr("permit_type.service_level_days:"));
   EXPECT_THAT(message([](PermitType& p) { p.validity_months = 601; }),
               HasSubstr("permit_type.validity_months:"));
+  for (const char* bad : {"SI/PP", ".SIPP", "SIPP_1", "ABCDEFGHIJKLMNOPQ"}) {
+    EXPECT_THAT(message([&](PermitType& p) { p.number_code = bad; }),
+                HasSubstr("permit_type.number_code:"))
+        << bad;
+  }
   EXPECT_THAT(message([](PermitType& p) { p.required_documents[1].code = "STR"; }),
               HasSubstr("permit_type.required_documents[1].code: STR is listed twice"));
   EXPECT_THAT(message([](PermitType& p) { p.required_documents[0].name = "a\nb"; }),

@@ -131,6 +131,53 @@ TEST_F(RefdataTest, ChangedServiceLevelIsUsedByTheNextCase) {
   EXPECT_EQ(DueDateOfNewCase(), before);
 }
 
+// A permit type's number code is what its permit numbers carry; types sharing one share its
+// sequence, so no two permits get one number.
+TEST_F(RefdataTest, APermitNumberCarriesTheTypesNumberCodeAndOneSequencePerCode) {
+  auto set_code = [&](const std::string& code) {
+    v1::ListPermitTypesResponse list;
+    EXPECT_THAT(server_->catalog().ListPermitTypes(Ctx(admin_).get(), {}, &list), IsOk());
+    v1::SetPermitTypeRequest req;
+    req.set_request_id(NewUuid());
+    for (const auto& p : list.permit_types()) {
+      if (p.code() == "SIP_PERAWAT") *req.mutable_permit_type() = p;
+    }
+    req.mutable_permit_type()->set_number_code(code);
+    v1::PermitType out;
+    grpc::Status s = admin().SetPermitType(Ctx(admin_).get(), req, &out);
+    return std::make_pair(s, out);
+  };
+  auto issue = [&]() {
+    v1::Case c = SubmitAsClinicA();
+    AttachAll(c.id(), clinic_a_);
+    v1::Case out;
+    EXPECT_THAT(Do(&v1::CaseService::Stub::StartVerification, officer_, c.id()), IsOk());
+    EXPECT_THAT(Do(&v1::CaseService::Stub::Approve, approver_, c.id(), "lengkap"), IsOk());
+    EXPECT_THAT(Do(&v1::CaseService::Stub::Issue, officer_, c.id(), "", &out), IsOk());
+    return out.permit_number();
+  };
+  // Given in any case, with spaces: kept upper case.
+  auto [set, pt] = set_code(" sipp ");
+  ASSERT_THAT(set, IsOk()) << set.error_message();
+  EXPECT_EQ(pt.number_code(), "SIPP");
+  const std::string first = issue();
+  EXPECT_THAT(first, ::testing::MatchesRegex("[0-9]{4}/SIPP/DPMPTSP-BPP/2026"));
+  // Anything that would break the number's parts is refused, naming the field.
+  for (const char* bad : {"SI/PP", "-SIPP", "SIPP_1", "ABCDEFGHIJKLMNOPQ"}) {
+    EXPECT_THAT(set_code(bad).first,
+                StatusIs(grpc::INVALID_ARGUMENT, ::testing::HasSubstr("permit_type.number_code")))
+        << bad;
+  }
+  // Back to none: the type's code again, on its own sequence.
+  ASSERT_THAT(set_code("").first, IsOk());
+  EXPECT_THAT(issue(), ::testing::HasSubstr("/SIP_PERAWAT/DPMPTSP-BPP/2026"));
+  // The same number code again continues its sequence.
+  ASSERT_THAT(set_code("SIPP").first, IsOk());
+  const std::string second = issue();
+  EXPECT_EQ(std::stoi(second.substr(0, 4)), std::stoi(first.substr(0, 4)) + 1) << second;
+  ASSERT_THAT(set_code("").first, IsOk());  // as it was, for the other tests
+}
+
 TEST_F(RefdataTest, NewPermitTypeWithDocumentsIsListedAndAudited) {
   v1::SetPermitTypeRequest req;
   req.set_request_id(NewUuid());

@@ -218,6 +218,22 @@ test("reference data: a holiday added and a year imported from CSV, a clinic add
     assert.deepEqual(await axeCheck(page), []);
     await screenshot(page, "admin-clinics");
 
+    // A permit type's number code: what its permit numbers carry, set from the page.
+    await page.getByRole("button", { name: "Jenis izin" }).click();
+    const bidan = page.locator('[data-testid="permit-types"] tr[data-code="SIP_BIDAN"]');
+    await bidan.waitFor({ timeout: 10_000 });
+    assert.equal(await bidan.locator("td").nth(1).textContent(), "SIPB"); // the seed's
+    await bidan.getByRole("button", { name: /^Ubah / }).click();
+    const ptForm = page.locator("form", { has: page.locator("#ref-ptype-h") });
+    await ptForm.getByLabel(/Kode di nomor izin/).fill("sipb.bpp");
+    await ptForm.locator('button[type="submit"]').click();
+    await page.getByText(/Jenis izin .* disimpan\./).waitFor({ timeout: 10_000 });
+    await bidan.locator("td", { hasText: "SIPB.BPP" }).waitFor({ timeout: 10_000 });
+    assert.equal(await stack.sql("SELECT number_code FROM permit_types WHERE code = 'SIP_BIDAN'"), "SIPB.BPP");
+    // The document list it did not show stays as it was.
+    assert.equal(await stack.sql("SELECT count(*) > 0 FROM permit_type_documents WHERE permit_type = 'SIP_BIDAN'"), "t");
+    assert.deepEqual(await axeCheck(page), []);
+
     // The change log: who changed what, before and after.
     await page.getByRole("button", { name: "Jejak perubahan" }).click();
     const log = page.locator('[data-testid="audit"]');

@@ -128,7 +128,8 @@ describe("clinic portal", () => {
       await op.getByRole("button", { name: "Konfirmasi penerbitan izin" }).click();
       await waitState(op, "ISSUED");
       const number = (await op.locator("[data-testid=permit-number]").textContent()).trim();
-      assert.match(number, /SIP_PERAWAT/);
+      // The number carries the type's short code (the seed's SIPP), not its internal code.
+      assert.match(number, /^\d{4}\/SIPP\/DPMPTSP-BPP\/\d{4}$/);
       await screenshot(op, "desk-case-issued");
       await op.click(`a[href="#/permit/${caseId}"]`);
       await op.waitForSelector("[data-testid=permit-sheet] svg[role=img]");

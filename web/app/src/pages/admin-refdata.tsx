@@ -219,7 +219,7 @@ export function PermitTypesSection({ t }: { t: T }) {
   const act = useActions(t);
   const formAct = useActions(t); // the form keeps its own status line
   const [types, setTypes] = useState<PermitType[]>([]);
-  const [edit, setEdit] = useState<{ code: string; name: string; fee: string; sla: string; validity: string } | null>(null);
+  const [edit, setEdit] = useState<{ code: string; name: string; numberCode: string; fee: string; sla: string; validity: string } | null>(null);
   const load = () =>
     act.run("permit-types", async () => {
       setTypes((await clients.catalog.listPermitTypes({})).permitTypes);
@@ -232,11 +232,14 @@ export function PermitTypesSection({ t }: { t: T }) {
     const base = types.find((p) => p.code === edit?.code);
     if (!edit || !base) return;
     // The document list and the SIBER flag stay as they are: only what this form shows changes.
-    const permitType = { ...base, name: edit.name.trim(), feeIdr: BigInt(Number(edit.fee) || 0), serviceLevelDays: Number(edit.sla) || 0, validityMonths: Number(edit.validity) || 0 };
+    const permitType = { ...base, name: edit.name.trim(), numberCode: edit.numberCode.trim(), feeIdr: BigInt(Number(edit.fee) || 0), serviceLevelDays: Number(edit.sla) || 0, validityMonths: Number(edit.validity) || 0 };
     const r = await formAct.run(`ptype:${JSON.stringify({ ...edit })}`, (rid) => clients.admin.setPermitType({ requestId: rid, permitType }), (p) => t("ref.permitTypeSaved", { name: p.name }));
     if (r) {
       setEdit(null);
-      void load();
+      // The form and its status line close: the section's line says it was saved, after the list
+      // is read again (reading it clears that line).
+      await load();
+      act.setStatus({ kind: "ok", text: t("ref.permitTypeSaved", { name: r.name }) });
     }
   };
   return (
@@ -245,12 +248,13 @@ export function PermitTypesSection({ t }: { t: T }) {
       <StatusLine status={act.status} />
       <div class="pb-table-wrap">
         <table class="pb-table" data-testid="permit-types">
-          <ColumnHeads labels={[t("ref.code"), t("admin.col.name"), t("ref.fee"), t("ref.sla"), t("ref.validity"), t("ref.documents"), ""]} />
+          <ColumnHeads labels={[t("ref.code"), t("admin.col.name"), t("ref.numberCode"), t("ref.fee"), t("ref.sla"), t("ref.validity"), t("ref.documents"), ""]} />
           <tbody>
             {types.map((p) => (
               <tr key={p.code} data-code={p.code}>
                 <td>{p.code}</td>
                 <th scope="row">{p.name}</th>
+                <td>{p.numberCode || p.code}</td>
                 <td class="num">{Number(p.feeIdr).toLocaleString("id-ID")}</td>
                 <td class="num">{p.serviceLevelDays}</td>
                 <td class="num">{p.validityMonths || "—"}</td>
@@ -260,7 +264,7 @@ export function PermitTypesSection({ t }: { t: T }) {
                     type="button"
                     class="secondary small"
                     aria-label={t("ref.editNamed", { name: p.name })}
-                    onClick={() => setEdit({ code: p.code, name: p.name, fee: String(p.feeIdr), sla: String(p.serviceLevelDays), validity: String(p.validityMonths) })}
+                    onClick={() => setEdit({ code: p.code, name: p.name, numberCode: p.numberCode, fee: String(p.feeIdr), sla: String(p.serviceLevelDays), validity: String(p.validityMonths) })}
                   >
                     {t("ref.edit")}
                   </button>
@@ -274,6 +278,7 @@ export function PermitTypesSection({ t }: { t: T }) {
         <form class="pb-form admin-card" onSubmit={submit} aria-labelledby="ref-ptype-h">
           <h3 id="ref-ptype-h">{t("ref.permitTypeEdit", { code: edit.code })}</h3>
           <InputField label={t("admin.name")} required maxLength={160} value={edit.name} onValue={(v) => setEdit({ ...edit, name: v })} />
+          <InputField label={t("ref.numberCodeLabel")} maxLength={16} value={edit.numberCode} onValue={(v) => setEdit({ ...edit, numberCode: v })} />
           <InputField label={t("ref.fee")} type="number" min="0" required value={edit.fee} onValue={(v) => setEdit({ ...edit, fee: v })} />
           <InputField label={t("ref.sla")} type="number" min="1" max="365" required value={edit.sla} onValue={(v) => setEdit({ ...edit, sla: v })} />
           <InputField label={t("ref.validityMonths")} type="number" min="1" max="60" required value={edit.validity} onValue={(v) => setEdit({ ...edit, validity: v })} />
