@@ -23,6 +23,7 @@ fail() {
 loket_fresh_db "$WORK" "$LOKET_BIN_DIR"
 OFFICER=$(loket_token "$DB" lc-officer officer)
 APPROVER=$(loket_token "$DB" lc-approver approver)
+ADMIN=$(loket_token "$DB" lc-admin admin)
 LOKET="$LOKET_BIN_DIR/loket"
 q() { psql -X -At -d "$DB" -c "$1"; }
 
@@ -55,8 +56,16 @@ issue() {  # NIK
   echo "$id"
 }
 
+echo "== the code permit numbers carry, set by the admin (other flags keep their value)"
+as "$ADMIN" admin permit-type set --code SIP_PERAWAT --number-code sipp.lc >/dev/null ||
+  fail "permit-type set --number-code"
+[[ $(q "SELECT number_code || ' ' || service_level_days FROM permit_types WHERE code = 'SIP_PERAWAT'") == "SIPP.LC 5" ]] ||
+  fail "number code not kept as SIPP.LC, or another field changed"
+
 echo "== issue: the permit ends with its STR"
 CASE=$(issue 6471065708900011)
+[[ $(q "SELECT permit_number FROM cases WHERE id = $CASE") =~ ^[0-9]{4}/SIPP\.LC/DPMPTSP-BPP/[0-9]{4}$ ]] ||
+  fail "the permit number does not carry SIPP.LC: $(q "SELECT permit_number FROM cases WHERE id = $CASE")"
 as "$OFFICER" office show "$CASE" | tee "$WORK/show.out" | grep -E "^Permit|^Practice"
 grep -q "valid until $STR_END" "$WORK/show.out" || fail "office show does not print valid until $STR_END"
 
