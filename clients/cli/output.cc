@@ -278,7 +278,9 @@ std::string FormatPrincipal(const v1::Principal& p) {
 std::string FormatPermitTypes(const v1::ListPermitTypesResponse& r) {
   std::string out;
   for (const v1::PermitType& t : r.permit_types()) {
-    absl::StrAppend(&out, t.code(), "  ", t.name(), "  fee ", FormatRupiah(t.fee_idr()), "  SLA ",
+    absl::StrAppend(&out, t.code(), "  ", t.name(),
+                    t.number_code().empty() ? "" : absl::StrCat("  number ", t.number_code()),
+                    "  fee ", FormatRupiah(t.fee_idr()), "  SLA ",
                     Plural(t.service_level_days(), "working day", "working days"),
                     t.health_worker() ? "  (health worker, SIBER)" : "", "\n");
     for (const v1::RequiredDocument& d : t.required_documents()) {

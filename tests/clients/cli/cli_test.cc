@@ -307,6 +307,21 @@ TEST(OutputTest, Rupiah) {
   EXPECT_EQ(FormatRupiah(1234567), "Rp 1.234.567");
 }
 
+TEST(OutputTest, TheCatalogShowsAPermitTypesNumberCodeWhenItHasOne) {
+  v1::ListPermitTypesResponse r;
+  v1::PermitType* t = r.add_permit_types();
+  t->set_code("SIP_PERAWAT");
+  t->set_name("Surat Izin Praktik Perawat (SIPP)");
+  t->set_service_level_days(5);
+  t->set_number_code("SIPP");
+  EXPECT_NE(FormatPermitTypes(r).find(
+                "SIP_PERAWAT  Surat Izin Praktik Perawat (SIPP)  number SIPP  fee Rp 0"),
+            std::string::npos)
+      << FormatPermitTypes(r);
+  t->clear_number_code();
+  EXPECT_EQ(FormatPermitTypes(r).find("number"), std::string::npos) << FormatPermitTypes(r);
+}
+
 TEST(OutputTest, CaseShowsSlaAndPermit) {
   v1::Case c;
   c.set_id(12);
