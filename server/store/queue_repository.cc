@@ -1,5 +1,6 @@
 #include "server/store/queue_repository.h"
 
+#include <algorithm>
 #include <map>
 
 #include "absl/strings/ascii.h"
@@ -411,10 +412,14 @@ CounterBoard CounterFromRow(const pqxx::row& row) {
   return c;
 }
 
+absl::Status CounterNotFound(const std::string& id) {
+  return absl::NotFoundError(absl::StrCat("counter ", id, " not found"));
+}
+
 absl::StatusOr<CounterBoard> LoadCounter(Tx& tx, const std::string& office_id,
                                          const std::string& id, const std::string& day) {
   pqxx::result r = tx.Exec(kCounter, office_id, day, id);
-  if (r.empty()) return absl::NotFoundError(absl::StrCat("counter ", id, " not found"));
+  if (r.empty()) return CounterNotFound(id);
   return CounterFromRow(r[0]);
 }
 
@@ -686,14 +691,18 @@ absl::StatusOr<std::string> QueueRepository::CallNext(const Mutation& m,
     LOKET_ASSIGN_OR_RETURN(OfficeContext office, LoadOffice(tx, office_id, now, offices_));
     const std::string day = absl::FormatCivilTime(office.today);
     LockFeed(tx, office_id);
-    LOKET_ASSIGN_OR_RETURN(CounterBoard counter, LoadCounter(tx, office_id, counter_id, day));
+    // Every counter, read once: this one's open state, and who the others may take.
+    const std::vector<domain::CallingCounter> counters = LoadCallingCounters(tx, office_id, day);
+    auto here = std::find_if(counters.begin(), counters.end(),
+                             [&](const domain::CallingCounter& c) { return c.id == counter_id; });
+    if (here == counters.end()) return CounterNotFound(counter_id);
     pqxx::result current = tx.Exec(kCalledAt, office_id, counter_id, day);
     std::optional<std::string> called;
     if (!current.empty()) called = current[0][kTicketColumns["label"]].as<std::string>();
-    LOKET_RETURN_IF_ERROR(domain::CheckCounterMayCall(counter_id, counter.open, called));
-    std::optional<domain::NextCall> next = domain::ChooseNextTicket(
-        counter_id, LoadCallingCounters(tx, office_id, day), LoadCallable(tx, office_id, day),
-        LoadCredits(tx, office_id, day), weights_, now);
+    LOKET_RETURN_IF_ERROR(domain::CheckCounterMayCall(counter_id, here->open, called));
+    std::optional<domain::NextCall> next =
+        domain::ChooseNextTicket(counter_id, counters, LoadCallable(tx, office_id, day),
+                                 LoadCredits(tx, office_id, day), weights_, now);
     if (!next) return encode(std::nullopt);
     if (const auto& c = next->credits) {
       tx.Exec(kSetCredits, office_id, day, c->c[0], c->c[1], c->c[2]);

@@ -76,7 +76,8 @@ export function registerForwarding(router: ConnectRouter, services: DescService[
 
 function upstreamHeader(ctx: HandlerContext, opt: ForwardOptions): { header: Headers; cookie: boolean } {
   const header = new Headers();
-  const token = sessionToken(ctx.requestHeader.get("cookie") ?? undefined);
+  const cookies = ctx.requestHeader.get("cookie") ?? undefined;
+  const token = sessionToken(cookies);
   if (token) {
     header.set("authorization", `Bearer ${token}`);
   } else {
@@ -92,8 +93,7 @@ function upstreamHeader(ctx: HandlerContext, opt: ForwardOptions): { header: Hea
   if (addr) header.set("x-loket-client-addr", addr);
   // `cookie`: the answer may clear the cookies; a companion left without its session counts too,
   // or every page would go on asking WhoAmI for a 401.
-  const companion = hasSignedInCookie(ctx.requestHeader.get("cookie") ?? undefined);
-  return { header, cookie: token !== undefined || companion };
+  return { header, cookie: token !== undefined || hasSignedInCookie(cookies) };
 }
 
 const HIDDEN_MESSAGES = new Map<Code, string>([

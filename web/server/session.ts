@@ -37,8 +37,10 @@ export function sessionToken(cookieHeader: string | undefined): string | undefin
 // WhoAmI, a round trip that could only answer 401.
 export const SIGNED_IN_COOKIE = "loket_signed_in";
 
+const SIGNED_IN_PRESENT = new RegExp(`(^|;\\s*)${SIGNED_IN_COOKIE}=`);
+
 export function hasSignedInCookie(cookieHeader: string | undefined): boolean {
-  return cookieHeader !== undefined && new RegExp(`(^|;\\s*)${SIGNED_IN_COOKIE}=`).test(cookieHeader);
+  return cookieHeader !== undefined && SIGNED_IN_PRESENT.test(cookieHeader);
 }
 
 // Set-Cookie values for a fresh session: the session cookie first, then its companion, with the

@@ -138,20 +138,22 @@ export function byteSize(n: number | bigint): string {
   return `${formatDecimal(v / 1024 / 1024, 1)} MB`;
 }
 
+// A day ("2026-12-07") written in the page's language with `style`; undefined when not a day.
+function writeDay(ymd: string, lang: Lang, style: Intl.DateTimeFormatOptions): string | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(ymd);
+  if (!m) return undefined;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), 12));
+  return d.toLocaleDateString(lang === "en" ? "en-GB" : "id-ID", { timeZone: "UTC", ...style });
+}
+
 export function formatDate(ymd: string, lang: Lang = current): string {
   if (!ymd) return "";
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(ymd);
-  if (!m) return ymd;
-  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), 12));
-  return d.toLocaleDateString(lang === "en" ? "en-GB" : "id-ID", { timeZone: "UTC", dateStyle: "medium" });
+  return writeDay(ymd, lang, { dateStyle: "medium" }) ?? ymd;
 }
 
 /** A day ("2026-12-07") with its weekday, in words: "Senin, 7 Desember 2026"; "" when not a day. */
 export function formatDayLong(ymd: string, lang: Lang = current): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(ymd);
-  if (!m) return "";
-  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), 12));
-  return d.toLocaleDateString(lang === "en" ? "en-GB" : "id-ID", { timeZone: "UTC", weekday: "long", day: "numeric", month: "long", year: "numeric" });
+  return writeDay(ymd, lang, { weekday: "long", day: "numeric", month: "long", year: "numeric" }) ?? "";
 }
 
 export const common: Catalog = {

@@ -233,7 +233,7 @@ export function PermitTypesSection({ t }: { t: T }) {
     if (!edit || !base) return;
     // The document list and the SIBER flag stay as they are: only what this form shows changes.
     const permitType = { ...base, name: edit.name.trim(), numberCode: edit.numberCode.trim(), feeIdr: BigInt(Number(edit.fee) || 0), serviceLevelDays: Number(edit.sla) || 0, validityMonths: Number(edit.validity) || 0 };
-    const r = await formAct.run(`ptype:${JSON.stringify({ ...edit })}`, (rid) => clients.admin.setPermitType({ requestId: rid, permitType }), (p) => t("ref.permitTypeSaved", { name: p.name }));
+    const r = await formAct.run(`ptype:${JSON.stringify({ ...edit })}`, (rid) => clients.admin.setPermitType({ requestId: rid, permitType }));
     if (r) {
       setEdit(null);
       // The form and its status line close: the section's line says it was saved, after the list
