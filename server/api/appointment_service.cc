@@ -8,6 +8,7 @@
 #include "common/grpc_status.h"
 #include "common/status_macros.h"
 #include "server/api/convert.h"
+#include "server/domain/validation.h"
 
 namespace loket::api {
 namespace {
@@ -37,10 +38,6 @@ absl::StatusOr<absl::CivilDay> RequiredDay(const std::string& s, const char* fie
 grpc::Status Shaped(grpc::Status s, v1::AppointmentRequest& resp, const domain::Principal& p) {
   if (s.ok()) ShapeForViewer(resp, p);
   return s;
-}
-
-std::string FormatClock(int minutes) {
-  return absl::StrFormat("%02d:%02d", minutes / 60, minutes % 60);
 }
 
 store::ClosureEncoder EncodeClosure() {
@@ -198,8 +195,8 @@ void HoursToProto(const std::vector<domain::OfficeHours>& hours,
   for (const auto& h : hours) {
     v1::OfficeHours* o = out->Add();
     o->set_weekday(h.weekday);
-    o->set_opens(FormatClock(h.opens_minute));
-    o->set_closes(FormatClock(h.closes_minute));
+    o->set_opens(domain::FormatClockMinutes(h.opens_minute));
+    o->set_closes(domain::FormatClockMinutes(h.closes_minute));
     o->set_slot_minutes(h.slot_minutes);
     o->set_capacity(h.capacity);
     o->set_reserved_priority(h.reserved_priority);

@@ -380,13 +380,8 @@ absl::StatusOr<std::optional<absl::CivilDay>> DayFromProto(const std::string& s,
 
 absl::StatusOr<std::optional<int>> ClockFromProto(const std::string& s, std::string_view field) {
   if (s.empty()) return std::optional<int>();
-  int h = 0, m = 0;
-  if (s.size() != 5 || s[2] != ':' || !absl::SimpleAtoi(s.substr(0, 2), &h) ||
-      !absl::SimpleAtoi(s.substr(3, 2), &m) || h < 0 || m < 0 || m > 59 || h > 24 ||
-      (h == 24 && m != 0)) {
-    return absl::InvalidArgumentError(absl::StrCat(std::string(field), ": HH:MM, e.g. 09:30"));
-  }
-  return std::optional<int>(h * 60 + m);
+  LOKET_ASSIGN_OR_RETURN(int minutes, domain::ParseClockMinutes(s, field, /*end_of_day=*/true));
+  return std::optional<int>(minutes);
 }
 
 absl::StatusOr<domain::VisitPreference> FromProto(const v1::PickupPreference& p) {

@@ -161,6 +161,15 @@ absl::Status CheckOpenSlots(absl::CivilDay day, bool any_open) {
       absl::StrCat("windows: the office has no open slots on ", absl::FormatCivilTime(day)));
 }
 
+std::vector<std::string> StatesThatMayHold() { return {"pending", "waitlisted", "allocated"}; }
+
+int64_t CountHeld(const std::vector<OtherRequest>& others, absl::CivilDay today, absl::Time now) {
+  return std::count_if(others.begin(), others.end(), [&](const OtherRequest& r) {
+    if (r.state == "pending" || r.state == "waitlisted") return r.day >= today;
+    return r.state == "allocated" && r.appointment_state == "booked" && r.slot_ends > now;
+  });
+}
+
 absl::Status CheckNikLimit(int64_t held, int limit, bool rescheduling) {
   if (held < limit) return absl::OkStatus();
   return absl::ResourceExhaustedError(

@@ -104,8 +104,21 @@ absl::StatusOr<NewRequest> DecideNewRequest(const NewRequestFacts& f);
 // A booking's day must have open slots. INVALID_ARGUMENT naming windows.
 absl::Status CheckOpenSlots(absl::CivilDay day, bool any_open);
 
-// The per-NIK limit against slot hoarding: `held` live requests (pending or waitlisted for today or
-// later, or with a booked seat not yet over) besides the one being made or `rescheduling`.
+// Another request of the same NIK (or, for public bookings, the same phone), as the limits against
+// slot hoarding count it.
+struct OtherRequest {
+  std::string state;  // the request's: pending | waitlisted | allocated (see StatesThatMayHold)
+  absl::CivilDay day;
+  std::string appointment_state;                // its latest appointment's; empty when none
+  absl::Time slot_ends = absl::InfinitePast();  // the end of that appointment's slot
+};
+// The request states in which a request may hold a place: the store loads only these.
+std::vector<std::string> StatesThatMayHold();
+// How many of `others` hold a place at `now`, on the office's day `today`: those pending or
+// waitlisted for today or later, and those allocated whose booked seat is not over yet.
+int64_t CountHeld(const std::vector<OtherRequest>& others, absl::CivilDay today, absl::Time now);
+
+// The per-NIK limit: `held` places (CountHeld) besides the request being made or `rescheduling`.
 // RESOURCE_EXHAUSTED naming applicant.nik at `limit`.
 absl::Status CheckNikLimit(int64_t held, int limit, bool rescheduling);
 

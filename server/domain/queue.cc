@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/office_zone.h"
+#include "server/domain/validation.h"
 
 namespace loket::domain {
 
@@ -255,19 +256,14 @@ absl::Duration EstimateWait(int calls_ahead, int open_counters, absl::Duration m
   return mean_service * ((calls_ahead + counters - 1) / counters);
 }
 
-namespace {
-
-std::string ClockText(int minute) { return absl::StrFormat("%02d:%02d", minute / 60, minute % 60); }
-
-}  // namespace
-
 absl::Status CheckWalkInHours(absl::Time now, int utc_offset_minutes,
                               const std::optional<OpeningHours>& hours, bool working_day) {
   const absl::TimeZone tz = absl::FixedTimeZone(utc_offset_minutes * 60);
   const absl::CivilMinute local = absl::ToCivilMinute(now, tz);
   const int minute = local.hour() * 60 + local.minute();
   const std::string zone = OfficeZoneName(utc_offset_minutes);
-  const std::string it_is = absl::StrCat("it is ", ClockText(minute), " ", zone, " (office time)");
+  const std::string it_is =
+      absl::StrCat("it is ", FormatClockMinutes(minute), " ", zone, " (office time)");
   if (!working_day || !hours) {
     return absl::FailedPreconditionError(absl::StrCat(
         "walk-in tickets are issued during opening hours: the office is closed today (",
@@ -275,9 +271,10 @@ absl::Status CheckWalkInHours(absl::Time now, int utc_offset_minutes,
         hours ? "" : ", no opening hours on this weekday", "; ", it_is));
   }
   if (minute >= hours->opens_minute && minute < hours->closes_minute) return absl::OkStatus();
-  return absl::FailedPreconditionError(absl::StrCat(
-      "walk-in tickets are issued during opening hours: today ", ClockText(hours->opens_minute),
-      "-", ClockText(hours->closes_minute), " ", zone, "; ", it_is));
+  return absl::FailedPreconditionError(
+      absl::StrCat("walk-in tickets are issued during opening hours: today ",
+                   FormatClockMinutes(hours->opens_minute), "-",
+                   FormatClockMinutes(hours->closes_minute), " ", zone, "; ", it_is));
 }
 
 std::optional<absl::Duration> MedianService(std::vector<absl::Duration> samples) {

@@ -102,21 +102,6 @@ absl::StatusOr<absl::CivilDay> ParseRefDate(std::string_view text, std::string_v
   return day;
 }
 
-absl::StatusOr<int> ParseClockMinutes(std::string_view text, std::string_view field) {
-  std::string t = Trim(text);
-  int h = 0, m = 0;
-  if (t.size() != 5 || t[2] != ':' || !absl::SimpleAtoi(t.substr(0, 2), &h) ||
-      !absl::SimpleAtoi(t.substr(3, 2), &m) || h < 0 || h > 23 || m < 0 || m > 59 ||
-      !absl::ascii_isdigit(t[0]) || !absl::ascii_isdigit(t[3])) {
-    return FieldError(field, absl::StrCat(QuoteValue(text), " is not a time (HH:MM)"));
-  }
-  return h * 60 + m;
-}
-
-std::string FormatClockMinutes(int minutes) {
-  return absl::StrFormat("%02d:%02d", minutes / 60, minutes % 60);
-}
-
 absl::Status ValidateHolidayName(std::string& name, std::string_view field) {
   name = Trim(name);
   return ValidateLine(name, field, 100, true);

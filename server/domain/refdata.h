@@ -61,9 +61,6 @@ struct OfficeInfo {
 
 // "YYYY-MM-DD", a real date between 2000 and 2100.
 absl::StatusOr<absl::CivilDay> ParseRefDate(std::string_view text, std::string_view field);
-// "HH:MM" (00:00..23:59) as minutes after midnight.
-absl::StatusOr<int> ParseClockMinutes(std::string_view text, std::string_view field);
-std::string FormatClockMinutes(int minutes);  // "08:05"
 
 // A holiday's name: one line, 1..100 bytes (trimmed in place).
 absl::Status ValidateHolidayName(std::string& name, std::string_view field);

@@ -17,8 +17,6 @@ constexpr std::string_view kKindNames[] = {"pickup", "handin", "collect", "deliv
 constexpr std::string_view kStateNames[] = {"pending", "planned", "arrived",
                                             "done",    "failed",  "cancelled"};
 
-std::string Clock(int minutes) { return absl::StrFormat("%02d:%02d", minutes / 60, minutes % 60); }
-
 bool Live(StopState s) {
   return s == StopState::kPending || s == StopState::kPlanned || s == StopState::kArrived;
 }
@@ -117,9 +115,10 @@ absl::StatusOr<StopWindow> NextStopWindow(absl::Time now, int utc_offset_minutes
   const int lo = std::max(hours.opens, pref.after.value_or(hours.opens));
   const int hi = std::min(hours.closes, pref.before.value_or(hours.closes));
   if (hi - lo < min_minutes) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "pickup.after/before: the clinic is open ", Clock(hours.opens), "-", Clock(hours.closes),
-        "; ask for at least ", min_minutes, " minutes within that"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("pickup.after/before: the clinic is open ", FormatClockMinutes(hours.opens),
+                     "-", FormatClockMinutes(hours.closes), "; ask for at least ", min_minutes,
+                     " minutes within that"));
   }
   const absl::CivilDay today = absl::ToCivilDay(now, tz);
   const absl::Time earliest = now + lead;
@@ -594,20 +593,6 @@ absl::CivilDay NextCourierDay(absl::CivilDay closed, const WorkingCalendar& cour
   return courier_calendar.AddWorkingDays(closed, 1);  // always after `closed`
 }
 
-absl::StatusOr<int> ParseShiftClock(std::string_view s, std::string_view field) {
-  auto digit = [](char c) { return c >= '0' && c <= '9'; };
-  if (s.size() != 5 || s[2] != ':' || !digit(s[0]) || !digit(s[1]) || !digit(s[3]) ||
-      !digit(s[4])) {
-    return absl::InvalidArgumentError(absl::StrCat(std::string(field), ": HH:MM, e.g. 08:00"));
-  }
-  int h = (s[0] - '0') * 10 + (s[1] - '0');
-  int m = (s[3] - '0') * 10 + (s[4] - '0');
-  if (h > 23 || m > 59) {
-    return absl::InvalidArgumentError(absl::StrCat(std::string(field), ": HH:MM, e.g. 08:00"));
-  }
-  return h * 60 + m;
-}
-
 absl::Status NormalizeCourierProfile(CourierProfile& c) {
   LOKET_ASSIGN_OR_RETURN(std::string name, NormalizePersonName(c.name, "name"));
   c.name = name;
@@ -620,8 +605,8 @@ absl::Status NormalizeCourierProfile(CourierProfile& c) {
   }
   if (c.shift_starts.empty()) c.shift_starts = "08:00";
   if (c.shift_ends.empty()) c.shift_ends = "16:00";
-  LOKET_ASSIGN_OR_RETURN(int starts, ParseShiftClock(c.shift_starts, "shift_starts"));
-  LOKET_ASSIGN_OR_RETURN(int ends, ParseShiftClock(c.shift_ends, "shift_ends"));
+  LOKET_ASSIGN_OR_RETURN(int starts, ParseClockMinutes(c.shift_starts, "shift_starts"));
+  LOKET_ASSIGN_OR_RETURN(int ends, ParseClockMinutes(c.shift_ends, "shift_ends"));
   if (starts >= ends) return absl::InvalidArgumentError("shift_ends: after shift_starts");
   return absl::OkStatus();
 }
@@ -629,8 +614,8 @@ absl::Status NormalizeCourierProfile(CourierProfile& c) {
 absl::StatusOr<ShiftHours> DecideShiftHours(bool off, std::string_view starts,
                                             std::string_view ends) {
   if (off) return ShiftHours{0, 1};
-  LOKET_ASSIGN_OR_RETURN(int a, ParseShiftClock(starts, "starts"));
-  LOKET_ASSIGN_OR_RETURN(int b, ParseShiftClock(ends, "ends"));
+  LOKET_ASSIGN_OR_RETURN(int a, ParseClockMinutes(starts, "starts"));
+  LOKET_ASSIGN_OR_RETURN(int b, ParseClockMinutes(ends, "ends"));
   if (a >= b) return absl::InvalidArgumentError("ends: after starts");
   return ShiftHours{a, b};
 }
@@ -640,8 +625,8 @@ std::optional<PlanCourier> CourierOnShift(int64_t id, const std::string& name, i
                                           bool hours_for_the_day, absl::CivilDay day,
                                           const WorkingCalendar& calendar, int utc_offset_minutes) {
   if (!hours_for_the_day && !calendar.IsWorkingDay(day)) return std::nullopt;
-  absl::StatusOr<int> a = ParseShiftClock(starts, "shift");
-  absl::StatusOr<int> b = ParseShiftClock(ends, "shift");
+  absl::StatusOr<int> a = ParseClockMinutes(starts, "shift");
+  absl::StatusOr<int> b = ParseClockMinutes(ends, "shift");
   if (!a.ok() || !b.ok()) return std::nullopt;
   const absl::TimeZone tz = absl::FixedTimeZone(utc_offset_minutes * 60);
   return PlanCourier{id, name, capacity, absl::FromCivil(absl::CivilMinute(day) + *a, tz),

@@ -431,10 +431,6 @@ absl::CivilDay NextCourierDay(absl::CivilDay closed, const WorkingCalendar& cour
 
 // --- Couriers and their shifts
 
-// "HH:MM" (00:00 to 23:59) as minutes after midnight; INVALID_ARGUMENT "<field>: HH:MM, e.g.
-// 08:00".
-absl::StatusOr<int> ParseShiftClock(std::string_view text, std::string_view field);
-
 // A courier as an office registers them.
 struct CourierProfile {
   std::string name;

@@ -440,6 +440,23 @@ std::string QuoteValue(std::string_view value) {
   return out;
 }
 
+absl::StatusOr<int> ParseClockMinutes(std::string_view text, std::string_view field,
+                                      bool end_of_day) {
+  std::string_view t = text;
+  while (!t.empty() && t.front() == ' ') t.remove_prefix(1);
+  while (!t.empty() && t.back() == ' ') t.remove_suffix(1);
+  if (t.size() == 5 && t[2] == ':' && AllDigits(t.substr(0, 2)) && AllDigits(t.substr(3, 2))) {
+    const int h = TwoDigits(t, 0), m = TwoDigits(t, 3);
+    if (m <= 59 && (h <= 23 || (end_of_day && h == 24 && m == 0))) return h * 60 + m;
+  }
+  return FieldError(field, absl::StrFormat("%s is not a time (HH:MM, 00:00 to %s)",
+                                           QuoteValue(text), end_of_day ? "24:00" : "23:59"));
+}
+
+std::string FormatClockMinutes(int minutes) {
+  return absl::StrFormat("%02d:%02d", minutes / 60, minutes % 60);
+}
+
 std::string MaskNik(std::string_view nik) {
   // Keeps the kabupaten/kota (where the NIK was issued) and the last two digits: enough to tell two
   // applicants apart in a log, not enough to use the number.

@@ -69,6 +69,14 @@ absl::Status ValidateDocument(std::string_view file_name, std::string_view media
 inline constexpr size_t kQuoteChars = 32;
 std::string QuoteValue(std::string_view value);
 
+// A time of day, "HH:MM" on the 24-hour clock, as minutes after midnight: 00:00 to 23:59, or to
+// 24:00 for the `end_of_day` of a span that runs to midnight. Surrounding spaces are ignored.
+// INVALID_ARGUMENT: `field: "7.30" is not a time (HH:MM, 00:00 to 23:59)`.
+absl::StatusOr<int> ParseClockMinutes(std::string_view text, std::string_view field,
+                                      bool end_of_day = false);
+// "08:05" for 485; "24:00" for 1440.
+std::string FormatClockMinutes(int minutes);
+
 // The language a person is written to in: "id" (Bahasa Indonesia) when none is given, or "en".
 // Anything else is INVALID_ARGUMENT naming `field`: "applicant.language: id or en".
 absl::StatusOr<std::string> LanguageOrDefault(std::string_view language, std::string_view field);

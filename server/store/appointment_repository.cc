@@ -99,20 +99,20 @@ constexpr Statement kOpenSlotsOfDay{
     kSelectSql<"SELECT ", kSlotColumns,
                " FROM slots"
                " WHERE office_id = $1 AND day = $2::date AND NOT closed ORDER BY starts_at">};
-// A live request, for the per-NIK limit: pending or waitlisted for today (TODAY, a date
-// parameter) or later, or allocated with a booked slot that has not ended by NOW (a timestamp).
-#define LOKET_LIVE_REQUEST(TODAY, NOW)                                                           \
-  "   AND ((q.state IN ('pending', 'waitlisted') AND q.day >= " TODAY                            \
-  "::date)"                                                                                      \
-  "     OR (q.state = 'allocated' AND EXISTS ("                                                  \
-  "     SELECT 1 FROM appointments a JOIN slots s ON s.id = a.slot_id WHERE a.request_id = q.id" \
-  "     AND a.state = 'booked' AND s.ends_at > " NOW "::timestamptz)))"
+// Another request of a NIK (or a phone) that may hold a place, in a state $4 lists
+// (domain::StatesThatMayHold), with its latest appointment; $3 is the request being changed (0
+// for a new one). domain::CountHeld counts those that do, under the NIK's (or phone's) lock.
+constexpr auto kOtherRequestColumns = MakeColumns({{"state", "r.state"},
+                                                   {"day", "r.day::text"},
+                                                   {"appointment_state", "coalesce(a.state, '')"},
+                                                   {"slot_ends", "s.ends_at::text"}});
+constexpr Statement kOthersOfNik{
+    "appt_others_of_nik",
+    kSelectSql<"SELECT ", kOtherRequestColumns,
+               LOKET_REQUEST_FROM " WHERE r.office_id = $1 AND r.nik = $2 AND r.id <> $3"
+                                  " AND r.state = ANY($4::text[])">};
 constexpr Statement kNikLock{
     "appt_nik_lock", "SELECT pg_advisory_xact_lock(hashtextextended($1 || '/nik/' || $2, 7406))"};
-// The NIK's live requests, counted under the NIK's lock (domain::CheckNikLimit decides).
-constexpr Statement kLiveOfNik{"appt_live_of_nik",
-                               "SELECT count(*) FROM appointment_requests q WHERE q.office_id = $1 "
-                               "AND q.nik = $2" LOKET_LIVE_REQUEST("$3", "$4")};
 constexpr Statement kInsertRequest{
     "appt_insert_request",
     "INSERT INTO appointment_requests (office_id, nik, name, phone, email, language, service,"
@@ -121,22 +121,17 @@ constexpr Statement kInsertRequest{
     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, string_to_array($9, ',')::text[], $10, $11,"
     " $12::date, $13, $14::timestamptz, $14::timestamptz)"
     " RETURNING id"};
-// The same count for a reschedule: the NIK's other live requests.
-constexpr Statement kOtherLiveOfNik{
-    "appt_other_live_of_nik",
-    "SELECT count(*) FROM appointment_requests q WHERE q.office_id = $1"
-    " AND q.nik = (SELECT nik FROM appointment_requests WHERE id = $2) AND q.id <> "
-    "$2" LOKET_LIVE_REQUEST("$3", "$4")};
 // The per-phone limit of public bookings, decided under the phone's lock like the NIK's. Only
-// the booker's own requests count ($6, the office's public principal): a clinic's front-desk
+// the booker's own requests count ($5, the office's public principal): a clinic's front-desk
 // number given for its staff, or a desk officer's booking, is not the public hoarding seats.
 constexpr Statement kPhoneLock{
     "appt_phone_lock",
     "SELECT pg_advisory_xact_lock(hashtextextended($1 || '/phone/' || $2, 7406))"};
-constexpr Statement kLiveOfPhone{
-    "appt_live_of_phone",
-    "SELECT count(*) FROM appointment_requests q WHERE q.office_id = $1 AND q.phone = $2"
-    " AND q.id <> $5 AND q.created_by = $6" LOKET_LIVE_REQUEST("$3", "$4")};
+constexpr Statement kOthersOfPhone{
+    "appt_others_of_phone",
+    kSelectSql<"SELECT ", kOtherRequestColumns,
+               LOKET_REQUEST_FROM " WHERE r.office_id = $1 AND r.phone = $2 AND r.id <> $3"
+                                  " AND r.state = ANY($4::text[]) AND r.created_by = $5">};
 constexpr Statement kPhoneOf{"appt_phone_of",
                              "SELECT phone FROM appointment_requests WHERE id = $1"};
 constexpr Statement kNikOf{"appt_nik_of", "SELECT nik FROM appointment_requests WHERE id = $1"};
@@ -427,18 +422,41 @@ void InsertWindows(Tx& tx, const std::string& office_id, int64_t request_id,
   }
 }
 
-// The phone's live bookings by `booker` besides `except` (0 for a new one).
+// How many of the requests `others` (rows of kOthersOfNik or kOthersOfPhone) hold a place.
+int64_t CountHeldIn(const pqxx::result& others, absl::CivilDay today, absl::Time now) {
+  constexpr const auto& k = kOtherRequestColumns;
+  return domain::CountHeld(
+      MapRows(others,
+              [&](const pqxx::row& row) {
+                return domain::OtherRequest{
+                    row[k["state"]].as<std::string>(), ParseDay(row[k["day"]].as<std::string>()),
+                    row[k["appointment_state"]].as<std::string>(),
+                    OptionalTs(row[k["slot_ends"]]).value_or(absl::InfinitePast())};
+              }),
+      today, now);
+}
+
+std::string StatesThatMayHold() { return ArrayLiteral(domain::StatesThatMayHold()); }
+
+// The places the NIK holds besides `except` (0 for a new request), counted under its lock.
+int64_t LockAndCountNik(Tx& tx, const std::string& office_id, const std::string& nik,
+                        int64_t except, absl::CivilDay today, absl::Time now) {
+  tx.Exec(kNikLock, office_id, nik);
+  return CountHeldIn(tx.Exec(kOthersOfNik, office_id, nik, except, StatesThatMayHold()), today,
+                     now);
+}
+
+// The places the phone holds by `booker`'s bookings besides `except` (0 for a new one).
 int64_t CountPhone(Tx& tx, const domain::Principal& booker, const std::string& phone,
-                   int64_t except, const std::string& today, absl::Time now) {
-  return tx
-      .Exec(kLiveOfPhone, booker.office_id, phone, today, FormatTimestamp(now), except,
-            booker.id)[0][0]
-      .as<int64_t>();
+                   int64_t except, absl::CivilDay today, absl::Time now) {
+  return CountHeldIn(
+      tx.Exec(kOthersOfPhone, booker.office_id, phone, except, StatesThatMayHold(), booker.id),
+      today, now);
 }
 
 // The same, counted under the phone's lock (the count that decides).
 int64_t LockAndCountPhone(Tx& tx, const domain::Principal& booker, const std::string& phone,
-                          int64_t except, const std::string& today, absl::Time now) {
+                          int64_t except, absl::CivilDay today, absl::Time now) {
   tx.Exec(kPhoneLock, booker.office_id, phone);
   return CountPhone(tx, booker, phone, except, today, now);
 }
@@ -581,16 +599,14 @@ absl::StatusOr<std::string> AppointmentRepository::Create(const Mutation& m,
     const domain::Applicant& a = req.applicant;
     std::string day_text = FormatDay(req.day);
     LOKET_RETURN_IF_ERROR(CheckOpenSlotsIn(tx, m.actor.office_id, req.day));
-    std::string today = FormatDay(office.today);
     if (domain::PhoneLimitApplies(m.actor.role)) {
-      LOKET_RETURN_IF_ERROR(domain::CheckPhoneLimit(
-          LockAndCountPhone(tx, m.actor, a.phone, 0, today, now), options_.max_live_per_phone));
+      LOKET_RETURN_IF_ERROR(
+          domain::CheckPhoneLimit(LockAndCountPhone(tx, m.actor, a.phone, 0, office.today, now),
+                                  options_.max_live_per_phone));
     }
-    tx.Exec(kNikLock, m.actor.office_id, a.nik);
-    LOKET_RETURN_IF_ERROR(domain::CheckNikLimit(
-        tx.Exec(kLiveOfNik, m.actor.office_id, a.nik, today, FormatTimestamp(now))[0][0]
-            .as<int64_t>(),
-        options_.max_live_per_nik, false));
+    LOKET_RETURN_IF_ERROR(
+        domain::CheckNikLimit(LockAndCountNik(tx, m.actor.office_id, a.nik, 0, office.today, now),
+                              options_.max_live_per_nik, false));
     std::vector<std::string> needs;
     for (auto n : a.needs) needs.emplace_back(domain::AccessibilityNeedName(n));
     std::string clinic_id = ScopeOf(m.actor);
@@ -610,7 +626,7 @@ absl::Status AppointmentRepository::CheckPhoneLimitInTx(Tx& tx, const domain::Pr
   if (!domain::PhoneLimitApplies(booker.role)) return absl::OkStatus();
   absl::Time now = clock_.Now();
   LOKET_ASSIGN_OR_RETURN(OfficeContext office, LoadOffice(tx, booker.office_id, now, offices_));
-  return domain::CheckPhoneLimit(CountPhone(tx, booker, phone, 0, FormatDay(office.today), now),
+  return domain::CheckPhoneLimit(CountPhone(tx, booker, phone, 0, office.today, now),
                                  options_.max_live_per_phone);
 }
 
@@ -676,16 +692,14 @@ absl::StatusOr<std::string> AppointmentRepository::Reschedule(
     LOKET_RETURN_IF_ERROR(
         domain::CheckChangeable(id, LockForChange(tx, m.actor, id), expected_version));
     // A reschedule revives a request: it must fit the per-NIK limit like a new one.
-    std::string today = FormatDay(office.today);
-    tx.Exec(kNikLock, m.actor.office_id, tx.Exec(kNikOf, id)[0][0].as<std::string>());
     LOKET_RETURN_IF_ERROR(domain::CheckNikLimit(
-        tx.Exec(kOtherLiveOfNik, m.actor.office_id, id, today, FormatTimestamp(now))[0][0]
-            .as<int64_t>(),
+        LockAndCountNik(tx, m.actor.office_id, tx.Exec(kNikOf, id)[0][0].as<std::string>(), id,
+                        office.today, now),
         options_.max_live_per_nik, true));
     if (domain::PhoneLimitApplies(m.actor.role)) {
       LOKET_RETURN_IF_ERROR(domain::CheckPhoneLimit(
-          LockAndCountPhone(tx, m.actor, tx.Exec(kPhoneOf, id)[0][0].as<std::string>(), id, today,
-                            now),
+          LockAndCountPhone(tx, m.actor, tx.Exec(kPhoneOf, id)[0][0].as<std::string>(), id,
+                            office.today, now),
           options_.max_live_per_phone));
     }
     EndBookingOf(tx, m.actor.office_id, id);

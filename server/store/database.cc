@@ -670,6 +670,10 @@ std::string ArrayLiteral(const std::vector<int64_t>& ids) {
   return absl::StrCat("{", absl::StrJoin(ids, ","), "}");
 }
 
+std::string ArrayLiteral(const std::vector<std::string>& words) {
+  return absl::StrCat("{", absl::StrJoin(words, ","), "}");
+}
+
 std::string ArrayLiteral(const std::vector<absl::CivilDay>& days) {
   return absl::StrCat(
       "{",

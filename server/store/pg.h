@@ -201,9 +201,10 @@ std::string BytesOf(const pqxx::field& f);  // bytea -> raw bytes
 // The office's local day at `now`.
 absl::CivilDay LocalDay(absl::Time now, int utc_offset_minutes);
 // A PostgreSQL array literal of values that need no quoting, for a $n::bigint[] or $n::date[]
-// parameter: "{1,2}", "{2026-04-22,2026-04-24}".
+// or $n::text[] parameter: "{1,2}", "{2026-04-22,2026-04-24}", "{pending,allocated}".
 std::string ArrayLiteral(const std::vector<int64_t>& ids);
 std::string ArrayLiteral(const std::vector<absl::CivilDay>& days);
+std::string ArrayLiteral(const std::vector<std::string>& words);  // words: no quoting, no comma
 
 }  // namespace loket::store
 

@@ -661,8 +661,7 @@ absl::StatusOr<std::string> SiberRepository::SetShift(const Mutation& m, const S
     pqxx::result c = tx.Exec(kCourier, m.actor.office_id, sc.courier_id);
     LOKET_RETURN_IF_ERROR(domain::CheckShiftCourier(sc.courier_id, !c.empty()));
     tx.Exec(kUpsertShift, m.actor.office_id, sc.courier_id, absl::FormatCivilTime(sc.day), sc.off,
-            absl::StrFormat("%02d:%02d", starts / 60, starts % 60),
-            absl::StrFormat("%02d:%02d", ends / 60, ends % 60));
+            domain::FormatClockMinutes(starts), domain::FormatClockMinutes(ends));
     ReplanDayInTx(tx, m.actor.office_id, sc.day);
     return encode(CourierFromRow(c[0]));
   });

@@ -185,6 +185,35 @@ TEST(DecideNewRequestTest, NamesTheFirstBadFieldInOrder) {
   EXPECT_EQ(DecideNewRequest(f).status().message().substr(0, 10), "windows[0]");
 }
 
+TEST(BookingLimitsTest, ARequestHoldsAPlaceWhileItsDayOrItsBookedSeatIsNotOver) {
+  const absl::CivilDay today(2026, 3, 25);
+  const absl::Time now =
+      absl::FromCivil(absl::CivilSecond(2026, 3, 25, 2, 0, 0), absl::UTCTimeZone());
+  const absl::Time later = now + absl::Minutes(30);
+  const absl::Time earlier = now - absl::Minutes(30);
+  auto held = [&](OtherRequest r) { return CountHeld({r}, today, now); };
+  // Waiting for a seat: held for today or a later day, not for a day gone by.
+  EXPECT_EQ(held({"pending", today}), 1);
+  EXPECT_EQ(held({"waitlisted", today + 3}), 1);
+  EXPECT_EQ(held({"pending", today - 1}), 0);
+  EXPECT_EQ(held({"waitlisted", today - 1}), 0);
+  // Allocated: held while its appointment is booked and its slot has not ended.
+  EXPECT_EQ(held({"allocated", today, "booked", later}), 1);
+  EXPECT_EQ(held({"allocated", today, "booked", now}), 0);
+  EXPECT_EQ(held({"allocated", today, "booked", earlier}), 0);
+  EXPECT_EQ(held({"allocated", today, "checked_in", later}), 0);
+  EXPECT_EQ(held({"allocated", today, "no_show", later}), 0);
+  EXPECT_EQ(held({"allocated", today}), 0);
+  // A cancelled request never holds one; the store does not even load it.
+  EXPECT_EQ(held({"cancelled", today + 1, "booked", later}), 0);
+  EXPECT_EQ(StatesThatMayHold(), (std::vector<std::string>{"pending", "waitlisted", "allocated"}));
+  EXPECT_EQ(CountHeld({{"pending", today},
+                       {"pending", today - 1},
+                       {"allocated", today + 1, "booked", later + absl::Hours(24)}},
+                      today, now),
+            2);
+}
+
 TEST(BookingLimitsTest, OpenSlotsAndThePerNikAndPerPhoneLimits) {
   EXPECT_THAT(CheckOpenSlots(absl::CivilDay(2026, 3, 25), true), IsOk());
   EXPECT_THAT(CheckOpenSlots(absl::CivilDay(2026, 3, 25), false),

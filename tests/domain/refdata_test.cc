@@ -67,15 +67,6 @@ TEST(RefDateTest, OnlyRealDates) {
   EXPECT_THAT(std::string(ParseRefDate("x", "date").status().message()), HasSubstr("date:"));
 }
 
-TEST(ClockMinutesTest, ParsesAndFormats) {
-  EXPECT_EQ(*ParseClockMinutes("07:30", "clinic.opens"), 450);
-  EXPECT_THAT(ParseClockMinutes("24:00", "clinic.opens"),
-              StatusIs(absl::StatusCode::kInvalidArgument));
-  EXPECT_THAT(ParseClockMinutes("7:30", "clinic.opens"),
-              StatusIs(absl::StatusCode::kInvalidArgument));
-  EXPECT_EQ(FormatClockMinutes(450), "07:30");
-}
-
 PermitType GoodType() {
   PermitType p;
   p.code = "SIP_APOTEKER";

@@ -4,6 +4,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "common/sha256.h"
 #include "gmock/gmock.h"
@@ -515,4 +516,30 @@ TEST(RequestIdTest, ReplayOnlyToItsPrincipalAndMethod) {
 }
 
 }  // namespace
+// One reading of a time of day for every field that takes one: office and clinic hours, a
+// courier's shift, a pickup window.
+TEST(ClockMinutesTest, TwentyFourHourClockOrTheFieldNamedWithWhatWasSent) {
+  for (auto [text, minutes] : {std::pair{"08:00", 8 * 60}, std::pair{"23:59", 23 * 60 + 59},
+                               std::pair{"00:00", 0}, std::pair{" 07:30 ", 450}}) {
+    absl::StatusOr<int> m = ParseClockMinutes(text, "starts");
+    ASSERT_THAT(m, IsOk()) << text;
+    EXPECT_EQ(*m, minutes) << text;
+  }
+  for (const char* bad :
+       {"8:00", "24:00", "12:60", "12-00", "ab:cd", "", "08:00:00", "1 :00", "+1:00", "08.30"}) {
+    EXPECT_THAT(
+        ParseClockMinutes(bad, "shift_ends"),
+        StatusIs(absl::StatusCode::kInvalidArgument,
+                 absl::StrCat("shift_ends: \"", bad, "\" is not a time (HH:MM, 00:00 to 23:59)")))
+        << bad;
+  }
+  // The end of a span may be midnight at the day's end, and no later.
+  EXPECT_EQ(*ParseClockMinutes("24:00", "closes", /*end_of_day=*/true), 24 * 60);
+  EXPECT_THAT(ParseClockMinutes("24:01", "closes", true),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "closes: \"24:01\" is not a time (HH:MM, 00:00 to 24:00)"));
+  EXPECT_EQ(FormatClockMinutes(485), "08:05");
+  EXPECT_EQ(FormatClockMinutes(24 * 60), "24:00");
+}
+
 }  // namespace loket::domain
