@@ -120,8 +120,24 @@ test("admin creates a user, sets a password and that user signs in; tokens, cour
     assert.equal(await week.getByLabel("Tutup pukul: Senin", { exact: true }).inputValue(), "14:30");
     assert.equal(await week.getByLabel("Buka: Sabtu", { exact: true }).isChecked(), false);
     await week.getByText("Isian ini jam yang tersimpan sekarang.").waitFor();
+    // A closing time may be midnight ("24" reads as 24:00, which a browser's time control cannot
+    // show); an opening time may not. Not saved.
+    const mondayCloses = week.getByLabel("Tutup pukul: Senin", { exact: true });
+    await mondayCloses.fill("24");
+    await mondayCloses.blur();
+    assert.equal(await mondayCloses.inputValue(), "24:00");
+    const mondayOpens = week.getByLabel("Buka pukul: Senin", { exact: true });
+    await mondayOpens.fill("24");
+    await mondayOpens.blur();
+    assert.equal(await mondayOpens.inputValue(), "24");
+    await mondayOpens.fill("08:00");
+    await mondayCloses.fill("14.30");
     await stack.sql(`UPDATE office_hours SET closes = '15:00' WHERE office_id = 'bpp' AND weekday = 1`);
     const gen = page.locator("form", { has: page.locator("#admin-gen-h") });
+    // The dates in words below the browser's date controls, whatever language it draws them in.
+    const fromDay = await gen.getByLabel("Dari tanggal").inputValue();
+    const words = new Date(`${fromDay}T12:00:00Z`).toLocaleDateString("id-ID", { timeZone: "UTC", weekday: "long", day: "numeric", month: "long", year: "numeric" });
+    assert.equal((await gen.locator("[data-testid=day-echo]").first().textContent()).trim(), words);
     await gen.locator('button[type="submit"]').click();
     await gen.getByText(/slot baru dibuat/).waitFor({ timeout: 10_000 });
     assert.deepEqual(await axeCheck(page), []);
@@ -209,7 +225,9 @@ test("reference data: a holiday added and a year imported from CSV, a clinic add
     const row = page.locator('tr[data-clinic="klinik-sehat-baru"]');
     await row.waitFor({ timeout: 10_000 });
     await row.getByRole("button", { name: "Ubah Klinik Sehat Baru" }).click();
-    await form.getByLabel("Tutup").fill("14:00");
+    // Typed as Indonesian writes a time ("14.00"): the field is text on the 24-hour clock, not the
+    // browser's time control (which an English Windows draws as "02:00 PM").
+    await form.getByLabel("Tutup").fill("14.00");
     await form.locator('button[type="submit"]').click();
     await row.getByText("08:00–14:00").waitFor({ timeout: 10_000 });
     // Its kind in words, and the save said once by its name ("Klinik Sehat Baru", not "Klinik Klinik …").

@@ -267,8 +267,9 @@ describe("clinic portal", () => {
       await page.fill("#strNumber", "");
       await page.fill("#practicePlace", "");
       await page.fill("#strValidUntil", "2020-01-01");
-      await page.fill("#pickupAfter", "11:00");
-      await page.fill("#pickupBefore", "09:00");
+      // Times as people type them: "11.00" and "9" are 11:00 and 09:00.
+      await page.fill("#pickupAfter", "11.00");
+      await page.fill("#pickupBefore", "9");
       await page.click("form button[type=submit]");
       await page.waitForSelector("#strNumber-error");
       assert.match(await page.locator("#strNumber-error").textContent(), /Wajib diisi/);
@@ -277,6 +278,12 @@ describe("clinic portal", () => {
       assert.match(await page.locator("label[for=strNumber]").textContent(), /\*/);
       assert.match(await page.locator("#practicePlace-error").textContent(), /Wajib diisi/);
       assert.match(await page.locator("label[for=practicePlace]").textContent(), /\*/);
+      assert.equal(calls, 0);
+      // Not a time of day: said so in the field, nothing sent.
+      await page.fill("#pickupBefore", "25.00");
+      await page.click("form button[type=submit]");
+      await page.locator("#pickupBefore-error", { hasText: /format 24 jam/ }).waitFor();
+      assert.equal(await page.locator("#pickupBefore").getAttribute("aria-invalid"), "true");
       assert.equal(calls, 0);
       await page.fill("#strNumber", "STR-123");
       await page.fill("#practicePlace", "Puskesmas Klandasan Ilir");
@@ -402,10 +409,19 @@ describe("clinic portal", () => {
       const words = new Date(`${day}T12:00:00Z`).toLocaleDateString("id-ID", { timeZone: "UTC", weekday: "long", day: "numeric", month: "long", year: "numeric" });
       assert.equal((await page.locator("[data-field=day] [data-testid=day-echo]").textContent()).trim(), words);
       assert.match(words, /^\S+, \d{1,2} \S+ \d{4}$/, "weekday, day, month in words, year");
-      await page.fill("#w0-from", "09:00");
-      await page.fill("#w0-to", "10:00");
+      // The window typed as people write times; each field shows HH:MM once left.
+      await page.fill("#w0-from", "9.00");
+      await page.fill("#w0-to", "1000");
+      await page.locator("#w0-from").focus();
+      assert.equal(await page.inputValue("#w0-to"), "10:00");
+      await page.locator("#name").focus();
+      assert.equal(await page.inputValue("#w0-from"), "09:00");
       await page.getByRole("button", { name: "Pesan janji temu" }).click();
       await page.waitForSelector("main .notice.ok", { timeout: 15_000 });
+      assert.equal(
+        await stack.sql(`SELECT to_char(w.starts_at AT TIME ZONE 'Asia/Makassar', 'HH24:MI') || '-' || to_char(w.ends_at AT TIME ZONE 'Asia/Makassar', 'HH24:MI') FROM appointment_windows w JOIN appointment_requests r ON r.id = w.request_id WHERE r.name = 'Rina Wati' ORDER BY r.id DESC, w.rank LIMIT 1`),
+        "09:00-10:00",
+      );
       await page.waitForSelector("[data-testid=appointments] >> text=Rina Wati", { timeout: 15_000 });
       await screenshot(page, "clinic-book");
       assertNoAxe(await axeCheck(page), "clinic/book");

@@ -96,6 +96,28 @@ export function useLang(): Lang {
 /** The office's zone: Balikpapan keeps WITA (UTC+8, no daylight saving). */
 export const OFFICE_TIME_ZONE = "Asia/Makassar";
 export const OFFICE_ZONE_NAME = "WITA";
+export const OFFICE_OFFSET_MIN = 8 * 60; // WITA, UTC+8, no daylight saving
+
+/** An RFC 3339 instant as HH:MM office time, 24-hour ("" for ""; the text itself when unreadable). */
+export function officeClock(rfc3339: string): string {
+  const ms = Date.parse(rfc3339);
+  if (isNaN(ms)) return rfc3339;
+  const d = new Date(ms + OFFICE_OFFSET_MIN * 60000);
+  return `${String(d.getUTCHours()).padStart(2, "0")}:${String(d.getUTCMinutes()).padStart(2, "0")}`;
+}
+
+/**
+ * A typed time of day as "HH:MM" on the 24-hour clock, or null when it is not one: "8.30", "08:30",
+ * "08,30", "0830" and "8" are all understood. 24:00 only for an `end` (the end of a day).
+ */
+export function normalizeClock(text: string, end = false): string | null {
+  const m = /^(\d{1,2})(?:[:.,]?(\d{2}))?$/.exec(text.trim());
+  if (!m) return null;
+  const h = Number(m[1]);
+  const min = m[2] === undefined ? 0 : Number(m[2]);
+  if (min > 59 || h > 24 || (h === 24 && (!end || min > 0))) return null;
+  return `${String(h).padStart(2, "0")}:${String(min).padStart(2, "0")}`;
+}
 
 /** Today in the office's calendar (WITA), YYYY-MM-DD. */
 export function officeToday(): string {
@@ -245,6 +267,7 @@ export const common: Catalog = {
     "sv.fileName": "harus nama berkas biasa (tanpa / atau \\)",
     "sv.mediaType": "harus PDF, JPEG atau PNG",
     "sv.empty": "kosong",
+    "sv.notClock": "“{text}” bukan jam (JJ:MM, format 24 jam, 00:00 sampai {last})",
     "sv.tooLong": "{size} bita melebihi batas {max} bita",
     "sv.notType": "bukan berkas {type} (isinya tidak sesuai jenisnya)",
     "sv.f.nik": "NIK",
@@ -383,6 +406,7 @@ export const common: Catalog = {
     "sv.fileName": "must be a plain file name (no / or \\)",
     "sv.mediaType": "must be a PDF, JPEG or PNG",
     "sv.empty": "empty",
+    "sv.notClock": "“{text}” is not a time (HH:MM, 24-hour clock, 00:00 to {last})",
     "sv.tooLong": "{size} bytes is over the {max}-byte limit",
     "sv.notType": "not a {type} file (its content does not match its type)",
     "sv.f.nik": "NIK",

@@ -47,6 +47,7 @@ const PROBLEMS: Problem[] = [
   [/^must be a plain file name$/, "sv.fileName"],
   [/^must be application\/pdf, image\/jpeg or image\/png/, "sv.mediaType"],
   [/^empty$/, "sv.empty"],
+  [/^"(.*)" is not a time \(HH:MM, 00:00 to (\d\d:\d\d)\)$/, "sv.notClock", ["text", "last"]],
   [/^(\d+) bytes is over the (\d+)-byte limit$/, "sv.tooLong", ["size", "max"]],
   [/^is not a (PDF|JPEG|PNG) file/, "sv.notType", ["type"]],
 ];

@@ -7,6 +7,7 @@ import type { OfficeHours as Hours } from "@gen/loket/v1/appointment_pb.js";
 import { clients } from "../api";
 import { useActions, officeToday } from "./counter-actions";
 import { InputField, SubmitWithStatus, SureCheck } from "./admin-form";
+import { ClockInput } from "../clock-input";
 import type { T } from "./admin";
 
 type DayRow = { weekday: number; open: boolean; opens: string; closes: string };
@@ -131,10 +132,10 @@ function OfficeHours({ t }: { t: T }) {
                   <input type="checkbox" aria-label={`${t("admin.open")}: ${t(`weekday.${r.weekday}`)}`} checked={r.open} onChange={(e) => update(i, { open: (e.target as HTMLInputElement).checked })} />
                 </td>
                 <td>
-                  <input type="time" aria-label={`${t("admin.opens")}: ${t(`weekday.${r.weekday}`)}`} disabled={!r.open} value={r.opens} onInput={(e) => update(i, { opens: (e.target as HTMLInputElement).value })} />
+                  <ClockInput aria-label={`${t("admin.opens")}: ${t(`weekday.${r.weekday}`)}`} disabled={!r.open} value={r.opens} onValue={(v) => update(i, { opens: v })} />
                 </td>
                 <td>
-                  <input type="time" aria-label={`${t("admin.closes")}: ${t(`weekday.${r.weekday}`)}`} disabled={!r.open} value={r.closes} onInput={(e) => update(i, { closes: (e.target as HTMLInputElement).value })} />
+                  <ClockInput end aria-label={`${t("admin.closes")}: ${t(`weekday.${r.weekday}`)}`} disabled={!r.open} value={r.closes} onValue={(v) => update(i, { closes: v })} />
                 </td>
               </tr>
             ))}

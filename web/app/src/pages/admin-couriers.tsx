@@ -6,7 +6,7 @@ import { clients } from "../api";
 import { formatDate } from "../i18n";
 import { useActions, officeToday } from "./counter-actions";
 import { ColumnHeads, StatusLine } from "./counter-ui";
-import { InputField, SectionHead, SubmitWithStatus } from "./admin-form";
+import { ClockField, InputField, SectionHead, SubmitWithStatus } from "./admin-form";
 import type { T } from "./admin";
 
 export function CouriersSection({ t, principals }: { t: T; principals: Principal[] }) {
@@ -158,8 +158,8 @@ function SetShift({ t, couriers, onDone }: { t: T; couriers: Courier[]; onDone: 
 function ShiftTimes({ t, from, to, onFrom, onTo }: { t: T; from: string; to: string; onFrom: (v: string) => void; onTo: (v: string) => void }) {
   return (
     <div class="pb-row">
-      <InputField label={t("admin.shiftStarts")} type="time" required value={from} onValue={onFrom} />
-      <InputField label={t("admin.shiftEnds")} type="time" required value={to} onValue={onTo} />
+      <ClockField label={t("admin.shiftStarts")} required value={from} onValue={onFrom} />
+      <ClockField label={t("admin.shiftEnds")} required value={to} onValue={onTo} />
     </div>
   );
 }

@@ -3,16 +3,32 @@
 import type { JSX } from "preact";
 import type { Actions } from "./counter-actions";
 import { StatusLine } from "./counter-ui";
+import { ClockInput } from "../clock-input";
+import { DayEcho } from "../day-echo";
 import type { T } from "./admin";
 
 type InputProps = Omit<JSX.IntrinsicElements["input"], "value" | "onInput">;
 
-/** `<label class="pb-field">` around one input; `onValue` gets what the person typed. */
+/** `<label class="pb-field">` around one input; `onValue` gets what the person typed. A date has
+ * its day in words below it (DayEcho: the browser draws the control in its own language). */
 export function InputField({ label, value, onValue, type = "text", ...rest }: InputProps & { label: string; value: string; onValue: (v: string) => void }) {
+  return (
+    <>
+      <label class="pb-field">
+        <span>{label}</span>
+        <input type={type} value={value} onInput={(e) => onValue((e.target as HTMLInputElement).value)} {...rest} />
+      </label>
+      {type === "date" && <DayEcho value={value} />}
+    </>
+  );
+}
+
+/** `<label class="pb-field">` around a time of day on the 24-hour clock (ClockInput). */
+export function ClockField({ label, value, onValue, ...rest }: Omit<InputProps, "type"> & { label: string; value: string; onValue: (v: string) => void }) {
   return (
     <label class="pb-field">
       <span>{label}</span>
-      <input type={type} value={value} onInput={(e) => onValue((e.target as HTMLInputElement).value)} {...rest} />
+      <ClockInput value={value} onValue={onValue} {...rest} />
     </label>
   );
 }

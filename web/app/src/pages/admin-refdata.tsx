@@ -9,7 +9,7 @@ import { clients } from "../api";
 import { formatDate, formatDateTime, textOr } from "../i18n";
 import { useActions, officeToday } from "./counter-actions";
 import { ColumnHeads, StatusLine } from "./counter-ui";
-import { InputField, SectionHead, SubmitWithStatus } from "./admin-form";
+import { ClockField, InputField, SectionHead, SubmitWithStatus } from "./admin-form";
 import { ConfirmButton, type T } from "./admin";
 
 export function HolidaysSection({ t }: { t: T }) {
@@ -198,8 +198,8 @@ export function ClinicsSection({ t }: { t: T }) {
           <InputField label={t("ref.longitude")} inputMode="decimal" value={f.longitude} onValue={set("longitude")} aria-invalid={invalid("longitude")} />
         </div>
         <div class="pb-row">
-          <InputField label={t("ref.opens")} type="time" required value={f.opens} onValue={set("opens")} aria-invalid={invalid("opens")} />
-          <InputField label={t("ref.closes")} type="time" required value={f.closes} onValue={set("closes")} aria-invalid={invalid("closes")} />
+          <ClockField label={t("ref.opens")} required value={f.opens} onValue={set("opens")} aria-invalid={invalid("opens")} />
+          <ClockField label={t("ref.closes")} required value={f.closes} onValue={set("closes")} aria-invalid={invalid("closes")} />
         </div>
         <InputField label={t("admin.phone")} type="tel" placeholder="+62" value={f.phone} onValue={set("phone")} aria-invalid={invalid("phone")} />
         <div class="form-actions">

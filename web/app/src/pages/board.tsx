@@ -9,7 +9,7 @@ import { useT, translate } from "../i18n";
 import { Page } from "../layout";
 import { useQueueWatch, shortCounterName } from "./board-stream";
 import { chime, speak, soundReady, spokenCounter, unlock } from "./board-sound";
-import { officeTime } from "./counter-actions";
+import { officeClock } from "./counter-actions";
 import { boardCatalog } from "./board.i18n";
 import "./board.css";
 
@@ -83,7 +83,7 @@ export default function BoardPage() {
       >
         <div class="board-top">
           <p class="board-office">{t("app.office")}</p>
-          <p class="board-clock">{officeTime(now.toISOString())} WITA</p>
+          <p class="board-clock">{officeClock(now.toISOString())} WITA</p>
           <p class={`board-conn board-conn--${watch.state}`} role="status">
             {stateText}
             {watch.state === "signedOut" ? (

@@ -8,7 +8,7 @@ import { ListClinicsResponseSchema, type Clinic } from "@gen/loket/v1/admin_pb.j
 import { toJsonString, fromJsonString, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
 import { clients, Code, ConnectError, errorText, isNetworkError } from "../api";
 import { currentPrincipal, KEPT_PREFIX } from "../session";
-import { byteSize, formatDate, formatDateTime, textOr } from "../i18n";
+import { byteSize, formatDate, formatDateTime, officeClock, textOr } from "../i18n";
 import { sha256Hex } from "../sha256";
 import { Page } from "../layout";
 import { caseStrings } from "./case.i18n";
@@ -578,12 +578,6 @@ export function notificationWhen(n: { sentAt: string; scheduledFor: string; stat
   return formatDateTime(n.scheduledFor);
 }
 
-/** The time of day of an RFC 3339 instant in office time (WITA), "09:30". */
-export function officeClock(rfc3339: string): string {
-  const d = new Date(rfc3339);
-  if (isNaN(d.getTime())) return rfc3339;
-  return d.toLocaleTimeString("en-GB", { timeZone: "Asia/Makassar", hour: "2-digit", minute: "2-digit", hour12: false });
-}
 
 /** A document's contents in the page (CaseService.GetDocument): a PDF in a frame, an image as an
  * image, anything else as a download; the bytes are checked against the recorded SHA-256. The

@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { AppointmentRequestState, type AppointmentRequest } from "@gen/loket/v1/appointment_pb.js";
 import { PriorityClass } from "@gen/loket/v1/common_pb.js";
 import { Page } from "../layout";
-import { useT, formatDate, officeToday } from "../i18n";
+import { useT, formatDate, officeClock, officeToday, OFFICE_OFFSET_MIN } from "../i18n";
 import { clients, errorText, fieldOf, messageAfterField, newRequestId } from "../api";
 import { enqueue, refusalOf, sendNow, startOutbox, removeEntry, useOutbox } from "../outbox";
 import type { RouteProps } from "../router";
@@ -14,9 +14,9 @@ import { clinicNav, OutboxPanel } from "./clinic-common";
 import { Field, PermitTypeField } from "./clinic-new";
 import { problemText } from "../server-text";
 import { NIK_INPUT_MAX, nikTyped } from "../nik";
+import { ClockInput } from "../clock-input";
 import { DayEcho } from "../day-echo";
 
-const OFFICE_OFFSET_MIN = 8 * 60; // WITA, UTC+8, no daylight saving
 
 /** "2026-12-01" + "09:30" office time -> "2026-12-01T01:30:00Z". */
 export function officeToUtc(day: string, hhmm: string): string {
@@ -27,12 +27,6 @@ export function officeToUtc(day: string, hhmm: string): string {
 }
 
 /** An RFC 3339 instant as HH:MM office time. */
-export function officeClock(rfc3339: string): string {
-  const ms = Date.parse(rfc3339);
-  if (isNaN(ms)) return rfc3339;
-  const d = new Date(ms + OFFICE_OFFSET_MIN * 60000);
-  return `${String(d.getUTCHours()).padStart(2, "0")}:${String(d.getUTCMinutes()).padStart(2, "0")}`;
-}
 
 
 function tomorrow(): string {
@@ -188,10 +182,10 @@ export default function ClinicBook(_props: RouteProps) {
           {windows.map((w, i) => (
             <div class="row" key={i} role="group" aria-label={t("book.window", { n: i + 1 })}>
               <Field id={`w${i}-from`} label={`${t("book.window", { n: i + 1 })}: ${t("book.from")}`} error={errors[`w${i}-from`]}>
-                {(a) => <input {...a} type="time" value={w.from} onInput={(e) => setWindows(windows.map((x, j) => (j === i ? { ...x, from: e.currentTarget.value } : x)))} />}
+                {(a) => <ClockInput {...a} value={w.from} onValue={(v) => setWindows(windows.map((x, j) => (j === i ? { ...x, from: v } : x)))} />}
               </Field>
               <Field id={`w${i}-to`} label={`${t("book.window", { n: i + 1 })}: ${t("book.to")}`} error={errors[`w${i}-to`]}>
-                {(a) => <input {...a} type="time" value={w.to} onInput={(e) => setWindows(windows.map((x, j) => (j === i ? { ...x, to: e.currentTarget.value } : x)))} />}
+                {(a) => <ClockInput {...a} value={w.to} onValue={(v) => setWindows(windows.map((x, j) => (j === i ? { ...x, to: v } : x)))} />}
               </Field>
               {windows.length > 1 && (
                 <button type="button" class="small secondary" onClick={() => setWindows(windows.filter((_, j) => j !== i))}>
@@ -222,6 +216,7 @@ export default function ClinicBook(_props: RouteProps) {
       <h2>{t("book.list", { day: formatDate(listDay) })}</h2>
       <label for="list-day">{t("book.listDay")}</label>
       <input id="list-day" type="date" value={listDay} onInput={(e) => e.currentTarget.value && setListDay(e.currentTarget.value)} />
+      <DayEcho value={listDay} />
       <div role="status" aria-live="polite">
         {listError && <p class="notice bad">{listError}</p>}
       </div>

@@ -18,6 +18,7 @@ import { problemText } from "../server-text";
 import { officeToday } from "../i18n";
 import { NIK_INPUT_MAX, nikTyped } from "../nik";
 import { DayEcho } from "../day-echo";
+import { ClockInput } from "../clock-input";
 
 type Form = {
   permitType: string;
@@ -434,10 +435,10 @@ export default function ClinicNew(_props: RouteProps) {
             )}
           </Field>
           <Field id="pickupAfter" label={t("new.pickupAfter")} error={errors.pickupAfter}>
-            {(a) => <input {...a} type="time" value={form.pickupAfter} onInput={(e) => set("pickupAfter", e.currentTarget.value)} />}
+            {(a) => <ClockInput {...a} value={form.pickupAfter} onValue={(v) => set("pickupAfter", v)} />}
           </Field>
           <Field id="pickupBefore" label={t("new.pickupBefore")} error={errors.pickupBefore}>
-            {(a) => <input {...a} type="time" value={form.pickupBefore} onInput={(e) => set("pickupBefore", e.currentTarget.value)} />}
+            {(a) => <ClockInput {...a} end value={form.pickupBefore} onValue={(v) => set("pickupBefore", v)} />}
           </Field>
         </fieldset>
         {pt && (

@@ -60,15 +60,8 @@ export function useActions(t: T): Actions {
   return { busy, status, field, setStatus, run };
 }
 
-export { officeToday } from "../i18n"; // the pages that take their helpers from here
+export { officeToday, officeClock } from "../i18n"; // the pages that take their helpers from here
 
-/** HH:MM in office time for an RFC 3339 instant. */
-export function officeTime(rfc3339: string): string {
-  if (!rfc3339) return "";
-  const d = new Date(rfc3339);
-  if (isNaN(d.getTime())) return rfc3339;
-  return d.toLocaleTimeString("en-GB", { timeZone: "Asia/Makassar", hour: "2-digit", minute: "2-digit", hour12: false });
-}
 
 /** True when a key press comes from a place where the person is typing. */
 export function typingTarget(e: KeyboardEvent): boolean {

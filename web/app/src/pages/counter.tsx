@@ -9,7 +9,7 @@ import type { Clinic } from "@gen/loket/v1/admin_pb.js";
 import { clients } from "../api";
 import { useT } from "../i18n";
 import { Page } from "../layout";
-import { useActions, officeTime, typingTarget } from "./counter-actions";
+import { useActions, officeClock, typingTarget } from "./counter-actions";
 import { ColumnHeads, ScreeningFields, ServiceSelect, StatusLine, parseTemperature } from "./counter-ui";
 import { useQueueWatch } from "./board-stream";
 import { TicketSlip, printTicket } from "./kiosk-ticket";
@@ -221,7 +221,7 @@ export default function CounterPage() {
                 {svc(current.service)} · {current.name} · {t(laneKey(current.lane))}
                 {current.seated ? ` · ${t("counter.seated")}` : ""}
               </p>
-              <p class="counter-ticket__meta">{t("counter.calledAt", { time: officeTime(current.calledAt), calls: current.calls })}</p>
+              <p class="counter-ticket__meta">{t("counter.calledAt", { time: officeClock(current.calledAt), calls: current.calls })}</p>
             </div>
           ) : counterId ? (
             <p class="counter-ticket--none">{t("counter.currentNone")}</p>
@@ -402,7 +402,7 @@ function CheckInPanel({ t, permitTypes, onIssued }: { t: T; permitTypes: PermitT
           <ul>
             {waitingRedirect.map((v) => (
               <li key={String(v.id)} data-visit-id={String(v.id)}>
-                <strong>{v.name}</strong> · {problemText(v.screeningNote, t)} · {officeTime(v.createdAt)}{" "}
+                <strong>{v.name}</strong> · {problemText(v.screeningNote, t)} · {officeClock(v.createdAt)}{" "}
                 <button
                   type="button"
                   class="secondary small"

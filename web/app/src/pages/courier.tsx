@@ -9,7 +9,7 @@ import { clients, codeOf, Code } from "../api";
 import { useT, formatDate, formatDecimal, byteSize } from "../i18n";
 import { Page } from "../layout";
 import { sha256Hex } from "../sha256";
-import { useActions, officeTime, officeToday, type Actions } from "./counter-actions";
+import { useActions, officeClock, officeToday, type Actions } from "./counter-actions";
 import type { RouteProps } from "../router";
 import { StatusLine } from "./counter-ui";
 import { SignaturePad, type SignatureHandle } from "./courier-signature";
@@ -49,8 +49,8 @@ const taking = (s: Stop) => s.kind === StopKind.PICKUP || s.kind === StopKind.CO
  * open from the day's start reads "sampai 15:00", not "00:00–15:00"). */
 function windowText(t: (k: string, v?: Record<string, string | number>) => string, start: string, end: string): string | null {
   if (!start || !end) return null;
-  const from = officeTime(start);
-  const to = officeTime(end);
+  const from = officeClock(start);
+  const to = officeClock(end);
   if (from === "00:00" && to === "00:00") return null;
   if (from === "00:00") return t("courier.windowUntil", { to });
   if (to === "00:00") return t("courier.windowFrom", { from });
@@ -119,7 +119,7 @@ export default function CourierPage({ query }: RouteProps) {
       {plan ? (
         <p class="courier-plan muted">
           {plan.plannedVersion !== plan.inputVersion ? <strong class="courier-stale">{t("courier.planStale")} </strong> : null}
-          {plan.plannedAt ? t("courier.planned", { time: officeTime(plan.plannedAt), km: formatDecimal(plan.distanceM / 1000, 1) }) : null}
+          {plan.plannedAt ? t("courier.planned", { time: officeClock(plan.plannedAt), km: formatDecimal(plan.distanceM / 1000, 1) }) : null}
         </p>
       ) : null}
       <div class="courier-bar">
@@ -131,7 +131,7 @@ export default function CourierPage({ query }: RouteProps) {
         <button type="button" class="secondary small" onClick={() => void load()} disabled={loading}>
           {t("courier.refresh")}
         </button>
-        {loadedAt ? <span class="muted">{t("courier.updated", { time: officeTime(loadedAt.toISOString()) })}</span> : null}
+        {loadedAt ? <span class="muted">{t("courier.updated", { time: officeClock(loadedAt.toISOString()) })}</span> : null}
       </div>
       <StatusLine status={act.status} />
       {route && stops.length === 0 ? <p>{t("courier.none")}</p> : null}
@@ -192,14 +192,14 @@ function StopCard({ t, stop: s, n, active, onChanged }: { t: T; stop: Stop; n: n
         </p>
         <p class="courier-stop__time">
           {windowText(t, s.windowStart, s.windowEnd)}
-          {s.plannedAt && open ? ` · ${t("courier.plannedAt", { time: officeTime(s.plannedAt) })}` : null}
+          {s.plannedAt && open ? ` · ${t("courier.plannedAt", { time: officeClock(s.plannedAt) })}` : null}
         </p>
         {s.permitName || s.applicantName ? <p class="courier-stop__about">{t("courier.about", { permit: s.permitName || s.permitType, applicant: s.applicantName })}</p> : null}
         {s.permitNumber ? <p class="courier-stop__about">{t("courier.permitNo", { n: s.permitNumber })}</p> : null}
         {s.bundles > 0 ? <p class="courier-stop__about">{t("courier.bundles", { n: s.bundles })}</p> : null}
         {s.state === StopState.DONE ? (
           <p class="courier-stop__done">
-            {t("courier.doneInfo", { time: officeTime(s.completedAt), name: s.receiverName })}
+            {t("courier.doneInfo", { time: officeClock(s.completedAt), name: s.receiverName })}
             {s.proofSha256 ? (
               <>
                 <br />

@@ -3,7 +3,7 @@
 // the app and other pages' print layouts are untouched.
 import { TicketState, type Ticket } from "@gen/loket/v1/queue_pb.js";
 import { AccessibilityNeed } from "@gen/loket/v1/common_pb.js";
-import { officeTime } from "./counter-actions";
+import { officeClock } from "./counter-actions";
 import { formatDate } from "../i18n";
 import "./kiosk.css";
 
@@ -29,7 +29,7 @@ export function TicketSlip({ ticket, t, serviceName }: { ticket: Ticket; t: T; s
         </p>
       ) : null}
       <p class="ticket-slip__time">
-        {formatDate(ticket.day)} {officeTime(ticket.createdAt || ticket.queuedAt)} WITA
+        {formatDate(ticket.day)} {officeClock(ticket.createdAt || ticket.queuedAt)} WITA
       </p>
       <p class="ticket-slip__note">{t("ticket.note")}</p>
     </div>

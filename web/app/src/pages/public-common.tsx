@@ -5,14 +5,13 @@ import type { ComponentChildren } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { SlotAvailability, type PublicDay, type PublicSlot, type PublicVisit } from "@gen/loket/v1/public_pb.js";
 import { clients, retryAfterSeconds, errorText, fieldOf, messageAfterField, codeOf, rawMessage, newRequestId, Code, ConnectError } from "../api";
-import { useT, getLang, formatDateTime, officeToday, type Catalog, type Lang } from "../i18n";
+import { useT, getLang, formatDateTime, officeClock, officeToday, OFFICE_OFFSET_MIN, type Catalog, type Lang } from "../i18n";
 import { Page } from "../layout";
 import { publicStrings } from "./public-common.i18n";
 import "./public-common.css";
 import { problemText } from "../server-text";
 
 export const DEFAULT_OFFICE = "bpp";
-const OFFICE_OFFSET_MIN = 8 * 60; // WITA, UTC+8, no daylight saving
 
 export type T = (key: string, vars?: Record<string, string | number>) => string;
 
@@ -38,13 +37,7 @@ export function publicHref(path: string, office: string, extra?: Record<string, 
 
 export { officeToday }; // the public pages take their helpers from here
 
-/** An RFC 3339 instant as HH:MM office time. */
-export function officeClock(rfc3339: string): string {
-  const ms = Date.parse(rfc3339);
-  if (isNaN(ms)) return rfc3339;
-  const d = new Date(ms + OFFICE_OFFSET_MIN * 60000);
-  return `${String(d.getUTCHours()).padStart(2, "0")}:${String(d.getUTCMinutes()).padStart(2, "0")}`;
-}
+export { officeClock }; // from ../i18n, for the public pages
 
 function locale(lang: Lang): string {
   return lang === "en" ? "en-GB" : "id-ID";

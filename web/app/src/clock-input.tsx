@@ -1,0 +1,45 @@
+// A time of day typed as the office writes it, on the 24-hour clock. Not <input type="time">:
+// the browser draws that in the computer's language ("09:00 AM" on an English Windows), whatever
+// the page's. This takes "08.30" (as Indonesian writes it), "08:30", "08,30", "0830" and "8", hands
+// the page "HH:MM" as soon as the text is a time (the text itself while it is not, for the page's
+// check to name), and shows "HH:MM" once the person leaves the field.
+import type { JSX } from "preact";
+import { useEffect, useState } from "preact/hooks";
+import { normalizeClock } from "./i18n";
+
+type Props = Omit<JSX.IntrinsicElements["input"], "value" | "onInput" | "type"> & {
+  value: string;
+  onValue: (v: string) => void;
+  /** An end of a span, which may be 24:00 (midnight at the day's end). */
+  end?: boolean;
+};
+
+export function ClockInput({ value, onValue, end = false, class: cls, ...rest }: Props) {
+  const [text, setText] = useState(value);
+  // The page set another time (a reset, a loaded record): show it, unless it is what the text means.
+  useEffect(() => {
+    if ((normalizeClock(text, end) ?? text) !== value) setText(value);
+  }, [value]);
+  return (
+    <input
+      {...rest}
+      type="text"
+      class={["clock", cls].filter(Boolean).join(" ")}
+      inputMode="decimal"
+      autoComplete="off"
+      spellcheck={false}
+      maxLength={5}
+      placeholder="08:00"
+      value={text}
+      onInput={(e) => {
+        const raw = e.currentTarget.value;
+        setText(raw);
+        onValue(normalizeClock(raw, end) ?? raw);
+      }}
+      onBlur={() => {
+        const n = normalizeClock(text, end);
+        if (n) setText(n);
+      }}
+    />
+  );
+}
