@@ -259,6 +259,12 @@ describe("clinic portal", () => {
       await page.setInputFiles("#doc-STR", { name: "max.pdf", mimeType: "application/pdf", buffer: Buffer.concat([PDF("max"), Buffer.alloc(5 * 1024 * 1024 - PDF("max").length)]) });
       await page.waitForSelector("#doc-STR-error", { state: "detached" });
       await page.waitForSelector("#doc-STR-chosen");
+      // The file fields in the page's words, not the browser's ("Choose File / No file chosen"): the
+      // chosen file named, and a refused one (the GIF) not kept.
+      const fileName = (code) => page.locator(`[data-doc=${code}] .file-input__name`).textContent();
+      assert.equal(await fileName("STR"), "max.pdf");
+      assert.equal(await fileName("KTP"), "Belum ada berkas dipilih");
+      assert.equal(await page.locator("[data-doc=STR] .file-input button").textContent(), "Pilih berkas");
       await page.setInputFiles("#doc-STR", []);
       await page.setInputFiles("#doc-KTP", []);
 

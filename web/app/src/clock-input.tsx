@@ -5,7 +5,7 @@
 // check to name), and shows "HH:MM" once the person leaves the field.
 import type { JSX } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import { normalizeClock } from "./i18n";
+import { normalizeClock, useT } from "./i18n";
 
 type Props = Omit<JSX.IntrinsicElements["input"], "value" | "onInput" | "type"> & {
   value: string;
@@ -15,6 +15,7 @@ type Props = Omit<JSX.IntrinsicElements["input"], "value" | "onInput" | "type"> 
 };
 
 export function ClockInput({ value, onValue, end = false, class: cls, ...rest }: Props) {
+  const t = useT();
   const [text, setText] = useState(value);
   // The page set another time (a reset, a loaded record): show it, unless it is what the text means.
   useEffect(() => {
@@ -29,7 +30,7 @@ export function ClockInput({ value, onValue, end = false, class: cls, ...rest }:
       autoComplete="off"
       spellcheck={false}
       maxLength={5}
-      placeholder="08:00"
+      placeholder={t("clock.placeholder")}
       value={text}
       onInput={(e) => {
         const raw = e.currentTarget.value;

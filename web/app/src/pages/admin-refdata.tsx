@@ -11,6 +11,7 @@ import { useActions, officeToday } from "./counter-actions";
 import { ColumnHeads, StatusLine } from "./counter-ui";
 import { ClockField, InputField, SectionHead, SubmitWithStatus } from "./admin-form";
 import { ConfirmButton, type T } from "./admin";
+import { FileInput } from "../file-input";
 
 export function HolidaysSection({ t }: { t: T }) {
   const act = useActions(t);
@@ -97,8 +98,7 @@ export function HolidaysSection({ t }: { t: T }) {
           <p class="muted">{t("ref.importHelp")}</p>
           <label class="pb-field">
             <span>{t("ref.csvFile")}</span>
-            <input
-              type="file"
+            <FileInput
               accept=".csv,text/csv"
               required
               onChange={async (e) => {

@@ -11,6 +11,7 @@ import { sha256Hex } from "../sha256";
 import { clinicStrings } from "./clinic.i18n";
 import { CaseLoading, CaseNotFound, MissingDocsNotice, OptionalFact, caseStrings, StateBadge, dueText, permitName, usePermitTypes, useLiveCase, LiveStatus, DocumentTable, History, Custody, missingMandatory, channelText, notificationText, notificationWhen, DocViewer, docName, TrackingFacts, trackHref, useCaseStops, CourierStops, ValidityFacts, PermitDownload } from "./case-parts";
 import { clinicNav, checkFile, OutboxPanel } from "./clinic-common";
+import { FileInput } from "../file-input";
 
 const OPEN = new Set([CaseState.DRAFT, CaseState.SUBMITTED, CaseState.VERIFYING, CaseState.REVISION_REQUESTED]);
 
@@ -240,9 +241,8 @@ export default function ClinicCase({ params, query }: RouteProps) {
               {t("case.attachFile")}
               <span class="hint">{t("new.documentsHint")}</span>
             </label>
-            <input
+            <FileInput
               id="attach-file"
-              type="file"
               accept="application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"
               aria-invalid={fileError ? "true" : undefined}
               aria-describedby={fileError ? "attach-file-error" : undefined}

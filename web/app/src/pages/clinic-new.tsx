@@ -19,6 +19,7 @@ import { officeToday } from "../i18n";
 import { NIK_INPUT_MAX, nikTyped } from "../nik";
 import { DayEcho } from "../day-echo";
 import { ClockInput } from "../clock-input";
+import { FileInput } from "../file-input";
 
 type Form = {
   permitType: string;
@@ -453,9 +454,8 @@ export default function ClinicNew(_props: RouteProps) {
               return (
                 <div class="field" key={r.code} data-doc={r.code}>
                   <label for={id}>{t("new.fileFor", { name: r.name, req: r.mandatory ? t("new.mandatory") : t("new.optional") })}</label>
-                  <input
+                  <FileInput
                     id={id}
-                    type="file"
                     accept="application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"
                     aria-invalid={err ? "true" : undefined}
                     aria-describedby={err ? `${id}-error` : d ? `${id}-chosen` : undefined}

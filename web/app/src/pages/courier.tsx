@@ -20,6 +20,7 @@ import "./counter.css";
 import "./courier.css";
 import "./staff-words.i18n"; // the counter, kiosk and courier words for loketd's messages
 import { DayEcho } from "../day-echo";
+import { FileInput } from "../file-input";
 
 type T = (key: string, vars?: Record<string, string | number>) => string;
 
@@ -380,9 +381,9 @@ function ConfirmForm({ t, stop: s, act, onDone }: { t: T; stop: Stop; act: Actio
         <div class="courier-photo">
           <label class="pb-field">
             <span>{t("courier.photo")}</span>
-            <input
+            <FileInput
               name="proof_photo"
-              type="file"
+              choose={t("courier.openCamera")}
               accept="image/*"
               capture="environment"
               onChange={onFile}

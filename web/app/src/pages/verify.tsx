@@ -7,6 +7,7 @@ import { clients, errorText } from "../api";
 import { navigate, type RouteProps } from "../router";
 import { sha256Hex } from "../sha256";
 import { verifyStrings } from "./verify.i18n";
+import { FileInput } from "../file-input";
 
 export default function Verify({ query }: RouteProps) {
   const t = useT(verifyStrings);
@@ -91,9 +92,8 @@ export default function Verify({ query }: RouteProps) {
       </form>
       <form onSubmit={(e) => e.preventDefault()} class="verify-doc">
         <label for="permit-file">{t("verify.file")}</label>
-        <input
+        <FileInput
           id="permit-file"
-          type="file"
           accept="application/pdf,.pdf"
           aria-describedby="permit-file-help"
           disabled={busy}
