@@ -223,9 +223,9 @@ grpc::Status AppointmentServiceImpl::DoSetOfficeHours(grpc::ServerContextBase* c
   for (int i = 0; i < req->hours_size(); ++i) {
     const v1::OfficeHours& h = req->hours(i);
     std::string f = absl::StrCat("hours[", i, "]");
-    auto opens = ClockFromProto(h.opens(), f + ".opens");
+    auto opens = ClockFromProto(h.opens(), f + ".opens", /*end_of_day=*/false);
     if (!opens.ok()) return ToGrpcStatus(opens.status());
-    auto closes = ClockFromProto(h.closes(), f + ".closes");
+    auto closes = ClockFromProto(h.closes(), f + ".closes", /*end_of_day=*/true);
     if (!closes.ok()) return ToGrpcStatus(closes.status());
     if (!opens->has_value() || !closes->has_value()) {
       return grpc::Status(grpc::INVALID_ARGUMENT, f + ".opens/closes: required (HH:MM)");

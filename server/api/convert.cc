@@ -378,9 +378,10 @@ absl::StatusOr<std::optional<absl::CivilDay>> DayFromProto(const std::string& s,
   return std::optional<absl::CivilDay>(d);
 }
 
-absl::StatusOr<std::optional<int>> ClockFromProto(const std::string& s, std::string_view field) {
+absl::StatusOr<std::optional<int>> ClockFromProto(const std::string& s, std::string_view field,
+                                                  bool end_of_day) {
   if (s.empty()) return std::optional<int>();
-  LOKET_ASSIGN_OR_RETURN(int minutes, domain::ParseClockMinutes(s, field, /*end_of_day=*/true));
+  LOKET_ASSIGN_OR_RETURN(int minutes, domain::ParseClockMinutes(s, field, end_of_day));
   return std::optional<int>(minutes);
 }
 
@@ -388,9 +389,11 @@ absl::StatusOr<domain::VisitPreference> FromProto(const v1::PickupPreference& p)
   domain::VisitPreference out;
   LOKET_ASSIGN_OR_RETURN(auto day, DayFromProto(p.day(), "pickup.day"));
   out.day = day;
-  LOKET_ASSIGN_OR_RETURN(auto after, ClockFromProto(p.after(), "pickup.after"));
+  LOKET_ASSIGN_OR_RETURN(auto after,
+                         ClockFromProto(p.after(), "pickup.after", /*end_of_day=*/false));
   out.after = after;
-  LOKET_ASSIGN_OR_RETURN(auto before, ClockFromProto(p.before(), "pickup.before"));
+  LOKET_ASSIGN_OR_RETURN(auto before,
+                         ClockFromProto(p.before(), "pickup.before", /*end_of_day=*/true));
   out.before = before;
   return out;
 }

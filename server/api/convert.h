@@ -40,8 +40,10 @@ store::Mutation MakeMutation(const grpc::ServerContextBase& ctx, const std::stri
 // "YYYY-MM-DD" into a day; empty is nullopt. INVALID_ARGUMENT naming `field` otherwise.
 absl::StatusOr<std::optional<absl::CivilDay>> DayFromProto(const std::string& s,
                                                            std::string_view field);
-// "HH:MM" into minutes after midnight ("24:00" allowed); empty is nullopt.
-absl::StatusOr<std::optional<int>> ClockFromProto(const std::string& s, std::string_view field);
+// "HH:MM" into minutes after midnight (domain::ParseClockMinutes; "24:00" only for an
+// `end_of_day`); empty is nullopt.
+absl::StatusOr<std::optional<int>> ClockFromProto(const std::string& s, std::string_view field,
+                                                  bool end_of_day);
 absl::StatusOr<domain::VisitPreference> FromProto(const v1::PickupPreference& p);
 
 v1::Case ToProto(const store::CaseView& v);

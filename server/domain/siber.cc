@@ -608,6 +608,9 @@ absl::Status NormalizeCourierProfile(CourierProfile& c) {
   LOKET_ASSIGN_OR_RETURN(int starts, ParseClockMinutes(c.shift_starts, "shift_starts"));
   LOKET_ASSIGN_OR_RETURN(int ends, ParseClockMinutes(c.shift_ends, "shift_ends"));
   if (starts >= ends) return absl::InvalidArgumentError("shift_ends: after shift_starts");
+  // Stored and answered as HH:MM, not as typed (" 07:30").
+  c.shift_starts = FormatClockMinutes(starts);
+  c.shift_ends = FormatClockMinutes(ends);
   return absl::OkStatus();
 }
 

@@ -443,8 +443,8 @@ std::string QuoteValue(std::string_view value) {
 absl::StatusOr<int> ParseClockMinutes(std::string_view text, std::string_view field,
                                       bool end_of_day) {
   std::string_view t = text;
-  while (!t.empty() && t.front() == ' ') t.remove_prefix(1);
-  while (!t.empty() && t.back() == ' ') t.remove_suffix(1);
+  while (!t.empty() && absl::ascii_isspace(t.front())) t.remove_prefix(1);
+  while (!t.empty() && absl::ascii_isspace(t.back())) t.remove_suffix(1);
   if (t.size() == 5 && t[2] == ':' && AllDigits(t.substr(0, 2)) && AllDigits(t.substr(3, 2))) {
     const int h = TwoDigits(t, 0), m = TwoDigits(t, 3);
     if (m <= 59 && (h <= 23 || (end_of_day && h == 24 && m == 0))) return h * 60 + m;

@@ -70,7 +70,7 @@ inline constexpr size_t kQuoteChars = 32;
 std::string QuoteValue(std::string_view value);
 
 // A time of day, "HH:MM" on the 24-hour clock, as minutes after midnight: 00:00 to 23:59, or to
-// 24:00 for the `end_of_day` of a span that runs to midnight. Surrounding spaces are ignored.
+// 24:00 for the `end_of_day` of a span that runs to midnight. Surrounding white space is ignored.
 // INVALID_ARGUMENT: `field: "7.30" is not a time (HH:MM, 00:00 to 23:59)`.
 absl::StatusOr<int> ParseClockMinutes(std::string_view text, std::string_view field,
                                       bool end_of_day = false);

@@ -906,6 +906,10 @@ TEST(CourierProfileTest, TheUsualShiftDefaultsAndEndsAfterItStarts) {
   ASSERT_THAT(NormalizeCourierProfile(c), IsOk());
   EXPECT_EQ(c.shift_starts, "08:00");
   EXPECT_EQ(c.shift_ends, "16:00");
+  CourierProfile spaced{"Budi Santoso", "", 10, " 07:30", "15:00\n"};
+  ASSERT_THAT(NormalizeCourierProfile(spaced), IsOk());
+  EXPECT_EQ(spaced.shift_starts, "07:30");
+  EXPECT_EQ(spaced.shift_ends, "15:00");
   EXPECT_EQ(c.name, "Budi Santoso");
   EXPECT_EQ(c.phone, "");
   for (int capacity : {0, 201}) {

@@ -515,12 +515,12 @@ TEST(RequestIdTest, ReplayOnlyToItsPrincipalAndMethod) {
                        "request_id: already used for SubmitApplication; use a new one"));
 }
 
-}  // namespace
 // One reading of a time of day for every field that takes one: office and clinic hours, a
 // courier's shift, a pickup window.
 TEST(ClockMinutesTest, TwentyFourHourClockOrTheFieldNamedWithWhatWasSent) {
-  for (auto [text, minutes] : {std::pair{"08:00", 8 * 60}, std::pair{"23:59", 23 * 60 + 59},
-                               std::pair{"00:00", 0}, std::pair{" 07:30 ", 450}}) {
+  for (auto [text, minutes] :
+       {std::pair{"08:00", 8 * 60}, std::pair{"23:59", 23 * 60 + 59}, std::pair{"00:00", 0},
+        std::pair{" 07:30 ", 450}, std::pair{"\t07:30\n", 450}}) {
     absl::StatusOr<int> m = ParseClockMinutes(text, "starts");
     ASSERT_THAT(m, IsOk()) << text;
     EXPECT_EQ(*m, minutes) << text;
@@ -542,4 +542,5 @@ TEST(ClockMinutesTest, TwentyFourHourClockOrTheFieldNamedWithWhatWasSent) {
   EXPECT_EQ(FormatClockMinutes(24 * 60), "24:00");
 }
 
+}  // namespace
 }  // namespace loket::domain

@@ -4,7 +4,7 @@
 // the page "HH:MM" as soon as the text is a time (the text itself while it is not, for the page's
 // check to name), and shows "HH:MM" once the person leaves the field.
 import type { JSX } from "preact";
-import { useEffect, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import { normalizeClock, useT } from "./i18n";
 
 type Props = Omit<JSX.IntrinsicElements["input"], "value" | "onInput" | "type"> & {
@@ -17,10 +17,9 @@ type Props = Omit<JSX.IntrinsicElements["input"], "value" | "onInput" | "type"> 
 export function ClockInput({ value, onValue, end = false, class: cls, ...rest }: Props) {
   const t = useT();
   const [text, setText] = useState(value);
-  // The page set another time (a reset, a loaded record): show it, unless it is what the text means.
-  useEffect(() => {
-    if ((normalizeClock(text, end) ?? text) !== value) setText(value);
-  }, [value]);
+  // What the person typed while it means the page's value; the page's value once the page set
+  // another (a reset, a loaded record), in the same drawing.
+  const shown = (normalizeClock(text, end) ?? text) === value ? text : value;
   return (
     <input
       {...rest}
@@ -31,14 +30,14 @@ export function ClockInput({ value, onValue, end = false, class: cls, ...rest }:
       spellcheck={false}
       maxLength={5}
       placeholder={t("clock.placeholder")}
-      value={text}
+      value={shown}
       onInput={(e) => {
         const raw = e.currentTarget.value;
         setText(raw);
         onValue(normalizeClock(raw, end) ?? raw);
       }}
       onBlur={() => {
-        const n = normalizeClock(text, end);
+        const n = normalizeClock(shown, end);
         if (n) setText(n);
       }}
     />

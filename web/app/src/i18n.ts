@@ -119,6 +119,11 @@ export function normalizeClock(text: string, end = false): string | null {
   return `${String(h).padStart(2, "0")}:${String(min).padStart(2, "0")}`;
 }
 
+/** Whether `value` is a time of day as the pages send it, "HH:MM" (24:00 only for an `end`). */
+export function isClock(value: string, end = false): boolean {
+  return normalizeClock(value, end) === value;
+}
+
 /** Today in the office's calendar (WITA), YYYY-MM-DD. */
 export function officeToday(): string {
   return new Intl.DateTimeFormat("en-CA", { timeZone: OFFICE_TIME_ZONE, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date());

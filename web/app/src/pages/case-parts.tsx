@@ -578,7 +578,6 @@ export function notificationWhen(n: { sentAt: string; scheduledFor: string; stat
   return formatDateTime(n.scheduledFor);
 }
 
-
 /** A document's contents in the page (CaseService.GetDocument): a PDF in a frame, an image as an
  * image, anything else as a download; the bytes are checked against the recorded SHA-256. The
  * blob: URL lives while the viewer is open and is revoked on close and when the page goes away. */

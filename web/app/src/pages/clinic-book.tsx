@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { AppointmentRequestState, type AppointmentRequest } from "@gen/loket/v1/appointment_pb.js";
 import { PriorityClass } from "@gen/loket/v1/common_pb.js";
 import { Page } from "../layout";
-import { useT, formatDate, officeClock, officeToday, OFFICE_OFFSET_MIN } from "../i18n";
+import { useT, formatDate, isClock, officeClock, officeToday, OFFICE_OFFSET_MIN } from "../i18n";
 import { clients, errorText, fieldOf, messageAfterField, newRequestId } from "../api";
 import { enqueue, refusalOf, sendNow, startOutbox, removeEntry, useOutbox } from "../outbox";
 import type { RouteProps } from "../router";
@@ -17,7 +17,6 @@ import { NIK_INPUT_MAX, nikTyped } from "../nik";
 import { ClockInput } from "../clock-input";
 import { DayEcho } from "../day-echo";
 
-
 /** "2026-12-01" + "09:30" office time -> "2026-12-01T01:30:00Z". */
 export function officeToUtc(day: string, hhmm: string): string {
   const [y, m, d] = day.split("-").map(Number);
@@ -25,9 +24,6 @@ export function officeToUtc(day: string, hhmm: string): string {
   const ms = Date.UTC(y, m - 1, d, hh, mm) - OFFICE_OFFSET_MIN * 60000;
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
-
-/** An RFC 3339 instant as HH:MM office time. */
-
 
 function tomorrow(): string {
   const d = new Date(Date.now() + OFFICE_OFFSET_MIN * 60000 + 86400000);
@@ -94,8 +90,8 @@ export default function ClinicBook(_props: RouteProps) {
     const ws = windows.filter((w) => w.from || w.to);
     if (ws.length === 0) errs["w0-from"] = t("v.windows");
     ws.forEach((w, i) => {
-      if (!/^\d{2}:\d{2}$/.test(w.from)) errs[`w${i}-from`] = t("v.time");
-      if (!/^\d{2}:\d{2}$/.test(w.to)) errs[`w${i}-to`] = t("v.time");
+      if (!isClock(w.from)) errs[`w${i}-from`] = t("v.time");
+      if (!isClock(w.to)) errs[`w${i}-to`] = t("v.time");
     });
     if (caseId && !/^\d+$/.test(caseId)) errs.caseId = t("v.required");
     setErrors(errs);

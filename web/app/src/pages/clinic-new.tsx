@@ -6,7 +6,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { PriorityClass, AccessibilityNeed } from "@gen/loket/v1/common_pb.js";
 import type { PermitType } from "@gen/loket/v1/catalog_pb.js";
 import { Page } from "../layout";
-import { useT, formatDateTime, getLang, byteSize } from "../i18n";
+import { useT, formatDateTime, getLang, byteSize, isClock } from "../i18n";
 import { errorText, fieldOf, messageAfterField, newRequestId } from "../api";
 import { enqueue, refusalOf, sendNow, startOutbox, removeEntry, saveDraft, loadDraft, deleteDraft, type OutDoc, type Progress } from "../outbox";
 import { navigate, type RouteProps } from "../router";
@@ -94,9 +94,8 @@ function validate(f: Form, t: T, healthWorker: boolean): Record<string, string> 
   if (n.length < 2 || n.length > 100) e.name = t("v.name");
   if (!/^(\+62|62|0)[1-9]\d{7,11}$/.test(f.phone.replace(/[\s-]/g, ""))) e.phone = t("v.phone");
   if (f.email.trim() && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(f.email.trim())) e.email = t("v.email");
-  for (const k of ["pickupAfter", "pickupBefore"] as const) {
-    if (f[k] && !/^\d{2}:\d{2}$/.test(f[k])) e[k] = t("v.time");
-  }
+  if (f.pickupAfter && !isClock(f.pickupAfter)) e.pickupAfter = t("v.time");
+  if (f.pickupBefore && !isClock(f.pickupBefore, true)) e.pickupBefore = t("v.time");
   if (!e.pickupAfter && !e.pickupBefore && f.pickupAfter && f.pickupBefore && f.pickupAfter >= f.pickupBefore) {
     e.pickupAfter = t("v.pickupOrder");
   }
@@ -456,6 +455,7 @@ export default function ClinicNew(_props: RouteProps) {
                   <label for={id}>{t("new.fileFor", { name: r.name, req: r.mandatory ? t("new.mandatory") : t("new.optional") })}</label>
                   <FileInput
                     id={id}
+                    chosen={d?.fileName}
                     accept="application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"
                     aria-invalid={err ? "true" : undefined}
                     aria-describedby={err ? `${id}-error` : d ? `${id}-chosen` : undefined}

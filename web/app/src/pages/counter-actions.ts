@@ -62,7 +62,6 @@ export function useActions(t: T): Actions {
 
 export { officeToday, officeClock } from "../i18n"; // the pages that take their helpers from here
 
-
 /** True when a key press comes from a place where the person is typing. */
 export function typingTarget(e: KeyboardEvent): boolean {
   const el = e.target as HTMLElement | null;
