@@ -599,14 +599,16 @@ absl::StatusOr<std::string> AppointmentRepository::Create(const Mutation& m,
     const domain::Applicant& a = req.applicant;
     std::string day_text = FormatDay(req.day);
     LOKET_RETURN_IF_ERROR(CheckOpenSlotsIn(tx, m.actor.office_id, req.day));
+    // The NIK's lock before the phone's, as Reschedule takes them: the other order could deadlock
+    // a booking against a reschedule of the same person.
+    LOKET_RETURN_IF_ERROR(
+        domain::CheckNikLimit(LockAndCountNik(tx, m.actor.office_id, a.nik, 0, office.today, now),
+                              options_.max_live_per_nik, false));
     if (domain::PhoneLimitApplies(m.actor.role)) {
       LOKET_RETURN_IF_ERROR(
           domain::CheckPhoneLimit(LockAndCountPhone(tx, m.actor, a.phone, 0, office.today, now),
                                   options_.max_live_per_phone));
     }
-    LOKET_RETURN_IF_ERROR(
-        domain::CheckNikLimit(LockAndCountNik(tx, m.actor.office_id, a.nik, 0, office.today, now),
-                              options_.max_live_per_nik, false));
     std::vector<std::string> needs;
     for (auto n : a.needs) needs.emplace_back(domain::AccessibilityNeedName(n));
     std::string clinic_id = ScopeOf(m.actor);

@@ -121,12 +121,14 @@ test("admin creates a user, sets a password and that user signs in; tokens, cour
     assert.equal(await week.getByLabel("Buka: Sabtu", { exact: true }).isChecked(), false);
     await week.getByText("Isian ini jam yang tersimpan sekarang.").waitFor();
     // A closing time may be midnight ("24" reads as 24:00, which a browser's time control cannot
-    // show); an opening time may not. Not saved.
-    const mondayCloses = week.getByLabel("Tutup pukul: Senin", { exact: true });
+    // show); an opening time may not. Not saved, and the form says so.
+    const hoursForm = page.locator("form[data-hours]");
+    const mondayCloses = hoursForm.getByLabel("Tutup pukul: Senin", { exact: true });
     await mondayCloses.fill("24");
     await mondayCloses.blur();
     assert.equal(await mondayCloses.inputValue(), "24:00");
-    const mondayOpens = week.getByLabel("Buka pukul: Senin", { exact: true });
+    await page.locator('form[data-hours="edited"]').getByText("Ada perubahan yang belum disimpan.").waitFor();
+    const mondayOpens = hoursForm.getByLabel("Buka pukul: Senin", { exact: true });
     await mondayOpens.fill("24");
     await mondayOpens.blur();
     assert.equal(await mondayOpens.inputValue(), "24");

@@ -3,10 +3,10 @@
 // December to the browser and the 12th of July to a reader in Balikpapan.
 import { formatDayLong } from "./i18n";
 
-export function DayEcho({ value }: { value: string }) {
+export function DayEcho({ value, id }: { value: string; id?: string }) {
   const words = formatDayLong(value);
   return words ? (
-    <span class="hint day-echo" data-testid="day-echo">
+    <span class="hint day-echo" data-testid="day-echo" id={id}>
       {words}
     </span>
   ) : null;

@@ -75,8 +75,10 @@ function OfficeHours({ t }: { t: T }) {
   const [slot, setSlot] = useState("30");
   const [cap, setCap] = useState("12");
   const [reserved, setReserved] = useState("3");
-  // "loading", "saved" (the form shows the week as saved) or "suggested" (nothing saved yet).
-  const [source, setSource] = useState<"loading" | "saved" | "suggested">("loading");
+  // "loading", "saved" (the form shows the week as saved), "suggested" (nothing saved yet) or
+  // "edited" (changed here and not saved: an admin who leaves now has changed nothing).
+  const [source, setSource] = useState<"loading" | "saved" | "suggested" | "edited">("loading");
+  const edited = () => setSource((s) => (s === "loading" ? s : "edited"));
   const show = (hours: Hours[]) => {
     setRows(rowsOf(hours));
     if (hours.length) {
@@ -94,7 +96,10 @@ function OfficeHours({ t }: { t: T }) {
       })
       .catch(() => setSource("suggested"));
   }, []);
-  const update = (i: number, patch: Partial<DayRow>) => setRows(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
+  const update = (i: number, patch: Partial<DayRow>) => {
+    setRows(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
+    edited();
+  };
   const submit = async (e: Event) => {
     e.preventDefault();
     const hours = rows
@@ -112,7 +117,7 @@ function OfficeHours({ t }: { t: T }) {
     <form class="admin-card" onSubmit={submit} aria-labelledby="admin-hours-h" data-hours={source}>
       <h3 id="admin-hours-h">{t("admin.hours")}</h3>
       <p class="hint" id="admin-hours-hint">
-        {t("admin.hoursHint")} {source === "suggested" ? t("admin.hoursSuggested") : source === "saved" ? t("admin.hoursSaved") : ""}
+        {t("admin.hoursHint")} {source === "loading" ? "" : t(`admin.hours_${source}`)}
       </p>
       <div class="pb-table-wrap">
         <table class="pb-table admin-hours" aria-describedby="admin-hours-hint">
@@ -143,9 +148,9 @@ function OfficeHours({ t }: { t: T }) {
         </table>
       </div>
       <div class="pb-row">
-        <InputField label={t("admin.slotMinutes")} type="number" min="5" max="240" required value={slot} onValue={setSlot} />
-        <InputField label={t("admin.slotCapacity")} type="number" min="1" max="500" required value={cap} onValue={setCap} />
-        <InputField label={t("admin.reserved")} type="number" min="0" max="500" required value={reserved} onValue={setReserved} />
+        <InputField label={t("admin.slotMinutes")} type="number" min="5" max="240" required value={slot} onValue={(v) => { setSlot(v); edited(); }} />
+        <InputField label={t("admin.slotCapacity")} type="number" min="1" max="500" required value={cap} onValue={(v) => { setCap(v); edited(); }} />
+        <InputField label={t("admin.reserved")} type="number" min="0" max="500" required value={reserved} onValue={(v) => { setReserved(v); edited(); }} />
       </div>
       <SubmitWithStatus act={act} label={t("admin.hoursGo")} />
     </form>

@@ -1,6 +1,7 @@
 // The pieces every admin tab builds its forms and sections from: a labelled input, a section
 // heading with its reload button, the "I am sure" box, and the submit button with its status line.
 import type { JSX } from "preact";
+import { useId } from "preact/hooks";
 import type { Actions } from "./counter-actions";
 import { StatusLine } from "./counter-ui";
 import { ClockInput } from "../clock-input";
@@ -12,13 +13,14 @@ type InputProps = Omit<JSX.IntrinsicElements["input"], "value" | "onInput">;
 /** `<label class="pb-field">` around one input; `onValue` gets what the person typed. A date has
  * its day in words below it (DayEcho: the browser draws the control in its own language). */
 export function InputField({ label, value, onValue, type = "text", ...rest }: InputProps & { label: string; value: string; onValue: (v: string) => void }) {
+  const echoId = useId();
   return (
     <>
       <label class="pb-field">
         <span>{label}</span>
-        <input type={type} value={value} onInput={(e) => onValue((e.target as HTMLInputElement).value)} {...rest} />
+        <input type={type} value={value} onInput={(e) => onValue((e.target as HTMLInputElement).value)} aria-describedby={type === "date" ? echoId : undefined} {...rest} />
       </label>
-      {type === "date" && <DayEcho value={value} />}
+      {type === "date" && <DayEcho value={value} id={echoId} />}
     </>
   );
 }
