@@ -3,7 +3,10 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <pqxx/pqxx>
 #include <string>
+#include <thread>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
@@ -206,6 +209,45 @@ TEST_F(PublicTest, FiveWrongCodesEndTheBookingAndAnExpiredCodeIsRefused) {
   confirm.set_code(second);
   EXPECT_THAT(pub_->ConfirmVisit(Anon().get(), confirm, &v), IsOk());
   server_->clock().Set(DefaultTestNow());
+}
+
+// A booking takes the NIK's lock before the phone's, as a reschedule does: in the other order a
+// booking and a reschedule of one person could deadlock. The NIK's lock is held here; the
+// confirmation waits for it without holding the phone's.
+TEST_F(PublicTest, AConfirmationTakesTheNiksLockBeforeThePhones) {
+  const std::string nik = "6471065708900041";
+  v1::BookVisitResponse h;
+  ASSERT_THAT(pub_->BookVisit(Anon().get(), Booking(nik, "081234567041"), &h), IsOk());
+  const std::string code = CodeSentFor("+6281234567041");
+  auto key = [](const std::string& what, const std::string& value) {
+    return absl::StrCat("hashtextextended('bpp/", what, "/", value, "', 7406)");
+  };
+  pqxx::connection holder(server_->conninfo());
+  pqxx::nontransaction(holder).exec(absl::StrCat("SELECT pg_advisory_lock(", key("nik", nik), ")"));
+  grpc::Status confirmed;
+  std::thread confirming([&] {
+    v1::ConfirmVisitRequest c;
+    c.set_booking_code(h.booking_code());
+    c.set_code(code);
+    v1::PublicVisit v;
+    confirmed = pub_->ConfirmVisit(Anon().get(), c, &v);
+  });
+  // Until the confirmation waits for the NIK's lock (an event, not time: at most 10 s).
+  bool waiting = false;
+  for (int i = 0; i < 200 && !waiting; ++i) {
+    waiting = server_->Query(
+                  "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT "
+                  "granted") == "1";
+    if (!waiting) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_TRUE(waiting);
+  // The phone's lock is free (taken and let go at once by a connection of its own).
+  EXPECT_EQ(server_->Query(
+                absl::StrCat("SELECT pg_try_advisory_lock(", key("phone", "+6281234567041"), ")")),
+            "t");
+  pqxx::nontransaction(holder).exec("SELECT pg_advisory_unlock_all()");
+  confirming.join();
+  EXPECT_THAT(confirmed, IsOk());
 }
 
 TEST_F(PublicTest, ElderlyPriorityFromTheNikAndOnePhoneCannotHoardSeats) {
