@@ -79,6 +79,10 @@ function OfficeHours({ t }: { t: T }) {
   // "edited" (changed here and not saved: an admin who leaves now has changed nothing).
   const [source, setSource] = useState<"loading" | "saved" | "suggested" | "edited">("loading");
   const edited = () => setSource((s) => (s === "loading" ? s : "edited"));
+  const editing = (set: (v: string) => void) => (v: string) => {
+    set(v);
+    edited();
+  };
   const show = (hours: Hours[]) => {
     setRows(rowsOf(hours));
     if (hours.length) {
@@ -148,9 +152,9 @@ function OfficeHours({ t }: { t: T }) {
         </table>
       </div>
       <div class="pb-row">
-        <InputField label={t("admin.slotMinutes")} type="number" min="5" max="240" required value={slot} onValue={(v) => { setSlot(v); edited(); }} />
-        <InputField label={t("admin.slotCapacity")} type="number" min="1" max="500" required value={cap} onValue={(v) => { setCap(v); edited(); }} />
-        <InputField label={t("admin.reserved")} type="number" min="0" max="500" required value={reserved} onValue={(v) => { setReserved(v); edited(); }} />
+        <InputField label={t("admin.slotMinutes")} type="number" min="5" max="240" required value={slot} onValue={editing(setSlot)} />
+        <InputField label={t("admin.slotCapacity")} type="number" min="1" max="500" required value={cap} onValue={editing(setCap)} />
+        <InputField label={t("admin.reserved")} type="number" min="0" max="500" required value={reserved} onValue={editing(setReserved)} />
       </div>
       <SubmitWithStatus act={act} label={t("admin.hoursGo")} />
     </form>
