@@ -11,6 +11,9 @@ namespace {
 using domain::SignInKey;
 
 constexpr char kWrongCredentials[] = "wrong user name or password";
+// Said only to whoever knows the password: the person, not a guesser, learns why they cannot in.
+constexpr char kAccountDisabled[] =
+    "account disabled: an administrator of the office can enable it again";
 
 }  // namespace
 
@@ -54,6 +57,9 @@ grpc::Status SessionServiceImpl::SignIn(grpc::ServerContext* ctx, const v1::Sign
   }
   if (absl::Status cleared = auth_repo_.ClearSignInFailures(account_key); !cleared.ok()) {
     return ToGrpcStatus(cleared);
+  }
+  if (login->principal.disabled) {
+    return grpc::Status(grpc::PERMISSION_DENIED, kAccountDisabled);
   }
   auto session =
       auth_repo_.CreateSession(login->principal.principal, limits_.absolute, limits_.idle);

@@ -93,10 +93,9 @@ constexpr Statement kRevokeToken{
     "UPDATE tokens SET revoked_at = coalesce(revoked_at, now()) WHERE office_id = $1 AND id = $2"};
 
 constexpr auto kLoginColumns = MakeColumns(kPrincipalColumns, {{"password_hash"}});
-constexpr Statement kFindLogin{"auth_find_login",
-                               kSelectSql<"SELECT ", kLoginColumns,
-                                          " FROM principals"
-                                          " WHERE lower(username) = lower($1) AND NOT disabled">};
+constexpr Statement kFindLogin{
+    "auth_find_login",
+    kSelectSql<"SELECT ", kLoginColumns, " FROM principals WHERE lower(username) = lower($1)">};
 constexpr Statement kBlockedFor{
     "auth_signin_blocked_for",
     "SELECT coalesce(ceil(extract(epoch FROM max(blocked_until) - now())), 0)::bigint"

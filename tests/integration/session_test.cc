@@ -24,6 +24,9 @@ class SessionTest : public ServerTest {
     delete sessions_;
     ServerTest::TearDownTestSuite();
   }
+  // Every test signs in from the same address; each starts with that address's count at zero,
+  // so that one test's failures do not slow down the next.
+  void SetUp() override { server_->Query("DELETE FROM signin_failures"); }
 
   // Creates an officer principal and gives it `username` and `password`; returns its id.
   int64_t OfficerWithPassword(const std::string& username, const std::string& password) {
@@ -108,6 +111,34 @@ TEST_F(SessionTest, WrongPasswordAndUnknownUserAnswerAlike) {
   EXPECT_EQ(wrong.error_message(), unknown.error_message());
   EXPECT_THAT(SignIn("sari.officer", "", &r), StatusIs(grpc::INVALID_ARGUMENT));
   EXPECT_THAT(SignIn("sari.officer", "rahasia-panjang-2", &r), IsOk());
+}
+
+// A disabled account's owner, who knows the password, is told why; a guesser is not.
+TEST_F(SessionTest, OnlyTheRightPasswordLearnsThatAnAccountIsDisabled) {
+  int64_t id = OfficerWithPassword("lina.officer", "rahasia-panjang-10");
+  v1::SetPrincipalDisabledRequest off;
+  off.set_request_id(NewUuid());
+  off.set_principal_id(id);
+  off.set_disabled(true);
+  v1::Principal after;
+  ASSERT_THAT(server_->admin().SetPrincipalDisabled(Ctx(admin_).get(), off, &after), IsOk());
+  v1::SignInResponse r;
+  grpc::Status wrong = SignIn("lina.officer", "salah-salah-salah", &r);
+  grpc::Status unknown = SignIn("nobody.there", "salah-salah-salah", &r);
+  EXPECT_THAT(wrong, StatusIs(grpc::UNAUTHENTICATED));
+  EXPECT_EQ(wrong.error_message(), unknown.error_message());
+  grpc::Status right = SignIn("lina.officer", "rahasia-panjang-10", &r);
+  EXPECT_THAT(right, StatusIs(grpc::PERMISSION_DENIED));
+  EXPECT_THAT(right.error_message(), HasSubstr("account disabled"));
+  EXPECT_TRUE(r.session_token().empty());
+  EXPECT_EQ(server_->Query(absl::StrCat("SELECT count(*) FROM tokens WHERE principal_id = ", id)),
+            "0");
+
+  v1::SetPrincipalDisabledRequest on = off;
+  on.set_request_id(NewUuid());
+  on.set_disabled(false);
+  ASSERT_THAT(server_->admin().SetPrincipalDisabled(Ctx(admin_).get(), on, &after), IsOk());
+  EXPECT_THAT(SignIn("lina.officer", "rahasia-panjang-10", &r), IsOk());
 }
 
 TEST_F(SessionTest, RepeatedFailuresSlowDownThenLockTheAccount) {

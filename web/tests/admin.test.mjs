@@ -84,6 +84,10 @@ test("admin creates a user, sets a password and that user signs in; tokens, cour
     await p2.fill("#username", "petugas.baru");
     await p2.fill("#password", "rahasia-sekali-123");
     await p2.click('form button[type="submit"]');
+    // The right password learns why; a wrong one hears what any wrong password hears.
+    await p2.getByText("Akun ini dinonaktifkan. Minta admin kantor untuk mengaktifkannya lagi.").waitFor({ timeout: 10_000 });
+    await p2.fill("#password", "bukan-sandinya-123");
+    await p2.click('form button[type="submit"]');
     await p2.getByText("Nama pengguna atau kata sandi salah.").waitFor({ timeout: 10_000 });
     await access.getByRole("button", { name: "Aktifkan akun lagi" }).click();
     await access.getByText(/Akun Petugas Baru aktif lagi/).waitFor({ timeout: 10_000 });

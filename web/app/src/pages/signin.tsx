@@ -55,6 +55,8 @@ export default function SignIn({ query }: RouteProps) {
       const ce = ConnectError.from(err);
       if (ce.code === Code.Unauthenticated) {
         setError("signin.wrong");
+      } else if (ce.code === Code.PermissionDenied) {
+        setError("signin.disabled"); // only the right password of a disabled account hears this
       } else if (ce.code === Code.ResourceExhausted && !isBusy(ce)) {
         const s = retryAfterSeconds(ce);
         if (s !== undefined) {
