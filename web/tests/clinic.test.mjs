@@ -262,7 +262,9 @@ describe("clinic portal", () => {
       // The file fields in the page's words, not the browser's ("Choose File / No file chosen"): the
       // chosen file named, and a refused one (the GIF) not kept.
       const fileName = (code) => page.locator(`[data-doc=${code}] .file-input__name`).textContent();
-      assert.equal(await fileName("STR"), "max.pdf");
+      // Named once, with its size after it (the page's detail, also the field's description).
+      assert.equal(await fileName("STR"), "max.pdf · 5,0 MB");
+      assert.equal(await page.getAttribute("#doc-STR", "aria-describedby"), "doc-STR-chosen");
       assert.equal(await fileName("KTP"), "Belum ada berkas dipilih");
       const pick = page.locator("[data-doc=KTP] .file-input .button");
       assert.equal(await pick.textContent(), "Pilih berkas");
@@ -305,6 +307,22 @@ describe("clinic portal", () => {
       await page.fill("#strValidUntil", "");
       await page.fill("#pickupAfter", "");
       await page.fill("#pickupBefore", "");
+      // An empty date says "Pilih tanggal", not the browser's "mm/dd/yyyy" (hidden: transparent),
+      // until the person is in the field; a chosen day is shown by the browser and named in words.
+      const dayShown = (id) => page.evaluate((id) => {
+        const input = document.getElementById(id);
+        const empty = input.nextElementSibling;
+        return { text: getComputedStyle(input).color, over: getComputedStyle(empty).display !== "none" ? empty.textContent : "" };
+      }, id);
+      assert.deepEqual(await dayShown("pickupDay"), { text: "rgba(0, 0, 0, 0)", over: "Pilih tanggal" });
+      await page.focus("#pickupDay");
+      assert.equal((await dayShown("pickupDay")).over, "");
+      assert.notEqual((await dayShown("pickupDay")).text, "rgba(0, 0, 0, 0)");
+      await page.fill("#strValidUntil", "2031-05-17");
+      await page.focus("#nik");
+      assert.equal((await dayShown("strValidUntil")).over, "");
+      assert.notEqual((await dayShown("strValidUntil")).text, "rgba(0, 0, 0, 0)");
+      await page.fill("#strValidUntil", "");
 
       // A NIK of 16 digits with an unknown province passes the browser, not loketd.
       await page.fill("#nik", "9971065708900001");

@@ -16,6 +16,7 @@ import { problemText } from "../server-text";
 import { NIK_INPUT_MAX, nikTyped } from "../nik";
 import { ClockInput } from "../clock-input";
 import { DayEcho } from "../day-echo";
+import { DateInput } from "../date-input";
 
 /** "2026-12-01" + "09:30" office time -> "2026-12-01T01:30:00Z". */
 export function officeToUtc(day: string, hhmm: string): string {
@@ -168,7 +169,7 @@ export default function ClinicBook(_props: RouteProps) {
         <Field id="day" label={t("book.day")} error={errors.day}>
           {(a) => (
             <>
-              <input {...a} type="date" min={officeToday()} value={day} onInput={(e) => setDay(e.currentTarget.value)} />
+              <DateInput {...a} min={officeToday()} value={day} onInput={(e) => setDay(e.currentTarget.value)} />
               <DayEcho value={day} />
             </>
           )}
@@ -211,7 +212,7 @@ export default function ClinicBook(_props: RouteProps) {
 
       <h2>{t("book.list", { day: formatDate(listDay) })}</h2>
       <label for="list-day">{t("book.listDay")}</label>
-      <input id="list-day" type="date" value={listDay} onInput={(e) => e.currentTarget.value && setListDay(e.currentTarget.value)} />
+      <DateInput id="list-day" value={listDay} onInput={(e) => e.currentTarget.value && setListDay(e.currentTarget.value)} />
       <DayEcho value={listDay} />
       <div role="status" aria-live="polite">
         {listError && <p class="notice bad">{listError}</p>}

@@ -20,6 +20,7 @@ import { NIK_INPUT_MAX, nikTyped } from "../nik";
 import { DayEcho } from "../day-echo";
 import { ClockInput } from "../clock-input";
 import { FileInput } from "../file-input";
+import { DateInput } from "../date-input";
 
 type Form = {
   permitType: string;
@@ -414,7 +415,7 @@ export default function ClinicNew(_props: RouteProps) {
           <Field id="strValidUntil" label={t("new.strValidUntil")} error={errors.strValidUntil}>
             {(a) => (
               <>
-                <input {...a} type="date" value={form.strValidUntil} onInput={(e) => set("strValidUntil", e.currentTarget.value)} />
+                <DateInput {...a} value={form.strValidUntil} onInput={(e) => set("strValidUntil", e.currentTarget.value)} />
                 <DayEcho value={form.strValidUntil} />
               </>
             )}
@@ -429,7 +430,7 @@ export default function ClinicNew(_props: RouteProps) {
           <Field id="pickupDay" label={t("new.pickupDay")} error={errors.pickupDay}>
             {(a) => (
               <>
-                <input {...a} type="date" value={form.pickupDay} onInput={(e) => set("pickupDay", e.currentTarget.value)} />
+                <DateInput {...a} value={form.pickupDay} onInput={(e) => set("pickupDay", e.currentTarget.value)} />
                 <DayEcho value={form.pickupDay} />
               </>
             )}
@@ -456,17 +457,13 @@ export default function ClinicNew(_props: RouteProps) {
                   <FileInput
                     id={id}
                     chosen={d?.fileName}
+                    detail={d ? [byteSize(d.size), st].filter(Boolean).join(" · ") : undefined}
+                    detailId={d ? `${id}-chosen` : undefined}
                     accept="application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"
                     aria-invalid={err ? "true" : undefined}
                     aria-describedby={err ? `${id}-error` : d ? `${id}-chosen` : undefined}
                     onChange={(e) => void choose(r.code, e.currentTarget)}
                   />
-                  {d && (
-                    <p class="hint" id={`${id}-chosen`}>
-                      {t("new.fileChosen", { file: d.fileName, size: byteSize(d.size) })}
-                      {st && ` · ${st}`}
-                    </p>
-                  )}
                   {err && (
                     <p class="field-error" id={`${id}-error`}>
                       {err}

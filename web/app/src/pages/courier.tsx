@@ -21,6 +21,7 @@ import "./courier.css";
 import "./staff-words.i18n"; // the counter, kiosk and courier words for loketd's messages
 import { DayEcho } from "../day-echo";
 import { FileInput } from "../file-input";
+import { DateInput } from "../date-input";
 
 type T = (key: string, vars?: Record<string, string | number>) => string;
 
@@ -126,7 +127,7 @@ export default function CourierPage({ query }: RouteProps) {
       <div class="courier-bar">
         <label class="pb-field courier-day">
           <span>{t("courier.day")}</span>
-          <input type="date" value={day} onChange={(e) => setDay((e.target as HTMLInputElement).value || officeToday())} />
+          <DateInput value={day} onChange={(e) => setDay((e.target as HTMLInputElement).value || officeToday())} />
           <DayEcho value={day} />
         </label>
         <button type="button" class="secondary small" onClick={() => void load()} disabled={loading}>

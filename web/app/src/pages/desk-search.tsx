@@ -12,6 +12,7 @@ import { deskStrings } from "./desk.i18n";
 import { CaseTable, deskNav } from "./desk";
 import { caseStrings, usePermitTypes, useClinics, clinicNameOf } from "./case-parts";
 import { DayEcho } from "../day-echo";
+import { DateInput } from "../date-input";
 
 // Form field -> address key -> SearchCasesRequest field (the server names the latter in errors).
 const FIELDS = [
@@ -145,13 +146,13 @@ export default function DeskSearch({ query }: RouteProps) {
           </div>
           <div>
             <label for="s-submittedFrom">{t("search.from")}</label>
-            <input type="date" {...inputProps("submittedFrom")} />
+            <DateInput {...inputProps("submittedFrom")} />
             <DayEcho value={f.submittedFrom} />
             {errorFor("submittedFrom")}
           </div>
           <div>
             <label for="s-submittedTo">{t("search.to")}</label>
-            <input type="date" {...inputProps("submittedTo")} />
+            <DateInput {...inputProps("submittedTo")} />
             <DayEcho value={f.submittedTo} />
             {errorFor("submittedTo")}
           </div>
