@@ -20,9 +20,11 @@ std::string Trim(const std::string& s) {
   return std::string(absl::StripAsciiWhitespace(absl::string_view(s)));
 }
 
-// Letters and digits in a word that the name fold keeps (loket_fold_name, migration 0017): ASCII
-// letters and digits and the accented Latin letters U+00C0..U+017F, each counted once. Anything
-// else (Greek, symbols, apostrophes) folds away, and a word of only those would match every name.
+// Letters and digits in a word that the name fold keeps (loket_fold_name, migrations 0017 and
+// 0026): ASCII letters and digits, the accented Latin letters U+00C0..U+017F and those of Latin
+// Extended Additional (U+1E00..U+1EFF: "Ḍ", "ễ") but the few there that are no letter with an
+// accent, each counted once. Anything else (combining accents, Greek, symbols, apostrophes) folds
+// away, and a word of only those would match every name.
 int CountLettersAndDigits(std::string_view word) {
   int n = 0;
   for (size_t i = 0; i < word.size(); ++i) {
@@ -31,9 +33,13 @@ int CountLettersAndDigits(std::string_view word) {
       if (absl::ascii_isalnum(c)) ++n;
       continue;
     }
+    auto next = [&](size_t k) { return static_cast<unsigned char>(word[i + k]) & 0x3fu; };
     if ((c & 0xe0) == 0xc0 && i + 1 < word.size()) {
-      unsigned cp = ((c & 0x1fu) << 6) | (static_cast<unsigned char>(word[i + 1]) & 0x3fu);
+      unsigned cp = ((c & 0x1fu) << 6) | next(1);
       if (cp >= 0xc0 && cp <= 0x17f && cp != 0xd7 && cp != 0xf7 && cp != 0xdf) ++n;
+    } else if ((c & 0xf0) == 0xe0 && i + 2 < word.size()) {
+      unsigned cp = ((c & 0x0fu) << 12) | (next(1) << 6) | next(2);
+      if (cp >= 0x1e00 && cp <= 0x1ef9 && !(cp >= 0x1e9b && cp <= 0x1e9f)) ++n;
     }
   }
   return n;

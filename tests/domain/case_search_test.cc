@@ -50,6 +50,16 @@ TEST(CaseSearchTest, NameSplitsIntoWordsAndNeedsOneOfThreeLetters) {
   EXPECT_THAT(mixed->name_words, ElementsAre("Müller"));
   in.name = "a b c d e f ggg";
   EXPECT_THAT(ErrorOf(in), HasSubstr("at most 6 words"));
+  // Letters of Latin Extended Additional fold to plain letters (migration 0026) and count once.
+  in.name = "Ḍwi";
+  EXPECT_THAT(CheckCaseSearch(in), IsOk());
+  in.name = "ḌḌ Ễ";
+  EXPECT_THAT(ErrorOf(in), HasSubstr("name:"));
+  // A separate combining accent is no letter: a word of only accents is dropped.
+  in.name = "\u0301\u0301\u0301 Jose\u0301";
+  absl::StatusOr<CaseSearch> marks = CheckCaseSearch(in);
+  ASSERT_THAT(marks, IsOk()) << marks.status();
+  EXPECT_THAT(marks->name_words, ElementsAre("Jose\u0301"));
 }
 
 TEST(CaseSearchTest, NormalisesPhoneAndTrackingCode) {

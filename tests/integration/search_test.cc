@@ -75,6 +75,13 @@ TEST_F(SearchCasesTest, NameMatchesAnyPartIgnoringAccentsAndCase) {
   EXPECT_THAT(Ids(officer_, ByName("rahayu sri")), UnorderedElementsAre(sri.id()));
   EXPECT_THAT(Ids(officer_, ByName("nuraini ozturk")), UnorderedElementsAre(nur.id()));
   EXPECT_TRUE(Ids(officer_, ByName("rahayu jose")).empty());  // every word must match
+  // Letters beyond U+017F, and accents typed as separate marks (e + U+0301), fold too (0026).
+  v1::Case dewi = Submit(clinic_a_, 104, "Ḍewi Nguyễn");
+  v1::Case pasted = Submit(clinic_a_, 105, "Rene\u0301 Gonc\u0327alves");
+  EXPECT_THAT(Ids(officer_, ByName("dewi")), UnorderedElementsAre(dewi.id()));
+  EXPECT_THAT(Ids(officer_, ByName("NGUYEN ḍewi")), UnorderedElementsAre(dewi.id()));
+  EXPECT_THAT(Ids(officer_, ByName("René Gonçalves")), UnorderedElementsAre(pasted.id()));
+  EXPECT_THAT(Ids(officer_, ByName("rene\u0301")), UnorderedElementsAre(pasted.id()));
   // LIKE's wildcards typed by someone are not wildcards.
   EXPECT_TRUE(Ids(officer_, ByName("r%yu")).empty());
   v1::SearchCasesResponse resp;
