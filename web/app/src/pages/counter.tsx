@@ -160,15 +160,25 @@ export default function CounterPage() {
     }
   };
 
-  // Keyboard shortcuts, never while typing in a field or with a modifier held.
+  // Keyboard shortcuts, never while typing in a field or with a modifier held. Each is the first
+  // letter of its button's word in the page's language (counter.key.*): "S" is Selesai (done) in
+  // Indonesian, not the English "Skip", so a clerk who reads the labels presses what they say.
+  const key = {
+    next: t("counter.key.next"),
+    recall: t("counter.key.recall"),
+    skip: t("counter.key.skip"),
+    noShow: t("counter.key.noShow"),
+    done: t("counter.key.done"),
+    transfer: t("counter.key.transfer"),
+  };
   const keys = useRef<Record<string, () => void>>({});
   keys.current = {
-    n: callNext,
-    r: () => ticketAction("recall"),
-    s: () => ticketAction("skip"),
-    x: () => ticketAction("noShow"),
-    d: () => ticketAction("finish"),
-    t: openTransfer,
+    [key.next.toLowerCase()]: callNext,
+    [key.recall.toLowerCase()]: () => ticketAction("recall"),
+    [key.skip.toLowerCase()]: () => ticketAction("skip"),
+    [key.noShow.toLowerCase()]: () => ticketAction("noShow"),
+    [key.done.toLowerCase()]: () => ticketAction("finish"),
+    [key.transfer.toLowerCase()]: openTransfer,
   };
   const busyRef = useRef(act.busy);
   busyRef.current = act.busy;
@@ -232,23 +242,23 @@ export default function CounterPage() {
             </p>
           )}
           <div class="counter-actions" role="group" aria-label={t("counter.actions")}>
-            <button type="button" class="counter-btn counter-btn--main" aria-keyshortcuts="N" disabled={busy || !counterId} aria-describedby={counterId ? undefined : "counter-pick-first"} onClick={callNext}>
-              {t("counter.next")} <kbd>N</kbd>
+            <button type="button" class="counter-btn counter-btn--main" aria-keyshortcuts={key.next} disabled={busy || !counterId} aria-describedby={counterId ? undefined : "counter-pick-first"} onClick={callNext}>
+              {t("counter.next")} <kbd>{key.next}</kbd>
             </button>
-            <button type="button" class="secondary counter-btn" aria-keyshortcuts="R" disabled={noTicket} onClick={() => ticketAction("recall")}>
-              {t("counter.recall")} <kbd>R</kbd>
+            <button type="button" class="secondary counter-btn" aria-keyshortcuts={key.recall} disabled={noTicket} onClick={() => ticketAction("recall")}>
+              {t("counter.recall")} <kbd>{key.recall}</kbd>
             </button>
-            <button type="button" class="secondary counter-btn" aria-keyshortcuts="S" disabled={noTicket} onClick={() => ticketAction("skip")}>
-              {t("counter.skip")} <kbd>S</kbd>
+            <button type="button" class="secondary counter-btn" aria-keyshortcuts={key.skip} disabled={noTicket} onClick={() => ticketAction("skip")}>
+              {t("counter.skip")} <kbd>{key.skip}</kbd>
             </button>
-            <button type="button" class="secondary counter-btn" aria-keyshortcuts="X" disabled={noTicket} onClick={() => ticketAction("noShow")}>
-              {t("counter.noShow")} <kbd>X</kbd>
+            <button type="button" class="secondary counter-btn" aria-keyshortcuts={key.noShow} disabled={noTicket} onClick={() => ticketAction("noShow")}>
+              {t("counter.noShow")} <kbd>{key.noShow}</kbd>
             </button>
-            <button type="button" class="secondary counter-btn" aria-keyshortcuts="D" disabled={noTicket} onClick={() => ticketAction("finish")}>
-              {t("counter.done")} <kbd>D</kbd>
+            <button type="button" class="secondary counter-btn" aria-keyshortcuts={key.done} disabled={noTicket} onClick={() => ticketAction("finish")}>
+              {t("counter.done")} <kbd>{key.done}</kbd>
             </button>
-            <button type="button" class="secondary counter-btn" aria-keyshortcuts="T" aria-expanded={transferOpen} disabled={noTicket} onClick={openTransfer}>
-              {t("counter.transfer")} <kbd>T</kbd>
+            <button type="button" class="secondary counter-btn" aria-keyshortcuts={key.transfer} aria-expanded={transferOpen} disabled={noTicket} onClick={openTransfer}>
+              {t("counter.transfer")} <kbd>{key.transfer}</kbd>
             </button>
           </div>
           {transferOpen && current ? (
