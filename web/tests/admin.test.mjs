@@ -269,6 +269,11 @@ test("reference data: a holiday added and a year imported from CSV, a clinic add
     // The monthly report for this month: the page and its CSV.
     await page.goto(`${stack.webUrl}/#/report`);
     await page.locator('[data-testid="report"]').waitFor({ timeout: 15_000 });
+    // The month is chosen from months in words ("Desember 2026"), not the browser's month control.
+    const thisMonth = await page.locator("#report-month").inputValue();
+    const monthWords = await page.locator("#report-month option:checked").textContent();
+    assert.match(monthWords, /^(Januari|Februari|Maret|April|Mei|Juni|Juli|Agustus|September|Oktober|November|Desember) \d{4}$/);
+    assert.equal(await page.locator('[data-testid="report"]').getAttribute("data-month"), thisMonth);
     // Averages with a decimal comma ("0,0"), never a point, in the Indonesian page.
     const reportText = await page.locator('[data-testid="report"]').textContent();
     assert.match(reportText, /\d,\d/);
@@ -281,6 +286,11 @@ test("reference data: a holiday added and a year imported from CSV, a clinic add
     const csv = readFileSync(await dl.path(), "utf8");
     assert.match(csv, /,\d+\.\d\r\n/);
     assert.doesNotMatch(csv, /"\d+,\d+"/);
+    // The month before, chosen from the list.
+    const before = await page.locator("#report-month option").nth(1).getAttribute("value");
+    await page.selectOption("#report-month", before);
+    await page.getByRole("button", { name: "Tampilkan" }).click();
+    await page.locator(`[data-testid="report"][data-month="${before}"]`).waitFor({ timeout: 15_000 });
   } finally {
     await ctx.close();
   }

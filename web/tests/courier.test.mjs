@@ -167,6 +167,8 @@ test("the courier confirms a pickup with a photo; the custody chain shows its SH
     await file.setInputFiles({ name: "bukti.png", mimeType: "image/png", buffer: photo });
     await card.locator(`[data-proof-sha256="${sha}"]`).waitFor({ timeout: 10_000 });
     assert.equal(await card.locator("[data-proof-media]").getAttribute("data-proof-media"), "image/png");
+    // The button and the file's name side by side with a gap, not run together as one word.
+    assert.equal(await card.locator(".file-input").evaluate((e) => getComputedStyle(e).display), "flex");
     assert.deepEqual(await axeCheck(page), []);
     await noSideScroll(page);
     await screenshot(page, "courier-proof");

@@ -178,6 +178,11 @@ export function formatDate(ymd: string, lang: Lang = current): string {
   return writeDay(ymd, lang, { dateStyle: "medium" }) ?? ymd;
 }
 
+/** A month ("2026-12") in words: "Desember 2026"; "" when not a month. */
+export function formatMonthLong(ym: string, lang: Lang = current): string {
+  return writeDay(`${ym}-01`, lang, { month: "long", year: "numeric" }) ?? "";
+}
+
 /** A day ("2026-12-07") with its weekday, in words: "Senin, 7 Desember 2026"; "" when not a day. */
 export function formatDayLong(ymd: string, lang: Lang = current): string {
   return writeDay(ymd, lang, { weekday: "long", day: "numeric", month: "long", year: "numeric" }) ?? "";

@@ -231,7 +231,7 @@ export function DocumentTable({ c, types, t, actions }: { c: Case; types: Permit
           </h3>
           <dl class="facts">
             <dt>{t("case.docFile")}</dt>
-            <dd>{d.fileName} ({d.mediaType})</dd>
+            <dd>{d.fileName} ({fileKind(d.mediaType)})</dd>
             <dt>{t("case.docSize")}</dt>
             <dd>{byteSize(d.sizeBytes)}</dd>
             <dt>{t("case.docUploaded")}</dt>
@@ -245,6 +245,12 @@ export function DocumentTable({ c, types, t, actions }: { c: Case; types: Permit
       })}
     </ul>
   );
+}
+
+/** A document's kind as people name it ("PDF"), not its media type ("application/pdf"). */
+function fileKind(mediaType: string): string {
+  const known: Record<string, string> = { "application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG" };
+  return known[mediaType] ?? mediaType;
 }
 
 /** A history entry's action ("StartVerification", as loketd records it) in the page's words. */

@@ -4,7 +4,7 @@
 import { useEffect, useState } from "preact/hooks";
 import type { MonthlyReport } from "@gen/loket/v1/report_pb.js";
 import { Page } from "../layout";
-import { useT, formatDateTime, formatDecimal } from "../i18n";
+import { useT, formatDateTime, formatDecimal, formatMonthLong } from "../i18n";
 import { clients, errorText } from "../api";
 import { navigate, type RouteProps } from "../router";
 import { deskNav } from "./desk";
@@ -127,6 +127,18 @@ function csvOf(r: MonthlyReport, t: T, typeName: (code: string) => string): stri
   return out.map((row) => row.map(csvCell).join(",")).join("\r\n") + "\r\n";
 }
 
+/** The office's last 36 months, newest first, and `shown` too when it is older. */
+function recentMonths(shown: string): string[] {
+  const [y, mo] = officeToday().split("-").map(Number);
+  const out: string[] = [];
+  for (let i = 0; i < 36; i++) {
+    const d = new Date(Date.UTC(y, mo - 1 - i, 1));
+    out.push(`${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, "0")}`);
+  }
+  if (!out.includes(shown)) out.push(shown);
+  return out;
+}
+
 function download(name: string, text: string, type: string) {
   const url = URL.createObjectURL(new Blob([text], { type }));
   const a = document.createElement("a");
@@ -174,7 +186,15 @@ export default function ReportPage({ query }: RouteProps) {
       >
         <div>
           <label for="report-month">{t("report.month")}</label>
-          <input id="report-month" type="month" required value={m} onInput={(e) => setM(e.currentTarget.value)} />
+          {/* A list of months in the page's words ("Desember 2026"): the browser's month control
+              speaks the computer's language and is missing from some browsers. */}
+          <select id="report-month" value={m} onChange={(e) => setM(e.currentTarget.value)}>
+            {recentMonths(m).map((ym) => (
+              <option key={ym} value={ym}>
+                {formatMonthLong(ym)}
+              </option>
+            ))}
+          </select>
         </div>
         <div class="form-actions">
           <button type="submit">{t("report.show")}</button>
