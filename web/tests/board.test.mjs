@@ -72,9 +72,9 @@ test("a call at the counter is shown and announced on the board; the board survi
     assert.notEqual(first, second);
     await counter.waitForSelector(`tr[data-ticket="${second}"]`, { timeout: 10_000 });
 
-    // N (not while typing in a field) calls the next ticket to C1.
+    // B, "berikutnya" (not while typing in a field), calls the next ticket to C1.
     await counter.locator("h1").click();
-    await counter.keyboard.press("n");
+    await counter.keyboard.press("b");
     const pressed = Date.now();
     // Shown on the board within two seconds of the key press, and spoken after its chime.
     await board.waitForSelector(`#board[data-last-call="${first}|C1"]`, { timeout: 2_000 });
@@ -84,20 +84,20 @@ test("a call at the counter is shown and announced on the board; the board survi
     await counter.waitForSelector(`[data-current-ticket="${first}"]`, { timeout: 10_000 });
     const spoken = await board.evaluate(() => window.__spoken);
     const said = spoken.find((s) => s.text.includes(first));
-    assert.equal(said.text, `Nomor antrean ${first}, silakan ke loket 1`);
+    assert.equal(said.text, `Nomor antrean ${first}, silakan ke Loket 1`);
     assert.equal(said.lang, "id-ID");
     assert.equal(await board.locator(".board-last__text").textContent(), said.text);
     assert.equal(await board.locator('[data-counter="C1"] .board-counter__ticket').getAttribute("data-ticket"), first);
     // Typing the shortcut letters into a field does nothing.
     await counter.focus('input[name="name"]');
-    await counter.keyboard.type("nsxd");
-    // Then T outside the field: the page handles keys in order, and T opens the transfer panel only
+    await counter.keyboard.type("bslh");
+    // Then A outside the field: the page handles keys in order, and A opens the transfer panel only
     // while no call is under way, so once it is open the letters before it have done nothing.
     await counter.evaluate(() => document.activeElement.blur());
-    await counter.keyboard.press("t");
-    await counter.waitForSelector('[aria-keyshortcuts="T"][aria-expanded="true"]', { timeout: 5_000 });
+    await counter.keyboard.press("a");
+    await counter.waitForSelector('[aria-keyshortcuts="A"][aria-expanded="true"]', { timeout: 5_000 });
     await counter.locator(".counter-transfer button.secondary").click();
-    assert.equal(await counter.inputValue('input[name="name"]'), "nsxd");
+    assert.equal(await counter.inputValue('input[name="name"]'), "bslh");
     assert.equal(await counter.locator("[data-current-ticket]").getAttribute("data-current-ticket"), first);
     assert.equal(await board.evaluate(() => window.__spoken.length), spoken.length);
     await counter.fill('input[name="name"]', "");
@@ -122,9 +122,9 @@ test("a call at the counter is shown and announced on the board; the board survi
 
     // And it still follows the counter: the next call is announced.
     await counter.locator("h1").click();
-    await counter.keyboard.press("d");
+    await counter.keyboard.press("s"); // selesai
     await counter.waitForSelector(".counter-ticket--none", { timeout: 10_000 });
-    await counter.keyboard.press("n");
+    await counter.keyboard.press("b");
     await board.waitForSelector(`#board[data-last-call="${second}|C1"]`, { timeout: 5_000 });
     await board.waitForFunction((label) => window.__spoken.some((s) => s.text.includes(label)), second, { timeout: 4_000 });
   } finally {
@@ -164,7 +164,7 @@ test("the board recovers by itself after loketd restarts", async () => {
     const called = await stack.cli("counter", ["--json", "counter", "next", "--counter", "C2"]);
     const label = JSON.parse(called).ticket?.label ?? JSON.parse(called).label;
     await board.waitForSelector(`#board[data-last-call="${label}|C2"]`, { timeout: 5_000 });
-    await board.waitForFunction((l) => window.__spoken.some((s) => s.text === `Nomor antrean ${l}, silakan ke loket 2`), label, { timeout: 4_000 });
+    await board.waitForFunction((l) => window.__spoken.some((s) => s.text === `Nomor antrean ${l}, silakan ke Loket 2`), label, { timeout: 4_000 });
   } finally {
     await ctx.close();
     if (again && again.exitCode === null) {

@@ -329,7 +329,7 @@ describe("clinic portal", () => {
       await page.click("form button[type=submit]");
       await page.waitForSelector("#nik-error", { timeout: 15_000 });
       // loketd's English problem in the page's words (web/app/src/server-text.ts).
-      assert.match(await page.locator("#nik-error").textContent(), /kode provinsi 99 tidak dikenal/);
+      assert.match(await page.locator("#nik-error").textContent(), /angka ke-1 dan ke-2 \(99\) bukan kode provinsi yang dikenal/);
       assert.equal(await page.locator("#nik").getAttribute("aria-invalid"), "true");
       assert.equal(await page.evaluate(() => document.activeElement?.id), "nik");
       await screenshot(page, "clinic-new-field-error");

@@ -539,6 +539,8 @@ test("follow a case by its tracking code; a wrong code shows nothing", async () 
       assert.ok(!text.includes("6471065708900777") && !text.includes("081234560777"), "no NIK, no phone");
       // Documents still missing (this case was filed without them) come with who supplies them.
       assert.match(text, /Dokumen wajib yang belum ada:[\s\S]*dilengkapi oleh yang mengajukan permohonan/);
+      // ... and the state line does not say it waits for an officer.
+      assert.match(await page.textContent(".state-line"), /sudah diterima, tetapi belum lengkap/);
       await assertAxe(page, `track ${width}`);
       await noSideScroll(page, `track ${width}`);
       await screenshot(page, width === 360 ? "public-track-360" : "public-track");

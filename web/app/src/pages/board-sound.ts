@@ -73,7 +73,7 @@ export function speak(text: string): void {
   s.speak(u);
 }
 
-/** "Loket 4 (prioritas, duduk)" -> "loket 4"; "C2" -> "loket C2". */
+/** "Loket 4" -> "Loket 4"; "C2" -> "Loket C2": a counter's name, written as the tiles write it. */
 export function spokenCounter(short: string): string {
-  return /^loket\b/i.test(short) ? short.replace(/^loket/i, "loket") : `loket ${short}`;
+  return /^loket\b/i.test(short) ? short.replace(/^loket/i, "Loket") : `Loket ${short}`;
 }

@@ -50,7 +50,7 @@ export const caseStrings: Catalog = {
     "case.eventBy": "oleh {actor} ({role}) di {terminal}",
     "case.eventByNoTerminal": "oleh {actor} ({role})",
     "case.eventNote": "Catatan: {note}",
-    "case.custody": "Rantai penyimpanan berkas asli (SIBER)",
+    "case.custody": "Riwayat serah terima berkas asli (SIBER)",
     "case.noCustody": "Belum ada serah terima berkas asli.",
     "case.custodyItem.documents": "Berkas asli",
     "case.custodyItem.permit": "Izin",

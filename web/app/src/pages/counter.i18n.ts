@@ -101,9 +101,9 @@ export const counterCatalog: Catalog = {
     "ticket.number": "Nomor antrean",
     "ticket.ahead": "{n} panggilan sebelum Anda (± {min} menit)",
     "ticket.aheadNoWait": "{n} panggilan sebelum Anda",
-    "ticket.need.WHEELCHAIR": "Kursi roda",
+    "ticket.need.WHEELCHAIR": "Kursi roda / akses tanpa tangga",
     "ticket.need.SIGN_LANGUAGE": "Juru bahasa isyarat",
-    "ticket.need.SEATED_SERVICE": "Layanan duduk",
+    "ticket.need.SEATED_SERVICE": "Dilayani sambil duduk",
     "ticket.note": "Harap menunggu sampai nomor Anda dipanggil.",
   },
   en: {

@@ -6,7 +6,7 @@ export const publicStrings: Catalog = {
     "pub.nav.home": "Beranda",
     "pub.nav.book": "Buat janji",
     "pub.nav.visit": "Janji saya",
-    "pub.nav.track": "Lacak berkas",
+    "pub.nav.track": "Lacak permohonan",
     "pub.nav.queue": "Antrean saya",
     "pub.nav.verify": "Periksa izin",
     "pub.next": "Lanjut",

@@ -84,7 +84,8 @@ export default function PublicTrack({ query }: RouteProps) {
             <span class={`badge s-${state}`} data-testid="case-state">
               {t(`state.${state}`)}
             </span>{" "}
-            {t(`pub.case.${state}`)}
+            {/* Received but not complete: it waits for its documents, not for an officer. */}
+            {t(state === "SUBMITTED" && s.missingDocuments.length > 0 ? "pub.case.SUBMITTED_INCOMPLETE" : `pub.case.${state}`)}
           </p>
           <dl class="facts">
             <dt>{t("pub.track.trackingCode")}</dt>
