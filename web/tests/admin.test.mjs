@@ -170,11 +170,14 @@ test("admin creates a user, sets a password and that user signs in; tokens, cour
     const dead = (await stack.sql(
       `INSERT INTO tasks (office_id, queue, state, attempt, max_attempts, last_error)
        VALUES ('bpp', 'demo.export', 'dead', 8, 8, 'gateway answered 503'),
-              ('bpp', 'demo.export', 'dead', 8, 8, 'address refused')
+              ('bpp', 'notify.send', 'dead', 8, 8, 'address refused')
        RETURNING id`,
     )).split("\n");
     await page.getByRole("button", { name: "Tugas gagal" }).click();
     await page.locator(`tr[data-task-id="${dead[0]}"]`).waitFor({ timeout: 10_000 });
+    // A queue the page knows is named in words, with its name for the logs; another by its name.
+    assert.match(await page.locator(`tr[data-task-id="${dead[1]}"]`).textContent(), /Kirim pemberitahuan \(notify\.send\)/);
+    assert.match(await page.locator(`tr[data-task-id="${dead[0]}"]`).textContent(), /demo\.export/);
     assert.deepEqual(await axeCheck(page), []);
     await screenshot(page, "admin-tasks");
     await page.locator(`tr[data-task-id="${dead[0]}"]`).getByRole("button", { name: /Coba lagi/ }).click();

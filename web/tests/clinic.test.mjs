@@ -130,6 +130,8 @@ describe("clinic portal", () => {
       const number = (await op.locator("[data-testid=permit-number]").textContent()).trim();
       // The number carries the type's short code (the seed's SIPP), not its internal code.
       assert.match(number, /^\d{4}\/SIPP\/DPMPTSP-BPP\/\d{4}$/);
+      // The answered revision is named as history, not as a request still open.
+      assert.match(await op.getByTestId("case-facts").textContent(), /Perbaikan terakhir yang pernah diminta/);
       await screenshot(op, "desk-case-issued");
       await op.click(`a[href="#/permit/${caseId}"]`);
       await op.waitForSelector("[data-testid=permit-sheet] svg[role=img]");

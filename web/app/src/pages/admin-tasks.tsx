@@ -2,7 +2,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { TaskState, type Task } from "@gen/loket/v1/task_pb.js";
 import { clients } from "../api";
-import { formatDateTime } from "../i18n";
+import { formatDateTime, textOr } from "../i18n";
 import { useActions } from "./counter-actions";
 import { ColumnHeads, StatusLine } from "./counter-ui";
 import { SectionHead } from "./admin-form";
@@ -55,7 +55,7 @@ export function TasksSection({ t }: { t: T }) {
           <select value={queue} onChange={(e) => setQueue((e.target as HTMLSelectElement).value)}>
             {QUEUES.map((q) => (
               <option value={q} key={q}>
-                {q || t("admin.taskQueueAll")}
+                {q ? queueWords(q, t) : t("admin.taskQueueAll")}
               </option>
             ))}
           </select>
@@ -73,7 +73,7 @@ export function TasksSection({ t }: { t: T }) {
                 <tr key={String(task.id)} data-task-id={String(task.id)}>
                   <th scope="row">{String(task.id)}</th>
                   <td>
-                    {task.queue}
+                    {queueWords(task.queue, t)}
                     {task.dedupeKey ? <span class="muted"> · {task.dedupeKey}</span> : null}
                   </td>
                   <td>
@@ -103,4 +103,11 @@ export function TasksSection({ t }: { t: T }) {
       )}
     </section>
   );
+}
+
+/** A queue in words with its name after it, for the operator who reads logs: "Kirim pemberitahuan
+ * (notify.send)"; a queue the page does not know is shown by its name alone. */
+function queueWords(queue: string, t: T): string {
+  const words = textOr(t, `admin.queue.${queue}`, "");
+  return words ? `${words} (${queue})` : queue;
 }

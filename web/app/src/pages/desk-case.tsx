@@ -231,7 +231,8 @@ export default function DeskCase({ params }: RouteProps) {
             <dd>{formatDateTime(c.createdAt)}</dd>
             <dt>{t("case.updated")}</dt>
             <dd>{formatDateTime(c.updatedAt)}</dd>
-            <OptionalFact term={t("case.revisionReason")} value={c.revisionReason} />
+            {/* Once answered, the officer's request is history: named as the last one asked. */}
+            <OptionalFact term={t(c.state === CaseState.REVISION_REQUESTED ? "case.revisionReason" : "case.revisionReasonLast")} value={c.revisionReason} />
             <OptionalFact term={t("case.decisionNote")} value={c.decisionNote} />
             {c.collectedBy && (
               <>
