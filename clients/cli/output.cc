@@ -219,6 +219,7 @@ std::string FormatCase(const v1::Case& c) {
     if (!c.valid_until().empty()) absl::StrAppend(&out, "  valid until ", c.valid_until());
     out += "\n";
   }
+  if (!c.verify_url().empty()) absl::StrAppend(&out, "Checked at  ", c.verify_url(), "\n");
   if (!c.revoked_at().empty()) {
     absl::StrAppend(&out, "Revoked  ", c.revoked_at(), "  reason ", c.revoke_reason(), "\n");
   }

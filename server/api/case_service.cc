@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/grpc_status.h"
 #include "server/api/convert.h"
+#include "server/domain/case_rules.h"
 #include "server/domain/case_search.h"
 #include "server/domain/permit_number.h"
 #include "server/domain/validation.h"
@@ -96,6 +97,9 @@ grpc::Status CaseServiceImpl::DoGetCase(grpc::ServerContextBase* ctx, const v1::
   absl::StatusOr<store::CaseView> v = cases_.Get(p, req->case_id());
   if (!v.ok()) return ToGrpcStatus(v.status());
   *resp = ToProto(*v);
+  if (!v->c.permit_number.empty() && !permit_verify_url_.empty()) {
+    resp->set_verify_url(domain::PermitVerifyAddress(permit_verify_url_, v->c));
+  }
   return grpc::Status::OK;
 }
 

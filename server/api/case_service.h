@@ -21,6 +21,8 @@ class CaseServiceImpl final : public v1::CaseService::CallbackService, public Po
       : cases_(cases), auth_(auth), streams_(streams), watch_poll_(watch_poll) {}
   // Limits VerifyPermit per client address (guessing a permit's code); none when unset.
   void SetPublicThrottle(PublicThrottle* throttle) { public_throttle_ = throttle; }
+  // The public verification page (--permit_verify_url): GetCase gives an issued permit's address.
+  void SetPermitVerifyUrl(std::string url) { permit_verify_url_ = std::move(url); }
 
   LOKET_POOLED_UNARY(SubmitApplication, v1::SubmitApplicationRequest, v1::Case);
   LOKET_POOLED_UNARY(GetCase, v1::GetCaseRequest, v1::Case);
@@ -54,6 +56,7 @@ class CaseServiceImpl final : public v1::CaseService::CallbackService, public Po
   StreamPool& streams_;
   absl::Duration watch_poll_;
   PublicThrottle* public_throttle_ = nullptr;
+  std::string permit_verify_url_;
 };
 
 }  // namespace loket::api

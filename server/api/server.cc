@@ -438,6 +438,7 @@ absl::StatusOr<std::unique_ptr<LoketServer>> LoketServer::Start(const ServerOpti
   s->case_service_ =
       std::make_unique<CaseServiceImpl>(*s->case_repo_, *s->authorizer_, *s->streams_);
   s->case_service_->SetPublicThrottle(s->public_throttle_.get());
+  s->case_service_->SetPermitVerifyUrl(o.permit_letter.verify_url);
   {
     // A thread for each connection and each call the pool queues for one (the store sheds past
     // that), and as many calls again waiting for a thread.

@@ -121,6 +121,10 @@ TEST_F(PermitDocumentTest, IssueStoresOneSignedDocumentThatClinicAndOfficersDown
   std::string qr = Shell("zbarimg -q --raw " + keys_.dir + "/page.png");
   EXPECT_THAT(qr, HasSubstr(absl::StrCat("https://loket.test/#/verify?number=")));
   EXPECT_THAT(qr, HasSubstr(absl::StrCat("&code=", issued.verification_code())));
+  // GetCase names the same address, for the page that prints the permit (zbarimg may say more
+  // on stderr, which Shell keeps: the code's text is a line of its own).
+  EXPECT_THAT(again.verify_url(), ::testing::StartsWith("https://loket.test/#/verify?number="));
+  EXPECT_THAT(qr, HasSubstr(absl::StrCat(again.verify_url(), "\n")));
 }
 
 TEST_F(PermitDocumentTest, NoDocumentBeforeIssue) {

@@ -254,6 +254,8 @@ export async function startStack(opts = {}) {
     const edgeKeyFile = join(dir, "edge.key");
     writeFileSync(edgeKeyFile, randomBytes(32).toString("hex") + "\n", { mode: 0o600 });
     const grpcAddr = `127.0.0.1:${await freePort()}`;
+    // loket-web's port, chosen now: loketd names its verify page in every issued permit.
+    const webPortFirst = await freePort();
     const loketdArgs = [
       `--listen=${grpcAddr}`,
       `--db=${db}`,
@@ -264,6 +266,7 @@ export async function startStack(opts = {}) {
       ...(loketdSupports("walk_in_hours") ? ["--walk_in_hours=false"] : []),
       // Issued permits are signed PDFs, their QR codes pointing at this stack's verify page.
       ...(loketdSupports("permit_key") ? permitSigningFlags(dir) : []),
+      ...(loketdSupports("permit_verify_url") ? [`--permit_verify_url=http://127.0.0.1:${webPortFirst}/#/verify`] : []),
       ...(opts.loketdArgs ?? []),
     ];
     const loketd = start("loketd", join(BIN, "loketd"), loketdArgs);
@@ -296,8 +299,8 @@ export async function startStack(opts = {}) {
       start("loket-scheduler", join(BIN, "loket-scheduler"), common);
     }
 
-    // loket-web: port 0 the first time, the same port on a restart (pages keep their address).
-    let webPort = 0;
+    // loket-web: the same port on a restart too (pages keep their address).
+    let webPort = webPortFirst;
     let web;
     const startWeb = async () => {
       const logFile = join(logDir, "loket-web.log");

@@ -1,10 +1,11 @@
-// A date field that is empty says so in the page's language. The browser's own date control is
-// kept, for its calendar and a phone's date wheel, but an empty one shows "mm/dd/yyyy" in the
-// computer's language and order (on an English Windows), which a reader in Balikpapan takes for
-// day/month. While the field is empty and not being typed in, that text is hidden under "Pilih
-// tanggal"; once a day is chosen, DayEcho names it in words.
+// A date field that shows its day in the page's language. The browser's own date control is kept,
+// for its calendar and a phone's date wheel, but it writes the day in the computer's language and
+// order: on an English Windows "12/07/2026", which a reader in Balikpapan takes for 12 July, and
+// "mm/dd/yyyy" when empty. While the person is not in the field, that text is hidden under the
+// page's own: the day as the page writes dates ("7 Des 2026") or "Pilih tanggal". In the field the
+// browser's text shows for typing, and DayEcho below names the day in words.
 import type { JSX } from "preact";
-import { useT } from "./i18n";
+import { formatDate, useT } from "./i18n";
 
 type Props = Omit<JSX.IntrinsicElements["input"], "type" | "value"> & { value: string };
 
@@ -13,8 +14,8 @@ export function DateInput({ value, ...rest }: Props) {
   return (
     <span class="date-input" data-empty={value ? undefined : ""}>
       <input {...rest} type="date" value={value} />
-      <span class="date-input__empty" aria-hidden="true">
-        {t("date.choose")}
+      <span class="date-input__shown" aria-hidden="true">
+        {value ? formatDate(value) : t("date.choose")}
       </span>
     </span>
   );

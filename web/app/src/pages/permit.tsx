@@ -12,9 +12,18 @@ import type { RouteProps } from "../router";
 import { deskStrings } from "./desk.i18n";
 import { caseStrings, permitName, usePermitTypes, PermitDownload } from "./case-parts";
 
-export function verifyUrl(number: string, code: string): string {
-  const q = new URLSearchParams({ number, code });
+/** The address a printed permit sends people to check it: loketd's (GetCase's verify_url, from
+ * --permit_verify_url, as on the signed PDF), not the address this officer's browser used (a LAN
+ * address the public cannot reach); this page's own only when loketd names none. */
+export function verifyUrl(c: Case): string {
+  if (c.verifyUrl) return c.verifyUrl;
+  const q = new URLSearchParams({ number: c.permitNumber, code: c.verificationCode });
   return `${location.origin}/#/verify?${q.toString()}`;
+}
+
+/** The same address without the permit's number and code: the one a person types. */
+function typedAddress(url: string): string {
+  return url.replace(/\?.*$/, "");
 }
 
 /** A QR code as one SVG path: each dark module a 1x1 square. */
@@ -97,7 +106,7 @@ export default function Permit({ params }: RouteProps) {
       </Page>
     );
   }
-  const url = verifyUrl(c.permitNumber, c.verificationCode);
+  const url = verifyUrl(c);
   // The office day of issue (WITA): the ISSUED event's instant + 8 h.
   const day = issuedOn ? new Date(Date.parse(issuedOn) + 8 * 3600000).toISOString().slice(0, 10) : "";
   return (
@@ -157,7 +166,7 @@ export default function Permit({ params }: RouteProps) {
             {/* Printed, the address must be one a person can type: the page itself; the number
                 and code are on the sheet above. The QR code carries them filled in. */}
             <a href={url} class="mono" data-testid="verify-link">
-              {`${location.origin}/#/verify`}
+              {typedAddress(url)}
             </a>
             <br />
             {t("permit.verifyEnter")}
