@@ -11,7 +11,8 @@ namespace {
 using domain::SignInKey;
 
 constexpr char kWrongCredentials[] = "wrong user name or password";
-// Said only to whoever knows the password: the person, not a guesser, learns why they cannot in.
+// Said only to whoever knows the password: the account's owner, not a guesser, learns why sign-in
+// fails.
 constexpr char kAccountDisabled[] =
     "account disabled: an administrator of the office can enable it again";
 
