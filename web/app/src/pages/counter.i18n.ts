@@ -67,7 +67,7 @@ export const counterCatalog: Catalog = {
     "counter.screening": "Skrining kesehatan",
     "counter.temp": "Suhu tubuh (°C)",
     "counter.mask": "Memakai masker",
-    "counter.seatedAsk": "Minta layanan duduk (Temankubela)",
+    "counter.seatedAsk": "Perlu dilayani sambil duduk (Temankubela)",
     "counter.submitCheckin": "Catat kedatangan",
     "counter.submitWalkIn": "Buat tiket",
     "counter.ticketIssued": "Tiket {label} diterbitkan.",
