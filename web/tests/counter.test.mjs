@@ -132,12 +132,14 @@ test("counter: walk-ins, a failed screening redirected online, call / skip / no-
     const shortcuts = () =>
       page.$$eval("button[aria-keyshortcuts]", (bs) => bs.map((b) => `${b.getAttribute("aria-keyshortcuts")} ${b.firstChild.textContent.trim()}`));
     assert.deepEqual(await shortcuts(), ["B Panggil berikutnya", "U Panggil ulang", "L Lewati", "H Tidak hadir", "S Selesai", "A Alihkan"]);
+    assert.equal((await page.textContent(".counter-hint")).trim(), "Pintasan papan ketik: B panggil berikutnya, U panggil ulang, L lewati, H tidak hadir, S selesai, A alihkan. Tidak aktif saat mengetik di kolom isian.");
     assert.deepEqual(await axeCheck(page), []);
 
     // English on the switch.
     await page.getByRole("button", { name: "Switch to English" }).click();
     await page.getByRole("heading", { name: "Service counter" }).waitFor();
     assert.deepEqual(await shortcuts(), ["N Call next", "R Recall", "S Skip", "X No-show", "D Done", "T Transfer"]);
+    assert.equal((await page.textContent(".counter-hint")).trim(), "Keyboard shortcuts: N call next, R recall, S skip, X no-show, D done, T transfer. Off while typing in a field.");
     await page.getByRole("button", { name: "Ganti ke Bahasa Indonesia" }).click();
   } finally {
     await ctx.close();

@@ -5,29 +5,26 @@ import { useId } from "preact/hooks";
 import type { Actions } from "./counter-actions";
 import { StatusLine } from "./counter-ui";
 import { ClockInput } from "../clock-input";
-import { DayEcho } from "../day-echo";
 import { DateInput } from "../date-input";
 import type { T } from "./admin";
 
 type InputProps = Omit<JSX.IntrinsicElements["input"], "value" | "onInput">;
 
-/** `<label class="pb-field">` around one input; `onValue` gets what the person typed. A date has
- * its day in words below it (DayEcho: the browser draws the control in its own language) and says
- * "Pilih tanggal" while empty (DateInput). */
+/** `<label class="pb-field">` around one input; `onValue` gets what the person typed. A date is a
+ * DateInput: the day in the page's words, not the browser's. */
 export function InputField({ label, value, onValue, type = "text", ...rest }: InputProps & { label: string; value: string; onValue: (v: string) => void }) {
-  const echoId = useId();
-  return (
-    <>
-      <label class="pb-field">
-        <span>{label}</span>
-        {type === "date" ? (
-          <DateInput value={value} onInput={(e) => onValue(e.currentTarget.value)} aria-describedby={echoId} {...rest} />
-        ) : (
-          <input type={type} value={value} onInput={(e) => onValue((e.target as HTMLInputElement).value)} {...rest} />
-        )}
-      </label>
-      {type === "date" && <DayEcho value={value} id={echoId} />}
-    </>
+  const id = useId();
+  // A date's day in words (DateInput) describes the field; outside the label, it is not its name.
+  return type === "date" ? (
+    <div class="pb-field">
+      <label for={id}>{label}</label>
+      <DateInput id={id} value={value} onInput={(e) => onValue(e.currentTarget.value)} {...rest} />
+    </div>
+  ) : (
+    <label class="pb-field">
+      <span>{label}</span>
+      <input type={type} value={value} onInput={(e) => onValue((e.target as HTMLInputElement).value)} {...rest} />
+    </label>
   );
 }
 

@@ -15,7 +15,6 @@ import { Field, PermitTypeField } from "./clinic-new";
 import { problemText } from "../server-text";
 import { NIK_INPUT_MAX, nikTyped } from "../nik";
 import { ClockInput } from "../clock-input";
-import { DayEcho } from "../day-echo";
 import { DateInput } from "../date-input";
 
 /** "2026-12-01" + "09:30" office time -> "2026-12-01T01:30:00Z". */
@@ -167,12 +166,7 @@ export default function ClinicBook(_props: RouteProps) {
           {(a) => <input {...a} type="tel" autoComplete="off" value={phone} onInput={(e) => setPhone(e.currentTarget.value)} />}
         </Field>
         <Field id="day" label={t("book.day")} error={errors.day}>
-          {(a) => (
-            <>
-              <DateInput {...a} min={officeToday()} value={day} onInput={(e) => setDay(e.currentTarget.value)} />
-              <DayEcho value={day} />
-            </>
-          )}
+          {(a) => <DateInput {...a} min={officeToday()} value={day} onInput={(e) => setDay(e.currentTarget.value)} />}
         </Field>
         <fieldset>
           <legend>{t("book.windows")}</legend>
@@ -213,7 +207,6 @@ export default function ClinicBook(_props: RouteProps) {
       <h2>{t("book.list", { day: formatDate(listDay) })}</h2>
       <label for="list-day">{t("book.listDay")}</label>
       <DateInput id="list-day" value={listDay} onInput={(e) => e.currentTarget.value && setListDay(e.currentTarget.value)} />
-      <DayEcho value={listDay} />
       <div role="status" aria-live="polite">
         {listError && <p class="notice bad">{listError}</p>}
       </div>

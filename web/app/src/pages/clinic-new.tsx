@@ -17,7 +17,6 @@ import { clinicNav, checkFile, OutboxPanel } from "./clinic-common";
 import { problemText } from "../server-text";
 import { officeToday } from "../i18n";
 import { NIK_INPUT_MAX, nikTyped } from "../nik";
-import { DayEcho } from "../day-echo";
 import { ClockInput } from "../clock-input";
 import { FileInput } from "../file-input";
 import { DateInput } from "../date-input";
@@ -413,12 +412,7 @@ export default function ClinicNew(_props: RouteProps) {
             {(a) => <input {...a} type="text" autoComplete="off" value={form.strNumber} onInput={(e) => set("strNumber", e.currentTarget.value)} />}
           </Field>
           <Field id="strValidUntil" label={t("new.strValidUntil")} error={errors.strValidUntil}>
-            {(a) => (
-              <>
-                <DateInput {...a} value={form.strValidUntil} onInput={(e) => set("strValidUntil", e.currentTarget.value)} />
-                <DayEcho value={form.strValidUntil} />
-              </>
-            )}
+            {(a) => <DateInput {...a} value={form.strValidUntil} onInput={(e) => set("strValidUntil", e.currentTarget.value)} />}
           </Field>
           <Field id="practicePlace" label={pt?.healthWorker ? `${t("new.practicePlace")} *` : t("new.practicePlace")} error={errors.practicePlace}>
             {(a) => <input {...a} type="text" autoComplete="off" value={form.practicePlace} onInput={(e) => set("practicePlace", e.currentTarget.value)} />}
@@ -428,12 +422,7 @@ export default function ClinicNew(_props: RouteProps) {
           <legend>{t("new.pickup")}</legend>
           <p class="hint">{t("new.pickupHint")}</p>
           <Field id="pickupDay" label={t("new.pickupDay")} error={errors.pickupDay}>
-            {(a) => (
-              <>
-                <DateInput {...a} value={form.pickupDay} onInput={(e) => set("pickupDay", e.currentTarget.value)} />
-                <DayEcho value={form.pickupDay} />
-              </>
-            )}
+            {(a) => <DateInput {...a} value={form.pickupDay} onInput={(e) => set("pickupDay", e.currentTarget.value)} />}
           </Field>
           <Field id="pickupAfter" label={t("new.pickupAfter")} error={errors.pickupAfter}>
             {(a) => <ClockInput {...a} value={form.pickupAfter} onValue={(v) => set("pickupAfter", v)} />}

@@ -57,6 +57,11 @@ export function usePermitTypes(): PermitType[] {
   return list;
 }
 
+// The buttons with a key, in the order the hint names them; each has counter.<name> (its words)
+// and counter.key.<name> (its key) in the catalog.
+const SHORTCUTS = ["next", "recall", "skip", "noShow", "done", "transfer"] as const;
+type Shortcut = (typeof SHORTCUTS)[number];
+
 export default function CounterPage() {
   const t = useT(counterCatalog);
   const act = useActions(t);
@@ -163,14 +168,7 @@ export default function CounterPage() {
   // Keyboard shortcuts, never while typing in a field or with a modifier held. Each is the first
   // letter of its button's word in the page's language (counter.key.*): "S" is Selesai (done) in
   // Indonesian, not the English "Skip", so a clerk who reads the labels presses what they say.
-  const key = {
-    next: t("counter.key.next"),
-    recall: t("counter.key.recall"),
-    skip: t("counter.key.skip"),
-    noShow: t("counter.key.noShow"),
-    done: t("counter.key.done"),
-    transfer: t("counter.key.transfer"),
-  };
+  const key = Object.fromEntries(SHORTCUTS.map((a) => [a, t(`counter.key.${a}`)])) as Record<Shortcut, string>;
   const keys = useRef<Record<string, () => void>>({});
   keys.current = {
     [key.next.toLowerCase()]: callNext,
@@ -284,7 +282,11 @@ export default function CounterPage() {
               </button>
             </div>
           ) : null}
-          <p class="counter-hint">{t("counter.shortcuts")}</p>
+          <p class="counter-hint">
+            {t("counter.shortcuts", {
+              keys: SHORTCUTS.map((a) => `${key[a]} ${t(`counter.${a}`).toLowerCase()}`).join(", "),
+            })}
+          </p>
           <StatusLine status={act.status} />
         </section>
 

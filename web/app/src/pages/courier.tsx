@@ -19,7 +19,6 @@ import { failureReasonText } from "./stop-reasons";
 import "./counter.css";
 import "./courier.css";
 import "./staff-words.i18n"; // the counter, kiosk and courier words for loketd's messages
-import { DayEcho } from "../day-echo";
 import { FileInput } from "../file-input";
 import { DateInput } from "../date-input";
 
@@ -128,7 +127,6 @@ export default function CourierPage({ query }: RouteProps) {
         <label class="pb-field courier-day">
           <span>{t("courier.day")}</span>
           <DateInput value={day} onChange={(e) => setDay((e.target as HTMLInputElement).value || officeToday())} />
-          <DayEcho value={day} />
         </label>
         <button type="button" class="secondary small" onClick={() => void load()} disabled={loading}>
           {t("courier.refresh")}

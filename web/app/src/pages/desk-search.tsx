@@ -11,7 +11,6 @@ import { navigate, type RouteProps } from "../router";
 import { deskStrings } from "./desk.i18n";
 import { CaseTable, deskNav } from "./desk";
 import { caseStrings, usePermitTypes, useClinics, clinicNameOf } from "./case-parts";
-import { DayEcho } from "../day-echo";
 import { DateInput } from "../date-input";
 
 // Form field -> address key -> SearchCasesRequest field (the server names the latter in errors).
@@ -147,13 +146,11 @@ export default function DeskSearch({ query }: RouteProps) {
           <div>
             <label for="s-submittedFrom">{t("search.from")}</label>
             <DateInput {...inputProps("submittedFrom")} />
-            <DayEcho value={f.submittedFrom} />
             {errorFor("submittedFrom")}
           </div>
           <div>
             <label for="s-submittedTo">{t("search.to")}</label>
             <DateInput {...inputProps("submittedTo")} />
-            <DayEcho value={f.submittedTo} />
             {errorFor("submittedTo")}
           </div>
           <div class="form-actions">
